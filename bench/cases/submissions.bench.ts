@@ -1,0 +1,257 @@
+import {
+  campaignRewardsSchema,
+  campaignRulesSchema,
+  createCampaign,
+  evaluateCampaignRules,
+  type CampaignForRules,
+} from '../../core/campaigns/index.js';
+import { createDatabase } from '../../core/db/database.js';
+import { brands, members } from '../../core/db/schema.js';
+import { parseEInvoiceQr } from '../../core/invoices/index.js';
+import { createTestClock } from '../../core/shared/clock.js';
+import { createIdGenerator } from '../../core/shared/ids.js';
+import { rulesInvoiceFromParsed, submitProof, verifyDueSubmissions } from '../../core/submissions/index.js';
+import { createMofEInvoicePlatform } from '../../core/verification/index.js';
+import { startMofSimulator } from '../../sim/mof/index.js';
+import { compare, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import { generateEInvoicePayloads, type GeneratedEInvoice } from '../support/einvoice-payloads.js';
+
+// A benchmark is an entry point: its sizes come from its environment.
+const RULES_COUNT = Number(process.env.BENCH_SUBMISSIONS_RULES_N ?? 100_000);
+const VERIFY_COUNT = Number(process.env.BENCH_SUBMISSIONS_VERIFY_N ?? 10_000);
+const CONCURRENCY = Number(process.env.BENCH_SUBMISSIONS_CONCURRENCY ?? 8);
+const BATCH = 500;
+const SERVER_URL = process.env.BENCH_DATABASE_URL;
+
+const RULES = {
+  itemGroups: [
+    { key: 'tea', keywords: ['茶'] },
+    { key: 'milk', keywords: ['鮮乳', '奶'], excludeKeywords: ['奶油'] },
+  ],
+  itemGroupsMatch: 'any' as const,
+  minAmount: { basis: 'matched' as const, amountMinor: 5_000 },
+  stores: { deny: { sellerBans: ['00000000'], namePatterns: ['*測試禁止*'] } },
+};
+const REWARDS = {
+  points: { basis: 'matched' as const, stepAmountMinor: 1_000, perStep: 1, bonusPerGroup: { tea: 2 } },
+  entries: { perProof: 1, perAmountStep: { basis: 'total' as const, stepAmountMinor: 50_000, perStep: 1 } },
+};
+
+/**
+ * The rules engine's cost over parsing (parse + rules vs parse only, on the same QR pairs), and batch
+ * verification end to end (claim, ask sim/mof over HTTP, store the answer and items, apply the rules,
+ * grant the rewards) vs the bare detail calls of the same invoices through the same adapter.
+ * Sizes: BENCH_SUBMISSIONS_RULES_N (100k), BENCH_SUBMISSIONS_VERIFY_N (10k); BENCH_DATABASE_URL runs the
+ * verification on PostgreSQL instead of PGlite.
+ */
+const submissionsBench: BenchCase = {
+  name: 'submissions: parse + rules, and batch verification against sim/mof',
+  issue: 3,
+  run: async () => [...(await benchRules()), ...(await benchVerification())],
+};
+
+async function benchRules(): Promise<BenchMeasurement[]> {
+  const payloads = generateEInvoicePayloads(RULES_COUNT, 7);
+  const campaign: CampaignForRules = {
+    timezone: 'Asia/Taipei',
+    currency: 'TWD',
+    purchaseFrom: '2023-01-01',
+    purchaseTo: '2025-12-31',
+    registerFrom: new Date('2022-12-31T16:00:00Z'),
+    registerTo: new Date('2027-01-01T00:00:00Z'),
+    rules: campaignRulesSchema.parse({ ...RULES, caps: { perMemberPerDay: 5 } }),
+    rewards: campaignRewardsSchema.parse(REWARDS),
+  };
+  const registeredAt = new Date('2026-01-01T00:00:00Z');
+  const context = { memberAcceptedToday: 0, memberAcceptedInCampaign: 0 };
+
+  let parsedCount = 0;
+  const parseOnly = () => {
+    parsedCount = 0;
+    for (const payload of payloads) if (parseEInvoiceQr(payload.qrLeft, payload.qrRight).ok) parsedCount++;
+  };
+  let qualified = 0;
+  const parseAndRules = () => {
+    qualified = 0;
+    for (const payload of payloads) {
+      const parsed = parseEInvoiceQr(payload.qrLeft, payload.qrRight);
+      if (!parsed.ok) continue;
+      const decision = evaluateCampaignRules({
+        campaign,
+        invoice: rulesInvoiceFromParsed(parsed.invoice),
+        registeredAt,
+        context,
+      });
+      if (decision.qualifies) qualified++;
+    }
+  };
+  parseOnly();
+  parseAndRules();
+  const baselineMs = await timeIt(parseOnly);
+  const subjectMs = await timeIt(parseAndRules);
+  if (parsedCount !== RULES_COUNT) throw new Error(`only ${parsedCount}/${RULES_COUNT} payloads parsed`);
+  return [
+    compare(
+      `parse + rules, ${RULES_COUNT} QR pairs`,
+      'ms',
+      subjectMs,
+      { name: 'parse only', value: baselineMs },
+      `${qualified} qualified; ratio: how many times the parse alone`,
+    ),
+  ];
+}
+
+async function benchVerification(): Promise<BenchMeasurement[]> {
+  const payloads = uniqueByNumber(generateEInvoicePayloads(Math.ceil(VERIFY_COUNT * 1.02), 11)).slice(
+    0,
+    VERIFY_COUNT,
+  );
+  const sim = await startMofSimulator({ knobs: { detailQueryCap: 1_000_000 } });
+  const database = SERVER_URL
+    ? await createDatabase({ url: SERVER_URL, poolMax: CONCURRENCY + 2 })
+    : await createDatabase({ pgliteDataDir: 'memory://' });
+  try {
+    await database.migrate();
+    sim.admin.addInvoices(
+      payloads.map(({ invoice }) => ({
+        invoiceNumber: invoice.invoiceNumber,
+        invoiceDate: invoice.invoiceDate,
+        randomCode: invoice.randomCode as string,
+        sellerBan: invoice.sellerBan as string,
+        sellerName: '基準測試商店',
+        buyerBan: invoice.buyerBan,
+        totalAmount: invoice.totalAmount as number,
+        items: invoice.items,
+      })),
+    );
+    const platform = createMofEInvoicePlatform({
+      baseUrl: sim.url,
+      appId: 'BENCH',
+      versions: { header: '0.5', detail: '0.6', carrier: '0.6' },
+      timeoutMs: 10_000,
+      maxRetries: 0,
+      rateLimitPerSecond: 1_000_000,
+    });
+    const generateId = createIdGenerator();
+    const clock = createTestClock({ now: '2026-01-01T00:00:00Z' });
+    const run = generateId('brand');
+    const brandId = run;
+    // Ten proofs per member, as in a real campaign (a member's ledger stays short).
+    const memberIds = Array.from({ length: Math.ceil(payloads.length / 10) }, () => generateId('member'));
+    await database.db.insert(brands).values({
+      id: brandId,
+      slug: run,
+      name: 'Bench',
+      country: 'TW',
+      defaultLocale: 'zh-TW',
+      timezone: 'Asia/Taipei',
+    });
+    for (let i = 0; i < memberIds.length; i += 500)
+      await database.db
+        .insert(members)
+        .values(
+          memberIds
+            .slice(i, i + 500)
+            .map((id) => ({ id, brandId, lineUserId: `U${id}`, locale: 'zh-TW' as const })),
+        );
+    const { campaign } = await createCampaign({
+      db: database.db,
+      generateId,
+      campaign: {
+        brandId,
+        slug: 'bench',
+        name: { en: 'Bench' },
+        status: 'active',
+        timezone: 'Asia/Taipei',
+        currency: 'TWD',
+        purchaseFrom: '2023-01-01',
+        purchaseTo: '2025-12-31',
+        registerFrom: new Date('2022-12-31T16:00:00Z'),
+        registerTo: new Date('2027-01-01T00:00:00Z'),
+        proofKinds: ['einvoice_qr', 'einvoice_text'],
+        verificationMode: 'batch',
+        rules: RULES,
+        rewards: REWARDS,
+      },
+    });
+    const deps = { db: database.db, platform, clock, generateId };
+
+    // Setup (not the measured part): every proof submitted in batch mode, pending for the job.
+    const submitMs = await timeIt(() =>
+      inParallel(payloads.length, async (i) => {
+        const result = await submitProof(deps, {
+          brandId,
+          memberId: memberIds[i % memberIds.length] as string,
+          campaignId: campaign.id,
+          channel: 'cli',
+          sourceRef: `bench-${i}`,
+          input: { type: 'einvoice', invoice: (payloads[i] as GeneratedEInvoice).invoice },
+        });
+        if (result.outcome !== 'awaiting_upload') throw new Error(`submit: ${result.outcome}`);
+      }),
+    );
+
+    let verified = 0;
+    const verifyMs = await timeIt(async () => {
+      for (;;) {
+        const result = await verifyDueSubmissions(deps, { limit: BATCH, concurrency: CONCURRENCY });
+        verified += result.claimed;
+        if (result.claimed === 0) break;
+      }
+    });
+    if (verified !== payloads.length) throw new Error(`verified ${verified}/${payloads.length}`);
+
+    const bareMs = await timeIt(() =>
+      inParallel(payloads.length, async (i) => {
+        const { invoice } = payloads[i] as GeneratedEInvoice;
+        const answer = await platform.getInvoiceDetail({
+          invoiceNumber: invoice.invoiceNumber,
+          invoiceDate: invoice.invoiceDate,
+          randomCode: invoice.randomCode as string,
+          period: invoice.period,
+          type: 'Barcode',
+        });
+        if (answer.status !== 'found') throw new Error(`bare: ${answer.status}`);
+      }),
+    );
+    const perSecond = (ms: number) => (payloads.length / ms) * 1000;
+    const driver = SERVER_URL ? 'postgresql' : 'pglite';
+    return [
+      compare(
+        `batch verification (${driver}), ${payloads.length} pending submissions, concurrency ${CONCURRENCY}`,
+        'submissions/s',
+        perSecond(verifyMs),
+        { name: 'bare detail calls to sim/mof through the adapter', value: perSecond(bareMs) },
+        'ratio < 1: the share of the bare platform throughput the full pipeline keeps',
+      ),
+      {
+        metric: `submitProof in batch mode (${driver}), setup of the above`,
+        value: Math.round(perSecond(submitMs)),
+        unit: 'submissions/s',
+      },
+    ];
+  } finally {
+    await sim.close();
+    await database.close();
+  }
+}
+
+function uniqueByNumber(payloads: GeneratedEInvoice[]): GeneratedEInvoice[] {
+  const seen = new Set<string>();
+  return payloads.filter((payload) => {
+    if (seen.has(payload.invoice.invoiceNumber)) return false;
+    seen.add(payload.invoice.invoiceNumber);
+    return true;
+  });
+}
+
+async function inParallel(count: number, task: (index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+export default submissionsBench;

@@ -1,0 +1,51 @@
+/**
+ * `tsx bench/support/ocr-cache.ts [variant…]`: runs the reader's OCR once per SROIE dev photo and
+ * preprocessing variant and stores the lines (with word boxes) under .tmp/ocr-cache/<variant>/NNN.json,
+ * so parser changes can be measured in seconds with `tsx bench/support/parse-cached.ts`.
+ * Variants: the reader's passes (`base`, `large`, `sharp`, `contrast`: see OCR_PASSES).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildTesseractOcrEngine } from '../../core/ocr/index.js';
+import { prepareForOcr, prepareReceiptImage } from '../../core/receipts/index.js';
+import { OCR_PASSES } from '../../core/receipts/receipt-reader.js';
+import { cacheDir, sroieDir } from './sroie-labels.js';
+
+/** The reader's passes (OCR_PASSES). */
+const variants: Record<string, (image: Buffer) => Promise<Buffer>> = Object.fromEntries(
+  Object.entries(OCR_PASSES).map(([name, pass]) => [name, (image: Buffer) => prepareForOcr(image, pass)]),
+);
+
+async function main() {
+  const wanted = process.argv.slice(2).filter((arg) => arg in variants);
+  const names = wanted.length > 0 ? wanted : Object.keys(variants);
+  const files = readdirSync(sroieDir)
+    .filter((file) => file.endsWith('.jpg'))
+    .sort();
+  const engine = buildTesseractOcrEngine({ poolSize: 2 });
+  try {
+    for (const name of names) {
+      const folder = join(cacheDir, name);
+      mkdirSync(folder, { recursive: true });
+      let next = 0;
+      await Promise.all(
+        [0, 1].map(async () => {
+          while (next < files.length) {
+            const file = files[next++]!;
+            const target = join(folder, file.replace('.jpg', '.json'));
+            if (existsSync(target)) continue;
+            const prepared = await prepareReceiptImage(readFileSync(join(sroieDir, file)));
+            const image = await variants[name]!(prepared.readable);
+            const result = await engine.recognize({ image, languages: ['eng'] });
+            writeFileSync(target, JSON.stringify({ confidence: result.confidence, lines: result.lines }));
+            process.stderr.write(`${name}/${file} ${Math.round(result.durationMs)} ms\n`);
+          }
+        }),
+      );
+    }
+  } finally {
+    await engine.close();
+  }
+}
+
+await main();

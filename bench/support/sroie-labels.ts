@@ -1,0 +1,32 @@
+import { join, resolve } from 'node:path';
+import { projectRoot } from '../../core/shared/paths.js';
+
+export const cacheDir = join(projectRoot, '.tmp', 'ocr-cache');
+export const sroieDir = resolve(
+  process.env.RECEIPTS_DATA_DIR ?? join(projectRoot, '..', 'shared', 'data', 'receipts'),
+  'sroie-dev',
+);
+
+/** How SROIE labels compare with what the reader returns (shared by the accuracy bench and its cached twin). */
+
+export const normaliseName = (value: string | undefined) =>
+  (value ?? '').toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/** SROIE prints dates as dd/mm/yyyy, dd-mm-yy, "27 MAR 2018" or ISO: compare as calendar dates. */
+export function sroieDate(label: string): string | undefined {
+  const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+  const parts = label
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
+  if (parts.length !== 3) return undefined;
+  const [a, b, c] = parts as [string, string, string];
+  if (a.length === 4) return `${a}-${b.padStart(2, '0')}-${c.padStart(2, '0')}`;
+  const month = months.indexOf(b.slice(0, 3)) + 1 || Number(b);
+  const year = c.length === 2 ? `20${c}` : c;
+  return `${year}-${String(month).padStart(2, '0')}-${a.padStart(2, '0')}`;
+}
+
+export function toMinor(value: string | number) {
+  return Math.round(Number(String(value).replace(/[^\d.]/g, '')) * 100);
+}

@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+import { adjustPoints, getPointsSummary } from '../../core/rewards/index.js';
+import { isAppError } from '../../core/shared/errors.js';
+import type { Command } from './command.js';
+import { connectOrReport, loadConfigOrReport } from './shared.js';
+
+const HELP = `Usage:
+  proofline points balance --brand <id> --member <id> [--history 20]
+      Prints the balance derived from the ledger, the next expiry and the latest ledger rows.
+  proofline points adjust --brand <id> --member <id> --points <±n> --reason <text> --actor <who> [--key <id>]
+      Appends an adjustment row (never edits a row); write a negative one as --points=-20. It cannot take the balance below
+      zero. --key makes a retried command count once.`;
+
+export const pointsCommand: Command = {
+  name: 'points',
+  usage: 'points adjust|balance',
+  summary: 'Show a member’s points or correct them with a reasoned adjustment.',
+  help: HELP,
+  run: async (argv) => {
+    const [sub, ...rest] = argv;
+    if (sub !== 'adjust' && sub !== 'balance') {
+      console.error(HELP);
+      return 2;
+    }
+    let values: ReturnType<typeof parsePointsOptions>['values'];
+    try {
+      ({ values } = parsePointsOptions(rest));
+    } catch (error) {
+      console.error(`proofline points ${sub}: ${(error as Error).message}`);
+      return 2;
+    }
+    if (!values.brand || !values.member) {
+      console.error(`proofline points ${sub}: --brand and --member are required`);
+      return 2;
+    }
+    if (sub === 'adjust' && (!values.points || !values.reason || !values.actor)) {
+      console.error('proofline points adjust: --points, --reason and --actor are required');
+      return 2;
+    }
+    const config = loadConfigOrReport();
+    if (!config) return 1;
+    const services = await connectOrReport(config);
+    if (!services) return 1;
+    const { db } = services.database;
+    try {
+      if (sub === 'adjust') {
+        const { entry, balance, created } = await adjustPoints({
+          db,
+          generateId: services.generateId,
+          clock: services.clock,
+          brandId: values.brand,
+          memberId: values.member,
+          points: Number(values.points),
+          reason: values.reason as string,
+          actor: values.actor as string,
+          ...(values.key ? { idempotencyKey: values.key } : {}),
+        });
+        console.log(JSON.stringify({ created, entryId: entry.id, points: entry.points, balance }, null, 2));
+        return 0;
+      }
+      const summary = await getPointsSummary({
+        db,
+        clock: services.clock,
+        brandId: values.brand,
+        memberId: values.member,
+        historyLimit: Number(values.history ?? 20),
+      });
+      console.log(
+        JSON.stringify(
+          {
+            balance: summary.balance,
+            nextExpiry: summary.nextExpiry ?? null,
+            history: summary.history.map(({ id, kind, points, reason, actor, expiresAt, createdAt }) => ({
+              id,
+              kind,
+              points,
+              reason,
+              actor,
+              expiresAt,
+              createdAt,
+            })),
+          },
+          null,
+          2,
+        ),
+      );
+      return 0;
+    } catch (error) {
+      if (isAppError(error) && !error.isInternal) {
+        console.error(`proofline points ${sub}: ${error.code}: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      await services.database.close();
+    }
+  },
+};
+
+function parsePointsOptions(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      brand: { type: 'string' },
+      member: { type: 'string' },
+      points: { type: 'string' },
+      reason: { type: 'string' },
+      actor: { type: 'string' },
+      key: { type: 'string' },
+      history: { type: 'string' },
+    },
+    strict: true,
+  });
+}

@@ -1,0 +1,44 @@
+import { buildServices, type Services } from '../../core/app/build-services.js';
+import { ConfigError, parseConfig, type Config } from '../../core/config/config.js';
+import { isAppError } from '../../core/shared/errors.js';
+import { createLogger, type Logger } from '../../core/shared/logger.js';
+
+/** Parses the environment, or prints one line per bad key and returns undefined. */
+export function loadConfigOrReport(
+  env: Record<string, string | undefined> = process.env,
+): Config | undefined {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const issue of error.issues)
+        console.error(`proofline: configuration error: ${issue.key} ${issue.message}`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Builds the services and checks the database answers; a failure is printed as one line naming the
+ * key to fix (DATABASE_URL or PGLITE_DATA_DIR) instead of a stack trace.
+ */
+export async function connectOrReport(config: Config): Promise<Services | undefined> {
+  const key = config.database.url ? 'DATABASE_URL' : 'PGLITE_DATA_DIR';
+  let services: Services | undefined;
+  try {
+    services = await buildServices(config);
+    await services.database.ping();
+    return services;
+  } catch (error) {
+    await services?.database.close().catch(() => {});
+    const message = isAppError(error) || error instanceof Error ? error.message : String(error);
+    console.error(`proofline: ${key}: ${message}`);
+    return undefined;
+  }
+}
+
+/** The logger used before the services exist (simulators start first). */
+export function createBootLogger(config: Config): Logger {
+  return createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
+}

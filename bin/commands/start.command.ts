@@ -1,0 +1,141 @@
+import { parseArgs } from 'node:util';
+import { describeOutsideSystems, type Services } from '../../core/app/build-services.js';
+import { seedDemo } from '../../core/demo/seed-demo.js';
+import { ensureEnvChannel } from '../../core/messaging/index.js';
+import { startWeb } from '../../bot/start.js';
+import type { WebServer } from '../../bot/server.js';
+import { startWorker } from '../../jobs/start.js';
+import { startLocalSimulators, type LocalSimulators } from '../../sim/index.js';
+import type { JobsHandle } from '../../jobs/runner.js';
+import type { Command } from './command.js';
+import { connectOrReport, createBootLogger, loadConfigOrReport } from './shared.js';
+
+export const startCommand: Command = {
+  name: 'start',
+  usage: 'start [--web-only | --worker-only]',
+  summary: 'Run Proofline: the web server and the worker (local mode with no credentials).',
+  help: [
+    '  --web-only      serve HTTP only (webhook, APIs, web apps); run workers elsewhere',
+    '  --worker-only   run the queue workers and schedules only',
+    'With neither, both run in this process (as JOBS_ENABLED allows).',
+  ].join('\n'),
+  run: async (argv) => {
+    const { values } = parseArgs({
+      args: argv,
+      options: { 'web-only': { type: 'boolean' }, 'worker-only': { type: 'boolean' } },
+    });
+    const parsedConfig = loadConfigOrReport();
+    if (!parsedConfig) return 1;
+    // Outside systems without credentials get their simulator; the config then points at it.
+    const simulators = await startLocalSimulators({
+      config: parsedConfig,
+      logger: createBootLogger(parsedConfig),
+    });
+    const config = simulators.config;
+    const runWeb = !values['worker-only'];
+    const runWorker = !values['web-only'] && (config.jobs.enabled || Boolean(values['worker-only']));
+
+    const services = await connectOrReport(config);
+    if (!services) {
+      await simulators.close();
+      return 1;
+    }
+    const { logger } = services;
+    installCrashHandlers(services);
+
+    await services.database.migrate();
+    await ensureEnvChannel(services);
+    if (config.demoSeed) {
+      const demo = await seedDemo(services);
+      if (demo.created)
+        logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
+    }
+
+    let web: WebServer | undefined;
+    let worker: JobsHandle | undefined;
+    try {
+      if (runWeb) web = await startWeb(services);
+      if (runWorker) worker = startWorker(services);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      console.error(
+        code === 'EADDRINUSE'
+          ? `proofline: PORT: ${config.server.port} is already in use`
+          : `proofline: failed to start: ${(error as Error).message}`,
+      );
+      await worker?.stop();
+      await services.database.close();
+      await simulators.close();
+      return 1;
+    }
+
+    printBanner(services, web, simulators);
+    return waitForShutdown(services, web, worker, simulators);
+  },
+};
+
+function printBanner(services: Services, web: WebServer | undefined, simulators: LocalSimulators) {
+  const { config } = services;
+  const systems = describeOutsideSystems(config);
+  const lines = [
+    '',
+    `Proofline is running${config.localMode ? ' in local mode' : ''}.`,
+    `  database: ${systems.database}${systems.database === 'pglite' ? ` (${config.database.pgliteDataDir})` : ''}`,
+    `  LINE: ${systems.line}   MoF e-invoice platform: ${systems.mof}   OCR: ${systems.ocr}`,
+  ];
+  if (web) {
+    if (config.line.mode === 'simulator')
+      lines.push(`  chat with the bot (simulated LINE): ${web.url}/dev/chat`);
+    lines.push(`  LIFF mini-app: ${web.url}/liff/`);
+    lines.push(`  health:  ${web.url}/healthz`);
+    lines.push(`  webhook: ${web.url}/webhook/<LINE channel id>`);
+  }
+  for (const line of simulators.describe) lines.push(`  ${line}`);
+  lines.push('Press Ctrl-C to stop.', '');
+  console.log(lines.join('\n'));
+}
+
+/** Resolves with the exit code once a signal has stopped the process gracefully. */
+function waitForShutdown(
+  services: Services,
+  web: WebServer | undefined,
+  worker: JobsHandle | undefined,
+  simulators: LocalSimulators,
+) {
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) {
+        // A second Ctrl-C: the user does not want to wait.
+        process.exit(130);
+      }
+      stopping = true;
+      services.logger.info({ signal }, 'shutting down: finishing work in flight');
+      const timer = setTimeout(() => {
+        services.logger.error('shutdown took longer than 20 s; exiting');
+        process.exit(1);
+      }, 20_000);
+      timer.unref();
+      await web?.close();
+      await worker?.stop();
+      await services.ocrEngine?.close();
+      await services.database.close();
+      await simulators.close();
+      services.logger.info('stopped');
+      resolve(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+}
+
+function installCrashHandlers({ logger }: Services) {
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled rejection');
+    process.exit(1);
+  });
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+}

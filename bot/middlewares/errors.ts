@@ -1,0 +1,60 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from '../../core/shared/logger.js';
+import { isAppError } from '../../core/shared/errors.js';
+
+type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+
+/**
+ * The one place HTTP errors are shaped: `{ error: { code, message } }`. Public AppErrors keep their
+ * code and message; everything else is logged and answered with a generic 500.
+ */
+export function createErrorMiddleware({ logger }: { logger: Logger }): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const { status, body } = toHttpError(error);
+    if (status >= 500) logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    res.status(status).json(body);
+  };
+}
+
+function toHttpError(error: unknown): { status: number; body: ErrorBody } {
+  if (isAppError(error) && !error.isInternal) {
+    return {
+      status: error.statusCode,
+      body: { error: { code: error.code, message: error.message, details: error.details } },
+    };
+  }
+  if (error instanceof ZodError) {
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'validation.failed',
+          message: 'Invalid input',
+          details: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        },
+      },
+    };
+  }
+  const name = (error as { name?: string } | null)?.name;
+  // The LINE SDK's middleware errors (thrown before our code sees the request).
+  if (name === 'SignatureValidationFailed') {
+    return { status: 401, body: { error: { code: 'webhook.bad_signature', message: 'Invalid signature' } } };
+  }
+  const type = (error as { type?: string } | null)?.type;
+  if (name === 'JSONParseError' || type === 'entity.parse.failed') {
+    return { status: 400, body: { error: { code: 'request.bad_json', message: 'Malformed JSON body' } } };
+  }
+  if (type === 'entity.too.large') {
+    return { status: 413, body: { error: { code: 'request.too_large', message: 'Request body too large' } } };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'Internal error' } } };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json({ error: { code: 'not_found', message: `No route for ${req.method} ${req.path}` } });
+};

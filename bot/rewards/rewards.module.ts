@@ -1,0 +1,38 @@
+import type { Router } from 'express';
+import type { Services } from '../../core/app/build-services.js';
+import { createMessagingRewardsNotifier } from '../../core/rewards/index.js';
+import type { AppModule } from '../create-app.js';
+import {
+  createPublicDrawsRouter,
+  createRewardsAdminRouter,
+  createRewardsMemberRouter,
+  type ResolveActor,
+  type ResolveMember,
+} from './rewards.routes.js';
+
+function rewardsDeps(services: Pick<Services, 'database' | 'generateId' | 'clock'>) {
+  return {
+    db: services.database.db,
+    generateId: services.generateId,
+    clock: services.clock,
+    notifier: createMessagingRewardsNotifier({ generateId: services.generateId, clock: services.clock }),
+  };
+}
+
+/** The public, unauthenticated part: draw seed hashes and exports under /api/public/draws. */
+export function createRewardsPublicModule(services: Services): AppModule {
+  return { json: createPublicDrawsRouter({ db: services.database.db }) };
+}
+
+/**
+ * The member router, for the LIFF module's `memberRouters` (`{ path: '/rewards', router }` → /api/liff/rewards),
+ * with `resolveLiffMember` as the resolver.
+ */
+export function buildRewardsMemberRouter(services: Services, resolveMember: ResolveMember): Router {
+  return createRewardsMemberRouter({ ...rewardsDeps(services), resolveMember });
+}
+
+/** The console router, to mount behind console session auth (e.g. /api/console/rewards). */
+export function buildRewardsAdminRouter(services: Services, resolveActor: ResolveActor): Router {
+  return createRewardsAdminRouter({ ...rewardsDeps(services), resolveActor });
+}

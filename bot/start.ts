@@ -1,0 +1,30 @@
+import type { Services } from '../core/app/build-services.js';
+import { createApp, type AppModule } from './create-app.js';
+import { createDevChatModule } from './dev/chat.routes.js';
+import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
+import { createReviewModule } from './review/index.js';
+import { createRewardsPublicModule } from './rewards/index.js';
+import { createWebhookModule } from './webhook/index.js';
+import { listen, type WebServer } from './server.js';
+
+/**
+ * The web process: webhook, APIs and the two web apps. Capabilities register their routers in
+ * `buildAppModules`.
+ */
+export function buildAppModules(services: Services): AppModule[] {
+  const devChat = createDevChatModule(services);
+  return [
+    createWebhookModule(services),
+    createRewardsPublicModule(services),
+    buildLiffAppModule(services),
+    ...(devChat ? [devChat] : []),
+    // The review API trusts reviewer headers until console sessions exist: local mode only.
+    ...(services.config.localMode ? [createReviewModule(services)] : []),
+  ];
+}
+
+export async function startWeb(services: Services): Promise<WebServer> {
+  await prepareLiffApp(services);
+  const app = createApp(services, buildAppModules(services));
+  return listen(app, { port: services.config.server.port, host: services.config.server.host });
+}

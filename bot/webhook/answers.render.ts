@@ -1,0 +1,311 @@
+import type { Answer, AnswerRenderer, ProofAnswer, RenderContext } from '../../core/conversations/index.js';
+import {
+  catalogs,
+  describeReason,
+  getList,
+  getTranslator,
+  hasKey,
+  LOCALES,
+  type Locale,
+  type Translate,
+} from '../../core/i18n/index.js';
+
+/**
+ * Renders core's answers as LINE Flex cards in the member's language, each with quick replies for the
+ * next step (open the LIFF app, points, help). Every word comes from the i18n catalogs.
+ */
+
+type Component = Record<string, unknown>;
+
+const COLORS = {
+  accepted: '#06c755',
+  awaiting_upload: '#f0a500',
+  in_review: '#4a7bd0',
+  rejected: '#d64545',
+  neutral: '#2c3e50',
+} as const;
+
+export const renderAnswer: AnswerRenderer = (answer, context) => {
+  const t = getTranslator(context.locale);
+  const card = cardOf(answer, t, context);
+  const quickReply = quickReplyOf(answer, t, context);
+  return [
+    {
+      type: 'flex',
+      altText: card.altText.slice(0, 400),
+      contents: bubble(card),
+      quickReply,
+    },
+  ];
+};
+
+type Card = { title: string; color: string; lines: Component[]; altText: string; footer?: Component[] };
+
+function cardOf(answer: Answer, t: Translate, context: RenderContext): Card {
+  switch (answer.kind) {
+    case 'greeting': {
+      const title = answer.name ? t('greeting.title', { name: answer.name }) : t('greeting.titleNoName');
+      const intro = answer.campaignName
+        ? t('greeting.body', { campaign: answer.campaignName })
+        : t('greeting.bodyNoCampaign');
+      return {
+        title,
+        color: COLORS.neutral,
+        altText: `${title} ${intro}`,
+        lines: [text(intro), ...bullets(getList(context.locale, 'greeting.steps'))],
+      };
+    }
+    case 'help': {
+      const title = t('help.title');
+      return {
+        title,
+        color: COLORS.neutral,
+        altText: title,
+        lines: [
+          ...bullets(getList(context.locale, 'help.steps')),
+          separator(),
+          text(t('help.commands'), { size: 'sm', color: '#666666' }),
+        ],
+      };
+    }
+    case 'points': {
+      const title = t('points.title');
+      const balance = t('points.balance', { count: answer.balance });
+      return {
+        title,
+        color: COLORS.accepted,
+        altText: `${title}: ${balance}`,
+        lines: [
+          text(balance, { size: 'xxl', weight: 'bold' }),
+          ...(answer.balance === 0 ? [text(t('points.none'), { size: 'sm' })] : []),
+        ],
+      };
+    }
+    case 'submissions': {
+      const title = t('submissions.title');
+      const lines =
+        answer.items.length === 0
+          ? [text(t('submissions.empty'))]
+          : answer.items.map((item) =>
+              text(
+                t('submissions.item', {
+                  date: formatDate(item.createdAt, context, false),
+                  proof: item.label ?? item.proofKind,
+                  state: t(`states.${item.state}`),
+                }),
+                { size: 'sm' },
+              ),
+            );
+      return { title, color: COLORS.neutral, altText: title, lines };
+    }
+    case 'language_menu': {
+      const title = t('languageMenu.title');
+      return {
+        title,
+        color: COLORS.neutral,
+        altText: title,
+        lines: [text(LOCALES.map((locale) => catalogs[locale].language.name).join(' / '))],
+        footer: LOCALES.map((locale) => ({
+          type: 'button',
+          style: 'secondary',
+          height: 'sm',
+          action: {
+            type: 'message',
+            label: catalogs[locale].language.name,
+            text: catalogs[locale].language.name,
+          },
+        })),
+      };
+    }
+    case 'language_set': {
+      const title = t('languageMenu.set');
+      return {
+        title: catalogs[context.locale].language.name,
+        color: COLORS.neutral,
+        altText: title,
+        lines: [text(title)],
+      };
+    }
+    case 'unsupported':
+      return {
+        title: t('help.title'),
+        color: COLORS.neutral,
+        altText: t('unsupported'),
+        lines: [text(t('unsupported'))],
+      };
+    case 'image_unreadable':
+      return {
+        title: t('result.rejected.title'),
+        color: COLORS.rejected,
+        altText: t('image.failed'),
+        lines: [text(t('image.failed'))],
+      };
+    case 'proof':
+      return proofCard(answer, t, context);
+  }
+}
+
+function proofCard(answer: ProofAnswer, t: Translate, context: RenderContext): Card {
+  const prefix = answer.later
+    ? [
+        text(t(answer.outcome === 'accepted' ? 'result.later.accepted' : 'result.later.rejected'), {
+          size: 'sm',
+          color: '#666666',
+        }),
+      ]
+    : [];
+  switch (answer.outcome) {
+    case 'accepted': {
+      const title = t('result.accepted.title');
+      const earned =
+        (answer.pointsEarned ?? 0) > 0
+          ? t('result.accepted.earned', { count: answer.pointsEarned })
+          : t('result.accepted.earnedNothing');
+      const lines = [...prefix, text(earned, { size: 'lg', weight: 'bold' })];
+      if ((answer.entries ?? 0) > 0)
+        lines.push(text(t('result.accepted.entries', { count: answer.entries })));
+      if (answer.balance !== undefined)
+        lines.push(
+          separator(),
+          text(t('result.accepted.balance', { count: answer.balance }), { size: 'sm' }),
+        );
+      return { title, color: COLORS.accepted, altText: `${title} ${earned}`, lines };
+    }
+    case 'awaiting_upload': {
+      const title = t('result.awaiting_upload.title');
+      const lines = [...prefix, text(t('result.awaiting_upload.body'))];
+      if (answer.nextCheckAt)
+        lines.push(
+          text(
+            t('result.awaiting_upload.nextCheck', { when: formatDate(answer.nextCheckAt, context, true) }),
+            { size: 'sm', weight: 'bold' },
+          ),
+        );
+      return { title, color: COLORS.awaiting_upload, altText: title, lines };
+    }
+    case 'in_review': {
+      const title = t('result.in_review.title');
+      return {
+        title,
+        color: COLORS.in_review,
+        altText: title,
+        lines: [...prefix, text(t('result.in_review.body'))],
+      };
+    }
+    case 'rejected': {
+      const title = t('result.rejected.title');
+      const reasons = (answer.reasons ?? []).map((reason) =>
+        describeReason(context.locale, reason.key, reason.params),
+      );
+      const shown = reasons.length > 0 ? reasons : [t('result.rejected.reasonUnknown')];
+      return {
+        title,
+        color: COLORS.rejected,
+        altText: `${title}: ${shown.join('; ')}`,
+        lines: [...prefix, text(t('result.rejected.body')), ...bullets(shown)],
+      };
+    }
+    case 'duplicate_self':
+    case 'duplicate_other': {
+      const title = t(`result.${answer.outcome}.title`);
+      const body = t(`result.${answer.outcome}.body`);
+      return { title, color: COLORS.in_review, altText: `${title} ${body}`, lines: [text(body)] };
+    }
+    case 'invalid': {
+      const title = t('result.invalid.title');
+      const issues = (answer.issues ?? []).map((issue) => issueText(issue, t, context.locale));
+      return {
+        title,
+        color: COLORS.awaiting_upload,
+        altText: `${title}: ${issues.join('; ')}`,
+        lines: [
+          text(t('result.invalid.body')),
+          ...bullets(issues),
+          text(t('result.invalid.example'), { size: 'sm', color: '#666666' }),
+        ],
+      };
+    }
+    case 'no_active_campaign': {
+      const title = t('result.no_active_campaign.title');
+      return {
+        title,
+        color: COLORS.neutral,
+        altText: title,
+        lines: [text(t('result.no_active_campaign.body'))],
+      };
+    }
+  }
+}
+
+function issueText(issue: { field: string; reason: string }, t: Translate, locale: Locale): string {
+  if (hasKey(locale, `issues.${issue.reason}`)) return t(`issues.${issue.reason}`);
+  if (hasKey(locale, `fields.${issue.field}`)) return t(`fields.${issue.field}`);
+  return issue.field;
+}
+
+function quickReplyOf(answer: Answer, t: Translate, context: RenderContext) {
+  const items: Component[] = [];
+  if (context.liffId)
+    items.push({
+      type: 'action',
+      action: {
+        type: 'uri',
+        label: t('quick.openLiff').slice(0, 20),
+        uri: `https://liff.line.me/${context.liffId}`,
+      },
+    });
+  const keyword = (name: string) => getList(context.locale, `keywords.${name}`)[0] ?? name;
+  if (answer.kind !== 'points') items.push(messageAction(t('quick.points'), keyword('points')));
+  if (answer.kind !== 'submissions')
+    items.push(messageAction(t('quick.submissions'), keyword('submissions')));
+  if (answer.kind !== 'help') items.push(messageAction(t('quick.help'), keyword('help')));
+  return { items };
+}
+
+function messageAction(label: string, messageText: string): Component {
+  return { type: 'action', action: { type: 'message', label: label.slice(0, 20), text: messageText } };
+}
+
+function bubble(card: Card): Component {
+  return {
+    type: 'bubble',
+    size: 'kilo',
+    header: {
+      type: 'box',
+      layout: 'vertical',
+      backgroundColor: card.color,
+      contents: [
+        { type: 'text', text: card.title, weight: 'bold', size: 'lg', color: '#ffffff', wrap: true },
+      ],
+    },
+    body: { type: 'box', layout: 'vertical', spacing: 'sm', contents: card.lines },
+    ...(card.footer
+      ? { footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: card.footer } }
+      : {}),
+  };
+}
+
+function text(value: string, style: { size?: string; weight?: string; color?: string } = {}): Component {
+  return { type: 'text', text: value || ' ', wrap: true, ...style };
+}
+
+function separator(): Component {
+  return { type: 'separator', margin: 'md' };
+}
+
+function bullets(lines: string[]): Component[] {
+  return lines.map((line) => text(`• ${line}`, { size: 'sm' }));
+}
+
+function formatDate(iso: string, context: RenderContext, withTime: boolean): string {
+  const date = new Date(iso);
+  try {
+    return new Intl.DateTimeFormat(context.locale, {
+      timeZone: context.timezone,
+      dateStyle: 'medium',
+      ...(withTime ? { timeStyle: 'short' } : {}),
+    }).format(date);
+  } catch {
+    return iso.slice(0, withTime ? 16 : 10).replace('T', ' ');
+  }
+}

@@ -1,0 +1,2 @@
+export { createWebhookModule } from './webhook.routes.js';
+export { renderAnswer } from './answers.render.js';

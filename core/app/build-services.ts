@@ -1,0 +1,60 @@
+import { buildBlobStore, type BlobStore } from '../blobs/index.js';
+import type { Config } from '../config/config.js';
+import { createDatabase, type DatabaseHandle } from '../db/database.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { generateId, type IdGenerator } from '../shared/ids.js';
+import { buildOcrEngine, type OcrEngine } from '../ocr/index.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+
+/**
+ * Everything a process needs, built once by its entry point (bot, jobs, CLI) and passed down explicitly.
+ * Capabilities add their ports and use cases here as they arrive; tests build the same object with
+ * `buildTestServices` (test/support), swapping ports for fakes.
+ */
+export type Services = {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  generateId: IdGenerator;
+  database: DatabaseHandle;
+  /**
+   * Receipt photos (local directory or S3 by BLOB_STORE). Always set by buildServices; optional so
+   * hand-built test services need not carry it.
+   */
+  blobStore?: BlobStore;
+  /** OCR_PROVIDER's engine; starts workers on first use. Close it at shutdown (`ocrEngine.close()`). */
+  ocrEngine?: OcrEngine;
+};
+
+export type ServiceOverrides = Partial<Omit<Services, 'config'>>;
+
+export async function buildServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+  const logger =
+    overrides.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
+  const database =
+    overrides.database ??
+    (await createDatabase({
+      url: config.database.url,
+      poolMax: config.database.poolMax,
+      pgliteDataDir: config.database.pgliteDataDir,
+    }));
+  return {
+    config,
+    logger,
+    clock: overrides.clock ?? systemClock,
+    generateId: overrides.generateId ?? generateId,
+    database,
+    blobStore: overrides.blobStore ?? buildBlobStore(config),
+    ocrEngine: overrides.ocrEngine ?? buildOcrEngine(config),
+  };
+}
+
+/** A summary of which outside systems are real and which are simulated, for the start banner. */
+export function describeOutsideSystems(config: Config) {
+  return {
+    database: config.database.url ? 'postgresql' : 'pglite',
+    line: config.line.mode,
+    mof: config.mof.mode,
+    ocr: config.ocr.provider,
+  } as const;
+}

@@ -1,0 +1,9 @@
+export { brands, lineChannels } from './brands.table.js';
+export {
+  createBrandsRepository,
+  type Brand,
+  type BrandsRepository,
+  type LineChannel,
+  type NewBrand,
+  type NewLineChannel,
+} from './brands.repository.js';

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+/**
+ * The shape of a campaign's `rules` and `rewards` JSON. Both are validated here before they are stored
+ * (`createCampaign`), and parsed again when read, so the rules engine only ever sees a checked value.
+ * Amounts are integers in minor units of the campaign currency (TWD and THB: ×100).
+ */
+
+const positiveAmountMinor = z.number().int().positive();
+const nonEmptyText = z.string().trim().min(1);
+const sellerBan = z.string().regex(/^\d{8}$/, { message: 'must be 8 digits' });
+
+/** One group of item keywords: an item belongs to the group when its name contains any keyword. */
+export const itemGroupSchema = z.object({
+  /** Stable key (`tea`), used by reward bonuses and analytics. */
+  key: z.string().regex(/^[a-z0-9_-]{1,40}$/, { message: 'must be 1-40 chars of a-z 0-9 _ -' }),
+  keywords: z.array(nonEmptyText).min(1),
+  /** Names containing one of these never match the group (`teapot` in a `tea` group). */
+  excludeKeywords: z.array(nonEmptyText).default([]),
+  /** The group is satisfied when its matched items add up to at least this quantity. */
+  minQuantity: z.number().positive().default(1),
+});
+
+/** Who sold it: name patterns (`*` wildcard, else a substring), seller business IDs, address fragments. */
+export const storeMatcherSchema = z.object({
+  namePatterns: z.array(nonEmptyText).default([]),
+  sellerBans: z.array(sellerBan).default([]),
+  addressFragments: z.array(nonEmptyText).default([]),
+});
+
+export const amountBasisSchema = z.enum(['total', 'matched']);
+
+export const campaignRulesSchema = z
+  .object({
+    itemGroups: z.array(itemGroupSchema).default([]),
+    /** `any`: one group matched is enough; `all`: every group must be matched. */
+    itemGroupsMatch: z.enum(['any', 'all']).default('any'),
+    /** Minimum spend on the invoice total or on the matched items. */
+    minAmount: z.object({ basis: amountBasisSchema, amountMinor: positiveAmountMinor }).optional(),
+    stores: z
+      .object({
+        /** When any allow entry is set, the seller must match one of them. */
+        allow: storeMatcherSchema.optional(),
+        /** A seller matching any deny entry is refused. */
+        deny: storeMatcherSchema.optional(),
+      })
+      .default({}),
+    /** Refuse B2B invoices (a buyer business ID), as the government lottery does. */
+    excludeBuyerBan: z.boolean().default(true),
+    /** Refuse voided or cancelled invoices. */
+    excludeVoided: z.boolean().default(true),
+    /** A proof must be registered within this many days after the purchase date (campaign time zone). */
+    registerWithinDays: z.number().int().positive().optional(),
+    caps: z
+      .object({
+        perMemberPerDay: z.number().int().positive().optional(),
+        perMemberPerCampaign: z.number().int().positive().optional(),
+      })
+      .default({}),
+    /**
+     * How long an e-invoice may be "not found yet" on the MoF platform: merchants have 2 days from the day
+     * after issue, so 3 days from the invoice date by default, then `graceHours`, then it is refused.
+     */
+    upload: z
+      .object({
+        windowDays: z.number().int().min(0).max(60).default(3),
+        graceHours: z.number().int().min(0).max(240).default(12),
+      })
+      .default({ windowDays: 3, graceHours: 12 }),
+  })
+  .superRefine((rules, ctx) => {
+    const keys = rules.itemGroups.map((group) => group.key);
+    const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
+    if (duplicate)
+      ctx.addIssue({ code: 'custom', path: ['itemGroups'], message: `duplicate group key "${duplicate}"` });
+    if (rules.minAmount?.basis === 'matched' && rules.itemGroups.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minAmount', 'basis'],
+        message: '"matched" needs at least one item group',
+      });
+  });
+
+/** Per amount step: `floor(amount / stepAmountMinor) × perStep`. */
+const amountStepSchema = z.object({
+  basis: amountBasisSchema.default('total'),
+  stepAmountMinor: positiveAmountMinor,
+  perStep: z.number().int().positive().default(1),
+});
+
+export const campaignRewardsSchema = z.object({
+  points: amountStepSchema
+    .extend({
+      /** Fixed points per matched item group (`{ tea: 5 }`). */
+      bonusPerGroup: z.record(z.string(), z.number().int().positive()).default({}),
+      maxPerProof: z.number().int().positive().optional(),
+      /** Applied by the points ledger (core/rewards): when earned points expire. */
+      expiry: z
+        .union([
+          z.object({ afterDays: z.number().int().positive() }),
+          z.object({ at: z.iso.datetime({ offset: true }) }),
+        ])
+        .optional(),
+      /** Applied by the points ledger (core/rewards): most points per member per day / campaign. */
+      caps: z
+        .object({
+          perDay: z.number().int().nonnegative().optional(),
+          perCampaign: z.number().int().nonnegative().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  entries: z
+    .object({
+      /** Lottery entries for every qualifying proof. */
+      perProof: z.number().int().min(0).default(0),
+      /** More entries for a bigger purchase ("the more you buy, the more chances"). */
+      perAmountStep: amountStepSchema.optional(),
+      maxPerProof: z.number().int().positive().optional(),
+    })
+    .optional(),
+  /** An accepted proof earns one instant-win play (scratch card). */
+  instantWin: z.object({ enabled: z.boolean().default(false) }).default({ enabled: false }),
+});
+
+export type CampaignRules = z.output<typeof campaignRulesSchema>;
+export type CampaignRulesInput = z.input<typeof campaignRulesSchema>;
+export type CampaignRewards = z.output<typeof campaignRewardsSchema>;
+export type CampaignRewardsInput = z.input<typeof campaignRewardsSchema>;
+export type StoreMatcher = z.output<typeof storeMatcherSchema>;
+export type ItemGroup = z.output<typeof itemGroupSchema>;
+
+export type SettingsIssue = { path: string; message: string };
+
+/** Validates rules and rewards together; the issues name the JSON path of each problem. */
+export function parseCampaignSettings(input: {
+  rules: unknown;
+  rewards: unknown;
+}): { ok: true; rules: CampaignRules; rewards: CampaignRewards } | { ok: false; issues: SettingsIssue[] } {
+  const rules = campaignRulesSchema.safeParse(input.rules ?? {});
+  const rewards = campaignRewardsSchema.safeParse(input.rewards ?? {});
+  const issues: SettingsIssue[] = [];
+  if (!rules.success) issues.push(...toIssues('rules', rules.error));
+  if (!rewards.success) issues.push(...toIssues('rewards', rewards.error));
+  if (rules.success && rewards.success) {
+    const groupKeys = new Set(rules.data.itemGroups.map((group) => group.key));
+    for (const key of Object.keys(rewards.data.points?.bonusPerGroup ?? {})) {
+      if (!groupKeys.has(key))
+        issues.push({ path: `rewards.points.bonusPerGroup.${key}`, message: 'is not an item group key' });
+    }
+    const usesMatched =
+      rewards.data.points?.basis === 'matched' || rewards.data.entries?.perAmountStep?.basis === 'matched';
+    if (usesMatched && rules.data.itemGroups.length === 0)
+      issues.push({ path: 'rewards', message: '"matched" basis needs at least one item group in the rules' });
+    if (issues.length === 0) return { ok: true, rules: rules.data, rewards: rewards.data };
+  }
+  return { ok: false, issues };
+}
+
+function toIssues(root: string, error: z.ZodError): SettingsIssue[] {
+  return error.issues.map((issue) => ({
+    path: [root, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}

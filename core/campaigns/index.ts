@@ -1,0 +1,44 @@
+export { campaigns, type LocalizedText, type ProofKind } from './campaigns.table.js';
+export {
+  createCampaignsRepository,
+  type Campaign,
+  type CampaignsRepository,
+  type NewCampaign,
+} from './campaigns.repository.js';
+export {
+  campaignRewardsSchema,
+  campaignRulesSchema,
+  parseCampaignSettings,
+  type CampaignRewards,
+  type CampaignRewardsInput,
+  type CampaignRules,
+  type CampaignRulesInput,
+  type ItemGroup,
+  type SettingsIssue,
+  type StoreMatcher,
+} from './campaigns.schemas.js';
+export {
+  computeRewards,
+  evaluateCampaignRules,
+  firstFailedVerdict,
+  isBusinessBuyer,
+  normalizeForMatching,
+  NO_REWARDS,
+  type CampaignForRules,
+  type MatchedItem,
+  type RewardQuantities,
+  type RuleName,
+  type RulesContext,
+  type RulesDecision,
+  type RulesInvoice,
+  type RulesInvoiceItem,
+  type RuleVerdict,
+} from './campaigns.rules.js';
+export { addDays, daysBetween, localDateOf, startOfLocalDay } from './campaigns.time.js';
+export {
+  createCampaign,
+  getCampaignWithSettings,
+  readCampaignSettings,
+  type CampaignWithSettings,
+} from './campaigns.usecases.js';
+export { createCampaignNotFoundError, createCampaignSettingsInvalidError } from './campaigns.errors.js';

@@ -1,0 +1,426 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Proofline reads, parsed once here. Each key carries its documentation
+ * (`.describe`) and default, from which `.env.example` is generated (`npx proofline config env-example`);
+ * a test keeps the two in sync. Nothing below the entry points reads `process.env`.
+ */
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(z.url({ message: 'must be a URL such as http://127.0.0.1:3000' }).optional())
+  .optional();
+
+const cronExpression = z.string().regex(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression' });
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, {
+        message: 'must be a postgres:// URL, e.g. postgres://user:pass@127.0.0.1:5432/proofline',
+      })
+      .refine(isParsableUrl, { message: 'is not a valid URL' })
+      .optional(),
+  )
+  .optional();
+
+function isParsableUrl(value: string) {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const envSchema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int()
+    .min(0)
+    .max(65535)
+    .default(3000)
+    .describe('Port of the web server (webhook, APIs, LIFF app, console).'),
+  HOST: z.string().default('0.0.0.0').describe('Interface the web server listens on.'),
+  PUBLIC_BASE_URL: optionalUrl.describe(
+    'Public URL of this installation (for LINE webhooks, LIFF and image links). Default: http://localhost:PORT.',
+  ),
+  LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+    .default('info')
+    .describe('Log level.'),
+  LOG_FORMAT: z
+    .enum(['pretty', 'json'])
+    .optional()
+    .describe('pretty (one line per event) or json (pino). Default: pretty in local mode, json otherwise.'),
+
+  DATABASE_URL: postgresUrl.describe(
+    'PostgreSQL server URL. Unset: embedded PGlite persisted under PGLITE_DATA_DIR.',
+  ),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10).describe('Connections per process.'),
+  PGLITE_DATA_DIR: z
+    .string()
+    .default('./data/pglite')
+    .describe(
+      'Where the embedded PGlite database lives when DATABASE_URL is unset; "memory://" keeps it in memory.',
+    ),
+
+  DATA_DIR: z.string().default('./data').describe('Directory for local files (receipt images, exports).'),
+
+  LINE_CHANNEL_ID: optionalString.describe(
+    'LINE Messaging API channel ID of the default brand. With the secret and token set, Proofline talks to LINE.',
+  ),
+  LINE_CHANNEL_SECRET: optionalString.describe('Channel secret (webhook signatures).'),
+  LINE_CHANNEL_ACCESS_TOKEN: optionalString.describe('Long-lived channel access token.'),
+  LIFF_ID: optionalString.describe('LIFF app ID of the default brand (e.g. 1234567890-AbcdEfgh).'),
+  LINE_LOGIN_CHANNEL_ID: optionalString.describe(
+    'LINE Login channel ID that owns the LIFF app (the audience of LIFF ID tokens). Default: LINE_CHANNEL_ID.',
+  ),
+  LINE_API_BASE_URL: optionalUrl.describe(
+    'Override of https://api.line.me (a proxy or the simulator). Default: the simulator in local mode.',
+  ),
+  LINE_DATA_API_BASE_URL: optionalUrl.describe(
+    'Override of https://api-data.line.me (message content). Default: the simulator in local mode.',
+  ),
+
+  MEMBERSHIP_API_BASE_URL: optionalUrl.describe(
+    "Base URL of the brand's membership system (member linking by number + phone). Default: the simulator in local mode.",
+  ),
+  MEMBERSHIP_API_KEY: optionalString.describe('Bearer key for the membership system.'),
+
+  MOF_APP_ID: optionalString.describe(
+    'Ministry of Finance e-invoice platform App ID. With the API key set, invoices are verified for real.',
+  ),
+  MOF_API_KEY: optionalString.describe(
+    'MoF e-invoice platform API key (signs requests where the spec asks).',
+  ),
+  MOF_API_BASE_URL: optionalUrl.describe(
+    'Override of the MoF platform base URL (https://api.einvoice.nat.gov.tw). Default: the simulator in local mode.',
+  ),
+  MOF_HEADER_API_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+$/, { message: 'must be a version such as 0.5' })
+    .default('0.5')
+    .describe('MoF API version of the invoice header query (qryInvHeader).'),
+  MOF_DETAIL_API_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+$/, { message: 'must be a version such as 0.6' })
+    .default('0.6')
+    .describe('MoF API version of the invoice detail query (qryInvDetail; 0.6 in spec v1.9).'),
+  MOF_CARRIER_API_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+$/, { message: 'must be a version such as 0.6' })
+    .default('0.6')
+    .describe(
+      'MoF API version of the carrier invoice list and detail (carrierInvChk 0.6 pages its answers).',
+    ),
+  MOF_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(10_000)
+    .describe('Time-out of one MoF platform request (each retry gets its own).'),
+  MOF_MAX_RETRIES: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int()
+    .min(0)
+    .max(10)
+    .default(3)
+    .describe('Retries (exponential back-off with jitter) after a 5xx, network error or time-out.'),
+  MOF_RATE_LIMIT_PER_SECOND: z.coerce
+    .number({ message: 'must be a number' })
+    .positive({ message: 'must be > 0' })
+    .max(1000)
+    .default(5)
+    .describe('Ceiling of MoF platform requests per second, per process.'),
+
+  OCR_PROVIDER: z
+    .enum(['tesseract', 'google-vision'])
+    .optional()
+    .describe('tesseract (offline) or google-vision. Default: google-vision when its credentials are set.'),
+  GOOGLE_APPLICATION_CREDENTIALS: optionalString.describe(
+    'Path to a Google Cloud service-account key file for Cloud Vision.',
+  ),
+  GOOGLE_VISION_API_ENDPOINT: optionalUrl.describe(
+    'Override of the Cloud Vision endpoint (a replay server).',
+  ),
+
+  BLOB_STORE: z.enum(['local', 's3']).default('local').describe('Where receipt images are kept.'),
+  S3_ENDPOINT: optionalUrl.describe('S3-compatible endpoint, with BLOB_STORE=s3.'),
+  S3_BUCKET: optionalString.describe('S3 bucket, with BLOB_STORE=s3.'),
+  S3_ACCESS_KEY_ID: optionalString.describe('S3 access key, with BLOB_STORE=s3.'),
+  S3_SECRET_ACCESS_KEY: optionalString.describe('S3 secret key, with BLOB_STORE=s3.'),
+
+  SESSION_SECRET: optionalString.describe(
+    'Secret for console session cookies (32+ chars). Required outside local mode; random per start otherwise.',
+  ),
+
+  JOBS_ENABLED: booleanFromEnv
+    .default(true)
+    .describe('Run the worker and the schedules in this process (false for web-only processes).'),
+  WORKER_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(500)
+    .describe('How often an idle worker looks for work.'),
+  WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe('Events processed at once per worker.'),
+  VERIFY_INVOICES_CRON: cronExpression
+    .default('0 */4 * * *')
+    .describe('When batch verification of pending e-invoices runs (every 4 hours by default).'),
+  EXPIRE_POINTS_CRON: cronExpression.default('15 0 * * *').describe('When points expiry runs.'),
+
+  DEMO_SEED: booleanFromEnv
+    .optional()
+    .describe(
+      'Seed the demo brand and campaign at start if the database is empty. Default: true in local mode.',
+    ),
+});
+
+export type Env = z.input<typeof envSchema>;
+type ParsedEnv = z.output<typeof envSchema>;
+
+export type OutsideSystemMode = 'real' | 'simulator';
+
+export type Config = {
+  server: { port: number; host: string; publicBaseUrl: string | undefined };
+  log: { level: string; format: 'pretty' | 'json' };
+  database: { url: string | undefined; poolMax: number; pgliteDataDir: string };
+  dataDir: string;
+  /** True when no outside credentials are set: simulators, PGlite and the demo seed. */
+  localMode: boolean;
+  line: {
+    mode: OutsideSystemMode;
+    channelId: string | undefined;
+    channelSecret: string | undefined;
+    channelAccessToken: string | undefined;
+    liffId: string | undefined;
+    loginChannelId: string | undefined;
+    apiBaseUrl: string | undefined;
+    dataApiBaseUrl: string | undefined;
+  };
+  /** The brand's existing membership system (member linking). */
+  membership: { mode: OutsideSystemMode; apiBaseUrl: string | undefined; apiKey: string | undefined };
+  mof: {
+    mode: OutsideSystemMode;
+    appId: string | undefined;
+    apiKey: string | undefined;
+    apiBaseUrl: string | undefined;
+    versions: { header: string; detail: string; carrier: string };
+    timeoutMs: number;
+    maxRetries: number;
+    rateLimitPerSecond: number;
+  };
+  ocr: {
+    provider: 'tesseract' | 'google-vision';
+    googleCredentialsFile: string | undefined;
+    googleApiEndpoint: string | undefined;
+  };
+  blobStore: {
+    driver: 'local' | 's3';
+    s3: { endpoint?: string; bucket?: string; accessKeyId?: string; secretAccessKey?: string };
+  };
+  sessionSecret: string | undefined;
+  jobs: {
+    enabled: boolean;
+    workerPollMs: number;
+    workerConcurrency: number;
+    verifyInvoicesCron: string;
+    expirePointsCron: string;
+  };
+  demoSeed: boolean;
+};
+
+export class ConfigError extends Error {
+  readonly issues: { key: string; message: string }[];
+  constructor(issues: { key: string; message: string }[]) {
+    super(issues.map((issue) => `${issue.key}: ${issue.message}`).join('; '));
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** Parses the environment into a Config, or throws a ConfigError naming every bad key. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .filter((key) => env[key] !== undefined)
+      .map((key) => [key, env[key]]),
+  );
+  const result = envSchema.safeParse(known);
+  if (!result.success) {
+    // One line per key: the first problem found is the one to fix.
+    const byKey = new Map<string, string>();
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? '(config)');
+      if (!byKey.has(key)) byKey.set(key, issue.message);
+    }
+    throw new ConfigError([...byKey].map(([key, message]) => ({ key, message })));
+  }
+  const config = toConfig(result.data);
+  const problems = checkCoherence(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function toConfig(env: ParsedEnv): Config {
+  const lineHasCredentials = Boolean(env.LINE_CHANNEL_SECRET && env.LINE_CHANNEL_ACCESS_TOKEN);
+  const mofHasCredentials = Boolean(env.MOF_APP_ID && env.MOF_API_KEY);
+  const visionHasCredentials = Boolean(env.GOOGLE_APPLICATION_CREDENTIALS || env.GOOGLE_VISION_API_ENDPOINT);
+  // Local mode is about the outside platforms; it runs on PGlite or on DATABASE_URL alike.
+  const localMode = !lineHasCredentials && !mofHasCredentials;
+
+  return {
+    server: { port: env.PORT, host: env.HOST, publicBaseUrl: env.PUBLIC_BASE_URL },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (localMode ? 'pretty' : 'json') },
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDataDir: env.PGLITE_DATA_DIR },
+    dataDir: env.DATA_DIR,
+    localMode,
+    line: {
+      // Each outside system switches on its own: LINE credentials make LINE real, whatever MoF does.
+      mode: lineHasCredentials ? 'real' : 'simulator',
+      channelId: env.LINE_CHANNEL_ID,
+      channelSecret: env.LINE_CHANNEL_SECRET,
+      channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
+      liffId: env.LIFF_ID,
+      loginChannelId: env.LINE_LOGIN_CHANNEL_ID ?? env.LINE_CHANNEL_ID,
+      apiBaseUrl: env.LINE_API_BASE_URL,
+      dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
+    },
+    membership: {
+      mode: env.MEMBERSHIP_API_BASE_URL ? 'real' : 'simulator',
+      apiBaseUrl: env.MEMBERSHIP_API_BASE_URL,
+      apiKey: env.MEMBERSHIP_API_KEY,
+    },
+    mof: {
+      mode: mofHasCredentials ? 'real' : 'simulator',
+      appId: env.MOF_APP_ID,
+      apiKey: env.MOF_API_KEY,
+      apiBaseUrl: env.MOF_API_BASE_URL,
+      versions: {
+        header: env.MOF_HEADER_API_VERSION,
+        detail: env.MOF_DETAIL_API_VERSION,
+        carrier: env.MOF_CARRIER_API_VERSION,
+      },
+      timeoutMs: env.MOF_TIMEOUT_MS,
+      maxRetries: env.MOF_MAX_RETRIES,
+      rateLimitPerSecond: env.MOF_RATE_LIMIT_PER_SECOND,
+    },
+    ocr: {
+      provider: env.OCR_PROVIDER ?? (visionHasCredentials ? 'google-vision' : 'tesseract'),
+      googleCredentialsFile: env.GOOGLE_APPLICATION_CREDENTIALS,
+      googleApiEndpoint: env.GOOGLE_VISION_API_ENDPOINT,
+    },
+    blobStore: {
+      driver: env.BLOB_STORE,
+      s3: {
+        endpoint: env.S3_ENDPOINT,
+        bucket: env.S3_BUCKET,
+        accessKeyId: env.S3_ACCESS_KEY_ID,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      },
+    },
+    sessionSecret: env.SESSION_SECRET,
+    jobs: {
+      enabled: env.JOBS_ENABLED,
+      workerPollMs: env.WORKER_POLL_MS,
+      workerConcurrency: env.WORKER_CONCURRENCY,
+      verifyInvoicesCron: env.VERIFY_INVOICES_CRON,
+      expirePointsCron: env.EXPIRE_POINTS_CRON,
+    },
+    demoSeed: env.DEMO_SEED ?? localMode,
+  };
+}
+
+function checkCoherence(config: Config): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  const line = config.line;
+  if (Boolean(line.channelSecret) !== Boolean(line.channelAccessToken)) {
+    const missing = line.channelSecret ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET';
+    problems.push({ key: missing, message: 'is required when the other LINE credential is set' });
+  }
+  if (line.mode === 'real' && !line.channelId) {
+    problems.push({ key: 'LINE_CHANNEL_ID', message: 'is required with LINE credentials' });
+  }
+  if (Boolean(config.mof.appId) !== Boolean(config.mof.apiKey)) {
+    const missing = config.mof.appId ? 'MOF_API_KEY' : 'MOF_APP_ID';
+    problems.push({ key: missing, message: 'is required when the other MoF credential is set' });
+  }
+  if (config.blobStore.driver === 's3' && !config.blobStore.s3.bucket) {
+    problems.push({ key: 'S3_BUCKET', message: 'is required with BLOB_STORE=s3' });
+  }
+  if (!config.localMode && config.sessionSecret === undefined) {
+    problems.push({
+      key: 'SESSION_SECRET',
+      message: 'is required outside local mode (32+ random characters)',
+    });
+  }
+  if (config.sessionSecret !== undefined && config.sessionSecret.length < 32) {
+    problems.push({ key: 'SESSION_SECRET', message: 'must be at least 32 characters' });
+  }
+  return problems;
+}
+
+/** For tests: a Config as local mode would build it, with the given overrides. */
+export function overrideConfig(
+  overrides: { [K in keyof Config]?: Config[K] extends object ? Partial<Config[K]> : Config[K] } = {},
+): Config {
+  const base = parseConfig({ LOG_LEVEL: 'silent', PGLITE_DATA_DIR: 'memory://', DEMO_SEED: 'false' });
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = (base as Record<string, unknown>)[key];
+    merged[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
+        ? { ...current, ...value }
+        : value;
+  }
+  return merged as Config;
+}
+
+/** The text of `.env.example`, generated from the schema so the two cannot drift apart. */
+export function renderEnvExample(): string {
+  const lines = [
+    '# Proofline configuration. Every variable is optional in local mode: with no LINE, MoF or',
+    '# database credentials, `npm start` runs against the simulators and an embedded PGlite database.',
+    '# Generated from core/config/config.ts by `npx proofline config env-example`.',
+    '',
+  ];
+  for (const [key, schema] of Object.entries(envSchema.shape)) {
+    const description = (schema as z.ZodType).description ?? '';
+    const defaultValue = defaultOf(schema as z.ZodType);
+    lines.push(`# ${description}`);
+    lines.push(defaultValue === undefined ? `# ${key}=` : `# ${key}=${defaultValue}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function defaultOf(schema: z.ZodType): string | undefined {
+  const result = z.object({ value: schema }).safeParse({});
+  if (!result.success) return undefined;
+  const value = (result.data as { value: unknown }).value;
+  return value === undefined ? undefined : String(value);
+}

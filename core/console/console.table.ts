@@ -1,0 +1,49 @@
+import { index, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { brands } from '../brands/brands.table.js';
+import { createdAt, idColumn, tstz } from '../db/columns.js';
+
+export type ConsoleRole = 'owner' | 'marketer' | 'reviewer' | 'viewer';
+
+/** People who sign in to the console. One person may work for several brands (an agency). */
+export const consoleUsers = pgTable('console_users', {
+  id: idColumn(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  /** scrypt hash with its parameters and salt (`scrypt$N$r$p$salt$hash`). */
+  passwordHash: text('password_hash').notNull(),
+  createdAt: createdAt(),
+  disabledAt: tstz('disabled_at'),
+});
+
+export const consoleMemberships = pgTable(
+  'console_memberships',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => consoleUsers.id),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    role: text('role').notNull().$type<ConsoleRole>(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.brandId] })],
+);
+
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    id: idColumn(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => consoleUsers.id),
+    /** SHA-256 of the session token; the token itself lives only in the cookie. */
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: tstz('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('console_sessions_token_uq').on(t.tokenHash),
+    index('console_sessions_user_idx').on(t.userId),
+  ],
+);

@@ -1,0 +1,55 @@
+import type { SubmissionState } from '../submissions/index.js';
+import type { Locale } from '../i18n/index.js';
+
+/**
+ * What Proofline answers, as data. Core decides the answer; the bot renders it (Flex cards, quick
+ * replies) in the member's language. No user-facing text lives here: only keys and values.
+ */
+export type ProofAnswer = {
+  kind: 'proof';
+  outcome:
+    | 'accepted'
+    | 'awaiting_upload'
+    | 'in_review'
+    | 'rejected'
+    | 'duplicate_self'
+    | 'duplicate_other'
+    | 'invalid'
+    | 'no_active_campaign';
+  pointsEarned?: number;
+  entries?: number;
+  balance?: number;
+  /** ISO time of the next check with the e-invoice platform (awaiting upload). */
+  nextCheckAt?: string;
+  /** The failing rules, as catalog keys with their values (rejected). */
+  reasons?: { key: string; params: Record<string, string | number | null> }[];
+  /** What is wrong in what the member typed (invalid). */
+  issues?: { field: string; reason: string }[];
+  /** Pushed later (a decision after waiting or review), not an immediate answer. */
+  later?: boolean;
+};
+
+export type Answer =
+  | { kind: 'greeting'; name: string | undefined; campaignName: string | undefined }
+  | { kind: 'help' }
+  | { kind: 'points'; balance: number }
+  | {
+      kind: 'submissions';
+      items: { createdAt: string; proofKind: string; label: string | undefined; state: SubmissionState }[];
+    }
+  | { kind: 'language_menu' }
+  | { kind: 'language_set' }
+  | { kind: 'unsupported' }
+  | { kind: 'image_unreadable' }
+  | ProofAnswer;
+
+export type RenderContext = {
+  locale: Locale;
+  /** The LIFF app of the channel, for the "open member page" quick reply. */
+  liffId: string | undefined;
+  /** The brand's time zone, for dates in answers. */
+  timezone: string;
+};
+
+/** The bot's renderer: an answer in the member's language as LINE message objects. */
+export type AnswerRenderer = (answer: Answer, context: RenderContext) => Record<string, unknown>[];

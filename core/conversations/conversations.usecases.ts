@@ -1,0 +1,353 @@
+import { createBrandsRepository, type LineChannel } from '../brands/index.js';
+import { createCampaignsRepository } from '../campaigns/index.js';
+import type { Database, Transaction } from '../db/database.js';
+import type { EventHandling, WebhookEvent } from '../events/index.js';
+import { isLocale, localeFromLineLanguage, type Locale } from '../i18n/index.js';
+import { createMembersRepository, type Member } from '../members/index.js';
+import { enqueueAnswer, type LineMessenger } from '../messaging/index.js';
+import { getPointsBalance } from '../rewards/index.js';
+import type { Clock } from '../shared/clock.js';
+import { isAppError } from '../shared/errors.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import {
+  createSubmissionsRepository,
+  type SubmitProofCommand,
+  type SubmitProofResult,
+} from '../submissions/index.js';
+import { parseCommand, parsePostback, type Command } from './conversations.commands.js';
+import type { Answer, AnswerRenderer, ProofAnswer } from './conversations.types.js';
+
+/** Stores a photo's bytes and returns its id (the receipts capability's one entry point for images). */
+export type ReceiptImageIngester = (input: {
+  brandId: string;
+  memberId: string;
+  bytes: Buffer;
+  contentType: string | undefined;
+  source: 'line';
+  sourceRef: string;
+}) => Promise<{ receiptImageId: string }>;
+
+export type ConversationDeps = {
+  db: Database;
+  clock: Clock;
+  generateId: IdGenerator;
+  logger: Logger;
+  messenger: LineMessenger;
+  /** `submitProof` of the submissions capability, bound to its dependencies. */
+  submitProof: (command: SubmitProofCommand) => Promise<SubmitProofResult>;
+  /** The receipts capability's ingestion; without it a photo is answered as unreadable. */
+  ingestReceiptImage?: ReceiptImageIngester;
+  render: AnswerRenderer;
+};
+
+type LineEventPayload = {
+  type: string;
+  replyToken?: string;
+  source?: { userId?: string };
+  message?: { id: string; type: string; text?: string };
+  postback?: { data?: string };
+};
+
+/**
+ * Handles one stored webhook event: decides the answer (core), renders it (the injected renderer) and
+ * returns the commit step that records it as an outbound message in the event's own transaction. Every
+ * effect is idempotent by the event: members are upserted, proofs are submitted with the event as
+ * `sourceRef`, and the answer's dedupe key is the event's id, so a retried event answers once.
+ */
+export async function handleWebhookEvent(
+  deps: ConversationDeps,
+  event: WebhookEvent,
+): Promise<EventHandling> {
+  const payload = event.payload as LineEventPayload;
+  const userId = event.lineUserId ?? payload.source?.userId;
+  if (!userId) return {};
+  const channels = await createBrandsRepository({ db: deps.db, generateId: deps.generateId }).listChannels(
+    event.brandId,
+  );
+  const channel = channels.find((candidate) => candidate.id === event.channelId);
+  if (!channel) throw new Error(`channel ${event.channelId} of event ${event.webhookEventId} is gone`);
+  const members = createMembersRepository({ db: deps.db, generateId: deps.generateId });
+
+  if (payload.type === 'unfollow') {
+    await members.markUnfollowed({ brandId: event.brandId, lineUserId: userId, at: event.occurredAt });
+    return {};
+  }
+
+  const brand = await createBrandsRepository({ db: deps.db, generateId: deps.generateId }).getBrandById(
+    event.brandId,
+  );
+  const brandLocale: Locale = brand && isLocale(brand.defaultLocale) ? brand.defaultLocale : 'en';
+  const timezone = brand?.timezone ?? 'Asia/Taipei';
+
+  if (payload.type === 'follow') {
+    const profile = await deps.messenger.getProfile(credentialsOf(channel), userId);
+    const { member } = await members.upsertFollowingMember({
+      brandId: event.brandId,
+      channelId: channel.id,
+      lineUserId: userId,
+      displayName: profile?.displayName,
+      pictureUrl: profile?.pictureUrl,
+      locale: localeFromLineLanguage(profile?.language, brandLocale),
+      followedAt: event.occurredAt,
+      now: deps.clock.now(),
+    });
+    const [campaign] = await createCampaignsRepository({
+      db: deps.db,
+      generateId: deps.generateId,
+    }).listActiveCampaigns({
+      brandId: event.brandId,
+    });
+    const campaignName = campaign ? localized(campaign.name, member.locale) : undefined;
+    return answerWith(
+      deps,
+      { event, channel, member, userId, replyToken: payload.replyToken, timezone },
+      {
+        kind: 'greeting',
+        name: member.displayName ?? undefined,
+        campaignName,
+      },
+    );
+  }
+
+  if (payload.type !== 'message' && payload.type !== 'postback') return {};
+
+  const member = await ensureMember(deps, { event, channel, userId, brandLocale, members });
+  const context = { event, channel, member, userId, replyToken: payload.replyToken, timezone };
+
+  if (payload.type === 'postback') {
+    const command = parsePostback(payload.postback?.data ?? '');
+    if (!command) return answerWith(deps, context, { kind: 'help' });
+    return runCommand(deps, context, command);
+  }
+
+  const message = payload.message;
+  if (message?.type === 'text' && message.text !== undefined) {
+    const command = parseCommand(message.text);
+    if (command) return runCommand(deps, context, command);
+    const result = await deps.submitProof({
+      brandId: event.brandId,
+      memberId: member.id,
+      channel: 'chat',
+      sourceRef: sourceRefOf(event),
+      input: { type: 'text', text: message.text },
+    });
+    return answerWith(deps, context, await answerOfResult(deps, member, result));
+  }
+
+  if (message?.type === 'image') {
+    const credentials = credentialsOf(channel);
+    // The typing indicator while the photo is fetched and read; a failure to show it changes nothing.
+    await deps.messenger.showLoading(credentials, { chatId: userId, seconds: 30 }).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'could not show the loading animation');
+    });
+    if (!deps.ingestReceiptImage) return answerWith(deps, context, { kind: 'image_unreadable' });
+    const content = await deps.messenger.getMessageContent(credentials, message.id);
+    let receiptImageId: string;
+    try {
+      ({ receiptImageId } = await deps.ingestReceiptImage({
+        brandId: event.brandId,
+        memberId: member.id,
+        bytes: content.bytes,
+        contentType: content.contentType,
+        source: 'line',
+        sourceRef: sourceRefOf(event),
+      }));
+    } catch (error) {
+      // Not an image, too large, corrupt: the member is told; trying again would not change it.
+      if (isAppError(error) && !error.isInternal)
+        return answerWith(deps, context, { kind: 'image_unreadable' });
+      throw error;
+    }
+    const result = await deps.submitProof({
+      brandId: event.brandId,
+      memberId: member.id,
+      channel: 'chat',
+      sourceRef: sourceRefOf(event),
+      input: { type: 'receipt_image', receiptImageId },
+    });
+    return answerWith(deps, context, await answerOfResult(deps, member, result));
+  }
+
+  return answerWith(deps, context, { kind: 'unsupported' });
+}
+
+type AnswerContext = {
+  event: WebhookEvent;
+  channel: LineChannel;
+  member: Member;
+  userId: string;
+  replyToken: string | undefined;
+  timezone: string;
+};
+
+async function runCommand(
+  deps: ConversationDeps,
+  context: AnswerContext,
+  command: Command,
+): Promise<EventHandling> {
+  const { member } = context;
+  switch (command.command) {
+    case 'help':
+      return answerWith(deps, context, { kind: 'help' });
+    case 'points': {
+      const balance = await getPointsBalance(deps.db, { brandId: member.brandId, memberId: member.id });
+      return answerWith(deps, context, { kind: 'points', balance });
+    }
+    case 'submissions': {
+      const rows = await createSubmissionsRepository({ db: deps.db }).listByMember({
+        brandId: member.brandId,
+        memberId: member.id,
+        limit: 200,
+      });
+      const items = rows
+        .slice(-5)
+        .reverse()
+        .map((row) => ({
+          createdAt: row.createdAt.toISOString(),
+          proofKind: row.kind,
+          label: labelOf(row.rawInput),
+          state: row.state,
+        }));
+      return answerWith(deps, context, { kind: 'submissions', items });
+    }
+    case 'language': {
+      if (!command.locale) return answerWith(deps, context, { kind: 'language_menu' });
+      const updated = await createMembersRepository({ db: deps.db, generateId: deps.generateId }).setLocale({
+        brandId: member.brandId,
+        memberId: member.id,
+        locale: command.locale,
+        now: deps.clock.now(),
+      });
+      return answerWith(deps, { ...context, member: updated ?? member }, { kind: 'language_set' });
+    }
+  }
+}
+
+/** The proof's answer from what `submitProof` decided. */
+async function answerOfResult(
+  deps: ConversationDeps,
+  member: Member,
+  result: SubmitProofResult,
+): Promise<Answer> {
+  switch (result.outcome) {
+    case 'not_a_proof':
+      return { kind: 'help' };
+    case 'accepted': {
+      const granted = result.rewards?.granted ?? result.decision?.granted;
+      const quantities = result.rewards?.quantities ?? result.decision?.rewards;
+      const balance = await getPointsBalance(deps.db, { brandId: member.brandId, memberId: member.id });
+      return {
+        kind: 'proof',
+        outcome: 'accepted',
+        pointsEarned: granted?.pointsEarned ?? quantities?.points ?? 0,
+        entries: granted?.entriesAdded ?? quantities?.entries ?? 0,
+        balance,
+      };
+    }
+    case 'rejected': {
+      const failed = (result.decision?.verdicts ?? [])
+        .filter((verdict) => !verdict.passed)
+        .map((verdict) => ({ key: verdict.reasonKey, params: verdict.params ?? {} }));
+      // Rejections that are not a rule's (the platform does not have the invoice) carry a reason code.
+      const reasonCode = result.submission?.reasonCode;
+      return {
+        kind: 'proof',
+        outcome: 'rejected',
+        reasons: failed.length > 0 ? failed : reasonCode ? [{ key: reasonCode, params: {} }] : [],
+      };
+    }
+    case 'invalid':
+      return { kind: 'proof', outcome: 'invalid', issues: result.errors ?? [] };
+    case 'awaiting_upload':
+      return { kind: 'proof', outcome: 'awaiting_upload', nextCheckAt: result.nextCheckAt?.toISOString() };
+    default:
+      return { kind: 'proof', outcome: result.outcome } satisfies ProofAnswer;
+  }
+}
+
+async function answerWith(
+  deps: ConversationDeps,
+  context: AnswerContext,
+  answer: Answer,
+): Promise<EventHandling> {
+  const locale: Locale = isLocale(context.member.locale) ? context.member.locale : 'en';
+  const messages = deps.render(answer, {
+    locale,
+    liffId: context.channel.liffId ?? undefined,
+    timezone: context.timezone,
+  });
+  const { event } = context;
+  return {
+    commit: async (tx: Transaction) => {
+      const result = await enqueueAnswer({
+        db: tx,
+        generateId: deps.generateId,
+        brandId: event.brandId,
+        channelId: event.channelId,
+        memberId: context.member.id,
+        toUserId: context.userId,
+        dedupeKey: `event:${event.channelId}:${event.webhookEventId}`,
+        replyToken: context.replyToken,
+        eventOccurredAt: event.occurredAt,
+        messages,
+        now: deps.clock.now(),
+      });
+      return result.status === 'queued' && result.message.state === 'pending' ? [result.message.id] : [];
+    },
+  };
+}
+
+async function ensureMember(
+  deps: ConversationDeps,
+  {
+    event,
+    channel,
+    userId,
+    brandLocale,
+    members,
+  }: {
+    event: WebhookEvent;
+    channel: LineChannel;
+    userId: string;
+    brandLocale: Locale;
+    members: ReturnType<typeof createMembersRepository>;
+  },
+): Promise<Member> {
+  const existing = await members.getMemberByLineUserId({ brandId: event.brandId, lineUserId: userId });
+  // Someone who befriended the account before Proofline ran: the profile gives name and language.
+  const profile = existing ? undefined : await deps.messenger.getProfile(credentialsOf(channel), userId);
+  const { member } = await members.upsertFollowingMember({
+    brandId: event.brandId,
+    channelId: channel.id,
+    lineUserId: userId,
+    displayName: profile?.displayName,
+    pictureUrl: profile?.pictureUrl,
+    locale:
+      existing && isLocale(existing.locale)
+        ? existing.locale
+        : localeFromLineLanguage(profile?.language, brandLocale),
+    followedAt: undefined,
+    now: deps.clock.now(),
+  });
+  return member;
+}
+
+function credentialsOf(channel: LineChannel) {
+  return { lineChannelId: channel.lineChannelId, channelAccessToken: channel.channelAccessToken };
+}
+
+function sourceRefOf(event: WebhookEvent): string {
+  return `line:${event.channelId}:${event.webhookEventId}`;
+}
+
+function localized(text: unknown, locale: Locale): string | undefined {
+  if (!text || typeof text !== 'object') return typeof text === 'string' ? text : undefined;
+  const map = text as Record<string, string | undefined>;
+  return map[locale] ?? map.en ?? Object.values(map).find(Boolean);
+}
+
+function labelOf(rawInput: unknown): string | undefined {
+  const parsed = (rawInput as { parsed?: { invoiceNumber?: string } } | null)?.parsed;
+  return parsed?.invoiceNumber;
+}

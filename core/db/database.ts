@@ -1,0 +1,173 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { createErrorFactory } from '../shared/errors.js';
+import { migrationsFolder, resolveFromCwd } from '../shared/paths.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+
+/** The drizzle database, the same type for PGlite and node-postgres: repositories take this. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** A transaction handle; inside `db.transaction(async (tx) => …)` always use `tx`, never `db`. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Either the database or an open transaction: functions that can join a caller's transaction take this. */
+export type Executor = Database | Transaction;
+
+export type DatabaseDriver = 'pglite' | 'postgres';
+
+export type DatabaseHandle = {
+  db: Database;
+  driver: DatabaseDriver;
+  /** Runs the committed SQL migrations; a no-op when they are applied. */
+  migrate: () => Promise<void>;
+  /** Resolves when the database answers a query. */
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export const createDatabaseUnreachableError = createErrorFactory({
+  code: 'database.unreachable',
+  message: 'The database cannot be reached',
+  statusCode: 503,
+});
+
+export type DatabaseOptions = {
+  /** PostgreSQL server URL; unset means embedded PGlite. */
+  url?: string;
+  poolMax?: number;
+  /** PGlite data directory, or `memory://` for an in-memory database. */
+  pgliteDataDir?: string;
+  /** An existing PGlite instance (tests load a migrated template into one). */
+  pglite?: PGlite;
+};
+
+export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) return createPostgresDatabase(options.url, options.poolMax ?? 10);
+  return createPgliteDatabase(options);
+}
+
+async function createPostgresDatabase(url: string, poolMax: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 5_000 });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = drizzleNodePostgres(pool, { schema }) as unknown as Database;
+  const handle: DatabaseHandle = {
+    db,
+    driver: 'postgres',
+    migrate: async () => {
+      await migrateNodePostgres(drizzleNodePostgres(pool, { schema }), { migrationsFolder });
+    },
+    ping: async () => {
+      try {
+        await pool.query('select 1');
+      } catch (error) {
+        throw createDatabaseUnreachableError({
+          message: `The database cannot be reached: ${describeConnectionError(error)}`,
+          cause: error,
+        });
+      }
+    },
+    close: async () => {
+      await pool.end();
+    },
+  };
+  return handle;
+}
+
+async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  let lock: DataDirLock | undefined;
+  let client = options.pglite;
+  if (!client) {
+    const dataDir = options.pgliteDataDir ?? 'memory://';
+    if (dataDir.startsWith('memory://')) {
+      client = await PGlite.create();
+    } else {
+      const dir = resolveFromCwd(dataDir);
+      mkdirSync(dir, { recursive: true });
+      // PGlite has no lock of its own: two processes on one data dir silently lose writes.
+      lock = acquireDataDirLock(dir);
+      try {
+        client = await PGlite.create({ dataDir: dir });
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
+    }
+  }
+  const pglite = client;
+  const db = drizzlePglite(pglite, { schema }) as unknown as Database;
+  return {
+    db,
+    driver: 'pglite',
+    migrate: async () => {
+      await migratePglite(drizzlePglite(pglite, { schema }), { migrationsFolder });
+    },
+    ping: async () => {
+      await pglite.query('select 1');
+    },
+    close: async () => {
+      if (!pglite.closed) await pglite.close();
+      lock?.release();
+    },
+  };
+}
+
+function describeConnectionError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0)
+    return describeConnectionError(error.errors[0]);
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: string }).code;
+    return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
+
+/** Rows of a raw SQL query, the same on both drivers (PGlite and node-postgres shape results differently). */
+export async function queryRows<T extends Record<string, unknown>>(
+  executor: Executor,
+  query: SQL,
+): Promise<T[]> {
+  const result = (await executor.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** The PostgreSQL error code of a failed query (drizzle wraps driver errors; the code is on `cause`). */
+export function getPostgresErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function getConstraintName(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const constraint = (current as { constraint?: unknown }).constraint;
+    if (typeof constraint === 'string') return constraint;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (getPostgresErrorCode(error) !== '23505') return false;
+  if (!constraint) return true;
+  const name = getConstraintName(error);
+  // PGlite and node-postgres both report the constraint; fall back to the message when one does not.
+  return name ? name === constraint : String((error as Error).message ?? '').includes(constraint);
+}
+
+export { sql, schema };

@@ -1,0 +1,20 @@
+/**
+ * The whole schema, for drizzle (queries, relational API) and drizzle-kit (migrations). Each table is
+ * owned by its capability's `*.table.ts`; only that capability's repository should query it.
+ */
+export * from '../analytics/analytics.table.js';
+export * from '../audit/audit.table.js';
+export * from '../brands/brands.table.js';
+export * from '../broadcasts/broadcasts.table.js';
+export * from '../campaigns/campaigns.table.js';
+export * from '../console/console.table.js';
+export * from '../draws/draws.table.js';
+export * from '../events/events.table.js';
+export * from '../invoices/invoices.table.js';
+export * from '../members/members.table.js';
+export * from '../messaging/messaging.table.js';
+export * from '../receipts/receipts.table.js';
+export * from '../rewards/rewards.table.js';
+export * from '../segments/segments.table.js';
+export * from '../submissions/submissions.table.js';
+export * from '../surveys/surveys.table.js';

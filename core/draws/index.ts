@@ -1,0 +1,40 @@
+export { draws, drawWinners, lotteryEntries, type DrawPrize } from './draws.table.js';
+export {
+  canonicalizeEntries,
+  computeEntriesDigest,
+  computeSeedHash,
+  createDrawRandom,
+  drawWinners as computeDrawWinners,
+  DRAW_ALGORITHM_VERSION,
+  pseudonymizeMember,
+  RESERVE_PRIZE_KEY,
+  validateDrawInput,
+  type DrawPick,
+  type DrawRules,
+  type PublishedEntry,
+} from './draws.algorithm.js';
+export {
+  DRAW_EXPORT_FORMAT,
+  drawExportSchema,
+  verifyDrawExport,
+  type DrawExport,
+  type DrawVerification,
+} from './draws.export.js';
+export {
+  createDraw,
+  exportDraw,
+  forfeitWinner,
+  getDrawOrThrow,
+  getPublicDrawOrThrow,
+  listMemberDraws,
+  listWinners,
+  notifyWinnerOnce,
+  promoteReserveWinners,
+  runDraw,
+  toPublicDraw,
+  type Draw,
+  type DrawWinner,
+  type MemberDrawView,
+  type PublicDraw,
+} from './draws.usecases.js';
+export * from './draws.errors.js';

@@ -1,0 +1,147 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/database.js';
+import type { IdGenerator } from '../shared/ids.js';
+import { webhookEvents } from './events.table.js';
+
+export type WebhookEvent = typeof webhookEvents.$inferSelect;
+export type NewWebhookEvent = Omit<
+  typeof webhookEvents.$inferInsert,
+  'id' | 'state' | 'attempts' | 'lockedUntil' | 'lastError' | 'processedAt'
+>;
+
+export function createEventsRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {
+  return {
+    /** Stores events once per (channel, webhookEventId); returns how many were new. */
+    async storeOnce(events: NewWebhookEvent[]): Promise<number> {
+      if (events.length === 0) return 0;
+      const stored = await db
+        .insert(webhookEvents)
+        .values(events.map((event) => ({ ...event, id: generateId('webhookEvent') })))
+        .onConflictDoNothing({ target: [webhookEvents.channelId, webhookEvents.webhookEventId] })
+        .returning({ id: webhookEvents.id });
+      return stored.length;
+    },
+
+    /**
+     * Leases up to `limit` due events: pending ones whose time has come, and `processing` ones whose
+     * worker's lease ran out (it crashed). FOR UPDATE SKIP LOCKED lets any number of workers claim side
+     * by side without waiting on each other or taking the same row.
+     */
+    async claimDue({
+      now,
+      leaseMs,
+      limit,
+    }: {
+      now: Date;
+      leaseMs: number;
+      limit: number;
+    }): Promise<WebhookEvent[]> {
+      const nowIso = now.toISOString();
+      const lockedUntil = new Date(now.getTime() + leaseMs).toISOString();
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`update webhook_events set state = 'processing', attempts = attempts + 1,
+              locked_until = ${lockedUntil}::timestamptz
+            where id in (
+              select id from webhook_events
+              where (state = 'pending' and next_attempt_at <= ${nowIso}::timestamptz)
+                 or (state = 'processing' and locked_until < ${nowIso}::timestamptz)
+              order by occurred_at, received_at
+              limit ${limit}
+              for update skip locked)
+            returning id`,
+      );
+      if (rows.length === 0) return [];
+      return db
+        .select()
+        .from(webhookEvents)
+        .where(
+          inArray(
+            webhookEvents.id,
+            rows.map((row) => row.id),
+          ),
+        )
+        .orderBy(webhookEvents.occurredAt, webhookEvents.receivedAt);
+    },
+
+    /**
+     * Marks a claimed event done, only if this worker still holds it (same attempt, still processing):
+     * false means the lease lapsed and another worker took it over.
+     */
+    async finish({ id, attempt, now }: { id: string; attempt: number; now: Date }): Promise<boolean> {
+      const rows = await db
+        .update(webhookEvents)
+        .set({ state: 'done', processedAt: now, lockedUntil: null, lastError: null })
+        .where(
+          and(
+            eq(webhookEvents.id, id),
+            eq(webhookEvents.state, 'processing'),
+            eq(webhookEvents.attempts, attempt),
+          ),
+        )
+        .returning({ id: webhookEvents.id });
+      return rows.length === 1;
+    },
+
+    /** A failed attempt: back to pending after `retryAt`, or parked as `failed` with the error. */
+    async fail({
+      id,
+      attempt,
+      error,
+      retryAt,
+    }: {
+      id: string;
+      attempt: number;
+      error: string;
+      retryAt: Date | undefined;
+    }): Promise<void> {
+      await db
+        .update(webhookEvents)
+        .set(
+          retryAt
+            ? { state: 'pending', nextAttemptAt: retryAt, lockedUntil: null, lastError: error }
+            : { state: 'failed', lockedUntil: null, lastError: error },
+        )
+        .where(and(eq(webhookEvents.id, id), eq(webhookEvents.attempts, attempt)));
+    },
+
+    async listFailed({ brandId, limit = 100 }: { brandId?: string; limit?: number } = {}): Promise<
+      WebhookEvent[]
+    > {
+      return db
+        .select()
+        .from(webhookEvents)
+        .where(
+          brandId
+            ? and(eq(webhookEvents.state, 'failed'), eq(webhookEvents.brandId, brandId))
+            : eq(webhookEvents.state, 'failed'),
+        )
+        .orderBy(desc(webhookEvents.receivedAt))
+        .limit(limit);
+    },
+
+    /** Puts failed events back in the queue with a fresh set of attempts (all, or the given ids). */
+    async retryFailed({ ids, now }: { ids?: string[]; now: Date }): Promise<number> {
+      const rows = await db
+        .update(webhookEvents)
+        .set({ state: 'pending', attempts: 0, nextAttemptAt: now, lockedUntil: null })
+        .where(
+          ids
+            ? and(eq(webhookEvents.state, 'failed'), inArray(webhookEvents.id, ids))
+            : eq(webhookEvents.state, 'failed'),
+        )
+        .returning({ id: webhookEvents.id });
+      return rows.length;
+    },
+
+    async countByState(): Promise<Record<string, number>> {
+      const rows = await queryRows<{ state: string; n: number }>(
+        db,
+        sql`select state, count(*)::int as n from webhook_events group by state`,
+      );
+      return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
+    },
+  };
+}
+
+export type EventsRepository = ReturnType<typeof createEventsRepository>;

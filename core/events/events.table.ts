@@ -1,0 +1,41 @@
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { brands, lineChannels } from '../brands/brands.table.js';
+import { idColumn, tstz } from '../db/columns.js';
+
+export type WebhookEventState = 'pending' | 'processing' | 'done' | 'failed';
+
+/**
+ * The webhook inbox. The web process only stores events here (once per `webhookEventId`) and answers
+ * 200; workers claim rows with FOR UPDATE SKIP LOCKED. `lockedUntil` lets a crashed worker's claim lapse.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: idColumn(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    channelId: text('channel_id')
+      .notNull()
+      .references(() => lineChannels.id),
+    webhookEventId: text('webhook_event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    lineUserId: text('line_user_id'),
+    payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
+    isRedelivery: boolean('is_redelivery').notNull().default(false),
+    /** LINE's event timestamp: a reply token is good for a short while after it. */
+    occurredAt: tstz('occurred_at').notNull(),
+    state: text('state').notNull().default('pending').$type<WebhookEventState>(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
+    lockedUntil: tstz('locked_until'),
+    lastError: text('last_error'),
+    receivedAt: tstz('received_at').notNull().defaultNow(),
+    processedAt: tstz('processed_at'),
+  },
+  (t) => [
+    uniqueIndex('webhook_events_event_id_uq').on(t.channelId, t.webhookEventId),
+    index('webhook_events_due_idx').on(t.state, t.nextAttemptAt),
+    index('webhook_events_user_idx').on(t.channelId, t.lineUserId, t.occurredAt),
+  ],
+);

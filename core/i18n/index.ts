@@ -1,0 +1,107 @@
+import { createInstance, type i18n, type TOptions } from 'i18next';
+import { en, type Catalog } from './locales/en.js';
+import { th } from './locales/th.js';
+import { zhTW } from './locales/zh-TW.js';
+
+export type { Catalog };
+
+export const LOCALES = ['zh-TW', 'th', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Reason codes as stored on submissions, flat: `rules.<rule>.<reason>`, `verification.<reason>`, … */
+function withFlatReasons(catalog: Catalog): Catalog {
+  const reasons: Record<string, string> = {};
+  const walk = (prefix: string, node: unknown) => {
+    if (typeof node === 'string') reasons[prefix] = node;
+    else if (node && typeof node === 'object')
+      for (const [key, value] of Object.entries(node)) walk(`${prefix}.${key}`, value);
+  };
+  walk('rules', catalog.rules);
+  walk('verification', catalog.verification);
+  walk('einvoice_platform', catalog.einvoice_platform);
+  return { ...catalog, reasons };
+}
+
+export const catalogs: Record<Locale, Catalog> = {
+  'zh-TW': withFlatReasons(zhTW),
+  th: withFlatReasons(th),
+  en: withFlatReasons(en),
+};
+
+/**
+ * A stored reason code (`rules.min_amount.below_minimum`, `verification.not_uploaded`) in words; an
+ * unknown code falls back to its rule's general text, then to a general one.
+ */
+export function describeReason(
+  locale: Locale,
+  code: string,
+  params: Record<string, string | number | null> = {},
+): string {
+  const values = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, value ?? '']));
+  const t = getTranslator(locale);
+  if (hasKey(locale, code)) return t(code, values);
+  const [section, rule] = code.split('.');
+  if (section === 'rules' && rule && hasKey(locale, `rules.${rule}.failed`))
+    return t(`rules.${rule}.failed`, values);
+  return t('result.rejected.reasonUnknown');
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/**
+ * The member's language from a LINE profile's `language` (BCP 47, e.g. `zh-Hant-TW`, `th`, `en-US`):
+ * Chinese of any script → zh-TW, Thai → th, English → en; anything else → the brand's default.
+ */
+export function localeFromLineLanguage(language: string | undefined, fallback: Locale): Locale {
+  if (!language) return fallback;
+  const primary = language.toLowerCase().split(/[-_]/)[0];
+  if (primary === 'zh') return 'zh-TW';
+  if (primary === 'th') return 'th';
+  if (primary === 'en') return 'en';
+  return fallback;
+}
+
+export type Translate = (key: string, options?: TOptions) => string;
+
+let shared: i18n | undefined;
+
+function getInstance(): i18n {
+  if (!shared) {
+    const instance = createInstance();
+    void instance.init({
+      resources: Object.fromEntries(
+        LOCALES.map((locale) => [
+          locale,
+          { translation: catalogs[locale] as unknown as Record<string, unknown> },
+        ]),
+      ),
+      lng: 'en',
+      fallbackLng: 'en',
+      initAsync: false,
+      interpolation: { escapeValue: false },
+      returnObjects: true,
+    });
+    shared = instance;
+  }
+  return shared;
+}
+
+/** A translate function bound to one locale (i18next with the three catalogs, loaded synchronously). */
+export function getTranslator(locale: Locale): Translate {
+  const fixed = getInstance().getFixedT(locale) as unknown as (key: string, options?: TOptions) => unknown;
+  return (key, options) => String(fixed(key, options ?? {}));
+}
+
+/** A list from the catalog (steps, keywords) in one locale. */
+export function getList(locale: Locale, key: string): string[] {
+  const fixed = getInstance().getFixedT(locale) as unknown as (key: string, options?: TOptions) => unknown;
+  const value = fixed(key, { returnObjects: true });
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+/** True when the catalog has the key in this locale or in English. */
+export function hasKey(locale: Locale, key: string): boolean {
+  return getInstance().exists(key, { lng: locale });
+}

@@ -1,0 +1,2 @@
+export { members, consents, memberTags } from './members.table.js';
+export { createMembersRepository, type Member, type MembersRepository } from './members.repository.js';

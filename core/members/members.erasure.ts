@@ -1,0 +1,240 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { auditLog } from '../audit/audit.table.js';
+import { queryRows, type Database, type Executor } from '../db/database.js';
+import * as schema from '../db/schema.js';
+import type { IdGenerator } from '../shared/ids.js';
+import { CONSENT_KINDS, getCurrentConsents, listConsentHistory, recordConsent } from './members.consents.js';
+import {
+  createErasureNotConfirmedError,
+  createMemberErasedError,
+  createMemberNotFoundError,
+} from './members.errors.js';
+import { memberTags, members } from './members.table.js';
+
+/** What replaces a personal value wherever it was found. */
+export const ERASED_MARK = '[erased]';
+
+/** Tables whose rows are exported as the member's own records (by `member_id`), in this order. */
+const EXPORTED_TABLES = [
+  'submissions',
+  'pointsLedger',
+  'lotteryEntries',
+  'redemptions',
+  'instantPlays',
+  'drawWinners',
+  'surveyAnswers',
+  'memberTags',
+] as const;
+
+function tablesWithColumn(column: string): { key: string; table: PgTable; name: string }[] {
+  const found: { key: string; table: PgTable; name: string }[] = [];
+  for (const [key, value] of Object.entries(schema)) {
+    if (!(value instanceof PgTable)) continue;
+    const config = getTableConfig(value);
+    if (config.columns.some((c) => c.name === column)) found.push({ key, table: value, name: config.name });
+  }
+  return found;
+}
+
+/**
+ * "My data" (PDPA right of access): the profile, every consent decision, and every record that carries
+ * the member's id, as one JSON document. The export itself is audited.
+ */
+export async function exportMemberData(
+  { db, generateId }: { db: Database; generateId: IdGenerator },
+  { brandId, memberId, now }: { brandId: string; memberId: string; now: Date },
+) {
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.brandId, brandId), eq(members.id, memberId)));
+  if (!member) throw createMemberNotFoundError();
+  const records: Record<string, unknown[]> = {};
+  const byKey = new Map(tablesWithColumn('member_id').map((t) => [t.key, t]));
+  for (const key of EXPORTED_TABLES) {
+    const entry = byKey.get(key);
+    if (!entry) continue;
+    records[key] = await queryRows(
+      db,
+      sql`select * from ${sql.identifier(entry.name)} where brand_id = ${brandId} and member_id = ${memberId} order by id`,
+    );
+  }
+  const document = {
+    exportedAt: now.toISOString(),
+    member: {
+      id: member.id,
+      lineUserId: member.lineUserId,
+      displayName: member.displayName,
+      name: member.name,
+      phone: member.phone,
+      email: member.email,
+      gender: member.gender,
+      birthday: member.birthday,
+      region: member.region,
+      locale: member.locale,
+      externalMemberNo: member.externalMemberNo,
+      registeredAt: member.registeredAt,
+      linkedAt: member.linkedAt,
+      following: member.following,
+      createdAt: member.createdAt,
+    },
+    consents: await listConsentHistory(db, { brandId, memberId }),
+    records,
+  };
+  await db.insert(auditLog).values({
+    id: generateId('auditEntry'),
+    brandId,
+    actorType: 'member',
+    actorId: memberId,
+    action: 'member.data_exported',
+    targetType: 'member',
+    targetId: memberId,
+    data: { counts: Object.fromEntries(Object.entries(records).map(([k, v]) => [k, v.length])) },
+    createdAt: now,
+  });
+  return document;
+}
+
+/**
+ * Erasure (PDPA right to erasure), done at once: the member row keeps its id, so points ledger, entries,
+ * submissions and redemptions keep adding up (aggregates and the ledger's integrity), but nothing in any
+ * table can name the person any more:
+ * - the profile fields are cleared and the LINE user id replaced by a token that matches no one;
+ * - every consent is revoked by an appended row (the history stays as evidence of what was agreed);
+ * - free-text survey answers and tags are dropped (choice answers stay, for the survey's counts);
+ * - every text/JSON column of every brand table is swept for the identifying strings: rows that carry
+ *   the member's id for all of them, other rows (webhook payloads, logs) for the unique ones (LINE id,
+ *   phone, e-mail) — a two-character name is not unique enough to scrub from other people's rows.
+ * Receipt image bytes stay in blob storage under their key (they name the shop, not the member).
+ */
+export async function eraseMember(
+  { db, generateId }: { db: Database; generateId: IdGenerator },
+  { brandId, memberId, confirm, now }: { brandId: string; memberId: string; confirm: boolean; now: Date },
+): Promise<{ sweptRows: number }> {
+  if (!confirm) throw createErasureNotConfirmedError();
+  return db.transaction(async (tx) => {
+    const [member] = await tx
+      .select()
+      .from(members)
+      .where(and(eq(members.brandId, brandId), eq(members.id, memberId)))
+      .for('update');
+    if (!member) throw createMemberNotFoundError();
+    if (member.erasedAt) throw createMemberErasedError();
+
+    const current = await getCurrentConsents(tx, { brandId, memberId });
+    for (const kind of CONSENT_KINDS) {
+      const state = current[kind];
+      if (!state?.granted) continue;
+      await recordConsent(tx, {
+        generateId,
+        brandId,
+        memberId,
+        kind,
+        granted: false,
+        textVersion: state.textVersion,
+        locale: member.locale,
+        source: 'erasure',
+        at: now,
+      });
+    }
+
+    const unique = [member.lineUserId, member.phone, member.email, member.externalMemberNo];
+    const personal = [...unique, member.name, member.displayName, member.pictureUrl];
+    const clean = (values: (string | null)[]) =>
+      [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length >= 2))].sort(
+        (a, b) => b.length - a.length,
+      );
+
+    await tx
+      .update(members)
+      .set({
+        lineUserId: `erased:${member.id}`,
+        displayName: null,
+        pictureUrl: null,
+        name: null,
+        phone: null,
+        email: null,
+        gender: null,
+        birthday: null,
+        region: null,
+        externalMemberNo: null,
+        following: false,
+        erasedAt: now,
+        updatedAt: now,
+      })
+      .where(eq(members.id, member.id));
+    await tx
+      .delete(memberTags)
+      .where(and(eq(memberTags.brandId, brandId), eq(memberTags.memberId, memberId)));
+    await dropFreeTextSurveyAnswers(tx, { brandId, memberId });
+
+    let sweptRows = 0;
+    for (const { table, name } of tablesWithColumn('brand_id')) {
+      if (table === members) continue;
+      const config = getTableConfig(table);
+      const hasMemberId = config.columns.some((c) => c.name === 'member_id');
+      for (const column of config.columns) {
+        if (column.primary || !['PgText', 'PgJsonb', 'PgJson'].includes(column.columnType)) continue;
+        const isJson = column.columnType !== 'PgText';
+        const scopes: [string[], ReturnType<typeof sql>][] = hasMemberId
+          ? [
+              [clean(personal), sql`member_id = ${memberId}`],
+              [clean(unique), sql`member_id is distinct from ${memberId}`],
+            ]
+          : [[clean(unique), sql`true`]];
+        for (const [values, scope] of scopes) {
+          for (const value of values) {
+            const col = sql.identifier(column.name);
+            const text = isJson ? sql`${col}::text` : sql`${col}`;
+            // JSON text escapes quotes and backslashes; search for the value as it appears inside a JSON string.
+            const needle = isJson ? JSON.stringify(value).slice(1, -1) : value;
+            const replaced = sql`replace(${text}, ${needle}, ${ERASED_MARK})`;
+            const rows = await queryRows<{ n: number }>(
+              tx,
+              sql`with changed as (
+                    update ${sql.identifier(name)} set ${col} = ${isJson ? sql`(${replaced})::jsonb` : replaced}
+                    where brand_id = ${brandId} and ${scope} and strpos(${text}, ${needle}) > 0
+                    returning 1)
+                  select count(*)::int as n from changed`,
+            );
+            sweptRows += Number(rows[0]?.n ?? 0);
+          }
+        }
+      }
+    }
+
+    await tx.insert(auditLog).values({
+      id: generateId('auditEntry'),
+      brandId,
+      actorType: 'member',
+      actorId: memberId,
+      action: 'member.erased',
+      targetType: 'member',
+      targetId: memberId,
+      data: { sweptRows, consentsRevoked: CONSENT_KINDS.filter((k) => current[k]?.granted) },
+      createdAt: now,
+    });
+    return { sweptRows };
+  });
+}
+
+async function dropFreeTextSurveyAnswers(
+  tx: Executor,
+  { brandId, memberId }: { brandId: string; memberId: string },
+) {
+  const rows = await tx
+    .select({
+      id: schema.surveyAnswers.id,
+      answers: schema.surveyAnswers.answers,
+      questions: schema.surveys.questions,
+    })
+    .from(schema.surveyAnswers)
+    .innerJoin(schema.surveys, eq(schema.surveys.id, schema.surveyAnswers.surveyId))
+    .where(and(eq(schema.surveyAnswers.brandId, brandId), eq(schema.surveyAnswers.memberId, memberId)));
+  for (const row of rows) {
+    const textKeys = new Set(row.questions.filter((q) => q.type === 'text').map((q) => q.key));
+    const kept = Object.fromEntries(Object.entries(row.answers).filter(([key]) => !textKeys.has(key)));
+    await tx.update(schema.surveyAnswers).set({ answers: kept }).where(eq(schema.surveyAnswers.id, row.id));
+  }
+}

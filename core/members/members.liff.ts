@@ -1,0 +1,130 @@
+import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import { brands, lineChannels } from '../brands/brands.table.js';
+import { campaigns } from '../campaigns/campaigns.table.js';
+import { queryRows, type Executor } from '../db/database.js';
+import { draws, lotteryEntries } from '../draws/draws.table.js';
+import { describeReason, getTranslator, type Locale } from '../i18n/index.js';
+import { getPointsBalance } from '../rewards/index.js';
+import { submissions } from '../submissions/submissions.table.js';
+
+export type LiffChannel = {
+  brand: typeof brands.$inferSelect;
+  channel: typeof lineChannels.$inferSelect;
+  /** The LINE Login channel whose ID tokens this LIFF app accepts (their `aud`). */
+  loginChannelId: string;
+};
+
+/** The brand and channel a LIFF app belongs to, from its LIFF id; undefined for an unknown LIFF app. */
+export async function getLiffChannel(db: Executor, liffId: string): Promise<LiffChannel | undefined> {
+  const [row] = await db
+    .select({ brand: brands, channel: lineChannels })
+    .from(lineChannels)
+    .innerJoin(brands, eq(brands.id, lineChannels.brandId))
+    .where(eq(lineChannels.liffId, liffId))
+    .limit(1);
+  if (!row) return undefined;
+  const loginChannelId = row.channel.loginChannelId ?? row.channel.lineChannelId;
+  return { ...row, loginChannelId };
+}
+
+/** The installation's default LIFF app: the one named by LIFF_ID, else the first channel that has one. */
+export async function getDefaultLiffId(
+  db: Executor,
+  configured: string | undefined,
+): Promise<string | undefined> {
+  if (configured) return configured;
+  const [row] = await db
+    .select({ liffId: lineChannels.liffId })
+    .from(lineChannels)
+    .where(sql`${lineChannels.liffId} is not null`)
+    .orderBy(lineChannels.createdAt)
+    .limit(1);
+  return row?.liffId ?? undefined;
+}
+
+/**
+ * The LIFF home page's numbers: points balance, lottery entries (not voided), the campaign open for
+ * registration now, and the published seed hash of its open draw (so members can later check the draw).
+ */
+export async function getMemberHome(
+  db: Executor,
+  { brandId, memberId, now }: { brandId: string; memberId: string; now: Date },
+) {
+  const balance = await getPointsBalance(db, { brandId, memberId });
+  const [entries] = await queryRows<{ total: string | number | null }>(
+    db,
+    sql`select coalesce(sum(${lotteryEntries.weight}), 0)::int as total from ${lotteryEntries}
+        where ${lotteryEntries.brandId} = ${brandId} and ${lotteryEntries.memberId} = ${memberId}
+          and ${lotteryEntries.voidedAt} is null`,
+  );
+  const [campaign] = await db
+    .select()
+    .from(campaigns)
+    .where(
+      and(
+        eq(campaigns.brandId, brandId),
+        eq(campaigns.status, 'active'),
+        lte(campaigns.registerFrom, now),
+        gte(campaigns.registerTo, now),
+      ),
+    )
+    .orderBy(desc(campaigns.registerFrom))
+    .limit(1);
+  let draw: { id: string; name: unknown; seedHash: string; periodTo: Date } | undefined;
+  if (campaign) {
+    const [open] = await db
+      .select({ id: draws.id, name: draws.name, seedHash: draws.seedHash, periodTo: draws.periodTo })
+      .from(draws)
+      .where(and(eq(draws.brandId, brandId), eq(draws.campaignId, campaign.id), eq(draws.status, 'open')))
+      .orderBy(draws.periodTo)
+      .limit(1);
+    draw = open;
+  }
+  return {
+    balance,
+    entries: Number(entries?.total ?? 0),
+    campaign: campaign
+      ? {
+          id: campaign.id,
+          name: campaign.name,
+          description: campaign.description,
+          registerTo: campaign.registerTo,
+          proofKinds: campaign.proofKinds,
+        }
+      : null,
+    draw: draw ?? null,
+  };
+}
+
+/** The member's submissions, newest first, with the state and the reason in the member's language. */
+export async function listMemberSubmissions(
+  db: Executor,
+  {
+    brandId,
+    memberId,
+    locale,
+    limit = 50,
+  }: { brandId: string; memberId: string; locale: Locale; limit?: number },
+) {
+  const rows = await db
+    .select({
+      id: submissions.id,
+      kind: submissions.kind,
+      state: submissions.state,
+      reasonCode: submissions.reasonCode,
+      createdAt: submissions.createdAt,
+      decidedAt: submissions.decidedAt,
+      nextCheckAt: submissions.nextCheckAt,
+      campaignId: submissions.campaignId,
+    })
+    .from(submissions)
+    .where(and(eq(submissions.brandId, brandId), eq(submissions.memberId, memberId)))
+    .orderBy(desc(submissions.createdAt))
+    .limit(limit);
+  const t = getTranslator(locale);
+  return rows.map((row) => ({
+    ...row,
+    stateLabel: t(`states.${row.state}`),
+    reason: row.reasonCode ? describeReason(locale, row.reasonCode) : null,
+  }));
+}

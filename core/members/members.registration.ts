@@ -1,0 +1,217 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { auditLog } from '../audit/audit.table.js';
+import type { Database, Executor } from '../db/database.js';
+import type { Locale } from '../i18n/index.js';
+import type { IdGenerator } from '../shared/ids.js';
+import {
+  createConsentTextOutdatedError,
+  createDataProcessingConsentRequiredError,
+  createMemberErasedError,
+  createMemberNotFoundError,
+} from './members.errors.js';
+import { CONSENT_TEXTS, recordConsent, type ConsentKind } from './members.consents.js';
+import { members } from './members.table.js';
+import type { Member } from './members.repository.js';
+
+/**
+ * A phone as entered (`0912-345-678`, `+66 81 234 5678`) in E.164 (`+886912345678`): Taiwan mobiles
+ * (09…), Thai numbers (0 + 9 digits) and anything already international. Undefined when it is not a phone.
+ */
+export function normalizePhone(input: string, country: 'TW' | 'TH'): string | undefined {
+  const compact = input.replace(/[\s\-().]/g, '');
+  if (/^\+[1-9]\d{7,14}$/.test(compact)) return compact;
+  if (country === 'TW' && /^09\d{8}$/.test(compact)) return `+886${compact.slice(1)}`;
+  if (country === 'TH' && /^0[1-9]\d{7,8}$/.test(compact)) return `+66${compact.slice(1)}`;
+  return undefined;
+}
+
+const consentChoice = z.object({ granted: z.boolean(), textVersion: z.string().min(1).max(40) });
+
+export const registrationSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().trim().min(6).max(30),
+  email: z.email().max(200),
+  gender: z.enum(['female', 'male', 'other', 'undisclosed']),
+  birthday: z.iso.date(),
+  region: z.string().trim().min(1).max(60),
+  consents: z.object({ dataProcessing: consentChoice, marketing: consentChoice }),
+});
+export type RegistrationInput = z.infer<typeof registrationSchema>;
+
+export type RegistrationIssue = {
+  path: string;
+  code: 'phone.invalid' | 'birthday.future' | 'birthday.too_old';
+};
+
+/** Checks the parts zod cannot (phone by country, birthday in a sane past); returns the clean profile. */
+export function validateRegistration(
+  input: RegistrationInput,
+  { country, today }: { country: 'TW' | 'TH'; today: string },
+): { ok: true; phone: string } | { ok: false; issues: RegistrationIssue[] } {
+  const issues: RegistrationIssue[] = [];
+  const phone = normalizePhone(input.phone, country);
+  if (!phone) issues.push({ path: 'phone', code: 'phone.invalid' });
+  if (input.birthday > today) issues.push({ path: 'birthday', code: 'birthday.future' });
+  if (input.birthday < '1900-01-01') issues.push({ path: 'birthday', code: 'birthday.too_old' });
+  return issues.length > 0 || !phone ? { ok: false, issues } : { ok: true, phone };
+}
+
+/**
+ * The member behind a verified LIFF login: found by the LINE user id LINE vouched for, or created (a LIFF
+ * user need not have followed the account yet, so `following` starts false until a follow event says so).
+ */
+export async function ensureMemberForLineUser(
+  db: Executor,
+  input: {
+    generateId: IdGenerator;
+    brandId: string;
+    channelId: string;
+    lineUserId: string;
+    displayName: string | undefined;
+    pictureUrl: string | undefined;
+    locale: Locale;
+    now: Date;
+  },
+): Promise<Member> {
+  await db
+    .insert(members)
+    .values({
+      id: input.generateId('member'),
+      brandId: input.brandId,
+      channelId: input.channelId,
+      lineUserId: input.lineUserId,
+      displayName: input.displayName,
+      pictureUrl: input.pictureUrl,
+      locale: input.locale,
+      following: false,
+      lastActiveAt: input.now,
+      createdAt: input.now,
+      updatedAt: input.now,
+    })
+    .onConflictDoNothing({ target: [members.brandId, members.lineUserId] });
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.brandId, input.brandId), eq(members.lineUserId, input.lineUserId)))
+    .limit(1);
+  return member!;
+}
+
+/**
+ * Registration (or a later correction of the profile): stores the profile and appends one consent row
+ * per kind with the text version the member saw. Data processing consent is the legal basis, so it is
+ * required; the version sent must be the current one (an old page must show the new text first).
+ */
+export async function registerMember(
+  { db, generateId }: { db: Database; generateId: IdGenerator },
+  input: {
+    brandId: string;
+    memberId: string;
+    profile: RegistrationInput;
+    phone: string;
+    locale: Locale;
+    now: Date;
+  },
+): Promise<{ member: Member; firstRegistration: boolean }> {
+  const { consents: choices } = input.profile;
+  if (!choices.dataProcessing.granted) throw createDataProcessingConsentRequiredError();
+  const chosen: [ConsentKind, { granted: boolean; textVersion: string }][] = [
+    ['data_processing', choices.dataProcessing],
+    ['marketing', choices.marketing],
+  ];
+  for (const [kind, choice] of chosen) {
+    if (choice.textVersion !== CONSENT_TEXTS[kind].version) {
+      throw createConsentTextOutdatedError({ details: { kind, current: CONSENT_TEXTS[kind].version } });
+    }
+  }
+  return db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select()
+      .from(members)
+      .where(and(eq(members.brandId, input.brandId), eq(members.id, input.memberId)))
+      .for('update');
+    if (!existing) throw createMemberNotFoundError();
+    if (existing.erasedAt) throw createMemberErasedError();
+    const firstRegistration = !existing.registeredAt;
+    const [member] = await tx
+      .update(members)
+      .set({
+        name: input.profile.name,
+        phone: input.phone,
+        email: input.profile.email.toLowerCase(),
+        gender: input.profile.gender,
+        birthday: input.profile.birthday,
+        region: input.profile.region,
+        locale: input.locale,
+        registeredAt: existing.registeredAt ?? input.now,
+        updatedAt: input.now,
+      })
+      .where(eq(members.id, existing.id))
+      .returning();
+    for (const [kind, choice] of chosen) {
+      await recordConsent(tx, {
+        generateId,
+        brandId: input.brandId,
+        memberId: existing.id,
+        kind,
+        granted: choice.granted,
+        textVersion: choice.textVersion,
+        locale: input.locale,
+        source: 'liff',
+        at: input.now,
+      });
+    }
+    await tx.insert(auditLog).values({
+      id: generateId('auditEntry'),
+      brandId: input.brandId,
+      actorType: 'member',
+      actorId: existing.id,
+      action: firstRegistration ? 'member.registered' : 'member.profile_updated',
+      targetType: 'member',
+      targetId: existing.id,
+      // Which fields, never their values: the audit log must not become a second copy of the data.
+      data: {
+        fields: ['name', 'phone', 'email', 'gender', 'birthday', 'region'],
+        consents: chosen.map(([k, c]) => `${k}:${c.granted}`),
+      },
+      createdAt: input.now,
+    });
+    return { member: member!, firstRegistration };
+  });
+}
+
+/** A later change of one consent (e.g. withdrawing marketing) from the profile page. */
+export async function changeConsent(
+  { db, generateId }: { db: Database; generateId: IdGenerator },
+  input: {
+    brandId: string;
+    memberId: string;
+    kind: ConsentKind;
+    granted: boolean;
+    textVersion: string;
+    locale: Locale;
+    now: Date;
+  },
+) {
+  if (input.granted && input.textVersion !== CONSENT_TEXTS[input.kind].version) {
+    throw createConsentTextOutdatedError({
+      details: { kind: input.kind, current: CONSENT_TEXTS[input.kind].version },
+    });
+  }
+  return db.transaction(async (tx) => {
+    const consent = await recordConsent(tx, { generateId, ...input, source: 'liff', at: input.now });
+    await tx.insert(auditLog).values({
+      id: generateId('auditEntry'),
+      brandId: input.brandId,
+      actorType: 'member',
+      actorId: input.memberId,
+      action: input.granted ? 'consent.granted' : 'consent.withdrawn',
+      targetType: 'member',
+      targetId: input.memberId,
+      data: { kind: input.kind, textVersion: input.textVersion },
+      createdAt: input.now,
+    });
+    return consent;
+  });
+}

@@ -1,0 +1,84 @@
+import { boolean, date, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { brands, lineChannels } from '../brands/brands.table.js';
+import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
+
+/** A LINE user as a member of one brand. Personal fields are null until registration and after erasure. */
+export const members = pgTable(
+  'members',
+  {
+    id: idColumn(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    lineUserId: text('line_user_id').notNull(),
+    /** The LINE channel the member last talked through: pushes to the member go out on it. */
+    channelId: text('channel_id').references(() => lineChannels.id),
+    displayName: text('display_name'),
+    pictureUrl: text('picture_url'),
+    locale: text('locale').notNull().$type<'zh-TW' | 'th' | 'en'>(),
+    following: boolean('following').notNull().default(true),
+    followedAt: tstz('followed_at'),
+    unfollowedAt: tstz('unfollowed_at'),
+    registeredAt: tstz('registered_at'),
+    name: text('name'),
+    phone: text('phone'),
+    email: text('email'),
+    gender: text('gender').$type<'female' | 'male' | 'other' | 'undisclosed'>(),
+    birthday: date('birthday', { mode: 'string' }),
+    region: text('region'),
+    /** The brand's own membership number, once linked. */
+    externalMemberNo: text('external_member_no'),
+    linkedAt: tstz('linked_at'),
+    lastActiveAt: tstz('last_active_at'),
+    erasedAt: tstz('erased_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('members_brand_line_user_uq').on(t.brandId, t.lineUserId),
+    index('members_brand_created_idx').on(t.brandId, t.createdAt),
+  ],
+);
+
+/** Consents are appended, never updated: the latest row per kind is in force, and all are evidence. */
+export const consents = pgTable(
+  'consents',
+  {
+    id: idColumn(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id),
+    kind: text('kind').notNull().$type<'data_processing' | 'marketing'>(),
+    granted: boolean('granted').notNull(),
+    /** The version of the consent text the member was shown, e.g. `tw-2026-01`. */
+    textVersion: text('text_version').notNull(),
+    locale: text('locale').notNull(),
+    source: text('source').notNull().$type<'liff' | 'chat' | 'console' | 'erasure'>(),
+    recordedAt: createdAt(),
+  },
+  (t) => [index('consents_member_kind_idx').on(t.memberId, t.kind, t.recordedAt)],
+);
+
+export const memberTags = pgTable(
+  'member_tags',
+  {
+    id: idColumn(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id),
+    tag: text('tag').notNull(),
+    source: text('source').notNull().$type<'rule' | 'survey' | 'purchase' | 'console'>(),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('member_tags_member_tag_uq').on(t.memberId, t.tag),
+    index('member_tags_brand_tag_idx').on(t.brandId, t.tag),
+  ],
+);

@@ -1,0 +1,28 @@
+export { outboundMessages } from './messaging.table.js';
+export type {
+  LineChannelCredentials,
+  LineMessage,
+  LineMessenger,
+  LineProfile,
+  PushResult,
+  ReplyResult,
+  RichMenuDefinition,
+} from './messaging.types.js';
+export { LineApiError, isLineApiError } from './messaging.errors.js';
+export { retryKeyFor, REPLY_TOKEN_FRESH_MS, backoffMs } from './messaging.models.js';
+export { createMessagingRepository, type OutboundMessage } from './messaging.repository.js';
+export {
+  deliverOutboundMessages,
+  enqueueAnswer,
+  enqueuePush,
+  type DeliveryDeps,
+  type DeliverySummary,
+  type EnqueueResult,
+} from './messaging.usecases.js';
+export {
+  createLineSdkMessenger,
+  LINE_API_BASE_URL,
+  LINE_DATA_API_BASE_URL,
+} from './providers/line-sdk.line-messenger.js';
+export { ensureEnvChannel } from './line-channels.usecases.js';
+export { setupDefaultRichMenu } from './richmenu.usecases.js';

@@ -1,0 +1,52 @@
+/**
+ * The LINE Messaging API as Proofline needs it: a port, so core never sees an SDK type. The real
+ * adapter (`providers/line-sdk.line-messenger.ts`) uses @line/bot-sdk clients pointed at LINE or at the
+ * simulator by base URL; tests use the simulator over HTTP too.
+ */
+
+/** A LINE message object (text, flex, image…), as JSON. */
+export type LineMessage = Record<string, unknown>;
+
+export type LineChannelCredentials = {
+  lineChannelId: string;
+  channelAccessToken: string;
+};
+
+export type LineProfile = {
+  userId: string;
+  displayName: string | undefined;
+  pictureUrl: string | undefined;
+  /** BCP 47 language of the user's LINE app, when LINE shares it. */
+  language: string | undefined;
+};
+
+export type ReplyResult = { status: 'sent' } | { status: 'invalid_reply_token' };
+/** `already_accepted`: LINE answered 409 for the retry key: an earlier attempt was delivered. */
+export type PushResult = { status: 'sent' } | { status: 'already_accepted' };
+
+export type RichMenuDefinition = Record<string, unknown>;
+
+export type LineMessenger = {
+  reply: (
+    channel: LineChannelCredentials,
+    input: { replyToken: string; messages: LineMessage[] },
+  ) => Promise<ReplyResult>;
+  push: (
+    channel: LineChannelCredentials,
+    input: { to: string; messages: LineMessage[]; retryKey: string },
+  ) => Promise<PushResult>;
+  /** The typing indicator in a one-to-one chat, for `seconds` (5–60, a multiple of 5). */
+  showLoading: (channel: LineChannelCredentials, input: { chatId: string; seconds: number }) => Promise<void>;
+  /** Undefined when LINE does not know the user for this channel (not a friend, or blocked). */
+  getProfile: (channel: LineChannelCredentials, userId: string) => Promise<LineProfile | undefined>;
+  getMessageContent: (
+    channel: LineChannelCredentials,
+    messageId: string,
+  ) => Promise<{ bytes: Buffer; contentType: string | undefined }>;
+  createRichMenu: (channel: LineChannelCredentials, definition: RichMenuDefinition) => Promise<string>;
+  setRichMenuImage: (
+    channel: LineChannelCredentials,
+    input: { richMenuId: string; image: Buffer; contentType: 'image/png' | 'image/jpeg' },
+  ) => Promise<void>;
+  setDefaultRichMenu: (channel: LineChannelCredentials, richMenuId: string) => Promise<void>;
+};

@@ -1,0 +1,209 @@
+import { createBrandsRepository, type LineChannel } from '../brands/index.js';
+import type { Executor } from '../db/database.js';
+import { createMembersRepository } from '../members/index.js';
+import type { Clock } from '../shared/clock.js';
+import { generateId as defaultGenerateId, type IdGenerator } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import { isLineApiError } from './messaging.errors.js';
+import {
+  backoffMs,
+  MAX_MESSAGES_PER_REQUEST,
+  MAX_SEND_ATTEMPTS,
+  REPLY_TOKEN_FRESH_MS,
+  retryKeyFor,
+} from './messaging.models.js';
+import { createMessagingRepository, type OutboundMessage } from './messaging.repository.js';
+import type { LineMessage, LineMessenger } from './messaging.types.js';
+
+export type EnqueueResult =
+  | { status: 'queued'; message: OutboundMessage; created: boolean }
+  | { status: 'skipped'; reason: 'member_not_found' | 'not_following' | 'no_channel' };
+
+/**
+ * The answer to a webhook event: recorded (once per event) in the caller's transaction, sent after
+ * commit. It goes as a reply while the reply token is fresh, else as a push with a retry key.
+ */
+export async function enqueueAnswer({
+  db,
+  generateId = defaultGenerateId,
+  brandId,
+  channelId,
+  memberId,
+  toUserId,
+  dedupeKey,
+  replyToken,
+  eventOccurredAt,
+  messages,
+  now,
+}: {
+  db: Executor;
+  generateId?: IdGenerator;
+  brandId: string;
+  channelId: string;
+  memberId: string | undefined;
+  toUserId: string;
+  dedupeKey: string;
+  replyToken: string | undefined;
+  eventOccurredAt: Date;
+  messages: LineMessage[];
+  now: Date;
+}): Promise<EnqueueResult> {
+  const repository = createMessagingRepository({ db, generateId });
+  const { message, created } = await repository.insertOnce({
+    brandId,
+    channelId,
+    memberId,
+    toUserId,
+    kind: replyToken ? 'reply' : 'push',
+    dedupeKey,
+    retryKey: retryKeyFor({ brandId, dedupeKey }),
+    replyToken,
+    replyDeadline: replyToken ? new Date(eventOccurredAt.getTime() + REPLY_TOKEN_FRESH_MS) : undefined,
+    messages: messages.slice(0, MAX_MESSAGES_PER_REQUEST),
+    now,
+  });
+  return { status: 'queued', message, created };
+}
+
+/**
+ * A push to a member, once per `dedupeKey` (the cause: a decision, a win). Other capabilities call this
+ * inside their own transaction; the message is sent after commit by the outbound worker, with an
+ * X-Line-Retry-Key derived from the dedupe key. Members who unfollowed are never messaged.
+ */
+export async function enqueuePush({
+  db,
+  generateId = defaultGenerateId,
+  now = new Date(),
+  brandId,
+  memberId,
+  dedupeKey,
+  messages,
+}: {
+  db: Executor;
+  generateId?: IdGenerator;
+  now?: Date;
+  brandId: string;
+  memberId: string;
+  dedupeKey: string;
+  messages: LineMessage[];
+}): Promise<EnqueueResult> {
+  const member = await createMembersRepository({ db, generateId }).getMemberById({ brandId, memberId });
+  if (!member) return { status: 'skipped', reason: 'member_not_found' };
+  if (!member.following) return { status: 'skipped', reason: 'not_following' };
+  const channels = await createBrandsRepository({ db, generateId }).listChannels(brandId);
+  const channel = channels.find((candidate) => candidate.id === member.channelId) ?? channels[0];
+  if (!channel) return { status: 'skipped', reason: 'no_channel' };
+  const { message, created } = await createMessagingRepository({ db, generateId }).insertOnce({
+    brandId,
+    channelId: channel.id,
+    memberId,
+    toUserId: member.lineUserId,
+    kind: 'push',
+    dedupeKey,
+    retryKey: retryKeyFor({ brandId, dedupeKey }),
+    replyToken: undefined,
+    replyDeadline: undefined,
+    messages: messages.slice(0, MAX_MESSAGES_PER_REQUEST),
+    now,
+  });
+  return { status: 'queued', message, created };
+}
+
+export type DeliveryDeps = {
+  db: Executor;
+  messenger: LineMessenger;
+  clock: Clock;
+  logger: Logger;
+  generateId?: IdGenerator;
+};
+
+export type DeliverySummary = { sent: number; retried: number; failed: number; skipped: number };
+
+const SEND_LEASE_MS = 30_000;
+
+/**
+ * Sends outbound messages that are due: the given ids (what a worker just committed), or the oldest due
+ * ones (the outbound worker picking up failures and what a crashed process left). Each message is leased
+ * first, so two senders never send the same row at once.
+ */
+export async function deliverOutboundMessages(
+  { db, messenger, clock, logger, generateId = defaultGenerateId }: DeliveryDeps,
+  { ids, limit = 20, leaseMs = SEND_LEASE_MS }: { ids?: string[]; limit?: number; leaseMs?: number } = {},
+): Promise<DeliverySummary> {
+  const repository = createMessagingRepository({ db, generateId });
+  const brands = createBrandsRepository({ db, generateId });
+  const members = createMembersRepository({ db, generateId });
+  const claimed = await repository.claimDue({ now: clock.now(), leaseMs, limit, ids });
+  const summary: DeliverySummary = { sent: 0, retried: 0, failed: 0, skipped: 0 };
+  const channelCache = new Map<string, LineChannel | undefined>();
+
+  for (const message of claimed) {
+    if (!channelCache.has(message.brandId)) {
+      for (const channel of await brands.listChannels(message.brandId)) channelCache.set(channel.id, channel);
+    }
+    const channel = channelCache.get(message.channelId);
+    if (!channel || !message.toUserId) {
+      await repository.markSkipped({ id: message.id, reason: 'channel or recipient missing' });
+      summary.skipped++;
+      continue;
+    }
+    const credentials = {
+      lineChannelId: channel.lineChannelId,
+      channelAccessToken: channel.channelAccessToken,
+    };
+    try {
+      const now = clock.now();
+      const replyUsable =
+        message.kind === 'reply' &&
+        message.replyToken &&
+        message.replyDeadline &&
+        now.getTime() < message.replyDeadline.getTime();
+      if (replyUsable) {
+        const result = await messenger.reply(credentials, {
+          replyToken: message.replyToken as string,
+          messages: message.messages,
+        });
+        if (result.status === 'sent') {
+          await repository.markSent({ id: message.id, deliveredAs: 'reply', now: clock.now() });
+          summary.sent++;
+          continue;
+        }
+        // The token is single-use and only we hold it: on a retry, an earlier attempt used it (a crash
+        // after LINE accepted the reply); sending a push now would deliver the answer twice.
+        if (message.attempts > 1) {
+          await repository.markSent({ id: message.id, deliveredAs: 'reply_consumed', now: clock.now() });
+          summary.sent++;
+          continue;
+        }
+      }
+      if (message.memberId) {
+        const member = await members.getMemberById({ brandId: message.brandId, memberId: message.memberId });
+        if (member && !member.following) {
+          await repository.markSkipped({ id: message.id, reason: 'member unfollowed' });
+          summary.skipped++;
+          continue;
+        }
+      }
+      await messenger.push(credentials, {
+        to: message.toUserId,
+        messages: message.messages,
+        retryKey: message.retryKey,
+      });
+      // `already_accepted` (409) means an earlier attempt got through: sent all the same.
+      await repository.markSent({ id: message.id, deliveredAs: 'push', now: clock.now() });
+      summary.sent++;
+    } catch (error) {
+      const retryable = !isLineApiError(error) || error.retryable;
+      const giveUp = !retryable || message.attempts >= MAX_SEND_ATTEMPTS;
+      await repository.markAttemptFailed({
+        id: message.id,
+        error: (error as Error).message ?? String(error),
+        retryAt: giveUp ? undefined : new Date(clock.now().getTime() + backoffMs(message.attempts)),
+      });
+      logger.warn({ outboundMessageId: message.id, err: error, giveUp }, 'LINE send failed');
+      if (giveUp) summary.failed++;
+      else summary.retried++;
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,140 @@
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { LineApiError } from '../messaging.errors.js';
+import type { LineChannelCredentials, LineMessenger, LineProfile } from '../messaging.types.js';
+
+export const LINE_API_BASE_URL = 'https://api.line.me';
+export const LINE_DATA_API_BASE_URL = 'https://api-data.line.me';
+
+type Clients = { api: messagingApi.MessagingApiClient; blob: messagingApi.MessagingApiBlobClient };
+
+/**
+ * The LineMessenger on @line/bot-sdk. `apiBaseUrl` / `dataApiBaseUrl` point it at LINE, a proxy or the
+ * simulator: the same code path everywhere. One pair of clients per channel access token.
+ */
+export function createLineSdkMessenger({
+  apiBaseUrl = LINE_API_BASE_URL,
+  dataApiBaseUrl = LINE_DATA_API_BASE_URL,
+}: { apiBaseUrl?: string; dataApiBaseUrl?: string } = {}): LineMessenger {
+  const clients = new Map<string, Clients>();
+  const clientsFor = (channel: LineChannelCredentials): Clients => {
+    let found = clients.get(channel.channelAccessToken);
+    if (!found) {
+      found = {
+        api: new messagingApi.MessagingApiClient({
+          channelAccessToken: channel.channelAccessToken,
+          baseURL: apiBaseUrl,
+        }),
+        blob: new messagingApi.MessagingApiBlobClient({
+          channelAccessToken: channel.channelAccessToken,
+          baseURL: dataApiBaseUrl,
+        }),
+      };
+      clients.set(channel.channelAccessToken, found);
+    }
+    return found;
+  };
+
+  return {
+    async reply(channel, { replyToken, messages }) {
+      try {
+        await clientsFor(channel).api.replyMessage({
+          replyToken,
+          messages: messages as unknown as messagingApi.Message[],
+        });
+        return { status: 'sent' };
+      } catch (error) {
+        if (error instanceof HTTPFetchError && error.status === 400 && /reply token/i.test(error.body))
+          return { status: 'invalid_reply_token' };
+        throw toLineApiError(error);
+      }
+    },
+
+    async push(channel, { to, messages, retryKey }) {
+      try {
+        await clientsFor(channel).api.pushMessage(
+          { to, messages: messages as unknown as messagingApi.Message[] },
+          retryKey,
+        );
+        return { status: 'sent' };
+      } catch (error) {
+        if (error instanceof HTTPFetchError && error.status === 409) return { status: 'already_accepted' };
+        throw toLineApiError(error);
+      }
+    },
+
+    async showLoading(channel, { chatId, seconds }) {
+      const loadingSeconds = Math.min(60, Math.max(5, Math.ceil(seconds / 5) * 5));
+      try {
+        await clientsFor(channel).api.showLoadingAnimation({ chatId, loadingSeconds });
+      } catch (error) {
+        throw toLineApiError(error);
+      }
+    },
+
+    async getProfile(channel, userId): Promise<LineProfile | undefined> {
+      try {
+        const profile = await clientsFor(channel).api.getProfile(userId);
+        return {
+          userId: profile.userId,
+          displayName: profile.displayName,
+          pictureUrl: profile.pictureUrl,
+          language: profile.language,
+        };
+      } catch (error) {
+        if (error instanceof HTTPFetchError && error.status === 404) return undefined;
+        throw toLineApiError(error);
+      }
+    },
+
+    async getMessageContent(channel, messageId) {
+      try {
+        const response = await clientsFor(channel).blob.getMessageContentWithHttpInfo(messageId);
+        const chunks: Buffer[] = [];
+        for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
+        return {
+          bytes: Buffer.concat(chunks),
+          contentType: response.httpResponse.headers.get('content-type') ?? undefined,
+        };
+      } catch (error) {
+        throw toLineApiError(error);
+      }
+    },
+
+    async createRichMenu(channel, definition) {
+      try {
+        const { richMenuId } = await clientsFor(channel).api.createRichMenu(
+          definition as unknown as messagingApi.RichMenuRequest,
+        );
+        return richMenuId;
+      } catch (error) {
+        throw toLineApiError(error);
+      }
+    },
+
+    async setRichMenuImage(channel, { richMenuId, image, contentType }) {
+      try {
+        await clientsFor(channel).blob.setRichMenuImage(
+          richMenuId,
+          new Blob([new Uint8Array(image)], { type: contentType }),
+        );
+      } catch (error) {
+        throw toLineApiError(error);
+      }
+    },
+
+    async setDefaultRichMenu(channel, richMenuId) {
+      try {
+        await clientsFor(channel).api.setDefaultRichMenu(richMenuId);
+      } catch (error) {
+        throw toLineApiError(error);
+      }
+    },
+  };
+}
+
+function toLineApiError(error: unknown): LineApiError {
+  if (error instanceof LineApiError) return error;
+  if (error instanceof HTTPFetchError)
+    return new LineApiError({ status: error.status, body: error.body, cause: error });
+  return new LineApiError({ status: undefined, body: (error as Error)?.message, cause: error });
+}

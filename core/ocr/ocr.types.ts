@@ -1,0 +1,54 @@
+/** A rectangle in image pixels: left, top, right, bottom. */
+export type OcrBox = { x0: number; y0: number; x1: number; y1: number };
+
+export type OcrWord = {
+  text: string;
+  /** 0..1 */
+  confidence: number;
+  box: OcrBox;
+};
+
+/** One printed row of the receipt, words left to right. */
+export type OcrLine = {
+  text: string;
+  /** 0..1, the mean of its words. */
+  confidence: number;
+  box: OcrBox;
+  words: OcrWord[];
+};
+
+export type OcrLanguage = 'eng' | 'tha' | 'chi_tra';
+
+export type OcrResult = {
+  engine: OcrEngineName;
+  /** The lines joined by newlines. */
+  text: string;
+  lines: OcrLine[];
+  /** 0..1, mean word confidence. */
+  confidence: number;
+  width: number;
+  height: number;
+  durationMs: number;
+};
+
+export type OcrRequest = {
+  /** An image the engine can read (JPEG or PNG); callers normalise orientation and size first. */
+  image: Buffer;
+  /** Scripts expected on the receipt; engines use them as hints. @default ['eng', 'tha', 'chi_tra'] */
+  languages?: OcrLanguage[];
+  /** The image is one cropped row of text (a second look at a doubtful line). @default false */
+  singleLine?: boolean;
+};
+
+export type OcrEngineName = 'tesseract' | 'google-vision';
+
+/**
+ * Reads the text of a photo. Per-image failures (unreadable image, vendor error for that image) come back
+ * as an `OcrReadError`; only infrastructure failures (engine down) throw.
+ */
+export type OcrEngine = {
+  name: OcrEngineName;
+  recognize: (request: OcrRequest) => Promise<OcrResult>;
+  /** Frees workers and connections. */
+  close: () => Promise<void>;
+};

@@ -1,0 +1,53 @@
+export { receiptImages } from './receipts.table.js';
+export type {
+  ParsedReceipt,
+  ReadingKind,
+  ReceiptCurrency,
+  ReceiptFieldName,
+  ReceiptFields,
+  ReceiptItem,
+  ReceiptReading,
+} from './receipts.types.js';
+export {
+  createCorruptImageError,
+  createImageTooLargeError,
+  createNotAnImageError,
+  createReceiptImageNotFoundError,
+  createTooManyPixelsError,
+  createUnsupportedImageFormatError,
+} from './receipts.errors.js';
+export { parseReceiptText, isValidThaiTaxId, type ReceiptLineInput } from './receipt-parser.models.js';
+export { findDates, findTimes, toGregorianYear } from './receipt-dates.models.js';
+export { findAmounts, formatMinor, toMajor } from './receipt-amounts.models.js';
+export {
+  DEFAULT_IMAGE_LIMITS,
+  hammingDistance,
+  perceptualHashOf,
+  prepareReceiptImage,
+  sniffImageType,
+  type ImageLimits,
+} from './receipt-image.js';
+export { scanQrCodes, type QrScan } from './receipt-qr.js';
+export { languagesForCountry, prepareForOcr, readReceiptImage } from './receipt-reader.js';
+export {
+  assessReceiptForAutoAccept,
+  contentKeyOf,
+  findPerceptualMatch,
+  PERCEPTUAL_MATCH_MAX_BITS,
+  rulesInvoiceFromReading,
+  type AutoAcceptAssessment,
+} from './receipts.models.js';
+export {
+  createReceiptsRepository,
+  type ReceiptImage,
+  type ReceiptsRepository,
+} from './receipts.repository.js';
+export {
+  createReceiptProofReader,
+  getReceiptImageOrThrow,
+  ingestReceiptImage,
+  type IngestFlags,
+  type IngestReceiptImageInput,
+  type IngestReceiptImageResult,
+  type ReceiptsDeps,
+} from './receipts.usecases.js';

@@ -1,0 +1,52 @@
+/**
+ * Money as printed on receipts, read into integer minor units (×100). OCR splits and bends numbers
+ * ("65. 20", "1,090.25", "$6.90", "RM 9.90", "NT$238"), so the pattern tolerates a space around the
+ * decimal point and a currency mark in front.
+ */
+
+export type AmountToken = {
+  minor: number;
+  /** Offset in the line. */
+  index: number;
+  end: number;
+  /** Printed with two decimals (a price), not a bare integer (a quantity, a code, or a TWD price). */
+  hasDecimals: boolean;
+  /** Printed with a currency mark in front (RM, $, ฿, NT$). */
+  currencyMark: string | undefined;
+  negative: boolean;
+};
+
+const AMOUNT_PATTERN =
+  /(?<![\w.,/:-])(-\s?)?(RM|R[NW]|NT\$|US\$|\$|฿|THB|TWD|MYR|NT)?\s?(-\s?)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\s?([.,])\s?(\d{2}))?(?![\d]|[.,]\d|\s?[:/]\d|\s?%)/g;
+
+/** Every amount-like number in the line, left to right. */
+export function findAmounts(line: string): AmountToken[] {
+  const tokens: AmountToken[] = [];
+  for (const match of line.matchAll(AMOUNT_PATTERN)) {
+    const [, minusBefore, mark, minusAfter, whole, separator, fraction] = match;
+    // "1,234" without decimals is a thousands group; "12,50" with a comma is a decimal comma.
+    if (separator === ',' && whole!.includes(',')) continue;
+    const units = Number(whole!.replace(/,/g, ''));
+    const minor = units * 100 + (fraction ? Number(fraction) : 0);
+    tokens.push({
+      minor,
+      index: match.index,
+      end: match.index + match[0].length,
+      hasDecimals: fraction !== undefined,
+      currencyMark: mark,
+      negative: Boolean(minusBefore || minusAfter) || /^\s*-/.test(line.slice(match.index + match[0].length)),
+    });
+  }
+  return tokens;
+}
+
+export function formatMinor(minor: number): string {
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Minor units → major units as a number (for JSON output only; money stays in minor units inside). */
+export function toMajor(minor: number): number {
+  return minor / 100;
+}

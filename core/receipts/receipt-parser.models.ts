@@ -1,0 +1,700 @@
+import { isValidBusinessId } from '../invoices/index.js';
+import type { OcrBox } from '../ocr/index.js';
+import { findAmounts, type AmountToken } from './receipt-amounts.models.js';
+import { findDates, findTimes } from './receipt-dates.models.js';
+import type { ParsedReceipt, ReceiptCurrency, ReceiptFieldName, ReceiptItem } from './receipts.types.js';
+
+/** One OCR row; box and confidence are optional so plain text fixtures parse too. */
+export type ReceiptLineInput = { text: string; confidence?: number; box?: OcrBox };
+
+export type ReceiptParseOptions = {
+  /** Used to bound plausible purchase dates. @default now */
+  now?: Date;
+};
+
+type Line = { text: string; compact: string; upper: string; confidence: number; index: number; box?: OcrBox };
+
+// Keyword strength for the grand total. OCR bends letters, so TOTAL tolerates 0/O and 1/I/L slips.
+const TOTAL = String.raw`T[O0Q]T[A4]L|T[O0]TA[L1I]|TOTAI|TOTA1`;
+const STRONG_TOTAL = new RegExp(
+  [
+    String.raw`GRAND\s?(?:${TOTAL})`,
+    String.raw`(?:${TOTAL})\s?AMOUNT`,
+    String.raw`NET+\s?(?:${TOTAL})`,
+    String.raw`(?:${TOTAL})\s?(?:DUE|PAYABLE|INCL|\(INCL|\(INCLUSIVE|INCLUSIVE|INC\.?\s?GST|AFTER|RM\b|\(RM\))`,
+    String.raw`ROUNDED\s?(?:${TOTAL})`,
+    String.raw`(?:${TOTAL})\s?(?:SALES|SALE)\s?\(?INC`,
+    String.raw`AMOUNT\s?DUE`,
+    String.raw`BALANCE\s?DUE`,
+    'รวมทั้งสิ้น',
+    'รวมทังสิน',
+    'รวมทั้งสิน',
+    'รวมทังสิ้น',
+    'ยอดสุทธิ',
+    'ยอดชำระ',
+    'ยอดรวมสุทธิ',
+    '總計',
+    '合計',
+    '總金額',
+    '應收',
+    '總額',
+  ].join('|'),
+  'i',
+);
+const MEDIUM_TOTAL = new RegExp(
+  [`\\b(?:${TOTAL})\\b`, `(?:${TOTAL})`, 'ยอดรวม', 'รวมเงิน', '總价', '總'].join('|'),
+  'i',
+);
+const WEAK_TOTAL = /รวม|AMOUNT|AMT/i;
+const SUBTOTAL = new RegExp(
+  [
+    String.raw`SUB\s?-?\s?(?:${TOTAL}|TOTA|TOT)`,
+    'SUBTOTAL',
+    String.raw`(?:${TOTAL})\s?\(?EXCL`,
+    String.raw`(?:${TOTAL})\s?SALES\s?\(?EXCL`,
+    String.raw`(?:${TOTAL})\s?BEFORE`,
+    'BEFORE\\s?(?:DISC|GST|TAX)',
+    'EXCLUDING',
+    'EXCL',
+    'ยอดก่อน',
+    'ก่อนภาษี',
+    '小計',
+  ].join('|'),
+  'i',
+);
+const NOT_MONEY_TOTAL = new RegExp(
+  [
+    String.raw`(?:${TOTAL})\s?(?:QTY|QUANTITY|ITEM|ITEMS|PCS|UNITS?|SAVINGS?|DISC|DISCOUNT|WEIGHT|POINTS?|NO)`,
+    'QTY',
+    'ITEM\\(S\\)',
+    'จำนวน',
+    'ชิ้น',
+    '共\\s?\\d+\\s?項',
+  ].join('|'),
+  'i',
+);
+const TAX_LINE = /\bGST\b|\bTAX\b|\bVAT\b|\bSST\b|ภาษี|營業稅|稅額|SERVICE\s?(?:CHARGE|TAX)/i;
+const PAYMENT_LINE =
+  /CASH|TENDER|PAID|PAYMENT|CHANGE|CHG|VISA|MASTER|CARD|CREDIT|DEBIT|E-?WALLET|BOOST|GRAB|TOUCH|เงินสด|เงินทอน|รับเงิน|ทอน|現金|找零|找回|信用卡|收現/i;
+const CHANGE_LINE = /CHANGE|CHG|BALANCE(?!\s?DUE)|เงินทอน|ทอน|找零|找回/i;
+const CASH_LINE = /CASH|TENDER|PAID|เงินสด|รับเงิน|現金|收現/i;
+const CARD_LINE = /VISA|MASTER|CARD|CREDIT|DEBIT|E-?WALLET|BOOST|GRAB\s?PAY|TOUCH\s?N/i;
+const ROUNDING_LINE = /ROUND|ADJ|ปัดเศษ/i;
+const DISCOUNT_LINE = /DISC|DISCOUNT|LESS|VOUCHER|COUPON|PROMO|ส่วนลด|折扣|折讓/i;
+const SUMMARY_HEADER = /GST\s?SUMMARY|TAX\s?SUMMARY|SUMMARY|TAX\s?CODE|TAXCODE/i;
+const ITEM_HEADER =
+  /DESCRIPTION|\bITEM\b|\bQTY\b|PRODUCT|รายการ|จำนวน|品名|品項|數量|單價|U\.?\s?P(?:RICE)?\b|AMOUNT\s*$/i;
+const GENERIC_HEADER =
+  /TAX\s?INVOICE|SIMPLIFIED|RECEIPT|INVOICE|WELCOME|CASH\s?BILL|OFFICIAL|ใบเสร็จ|ใบกำกับ|ใบกํากับ|統一發票|收銀機|電子發票|證明聯|THANK/i;
+const COMPANY_HINT =
+  /SDN\.?\s?BHD|\bBHD\b|BERHAD|ENTERPRISE|TRADING|\bSTORE\b|RESTAURANT|RESTORAN|\bMART\b|MARKET|HARDWARE|STATIONERY|BOOK|\bCAFE\b|BAKERY|PHARMACY|\bCO\b|COMPANY|\bLTD\b|LIMITED|\bPLT\b|\bINC\b|SUPERMARKET|KEDAI|ห้าง|บริษัท|ร้าน|มาร์ท|จำกัด|股份有限公司|有限公司|商店|超市|便利|商行/i;
+const ADDRESS_HINT =
+  /\bJALAN\b|\bJLN\b|\bLORONG\b|\bTAMAN\b|\bROAD\b|\bRD\b|\bSTREET\b|\bST\b|\bLOT\b|\bNO\.?\s?\d|\bKM\b|\bJOHOR\b|SELANGOR|KUALA|LUMPUR|\bKL\b|PERAK|PENANG|PULAU|MELAKA|BANDAR|\d{5}|ถนน|ถ\.|ต\.|อ\.|จ\.|แขวง|เขต|ซอย|縣|市|區|路|街|號/i;
+const PHONE_OR_ID =
+  /\bTEL\b|\bFAX\b|PHONE|\bGST\s?(?:NO|ID|REG)|CO\.?\s?REG|REG\.?\s?NO|\(\d{5,}-[A-Z]\)|\d{6,}-[A-Z]\b/i;
+
+const THAI = /[\u0E00-\u0E7F]/;
+const CJK = /[\u3400-\u9FFF]/;
+
+function toLines(input: ReceiptLineInput[]): Line[] {
+  return input
+    .map((line, index) => {
+      const text = line.text.replace(/\s+/g, ' ').trim();
+      // Thai and Chinese keywords are matched with spaces removed: OCR inserts spaces inside words.
+      const compact = text.replace(
+        /(?<=[\u0E00-\u0E7F\u3400-\u9FFF.])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF.])/g,
+        '',
+      );
+      return {
+        text,
+        compact,
+        upper: compact.toUpperCase(),
+        confidence: line.confidence ?? 0.9,
+        index,
+        box: line.box,
+      };
+    })
+    .filter((line) => line.text !== '');
+}
+
+function detectScript(lines: Line[]): { thai: boolean; chinese: boolean } {
+  let thai = 0;
+  let chinese = 0;
+  for (const line of lines) {
+    for (const char of line.text) {
+      if (THAI.test(char)) thai++;
+      else if (CJK.test(char)) chinese++;
+    }
+  }
+  return { thai: thai > 10 && thai >= chinese, chinese: chinese > 4 && chinese > thai };
+}
+
+function detectCurrency(lines: Line[], script: { thai: boolean; chinese: boolean }): ReceiptCurrency {
+  const all = lines.map((line) => line.upper).join('\n');
+  if (/฿|บาท|\bTHB\b/.test(all) || script.thai) return 'THB';
+  if (/NT\$|新台幣|TWD|元/.test(all) || script.chinese) return 'TWD';
+  if (/\bRM\b|\bMYR\b|SDN\.?\s?BHD|\bGST\b/.test(all)) return 'MYR';
+  return 'UNKNOWN';
+}
+
+type Candidate = { minor: number; score: number; reasons: string[]; line?: number };
+
+/**
+ * Parses OCR rows into a structured receipt. Pure: every field comes with a confidence (0..1) and the
+ * overall confidence is what decides automatic acceptance.
+ */
+export function parseReceiptText(
+  input: ReceiptLineInput[],
+  options: ReceiptParseOptions = {},
+): ParsedReceipt {
+  const lines = toLines(input);
+  const script = detectScript(lines);
+  const currency = detectCurrency(lines, script);
+  const now = options.now ?? new Date();
+  const confidence: Partial<Record<ReceiptFieldName, number>> = {};
+  const fields: ParsedReceipt['fields'] = { items: [] };
+
+  const invoiceNumber = findTaiwanInvoiceNumber(lines);
+  if (invoiceNumber) {
+    fields.invoiceNumber = invoiceNumber.value;
+    confidence.invoiceNumber = invoiceNumber.confidence;
+  }
+
+  const tax = findTaxId(lines, script);
+  if (tax) {
+    fields.taxId = tax.value;
+    fields.taxIdKind = tax.kind;
+    confidence.taxId = tax.confidence;
+  }
+
+  const dateTime = findPurchaseDate(lines, script, now);
+  if (dateTime.date) {
+    fields.date = dateTime.date.value;
+    confidence.date = dateTime.date.confidence;
+  }
+  if (dateTime.time) {
+    fields.time = dateTime.time.value;
+    confidence.time = dateTime.time.confidence;
+  }
+
+  const store = findStore(lines, script);
+  if (store.name) {
+    fields.storeName = store.name.value;
+    confidence.storeName = store.name.confidence;
+  }
+  if (store.branch) {
+    fields.branch = store.branch.value;
+    confidence.branch = store.branch.confidence;
+  }
+  if (store.address) {
+    fields.address = store.address.value;
+    confidence.address = store.address.confidence;
+  }
+
+  const money = findMoney(lines, script);
+  fields.items = money.items;
+  if (money.total) {
+    fields.totalMinor = money.total.minor;
+    confidence.totalAmount = money.total.confidence;
+  }
+  if (money.subtotal !== undefined) fields.subtotalMinor = money.subtotal;
+  if (money.vat !== undefined) {
+    fields.vatMinor = money.vat;
+    confidence.vatAmount = money.total?.checks.subtotalPlusTax ? 0.9 : 0.6;
+  }
+  if (money.items.length > 0) confidence.items = money.total?.checks.itemsSum ? 0.9 : 0.5;
+
+  const overall = overallConfidence(confidence, Boolean(fields.invoiceNumber));
+  return {
+    kind: fields.invoiceNumber ? 'paper-invoice' : 'receipt',
+    currency,
+    fields,
+    confidence: { ...confidence, overall },
+    checks: money.total?.checks ?? { itemsSum: false, subtotalPlusTax: false, cashMinusChange: false },
+  };
+}
+
+/** The fields a proof needs, weighted: a purchase without its total or date is not a usable proof. */
+function overallConfidence(confidence: Partial<Record<ReceiptFieldName, number>>, isInvoice: boolean) {
+  const needed: ReceiptFieldName[] = isInvoice
+    ? ['invoiceNumber', 'date', 'totalAmount', 'taxId']
+    : ['date', 'totalAmount', 'storeName'];
+  const values = needed.map((field) => confidence[field] ?? 0);
+  const min = Math.min(...values);
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  return round2(0.6 * min + 0.4 * mean);
+}
+
+function round2(value: number) {
+  return Math.round(value * 100) / 100;
+}
+
+function findTaiwanInvoiceNumber(lines: Line[]) {
+  for (const line of lines.slice(0, 12)) {
+    const match = /(?<![A-Z0-9])([A-Z]{2})\s?-?\s?(\d{8})(?!\d)/.exec(line.upper.replace(/\s+(?=\d)/g, ''));
+    if (match) return { value: `${match[1]}${match[2]}`, confidence: round2(0.9 * line.confidence + 0.05) };
+  }
+  return undefined;
+}
+
+/** Thai personal/company tax ID check digit (mod 11 over weights 13..2). */
+export function isValidThaiTaxId(value: string): boolean {
+  if (!/^\d{13}$/.test(value)) return false;
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(value[i]) * (13 - i);
+  return (11 - (sum % 11)) % 10 === Number(value[12]);
+}
+
+function findTaxId(lines: Line[], script: { thai: boolean; chinese: boolean }) {
+  for (const line of lines) {
+    const digits = line.text.replace(/(?<=\d)[\s-](?=\d)/g, '');
+    const labelled = /ผู้เสียภาษี|ผู้เสีย|TAX\s?ID|เลขประจำตัว|เลขประจําตัว|統一編號|統編|賣方|BAN/i.test(line.compact);
+    const thai = /(?<!\d)(\d{13})(?!\d)/.exec(digits);
+    if (thai && (labelled || script.thai)) {
+      const valid = isValidThaiTaxId(thai[1]!);
+      return {
+        value: thai[1]!,
+        kind: 'th' as const,
+        confidence: round2((valid ? 0.95 : labelled ? 0.75 : 0.5) * Math.min(1, line.confidence + 0.1)),
+      };
+    }
+    const taiwan = /(?<!\d)(\d{8})(?!\d)/.exec(digits);
+    if (taiwan && labelled && (script.chinese || /統/.test(line.compact))) {
+      const valid = isValidBusinessId(taiwan[1]!);
+      return {
+        value: taiwan[1]!,
+        kind: 'tw' as const,
+        confidence: round2((valid ? 0.95 : 0.6) * Math.min(1, line.confidence + 0.1)),
+      };
+    }
+  }
+  return undefined;
+}
+
+function findPurchaseDate(lines: Line[], script: { thai: boolean; chinese: boolean }, now: Date) {
+  const maxYear = now.getUTCFullYear() + 1;
+  type Found = { value: string; confidence: number; score: number; lineIndex: number; end: number };
+  const dates: Found[] = [];
+  lines.forEach((line, position) => {
+    // A TW paper invoice prints its bimonthly period ("113年07-08月") above the date: not a date.
+    if (/\d+\s*年\s*\d{1,2}\s*[-~]\s*\d{1,2}\s*月/.test(line.compact)) return;
+    for (const candidate of findDates(line.text, { thai: script.thai, maxYear })) {
+      let score = candidate.confidence;
+      if (/DATE|TARIKH|วันที่|วันที|日期|時間|TIME/i.test(line.compact)) score += 0.3;
+      if (/EXP|VALID|BEFORE|DUE|PRINTED|REPRINT/i.test(line.upper)) score -= 0.3;
+      score -= position / (lines.length * 10);
+      dates.push({
+        value: candidate.date,
+        confidence: candidate.confidence,
+        score,
+        lineIndex: position,
+        end: candidate.index + candidate.length,
+      });
+    }
+  });
+  // A date printed twice (order time and print time, header and footer) is the one the receipt is about.
+  const counts = new Map<string, number>();
+  for (const found of dates) counts.set(found.value, (counts.get(found.value) ?? 0) + 1);
+  for (const found of dates) found.score += 0.15 * Math.min(2, counts.get(found.value)! - 1);
+  dates.sort((a, b) => b.score - a.score);
+  const best = dates[0];
+  let time: { value: string; confidence: number } | undefined;
+  if (best) {
+    const line = lines[best.lineIndex]!;
+    const sameLine = findTimes(line.text).find((t) => t.index >= best.end - 1) ?? findTimes(line.text)[0];
+    if (sameLine) time = { value: sameLine.time, confidence: round2(0.9 * line.confidence + 0.05) };
+  }
+  if (!time) {
+    for (const line of lines) {
+      const found = findTimes(line.text)[0];
+      if (found && !findAmounts(line.text).some((a) => a.hasDecimals && a.index === found.index)) {
+        time = { value: found.time, confidence: round2(0.6 * line.confidence) };
+        break;
+      }
+    }
+  }
+  // Several lines agreeing on one date (printed twice) is stronger evidence.
+  const agreeing = best ? dates.filter((d) => d.value === best.value).length : 0;
+  return {
+    date: best && {
+      value: best.value,
+      confidence: round2(
+        Math.min(
+          1,
+          best.confidence * Math.min(1, lines[best.lineIndex]!.confidence + 0.15) + (agreeing > 1 ? 0.05 : 0),
+        ),
+      ),
+    },
+    time,
+  };
+}
+
+function letterRatio(text: string) {
+  const letters = [...text].filter((char) => /\p{L}/u.test(char)).length;
+  return text.length === 0 ? 0 : letters / text.replace(/\s/g, '').length;
+}
+
+function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
+  const head = lines.slice(0, 10);
+  const isCandidate = (line: Line) =>
+    letterRatio(line.text) >= 0.6 &&
+    line.compact.replace(/\s/g, '').length >= 3 &&
+    !GENERIC_HEADER.test(line.compact) &&
+    !PHONE_OR_ID.test(line.upper) &&
+    findDates(line.text).length === 0;
+
+  let name: { value: string; confidence: number; index: number } | undefined;
+  const hinted = head.find((line) => COMPANY_HINT.test(line.compact) && isCandidate(line));
+  if (hinted) {
+    let value = hinted.compact;
+    // A company name wrapped onto two lines: "RESTAURANT JIAWEI" / "JIAWEI HOUSE".
+    const previous = lines[lines.indexOf(hinted) - 1];
+    if (
+      previous &&
+      lines.indexOf(hinted) <= 3 &&
+      isCandidate(previous) &&
+      !ADDRESS_HINT.test(previous.upper) &&
+      previous.text === previous.text.toUpperCase() &&
+      /[A-Z]/.test(previous.text) &&
+      !/SDN|BHD/i.test(previous.text) &&
+      /^(SDN|BHD|\(|HOUSE|ENTERPRISE|TRADING|RESTAURANT)/i.test(hinted.text)
+    ) {
+      value = `${previous.compact} ${value}`;
+    }
+    name = {
+      value: cleanName(value),
+      confidence: round2(0.85 * hinted.confidence + 0.1),
+      index: hinted.index,
+    };
+  } else {
+    const first = head.find(isCandidate);
+    if (first)
+      name = {
+        value: cleanName(first.compact),
+        confidence: round2(0.6 * first.confidence),
+        index: first.index,
+      };
+  }
+
+  let branch: { value: string; confidence: number } | undefined;
+  const branchLine = lines.slice(0, 12).find((line) => /สาขา|BRANCH|分店|門市/i.test(line.compact));
+  if (branchLine) branch = { value: branchLine.compact, confidence: round2(0.85 * branchLine.confidence) };
+  else if (name && script.chinese) {
+    const shop = /([\u3400-\u9FFF]{1,6}[店])$/.exec(name.value);
+    if (shop) branch = { value: shop[1]!, confidence: 0.6 };
+  }
+
+  let address: { value: string; confidence: number } | undefined;
+  if (name) {
+    const after = lines.filter((line) => line.index > name!.index && line.index <= name!.index + 6);
+    const parts: Line[] = [];
+    for (const line of after) {
+      if (
+        PHONE_OR_ID.test(line.upper) ||
+        GENERIC_HEADER.test(line.compact) ||
+        findDates(line.text).length > 0
+      ) {
+        if (parts.length > 0) break;
+        continue;
+      }
+      if (ADDRESS_HINT.test(line.upper) || (parts.length > 0 && letterRatio(line.text) > 0.5))
+        parts.push(line);
+      else if (parts.length > 0) break;
+    }
+    if (parts.length > 0)
+      address = {
+        value: parts.map((line) => line.compact).join(' '),
+        confidence: round2(0.7 * Math.min(...parts.map((p) => p.confidence))),
+      };
+  }
+  return { name, branch, address };
+}
+
+function cleanName(value: string) {
+  return value
+    .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{N}).]+$/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Splits a row into label/amount pairs. The label of an amount is the text since the previous amount;
+ * a label without letters (a price column) belongs with the label before it.
+ */
+function splitLabelledAmounts(line: Line, next: Line | undefined, integers: boolean) {
+  const amounts = findAmounts(line.text).filter(
+    (amount) => amount.hasDecimals || amount.currencyMark || integers,
+  );
+  if (amounts.length === 0) {
+    // A label whose amount OCR put on the next row ("TOTAL" / "31.00").
+    const nextAmount =
+      next && findAmounts(next.text).length > 0 && letterRatio(next.text) < 0.3
+        ? lineAmount(next, integers)
+        : undefined;
+    // A bare integer after the keyword is money only where prices are whole dollars ("TOTAL 238");
+    // on a two-decimal receipt it is OCR debris ("Total Amount: EET 1").
+    const bare = STRONG_TOTAL.test(line.compact)
+      ? findAmounts(line.text)
+          .filter((amount) => integers || amount.minor >= 1000)
+          .at(-1)
+      : undefined;
+    return [{ line, value: bare ?? nextAmount }];
+  }
+  const units: { line: Line; value: AmountToken | undefined }[] = [];
+  let labelStart = 0;
+  let previousLabel = '';
+  amounts.forEach((amount, i) => {
+    let label = line.text.slice(labelStart, amount.index);
+    if ((label.match(/\p{L}/gu) ?? []).length < 2) {
+      label = previousLabel;
+      if (units.length > 0) units.pop();
+    }
+    labelStart = amount.end;
+    previousLabel = label;
+    if (i === amounts.length - 1 && units.length === 0) label = line.text.slice(0, amount.index);
+    units.push({ line: relabel(line, label), value: amount });
+  });
+  return units;
+}
+
+function relabel(line: Line, label: string): Line {
+  const compact = label
+    .replace(/(?<=[\u0E00-\u0E7F\u3400-\u9FFF.])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF.])/g, '')
+    .trim();
+  return { ...line, text: label.trim(), compact, upper: compact.toUpperCase() };
+}
+
+/** The amount a line stands for: the rightmost money-looking number. */
+function lineAmount(line: Line, allowIntegers: boolean): AmountToken | undefined {
+  const amounts = findAmounts(line.text).filter(
+    (amount) => amount.hasDecimals || amount.currencyMark || allowIntegers,
+  );
+  return amounts.at(-1);
+}
+
+type TotalChecks = { itemsSum: boolean; subtotalPlusTax: boolean; cashMinusChange: boolean };
+
+function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
+  // Taiwanese receipts print whole dollars; elsewhere a price has two decimals.
+  const integers = script.chinese;
+  const summaryStart = lines.findIndex((line) => SUMMARY_HEADER.test(line.upper));
+  const candidates = new Map<number, Candidate>();
+  const add = (minor: number, score: number, reason: string, line?: number) => {
+    if (minor <= 0) return;
+    const candidate = candidates.get(minor) ?? { minor, score: 0, reasons: [], line };
+    // The same kind of evidence twice ("Total 0% supplies" on two rows) is one piece of evidence, and a bit.
+    candidate.score += candidate.reasons.includes(reason) ? 0.25 * score : score;
+    candidate.reasons.push(reason);
+    if (line !== undefined && (candidate.line === undefined || score > 0)) candidate.line = line;
+    candidates.set(minor, candidate);
+  };
+
+  let subtotal: number | undefined;
+  let tax: number | undefined;
+  let rounding = 0;
+  let cash: number | undefined;
+  const cashValues: number[] = [];
+  let change: number | undefined;
+  let firstTotalLine = -1;
+
+  // A row may hold several label/amount pairs once columns are joined ("TOTAL 34.80 CASH 100.00"):
+  // each pair is judged on its own label.
+  const units = lines.flatMap((line, position) =>
+    splitLabelledAmounts(line, lines[position + 1], integers).map((unit) => ({ ...unit, position })),
+  );
+  units.forEach(({ line, value, position }) => {
+    const upper = line.upper;
+    const inSummary = summaryStart >= 0 && position > summaryStart;
+
+    if (SUBTOTAL.test(upper) || /小計/.test(line.compact)) {
+      if (value && !inSummary) subtotal ??= value.minor;
+      if (value) add(value.minor, 0.3, 'subtotal', position);
+      if (firstTotalLine < 0) firstTotalLine = position;
+      return;
+    }
+    if (NOT_MONEY_TOTAL.test(upper) && !STRONG_TOTAL.test(upper)) return;
+    if (ROUNDING_LINE.test(upper) && !/ROUNDED\s?T/.test(upper)) {
+      if (value && value.minor < 100) rounding = value.negative ? -value.minor : value.minor;
+      // "Rounding RM 177.20": a rounding is cents; a larger amount on that row is the rounded total.
+      else if (value && value.minor >= 1000 && value.hasDecimals)
+        add(value.minor, 2.5, 'rounded total', position);
+      return;
+    }
+    if (CHANGE_LINE.test(upper) && !STRONG_TOTAL.test(line.compact)) {
+      if (value) change ??= value.minor;
+      return;
+    }
+    if (CASH_LINE.test(upper) && !STRONG_TOTAL.test(line.compact)) {
+      if (value) {
+        cash ??= value.minor;
+        cashValues.push(value.minor);
+        add(value.minor, 0.4, 'paid', position);
+      }
+      return;
+    }
+    if (CARD_LINE.test(upper) && !STRONG_TOTAL.test(line.compact)) {
+      // A card is charged the total exactly: no change.
+      if (value) add(value.minor, 0.8, 'paid by card', position);
+      return;
+    }
+    if (STRONG_TOTAL.test(line.compact)) {
+      if (value) add(value.minor, inSummary ? 0.8 : 3, 'total keyword', position);
+      if (firstTotalLine < 0) firstTotalLine = position;
+      return;
+    }
+    if (TAX_LINE.test(upper) && !MEDIUM_TOTAL.test(upper)) {
+      if (value && !inSummary && !/%\s*$/.test(line.text)) tax ??= value.minor;
+      return;
+    }
+    if (TAX_LINE.test(upper)) {
+      // "TOTAL GST" or "TOTAL TAX": the tax, not the total — unless it says "incl".
+      if (/INCL|INC\b|INCLUSIVE/.test(upper)) {
+        if (value) add(value.minor, inSummary ? 0.8 : 2.8, 'total incl tax', position);
+      } else if (value && !inSummary) tax ??= value.minor;
+      if (firstTotalLine < 0) firstTotalLine = position;
+      return;
+    }
+    if (MEDIUM_TOTAL.test(line.compact)) {
+      if (value) add(value.minor, inSummary ? 0.5 : 2, 'total', position);
+      if (firstTotalLine < 0) firstTotalLine = position;
+      return;
+    }
+    if (WEAK_TOTAL.test(line.compact) && !PAYMENT_LINE.test(upper)) {
+      if (value) add(value.minor, inSummary ? 0.2 : 0.8, 'amount keyword', position);
+    }
+  });
+
+  const items = findItems(lines, firstTotalLine, integers);
+  const itemsSum = items.reduce((sum, item) => sum + item.amountMinor, 0);
+  // A tax line printed as "VAT 7% 34.08" may sit on the next row; accept a tax that is a plausible share.
+  const all = lines.flatMap((line) => findAmounts(line.text).filter((a) => a.hasDecimals || integers));
+  const occurrences = new Map<number, number>();
+  for (const amount of all) occurrences.set(amount.minor, (occurrences.get(amount.minor) ?? 0) + 1);
+
+  // Consistency evidence: the totals a receipt implies by its own arithmetic.
+  // Every tendered amount minus the change ("Cash 71.00" may be the total, "Cash Received 101.00" the note).
+  if (change !== undefined)
+    for (const paid of new Set(cashValues)) if (paid > change) add(paid - change, 1.6, 'cash - change');
+  const changeGiven = change;
+  if (subtotal !== undefined && tax !== undefined) {
+    add(subtotal + tax, 1.2, 'subtotal + tax');
+    if (rounding !== 0) add(subtotal + tax + rounding, 1.2, 'subtotal + tax + rounding');
+  }
+  if (itemsSum > 0) add(itemsSum, 0.8, 'items sum');
+  if (subtotal !== undefined && rounding !== 0) add(subtotal + rounding, 0.6, 'subtotal + rounding');
+
+  for (const candidate of candidates.values()) {
+    const seen = occurrences.get(candidate.minor) ?? 0;
+    if (seen >= 2) candidate.score += Math.min(1, 0.4 * (seen - 1));
+    if (seen === 0 && !candidate.reasons.some((r) => r.includes('keyword') || r === 'total'))
+      candidate.score -= 1.2;
+    // A grand total is never below what was bought before tax.
+    if (subtotal !== undefined && candidate.minor < subtotal) candidate.score -= 1;
+    // …nor far above it: tax and service charge add at most about a quarter.
+    if (subtotal !== undefined && candidate.minor > subtotal * 1.3 + 100) candidate.score -= 1;
+    if (cash !== undefined && candidate.minor > cash) candidate.score -= 1.2;
+  }
+
+  const ranked = [...candidates.values()].sort((a, b) => b.score - a.score || b.minor - a.minor);
+  let best = ranked[0];
+  if (!best || best.score < 1) {
+    // No total keyword survived OCR: the largest amount printed twice, else the largest price.
+    const repeated = [...occurrences]
+      .filter(([minor, count]) => count >= 2 && minor > 0)
+      .sort((a, b) => b[0] - a[0]);
+    const largest = all.filter((a) => a.hasDecimals && a.minor > 0).sort((a, b) => b.minor - a.minor)[0];
+    const fallback = repeated[0]?.[0] ?? largest?.minor;
+    if (fallback !== undefined && (!best || best.score < 0.5))
+      best = { minor: fallback, score: 0.5, reasons: ['largest amount'] };
+  }
+
+  let total: { minor: number; confidence: number; checks: TotalChecks } | undefined;
+  if (best) {
+    const checks: TotalChecks = {
+      itemsSum: itemsSum > 0 && Math.abs(itemsSum - best.minor) <= Math.max(5, best.minor * 0.005),
+      subtotalPlusTax:
+        subtotal !== undefined &&
+        tax !== undefined &&
+        [subtotal + tax, subtotal + tax + rounding].includes(best.minor),
+      cashMinusChange:
+        changeGiven !== undefined && cashValues.some((paid) => paid - changeGiven === best.minor),
+    };
+    const second = ranked[1];
+    const margin = second ? best.score - second.score : best.score;
+    const lineConfidence = best.line !== undefined ? lines[best.line]!.confidence : 0.6;
+    let confidence = 0.35 + Math.min(0.3, best.score / 10) + Math.min(0.15, margin / 10);
+    if (checks.itemsSum) confidence += 0.15;
+    if (checks.subtotalPlusTax || checks.cashMinusChange) confidence += 0.1;
+    confidence *= Math.min(1, lineConfidence + 0.15);
+    total = { minor: best.minor, confidence: round2(Math.min(0.99, confidence)), checks };
+  }
+
+  if (tax === undefined && script.thai) {
+    // Thai VAT lines are often split: "ภาษีมูลค่าเพิ่ม 7%" then "34.08".
+    const vatIndex = lines.findIndex((line) => /ภาษีมูล|VAT/i.test(line.compact));
+    const vatLine = lines[vatIndex];
+    const vatAmount =
+      vatLine &&
+      (lineAmount(vatLine, false) ?? (lines[vatIndex + 1] && lineAmount(lines[vatIndex + 1]!, false)));
+    if (vatAmount && total && vatAmount.minor < total.minor) tax = vatAmount.minor;
+  }
+
+  return { total, subtotal, vat: tax, items };
+}
+
+/**
+ * Item rows sit between the header (date, column titles) and the first total line: a name and the
+ * rightmost amount, an optional quantity ("3 มาม่า", "x2", "2 @ 15.50"), names wrapped onto the row above.
+ */
+function findItems(lines: Line[], firstTotalLine: number, integers: boolean): ReceiptItem[] {
+  if (firstTotalLine <= 0) return [];
+  let start = 0;
+  for (let i = 0; i < firstTotalLine; i++) {
+    const line = lines[i]!;
+    if (
+      ITEM_HEADER.test(line.upper) ||
+      findDates(line.text).length > 0 ||
+      /ใบกำกับ|ใบกํากับ|統一編號/.test(line.compact)
+    )
+      start = i + 1;
+  }
+  const items: ReceiptItem[] = [];
+  let pendingName: string[] = [];
+  for (let i = start; i < firstTotalLine; i++) {
+    const line = lines[i]!;
+    const amounts = findAmounts(line.text).filter(
+      (a) => a.hasDecimals || (integers && !a.currencyMark) || a.currencyMark,
+    );
+    const text = line.compact;
+    if (amounts.length === 0) {
+      if (letterRatio(text) > 0.5 && !PAYMENT_LINE.test(line.upper)) pendingName.push(text);
+      continue;
+    }
+    const last = amounts.at(-1)!;
+    let name = text.slice(0, amounts[0]!.index).trim();
+    let quantity = 1;
+    const qtyPrefix = /^(\d{1,3})\s+(?=\D)/.exec(name);
+    const qtyX = /[xX×]\s?(\d{1,3})\b|\b(\d{1,3})\s?[xX×@]/.exec(text);
+    if (qtyX) quantity = Number(qtyX[1] ?? qtyX[2]);
+    else if (qtyPrefix) quantity = Number(qtyPrefix[1]);
+    if (qtyPrefix) name = name.slice(qtyPrefix[0].length);
+    name = name
+      .replace(/\s?[xX×]\s?\d{1,3}\s*$/, '')
+      .replace(/TX$/, '')
+      .trim();
+    // A name wrapped above its price row ("Smoked Duck Spaghetti" / "1x 12.50 12.50").
+    if (letterRatio(name) < 0.4 || name.length < 2) name = pendingName.join(' ');
+    pendingName = [];
+    if (name === '' || PAYMENT_LINE.test(line.upper)) continue;
+    const discount = last.negative || DISCOUNT_LINE.test(line.upper);
+    const unitPrice = amounts.length >= 2 ? amounts.at(-2)!.minor : undefined;
+    items.push({
+      name: cleanName(name),
+      quantity,
+      unitPriceMinor: unitPrice !== undefined && unitPrice * quantity === last.minor ? unitPrice : undefined,
+      amountMinor: discount ? -last.minor : last.minor,
+      ...(discount ? { discount: true } : {}),
+    });
+  }
+  return items;
+}

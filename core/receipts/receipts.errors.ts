@@ -1,0 +1,37 @@
+import { createErrorFactory } from '../shared/errors.js';
+
+export const createNotAnImageError = createErrorFactory({
+  code: 'receipt.not_an_image',
+  message: 'The upload is not a photo (JPEG, PNG, WebP or HEIC)',
+  statusCode: 415,
+});
+
+export const createUnsupportedImageFormatError = createErrorFactory({
+  code: 'receipt.unsupported_format',
+  message: 'This photo format cannot be read here; send a JPEG or PNG',
+  statusCode: 415,
+});
+
+export const createImageTooLargeError = createErrorFactory({
+  code: 'receipt.too_large',
+  message: 'The photo is too large',
+  statusCode: 413,
+});
+
+export const createTooManyPixelsError = createErrorFactory({
+  code: 'receipt.too_many_pixels',
+  message: 'The photo has too many pixels',
+  statusCode: 413,
+});
+
+export const createCorruptImageError = createErrorFactory({
+  code: 'receipt.corrupt',
+  message: 'The photo is damaged or incomplete',
+  statusCode: 422,
+});
+
+export const createReceiptImageNotFoundError = createErrorFactory({
+  code: 'receipt.not_found',
+  message: 'Receipt image not found',
+  statusCode: 404,
+});

@@ -1,0 +1,49 @@
+import { doublePrecision, index, integer, jsonb, pgTable, real, text } from 'drizzle-orm/pg-core';
+import { brands } from '../brands/brands.table.js';
+import { createdAt, idColumn, tstz } from '../db/columns.js';
+import { members } from '../members/members.table.js';
+
+/** A stored photo: the original bytes live in the blob store under `storageKey`. */
+export const receiptImages = pgTable(
+  'receipt_images',
+  {
+    id: idColumn(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    memberId: text('member_id').references(() => members.id),
+    sha256: text('sha256').notNull(),
+    /** Perceptual hash (hex) to catch re-uploads of the same picture. */
+    perceptualHash: text('perceptual_hash'),
+    mimeType: text('mime_type').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    storageKey: text('storage_key').notNull(),
+    source: text('source').notNull().$type<'line' | 'liff' | 'console' | 'cli'>(),
+    capturedAt: tstz('captured_at'),
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
+    /** What reading produced: QR payloads, OCR lines, the parsed receipt with per-field confidence. */
+    reading: jsonb('reading').$type<Record<string, unknown>>(),
+    confidence: real('confidence'),
+    /** `einvoice` | `paper-invoice` | `receipt` | `unreadable`, from the reading. */
+    readingKind: text('reading_kind'),
+    /**
+     * What makes two photos the same purchase: the Taiwan invoice number, else seller tax ID + date +
+     * time + total. A second photo of the same paper gets the same key (its perceptual hash differs).
+     */
+    contentKey: text('content_key'),
+    /** The earlier image this one repeats (same picture or same purchase), for the reviewer. */
+    duplicateOfId: text('duplicate_of_id'),
+    /** Fraud signals raised at intake: `duplicate_image`, `duplicate_content`, `velocity`. */
+    flags: jsonb('flags').$type<string[]>(),
+    uploadedAt: createdAt(),
+  },
+  (t) => [
+    index('receipt_images_brand_phash_idx').on(t.brandId, t.perceptualHash),
+    index('receipt_images_brand_sha_idx').on(t.brandId, t.sha256),
+    index('receipt_images_brand_content_key_idx').on(t.brandId, t.contentKey),
+    index('receipt_images_member_uploaded_idx').on(t.memberId, t.uploadedAt),
+  ],
+);

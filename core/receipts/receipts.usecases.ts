@@ -1,0 +1,207 @@
+import type { BlobStore } from '../blobs/index.js';
+import { createBrandsRepository } from '../brands/index.js';
+import type { Database } from '../db/database.js';
+import type { OcrEngine } from '../ocr/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import { DEFAULT_IMAGE_LIMITS, prepareReceiptImage, type ImageLimits } from './receipt-image.js';
+import { languagesForCountry, readReceiptImage } from './receipt-reader.js';
+import { createReceiptImageNotFoundError } from './receipts.errors.js';
+import {
+  assessReceiptForAutoAccept,
+  contentKeyOf,
+  DEFAULT_UPLOADS_PER_HOUR,
+  findPerceptualMatch,
+  rulesInvoiceFromReading,
+} from './receipts.models.js';
+import { createReceiptsRepository, type ReceiptImage } from './receipts.repository.js';
+import type { ReceiptReading } from './receipts.types.js';
+
+export type ReceiptsDeps = {
+  db: Database;
+  blobStore: BlobStore;
+  ocrEngine: OcrEngine;
+  clock: Clock;
+  generateId: IdGenerator;
+  logger?: Logger;
+  /** @default DEFAULT_IMAGE_LIMITS */
+  limits?: Partial<ImageLimits>;
+  /** @default 10 */
+  uploadsPerHour?: number;
+};
+
+export type IngestReceiptImageInput = {
+  brandId: string;
+  memberId: string | null;
+  bytes: Buffer;
+  source: 'line' | 'liff' | 'console' | 'cli';
+  /** When the photo was taken, if the LIFF upload says. */
+  capturedAt?: Date;
+  location?: { latitude: number; longitude: number };
+};
+
+export type IngestFlags = {
+  /** The earlier image this one repeats: the same picture (perceptual hash) or the same purchase (content key). */
+  duplicateOf?: string;
+  duplicateKind?: 'image' | 'content';
+  velocityExceeded?: boolean;
+};
+
+export type IngestReceiptImageResult = { image: ReceiptImage; reading: ReceiptReading; flags: IngestFlags };
+
+const EXTENSIONS = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+} as const;
+
+/**
+ * Takes one uploaded photo: refuses bad input (typed AppErrors), normalises it, reads the QR codes then
+ * OCR, checks for re-uploads and upload bursts, stores the original under its content hash and records
+ * the row with the reading. All checks and reading happen before anything is written; if the row cannot
+ * be written, the blob stored for it is removed again — nothing is left half-stored.
+ */
+export async function ingestReceiptImage(
+  deps: ReceiptsDeps,
+  input: IngestReceiptImageInput,
+): Promise<IngestReceiptImageResult> {
+  const limits = { ...DEFAULT_IMAGE_LIMITS, ...deps.limits };
+  const started = performance.now();
+  const prepared = await prepareReceiptImage(input.bytes, limits);
+  const normaliseMs = performance.now() - started;
+
+  const brand = await createBrandsRepository({ db: deps.db, generateId: deps.generateId }).getBrandById(
+    input.brandId,
+  );
+  const reading = await readReceiptImage(prepared.readable, {
+    ocrEngine: deps.ocrEngine,
+    languages: languagesForCountry(brand?.country),
+    now: deps.clock.now(),
+  });
+  reading.timings.normaliseMs = Math.round(normaliseMs * 100) / 100;
+  reading.timings.totalMs = Math.round((performance.now() - started) * 100) / 100;
+
+  const repository = createReceiptsRepository({ db: deps.db });
+  const flags: IngestFlags = {};
+  const flagNames: string[] = [];
+  const imageMatch = findPerceptualMatch(
+    prepared.perceptualHash,
+    await repository.recentPerceptualHashes({ brandId: input.brandId }),
+  );
+  const contentKey = contentKeyOf(reading);
+  const contentMatch = contentKey
+    ? await repository.findByContentKey({ brandId: input.brandId, contentKey })
+    : undefined;
+  if (imageMatch) {
+    flags.duplicateOf = imageMatch.id;
+    flags.duplicateKind = 'image';
+    flagNames.push('duplicate_image');
+  } else if (contentMatch) {
+    flags.duplicateOf = contentMatch.id;
+    flags.duplicateKind = 'content';
+    flagNames.push('duplicate_content');
+  }
+  if (input.memberId) {
+    const since = new Date(deps.clock.now().getTime() - 3_600_000);
+    const recent = await repository.countMemberUploadsSince({
+      brandId: input.brandId,
+      memberId: input.memberId,
+      since,
+    });
+    if (recent >= (deps.uploadsPerHour ?? DEFAULT_UPLOADS_PER_HOUR)) {
+      flags.velocityExceeded = true;
+      flagNames.push('velocity');
+    }
+  }
+
+  // One blob per content per brand: the same bytes uploaded twice share it.
+  const storageKey = `${input.brandId}/${prepared.sha256.slice(0, 2)}/${prepared.sha256}.${EXTENSIONS[prepared.mimeType]}`;
+  const existedBefore = await deps.blobStore.exists(storageKey);
+  if (!existedBefore) await deps.blobStore.put(storageKey, input.bytes, { contentType: prepared.mimeType });
+
+  try {
+    const image = await repository.insertImage({
+      id: deps.generateId('receiptImage'),
+      brandId: input.brandId,
+      memberId: input.memberId,
+      sha256: prepared.sha256,
+      perceptualHash: prepared.perceptualHash,
+      mimeType: prepared.mimeType,
+      width: prepared.width,
+      height: prepared.height,
+      byteSize: prepared.byteSize,
+      storageKey,
+      source: input.source,
+      capturedAt: input.capturedAt ?? null,
+      latitude: input.location?.latitude ?? null,
+      longitude: input.location?.longitude ?? null,
+      reading: reading as unknown as Record<string, unknown>,
+      confidence: reading.confidence.overall,
+      readingKind: reading.kind,
+      contentKey: contentKey ?? null,
+      duplicateOfId: flags.duplicateOf ?? null,
+      flags: flagNames,
+      uploadedAt: deps.clock.now(),
+    });
+    deps.logger?.info(
+      { imageId: image.id, kind: reading.kind, confidence: reading.confidence.overall, flags: flagNames },
+      'receipt image ingested',
+    );
+    return { image, reading, flags };
+  } catch (error) {
+    // Another upload of the same bytes may have started using the blob meanwhile: keep it then.
+    if (!existedBefore && !(await repository.isStorageKeyUsed(storageKey).catch(() => true)))
+      await deps.blobStore.delete(storageKey).catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function getReceiptImageOrThrow(
+  deps: Pick<ReceiptsDeps, 'db'>,
+  { brandId, imageId }: { brandId: string; imageId: string },
+): Promise<ReceiptImage> {
+  const image = await createReceiptsRepository({ db: deps.db }).getImage({ brandId, imageId });
+  if (!image) throw createReceiptImageNotFoundError({ details: { imageId } });
+  return image;
+}
+
+/**
+ * The submissions capability's `readReceiptProof` extension: turns a stored image's reading into the
+ * purchase the rules judge, confident only when `assessReceiptForAutoAccept` says so.
+ */
+export function createReceiptProofReader(
+  deps: Pick<ReceiptsDeps, 'db'> & { defaultCurrency?: 'TWD' | 'THB' },
+) {
+  return async ({
+    brandId,
+    receiptImageId,
+  }: {
+    brandId: string;
+    memberId: string;
+    receiptImageId: string;
+  }) => {
+    const image = await createReceiptsRepository({ db: deps.db }).getImage({
+      brandId,
+      imageId: receiptImageId,
+    });
+    const reading = image?.reading as unknown as ReceiptReading | undefined;
+    if (!image || !reading) return { status: 'needs_review' as const, reason: 'receipt.not_read' };
+    if (reading.kind === 'einvoice' && reading.qr?.invoice)
+      return { status: 'einvoice' as const, invoice: reading.qr.invoice };
+    const invoice = rulesInvoiceFromReading(reading, deps.defaultCurrency ?? 'THB');
+    if (!invoice || reading.kind === 'unreadable' || reading.kind === 'einvoice')
+      return {
+        status: 'needs_review' as const,
+        reason: invoice ? 'receipt.einvoice_photo' : 'receipt.no_date',
+      };
+    const assessment = assessReceiptForAutoAccept(reading, image.flags ?? []);
+    return {
+      status: 'read' as const,
+      invoice,
+      kind: reading.kind === 'paper-invoice' ? ('paper_invoice' as const) : ('receipt' as const),
+      confident: assessment.confident,
+    };
+  };
+}

@@ -1,0 +1,286 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { createCampaignsRepository } from '../campaigns/index.js';
+import { queryRows, type Executor } from '../db/database.js';
+import { drawWinners, lotteryEntries } from '../draws/draws.table.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import {
+  appendLedgerRow,
+  findLedgerRowByKey,
+  getPointsBalance,
+  lockMemberPoints,
+  replayMemberLedger,
+} from './points.ledger.js';
+import {
+  applyEarnCaps,
+  computeExpiresAt,
+  parsePointsLedgerSettings,
+  startOfLocalDay,
+} from './points.models.js';
+import { instantPlays, instantPrizes, pointsLedger } from './rewards.table.js';
+
+export type SubmissionRewardQuantities = {
+  /** Points the campaign's earn rules computed for the proof (before the day/campaign caps). */
+  points: number;
+  /** Lottery entries (the weight of the proof's single entry row). */
+  entries: number;
+  /** Instant-win plays; a proof gives at most one, so any value above zero means one. */
+  instantWin: number;
+};
+
+export type GrantRewardsResult = {
+  pointsEarned: number;
+  balance: number;
+  entriesAdded: number;
+  instantPlayId?: string;
+  /** Set when a cap cut the points. */
+  cappedBy?: 'perDay' | 'perCampaign';
+};
+
+export const earnIdempotencyKey = (submissionId: string) => `earn:${submissionId}`;
+export const reverseIdempotencyKey = (submissionId: string) => `reverse:${submissionId}`;
+
+/**
+ * Gives an accepted proof its rewards, inside the caller's transaction (the one that accepts the proof):
+ * an `earn` ledger row (with the campaign's expiry, within its caps), one lottery entry row of weight
+ * `entries`, and one unplayed scratch card. Idempotent per submission: the ledger key `earn:<id>` and the
+ * unique submission columns of entries and plays mean a second call changes nothing and returns the same
+ * answer.
+ */
+export async function grantRewardsForSubmission({
+  tx,
+  generateId,
+  clock,
+  submission,
+  quantities,
+}: {
+  tx: Executor;
+  generateId: IdGenerator;
+  clock: Clock;
+  submission: { id: string; brandId: string; campaignId: string; memberId: string };
+  quantities: SubmissionRewardQuantities;
+}): Promise<GrantRewardsResult> {
+  const { brandId, memberId, campaignId } = submission;
+  const now = clock.now();
+  await lockMemberPoints(tx, memberId);
+
+  let pointsEarned = 0;
+  let cappedBy: GrantRewardsResult['cappedBy'];
+  const existingEarn = await findLedgerRowByKey(tx, {
+    brandId,
+    idempotencyKey: earnIdempotencyKey(submission.id),
+  });
+  if (existingEarn) {
+    pointsEarned = existingEarn.points;
+  } else if (quantities.points > 0) {
+    const campaign = await createCampaignsRepository({ db: tx, generateId }).getCampaign({
+      brandId,
+      campaignId,
+    });
+    const settings = parsePointsLedgerSettings(campaign?.rewards);
+    const earned = await sumEarnedPoints(tx, {
+      brandId,
+      memberId,
+      campaignId,
+      since: startOfLocalDay(now, campaign?.timezone ?? 'UTC'),
+    });
+    const capped = applyEarnCaps({
+      requested: Math.floor(quantities.points),
+      earnedToday: earned.today,
+      earnedInCampaign: earned.total,
+      caps: settings.caps,
+    });
+    cappedBy = capped.cappedBy;
+    // A capped proof still gets its (zero) row: the key records that this proof was dealt with.
+    const { row } = await appendLedgerRow(tx, {
+      generateId,
+      clock,
+      row: {
+        brandId,
+        memberId,
+        campaignId,
+        kind: 'earn',
+        points: capped.points,
+        expiresAt: computeExpiresAt(settings.expiry, now),
+        submissionId: submission.id,
+        reason: capped.cappedBy ? `capped:${capped.cappedBy}` : null,
+        actor: 'system',
+        idempotencyKey: earnIdempotencyKey(submission.id),
+      },
+    });
+    pointsEarned = row.points;
+  }
+
+  let entriesAdded = 0;
+  if (quantities.entries > 0) {
+    await tx
+      .insert(lotteryEntries)
+      .values({
+        id: generateId('lotteryEntry'),
+        brandId,
+        campaignId,
+        memberId,
+        submissionId: submission.id,
+        weight: Math.floor(quantities.entries),
+        earnedAt: now,
+      })
+      .onConflictDoNothing();
+  }
+  const [entry] = await tx
+    .select({ weight: lotteryEntries.weight })
+    .from(lotteryEntries)
+    .where(eq(lotteryEntries.submissionId, submission.id))
+    .limit(1);
+  entriesAdded = entry?.weight ?? 0;
+
+  if (quantities.instantWin > 0) {
+    await tx
+      .insert(instantPlays)
+      .values({ id: generateId('instantPlay'), brandId, campaignId, memberId, submissionId: submission.id })
+      .onConflictDoNothing();
+  }
+  const [play] = await tx
+    .select({ id: instantPlays.id })
+    .from(instantPlays)
+    .where(eq(instantPlays.submissionId, submission.id))
+    .limit(1);
+
+  const balance = await getPointsBalance(tx, { brandId, memberId });
+  return {
+    pointsEarned,
+    balance,
+    entriesAdded,
+    ...(play ? { instantPlayId: play.id } : {}),
+    ...(cappedBy ? { cappedBy } : {}),
+  };
+}
+
+async function sumEarnedPoints(
+  tx: Executor,
+  {
+    brandId,
+    memberId,
+    campaignId,
+    since,
+  }: { brandId: string; memberId: string; campaignId: string; since: Date },
+): Promise<{ today: number; total: number }> {
+  const [row] = await queryRows<{ today: string | number; total: string | number }>(
+    tx,
+    sql`select
+          coalesce(sum(${pointsLedger.points}) filter (where ${pointsLedger.createdAt} >= ${since}), 0)::bigint as today,
+          coalesce(sum(${pointsLedger.points}), 0)::bigint as total
+        from ${pointsLedger}
+        where ${pointsLedger.brandId} = ${brandId} and ${pointsLedger.memberId} = ${memberId}
+          and ${pointsLedger.campaignId} = ${campaignId} and ${pointsLedger.kind} = 'earn'`,
+  );
+  return { today: Number(row?.today ?? 0), total: Number(row?.total ?? 0) };
+}
+
+export type ReverseRewardsResult = {
+  /** Points taken back now (at most what the proof earned, and never more than the balance). */
+  pointsReversed: number;
+  /** Earned points already spent, which a reversal cannot take back without a negative balance. */
+  pointsShortfall: number;
+  entriesVoided: number;
+  /** Draw wins of the voided entries, now forfeited (the reserve winners step up). */
+  winsForfeited: number;
+  instantPlayVoided: boolean;
+  /** A won scratch-card prize withheld, its stock returned to the pool. */
+  instantPrizeWithheld: boolean;
+};
+
+/**
+ * Undoes what a proof earned when a reviewer finds fraud after it was accepted: a `reverse` ledger row
+ * (never an edit of the earn row), its lottery entries voided (and any pending win on them forfeited),
+ * its scratch card voided (a won prize withheld and put back in stock). Idempotent per submission.
+ */
+export async function reverseRewardsForSubmission({
+  tx,
+  generateId,
+  clock,
+  submissionId,
+  reason,
+  actor,
+}: {
+  tx: Executor;
+  generateId: IdGenerator;
+  clock: Clock;
+  submissionId: string;
+  reason: string;
+  actor: string;
+}): Promise<ReverseRewardsResult> {
+  const now = clock.now();
+  const result: ReverseRewardsResult = {
+    pointsReversed: 0,
+    pointsShortfall: 0,
+    entriesVoided: 0,
+    winsForfeited: 0,
+    instantPlayVoided: false,
+    instantPrizeWithheld: false,
+  };
+
+  const [earn] = await tx
+    .select()
+    .from(pointsLedger)
+    .where(and(eq(pointsLedger.submissionId, submissionId), eq(pointsLedger.kind, 'earn')))
+    .limit(1);
+  if (earn) {
+    await lockMemberPoints(tx, earn.memberId);
+    const key = reverseIdempotencyKey(submissionId);
+    const already = await findLedgerRowByKey(tx, { brandId: earn.brandId, idempotencyKey: key });
+    if (!already && earn.points > 0) {
+      const { replay } = await replayMemberLedger(tx, earn);
+      const points = Math.min(earn.points, Math.max(0, replay.balance));
+      await appendLedgerRow(tx, {
+        generateId,
+        clock,
+        row: {
+          brandId: earn.brandId,
+          memberId: earn.memberId,
+          campaignId: earn.campaignId,
+          kind: 'reverse',
+          points: -points,
+          submissionId,
+          reversesId: earn.id,
+          reason,
+          actor,
+          idempotencyKey: key,
+        },
+      });
+      result.pointsReversed = points;
+      result.pointsShortfall = earn.points - points;
+    }
+  }
+
+  const voided = await tx
+    .update(lotteryEntries)
+    .set({ voidedAt: now })
+    .where(and(eq(lotteryEntries.submissionId, submissionId), isNull(lotteryEntries.voidedAt)))
+    .returning({ id: lotteryEntries.id });
+  result.entriesVoided = voided.length;
+  for (const entry of voided) {
+    const forfeited = await tx
+      .update(drawWinners)
+      .set({ status: 'forfeited' })
+      .where(and(eq(drawWinners.entryId, entry.id), eq(drawWinners.status, 'pending')))
+      .returning({ id: drawWinners.id });
+    result.winsForfeited += forfeited.length;
+  }
+
+  const [play] = await tx
+    .update(instantPlays)
+    .set({ voidedAt: now })
+    .where(and(eq(instantPlays.submissionId, submissionId), isNull(instantPlays.voidedAt)))
+    .returning();
+  if (play) {
+    result.instantPlayVoided = true;
+    if (play.prizeId) {
+      await tx
+        .update(instantPrizes)
+        .set({ stockLeft: sql`${instantPrizes.stockLeft} + 1` })
+        .where(eq(instantPrizes.id, play.prizeId));
+      result.instantPrizeWithheld = true;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,70 @@
+export {
+  couponCodes,
+  instantPlays,
+  instantPrizes,
+  pointsLedger,
+  redemptions,
+  rewards,
+} from './rewards.table.js';
+export {
+  earnIdempotencyKey,
+  grantRewardsForSubmission,
+  reverseRewardsForSubmission,
+  reverseIdempotencyKey,
+  type GrantRewardsResult,
+  type ReverseRewardsResult,
+  type SubmissionRewardQuantities,
+} from './grants.usecases.js';
+export {
+  getPointsBalance,
+  listLedgerHistory,
+  lockMemberPoints,
+  settleExpiredPoints,
+  type LedgerRow,
+} from './points.ledger.js';
+export * from './rewards.errors.js';
+export {
+  addCouponCodes,
+  countFreeCouponCodes,
+  createReward,
+  generateCouponCodeValues,
+  getRewardOrThrow,
+  listCatalog,
+  parseCouponCodeList,
+  type NewReward,
+  type Reward,
+} from './catalog.usecases.js';
+export {
+  cancelRedemption,
+  fulfillRedemption,
+  listMemberRedemptions,
+  redeemReward,
+  type MemberRedemption,
+  type RedeemResult,
+  type Redemption,
+} from './redemptions.usecases.js';
+export { adjustPoints, expireDuePoints, getPointsSummary, type PointsSummary } from './points.usecases.js';
+export {
+  buildDrawWinMessages,
+  buildInstantWinMessages,
+  type RewardsNotifier,
+} from './rewards.notifications.js';
+export {
+  createInstantPrize,
+  listMemberInstantPlays,
+  playInstantWin,
+  rescheduleInstantPrize,
+  revealInstantPlay,
+  type InstantPlay,
+  type InstantPlayOutcome,
+  type InstantPrize,
+  type RandomInt,
+} from './instant-win.usecases.js';
+export {
+  instantPrizeScheduleSchema,
+  pickInstantPrize,
+  releasedStock,
+  type InstantPrizeSchedule,
+} from './instant-win.models.js';
+export { replayLedger, type LedgerReplay, type PointsLot } from './points.models.js';
+export { createMessagingRewardsNotifier } from './rewards.line-notifier.js';

@@ -1,0 +1,40 @@
+export { submissions, type SubmissionState } from './submissions.table.js';
+export {
+  createSubmissionsRepository,
+  type InvoiceRecord,
+  type Submission,
+  type SubmissionsRepository,
+} from './submissions.repository.js';
+export {
+  carrierInvoiceSourceRef,
+  carrierListWindow,
+  nextCheckAfter,
+  outcomeOfState,
+  receiptProofKey,
+  reuseStoredAnswer,
+  rulesInvoiceFromParsed,
+  rulesInvoiceFromPlatform,
+  taiwanInvoiceProofKey,
+  uploadDeadline,
+  type StoredPlatformAnswer,
+  type SubmitOutcome,
+} from './submissions.models.js';
+export {
+  decideReviewedSubmission,
+  handOffRewards,
+  submitProof,
+  verifyDueSubmissions,
+} from './submissions.usecases.js';
+export type {
+  CarrierInvoiceRejection,
+  CarrierSummary,
+  ProofInput,
+  ReceiptProofReader,
+  SubmissionChannel,
+  SubmissionDecision,
+  SubmissionIssue,
+  SubmissionsDeps,
+  SubmitProofCommand,
+  SubmitProofResult,
+} from './submissions.types.js';
+export { createSubmissionNotFoundError, createSubmissionNotReviewableError } from './submissions.errors.js';

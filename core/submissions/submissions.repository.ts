@@ -1,0 +1,363 @@
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/database.js';
+import { invoiceItems, invoices, normalizeItemName } from '../invoices/index.js';
+import type { IdGenerator } from '../shared/ids.js';
+import { toMinor, type StoredPlatformAnswer } from './submissions.models.js';
+import { submissions, type SubmissionState } from './submissions.table.js';
+
+export type Submission = typeof submissions.$inferSelect;
+export type NewSubmission = typeof submissions.$inferInsert;
+export type InvoiceRecord = typeof invoices.$inferSelect;
+export type NewInvoiceRecord = Omit<typeof invoices.$inferInsert, 'id'>;
+
+/** States a verification run works on. */
+export const VERIFIABLE_STATES: SubmissionState[] = ['parsed', 'awaiting_upload'];
+const DECIDED_ACCEPTED: SubmissionState[] = ['accepted', 'rewarded'];
+
+/**
+ * Submissions, and the invoice rows they verify. The invoice rows belong to the invoices capability's
+ * table; they are written here because the lifecycle is what creates and verifies them (the invoices
+ * capability is pure parsing). Every query is scoped by brand or by an id that already is.
+ */
+export function createSubmissionsRepository({ db }: { db: Executor }) {
+  return {
+    async findBySourceRef({ brandId, sourceRef }: { brandId: string; sourceRef: string }) {
+      const [row] = await db
+        .select()
+        .from(submissions)
+        .where(and(eq(submissions.brandId, brandId), eq(submissions.sourceRef, sourceRef)))
+        .limit(1);
+      return row;
+    },
+
+    async getSubmission({ brandId, submissionId }: { brandId: string; submissionId: string }) {
+      const [row] = await db
+        .select()
+        .from(submissions)
+        .where(and(eq(submissions.brandId, brandId), eq(submissions.id, submissionId)))
+        .limit(1);
+      return row;
+    },
+
+    /** The submission that holds this proof in the campaign (any state but rejected). */
+    async findLiveByProofKey({ campaignId, proofKey }: { campaignId: string; proofKey: string }) {
+      const [row] = await db
+        .select()
+        .from(submissions)
+        .where(
+          and(
+            eq(submissions.campaignId, campaignId),
+            eq(submissions.proofKey, proofKey),
+            ne(submissions.state, 'rejected'),
+          ),
+        )
+        .limit(1);
+      return row;
+    },
+
+    /**
+     * Inserts unless the source ref was seen or the proof is already held in the campaign (the partial
+     * unique index `submissions_campaign_proof_key_uq`); then returns undefined and the caller looks up
+     * which. ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit, so two members
+     * sending one invoice at once get exactly one row.
+     */
+    async insertSubmission(row: NewSubmission): Promise<Submission | undefined> {
+      const [created] = await db.insert(submissions).values(row).onConflictDoNothing().returning();
+      return created;
+    },
+
+    /**
+     * Claims up to `limit` due submissions and leases them until `leaseUntil` in one statement: rows
+     * locked by another claimer are skipped (FOR UPDATE SKIP LOCKED), and once claimed a row is not due
+     * until the lease lapses, so the slow platform call happens outside any row lock, and a runner that
+     * crashed mid-way gives its rows back when the lease ends. `check_attempts` is bumped: it is the fence
+     * the decision checks, so a runner whose lease lapsed cannot decide a row someone else re-claimed.
+     */
+    async claimDueSubmissions({
+      now,
+      leaseUntil,
+      limit,
+      verificationMode,
+    }: {
+      now: Date;
+      leaseUntil: Date;
+      limit: number;
+      /** Only the submissions of campaigns in this mode (the instant-retry worker), or all. */
+      verificationMode?: 'instant' | 'batch';
+    }): Promise<Submission[]> {
+      const modeFilter = verificationMode ? sql`and c.verification_mode = ${verificationMode}` : sql``;
+      const due = sql`(
+        select s2.id from submissions s2
+        join campaigns c on c.id = s2.campaign_id
+        where s2.state in ('parsed', 'awaiting_upload')
+          and s2.next_check_at <= ${now.toISOString()}::timestamptz
+          ${modeFilter}
+        order by s2.next_check_at, s2.id
+        limit ${limit}
+        for update of s2 skip locked
+      )`;
+      return db
+        .update(submissions)
+        .set({
+          nextCheckAt: leaseUntil,
+          checkAttempts: sql`${submissions.checkAttempts} + 1`,
+          updatedAt: now,
+        })
+        .where(sql`${submissions.id} in ${due}`)
+        .returning();
+    },
+
+    /**
+     * Applies a change only if the submission is still where the caller left it: in a verifiable state
+     * with the attempt count it claimed. Returns the updated row, or undefined when someone else moved it.
+     */
+    async updateIfClaimed({
+      submissionId,
+      checkAttempts,
+      states,
+      values,
+    }: {
+      submissionId: string;
+      checkAttempts: number;
+      states: SubmissionState[];
+      values: Partial<NewSubmission>;
+    }): Promise<Submission | undefined> {
+      const [row] = await db
+        .update(submissions)
+        .set(values)
+        .where(
+          and(
+            eq(submissions.id, submissionId),
+            eq(submissions.checkAttempts, checkAttempts),
+            inArray(submissions.state, states),
+          ),
+        )
+        .returning();
+      return row;
+    },
+
+    async updateSubmission(submissionId: string, values: Partial<NewSubmission>) {
+      const [row] = await db
+        .update(submissions)
+        .set(values)
+        .where(eq(submissions.id, submissionId))
+        .returning();
+      return row as Submission;
+    },
+
+    /** Serialises the decisions of one member in one campaign, so caps hold under concurrency. */
+    async lockMemberCampaign({ memberId, campaignId }: { memberId: string; campaignId: string }) {
+      await db.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${`submissions:${campaignId}:${memberId}`}, 0))`,
+      );
+    },
+
+    /**
+     * The member's accepted proofs in the campaign, in total and registered within [dayStart, dayEnd).
+     * A carrier proof's container row (no proof key) is not a proof: its invoices are counted instead.
+     */
+    async countAccepted({
+      memberId,
+      campaignId,
+      dayStart,
+      dayEnd,
+      excludeId,
+    }: {
+      memberId: string;
+      campaignId: string;
+      dayStart: Date;
+      dayEnd: Date;
+      excludeId: string;
+    }): Promise<{ today: number; total: number }> {
+      const [row] = await queryRows<{ today: number | string; total: number | string }>(
+        db,
+        sql`select
+              count(*) filter (where ${submissions.createdAt} >= ${dayStart.toISOString()}::timestamptz
+                               and ${submissions.createdAt} < ${dayEnd.toISOString()}::timestamptz) as today,
+              count(*) as total
+            from ${submissions}
+            where ${submissions.memberId} = ${memberId} and ${submissions.campaignId} = ${campaignId}
+              and ${inArray(submissions.state, DECIDED_ACCEPTED)} and ${submissions.id} <> ${excludeId}
+              and ${submissions.proofKey} is not null`,
+      );
+      return { today: Number(row?.today ?? 0), total: Number(row?.total ?? 0) };
+    },
+
+    async listByMember({
+      brandId,
+      memberId,
+      limit = 50,
+    }: {
+      brandId: string;
+      memberId: string;
+      limit?: number;
+    }) {
+      return db
+        .select()
+        .from(submissions)
+        .where(and(eq(submissions.brandId, brandId), eq(submissions.memberId, memberId)))
+        .orderBy(asc(submissions.createdAt))
+        .limit(limit);
+    },
+
+    async countByState({ campaignId }: { campaignId: string }) {
+      const rows = await db
+        .select({ state: submissions.state, count: sql<number>`count(*)::int` })
+        .from(submissions)
+        .where(eq(submissions.campaignId, campaignId))
+        .groupBy(submissions.state);
+      return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)])) as Partial<
+        Record<SubmissionState, number>
+      >;
+    },
+
+    // Invoice rows ------------------------------------------------------------------------------------
+
+    /** The brand's row for this invoice (number + date), created from the proof if it is new. */
+    async upsertInvoice({
+      generateId,
+      invoice,
+    }: {
+      generateId: IdGenerator;
+      invoice: NewInvoiceRecord & { invoiceNumber: string };
+    }): Promise<InvoiceRecord> {
+      const [created] = await db
+        .insert(invoices)
+        .values({ ...invoice, id: generateId('invoice') })
+        .onConflictDoNothing()
+        .returning();
+      if (created) return created;
+      const [existing] = await db
+        .select()
+        .from(invoices)
+        .where(
+          and(
+            eq(invoices.brandId, invoice.brandId),
+            eq(invoices.invoiceNumber, invoice.invoiceNumber),
+            eq(invoices.invoiceDate, invoice.invoiceDate),
+          ),
+        )
+        .limit(1);
+      return existing as InvoiceRecord;
+    },
+
+    async insertInvoice({ generateId, invoice }: { generateId: IdGenerator; invoice: NewInvoiceRecord }) {
+      const [created] = await db
+        .insert(invoices)
+        .values({ ...invoice, id: generateId('invoice') })
+        .returning();
+      return created as InvoiceRecord;
+    },
+
+    async getInvoice(invoiceId: string): Promise<InvoiceRecord | undefined> {
+      const [row] = await db.select().from(invoices).where(eq(invoices.id, invoiceId)).limit(1);
+      return row;
+    },
+
+    /**
+     * Keeps what the platform answered on the invoice row (the detail query is capped per invoice, so it is
+     * never asked again for an answer already known); a found invoice takes the platform's header fields
+     * and its items.
+     */
+    async storePlatformAnswer({
+      generateId,
+      invoice,
+      answer,
+      now,
+    }: {
+      generateId: IdGenerator;
+      invoice: InvoiceRecord;
+      answer: StoredPlatformAnswer;
+      now: Date;
+    }): Promise<void> {
+      const platform = answer.invoice;
+      if (answer.status === 'found' && platform) {
+        await db
+          .update(invoices)
+          .set({
+            platformAnswer: answer as unknown as Record<string, unknown>,
+            status: platform.status === 'voided' ? 'voided' : 'verified',
+            randomCode: answer.randomCode || invoice.randomCode,
+            sellerTaxId: platform.sellerBan || invoice.sellerTaxId,
+            sellerName: platform.sellerName || null,
+            sellerAddress: platform.sellerAddress || null,
+            buyerTaxId: platform.buyerBan,
+            invoiceTime: platform.invoiceTime,
+            totalAmountMinor: platform.totalAmountMinor ?? invoice.totalAmountMinor,
+            verifiedAt: now,
+            statusCheckedAt: now,
+            updatedAt: now,
+          })
+          .where(eq(invoices.id, invoice.id));
+        if (platform.items.length > 0) {
+          await db
+            .insert(invoiceItems)
+            .values(
+              platform.items.map((item, index) => ({
+                id: generateId('invoiceItem'),
+                brandId: invoice.brandId,
+                invoiceId: invoice.id,
+                lineNo: item.rowNum > 0 ? item.rowNum : index + 1,
+                name: item.name,
+                normalizedName: normalizeItemName(item.name),
+                quantity: String(item.quantity),
+                unitPriceMinor: toMinor(item.unitPrice),
+                amountMinor: item.amountMinor,
+              })),
+            )
+            .onConflictDoNothing();
+        }
+        return;
+      }
+      // A "not found" never replaces an answer that carried the invoice.
+      const stored = invoice.platformAnswer as StoredPlatformAnswer | null;
+      if (answer.status === 'not_found' && stored?.invoice) return;
+      await db
+        .update(invoices)
+        .set({
+          platformAnswer: answer as unknown as Record<string, unknown>,
+          statusCheckedAt: now,
+          updatedAt: now,
+        })
+        .where(eq(invoices.id, invoice.id));
+    },
+
+    async insertInvoiceItems({
+      generateId,
+      invoice,
+      items,
+    }: {
+      generateId: IdGenerator;
+      invoice: InvoiceRecord;
+      items: { name: string; quantity: number; unitPriceMinor: number; amountMinor: number }[];
+    }) {
+      if (items.length === 0) return;
+      await db
+        .insert(invoiceItems)
+        .values(
+          items.map((item, index) => ({
+            id: generateId('invoiceItem'),
+            brandId: invoice.brandId,
+            invoiceId: invoice.id,
+            lineNo: index + 1,
+            name: item.name,
+            normalizedName: normalizeItemName(item.name),
+            quantity: String(item.quantity),
+            unitPriceMinor: item.unitPriceMinor,
+            amountMinor: item.amountMinor,
+          })),
+        )
+        .onConflictDoNothing();
+    },
+
+    async listInvoiceItems(invoiceId: string) {
+      return db
+        .select()
+        .from(invoiceItems)
+        .where(eq(invoiceItems.invoiceId, invoiceId))
+        .orderBy(asc(invoiceItems.lineNo));
+    },
+  };
+}
+
+export type SubmissionsRepository = ReturnType<typeof createSubmissionsRepository>;

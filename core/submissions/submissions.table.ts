@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { brands } from '../brands/brands.table.js';
+import type { ProofKind } from '../campaigns/campaigns.table.js';
+import { campaigns } from '../campaigns/campaigns.table.js';
+import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
+import { invoices } from '../invoices/invoices.table.js';
+import { members } from '../members/members.table.js';
+import { receiptImages } from '../receipts/receipts.table.js';
+
+export type SubmissionState =
+  'received' | 'parsed' | 'awaiting_upload' | 'in_review' | 'accepted' | 'rejected' | 'rewarded';
+
+/** One proof sent by a member for a campaign, and everything decided about it. */
+export const submissions = pgTable(
+  'submissions',
+  {
+    id: idColumn(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id),
+    kind: text('kind').notNull().$type<ProofKind>(),
+    channel: text('channel').notNull().$type<'chat' | 'liff' | 'console' | 'cli'>(),
+    /** The webhook event or request that created it: a redelivered event finds its submission. */
+    sourceRef: text('source_ref'),
+    rawInput: jsonb('raw_input').notNull().$type<Record<string, unknown>>(),
+    state: text('state').notNull().$type<SubmissionState>(),
+    /**
+     * What makes two proofs the same purchase: the invoice number and date for Taiwan invoices, else the
+     * store tax ID + date + time + total. One proof counts once per campaign, whoever sends it.
+     */
+    proofKey: text('proof_key'),
+    invoiceId: text('invoice_id').references(() => invoices.id),
+    receiptImageId: text('receipt_image_id').references(() => receiptImages.id),
+    /** Every rule's verdict with a reason key, and the reward quantities computed. */
+    decision: jsonb('decision').$type<Record<string, unknown>>(),
+    reasonCode: text('reason_code'),
+    /** Batch verification and retries claim rows whose time has come. */
+    nextCheckAt: tstz('next_check_at'),
+    checkAttempts: integer('check_attempts').notNull().default(0),
+    decidedAt: tstz('decided_at'),
+    reviewedBy: text('reviewed_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('submissions_campaign_proof_key_uq')
+      .on(t.campaignId, t.proofKey)
+      .where(sql`${t.proofKey} is not null and ${t.state} <> 'rejected'`),
+    uniqueIndex('submissions_source_ref_uq').on(t.brandId, t.sourceRef),
+    index('submissions_due_idx').on(t.state, t.nextCheckAt),
+    index('submissions_member_idx').on(t.memberId, t.createdAt),
+    index('submissions_campaign_state_idx').on(t.campaignId, t.state),
+  ],
+);

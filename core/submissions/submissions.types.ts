@@ -1,0 +1,115 @@
+import type { RewardQuantities, RulesDecision, RulesInvoice } from '../campaigns/index.js';
+import type { Database } from '../db/database.js';
+import type { ParsedInvoice } from '../invoices/index.js';
+import type { GrantRewardsResult } from '../rewards/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import type { EInvoicePlatform, PlatformDetailResult } from '../verification/index.js';
+import type { SubmitOutcome } from './submissions.models.js';
+import type { Submission } from './submissions.repository.js';
+
+export type SubmissionChannel = 'chat' | 'liff' | 'console' | 'cli';
+
+export type ProofInput =
+  /** Free text from the chat or the LIFF form: typed invoice, pasted QR, barcode + date. */
+  | { type: 'text'; text: string }
+  /** An e-invoice already parsed by the caller (LIFF scanner, photo QR decoding). */
+  | { type: 'einvoice'; invoice: ParsedInvoice }
+  /** A stored photo (receipts capability); read by `readReceiptProof` when wired, else reviewed. */
+  | { type: 'receipt_image'; receiptImageId: string };
+
+export type SubmitProofCommand = {
+  brandId: string;
+  memberId: string;
+  /** When omitted, the brand's active campaign that accepts this proof kind. */
+  campaignId?: string;
+  channel: SubmissionChannel;
+  /** The webhook event id or request id: the same ref returns the same result and has no second effect. */
+  sourceRef: string;
+  input: ProofInput;
+};
+
+/** A problem with the proof, as data the bot translates: `{ field: 'randomCode', reason: 'random_code.missing' }`. */
+export type SubmissionIssue = { field: string; reason: string };
+
+/** What is stored on `submissions.decision`: the verification answer and every rule's verdict. */
+export type SubmissionDecision = Omit<RulesDecision, 'rewards'> & {
+  verification?: { status: PlatformDetailResult['status'] | 'reviewed' | 'read'; checkedAt: string };
+  /** Reward quantities the campaign's settings computed. */
+  rewards: RewardQuantities;
+  /** What the rewards capability actually granted (after its own caps). */
+  granted?: GrantRewardsResult;
+  reviewedBy?: string;
+  decidedAt: string;
+};
+
+/** One carrier invoice that was not accepted, and why (a reason key). */
+export type CarrierInvoiceRejection = { invoiceNumber: string; invoiceDate: string; reason: string };
+
+/**
+ * What a mobile barcode carrier proof did: the carrier's invoices inside the campaign's purchase window
+ * (clipped to the range the member gave), each registered as its own submission.
+ */
+export type CarrierSummary = {
+  barcode: string;
+  dateFrom: string;
+  dateTo: string;
+  /** Invoices the platform listed inside the window. */
+  found: number;
+  accepted: number;
+  /** Already held in the campaign (by anyone; `alreadyYours` of them by this member). */
+  alreadyRegistered: number;
+  alreadyYours: number;
+  rejected: CarrierInvoiceRejection[];
+  /** Still waiting for the platform (retried later by the verification job). */
+  pending: number;
+  /** What the accepted invoices granted, summed. */
+  rewards: { points: number; entries: number };
+};
+
+export type SubmitProofResult = {
+  outcome: SubmitOutcome;
+  /** Set for a carrier proof once its invoices were listed. */
+  carrier?: CarrierSummary;
+  submission?: Submission;
+  decision?: SubmissionDecision;
+  errors?: SubmissionIssue[];
+  /** When the platform will be asked again (awaiting upload). */
+  nextCheckAt?: Date;
+  rewards?: { quantities: RewardQuantities; granted?: GrantRewardsResult };
+};
+
+/**
+ * Extension point for photo proofs, filled in by the receipts capability: read a stored image into a
+ * purchase the rules can judge, or say it needs a reviewer. Without it, every photo goes to review.
+ */
+export type ReceiptProofReader = (args: {
+  brandId: string;
+  memberId: string;
+  receiptImageId: string;
+}) => Promise<
+  | { status: 'needs_review'; reason?: string }
+  /** A photo of an e-invoice proof whose QR codes were read: verified like a scanned QR. */
+  | { status: 'einvoice'; invoice: ParsedInvoice }
+  | {
+      status: 'read';
+      invoice: RulesInvoice & { invoiceTime?: string | null };
+      kind: 'receipt' | 'paper_invoice';
+      /** Confident enough to decide without a reviewer (the campaign must also auto-accept receipts). */
+      confident: boolean;
+    }
+>;
+
+export type SubmissionsDeps = {
+  db: Database;
+  /** The carrier questions are optional: without them a carrier proof is answered `carrier.not_supported`. */
+  platform: Pick<EInvoicePlatform, 'getInvoiceDetail'> &
+    Partial<Pick<EInvoicePlatform, 'listCarrierInvoices' | 'getCarrierInvoiceDetail'>>;
+  clock: Clock;
+  generateId: IdGenerator;
+  logger?: Logger;
+  readReceiptProof?: ReceiptProofReader;
+  /** How long a claimed submission is leased to its runner. @default 5 minutes */
+  leaseMs?: number;
+};

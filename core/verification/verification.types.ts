@@ -1,0 +1,119 @@
+/**
+ * The Ministry of Finance e-invoice platform as the rest of Proofline sees it: a port with four
+ * questions. "Not found" is an answer (the merchant may not have uploaded the invoice yet), not an
+ * error; transport failures that outlive the retries are AppErrors (`einvoice_platform.*`).
+ */
+
+export type InvoiceCodeType = 'Barcode' | 'QRCode';
+
+/** What the platform says about an invoice's state (`invStatus`), normalized. */
+export type PlatformInvoiceStatus = 'valid' | 'voided' | 'unknown';
+
+export type PlatformInvoiceItem = {
+  rowNum: number;
+  name: string;
+  /** Decimal quantities happen (fuel: 4.731 L). */
+  quantity: number;
+  /** TWD, as the platform sends it (may carry decimals, may be 0 on discount rows). */
+  unitPrice: number;
+  /** TWD; negative on discount rows. */
+  amount: number;
+  /** `amount` in minor units (×100, rounded). */
+  amountMinor: number;
+};
+
+/** An invoice as the platform answered it, normalized; `raw` is the answer exactly as received. */
+export type PlatformInvoice = {
+  invoiceNumber: string;
+  /** ISO `yyyy-mm-dd` (the invoice's own date, Taiwan time). */
+  invoiceDate: string;
+  /** `HH:mm:ss` or null when the platform gave none. */
+  invoiceTime: string | null;
+  /** Period code `yyyMM` (ROC year + even month) or null. */
+  period: string | null;
+  status: PlatformInvoiceStatus;
+  /** The platform's own status text (e.g. `已確認`, `已作廢`). */
+  statusText: string;
+  sellerName: string;
+  sellerBan: string;
+  sellerAddress: string;
+  /** Null when the buyer is a consumer (the platform sends '' or 00000000). */
+  buyerBan: string | null;
+  /** ISO 4217; the platform sends '' for TWD. */
+  currency: string;
+  /** TWD with tax; from `amount` when present, else the sum of the item amounts; null when unknown. */
+  totalAmount: number | null;
+  totalAmountMinor: number | null;
+  /** 'detail' when the answer carried the item list, 'header' otherwise. */
+  level: 'header' | 'detail';
+  items: PlatformInvoiceItem[];
+  /** Which call produced it. */
+  source: PlatformAction;
+  raw: Record<string, unknown>;
+};
+
+export type PlatformAction = 'qryInvHeader' | 'qryInvDetail' | 'carrierInvChk' | 'carrierInvDetail';
+
+export type PlatformNotFound = { status: 'not_found'; code: string; message: string };
+
+export type PlatformLookupResult = { status: 'found'; invoice: PlatformInvoice } | PlatformNotFound;
+
+/**
+ * The detail query proves possession: with a wrong random code (or QR verification field) the platform
+ * returns the header without items. `invoice` is that header (it does exist).
+ */
+export type PlatformDetailResult =
+  PlatformLookupResult | { status: 'random_code_mismatch'; invoice: PlatformInvoice };
+
+export type PlatformCarrierRejected = { status: 'carrier_rejected'; code: string; message: string };
+
+export type CarrierListResult =
+  { status: 'found'; invoices: PlatformInvoice[]; pages: number } | PlatformCarrierRejected;
+
+export type CarrierDetailResult = PlatformLookupResult | PlatformCarrierRejected;
+
+export type InvoiceHeaderQuery = {
+  /** `AB12345678` */
+  invoiceNumber: string;
+  /** ISO `yyyy-mm-dd` */
+  invoiceDate: string;
+  type: InvoiceCodeType;
+};
+
+export type InvoiceDetailQuery = InvoiceHeaderQuery & {
+  randomCode: string;
+  /** `yyyMM`, the period's even month. */
+  period: string;
+  /** The 24-character verification field of the left QR (required for type QRCode). */
+  encrypt?: string;
+  /** The seller's business ID (required for type QRCode). */
+  sellerBan?: string;
+};
+
+export type CarrierCredentials = {
+  /** Mobile barcode `/ABC+123`. */
+  cardNo: string;
+  /** The carrier's verification code set by its owner. */
+  cardEncrypt: string;
+};
+
+export type CarrierListQuery = CarrierCredentials & {
+  /** ISO dates, inclusive. */
+  dateFrom: string;
+  dateTo: string;
+  /** Fetch this page only; all pages when omitted. */
+  page?: number;
+};
+
+export type CarrierDetailQuery = CarrierCredentials & { invoiceNumber: string; invoiceDate: string };
+
+export type EInvoicePlatform = {
+  /** Proves the invoice exists (number + date); not that the sender holds it. */
+  getInvoiceHeader: (query: InvoiceHeaderQuery) => Promise<PlatformLookupResult>;
+  /** Proves possession (random code); the platform caps these per invoice, so store the answer. */
+  getInvoiceDetail: (query: InvoiceDetailQuery) => Promise<PlatformDetailResult>;
+  listCarrierInvoices: (query: CarrierListQuery) => Promise<CarrierListResult>;
+  getCarrierInvoiceDetail: (query: CarrierDetailQuery) => Promise<CarrierDetailResult>;
+};
+
+export type EInvoicePlatformName = 'mof';

@@ -1,0 +1,22 @@
+/**
+ * jest in ESM mode with @swc/jest. PGlite imports node modules dynamically, so node must run with
+ * --experimental-vm-modules (see the `test` script and docs/decisions/002-test-stack.md).
+ */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test', '<rootDir>/core', '<rootDir>/bot', '<rootDir>/sim', '<rootDir>/jobs'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } },
+    ],
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  globalSetup: '<rootDir>/test/setup/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
+  testTimeout: 30000,
+  // PGlite instances are ~100 MB each; two workers fit two cores (measured no gain beyond).
+  maxWorkers: process.env.CI ? 2 : '50%',
+};

@@ -1,0 +1,21 @@
+import type { Services } from '../core/app/build-services.js';
+import { createExpirePointsJob } from './expire-points.job.js';
+import { createOutboundMessagesWorker } from './outbound-messages.job.js';
+import type { QueueWorker, ScheduledJob } from './runner.js';
+import { createVerifyInvoicesJob, createVerifyInvoicesRetryWorker } from './verify-invoices.job.js';
+import { createWebhookEventsWorker } from './webhook-events.job.js';
+
+/**
+ * The worker process's jobs and queue workers. Each capability adds its entries here as a
+ * `jobs/<name>.job.ts` that calls one core use case.
+ */
+export function buildJobs(services: Services): { jobs: ScheduledJob[]; workers: QueueWorker[] } {
+  return {
+    jobs: [createVerifyInvoicesJob(services), createExpirePointsJob(services)],
+    workers: [
+      createWebhookEventsWorker(services),
+      createOutboundMessagesWorker(services),
+      createVerifyInvoicesRetryWorker(services),
+    ],
+  };
+}

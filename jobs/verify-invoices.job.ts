@@ -1,0 +1,78 @@
+import type { Services } from '../core/app/build-services.js';
+import { verifyDueSubmissions, type SubmissionsDeps } from '../core/submissions/index.js';
+import { buildEInvoicePlatform, type EInvoicePlatform } from '../core/verification/index.js';
+import type { QueueWorker, ScheduledJob } from './runner.js';
+
+/** The submissions capability's dependencies, with the MoF platform built on first use. */
+function lazySubmissionsDeps(services: Services, platform?: EInvoicePlatform): () => SubmissionsDeps {
+  let built = platform;
+  return () => {
+    built ??= buildEInvoicePlatform(services.config, { logger: services.logger });
+    return {
+      db: services.database.db,
+      platform: built,
+      clock: services.clock,
+      generateId: services.generateId,
+      logger: services.logger,
+    };
+  };
+}
+
+/**
+ * Batch verification of pending e-invoices on `VERIFY_INVOICES_CRON` (every 4 hours by default, read in
+ * Taiwan time): claims due submissions batch after batch until none is left. Any number of worker
+ * processes may run it at once; the claims never overlap.
+ */
+export function createVerifyInvoicesJob(
+  services: Services,
+  {
+    platform,
+    batchSize = 100,
+    maxBatches = 1_000,
+  }: { platform?: EInvoicePlatform; batchSize?: number; maxBatches?: number } = {},
+): ScheduledJob {
+  const deps = lazySubmissionsDeps(services, platform);
+  return {
+    name: 'verify-invoices',
+    cron: services.config.jobs.verifyInvoicesCron,
+    timezone: 'Asia/Taipei',
+    run: async () => {
+      const totals: Record<string, number> = { claimed: 0 };
+      for (let batch = 0; batch < maxBatches; batch++) {
+        const result = await verifyDueSubmissions(deps(), {
+          limit: batchSize,
+          concurrency: services.config.jobs.workerConcurrency,
+        });
+        totals.claimed = (totals.claimed ?? 0) + result.claimed;
+        for (const [outcome, count] of Object.entries(result.outcomes))
+          totals[outcome] = (totals[outcome] ?? 0) + (count ?? 0);
+        // Claimed rows are leased, so a short batch means nothing due is left.
+        if (result.claimed < batchSize) break;
+      }
+      return totals;
+    },
+  };
+}
+
+/**
+ * The retry worker of instant-mode campaigns: picks up their "not uploaded yet" submissions when their
+ * back-off has passed (and any whose instant check crashed, once its lease lapsed).
+ */
+export function createVerifyInvoicesRetryWorker(
+  services: Services,
+  { platform, batchSize = 20 }: { platform?: EInvoicePlatform; batchSize?: number } = {},
+): QueueWorker {
+  const deps = lazySubmissionsDeps(services, platform);
+  return {
+    name: 'verify-invoices-retry',
+    pollMs: Math.max(services.config.jobs.workerPollMs, 5_000),
+    runOnce: async () => {
+      const result = await verifyDueSubmissions(deps(), {
+        limit: batchSize,
+        verificationMode: 'instant',
+        concurrency: services.config.jobs.workerConcurrency,
+      });
+      return result.claimed;
+    },
+  };
+}

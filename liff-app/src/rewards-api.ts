@@ -1,0 +1,55 @@
+import { api, type LocalizedText } from './api.js';
+
+/**
+ * The rewards capability's member API (bot/rewards), mounted under /api/liff/rewards behind LIFF auth.
+ * This module is the one place the page code meets its shapes.
+ */
+export type CatalogReward = {
+  id: string;
+  kind: 'item' | 'coupon';
+  name: LocalizedText;
+  description: LocalizedText | null;
+  pointsPrice: number;
+  stockLeft: number;
+};
+export type MyRedemption = {
+  id: string;
+  rewardName: LocalizedText;
+  state: string;
+  points: number;
+  couponCode: string | null;
+  createdAt: string;
+};
+export type ScratchCard = {
+  id: string;
+  state: 'ready' | 'played' | 'revealed' | 'voided';
+  won: boolean;
+  prize: { id: string; name: LocalizedText } | null;
+};
+
+export const rewardsApi = {
+  catalog: () => api<{ rewards: CatalogReward[] }>('/api/liff/rewards/catalog').then((r) => r.rewards),
+  redeem: (rewardId: string, key: string) =>
+    api<{ redemption: { id: string; couponCode: string | null }; balance: number }>(
+      '/api/liff/rewards/redemptions',
+      {
+        method: 'POST',
+        headers: { 'idempotency-key': key },
+        body: { rewardId },
+      },
+    ),
+  redemptions: () =>
+    api<{ redemptions: MyRedemption[] }>('/api/liff/rewards/redemptions').then((r) => r.redemptions),
+  scratchCards: () => api<{ plays: ScratchCard[] }>('/api/liff/rewards/instant-plays').then((r) => r.plays),
+  /** Plays the card (the server draws the outcome once) and reveals it. */
+  scratch: async (card: ScratchCard): Promise<ScratchCard> => {
+    if (card.state === 'ready')
+      await api(`/api/liff/rewards/instant-plays/${card.id}/play`, { method: 'POST', body: {} });
+    return (
+      await api<{ play: ScratchCard }>(`/api/liff/rewards/instant-plays/${card.id}/reveal`, {
+        method: 'POST',
+        body: {},
+      })
+    ).play;
+  },
+};

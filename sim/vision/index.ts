@@ -1,0 +1,6 @@
+export {
+  loadVisionRecordings,
+  startVisionReplayServer,
+  type VisionRecording,
+  type VisionReplayServer,
+} from './vision-sim.server.js';

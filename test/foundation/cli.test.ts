@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { runCli, startCli } from '../support/cli.js';
+
+const tempDirs: string[] = [];
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'proofline-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('proofline (CLI)', () => {
+  test('when asked for help, then it lists the commands and exits 0', async () => {
+    const result = await runCli(['--help']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/start/);
+    expect(result.stdout).toMatch(/migrate/);
+    expect(result.stdout).toMatch(/seed-demo/);
+  });
+
+  test('when the command is unknown, then it says so and exits 2', async () => {
+    const result = await runCli(['frobnicate']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+
+  test('when DATABASE_URL is malformed, then one line names the key and the exit code is 1', async () => {
+    const result = await runCli(['migrate'], { DATABASE_URL: 'mysql://nope' });
+
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^proofline: configuration error: DATABASE_URL /);
+  });
+
+  test('when DATABASE_URL points at no server, then one line names the key and the exit code is 1', async () => {
+    const result = await runCli(['start'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^proofline: DATABASE_URL: The database cannot be reached: .*ECONNREFUSED/);
+  });
+
+  test('when a variable is malformed, then start refuses with a line naming it', async () => {
+    const result = await runCli(['start'], { PORT: 'eighty' });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^proofline: configuration error: PORT must be a port number/);
+  });
+
+  test('when seeded twice, then the demo brand is created once', async () => {
+    const env = { PGLITE_DATA_DIR: join(tempDir(), 'db') };
+
+    const first = await runCli(['seed-demo'], env);
+    const second = await runCli(['seed-demo'], env);
+
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ created: true, brand: { slug: 'demo-tea' } });
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      created: false,
+      brand: { id: JSON.parse(first.stdout).brand.id },
+    });
+  });
+
+  test('when started in local mode, then it serves /healthz, stops cleanly on SIGINT, keeps its data and guards its data dir', async () => {
+    const dataDir = join(tempDir(), 'db');
+    const env = { PGLITE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
+
+    const app = startCli(['start'], env);
+    const [, url] = await app.waitFor(/health:\s+(http:\/\/\S+)\/healthz/);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${url}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite' });
+
+    // A second process on the same PGlite directory is refused with a clear message, not corrupted data.
+    const intruder = await runCli(['migrate'], { PGLITE_DATA_DIR: dataDir });
+    expect(intruder.code).toBe(1);
+    expect(intruder.stderr).toMatch(/PGLITE_DATA_DIR: The PGlite data directory .* is in use by process \d+/);
+
+    app.child.kill('SIGINT');
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toMatch(/stopped/);
+
+    // The data survived the restart: the demo seed finds its brand.
+    const again = await runCli(['seed-demo'], { PGLITE_DATA_DIR: dataDir });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: false });
+  }, 90_000);
+});

@@ -1,0 +1,189 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { sql } from 'drizzle-orm';
+import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
+import { overrideConfig } from '../../core/config/config.js';
+import { systemClock } from '../../core/shared/clock.js';
+import { createIdGenerator } from '../../core/shared/ids.js';
+import { createSilentLogger } from '../../core/shared/logger.js';
+import { projectRoot } from '../../core/shared/paths.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type { TestServices } from '../support/services.js';
+import { createLineTestKit, rocDate, taipeiDaysAgo, type LineTestKit } from './line-test-kit.js';
+
+const EVENTS = 200;
+const LEASE_MS = 1_500;
+const PURCHASE_DATE = taipeiDaysAgo(1);
+const userIdOf = (i: number) => `U${'0'.repeat(28)}${(0xc000 + i).toString(16)}`;
+const invoiceNumberOf = (i: number) => `CR${String(10_000_000 + i)}`;
+
+describe('webhook worker crash (SIGKILL mid-batch)', () => {
+  let kit: LineTestKit;
+  let database: TestDatabase | DatabaseHandle;
+  let childEnv: Record<string, string>;
+  let pgliteDir: string | undefined;
+  let pgliteClosed = false;
+
+  beforeAll(async () => {
+    // The worker runs in child processes, so the database must outlive this process's handle: a
+    // database of its own on the server, or a PGlite data directory the processes take turns on.
+    if (process.env.TEST_DATABASE_URL) {
+      database = await createTestDatabase();
+      childEnv = { DATABASE_URL: (database as TestDatabase).url as string };
+    } else {
+      pgliteDir = mkdtempSync(join(tmpdir(), 'proofline-crash-'));
+      database = await createDatabase({ pgliteDataDir: pgliteDir });
+      await database.migrate();
+      childEnv = { PGLITE_DATA_DIR: pgliteDir };
+    }
+    const services = {
+      config: overrideConfig({ server: { port: 0, host: '127.0.0.1', publicBaseUrl: undefined } }),
+      logger: createSilentLogger(),
+      clock: systemClock,
+      generateId: createIdGenerator(),
+      database,
+    } as unknown as TestServices;
+    kit = await createLineTestKit({
+      services,
+      invoices: Array.from({ length: EVENTS }, (_, i) => ({
+        invoiceNumber: invoiceNumberOf(i),
+        invoiceDate: PURCHASE_DATE,
+        randomCode: '1234',
+        sellerBan: '28414044',
+        sellerName: '好茶專賣店',
+        totalAmount: 120,
+        items: [{ name: '好茶綠茶', quantity: 2, unitPrice: 60 }],
+      })),
+    });
+    // The kit's services point at its simulators; the child processes get the same URLs.
+    services.config = {
+      ...services.config,
+      line: { ...services.config.line, apiBaseUrl: kit.lineSim.url, dataApiBaseUrl: kit.lineSim.url },
+      mof: { ...services.config.mof, apiBaseUrl: kit.mofUrl },
+    };
+    for (let i = 0; i < EVENTS; i++) {
+      const userId = userIdOf(i);
+      await fetch(`${kit.lineSim.url}/__sim/users/${userId}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ displayName: `user ${i}`, language: ['zh-TW', 'th', 'en'][i % 3] }),
+      });
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await kit?.close();
+    if (!pgliteClosed) await database?.close();
+    if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
+  });
+
+  test('when a worker is killed in the middle of 200 events, then after a restart every event is answered exactly once', async () => {
+    // Arrange: 200 members each send an e-invoice; the web process stores the events.
+    const sends = [];
+    for (let i = 0; i < EVENTS; i++) {
+      sends.push(
+        await kit.userSends(userIdOf(i), {
+          type: 'text',
+          text: `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`,
+        }),
+      );
+    }
+    expect(sends.every((sent) => sent.statuses[0] === 200)).toBe(true);
+    await kit.server.close();
+    // PGlite serves one process at a time: hand the data directory over to the workers. (The server
+    // database stays open; closing a test database on the server drops it.)
+    if (pgliteDir) {
+      await kit.services.database.close();
+      pgliteClosed = true;
+    }
+
+    const env = {
+      ...process.env,
+      ...childEnv,
+      LINE_API_BASE_URL: kit.lineSim.url,
+      LINE_DATA_API_BASE_URL: kit.lineSim.url,
+      MOF_API_BASE_URL: kit.mofUrl,
+      LOG_LEVEL: 'silent',
+      DEMO_SEED: 'false',
+      WORKER_CONCURRENCY: '4',
+      CRASH_TEST_LEASE_MS: String(LEASE_MS),
+    };
+    const script = join(projectRoot, 'test', 'line', 'fixtures', 'worker-child.ts');
+
+    // Act: the first worker is killed once part of the batch is answered …
+    const first = startChild(script, env);
+    const answeredBeforeKill = await waitUntil(async () => {
+      const count = (await kit.botMessages()).length;
+      return count >= 40 ? count : undefined;
+    }, 90_000);
+    first.kill('SIGKILL');
+    const firstExit = await exitOf(first);
+    // … and a new one picks up what was left, including its predecessor's leased events.
+    const second = startChild(script, env);
+    const secondExit = await exitOf(second);
+
+    // Assert
+    expect(firstExit.signal).toBe('SIGKILL');
+    expect(answeredBeforeKill).toBeLessThan(EVENTS);
+    expect(secondExit.code).toBe(0);
+    const answers = await kit.botMessages();
+    const perUser = new Map<string, number>();
+    for (const answer of answers) perUser.set(answer.userId, (perUser.get(answer.userId) ?? 0) + 1);
+    expect(perUser.size).toBe(EVENTS);
+    expect([...perUser.values()].every((count) => count === 1)).toBe(true);
+    const reopened = process.env.TEST_DATABASE_URL
+      ? await createDatabase({ url: childEnv.DATABASE_URL })
+      : await createDatabase({ pgliteDataDir: pgliteDir });
+    try {
+      const [counts] = await queryRows<Record<string, number>>(
+        reopened.db,
+        sql`select (select count(*)::int from webhook_events where state = 'done') as done,
+                   (select count(*)::int from webhook_events) as events,
+                   (select count(*)::int from outbound_messages where state = 'sent') as sent,
+                   (select count(*)::int from outbound_messages) as outbound,
+                   (select count(*)::int from submissions where state in ('accepted', 'rewarded')) as accepted,
+                   (select count(*)::int from points_ledger) as ledger`,
+      );
+      expect(counts).toEqual({
+        done: EVENTS,
+        events: EVENTS,
+        sent: EVENTS,
+        outbound: EVENTS,
+        accepted: EVENTS,
+        ledger: EVENTS,
+      });
+    } finally {
+      await reopened.close();
+    }
+  }, 240_000);
+});
+
+function startChild(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk}`));
+  return child;
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

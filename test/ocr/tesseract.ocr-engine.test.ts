@@ -1,0 +1,33 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildTesseractOcrEngine } from '../../core/ocr/index.js';
+import { fixturesDir, runOcrEngineContractSuite } from './ocr-engine.contract.js';
+
+// One worker: the machine's cores are shared by the whole test run.
+const engine = buildTesseractOcrEngine({ poolSize: 1 });
+afterAll(async () => {
+  await engine.close();
+});
+
+runOcrEngineContractSuite('tesseract', () => engine);
+
+describe('tesseract engine', () => {
+  test('when two requests arrive at once on a one-worker pool, then both complete (queued, not failed)', async () => {
+    const image = readFileSync(join(fixturesDir, 'blank.png'));
+
+    const results = await Promise.all([
+      engine.recognize({ image }),
+      engine.recognize({ image, languages: ['eng'] }),
+    ]);
+
+    expect(results).toHaveLength(2);
+  });
+
+  test('when the engine is closed, then a new request is refused', async () => {
+    const closed = buildTesseractOcrEngine({ poolSize: 1 });
+    await closed.close();
+
+    await expect(closed.recognize({ image: Buffer.from('x') })).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { parseEInvoiceQr } from '../../core/invoices/index.js';
+import {
+  createSubmissionsRepository,
+  nextCheckAfter,
+  reuseStoredAnswer,
+  submitProof,
+  uploadDeadline,
+  verifyDueSubmissions,
+  type StoredPlatformAnswer,
+} from '../../core/submissions/index.js';
+import type { PlatformInvoice } from '../../core/verification/index.js';
+import {
+  BRAND_ID,
+  createWorld,
+  detailRequests,
+  ISSUED_AT,
+  MEMBER_A,
+  TEA_INVOICE,
+  typed,
+  type World,
+} from './world.js';
+
+describe('submission models', () => {
+  test.each([
+    ['2024-11-05', 'Asia/Taipei', 3, 12, '2024-11-09T04:00:00.000Z'],
+    ['2024-11-05', 'Asia/Taipei', 3, 0, '2024-11-08T16:00:00.000Z'],
+    ['2024-11-05', 'Asia/Bangkok', 2, 0, '2024-11-07T17:00:00.000Z'],
+  ])(
+    'an invoice of %s (%s, %i days + %i h) is given up at %s',
+    (invoiceDate, timezone, windowDays, graceHours, at) => {
+      expect(uploadDeadline({ invoiceDate, timezone, windowDays, graceHours }).toISOString()).toBe(at);
+    },
+  );
+
+  test('retries back off from 15 minutes, doubling, capped at 4 hours, with a last look at the deadline', () => {
+    const now = new Date('2024-11-05T00:00:00Z');
+    const delays = [1, 2, 3, 4, 5, 6, 10].map(
+      (attempts) => (nextCheckAfter({ now, attempts }).getTime() - now.getTime()) / 60_000,
+    );
+    expect(delays).toEqual([15, 30, 60, 120, 240, 240, 240]);
+    const deadline = new Date('2024-11-05T01:00:00Z');
+    expect(nextCheckAfter({ now, attempts: 5, deadline })).toEqual(deadline);
+  });
+
+  test('a stored answer is reused only when it settles the question', () => {
+    const invoice = { invoiceNumber: 'AB12345678' } as PlatformInvoice;
+    const found: StoredPlatformAnswer = { status: 'found', randomCode: '1234', checkedAt: '', invoice };
+    const mismatch: StoredPlatformAnswer = {
+      status: 'random_code_mismatch',
+      randomCode: '9999',
+      checkedAt: '',
+      invoice,
+    };
+    const notFound: StoredPlatformAnswer = { status: 'not_found', randomCode: '1234', checkedAt: '' };
+
+    expect(reuseStoredAnswer(found, '1234')?.status).toBe('found');
+    expect(reuseStoredAnswer(found, '0000')?.status).toBe('random_code_mismatch');
+    expect(reuseStoredAnswer(mismatch, '9999')?.status).toBe('random_code_mismatch');
+    expect(reuseStoredAnswer(mismatch, '1234')).toBeUndefined();
+    expect(reuseStoredAnswer(notFound, '1234')).toBeUndefined();
+    expect(reuseStoredAnswer(null, '1234')).toBeUndefined();
+  });
+});
+
+describe('verification against sim/mof', () => {
+  let world: World;
+  let seq = 0;
+
+  beforeAll(async () => {
+    world = await createWorld();
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+  beforeEach(() => {
+    world.clock.set(ISSUED_AT);
+    world.sim.admin.resetRequestCounts();
+  });
+
+  function addInvoice(overrides: Partial<typeof TEA_INVOICE> = {}) {
+    seq += 1;
+    const invoice = { ...TEA_INVOICE, invoiceNumber: `EF${String(40000000 + seq)}`, ...overrides };
+    world.sim.admin.addInvoices([invoice]);
+    return invoice;
+  }
+  const send = (campaignId: string, text: string) =>
+    submitProof(world.deps, {
+      brandId: BRAND_ID,
+      memberId: MEMBER_A,
+      campaignId,
+      channel: 'chat',
+      sourceRef: `ver-${++seq}`,
+      input: { type: 'text', text },
+    });
+
+  test('a scanned left QR is verified by a QRCode detail query with its verification field and seller', async () => {
+    const campaignId = await world.createTeaCampaign({ verificationMode: 'instant' });
+    const encrypt = 'ydXZt4LAN1UHN/j1juVcRA==';
+    const invoice = addInvoice({ encrypt });
+    const itemText = '好茶 綠茶 600ml:2:25:洋芋片:1:100';
+    const left =
+      `${invoice.invoiceNumber}1131105${invoice.randomCode}${(143).toString(16).padStart(8, '0')}` +
+      `${(150).toString(16).padStart(8, '0')}00000000${invoice.sellerBan}${encrypt}:**********:2:2:1:${itemText}`;
+    const parsed = parseEInvoiceQr(left);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+
+    const result = await submitProof(world.deps, {
+      brandId: BRAND_ID,
+      memberId: MEMBER_A,
+      campaignId,
+      channel: 'liff',
+      sourceRef: `qr-${seq}`,
+      input: { type: 'einvoice', invoice: parsed.invoice },
+    });
+
+    expect(result.outcome).toBe('accepted');
+    expect(result.submission?.kind).toBe('einvoice_qr');
+    const [request] = world.sim.admin.recentRequests().filter((r) => r.action === 'qryInvDetail');
+    expect(request?.params).toMatchObject({ type: 'QRCode', encrypt, sellerID: invoice.sellerBan });
+  });
+
+  test('a purchase outside the campaign dates is refused without spending a detail query', async () => {
+    const campaignId = await world.createTeaCampaign({ verificationMode: 'instant' });
+    const invoice = addInvoice({ invoiceDate: '2024-10-30' });
+
+    const result = await send(campaignId, typed(invoice));
+
+    expect(result).toMatchObject({
+      outcome: 'rejected',
+      submission: { reasonCode: 'rules.purchase_date.too_early' },
+    });
+    expect(result.decision?.verdicts.map((verdict) => verdict.rule)).toEqual([
+      'purchase_date',
+      'registration_window',
+    ]);
+    expect(detailRequests(world.sim, invoice.invoiceNumber)).toBe(0);
+  });
+
+  test('a voided invoice is refused by the rules with its reason', async () => {
+    const campaignId = await world.createTeaCampaign({ verificationMode: 'instant' });
+    const invoice = addInvoice({ status: 'voided' });
+
+    const result = await send(campaignId, typed(invoice));
+
+    expect(result).toMatchObject({ outcome: 'rejected', submission: { reasonCode: 'rules.voided.voided' } });
+  });
+
+  test('an unavailable platform leaves the proof waiting, and a later run decides it', async () => {
+    const campaignId = await world.createTeaCampaign({ verificationMode: 'instant' });
+    const invoice = addInvoice();
+    world.sim.admin.setKnobs({ failNextRequests: 1 });
+
+    const first = await send(campaignId, typed(invoice));
+    expect(first.outcome).toBe('awaiting_upload');
+    expect(first.submission?.reasonCode).toBe('verification.platform_unavailable');
+
+    world.clock.advanceHours(1);
+    await verifyDueSubmissions(world.deps, { verificationMode: 'instant' });
+    const row = await createSubmissionsRepository({ db: world.database.db }).getSubmission({
+      brandId: BRAND_ID,
+      submissionId: first.submission?.id as string,
+    });
+    expect(row?.state).toBe('rewarded');
+  });
+
+  test("a crashed runner's lease lapses; its late decision is fenced off", async () => {
+    const campaignId = await world.createTeaCampaign({ verificationMode: 'batch' });
+    const invoice = addInvoice();
+    const submitted = await send(campaignId, typed(invoice));
+    const repository = createSubmissionsRepository({ db: world.database.db });
+    world.clock.advanceHours(1);
+    const now = world.clock.now();
+
+    // Runner 1 claims and "crashes" (never decides).
+    const [crashed] = await repository.claimDueSubmissions({
+      now,
+      leaseUntil: new Date(now.getTime() + 5 * 60_000),
+      limit: 10,
+    });
+    expect(crashed?.id).toBe(submitted.submission?.id);
+    // Within the lease nobody else gets it.
+    expect((await verifyDueSubmissions(world.deps, { now: new Date(now.getTime() + 60_000) })).claimed).toBe(
+      0,
+    );
+    // After it, another runner verifies and decides.
+    world.clock.advanceHours(1);
+    const rescued = await verifyDueSubmissions(world.deps);
+    expect(rescued).toMatchObject({ claimed: 1, outcomes: { accepted: 1 } });
+    // The crashed runner wakes up: its fence (attempt count) no longer matches.
+    const late = await repository.updateIfClaimed({
+      submissionId: crashed?.id as string,
+      checkAttempts: crashed?.checkAttempts as number,
+      states: ['parsed', 'awaiting_upload'],
+      values: { state: 'rejected' },
+    });
+    expect(late).toBeUndefined();
+    expect(detailRequests(world.sim, invoice.invoiceNumber)).toBe(1);
+  });
+});

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { createDatabase, type Database, type DatabaseHandle } from '../../core/db/database.js';
+import * as schema from '../../core/db/schema.js';
+import { migrationsFolder } from '../../core/shared/paths.js';
+import { TEMPLATE_ENV } from './template-env.js';
+
+type Tables = typeof schema;
+type TableName = {
+  [K in keyof Tables]: Tables[K] extends { $inferInsert: unknown } ? K : never;
+}[keyof Tables];
+
+/** Seed rows keyed by table, inserted in foreign-key order. */
+export type TestSeed = { [K in TableName]?: Tables[K] extends { $inferInsert: infer R } ? R[] : never };
+
+const INSERT_ORDER: TableName[] = [
+  'brands',
+  'lineChannels',
+  'members',
+  'consents',
+  'memberTags',
+  'campaigns',
+  'invoices',
+  'invoiceItems',
+  'receiptImages',
+  'submissions',
+  'pointsLedger',
+  'rewards',
+  'redemptions',
+  'couponCodes',
+  'instantPrizes',
+  'instantPlays',
+  'lotteryEntries',
+  'draws',
+  'drawWinners',
+  'surveys',
+  'surveyAnswers',
+  'webhookEvents',
+  'outboundMessages',
+  'segments',
+  'broadcasts',
+  'broadcastChunks',
+  'consoleUsers',
+  'consoleMemberships',
+  'consoleSessions',
+  'auditLog',
+  'exportJobs',
+];
+
+export type TestDatabase = DatabaseHandle & {
+  /** `pglite` or `postgres`: the suites run on both (TEST_DATABASE_URL selects the server). */
+  driver: DatabaseHandle['driver'];
+  /** The connection URL of this file's own database, when on the server (for child processes). */
+  url?: string;
+};
+
+/**
+ * A fresh, migrated database for one test file: PGlite by default, or with TEST_DATABASE_URL a database
+ * of its own on the PostgreSQL server, so files can run in parallel. Close it in afterAll.
+ */
+export async function createTestDatabase(seed: TestSeed = {}): Promise<TestDatabase> {
+  const handle = process.env.TEST_DATABASE_URL ? await createServerDatabase() : await createPgliteDatabase();
+  await seedDatabase(handle.db, seed);
+  return handle;
+}
+
+export async function seedDatabase(db: Database, seed: TestSeed): Promise<void> {
+  for (const name of INSERT_ORDER) {
+    const rows = seed[name] as unknown[] | undefined;
+    if (rows && rows.length > 0) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await db.insert(schema[name] as any).values(rows as any);
+    }
+  }
+}
+
+async function createPgliteDatabase(): Promise<TestDatabase> {
+  const templatePath = process.env[TEMPLATE_ENV.pgliteTemplatePath];
+  let pglite: PGlite;
+  if (templatePath) {
+    pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(templatePath)]) });
+  } else {
+    // Outside jest's global setup (a script): migrate from scratch.
+    pglite = await PGlite.create();
+    await migrate(drizzle(pglite), { migrationsFolder });
+  }
+  return createDatabase({ pglite });
+}
+
+async function createServerDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.TEST_DATABASE_URL as string;
+  const template = process.env[TEMPLATE_ENV.postgresTemplateName];
+  const name = template
+    ? `${template.replace('_tpl_', '_t_')}_${randomBytes(4).toString('hex')}`
+    : `proofline_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(
+          template ? `create database ${name} template ${template}` : `create database ${name}`,
+        );
+        break;
+      } catch (error) {
+        // 55006: the template is briefly in use by a parallel CREATE DATABASE; try again.
+        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(serverUrl, name);
+  const handle = await createDatabase({ url, poolMax: 8 });
+  if (!template) await handle.migrate();
+  return {
+    ...handle,
+    url,
+    close: async () => {
+      await handle.close();
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
