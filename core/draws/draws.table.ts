@@ -71,9 +71,18 @@ export const draws = pgTable(
     algorithmVersion: text('algorithm_version').notNull(),
     status: text('status').notNull().$type<'open' | 'drawn'>(),
     drawnAt: tstz('drawn_at'),
+    /**
+     * The campaign schedule's period this draw is for (`weekly:<period end>`, `final`); null for a draw
+     * opened by hand. Unique per campaign, so two workers can never open the same period twice.
+     */
+    scheduleKey: text('schedule_key'),
     createdAt: createdAt(),
   },
-  (t) => [index('draws_campaign_idx').on(t.campaignId, t.periodFrom)],
+  (t) => [
+    index('draws_campaign_idx').on(t.campaignId, t.periodFrom),
+    uniqueIndex('draws_campaign_schedule_uq').on(t.campaignId, t.scheduleKey),
+    index('draws_scheduled_open_idx').on(t.status, t.periodTo),
+  ],
 );
 
 export const drawWinners = pgTable(
