@@ -2,7 +2,7 @@ import { boolean, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/p
 import { brands } from '../brands/brands.table.js';
 import type { LocalizedText } from '../campaigns/campaigns.table.js';
 import { campaigns } from '../campaigns/campaigns.table.js';
-import { createdAt, idColumn } from '../db/columns.js';
+import { createdAt, idColumn, updatedAt } from '../db/columns.js';
 import { members } from '../members/members.table.js';
 import { submissions } from '../submissions/submissions.table.js';
 
@@ -54,4 +54,33 @@ export const surveyAnswers = pgTable(
     uniqueIndex('survey_answers_scope_uq').on(t.surveyId, t.memberId, t.answerScope),
     index('survey_answers_survey_idx').on(t.surveyId),
   ],
+);
+
+/**
+ * A survey answered question by question in the chat: the choices so far (`null`: an optional question
+ * skipped), kept until the last chat question is answered and the whole set goes to `survey_answers`.
+ */
+export const surveyProgress = pgTable(
+  'survey_progress',
+  {
+    id: idColumn(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    surveyId: text('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id),
+    submissionId: text('submission_id')
+      .notNull()
+      .references(() => submissions.id),
+    /** The same scope as the answer it becomes: the submission id (per proof) or `member`. */
+    answerScope: text('answer_scope').notNull(),
+    answers: jsonb('answers').notNull().$type<Record<string, string | null>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('survey_progress_scope_uq').on(t.surveyId, t.memberId, t.answerScope)],
 );
