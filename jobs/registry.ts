@@ -1,4 +1,5 @@
 import type { Services } from '../core/app/build-services.js';
+import { createDrawsJob } from './draws.job.js';
 import { createExpirePointsJob } from './expire-points.job.js';
 import { createOutboundMessagesWorker } from './outbound-messages.job.js';
 import type { QueueWorker, ScheduledJob } from './runner.js';
@@ -11,7 +12,7 @@ import { createWebhookEventsWorker } from './webhook-events.job.js';
  */
 export function buildJobs(services: Services): { jobs: ScheduledJob[]; workers: QueueWorker[] } {
   return {
-    jobs: [createVerifyInvoicesJob(services), createExpirePointsJob(services)],
+    jobs: [createVerifyInvoicesJob(services), createExpirePointsJob(services), createDrawsJob(services)],
     workers: [
       createWebhookEventsWorker(services),
       createOutboundMessagesWorker(services),

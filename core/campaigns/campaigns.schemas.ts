@@ -88,6 +88,81 @@ const amountStepSchema = z.object({
   perStep: z.number().int().positive().default(1),
 });
 
+const localizedTextSchema = z
+  .object({ 'zh-TW': nonEmptyText.optional(), th: nonEmptyText.optional(), en: nonEmptyText.optional() })
+  .refine((text) => Boolean(text['zh-TW'] ?? text.th ?? text.en), {
+    message: 'needs a text in one language',
+  });
+
+const prizeKey = z.string().regex(/^[a-z0-9_-]{1,40}$/, { message: 'must be 1-40 chars of a-z 0-9 _ -' });
+
+/** What one scheduled draw gives away; the same fields as `proofline draw create`. */
+const drawRulesShape = {
+  /** Shown to members; a default names the week or the final draw. */
+  name: localizedTextSchema.optional(),
+  prizes: z
+    .array(
+      z.object({
+        key: prizeKey,
+        name: localizedTextSchema,
+        quantity: z.number().int().positive(),
+        /** For the tax rules (Taiwan: ID above NT$1,000), minor units. */
+        valueMinor: z.number().int().nonnegative().optional(),
+      }),
+    )
+    .min(1),
+  /** Most prizes one member can win in one draw. @default 1 */
+  maxWinsPerMember: z.number().int().positive().default(1),
+  /** Reserve winners drawn after the prizes, who step up when a win is forfeited. @default 0 */
+  reserveCount: z.number().int().min(0).max(1_000).default(0),
+};
+
+function checkPrizeKeys(rules: { prizes: { key: string }[] }, ctx: z.RefinementCtx) {
+  const keys = rules.prizes.map((prize) => prize.key);
+  keys.forEach((key, index) => {
+    if (key === 'reserve' || keys.indexOf(key) !== index)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prizes', index, 'key'],
+        message: 'must be unique and not "reserve"',
+      });
+  });
+}
+
+export const DRAW_WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/**
+ * The campaign's lottery draws, opened and run by the draws job (`DRAWS_CRON`): each period's draw is
+ * opened (its seed hash published) before the period begins, and run once it has closed.
+ */
+export const campaignDrawScheduleSchema = z.object({
+  /**
+   * One draw per week over that week's entries. Weeks close on `closesOn` at `closesAt` (campaign time
+   * zone); the first starts when registration opens, the last ends when it closes.
+   */
+  weekly: z
+    .object({
+      ...drawRulesShape,
+      closesOn: z.enum(DRAW_WEEKDAYS),
+      /** Local time of day, `HH:MM`. @default '00:00' */
+      closesAt: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' })
+        .default('00:00'),
+    })
+    .superRefine(checkPrizeKeys)
+    .optional(),
+  /** One draw over every entry of the campaign, run when registration closes (or at `closesAt`). */
+  final: z
+    .object({
+      ...drawRulesShape,
+      /** When the final period closes. @default the campaign's `registerTo` */
+      closesAt: z.iso.datetime({ offset: true }).optional(),
+    })
+    .superRefine(checkPrizeKeys)
+    .optional(),
+});
+
 export const campaignRewardsSchema = z.object({
   points: amountStepSchema
     .extend({
@@ -121,6 +196,8 @@ export const campaignRewardsSchema = z.object({
     .optional(),
   /** An accepted proof earns one instant-win play (scratch card). */
   instantWin: z.object({ enabled: z.boolean().default(false) }).default({ enabled: false }),
+  /** Scheduled lottery draws over the entries; without it, draws are only opened by hand. */
+  draws: campaignDrawScheduleSchema.optional(),
 });
 
 export type CampaignRules = z.output<typeof campaignRulesSchema>;
@@ -128,6 +205,8 @@ export type CampaignRulesInput = z.input<typeof campaignRulesSchema>;
 export type CampaignRewards = z.output<typeof campaignRewardsSchema>;
 export type CampaignRewardsInput = z.input<typeof campaignRewardsSchema>;
 export type StoreMatcher = z.output<typeof storeMatcherSchema>;
+export type CampaignDrawSchedule = z.output<typeof campaignDrawScheduleSchema>;
+export type DrawWeekday = (typeof DRAW_WEEKDAYS)[number];
 export type ItemGroup = z.output<typeof itemGroupSchema>;
 
 export type SettingsIssue = { path: string; message: string };
@@ -152,6 +231,9 @@ export function parseCampaignSettings(input: {
       rewards.data.points?.basis === 'matched' || rewards.data.entries?.perAmountStep?.basis === 'matched';
     if (usesMatched && rules.data.itemGroups.length === 0)
       issues.push({ path: 'rewards', message: '"matched" basis needs at least one item group in the rules' });
+    const { draws, entries } = rewards.data;
+    if ((draws?.weekly || draws?.final) && !entries?.perProof && !entries?.perAmountStep)
+      issues.push({ path: 'rewards.draws', message: 'draws need lottery entries (rewards.entries)' });
     if (issues.length === 0) return { ok: true, rules: rules.data, rewards: rewards.data };
   }
   return { ok: false, issues };

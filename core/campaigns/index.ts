@@ -6,13 +6,17 @@ export {
   type NewCampaign,
 } from './campaigns.repository.js';
 export {
+  campaignDrawScheduleSchema,
   campaignRewardsSchema,
   campaignRulesSchema,
+  DRAW_WEEKDAYS,
   parseCampaignSettings,
+  type CampaignDrawSchedule,
   type CampaignRewards,
   type CampaignRewardsInput,
   type CampaignRules,
   type CampaignRulesInput,
+  type DrawWeekday,
   type ItemGroup,
   type SettingsIssue,
   type StoreMatcher,

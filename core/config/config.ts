@@ -192,6 +192,11 @@ export const envSchema = z.object({
     .default('0 */4 * * *')
     .describe('When batch verification of pending e-invoices runs (every 4 hours by default).'),
   EXPIRE_POINTS_CRON: cronExpression.default('15 0 * * *').describe('When points expiry runs.'),
+  DRAWS_CRON: cronExpression
+    .default('*/5 * * * *')
+    .describe(
+      "When campaigns' scheduled lottery draws are opened and run (every 5 minutes by default; a draw opens up to an hour before its period and runs after it closes).",
+    ),
 
   DEMO_SEED: booleanFromEnv
     .optional()
@@ -250,6 +255,7 @@ export type Config = {
     workerConcurrency: number;
     verifyInvoicesCron: string;
     expirePointsCron: string;
+    drawsCron: string;
   };
   demoSeed: boolean;
 };
@@ -350,6 +356,7 @@ function toConfig(env: ParsedEnv): Config {
       workerConcurrency: env.WORKER_CONCURRENCY,
       verifyInvoicesCron: env.VERIFY_INVOICES_CRON,
       expirePointsCron: env.EXPIRE_POINTS_CRON,
+      drawsCron: env.DRAWS_CRON,
     },
     demoSeed: env.DEMO_SEED ?? localMode,
   };

@@ -94,6 +94,40 @@ export async function seedDemo({
           rewards: {
             points: { basis: 'matched', stepAmountMinor: 1_000, perStep: 1 },
             entries: { perProof: 1 },
+            // Opened and run by the draws job: a weekly draw closing Sundays 20:00 Taipei, and a final one.
+            draws: {
+              weekly: {
+                closesOn: 'sun',
+                closesAt: '20:00',
+                prizes: [
+                  {
+                    key: 'tea-set',
+                    name: { 'zh-TW': '好茶禮盒', en: 'Tea gift box', th: 'กล่องของขวัญชา' },
+                    quantity: 3,
+                  },
+                ],
+                maxWinsPerMember: 1,
+                reserveCount: 2,
+              },
+              final: {
+                prizes: [
+                  {
+                    key: 'scooter',
+                    name: { 'zh-TW': '電動機車', en: 'E-scooter', th: 'สกู๊ตเตอร์ไฟฟ้า' },
+                    quantity: 1,
+                    valueMinor: 4_500_000,
+                  },
+                  {
+                    key: 'voucher',
+                    name: { 'zh-TW': '禮券 NT$1,000', en: 'NT$1,000 voucher', th: 'บัตรกำนัล NT$1,000' },
+                    quantity: 5,
+                    valueMinor: 100_000,
+                  },
+                ],
+                maxWinsPerMember: 1,
+                reserveCount: 3,
+              },
+            },
           },
         },
       })

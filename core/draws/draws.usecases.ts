@@ -51,6 +51,7 @@ export async function createDraw({
   prizes,
   maxWinsPerMember = 1,
   reserveCount = 0,
+  scheduleKey,
 }: {
   db: Executor;
   generateId: IdGenerator;
@@ -63,6 +64,8 @@ export async function createDraw({
   prizes: DrawPrize[];
   maxWinsPerMember?: number;
   reserveCount?: number;
+  /** The campaign schedule's period (`weekly:<date>`, `final`); unique per campaign. Unset: opened by hand. */
+  scheduleKey?: string;
 }): Promise<PublicDraw> {
   if (!(periodFrom < periodTo)) throw createInvalidDrawError({ message: 'The period ends before it starts' });
   const problems = validateDrawInput([], { prizes, maxWinsPerMember, reserveCount });
@@ -86,6 +89,7 @@ export async function createDraw({
       pseudonymKey: randomSource(32).toString('hex'),
       algorithmVersion: DRAW_ALGORITHM_VERSION,
       status: 'open',
+      scheduleKey,
     })
     .returning();
   return toPublicDraw(draw as Draw);

@@ -37,4 +37,10 @@ export {
   type MemberDrawView,
   type PublicDraw,
 } from './draws.usecases.js';
+export { computeScheduledPeriods, periodsToOpen, type ScheduledPeriod } from './schedule.models.js';
+export {
+  DEFAULT_OPEN_AHEAD_MS,
+  scheduleAndRunDraws,
+  type ScheduleAndRunDrawsResult,
+} from './schedule.usecases.js';
 export * from './draws.errors.js';
