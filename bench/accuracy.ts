@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { buildTesseractOcrEngine } from '../core/ocr/index.js';
 import { prepareReceiptImage, readReceiptImage, type ReceiptReading } from '../core/receipts/index.js';
 import { projectRoot } from '../core/shared/paths.js';
-import { normaliseName, sroieDate, toMinor } from './support/sroie-labels.js';
+import { normaliseName, SROIE_SUBMITTED_AT, sroieDate, toMinor } from './support/sroie-labels.js';
 
 type Outcome = { file: string; fields: Record<string, boolean | undefined>; ms: number; note?: string };
 
@@ -49,13 +49,14 @@ async function read(
   engine: ReturnType<typeof buildTesseractOcrEngine>,
   file: string,
   languages: ('eng' | 'tha' | 'chi_tra')[],
+  now = new Date(),
 ) {
   const started = performance.now();
   const prepared = await prepareReceiptImage(readFileSync(file));
   const reading = await readReceiptImage(prepared.readable, {
     ocrEngine: engine,
     languages,
-    now: new Date(),
+    now,
   });
   return { reading, ms: performance.now() - started };
 }
@@ -90,7 +91,7 @@ async function runSroie(engine: ReturnType<typeof buildTesseractOcrEngine>): Pro
       string,
       string
     >;
-    const { reading, ms } = await read(engine, join(folder, file), ['eng']);
+    const { reading, ms } = await read(engine, join(folder, file), ['eng'], SROIE_SUBMITTED_AT);
     const outcome: Outcome = {
       file,
       ms,

@@ -7,11 +7,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OcrLine } from '../../core/ocr/index.js';
 import { parseReceiptText } from '../../core/receipts/index.js';
-import { mergeReadings, needsRefinement } from '../../core/receipts/receipt-reader.js';
-import { cacheDir, normaliseName, sroieDate, sroieDir, toMinor } from './sroie-labels.js';
+import { combineReadings, needsRefinement } from '../../core/receipts/receipt-reader.js';
+import { cacheDir, normaliseName, SROIE_SUBMITTED_AT, sroieDate, sroieDir, toMinor } from './sroie-labels.js';
 
 const verbose = process.argv.includes('--verbose');
-const now = new Date();
+const now = SROIE_SUBMITTED_AT;
 const load = (variant: string, name: string): OcrLine[] | undefined => {
   const file = join(cacheDir, variant, name);
   return existsSync(file)
@@ -25,10 +25,13 @@ const files = readdirSync(join(cacheDir, 'base'))
 const hits = { store: 0, date: 0, total: 0 };
 for (const file of files) {
   const label = JSON.parse(readFileSync(join(sroieDir, file), 'utf8')) as Record<string, string>;
-  let parsed = parseReceiptText(load('base', file)!, { now });
+  const readings = [parseReceiptText(load('base', file)!, { now })];
+  let parsed = readings[0]!;
   for (const variant of ['large', 'sharp', 'contrast']) {
     const again = load(variant, file);
-    if (again && needsRefinement(parsed)) parsed = mergeReadings(parsed, parseReceiptText(again, { now }));
+    if (!again || !needsRefinement(parsed)) break;
+    readings.push(parseReceiptText(again, { now }));
+    parsed = combineReadings(readings);
   }
   const ok = {
     store: normaliseName(parsed.fields.storeName) === normaliseName(label.company),

@@ -7,6 +7,12 @@ export const sroieDir = resolve(
   'sroie-dev',
 );
 
+/**
+ * When these receipts would have been sent as proofs: SROIE's receipts are from 2017–2018 (published for
+ * ICDAR 2019). The reader is told this as its `now`, as intake tells it the upload time.
+ */
+export const SROIE_SUBMITTED_AT = new Date('2019-01-01T00:00:00Z');
+
 /** How SROIE labels compare with what the reader returns (shared by the accuracy bench and its cached twin). */
 
 export const normaliseName = (value: string | undefined) =>

@@ -1,7 +1,7 @@
 /**
  * Money as printed on receipts, read into integer minor units (×100). OCR splits and bends numbers
  * ("65. 20", "1,090.25", "$6.90", "RM 9.90", "NT$238"), so the pattern tolerates a space around the
- * decimal point and a currency mark in front.
+ * decimal point and a currency mark in front, also as OCR bends it (RN, RW, RI4 or a bare R for RM).
  */
 
 export type AmountToken = {
@@ -17,7 +17,7 @@ export type AmountToken = {
 };
 
 const AMOUNT_PATTERN =
-  /(?<![\w.,/:-])(-\s?)?(RM|R[NW]|NT\$|US\$|\$|฿|THB|TWD|MYR|NT)?\s?(-\s?)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\s?([.,])\s?(\d{2}))?(?![\d]|[.,]\d|\s?[:/]\d|\s?%)/g;
+  /(?<![\w.,/:-])(-\s?)?(RM|R[NW]|RI4|NT\$|US\$|\$|฿|THB|TWD|MYR|NT|R(?=\s?\d))?\s?(-\s?)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\s?([.,])\s?(\d{2}))?(?![\d]|[.,]\d|\s?[:/]\d|\s?%)/g;
 
 /** Every amount-like number in the line, left to right. */
 export function findAmounts(line: string): AmountToken[] {
@@ -26,6 +26,8 @@ export function findAmounts(line: string): AmountToken[] {
     const [, minusBefore, mark, minusAfter, whole, separator, fraction] = match;
     // "1,234" without decimals is a thousands group; "12,50" with a comma is a decimal comma.
     if (separator === ',' && whole!.includes(',')) continue;
+    // "R367.10" is RM with its M lost; a bare R before an integer is a code ("R2"), not money.
+    if (mark === 'R' && fraction === undefined) continue;
     const units = Number(whole!.replace(/,/g, ''));
     const minor = units * 100 + (fraction ? Number(fraction) : 0);
     tokens.push({

@@ -87,10 +87,29 @@ function repairYear(printed: string, bounds: { minYear: number; maxYear: number 
   return undefined;
 }
 
-/** Finds every date in a line of text. */
+/**
+ * A purchase proof is sent soon after the purchase: a year far older than the year it is read in, one
+ * digit away from a recent year ("2007" read in 2018), is that recent year with one digit bent by OCR.
+ */
+function repairStaleYear(year: number, recentYear: number | undefined) {
+  if (recentYear === undefined || year >= recentYear - 5) return undefined;
+  const printed = String(year);
+  for (let candidate = recentYear; candidate >= recentYear - 2; candidate--) {
+    const digits = String(candidate);
+    let differences = 0;
+    for (let i = 0; i < 4; i++) if (digits[i] !== printed[i]) differences++;
+    if (differences === 1) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Finds every date in a line of text. `recentYear` (the year the receipt is read in) lets a stale year
+ * that OCR bent by one digit be read back as a recent one.
+ */
 export function findDates(
   rawLine: string,
-  options: { thai?: boolean; minYear?: number; maxYear?: number } = {},
+  options: { thai?: boolean; minYear?: number; maxYear?: number; recentYear?: number } = {},
 ): DateCandidate[] {
   const bounds = { minYear: options.minYear ?? 2000, maxYear: options.maxYear ?? 2100 };
   const line = cleanDigits(rawLine);
@@ -125,13 +144,15 @@ export function findDates(
     const standard = printed.length === 3 ? undefined : toGregorianYear(printed, { thai: options.thai });
     const repaired =
       standard !== undefined && plausible(standard, bounds) ? undefined : repairYear(printed, bounds);
-    const year = repaired ?? standard;
+    const stale =
+      standard !== undefined && printed.length === 4 && repairStaleYear(standard, options.recentYear);
+    const year = repaired ?? (stale || standard);
     if (!year) continue;
     const a = Number(match[1]);
     const b = Number(match[3]);
     const dayFirst = toIsoDate(year, b, a);
     const monthFirst = toIsoDate(year, a, b);
-    const confidence = repaired ? 0.6 : printed.length === 4 ? 0.9 : 0.75;
+    const confidence = repaired || stale ? 0.6 : printed.length === 4 ? 0.9 : 0.75;
     if (dayFirst) push(dayFirst, a > 12 || a === b ? confidence : confidence - 0.1, match);
     else if (monthFirst) push(monthFirst, confidence - 0.05, match);
   }

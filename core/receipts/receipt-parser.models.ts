@@ -74,6 +74,7 @@ const NOT_MONEY_TOTAL = new RegExp(
   'i',
 );
 const TAX_LINE = /\bGST\b|\bTAX\b|\bVAT\b|\bSST\b|ภาษี|營業稅|稅額|SERVICE\s?(?:CHARGE|TAX)/i;
+const INCLUDING_TAX = /\(\s?INCL|INCLUSIVE\s?(?:OF\s?)?(?:GST|TAX|VAT)|INCL\.?\s?(?:GST|TAX|VAT)/;
 const PAYMENT_LINE =
   /CASH|TENDER|PAID|PAYMENT|CHANGE|CHG|VISA|MASTER|CARD|CREDIT|DEBIT|E-?WALLET|BOOST|GRAB|TOUCH|เงินสด|เงินทอน|รับเงิน|ทอน|現金|找零|找回|信用卡|收現/i;
 const CHANGE_LINE = /CHANGE|CHG|BALANCE(?!\s?DUE)|เงินทอน|ทอน|找零|找回/i;
@@ -278,7 +279,11 @@ function findPurchaseDate(lines: Line[], script: { thai: boolean; chinese: boole
   lines.forEach((line, position) => {
     // A TW paper invoice prints its bimonthly period ("113年07-08月") above the date: not a date.
     if (/\d+\s*年\s*\d{1,2}\s*[-~]\s*\d{1,2}\s*月/.test(line.compact)) return;
-    for (const candidate of findDates(line.text, { thai: script.thai, maxYear })) {
+    for (const candidate of findDates(line.text, {
+      thai: script.thai,
+      maxYear,
+      recentYear: now.getUTCFullYear(),
+    })) {
       let score = candidate.confidence;
       if (/DATE|TARIKH|วันที่|วันที|日期|時間|TIME/i.test(line.compact)) score += 0.3;
       if (/EXP|VALID|BEFORE|DUE|PRINTED|REPRINT/i.test(line.upper)) score -= 0.3;
@@ -464,6 +469,35 @@ function relabel(line: Line, label: string): Line {
   return { ...line, text: label.trim(), compact, upper: compact.toUpperCase() };
 }
 
+function decimalAmounts(line: Line) {
+  return findAmounts(line.text).filter((amount) => amount.hasDecimals).length;
+}
+
+/**
+ * Whether a word of the line is the keyword with at most two letters bent by OCR ("ROCNDZNG" for
+ * ROUNDING); only for long keywords, where two slips still leave the word unmistakable.
+ */
+function hasWordLike(upper: string, keyword: string) {
+  return upper
+    .split(/[^A-Z0-9]+/)
+    .some((word) => Math.abs(word.length - keyword.length) <= 1 && editDistance(word, keyword) <= 2);
+}
+
+function editDistance(a: string, b: string) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 /** The amount a line stands for: the rightmost money-looking number. */
 function lineAmount(line: Line, allowIntegers: boolean): AmountToken | undefined {
   const amounts = findAmounts(line.text).filter(
@@ -513,7 +547,7 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
       return;
     }
     if (NOT_MONEY_TOTAL.test(upper) && !STRONG_TOTAL.test(upper)) return;
-    if (ROUNDING_LINE.test(upper) && !/ROUNDED\s?T/.test(upper)) {
+    if ((ROUNDING_LINE.test(upper) || hasWordLike(upper, 'ROUNDING')) && !/ROUNDED\s?T/.test(upper)) {
       if (value && value.minor < 100) rounding = value.negative ? -value.minor : value.minor;
       // "Rounding RM 177.20": a rounding is cents; a larger amount on that row is the rounded total.
       else if (value && value.minor >= 1000 && value.hasDecimals)
@@ -543,7 +577,14 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
       return;
     }
     if (TAX_LINE.test(upper) && !MEDIUM_TOTAL.test(upper)) {
-      if (value && !inSummary && !/%\s*$/.test(line.text)) tax ??= value.minor;
+      // "Sales (Incl. GST 6%) 367.10" with TOTAL lost to OCR: an amount including the tax.
+      if (INCLUDING_TAX.test(upper)) {
+        if (value) add(value.minor, inSummary ? 0.5 : 2, 'incl tax', position);
+        return;
+      }
+      // "GST 6% 3.84" is the tax; "SR 6% 64.00 3.84" (rate, base, tax) starts with the taxable base.
+      const baseAfterRate = /%\s*$/.test(line.text) && decimalAmounts(lines[position]!) > 1;
+      if (value && !inSummary && !baseAfterRate) tax ??= value.minor;
       return;
     }
     if (TAX_LINE.test(upper)) {
@@ -573,11 +614,13 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
 
   // Consistency evidence: the totals a receipt implies by its own arithmetic.
   // Every tendered amount minus the change ("Cash 71.00" may be the total, "Cash Received 101.00" the note).
-  if (change !== undefined)
+  // With no change given, "cash - change" is the cash line again, not a second piece of evidence.
+  if (change !== undefined && change > 0)
     for (const paid of new Set(cashValues)) if (paid > change) add(paid - change, 1.6, 'cash - change');
   const changeGiven = change;
   if (subtotal !== undefined && tax !== undefined) {
-    add(subtotal + tax, 1.2, 'subtotal + tax');
+    // What is paid is the rounded amount, when the receipt prints a rounding.
+    add(subtotal + tax, rounding !== 0 ? 0.9 : 1.2, 'subtotal + tax');
     if (rounding !== 0) add(subtotal + tax + rounding, 1.2, 'subtotal + tax + rounding');
   }
   if (itemsSum > 0) add(itemsSum, 0.8, 'items sum');
@@ -603,7 +646,11 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
       .filter(([minor, count]) => count >= 2 && minor > 0)
       .sort((a, b) => b[0] - a[0]);
     const largest = all.filter((a) => a.hasDecimals && a.minor > 0).sort((a, b) => b.minor - a.minor)[0];
-    const fallback = repeated[0]?.[0] ?? largest?.minor;
+    // A price with the currency mark in front ("RM367.10") is usually the total, item prices go without.
+    const marked = all
+      .filter((a) => a.hasDecimals && a.currencyMark && a.minor > 0)
+      .sort((a, b) => b.minor - a.minor)[0];
+    const fallback = marked?.minor ?? repeated[0]?.[0] ?? largest?.minor;
     if (fallback !== undefined && (!best || best.score < 0.5))
       best = { minor: fallback, score: 0.5, reasons: ['largest amount'] };
   }

@@ -113,15 +113,17 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
     };
   }
   const now = options.now ?? new Date();
-  let parsed = parseReceiptText(ocr.lines, { now });
+  const readings = [parseReceiptText(ocr.lines, { now })];
+  let parsed = readings[0]!;
   for (const pass of [OCR_PASSES.large, OCR_PASSES.sharp, OCR_PASSES.contrast]) {
     if (options.refine === false || !needsRefinement(parsed)) break;
-    // Another look: the whole page larger (small print) or sharpened (blurred digits); each field keeps
-    // whichever pass read it with more confidence.
+    // Another look: the whole page larger (small print), sharpened (blurred digits) or with more
+    // contrast (faint print); the fields are decided by vote over every pass so far.
     const again = await prepareForOcr(image, pass);
     if (again.length === ocrImage.length && again.equals(ocrImage)) continue;
     const next = await options.ocrEngine.recognize({ image: again, languages });
-    parsed = mergeReadings(parsed, parseReceiptText(next.lines, { now }));
+    readings.push(parseReceiptText(next.lines, { now }));
+    parsed = combineReadings(readings);
     if (next.confidence > ocr.confidence) ocr = { ...next, durationMs: ocr.durationMs + next.durationMs };
   }
   const ocrMs = performance.now() - ocrStarted;
@@ -185,39 +187,61 @@ function einvoiceReading(
   };
 }
 
-const REREAD_MARGIN = 0.1;
+const FIRST_PASS_BONUS = 0.1;
 
-/** Per field, the clearly more confident of two readings of the same photo (the first on a near tie). */
-export function mergeReadings(first: ParsedReceipt, second: ParsedReceipt): ParsedReceipt {
+/**
+ * Several OCR readings of the same photo, combined field by field by vote: each reading backs its value
+ * with its confidence, and the value with the most backing wins (the first pass by a small margin on a
+ * near tie). Passes disagree by noise, so one pass being a little surer of a misread must not outvote
+ * two passes that agree (SROIE 025: two passes read the total 18.00, one 1.02 a little more surely).
+ */
+export function combineReadings(readings: ParsedReceipt[]): ParsedReceipt {
+  const [first, ...rest] = readings;
+  if (!first) throw new Error('combineReadings needs at least one reading');
+  if (rest.length === 0) return first;
   const fields = { ...first.fields };
   const confidence = { ...first.confidence };
-  const take = <K extends keyof ReceiptFields>(keys: K[], name: ReceiptFieldName) => {
-    const a = first.confidence[name] ?? -1;
-    const b = second.confidence[name] ?? -1;
-    // A re-read replaces a reading only when clearly surer: passes disagree by noise otherwise.
-    if (b > a + REREAD_MARGIN) {
-      for (const key of keys) fields[key] = second.fields[key];
-      confidence[name] = second.confidence[name];
-    }
+  let totalFrom = first;
+  const vote = <K extends keyof ReceiptFields>(keys: K[], name: ReceiptFieldName) => {
+    const tally = new Map<string, { backing: number; best: number; reading: ParsedReceipt; count: number }>();
+    readings.forEach((reading, position) => {
+      const value = reading.confidence[name];
+      if (value === undefined || keys.every((key) => reading.fields[key] === undefined)) return;
+      // The first key is the value voted on; the others come with it from the surest reading of it.
+      const key = JSON.stringify(reading.fields[keys[0]!]);
+      const entry = tally.get(key) ?? { backing: 0, best: -1, reading, count: 0 };
+      entry.backing += value + (position === 0 ? FIRST_PASS_BONUS : 0);
+      entry.count += 1;
+      if (value > entry.best) {
+        entry.best = value;
+        entry.reading = reading;
+      }
+      tally.set(key, entry);
+    });
+    const winner = [...tally.values()].sort((a, b) => b.backing - a.backing)[0];
+    if (!winner) return;
+    for (const key of keys) fields[key] = winner.reading.fields[key];
+    confidence[name] = round2(Math.min(0.99, winner.best + (winner.count > 1 ? 0.05 : 0)));
+    if (name === 'totalAmount') totalFrom = winner.reading;
   };
-  take(['date'], 'date');
-  take(['time'], 'time');
-  take(['totalMinor', 'subtotalMinor'], 'totalAmount');
-  take(['storeName'], 'storeName');
-  take(['taxId', 'taxIdKind'], 'taxId');
-  take(['invoiceNumber'], 'invoiceNumber');
-  take(['items'], 'items');
-  const secondTotalWon = (second.confidence.totalAmount ?? -1) > (first.confidence.totalAmount ?? -1);
-  const merged: ParsedReceipt = {
+  vote(['date'], 'date');
+  vote(['time'], 'time');
+  vote(['totalMinor', 'subtotalMinor'], 'totalAmount');
+  vote(['storeName'], 'storeName');
+  vote(['taxId', 'taxIdKind'], 'taxId');
+  vote(['invoiceNumber'], 'invoiceNumber');
+  vote(['items'], 'items');
+  const combined: ParsedReceipt = {
     kind: fields.invoiceNumber ? 'paper-invoice' : 'receipt',
-    currency: first.currency === 'UNKNOWN' ? second.currency : first.currency,
+    currency: readings.find((reading) => reading.currency !== 'UNKNOWN')?.currency ?? first.currency,
     fields,
     confidence,
-    checks: secondTotalWon ? second.checks : first.checks,
+    checks: totalFrom.checks,
   };
-  merged.confidence.overall =
-    Math.max(first.confidence.overall, second.confidence.overall) === 0 ? 0 : recomputeOverall(merged);
-  return merged;
+  combined.confidence.overall = readings.every((reading) => reading.confidence.overall === 0)
+    ? 0
+    : recomputeOverall(combined);
+  return combined;
 }
 
 function recomputeOverall(receipt: ParsedReceipt) {

@@ -69,7 +69,8 @@ describe('proofline (CLI)', () => {
       created: false,
       brand: { id: JSON.parse(first.stdout).brand.id },
     });
-  });
+    // Two processes, each opening PGlite cold (4–5 s unloaded, far more on a busy CI machine).
+  }, 90_000);
 
   test('when started in local mode, then it serves /healthz, stops cleanly on SIGINT, keeps its data and guards its data dir', async () => {
     const dataDir = join(tempDir(), 'db');

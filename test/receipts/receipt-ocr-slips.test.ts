@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { findAmounts, findDates, parseReceiptText } from '../../core/receipts/index.js';
-import { mergeReadings, needsRefinement } from '../../core/receipts/receipt-reader.js';
+import { combineReadings, needsRefinement } from '../../core/receipts/receipt-reader.js';
 
 // OCR text as tesseract returns it for real Malaysian scans (retyped, not the images themselves).
 const lines = (text: string) =>
@@ -137,23 +137,97 @@ describe('parseReceiptText — the total when OCR damaged its row', () => {
   });
 });
 
-describe('mergeReadings — a second OCR pass of the same photo', () => {
+describe('findDates — a stale year bent by one digit', () => {
+  test('when a proof read in 2018 says 2007, then it is 2017 at a lower confidence', () => {
+    const [candidate] = findDates('RECEIPT #: CSPO397224 DATE: 13/07/2007', { recentYear: 2018 });
+    expect(candidate?.date).toBe('2017-07-13');
+    expect(candidate?.confidence).toBeLessThan(0.75);
+  });
+
+  test('when the old year is not one digit from a recent one, or is recent, then it stays as printed', () => {
+    expect(findDates('13/07/2007', { recentYear: 2026 })[0]?.date).toBe('2007-07-13');
+    expect(findDates('13/07/2016', { recentYear: 2018 })[0]?.date).toBe('2016-07-13');
+    expect(findDates('13/07/2007')[0]?.date).toBe('2007-07-13');
+  });
+});
+
+describe('totals — OCR slips around the total', () => {
+  test('when OCR bends RM into RI4 or drops its M, then the amount is still read as money', () => {
+    expect(findAmounts('Talal vales RI4367.10')[0]).toMatchObject({ minor: 36710, currencyMark: 'RI4' });
+    expect(findAmounts('nel total R367.10')[0]).toMatchObject({ minor: 36710, currencyMark: 'R' });
+    // A bare R before an integer is a code, not money.
+    expect(findAmounts('SIZE R2')).toEqual([]);
+  });
+
+  test('when TOTAL is lost but the row says "(Incl. GST)", then its amount is the total, not the tax', () => {
+    const receipt = parseReceiptText(
+      lines(`SUPER SEVEN CASH & CARRY SDN BHD
+        BERAS 10KG 53.50 SR
+        GULA 3KG 313.60 SR
+        iglal Gales (Incl. GST @6%) RM367.10
+        IR 10%) 359.20 0.00`),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(36710);
+  });
+
+  test('when no change is given, then the cash line is not counted twice against the TOTAL row', () => {
+    // OCR read the 18.00 tendered as 28.00; "CHANGE 0.00" must not turn it into a second piece of evidence.
+    const receipt = parseReceiptText(
+      lines(`TEO HENG STATIONERY & BOOKS
+        TOTAL wy / 18.00
+        CASH 28.00
+        CHANGE 0.00`),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(1800);
+  });
+
+  test('when the rounding label is bent ("ROCNDZNG") and TOTAL is unreadable, then subtotal + tax + rounding wins', () => {
+    const receipt = parseReceiptText(
+      lines(`MEI LET RESTAURANT
+        BRAISED PORK BELLY 18.70 SR
+        SUb TOTAL 64.00
+        GST 6% 3.84
+        ROCNDZNG LU 0.01
+        Cash 100.00
+        CHANGE 32.15
+        Tax Summary Amount Tax
+        SR GST 6% 64.00 3.84`),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(6785);
+  });
+});
+
+describe('combineReadings — several OCR passes of the same photo', () => {
   const reading = (date: string, confidence: number) => ({
     ...parseReceiptText(lines(`KEDAI SDN BHD\nDate: ${date}\nTOTAL 4.50`), { now }),
     confidence: { date: confidence, totalAmount: 0.8, storeName: 0.8, overall: 0.5 },
   });
 
   test('when the re-read is only a little surer, then the first reading stays', () => {
-    const merged = mergeReadings(reading('27/03/2018', 0.6), reading('21/03/2018', 0.65));
-    expect(merged.fields.date).toBe('2018-03-27');
+    const combined = combineReadings([reading('27/03/2018', 0.6), reading('21/03/2018', 0.65)]);
+    expect(combined.fields.date).toBe('2018-03-27');
   });
 
   test('when the re-read is clearly surer or the first found nothing, then it replaces the first', () => {
-    expect(mergeReadings(reading('20/08/2017', 0.6), reading('20/09/2017', 0.86)).fields.date).toBe(
+    expect(combineReadings([reading('20/08/2017', 0.6), reading('20/09/2017', 0.86)]).fields.date).toBe(
       '2017-09-20',
     );
     const empty = { ...reading('20/08/2017', 0.6), fields: { items: [] }, confidence: { overall: 0 } };
-    expect(mergeReadings(empty, reading('20/09/2017', 0.3)).fields.date).toBe('2017-09-20');
+    expect(combineReadings([empty, reading('20/09/2017', 0.3)]).fields.date).toBe('2017-09-20');
+  });
+
+  test('when two passes agree, then they outvote one pass that is a little surer of something else', () => {
+    const combined = combineReadings([
+      reading('23/01/2018', 0.38),
+      reading('23/07/2018', 0.53),
+      reading('23/01/2018', 0.35),
+    ]);
+    expect(combined.fields.date).toBe('2018-01-23');
+    // Agreement raises the confidence above either pass alone.
+    expect(combined.confidence.date).toBeGreaterThan(0.38);
   });
 
   test('when the date is weak, then the reader asks for another pass', () => {
