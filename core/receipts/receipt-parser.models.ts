@@ -339,8 +339,22 @@ function letterRatio(text: string) {
   return text.length === 0 ? 0 : letters / text.replace(/\s/g, '').length;
 }
 
+/**
+ * A company line as a name: without its registration number ("99 SPEED MART S/B (519537-X)",
+ * "Sdn Bhd (72828441)") and with the legal suffix OCR bent put back ("SDN 3HD" → "SDN BHD").
+ */
+const REGISTRATION_NUMBER = /\(\s?\d{5,}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$/gi;
+function asCompanyLine(line: Line): Line {
+  const text = line.text
+    .replace(REGISTRATION_NUMBER, ' ')
+    .replace(/\bSDN\.?\s?[38E]HD\b/gi, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text === line.text ? line : { ...relabel(line, text), confidence: line.confidence };
+}
+
 function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
-  const head = lines.slice(0, 10);
+  const head = lines.slice(0, 10).map(asCompanyLine);
   const isCandidate = (line: Line) =>
     letterRatio(line.text) >= 0.6 &&
     line.compact.replace(/\s/g, '').length >= 3 &&
@@ -353,10 +367,10 @@ function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   if (hinted) {
     let value = hinted.compact;
     // A company name wrapped onto two lines: "RESTAURANT JIAWEI" / "JIAWEI HOUSE".
-    const previous = lines[lines.indexOf(hinted) - 1];
+    const previous = head[head.indexOf(hinted) - 1];
     if (
       previous &&
-      lines.indexOf(hinted) <= 3 &&
+      head.indexOf(hinted) <= 3 &&
       isCandidate(previous) &&
       !ADDRESS_HINT.test(previous.upper) &&
       previous.text === previous.text.toUpperCase() &&

@@ -200,6 +200,25 @@ describe('totals — OCR slips around the total', () => {
   });
 });
 
+describe('store name — the company line as people name the store', () => {
+  test('when the company line carries its registration number, then the name is read without it', () => {
+    const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
+    expect(read('99 SPEED MART S/B (519537-X)\nLOT P.T. 2811, JALAN ANGSA\nTOTAL 9.90')).toBe(
+      '99 SPEED MART S/B',
+    );
+    expect(read('LE\nBroadview Marketing Sdn Bhd (72828441)\nNo, 9-5, Jalan Dinar\nTOTAL 4.70')).toBe(
+      'Broadview Marketing Sdn Bhd',
+    );
+  });
+
+  test('when OCR bends the legal suffix ("SDN 3HD"), then it is SDN BHD again', () => {
+    const receipt = parseReceiptText(lines('SUPER SEVEN CASH & CARRY SDN 3HD\n(5901504)\nTOTAL 9.90'), {
+      now,
+    });
+    expect(receipt.fields.storeName).toBe('SUPER SEVEN CASH & CARRY SDN BHD');
+  });
+});
+
 describe('combineReadings — several OCR passes of the same photo', () => {
   const reading = (date: string, confidence: number) => ({
     ...parseReceiptText(lines(`KEDAI SDN BHD\nDate: ${date}\nTOTAL 4.50`), { now }),
