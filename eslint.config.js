@@ -10,6 +10,7 @@ export default tseslint.config(
       'data/',
       'coverage/',
       'test-results/',
+      '.tmp/',
       '**/dist/',
       'core/db/migrations/',
     ],
