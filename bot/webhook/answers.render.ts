@@ -1,4 +1,10 @@
-import type { Answer, AnswerRenderer, ProofAnswer, RenderContext } from '../../core/conversations/index.js';
+import type {
+  Answer,
+  AnswerRenderer,
+  ProofAnswer,
+  RenderContext,
+  SurveyPrompt,
+} from '../../core/conversations/index.js';
 import {
   catalogs,
   describeReason,
@@ -23,10 +29,20 @@ const COLORS = {
   in_review: '#4a7bd0',
   rejected: '#d64545',
   neutral: '#2c3e50',
+  survey: '#7b5ea7',
 } as const;
 
 export const renderAnswer: AnswerRenderer = (answer, context) => {
   const t = getTranslator(context.locale);
+  // An accepted proof with a chat survey: the card, then the survey's first question. LINE shows the
+  // quick replies of the last message only, so they are the question's choices.
+  if (answer.kind === 'proof' && answer.survey?.question) {
+    const card = cardOf(answer, t, context);
+    return [
+      { type: 'flex', altText: card.altText.slice(0, 400), contents: bubble(card) },
+      ...renderAnswer({ kind: 'survey_question', survey: answer.survey }, context),
+    ];
+  }
   const card = cardOf(answer, t, context);
   const quickReply = quickReplyOf(answer, t, context);
   return [
@@ -142,7 +158,40 @@ function cardOf(answer: Answer, t: Translate, context: RenderContext): Card {
       };
     case 'proof':
       return proofCard(answer, t, context);
+    case 'survey_question':
+      return surveyQuestionCard(answer.survey, t, context);
+    case 'survey_thanks': {
+      const title = t('survey.thanksTitle');
+      const body = t('survey.thanksBody');
+      return { title, color: COLORS.survey, altText: `${title} ${body}`, lines: [text(body)] };
+    }
+    case 'survey_closed': {
+      const title = t(answer.reason === 'answered' ? 'survey.answeredTitle' : 'survey.unavailableTitle');
+      const body = t(answer.reason === 'answered' ? 'survey.answered' : 'survey.unavailable');
+      return { title, color: COLORS.neutral, altText: `${title}: ${body}`, lines: [text(body)] };
+    }
   }
+}
+
+function surveyQuestionCard(survey: SurveyPrompt, t: Translate, context: RenderContext): Card {
+  const title = localizedText(survey.title, context.locale) || t('survey.answer');
+  const question = survey.question;
+  const label = question ? localizedText(question.label, context.locale) : '';
+  const lines: Component[] = [];
+  if (question && question.count > 1)
+    lines.push(
+      text(t('survey.question', { number: question.number, count: question.count }), {
+        size: 'sm',
+        color: '#666666',
+      }),
+    );
+  lines.push(text(label, { size: 'lg', weight: 'bold' }), text(t('survey.tapBelow'), { size: 'sm' }));
+  return { title, color: COLORS.survey, altText: `${title}: ${label}`, lines };
+}
+
+/** The LIFF app's survey page (the app routes by the URL fragment). */
+function surveyUri(liffId: string): string {
+  return `https://liff.line.me/${liffId}#/survey`;
 }
 
 function proofCard(answer: ProofAnswer, t: Translate, context: RenderContext): Card {
@@ -169,6 +218,20 @@ function proofCard(answer: ProofAnswer, t: Translate, context: RenderContext): C
           separator(),
           text(t('result.accepted.balance', { count: answer.balance }), { size: 'sm' }),
         );
+      // A survey only the LIFF app can take: invite the member there.
+      if (answer.survey && !answer.survey.question && context.liffId) {
+        lines.push(separator(), text(t('survey.invite'), { size: 'sm' }));
+        const footer = [
+          {
+            type: 'button',
+            style: 'primary',
+            height: 'sm',
+            color: COLORS.survey,
+            action: { type: 'uri', label: clip(t('survey.answer'), 40), uri: surveyUri(context.liffId) },
+          },
+        ];
+        return { title, color: COLORS.accepted, altText: `${title} ${earned}`, lines, footer };
+      }
       return { title, color: COLORS.accepted, altText: `${title} ${earned}`, lines };
     }
     case 'awaiting_upload': {
@@ -243,7 +306,44 @@ function issueText(issue: { field: string; reason: string }, t: Translate, local
   return issue.field;
 }
 
+/**
+ * A survey question's quick replies: one postback per choice (the choice's label shown as what the
+ * member said), "skip" for an optional question, and the app when the survey has more than the chat asks.
+ * At most 11 + 1 + 1 items (core asks no question with more choices), within LINE's 13.
+ */
+function surveyQuickReplyOf(survey: SurveyPrompt, t: Translate, context: RenderContext) {
+  const items: Component[] = (survey.question?.options ?? []).map((option) => {
+    const label = localizedText(option.label, context.locale) || '?';
+    return postbackAction(label, option.data);
+  });
+  if (survey.question?.skipData) items.push(postbackAction(t('survey.skip'), survey.question.skipData));
+  if (survey.offerApp && context.liffId)
+    items.push({
+      type: 'action',
+      action: { type: 'uri', label: clip(t('survey.openApp'), 20), uri: surveyUri(context.liffId) },
+    });
+  return { items };
+}
+
+function postbackAction(label: string, data: string): Component {
+  return {
+    type: 'action',
+    action: { type: 'postback', label: clip(label, 20), data, displayText: clip(label, 300) },
+  };
+}
+
+/** At most `max` characters (code points, not UTF-16 units: an emoji is not cut in half). */
+function clip(value: string, max: number): string {
+  return [...value].slice(0, max).join('');
+}
+
+function localizedText(value: Partial<Record<Locale, string>> | undefined, locale: Locale): string {
+  if (!value) return '';
+  return value[locale] ?? value.en ?? Object.values(value).find(Boolean) ?? '';
+}
+
 function quickReplyOf(answer: Answer, t: Translate, context: RenderContext) {
+  if (answer.kind === 'survey_question') return surveyQuickReplyOf(answer.survey, t, context);
   const items: Component[] = [];
   if (context.liffId)
     items.push({

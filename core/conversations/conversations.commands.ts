@@ -1,10 +1,21 @@
+import { z } from 'zod';
 import { catalogs, getList, LOCALES, type Locale } from '../i18n/index.js';
 
 export type Command =
   | { command: 'points' }
   | { command: 'submissions' }
   | { command: 'help' }
-  | { command: 'language'; locale: Locale | undefined };
+  | { command: 'language'; locale: Locale | undefined }
+  /** A tap on a chat survey question's quick reply: `option` null skips an optional question. */
+  | {
+      command: 'survey_answer';
+      surveyId: string;
+      submissionId: string;
+      question: string;
+      option: string | null;
+    }
+  /** Survey postback data that does not hold together (forged, truncated). */
+  | { command: 'survey_invalid' };
 
 /** Extra ways people name a language, beside each catalog's own `language.name`. */
 const LANGUAGE_ALIASES: Record<Locale, string[]> = {
@@ -57,10 +68,53 @@ export function parseCommand(text: string): Command | undefined {
   return undefined;
 }
 
-/** Postback data of our own buttons: `action=points`, `action=language&locale=th`. */
+const reference = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const surveyKey = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
+
+/** `action=survey&s=<survey>&p=<submission>&q=<question>[&o=<option>]`; no `o`: the question is skipped. */
+const surveyPostbackSchema = z.strictObject({
+  action: z.literal('survey'),
+  s: reference,
+  p: reference,
+  q: surveyKey,
+  o: surveyKey.optional(),
+});
+
+/** The postback data of a chat survey choice (≤ 300 chars: ids ≤ 64, keys ≤ 40). */
+export function surveyPostbackData(input: {
+  surveyId: string;
+  submissionId: string;
+  question: string;
+  option: string | null;
+}): string {
+  return new URLSearchParams({
+    action: 'survey',
+    s: input.surveyId,
+    p: input.submissionId,
+    q: input.question,
+    ...(input.option === null ? {} : { o: input.option }),
+  }).toString();
+}
+
+/**
+ * Postback data of our own buttons: `action=points`, `action=language&locale=th`, survey choices. Data
+ * is what the member's client sends back, so it is checked like any input.
+ */
 export function parsePostback(data: string): Command | undefined {
   const params = new URLSearchParams(data);
   switch (params.get('action')) {
+    case 'survey': {
+      const parsed = surveyPostbackSchema.safeParse(Object.fromEntries(params));
+      if (!parsed.success || data.length > 300 || params.getAll('action').length !== 1)
+        return { command: 'survey_invalid' };
+      return {
+        command: 'survey_answer',
+        surveyId: parsed.data.s,
+        submissionId: parsed.data.p,
+        question: parsed.data.q,
+        option: parsed.data.o ?? null,
+      };
+    }
     case 'points':
       return { command: 'points' };
     case 'submissions':

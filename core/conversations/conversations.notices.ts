@@ -6,6 +6,7 @@ import { getPointsBalance } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { SubmissionDecision } from '../submissions/index.js';
+import { surveyPromptFor } from './conversations.surveys.js';
 import type { AnswerRenderer, ProofAnswer } from './conversations.types.js';
 
 type LaterDecisionRow = {
@@ -87,6 +88,12 @@ async function laterAnswer(db: Database, row: LaterDecisionRow): Promise<ProofAn
       reasons: failed.length > 0 ? failed : row.reason_code ? [{ key: row.reason_code, params: {} }] : [],
     };
   }
+  // Accepted later: the survey due for the proof comes with the news, as it would have at once.
+  const survey = await surveyPromptFor(db, {
+    brandId: row.brand_id,
+    memberId: row.member_id,
+    submissionId: row.id,
+  });
   return {
     kind: 'proof',
     outcome: 'accepted',
@@ -94,5 +101,6 @@ async function laterAnswer(db: Database, row: LaterDecisionRow): Promise<ProofAn
     pointsEarned: decision?.granted?.pointsEarned ?? decision?.rewards?.points ?? 0,
     entries: decision?.granted?.entriesAdded ?? decision?.rewards?.entries ?? 0,
     balance: await getPointsBalance(db, { brandId: row.brand_id, memberId: row.member_id }),
+    ...(survey ? { survey } : {}),
   };
 }

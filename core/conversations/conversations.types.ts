@@ -1,5 +1,25 @@
 import type { SubmissionState } from '../submissions/index.js';
+import type { LocalizedText } from '../campaigns/index.js';
 import type { Locale } from '../i18n/index.js';
+
+/**
+ * A survey offered in the chat: its next question with one postback per choice (answered by a
+ * quick-reply tap), or, without a question, a link to answer it in the LIFF app.
+ */
+export type SurveyPrompt = {
+  title: LocalizedText;
+  question?: {
+    label: LocalizedText;
+    /** 1-based position among the questions the chat asks, and how many it asks. */
+    number: number;
+    count: number;
+    options: { label: LocalizedText; data: string }[];
+    /** Postback data of "skip" (optional questions only). */
+    skipData?: string;
+  };
+  /** Also offer the whole survey in the LIFF app (it has questions the chat cannot take). */
+  offerApp: boolean;
+};
 
 /**
  * What Proofline answers, as data. Core decides the answer; the bot renders it (Flex cards, quick
@@ -27,6 +47,8 @@ export type ProofAnswer = {
   issues?: { field: string; reason: string }[];
   /** Pushed later (a decision after waiting or review), not an immediate answer. */
   later?: boolean;
+  /** A survey due for this accepted proof. */
+  survey?: SurveyPrompt;
 };
 
 export type Answer =
@@ -41,6 +63,11 @@ export type Answer =
   | { kind: 'language_set' }
   | { kind: 'unsupported' }
   | { kind: 'image_unreadable' }
+  /** The next chat question of a survey, after a choice. */
+  | { kind: 'survey_question'; survey: SurveyPrompt }
+  | { kind: 'survey_thanks' }
+  /** A survey choice not taken: answered already, or not open to this member (stale or forged). */
+  | { kind: 'survey_closed'; reason: 'answered' | 'unavailable' }
   | ProofAnswer;
 
 export type RenderContext = {

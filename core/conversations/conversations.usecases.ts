@@ -16,6 +16,7 @@ import {
   type SubmitProofResult,
 } from '../submissions/index.js';
 import { parseCommand, parsePostback, type Command } from './conversations.commands.js';
+import { answerSurveyChoice, surveyPromptFor } from './conversations.surveys.js';
 import type { Answer, AnswerRenderer, ProofAnswer } from './conversations.types.js';
 
 /** Stores a photo's bytes and returns its id (the receipts capability's one entry point for images). */
@@ -221,6 +222,23 @@ async function runCommand(
       });
       return answerWith(deps, { ...context, member: updated ?? member }, { kind: 'language_set' });
     }
+    case 'survey_answer':
+      // Decided in the answer's transaction: the choice and the reply are recorded together, once.
+      return answerInTransaction(deps, context, (tx) =>
+        answerSurveyChoice(
+          { db: tx, generateId: deps.generateId, logger: deps.logger, now: deps.clock.now() },
+          {
+            brandId: member.brandId,
+            memberId: member.id,
+            surveyId: command.surveyId,
+            submissionId: command.submissionId,
+            question: command.question,
+            option: command.option,
+          },
+        ),
+      );
+    case 'survey_invalid':
+      return answerWith(deps, context, { kind: 'survey_closed', reason: 'unavailable' });
   }
 }
 
@@ -237,12 +255,18 @@ async function answerOfResult(
       const granted = result.rewards?.granted ?? result.decision?.granted;
       const quantities = result.rewards?.quantities ?? result.decision?.rewards;
       const balance = await getPointsBalance(deps.db, { brandId: member.brandId, memberId: member.id });
+      const survey = await surveyPromptFor(deps.db, {
+        brandId: member.brandId,
+        memberId: member.id,
+        submissionId: result.submission?.id,
+      });
       return {
         kind: 'proof',
         outcome: 'accepted',
         pointsEarned: granted?.pointsEarned ?? quantities?.points ?? 0,
         entries: granted?.entriesAdded ?? quantities?.entries ?? 0,
         balance,
+        ...(survey ? { survey } : {}),
       };
     }
     case 'rejected': {
@@ -271,15 +295,24 @@ async function answerWith(
   context: AnswerContext,
   answer: Answer,
 ): Promise<EventHandling> {
+  return answerInTransaction(deps, context, async () => answer);
+}
+
+/** The answer, decided in the event's transaction (`decide` may write with `tx`), rendered and queued. */
+function answerInTransaction(
+  deps: ConversationDeps,
+  context: AnswerContext,
+  decide: (tx: Transaction) => Promise<Answer>,
+): EventHandling {
   const locale: Locale = isLocale(context.member.locale) ? context.member.locale : 'en';
-  const messages = deps.render(answer, {
-    locale,
-    liffId: context.channel.liffId ?? undefined,
-    timezone: context.timezone,
-  });
   const { event } = context;
   return {
     commit: async (tx: Transaction) => {
+      const messages = deps.render(await decide(tx), {
+        locale,
+        liffId: context.channel.liffId ?? undefined,
+        timezone: context.timezone,
+      });
       const result = await enqueueAnswer({
         db: tx,
         generateId: deps.generateId,

@@ -1,5 +1,11 @@
-export type { Answer, AnswerRenderer, ProofAnswer, RenderContext } from './conversations.types.js';
-export { parseCommand, parsePostback, type Command } from './conversations.commands.js';
+export type {
+  Answer,
+  AnswerRenderer,
+  ProofAnswer,
+  RenderContext,
+  SurveyPrompt,
+} from './conversations.types.js';
+export { parseCommand, parsePostback, surveyPostbackData, type Command } from './conversations.commands.js';
 export {
   handleWebhookEvent,
   type ConversationDeps,

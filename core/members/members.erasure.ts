@@ -24,6 +24,7 @@ const EXPORTED_TABLES = [
   'instantPlays',
   'drawWinners',
   'surveyAnswers',
+  'surveyProgress',
   'memberTags',
 ] as const;
 

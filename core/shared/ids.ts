@@ -26,6 +26,7 @@ export const ID_PREFIXES = {
   instantPlay: 'ply',
   survey: 'srv',
   surveyAnswer: 'ans',
+  surveyProgress: 'svp',
   webhookEvent: 'evt',
   outboundMessage: 'msg',
   segment: 'seg',

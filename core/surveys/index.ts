@@ -1,7 +1,12 @@
-export { surveyAnswers, surveys, type SurveyQuestion } from './surveys.table.js';
+export { surveyAnswers, surveyProgress, surveys, type SurveyQuestion } from './surveys.table.js';
 export {
+  CHAT_SURVEY_MAX_OPTIONS,
+  isChatQuestion,
+  nextChatQuestion,
+  planChatSurvey,
   SURVEY_TEXT_MAX_LENGTH,
   validateSurveyAnswers,
+  type ChatSurveyPlan,
   type SurveyAnswerIssue,
   type SurveyAnswers,
   type SurveyAnswerValue,
@@ -9,7 +14,12 @@ export {
 export {
   answerScopeFor,
   answerSurvey,
+  answerSurveyInChat,
+  findChatSurveyInvitation,
   findDueSurvey,
+  type ChatSurveyAnswerResult,
+  type ChatSurveyInvitation,
+  type ChatSurveyQuestion,
   type Survey,
   type SurveyAnswerRow,
 } from './surveys.usecases.js';

@@ -71,3 +71,54 @@ export function validateSurveyAnswers(
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, answers };
 }
+
+/**
+ * LINE shows at most 13 quick-reply items: a chat question has up to 11 choices, leaving room for "skip"
+ * (optional questions) and "open the app" (surveys with questions the chat cannot take).
+ */
+export const CHAT_SURVEY_MAX_OPTIONS = 11;
+
+/** Keys the chat puts in postback data (≤ 300 chars with the survey and submission ids). */
+const CHAT_KEY = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** How a survey is answered in the chat. */
+export type ChatSurveyPlan = {
+  /** false: a required question only the LIFF app can take, so the whole survey is answered there. */
+  inChat: boolean;
+  /** The single-choice questions the chat asks, one at a time, in the survey's order. */
+  asked: SurveyQuestion[];
+  /** Optional questions only the app can take: the chat offers the app beside its choices. */
+  moreInApp: boolean;
+};
+
+/** A single-choice question with 1–11 choices and plain keys: one quick-reply tap answers it. */
+export function isChatQuestion(question: SurveyQuestion): boolean {
+  const options = question.options ?? [];
+  return (
+    question.type === 'single' &&
+    CHAT_KEY.test(question.key) &&
+    options.length > 0 &&
+    options.length <= CHAT_SURVEY_MAX_OPTIONS &&
+    options.every((option) => CHAT_KEY.test(option.key))
+  );
+}
+
+/**
+ * The chat asks a survey's chat questions (single choice) when every other question is optional; those
+ * others stay unanswered unless the member answers the whole survey in the LIFF app instead. A survey
+ * with a required question of another type (or none the chat can ask) is answered in the app only.
+ */
+export function planChatSurvey(questions: SurveyQuestion[]): ChatSurveyPlan {
+  const asked = questions.filter(isChatQuestion);
+  const others = questions.filter((question) => !isChatQuestion(question));
+  const inChat = asked.length > 0 && others.every((question) => !question.required);
+  return { inChat, asked: inChat ? asked : [], moreInApp: others.length > 0 };
+}
+
+/** The first chat question not answered (or skipped) yet. */
+export function nextChatQuestion(
+  plan: ChatSurveyPlan,
+  progress: Record<string, string | null>,
+): SurveyQuestion | undefined {
+  return plan.asked.find((question) => !(question.key in progress));
+}

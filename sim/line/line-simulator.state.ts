@@ -25,7 +25,13 @@ export type SimTimelineEntry = {
   channelId: string;
   userId: string;
 } & (
-  | { from: 'user'; event: Record<string, unknown>; webhookStatus: number | undefined }
+  | {
+      from: 'user';
+      event: Record<string, unknown>;
+      webhookStatus: number | undefined;
+      /** What the chat shows as the user's message for a postback with `displayText` (not sent to the bot). */
+      displayText?: string;
+    }
   | {
       from: 'bot';
       via: 'reply' | 'push' | 'multicast' | 'narrowcast' | 'broadcast';

@@ -588,7 +588,8 @@ export function createLineSimulatorApp({
 
   /**
    * What a user does in LINE, turned into a signed webhook to the bot: `text`, `image` (base64 bytes),
-   * `sticker`, `postback`, `follow`, `unfollow`. `times` sends the same event again as redeliveries.
+   * `sticker`, `postback` (`data`, and the `displayText` LINE shows in the chat but does not send to the
+   * bot), `follow`, `unfollow`. `times` sends the same event again as redeliveries.
    */
   admin.post('/__sim/users/:userId/send', async (req, res) => {
     const userId = req.params.userId as string;
@@ -599,6 +600,7 @@ export function createLineSimulatorApp({
       imageBase64?: string;
       contentType?: string;
       data?: string;
+      displayText?: string;
       times?: number;
       timestamp?: number;
     };
@@ -689,6 +691,10 @@ export function createLineSimulatorApp({
         };
         break;
       case 'postback':
+        if (!body.data || body.data.length > 300) {
+          res.status(400).json({ message: 'data is required, at most 300 characters' });
+          return;
+        }
         event = {
           ...base,
           type: 'postback',
@@ -702,7 +708,16 @@ export function createLineSimulatorApp({
     }
     state.sentEvents.set(String(event.webhookEventId), { channelId: channel.lineChannelId, event });
     // Recorded before delivery: the bot may answer before the webhook call returns.
-    record({ from: 'user', channelId: channel.lineChannelId, userId, event, webhookStatus: undefined });
+    record({
+      from: 'user',
+      channelId: channel.lineChannelId,
+      userId,
+      event,
+      webhookStatus: undefined,
+      ...(body.type === 'postback' && body.displayText
+        ? { displayText: body.displayText.slice(0, 300) }
+        : {}),
+    });
     const entry = state.timeline[state.timeline.length - 1] as { webhookStatus?: number };
     const times = Math.max(1, Math.min(20, body.times ?? 1));
     const statuses: number[] = [];
@@ -885,7 +900,35 @@ function validateMessages(messages: unknown): { message: string; property: strin
         message: 'Size must be between 1 and 13',
         property: `messages[${index}].quickReply.items`,
       });
+    else if (quickReply)
+      quickReply.items?.forEach((item, itemIndex) =>
+        problems.push(
+          ...quickReplyItemProblems(item, `messages[${index}].quickReply.items[${itemIndex}].action`),
+        ),
+      );
   });
+  return problems;
+}
+
+/** LINE's limits on a quick-reply action: label 1–20 characters, postback data and displayText ≤ 300. */
+function quickReplyItemProblems(item: unknown, property: string): { message: string; property: string }[] {
+  const action = (item as { action?: Record<string, unknown> } | null)?.action;
+  if (!action || typeof action !== 'object') return [{ message: 'must be specified', property }];
+  const problems: { message: string; property: string }[] = [];
+  const length = (value: unknown) => (typeof value === 'string' ? [...value].length : -1);
+  const label = length(action.label);
+  if (label < 1 || label > 20)
+    problems.push({ message: 'Length must be between 1 and 20', property: `${property}.label` });
+  if (action.type === 'postback') {
+    const data = length(action.data);
+    if (data < 1 || data > 300)
+      problems.push({ message: 'Length must be between 1 and 300', property: `${property}.data` });
+    if (
+      action.displayText !== undefined &&
+      (length(action.displayText) < 1 || length(action.displayText) > 300)
+    )
+      problems.push({ message: 'Length must be between 1 and 300', property: `${property}.displayText` });
+  }
   return problems;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../core/shared/paths.js';
+import { surveyAnswers, surveys } from '../../core/surveys/index.js';
 import { createLineTestKit, rocDate, taipeiDaysAgo, type LineTestKit } from './line-test-kit.js';
 
 const PURCHASE_DATE = taipeiDaysAgo(2);
@@ -27,6 +28,15 @@ describe('/dev/chat (local mode chat page)', () => {
           invoiceNumber: 'BR20250505',
           invoiceDate: PURCHASE_DATE,
           randomCode: '2468',
+          sellerBan: '28414044',
+          sellerName: '好茶專賣店',
+          totalAmount: 180,
+          items: [{ name: '好茶烏龍', quantity: 3, unitPrice: 60 }],
+        },
+        {
+          invoiceNumber: 'BR20250506',
+          invoiceDate: PURCHASE_DATE,
+          randomCode: '1357',
           sellerBan: '28414044',
           sellerName: '好茶專賣店',
           totalAmount: 180,
@@ -94,6 +104,42 @@ describe('/dev/chat (local mode chat page)', () => {
     await page.screenshot({ path: join(projectRoot, 'test-results', 'line-chat.png'), fullPage: true });
     expect(await page.locator('[data-testid=flex]').count()).toBe(3);
     expect(await page.locator('[data-testid=quick-replies] button').count()).toBeGreaterThanOrEqual(3);
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  test('when the campaign has a single-choice survey, then its choices are quick replies, and a tap sends a postback shown as the choice', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await kit.services.database.db.insert(surveys).values({
+      id: kit.services.generateId('survey'),
+      brandId: kit.demo.brand.id,
+      campaignId: kit.demo.campaign.id,
+      title: { 'zh-TW': '小問卷', en: 'Survey' },
+      frequency: 'per_proof',
+      questions: [
+        {
+          key: 'where',
+          type: 'single',
+          required: true,
+          label: { 'zh-TW': '您在哪裡購買？', en: 'Where?' },
+          options: [
+            { key: 'store', label: { 'zh-TW': '門市', en: 'Store' } },
+            { key: 'online', label: { 'zh-TW': '網路', en: 'Online' } },
+          ],
+        },
+      ],
+    });
+
+    await page.fill('[data-testid=text]', `BR20250506 ${rocDate(PURCHASE_DATE)} 1357`);
+    await page.press('[data-testid=text]', 'Enter');
+    await page.getByText('您在哪裡購買？').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=quick-replies] button', { hasText: '門市' }).click();
+    await page.getByText('感謝您！').waitFor({ timeout: 15_000 });
+
+    // The tap shows as the member's message (LINE's displayText), and the answer is stored.
+    await page.locator('.row.me .bubble', { hasText: '門市' }).waitFor();
+    const stored = await kit.services.database.db.select().from(surveyAnswers);
+    expect(stored.map((row) => row.answers)).toEqual([{ where: 'store' }]);
     expect(errors).toEqual([]);
   }, 90_000);
 });

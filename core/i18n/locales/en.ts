@@ -65,6 +65,20 @@ export const en = {
     failed: 'I could not read this photo. Please send a sharper photo of the whole receipt.',
   },
   unsupported: 'I can read text and photos. Type "help" to see how to take part.',
+  survey: {
+    invite: 'Tell us about this purchase in a short survey.',
+    answer: 'Answer the survey',
+    question: 'Question {{number}} of {{count}}',
+    tapBelow: 'Tap your answer below.',
+    skip: 'Skip',
+    openApp: 'Answer in the app',
+    thanksTitle: 'Thank you!',
+    thanksBody: 'Your answers are saved. Thank you for telling us.',
+    answeredTitle: 'Already answered',
+    answered: 'You have already answered this survey.',
+    unavailableTitle: 'Survey',
+    unavailable: 'This survey question is not open to you any more.',
+  },
   result: {
     accepted: {
       title: 'Accepted!',

@@ -64,6 +64,20 @@ export const zhTW: Catalog = {
     failed: '這張照片無法辨識，請重新拍一張清楚、完整的收據。',
   },
   unsupported: '我看得懂文字與照片。輸入「說明」查看參加方式。',
+  survey: {
+    invite: '邀請您填寫關於這次購買的簡短問卷。',
+    answer: '填寫問卷',
+    question: '第 {{number}} 題，共 {{count}} 題',
+    tapBelow: '請點選下方的答案。',
+    skip: '略過',
+    openApp: '到會員專區作答',
+    thanksTitle: '感謝您！',
+    thanksBody: '已收到您的回答，謝謝您的意見。',
+    answeredTitle: '已經回答過了',
+    answered: '您已經回答過這份問卷了。',
+    unavailableTitle: '問卷',
+    unavailable: '這個問卷問題目前無法作答。',
+  },
   result: {
     accepted: {
       title: '登錄成功！',
