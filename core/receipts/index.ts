@@ -27,7 +27,7 @@ export {
   sniffImageType,
   type ImageLimits,
 } from './receipt-image.js';
-export { scanQrCodes, type QrScan } from './receipt-qr.js';
+export { scanQrCodes, type QrScan, type ScanQrOptions } from './receipt-qr.js';
 export { languagesForCountry, prepareForOcr, readReceiptImage } from './receipt-reader.js';
 export {
   assessReceiptForAutoAccept,
