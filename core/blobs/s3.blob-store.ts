@@ -84,27 +84,62 @@ export function buildS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     return response;
   }
 
+  /**
+   * A clear error from a failed answer: S3's error code and message from its XML body (a HEAD answer has
+   * none), and what to check when the store refused the credentials.
+   */
+  async function errorOf(response: Response) {
+    const body = await response.text().catch(() => '');
+    return {
+      code: /<Code>([^<]*)<\/Code>/.exec(body)?.[1],
+      message: /<Message>([^<]*)<\/Message>/.exec(body)?.[1],
+    };
+  }
+  async function failure(
+    method: string,
+    key: string,
+    response: Response,
+    known?: { code?: string; message?: string },
+  ) {
+    const { code, message } = known ?? (method === 'HEAD' ? {} : await errorOf(response));
+    const hint =
+      response.status === 403 || code === 'AuthorizationHeaderMalformed'
+        ? ` (check S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and the bucket's region, ${region})`
+        : '';
+    return new Error(
+      `S3 ${method} ${options.bucket}/${key} failed: ${response.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${hint}`,
+    );
+  }
+
   return {
     driver: 's3',
     put: async (key, bytes, { contentType }) => {
       const response = await send('PUT', key, bytes, contentType);
-      if (!response.ok) throw new Error(`S3 PUT ${key} failed: ${response.status}`);
+      if (!response.ok) throw await failure('PUT', key, response);
     },
     get: async (key) => {
       const response = await send('GET', key);
-      if (response.status === 404) return undefined;
-      if (!response.ok) throw new Error(`S3 GET ${key} failed: ${response.status}`);
+      if (response.status === 404) {
+        // A missing key is "nothing stored"; a missing bucket is a configuration error, not an absence.
+        const error = await errorOf(response);
+        if (error.code === 'NoSuchKey' || error.code === undefined) return undefined;
+        throw await failure('GET', key, response, error);
+      }
+      if (!response.ok) throw await failure('GET', key, response);
       return Buffer.from(await response.arrayBuffer());
     },
     delete: async (key) => {
       const response = await send('DELETE', key);
-      if (!response.ok && response.status !== 404)
-        throw new Error(`S3 DELETE ${key} failed: ${response.status}`);
+      if (response.ok) return;
+      // S3 answers 204 for a missing key; some compatible stores answer 404 NoSuchKey: both are done.
+      const error = await errorOf(response);
+      if (response.status === 404 && (error.code === 'NoSuchKey' || error.code === undefined)) return;
+      throw await failure('DELETE', key, response, error);
     },
     exists: async (key) => {
       const response = await send('HEAD', key);
       if (response.status === 404) return false;
-      if (!response.ok) throw new Error(`S3 HEAD ${key} failed: ${response.status}`);
+      if (!response.ok) throw await failure('HEAD', key, response);
       return true;
     },
   };
