@@ -50,7 +50,14 @@ function toHttpError(error: unknown): { status: number; body: ErrorBody } {
     return { status: 400, body: { error: { code: 'request.bad_json', message: 'Malformed JSON body' } } };
   }
   if (type === 'entity.too.large') {
-    return { status: 413, body: { error: { code: 'request.too_large', message: 'Request body too large' } } };
+    // body-parser's error carries the declared length and the route's limit: say both.
+    const { length, limit } = error as { length?: number; limit?: number };
+    const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1).replace(/\.0$/, '')} MB`;
+    const message =
+      typeof length === 'number' && typeof limit === 'number'
+        ? `Request body too large: ${mb(length)}; the limit is ${mb(limit)}`
+        : 'Request body too large';
+    return { status: 413, body: { error: { code: 'request.too_large', message } } };
   }
   return { status: 500, body: { error: { code: 'internal', message: 'Internal error' } } };
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { crc32, createDeflate } from 'node:zlib';
 import sharp from 'sharp';
 import { eq } from 'drizzle-orm';
-import { buildMemoryBlobStore } from '../../core/blobs/index.js';
+import { buildLocalBlobStore, buildMemoryBlobStore } from '../../core/blobs/index.js';
 import { buildFakeOcrEngine } from '../../core/ocr/index.js';
 import { ingestReceiptImage, receiptImages, type ReceiptsDeps } from '../../core/receipts/index.js';
 import { createTestClock } from '../../core/shared/clock.js';
@@ -12,6 +13,7 @@ import { isAppError } from '../../core/shared/errors.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { pdf, pngBomb, thirtyMegabytes, truncated } from './support/bad-uploads.js';
 
 const fixtures = join(projectRoot, 'test', 'fixtures', 'receipts');
 const fixture = (name: string) => readFileSync(join(fixtures, name));
@@ -63,38 +65,6 @@ afterAll(async () => {
   await database.close();
 });
 
-/** A valid grayscale PNG of black pixels: 400 MP that deflate to well under 1 MB. */
-async function pngBomb(width: number, height: number): Promise<Buffer> {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 0; // grayscale
-  const deflate = createDeflate({ level: 9 });
-  const parts: Buffer[] = [];
-  deflate.on('data', (part: Buffer) => parts.push(part));
-  const done = new Promise((resolve) => deflate.on('end', resolve));
-  const row = Buffer.alloc(width + 1); // filter byte 0, then black pixels
-  for (let y = 0; y < height; y++)
-    if (!deflate.write(row)) await new Promise((resolve) => deflate.once('drain', resolve));
-  deflate.end();
-  await done;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', Buffer.concat(parts)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 async function rowCount() {
   return (await database.db.select().from(receiptImages)).length;
 }
@@ -114,14 +84,21 @@ async function refusal(bytes: Buffer) {
 
 describe('ingestReceiptImage — refusals', () => {
   test('when the upload is not an image (a PDF), then receipt.not_an_image', async () => {
-    const error = await refusal(Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\n'));
-    expect(error).toMatchObject({ code: 'receipt.not_an_image', statusCode: 415 });
+    const error = await refusal(pdf());
+    expect(error).toMatchObject({
+      code: 'receipt.not_an_image',
+      statusCode: 415,
+      message: 'The upload is not a photo (JPEG, PNG, WebP or HEIC)',
+    });
   });
 
   test('when a JPEG is cut off halfway, then receipt.corrupt', async () => {
-    const jpeg = fixture('tw-einvoice-7-photo.jpg');
-    const error = await refusal(jpeg.subarray(0, Math.floor(jpeg.length / 2)));
-    expect(error).toMatchObject({ code: 'receipt.corrupt' });
+    const error = await refusal(truncated(fixture('tw-einvoice-7-photo.jpg')));
+    expect(error).toMatchObject({
+      code: 'receipt.corrupt',
+      statusCode: 422,
+      message: 'The photo is damaged or incomplete',
+    });
   });
 
   test('when a small PNG declares 20000×20000 pixels, then receipt.too_many_pixels before decoding', async () => {
@@ -129,13 +106,16 @@ describe('ingestReceiptImage — refusals', () => {
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
 
     const error = await refusal(bomb);
-    expect(error).toMatchObject({ code: 'receipt.too_many_pixels', statusCode: 413 });
+    expect(error).toMatchObject({
+      code: 'receipt.too_many_pixels',
+      statusCode: 413,
+      message: 'The photo is 20000×20000; the limit is 50 megapixels',
+    });
     expect((error as { details?: unknown }).details).toMatchObject({ width: 20000, height: 20000 });
   });
 
   test('when the upload is 30 MB, then receipt.too_large (checked before anything is read)', async () => {
-    const big = Buffer.concat([fixture('tw-einvoice-7-photo.jpg'), Buffer.alloc(30 * 1024 * 1024)]);
-    const error = await refusal(big);
+    const error = await refusal(thirtyMegabytes(fixture('tw-einvoice-7-photo.jpg')));
     expect(error).toMatchObject({ code: 'receipt.too_large', statusCode: 413 });
     expect((error as Error).message).toMatch(/30\.\d MB; the limit is 20 MB/);
   });
@@ -279,5 +259,38 @@ describe('ingestReceiptImage — e-invoice photos', () => {
     expect(reading.qr?.invoice?.invoiceNumber).toBe(label.invoiceNumber);
     expect(reading.fields.totalMinor).toBe(label.totalAmount * 100);
     expect(image.contentKey).toBe(`tw:${label.invoiceNumber}`);
+  });
+});
+
+describe('ingestReceiptImage — refusals with the photos on disk (local blob store)', () => {
+  test('when each bad upload is refused or the row cannot be written, then no file (nor temp file) is left', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'proofline-blobs-'));
+    try {
+      const onDisk = { ...deps, blobStore: buildLocalBlobStore({ root }) };
+      const rowsBefore = await rowCount();
+      const ingest = (bytes: Buffer, memberId: string | null = MEMBER) =>
+        ingestReceiptImage(onDisk, { brandId: BRAND, memberId, bytes, source: 'liff' }).catch(
+          (caught: unknown) => caught,
+        );
+      const photo = fixture('tw-einvoice-7-photo.jpg');
+
+      expect(await ingest(pdf())).toMatchObject({ code: 'receipt.not_an_image' });
+      expect(await ingest(truncated(photo))).toMatchObject({ code: 'receipt.corrupt' });
+      expect(await ingest(await pngBomb(20000, 20000))).toMatchObject({ code: 'receipt.too_many_pixels' });
+      expect(await ingest(thirtyMegabytes(photo))).toMatchObject({ code: 'receipt.too_large' });
+      // A good photo whose row fails (unknown member): the original written first is removed again.
+      const good = await sharp({ create: { width: 300, height: 420, channels: 3, background: '#e0e0e0' } })
+        .jpeg()
+        .toBuffer();
+      expect(await ingest(good, 'mbr_missing')).toBeInstanceOf(Error);
+
+      const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((entry) =>
+        entry.isFile(),
+      );
+      expect(files.map((entry) => entry.name)).toEqual([]);
+      expect(await rowCount()).toBe(rowsBefore);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
