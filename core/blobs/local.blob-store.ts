@@ -31,11 +31,14 @@ export function buildLocalBlobStore({ root }: { root: string }): BlobStore {
       await rm(pathOf(key), { force: true });
     },
     exists: async (key) => {
+      const path = pathOf(key); // an unsafe key throws, it is not merely "absent"
       try {
-        await stat(pathOf(key));
+        await stat(path);
         return true;
-      } catch {
-        return false;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+        throw error;
       }
     },
   };

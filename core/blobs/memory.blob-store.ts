@@ -9,11 +9,19 @@ export function buildMemoryBlobStore(): BlobStore & { keys: () => string[] } {
       assertSafeBlobKey(key);
       blobs.set(key, Buffer.from(bytes));
     },
-    get: async (key) => blobs.get(key),
+    // Checked like the real stores, so a test on the memory store catches an unsafe key too.
+    get: async (key) => {
+      assertSafeBlobKey(key);
+      return blobs.get(key);
+    },
     delete: async (key) => {
+      assertSafeBlobKey(key);
       blobs.delete(key);
     },
-    exists: async (key) => blobs.has(key),
+    exists: async (key) => {
+      assertSafeBlobKey(key);
+      return blobs.has(key);
+    },
     keys: () => [...blobs.keys()].sort(),
   };
 }
