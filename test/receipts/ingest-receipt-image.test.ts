@@ -294,3 +294,29 @@ describe('ingestReceiptImage — refusals with the photos on disk (local blob st
     }
   });
 });
+
+describe('ingestReceiptImage — e-invoice photos only a QR retry can read', () => {
+  test('when the first decode reads one code only, then a retry reads the pair and the photo is still an e-invoice without OCR', async () => {
+    const folder = join(fixtures, 'qr-retry');
+    const entry = (
+      JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as {
+        file: string;
+        qrLeft: string;
+        qrRight: string;
+      }[]
+    ).find((candidate) => candidate.file === 'blur4-einvoice-7.jpg')!;
+    const calls = ocrEngine.calls();
+
+    const { reading } = await ingestReceiptImage(deps, {
+      brandId: BRAND,
+      memberId: null,
+      bytes: readFileSync(join(folder, entry.file)),
+      source: 'console',
+    });
+
+    expect(reading.kind).toBe('einvoice');
+    expect(reading.qr?.left).toBe(entry.qrLeft);
+    expect(reading.qr?.right).toBe(entry.qrRight);
+    expect(ocrEngine.calls()).toBe(calls);
+  });
+});
