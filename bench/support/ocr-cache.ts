@@ -2,19 +2,18 @@
  * `tsx bench/support/ocr-cache.ts [variant…]`: runs the reader's OCR once per SROIE dev photo and
  * preprocessing variant and stores the lines (with word boxes) under .tmp/ocr-cache/<variant>/NNN.json,
  * so parser changes can be measured in seconds with `tsx bench/support/parse-cached.ts`.
- * Variants: the reader's passes (`base`, `large`, `sharp`, `contrast`: see OCR_PASSES).
+ * Variants: the reader's passes (`base`, `block`, `large`, `sharp`, `contrast`: see OCR_PASSES).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTesseractOcrEngine } from '../../core/ocr/index.js';
 import { prepareForOcr, prepareReceiptImage } from '../../core/receipts/index.js';
-import { OCR_PASSES } from '../../core/receipts/receipt-reader.js';
+import { measureSkew } from '../../core/receipts/receipt-deskew.js';
+import { OCR_PASSES, type OcrPreparation } from '../../core/receipts/receipt-reader.js';
 import { cacheDir, sroieDir } from './sroie-labels.js';
 
-/** The reader's passes (OCR_PASSES). */
-const variants: Record<string, (image: Buffer) => Promise<Buffer>> = Object.fromEntries(
-  Object.entries(OCR_PASSES).map(([name, pass]) => [name, (image: Buffer) => prepareForOcr(image, pass)]),
-);
+/** The reader's passes (OCR_PASSES), each on the levelled photo as the reader prepares it. */
+const variants: Record<string, OcrPreparation> = OCR_PASSES;
 
 async function main() {
   const wanted = process.argv.slice(2).filter((arg) => arg in variants);
@@ -35,8 +34,10 @@ async function main() {
             const target = join(folder, file.replace('.jpg', '.json'));
             if (existsSync(target)) continue;
             const prepared = await prepareReceiptImage(readFileSync(join(sroieDir, file)));
-            const image = await variants[name]!(prepared.readable);
-            const result = await engine.recognize({ image, languages: ['eng'] });
+            const pass = variants[name]!;
+            const skewDegrees = await measureSkew(prepared.readable);
+            const image = await prepareForOcr(prepared.readable, { ...pass, skewDegrees });
+            const result = await engine.recognize({ image, languages: ['eng'], layout: pass.layout });
             writeFileSync(target, JSON.stringify({ confidence: result.confidence, lines: result.lines }));
             process.stderr.write(`${name}/${file} ${Math.round(result.durationMs)} ms\n`);
           }

@@ -7,7 +7,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OcrLine } from '../../core/ocr/index.js';
 import { parseReceiptText } from '../../core/receipts/index.js';
-import { combineReadings, needsRefinement } from '../../core/receipts/receipt-reader.js';
+import {
+  combineReadings,
+  needsRefinement,
+  PASS_VOTE_WEIGHT,
+  refinementOrder,
+} from '../../core/receipts/receipt-reader.js';
 import { cacheDir, normaliseName, SROIE_SUBMITTED_AT, sroieDate, sroieDir, toMinor } from './sroie-labels.js';
 
 const verbose = process.argv.includes('--verbose');
@@ -27,11 +32,13 @@ for (const file of files) {
   const label = JSON.parse(readFileSync(join(sroieDir, file), 'utf8')) as Record<string, string>;
   const readings = [parseReceiptText(load('base', file)!, { now })];
   let parsed = readings[0]!;
-  for (const variant of ['large', 'sharp', 'contrast']) {
+  const weights = [PASS_VOTE_WEIGHT.base];
+  for (const variant of refinementOrder(readings[0]!, load('base', file)!)) {
     const again = load(variant, file);
     if (!again || !needsRefinement(parsed)) break;
     readings.push(parseReceiptText(again, { now }));
-    parsed = combineReadings(readings);
+    weights.push(PASS_VOTE_WEIGHT[variant]);
+    parsed = combineReadings(readings, weights);
   }
   const ok = {
     store: normaliseName(parsed.fields.storeName) === normaliseName(label.company),
@@ -39,6 +46,7 @@ for (const file of files) {
     total: parsed.fields.totalMinor === toMinor(label.total ?? ''),
   };
   for (const key of Object.keys(hits) as (keyof typeof hits)[]) if (ok[key]) hits[key]++;
+  if (process.env.STORE && !ok.store) console.log(file, parsed.fields.storeName, '|', label.company);
   if (verbose && (!ok.date || !ok.total))
     console.log(
       `${file} date ${ok.date ? 'ok' : `${parsed.fields.date ?? '-'} want ${label.date}`} total ${ok.total ? 'ok' : `${parsed.fields.totalMinor ?? '-'} want ${label.total}`}`,

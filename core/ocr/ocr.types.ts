@@ -38,6 +38,11 @@ export type OcrRequest = {
   languages?: OcrLanguage[];
   /** The image is one cropped row of text (a second look at a doubtful line). @default false */
   singleLine?: boolean;
+  /**
+   * `block`: read the page as one block of text, without layout analysis (which can drop a receipt's
+   * price column as non-text). Engines without layout modes ignore it. @default 'auto'
+   */
+  layout?: 'auto' | 'block';
 };
 
 export type OcrEngineName = 'tesseract' | 'google-vision';

@@ -144,6 +144,22 @@ type Candidate = { minor: number; score: number; reasons: string[]; line?: numbe
  * Parses OCR rows into a structured receipt. Pure: every field comes with a confidence (0..1) and the
  * overall confidence is what decides automatic acceptance.
  */
+/**
+ * Whether the text shows a total label whose amount is missing from its row and the next ("總計" alone,
+ * "รวมทั้งสิ้น" alone): the sign that OCR layout analysis dropped the receipt's price column.
+ */
+export function totalLabelLacksAmount(input: ReceiptLineInput[]): boolean {
+  const lines = toLines(input);
+  return lines.some(
+    (line, position) =>
+      (STRONG_TOTAL.test(line.compact) || MEDIUM_TOTAL.test(line.compact)) &&
+      !SUBTOTAL.test(line.upper) &&
+      !NOT_MONEY_TOTAL.test(line.upper) &&
+      findAmounts(line.text).length === 0 &&
+      findAmounts(lines[position + 1]?.text ?? '').length === 0,
+  );
+}
+
 export function parseReceiptText(
   input: ReceiptLineInput[],
   options: ReceiptParseOptions = {},
@@ -430,10 +446,15 @@ function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
 }
 
 function cleanName(value: string) {
-  return value
-    .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{N}).]+$/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    value
+      // Specks OCR read beside the name ("ศรีสยาม 9 ๑ 4 ๑ 4", "พลาซา 6 6 ๕ P= | 1"): a run of two or more
+      // one- or two-character tokens at the end is not part of a name.
+      .replace(/(?:\s+\S{1,2}){2,}\s*$/u, '')
+      .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{N}).]+$/gu, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /**

@@ -106,13 +106,20 @@ export function buildTesseractOcrEngine(options: TesseractOcrEngineOptions = {})
       );
       const pool = await getPool(languages.join('+'));
       const { data } = await withWorker(pool, async (worker) => {
-        if (!request.singleLine) return worker.recognize(request.image, {}, { blocks: true, text: false });
-        await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE });
-        try {
-          return await worker.recognize(request.image, {}, { blocks: true, text: false });
-        } finally {
-          await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
-        }
+        const readAs = async (mode: PSM) => {
+          await worker.setParameters({ tessedit_pageseg_mode: mode });
+          try {
+            return await worker.recognize(request.image, {}, { blocks: true, text: false });
+          } finally {
+            await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
+          }
+        };
+        if (request.singleLine) return readAs(PSM.SINGLE_LINE);
+        if (request.layout === 'block') return readAs(PSM.SINGLE_BLOCK);
+        const auto = await worker.recognize(request.image, {}, { blocks: true, text: false });
+        // Page layout analysis finds no text block at all on some photos (a tilted slip on a dark table);
+        // read the page as one block of text then.
+        return (auto.data.blocks ?? []).length > 0 ? auto : readAs(PSM.SINGLE_BLOCK);
       });
       const segments: OcrWord[][] = [];
       for (const block of data.blocks ?? []) {
