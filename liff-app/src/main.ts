@@ -189,6 +189,11 @@ async function boot() {
     main.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }
+  // A LIFF URL with a path (the rich menu's https://liff.line.me/<id>/submit) lands on /liff/submit:
+  // pages are routed by the hash, so carry the path over to it.
+  const pathRoute = location.pathname.replace(/^\/liff\/?/, '').replace(/\/$/, '');
+  if (!location.hash && pathRoute in PAGES)
+    history.replaceState(null, '', `/liff/${location.search}#/${pathRoute}`);
   await render();
 }
 

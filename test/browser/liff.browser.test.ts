@@ -82,6 +82,14 @@ describe('LIFF app in Chromium', () => {
     },
   ] as const;
 
+  test('when the rich menu opens a LIFF path (/liff/rewards), then that page shows, not home', async () => {
+    const page = await browser.context.newPage();
+    await open(page, `/liff/rewards?lang=en&mockUser=U${'c3'.repeat(16)}&mockName=Menu`);
+    await ready(page, 'rewards');
+    expect(new URL(page.url()).hash).toBe('#/rewards');
+    await page.close();
+  }, 60_000);
+
   for (const journey of journeys) {
     test(`${journey.locale}: register with consents, submit a typed invoice, see it accepted, answer the survey, scratch the card, redeem a coupon`, async () => {
       const page = await browser.context.newPage();
