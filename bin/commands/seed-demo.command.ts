@@ -1,4 +1,4 @@
-import { seedDemo } from '../../core/demo/seed-demo.js';
+import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
 import type { Command } from './command.js';
 import { connectOrReport, loadConfigOrReport } from './shared.js';
 
@@ -14,6 +14,7 @@ export const seedDemoCommand: Command = {
     try {
       await services.database.migrate();
       const { brand, channel, campaign, created } = await seedDemo(services);
+      await seedDemoSurvey(services, { brand, campaign });
       console.log(
         JSON.stringify(
           {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { describeOutsideSystems, type Services } from '../../core/app/build-services.js';
-import { seedDemo } from '../../core/demo/seed-demo.js';
+import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
 import { startWeb } from '../../bot/start.js';
 import type { WebServer } from '../../bot/server.js';
@@ -47,6 +47,7 @@ export const startCommand: Command = {
     await ensureEnvChannel(services);
     if (config.demoSeed) {
       const demo = await seedDemo(services);
+      await seedDemoSurvey(services, demo);
       if (demo.created)
         logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
     }

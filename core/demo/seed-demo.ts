@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Services } from '../app/build-services.js';
 import { createBrandsRepository, type Brand, type LineChannel } from '../brands/index.js';
+import { and, eq } from 'drizzle-orm';
 import { createCampaign, createCampaignsRepository, type Campaign } from '../campaigns/index.js';
+import { surveys } from '../surveys/index.js';
 
 export const DEMO_BRAND_SLUG = 'demo-tea';
 /** The simulated LINE channel of the demo brand (the LINE simulator accepts any id). */
@@ -135,6 +137,53 @@ export async function seedDemo({
 
     return { brand, channel, campaign, created: true };
   });
+}
+
+/**
+ * The demo campaign's survey, asked once per member after an accepted proof: its required question is
+ * single-choice, so the chat asks it with quick replies (the optional scale is answered in the app).
+ * Idempotent, and added to demo databases seeded before it existed.
+ */
+export async function seedDemoSurvey(
+  { database, generateId }: Pick<Services, 'database' | 'generateId'>,
+  demo: Pick<DemoSeed, 'brand' | 'campaign'>,
+): Promise<{ created: boolean }> {
+  const db = database.db;
+  const [existing] = await db
+    .select({ id: surveys.id })
+    .from(surveys)
+    .where(and(eq(surveys.brandId, demo.brand.id), eq(surveys.campaignId, demo.campaign.id)))
+    .limit(1);
+  if (existing) return { created: false };
+  await db.insert(surveys).values({
+    id: generateId('survey'),
+    brandId: demo.brand.id,
+    campaignId: demo.campaign.id,
+    title: { 'zh-TW': '購買小調查', th: 'แบบสอบถามสั้น ๆ', en: 'A short survey' },
+    frequency: 'per_member',
+    questions: [
+      {
+        key: 'where',
+        type: 'single',
+        required: true,
+        label: { 'zh-TW': '在哪裡買的？', th: 'ซื้อที่ไหน?', en: 'Where did you buy it?' },
+        options: [
+          { key: 'cvs', label: { 'zh-TW': '便利商店', th: 'ร้านสะดวกซื้อ', en: 'Convenience store' } },
+          { key: 'market', label: { 'zh-TW': '超市', th: 'ซูเปอร์มาร์เก็ต', en: 'Supermarket' } },
+          { key: 'hyper', label: { 'zh-TW': '量販店', th: 'ไฮเปอร์มาร์เก็ต', en: 'Hypermarket' } },
+          { key: 'online', label: { 'zh-TW': '網路購物', th: 'ออนไลน์', en: 'Online' } },
+        ],
+      },
+      {
+        key: 'score',
+        type: 'scale',
+        required: false,
+        label: { 'zh-TW': '推薦給朋友的可能性', th: 'จะแนะนำให้เพื่อนไหม', en: 'Would you recommend it?' },
+        scale: { min: 1, max: 5 },
+      },
+    ],
+  });
+  return { created: true };
 }
 
 function isoDate(date: Date): string {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { seedDemo } from '../../core/demo/seed-demo.js';
+import { eq } from 'drizzle-orm';
+import { submissions } from '../../core/db/schema.js';
+import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
+import { findChatSurveyInvitation } from '../../core/surveys/index.js';
 import { submitProof } from '../../core/submissions/index.js';
 import { buildEInvoicePlatform } from '../../core/verification/index.js';
 import { loadDemoDataset, startMofSimulator, type RunningMofSimulator } from '../../sim/mof/index.js';
@@ -56,6 +59,24 @@ describe('demo campaign against the demo data set', () => {
       outcome: 'rejected',
       submission: { reasonCode: 'rules.item_groups.no_match' },
     });
+  });
+
+  test('the demo survey is asked in the chat after an accepted proof, once (seeding it again adds none)', async () => {
+    const demo = await seedDemo(services);
+    expect(await seedDemoSurvey(services, demo)).toEqual({ created: true });
+    expect(await seedDemoSurvey(services, demo)).toEqual({ created: false });
+    const [accepted] = await services.database.db
+      .select()
+      .from(submissions)
+      .where(eq(submissions.sourceRef, 'demo-1'));
+
+    const invitation = await findChatSurveyInvitation(services.database.db, {
+      brandId: demo.brand.id,
+      memberId: 'mbr_demo',
+      submissionId: accepted!.id,
+    });
+
+    expect(invitation).toMatchObject({ kind: 'question', question: { key: 'where' } });
   });
 });
 
