@@ -60,7 +60,15 @@ export function buildGoogleVisionOcrEngine(options: GoogleVisionOcrEngineOptions
       import('@google-cloud/vision'),
       import('google-auth-library'),
     ]);
-    const authClient = replay ? new OAuth2Client() : undefined;
+    // The client sends every REST call through the auth client's gaxios, which by default loads
+    // node-fetch with a dynamic `import()` on its first request. Jest run without
+    // `--experimental-vm-modules` (plain `npx jest`) rejects that import
+    // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING_FLAG); google-gax reports any failure before a response
+    // as UNAVAILABLE (14), which the retry policy below retries until the deadline, so the call hung
+    // for 30 s without a single connection. Node's own fetch needs no import and works in every runner.
+    const authClient = replay
+      ? new OAuth2Client({ transporterOptions: { fetchImplementation: globalThis.fetch } })
+      : undefined;
     authClient?.setCredentials({
       access_token: options.staticToken ?? 'replay-token',
       expiry_date: Date.now() + 10 * 365 * 86_400_000,
