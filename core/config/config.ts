@@ -167,6 +167,12 @@ export const envSchema = z.object({
   S3_BUCKET: optionalString.describe('S3 bucket, with BLOB_STORE=s3.'),
   S3_ACCESS_KEY_ID: optionalString.describe('S3 access key, with BLOB_STORE=s3.'),
   S3_SECRET_ACCESS_KEY: optionalString.describe('S3 secret key, with BLOB_STORE=s3.'),
+  S3_REGION: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]+$/, 'must be a region name such as ap-southeast-1')
+    .default('us-east-1')
+    .describe("The bucket's region, signed into every S3 request (MinIO and R2 accept us-east-1)."),
 
   SESSION_SECRET: optionalString.describe(
     'Secret for console session cookies (32+ chars). Required outside local mode; random per start otherwise.',
@@ -246,7 +252,13 @@ export type Config = {
   };
   blobStore: {
     driver: 'local' | 's3';
-    s3: { endpoint?: string; bucket?: string; accessKeyId?: string; secretAccessKey?: string };
+    s3: {
+      endpoint?: string;
+      bucket?: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      region: string;
+    };
   };
   sessionSecret: string | undefined;
   jobs: {
@@ -347,6 +359,7 @@ function toConfig(env: ParsedEnv): Config {
         bucket: env.S3_BUCKET,
         accessKeyId: env.S3_ACCESS_KEY_ID,
         secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        region: env.S3_REGION,
       },
     },
     sessionSecret: env.SESSION_SECRET,

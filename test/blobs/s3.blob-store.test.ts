@@ -181,6 +181,26 @@ describe('BLOB_STORE=s3 in the config', () => {
     expect((await blobs.get('brd_cfg/ab/from-config.png'))!.equals(photo)).toBe(true);
   });
 
+  test('when S3_REGION names the bucket region, then requests are signed for it', async () => {
+    const tokyo = await startS3Simulator({
+      buckets: ['other-bucket'],
+      region: 'ap-northeast-1',
+      credentials: { [ACCESS_KEY_ID]: SECRET },
+    });
+    try {
+      const inRegion = buildBlobStore(
+        parseConfig({ ...s3Env(), S3_ENDPOINT: tokyo.url, S3_REGION: 'ap-northeast-1' }),
+      );
+      await inRegion.put('brd_cfg/ab/tokyo.png', photo, { contentType: 'image/png' });
+      expect((await inRegion.get('brd_cfg/ab/tokyo.png'))!.equals(photo)).toBe(true);
+
+      const defaultRegion = buildBlobStore(parseConfig({ ...s3Env(), S3_ENDPOINT: tokyo.url }));
+      await expect(defaultRegion.get('brd_cfg/ab/tokyo.png')).rejects.toThrow(/us-east-1/);
+    } finally {
+      await tokyo.close();
+    }
+  });
+
   test('when BLOB_STORE is not set, then the local store is used', () => {
     const { BLOB_STORE: _unset, ...rest } = s3Env();
     expect(buildBlobStore(parseConfig(rest)).driver).toBe('local');
