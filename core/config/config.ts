@@ -177,6 +177,13 @@ export const envSchema = z.object({
   SESSION_SECRET: optionalString.describe(
     'Secret for console session cookies (32+ chars). Required outside local mode; random per start otherwise.',
   ),
+  CONSOLE_SESSION_HOURS: z.coerce
+    .number({ message: 'must be a number of hours' })
+    .int()
+    .min(1)
+    .max(720)
+    .default(12)
+    .describe('How long a console sign-in lasts before the reviewer must sign in again.'),
 
   JOBS_ENABLED: booleanFromEnv
     .default(true)
@@ -261,6 +268,10 @@ export type Config = {
     };
   };
   sessionSecret: string | undefined;
+  console: {
+    /** Lifetime of a console session. @default 12 */
+    sessionHours: number;
+  };
   jobs: {
     enabled: boolean;
     workerPollMs: number;
@@ -363,6 +374,7 @@ function toConfig(env: ParsedEnv): Config {
       },
     },
     sessionSecret: env.SESSION_SECRET,
+    console: { sessionHours: env.CONSOLE_SESSION_HOURS },
     jobs: {
       enabled: env.JOBS_ENABLED,
       workerPollMs: env.WORKER_POLL_MS,

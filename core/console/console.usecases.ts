@@ -1,0 +1,252 @@
+import { eq } from 'drizzle-orm';
+import { auditLog } from '../audit/audit.table.js';
+import { brands } from '../brands/brands.table.js';
+import { isUniqueViolation, type Database } from '../db/database.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import {
+  createConsoleEmailTakenError,
+  createConsoleUserDisabledError,
+  createConsoleUserNotFoundError,
+  createInvalidCredentialsError,
+  createWeakPasswordError,
+} from './console.errors.js';
+import {
+  generateSessionToken,
+  getDummyPasswordHash,
+  hashPassword,
+  hashSessionToken,
+  isSessionExpired,
+  MIN_PASSWORD_LENGTH,
+  normalizeEmail,
+  verifyPassword,
+} from './console.models.js';
+import { consoleMemberships, consoleSessions, consoleUsers, type ConsoleRole } from './console.table.js';
+
+export type ConsoleDeps = { db: Database; clock: Clock; generateId: IdGenerator };
+
+/** A console user as the rest of the app sees them: never the password hash. */
+export type ConsoleUser = { id: string; email: string; name: string; disabledAt: Date | null };
+export type ConsoleMembership = { brandId: string; brandSlug: string; brandName: string; role: ConsoleRole };
+export type ConsoleSignedIn = {
+  user: ConsoleUser;
+  memberships: ConsoleMembership[];
+  session: { id: string; expiresAt: Date };
+};
+
+const publicUserColumns = {
+  id: consoleUsers.id,
+  email: consoleUsers.email,
+  name: consoleUsers.name,
+  disabledAt: consoleUsers.disabledAt,
+};
+
+export async function createConsoleUser(
+  deps: ConsoleDeps,
+  input: { email: string; name: string; password: string },
+): Promise<{ user: ConsoleUser }> {
+  if (input.password.length < MIN_PASSWORD_LENGTH) throw createWeakPasswordError();
+  const email = normalizeEmail(input.email);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const [user] = await deps.db
+      .insert(consoleUsers)
+      .values({
+        id: deps.generateId('consoleUser'),
+        email,
+        name: input.name.trim(),
+        passwordHash,
+        createdAt: deps.clock.now(),
+      })
+      .returning(publicUserColumns);
+    return { user: user as ConsoleUser };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw createConsoleEmailTakenError({ details: { email } });
+    throw error;
+  }
+}
+
+export async function findConsoleUserByEmail(
+  deps: Pick<ConsoleDeps, 'db'>,
+  email: string,
+): Promise<ConsoleUser | undefined> {
+  const [user] = await deps.db
+    .select(publicUserColumns)
+    .from(consoleUsers)
+    .where(eq(consoleUsers.email, normalizeEmail(email)))
+    .limit(1);
+  return user;
+}
+
+/** Gives a user a role on a brand, or changes the role they have there. */
+export async function grantConsoleMembership(
+  deps: ConsoleDeps,
+  input: { userId: string; brandId: string; role: ConsoleRole },
+): Promise<{ membership: { userId: string; brandId: string; role: ConsoleRole } }> {
+  const [user] = await deps.db
+    .select({ id: consoleUsers.id })
+    .from(consoleUsers)
+    .where(eq(consoleUsers.id, input.userId));
+  if (!user) throw createConsoleUserNotFoundError({ details: { userId: input.userId } });
+  const [membership] = await deps.db
+    .insert(consoleMemberships)
+    .values({ ...input, createdAt: deps.clock.now() })
+    .onConflictDoUpdate({
+      target: [consoleMemberships.userId, consoleMemberships.brandId],
+      set: { role: input.role },
+    })
+    .returning({
+      userId: consoleMemberships.userId,
+      brandId: consoleMemberships.brandId,
+      role: consoleMemberships.role,
+    });
+  return { membership: membership as { userId: string; brandId: string; role: ConsoleRole } };
+}
+
+export async function listConsoleMemberships(
+  deps: Pick<ConsoleDeps, 'db'>,
+  { userId }: { userId: string },
+): Promise<ConsoleMembership[]> {
+  return deps.db
+    .select({
+      brandId: consoleMemberships.brandId,
+      brandSlug: brands.slug,
+      brandName: brands.name,
+      role: consoleMemberships.role,
+    })
+    .from(consoleMemberships)
+    .innerJoin(brands, eq(brands.id, consoleMemberships.brandId))
+    .where(eq(consoleMemberships.userId, userId))
+    .orderBy(brands.slug);
+}
+
+export async function countBrandConsoleMembers(
+  deps: Pick<ConsoleDeps, 'db'>,
+  { brandId }: { brandId: string },
+): Promise<number> {
+  const rows = await deps.db
+    .select({ userId: consoleMemberships.userId })
+    .from(consoleMemberships)
+    .where(eq(consoleMemberships.brandId, brandId));
+  return rows.length;
+}
+
+/**
+ * Email + password → a new session. An unknown email and a wrong password give the same error after
+ * the same scrypt work; a disabled account is refused only once its password is proven. Every attempt
+ * is audited.
+ */
+export async function signInConsoleUser(
+  deps: ConsoleDeps,
+  input: { email: string; password: string; sessionHours: number; ip?: string },
+): Promise<ConsoleSignedIn & { token: string }> {
+  const email = normalizeEmail(input.email);
+  const [row] = await deps.db.select().from(consoleUsers).where(eq(consoleUsers.email, email)).limit(1);
+  const passwordMatches = await verifyPassword(
+    input.password,
+    row?.passwordHash ?? (await getDummyPasswordHash()),
+  );
+  if (!row || !passwordMatches) {
+    await audit(deps, {
+      actorId: row?.id ?? null,
+      action: 'console.sign_in_failed',
+      data: { email, reason: row ? 'wrong_password' : 'unknown_email', ip: input.ip },
+    });
+    throw createInvalidCredentialsError();
+  }
+  if (row.disabledAt) {
+    await audit(deps, {
+      actorId: row.id,
+      action: 'console.sign_in_failed',
+      data: { email, reason: 'disabled', ip: input.ip },
+    });
+    throw createConsoleUserDisabledError();
+  }
+
+  const token = generateSessionToken();
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + input.sessionHours * 3_600_000);
+  const sessionId = deps.generateId('consoleSession');
+  await deps.db.insert(consoleSessions).values({
+    id: sessionId,
+    userId: row.id,
+    tokenHash: hashSessionToken(token),
+    expiresAt,
+    createdAt: now,
+  });
+  await audit(deps, {
+    actorId: row.id,
+    action: 'console.sign_in',
+    targetId: sessionId,
+    data: { ip: input.ip, expiresAt: expiresAt.toISOString() },
+  });
+  return {
+    token,
+    user: { id: row.id, email: row.email, name: row.name, disabledAt: row.disabledAt },
+    memberships: await listConsoleMemberships(deps, { userId: row.id }),
+    session: { id: sessionId, expiresAt },
+  };
+}
+
+/** The signed-in user behind a session token; undefined when the token is unknown, expired or disabled. */
+export async function resolveConsoleSession(
+  deps: Pick<ConsoleDeps, 'db' | 'clock'>,
+  { token }: { token: string },
+): Promise<ConsoleSignedIn | undefined> {
+  if (!token) return undefined;
+  const [row] = await deps.db
+    .select({
+      session: { id: consoleSessions.id, expiresAt: consoleSessions.expiresAt },
+      user: publicUserColumns,
+    })
+    .from(consoleSessions)
+    .innerJoin(consoleUsers, eq(consoleUsers.id, consoleSessions.userId))
+    .where(eq(consoleSessions.tokenHash, hashSessionToken(token)))
+    .limit(1);
+  if (!row || isSessionExpired(row.session, deps.clock.now()) || row.user.disabledAt) return undefined;
+  return {
+    user: row.user,
+    memberships: await listConsoleMemberships(deps, { userId: row.user.id }),
+    session: row.session,
+  };
+}
+
+/** Ends the session of this token (idempotent: an unknown token is already signed out). */
+export async function signOutConsoleSession(
+  deps: ConsoleDeps,
+  { token }: { token: string },
+): Promise<{ signedOut: boolean }> {
+  if (!token) return { signedOut: false };
+  const [deleted] = await deps.db
+    .delete(consoleSessions)
+    .where(eq(consoleSessions.tokenHash, hashSessionToken(token)))
+    .returning({ id: consoleSessions.id, userId: consoleSessions.userId });
+  if (!deleted) return { signedOut: false };
+  await audit(deps, { actorId: deleted.userId, action: 'console.sign_out', targetId: deleted.id, data: {} });
+  return { signedOut: true };
+}
+
+/** Disables an account and ends its sessions. */
+export async function disableConsoleUser(deps: ConsoleDeps, { userId }: { userId: string }) {
+  await deps.db.transaction(async (tx) => {
+    await tx.update(consoleUsers).set({ disabledAt: deps.clock.now() }).where(eq(consoleUsers.id, userId));
+    await tx.delete(consoleSessions).where(eq(consoleSessions.userId, userId));
+  });
+}
+
+async function audit(
+  deps: ConsoleDeps,
+  entry: { actorId: string | null; action: string; targetId?: string; data: Record<string, unknown> },
+) {
+  await deps.db.insert(auditLog).values({
+    id: deps.generateId('auditEntry'),
+    brandId: null,
+    actorType: 'console_user',
+    actorId: entry.actorId,
+    action: entry.action,
+    targetType: entry.targetId ? 'console_session' : null,
+    targetId: entry.targetId ?? null,
+    data: entry.data,
+    createdAt: deps.clock.now(),
+  });
+}

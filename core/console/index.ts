@@ -1,0 +1,33 @@
+export { consoleMemberships, consoleSessions, consoleUsers, type ConsoleRole } from './console.table.js';
+export {
+  canReview,
+  CONSOLE_ROLES,
+  hashPassword,
+  hashSessionToken,
+  MIN_PASSWORD_LENGTH,
+  normalizeEmail,
+  REVIEW_ROLES,
+  verifyPassword,
+} from './console.models.js';
+export {
+  createConsoleEmailTakenError,
+  createConsoleUserDisabledError,
+  createConsoleUserNotFoundError,
+  createInvalidCredentialsError,
+  createWeakPasswordError,
+} from './console.errors.js';
+export {
+  countBrandConsoleMembers,
+  createConsoleUser,
+  disableConsoleUser,
+  findConsoleUserByEmail,
+  grantConsoleMembership,
+  listConsoleMemberships,
+  resolveConsoleSession,
+  signInConsoleUser,
+  signOutConsoleSession,
+  type ConsoleDeps,
+  type ConsoleMembership,
+  type ConsoleSignedIn,
+  type ConsoleUser,
+} from './console.usecases.js';
