@@ -1,5 +1,6 @@
 import type { Services } from '../core/app/build-services.js';
 import { createApp, type AppModule } from './create-app.js';
+import { buildConsoleReviewerResolver, createConsoleModule } from './console/index.js';
 import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
 import { createReviewModule } from './review/index.js';
@@ -18,8 +19,9 @@ export function buildAppModules(services: Services): AppModule[] {
     createRewardsPublicModule(services),
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
-    // The review API trusts reviewer headers until console sessions exist: local mode only.
-    ...(services.config.localMode ? [createReviewModule(services)] : []),
+    createConsoleModule(services),
+    // Reviewers sign in to the console (cookie session); local mode also accepts the reviewer headers.
+    createReviewModule(services, { resolveReviewer: buildConsoleReviewerResolver(services) }),
   ];
 }
 

@@ -11,15 +11,16 @@ import {
   type ReviewDeps,
 } from '../../core/review/index.js';
 import { createNotFoundError, createUnauthorizedError } from '../../core/shared/errors.js';
+import { requireJsonForMutations } from '../middlewares/csrf.js';
 
 /** The reviewer as the console knows them; `resolveReviewer` returns undefined when not signed in. */
 export type Reviewer = { reviewerId: string; brandId: string };
 export type ResolveReviewer = (req: Request) => Promise<Reviewer | undefined> | Reviewer | undefined;
 
 /**
- * Interim console auth until console sessions exist: the reviewer id and brand in two headers.
- * TODO: replace with the console session resolver (cookie session → user + brand membership) — pass it
- * as `resolveReviewer`; this resolver must never be mounted on a public deployment.
+ * Local-mode console auth: the reviewer id and brand in two headers, for local tooling and tests. It
+ * proves nothing, so it must never be the resolver of a public deployment: there the console session
+ * resolver (bot/console, cookie session → user + brand membership) is passed as `resolveReviewer`.
  */
 export const REVIEWER_HEADER = 'x-proofline-reviewer';
 export const BRAND_HEADER = 'x-proofline-brand';
@@ -62,6 +63,8 @@ export function createReviewRouter({
   basePath?: string;
 }): Router {
   const router = Router();
+  // Approve and reject act on the reviewer's cookie: a cross-site form must not be able to send them.
+  router.use(basePath, requireJsonForMutations);
   const reviewerOf = async (req: Request) => {
     const reviewer = await resolveReviewer(req);
     if (!reviewer) throw createUnauthorizedError();

@@ -1,0 +1,97 @@
+import type { Request } from 'express';
+import {
+  canReview,
+  resolveConsoleSession,
+  type ConsoleDeps,
+  type ConsoleSignedIn,
+} from '../../core/console/index.js';
+import { createForbiddenError } from '../../core/shared/errors.js';
+import { BRAND_HEADER, type ResolveReviewer } from '../review/index.js';
+
+export const CONSOLE_SESSION_COOKIE = 'proofline_console';
+/** The cookie is sent only to the console APIs, never to the webhook, LIFF or public pages. */
+export const CONSOLE_COOKIE_PATH = '/api/console';
+
+/** The value of one cookie from the Cookie header (no dependency needed for one name). */
+export function readCookie(req: Pick<Request, 'headers'>, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index < 0) continue;
+    if (part.slice(0, index).trim() !== name) continue;
+    const raw = part
+      .slice(index + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export function readConsoleSessionToken(req: Pick<Request, 'headers'>): string | undefined {
+  return readCookie(req, CONSOLE_SESSION_COOKIE) || undefined;
+}
+
+/** The session of this request's cookie, or undefined (no cookie, unknown, expired, disabled user). */
+export async function getConsoleSession(
+  deps: Pick<ConsoleDeps, 'db' | 'clock'>,
+  req: Request,
+): Promise<ConsoleSignedIn | undefined> {
+  const token = readConsoleSessionToken(req);
+  return token ? resolveConsoleSession(deps, { token }) : undefined;
+}
+
+/**
+ * Console session → reviewer. The brand is the `x-proofline-brand` header (brand id or slug) when the
+ * user belongs to it, or the user's only brand; the role there must allow reviewing. Anything else is a
+ * 403 that says what to do.
+ */
+export function createSessionReviewerResolver(deps: Pick<ConsoleDeps, 'db' | 'clock'>): ResolveReviewer {
+  return async (req) => {
+    const signedIn = await getConsoleSession(deps, req);
+    if (!signedIn) return undefined;
+    const { user, memberships } = signedIn;
+    const requested = req.header(BRAND_HEADER);
+    let membership;
+    if (requested) {
+      membership = memberships.find((m) => m.brandId === requested || m.brandSlug === requested);
+      if (!membership)
+        throw createForbiddenError({
+          message: `You are not a member of brand "${requested}"`,
+          details: { brand: requested },
+        });
+    } else if (memberships.length === 1) {
+      membership = memberships[0]!;
+    } else {
+      throw createForbiddenError({
+        message:
+          memberships.length === 0
+            ? 'Your console account has no brand yet; ask a brand owner to add you'
+            : `You work for several brands: choose one with the ${BRAND_HEADER} header`,
+        details: { brands: memberships.map((m) => m.brandSlug) },
+      });
+    }
+    if (!canReview(membership.role))
+      throw createForbiddenError({
+        message: `Your role on brand "${membership.brandSlug}" (${membership.role}) cannot review proofs`,
+        details: { brand: membership.brandSlug, role: membership.role },
+      });
+    return { reviewerId: user.id, brandId: membership.brandId };
+  };
+}
+
+/** Tries each resolver in turn; the first that knows the reviewer wins (a thrown 403 stops the chain). */
+export function firstReviewerOf(...resolvers: ResolveReviewer[]): ResolveReviewer {
+  return async (req) => {
+    for (const resolve of resolvers) {
+      const reviewer = await resolve(req);
+      if (reviewer) return reviewer;
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,35 @@
+import type { Services } from '../../core/app/build-services.js';
+import type { AppModule } from '../create-app.js';
+import { headerReviewerResolver, type ResolveReviewer } from '../review/index.js';
+import { createConsoleRouter } from './console.routes.js';
+import { createSessionReviewerResolver, firstReviewerOf } from './console.session.js';
+
+export { createConsoleRouter } from './console.routes.js';
+export {
+  CONSOLE_COOKIE_PATH,
+  CONSOLE_SESSION_COOKIE,
+  createSessionReviewerResolver,
+  firstReviewerOf,
+  getConsoleSession,
+  readCookie,
+} from './console.session.js';
+
+/** Console sign-in as an app module (JSON routes under /api/console). */
+export function createConsoleModule(services: Services): AppModule {
+  return {
+    json: createConsoleRouter({
+      deps: { db: services.database.db, clock: services.clock, generateId: services.generateId },
+      sessionHours: services.config.console.sessionHours,
+      secureCookie: !services.config.localMode,
+    }),
+  };
+}
+
+/**
+ * Who is reviewing: the console session; in local mode only, failing that, the reviewer headers that
+ * local tooling and the simulator use (they prove nothing, so never on a real deployment).
+ */
+export function buildConsoleReviewerResolver(services: Services): ResolveReviewer {
+  const session = createSessionReviewerResolver({ db: services.database.db, clock: services.clock });
+  return services.config.localMode ? firstReviewerOf(session, headerReviewerResolver) : session;
+}

@@ -1,0 +1,23 @@
+import type { RequestHandler } from 'express';
+import { createErrorFactory } from '../../core/shared/errors.js';
+
+export const createJsonRequiredError = createErrorFactory({
+  message: 'Requests that change something must be sent as JSON (content-type: application/json)',
+  code: 'request.json_required',
+  statusCode: 415,
+});
+
+const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF guard for cookie-authenticated APIs, on top of SameSite=Strict: a cross-site HTML form can only
+ * send form or text bodies, and a cross-site fetch with `application/json` needs a CORS preflight we
+ * never grant. So a mutating request that is not JSON is refused before any handler runs.
+ */
+export const requireJsonForMutations: RequestHandler = (req, _res, next) => {
+  if (MUTATING_METHODS.has(req.method) && !req.is('application/json')) {
+    next(createJsonRequiredError());
+    return;
+  }
+  next();
+};
