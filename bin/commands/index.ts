@@ -66,6 +66,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./channel.command.js')).channelCommand,
   },
   {
+    name: 'console',
+    usage: 'console add-user',
+    summary: 'Manage console sign-in: add a user with a role on a brand.',
+    load: async () => (await import('./console.command.js')).consoleCommand,
+  },
+  {
     name: 'line',
     usage: 'line setup-richmenu [--channel ID]',
     summary: 'LINE channel set-up: create and set the default rich menu (submit, points, rewards, help).',

@@ -1,0 +1,147 @@
+import { parseArgs } from 'node:util';
+import type { Services } from '../../core/app/build-services.js';
+import { createBrandsRepository } from '../../core/brands/index.js';
+import {
+  CONSOLE_ROLES,
+  createConsoleUser,
+  findConsoleUserByEmail,
+  grantConsoleMembership,
+  MIN_PASSWORD_LENGTH,
+  type ConsoleRole,
+} from '../../core/console/index.js';
+import { isAppError } from '../../core/shared/errors.js';
+import { hasIdPrefix } from '../../core/shared/ids.js';
+import type { Command } from './command.js';
+import { connectOrReport, loadConfigOrReport } from './shared.js';
+
+const HELP = `Usage:
+  proofline console add-user --email <email> --name <name> --brand <brand id or slug> --role <${CONSOLE_ROLES.join('|')}>
+      Creates a console user with a role on the brand. The password is read from CONSOLE_PASSWORD or,
+      when unset, from the first line of stdin (never from the command line, which ps and shell history
+      keep). If the email already has an account, only the role on the brand is granted (password unchanged).
+      Roles: owner and reviewer may review proofs; marketer and viewer may not.`;
+
+export type ConsoleCommandOptions = {
+  env?: Record<string, string | undefined>;
+  /** Reads the password when CONSOLE_PASSWORD is unset. @default the first line of process.stdin */
+  readPassword?: () => Promise<string>;
+  /** Already built services (tests); the command then neither connects nor closes them. */
+  services?: Services;
+};
+
+export const consoleCommand: Command = {
+  name: 'console',
+  usage: 'console add-user',
+  summary: 'Manage console sign-in: add a user with a role on a brand.',
+  help: HELP,
+  run: (argv) => runConsoleCommand(argv),
+};
+
+export async function runConsoleCommand(
+  argv: string[],
+  { env = process.env, readPassword = readFirstStdinLine, services: given }: ConsoleCommandOptions = {},
+): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'add-user') {
+    console.error(HELP);
+    return 2;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        brand: { type: 'string' },
+        role: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    console.error(`proofline console add-user: ${(error as Error).message}`);
+    return 2;
+  }
+  const missing = (['email', 'name', 'brand', 'role'] as const).filter((key) => !values[key]);
+  if (missing.length > 0) {
+    console.error(`proofline console add-user: ${missing.map((key) => `--${key}`).join(', ')} required`);
+    return 2;
+  }
+  const role = values.role as ConsoleRole;
+  if (!CONSOLE_ROLES.includes(role)) {
+    console.error(`proofline console add-user: --role must be one of ${CONSOLE_ROLES.join(', ')}`);
+    return 2;
+  }
+  if (!/^[^\s@]+@[^\s@]+$/.test((values.email as string).trim())) {
+    console.error('proofline console add-user: --email is not an email address');
+    return 2;
+  }
+
+  let services = given;
+  if (!services) {
+    const config = loadConfigOrReport(env);
+    if (!config) return 1;
+    services = await connectOrReport(config);
+    if (!services) return 1;
+  }
+  const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
+  try {
+    if (!given) await services.database.migrate();
+    const brands = createBrandsRepository(deps);
+    const brandRef = values.brand as string;
+    const brand = hasIdPrefix(brandRef, 'brand')
+      ? await brands.getBrandById(brandRef)
+      : await brands.getBrandBySlug(brandRef);
+    if (!brand) {
+      const slugs = (await brands.listBrands()).map((candidate) => candidate.slug);
+      console.error(
+        `proofline console add-user: no brand "${brandRef}" (brands: ${slugs.join(', ') || 'none'})`,
+      );
+      return 1;
+    }
+
+    let user = await findConsoleUserByEmail(deps, values.email as string);
+    const existed = Boolean(user);
+    if (!user) {
+      const password = env.CONSOLE_PASSWORD ?? (await readPassword());
+      if (password.length < MIN_PASSWORD_LENGTH) {
+        console.error(
+          `proofline console add-user: the password (CONSOLE_PASSWORD or stdin) must be at least ${MIN_PASSWORD_LENGTH} characters`,
+        );
+        return 2;
+      }
+      ({ user } = await createConsoleUser(deps, {
+        email: values.email as string,
+        name: values.name as string,
+        password,
+      }));
+    }
+    await grantConsoleMembership(deps, { userId: user.id, brandId: brand.id, role });
+    console.log(
+      `${existed ? 'granted existing user' : 'created user'} ${user.email} (${user.id}): ${role} of ${brand.slug}`,
+    );
+    return 0;
+  } catch (error) {
+    if (isAppError(error) && !error.isInternal) {
+      console.error(`proofline console add-user: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    if (!given) await services.database.close();
+  }
+}
+
+/** The first line of stdin (a pipe, or a terminal where the user types it and presses Enter). */
+async function readFirstStdinLine(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password: ');
+  let buffered = '';
+  for await (const chunk of process.stdin) {
+    buffered += String(chunk);
+    const newline = buffered.indexOf('\n');
+    if (newline >= 0) {
+      process.stdin.pause();
+      return buffered.slice(0, newline).replace(/\r$/, '');
+    }
+  }
+  return buffered;
+}
