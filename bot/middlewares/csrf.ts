@@ -15,7 +15,9 @@ const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * never grant. So a mutating request that is not JSON is refused before any handler runs.
  */
 export const requireJsonForMutations: RequestHandler = (req, _res, next) => {
-  if (MUTATING_METHODS.has(req.method) && !req.is('application/json')) {
+  // The header itself, not req.is(): a body-less DELETE must declare JSON too.
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (MUTATING_METHODS.has(req.method) && mediaType !== 'application/json') {
     next(createJsonRequiredError());
     return;
   }
