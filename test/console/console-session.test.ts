@@ -23,7 +23,14 @@ const PASSWORD = 'correct horse battery';
 const NOW = '2025-01-08T03:00:00.000Z';
 
 function brand(id: string, slug: string) {
-  return { id, slug, name: slug, country: 'TH', defaultLocale: 'th', timezone: 'Asia/Bangkok' };
+  return {
+    id,
+    slug,
+    name: slug,
+    country: 'TH' as const,
+    defaultLocale: 'th' as const,
+    timezone: 'Asia/Bangkok',
+  };
 }
 function campaign(id: string, brandId: string) {
   return {
@@ -33,7 +40,7 @@ function campaign(id: string, brandId: string) {
     name: { th: id },
     status: 'active' as const,
     timezone: 'Asia/Bangkok',
-    currency: 'THB',
+    currency: 'THB' as const,
     purchaseFrom: '2025-01-01',
     purchaseTo: '2025-01-31',
     registerFrom: new Date('2024-12-31T17:00:00Z'),
