@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeOutsideSystems, type Services } from '../../core/app/build-services.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
+import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
 import { startWeb } from '../../bot/start.js';
 import type { WebServer } from '../../bot/server.js';
@@ -45,11 +46,15 @@ export const startCommand: Command = {
 
     await services.database.migrate();
     await ensureEnvChannel(services);
+    let demoConsole: Awaited<ReturnType<typeof seedDemoConsoleUser>>;
     if (config.demoSeed) {
       const demo = await seedDemo(services);
       await seedDemoSurvey(services, demo);
       if (demo.created)
         logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
+      // Local mode only: a console account for the demo brand, so the review API can be tried at once.
+      demoConsole = await seedDemoConsoleUser(services, demo.brand);
+      if (demoConsole?.created) logger.info({ email: demoConsole.email }, 'demo console user created');
     }
 
     let web: WebServer | undefined;
@@ -70,12 +75,17 @@ export const startCommand: Command = {
       return 1;
     }
 
-    printBanner(services, web, simulators);
+    printBanner(services, web, simulators, demoConsole);
     return waitForShutdown(services, web, worker, simulators);
   },
 };
 
-function printBanner(services: Services, web: WebServer | undefined, simulators: LocalSimulators) {
+function printBanner(
+  services: Services,
+  web: WebServer | undefined,
+  simulators: LocalSimulators,
+  demoConsole?: { email: string; password: string },
+) {
   const { config } = services;
   const systems = describeOutsideSystems(config);
   const lines = [
@@ -90,6 +100,10 @@ function printBanner(services: Services, web: WebServer | undefined, simulators:
     lines.push(`  LIFF mini-app: ${web.url}/liff/`);
     lines.push(`  health:  ${web.url}/healthz`);
     lines.push(`  webhook: ${web.url}/webhook/<LINE channel id>`);
+    if (demoConsole)
+      lines.push(
+        `  console sign-in (local only): POST ${web.url}/api/console/session  ${demoConsole.email} / ${demoConsole.password}`,
+      );
   }
   for (const line of simulators.describe) lines.push(`  ${line}`);
   lines.push('Press Ctrl-C to stop.', '');
