@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import { auditLog } from '../audit/audit.table.js';
 import { brands } from '../brands/brands.table.js';
 import { isUniqueViolation, type Database } from '../db/database.js';
@@ -167,6 +167,10 @@ export async function signInConsoleUser(
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + input.sessionHours * 3_600_000);
   const sessionId = deps.generateId('consoleSession');
+  // Housekeeping without a job: a user's expired sessions go when they sign in again.
+  await deps.db
+    .delete(consoleSessions)
+    .where(and(eq(consoleSessions.userId, row.id), lte(consoleSessions.expiresAt, now)));
   await deps.db.insert(consoleSessions).values({
     id: sessionId,
     userId: row.id,

@@ -263,6 +263,45 @@ describe('GET /api/console/me and session expiry', () => {
     expect(queue.status).toBe(401);
   });
 
+  test('when the account is disabled while signed in, then its session stops working at once', async () => {
+    const { user } = await createConsoleUser(deps(), {
+      email: 'leaver@brand-a.example',
+      name: 'Leaver',
+      password: PASSWORD,
+    });
+    await grantConsoleMembership(deps(), { userId: user.id, brandId: 'brd_a', role: 'reviewer' });
+    const cookie = await signIn('leaver@brand-a.example');
+
+    const before = await request(app).get('/api/console/review/queue').set('Cookie', cookie);
+    await disableConsoleUser(deps(), { userId: user.id });
+    const after = await request(app).get('/api/console/review/queue').set('Cookie', cookie);
+
+    expect(before.status).toBe(200);
+    expect(after.status).toBe(401);
+  });
+
+  test('when a user signs in again, then their expired sessions are deleted', async () => {
+    const first = await signInConsoleUser(deps(), {
+      email: 'viewer@brand-a.example',
+      password: PASSWORD,
+      sessionHours: 1,
+    });
+    services.clock.advanceHours(2);
+    const second = await signInConsoleUser(deps(), {
+      email: 'viewer@brand-a.example',
+      password: PASSWORD,
+      sessionHours: 1,
+    });
+    services.clock.set(NOW);
+
+    const rows = await services.database.db
+      .select({ id: consoleSessions.id })
+      .from(consoleSessions)
+      .where(eq(consoleSessions.userId, first.user.id));
+    expect(rows.map((row) => row.id)).toContain(second.session.id);
+    expect(rows.map((row) => row.id)).not.toContain(first.session.id);
+  });
+
   test('when the cookie is missing or made up, then 401', async () => {
     const none = await request(app).get('/api/console/me');
     const madeUp = await request(app).get('/api/console/me').set('Cookie', 'proofline_console=abc');
