@@ -141,11 +141,10 @@ export async function signInConsoleUser(
   input: { email: string; password: string; sessionHours: number; ip?: string },
 ): Promise<ConsoleSignedIn & { token: string }> {
   const email = normalizeEmail(input.email);
+  // Awaited on every path, so the one-off cost of making the dummy hash does not mark unknown emails.
+  const dummyHash = await getDummyPasswordHash();
   const [row] = await deps.db.select().from(consoleUsers).where(eq(consoleUsers.email, email)).limit(1);
-  const passwordMatches = await verifyPassword(
-    input.password,
-    row?.passwordHash ?? (await getDummyPasswordHash()),
-  );
+  const passwordMatches = await verifyPassword(input.password, row?.passwordHash ?? dummyHash);
   if (!row || !passwordMatches) {
     await audit(deps, {
       actorId: row?.id ?? null,
