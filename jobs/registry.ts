@@ -2,6 +2,7 @@ import type { Services } from '../core/app/build-services.js';
 import { createDrawsJob } from './draws.job.js';
 import { createExpirePointsJob } from './expire-points.job.js';
 import { createOutboundMessagesWorker } from './outbound-messages.job.js';
+import { createReceiptBlobDeletionsWorker } from './receipt-blob-deletions.job.js';
 import type { QueueWorker, ScheduledJob } from './runner.js';
 import { createVerifyInvoicesJob, createVerifyInvoicesRetryWorker } from './verify-invoices.job.js';
 import { createWebhookEventsWorker } from './webhook-events.job.js';
@@ -17,6 +18,7 @@ export function buildJobs(services: Services): { jobs: ScheduledJob[]; workers: 
       createWebhookEventsWorker(services),
       createOutboundMessagesWorker(services),
       createVerifyInvoicesRetryWorker(services),
+      createReceiptBlobDeletionsWorker(services),
     ],
   };
 }

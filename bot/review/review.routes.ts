@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { BlobStore } from '../../core/blobs/index.js';
-import { getReceiptImageOrThrow } from '../../core/receipts/index.js';
+import { createReceiptImageErasedError, getReceiptImageOrThrow } from '../../core/receipts/index.js';
 import {
   approveReviewItem,
   correctedFieldsSchema,
@@ -93,6 +93,8 @@ export function createReviewRouter({
   router.get(`${basePath}/images/:imageId`, async (req, res) => {
     const { brandId } = await reviewerOf(req);
     const image = await getReceiptImageOrThrow(deps, { brandId, imageId: String(req.params.imageId) });
+    // The member who sent it was erased: the bytes are gone (or going) by design, not missing.
+    if (!image.storageKey) throw createReceiptImageErasedError({ details: { imageId: image.id } });
     const bytes = await blobStore.get(image.storageKey);
     if (!bytes) throw createNotFoundError({ message: 'The stored photo is missing' });
     res.setHeader('Cache-Control', 'private, max-age=3600');

@@ -3,6 +3,7 @@ import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { auditLog } from '../audit/audit.table.js';
 import { queryRows, type Database, type Executor } from '../db/database.js';
 import * as schema from '../db/schema.js';
+import { eraseMemberReceiptImages } from '../receipts/receipts.erasure.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { CONSENT_KINDS, getCurrentConsents, listConsentHistory, recordConsent } from './members.consents.js';
 import {
@@ -107,7 +108,10 @@ export async function exportMemberData(
  * - every text/JSON column of every brand table is swept for the identifying strings: rows that carry
  *   the member's id for all of them, other rows (webhook payloads, logs) for the unique ones (LINE id,
  *   phone, e-mail) — a two-character name is not unique enough to scrub from other people's rows.
- * Receipt image bytes stay in blob storage under their key (they name the shop, not the member).
+ * - the member's receipt photos lose their storage key, location and raw QR/OCR text, and their bytes are
+ *   queued for deletion in the same transaction (receipt_blob_deletions): the worker in
+ *   jobs/receipt-blob-deletions.job.ts deletes them after the commit, retrying until done, and keeps bytes
+ *   another member's row still uses (keys are content-addressed).
  */
 export async function eraseMember(
   { db, generateId }: { db: Database; generateId: IdGenerator },
@@ -169,6 +173,7 @@ export async function eraseMember(
       .delete(memberTags)
       .where(and(eq(memberTags.brandId, brandId), eq(memberTags.memberId, memberId)));
     await dropFreeTextSurveyAnswers(tx, { brandId, memberId });
+    const receipts = await eraseMemberReceiptImages(tx, { generateId, brandId, memberId, now });
 
     let sweptRows = 0;
     for (const { table, name } of tablesWithColumn('brand_id')) {
@@ -213,7 +218,12 @@ export async function eraseMember(
       action: 'member.erased',
       targetType: 'member',
       targetId: memberId,
-      data: { sweptRows, consentsRevoked: CONSENT_KINDS.filter((k) => current[k]?.granted) },
+      data: {
+        sweptRows,
+        consentsRevoked: CONSENT_KINDS.filter((k) => current[k]?.granted),
+        receiptImages: receipts.images,
+        receiptBlobsQueued: receipts.blobsQueued,
+      },
       createdAt: now,
     });
     return { sweptRows };

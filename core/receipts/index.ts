@@ -1,4 +1,4 @@
-export { receiptImages } from './receipts.table.js';
+export { receiptBlobDeletions, receiptImages, type ReceiptBlobDeletionState } from './receipts.table.js';
 export type {
   ParsedReceipt,
   ReadingKind,
@@ -12,6 +12,7 @@ export {
   createCorruptImageError,
   createImageTooLargeError,
   createNotAnImageError,
+  createReceiptImageErasedError,
   createReceiptImageNotFoundError,
   createTooManyPixelsError,
   createUnsupportedImageFormatError,
@@ -51,3 +52,14 @@ export {
   type IngestReceiptImageResult,
   type ReceiptsDeps,
 } from './receipts.usecases.js';
+export {
+  blobDeletionBackoffMs,
+  claimDueReceiptBlobDeletions,
+  deleteQueuedReceiptBlobs,
+  eraseMemberReceiptImages,
+  lockBlobKey,
+  MAX_BLOB_DELETION_ATTEMPTS,
+  retryFailedReceiptBlobDeletions,
+  type ReceiptBlobDeletionDeps,
+  type ReceiptBlobDeletionSummary,
+} from './receipts.erasure.js';

@@ -35,3 +35,9 @@ export const createReceiptImageNotFoundError = createErrorFactory({
   message: 'Receipt image not found',
   statusCode: 404,
 });
+
+export const createReceiptImageErasedError = createErrorFactory({
+  code: 'receipt.erased',
+  message: 'This photo was erased at the request of the member who sent it',
+  statusCode: 410,
+});

@@ -19,7 +19,8 @@ export const receiptImages = pgTable(
     width: integer('width').notNull(),
     height: integer('height').notNull(),
     byteSize: integer('byte_size').notNull(),
-    storageKey: text('storage_key').notNull(),
+    /** Null once the member who sent it was erased: the bytes are queued for deletion (receiptBlobDeletions). */
+    storageKey: text('storage_key'),
     source: text('source').notNull().$type<'line' | 'liff' | 'console' | 'cli'>(),
     capturedAt: tstz('captured_at'),
     latitude: doublePrecision('latitude'),
@@ -39,6 +40,8 @@ export const receiptImages = pgTable(
     /** Fraud signals raised at intake: `duplicate_image`, `duplicate_content`, `velocity`. */
     flags: jsonb('flags').$type<string[]>(),
     uploadedAt: createdAt(),
+    /** When the uploader's erasure removed the photo and the personal parts of this row. */
+    erasedAt: tstz('erased_at'),
   },
   (t) => [
     index('receipt_images_brand_phash_idx').on(t.brandId, t.perceptualHash),
@@ -46,4 +49,33 @@ export const receiptImages = pgTable(
     index('receipt_images_brand_content_key_idx').on(t.brandId, t.contentKey),
     index('receipt_images_member_uploaded_idx').on(t.memberId, t.uploadedAt),
   ],
+);
+
+export type ReceiptBlobDeletionState = 'pending' | 'processing' | 'done' | 'failed';
+
+/**
+ * The outbox of photo bytes to delete from the blob store, written in the same transaction that erases
+ * their uploader (so a crash after that commit leaves the deletion to a later run). Workers claim rows
+ * with FOR UPDATE SKIP LOCKED; `lockedUntil` lets a crashed worker's claim lapse. `outcome` says whether
+ * the bytes were deleted or kept because another row (same content, content-addressed key) still uses them.
+ */
+export const receiptBlobDeletions = pgTable(
+  'receipt_blob_deletions',
+  {
+    id: idColumn(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    storageKey: text('storage_key').notNull(),
+    reason: text('reason').notNull().$type<'member_erasure'>(),
+    state: text('state').notNull().default('pending').$type<ReceiptBlobDeletionState>(),
+    outcome: text('outcome').$type<'deleted' | 'kept_shared'>(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
+    lockedUntil: tstz('locked_until'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    processedAt: tstz('processed_at'),
+  },
+  (t) => [index('receipt_blob_deletions_due_idx').on(t.state, t.nextAttemptAt)],
 );

@@ -15,6 +15,7 @@ import {
   findPerceptualMatch,
   rulesInvoiceFromReading,
 } from './receipts.models.js';
+import { lockBlobKey } from './receipts.erasure.js';
 import { createReceiptsRepository, type ReceiptImage } from './receipts.repository.js';
 import type { ReceiptReading } from './receipts.types.js';
 
@@ -144,6 +145,14 @@ export async function ingestReceiptImage(
       duplicateOfId: flags.duplicateOf ?? null,
       flags: flagNames,
       uploadedAt: deps.clock.now(),
+    });
+    // A deletion queued by another member's erasure may have removed these bytes between the check above
+    // and the insert; under the key's lock (the deletion worker holds it while it checks and deletes),
+    // make sure they are there now that this row uses them.
+    await deps.db.transaction(async (tx) => {
+      await lockBlobKey(tx, storageKey);
+      if (!(await deps.blobStore.exists(storageKey)))
+        await deps.blobStore.put(storageKey, input.bytes, { contentType: prepared.mimeType });
     });
     deps.logger?.info(
       { imageId: image.id, kind: reading.kind, confidence: reading.confidence.overall, flags: flagNames },

@@ -108,6 +108,7 @@ export async function listReviewQueue(
       confidence: image.confidence,
       flags: image.flags ?? [],
       duplicateOfId: image.duplicateOfId,
+      imageErased: image.erasedAt !== null,
       summary: {
         storeName: reading?.fields.storeName,
         date: reading?.fields.date,
@@ -153,7 +154,9 @@ export async function getReviewItem(
     },
     image: {
       id: row.image.id,
-      url: imageUrl(row.image.id),
+      // An erased member's photo has no bytes any more: no link, and the reviewer is told why.
+      url: row.image.storageKey ? imageUrl(row.image.id) : null,
+      erased: row.image.erasedAt !== null,
       width: row.image.width,
       height: row.image.height,
       uploadedAt: row.image.uploadedAt,

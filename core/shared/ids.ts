@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   invoice: 'inv',
   invoiceItem: 'itm',
   receiptImage: 'img',
+  receiptBlobDeletion: 'bld',
   pointsEntry: 'pts',
   reward: 'rwd',
   couponCode: 'cpn',

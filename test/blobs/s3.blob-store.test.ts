@@ -254,8 +254,8 @@ describe('receipt photos stored in S3', () => {
       expect(second.image.storageKey).toBe(first.image.storageKey);
       expect(first.image.storageKey).toBe(`brd_s3/${sha256(bytes).slice(0, 2)}/${sha256(bytes)}.jpg`);
       expect(sim.requests.filter((request) => request.method === 'PUT').length).toBe(putsBefore + 1);
-      expect(sim.objects(BUCKET).get(first.image.storageKey)).toMatchObject({ contentType: 'image/jpeg' });
-      expect((await store.get(first.image.storageKey))!.equals(bytes)).toBe(true);
+      expect(sim.objects(BUCKET).get(first.image.storageKey!)).toMatchObject({ contentType: 'image/jpeg' });
+      expect((await store.get(first.image.storageKey!))!.equals(bytes)).toBe(true);
       expect(await database.db.select().from(receiptImages)).toHaveLength(2);
     } finally {
       await database.close();

@@ -151,7 +151,7 @@ describe('ingestReceiptImage — stored photos', () => {
     });
     expect(image.perceptualHash).toMatch(/^[0-9a-f]{64}$/);
     expect(image.contentKey).toBe('rcpt:9175680647138:2025-01-07:20:37:52100');
-    expect(await blobStore.get(image.storageKey)).toEqual(bytes);
+    expect(await blobStore.get(image.storageKey!)).toEqual(bytes);
     const [row] = await database.db.select().from(receiptImages).where(eq(receiptImages.id, image.id));
     expect(row?.reading).toMatchObject({ kind: 'receipt', fields: { totalMinor: 52100 } });
   });

@@ -10,7 +10,8 @@ import { buildMemoryBlobStore } from '../../core/blobs/index.js';
 import { createCampaign } from '../../core/campaigns/index.js';
 import { auditLog } from '../../core/db/schema.js';
 import { buildFakeOcrEngine } from '../../core/ocr/index.js';
-import { ingestReceiptImage } from '../../core/receipts/index.js';
+import { eraseMember } from '../../core/members/members.erasure.js';
+import { deleteQueuedReceiptBlobs, ingestReceiptImage } from '../../core/receipts/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { submissions } from '../../core/submissions/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
@@ -251,5 +252,34 @@ describe('POST approve / reject', () => {
       actorId: REVIEWER,
       data: { reasonCode: 'duplicate' },
     });
+  });
+});
+
+describe('after the member who sent the photos is erased', () => {
+  test('when a reviewer opens their item, then it says the photo was erased (no link), and the image URL answers 410, not 500', async () => {
+    const { submissionId, imageId } = queued[2]!;
+    const before = await asReviewer(request(app).get(`/api/console/review/items/${submissionId}`));
+    expect(before.body.image).toMatchObject({ url: `/api/console/review/images/${imageId}`, erased: false });
+
+    await eraseMember(
+      { db: services.database.db, generateId: services.generateId },
+      { brandId: BRAND, memberId: MEMBER, confirm: true, now: services.clock.now() },
+    );
+    const summary = await deleteQueuedReceiptBlobs({
+      db: services.database.db,
+      blobStore,
+      clock: services.clock,
+    });
+    expect(summary.deleted).toBeGreaterThan(0);
+    expect(blobStore.keys()).toEqual([]);
+
+    const response = await asReviewer(request(app).get(`/api/console/review/items/${submissionId}`));
+    expect(response.status).toBe(200);
+    expect(response.body.image).toMatchObject({ id: imageId, url: null, erased: true, location: null });
+    expect(response.body.reading?.qr).toBeUndefined();
+
+    const image = await asReviewer(request(app).get(`/api/console/review/images/${imageId}`));
+    expect(image.status).toBe(410);
+    expect(image.body.error?.code ?? image.body.code).toBe('receipt.erased');
   });
 });
