@@ -17,7 +17,9 @@ import {
   type IdTokenVerifier,
 } from '../../core/members/members.id-token.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
+import { buildMemoryBlobStore } from '../../core/blobs/index.js';
 import { queryRows } from '../../core/db/database.js';
+import { deleteQueuedReceiptBlobs } from '../../core/receipts/index.js';
 import * as schema from '../../core/db/schema.js';
 import { describeReason, getTranslator } from '../../core/i18n/index.js';
 import { addCouponCodes, createReward, getPointsBalance } from '../../core/rewards/index.js';
@@ -560,6 +562,32 @@ describe('LIFF API', () => {
           idempotencyKey: 'redeem:1',
         },
       ]);
+      // A receipt photo they sent: the bytes in the blob store, a location, card digits in the OCR text.
+      const blobStore = buildMemoryBlobStore();
+      const photoKey = `${BRAND_A.id}/ab/${'ab'.padEnd(64, '0')}.jpg`;
+      await blobStore.put(photoKey, Buffer.from('receipt photo bytes'), { contentType: 'image/jpeg' });
+      await db.insert(schema.receiptImages).values({
+        id: 'img_1',
+        brandId: BRAND_A.id,
+        memberId,
+        sha256: 'ab'.padEnd(64, '0'),
+        mimeType: 'image/jpeg',
+        width: 800,
+        height: 1200,
+        byteSize: 19,
+        storageKey: photoKey,
+        source: 'liff',
+        latitude: 25.033012,
+        longitude: 121.565421,
+        reading: {
+          kind: 'receipt',
+          fields: { storeName: 'Tea Shop', totalMinor: 12000 },
+          currency: 'TWD',
+          confidence: { overall: 0.9 },
+          qr: { codes: ['BUYER 林美玲'] },
+          ocr: { engine: 'fake', confidence: 0.9, lines: ['Tea Shop', 'VISA **** 4242'] },
+        },
+      });
       const balanceBefore = await getPointsBalance(db, { brandId: BRAND_A.id, memberId });
 
       const response = await request(app)
@@ -567,8 +595,22 @@ describe('LIFF API', () => {
         .set(await as(USER_1))
         .send({ confirm: true });
       expect(response.status).toBe(200);
+      // The photo's bytes go after the commit, by the deletion worker.
+      expect(await deleteQueuedReceiptBlobs({ db, blobStore, clock: services.clock })).toMatchObject({
+        deleted: 1,
+      });
+      expect(blobStore.keys()).toEqual([]);
+      const [photo] = await db
+        .select()
+        .from(schema.receiptImages)
+        .where(eq(schema.receiptImages.id, 'img_1'));
+      expect(photo).toMatchObject({ storageKey: null, latitude: null, longitude: null });
+      expect(photo!.reading).toMatchObject({ fields: { storeName: 'Tea Shop', totalMinor: 12000 } });
 
       const personal = [
+        '**** 4242',
+        '25.033012',
+        '121.565421',
         '林美玲',
         '+886912345678',
         '0912345678',
