@@ -39,7 +39,7 @@ const SECRET = 'bench-channel-secret';
 
 /**
  * The webhook's acknowledgement: signature check on the raw body + durable, idempotent store of every
- * event (one INSERT … ON CONFLICT per request) + 200, against a baseline that only checks the signature
+ * event (one multi-row INSERT … ON CONFLICT per group of concurrent requests) + 200, against a baseline that only checks the signature
  * and answers 200 — same express, same body, same signing work in the load generator. Every request
  * carries a new webhookEventId, so every one is a real insert; after the run the stored rows are counted
  * against the 2xx answers.

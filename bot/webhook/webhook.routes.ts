@@ -1,11 +1,11 @@
 import express, { Router } from 'express';
 import { validateSignature } from '@line/bot-sdk';
 import type { Services } from '../../core/app/build-services.js';
-import { createBrandsRepository } from '../../core/brands/index.js';
+import { createChannelCache, type ChannelCache } from '../../core/brands/index.js';
 import {
   createWebhookBadSignatureError,
+  createWebhookInbox,
   createWebhookUnknownChannelError,
-  receiveWebhookEvents,
 } from '../../core/events/index.js';
 import type { AppModule } from '../create-app.js';
 
@@ -13,30 +13,41 @@ import type { AppModule } from '../create-app.js';
  * `POST /webhook/:channelId` (the LINE channel id): the signature is checked on the raw body before
  * anything parses it, every event is stored once in the inbox, and LINE gets its 200 at once. No other
  * work happens on this path; the worker answers.
+ *
+ * Hot path: the channel (its secret) comes from a short-lived cache (a rotated secret works at once, a
+ * rotated-out one is refused within a few seconds), and concurrent deliveries share one INSERT and one
+ * commit (group commit); every delivery still gets its 200 only after its events are committed.
  */
 export function createWebhookModule(
   services: Pick<Services, 'database' | 'generateId' | 'clock' | 'logger'>,
-  { onStored }: { onStored?: () => void } = {},
+  { onStored, channels }: { onStored?: () => void; channels?: ChannelCache } = {},
 ): AppModule {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: '1mb' });
+  const { db, driver } = services.database;
+  const channelCache = channels ?? createChannelCache({ db, generateId: services.generateId });
+  const inbox = createWebhookInbox(
+    { db, generateId: services.generateId, clock: services.clock },
+    // PGlite runs one statement at a time; PostgreSQL writes two batches side by side.
+    { maxConcurrentWrites: driver === 'pglite' ? 1 : 2 },
+  );
 
   router.post('/webhook/:channelId', rawBody, async (req, res, next) => {
     try {
-      const { db } = services.database;
-      const channel = await createBrandsRepository({
-        db,
-        generateId: services.generateId,
-      }).getChannelByLineChannelId(String(req.params.channelId));
+      const lineChannelId = String(req.params.channelId);
+      let channel = await channelCache.get(lineChannelId);
       if (!channel) throw createWebhookUnknownChannelError();
       const signature = req.get('x-line-signature');
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      if (!signature || !validateSignature(body, channel.channelSecret, signature))
-        throw createWebhookBadSignatureError();
-      const { stored } = await receiveWebhookEvents(
-        { db, generateId: services.generateId, clock: services.clock },
-        { channel, rawBody: body },
-      );
+      if (!signature) throw createWebhookBadSignatureError();
+      if (!validateSignature(body, channel.channelSecret, signature)) {
+        // The cached secret may be the one just rotated out: check once against the stored one.
+        channel = await channelCache.refresh(lineChannelId);
+        if (!channel) throw createWebhookUnknownChannelError();
+        if (!validateSignature(body, channel.channelSecret, signature))
+          throw createWebhookBadSignatureError();
+      }
+      const { stored } = await inbox.receive({ channel, rawBody: body });
       res.status(200).json({});
       if (stored > 0) onStored?.();
     } catch (error) {

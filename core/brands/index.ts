@@ -7,3 +7,4 @@ export {
   type NewBrand,
   type NewLineChannel,
 } from './brands.repository.js';
+export { CHANNEL_CACHE_TTL_MS, createChannelCache, type ChannelCache } from './channels.cache.js';

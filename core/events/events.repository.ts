@@ -11,15 +11,17 @@ export type NewWebhookEvent = Omit<
 
 export function createEventsRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {
   return {
-    /** Stores events once per (channel, webhookEventId); returns how many were new. */
-    async storeOnce(events: NewWebhookEvent[]): Promise<number> {
-      if (events.length === 0) return 0;
-      const stored = await db
+    /**
+     * Stores events once per (channel, webhookEventId), in one statement (so one commit, however many
+     * events); returns the keys of those that were new. The same key twice in `events` is stored once.
+     */
+    async storeOnce(events: NewWebhookEvent[]): Promise<{ channelId: string; webhookEventId: string }[]> {
+      if (events.length === 0) return [];
+      return db
         .insert(webhookEvents)
         .values(events.map((event) => ({ ...event, id: generateId('webhookEvent') })))
         .onConflictDoNothing({ target: [webhookEvents.channelId, webhookEvents.webhookEventId] })
-        .returning({ id: webhookEvents.id });
-      return stored.length;
+        .returning({ channelId: webhookEvents.channelId, webhookEventId: webhookEvents.webhookEventId });
     },
 
     /**

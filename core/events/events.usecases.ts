@@ -3,9 +3,8 @@ import type { Database, Transaction } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
-import { createWebhookBadJsonError } from './events.errors.js';
-import { createEventsRepository, type WebhookEvent } from './events.repository.js';
-import { webhookBodySchema } from './events.schemas.js';
+import { parseWebhookBody, webhookEventKey } from './events.models.js';
+import { createEventsRepository, type NewWebhookEvent, type WebhookEvent } from './events.repository.js';
 
 /**
  * The webhook's whole job after the signature check: parse the raw body and store every event once
@@ -15,34 +14,102 @@ export async function receiveWebhookEvents(
   { db, generateId, clock }: { db: Database; generateId: IdGenerator; clock: Clock },
   { channel, rawBody }: { channel: LineChannel; rawBody: Buffer | string },
 ): Promise<{ received: number; stored: number }> {
-  let parsedJson: unknown;
-  try {
-    parsedJson = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
-  } catch (error) {
-    throw createWebhookBadJsonError({ cause: error });
-  }
-  const parsed = webhookBodySchema.safeParse(parsedJson);
-  if (!parsed.success) {
-    throw createWebhookBadJsonError({
-      details: { issues: parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.')) },
-    });
-  }
-  const receivedAt = clock.now();
-  const stored = await createEventsRepository({ db, generateId }).storeOnce(
-    parsed.data.events.map((event) => ({
-      brandId: channel.brandId,
-      channelId: channel.id,
-      webhookEventId: event.webhookEventId,
-      eventType: event.type,
-      lineUserId: event.source?.userId ?? null,
-      payload: event as Record<string, unknown>,
-      isRedelivery: event.deliveryContext?.isRedelivery ?? false,
-      occurredAt: new Date(event.timestamp),
-      nextAttemptAt: receivedAt,
-      receivedAt,
-    })),
-  );
-  return { received: parsed.data.events.length, stored };
+  const events = parseWebhookBody({ channel, rawBody, receivedAt: clock.now() });
+  const stored = await createEventsRepository({ db, generateId }).storeOnce(events);
+  return { received: events.length, stored: stored.length };
+}
+
+export type WebhookInbox = {
+  /** `receiveWebhookEvents`, resolved once this delivery's events are committed. */
+  receive: (delivery: {
+    channel: LineChannel;
+    rawBody: Buffer | string;
+  }) => Promise<{ received: number; stored: number }>;
+};
+
+/**
+ * The webhook's inbox writer for a server: `receiveWebhookEvents` with group commit. Deliveries that
+ * arrive while a write is in flight wait for it and are then written together in one multi-row
+ * INSERT … ON CONFLICT DO NOTHING (one statement, one commit), so under load the database does one
+ * write per batch instead of one per request; alone, a delivery is written at once (no timer, no added
+ * wait). Each delivery still resolves only after the statement holding its events has committed, and
+ * learns which of its events were new. If a batch fails, its deliveries are written one by one, so a
+ * bad delivery fails alone. `maxConcurrentWrites` batches may be in flight (PGlite runs one statement
+ * at a time; PostgreSQL can use a few pool connections).
+ */
+export function createWebhookInbox(
+  { db, generateId, clock }: { db: Database; generateId: IdGenerator; clock: Clock },
+  {
+    maxBatchEvents = 500,
+    maxConcurrentWrites = 1,
+  }: { maxBatchEvents?: number; maxConcurrentWrites?: number } = {},
+): WebhookInbox {
+  type Pending = {
+    events: NewWebhookEvent[];
+    resolve: (result: { received: number; stored: number }) => void;
+    reject: (error: unknown) => void;
+  };
+  const repository = createEventsRepository({ db, generateId });
+  const queue: Pending[] = [];
+  let writing = 0;
+
+  const write = async (batch: Pending[]): Promise<void> => {
+    let stored: { channelId: string; webhookEventId: string }[];
+    try {
+      stored = await repository.storeOnce(batch.flatMap((pending) => pending.events));
+    } catch (error) {
+      if (batch.length === 1) batch[0]?.reject(error);
+      // The statement is atomic: nothing of the batch was stored, so each delivery is tried alone.
+      else await Promise.all(batch.map((pending) => write([pending])));
+      return;
+    }
+    // An event in two deliveries of the batch (a redelivery racing the original) counts for the first.
+    const fresh = new Set(stored.map(webhookEventKey));
+    for (const pending of batch) {
+      const storedHere = pending.events.filter((event) => fresh.delete(webhookEventKey(event))).length;
+      pending.resolve({ received: pending.events.length, stored: storedHere });
+    }
+  };
+
+  let scheduled = false;
+  const pump = () => {
+    scheduled = false;
+    while (writing < maxConcurrentWrites && queue.length > 0) {
+      let count = 0;
+      let rows = 0;
+      while (
+        count < queue.length &&
+        (count === 0 || rows + (queue[count]?.events.length ?? 0) <= maxBatchEvents)
+      ) {
+        rows += queue[count]?.events.length ?? 0;
+        count++;
+      }
+      const batch = queue.splice(0, count);
+      writing++;
+      void write(batch).finally(() => {
+        writing--;
+        schedule();
+      });
+    }
+  };
+  // Writes start on the next turn of the event loop, after the I/O already waiting has been read: PGlite
+  // answers without giving the loop a turn, so without this every request would be a batch of one.
+  const schedule = () => {
+    if (scheduled || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+
+  return {
+    receive: async ({ channel, rawBody }) => {
+      const events = parseWebhookBody({ channel, rawBody, receivedAt: clock.now() });
+      if (events.length === 0) return { received: 0, stored: 0 };
+      return new Promise((resolve, reject) => {
+        queue.push({ events, resolve, reject });
+        schedule();
+      });
+    },
+  };
 }
 
 /** What handling one event produced, applied in the event's own transaction when it is marked done. */

@@ -1,5 +1,6 @@
 export { webhookEvents, type WebhookEventState } from './events.table.js';
 export { createEventsRepository, type WebhookEvent, type EventsRepository } from './events.repository.js';
+export { parseWebhookBody, webhookEventKey } from './events.models.js';
 export { webhookBodySchema, webhookEventSchema, type WebhookEventPayload } from './events.schemas.js';
 export {
   createWebhookBadJsonError,
@@ -9,9 +10,11 @@ export {
 export {
   eventBackoffMs,
   processDueWebhookEvents,
+  createWebhookInbox,
   receiveWebhookEvents,
   WEBHOOK_EVENT_MAX_ATTEMPTS,
   type EventHandler,
   type EventHandling,
   type ProcessSummary,
+  type WebhookInbox,
 } from './events.usecases.js';

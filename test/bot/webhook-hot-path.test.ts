@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { eq } from 'drizzle-orm';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../bot/create-app.js';
+import { createWebhookModule } from '../../bot/webhook/index.js';
+import {
+  CHANNEL_CACHE_TTL_MS,
+  createBrandsRepository,
+  createChannelCache,
+  lineChannels,
+} from '../../core/brands/index.js';
+import { createWebhookInbox, webhookEvents } from '../../core/events/index.js';
+import { signWebhookBody } from '../../sim/line/index.js';
+import { buildTestServices, type TestServices } from '../support/services.js';
+
+const BRAND = {
+  id: 'brd_hot',
+  slug: 'hot',
+  name: 'Hot path',
+  country: 'TW' as const,
+  defaultLocale: 'zh-TW' as const,
+  timezone: 'Asia/Taipei',
+};
+const CHANNEL = {
+  id: 'chn_hot',
+  brandId: BRAND.id,
+  lineChannelId: '2000000077',
+  name: 'Hot channel',
+  channelSecret: 'secret-one',
+  channelAccessToken: 'token',
+};
+
+function webhookBody(webhookEventIds: string[], text = 'hi') {
+  return JSON.stringify({
+    destination: 'U00000000000000000000000000000000',
+    events: webhookEventIds.map((webhookEventId, i) => ({
+      type: 'message',
+      webhookEventId,
+      timestamp: Date.parse('2026-01-01T00:00:00Z') + i,
+      source: { type: 'user', userId: `U${String(i).padStart(32, '0')}` },
+      deliveryContext: { isRedelivery: false },
+      message: { id: String(i), type: 'text', text },
+    })),
+  });
+}
+
+describe('webhook hot path: channel cache and group commit', () => {
+  let services: TestServices;
+  let app: Express;
+  let monotonicNow = 0;
+
+  const rowsOf = async (webhookEventId: string) =>
+    services.database.db.select().from(webhookEvents).where(eq(webhookEvents.webhookEventId, webhookEventId));
+  const post = (body: string, secret: string, lineChannelId = CHANNEL.lineChannelId) =>
+    request(app)
+      .post(`/webhook/${lineChannelId}`)
+      .set('content-type', 'application/json')
+      .set('x-line-signature', signWebhookBody(body, secret))
+      .send(body);
+  /** What `proofline channel add` does to an existing channel: a new secret, from another process. */
+  const rotateSecret = async (channelSecret: string) => {
+    await createBrandsRepository({ db: services.database.db, generateId: services.generateId }).upsertChannel(
+      {
+        brandId: BRAND.id,
+        lineChannelId: CHANNEL.lineChannelId,
+        name: CHANNEL.name,
+        channelSecret,
+        channelAccessToken: CHANNEL.channelAccessToken,
+        managedByEnv: false,
+      },
+    );
+  };
+
+  beforeAll(async () => {
+    services = await buildTestServices({ seed: { brands: [BRAND], lineChannels: [CHANNEL] } });
+    const channels = createChannelCache({
+      db: services.database.db,
+      generateId: services.generateId,
+      now: () => monotonicNow,
+    });
+    app = createApp(services, [createWebhookModule(services, { channels })]);
+  });
+  afterAll(async () => {
+    await services.database.close();
+  });
+
+  test('when many deliveries arrive at once, with one event redelivered 10 times among them, then every event is stored exactly once and all get 200', async () => {
+    const distinct = Array.from({ length: 40 }, (_, i) => `EVT_BURST_${i}`);
+    const bodies = [
+      ...distinct.map((id) => webhookBody([id])),
+      ...Array.from({ length: 10 }, () => webhookBody(['EVT_BURST_REDELIVERED'])),
+      webhookBody(['EVT_BURST_0', 'EVT_BURST_MULTI_A', 'EVT_BURST_MULTI_B']),
+    ];
+
+    const responses = await Promise.all(bodies.map((body) => post(body, CHANNEL.channelSecret)));
+
+    expect(responses.map((response) => response.status)).toEqual(Array(bodies.length).fill(200));
+    for (const id of [...distinct, 'EVT_BURST_REDELIVERED', 'EVT_BURST_MULTI_A', 'EVT_BURST_MULTI_B'])
+      expect(await rowsOf(id)).toHaveLength(1);
+    const burstRows = (await services.database.db.select().from(webhookEvents)).filter((row) =>
+      row.webhookEventId.startsWith('EVT_BURST_'),
+    );
+    expect(burstRows).toHaveLength(43);
+  });
+
+  test('when deliveries are written together, then each learns how many of its own events were new', async () => {
+    const inbox = createWebhookInbox({
+      db: services.database.db,
+      generateId: services.generateId,
+      clock: services.clock,
+    });
+    const [channel] = await services.database.db
+      .select()
+      .from(lineChannels)
+      .where(eq(lineChannels.id, CHANNEL.id));
+    if (!channel) throw new Error('seeded channel missing');
+
+    const results = await Promise.all([
+      inbox.receive({ channel, rawBody: webhookBody(['EVT_COUNT_A', 'EVT_COUNT_B']) }),
+      inbox.receive({ channel, rawBody: webhookBody(['EVT_COUNT_A']) }),
+      inbox.receive({ channel, rawBody: webhookBody(['EVT_BURST_1', 'EVT_COUNT_C']) }),
+    ]);
+
+    expect(results).toEqual([
+      { received: 2, stored: 2 },
+      { received: 1, stored: 0 },
+      { received: 2, stored: 1 },
+    ]);
+  });
+
+  test('when one delivery of a batch cannot be stored, then it fails alone and the others are stored', async () => {
+    const inbox = createWebhookInbox({
+      db: services.database.db,
+      generateId: services.generateId,
+      clock: services.clock,
+    });
+    const [channel] = await services.database.db
+      .select()
+      .from(lineChannels)
+      .where(eq(lineChannels.id, CHANNEL.id));
+    if (!channel) throw new Error('seeded channel missing');
+
+    // PostgreSQL refuses a NUL character in jsonb: this delivery's insert fails in the database.
+    const results = await Promise.allSettled([
+      inbox.receive({ channel, rawBody: webhookBody(['EVT_ISO_1']) }),
+      inbox.receive({ channel, rawBody: webhookBody(['EVT_ISO_BAD'], 'nul \u0000 here') }),
+      inbox.receive({ channel, rawBody: webhookBody(['EVT_ISO_2', 'EVT_ISO_3']) }),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await rowsOf('EVT_ISO_BAD')).toHaveLength(0);
+    for (const id of ['EVT_ISO_1', 'EVT_ISO_2', 'EVT_ISO_3']) expect(await rowsOf(id)).toHaveLength(1);
+  });
+
+  test('when the channel secret is rotated, then the new secret works at once and the old one is refused once the cache entry expires', async () => {
+    const first = webhookBody(['EVT_ROT_1']);
+    expect((await post(first, 'secret-one')).status).toBe(200);
+
+    await rotateSecret('secret-two');
+    // Signed with the new secret while the old one is cached: refreshed on the mismatch, accepted.
+    expect((await post(webhookBody(['EVT_ROT_2']), 'secret-two')).status).toBe(200);
+    // The old secret is refused right after that refresh.
+    expect((await post(webhookBody(['EVT_ROT_OLD_1']), 'secret-one')).status).toBe(401);
+
+    await rotateSecret('secret-three');
+    // A rotated-out secret may be accepted while its cache entry lives, never longer than the TTL:
+    // after it the entry is read again and the old secret is refused, with nothing stored.
+    monotonicNow += CHANNEL_CACHE_TTL_MS + 1;
+    const stale = await post(webhookBody(['EVT_ROT_OLD_2']), 'secret-two');
+    expect(stale.status).toBe(401);
+    expect((await post(webhookBody(['EVT_ROT_3']), 'secret-three')).status).toBe(200);
+
+    expect(await rowsOf('EVT_ROT_OLD_1')).toHaveLength(0);
+    expect(await rowsOf('EVT_ROT_OLD_2')).toHaveLength(0);
+    for (const id of ['EVT_ROT_1', 'EVT_ROT_2', 'EVT_ROT_3']) expect(await rowsOf(id)).toHaveLength(1);
+  });
+
+  test('when a channel is added after a delivery to it was refused as unknown, then the next delivery is accepted', async () => {
+    const body = webhookBody(['EVT_LATE_1']);
+    expect((await post(body, 'late-secret', '2000000078')).status).toBe(404);
+
+    await createBrandsRepository({ db: services.database.db, generateId: services.generateId }).upsertChannel(
+      {
+        brandId: BRAND.id,
+        lineChannelId: '2000000078',
+        name: 'Late channel',
+        channelSecret: 'late-secret',
+        channelAccessToken: 'token',
+        managedByEnv: false,
+      },
+    );
+
+    expect((await post(body, 'late-secret', '2000000078')).status).toBe(200);
+    expect(await rowsOf('EVT_LATE_1')).toHaveLength(1);
+  });
+
+  test('when a cached channel is asked for by many requests at once, then the database is read once', async () => {
+    let reads = 0;
+    const channels = createChannelCache({
+      db: services.database.db,
+      generateId: services.generateId,
+      now: () => monotonicNow,
+    });
+    const original = services.database.db.select.bind(services.database.db);
+    const spied = Object.create(services.database.db) as typeof services.database.db;
+    spied.select = ((...args: Parameters<typeof original>) => {
+      reads++;
+      return original(...args);
+    }) as typeof original;
+    const counted = createChannelCache({
+      db: spied,
+      generateId: services.generateId,
+      now: () => monotonicNow,
+    });
+
+    const found = await Promise.all(Array.from({ length: 20 }, () => counted.get(CHANNEL.lineChannelId)));
+    await counted.get(CHANNEL.lineChannelId);
+    monotonicNow += CHANNEL_CACHE_TTL_MS + 1;
+    await counted.get(CHANNEL.lineChannelId);
+
+    expect(new Set(found.map((channel) => channel?.id))).toEqual(new Set([CHANNEL.id]));
+    expect(reads).toBe(2);
+    expect(await channels.get('2999999999')).toBeUndefined();
+  });
+});
