@@ -14,6 +14,7 @@ function lazySubmissionsDeps(services: Services, platform?: EInvoicePlatform): (
       clock: services.clock,
       generateId: services.generateId,
       logger: services.logger,
+      leaseMs: services.config.jobs.verifyLeaseMs,
     };
   };
 }

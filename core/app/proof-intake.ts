@@ -61,6 +61,7 @@ export function buildProofIntake(
       clock,
       generateId,
       logger,
+      leaseMs: config.jobs.verifyLeaseMs,
       readReceiptProof: createReceiptProofReader({ db: database.db }),
     };
   };

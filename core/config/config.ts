@@ -194,6 +194,15 @@ export const envSchema = z.object({
     .min(10)
     .default(500)
     .describe('How often an idle worker looks for work.'),
+  VERIFY_LEASE_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(1_000)
+    .max(3_600_000)
+    .default(300_000)
+    .describe(
+      'How long an instant MoF verification holds its submission; after a crash the retry worker takes it over then.',
+    ),
   WORKER_CONCURRENCY: z.coerce
     .number()
     .int()
@@ -276,6 +285,7 @@ export type Config = {
     enabled: boolean;
     workerPollMs: number;
     workerConcurrency: number;
+    verifyLeaseMs: number;
     verifyInvoicesCron: string;
     expirePointsCron: string;
     drawsCron: string;
@@ -379,6 +389,7 @@ function toConfig(env: ParsedEnv): Config {
       enabled: env.JOBS_ENABLED,
       workerPollMs: env.WORKER_POLL_MS,
       workerConcurrency: env.WORKER_CONCURRENCY,
+      verifyLeaseMs: env.VERIFY_LEASE_MS,
       verifyInvoicesCron: env.VERIFY_INVOICES_CRON,
       expirePointsCron: env.EXPIRE_POINTS_CRON,
       drawsCron: env.DRAWS_CRON,
