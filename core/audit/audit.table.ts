@@ -19,5 +19,7 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_log_brand_created_idx').on(t.brandId, t.createdAt),
     index('audit_log_target_idx').on(t.targetType, t.targetId),
+    // Sign-in throttling counts an account's recent failures by action and time.
+    index('audit_log_action_created_idx').on(t.action, t.createdAt),
   ],
 );

@@ -30,3 +30,10 @@ export const createConsoleUserNotFoundError = createErrorFactory({
   code: 'console.user_not_found',
   statusCode: 404,
 });
+
+/** Too many failed sign-ins for this email lately: a password guesser is slowed to a few tries an hour. */
+export const createTooManySignInsError = createErrorFactory({
+  message: 'Too many failed sign-ins for this account; try again in 15 minutes',
+  code: 'console.too_many_sign_ins',
+  statusCode: 429,
+});

@@ -1,4 +1,4 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { auditLog } from '../audit/audit.table.js';
 import { brands } from '../brands/brands.table.js';
 import { isUniqueViolation, type Database } from '../db/database.js';
@@ -9,6 +9,7 @@ import {
   createConsoleUserDisabledError,
   createConsoleUserNotFoundError,
   createInvalidCredentialsError,
+  createTooManySignInsError,
   createWeakPasswordError,
 } from './console.errors.js';
 import {
@@ -136,11 +137,32 @@ export async function countBrandConsoleMembers(
  * the same scrypt work; a disabled account is refused only once its password is proven. Every attempt
  * is audited.
  */
+/** Failed sign-ins per account within the window before sign-in is refused (429) for the rest of it. */
+export const MAX_SIGN_IN_FAILURES = 5;
+export const SIGN_IN_FAILURE_WINDOW_MS = 15 * 60_000;
+
 export async function signInConsoleUser(
   deps: ConsoleDeps,
   input: { email: string; password: string; sessionHours: number; ip?: string },
 ): Promise<ConsoleSignedIn & { token: string }> {
   const email = normalizeEmail(input.email);
+  // Throttle by account, counted from the audit log so every process sees the same count. Unknown emails
+  // are throttled alike, so the answer still does not tell which accounts exist.
+  const since = new Date(deps.clock.now().getTime() - SIGN_IN_FAILURE_WINDOW_MS);
+  const [failures] = await deps.db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.action, 'console.sign_in_failed'),
+        gt(auditLog.createdAt, since),
+        sql`${auditLog.data} ->> 'email' = ${email}`,
+      ),
+    );
+  if ((failures?.count ?? 0) >= MAX_SIGN_IN_FAILURES) {
+    await audit(deps, { actorId: null, action: 'console.sign_in_throttled', data: { email, ip: input.ip } });
+    throw createTooManySignInsError();
+  }
   // Awaited on every path, so the one-off cost of making the dummy hash does not mark unknown emails.
   const dummyHash = await getDummyPasswordHash();
   const [row] = await deps.db.select().from(consoleUsers).where(eq(consoleUsers.email, email)).limit(1);

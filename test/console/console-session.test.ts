@@ -242,6 +242,30 @@ describe('POST /api/console/session', () => {
 
     expect(response.status).toBe(400);
   });
+
+  test('when an account had 5 failed sign-ins within 15 minutes, then even the right password gets 429 until the window passes', async () => {
+    await addUser('guessed@brand-a.example', [['brd_a', 'reviewer']]);
+    const attempt = (email: string, password: string) =>
+      request(app).post('/api/console/session').send({ email, password });
+
+    for (let i = 0; i < 5; i++)
+      expect((await attempt('guessed@brand-a.example', `guess ${i}`)).status).toBe(401);
+    const throttled = await attempt('guessed@brand-a.example', PASSWORD);
+    // Other accounts are not affected, and unknown emails are throttled alike (no account oracle).
+    const other = await attempt('reviewer.a@brand-a.example', PASSWORD);
+    for (let i = 0; i < 5; i++) await attempt('ghost@brand-a.example', `guess ${i}`);
+    const ghost = await attempt('ghost@brand-a.example', 'another guess');
+    services.clock.advanceBy(15 * 60_000 + 1_000);
+    const later = await attempt('guessed@brand-a.example', PASSWORD);
+    services.clock.set(NOW);
+
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.error.code).toBe('console.too_many_sign_ins');
+    expect(throttled.headers['set-cookie']).toBeUndefined();
+    expect(other.status).toBe(201);
+    expect(ghost.status).toBe(429);
+    expect(later.status).toBe(201);
+  });
 });
 
 describe('GET /api/console/me and session expiry', () => {
