@@ -18,6 +18,14 @@ const ACCESS_KEY_ID = 'AKIAPROOFLINETEST01';
 const SECRET = 'proofline/s3/secret+key+for+tests+only0';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const photo = readFileSync(join(projectRoot, 'test', 'fixtures', 'receipts', 'tw-einvoice-7-photo.jpg'));
+const S3_BRAND = {
+  id: 'brd_s3',
+  slug: 's3',
+  name: 'S3 brand',
+  country: 'TW',
+  defaultLocale: 'zh-TW',
+  timezone: 'Asia/Taipei',
+} as const;
 
 let sim: RunningS3Simulator;
 let store: BlobStore;
@@ -221,16 +229,7 @@ describe('BLOB_STORE=s3 in the config', () => {
 describe('receipt photos stored in S3', () => {
   test('when the same photo is uploaded twice, then one object is stored (one PUT) and both rows point at it', async () => {
     const database = await createTestDatabase({
-      brands: [
-        {
-          id: 'brd_s3',
-          slug: 's3',
-          name: 'S3 brand',
-          country: 'TW',
-          defaultLocale: 'zh-TW',
-          timezone: 'Asia/Taipei',
-        },
-      ],
+      brands: [S3_BRAND],
       members: [{ id: 'mbr_s3', brandId: 'brd_s3', lineUserId: 'U_s3', locale: 'zh-TW' }],
     });
     try {
@@ -264,16 +263,7 @@ describe('receipt photos stored in S3', () => {
 
   test('when the store refuses the credentials, then the upload fails clearly and no row is written', async () => {
     const database = await createTestDatabase({
-      brands: [
-        {
-          id: 'brd_s3',
-          slug: 's3',
-          name: 'S3 brand',
-          country: 'TW',
-          defaultLocale: 'zh-TW',
-          timezone: 'Asia/Taipei',
-        },
-      ],
+      brands: [S3_BRAND],
     });
     try {
       const wrong = buildS3BlobStore({
