@@ -126,24 +126,23 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
     };
   }
   const now = options.now ?? new Date();
-  const readings = [parseReceiptText(ocr.lines, { now })];
-  const weights = [PASS_VOTE_WEIGHT.base];
-  let parsed = readings[0]!;
-  for (const name of refinementOrder(readings[0]!, ocr.lines)) {
-    const pass: OcrPreparation = OCR_PASSES[name];
-    if (options.refine === false || !needsRefinement(parsed)) break;
-    // Another look: the page read as one block (a price column layout analysis dropped), larger (small
-    // print), sharpened (blurred digits) or with more contrast (faint print); the fields are decided by
-    // vote over every pass so far.
-    const again = await prepareForOcr(image, { ...pass, skewDegrees });
-    const sameImage = again.length === ocrImage.length && again.equals(ocrImage);
-    if (sameImage && (pass.layout ?? 'auto') === 'auto') continue;
-    const next = await options.ocrEngine.recognize({ image: again, languages, layout: pass.layout });
-    readings.push(parseReceiptText(next.lines, { now }));
-    weights.push(PASS_VOTE_WEIGHT[name]);
-    parsed = combineReadings(readings, weights);
-    if (next.confidence > ocr.confidence) ocr = { ...next, durationMs: ocr.durationMs + next.durationMs };
-  }
+  const parsed =
+    options.refine === false
+      ? parseReceiptText(ocr.lines, { now })
+      : await refineReading(ocr.lines, {
+          now,
+          // Another look: the page read as one block (a price column layout analysis dropped), larger
+          // (small print), sharpened (blurred digits) or with more contrast (faint print).
+          readPass: async (name) => {
+            const pass: OcrPreparation = OCR_PASSES[name];
+            const again = await prepareForOcr(image, { ...pass, skewDegrees });
+            if ((pass.layout ?? 'auto') === 'auto' && again.equals(ocrImage)) return undefined;
+            const next = await options.ocrEngine.recognize({ image: again, languages, layout: pass.layout });
+            if (next.confidence > ocr.confidence)
+              ocr = { ...next, durationMs: ocr.durationMs + next.durationMs };
+            return next.lines;
+          },
+        });
   const ocrMs = performance.now() - ocrStarted;
   const readSomething =
     parsed.fields.totalMinor !== undefined ||
@@ -273,17 +272,10 @@ function recomputeOverall(receipt: ParsedReceipt) {
 }
 
 /**
- * The order of the further passes. Layout analysis sometimes drops a receipt's whole price column as
- * non-text (synthetic TW and Thai photos: no total, or "總計" with no amount beside it): then the page
- * read as one block comes first.
- * Otherwise it comes last, as on scans with several columns it joins them into noise (SROIE dev: with it
- * first, date 90.6 → 87.5 %, total 87.5 → 84.4 %).
- */
-/**
  * How much a pass's reading counts in the vote: the page read as one block joins columns, so its
  * header and totals are noisier (SROIE 345: it put a customer's name above the store's).
  */
-export const PASS_VOTE_WEIGHT: Record<keyof typeof OCR_PASSES, number> = {
+export const PASS_VOTE_WEIGHT: Record<OcrPassName, number> = {
   base: 1,
   block: 0.5,
   large: 1,
@@ -291,13 +283,43 @@ export const PASS_VOTE_WEIGHT: Record<keyof typeof OCR_PASSES, number> = {
   contrast: 1,
 };
 
-export function refinementOrder(
-  first: ParsedReceipt,
-  firstLines: ReceiptLineInput[],
-): (keyof typeof OCR_PASSES)[] {
+export type OcrPassName = keyof typeof OCR_PASSES;
+
+/**
+ * The order of the further passes. Layout analysis sometimes drops a receipt's whole price column as
+ * non-text (synthetic TW and Thai photos: no total, or "總計" with no amount beside it): then the page
+ * read as one block comes first.
+ * Otherwise it comes last, as on scans with several columns it joins them into noise (SROIE dev: with it
+ * first, date 90.6 → 87.5 %, total 87.5 → 84.4 %).
+ */
+export function refinementOrder(first: ParsedReceipt, firstLines: ReceiptLineInput[]): OcrPassName[] {
   return first.fields.totalMinor === undefined || totalLabelLacksAmount(firstLines)
     ? ['block', 'large', 'sharp', 'contrast']
     : ['large', 'sharp', 'contrast', 'block'];
+}
+
+/**
+ * The base pass's text parsed, then further passes (`readPass`, in `refinementOrder`; undefined skips
+ * one) while date or total stay doubtful, each field decided by a weighted vote over every pass read so
+ * far. The reader runs it on live OCR, `bench/support/parse-cached.ts` on cached OCR.
+ */
+export async function refineReading(
+  firstLines: ReceiptLineInput[],
+  { now, readPass }: { now: Date; readPass: (name: OcrPassName) => Promise<ReceiptLineInput[] | undefined> },
+): Promise<ParsedReceipt> {
+  const first = parseReceiptText(firstLines, { now });
+  const readings = [first];
+  const weights = [PASS_VOTE_WEIGHT.base];
+  let parsed = first;
+  for (const name of refinementOrder(first, firstLines)) {
+    if (!needsRefinement(parsed)) break;
+    const lines = await readPass(name);
+    if (!lines) continue;
+    readings.push(parseReceiptText(lines, { now }));
+    weights.push(PASS_VOTE_WEIGHT[name]);
+    parsed = combineReadings(readings, weights);
+  }
+  return parsed;
 }
 
 export function needsRefinement(parsed: ReturnType<typeof parseReceiptText>) {
