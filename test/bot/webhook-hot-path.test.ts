@@ -58,6 +58,20 @@ describe('webhook hot path: channel cache and group commit', () => {
       .set('content-type', 'application/json')
       .set('x-line-signature', signWebhookBody(body, secret))
       .send(body);
+  /** A group-commit inbox of its own, and the seeded channel as the webhook route passes it. */
+  const newInboxOfSeededChannel = async () => {
+    const inbox = createWebhookInbox({
+      db: services.database.db,
+      generateId: services.generateId,
+      clock: services.clock,
+    });
+    const [channel] = await services.database.db
+      .select()
+      .from(lineChannels)
+      .where(eq(lineChannels.id, CHANNEL.id));
+    if (!channel) throw new Error('seeded channel missing');
+    return { inbox, channel };
+  };
   /** What `proofline channel add` does to an existing channel: a new secret, from another process. */
   const rotateSecret = async (channelSecret: string) => {
     await createBrandsRepository({ db: services.database.db, generateId: services.generateId }).upsertChannel(
@@ -105,16 +119,7 @@ describe('webhook hot path: channel cache and group commit', () => {
   });
 
   test('when deliveries are written together, then each learns how many of its own events were new', async () => {
-    const inbox = createWebhookInbox({
-      db: services.database.db,
-      generateId: services.generateId,
-      clock: services.clock,
-    });
-    const [channel] = await services.database.db
-      .select()
-      .from(lineChannels)
-      .where(eq(lineChannels.id, CHANNEL.id));
-    if (!channel) throw new Error('seeded channel missing');
+    const { inbox, channel } = await newInboxOfSeededChannel();
 
     const results = await Promise.all([
       inbox.receive({ channel, rawBody: webhookBody(['EVT_COUNT_A', 'EVT_COUNT_B']) }),
@@ -130,16 +135,7 @@ describe('webhook hot path: channel cache and group commit', () => {
   });
 
   test('when one delivery of a batch cannot be stored, then it fails alone and the others are stored', async () => {
-    const inbox = createWebhookInbox({
-      db: services.database.db,
-      generateId: services.generateId,
-      clock: services.clock,
-    });
-    const [channel] = await services.database.db
-      .select()
-      .from(lineChannels)
-      .where(eq(lineChannels.id, CHANNEL.id));
-    if (!channel) throw new Error('seeded channel missing');
+    const { inbox, channel } = await newInboxOfSeededChannel();
 
     // PostgreSQL refuses a NUL character in jsonb: this delivery's insert fails in the database.
     const results = await Promise.allSettled([
