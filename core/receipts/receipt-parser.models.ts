@@ -366,7 +366,7 @@ function asCompanyLine(line: Line): Line {
     .replace(/\bSDN\.?\s?[38E]HD\b/gi, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
     .replace(/\s+/g, ' ')
     .trim();
-  return text === line.text ? line : { ...relabel(line, text), confidence: line.confidence };
+  return text === line.text ? line : relabel(line, text);
 }
 
 function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
