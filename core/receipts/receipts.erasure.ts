@@ -1,9 +1,10 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { BlobStore } from '../blobs/index.js';
 import { queryRows, type Database, type Executor } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import { createReceiptsRepository } from './receipts.repository.js';
 import type { ReceiptReading } from './receipts.types.js';
 import { receiptBlobDeletions, receiptImages } from './receipts.table.js';
 
@@ -147,13 +148,9 @@ export async function deleteQueuedReceiptBlobs(
     try {
       const outcome = await db.transaction(async (tx) => {
         await lockBlobKey(tx, row.storage_key);
-        const [user] = await tx
-          .select({ id: receiptImages.id })
-          .from(receiptImages)
-          .where(and(isNotNull(receiptImages.storageKey), eq(receiptImages.storageKey, row.storage_key)))
-          .limit(1);
-        const result = user ? ('kept_shared' as const) : ('deleted' as const);
-        if (!user) await blobStore.delete(row.storage_key);
+        const used = await createReceiptsRepository({ db: tx }).isStorageKeyUsed(row.storage_key);
+        const result = used ? ('kept_shared' as const) : ('deleted' as const);
+        if (!used) await blobStore.delete(row.storage_key);
         const owned = await tx
           .update(receiptBlobDeletions)
           .set({
