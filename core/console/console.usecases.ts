@@ -132,15 +132,15 @@ export async function countBrandConsoleMembers(
   return rows.length;
 }
 
+/** Failed sign-ins per account within the window before sign-in is refused (429) for the rest of it. */
+export const MAX_SIGN_IN_FAILURES = 5;
+export const SIGN_IN_FAILURE_WINDOW_MS = 15 * 60_000;
+
 /**
  * Email + password → a new session. An unknown email and a wrong password give the same error after
  * the same scrypt work; a disabled account is refused only once its password is proven. Every attempt
  * is audited.
  */
-/** Failed sign-ins per account within the window before sign-in is refused (429) for the rest of it. */
-export const MAX_SIGN_IN_FAILURES = 5;
-export const SIGN_IN_FAILURE_WINDOW_MS = 15 * 60_000;
-
 export async function signInConsoleUser(
   deps: ConsoleDeps,
   input: { email: string; password: string; sessionHours: number; ip?: string },
