@@ -9,7 +9,12 @@ import {
   createSurveyNotDueError,
   createSurveyNotFoundError,
 } from './surveys.errors.js';
-import { nextChatQuestion, planChatSurvey, validateSurveyAnswers } from './surveys.models.js';
+import {
+  nextChatQuestion,
+  planChatSurvey,
+  validateSurveyAnswers,
+  type ChatSurveyPlan,
+} from './surveys.models.js';
 import { surveyAnswers, surveyProgress, surveys, type SurveyQuestion } from './surveys.table.js';
 
 export type Survey = typeof surveys.$inferSelect;
@@ -181,10 +186,10 @@ async function readProgress(
 
 function chatQuestion(
   survey: Survey,
+  plan: ChatSurveyPlan,
   submissionId: string,
   progress: Record<string, string | null>,
 ): ChatSurveyQuestion | undefined {
-  const plan = planChatSurvey(survey.questions);
   const question = nextChatQuestion(plan, progress);
   if (!question) return undefined;
   return {
@@ -209,13 +214,14 @@ export async function findChatSurveyInvitation(
   const due = await findDueSurvey(db, input);
   if (!due || due.submissionId !== input.submissionId) return undefined;
   const { survey, submissionId } = due;
-  if (!planChatSurvey(survey.questions).inChat) return { kind: 'app', survey, submissionId };
+  const plan = planChatSurvey(survey.questions);
+  if (!plan.inChat) return { kind: 'app', survey, submissionId };
   const progress = await readProgress(
     db,
     { surveyId: survey.id, memberId: input.memberId },
     answerScopeFor(survey, submissionId),
   );
-  const next = chatQuestion(survey, submissionId, progress);
+  const next = chatQuestion(survey, plan, submissionId, progress);
   return next ? { kind: 'question', ...next } : undefined;
 }
 
@@ -299,7 +305,7 @@ export async function answerSurveyInChat(
       .set({ answers: progress, submissionId, updatedAt: input.now })
       .where(where);
   }
-  const next = chatQuestion(survey, submissionId, progress);
+  const next = chatQuestion(survey, plan, submissionId, progress);
   if (next) return { status: 'next', recorded, next };
 
   const chosen = Object.fromEntries(Object.entries(progress).filter(([, value]) => value !== null));
