@@ -72,6 +72,9 @@ export async function findDueSurvey(
   return undefined;
 }
 
+/** A survey with the member's proof an answer is for, and the answer's uniqueness scope. */
+type Answerable = { survey: Survey; submissionId: string; scope: string };
+
 /**
  * The survey and the member's proof an answer is for: the survey active in the brand, the proof the
  * member's own, accepted and in the survey's campaign. Forged or stale references fail here.
@@ -79,7 +82,7 @@ export async function findDueSurvey(
 async function loadAnswerable(
   db: Executor,
   input: { brandId: string; memberId: string; surveyId: string; submissionId: string },
-): Promise<{ survey: Survey; submissionId: string; scope: string }> {
+): Promise<Answerable> {
   const [survey] = await db
     .select()
     .from(surveys)
@@ -103,6 +106,27 @@ async function loadAnswerable(
     throw createSurveyNotDueError();
   }
   return { survey, submissionId: submission.id, scope: answerScopeFor(survey, submission.id) };
+}
+
+/** The answer row of a survey's complete set of answers, checked like the app's (invalid: thrown). */
+function answerRowOf(
+  generateId: IdGenerator,
+  input: { brandId: string; memberId: string; now: Date },
+  { survey, submissionId, scope }: Answerable,
+  answers: Record<string, unknown>,
+): typeof surveyAnswers.$inferInsert {
+  const validated = validateSurveyAnswers(survey.questions, answers);
+  if (!validated.ok) throw createSurveyAnswersInvalidError({ details: { issues: validated.issues } });
+  return {
+    id: generateId('surveyAnswer'),
+    brandId: input.brandId,
+    surveyId: survey.id,
+    memberId: input.memberId,
+    submissionId,
+    answerScope: scope,
+    answers: validated.answers,
+    createdAt: input.now,
+  };
 }
 
 function progressOf(input: { surveyId: string; memberId: string }, scope: string) {
@@ -129,24 +153,12 @@ export async function answerSurvey(
     now: Date;
   },
 ): Promise<SurveyAnswerRow> {
-  const { survey, submissionId, scope } = await loadAnswerable(db, input);
-  const validated = validateSurveyAnswers(survey.questions, input.answers);
-  if (!validated.ok) throw createSurveyAnswersInvalidError({ details: { issues: validated.issues } });
+  const answerable = await loadAnswerable(db, input);
+  const { survey, scope } = answerable;
+  const values = answerRowOf(generateId, input, answerable, input.answers);
   let row: SurveyAnswerRow;
   try {
-    [row] = (await db
-      .insert(surveyAnswers)
-      .values({
-        id: generateId('surveyAnswer'),
-        brandId: input.brandId,
-        surveyId: survey.id,
-        memberId: input.memberId,
-        submissionId,
-        answerScope: scope,
-        answers: validated.answers,
-        createdAt: input.now,
-      })
-      .returning()) as [SurveyAnswerRow];
+    [row] = (await db.insert(surveyAnswers).values(values).returning()) as [SurveyAnswerRow];
   } catch (error) {
     if (getPostgresErrorCode(error) === '23505') throw createSurveyAlreadyAnsweredError();
     throw error;
@@ -253,7 +265,8 @@ export async function answerSurveyInChat(
     now: Date;
   },
 ): Promise<ChatSurveyAnswerResult> {
-  const { survey, submissionId, scope } = await loadAnswerable(db, input);
+  const answerable = await loadAnswerable(db, input);
+  const { survey, submissionId, scope } = answerable;
   const plan = planChatSurvey(survey.questions);
   const question = plan.asked.find((candidate) => candidate.key === input.question);
   const valid =
@@ -309,20 +322,9 @@ export async function answerSurveyInChat(
   if (next) return { status: 'next', recorded, next };
 
   const chosen = Object.fromEntries(Object.entries(progress).filter(([, value]) => value !== null));
-  const validated = validateSurveyAnswers(survey.questions, chosen);
-  if (!validated.ok) throw createSurveyAnswersInvalidError({ details: { issues: validated.issues } });
   const [row] = await db
     .insert(surveyAnswers)
-    .values({
-      id: generateId('surveyAnswer'),
-      brandId: input.brandId,
-      surveyId: survey.id,
-      memberId: input.memberId,
-      submissionId,
-      answerScope: scope,
-      answers: validated.answers,
-      createdAt: input.now,
-    })
+    .values(answerRowOf(generateId, input, answerable, chosen))
     .onConflictDoNothing()
     .returning();
   await db.delete(surveyProgress).where(where);
