@@ -34,25 +34,13 @@ const COLORS = {
 
 export const renderAnswer: AnswerRenderer = (answer, context) => {
   const t = getTranslator(context.locale);
+  const card = cardOf(answer, t, context);
+  const flex = { type: 'flex', altText: card.altText.slice(0, 400), contents: bubble(card) };
   // An accepted proof with a chat survey: the card, then the survey's first question. LINE shows the
   // quick replies of the last message only, so they are the question's choices.
-  if (answer.kind === 'proof' && answer.survey?.question) {
-    const card = cardOf(answer, t, context);
-    return [
-      { type: 'flex', altText: card.altText.slice(0, 400), contents: bubble(card) },
-      ...renderAnswer({ kind: 'survey_question', survey: answer.survey }, context),
-    ];
-  }
-  const card = cardOf(answer, t, context);
-  const quickReply = quickReplyOf(answer, t, context);
-  return [
-    {
-      type: 'flex',
-      altText: card.altText.slice(0, 400),
-      contents: bubble(card),
-      quickReply,
-    },
-  ];
+  if (answer.kind === 'proof' && answer.survey?.question)
+    return [flex, ...renderAnswer({ kind: 'survey_question', survey: answer.survey }, context)];
+  return [{ ...flex, quickReply: quickReplyOf(answer, t, context) }];
 };
 
 type Card = { title: string; color: string; lines: Component[]; altText: string; footer?: Component[] };
