@@ -1,4 +1,5 @@
 import type { ParsedInvoice } from '../../core/invoices/index.js';
+import { mulberry32 } from '../../core/shared/seeded-random.js';
 
 /** One synthetic e-invoice with every form a proof of it can take, and the truth they encode. */
 export type GeneratedEInvoice = {
@@ -131,16 +132,4 @@ function toFullWidth(text: string): string {
   return text
     .replace(/[!-~]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0xfee0))
     .replace(/ /g, '\u3000');
-}
-
-/** A small, fast, seedable PRNG (public domain), so every run generates the same payloads. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

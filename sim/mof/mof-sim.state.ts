@@ -16,6 +16,7 @@ import {
   type SimInvoice,
   type SimInvoiceInput,
 } from './mof-sim.dataset.js';
+import { mulberry32 } from '../../core/shared/seeded-random.js';
 
 /**
  * The simulated platform's memory and its answers. Everything is in memory (maps keyed by invoice
@@ -72,18 +73,6 @@ function answerHead(code: MofAnswerCode) {
   return { code, msg: MOF_ANSWER_CODES[code].message };
 }
 
-/** mulberry32: a small seeded generator, so an error rate replays identically. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function num(value: number): string {
   return String(Math.round(value * 10000) / 10000);
 }
@@ -106,7 +95,7 @@ export function createMofSimState({
   const invoicesByCarrier = new Map<string, Set<string>>();
   const detailQueries = new Map<string, number>();
   let currentKnobs: SimKnobs = { ...initial.knobs };
-  let random = seededRandom(currentKnobs.seed);
+  let random = mulberry32(currentKnobs.seed);
   let clockOverride: Date | undefined;
   let counts: SimRequestCounts;
   const recent: SimRecordedRequest[] = [];
@@ -139,7 +128,7 @@ export function createMofSimState({
     carriers.clear();
     detailQueries.clear();
     currentKnobs = { ...initial.knobs };
-    random = seededRandom(currentKnobs.seed);
+    random = mulberry32(currentKnobs.seed);
     clockOverride = undefined;
     resetCounts();
     load(initial.dataset);
@@ -392,7 +381,7 @@ export function createMofSimState({
     knobs: () => ({ ...currentKnobs }),
     setKnobs(patch: Partial<SimKnobs>) {
       currentKnobs = { ...currentKnobs, ...patch };
-      if (patch.seed !== undefined) random = seededRandom(patch.seed);
+      if (patch.seed !== undefined) random = mulberry32(patch.seed);
       return { ...currentKnobs };
     },
     addInvoices(input: SimInvoiceInput[]) {

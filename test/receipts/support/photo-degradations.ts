@@ -4,20 +4,9 @@
  * Shared by the QR retry tests and `test/receipts/measure-qr-retries.ts`.
  */
 import sharp from 'sharp';
+import { mulberry32 } from '../../../core/shared/seeded-random.js';
 
 export type Degradation = (image: Buffer) => Promise<Buffer>;
-
-/** A small deterministic PRNG (mulberry32), so the noise is the same on every run. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Solves the 3×3 homography (h33 = 1) that maps the four `from` points onto the four `to` points. */
 function homography(from: [number, number][], to: [number, number][]): number[] {
@@ -109,7 +98,7 @@ export function lowLight(brightness = 0.4, noise = 18, seed = 7): Degradation {
       .linear(brightness * 0.8, 12)
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const next = random(seed);
+    const next = mulberry32(seed);
     for (let i = 0; i < data.length; i++) {
       const value = data[i]! + (next() + next() + next() - 1.5) * noise;
       data[i] = Math.max(0, Math.min(255, Math.round(value)));
