@@ -6,21 +6,11 @@ import type { Logger } from '../shared/logger.js';
 import { parseWebhookBody, webhookEventKey } from './events.models.js';
 import { createEventsRepository, type NewWebhookEvent, type WebhookEvent } from './events.repository.js';
 
-/**
- * The webhook's whole job after the signature check: parse the raw body and store every event once
- * (by webhookEventId). A redelivered event finds its row and adds nothing. No other work happens here.
- */
-export async function receiveWebhookEvents(
-  { db, generateId, clock }: { db: Database; generateId: IdGenerator; clock: Clock },
-  { channel, rawBody }: { channel: LineChannel; rawBody: Buffer | string },
-): Promise<{ received: number; stored: number }> {
-  const events = parseWebhookBody({ channel, rawBody, receivedAt: clock.now() });
-  const stored = await createEventsRepository({ db, generateId }).storeOnce(events);
-  return { received: events.length, stored: stored.length };
-}
-
 export type WebhookInbox = {
-  /** `receiveWebhookEvents`, resolved once this delivery's events are committed. */
+  /**
+   * The webhook's whole job after the signature check: parse the raw body and store every event once
+   * (by webhookEventId; a redelivered event adds nothing). Resolves once the events are committed.
+   */
   receive: (delivery: {
     channel: LineChannel;
     rawBody: Buffer | string;
@@ -28,7 +18,7 @@ export type WebhookInbox = {
 };
 
 /**
- * The webhook's inbox writer for a server: `receiveWebhookEvents` with group commit. Deliveries that
+ * The webhook's inbox writer, with group commit. Deliveries that
  * arrive while a write is in flight wait for it and are then written together in one multi-row
  * INSERT … ON CONFLICT DO NOTHING (one statement, one commit), so under load the database does one
  * write per batch instead of one per request; alone, a delivery is written at once (no timer, no added

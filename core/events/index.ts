@@ -11,7 +11,6 @@ export {
   eventBackoffMs,
   processDueWebhookEvents,
   createWebhookInbox,
-  receiveWebhookEvents,
   WEBHOOK_EVENT_MAX_ATTEMPTS,
   type EventHandler,
   type EventHandling,

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { eq } from 'drizzle-orm';
 import {
   createEventsRepository,
+  createWebhookInbox,
   processDueWebhookEvents,
-  receiveWebhookEvents,
   webhookEvents,
 } from '../../core/events/index.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
@@ -67,7 +67,7 @@ describe('webhook inbox and worker mechanics', () => {
   });
 
   test('when an event keeps failing, then it is retried with back-off and parked as failed with the error', async () => {
-    await receiveWebhookEvents(deps(), { channel: CHANNEL_ROW, rawBody: body(['EVT_FAIL']) });
+    await createWebhookInbox(deps()).receive({ channel: CHANNEL_ROW, rawBody: body(['EVT_FAIL']) });
     const handle = async () => {
       throw new Error('MoF platform down');
     };
@@ -105,7 +105,7 @@ describe('webhook inbox and worker mechanics', () => {
 
   test('when two workers claim at once, then no event is claimed twice', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => `EVT_PAR_${i}`);
-    await receiveWebhookEvents(deps(), { channel: CHANNEL_ROW, rawBody: body(ids) });
+    await createWebhookInbox(deps()).receive({ channel: CHANNEL_ROW, rawBody: body(ids) });
     const seen: string[] = [];
     const handle = async (event: { webhookEventId: string }) => {
       seen.push(event.webhookEventId);
@@ -132,7 +132,7 @@ describe('webhook inbox and worker mechanics', () => {
   });
 
   test('when a worker crashed holding a lease, then the event is claimed again after the lease and finished once', async () => {
-    await receiveWebhookEvents(deps(), { channel: CHANNEL_ROW, rawBody: body(['EVT_LEASE']) });
+    await createWebhookInbox(deps()).receive({ channel: CHANNEL_ROW, rawBody: body(['EVT_LEASE']) });
     const repository = createEventsRepository({ db: services.database.db, generateId: services.generateId });
     const [claimedByDeadWorker] = await repository.claimDue({
       now: services.clock.now(),
