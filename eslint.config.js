@@ -41,6 +41,32 @@ export default tseslint.config(
     },
   },
   {
+    // The house shape: core/ is the domain (no bot/, jobs/ or sim/); jobs/ never reaches into bot/.
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/bot/**', '**/jobs/**', '**/sim/**'],
+              message: 'core/ never imports bot/, jobs/ or sim/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['jobs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/bot/**'], message: 'jobs/ never imports bot/: wire through core/.' }] },
+      ],
+    },
+  },
+  {
     files: ['liff-app/**/*.ts', 'console-app/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -2,9 +2,8 @@ import type { Services } from '../core/app/build-services.js';
 import { buildProofIntake } from '../core/app/proof-intake.js';
 import type { BlobStore } from '../core/blobs/index.js';
 import type { ConversationDeps, ReceiptImageIngester } from '../core/conversations/index.js';
-import { createLineSdkMessenger, type LineMessenger } from '../core/messaging/index.js';
+import { createLineSdkMessenger, renderAnswer, type LineMessenger } from '../core/messaging/index.js';
 import type { OcrEngine } from '../core/ocr/index.js';
-import { renderAnswer } from '../bot/webhook/index.js';
 
 /** The LINE Messaging API adapter for this config: LINE itself, a proxy or the simulator (by base URL). */
 export function buildLineMessenger(config: Services['config']): LineMessenger {

@@ -1,7 +1,6 @@
 import type { Services } from '../core/app/build-services.js';
 import { notifyLaterDecisions } from '../core/conversations/index.js';
-import { deliverOutboundMessages, type LineMessenger } from '../core/messaging/index.js';
-import { renderAnswer } from '../bot/webhook/index.js';
+import { deliverOutboundMessages, renderAnswer, type LineMessenger } from '../core/messaging/index.js';
 import type { QueueWorker } from './runner.js';
 import { buildLineMessenger } from './line-wiring.js';
 

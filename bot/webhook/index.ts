@@ -1,2 +1,1 @@
 export { createWebhookModule } from './webhook.routes.js';
-export { renderAnswer } from './answers.render.js';

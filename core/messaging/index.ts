@@ -26,3 +26,4 @@ export {
 } from './providers/line-sdk.line-messenger.js';
 export { ensureEnvChannel } from './line-channels.usecases.js';
 export { setupDefaultRichMenu } from './richmenu.usecases.js';
+export { renderAnswer } from './providers/line-flex.answer-renderer.js';

@@ -19,12 +19,8 @@ export {
   type StoredPlatformAnswer,
   type SubmitOutcome,
 } from './submissions.models.js';
-export {
-  decideReviewedSubmission,
-  handOffRewards,
-  submitProof,
-  verifyDueSubmissions,
-} from './submissions.usecases.js';
+export { decideReviewedSubmission, submitProof, verifyDueSubmissions } from './submissions.usecases.js';
+export { handOffRewards } from './submissions.decide.js';
 export type {
   CarrierInvoiceRejection,
   CarrierSummary,

@@ -4,7 +4,7 @@ import type {
   ProofAnswer,
   RenderContext,
   SurveyPrompt,
-} from '../../core/conversations/index.js';
+} from '../../conversations/index.js';
 import {
   catalogs,
   describeReason,
@@ -14,7 +14,7 @@ import {
   LOCALES,
   type Locale,
   type Translate,
-} from '../../core/i18n/index.js';
+} from '../../i18n/index.js';
 
 /**
  * Renders core's answers as LINE Flex cards in the member's language, each with quick replies for the

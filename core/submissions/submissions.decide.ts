@@ -1,0 +1,246 @@
+import {
+  addDays,
+  createCampaignsRepository,
+  evaluateCampaignRules,
+  firstFailedVerdict,
+  localDateOf,
+  NO_REWARDS,
+  startOfLocalDay,
+  type Campaign,
+  type CampaignWithSettings,
+  type ProofKind,
+  type RewardQuantities,
+  type RulesInvoice,
+} from '../campaigns/index.js';
+import type { Executor } from '../db/database.js';
+import { grantRewardsForSubmission, type GrantRewardsResult } from '../rewards/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import { outcomeOfState } from './submissions.models.js';
+import {
+  createSubmissionsRepository,
+  type Submission,
+  type SubmissionsRepository,
+} from './submissions.repository.js';
+import type { SubmissionState } from './submissions.table.js';
+import type {
+  CarrierSummary,
+  SubmissionDecision,
+  SubmissionIssue,
+  SubmissionsDeps,
+  SubmitProofCommand,
+  SubmitProofResult,
+} from './submissions.types.js';
+
+const DEFAULT_LEASE_MS = 5 * 60_000;
+
+const CARRIER_REJECTED_ERRORS: SubmissionIssue[] = [
+  { field: 'verificationCode', reason: 'carrier.rejected' },
+];
+
+export function leaseMs(deps: SubmissionsDeps) {
+  return deps.leaseMs ?? DEFAULT_LEASE_MS;
+}
+
+export async function resolveCampaign(
+  deps: Pick<SubmissionsDeps, 'db' | 'generateId' | 'clock'>,
+  command: Pick<SubmitProofCommand, 'brandId' | 'campaignId'>,
+  kind: ProofKind,
+): Promise<Campaign | undefined> {
+  const campaignsRepository = createCampaignsRepository({ db: deps.db, generateId: deps.generateId });
+  const accepts = (campaign: Campaign) => campaign.status === 'active' && campaign.proofKinds.includes(kind);
+  if (command.campaignId) {
+    const campaign = await campaignsRepository.getCampaign({
+      brandId: command.brandId,
+      campaignId: command.campaignId,
+    });
+    return campaign && accepts(campaign) ? campaign : undefined;
+  }
+  const now = deps.clock.now();
+  const active = (await campaignsRepository.listActiveCampaigns({ brandId: command.brandId })).filter(
+    accepts,
+  );
+  // The campaign open for registration now; else the one that opens next or closed last (the rules say why).
+  return active.find((c) => c.registerFrom <= now && now <= c.registerTo) ?? active[0];
+}
+
+export async function answerConflict(
+  repository: SubmissionsRepository,
+  command: SubmitProofCommand,
+  campaignId: string,
+  proofKey: string,
+): Promise<SubmitProofResult | undefined> {
+  const sameEvent = await repository.findBySourceRef({
+    brandId: command.brandId,
+    sourceRef: command.sourceRef,
+  });
+  if (sameEvent) return resultOfStored(sameEvent);
+  const holder = await repository.findLiveByProofKey({ campaignId, proofKey });
+  if (!holder) return undefined;
+  // To another member, say nothing about who holds it.
+  if (holder.memberId !== command.memberId) return { outcome: 'duplicate_other' };
+  return { ...resultOfStored(holder), outcome: 'duplicate_self' };
+}
+
+export function resultOfStored(submission: Submission): SubmitProofResult {
+  if (submission.kind === 'einvoice_carrier' && submission.proofKey === null)
+    return resultOfCarrierProof(submission);
+  const decision = (submission.decision ?? undefined) as SubmissionDecision | undefined;
+  return {
+    outcome: outcomeOfState(submission.state),
+    submission,
+    ...(decision ? { decision, rewards: { quantities: decision.rewards, granted: decision.granted } } : {}),
+    ...(submission.state === 'awaiting_upload' || submission.state === 'parsed'
+      ? { nextCheckAt: submission.nextCheckAt ?? undefined }
+      : {}),
+  };
+}
+
+export async function reload(repository: SubmissionsRepository, submission: Submission): Promise<Submission> {
+  return (
+    (await repository.getSubmission({ brandId: submission.brandId, submissionId: submission.id })) ??
+    submission
+  );
+}
+
+/**
+ * Applies the rules and, for a qualifying proof, hands the rewards over — all in the caller's
+ * transaction, serialised per member and campaign so the caps hold, and fenced so that only the runner
+ * that holds the submission decides it.
+ */
+export async function decideInTransaction(
+  tx: Executor,
+  deps: Pick<SubmissionsDeps, 'generateId' | 'clock'>,
+  {
+    submission,
+    campaign,
+    invoice,
+    verification,
+    fence,
+    now,
+    reviewerId,
+  }: {
+    submission: Submission;
+    campaign: CampaignWithSettings;
+    invoice: RulesInvoice;
+    verification: SubmissionDecision['verification'];
+    fence: { submissionId: string; checkAttempts: number; states: SubmissionState[] };
+    now: Date;
+    reviewerId?: string;
+  },
+): Promise<SubmitProofResult> {
+  const repository = createSubmissionsRepository({ db: tx });
+  await repository.lockMemberCampaign({ memberId: submission.memberId, campaignId: submission.campaignId });
+  const registeredAt = submission.createdAt;
+  const day = localDateOf(registeredAt, campaign.timezone);
+  const counts = await repository.countAccepted({
+    memberId: submission.memberId,
+    campaignId: submission.campaignId,
+    dayStart: startOfLocalDay(day, campaign.timezone),
+    dayEnd: startOfLocalDay(addDays(day, 1), campaign.timezone),
+    excludeId: submission.id,
+  });
+  const rules = evaluateCampaignRules({
+    campaign: campaign.settings,
+    invoice,
+    registeredAt,
+    context: { memberAcceptedToday: counts.today, memberAcceptedInCampaign: counts.total },
+  });
+  const decision: SubmissionDecision = {
+    ...rules,
+    rewards: rules.qualifies ? rules.rewards : NO_REWARDS,
+    ...(verification ? { verification } : {}),
+    ...(reviewerId ? { reviewedBy: reviewerId } : {}),
+    decidedAt: now.toISOString(),
+  };
+  const decided = await repository.updateIfClaimed({
+    ...fence,
+    values: {
+      state: rules.qualifies ? 'accepted' : 'rejected',
+      reasonCode: rules.qualifies ? null : (firstFailedVerdict(rules)?.reasonKey ?? 'rules.failed'),
+      decision: decision as unknown as Record<string, unknown>,
+      nextCheckAt: null,
+      decidedAt: now,
+      updatedAt: now,
+      ...(reviewerId ? { reviewedBy: reviewerId } : {}),
+    },
+  });
+  if (!decided) return resultOfStored(await reload(repository, submission));
+  if (!rules.qualifies) return { ...resultOfStored(decided), decision, rewards: { quantities: NO_REWARDS } };
+
+  const granted = await handOffRewards({
+    tx,
+    generateId: deps.generateId,
+    clock: deps.clock,
+    submission: decided,
+    quantities: decision.rewards,
+  });
+  const rewarded = await repository.updateSubmission(decided.id, {
+    state: 'rewarded',
+    decision: { ...decision, granted } as unknown as Record<string, unknown>,
+    updatedAt: now,
+  });
+  return {
+    outcome: 'accepted',
+    submission: rewarded,
+    decision: { ...decision, granted },
+    rewards: { quantities: decision.rewards, granted },
+  };
+}
+
+/**
+ * The one call that hands an accepted proof's rewards to the rewards capability, inside the deciding
+ * transaction (idempotent per submission there).
+ */
+export async function handOffRewards({
+  tx,
+  generateId,
+  clock,
+  submission,
+  quantities,
+}: {
+  tx: Executor;
+  generateId: IdGenerator;
+  clock: Clock;
+  submission: Pick<Submission, 'id' | 'brandId' | 'campaignId' | 'memberId'>;
+  quantities: RewardQuantities;
+}): Promise<GrantRewardsResult> {
+  return grantRewardsForSubmission({
+    tx,
+    generateId,
+    clock,
+    submission: {
+      id: submission.id,
+      brandId: submission.brandId,
+      campaignId: submission.campaignId,
+      memberId: submission.memberId,
+    },
+    quantities: {
+      points: quantities.points,
+      entries: quantities.entries,
+      instantWin: quantities.instantWin ? 1 : 0,
+    },
+  });
+}
+
+/** The answer a carrier proof's container row gives (also to a redelivered event). */
+function resultOfCarrierProof(submission: Submission): SubmitProofResult {
+  const carrier = (submission.decision as { carrier?: CarrierSummary } | null)?.carrier;
+  if (submission.state === 'rejected' && submission.reasonCode === 'verification.carrier_rejected')
+    return { outcome: 'invalid', submission, errors: CARRIER_REJECTED_ERRORS };
+  if (!carrier || submission.state === 'parsed')
+    return {
+      outcome: outcomeOfState(submission.state),
+      submission,
+      ...(carrier ? { carrier } : {}),
+      ...(submission.state === 'parsed' ? { nextCheckAt: submission.nextCheckAt ?? undefined } : {}),
+    };
+  return {
+    outcome: submission.state === 'accepted' || submission.state === 'rewarded' ? 'accepted' : 'rejected',
+    submission,
+    carrier,
+    rewards: {
+      quantities: { ...NO_REWARDS, points: carrier.rewards.points, entries: carrier.rewards.entries },
+    },
+  };
+}

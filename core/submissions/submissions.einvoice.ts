@@ -1,0 +1,231 @@
+import {
+  evaluateCampaignRules,
+  firstFailedVerdict,
+  NO_REWARDS,
+  type CampaignWithSettings,
+} from '../campaigns/index.js';
+import { parseProofText, type CarrierProof, type ParsedInvoice } from '../invoices/index.js';
+import { isAppError } from '../shared/errors.js';
+import type { InvoiceDetailQuery } from '../verification/index.js';
+import {
+  nextCheckAfter,
+  reuseStoredAnswer,
+  rulesInvoiceFromParsed,
+  rulesInvoiceFromPlatform,
+  uploadDeadline,
+  type StoredPlatformAnswer,
+} from './submissions.models.js';
+import { createSubmissionsRepository, VERIFIABLE_STATES, type Submission } from './submissions.repository.js';
+import type {
+  SubmissionDecision,
+  SubmissionIssue,
+  SubmissionsDeps,
+  SubmitProofCommand,
+  SubmitProofResult,
+} from './submissions.types.js';
+import { resultOfStored, reload, decideInTransaction } from './submissions.decide.js';
+import { processCarrierProof, verifyCarrierInvoice } from './submissions.carrier.js';
+
+/** What `submissions.raw_input` holds: the input as received and, for e-invoices, what it parsed to. */
+export type RawInput = { input: SubmitProofCommand['input']; parsed?: ParsedInvoice };
+
+export function readEInvoice(
+  input: Exclude<SubmitProofCommand['input'], { type: 'receipt_image' }>,
+):
+  | { outcome: 'parsed'; invoice: ParsedInvoice }
+  | { outcome: 'carrier'; carrier: CarrierProof }
+  | { outcome: 'done'; result: SubmitProofResult } {
+  let invoice: ParsedInvoice;
+  if (input.type === 'text') {
+    const parsed = parseProofText(input.text);
+    if (parsed.kind === 'not_a_proof') return { outcome: 'done', result: { outcome: 'not_a_proof' } };
+    if (parsed.kind === 'invalid')
+      return { outcome: 'done', result: { outcome: 'invalid', errors: parsed.errors } };
+    // A carrier proof lists the carrier's invoices over a date range (`submitCarrierProof`).
+    if (parsed.kind === 'carrier') return { outcome: 'carrier', carrier: parsed.carrier };
+    invoice = parsed.invoice;
+  } else {
+    invoice = input.invoice;
+  }
+  const errors: SubmissionIssue[] = [];
+  if (!invoice.randomCode) errors.push({ field: 'randomCode', reason: 'random_code.missing' });
+  if (!/^[A-Z]{2}\d{8}$/.test(invoice.invoiceNumber))
+    errors.push({ field: 'invoiceNumber', reason: 'invoice_number.invalid' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(invoice.invoiceDate))
+    errors.push({ field: 'invoiceDate', reason: 'invoice_date.invalid' });
+  if (errors.length > 0) return { outcome: 'done', result: { outcome: 'invalid', errors } };
+  return { outcome: 'parsed', invoice };
+}
+
+/** Asks the platform (unless its stored answer already settles it) and decides a claimed submission. */
+export async function verifyClaimedSubmission(
+  deps: SubmissionsDeps,
+  claimed: Submission,
+  campaign: CampaignWithSettings,
+): Promise<SubmitProofResult> {
+  if (claimed.kind === 'einvoice_carrier')
+    return claimed.proofKey === null
+      ? processCarrierProof(deps, claimed, campaign)
+      : verifyCarrierInvoice(deps, claimed, campaign);
+  const repository = createSubmissionsRepository({ db: deps.db });
+  const parsed = (claimed.rawInput as RawInput).parsed;
+  const invoice = claimed.invoiceId ? await repository.getInvoice(claimed.invoiceId) : undefined;
+  const fence = { submissionId: claimed.id, checkAttempts: claimed.checkAttempts, states: VERIFIABLE_STATES };
+  if (!parsed?.randomCode || !invoice) {
+    const now = deps.clock.now();
+    const row = await repository.updateIfClaimed({
+      ...fence,
+      values: { state: 'rejected', reasonCode: 'verification.unreadable', decidedAt: now, updatedAt: now },
+    });
+    return resultOfStored(row ?? (await reload(repository, claimed)));
+  }
+  const { upload } = campaign.settings.rules;
+  const deadline = uploadDeadline({
+    invoiceDate: parsed.invoiceDate,
+    timezone: campaign.timezone,
+    windowDays: upload.windowDays,
+    graceHours: upload.graceHours,
+  });
+
+  // The detail query is capped per invoice: a proof whose dates already rule it out is refused
+  // without asking the platform.
+  const early = refuseOnDates(campaign, parsed, claimed.createdAt);
+  if (early) {
+    const now = deps.clock.now();
+    const decision: SubmissionDecision = { ...early, rewards: NO_REWARDS, decidedAt: now.toISOString() };
+    const row = await repository.updateIfClaimed({
+      ...fence,
+      values: {
+        state: 'rejected',
+        reasonCode: firstFailedVerdict(early)?.reasonKey ?? 'rules.failed',
+        decision: decision as unknown as Record<string, unknown>,
+        nextCheckAt: null,
+        decidedAt: now,
+        updatedAt: now,
+      },
+    });
+    return row ? { ...resultOfStored(row), decision } : resultOfStored(await reload(repository, claimed));
+  }
+
+  let answer = reuseStoredAnswer(invoice.platformAnswer as StoredPlatformAnswer | null, parsed.randomCode);
+  const asked = !answer;
+  if (!answer) {
+    try {
+      answer = await deps.platform.getInvoiceDetail(detailQuery(parsed));
+    } catch (error) {
+      const now = deps.clock.now();
+      if (isAppError(error) && error.code !== 'einvoice_platform.unavailable') {
+        // The platform refused the question itself (bad parameters, query cap): asking again will not help.
+        const row = await repository.updateIfClaimed({
+          ...fence,
+          values: { state: 'rejected', reasonCode: error.code, decidedAt: now, updatedAt: now },
+        });
+        return resultOfStored(row ?? (await reload(repository, claimed)));
+      }
+      if (!isAppError(error)) throw error;
+      const nextCheckAt = nextCheckAfter({ now, attempts: claimed.checkAttempts });
+      const row = await repository.updateIfClaimed({
+        ...fence,
+        values: { nextCheckAt, reasonCode: 'verification.platform_unavailable', updatedAt: now },
+      });
+      deps.logger?.warn(
+        { submissionId: claimed.id, nextCheckAt },
+        'e-invoice platform unavailable; retry later',
+      );
+      return { ...resultOfStored(row ?? (await reload(repository, claimed))), nextCheckAt };
+    }
+  }
+
+  const settled = answer;
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const txRepository = createSubmissionsRepository({ db: tx });
+    if (asked) {
+      await txRepository.storePlatformAnswer({
+        generateId: deps.generateId,
+        invoice,
+        answer: {
+          status: settled.status,
+          randomCode: parsed.randomCode as string,
+          checkedAt: now.toISOString(),
+          ...(settled.status === 'not_found' ? {} : { invoice: settled.invoice }),
+        },
+        now,
+      });
+    }
+    const verification = { status: settled.status, checkedAt: now.toISOString() };
+
+    if (settled.status === 'found') {
+      return decideInTransaction(tx, deps, {
+        submission: claimed,
+        campaign,
+        invoice: rulesInvoiceFromPlatform(settled.invoice, parsed),
+        verification,
+        fence,
+        now,
+      });
+    }
+    if (settled.status === 'not_found' && now < deadline) {
+      const nextCheckAt = nextCheckAfter({ now, attempts: claimed.checkAttempts, deadline });
+      const row = await txRepository.updateIfClaimed({
+        ...fence,
+        values: {
+          state: 'awaiting_upload',
+          nextCheckAt,
+          reasonCode: 'verification.not_uploaded_yet',
+          updatedAt: now,
+        },
+      });
+      return { ...resultOfStored(row ?? (await reload(txRepository, claimed))), nextCheckAt };
+    }
+    const reasonCode =
+      settled.status === 'not_found' ? 'verification.not_uploaded' : 'verification.random_code_mismatch';
+    const row = await txRepository.updateIfClaimed({
+      ...fence,
+      values: {
+        state: 'rejected',
+        reasonCode,
+        nextCheckAt: null,
+        decision: { verification, qualifies: false, verdicts: [], decidedAt: now.toISOString() },
+        decidedAt: now,
+        updatedAt: now,
+      },
+    });
+    return resultOfStored(row ?? (await reload(txRepository, claimed)));
+  });
+}
+
+const DATE_RULES = new Set(['purchase_date', 'registration_window', 'register_within_days']);
+
+/** The date rules' verdicts, when one of them fails: they need nothing from the platform. */
+function refuseOnDates(campaign: CampaignWithSettings, parsed: ParsedInvoice, registeredAt: Date) {
+  const decision = evaluateCampaignRules({
+    campaign: campaign.settings,
+    invoice: rulesInvoiceFromParsed(parsed),
+    registeredAt,
+    context: { memberAcceptedToday: 0, memberAcceptedInCampaign: 0 },
+  });
+  const verdicts = decision.verdicts.filter((verdict) => DATE_RULES.has(verdict.rule));
+  if (verdicts.every((verdict) => verdict.passed)) return undefined;
+  return {
+    ...decision,
+    verdicts,
+    qualifies: false,
+    matchedItems: [],
+    matchedAmountMinor: 0,
+    matchedGroups: [],
+  };
+}
+
+function detailQuery(parsed: ParsedInvoice): InvoiceDetailQuery {
+  const base = {
+    invoiceNumber: parsed.invoiceNumber,
+    invoiceDate: parsed.invoiceDate,
+    randomCode: parsed.randomCode as string,
+    period: parsed.period,
+  };
+  // The QR's verification field lets the platform check the proof itself; typed text uses the code.
+  if (parsed.encrypt && parsed.sellerBan)
+    return { ...base, type: 'QRCode', encrypt: parsed.encrypt, sellerBan: parsed.sellerBan };
+  return { ...base, type: 'Barcode' };
+}
