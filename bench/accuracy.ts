@@ -1,26 +1,40 @@
 /**
- * `npm run bench:accuracy [-- sroie|synthetic] [--limit N] [--json]`: reads every labelled photo in
- * ../shared/data/receipts (or RECEIPTS_DATA_DIR) with the offline engine (tesseract) exactly as intake
- * does (normalise → QR → OCR → parser), and prints the exact-match rate per field as a table.
+ * `npm run bench:accuracy [-- sroie|synthetic] [--part tuning|check] [--limit N] [--json] [--no-baseline]`:
+ * reads every labelled photo exactly as intake does (normalise → QR → OCR → parser), one photo at a time,
+ * and prints per part (tuning / check, docs/decisions/007-receipt-reader-split.md) and per field the
+ * exact-match rate, the calibration table, and the time per photo and per OCR pass — absolute, and as a
+ * ratio to one plain tesseract pass over the same image measured in the same run (the machine is shared,
+ * so absolute times vary with its load; the ratio much less).
+ * Sets: `sroie` = ../shared/data/receipts/sroie-dev split by the committed list; `synthetic` = the shared
+ * synthetic set (tuning) and the set `bench/support/make-synthetic-receipts.ts` makes with other seeds and
+ * fonts (check; made on the fly under .tmp/synthetic-check when absent).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildTesseractOcrEngine } from '../core/ocr/index.js';
-import { prepareReceiptImage, readReceiptImage, type ReceiptReading } from '../core/receipts/index.js';
+import { buildTesseractOcrEngine, type OcrEngine, type OcrLanguage } from '../core/ocr/index.js';
+import {
+  prepareForOcr,
+  prepareReceiptImage,
+  readReceiptImage,
+  type ReceiptReading,
+} from '../core/receipts/index.js';
 import { projectRoot } from '../core/shared/paths.js';
-import { normaliseName, SROIE_SUBMITTED_AT, sroieDate, toMinor } from './support/sroie-labels.js';
-
-type Outcome = { file: string; fields: Record<string, boolean | undefined>; ms: number; note?: string };
+import { formatReport, type FieldOutcome, type Outcome } from './support/accuracy-report.js';
+import { committedPartOf, loadSplit } from './support/sroie-split.js';
+import { normaliseName, scoreSroie, SROIE_SUBMITTED_AT } from './support/sroie-labels.js';
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
-const limitIndex = argv.indexOf('--limit');
-const limit = limitIndex >= 0 ? Number(argv[limitIndex + 1]) : Number.POSITIVE_INFINITY;
-const sets = argv.filter((arg, i) => !arg.startsWith('--') && argv[i - 1] !== '--limit');
+const withBaseline = !argv.includes('--no-baseline');
+const valueOf = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const limit = Number(valueOf('--limit') ?? Number.POSITIVE_INFINITY);
+const onlyPart = valueOf('--part');
+const sets = argv.filter((arg, i) => !arg.startsWith('--') && !['--limit', '--part'].includes(argv[i - 1]!));
 const dataDir = resolve(
   process.env.RECEIPTS_DATA_DIR ?? join(projectRoot, '..', 'shared', 'data', 'receipts'),
 );
+const syntheticCheckDir = join(projectRoot, '.tmp', 'synthetic-check');
 
 async function main() {
   if (!existsSync(dataDir)) {
@@ -29,81 +43,69 @@ async function main() {
     );
     return;
   }
-  const poolSize = Math.max(1, availableParallelism());
-  const engine = buildTesseractOcrEngine({ poolSize });
-  const report: Record<string, Outcome[]> = {};
+  // The worker's pool size; photos are read one at a time, so one worker is busy at once.
+  const engine = buildTesseractOcrEngine({ poolSize: 1 });
+  const outcomes: Outcome[] = [];
   try {
-    if (sets.length === 0 || sets.includes('sroie')) report['sroie-dev'] = await runSroie(engine);
-    if (sets.length === 0 || sets.includes('synthetic')) report.synthetic = await runSynthetic(engine);
+    if (sets.length === 0 || sets.includes('sroie')) outcomes.push(...(await runSroie(engine)));
+    if (sets.length === 0 || sets.includes('synthetic')) outcomes.push(...(await runSynthetic(engine)));
   } finally {
     await engine.close();
   }
-  if (json) {
-    console.log(JSON.stringify(report, null, 2));
-    return;
-  }
-  for (const [set, outcomes] of Object.entries(report)) printTable(set, outcomes);
+  if (json) console.log(JSON.stringify(outcomes, null, 2));
+  else console.log(formatReport(outcomes));
 }
 
-async function read(
-  engine: ReturnType<typeof buildTesseractOcrEngine>,
-  file: string,
-  languages: ('eng' | 'tha' | 'chi_tra')[],
-  now = new Date(),
-) {
-  const started = performance.now();
+async function read(engine: OcrEngine, file: string, languages: OcrLanguage[], now: Date) {
   const prepared = await prepareReceiptImage(readFileSync(file));
-  const reading = await readReceiptImage(prepared.readable, {
-    ocrEngine: engine,
-    languages,
-    now,
-  });
-  return { reading, ms: performance.now() - started };
+  const started = performance.now();
+  const reading = await readReceiptImage(prepared.readable, { ocrEngine: engine, languages, now });
+  const ms = performance.now() - started;
+  let baselineMs: number | undefined;
+  if (withBaseline && reading.kind !== 'einvoice') {
+    const baseStarted = performance.now();
+    await engine.recognize({ image: await prepareForOcr(prepared.readable), languages });
+    baselineMs = performance.now() - baseStarted;
+  }
+  return { reading, ms, baselineMs, passes: reading.timings.passes };
 }
 
-/** Runs `work` over items with `concurrency` in flight (the OCR pool queues the rest). */
-async function mapConcurrent<T, R>(
-  items: T[],
-  concurrency: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index]!);
-      }
-    }),
-  );
-  return results;
+function selected(part: 'tuning' | 'check') {
+  return !onlyPart || onlyPart === part;
 }
 
-async function runSroie(engine: ReturnType<typeof buildTesseractOcrEngine>): Promise<Outcome[]> {
+async function runSroie(engine: OcrEngine): Promise<Outcome[]> {
   const folder = join(dataDir, 'sroie-dev');
+  const split = loadSplit();
   const files = readdirSync(folder)
     .filter((file) => file.endsWith('.jpg'))
     .sort()
+    .filter((file) => {
+      const part = committedPartOf(file, split);
+      return part !== undefined && selected(part);
+    })
     .slice(0, limit);
-  return mapConcurrent(files, 2, async (file) => {
+  const outcomes: Outcome[] = [];
+  for (const file of files) {
+    const part = committedPartOf(file, split)!;
     const label = JSON.parse(readFileSync(join(folder, file.replace('.jpg', '.json')), 'utf8')) as Record<
       string,
       string
     >;
-    const { reading, ms } = await read(engine, join(folder, file), ['eng'], SROIE_SUBMITTED_AT);
+    const result = await read(engine, join(folder, file), ['eng'], SROIE_SUBMITTED_AT);
     const outcome: Outcome = {
       file,
-      ms,
-      fields: {
-        store: normaliseName(reading.fields.storeName) === normaliseName(label.company),
-        date: reading.fields.date === sroieDate(label.date ?? ''),
-        total: reading.fields.totalMinor === toMinor(label.total ?? ''),
-      },
+      part,
+      group: `sroie-dev/${part}`,
+      fields: scoreSroie(result.reading, label),
+      ms: result.ms,
+      baselineMs: result.baselineMs,
+      passes: result.passes,
     };
-    if (!json) process.stderr.write(`${file} ${describe(outcome, reading)}\n`);
-    return outcome;
-  });
+    log(outcome, result.reading);
+    outcomes.push(outcome);
+  }
+  return outcomes;
 }
 
 type SyntheticLabel = {
@@ -121,65 +123,94 @@ type SyntheticLabel = {
   qrRight?: string;
 };
 
-async function runSynthetic(engine: ReturnType<typeof buildTesseractOcrEngine>): Promise<Outcome[]> {
-  const folder = join(dataDir, 'synthetic');
-  const labels = (JSON.parse(readFileSync(join(folder, 'labels.json'), 'utf8')) as SyntheticLabel[]).slice(
-    0,
-    limit,
-  );
-  return mapConcurrent(labels, 2, async (label) => {
-    const languages = label.kind === 'th-receipt' ? (['eng', 'tha'] as const) : (['eng', 'chi_tra'] as const);
-    const { reading, ms } = await read(engine, join(folder, label.file), [...languages]);
-    const fields: Outcome['fields'] = {
-      date: reading.fields.date === label.date,
-      total: reading.fields.totalMinor === Math.round(label.totalAmount * 100),
-    };
-    if (label.kind === 'tw-einvoice') {
-      fields.qrPair = reading.qr?.left === label.qrLeft && reading.qr?.right === label.qrRight;
-      fields.invoiceNumber = reading.fields.invoiceNumber === label.invoiceNumber;
-    } else if (label.kind === 'tw-paper-invoice') {
-      fields.invoiceNumber = reading.fields.invoiceNumber === label.invoiceNumber;
-      fields.taxId = reading.fields.taxId === label.sellerBan;
-      fields.store = normaliseName(reading.fields.storeName) === normaliseName(label.sellerName);
-    } else {
-      fields.taxId = reading.fields.taxId === label.taxId;
-      fields.time = reading.fields.time === label.time;
-      fields.store = normaliseName(reading.fields.storeName) === normaliseName(label.storeName);
-    }
-    const outcome: Outcome = { file: label.file, ms, fields, note: label.kind };
-    if (!json) process.stderr.write(`${label.file} ${describe(outcome, reading)}\n`);
-    return outcome;
-  });
-}
-
-function describe(outcome: Outcome, reading: ReceiptReading) {
-  const misses = Object.entries(outcome.fields)
-    .filter(([, ok]) => ok === false)
-    .map(([field]) => field);
-  return `${reading.kind} ${Math.round(outcome.ms)} ms${misses.length ? ` missed: ${misses.join(', ')} (read date ${reading.fields.date ?? '-'}, total ${reading.fields.totalMinor ?? '-'})` : ''}`;
-}
-
-function printTable(set: string, outcomes: Outcome[]) {
-  const groups = new Map<string, Outcome[]>();
-  for (const outcome of outcomes) {
-    const key = outcome.note ? `${set}/${outcome.note}` : set;
-    groups.set(key, [...(groups.get(key) ?? []), outcome]);
-  }
-  for (const [group, rows] of groups) {
-    const fields = [...new Set(rows.flatMap((row) => Object.keys(row.fields)))];
-    const times = rows.map((row) => row.ms).sort((a, b) => a - b);
-    console.log(
-      `\n${group} (${rows.length} photos, offline engine, median ${Math.round(times[Math.floor(times.length / 2)] ?? 0)} ms/photo)`,
+async function runSynthetic(engine: OcrEngine): Promise<Outcome[]> {
+  if (selected('check') && !existsSync(join(syntheticCheckDir, 'labels.json')))
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(projectRoot, 'bench/support/make-synthetic-receipts.ts')],
+      {
+        stdio: 'inherit',
+      },
     );
-    console.log(`| field | exact | rate |\n| --- | --- | --- |`);
-    for (const field of fields) {
-      const judged = rows.filter((row) => row.fields[field] !== undefined);
-      const hits = judged.filter((row) => row.fields[field]).length;
-      console.log(
-        `| ${field} | ${hits}/${judged.length} | ${((hits / Math.max(1, judged.length)) * 100).toFixed(1)} % |`,
-      );
+  const outcomes: Outcome[] = [];
+  for (const [part, folder] of [
+    ['tuning', join(dataDir, 'synthetic')],
+    ['check', syntheticCheckDir],
+  ] as const) {
+    if (!selected(part)) continue;
+    const labels = (JSON.parse(readFileSync(join(folder, 'labels.json'), 'utf8')) as SyntheticLabel[]).slice(
+      0,
+      limit,
+    );
+    for (const label of labels) {
+      const languages: OcrLanguage[] = label.kind === 'th-receipt' ? ['eng', 'tha'] : ['eng', 'chi_tra'];
+      const now = new Date();
+      const result = await read(engine, join(folder, label.file), languages, now);
+      const outcome: Outcome = {
+        file: label.file,
+        part,
+        group: `synthetic/${label.kind}/${part}`,
+        fields: scoreSynthetic(result.reading, label),
+        ms: result.ms,
+        baselineMs: result.baselineMs,
+        passes: result.passes,
+      };
+      log(outcome, result.reading);
+      outcomes.push(outcome);
     }
   }
+  return outcomes;
+}
+
+function scoreSynthetic(reading: ReceiptReading, label: SyntheticLabel): Record<string, FieldOutcome> {
+  const { fields, confidence } = reading;
+  const scored: Record<string, FieldOutcome> = {
+    date: { ok: fields.date === label.date, confidence: confidence.date },
+    total: {
+      ok: fields.totalMinor === Math.round(label.totalAmount * 100),
+      confidence: confidence.totalAmount,
+    },
+  };
+  if (label.kind === 'tw-einvoice') {
+    scored.qrPair = {
+      ok: reading.qr?.left === label.qrLeft && reading.qr?.right === label.qrRight,
+      confidence: 1,
+    };
+    scored.invoiceNumber = {
+      ok: fields.invoiceNumber === label.invoiceNumber,
+      confidence: confidence.invoiceNumber,
+    };
+  } else if (label.kind === 'tw-paper-invoice') {
+    scored.invoiceNumber = {
+      ok: fields.invoiceNumber === label.invoiceNumber,
+      confidence: confidence.invoiceNumber,
+    };
+    scored.taxId = { ok: fields.taxId === label.sellerBan, confidence: confidence.taxId };
+    scored.store = {
+      ok: normaliseName(fields.storeName) === normaliseName(label.sellerName),
+      confidence: confidence.storeName,
+    };
+  } else {
+    scored.taxId = { ok: fields.taxId === label.taxId, confidence: confidence.taxId };
+    scored.time = { ok: fields.time === label.time, confidence: confidence.time };
+    scored.store = {
+      ok: normaliseName(fields.storeName) === normaliseName(label.storeName),
+      confidence: confidence.storeName,
+    };
+  }
+  return scored;
+}
+
+function log(outcome: Outcome, reading: ReceiptReading) {
+  if (json) return;
+  const misses = Object.entries(outcome.fields)
+    .filter(([, field]) => !field.ok)
+    .map(([name]) => name);
+  process.stderr.write(
+    `${outcome.group} ${outcome.file} ${reading.kind} ${Math.round(outcome.ms ?? 0)} ms` +
+      `${outcome.baselineMs ? ` (baseline ${Math.round(outcome.baselineMs)} ms)` : ''}` +
+      `${misses.length ? ` missed: ${misses.join(', ')} (date ${reading.fields.date ?? '-'}, total ${reading.fields.totalMinor ?? '-'}, store ${reading.fields.storeName ?? '-'})` : ''}\n`,
+  );
 }
 
 await main();

@@ -1,12 +1,13 @@
 /**
- * `tsx bench/support/ocr-cache.ts [variant…]`: runs the reader's OCR once per SROIE dev photo and
- * preprocessing variant and stores the lines (with word boxes) under .tmp/ocr-cache/<variant>/NNN.json,
- * so parser changes can be measured in seconds with `tsx bench/support/parse-cached.ts`.
+ * `tsx bench/support/ocr-cache.ts [--engine tesseract|paddle] [variant…]`: runs the reader's OCR once per
+ * SROIE dev photo and preprocessing variant and stores the lines (with word boxes) under
+ * .tmp/ocr-cache/<variant>/NNN.json (paddle: .tmp/ocr-cache/paddle/<variant>/), so parser changes can be
+ * measured in seconds with `tsx bench/support/parse-cached.ts`.
  * Variants: the reader's passes (`base`, `block`, `large`, `sharp`, `contrast`: see OCR_PASSES).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTesseractOcrEngine } from '../../core/ocr/index.js';
+import { buildPaddleOcrEngine, buildTesseractOcrEngine } from '../../core/ocr/index.js';
 import { prepareForOcr, prepareReceiptImage } from '../../core/receipts/index.js';
 import { measureSkew } from '../../core/receipts/receipt-deskew.js';
 import { OCR_PASSES, type OcrPreparation } from '../../core/receipts/receipt-reader.js';
@@ -16,19 +17,23 @@ import { cacheDir, sroieDir } from './sroie-labels.js';
 const variants: Record<string, OcrPreparation> = OCR_PASSES;
 
 async function main() {
-  const wanted = process.argv.slice(2).filter((arg) => arg in variants);
+  const argv = process.argv.slice(2);
+  const engineName = argv.includes('--engine') ? argv[argv.indexOf('--engine') + 1]! : 'tesseract';
+  const wanted = argv.filter((arg) => arg in variants);
   const names = wanted.length > 0 ? wanted : Object.keys(variants);
   const files = readdirSync(sroieDir)
     .filter((file) => file.endsWith('.jpg'))
     .sort();
-  const engine = buildTesseractOcrEngine({ poolSize: 2 });
+  const paddle = engineName === 'paddle';
+  const engine = paddle ? buildPaddleOcrEngine() : buildTesseractOcrEngine({ poolSize: 2 });
+  const root = paddle ? join(cacheDir, 'paddle') : cacheDir;
   try {
     for (const name of names) {
-      const folder = join(cacheDir, name);
+      const folder = join(root, name);
       mkdirSync(folder, { recursive: true });
       let next = 0;
       await Promise.all(
-        [0, 1].map(async () => {
+        (paddle ? [0] : [0, 1]).map(async () => {
           while (next < files.length) {
             const file = files[next++]!;
             const target = join(folder, file.replace('.jpg', '.json'));
@@ -38,8 +43,15 @@ async function main() {
             const skewDegrees = await measureSkew(prepared.readable);
             const image = await prepareForOcr(prepared.readable, { ...pass, skewDegrees });
             const result = await engine.recognize({ image, languages: ['eng'], layout: pass.layout });
-            writeFileSync(target, JSON.stringify({ confidence: result.confidence, lines: result.lines }));
-            process.stderr.write(`${name}/${file} ${Math.round(result.durationMs)} ms\n`);
+            writeFileSync(
+              target,
+              JSON.stringify({
+                confidence: result.confidence,
+                durationMs: result.durationMs,
+                lines: result.lines,
+              }),
+            );
+            process.stderr.write(`${engineName}/${name}/${file} ${Math.round(result.durationMs)} ms\n`);
           }
         }),
       );

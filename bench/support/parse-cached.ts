@@ -1,43 +1,53 @@
 /**
- * `tsx bench/support/parse-cached.ts [--verbose]` (misses per file): the SROIE dev accuracy of the parser alone, on the OCR
- * stored by `bench/support/ocr-cache.ts` (every pass, combined by the reader's own `refineReading`). Seconds, not
- * minutes: for measuring parser changes; the real number comes from `npm run bench:accuracy -- sroie`.
+ * `tsx bench/support/parse-cached.ts [--verbose] [--part tuning|check] [--engine tesseract|paddle]`: the
+ * SROIE dev accuracy of the parser alone, on the OCR stored by `bench/support/ocr-cache.ts` (every pass,
+ * combined by the reader's own `refineReading`), for the tuning and the check part separately, with the
+ * calibration table. Seconds, not minutes: for measuring parser changes; tune on the tuning part only
+ * (`--verbose` lists the misses of the tuning part). The real number comes from `npm run bench:accuracy`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OcrLine } from '../../core/ocr/index.js';
 import { refineReading } from '../../core/receipts/receipt-reader.js';
-import { cacheDir, normaliseName, SROIE_SUBMITTED_AT, sroieDate, sroieDir, toMinor } from './sroie-labels.js';
+import { formatCalibration, formatFieldTables, type Outcome } from './accuracy-report.js';
+import { committedPartOf, loadSplit } from './sroie-split.js';
+import { cacheDir, scoreSroie, SROIE_SUBMITTED_AT, sroieDir } from './sroie-labels.js';
 
-const verbose = process.argv.includes('--verbose');
+const argv = process.argv.slice(2);
+const verbose = argv.includes('--verbose');
+const onlyPart = argv.includes('--part') ? argv[argv.indexOf('--part') + 1] : undefined;
+const engine = argv.includes('--engine') ? argv[argv.indexOf('--engine') + 1]! : 'tesseract';
+const root = engine === 'tesseract' ? cacheDir : join(cacheDir, engine);
 const now = SROIE_SUBMITTED_AT;
 const load = (variant: string, name: string): OcrLine[] | undefined => {
-  const file = join(cacheDir, variant, name);
+  const file = join(root, variant, name);
   return existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as { lines: OcrLine[] }).lines
     : undefined;
 };
 
-const files = readdirSync(join(cacheDir, 'base'))
+const split = loadSplit();
+const files = readdirSync(join(root, 'base'))
   .filter((file) => file.endsWith('.json'))
   .sort();
-const hits = { store: 0, date: 0, total: 0 };
+const outcomes: Outcome[] = [];
 for (const file of files) {
+  const part = committedPartOf(file.replace('.json', '.jpg'), split);
+  if (!part || (onlyPart && part !== onlyPart)) continue;
   const label = JSON.parse(readFileSync(join(sroieDir, file), 'utf8')) as Record<string, string>;
   const parsed = await refineReading(load('base', file)!, {
     now,
     readPass: async (variant) => load(variant, file),
   });
-  const ok = {
-    store: normaliseName(parsed.fields.storeName) === normaliseName(label.company),
-    date: parsed.fields.date === sroieDate(label.date ?? ''),
-    total: parsed.fields.totalMinor === toMinor(label.total ?? ''),
-  };
-  for (const key of Object.keys(hits) as (keyof typeof hits)[]) if (ok[key]) hits[key]++;
-  if (verbose && (!ok.date || !ok.total || !ok.store))
+  const fields = scoreSroie(parsed, label);
+  outcomes.push({ file, part, group: `sroie-dev/${part}`, fields });
+  const missed = Object.entries(fields).filter(([, f]) => !f.ok);
+  if (verbose && part === 'tuning' && missed.length > 0)
     console.log(
-      `${file} date ${ok.date ? 'ok' : `${parsed.fields.date ?? '-'} want ${label.date}`} total ${ok.total ? 'ok' : `${parsed.fields.totalMinor ?? '-'} want ${label.total}`} store ${ok.store ? 'ok' : `${parsed.fields.storeName ?? '-'} want ${label.company}`}`,
+      `${file} ${missed.map(([name, f]) => `${name}(${f.confidence ?? '-'})`).join(' ')}: date ${parsed.fields.date ?? '-'} want ${label.date}; total ${parsed.fields.totalMinor ?? '-'} want ${label.total}; store ${parsed.fields.storeName ?? '-'} want ${label.company}`,
     );
 }
-for (const [field, count] of Object.entries(hits))
-  console.log(`${field} ${count}/${files.length} ${((count / files.length) * 100).toFixed(1)} %`);
+console.log(formatFieldTables(outcomes));
+console.log(formatCalibration(outcomes));
+if (argv.includes('--per-field'))
+  for (const field of ['store', 'date', 'total']) console.log(formatCalibration(outcomes, field));

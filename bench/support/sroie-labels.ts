@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../../core/shared/paths.js';
+import type { ParsedReceipt } from '../../core/receipts/index.js';
+import type { FieldOutcome } from './accuracy-report.js';
 
 export const cacheDir = join(projectRoot, '.tmp', 'ocr-cache');
 export const sroieDir = resolve(
@@ -35,4 +37,22 @@ export function sroieDate(label: string): string | undefined {
 
 export function toMinor(value: string | number) {
   return Math.round(Number(String(value).replace(/[^\d.]/g, '')) * 100);
+}
+
+/** Exact match per field of a reading against a SROIE label, with the confidence the reader gave. */
+export function scoreSroie(
+  reading: Pick<ParsedReceipt, 'fields' | 'confidence'>,
+  label: Record<string, string>,
+): Record<'store' | 'date' | 'total', FieldOutcome> {
+  return {
+    store: {
+      ok: normaliseName(reading.fields.storeName) === normaliseName(label.company),
+      confidence: reading.confidence.storeName,
+    },
+    date: { ok: reading.fields.date === sroieDate(label.date ?? ''), confidence: reading.confidence.date },
+    total: {
+      ok: reading.fields.totalMinor === toMinor(label.total ?? ''),
+      confidence: reading.confidence.totalAmount,
+    },
+  };
 }

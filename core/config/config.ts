@@ -152,9 +152,11 @@ export const envSchema = z.object({
     .describe('Ceiling of MoF platform requests per second, per process.'),
 
   OCR_PROVIDER: z
-    .enum(['tesseract', 'google-vision'])
+    .enum(['tesseract', 'google-vision', 'paddle'])
     .optional()
-    .describe('tesseract (offline) or google-vision. Default: google-vision when its credentials are set.'),
+    .describe(
+      'tesseract (offline), paddle (offline PaddleOCR, Chinese + English) or google-vision. Default: google-vision when its credentials are set.',
+    ),
   GOOGLE_APPLICATION_CREDENTIALS: optionalString.describe(
     'Path to a Google Cloud service-account key file for Cloud Vision.',
   ),
@@ -262,7 +264,7 @@ export type Config = {
     rateLimitPerSecond: number;
   };
   ocr: {
-    provider: 'tesseract' | 'google-vision';
+    provider: 'tesseract' | 'google-vision' | 'paddle';
     googleCredentialsFile: string | undefined;
     googleApiEndpoint: string | undefined;
   };

@@ -20,3 +20,5 @@ export {
   type GoogleVisionOcrEngineOptions,
 } from './providers/google-vision/google-vision.ocr-engine.js';
 export { buildFakeOcrEngine } from './providers/fake/fake.ocr-engine.js';
+export { buildPaddleOcrEngine, type PaddleOcrEngineOptions } from './providers/paddle/paddle.ocr-engine.js';
+export { toTraditional } from './providers/paddle/simplified-to-traditional.js';

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { OcrEngine, OcrEngineName } from './ocr.types.js';
 import { buildGoogleVisionOcrEngine } from './providers/google-vision/google-vision.ocr-engine.js';
+import { buildPaddleOcrEngine } from './providers/paddle/paddle.ocr-engine.js';
 import { buildTesseractOcrEngine } from './providers/tesseract/tesseract.ocr-engine.js';
 
 /** The OCR engine the config names. Engines start their workers/connections lazily, on first use. */
@@ -10,6 +11,7 @@ export function buildOcrEngine(
 ): OcrEngine {
   const factories = {
     tesseract: () => buildTesseractOcrEngine({ poolSize: options.tesseractPoolSize }),
+    paddle: () => buildPaddleOcrEngine(),
     'google-vision': () =>
       buildGoogleVisionOcrEngine({
         credentialsFile: config.ocr.googleCredentialsFile,

@@ -45,7 +45,7 @@ export type OcrRequest = {
   layout?: 'auto' | 'block';
 };
 
-export type OcrEngineName = 'tesseract' | 'google-vision';
+export type OcrEngineName = 'tesseract' | 'google-vision' | 'paddle';
 
 /**
  * Reads the text of a photo. Per-image failures (unreadable image, vendor error for that image) come back

@@ -19,6 +19,12 @@ export {
 } from './receipts.errors.js';
 export { parseReceiptText, isValidThaiTaxId, type ReceiptLineInput } from './receipt-parser.models.js';
 export { findDates, findTimes, toGregorianYear } from './receipt-dates.models.js';
+export {
+  correctStoreName,
+  DEFAULT_STORE_LEXICON,
+  type StoreLexicon,
+  type StoreNameCorrection,
+} from './store-lexicon.models.js';
 export { findAmounts, formatMinor, toMajor } from './receipt-amounts.models.js';
 export {
   DEFAULT_IMAGE_LIMITS,

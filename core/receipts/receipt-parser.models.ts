@@ -2,6 +2,7 @@ import { isValidBusinessId } from '../invoices/index.js';
 import type { OcrBox } from '../ocr/index.js';
 import { findAmounts, type AmountToken } from './receipt-amounts.models.js';
 import { findDates, findTimes } from './receipt-dates.models.js';
+import { correctStoreName } from './store-lexicon.models.js';
 import type { ParsedReceipt, ReceiptCurrency, ReceiptFieldName, ReceiptItem } from './receipts.types.js';
 
 /** One OCR row; box and confidence are optional so plain text fixtures parse too. */
@@ -360,17 +361,47 @@ function letterRatio(text: string) {
  * "Sdn Bhd (72828441)") and with the legal suffix OCR bent put back ("SDN 3HD" → "SDN BHD").
  */
 const REGISTRATION_NUMBER = /\(\s?\d{5,}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$/gi;
+/** "(Co. No: 120154-T)", "(GST Reg No …": a registration printed after the name, to the end of the row. */
+const REGISTRATION_LABEL = /\s*\(\s?(?:C[O0a]\.?\s?(?:N[O0oe]|REG)|GST|REG|ROC)\b.*$/i;
+/** Malaysia's "(M)" before the legal suffix, as OCR bends it: "(H)", "(#)", "(MD)", "(N)". */
+const MALAYSIA_MARK = /\((?:H|#|MD|N|W|NM|IM|I4|HM)\)\s?(?=SDN|BHD|S\/B)/gi;
+
+/** In a word of letters, digits OCR swapped for look-alike letters: "D.1.Y." → "D.I.Y.", "C0." → "CO.". */
+function lettersForLookalikeDigits(text: string) {
+  return text.replace(/[A-Za-z0-9.&'-]+/g, (token) => {
+    const letters = (token.match(/[A-Za-z]/g) ?? []).length;
+    if (letters < 2 || !/[015]/.test(token) || /\d{2,}/.test(token)) return token;
+    return token.replace(/0/g, 'O').replace(/1/g, 'I').replace(/5/g, 'S');
+  });
+}
+
 function asCompanyLine(line: Line): Line {
-  const text = line.text
-    .replace(REGISTRATION_NUMBER, ' ')
+  const text = lettersForLookalikeDigits(
+    line.text.replace(REGISTRATION_NUMBER, ' ').replace(REGISTRATION_LABEL, ''),
+  )
     .replace(/\bSDN\.?\s?[38E]HD\b/gi, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
+    .replace(MALAYSIA_MARK, '(M) ')
     .replace(/\s+/g, ' ')
     .trim();
   return text === line.text ? line : relabel(line, text);
 }
 
+/** Legal suffix at the start of a row: the rest of a company name wrapped onto the next row. */
+const SUFFIX_CONTINUATION = /^(?:CO\.?\s|\(M\)|SDN\b|BHD\b|S\/B\b|BERHAD|\(\s?M\s?\)\s?SDN)/i;
+const LEGAL_SUFFIX = /SDN\.?\s?BHD|\bBHD\b|\bS\/B\b|BERHAD|\bLTD\b|\bPLT\b|有限公司|จำกัด/i;
+
+/**
+ * The store name: every row near the top is scored on features that hold across receipts — how high up
+ * it is, how much larger its print is than the rest (names are printed big), a company word or legal
+ * suffix, a chain of the lexicon, letters rather than digits and specks — and the best row wins, joined
+ * with a row its legal suffix wrapped onto. Confidence follows the evidence and the margin.
+ */
 function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   const head = lines.slice(0, 10).map(asCompanyLine);
+  const heights = lines
+    .flatMap((line) => (line.box ? [line.box.y1 - line.box.y0] : []))
+    .sort((a, b) => a - b);
+  const medianHeight = heights[Math.floor(heights.length / 2)];
   const isCandidate = (line: Line) =>
     letterRatio(line.text) >= 0.6 &&
     line.compact.replace(/\s/g, '').length >= 3 &&
@@ -378,37 +409,76 @@ function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
     !PHONE_OR_ID.test(line.upper) &&
     findDates(line.text).length === 0;
 
+  type Scored = { line: Line; score: number; chain: boolean; hint: boolean; value: string; edits: number };
+  const scored: Scored[] = [];
+  head.forEach((line, position) => {
+    if (!isCandidate(line)) return;
+    const corrected = correctStoreName(line.compact);
+    const hint = COMPANY_HINT.test(corrected.value);
+    let score = 1 - 0.1 * position;
+    if (hint) score += 1;
+    if (corrected.chain) score += 2 - 0.3 * corrected.edits;
+    if (ADDRESS_HINT.test(line.upper) && !hint) score -= 0.8;
+    const tokens = line.text.split(/\s+/);
+    const specks = tokens.filter((token) => token.length <= 2 && !/^[&(]|^CO\.?$/i.test(token)).length;
+    if (!script.chinese && !script.thai && tokens.length >= 3 && specks / tokens.length > 0.4) score -= 0.8;
+    if (medianHeight && line.box) {
+      const ratio = (line.box.y1 - line.box.y0) / medianHeight;
+      if (ratio >= 1.3) score += 0.5;
+      else if (ratio >= 1.12) score += 0.25;
+    }
+    score -= (1 - line.confidence) * 1.5;
+    const next = head[position + 1];
+    if (next && !LEGAL_SUFFIX.test(corrected.value) && SUFFIX_CONTINUATION.test(next.text)) score += 0.3;
+    scored.push({
+      line,
+      score,
+      chain: Boolean(corrected.chain),
+      hint,
+      value: corrected.value,
+      edits: corrected.edits,
+    });
+  });
+  scored.sort((a, b) => b.score - a.score);
+  const best = scored[0];
+
   let name: { value: string; confidence: number; index: number } | undefined;
-  const hinted = head.find((line) => COMPANY_HINT.test(line.compact) && isCandidate(line));
-  if (hinted) {
-    let value = hinted.compact;
-    // A company name wrapped onto two lines: "RESTAURANT JIAWEI" / "JIAWEI HOUSE".
-    const previous = head[head.indexOf(hinted) - 1];
+  if (best) {
+    let value = best.value;
+    const position = head.indexOf(best.line);
+    const next = head[position + 1];
+    const previous = head[position - 1];
+    // A company name wrapped onto the next row: "POPULAR BOOK" / "CO. (M) SDN BHD".
     if (
+      next &&
+      !LEGAL_SUFFIX.test(value) &&
+      SUFFIX_CONTINUATION.test(next.text) &&
+      letterRatio(next.text) >= 0.5
+    )
+      value = `${value} ${correctStoreName(next.compact).value}`;
+    // The suffix row won: its name is the row above.
+    else if (SUFFIX_CONTINUATION.test(best.line.text) && previous && isCandidate(previous))
+      value = `${correctStoreName(previous.compact).value} ${value}`;
+    // …or onto the row above its suffix: "RESTAURANT JIAWEI" / "JIAWEI HOUSE".
+    else if (
       previous &&
-      head.indexOf(hinted) <= 3 &&
+      position <= 3 &&
       isCandidate(previous) &&
       !ADDRESS_HINT.test(previous.upper) &&
       previous.text === previous.text.toUpperCase() &&
       /[A-Z]/.test(previous.text) &&
       !/SDN|BHD/i.test(previous.text) &&
-      /^(SDN|BHD|\(|HOUSE|ENTERPRISE|TRADING|RESTAURANT)/i.test(hinted.text)
-    ) {
+      /^(SDN|BHD|\(|HOUSE|ENTERPRISE|TRADING|RESTAURANT)/i.test(best.line.text)
+    )
       value = `${previous.compact} ${value}`;
-    }
+    const margin = best.score - (scored[1]?.score ?? 0);
+    let confidence = 0.35 + Math.min(0.25, margin / 6) + (best.hint ? 0.15 : 0) + (best.chain ? 0.25 : 0);
+    confidence *= Math.min(1, best.line.confidence + 0.1);
     name = {
       value: cleanName(value),
-      confidence: round2(0.85 * hinted.confidence + 0.1),
-      index: hinted.index,
+      confidence: round2(Math.min(best.chain && best.edits === 0 ? 0.97 : 0.93, confidence)),
+      index: best.line.index,
     };
-  } else {
-    const first = head.find(isCandidate);
-    if (first)
-      name = {
-        value: cleanName(first.compact),
-        confidence: round2(0.6 * first.confidence),
-        index: first.index,
-      };
   }
 
   let branch: { value: string; confidence: number } | undefined;
@@ -541,6 +611,17 @@ function lineAmount(line: Line, allowIntegers: boolean): AmountToken | undefined
   return amounts.at(-1);
 }
 
+/** Evidence for a total that comes from the receipt's own arithmetic, not from a label. */
+const ARITHMETIC_REASONS = new Set([
+  'cash - change',
+  'subtotal + tax',
+  'subtotal + tax + rounding',
+  'items sum',
+  'subtotal - discount',
+  'total + rounding',
+  'subtotal + rounding',
+]);
+
 type TotalChecks = { itemsSum: boolean; subtotalPlusTax: boolean; cashMinusChange: boolean };
 
 function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
@@ -561,6 +642,7 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   let subtotal: number | undefined;
   let tax: number | undefined;
   let rounding = 0;
+  let discount: number | undefined;
   let cash: number | undefined;
   const cashValues: number[] = [];
   let change: number | undefined;
@@ -587,6 +669,11 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
       // "Rounding RM 177.20": a rounding is cents; a larger amount on that row is the rounded total.
       else if (value && value.minor >= 1000 && value.hasDecimals)
         add(value.minor, 2.5, 'rounded total', position);
+      return;
+    }
+    if (DISCOUNT_LINE.test(upper) && !STRONG_TOTAL.test(line.compact) && !PAYMENT_LINE.test(upper)) {
+      // "Coupon Discount 14.80": what the subtotal loses before it is paid.
+      if (value && !inSummary && value.minor > 0) discount ??= value.minor;
       return;
     }
     if (CHANGE_LINE.test(upper) && !STRONG_TOTAL.test(line.compact)) {
@@ -659,6 +746,20 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
     if (rounding !== 0) add(subtotal + tax + rounding, 1.2, 'subtotal + tax + rounding');
   }
   if (itemsSum > 0) add(itemsSum, 0.8, 'items sum');
+  if (subtotal !== undefined && discount !== undefined && discount < subtotal)
+    add(subtotal - discount, 0.8, 'subtotal - discount');
+  // A total printed before its rounding ("Total incl. GST 20.98", "Rounding 0.02"): what is paid is the
+  // rounded amount.
+  if (rounding !== 0)
+    for (const candidate of [...candidates.values()])
+      if (candidate.reasons.some((reason) => reason.includes('keyword') || reason.includes('incl')))
+        add(candidate.minor + rounding, 0.9, 'total + rounding');
+  // Independent sums agreeing on one amount (cash − change and subtotal + tax + rounding both say 14.65
+  // while the total line was misread 14.85) outweigh a single misread keyword line.
+  for (const candidate of candidates.values()) {
+    const derived = new Set(candidate.reasons.filter((reason) => ARITHMETIC_REASONS.has(reason)));
+    if (derived.size >= 2) candidate.score += 1.5 * (derived.size - 1);
+  }
   if (subtotal !== undefined && rounding !== 0) add(subtotal + rounding, 0.6, 'subtotal + rounding');
 
   for (const candidate of candidates.values()) {

@@ -104,9 +104,12 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
   const skewDegrees = await measureSkew(image);
   const ocrImage = await prepareForOcr(image, { skewDegrees });
   const languages = options.languages ?? ['eng', 'tha', 'chi_tra'];
+  const passes: { name: string; ms: number }[] = [];
   let ocr: OcrResult;
   try {
+    const passStarted = performance.now();
     ocr = await options.ocrEngine.recognize({ image: ocrImage, languages });
+    passes.push({ name: 'base', ms: round2(performance.now() - passStarted) });
   } catch (error) {
     // The engine answered that it cannot read this photo: an unreadable photo, not a failure.
     if (!(isAppError(error) && error.code === 'ocr.image_rejected')) throw error;
@@ -135,9 +138,11 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
           // (small print), sharpened (blurred digits) or with more contrast (faint print).
           readPass: async (name) => {
             const pass: OcrPreparation = OCR_PASSES[name];
+            const passStarted = performance.now();
             const again = await prepareForOcr(image, { ...pass, skewDegrees });
             if ((pass.layout ?? 'auto') === 'auto' && again.equals(ocrImage)) return undefined;
             const next = await options.ocrEngine.recognize({ image: again, languages, layout: pass.layout });
+            passes.push({ name, ms: round2(performance.now() - passStarted) });
             if (next.confidence > ocr.confidence)
               ocr = { ...next, durationMs: ocr.durationMs + next.durationMs };
             return next.lines;
@@ -165,6 +170,7 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
       qrMs: round2(qrMs),
       ocrMs: round2(ocrMs),
       totalMs: round2(performance.now() - started),
+      passes,
     },
   };
 }

@@ -72,5 +72,13 @@ export type ReceiptReading = {
   confidence: Partial<Record<ReceiptFieldName, number>> & { overall: number };
   checks?: ParsedReceipt['checks'];
   ocr?: { engine: string; confidence: number; lines: string[]; error?: string };
-  timings: { normaliseMs: number; qrMs: number; ocrMs?: number; parseMs?: number; totalMs: number };
+  timings: {
+    normaliseMs: number;
+    qrMs: number;
+    ocrMs?: number;
+    parseMs?: number;
+    totalMs: number;
+    /** The OCR passes run, in order, each with its preparation and recognition time. */
+    passes?: { name: string; ms: number }[];
+  };
 };

@@ -1,0 +1,121 @@
+/**
+ * Scoring and tables shared by `npm run bench:accuracy` and its cached twin (`parse-cached.ts`): the
+ * exact-match rate per field for each part (tuning / check), the time per photo and per OCR pass, and
+ * the calibration table (how often a field read at a given confidence is right).
+ */
+
+export type FieldOutcome = { ok: boolean; confidence: number | undefined };
+
+export type Outcome = {
+  file: string;
+  /** `sroie-dev/check`, `synthetic/tw-paper-invoice/tuning`, … */
+  group: string;
+  part: 'tuning' | 'check';
+  fields: Record<string, FieldOutcome>;
+  /** Whole read (QR + OCR + parse), one photo at a time. */
+  ms?: number;
+  /** One plain tesseract pass over the same prepared image, measured in the same run (the baseline). */
+  baselineMs?: number;
+  /** OCR passes the reader ran, with their time. */
+  passes?: { name: string; ms: number }[];
+};
+
+const BINS: [string, number, number][] = [
+  ['≥ 0.9', 0.9, Infinity],
+  ['0.7–0.9', 0.7, 0.9],
+  ['0.5–0.7', 0.5, 0.7],
+  ['< 0.5', -Infinity, 0.5],
+];
+
+const percent = (hits: number, of: number) => (of === 0 ? '—' : `${((hits / of) * 100).toFixed(1)} %`);
+
+function quantile(values: number[], q: number) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Rates per field for each group, as markdown tables. */
+export function formatFieldTables(outcomes: Outcome[]): string {
+  const groups = new Map<string, Outcome[]>();
+  for (const outcome of outcomes) groups.set(outcome.group, [...(groups.get(outcome.group) ?? []), outcome]);
+  const out: string[] = [];
+  for (const [group, rows] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const fields = [...new Set(rows.flatMap((row) => Object.keys(row.fields)))];
+    const times = rows.flatMap((row) => (row.ms === undefined ? [] : [row.ms]));
+    const timing =
+      times.length > 0
+        ? `, median ${Math.round(quantile(times, 0.5)!)} ms, p90 ${Math.round(quantile(times, 0.9)!)} ms per photo`
+        : '';
+    out.push(`\n${group} (${rows.length} photos${timing})`);
+    out.push('| field | exact | rate | read at ≥ 0.9 | right of those |', '| --- | --- | --- | --- | --- |');
+    for (const field of fields) {
+      const judged = rows.filter((row) => row.fields[field] !== undefined);
+      const hits = judged.filter((row) => row.fields[field]!.ok).length;
+      const sure = judged.filter((row) => (row.fields[field]!.confidence ?? 0) >= 0.9);
+      const sureHits = sure.filter((row) => row.fields[field]!.ok).length;
+      out.push(
+        `| ${field} | ${hits}/${judged.length} | ${percent(hits, judged.length)} | ${sure.length} | ${percent(sureHits, sure.length)} |`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+/** Of the fields read at each confidence, how many were right: per part, all fields together. */
+export function formatCalibration(outcomes: Outcome[], field?: string): string {
+  const out: string[] = [
+    `\ncalibration (${field ?? 'all judged fields'}; a field not read counts under its confidence 0)`,
+  ];
+  out.push('| part | confidence | fields | right | rate |', '| --- | --- | --- | --- | --- |');
+  for (const part of ['tuning', 'check'] as const) {
+    const fields = outcomes
+      .filter((o) => o.part === part)
+      .flatMap((o) => Object.entries(o.fields))
+      .filter(([name]) => field === undefined || name === field)
+      .map(([, outcome]) => outcome);
+    if (fields.length === 0) continue;
+    for (const [label, low, high] of BINS) {
+      const inBin = fields.filter((f) => (f.confidence ?? 0) >= low && (f.confidence ?? 0) < high);
+      const right = inBin.filter((f) => f.ok).length;
+      out.push(`| ${part} | ${label} | ${inBin.length} | ${right} | ${percent(right, inBin.length)} |`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** Time per photo and per pass, absolute and as a ratio to the baseline pass measured in the same run. */
+export function formatTimings(outcomes: Outcome[]): string {
+  const timed = outcomes.filter((o) => o.ms !== undefined);
+  if (timed.length === 0) return '';
+  const out: string[] = [
+    '\ntime (one photo at a time; ratio = read time / one plain tesseract pass, same run)',
+  ];
+  out.push(
+    '| group | photos | median ms | p90 ms | median ratio | p90 ratio | passes / photo |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
+  const groups = new Map<string, Outcome[]>();
+  for (const outcome of timed) groups.set(outcome.group, [...(groups.get(outcome.group) ?? []), outcome]);
+  for (const [group, rows] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const ms = rows.map((row) => row.ms!);
+    const ratios = rows.flatMap((row) => (row.baselineMs ? [row.ms! / row.baselineMs] : []));
+    const passes = rows.reduce((sum, row) => sum + (row.passes?.length ?? 0), 0) / rows.length;
+    out.push(
+      `| ${group} | ${rows.length} | ${Math.round(quantile(ms, 0.5)!)} | ${Math.round(quantile(ms, 0.9)!)} | ${ratios.length ? quantile(ratios, 0.5)!.toFixed(2) : '—'} | ${ratios.length ? quantile(ratios, 0.9)!.toFixed(2) : '—'} | ${passes.toFixed(2)} |`,
+    );
+  }
+  const perPass = new Map<string, number[]>();
+  for (const row of timed)
+    for (const pass of row.passes ?? []) perPass.set(pass.name, [...(perPass.get(pass.name) ?? []), pass.ms]);
+  if (perPass.size > 0) {
+    out.push('\n| pass | runs | median ms |', '| --- | --- | --- |');
+    for (const [name, values] of perPass)
+      out.push(`| ${name} | ${values.length} | ${Math.round(quantile(values, 0.5)!)} |`);
+  }
+  return out.join('\n');
+}
+
+export function formatReport(outcomes: Outcome[]): string {
+  return [formatFieldTables(outcomes), formatCalibration(outcomes), formatTimings(outcomes)].join('\n');
+}

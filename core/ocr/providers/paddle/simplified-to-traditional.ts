@@ -1,0 +1,23 @@
+import * as OpenCC from 'opencc-js/cn2t';
+
+/**
+ * Characters OpenCC converts that Taiwan also prints as they are (台北, 公里, 皇后, 麵/面 …): a receipt
+ * read with one of these must keep it.
+ */
+const SHARED_CHARACTERS = new Set([...'台里干后面松系只才余范周于志制咸准冲征谷丑卷几借仆舍斗困凶症吁']);
+
+let convert: ((text: string) => string) | undefined;
+
+/**
+ * Maps simplified characters to traditional ones, one character at a time (no phrase rewriting, so
+ * what the receipt printed is never reworded): PaddleOCR's Chinese model answers 莱 for 萊 on a
+ * Taiwanese receipt, and store names and item keywords are matched in traditional characters.
+ */
+export function toTraditional(text: string): string {
+  if (!/[\u3400-\u9fff]/.test(text)) return text;
+  const toTraditionalChar = (convert ??= OpenCC.Converter({ from: 'cn', to: 't' }));
+  let out = '';
+  for (const char of text)
+    out += SHARED_CHARACTERS.has(char) || !/[\u3400-\u9fff]/.test(char) ? char : toTraditionalChar(char);
+  return out;
+}

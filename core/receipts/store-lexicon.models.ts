@@ -1,0 +1,101 @@
+import { STORE_CHAINS } from './data/store-chains.data.js';
+
+export type StoreLexicon = { names: string[] };
+
+/** The chain names of `data/store-chains.json` (TW and TH), longest first so the fullest name wins. */
+export const DEFAULT_STORE_LEXICON: StoreLexicon = {
+  names: [...STORE_CHAINS.TW, ...STORE_CHAINS.TH].sort((a, b) => b.length - a.length),
+};
+
+const CJK_OR_THAI = /[\u0E00-\u0E7F\u3400-\u9FFF]/;
+
+/** Malaysian and Singaporean legal suffixes as OCR bends them: `SON BHD`, `SDH. BHZ`, `5DN 8HD`, `S/8`. */
+const SDN_BHD = /\b[S5$][DO0][NMH]\.?\s?[B8][HN][DZ0]\b\.?/gi;
+const S_SLASH_B = /\bS\/[8B]\b/g;
+
+export type StoreNameCorrection = {
+  value: string;
+  /** The chain name the line was matched to, when one was. */
+  chain?: string;
+  /** Characters changed to reach the chain name (0: printed exactly). */
+  edits: number;
+};
+
+/**
+ * Puts back what OCR bent in a store name: a legal suffix (`SON BHD` → `SDN BHD`) and, for Chinese and
+ * Thai names, a chain name of the lexicon read with a character or two wrong (`梁爾富國際股份有限公司`
+ * → `萊爾富國際股份有限公司`). Latin chain names must be printed exactly (one letter off is another word).
+ */
+export function correctStoreName(
+  text: string,
+  lexicon: StoreLexicon = DEFAULT_STORE_LEXICON,
+): StoreNameCorrection {
+  let value = text
+    .replace(SDN_BHD, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
+    .replace(S_SLASH_B, 'S/B');
+  for (const name of lexicon.names) {
+    if (!CJK_OR_THAI.test(name)) {
+      if (value.toUpperCase().includes(name.toUpperCase())) return { value, chain: name, edits: 0 };
+      continue;
+    }
+    const target = name.replace(/\s+/g, '');
+    const compact = value.replace(
+      /(?<=[\u0E00-\u0E7F\u3400-\u9FFF])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF])/g,
+      '',
+    );
+    const match = closestWindow(compact, target, allowedEdits(target));
+    if (match) {
+      value = `${compact.slice(0, match.start)}${name}${compact.slice(match.end)}`;
+      return { value, chain: name, edits: match.distance };
+    }
+  }
+  return { value, edits: 0 };
+}
+
+/** Slips tolerated for a name of this length: none under 3 characters, one, two from 8. */
+function allowedEdits(name: string) {
+  const length = [...name].length;
+  if (length < 3 || (/[\u0E00-\u0E7F]/.test(name) && length < 5)) return 0;
+  return length >= 8 ? 2 : 1;
+}
+
+/** The window of `text` (length of `target` ± 1) closest to `target`, within `maxEdits`. */
+function closestWindow(text: string, target: string, maxEdits: number) {
+  const chars = [...text];
+  const length = [...target].length;
+  let best: { start: number; end: number; distance: number; size: number } | undefined;
+  for (let size = Math.max(1, length - 1); size <= length + 1; size++) {
+    for (let start = 0; start + size <= chars.length; start++) {
+      const window = chars.slice(start, start + size).join('');
+      if (!CJK_OR_THAI.test(window[0] ?? '')) continue;
+      const distance = editDistance(window, target);
+      const better =
+        !best ||
+        distance < best.distance ||
+        (distance === best.distance && Math.abs(size - length) < Math.abs(best.size - length));
+      if (distance <= maxEdits && better) {
+        // Offsets in UTF-16 units for slicing.
+        const prefix = chars.slice(0, start).join('').length;
+        best = { start: prefix, end: prefix + window.length, distance, size };
+      }
+    }
+  }
+  return best;
+}
+
+export function editDistance(a: string, b: string) {
+  const x = [...a];
+  const y = [...b];
+  let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++)
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[y.length]!;
+}
