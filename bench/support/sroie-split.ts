@@ -2,7 +2,7 @@
  * The tuning / check split of `sroie-dev` (docs/decisions/007-receipt-reader-split.md): a file belongs to
  * the tuning part when the first 32 bits of sha256(`proofline-split-v1:<file name>`) fall below 60 % of
  * the range. The rule depends on the name only, so adding scans never moves an existing one.
- * `tsx bench/support/sroie-split.ts --write` rewrites the committed list `bench/data/sroie-split.json`.
+ * `tsx bench/support/sroie-split.ts --write` rewrites the committed list `bench/split/sroie-split.json`.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 export type SplitPart = 'tuning' | 'check';
 export const SPLIT_SALT = 'proofline-split-v1';
 export const TUNING_SHARE = 0.6;
-export const splitListFile = join(projectRoot, 'bench', 'data', 'sroie-split.json');
+export const splitListFile = join(projectRoot, 'bench', 'split', 'sroie-split.json');
 
 export function splitPartOf(fileName: string): SplitPart {
   const digest = createHash('sha256').update(`${SPLIT_SALT}:${fileName}`).digest();
