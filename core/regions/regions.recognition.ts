@@ -93,7 +93,14 @@ interface Normalized {
  * digits to ASCII, ASCII letters lower-cased, zero-width spaces (common in Thai text) dropped, and the
  * decomposed Thai sara am (ํ + า, as some keyboards and OCR produce it) composed.
  */
+// Characters `normalize` changes; most receipt addresses have none, and then they are their own result.
+const NEEDS_NORMALIZING = /[A-Z\u00a0\u200b-\u200d\u3000\ufeff\uff01-\uff5e\u0e50-\u0e59臺]/;
+const THAI_NIKHAHIT = '\u0e4d';
+
 function normalize(input: string): Normalized {
+  if (!NEEDS_NORMALIZING.test(input) && !input.includes(THAI_NIKHAHIT)) {
+    return { text: input, origin: Array.from({ length: input.length + 1 }, (_, index) => index) };
+  }
   let text = '';
   const origin: number[] = [];
   for (let index = 0; index < input.length; index++) {
@@ -446,10 +453,13 @@ function findTaiwanPostcode(text: string, candidates: Candidate[]): Postcode | u
   if (leading) return toPostcode(leading[1]!, leading.index + leading[0].indexOf(leading[1]!));
   for (const candidate of candidates) {
     if (candidate.alias.country !== 'TW') continue;
+    // Taipei 101 is a building, not a postcode: an unknown number lets the next candidate try.
     const before = /(?<!\d)(\d{3}(?:\d{2,3})?)\s?$/.exec(text.slice(0, candidate.start));
-    if (before) return toPostcode(before[1]!, before.index);
+    const found = before && toPostcode(before[1]!, before.index);
+    if (found) return found;
     const after = /^[\s,]+(\d{3}(?:\d{2,3})?)(?![\d/-])/.exec(text.slice(candidate.end));
-    if (after) return toPostcode(after[1]!, candidate.end + after[0].indexOf(after[1]!));
+    const following = after && toPostcode(after[1]!, candidate.end + after[0].indexOf(after[1]!));
+    if (following) return following;
   }
   return undefined;
 }

@@ -212,6 +212,16 @@ describe('recognizeRegion on addresses in English', () => {
     ['12345', undefined],
   ])('%s → %s', (address, code) => expectRecognized(address, code));
 
+  test('when a building number follows the city, then the real postcode after it still counts', () => {
+    expect(recognizeRegion('Taipei 101, No. 7, Sec. 5, Xinyi Rd, Taipei City 110')?.matched.postcode).toEqual(
+      {
+        text: '110',
+        codes: ['TW-TPE'],
+        agrees: true,
+      },
+    );
+  });
+
   test('when the province field is written out, then it wins over a place named before', () => {
     expect(recognizeRegion('Central Plaza Udon Thani, Khon Kaen Province')).toMatchObject({
       code: 'TH-40',
