@@ -40,6 +40,8 @@ export {
   assessReceiptForAutoAccept,
   contentKeyOf,
   findPerceptualMatch,
+  AUTO_REJECT_MIN_CONFIDENCE,
+  mayRefuseOnRule,
   PERCEPTUAL_MATCH_MAX_BITS,
   rulesInvoiceFromReading,
   type AutoAcceptAssessment,

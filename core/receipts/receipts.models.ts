@@ -1,4 +1,4 @@
-import type { RulesInvoice } from '../campaigns/index.js';
+import type { RuleName, RulesInvoice } from '../campaigns/index.js';
 import { hammingDistance } from './receipt-image.js';
 import type { ReceiptFieldName, ReceiptReading } from './receipts.types.js';
 
@@ -68,6 +68,35 @@ export function assessReceiptForAutoAccept(
     reasons.push('checks.no_sum_agrees');
   if (reading.currency !== 'THB' && reading.currency !== 'TWD') reasons.push('currency.unsupported');
   return { confident: reasons.length === 0, reasons };
+}
+
+/**
+ * Field confidence a refusal needs. A rule that fails on a field read below it (an item name bent by OCR,
+ * so no campaign product is found) is a question for a reviewer, never an automatic "no": a qualifying
+ * receipt must not be refused on a misread (issue #15: NT$240 of tea refused as "no campaign product").
+ */
+export const AUTO_REJECT_MIN_CONFIDENCE = 0.9;
+
+/** The reading's fields each rule judges; rules that judge none (caps, the registration window) are absent. */
+const RULE_FIELDS: Partial<Record<RuleName, ReceiptFieldName[][]>> = {
+  purchase_date: [['date']],
+  register_within_days: [['date']],
+  item_groups: [['items']],
+  min_amount: [['totalAmount', 'items']],
+  // A store is recognised by its tax number or by its name: either read surely will do.
+  stores: [['taxId'], ['storeName']],
+};
+
+/**
+ * Pure: whether a failed rule may refuse this reading without a reviewer — every field it judges was read
+ * at AUTO_REJECT_MIN_CONFIDENCE or more (for `stores`, one of the alternatives). Rules that judge no field
+ * of the photo (caps, registration window, currency from the script) always may.
+ */
+export function mayRefuseOnRule(reading: Pick<ReceiptReading, 'confidence'>, rule: RuleName): boolean {
+  const alternatives = RULE_FIELDS[rule];
+  if (!alternatives) return true;
+  const sure = (field: ReceiptFieldName) => (reading.confidence[field] ?? 0) >= AUTO_REJECT_MIN_CONFIDENCE;
+  return alternatives.some((fields) => fields.every(sure));
 }
 
 /** The purchase the campaign rules judge, from a reading (or a reviewer's corrected fields). */

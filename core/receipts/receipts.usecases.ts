@@ -1,4 +1,5 @@
 import type { BlobStore } from '../blobs/index.js';
+import type { RuleName } from '../campaigns/index.js';
 import { createBrandsRepository } from '../brands/index.js';
 import type { Database } from '../db/database.js';
 import type { OcrEngine } from '../ocr/index.js';
@@ -13,6 +14,7 @@ import {
   contentKeyOf,
   DEFAULT_UPLOADS_PER_HOUR,
   findPerceptualMatch,
+  mayRefuseOnRule,
   rulesInvoiceFromReading,
 } from './receipts.models.js';
 import { lockBlobKey } from './receipts.erasure.js';
@@ -211,6 +213,7 @@ export function createReceiptProofReader(
       invoice,
       kind: reading.kind === 'paper-invoice' ? ('paper_invoice' as const) : ('receipt' as const),
       confident: assessment.confident,
+      mayRefuseOn: (rule: RuleName) => mayRefuseOnRule(reading, rule),
     };
   };
 }

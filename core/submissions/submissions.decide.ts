@@ -10,6 +10,7 @@ import {
   type CampaignWithSettings,
   type ProofKind,
   type RewardQuantities,
+  type RuleName,
   type RulesInvoice,
 } from '../campaigns/index.js';
 import type { Executor } from '../db/database.js';
@@ -119,6 +120,7 @@ export async function decideInTransaction(
     fence,
     now,
     reviewerId,
+    mayRefuseOn,
   }: {
     submission: Submission;
     campaign: CampaignWithSettings;
@@ -127,6 +129,11 @@ export async function decideInTransaction(
     fence: { submissionId: string; checkAttempts: number; states: SubmissionState[] };
     now: Date;
     reviewerId?: string;
+    /**
+     * Whether a failed rule may refuse the proof without a person (a photo read by OCR: only on fields
+     * read surely). A failure it may not refuse on leaves the proof in review. @default every rule may
+     */
+    mayRefuseOn?: (rule: RuleName) => boolean;
   },
 ): Promise<SubmitProofResult> {
   const repository = createSubmissionsRepository({ db: tx });
@@ -146,6 +153,9 @@ export async function decideInTransaction(
     registeredAt,
     context: { memberAcceptedToday: counts.today, memberAcceptedInCampaign: counts.total },
   });
+  // Unsure of what it read, a machine asks a person rather than says no.
+  if (!rules.qualifies && mayRefuseOn && rules.verdicts.some((v) => !v.passed && !mayRefuseOn(v.rule)))
+    return resultOfStored(submission);
   const decision: SubmissionDecision = {
     ...rules,
     rewards: rules.qualifies ? rules.rewards : NO_REWARDS,

@@ -1,4 +1,9 @@
-import { readCampaignSettings, type CampaignWithSettings, type RulesInvoice } from '../campaigns/index.js';
+import {
+  readCampaignSettings,
+  type CampaignWithSettings,
+  type RuleName,
+  type RulesInvoice,
+} from '../campaigns/index.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { receiptProofKey, taiwanInvoiceProofKey } from './submissions.models.js';
@@ -50,6 +55,7 @@ export async function submitReceiptImage(
     kind: reading.kind,
     invoice: reading.invoice,
     verification: 'read',
+    mayRefuseOn: reading.mayRefuseOn,
   });
 }
 
@@ -63,6 +69,7 @@ export async function decidePhotoProof(
     invoice,
     verification,
     reviewerId,
+    mayRefuseOn,
   }: {
     submission: Submission;
     campaign: CampaignWithSettings;
@@ -70,6 +77,8 @@ export async function decidePhotoProof(
     invoice: RulesInvoice & { invoiceTime?: string | null };
     verification: 'reviewed' | 'read';
     reviewerId?: string;
+    /** For a photo read automatically: whether a failed rule may refuse it (else it stays in review). */
+    mayRefuseOn?: (rule: RuleName) => boolean;
   },
 ): Promise<SubmitProofResult> {
   const now = deps.clock.now();
@@ -110,6 +119,7 @@ export async function decidePhotoProof(
         },
         now,
         reviewerId,
+        mayRefuseOn,
       });
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { RewardQuantities, RulesDecision, RulesInvoice } from '../campaigns/index.js';
+import type { RewardQuantities, RuleName, RulesDecision, RulesInvoice } from '../campaigns/index.js';
 import type { Database } from '../db/database.js';
 import type { ParsedInvoice } from '../invoices/index.js';
 import type { GrantRewardsResult } from '../rewards/index.js';
@@ -98,6 +98,11 @@ export type ReceiptProofReader = (args: {
       kind: 'receipt' | 'paper_invoice';
       /** Confident enough to decide without a reviewer (the campaign must also auto-accept receipts). */
       confident: boolean;
+      /**
+       * Whether a failed rule may refuse the proof without a reviewer (the fields it judges were read
+       * surely); when it may not, the proof waits for review instead. @default every rule may
+       */
+      mayRefuseOn?: (rule: RuleName) => boolean;
     }
 >;
 
