@@ -1,4 +1,9 @@
-export { receiptBlobDeletions, receiptImages, type ReceiptBlobDeletionState } from './receipts.table.js';
+export {
+  receiptBlobDeletions,
+  receiptImages,
+  receiptKnownSellers,
+  type ReceiptBlobDeletionState,
+} from './receipts.table.js';
 export type {
   ParsedReceipt,
   ReadingKind,
@@ -10,6 +15,7 @@ export type {
 } from './receipts.types.js';
 export {
   createCorruptImageError,
+  createInvalidKnownSellerError,
   createImageTooLargeError,
   createNotAnImageError,
   createReceiptImageErasedError,
@@ -48,10 +54,13 @@ export {
 } from './receipts.models.js';
 export {
   createReceiptsRepository,
+  type KnownSeller,
   type ReceiptImage,
   type ReceiptsRepository,
 } from './receipts.repository.js';
 export {
+  applyKnownSeller,
+  saveKnownSeller,
   createReceiptProofReader,
   getReceiptImageOrThrow,
   ingestReceiptImage,

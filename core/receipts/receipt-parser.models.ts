@@ -220,7 +220,12 @@ export function parseReceiptText(
     fields.vatMinor = money.vat;
     confidence.vatAmount = money.total?.checks.subtotalPlusTax ? 0.9 : 0.6;
   }
-  if (money.items.length > 0) confidence.items = money.total?.checks.itemsSum ? 0.9 : 0.5;
+  // Item names decide campaign products: sure only when the amounts add up to the total and OCR was sure
+  // of every item row (a bent name with right amounts is the misread that must not refuse a proof).
+  if (money.items.length > 0)
+    confidence.items = round2(
+      (money.total?.checks.itemsSum ? 0.92 : 0.5) * Math.min(1, (money.items.lowestConfidence ?? 0.9) + 0.05),
+    );
 
   const overall = overallConfidence(confidence, Boolean(fields.invoiceNumber));
   return {
@@ -829,7 +834,11 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
  * Item rows sit between the header (date, column titles) and the first total line: a name and the
  * rightmost amount, an optional quantity ("3 มาม่า", "x2", "2 @ 15.50"), names wrapped onto the row above.
  */
-function findItems(lines: Line[], firstTotalLine: number, integers: boolean): ReceiptItem[] {
+function findItems(
+  lines: Line[],
+  firstTotalLine: number,
+  integers: boolean,
+): ReceiptItem[] & { lowestConfidence?: number } {
   if (firstTotalLine <= 0) return [];
   let start = 0;
   for (let i = 0; i < firstTotalLine; i++) {
@@ -841,7 +850,7 @@ function findItems(lines: Line[], firstTotalLine: number, integers: boolean): Re
     )
       start = i + 1;
   }
-  const items: ReceiptItem[] = [];
+  const items: ReceiptItem[] & { lowestConfidence?: number } = [];
   let pendingName: string[] = [];
   for (let i = start; i < firstTotalLine; i++) {
     const line = lines[i]!;
@@ -871,6 +880,7 @@ function findItems(lines: Line[], firstTotalLine: number, integers: boolean): Re
     if (name === '' || PAYMENT_LINE.test(line.upper)) continue;
     const discount = last.negative || DISCOUNT_LINE.test(line.upper);
     const unitPrice = amounts.length >= 2 ? amounts.at(-2)!.minor : undefined;
+    items.lowestConfidence = Math.min(items.lowestConfidence ?? 1, line.confidence);
     items.push({
       name: cleanName(name),
       quantity,

@@ -41,3 +41,9 @@ export const createReceiptImageErasedError = createErrorFactory({
   message: 'This photo was erased at the request of the member who sent it',
   statusCode: 410,
 });
+
+export const createInvalidKnownSellerError = createErrorFactory({
+  code: 'receipt.known_seller_invalid',
+  message: 'A known seller needs a valid Taiwan BAN or Thai tax ID and a name',
+  statusCode: 400,
+});

@@ -1,15 +1,61 @@
 import { and, count, desc, eq, gte, isNotNull, ne } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { receiptImages } from './receipts.table.js';
+import { receiptImages, receiptKnownSellers } from './receipts.table.js';
 
 export type ReceiptImage = typeof receiptImages.$inferSelect;
 export type NewReceiptImage = typeof receiptImages.$inferInsert;
+export type KnownSeller = typeof receiptKnownSellers.$inferSelect;
 
 /** How far back a re-uploaded picture is looked for; older photos are not compared. */
 const PERCEPTUAL_LOOKBACK_ROWS = 20_000;
 
 export function createReceiptsRepository({ db }: { db: Executor }) {
   return {
+    /** Adds a known seller or renames it (one row per brand and tax number). */
+    async upsertKnownSeller({
+      brandId,
+      taxId,
+      name,
+      now,
+    }: {
+      brandId: string;
+      taxId: string;
+      name: string;
+      now: Date;
+    }) {
+      const [row] = await db
+        .insert(receiptKnownSellers)
+        .values({ brandId, taxId, name, createdAt: now, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [receiptKnownSellers.brandId, receiptKnownSellers.taxId],
+          set: { name, updatedAt: now },
+        })
+        .returning();
+      return row!;
+    },
+
+    async findKnownSeller({
+      brandId,
+      taxId,
+    }: {
+      brandId: string;
+      taxId: string;
+    }): Promise<KnownSeller | undefined> {
+      const [row] = await db
+        .select()
+        .from(receiptKnownSellers)
+        .where(and(eq(receiptKnownSellers.brandId, brandId), eq(receiptKnownSellers.taxId, taxId)));
+      return row;
+    },
+
+    async listKnownSellers({ brandId }: { brandId: string }): Promise<KnownSeller[]> {
+      return db
+        .select()
+        .from(receiptKnownSellers)
+        .where(eq(receiptKnownSellers.brandId, brandId))
+        .orderBy(receiptKnownSellers.name);
+    },
+
     async insertImage(values: NewReceiptImage): Promise<ReceiptImage> {
       const [row] = await db.insert(receiptImages).values(values).returning();
       return row!;

@@ -1,6 +1,6 @@
-import { doublePrecision, index, integer, jsonb, pgTable, real, text } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, text } from 'drizzle-orm/pg-core';
 import { brands } from '../brands/brands.table.js';
-import { createdAt, idColumn, tstz } from '../db/columns.js';
+import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
 import { members } from '../members/members.table.js';
 
 /** A stored photo: the original bytes live in the blob store under `storageKey`. */
@@ -78,4 +78,22 @@ export const receiptBlobDeletions = pgTable(
     processedAt: tstz('processed_at'),
   },
   (t) => [index('receipt_blob_deletions_due_idx').on(t.state, t.nextAttemptAt)],
+);
+
+/**
+ * Sellers a brand knows by their tax number (a Taiwan BAN, a Thai 13-digit tax ID): a receipt that prints
+ * the number is that store, whatever OCR made of the name. Brand-editable (`proofline receipt seller`).
+ */
+export const receiptKnownSellers = pgTable(
+  'receipt_known_sellers',
+  {
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    taxId: text('tax_id').notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.brandId, t.taxId] })],
 );

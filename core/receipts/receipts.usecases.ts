@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { BlobStore } from '../blobs/index.js';
 import type { RuleName } from '../campaigns/index.js';
 import { createBrandsRepository } from '../brands/index.js';
@@ -8,7 +9,9 @@ import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { DEFAULT_IMAGE_LIMITS, prepareReceiptImage, type ImageLimits } from './receipt-image.js';
 import { languagesForCountry, readReceiptImage } from './receipt-reader.js';
-import { createReceiptImageNotFoundError } from './receipts.errors.js';
+import { createInvalidKnownSellerError, createReceiptImageNotFoundError } from './receipts.errors.js';
+import { isValidThaiTaxId } from './receipt-parser.models.js';
+import { isValidBusinessId } from '../invoices/index.js';
 import {
   assessReceiptForAutoAccept,
   contentKeyOf,
@@ -84,9 +87,10 @@ export async function ingestReceiptImage(
     now: deps.clock.now(),
   });
   reading.timings.normaliseMs = Math.round(normaliseMs * 100) / 100;
-  reading.timings.totalMs = Math.round((performance.now() - started) * 100) / 100;
 
   const repository = createReceiptsRepository({ db: deps.db });
+  await applyKnownSeller(repository, input.brandId, reading);
+  reading.timings.totalMs = Math.round((performance.now() - started) * 100) / 100;
   const flags: IngestFlags = {};
   const flagNames: string[] = [];
   const imageMatch = findPerceptualMatch(
@@ -217,3 +221,50 @@ export function createReceiptProofReader(
     };
   };
 }
+
+/** Tax-number confidence from which the seller it names is taken as the store. */
+const KNOWN_SELLER_MIN_TAX_ID_CONFIDENCE = 0.9;
+
+/**
+ * A receipt that prints a seller's tax number the brand knows is that seller's, whatever OCR made of the
+ * name: the name comes from the brand's table, as sure as the number was read.
+ */
+export async function applyKnownSeller(
+  repository: Pick<ReturnType<typeof createReceiptsRepository>, 'findKnownSeller'>,
+  brandId: string,
+  reading: ReceiptReading,
+): Promise<void> {
+  const { taxId } = reading.fields;
+  const taxIdConfidence = reading.confidence.taxId ?? 0;
+  if (!taxId || taxIdConfidence < KNOWN_SELLER_MIN_TAX_ID_CONFIDENCE) return;
+  const seller = await repository.findKnownSeller({ brandId, taxId });
+  if (!seller) return;
+  reading.fields.storeName = seller.name;
+  reading.confidence.storeName = Math.min(0.98, taxIdConfidence);
+}
+
+/** Adds or renames a seller the brand knows by its tax number (`proofline receipt seller add`). */
+export async function saveKnownSeller(
+  deps: Pick<ReceiptsDeps, 'db' | 'clock'>,
+  { brandId, taxId, name }: { brandId: string; taxId: string; name: string },
+) {
+  const parsed = KNOWN_SELLER_INPUT.safeParse({ taxId, name });
+  if (!parsed.success)
+    throw createInvalidKnownSellerError({ details: { issues: parsed.error.issues.map((i) => i.message) } });
+  return createReceiptsRepository({ db: deps.db }).upsertKnownSeller({
+    brandId,
+    ...parsed.data,
+    now: deps.clock.now(),
+  });
+}
+
+/** A Taiwan BAN (8 digits, valid check digit) or a Thai tax ID (13 digits, valid check digit), and a name. */
+const KNOWN_SELLER_INPUT = z.object({
+  taxId: z
+    .string()
+    .trim()
+    .refine((value) => isValidBusinessId(value) || isValidThaiTaxId(value), {
+      message: 'taxId must be a Taiwan BAN (8 digits) or a Thai tax ID (13 digits) with a valid check digit',
+    }),
+  name: z.string().trim().min(1).max(200),
+});

@@ -38,8 +38,23 @@ describe('proofline receipt read', () => {
     });
   });
 
+  test('when --as-of names the day the photo was sent, then the receipt is read as it was then', async () => {
+    const result = await runCli([
+      'receipt',
+      'read',
+      fixture('sroie-005.jpg'),
+      '--lang',
+      'eng',
+      '--as-of',
+      '2019-01-15',
+    ]);
+
+    expect(JSON.parse(result.stdout).fields.date).toBe('2019-01-09');
+  });
+
   test('when the arguments are wrong, then usage and exit 2', async () => {
     expect((await runCli(['receipt', 'read'])).code).toBe(2);
+    expect((await runCli(['receipt', 'read', fixture('blank.png'), '--as-of', '2019-02-30'])).code).toBe(2);
     expect((await runCli(['receipt', 'read', fixture('blank.png'), '--lang', 'fra'])).code).toBe(2);
   });
 });
