@@ -78,6 +78,8 @@ describe('proofline (CLI)', () => {
 
     const app = startCli(['start'], env);
     const [, url] = await app.waitFor(/health:\s+(http:\/\/\S+)\/healthz/);
+    // Local mode trusts local-only shortcuts, so only this machine may reach it.
+    expect(app.output()).toMatch(/listening on 127\.0\.0\.1:\d+ \(this machine only; HOST overrides\)/);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     const ready = await fetch(`${url}/readyz`);
