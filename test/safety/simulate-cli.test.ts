@@ -52,7 +52,8 @@ describe('proofline start outside local mode', () => {
     };
     const app = startCli(['start', '--web-only'], env);
     try {
-      const [, url] = await app.waitFor(/health:\s+(http:\/\/\S+)\/healthz/);
+      // A cold start (PGlite, simulators) takes seconds on a quiet machine, minutes on a loaded one.
+      const [, url] = await app.waitFor(/health:\s+(http:\/\/\S+)\/healthz/, 240_000);
       const banner = app.output();
 
       expect(banner).toMatch(/!!! WARNING: SIMULATED, NOT REAL: LINE Messaging API, brand membership system/);
@@ -65,5 +66,5 @@ describe('proofline start outside local mode', () => {
       app.child.kill('SIGINT');
       await app.exited;
     }
-  }, 90_000);
+  }, 300_000);
 });
