@@ -1,6 +1,7 @@
 import { Router, type CookieOptions, type Response } from 'express';
 import { z } from 'zod';
 import {
+  permissionsOf,
   signInConsoleUser,
   signOutConsoleSession,
   type ConsoleDeps,
@@ -75,7 +76,14 @@ function sendSignedIn(res: Response, { user, memberships, session }: ConsoleSign
   res.setHeader('Cache-Control', 'no-store');
   res.json({
     user: { id: user.id, email: user.email, name: user.name },
-    brands: memberships.map((m) => ({ id: m.brandId, slug: m.brandSlug, name: m.brandName, role: m.role })),
+    brands: memberships.map((m) => ({
+      id: m.brandId,
+      slug: m.brandSlug,
+      name: m.brandName,
+      role: m.role,
+      // What the console app may show; the server checks every route anyway.
+      permissions: permissionsOf(m.role),
+    })),
     expiresAt: session.expiresAt.toISOString(),
   });
 }

@@ -3,6 +3,7 @@ import {
   canReview,
   resolveConsoleSession,
   type ConsoleDeps,
+  type ConsoleMembership,
   type ConsoleSignedIn,
 } from '../../core/console/index.js';
 import { createForbiddenError } from '../../core/shared/errors.js';
@@ -55,34 +56,41 @@ export function createSessionReviewerResolver(deps: Pick<ConsoleDeps, 'db' | 'cl
   return async (req) => {
     const signedIn = await getConsoleSession(deps, req);
     if (!signedIn) return undefined;
-    const { user, memberships } = signedIn;
-    const requested = req.header(BRAND_HEADER);
-    let membership;
-    if (requested) {
-      membership = memberships.find((m) => m.brandId === requested || m.brandSlug === requested);
-      if (!membership)
-        throw createForbiddenError({
-          message: `You are not a member of brand "${requested}"`,
-          details: { brand: requested },
-        });
-    } else if (memberships.length === 1) {
-      membership = memberships[0]!;
-    } else {
-      throw createForbiddenError({
-        message:
-          memberships.length === 0
-            ? 'Your console account has no brand yet; ask a brand owner to add you'
-            : `You work for several brands: choose one with the ${BRAND_HEADER} header`,
-        details: { brands: memberships.map((m) => m.brandSlug) },
-      });
-    }
+    const membership = chooseMembership(signedIn.memberships, req.header(BRAND_HEADER)?.trim() || undefined);
     if (!canReview(membership.role))
       throw createForbiddenError({
         message: `Your role on brand "${membership.brandSlug}" (${membership.role}) cannot review proofs`,
         details: { brand: membership.brandSlug, role: membership.role },
       });
-    return { reviewerId: user.id, brandId: membership.brandId };
+    return { reviewerId: signedIn.user.id, brandId: membership.brandId };
   };
+}
+
+/**
+ * The brand a console request acts on: the one `requested` names (id or slug) when the user belongs to
+ * it, or the user's only brand. Anything else is a 403 that says what to do.
+ */
+export function chooseMembership(
+  memberships: ConsoleMembership[],
+  requested: string | undefined,
+): ConsoleMembership {
+  if (requested) {
+    const membership = memberships.find((m) => m.brandId === requested || m.brandSlug === requested);
+    if (!membership)
+      throw createForbiddenError({
+        message: `You are not a member of brand "${requested}"`,
+        details: { brand: requested },
+      });
+    return membership;
+  }
+  if (memberships.length === 1) return memberships[0] as ConsoleMembership;
+  throw createForbiddenError({
+    message:
+      memberships.length === 0
+        ? 'Your console account has no brand yet; ask a brand owner to add you'
+        : `You work for several brands: choose one with the ${BRAND_HEADER} header`,
+    details: { brands: memberships.map((m) => m.brandSlug) },
+  });
 }
 
 /** Tries each resolver in turn; the first that knows the reviewer wins (a thrown 403 stops the chain). */

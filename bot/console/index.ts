@@ -1,10 +1,12 @@
 import type { Services } from '../../core/app/build-services.js';
 import type { AppModule } from '../create-app.js';
 import { headerReviewerResolver, type ResolveReviewer } from '../review/index.js';
+import { createConsoleGuard, type ConsoleGuard } from './console.guard.js';
 import { createConsoleRouter } from './console.routes.js';
 import { createSessionReviewerResolver, firstReviewerOf } from './console.session.js';
 
 export { createConsoleRouter } from './console.routes.js';
+export { consoleActorOf, createConsoleGuard, type ConsoleActor, type ConsoleGuard } from './console.guard.js';
 export {
   CONSOLE_COOKIE_PATH,
   CONSOLE_SESSION_COOKIE,
@@ -32,4 +34,15 @@ export function createConsoleModule(services: Services): AppModule {
 export function buildConsoleReviewerResolver(services: Services): ResolveReviewer {
   const session = createSessionReviewerResolver({ db: services.database.db, clock: services.clock });
   return services.config.localMode ? firstReviewerOf(session, headerReviewerResolver) : session;
+}
+
+/**
+ * The guard every console route goes through (`guard.require('rewards.write')`): one per module is fine,
+ * it holds no state. Local mode also accepts the tooling headers (see createConsoleGuard).
+ */
+export function buildConsoleGuard(services: Services): ConsoleGuard {
+  return createConsoleGuard({
+    deps: { db: services.database.db, clock: services.clock, generateId: services.generateId },
+    allowLocalHeaders: services.config.localMode,
+  });
 }

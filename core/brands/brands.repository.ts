@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, or } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { brands, lineChannels } from './brands.table.js';
@@ -17,6 +17,16 @@ export function createBrandsRepository({ db, generateId }: { db: Executor; gener
 
     async getBrandById(id: string): Promise<Brand | undefined> {
       const [brand] = await db.select().from(brands).where(eq(brands.id, id)).limit(1);
+      return brand;
+    },
+
+    /** A brand named by its id or its slug (CLI flags, headers and URLs accept either). */
+    async getBrandByRef(ref: string): Promise<Brand | undefined> {
+      const [brand] = await db
+        .select()
+        .from(brands)
+        .where(or(eq(brands.id, ref), eq(brands.slug, ref)))
+        .limit(1);
       return brand;
     },
 

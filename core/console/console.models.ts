@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { can, CONSOLE_PERMISSIONS } from './console.permissions.js';
 import type { ConsoleRole } from './console.table.js';
 
 export const CONSOLE_ROLES = [
@@ -12,10 +13,10 @@ export const CONSOLE_ROLES = [
  * Roles that may decide review items. Approving a proof awards points and prizes, so it is kept to the
  * brand's owner and its reviewers; marketers run campaigns and viewers only read.
  */
-export const REVIEW_ROLES: readonly ConsoleRole[] = ['owner', 'reviewer'];
+export const REVIEW_ROLES: readonly ConsoleRole[] = CONSOLE_PERMISSIONS['review.decide'];
 
 export function canReview(role: ConsoleRole): boolean {
-  return REVIEW_ROLES.includes(role);
+  return can(role, 'review.decide');
 }
 
 /** @default at least 8 characters: the console guards members' personal data. */

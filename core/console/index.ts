@@ -10,6 +10,13 @@ export {
   verifyPassword,
 } from './console.models.js';
 export {
+  can,
+  CONSOLE_PERMISSION_NAMES,
+  CONSOLE_PERMISSIONS,
+  permissionsOf,
+  type ConsolePermission,
+} from './console.permissions.js';
+export {
   createConsoleEmailTakenError,
   createConsoleUserDisabledError,
   createConsoleUserNotFoundError,

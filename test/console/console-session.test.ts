@@ -160,7 +160,15 @@ describe('POST /api/console/session', () => {
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
       user: { id: reviewerA.id, email: 'reviewer.a@brand-a.example', name: 'Reviewer.A@Brand-A.example' },
-      brands: [{ id: 'brd_a', slug: 'brand-a', name: 'brand-a', role: 'reviewer' }],
+      brands: [
+        {
+          id: 'brd_a',
+          slug: 'brand-a',
+          name: 'brand-a',
+          role: 'reviewer',
+          permissions: ['review.read', 'review.decide', 'campaigns.read', 'members.read'],
+        },
+      ],
       expiresAt: '2025-01-08T15:00:00.000Z',
     });
     const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0] as string;
