@@ -29,7 +29,7 @@ beforeAll(async () => {
   const demo = await seedDemo(services);
   demoBrandId = demo.brand.id;
   liffId = demo.channel.liffId!;
-}, 60_000);
+});
 afterAll(async () => {
   await services?.database.close();
 });

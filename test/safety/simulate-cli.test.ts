@@ -52,8 +52,7 @@ describe('proofline start outside local mode', () => {
     };
     const app = startCli(['start', '--web-only'], env);
     try {
-      // A cold start (PGlite, simulators) takes seconds on a quiet machine, minutes on a loaded one.
-      const [, url] = await app.waitFor(/health:\s+(http:\/\/\S+)\/healthz/, 240_000);
+      const [, url] = await app.waitFor(/health:\s+(http:\/\/\S+)\/healthz/);
       const banner = app.output();
 
       expect(banner).toMatch(/!!! WARNING: SIMULATED, NOT REAL: LINE Messaging API, brand membership system/);
@@ -66,5 +65,5 @@ describe('proofline start outside local mode', () => {
       app.child.kill('SIGINT');
       await app.exited;
     }
-  }, 300_000);
+  });
 });
