@@ -2,7 +2,7 @@ import { isValidBusinessId } from '../invoices/index.js';
 import type { OcrBox } from '../ocr/index.js';
 import { findAmounts, type AmountToken } from './receipt-amounts.models.js';
 import { findDates, findTimes } from './receipt-dates.models.js';
-import { correctStoreName } from './store-lexicon.models.js';
+import { correctStoreName, editDistance } from './store-lexicon.models.js';
 import type { ParsedReceipt, ReceiptCurrency, ReceiptFieldName, ReceiptItem } from './receipts.types.js';
 
 /** One OCR row; box and confidence are optional so plain text fixtures parse too. */
@@ -593,20 +593,6 @@ function hasWordLike(upper: string, keyword: string) {
     .some((word) => Math.abs(word.length - keyword.length) <= 1 && editDistance(word, keyword) <= 2);
 }
 
-function editDistance(a: string, b: string) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = current;
-  }
-  return previous[b.length]!;
-}
 
 /** The amount a line stands for: the rightmost money-looking number. */
 function lineAmount(line: Line, allowIntegers: boolean): AmountToken | undefined {
