@@ -593,7 +593,6 @@ function hasWordLike(upper: string, keyword: string) {
     .some((word) => Math.abs(word.length - keyword.length) <= 1 && editDistance(word, keyword) <= 2);
 }
 
-
 /** The amount a line stands for: the rightmost money-looking number. */
 function lineAmount(line: Line, allowIntegers: boolean): AmountToken | undefined {
   const amounts = findAmounts(line.text).filter(
