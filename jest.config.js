@@ -16,7 +16,9 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
-  testTimeout: 30000,
+  // A hang guard, not a speed check (test/support/timing.ts, HANG_GUARD_MS): tests wait for conditions,
+  // and a loaded CI machine may take minutes for what takes seconds on a quiet one.
+  testTimeout: 600_000,
   // PGlite instances are ~100 MB each; two workers fit two cores (measured no gain beyond).
   maxWorkers: process.env.CI ? 2 : '50%',
 };

@@ -20,8 +20,8 @@ export type SimulatorStarter = (context: {
 }) => Promise<RunningSimulator | undefined>;
 
 /**
- * The simulators local mode runs: each outside system whose mode is `simulator` gets one, over real
- * HTTP on 127.0.0.1, so the bot uses the same adapters and code paths as in production. Each
+ * The simulators a process runs: each outside system whose mode is `simulator` (local mode, or named in
+ * SIMULATE; the config refuses anything else) gets one, over real HTTP on 127.0.0.1, so the bot uses the same adapters and code paths as in production. Each
  * capability adds its starter here (it returns undefined when its system is real).
  */
 export const simulatorStarters: SimulatorStarter[] = [

@@ -1,5 +1,5 @@
 import { describeOutsideSystems } from '../../core/app/build-services.js';
-import { renderEnvExample } from '../../core/config/config.js';
+import { renderEnvExample, simulationWarning } from '../../core/config/config.js';
 import type { Command } from './command.js';
 import { loadConfigOrReport } from './shared.js';
 
@@ -16,9 +16,10 @@ export const configCommand: Command = {
     if (sub === 'check' || sub === undefined) {
       const config = loadConfigOrReport();
       if (!config) return 1;
-      console.log(
-        JSON.stringify({ localMode: config.localMode, ...describeOutsideSystems(config) }, null, 2),
-      );
+      console.log(JSON.stringify(describeOutsideSystems(config), null, 2));
+      // Said on stderr too, so it shows however stdout is piped.
+      const warning = simulationWarning(config);
+      if (warning) console.error(`proofline: ${warning}`);
       return 0;
     }
     console.error(`proofline config: unknown subcommand "${sub}" (check, env-example)`);

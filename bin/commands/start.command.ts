@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { describeOutsideSystems, type Services } from '../../core/app/build-services.js';
+import { outsideSystemModes, type Services } from '../../core/app/build-services.js';
+import { describeOutsideSystemModes, simulationWarning } from '../../core/config/config.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
@@ -76,6 +77,8 @@ export const startCommand: Command = {
     }
 
     printBanner(services, web, simulators, demoConsole);
+    const warning = simulationWarning(config);
+    if (warning) logger.warn({ simulated: config.simulated }, warning);
     return waitForShutdown(services, web, worker, simulators);
   },
 };
@@ -87,15 +90,22 @@ function printBanner(
   demoConsole?: { email: string; password: string },
 ) {
   const { config } = services;
-  const systems = describeOutsideSystems(config);
+  const warning = simulationWarning(config);
+  const database = config.database.url ? 'postgresql' : `pglite (${config.database.pgliteDataDir})`;
   const lines = [
     '',
+    ...(warning ? [`!!! ${warning} !!!`] : []),
     `Proofline is running${config.localMode ? ' in local mode' : ''}.`,
-    `  database: ${systems.database}${systems.database === 'pglite' ? ` (${config.database.pgliteDataDir})` : ''}`,
-    `  LINE: ${systems.line}   MoF e-invoice platform: ${systems.mof}   OCR: ${systems.ocr}`,
+    `  database: ${database}`,
+    ...describeOutsideSystemModes({ localMode: config.localMode, modes: outsideSystemModes(config) }).map(
+      (line) => `  ${line}`,
+    ),
+    `  OCR engine: ${config.ocr.provider}   receipt photos: ${config.blobStore.driver}`,
   ];
   if (web) {
-    if (config.line.mode === 'simulator')
+    const onlyHere = config.server.host === '127.0.0.1' ? ' (this machine only; HOST overrides)' : '';
+    lines.push(`  listening on ${config.server.host}:${web.port}${onlyHere}`);
+    if (config.localMode && config.line.mode === 'simulator')
       lines.push(`  chat with the bot (simulated LINE): ${web.url}/dev/chat`);
     lines.push(`  LIFF mini-app: ${web.url}/liff/`);
     lines.push(`  console: ${web.url}/console/`);

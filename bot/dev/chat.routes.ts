@@ -5,7 +5,7 @@ import { renderChatPage } from '../../sim/line/line-simulator.js';
 import type { AppModule } from '../create-app.js';
 
 /**
- * `/dev/chat` in local mode: the chat page, talking to the LINE simulator. Before it is served the
+ * `/dev/chat` in local mode only: the chat page, talking to the LINE simulator. Before it is served the
  * simulator learns every channel in the database (secret, token, and this server's webhook URL), so
  * the messages it signs reach this bot and the bot's calls authenticate — as with the real LINE.
  */
@@ -13,7 +13,8 @@ export function createDevChatModule(
   services: Pick<Services, 'config' | 'database' | 'generateId' | 'logger'>,
 ): AppModule | undefined {
   const simUrl = services.config.line.apiBaseUrl;
-  if (services.config.line.mode !== 'simulator' || !simUrl) return undefined;
+  // Local mode only: with SIMULATE=line on a reachable server, anyone could act as any LINE user here.
+  if (!services.config.localMode || services.config.line.mode !== 'simulator' || !simUrl) return undefined;
 
   const listChannels = async (): Promise<LineChannel[]> => {
     const repository = createBrandsRepository({ db: services.database.db, generateId: services.generateId });

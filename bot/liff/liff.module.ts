@@ -9,15 +9,16 @@ import { createLineSimulatorIdTokenMinter } from './liff.dev-login.js';
 
 /**
  * The LIFF module as the web process runs it: proofs (typed, scanned, photographed) through the shared
- * proof intake, the rewards member API under /api/liff/rewards, and — only where LINE is simulated —
- * dev login through the LINE simulator's ID tokens.
+ * proof intake, the rewards member API under /api/liff/rewards, and — in local mode only — dev login
+ * through the LINE simulator's ID tokens.
  */
 export function buildLiffAppModule(
   services: Services,
   { intake = buildProofIntake(services) }: { intake?: ProofIntake } = {},
 ): AppModule {
   const { config } = services;
-  const simulated = config.line.mode === 'simulator' && config.line.apiBaseUrl;
+  // Dev login mints an ID token for any user: a local-mode shortcut, never on a reachable server.
+  const simulated = config.localMode && config.line.mode === 'simulator' && config.line.apiBaseUrl;
   return createLiffModule(services, {
     devIdTokenMinter: simulated
       ? createLineSimulatorIdTokenMinter({ simulatorUrl: config.line.apiBaseUrl! })

@@ -54,12 +54,13 @@ const rejectBodySchema = z
 export function createReviewRouter({
   deps,
   blobStore,
-  resolveReviewer = headerReviewerResolver,
+  resolveReviewer,
   basePath = '/api/console/review',
 }: {
   deps: ReviewDeps;
   blobStore: BlobStore;
-  resolveReviewer?: ResolveReviewer;
+  /** Who is asking; the caller decides (the header resolver proves nothing: local mode only). */
+  resolveReviewer: ResolveReviewer;
   basePath?: string;
 }): Router {
   const router = Router();

@@ -1,5 +1,5 @@
 import { buildBlobStore, type BlobStore } from '../blobs/index.js';
-import type { Config } from '../config/config.js';
+import type { Config, OutsideSystemMode, OutsideSystemName } from '../config/config.js';
 import { createDatabase, type DatabaseHandle } from '../db/database.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { generateId, type IdGenerator } from '../shared/ids.js';
@@ -49,12 +49,26 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   };
 }
 
-/** A summary of which outside systems are real and which are simulated, for the start banner. */
-export function describeOutsideSystems(config: Config) {
+/** Each outside system's mode, as the config decided it (local mode, credentials, SIMULATE). */
+export function outsideSystemModes(config: Config): Record<OutsideSystemName, OutsideSystemMode> {
   return {
-    database: config.database.url ? 'postgresql' : 'pglite',
     line: config.line.mode,
     mof: config.mof.mode,
+    membership: config.membership.mode,
+    ocr: config.ocr.mode,
+    s3: config.blobStore.mode,
+  };
+}
+
+/** A summary of which outside systems are real and which are simulated (`proofline config check`). */
+export function describeOutsideSystems(config: Config) {
+  return {
+    localMode: config.localMode,
+    host: config.server.host,
+    database: config.database.url ? 'postgresql' : 'pglite',
+    systems: outsideSystemModes(config),
+    simulated: config.simulated,
     ocr: config.ocr.provider,
+    blobStore: config.blobStore.driver,
   } as const;
 }

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  decideOutsideSystems,
+  parseSimulate,
+  type OutsideSystemMode,
+  type OutsideSystemName,
+} from './outside-systems.js';
+
+export type { OutsideSystemMode, OutsideSystemName } from './outside-systems.js';
+export { describeOutsideSystemModes, OUTSIDE_SYSTEMS, simulationWarning } from './outside-systems.js';
 
 /**
  * Every environment variable Proofline reads, parsed once here. Each key carries its documentation
@@ -57,7 +66,9 @@ export const envSchema = z.object({
     .max(65535)
     .default(3000)
     .describe('Port of the web server (webhook, APIs, LIFF app, console).'),
-  HOST: z.string().default('0.0.0.0').describe('Interface the web server listens on.'),
+  HOST: optionalString.describe(
+    'Interface the web server listens on. Default: 127.0.0.1 in local mode (it trusts local-only shortcuts), 0.0.0.0 otherwise.',
+  ),
   PUBLIC_BASE_URL: optionalUrl.describe(
     'Public URL of this installation (for LINE webhooks, LIFF and image links). Default: http://localhost:PORT.',
   ),
@@ -162,7 +173,10 @@ export const envSchema = z.object({
     'Override of the Cloud Vision endpoint (a replay server).',
   ),
 
-  BLOB_STORE: z.enum(['local', 's3']).default('local').describe('Where receipt images are kept.'),
+  BLOB_STORE: z
+    .enum(['local', 's3'])
+    .optional()
+    .describe('Where receipt images are kept: s3, or local (a directory under DATA_DIR). Default: local.'),
   S3_ENDPOINT: optionalUrl.describe('S3-compatible endpoint, with BLOB_STORE=s3.'),
   S3_BUCKET: optionalString.describe('S3 bucket, with BLOB_STORE=s3.'),
   S3_ACCESS_KEY_ID: optionalString.describe('S3 access key, with BLOB_STORE=s3.'),
@@ -220,6 +234,21 @@ export const envSchema = z.object({
       "When campaigns' scheduled lottery draws are opened and run (every 5 minutes by default; a draw opens up to an hour before its period and runs after it closes).",
     ),
 
+  SIMULATE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseSimulate(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe(
+      'Outside systems to simulate outside local mode, e.g. mof,membership (line, mof, membership, ocr, s3; all = every system without credentials). Unset in local mode.',
+    ),
+
   DEMO_SEED: booleanFromEnv
     .optional()
     .describe(
@@ -230,15 +259,15 @@ export const envSchema = z.object({
 export type Env = z.input<typeof envSchema>;
 type ParsedEnv = z.output<typeof envSchema>;
 
-export type OutsideSystemMode = 'real' | 'simulator';
-
 export type Config = {
   server: { port: number; host: string; publicBaseUrl: string | undefined };
   log: { level: string; format: 'pretty' | 'json' };
   database: { url: string | undefined; poolMax: number; pgliteDataDir: string };
   dataDir: string;
-  /** True when no outside credentials are set: simulators, PGlite and the demo seed. */
+  /** True when no outside credentials are set (and no SIMULATE): simulators, PGlite and the demo seed. */
   localMode: boolean;
+  /** The outside systems running on a stand-in (simulator, offline engine, local directory). */
+  simulated: OutsideSystemName[];
   line: {
     mode: OutsideSystemMode;
     channelId: string | undefined;
@@ -262,11 +291,15 @@ export type Config = {
     rateLimitPerSecond: number;
   };
   ocr: {
+    /** `simulator`: the offline engine stands in for Cloud Vision because nothing was chosen. */
+    mode: OutsideSystemMode;
     provider: 'tesseract' | 'google-vision';
     googleCredentialsFile: string | undefined;
     googleApiEndpoint: string | undefined;
   };
   blobStore: {
+    /** `simulator`: a local directory stands in for S3 because nothing was chosen. */
+    mode: OutsideSystemMode;
     driver: 'local' | 's3';
     s3: {
       endpoint?: string;
@@ -319,28 +352,31 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     }
     throw new ConfigError([...byKey].map(([key, message]) => ({ key, message })));
   }
-  const config = toConfig(result.data);
-  const problems = checkCoherence(config);
+  const outside = decideOutsideSystems(result.data);
+  const config = toConfig(result.data, outside);
+  const problems = [...checkCoherence(config), ...outside.problems];
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
-function toConfig(env: ParsedEnv): Config {
-  const lineHasCredentials = Boolean(env.LINE_CHANNEL_SECRET && env.LINE_CHANNEL_ACCESS_TOKEN);
-  const mofHasCredentials = Boolean(env.MOF_APP_ID && env.MOF_API_KEY);
+function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystems>): Config {
   const visionHasCredentials = Boolean(env.GOOGLE_APPLICATION_CREDENTIALS || env.GOOGLE_VISION_API_ENDPOINT);
-  // Local mode is about the outside platforms; it runs on PGlite or on DATABASE_URL alike.
-  const localMode = !lineHasCredentials && !mofHasCredentials;
+  const { localMode, modes } = outside;
 
   return {
-    server: { port: env.PORT, host: env.HOST, publicBaseUrl: env.PUBLIC_BASE_URL },
+    // Local mode trusts local-only shortcuts (reviewer headers, /dev pages): only this machine may call.
+    server: {
+      port: env.PORT,
+      host: env.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+    },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (localMode ? 'pretty' : 'json') },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDataDir: env.PGLITE_DATA_DIR },
     dataDir: env.DATA_DIR,
     localMode,
+    simulated: outside.simulated,
     line: {
-      // Each outside system switches on its own: LINE credentials make LINE real, whatever MoF does.
-      mode: lineHasCredentials ? 'real' : 'simulator',
+      mode: modes.line,
       channelId: env.LINE_CHANNEL_ID,
       channelSecret: env.LINE_CHANNEL_SECRET,
       channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
@@ -350,12 +386,12 @@ function toConfig(env: ParsedEnv): Config {
       dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
     },
     membership: {
-      mode: env.MEMBERSHIP_API_BASE_URL ? 'real' : 'simulator',
+      mode: modes.membership,
       apiBaseUrl: env.MEMBERSHIP_API_BASE_URL,
       apiKey: env.MEMBERSHIP_API_KEY,
     },
     mof: {
-      mode: mofHasCredentials ? 'real' : 'simulator',
+      mode: modes.mof,
       appId: env.MOF_APP_ID,
       apiKey: env.MOF_API_KEY,
       apiBaseUrl: env.MOF_API_BASE_URL,
@@ -369,12 +405,14 @@ function toConfig(env: ParsedEnv): Config {
       rateLimitPerSecond: env.MOF_RATE_LIMIT_PER_SECOND,
     },
     ocr: {
+      mode: modes.ocr,
       provider: env.OCR_PROVIDER ?? (visionHasCredentials ? 'google-vision' : 'tesseract'),
       googleCredentialsFile: env.GOOGLE_APPLICATION_CREDENTIALS,
       googleApiEndpoint: env.GOOGLE_VISION_API_ENDPOINT,
     },
     blobStore: {
-      driver: env.BLOB_STORE,
+      mode: modes.s3,
+      driver: env.BLOB_STORE ?? 'local',
       s3: {
         endpoint: env.S3_ENDPOINT,
         bucket: env.S3_BUCKET,

@@ -28,7 +28,9 @@ export const startLineSimulatorForLocalMode: SimulatorStarter = async ({ config 
   return {
     name: 'line',
     describe: [
-      `LINE simulator: ${simulator.url} (chat page: /dev/chat on the web server; admin: ${simulator.url}/__sim/messages)`,
+      config.localMode
+        ? `LINE simulator: ${simulator.url} (chat page: /dev/chat on the web server; admin: ${simulator.url}/__sim/messages)`
+        : `LINE simulator: ${simulator.url} (admin: ${simulator.url}/__sim/messages; this machine only)`,
     ],
     applyTo: (current) => ({
       ...current,

@@ -177,6 +177,9 @@ describe('BLOB_STORE=s3 in the config', () => {
     S3_BUCKET: 'other-bucket',
     S3_ACCESS_KEY_ID: ACCESS_KEY_ID,
     S3_SECRET_ACCESS_KEY: SECRET,
+    // S3 credentials mean a deployment: the other outside systems must be named as simulated.
+    SIMULATE: 'all',
+    SESSION_SECRET: 'x'.repeat(32),
   });
 
   test('when the environment names the S3 store, then the registry builds the S3 adapter pointed at it', async () => {

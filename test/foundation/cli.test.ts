@@ -69,8 +69,8 @@ describe('proofline (CLI)', () => {
       created: false,
       brand: { id: JSON.parse(first.stdout).brand.id },
     });
-    // Two processes, each opening PGlite cold (4–5 s unloaded, far more on a busy CI machine).
-  }, 90_000);
+    // Two processes, each opening PGlite cold (4–5 s unloaded, minutes on a busy CI machine).
+  });
 
   test('when started in local mode, then it serves /healthz, stops cleanly on SIGINT, keeps its data and guards its data dir', async () => {
     const dataDir = join(tempDir(), 'db');
@@ -78,6 +78,8 @@ describe('proofline (CLI)', () => {
 
     const app = startCli(['start'], env);
     const [, url] = await app.waitFor(/health:\s+(http:\/\/\S+)\/healthz/);
+    // Local mode trusts local-only shortcuts, so only this machine may reach it.
+    expect(app.output()).toMatch(/listening on 127\.0\.0\.1:\d+ \(this machine only; HOST overrides\)/);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     const ready = await fetch(`${url}/readyz`);
@@ -96,5 +98,5 @@ describe('proofline (CLI)', () => {
     const again = await runCli(['seed-demo'], { PGLITE_DATA_DIR: dataDir });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ created: false });
-  }, 90_000);
+  });
 });

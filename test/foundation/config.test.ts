@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { ConfigError, parseConfig, renderEnvExample } from '../../core/config/config.js';
+import { ConfigError, parseConfig, renderEnvExample, simulationWarning } from '../../core/config/config.js';
 import { projectRoot } from '../../core/shared/paths.js';
 
 function configErrorKeys(env: Record<string, string>): string[] {
@@ -25,33 +25,88 @@ describe('parseConfig', () => {
     expect(config.line.mode).toBe('simulator');
     expect(config.mof.mode).toBe('simulator');
     expect(config.ocr.provider).toBe('tesseract');
+    expect(config.simulated).toEqual(['line', 'mof', 'membership', 'ocr', 's3']);
+    expect(simulationWarning(config)).toBeUndefined();
     expect(config.demoSeed).toBe(true);
     expect(config.jobs.verifyInvoicesCron).toBe('0 */4 * * *');
   });
 
-  test('when only LINE credentials are set, then LINE is real and MoF stays simulated', () => {
+  test('when only LINE credentials are set, then the config refuses: MoF and the others are neither real nor asked to be simulated', () => {
+    const env = {
+      LINE_CHANNEL_ID: '1234567890',
+      LINE_CHANNEL_SECRET: 'secret',
+      LINE_CHANNEL_ACCESS_TOKEN: 'token',
+      SESSION_SECRET: 'x'.repeat(32),
+    };
+
+    expect(configErrorKeys(env)).toEqual(['SIMULATE']);
+    expect(() => parseConfig(env)).toThrow(
+      /MOF_APP_ID, MOF_API_KEY; MEMBERSHIP_API_BASE_URL; OCR_PROVIDER .*; BLOB_STORE .* — or SIMULATE=mof,membership,ocr,s3/,
+    );
+  });
+
+  test('when LINE is real and SIMULATE names the rest, then only those are simulated and it is not local mode', () => {
     const config = parseConfig({
       LINE_CHANNEL_ID: '1234567890',
       LINE_CHANNEL_SECRET: 'secret',
       LINE_CHANNEL_ACCESS_TOKEN: 'token',
       SESSION_SECRET: 'x'.repeat(32),
+      SIMULATE: 'mof, membership,ocr,s3',
     });
 
+    expect(config.localMode).toBe(false);
     expect(config.line.mode).toBe('real');
     expect(config.mof.mode).toBe('simulator');
-    expect(config.localMode).toBe(false);
+    expect(config.membership.mode).toBe('simulator');
+    expect(config.simulated).toEqual(['mof', 'membership', 'ocr', 's3']);
     expect(config.demoSeed).toBe(false);
+    expect(config.server.host).toBe('0.0.0.0');
+    expect(simulationWarning(config)).toMatch(/SIMULATED, NOT REAL: MoF e-invoice platform/);
   });
 
-  test('when only MoF credentials are set, then MoF is real and LINE stays simulated', () => {
+  test('when only MoF credentials are set with SIMULATE=all, then MoF is real and every other system is simulated', () => {
     const config = parseConfig({
       MOF_APP_ID: 'EINV0000',
       MOF_API_KEY: 'key',
       SESSION_SECRET: 'y'.repeat(40),
+      SIMULATE: 'all',
     });
 
     expect(config.mof.mode).toBe('real');
     expect(config.line.mode).toBe('simulator');
+    expect(config.simulated).toEqual(['line', 'membership', 'ocr', 's3']);
+  });
+
+  test('when every system is configured for real, then nothing is simulated and no SIMULATE is needed', () => {
+    const config = parseConfig({
+      LINE_CHANNEL_ID: '1234567890',
+      LINE_CHANNEL_SECRET: 'secret',
+      LINE_CHANNEL_ACCESS_TOKEN: 'token',
+      MOF_APP_ID: 'EINV0000',
+      MOF_API_KEY: 'key',
+      MEMBERSHIP_API_BASE_URL: 'https://members.brand.example',
+      OCR_PROVIDER: 'tesseract',
+      BLOB_STORE: 'local',
+      SESSION_SECRET: 'x'.repeat(32),
+    });
+
+    expect(config.simulated).toEqual([]);
+    expect(simulationWarning(config)).toBeUndefined();
+  });
+
+  test('when SIMULATE is set without any credentials, then it is a deployment (not local mode) that simulates all', () => {
+    const config = parseConfig({ SIMULATE: 'all', SESSION_SECRET: 'z'.repeat(32) });
+
+    expect(config.localMode).toBe(false);
+    expect(config.server.host).toBe('0.0.0.0');
+    expect(config.simulated).toEqual(['line', 'mof', 'membership', 'ocr', 's3']);
+  });
+
+  test('when in local mode, then the server listens on 127.0.0.1 unless HOST says otherwise', () => {
+    expect(parseConfig({}).server.host).toBe('127.0.0.1');
+    expect(parseConfig({ HOST: '0.0.0.0' }).server.host).toBe('0.0.0.0');
+    // OCR_PROVIDER=tesseract and BLOB_STORE=local are local choices, not outside credentials.
+    expect(parseConfig({ OCR_PROVIDER: 'tesseract', BLOB_STORE: 'local' }).localMode).toBe(true);
   });
 
   test.each([
@@ -63,9 +118,25 @@ describe('parseConfig', () => {
     [{ JOBS_ENABLED: 'maybe' }, ['JOBS_ENABLED']],
     [{ VERIFY_INVOICES_CRON: 'often' }, ['VERIFY_INVOICES_CRON']],
     [{ LINE_API_BASE_URL: 'api.line.me' }, ['LINE_API_BASE_URL']],
-    [{ LINE_CHANNEL_SECRET: 's' }, ['LINE_CHANNEL_ACCESS_TOKEN']],
-    [{ MOF_API_KEY: 'k', SESSION_SECRET: 'z'.repeat(32) }, ['MOF_APP_ID']],
-    [{ LINE_CHANNEL_ID: '1', LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' }, ['SESSION_SECRET']],
+    [
+      { LINE_CHANNEL_SECRET: 's', SIMULATE: 'all', SESSION_SECRET: 'z'.repeat(32) },
+      ['LINE_CHANNEL_ACCESS_TOKEN'],
+    ],
+    [{ MOF_API_KEY: 'k', SESSION_SECRET: 'z'.repeat(32), SIMULATE: 'all' }, ['MOF_APP_ID']],
+    [
+      { LINE_CHANNEL_ID: '1', LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', SIMULATE: 'all' },
+      ['SESSION_SECRET'],
+    ],
+    [{ SIMULATE: 'mof,payments', SESSION_SECRET: 'z'.repeat(32) }, ['SIMULATE']],
+    [
+      {
+        LINE_CHANNEL_ID: '1',
+        LINE_CHANNEL_SECRET: 's',
+        LINE_CHANNEL_ACCESS_TOKEN: 't',
+        SIMULATE: 'all,line',
+      },
+      ['SESSION_SECRET', 'SIMULATE'],
+    ],
     [{ PORT: 'x', LOG_LEVEL: 'y' }, ['PORT', 'LOG_LEVEL']],
   ])('when the environment is %j, then the error names %j', (env, keys) => {
     expect(configErrorKeys(env)).toEqual(keys);

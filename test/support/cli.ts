@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../core/shared/paths.js';
+import { HANG_GUARD_MS } from './timing.js';
 
 export const CLI_PATH = join(projectRoot, 'bin', 'proofline.js');
 
@@ -15,7 +16,7 @@ export type CliResult = { code: number | null; stdout: string; stderr: string };
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
-  timeoutMs = 60_000,
+  timeoutMs = HANG_GUARD_MS,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: projectRoot, env: cliEnv(env) });
@@ -59,7 +60,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
     child,
     output: () => output,
     exited,
-    waitFor: (pattern, timeoutMs = 60_000) =>
+    waitFor: (pattern, timeoutMs = HANG_GUARD_MS) =>
       new Promise((resolve, reject) => {
         const check = () => {
           const match = output.match(pattern);

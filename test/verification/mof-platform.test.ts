@@ -91,7 +91,9 @@ if (realSubjectFile)
       EInvoicePlatformContractSubject,
       'platform' | 'close'
     >;
-    return { ...subject, platform: buildEInvoicePlatform(parseConfig(process.env)), close: async () => {} };
+    // Only MoF is real here; the rest is simulated on purpose, as the config demands outside local mode.
+    const config = parseConfig({ SIMULATE: 'all', SESSION_SECRET: 'x'.repeat(32), ...process.env });
+    return { ...subject, platform: buildEInvoicePlatform(config), close: async () => {} };
   });
 
 describe('MoF adapter against sim/mof', () => {
