@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { brands } from '../../core/brands/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import {
   signInThroughPage,
@@ -51,7 +52,7 @@ beforeAll(async () => {
   ]);
   browser = await openDesktopBrowser({ locale: 'en-US' });
   zhBrowser = await openDesktopBrowser({ locale: 'zh-TW' });
-}, 180_000);
+}, HANG_GUARD_MS);
 
 afterAll(async () => {
   await browser?.close();
@@ -62,7 +63,8 @@ afterAll(async () => {
 async function freshPage(context: BrowserContext): Promise<Page> {
   await context.clearCookies();
   const page = await context.newPage();
-  page.setDefaultTimeout(8000);
+  // Wait for conditions as long as a loaded machine needs; the hang guard only stops a real hang.
+  page.setDefaultTimeout(HANG_GUARD_MS);
   await page.goto(`${stack.url}/console/`);
   await page.evaluate('localStorage.clear()');
   await page.reload();

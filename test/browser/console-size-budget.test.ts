@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { HANG_GUARD_MS } from '../support/timing.js';
 import { buildConsoleAppOnce, releaseConsoleApp } from './support/console-stack.js';
 
 /** The budget: everything the first screen (sign-in + shell) loads, gzip-compressed. */
@@ -20,7 +21,7 @@ function firstScreenFiles(outDir: string): string[] {
 let outDir: string;
 beforeAll(async () => {
   outDir = await buildConsoleAppOnce();
-}, 120_000);
+}, HANG_GUARD_MS);
 afterAll(() => releaseConsoleApp());
 
 describe('console app size budget', () => {
