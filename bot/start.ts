@@ -1,6 +1,10 @@
 import type { Services } from '../core/app/build-services.js';
 import { createApp, type AppModule } from './create-app.js';
-import { buildConsoleReviewerResolver, createConsoleModule } from './console/index.js';
+import {
+  buildConsoleReviewerResolver,
+  createConsoleAppModule,
+  createConsoleModule,
+} from './console/index.js';
 import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
 import { createReviewModule } from './review/index.js';
@@ -12,7 +16,13 @@ import { listen, type WebServer } from './server.js';
  * The web process: webhook, APIs and the two web apps. Capabilities register their routers in
  * `buildAppModules`.
  */
-export function buildAppModules(services: Services): AppModule[] {
+export function buildAppModules(
+  services: Services,
+  options: {
+    /** Where the built console app is (tests build it into a temporary folder). @default console-app/dist */
+    consoleAppDir?: string;
+  } = {},
+): AppModule[] {
   const devChat = createDevChatModule(services);
   return [
     createWebhookModule(services),
@@ -22,6 +32,8 @@ export function buildAppModules(services: Services): AppModule[] {
     createConsoleModule(services),
     // Reviewers sign in to the console (cookie session); local mode also accepts the reviewer headers.
     createReviewModule(services, { resolveReviewer: buildConsoleReviewerResolver(services) }),
+    // The console app's pages at /console/ (built at install time and by `npm run build`).
+    createConsoleAppModule({ staticDir: options.consoleAppDir }),
   ];
 }
 

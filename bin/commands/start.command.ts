@@ -108,12 +108,11 @@ function printBanner(
     if (config.localMode && config.line.mode === 'simulator')
       lines.push(`  chat with the bot (simulated LINE): ${web.url}/dev/chat`);
     lines.push(`  LIFF mini-app: ${web.url}/liff/`);
+    lines.push(`  console: ${web.url}/console/`);
     lines.push(`  health:  ${web.url}/healthz`);
     lines.push(`  webhook: ${web.url}/webhook/<LINE channel id>`);
     if (demoConsole)
-      lines.push(
-        `  console sign-in (local only): POST ${web.url}/api/console/session  ${demoConsole.email} / ${demoConsole.password}`,
-      );
+      lines.push(`  console sign-in (local only): ${demoConsole.email} / ${demoConsole.password}`);
   }
   for (const line of simulators.describe) lines.push(`  ${line}`);
   lines.push('Press Ctrl-C to stop.', '');

@@ -7,6 +7,7 @@ import {
   type ConsoleDeps,
   type ConsoleSignedIn,
 } from '../../core/console/index.js';
+import { currencyOfCountry } from '../../core/brands/index.js';
 import { createUnauthorizedError } from '../../core/shared/errors.js';
 import { requireJsonForMutations } from '../middlewares/csrf.js';
 import {
@@ -51,7 +52,9 @@ export function createConsoleRouter({
     const signedIn = await signInConsoleUser(deps, { ...body, sessionHours, ip: req.ip });
     res.cookie(CONSOLE_SESSION_COOKIE, signedIn.token, {
       ...cookieOptions,
-      expires: signedIn.session.expiresAt,
+      // A lifetime, not a date: a browser whose clock is off by hours still keeps the cookie as long as
+      // the server keeps the session (the server's expiry decides anyway).
+      maxAge: Math.max(0, signedIn.session.expiresAt.getTime() - deps.clock.now().getTime()),
     });
     sendSignedIn(res.status(201), signedIn);
   });
@@ -80,6 +83,10 @@ function sendSignedIn(res: Response, { user, memberships, session }: ConsoleSign
       id: m.brandId,
       slug: m.brandSlug,
       name: m.brandName,
+      country: m.brandCountry,
+      timezone: m.brandTimezone,
+      currency: currencyOfCountry(m.brandCountry),
+      defaultLocale: m.brandDefaultLocale,
       role: m.role,
       // What the console app may show; the server checks every route anyway.
       permissions: permissionsOf(m.role),

@@ -6,6 +6,7 @@ import { createConsoleRouter } from './console.routes.js';
 import { createSessionReviewerResolver, firstReviewerOf } from './console.session.js';
 
 export { createConsoleRouter } from './console.routes.js';
+export { CONSOLE_APP_BASE, CONSOLE_APP_DIST_DIR, createConsoleAppModule } from './console-app.static.js';
 export { consoleActorOf, createConsoleGuard, type ConsoleActor, type ConsoleGuard } from './console.guard.js';
 export {
   CONSOLE_COOKIE_PATH,

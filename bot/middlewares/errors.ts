@@ -29,13 +29,21 @@ function toHttpError(error: unknown): { status: number; body: ErrorBody } {
     };
   }
   if (error instanceof ZodError) {
+    // Every problem with its JSON path (`['rules', 'minAmount']`), so a form can show it beside the field.
+    const issues = error.issues.map((issue) => ({
+      path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+      message: issue.message,
+    }));
+    const first = issues[0];
     return {
       status: 400,
       body: {
         error: {
           code: 'validation.failed',
-          message: 'Invalid input',
-          details: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+          message: first
+            ? `Invalid input: ${first.path.length > 0 ? `${first.path.join('.')}: ` : ''}${first.message}`
+            : 'Invalid input',
+          details: { issues },
         },
       },
     };

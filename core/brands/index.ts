@@ -8,3 +8,4 @@ export {
   type NewLineChannel,
 } from './brands.repository.js';
 export { CHANNEL_CACHE_TTL_MS, createChannelCache, type ChannelCache } from './channels.cache.js';
+export { currencyOfCountry, type BrandCountry, type BrandCurrency } from './brands.models.js';

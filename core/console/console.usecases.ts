@@ -28,7 +28,16 @@ export type ConsoleDeps = { db: Database; clock: Clock; generateId: IdGenerator 
 
 /** A console user as the rest of the app sees them: never the password hash. */
 export type ConsoleUser = { id: string; email: string; name: string; disabledAt: Date | null };
-export type ConsoleMembership = { brandId: string; brandSlug: string; brandName: string; role: ConsoleRole };
+export type ConsoleMembership = {
+  brandId: string;
+  brandSlug: string;
+  brandName: string;
+  /** The brand's country, time zone and language: the console shows dates and money the brand's way. */
+  brandCountry: 'TW' | 'TH';
+  brandTimezone: string;
+  brandDefaultLocale: 'zh-TW' | 'th' | 'en';
+  role: ConsoleRole;
+};
 export type ConsoleSignedIn = {
   user: ConsoleUser;
   memberships: ConsoleMembership[];
@@ -113,6 +122,9 @@ export async function listConsoleMemberships(
       brandId: consoleMemberships.brandId,
       brandSlug: brands.slug,
       brandName: brands.name,
+      brandCountry: brands.country,
+      brandTimezone: brands.timezone,
+      brandDefaultLocale: brands.defaultLocale,
       role: consoleMemberships.role,
     })
     .from(consoleMemberships)

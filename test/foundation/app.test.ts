@@ -63,7 +63,10 @@ describe('web app', () => {
 
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('validation.failed');
-    expect(response.body.error.details).toEqual([expect.objectContaining({ path: 'name' })]);
+    expect(response.body.error.details).toEqual({
+      issues: [expect.objectContaining({ path: ['name'] })],
+    });
+    expect(response.body.error.message).toMatch(/name/);
   });
 
   test('when the body is malformed JSON, then 400 says so', async () => {

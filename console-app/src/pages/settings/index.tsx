@@ -1,0 +1,14 @@
+import { createTranslator } from '../../i18n';
+import { ComingSoon } from '../../ui/coming-soon';
+import { messages } from './messages';
+
+const t = createTranslator(messages);
+
+/** Placeholder until the settings page lands: says what is coming. */
+export default function Page() {
+  return (
+    <ComingSoon title={t('nav.settings')}>
+      <p>{t('coming.description')}</p>
+    </ComingSoon>
+  );
+}

@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { createApp } from '../../../bot/create-app.js';
+import { listen, type WebServer } from '../../../bot/server.js';
+import { buildAppModules } from '../../../bot/start.js';
+import type { Services } from '../../../core/app/build-services.js';
+import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../../core/console/index.js';
+import { projectRoot } from '../../../core/shared/paths.js';
+import { buildTestServices, type TestServices } from '../../support/services.js';
+
+const run = promisify(execFile);
+
+/** The password of every console user the stack makes. */
+export const STACK_PASSWORD = 'console-test-password';
+
+let built: { dir: string; users: number; ready: Promise<void> } | undefined;
+
+/** Builds console-app/ once per test process into a temporary folder (as `npm run build` would). */
+export async function buildConsoleAppOnce(): Promise<string> {
+  if (!built) {
+    const dir = mkdtempSync(join(tmpdir(), 'proofline-console-'));
+    const ready = run(
+      process.execPath,
+      [
+        join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--logLevel',
+        'warn',
+        '--outDir',
+        dir,
+        '--emptyOutDir',
+      ],
+      { cwd: join(projectRoot, 'console-app'), maxBuffer: 10 * 1024 * 1024 },
+    ).then(() => undefined);
+    built = { dir, users: 0, ready };
+  }
+  built.users += 1;
+  await built.ready;
+  return built.dir;
+}
+
+export function releaseConsoleApp() {
+  if (!built) return;
+  built.users -= 1;
+  if (built.users === 0) {
+    rmSync(built.dir, { recursive: true, force: true });
+    built = undefined;
+  }
+}
+
+export type ConsoleStack = {
+  url: string;
+  services: TestServices;
+  /** Adds a console user with roles on brands (by id); they sign in with STACK_PASSWORD. */
+  addUser: (email: string, memberships: [brandId: string, role: ConsoleRole][]) => Promise<{ id: string }>;
+  close: () => Promise<void>;
+};
+
+/**
+ * The web process as `npm start` builds it (every app module, the console app served at /console/),
+ * on 127.0.0.1 with a fresh database; `seed` fills it before the first request.
+ */
+export async function startConsoleStack({
+  now,
+  config,
+  seed,
+}: {
+  now?: string;
+  config?: NonNullable<Parameters<typeof buildTestServices>[0]>['config'];
+  seed?: (services: TestServices) => Promise<void>;
+} = {}): Promise<ConsoleStack> {
+  const consoleAppDir = await buildConsoleAppOnce();
+  const services = await buildTestServices({ now, config });
+  await seed?.(services);
+  const app = createApp(services as Services, buildAppModules(services as Services, { consoleAppDir }));
+  const web: WebServer = await listen(app, { port: 0, host: '127.0.0.1' });
+  const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
+  return {
+    url: web.url.replace('localhost', '127.0.0.1'),
+    services,
+    addUser: async (email, memberships) => {
+      const { user } = await createConsoleUser(deps, {
+        email,
+        name: email.split('@')[0]!,
+        password: STACK_PASSWORD,
+      });
+      for (const [brandId, role] of memberships)
+        await grantConsoleMembership(deps, { userId: user.id, brandId, role });
+      return { id: user.id };
+    },
+    close: async () => {
+      await web.close();
+      await services.database.close();
+      releaseConsoleApp();
+    },
+  };
+}
+
+/** Signs in through the real sign-in page (in whatever language it shows) and waits for the navigation. */
+export async function signInThroughPage(
+  page: Page,
+  { email, password = STACK_PASSWORD }: { email: string; password?: string },
+) {
+  await page.locator('#sign-in-email').fill(email);
+  await page.locator('#sign-in-password').fill(password);
+  await page.locator('form.sign-in-form button[type=submit]').click();
+  await page.locator('nav.nav').waitFor();
+}
