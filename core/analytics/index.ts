@@ -21,6 +21,7 @@ export {
   ACCEPTED_STATES,
   backfillLineItems,
   detachMemberFromLineItems,
+  recordAcceptedLineItems,
   syncSubmissionLineItems,
   type BackfillResult,
   type SyncLineItemsResult,

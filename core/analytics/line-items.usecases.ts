@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { campaigns, readCampaignSettings, type ItemGroup } from '../campaigns/index.js';
 import type { Database, Executor } from '../db/database.js';
-import { invoiceItems, invoices, type ParsedInvoice } from '../invoices/index.js';
+import { invoiceItems, invoices, normalizeItemName, type ParsedInvoice } from '../invoices/index.js';
 import { rulesInvoiceFromParsed, submissions } from '../submissions/index.js';
 import { analyticsLineItems, analyticsProductMappings, analyticsStores } from './analytics.table.js';
 import { buildLineItemRows, type LineItemInput } from './line-items.models.js';
@@ -22,7 +22,7 @@ export type SyncLineItemsResult = { written: number; removed: number };
  */
 export async function syncSubmissionLineItems(
   tx: Executor,
-  { submissionId, items }: { submissionId: string; items?: readonly LineItemInput[] },
+  { submissionId }: { submissionId: string },
 ): Promise<SyncLineItemsResult> {
   const [submission] = await tx
     .select()
@@ -35,21 +35,51 @@ export async function syncSubmissionLineItems(
     .returning({ lineNo: analyticsLineItems.lineNo });
   if (!submission || !isAccepted(submission.state) || !submission.invoiceId)
     return { written: 0, removed: removed.length };
-
-  const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, submission.invoiceId));
-  if (!invoice) return { written: 0, removed: removed.length };
-  const lines = items ?? (await storedItemsOf(tx, invoice.id, submission.rawInput));
-  if (lines.length === 0) return { written: 0, removed: removed.length };
-
   const [campaign] = await tx.select().from(campaigns).where(eq(campaigns.id, submission.campaignId));
   const itemGroups: ItemGroup[] = campaign ? readCampaignSettings(campaign).settings.rules.itemGroups : [];
+  const { written } = await recordAcceptedLineItems(tx, { submission, itemGroups });
+  return { written, removed: removed.length };
+}
+
+/**
+ * Writes the line items of a proof just accepted, in the deciding transaction: the items the rules judged
+ * (or, without them, the items stored for its invoice). A row already there is left alone, so a proof's
+ * items count once.
+ */
+export async function recordAcceptedLineItems(
+  tx: Executor,
+  {
+    submission,
+    itemGroups,
+    items,
+  }: {
+    submission: Pick<
+      typeof submissions.$inferSelect,
+      'id' | 'brandId' | 'campaignId' | 'memberId' | 'invoiceId' | 'rawInput'
+    >;
+    itemGroups: readonly ItemGroup[];
+    items?: readonly LineItemInput[];
+  },
+): Promise<{ written: number }> {
+  if (!submission.invoiceId) return { written: 0 };
+  const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, submission.invoiceId));
+  if (!invoice) return { written: 0 };
+  const lines = items ?? (await storedItemsOf(tx, invoice.id, submission.rawInput));
+  if (lines.length === 0) return { written: 0 };
+
+  const names = [...new Set(lines.map((line) => normalizeItemName(line.name)))];
   const mappings = await tx
     .select({
       normalizedName: analyticsProductMappings.normalizedName,
       productKey: analyticsProductMappings.productKey,
     })
     .from(analyticsProductMappings)
-    .where(eq(analyticsProductMappings.brandId, submission.brandId));
+    .where(
+      and(
+        eq(analyticsProductMappings.brandId, submission.brandId),
+        inArray(analyticsProductMappings.normalizedName, names),
+      ),
+    );
   const productByName = new Map(mappings.map((m) => [m.normalizedName, m.productKey]));
 
   const { store, rows } = buildLineItemRows({
@@ -85,8 +115,12 @@ export async function syncSubmissionLineItems(
         updatedAt: sql`now()`,
       },
     });
-  await tx.insert(analyticsLineItems).values(rows);
-  return { written: rows.length, removed: removed.length };
+  const inserted = await tx
+    .insert(analyticsLineItems)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ lineNo: analyticsLineItems.lineNo });
+  return { written: inserted.length };
 }
 
 /** The items stored for an invoice (platform details, OCR, review), else the items its QR codes carried. */

@@ -13,7 +13,7 @@ import {
   type RuleName,
   type RulesInvoice,
 } from '../campaigns/index.js';
-import { syncSubmissionLineItems } from '../analytics/index.js';
+import { recordAcceptedLineItems } from '../analytics/index.js';
 import type { Executor } from '../db/database.js';
 import { grantRewardsForSubmission, type GrantRewardsResult } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -192,7 +192,11 @@ export async function decideInTransaction(
     updatedAt: now,
   });
   // The purchase joins the analytics in the deciding transaction, with the items the rules judged.
-  await syncSubmissionLineItems(tx, { submissionId: decided.id, items: invoice.items });
+  await recordAcceptedLineItems(tx, {
+    submission: decided,
+    itemGroups: campaign.settings.rules.itemGroups,
+    items: invoice.items,
+  });
   return {
     outcome: 'accepted',
     submission: rewarded,
