@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { Express } from 'express';
+import request from 'supertest';
+import type { Services } from '../../core/app/build-services.js';
+import {
+  can,
+  CONSOLE_ROLES,
+  createConsoleUser,
+  grantConsoleMembership,
+  type ConsolePermission,
+  type ConsoleRole,
+} from '../../core/console/index.js';
+import { createApp } from '../../bot/create-app.js';
+import { buildAppModules } from '../../bot/start.js';
+import { buildTestServices, type TestServices } from '../support/services.js';
+
+/**
+ * Every console API route, called as each role of brand A and as brand B's owner (who names brand A).
+ * A role the matrix allows must get past the guard (any answer but 401/403: 200, or 400/404/409 for the
+ * made-up ids and bodies below); a role it refuses gets 403 `auth.forbidden`; nobody signed in gets 401.
+ *
+ * ADD A ROW for every console route you add (method, path, the permission its guard requires, and a body
+ * for writes). Use ids that need not exist: the matrix is about who gets past the guard.
+ */
+type RouteCase = {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  permission: ConsolePermission;
+  body?: Record<string, unknown>;
+};
+
+const ROUTES: RouteCase[] = [
+  // Review queue (issue 11, review)
+  { method: 'get', path: '/api/console/review/queue', permission: 'review.read' },
+  { method: 'get', path: '/api/console/review/images/img_missing', permission: 'review.read' },
+  { method: 'post', path: '/api/console/review/next', permission: 'review.decide', body: {} },
+  { method: 'get', path: '/api/console/review/items/sub_missing', permission: 'review.decide' },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/lease',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'delete',
+    path: '/api/console/review/items/sub_missing/lease',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/preview',
+    permission: 'review.decide',
+    body: { fields: {} },
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/approve',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/reject',
+    permission: 'review.decide',
+    body: { reasonCode: 'other' },
+  },
+];
+
+const PASSWORD = 'correct horse battery';
+const BRAND_A = 'brd_matrix_a';
+const BRAND_B = 'brd_matrix_b';
+const OTHER_OWNER = 'owner@brand-b.example';
+
+let services: TestServices;
+let app: Express;
+const cookies = new Map<string, string>();
+
+function brand(id: string, slug: string) {
+  return {
+    id,
+    slug,
+    name: slug,
+    country: 'TW' as const,
+    defaultLocale: 'zh-TW' as const,
+    timezone: 'Asia/Taipei',
+  };
+}
+
+async function signIn(email: string, memberships: [string, ConsoleRole][]) {
+  const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
+  const { user } = await createConsoleUser(deps, { email, name: email, password: PASSWORD });
+  for (const [brandId, role] of memberships)
+    await grantConsoleMembership(deps, { userId: user.id, brandId, role });
+  const response = await request(app).post('/api/console/session').send({ email, password: PASSWORD });
+  expect(response.status).toBe(201);
+  const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0] as string;
+  cookies.set(email, cookie.split(';')[0] as string);
+}
+
+function call(route: RouteCase, cookie?: string) {
+  let req = request(app)[route.method](route.path).set('x-proofline-brand', 'matrix-a');
+  if (cookie) req = req.set('cookie', cookie);
+  return route.method === 'get' ? req : req.set('content-type', 'application/json').send(route.body ?? {});
+}
+
+beforeAll(async () => {
+  services = await buildTestServices({
+    config: { localMode: false },
+    seed: { brands: [brand(BRAND_A, 'matrix-a'), brand(BRAND_B, 'matrix-b')] },
+  });
+  app = createApp(services as Services, buildAppModules(services as Services));
+  for (const role of CONSOLE_ROLES) await signIn(`${role}@brand-a.example`, [[BRAND_A, role]]);
+  await signIn(OTHER_OWNER, [[BRAND_B, 'owner']]);
+}, 60_000);
+afterAll(async () => {
+  await services?.database.close();
+});
+
+describe.each(ROUTES)('$method $path ($permission)', (route) => {
+  test.each(CONSOLE_ROLES)("as brand A's %s, then the role matrix decides", async (role) => {
+    const response = await call(route, cookies.get(`${role}@brand-a.example`));
+
+    expect(response.status).toBeLessThan(500);
+    if (can(role, route.permission)) expect([401, 403]).not.toContain(response.status);
+    else {
+      expect(response.status).toBe(403);
+      expect(response.body.error.code).toBe('auth.forbidden');
+    }
+  });
+
+  test("as another brand's owner naming brand A, then 403", async () => {
+    const response = await call(route, cookies.get(OTHER_OWNER));
+
+    expect(response.status).toBe(403);
+  });
+
+  test('without a session, then 401', async () => {
+    const response = await call(route);
+
+    expect(response.status).toBe(401);
+  });
+});
