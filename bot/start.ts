@@ -1,4 +1,5 @@
 import type { Services } from '../core/app/build-services.js';
+import { createCampaignsConsoleModule } from './campaigns/index.js';
 import { createApp, type AppModule } from './create-app.js';
 import {
   buildConsoleReviewerResolver,
@@ -30,6 +31,7 @@ export function buildAppModules(
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
+    createCampaignsConsoleModule(services),
     // Reviewers sign in to the console (cookie session); local mode also accepts the reviewer headers.
     createReviewModule(services, { resolveReviewer: buildConsoleReviewerResolver(services) }),
     // The console app's pages at /console/ (built at install time and by `npm run build`).
