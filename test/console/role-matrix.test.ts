@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createApp } from '../../bot/create-app.js';
-import { buildAppModules } from '../../bot/start.js';
-import { createCampaign } from '../../core/campaigns/index.js';
+import type { Services } from '../../core/app/build-services.js';
 import {
   can,
   CONSOLE_ROLES,
@@ -12,114 +10,148 @@ import {
   type ConsolePermission,
   type ConsoleRole,
 } from '../../core/console/index.js';
+import { createApp } from '../../bot/create-app.js';
+import { buildAppModules } from '../../bot/start.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
 /**
- * Every console API route, called as each role of brand A and as brand B's owner: a role without the
- * route's permission gets 403, one with it gets past the guard (any answer but 401/403), and nobody
- * signed in gets 401. Add a row for each route you add (the app is the real module list of bot/start.ts).
+ * Every console API route, called as each role of brand A and as brand B's owner (who names brand A).
+ * A role the matrix allows must get past the guard (any answer but 401/403: 200, or 400/404/409 for the
+ * made-up ids and bodies below); a role it refuses gets 403 `auth.forbidden`; nobody signed in gets 401.
+ *
+ * ADD A ROW for every console route you add (method, path, the permission its guard requires, and a body
+ * for writes). Use ids that need not exist: the matrix is about who gets past the guard.
  */
-type Row = {
+type RouteCase = {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   permission: ConsolePermission;
-  body?: object;
+  body?: Record<string, unknown>;
 };
 
-const CAMPAIGN_BODY = {
-  slug: 'matrix-new',
-  name: { en: 'Matrix' },
-  timezone: 'Asia/Taipei',
-  currency: 'TWD',
-  purchaseFrom: '2025-01-01',
-  purchaseTo: '2025-01-31',
-  registerFrom: '2025-01-01T00:00:00+08:00',
-  registerTo: '2025-02-01T00:00:00+08:00',
-  proofKinds: ['einvoice_text'],
-  rules: {},
-  rewards: {},
-};
-
-export const ROWS: Row[] = [
-  // campaigns (issue 12)
+const ROUTES: RouteCase[] = [
+  // Review queue (issue 11, review)
+  { method: 'get', path: '/api/console/review/queue', permission: 'review.read' },
+  { method: 'get', path: '/api/console/review/images/img_missing', permission: 'review.read' },
+  { method: 'post', path: '/api/console/review/next', permission: 'review.decide', body: {} },
+  { method: 'get', path: '/api/console/review/items/sub_missing', permission: 'review.decide' },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/lease',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'delete',
+    path: '/api/console/review/items/sub_missing/lease',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/preview',
+    permission: 'review.decide',
+    body: { fields: {} },
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/approve',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/reject',
+    permission: 'review.decide',
+    body: { reasonCode: 'other' },
+  },
+  // Campaigns (issue 12)
   { method: 'get', path: '/api/console/campaigns', permission: 'campaigns.read' },
-  { method: 'post', path: '/api/console/campaigns', permission: 'campaigns.write', body: CAMPAIGN_BODY },
-  { method: 'get', path: '/api/console/campaigns/matrix', permission: 'campaigns.read' },
-  { method: 'put', path: '/api/console/campaigns/matrix', permission: 'campaigns.write', body: {} },
-  { method: 'post', path: '/api/console/campaigns/matrix/publish', permission: 'campaigns.write', body: {} },
-  { method: 'post', path: '/api/console/campaigns/matrix/pause', permission: 'campaigns.write', body: {} },
-  { method: 'post', path: '/api/console/campaigns/matrix/end', permission: 'campaigns.write', body: {} },
-  { method: 'post', path: '/api/console/campaigns/matrix/clone', permission: 'campaigns.write', body: {} },
-  { method: 'get', path: '/api/console/campaigns/matrix/versions', permission: 'campaigns.read' },
-  { method: 'get', path: '/api/console/campaigns/matrix/versions/1', permission: 'campaigns.read' },
-  { method: 'get', path: '/api/console/campaigns/matrix/diff', permission: 'campaigns.read' },
+  { method: 'post', path: '/api/console/campaigns', permission: 'campaigns.write', body: { slug: 'x' } },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing', permission: 'campaigns.read' },
+  { method: 'put', path: '/api/console/campaigns/cmp_missing', permission: 'campaigns.write', body: {} },
+  ...(['publish', 'pause', 'end', 'clone'] as const).map((action): RouteCase => ({
+    method: 'post',
+    path: `/api/console/campaigns/cmp_missing/${action}`,
+    permission: 'campaigns.write',
+    body: {},
+  })),
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/versions', permission: 'campaigns.read' },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/versions/1', permission: 'campaigns.read' },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/diff', permission: 'campaigns.read' },
 ];
 
 const PASSWORD = 'correct horse battery';
+const BRAND_A = 'brd_matrix_a';
+const BRAND_B = 'brd_matrix_b';
+const OTHER_OWNER = 'owner@brand-b.example';
+
 let services: TestServices;
 let app: Express;
 const cookies = new Map<string, string>();
 
-async function addUser(email: string, brandId: string, role: ConsoleRole) {
-  const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
-  const { user } = await createConsoleUser(deps, { email, name: email, password: PASSWORD });
-  await grantConsoleMembership(deps, { userId: user.id, brandId, role });
-  const response = await request(app).post('/api/console/session').send({ email, password: PASSWORD });
-  expect(response.status).toBe(201);
-  const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0] as string;
-  cookies.set(email, cookie.split(';')[0] as string);
-}
-
-beforeAll(async () => {
-  const brand = (id: string, slug: string) => ({
+function brand(id: string, slug: string) {
+  return {
     id,
     slug,
     name: slug,
     country: 'TW' as const,
     defaultLocale: 'zh-TW' as const,
     timezone: 'Asia/Taipei',
-  });
-  services = await buildTestServices({
-    config: { localMode: false },
-    seed: { brands: [brand('brd_a', 'brand-a'), brand('brd_b', 'brand-b')] },
-  });
-  app = createApp(services, buildAppModules(services));
-  for (const role of CONSOLE_ROLES) await addUser(`${role}@a.example`, 'brd_a', role);
-  await addUser('owner@b.example', 'brd_b', 'owner');
-  await createCampaign({
-    db: services.database.db,
-    generateId: services.generateId,
-    campaign: {
-      ...CAMPAIGN_BODY,
-      brandId: 'brd_a',
-      slug: 'matrix',
-      currency: 'TWD',
-      status: 'draft',
-      registerFrom: new Date(CAMPAIGN_BODY.registerFrom),
-      registerTo: new Date(CAMPAIGN_BODY.registerTo),
-      proofKinds: ['einvoice_text'],
-    },
-  });
-});
-afterAll(async () => {
-  await services.database.close();
-});
-
-function call(row: Row, cookie?: string) {
-  let req = request(app)[row.method](row.path).set('x-proofline-brand', 'brand-a');
-  if (cookie) req = req.set('cookie', cookie);
-  return row.body ? req.send(row.body) : req;
+  };
 }
 
-describe.each(ROWS)('$method $path ($permission)', (row) => {
-  test.each([...CONSOLE_ROLES])('as %s of the brand', async (role) => {
-    const response = await call(row, cookies.get(`${role}@a.example`));
-    if (can(role, row.permission)) expect([401, 403]).not.toContain(response.status);
-    else expect(response.status).toBe(403);
+async function signIn(email: string, memberships: [string, ConsoleRole][]) {
+  const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
+  const { user } = await createConsoleUser(deps, { email, name: email, password: PASSWORD });
+  for (const [brandId, role] of memberships)
+    await grantConsoleMembership(deps, { userId: user.id, brandId, role });
+  const response = await request(app).post('/api/console/session').send({ email, password: PASSWORD });
+  expect(response.status).toBe(201);
+  const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0] as string;
+  cookies.set(email, cookie.split(';')[0] as string);
+}
+
+function call(route: RouteCase, cookie?: string) {
+  let req = request(app)[route.method](route.path).set('x-proofline-brand', 'matrix-a');
+  if (cookie) req = req.set('cookie', cookie);
+  return route.method === 'get' ? req : req.set('content-type', 'application/json').send(route.body ?? {});
+}
+
+beforeAll(async () => {
+  services = await buildTestServices({
+    config: { localMode: false },
+    seed: { brands: [brand(BRAND_A, 'matrix-a'), brand(BRAND_B, 'matrix-b')] },
+  });
+  app = createApp(services as Services, buildAppModules(services as Services));
+  for (const role of CONSOLE_ROLES) await signIn(`${role}@brand-a.example`, [[BRAND_A, role]]);
+  await signIn(OTHER_OWNER, [[BRAND_B, 'owner']]);
+}, 60_000);
+afterAll(async () => {
+  await services?.database.close();
+});
+
+describe.each(ROUTES)('$method $path ($permission)', (route) => {
+  test.each(CONSOLE_ROLES)("as brand A's %s, then the role matrix decides", async (role) => {
+    const response = await call(route, cookies.get(`${role}@brand-a.example`));
+
+    expect(response.status).toBeLessThan(500);
+    if (can(role, route.permission)) expect([401, 403]).not.toContain(response.status);
+    else {
+      expect(response.status).toBe(403);
+      expect(response.body.error.code).toBe('auth.forbidden');
+    }
   });
 
-  test("as another brand's owner, and signed out", async () => {
-    expect((await call(row, cookies.get('owner@b.example'))).status).toBe(403);
-    expect((await call(row)).status).toBe(401);
+  test("as another brand's owner naming brand A, then 403", async () => {
+    const response = await call(route, cookies.get(OTHER_OWNER));
+
+    expect(response.status).toBe(403);
+  });
+
+  test('without a session, then 401', async () => {
+    const response = await call(route);
+
+    expect(response.status).toBe(401);
   });
 });
