@@ -1,10 +1,6 @@
 import type { Services } from '../core/app/build-services.js';
 import { createApp, type AppModule } from './create-app.js';
-import {
-  buildConsoleReviewerResolver,
-  createConsoleAppModule,
-  createConsoleModule,
-} from './console/index.js';
+import { createConsoleAppModule, createConsoleModule } from './console/index.js';
 import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
 import { createReviewModule } from './review/index.js';
@@ -32,8 +28,8 @@ export function buildAppModules(
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
     createSegmentsModule(services),
-    // Reviewers sign in to the console (cookie session); local mode also accepts the reviewer headers.
-    createReviewModule(services, { resolveReviewer: buildConsoleReviewerResolver(services) }),
+    // Behind the console guard (session + role); local mode also accepts the tooling headers.
+    createReviewModule(services),
     // The console app's pages at /console/ (built at install time and by `npm run build`).
     createConsoleAppModule({ staticDir: options.consoleAppDir }),
   ];

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createApp } from '../../bot/create-app.js';
-import { buildAppModules } from '../../bot/start.js';
 import type { Services } from '../../core/app/build-services.js';
 import {
   can,
@@ -12,16 +10,62 @@ import {
   type ConsolePermission,
   type ConsoleRole,
 } from '../../core/console/index.js';
+import { createApp } from '../../bot/create-app.js';
+import { buildAppModules } from '../../bot/start.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
 /**
- * Every console route, called through the real app by each role and by another brand's owner: the role
- * matrix (core/console/console.permissions.ts) alone decides 403 or not. Add a row for each new route.
- * The body is a valid one where the route takes one; what matters here is only "forbidden or not".
+ * Every console API route, called as each role of brand A and as brand B's owner (who names brand A).
+ * A role the matrix allows must get past the guard (any answer but 401/403: 200, or 400/404/409 for the
+ * made-up ids and bodies below); a role it refuses gets 403 `auth.forbidden`; nobody signed in gets 401.
+ *
+ * ADD A ROW for every console route you add (method, path, the permission its guard requires, and a body
+ * for writes). Use ids that need not exist: the matrix is about who gets past the guard.
  */
-type Row = { method: 'get' | 'post'; path: string; permission: ConsolePermission; body?: unknown };
+type RouteCase = {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  permission: ConsolePermission;
+  body?: Record<string, unknown>;
+};
 
-const ROWS: Row[] = [
+const ROUTES: RouteCase[] = [
+  // Review queue (issue 11, review)
+  { method: 'get', path: '/api/console/review/queue', permission: 'review.read' },
+  { method: 'get', path: '/api/console/review/images/img_missing', permission: 'review.read' },
+  { method: 'post', path: '/api/console/review/next', permission: 'review.decide', body: {} },
+  { method: 'get', path: '/api/console/review/items/sub_missing', permission: 'review.decide' },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/lease',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'delete',
+    path: '/api/console/review/items/sub_missing/lease',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/preview',
+    permission: 'review.decide',
+    body: { fields: {} },
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/approve',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/reject',
+    permission: 'review.decide',
+    body: { reasonCode: 'other' },
+  },
+  // Segments (issue 13, broadcasts)
   { method: 'get', path: '/api/console/segments', permission: 'segments.read' },
   {
     method: 'post',
@@ -35,68 +79,82 @@ const ROWS: Row[] = [
     permission: 'segments.read',
     body: { condition: { type: 'all' } },
   },
-  { method: 'get', path: '/api/console/segments/seg_none', permission: 'segments.read' },
-  { method: 'get', path: '/api/console/segments/seg_none/count', permission: 'segments.read' },
-  { method: 'get', path: '/api/console/segments/seg_none/sample', permission: 'segments.read' },
+  { method: 'get', path: '/api/console/segments/seg_missing', permission: 'segments.read' },
+  { method: 'get', path: '/api/console/segments/seg_missing/count', permission: 'segments.read' },
+  { method: 'get', path: '/api/console/segments/seg_missing/sample', permission: 'segments.read' },
 ];
 
 const PASSWORD = 'correct horse battery';
-const brand = (id: string, slug: string) => ({
-  id,
-  slug,
-  name: slug,
-  country: 'TW' as const,
-  defaultLocale: 'zh-TW' as const,
-  timezone: 'Asia/Taipei',
-});
+const BRAND_A = 'brd_matrix_a';
+const BRAND_B = 'brd_matrix_b';
+const OTHER_OWNER = 'owner@brand-b.example';
 
 let services: TestServices;
 let app: Express;
 const cookies = new Map<string, string>();
 
-async function signIn(email: string, brandId: string, role: ConsoleRole) {
+function brand(id: string, slug: string) {
+  return {
+    id,
+    slug,
+    name: slug,
+    country: 'TW' as const,
+    defaultLocale: 'zh-TW' as const,
+    timezone: 'Asia/Taipei',
+  };
+}
+
+async function signIn(email: string, memberships: [string, ConsoleRole][]) {
   const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
   const { user } = await createConsoleUser(deps, { email, name: email, password: PASSWORD });
-  await grantConsoleMembership(deps, { userId: user.id, brandId, role });
+  for (const [brandId, role] of memberships)
+    await grantConsoleMembership(deps, { userId: user.id, brandId, role });
   const response = await request(app).post('/api/console/session').send({ email, password: PASSWORD });
+  expect(response.status).toBe(201);
   const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0] as string;
   cookies.set(email, cookie.split(';')[0] as string);
+}
+
+function call(route: RouteCase, cookie?: string) {
+  let req = request(app)[route.method](route.path).set('x-proofline-brand', 'matrix-a');
+  if (cookie) req = req.set('cookie', cookie);
+  return route.method === 'get' ? req : req.set('content-type', 'application/json').send(route.body ?? {});
 }
 
 beforeAll(async () => {
   services = await buildTestServices({
     config: { localMode: false },
-    seed: { brands: [brand('brd_rm_a', 'rm-a'), brand('brd_rm_b', 'rm-b')] },
+    seed: { brands: [brand(BRAND_A, 'matrix-a'), brand(BRAND_B, 'matrix-b')] },
   });
   app = createApp(services as Services, buildAppModules(services as Services));
-  for (const role of CONSOLE_ROLES) await signIn(`${role}@rm-a.example`, 'brd_rm_a', role);
-  await signIn('owner@rm-b.example', 'brd_rm_b', 'owner');
+  for (const role of CONSOLE_ROLES) await signIn(`${role}@brand-a.example`, [[BRAND_A, role]]);
+  await signIn(OTHER_OWNER, [[BRAND_B, 'owner']]);
 }, 60_000);
 afterAll(async () => {
   await services?.database.close();
 });
 
-const call = (row: Row, cookie: string | undefined) => {
-  let pending = request(app)[row.method](row.path).set('x-proofline-brand', 'rm-a');
-  if (cookie) pending = pending.set('cookie', cookie);
-  return row.body === undefined ? pending : pending.send(row.body as object);
-};
+describe.each(ROUTES)('$method $path ($permission)', (route) => {
+  test.each(CONSOLE_ROLES)("as brand A's %s, then the role matrix decides", async (role) => {
+    const response = await call(route, cookies.get(`${role}@brand-a.example`));
 
-describe('console role matrix (every route)', () => {
-  test.each(ROWS.map((row) => [`${row.method.toUpperCase()} ${row.path}`, row] as const))(
-    '%s: 403 exactly for the roles without its permission, 401 without a session, 403 for another brand',
-    async (_name, row) => {
-      for (const role of CONSOLE_ROLES) {
-        const response = await call(row, cookies.get(`${role}@rm-a.example`));
-        const forbidden = response.status === 403;
-        expect({ role, forbidden, status: response.status < 500 }).toEqual({
-          role,
-          forbidden: !can(role, row.permission),
-          status: true,
-        });
-      }
-      expect((await call(row, undefined)).status).toBe(401);
-      expect((await call(row, cookies.get('owner@rm-b.example'))).status).toBe(403);
-    },
-  );
+    expect(response.status).toBeLessThan(500);
+    if (can(role, route.permission)) expect([401, 403]).not.toContain(response.status);
+    else {
+      expect(response.status).toBe(403);
+      expect(response.body.error.code).toBe('auth.forbidden');
+    }
+  });
+
+  test("as another brand's owner naming brand A, then 403", async () => {
+    const response = await call(route, cookies.get(OTHER_OWNER));
+
+    expect(response.status).toBe(403);
+  });
+
+  test('without a session, then 401', async () => {
+    const response = await call(route);
+
+    expect(response.status).toBe(401);
+  });
 });
