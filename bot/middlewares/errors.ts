@@ -17,6 +17,8 @@ export function createErrorMiddleware({ logger }: { logger: Logger }): ErrorRequ
     }
     const { status, body } = toHttpError(error);
     if (status >= 500) logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    const retryAfter = (body.error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number') res.set('retry-after', String(retryAfter));
     res.status(status).json(body);
   };
 }
