@@ -8,7 +8,7 @@ import {
 import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
 import { createReviewModule } from './review/index.js';
-import { createRewardsPublicModule } from './rewards/index.js';
+import { createRewardsConsoleModule, createRewardsPublicModule } from './rewards/index.js';
 import { createWebhookModule } from './webhook/index.js';
 import { listen, type WebServer } from './server.js';
 
@@ -30,6 +30,8 @@ export function buildAppModules(
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
+    // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
+    createRewardsConsoleModule(services),
     // Reviewers sign in to the console (cookie session); local mode also accepts the reviewer headers.
     createReviewModule(services, { resolveReviewer: buildConsoleReviewerResolver(services) }),
     // The console app's pages at /console/ (built at install time and by `npm run build`).

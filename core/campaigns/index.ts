@@ -46,3 +46,4 @@ export {
   type CampaignWithSettings,
 } from './campaigns.usecases.js';
 export { createCampaignNotFoundError, createCampaignSettingsInvalidError } from './campaigns.errors.js';
+export { getCampaignByRefOrThrow, listCampaignRefs } from './campaigns.refs.js';
