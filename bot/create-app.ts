@@ -2,6 +2,7 @@ import express, { type Express, type Router } from 'express';
 import type { Services } from '../core/app/build-services.js';
 import { createHealthRouter } from './health.routes.js';
 import { createErrorMiddleware, notFoundHandler } from './middlewares/errors.js';
+import { createNulGuard } from './middlewares/nul-guard.js';
 
 export type AppModule = {
   /** Mounted before any body parser: the webhook must see the raw body to check LINE's signature. */
@@ -18,9 +19,13 @@ export function createApp(services: Services, modules: AppModule[] = []): Expres
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  // U+0000 in a path, query or JSON body is a 400 naming the field, for every route.
+  const nulGuard = createNulGuard();
+  app.use(nulGuard);
   app.use(createHealthRouter(services));
   for (const module of modules) if (module.raw) app.use(module.raw);
   app.use(express.json({ limit: '1mb' }));
+  app.use(nulGuard);
   for (const module of modules) if (module.json) app.use(module.json);
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(services));

@@ -1,10 +1,6 @@
 import type { Services } from '../core/app/build-services.js';
 import { createApp, type AppModule } from './create-app.js';
-import {
-  buildConsoleReviewerResolver,
-  createConsoleAppModule,
-  createConsoleModule,
-} from './console/index.js';
+import { createConsoleAppModule, createConsoleModule } from './console/index.js';
 import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
 import { createReviewModule } from './review/index.js';
@@ -30,10 +26,15 @@ export function buildAppModules(
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
+<<<<<<< HEAD
     // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
     createRewardsConsoleModule(services),
     // Reviewers sign in to the console (cookie session); local mode also accepts the reviewer headers.
     createReviewModule(services, { resolveReviewer: buildConsoleReviewerResolver(services) }),
+=======
+    // Behind the console guard (session + role); local mode also accepts the tooling headers.
+    createReviewModule(services),
+>>>>>>> main
     // The console app's pages at /console/ (built at install time and by `npm run build`).
     createConsoleAppModule({ staticDir: options.consoleAppDir }),
   ];

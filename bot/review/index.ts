@@ -1,7 +1,8 @@
 import type { Services } from '../../core/app/build-services.js';
 import { buildBlobStore, type BlobStore } from '../../core/blobs/index.js';
+import { createConsoleGuard, type ConsoleGuard } from '../console/console.guard.js';
 import type { AppModule } from '../create-app.js';
-import { createReviewRouter, headerReviewerResolver, type ResolveReviewer } from './review.routes.js';
+import { createReviewRouter } from './review.routes.js';
 
 export {
   BRAND_HEADER,
@@ -13,19 +14,19 @@ export {
 } from './review.routes.js';
 
 /**
- * The review API as an app module (JSON routes under /api/console/review). Without a `resolveReviewer`
- * (tests, local tooling) the reviewer headers are trusted in local mode only; elsewhere nobody is.
+ * The review API as an app module (JSON routes under /api/console/review), behind the console guard:
+ * a console session with `review.read`/`review.decide`; in local mode only, also the tooling headers.
  */
 export function createReviewModule(
   services: Services,
-  options: { blobStore?: BlobStore; resolveReviewer?: ResolveReviewer } = {},
+  options: { blobStore?: BlobStore; guard?: ConsoleGuard } = {},
 ): AppModule {
+  const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
   return {
     json: createReviewRouter({
-      deps: { db: services.database.db, clock: services.clock, generateId: services.generateId },
+      deps,
       blobStore: options.blobStore ?? services.blobStore ?? buildBlobStore(services.config),
-      resolveReviewer:
-        options.resolveReviewer ?? (services.config.localMode ? headerReviewerResolver : () => undefined),
+      guard: options.guard ?? createConsoleGuard({ deps, allowLocalHeaders: services.config.localMode }),
     }),
   };
 }

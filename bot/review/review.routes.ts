@@ -1,98 +1,112 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { BlobStore } from '../../core/blobs/index.js';
 import { createReceiptImageErasedError, getReceiptImageOrThrow } from '../../core/receipts/index.js';
 import {
+  approveBodySchema,
   approveReviewItem,
-  correctedFieldsSchema,
   getReviewItem,
+  leaseReviewItem,
   listReviewQueue,
+  previewBodySchema,
+  previewReviewItem,
+  rejectBodySchema,
   rejectReviewItem,
+  releaseReviewItem,
+  reviewNextBodySchema,
+  reviewQueueQuerySchema,
+  takeNextReviewItem,
   type ReviewDeps,
 } from '../../core/review/index.js';
-import { createNotFoundError, createUnauthorizedError } from '../../core/shared/errors.js';
+import { createNotFoundError } from '../../core/shared/errors.js';
+import { consoleActorOf, type ConsoleGuard } from '../console/console.guard.js';
 import { requireJsonForMutations } from '../middlewares/csrf.js';
 
-/** The reviewer as the console knows them; `resolveReviewer` returns undefined when not signed in. */
-export type Reviewer = { reviewerId: string; brandId: string };
-export type ResolveReviewer = (req: Request) => Promise<Reviewer | undefined> | Reviewer | undefined;
-
 /**
- * Local-mode console auth: the reviewer id and brand in two headers, for local tooling and tests. It
- * proves nothing, so it must never be the resolver of a public deployment: there the console session
- * resolver (bot/console, cookie session → user + brand membership) is passed as `resolveReviewer`.
+ * Local-mode tooling headers (the console guard reads them in local mode only): a user id and a brand.
+ * They prove nothing, so a deployed console ignores them.
  */
 export const REVIEWER_HEADER = 'x-proofline-reviewer';
 export const BRAND_HEADER = 'x-proofline-brand';
+
+/** Who reviews, as an older caller resolved it (kept for the console session helpers). */
+export type Reviewer = { reviewerId: string; brandId: string };
+export type ResolveReviewer = (req: Request) => Promise<Reviewer | undefined> | Reviewer | undefined;
 export const headerReviewerResolver: ResolveReviewer = (req) => {
   const reviewerId = req.header(REVIEWER_HEADER);
   const brandId = req.header(BRAND_HEADER);
   return reviewerId && brandId ? { reviewerId, brandId } : undefined;
 };
 
-const queueQuerySchema = z.object({
-  campaignId: z.string().optional(),
-  kind: z.enum(['receipt', 'paper-invoice', 'unreadable', 'einvoice']).optional(),
-  flagged: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
-  maxConfidence: z.coerce.number().min(0).max(1).optional(),
-  after: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-});
-
-const approveBodySchema = z.object({ fields: correctedFieldsSchema.optional() }).strict();
-const rejectBodySchema = z
-  .object({ reasonCode: z.string().min(1), note: z.string().max(1000).optional() })
-  .strict();
-
 /**
- * JSON routes under /api/console/review: the queue (oldest first, filters), one item with its image URL
- * and parsed fields, the image bytes, approve with corrected fields, reject with a reason code.
+ * JSON routes under /api/console/review, behind the console guard (`review.read` to look, `review.decide`
+ * to lease and decide): the queue (oldest first, reasons, age, count, filters), the next free item,
+ * one item (leased to the reviewer) with its photo, fields, rules, the member's recent proofs and
+ * duplicate candidates, the images, a preview of approving with corrections, approve, reject.
  */
 export function createReviewRouter({
   deps,
   blobStore,
-  resolveReviewer,
+  guard,
   basePath = '/api/console/review',
 }: {
   deps: ReviewDeps;
   blobStore: BlobStore;
-  /** Who is asking; the caller decides (the header resolver proves nothing: local mode only). */
-  resolveReviewer: ResolveReviewer;
+  guard: ConsoleGuard;
   basePath?: string;
 }): Router {
   const router = Router();
   // Approve and reject act on the reviewer's cookie: a cross-site form must not be able to send them.
   router.use(basePath, requireJsonForMutations);
-  const reviewerOf = async (req: Request) => {
-    const reviewer = await resolveReviewer(req);
-    if (!reviewer) throw createUnauthorizedError();
-    return reviewer;
-  };
   const imageUrl = (imageId: string) => `${basePath}/images/${encodeURIComponent(imageId)}`;
+  const reviewerOf = (res: Parameters<typeof consoleActorOf>[0]) => {
+    const actor = consoleActorOf(res);
+    return { brandId: actor.brandId, reviewer: { id: actor.userId, name: actor.name } };
+  };
+  const read = guard.require('review.read');
+  const decide = guard.require('review.decide');
 
-  router.get(`${basePath}/queue`, async (req, res) => {
-    const { brandId } = await reviewerOf(req);
-    const query = queueQuerySchema.parse(req.query);
-    res.json(await listReviewQueue(deps, { brandId, ...query }));
+  router.get(`${basePath}/queue`, read, async (req, res) => {
+    const { brandId, reviewer } = reviewerOf(res);
+    const query = reviewQueueQuerySchema.parse(req.query);
+    res.json(await listReviewQueue(deps, { brandId, reviewerId: reviewer.id, ...query }));
   });
 
-  router.get(`${basePath}/items/:submissionId`, async (req, res) => {
-    const { brandId, reviewerId } = await reviewerOf(req);
+  router.post(`${basePath}/next`, decide, async (req, res) => {
+    const { brandId, reviewer } = reviewerOf(res);
+    const body = reviewNextBodySchema.parse(req.body ?? {});
+    res.json({ item: await takeNextReviewItem(deps, { brandId, reviewer, ...body }) });
+  });
+
+  router.get(`${basePath}/items/:submissionId`, decide, async (req, res) => {
+    const { brandId, reviewer } = reviewerOf(res);
     res.json(
       await getReviewItem(deps, {
         brandId,
-        reviewerId,
+        reviewer,
         submissionId: String(req.params.submissionId),
         imageUrl,
       }),
     );
   });
 
-  router.get(`${basePath}/images/:imageId`, async (req, res) => {
-    const { brandId } = await reviewerOf(req);
+  router.post(`${basePath}/items/:submissionId/lease`, decide, async (req, res) => {
+    const { brandId, reviewer } = reviewerOf(res);
+    res.json({
+      lease: await leaseReviewItem(deps, {
+        brandId,
+        reviewer,
+        submissionId: String(req.params.submissionId),
+      }),
+    });
+  });
+
+  router.delete(`${basePath}/items/:submissionId/lease`, decide, async (req, res) => {
+    const { reviewer } = reviewerOf(res);
+    res.json(await releaseReviewItem(deps, { reviewer, submissionId: String(req.params.submissionId) }));
+  });
+
+  router.get(`${basePath}/images/:imageId`, read, async (req, res) => {
+    const { brandId } = reviewerOf(res);
     const image = await getReceiptImageOrThrow(deps, { brandId, imageId: String(req.params.imageId) });
     // The member who sent it was erased: the bytes are gone (or going) by design, not missing.
     if (!image.storageKey) throw createReceiptImageErasedError({ details: { imageId: image.id } });
@@ -102,24 +116,37 @@ export function createReviewRouter({
     res.type(image.mimeType).send(bytes);
   });
 
-  router.post(`${basePath}/items/:submissionId/approve`, async (req, res) => {
-    const { brandId, reviewerId } = await reviewerOf(req);
+  router.post(`${basePath}/items/:submissionId/preview`, decide, async (req, res) => {
+    const { brandId, reviewer } = reviewerOf(res);
+    const body = previewBodySchema.parse(req.body ?? {});
+    res.json(
+      await previewReviewItem(deps, {
+        brandId,
+        reviewer,
+        submissionId: String(req.params.submissionId),
+        corrections: body.fields,
+      }),
+    );
+  });
+
+  router.post(`${basePath}/items/:submissionId/approve`, decide, async (req, res) => {
+    const { brandId, reviewer } = reviewerOf(res);
     const body = approveBodySchema.parse(req.body ?? {});
     const result = await approveReviewItem(deps, {
       brandId,
-      reviewerId,
+      reviewer,
       submissionId: String(req.params.submissionId),
       corrections: body.fields,
     });
     res.json({ outcome: result.outcome, submission: result.submission, decision: result.decision });
   });
 
-  router.post(`${basePath}/items/:submissionId/reject`, async (req, res) => {
-    const { brandId, reviewerId } = await reviewerOf(req);
+  router.post(`${basePath}/items/:submissionId/reject`, decide, async (req, res) => {
+    const { brandId, reviewer } = reviewerOf(res);
     const body = rejectBodySchema.parse(req.body ?? {});
     const result = await rejectReviewItem(deps, {
       brandId,
-      reviewerId,
+      reviewer,
       submissionId: String(req.params.submissionId),
       reasonCode: body.reasonCode,
       note: body.note,

@@ -1,11 +1,19 @@
+import { createHash } from 'node:crypto';
 import type { LineChannel } from '../brands/index.js';
+import { storableJson, storableString } from '../shared/storable-text.js';
 import { createWebhookBadJsonError } from './events.errors.js';
 import type { NewWebhookEvent } from './events.repository.js';
-import { webhookBodySchema } from './events.schemas.js';
+import { webhookBodySchema, webhookEventSchema } from './events.schemas.js';
 
 /**
- * A webhook body (already signature-checked) as inbox rows of the channel, one per event; a body that
- * is not JSON, or not LINE's shape, is a bad-JSON error (400) before anything is stored.
+ * A webhook body (already signature-checked) as inbox rows of the channel, one per event. A body that
+ * is not JSON, or has no `events` array, is a bad-JSON error (400) before anything is stored.
+ *
+ * One event never costs the others of its delivery: text PostgreSQL cannot hold (U+0000, lone
+ * surrogates) is made storable in the payload and the event's JSON as it came is kept beside it as
+ * escaped text (`rawJson`); an event that is not LINE's shape or has an impossible timestamp is stored
+ * already parked (`failed`, with the reason), so `proofline events list-failed` shows it and the
+ * delivery still answers 200.
  */
 export function parseWebhookBody({
   channel,
@@ -28,18 +36,69 @@ export function parseWebhookBody({
       details: { issues: parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.')) },
     });
   }
-  return parsed.data.events.map((event) => ({
+  return parsed.data.events.map((raw) => toInboxRow({ channel, raw, receivedAt }));
+}
+
+/** The latest time PostgreSQL and JS both hold comfortably (year 9999); LINE's are milliseconds now. */
+const MAX_EVENT_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+function toInboxRow({
+  channel,
+  raw,
+  receivedAt,
+}: {
+  channel: Pick<LineChannel, 'id' | 'brandId'>;
+  raw: unknown;
+  receivedAt: Date;
+}): NewWebhookEvent {
+  // JSON.stringify escapes U+0000 and lone surrogates (\u0000, \ud800): the original, as storable text.
+  const rawJson = JSON.stringify(raw) ?? 'null';
+  const { value: payload, changed } = storableJson(
+    raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : { value: raw },
+  );
+  const base = {
     brandId: channel.brandId,
     channelId: channel.id,
-    webhookEventId: event.webhookEventId,
-    eventType: event.type,
-    lineUserId: event.source?.userId ?? null,
-    payload: event as Record<string, unknown>,
-    isRedelivery: event.deliveryContext?.isRedelivery ?? false,
-    occurredAt: new Date(event.timestamp),
+    payload,
+    rawJson: changed ? rawJson : null,
     nextAttemptAt: receivedAt,
     receivedAt,
-  }));
+  };
+  const event = webhookEventSchema.safeParse(payload);
+  if (!event.success) {
+    const issue = event.error.issues[0];
+    const id = typeof payload.webhookEventId === 'string' ? payload.webhookEventId : '';
+    return {
+      ...base,
+      rawJson,
+      // No usable id: the event's own bytes key it, so a redelivery is still stored once.
+      webhookEventId: id || `invalid:${createHash('sha256').update(rawJson).digest('hex').slice(0, 32)}`,
+      eventType: typeof payload.type === 'string' && payload.type ? payload.type : 'invalid',
+      lineUserId: null,
+      isRedelivery: false,
+      occurredAt: receivedAt,
+      state: 'failed',
+      lastError: `invalid event: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'not a LINE event'}`,
+    };
+  }
+  const data = event.data;
+  const common = {
+    ...base,
+    webhookEventId: data.webhookEventId,
+    eventType: data.type,
+    lineUserId: data.source?.userId ?? null,
+    isRedelivery: data.deliveryContext?.isRedelivery ?? false,
+  };
+  if (data.timestamp > MAX_EVENT_TIME_MS) {
+    return {
+      ...common,
+      rawJson,
+      occurredAt: receivedAt,
+      state: 'failed',
+      lastError: `invalid event: timestamp: ${storableString(String(data.timestamp))} is not a possible time`,
+    };
+  }
+  return { ...common, occurredAt: new Date(data.timestamp) };
 }
 
 /** The inbox's idempotency key of an event: (channel, webhookEventId). */

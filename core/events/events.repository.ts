@@ -6,7 +6,7 @@ import { webhookEvents } from './events.table.js';
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
 export type NewWebhookEvent = Omit<
   typeof webhookEvents.$inferInsert,
-  'id' | 'state' | 'attempts' | 'lockedUntil' | 'lastError' | 'processedAt'
+  'id' | 'attempts' | 'lockedUntil' | 'processedAt'
 >;
 
 export function createEventsRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {

@@ -22,6 +22,11 @@ export const webhookEvents = pgTable(
     eventType: text('event_type').notNull(),
     lineUserId: text('line_user_id'),
     payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
+    /**
+     * The event's JSON exactly as LINE sent it, as escaped text, when the payload had to be made
+     * storable (U+0000 removed, lone surrogates replaced) or the event was parked on arrival.
+     */
+    rawJson: text('raw_json'),
     isRedelivery: boolean('is_redelivery').notNull().default(false),
     /** LINE's event timestamp: a reply token is good for a short while after it. */
     occurredAt: tstz('occurred_at').notNull(),

@@ -19,6 +19,7 @@ function withFlatReasons(catalog: Catalog): Catalog {
   walk('rules', catalog.rules);
   walk('verification', catalog.verification);
   walk('einvoice_platform', catalog.einvoice_platform);
+  walk('review', catalog.review);
   return { ...catalog, reasons };
 }
 

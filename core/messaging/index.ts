@@ -4,6 +4,8 @@ export type {
   LineMessage,
   LineMessenger,
   LineProfile,
+  MessageQuota,
+  MulticastResult,
   PushResult,
   ReplyResult,
   RichMenuDefinition,
@@ -23,6 +25,8 @@ export {
   createLineSdkMessenger,
   LINE_API_BASE_URL,
   LINE_DATA_API_BASE_URL,
+  LINE_SEND_TIMEOUT_MS,
+  MULTICAST_MAX_RECIPIENTS,
 } from './providers/line-sdk.line-messenger.js';
 export { ensureEnvChannel } from './line-channels.usecases.js';
 export { setupDefaultRichMenu } from './richmenu.usecases.js';

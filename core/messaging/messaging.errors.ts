@@ -8,6 +8,11 @@ export class LineApiError extends AppError {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly body: string | undefined;
+  /**
+   * For a 429: `quota` when this month's message quota is used up (waiting minutes does not help),
+   * `rate` for the per-second rate limit (back off and send again).
+   */
+  readonly limit: 'rate' | 'quota' | undefined;
 
   constructor({ status, body, cause }: { status: number | undefined; body?: string; cause?: unknown }) {
     super({
@@ -20,6 +25,7 @@ export class LineApiError extends AppError {
     this.name = 'LineApiError';
     this.status = status;
     this.body = body;
+    this.limit = status === 429 ? (/monthly limit|quota/i.test(body ?? '') ? 'quota' : 'rate') : undefined;
     this.retryable = status === undefined || status === 429 || status >= 500;
   }
 }

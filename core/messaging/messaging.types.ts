@@ -26,6 +26,17 @@ export type PushResult = { status: 'sent' } | { status: 'already_accepted' };
 
 export type RichMenuDefinition = Record<string, unknown>;
 
+/**
+ * A multicast LINE accepted: `sent` now, or `already_accepted` (409: an earlier attempt with the same
+ * retry key was accepted, under `acceptedRequestId`). Both mean the recipients were sent the messages.
+ */
+export type MulticastResult =
+  | { status: 'sent'; requestId: string | undefined }
+  | { status: 'already_accepted'; acceptedRequestId: string | undefined };
+
+/** What is left of this month's message quota: `limit` undefined when the plan has none. */
+export type MessageQuota = { limit: number | undefined; used: number };
+
 export type LineMessenger = {
   reply: (
     channel: LineChannelCredentials,
@@ -35,6 +46,16 @@ export type LineMessenger = {
     channel: LineChannelCredentials,
     input: { to: string; messages: LineMessage[]; retryKey: string },
   ) => Promise<PushResult>;
+  /**
+   * One multicast request (≤ 500 user ids, ≤ 5 messages) with its X-Line-Retry-Key, sent once: the
+   * caller retries (same key, same body) on a retryable LineApiError (5xx, time-out, 429).
+   */
+  multicast: (
+    channel: LineChannelCredentials,
+    input: { to: string[]; messages: LineMessage[]; retryKey: string },
+  ) => Promise<MulticastResult>;
+  /** This month's quota and what was used of it (`GET /v2/bot/message/quota` and `/quota/consumption`). */
+  getMessageQuota: (channel: LineChannelCredentials) => Promise<MessageQuota>;
   /** The typing indicator in a one-to-one chat, for `seconds` (5–60, a multiple of 5). */
   showLoading: (channel: LineChannelCredentials, input: { chatId: string; seconds: number }) => Promise<void>;
   /** Undefined when LINE does not know the user for this channel (not a friend, or blocked). */

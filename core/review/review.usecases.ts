@@ -1,213 +1,103 @@
-import { and, asc, eq, gt, inArray, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
-import type { Database } from '../db/database.js';
 import { auditLog } from '../db/schema.js';
-import {
-  receiptImages,
-  rulesInvoiceFromReading,
-  type ReceiptFields,
-  type ReceiptReading,
-} from '../receipts/index.js';
-import type { Clock } from '../shared/clock.js';
+import type { ReceiptReading } from '../receipts/index.js';
 import { createValidationError } from '../shared/errors.js';
-import type { IdGenerator } from '../shared/ids.js';
 import {
   createSubmissionNotFoundError,
   decideReviewedSubmission,
-  submissions,
   type SubmitProofResult,
 } from '../submissions/index.js';
+import { createReviewItemLeasedError } from './review.errors.js';
+import { REVIEW_REJECT_REASONS, rejectionReasonCode, type ReviewRejectReason } from './review.models.js';
+import { judgeFields, memberCounts } from './review.queue.js';
+import { createReviewRepository } from './review.repository.js';
+import { correctedFieldsSchema, type CorrectedFields } from './review.schemas.js';
+import type { ReviewDeps, Reviewer } from './review.types.js';
+import { createCampaignsRepository, readCampaignSettings } from '../campaigns/index.js';
 
-export const REVIEW_REJECT_REASONS = [
-  'not_a_receipt',
-  'unreadable',
-  'duplicate',
-  'outside_campaign_period',
-  'store_not_eligible',
-  'products_not_eligible',
-  'suspected_fraud',
-  'other',
-] as const;
-export type ReviewRejectReason = (typeof REVIEW_REJECT_REASONS)[number];
-
-export type ReviewDeps = { db: Database; clock: Clock; generateId: IdGenerator };
-
-export type ReviewQueueFilters = {
-  brandId: string;
-  campaignId?: string;
-  /** Only photos intake flagged (duplicates, velocity), or only unflagged ones. */
-  flagged?: boolean;
-  /** Reading kind: `receipt`, `paper-invoice`, `unreadable`. */
-  kind?: string;
-  /** Only readings at or below this overall confidence. */
-  maxConfidence?: number;
-  /** Cursor: the `createdAt|id` of the last item of the previous page. */
-  after?: string;
-  /** @default 50 */
-  limit?: number;
-};
-
-export type ReviewQueueItem = {
-  submissionId: string;
-  campaignId: string;
-  memberId: string;
-  receiptImageId: string;
-  submittedAt: Date;
-  kind: string | null;
-  confidence: number | null;
-  flags: string[];
-  duplicateOfId: string | null;
-  summary: { storeName?: string; date?: string; totalMinor?: number; currency?: string };
-};
-
-/** Photo proofs waiting for a person, oldest first (first in, first decided), with keyset paging. */
-export async function listReviewQueue(
-  deps: Pick<ReviewDeps, 'db'>,
-  filters: ReviewQueueFilters,
-): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
-  const limit = Math.min(200, Math.max(1, filters.limit ?? 50));
-  const conditions: (SQL | undefined)[] = [
-    eq(submissions.brandId, filters.brandId),
-    eq(submissions.state, 'in_review'),
-    isNotNull(submissions.receiptImageId),
-    filters.campaignId ? eq(submissions.campaignId, filters.campaignId) : undefined,
-    filters.kind ? eq(receiptImages.readingKind, filters.kind) : undefined,
-    filters.maxConfidence !== undefined ? lte(receiptImages.confidence, filters.maxConfidence) : undefined,
-    filters.flagged === true
-      ? sql`jsonb_array_length(coalesce(${receiptImages.flags}, '[]'::jsonb)) > 0`
-      : undefined,
-    filters.flagged === false
-      ? sql`jsonb_array_length(coalesce(${receiptImages.flags}, '[]'::jsonb)) = 0`
-      : undefined,
-  ];
-  if (filters.after) {
-    const [time, id] = filters.after.split('|');
-    const after = new Date(time ?? '');
-    if (!id || Number.isNaN(after.getTime())) throw createValidationError({ message: 'Bad cursor' });
-    conditions.push(
-      or(gt(submissions.createdAt, after), and(eq(submissions.createdAt, after), gt(submissions.id, id))),
-    );
-  }
-  const rows = await deps.db
-    .select({ submission: submissions, image: receiptImages })
-    .from(submissions)
-    .innerJoin(receiptImages, eq(receiptImages.id, submissions.receiptImageId))
-    .where(and(...conditions))
-    .orderBy(asc(submissions.createdAt), asc(submissions.id))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const items = page.map(({ submission, image }) => {
-    const reading = image.reading as unknown as ReceiptReading | null;
-    return {
-      submissionId: submission.id,
-      campaignId: submission.campaignId,
-      memberId: submission.memberId,
-      receiptImageId: image.id,
-      submittedAt: submission.createdAt,
-      kind: image.readingKind,
-      confidence: image.confidence,
-      flags: image.flags ?? [],
-      duplicateOfId: image.duplicateOfId,
-      imageErased: image.erasedAt !== null,
-      summary: {
-        storeName: reading?.fields.storeName,
-        date: reading?.fields.date,
-        totalMinor: reading?.fields.totalMinor,
-        currency: reading?.currency,
+function parseCorrections(corrections: CorrectedFields | undefined): CorrectedFields {
+  const parsed = correctedFieldsSchema.safeParse(corrections ?? {});
+  if (!parsed.success)
+    throw createValidationError({
+      details: {
+        fieldErrors: Object.fromEntries(
+          parsed.error.issues.map((issue) => [['fields', ...issue.path].join('.'), issue.message]),
+        ),
       },
-    };
+    });
+  return parsed.data;
+}
+
+/** The item, its campaign and reading, refusing when another reviewer holds a live lease on it. */
+async function loadForDecision(
+  deps: ReviewDeps,
+  { brandId, submissionId, reviewer }: { brandId: string; submissionId: string; reviewer: Reviewer },
+) {
+  const repository = createReviewRepository({ db: deps.db });
+  const row = await repository.itemRow({ brandId, submissionId });
+  if (!row) throw createSubmissionNotFoundError({ details: { submissionId } });
+  const lease = await repository.getLease(submissionId);
+  if (lease && lease.reviewerId !== reviewer.id && lease.expiresAt > deps.clock.now())
+    throw createReviewItemLeasedError({
+      message: `${lease.reviewerName} is working on this proof`,
+      details: { submissionId, reviewer: lease.reviewerName, expiresAt: lease.expiresAt },
+    });
+  const campaignRow = await createCampaignsRepository({
+    db: deps.db,
+    generateId: deps.generateId,
+  }).getCampaign({
+    brandId,
+    campaignId: row.submission.campaignId,
   });
-  const last = page.at(-1);
+  if (!campaignRow) throw createSubmissionNotFoundError({ details: { submissionId } });
   return {
-    items,
-    ...(rows.length > limit && last
-      ? { nextCursor: `${last.submission.createdAt.toISOString()}|${last.submission.id}` }
-      : {}),
+    row,
+    repository,
+    campaign: readCampaignSettings(campaignRow),
+    reading: row.image.reading as unknown as ReceiptReading | null,
   };
 }
 
-/** One queued proof with everything a reviewer needs: the image link and the fields pre-filled. */
-export async function getReviewItem(
+/**
+ * What approving with these corrections would do, without doing it: the purchase the rules would judge,
+ * each rule's verdict and the rewards (or the fields missing to judge it).
+ */
+export async function previewReviewItem(
   deps: ReviewDeps,
   {
     brandId,
     submissionId,
-    reviewerId,
-    imageUrl,
-  }: { brandId: string; submissionId: string; reviewerId: string; imageUrl: (imageId: string) => string },
+    reviewer,
+    corrections,
+  }: { brandId: string; submissionId: string; reviewer: Reviewer; corrections?: CorrectedFields },
 ) {
-  const [row] = await deps.db
-    .select({ submission: submissions, image: receiptImages })
-    .from(submissions)
-    .innerJoin(receiptImages, eq(receiptImages.id, submissions.receiptImageId))
-    .where(and(eq(submissions.brandId, brandId), eq(submissions.id, submissionId)));
-  if (!row) throw createSubmissionNotFoundError({ details: { submissionId } });
-  const reading = row.image.reading as unknown as ReceiptReading | null;
-  await audit(deps, { brandId, reviewerId, action: 'review.viewed', submissionId, data: {} });
+  const fields = parseCorrections(corrections);
+  const { row, campaign, reading } = await loadForDecision(deps, { brandId, submissionId, reviewer });
+  const counts = await memberCounts(deps, campaign, row.submission);
+  const judged = judgeFields(campaign, {
+    reading,
+    corrections: fields,
+    registeredAt: row.submission.createdAt,
+    counts,
+  });
+  if (!judged.ok)
+    return {
+      canApprove: false,
+      missing: judged.missing,
+      fields: judged.fields,
+      qualifies: false,
+      verdicts: [],
+      rewards: null,
+    };
   return {
-    submission: {
-      id: row.submission.id,
-      state: row.submission.state,
-      campaignId: row.submission.campaignId,
-      memberId: row.submission.memberId,
-      submittedAt: row.submission.createdAt,
-    },
-    image: {
-      id: row.image.id,
-      // An erased member's photo has no bytes any more: no link, and the reviewer is told why.
-      url: row.image.storageKey ? imageUrl(row.image.id) : null,
-      erased: row.image.erasedAt !== null,
-      width: row.image.width,
-      height: row.image.height,
-      uploadedAt: row.image.uploadedAt,
-      capturedAt: row.image.capturedAt,
-      location:
-        row.image.latitude !== null && row.image.longitude !== null
-          ? { latitude: row.image.latitude, longitude: row.image.longitude }
-          : null,
-      flags: row.image.flags ?? [],
-      duplicateOf: row.image.duplicateOfId
-        ? { id: row.image.duplicateOfId, url: imageUrl(row.image.duplicateOfId) }
-        : null,
-    },
-    reading: reading
-      ? {
-          kind: reading.kind,
-          currency: reading.currency,
-          fields: reading.fields,
-          confidence: reading.confidence,
-          qr: reading.qr,
-        }
-      : null,
+    canApprove: true,
+    missing: [],
+    fields: judged.fields,
+    invoice: judged.invoice,
+    qualifies: judged.rules.qualifies,
+    verdicts: judged.rules.verdicts,
+    rewards: judged.rules.qualifies ? judged.rules.rewards : null,
   };
 }
-
-/** What a reviewer may correct; anything left out keeps the value read from the photo. */
-export const correctedFieldsSchema = z
-  .object({
-    storeName: z.string().trim().min(1).max(200),
-    branch: z.string().trim().max(200),
-    address: z.string().trim().max(500),
-    taxId: z.string().regex(/^(\d{8}|\d{13})$/, 'must be an 8-digit BAN or a 13-digit Thai tax ID'),
-    invoiceNumber: z.string().regex(/^[A-Z]{2}\d{8}$/, 'must be two letters and 8 digits'),
-    date: z.iso.date(),
-    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
-    totalMinor: z.number().int().min(0),
-    currency: z.enum(['TWD', 'THB']),
-    items: z
-      .array(
-        z.object({
-          name: z.string().trim().min(1).max(200),
-          quantity: z.number().int().min(1),
-          amountMinor: z.number().int(),
-          unitPriceMinor: z.number().int().optional(),
-        }),
-      )
-      .max(200),
-  })
-  .partial()
-  .strict();
-export type CorrectedFields = z.infer<typeof correctedFieldsSchema>;
 
 /**
  * Approves a queued photo proof with the reviewer's corrections, then hands it to the submissions
@@ -218,99 +108,90 @@ export async function approveReviewItem(
   {
     brandId,
     submissionId,
-    reviewerId,
-    corrections = {},
-  }: { brandId: string; submissionId: string; reviewerId: string; corrections?: CorrectedFields },
+    reviewer,
+    corrections,
+  }: { brandId: string; submissionId: string; reviewer: Reviewer; corrections?: CorrectedFields },
 ): Promise<SubmitProofResult> {
-  const parsedCorrections = correctedFieldsSchema.safeParse(corrections);
-  if (!parsedCorrections.success)
-    throw createValidationError({
-      details: {
-        issues: parsedCorrections.error.issues.map((issue) => ({
-          path: issue.path.join('.'),
-          message: issue.message,
-        })),
-      },
-    });
-  const { reading, kind } = await readingOf(deps, { brandId, submissionId });
-  const { currency, ...fieldCorrections } = parsedCorrections.data;
-  const fields: ReceiptFields = { ...(reading?.fields ?? { items: [] }), ...fieldCorrections };
-  const invoice = rulesInvoiceFromReading(
-    { fields, currency: currency ?? reading?.currency ?? 'UNKNOWN', qr: reading?.qr },
-    currency ?? (reading?.currency === 'TWD' ? 'TWD' : 'THB'),
-  );
-  if (!invoice || invoice.totalAmountMinor === null)
+  const fields = parseCorrections(corrections);
+  const { row, repository, campaign, reading } = await loadForDecision(deps, {
+    brandId,
+    submissionId,
+    reviewer,
+  });
+  const judged = judgeFields(campaign, {
+    reading,
+    corrections: fields,
+    registeredAt: row.submission.createdAt,
+  });
+  if (!judged.ok)
     throw createValidationError({
       message: 'A date and a total are needed to approve',
       details: {
-        missing: ['date', 'totalMinor'].filter(
-          (key) => !(key === 'date' ? fields.date : fields.totalMinor !== undefined),
+        missing: judged.missing,
+        fieldErrors: Object.fromEntries(
+          judged.missing.map((name) => [`fields.${name}`, 'Needed to approve']),
         ),
       },
     });
-
   const result = await decideReviewedSubmission(deps, {
     brandId,
     submissionId,
-    reviewerId,
+    reviewerId: reviewer.id,
     verdict: {
       action: 'approve',
-      kind: fields.invoiceNumber || kind === 'paper-invoice' ? 'paper_invoice' : 'receipt',
-      invoice,
+      kind:
+        judged.fields.invoiceNumber || row.image.readingKind === 'paper-invoice'
+          ? 'paper_invoice'
+          : 'receipt',
+      invoice: judged.invoice,
     },
   });
+  await repository.clearLease(submissionId);
   await audit(deps, {
     brandId,
-    reviewerId,
+    reviewerId: reviewer.id,
     action: 'review.approved',
     submissionId,
-    data: { corrections: parsedCorrections.data, outcome: result.outcome },
+    data: { corrections: fields, outcome: result.outcome },
   });
   return result;
 }
 
+/**
+ * Rejects a queued photo proof with the reviewer's reason; the reason is stored as `review.<code>` so the
+ * member is told it in their language.
+ */
 export async function rejectReviewItem(
   deps: ReviewDeps,
   {
     brandId,
     submissionId,
-    reviewerId,
+    reviewer,
     reasonCode,
     note,
-  }: { brandId: string; submissionId: string; reviewerId: string; reasonCode: string; note?: string },
+  }: { brandId: string; submissionId: string; reviewer: Reviewer; reasonCode: string; note?: string },
 ): Promise<SubmitProofResult> {
   if (!(REVIEW_REJECT_REASONS as readonly string[]).includes(reasonCode))
     throw createValidationError({
       message: `Unknown reason code: ${reasonCode}`,
-      details: { allowed: REVIEW_REJECT_REASONS },
+      details: { allowed: REVIEW_REJECT_REASONS, fieldErrors: { reasonCode: 'Unknown reason code' } },
     });
+  const { repository } = await loadForDecision(deps, { brandId, submissionId, reviewer });
   const result = await decideReviewedSubmission(deps, {
     brandId,
     submissionId,
-    reviewerId,
-    verdict: { action: 'reject', reasonCode: `review.${reasonCode}` },
+    reviewerId: reviewer.id,
+    verdict: { action: 'reject', reasonCode: rejectionReasonCode(reasonCode as ReviewRejectReason) },
   });
+  await repository.clearLease(submissionId);
   await audit(deps, {
     brandId,
-    reviewerId,
+    reviewerId: reviewer.id,
     action: 'review.rejected',
     submissionId,
     data: { reasonCode, ...(note ? { note } : {}) },
   });
   return result;
-}
-
-async function readingOf(
-  deps: Pick<ReviewDeps, 'db'>,
-  { brandId, submissionId }: { brandId: string; submissionId: string },
-) {
-  const [row] = await deps.db
-    .select({ reading: receiptImages.reading, kind: receiptImages.readingKind })
-    .from(submissions)
-    .innerJoin(receiptImages, eq(receiptImages.id, submissions.receiptImageId))
-    .where(and(eq(submissions.brandId, brandId), eq(submissions.id, submissionId)));
-  if (!row) throw createSubmissionNotFoundError({ details: { submissionId } });
-  return { reading: row.reading as unknown as ReceiptReading | null, kind: row.kind };
 }
 
 async function audit(
@@ -334,23 +215,4 @@ async function audit(
     data: entry.data,
     createdAt: deps.clock.now(),
   });
-}
-
-/** Review counts by state, for a dashboard badge. */
-export async function countReviewQueue(
-  deps: Pick<ReviewDeps, 'db'>,
-  { brandId, campaignIds }: { brandId: string; campaignIds?: string[] },
-) {
-  const [row] = await deps.db
-    .select({ value: sql<number>`count(*)::int` })
-    .from(submissions)
-    .where(
-      and(
-        eq(submissions.brandId, brandId),
-        eq(submissions.state, 'in_review'),
-        isNotNull(submissions.receiptImageId),
-        campaignIds && campaignIds.length > 0 ? inArray(submissions.campaignId, campaignIds) : undefined,
-      ),
-    );
-  return Number(row?.value ?? 0);
 }

@@ -65,7 +65,38 @@ export type SimIdToken = {
   picture?: string;
 };
 
-export type SimFault = { method: string; path: string; status: number; remaining: number; body?: unknown };
+/**
+ * A failure on demand for the next `remaining` matching requests: answer `status` without doing
+ * anything; or, with `afterAccept`, do the work (accept the retry key, deliver) and then answer
+ * `status` (a lost answer); `delayMs` waits before handling the request (a client time-out).
+ */
+export type SimFault = {
+  method: string;
+  path: string;
+  status: number;
+  remaining: number;
+  body?: unknown;
+  afterAccept?: boolean;
+  delayMs?: number;
+};
+
+/** One send request as received (push, multicast…), for tests that check retries resend the same body. */
+export type SimSendRequest = {
+  at: string;
+  via: 'push' | 'multicast' | 'narrowcast' | 'broadcast';
+  channelId: string;
+  retryKey: string | undefined;
+  body: unknown;
+  status: number;
+};
+
+/** LINE's limits as the simulator applies them (unset: unlimited). */
+export type SimLimits = {
+  /** Send requests (push, multicast, narrowcast, broadcast) per second per channel; LINE: 200 for multicast. */
+  requestsPerSecond: number | undefined;
+  /** Messages per month per channel (counted per recipient, like LINE's quota). */
+  monthlyQuota: number | undefined;
+};
 
 export function createSimulatorState() {
   return {
@@ -83,12 +114,23 @@ export function createSimulatorState() {
     /** Events as sent, by webhookEventId, so they can be redelivered. */
     sentEvents: new Map<string, { channelId: string; event: Record<string, unknown> }>(),
     faults: [] as SimFault[],
+    limits: { requestsPerSecond: undefined, monthlyQuota: undefined } as SimLimits,
+    /** Messages counted against the quota this month, per LINE channel id. */
+    quotaUsed: new Map<string, number>(),
+    /** Start times of the send requests of the last second, per channel (rate limit). */
+    recentSends: new Map<string, number[]>(),
+    /** How many bot messages (push, multicast, narrowcast, broadcast) reached each `${channelId}:${userId}`. */
+    deliveries: new Map<string, number>(),
+    /** The last send requests as received (at most SIM_SEND_LOG_MAX). */
+    sendLog: [] as SimSendRequest[],
     idTokenSecret: randomBytes(32),
     seq: 0,
   };
 }
 
 export type SimulatorState = ReturnType<typeof createSimulatorState>;
+
+export const SIM_SEND_LOG_MAX = 5_000;
 
 export const DEFAULT_SIM_USERS: SimUser[] = [
   {

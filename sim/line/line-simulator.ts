@@ -11,7 +11,10 @@ import {
   newReplyToken,
   newRequestId,
   readIdToken,
+  SIM_SEND_LOG_MAX,
   type SimChannel,
+  type SimFault,
+  type SimSendRequest,
   type SimTimelineEntry,
   type SimulatorState,
 } from './line-simulator.state.js';
@@ -66,6 +69,11 @@ export function createLineSimulatorApp({
   const record = (entry: NewEntry) => {
     state.seq += 1;
     state.timeline.push({ ...entry, seq: state.seq, at: new Date(now()).toISOString() } as SimTimelineEntry);
+    if (entry.from === 'bot' && entry.via !== 'reply') {
+      const key = `${entry.channelId}:${entry.userId}`;
+      state.deliveries.set(key, (state.deliveries.get(key) ?? 0) + 1);
+      state.quotaUsed.set(entry.channelId, (state.quotaUsed.get(entry.channelId) ?? 0) + 1);
+    }
   };
 
   // Injected faults (tests): the next N matching requests get the given status.
@@ -77,7 +85,15 @@ export function createLineSimulatorApp({
     );
     if (!fault) return next();
     fault.remaining -= 1;
-    res.status(fault.status).json(fault.body ?? { message: 'Simulated failure' });
+    const act = () => {
+      if (fault.afterAccept) {
+        // Do the work, then lose the answer: the client sees `status`, LINE has accepted the request.
+        res.locals.failAfterAccept = fault;
+        next();
+      } else res.status(fault.status).json(fault.body ?? { message: 'Simulated failure' });
+    };
+    if (fault.delayMs) setTimeout(act, fault.delayMs);
+    else act();
   });
 
   const json = express.json({ limit: '10mb' });
@@ -177,6 +193,60 @@ export function createLineSimulatorApp({
     if (retryKey) state.retryKeys.set(`${channel.lineChannelId}:${retryKey}`, requestId);
   };
 
+  /**
+   * LINE's limits on a send request: 429 "Too many requests" over the per-second rate, 429 "You have
+   * reached your monthly limit." when the recipients would exceed the month's quota. False when answered.
+   */
+  const withinLimits = (res: Response, channel: SimChannel, recipients: number): boolean => {
+    const { requestsPerSecond, monthlyQuota } = state.limits;
+    if (requestsPerSecond !== undefined) {
+      const at = now();
+      const recent = (state.recentSends.get(channel.lineChannelId) ?? []).filter((t) => at - t < 1_000);
+      if (recent.length >= requestsPerSecond) {
+        state.recentSends.set(channel.lineChannelId, recent);
+        res.status(429).json({ message: 'Too many requests' });
+        return false;
+      }
+      recent.push(at);
+      state.recentSends.set(channel.lineChannelId, recent);
+    }
+    if (
+      monthlyQuota !== undefined &&
+      (state.quotaUsed.get(channel.lineChannelId) ?? 0) + recipients > monthlyQuota
+    ) {
+      res.status(429).json({ message: 'You have reached your monthly limit.' });
+      return false;
+    }
+    return true;
+  };
+  const friendsAmong = (channel: SimChannel, userIds: string[]) =>
+    userIds.filter((userId) => state.friends.has(`${channel.lineChannelId}:${userId}`)).length;
+  const logSend = (req: Request, channel: SimChannel, via: SimSendRequest['via'], status: number) => {
+    state.sendLog.push({
+      at: new Date(now()).toISOString(),
+      via,
+      channelId: channel.lineChannelId,
+      retryKey: req.get('x-line-retry-key')?.toLowerCase(),
+      body: req.body,
+      status,
+    });
+    if (state.sendLog.length > SIM_SEND_LOG_MAX)
+      state.sendLog.splice(0, state.sendLog.length - SIM_SEND_LOG_MAX);
+  };
+  /** Answers a send LINE accepted: 200, or the injected `afterAccept` fault's status (a lost answer). */
+  const answerAccepted = (
+    req: Request,
+    res: Response,
+    channel: SimChannel,
+    via: SimSendRequest['via'],
+    body: unknown,
+  ) => {
+    const lost = res.locals.failAfterAccept as SimFault | undefined;
+    logSend(req, channel, via, lost ? lost.status : 200);
+    if (lost) res.status(lost.status).json(lost.body ?? { message: 'Simulated failure after acceptance' });
+    else res.json(body);
+  };
+
   api.post('/v2/bot/message/push', (req, res) => {
     const channel = authenticate(req, res);
     if (!channel) return;
@@ -195,6 +265,7 @@ export function createLineSimulatorApp({
         .json({ message: "The property, 'to', in the request body is invalid (line: -, column: -)" });
       return;
     }
+    if (!withinLimits(res, channel, friendsAmong(channel, [to as string]))) return;
     const retry = acceptRetryKey(req, res, channel);
     if (!retry.ok) return;
     rememberRetryKey(channel, retry.retryKey, retry.requestId);
@@ -211,7 +282,7 @@ export function createLineSimulatorApp({
       });
     }
     res.setHeader('x-line-request-id', retry.requestId);
-    res.json({
+    answerAccepted(req, res, channel, 'push', {
       sentMessages: (messages as unknown[]).map(() => ({ id: newMessageId(), quoteToken: newReplyToken() })),
     });
   });
@@ -230,8 +301,15 @@ export function createLineSimulatorApp({
         .json({ message: `The request body has ${problems.length} error(s)`, details: problems });
       return;
     }
+    if (!withinLimits(res, channel, friendsAmong(channel, to as string[]))) {
+      logSend(req, channel, 'multicast', 429);
+      return;
+    }
     const retry = acceptRetryKey(req, res, channel);
-    if (!retry.ok) return;
+    if (!retry.ok) {
+      logSend(req, channel, 'multicast', res.statusCode);
+      return;
+    }
     rememberRetryKey(channel, retry.retryKey, retry.requestId);
     for (const userId of to as string[]) {
       if (state.friends.has(`${channel.lineChannelId}:${userId}`))
@@ -246,7 +324,7 @@ export function createLineSimulatorApp({
         });
     }
     res.setHeader('x-line-request-id', retry.requestId);
-    res.json({});
+    answerAccepted(req, res, channel, 'multicast', {});
   });
 
   const sendToAllFriends = (
@@ -332,6 +410,19 @@ export function createLineSimulatorApp({
     );
     res.setHeader('x-line-request-id', retry.requestId);
     res.json({});
+  });
+
+  api.get('/v2/bot/message/quota', (req, res) => {
+    const channel = authenticate(req, res);
+    if (!channel) return;
+    const { monthlyQuota } = state.limits;
+    res.json(monthlyQuota === undefined ? { type: 'none' } : { type: 'limited', value: monthlyQuota });
+  });
+
+  api.get('/v2/bot/message/quota/consumption', (req, res) => {
+    const channel = authenticate(req, res);
+    if (!channel) return;
+    res.json({ totalUsage: state.quotaUsed.get(channel.lineChannelId) ?? 0 });
   });
 
   api.post('/v2/bot/chat/loading/start', (req, res) => {
@@ -790,13 +881,121 @@ export function createLineSimulatorApp({
       status,
       count = 1,
       body,
-    } = req.body as { method?: string; path?: string; status?: number; count?: number; body?: unknown };
+      afterAccept,
+      delayMs,
+    } = req.body as {
+      method?: string;
+      path?: string;
+      status?: number;
+      count?: number;
+      body?: unknown;
+      afterAccept?: boolean;
+      delayMs?: number;
+    };
     if (!path || !status) {
       res.status(400).json({ message: 'path and status are required' });
       return;
     }
-    state.faults.push({ method, path, status, remaining: count, body });
+    state.faults.push({ method, path, status, remaining: count, body, afterAccept, delayMs });
     res.json({});
+  });
+
+  admin.delete('/__sim/faults', (_req, res) => {
+    state.faults.length = 0;
+    res.json({});
+  });
+
+  /** LINE's limits: `requestsPerSecond` (send requests per channel) and `monthlyQuota`; null lifts one. */
+  admin.put('/__sim/limits', (req, res) => {
+    const body = req.body as { requestsPerSecond?: number | null; monthlyQuota?: number | null };
+    for (const key of ['requestsPerSecond', 'monthlyQuota'] as const) {
+      const value = body[key];
+      if (value === undefined) continue;
+      if (value !== null && (!Number.isInteger(value) || value < 0)) {
+        res.status(400).json({ message: `${key} must be a whole number ≥ 0, or null` });
+        return;
+      }
+      state.limits[key] = value ?? undefined;
+    }
+    res.json({ limits: state.limits });
+  });
+
+  /** Sets this month's quota usage per channel (a new month: 0). */
+  admin.put('/__sim/quota-usage/:lineChannelId', (req, res) => {
+    const { totalUsage } = req.body as { totalUsage?: number };
+    if (!Number.isInteger(totalUsage) || (totalUsage as number) < 0) {
+      res.status(400).json({ message: 'totalUsage must be a whole number ≥ 0' });
+      return;
+    }
+    state.quotaUsed.set(req.params.lineChannelId as string, totalUsage as number);
+    res.json({ totalUsage });
+  });
+
+  /**
+   * How many bot messages (push, multicast, narrowcast, broadcast requests) reached each user of a
+   * channel: `total`, `users` (distinct), `duplicated` (users reached more than once) and, with
+   * `?detail=1`, the count per user.
+   */
+  admin.get('/__sim/deliveries', (req, res) => {
+    const { channelId, detail } = req.query as { channelId?: string; detail?: string };
+    let total = 0;
+    let users = 0;
+    const duplicated: string[] = [];
+    const perUser: Record<string, number> = {};
+    for (const [key, count] of state.deliveries) {
+      const [channel, userId] = key.split(':') as [string, string];
+      if (channelId && channel !== channelId) continue;
+      total += count;
+      users += 1;
+      if (count > 1) duplicated.push(userId);
+      if (detail) perUser[userId] = count;
+    }
+    res.json({ total, users, duplicated, ...(detail ? { perUser } : {}) });
+  });
+
+  admin.delete('/__sim/deliveries', (_req, res) => {
+    state.deliveries.clear();
+    res.json({});
+  });
+
+  /** The last send requests as received: `via`, `retryKey`, `body`, `status` (retries resend the same). */
+  admin.get('/__sim/send-requests', (req, res) => {
+    const { channelId, via } = req.query as { channelId?: string; via?: string };
+    res.json({
+      requests: state.sendLog.filter(
+        (entry) => (!channelId || entry.channelId === channelId) && (!via || entry.via === via),
+      ),
+    });
+  });
+
+  /** Adds many users as friends of a channel at once (bulk set-up for broadcasts and benches). */
+  admin.post('/__sim/friends', (req, res) => {
+    const { channelId, users } = req.body as {
+      channelId?: string;
+      users?: { userId: string; displayName?: string; language?: string }[];
+    };
+    if (!channelId || !state.channels.has(channelId) || !Array.isArray(users)) {
+      res.status(400).json({ message: 'a known channelId and users [{ userId }] are required' });
+      return;
+    }
+    for (const user of users) {
+      if (!/^U[0-9a-f]{32}$/.test(user.userId ?? '')) {
+        res.status(400).json({ message: `userId ${String(user.userId)} must be U + 32 hex characters` });
+        return;
+      }
+    }
+    for (const user of users) {
+      if (!state.users.has(user.userId))
+        state.users.set(user.userId, {
+          userId: user.userId,
+          displayName: user.displayName ?? user.userId,
+          language: user.language ?? 'en',
+          pictureUrl: undefined,
+          statusMessage: undefined,
+        });
+      state.friends.add(`${channelId}:${user.userId}`);
+    }
+    res.json({ added: users.length });
   });
 
   admin.get('/__sim/richmenus', (_req, res) => {

@@ -440,7 +440,7 @@ describe('the review API with a console session (not local mode)', () => {
     const response = await request(app).get('/api/console/review/queue').set('Cookie', cookie);
 
     expect(response.status).toBe(403);
-    expect(response.body.error.message).toContain('(viewer) cannot review');
+    expect(response.body.error.message).toContain('(viewer) does not allow this (review.read)');
   });
 
   test('when a user of two brands names none, then 403; with the header (id or slug), then that brand', async () => {

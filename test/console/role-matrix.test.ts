@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createApp } from '../../bot/create-app.js';
-import { buildAppModules } from '../../bot/start.js';
 import type { Services } from '../../core/app/build-services.js';
 import {
   can,
@@ -12,24 +10,62 @@ import {
   type ConsolePermission,
   type ConsoleRole,
 } from '../../core/console/index.js';
+import { createApp } from '../../bot/create-app.js';
+import { buildAppModules } from '../../bot/start.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
 /**
- * Every console route, called as each role of brand A, as brand B's owner naming brand A, and without a
- * session. A role with the permission must get past the guard (any answer but 401/403: ids here do not
- * exist, so 404 or 400 is expected, never a 500); a role without it gets 403; no session gets 401.
+ * Every console API route, called as each role of brand A and as brand B's owner (who names brand A).
+ * A role the matrix allows must get past the guard (any answer but 401/403: 200, or 400/404/409 for the
+ * made-up ids and bodies below); a role it refuses gets 403 `auth.forbidden`; nobody signed in gets 401.
  *
- * Add a row for every console route you add (one section per capability).
+ * ADD A ROW for every console route you add (method, path, the permission its guard requires, and a body
+ * for writes). Use ids that need not exist: the matrix is about who gets past the guard.
  */
-type Row = {
-  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+type RouteCase = {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   permission: ConsolePermission;
-  body?: object;
+  body?: Record<string, unknown>;
 };
 
-const ROWS: Row[] = [
-  // Rewards: catalog, coupon codes, redemptions, points, instant-win prizes (bot/rewards/rewards.console.routes.ts)
+const ROUTES: RouteCase[] = [
+  // Review queue (issue 11, review)
+  { method: 'get', path: '/api/console/review/queue', permission: 'review.read' },
+  { method: 'get', path: '/api/console/review/images/img_missing', permission: 'review.read' },
+  { method: 'post', path: '/api/console/review/next', permission: 'review.decide', body: {} },
+  { method: 'get', path: '/api/console/review/items/sub_missing', permission: 'review.decide' },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/lease',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'delete',
+    path: '/api/console/review/items/sub_missing/lease',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/preview',
+    permission: 'review.decide',
+    body: { fields: {} },
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/approve',
+    permission: 'review.decide',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/review/items/sub_missing/reject',
+    permission: 'review.decide',
+    body: { reasonCode: 'other' },
+  },
+  // Rewards: catalog, coupon codes, redemptions, points, instant-win prizes (issue 11, ops)
   { method: 'get', path: '/api/console/rewards/campaigns', permission: 'rewards.read' },
   { method: 'get', path: '/api/console/rewards', permission: 'rewards.read' },
   { method: 'post', path: '/api/console/rewards', permission: 'rewards.write', body: {} },
@@ -59,7 +95,7 @@ const ROWS: Row[] = [
   { method: 'get', path: '/api/console/instant-prizes', permission: 'rewards.read' },
   { method: 'post', path: '/api/console/instant-prizes', permission: 'rewards.write', body: {} },
   { method: 'patch', path: '/api/console/instant-prizes/ipz_missing', permission: 'rewards.write', body: {} },
-  // Draws
+  // Draws (issue 11, ops)
   { method: 'get', path: '/api/console/draws', permission: 'draws.read' },
   { method: 'post', path: '/api/console/draws', permission: 'draws.run', body: {} },
   { method: 'get', path: '/api/console/draws/drw_missing', permission: 'draws.read' },
@@ -81,23 +117,25 @@ const ROWS: Row[] = [
 
 const PASSWORD = 'correct horse battery';
 const BRAND_A = 'brd_matrix_a';
+const BRAND_B = 'brd_matrix_b';
+const OTHER_OWNER = 'owner@brand-b.example';
+
+let services: TestServices;
+let app: Express;
+const cookies = new Map<string, string>();
 
 function brand(id: string, slug: string) {
   return {
     id,
     slug,
-    name: `Brand ${slug}`,
+    name: slug,
     country: 'TW' as const,
     defaultLocale: 'zh-TW' as const,
     timezone: 'Asia/Taipei',
   };
 }
 
-let services: TestServices;
-let app: Express;
-const cookies = new Map<string, string>();
-
-async function addUser(email: string, memberships: [brandId: string, role: ConsoleRole][]) {
+async function signIn(email: string, memberships: [string, ConsoleRole][]) {
   const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
   const { user } = await createConsoleUser(deps, { email, name: email, password: PASSWORD });
   for (const [brandId, role] of memberships)
@@ -108,45 +146,46 @@ async function addUser(email: string, memberships: [brandId: string, role: Conso
   cookies.set(email, cookie.split(';')[0] as string);
 }
 
-function call(row: Row, email?: string) {
-  let agent = request(app)[row.method](row.path).set('x-proofline-brand', 'matrix-a');
-  if (email) agent = agent.set('cookie', cookies.get(email) as string);
-  return row.body === undefined ? agent : agent.send(row.body);
+function call(route: RouteCase, cookie?: string) {
+  let req = request(app)[route.method](route.path).set('x-proofline-brand', 'matrix-a');
+  if (cookie) req = req.set('cookie', cookie);
+  return route.method === 'get' ? req : req.set('content-type', 'application/json').send(route.body ?? {});
 }
 
 beforeAll(async () => {
   services = await buildTestServices({
     config: { localMode: false },
-    seed: { brands: [brand(BRAND_A, 'matrix-a'), brand('brd_matrix_b', 'matrix-b')] },
+    seed: { brands: [brand(BRAND_A, 'matrix-a'), brand(BRAND_B, 'matrix-b')] },
   });
-  app = createApp(
-    services as Services,
-    buildAppModules(services as Services, { consoleAppDir: '/nonexistent' }),
-  );
-  for (const role of CONSOLE_ROLES) await addUser(`${role}@a.example`, [[BRAND_A, role]]);
-  await addUser('owner@b.example', [['brd_matrix_b', 'owner']]);
-}, 120_000);
+  app = createApp(services as Services, buildAppModules(services as Services));
+  for (const role of CONSOLE_ROLES) await signIn(`${role}@brand-a.example`, [[BRAND_A, role]]);
+  await signIn(OTHER_OWNER, [[BRAND_B, 'owner']]);
+}, 60_000);
 afterAll(async () => {
-  await services.database.close();
+  await services?.database.close();
 });
 
-describe.each(ROWS)('$method $path ($permission)', (row) => {
-  test.each(CONSOLE_ROLES)('as %s of the brand', async (role) => {
-    const response = await call(row, `${role}@a.example`);
-    if (can(role, row.permission)) {
-      expect([401, 403]).not.toContain(response.status);
-      expect(response.status).toBeLessThan(500);
-    } else {
+describe.each(ROUTES)('$method $path ($permission)', (route) => {
+  test.each(CONSOLE_ROLES)("as brand A's %s, then the role matrix decides", async (role) => {
+    const response = await call(route, cookies.get(`${role}@brand-a.example`));
+
+    expect(response.status).toBeLessThan(500);
+    if (can(role, route.permission)) expect([401, 403]).not.toContain(response.status);
+    else {
       expect(response.status).toBe(403);
       expect(response.body.error.code).toBe('auth.forbidden');
     }
   });
 
-  test('as another brand’s owner naming this brand: 403', async () => {
-    expect((await call(row, 'owner@b.example')).status).toBe(403);
+  test("as another brand's owner naming brand A, then 403", async () => {
+    const response = await call(route, cookies.get(OTHER_OWNER));
+
+    expect(response.status).toBe(403);
   });
 
-  test('without a session: 401', async () => {
-    expect((await call(row)).status).toBe(401);
+  test('without a session, then 401', async () => {
+    const response = await call(route);
+
+    expect(response.status).toBe(401);
   });
 });

@@ -162,6 +162,17 @@ export const en = {
     unreadable: 'the proof could not be read',
     platform_unavailable: 'the e-invoice platform is not answering; we will try again',
   },
+  /** A reviewer's reason for refusing a photo (stored as `review.<reason>`). */
+  review: {
+    not_a_receipt: 'the photo is not a receipt or an invoice',
+    unreadable: 'the photo cannot be read; please send a sharper photo of the whole receipt',
+    duplicate: 'this receipt has already been sent',
+    outside_campaign_period: 'it was bought outside the campaign period',
+    store_not_eligible: 'this store does not take part in the campaign',
+    products_not_eligible: 'no campaign product is on it',
+    suspected_fraud: 'the photo looks altered or does not match a real purchase',
+    other: 'our reviewer could not accept it',
+  },
   einvoice_platform: {
     rejected: 'the e-invoice platform refused this invoice',
     invalid_query: 'the invoice details are not valid for the e-invoice platform',

@@ -161,6 +161,16 @@ export const zhTW: Catalog = {
     unreadable: '無法辨識此購買證明',
     platform_unavailable: '財政部平台暫時無回應，我們會再試',
   },
+  review: {
+    not_a_receipt: '照片不是收據或發票',
+    unreadable: '照片無法辨識，請重新拍一張清楚、完整的收據',
+    duplicate: '這張收據已經登錄過了',
+    outside_campaign_period: '購買日期不在活動期間內',
+    store_not_eligible: '此店家未參加本活動',
+    products_not_eligible: '收據上沒有活動商品',
+    suspected_fraud: '照片疑似經過修改或與實際消費不符',
+    other: '審核人員無法接受此證明',
+  },
   einvoice_platform: {
     rejected: '財政部平台拒絕查詢此發票',
     invalid_query: '發票資料不符合財政部平台格式',

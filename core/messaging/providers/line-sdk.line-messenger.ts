@@ -1,9 +1,13 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import { LineApiError } from '../messaging.errors.js';
-import type { LineChannelCredentials, LineMessenger, LineProfile } from '../messaging.types.js';
+import type { LineChannelCredentials, LineMessenger, LineProfile, MessageQuota } from '../messaging.types.js';
 
 export const LINE_API_BASE_URL = 'https://api.line.me';
 export const LINE_DATA_API_BASE_URL = 'https://api-data.line.me';
+/** LINE takes at most 500 user ids per multicast. */
+export const MULTICAST_MAX_RECIPIENTS = 500;
+/** A multicast not answered within this is treated as a time-out (retry with the same key and body). */
+export const LINE_SEND_TIMEOUT_MS = 15_000;
 
 type Clients = { api: messagingApi.MessagingApiClient; blob: messagingApi.MessagingApiBlobClient };
 
@@ -14,7 +18,13 @@ type Clients = { api: messagingApi.MessagingApiClient; blob: messagingApi.Messag
 export function createLineSdkMessenger({
   apiBaseUrl = LINE_API_BASE_URL,
   dataApiBaseUrl = LINE_DATA_API_BASE_URL,
-}: { apiBaseUrl?: string; dataApiBaseUrl?: string } = {}): LineMessenger {
+  sendTimeoutMs = LINE_SEND_TIMEOUT_MS,
+}: {
+  apiBaseUrl?: string;
+  dataApiBaseUrl?: string;
+  /** Time-out of one multicast request. @default 15_000 */
+  sendTimeoutMs?: number;
+} = {}): LineMessenger {
   const clients = new Map<string, Clients>();
   const clientsFor = (channel: LineChannelCredentials): Clients => {
     let found = clients.get(channel.channelAccessToken);
@@ -58,6 +68,50 @@ export function createLineSdkMessenger({
         return { status: 'sent' };
       } catch (error) {
         if (error instanceof HTTPFetchError && error.status === 409) return { status: 'already_accepted' };
+        throw toLineApiError(error);
+      }
+    },
+
+    async multicast(channel, { to, messages, retryKey }) {
+      if (to.length === 0 || to.length > MULTICAST_MAX_RECIPIENTS)
+        throw new RangeError(`multicast takes 1 to ${MULTICAST_MAX_RECIPIENTS} user ids, not ${to.length}`);
+      if (messages.length === 0 || messages.length > 5)
+        throw new RangeError(`multicast takes 1 to 5 messages, not ${messages.length}`);
+      try {
+        const response = await withTimeout(
+          clientsFor(channel).api.multicastWithHttpInfo(
+            { to, messages: messages as unknown as messagingApi.Message[] },
+            retryKey,
+          ),
+          sendTimeoutMs,
+        );
+        return {
+          status: 'sent',
+          requestId: response.httpResponse.headers.get('x-line-request-id') ?? undefined,
+        };
+      } catch (error) {
+        // 409: this retry key was accepted before (an earlier attempt got through): it is sent.
+        if (error instanceof HTTPFetchError && error.status === 409)
+          return {
+            status: 'already_accepted',
+            acceptedRequestId: error.headers.get('x-line-accepted-request-id') ?? undefined,
+          };
+        throw toLineApiError(error);
+      }
+    },
+
+    async getMessageQuota(channel): Promise<MessageQuota> {
+      try {
+        const api = clientsFor(channel).api;
+        const [quota, consumption] = await Promise.all([
+          api.getMessageQuota(),
+          api.getMessageQuotaConsumption(),
+        ]);
+        return {
+          limit: quota.type === 'limited' ? (quota.value ?? 0) : undefined,
+          used: consumption.totalUsage ?? 0,
+        };
+      } catch (error) {
         throw toLineApiError(error);
       }
     },
@@ -130,6 +184,22 @@ export function createLineSdkMessenger({
       }
     },
   };
+}
+
+/** Rejects with a LineApiError without a status (a time-out) when `promise` takes longer than `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new LineApiError({ status: undefined, body: `timed out after ${ms} ms` })),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function toLineApiError(error: unknown): LineApiError {

@@ -1,0 +1,58 @@
+/**
+ * Text PostgreSQL cannot hold: U+0000 (refused in `text` and, even escaped, in `jsonb`) and lone UTF-16
+ * surrogates (not encodable as UTF-8; refused escaped in `jsonb`). Pure helpers, used where outside
+ * input is stored (the webhook inbox) and where it is refused (the HTTP NUL guard).
+ */
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The string with U+0000 removed and lone surrogates replaced by U+FFFD. */
+export function storableString(value: string): string {
+  return value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/**
+ * A deep copy of a JSON value with every string (keys too) made storable; `changed` says whether
+ * anything had to be altered.
+ */
+export function storableJson<T>(value: T): { value: T; changed: boolean } {
+  let changed = false;
+  const clean = (input: unknown): unknown => {
+    if (typeof input === 'string') {
+      const output = storableString(input);
+      if (output !== input) changed = true;
+      return output;
+    }
+    if (Array.isArray(input)) return input.map(clean);
+    if (input && typeof input === 'object') {
+      return Object.fromEntries(Object.entries(input).map(([key, inner]) => [clean(key), clean(inner)]));
+    }
+    return input;
+  };
+  const result = clean(value) as T;
+  return { value: result, changed };
+}
+
+/**
+ * The path (`email`, `items.0.name`) of the first string in a JSON value (keys too) that holds U+0000,
+ * or undefined.
+ */
+export function findNulCharacter(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : undefined;
+  if (Array.isArray(value)) {
+    for (const [index, inner] of value.entries()) {
+      const found = findNulCharacter(inner, [...path, String(index)]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key.includes('\u0000')) return [...path, storableString(key)].join('.');
+      const found = findNulCharacter(inner, [...path, key]);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
