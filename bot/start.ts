@@ -26,15 +26,10 @@ export function buildAppModules(
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
-<<<<<<< HEAD
     // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
     createRewardsConsoleModule(services),
-    // Reviewers sign in to the console (cookie session); local mode also accepts the reviewer headers.
-    createReviewModule(services, { resolveReviewer: buildConsoleReviewerResolver(services) }),
-=======
     // Behind the console guard (session + role); local mode also accepts the tooling headers.
     createReviewModule(services),
->>>>>>> main
     // The console app's pages at /console/ (built at install time and by `npm run build`).
     createConsoleAppModule({ staticDir: options.consoleAppDir }),
   ];
