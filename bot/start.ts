@@ -1,4 +1,5 @@
 import type { Services } from '../core/app/build-services.js';
+import { createCampaignsConsoleModule } from './campaigns/index.js';
 import { createApp, type AppModule } from './create-app.js';
 import { createConsoleAppModule, createConsoleModule } from './console/index.js';
 import { createDevChatModule } from './dev/chat.routes.js';
@@ -28,6 +29,7 @@ export function buildAppModules(
     createConsoleModule(services),
     // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
     createRewardsConsoleModule(services),
+    createCampaignsConsoleModule(services),
     // Behind the console guard (session + role); local mode also accepts the tooling headers.
     createReviewModule(services),
     // The console app's pages at /console/ (built at install time and by `npm run build`).

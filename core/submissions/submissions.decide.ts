@@ -168,6 +168,7 @@ export async function decideInTransaction(
     values: {
       state: rules.qualifies ? 'accepted' : 'rejected',
       reasonCode: rules.qualifies ? null : (firstFailedVerdict(rules)?.reasonKey ?? 'rules.failed'),
+      campaignVersion: campaign.version,
       decision: decision as unknown as Record<string, unknown>,
       nextCheckAt: null,
       decidedAt: now,

@@ -113,6 +113,20 @@ const ROUTES: RouteCase[] = [
     body: {},
   },
   { method: 'get', path: '/api/console/draws/drw_missing/export', permission: 'draws.read' },
+  // Campaigns (issue 12)
+  { method: 'get', path: '/api/console/campaigns', permission: 'campaigns.read' },
+  { method: 'post', path: '/api/console/campaigns', permission: 'campaigns.write', body: { slug: 'x' } },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing', permission: 'campaigns.read' },
+  { method: 'put', path: '/api/console/campaigns/cmp_missing', permission: 'campaigns.write', body: {} },
+  ...(['publish', 'pause', 'end', 'clone'] as const).map((action): RouteCase => ({
+    method: 'post',
+    path: `/api/console/campaigns/cmp_missing/${action}`,
+    permission: 'campaigns.write',
+    body: {},
+  })),
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/versions', permission: 'campaigns.read' },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/versions/1', permission: 'campaigns.read' },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/diff', permission: 'campaigns.read' },
 ];
 
 const PASSWORD = 'correct horse battery';
