@@ -1,7 +1,7 @@
-import { and, eq, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { createCampaignNotFoundError } from './campaigns.errors.js';
-import type { Campaign } from './campaigns.repository.js';
+import { createCampaignsRepository, type Campaign } from './campaigns.repository.js';
 import { campaigns } from './campaigns.table.js';
 
 /** A campaign of the brand named by its id or its slug, or a 404 naming what was not found. */
@@ -9,12 +9,8 @@ export async function getCampaignByRefOrThrow(
   db: Executor,
   { brandId, ref }: { brandId: string; ref: string },
 ): Promise<Campaign> {
-  const trimmed = ref.trim();
-  const [campaign] = await db
-    .select()
-    .from(campaigns)
-    .where(and(eq(campaigns.brandId, brandId), or(eq(campaigns.id, trimmed), eq(campaigns.slug, trimmed))))
-    .limit(1);
+  const repository = createCampaignsRepository({ db, generateId: () => '' });
+  const campaign = await repository.findCampaignByRef({ brandId, ref: ref.trim() });
   if (!campaign)
     throw createCampaignNotFoundError({
       message: `No campaign "${ref}" on this brand (give its id or slug)`,
@@ -23,7 +19,7 @@ export async function getCampaignByRefOrThrow(
   return campaign;
 }
 
-/** The brand's campaigns, newest first, for pickers and CLI listings (id and slug). */
+/** The brand's campaigns, oldest first, for pickers and CLI listings (id and slug). */
 export async function listCampaignRefs(
   db: Executor,
   { brandId }: { brandId: string },

@@ -58,10 +58,7 @@ export {
   readCampaignSettings,
   type CampaignWithSettings,
 } from './campaigns.usecases.js';
-<<<<<<< HEAD
-export { createCampaignNotFoundError, createCampaignSettingsInvalidError } from './campaigns.errors.js';
 export { getCampaignByRefOrThrow, listCampaignRefs } from './campaigns.refs.js';
-=======
 export * from './campaigns.errors.js';
 export {
   CAMPAIGN_ACTIONS,
@@ -85,4 +82,3 @@ export {
   type CampaignEditingDeps,
   type CampaignEditResult,
 } from './campaigns.editing.usecases.js';
->>>>>>> main
