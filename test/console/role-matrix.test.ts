@@ -113,6 +113,23 @@ const ROUTES: RouteCase[] = [
     body: {},
   },
   { method: 'get', path: '/api/console/draws/drw_missing/export', permission: 'draws.read' },
+  // Segments (issue 13, broadcasts)
+  { method: 'get', path: '/api/console/segments', permission: 'segments.read' },
+  {
+    method: 'post',
+    path: '/api/console/segments',
+    permission: 'segments.write',
+    body: { name: 'all', condition: { type: 'all' } },
+  },
+  {
+    method: 'post',
+    path: '/api/console/segments/preview',
+    permission: 'segments.read',
+    body: { condition: { type: 'all' } },
+  },
+  { method: 'get', path: '/api/console/segments/seg_missing', permission: 'segments.read' },
+  { method: 'get', path: '/api/console/segments/seg_missing/count', permission: 'segments.read' },
+  { method: 'get', path: '/api/console/segments/seg_missing/sample', permission: 'segments.read' },
   // Campaigns (issue 12)
   { method: 'get', path: '/api/console/campaigns', permission: 'campaigns.read' },
   { method: 'post', path: '/api/console/campaigns', permission: 'campaigns.write', body: { slug: 'x' } },
