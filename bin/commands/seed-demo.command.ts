@@ -1,3 +1,4 @@
+import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
 import type { Command } from './command.js';
 import { connectOrReport, loadConfigOrReport } from './shared.js';
@@ -15,6 +16,7 @@ export const seedDemoCommand: Command = {
       await services.database.migrate();
       const { brand, channel, campaign, created } = await seedDemo(services);
       await seedDemoSurvey(services, { brand, campaign });
+      await seedDemoReview(services, { brand, channel, campaign });
       console.log(
         JSON.stringify(
           {
