@@ -8,12 +8,14 @@ import { eraseMember, exportMemberData } from '../../core/members/members.erasur
 import { createMemberNotRegisteredError } from '../../core/members/members.errors.js';
 import { getMemberHome, listMemberSubmissions } from '../../core/members/members.liff.js';
 import {
+  PHONE_EXAMPLES,
   changeConsent,
   registerMember,
   registrationSchema,
   validateRegistration,
 } from '../../core/members/members.registration.js';
 import { linkMembership, type MembershipDirectory } from '../../core/membership-link/index.js';
+import { getRegion, listRegions } from '../../core/regions/index.js';
 import { answerSurvey, findDueSurvey } from '../../core/surveys/index.js';
 import { createValidationError } from '../../core/shared/errors.js';
 import { getLiffContext } from './liff.auth.js';
@@ -71,6 +73,7 @@ export function createLiffMemberRouter(
               gender: member.gender,
               birthday: member.birthday,
               region: member.region,
+              regionNames: (member.region && getRegion(member.region)?.names) || null,
             }
           : null,
         membership: member.externalMemberNo
@@ -80,6 +83,19 @@ export function createLiffMemberRouter(
       },
       brand: { name: brand.name, country: brand.country, defaultLocale: brand.defaultLocale },
       ...home,
+    });
+  });
+
+  /**
+   * What the registration form offers for the member's brand: the country's regions (ISO code and names
+   * in the three languages, in the order people expect) and how a local phone number is written.
+   */
+  router.get('/registration-options', (_req, res) => {
+    const { brand } = getLiffContext(res);
+    res.json({
+      country: brand.country,
+      phoneExample: PHONE_EXAMPLES[brand.country],
+      regions: listRegions(brand.country).map(({ code, names }) => ({ code, names })),
     });
   });
 

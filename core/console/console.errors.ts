@@ -31,9 +31,17 @@ export const createConsoleUserNotFoundError = createErrorFactory({
   statusCode: 404,
 });
 
-/** Too many failed sign-ins for this email lately: a password guesser is slowed to a few tries an hour. */
-export const createTooManySignInsError = createErrorFactory({
-  message: 'Too many failed sign-ins for this account; try again in 15 minutes',
+/** Too many sign-in attempts at this account lately: a password guesser waits a growing delay. */
+const tooManySignIns = createErrorFactory({
+  message: 'Too many sign-in attempts for this account; try again later',
   code: 'console.too_many_sign_ins',
   statusCode: 429,
 });
+
+export function createTooManySignInsError({ retryAfterMs }: { retryAfterMs: number }) {
+  const retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
+  return tooManySignIns({
+    message: `Too many sign-in attempts for this account; try again in ${retryAfterSeconds} s`,
+    details: { retryAfterSeconds },
+  });
+}

@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { brands } from '../brands/brands.table.js';
 import { createdAt, idColumn, tstz } from '../db/columns.js';
 
@@ -47,3 +47,17 @@ export const consoleSessions = pgTable(
     index('console_sessions_user_idx').on(t.userId),
   ],
 );
+
+/**
+ * Sign-in throttle counters, one row per key: `pair:<email> <address>` (one client guessing one
+ * account) and `account:<email>` (everyone guessing it). Updated by one atomic upsert per attempt, so
+ * concurrent attempts are counted one by one.
+ */
+export const consoleSignInThrottle = pgTable('console_sign_in_throttle', {
+  key: text('key').primaryKey(),
+  /** Attempts counted in the current window (a successful sign-in is taken back). */
+  attempts: integer('attempts').notNull(),
+  lastAttemptAt: tstz('last_attempt_at').notNull(),
+  /** No attempt is checked before this time (the growing delay). */
+  blockedUntil: tstz('blocked_until'),
+});

@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import { auditLog } from '../audit/audit.table.js';
 import { brands } from '../brands/brands.table.js';
 import { isUniqueViolation, type Database } from '../db/database.js';
@@ -22,6 +22,7 @@ import {
   normalizeEmail,
   verifyPassword,
 } from './console.models.js';
+import { releaseSignInAttempt, reserveSignInAttempt, signInThrottleKeys } from './console.throttle.js';
 import { consoleMemberships, consoleSessions, consoleUsers, type ConsoleRole } from './console.table.js';
 
 export type ConsoleDeps = { db: Database; clock: Clock; generateId: IdGenerator };
@@ -144,36 +145,28 @@ export async function countBrandConsoleMembers(
   return rows.length;
 }
 
-/** Failed sign-ins per account within the window before sign-in is refused (429) for the rest of it. */
-export const MAX_SIGN_IN_FAILURES = 5;
-export const SIGN_IN_FAILURE_WINDOW_MS = 15 * 60_000;
-
 /**
  * Email + password → a new session. An unknown email and a wrong password give the same error after
  * the same scrypt work; a disabled account is refused only once its password is proven. Every attempt
  * is audited.
+ *
+ * Throttled per (account, client address) and, with a larger allowance, per account
+ * (`console.throttle.ts`): each attempt is counted by one atomic statement before the password is
+ * checked, so concurrent guesses cannot all slip past the count, and a guesser at one address does not
+ * lock out the reviewer at another. Unknown emails are throttled alike (no account oracle).
  */
 export async function signInConsoleUser(
   deps: ConsoleDeps,
   input: { email: string; password: string; sessionHours: number; ip?: string },
 ): Promise<ConsoleSignedIn & { token: string }> {
   const email = normalizeEmail(input.email);
-  // Throttle by account, counted from the audit log so every process sees the same count. Unknown emails
-  // are throttled alike, so the answer still does not tell which accounts exist.
-  const since = new Date(deps.clock.now().getTime() - SIGN_IN_FAILURE_WINDOW_MS);
-  const [failures] = await deps.db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.action, 'console.sign_in_failed'),
-        gt(auditLog.createdAt, since),
-        sql`${auditLog.data} ->> 'email' = ${email}`,
-      ),
-    );
-  if ((failures?.count ?? 0) >= MAX_SIGN_IN_FAILURES) {
+  const keys = signInThrottleKeys({ email, ip: input.ip });
+  const pair = await reserveSignInAttempt(deps.db, keys.pair, deps.clock.now());
+  const account = pair.allowed ? await reserveSignInAttempt(deps.db, keys.account, deps.clock.now()) : pair;
+  if (!account.allowed) {
+    if (pair.allowed) await releaseSignInAttempt(deps.db, keys.pair);
     await audit(deps, { actorId: null, action: 'console.sign_in_throttled', data: { email, ip: input.ip } });
-    throw createTooManySignInsError();
+    throw createTooManySignInsError({ retryAfterMs: account.retryAfterMs });
   }
   // Awaited on every path, so the one-off cost of making the dummy hash does not mark unknown emails.
   const dummyHash = await getDummyPasswordHash();
@@ -187,6 +180,9 @@ export async function signInConsoleUser(
     });
     throw createInvalidCredentialsError();
   }
+  // The right password: this attempt was no failure.
+  await releaseSignInAttempt(deps.db, keys.pair, { forgetAll: true });
+  await releaseSignInAttempt(deps.db, keys.account);
   if (row.disabledAt) {
     await audit(deps, {
       actorId: row.id,

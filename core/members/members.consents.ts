@@ -34,7 +34,13 @@ export const CONSENT_TEXTS: Record<ConsentKind, ConsentText> = {
   },
 };
 
-export type ConsentState = { granted: boolean; textVersion: string; recordedAt: Date };
+export type ConsentState = {
+  granted: boolean;
+  textVersion: string;
+  recordedAt: Date;
+  /** Whether any decision of this kind ever granted it: a refusal at sign-up is not a withdrawal. */
+  everGranted: boolean;
+};
 export type CurrentConsents = Partial<Record<ConsentKind, ConsentState>>;
 
 /** The consent in force per kind: the latest row (rows are appended, never updated). */
@@ -49,9 +55,15 @@ export async function getCurrentConsents(
     .orderBy(desc(consents.recordedAt), desc(consents.id));
   const current: CurrentConsents = {};
   for (const row of rows) {
-    if (!current[row.kind]) {
-      current[row.kind] = { granted: row.granted, textVersion: row.textVersion, recordedAt: row.recordedAt };
-    }
+    const state = current[row.kind];
+    if (!state) {
+      current[row.kind] = {
+        granted: row.granted,
+        textVersion: row.textVersion,
+        recordedAt: row.recordedAt,
+        everGranted: row.granted,
+      };
+    } else if (row.granted) state.everGranted = true;
   }
   return current;
 }

@@ -1,8 +1,10 @@
 import { and, eq } from 'drizzle-orm';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { auditLog } from '../audit/audit.table.js';
 import type { Database, Executor } from '../db/database.js';
 import type { Locale } from '../i18n/index.js';
+import { getRegion } from '../regions/index.js';
 import type { IdGenerator } from '../shared/ids.js';
 import {
   createConsentTextOutdatedError,
@@ -15,16 +17,24 @@ import { members } from './members.table.js';
 import type { Member } from './members.repository.js';
 
 /**
- * A phone as entered (`0912-345-678`, `+66 81 234 5678`) in E.164 (`+886912345678`): Taiwan mobiles
- * (09…), Thai numbers (0 + 9 digits) and anything already international. Undefined when it is not a phone.
+ * A phone as entered (`0912-345-678`, `081-234-5678`, `+66 81 234 5678`) in E.164 (`+886912345678`):
+ * a number written the local way is read as a number of the brand's country, an international one as
+ * itself; either must be a number that country's numbering plan allows (libphonenumber's metadata, so
+ * Thai `06x`/`08x`/`09x` mobiles and Taiwan `09xx` mobiles pass, `0812` or `12345678` do not).
+ * Undefined when it is not a phone.
  */
 export function normalizePhone(input: string, country: 'TW' | 'TH'): string | undefined {
   const compact = input.replace(/[\s\-().]/g, '');
-  if (/^\+[1-9]\d{7,14}$/.test(compact)) return compact;
-  if (country === 'TW' && /^09\d{8}$/.test(compact)) return `+886${compact.slice(1)}`;
-  if (country === 'TH' && /^0[1-9]\d{7,8}$/.test(compact)) return `+66${compact.slice(1)}`;
-  return undefined;
+  if (!/^\+?\d{6,16}$/.test(compact)) return undefined;
+  const parsed = parsePhoneNumberFromString(compact, country);
+  return parsed?.isValid() ? parsed.number : undefined;
 }
+
+/** How a phone of the country is written there, for the hint beside the field. */
+export const PHONE_EXAMPLES: Readonly<Record<'TW' | 'TH', string>> = {
+  TW: '0912-345-678',
+  TH: '081-234-5678',
+};
 
 const consentChoice = z.object({ granted: z.boolean(), textVersion: z.string().min(1).max(40) });
 
@@ -41,10 +51,13 @@ export type RegistrationInput = z.infer<typeof registrationSchema>;
 
 export type RegistrationIssue = {
   path: string;
-  code: 'phone.invalid' | 'birthday.future' | 'birthday.too_old';
+  code: 'phone.invalid' | 'birthday.future' | 'birthday.too_old' | 'region.unknown';
 };
 
-/** Checks the parts zod cannot (phone by country, birthday in a sane past); returns the clean profile. */
+/**
+ * Checks the parts zod cannot (phone by the brand's country, region one of the country's ISO 3166-2 codes
+ * from core/regions, birthday in a sane past); returns the clean profile.
+ */
 export function validateRegistration(
   input: RegistrationInput,
   { country, today }: { country: 'TW' | 'TH'; today: string },
@@ -52,6 +65,7 @@ export function validateRegistration(
   const issues: RegistrationIssue[] = [];
   const phone = normalizePhone(input.phone, country);
   if (!phone) issues.push({ path: 'phone', code: 'phone.invalid' });
+  if (getRegion(input.region)?.country !== country) issues.push({ path: 'region', code: 'region.unknown' });
   if (input.birthday > today) issues.push({ path: 'birthday', code: 'birthday.future' });
   if (input.birthday < '1900-01-01') issues.push({ path: 'birthday', code: 'birthday.too_old' });
   return issues.length > 0 || !phone ? { ok: false, issues } : { ok: true, phone };

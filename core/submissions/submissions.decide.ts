@@ -13,6 +13,7 @@ import {
   type RuleName,
   type RulesInvoice,
 } from '../campaigns/index.js';
+import { recordAcceptedLineItems } from '../analytics/index.js';
 import type { Executor } from '../db/database.js';
 import { grantRewardsForSubmission, type GrantRewardsResult } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -168,6 +169,7 @@ export async function decideInTransaction(
     values: {
       state: rules.qualifies ? 'accepted' : 'rejected',
       reasonCode: rules.qualifies ? null : (firstFailedVerdict(rules)?.reasonKey ?? 'rules.failed'),
+      campaignVersion: campaign.version,
       decision: decision as unknown as Record<string, unknown>,
       nextCheckAt: null,
       decidedAt: now,
@@ -189,6 +191,12 @@ export async function decideInTransaction(
     state: 'rewarded',
     decision: { ...decision, granted } as unknown as Record<string, unknown>,
     updatedAt: now,
+  });
+  // The purchase joins the analytics in the deciding transaction, with the items the rules judged.
+  await recordAcceptedLineItems(tx, {
+    submission: decided,
+    itemGroups: campaign.settings.rules.itemGroups,
+    items: invoice.items,
   });
   return {
     outcome: 'accepted',

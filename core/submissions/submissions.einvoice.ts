@@ -98,6 +98,7 @@ export async function verifyClaimedSubmission(
       values: {
         state: 'rejected',
         reasonCode: firstFailedVerdict(early)?.reasonKey ?? 'rules.failed',
+        campaignVersion: campaign.version,
         decision: decision as unknown as Record<string, unknown>,
         nextCheckAt: null,
         decidedAt: now,

@@ -59,7 +59,13 @@ export async function api<T>(
 }
 
 export type LocalizedText = Partial<Record<'zh-TW' | 'th' | 'en', string>>;
-export type ConsentState = { granted: boolean; textVersion: string; recordedAt: string };
+export type ConsentState = {
+  granted: boolean;
+  textVersion: string;
+  recordedAt: string;
+  /** False for a consent refused from the start (shown as "not given", not "withdrawn"). */
+  everGranted: boolean;
+};
 
 export type Me = {
   member: {
@@ -74,6 +80,8 @@ export type Me = {
       gender: string;
       birthday: string;
       region: string;
+      /** The region's names when `region` is a known ISO code (older profiles hold free text). */
+      regionNames: Record<string, string> | null;
     } | null;
     membership: { memberNo: string; linkedAt: string } | null;
     consents: Partial<Record<'data_processing' | 'marketing', ConsentState>>;
@@ -83,6 +91,13 @@ export type Me = {
   entries: number;
   campaign: { id: string; name: LocalizedText; description: LocalizedText | null; registerTo: string } | null;
   draw: { id: string; name: LocalizedText; seedHash: string; periodTo: string } | null;
+};
+
+/** `GET /api/liff/registration-options`: the brand country's regions and how a phone is written there. */
+export type RegistrationOptions = {
+  country: 'TW' | 'TH';
+  phoneExample: string;
+  regions: { code: string; names: Record<string, string> }[];
 };
 
 export type ConsentTexts = Record<

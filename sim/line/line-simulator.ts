@@ -1135,10 +1135,25 @@ function quickReplyItemProblems(item: unknown, property: string): { message: str
 const chatPageTemplate = readFileSync(join(projectRoot, 'sim', 'line', 'chat-page.html'), 'utf8');
 
 /** The chat page, pointed at a simulator (`simUrl` empty: the page's own origin). */
-export function renderChatPage({ simUrl, bootstrapUrl }: { simUrl: string; bootstrapUrl?: string }): string {
+/**
+ * The chat page. `liffEndpoint` plays the part of the LIFF endpoint URL registered in the LINE console:
+ * given one, a `https://liff.line.me/{liffId}/{path}` link the bot sends opens that page (`{path}`, query
+ * and fragment kept) with `liffId` and the chat's simulated user signed in, as the LINE app opens a LIFF
+ * app for the user it is logged in as.
+ */
+export function renderChatPage({
+  simUrl,
+  bootstrapUrl,
+  liffEndpoint,
+}: {
+  simUrl: string;
+  bootstrapUrl?: string;
+  liffEndpoint?: string;
+}): string {
+  const config = { simUrl, bootstrapUrl: bootstrapUrl ?? null, liffEndpoint: liffEndpoint ?? null };
   return chatPageTemplate.replace(
     '/*__CHAT_CONFIG__*/',
-    `window.CHAT_CONFIG = ${JSON.stringify({ simUrl, bootstrapUrl: bootstrapUrl ?? null }).replace(/</g, '\\u003c')};`,
+    `window.CHAT_CONFIG = ${JSON.stringify(config).replace(/</g, '\\u003c')};`,
   );
 }
 

@@ -55,6 +55,7 @@ describe('LIFF app in Chromium', () => {
       userId: 'U' + 'a1'.repeat(16),
       name: '林美玲',
       phone: '0912-345-678',
+      region: 'TW-TPE',
       email: 'meiling@example.com',
       invoice: TEA_INVOICES[0],
       texts: {
@@ -70,6 +71,7 @@ describe('LIFF app in Chromium', () => {
       userId: 'U' + 'b2'.repeat(16),
       name: 'สมหญิง ใจดี',
       phone: '0987654321',
+      region: 'TW-KHH',
       email: 'somying@example.com',
       invoice: TEA_INVOICES[1],
       texts: {
@@ -117,7 +119,11 @@ describe('LIFF app in Chromium', () => {
       await page.fill('input[name="name"]', journey.name);
       await page.fill('input[name="phone"]', journey.phone);
       await page.fill('input[name="email"]', journey.email);
+      // Nothing is chosen for the member: gender and region start empty.
+      expect(await page.inputValue('select[name="gender"]')).toBe('');
+      expect(await page.inputValue('select[name="region"]')).toBe('');
       await page.selectOption('select[name="gender"]', 'female');
+      await page.selectOption('select[name="region"]', journey.region);
       await page.fill('input[name="birthday"]', '1992-04-18');
       await page.check('input[name="data_processing"]');
       await page.check('input[name="marketing"]');

@@ -65,6 +65,37 @@ const ROUTES: RouteCase[] = [
     permission: 'review.decide',
     body: { reasonCode: 'other' },
   },
+  // Segments (issue 13, broadcasts)
+  { method: 'get', path: '/api/console/segments', permission: 'segments.read' },
+  {
+    method: 'post',
+    path: '/api/console/segments',
+    permission: 'segments.write',
+    body: { name: 'all', condition: { type: 'all' } },
+  },
+  {
+    method: 'post',
+    path: '/api/console/segments/preview',
+    permission: 'segments.read',
+    body: { condition: { type: 'all' } },
+  },
+  { method: 'get', path: '/api/console/segments/seg_missing', permission: 'segments.read' },
+  { method: 'get', path: '/api/console/segments/seg_missing/count', permission: 'segments.read' },
+  { method: 'get', path: '/api/console/segments/seg_missing/sample', permission: 'segments.read' },
+  // Campaigns (issue 12)
+  { method: 'get', path: '/api/console/campaigns', permission: 'campaigns.read' },
+  { method: 'post', path: '/api/console/campaigns', permission: 'campaigns.write', body: { slug: 'x' } },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing', permission: 'campaigns.read' },
+  { method: 'put', path: '/api/console/campaigns/cmp_missing', permission: 'campaigns.write', body: {} },
+  ...(['publish', 'pause', 'end', 'clone'] as const).map((action): RouteCase => ({
+    method: 'post',
+    path: `/api/console/campaigns/cmp_missing/${action}`,
+    permission: 'campaigns.write',
+    body: {},
+  })),
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/versions', permission: 'campaigns.read' },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/versions/1', permission: 'campaigns.read' },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/diff', permission: 'campaigns.read' },
 ];
 
 const PASSWORD = 'correct horse battery';

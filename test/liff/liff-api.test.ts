@@ -156,6 +156,8 @@ describe('LIFF API', () => {
   });
 
   describe('POST /api/liff/register', () => {
+    const THAI_USER = 'U' + '3'.repeat(32);
+
     test('when the profile and consents are valid, then the member is registered and each consent is recorded with its text version and time', async () => {
       const response = await request(app)
         .post('/api/liff/register')
@@ -174,7 +176,7 @@ describe('LIFF API', () => {
         email: 'meiling.lin@example.com',
         gender: 'female',
         birthday: '1990-05-17',
-        region: 'Taipei',
+        region: 'TW-TPE',
       });
       expect(member!.registeredAt?.toISOString()).toBe(NOW);
       const consents = await services.database.db
@@ -193,6 +195,100 @@ describe('LIFF API', () => {
         .where(eq(schema.auditLog.targetId, memberId));
       expect(audit.map((a) => a.action)).toContain('member.registered');
       expect(JSON.stringify(audit)).not.toContain('林美玲');
+    });
+
+    test.each([
+      ['081-234-5678', '+66812345678'],
+      ['061 234 5678', '+66612345678'],
+      ['0912345678', '+66912345678'],
+      ['+66 81 234 5678', '+66812345678'],
+    ])(
+      'when a member of a Thai brand registers with %s and a Thai province, then the phone is kept as %s',
+      async (phone, stored) => {
+        const response = await request(app)
+          .post('/api/liff/register')
+          .set(await as(THAI_USER, BRAND_B))
+          .send({ ...REGISTRATION, name: 'สมศรี ใจดี', email: 'somsri@example.com', phone, region: 'TH-50' });
+        expect(response.status).toBeLessThan(300);
+        const [member] = await services.database.db
+          .select()
+          .from(schema.members)
+          .where(eq(schema.members.id, await memberIdOf(THAI_USER, BRAND_B.id)));
+        expect(member).toMatchObject({ phone: stored, region: 'TH-50' });
+        const me = await request(app)
+          .get('/api/liff/me')
+          .set(await as(THAI_USER, BRAND_B));
+        expect(me.body.member.profile.regionNames).toEqual({
+          'zh-TW': '清邁',
+          th: 'เชียงใหม่',
+          en: 'Chiang Mai',
+        });
+      },
+    );
+
+    test.each([
+      [BRAND_A, { phone: '0812-34' }, ['phone']],
+      [BRAND_A, { phone: '12345678' }, ['phone']],
+      [BRAND_A, { region: 'Taipei' }, ['region']],
+      [BRAND_A, { region: 'TH-10' }, ['region']],
+      [BRAND_B, { region: 'TW-TPE' }, ['region']],
+      [BRAND_B, { phone: '02-123', region: 'TH-10' }, ['phone']],
+    ])(
+      "when the phone or region is not one of the brand's country (%#), then 400 naming the field",
+      async (brand, change, paths) => {
+        const response = await request(app)
+          .post('/api/liff/register')
+          .set(await as(brand === BRAND_B ? THAI_USER : USER_2, brand))
+          .send({ ...REGISTRATION, ...change });
+        expect(response.status).toBe(400);
+        expect(response.body.error.details.issues.map((issue: { path: string }) => issue.path)).toEqual(
+          paths,
+        );
+      },
+    );
+
+    test('when marketing is refused at sign-up, then it reads as never given, not as withdrawn', async () => {
+      const user = 'U' + '4'.repeat(32);
+      await request(app)
+        .post('/api/liff/register')
+        .set(await as(user, BRAND_B))
+        .send({
+          ...REGISTRATION,
+          name: 'Refuser',
+          email: 'refuser@example.com',
+          phone: '0899999999',
+          region: 'TH-10',
+          consents: { ...REGISTRATION.consents, marketing: { granted: false, textVersion: 'mkt-2026-01' } },
+        })
+        .expect(201);
+      const me = await request(app)
+        .get('/api/liff/me')
+        .set(await as(user, BRAND_B));
+      expect(me.body.member.consents.marketing).toMatchObject({ granted: false, everGranted: false });
+      expect(me.body.member.consents.data_processing).toMatchObject({ granted: true, everGranted: true });
+    });
+
+    test("when the form asks for its options, then it gets the brand country's regions in three languages and a local phone example", async () => {
+      const tw = await request(app)
+        .get('/api/liff/registration-options')
+        .set(await as(USER_2));
+      expect(tw.status).toBe(200);
+      expect(tw.body.phoneExample).toBe('0912-345-678');
+      expect(tw.body.regions).toHaveLength(22);
+      expect(tw.body.regions[0]).toEqual({
+        code: 'TW-TPE',
+        names: expect.objectContaining({
+          en: expect.any(String),
+          'zh-TW': expect.any(String),
+          th: expect.any(String),
+        }),
+      });
+      const th = await request(app)
+        .get('/api/liff/registration-options')
+        .set(await as(THAI_USER, BRAND_B));
+      expect(th.body.phoneExample).toBe('081-234-5678');
+      expect(th.body.regions).toHaveLength(77);
+      expect(th.body.regions[0].names.en).toBe('Bangkok');
     });
 
     test('when data processing consent is not given, then 400 and nothing is stored', async () => {
@@ -247,7 +343,7 @@ describe('LIFF API', () => {
         .set(await as(USER_1))
         .send({ kind: 'marketing', granted: false, textVersion: 'mkt-2026-01' });
       expect(response.status).toBe(200);
-      expect(response.body.consents.marketing.granted).toBe(false);
+      expect(response.body.consents.marketing).toMatchObject({ granted: false, everGranted: true });
       const rows = await services.database.db
         .select()
         .from(schema.consents)
@@ -287,7 +383,7 @@ describe('LIFF API', () => {
     });
 
     test('when the membership is already linked to another LINE account, then 409', async () => {
-      membership.add({ brandSlug: 'demo', memberNo: 'M0001234', phone: '+886922333444' });
+      membership.add({ brandSlug: 'demo-tea', memberNo: 'M0001234', phone: '+886922333444' });
       const response = await request(app)
         .post('/api/liff/membership/link')
         .set(await as(USER_2))

@@ -1,6 +1,6 @@
 import { api, ApiError, type ConsentTexts } from '../api.js';
 import type { Page } from '../app.js';
-import { formatDate, t } from '../i18n.js';
+import { formatDate, pick, t } from '../i18n.js';
 import { banner, busy, field, h } from '../ui.js';
 
 export const profilePage: Page = async ({ me, refresh, go }) => {
@@ -21,14 +21,15 @@ export const profilePage: Page = async ({ me, refresh, go }) => {
     [t('register.email'), p.email],
     [t('register.gender'), t(`register.gender.${p.gender as 'female'}`)],
     [t('register.birthday'), p.birthday],
-    [t('register.region'), p.region],
+    [t('register.region'), p.regionNames ? pick(p.regionNames) : p.region],
   ];
   const consentLine = (kind: 'data_processing' | 'marketing') => {
     const state = member.consents[kind];
     if (!state) return '—';
-    return state.granted
-      ? t('profile.grantedAt', { date: formatDate(state.recordedAt), version: state.textVersion })
-      : t('profile.withdrawnAt', { date: formatDate(state.recordedAt) });
+    if (state.granted) return t('profile.grantedAt', { date: formatDate(state.recordedAt) });
+    return state.everGranted
+      ? t('profile.withdrawnAt', { date: formatDate(state.recordedAt) })
+      : t('profile.notGiven');
   };
   const marketing = h('input', { type: 'checkbox', checked: member.consents.marketing?.granted === true });
   const consentStatus = h('div', { class: 'status-slot' });

@@ -1,15 +1,18 @@
-import { api, ApiError, type ConsentTexts } from '../api.js';
+import { api, ApiError, type ConsentTexts, type RegistrationOptions } from '../api.js';
 import type { Page } from '../app.js';
-import { getLocale, t } from '../i18n.js';
+import { getLocale, pick, t } from '../i18n.js';
 import { banner, busy, field, h, setFieldError } from '../ui.js';
 
-const REGIONS: Record<'TW' | 'TH', string[]> = {
-  TW: ['Taipei', 'New Taipei', 'Taoyuan', 'Taichung', 'Tainan', 'Kaohsiung', 'Hsinchu', 'Keelung', 'Other'],
-  TH: ['Bangkok', 'Central', 'North', 'Northeast', 'East', 'West', 'South'],
-};
+/** A select's first option when nothing is chosen yet: nothing is preselected for the member. */
+const choose = (selected: boolean) =>
+  h('option', { value: '', disabled: true, selected }, t('register.choose'));
 
 export const registerPage: Page = async ({ me, refresh, go, notify }) => {
-  const texts = await api<ConsentTexts>('/api/liff/consent-texts');
+  const [texts, options] = await Promise.all([
+    api<ConsentTexts>('/api/liff/consent-texts'),
+    api<RegistrationOptions>('/api/liff/registration-options'),
+  ]);
+  const locale = getLocale();
   const profile = me.member.profile;
   const input = (attrs: Record<string, string | boolean>) => h('input', attrs);
   const name = input({
@@ -37,6 +40,7 @@ export const registerPage: Page = async ({ me, refresh, go, notify }) => {
   const gender = h(
     'select',
     { name: 'gender', required: true },
+    choose(!profile?.gender),
     ...(['female', 'male', 'other', 'undisclosed'] as const).map((g) =>
       h('option', { value: g, selected: profile?.gender === g }, t(`register.gender.${g}`)),
     ),
@@ -51,9 +55,11 @@ export const registerPage: Page = async ({ me, refresh, go, notify }) => {
   const region = h(
     'select',
     { name: 'region', required: true },
-    ...REGIONS[me.brand.country].map((r) => h('option', { value: r, selected: profile?.region === r }, r)),
+    choose(!options.regions.some((r) => r.code === profile?.region)),
+    ...options.regions.map((r) =>
+      h('option', { value: r.code, selected: profile?.region === r.code }, pick(r.names)),
+    ),
   );
-  const locale = getLocale();
   const consentBox = (kind: 'data_processing' | 'marketing', label: string) => {
     const box = h('input', {
       type: 'checkbox',
@@ -72,7 +78,6 @@ export const registerPage: Page = async ({ me, refresh, go, notify }) => {
           texts[kind].text[locale] ?? texts[kind].text.en ?? '',
         ),
         h('label', { class: 'check' }, box, ' ', label),
-        h('small', { class: 'muted' }, texts[kind].version),
       ),
     };
   };
@@ -86,7 +91,7 @@ export const registerPage: Page = async ({ me, refresh, go, notify }) => {
     'form',
     { novalidate: true, 'aria-labelledby': 'register-title' },
     field(t('register.name'), name),
-    field(t('register.phone'), phone, me.brand.country === 'TW' ? '0912-345-678' : '081-234-5678'),
+    field(t('register.phone'), phone, t('register.phoneHint', { example: options.phoneExample })),
     field(t('register.email'), email),
     field(t('register.gender'), gender),
     field(t('register.birthday'), birthday),

@@ -15,7 +15,7 @@ export function liffSeed(): TestSeed {
     brands: [
       {
         id: BRAND_A.id,
-        slug: 'demo',
+        slug: 'demo-tea',
         name: 'Brand A',
         country: 'TW',
         defaultLocale: 'zh-TW',
@@ -79,7 +79,7 @@ export const REGISTRATION = {
   email: 'meiling.lin@example.com',
   gender: 'female',
   birthday: '1990-05-17',
-  region: 'Taipei',
+  region: 'TW-TPE',
   consents: {
     dataProcessing: { granted: true, textVersion: 'dp-2026-01' },
     marketing: { granted: true, textVersion: 'mkt-2026-01' },
