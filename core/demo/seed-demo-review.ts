@@ -115,47 +115,45 @@ export async function seedDemoReview(
       lastActiveAt: minutesAgo(30 + index * 45),
       createdAt: joined,
     });
-    await db
-      .insert(consents)
-      .values([
-        {
-          id: services.generateId('consent'),
-          brandId: demo.brand.id,
-          memberId: id,
-          kind: 'data_processing',
-          granted: true,
-          textVersion: 'tw-2026-01',
-          locale: member.locale,
-          source: 'liff',
-          recordedAt: joined,
-        },
-        {
-          id: services.generateId('consent'),
-          brandId: demo.brand.id,
-          memberId: id,
-          kind: 'marketing',
-          granted: true,
-          textVersion: 'tw-2026-01',
-          locale: member.locale,
-          source: 'liff',
-          recordedAt: joined,
-        },
-        ...(index === 1
-          ? [
-              {
-                id: services.generateId('consent'),
-                brandId: demo.brand.id,
-                memberId: id,
-                kind: 'marketing' as const,
-                granted: false,
-                textVersion: 'tw-2026-01',
-                locale: member.locale,
-                source: 'chat' as const,
-                recordedAt: minutesAgo(60 * 24 * 3),
-              },
-            ]
-          : []),
-      ]);
+    await db.insert(consents).values([
+      {
+        id: services.generateId('consent'),
+        brandId: demo.brand.id,
+        memberId: id,
+        kind: 'data_processing',
+        granted: true,
+        textVersion: 'tw-2026-01',
+        locale: member.locale,
+        source: 'liff',
+        recordedAt: joined,
+      },
+      {
+        id: services.generateId('consent'),
+        brandId: demo.brand.id,
+        memberId: id,
+        kind: 'marketing',
+        granted: true,
+        textVersion: 'tw-2026-01',
+        locale: member.locale,
+        source: 'liff',
+        recordedAt: joined,
+      },
+      ...(index === 1
+        ? [
+            {
+              id: services.generateId('consent'),
+              brandId: demo.brand.id,
+              memberId: id,
+              kind: 'marketing' as const,
+              granted: false,
+              textVersion: 'tw-2026-01',
+              locale: member.locale,
+              source: 'chat' as const,
+              recordedAt: minutesAgo(60 * 24 * 3),
+            },
+          ]
+        : []),
+    ]);
   }
 
   const addPhoto = async (
