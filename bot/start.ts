@@ -5,8 +5,8 @@ import { createConsoleAppModule, createConsoleModule } from './console/index.js'
 import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
 import { createReviewModule } from './review/index.js';
+import { createRewardsConsoleModule, createRewardsPublicModule } from './rewards/index.js';
 import { createSegmentsModule } from './segments/index.js';
-import { createRewardsPublicModule } from './rewards/index.js';
 import { createWebhookModule } from './webhook/index.js';
 import { listen, type WebServer } from './server.js';
 
@@ -28,6 +28,8 @@ export function buildAppModules(
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
+    // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
+    createRewardsConsoleModule(services),
     createSegmentsModule(services),
     createCampaignsConsoleModule(services),
     // Behind the console guard (session + role); local mode also accepts the tooling headers.
