@@ -6,6 +6,7 @@ import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
 import { createReviewModule } from './review/index.js';
 import { createSegmentsModule } from './segments/index.js';
+import { createBroadcastsModule } from './broadcasts/index.js';
 import { createRewardsPublicModule } from './rewards/index.js';
 import { createWebhookModule } from './webhook/index.js';
 import { listen, type WebServer } from './server.js';
@@ -29,6 +30,7 @@ export function buildAppModules(
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
     createSegmentsModule(services),
+    createBroadcastsModule(services),
     createCampaignsConsoleModule(services),
     // Behind the console guard (session + role); local mode also accepts the tooling headers.
     createReviewModule(services),
