@@ -5,9 +5,9 @@ import { createConsoleAppModule, createConsoleModule } from './console/index.js'
 import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
 import { createReviewModule } from './review/index.js';
+import { createRewardsConsoleModule, createRewardsPublicModule } from './rewards/index.js';
 import { createSegmentsModule } from './segments/index.js';
 import { createBroadcastsModule } from './broadcasts/index.js';
-import { createRewardsPublicModule } from './rewards/index.js';
 import { createWebhookModule } from './webhook/index.js';
 import { listen, type WebServer } from './server.js';
 
@@ -29,6 +29,8 @@ export function buildAppModules(
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
+    // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
+    createRewardsConsoleModule(services),
     createSegmentsModule(services),
     createBroadcastsModule(services),
     createCampaignsConsoleModule(services),

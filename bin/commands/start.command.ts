@@ -3,6 +3,7 @@ import { outsideSystemModes, type Services } from '../../core/app/build-services
 import { describeOutsideSystemModes, simulationWarning } from '../../core/config/config.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
+import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
 import { startWeb } from '../../bot/start.js';
 import type { WebServer } from '../../bot/server.js';
@@ -56,6 +57,11 @@ export const startCommand: Command = {
       // Local mode only: a console account for the demo brand, so the review API can be tried at once.
       demoConsole = await seedDemoConsoleUser(services, demo.brand);
       if (demoConsole?.created) logger.info({ email: demoConsole.email }, 'demo console user created');
+      // The Thai demo brand (receipt photos, THB), on the same console account.
+      const thai = await seedThaiDemo(services);
+      if (thai.created)
+        logger.info({ brand: thai.brand.slug, campaign: thai.campaign.slug }, 'demo brand seeded');
+      await seedDemoConsoleUser(services, thai.brand);
     }
 
     let web: WebServer | undefined;
