@@ -1,4 +1,5 @@
 import type { Services } from '../core/app/build-services.js';
+import { createAnalyticsModule } from './analytics/index.js';
 import { createCampaignsConsoleModule } from './campaigns/index.js';
 import { createApp, type AppModule } from './create-app.js';
 import { createConsoleAppModule, createConsoleModule } from './console/index.js';
@@ -31,6 +32,7 @@ export function buildAppModules(
     // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
     createRewardsConsoleModule(services),
     createSegmentsModule(services),
+    createAnalyticsModule(services),
     createCampaignsConsoleModule(services),
     // Behind the console guard (session + role); local mode also accepts the tooling headers.
     createReviewModule(services),

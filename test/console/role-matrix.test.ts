@@ -144,6 +144,32 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/api/console/campaigns/cmp_missing/versions', permission: 'campaigns.read' },
   { method: 'get', path: '/api/console/campaigns/cmp_missing/versions/1', permission: 'campaigns.read' },
   { method: 'get', path: '/api/console/campaigns/cmp_missing/diff', permission: 'campaigns.read' },
+  // Analytics (issue 14)
+  ...(
+    ['funnel', 'baskets', 'stores', 'regions', 'heatmap', 'cohorts', 'products', 'unmapped-names'] as const
+  ).map((name): RouteCase => ({
+    method: 'get',
+    path: `/api/console/analytics/${name}`,
+    permission: 'analytics.read',
+  })),
+  {
+    method: 'post',
+    path: '/api/console/analytics/products',
+    permission: 'campaigns.write',
+    body: { key: 'x', name: 'x' },
+  },
+  {
+    method: 'post',
+    path: '/api/console/analytics/mappings',
+    permission: 'campaigns.write',
+    body: { itemName: 'x', productKey: 'missing' },
+  },
+  {
+    method: 'delete',
+    path: '/api/console/analytics/mappings',
+    permission: 'campaigns.write',
+    body: { itemName: 'x' },
+  },
 ];
 
 const PASSWORD = 'correct horse battery';
