@@ -1,4 +1,4 @@
-import type { MessageKey } from './i18n.js';
+import type { MessageKey } from './messages.js';
 
 /** Where a member can go to fix what an error says (a button beside the message). */
 export type ErrorAction = 'register' | 'reload' | 'submit' | 'rewards';

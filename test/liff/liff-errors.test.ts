@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { explainError, LIFF_ERRORS } from '../../liff-app/src/errors.js';
-import { LOCALES, messageIn, type MessageKey } from '../../liff-app/src/i18n.js';
+import { LOCALES, messageIn, type MessageKey } from '../../liff-app/src/messages.js';
 import { projectRoot } from '../../core/shared/paths.js';
 
 /** Where the errors the LIFF API can answer are made: the capabilities it calls and its own middleware. */
