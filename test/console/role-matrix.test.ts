@@ -130,6 +130,27 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/api/console/segments/seg_missing', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/count', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/sample', permission: 'segments.read' },
+  // Broadcasts (issue 13)
+  { method: 'get', path: '/api/console/broadcasts', permission: 'broadcasts.read' },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts',
+    permission: 'broadcasts.send',
+    body: { condition: { type: 'all' }, messages: [{ type: 'text', text: 'hi' }] },
+  },
+  { method: 'get', path: '/api/console/broadcasts/bct_missing', permission: 'broadcasts.read' },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts/bct_missing/send',
+    permission: 'broadcasts.send',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts/bct_missing/cancel',
+    permission: 'broadcasts.send',
+    body: {},
+  },
   // Campaigns (issue 12)
   { method: 'get', path: '/api/console/campaigns', permission: 'campaigns.read' },
   { method: 'post', path: '/api/console/campaigns', permission: 'campaigns.write', body: { slug: 'x' } },
