@@ -90,6 +90,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./events.command.js')).eventsCommand,
   },
   {
+    name: 'analytics',
+    usage: 'analytics backfill|seed-synthetic',
+    summary: 'Analytics upkeep: backfill line items from accepted proofs, or seed a synthetic history.',
+    load: async () => (await import('./analytics.command.js')).analyticsCommand,
+  },
+  {
     name: 'sim',
     usage: 'sim <name> [options]',
     summary: 'Run one outside-system simulator on its own (for tests and local development).',

@@ -58,6 +58,7 @@ export {
   readCampaignSettings,
   type CampaignWithSettings,
 } from './campaigns.usecases.js';
+export { getCampaignByRefOrThrow, listCampaignRefs } from './campaigns.refs.js';
 export * from './campaigns.errors.js';
 export {
   CAMPAIGN_ACTIONS,

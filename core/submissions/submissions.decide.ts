@@ -15,6 +15,7 @@ import {
   type RulesDecision,
   type RulesInvoice,
 } from '../campaigns/index.js';
+import { recordAcceptedLineItems } from '../analytics/index.js';
 import type { Executor } from '../db/database.js';
 import { grantRewardsForSubmission, type GrantRewardsResult } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -218,6 +219,12 @@ export async function decideInTransaction(
     state: 'rewarded',
     decision: { ...decision, granted } as unknown as Record<string, unknown>,
     updatedAt: now,
+  });
+  // The purchase joins the analytics in the deciding transaction, with the items the rules judged.
+  await recordAcceptedLineItems(tx, {
+    submission: decided,
+    itemGroups: campaign.settings.rules.itemGroups,
+    items: invoice.items,
   });
   return {
     outcome: 'accepted',

@@ -73,6 +73,7 @@ const en = {
   'outcome.no_active_campaign': 'No campaign right now',
   'outcome.earned': 'You earned {points} points and {entries} entries',
   'submissions.title': 'My submissions',
+  'submissions.sentAt': 'Sent {date}',
   'submissions.empty': 'You have not sent any proof yet.',
   'survey.title': 'Survey',
   'survey.none': 'No survey for you right now. Thank you!',
@@ -189,6 +190,7 @@ const zhTW: Record<MessageKey, string> = {
   'outcome.no_active_campaign': '目前沒有活動',
   'outcome.earned': '獲得 {points} 點與 {entries} 次抽獎機會',
   'submissions.title': '我的登錄紀錄',
+  'submissions.sentAt': '{date} 送出',
   'submissions.empty': '你還沒有登錄任何證明。',
   'survey.title': '問卷',
   'survey.none': '目前沒有問卷，謝謝你！',
@@ -303,6 +305,7 @@ const th: Record<MessageKey, string> = {
   'outcome.no_active_campaign': 'ขณะนี้ไม่มีแคมเปญ',
   'outcome.earned': 'คุณได้รับ {points} คะแนน และ {entries} สิทธิ์',
   'submissions.title': 'หลักฐานที่ส่งแล้ว',
+  'submissions.sentAt': 'ส่งเมื่อ {date}',
   'submissions.empty': 'คุณยังไม่ได้ส่งหลักฐาน',
   'survey.title': 'แบบสอบถาม',
   'survey.none': 'ขณะนี้ไม่มีแบบสอบถาม ขอบคุณ!',
@@ -377,6 +380,24 @@ export function pick(text: Partial<Record<Locale, string>> | null | undefined): 
 
 export function formatDate(value: string | Date): string {
   return new Intl.DateTimeFormat(current, { dateStyle: 'medium' }).format(new Date(value));
+}
+
+/** Money in minor units (×100) in the member's language: `฿1,234.50`, `NT$180`. */
+export function formatMoney(amountMinor: number, currency: string | null): string {
+  const amount = amountMinor / 100;
+  if (!currency) return new Intl.NumberFormat(current).format(amount);
+  return new Intl.NumberFormat(current, {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: Number.isInteger(amount) ? 0 : 2,
+  }).format(amount);
+}
+
+/** A calendar date (YYYY-MM-DD) as printed for the member; Thai shows the Buddhist-era year. */
+export function formatCalendarDate(isoDate: string): string {
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
 }
 
 export function formatDateTime(value: string | Date): string {

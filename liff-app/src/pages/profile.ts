@@ -1,6 +1,6 @@
 import { api, ApiError, type ConsentTexts } from '../api.js';
 import type { Page } from '../app.js';
-import { formatDate, pick, t } from '../i18n.js';
+import { formatCalendarDate, formatDate, pick, t } from '../i18n.js';
 import { banner, busy, field, h } from '../ui.js';
 
 export const profilePage: Page = async ({ me, refresh, go }) => {
@@ -20,7 +20,7 @@ export const profilePage: Page = async ({ me, refresh, go }) => {
     [t('register.phone'), p.phone],
     [t('register.email'), p.email],
     [t('register.gender'), t(`register.gender.${p.gender as 'female'}`)],
-    [t('register.birthday'), p.birthday],
+    [t('register.birthday'), formatCalendarDate(p.birthday)],
     [t('register.region'), p.regionNames ? pick(p.regionNames) : p.region],
   ];
   const consentLine = (kind: 'data_processing' | 'marketing') => {
