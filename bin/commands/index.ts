@@ -60,6 +60,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./draw.command.js')).drawCommand,
   },
   {
+    name: 'campaign',
+    usage: 'campaign list|create|edit|check',
+    summary: 'List, create and edit campaigns from JSON; check proofs against a campaign’s rules.',
+    load: async () => (await import('./campaign.command.js')).campaignCommand,
+  },
+  {
     name: 'points',
     usage: 'points adjust|balance',
     summary: 'Show a member’s points or correct them with a reasoned adjustment.',
@@ -94,6 +100,12 @@ export const commands: CommandEntry[] = [
     usage: 'analytics backfill|seed-synthetic',
     summary: 'Analytics upkeep: backfill line items from accepted proofs, or seed a synthetic history.',
     load: async () => (await import('./analytics.command.js')).analyticsCommand,
+  },
+  {
+    name: 'export',
+    usage: 'export line-items --brand <slug|id> --format csv|xlsx --out <file>',
+    summary: 'Export analytics data (line items) as CSV or XLSX, streamed.',
+    load: async () => (await import('./export.command.js')).exportCommand,
   },
   {
     name: 'sim',
