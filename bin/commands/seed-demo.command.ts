@@ -1,3 +1,4 @@
+import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemo, seedDemoSurvey, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import type { Command } from './command.js';
@@ -17,6 +18,7 @@ export const seedDemoCommand: Command = {
       await services.database.migrate();
       const demo = await seedDemo(services);
       await seedDemoSurvey(services, demo);
+      await seedDemoRewards(services, demo);
       const thai = await seedThaiDemo(services);
       const describe = ({ brand, channel, campaign, created }: DemoSeed) => ({
         created,
