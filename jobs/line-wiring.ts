@@ -2,18 +2,10 @@ import type { Services } from '../core/app/build-services.js';
 import { buildProofIntake } from '../core/app/proof-intake.js';
 import type { BlobStore } from '../core/blobs/index.js';
 import type { ConversationDeps, ReceiptImageIngester } from '../core/conversations/index.js';
-import { createLineSdkMessenger, renderAnswer, type LineMessenger } from '../core/messaging/index.js';
+import { buildLineMessenger, renderAnswer, type LineMessenger } from '../core/messaging/index.js';
 import type { OcrEngine } from '../core/ocr/index.js';
 
-/** The LINE Messaging API adapter for this config: LINE itself, a proxy or the simulator (by base URL). */
-export function buildLineMessenger(config: Services['config']): LineMessenger {
-  const { apiBaseUrl, dataApiBaseUrl, mode } = config.line;
-  return createLineSdkMessenger({
-    apiBaseUrl,
-    // The simulator serves both hosts; a proxy for one host says nothing about the other.
-    dataApiBaseUrl: dataApiBaseUrl ?? (mode === 'simulator' ? apiBaseUrl : undefined),
-  });
-}
+export { buildLineMessenger };
 
 export type ConversationWiring = ConversationDeps & {
   /** Frees what was built on first use (OCR workers). */

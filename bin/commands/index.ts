@@ -54,6 +54,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./draw.command.js')).drawCommand,
   },
   {
+    name: 'campaign',
+    usage: 'campaign list|create|edit|check',
+    summary: 'List, create and edit campaigns from JSON; check proofs against a campaign’s rules.',
+    load: async () => (await import('./campaign.command.js')).campaignCommand,
+  },
+  {
     name: 'points',
     usage: 'points adjust|balance',
     summary: 'Show a member’s points or correct them with a reasoned adjustment.',

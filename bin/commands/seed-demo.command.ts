@@ -1,4 +1,5 @@
 import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
+import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import type { Command } from './command.js';
@@ -19,6 +20,7 @@ export const seedDemoCommand: Command = {
       const demo = await seedDemo(services);
       await seedDemoSurvey(services, demo);
       await seedDemoRewards(services, demo);
+      await seedDemoReview(services, demo);
       const thai = await seedThaiDemo(services);
       const describe = ({ brand, channel, campaign, created }: DemoSeed) => ({
         created,

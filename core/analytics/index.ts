@@ -26,3 +26,33 @@ export {
   type BackfillResult,
   type SyncLineItemsResult,
 } from './line-items.usecases.js';
+export {
+  analyzeBaskets,
+  memberCohorts,
+  proofFunnel,
+  purchaseHeatmap,
+  rankRegions,
+  rankStores,
+  type AnalyticsFilter,
+} from './analytics.queries.js';
+export { basketPairMetrics, type BasketPair, type BasketsAnswer } from './analytics.models.js';
+export {
+  listProducts,
+  listUnmappedNames,
+  mapItemName,
+  saveProduct,
+  unmapItemName,
+} from './products.usecases.js';
+export {
+  analyticsFilterSchema,
+  basketsQuerySchema,
+  mappingBodySchema,
+  productBodySchema,
+  rankingQuerySchema,
+  unmappedQuerySchema,
+} from './analytics.schemas.js';
+export {
+  createExportJobNotFoundError,
+  createExportLinkExpiredError,
+  createProductNotFoundError,
+} from './analytics.errors.js';

@@ -130,6 +130,27 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/api/console/segments/seg_missing', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/count', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/sample', permission: 'segments.read' },
+  // Broadcasts (issue 13)
+  { method: 'get', path: '/api/console/broadcasts', permission: 'broadcasts.read' },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts',
+    permission: 'broadcasts.send',
+    body: { condition: { type: 'all' }, messages: [{ type: 'text', text: 'hi' }] },
+  },
+  { method: 'get', path: '/api/console/broadcasts/bct_missing', permission: 'broadcasts.read' },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts/bct_missing/send',
+    permission: 'broadcasts.send',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts/bct_missing/cancel',
+    permission: 'broadcasts.send',
+    body: {},
+  },
   // Campaigns (issue 12)
   { method: 'get', path: '/api/console/campaigns', permission: 'campaigns.read' },
   { method: 'post', path: '/api/console/campaigns', permission: 'campaigns.write', body: { slug: 'x' } },
@@ -144,6 +165,38 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/api/console/campaigns/cmp_missing/versions', permission: 'campaigns.read' },
   { method: 'get', path: '/api/console/campaigns/cmp_missing/versions/1', permission: 'campaigns.read' },
   { method: 'get', path: '/api/console/campaigns/cmp_missing/diff', permission: 'campaigns.read' },
+  {
+    method: 'post',
+    path: '/api/console/campaigns/cmp_missing/check',
+    permission: 'campaigns.write',
+    body: { proofs: ['x'] },
+  },
+  // Analytics (issue 14)
+  ...(
+    ['funnel', 'baskets', 'stores', 'regions', 'heatmap', 'cohorts', 'products', 'unmapped-names'] as const
+  ).map((name): RouteCase => ({
+    method: 'get',
+    path: `/api/console/analytics/${name}`,
+    permission: 'analytics.read',
+  })),
+  {
+    method: 'post',
+    path: '/api/console/analytics/products',
+    permission: 'campaigns.write',
+    body: { key: 'x', name: 'x' },
+  },
+  {
+    method: 'post',
+    path: '/api/console/analytics/mappings',
+    permission: 'campaigns.write',
+    body: { itemName: 'x', productKey: 'missing' },
+  },
+  {
+    method: 'delete',
+    path: '/api/console/analytics/mappings',
+    permission: 'campaigns.write',
+    body: { itemName: 'x' },
+  },
 ];
 
 const PASSWORD = 'correct horse battery';
