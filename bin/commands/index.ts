@@ -96,6 +96,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./analytics.command.js')).analyticsCommand,
   },
   {
+    name: 'export',
+    usage: 'export line-items --brand <slug|id> --format csv|xlsx --out <file>',
+    summary: 'Export analytics data (line items) as CSV or XLSX, streamed.',
+    load: async () => (await import('./export.command.js')).exportCommand,
+  },
+  {
     name: 'sim',
     usage: 'sim <name> [options]',
     summary: 'Run one outside-system simulator on its own (for tests and local development).',
