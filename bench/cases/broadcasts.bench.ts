@@ -66,16 +66,14 @@ const broadcastsBench: BenchCase = {
         });
         for (let start = 0; start < RECIPIENTS; start += 1_000) {
           const rows = Array.from({ length: Math.min(1_000, RECIPIENTS - start) }, (_, i) => start + i);
-          await db
-            .insert(members)
-            .values(
-              rows.map((n) => ({
-                id: `mbr_bcb${run}_${n}`,
-                brandId,
-                lineUserId: lineIdOf(n),
-                locale: 'zh-TW' as const,
-              })),
-            );
+          await db.insert(members).values(
+            rows.map((n) => ({
+              id: `mbr_bcb${run}_${n}`,
+              brandId,
+              lineUserId: lineIdOf(n),
+              locale: 'zh-TW' as const,
+            })),
+          );
           for (const n of rows) sim.state.friends.add(`${channel.lineChannelId}:${lineIdOf(n)}`);
         }
         const messenger = createLineSdkMessenger({ apiBaseUrl: sim.url });
