@@ -48,6 +48,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./receipt.command.js')).receiptCommand,
   },
   {
+    name: 'broadcast',
+    usage: 'broadcast send',
+    summary: 'Send a LINE broadcast to a segment (multicast in chunks, exactly once per member).',
+    load: async () => (await import('./broadcast.command.js')).broadcastCommand,
+  },
+  {
     name: 'draw',
     usage: 'draw create|run|export|verify',
     summary: 'Open, run, export and independently verify auditable lottery draws.',
