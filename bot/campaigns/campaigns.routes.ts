@@ -15,7 +15,10 @@ import {
   type CampaignAction,
   type CampaignEditingDeps,
 } from '../../core/campaigns/index.js';
-import { createSubmissionsRepository } from '../../core/submissions/index.js';
+import type { OcrEngine } from '../../core/ocr/index.js';
+import { checkCampaignProofs } from '../../core/app/campaign-check.js';
+import { createSubmissionsRepository, type SubmissionsDeps } from '../../core/submissions/index.js';
+import { checkBodySchema, rawMultipart, readCheckRequest } from './campaigns.check.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/index.js';
 import { requireJsonForMutations } from '../middlewares/csrf.js';
 
@@ -49,9 +52,12 @@ export function campaignView(campaign: Campaign) {
 export function createCampaignsConsoleRouter({
   deps,
   guard,
+  check,
 }: {
   deps: CampaignEditingDeps;
   guard: ConsoleGuard;
+  /** What the rule checker looks proofs up with (the MoF platform, built on first use) and reads photos with. */
+  check: { platform: () => SubmissionsDeps['platform']; ocrEngine?: () => OcrEngine | undefined };
 }): Router {
   const router = Router();
   const read = guard.require('campaigns.read');
@@ -160,6 +166,25 @@ export function createCampaignsConsoleRouter({
     const { from, to } = diffQuerySchema.parse(req.query);
     const diff = await diffCampaignVersions(deps, { brandId, ref: String(req.params.ref), from, to });
     res.json({ from: diff.from, to: diff.to, changes: diff.changes });
+  });
+
+  // The rule checker: what the rules (the campaign's, or draft ones) make of proofs; nothing is stored.
+  router.post(`${CAMPAIGNS_PATH}/:ref/check`, write, rawMultipart, async (req, res) => {
+    const actor = consoleActorOf(res);
+    const { body, photos } = await readCheckRequest(req);
+    const parsed = checkBodySchema.parse(body);
+    const answer = await checkCampaignProofs(
+      { ...deps, ...check },
+      {
+        brandId: actor.brandId,
+        ref: String(req.params.ref),
+        proofs: [...parsed.proofs, ...photos],
+        rules: parsed.rules,
+        rewards: parsed.rewards,
+        registeredAt: parsed.registeredAt ? new Date(parsed.registeredAt) : undefined,
+      },
+    );
+    res.json(answer);
   });
 
   return router;

@@ -56,3 +56,10 @@ export {
   createExportLinkExpiredError,
   createProductNotFoundError,
 } from './analytics.errors.js';
+export {
+  exportLineItems,
+  LINE_ITEM_EXPORT_COLUMNS,
+  lineItemExportRows,
+  neutralizeCell,
+  type ExportFormat,
+} from './exports.js';

@@ -82,3 +82,11 @@ export {
   type CampaignEditingDeps,
   type CampaignEditResult,
 } from './campaigns.editing.usecases.js';
+export {
+  CHECKED_RULE_OF,
+  CHECKED_RULES,
+  explainDecision,
+  formatAmount,
+  type CheckedRule,
+  type CheckedRuleKey,
+} from './campaigns.explain.js';

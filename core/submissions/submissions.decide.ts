@@ -11,6 +11,8 @@ import {
   type ProofKind,
   type RewardQuantities,
   type RuleName,
+  type RulesContext,
+  type RulesDecision,
   type RulesInvoice,
 } from '../campaigns/index.js';
 import { recordAcceptedLineItems } from '../analytics/index.js';
@@ -106,6 +108,32 @@ export async function reload(repository: SubmissionsRepository, submission: Subm
 }
 
 /**
+ * What the rules make of a purchase: accepted, rejected, or — when a machine read it and is unsure of a
+ * field a failed rule judges — left for a person. Pure: the deciding transaction and the rule checker
+ * (`checkProofs`) both call it, so the checker cannot drift from real decisions.
+ */
+export function judgeRules({
+  campaign,
+  invoice,
+  registeredAt,
+  context,
+  mayRefuseOn,
+}: {
+  campaign: Pick<CampaignWithSettings, 'settings'>;
+  invoice: RulesInvoice;
+  registeredAt: Date;
+  context: RulesContext;
+  mayRefuseOn?: (rule: RuleName) => boolean;
+}): { state: 'accepted' | 'rejected' | 'in_review'; rules: RulesDecision } {
+  const rules = evaluateCampaignRules({ campaign: campaign.settings, invoice, registeredAt, context });
+  if (rules.qualifies) return { state: 'accepted', rules };
+  // Unsure of what it read, a machine asks a person rather than says no.
+  if (mayRefuseOn && rules.verdicts.some((v) => !v.passed && !mayRefuseOn(v.rule)))
+    return { state: 'in_review', rules };
+  return { state: 'rejected', rules };
+}
+
+/**
  * Applies the rules and, for a qualifying proof, hands the rewards over — all in the caller's
  * transaction, serialised per member and campaign so the caps hold, and fenced so that only the runner
  * that holds the submission decides it.
@@ -148,15 +176,15 @@ export async function decideInTransaction(
     dayEnd: startOfLocalDay(addDays(day, 1), campaign.timezone),
     excludeId: submission.id,
   });
-  const rules = evaluateCampaignRules({
-    campaign: campaign.settings,
+  const judged = judgeRules({
+    campaign,
     invoice,
     registeredAt,
     context: { memberAcceptedToday: counts.today, memberAcceptedInCampaign: counts.total },
+    mayRefuseOn,
   });
-  // Unsure of what it read, a machine asks a person rather than says no.
-  if (!rules.qualifies && mayRefuseOn && rules.verdicts.some((v) => !v.passed && !mayRefuseOn(v.rule)))
-    return resultOfStored(submission);
+  if (judged.state === 'in_review') return resultOfStored(submission);
+  const rules = judged.rules;
   const decision: SubmissionDecision = {
     ...rules,
     rewards: rules.qualifies ? rules.rewards : NO_REWARDS,

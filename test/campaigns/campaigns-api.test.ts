@@ -13,35 +13,7 @@ import {
   typed,
   type World,
 } from '../submissions/world.js';
-import { campaignsApp, signedIn } from './campaigns-support.js';
-
-/** A campaign the way the console editor sends it: the campaign's own field names. */
-export function teaCampaignBody(overrides: Record<string, unknown> = {}) {
-  return {
-    slug: 'green-tea-nov',
-    name: { 'zh-TW': '買好茶 抽好禮', en: 'Green tea November', th: 'ชาเขียว พฤศจิกายน' },
-    description: { en: 'Buy two teas, win a trip' },
-    timezone: 'Asia/Taipei',
-    currency: 'TWD',
-    purchaseFrom: '2024-11-01',
-    purchaseTo: '2024-11-30',
-    registerFrom: '2024-11-01T00:00:00+08:00',
-    registerTo: '2025-01-01T00:00:00+08:00',
-    proofKinds: ['einvoice_qr', 'einvoice_text'],
-    verificationMode: 'instant',
-    autoAcceptReceipts: false,
-    rules: {
-      itemGroups: [{ key: 'tea', keywords: ['茶'], excludeKeywords: ['茶壺'] }],
-      minAmount: { basis: 'matched', amountMinor: 3_000 },
-    },
-    rewards: {
-      points: { basis: 'matched', stepAmountMinor: 1_000, perStep: 1 },
-      entries: { perProof: 1 },
-      draws: { final: { prizes: [{ key: 'trip', name: { en: 'A trip' }, quantity: 1 }] } },
-    },
-    ...overrides,
-  };
-}
+import { campaignsApp, signedIn, teaCampaignBody } from './campaigns-support.js';
 
 describe('campaign API (/api/console/campaigns)', () => {
   let world: World;

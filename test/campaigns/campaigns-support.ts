@@ -5,6 +5,7 @@ import { createConsoleModule } from '../../bot/console/index.js';
 import { createApp } from '../../bot/create-app.js';
 import type { Services } from '../../core/app/build-services.js';
 import { overrideConfig } from '../../core/config/config.js';
+import type { OcrEngine } from '../../core/ocr/index.js';
 import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../core/console/index.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
 import type { World } from '../submissions/world.js';
@@ -12,7 +13,10 @@ import type { World } from '../submissions/world.js';
 const PASSWORD = 'correct horse battery';
 
 /** The web app with the console and campaign modules over the submissions test world (MoF simulator). */
-export function campaignsApp(world: World): { app: Express; services: Services } {
+export function campaignsApp(
+  world: World,
+  { ocrEngine }: { ocrEngine?: OcrEngine } = {},
+): { app: Express; services: Services } {
   const services: Services = {
     config: overrideConfig({
       localMode: false,
@@ -22,6 +26,7 @@ export function campaignsApp(world: World): { app: Express; services: Services }
     clock: world.clock,
     generateId: world.generateId,
     database: world.database,
+    ...(ocrEngine ? { ocrEngine } : {}),
   };
   return {
     app: createApp(services, [createConsoleModule(services), createCampaignsConsoleModule(services)]),
@@ -43,4 +48,32 @@ export async function signedIn(
     throw new Error(`sign-in failed: ${response.status} ${JSON.stringify(response.body)}`);
   const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0] as string;
   return cookie.split(';')[0] as string;
+}
+
+/** A campaign the way the console editor sends it: the campaign's own field names. */
+export function teaCampaignBody(overrides: Record<string, unknown> = {}) {
+  return {
+    slug: 'green-tea-nov',
+    name: { 'zh-TW': '買好茶 抽好禮', en: 'Green tea November', th: 'ชาเขียว พฤศจิกายน' },
+    description: { en: 'Buy two teas, win a trip' },
+    timezone: 'Asia/Taipei',
+    currency: 'TWD',
+    purchaseFrom: '2024-11-01',
+    purchaseTo: '2024-11-30',
+    registerFrom: '2024-11-01T00:00:00+08:00',
+    registerTo: '2025-01-01T00:00:00+08:00',
+    proofKinds: ['einvoice_qr', 'einvoice_text'],
+    verificationMode: 'instant',
+    autoAcceptReceipts: false,
+    rules: {
+      itemGroups: [{ key: 'tea', keywords: ['茶'], excludeKeywords: ['茶壺'] }],
+      minAmount: { basis: 'matched', amountMinor: 3_000 },
+    },
+    rewards: {
+      points: { basis: 'matched', stepAmountMinor: 1_000, perStep: 1 },
+      entries: { perProof: 1 },
+      draws: { final: { prizes: [{ key: 'trip', name: { en: 'A trip' }, quantity: 1 }] } },
+    },
+    ...overrides,
+  };
 }

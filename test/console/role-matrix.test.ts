@@ -176,6 +176,12 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/api/console/campaigns/cmp_missing/versions', permission: 'campaigns.read' },
   { method: 'get', path: '/api/console/campaigns/cmp_missing/versions/1', permission: 'campaigns.read' },
   { method: 'get', path: '/api/console/campaigns/cmp_missing/diff', permission: 'campaigns.read' },
+  {
+    method: 'post',
+    path: '/api/console/campaigns/cmp_missing/check',
+    permission: 'campaigns.write',
+    body: { proofs: ['x'] },
+  },
   // Analytics (issue 14)
   ...(
     ['funnel', 'baskets', 'stores', 'regions', 'heatmap', 'cohorts', 'products', 'unmapped-names'] as const

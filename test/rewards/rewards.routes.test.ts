@@ -61,9 +61,7 @@ describe('rewards JSON API', () => {
     });
     expect(created.status).toBe(201);
     const rewardId = created.body.reward.id as string;
-    const upload = await asAdmin(
-      request(app).post(`/api/console/rewards/${rewardId}/coupon-codes`),
-    ).send({
+    const upload = await asAdmin(request(app).post(`/api/console/rewards/${rewardId}/coupon-codes`)).send({
       list: 'TEA-0001\nTEA-0002\nTEA-0002\n\nbad code!\n',
     });
     expect(upload.body).toMatchObject({ added: 2, skipped: 0, invalid: ['bad code!'], couponCodesLeft: 2 });
