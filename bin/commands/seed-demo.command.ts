@@ -1,3 +1,4 @@
+import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
@@ -18,6 +19,7 @@ export const seedDemoCommand: Command = {
       await services.database.migrate();
       const demo = await seedDemo(services);
       await seedDemoSurvey(services, demo);
+      await seedDemoRewards(services, demo);
       await seedDemoReview(services, demo);
       const thai = await seedThaiDemo(services);
       const describe = ({ brand, channel, campaign, created }: DemoSeed) => ({

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { outsideSystemModes, type Services } from '../../core/app/build-services.js';
 import { describeOutsideSystemModes, simulationWarning } from '../../core/config/config.js';
+import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
@@ -53,6 +54,7 @@ export const startCommand: Command = {
     if (config.demoSeed) {
       const demo = await seedDemo(services);
       await seedDemoSurvey(services, demo);
+      await seedDemoRewards(services, demo);
       await seedDemoReview(services, demo);
       if (demo.created)
         logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
