@@ -26,7 +26,8 @@ export const commands: CommandEntry[] = [
   {
     name: 'seed-demo',
     usage: 'seed-demo',
-    summary: 'Create the demo brand, its simulated LINE channel and a running campaign (idempotent).',
+    summary:
+      'Create the demo brands (Taiwan demo-tea, Thai demo-th), their simulated LINE channels and running campaigns (idempotent).',
     load: async () => (await import('./seed-demo.command.js')).seedDemoCommand,
   },
   {
@@ -43,7 +44,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'receipt',
-    usage: 'receipt read <image> [--lang eng,tha,chi_tra] [--no-refine]',
+    usage: 'receipt read <image> [--as-of YYYY-MM-DD] … | receipt seller add|list --brand <id|slug> …',
     summary: 'Read a receipt photo (QR codes, then OCR) and print the structured result as JSON.',
     load: async () => (await import('./receipt.command.js')).receiptCommand,
   },
@@ -55,7 +56,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'draw',
-    usage: 'draw create|run|export|verify',
+    usage: 'draw list|create|run|export|verify',
     summary: 'Open, run, export and independently verify auditable lottery draws.',
     load: async () => (await import('./draw.command.js')).drawCommand,
   },
