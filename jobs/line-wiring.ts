@@ -4,15 +4,17 @@ import type { BlobStore } from '../core/blobs/index.js';
 import type { ConversationDeps, ReceiptImageIngester } from '../core/conversations/index.js';
 import { createLineSdkMessenger, renderAnswer, type LineMessenger } from '../core/messaging/index.js';
 import type { OcrEngine } from '../core/ocr/index.js';
+import { instrumentLineMessenger, type Metrics } from '../core/metrics/index.js';
 
 /** The LINE Messaging API adapter for this config: LINE itself, a proxy or the simulator (by base URL). */
-export function buildLineMessenger(config: Services['config']): LineMessenger {
+export function buildLineMessenger(config: Services['config'], metrics?: Metrics): LineMessenger {
   const { apiBaseUrl, dataApiBaseUrl, mode } = config.line;
-  return createLineSdkMessenger({
+  const messenger = createLineSdkMessenger({
     apiBaseUrl,
     // The simulator serves both hosts; a proxy for one host says nothing about the other.
     dataApiBaseUrl: dataApiBaseUrl ?? (mode === 'simulator' ? apiBaseUrl : undefined),
   });
+  return instrumentLineMessenger(messenger, metrics);
 }
 
 export type ConversationWiring = ConversationDeps & {
@@ -28,7 +30,7 @@ export type ConversationWiring = ConversationDeps & {
 export function buildConversationDeps(
   services: Services,
   {
-    messenger = buildLineMessenger(services.config),
+    messenger = buildLineMessenger(services.config, services.metrics),
     blobStore,
     ocrEngine,
   }: { messenger?: LineMessenger; blobStore?: BlobStore; ocrEngine?: OcrEngine } = {},

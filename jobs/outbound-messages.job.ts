@@ -12,7 +12,7 @@ import { buildLineMessenger } from './line-wiring.js';
 export function createOutboundMessagesWorker(
   services: Services,
   {
-    messenger = buildLineMessenger(services.config),
+    messenger = buildLineMessenger(services.config, services.metrics),
     leaseMs,
   }: { messenger?: LineMessenger; leaseMs?: number } = {},
 ): QueueWorker {
