@@ -1,10 +1,14 @@
 import type { Services } from '../core/app/build-services.js';
+import { createAnalyticsModule } from './analytics/index.js';
+import { createCampaignsConsoleModule } from './campaigns/index.js';
 import { createApp, type AppModule } from './create-app.js';
 import { createConsoleAppModule, createConsoleModule } from './console/index.js';
 import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
 import { createReviewModule } from './review/index.js';
-import { createRewardsPublicModule } from './rewards/index.js';
+import { createRewardsConsoleModule, createRewardsPublicModule } from './rewards/index.js';
+import { createSegmentsModule } from './segments/index.js';
+import { createBroadcastsModule } from './broadcasts/index.js';
 import { createWebhookModule } from './webhook/index.js';
 import { listen, type WebServer } from './server.js';
 
@@ -26,6 +30,12 @@ export function buildAppModules(
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
+    // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
+    createRewardsConsoleModule(services),
+    createSegmentsModule(services),
+    createBroadcastsModule(services),
+    createAnalyticsModule(services),
+    createCampaignsConsoleModule(services),
     // Behind the console guard (session + role); local mode also accepts the tooling headers.
     createReviewModule(services),
     // The console app's pages at /console/ (built at install time and by `npm run build`).

@@ -2,19 +2,15 @@ import type { Services } from '../core/app/build-services.js';
 import { buildProofIntake } from '../core/app/proof-intake.js';
 import type { BlobStore } from '../core/blobs/index.js';
 import type { ConversationDeps, ReceiptImageIngester } from '../core/conversations/index.js';
-import { createLineSdkMessenger, renderAnswer, type LineMessenger } from '../core/messaging/index.js';
+import { buildLineMessenger, renderAnswer, type LineMessenger } from '../core/messaging/index.js';
 import type { OcrEngine } from '../core/ocr/index.js';
 import { instrumentLineMessenger, type Metrics } from '../core/metrics/index.js';
 
-/** The LINE Messaging API adapter for this config: LINE itself, a proxy or the simulator (by base URL). */
-export function buildLineMessenger(config: Services['config'], metrics?: Metrics): LineMessenger {
-  const { apiBaseUrl, dataApiBaseUrl, mode } = config.line;
-  const messenger = createLineSdkMessenger({
-    apiBaseUrl,
-    // The simulator serves both hosts; a proxy for one host says nothing about the other.
-    dataApiBaseUrl: dataApiBaseUrl ?? (mode === 'simulator' ? apiBaseUrl : undefined),
-  });
-  return instrumentLineMessenger(messenger, metrics);
+export { buildLineMessenger };
+
+/** The LINE messenger of this config, counting its calls into the process's metrics. */
+export function buildMeasuredLineMessenger(config: Services['config'], metrics?: Metrics): LineMessenger {
+  return instrumentLineMessenger(buildLineMessenger(config), metrics);
 }
 
 export type ConversationWiring = ConversationDeps & {
@@ -30,7 +26,7 @@ export type ConversationWiring = ConversationDeps & {
 export function buildConversationDeps(
   services: Services,
   {
-    messenger = buildLineMessenger(services.config, services.metrics),
+    messenger = buildMeasuredLineMessenger(services.config, services.metrics),
     blobStore,
     ocrEngine,
   }: { messenger?: LineMessenger; blobStore?: BlobStore; ocrEngine?: OcrEngine } = {},

@@ -1,4 +1,5 @@
 import type { Services } from '../core/app/build-services.js';
+import { createBroadcastsWorker } from './broadcasts.job.js';
 import { createDrawsJob } from './draws.job.js';
 import { createExpirePointsJob } from './expire-points.job.js';
 import { createOutboundMessagesWorker } from './outbound-messages.job.js';
@@ -19,6 +20,7 @@ export function buildJobs(services: Services): { jobs: ScheduledJob[]; workers: 
       createOutboundMessagesWorker(services),
       createVerifyInvoicesRetryWorker(services),
       createReceiptBlobDeletionsWorker(services),
+      createBroadcastsWorker(services),
     ],
   };
 }

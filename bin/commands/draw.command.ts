@@ -1,18 +1,31 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createDraw, exportDraw, runDraw, verifyDrawExport, type DrawPrize } from '../../core/draws/index.js';
+import { getBrandByRefOrThrow } from '../../core/brands/index.js';
+import { getCampaignByRefOrThrow, listCampaignRefs } from '../../core/campaigns/index.js';
+import {
+  createDraw,
+  exportDraw,
+  listConsoleDraws,
+  listWinners,
+  runDraw,
+  verifyDrawExport,
+  type DrawPrize,
+} from '../../core/draws/index.js';
 import { createMessagingRewardsNotifier } from '../../core/rewards/index.js';
 import { isAppError } from '../../core/shared/errors.js';
 import type { Command } from './command.js';
 import { connectOrReport, loadConfigOrReport } from './shared.js';
 
 const HELP = `Usage:
-  proofline draw create --brand <id> --campaign <id> --name <text> --from <iso> --to <iso>
+  proofline draw list --brand <id|slug> [--campaign <id|slug>]
+      The brand's draws with their ids, campaign (slug and id), period, status and winners told.
+  proofline draw create --brand <id|slug> --campaign <id|slug> --name <text> --from <iso> --to <iso>
                         --prize <key>:<quantity>[:<name>] [--prize …] [--max-wins 1] [--reserves 0]
       Opens a draw for a period and prints it with its published seed hash (the seed stays secret).
-  proofline draw run --brand <id> --draw <id>
-      Runs the draw after its period closed (idempotent), reveals the seed, stores and notifies winners.
-  proofline draw export --brand <id> --draw <id> [--out <file>]
+  proofline draw run --brand <id|slug> --draw <id>
+      Runs the draw after its period closed (idempotent), reveals the seed, stores the winners and queues
+      one chat message per winner (once, however often it is run; the worker sends it).
+  proofline draw export --brand <id|slug> --draw <id> [--out <file>]
       Writes the published record: rules, seed hash, seed, pseudonymised entry list, digest, winners.
   proofline draw verify <draw-export.json>
       Recomputes the winners from the export alone. Exit 0 when everything matches, 1 otherwise.
@@ -20,14 +33,15 @@ const HELP = `Usage:
 
 export const drawCommand: Command = {
   name: 'draw',
-  usage: 'draw create|run|export|verify',
+  usage: 'draw list|create|run|export|verify',
   summary: 'Open, run, export and independently verify auditable lottery draws.',
   help: HELP,
   run: async (argv) => {
     const [sub, ...rest] = argv;
     try {
       if (sub === 'verify') return verify(rest);
-      if (sub === 'create' || sub === 'run' || sub === 'export') return await withDatabase(sub, rest);
+      if (sub === 'list' || sub === 'create' || sub === 'run' || sub === 'export')
+        return await withDatabase(sub, rest);
       console.error(HELP);
       return 2;
     } catch (error) {
@@ -61,7 +75,7 @@ function verify(args: string[]): number {
   return result.ok ? 0 : 1;
 }
 
-async function withDatabase(sub: 'create' | 'run' | 'export', args: string[]): Promise<number> {
+async function withDatabase(sub: 'list' | 'create' | 'run' | 'export', args: string[]): Promise<number> {
   let values: ReturnType<typeof parseDrawOptions>['values'];
   try {
     ({ values } = parseDrawOptions(args));
@@ -80,6 +94,28 @@ async function withDatabase(sub: 'create' | 'run' | 'export', args: string[]): P
   if (!services) return 1;
   const { db } = services.database;
   try {
+    // Slugs or ids; one that names nothing is a clear not_found, never a database error.
+    const brand = await getBrandByRefOrThrow(db, values.brand);
+    const brandId = brand.id;
+    if (sub === 'list') {
+      const campaignId = values.campaign
+        ? (await getCampaignByRefOrThrow(db, { brandId, ref: values.campaign })).id
+        : undefined;
+      const slugs = new Map((await listCampaignRefs(db, { brandId })).map((c) => [c.id, c.slug]));
+      const draws = await listConsoleDraws({ db, brandId, ...(campaignId ? { campaignId } : {}) });
+      console.log(`brand ${brand.slug} (${brand.id}): ${draws.length} draw(s)`);
+      for (const draw of draws)
+        console.log(
+          [
+            draw.id,
+            `campaign ${slugs.get(draw.campaignId) ?? '?'} (${draw.campaignId})`,
+            `${draw.periodFrom.toISOString()} → ${draw.periodTo.toISOString()}`,
+            draw.status,
+            `winners ${draw.winnerCount}, told ${draw.toldCount}`,
+          ].join('  '),
+        );
+      return 0;
+    }
     if (sub === 'create') {
       const prizes = (values.prize ?? []).map(parsePrize);
       if (!values.campaign || !values.from || !values.to || prizes.length === 0 || prizes.some((p) => !p)) {
@@ -88,14 +124,21 @@ async function withDatabase(sub: 'create' | 'run' | 'export', args: string[]): P
         );
         return 2;
       }
+      const campaign = await getCampaignByRefOrThrow(db, { brandId, ref: values.campaign });
+      const periodFrom = new Date(values.from);
+      const periodTo = new Date(values.to);
+      if (Number.isNaN(periodFrom.getTime()) || Number.isNaN(periodTo.getTime())) {
+        console.error('proofline draw create: --from and --to must be ISO dates (2026-03-01T00:00:00+08:00)');
+        return 2;
+      }
       const draw = await createDraw({
         db,
         generateId: services.generateId,
-        brandId: values.brand,
-        campaignId: values.campaign,
+        brandId,
+        campaignId: campaign.id,
         name: { 'zh-TW': values.name ?? 'Draw', en: values.name ?? 'Draw' },
-        periodFrom: new Date(values.from),
-        periodTo: new Date(values.to),
+        periodFrom,
+        periodTo,
         prizes: prizes as DrawPrize[],
         maxWinsPerMember: Number(values['max-wins'] ?? 1),
         reserveCount: Number(values.reserves ?? 0),
@@ -108,14 +151,16 @@ async function withDatabase(sub: 'create' | 'run' | 'export', args: string[]): P
       return 2;
     }
     if (sub === 'run') {
-      const { draw, winners, alreadyDrawn } = await runDraw({
+      const { draw, alreadyDrawn } = await runDraw({
         db,
         generateId: services.generateId,
         clock: services.clock,
         notifier: createMessagingRewardsNotifier({ generateId: services.generateId, clock: services.clock }),
-        brandId: values.brand,
+        brandId,
         drawId: values.draw,
       });
+      // Read back after the commit: `told` is whether the win message was queued (once, in the run).
+      const winners = await listWinners(db, draw.id);
       console.log(
         JSON.stringify(
           {
@@ -124,12 +169,13 @@ async function withDatabase(sub: 'create' | 'run' | 'export', args: string[]): P
             seedHash: draw.seedHash,
             seed: draw.seed,
             entriesDigest: draw.entriesDigest,
-            winners: winners.map(({ rank, prizeKey, entryId, memberId, isReserve }) => ({
+            winners: winners.map(({ rank, prizeKey, entryId, memberId, isReserve, notifiedAt }) => ({
               rank,
               prizeKey,
               entryId,
               memberId,
               isReserve,
+              told: notifiedAt !== null,
             })),
           },
           null,
@@ -138,7 +184,7 @@ async function withDatabase(sub: 'create' | 'run' | 'export', args: string[]): P
       );
       return 0;
     }
-    const record = await exportDraw({ db, brandId: values.brand, drawId: values.draw });
+    const record = await exportDraw({ db, brandId, drawId: values.draw });
     const text = `${JSON.stringify(record, null, 2)}\n`;
     if (values.out) {
       writeFileSync(values.out, text);

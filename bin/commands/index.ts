@@ -48,10 +48,22 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./receipt.command.js')).receiptCommand,
   },
   {
+    name: 'broadcast',
+    usage: 'broadcast send',
+    summary: 'Send a LINE broadcast to a segment (multicast in chunks, exactly once per member).',
+    load: async () => (await import('./broadcast.command.js')).broadcastCommand,
+  },
+  {
     name: 'draw',
     usage: 'draw create|run|export|verify',
     summary: 'Open, run, export and independently verify auditable lottery draws.',
     load: async () => (await import('./draw.command.js')).drawCommand,
+  },
+  {
+    name: 'campaign',
+    usage: 'campaign list|create|edit|check',
+    summary: 'List, create and edit campaigns from JSON; check proofs against a campaign’s rules.',
+    load: async () => (await import('./campaign.command.js')).campaignCommand,
   },
   {
     name: 'points',
@@ -82,6 +94,18 @@ export const commands: CommandEntry[] = [
     usage: 'events list-failed|retry',
     summary: 'LINE webhook events the worker parked as failed: list them, or put them back in the queue.',
     load: async () => (await import('./events.command.js')).eventsCommand,
+  },
+  {
+    name: 'analytics',
+    usage: 'analytics backfill|seed-synthetic',
+    summary: 'Analytics upkeep: backfill line items from accepted proofs, or seed a synthetic history.',
+    load: async () => (await import('./analytics.command.js')).analyticsCommand,
+  },
+  {
+    name: 'export',
+    usage: 'export line-items --brand <slug|id> --format csv|xlsx --out <file>',
+    summary: 'Export analytics data (line items) as CSV or XLSX, streamed.',
+    load: async () => (await import('./export.command.js')).exportCommand,
   },
   {
     name: 'sim',

@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
+import { getBrandByRefOrThrow } from '../../core/brands/index.js';
+import { getMemberByRefOrThrow } from '../../core/members/index.js';
 import { adjustPoints, getPointsSummary } from '../../core/rewards/index.js';
 import { isAppError } from '../../core/shared/errors.js';
 import type { Command } from './command.js';
 import { connectOrReport, loadConfigOrReport } from './shared.js';
 
 const HELP = `Usage:
-  proofline points balance --brand <id> --member <id> [--history 20]
+  proofline points balance --brand <id|slug> --member <id|LINE user id|member number> [--history 20]
       Prints the balance derived from the ledger, the next expiry and the latest ledger rows.
-  proofline points adjust --brand <id> --member <id> --points <±n> --reason <text> --actor <who> [--key <id>]
+  proofline points adjust --brand <id|slug> --member <id|LINE user id|member number> --points <±n> --reason <text> --actor <who> [--key <id>]
       Appends an adjustment row (never edits a row); write a negative one as --points=-20. It cannot take the balance below
       zero. --key makes a retried command count once.`;
 
@@ -43,13 +45,16 @@ export const pointsCommand: Command = {
     if (!services) return 1;
     const { db } = services.database;
     try {
+      // A brand or member that does not exist is a clear error, never a balance of 0.
+      const brand = await getBrandByRefOrThrow(db, values.brand);
+      const member = await getMemberByRefOrThrow(db, { brandId: brand.id, ref: values.member });
       if (sub === 'adjust') {
         const { entry, balance, created } = await adjustPoints({
           db,
           generateId: services.generateId,
           clock: services.clock,
-          brandId: values.brand,
-          memberId: values.member,
+          brandId: brand.id,
+          memberId: member.id,
           points: Number(values.points),
           reason: values.reason as string,
           actor: values.actor as string,
@@ -61,13 +66,15 @@ export const pointsCommand: Command = {
       const summary = await getPointsSummary({
         db,
         clock: services.clock,
-        brandId: values.brand,
-        memberId: values.member,
+        brandId: brand.id,
+        memberId: member.id,
         historyLimit: Number(values.history ?? 20),
       });
       console.log(
         JSON.stringify(
           {
+            brand: { id: brand.id, slug: brand.slug },
+            member: { id: member.id, lineUserId: member.lineUserId, memberNo: member.externalMemberNo },
             balance: summary.balance,
             nextExpiry: summary.nextExpiry ?? null,
             history: summary.history.map(({ id, kind, points, reason, actor, expiresAt, createdAt }) => ({

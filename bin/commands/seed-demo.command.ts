@@ -1,11 +1,15 @@
-import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
+import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
+import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
+import { seedDemo, seedDemoSurvey, type DemoSeed } from '../../core/demo/seed-demo.js';
+import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import type { Command } from './command.js';
 import { connectOrReport, loadConfigOrReport } from './shared.js';
 
 export const seedDemoCommand: Command = {
   name: 'seed-demo',
   usage: 'seed-demo',
-  summary: 'Create the demo brand, its simulated LINE channel and a running campaign (idempotent).',
+  summary:
+    'Create the demo brands (Taiwan demo-tea, Thai demo-th), their simulated LINE channels and running campaigns (idempotent).',
   run: async () => {
     const config = loadConfigOrReport();
     if (!config) return 1;
@@ -13,20 +17,18 @@ export const seedDemoCommand: Command = {
     if (!services) return 1;
     try {
       await services.database.migrate();
-      const { brand, channel, campaign, created } = await seedDemo(services);
-      await seedDemoSurvey(services, { brand, campaign });
-      console.log(
-        JSON.stringify(
-          {
-            created,
-            brand: { id: brand.id, slug: brand.slug },
-            channel: { id: channel.id, lineChannelId: channel.lineChannelId },
-            campaign: { id: campaign.id, slug: campaign.slug },
-          },
-          null,
-          2,
-        ),
-      );
+      const demo = await seedDemo(services);
+      await seedDemoSurvey(services, demo);
+      await seedDemoRewards(services, demo);
+      await seedDemoReview(services, demo);
+      const thai = await seedThaiDemo(services);
+      const describe = ({ brand, channel, campaign, created }: DemoSeed) => ({
+        created,
+        brand: { id: brand.id, slug: brand.slug },
+        channel: { id: channel.id, lineChannelId: channel.lineChannelId },
+        campaign: { id: campaign.id, slug: campaign.slug },
+      });
+      console.log(JSON.stringify({ ...describe(demo), thai: describe(thai) }, null, 2));
       return 0;
     } finally {
       await services.database.close();

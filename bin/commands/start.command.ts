@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
 import { outsideSystemModes, type Services } from '../../core/app/build-services.js';
 import { describeOutsideSystemModes, simulationWarning } from '../../core/config/config.js';
+import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
+import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
+import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
 import { startWeb } from '../../bot/start.js';
 import type { WebServer } from '../../bot/server.js';
@@ -51,11 +54,18 @@ export const startCommand: Command = {
     if (config.demoSeed) {
       const demo = await seedDemo(services);
       await seedDemoSurvey(services, demo);
+      await seedDemoRewards(services, demo);
+      await seedDemoReview(services, demo);
       if (demo.created)
         logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
       // Local mode only: a console account for the demo brand, so the review API can be tried at once.
       demoConsole = await seedDemoConsoleUser(services, demo.brand);
       if (demoConsole?.created) logger.info({ email: demoConsole.email }, 'demo console user created');
+      // The Thai demo brand (receipt photos, THB), on the same console account.
+      const thai = await seedThaiDemo(services);
+      if (thai.created)
+        logger.info({ brand: thai.brand.slug, campaign: thai.campaign.slug }, 'demo brand seeded');
+      await seedDemoConsoleUser(services, thai.brand);
     }
 
     let web: WebServer | undefined;

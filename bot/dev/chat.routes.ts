@@ -55,7 +55,9 @@ export function createDevChatModule(
   router.get('/dev/chat', async (req, res, next) => {
     try {
       await syncChannels(originOf(req));
-      res.type('html').send(renderChatPage({ simUrl, bootstrapUrl: '/dev/chat/bootstrap' }));
+      res
+        .type('html')
+        .send(renderChatPage({ simUrl, bootstrapUrl: '/dev/chat/bootstrap', liffEndpoint: '/liff/' }));
     } catch (error) {
       next(error);
     }

@@ -7,6 +7,9 @@ export const createJsonRequiredError = createErrorFactory({
   statusCode: 415,
 });
 
+/** Sent by the console app with multipart uploads (console-app/src/api.ts). */
+export const CSRF_HEADER = 'x-proofline-csrf';
+
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -17,7 +20,9 @@ const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const requireJsonForMutations: RequestHandler = (req, _res, next) => {
   // The header itself, not req.is(): a body-less DELETE must declare JSON too.
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (MUTATING_METHODS.has(req.method) && mediaType !== 'application/json') {
+  // A multipart upload names itself with a header a cross-site form cannot send (the console's `api.upload`).
+  const upload = mediaType === 'multipart/form-data' && req.headers[CSRF_HEADER] === '1';
+  if (MUTATING_METHODS.has(req.method) && mediaType !== 'application/json' && !upload) {
     next(createJsonRequiredError());
     return;
   }

@@ -3,7 +3,9 @@ import { ZodError } from 'zod';
 import type { Logger } from '../../core/shared/logger.js';
 import { isAppError } from '../../core/shared/errors.js';
 
-type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+type ErrorBody = {
+  error: { code: string; message: string; details?: unknown; fieldErrors?: Record<string, string> };
+};
 
 /**
  * The one place HTTP errors are shaped: `{ error: { code, message } }`. Public AppErrors keep their
@@ -25,9 +27,17 @@ export function createErrorMiddleware({ logger }: { logger: Logger }): ErrorRequ
 
 function toHttpError(error: unknown): { status: number; body: ErrorBody } {
   if (isAppError(error) && !error.isInternal) {
+    const fieldErrors = error.details?.fieldErrors as Record<string, string> | undefined;
     return {
       status: error.statusCode,
-      body: { error: { code: error.code, message: error.message, details: error.details } },
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          details: error.details,
+          ...(fieldErrors ? { fieldErrors } : {}),
+        },
+      },
     };
   }
   if (error instanceof ZodError) {
@@ -46,6 +56,10 @@ function toHttpError(error: unknown): { status: number; body: ErrorBody } {
             ? `Invalid input: ${first.path.length > 0 ? `${first.path.join('.')}: ` : ''}${first.message}`
             : 'Invalid input',
           details: { issues },
+          // JSON path (dotted) → message, for a form to show beside each field.
+          fieldErrors: Object.fromEntries(
+            [...issues].reverse().map((issue) => [issue.path.join('.'), issue.message]),
+          ),
         },
       },
     };

@@ -1,14 +1,13 @@
 export {
   createPublicDrawsRouter,
-  createRewardsAdminRouter,
   createRewardsMemberRouter,
   IDEMPOTENCY_KEY_HEADER,
-  type ResolveActor,
   type ResolveMember,
   type RewardsRouterDeps,
 } from './rewards.routes.js';
+export { createRewardsConsoleRouter, publicDrawLinks } from './rewards.console.routes.js';
 export {
-  buildRewardsAdminRouter,
   buildRewardsMemberRouter,
+  createRewardsConsoleModule,
   createRewardsPublicModule,
 } from './rewards.module.js';

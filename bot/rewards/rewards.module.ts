@@ -1,14 +1,10 @@
 import type { Router } from 'express';
 import type { Services } from '../../core/app/build-services.js';
 import { createMessagingRewardsNotifier } from '../../core/rewards/index.js';
+import { buildConsoleGuard } from '../console/index.js';
 import type { AppModule } from '../create-app.js';
-import {
-  createPublicDrawsRouter,
-  createRewardsAdminRouter,
-  createRewardsMemberRouter,
-  type ResolveActor,
-  type ResolveMember,
-} from './rewards.routes.js';
+import { createRewardsConsoleRouter } from './rewards.console.routes.js';
+import { createPublicDrawsRouter, createRewardsMemberRouter, type ResolveMember } from './rewards.routes.js';
 
 function rewardsDeps(services: Pick<Services, 'database' | 'generateId' | 'clock'>) {
   return {
@@ -32,7 +28,9 @@ export function buildRewardsMemberRouter(services: Services, resolveMember: Reso
   return createRewardsMemberRouter({ ...rewardsDeps(services), resolveMember });
 }
 
-/** The console router, to mount behind console session auth (e.g. /api/console/rewards). */
-export function buildRewardsAdminRouter(services: Services, resolveActor: ResolveActor): Router {
-  return createRewardsAdminRouter({ ...rewardsDeps(services), resolveActor });
+/** The console's rewards and draws API (/api/console/rewards, …/draws, …) behind the console guard. */
+export function createRewardsConsoleModule(services: Services): AppModule {
+  return {
+    json: createRewardsConsoleRouter({ ...rewardsDeps(services), guard: buildConsoleGuard(services) }),
+  };
 }

@@ -1,31 +1,12 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Database } from '../../core/db/database.js';
+import { exportDraw, getPublicDrawOrThrow, listMemberDraws } from '../../core/draws/index.js';
 import {
-  createDraw,
-  exportDraw,
-  forfeitWinner,
-  getDrawOrThrow,
-  getPublicDrawOrThrow,
-  listMemberDraws,
-  listWinners,
-  promoteReserveWinners,
-  runDraw,
-  toPublicDraw,
-} from '../../core/draws/index.js';
-import {
-  addCouponCodes,
-  adjustPoints,
-  cancelRedemption,
-  createInstantPrize,
-  createReward,
-  fulfillRedemption,
-  generateCouponCodeValues,
   getPointsSummary,
   listCatalog,
   listMemberInstantPlays,
   listMemberRedemptions,
-  parseCouponCodeList,
   playInstantWin,
   redeemReward,
   revealInstantPlay,
@@ -41,11 +22,6 @@ import type { IdGenerator } from '../../core/shared/ids.js';
 export type ResolveMember = (
   req: Request,
 ) => { brandId: string; memberId: string } | Promise<{ brandId: string; memberId: string }>;
-
-/** The console user acting, and the brand they act on (console session auth). */
-export type ResolveActor = (
-  req: Request,
-) => { brandId: string; actor: string } | Promise<{ brandId: string; actor: string }>;
 
 export type RewardsRouterDeps = {
   db: Database;
@@ -258,208 +234,5 @@ export function createPublicDrawsRouter({ db }: { db: Database }): Router {
     const draw = await getPublicDrawOrThrow(db, String(req.params.drawId));
     res.json(await exportDraw({ db, brandId: draw.brandId, drawId: draw.id }));
   });
-  return router;
-}
-
-const newRewardSchema = z.object({
-  campaignId: z.string().nullish(),
-  kind: z.enum(['item', 'coupon']),
-  name: z.record(z.string(), z.string()),
-  description: z.record(z.string(), z.string()).nullish(),
-  imageUrl: z.string().url().nullish(),
-  pointsPrice: z.number().int().positive(),
-  stock: z.number().int().nonnegative().optional(),
-  perMemberLimit: z.number().int().positive().nullish(),
-  validFrom: z.coerce.date().nullish(),
-  validTo: z.coerce.date().nullish(),
-});
-
-const couponCodesSchema = z.union([
-  z.object({ list: z.string().min(1).max(5_000_000) }),
-  z.object({ generate: z.number().int().positive().max(100_000), prefix: z.string().max(10).optional() }),
-]);
-
-const adjustSchema = z.object({
-  memberId: z.string().min(1),
-  points: z.number().int(),
-  reason: z.string().min(1).max(500),
-  idempotencyKey: z.string().min(1).max(100).optional(),
-});
-
-const closeRedemptionSchema = z.object({ reason: z.string().min(1).max(500).optional() });
-
-const instantPrizeSchema = z.object({
-  campaignId: z.string().min(1),
-  name: z.record(z.string(), z.string()),
-  oddsPpm: z.number().int().positive().max(1_000_000),
-  stock: z.number().int().nonnegative(),
-  schedule: z.record(z.string(), z.unknown()).nullish(),
-});
-
-const newDrawSchema = z.object({
-  campaignId: z.string().min(1),
-  name: z.record(z.string(), z.string()),
-  periodFrom: z.coerce.date(),
-  periodTo: z.coerce.date(),
-  prizes: z
-    .array(
-      z.object({
-        key: z.string().min(1).max(40),
-        name: z.record(z.string(), z.string()),
-        quantity: z.number().int().positive(),
-        valueMinor: z.number().int().nonnegative().optional(),
-      }),
-    )
-    .min(1),
-  maxWinsPerMember: z.number().int().positive().default(1),
-  reserveCount: z.number().int().nonnegative().default(0),
-});
-
-/**
- * The console's rewards API: catalog and coupon codes, instant-win prizes, points adjustments, fulfilling
- * and cancelling redemptions, opening, running and exporting draws. Mount behind console authentication;
- * `resolveActor` names the brand and the user, who is recorded on every change.
- */
-export function createRewardsAdminRouter({
-  db,
-  generateId,
-  clock,
-  notifier,
-  resolveActor,
-}: RewardsRouterDeps & { resolveActor: ResolveActor }): Router {
-  const router = Router();
-
-  router.post('/rewards', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    const body = parse(newRewardSchema, req.body ?? {});
-    const reward = await createReward({ db, generateId, reward: { ...body, brandId } });
-    res.status(201).json({ reward });
-  });
-
-  router.post('/rewards/:rewardId/coupon-codes', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    const body = parse(couponCodesSchema, req.body ?? {});
-    let codes: string[];
-    let invalid: string[] = [];
-    if ('list' in body) ({ codes, invalid } = parseCouponCodeList(body.list));
-    else
-      codes = generateCouponCodeValues({
-        count: body.generate,
-        ...(body.prefix ? { prefix: body.prefix } : {}),
-      });
-    const result = await addCouponCodes({
-      db,
-      generateId,
-      brandId,
-      rewardId: String(req.params.rewardId),
-      codes,
-    });
-    res.status(201).json({ ...result, invalid });
-  });
-
-  router.post('/points/adjustments', async (req, res) => {
-    const { brandId, actor } = await resolveActor(req);
-    const body = parse(adjustSchema, req.body ?? {});
-    const result = await adjustPoints({ db, generateId, clock, brandId, actor, ...body });
-    res.status(result.created ? 201 : 200).json({ entry: result.entry, balance: result.balance });
-  });
-
-  router.get('/members/:memberId/points', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    res.json(await getPointsSummary({ db, clock, brandId, memberId: String(req.params.memberId) }));
-  });
-
-  router.post('/redemptions/:redemptionId/fulfil', async (req, res) => {
-    const { brandId, actor } = await resolveActor(req);
-    const redemption = await fulfillRedemption({
-      db,
-      clock,
-      brandId,
-      redemptionId: String(req.params.redemptionId),
-      actor,
-    });
-    res.json({ redemption });
-  });
-
-  router.post('/redemptions/:redemptionId/cancel', async (req, res) => {
-    const { brandId, actor } = await resolveActor(req);
-    const body = parse(closeRedemptionSchema, req.body ?? {});
-    const result = await cancelRedemption({
-      db,
-      generateId,
-      clock,
-      brandId,
-      redemptionId: String(req.params.redemptionId),
-      actor,
-      reason: body.reason ?? 'cancelled by the brand',
-    });
-    res.json(result);
-  });
-
-  router.post('/instant-prizes', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    const body = parse(instantPrizeSchema, req.body ?? {});
-    const prize = await createInstantPrize({
-      db,
-      generateId,
-      brandId,
-      campaignId: body.campaignId,
-      name: body.name,
-      oddsPpm: body.oddsPpm,
-      stock: body.stock,
-      schedule: (body.schedule as never) ?? null,
-    });
-    res.status(201).json({ prize });
-  });
-
-  router.post('/draws', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    const body = parse(newDrawSchema, req.body ?? {});
-    const draw = await createDraw({ db, generateId, brandId, ...body });
-    res.status(201).json({ draw });
-  });
-
-  router.post('/draws/:drawId/run', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    const result = await runDraw({
-      db,
-      generateId,
-      clock,
-      ...(notifier ? { notifier } : {}),
-      brandId,
-      drawId: String(req.params.drawId),
-    });
-    res.json(result);
-  });
-
-  router.post('/draws/:drawId/winners/:winnerId/forfeit', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    res.json({ winner: await forfeitWinner({ db, brandId, winnerId: String(req.params.winnerId) }) });
-  });
-
-  router.post('/draws/:drawId/promote-reserves', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    res.json(
-      await promoteReserveWinners({
-        db,
-        clock,
-        ...(notifier ? { notifier } : {}),
-        brandId,
-        drawId: String(req.params.drawId),
-      }),
-    );
-  });
-
-  router.get('/draws/:drawId/winners', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    const draw = await getDrawOrThrow(db, { brandId, drawId: String(req.params.drawId) });
-    res.json({ draw: toPublicDraw(draw), winners: await listWinners(db, draw.id) });
-  });
-
-  router.get('/draws/:drawId/export', async (req, res) => {
-    const { brandId } = await resolveActor(req);
-    res.json(await exportDraw({ db, brandId, drawId: String(req.params.drawId) }));
-  });
-
   return router;
 }

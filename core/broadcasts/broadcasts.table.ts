@@ -1,7 +1,17 @@
-import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { brands, lineChannels } from '../brands/brands.table.js';
 import { createdAt, idColumn, tstz } from '../db/columns.js';
 import { segments } from '../segments/segments.table.js';
+
+/** One variant of a broadcast (A, B…): its messages, and per-language versions of them. */
+export type BroadcastVariant = {
+  key: string;
+  messages: Record<string, unknown>[];
+  /** Messages per member language (`zh-TW`, `th`, `en`); members of another language get `messages`. */
+  languages: Record<string, Record<string, unknown>[]>;
+};
+
+export type BroadcastState = 'draft' | 'scheduled' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export const broadcasts = pgTable(
   'broadcasts',
@@ -14,16 +24,28 @@ export const broadcasts = pgTable(
       .notNull()
       .references(() => lineChannels.id),
     segmentId: text('segment_id').references(() => segments.id),
+    /** The segment's condition when the broadcast was made (or the one given): the recipients come from it. */
+    condition: jsonb('condition').$type<Record<string, unknown>>(),
+    /** Variant A's default messages (see `variants` for every variant and language). */
     messages: jsonb('messages').notNull().$type<Record<string, unknown>[]>(),
+    variants: jsonb('variants').$type<BroadcastVariant[]>(),
+    /** Share of the recipients (0–50 %) kept as a holdout group that receives nothing. */
+    holdoutPercent: integer('holdout_percent').notNull().default(0),
+    /** Sent inside quiet hours on the sender's explicit choice (audited). */
+    ignoreQuietHours: boolean('ignore_quiet_hours').notNull().default(false),
     /** multicast in chunks of at most 500 user IDs, or narrowcast to an uploaded audience. */
     method: text('method').notNull().$type<'multicast' | 'narrowcast'>(),
-    state: text('state')
-      .notNull()
-      .$type<'draft' | 'scheduled' | 'sending' | 'sent' | 'failed' | 'cancelled'>(),
+    state: text('state').notNull().$type<BroadcastState>(),
+    /** When a scheduled broadcast is due: the time asked for, or the end of quiet hours. */
     scheduledAt: tstz('scheduled_at'),
+    /** Why it waits: `send_at` or `quiet_hours`. */
+    waitReason: text('wait_reason'),
     recipientCount: integer('recipient_count'),
+    /** Members left out when the recipients were frozen, by reason (blocked, no_consent, capped). */
+    skipped: jsonb('skipped').$type<Record<string, number>>(),
     createdBy: text('created_by'),
     createdAt: createdAt(),
+    startedAt: tstz('started_at'),
     finishedAt: tstz('finished_at'),
   },
   (t) => [index('broadcasts_due_idx').on(t.state, t.scheduledAt)],
@@ -41,11 +63,55 @@ export const broadcastChunks = pgTable(
       .references(() => broadcasts.id),
     chunkNo: integer('chunk_no').notNull(),
     lineUserIds: jsonb('line_user_ids').notNull().$type<string[]>(),
+    /** The exact body sent with the retry key: every retry resends it unchanged. */
+    messages: jsonb('messages').notNull().default([]).$type<Record<string, unknown>[]>(),
+    /** X-Line-Retry-Key, stored before the first attempt. */
     retryKey: text('retry_key').notNull(),
-    state: text('state').notNull().default('pending').$type<'pending' | 'sent' | 'failed'>(),
+    state: text('state')
+      .notNull()
+      .default('pending')
+      .$type<'pending' | 'sending' | 'sent' | 'failed' | 'cancelled'>(),
     attempts: integer('attempts').notNull().default(0),
+    /** A worker holds a `sending` chunk until then; after it, another worker may take it (crash). */
+    leaseUntil: tstz('lease_until'),
+    nextAttemptAt: tstz('next_attempt_at'),
     lastError: text('last_error'),
     sentAt: tstz('sent_at'),
   },
-  (t) => [uniqueIndex('broadcast_chunks_no_uq').on(t.broadcastId, t.chunkNo)],
+  (t) => [
+    uniqueIndex('broadcast_chunks_no_uq').on(t.broadcastId, t.chunkNo),
+    index('broadcast_chunks_state_idx').on(t.state, t.nextAttemptAt),
+  ],
+);
+
+/**
+ * The frozen recipient list: one row per member and broadcast (the primary key makes "never twice"
+ * structural), with its group (variant or holdout), chunk and outcome, or why it was skipped.
+ */
+export const broadcastRecipients = pgTable(
+  'broadcast_recipients',
+  {
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    broadcastId: text('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id),
+    memberId: text('member_id').notNull(),
+    lineUserId: text('line_user_id').notNull(),
+    /** The variant key (`A`, `B`…) or `holdout`. */
+    groupKey: text('group_key').notNull(),
+    chunkNo: integer('chunk_no'),
+    status: text('status')
+      .notNull()
+      .$type<'pending' | 'sent' | 'failed' | 'skipped' | 'held_out' | 'cancelled'>(),
+    skipReason: text('skip_reason'),
+    createdAt: createdAt(),
+    sentAt: tstz('sent_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.memberId] }),
+    index('broadcast_recipients_member_idx').on(t.memberId, t.createdAt),
+    index('broadcast_recipients_chunk_idx').on(t.broadcastId, t.chunkNo),
+  ],
 );

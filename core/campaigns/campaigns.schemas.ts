@@ -88,7 +88,7 @@ const amountStepSchema = z.object({
   perStep: z.number().int().positive().default(1),
 });
 
-const localizedTextSchema = z
+export const localizedTextSchema = z
   .object({ 'zh-TW': nonEmptyText.optional(), th: nonEmptyText.optional(), en: nonEmptyText.optional() })
   .refine((text) => Boolean(text['zh-TW'] ?? text.th ?? text.en), {
     message: 'needs a text in one language',
@@ -244,4 +244,94 @@ function toIssues(root: string, error: z.ZodError): SettingsIssue[] {
     path: [root, ...issue.path.map(String)].join('.'),
     message: issue.message,
   }));
+}
+
+export const PROOF_KINDS = [
+  'einvoice_qr',
+  'einvoice_text',
+  'einvoice_carrier',
+  'paper_invoice',
+  'receipt',
+] as const;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date yyyy-mm-dd' });
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone (Asia/Taipei, Asia/Bangkok)' },
+);
+
+/**
+ * A campaign's editable fields, with the names of the table, as the console and the CLI send them. The
+ * rules and rewards are checked by `parseCampaignSettings` (cross-field checks included).
+ */
+export const campaignDefinitionSchema = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,59}$/, { message: 'must be 2-60 chars of a-z 0-9 -' }),
+  name: localizedTextSchema,
+  description: localizedTextSchema.nullable().default(null),
+  timezone: timeZone,
+  currency: z.enum(['TWD', 'THB']),
+  purchaseFrom: isoDate,
+  purchaseTo: isoDate,
+  registerFrom: z.iso.datetime({ offset: true }),
+  registerTo: z.iso.datetime({ offset: true }),
+  proofKinds: z.array(z.enum(PROOF_KINDS)).min(1),
+  verificationMode: z.enum(['instant', 'batch']).default('batch'),
+  autoAcceptReceipts: z.boolean().default(false),
+  rules: z.unknown(),
+  rewards: z.unknown(),
+});
+
+/** Windows that end before they begin (checked even when other fields have problems). */
+function windowIssues(input: unknown): DefinitionIssue[] {
+  const raw = (input ?? {}) as Record<string, unknown>;
+  const issues: DefinitionIssue[] = [];
+  const { purchaseFrom, purchaseTo, registerFrom, registerTo } = raw;
+  if (typeof purchaseFrom === 'string' && typeof purchaseTo === 'string' && purchaseFrom > purchaseTo)
+    issues.push({ path: ['purchaseTo'], message: 'must not be before purchaseFrom' });
+  if (typeof registerFrom === 'string' && typeof registerTo === 'string') {
+    const [from, to] = [Date.parse(registerFrom), Date.parse(registerTo)];
+    if (from > to) issues.push({ path: ['registerTo'], message: 'must not be before registerFrom' });
+  }
+  return issues;
+}
+
+/** What a campaign version holds; dates as ISO strings so it compares and stores as plain JSON. */
+export type CampaignDefinition = Omit<z.output<typeof campaignDefinitionSchema>, 'rules' | 'rewards'> & {
+  rules: CampaignRules;
+  rewards: CampaignRewards;
+};
+
+export type DefinitionIssue = { path: (string | number)[]; message: string };
+
+/** Validates a whole definition; every problem comes back with its JSON path (`rules.minAmount.amountMinor`). */
+export function parseCampaignDefinition(
+  input: unknown,
+): { ok: true; definition: CampaignDefinition } | { ok: false; issues: DefinitionIssue[] } {
+  const base = campaignDefinitionSchema.safeParse(input);
+  const raw = (input ?? {}) as { rules?: unknown; rewards?: unknown };
+  const settings = parseCampaignSettings({ rules: raw.rules, rewards: raw.rewards });
+  const issues: DefinitionIssue[] = windowIssues(input);
+  if (!base.success)
+    issues.push(
+      ...base.error.issues.map((issue) => ({
+        path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+        message: issue.message,
+      })),
+    );
+  if (!settings.ok)
+    issues.push(
+      ...settings.issues.map((issue) => ({
+        path: issue.path.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key)),
+        message: issue.message,
+      })),
+    );
+  if (!base.success || !settings.ok || issues.length > 0) return { ok: false, issues };
+  return { ok: true, definition: { ...base.data, rules: settings.rules, rewards: settings.rewards } };
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/database.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { createCampaignNotFoundError, createCampaignSettingsInvalidError } from './campaigns.errors.js';
+import { definitionOfCampaign } from './campaigns.models.js';
 import { createCampaignsRepository, type Campaign, type NewCampaign } from './campaigns.repository.js';
 import type { CampaignForRules } from './campaigns.rules.js';
 import { parseCampaignSettings, type CampaignRewards, type CampaignRules } from './campaigns.schemas.js';
@@ -15,10 +16,13 @@ export async function createCampaign({
   db,
   generateId,
   campaign,
+  createdBy = null,
 }: {
   db: Executor;
   generateId: IdGenerator;
-  campaign: Omit<NewCampaign, 'rules' | 'rewards'> & { rules: unknown; rewards: unknown };
+  campaign: Omit<NewCampaign, 'rules' | 'rewards' | 'version'> & { rules: unknown; rewards: unknown };
+  /** Who saved it (a console user id, `cli`, `seed`), kept on its first version. */
+  createdBy?: string | null;
 }): Promise<{ campaign: CampaignWithSettings }> {
   const parsed = parseCampaignSettings({ rules: campaign.rules, rewards: campaign.rewards });
   if (!parsed.ok)
@@ -26,10 +30,25 @@ export async function createCampaign({
       message: `The campaign settings are not valid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
       details: { issues: parsed.issues },
     });
-  const created = await createCampaignsRepository({ db, generateId }).createCampaign({
-    ...campaign,
-    rules: parsed.rules as unknown as Record<string, unknown>,
-    rewards: parsed.rewards as unknown as Record<string, unknown>,
+  // The campaign and its first version together, or neither.
+  const created = await db.transaction(async (tx) => {
+    const repository = createCampaignsRepository({ db: tx, generateId });
+    const row = await repository.createCampaign({
+      ...campaign,
+      rules: parsed.rules as unknown as Record<string, unknown>,
+      rewards: parsed.rewards as unknown as Record<string, unknown>,
+      version: 1,
+    });
+    await repository.insertVersion({
+      brandId: row.brandId,
+      campaignId: row.id,
+      version: 1,
+      definition: definitionOfCampaign(row) as unknown as Record<string, unknown>,
+      createdBy,
+      createdAt: row.createdAt,
+      updatedAt: row.createdAt,
+    });
+    return row;
   });
   return { campaign: withSettings(created, parsed.rules, parsed.rewards) };
 }

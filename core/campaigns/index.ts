@@ -1,7 +1,14 @@
-export { campaigns, type LocalizedText, type ProofKind } from './campaigns.table.js';
+export {
+  campaigns,
+  campaignVersions,
+  type CampaignStatus,
+  type LocalizedText,
+  type ProofKind,
+} from './campaigns.table.js';
 export {
   createCampaignsRepository,
   type Campaign,
+  type CampaignVersion,
   type CampaignsRepository,
   type NewCampaign,
 } from './campaigns.repository.js';
@@ -9,8 +16,14 @@ export {
   campaignDrawScheduleSchema,
   campaignRewardsSchema,
   campaignRulesSchema,
+  campaignDefinitionSchema,
   DRAW_WEEKDAYS,
+  localizedTextSchema,
+  parseCampaignDefinition,
   parseCampaignSettings,
+  PROOF_KINDS,
+  type CampaignDefinition,
+  type DefinitionIssue,
   type CampaignDrawSchedule,
   type CampaignRewards,
   type CampaignRewardsInput,
@@ -45,4 +58,35 @@ export {
   readCampaignSettings,
   type CampaignWithSettings,
 } from './campaigns.usecases.js';
-export { createCampaignNotFoundError, createCampaignSettingsInvalidError } from './campaigns.errors.js';
+export { getCampaignByRefOrThrow, listCampaignRefs } from './campaigns.refs.js';
+export * from './campaigns.errors.js';
+export {
+  CAMPAIGN_ACTIONS,
+  cloneSlug,
+  definitionOfCampaign,
+  diffDefinitions,
+  editCreatesVersion,
+  nextStatus,
+  type CampaignAction,
+  type DefinitionChange,
+} from './campaigns.models.js';
+export {
+  changeCampaignStatus,
+  cloneCampaign,
+  createCampaignFromDefinition,
+  createDefinitionInvalidError,
+  diffCampaignVersions,
+  findCampaignOrThrow,
+  listCampaignVersions,
+  updateCampaign,
+  type CampaignEditingDeps,
+  type CampaignEditResult,
+} from './campaigns.editing.usecases.js';
+export {
+  CHECKED_RULE_OF,
+  CHECKED_RULES,
+  explainDecision,
+  formatAmount,
+  type CheckedRule,
+  type CheckedRuleKey,
+} from './campaigns.explain.js';

@@ -1,141 +1,103 @@
-import { randomBytes } from 'node:crypto';
 import type { Services } from '../app/build-services.js';
-import { createBrandsRepository, type Brand, type LineChannel } from '../brands/index.js';
 import { and, eq } from 'drizzle-orm';
-import { createCampaign, createCampaignsRepository, type Campaign } from '../campaigns/index.js';
 import { surveys } from '../surveys/index.js';
+import { isoDate, seedDemoBrand, type DemoSeed } from './seed-demo-brand.js';
+
+export type { DemoSeed } from './seed-demo-brand.js';
 
 export const DEMO_BRAND_SLUG = 'demo-tea';
 /** The simulated LINE channel of the demo brand (the LINE simulator accepts any id). */
 export const DEMO_LINE_CHANNEL_ID = '2000000001';
 export const DEMO_LIFF_ID = '2000000001-demo';
 
-export type DemoSeed = { brand: Brand; channel: LineChannel; campaign: Campaign; created: boolean };
-
 /**
  * The demo brand, its simulated LINE channel and a running campaign, so local mode has something to
  * talk to. Idempotent: a second run finds the brand and changes nothing.
  */
-export async function seedDemo({
-  database,
-  clock,
-  generateId,
-}: Pick<Services, 'database' | 'clock' | 'generateId'>): Promise<DemoSeed> {
-  return database.db.transaction(async (tx) => {
-    const brandsRepository = createBrandsRepository({ db: tx, generateId });
-    const campaignsRepository = createCampaignsRepository({ db: tx, generateId });
-
-    const existing = await brandsRepository.getBrandBySlug(DEMO_BRAND_SLUG);
-    if (existing) {
-      const [channel] = await brandsRepository.listChannels(existing.id);
-      const [campaign] = await campaignsRepository.listActiveCampaigns({ brandId: existing.id });
-      if (channel && campaign) return { brand: existing, channel, campaign, created: false };
-    }
-
-    const brand =
-      existing ??
-      (await brandsRepository.createBrand({
-        slug: DEMO_BRAND_SLUG,
-        name: '好茶 Demo Tea',
-        country: 'TW',
-        defaultLocale: 'zh-TW',
-        timezone: 'Asia/Taipei',
-      }));
-
-    // Local-only credentials, made up per database: the simulator signs and checks with them.
-    const channel = await brandsRepository.upsertChannel({
-      brandId: brand.id,
-      lineChannelId: DEMO_LINE_CHANNEL_ID,
-      name: 'Demo Tea (simulated LINE)',
-      channelSecret: randomBytes(16).toString('hex'),
-      channelAccessToken: randomBytes(32).toString('base64url'),
-      liffId: DEMO_LIFF_ID,
-      loginChannelId: DEMO_LINE_CHANNEL_ID,
-      managedByEnv: false,
-    });
-
-    const now = clock.now();
-    const day = 24 * 3_600_000;
-    // Through the use case, so the demo's rules and rewards pass the same schema as a marketer's.
-    const campaign = (
-      await createCampaign({
-        db: tx,
-        generateId,
-        campaign: {
-          brandId: brand.id,
-          slug: 'spring-tea',
-          name: {
-            'zh-TW': '買好茶 登錄發票抽好禮',
-            en: 'Buy Demo Tea, register your invoice, win prizes',
-            th: 'ซื้อชา ลงทะเบียนใบเสร็จ ลุ้นรางวัล',
-          },
-          description: {
-            'zh-TW': '購買好茶系列商品滿 NT$50，登錄發票每 NT$10 得 1 點，並獲得抽獎機會。',
-            en: 'Spend NT$50 on Demo Tea: 1 point per NT$10 and a lottery entry for every invoice.',
-            th: 'ซื้อชาครบ NT$50 รับ 1 คะแนนทุก NT$10 และสิทธิ์ลุ้นรางวัล',
-          },
-          status: 'active',
-          timezone: 'Asia/Taipei',
-          currency: 'TWD',
-          // Three years back, so the MoF simulator's demo invoices (2024–2025) can be registered.
-          purchaseFrom: isoDate(new Date(now.getTime() - 3 * 365 * day)),
-          purchaseTo: isoDate(new Date(now.getTime() + 60 * day)),
-          registerFrom: new Date(now.getTime() - 60 * day),
-          registerTo: new Date(now.getTime() + 67 * day),
-          proofKinds: ['einvoice_qr', 'einvoice_text', 'einvoice_carrier', 'paper_invoice', 'receipt'],
-          verificationMode: 'instant',
-          autoAcceptReceipts: true,
-          rules: {
-            itemGroups: [{ key: 'tea', keywords: ['茶', 'tea', 'ชา'] }],
-            itemGroupsMatch: 'any',
-            minAmount: { basis: 'matched', amountMinor: 5_000 },
-            excludeBuyerBan: true,
-            excludeVoided: true,
-            caps: { perMemberPerDay: 10, perMemberPerCampaign: 100 },
-          },
-          rewards: {
-            points: { basis: 'matched', stepAmountMinor: 1_000, perStep: 1 },
-            entries: { perProof: 1 },
-            // Opened and run by the draws job: a weekly draw closing Sundays 20:00 Taipei, and a final one.
-            draws: {
-              weekly: {
-                closesOn: 'sun',
-                closesAt: '20:00',
-                prizes: [
-                  {
-                    key: 'tea-set',
-                    name: { 'zh-TW': '好茶禮盒', en: 'Tea gift box', th: 'กล่องของขวัญชา' },
-                    quantity: 3,
-                  },
-                ],
-                maxWinsPerMember: 1,
-                reserveCount: 2,
+export async function seedDemo(
+  services: Pick<Services, 'database' | 'clock' | 'generateId'>,
+): Promise<DemoSeed> {
+  const now = services.clock.now();
+  const day = 24 * 3_600_000;
+  return seedDemoBrand(services, {
+    brand: {
+      slug: DEMO_BRAND_SLUG,
+      name: '好茶 Demo Tea',
+      country: 'TW',
+      defaultLocale: 'zh-TW',
+      timezone: 'Asia/Taipei',
+    },
+    channel: { lineChannelId: DEMO_LINE_CHANNEL_ID, name: 'Demo Tea (simulated LINE)', liffId: DEMO_LIFF_ID },
+    campaign: {
+      slug: 'spring-tea',
+      name: {
+        'zh-TW': '買好茶 登錄發票抽好禮',
+        en: 'Buy Demo Tea, register your invoice, win prizes',
+        th: 'ซื้อชา ลงทะเบียนใบเสร็จ ลุ้นรางวัล',
+      },
+      description: {
+        'zh-TW': '購買好茶系列商品滿 NT$50，登錄發票每 NT$10 得 1 點，並獲得抽獎機會。',
+        en: 'Spend NT$50 on Demo Tea: 1 point per NT$10 and a lottery entry for every invoice.',
+        th: 'ซื้อชาครบ NT$50 รับ 1 คะแนนทุก NT$10 และสิทธิ์ลุ้นรางวัล',
+      },
+      status: 'active',
+      timezone: 'Asia/Taipei',
+      currency: 'TWD',
+      // Three years back, so the MoF simulator's demo invoices (2024–2025) can be registered.
+      purchaseFrom: isoDate(new Date(now.getTime() - 3 * 365 * day)),
+      purchaseTo: isoDate(new Date(now.getTime() + 60 * day)),
+      registerFrom: new Date(now.getTime() - 60 * day),
+      registerTo: new Date(now.getTime() + 67 * day),
+      proofKinds: ['einvoice_qr', 'einvoice_text', 'einvoice_carrier', 'paper_invoice', 'receipt'],
+      verificationMode: 'instant',
+      autoAcceptReceipts: true,
+      rules: {
+        itemGroups: [{ key: 'tea', keywords: ['茶', 'tea', 'ชา'] }],
+        itemGroupsMatch: 'any',
+        minAmount: { basis: 'matched', amountMinor: 5_000 },
+        excludeBuyerBan: true,
+        excludeVoided: true,
+        caps: { perMemberPerDay: 10, perMemberPerCampaign: 100 },
+      },
+      rewards: {
+        points: { basis: 'matched', stepAmountMinor: 1_000, perStep: 1 },
+        entries: { perProof: 1 },
+        // Opened and run by the draws job: a weekly draw closing Sundays 20:00 Taipei, and a final one.
+        draws: {
+          weekly: {
+            closesOn: 'sun',
+            closesAt: '20:00',
+            prizes: [
+              {
+                key: 'tea-set',
+                name: { 'zh-TW': '好茶禮盒', en: 'Tea gift box', th: 'กล่องของขวัญชา' },
+                quantity: 3,
               },
-              final: {
-                prizes: [
-                  {
-                    key: 'scooter',
-                    name: { 'zh-TW': '電動機車', en: 'E-scooter', th: 'สกู๊ตเตอร์ไฟฟ้า' },
-                    quantity: 1,
-                    valueMinor: 4_500_000,
-                  },
-                  {
-                    key: 'voucher',
-                    name: { 'zh-TW': '禮券 NT$1,000', en: 'NT$1,000 voucher', th: 'บัตรกำนัล NT$1,000' },
-                    quantity: 5,
-                    valueMinor: 100_000,
-                  },
-                ],
-                maxWinsPerMember: 1,
-                reserveCount: 3,
+            ],
+            maxWinsPerMember: 1,
+            reserveCount: 2,
+          },
+          final: {
+            prizes: [
+              {
+                key: 'scooter',
+                name: { 'zh-TW': '電動機車', en: 'E-scooter', th: 'สกู๊ตเตอร์ไฟฟ้า' },
+                quantity: 1,
+                valueMinor: 4_500_000,
               },
-            },
+              {
+                key: 'voucher',
+                name: { 'zh-TW': '禮券 NT$1,000', en: 'NT$1,000 voucher', th: 'บัตรกำนัล NT$1,000' },
+                quantity: 5,
+                valueMinor: 100_000,
+              },
+            ],
+            maxWinsPerMember: 1,
+            reserveCount: 3,
           },
         },
-      })
-    ).campaign;
-
-    return { brand, channel, campaign, created: true };
+      },
+    },
   });
 }
 
@@ -184,8 +146,4 @@ export async function seedDemoSurvey(
     ],
   });
   return { created: true };
-}
-
-function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }

@@ -44,3 +44,9 @@ export {
   type ScheduleAndRunDrawsResult,
 } from './schedule.usecases.js';
 export * from './draws.errors.js';
+export {
+  getConsoleDrawOrThrow,
+  listConsoleDraws,
+  type ConsoleDrawSummary,
+  type ConsoleDrawWinner,
+} from './draws-console.usecases.js';

@@ -1,2 +1,3 @@
 export { members, consents, memberTags } from './members.table.js';
 export { createMembersRepository, type Member, type MembersRepository } from './members.repository.js';
+export { getMemberByRefOrThrow } from './members.refs.js';

@@ -3,6 +3,7 @@ import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { auditLog } from '../audit/audit.table.js';
 import { queryRows, type Database, type Executor } from '../db/database.js';
 import * as schema from '../db/schema.js';
+import { detachMemberFromLineItems } from '../analytics/index.js';
 import { eraseMemberReceiptImages } from '../receipts/receipts.erasure.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { CONSENT_KINDS, getCurrentConsents, listConsentHistory, recordConsent } from './members.consents.js';
@@ -174,6 +175,7 @@ export async function eraseMember(
       .where(and(eq(memberTags.brandId, brandId), eq(memberTags.memberId, memberId)));
     await dropFreeTextSurveyAnswers(tx, { brandId, memberId });
     const receipts = await eraseMemberReceiptImages(tx, { generateId, brandId, memberId, now });
+    await detachMemberFromLineItems(tx, { brandId, memberId });
 
     let sweptRows = 0;
     for (const { table, name } of tablesWithColumn('brand_id')) {

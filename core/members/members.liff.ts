@@ -5,6 +5,8 @@ import { queryRows, type Executor } from '../db/database.js';
 import { draws, lotteryEntries } from '../draws/draws.table.js';
 import { describeReason, getTranslator, type Locale } from '../i18n/index.js';
 import { getPointsBalance } from '../rewards/index.js';
+import { invoices } from '../invoices/invoices.table.js';
+import { receiptImages } from '../receipts/receipts.table.js';
 import { submissions } from '../submissions/submissions.table.js';
 
 export type LiffChannel = {
@@ -97,6 +99,11 @@ export async function getMemberHome(
 }
 
 /** The member's submissions, newest first, with the state and the reason in the member's language. */
+/**
+ * A member's proofs for the LIFF history, newest first, in words: what kind of proof, which invoice or
+ * store, the purchase date and amount, the outcome and its reason. One line per proof: a proof sent
+ * again (the same invoice re-sent, a carrier listing the same invoice) shows once, as it stands now.
+ */
 export async function listMemberSubmissions(
   db: Executor,
   {
@@ -112,19 +119,63 @@ export async function listMemberSubmissions(
       kind: submissions.kind,
       state: submissions.state,
       reasonCode: submissions.reasonCode,
+      proofKey: submissions.proofKey,
       createdAt: submissions.createdAt,
       decidedAt: submissions.decidedAt,
       nextCheckAt: submissions.nextCheckAt,
       campaignId: submissions.campaignId,
+      invoiceNumber: invoices.invoiceNumber,
+      invoiceDate: invoices.invoiceDate,
+      sellerName: invoices.sellerName,
+      totalAmountMinor: invoices.totalAmountMinor,
+      invoiceCurrency: invoices.currency,
+      reading: receiptImages.reading,
     })
     .from(submissions)
+    .leftJoin(invoices, eq(invoices.id, submissions.invoiceId))
+    .leftJoin(receiptImages, eq(receiptImages.id, submissions.receiptImageId))
     .where(and(eq(submissions.brandId, brandId), eq(submissions.memberId, memberId)))
-    .orderBy(desc(submissions.createdAt))
+    .orderBy(desc(submissions.createdAt), desc(submissions.id))
     .limit(limit);
   const t = getTranslator(locale);
-  return rows.map((row) => ({
-    ...row,
-    stateLabel: t(`states.${row.state}`),
-    reason: row.reasonCode ? describeReason(locale, row.reasonCode) : null,
-  }));
+  const seen = new Set<string>();
+  return rows
+    .filter((row) => {
+      if (!row.proofKey) return true;
+      if (seen.has(row.proofKey)) return false;
+      seen.add(row.proofKey);
+      return true;
+    })
+    .map(({ invoiceNumber, invoiceDate, sellerName, totalAmountMinor, invoiceCurrency, reading, ...row }) => {
+      const read = readingSummary(reading);
+      return {
+        ...row,
+        kindLabel: t(`proofKinds.${row.kind}`),
+        stateLabel: t(`states.${row.state}`),
+        reason: row.reasonCode ? describeReason(locale, row.reasonCode) : null,
+        invoiceNumber: invoiceNumber ?? null,
+        store: sellerName ?? read.store ?? null,
+        purchasedOn: invoiceDate ?? read.date ?? null,
+        amountMinor: totalAmountMinor ?? read.totalMinor ?? null,
+        currency:
+          totalAmountMinor !== null && totalAmountMinor !== undefined ? invoiceCurrency : read.currency,
+      };
+    });
+}
+
+/** The store, date and total a photo's reading found (before any invoice row exists for it). */
+function readingSummary(reading: Record<string, unknown> | null): {
+  store?: string;
+  date?: string;
+  totalMinor?: number;
+  currency: string | null;
+} {
+  const fields = (reading?.fields ?? {}) as { storeName?: unknown; date?: unknown; totalMinor?: unknown };
+  const currency = reading?.currency;
+  return {
+    store: typeof fields.storeName === 'string' ? fields.storeName : undefined,
+    date: typeof fields.date === 'string' ? fields.date : undefined,
+    totalMinor: typeof fields.totalMinor === 'number' ? fields.totalMinor : undefined,
+    currency: typeof currency === 'string' && currency !== 'UNKNOWN' ? currency : null,
+  };
 }

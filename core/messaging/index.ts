@@ -31,3 +31,4 @@ export {
 export { ensureEnvChannel } from './line-channels.usecases.js';
 export { setupDefaultRichMenu } from './richmenu.usecases.js';
 export { renderAnswer } from './providers/line-flex.answer-renderer.js';
+export { buildLineMessenger } from './line-messenger.config.js';

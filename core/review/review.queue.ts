@@ -48,6 +48,7 @@ export type LeaseView = { reviewerId: string; reviewerName: string; expiresAt: D
 export type ReviewQueueItem = {
   submissionId: string;
   campaignId: string;
+  campaignName: Record<string, string> | null;
   memberId: string;
   receiptImageId: string;
   submittedAt: Date;
@@ -178,7 +179,7 @@ export async function listReviewQueue(
     if (!id || Number.isNaN(parsed.getTime()))
       throw createValidationError({
         message: 'Bad cursor',
-        details: { fieldErrors: { after: 'Bad cursor' } },
+        details: { issues: [{ path: ['after'], message: 'Bad cursor' }] },
       });
     after = { time: parsed, id };
   }
@@ -204,6 +205,7 @@ export async function listReviewQueue(
     matching.push({
       submissionId: submission.id,
       campaignId: submission.campaignId,
+      campaignName: (campaign?.name as Record<string, string> | undefined) ?? null,
       memberId: submission.memberId,
       receiptImageId: image.id,
       submittedAt: submission.createdAt,

@@ -18,10 +18,12 @@ function parseCorrections(corrections: CorrectedFields | undefined): CorrectedFi
   const parsed = correctedFieldsSchema.safeParse(corrections ?? {});
   if (!parsed.success)
     throw createValidationError({
+      message: 'Invalid corrected fields',
       details: {
-        fieldErrors: Object.fromEntries(
-          parsed.error.issues.map((issue) => [['fields', ...issue.path].join('.'), issue.message]),
-        ),
+        issues: parsed.error.issues.map((issue) => ({
+          path: ['fields', ...issue.path.map(String)],
+          message: issue.message,
+        })),
       },
     });
   return parsed.data;
@@ -128,9 +130,7 @@ export async function approveReviewItem(
       message: 'A date and a total are needed to approve',
       details: {
         missing: judged.missing,
-        fieldErrors: Object.fromEntries(
-          judged.missing.map((name) => [`fields.${name}`, 'Needed to approve']),
-        ),
+        issues: judged.missing.map((name) => ({ path: ['fields', name], message: 'Needed to approve' })),
       },
     });
   const result = await decideReviewedSubmission(deps, {
@@ -174,7 +174,10 @@ export async function rejectReviewItem(
   if (!(REVIEW_REJECT_REASONS as readonly string[]).includes(reasonCode))
     throw createValidationError({
       message: `Unknown reason code: ${reasonCode}`,
-      details: { allowed: REVIEW_REJECT_REASONS, fieldErrors: { reasonCode: 'Unknown reason code' } },
+      details: {
+        allowed: REVIEW_REJECT_REASONS,
+        issues: [{ path: ['reasonCode'], message: 'Unknown reason code' }],
+      },
     });
   const { repository } = await loadForDecision(deps, { brandId, submissionId, reviewer });
   const result = await decideReviewedSubmission(deps, {

@@ -68,3 +68,16 @@ export {
 } from './instant-win.models.js';
 export { replayLedger, type LedgerReplay, type PointsLot } from './points.models.js';
 export { createMessagingRewardsNotifier } from './rewards.line-notifier.js';
+export {
+  DEFAULT_LOW_STOCK_AT,
+  getConsoleRewardOrThrow,
+  listConsoleInstantPrizes,
+  listConsoleRedemptions,
+  listConsoleRewards,
+  updateInstantPrize,
+  updateReward,
+  type ConsoleInstantPrize,
+  type ConsoleRedemption,
+  type ConsoleReward,
+  type RewardPatch,
+} from './catalog-admin.usecases.js';

@@ -83,3 +83,9 @@ export const createInvalidRewardError = createErrorFactory({
   message: 'Invalid reward',
   statusCode: 400,
 });
+
+export const createInstantPrizeNotFoundError = createErrorFactory({
+  code: 'instant_prize.not_found',
+  message: 'This instant-win prize does not exist',
+  statusCode: 404,
+});

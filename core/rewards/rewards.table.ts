@@ -77,6 +77,8 @@ export const rewards = pgTable(
     validFrom: tstz('valid_from'),
     validTo: tstz('valid_to'),
     active: boolean('active').notNull().default(true),
+    /** The console flags the stock as low at or below this many left (null: the default, 10). */
+    lowStockAt: integer('low_stock_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

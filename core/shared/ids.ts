@@ -11,6 +11,8 @@ export const ID_PREFIXES = {
   consent: 'cns',
   memberTag: 'tag',
   campaign: 'cmp',
+  campaignVersion: 'cvr',
+  campaignReplay: 'rpl',
   submission: 'sub',
   invoice: 'inv',
   invoiceItem: 'itm',

@@ -34,3 +34,15 @@ export type {
   SubmitProofResult,
 } from './submissions.types.js';
 export { createSubmissionNotFoundError, createSubmissionNotReviewableError } from './submissions.errors.js';
+export {
+  checkInvoiceSchema,
+  checkProofs,
+  rulesInvoiceFromObject,
+  type CheckInvoice,
+  type CheckProof,
+  type CheckProofsDeps,
+  type CheckVerdict,
+  type PhotoProofReader,
+  type ProofCheck,
+} from './submissions.check.js';
+export { judgeRules } from './submissions.decide.js';

@@ -11,8 +11,11 @@ import {
   type ProofKind,
   type RewardQuantities,
   type RuleName,
+  type RulesContext,
+  type RulesDecision,
   type RulesInvoice,
 } from '../campaigns/index.js';
+import { recordAcceptedLineItems } from '../analytics/index.js';
 import type { Executor } from '../db/database.js';
 import { grantRewardsForSubmission, type GrantRewardsResult } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -105,6 +108,32 @@ export async function reload(repository: SubmissionsRepository, submission: Subm
 }
 
 /**
+ * What the rules make of a purchase: accepted, rejected, or — when a machine read it and is unsure of a
+ * field a failed rule judges — left for a person. Pure: the deciding transaction and the rule checker
+ * (`checkProofs`) both call it, so the checker cannot drift from real decisions.
+ */
+export function judgeRules({
+  campaign,
+  invoice,
+  registeredAt,
+  context,
+  mayRefuseOn,
+}: {
+  campaign: Pick<CampaignWithSettings, 'settings'>;
+  invoice: RulesInvoice;
+  registeredAt: Date;
+  context: RulesContext;
+  mayRefuseOn?: (rule: RuleName) => boolean;
+}): { state: 'accepted' | 'rejected' | 'in_review'; rules: RulesDecision } {
+  const rules = evaluateCampaignRules({ campaign: campaign.settings, invoice, registeredAt, context });
+  if (rules.qualifies) return { state: 'accepted', rules };
+  // Unsure of what it read, a machine asks a person rather than says no.
+  if (mayRefuseOn && rules.verdicts.some((v) => !v.passed && !mayRefuseOn(v.rule)))
+    return { state: 'in_review', rules };
+  return { state: 'rejected', rules };
+}
+
+/**
  * Applies the rules and, for a qualifying proof, hands the rewards over — all in the caller's
  * transaction, serialised per member and campaign so the caps hold, and fenced so that only the runner
  * that holds the submission decides it.
@@ -147,15 +176,15 @@ export async function decideInTransaction(
     dayEnd: startOfLocalDay(addDays(day, 1), campaign.timezone),
     excludeId: submission.id,
   });
-  const rules = evaluateCampaignRules({
-    campaign: campaign.settings,
+  const judged = judgeRules({
+    campaign,
     invoice,
     registeredAt,
     context: { memberAcceptedToday: counts.today, memberAcceptedInCampaign: counts.total },
+    mayRefuseOn,
   });
-  // Unsure of what it read, a machine asks a person rather than says no.
-  if (!rules.qualifies && mayRefuseOn && rules.verdicts.some((v) => !v.passed && !mayRefuseOn(v.rule)))
-    return resultOfStored(submission);
+  if (judged.state === 'in_review') return resultOfStored(submission);
+  const rules = judged.rules;
   const decision: SubmissionDecision = {
     ...rules,
     rewards: rules.qualifies ? rules.rewards : NO_REWARDS,
@@ -168,6 +197,7 @@ export async function decideInTransaction(
     values: {
       state: rules.qualifies ? 'accepted' : 'rejected',
       reasonCode: rules.qualifies ? null : (firstFailedVerdict(rules)?.reasonKey ?? 'rules.failed'),
+      campaignVersion: campaign.version,
       decision: decision as unknown as Record<string, unknown>,
       nextCheckAt: null,
       decidedAt: now,
@@ -189,6 +219,12 @@ export async function decideInTransaction(
     state: 'rewarded',
     decision: { ...decision, granted } as unknown as Record<string, unknown>,
     updatedAt: now,
+  });
+  // The purchase joins the analytics in the deciding transaction, with the items the rules judged.
+  await recordAcceptedLineItems(tx, {
+    submission: decided,
+    itemGroups: campaign.settings.rules.itemGroups,
+    items: invoice.items,
   });
   return {
     outcome: 'accepted',

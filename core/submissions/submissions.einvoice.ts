@@ -98,6 +98,7 @@ export async function verifyClaimedSubmission(
       values: {
         state: 'rejected',
         reasonCode: firstFailedVerdict(early)?.reasonKey ?? 'rules.failed',
+        campaignVersion: campaign.version,
         decision: decision as unknown as Record<string, unknown>,
         nextCheckAt: null,
         decidedAt: now,
@@ -198,7 +199,7 @@ export async function verifyClaimedSubmission(
 const DATE_RULES = new Set(['purchase_date', 'registration_window', 'register_within_days']);
 
 /** The date rules' verdicts, when one of them fails: they need nothing from the platform. */
-function refuseOnDates(campaign: CampaignWithSettings, parsed: ParsedInvoice, registeredAt: Date) {
+export function refuseOnDates(campaign: CampaignWithSettings, parsed: ParsedInvoice, registeredAt: Date) {
   const decision = evaluateCampaignRules({
     campaign: campaign.settings,
     invoice: rulesInvoiceFromParsed(parsed),
@@ -217,7 +218,7 @@ function refuseOnDates(campaign: CampaignWithSettings, parsed: ParsedInvoice, re
   };
 }
 
-function detailQuery(parsed: ParsedInvoice): InvoiceDetailQuery {
+export function detailQuery(parsed: ParsedInvoice): InvoiceDetailQuery {
   const base = {
     invoiceNumber: parsed.invoiceNumber,
     invoiceDate: parsed.invoiceDate,

@@ -183,6 +183,36 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
       return { today: Number(row?.today ?? 0), total: Number(row?.total ?? 0) };
     },
 
+    /** How many of a campaign's proofs are decided (per version) and how many are still to be judged. */
+    async summarizeCampaignDecisions({
+      campaignId,
+    }: {
+      campaignId: string;
+    }): Promise<{ decidedByVersion: Record<string, number>; decided: number; pending: number }> {
+      const rows = await queryRows<{
+        version: number | null;
+        decided: number | string;
+        pending: number | string;
+      }>(
+        db,
+        sql`select ${submissions.campaignVersion} as version,
+              count(*) filter (where ${submissions.decidedAt} is not null) as decided,
+              count(*) filter (where ${submissions.decidedAt} is null) as pending
+            from ${submissions}
+            where ${submissions.campaignId} = ${campaignId}
+            group by ${submissions.campaignVersion}`,
+      );
+      const decidedByVersion: Record<string, number> = {};
+      let decided = 0;
+      let pending = 0;
+      for (const row of rows) {
+        decided += Number(row.decided);
+        pending += Number(row.pending);
+        if (Number(row.decided) > 0) decidedByVersion[String(row.version ?? 'unknown')] = Number(row.decided);
+      }
+      return { decidedByVersion, decided, pending };
+    },
+
     async listByMember({
       brandId,
       memberId,

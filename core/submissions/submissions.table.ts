@@ -41,6 +41,8 @@ export const submissions = pgTable(
     /** Every rule's verdict with a reason key, and the reward quantities computed. */
     decision: jsonb('decision').$type<Record<string, unknown>>(),
     reasonCode: text('reason_code'),
+    /** The campaign version (`campaigns.version`) whose settings decided it; later edits never re-judge it. */
+    campaignVersion: integer('campaign_version'),
     /** Batch verification and retries claim rows whose time has come. */
     nextCheckAt: tstz('next_check_at'),
     checkAttempts: integer('check_attempts').notNull().default(0),

@@ -105,13 +105,21 @@ export type ConsentTexts = Record<
   { version: string; text: Record<string, string> }
 >;
 
+/** One proof in the member's history, in words (the server translates kinds, states and reasons). */
 export type SubmissionItem = {
   id: string;
   kind: string;
+  kindLabel: string;
   state: string;
   stateLabel: string;
   reason: string | null;
   createdAt: string;
+  invoiceNumber: string | null;
+  store: string | null;
+  /** The purchase date printed on the proof (YYYY-MM-DD). */
+  purchasedOn: string | null;
+  amountMinor: number | null;
+  currency: string | null;
 };
 
 export type SurveyQuestion = {

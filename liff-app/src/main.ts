@@ -1,5 +1,5 @@
 import liff from '@line/liff';
-import { api, ApiError, setSession, type Me } from './api.js';
+import { api, setSession, type Me } from './api.js';
 import type { AppContext, Page } from './app.js';
 import { getLocale, isLocale, setLocale, t, type MessageKey } from './i18n.js';
 import { homePage } from './pages/home.js';
@@ -10,7 +10,7 @@ import { rewardsPage } from './pages/rewards.js';
 import { submissionsPage } from './pages/submissions.js';
 import { submitPage } from './pages/submit.js';
 import { surveyPage } from './pages/survey.js';
-import { banner, h } from './ui.js';
+import { banner, errorBanner, h } from './ui.js';
 import './styles.css';
 
 const PAGES: Record<string, Page> = {
@@ -172,9 +172,9 @@ async function boot() {
     } catch (error) {
       if (ticket !== rendering) return;
       main.replaceChildren(
-        banner(
-          'error',
-          error instanceof ApiError && error.status === 401 ? t('auth.failed') : t('common.error'),
+        errorBanner(
+          error,
+          context.go,
           h(
             'button',
             { type: 'button', class: 'secondary', onclick: () => void render() },
@@ -199,8 +199,6 @@ async function boot() {
 
 boot().catch((error: unknown) => {
   console.error(error);
-  main.replaceChildren(
-    banner('error', error instanceof ApiError && error.status === 401 ? t('auth.failed') : t('common.error')),
-  );
+  main.replaceChildren(errorBanner(error));
   document.body.dataset.ready = 'error';
 });

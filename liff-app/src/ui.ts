@@ -1,3 +1,6 @@
+import { explainError } from './errors.js';
+import { t } from './i18n.js';
+
 type Child = Node | string | number | false | null | undefined;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
 
@@ -59,6 +62,24 @@ export function banner(kind: 'ok' | 'error' | 'info', text: string, ...extra: Ch
     text,
     ...extra,
   );
+}
+
+/**
+ * An error in the member's language with what to do about it: the sentence for its code (never the
+ * server's developer message) and, where there is one, a button that goes there (register, open again…).
+ */
+export function errorBanner(error: unknown, go?: (route: string) => void, ...extra: Child[]) {
+  const { message, action } = explainError(error);
+  const onclick = action === 'reload' ? () => location.reload() : action && go ? () => go(action) : undefined;
+  const button =
+    action &&
+    onclick &&
+    h(
+      'button',
+      { type: 'button', class: 'secondary', 'data-testid': `error-action-${action}`, onclick },
+      t(`error.action.${action}`),
+    );
+  return banner('error', t(message), ...(button ? [' ', button] : []), ...extra);
 }
 
 export function empty(text: string) {

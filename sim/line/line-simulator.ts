@@ -31,6 +31,13 @@ import { sendWebhook } from './webhook-sender.js';
 /** A reply token is good for about a minute after its event (LINE docs: use it promptly). */
 export const SIM_REPLY_TOKEN_TTL_MS = 60_000;
 
+const SEND_PATHS: Record<string, SimSendRequest['via']> = {
+  '/v2/bot/message/push': 'push',
+  '/v2/bot/message/multicast': 'multicast',
+  '/v2/bot/message/narrowcast': 'narrowcast',
+  '/v2/bot/message/broadcast': 'broadcast',
+};
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type LineSimulator = {
@@ -76,6 +83,8 @@ export function createLineSimulatorApp({
     }
   };
 
+  const json = express.json({ limit: '10mb' });
+
   // Injected faults (tests): the next N matching requests get the given status.
   app.use((req, res, next) => {
     if (req.path.startsWith('/__sim') || req.path.startsWith('/dev')) return next();
@@ -90,13 +99,28 @@ export function createLineSimulatorApp({
         // Do the work, then lose the answer: the client sees `status`, LINE has accepted the request.
         res.locals.failAfterAccept = fault;
         next();
-      } else res.status(fault.status).json(fault.body ?? { message: 'Simulated failure' });
+      } else
+        // The body is read so the request shows in /__sim/send-requests like any other attempt.
+        json(req, res, () => {
+          const via = SEND_PATHS[req.path];
+          if (via) {
+            const token = (req.get('authorization') ?? '').replace(/^Bearer /, '');
+            const channel = [...state.channels.values()].find((c) => c.channelAccessToken === token);
+            state.sendLog.push({
+              at: new Date(now()).toISOString(),
+              via,
+              channelId: channel?.lineChannelId ?? '',
+              retryKey: req.get('x-line-retry-key')?.toLowerCase(),
+              body: req.body,
+              status: fault.status,
+            });
+          }
+          res.status(fault.status).json(fault.body ?? { message: 'Simulated failure' });
+        });
     };
     if (fault.delayMs) setTimeout(act, fault.delayMs);
     else act();
   });
-
-  const json = express.json({ limit: '10mb' });
 
   // ---- Messaging API -------------------------------------------------------------------------------
   const authenticate = (req: Request, res: Response): SimChannel | undefined => {
@@ -1135,10 +1159,25 @@ function quickReplyItemProblems(item: unknown, property: string): { message: str
 const chatPageTemplate = readFileSync(join(projectRoot, 'sim', 'line', 'chat-page.html'), 'utf8');
 
 /** The chat page, pointed at a simulator (`simUrl` empty: the page's own origin). */
-export function renderChatPage({ simUrl, bootstrapUrl }: { simUrl: string; bootstrapUrl?: string }): string {
+/**
+ * The chat page. `liffEndpoint` plays the part of the LIFF endpoint URL registered in the LINE console:
+ * given one, a `https://liff.line.me/{liffId}/{path}` link the bot sends opens that page (`{path}`, query
+ * and fragment kept) with `liffId` and the chat's simulated user signed in, as the LINE app opens a LIFF
+ * app for the user it is logged in as.
+ */
+export function renderChatPage({
+  simUrl,
+  bootstrapUrl,
+  liffEndpoint,
+}: {
+  simUrl: string;
+  bootstrapUrl?: string;
+  liffEndpoint?: string;
+}): string {
+  const config = { simUrl, bootstrapUrl: bootstrapUrl ?? null, liffEndpoint: liffEndpoint ?? null };
   return chatPageTemplate.replace(
     '/*__CHAT_CONFIG__*/',
-    `window.CHAT_CONFIG = ${JSON.stringify({ simUrl, bootstrapUrl: bootstrapUrl ?? null }).replace(/</g, '\\u003c')};`,
+    `window.CHAT_CONFIG = ${JSON.stringify(config).replace(/</g, '\\u003c')};`,
   );
 }
 

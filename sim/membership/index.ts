@@ -14,7 +14,9 @@ export const startMembershipSimulatorForLocalMode: SimulatorStarter = async ({ c
   const simulator = await startMembershipSimulator({ apiKey: config.membership.apiKey });
   return {
     name: 'membership',
-    describe: [`Membership system simulator: ${simulator.url} (demo member M0001234 / 0912345678)`],
+    describe: [
+      `Membership system simulator: ${simulator.url} (demo members: demo-tea M0001234 / 0912345678, demo-th M0005678 / 081-234-5678)`,
+    ],
     applyTo: (current) => ({ ...current, membership: { ...current.membership, apiBaseUrl: simulator.url } }),
     close: simulator.close,
   };

@@ -2,17 +2,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { DEMO_BRAND_SLUG } from '../../core/demo/seed-demo.js';
+import { DEMO_THAI_BRAND_SLUG } from '../../core/demo/seed-demo-thai.js';
 
 /** One membership the simulated brand system knows. */
 export type SimMembership = { brandSlug: string; memberNo: string; phone: string; tier?: string };
 
 /**
  * The demo brand's memberships in local mode (phones in E.164, as Proofline sends them), filed under the
- * slug the demo seed gives the brand, so the pair printed in the start banner links.
+ * slug the demo seed gives each brand, so the pairs printed in the start banner link.
  */
 export const DEMO_MEMBERSHIPS: SimMembership[] = [
   { brandSlug: DEMO_BRAND_SLUG, memberNo: 'M0001234', phone: '+886912345678', tier: 'gold' },
-  { brandSlug: DEMO_BRAND_SLUG, memberNo: 'M0005678', phone: '+66812345678', tier: 'silver' },
+  { brandSlug: DEMO_THAI_BRAND_SLUG, memberNo: 'M0005678', phone: '+66812345678', tier: 'silver' },
 ];
 
 export type RunningMembershipSimulator = {

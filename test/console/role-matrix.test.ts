@@ -65,6 +65,138 @@ const ROUTES: RouteCase[] = [
     permission: 'review.decide',
     body: { reasonCode: 'other' },
   },
+  // Rewards: catalog, coupon codes, redemptions, points, instant-win prizes (issue 11, ops)
+  { method: 'get', path: '/api/console/rewards/campaigns', permission: 'rewards.read' },
+  { method: 'get', path: '/api/console/rewards', permission: 'rewards.read' },
+  { method: 'post', path: '/api/console/rewards', permission: 'rewards.write', body: {} },
+  { method: 'get', path: '/api/console/rewards/rwd_missing', permission: 'rewards.read' },
+  { method: 'patch', path: '/api/console/rewards/rwd_missing', permission: 'rewards.write', body: {} },
+  {
+    method: 'post',
+    path: '/api/console/rewards/rwd_missing/coupon-codes',
+    permission: 'rewards.write',
+    body: { list: 'CODE-0001' },
+  },
+  { method: 'get', path: '/api/console/redemptions', permission: 'rewards.read' },
+  {
+    method: 'post',
+    path: '/api/console/redemptions/rdm_missing/fulfil',
+    permission: 'rewards.write',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/redemptions/rdm_missing/cancel',
+    permission: 'rewards.write',
+    body: {},
+  },
+  { method: 'post', path: '/api/console/points/adjustments', permission: 'rewards.write', body: {} },
+  { method: 'get', path: '/api/console/points/mbr_missing', permission: 'rewards.read' },
+  { method: 'get', path: '/api/console/instant-prizes', permission: 'rewards.read' },
+  { method: 'post', path: '/api/console/instant-prizes', permission: 'rewards.write', body: {} },
+  { method: 'patch', path: '/api/console/instant-prizes/ipz_missing', permission: 'rewards.write', body: {} },
+  // Draws (issue 11, ops)
+  { method: 'get', path: '/api/console/draws', permission: 'draws.read' },
+  { method: 'post', path: '/api/console/draws', permission: 'draws.run', body: {} },
+  { method: 'get', path: '/api/console/draws/drw_missing', permission: 'draws.read' },
+  { method: 'post', path: '/api/console/draws/drw_missing/run', permission: 'draws.run', body: {} },
+  {
+    method: 'post',
+    path: '/api/console/draws/drw_missing/winners/win_missing/forfeit',
+    permission: 'draws.run',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/draws/drw_missing/promote-reserves',
+    permission: 'draws.run',
+    body: {},
+  },
+  { method: 'get', path: '/api/console/draws/drw_missing/export', permission: 'draws.read' },
+  // Segments (issue 13, broadcasts)
+  { method: 'get', path: '/api/console/segments', permission: 'segments.read' },
+  {
+    method: 'post',
+    path: '/api/console/segments',
+    permission: 'segments.write',
+    body: { name: 'all', condition: { type: 'all' } },
+  },
+  {
+    method: 'post',
+    path: '/api/console/segments/preview',
+    permission: 'segments.read',
+    body: { condition: { type: 'all' } },
+  },
+  { method: 'get', path: '/api/console/segments/seg_missing', permission: 'segments.read' },
+  { method: 'get', path: '/api/console/segments/seg_missing/count', permission: 'segments.read' },
+  { method: 'get', path: '/api/console/segments/seg_missing/sample', permission: 'segments.read' },
+  // Broadcasts (issue 13)
+  { method: 'get', path: '/api/console/broadcasts', permission: 'broadcasts.read' },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts',
+    permission: 'broadcasts.send',
+    body: { condition: { type: 'all' }, messages: [{ type: 'text', text: 'hi' }] },
+  },
+  { method: 'get', path: '/api/console/broadcasts/bct_missing', permission: 'broadcasts.read' },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts/bct_missing/send',
+    permission: 'broadcasts.send',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts/bct_missing/cancel',
+    permission: 'broadcasts.send',
+    body: {},
+  },
+  // Campaigns (issue 12)
+  { method: 'get', path: '/api/console/campaigns', permission: 'campaigns.read' },
+  { method: 'post', path: '/api/console/campaigns', permission: 'campaigns.write', body: { slug: 'x' } },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing', permission: 'campaigns.read' },
+  { method: 'put', path: '/api/console/campaigns/cmp_missing', permission: 'campaigns.write', body: {} },
+  ...(['publish', 'pause', 'end', 'clone'] as const).map((action): RouteCase => ({
+    method: 'post',
+    path: `/api/console/campaigns/cmp_missing/${action}`,
+    permission: 'campaigns.write',
+    body: {},
+  })),
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/versions', permission: 'campaigns.read' },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/versions/1', permission: 'campaigns.read' },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/diff', permission: 'campaigns.read' },
+  {
+    method: 'post',
+    path: '/api/console/campaigns/cmp_missing/check',
+    permission: 'campaigns.write',
+    body: { proofs: ['x'] },
+  },
+  // Analytics (issue 14)
+  ...(
+    ['funnel', 'baskets', 'stores', 'regions', 'heatmap', 'cohorts', 'products', 'unmapped-names'] as const
+  ).map((name): RouteCase => ({
+    method: 'get',
+    path: `/api/console/analytics/${name}`,
+    permission: 'analytics.read',
+  })),
+  {
+    method: 'post',
+    path: '/api/console/analytics/products',
+    permission: 'campaigns.write',
+    body: { key: 'x', name: 'x' },
+  },
+  {
+    method: 'post',
+    path: '/api/console/analytics/mappings',
+    permission: 'campaigns.write',
+    body: { itemName: 'x', productKey: 'missing' },
+  },
+  {
+    method: 'delete',
+    path: '/api/console/analytics/mappings',
+    permission: 'campaigns.write',
+    body: { itemName: 'x' },
+  },
 ];
 
 const PASSWORD = 'correct horse battery';

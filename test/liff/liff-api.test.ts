@@ -478,6 +478,54 @@ describe('LIFF API', () => {
       expect(rejected.stateLabel).toBe(getTranslator('zh-TW')('states.rejected'));
     });
 
+    test('when a proof was sent twice, then the history shows it once, in words: kind, invoice, store, date, amount', async () => {
+      const db = services.database.db;
+      const m2 = await memberIdOf(USER_2);
+      await db.insert(schema.invoices).values({
+        id: 'inv_hist',
+        brandId: BRAND_A.id,
+        kind: 'einvoice',
+        invoiceNumber: 'GH12345678',
+        invoiceDate: '2026-02-20',
+        sellerName: '好茶專賣店',
+        currency: 'TWD',
+        totalAmountMinor: 18_000,
+        source: 'text',
+      });
+      const resent = {
+        brandId: BRAND_A.id,
+        campaignId: CAMPAIGN_A,
+        memberId: m2,
+        kind: 'einvoice_text' as const,
+        channel: 'chat' as const,
+        rawInput: { text: 'GH12345678' },
+        state: 'rejected' as const,
+        reasonCode: 'rules.min_amount.below_minimum',
+        proofKey: 'GH12345678:2026-02-20',
+        invoiceId: 'inv_hist',
+      };
+      await db.insert(schema.submissions).values([
+        { ...resent, id: 'sub_hist_1', createdAt: new Date('2026-02-28T01:00:00Z') },
+        { ...resent, id: 'sub_hist_2', createdAt: new Date('2026-02-28T02:00:00Z') },
+      ]);
+      const listed = await request(app)
+        .get('/api/liff/submissions')
+        .set(await as(USER_2));
+      const lines = listed.body.submissions.filter(
+        (s: { invoiceNumber: string | null }) => s.invoiceNumber === 'GH12345678',
+      );
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        id: 'sub_hist_2',
+        kindLabel: getTranslator('zh-TW')('proofKinds.einvoice_text'),
+        store: '好茶專賣店',
+        purchasedOn: '2026-02-20',
+        amountMinor: 18_000,
+        currency: 'TWD',
+      });
+      expect(lines[0].kindLabel).not.toBe('einvoice_text');
+    });
+
     test('when an accepted proof has an unanswered survey, then it is due, and answering stores answers linked to member and proof', async () => {
       const due = await request(app)
         .get('/api/liff/surveys/due')

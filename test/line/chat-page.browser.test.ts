@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../core/shared/paths.js';
+import { DEMO_LIFF_ID } from '../../core/demo/seed-demo.js';
 import { surveyAnswers, surveys } from '../../core/surveys/index.js';
 import { createLineTestKit, rocDate, taipeiDaysAgo, type LineTestKit } from './line-test-kit.js';
 
@@ -142,4 +143,19 @@ describe('/dev/chat (local mode chat page)', () => {
     expect(stored.map((row) => row.answers)).toEqual([{ where: 'store' }]);
     expect(errors).toEqual([]);
   }, 90_000);
+  test("when the member taps the chat's member-page button, then the local LIFF app opens at that page, signed in as the chat's user", async () => {
+    await page.selectOption('[data-testid=user]', 'U0000000000000000000000000000a001');
+    const button = page.locator('[data-testid=quick-replies] button', { hasText: '會員專區' });
+    await button.waitFor({ timeout: 15_000 });
+    const [popup] = await Promise.all([context.waitForEvent('page'), button.click()]);
+    const opened = new URL(popup.url());
+    expect(`${opened.origin}${opened.pathname}`).toBe(`${kit.server.url}/liff/`);
+    expect(Object.fromEntries(opened.searchParams)).toMatchObject({
+      liffId: DEMO_LIFF_ID,
+      mockUser: 'U0000000000000000000000000000a001',
+      mockName: '王小明',
+      lang: 'zh-TW',
+    });
+    await popup.close();
+  }, 60_000);
 });

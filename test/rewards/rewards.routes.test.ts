@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Request } from 'express';
 import request from 'supertest';
 import { createApp } from '../../bot/create-app.js';
+import { createConsoleGuard } from '../../bot/console/index.js';
 import {
   createPublicDrawsRouter,
-  createRewardsAdminRouter,
+  createRewardsConsoleRouter,
   createRewardsMemberRouter,
 } from '../../bot/rewards/index.js';
 import { verifyDrawExport } from '../../core/draws/index.js';
@@ -18,12 +19,6 @@ function resolveMember(req: Request) {
   const member = req.header('x-test-member');
   if (!member) throw createUnauthorizedError();
   return { brandId: BRAND_ID, memberId: member };
-}
-
-function resolveActor(req: Request) {
-  const actor = req.header('x-test-actor');
-  if (!actor) throw createUnauthorizedError();
-  return { brandId: BRAND_ID, actor };
 }
 
 describe('rewards JSON API', () => {
@@ -44,7 +39,9 @@ describe('rewards JSON API', () => {
     };
     const json = (await import('express')).Router();
     json.use('/api/liff/rewards', createRewardsMemberRouter({ ...deps, resolveMember }));
-    json.use('/api/console/rewards', createRewardsAdminRouter({ ...deps, resolveActor }));
+    // Local mode's tooling headers act as the brand's owner (the session is tested in rewards.console.test.ts).
+    const guard = createConsoleGuard({ deps, allowLocalHeaders: true });
+    json.use(createRewardsConsoleRouter({ ...deps, guard }));
     json.use(createPublicDrawsRouter(deps));
     app = createApp(services, [{ json }]);
   });
@@ -53,24 +50,23 @@ describe('rewards JSON API', () => {
   });
 
   const asMember = (agent: request.Test) => agent.set('x-test-member', member);
-  const asAdmin = (agent: request.Test) => agent.set('x-test-actor', 'usr_ops');
+  const asAdmin = (agent: request.Test) =>
+    agent.set('x-proofline-reviewer', 'usr_ops').set('x-proofline-brand', BRAND_ID);
 
   test('when the console stocks a coupon and credits points, then the member redeems it once per key', async () => {
-    const created = await asAdmin(request(app).post('/api/console/rewards/rewards')).send({
+    const created = await asAdmin(request(app).post('/api/console/rewards')).send({
       kind: 'coupon',
       name: { 'zh-TW': '飲料折價券' },
       pointsPrice: 30,
     });
     expect(created.status).toBe(201);
     const rewardId = created.body.reward.id as string;
-    const upload = await asAdmin(
-      request(app).post(`/api/console/rewards/rewards/${rewardId}/coupon-codes`),
-    ).send({
+    const upload = await asAdmin(request(app).post(`/api/console/rewards/${rewardId}/coupon-codes`)).send({
       list: 'TEA-0001\nTEA-0002\nTEA-0002\n\nbad code!\n',
     });
-    expect(upload.body).toEqual({ added: 2, skipped: 0, invalid: ['bad code!'] });
-    const credit = await asAdmin(request(app).post('/api/console/rewards/points/adjustments')).send({
-      memberId: member,
+    expect(upload.body).toMatchObject({ added: 2, skipped: 0, invalid: ['bad code!'], couponCodesLeft: 2 });
+    const credit = await asAdmin(request(app).post('/api/console/points/adjustments')).send({
+      member,
       points: 50,
       reason: 'store opening gift',
     });
@@ -126,8 +122,8 @@ describe('rewards JSON API', () => {
   });
 
   test('when a member plays and reveals their scratch card, then the server-decided outcome is shown', async () => {
-    await asAdmin(request(app).post('/api/console/rewards/instant-prizes'))
-      .send({ campaignId: CAMPAIGN_ID, name: { en: 'Free tea' }, oddsPpm: 10_000, stock: 5 })
+    await asAdmin(request(app).post('/api/console/instant-prizes'))
+      .send({ campaign: CAMPAIGN_ID, name: { en: 'Free tea' }, oddsPpm: 10_000, stock: 5 })
       .expect(201);
     const granted = await services.database.db.transaction((tx) =>
       grantRewardsForSubmission({
@@ -167,8 +163,8 @@ describe('rewards JSON API', () => {
   });
 
   test('when a draw is opened, its seed hash is shown; after it runs, anyone can fetch an export that verifies', async () => {
-    const created = await asAdmin(request(app).post('/api/console/rewards/draws')).send({
-      campaignId: CAMPAIGN_ID,
+    const created = await asAdmin(request(app).post('/api/console/draws')).send({
+      campaign: CAMPAIGN_ID,
       name: { en: 'Week 5' },
       periodFrom: '2026-01-26T00:00:00Z',
       periodTo: '2026-02-02T00:00:00Z',
@@ -183,7 +179,7 @@ describe('rewards JSON API', () => {
     expect((await request(app).get(`/api/public/draws/${drawId}/export`)).status).toBe(409);
 
     services.clock.set('2026-02-02T00:00:00Z');
-    const ran = await asAdmin(request(app).post(`/api/console/rewards/draws/${drawId}/run`));
+    const ran = await asAdmin(request(app).post(`/api/console/draws/${drawId}/run`));
     expect(ran.status).toBe(200);
     const publicDraw = await request(app).get(`/api/public/draws/${drawId}`);
     const exported = await request(app).get(`/api/public/draws/${drawId}/export`);

@@ -49,6 +49,10 @@ const INSERT_ORDER: TableName[] = [
   'consoleSessions',
   'auditLog',
   'exportJobs',
+  'analyticsProducts',
+  'analyticsProductMappings',
+  'analyticsStores',
+  'analyticsLineItems',
 ];
 
 export type TestDatabase = DatabaseHandle & {

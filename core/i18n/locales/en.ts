@@ -47,6 +47,13 @@ export const en = {
     empty: 'You have not sent any proof yet.',
     item: '{{date}} · {{proof}} · {{state}}',
   },
+  proofKinds: {
+    einvoice_qr: 'e-invoice (QR code)',
+    einvoice_text: 'e-invoice (typed)',
+    einvoice_carrier: 'e-invoice (mobile barcode)',
+    paper_invoice: 'paper invoice',
+    receipt: 'receipt photo',
+  },
   states: {
     received: 'received',
     parsed: 'reading',

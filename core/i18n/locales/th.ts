@@ -46,6 +46,13 @@ export const th: Catalog = {
     empty: 'คุณยังไม่ได้ส่งหลักฐานการซื้อ',
     item: '{{date}} · {{proof}} · {{state}}',
   },
+  proofKinds: {
+    einvoice_qr: 'ใบแจ้งหนี้อิเล็กทรอนิกส์ (QR)',
+    einvoice_text: 'ใบแจ้งหนี้อิเล็กทรอนิกส์ (พิมพ์เอง)',
+    einvoice_carrier: 'ใบแจ้งหนี้อิเล็กทรอนิกส์ (บาร์โค้ดมือถือ)',
+    paper_invoice: 'ใบกำกับภาษีกระดาษ',
+    receipt: 'รูปใบเสร็จ',
+  },
   states: {
     received: 'ได้รับแล้ว',
     parsed: 'กำลังอ่าน',

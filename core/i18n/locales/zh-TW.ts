@@ -46,6 +46,13 @@ export const zhTW: Catalog = {
     empty: '您還沒有登錄任何購買證明。',
     item: '{{date}}・{{proof}}・{{state}}',
   },
+  proofKinds: {
+    einvoice_qr: '電子發票（QR Code）',
+    einvoice_text: '電子發票（手動輸入）',
+    einvoice_carrier: '電子發票（手機條碼）',
+    paper_invoice: '紙本發票',
+    receipt: '收據照片',
+  },
   states: {
     received: '已收到',
     parsed: '辨識中',

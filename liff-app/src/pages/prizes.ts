@@ -1,7 +1,7 @@
 import type { Page } from '../app.js';
 import { formatDate, pick, t } from '../i18n.js';
 import { rewardsApi, type ScratchCard } from '../rewards-api.js';
-import { empty, h } from '../ui.js';
+import { empty, errorBanner, h } from '../ui.js';
 
 /** A scratch card: the result is fetched on the first touch, then the silver layer is scratched away. */
 function scratchCard(card: ScratchCard): HTMLElement {
@@ -33,9 +33,9 @@ function scratchCard(card: ScratchCard): HTMLElement {
     }
     let revealing: Promise<void> | undefined;
     const reveal = () =>
-      (revealing ??= rewardsApi.scratch(card).then(showResult, () => {
+      (revealing ??= rewardsApi.scratch(card).then(showResult, (error: unknown) => {
         revealing = undefined;
-        result.textContent = t('common.error');
+        result.replaceChildren(errorBanner(error));
       }));
     let scratched = 0;
     canvas.addEventListener('pointerdown', () => void reveal());

@@ -1,7 +1,7 @@
-import { api, ApiError, type ConsentTexts } from '../api.js';
+import { api, type ConsentTexts } from '../api.js';
 import type { Page } from '../app.js';
-import { formatDate, pick, t } from '../i18n.js';
-import { banner, busy, field, h } from '../ui.js';
+import { formatCalendarDate, formatDate, pick, t } from '../i18n.js';
+import { busy, errorBanner, field, h } from '../ui.js';
 
 export const profilePage: Page = async ({ me, refresh, go }) => {
   const { member } = me;
@@ -20,7 +20,7 @@ export const profilePage: Page = async ({ me, refresh, go }) => {
     [t('register.phone'), p.phone],
     [t('register.email'), p.email],
     [t('register.gender'), t(`register.gender.${p.gender as 'female'}`)],
-    [t('register.birthday'), p.birthday],
+    [t('register.birthday'), formatCalendarDate(p.birthday)],
     [t('register.region'), p.regionNames ? pick(p.regionNames) : p.region],
   ];
   const consentLine = (kind: 'data_processing' | 'marketing') => {
@@ -41,7 +41,7 @@ export const profilePage: Page = async ({ me, refresh, go }) => {
     })
       .then(() => refresh())
       .then(() => go('profile'))
-      .catch(() => consentStatus.replaceChildren(banner('error', t('common.error'))))
+      .catch((error: unknown) => consentStatus.replaceChildren(errorBanner(error, go)))
       .finally(() => (marketing.disabled = false));
   });
 
@@ -68,12 +68,7 @@ export const profilePage: Page = async ({ me, refresh, go }) => {
         await refresh();
         go('profile');
       } catch (error) {
-        linkStatus.replaceChildren(
-          banner(
-            'error',
-            error instanceof ApiError && error.status === 404 ? t('profile.linkFailed') : t('common.error'),
-          ),
-        );
+        linkStatus.replaceChildren(errorBanner(error, go));
       }
     });
   });
@@ -139,8 +134,8 @@ export const myDataPage: Page = async ({ refresh, go, notify }) => {
         await refresh();
         notify('ok', t('data.erased'));
         go('home');
-      } catch {
-        status.replaceChildren(banner('error', t('common.error')));
+      } catch (error) {
+        status.replaceChildren(errorBanner(error, go));
       }
     });
   });

@@ -1,7 +1,7 @@
 import { api, ApiError, type ConsentTexts, type RegistrationOptions } from '../api.js';
 import type { Page } from '../app.js';
 import { getLocale, pick, t } from '../i18n.js';
-import { banner, busy, field, h, setFieldError } from '../ui.js';
+import { banner, busy, field, errorBanner, h, setFieldError } from '../ui.js';
 
 /** A select's first option when nothing is chosen yet: nothing is preselected for the member. */
 const choose = (selected: boolean) =>
@@ -140,7 +140,9 @@ export const registerPage: Page = async ({ me, refresh, go, notify }) => {
           const element = fields[issue.path as keyof typeof fields];
           if (element) setFieldError(element, t('register.invalid'));
         }
-        status.replaceChildren(banner('error', issues.length ? t('register.invalid') : t('common.error')));
+        status.replaceChildren(
+          issues.length ? banner('error', t('register.invalid')) : errorBanner(error, go),
+        );
         const first = issues.map((i) => fields[i.path as keyof typeof fields]).find(Boolean);
         first?.focus();
       }

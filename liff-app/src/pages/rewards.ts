@@ -1,8 +1,7 @@
-import { ApiError } from '../api.js';
 import type { Page } from '../app.js';
 import { pick, t } from '../i18n.js';
 import { rewardsApi } from '../rewards-api.js';
-import { banner, busy, empty, h } from '../ui.js';
+import { banner, busy, empty, errorBanner, h } from '../ui.js';
 
 export const rewardsPage: Page = async ({ me, refresh, go }) => {
   const rewards = await rewardsApi.catalog();
@@ -56,9 +55,7 @@ export const rewardsPage: Page = async ({ me, refresh, go }) => {
                     ),
                   );
                 } catch (error) {
-                  status.replaceChildren(
-                    banner('error', error instanceof ApiError ? error.message : t('common.error')),
-                  );
+                  status.replaceChildren(errorBanner(error, go));
                 }
               });
             });

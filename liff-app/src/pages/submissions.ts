@@ -1,6 +1,6 @@
 import { api, type SubmissionItem } from '../api.js';
 import type { Page } from '../app.js';
-import { formatDateTime, t } from '../i18n.js';
+import { formatCalendarDate, formatDateTime, formatMoney, t } from '../i18n.js';
 import { empty, h } from '../ui.js';
 
 export const submissionsPage: Page = async () => {
@@ -21,9 +21,22 @@ export const submissionsPage: Page = async () => {
               h(
                 'div',
                 { class: 'row' },
+                h('strong', { class: 'proof-title' }, s.invoiceNumber ?? s.store ?? s.kindLabel),
                 h('span', { class: `pill ${s.state}` }, s.stateLabel),
-                h('time', { datetime: s.createdAt }, formatDateTime(s.createdAt)),
               ),
+              h(
+                'p',
+                { class: 'muted proof-facts' },
+                [
+                  (s.invoiceNumber || s.store) && s.kindLabel,
+                  s.invoiceNumber && s.store,
+                  s.purchasedOn && formatCalendarDate(s.purchasedOn),
+                  s.amountMinor !== null && formatMoney(s.amountMinor, s.currency),
+                ]
+                  .filter(Boolean)
+                  .join(' · '),
+              ),
+              h('p', { class: 'muted' }, t('submissions.sentAt', { date: formatDateTime(s.createdAt) })),
               s.reason && h('p', { class: 'reason' }, s.reason),
             ),
           ),

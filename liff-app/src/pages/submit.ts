@@ -1,7 +1,7 @@
 import { api, ApiError } from '../api.js';
 import type { Page } from '../app.js';
 import { t, type MessageKey } from '../i18n.js';
-import { banner, busy, field, h } from '../ui.js';
+import { banner, busy, field, errorBanner, h } from '../ui.js';
 
 type SubmitAnswer = {
   outcome: string;
@@ -54,7 +54,7 @@ export const submitPage: Page = async ({ refresh, go, scan }) => {
   };
   const fail = (error: unknown) => {
     const unavailable = error instanceof ApiError && error.code === 'liff.proof_channel_unavailable';
-    result.replaceChildren(banner('error', unavailable ? t('submit.notAvailable') : t('common.error')));
+    result.replaceChildren(unavailable ? banner('error', t('submit.notAvailable')) : errorBanner(error, go));
   };
 
   const invoiceNumber = h('input', {

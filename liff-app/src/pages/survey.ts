@@ -1,7 +1,7 @@
 import { api, ApiError, type DueSurvey, type SurveyQuestion } from '../api.js';
 import type { Page } from '../app.js';
 import { pick, t } from '../i18n.js';
-import { banner, busy, empty, h } from '../ui.js';
+import { banner, busy, empty, errorBanner, h } from '../ui.js';
 
 function questionInput(question: SurveyQuestion): { element: HTMLElement; value: () => unknown } {
   const name = `q-${question.key}`;
@@ -95,7 +95,9 @@ export const surveyPage: Page = async ({ go }) => {
             'aria-invalid',
             issues.some((i) => i.question === q.key),
           );
-        status.replaceChildren(banner('error', issues.length ? t('register.invalid') : t('common.error')));
+        status.replaceChildren(
+          issues.length ? banner('error', t('register.invalid')) : errorBanner(error, go),
+        );
       }
     });
   });

@@ -1,0 +1,87 @@
+import { createWriteStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyticsFilterSchema, exportLineItems } from '../../core/analytics/index.js';
+import { createBrandsRepository } from '../../core/brands/index.js';
+import type { Command } from './command.js';
+import { connectOrReport, loadConfigOrReport } from './shared.js';
+
+const HELP = `Usage:
+  proofline export line-items --brand <slug|id> [--campaign <id>] [--from yyyy-mm-dd --to yyyy-mm-dd]
+                              --format csv|xlsx --out <file>
+      One row per line item of the accepted proofs, columns: submission_id, purchased_at, store, seller_id,
+      region, item_name, product, item_group, quantity, unit_price, amount, currency. Streamed page by page
+      (memory stays flat); cells that a spreadsheet would read as a formula are prefixed with '.`;
+
+export const exportCommand: Command = {
+  name: 'export',
+  usage: 'export line-items --brand <slug|id> --format csv|xlsx --out <file>',
+  summary: 'Export analytics data (line items) as CSV or XLSX, streamed.',
+  help: HELP,
+  run: async (argv) => {
+    const [sub, ...rest] = argv;
+    let values: Record<string, string | undefined>;
+    try {
+      ({ values } = parseArgs({
+        args: rest,
+        options: {
+          brand: { type: 'string' },
+          campaign: { type: 'string' },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          format: { type: 'string' },
+          out: { type: 'string' },
+        },
+      }));
+    } catch (error) {
+      console.error(`proofline export: ${(error as Error).message}`);
+      return 2;
+    }
+    if (sub !== 'line-items') {
+      console.error(HELP);
+      return 2;
+    }
+    if (!values.brand || !values.out || (values.format !== 'csv' && values.format !== 'xlsx')) {
+      console.error('proofline export line-items: --brand, --format csv|xlsx and --out are required');
+      return 2;
+    }
+    const filter = analyticsFilterSchema.safeParse({
+      campaign: values.campaign,
+      from: values.from,
+      to: values.to,
+    });
+    if (!filter.success) {
+      const issue = filter.error.issues[0]!;
+      console.error(`proofline export line-items: --${issue.path.join('.')} ${issue.message}`);
+      return 2;
+    }
+    const config = loadConfigOrReport();
+    if (!config) return 1;
+    const services = await connectOrReport(config);
+    if (!services) return 1;
+    const { db } = services.database;
+    try {
+      const brand = await createBrandsRepository({ db, generateId: services.generateId }).getBrandByRef(
+        values.brand,
+      );
+      if (!brand) {
+        console.error(`proofline export line-items: no brand "${values.brand}" (give its id or slug)`);
+        return 1;
+      }
+      const { rows } = await exportLineItems({
+        db,
+        filter: {
+          brandId: brand.id,
+          ...(filter.data.campaign ? { campaignId: filter.data.campaign } : {}),
+          ...(filter.data.from ? { from: filter.data.from } : {}),
+          ...(filter.data.to ? { to: filter.data.to } : {}),
+        },
+        format: values.format,
+        out: createWriteStream(values.out),
+      });
+      console.log(JSON.stringify({ rows, format: values.format, out: values.out }));
+      return 0;
+    } finally {
+      await services.database.close();
+    }
+  },
+};

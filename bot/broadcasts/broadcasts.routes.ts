@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import { desc, eq } from 'drizzle-orm';
+import type { Services } from '../../core/app/build-services.js';
+import {
+  broadcasts,
+  cancelBroadcast,
+  createBroadcast,
+  createBroadcastBodySchema,
+  getBroadcastReport,
+  startBroadcast,
+} from '../../core/broadcasts/index.js';
+import { buildLineMessenger, type LineMessenger } from '../../core/messaging/index.js';
+import { buildConsoleGuard, consoleActorOf } from '../console/index.js';
+import { parseConsoleInput } from '../console/console.parse.js';
+import type { AppModule } from '../create-app.js';
+
+/**
+ * Broadcasts in the console: create (a draft with its estimate), send (waits for a send time or the
+ * end of quiet hours; checks the quota; freezes the recipients), cancel, and the report. The worker
+ * process delivers the chunks.
+ */
+export function createBroadcastsModule(
+  services: Services,
+  {
+    messenger = buildLineMessenger(services.config),
+  }: { messenger?: Pick<LineMessenger, 'getMessageQuota'> } = {},
+): AppModule {
+  const guard = buildConsoleGuard(services);
+  const deps = {
+    db: services.database.db,
+    clock: services.clock,
+    generateId: services.generateId,
+    messenger,
+  };
+  const router = Router();
+
+  router.get('/api/console/broadcasts', guard.require('broadcasts.read'), async (_req, res) => {
+    const rows = await deps.db
+      .select()
+      .from(broadcasts)
+      .where(eq(broadcasts.brandId, consoleActorOf(res).brandId))
+      .orderBy(desc(broadcasts.createdAt))
+      .limit(50);
+    res.json({
+      broadcasts: rows.map((row) => ({
+        id: row.id,
+        state: row.state,
+        segmentId: row.segmentId,
+        recipients: row.recipientCount,
+        scheduledAt: row.scheduledAt,
+        createdAt: row.createdAt,
+        finishedAt: row.finishedAt,
+      })),
+    });
+  });
+
+  router.post('/api/console/broadcasts', guard.require('broadcasts.send'), async (req, res) => {
+    const input = parseConsoleInput(createBroadcastBodySchema, req.body);
+    const actor = consoleActorOf(res);
+    const created = await createBroadcast(deps, {
+      brandId: actor.brandId,
+      actor: { userId: actor.userId },
+      input,
+    });
+    res.status(201).json(created);
+  });
+
+  router.post('/api/console/broadcasts/:id/send', guard.require('broadcasts.send'), async (req, res) => {
+    const actor = consoleActorOf(res);
+    const broadcastId = String(req.params.id);
+    await startBroadcast(deps, { brandId: actor.brandId, broadcastId, actor: { userId: actor.userId } });
+    res.status(202).json(await getBroadcastReport(deps, { brandId: actor.brandId, broadcastId }));
+  });
+
+  router.post('/api/console/broadcasts/:id/cancel', guard.require('broadcasts.send'), async (req, res) => {
+    const { brandId } = consoleActorOf(res);
+    const broadcastId = String(req.params.id);
+    await cancelBroadcast(deps, { brandId, broadcastId });
+    res.json(await getBroadcastReport(deps, { brandId, broadcastId }));
+  });
+
+  router.get('/api/console/broadcasts/:id', guard.require('broadcasts.read'), async (req, res) => {
+    const { brandId } = consoleActorOf(res);
+    res.json(await getBroadcastReport(deps, { brandId, broadcastId: String(req.params.id) }));
+  });
+
+  return { json: router };
+}

@@ -1,0 +1,1 @@
+export { createBroadcastsModule } from './broadcasts.routes.js';

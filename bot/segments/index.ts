@@ -1,0 +1,1 @@
+export { createSegmentsModule } from './segments.routes.js';

@@ -1,0 +1,65 @@
+export {
+  analyticsLineItems,
+  analyticsProductMappings,
+  analyticsProducts,
+  analyticsStores,
+  exportJobs,
+} from './analytics.table.js';
+export {
+  buildLineItemRows,
+  hourOf,
+  itemGroupOf,
+  regionOfAddress,
+  storeKeyOf,
+  weekdayOf,
+  type LineItemHeader,
+  type LineItemInput,
+  type LineItemRow,
+  type StoreRow,
+} from './line-items.models.js';
+export {
+  ACCEPTED_STATES,
+  backfillLineItems,
+  detachMemberFromLineItems,
+  recordAcceptedLineItems,
+  syncSubmissionLineItems,
+  type BackfillResult,
+  type SyncLineItemsResult,
+} from './line-items.usecases.js';
+export {
+  analyzeBaskets,
+  memberCohorts,
+  proofFunnel,
+  purchaseHeatmap,
+  rankRegions,
+  rankStores,
+  type AnalyticsFilter,
+} from './analytics.queries.js';
+export { basketPairMetrics, type BasketPair, type BasketsAnswer } from './analytics.models.js';
+export {
+  listProducts,
+  listUnmappedNames,
+  mapItemName,
+  saveProduct,
+  unmapItemName,
+} from './products.usecases.js';
+export {
+  analyticsFilterSchema,
+  basketsQuerySchema,
+  mappingBodySchema,
+  productBodySchema,
+  rankingQuerySchema,
+  unmappedQuerySchema,
+} from './analytics.schemas.js';
+export {
+  createExportJobNotFoundError,
+  createExportLinkExpiredError,
+  createProductNotFoundError,
+} from './analytics.errors.js';
+export {
+  exportLineItems,
+  LINE_ITEM_EXPORT_COLUMNS,
+  lineItemExportRows,
+  neutralizeCell,
+  type ExportFormat,
+} from './exports.js';

@@ -1,0 +1,222 @@
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { campaigns, readCampaignSettings, type ItemGroup } from '../campaigns/index.js';
+import type { Database, Executor } from '../db/database.js';
+import { invoiceItems, invoices, normalizeItemName, type ParsedInvoice } from '../invoices/index.js';
+import { rulesInvoiceFromParsed, submissions } from '../submissions/index.js';
+import { analyticsLineItems, analyticsProductMappings, analyticsStores } from './analytics.table.js';
+import { buildLineItemRows, type LineItemInput } from './line-items.models.js';
+
+/** States in which a proof counts as a purchase: accepted, and accepted then rewarded. */
+export const ACCEPTED_STATES = ['accepted', 'rewarded'] as const;
+
+const isAccepted = (state: string) => (ACCEPTED_STATES as readonly string[]).includes(state);
+
+export type SyncLineItemsResult = { written: number; removed: number };
+
+/**
+ * Makes a proof's line items match its state: an accepted proof has exactly one row per item of the
+ * purchase it was decided on; any other state (rejected, reversed, back in review) has none. Call it in the
+ * transaction that changes the state (the decision calls it with the items the rules judged); calling it
+ * again changes nothing, so a retried transaction or the backfill cannot count a purchase twice. The
+ * submission row is locked first, so two callers for one proof take turns.
+ */
+export async function syncSubmissionLineItems(
+  tx: Executor,
+  { submissionId }: { submissionId: string },
+): Promise<SyncLineItemsResult> {
+  const [submission] = await tx
+    .select()
+    .from(submissions)
+    .where(eq(submissions.id, submissionId))
+    .for('update');
+  const removed = await tx
+    .delete(analyticsLineItems)
+    .where(eq(analyticsLineItems.submissionId, submissionId))
+    .returning({ lineNo: analyticsLineItems.lineNo });
+  if (!submission || !isAccepted(submission.state) || !submission.invoiceId)
+    return { written: 0, removed: removed.length };
+  const [campaign] = await tx.select().from(campaigns).where(eq(campaigns.id, submission.campaignId));
+  const itemGroups: ItemGroup[] = campaign ? readCampaignSettings(campaign).settings.rules.itemGroups : [];
+  const { written } = await recordAcceptedLineItems(tx, { submission, itemGroups });
+  return { written, removed: removed.length };
+}
+
+/**
+ * Writes the line items of a proof just accepted, in the deciding transaction: the items the rules judged
+ * (or, without them, the items stored for its invoice). A row already there is left alone, so a proof's
+ * items count once.
+ */
+export async function recordAcceptedLineItems(
+  tx: Executor,
+  {
+    submission,
+    itemGroups,
+    items,
+  }: {
+    submission: Pick<
+      typeof submissions.$inferSelect,
+      'id' | 'brandId' | 'campaignId' | 'memberId' | 'invoiceId' | 'rawInput'
+    >;
+    itemGroups: readonly ItemGroup[];
+    items?: readonly LineItemInput[];
+  },
+): Promise<{ written: number }> {
+  if (!submission.invoiceId) return { written: 0 };
+  const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, submission.invoiceId));
+  if (!invoice) return { written: 0 };
+  const lines = items ?? (await storedItemsOf(tx, invoice.id, submission.rawInput));
+  if (lines.length === 0) return { written: 0 };
+
+  const names = [...new Set(lines.map((line) => normalizeItemName(line.name)))];
+  const mappings = await tx
+    .select({
+      normalizedName: analyticsProductMappings.normalizedName,
+      productKey: analyticsProductMappings.productKey,
+    })
+    .from(analyticsProductMappings)
+    .where(
+      and(
+        eq(analyticsProductMappings.brandId, submission.brandId),
+        inArray(analyticsProductMappings.normalizedName, names),
+      ),
+    );
+  const productByName = new Map(mappings.map((m) => [m.normalizedName, m.productKey]));
+
+  const { store, rows } = buildLineItemRows({
+    header: {
+      submissionId: submission.id,
+      brandId: submission.brandId,
+      campaignId: submission.campaignId,
+      memberId: submission.memberId,
+      invoiceId: invoice.id,
+      purchaseDate: invoice.invoiceDate,
+      purchaseTime: invoice.invoiceTime,
+      sellerId: invoice.sellerTaxId,
+      sellerName: invoice.sellerName,
+      branch: invoice.sellerBranch,
+      sellerAddress: invoice.sellerAddress,
+      currency: invoice.currency,
+      totalAmountMinor: invoice.totalAmountMinor,
+    },
+    items: lines,
+    itemGroups,
+    productOf: (name) => productByName.get(name) ?? null,
+  });
+  await tx
+    .insert(analyticsStores)
+    .values(store)
+    .onConflictDoUpdate({
+      target: [analyticsStores.brandId, analyticsStores.storeKey],
+      // A later proof may know more (the platform's name and address): keep what is known.
+      set: {
+        name: sql`coalesce(excluded.name, ${analyticsStores.name})`,
+        address: sql`coalesce(excluded.address, ${analyticsStores.address})`,
+        regionCode: sql`coalesce(excluded.region_code, ${analyticsStores.regionCode})`,
+        updatedAt: sql`now()`,
+      },
+    });
+  const inserted = await tx
+    .insert(analyticsLineItems)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ lineNo: analyticsLineItems.lineNo });
+  return { written: inserted.length };
+}
+
+/** The items stored for an invoice (platform details, OCR, review), else the items its QR codes carried. */
+async function storedItemsOf(
+  tx: Executor,
+  invoiceId: string,
+  rawInput: Record<string, unknown>,
+): Promise<LineItemInput[]> {
+  const stored = await tx
+    .select()
+    .from(invoiceItems)
+    .where(eq(invoiceItems.invoiceId, invoiceId))
+    .orderBy(asc(invoiceItems.lineNo));
+  if (stored.length > 0)
+    return stored.map((item) => ({
+      name: item.name,
+      quantity: Number(item.quantity),
+      unitPriceMinor: item.unitPriceMinor,
+      amountMinor: item.amountMinor,
+    }));
+  const input = (rawInput as { input?: { type?: string; invoice?: ParsedInvoice } }).input;
+  if (input?.type === 'einvoice' && input.invoice && Array.isArray(input.invoice.items))
+    return rulesInvoiceFromParsed(input.invoice).items;
+  return [];
+}
+
+/**
+ * Erasure: the member's line items lose their member link (in the erasing transaction); the rows stay, so
+ * every aggregate keeps adding up.
+ */
+export async function detachMemberFromLineItems(
+  tx: Executor,
+  { brandId, memberId }: { brandId: string; memberId: string },
+): Promise<number> {
+  const rows = await tx
+    .update(analyticsLineItems)
+    .set({ memberId: null })
+    .where(and(eq(analyticsLineItems.brandId, brandId), eq(analyticsLineItems.memberId, memberId)))
+    .returning({ lineNo: analyticsLineItems.lineNo });
+  return rows.length;
+}
+
+export type BackfillResult = { submissions: number; written: number; removed: number };
+
+/**
+ * Brings the line items in line with every proof of a brand (or all brands): fills them for accepted proofs
+ * decided before this table existed and drops rows of proofs no longer accepted. One short transaction per
+ * proof, so it can run beside live traffic and be stopped and run again.
+ */
+export async function backfillLineItems({
+  db,
+  brandId,
+  batchSize = 500,
+  onProgress,
+}: {
+  db: Database;
+  brandId?: string;
+  /** @default 500 */
+  batchSize?: number;
+  onProgress?: (done: BackfillResult) => void;
+}): Promise<BackfillResult> {
+  const total: BackfillResult = { submissions: 0, written: 0, removed: 0 };
+  const brand = brandId ? eq(submissions.brandId, brandId) : undefined;
+  let after = '';
+  for (;;) {
+    const batch = await db
+      .select({ id: submissions.id })
+      .from(submissions)
+      .where(and(brand, gt(submissions.id, after), inArray(submissions.state, [...ACCEPTED_STATES])))
+      .orderBy(asc(submissions.id))
+      .limit(batchSize);
+    if (batch.length === 0) break;
+    for (const { id } of batch) {
+      const result = await db.transaction((tx) => syncSubmissionLineItems(tx, { submissionId: id }));
+      total.submissions += 1;
+      total.written += result.written;
+      total.removed += result.removed;
+    }
+    after = batch[batch.length - 1]!.id;
+    onProgress?.(total);
+  }
+  // Rows whose proof left the accepted states without passing through the sync.
+  const stale = await db
+    .select({ submissionId: analyticsLineItems.submissionId })
+    .from(analyticsLineItems)
+    .leftJoin(submissions, eq(submissions.id, analyticsLineItems.submissionId))
+    .where(
+      and(
+        brandId ? eq(analyticsLineItems.brandId, brandId) : undefined,
+        sql`(${submissions.id} is null or ${submissions.state} not in ('accepted', 'rewarded'))`,
+      ),
+    )
+    .groupBy(analyticsLineItems.submissionId);
+  for (const { submissionId } of stale) {
+    const result = await db.transaction((tx) => syncSubmissionLineItems(tx, { submissionId }));
+    total.removed += result.removed;
+  }
+  return total;
+}

@@ -1,0 +1,26 @@
+import { createErrorFactory } from '../shared/errors.js';
+
+export const createBroadcastNotFoundError = createErrorFactory({
+  code: 'broadcast.not_found',
+  message: 'No such broadcast on this brand',
+  statusCode: 404,
+});
+
+export const createBroadcastNoChannelError = createErrorFactory({
+  code: 'broadcast.no_channel',
+  message: 'The brand has no LINE channel to broadcast on',
+  statusCode: 409,
+});
+
+/** The month's message quota cannot cover the recipients: nothing was sent. */
+export const createBroadcastQuotaExceededError = createErrorFactory({
+  code: 'broadcast.quota_exceeded',
+  message: "This month's LINE message quota cannot cover the broadcast",
+  statusCode: 409,
+});
+
+export const createBroadcastNotEditableError = createErrorFactory({
+  code: 'broadcast.already_finished',
+  message: 'The broadcast has already finished or was cancelled',
+  statusCode: 409,
+});

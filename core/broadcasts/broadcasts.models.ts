@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { addDays, localDateOf, startOfLocalDay } from '../campaigns/index.js';
+import type { BroadcastVariant } from './broadcasts.table.js';
+
+/** LINE takes at most 500 user ids per multicast. */
+export const CHUNK_SIZE = 500;
+
+/** Quiet hours in the brand's time zone: no marketing message from `startHour` to `endHour`. */
+export const DEFAULT_QUIET_HOURS = { startHour: 21, endHour: 9 } as const;
+
+/** At most this many marketing messages per member within `days` (more are skipped and counted). */
+export const DEFAULT_FREQUENCY_CAP = { messages: 2, days: 7 } as const;
+
+/** After this many attempts a chunk is failed for good. */
+export const MAX_CHUNK_ATTEMPTS = 8;
+
+/**
+ * What one message to one member costs beyond the plan's free messages, for the estimate shown before
+ * sending. LINE Official Account plans, additional messages (2025): Taiwan ≈ NT$0.2, Thailand ≈ ฿0.1.
+ */
+export const PRICE_PER_MESSAGE = {
+  TW: { amount: 0.2, currency: 'TWD' },
+  TH: { amount: 0.1, currency: 'THB' },
+} as const;
+
+export const PLACEHOLDERS = ['{displayName}', '{points}'] as const;
+
+/**
+ * Whether `at` falls in the quiet hours of `timeZone`, and if so when they end (the time a waiting
+ * broadcast goes out).
+ */
+export function quietHoursAt(
+  at: Date,
+  timeZone: string,
+  hours: { startHour: number; endHour: number } = DEFAULT_QUIET_HOURS,
+): { quiet: false } | { quiet: true; endsAt: Date } {
+  const today = localDateOf(at, timeZone);
+  const hour = (at.getTime() - startOfLocalDay(today, timeZone).getTime()) / 3_600_000;
+  const wraps = hours.startHour > hours.endHour;
+  const inside = wraps
+    ? hour >= hours.startHour || hour < hours.endHour
+    : hour >= hours.startHour && hour < hours.endHour;
+  if (!inside) return { quiet: false };
+  const endDay = hour < hours.endHour ? today : addDays(today, 1);
+  return {
+    quiet: true,
+    endsAt: new Date(startOfLocalDay(endDay, timeZone).getTime() + hours.endHour * 3_600_000),
+  };
+}
+
+/**
+ * Splits recipients into the holdout group and the variants: a stable order by a hash of broadcast and
+ * member (not by id, which follows sign-up time), the first `round(n × holdout %)` held out, the rest
+ * dealt to the variants in turn. The same input always gives the same split.
+ */
+export function assignGroups<T extends { memberId: string }>(
+  broadcastId: string,
+  recipients: T[],
+  { variantKeys, holdoutPercent }: { variantKeys: string[]; holdoutPercent: number },
+): (T & { groupKey: string })[] {
+  const ordered = recipients
+    .map((recipient) => ({
+      recipient,
+      rank: createHash('sha256').update(`${broadcastId}:${recipient.memberId}`).digest('hex'),
+    }))
+    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+  const holdout = Math.round((ordered.length * holdoutPercent) / 100);
+  return ordered.map(({ recipient }, index) => ({
+    ...recipient,
+    groupKey: index < holdout ? 'holdout' : variantKeys[(index - holdout) % variantKeys.length]!,
+  }));
+}
+
+/** The messages a member of `locale` gets in a variant: its language version, else the default. */
+export function messagesFor(variant: BroadcastVariant, locale: string): Record<string, unknown>[] {
+  return variant.languages[locale] ?? variant.messages;
+}
+
+export function hasPlaceholders(messages: unknown): boolean {
+  const text = JSON.stringify(messages);
+  return PLACEHOLDERS.some((placeholder) => text.includes(placeholder));
+}
+
+/** Fills `{displayName}` and `{points}` in every string of the messages. */
+export function fillPlaceholders(
+  messages: Record<string, unknown>[],
+  values: { displayName: string; points: number },
+): Record<string, unknown>[] {
+  const fill = (value: unknown): unknown => {
+    if (typeof value === 'string')
+      return value
+        .replaceAll('{displayName}', values.displayName)
+        .replaceAll('{points}', String(values.points));
+    if (Array.isArray(value)) return value.map(fill);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fill(inner)]));
+    return value;
+  };
+  return messages.map((message) => fill(message) as Record<string, unknown>);
+}
+
+/** Wait before the next attempt of a chunk: 1 s, 2 s, 4 s… capped at a minute. */
+export function chunkBackoffMs(attempts: number): number {
+  return Math.min(60_000, 1_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+export function splitIntoChunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { segmentConditionSchema } from '../segments/index.js';
+
+const LOCALES = ['zh-TW', 'th', 'en'] as const;
+
+const lineMessageSchema = z
+  .record(z.string(), z.unknown())
+  .refine((message) => typeof message.type === 'string', 'a LINE message needs a type (text, flex…)')
+  .refine(
+    (message) => message.type !== 'text' || (typeof message.text === 'string' && message.text.trim() !== ''),
+    'a text message needs text',
+  );
+
+/** 1 to 5 LINE message objects: LINE takes at most 5 per request. */
+const messagesSchema = z.array(lineMessageSchema).min(1).max(5);
+const languagesSchema = z.partialRecord(z.enum(LOCALES), messagesSchema);
+
+export const createBroadcastBodySchema = z
+  .object({
+    segmentId: z.string().min(1).optional(),
+    condition: segmentConditionSchema.optional(),
+    messages: messagesSchema,
+    /** A version of the messages per member language; members of another language get `messages`. */
+    languages: languagesSchema.optional(),
+    /** More variants (B, C…) for an A/B test: the recipients are split evenly between A and these. */
+    variants: z
+      .array(z.object({ messages: messagesSchema, languages: languagesSchema.optional() }))
+      .max(3)
+      .optional(),
+    /** Share of the recipients (0–50 %) that receives nothing, to measure what the message caused. */
+    holdoutPercent: z.number().int().min(0).max(50).default(0),
+    sendAt: z.iso.datetime({ offset: true }).optional(),
+    /** Send even inside quiet hours (recorded in the audit log). */
+    ignoreQuietHours: z.boolean().default(false),
+  })
+  .refine((body) => (body.segmentId === undefined) !== (body.condition === undefined), {
+    message: 'give either segmentId or condition',
+    path: ['segmentId'],
+  });
+
+export type CreateBroadcastInput = z.infer<typeof createBroadcastBodySchema>;

@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import { asc, eq, sql } from 'drizzle-orm';
+import { auditLog } from '../audit/audit.table.js';
+import { lineChannels } from '../brands/brands.table.js';
+import { queryRows, type Database } from '../db/database.js';
+import type { LineMessenger } from '../messaging/index.js';
+import {
+  exclusionReasonSql,
+  getSegmentOrThrow,
+  matchingMembersWhere,
+  previewCondition,
+  type ConditionContext,
+  type SegmentCondition,
+} from '../segments/index.js';
+import { createSegmentsRepository } from '../segments/segments.repository.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import {
+  createBroadcastNoChannelError,
+  createBroadcastNotEditableError,
+  createBroadcastNotFoundError,
+  createBroadcastQuotaExceededError,
+} from './broadcasts.errors.js';
+import {
+  assignGroups,
+  DEFAULT_FREQUENCY_CAP,
+  fillPlaceholders,
+  hasPlaceholders,
+  messagesFor,
+  PRICE_PER_MESSAGE,
+  quietHoursAt,
+  splitIntoChunks,
+} from './broadcasts.models.js';
+import {
+  createBroadcastsRepository,
+  type Broadcast,
+  type NewChunk,
+  type NewRecipient,
+} from './broadcasts.repository.js';
+import type { CreateBroadcastInput } from './broadcasts.schemas.js';
+import type { BroadcastVariant } from './broadcasts.table.js';
+import { broadcasts } from './broadcasts.table.js';
+
+export type BroadcastsDeps = {
+  db: Database;
+  clock: Clock;
+  generateId: IdGenerator;
+  /** Quota checks at send time. */
+  messenger: Pick<LineMessenger, 'getMessageQuota'>;
+};
+
+export type BroadcastActor = { userId: string | undefined; via?: string };
+
+async function contextOf(deps: Pick<BroadcastsDeps, 'db' | 'clock' | 'generateId'>, brandId: string) {
+  const ctx = await createSegmentsRepository(deps).getBrandContext(brandId, deps.clock.now());
+  if (!ctx) throw createBroadcastNotFoundError({ message: 'No such brand' });
+  return ctx;
+}
+
+/** Saves a draft broadcast, with the recipient estimate and its cost. Nothing is sent yet. */
+export async function createBroadcast(
+  deps: Omit<BroadcastsDeps, 'messenger'>,
+  { brandId, actor, input }: { brandId: string; actor: BroadcastActor; input: CreateBroadcastInput },
+) {
+  const ctx = await contextOf(deps, brandId);
+  const condition: SegmentCondition = input.segmentId
+    ? (await getSegmentOrThrow(deps, { brandId, segmentId: input.segmentId })).condition
+    : (input.condition as SegmentCondition);
+  const [channel] = await deps.db
+    .select()
+    .from(lineChannels)
+    .where(eq(lineChannels.brandId, brandId))
+    .orderBy(asc(lineChannels.createdAt))
+    .limit(1);
+  if (!channel) throw createBroadcastNoChannelError();
+  const variants: BroadcastVariant[] = [
+    { key: 'A', messages: input.messages, languages: input.languages ?? {} },
+    ...(input.variants ?? []).map((variant, index) => ({
+      key: String.fromCharCode(66 + index),
+      messages: variant.messages,
+      languages: variant.languages ?? {},
+    })),
+  ];
+  const id = deps.generateId('broadcast');
+  await deps.db.insert(broadcasts).values({
+    id,
+    brandId,
+    channelId: channel.id,
+    segmentId: input.segmentId,
+    condition: condition as unknown as Record<string, unknown>,
+    messages: input.messages,
+    variants,
+    holdoutPercent: input.holdoutPercent,
+    ignoreQuietHours: input.ignoreQuietHours,
+    method: 'multicast',
+    state: 'draft',
+    scheduledAt: input.sendAt ? new Date(input.sendAt) : null,
+    createdBy: actor.userId,
+    createdAt: ctx.now,
+  });
+  const { count } = await previewCondition(deps, { brandId, condition, sample: false });
+  return { id, estimate: estimateOf(ctx, count, input.holdoutPercent) };
+}
+
+function estimateOf(ctx: ConditionContext, reachable: number, holdoutPercent: number) {
+  const messages = reachable - Math.round((reachable * holdoutPercent) / 100);
+  const price = PRICE_PER_MESSAGE[ctx.country];
+  return {
+    reachable,
+    messages,
+    cost: Math.round(messages * price.amount * 100) / 100,
+    currency: price.currency,
+  };
+}
+
+/**
+ * Sends a draft (or a due scheduled) broadcast: waits when asked for later or inside quiet hours;
+ * otherwise checks the month's quota, then freezes the recipient list (skipping blocked, unconsented
+ * and capped members, splitting variants and holdout) and its chunks of ≤ 500, each with its retry key,
+ * in one transaction. Delivery is the workers' (`deliverBroadcastChunks`). Calling it again is harmless.
+ */
+export async function startBroadcast(
+  deps: BroadcastsDeps,
+  { brandId, broadcastId, actor }: { brandId: string; broadcastId: string; actor: BroadcastActor },
+): Promise<{ state: Broadcast['state']; waitReason: string | null }> {
+  const ctx = await contextOf(deps, brandId);
+  const current = await createBroadcastsRepository(deps.db).getBroadcast(brandId, broadcastId);
+  if (!current) throw createBroadcastNotFoundError();
+  if (current.state !== 'draft' && current.state !== 'scheduled')
+    return { state: current.state, waitReason: current.waitReason };
+
+  const wait = waitingReason(current, ctx);
+  if (wait) {
+    await createBroadcastsRepository(deps.db).updateBroadcast(broadcastId, {
+      state: 'scheduled',
+      scheduledAt: wait.until,
+      waitReason: wait.reason,
+    });
+    return { state: 'scheduled', waitReason: wait.reason };
+  }
+
+  const condition = current.condition as unknown as SegmentCondition;
+  const candidates = await loadCandidates(deps.db, condition, ctx);
+  const toMessage = candidates.filter((candidate) => candidate.reason === null);
+  const holdout = Math.round((toMessage.length * current.holdoutPercent) / 100);
+  const needed = toMessage.length - holdout;
+  const quota = await deps.messenger.getMessageQuota(await credentialsOf(deps.db, current.channelId));
+  if (quota.limit !== undefined && quota.used + needed > quota.limit)
+    throw createBroadcastQuotaExceededError({
+      message: `This broadcast needs ${needed} messages; ${Math.max(0, quota.limit - quota.used)} are left of this month's quota of ${quota.limit}. Nothing was sent.`,
+      details: { needed, limit: quota.limit, used: quota.used },
+    });
+
+  return deps.db.transaction(async (tx) => {
+    const repository = createBroadcastsRepository(tx);
+    const locked = await repository.getBroadcast(brandId, broadcastId, { lock: true });
+    // Another request froze it meanwhile: that one's recipients stand.
+    if (!locked || (locked.state !== 'draft' && locked.state !== 'scheduled'))
+      return { state: locked?.state ?? 'draft', waitReason: locked?.waitReason ?? null };
+
+    const variants = locked.variants ?? [{ key: 'A', messages: locked.messages, languages: {} }];
+    const grouped = assignGroups(broadcastId, toMessage, {
+      variantKeys: variants.map((variant) => variant.key),
+      holdoutPercent: locked.holdoutPercent,
+    });
+    const { chunks, chunkOf } = await buildChunks(repository, { broadcast: locked, variants, grouped });
+    const skipped: Record<string, number> = { blocked: 0, no_consent: 0, capped: 0, quiet_hours: 0 };
+    const recipients: NewRecipient[] = [];
+    for (const candidate of candidates)
+      if (candidate.reason !== null) {
+        skipped[candidate.reason] = (skipped[candidate.reason] ?? 0) + 1;
+        recipients.push({
+          brandId,
+          broadcastId,
+          memberId: candidate.memberId,
+          lineUserId: candidate.lineUserId,
+          groupKey: 'skipped',
+          status: 'skipped',
+          skipReason: candidate.reason,
+          createdAt: ctx.now,
+        });
+      }
+    for (const recipient of grouped)
+      recipients.push({
+        brandId,
+        broadcastId,
+        memberId: recipient.memberId,
+        lineUserId: recipient.lineUserId,
+        groupKey: recipient.groupKey,
+        chunkNo: chunkOf.get(recipient.memberId) ?? null,
+        status: recipient.groupKey === 'holdout' ? 'held_out' : 'pending',
+        createdAt: ctx.now,
+      });
+    await repository.insertRecipients(recipients);
+    await repository.insertChunks(chunks);
+    const done = chunks.length === 0;
+    await repository.updateBroadcast(broadcastId, {
+      state: done ? 'sent' : 'sending',
+      recipientCount: grouped.length - holdout,
+      skipped,
+      startedAt: ctx.now,
+      finishedAt: done ? ctx.now : null,
+      waitReason: null,
+    });
+    if (locked.ignoreQuietHours && quietHoursAt(ctx.now, ctx.timezone).quiet)
+      await tx.insert(auditLog).values({
+        id: deps.generateId('auditEntry'),
+        brandId,
+        actorType: 'console_user',
+        actorId: actor.userId ?? null,
+        action: 'broadcast.quiet_hours_overridden',
+        targetType: 'broadcast',
+        targetId: broadcastId,
+        data: { recipients: grouped.length - holdout, at: ctx.now.toISOString() },
+        createdAt: ctx.now,
+      });
+    return { state: done ? ('sent' as const) : ('sending' as const), waitReason: null };
+  });
+}
+
+function waitingReason(broadcast: Broadcast, ctx: ConditionContext) {
+  if (broadcast.state === 'draft' && broadcast.scheduledAt && broadcast.scheduledAt > ctx.now)
+    return { reason: 'send_at', until: broadcast.scheduledAt };
+  if (broadcast.ignoreQuietHours) return undefined;
+  const quiet = quietHoursAt(ctx.now, ctx.timezone);
+  return quiet.quiet ? { reason: 'quiet_hours', until: quiet.endsAt } : undefined;
+}
+
+type Candidate = {
+  memberId: string;
+  lineUserId: string;
+  locale: string;
+  displayName: string;
+  reason: 'blocked' | 'no_consent' | 'capped' | null;
+};
+
+/** Every member the condition selects, with why they cannot be sent this broadcast (or null). */
+async function loadCandidates(db: Database, condition: SegmentCondition, ctx: ConditionContext) {
+  const capSince = new Date(ctx.now.getTime() - DEFAULT_FREQUENCY_CAP.days * 86_400_000);
+  const rows = await queryRows<{
+    id: string;
+    line_user_id: string;
+    locale: string;
+    display_name: string | null;
+    reason: Candidate['reason'];
+  }>(
+    db,
+    sql`select m.id, m.line_user_id, m.locale, m.display_name,
+          coalesce(${exclusionReasonSql(ctx.country)},
+            case when (select count(*) from broadcast_recipients r where r.member_id = m.id
+                  and r.status in ('pending', 'sent') and r.created_at >= ${capSince})
+                >= ${DEFAULT_FREQUENCY_CAP.messages} then 'capped' end) as reason
+        from members m where ${matchingMembersWhere(condition, ctx)} order by m.id`,
+  );
+  return rows.map((row): Candidate => ({
+    memberId: row.id,
+    lineUserId: row.line_user_id,
+    locale: row.locale,
+    displayName: row.display_name ?? '',
+    reason: row.reason,
+  }));
+}
+
+/**
+ * The chunks: recipients grouped by the exact messages they get (variant × language), ≤ 500 per chunk;
+ * messages with `{displayName}` / `{points}` are personal, so those go one member per request.
+ */
+async function buildChunks(
+  repository: ReturnType<typeof createBroadcastsRepository>,
+  {
+    broadcast,
+    variants,
+    grouped,
+  }: { broadcast: Broadcast; variants: BroadcastVariant[]; grouped: (Candidate & { groupKey: string })[] },
+) {
+  const groups = new Map<string, { messages: Record<string, unknown>[]; members: Candidate[] }>();
+  for (const recipient of grouped) {
+    const variant = variants.find((candidate) => candidate.key === recipient.groupKey);
+    if (!variant) continue; // holdout
+    const language = variant.languages[recipient.locale] ? recipient.locale : 'default';
+    const key = `${variant.key}|${language}`;
+    const group = groups.get(key) ?? { messages: messagesFor(variant, recipient.locale), members: [] };
+    group.members.push(recipient);
+    groups.set(key, group);
+  }
+  const chunks: NewChunk[] = [];
+  const chunkOf = new Map<string, number>();
+  const add = (members: Candidate[], messages: Record<string, unknown>[]) => {
+    const chunkNo = chunks.length + 1;
+    for (const member of members) chunkOf.set(member.memberId, chunkNo);
+    chunks.push({
+      id: `${broadcast.id.replace(/^bct_/, 'bch_')}_${chunkNo}`,
+      brandId: broadcast.brandId,
+      broadcastId: broadcast.id,
+      chunkNo,
+      lineUserIds: members.map((member) => member.lineUserId),
+      messages,
+      // Stored before the first attempt: every attempt, by any worker, sends this key and body.
+      retryKey: randomUUID(),
+      state: 'pending',
+    });
+  };
+  for (const { messages, members } of [...groups.values()].sort((a, b) =>
+    (a.members[0]?.memberId ?? '') < (b.members[0]?.memberId ?? '') ? -1 : 1,
+  )) {
+    if (hasPlaceholders(messages)) {
+      const points = await repository.pointsOf(members.map((member) => member.memberId));
+      for (const member of members)
+        add(
+          [member],
+          fillPlaceholders(messages, {
+            displayName: member.displayName,
+            points: points.get(member.memberId) ?? 0,
+          }),
+        );
+    } else
+      for (const slice of splitIntoChunks([...members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1))))
+        add(slice, messages);
+  }
+  return { chunks, chunkOf };
+}
+
+export async function credentialsOf(db: Database, channelId: string) {
+  const [channel] = await db.select().from(lineChannels).where(eq(lineChannels.id, channelId));
+  if (!channel) throw createBroadcastNoChannelError();
+  return { lineChannelId: channel.lineChannelId, channelAccessToken: channel.channelAccessToken };
+}
+
+/** Stops a broadcast: chunks not yet sent are cancelled; a chunk already in flight still completes. */
+export async function cancelBroadcast(
+  deps: Pick<BroadcastsDeps, 'db' | 'clock'>,
+  { brandId, broadcastId }: { brandId: string; broadcastId: string },
+) {
+  return deps.db.transaction(async (tx) => {
+    const repository = createBroadcastsRepository(tx);
+    const broadcast = await repository.getBroadcast(brandId, broadcastId, { lock: true });
+    if (!broadcast) throw createBroadcastNotFoundError();
+    if (!['draft', 'scheduled', 'sending'].includes(broadcast.state)) throw createBroadcastNotEditableError();
+    const cancelledChunks = await repository.cancelPendingChunks(broadcastId);
+    await repository.updateBroadcast(broadcastId, { state: 'cancelled', finishedAt: deps.clock.now() });
+    return { cancelledChunks };
+  });
+}
+
+export type BroadcastReport = {
+  id: string;
+  state: Broadcast['state'];
+  waitReason: string | null;
+  scheduledAt: Date | null;
+  recipients: number;
+  sent: number;
+  failed: number;
+  cancelled: number;
+  pending: number;
+  skipped: Record<string, number>;
+  holdout: number;
+  groups: Record<string, number>;
+  chunks: { no: number; size: number; state: string; attempts: number; lastError: string | null }[];
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+};
+
+/** The broadcast as the console and the CLI show it: state, counts by outcome, skips by reason, chunks. */
+export async function getBroadcastReport(
+  deps: Pick<BroadcastsDeps, 'db'>,
+  { brandId, broadcastId }: { brandId: string; broadcastId: string },
+): Promise<BroadcastReport> {
+  const repository = createBroadcastsRepository(deps.db);
+  const broadcast = await repository.getBroadcast(brandId, broadcastId);
+  if (!broadcast) throw createBroadcastNotFoundError();
+  const counts = await repository.countRecipients(broadcastId);
+  const total = (status: string) =>
+    counts.filter((row) => row.status === status).reduce((sum, row) => sum + Number(row.n), 0);
+  const groups: Record<string, number> = {};
+  for (const row of counts)
+    if (row.status !== 'skipped') groups[row.group_key] = (groups[row.group_key] ?? 0) + Number(row.n);
+  const chunks = await repository.listChunks(broadcastId);
+  return {
+    id: broadcast.id,
+    state: broadcast.state,
+    waitReason: broadcast.waitReason,
+    scheduledAt: broadcast.scheduledAt,
+    recipients: broadcast.recipientCount ?? 0,
+    sent: total('sent'),
+    failed: total('failed'),
+    cancelled: total('cancelled'),
+    pending: total('pending'),
+    skipped: broadcast.skipped ?? { blocked: 0, no_consent: 0, capped: 0, quiet_hours: 0 },
+    holdout: total('held_out'),
+    groups,
+    chunks: chunks.map((chunk) => ({
+      no: chunk.chunkNo,
+      size: chunk.lineUserIds.length,
+      state: chunk.state,
+      attempts: chunk.attempts,
+      lastError: chunk.lastError,
+    })),
+    createdAt: broadcast.createdAt,
+    startedAt: broadcast.startedAt,
+    finishedAt: broadcast.finishedAt,
+  };
+}

@@ -1,0 +1,209 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { normalizeItemName } from '../invoices/index.js';
+import { getRegion, type RegionCode } from '../regions/index.js';
+import type { AgeBand, LeafCondition, SegmentCondition } from './segments.schemas.js';
+
+/** What a condition is evaluated against: the brand, its country and today in its time zone. */
+export type ConditionContext = {
+  brandId: string;
+  country: 'TW' | 'TH';
+  timezone: string;
+  now: Date;
+};
+
+/**
+ * A JSON array parameter expanded in SQL: one parameter however long the list (an uploaded CSV of a
+ * million LINE ids stays under PostgreSQL's 65,535-parameter limit).
+ */
+const textValues = (values: readonly string[]): SQL =>
+  sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+
+const since = (ctx: ConditionContext, days: number): Date => new Date(ctx.now.getTime() - days * 86_400_000);
+
+/** The calendar date `days` before today in the brand's time zone (purchase dates are local dates). */
+export function localDateDaysAgo(ctx: Pick<ConditionContext, 'timezone' | 'now'>, days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timezone }).format(
+    since(ctx as ConditionContext, days),
+  );
+}
+
+const AGE_RANGES: Record<AgeBand, [number, number]> = {
+  'under-20': [0, 19],
+  '20-29': [20, 29],
+  '30-39': [30, 39],
+  '40-49': [40, 49],
+  '50-59': [50, 59],
+  '60+': [60, 200],
+};
+
+/** How a store address may spell the region: its names in each language, with 臺 and 台 both. */
+function regionSpellings(code: RegionCode): string[] {
+  const region = getRegion(code);
+  if (!region) return [code];
+  const names = Object.values(region.names);
+  const zh = region.names['zh-TW'];
+  return [...new Set([...names, zh.replace(/臺/g, '台'), zh.replace(/台/g, '臺')])];
+}
+
+/**
+ * The condition as a SQL predicate on `members m` (correlated subqueries for behaviour). Evaluated on
+ * demand, so a segment is always current; every value is a bound parameter.
+ */
+export function compileCondition(condition: SegmentCondition, ctx: ConditionContext): SQL {
+  switch (condition.type) {
+    case 'and':
+    case 'or': {
+      const parts = condition.conditions.map((part) => sql`(${compileCondition(part, ctx)})`);
+      return sql.join(parts, condition.type === 'and' ? sql` and ` : sql` or `);
+    }
+    case 'not':
+      return sql`not coalesce((${compileCondition(condition.condition, ctx)}), false)`;
+    default:
+      return compileLeaf(condition, ctx);
+  }
+}
+
+function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
+  switch (condition.type) {
+    case 'all':
+      return sql`true`;
+    case 'region':
+      return sql`m.region in ${textValues(condition.regions)}`;
+    case 'gender':
+      return sql`m.gender in ${textValues(condition.genders)}`;
+    case 'language':
+      return sql`m.locale in ${textValues(condition.languages)}`;
+    case 'ageBand': {
+      const today = localDateDaysAgo(ctx, 0);
+      const age = sql`extract(year from age(${today}::date, m.birthday))`;
+      const ranges = condition.bands.map((band) => {
+        const [low, high] = AGE_RANGES[band];
+        return sql`(${age} between ${low} and ${high})`;
+      });
+      return sql`(m.birthday is not null and (${sql.join(ranges, sql` or `)}))`;
+    }
+    case 'registered':
+      return condition.registered ? sql`m.registered_at is not null` : sql`m.registered_at is null`;
+    case 'registeredAt': {
+      const parts = [sql`m.registered_at is not null`];
+      // Dates are the brand's local calendar days, both ends included.
+      if (condition.from)
+        parts.push(sql`(m.registered_at at time zone ${ctx.timezone})::date >= ${condition.from}::date`);
+      if (condition.to)
+        parts.push(sql`(m.registered_at at time zone ${ctx.timezone})::date <= ${condition.to}::date`);
+      return sql.join(parts, sql` and `);
+    }
+    case 'consent':
+      // Never asked matches neither granted nor refused.
+      return sql`${latestConsent(condition.kind)} = ${condition.granted}`;
+    case 'acceptedProofs':
+      return sql`(select count(*) from submissions s where s.member_id = m.id and s.brand_id = m.brand_id
+        and s.state in ('accepted', 'rewarded') and s.created_at >= ${since(ctx, condition.withinDays)}) >= ${condition.atLeast}`;
+    case 'bought': {
+      const filters = [
+        sql`s.member_id = m.id`,
+        sql`s.brand_id = m.brand_id`,
+        sql`s.state in ('accepted', 'rewarded')`,
+        sql`i.invoice_date >= ${localDateDaysAgo(ctx, condition.withinDays)}::date`,
+      ];
+      if (condition.items)
+        filters.push(
+          sql`exists (select 1 from invoice_items it where it.invoice_id = i.id and (${sql.join(
+            condition.items.map((item) => sql`it.normalized_name like ${`%${normalizeItemName(item)}%`}`),
+            sql` or `,
+          )}))`,
+        );
+      if (condition.store)
+        filters.push(
+          sql`(i.seller_tax_id = ${condition.store} or i.seller_name ilike ${`%${condition.store}%`})`,
+        );
+      if (condition.region)
+        filters.push(
+          sql`(${sql.join(
+            regionSpellings(condition.region as RegionCode).map(
+              (name) => sql`i.seller_address like ${`%${name}%`}`,
+            ),
+            sql` or `,
+          )})`,
+        );
+      return sql`exists (select 1 from submissions s join invoices i on i.id = s.invoice_id where ${sql.join(filters, sql` and `)})`;
+    }
+    case 'points': {
+      const balance = sql`(select coalesce(sum(p.points), 0) from points_ledger p where p.member_id = m.id and p.brand_id = m.brand_id)`;
+      const parts = [sql`true`];
+      if (condition.atLeast !== undefined) parts.push(sql`${balance} >= ${condition.atLeast}`);
+      if (condition.atMost !== undefined) parts.push(sql`${balance} <= ${condition.atMost}`);
+      return sql.join(parts, sql` and `);
+    }
+    case 'redeemed':
+      return sql`exists (select 1 from redemptions r where r.member_id = m.id and r.brand_id = m.brand_id
+        and r.state <> 'cancelled'${condition.withinDays ? sql` and r.created_at >= ${since(ctx, condition.withinDays)}` : sql``})`;
+    case 'won': {
+      const after = condition.withinDays ? since(ctx, condition.withinDays) : undefined;
+      return sql`(exists (select 1 from draw_winners w where w.member_id = m.id and w.brand_id = m.brand_id
+          and w.status <> 'forfeited'${after ? sql` and w.created_at >= ${after}` : sql``})
+        or exists (select 1 from instant_plays ip where ip.member_id = m.id and ip.brand_id = m.brand_id
+          and ip.prize_id is not null and ip.voided_at is null${after ? sql` and ip.played_at >= ${after}` : sql``}))`;
+    }
+    case 'lastInteraction': {
+      const parts = [sql`true`];
+      if (condition.withinDays) parts.push(sql`m.last_active_at >= ${since(ctx, condition.withinDays)}`);
+      if (condition.notWithinDays)
+        parts.push(
+          sql`(m.last_active_at is null or m.last_active_at < ${since(ctx, condition.notWithinDays)})`,
+        );
+      return sql.join(parts, sql` and `);
+    }
+    case 'followedSince':
+      return sql`coalesce(m.followed_at, m.created_at) >= ${since(ctx, condition.withinDays)}`;
+    case 'surveyAnswer':
+      return sql`exists (select 1 from survey_answers sa where sa.member_id = m.id and sa.brand_id = m.brand_id
+        and sa.survey_id = ${condition.surveyId}
+        and ((sa.answers ->> ${condition.question}) in ${textValues(condition.answers)}
+          or (jsonb_typeof(sa.answers -> ${condition.question}) = 'array'
+            and exists (select 1 from jsonb_array_elements_text(sa.answers -> ${condition.question}) a(v)
+              where a.v in ${textValues(condition.answers)}))))`;
+    case 'tag':
+      return sql`exists (select 1 from member_tags t where t.member_id = m.id and t.tag in ${textValues(condition.tags)})`;
+    case 'list': {
+      const parts: SQL[] = [];
+      if (condition.lineUserIds?.length)
+        parts.push(sql`m.line_user_id in ${textValues(condition.lineUserIds)}`);
+      if (condition.memberNos?.length)
+        parts.push(sql`m.external_member_no in ${textValues(condition.memberNos)}`);
+      return parts.length === 0 ? sql`false` : sql.join(parts, sql` or `);
+    }
+  }
+}
+
+/** The member's marketing or data-processing consent in force: the latest row (null: never asked). */
+function latestConsent(kind: 'data_processing' | 'marketing'): SQL {
+  return sql`(select c.granted from consents c where c.member_id = m.id and c.kind = ${kind}
+    order by c.created_at desc, c.id desc limit 1)`;
+}
+
+/**
+ * Marketing consent as the brand's country requires it. Thailand (PDPA): only who opted in. Taiwan
+ * (PDPA, opt-out for marketing to existing customers): everyone who has not opted out since first contact.
+ */
+export function marketingConsentSql(country: 'TW' | 'TH'): SQL {
+  return country === 'TH'
+    ? sql`coalesce(${latestConsent('marketing')}, false)`
+    : sql`coalesce(${latestConsent('marketing')}, true)`;
+}
+
+/** Why a matching member cannot be messaged, or null when they can: erased members never match at all. */
+export function exclusionReasonSql(country: 'TW' | 'TH'): SQL {
+  return sql`case when not m.following then 'blocked'
+    when not ${marketingConsentSql(country)} then 'no_consent' else null end`;
+}
+
+/** Members of the brand the condition selects, not erased (still including blocked and unconsented). */
+export function matchingMembersWhere(condition: SegmentCondition, ctx: ConditionContext): SQL {
+  return sql`m.brand_id = ${ctx.brandId} and m.erased_at is null and (${compileCondition(condition, ctx)})`;
+}
+
+/** Members the condition selects that the brand may message: following, with the consent, not erased. */
+export function reachableMembersWhere(condition: SegmentCondition, ctx: ConditionContext): SQL {
+  return sql`${matchingMembersWhere(condition, ctx)} and m.following and ${marketingConsentSql(ctx.country)}`;
+}

@@ -1,0 +1,82 @@
+import type { Executor } from '../db/database.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { ConditionContext } from './segments.conditions.js';
+import { createSegmentBrandNotFoundError, createSegmentNotFoundError } from './segments.errors.js';
+import { createSegmentsRepository, type Segment, type SegmentSampleMember } from './segments.repository.js';
+import type { SegmentCondition } from './segments.schemas.js';
+
+export type SegmentsDeps = { db: Executor; clock: Clock; generateId: IdGenerator };
+
+/** How many members a sample shows (the console's preview list). */
+export const SEGMENT_SAMPLE_SIZE = 20;
+
+export type SegmentCount = {
+  /** Members the brand may message: following, with the marketing consent its country requires, not erased. */
+  count: number;
+  /** Members the condition selects that cannot be messaged (blocked or without consent). */
+  excluded: number;
+};
+
+async function contextOf(deps: SegmentsDeps, brandId: string): Promise<ConditionContext> {
+  const ctx = await createSegmentsRepository(deps).getBrandContext(brandId, deps.clock.now());
+  if (!ctx) throw createSegmentBrandNotFoundError();
+  return ctx;
+}
+
+/** The live count of a condition (while it is being edited), and a sample of members it reaches. */
+export async function previewCondition(
+  deps: SegmentsDeps,
+  { brandId, condition, sample = true }: { brandId: string; condition: SegmentCondition; sample?: boolean },
+): Promise<SegmentCount & { sample: SegmentSampleMember[] | undefined }> {
+  const ctx = await contextOf(deps, brandId);
+  const repository = createSegmentsRepository(deps);
+  const { count, matched } = await repository.countMembers(condition, ctx);
+  return {
+    count,
+    excluded: matched - count,
+    sample: sample ? await repository.sampleMembers(condition, ctx, SEGMENT_SAMPLE_SIZE) : undefined,
+  };
+}
+
+export async function createSegment(
+  deps: SegmentsDeps,
+  input: { brandId: string; name: string; condition: SegmentCondition; createdBy?: string },
+): Promise<{ segment: Segment; count: number }> {
+  const ctx = await contextOf(deps, input.brandId);
+  const repository = createSegmentsRepository(deps);
+  const segment = await repository.insertSegment({ ...input, createdBy: input.createdBy, at: ctx.now });
+  const { count } = await repository.countMembers(input.condition, ctx);
+  return { segment, count };
+}
+
+export async function getSegmentOrThrow(
+  deps: SegmentsDeps,
+  { brandId, segmentId }: { brandId: string; segmentId: string },
+) {
+  const segment = await createSegmentsRepository(deps).getSegment(brandId, segmentId);
+  if (!segment) throw createSegmentNotFoundError();
+  return { segment, condition: segment.filter as unknown as SegmentCondition };
+}
+
+export async function countSegment(
+  deps: SegmentsDeps,
+  { brandId, segmentId }: { brandId: string; segmentId: string },
+): Promise<SegmentCount> {
+  const { condition } = await getSegmentOrThrow(deps, { brandId, segmentId });
+  const { count, excluded } = await previewCondition(deps, { brandId, condition, sample: false });
+  return { count, excluded };
+}
+
+export async function sampleSegment(
+  deps: SegmentsDeps,
+  { brandId, segmentId }: { brandId: string; segmentId: string },
+): Promise<SegmentSampleMember[]> {
+  const { condition } = await getSegmentOrThrow(deps, { brandId, segmentId });
+  const ctx = await contextOf(deps, brandId);
+  return createSegmentsRepository(deps).sampleMembers(condition, ctx, SEGMENT_SAMPLE_SIZE);
+}
+
+export async function listSegments(deps: SegmentsDeps, { brandId }: { brandId: string }) {
+  return createSegmentsRepository(deps).listSegments(brandId);
+}

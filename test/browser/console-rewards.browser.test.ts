@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { like } from 'drizzle-orm';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { outboundMessages } from '../../core/db/schema.js';
+import {
+  adjustPoints,
+  createMessagingRewardsNotifier,
+  grantRewardsForSubmission,
+  redeemReward,
+} from '../../core/rewards/index.js';
+import { projectRoot } from '../../core/shared/paths.js';
+import { seedDatabase } from '../support/database.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
+import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed, submissionId } from '../rewards/fixtures.js';
+import { openDesktopBrowser } from './support/chromium.js';
+import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+
+const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
+
+let stack: ConsoleStack;
+let browser: { context: BrowserContext; close: () => Promise<void> };
+let zhBrowser: { context: BrowserContext; close: () => Promise<void> };
+
+beforeAll(async () => {
+  stack = await startConsoleStack({
+    // The entries are earned on 28 January; the console runs on 1 February, after the week closed.
+    now: '2026-01-28T04:00:00Z',
+    seed: async (services) => {
+      const seed = rewardsSeed({
+        memberCount: 3,
+        submissions: [
+          [1, 1],
+          [2, 2],
+        ],
+      });
+      seed.lineChannels = [
+        {
+          id: 'chn_rewards',
+          brandId: BRAND_ID,
+          lineChannelId: '1650000001',
+          name: 'TW',
+          channelSecret: 'secret',
+          channelAccessToken: 'token',
+        },
+      ];
+      await seedDatabase(services.database.db, seed);
+      for (const [submission, member] of [
+        [1, 1],
+        [2, 2],
+      ] as const)
+        await services.database.db.transaction((tx) =>
+          grantRewardsForSubmission({
+            tx,
+            generateId: services.generateId,
+            clock: services.clock,
+            submission: {
+              id: submissionId(submission),
+              brandId: BRAND_ID,
+              campaignId: CAMPAIGN_ID,
+              memberId: memberId(member),
+            },
+            quantities: { points: 0, entries: 3, instantWin: 0 },
+          }),
+        );
+      services.clock.set('2026-02-01T04:00:00Z');
+    },
+  });
+  await stack.addUser('marketer@tea.example', [[BRAND_ID, 'marketer']]);
+  await stack.addUser('reviewer@tea.example', [[BRAND_ID, 'reviewer']]);
+  browser = await openDesktopBrowser({ locale: 'en-US' });
+  zhBrowser = await openDesktopBrowser({ locale: 'zh-TW' });
+}, HANG_GUARD_MS);
+
+afterAll(async () => {
+  await browser?.close();
+  await zhBrowser?.close();
+  await stack?.close();
+});
+
+async function signedIn(context: BrowserContext, email: string, path: string): Promise<Page> {
+  await context.clearCookies();
+  const page = await context.newPage();
+  page.setDefaultTimeout(HANG_GUARD_MS);
+  await page.goto(`${stack.url}/console/`);
+  await page.evaluate('localStorage.clear()');
+  await page.reload();
+  await signInThroughPage(page, { email });
+  await page.goto(`${stack.url}/console${path}`);
+  return page;
+}
+
+describe('rewards and draws in the console', () => {
+  test('when a marketer creates a reward with stock 2, then a member redeems it and the catalog shows 1 left', async () => {
+    const page = await signedIn(browser.context, 'marketer@tea.example', '/rewards');
+    await page.getByRole('button', { name: 'New reward' }).click();
+    await page.getByLabel('Name (English)').fill('Tumbler');
+    await page.getByLabel('Name (繁體中文)').fill('環保杯');
+    // Validation answers beside the field: no points price yet.
+    await page.getByRole('button', { name: 'Create reward' }).click();
+    await page.locator('.field-invalid').first().waitFor();
+    await page.getByLabel('Points price').fill('10');
+    await page.getByLabel('Stock', { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Create reward' }).click();
+    const row = page.locator('table.data tr', { hasText: 'Tumbler' });
+    await row.getByText('2 / 2').waitFor();
+
+    // The member redeems it in LIFF (the same use case the LIFF API calls).
+    const { services } = stack;
+    const rewardId = (await row.locator('.mono').innerText()).trim();
+    await adjustPoints({
+      db: services.database.db,
+      generateId: services.generateId,
+      clock: services.clock,
+      brandId: BRAND_ID,
+      memberId: memberId(1),
+      points: 30,
+      reason: 'welcome',
+      actor: 'test',
+    });
+    await redeemReward({
+      db: services.database.db,
+      generateId: services.generateId,
+      clock: services.clock,
+      notifier: createMessagingRewardsNotifier({ generateId: services.generateId, clock: services.clock }),
+      brandId: BRAND_ID,
+      memberId: memberId(1),
+      rewardId,
+      idempotencyKey: 'liff-tap-0001',
+    });
+    await page.reload();
+    await page.locator('table.data tr', { hasText: 'Tumbler' }).getByText('1 / 2').waitFor();
+    await page.getByRole('tab', { name: 'Redemptions' }).click();
+    await page.locator('table.data tr', { hasText: 'Tumbler' }).waitFor();
+    await page.close();
+  });
+
+  test('when coupon codes are uploaded as a CSV file, then the count left is shown', async () => {
+    const page = await signedIn(browser.context, 'marketer@tea.example', '/rewards');
+    await page.getByRole('button', { name: 'New reward' }).click();
+    await page.getByLabel('Kind').selectOption('coupon');
+    await page.getByLabel('Name (English)').fill('Drink coupon');
+    await page.getByLabel('Points price').fill('5');
+    await page.getByRole('button', { name: 'Create reward' }).click();
+    await page
+      .locator('table.data tr', { hasText: 'Drink coupon' })
+      .getByRole('button', { name: 'Coupon codes' })
+      .click();
+    await page.getByLabel(/CSV or text file/).setInputFiles({
+      name: 'codes.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('code\nTEA-0001\nTEA-0002\nTEA-0003\nbad code\n'),
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText('3 added, 0 already there, 1 not valid. 3 codes left.').waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.locator('table.data tr', { hasText: 'Drink coupon' }).getByText('3 / 3').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-rewards.en.png') });
+    await page.close();
+  });
+
+  test('when a marketer opens and runs a draw, then the winner is told once and the page says so', async () => {
+    const page = await signedIn(browser.context, 'marketer@tea.example', '/draws');
+    await page.getByRole('button', { name: 'New draw' }).click();
+    await page.getByLabel('Campaign', { exact: true }).last().selectOption(CAMPAIGN_ID);
+    await page.getByLabel('Name (English)').fill('Week 5');
+    await page.getByLabel('Entries from').fill('2026-01-26T00:00');
+    await page.getByLabel(/Entries until/).fill('2026-02-01T00:00');
+    await page.getByLabel('Prize', { exact: true }).fill('Bike');
+    await page.getByRole('button', { name: 'Open draw' }).click();
+    await page.getByText('Published seed hash').waitFor();
+    await page.getByRole('button', { name: 'Run the draw' }).click();
+    await page
+      .getByText(/Message queued/)
+      .first()
+      .waitFor();
+
+    const messages = await stack.services.database.db
+      .select()
+      .from(outboundMessages)
+      .where(like(outboundMessages.dedupeKey, 'draw-win:%'));
+    expect(messages).toHaveLength(1);
+    await page.reload();
+    await page
+      .getByText(/Message queued/)
+      .first()
+      .waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-draws.en.png') });
+    await page.close();
+  });
+
+  test('in zh-TW, the rewards and draws pages speak Chinese', async () => {
+    const page = await signedIn(zhBrowser.context, 'marketer@tea.example', '/rewards');
+    await page.getByRole('heading', { name: '獎勵' }).waitFor();
+    await page.getByText('環保杯').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-rewards.zh-TW.png') });
+    await page.goto(`${stack.url}/console/draws`);
+    await page.getByRole('button', { name: '詳細' }).first().click();
+    await page.getByText('已公布的種子雜湊').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-draws.zh-TW.png') });
+    await page.close();
+  });
+
+  test('when a reviewer signs in, then Rewards is not offered and a typed URL is refused', async () => {
+    const page = await signedIn(browser.context, 'reviewer@tea.example', '/rewards');
+    await page.getByText('Your role on this brand cannot open this page.').waitFor();
+    expect(await page.locator('nav.nav a', { hasText: 'Rewards' }).count()).toBe(0);
+    await page.close();
+  });
+});

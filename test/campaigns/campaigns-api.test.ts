@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { eq } from 'drizzle-orm';
+import type { Express } from 'express';
+import request from 'supertest';
+import { submissions } from '../../core/db/schema.js';
+import { submitProof } from '../../core/submissions/index.js';
+import {
+  BRAND_ID,
+  createWorld,
+  MEMBER_A,
+  MEMBER_B,
+  TEA_INVOICE,
+  typed,
+  type World,
+} from '../submissions/world.js';
+import { campaignsApp, signedIn, teaCampaignBody } from './campaigns-support.js';
+
+describe('campaign API (/api/console/campaigns)', () => {
+  let world: World;
+  let app: Express;
+  let marketer: string;
+  let viewer: string;
+  let seq = 0;
+
+  beforeAll(async () => {
+    world = await createWorld();
+    app = campaignsApp(world).app;
+    marketer = await signedIn(app, world, { email: 'mia@tea.example', brandId: BRAND_ID, role: 'marketer' });
+    viewer = await signedIn(app, world, { email: 'vic@tea.example', brandId: BRAND_ID, role: 'viewer' });
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  const as = (cookie: string) => ({
+    get: (path: string) => request(app).get(`/api/console/campaigns${path}`).set('cookie', cookie),
+    post: (path: string, body: unknown = {}) =>
+      request(app)
+        .post(`/api/console/campaigns${path}`)
+        .set('cookie', cookie)
+        .send(body as object),
+    put: (path: string, body: unknown) =>
+      request(app)
+        .put(`/api/console/campaigns${path}`)
+        .set('cookie', cookie)
+        .send(body as object),
+  });
+
+  async function createActive(slug: string, overrides: Record<string, unknown> = {}) {
+    const created = await as(marketer).post('', teaCampaignBody({ slug, ...overrides }));
+    expect(created.status).toBe(201);
+    const published = await as(marketer).post(`/${slug}/publish`);
+    expect(published.status).toBe(200);
+    return created.body.campaign as { id: string; slug: string };
+  }
+
+  function addInvoice(overrides: Partial<typeof TEA_INVOICE> = {}) {
+    seq += 1;
+    const invoice = { ...TEA_INVOICE, invoiceNumber: `CD${String(30000000 + seq)}`, ...overrides };
+    world.sim.admin.addInvoices([invoice]);
+    return invoice;
+  }
+
+  test('when a marketer posts a valid campaign, then it is a draft at version 1 and can be read back', async () => {
+    const response = await as(marketer).post('', teaCampaignBody());
+
+    expect(response.status).toBe(201);
+    expect(response.body.campaign).toMatchObject({
+      slug: 'green-tea-nov',
+      status: 'draft',
+      version: 1,
+      registerFrom: '2024-10-31T16:00:00.000Z',
+      rules: { itemGroups: [{ key: 'tea', minQuantity: 1 }], excludeBuyerBan: true },
+    });
+    const bySlug = await as(viewer).get('/green-tea-nov');
+    expect(bySlug.status).toBe(200);
+    expect(bySlug.body.campaign.id).toBe(response.body.campaign.id);
+    const list = await as(viewer).get('');
+    expect(list.body.campaigns.map((c: { slug: string }) => c.slug)).toContain('green-tea-nov');
+    const versions = await as(viewer).get('/green-tea-nov/versions');
+    expect(versions.body.versions).toEqual([expect.objectContaining({ version: 1, current: true })]);
+  });
+
+  test('when the body has problems, then 400 names the JSON path of every one', async () => {
+    const response = await as(marketer).post(
+      '',
+      teaCampaignBody({
+        slug: 'Bad Slug',
+        purchaseTo: '2024-10-01',
+        currency: 'USD',
+        rules: {
+          minAmount: { basis: 'matched', amountMinor: -5 },
+          itemGroups: [{ key: 'tea', keywords: [] }],
+        },
+        rewards: { points: { stepAmountMinor: 0 } },
+      }),
+    );
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation.failed');
+    expect(Object.keys(response.body.error.fieldErrors).sort()).toEqual(
+      [
+        'currency',
+        'purchaseTo',
+        'rewards.points.stepAmountMinor',
+        'rules.itemGroups.0.keywords',
+        'rules.minAmount.amountMinor',
+        'slug',
+      ].sort(),
+    );
+    expect((await as(viewer).get('/Bad Slug')).status).toBe(404);
+  });
+
+  test('when a viewer or nobody tries to change a campaign, then 403 / 401 and nothing changes', async () => {
+    expect((await as(viewer).post('', teaCampaignBody({ slug: 'viewer-made' }))).status).toBe(403);
+    expect((await request(app).get('/api/console/campaigns')).status).toBe(401);
+    expect((await as(viewer).post('/green-tea-nov/publish')).status).toBe(403);
+    expect((await as(viewer).get('/viewer-made')).status).toBe(404);
+  });
+
+  test('when the slug is taken, then 409', async () => {
+    const response = await as(marketer).post('', teaCampaignBody());
+    expect(response.status).toBe(409);
+    expect(response.body.error.code).toBe('campaign.slug_taken');
+  });
+
+  test('when a draft is edited, then it stays version 1; once published, each edit is a new version with a diff', async () => {
+    await as(marketer).post('', teaCampaignBody({ slug: 'draft-edits' }));
+    const draftEdit = await as(marketer).put('/draft-edits', { name: { en: 'Renamed' } });
+    expect(draftEdit.status).toBe(200);
+    expect(draftEdit.body).toMatchObject({ version: 1, versionCreated: false });
+    expect(draftEdit.body.changes.map((c: { path: string }) => c.path)).toEqual(
+      ['name.th', 'name.zh-TW', 'name.en'].sort(),
+    );
+
+    await as(marketer).post('/draft-edits/publish');
+    const liveEdit = await as(marketer).put('/draft-edits', {
+      rules: { ...teaCampaignBody().rules, minAmount: { basis: 'matched', amountMinor: 8_000 } },
+    });
+    expect(liveEdit.status).toBe(200);
+    expect(liveEdit.body).toMatchObject({ version: 2, versionCreated: true });
+    expect(liveEdit.body.changes).toEqual([
+      { path: 'rules.minAmount.amountMinor', before: 3_000, after: 8_000 },
+    ]);
+
+    const diff = await as(viewer).get('/draft-edits/diff?from=1&to=2');
+    expect(diff.body.changes).toEqual(liveEdit.body.changes);
+    const versions = await as(viewer).get('/draft-edits/versions');
+    expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    const v1 = await as(viewer).get('/draft-edits/versions/1');
+    expect(v1.body.definition.rules.minAmount.amountMinor).toBe(3_000);
+
+    const unchanged = await as(marketer).put('/draft-edits', { slug: 'draft-edits' });
+    expect(unchanged.body).toMatchObject({ version: 2, versionCreated: false, changes: [] });
+  });
+
+  test('when a live campaign is edited, then decided proofs keep their decision and version; new ones are judged under the new version', async () => {
+    const campaign = await createActive('versioned');
+    const first = await submitProof(world.deps, {
+      brandId: BRAND_ID,
+      memberId: MEMBER_A,
+      campaignId: campaign.id,
+      channel: 'chat',
+      sourceRef: `evt-v1-${seq}`,
+      input: { type: 'text', text: typed(addInvoice()) },
+    });
+    expect(first.outcome).toBe('accepted');
+
+    const edit = await as(marketer).put('/versioned', {
+      rules: { ...teaCampaignBody().rules, minAmount: { basis: 'matched', amountMinor: 9_000 } },
+    });
+    expect(edit.body.version).toBe(2);
+    expect(edit.body.decisions).toMatchObject({ decided: 1, decidedByVersion: { '1': 1 } });
+    expect(edit.body.notice).toMatch(/1 proof\(s\) already decided keep their decision/);
+
+    const [kept] = await world.database.db
+      .select()
+      .from(submissions)
+      .where(eq(submissions.id, first.submission?.id as string));
+    expect(kept).toMatchObject({ state: 'rewarded', campaignVersion: 1, reasonCode: null });
+
+    const second = await submitProof(world.deps, {
+      brandId: BRAND_ID,
+      memberId: MEMBER_B,
+      campaignId: campaign.id,
+      channel: 'chat',
+      sourceRef: `evt-v2-${seq}`,
+      input: { type: 'text', text: typed(addInvoice()) },
+    });
+    expect(second.outcome).toBe('rejected');
+    expect(second.submission).toMatchObject({
+      campaignVersion: 2,
+      reasonCode: 'rules.min_amount.below_minimum',
+    });
+  });
+
+  test('when publish, pause and end are used, then the status follows, retries change nothing, and wrong moves are refused', async () => {
+    const campaign = await createActive('lifecycle');
+    const paused = await as(marketer).post('/lifecycle/pause');
+    expect(paused.body).toMatchObject({ changed: true, campaign: { status: 'paused' } });
+    expect((await as(marketer).post('/lifecycle/pause')).body.changed).toBe(false);
+    const whilePaused = await submitProof(world.deps, {
+      brandId: BRAND_ID,
+      memberId: MEMBER_A,
+      campaignId: campaign.id,
+      channel: 'chat',
+      sourceRef: `evt-paused-${seq}`,
+      input: { type: 'text', text: typed(addInvoice()) },
+    });
+    expect(whilePaused.outcome).toBe('no_active_campaign');
+    expect((await as(marketer).post('/lifecycle/publish')).body.campaign.status).toBe('active');
+    expect((await as(marketer).post('/lifecycle/end')).body.campaign.status).toBe('ended');
+    const refused = await as(marketer).post('/lifecycle/publish');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('campaign.status_refused');
+    const statusEdit = await as(marketer).put('/lifecycle', { status: 'active' });
+    expect(statusEdit.status).toBe(400);
+    expect(statusEdit.body.error.fieldErrors.status).toBeDefined();
+  });
+
+  test('when a campaign is cloned, then the copy is a draft at version 1 with the same settings', async () => {
+    await createActive('to-clone');
+    const clone = await as(marketer).post('/to-clone/clone');
+    expect(clone.status).toBe(201);
+    expect(clone.body.campaign).toMatchObject({ slug: 'to-clone-copy', status: 'draft', version: 1 });
+    const again = await as(marketer).post('/to-clone/clone');
+    expect(again.body.campaign.slug).toBe('to-clone-copy-2');
+    const original = await as(viewer).get('/to-clone');
+    expect(clone.body.campaign.rules).toEqual(original.body.campaign.rules);
+  });
+
+  test('when two people edit a live campaign at once, then each edit is its own version; a stale baseVersion is refused', async () => {
+    await createActive('concurrent');
+    const rulesWith = (amountMinor: number) => ({
+      rules: { ...teaCampaignBody().rules, minAmount: { basis: 'matched', amountMinor } },
+    });
+    const [a, b] = await Promise.all([
+      as(marketer).put('/concurrent', rulesWith(4_000)),
+      as(marketer).put('/concurrent', rulesWith(5_000)),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect([a.body.version, b.body.version].sort()).toEqual([2, 3]);
+    const versions = await as(viewer).get('/concurrent/versions');
+    expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
+
+    const stale = await as(marketer).put('/concurrent', { ...rulesWith(6_000), baseVersion: 2 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('campaign.version_conflict');
+  });
+});

@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../bot/create-app.js';
+import { buildAppModules } from '../../bot/start.js';
+import type { Services } from '../../core/app/build-services.js';
+import type { TestSeed } from '../support/database.js';
+import { buildTestServices, type TestServices } from '../support/services.js';
+
+const TW = 'brd_seg_tw';
+const TH = 'brd_seg_th';
+const NOW = '2026-03-10T04:00:00Z';
+const lineId = (n: number) => `U${String(n).padStart(32, '0')}`;
+const daysAgo = (days: number) => new Date(new Date(NOW).getTime() - days * 86_400_000);
+const dateDaysAgo = (days: number) => daysAgo(days).toISOString().slice(0, 10);
+
+type MemberSeed = NonNullable<TestSeed['members']>[number];
+const member = (n: number, brandId: string, extra: Partial<MemberSeed> = {}): MemberSeed => ({
+  id: `mbr_s${n}`,
+  brandId,
+  lineUserId: lineId(n),
+  locale: 'zh-TW',
+  registeredAt: daysAgo(60),
+  followedAt: daysAgo(90),
+  region: 'TW-TPE',
+  ...extra,
+});
+
+/** A purchase: an invoice with one item at a store, and the accepted submission of it. */
+function purchase(
+  n: number,
+  memberNo: number,
+  { item, days, address }: { item: string; days: number; address: string },
+) {
+  return {
+    invoice: {
+      id: `inv_s${n}`,
+      brandId: TW,
+      kind: 'einvoice' as const,
+      invoiceNumber: `SG${String(10_000_000 + n)}`,
+      invoiceDate: dateDaysAgo(days),
+      sellerTaxId: '28414044',
+      sellerName: '好茶專賣店',
+      sellerAddress: address,
+      totalAmountMinor: 12_000,
+      currency: 'TWD' as const,
+      status: 'verified' as const,
+      source: 'qr' as const,
+    },
+    item: {
+      id: `itm_s${n}`,
+      brandId: TW,
+      invoiceId: `inv_s${n}`,
+      lineNo: 1,
+      name: item,
+      normalizedName: item.toLowerCase(),
+      quantity: '1',
+      unitPriceMinor: 12_000,
+      amountMinor: 12_000,
+    },
+    submission: {
+      id: `sub_s${n}`,
+      brandId: TW,
+      campaignId: 'cmp_seg',
+      memberId: `mbr_s${memberNo}`,
+      kind: 'einvoice_qr' as const,
+      channel: 'chat' as const,
+      rawInput: {},
+      state: 'accepted' as const,
+      invoiceId: `inv_s${n}`,
+      createdAt: daysAgo(days),
+    },
+  };
+}
+
+const purchases = [
+  purchase(1, 1, { item: '好茶綠茶 600ml', days: 5, address: '臺北市大安區復興南路一段1號' }),
+  purchase(2, 5, { item: '黑咖啡', days: 40, address: '高雄市前金區中正四路1號' }),
+  purchase(3, 6, { item: '好茶烏龍茶', days: 45, address: '台北市中山區南京東路1號' }),
+  purchase(4, 7, { item: '好茶綠茶', days: 3, address: '新北市板橋區文化路1號' }),
+];
+
+const seed: TestSeed = {
+  brands: [
+    { id: TW, slug: 'seg-tw', name: '好茶', country: 'TW', defaultLocale: 'zh-TW', timezone: 'Asia/Taipei' },
+    { id: TH, slug: 'seg-th', name: 'ชาดี', country: 'TH', defaultLocale: 'th', timezone: 'Asia/Bangkok' },
+  ],
+  members: [
+    member(1, TW, { gender: 'female', birthday: '1990-05-01' }),
+    member(2, TW),
+    member(3, TW, { following: false, unfollowedAt: daysAgo(2) }),
+    member(4, TW, { erasedAt: daysAgo(1), registeredAt: null, region: null }),
+    member(5, TW, { region: 'TW-KHH', locale: 'en', birthday: '1970-01-01' }),
+    member(6, TW, { lastActiveAt: daysAgo(1) }),
+    member(7, TW, { region: 'TW-NWT', registeredAt: null, followedAt: daysAgo(10) }),
+    member(8, TH, { locale: 'th', region: 'TH-10' }),
+    member(9, TH, { locale: 'th', region: 'TH-10' }),
+  ],
+  consents: [
+    // Taiwan: member 2 opted out (after first agreeing); member 1 agreed.
+    {
+      id: 'cns_1',
+      brandId: TW,
+      memberId: 'mbr_s1',
+      kind: 'marketing',
+      granted: true,
+      textVersion: 'mkt-2026-01',
+      locale: 'zh-TW',
+      source: 'liff',
+      recordedAt: daysAgo(50),
+    },
+    {
+      id: 'cns_2a',
+      brandId: TW,
+      memberId: 'mbr_s2',
+      kind: 'marketing',
+      granted: true,
+      textVersion: 'mkt-2026-01',
+      locale: 'zh-TW',
+      source: 'liff',
+      recordedAt: daysAgo(50),
+    },
+    {
+      id: 'cns_2b',
+      brandId: TW,
+      memberId: 'mbr_s2',
+      kind: 'marketing',
+      granted: false,
+      textVersion: 'mkt-2026-01',
+      locale: 'zh-TW',
+      source: 'chat',
+      recordedAt: daysAgo(10),
+    },
+    // Thailand: only member 9 opted in.
+    {
+      id: 'cns_9',
+      brandId: TH,
+      memberId: 'mbr_s9',
+      kind: 'marketing',
+      granted: true,
+      textVersion: 'mkt-2026-01',
+      locale: 'th',
+      source: 'liff',
+      recordedAt: daysAgo(20),
+    },
+  ],
+  memberTags: [{ id: 'tag_1', brandId: TW, memberId: 'mbr_s5', tag: 'vip', source: 'console' }],
+  campaigns: [
+    {
+      id: 'cmp_seg',
+      brandId: TW,
+      slug: 'tea',
+      name: { 'zh-TW': '好茶' },
+      status: 'active',
+      timezone: 'Asia/Taipei',
+      currency: 'TWD',
+      purchaseFrom: '2026-01-01',
+      purchaseTo: '2026-03-31',
+      registerFrom: new Date('2026-01-01T00:00:00Z'),
+      registerTo: new Date('2026-04-07T00:00:00Z'),
+      proofKinds: ['einvoice_qr'],
+      rules: {},
+      rewards: {},
+    },
+  ],
+  invoices: purchases.map((p) => p.invoice),
+  invoiceItems: purchases.map((p) => p.item),
+  submissions: purchases.map((p) => p.submission),
+  pointsLedger: [
+    { id: 'pts_1', brandId: TW, memberId: 'mbr_s5', kind: 'earn', points: 120, idempotencyKey: 'seg-1' },
+  ],
+};
+
+let services: TestServices;
+let app: Express;
+const as = (brand: string) => ({ 'x-proofline-reviewer': 'marketer-1', 'x-proofline-brand': brand });
+const preview = async (condition: unknown, brand = TW) => {
+  const response = await request(app)
+    .post('/api/console/segments/preview')
+    .set(as(brand))
+    .send({ condition });
+  expect(response.status).toBe(200);
+  return response.body as { count: number; excluded: number; sample: { id: string }[] };
+};
+
+beforeAll(async () => {
+  services = await buildTestServices({ now: NOW, seed });
+  app = createApp(services as Services, buildAppModules(services as Services));
+}, 60_000);
+afterAll(async () => {
+  await services?.database.close();
+});
+
+describe('POST /api/console/segments', () => {
+  test('when "bought tea in the last 30 days, in Taipei" is saved, then its count and sample are the one member', async () => {
+    const condition = {
+      type: 'and',
+      conditions: [
+        { type: 'bought', withinDays: 30, items: ['茶', 'tea'] },
+        { type: 'region', regions: ['TW-TPE'] },
+      ],
+    };
+    const created = await request(app)
+      .post('/api/console/segments')
+      .set(as(TW))
+      .send({ name: 'Tea, Taipei', condition });
+
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.stringMatching(/^seg_/), count: 1 });
+    const count = await request(app).get(`/api/console/segments/${created.body.id}/count`).set(as(TW));
+    expect(count.body).toMatchObject({ count: 1, excluded: 0 });
+    const sample = await request(app).get(`/api/console/segments/${created.body.id}/sample`).set(as(TW));
+    expect(sample.body.members.map((m: { id: string }) => m.id)).toEqual(['mbr_s1']);
+  });
+
+  test('when the condition is malformed, then 400 names the field', async () => {
+    const response = await request(app)
+      .post('/api/console/segments')
+      .set(as(TW))
+      .send({ name: 'bad', condition: { type: 'and', conditions: [{ type: 'bought', withinDays: 0 }] } });
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toContain('condition.conditions.0.withinDays');
+  });
+
+  test('when another brand asks for the segment, then it is not found', async () => {
+    const created = await request(app)
+      .post('/api/console/segments')
+      .set(as(TW))
+      .send({ name: 'all', condition: { type: 'all' } });
+    const response = await request(app).get(`/api/console/segments/${created.body.id}/count`).set(as(TH));
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('conditions and the exclusions that always apply', () => {
+  test('when everyone is selected in Taiwan, then blocked, opted-out and erased members are left out', async () => {
+    const result = await preview({ type: 'all' });
+    // 1, 5, 6, 7 (no marketing answer: Taiwan is opt-out); 2 opted out, 3 blocked; 4 erased is not counted at all.
+    expect(result.count).toBe(4);
+    expect(result.excluded).toBe(2);
+    expect(result.sample.map((m) => m.id)).toEqual(['mbr_s1', 'mbr_s5', 'mbr_s6', 'mbr_s7']);
+  });
+
+  test('when everyone is selected in Thailand, then only members who opted in are reached', async () => {
+    const result = await preview({ type: 'all' }, TH);
+    expect(result.sample.map((m) => m.id)).toEqual(['mbr_s9']);
+    expect(result.excluded).toBe(1);
+  });
+
+  test.each([
+    [
+      'a purchase region (store address, 台/臺 alike)',
+      { type: 'bought', withinDays: 60, region: 'TW-TPE' },
+      ['mbr_s1', 'mbr_s6'],
+    ],
+    ['a store by tax id, within 4 days', { type: 'bought', withinDays: 4, store: '28414044' }, ['mbr_s7']],
+    [
+      'OR of a tag and a region',
+      {
+        type: 'or',
+        conditions: [
+          { type: 'tag', tags: ['vip'] },
+          { type: 'region', regions: ['TW-NWT'] },
+        ],
+      },
+      ['mbr_s5', 'mbr_s7'],
+    ],
+    ['NOT Taipei', { type: 'not', condition: { type: 'region', regions: ['TW-TPE'] } }, ['mbr_s5', 'mbr_s7']],
+    ['an age band', { type: 'ageBand', bands: ['30-39'] }, ['mbr_s1']],
+    ['a language', { type: 'language', languages: ['en'] }, ['mbr_s5']],
+    ['not registered', { type: 'registered', registered: false }, ['mbr_s7']],
+    ['a marketing consent given', { type: 'consent', kind: 'marketing', granted: true }, ['mbr_s1']],
+    ['accepted proofs in 10 days', { type: 'acceptedProofs', withinDays: 10 }, ['mbr_s1', 'mbr_s7']],
+    ['a points balance', { type: 'points', atLeast: 100 }, ['mbr_s5']],
+    [
+      'an uploaded list',
+      { type: 'list', lineUserIds: [lineId(5), lineId(3), lineId(6)] },
+      ['mbr_s5', 'mbr_s6'],
+    ],
+    ['gender', { type: 'gender', genders: ['female'] }, ['mbr_s1']],
+    ['last interaction within 5 days', { type: 'lastInteraction', withinDays: 5 }, ['mbr_s6']],
+    ['followed in the last 30 days', { type: 'followedSince', withinDays: 30 }, ['mbr_s7']],
+    [
+      'registered in January',
+      { type: 'registeredAt', from: '2026-01-01', to: '2026-01-31' },
+      ['mbr_s1', 'mbr_s5', 'mbr_s6'],
+    ],
+    [
+      'redeemed, won or answered (none did)',
+      {
+        type: 'or',
+        conditions: [
+          { type: 'redeemed', withinDays: 30 },
+          { type: 'won' },
+          { type: 'surveyAnswer', surveyId: 'srv_1', question: 'q1', answers: ['a'] },
+        ],
+      },
+      [],
+    ],
+  ])(
+    'when the condition is %s, then it selects the right reachable members',
+    async (_name, condition, expected) => {
+      const result = await preview(condition);
+      expect(result.sample.map((m) => m.id)).toEqual(expected);
+      expect(result.count).toBe(expected.length);
+    },
+  );
+});
