@@ -5,6 +5,7 @@ import { createApp, type AppModule } from './create-app.js';
 import { createConsoleAppModule, createConsoleModule } from './console/index.js';
 import { createDevChatModule } from './dev/chat.routes.js';
 import { buildLiffAppModule, prepareLiffApp } from './liff/liff.module.js';
+import { createMembersModule } from './members/index.js';
 import { createReviewModule } from './review/index.js';
 import { createRewardsConsoleModule, createRewardsPublicModule } from './rewards/index.js';
 import { createSegmentsModule } from './segments/index.js';
@@ -38,6 +39,7 @@ export function buildAppModules(
     createCampaignsConsoleModule(services),
     // Behind the console guard (session + role); local mode also accepts the tooling headers.
     createReviewModule(services),
+    createMembersModule(services),
     // The console app's pages at /console/ (built at install time and by `npm run build`).
     createConsoleAppModule({ staticDir: options.consoleAppDir }),
   ];

@@ -60,8 +60,16 @@ export const analyticsCommand: Command = {
         console.log(JSON.stringify(result));
         return 0;
       }
-      console.error(HELP);
-      return 2;
+      const { seedSyntheticHistory } = await import('../../core/analytics/synthetic.usecases.js');
+      const result = await seedSyntheticHistory({
+        db,
+        generateId: services.generateId,
+        brandId: brandId as string,
+        invoices,
+        seed: values.seed ?? '1',
+      });
+      console.log(JSON.stringify(result));
+      return 0;
     } finally {
       await services.database.close();
     }

@@ -4,6 +4,7 @@ import type { Services } from '../app/build-services.js';
 import { buildBlobStore, type BlobStore } from '../blobs/index.js';
 import type { Brand, LineChannel } from '../brands/index.js';
 import type { Campaign } from '../campaigns/index.js';
+import { invoices } from '../invoices/index.js';
 import { consents, members } from '../members/index.js';
 import { prepareReceiptImage, receiptImages } from '../receipts/index.js';
 import { pointsLedger } from '../rewards/index.js';
@@ -220,9 +221,26 @@ export async function seedDemoReview(
     memberId: string,
     state: SubmissionState,
     createdAt: Date,
-    extra: { receiptImageId?: string; reasonCode?: string; points?: number } = {},
+    extra: { receiptImageId?: string; reasonCode?: string; points?: number; invoiceNumber?: string } = {},
   ) => {
     const id = services.generateId('submission');
+    const invoiceId = extra.invoiceNumber ? services.generateId('invoice') : null;
+    if (invoiceId)
+      await db.insert(invoices).values({
+        id: invoiceId,
+        brandId: demo.brand.id,
+        kind: 'einvoice',
+        invoiceNumber: extra.invoiceNumber,
+        invoiceDate: isoDay(createdAt, 0),
+        sellerTaxId: '28414044',
+        sellerName: '好茶專賣店',
+        currency: 'TWD',
+        totalAmountMinor: (extra.points ?? 5) * 1_000,
+        status: 'verified',
+        source: 'qr',
+        createdAt,
+        updatedAt: createdAt,
+      });
     const decided = ['accepted', 'rejected', 'rewarded'].includes(state);
     await db.insert(submissions).values({
       id,
@@ -235,6 +253,7 @@ export async function seedDemoReview(
       rawInput: { demo: true },
       state,
       receiptImageId: extra.receiptImageId ?? null,
+      invoiceId,
       reasonCode: extra.reasonCode ?? null,
       decidedAt: decided ? new Date(createdAt.getTime() + 3 * 60_000) : null,
       createdAt,
@@ -270,7 +289,7 @@ export async function seedDemoReview(
     ],
   };
   // Earlier proofs in every state (an e-invoice waiting for the MoF upload, decided ones, one just received).
-  await addProof(mei, 'rewarded', minutesAgo(60 * 24 * 9), { points: 11 });
+  await addProof(mei, 'rewarded', minutesAgo(60 * 24 * 9), { points: 11, invoiceNumber: 'AB12345678' });
   await addProof(mei, 'rewarded', minutesAgo(60 * 24 * 6), { points: 8 });
   await addProof(mei, 'rejected', minutesAgo(60 * 24 * 4), { reasonCode: 'rules.min_amount.below_minimum' });
   await addProof(jason, 'accepted', minutesAgo(60 * 24 * 5), { points: 0 });

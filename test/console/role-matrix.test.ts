@@ -30,6 +30,17 @@ type RouteCase = {
 };
 
 const ROUTES: RouteCase[] = [
+  // Members (issue 11, review)
+  { method: 'get', path: '/api/console/members', permission: 'members.read' },
+  { method: 'get', path: '/api/console/members/mbr_missing', permission: 'members.read' },
+  { method: 'get', path: '/api/console/members/mbr_missing/images/img_missing', permission: 'members.read' },
+  { method: 'get', path: '/api/console/members/mbr_missing/export', permission: 'exports.run' },
+  {
+    method: 'post',
+    path: '/api/console/members/mbr_missing/erase',
+    permission: 'members.erase',
+    body: { confirm: true },
+  },
   // Review queue (issue 11, review)
   { method: 'get', path: '/api/console/review/queue', permission: 'review.read' },
   { method: 'get', path: '/api/console/review/images/img_missing', permission: 'review.read' },

@@ -1,0 +1,372 @@
+import { and, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { auditLog } from '../audit/audit.table.js';
+import type { Database } from '../db/database.js';
+import { drawWinners, draws } from '../draws/draws.table.js';
+import { invoices } from '../invoices/invoices.table.js';
+import { receiptImages } from '../receipts/receipts.table.js';
+import { instantPlays, instantPrizes, pointsLedger, redemptions, rewards } from '../rewards/rewards.table.js';
+import type { IdGenerator } from '../shared/ids.js';
+import { submissions } from '../submissions/submissions.table.js';
+import { surveyAnswers, surveys } from '../surveys/surveys.table.js';
+import { getCurrentConsents, listConsentHistory } from './members.consents.js';
+import { eraseMember, exportMemberData } from './members.erasure.js';
+import { createMemberNotFoundError } from './members.errors.js';
+import { members } from './members.table.js';
+
+export type MemberSearchRow = {
+  id: string;
+  displayName: string | null;
+  name: string | null;
+  phone: string | null;
+  memberNo: string | null;
+  locale: string;
+  following: boolean;
+  registeredAt: Date | null;
+  lastActiveAt: Date | null;
+  erased: boolean;
+  /** What the search matched on (`invoice` when found through an invoice number). */
+  matched: 'name' | 'phone' | 'displayName' | 'memberNo' | 'invoice' | 'id' | null;
+};
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The console's member search: by name, phone (digits, with or without the country code), LINE display
+ * name, member number, member id, or an invoice number the member registered. Without a query, the
+ * members active last. Erased members match only by id.
+ */
+export async function searchMembers(
+  db: Database,
+  { brandId, q, limit = 50 }: { brandId: string; q?: string; limit?: number },
+): Promise<{ members: MemberSearchRow[] }> {
+  const query = q?.trim() ?? '';
+  const base = db
+    .select({
+      id: members.id,
+      displayName: members.displayName,
+      name: members.name,
+      phone: members.phone,
+      memberNo: members.externalMemberNo,
+      locale: members.locale,
+      following: members.following,
+      registeredAt: members.registeredAt,
+      lastActiveAt: members.lastActiveAt,
+      erasedAt: members.erasedAt,
+    })
+    .from(members);
+  let rows;
+  if (!query) {
+    rows = await base
+      .where(eq(members.brandId, brandId))
+      .orderBy(sql`${members.lastActiveAt} desc nulls last`, desc(members.createdAt))
+      .limit(limit);
+  } else {
+    const like = `%${escapeLike(query)}%`;
+    const invoiceNumber = query.toUpperCase().replace(/[\s-]/g, '');
+    // An invoice number's digits are not a phone number.
+    const digits = /^[A-Z]{2}\d{8}$/.test(invoiceNumber) ? '' : query.replace(/\D/g, '');
+    const byInvoice = /^[A-Z]{2}\d{8}$/.test(invoiceNumber)
+      ? db
+          .select({ memberId: submissions.memberId })
+          .from(submissions)
+          .innerJoin(invoices, eq(invoices.id, submissions.invoiceId))
+          .where(and(eq(submissions.brandId, brandId), eq(invoices.invoiceNumber, invoiceNumber)))
+      : undefined;
+    const conditions: (SQL | undefined)[] = [
+      eq(members.id, query),
+      and(
+        isNull(members.erasedAt),
+        or(
+          ilike(members.name, like),
+          ilike(members.displayName, like),
+          ilike(members.externalMemberNo, like),
+          digits.length >= 4
+            ? sql`regexp_replace(coalesce(${members.phone}, ''), '\\D', '', 'g') like ${`%${digits.replace(/^0/, '')}%`}`
+            : undefined,
+        ),
+      ),
+      byInvoice ? inArray(members.id, byInvoice) : undefined,
+    ];
+    rows = await base
+      .where(and(eq(members.brandId, brandId), or(...conditions)))
+      .orderBy(sql`${members.lastActiveAt} desc nulls last`, desc(members.createdAt))
+      .limit(limit);
+    const lower = query.toLowerCase();
+    return {
+      members: rows.map(({ erasedAt, ...row }) => ({
+        ...row,
+        erased: erasedAt !== null,
+        matched:
+          row.id === query
+            ? 'id'
+            : row.name?.toLowerCase().includes(lower)
+              ? 'name'
+              : row.displayName?.toLowerCase().includes(lower)
+                ? 'displayName'
+                : row.memberNo?.toLowerCase().includes(lower)
+                  ? 'memberNo'
+                  : digits.length >= 4 &&
+                      (row.phone ?? '').replace(/\D/g, '').includes(digits.replace(/^0/, ''))
+                    ? 'phone'
+                    : 'invoice',
+      })),
+    };
+  }
+  return {
+    members: rows.map(({ erasedAt, ...row }) => ({ ...row, erased: erasedAt !== null, matched: null })),
+  };
+}
+
+/**
+ * Everything the console shows about one member: profile, consents now and their history, points
+ * balance and ledger, proofs with photo links and decisions, redemptions, prizes (draws and instant
+ * wins), survey answers.
+ */
+export async function getMemberForConsole(
+  db: Database,
+  {
+    brandId,
+    memberId,
+    imageUrl,
+  }: { brandId: string; memberId: string; imageUrl: (imageId: string) => string },
+) {
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.brandId, brandId), eq(members.id, memberId)));
+  if (!member) throw createMemberNotFoundError({ details: { member: memberId } });
+  const of = <T extends { brandId: unknown; memberId: unknown }>(table: T) =>
+    and(eq(table.brandId as never, brandId), eq(table.memberId as never, memberId));
+
+  const [balance] = await db
+    .select({ points: sql<number>`coalesce(sum(${pointsLedger.points}), 0)::int` })
+    .from(pointsLedger)
+    .where(of(pointsLedger));
+  const ledger = await db
+    .select({
+      id: pointsLedger.id,
+      kind: pointsLedger.kind,
+      points: pointsLedger.points,
+      reason: pointsLedger.reason,
+      actor: pointsLedger.actor,
+      submissionId: pointsLedger.submissionId,
+      redemptionId: pointsLedger.redemptionId,
+      expiresAt: pointsLedger.expiresAt,
+      createdAt: pointsLedger.createdAt,
+    })
+    .from(pointsLedger)
+    .where(of(pointsLedger))
+    .orderBy(desc(pointsLedger.createdAt))
+    .limit(100);
+  const proofs = await db
+    .select({
+      id: submissions.id,
+      campaignId: submissions.campaignId,
+      kind: submissions.kind,
+      channel: submissions.channel,
+      state: submissions.state,
+      reasonCode: submissions.reasonCode,
+      reviewedBy: submissions.reviewedBy,
+      createdAt: submissions.createdAt,
+      decidedAt: submissions.decidedAt,
+      receiptImageId: submissions.receiptImageId,
+      imageStorageKey: receiptImages.storageKey,
+      invoiceNumber: invoices.invoiceNumber,
+      invoiceDate: invoices.invoiceDate,
+      totalMinor: invoices.totalAmountMinor,
+      currency: invoices.currency,
+      sellerName: invoices.sellerName,
+    })
+    .from(submissions)
+    .leftJoin(receiptImages, eq(receiptImages.id, submissions.receiptImageId))
+    .leftJoin(invoices, eq(invoices.id, submissions.invoiceId))
+    .where(of(submissions))
+    .orderBy(desc(submissions.createdAt))
+    .limit(100);
+  const redeemed = await db
+    .select({
+      id: redemptions.id,
+      rewardName: rewards.name,
+      points: redemptions.points,
+      state: redemptions.state,
+      createdAt: redemptions.createdAt,
+      fulfilledAt: redemptions.fulfilledAt,
+      cancelledAt: redemptions.cancelledAt,
+    })
+    .from(redemptions)
+    .leftJoin(rewards, eq(rewards.id, redemptions.rewardId))
+    .where(of(redemptions))
+    .orderBy(desc(redemptions.createdAt))
+    .limit(100);
+  const drawn = await db
+    .select({
+      id: drawWinners.id,
+      drawName: draws.name,
+      prizeKey: drawWinners.prizeKey,
+      prizes: draws.prizes,
+      isReserve: drawWinners.isReserve,
+      status: drawWinners.status,
+      notifiedAt: drawWinners.notifiedAt,
+      createdAt: drawWinners.createdAt,
+    })
+    .from(drawWinners)
+    .innerJoin(draws, eq(draws.id, drawWinners.drawId))
+    .where(of(drawWinners))
+    .orderBy(desc(drawWinners.createdAt));
+  const instant = await db
+    .select({
+      id: instantPlays.id,
+      prizeName: instantPrizes.name,
+      playedAt: instantPlays.playedAt,
+      voidedAt: instantPlays.voidedAt,
+    })
+    .from(instantPlays)
+    .innerJoin(instantPrizes, eq(instantPrizes.id, instantPlays.prizeId))
+    .where(of(instantPlays))
+    .orderBy(desc(instantPlays.createdAt));
+  const answers = await db
+    .select({
+      id: surveyAnswers.id,
+      surveyTitle: surveys.title,
+      questions: surveys.questions,
+      answers: surveyAnswers.answers,
+      createdAt: surveyAnswers.createdAt,
+    })
+    .from(surveyAnswers)
+    .innerJoin(surveys, eq(surveys.id, surveyAnswers.surveyId))
+    .where(of(surveyAnswers))
+    .orderBy(desc(surveyAnswers.createdAt));
+
+  return {
+    member: {
+      id: member.id,
+      displayName: member.displayName,
+      pictureUrl: member.pictureUrl,
+      name: member.name,
+      phone: member.phone,
+      email: member.email,
+      gender: member.gender,
+      birthday: member.birthday,
+      region: member.region,
+      memberNo: member.externalMemberNo,
+      locale: member.locale,
+      following: member.following,
+      followedAt: member.followedAt,
+      registeredAt: member.registeredAt,
+      linkedAt: member.linkedAt,
+      lastActiveAt: member.lastActiveAt,
+      createdAt: member.createdAt,
+      erasedAt: member.erasedAt,
+    },
+    consents: {
+      current: await getCurrentConsents(db, { brandId, memberId }),
+      history: await listConsentHistory(db, { brandId, memberId }),
+    },
+    points: { balance: Number(balance?.points ?? 0), ledger },
+    proofs: proofs.map(({ imageStorageKey, receiptImageId, ...proof }) => ({
+      ...proof,
+      receiptImageId,
+      imageUrl: receiptImageId && imageStorageKey ? imageUrl(receiptImageId) : null,
+    })),
+    redemptions: redeemed,
+    prizes: [
+      ...drawn.map((win) => ({
+        id: win.id,
+        source: 'draw' as const,
+        name: win.prizes.find((prize) => prize.key === win.prizeKey)?.name ?? { en: win.prizeKey },
+        drawName: win.drawName,
+        status: win.isReserve ? 'reserve' : win.status,
+        notifiedAt: win.notifiedAt,
+        at: win.createdAt,
+      })),
+      ...instant.map((play) => ({
+        id: play.id,
+        source: 'instant' as const,
+        name: play.prizeName,
+        drawName: null,
+        status: play.voidedAt ? 'voided' : 'won',
+        notifiedAt: null,
+        at: play.playedAt,
+      })),
+    ],
+    surveyAnswers: answers,
+  };
+}
+
+/** The image of one of the member's proofs (so the members page shows photos without review rights). */
+export async function getMemberImage(
+  db: Database,
+  { brandId, memberId, imageId }: { brandId: string; memberId: string; imageId: string },
+) {
+  const [image] = await db
+    .select()
+    .from(receiptImages)
+    .where(
+      and(
+        eq(receiptImages.brandId, brandId),
+        eq(receiptImages.memberId, memberId),
+        eq(receiptImages.id, imageId),
+      ),
+    );
+  return image;
+}
+
+type ConsoleActorRef = { userId: string; email: string };
+
+async function auditConsole(
+  db: Database,
+  generateId: IdGenerator,
+  entry: {
+    brandId: string;
+    actor: ConsoleActorRef;
+    action: string;
+    memberId: string;
+    now: Date;
+    data?: Record<string, unknown>;
+  },
+) {
+  await db.insert(auditLog).values({
+    id: generateId('auditEntry'),
+    brandId: entry.brandId,
+    actorType: 'console_user',
+    actorId: entry.actor.userId,
+    action: entry.action,
+    targetType: 'member',
+    targetId: entry.memberId,
+    data: { by: entry.actor.email, ...entry.data },
+    createdAt: entry.now,
+  });
+}
+
+/** "My data" for a member, exported by a console user (audited with who asked). */
+export async function exportMemberForConsole(
+  deps: { db: Database; generateId: IdGenerator },
+  { brandId, memberId, actor, now }: { brandId: string; memberId: string; actor: ConsoleActorRef; now: Date },
+) {
+  const document = await exportMemberData(deps, { brandId, memberId, now });
+  await auditConsole(deps.db, deps.generateId, {
+    brandId,
+    actor,
+    action: 'console.member_exported',
+    memberId,
+    now,
+  });
+  return document;
+}
+
+/** Erases a member at a console owner's request (audited with who asked, beside the erasure's own entry). */
+export async function eraseMemberForConsole(
+  deps: { db: Database; generateId: IdGenerator },
+  { brandId, memberId, actor, now }: { brandId: string; memberId: string; actor: ConsoleActorRef; now: Date },
+) {
+  const result = await eraseMember(deps, { brandId, memberId, confirm: true, now });
+  await auditConsole(deps.db, deps.generateId, {
+    brandId,
+    actor,
+    action: 'console.member_erased',
+    memberId,
+    now,
+    data: { sweptRows: result.sweptRows },
+  });
+  return result;
+}
