@@ -1,0 +1,130 @@
+import { lineChannels } from '../../core/brands/index.js';
+import {
+  createBroadcast,
+  createRateLimiter,
+  deliverBroadcastChunks,
+  getBroadcastReport,
+  startBroadcast,
+} from '../../core/broadcasts/index.js';
+import { createDatabase, type DatabaseHandle } from '../../core/db/database.js';
+import { brands, members } from '../../core/db/schema.js';
+import { createLineSdkMessenger } from '../../core/messaging/index.js';
+import { systemClock } from '../../core/shared/clock.js';
+import { createIdGenerator } from '../../core/shared/ids.js';
+import { createSilentLogger } from '../../core/shared/logger.js';
+import { startLineSimulator } from '../../sim/line/index.js';
+import { round, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+
+const RECIPIENTS = Number(process.env.BENCH_BROADCAST_RECIPIENTS ?? 100_000);
+/** LINE's ceiling: 200 multicast requests/s × 500 recipients. */
+const LINE_RECIPIENTS_PER_SECOND = 200 * 500;
+const lineIdOf = (n: number) => `U${n.toString(16).padStart(32, '0')}`;
+
+/**
+ * A broadcast to 100,000 members through the LINE simulator (real HTTP, the production adapter):
+ * freezing the recipients and chunks, then delivering them with workers; throughput as a ratio of
+ * LINE's own limit of 100,000 recipients per second.
+ */
+const broadcastsBench: BenchCase = {
+  name: 'broadcasts',
+  issue: 13,
+  run: async () => {
+    const results: BenchMeasurement[] = [];
+    const targets: { label: string; open: () => Promise<DatabaseHandle> }[] = [
+      { label: 'pglite', open: () => createDatabase({ pgliteDataDir: 'memory://' }) },
+    ];
+    if (process.env.BENCH_DATABASE_URL)
+      targets.push({
+        label: 'postgresql',
+        open: () => createDatabase({ url: process.env.BENCH_DATABASE_URL as string, poolMax: 8 }),
+      });
+    for (const target of targets) {
+      const handle = await target.open();
+      const sim = await startLineSimulator();
+      try {
+        await handle.migrate();
+        const db = handle.db;
+        const run = Date.now().toString(36);
+        const brandId = `brd_bcb${run}`;
+        const channel = { lineChannelId: `24${run}`.slice(0, 10), channelAccessToken: `bench-${run}` };
+        await db.insert(brands).values({
+          id: brandId,
+          slug: `bcb-${run}`,
+          name: 'Bench',
+          country: 'TW',
+          defaultLocale: 'zh-TW',
+          timezone: 'Asia/Taipei',
+        });
+        await db
+          .insert(lineChannels)
+          .values({ id: `chn_bcb${run}`, brandId, name: 'bench', channelSecret: 's', ...channel });
+        sim.state.channels.set(channel.lineChannelId, {
+          ...channel,
+          channelSecret: 's',
+          webhookUrl: undefined,
+          defaultRichMenuId: undefined,
+        });
+        for (let start = 0; start < RECIPIENTS; start += 1_000) {
+          const rows = Array.from({ length: Math.min(1_000, RECIPIENTS - start) }, (_, i) => start + i);
+          await db.insert(members).values(
+            rows.map((n) => ({
+              id: `mbr_bcb${run}_${n}`,
+              brandId,
+              lineUserId: lineIdOf(n),
+              locale: 'zh-TW' as const,
+            })),
+          );
+          for (const n of rows) sim.state.friends.add(`${channel.lineChannelId}:${lineIdOf(n)}`);
+        }
+        const messenger = createLineSdkMessenger({ apiBaseUrl: sim.url });
+        const deps = {
+          db,
+          clock: systemClock,
+          generateId: createIdGenerator(),
+          logger: createSilentLogger(),
+          messenger,
+          rateLimiter: createRateLimiter({ perSecond: 200 }),
+        };
+        const actor = { userId: 'bench' };
+        const { id } = await createBroadcast(deps, {
+          brandId,
+          actor,
+          input: {
+            condition: { type: 'all' },
+            messages: [{ type: 'text', text: 'bench' }],
+            holdoutPercent: 0,
+            ignoreQuietHours: true,
+          },
+        });
+        const freezeMs = await timeIt(() => startBroadcast(deps, { brandId, broadcastId: id, actor }));
+        const deliverMs = await timeIt(async () => {
+          // Two workers in this process, as two worker processes would run.
+          const worker = async () => {
+            for (;;) {
+              const summary = await deliverBroadcastChunks(deps, { limit: 8 });
+              if (summary.sent + summary.retried + summary.failed === 0) return;
+            }
+          };
+          await Promise.all([worker(), worker()]);
+        });
+        const report = await getBroadcastReport(deps, { brandId, broadcastId: id });
+        const perSecond = report.sent / ((freezeMs + deliverMs) / 1_000);
+        const duplicated = [...sim.state.deliveries.values()].filter((count) => count > 1).length;
+        results.push({
+          metric: `broadcast to ${RECIPIENTS} members (${target.label}): freeze + deliver`,
+          unit: 'recipients/s',
+          value: round(perSecond),
+          baseline: { name: "LINE's limit (200 req/s × 500)", value: LINE_RECIPIENTS_PER_SECOND },
+          ratio: Math.round((perSecond / LINE_RECIPIENTS_PER_SECOND) * 10_000) / 10_000,
+          note: `state ${report.state}, sent ${report.sent}, ${report.chunks.length} chunks, freeze ${round(freezeMs)} ms, deliver ${round(deliverMs)} ms, members reached twice: ${duplicated}`,
+        });
+      } finally {
+        await sim.close();
+        await handle.close();
+      }
+    }
+    return results;
+  },
+};
+
+export default broadcastsBench;
