@@ -30,7 +30,9 @@ import type { AppModule } from '../create-app.js';
  */
 export function createAnalyticsModule(services: Services): AppModule {
   const guard = buildConsoleGuard(services);
-  const db = services.database.db;
+  // Reads may go to a replica (ANALYTICS_DATABASE_URL); the product mapping writes to the main database.
+  const db = services.analyticsDatabase?.db ?? services.database.db;
+  const mainDb = services.database.db;
   const router = Router();
   const read = guard.require('analytics.read');
   const filterOf = (
@@ -82,17 +84,17 @@ export function createAnalyticsModule(services: Services): AppModule {
   const write = guard.require('campaigns.write');
   router.post('/api/console/analytics/products', write, async (req, res) => {
     const body = parseConsoleInput(productBodySchema, req.body);
-    const product = await saveProduct(db, { brandId: consoleActorOf(res).brandId, ...body });
+    const product = await saveProduct(mainDb, { brandId: consoleActorOf(res).brandId, ...body });
     res.status(201).json({ key: product.key, name: product.name });
   });
   router.post('/api/console/analytics/mappings', write, async (req, res) => {
     const body = parseConsoleInput(mappingBodySchema, req.body);
     const actor = consoleActorOf(res);
-    res.json(await mapItemName(db, { brandId: actor.brandId, ...body, mappedBy: actor.userId }));
+    res.json(await mapItemName(mainDb, { brandId: actor.brandId, ...body, mappedBy: actor.userId }));
   });
   router.delete('/api/console/analytics/mappings', write, async (req, res) => {
     const body = parseConsoleInput(mappingBodySchema.pick({ itemName: true }), req.body);
-    res.json(await unmapItemName(db, { brandId: consoleActorOf(res).brandId, itemName: body.itemName }));
+    res.json(await unmapItemName(mainDb, { brandId: consoleActorOf(res).brandId, itemName: body.itemName }));
   });
 
   return { json: router };

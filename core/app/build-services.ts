@@ -18,6 +18,8 @@ export type Services = {
   clock: Clock;
   generateId: IdGenerator;
   database: DatabaseHandle;
+  /** The analytics queries' database (ANALYTICS_DATABASE_URL, a read replica); unset: `database`. */
+  analyticsDatabase?: DatabaseHandle;
   /**
    * Receipt photos (local directory or S3 by BLOB_STORE). Always set by buildServices; optional so
    * hand-built test services need not carry it.
@@ -49,6 +51,11 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     clock,
     generateId: overrides.generateId ?? generateId,
     database,
+    analyticsDatabase:
+      overrides.analyticsDatabase ??
+      (config.database.analyticsUrl
+        ? await createDatabase({ url: config.database.analyticsUrl, poolMax: config.database.poolMax })
+        : undefined),
     blobStore: overrides.blobStore ?? buildBlobStore(config),
     ocrEngine: instrumentOcrEngine(overrides.ocrEngine ?? buildOcrEngine(config), metrics),
     metrics,

@@ -84,6 +84,9 @@ export const envSchema = z.object({
   DATABASE_URL: postgresUrl.describe(
     'PostgreSQL server URL. Unset: embedded PGlite persisted under PGLITE_DATA_DIR.',
   ),
+  ANALYTICS_DATABASE_URL: postgresUrl.describe(
+    'PostgreSQL URL for the analytics queries (a read replica). Unset: the main database.',
+  ),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10).describe('Connections per process.'),
   PGLITE_DATA_DIR: z
     .string()
@@ -274,7 +277,13 @@ type ParsedEnv = z.output<typeof envSchema>;
 export type Config = {
   server: { port: number; host: string; publicBaseUrl: string | undefined };
   log: { level: string; format: 'pretty' | 'json' };
-  database: { url: string | undefined; poolMax: number; pgliteDataDir: string };
+  database: {
+    url: string | undefined;
+    poolMax: number;
+    pgliteDataDir: string;
+    /** Where the analytics queries go (a read replica). @default the main database */
+    analyticsUrl: string | undefined;
+  };
   dataDir: string;
   /** True when no outside credentials are set (and no SIMULATE): simulators, PGlite and the demo seed. */
   localMode: boolean;
@@ -389,7 +398,12 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       publicBaseUrl: env.PUBLIC_BASE_URL,
     },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (localMode ? 'pretty' : 'json') },
-    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDataDir: env.PGLITE_DATA_DIR },
+    database: {
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      pgliteDataDir: env.PGLITE_DATA_DIR,
+      analyticsUrl: env.ANALYTICS_DATABASE_URL,
+    },
     dataDir: env.DATA_DIR,
     localMode,
     simulated: outside.simulated,
