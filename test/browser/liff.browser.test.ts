@@ -92,6 +92,31 @@ describe('LIFF app in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  test('when a photo is sent from the bottom of the submit page, then its answer shows under the button, in view', async () => {
+    const page = await browser.context.newPage();
+    await open(page, `/liff/?lang=en&mockUser=U${'d4'.repeat(16)}&mockName=Photo#/submit`);
+    await ready(page, 'submit');
+    await page.setInputFiles(
+      'input[name="photo"]',
+      join(process.cwd(), 'test', 'fixtures', 'receipts', 'th-receipt-1-clean.png'),
+    );
+    await page.locator('input[name="photo"]').scrollIntoViewIfNeeded();
+    await page.click('form:has(input[name="photo"]) button[type="submit"]');
+    const answer = page.locator(
+      '[data-testid="photo-result"] [data-testid^="banner-"]:not([data-testid="banner-info"])',
+    );
+    await answer.waitFor({ timeout: 30_000 });
+    await expect(answer.isVisible()).resolves.toBe(true);
+    const box = await answer.boundingBox();
+    const viewport = page.viewportSize()!;
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
+    // The answer at the top of the page stays empty: the photo's answer is not out of sight up there.
+    expect(await page.locator('[data-testid="submit-result"]').textContent()).toBe('');
+    await shot(page, 'en', 'photo-answer');
+    await page.close();
+  }, 90_000);
+
   for (const journey of journeys) {
     test(`${journey.locale}: register with consents, submit a typed invoice, see it accepted, answer the survey, scratch the card, redeem a coupon`, async () => {
       const page = await browser.context.newPage();

@@ -21,10 +21,17 @@ function localDateTime(date: Date): string {
 
 export const submitPage: Page = async ({ refresh, go, scan }) => {
   const result = h('div', { class: 'status-slot', 'data-testid': 'submit-result' });
+  const photoResult = h('div', {
+    class: 'status-slot',
+    'data-testid': 'photo-result',
+    'aria-live': 'polite',
+  });
   // One key per proof: a double tap or a resend after a network error is recognised by the server.
   let key = newKey();
 
-  const show = (answer: SubmitAnswer) => {
+  // The answer goes where the member is looking: above the forms for a typed or scanned invoice, right
+  // under the button for a photo (far down the page), scrolled into view either way.
+  const show = (answer: SubmitAnswer, slot: HTMLElement = result) => {
     const kind =
       answer.outcome === 'accepted'
         ? 'ok'
@@ -32,7 +39,7 @@ export const submitPage: Page = async ({ refresh, go, scan }) => {
           ? 'error'
           : 'info';
     const title = t(`outcome.${answer.outcome}` as MessageKey) || answer.outcome;
-    result.replaceChildren(
+    slot.replaceChildren(
       banner(
         kind,
         title,
@@ -49,12 +56,14 @@ export const submitPage: Page = async ({ refresh, go, scan }) => {
           ),
       ),
     );
+    slot.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     key = newKey();
     void refresh();
   };
-  const fail = (error: unknown) => {
+  const fail = (error: unknown, slot: HTMLElement = result) => {
     const unavailable = error instanceof ApiError && error.code === 'liff.proof_channel_unavailable';
-    result.replaceChildren(unavailable ? banner('error', t('submit.notAvailable')) : errorBanner(error, go));
+    slot.replaceChildren(unavailable ? banner('error', t('submit.notAvailable')) : errorBanner(error, go));
+    slot.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   };
 
   const invoiceNumber = h('input', {
@@ -159,6 +168,7 @@ export const submitPage: Page = async ({ refresh, go, scan }) => {
     field(t('submit.capturedAt'), capturedAt),
     h('label', { class: 'check' }, withLocation, ' ', t('submit.location')),
     upload,
+    photoResult,
   );
   photoForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -168,6 +178,15 @@ export const submitPage: Page = async ({ refresh, go, scan }) => {
       return;
     }
     void busy(upload, t('submit.sending'), async () => {
+      // Reading a photo takes seconds: say so where the member looks, with a moving bar.
+      photoResult.replaceChildren(
+        banner(
+          'info',
+          t('submit.reading'),
+          h('div', { class: 'progress', role: 'progressbar', 'aria-busy': 'true' }),
+        ),
+      );
+      photoResult.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
       try {
         const headers: Record<string, string> = {
           'idempotency-key': key,
@@ -186,9 +205,12 @@ export const submitPage: Page = async ({ refresh, go, scan }) => {
             headers['x-longitude'] = String(position.coords.longitude);
           }
         }
-        show(await api<SubmitAnswer>('/api/liff/receipts', { method: 'POST', headers, body: file }));
+        show(
+          await api<SubmitAnswer>('/api/liff/receipts', { method: 'POST', headers, body: file }),
+          photoResult,
+        );
       } catch (error) {
-        fail(error);
+        fail(error, photoResult);
       }
     });
   });
