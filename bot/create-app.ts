@@ -3,6 +3,7 @@ import type { Services } from '../core/app/build-services.js';
 import { createHealthRouter } from './health.routes.js';
 import { createErrorMiddleware, notFoundHandler } from './middlewares/errors.js';
 import { createNulGuard } from './middlewares/nul-guard.js';
+import { createRequestLog } from './middlewares/request-log.js';
 
 export type AppModule = {
   /** Mounted before any body parser: the webhook must see the raw body to check LINE's signature. */
@@ -19,6 +20,7 @@ export function createApp(services: Services, modules: AppModule[] = []): Expres
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use(...createRequestLog(services.logger));
   // U+0000 in a path, query or JSON body is a 400 naming the field, for every route.
   const nulGuard = createNulGuard();
   app.use(nulGuard);

@@ -4,8 +4,14 @@ import type { BlobStore } from '../core/blobs/index.js';
 import type { ConversationDeps, ReceiptImageIngester } from '../core/conversations/index.js';
 import { buildLineMessenger, renderAnswer, type LineMessenger } from '../core/messaging/index.js';
 import type { OcrEngine } from '../core/ocr/index.js';
+import { instrumentLineMessenger, type Metrics } from '../core/metrics/index.js';
 
 export { buildLineMessenger };
+
+/** The LINE messenger of this config, counting its calls into the process's metrics. */
+export function buildMeasuredLineMessenger(config: Services['config'], metrics?: Metrics): LineMessenger {
+  return instrumentLineMessenger(buildLineMessenger(config), metrics);
+}
 
 export type ConversationWiring = ConversationDeps & {
   /** Frees what was built on first use (OCR workers). */
@@ -20,7 +26,7 @@ export type ConversationWiring = ConversationDeps & {
 export function buildConversationDeps(
   services: Services,
   {
-    messenger = buildLineMessenger(services.config),
+    messenger = buildMeasuredLineMessenger(services.config, services.metrics),
     blobStore,
     ocrEngine,
   }: { messenger?: LineMessenger; blobStore?: BlobStore; ocrEngine?: OcrEngine } = {},

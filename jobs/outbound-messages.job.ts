@@ -2,7 +2,7 @@ import type { Services } from '../core/app/build-services.js';
 import { notifyLaterDecisions } from '../core/conversations/index.js';
 import { deliverOutboundMessages, renderAnswer, type LineMessenger } from '../core/messaging/index.js';
 import type { QueueWorker } from './runner.js';
-import { buildLineMessenger } from './line-wiring.js';
+import { buildMeasuredLineMessenger } from './line-wiring.js';
 
 /**
  * Sends outbound messages that are due: pushes other capabilities queued (wins), decisions made after
@@ -12,7 +12,7 @@ import { buildLineMessenger } from './line-wiring.js';
 export function createOutboundMessagesWorker(
   services: Services,
   {
-    messenger = buildLineMessenger(services.config),
+    messenger = buildMeasuredLineMessenger(services.config, services.metrics),
     leaseMs,
   }: { messenger?: LineMessenger; leaseMs?: number } = {},
 ): QueueWorker {

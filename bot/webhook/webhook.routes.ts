@@ -7,6 +7,7 @@ import {
   createWebhookInbox,
   createWebhookUnknownChannelError,
 } from '../../core/events/index.js';
+import { currentRequestId } from '../../core/shared/request-context.js';
 import type { AppModule } from '../create-app.js';
 
 /**
@@ -19,7 +20,7 @@ import type { AppModule } from '../create-app.js';
  * commit (group commit); every delivery still gets its 200 only after its events are committed.
  */
 export function createWebhookModule(
-  services: Pick<Services, 'database' | 'generateId' | 'clock' | 'logger'>,
+  services: Pick<Services, 'database' | 'generateId' | 'clock' | 'logger' | 'metrics'>,
   { onStored, channels }: { onStored?: () => void; channels?: ChannelCache } = {},
 ): AppModule {
   const router = Router();
@@ -33,6 +34,7 @@ export function createWebhookModule(
   );
 
   router.post('/webhook/:channelId', rawBody, async (req, res, next) => {
+    const endTimer = services.metrics?.webhookAckSeconds.startTimer();
     try {
       const lineChannelId = String(req.params.channelId);
       let channel = await channelCache.get(lineChannelId);
@@ -47,8 +49,15 @@ export function createWebhookModule(
         if (!validateSignature(body, channel.channelSecret, signature))
           throw createWebhookBadSignatureError();
       }
-      const { stored } = await inbox.receive({ channel, rawBody: body });
+      const { received, stored } = await inbox.receive({
+        channel,
+        rawBody: body,
+        requestId: currentRequestId(),
+      });
       res.status(200).json({});
+      endTimer?.();
+      services.metrics?.webhookEventsReceived.inc({ outcome: 'stored' }, stored);
+      services.metrics?.webhookEventsReceived.inc({ outcome: 'duplicate' }, received - stored);
       if (stored > 0) onStored?.();
     } catch (error) {
       next(error);

@@ -4,6 +4,7 @@ import { createDatabase, type DatabaseHandle } from '../db/database.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { generateId, type IdGenerator } from '../shared/ids.js';
 import { buildOcrEngine, type OcrEngine } from '../ocr/index.js';
+import { createMetrics, instrumentOcrEngine, type Metrics } from '../metrics/index.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 
 /**
@@ -26,6 +27,8 @@ export type Services = {
   blobStore?: BlobStore;
   /** OCR_PROVIDER's engine; starts workers on first use. Close it at shutdown (`ocrEngine.close()`). */
   ocrEngine?: OcrEngine;
+  /** The process's Prometheus metrics (`GET /metrics`). Optional so hand-built test services need not carry it. */
+  metrics?: Metrics;
 };
 
 export type ServiceOverrides = Partial<Omit<Services, 'config'>>;
@@ -40,10 +43,12 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
       poolMax: config.database.poolMax,
       pgliteDataDir: config.database.pgliteDataDir,
     }));
+  const clock = overrides.clock ?? systemClock;
+  const metrics = overrides.metrics ?? createMetrics({ database: database.db, clock });
   return {
     config,
     logger,
-    clock: overrides.clock ?? systemClock,
+    clock,
     generateId: overrides.generateId ?? generateId,
     database,
     analyticsDatabase:
@@ -52,7 +57,8 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
         ? await createDatabase({ url: config.database.analyticsUrl, poolMax: config.database.poolMax })
         : undefined),
     blobStore: overrides.blobStore ?? buildBlobStore(config),
-    ocrEngine: overrides.ocrEngine ?? buildOcrEngine(config),
+    ocrEngine: instrumentOcrEngine(overrides.ocrEngine ?? buildOcrEngine(config), metrics),
+    metrics,
   };
 }
 

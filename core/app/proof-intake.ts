@@ -13,6 +13,7 @@ import {
   type SubmitProofResult,
 } from '../submissions/index.js';
 import { buildEInvoicePlatform, type EInvoicePlatform } from '../verification/index.js';
+import { instrumentEInvoicePlatform } from '../metrics/index.js';
 import type { Services } from './build-services.js';
 
 /** How every channel (LINE chat, LIFF, console) takes in a proof: one wiring, so they cannot drift apart. */
@@ -54,7 +55,10 @@ export function buildProofIntake(
     return receipts;
   };
   const submissionsDeps = (): SubmissionsDeps => {
-    platform ??= buildEInvoicePlatform(config, { clock, logger });
+    platform ??= instrumentEInvoicePlatform(
+      buildEInvoicePlatform(config, { clock, logger }),
+      services.metrics,
+    );
     return {
       db: database.db,
       platform,

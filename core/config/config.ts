@@ -193,6 +193,16 @@ export const envSchema = z.object({
     .default('us-east-1')
     .describe("The bucket's region, signed into every S3 request (MinIO and R2 accept us-east-1)."),
 
+  METRICS_TOKEN: optionalString.describe(
+    'Bearer token for GET /metrics (Prometheus). Outside local mode /metrics is served only when it is set.',
+  ),
+  READY_MAX_QUEUE_AGE_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .int()
+    .min(1)
+    .default(900)
+    .describe('/readyz fails when the oldest due item of a work queue has waited longer than this.'),
+
   SESSION_SECRET: optionalString.describe(
     'Secret for console session cookies (32+ chars). Required outside local mode; random per start otherwise.',
   ),
@@ -321,6 +331,12 @@ export type Config = {
     };
   };
   sessionSecret: string | undefined;
+  operations: {
+    /** Bearer token of GET /metrics; outside local mode, unset means /metrics is not served. */
+    metricsToken: string | undefined;
+    /** /readyz fails when a queue's oldest due item waited longer. @default 900 */
+    readyMaxQueueAgeSeconds: number;
+  };
   console: {
     /** Lifetime of a console session. @default 12 */
     sessionHours: number;
@@ -438,6 +454,10 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       },
     },
     sessionSecret: env.SESSION_SECRET,
+    operations: {
+      metricsToken: env.METRICS_TOKEN,
+      readyMaxQueueAgeSeconds: env.READY_MAX_QUEUE_AGE_SECONDS,
+    },
     console: { sessionHours: env.CONSOLE_SESSION_HOURS },
     jobs: {
       enabled: env.JOBS_ENABLED,

@@ -27,6 +27,8 @@ export const webhookEvents = pgTable(
      * storable (U+0000 removed, lone surrogates replaced) or the event was parked on arrival.
      */
     rawJson: text('raw_json'),
+    /** The id of the HTTP request that stored it: the worker's log lines for the event carry it. */
+    requestId: text('request_id'),
     isRedelivery: boolean('is_redelivery').notNull().default(false),
     /** LINE's event timestamp: a reply token is good for a short while after it. */
     occurredAt: tstz('occurred_at').notNull(),

@@ -3,6 +3,7 @@ import type { Database, Transaction } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import { runWithRequestId } from '../shared/request-context.js';
 import { parseWebhookBody, webhookEventKey } from './events.models.js';
 import { createEventsRepository, type NewWebhookEvent, type WebhookEvent } from './events.repository.js';
 
@@ -14,6 +15,8 @@ export type WebhookInbox = {
   receive: (delivery: {
     channel: LineChannel;
     rawBody: Buffer | string;
+    /** The HTTP request's id, kept with each event for the worker's log lines. */
+    requestId?: string;
   }) => Promise<{ received: number; stored: number }>;
 };
 
@@ -91,8 +94,11 @@ export function createWebhookInbox(
   };
 
   return {
-    receive: async ({ channel, rawBody }) => {
-      const events = parseWebhookBody({ channel, rawBody, receivedAt: clock.now() });
+    receive: async ({ channel, rawBody, requestId }) => {
+      const events = parseWebhookBody({ channel, rawBody, receivedAt: clock.now() }).map((event) => ({
+        ...event,
+        requestId: requestId ?? null,
+      }));
       if (events.length === 0) return { received: 0, stored: 0 };
       return new Promise((resolve, reject) => {
         queue.push({ events, resolve, reject });
@@ -153,7 +159,9 @@ export async function processDueWebhookEvents(
     outboundIds: [],
   };
 
-  const processOne = async (event: WebhookEvent) => {
+  // Inside the storing request's context: every log line of this event's work carries its reqId.
+  const processOne = (event: WebhookEvent) => runWithRequestId(event.requestId, () => processOneNow(event));
+  const processOneNow = async (event: WebhookEvent) => {
     try {
       const handling = await handle(event);
       const outboundIds = await db.transaction(async (tx) => {
@@ -171,6 +179,10 @@ export async function processDueWebhookEvents(
       }
       summary.done++;
       summary.outboundIds.push(...outboundIds);
+      logger.info(
+        { webhookEventId: event.webhookEventId, eventType: event.eventType, attempt: event.attempts },
+        'webhook event handled',
+      );
     } catch (error) {
       const giveUp = event.attempts >= maxAttempts;
       await repository.fail({

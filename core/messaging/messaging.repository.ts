@@ -116,6 +116,22 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
         .where(eq(outboundMessages.id, id));
     },
 
+    /** Recorded (committed) before a reply goes to LINE; `clear` when LINE said it was not delivered. */
+    async markReplyAttempted({ id, now }: { id: string; now: Date | null }): Promise<void> {
+      await db.update(outboundMessages).set({ replyAttemptedAt: now }).where(eq(outboundMessages.id, id));
+    },
+
+    /**
+     * Parked without sending: an earlier reply may have been delivered and its token has expired, so a
+     * push could deliver the answer twice.
+     */
+    async markReplyUnknown({ id, reason }: { id: string; reason: string }): Promise<void> {
+      await db
+        .update(outboundMessages)
+        .set({ state: 'failed', deliveredAs: 'reply_unknown', lastError: reason, lockedUntil: null })
+        .where(eq(outboundMessages.id, id));
+    },
+
     /** A failed attempt: tried again after `retryAt`, or parked as failed (`retryAt` undefined). */
     async markAttemptFailed({
       id,

@@ -27,6 +27,13 @@ export const outboundMessages = pgTable(
     dedupeKey: text('dedupe_key').notNull(),
     retryKey: text('retry_key').notNull(),
     replyToken: text('reply_token'),
+    /**
+     * Set (committed) just before a reply is sent to LINE, cleared when LINE's answer says it was not
+     * delivered. Set on a later attempt means an earlier reply's outcome is unknown (the sender died
+     * between LINE's answer and the commit): the message may only be retried as that same reply, never
+     * pushed.
+     */
+    replyAttemptedAt: tstz('reply_attempted_at'),
     messages: jsonb('messages').notNull().$type<Record<string, unknown>[]>(),
     state: text('state').notNull().default('pending').$type<'pending' | 'sent' | 'failed'>(),
     attempts: integer('attempts').notNull().default(0),
@@ -34,7 +41,10 @@ export const outboundMessages = pgTable(
     /** When a failed send is tried again (back-off), and the lease of the sender working on it. */
     nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
     lockedUntil: tstz('locked_until'),
-    /** How it was finally delivered: `reply`, `push`, or `reply_consumed` (a retried reply whose token was used). */
+    /**
+     * How it was finally delivered: `reply`, `push`, `reply_consumed` (a retried reply whose token was
+     * used), or `reply_unknown` (parked: a reply of unknown outcome whose token has expired; not pushed).
+     */
     deliveredAs: text('delivered_as'),
     sentAt: tstz('sent_at'),
     createdAt: createdAt(),

@@ -151,6 +151,8 @@ export async function deliverOutboundMessages(
       lineChannelId: channel.lineChannelId,
       channelAccessToken: channel.channelAccessToken,
     };
+    // A reply whose outcome we do not know is in flight until LINE answers (see replyAttemptedAt).
+    let replyInFlight = false;
     try {
       const now = clock.now();
       const replyUsable =
@@ -158,23 +160,41 @@ export async function deliverOutboundMessages(
         message.replyToken &&
         message.replyDeadline &&
         now.getTime() < message.replyDeadline.getTime();
+      const earlierReplyUnknown = message.replyAttemptedAt !== null;
       if (replyUsable) {
+        // Committed before LINE is called: if this process dies before recording LINE's answer, the
+        // next attempt knows a reply may have been delivered.
+        await repository.markReplyAttempted({ id: message.id, now });
+        replyInFlight = true;
         const result = await messenger.reply(credentials, {
           replyToken: message.replyToken as string,
           messages: message.messages,
         });
+        replyInFlight = false;
         if (result.status === 'sent') {
           await repository.markSent({ id: message.id, deliveredAs: 'reply', now: clock.now() });
           summary.sent++;
           continue;
         }
-        // The token is single-use and only we hold it: on a retry, an earlier attempt used it (a crash
-        // after LINE accepted the reply); sending a push now would deliver the answer twice.
-        if (message.attempts > 1) {
+        // The token is single-use and only we hold it: an earlier attempt of ours used it (it reached
+        // LINE, then the sender died before recording it); a push now would deliver the answer twice.
+        if (earlierReplyUnknown) {
           await repository.markSent({ id: message.id, deliveredAs: 'reply_consumed', now: clock.now() });
           summary.sent++;
           continue;
         }
+        // Refused without being used by us (expired early): not delivered, so a push may follow.
+        await repository.markReplyAttempted({ id: message.id, now: null });
+      } else if (earlierReplyUnknown) {
+        // A reply of unknown outcome and no fresh token to ask again with: never follow it with a push.
+        await repository.markReplyUnknown({
+          id: message.id,
+          reason:
+            'an earlier reply attempt has an unknown outcome and the reply token expired; not pushed, so it is never delivered twice',
+        });
+        logger.warn({ outboundMessageId: message.id }, 'reply of unknown outcome not followed by a push');
+        summary.skipped++;
+        continue;
       }
       if (message.memberId) {
         const member = await members.getMemberById({ brandId: message.brandId, memberId: message.memberId });
@@ -193,6 +213,15 @@ export async function deliverOutboundMessages(
       await repository.markSent({ id: message.id, deliveredAs: 'push', now: clock.now() });
       summary.sent++;
     } catch (error) {
+      // LINE refused the reply outright (4xx other than 429): it was not delivered.
+      if (
+        replyInFlight &&
+        isLineApiError(error) &&
+        error.status &&
+        error.status < 500 &&
+        error.status !== 429
+      )
+        await repository.markReplyAttempted({ id: message.id, now: null });
       const retryable = !isLineApiError(error) || error.retryable;
       const giveUp = !retryable || message.attempts >= MAX_SEND_ATTEMPTS;
       await repository.markAttemptFailed({

@@ -95,7 +95,7 @@ export default function Page({ query }: PageProps) {
               {t('new')}
             </button>
           ) : null}
-          <table>
+          <table class="data">
             <thead>
               <tr>
                 <th>{t('slug')}</th>
@@ -453,7 +453,7 @@ function Checker({ slug, rulesText, rewardsText }: { slug: string; rulesText: st
       </button>
       <ErrorBanner error={error} />
       {results ? (
-        <table class="check-results">
+        <table class="data check-results">
           <thead>
             <tr>
               <th>{t('check.proof')}</th>

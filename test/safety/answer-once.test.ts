@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { eq } from 'drizzle-orm';
+import {
+  deliverOutboundMessages,
+  enqueueAnswer,
+  enqueuePush,
+  outboundMessages,
+  REPLY_TOKEN_FRESH_MS,
+  type DeliveryDeps,
+} from '../../core/messaging/index.js';
+import type { LineMessenger } from '../../core/messaging/messaging.types.js';
+import { members } from '../../core/members/index.js';
+import { systemClock, type Clock } from '../../core/shared/clock.js';
+import { createSilentLogger } from '../../core/shared/logger.js';
+import { createLineTestKit, type LineTestKit } from '../line/line-test-kit.js';
+
+/**
+ * A sender that dies between LINE's answer and its own commit (what `kill -9` of a worker does there):
+ * the call reaches LINE, then the process is gone — its promise never settles and its lease lapses.
+ */
+function dyingAfterLineAnswers(real: LineMessenger): LineMessenger {
+  return {
+    ...real,
+    reply: async (...args) => {
+      await real.reply(...args);
+      return new Promise<never>(() => {});
+    },
+    push: async (...args) => {
+      await real.push(...args);
+      return new Promise<never>(() => {});
+    },
+  };
+}
+
+const later = (ms: number): Clock => ({ now: () => new Date(Date.now() + ms) });
+
+describe('an answer whose send crashed after LINE accepted it', () => {
+  let kit: LineTestKit;
+  let deps: (clock: Clock, messenger?: LineMessenger) => DeliveryDeps;
+
+  beforeAll(async () => {
+    kit = await createLineTestKit();
+    deps = (clock, messenger = kit.conversation.messenger) => ({
+      db: kit.services.database.db,
+      messenger,
+      clock,
+      logger: createSilentLogger(),
+      generateId: kit.services.generateId,
+    });
+  });
+  afterAll(async () => {
+    await kit?.close();
+  });
+
+  async function simUser(userId: string) {
+    const response = await fetch(`${kit.lineSim.url}/__sim/users/${userId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: 'Crash test', language: 'en' }),
+    });
+    if (!response.ok) throw new Error(`simulator user: ${response.status}`);
+    await kit.userSends(userId, { type: 'follow' });
+  }
+
+  /** Waits (no fixed sleep) until the LINE simulator has received `count` bot messages for the user. */
+  async function untilReceived(userId: string, count: number) {
+    for (;;) {
+      if ((await kit.botMessages(userId)).length >= count) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  test('when the sender dies after a reply, many times, then the retry never pushes it again: every user gets it once', async () => {
+    const users: string[] = [];
+    const states: (string | null)[] = [];
+    for (let i = 0; i < 12; i++) {
+      const userId = `U${'0'.repeat(26)}c0de${String(i).padStart(2, '0')}`;
+      users.push(userId);
+      await simUser(userId);
+      const { event } = await kit.userSends(userId, { type: 'text', text: 'hello' });
+      const { message } = (await enqueueAnswer({
+        db: kit.services.database.db,
+        generateId: kit.services.generateId,
+        brandId: kit.demo.brand.id,
+        channelId: kit.demo.channel.id,
+        memberId: undefined,
+        toUserId: userId,
+        dedupeKey: `crash-answer-${i}`,
+        replyToken: event.replyToken as string,
+        eventOccurredAt: new Date(event.timestamp as number),
+        messages: [{ type: 'text', text: `answer ${i}` }],
+        now: new Date(),
+      })) as { message: { id: string } };
+
+      void deliverOutboundMessages(deps(systemClock, dyingAfterLineAnswers(kit.conversation.messenger)), {
+        ids: [message.id],
+        leaseMs: 1,
+      });
+      await untilReceived(userId, 1);
+      // Another worker takes the lapsed lease: while the reply token is fresh (even i), or after it (odd i).
+      const retryClock = i % 2 === 0 ? later(2) : later(REPLY_TOKEN_FRESH_MS + 5_000);
+      await deliverOutboundMessages(deps(retryClock), { ids: [message.id] });
+      const [row] = await kit.services.database.db
+        .select()
+        .from(outboundMessages)
+        .where(eq(outboundMessages.id, message.id));
+      states.push(row?.deliveredAs ?? null);
+    }
+
+    const counts = await Promise.all(users.map(async (userId) => (await kit.botMessages(userId)).length));
+    expect(counts).toEqual(users.map(() => 1));
+    expect(states).toEqual(users.map((_, i) => (i % 2 === 0 ? 'reply_consumed' : 'reply_unknown')));
+  });
+
+  test('when the sender dies after a push, then the retry reuses its X-Line-Retry-Key and LINE delivers it once', async () => {
+    const userIds: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const userId = `U${'0'.repeat(26)}beef${String(i).padStart(2, '0')}`;
+      userIds.push(userId);
+      // LINE delivers pushes only to users who added the channel.
+      await simUser(userId);
+      const [member] = await kit.services.database.db
+        .insert(members)
+        .values({
+          id: `mbr_crash_push_${i}`,
+          brandId: kit.demo.brand.id,
+          channelId: kit.demo.channel.id,
+          lineUserId: userId,
+          locale: 'en',
+        })
+        .returning();
+      const queued = await enqueuePush({
+        db: kit.services.database.db,
+        generateId: kit.services.generateId,
+        brandId: kit.demo.brand.id,
+        memberId: member!.id,
+        dedupeKey: `crash-push-${i}`,
+        messages: [{ type: 'text', text: `you won ${i}` }],
+      });
+      if (queued.status !== 'queued') throw new Error(`push not queued: ${queued.status}`);
+
+      void deliverOutboundMessages(deps(systemClock, dyingAfterLineAnswers(kit.conversation.messenger)), {
+        ids: [queued.message.id],
+        leaseMs: 1,
+      });
+      await untilReceived(userId, 1);
+      await deliverOutboundMessages(deps(later(2)), { ids: [queued.message.id] });
+    }
+
+    const received = await Promise.all(userIds.map(async (userId) => kit.botMessages(userId)));
+    expect(received.map((entries) => entries.length)).toEqual(userIds.map(() => 1));
+    const rows = await kit.services.database.db.select().from(outboundMessages);
+    expect(
+      rows
+        .filter((row) => row.dedupeKey.startsWith('crash-push-'))
+        .map((row) => [row.state, row.deliveredAs]),
+    ).toEqual(userIds.map(() => ['sent', 'push']));
+  });
+});
