@@ -19,7 +19,9 @@ function generateEntries(count: number): PublishedEntry[] {
       .padStart(20, '0')}`,
     weight: 1 + Math.floor(random() * 5),
   }));
-  return entries;
+  // As the draw gets them (rows from the database, or a parsed export): flat strings, not the ropes
+  // that building ids by concatenation leaves behind.
+  return JSON.parse(JSON.stringify(entries)) as PublishedEntry[];
 }
 
 function shuffled<T>(items: T[]): T[] {

@@ -208,19 +208,39 @@ export function drawWinners({
   for (let k = 0; k < order.length; k++) weights[k] = (entries[order[k] as number] as PublishedEntry).weight;
   const tree = new WeightTree(weights);
   const entryAt = (k: number) => entries[order[k] as number] as PublishedEntry;
-  // Built on the first member to reach the cap (a draw whose cap is never reached never needs it).
-  let entriesByMember: Map<string, number[]> | undefined;
-  const entriesOf = (member: string): number[] => {
-    if (!entriesByMember) {
-      entriesByMember = new Map();
+  // Built on the first member to reach the cap (a draw whose cap is never reached never needs it): each
+  // entry's member as a number, then every member's entries in one array (counting sort by member).
+  let byMember: { starts: Int32Array; positions: Int32Array; numbers: Map<string, number> } | undefined;
+  const entriesOf = (member: string): Int32Array => {
+    if (!byMember) {
+      const numbers = new Map<string, number>();
+      const memberOf = new Int32Array(order.length);
       for (let k = 0; k < order.length; k++) {
         const key = entryAt(k).member;
-        const list = entriesByMember.get(key);
-        if (list) list.push(k);
-        else entriesByMember.set(key, [k]);
+        let number = numbers.get(key);
+        if (number === undefined) numbers.set(key, (number = numbers.size));
+        memberOf[k] = number;
       }
+      const starts = new Int32Array(numbers.size + 1);
+      for (let k = 0; k < order.length; k++) {
+        const next = (memberOf[k] as number) + 1;
+        starts[next] = (starts[next] as number) + 1;
+      }
+      for (let m = 0; m < numbers.size; m++)
+        starts[m + 1] = (starts[m + 1] as number) + (starts[m] as number);
+      const fill = starts.slice(0, numbers.size);
+      const positions = new Int32Array(order.length);
+      for (let k = 0; k < order.length; k++) {
+        const number = memberOf[k] as number;
+        const slot = fill[number] as number;
+        fill[number] = slot + 1;
+        positions[slot] = k;
+      }
+      byMember = { starts, positions, numbers };
     }
-    return entriesByMember.get(member) ?? [];
+    const number = byMember.numbers.get(member);
+    if (number === undefined) return new Int32Array(0);
+    return byMember.positions.subarray(byMember.starts[number], byMember.starts[number + 1]);
   };
   const winsByMember = new Map<string, number>();
   const slots: { prizeKey: string; isReserve: boolean }[] = [];

@@ -8,11 +8,10 @@ import { createHash } from 'node:crypto';
  * entries.
  */
 
-/** Ranges this short are sorted by comparing the strings; longer ones by radix over packed code units. */
+/** Ranges this short are sorted by comparing the strings; longer ones by radix over code units. */
 const COMPARE_SORT_MAX = 256;
-/** Radix digits of 17 bits: a key holds 7 ASCII code units (7 bits each) or 3 of any kind (17 bits). */
-const DIGIT_BITS = 17;
-const DIGIT_RANGE = 2 ** DIGIT_BITS;
+/** Radix passes per level: each digit is 2 ASCII code units (14 bits) or 1 code unit of any kind (17 bits). */
+const PASSES = 4;
 
 /**
  * The canonical order of `ids` (ascending by UTF-16 code units, as JavaScript's `<`): `order[k]` is the
@@ -44,14 +43,14 @@ function commonPrefixLength(ids: readonly string[]): number {
 }
 
 /**
- * MSD over chunks of code units: each range gets a numeric key per id from the code units at
- * `depth…depth+width` (each +1, so a string that ended sorts first with 0), sorted by an LSD radix sort
- * on 17-bit digits; runs of equal keys go one chunk deeper. Short ranges compare strings directly.
+ * MSD over chunks of code units: at each level every id of the range gets `PASSES` integer digits from
+ * the code units at `depth…` (each +1, so a string that ended sorts first with 0), and an LSD counting
+ * sort orders the range by them; runs of equal digits go one chunk deeper. Short ranges compare strings.
  */
 function createRadixSorter(ids: readonly string[]) {
-  const keys = new Float64Array(ids.length);
+  const digits = Array.from({ length: PASSES }, () => new Int32Array(ids.length));
   const scratch = new Uint32Array(ids.length);
-  const counts = new Int32Array(DIGIT_RANGE);
+  const counts = new Int32Array(1 << 17);
 
   const compareSort = (order: Uint32Array, start: number, end: number) => {
     const slice = Array.from(order.subarray(start, end));
@@ -63,46 +62,61 @@ function createRadixSorter(ids: readonly string[]) {
     order.set(slice, start);
   };
 
+  const sameDigits = (a: number, b: number) => {
+    for (let pass = 0; pass < PASSES; pass++)
+      if ((digits[pass] as Int32Array)[a] !== (digits[pass] as Int32Array)[b]) return false;
+    return true;
+  };
+
   const sort = (order: Uint32Array, start: number, end: number, depth: number): void => {
     if (end - start <= COMPARE_SORT_MAX) return compareSort(order, start, end);
     let maxCode = 0;
+    const asciiSpan = PASSES * 2;
     for (let k = start; k < end; k++) {
       const id = ids[order[k] as number] as string;
-      const stop = Math.min(id.length, depth + 7);
+      const stop = Math.min(id.length, depth + asciiSpan);
       for (let position = depth; position < stop; position++)
         if (id.charCodeAt(position) > maxCode) maxCode = id.charCodeAt(position);
     }
     const ascii = maxCode < 127;
-    const width = ascii ? 7 : 3;
-    const scale = ascii ? 128 : DIGIT_RANGE;
+    const unitsPerDigit = ascii ? 2 : 1;
+    const width = PASSES * unitsPerDigit;
+    const buckets = ascii ? 1 << 14 : 1 << 17;
     for (let k = start; k < end; k++) {
       const index = order[k] as number;
       const id = ids[index] as string;
-      let key = 0;
-      for (let position = depth; position < depth + width; position++)
-        key = key * scale + (position < id.length ? id.charCodeAt(position) + 1 : 0);
-      keys[index] = key;
+      for (let pass = 0; pass < PASSES; pass++) {
+        let digit = 0;
+        for (let unit = 0; unit < unitsPerDigit; unit++) {
+          const position = depth + pass * unitsPerDigit + unit;
+          digit = (digit << (ascii ? 7 : 17)) | (position < id.length ? id.charCodeAt(position) + 1 : 0);
+        }
+        (digits[pass] as Int32Array)[index] = digit;
+      }
     }
-    // Three stable counting passes, least significant digit first (keys are below 2^51).
+    // Stable counting passes, least significant digit (the last code units) first.
     let from: Uint32Array = order;
     let to: Uint32Array = scratch;
-    for (let pass = 0, divisor = 1; pass < 3; pass++, divisor *= DIGIT_RANGE) {
-      counts.fill(0);
+    for (let pass = PASSES - 1; pass >= 0; pass--) {
+      const digit = digits[pass] as Int32Array;
+      counts.fill(0, 0, buckets);
       for (let k = start; k < end; k++) {
-        const digit = Math.floor((keys[from[k] as number] as number) / divisor) % DIGIT_RANGE;
-        counts[digit] = (counts[digit] as number) + 1;
+        const value = digit[from[k] as number] as number;
+        counts[value] = (counts[value] as number) + 1;
       }
+      // Every id has the same digit here: this pass would change nothing.
+      if (counts[digit[from[start] as number] as number] === end - start) continue;
       let total = start;
-      for (let digit = 0; digit < DIGIT_RANGE; digit++) {
-        const here = counts[digit] as number;
-        counts[digit] = total;
+      for (let value = 0; value < buckets; value++) {
+        const here = counts[value] as number;
+        counts[value] = total;
         total += here;
       }
       for (let k = start; k < end; k++) {
         const index = from[k] as number;
-        const digit = Math.floor((keys[index] as number) / divisor) % DIGIT_RANGE;
-        const slot = counts[digit] as number;
-        counts[digit] = slot + 1;
+        const value = digit[index] as number;
+        const slot = counts[value] as number;
+        counts[value] = slot + 1;
         to[slot] = index;
       }
       [from, to] = [to, from];
@@ -111,8 +125,8 @@ function createRadixSorter(ids: readonly string[]) {
 
     let runStart = start;
     for (let k = start + 1; k <= end; k++) {
-      if (k < end && keys[order[k] as number] === keys[order[runStart] as number]) continue;
-      // Equal keys holding an end (the first id is shorter than the chunk): equal ids, nothing to order.
+      if (k < end && sameDigits(order[k] as number, order[runStart] as number)) continue;
+      // Equal digits holding an end (the first id is shorter than the chunk): equal ids, nothing to order.
       if (k - runStart > 1 && (ids[order[runStart] as number] as string).length >= depth + width)
         sort(order, runStart, k, depth + width);
       runStart = k;
@@ -128,8 +142,7 @@ const LF = 10;
 
 /**
  * Step 2 over `entries` taken in `order`: SHA-256 (hex) of `id TAB member TAB weight LF` in UTF-8, for
- * each entry. ASCII text is copied code unit by code unit into a reused buffer; other text goes through
- * Buffer's UTF-8 encoder.
+ * each entry, encoded straight into a reused buffer (no concatenated copy of the list).
  */
 export function digestEntriesInOrder(
   entries: readonly { id: string; member: string; weight: number }[],
@@ -138,17 +151,6 @@ export function digestEntriesInOrder(
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(DIGEST_CHUNK_BYTES);
   let offset = 0;
-  const write = (text: string) => {
-    const length = text.length;
-    for (let position = 0; position < length; position++) {
-      const code = text.charCodeAt(position);
-      if (code >= 0x80) {
-        offset += buffer.write(text.slice(position), offset, 'utf8');
-        return;
-      }
-      buffer[offset++] = code;
-    }
-  };
   for (let k = 0; k < order.length; k++) {
     const entry = entries[order[k] as number] as { id: string; member: string; weight: number };
     const weight = String(entry.weight);
@@ -162,11 +164,11 @@ export function digestEntriesInOrder(
         continue;
       }
     }
-    write(entry.id);
+    offset += buffer.write(entry.id, offset, 'utf8');
     buffer[offset++] = TAB;
-    write(entry.member);
+    offset += buffer.write(entry.member, offset, 'utf8');
     buffer[offset++] = TAB;
-    write(weight);
+    offset += buffer.write(weight, offset, 'latin1');
     buffer[offset++] = LF;
   }
   hash.update(buffer.subarray(0, offset));
