@@ -28,7 +28,11 @@ const updateBodySchema = z
 const tokenSchema = z.string().trim().min(20).max(200);
 const lookupBodySchema = z.object({ token: tokenSchema }).strict();
 const acceptBodySchema = z
-  .object({ token: tokenSchema, name: z.string().trim().min(1).max(120), password: z.string().min(1).max(1024) })
+  .object({
+    token: tokenSchema,
+    name: z.string().trim().min(1).max(120),
+    password: z.string().min(1).max(1024),
+  })
   .strict();
 
 /**
@@ -76,13 +80,18 @@ export function createTeamRouter({
 
   router.delete(`${basePath}/invitations/:invitationId`, guard.require('team.manage'), async (req, res) => {
     res.json(
-      await revokeTeamInvitation(deps, { actor: actorOf(res), invitationId: String(req.params.invitationId) }),
+      await revokeTeamInvitation(deps, {
+        actor: actorOf(res),
+        invitationId: String(req.params.invitationId),
+      }),
     );
   });
 
   router.patch(`${basePath}/users/:userId`, guard.require('team.manage'), async (req, res) => {
     const body = parseConsoleInput(updateBodySchema, req.body);
-    res.json(await updateTeamMember(deps, { actor: actorOf(res), userId: String(req.params.userId), ...body }));
+    res.json(
+      await updateTeamMember(deps, { actor: actorOf(res), userId: String(req.params.userId), ...body }),
+    );
   });
 
   const brands = createBrandsRepository(deps);

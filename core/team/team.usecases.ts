@@ -207,7 +207,10 @@ export async function updateTeamMember(
     role,
     disabled,
   }: { actor: TeamActor; userId: string; role?: ConsoleRole | undefined; disabled?: boolean | undefined },
-): Promise<{ member: { userId: string; role: ConsoleRole; status: 'active' | 'disabled' }; sessionsEnded: number }> {
+): Promise<{
+  member: { userId: string; role: ConsoleRole; status: 'active' | 'disabled' };
+  sessionsEnded: number;
+}> {
   const brandId = actor.brandId;
   return deps.db.transaction(async (tx) => {
     const repository = createTeamRepository({ db: tx });

@@ -30,6 +30,9 @@ type RouteCase = {
 };
 
 const ROUTES: RouteCase[] = [
+  // Audit log (issue 11, team)
+  { method: 'get', path: '/api/console/audit', permission: 'audit.read' },
+  { method: 'get', path: '/api/console/audit/facets', permission: 'audit.read' },
   // Team (issue 11, team)
   { method: 'get', path: '/api/console/team', permission: 'team.manage' },
   {
@@ -38,7 +41,12 @@ const ROUTES: RouteCase[] = [
     permission: 'team.manage',
     body: { email: 'new@brand-a.example', role: 'viewer' },
   },
-  { method: 'delete', path: '/api/console/team/invitations/ivt_missing', permission: 'team.manage', body: {} },
+  {
+    method: 'delete',
+    path: '/api/console/team/invitations/ivt_missing',
+    permission: 'team.manage',
+    body: {},
+  },
   {
     method: 'patch',
     path: '/api/console/team/users/usr_missing',

@@ -14,12 +14,16 @@ function InvitePage() {
   const [Page, setPage] = useState<ComponentType | null>(null);
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    import('../pages/team/accept-invite')
-      .then((module) => setPage(() => module.default))
-      .catch(setError);
+    import('../pages/team/accept-invite').then((module) => setPage(() => module.default)).catch(setError);
   }, []);
   if (error) return <ErrorBanner error={error} />;
-  return Page ? <Page /> : <p class="boot" aria-busy="true">{t('app.name')}</p>;
+  return Page ? (
+    <Page />
+  ) : (
+    <p class="boot" aria-busy="true">
+      {t('app.name')}
+    </p>
+  );
 }
 
 export function App() {

@@ -13,7 +13,12 @@ const t = createTranslator(messages);
 
 const MIN_PASSWORD_LENGTH = 8;
 
-type Invitation = { email: string; role: ConsoleRole; brand: { id: string; name: string }; expiresAt: string };
+type Invitation = {
+  email: string;
+  role: ConsoleRole;
+  brand: { id: string; name: string };
+  expiresAt: string;
+};
 
 function invitationErrorText(error: unknown): string {
   if (isApiError(error)) {
