@@ -180,7 +180,7 @@ export async function listMemberSubmissions(
 }
 
 /** The store, date and total a photo's reading found (before any invoice row exists for it). */
-function readingSummary(reading: Record<string, unknown> | null): {
+export function readingSummary(reading: Record<string, unknown> | null): {
   store?: string;
   date?: string;
   totalMinor?: number;
