@@ -81,6 +81,7 @@ export const startCommand: Command = {
           : `proofline: failed to start: ${(error as Error).message}`,
       );
       await worker?.stop();
+      await services.workSignal?.close();
       await services.database.close();
       await simulators.close();
       return 1;
@@ -153,6 +154,7 @@ function waitForShutdown(
       await web?.close();
       await worker?.stop();
       await services.ocrEngine?.close();
+      await services.workSignal?.close();
       await services.database.close();
       await simulators.close();
       services.logger.info('stopped');
