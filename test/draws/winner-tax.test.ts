@@ -12,7 +12,7 @@ import {
   createRewardsPublicModule,
 } from '../../bot/rewards/index.js';
 import type { Services } from '../../core/app/build-services.js';
-import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../core/console/index.js';
+import type { ConsoleRole } from '../../core/console/index.js';
 import { auditLog, drawWinners } from '../../core/db/schema.js';
 import {
   computePrizeTax,
@@ -21,12 +21,11 @@ import {
   parseTaxDataKey,
   type SealedTaxData,
 } from '../../core/draws/index.js';
-import { grantRewardsForSubmission } from '../../core/rewards/index.js';
 import { createUnauthorizedError } from '../../core/shared/errors.js';
+import { grantEntries, signInConsoleRoles } from '../rewards/session-fixtures.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
-import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed, submissionId } from '../rewards/fixtures.js';
+import { BRAND_ID, memberId, rewardsSeed } from '../rewards/fixtures.js';
 
-const PASSWORD = 'correct horse battery';
 const TAX_DATA_KEY = randomBytes(32).toString('base64');
 const NT = (dollars: number) => dollars * 100;
 
@@ -118,35 +117,16 @@ describe('winner paperwork through the API', () => {
       createRewardsPublicModule(s),
       { json: liff },
     ]);
-    const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
-    for (const role of ['owner', 'marketer', 'viewer'] as const) {
-      const email = `${role}@tea.example`;
-      const { user } = await createConsoleUser(deps, { email, name: role, password: PASSWORD });
-      await grantConsoleMembership(deps, { userId: user.id, brandId: BRAND_ID, role });
-      const signedIn = await request(app).post('/api/console/session').send({ email, password: PASSWORD });
-      cookies.set(
-        role,
-        String(([] as string[]).concat(signedIn.headers['set-cookie'] ?? [])[0]).split(';')[0] as string,
-      );
-    }
-    for (const [submission, member] of [
-      [1, 1],
-      [2, 2],
-    ] as const)
-      await services.database.db.transaction((tx) =>
-        grantRewardsForSubmission({
-          tx,
-          generateId: services.generateId,
-          clock: services.clock,
-          submission: {
-            id: submissionId(submission),
-            brandId: BRAND_ID,
-            campaignId: CAMPAIGN_ID,
-            memberId: memberId(member),
-          },
-          quantities: { points: 0, entries: 2, instantWin: 0 },
-        }),
-      );
+    for (const [role, cookie] of await signInConsoleRoles(app, services, ['owner', 'marketer', 'viewer']))
+      cookies.set(role, cookie);
+    await grantEntries(
+      services,
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      2,
+    );
     // Two prizes for two members: each wins one (a scooter worth NT$30,000 and a mug worth NT$500).
     const created = await as('marketer', request(app).post('/api/console/draws')).send({
       campaign: 'tea-2026',
