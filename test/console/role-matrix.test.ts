@@ -208,6 +208,15 @@ const ROUTES: RouteCase[] = [
     permission: 'campaigns.write',
     body: { itemName: 'x' },
   },
+  // Export jobs (issue 14): the download link itself is not a console route (its token is the credential).
+  {
+    method: 'post',
+    path: '/api/console/analytics/exports',
+    permission: 'exports.run',
+    body: { format: 'csv' },
+  },
+  { method: 'get', path: '/api/console/analytics/exports', permission: 'exports.run' },
+  { method: 'get', path: '/api/console/analytics/exports/exp_missing', permission: 'exports.run' },
 ];
 
 const PASSWORD = 'correct horse battery';
