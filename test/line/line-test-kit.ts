@@ -64,7 +64,13 @@ export function taipeiDaysAgo(days: number): string {
 export async function createLineTestKit({
   invoices = [],
   services: given,
-}: { invoices?: SimInvoiceInput[]; services?: TestServices } = {}): Promise<LineTestKit> {
+  consoleAppDir,
+}: {
+  invoices?: SimInvoiceInput[];
+  services?: TestServices;
+  /** The built console app to serve at /console/ (browser tests build a fresh one). @default console-app/dist */
+  consoleAppDir?: string;
+} = {}): Promise<LineTestKit> {
   const lineSim = await startLineSimulator();
   const mofSim = await startMofSimulator({ dataset: parseSimDataset({ invoices }) });
   const services =
@@ -79,7 +85,10 @@ export async function createLineTestKit({
     }));
   const demo = await seedDemo(services);
   await ensureValidDemoSettings(services, demo);
-  const app = createApp(services as Services, buildAppModules(services as Services));
+  const app = createApp(
+    services as Services,
+    buildAppModules(services as Services, consoleAppDir ? { consoleAppDir } : {}),
+  );
   const server = await listen(app, { port: 0, host: '127.0.0.1' });
   await registerChannel(lineSim.url, demo, `${server.url}/webhook/${demo.channel.lineChannelId}`);
   const conversation = buildConversationDeps(services as Services, { blobStore: buildMemoryBlobStore() });
