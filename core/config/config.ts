@@ -222,7 +222,9 @@ export const envSchema = z.object({
     .int()
     .min(10)
     .default(500)
-    .describe('How often an idle worker looks for work.'),
+    .describe(
+      'How often an idle worker looks for work on its own: the fallback, since new work wakes the workers at once (LISTEN/NOTIFY).',
+    ),
   VERIFY_LEASE_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })
     .int()

@@ -30,6 +30,29 @@ type RouteCase = {
 };
 
 const ROUTES: RouteCase[] = [
+  // Audit log (issue 11, team)
+  { method: 'get', path: '/api/console/audit', permission: 'audit.read' },
+  { method: 'get', path: '/api/console/audit/facets', permission: 'audit.read' },
+  // Team (issue 11, team)
+  { method: 'get', path: '/api/console/team', permission: 'team.manage' },
+  {
+    method: 'post',
+    path: '/api/console/team/invitations',
+    permission: 'team.manage',
+    body: { email: 'new@brand-a.example', role: 'viewer' },
+  },
+  {
+    method: 'delete',
+    path: '/api/console/team/invitations/ivt_missing',
+    permission: 'team.manage',
+    body: {},
+  },
+  {
+    method: 'patch',
+    path: '/api/console/team/users/usr_missing',
+    permission: 'team.manage',
+    body: { role: 'viewer' },
+  },
   // Members (issue 11, review)
   { method: 'get', path: '/api/console/members', permission: 'members.read' },
   { method: 'get', path: '/api/console/members/mbr_missing', permission: 'members.read' },
