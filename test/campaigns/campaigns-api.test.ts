@@ -255,9 +255,15 @@ describe('campaign API (/api/console/campaigns)', () => {
       rewards: { points: { basis: 'total', stepAmountMinor: 5_000, perStep: 3 }, entries: { perProof: 2 } },
     });
     expect(response.status).toBe(200);
+    type Preview = {
+      locale: string;
+      liff: { name: string };
+      chat: { greeting: string[]; accepted: string[]; rejected: string[] };
+      example: object;
+    };
     const byLocale = Object.fromEntries(
-      (response.body.previews as { locale: string }[]).map((preview) => [preview.locale, preview]),
-    ) as Record<string, { liff: { name: string }; chat: Record<string, string[]>; example: object }>;
+      (response.body.previews as Preview[]).map((preview) => [preview.locale, preview]),
+    );
     expect(Object.keys(byLocale).sort()).toEqual(['en', 'th', 'zh-TW']);
     // NT$200 (the threshold) at 3 points per NT$50: 12 points, 2 entries.
     expect(byLocale.en?.example).toEqual({ amountMinor: 20_000, points: 12, entries: 2 });
