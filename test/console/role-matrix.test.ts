@@ -147,6 +147,14 @@ const ROUTES: RouteCase[] = [
     body: {},
   },
   { method: 'get', path: '/api/console/draws/drw_missing/export', permission: 'draws.read' },
+  // Winner paperwork: the tax report (owners only) and the Thai lucky-draw permit (issue 11, members)
+  { method: 'get', path: '/api/console/draws/drw_missing/tax', permission: 'winners.tax' },
+  {
+    method: 'put',
+    path: '/api/console/draws/drw_missing/permit',
+    permission: 'draws.run',
+    body: { permitNumber: null, permitProvince: null },
+  },
   // Segments (issue 13, broadcasts)
   { method: 'get', path: '/api/console/segments', permission: 'segments.read' },
   {
