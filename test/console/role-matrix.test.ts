@@ -213,6 +213,12 @@ const ROUTES: RouteCase[] = [
     permission: 'campaigns.write',
     body: { proofs: ['x'] },
   },
+  {
+    method: 'post',
+    path: '/api/console/campaigns/cmp_missing/preview',
+    permission: 'campaigns.read',
+    body: {},
+  },
   // Analytics (issue 14)
   ...(
     ['funnel', 'baskets', 'stores', 'regions', 'heatmap', 'cohorts', 'products', 'unmapped-names'] as const
