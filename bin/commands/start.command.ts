@@ -4,6 +4,7 @@ import { describeOutsideSystemModes, simulationWarning } from '../../core/config
 import { DEMO_THAI_CATALOG, seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
+import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
@@ -56,6 +57,13 @@ export const startCommand: Command = {
       await seedDemoSurvey(services, demo);
       await seedDemoRewards(services, demo);
       await seedDemoReview(services, demo);
+      const startedAt = Date.now();
+      const history = await seedDemoAnalytics(services, demo.brand);
+      if (history.created)
+        logger.info(
+          { invoices: history.invoices, lineItems: history.lineItems, ms: Date.now() - startedAt },
+          'demo analytics history seeded',
+        );
       if (demo.created)
         logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
       // Local mode only: a console account for the demo brand, so the review API can be tried at once.

@@ -120,6 +120,19 @@ describe('the team page', () => {
     await reviewer.locator('form.sign-in-form button[type=submit]').click();
     await reviewer.getByText('This account is disabled. Ask a brand owner.').waitFor();
     await reviewer.close();
+
+    // The audit log tells the story, filterable by what was done.
+    await page.goto(`${stack.url}/console/audit`);
+    const audit = page.getByTestId('audit');
+    await audit.getByText('Invited someone').waitFor();
+    await audit.getByText('Accepted an invitation').waitFor();
+    await page.getByLabel('What').selectOption({ label: 'Disabled someone' });
+    await page.waitForURL(/action=team\.member_disabled/);
+    await audit.locator('tbody tr', { hasText: 'rita@tea.example' }).first().waitFor();
+    expect(await audit.getByText('Invited someone').count()).toBe(0);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await audit.getByText('Invited someone').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-audit.en.png') });
     await page.close();
   });
 
@@ -132,6 +145,10 @@ describe('the team page', () => {
     await page.getByRole('button', { name: '建立邀請連結' }).click();
     await page.getByRole('dialog').getByTestId('invite-link').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-team.zh-TW.png') });
+    await page.keyboard.press('Escape');
+    await page.goto(`${stack.url}/console/audit`);
+    await page.getByTestId('audit').getByText('邀請成員').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-audit.zh-TW.png') });
     await page.close();
   });
 });
