@@ -6,7 +6,8 @@ import { can } from '../../session';
 import { downloadCsv, toCsv } from '../../ui/csv';
 import { Banner, ErrorBanner, Loading } from '../../ui/feedback';
 import { Field } from '../../ui/field';
-import { localized, splitError, type Localized } from '../rewards/shared';
+import { localized, type Localized } from '../../ui/localized';
+import { splitError } from '../rewards/shared';
 import { messages } from './messages';
 import { paperworkMessages } from './paperwork.messages';
 
