@@ -162,12 +162,10 @@ describe('the team page', () => {
     // The simulator does not know the token yet: LINE's own refusal is shown.
     await card.getByRole('button', { name: 'Test credentials' }).click();
     await card.getByText(/LINE refused \(401\)/).waitFor();
-    await request(line.url)
-      .put('/__sim/channels/1656000001')
-      .send({
-        channelSecret: '0123456789abcdef0123456789abcdef',
-        channelAccessToken: 'tea-token-abcdefghijklmnopqrstuvwxyz',
-      });
+    await request(line.url).put('/__sim/channels/1656000001').send({
+      channelSecret: '0123456789abcdef0123456789abcdef',
+      channelAccessToken: 'tea-token-abcdefghijklmnopqrstuvwxyz',
+    });
     await card.getByRole('button', { name: 'Test credentials' }).click();
     await card.getByText(/OK: LINE knows this token/).waitFor();
 
