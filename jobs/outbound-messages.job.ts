@@ -19,6 +19,7 @@ export function createOutboundMessagesWorker(
   const { database, clock, logger, generateId, config } = services;
   return {
     name: 'outbound-messages',
+    wakeOn: ['outbound'],
     pollMs: Math.max(config.jobs.workerPollMs, 1_000),
     runOnce: async () => {
       const notices = await notifyLaterDecisions({

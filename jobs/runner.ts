@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import type { WorkQueue, WorkSignal } from '../core/db/work-signal.js';
 import type { Logger } from '../core/shared/logger.js';
 
 /** A scheduled job: thin, calls one core use case, logs a one-line summary of what it did. */
@@ -13,10 +14,16 @@ export type ScheduledJob = {
   run: () => Promise<Record<string, unknown>>;
 };
 
-/** A queue worker: claims and processes a batch; an empty batch (0) makes it wait `pollMs`. */
+/**
+ * A queue worker: claims and processes a batch; an empty batch (0) makes it wait `pollMs`, or less when
+ * the work signal says work of one of its `wakeOn` queues was committed.
+ */
 export type QueueWorker = {
   name: string;
+  /** The idle wait between polls: the fallback when no wake-up comes. */
   pollMs: number;
+  /** Queues whose new work wakes this worker at once (with a work signal). @default [] */
+  wakeOn?: readonly WorkQueue[];
   runOnce: () => Promise<number>;
 };
 
@@ -31,14 +38,18 @@ export function startJobs({
   jobs,
   workers,
   logger,
+  signal,
 }: {
   jobs: ScheduledJob[];
   workers: QueueWorker[];
   logger: Logger;
+  /** Wakes workers when work arrives; without it they only poll. */
+  signal?: WorkSignal;
 }): JobsHandle {
   let stopping = false;
   const inFlight = new Set<Promise<unknown>>();
-  const wakers = new Set<() => void>();
+  const wakers = new Set<Waker>();
+  const unsubscribes: (() => void)[] = [];
 
   const track = <T>(promise: Promise<T>) => {
     inFlight.add(promise);
@@ -75,44 +86,74 @@ export function startJobs({
     return task;
   });
 
-  const loops = workers.map((worker) =>
-    track(
+  const loops = workers.map((worker) => {
+    const waker = createWaker();
+    wakers.add(waker);
+    if (signal && worker.wakeOn && worker.wakeOn.length > 0)
+      unsubscribes.push(signal.subscribe(worker.wakeOn, waker.wake));
+    return track(
       (async () => {
         while (!stopping) {
           let processed = 0;
+          // A wake-up that came before this claim is answered by it; one that comes during it is kept.
+          waker.clear();
           try {
             processed = await worker.runOnce();
           } catch (error) {
             logger.error({ worker: worker.name, err: error }, `worker ${worker.name} failed a batch`);
           }
-          if (processed === 0 && !stopping) await sleep(worker.pollMs, wakers);
+          if (processed === 0 && !stopping) await waker.sleep(worker.pollMs);
         }
       })(),
-    ),
-  );
+    );
+  });
 
   return {
     stop: async () => {
       stopping = true;
+      for (const unsubscribe of unsubscribes) unsubscribe();
       await Promise.all(tasks.map((task) => task.stop()));
-      for (const wake of wakers) wake();
+      for (const waker of wakers) waker.wake();
       await Promise.allSettled([...loops, ...inFlight]);
       await Promise.all(tasks.map((task) => task.destroy()));
     },
     wake: () => {
-      for (const wake of wakers) wake();
+      for (const waker of wakers) waker.wake();
     },
   };
 }
 
-function sleep(ms: number, wakers: Set<() => void>): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      wakers.delete(done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    wakers.add(done);
-  });
+type Waker = { wake: () => void; clear: () => void; sleep: (ms: number) => Promise<void> };
+
+/**
+ * One worker's idle wait: `wake` ends it early, and a wake-up that arrives while the worker is busy is
+ * remembered, so work committed just after a claim looked is not left for the next poll.
+ */
+function createWaker(): Waker {
+  let pending = false;
+  let endSleep: (() => void) | undefined;
+  return {
+    wake: () => {
+      if (endSleep) endSleep();
+      else pending = true;
+    },
+    clear: () => {
+      pending = false;
+    },
+    sleep: (ms) => {
+      if (pending) {
+        pending = false;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          endSleep = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        endSleep = done;
+      });
+    },
+  };
 }

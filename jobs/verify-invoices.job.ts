@@ -66,6 +66,7 @@ export function createVerifyInvoicesRetryWorker(
   const deps = lazySubmissionsDeps(services, platform);
   return {
     name: 'verify-invoices-retry',
+    wakeOn: ['verification'],
     pollMs: Math.max(services.config.jobs.workerPollMs, 5_000),
     runOnce: async () => {
       const result = await verifyDueSubmissions(deps(), {

@@ -20,6 +20,7 @@ export function createWebhookEventsWorker(
   const { database, generateId, clock, logger, config } = services;
   return {
     name: 'webhook-events',
+    wakeOn: ['events'],
     pollMs: config.jobs.workerPollMs,
     runOnce: async () => {
       const summary = await processDueWebhookEvents(

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { outsideSystemModes, type Services } from '../../core/app/build-services.js';
 import { describeOutsideSystemModes, simulationWarning } from '../../core/config/config.js';
-import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
+import { DEMO_THAI_CATALOG, seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
+import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
@@ -56,6 +57,13 @@ export const startCommand: Command = {
       await seedDemoSurvey(services, demo);
       await seedDemoRewards(services, demo);
       await seedDemoReview(services, demo);
+      const startedAt = Date.now();
+      const history = await seedDemoAnalytics(services, demo.brand);
+      if (history.created)
+        logger.info(
+          { invoices: history.invoices, lineItems: history.lineItems, ms: Date.now() - startedAt },
+          'demo analytics history seeded',
+        );
       if (demo.created)
         logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
       // Local mode only: a console account for the demo brand, so the review API can be tried at once.
@@ -63,6 +71,7 @@ export const startCommand: Command = {
       if (demoConsole?.created) logger.info({ email: demoConsole.email }, 'demo console user created');
       // The Thai demo brand (receipt photos, THB), on the same console account.
       const thai = await seedThaiDemo(services);
+      await seedDemoRewards(services, thai, DEMO_THAI_CATALOG);
       if (thai.created)
         logger.info({ brand: thai.brand.slug, campaign: thai.campaign.slug }, 'demo brand seeded');
       await seedDemoConsoleUser(services, thai.brand);
@@ -81,6 +90,7 @@ export const startCommand: Command = {
           : `proofline: failed to start: ${(error as Error).message}`,
       );
       await worker?.stop();
+      await services.workSignal?.close();
       await services.database.close();
       await simulators.close();
       return 1;
@@ -153,6 +163,7 @@ function waitForShutdown(
       await web?.close();
       await worker?.stop();
       await services.ocrEngine?.close();
+      await services.workSignal?.close();
       await services.database.close();
       await simulators.close();
       services.logger.info('stopped');

@@ -6,6 +6,8 @@ import {
   type ConsoleMembership,
   type ConsoleSignedIn,
 } from '../../core/console/index.js';
+import { getBrandByRefOrThrow } from '../../core/brands/index.js';
+import type { Executor } from '../../core/db/database.js';
 import { createForbiddenError } from '../../core/shared/errors.js';
 import { BRAND_HEADER, type ResolveReviewer } from '../review/index.js';
 
@@ -56,7 +58,11 @@ export function createSessionReviewerResolver(deps: Pick<ConsoleDeps, 'db' | 'cl
   return async (req) => {
     const signedIn = await getConsoleSession(deps, req);
     if (!signedIn) return undefined;
-    const membership = chooseMembership(signedIn.memberships, req.header(BRAND_HEADER)?.trim() || undefined);
+    const membership = await chooseMembershipOrThrow(
+      deps.db,
+      signedIn.memberships,
+      req.header(BRAND_HEADER)?.trim() || undefined,
+    );
     if (!canReview(membership.role))
       throw createForbiddenError({
         message: `Your role on brand "${membership.brandSlug}" (${membership.role}) cannot review proofs`,
@@ -64,6 +70,20 @@ export function createSessionReviewerResolver(deps: Pick<ConsoleDeps, 'db' | 'cl
       });
     return { reviewerId: signedIn.user.id, brandId: membership.brandId };
   };
+}
+
+/**
+ * `chooseMembership`, but a brand that does not exist at all is a 404 naming it (a typo in a slug is
+ * told as such, not as a missing permission).
+ */
+export async function chooseMembershipOrThrow(
+  db: Executor,
+  memberships: ConsoleMembership[],
+  requested: string | undefined,
+): Promise<ConsoleMembership> {
+  if (requested && !memberships.some((m) => m.brandId === requested || m.brandSlug === requested))
+    await getBrandByRefOrThrow(db, requested);
+  return chooseMembership(memberships, requested);
 }
 
 /**

@@ -20,8 +20,12 @@ import type { AppModule } from '../create-app.js';
  * commit (group commit); every delivery still gets its 200 only after its events are committed.
  */
 export function createWebhookModule(
-  services: Pick<Services, 'database' | 'generateId' | 'clock' | 'logger' | 'metrics'>,
-  { onStored, channels }: { onStored?: () => void; channels?: ChannelCache } = {},
+  services: Pick<Services, 'database' | 'generateId' | 'clock' | 'logger' | 'metrics' | 'workSignal'>,
+  {
+    // A worker in this process starts at once; others hear the events table's NOTIFY.
+    onStored = () => services.workSignal?.announce('events'),
+    channels,
+  }: { onStored?: () => void; channels?: ChannelCache } = {},
 ): AppModule {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: '1mb' });

@@ -154,3 +154,18 @@ export const api = {
   upload: <T>(path: string, form: FormData, options?: RequestOptions) =>
     request<T>('POST', path, { ...options, body: form }),
 };
+
+/**
+ * Bytes behind a console URL (a photo) as an object URL: an `<img src>` could not name the brand. The
+ * caller revokes it when done.
+ */
+export async function fetchObjectUrl(url: string, signal?: AbortSignal): Promise<string> {
+  const brand = hooks.brand();
+  const response = await fetch(url, {
+    credentials: 'same-origin',
+    signal,
+    headers: brand ? { [BRAND_HEADER]: brand } : {},
+  });
+  if (!response.ok) throw new ApiError(response.status, `http.${response.status}`, response.statusText);
+  return URL.createObjectURL(await response.blob());
+}

@@ -31,6 +31,7 @@ export const routes: ConsoleRoute[] = [
   { path: '/rewards', nav: 'nav.rewards', permission: 'rewards.read', load: () => import('./pages/rewards') },
   { path: '/draws', nav: 'nav.draws', permission: 'draws.read', load: () => import('./pages/draws') },
   { path: '/members', nav: 'nav.members', permission: 'members.read', load: () => import('./pages/members') },
+  { path: '/members/:memberId', permission: 'members.read', load: () => import('./pages/members') },
   {
     path: '/analytics',
     nav: 'nav.analytics',

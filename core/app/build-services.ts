@@ -1,6 +1,7 @@
 import { buildBlobStore, type BlobStore } from '../blobs/index.js';
 import type { Config, OutsideSystemMode, OutsideSystemName } from '../config/config.js';
 import { createDatabase, type DatabaseHandle } from '../db/database.js';
+import { createWorkSignal, type WorkSignal } from '../db/work-signal.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { generateId, type IdGenerator } from '../shared/ids.js';
 import { buildOcrEngine, type OcrEngine } from '../ocr/index.js';
@@ -27,6 +28,11 @@ export type Services = {
   blobStore?: BlobStore;
   /** OCR_PROVIDER's engine; starts workers on first use. Close it at shutdown (`ocrEngine.close()`). */
   ocrEngine?: OcrEngine;
+  /**
+   * Wakes the workers when work is committed (LISTEN/NOTIFY; in-process with PGlite). Close it before the
+   * database. Optional: without it workers poll.
+   */
+  workSignal?: WorkSignal;
   /** The process's Prometheus metrics (`GET /metrics`). Optional so hand-built test services need not carry it. */
   metrics?: Metrics;
 };
@@ -59,6 +65,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     blobStore: overrides.blobStore ?? buildBlobStore(config),
     ocrEngine: instrumentOcrEngine(overrides.ocrEngine ?? buildOcrEngine(config), metrics),
     metrics,
+    workSignal: overrides.workSignal ?? createWorkSignal({ database, logger }),
   };
 }
 

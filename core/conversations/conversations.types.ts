@@ -49,6 +49,10 @@ export type ProofAnswer = {
   later?: boolean;
   /** A survey due for this accepted proof. */
   survey?: SurveyPrompt;
+  /** The rewards wait until the member registers (the campaign requires registration first). */
+  heldForRegistration?: boolean;
+  /** The proof earned a scratch card, waiting in "My prizes". */
+  instantPlay?: boolean;
 };
 
 export type Answer =

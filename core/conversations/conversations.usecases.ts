@@ -267,6 +267,8 @@ async function answerOfResult(
         entries: granted?.entriesAdded ?? quantities?.entries ?? 0,
         balance,
         ...(survey ? { survey } : {}),
+        ...(result.decision?.heldFor === 'registration' ? { heldForRegistration: true } : {}),
+        ...(granted?.instantPlayId ? { instantPlay: true } : {}),
       };
     }
     case 'rejected': {

@@ -32,6 +32,12 @@ export type DatabaseHandle = {
   migrate: () => Promise<void>;
   /** Resolves when the database answers a query. */
   ping: () => Promise<void>;
+  /**
+   * LISTEN on a notification channel: PGlite delivers in-process (one process owns its data directory);
+   * PostgreSQL on a dedicated connection that reconnects by itself and then calls `onNotification('*')`,
+   * since notifications sent while it was away are lost. Resolves, once listening, with the unlisten.
+   */
+  listen: (channel: string, onNotification: (payload: string) => void) => Promise<() => Promise<void>>;
   close: () => Promise<void>;
 };
 
@@ -77,6 +83,7 @@ async function createPostgresDatabase(url: string, poolMax: number): Promise<Dat
         });
       }
     },
+    listen: (channel, onNotification) => listenOnPostgres(url, channel, onNotification),
     close: async () => {
       await pool.end();
     },
@@ -115,10 +122,73 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseH
     ping: async () => {
       await pglite.query('select 1');
     },
+    listen: async (channel, onNotification) => {
+      const unlisten = await pglite.listen(channel, onNotification);
+      return async () => {
+        if (!pglite.closed) await unlisten();
+      };
+    },
     close: async () => {
       if (!pglite.closed) await pglite.close();
       lock?.release();
     },
+  };
+}
+
+const LISTEN_RECONNECT_MS = 1_000;
+
+/** A LISTEN connection of its own (a pooled one would lose it), reconnecting while not closed. */
+async function listenOnPostgres(
+  url: string,
+  channel: string,
+  onNotification: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  let closed = false;
+  let current: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    client.on('notification', (message) => {
+      if (message.channel === channel) onNotification(message.payload ?? '');
+    });
+    const lost = () => {
+      if (current !== client) return;
+      current = undefined;
+      void client.end().catch(() => {});
+      scheduleReconnect();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    await client.connect();
+    try {
+      await client.query(`listen ${client.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    current = client;
+  };
+  const scheduleReconnect = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().then(
+        // Whatever was announced while the connection was down: let every listener look once.
+        () => onNotification('*'),
+        () => scheduleReconnect(),
+      );
+    }, LISTEN_RECONNECT_MS);
+    retry.unref();
+  };
+
+  await connect();
+  return async () => {
+    closed = true;
+    if (retry) clearTimeout(retry);
+    const client = current;
+    current = undefined;
+    await client?.end().catch(() => {});
   };
 }
 

@@ -19,3 +19,4 @@ export * from '../rewards/rewards.table.js';
 export * from '../segments/segments.table.js';
 export * from '../submissions/submissions.table.js';
 export * from '../surveys/surveys.table.js';
+export * from '../team/team.table.js';

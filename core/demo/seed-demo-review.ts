@@ -9,6 +9,7 @@ import { consents, members } from '../members/index.js';
 import { prepareReceiptImage, receiptImages } from '../receipts/index.js';
 import { pointsLedger } from '../rewards/index.js';
 import { submissions, type SubmissionState } from '../submissions/index.js';
+import { surveyAnswers, surveys } from '../surveys/index.js';
 
 /** The demo members the console's Review and Members pages show (LINE user ids the simulator accepts). */
 export const DEMO_REVIEW_MEMBERS = [
@@ -348,5 +349,22 @@ export async function seedDemoReview(
     minutesAgo(12),
   );
   await addProof(david, 'in_review', minutesAgo(12), { receiptImageId: burst });
+
+  // Mei answered the campaign's survey (when the demo has one), so her page shows survey answers.
+  const [survey] = await db
+    .select({ id: surveys.id })
+    .from(surveys)
+    .where(and(eq(surveys.brandId, demo.brand.id), eq(surveys.campaignId, demo.campaign.id)))
+    .limit(1);
+  if (survey)
+    await db.insert(surveyAnswers).values({
+      id: services.generateId('surveyAnswer'),
+      brandId: demo.brand.id,
+      surveyId: survey.id,
+      memberId: mei,
+      answerScope: 'member',
+      answers: { where: 'cvs', score: 5 },
+      createdAt: minutesAgo(60 * 24 * 6 - 5),
+    });
   return { created: true, queued: 4 };
 }

@@ -1,16 +1,19 @@
 import { and, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { auditLog } from '../audit/audit.table.js';
 import type { Database } from '../db/database.js';
-import { drawWinners, draws } from '../draws/draws.table.js';
 import { invoices } from '../invoices/invoices.table.js';
 import { receiptImages } from '../receipts/receipts.table.js';
-import { instantPlays, instantPrizes, pointsLedger, redemptions, rewards } from '../rewards/rewards.table.js';
+import { campaigns } from '../campaigns/campaigns.table.js';
+import { listMemberDrawWins } from '../draws/index.js';
+import { listMemberInstantPlays, listMemberRedemptions } from '../rewards/index.js';
+import { pointsLedger } from '../rewards/rewards.table.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { submissions } from '../submissions/submissions.table.js';
 import { surveyAnswers, surveys } from '../surveys/surveys.table.js';
 import { getCurrentConsents, listConsentHistory } from './members.consents.js';
 import { eraseMember, exportMemberData } from './members.erasure.js';
 import { createMemberNotFoundError } from './members.errors.js';
+import { readingSummary } from './members.liff.js';
 import { members } from './members.table.js';
 
 export type MemberSearchRow = {
@@ -162,6 +165,7 @@ export async function getMemberForConsole(
     .select({
       id: submissions.id,
       campaignId: submissions.campaignId,
+      campaignName: campaigns.name,
       kind: submissions.kind,
       channel: submissions.channel,
       state: submissions.state,
@@ -171,6 +175,7 @@ export async function getMemberForConsole(
       decidedAt: submissions.decidedAt,
       receiptImageId: submissions.receiptImageId,
       imageStorageKey: receiptImages.storageKey,
+      reading: receiptImages.reading,
       invoiceNumber: invoices.invoiceNumber,
       invoiceDate: invoices.invoiceDate,
       totalMinor: invoices.totalAmountMinor,
@@ -178,52 +183,17 @@ export async function getMemberForConsole(
       sellerName: invoices.sellerName,
     })
     .from(submissions)
+    .leftJoin(campaigns, eq(campaigns.id, submissions.campaignId))
     .leftJoin(receiptImages, eq(receiptImages.id, submissions.receiptImageId))
     .leftJoin(invoices, eq(invoices.id, submissions.invoiceId))
     .where(of(submissions))
     .orderBy(desc(submissions.createdAt))
     .limit(100);
-  const redeemed = await db
-    .select({
-      id: redemptions.id,
-      rewardName: rewards.name,
-      points: redemptions.points,
-      state: redemptions.state,
-      createdAt: redemptions.createdAt,
-      fulfilledAt: redemptions.fulfilledAt,
-      cancelledAt: redemptions.cancelledAt,
-    })
-    .from(redemptions)
-    .leftJoin(rewards, eq(rewards.id, redemptions.rewardId))
-    .where(of(redemptions))
-    .orderBy(desc(redemptions.createdAt))
-    .limit(100);
-  const drawn = await db
-    .select({
-      id: drawWinners.id,
-      drawName: draws.name,
-      prizeKey: drawWinners.prizeKey,
-      prizes: draws.prizes,
-      isReserve: drawWinners.isReserve,
-      status: drawWinners.status,
-      notifiedAt: drawWinners.notifiedAt,
-      createdAt: drawWinners.createdAt,
-    })
-    .from(drawWinners)
-    .innerJoin(draws, eq(draws.id, drawWinners.drawId))
-    .where(of(drawWinners))
-    .orderBy(desc(drawWinners.createdAt));
-  const instant = await db
-    .select({
-      id: instantPlays.id,
-      prizeName: instantPrizes.name,
-      playedAt: instantPlays.playedAt,
-      voidedAt: instantPlays.voidedAt,
-    })
-    .from(instantPlays)
-    .innerJoin(instantPrizes, eq(instantPrizes.id, instantPlays.prizeId))
-    .where(of(instantPlays))
-    .orderBy(desc(instantPlays.createdAt));
+  const [redeemed, wins, plays] = await Promise.all([
+    listMemberRedemptions({ db, brandId, memberId, limit: 100 }),
+    listMemberDrawWins({ db, brandId, memberId }),
+    listMemberInstantPlays({ db, brandId, memberId, limit: 100 }),
+  ]);
   const answers = await db
     .select({
       id: surveyAnswers.id,
@@ -263,31 +233,51 @@ export async function getMemberForConsole(
       history: await listConsentHistory(db, { brandId, memberId }),
     },
     points: { balance: Number(balance?.points ?? 0), ledger },
-    proofs: proofs.map(({ imageStorageKey, receiptImageId, ...proof }) => ({
-      ...proof,
-      receiptImageId,
-      imageUrl: receiptImageId && imageStorageKey ? imageUrl(receiptImageId) : null,
+    proofs: proofs.map(({ imageStorageKey, receiptImageId, reading, ...proof }) => {
+      // A photo without an invoice row yet: show what was read from it.
+      const read = readingSummary(reading);
+      return {
+        ...proof,
+        sellerName: proof.sellerName ?? read.store ?? null,
+        totalMinor: proof.totalMinor ?? read.totalMinor ?? null,
+        currency: proof.totalMinor !== null ? proof.currency : read.currency,
+        receiptImageId,
+        imageUrl: receiptImageId && imageStorageKey ? imageUrl(receiptImageId) : null,
+      };
+    }),
+    redemptions: redeemed.map((redemption) => ({
+      id: redemption.id,
+      rewardName: redemption.rewardName,
+      points: redemption.points,
+      state: redemption.state,
+      couponCode: redemption.couponCode,
+      createdAt: redemption.createdAt,
+      fulfilledAt: redemption.fulfilledAt,
+      cancelledAt: redemption.cancelledAt,
     })),
-    redemptions: redeemed,
     prizes: [
-      ...drawn.map((win) => ({
+      ...wins.map((win) => ({
         id: win.id,
         source: 'draw' as const,
-        name: win.prizes.find((prize) => prize.key === win.prizeKey)?.name ?? { en: win.prizeKey },
+        name: win.prizeName,
         drawName: win.drawName,
-        status: win.isReserve ? 'reserve' : win.status,
+        valueMinor: win.valueMinor,
+        status: win.status,
         notifiedAt: win.notifiedAt,
         at: win.createdAt,
       })),
-      ...instant.map((play) => ({
-        id: play.id,
-        source: 'instant' as const,
-        name: play.prizeName,
-        drawName: null,
-        status: play.voidedAt ? 'voided' : 'won',
-        notifiedAt: null,
-        at: play.playedAt,
-      })),
+      ...plays
+        .filter((outcome) => outcome.prize && outcome.play.playedAt)
+        .map(({ play, prize }) => ({
+          id: play.id,
+          source: 'instant' as const,
+          name: prize!.name,
+          drawName: null,
+          valueMinor: null,
+          status: play.voidedAt ? 'voided' : 'won',
+          notifiedAt: null,
+          at: play.playedAt!,
+        })),
     ],
     surveyAnswers: answers,
   };

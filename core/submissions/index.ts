@@ -21,6 +21,7 @@ export {
 } from './submissions.models.js';
 export { decideReviewedSubmission, submitProof, verifyDueSubmissions } from './submissions.usecases.js';
 export { handOffRewards } from './submissions.decide.js';
+export { releaseRewardsHeldForRegistration, type ReleasedRewards } from './submissions.held.js';
 export type {
   CarrierInvoiceRejection,
   CarrierSummary,

@@ -30,6 +30,29 @@ type RouteCase = {
 };
 
 const ROUTES: RouteCase[] = [
+  // Audit log (issue 11, team)
+  { method: 'get', path: '/api/console/audit', permission: 'audit.read' },
+  { method: 'get', path: '/api/console/audit/facets', permission: 'audit.read' },
+  // Team (issue 11, team)
+  { method: 'get', path: '/api/console/team', permission: 'team.manage' },
+  {
+    method: 'post',
+    path: '/api/console/team/invitations',
+    permission: 'team.manage',
+    body: { email: 'new@brand-a.example', role: 'viewer' },
+  },
+  {
+    method: 'delete',
+    path: '/api/console/team/invitations/ivt_missing',
+    permission: 'team.manage',
+    body: {},
+  },
+  {
+    method: 'patch',
+    path: '/api/console/team/users/usr_missing',
+    permission: 'team.manage',
+    body: { role: 'viewer' },
+  },
   // Members (issue 11, review)
   { method: 'get', path: '/api/console/members', permission: 'members.read' },
   { method: 'get', path: '/api/console/members/mbr_missing', permission: 'members.read' },
@@ -124,6 +147,14 @@ const ROUTES: RouteCase[] = [
     body: {},
   },
   { method: 'get', path: '/api/console/draws/drw_missing/export', permission: 'draws.read' },
+  // Winner paperwork: the tax report (owners only) and the Thai lucky-draw permit (issue 11, members)
+  { method: 'get', path: '/api/console/draws/drw_missing/tax', permission: 'winners.tax' },
+  {
+    method: 'put',
+    path: '/api/console/draws/drw_missing/permit',
+    permission: 'draws.run',
+    body: { permitNumber: null, permitProvince: null },
+  },
   // Segments (issue 13, broadcasts)
   { method: 'get', path: '/api/console/segments', permission: 'segments.read' },
   {
@@ -184,6 +215,12 @@ const ROUTES: RouteCase[] = [
     permission: 'campaigns.write',
     body: { proofs: ['x'] },
   },
+  {
+    method: 'post',
+    path: '/api/console/campaigns/cmp_missing/preview',
+    permission: 'campaigns.read',
+    body: {},
+  },
   // Analytics (issue 14)
   ...(
     ['funnel', 'baskets', 'stores', 'regions', 'heatmap', 'cohorts', 'products', 'unmapped-names'] as const
@@ -210,6 +247,15 @@ const ROUTES: RouteCase[] = [
     permission: 'campaigns.write',
     body: { itemName: 'x' },
   },
+  // Export jobs (issue 14): the download link itself is not a console route (its token is the credential).
+  {
+    method: 'post',
+    path: '/api/console/analytics/exports',
+    permission: 'exports.run',
+    body: { format: 'csv' },
+  },
+  { method: 'get', path: '/api/console/analytics/exports', permission: 'exports.run' },
+  { method: 'get', path: '/api/console/analytics/exports/exp_missing', permission: 'exports.run' },
 ];
 
 const PASSWORD = 'correct horse battery';

@@ -7,6 +7,7 @@ import type { Services } from '../../core/app/build-services.js';
 import { campaigns, parseCampaignSettings } from '../../core/campaigns/index.js';
 import { buildMemoryBlobStore } from '../../core/blobs/index.js';
 import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
+import { createWorkSignal } from '../../core/db/work-signal.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { buildConversationDeps, type ConversationWiring } from '../../jobs/line-wiring.js';
@@ -64,7 +65,19 @@ export function taipeiDaysAgo(days: number): string {
 export async function createLineTestKit({
   invoices = [],
   services: given,
-}: { invoices?: SimInvoiceInput[]; services?: TestServices } = {}): Promise<LineTestKit> {
+  consoleAppDir,
+  jobs,
+  workSignal = false,
+}: {
+  invoices?: SimInvoiceInput[];
+  services?: TestServices;
+  /** The built console app to serve at /console/ (browser tests build a fresh one). @default console-app/dist */
+  consoleAppDir?: string;
+  /** Worker settings (poll interval, concurrency) of the kit's own services. */
+  jobs?: Partial<Services['config']['jobs']>;
+  /** Give the kit's own services a work signal (LISTEN/NOTIFY; the test closes it). */
+  workSignal?: boolean;
+} = {}): Promise<LineTestKit> {
   const lineSim = await startLineSimulator();
   const mofSim = await startMofSimulator({ dataset: parseSimDataset({ invoices }) });
   const services =
@@ -74,12 +87,18 @@ export async function createLineTestKit({
         server: { port: 0, host: '127.0.0.1', publicBaseUrl: undefined },
         line: { apiBaseUrl: lineSim.url, dataApiBaseUrl: lineSim.url },
         mof: { apiBaseUrl: mofSim.url },
+        ...(jobs ? { jobs } : {}),
       },
       overrides: { clock: systemClock, generateId: createIdGenerator() },
     }));
+  if (workSignal && !given)
+    services.workSignal = createWorkSignal({ database: services.database, logger: services.logger });
   const demo = await seedDemo(services);
   await ensureValidDemoSettings(services, demo);
-  const app = createApp(services as Services, buildAppModules(services as Services));
+  const app = createApp(
+    services as Services,
+    buildAppModules(services as Services, consoleAppDir ? { consoleAppDir } : {}),
+  );
   const server = await listen(app, { port: 0, host: '127.0.0.1' });
   await registerChannel(lineSim.url, demo, `${server.url}/webhook/${demo.channel.lineChannelId}`);
   const conversation = buildConversationDeps(services as Services, { blobStore: buildMemoryBlobStore() });
@@ -129,7 +148,10 @@ export async function createLineTestKit({
       await conversation.close();
       await lineSim.close();
       await mofSim.close();
-      if (!given) await services.database.close();
+      if (!given) {
+        await services.workSignal?.close();
+        await services.database.close();
+      }
     },
   };
 }

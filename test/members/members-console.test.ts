@@ -8,7 +8,8 @@ import { createApp } from '../../bot/create-app.js';
 import { buildMemoryBlobStore } from '../../core/blobs/index.js';
 import { auditLog } from '../../core/db/schema.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
-import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
+import { seedDemo, seedDemoSurvey, type DemoSeed } from '../../core/demo/seed-demo.js';
+import { createMessagingRewardsNotifier, createReward, redeemReward } from '../../core/rewards/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
 let services: TestServices;
@@ -24,6 +25,7 @@ beforeAll(async () => {
   services = await buildTestServices({ now: '2026-03-10T02:00:00Z' });
   services.blobStore = buildMemoryBlobStore();
   demo = await seedDemo(services);
+  await seedDemoSurvey(services, demo);
   await seedDemoReview(services, demo);
   app = createApp(services, [createMembersModule(services)]);
 }, 60_000);
@@ -84,6 +86,42 @@ describe("a member's page", () => {
 
     expect(response.status).toBe(404);
     expect(meiPage.body.points.balance).toBe(19);
+  });
+
+  test('when the member answered a survey and redeemed a reward, then both are on their page', async () => {
+    const [mei] = (await search('林美玲')).members;
+    const reward = await createReward({
+      db: services.database.db,
+      generateId: services.generateId,
+      reward: { brandId: demo.brand.id, kind: 'item', name: { en: 'Tote bag' }, pointsPrice: 5, stock: 3 },
+    });
+    await redeemReward({
+      db: services.database.db,
+      generateId: services.generateId,
+      clock: services.clock,
+      notifier: createMessagingRewardsNotifier({ generateId: services.generateId, clock: services.clock }),
+      brandId: demo.brand.id,
+      memberId: mei!.id,
+      rewardId: reward.id,
+      idempotencyKey: 'members-page-redeem',
+    });
+
+    const page = (await asOwner(request(app).get(`/api/console/members/${mei!.id}`))).body;
+
+    expect(page.surveyAnswers).toEqual([
+      expect.objectContaining({
+        surveyTitle: expect.objectContaining({ en: 'A short survey' }),
+        answers: { where: 'cvs', score: 5 },
+        questions: expect.arrayContaining([expect.objectContaining({ key: 'where' })]),
+      }),
+    ]);
+    expect(page.redemptions).toEqual([
+      expect.objectContaining({ rewardName: { en: 'Tote bag' }, points: 5, state: 'reserved' }),
+    ]);
+    expect(page.points.balance).toBe(14);
+    expect(page.points.ledger[0]).toMatchObject({ kind: 'redeem', points: -5 });
+    expect(page.proofs[0].campaignName).toEqual(demo.campaign.name);
+    expect(page.prizes).toEqual([]);
   });
 
   test('when a member id does not exist, then 404 naming it', async () => {

@@ -14,7 +14,12 @@ export function toCsv(header: string[], rows: (string | number | null | undefine
 }
 
 export function downloadCsv(filename: string, csv: string) {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  downloadFile(filename, csv, 'text/csv;charset=utf-8');
+}
+
+/** Saves text made in the page (a CSV, a JSON export) as a file. */
+export function downloadFile(filename: string, content: string, type: string) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;

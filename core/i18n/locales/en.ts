@@ -88,6 +88,12 @@ export const en = {
   },
   result: {
     accepted: {
+      held: 'Accepted: {{count}} points are waiting for you',
+      heldRewards: 'Accepted: your rewards are waiting for you',
+      registerFirst: 'Register in the member page to receive them; nothing is lost until then.',
+      register: 'Register now',
+      scratch: 'You won a scratch card!',
+      scratchNow: 'Scratch it now',
       title: 'Accepted!',
       earned: 'You earned {{count}} points',
       earnedNothing: 'Your proof is registered.',

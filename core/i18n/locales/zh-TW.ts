@@ -87,6 +87,12 @@ export const zhTW: Catalog = {
   },
   result: {
     accepted: {
+      held: '登錄成功：{{count}} 點正在等你領取',
+      heldRewards: '登錄成功：你的獎勵正在等你領取',
+      registerFirst: '在會員專區完成註冊即可領取；在那之前不會遺失。',
+      register: '立即註冊',
+      scratch: '你獲得一張刮刮卡！',
+      scratchNow: '馬上刮',
       title: '登錄成功！',
       earned: '獲得 {{count}} 點',
       earnedNothing: '您的購買證明已登錄。',

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createApp } from '../../../bot/create-app.js';
 import { listen, type WebServer } from '../../../bot/server.js';
 import { buildAppModules } from '../../../bot/start.js';
@@ -109,4 +109,24 @@ export async function signInThroughPage(
   await page.locator('#sign-in-password').fill(password);
   await page.locator('form.sign-in-form button[type=submit]').click();
   await page.locator('nav.nav').waitFor();
+}
+
+/**
+ * A fresh tab of `context` signed in as `email` (cookies and the remembered brand/language cleared
+ * first), then opened at `path` (`/members`) of the console.
+ */
+export async function openSignedInPage(
+  stack: Pick<ConsoleStack, 'url'>,
+  context: BrowserContext,
+  { email, password, path, timeout }: { email: string; password?: string; path: string; timeout: number },
+): Promise<Page> {
+  await context.clearCookies();
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  await page.goto(`${stack.url}/console/`);
+  await page.evaluate('localStorage.clear()');
+  await page.reload();
+  await signInThroughPage(page, { email, ...(password ? { password } : {}) });
+  await page.goto(`${stack.url}/console${path}`);
+  return page;
 }

@@ -1,14 +1,13 @@
-import { createTranslator } from '../../i18n';
-import { ComingSoon } from '../../ui/coming-soon';
-import { messages } from './messages';
+import type { PageProps } from '../../routes';
+import { MemberDetail } from './member';
+import { MemberSearch } from './search';
+import './members.css';
 
-const t = createTranslator(messages);
-
-/** Placeholder until the members page lands: says what is coming. */
-export default function Page() {
-  return (
-    <ComingSoon title={t('nav.members')}>
-      <p>{t('coming.description')}</p>
-    </ComingSoon>
+/** Members: `/members` searches, `/members/:memberId` shows one member. */
+export default function MembersPage({ params, query }: PageProps) {
+  return params.memberId ? (
+    <MemberDetail key={params.memberId} memberId={params.memberId} />
+  ) : (
+    <MemberSearch initialQuery={query.get('q') ?? ''} />
   );
 }

@@ -1,4 +1,4 @@
-import { api, apiUrl, BRAND_HEADER } from '../../api';
+import { api, apiUrl, BRAND_HEADER, fetchObjectUrl } from '../../api';
 import { currentBrand } from '../../session';
 
 export const FLAG_REASONS = ['low_confidence', 'duplicate_photo', 'velocity', 'rule_doubt'] as const;
@@ -147,13 +147,4 @@ export function releaseOnUnload(id: string) {
 }
 
 /** A photo's bytes as an object URL (an <img src> could not name the brand). */
-export async function loadPhoto(url: string, signal?: AbortSignal): Promise<string> {
-  const brand = currentBrand.value?.slug;
-  const response = await fetch(url, {
-    credentials: 'same-origin',
-    signal,
-    headers: brand ? { [BRAND_HEADER]: brand } : {},
-  });
-  if (!response.ok) throw new Error(`photo ${response.status}`);
-  return URL.createObjectURL(await response.blob());
-}
+export const loadPhoto = fetchObjectUrl;
