@@ -137,9 +137,9 @@ describe('a broadcast with tracked links and a holdout', () => {
   const linksOf = (memberId: string) => {
     const lineUserId = seed.members!.find((member) => member.id === memberId)!.lineUserId;
     const entry = sim.state.timeline.find((item) => item.from === 'bot' && item.userId === lineUserId);
-    return [...JSON.stringify(entry ?? {}).matchAll(/https:\/\/proofline\.example\/r\/([A-Za-z0-9_-]+)/g)].map(
-      (match) => match[1]!,
-    );
+    return [
+      ...JSON.stringify(entry ?? {}).matchAll(/https:\/\/proofline\.example\/r\/([A-Za-z0-9_-]+)/g),
+    ].map((match) => match[1]!);
   };
 
   beforeAll(async () => {

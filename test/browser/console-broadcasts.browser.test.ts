@@ -175,9 +175,7 @@ beforeAll(async () => {
   zhBrowser = await openDesktopBrowser({ locale: 'zh-TW' });
 }, HANG_GUARD_MS);
 
-let debugPage: Page | undefined;
 afterAll(async () => {
-  if (process.env.DEBUG_STEP_MS) await debugPage?.screenshot({ path: '/tmp/bcb-debug.png' }).catch(() => {});
   await worker?.stop();
   await browser?.close();
   await zhBrowser?.close();
@@ -188,7 +186,7 @@ afterAll(async () => {
 async function signedIn(context: BrowserContext, path: string): Promise<Page> {
   await context.clearCookies();
   const page = await context.newPage();
-  page.setDefaultTimeout(Number(process.env.DEBUG_STEP_MS ?? HANG_GUARD_MS));
+  page.setDefaultTimeout(HANG_GUARD_MS);
   await page.goto(`${stack.url}/console/`);
   await page.evaluate('localStorage.clear()');
   await page.reload();
@@ -210,7 +208,6 @@ async function buildTeaInTaipei(page: Page, labels: { condition: string; add: st
 describe('broadcasts in the console', () => {
   test('when a marketer builds "bought tea in the last 30 days, in Taipei", composes two languages and sends, then the report fills and LINE got each member once in their language', async () => {
     const page = await signedIn(browser.context, '/broadcasts');
-    debugPage = page;
     await page.getByRole('button', { name: 'New broadcast' }).click();
     await page.getByTestId('segment-count').waitFor();
     await buildTeaInTaipei(page, { condition: 'Condition', add: 'Add condition', items: /^Items/ });
