@@ -9,7 +9,8 @@ import { isoDate } from './seed-demo-brand.js';
 
 /** How many invoices the local demo's analytics show (the issue: enough that every chart has data). */
 export const DEMO_ANALYTICS_INVOICES = 5_000;
-const DEMO_ANALYTICS_SEED = 'demo';
+/** The generator's seed per country: its ids derive from it, so two demo brands must not share one. */
+const DEMO_ANALYTICS_SEEDS = { TW: 'demo', TH: 'demo-th' } as const;
 const DEMO_ANALYTICS_DAYS = 90;
 
 /**
@@ -19,32 +20,43 @@ const DEMO_ANALYTICS_DAYS = 90;
  */
 export async function seedDemoAnalytics(
   { database, clock, generateId }: Pick<Services, 'database' | 'clock' | 'generateId'>,
-  brand: Pick<Brand, 'id'>,
+  brand: Pick<Brand, 'id' | 'country'>,
   { invoices = DEMO_ANALYTICS_INVOICES }: { invoices?: number } = {},
 ): Promise<{ created: boolean; invoices: number; lineItems: number }> {
   const [existing] = await database.db
     .select({ id: campaigns.id })
     .from(campaigns)
-    .where(and(eq(campaigns.brandId, brand.id), eq(campaigns.slug, `synthetic-${DEMO_ANALYTICS_SEED}`)));
+    .where(
+      and(
+        eq(campaigns.brandId, brand.id),
+        eq(campaigns.slug, `synthetic-${DEMO_ANALYTICS_SEEDS[brand.country]}`),
+      ),
+    );
   if (existing) return { created: false, invoices: 0, lineItems: 0 };
-  const start = new Date(clock.now().getTime() - DEMO_ANALYTICS_DAYS * 86_400_000);
+  // The generator moves some weekday purchases to the Saturday after, and proofs are sent up to two days
+  // after the purchase: starting a week earlier keeps every date of the history before today.
+  const start = new Date(clock.now().getTime() - (DEMO_ANALYTICS_DAYS + 6) * 86_400_000);
   const result = await seedSyntheticHistory({
     db: database.db,
     generateId,
     brandId: brand.id,
     invoices,
-    seed: DEMO_ANALYTICS_SEED,
+    seed: DEMO_ANALYTICS_SEEDS[brand.country],
     startDate: isoDate(start),
     days: DEMO_ANALYTICS_DAYS,
   });
-  await decorateDemoHistory(database.db, { brandId: brand.id, campaignId: result.campaignId });
+  await decorateDemoHistory(database.db, {
+    brandId: brand.id,
+    campaignId: result.campaignId,
+    country: brand.country,
+  });
   return { created: true, invoices: result.invoices, lineItems: result.lineItems };
 }
 
-/** Product names the demo shows instead of the synthetic keys. */
-const DEMO_PRODUCT_NAMES: Record<string, string> = {
-  'green-tea': '好茶綠茶 600ml',
-  'milk-tea': '好茶奶茶 400ml',
+/** Product names the demo shows instead of the synthetic keys, by the brand's country. */
+const DEMO_PRODUCT_NAMES: Record<'TW' | 'TH', Record<string, string>> = {
+  TW: { 'green-tea': '好茶綠茶 600ml', 'milk-tea': '好茶奶茶 400ml' },
+  TH: { 'green-tea': 'ชาเขียว 500ml', 'milk-tea': 'ชานม 400ml' },
 };
 
 /** Reasons the demo's rejected proofs carry (codes the deciding paths write). */
@@ -63,10 +75,10 @@ const DEMO_REJECT_REASONS = [
  */
 async function decorateDemoHistory(
   db: Database,
-  { brandId, campaignId }: { brandId: string; campaignId: string },
+  { brandId, campaignId, country }: { brandId: string; campaignId: string; country: 'TW' | 'TH' },
 ) {
   await db.transaction(async (tx) => {
-    for (const [key, name] of Object.entries(DEMO_PRODUCT_NAMES))
+    for (const [key, name] of Object.entries(DEMO_PRODUCT_NAMES[country]))
       await tx
         .update(analyticsProducts)
         .set({ name })
