@@ -30,6 +30,33 @@ type RouteCase = {
 };
 
 const ROUTES: RouteCase[] = [
+  // Settings (issue 11, team)
+  { method: 'get', path: '/api/console/settings', permission: 'settings.read' },
+  { method: 'patch', path: '/api/console/settings/brand', permission: 'settings.write', body: {} },
+  {
+    method: 'post',
+    path: '/api/console/settings/channels',
+    permission: 'settings.write',
+    body: { lineChannelId: 'x' },
+  },
+  {
+    method: 'patch',
+    path: '/api/console/settings/channels/chn_missing',
+    permission: 'settings.write',
+    body: { name: 'x' },
+  },
+  {
+    method: 'post',
+    path: '/api/console/settings/channels/chn_missing/test',
+    permission: 'settings.write',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/settings/channels/chn_missing/rich-menu',
+    permission: 'settings.write',
+    body: {},
+  },
   // Audit log (issue 11, team)
   { method: 'get', path: '/api/console/audit', permission: 'audit.read' },
   { method: 'get', path: '/api/console/audit/facets', permission: 'audit.read' },
