@@ -165,10 +165,8 @@ describe('AUDITED_CONSOLE_ROUTES', () => {
     'when %s %s is called, then a console route answers it (the trail is not watching a path nobody serves)',
     async (method, path) => {
       const concrete = `/api/console${path.replace(/:(\w+)/g, 'missing_$1')}`;
-      const response = await request(app)
-        [method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete'](concrete)
-        .set('cookie', ownerCookie)
-        .send({});
+      const verb = method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete';
+      const response = await request(app)[verb](concrete).set('cookie', ownerCookie).send({});
 
       expect(response.body.error?.message ?? '').not.toMatch(/^No route for/);
     },
