@@ -10,6 +10,7 @@ import { createMembersModule } from './members/index.js';
 import { createReviewModule } from './review/index.js';
 import { createRewardsConsoleModule, createRewardsPublicModule } from './rewards/index.js';
 import { createSegmentsModule } from './segments/index.js';
+import { createSettingsModule } from './settings/index.js';
 import { createTeamModule } from './team/index.js';
 import { createBroadcastsModule } from './broadcasts/index.js';
 import { createWebhookModule } from './webhook/index.js';
@@ -47,6 +48,7 @@ export function buildAppModules(
     // Team (owners), the audit log and the brand's settings.
     createTeamModule(services),
     createAuditModule(services),
+    createSettingsModule(services),
     // The console app's pages at /console/ (built at install time and by `npm run build`).
     createConsoleAppModule({ staticDir: options.consoleAppDir }),
   ];

@@ -4,6 +4,7 @@ import { describeOutsideSystemModes, simulationWarning } from '../../core/config
 import { DEMO_THAI_CATALOG, seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
+import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
@@ -56,6 +57,22 @@ export const startCommand: Command = {
       await seedDemoSurvey(services, demo);
       await seedDemoRewards(services, demo);
       await seedDemoReview(services, demo);
+      // A purchase history for the analytics pages (first start only; batched, a few seconds).
+      const seedHistory = async (brand: typeof demo.brand, invoices?: number) => {
+        const startedAt = Date.now();
+        const history = await seedDemoAnalytics(services, brand, invoices ? { invoices } : {});
+        if (history.created)
+          logger.info(
+            {
+              brand: brand.slug,
+              invoices: history.invoices,
+              lineItems: history.lineItems,
+              ms: Date.now() - startedAt,
+            },
+            'demo analytics history seeded',
+          );
+      };
+      await seedHistory(demo.brand);
       if (demo.created)
         logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
       // Local mode only: a console account for the demo brand, so the review API can be tried at once.
@@ -67,6 +84,7 @@ export const startCommand: Command = {
       if (thai.created)
         logger.info({ brand: thai.brand.slug, campaign: thai.campaign.slug }, 'demo brand seeded');
       await seedDemoConsoleUser(services, thai.brand);
+      await seedHistory(thai.brand, 1_000);
     }
 
     let web: WebServer | undefined;

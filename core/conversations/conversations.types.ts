@@ -56,7 +56,13 @@ export type ProofAnswer = {
 };
 
 export type Answer =
-  | { kind: 'greeting'; name: string | undefined; campaignName: string | undefined }
+  | {
+      kind: 'greeting';
+      name: string | undefined;
+      campaignName: string | undefined;
+      /** What the running campaign accepts, so the greeting explains only those. */
+      proofKinds?: readonly string[];
+    }
   | { kind: 'help' }
   | { kind: 'points'; balance: number }
   | {

@@ -107,6 +107,7 @@ export async function handleWebhookEvent(
         kind: 'greeting',
         name: member.displayName ?? undefined,
         campaignName,
+        ...(campaign ? { proofKinds: campaign.proofKinds } : {}),
       },
     );
   }

@@ -82,7 +82,7 @@ export const DEMO_THAI_CATALOG: DemoCatalog = {
     {
       kind: 'coupon',
       name: { th: 'คูปองส่วนลด ฿20', en: '฿20 discount coupon', 'zh-TW': '฿20 折價券' },
-      pointsPrice: 10,
+      pointsPrice: 5,
       couponCodes: codes('DEMO-TH', 25),
     },
   ],

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
 import { projectRoot } from '../../core/shared/paths.js';
+import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { seedDatabase } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
@@ -12,13 +14,16 @@ const BRAND_ID = 'brd_team_tea';
 
 type Browser = { context: BrowserContext; close: () => Promise<void> };
 let stack: ConsoleStack;
+let line: LineSimulator;
 let owner: Browser;
 let invited: Browser;
 let zhOwner: Browser;
 
 beforeAll(async () => {
+  line = await startLineSimulator();
   stack = await startConsoleStack({
     now: '2026-03-02T02:00:00Z',
+    config: { line: { apiBaseUrl: line.url, dataApiBaseUrl: line.url } } as never,
     seed: async (services) => {
       await seedDatabase(services.database.db, {
         brands: [
@@ -46,9 +51,11 @@ afterAll(async () => {
   await invited?.close();
   await zhOwner?.close();
   await stack?.close();
+  await line?.close();
 });
 
 async function signedIn(context: BrowserContext, email: string, path: string): Promise<Page> {
+  await context.clearCookies();
   const page = await context.newPage();
   page.setDefaultTimeout(HANG_GUARD_MS);
   await page.goto(`${stack.url}/console/`);
@@ -136,6 +143,42 @@ describe('the team page', () => {
     await page.close();
   });
 
+  test('when the owner connects a LINE channel, then the secrets stay masked and the credentials are tested against LINE', async () => {
+    const page = await signedIn(owner.context, 'owner@tea.example', '/settings');
+    await page.getByRole('heading', { name: 'Brand profile' }).waitFor();
+    await page.getByRole('button', { name: 'Add a channel' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Channel ID', { exact: true }).fill('1656000001');
+    await dialog.getByLabel('Name', { exact: true }).fill('Team Tea OA');
+    await dialog.getByLabel('Channel secret').fill('0123456789abcdef0123456789abcdef');
+    await dialog.getByLabel('Channel access token').fill('tea-token-abcdefghijklmnopqrstuvwxyz');
+    await dialog.getByLabel('LIFF ID').fill('1656000002-TeaLiffA');
+    await dialog.getByLabel('LIFF ID').press('Enter');
+    const card = page.getByTestId('channel').filter({ hasText: 'Team Tea OA' });
+    await card.getByText('••••••••cdef').waitFor();
+    expect(await page.content()).not.toContain('0123456789abcdef0123456789abcdef');
+    expect(await card.getByLabel('Webhook URL').inputValue()).toBe(`${stack.url}/webhook/1656000001`);
+
+    // The simulator does not know the token yet: LINE's own refusal is shown.
+    await card.getByRole('button', { name: 'Test credentials' }).click();
+    await card.getByText(/LINE refused \(401\)/).waitFor();
+    await request(line.url).put('/__sim/channels/1656000001').send({
+      channelSecret: '0123456789abcdef0123456789abcdef',
+      channelAccessToken: 'tea-token-abcdefghijklmnopqrstuvwxyz',
+    });
+    await card.getByRole('button', { name: 'Test credentials' }).click();
+    await card.getByText(/OK: LINE knows this token/).waitFor();
+
+    // The profile: a new name shows in the shell at once.
+    await page.getByLabel('Name', { exact: true }).fill('Team Tea Taipei');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('The brand profile is saved.').waitFor();
+    await page.locator('header.topbar').getByText('Team Tea Taipei').waitFor();
+    await page.getByRole('heading', { name: 'Settings' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-settings.en.png') });
+    await page.close();
+  });
+
   test('when the owner reads it in zh-TW, then every word is Chinese', async () => {
     const page = await signedIn(zhOwner.context, 'owner@tea.example', '/team');
     await page.getByRole('heading', { name: '團隊' }).waitFor();
@@ -149,6 +192,10 @@ describe('the team page', () => {
     await page.goto(`${stack.url}/console/audit`);
     await page.getByTestId('audit').getByText('邀請成員').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-audit.zh-TW.png') });
+    await page.goto(`${stack.url}/console/settings`);
+    await page.getByRole('heading', { name: '品牌資料' }).waitFor();
+    await page.getByTestId('channel').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-settings.zh-TW.png') });
     await page.close();
   });
 });

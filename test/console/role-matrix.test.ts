@@ -30,6 +30,33 @@ type RouteCase = {
 };
 
 const ROUTES: RouteCase[] = [
+  // Settings (issue 11, team)
+  { method: 'get', path: '/api/console/settings', permission: 'settings.read' },
+  { method: 'patch', path: '/api/console/settings/brand', permission: 'settings.write', body: {} },
+  {
+    method: 'post',
+    path: '/api/console/settings/channels',
+    permission: 'settings.write',
+    body: { lineChannelId: 'x' },
+  },
+  {
+    method: 'patch',
+    path: '/api/console/settings/channels/chn_missing',
+    permission: 'settings.write',
+    body: { name: 'x' },
+  },
+  {
+    method: 'post',
+    path: '/api/console/settings/channels/chn_missing/test',
+    permission: 'settings.write',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/settings/channels/chn_missing/rich-menu',
+    permission: 'settings.write',
+    body: {},
+  },
   // Audit log (issue 11, team)
   { method: 'get', path: '/api/console/audit', permission: 'audit.read' },
   { method: 'get', path: '/api/console/audit/facets', permission: 'audit.read' },
@@ -256,6 +283,15 @@ const ROUTES: RouteCase[] = [
     permission: 'campaigns.write',
     body: { itemName: 'x' },
   },
+  // Export jobs (issue 14): the download link itself is not a console route (its token is the credential).
+  {
+    method: 'post',
+    path: '/api/console/analytics/exports',
+    permission: 'exports.run',
+    body: { format: 'csv' },
+  },
+  { method: 'get', path: '/api/console/analytics/exports', permission: 'exports.run' },
+  { method: 'get', path: '/api/console/analytics/exports/exp_missing', permission: 'exports.run' },
 ];
 
 const PASSWORD = 'correct horse battery';

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { and, eq } from 'drizzle-orm';
 import { campaigns, lotteryEntries, members, submissions } from '../../core/db/schema.js';
 import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
@@ -21,11 +21,9 @@ describe('a campaign that requires registration before rewards', () => {
   let sim: RunningMofSimulator;
   let demo: DemoSeed;
 
-  beforeAll(async () => {
-    sim = await startMofSimulator({ dataset: loadDemoDataset() });
-  });
   // Each test gets its own database: the demo data set has only a few tea invoices, and a proof counts once.
   beforeEach(async () => {
+    sim = await startMofSimulator({ dataset: loadDemoDataset() });
     services = await buildTestServices({
       now: '2026-01-15T04:00:00Z',
       config: { mof: { apiBaseUrl: sim.url, maxRetries: 0, timeoutMs: 60_000 } },
@@ -34,8 +32,6 @@ describe('a campaign that requires registration before rewards', () => {
   });
   afterEach(async () => {
     await services.database.close();
-  });
-  afterAll(async () => {
     await sim.close();
   });
 
@@ -143,7 +139,7 @@ describe('a campaign that requires registration before rewards', () => {
     const result = await send('mbr_registered', TEA_1, 'registered-1');
 
     expect(result.decision?.heldFor).toBeUndefined();
-    expect(result.rewards?.granted).toMatchObject({ pointsEarned: 20 });
+    expect(result).toMatchObject({ outcome: 'accepted', rewards: { granted: { pointsEarned: 20 } } });
     expect(await balanceOf('mbr_registered')).toBe(20);
   });
 
@@ -152,7 +148,7 @@ describe('a campaign that requires registration before rewards', () => {
     await addMember('mbr_chat');
 
     const result = await send('mbr_chat', TEA_1, 'chat-1');
-    expect(result.rewards?.granted).toMatchObject({ pointsEarned: 20 });
+    expect(result).toMatchObject({ outcome: 'accepted', rewards: { granted: { pointsEarned: 20 } } });
     const registered = await register('mbr_chat');
 
     expect(registered.released).toMatchObject({ proofs: 0 });

@@ -27,6 +27,13 @@ export const en = {
       'or send a photo of the receipt',
     ],
   },
+  /** How to send each kind of proof (the greeting lists the kinds its campaign accepts). */
+  howTo: {
+    einvoice_text: 'E-invoice: type "AB12345678 1131105 1234" (number, date, random code)',
+    einvoice_qr: 'QR code: paste the text of the left QR code',
+    einvoice_carrier: 'Mobile barcode carrier: type "/ABC1234 code"',
+    receipt: 'Receipt: send a photo of the whole receipt',
+  },
   help: {
     title: 'How to take part',
     steps: [

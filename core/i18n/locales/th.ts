@@ -26,6 +26,13 @@ export const th: Catalog = {
       'หรือวางข้อความจาก QR code ของใบกำกับภาษี',
     ],
   },
+  /** How to send each kind of proof (the greeting lists the kinds its campaign accepts). */
+  howTo: {
+    receipt: 'ใบเสร็จ: ถ่ายรูปใบเสร็จทั้งใบแล้วส่งมา',
+    einvoice_text: 'ใบกำกับภาษีอิเล็กทรอนิกส์ (ไต้หวัน): พิมพ์ "AB12345678 1131105 1234"',
+    einvoice_qr: 'QR code: วางข้อความจาก QR code ด้านซ้าย',
+    einvoice_carrier: 'บาร์โค้ดมือถือ: พิมพ์ "/ABC1234 รหัสยืนยัน"',
+  },
   help: {
     title: 'วิธีร่วมกิจกรรม',
     steps: [

@@ -57,7 +57,12 @@ function cardOf(answer: Answer, t: Translate, context: RenderContext): Card {
         title,
         color: COLORS.neutral,
         altText: `${title} ${intro}`,
-        lines: [text(intro), ...bullets(getList(context.locale, 'greeting.steps'))],
+        lines: [
+          text(intro),
+          ...bullets(
+            answer.proofKinds ? howToSend(answer.proofKinds, t) : getList(context.locale, 'greeting.steps'),
+          ),
+        ],
       };
     }
     case 'help': {
@@ -176,6 +181,14 @@ function surveyQuestionCard(survey: SurveyPrompt, t: Translate, context: RenderC
     );
   lines.push(text(label, { size: 'lg', weight: 'bold' }), text(t('survey.tapBelow'), { size: 'sm' }));
   return { title, color: COLORS.survey, altText: `${title}: ${label}`, lines };
+}
+
+/** The ways to send a proof the campaign accepts (a photo covers paper invoices and receipts). */
+function howToSend(proofKinds: readonly string[], t: Translate): string[] {
+  const ways = new Set(proofKinds.map((kind) => (kind === 'paper_invoice' ? 'receipt' : kind)));
+  return (['einvoice_text', 'einvoice_qr', 'einvoice_carrier', 'receipt'] as const)
+    .filter((way) => ways.has(way))
+    .map((way) => t(`howTo.${way}`));
 }
 
 /** A page of the LIFF app (the app routes by the URL fragment). */

@@ -4,7 +4,7 @@ import { formatDateTime, formatNumber } from '../../format';
 import { createTranslator } from '../../i18n';
 import type { PageProps } from '../../routes';
 import { setQuery } from '../../router';
-import { can } from '../../session';
+import { can, currentBrand } from '../../session';
 import { downloadCsv, toCsv } from '../../ui/csv';
 import { Banner, ErrorBanner, Loading } from '../../ui/feedback';
 import { Field } from '../../ui/field';
@@ -12,6 +12,7 @@ import { CampaignSelect, useCampaigns } from '../../ui/campaign-select';
 import { cleanLocalized, localized, LocalizedFields, type Localized } from '../../ui/localized';
 import { Badge, fromLocalInput, splitError } from '../rewards/shared';
 import { messages } from './messages';
+import { DrawPermit, TaxPaperwork } from './paperwork';
 
 const t = createTranslator(messages);
 
@@ -29,6 +30,8 @@ type DrawSummary = {
   seed: string | null;
   entriesDigest: string | null;
   drawnAt: string | null;
+  permitNumber: string | null;
+  permitProvince: string | null;
   winnerCount?: number;
   toldCount?: number;
   links: { verify: string; export: string };
@@ -566,6 +569,17 @@ function DrawDetail({ drawId }: { drawId: string }) {
             </tbody>
           </table>
         )
+      ) : null}
+      {currentBrand.value?.country === 'TH' ? (
+        <DrawPermit
+          drawId={draw.id}
+          permitNumber={draw.permitNumber}
+          permitProvince={draw.permitProvince}
+          onSaved={() => void load()}
+        />
+      ) : null}
+      {draw.status === 'drawn' && currentBrand.value?.currency === 'TWD' && can('winners.tax') ? (
+        <TaxPaperwork drawId={draw.id} />
       ) : null}
     </div>
   );
