@@ -1,5 +1,6 @@
 import type { Services } from '../core/app/build-services.js';
 import { createAnalyticsModule } from './analytics/index.js';
+import { createAuditModule, createAuditTrailModule } from './audit/index.js';
 import { createCampaignsConsoleModule } from './campaigns/index.js';
 import { createApp, type AppModule } from './create-app.js';
 import { createConsoleAppModule, createConsoleModule } from './console/index.js';
@@ -9,6 +10,8 @@ import { createMembersModule } from './members/index.js';
 import { createReviewModule } from './review/index.js';
 import { createRewardsConsoleModule, createRewardsPublicModule } from './rewards/index.js';
 import { createSegmentsModule } from './segments/index.js';
+import { createSettingsModule } from './settings/index.js';
+import { createTeamModule } from './team/index.js';
 import { createBroadcastsModule } from './broadcasts/index.js';
 import { createWebhookModule } from './webhook/index.js';
 import { listen, type WebServer } from './server.js';
@@ -31,6 +34,8 @@ export function buildAppModules(
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
+    // Writes the audit row of console actions whose use cases do not (listens only; before them).
+    createAuditTrailModule(services),
     // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
     createRewardsConsoleModule(services),
     createSegmentsModule(services),
@@ -40,6 +45,10 @@ export function buildAppModules(
     // Behind the console guard (session + role); local mode also accepts the tooling headers.
     createReviewModule(services),
     createMembersModule(services),
+    // Team (owners), the audit log and the brand's settings.
+    createTeamModule(services),
+    createAuditModule(services),
+    createSettingsModule(services),
     // The console app's pages at /console/ (built at install time and by `npm run build`).
     createConsoleAppModule({ staticDir: options.consoleAppDir }),
   ];

@@ -1,6 +1,8 @@
 import type { Services } from '../core/app/build-services.js';
 import { createBroadcastsWorker } from './broadcasts.job.js';
+import { createCampaignReplaysWorker } from './campaign-replays.job.js';
 import { createDrawsJob } from './draws.job.js';
+import { createExportsWorker } from './exports.job.js';
 import { createExpirePointsJob } from './expire-points.job.js';
 import { createOutboundMessagesWorker } from './outbound-messages.job.js';
 import { createReceiptBlobDeletionsWorker } from './receipt-blob-deletions.job.js';
@@ -21,6 +23,8 @@ export function buildJobs(services: Services): { jobs: ScheduledJob[]; workers: 
       createVerifyInvoicesRetryWorker(services),
       createReceiptBlobDeletionsWorker(services),
       createBroadcastsWorker(services),
+      createCampaignReplaysWorker(services),
+      createExportsWorker(services),
     ],
   };
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Services } from '../../core/app/build-services.js';
+import { recordAudit } from '../../core/audit/index.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import {
   CONSOLE_ROLES,
@@ -116,6 +117,15 @@ export async function runConsoleCommand(
       }));
     }
     await grantConsoleMembership(deps, { userId: user.id, brandId: brand.id, role });
+    await recordAudit(deps.db, deps, {
+      brandId: brand.id,
+      actorType: 'operator',
+      actorId: null,
+      action: 'team.member_added',
+      targetType: 'console_user',
+      targetId: user.id,
+      data: { email: user.email, role, via: 'cli', created: !existed },
+    });
     console.log(
       `${existed ? 'granted existing user' : 'created user'} ${user.email} (${user.id}): ${role} of ${brand.slug}`,
     );

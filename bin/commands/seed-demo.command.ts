@@ -1,4 +1,4 @@
-import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
+import { DEMO_THAI_CATALOG, seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
@@ -22,6 +22,7 @@ export const seedDemoCommand: Command = {
       await seedDemoRewards(services, demo);
       await seedDemoReview(services, demo);
       const thai = await seedThaiDemo(services);
+      await seedDemoRewards(services, thai, DEMO_THAI_CATALOG);
       const describe = ({ brand, channel, campaign, created }: DemoSeed) => ({
         created,
         brand: { id: brand.id, slug: brand.slug },

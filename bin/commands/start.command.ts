@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { outsideSystemModes, type Services } from '../../core/app/build-services.js';
 import { describeOutsideSystemModes, simulationWarning } from '../../core/config/config.js';
-import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
+import { DEMO_THAI_CATALOG, seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
+import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
@@ -56,6 +57,22 @@ export const startCommand: Command = {
       await seedDemoSurvey(services, demo);
       await seedDemoRewards(services, demo);
       await seedDemoReview(services, demo);
+      // A purchase history for the analytics pages (first start only; batched, a few seconds).
+      const seedHistory = async (brand: typeof demo.brand, invoices?: number) => {
+        const startedAt = Date.now();
+        const history = await seedDemoAnalytics(services, brand, invoices ? { invoices } : {});
+        if (history.created)
+          logger.info(
+            {
+              brand: brand.slug,
+              invoices: history.invoices,
+              lineItems: history.lineItems,
+              ms: Date.now() - startedAt,
+            },
+            'demo analytics history seeded',
+          );
+      };
+      await seedHistory(demo.brand);
       if (demo.created)
         logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
       // Local mode only: a console account for the demo brand, so the review API can be tried at once.
@@ -63,9 +80,11 @@ export const startCommand: Command = {
       if (demoConsole?.created) logger.info({ email: demoConsole.email }, 'demo console user created');
       // The Thai demo brand (receipt photos, THB), on the same console account.
       const thai = await seedThaiDemo(services);
+      await seedDemoRewards(services, thai, DEMO_THAI_CATALOG);
       if (thai.created)
         logger.info({ brand: thai.brand.slug, campaign: thai.campaign.slug }, 'demo brand seeded');
       await seedDemoConsoleUser(services, thai.brand);
+      await seedHistory(thai.brand, 1_000);
     }
 
     let web: WebServer | undefined;

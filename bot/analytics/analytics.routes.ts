@@ -1,9 +1,18 @@
+import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import type { Services } from '../../core/app/build-services.js';
+import { buildBlobStore, type BlobStore } from '../../core/blobs/index.js';
 import {
   analyticsFilterSchema,
   analyzeBaskets,
   basketsQuerySchema,
+  exportDownloadQuerySchema,
+  exportJobView,
+  exportRequestSchema,
+  getExportJobOrThrow,
+  listExportJobs,
+  openExportDownload,
+  requestLineItemsExport,
   listProducts,
   listUnmappedNames,
   mapItemName,
@@ -24,9 +33,19 @@ import { buildConsoleGuard, consoleActorOf } from '../console/index.js';
 import { parseConsoleInput } from '../console/console.parse.js';
 import type { AppModule } from '../create-app.js';
 
+const fallbackStores = new WeakMap<Services, BlobStore>();
+/** The services' blob store (hand-built test services may lack one: the config's store then). */
+export function blobStoreOf(services: Services): BlobStore {
+  if (services.blobStore) return services.blobStore;
+  let store = fallbackStores.get(services);
+  if (!store) fallbackStores.set(services, (store = buildBlobStore(services.config)));
+  return store;
+}
+
 /**
  * Analytics in the console: funnel, baskets, stores, regions, heatmap and cohorts (each with `campaign`,
- * `from`, `to`), and the product mapping (printed names → the brand's products).
+ * `from`, `to`), the product mapping (printed names → the brand's products), and line-item exports run as
+ * background jobs with an expiring download link.
  */
 export function createAnalyticsModule(services: Services): AppModule {
   const guard = buildConsoleGuard(services);
@@ -95,6 +114,42 @@ export function createAnalyticsModule(services: Services): AppModule {
   router.delete('/api/console/analytics/mappings', write, async (req, res) => {
     const body = parseConsoleInput(mappingBodySchema.pick({ itemName: true }), req.body);
     res.json(await unmapItemName(mainDb, { brandId: consoleActorOf(res).brandId, itemName: body.itemName }));
+  });
+
+  const exporter = guard.require('exports.run');
+  router.post('/api/console/analytics/exports', exporter, async (req, res) => {
+    const body = parseConsoleInput(exportRequestSchema, req.body);
+    const actor = consoleActorOf(res);
+    const job = await requestLineItemsExport(
+      { db: mainDb, clock: services.clock, generateId: services.generateId },
+      { filter: filterOf(res, body), format: body.format, requestedBy: actor.userId },
+    );
+    res.status(202).json({ job: exportJobView(job, services.clock.now()) });
+  });
+  router.get('/api/console/analytics/exports', exporter, async (_req, res) => {
+    const jobs = await listExportJobs(mainDb, { brandId: consoleActorOf(res).brandId });
+    const now = services.clock.now();
+    res.json({ jobs: jobs.map((job) => exportJobView(job, now)) });
+  });
+  router.get('/api/console/analytics/exports/:jobId', exporter, async (req, res) => {
+    const job = await getExportJobOrThrow(mainDb, {
+      brandId: consoleActorOf(res).brandId,
+      jobId: String(req.params.jobId),
+    });
+    res.json({ job: exportJobView(job, services.clock.now()) });
+  });
+  // The link itself is the credential (a random token, until the job's expiry): it opens in a new tab or
+  // a download manager without the console's brand header.
+  router.get('/api/exports/:jobId/download', async (req, res) => {
+    const { token } = parseConsoleInput(exportDownloadQuerySchema, req.query);
+    const file = await openExportDownload(
+      { db: mainDb, blobStore: blobStoreOf(services), clock: services.clock },
+      { jobId: String(req.params.jobId), token },
+    );
+    res.setHeader('content-type', file.contentType);
+    res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
+    res.setHeader('cache-control', 'private, no-store');
+    await pipeline(file.body, res);
   });
 
   return { json: router };

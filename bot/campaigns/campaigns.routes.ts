@@ -17,7 +17,9 @@ import {
 } from '../../core/campaigns/index.js';
 import type { OcrEngine } from '../../core/ocr/index.js';
 import { checkCampaignProofs } from '../../core/app/campaign-check.js';
+import { previewCampaignTexts } from '../../core/app/campaign-preview.js';
 import { createSubmissionsRepository, type SubmissionsDeps } from '../../core/submissions/index.js';
+import { getCampaignReplay, replayView, requestCampaignReplay } from '../../core/replays/index.js';
 import { checkBodySchema, rawMultipart, readCheckRequest } from './campaigns.check.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/index.js';
 import { requireJsonForMutations } from '../middlewares/csrf.js';
@@ -32,6 +34,17 @@ const diffQuerySchema = z.object({
   to: z.coerce.number().int().positive().optional(),
 });
 const versionParamSchema = z.coerce.number().int().positive();
+const localizedSchema = z
+  .record(z.enum(['zh-TW', 'th', 'en']), z.string())
+  .nullable()
+  .optional();
+const previewBodySchema = z.object({
+  name: localizedSchema,
+  description: localizedSchema,
+  timezone: z.string().optional(),
+  rules: z.unknown().optional(),
+  rewards: z.unknown().optional(),
+});
 
 /** A campaign as the console reads it (the stored row; instants as ISO strings). */
 export function campaignView(campaign: Campaign) {
@@ -185,6 +198,44 @@ export function createCampaignsConsoleRouter({
       },
     );
     res.json(answer);
+  });
+
+  // What-if replay: the brand's decided proofs of the last N days through draft rules (a background job).
+  router.post(`${CAMPAIGNS_PATH}/:ref/what-if`, write, async (req, res) => {
+    const actor = consoleActorOf(res);
+    const { replay } = await requestCampaignReplay(deps, {
+      brandId: actor.brandId,
+      ref: String(req.params.ref),
+      input: req.body ?? {},
+      requestedBy: actor.userId,
+    });
+    res.status(202).json({ replay: replayView(replay) });
+  });
+
+  router.get(`${CAMPAIGNS_PATH}/:ref/what-if/:replayId`, read, async (req, res) => {
+    const { brandId } = consoleActorOf(res);
+    const { replay } = await getCampaignReplay(deps, {
+      brandId,
+      ref: String(req.params.ref),
+      replayId: String(req.params.replayId),
+    });
+    res.json({ replay: replayView(replay) });
+  });
+
+  // What members will read (chat answers, LIFF name) in each language, for the saved or draft settings.
+  router.post(`${CAMPAIGNS_PATH}/:ref/preview`, read, async (req, res) => {
+    const { brandId } = consoleActorOf(res);
+    const campaign = await findCampaignOrThrow(repository(), { brandId, ref: String(req.params.ref) });
+    const draft = previewBodySchema.parse(req.body ?? {});
+    const saved = definitionOfCampaign(campaign);
+    const previews = previewCampaignTexts({
+      name: draft.name ?? saved.name,
+      description: draft.description === undefined ? saved.description : draft.description,
+      timezone: draft.timezone ?? saved.timezone,
+      rules: draft.rules ?? saved.rules,
+      rewards: draft.rewards ?? saved.rewards,
+    });
+    res.json({ previews });
   });
 
   return router;

@@ -1,13 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { createBrandsRepository } from '../../core/brands/index.js';
+import { getBrandByRefOrThrow } from '../../core/brands/index.js';
 import { can, type ConsoleDeps, type ConsolePermission, type ConsoleRole } from '../../core/console/index.js';
-import {
-  createForbiddenError,
-  createNotFoundError,
-  createUnauthorizedError,
-} from '../../core/shared/errors.js';
+import { createForbiddenError, createUnauthorizedError } from '../../core/shared/errors.js';
 import { BRAND_HEADER, REVIEWER_HEADER } from '../review/index.js';
-import { chooseMembership, getConsoleSession } from './console.session.js';
+import { chooseMembershipOrThrow, getConsoleSession } from './console.session.js';
 
 /** Who acts in a console request: the signed-in user, on one brand, with their role there. */
 export type ConsoleActor = {
@@ -54,13 +50,11 @@ export function createConsoleGuard({
   deps: Pick<ConsoleDeps, 'db' | 'clock' | 'generateId'>;
   allowLocalHeaders: boolean;
 }): ConsoleGuard {
-  const brands = createBrandsRepository({ db: deps.db, generateId: deps.generateId });
-
   const resolve = async (req: Request): Promise<ConsoleActor> => {
     const requested = req.header(BRAND_HEADER)?.trim() || undefined;
     const signedIn = await getConsoleSession(deps, req);
     if (signedIn) {
-      const membership = chooseMembership(signedIn.memberships, requested);
+      const membership = await chooseMembershipOrThrow(deps.db, signedIn.memberships, requested);
       return {
         userId: signedIn.user.id,
         email: signedIn.user.email,
@@ -74,12 +68,7 @@ export function createConsoleGuard({
     }
     const localUser = allowLocalHeaders ? req.header(REVIEWER_HEADER)?.trim() : undefined;
     if (localUser && requested) {
-      const brand = await brands.getBrandByRef(requested);
-      if (!brand)
-        throw createNotFoundError({
-          message: `No brand "${requested}" (give its id or slug)`,
-          details: { brand: requested },
-        });
+      const brand = await getBrandByRefOrThrow(deps.db, requested);
       return {
         userId: localUser,
         email: `${localUser}@local`,

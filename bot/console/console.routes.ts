@@ -38,24 +38,14 @@ export function createConsoleRouter({
   secureCookie: boolean;
 }): Router {
   const router = Router();
-  const cookieOptions: CookieOptions = {
-    httpOnly: true,
-    sameSite: 'strict',
-    path: CONSOLE_COOKIE_PATH,
-    secure: secureCookie,
-  };
+  const cookieOptions = consoleCookieOptions({ secure: secureCookie });
 
   router.use(CONSOLE_COOKIE_PATH, requireJsonForMutations);
 
   router.post(`${CONSOLE_COOKIE_PATH}/session`, async (req, res) => {
     const body = signInBodySchema.parse(req.body ?? {});
     const signedIn = await signInConsoleUser(deps, { ...body, sessionHours, ip: req.ip });
-    res.cookie(CONSOLE_SESSION_COOKIE, signedIn.token, {
-      ...cookieOptions,
-      // A lifetime, not a date: a browser whose clock is off by hours still keeps the cookie as long as
-      // the server keeps the session (the server's expiry decides anyway).
-      maxAge: Math.max(0, signedIn.session.expiresAt.getTime() - deps.clock.now().getTime()),
-    });
+    setConsoleSessionCookie(res, signedIn, { secure: secureCookie, now: deps.clock.now() });
     sendSignedIn(res.status(201), signedIn);
   });
 
@@ -75,7 +65,27 @@ export function createConsoleRouter({
   return router;
 }
 
-function sendSignedIn(res: Response, { user, memberships, session }: ConsoleSignedIn) {
+/** The session cookie's attributes: HttpOnly, SameSite=Strict, sent to the console APIs only. */
+export function consoleCookieOptions({ secure }: { secure: boolean }): CookieOptions {
+  return { httpOnly: true, sameSite: 'strict', path: CONSOLE_COOKIE_PATH, secure };
+}
+
+/** Sets the cookie of a new session (a sign-in, an accepted invitation). */
+export function setConsoleSessionCookie(
+  res: Response,
+  signedIn: { token: string; session: { expiresAt: Date } },
+  { secure, now }: { secure: boolean; now: Date },
+) {
+  res.cookie(CONSOLE_SESSION_COOKIE, signedIn.token, {
+    ...consoleCookieOptions({ secure }),
+    // A lifetime, not a date: a browser whose clock is off by hours still keeps the cookie as long as
+    // the server keeps the session (the server's expiry decides anyway).
+    maxAge: Math.max(0, signedIn.session.expiresAt.getTime() - now.getTime()),
+  });
+}
+
+/** The signed-in user as `/me` and the sign-in answer describe them. */
+export function sendSignedIn(res: Response, { user, memberships, session }: ConsoleSignedIn) {
   res.setHeader('Cache-Control', 'no-store');
   res.json({
     user: { id: user.id, email: user.email, name: user.name },

@@ -17,6 +17,7 @@ import {
 import { linkMembership, type MembershipDirectory } from '../../core/membership-link/index.js';
 import { getRegion, listRegions } from '../../core/regions/index.js';
 import { answerSurvey, findDueSurvey } from '../../core/surveys/index.js';
+import { releaseRewardsHeldForRegistration } from '../../core/submissions/index.js';
 import { createValidationError } from '../../core/shared/errors.js';
 import { getLiffContext } from './liff.auth.js';
 
@@ -126,10 +127,24 @@ export function createLiffMemberRouter(
     if (!checked.ok) throw createValidationError({ details: { issues: checked.issues } });
     const locale = z.enum(LOCALES).catch(member.locale).parse(req.body.locale);
     const result = await registerMember(
-      { db, generateId },
+      {
+        db,
+        generateId,
+        onRegistered: (tx, registered) =>
+          releaseRewardsHeldForRegistration(tx, {
+            generateId,
+            clock,
+            brandId: brand.id,
+            memberId: registered.id,
+          }),
+      },
       { brandId: brand.id, memberId: member.id, profile, phone: checked.phone, locale, now },
     );
-    res.status(result.firstRegistration ? 201 : 200).json({ registered: true, memberId: result.member.id });
+    res.status(result.firstRegistration ? 201 : 200).json({
+      registered: true,
+      memberId: result.member.id,
+      released: result.released ?? { proofs: 0, points: 0, entries: 0, instantPlays: 0 },
+    });
   });
 
   router.put('/consents', async (req, res) => {

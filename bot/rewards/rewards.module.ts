@@ -1,10 +1,12 @@
-import type { Router } from 'express';
+import { Router } from 'express';
 import type { Services } from '../../core/app/build-services.js';
+import { buildTaxDataCipher } from '../../core/draws/index.js';
 import { createMessagingRewardsNotifier } from '../../core/rewards/index.js';
 import { buildConsoleGuard } from '../console/index.js';
 import type { AppModule } from '../create-app.js';
 import { createRewardsConsoleRouter } from './rewards.console.routes.js';
 import { createPublicDrawsRouter, createRewardsMemberRouter, type ResolveMember } from './rewards.routes.js';
+import { createWinnerTaxConsoleRouter, createWinnerTaxMemberRouter } from './winner-tax.routes.js';
 
 function rewardsDeps(services: Pick<Services, 'database' | 'generateId' | 'clock'>) {
   return {
@@ -25,12 +27,29 @@ export function createRewardsPublicModule(services: Services): AppModule {
  * with `resolveLiffMember` as the resolver.
  */
 export function buildRewardsMemberRouter(services: Services, resolveMember: ResolveMember): Router {
-  return createRewardsMemberRouter({ ...rewardsDeps(services), resolveMember });
+  const router = Router();
+  router.use(createRewardsMemberRouter({ ...rewardsDeps(services), resolveMember }));
+  router.use(
+    createWinnerTaxMemberRouter({
+      ...rewardsDeps(services),
+      cipher: buildTaxDataCipher(services.config),
+      resolveMember,
+    }),
+  );
+  return router;
 }
 
 /** The console's rewards and draws API (/api/console/rewards, …/draws, …) behind the console guard. */
 export function createRewardsConsoleModule(services: Services): AppModule {
-  return {
-    json: createRewardsConsoleRouter({ ...rewardsDeps(services), guard: buildConsoleGuard(services) }),
-  };
+  const guard = buildConsoleGuard(services);
+  const json = Router();
+  json.use(createRewardsConsoleRouter({ ...rewardsDeps(services), guard }));
+  json.use(
+    createWinnerTaxConsoleRouter({
+      ...rewardsDeps(services),
+      cipher: buildTaxDataCipher(services.config),
+      guard,
+    }),
+  );
+  return { json };
 }

@@ -17,7 +17,7 @@ export type AnalyticsFilter = { brandId: string; campaignId?: string; from?: str
 const n = (value: unknown) => Number(value ?? 0);
 
 /** The line items the filter selects (purchase dates are local to the store). */
-function lineItemsWhere(filter: AnalyticsFilter, alias = 'li'): SQL {
+export function lineItemsWhere(filter: AnalyticsFilter, alias = 'li'): SQL {
   const a = sql.raw(alias);
   return sql.join(
     [

@@ -43,3 +43,16 @@ export const mappingBodySchema = z.object({
   itemName: z.string().trim().min(1).max(200),
   productKey: z.string().regex(/^[a-z0-9_-]{1,40}$/u, { message: 'must be 1-40 chars of a-z 0-9 _ -' }),
 });
+
+/** A line-items export of the analyses' filter, as CSV or XLSX. */
+export const exportRequestSchema = z
+  .object({
+    kind: z.literal('line_items').default('line_items'),
+    format: z.enum(['csv', 'xlsx']),
+    campaign: z.string().min(1).max(80).optional(),
+    from: localDate.optional(),
+    to: localDate.optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'must not be after "to"', path: ['from'] });
+
+export const exportDownloadQuerySchema = z.object({ token: z.string().min(1).max(100) });

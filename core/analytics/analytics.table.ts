@@ -14,7 +14,11 @@ import {
 import { brands } from '../brands/brands.table.js';
 import { createdAt, currency, idColumn, tstz, updatedAt } from '../db/columns.js';
 
-/** Long exports run as jobs and report progress. */
+/**
+ * Long exports run as jobs (queued by the console, run by the worker) and report progress; the finished
+ * file is kept in the blob store behind a download link (`downloadToken`) that works until `expiresAt`,
+ * after which the worker deletes the file.
+ */
 export const exportJobs = pgTable(
   'export_jobs',
   {
@@ -25,16 +29,24 @@ export const exportJobs = pgTable(
     kind: text('kind').notNull().$type<'line_items' | 'survey_answers' | 'winners' | 'member_data'>(),
     format: text('format').notNull().$type<'csv' | 'xlsx' | 'json'>(),
     params: jsonb('params').$type<Record<string, unknown>>(),
-    state: text('state').notNull().$type<'queued' | 'running' | 'done' | 'failed'>(),
+    state: text('state').notNull().$type<'queued' | 'running' | 'done' | 'failed' | 'expired'>(),
     rowsDone: integer('rows_done').notNull().default(0),
     rowsTotal: integer('rows_total'),
     storageKey: text('storage_key'),
     requestedBy: text('requested_by'),
     lastError: text('last_error'),
+    /** A running job whose lease has passed (its worker died) is taken again. */
+    leaseUntil: tstz('lease_until'),
+    /** The secret in the download link (random, url-safe); cleared when the file is deleted. */
+    downloadToken: text('download_token'),
+    expiresAt: tstz('expires_at'),
     createdAt: createdAt(),
     finishedAt: tstz('finished_at'),
   },
-  (t) => [index('export_jobs_brand_idx').on(t.brandId, t.createdAt)],
+  (t) => [
+    index('export_jobs_brand_idx').on(t.brandId, t.createdAt),
+    index('export_jobs_state_idx').on(t.state, t.createdAt),
+  ],
 );
 
 /**

@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
-import type { AnalyticsFilter } from './analytics.queries.js';
+import { lineItemsWhere, type AnalyticsFilter } from './analytics.queries.js';
 
 /** The line-items export's columns, in this order (the contract analysts' sheets rely on). */
 export const LINE_ITEM_EXPORT_COLUMNS = [
@@ -37,20 +37,21 @@ export function neutralizeCell(value: Cell): Cell {
 
 const BATCH = 2_000;
 
+/** How many line items the filter selects (an export's total, for its progress). */
+export async function countLineItems(db: Executor, filter: AnalyticsFilter): Promise<number> {
+  const [row] = await queryRows<{ count: unknown }>(
+    db,
+    sql`select count(*) as count from analytics_line_items li where ${lineItemsWhere(filter)}`,
+  );
+  return Number(row?.count ?? 0);
+}
+
 /**
  * The filter's line items in pages (keyset on submission id + line number), so an export of millions of
  * rows holds one page in memory at a time.
  */
 export async function* lineItemExportRows(db: Executor, filter: AnalyticsFilter): AsyncGenerator<Cell[][]> {
-  const where = sql.join(
-    [
-      sql`li.brand_id = ${filter.brandId}`,
-      filter.campaignId ? sql`li.campaign_id = ${filter.campaignId}` : undefined,
-      filter.from ? sql`li.purchase_date >= ${filter.from}::date` : undefined,
-      filter.to ? sql`li.purchase_date <= ${filter.to}::date` : undefined,
-    ].filter((part): part is SQL => part !== undefined),
-    sql` and `,
-  );
+  const where = lineItemsWhere(filter);
   let after: [string, number] = ['', 0];
   for (;;) {
     const rows = await queryRows<Record<string, unknown>>(

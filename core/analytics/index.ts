@@ -46,6 +46,8 @@ export {
 export {
   analyticsFilterSchema,
   basketsQuerySchema,
+  exportDownloadQuerySchema,
+  exportRequestSchema,
   mappingBodySchema,
   productBodySchema,
   rankingQuerySchema,
@@ -63,3 +65,17 @@ export {
   neutralizeCell,
   type ExportFormat,
 } from './exports.js';
+export { countLineItems } from './exports.js';
+export {
+  EXPORT_CONTENT_TYPES,
+  EXPORT_LINK_TTL_MS,
+  exportDownloadPath,
+  exportJobView,
+  getExportJobOrThrow,
+  listExportJobs,
+  openExportDownload,
+  requestLineItemsExport,
+  runExportJobs,
+  type ExportJobsDeps,
+  type ExportJobView,
+} from './export-jobs.usecases.js';

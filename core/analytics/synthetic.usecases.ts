@@ -12,6 +12,7 @@ import {
   analyticsProducts,
   analyticsStores,
 } from './analytics.table.js';
+import { insertRowsAsJson } from './bulk-insert.js';
 import { buildLineItemRows, type LineItemInput, type StoreRow } from './line-items.models.js';
 
 /** mulberry32 over a hash of the seed: the same seed gives the same history. */
@@ -217,7 +218,7 @@ export async function seedSyntheticHistory({
   ]);
   const [planted1, planted2] = [catalogue.other[0]!, catalogue.other[5]!];
   let lineItems = 0;
-  const BATCH = 500;
+  const BATCH = 1_000;
   for (let start = 0; start < count; start += BATCH) {
     const invoiceRows: (typeof invoices.$inferInsert)[] = [];
     const submissionRows: (typeof submissions.$inferInsert)[] = [];
@@ -309,23 +310,14 @@ export async function seedSyntheticHistory({
       itemRows.push(...built.rows);
     }
     await db.transaction(async (tx) => {
-      await tx.insert(invoices).values(invoiceRows).onConflictDoNothing();
-      const inserted = await tx
-        .insert(submissions)
-        .values(submissionRows)
-        .onConflictDoNothing()
-        .returning({ id: submissions.id });
-      const fresh = new Set(inserted.map((row) => row.id));
+      await insertRowsAsJson(tx, invoices, invoiceRows);
+      const fresh = new Set(await insertRowsAsJson(tx, submissions, submissionRows, { returning: 'id' }));
       await tx
         .insert(analyticsStores)
         .values([...storeRows.values()])
         .onConflictDoNothing();
       const rows = itemRows.filter((row) => fresh.has(row.submissionId));
-      for (let k = 0; k < rows.length; k += 1_000)
-        await tx
-          .insert(analyticsLineItems)
-          .values(rows.slice(k, k + 1_000))
-          .onConflictDoNothing();
+      await insertRowsAsJson(tx, analyticsLineItems, rows);
       lineItems += rows.length;
     });
   }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 /** Where receipt photos (and later exports) live. Keys are opaque paths like `brd_x/ab/abcdef….jpg`. */
 export type BlobStore = {
   driver: 'local' | 's3' | 'memory';
@@ -7,6 +8,13 @@ export type BlobStore = {
   get: (key: string) => Promise<Buffer | undefined>;
   delete: (key: string) => Promise<void>;
   exists: (key: string) => Promise<boolean>;
+  /**
+   * Stores a file's bytes under `key` without reading them into memory (large exports); stores without
+   * it are given `put(readFile(path))`.
+   */
+  putFile?: (key: string, path: string, options: { contentType: string }) => Promise<void>;
+  /** The bytes as a stream, or undefined when nothing is stored; stores without it are read with `get`. */
+  getStream?: (key: string) => Promise<Readable | undefined>;
 };
 
 /** Keys are produced by Proofline, but a key never escapes the store's root. */

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { assertSafeBlobKey, type BlobStore } from './blobs.types.js';
@@ -26,6 +27,23 @@ export function buildLocalBlobStore({ root }: { root: string }): BlobStore {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
+    },
+    putFile: async (key, source) => {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+      await copyFile(source, temp);
+      await rename(temp, path);
+    },
+    getStream: async (key) => {
+      const path = pathOf(key);
+      try {
+        await stat(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+      return createReadStream(path);
     },
     delete: async (key) => {
       await rm(pathOf(key), { force: true });

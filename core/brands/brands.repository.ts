@@ -1,4 +1,4 @@
-import { eq, or } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { brands, lineChannels } from './brands.table.js';
@@ -40,6 +40,53 @@ export function createBrandsRepository({ db, generateId }: { db: Executor; gener
         .values({ ...brand, id: generateId('brand') })
         .returning();
       return created as Brand;
+    },
+
+    /** Changes a brand's profile fields; the returned row is the brand as saved. */
+    async updateBrand(
+      id: string,
+      patch: Partial<Pick<Brand, 'name' | 'country' | 'timezone' | 'defaultLocale'>>,
+    ): Promise<Brand | undefined> {
+      const [saved] = await db
+        .update(brands)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(brands.id, id))
+        .returning();
+      return saved;
+    },
+
+    async getChannelById(brandId: string, id: string): Promise<LineChannel | undefined> {
+      const [channel] = await db
+        .select()
+        .from(lineChannels)
+        .where(and(eq(lineChannels.brandId, brandId), eq(lineChannels.id, id)))
+        .limit(1);
+      return channel;
+    },
+
+    async insertChannel(channel: NewLineChannel): Promise<LineChannel> {
+      const [saved] = await db
+        .insert(lineChannels)
+        .values({ ...channel, id: generateId('channel') })
+        .returning();
+      return saved as LineChannel;
+    },
+
+    async updateChannel(
+      id: string,
+      patch: Partial<
+        Pick<
+          LineChannel,
+          'name' | 'channelSecret' | 'channelAccessToken' | 'liffId' | 'loginChannelId' | 'botUserId'
+        >
+      >,
+    ): Promise<LineChannel | undefined> {
+      const [saved] = await db
+        .update(lineChannels)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(lineChannels.id, id))
+        .returning();
+      return saved;
     },
 
     async getChannelByLineChannelId(lineChannelId: string): Promise<LineChannel | undefined> {

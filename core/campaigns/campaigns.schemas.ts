@@ -194,6 +194,12 @@ export const campaignRewardsSchema = z.object({
       maxPerProof: z.number().int().positive().optional(),
     })
     .optional(),
+  /**
+   * Rewards wait for registration: a proof from a member who has not registered in the LIFF app is
+   * accepted, its rewards are held and the chat says so; registering releases them (nothing is lost).
+   * Without it, a chat user earns at once and keeps what was earned when registering later.
+   */
+  registrationRequired: z.boolean().default(false),
   /** An accepted proof earns one instant-win play (scratch card). */
   instantWin: z.object({ enabled: z.boolean().default(false) }).default({ enabled: false }),
   /** Scheduled lottery draws over the entries; without it, draws are only opened by hand. */

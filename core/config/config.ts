@@ -206,6 +206,9 @@ export const envSchema = z.object({
   SESSION_SECRET: optionalString.describe(
     'Secret for console session cookies (32+ chars). Required outside local mode; random per start otherwise.',
   ),
+  TAX_DATA_KEY: optionalString.describe(
+    "AES-256-GCM key for winners' tax data (name, ID number, address): 32 random bytes as base64, e.g. `openssl rand -base64 32`. Required to collect winner paperwork outside local mode; local mode generates one in DATA_DIR/tax-data.key.",
+  ),
   CONSOLE_SESSION_HOURS: z.coerce
     .number({ message: 'must be a number of hours' })
     .int()
@@ -333,6 +336,8 @@ export type Config = {
     };
   };
   sessionSecret: string | undefined;
+  /** Key of winners' tax data at rest (base64/hex, 32 bytes). @default unset: local mode generates one */
+  taxDataKey: string | undefined;
   operations: {
     /** Bearer token of GET /metrics; outside local mode, unset means /metrics is not served. */
     metricsToken: string | undefined;
@@ -456,6 +461,7 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       },
     },
     sessionSecret: env.SESSION_SECRET,
+    taxDataKey: env.TAX_DATA_KEY,
     operations: {
       metricsToken: env.METRICS_TOKEN,
       readyMaxQueueAgeSeconds: env.READY_MAX_QUEUE_AGE_SECONDS,
@@ -472,6 +478,12 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
     },
     demoSeed: env.DEMO_SEED ?? localMode,
   };
+}
+
+/** 32 bytes as 64 hex characters or as base64 (the format core/draws/winner-tax.crypto.ts reads). */
+function isAes256Key(text: string): boolean {
+  const trimmed = text.trim();
+  return /^[0-9a-fA-F]{64}$/.test(trimmed) || Buffer.from(trimmed, 'base64').length === 32;
 }
 
 function checkCoherence(config: Config): { key: string; message: string }[] {
@@ -499,6 +511,12 @@ function checkCoherence(config: Config): { key: string; message: string }[] {
   }
   if (config.sessionSecret !== undefined && config.sessionSecret.length < 32) {
     problems.push({ key: 'SESSION_SECRET', message: 'must be at least 32 characters' });
+  }
+  if (config.taxDataKey !== undefined && !isAes256Key(config.taxDataKey)) {
+    problems.push({
+      key: 'TAX_DATA_KEY',
+      message: 'must be 32 bytes as base64 (44 characters) or 64 hex characters',
+    });
   }
   return problems;
 }

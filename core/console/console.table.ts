@@ -12,7 +12,10 @@ export const consoleUsers = pgTable('console_users', {
   /** scrypt hash with its parameters and salt (`scrypt$N$r$p$salt$hash`). */
   passwordHash: text('password_hash').notNull(),
   createdAt: createdAt(),
+  /** Disabled everywhere (instance admin); a brand's owner disables a membership instead. */
   disabledAt: tstz('disabled_at'),
+  /** The last successful sign-in (the team page shows it). */
+  lastSignInAt: tstz('last_sign_in_at'),
 });
 
 export const consoleMemberships = pgTable(
@@ -26,6 +29,11 @@ export const consoleMemberships = pgTable(
       .references(() => brands.id),
     role: text('role').notNull().$type<ConsoleRole>(),
     createdAt: createdAt(),
+    /**
+     * Set when the brand's owner disabled this person on the brand: the brand is gone from their
+     * sessions (which all end at once), other brands they work for are untouched.
+     */
+    disabledAt: tstz('disabled_at'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.brandId] })],
 );

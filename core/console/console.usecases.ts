@@ -1,7 +1,7 @@
-import { and, eq, lte } from 'drizzle-orm';
-import { auditLog } from '../audit/audit.table.js';
+import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm';
+import { recordAudit } from '../audit/audit.usecases.js';
 import { brands } from '../brands/brands.table.js';
-import { isUniqueViolation, type Database } from '../db/database.js';
+import { isUniqueViolation, type Database, type Executor } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import {
@@ -104,7 +104,8 @@ export async function grantConsoleMembership(
     .values({ ...input, createdAt: deps.clock.now() })
     .onConflictDoUpdate({
       target: [consoleMemberships.userId, consoleMemberships.brandId],
-      set: { role: input.role },
+      // Granting again re-enables a membership a brand's owner had disabled.
+      set: { role: input.role, disabledAt: null },
     })
     .returning({
       userId: consoleMemberships.userId,
@@ -130,7 +131,7 @@ export async function listConsoleMemberships(
     })
     .from(consoleMemberships)
     .innerJoin(brands, eq(brands.id, consoleMemberships.brandId))
-    .where(eq(consoleMemberships.userId, userId))
+    .where(and(eq(consoleMemberships.userId, userId), isNull(consoleMemberships.disabledAt)))
     .orderBy(brands.slug);
 }
 
@@ -191,34 +192,84 @@ export async function signInConsoleUser(
     });
     throw createConsoleUserDisabledError();
   }
+  const memberships = await listConsoleMemberships(deps, { userId: row.id });
+  if (memberships.length === 0 && (await hasDisabledMembership(deps.db, row.id))) {
+    // Every brand this person worked for has disabled them: the account is as good as disabled.
+    await audit(deps, {
+      actorId: row.id,
+      action: 'console.sign_in_failed',
+      data: { email, reason: 'disabled_on_every_brand', ip: input.ip },
+    });
+    throw createConsoleUserDisabledError();
+  }
 
+  const { token, session } = await startConsoleSession(deps.db, deps, {
+    userId: row.id,
+    sessionHours: input.sessionHours,
+    ip: input.ip,
+  });
+  return {
+    token,
+    user: { id: row.id, email: row.email, name: row.name, disabledAt: row.disabledAt },
+    memberships,
+    session,
+  };
+}
+
+/**
+ * A new session for a user whose identity is proven (a password, a one-time invitation link): the token
+ * for the cookie, its hash in the table, `lastSignInAt`, and the audited sign-in. Takes the caller's
+ * transaction when there is one.
+ */
+export async function startConsoleSession(
+  db: Executor,
+  deps: Pick<ConsoleDeps, 'clock' | 'generateId'>,
+  input: { userId: string; sessionHours: number; ip?: string | undefined; via?: string },
+): Promise<{ token: string; session: { id: string; expiresAt: Date } }> {
   const token = generateSessionToken();
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + input.sessionHours * 3_600_000);
   const sessionId = deps.generateId('consoleSession');
   // Housekeeping without a job: a user's expired sessions go when they sign in again.
-  await deps.db
+  await db
     .delete(consoleSessions)
-    .where(and(eq(consoleSessions.userId, row.id), lte(consoleSessions.expiresAt, now)));
-  await deps.db.insert(consoleSessions).values({
+    .where(and(eq(consoleSessions.userId, input.userId), lte(consoleSessions.expiresAt, now)));
+  await db.insert(consoleSessions).values({
     id: sessionId,
-    userId: row.id,
+    userId: input.userId,
     tokenHash: hashSessionToken(token),
     expiresAt,
     createdAt: now,
   });
-  await audit(deps, {
-    actorId: row.id,
-    action: 'console.sign_in',
-    targetId: sessionId,
-    data: { ip: input.ip, expiresAt: expiresAt.toISOString() },
-  });
-  return {
-    token,
-    user: { id: row.id, email: row.email, name: row.name, disabledAt: row.disabledAt },
-    memberships: await listConsoleMemberships(deps, { userId: row.id }),
-    session: { id: sessionId, expiresAt },
-  };
+  await db.update(consoleUsers).set({ lastSignInAt: now }).where(eq(consoleUsers.id, input.userId));
+  await audit(
+    { clock: deps.clock, generateId: deps.generateId, db },
+    {
+      actorId: input.userId,
+      action: 'console.sign_in',
+      targetId: sessionId,
+      data: { ip: input.ip, expiresAt: expiresAt.toISOString(), ...(input.via ? { via: input.via } : {}) },
+    },
+  );
+  return { token, session: { id: sessionId, expiresAt } };
+}
+
+/** Ends every session of a user at once (disabled on a brand, disabled everywhere): the next request is a 401. */
+export async function endConsoleSessionsOf(db: Executor, { userId }: { userId: string }) {
+  const ended = await db
+    .delete(consoleSessions)
+    .where(eq(consoleSessions.userId, userId))
+    .returning({ id: consoleSessions.id });
+  return { ended: ended.length };
+}
+
+async function hasDisabledMembership(db: Executor, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ brandId: consoleMemberships.brandId })
+    .from(consoleMemberships)
+    .where(and(eq(consoleMemberships.userId, userId), isNotNull(consoleMemberships.disabledAt)))
+    .limit(1);
+  return Boolean(row);
 }
 
 /** The signed-in user behind a session token; undefined when the token is unknown, expired or disabled. */
@@ -263,16 +314,15 @@ export async function signOutConsoleSession(
 export async function disableConsoleUser(deps: ConsoleDeps, { userId }: { userId: string }) {
   await deps.db.transaction(async (tx) => {
     await tx.update(consoleUsers).set({ disabledAt: deps.clock.now() }).where(eq(consoleUsers.id, userId));
-    await tx.delete(consoleSessions).where(eq(consoleSessions.userId, userId));
+    await endConsoleSessionsOf(tx, { userId });
   });
 }
 
 async function audit(
-  deps: ConsoleDeps,
+  deps: { db: Executor; clock: Clock; generateId: IdGenerator },
   entry: { actorId: string | null; action: string; targetId?: string; data: Record<string, unknown> },
 ) {
-  await deps.db.insert(auditLog).values({
-    id: deps.generateId('auditEntry'),
+  await recordAudit(deps.db, deps, {
     brandId: null,
     actorType: 'console_user',
     actorId: entry.actorId,
@@ -280,6 +330,5 @@ async function audit(
     targetType: entry.targetId ? 'console_session' : null,
     targetId: entry.targetId ?? null,
     data: entry.data,
-    createdAt: deps.clock.now(),
   });
 }

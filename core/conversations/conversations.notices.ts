@@ -102,5 +102,7 @@ async function laterAnswer(db: Database, row: LaterDecisionRow): Promise<ProofAn
     entries: decision?.granted?.entriesAdded ?? decision?.rewards?.entries ?? 0,
     balance: await getPointsBalance(db, { brandId: row.brand_id, memberId: row.member_id }),
     ...(survey ? { survey } : {}),
+    ...(decision?.heldFor === 'registration' ? { heldForRegistration: true } : {}),
+    ...(decision?.granted?.instantPlayId ? { instantPlay: true } : {}),
   };
 }

@@ -49,10 +49,20 @@ export type ProofAnswer = {
   later?: boolean;
   /** A survey due for this accepted proof. */
   survey?: SurveyPrompt;
+  /** The rewards wait until the member registers (the campaign requires registration first). */
+  heldForRegistration?: boolean;
+  /** The proof earned a scratch card, waiting in "My prizes". */
+  instantPlay?: boolean;
 };
 
 export type Answer =
-  | { kind: 'greeting'; name: string | undefined; campaignName: string | undefined }
+  | {
+      kind: 'greeting';
+      name: string | undefined;
+      campaignName: string | undefined;
+      /** What the running campaign accepts, so the greeting explains only those. */
+      proofKinds?: readonly string[];
+    }
   | { kind: 'help' }
   | { kind: 'points'; balance: number }
   | {

@@ -107,6 +107,7 @@ export async function handleWebhookEvent(
         kind: 'greeting',
         name: member.displayName ?? undefined,
         campaignName,
+        ...(campaign ? { proofKinds: campaign.proofKinds } : {}),
       },
     );
   }
@@ -267,6 +268,8 @@ async function answerOfResult(
         entries: granted?.entriesAdded ?? quantities?.entries ?? 0,
         balance,
         ...(survey ? { survey } : {}),
+        ...(result.decision?.heldFor === 'registration' ? { heldForRegistration: true } : {}),
+        ...(granted?.instantPlayId ? { instantPlay: true } : {}),
       };
     }
     case 'rejected': {

@@ -62,6 +62,8 @@ export async function seedDemo(
       rewards: {
         points: { basis: 'matched', stepAmountMinor: 1_000, perStep: 1 },
         entries: { perProof: 1 },
+        // Every accepted invoice also earns a scratch card (the instant prizes come with the demo rewards).
+        instantWin: { enabled: true },
         // Opened and run by the draws job: a weekly draw closing Sundays 20:00 Taipei, and a final one.
         draws: {
           weekly: {

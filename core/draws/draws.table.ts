@@ -76,6 +76,12 @@ export const draws = pgTable(
      * opened by hand. Unique per campaign, so two workers can never open the same period twice.
      */
     scheduleKey: text('schedule_key'),
+    /**
+     * A Thai lucky draw's permit (ใบอนุญาตจับรางวัล, issued by the province's administration office): its
+     * number and the issuing province, printed on the public draw record. Null where none is needed.
+     */
+    permitNumber: text('permit_number'),
+    permitProvince: text('permit_province'),
     createdAt: createdAt(),
   },
   (t) => [

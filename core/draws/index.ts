@@ -50,3 +50,30 @@ export {
   type ConsoleDrawSummary,
   type ConsoleDrawWinner,
 } from './draws-console.usecases.js';
+export { listMemberDrawWins, winNeedsPaperwork, type MemberDrawWin } from './winners.usecases.js';
+export {
+  computePrizeTax,
+  needsTaxPaperwork,
+  winnerTaxDataSchema,
+  HEALTH_PREMIUM_BP,
+  NON_RESIDENT_WITHHOLDING_BP,
+  RESIDENT_WITHHOLDING_BP,
+  TAX_PAPERWORK_ABOVE_MINOR,
+  WITHHOLDING_ABOVE_MINOR,
+  type PrizeTax,
+  type WinnerTaxData,
+} from './winner-tax.models.js';
+export {
+  buildTaxDataCipher,
+  createTaxDataCipher,
+  parseTaxDataKey,
+  LOCAL_TAX_DATA_KEY_FILE,
+  type SealedTaxData,
+  type TaxDataCipher,
+} from './winner-tax.crypto.js';
+export {
+  getDrawTaxReport,
+  setDrawPermit,
+  submitWinnerTaxData,
+  type WinnerTaxRow,
+} from './winner-tax.usecases.js';

@@ -1,8 +1,11 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { LocalizedText } from '../campaigns/index.js';
+import { brands } from '../brands/brands.table.js';
+import { currencyOfCountry } from '../brands/brands.models.js';
 import type { Executor } from '../db/database.js';
 import { RESERVE_PRIZE_KEY } from './draws.algorithm.js';
 import { draws, drawWinners, type DrawPrize } from './draws.table.js';
+import { needsTaxPaperwork } from './winner-tax.models.js';
 
 export type MemberDrawWin = {
   id: string;
@@ -18,7 +21,26 @@ export type MemberDrawWin = {
   status: 'reserve' | 'pending' | 'confirmed' | 'forfeited' | 'paid';
   notifiedAt: Date | null;
   createdAt: Date;
+  /**
+   * The tax paperwork of a prize above NT$1,000: `needed` until the winner gave it, then `received`;
+   * `not_needed` otherwise (smaller prizes, baht prizes, reserves who did not step up, forfeited wins).
+   */
+  paperwork: 'not_needed' | 'needed' | 'received';
 };
+
+/** Whether a win needs its winner's tax paperwork: a prize (not a waiting reserve, not forfeited) above NT$1,000. */
+export function winNeedsPaperwork(
+  winner: { isReserve: boolean; awardedPrizeKey: string | null; status: string },
+  prize: DrawPrize | undefined,
+  currency: string,
+): boolean {
+  const waiting = winner.isReserve && !winner.awardedPrizeKey;
+  return (
+    !waiting &&
+    winner.status !== 'forfeited' &&
+    needsTaxPaperwork({ currency, valueMinor: prize?.valueMinor })
+  );
+}
 
 export function prizeOf(prizes: DrawPrize[], key: string): DrawPrize | undefined {
   return prizes.find((prize) => prize.key === key);
@@ -35,12 +57,13 @@ export async function listMemberDrawWins({
   memberId: string;
 }): Promise<MemberDrawWin[]> {
   const rows = await db
-    .select({ winner: drawWinners, drawName: draws.name, prizes: draws.prizes })
+    .select({ winner: drawWinners, drawName: draws.name, prizes: draws.prizes, country: brands.country })
     .from(drawWinners)
     .innerJoin(draws, eq(draws.id, drawWinners.drawId))
+    .innerJoin(brands, eq(brands.id, drawWinners.brandId))
     .where(and(eq(drawWinners.brandId, brandId), eq(drawWinners.memberId, memberId)))
     .orderBy(desc(drawWinners.createdAt), desc(drawWinners.id));
-  return rows.map(({ winner, drawName, prizes }) => {
+  return rows.map(({ winner, drawName, prizes, country }) => {
     const prizeKey = winner.awardedPrizeKey ?? winner.prizeKey;
     const prize = prizeOf(prizes, prizeKey);
     const waiting = winner.isReserve && !winner.awardedPrizeKey;
@@ -55,6 +78,11 @@ export async function listMemberDrawWins({
       status: waiting && winner.status === 'pending' ? 'reserve' : winner.status,
       notifiedAt: winner.notifiedAt,
       createdAt: winner.createdAt,
+      paperwork: winNeedsPaperwork(winner, prize, currencyOfCountry(country))
+        ? winner.taxInfo
+          ? 'received'
+          : 'needed'
+        : 'not_needed',
     };
   });
 }

@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import { invoices } from '../invoices/invoices.table.js';
 import { receiptImages } from '../receipts/receipts.table.js';
 import { campaigns } from '../campaigns/campaigns.table.js';
-import { listMemberDrawWins } from '../draws/winners.usecases.js';
+import { listMemberDrawWins } from '../draws/index.js';
 import { listMemberInstantPlays, listMemberRedemptions } from '../rewards/index.js';
 import { pointsLedger } from '../rewards/rewards.table.js';
 import type { IdGenerator } from '../shared/ids.js';

@@ -82,9 +82,24 @@ export async function getMemberHome(
       .limit(1);
     draw = open;
   }
+  // Rewards of accepted proofs a campaign holds until the member registers (released by registering).
+  const [held] = await queryRows<{ proofs: number; points: number; entries: number }>(
+    db,
+    sql`select count(*)::int as proofs,
+               coalesce(sum((${submissions.decision} -> 'rewards' ->> 'points')::numeric), 0)::int as points,
+               coalesce(sum((${submissions.decision} -> 'rewards' ->> 'entries')::numeric), 0)::int as entries
+        from ${submissions}
+        where ${submissions.brandId} = ${brandId} and ${submissions.memberId} = ${memberId}
+          and ${submissions.state} = 'accepted' and ${submissions.decision} ->> 'heldFor' = 'registration'`,
+  );
   return {
     balance,
     entries: Number(entries?.total ?? 0),
+    held: {
+      proofs: Number(held?.proofs ?? 0),
+      points: Number(held?.points ?? 0),
+      entries: Number(held?.entries ?? 0),
+    },
     campaign: campaign
       ? {
           id: campaign.id,
@@ -92,6 +107,7 @@ export async function getMemberHome(
           description: campaign.description,
           registerTo: campaign.registerTo,
           proofKinds: campaign.proofKinds,
+          registrationRequired: readRegistrationRequired(campaign.rewards),
         }
       : null,
     draw: draw ?? null,
@@ -178,4 +194,9 @@ export function readingSummary(reading: Record<string, unknown> | null): {
     totalMinor: typeof fields.totalMinor === 'number' ? fields.totalMinor : undefined,
     currency: typeof currency === 'string' && currency !== 'UNKNOWN' ? currency : null,
   };
+}
+
+/** Whether the campaign holds rewards until registration (its stored rewards settings). */
+function readRegistrationRequired(rewards: unknown): boolean {
+  return Boolean((rewards as { registrationRequired?: unknown } | null)?.registrationRequired);
 }

@@ -117,8 +117,20 @@ export async function ensureMemberForLineUser(
  * per kind with the text version the member saw. Data processing consent is the legal basis, so it is
  * required; the version sent must be the current one (an old page must show the new text first).
  */
-export async function registerMember(
-  { db, generateId }: { db: Database; generateId: IdGenerator },
+export async function registerMember<Released = undefined>(
+  {
+    db,
+    generateId,
+    onRegistered,
+  }: {
+    db: Database;
+    generateId: IdGenerator;
+    /**
+     * Runs in the registering transaction once the member is registered (e.g. to release rewards a
+     * campaign held until registration), so both commit or neither does.
+     */
+    onRegistered?: (tx: Executor, member: Member) => Promise<Released>;
+  },
   input: {
     brandId: string;
     memberId: string;
@@ -127,7 +139,7 @@ export async function registerMember(
     locale: Locale;
     now: Date;
   },
-): Promise<{ member: Member; firstRegistration: boolean }> {
+): Promise<{ member: Member; firstRegistration: boolean; released?: Released }> {
   const { consents: choices } = input.profile;
   if (!choices.dataProcessing.granted) throw createDataProcessingConsentRequiredError();
   const chosen: [ConsentKind, { granted: boolean; textVersion: string }][] = [
@@ -191,7 +203,8 @@ export async function registerMember(
       },
       createdAt: input.now,
     });
-    return { member: member!, firstRegistration };
+    const released = onRegistered ? await onRegistered(tx, member!) : undefined;
+    return { member: member!, firstRegistration, ...(onRegistered ? { released } : {}) };
   });
 }
 

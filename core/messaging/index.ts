@@ -1,5 +1,6 @@
 export { outboundMessages } from './messaging.table.js';
 export type {
+  LineBotInfo,
   LineChannelCredentials,
   LineMessage,
   LineMessenger,

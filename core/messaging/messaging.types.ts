@@ -34,6 +34,13 @@ export type MulticastResult =
   | { status: 'sent'; requestId: string | undefined }
   | { status: 'already_accepted'; acceptedRequestId: string | undefined };
 
+/** The bot behind a channel access token (`GET /v2/bot/info`): proves the token works. */
+export type LineBotInfo = {
+  userId: string;
+  basicId: string | undefined;
+  displayName: string | undefined;
+};
+
 /** What is left of this month's message quota: `limit` undefined when the plan has none. */
 export type MessageQuota = { limit: number | undefined; used: number };
 
@@ -70,4 +77,6 @@ export type LineMessenger = {
     input: { richMenuId: string; image: Buffer; contentType: 'image/png' | 'image/jpeg' },
   ) => Promise<void>;
   setDefaultRichMenu: (channel: LineChannelCredentials, richMenuId: string) => Promise<void>;
+  /** The channel's bot (`GET /v2/bot/info`); a LineApiError (401) when the access token is not valid. */
+  getBotInfo: (channel: LineChannelCredentials) => Promise<LineBotInfo>;
 };

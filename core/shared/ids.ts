@@ -37,6 +37,7 @@ export const ID_PREFIXES = {
   broadcastChunk: 'bch',
   consoleUser: 'usr',
   consoleSession: 'ses',
+  consoleInvitation: 'ivt',
   auditEntry: 'aud',
   exportJob: 'exp',
 } as const;

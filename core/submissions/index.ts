@@ -21,6 +21,7 @@ export {
 } from './submissions.models.js';
 export { decideReviewedSubmission, submitProof, verifyDueSubmissions } from './submissions.usecases.js';
 export { handOffRewards } from './submissions.decide.js';
+export { releaseRewardsHeldForRegistration, type ReleasedRewards } from './submissions.held.js';
 export type {
   CarrierInvoiceRejection,
   CarrierSummary,
@@ -46,3 +47,11 @@ export {
   type ProofCheck,
 } from './submissions.check.js';
 export { judgeRules } from './submissions.decide.js';
+export {
+  countDecidedSubmissions,
+  DECIDED_STATES,
+  listDecidedSubmissions,
+  rulesInvoiceFromRecord,
+  type DecidedSubmission,
+  type ReplayCursor,
+} from './submissions.replay.js';

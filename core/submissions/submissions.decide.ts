@@ -16,6 +16,8 @@ import {
   type RulesInvoice,
 } from '../campaigns/index.js';
 import { recordAcceptedLineItems } from '../analytics/index.js';
+import { members } from '../members/members.table.js';
+import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { grantRewardsForSubmission, type GrantRewardsResult } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -207,6 +209,25 @@ export async function decideInTransaction(
   });
   if (!decided) return resultOfStored(await reload(repository, submission));
   if (!rules.qualifies) return { ...resultOfStored(decided), decision, rewards: { quantities: NO_REWARDS } };
+  // The purchase joins the analytics in the deciding transaction, with the items the rules judged.
+  await recordAcceptedLineItems(tx, {
+    submission: decided,
+    itemGroups: campaign.settings.rules.itemGroups,
+    items: invoice.items,
+  });
+  if (campaign.settings.rewards.registrationRequired && !(await isRegistered(tx, decided.memberId))) {
+    const held: SubmissionDecision = { ...decision, heldFor: 'registration' };
+    const waiting = await repository.updateSubmission(decided.id, {
+      decision: held as unknown as Record<string, unknown>,
+      updatedAt: now,
+    });
+    return {
+      outcome: 'accepted',
+      submission: waiting,
+      decision: held,
+      rewards: { quantities: held.rewards },
+    };
+  }
 
   const granted = await handOffRewards({
     tx,
@@ -219,12 +240,6 @@ export async function decideInTransaction(
     state: 'rewarded',
     decision: { ...decision, granted } as unknown as Record<string, unknown>,
     updatedAt: now,
-  });
-  // The purchase joins the analytics in the deciding transaction, with the items the rules judged.
-  await recordAcceptedLineItems(tx, {
-    submission: decided,
-    itemGroups: campaign.settings.rules.itemGroups,
-    items: invoice.items,
   });
   return {
     outcome: 'accepted',
@@ -289,4 +304,17 @@ function resultOfCarrierProof(submission: Submission): SubmitProofResult {
       quantities: { ...NO_REWARDS, points: carrier.rewards.points, entries: carrier.rewards.entries },
     },
   };
+}
+
+/**
+ * Whether the member has registered, read under a share lock: a registration committing meanwhile either
+ * waits for this decision (and then releases what it held) or is seen by it, so no held reward is missed.
+ */
+async function isRegistered(tx: Executor, memberId: string): Promise<boolean> {
+  const [member] = await tx
+    .select({ registeredAt: members.registeredAt })
+    .from(members)
+    .where(eq(members.id, memberId))
+    .for('share');
+  return Boolean(member?.registeredAt);
 }

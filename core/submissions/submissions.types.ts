@@ -42,6 +42,11 @@ export type SubmissionDecision = Omit<RulesDecision, 'rewards'> & {
   granted?: GrantRewardsResult;
   reviewedBy?: string;
   decidedAt: string;
+  /**
+   * Rewards held until the member registers (the campaign requires registration before rewards); the
+   * proof stays `accepted` until registration releases them and it becomes `rewarded`.
+   */
+  heldFor?: 'registration';
 };
 
 /** One carrier invoice that was not accepted, and why (a reason key). */

@@ -89,7 +89,15 @@ export type Me = {
   brand: { name: string; country: 'TW' | 'TH'; defaultLocale: string };
   balance: number;
   entries: number;
-  campaign: { id: string; name: LocalizedText; description: LocalizedText | null; registerTo: string } | null;
+  campaign: {
+    id: string;
+    name: LocalizedText;
+    description: LocalizedText | null;
+    registerTo: string;
+    registrationRequired: boolean;
+  } | null;
+  /** Rewards of accepted proofs the campaign holds until the member registers. */
+  held: { proofs: number; points: number; entries: number };
   draw: { id: string; name: LocalizedText; seedHash: string; periodTo: string } | null;
 };
 

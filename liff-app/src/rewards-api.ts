@@ -27,7 +27,23 @@ export type ScratchCard = {
   prize: { id: string; name: LocalizedText } | null;
 };
 
+export type DrawWin = {
+  id: string;
+  drawName: LocalizedText;
+  prizeName: LocalizedText;
+  status: string;
+  /** `needed`: the prize is above NT$1,000 and the tax return needs the winner's details. */
+  paperwork: 'not_needed' | 'needed' | 'received';
+};
+export type TaxDetails = { name: string; idNumber: string; address: string; resident: boolean };
+
 export const rewardsApi = {
+  drawWins: () => api<{ wins: DrawWin[] }>('/api/liff/rewards/draw-wins').then((r) => r.wins),
+  sendTaxDetails: (winId: string, details: TaxDetails) =>
+    api<{ paperwork: 'received' }>(`/api/liff/rewards/draw-wins/${encodeURIComponent(winId)}/tax-info`, {
+      method: 'PUT',
+      body: details,
+    }),
   catalog: () => api<{ rewards: CatalogReward[] }>('/api/liff/rewards/catalog').then((r) => r.rewards),
   redeem: (rewardId: string, key: string) =>
     api<{ redemption: { id: string; couponCode: string | null }; balance: number }>(

@@ -436,6 +436,19 @@ export function createLineSimulatorApp({
     res.json({});
   });
 
+  api.get('/v2/bot/info', (req, res) => {
+    const channel = authenticate(req, res);
+    if (!channel) return;
+    const digits = channel.lineChannelId.replace(/\D/g, '').padStart(32, '0').slice(-32);
+    res.json({
+      userId: `U${digits}`,
+      basicId: `@sim${channel.lineChannelId.slice(-4)}`,
+      displayName: `Simulated channel ${channel.lineChannelId}`,
+      chatMode: 'bot',
+      markAsReadMode: 'manual',
+    });
+  });
+
   api.get('/v2/bot/message/quota', (req, res) => {
     const channel = authenticate(req, res);
     if (!channel) return;

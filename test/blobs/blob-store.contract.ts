@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import type { BlobStore } from '../../core/blobs/index.js';
@@ -54,6 +57,25 @@ export function runBlobStoreContractSuite(name: string, getStore: () => BlobStor
       expect(await store.exists(`${prefix}/ef/a.jpg`)).toBe(false);
       expect(await store.get(`${prefix}/ef/a.jpg`)).toBeUndefined();
       expect((await store.get(`${prefix}/ef/a.jpg.bak`))?.toString()).toBe('two');
+    });
+
+    test('when a file is stored with putFile, then getStream reads the same bytes (stores that offer them)', async () => {
+      const store = getStore();
+      if (!store.putFile || !store.getStream) return;
+      const dir = await mkdtemp(join(tmpdir(), 'proofline-blob-file-'));
+      try {
+        const bytes = Buffer.from('submission_id,amount\nsub_1,1.5\n');
+        await writeFile(join(dir, 'export.csv'), bytes);
+        await store.putFile(`${prefix}/exports/x.csv`, join(dir, 'export.csv'), { contentType: 'text/csv' });
+        const stream = await store.getStream(`${prefix}/exports/x.csv`);
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream!) chunks.push(chunk as Buffer);
+        expect(Buffer.concat(chunks)).toEqual(bytes);
+        expect(await store.get(`${prefix}/exports/x.csv`)).toEqual(bytes);
+        expect(await store.getStream(`${prefix}/exports/missing.csv`)).toBeUndefined();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     test.each([

@@ -3,16 +3,12 @@ import { like } from 'drizzle-orm';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { outboundMessages } from '../../core/db/schema.js';
-import {
-  adjustPoints,
-  createMessagingRewardsNotifier,
-  grantRewardsForSubmission,
-  redeemReward,
-} from '../../core/rewards/index.js';
+import { adjustPoints, createMessagingRewardsNotifier, redeemReward } from '../../core/rewards/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { seedDatabase } from '../support/database.js';
+import { grantEntries } from '../rewards/session-fixtures.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
-import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed, submissionId } from '../rewards/fixtures.js';
+import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed } from '../rewards/fixtures.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
@@ -45,24 +41,14 @@ beforeAll(async () => {
         },
       ];
       await seedDatabase(services.database.db, seed);
-      for (const [submission, member] of [
-        [1, 1],
-        [2, 2],
-      ] as const)
-        await services.database.db.transaction((tx) =>
-          grantRewardsForSubmission({
-            tx,
-            generateId: services.generateId,
-            clock: services.clock,
-            submission: {
-              id: submissionId(submission),
-              brandId: BRAND_ID,
-              campaignId: CAMPAIGN_ID,
-              memberId: memberId(member),
-            },
-            quantities: { points: 0, entries: 3, instantWin: 0 },
-          }),
-        );
+      await grantEntries(
+        services,
+        [
+          [1, 1],
+          [2, 2],
+        ],
+        3,
+      );
       services.clock.set('2026-02-01T04:00:00Z');
     },
   });

@@ -247,4 +247,41 @@ describe('campaign API (/api/console/campaigns)', () => {
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('campaign.version_conflict');
   });
+
+  test('when the preview is asked for draft settings, then each language gets the chat words the bot renders', async () => {
+    await as(marketer).post('', teaCampaignBody({ slug: 'preview-me' }));
+    const response = await as(viewer).post('/preview-me/preview', {
+      rules: { ...teaCampaignBody().rules, minAmount: { basis: 'matched', amountMinor: 20_000 } },
+      rewards: { points: { basis: 'total', stepAmountMinor: 5_000, perStep: 3 }, entries: { perProof: 2 } },
+    });
+    expect(response.status).toBe(200);
+    type Preview = {
+      locale: string;
+      liff: { name: string };
+      chat: { greeting: string[]; accepted: string[]; rejected: string[] };
+      example: object;
+    };
+    const byLocale = Object.fromEntries(
+      (response.body.previews as Preview[]).map((preview) => [preview.locale, preview]),
+    );
+    expect(Object.keys(byLocale).sort()).toEqual(['en', 'th', 'zh-TW']);
+    // NT$200 (the threshold) at 3 points per NT$50: 12 points, 2 entries.
+    expect(byLocale.en?.example).toEqual({ amountMinor: 20_000, points: 12, entries: 2 });
+    expect(byLocale.en?.chat.accepted).toEqual(
+      expect.arrayContaining(['Accepted!', 'You earned 12 points', '2 lottery entries']),
+    );
+    expect(byLocale.en?.chat.greeting.join(' ')).toContain('Green tea November');
+    expect(byLocale['zh-TW']?.liff.name).toBe('買好茶 抽好禮');
+    expect(byLocale.en?.chat.rejected).toEqual(
+      expect.arrayContaining([
+        '• no campaign product was found on it',
+        '• the amount of campaign products is below the minimum',
+      ]),
+    );
+    expect(byLocale.th?.chat.accepted.join(' ')).toContain('12');
+
+    const invalid = await as(viewer).post('/preview-me/preview', { rules: { minAmount: { basis: 'x' } } });
+    expect(invalid.status).toBe(400);
+    expect(Object.keys(invalid.body.error.fieldErrors)).toContain('rules.minAmount.basis');
+  });
 });

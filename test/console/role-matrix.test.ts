@@ -30,6 +30,56 @@ type RouteCase = {
 };
 
 const ROUTES: RouteCase[] = [
+  // Settings (issue 11, team)
+  { method: 'get', path: '/api/console/settings', permission: 'settings.read' },
+  { method: 'patch', path: '/api/console/settings/brand', permission: 'settings.write', body: {} },
+  {
+    method: 'post',
+    path: '/api/console/settings/channels',
+    permission: 'settings.write',
+    body: { lineChannelId: 'x' },
+  },
+  {
+    method: 'patch',
+    path: '/api/console/settings/channels/chn_missing',
+    permission: 'settings.write',
+    body: { name: 'x' },
+  },
+  {
+    method: 'post',
+    path: '/api/console/settings/channels/chn_missing/test',
+    permission: 'settings.write',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/settings/channels/chn_missing/rich-menu',
+    permission: 'settings.write',
+    body: {},
+  },
+  // Audit log (issue 11, team)
+  { method: 'get', path: '/api/console/audit', permission: 'audit.read' },
+  { method: 'get', path: '/api/console/audit/facets', permission: 'audit.read' },
+  // Team (issue 11, team)
+  { method: 'get', path: '/api/console/team', permission: 'team.manage' },
+  {
+    method: 'post',
+    path: '/api/console/team/invitations',
+    permission: 'team.manage',
+    body: { email: 'new@brand-a.example', role: 'viewer' },
+  },
+  {
+    method: 'delete',
+    path: '/api/console/team/invitations/ivt_missing',
+    permission: 'team.manage',
+    body: {},
+  },
+  {
+    method: 'patch',
+    path: '/api/console/team/users/usr_missing',
+    permission: 'team.manage',
+    body: { role: 'viewer' },
+  },
   // Members (issue 11, review)
   { method: 'get', path: '/api/console/members', permission: 'members.read' },
   { method: 'get', path: '/api/console/members/mbr_missing', permission: 'members.read' },
@@ -124,6 +174,14 @@ const ROUTES: RouteCase[] = [
     body: {},
   },
   { method: 'get', path: '/api/console/draws/drw_missing/export', permission: 'draws.read' },
+  // Winner paperwork: the tax report (owners only) and the Thai lucky-draw permit (issue 11, members)
+  { method: 'get', path: '/api/console/draws/drw_missing/tax', permission: 'winners.tax' },
+  {
+    method: 'put',
+    path: '/api/console/draws/drw_missing/permit',
+    permission: 'draws.run',
+    body: { permitNumber: null, permitProvince: null },
+  },
   // Segments (issue 13, broadcasts)
   { method: 'get', path: '/api/console/segments', permission: 'segments.read' },
   {
@@ -138,6 +196,7 @@ const ROUTES: RouteCase[] = [
     permission: 'segments.read',
     body: { condition: { type: 'all' } },
   },
+  { method: 'get', path: '/api/console/segments/options', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/count', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/sample', permission: 'segments.read' },
@@ -149,6 +208,7 @@ const ROUTES: RouteCase[] = [
     permission: 'broadcasts.send',
     body: { condition: { type: 'all' }, messages: [{ type: 'text', text: 'hi' }] },
   },
+  { method: 'get', path: '/api/console/broadcasts/quota', permission: 'broadcasts.read' },
   { method: 'get', path: '/api/console/broadcasts/bct_missing', permission: 'broadcasts.read' },
   {
     method: 'post',
@@ -182,6 +242,23 @@ const ROUTES: RouteCase[] = [
     permission: 'campaigns.write',
     body: { proofs: ['x'] },
   },
+  {
+    method: 'post',
+    path: '/api/console/campaigns/cmp_missing/preview',
+    permission: 'campaigns.read',
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/campaigns/cmp_missing/what-if',
+    permission: 'campaigns.write',
+    body: {},
+  },
+  {
+    method: 'get',
+    path: '/api/console/campaigns/cmp_missing/what-if/rpl_missing',
+    permission: 'campaigns.read',
+  },
   // Analytics (issue 14)
   ...(
     ['funnel', 'baskets', 'stores', 'regions', 'heatmap', 'cohorts', 'products', 'unmapped-names'] as const
@@ -208,6 +285,15 @@ const ROUTES: RouteCase[] = [
     permission: 'campaigns.write',
     body: { itemName: 'x' },
   },
+  // Export jobs (issue 14): the download link itself is not a console route (its token is the credential).
+  {
+    method: 'post',
+    path: '/api/console/analytics/exports',
+    permission: 'exports.run',
+    body: { format: 'csv' },
+  },
+  { method: 'get', path: '/api/console/analytics/exports', permission: 'exports.run' },
+  { method: 'get', path: '/api/console/analytics/exports/exp_missing', permission: 'exports.run' },
 ];
 
 const PASSWORD = 'correct horse battery';

@@ -65,11 +65,14 @@ export function taipeiDaysAgo(days: number): string {
 export async function createLineTestKit({
   invoices = [],
   services: given,
+  consoleAppDir,
   jobs,
   workSignal = false,
 }: {
   invoices?: SimInvoiceInput[];
   services?: TestServices;
+  /** The built console app to serve at /console/ (browser tests build a fresh one). @default console-app/dist */
+  consoleAppDir?: string;
   /** Worker settings (poll interval, concurrency) of the kit's own services. */
   jobs?: Partial<Services['config']['jobs']>;
   /** Give the kit's own services a work signal (LISTEN/NOTIFY; the test closes it). */
@@ -92,7 +95,10 @@ export async function createLineTestKit({
     services.workSignal = createWorkSignal({ database: services.database, logger: services.logger });
   const demo = await seedDemo(services);
   await ensureValidDemoSettings(services, demo);
-  const app = createApp(services as Services, buildAppModules(services as Services));
+  const app = createApp(
+    services as Services,
+    buildAppModules(services as Services, consoleAppDir ? { consoleAppDir } : {}),
+  );
   const server = await listen(app, { port: 0, host: '127.0.0.1' });
   await registerChannel(lineSim.url, demo, `${server.url}/webhook/${demo.channel.lineChannelId}`);
   const conversation = buildConversationDeps(services as Services, { blobStore: buildMemoryBlobStore() });

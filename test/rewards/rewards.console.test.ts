@@ -11,14 +11,12 @@ import {
   createRewardsPublicModule,
 } from '../../bot/rewards/index.js';
 import type { Services } from '../../core/app/build-services.js';
-import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../core/console/index.js';
+import type { ConsoleRole } from '../../core/console/index.js';
 import { outboundMessages, rewards } from '../../core/db/schema.js';
-import { grantRewardsForSubmission } from '../../core/rewards/index.js';
 import { createUnauthorizedError } from '../../core/shared/errors.js';
+import { grantEntries, signInConsoleRoles } from './session-fixtures.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
-import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed, submissionId } from './fixtures.js';
-
-const PASSWORD = 'correct horse battery';
+import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed } from './fixtures.js';
 
 /** The LIFF side: the tests say which member calls (production resolves the LIFF ID token). */
 function resolveMember(req: Request) {
@@ -68,36 +66,17 @@ describe('console rewards and draws API (session + roles)', () => {
       createRewardsPublicModule(s),
       { json: liff },
     ]);
-    const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
-    for (const role of ['owner', 'marketer', 'viewer'] as const) {
-      const email = `${role}@tea.example`;
-      const { user } = await createConsoleUser(deps, { email, name: role, password: PASSWORD });
-      await grantConsoleMembership(deps, { userId: user.id, brandId: BRAND_ID, role });
-      const signedIn = await request(app).post('/api/console/session').send({ email, password: PASSWORD });
-      cookies.set(
-        role,
-        String(([] as string[]).concat(signedIn.headers['set-cookie'] ?? [])[0]).split(';')[0] as string,
-      );
-    }
+    for (const [role, cookie] of await signInConsoleRoles(app, services, ['owner', 'marketer', 'viewer']))
+      cookies.set(role, cookie);
     // Entries for the draw: member 1 and member 2 each earn two in the week.
-    for (const [submission, member] of [
-      [1, 1],
-      [2, 2],
-    ] as const)
-      await services.database.db.transaction((tx) =>
-        grantRewardsForSubmission({
-          tx,
-          generateId: services.generateId,
-          clock: services.clock,
-          submission: {
-            id: submissionId(submission),
-            brandId: BRAND_ID,
-            campaignId: CAMPAIGN_ID,
-            memberId: memberId(member),
-          },
-          quantities: { points: 0, entries: 2, instantWin: 0 },
-        }),
-      );
+    await grantEntries(
+      services,
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      2,
+    );
   }, 60_000);
   afterAll(async () => {
     await services.database.close();

@@ -54,7 +54,7 @@ describe('demo campaign against the demo data set', () => {
     const noTea = await send('KR-46492518 2024/01/04 ' + randomCodeOf('KR46492518'), 'demo-2');
 
     expect(tea).toMatchObject({ outcome: 'accepted', submission: { campaignId: campaign.id } });
-    expect(tea.rewards?.quantities).toEqual({ points: 20, entries: 1, instantWin: false });
+    expect(tea.rewards?.quantities).toEqual({ points: 20, entries: 1, instantWin: true });
     expect(noTea).toMatchObject({
       outcome: 'rejected',
       submission: { reasonCode: 'rules.item_groups.no_match' },

@@ -27,6 +27,13 @@ export const en = {
       'or send a photo of the receipt',
     ],
   },
+  /** How to send each kind of proof (the greeting lists the kinds its campaign accepts). */
+  howTo: {
+    einvoice_text: 'E-invoice: type "AB12345678 1131105 1234" (number, date, random code)',
+    einvoice_qr: 'QR code: paste the text of the left QR code',
+    einvoice_carrier: 'Mobile barcode carrier: type "/ABC1234 code"',
+    receipt: 'Receipt: send a photo of the whole receipt',
+  },
   help: {
     title: 'How to take part',
     steps: [
@@ -88,6 +95,12 @@ export const en = {
   },
   result: {
     accepted: {
+      held: 'Accepted: {{count}} points are waiting for you',
+      heldRewards: 'Accepted: your rewards are waiting for you',
+      registerFirst: 'Register in the member page to receive them; nothing is lost until then.',
+      register: 'Register now',
+      scratch: 'You won a scratch card!',
+      scratchNow: 'Scratch it now',
       title: 'Accepted!',
       earned: 'You earned {{count}} points',
       earnedNothing: 'Your proof is registered.',

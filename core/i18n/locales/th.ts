@@ -26,6 +26,13 @@ export const th: Catalog = {
       'หรือวางข้อความจาก QR code ของใบกำกับภาษี',
     ],
   },
+  /** How to send each kind of proof (the greeting lists the kinds its campaign accepts). */
+  howTo: {
+    receipt: 'ใบเสร็จ: ถ่ายรูปใบเสร็จทั้งใบแล้วส่งมา',
+    einvoice_text: 'ใบกำกับภาษีอิเล็กทรอนิกส์ (ไต้หวัน): พิมพ์ "AB12345678 1131105 1234"',
+    einvoice_qr: 'QR code: วางข้อความจาก QR code ด้านซ้าย',
+    einvoice_carrier: 'บาร์โค้ดมือถือ: พิมพ์ "/ABC1234 รหัสยืนยัน"',
+  },
   help: {
     title: 'วิธีร่วมกิจกรรม',
     steps: [
@@ -87,6 +94,12 @@ export const th: Catalog = {
   },
   result: {
     accepted: {
+      held: 'ผ่านแล้ว: มี {{count}} คะแนนรอคุณอยู่',
+      heldRewards: 'ผ่านแล้ว: รางวัลของคุณรออยู่',
+      registerFirst: 'ลงทะเบียนในหน้าสมาชิกเพื่อรับคะแนน คะแนนจะไม่หายไปจนกว่าคุณจะลงทะเบียน',
+      register: 'ลงทะเบียนเลย',
+      scratch: 'คุณได้รับบัตรขูด 1 ใบ!',
+      scratchNow: 'ขูดเลย',
       title: 'ผ่านแล้ว!',
       earned: 'คุณได้รับ {{count}} คะแนน',
       earnedNothing: 'บันทึกหลักฐานการซื้อของคุณแล้ว',

@@ -26,6 +26,13 @@ export const zhTW: Catalog = {
       '或傳送收據照片',
     ],
   },
+  /** How to send each kind of proof (the greeting lists the kinds its campaign accepts). */
+  howTo: {
+    einvoice_text: '電子發票：輸入「AB12345678 1131105 1234」（號碼、日期、隨機碼）',
+    einvoice_qr: 'QR Code：貼上左邊 QR Code 的文字',
+    einvoice_carrier: '手機條碼載具：輸入「/ABC1234 驗證碼」',
+    receipt: '收據：拍下整張收據傳給我們',
+  },
   help: {
     title: '參加方式',
     steps: [
@@ -87,6 +94,12 @@ export const zhTW: Catalog = {
   },
   result: {
     accepted: {
+      held: '登錄成功：{{count}} 點正在等你領取',
+      heldRewards: '登錄成功：你的獎勵正在等你領取',
+      registerFirst: '在會員專區完成註冊即可領取；在那之前不會遺失。',
+      register: '立即註冊',
+      scratch: '你獲得一張刮刮卡！',
+      scratchNow: '馬上刮',
       title: '登錄成功！',
       earned: '獲得 {{count}} 點',
       earnedNothing: '您的購買證明已登錄。',

@@ -30,6 +30,7 @@ const COLORS = {
   rejected: '#d64545',
   neutral: '#2c3e50',
   survey: '#7b5ea7',
+  prize: '#e07a1f',
 } as const;
 
 export const renderAnswer: AnswerRenderer = (answer, context) => {
@@ -56,7 +57,12 @@ function cardOf(answer: Answer, t: Translate, context: RenderContext): Card {
         title,
         color: COLORS.neutral,
         altText: `${title} ${intro}`,
-        lines: [text(intro), ...bullets(getList(context.locale, 'greeting.steps'))],
+        lines: [
+          text(intro),
+          ...bullets(
+            answer.proofKinds ? howToSend(answer.proofKinds, t) : getList(context.locale, 'greeting.steps'),
+          ),
+        ],
       };
     }
     case 'help': {
@@ -177,9 +183,27 @@ function surveyQuestionCard(survey: SurveyPrompt, t: Translate, context: RenderC
   return { title, color: COLORS.survey, altText: `${title}: ${label}`, lines };
 }
 
-/** The LIFF app's survey page (the app routes by the URL fragment). */
-function surveyUri(liffId: string): string {
-  return `https://liff.line.me/${liffId}#/survey`;
+/** The ways to send a proof the campaign accepts (a photo covers paper invoices and receipts). */
+function howToSend(proofKinds: readonly string[], t: Translate): string[] {
+  const ways = new Set(proofKinds.map((kind) => (kind === 'paper_invoice' ? 'receipt' : kind)));
+  return (['einvoice_text', 'einvoice_qr', 'einvoice_carrier', 'receipt'] as const)
+    .filter((way) => ways.has(way))
+    .map((way) => t(`howTo.${way}`));
+}
+
+/** A page of the LIFF app (the app routes by the URL fragment). */
+function liffPageUri(liffId: string, page: 'survey' | 'register' | 'prizes'): string {
+  return `https://liff.line.me/${liffId}#/${page}`;
+}
+
+function liffButton(label: string, color: string, liffId: string, page: 'survey' | 'register' | 'prizes') {
+  return {
+    type: 'button',
+    style: 'primary',
+    height: 'sm',
+    color,
+    action: { type: 'uri', label: clip(label, 40), uri: liffPageUri(liffId, page) },
+  };
 }
 
 function proofCard(answer: ProofAnswer, t: Translate, context: RenderContext): Card {
@@ -194,33 +218,43 @@ function proofCard(answer: ProofAnswer, t: Translate, context: RenderContext): C
   switch (answer.outcome) {
     case 'accepted': {
       const title = t('result.accepted.title');
-      const earned =
-        (answer.pointsEarned ?? 0) > 0
+      const held = answer.heldForRegistration === true;
+      const earned = held
+        ? (answer.pointsEarned ?? 0) > 0
+          ? t('result.accepted.held', { count: answer.pointsEarned })
+          : t('result.accepted.heldRewards')
+        : (answer.pointsEarned ?? 0) > 0
           ? t('result.accepted.earned', { count: answer.pointsEarned })
           : t('result.accepted.earnedNothing');
       const lines = [...prefix, text(earned, { size: 'lg', weight: 'bold' })];
       if ((answer.entries ?? 0) > 0)
         lines.push(text(t('result.accepted.entries', { count: answer.entries })));
-      if (answer.balance !== undefined)
+      if (held) lines.push(text(t('result.accepted.registerFirst'), { size: 'sm' }));
+      else if (answer.balance !== undefined)
         lines.push(
           separator(),
           text(t('result.accepted.balance', { count: answer.balance }), { size: 'sm' }),
         );
-      // A survey only the LIFF app can take: invite the member there.
-      if (answer.survey && !answer.survey.question && context.liffId) {
-        lines.push(separator(), text(t('survey.invite'), { size: 'sm' }));
-        const footer = [
-          {
-            type: 'button',
-            style: 'primary',
-            height: 'sm',
-            color: COLORS.survey,
-            action: { type: 'uri', label: clip(t('survey.answer'), 40), uri: surveyUri(context.liffId) },
-          },
-        ];
-        return { title, color: COLORS.accepted, altText: `${title} ${earned}`, lines, footer };
+      if (answer.instantPlay) lines.push(text(t('result.accepted.scratch'), { size: 'sm', weight: 'bold' }));
+      const footer: Component[] = [];
+      if (context.liffId) {
+        if (held)
+          footer.push(liffButton(t('result.accepted.register'), COLORS.accepted, context.liffId, 'register'));
+        if (answer.instantPlay)
+          footer.push(liffButton(t('result.accepted.scratchNow'), COLORS.prize, context.liffId, 'prizes'));
+        // A survey only the LIFF app can take: invite the member there.
+        if (answer.survey && !answer.survey.question) {
+          lines.push(separator(), text(t('survey.invite'), { size: 'sm' }));
+          footer.push(liffButton(t('survey.answer'), COLORS.survey, context.liffId, 'survey'));
+        }
       }
-      return { title, color: COLORS.accepted, altText: `${title} ${earned}`, lines };
+      return {
+        title,
+        color: COLORS.accepted,
+        altText: `${title} ${earned}`,
+        lines,
+        ...(footer.length > 0 ? { footer } : {}),
+      };
     }
     case 'awaiting_upload': {
       const title = t('result.awaiting_upload.title');
@@ -308,7 +342,11 @@ function surveyQuickReplyOf(survey: SurveyPrompt, t: Translate, context: RenderC
   if (survey.offerApp && context.liffId)
     items.push({
       type: 'action',
-      action: { type: 'uri', label: clip(t('survey.openApp'), 20), uri: surveyUri(context.liffId) },
+      action: {
+        type: 'uri',
+        label: clip(t('survey.openApp'), 20),
+        uri: liffPageUri(context.liffId, 'survey'),
+      },
     });
   return { items };
 }

@@ -183,6 +183,15 @@ export function createLineSdkMessenger({
         throw toLineApiError(error);
       }
     },
+
+    async getBotInfo(channel) {
+      try {
+        const info = await clientsFor(channel).api.getBotInfo();
+        return { userId: info.userId, basicId: info.basicId, displayName: info.displayName };
+      } catch (error) {
+        throw toLineApiError(error);
+      }
+    },
   };
 }
 

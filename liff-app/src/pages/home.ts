@@ -15,7 +15,17 @@ export const homePage: Page = async ({ me, go }) => {
       h(
         'div',
         { class: 'card cta' },
-        h('p', {}, t('home.registerHelp')),
+        h(
+          'p',
+          { 'data-testid': 'register-help' },
+          me.held.proofs > 0
+            ? t('home.registerHeld', { points: me.held.points, entries: me.held.entries })
+            : me.campaign?.registrationRequired
+              ? t('home.registerRequired')
+              : me.balance > 0
+                ? t('home.registerKeep', { points: me.balance })
+                : t('home.registerHelp'),
+        ),
         h('button', { class: 'primary', type: 'button', onclick: () => go('register') }, t('home.register')),
       ),
     h(

@@ -111,24 +111,33 @@ export const registerPage: Page = async ({ me, refresh, go, notify }) => {
     }
     void busy(submit, t('submit.sending'), async () => {
       try {
-        await api('/api/liff/register', {
-          method: 'POST',
-          body: {
-            name: name.value,
-            phone: phone.value,
-            email: email.value,
-            gender: gender.value,
-            birthday: birthday.value,
-            region: region.value,
-            locale,
-            consents: {
-              dataProcessing: { granted: data.box.checked, textVersion: texts.data_processing.version },
-              marketing: { granted: marketing.box.checked, textVersion: texts.marketing.version },
+        const answer = await api<{ released?: { proofs: number; points: number; entries: number } }>(
+          '/api/liff/register',
+          {
+            method: 'POST',
+            body: {
+              name: name.value,
+              phone: phone.value,
+              email: email.value,
+              gender: gender.value,
+              birthday: birthday.value,
+              region: region.value,
+              locale,
+              consents: {
+                dataProcessing: { granted: data.box.checked, textVersion: texts.data_processing.version },
+                marketing: { granted: marketing.box.checked, textVersion: texts.marketing.version },
+              },
             },
           },
-        });
+        );
         await refresh();
-        notify('ok', t('register.done'));
+        const released = answer.released;
+        notify(
+          'ok',
+          released && released.proofs > 0
+            ? t('register.doneReleased', { points: released.points, entries: released.entries })
+            : t('register.done'),
+        );
         go('home');
       } catch (error) {
         const issues =

@@ -4,19 +4,15 @@ import { formatDateTime, formatNumber } from '../../format';
 import { createTranslator } from '../../i18n';
 import type { PageProps } from '../../routes';
 import { setQuery } from '../../router';
-import { can } from '../../session';
+import { can, currentBrand } from '../../session';
 import { downloadCsv, toCsv } from '../../ui/csv';
 import { Banner, ErrorBanner, Loading } from '../../ui/feedback';
 import { Field } from '../../ui/field';
-import {
-  Badge,
-  fromLocalInput,
-  localized,
-  splitError,
-  useCampaigns,
-  type Localized,
-} from '../rewards/shared';
+import { CampaignSelect, useCampaigns } from '../../ui/campaign-select';
+import { cleanLocalized, localized, LocalizedFields, type Localized } from '../../ui/localized';
+import { Badge, fromLocalInput, splitError } from '../rewards/shared';
 import { messages } from './messages';
+import { DrawPermit, TaxPaperwork } from './paperwork';
 
 const t = createTranslator(messages);
 
@@ -34,6 +30,8 @@ type DrawSummary = {
   seed: string | null;
   entriesDigest: string | null;
   drawnAt: string | null;
+  permitNumber: string | null;
+  permitProvince: string | null;
   winnerCount?: number;
   toldCount?: number;
   links: { verify: string; export: string };
@@ -90,23 +88,14 @@ function DrawList({ campaign }: { campaign: string }) {
   return (
     <div class="stack">
       <div class="toolbar">
-        <Field label={t('draws.campaign')}>
-          {(props) => (
-            <select
-              {...props}
-              name="campaignFilter"
-              value={campaign}
-              onChange={(event) => setQuery({ campaign: event.currentTarget.value || undefined })}
-            >
-              <option value="">{t('draws.allCampaigns')}</option>
-              {campaigns.map((candidate) => (
-                <option key={candidate.id} value={candidate.id}>
-                  {localized(candidate.name)} ({candidate.slug})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <CampaignSelect
+          label={t('draws.campaign')}
+          name="campaignFilter"
+          campaigns={campaigns}
+          value={campaign}
+          emptyLabel={t('draws.allCampaigns')}
+          onChange={(id) => setQuery({ campaign: id || undefined })}
+        />
         {can('draws.run') && !creating ? (
           <button type="button" class="primary" onClick={() => setCreating(true)}>
             {t('draws.new')}
@@ -181,8 +170,7 @@ function DrawForm({
 }) {
   const campaigns = useCampaigns();
   const [campaign, setCampaign] = useState(defaultCampaign);
-  const [nameZh, setNameZh] = useState('');
-  const [nameEn, setNameEn] = useState('');
+  const [name, setName] = useState<Localized>({});
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [reserves, setReserves] = useState('1');
@@ -200,13 +188,10 @@ function DrawForm({
     event.preventDefault();
     setSaving(true);
     setFailure(null);
-    const name: Localized = {};
-    if (nameZh.trim()) name['zh-TW'] = nameZh.trim();
-    if (nameEn.trim()) name.en = nameEn.trim();
     try {
       const answer = await api.post<{ draw: { id: string } }>('/draws', {
         campaign,
-        name,
+        name: cleanLocalized(name),
         periodFrom: fromLocalInput(from),
         periodTo: fromLocalInput(to),
         reserveCount: Number(reserves || 0),
@@ -231,43 +216,20 @@ function DrawForm({
       <h2 id="draw-form-title">{t('draws.new')}</h2>
       {failure?.error ? <ErrorBanner error={failure.error} /> : null}
       <div class="form-grid">
-        <Field label={t('draws.campaign')} error={errors.campaign}>
-          {(props) => (
-            <select
-              {...props}
-              name="campaign"
-              value={campaign}
-              onChange={(e) => setCampaign(e.currentTarget.value)}
-            >
-              <option value="">—</option>
-              {campaigns.map((candidate) => (
-                <option key={candidate.id} value={candidate.id}>
-                  {localized(candidate.name)} ({candidate.slug})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('draws.nameZh')} error={errors.name}>
-          {(props) => (
-            <input
-              {...props}
-              name="nameZh"
-              value={nameZh}
-              onInput={(e) => setNameZh(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('draws.nameEn')}>
-          {(props) => (
-            <input
-              {...props}
-              name="nameEn"
-              value={nameEn}
-              onInput={(e) => setNameEn(e.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <CampaignSelect
+          label={t('draws.campaign')}
+          campaigns={campaigns}
+          value={campaign}
+          error={errors.campaign}
+          onChange={setCampaign}
+        />
+        <LocalizedFields
+          label={{ 'zh-TW': t('draws.nameZh'), en: t('draws.nameEn'), th: t('draws.nameTh') }}
+          name={{ 'zh-TW': 'nameZh', en: 'nameEn', th: 'nameTh' }}
+          value={name}
+          error={errors.name}
+          onChange={setName}
+        />
         <Field label={t('draws.from')} error={errors.periodFrom}>
           {(props) => (
             <input
@@ -290,7 +252,6 @@ function DrawForm({
             />
           )}
         </Field>
-        <span />
         <Field label={t('draws.reserves')} error={errors.reserveCount}>
           {(props) => (
             <input
@@ -608,6 +569,17 @@ function DrawDetail({ drawId }: { drawId: string }) {
             </tbody>
           </table>
         )
+      ) : null}
+      {currentBrand.value?.country === 'TH' ? (
+        <DrawPermit
+          drawId={draw.id}
+          permitNumber={draw.permitNumber}
+          permitProvince={draw.permitProvince}
+          onSaved={() => void load()}
+        />
+      ) : null}
+      {draw.status === 'drawn' && currentBrand.value?.currency === 'TWD' && can('winners.tax') ? (
+        <TaxPaperwork drawId={draw.id} />
       ) : null}
     </div>
   );

@@ -2,13 +2,14 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fetchObjectUrl } from '../../api';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../format';
-import { createTranslator, locale } from '../../i18n';
+import { createTranslator } from '../../i18n';
 import { appLocation, navigate } from '../../router';
 import { can } from '../../session';
 import { downloadFile } from '../../ui/csv';
 import { Banner, ErrorBanner, Loading } from '../../ui/feedback';
 import { Link } from '../../ui/link';
-import { membersApi, type Localized, type MemberPage, type SurveyQuestion } from './members-api';
+import { localized } from '../../ui/localized';
+import { membersApi, type MemberPage, type SurveyQuestion } from './members-api';
 import { messages as reviewMessages } from '../review/messages';
 import { messages } from './messages';
 import { isTyping } from './search';
@@ -23,11 +24,6 @@ function label(prefix: string, code: string | null | undefined, translate: (key:
   const key = `${prefix}.${code}`;
   const text = translate(key as never);
   return text === key ? code : text;
-}
-
-function localized(text: Localized | null | undefined): string {
-  if (!text) return '';
-  return text[locale.value] || text['zh-TW'] || text.en || text.th || '';
 }
 
 /** One member: profile, consents and their history, points, proofs with photos, redemptions, prizes, surveys. */

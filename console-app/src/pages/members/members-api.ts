@@ -1,7 +1,5 @@
 import { api } from '../../api';
-
-/** Text in zh-TW / th / en, as the server stores names. */
-export type Localized = Partial<Record<'zh-TW' | 'th' | 'en', string>>;
+import type { Localized } from '../../ui/localized';
 
 export type MemberRow = {
   id: string;

@@ -9,16 +9,10 @@ import { Banner, ErrorBanner, Loading } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 import { messages } from './messages';
 import { InstantPrizes, PointsTab, Redemptions } from './more';
-import {
-  Badge,
-  fromLocalInput,
-  localized,
-  splitError,
-  Tabs,
-  toLocalInput,
-  useCampaigns,
-  type Localized,
-} from './shared';
+import { CampaignSelect, useCampaigns } from '../../ui/campaign-select';
+import { cleanLocalized, localized, LocalizedFields, type Localized } from '../../ui/localized';
+import { Tabs } from '../../ui/tabs';
+import { Badge, fromLocalInput, splitError, toLocalInput } from './shared';
 
 const t = createTranslator(messages);
 
@@ -187,9 +181,7 @@ function Catalog() {
 
 type RewardDraft = {
   kind: 'item' | 'coupon';
-  nameZh: string;
-  nameEn: string;
-  nameTh: string;
+  name: Localized;
   campaign: string;
   pointsPrice: string;
   stock: string;
@@ -204,9 +196,7 @@ type RewardDraft = {
 function draftOf(reward: ConsoleReward | null): RewardDraft {
   return {
     kind: reward?.kind ?? 'item',
-    nameZh: reward?.name['zh-TW'] ?? '',
-    nameEn: reward?.name.en ?? '',
-    nameTh: reward?.name.th ?? '',
+    name: reward?.name ?? {},
     campaign: reward?.campaignId ?? '',
     pointsPrice: reward ? String(reward.pointsPrice) : '',
     stock: reward ? String(reward.stockTotal) : '',
@@ -237,10 +227,7 @@ function RewardForm({ reward, onDone }: { reward: ConsoleReward | null; onDone: 
     event.preventDefault();
     setSaving(true);
     setFailure(null);
-    const name: Localized = {};
-    if (draft.nameZh.trim()) name['zh-TW'] = draft.nameZh.trim();
-    if (draft.nameEn.trim()) name.en = draft.nameEn.trim();
-    if (draft.nameTh.trim()) name.th = draft.nameTh.trim();
+    const name = cleanLocalized(draft.name);
     const common = {
       name,
       pointsPrice: numberOrUndefined(draft.pointsPrice) ?? 0,
@@ -291,24 +278,15 @@ function RewardForm({ reward, onDone }: { reward: ConsoleReward | null; onDone: 
             </select>
           )}
         </Field>
-        <Field label={t('form.campaign')} error={errors.campaign}>
-          {(props) => (
-            <select
-              {...props}
-              name="campaign"
-              value={draft.campaign}
-              disabled={Boolean(reward)}
-              onChange={(event) => set('campaign', event.currentTarget.value)}
-            >
-              <option value="">{t('form.campaignNone')}</option>
-              {campaigns.map((campaign) => (
-                <option key={campaign.id} value={campaign.id}>
-                  {localized(campaign.name)} ({campaign.slug})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <CampaignSelect
+          label={t('form.campaign')}
+          campaigns={campaigns}
+          value={draft.campaign}
+          disabled={Boolean(reward)}
+          emptyLabel={t('form.campaignNone')}
+          error={errors.campaign}
+          onChange={(id) => set('campaign', id)}
+        />
         <Field label={t('form.price')} error={errors.pointsPrice}>
           {(props) => (
             <input
@@ -322,36 +300,13 @@ function RewardForm({ reward, onDone }: { reward: ConsoleReward | null; onDone: 
             />
           )}
         </Field>
-        <Field label={t('form.nameZh')} error={nameError}>
-          {(props) => (
-            <input
-              {...props}
-              name="nameZh"
-              value={draft.nameZh}
-              onInput={(e) => set('nameZh', e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('form.nameEn')}>
-          {(props) => (
-            <input
-              {...props}
-              name="nameEn"
-              value={draft.nameEn}
-              onInput={(e) => set('nameEn', e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('form.nameTh')}>
-          {(props) => (
-            <input
-              {...props}
-              name="nameTh"
-              value={draft.nameTh}
-              onInput={(e) => set('nameTh', e.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <LocalizedFields
+          label={{ 'zh-TW': t('form.nameZh'), en: t('form.nameEn'), th: t('form.nameTh') }}
+          name={{ 'zh-TW': 'nameZh', en: 'nameEn', th: 'nameTh' }}
+          value={draft.name}
+          error={nameError}
+          onChange={(name) => set('name', name)}
+        />
         <Field
           label={t('form.stock')}
           error={errors.stock ?? errors.stockTotal}

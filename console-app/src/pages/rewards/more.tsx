@@ -6,7 +6,9 @@ import { can } from '../../session';
 import { Banner, ErrorBanner, Loading } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 import { messages } from './messages';
-import { Badge, fromLocalInput, localized, splitError, useCampaigns, type Localized } from './shared';
+import { CampaignSelect, useCampaigns } from '../../ui/campaign-select';
+import { cleanLocalized, localized, LocalizedFields, type Localized } from '../../ui/localized';
+import { Badge, fromLocalInput, splitError } from './shared';
 
 const t = createTranslator(messages);
 
@@ -110,8 +112,7 @@ function InstantPrizeForm({
 }) {
   const campaigns = useCampaigns();
   const [campaign, setCampaign] = useState(prize?.campaignId ?? '');
-  const [nameZh, setNameZh] = useState(prize?.name['zh-TW'] ?? '');
-  const [nameEn, setNameEn] = useState(prize?.name.en ?? '');
+  const [name, setName] = useState<Localized>(prize?.name ?? {});
   const [odds, setOdds] = useState(prize ? String(prize.oddsPpm / 10_000) : '1');
   const [stock, setStock] = useState(prize ? String(prize.stockTotal) : '');
   const [from, setFrom] = useState('');
@@ -128,16 +129,14 @@ function InstantPrizeForm({
     }
     setSaving(true);
     setFailure(null);
-    const name: Localized = {};
-    if (nameZh.trim()) name['zh-TW'] = nameZh.trim();
-    if (nameEn.trim()) name.en = nameEn.trim();
+    const cleanName = cleanLocalized(name);
     const schedule =
       from && to ? { kind: 'even', from: fromLocalInput(from), to: fromLocalInput(to) } : undefined;
     const oddsPpm = Math.round(Number(odds) * 10_000);
     try {
       if (prize)
         await api.patch(`/instant-prizes/${prize.id}`, {
-          name,
+          name: cleanName,
           oddsPpm,
           stockTotal: Number(stock),
           ...(schedule ? { schedule } : {}),
@@ -145,7 +144,7 @@ function InstantPrizeForm({
       else
         await api.post('/instant-prizes', {
           campaign,
-          name,
+          name: cleanName,
           oddsPpm,
           stock: stock === '' ? -1 : Number(stock),
           ...(schedule ? { schedule } : {}),
@@ -163,44 +162,21 @@ function InstantPrizeForm({
       <h2 id="prize-form-title">{prize ? localized(prize.name) : t('instant.new')}</h2>
       {failure?.error ? <ErrorBanner error={failure.error} /> : null}
       <div class="form-grid">
-        <Field label={t('form.campaign')} error={errors.campaign}>
-          {(props) => (
-            <select
-              {...props}
-              name="campaign"
-              value={campaign}
-              disabled={Boolean(prize)}
-              onChange={(event) => setCampaign(event.currentTarget.value)}
-            >
-              <option value="">—</option>
-              {campaigns.map((candidate) => (
-                <option key={candidate.id} value={candidate.id}>
-                  {localized(candidate.name)} ({candidate.slug})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('form.nameZh')} error={errors.name}>
-          {(props) => (
-            <input
-              {...props}
-              name="nameZh"
-              value={nameZh}
-              onInput={(e) => setNameZh(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('form.nameEn')}>
-          {(props) => (
-            <input
-              {...props}
-              name="nameEn"
-              value={nameEn}
-              onInput={(e) => setNameEn(e.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <CampaignSelect
+          label={t('form.campaign')}
+          campaigns={campaigns}
+          value={campaign}
+          disabled={Boolean(prize)}
+          error={errors.campaign}
+          onChange={setCampaign}
+        />
+        <LocalizedFields
+          label={{ 'zh-TW': t('form.nameZh'), en: t('form.nameEn'), th: t('form.nameTh') }}
+          name={{ 'zh-TW': 'nameZh', en: 'nameEn', th: 'nameTh' }}
+          value={name}
+          error={errors.name}
+          onChange={setName}
+        />
         <Field label={t('instant.oddsPercent')} error={errors.oddsPpm}>
           {(props) => (
             <input

@@ -1,0 +1,189 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { sql } from 'drizzle-orm';
+import {
+  analyzeBaskets,
+  memberCohorts,
+  proofFunnel,
+  purchaseHeatmap,
+  rankRegions,
+  rankStores,
+  type AnalyticsFilter,
+} from '../../core/analytics/index.js';
+import { seedSyntheticHistory } from '../../core/analytics/synthetic.usecases.js';
+import { createBrandsRepository } from '../../core/brands/index.js';
+import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
+import { createIdGenerator } from '../../core/shared/ids.js';
+import { compare, medianMs, round, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+
+/** Invoices of the synthetic history (the issue's goal is 1,000,000 on PostgreSQL). */
+const INVOICES = Number(process.env.ANALYTICS_BENCH_INVOICES ?? 20_000);
+
+/** The DuckDB side of each analysis: the same SQL over the same line items (what an analyst would run). */
+const DUCK_QUERIES: Record<string, string[]> = {
+  baskets: [
+    `with b as (select submission_id, max(invoice_total_minor) as total, count(*) as lines,
+                  coalesce(sum(amount_minor) filter (where product_key is not null), 0) as own_amount,
+                  bool_or(product_key is not null) as has_own
+                from li group by submission_id)
+     select count(*), sum(total), sum(lines), count(*) filter (where has_own), sum(own_amount),
+            sum(total) filter (where has_own) from b`,
+    `with items as (select distinct submission_id, coalesce(product_key, normalized_name) as product,
+                      product_key is not null as own from li),
+          freq as (select product, count(*) as c from items group by product),
+          pairs as (select x.product as a, y.product as b, count(*) as c
+                    from items x join items y on y.submission_id = x.submission_id and y.product <> x.product
+                    where x.own group by x.product, y.product having count(*) >= 2)
+     select p.a, p.b, p.c, fa.c, fb.c from pairs p join freq fa on fa.product = p.a join freq fb on fb.product = p.b
+     order by p.c desc limit 50`,
+  ],
+  stores: [
+    `select store_key, count(distinct submission_id) as proofs, count(distinct member_id) as members,
+            sum(amount_minor) as amount from li group by store_key order by proofs desc limit 50`,
+  ],
+  regions: [
+    `select region_code, count(distinct submission_id) as proofs, count(distinct member_id) as members,
+            sum(amount_minor) as amount from li group by region_code order by proofs desc`,
+  ],
+  heatmap: [
+    `select weekday, hour, count(*) from (select distinct submission_id, weekday, hour from li where hour is not null)
+     group by weekday, hour`,
+    `select purchase_date, count(distinct submission_id) from li group by purchase_date order by purchase_date`,
+  ],
+};
+
+const LI_COLUMNS =
+  'submission_id, member_id, purchase_date, weekday, hour, store_key, region_code, normalized_name, product_key, amount_minor, invoice_total_minor';
+
+/**
+ * Each analysis the console asks for, on a synthetic history of INVOICES invoices (about 2.8 line items
+ * each), timed warm (median of 5) against the same question asked of DuckDB over the same line items in
+ * the same run. PGlite by default; BENCH_DATABASE_URL runs it on PostgreSQL (the issue's target).
+ */
+const analyticsBench: BenchCase = {
+  name: `analytics: the console's analyses on ${INVOICES.toLocaleString('en')} invoices vs DuckDB`,
+  issue: 14,
+  run: async () => {
+    const url = process.env.BENCH_DATABASE_URL;
+    const label = url ? 'postgresql' : 'pglite';
+    const database: DatabaseHandle = url
+      ? await createDatabase({ url, poolMax: 4 })
+      : await createDatabase({ pgliteDataDir: 'memory://' });
+    const dir = await mkdtemp(join(tmpdir(), 'proofline-analytics-bench-'));
+    const duck = await DuckDBInstance.create(':memory:');
+    const connection = await duck.connect();
+    const measurements: BenchMeasurement[] = [];
+    try {
+      await database.migrate();
+      const generateId = createIdGenerator();
+      const brand = await createBrandsRepository({ db: database.db, generateId }).createBrand({
+        slug: `bench-${generateId('brand')}`,
+        name: 'Analytics bench',
+        country: 'TW',
+        defaultLocale: 'zh-TW',
+        timezone: 'Asia/Taipei',
+      });
+      const seedMs = await timeIt(() =>
+        seedSyntheticHistory({
+          db: database.db,
+          generateId,
+          brandId: brand.id,
+          invoices: INVOICES,
+          seed: brand.id,
+        }),
+      );
+      await database.db.execute(sql`analyze`);
+      const filter: AnalyticsFilter = { brandId: brand.id };
+      const [{ count }] = (await queryRows<{ count: unknown }>(
+        database.db,
+        sql`select count(*) as count from analytics_line_items where brand_id = ${brand.id}`,
+      )) as [{ count: unknown }];
+      measurements.push({
+        metric: `${label}: seed ${INVOICES} invoices / ${Number(count)} line items`,
+        value: round(seedMs),
+        unit: 'ms',
+      });
+
+      // The same rows into DuckDB, through a CSV file written page by page.
+      const csvPath = join(dir, 'li.csv');
+      const out = createWriteStream(csvPath);
+      out.write(`${LI_COLUMNS.replaceAll(' ', '')}\n`);
+      let after = '';
+      for (;;) {
+        const rows = await queryRows<Record<string, unknown>>(
+          database.db,
+          sql`select submission_id || ':' || line_no as k, submission_id, member_id, to_char(purchase_date, 'YYYY-MM-DD') as d,
+                     weekday, hour, store_key, region_code, normalized_name, product_key, amount_minor, invoice_total_minor
+              from analytics_line_items where brand_id = ${brand.id} and submission_id || ':' || line_no > ${after}
+              order by submission_id || ':' || line_no limit 20000`,
+        );
+        if (rows.length === 0) break;
+        const cell = (v: unknown) =>
+          v === null || v === undefined ? '' : `"${String(v).replaceAll('"', '""')}"`;
+        const text = rows
+          .map((r) =>
+            [
+              r.submission_id,
+              r.member_id,
+              r.d,
+              r.weekday,
+              r.hour,
+              r.store_key,
+              r.region_code,
+              r.normalized_name,
+              r.product_key,
+              r.amount_minor,
+              r.invoice_total_minor,
+            ]
+              .map(cell)
+              .join(','),
+          )
+          .join('\n');
+        if (!out.write(`${text}\n`)) await once(out, 'drain');
+        after = String(rows[rows.length - 1]!.k);
+      }
+      out.end();
+      await once(out, 'finish');
+      await connection.run(
+        `create table li as select * from read_csv('${csvPath}', header = true, columns = {
+           'submission_id': 'VARCHAR', 'member_id': 'VARCHAR', 'purchase_date': 'DATE', 'weekday': 'INTEGER',
+           'hour': 'INTEGER', 'store_key': 'VARCHAR', 'region_code': 'VARCHAR', 'normalized_name': 'VARCHAR',
+           'product_key': 'VARCHAR', 'amount_minor': 'BIGINT', 'invoice_total_minor': 'BIGINT'})`,
+      );
+
+      const subjects: Record<string, () => Promise<unknown>> = {
+        baskets: () => analyzeBaskets(database.db, filter),
+        stores: () => rankStores(database.db, filter),
+        regions: () => rankRegions(database.db, filter),
+        heatmap: () => purchaseHeatmap(database.db, filter),
+      };
+      for (const [name, subject] of Object.entries(subjects)) {
+        const ours = await medianMs(subject);
+        const theirs = await medianMs(async () => {
+          for (const query of DUCK_QUERIES[name]!) await connection.runAndReadAll(query);
+        });
+        measurements.push(
+          compare(`${label}: ${name}`, 'ms', ours, { name: 'DuckDB, same rows', value: theirs }),
+        );
+      }
+      // Funnel and cohorts read submissions, points and rewards: timed on their own.
+      for (const [name, subject] of Object.entries({
+        funnel: () => proofFunnel(database.db, filter),
+        cohorts: () => memberCohorts(database.db, filter),
+      }))
+        measurements.push({ metric: `${label}: ${name}`, value: round(await medianMs(subject)), unit: 'ms' });
+    } finally {
+      connection.closeSync();
+      duck.closeSync();
+      await database.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+    return measurements;
+  },
+};
+
+export default analyticsBench;

@@ -1,0 +1,88 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatNumber } from '../../format';
+
+export type ChartSeries = {
+  label: string;
+  data: number[];
+  /** One colour, or one per point (e.g. the days with a campaign event). */
+  color?: string | string[];
+};
+
+export type ChartSpec = {
+  type: 'bar' | 'line';
+  labels: string[];
+  series: ChartSeries[];
+  /** Bars grow to the right (rankings with long names). */
+  horizontal?: boolean;
+  stacked?: boolean;
+  /** @default 260 */
+  height?: number;
+};
+
+export const PALETTE = ['#0a7d3b', '#2f6fde', '#b42318', '#8a5a00', '#6b46c1', '#0e7490'];
+
+type ChartInstance = { destroy: () => void };
+
+/**
+ * A Chart.js chart. The library is fetched the first time a chart is drawn (a dynamic import), so the
+ * console's first screen and the page's tables do not wait for it. The numbers are always in a table
+ * beside the chart; the canvas is labelled for screen readers.
+ */
+export function ChartView({ spec, label }: { spec: ChartSpec; label: string }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let chart: ChartInstance | undefined;
+    let cancelled = false;
+    import('./chart-lib')
+      .then(({ Chart }) => {
+        if (cancelled || !canvas.current) return;
+        chart = new Chart(canvas.current, {
+          type: spec.type,
+          data: {
+            labels: spec.labels,
+            datasets: spec.series.map((series, index) => ({
+              label: series.label,
+              data: series.data,
+              backgroundColor: series.color ?? PALETTE[index % PALETTE.length],
+              borderColor: Array.isArray(series.color)
+                ? PALETTE[index % PALETTE.length]
+                : (series.color ?? PALETTE[index % PALETTE.length]),
+              borderWidth: spec.type === 'line' ? 2 : 0,
+              pointRadius: spec.type === 'line' ? 0 : undefined,
+              tension: 0.2,
+            })),
+          },
+          options: {
+            animation: false,
+            maintainAspectRatio: false,
+            indexAxis: spec.horizontal ? 'y' : 'x',
+            plugins: {
+              legend: { display: spec.series.length > 1, position: 'bottom' },
+              tooltip: {
+                callbacks: {
+                  label: (item) =>
+                    `${item.dataset.label ?? ''}: ${formatNumber(item.parsed[spec.horizontal ? 'x' : 'y'])}`,
+                },
+              },
+            },
+            scales: {
+              x: { stacked: spec.stacked, ticks: { autoSkip: true, maxRotation: 0 } },
+              y: { stacked: spec.stacked, beginAtZero: true, ticks: { precision: 0 } },
+            },
+          },
+        });
+      })
+      .catch(() => setFailed(true));
+    return () => {
+      cancelled = true;
+      chart?.destroy();
+    };
+  }, [spec]);
+  if (failed) return null;
+  return (
+    <div class="chart" style={{ height: `${spec.height ?? 260}px` }}>
+      <canvas ref={canvas} role="img" aria-label={label} />
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Services } from '../app/build-services.js';
+import { analyticsProducts } from '../analytics/index.js';
+import type { Database } from '../db/database.js';
+import { seedSyntheticHistory } from '../analytics/synthetic.usecases.js';
+import { campaigns } from '../campaigns/index.js';
+import type { Brand } from '../brands/index.js';
+import { isoDate } from './seed-demo-brand.js';
+
+/** How many invoices the local demo's analytics show (the issue: enough that every chart has data). */
+export const DEMO_ANALYTICS_INVOICES = 5_000;
+/** The generator's seed per country: its ids derive from it, so two demo brands must not share one. */
+const DEMO_ANALYTICS_SEEDS = { TW: 'demo', TH: 'demo-th' } as const;
+const DEMO_ANALYTICS_DAYS = 90;
+
+/**
+ * The demo brand's purchase history for the analytics pages: ~5,000 synthetic invoices over the last 90
+ * days under a campaign of their own (`synthetic-demo`), written in multi-row batches so `npm start`
+ * stays quick. Idempotent: once that campaign exists, nothing is done (not even generating the rows).
+ */
+export async function seedDemoAnalytics(
+  { database, clock, generateId }: Pick<Services, 'database' | 'clock' | 'generateId'>,
+  brand: Pick<Brand, 'id' | 'country'>,
+  { invoices = DEMO_ANALYTICS_INVOICES }: { invoices?: number } = {},
+): Promise<{ created: boolean; invoices: number; lineItems: number }> {
+  const [existing] = await database.db
+    .select({ id: campaigns.id })
+    .from(campaigns)
+    .where(
+      and(
+        eq(campaigns.brandId, brand.id),
+        eq(campaigns.slug, `synthetic-${DEMO_ANALYTICS_SEEDS[brand.country]}`),
+      ),
+    );
+  if (existing) return { created: false, invoices: 0, lineItems: 0 };
+  // The generator moves some weekday purchases to the Saturday after, and proofs are sent up to two days
+  // after the purchase: starting a week earlier keeps every date of the history before today.
+  const start = new Date(clock.now().getTime() - (DEMO_ANALYTICS_DAYS + 6) * 86_400_000);
+  const result = await seedSyntheticHistory({
+    db: database.db,
+    generateId,
+    brandId: brand.id,
+    invoices,
+    seed: DEMO_ANALYTICS_SEEDS[brand.country],
+    startDate: isoDate(start),
+    days: DEMO_ANALYTICS_DAYS,
+  });
+  await decorateDemoHistory(database.db, {
+    brandId: brand.id,
+    campaignId: result.campaignId,
+    country: brand.country,
+  });
+  return { created: true, invoices: result.invoices, lineItems: result.lineItems };
+}
+
+/** Product names the demo shows instead of the synthetic keys, by the brand's country. */
+const DEMO_PRODUCT_NAMES: Record<'TW' | 'TH', Record<string, string>> = {
+  TW: { 'green-tea': '好茶綠茶 600ml', 'milk-tea': '好茶奶茶 400ml' },
+  TH: { 'green-tea': 'ชาเขียว 500ml', 'milk-tea': 'ชานม 400ml' },
+};
+
+/** Reasons the demo's rejected proofs carry (codes the deciding paths write). */
+const DEMO_REJECT_REASONS = [
+  'rules.failed',
+  'verification.not_uploaded',
+  'verification.unreadable',
+  'verification.random_code_mismatch',
+];
+
+/**
+ * What the synthetic history lacks for a funnel worth looking at, in a few set-based statements: about one
+ * proof in nine rejected (by several reasons, the unreadable ones never read), four in five accepted
+ * proofs rewarded with their points (1 per NT$10, so balances spread around the rewards' prices), and
+ * product names. Selection is by a hash of the proof id, so the same history is decorated the same way.
+ */
+async function decorateDemoHistory(
+  db: Database,
+  { brandId, campaignId, country }: { brandId: string; campaignId: string; country: 'TW' | 'TH' },
+) {
+  await db.transaction(async (tx) => {
+    for (const [key, name] of Object.entries(DEMO_PRODUCT_NAMES[country]))
+      await tx
+        .update(analyticsProducts)
+        .set({ name })
+        .where(and(eq(analyticsProducts.brandId, brandId), eq(analyticsProducts.key, key)));
+    const reasons = sql.raw(`array[${DEMO_REJECT_REASONS.map((r) => `'${r}'`).join(', ')}]`);
+    await tx.execute(sql`
+      insert into submissions (id, brand_id, campaign_id, member_id, kind, channel, source_ref, raw_input, state,
+                               invoice_id, decision, reason_code, decided_at, created_at, updated_at)
+      select 'sub_rej' || substr(s.id, 4), s.brand_id, s.campaign_id, s.member_id, s.kind, s.channel,
+             'rej-' || s.source_ref, s.raw_input, 'rejected',
+             case when r.reason = 'verification.unreadable' then null else s.invoice_id end,
+             case when r.reason like 'verification.%' and r.reason <> 'verification.unreadable'
+                  then s.decision end,
+             r.reason, s.decided_at + interval '1 hour', s.created_at + interval '1 hour',
+             s.updated_at + interval '1 hour'
+      from submissions s
+      cross join lateral (select (${reasons})[1 + abs(hashtext(s.id || 'r')) % ${DEMO_REJECT_REASONS.length}] as reason) r
+      where s.campaign_id = ${campaignId} and s.state = 'accepted' and abs(hashtext(s.id)) % 100 < 12
+      on conflict do nothing`);
+    await tx.execute(sql`
+      update submissions set state = 'rewarded'
+      where campaign_id = ${campaignId} and state = 'accepted' and abs(hashtext(id || 'w')) % 100 < 80`);
+    await tx.execute(sql`
+      insert into points_ledger (id, brand_id, member_id, campaign_id, kind, points, submission_id, reason, actor,
+                                 idempotency_key, created_at)
+      select 'pts' || substr(s.id, 4), s.brand_id, s.member_id, s.campaign_id, 'earn',
+             greatest(1, i.total_amount_minor / 1000), s.id, 'demo history', 'demo',
+             'demo-earn:' || s.id, s.decided_at
+      from submissions s join invoices i on i.id = s.invoice_id
+      where s.campaign_id = ${campaignId} and s.state = 'rewarded'
+      on conflict do nothing`);
+  });
+}

@@ -1,0 +1,22 @@
+export { changesOf, isKnownTimeZone, maskSecret, webhookUrlOf } from './settings.models.js';
+export {
+  createChannelManagedByEnvError,
+  createChannelNotFoundError,
+  createChannelTakenError,
+  createLineRefusedError,
+  createUnknownTimeZoneError,
+} from './settings.errors.js';
+export {
+  addBrandChannel,
+  channelViewOf,
+  getBrandSettings,
+  setupChannelRichMenu,
+  testChannelCredentials,
+  updateBrandChannel,
+  updateBrandProfile,
+  type BrandProfile,
+  type ChannelInput,
+  type ChannelView,
+  type SettingsActor,
+  type SettingsDeps,
+} from './settings.usecases.js';

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { proofFunnel, memberCohorts, rankRegions, analyzeBaskets } from '../../core/analytics/index.js';
+import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
+import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
+import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
+import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
+import { buildTestServices, type TestServices } from '../support/services.js';
+
+let services: TestServices;
+let tw: DemoSeed;
+let th: DemoSeed;
+
+beforeAll(async () => {
+  services = await buildTestServices({ now: '2026-03-01T04:00:00Z' });
+  tw = await seedDemo(services);
+  await seedDemoRewards(services, tw);
+  th = await seedThaiDemo(services);
+}, 120_000);
+afterAll(async () => {
+  await services?.database.close();
+});
+
+describe('the local demo’s purchase history', () => {
+  test('when both demo brands are seeded, then each has its own history with rejections, rewards and points', async () => {
+    const first = await seedDemoAnalytics(services, tw.brand, { invoices: 400 });
+    const thai = await seedDemoAnalytics(services, th.brand, { invoices: 200 });
+    expect(first).toMatchObject({ created: true, invoices: 400 });
+    expect(first.lineItems).toBeGreaterThan(800);
+    // The Thai history is not swallowed by the Taiwan one (the generator's ids derive from its seed).
+    expect(thai.lineItems).toBeGreaterThan(400);
+
+    const db = services.database.db;
+    const funnel = await proofFunnel(db, { brandId: tw.brand.id });
+    expect(funnel.steps.rejected).toBeGreaterThan(0);
+    expect(funnel.steps.read).toBeLessThan(funnel.steps.received);
+    expect(funnel.steps.rewarded).toBeGreaterThan(funnel.steps.accepted / 2);
+    expect(funnel.rejectedByReason.length).toBeGreaterThan(1);
+    const cohorts = await memberCohorts(db, { brandId: tw.brand.id });
+    expect(cohorts.points.bands.some((band) => band.members > 0)).toBe(true);
+    expect(cohorts.points.cheapestRewardPoints).not.toBeNull();
+    const baskets = await analyzeBaskets(db, { brandId: tw.brand.id }, { minCount: 1 });
+    // The planted associations are the two strongest pairs.
+    expect(
+      baskets.pairs
+        .slice(0, 2)
+        .map((pair) => `${pair.a}+${pair.b}`)
+        .sort(),
+    ).toEqual(['green-tea+洋芋片', 'milk-tea+菠蘿麵包']);
+
+    const regions = await rankRegions(db, { brandId: th.brand.id });
+    expect(regions.regions.every((region) => region.country === 'TH')).toBe(true);
+    // Last 90 days of the clock: nothing after today.
+    expect(funnel.byDay.at(-1)!.day <= '2026-03-01').toBe(true);
+  });
+
+  test('when the demo starts again, then nothing is added', async () => {
+    expect(await seedDemoAnalytics(services, tw.brand)).toEqual({
+      created: false,
+      invoices: 0,
+      lineItems: 0,
+    });
+    expect(await seedDemoAnalytics(services, th.brand)).toEqual({
+      created: false,
+      invoices: 0,
+      lineItems: 0,
+    });
+  });
+});

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildMemoryBlobStore } from '../../core/blobs/index.js';
+import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
+import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
+import { runExportJobs } from '../../core/analytics/index.js';
+import { readFileSync } from 'node:fs';
+import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
+import { projectRoot } from '../../core/shared/paths.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
+import { openDesktopBrowser } from './support/chromium.js';
+import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+
+const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
+/** The console's day: the demo history covers the 90 days before it. */
+const NOW = '2026-03-01T04:00:00Z';
+
+let stack: ConsoleStack;
+let demo: DemoSeed;
+let browser: { context: BrowserContext; close: () => Promise<void> };
+let zhBrowser: { context: BrowserContext; close: () => Promise<void> };
+
+beforeAll(async () => {
+  stack = await startConsoleStack({
+    now: NOW,
+    seed: async (services) => {
+      services.blobStore = buildMemoryBlobStore();
+      demo = await seedDemo(services);
+      await seedDemoRewards(services, demo);
+      await seedDemoAnalytics(services, demo.brand, { invoices: 1_500 });
+    },
+  });
+  await stack.addUser('marketer@tea.example', [[demo.brand.id, 'marketer']]);
+  browser = await openDesktopBrowser({ locale: 'en-US' });
+  zhBrowser = await openDesktopBrowser({ locale: 'zh-TW' });
+}, HANG_GUARD_MS);
+
+afterAll(async () => {
+  await browser?.close();
+  await zhBrowser?.close();
+  await stack?.close();
+});
+
+async function signedIn(context: BrowserContext, email: string, path: string): Promise<Page> {
+  await context.clearCookies();
+  const page = await context.newPage();
+  page.setDefaultTimeout(HANG_GUARD_MS);
+  // The page's "last 90 days" is the brand's today: the browser's clock says the stack's day.
+  await page.clock.setFixedTime(new Date(NOW));
+  await page.goto(`${stack.url}/console${path}`);
+  await signInThroughPage(page, { email });
+  return page;
+}
+
+/** Polls `check` until it holds (the page re-renders after its fetch answers). */
+async function waitUntil(check: () => Promise<boolean>) {
+  for (let i = 0; i < 600; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('waitUntil: never true');
+}
+
+/** The number a stat card shows (digits only). */
+async function statValue(page: Page, label: string): Promise<number> {
+  const text = await page.locator('.stat', { hasText: label }).first().locator('dd').innerText();
+  return Number(text.replace(/[^\d.]/g, ''));
+}
+
+describe('analytics in the console', () => {
+  test('when a marketer opens Analytics, then the funnel, baskets and heatmap show the demo history', async () => {
+    const page = await signedIn(browser.context, 'marketer@tea.example', '/analytics');
+    await page.getByRole('heading', { name: 'Proof funnel' }).waitFor();
+    await page.locator('[data-analysis=funnel] canvas').waitFor();
+    expect(await statValue(page, 'Received')).toBeGreaterThan(1_000);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.en.png') });
+
+    await page.getByRole('tab', { name: 'Baskets' }).click();
+    const pairs = page.locator('[data-analysis=pairs] tbody tr');
+    await pairs.first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-baskets.en.png'), fullPage: true });
+
+    await page.getByRole('tab', { name: 'Purchase times' }).click();
+    await page.locator('table.heatmap tbody tr').nth(6).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.en.png'), fullPage: true });
+
+    await page.getByRole('tab', { name: 'Stores & regions' }).click();
+    await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.en.png'), fullPage: true });
+
+    await page.getByRole('tab', { name: 'Members & cohorts' }).click();
+    await page.locator('table.cohorts tbody tr').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.en.png'), fullPage: true });
+
+    await page.getByRole('tab', { name: 'Product mapping' }).click();
+    await page.locator('[data-analysis=unmapped] tbody tr').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-products.en.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('when the date range changes and an export is started, then the numbers follow and the file downloads', async () => {
+    const page = await signedIn(browser.context, 'marketer@tea.example', '/analytics');
+    await page.locator('[data-analysis=funnel] canvas').waitFor();
+    const ninetyDays = await statValue(page, 'Received');
+    await page.getByLabel('From', { exact: true }).fill('2026-02-16');
+    await page.getByLabel('To', { exact: true }).fill('2026-02-28');
+    await page.getByRole('button', { name: 'Apply dates' }).click();
+    await page.waitForURL(/from=2026-02-16/);
+    await waitUntil(async () => (await statValue(page, 'Received')) !== ninetyDays);
+    const twoWeeks = await statValue(page, 'Received');
+    expect(twoWeeks).toBeGreaterThan(0);
+    expect(twoWeeks).toBeLessThan(ninetyDays / 3);
+    expect(page.url()).toContain('from=2026-02-16');
+
+    await page.getByRole('tab', { name: 'Exports' }).click();
+    await page.getByLabel('Format').selectOption('xlsx');
+    await page.getByLabel('Format').selectOption('csv');
+    await page.getByRole('button', { name: 'Start export' }).click();
+    const row = page.locator('tr[data-export]').first();
+    await page.locator('tr[data-export][data-state=queued]').waitFor();
+    // The worker's turn (the same use case jobs/exports.job.ts runs).
+    const { services } = stack;
+    await runExportJobs({ db: services.database.db, blobStore: services.blobStore!, clock: services.clock });
+    const link = row.getByRole('link', { name: 'Download' });
+    await link.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-exports.en.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const path = await download.path();
+    const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+    expect(header).toBe(
+      'submission_id,purchased_at,store,seller_id,region,item_name,product,item_group,quantity,unit_price,amount,currency',
+    );
+    expect(lines.length).toBeGreaterThan(twoWeeks);
+    // Only the chosen fortnight's purchases are in it.
+    for (const line of lines) expect(line.split(',')[1]!.slice(0, 10) >= '2026-02-16').toBe(true);
+    await page.close();
+  });
+
+  test('in zh-TW, the analytics page speaks Chinese', async () => {
+    const page = await signedIn(zhBrowser.context, 'marketer@tea.example', '/analytics?tab=baskets');
+    await page.getByRole('heading', { name: '一起購買' }).waitFor();
+    await page.locator('[data-analysis=pairs] tbody tr').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.zh-TW.png') });
+    await page.close();
+  });
+});
