@@ -248,6 +248,17 @@ const ROUTES: RouteCase[] = [
     permission: 'campaigns.read',
     body: {},
   },
+  {
+    method: 'post',
+    path: '/api/console/campaigns/cmp_missing/what-if',
+    permission: 'campaigns.write',
+    body: {},
+  },
+  {
+    method: 'get',
+    path: '/api/console/campaigns/cmp_missing/what-if/rpl_missing',
+    permission: 'campaigns.read',
+  },
   // Analytics (issue 14)
   ...(
     ['funnel', 'baskets', 'stores', 'regions', 'heatmap', 'cohorts', 'products', 'unmapped-names'] as const
