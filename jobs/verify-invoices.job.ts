@@ -1,13 +1,25 @@
 import type { Services } from '../core/app/build-services.js';
 import { verifyDueSubmissions, type SubmissionsDeps } from '../core/submissions/index.js';
-import { buildEInvoicePlatform, type EInvoicePlatform } from '../core/verification/index.js';
+import {
+  buildEInvoicePlatform,
+  type BudgetPriority,
+  type EInvoicePlatform,
+} from '../core/verification/index.js';
 import type { QueueWorker, ScheduledJob } from './runner.js';
 
 /** The submissions capability's dependencies, with the MoF platform built on first use. */
-function lazySubmissionsDeps(services: Services, platform?: EInvoicePlatform): () => SubmissionsDeps {
+function lazySubmissionsDeps(
+  services: Services,
+  platform: EInvoicePlatform | undefined,
+  priority: BudgetPriority,
+): () => SubmissionsDeps {
   let built = platform;
   return () => {
-    built ??= buildEInvoicePlatform(services.config, { logger: services.logger });
+    built ??= buildEInvoicePlatform(services.config, {
+      logger: services.logger,
+      db: services.database.db,
+      priority,
+    });
     return {
       db: services.database.db,
       platform: built,
@@ -32,7 +44,8 @@ export function createVerifyInvoicesJob(
     maxBatches = 1_000,
   }: { platform?: EInvoicePlatform; batchSize?: number; maxBatches?: number } = {},
 ): ScheduledJob {
-  const deps = lazySubmissionsDeps(services, platform);
+  // Batch work yields the MoF budget to members waiting on instant checks.
+  const deps = lazySubmissionsDeps(services, platform, 'batch');
   return {
     name: 'verify-invoices',
     cron: services.config.jobs.verifyInvoicesCron,
@@ -63,7 +76,7 @@ export function createVerifyInvoicesRetryWorker(
   services: Services,
   { platform, batchSize = 20 }: { platform?: EInvoicePlatform; batchSize?: number } = {},
 ): QueueWorker {
-  const deps = lazySubmissionsDeps(services, platform);
+  const deps = lazySubmissionsDeps(services, platform, 'instant');
   return {
     name: 'verify-invoices-retry',
     wakeOn: ['verification'],

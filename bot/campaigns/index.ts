@@ -18,6 +18,8 @@ export function createCampaignsConsoleModule(services: Services): AppModule {
           (platform ??= buildEInvoicePlatform(services.config, {
             clock: services.clock,
             logger: services.logger,
+            db: services.database.db,
+            priority: 'batch',
           })),
         ocrEngine: () => services.ocrEngine,
       },

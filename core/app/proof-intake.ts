@@ -56,7 +56,8 @@ export function buildProofIntake(
   };
   const submissionsDeps = (): SubmissionsDeps => {
     platform ??= instrumentEInvoicePlatform(
-      buildEInvoicePlatform(config, { clock, logger }),
+      // Members are waiting: instant priority on the deployment's MoF budget.
+      buildEInvoicePlatform(config, { clock, logger, db: database.db, priority: 'instant' }),
       services.metrics,
     );
     return {

@@ -163,7 +163,9 @@ export const envSchema = z.object({
     .positive({ message: 'must be > 0' })
     .max(1000)
     .default(5)
-    .describe('Ceiling of MoF platform requests per second, per process.'),
+    .describe(
+      'Ceiling of MoF platform requests per second for the whole deployment: every process takes its permits from one budget in the database (instant checks before batch work).',
+    ),
 
   OCR_PROVIDER: z
     .enum(['tesseract', 'google-vision', 'paddle'])

@@ -21,3 +21,4 @@ export * from '../segments/segments.table.js';
 export * from '../submissions/submissions.table.js';
 export * from '../surveys/surveys.table.js';
 export * from '../team/team.table.js';
+export * from '../verification/verification.table.js';

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { Executor } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { createEInvoicePlatformInvalidOptionsError } from './verification.errors.js';
@@ -9,6 +10,7 @@ import {
   type RateLimiter,
 } from './verification.rate-limiter.js';
 import type { EInvoicePlatform, EInvoicePlatformName } from './verification.types.js';
+import { createDatabaseRateLimiter, type BudgetPriority } from './verification.budget.js';
 
 /** The MoF production host (unchanged since 2017). */
 export const MOF_PRODUCTION_BASE_URL = 'https://api.einvoice.nat.gov.tw';
@@ -16,8 +18,8 @@ export const MOF_PRODUCTION_BASE_URL = 'https://api.einvoice.nat.gov.tw';
 /** The app ID the simulator accepts when no real one is configured (local mode). */
 export const MOF_SIMULATOR_APP_ID = 'PROOFLINE-SIM';
 
-// One limiter per (base URL, app ID, rate), on wall time: every adapter a process builds for the same
-// platform account (the bot's instant verification, the batch job) shares the configured ceiling.
+// Without a database (CLI one-offs): one limiter per (base URL, app ID, rate) in the process, on wall
+// time. With one, the budget is the deployment's (platform_budgets), shared by every process.
 const sharedLimiters = new Map<string, RateLimiter>();
 
 export function sharedRateLimiter({
@@ -41,6 +43,10 @@ export type EInvoicePlatformFactory = (context: {
   config: Config;
   clock?: Clock;
   logger?: Logger;
+  /** The deployment's database: the MoF budget is shared through it by every process. */
+  db?: Executor;
+  /** Who calls (a member waiting, or batch work that yields to them). @default 'instant' */
+  priority?: BudgetPriority;
 }) => EInvoicePlatform;
 
 /**
@@ -48,7 +54,7 @@ export type EInvoicePlatformFactory = (context: {
  * the same `mof` adapter, only pointed at another base URL.
  */
 export const einvoicePlatformFactories = {
-  mof: ({ config, clock, logger }) => {
+  mof: ({ config, clock, logger, db, priority }) => {
     const { mof } = config;
     const baseUrl = mof.apiBaseUrl ?? (mof.mode === 'real' ? MOF_PRODUCTION_BASE_URL : undefined);
     if (!baseUrl)
@@ -65,7 +71,14 @@ export const einvoicePlatformFactories = {
       timeoutMs: mof.timeoutMs,
       maxRetries: mof.maxRetries,
       rateLimitPerSecond: mof.rateLimitPerSecond,
-      rateLimiter: sharedRateLimiter({ key: `${baseUrl}|${appId}`, ratePerSecond: mof.rateLimitPerSecond }),
+      rateLimiter: db
+        ? createDatabaseRateLimiter({
+            db,
+            key: `mof|${baseUrl}|${appId}`,
+            ratePerSecond: mof.rateLimitPerSecond,
+            priority,
+          })
+        : sharedRateLimiter({ key: `${baseUrl}|${appId}`, ratePerSecond: mof.rateLimitPerSecond }),
       clock,
       logger,
     });
@@ -74,7 +87,10 @@ export const einvoicePlatformFactories = {
 
 export function buildEInvoicePlatform(
   config: Config,
-  { name = 'mof', clock, logger }: { name?: EInvoicePlatformName; clock?: Clock; logger?: Logger } = {},
+  {
+    name = 'mof',
+    ...context
+  }: { name?: EInvoicePlatformName } & Omit<Parameters<EInvoicePlatformFactory>[0], 'config'> = {},
 ): EInvoicePlatform {
-  return einvoicePlatformFactories[name]({ config, clock, logger });
+  return einvoicePlatformFactories[name]({ config, ...context });
 }

@@ -41,6 +41,12 @@ export {
   type Sleep,
 } from './verification.rate-limiter.js';
 export {
+  createDatabaseRateLimiter,
+  type BudgetPriority,
+  type DatabaseRateLimiter,
+} from './verification.budget.js';
+export { platformBudgets } from './verification.table.js';
+export {
   createMofEInvoicePlatform,
   type MofApiVersions,
   type MofEInvoicePlatform,

@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/database.js';
+import { realSleep, type RateLimiter, type Sleep } from './verification.rate-limiter.js';
+
+/**
+ * Who is asking: a member waiting in the chat (`instant`) or the batch job. Batch work only takes a
+ * permit when the bucket has no backlog, so instant proofs never queue behind a batch.
+ */
+export type BudgetPriority = 'instant' | 'batch';
+
+export type DatabaseRateLimiter = RateLimiter & {
+  /** How long (ms) a permit taken now would wait, without taking it. */
+  estimateWaitMs: () => Promise<number>;
+};
+
+/** A batch caller waits in steps of at most this long for the backlog to clear. */
+const BATCH_RETRY_MAX_MS = 1_000;
+
+/**
+ * A token bucket shared by every process of the deployment: the bucket is a row of `platform_budgets`,
+ * and a permit is one atomic UPDATE … RETURNING of its theoretical arrival time, on the database's clock
+ * (the same for every process). `ratePerSecond` is the deployment's ceiling, whatever the number of
+ * processes; `burst` permits may go at once after a quiet spell.
+ */
+export function createDatabaseRateLimiter({
+  db,
+  key,
+  ratePerSecond,
+  burst = 1,
+  priority = 'instant',
+  sleep = realSleep,
+}: {
+  db: Executor;
+  key: string;
+  ratePerSecond: number;
+  /** @default 1 */
+  burst?: number;
+  /** @default 'instant' */
+  priority?: BudgetPriority;
+  sleep?: Sleep;
+}): DatabaseRateLimiter {
+  if (!(ratePerSecond > 0)) throw new RangeError('ratePerSecond must be > 0');
+  const intervalMs = 1000 / ratePerSecond;
+  const toleranceMs = (Math.max(1, Math.floor(burst)) - 1) * intervalMs;
+  let ensured: Promise<unknown> | undefined;
+  const ensureRow = () =>
+    (ensured ??= db.execute(
+      sql`insert into platform_budgets (key, next_at) values (${key}, clock_timestamp()) on conflict (key) do nothing`,
+    ));
+  const waits: number[] = [];
+  const grantedAt: number[] = [];
+
+  /** Takes a permit (batch: only when there is no backlog); the wait it comes with, or undefined. */
+  const reserve = async (onlyWithoutBacklog: boolean): Promise<number | undefined> => {
+    await ensureRow();
+    const rows = await queryRows<{ wait_ms: number | string }>(
+      db,
+      sql`with t as (select clock_timestamp() as now)
+          update platform_budgets b
+             set next_at = greatest(b.next_at, t.now) + make_interval(secs => ${intervalMs / 1000})
+            from t
+           where b.key = ${key}
+             ${onlyWithoutBacklog ? sql`and b.next_at <= t.now + make_interval(secs => ${toleranceMs / 1000})` : sql``}
+       returning extract(epoch from (b.next_at - t.now)) * 1000 as wait_ms`,
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return Math.max(0, Number(row.wait_ms) - intervalMs - toleranceMs);
+  };
+
+  const estimateWaitMs = async () => {
+    await ensureRow();
+    const rows = await queryRows<{ backlog_ms: number | string }>(
+      db,
+      sql`select extract(epoch from (next_at - clock_timestamp())) * 1000 as backlog_ms
+            from platform_budgets where key = ${key}`,
+    );
+    return Math.max(0, Number(rows[0]?.backlog_ms ?? 0) - toleranceMs);
+  };
+
+  return {
+    ratePerSecond,
+    estimateWaitMs,
+    acquire: async () => {
+      const started = Date.now();
+      for (;;) {
+        const wait = await reserve(priority === 'batch');
+        if (wait !== undefined) {
+          waits.push(Date.now() - started + wait);
+          grantedAt.push(Date.now() + wait);
+          if (wait > 0) await sleep(wait);
+          return;
+        }
+        // Batch: members are waiting on the instant checks ahead; look again when their backlog clears.
+        await sleep(Math.min(BATCH_RETRY_MAX_MS, Math.max(intervalMs, await estimateWaitMs())));
+      }
+    },
+    stats: () => ({ acquired: waits.length, waits: [...waits], grantedAt: [...grantedAt] }),
+  };
+}

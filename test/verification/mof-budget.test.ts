@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { overrideConfig } from '../../core/config/config.js';
+import { createDatabase, type DatabaseHandle } from '../../core/db/database.js';
+import {
+  buildEInvoicePlatform,
+  createDatabaseRateLimiter,
+  type MofEInvoicePlatform,
+} from '../../core/verification/index.js';
+import { parseSimDataset, startMofSimulator, type RunningMofSimulator } from '../../sim/mof/index.js';
+import { buildTestServices, type TestServices } from '../support/services.js';
+
+const RATE_PER_SECOND = 10;
+
+describe('one MoF budget for the deployment (platform_budgets)', () => {
+  let services: TestServices;
+  let secondProcessDb: DatabaseHandle | undefined;
+  let sim: RunningMofSimulator;
+
+  beforeAll(async () => {
+    services = await buildTestServices();
+    // On PostgreSQL the second runner has a pool of its own, as a second process would.
+    if (services.database.url)
+      secondProcessDb = await createDatabase({ url: services.database.url, poolMax: 4 });
+    sim = await startMofSimulator({ dataset: parseSimDataset({ invoices: [] }) });
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await secondProcessDb?.close();
+    await services?.database.close();
+  });
+
+  test('when two runners verify at once, then together they stay within the one deployment-wide rate, counted at the simulator', async () => {
+    const config = overrideConfig({ mof: { apiBaseUrl: sim.url, rateLimitPerSecond: RATE_PER_SECOND } });
+    const runners = [services.database, secondProcessDb ?? services.database].map((database) =>
+      buildEInvoicePlatform(config, { db: database.db, priority: 'instant' }),
+    );
+    sim.admin.resetRequestCounts();
+
+    const perRunner = 8;
+    await Promise.all(
+      runners.flatMap((platform) =>
+        Array.from({ length: perRunner }, (_, index) =>
+          platform.getInvoiceDetail({
+            type: 'Barcode',
+            invoiceNumber: `AB${String(10_000_000 + index).slice(0, 8)}`,
+            invoiceDate: '2026-11-20',
+            randomCode: '1234',
+            period: '11512',
+          } as Parameters<(typeof platform)['getInvoiceDetail']>[0]),
+        ),
+      ),
+    );
+
+    const requests = sim.admin.recentRequests();
+    expect(sim.admin.requestCounts().total).toBe(2 * perRunner);
+    const times = requests.map((request) => Date.parse(request.at)).sort((a, b) => a - b);
+    const spanSeconds = ((times.at(-1) as number) - (times[0] as number)) / 1000;
+    // One budget: 16 calls at 10/s (1 at once) need 1.5 s. A limiter per process would let each runner
+    // send its 8 in 0.7 s side by side. The bound leaves room for HTTP jitter (an early call delayed by
+    // its connection set-up arrives closer to the next one); the permits themselves are checked below.
+    expect(spanSeconds).toBeGreaterThanOrEqual(1.0);
+    const granted = runners
+      .flatMap((platform) => (platform as unknown as MofEInvoicePlatform).rateLimiter.stats().grantedAt)
+      .sort((a, b) => a - b);
+    expect(granted).toHaveLength(2 * perRunner);
+    expect(((granted.at(-1) as number) - (granted[0] as number)) / 1000).toBeGreaterThanOrEqual(
+      (2 * perRunner - 1) / RATE_PER_SECOND - 0.2,
+    );
+  });
+
+  test('when members are waiting on instant checks, then batch work takes its permit only after them', async () => {
+    const key = 'test|priority';
+    const instant = createDatabaseRateLimiter({ db: services.database.db, key, ratePerSecond: 20 });
+    const batch = createDatabaseRateLimiter({
+      db: services.database.db,
+      key,
+      ratePerSecond: 20,
+      priority: 'batch',
+    });
+    const granted: string[] = [];
+    const first = [1, 2, 3, 4].map((n) => instant.acquire().then(() => granted.push(`instant-${n}`)));
+    // The batch asks while four instant permits are still ahead of it.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const batchDone = batch.acquire().then(() => granted.push('batch'));
+    await Promise.all([...first, batchDone]);
+
+    expect(granted.at(-1)).toBe('batch');
+    expect(await instant.estimateWaitMs()).toBeLessThanOrEqual(1_000);
+  });
+});
