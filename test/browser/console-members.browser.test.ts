@@ -118,6 +118,28 @@ describe('the members page', () => {
     await page.close();
   });
 
+  test('keyboard only: J/K move through the recent members, Enter opens one, Escape returns, / focuses the search', async () => {
+    const page = await signedIn(browser.context, asDemoOwner);
+    const rows = page.locator('.member-results[data-q=""] tbody tr');
+    await rows.nth(3).waitFor({ timeout: UI_MS });
+    // The search box has the focus at first; leave it so letters are keys, not text.
+    await page.locator('#member-search-input:focus').waitFor({ timeout: UI_MS });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    const second = await rows.nth(1).getAttribute('data-member');
+    await page.locator(`.member-results tr[data-member="${second}"]:focus`).waitFor({ timeout: UI_MS });
+
+    await page.keyboard.press('Enter');
+    await page.locator(`.member-page[data-member="${second}"]`).waitFor({ timeout: UI_MS });
+    await page.keyboard.press('Escape');
+    await rows.first().waitFor({ timeout: UI_MS });
+    await page.keyboard.press('/');
+    await page.locator('#member-search-input:focus').waitFor({ timeout: UI_MS });
+    await page.close();
+  });
+
   test('the export downloads the member as JSON and is audited', async () => {
     const page = await signedIn(browser.context, asDemoOwner, `/members/${meiId}`);
     await memberPageShown(page, meiId);
@@ -174,6 +196,33 @@ describe('the members page', () => {
       .where(eq(members.id, meiId));
     expect(still?.erasedAt).toBeNull();
     await marketerPage.close();
+  });
+
+  test('an owner erases a member only after typing their id; the erasure is audited', async () => {
+    const [david] = await stack.services.database.db
+      .select({ id: members.id })
+      .from(members)
+      .where(and(eq(members.brandId, demo.brand.id), eq(members.externalMemberNo, 'T-10004')));
+    const page = await signedIn(browser.context, asDemoOwner, `/members/${david!.id}`);
+    await memberPageShown(page, david!.id);
+    await page.getByRole('button', { name: 'Erase member…' }).click();
+    const confirm = page.getByRole('button', { name: 'Erase for good' });
+    await confirm.waitFor({ timeout: UI_MS });
+    await expect(confirm.isDisabled()).resolves.toBe(true);
+    await page.locator('#erase-typed').fill('mbr_wrong');
+    await expect(confirm.isDisabled()).resolves.toBe(true);
+
+    await page.locator('#erase-typed').fill(david!.id);
+    await confirm.click();
+    await page.locator('.member-actions .banner-success').waitFor({ timeout: UI_MS });
+    await page.locator('.member-page h1', { hasText: 'Erased member' }).waitFor({ timeout: UI_MS });
+
+    const audits = await stack.services.database.db
+      .select({ action: auditLog.action, actorType: auditLog.actorType })
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, david!.id), eq(auditLog.action, 'console.member_erased')));
+    expect(audits).toEqual([{ action: 'console.member_erased', actorType: 'console_user' }]);
+    await page.close();
   });
 
   test('in zh-TW, the search and the member page speak Chinese', async () => {

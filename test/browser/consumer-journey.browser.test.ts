@@ -196,6 +196,8 @@ describe('a member’s journey through local mode, Taiwan and Thailand', () => {
     expect(winners.map((winner) => winner.memberName)).toEqual(['王小明']);
     await botSays(chat, '好茶禮盒').waitFor({ timeout: SLOW });
     await shot(chat, 'tw', '07-draw-won');
+    await seePrizeInLiff(liff, '好茶禮盒');
+    await shot(liff, 'tw', '08-my-prizes');
     await liff.close();
     await chat.close();
   }, 900_000);
@@ -245,15 +247,26 @@ describe('a member’s journey through local mode, Taiwan and Thailand', () => {
     await redeemAffordable(liff);
     await go(liff, 'prizes');
     expect(await liff.textContent('[data-testid="coupon-code"]')).toMatch(/^DEMO-TH-\d{4}$/);
+    // The redemption's state in words, never its code.
+    expect(await liff.textContent('[data-testid="coupon"]')).toContain('ส่งมอบแล้ว');
     await shot(liff, 'th', '06-coupon');
 
     const winners = await runDrawNow('demo-th', 'songkran-tea', since);
     expect(winners.map((winner) => winner.memberName)).toEqual(['สมชาย ใจดี']);
     await botSays(chat, 'กระเช้าชา').waitFor({ timeout: SLOW });
     await shot(chat, 'th', '07-draw-won');
+    await seePrizeInLiff(liff, 'กระเช้าชา');
+    await shot(liff, 'th', '08-my-prizes');
     await liff.close();
     await chat.close();
   }, 900_000);
+
+  /** "My prizes", opened afresh, lists the draw prize. */
+  async function seePrizeInLiff(liff: Page, prize: string) {
+    await go(liff, 'home');
+    await go(liff, 'prizes');
+    await liff.locator('[data-testid^="draw-win-"]', { hasText: prize }).waitFor({ timeout: SLOW });
+  }
 
   async function approveOnlyQueuedPhoto(brand: string) {
     const request = await consoleApi();

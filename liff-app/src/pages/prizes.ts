@@ -1,8 +1,15 @@
 import { ApiError } from '../api.js';
 import type { Page } from '../app.js';
-import { formatDate, pick, t } from '../i18n.js';
+import { formatDate, pick, t, type MessageKey } from '../i18n.js';
 import { rewardsApi, type DrawWin, type ScratchCard } from '../rewards-api.js';
 import { banner, busy, empty, errorBanner, field, h, setFieldError } from '../ui.js';
+
+/** A redemption's state in words (never the stored code). */
+const REDEMPTION_STATES: Record<string, MessageKey> = {
+  reserved: 'prizes.state.reserved',
+  fulfilled: 'prizes.state.fulfilled',
+  cancelled: 'prizes.state.cancelled',
+};
 
 /** The form a prize above NT$1,000 asks for: what the tax return needs, sent once (and correctable). */
 function taxForm(win: DrawWin, done: () => void): HTMLFormElement {
@@ -180,7 +187,13 @@ export const prizesPage: Page = async () => {
                   ': ',
                   h('code', { class: 'code', 'data-testid': 'coupon-code' }, c.couponCode),
                 ),
-              h('p', { class: 'muted' }, formatDate(c.createdAt), ' · ', c.state),
+              h(
+                'p',
+                { class: 'muted' },
+                formatDate(c.createdAt),
+                ' · ',
+                t(REDEMPTION_STATES[c.state] ?? 'prizes.state.reserved'),
+              ),
             ),
           ),
         ),
