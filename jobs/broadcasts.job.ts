@@ -1,5 +1,10 @@
 import type { Services } from '../core/app/build-services.js';
-import { createRateLimiter, deliverBroadcastChunks, type RateLimiter } from '../core/broadcasts/index.js';
+import {
+  createRateLimiter,
+  deliverBroadcastChunks,
+  trackedLinkBaseUrlOf,
+  type RateLimiter,
+} from '../core/broadcasts/index.js';
 import { buildLineMessenger, type LineMessenger } from '../core/messaging/index.js';
 import type { QueueWorker } from './runner.js';
 
@@ -24,7 +29,15 @@ export function createBroadcastsWorker(
     pollMs: Math.max(config.jobs.workerPollMs, 1_000),
     runOnce: async () => {
       const summary = await deliverBroadcastChunks(
-        { db: database.db, clock, logger, generateId, messenger, rateLimiter },
+        {
+          db: database.db,
+          clock,
+          logger,
+          generateId,
+          messenger,
+          rateLimiter,
+          trackedLinkBaseUrl: trackedLinkBaseUrlOf(config),
+        },
         { limit: 8, leaseMs },
       );
       return summary.started + summary.sent + summary.retried + summary.failed;

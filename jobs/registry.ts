@@ -1,5 +1,6 @@
 import type { Services } from '../core/app/build-services.js';
 import { createBroadcastsWorker } from './broadcasts.job.js';
+import { createCampaignReplaysWorker } from './campaign-replays.job.js';
 import { createDrawsJob } from './draws.job.js';
 import { createExportsWorker } from './exports.job.js';
 import { createExpirePointsJob } from './expire-points.job.js';
@@ -22,6 +23,7 @@ export function buildJobs(services: Services): { jobs: ScheduledJob[]; workers: 
       createVerifyInvoicesRetryWorker(services),
       createReceiptBlobDeletionsWorker(services),
       createBroadcastsWorker(services),
+      createCampaignReplaysWorker(services),
       createExportsWorker(services),
     ],
   };

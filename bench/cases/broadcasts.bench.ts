@@ -93,6 +93,7 @@ const broadcastsBench: BenchCase = {
             condition: { type: 'all' },
             messages: [{ type: 'text', text: 'bench' }],
             holdoutPercent: 0,
+            trackLinks: false,
             ignoreQuietHours: true,
           },
         });

@@ -5,6 +5,7 @@ import {
   deliverBroadcastChunks,
   getBroadcastReport,
   startBroadcast,
+  trackedLinkBaseUrlOf,
 } from '../../core/broadcasts/index.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import { buildLineMessenger } from '../../core/messaging/index.js';
@@ -87,6 +88,7 @@ export const broadcastCommand: Command = {
         generateId: services.generateId,
         logger: services.logger,
         messenger,
+        trackedLinkBaseUrl: trackedLinkBaseUrlOf(config),
       };
       const actor = { userId: 'cli' };
       const { id } = await createBroadcast(deps, { brandId: brand.id, actor, input: parsed.data });

@@ -1,13 +1,16 @@
 import { Router } from 'express';
-import { desc, eq } from 'drizzle-orm';
 import type { Services } from '../../core/app/build-services.js';
 import {
-  broadcasts,
   cancelBroadcast,
   createBroadcast,
   createBroadcastBodySchema,
+  createBroadcastLinkNotFoundError,
+  followTrackedLink,
+  getBroadcastQuota,
   getBroadcastReport,
+  listBroadcasts,
   startBroadcast,
+  trackedLinkBaseUrlOf,
 } from '../../core/broadcasts/index.js';
 import { buildLineMessenger, type LineMessenger } from '../../core/messaging/index.js';
 import { buildConsoleGuard, consoleActorOf } from '../console/index.js';
@@ -31,27 +34,26 @@ export function createBroadcastsModule(
     clock: services.clock,
     generateId: services.generateId,
     messenger,
+    trackedLinkBaseUrl: trackedLinkBaseUrlOf(services.config),
   };
   const router = Router();
 
+  // A tracked link in a broadcast, opened by the member it was sent to: counted, then redirected.
+  router.get('/r/:token', async (req, res) => {
+    const token = String(req.params.token);
+    if (!/^[A-Za-z0-9_-]{8,64}$/.test(token)) throw createBroadcastLinkNotFoundError();
+    const { url } = await followTrackedLink(deps, { token });
+    res.set('cache-control', 'no-store');
+    res.redirect(302, url);
+  });
+
   router.get('/api/console/broadcasts', guard.require('broadcasts.read'), async (_req, res) => {
-    const rows = await deps.db
-      .select()
-      .from(broadcasts)
-      .where(eq(broadcasts.brandId, consoleActorOf(res).brandId))
-      .orderBy(desc(broadcasts.createdAt))
-      .limit(50);
-    res.json({
-      broadcasts: rows.map((row) => ({
-        id: row.id,
-        state: row.state,
-        segmentId: row.segmentId,
-        recipients: row.recipientCount,
-        scheduledAt: row.scheduledAt,
-        createdAt: row.createdAt,
-        finishedAt: row.finishedAt,
-      })),
-    });
+    res.json({ broadcasts: await listBroadcasts(deps, { brandId: consoleActorOf(res).brandId }) });
+  });
+
+  // What is left of this month's LINE message quota, shown before sending (the send checks again).
+  router.get('/api/console/broadcasts/quota', guard.require('broadcasts.read'), async (_req, res) => {
+    res.json(await getBroadcastQuota(deps, { brandId: consoleActorOf(res).brandId }));
   });
 
   router.post('/api/console/broadcasts', guard.require('broadcasts.send'), async (req, res) => {

@@ -19,6 +19,7 @@ import type { OcrEngine } from '../../core/ocr/index.js';
 import { checkCampaignProofs } from '../../core/app/campaign-check.js';
 import { previewCampaignTexts } from '../../core/app/campaign-preview.js';
 import { createSubmissionsRepository, type SubmissionsDeps } from '../../core/submissions/index.js';
+import { getCampaignReplay, replayView, requestCampaignReplay } from '../../core/replays/index.js';
 import { checkBodySchema, rawMultipart, readCheckRequest } from './campaigns.check.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/index.js';
 import { requireJsonForMutations } from '../middlewares/csrf.js';
@@ -197,6 +198,28 @@ export function createCampaignsConsoleRouter({
       },
     );
     res.json(answer);
+  });
+
+  // What-if replay: the brand's decided proofs of the last N days through draft rules (a background job).
+  router.post(`${CAMPAIGNS_PATH}/:ref/what-if`, write, async (req, res) => {
+    const actor = consoleActorOf(res);
+    const { replay } = await requestCampaignReplay(deps, {
+      brandId: actor.brandId,
+      ref: String(req.params.ref),
+      input: req.body ?? {},
+      requestedBy: actor.userId,
+    });
+    res.status(202).json({ replay: replayView(replay) });
+  });
+
+  router.get(`${CAMPAIGNS_PATH}/:ref/what-if/:replayId`, read, async (req, res) => {
+    const { brandId } = consoleActorOf(res);
+    const { replay } = await getCampaignReplay(deps, {
+      brandId,
+      ref: String(req.params.ref),
+      replayId: String(req.params.replayId),
+    });
+    res.json({ replay: replayView(replay) });
   });
 
   // What members will read (chat answers, LIFF name) in each language, for the saved or draft settings.

@@ -1,6 +1,5 @@
 import type { Request } from 'express';
 import {
-  canReview,
   resolveConsoleSession,
   type ConsoleDeps,
   type ConsoleMembership,
@@ -9,7 +8,7 @@ import {
 import { getBrandByRefOrThrow } from '../../core/brands/index.js';
 import type { Executor } from '../../core/db/database.js';
 import { createForbiddenError } from '../../core/shared/errors.js';
-import { BRAND_HEADER, type ResolveReviewer } from '../review/index.js';
+import { BRAND_HEADER } from '../review/index.js';
 
 export const CONSOLE_SESSION_COOKIE = 'proofline_console';
 /** The cookie is sent only to the console APIs, never to the webhook, LIFF or public pages. */
@@ -47,29 +46,6 @@ export async function getConsoleSession(
 ): Promise<ConsoleSignedIn | undefined> {
   const token = readConsoleSessionToken(req);
   return token ? resolveConsoleSession(deps, { token }) : undefined;
-}
-
-/**
- * Console session → reviewer. The brand is the `x-proofline-brand` header (brand id or slug) when the
- * user belongs to it, or the user's only brand; the role there must allow reviewing. Anything else is a
- * 403 that says what to do.
- */
-export function createSessionReviewerResolver(deps: Pick<ConsoleDeps, 'db' | 'clock'>): ResolveReviewer {
-  return async (req) => {
-    const signedIn = await getConsoleSession(deps, req);
-    if (!signedIn) return undefined;
-    const membership = await chooseMembershipOrThrow(
-      deps.db,
-      signedIn.memberships,
-      req.header(BRAND_HEADER)?.trim() || undefined,
-    );
-    if (!canReview(membership.role))
-      throw createForbiddenError({
-        message: `Your role on brand "${membership.brandSlug}" (${membership.role}) cannot review proofs`,
-        details: { brand: membership.brandSlug, role: membership.role },
-      });
-    return { reviewerId: signedIn.user.id, brandId: membership.brandId };
-  };
 }
 
 /**
@@ -111,15 +87,4 @@ export function chooseMembership(
         : `You work for several brands: choose one with the ${BRAND_HEADER} header`,
     details: { brands: memberships.map((m) => m.brandSlug) },
   });
-}
-
-/** Tries each resolver in turn; the first that knows the reviewer wins (a thrown 403 stops the chain). */
-export function firstReviewerOf(...resolvers: ResolveReviewer[]): ResolveReviewer {
-  return async (req) => {
-    for (const resolve of resolvers) {
-      const reviewer = await resolve(req);
-      if (reviewer) return reviewer;
-    }
-    return undefined;
-  };
 }

@@ -1,9 +1,7 @@
 import type { Services } from '../../core/app/build-services.js';
 import type { AppModule } from '../create-app.js';
-import { headerReviewerResolver, type ResolveReviewer } from '../review/index.js';
 import { createConsoleGuard, type ConsoleGuard } from './console.guard.js';
 import { createConsoleRouter } from './console.routes.js';
-import { createSessionReviewerResolver, firstReviewerOf } from './console.session.js';
 
 export { createConsoleRouter } from './console.routes.js';
 export { CONSOLE_APP_BASE, CONSOLE_APP_DIST_DIR, createConsoleAppModule } from './console-app.static.js';
@@ -11,8 +9,6 @@ export { consoleActorOf, createConsoleGuard, type ConsoleActor, type ConsoleGuar
 export {
   CONSOLE_COOKIE_PATH,
   CONSOLE_SESSION_COOKIE,
-  createSessionReviewerResolver,
-  firstReviewerOf,
   getConsoleSession,
   readCookie,
 } from './console.session.js';
@@ -26,15 +22,6 @@ export function createConsoleModule(services: Services): AppModule {
       secureCookie: !services.config.localMode,
     }),
   };
-}
-
-/**
- * Who is reviewing: the console session; in local mode only, failing that, the reviewer headers that
- * local tooling and the simulator use (they prove nothing, so never on a real deployment).
- */
-export function buildConsoleReviewerResolver(services: Services): ResolveReviewer {
-  const session = createSessionReviewerResolver({ db: services.database.db, clock: services.clock });
-  return services.config.localMode ? firstReviewerOf(session, headerReviewerResolver) : session;
 }
 
 /**

@@ -4,14 +4,7 @@ import { createConsoleGuard, type ConsoleGuard } from '../console/console.guard.
 import type { AppModule } from '../create-app.js';
 import { createReviewRouter } from './review.routes.js';
 
-export {
-  BRAND_HEADER,
-  createReviewRouter,
-  headerReviewerResolver,
-  REVIEWER_HEADER,
-  type ResolveReviewer,
-  type Reviewer,
-} from './review.routes.js';
+export { BRAND_HEADER, createReviewRouter, REVIEWER_HEADER } from './review.routes.js';
 
 /**
  * The review API as an app module (JSON routes under /api/console/review), behind the console guard:

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { BlobStore } from '../../core/blobs/index.js';
 import { createReceiptImageErasedError, getReceiptImageOrThrow } from '../../core/receipts/index.js';
 import {
@@ -27,15 +27,6 @@ import { requireJsonForMutations } from '../middlewares/csrf.js';
  */
 export const REVIEWER_HEADER = 'x-proofline-reviewer';
 export const BRAND_HEADER = 'x-proofline-brand';
-
-/** Who reviews, as an older caller resolved it (kept for the console session helpers). */
-export type Reviewer = { reviewerId: string; brandId: string };
-export type ResolveReviewer = (req: Request) => Promise<Reviewer | undefined> | Reviewer | undefined;
-export const headerReviewerResolver: ResolveReviewer = (req) => {
-  const reviewerId = req.header(REVIEWER_HEADER);
-  const brandId = req.header(BRAND_HEADER);
-  return reviewerId && brandId ? { reviewerId, brandId } : undefined;
-};
 
 /**
  * JSON routes under /api/console/review, behind the console guard (`review.read` to look, `review.decide`

@@ -5,6 +5,7 @@ import {
   countSegment,
   createSegment,
   createSegmentBodySchema,
+  getSegmentOptions,
   getSegmentOrThrow,
   listSegments,
   previewCondition,
@@ -56,6 +57,11 @@ export function createSegmentsModule(services: Services): AppModule {
   router.post('/api/console/segments/preview', guard.require('segments.read'), async (req, res) => {
     const body = parseConsoleInput(countConditionBodySchema, req.body);
     res.json(await previewCondition(deps, { brandId: brandOf(res), condition: body.condition }));
+  });
+
+  // The builder's choices: the brand's regions and its members' tags.
+  router.get('/api/console/segments/options', guard.require('segments.read'), async (_req, res) => {
+    res.json(await getSegmentOptions(deps, { brandId: brandOf(res) }));
   });
 
   router.get('/api/console/segments/:id', guard.require('segments.read'), async (req, res) => {

@@ -40,6 +40,8 @@ export type BroadcastDeliveryDeps = {
   generateId: IdGenerator;
   messenger: Pick<LineMessenger, 'multicast' | 'getMessageQuota'>;
   rateLimiter?: RateLimiter;
+  /** Where tracked links point (`<base>/r/<token>`) in broadcasts this worker starts; see BroadcastsDeps. */
+  trackedLinkBaseUrl?: string;
 };
 
 export type BroadcastDeliverySummary = { started: number; sent: number; retried: number; failed: number };

@@ -24,3 +24,9 @@ export const createBroadcastNotEditableError = createErrorFactory({
   message: 'The broadcast has already finished or was cancelled',
   statusCode: 409,
 });
+
+export const createBroadcastLinkNotFoundError = createErrorFactory({
+  code: 'broadcast.link_not_found',
+  message: 'This link does not exist or has expired',
+  statusCode: 404,
+});

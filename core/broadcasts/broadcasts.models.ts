@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { addDays, localDateOf, startOfLocalDay } from '../campaigns/index.js';
 import type { BroadcastVariant } from './broadcasts.table.js';
 
@@ -108,4 +108,75 @@ export function splitIntoChunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
+}
+
+/** A web link in message text; trailing punctuation is the sentence's, not the link's. */
+const URL_IN_TEXT = /https?:\/\/[^\s<>"'`）】」]+/g;
+const TRAILING_PUNCTUATION = /[.,!?;:，。！？；：)]+$/;
+
+function urlsInText(text: string): string[] {
+  return [...text.matchAll(URL_IN_TEXT)].map((match) => match[0].replace(TRAILING_PUNCTUATION, ''));
+}
+
+/**
+ * Walks the messages, handing every link to `visit`: URLs inside text, and the `uri` of actions (buttons,
+ * card taps). Image and video `url`s are content, not links, and are left alone. Returns the messages
+ * with each link replaced by what `visit` answered.
+ */
+function mapLinks(
+  messages: Record<string, unknown>[],
+  visit: (url: string) => string,
+): Record<string, unknown>[] {
+  const walk = (value: unknown, key?: string): unknown => {
+    if (typeof value === 'string') {
+      if (key === 'uri') return /^https?:\/\//.test(value) ? visit(value) : value;
+      if (key === 'text') {
+        let out = value;
+        for (const url of urlsInText(value)) out = out.split(url).join(visit(url));
+        return out;
+      }
+      return value;
+    }
+    if (Array.isArray(value)) return value.map((inner) => walk(inner));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, walk(inner, name)]));
+    return value;
+  };
+  return messages.map((message) => walk(message) as Record<string, unknown>);
+}
+
+/** The distinct links of the messages, in the order they appear. */
+export function linksIn(messages: Record<string, unknown>[]): string[] {
+  const found = new Set<string>();
+  mapLinks(messages, (url) => {
+    found.add(url);
+    return url;
+  });
+  return [...found];
+}
+
+/** The messages with every link replaced (`replace` gets each distinct link once per call). */
+export function rewriteLinks(
+  messages: Record<string, unknown>[],
+  replace: (url: string) => string,
+): Record<string, unknown>[] {
+  const replaced = new Map<string, string>();
+  return mapLinks(messages, (url) => {
+    if (!replaced.has(url)) replaced.set(url, replace(url));
+    return replaced.get(url)!;
+  });
+}
+
+/** A tracked link's token: 96 random bits, URL-safe (16 characters). */
+export function generateLinkToken(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+/** The destination with UTM tags naming LINE, the broadcast and its variant (tags already there stay). */
+export function withUtmTags(url: string, { broadcastId, group }: { broadcastId: string; group: string }) {
+  const target = new URL(url);
+  const tags = { utm_source: 'line', utm_medium: 'broadcast', utm_campaign: broadcastId, utm_content: group };
+  for (const [name, value] of Object.entries(tags))
+    if (!target.searchParams.has(name)) target.searchParams.set(name, value);
+  return target.toString();
 }

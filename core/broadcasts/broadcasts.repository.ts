@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
-import { broadcastChunks, broadcastRecipients, broadcasts } from './broadcasts.table.js';
+import { broadcastChunks, broadcastLinks, broadcastRecipients, broadcasts } from './broadcasts.table.js';
 
 export type Broadcast = typeof broadcasts.$inferSelect;
 export type BroadcastChunk = typeof broadcastChunks.$inferSelect;
 export type NewRecipient = typeof broadcastRecipients.$inferInsert;
 export type NewChunk = typeof broadcastChunks.$inferInsert;
+export type NewLink = typeof broadcastLinks.$inferInsert;
 
 /** Rows are inserted in slices: 100,000 recipients must not become one statement of 800,000 parameters. */
 const INSERT_SLICE = 1_000;
@@ -33,6 +34,11 @@ export function createBroadcastsRepository(db: Executor) {
     async insertChunks(rows: NewChunk[]) {
       for (let start = 0; start < rows.length; start += INSERT_SLICE / 10)
         await db.insert(broadcastChunks).values(rows.slice(start, start + INSERT_SLICE / 10));
+    },
+
+    async insertLinks(rows: NewLink[]) {
+      for (let start = 0; start < rows.length; start += INSERT_SLICE)
+        await db.insert(broadcastLinks).values(rows.slice(start, start + INSERT_SLICE));
     },
 
     async listChunks(broadcastId: string): Promise<BroadcastChunk[]> {

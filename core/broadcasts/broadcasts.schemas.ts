@@ -30,6 +30,8 @@ export const createBroadcastBodySchema = z
     /** Share of the recipients (0–50 %) that receives nothing, to measure what the message caused. */
     holdoutPercent: z.number().int().min(0).max(50).default(0),
     sendAt: z.iso.datetime({ offset: true }).optional(),
+    /** Rewrite links per recipient to count clicks (`/r/:token`); such messages go one member per request. */
+    trackLinks: z.boolean().default(true),
     /** Send even inside quiet hours (recorded in the audit log). */
     ignoreQuietHours: z.boolean().default(false),
   })

@@ -31,6 +31,11 @@ export const broadcasts = pgTable(
     variants: jsonb('variants').$type<BroadcastVariant[]>(),
     /** Share of the recipients (0–50 %) kept as a holdout group that receives nothing. */
     holdoutPercent: integer('holdout_percent').notNull().default(0),
+    /**
+     * Links in the messages are rewritten per recipient to `/r/:token` (clicks counted per member); this
+     * makes each recipient's messages personal, so they go one member per request.
+     */
+    trackLinks: boolean('track_links').notNull().default(true),
     /** Sent inside quiet hours on the sender's explicit choice (audited). */
     ignoreQuietHours: boolean('ignore_quiet_hours').notNull().default(false),
     /** multicast in chunks of at most 500 user IDs, or narrowcast to an uploaded audience. */
@@ -114,4 +119,29 @@ export const broadcastRecipients = pgTable(
     index('broadcast_recipients_member_idx').on(t.memberId, t.createdAt),
     index('broadcast_recipients_chunk_idx').on(t.broadcastId, t.chunkNo),
   ],
+);
+
+/**
+ * A tracked link of a broadcast as one recipient got it: `/r/:token` redirects to `url` (with UTM tags)
+ * and records the member's first click; `clicks` counts every click.
+ */
+export const broadcastLinks = pgTable(
+  'broadcast_links',
+  {
+    token: text('token').primaryKey(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    broadcastId: text('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id),
+    memberId: text('member_id').notNull(),
+    /** The link's number in the broadcast (the same URL has the same number for every recipient). */
+    linkNo: integer('link_no').notNull(),
+    url: text('url').notNull(),
+    clicks: integer('clicks').notNull().default(0),
+    firstClickedAt: tstz('first_clicked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('broadcast_links_member_uq').on(t.broadcastId, t.memberId, t.linkNo)],
 );

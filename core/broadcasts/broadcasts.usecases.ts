@@ -25,16 +25,20 @@ import {
   assignGroups,
   DEFAULT_FREQUENCY_CAP,
   fillPlaceholders,
+  generateLinkToken,
   hasPlaceholders,
+  linksIn,
   messagesFor,
   PRICE_PER_MESSAGE,
   quietHoursAt,
+  rewriteLinks,
   splitIntoChunks,
 } from './broadcasts.models.js';
 import {
   createBroadcastsRepository,
   type Broadcast,
   type NewChunk,
+  type NewLink,
   type NewRecipient,
 } from './broadcasts.repository.js';
 import type { CreateBroadcastInput } from './broadcasts.schemas.js';
@@ -47,6 +51,11 @@ export type BroadcastsDeps = {
   generateId: IdGenerator;
   /** Quota checks at send time. */
   messenger: Pick<LineMessenger, 'getMessageQuota'>;
+  /**
+   * The public base URL tracked links point at (`<base>/r/<token>`). Without it links are sent as written
+   * and clicks are not counted.
+   */
+  trackedLinkBaseUrl?: string;
 };
 
 export type BroadcastActor = { userId: string | undefined; via?: string };
@@ -92,6 +101,7 @@ export async function createBroadcast(
     variants,
     holdoutPercent: input.holdoutPercent,
     ignoreQuietHours: input.ignoreQuietHours,
+    trackLinks: input.trackLinks,
     method: 'multicast',
     state: 'draft',
     scheduledAt: input.sendAt ? new Date(input.sendAt) : null,
@@ -163,7 +173,12 @@ export async function startBroadcast(
       variantKeys: variants.map((variant) => variant.key),
       holdoutPercent: locked.holdoutPercent,
     });
-    const { chunks, chunkOf } = await buildChunks(repository, { broadcast: locked, variants, grouped });
+    const { chunks, chunkOf, links } = await buildChunks(repository, {
+      broadcast: locked,
+      variants,
+      grouped,
+      linkBase: locked.trackLinks ? deps.trackedLinkBaseUrl : undefined,
+    });
     const skipped: Record<string, number> = { blocked: 0, no_consent: 0, capped: 0, quiet_hours: 0 };
     const recipients: NewRecipient[] = [];
     for (const candidate of candidates)
@@ -193,6 +208,7 @@ export async function startBroadcast(
       });
     await repository.insertRecipients(recipients);
     await repository.insertChunks(chunks);
+    await repository.insertLinks(links.map((link) => ({ ...link, createdAt: ctx.now })));
     const done = chunks.length === 0;
     await repository.updateBroadcast(broadcastId, {
       state: done ? 'sent' : 'sending',
@@ -262,8 +278,9 @@ async function loadCandidates(db: Database, condition: SegmentCondition, ctx: Co
 }
 
 /**
- * The chunks: recipients grouped by the exact messages they get (variant × language), ≤ 500 per chunk;
- * messages with `{displayName}` / `{points}` are personal, so those go one member per request.
+ * The chunks: recipients grouped by the exact messages they get (variant × language), ≤ 500 per chunk.
+ * Messages with `{displayName}` / `{points}`, or with links to track, are personal: those go one member
+ * per request, each with the member's own `/r/:token` links.
  */
 async function buildChunks(
   repository: ReturnType<typeof createBroadcastsRepository>,
@@ -271,7 +288,13 @@ async function buildChunks(
     broadcast,
     variants,
     grouped,
-  }: { broadcast: Broadcast; variants: BroadcastVariant[]; grouped: (Candidate & { groupKey: string })[] },
+    linkBase,
+  }: {
+    broadcast: Broadcast;
+    variants: BroadcastVariant[];
+    grouped: (Candidate & { groupKey: string })[];
+    linkBase: string | undefined;
+  },
 ) {
   const groups = new Map<string, { messages: Record<string, unknown>[]; members: Candidate[] }>();
   for (const recipient of grouped) {
@@ -285,6 +308,8 @@ async function buildChunks(
   }
   const chunks: NewChunk[] = [];
   const chunkOf = new Map<string, number>();
+  const links: Omit<NewLink, 'createdAt'>[] = [];
+  const linkNos = new Map<string, number>();
   const add = (members: Candidate[], messages: Record<string, unknown>[]) => {
     const chunkNo = chunks.length + 1;
     for (const member of members) chunkOf.set(member.memberId, chunkNo);
@@ -300,24 +325,41 @@ async function buildChunks(
       state: 'pending',
     });
   };
+  const track = (member: Candidate, messages: Record<string, unknown>[]) =>
+    rewriteLinks(messages, (url) => {
+      const linkNo = linkNos.get(url) ?? linkNos.size + 1;
+      linkNos.set(url, linkNo);
+      const token = generateLinkToken();
+      links.push({
+        token,
+        brandId: broadcast.brandId,
+        broadcastId: broadcast.id,
+        memberId: member.memberId,
+        linkNo,
+        url,
+      });
+      return `${linkBase!.replace(/\/+$/, '')}/r/${token}`;
+    });
   for (const { messages, members } of [...groups.values()].sort((a, b) =>
     (a.members[0]?.memberId ?? '') < (b.members[0]?.memberId ?? '') ? -1 : 1,
   )) {
-    if (hasPlaceholders(messages)) {
-      const points = await repository.pointsOf(members.map((member) => member.memberId));
-      for (const member of members)
-        add(
-          [member],
-          fillPlaceholders(messages, {
-            displayName: member.displayName,
-            points: points.get(member.memberId) ?? 0,
-          }),
-        );
+    const tracked = linkBase !== undefined && linksIn(messages).length > 0;
+    if (hasPlaceholders(messages) || tracked) {
+      const points = hasPlaceholders(messages)
+        ? await repository.pointsOf(members.map((member) => member.memberId))
+        : new Map<string, number>();
+      for (const member of [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1))) {
+        const filled = fillPlaceholders(messages, {
+          displayName: member.displayName,
+          points: points.get(member.memberId) ?? 0,
+        });
+        add([member], tracked ? track(member, filled) : filled);
+      }
     } else
       for (const slice of splitIntoChunks([...members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1))))
         add(slice, messages);
   }
-  return { chunks, chunkOf };
+  return { chunks, chunkOf, links };
 }
 
 export async function credentialsOf(db: Database, channelId: string) {
@@ -340,64 +382,4 @@ export async function cancelBroadcast(
     await repository.updateBroadcast(broadcastId, { state: 'cancelled', finishedAt: deps.clock.now() });
     return { cancelledChunks };
   });
-}
-
-export type BroadcastReport = {
-  id: string;
-  state: Broadcast['state'];
-  waitReason: string | null;
-  scheduledAt: Date | null;
-  recipients: number;
-  sent: number;
-  failed: number;
-  cancelled: number;
-  pending: number;
-  skipped: Record<string, number>;
-  holdout: number;
-  groups: Record<string, number>;
-  chunks: { no: number; size: number; state: string; attempts: number; lastError: string | null }[];
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-};
-
-/** The broadcast as the console and the CLI show it: state, counts by outcome, skips by reason, chunks. */
-export async function getBroadcastReport(
-  deps: Pick<BroadcastsDeps, 'db'>,
-  { brandId, broadcastId }: { brandId: string; broadcastId: string },
-): Promise<BroadcastReport> {
-  const repository = createBroadcastsRepository(deps.db);
-  const broadcast = await repository.getBroadcast(brandId, broadcastId);
-  if (!broadcast) throw createBroadcastNotFoundError();
-  const counts = await repository.countRecipients(broadcastId);
-  const total = (status: string) =>
-    counts.filter((row) => row.status === status).reduce((sum, row) => sum + Number(row.n), 0);
-  const groups: Record<string, number> = {};
-  for (const row of counts)
-    if (row.status !== 'skipped') groups[row.group_key] = (groups[row.group_key] ?? 0) + Number(row.n);
-  const chunks = await repository.listChunks(broadcastId);
-  return {
-    id: broadcast.id,
-    state: broadcast.state,
-    waitReason: broadcast.waitReason,
-    scheduledAt: broadcast.scheduledAt,
-    recipients: broadcast.recipientCount ?? 0,
-    sent: total('sent'),
-    failed: total('failed'),
-    cancelled: total('cancelled'),
-    pending: total('pending'),
-    skipped: broadcast.skipped ?? { blocked: 0, no_consent: 0, capped: 0, quiet_hours: 0 },
-    holdout: total('held_out'),
-    groups,
-    chunks: chunks.map((chunk) => ({
-      no: chunk.chunkNo,
-      size: chunk.lineUserIds.length,
-      state: chunk.state,
-      attempts: chunk.attempts,
-      lastError: chunk.lastError,
-    })),
-    createdAt: broadcast.createdAt,
-    startedAt: broadcast.startedAt,
-    finishedAt: broadcast.finishedAt,
-  };
 }

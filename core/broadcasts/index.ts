@@ -1,6 +1,7 @@
 export {
   broadcasts,
   broadcastChunks,
+  broadcastLinks,
   broadcastRecipients,
   type BroadcastVariant,
 } from './broadcasts.table.js';
@@ -11,18 +12,27 @@ export {
   DEFAULT_FREQUENCY_CAP,
   DEFAULT_QUIET_HOURS,
   fillPlaceholders,
+  linksIn,
+  rewriteLinks,
+  withUtmTags,
   PRICE_PER_MESSAGE,
   quietHoursAt,
 } from './broadcasts.models.js';
 export {
   cancelBroadcast,
   createBroadcast,
-  getBroadcastReport,
   startBroadcast,
   type BroadcastActor,
-  type BroadcastReport,
   type BroadcastsDeps,
 } from './broadcasts.usecases.js';
+export {
+  getBroadcastQuota,
+  getBroadcastReport,
+  listBroadcasts,
+  type BroadcastListItem,
+  type BroadcastQuota,
+  type BroadcastReport,
+} from './broadcasts.reports.js';
 export {
   createRateLimiter,
   deliverBroadcastChunks,
@@ -30,4 +40,11 @@ export {
   type BroadcastDeliverySummary,
   type RateLimiter,
 } from './broadcasts.delivery.js';
-export { createBroadcastQuotaExceededError } from './broadcasts.errors.js';
+export { createBroadcastLinkNotFoundError, createBroadcastQuotaExceededError } from './broadcasts.errors.js';
+export {
+  followTrackedLink,
+  getBroadcastResults,
+  RESULTS_WINDOW_DAYS,
+  trackedLinkBaseUrlOf,
+  type BroadcastResults,
+} from './broadcasts.tracking.js';

@@ -14,6 +14,7 @@ export * from '../invoices/invoices.table.js';
 export * from '../members/members.table.js';
 export * from '../messaging/messaging.table.js';
 export * from '../receipts/receipts.table.js';
+export * from '../replays/replays.table.js';
 export * from '../review/review.table.js';
 export * from '../rewards/rewards.table.js';
 export * from '../segments/segments.table.js';

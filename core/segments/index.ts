@@ -22,6 +22,7 @@ export { createSegmentsRepository, type Segment, type SegmentSampleMember } from
 export {
   countSegment,
   createSegment,
+  getSegmentOptions,
   getSegmentOrThrow,
   listSegments,
   previewCondition,

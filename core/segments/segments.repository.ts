@@ -59,6 +59,16 @@ export function createSegmentsRepository({ db, generateId }: { db: Executor; gen
       return row;
     },
 
+    /** The brand's member tags, most used first (the segment builder's choices). */
+    async listTags(brandId: string, limit = 200): Promise<string[]> {
+      const rows = await queryRows<{ tag: string }>(
+        db,
+        sql`select tag from member_tags where brand_id = ${brandId}
+            group by tag order by count(*) desc, tag limit ${limit}`,
+      );
+      return rows.map((row) => row.tag);
+    },
+
     async listSegments(brandId: string): Promise<Segment[]> {
       return db
         .select()

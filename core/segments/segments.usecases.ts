@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.js';
+import { listRegions } from '../regions/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { ConditionContext } from './segments.conditions.js';
@@ -79,4 +80,14 @@ export async function sampleSegment(
 
 export async function listSegments(deps: SegmentsDeps, { brandId }: { brandId: string }) {
   return createSegmentsRepository(deps).listSegments(brandId);
+}
+
+/** What the segment builder offers: the brand's country, its regions, and its members' tags. */
+export async function getSegmentOptions(deps: SegmentsDeps, { brandId }: { brandId: string }) {
+  const ctx = await contextOf(deps, brandId);
+  return {
+    country: ctx.country,
+    regions: listRegions(ctx.country).map(({ code, names }) => ({ code, names })),
+    tags: await createSegmentsRepository(deps).listTags(brandId),
+  };
 }

@@ -47,3 +47,11 @@ export {
   type ProofCheck,
 } from './submissions.check.js';
 export { judgeRules } from './submissions.decide.js';
+export {
+  countDecidedSubmissions,
+  DECIDED_STATES,
+  listDecidedSubmissions,
+  rulesInvoiceFromRecord,
+  type DecidedSubmission,
+  type ReplayCursor,
+} from './submissions.replay.js';

@@ -59,5 +59,7 @@ export const submissions = pgTable(
     index('submissions_due_idx').on(t.state, t.nextCheckAt),
     index('submissions_member_idx').on(t.memberId, t.createdAt),
     index('submissions_campaign_state_idx').on(t.campaignId, t.state),
+    // The what-if replay reads a campaign's proofs in registration order, page by page.
+    index('submissions_campaign_created_idx').on(t.campaignId, t.createdAt, t.id),
   ],
 );

@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../bot/create-app.js';
+import { AUDITED_CONSOLE_ROUTES } from '../../bot/audit/index.js';
 import { buildAppModules } from '../../bot/start.js';
 import type { Services } from '../../core/app/build-services.js';
 import { auditLog } from '../../core/audit/index.js';
@@ -157,6 +158,19 @@ describe('the audit trail of console actions', () => {
       .where(eq(auditLog.action, 'reward.created'));
     expect(after).toHaveLength(before.length);
   });
+});
+
+describe('AUDITED_CONSOLE_ROUTES', () => {
+  test.each(AUDITED_CONSOLE_ROUTES.map((route) => [route.method, route.path] as const))(
+    'when %s %s is called, then a console route answers it (the trail is not watching a path nobody serves)',
+    async (method, path) => {
+      const concrete = `/api/console${path.replace(/:(\w+)/g, 'missing_$1')}`;
+      const verb = method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete';
+      const response = await request(app)[verb](concrete).set('cookie', ownerCookie).send({});
+
+      expect(response.body.error?.message ?? '').not.toMatch(/^No route for/);
+    },
+  );
 });
 
 describe('GET /api/console/audit', () => {

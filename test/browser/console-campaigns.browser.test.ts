@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { eq } from 'drizzle-orm';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Services } from '../../core/app/build-services.js';
 import { campaigns } from '../../core/campaigns/index.js';
 import { createConsoleUser, grantConsoleMembership } from '../../core/console/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
@@ -13,6 +14,7 @@ import {
   XIAOMING,
   type LineTestKit,
 } from '../line/line-test-kit.js';
+import { createCampaignReplaysWorker } from '../../jobs/campaign-replays.job.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import {
@@ -95,13 +97,15 @@ describe('console campaigns page (browser)', () => {
       password: STACK_PASSWORD,
     });
     await grantConsoleMembership(deps, { userId: user.id, brandId: kit.demo.brand.id, role: 'marketer' });
-    // The worker, as local mode runs it in-process.
+    // The workers, as local mode runs them in-process.
+    const replays = createCampaignReplaysWorker(kit.services as Services);
     let busy = false;
     pump = setInterval(() => {
       if (busy) return;
       busy = true;
       void kit
         .drain()
+        .then(() => replays.runOnce())
         .catch(() => {})
         .finally(() => {
           busy = false;
@@ -252,6 +256,20 @@ describe('console campaigns page (browser)', () => {
       .from(submissions)
       .where(eq(submissions.campaignId, stored!.id));
     expect(decided.map((s) => s.state).sort()).toEqual(['rejected', 'rewarded']);
+
+    // What if the 便宜 store had not been refused? Replaying the two decided proofs: one more accepted.
+    await page.locator('table.campaign-list').getByText('Oolong week').click();
+    await page.getByRole('tab', { name: 'Rules' }).click();
+    await page.locator('textarea[name=deny-namePatterns]').fill('');
+    await page.getByRole('tab', { name: 'What if' }).click();
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.locator('.whatif-result').waitFor();
+    const summary = (row: string) => page.locator(`.whatif-summary tr[data-row=${row}] td`).allInnerTexts();
+    expect(await summary('accepted')).toEqual(['1', '2', '+1']);
+    expect(await summary('points')).toEqual(['18', '36', '+18']);
+    await page.getByText('Now accepted — were refused for: Store (1)').click();
+    await page.locator('.whatif-result').getByText('CA20250003').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-campaigns-whatif.en.png') });
     expect(errors).toEqual([]);
   });
 

@@ -196,6 +196,7 @@ const ROUTES: RouteCase[] = [
     permission: 'segments.read',
     body: { condition: { type: 'all' } },
   },
+  { method: 'get', path: '/api/console/segments/options', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/count', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/sample', permission: 'segments.read' },
@@ -207,6 +208,7 @@ const ROUTES: RouteCase[] = [
     permission: 'broadcasts.send',
     body: { condition: { type: 'all' }, messages: [{ type: 'text', text: 'hi' }] },
   },
+  { method: 'get', path: '/api/console/broadcasts/quota', permission: 'broadcasts.read' },
   { method: 'get', path: '/api/console/broadcasts/bct_missing', permission: 'broadcasts.read' },
   {
     method: 'post',
@@ -245,6 +247,17 @@ const ROUTES: RouteCase[] = [
     path: '/api/console/campaigns/cmp_missing/preview',
     permission: 'campaigns.read',
     body: {},
+  },
+  {
+    method: 'post',
+    path: '/api/console/campaigns/cmp_missing/what-if',
+    permission: 'campaigns.write',
+    body: {},
+  },
+  {
+    method: 'get',
+    path: '/api/console/campaigns/cmp_missing/what-if/rpl_missing',
+    permission: 'campaigns.read',
   },
   // Analytics (issue 14)
   ...(

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import type { TestServices } from '../support/services.js';
 import { createLineTestKit, rocDate, taipeiDaysAgo, type LineTestKit } from './line-test-kit.js';
+import { exitOf, startChild, waitUntil } from '../support/child-worker.js';
 
 const EVENTS = 200;
 const LEASE_MS = 1_500;
@@ -169,30 +169,3 @@ describe('webhook worker crash (SIGKILL mid-batch)', () => {
     }
   }, 240_000);
 });
-
-function startChild(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk}`));
-  return child;
-}
-
-function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null)
-      resolve({ code: child.exitCode, signal: child.signalCode });
-    else child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-}
-
-async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,14 +1,305 @@
+import { useState } from 'preact/hooks';
+import { isApiError } from '../../api';
+import { formatNumber } from '../../format';
 import { createTranslator } from '../../i18n';
-import { ComingSoon } from '../../ui/coming-soon';
+import { can, currentBrand } from '../../session';
+import { Banner, ErrorBanner } from '../../ui/feedback';
+import { Field } from '../../ui/field';
+import { fromLocalInput } from '../rewards/shared';
+import { broadcastsApi, type BroadcastBody, type Estimate, type Locale, type Quota } from './broadcasts-api';
+import { apiMessagesOf, emptyVariant, VariantEditor, type VariantDraft } from './composer';
+import { BroadcastList } from './list';
 import { messages } from './messages';
+import { SegmentBuilder, useLiveCount } from './segment-builder';
+import { conditionOf, emptySegment, type SegmentDraft } from './segment-condition';
+import './broadcasts.css';
 
 const t = createTranslator(messages);
 
-/** Placeholder until the broadcasts (#13) page lands: says what is coming. */
-export default function Page() {
+/** Broadcasts: build a segment, compose (languages, A/B, holdout), check quota and send; then the list. */
+export default function BroadcastsPage() {
+  const [composing, setComposing] = useState(false);
+  const [refresh, setRefresh] = useState(0);
+  const [opened, setOpened] = useState<string>();
   return (
-    <ComingSoon title={t('nav.broadcasts')}>
-      <p>{t('coming.description')}</p>
-    </ComingSoon>
+    <section class="page broadcasts-page">
+      <div class="page-head">
+        <h1>{t('nav.broadcasts')}</h1>
+      </div>
+      {can('broadcasts.send') && !composing ? (
+        <div class="toolbar">
+          <button type="button" class="primary" onClick={() => setComposing(true)}>
+            {t('new')}
+          </button>
+        </div>
+      ) : null}
+      {composing ? (
+        <NewBroadcast
+          onClose={(sentId) => {
+            setComposing(false);
+            setRefresh((n) => n + 1);
+            if (sentId) setOpened(sentId);
+          }}
+        />
+      ) : null}
+      <BroadcastList refresh={refresh} opened={opened} onOpen={setOpened} />
+    </section>
+  );
+}
+
+type Settings = {
+  ab: boolean;
+  holdout: string;
+  when: 'now' | 'later';
+  sendAt: string;
+  ignoreQuietHours: boolean;
+};
+
+type Review = { id: string; estimate: Estimate; quota: Quota; body: BroadcastBody };
+
+function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
+  const defaultLocale = (currentBrand.value?.defaultLocale ?? 'zh-TW') as Locale;
+  const [segment, setSegment] = useState<SegmentDraft>(emptySegment);
+  const [savedId, setSavedId] = useState<string>();
+  const [variants, setVariants] = useState<VariantDraft[]>(() => [emptyVariant()]);
+  const [current, setCurrent] = useState(0);
+  const [settings, setSettings] = useState<Settings>({
+    ab: false,
+    holdout: '0',
+    when: 'now',
+    sendAt: '',
+    ignoreQuietHours: false,
+  });
+  const [review, setReview] = useState<Review>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const condition = conditionOf(segment);
+  const live = useLiveCount(condition);
+  const first = live.preview?.sample?.[0];
+  const sample = { displayName: first?.displayName || t('compose.sampleName'), points: 120 };
+  const fieldErrors = isApiError(error) ? error.fieldErrors : {};
+  const set = <K extends keyof Settings>(key: K, value: Settings[K]) =>
+    setSettings((old) => ({ ...old, [key]: value }));
+
+  const bodyOf = (): BroadcastBody => {
+    const [a, ...others] = variants.slice(0, settings.ab ? 2 : 1).map((v) => apiMessagesOf(v, defaultLocale));
+    return {
+      ...(savedId ? { segmentId: savedId } : { condition }),
+      messages: a!.messages,
+      ...(a!.languages ? { languages: a!.languages } : {}),
+      ...(others.length > 0
+        ? {
+            variants: others.map((v) => ({
+              messages: v.messages,
+              ...(v.languages ? { languages: v.languages } : {}),
+            })),
+          }
+        : {}),
+      holdoutPercent: Number(settings.holdout || 0),
+      ...(settings.when === 'later' && settings.sendAt
+        ? { sendAt: fromLocalInput(settings.sendAt) ?? undefined }
+        : {}),
+      ignoreQuietHours: settings.ignoreQuietHours,
+    };
+  };
+
+  const prepare = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const body = bodyOf();
+      const [created, quota] = await Promise.all([broadcastsApi.create(body), broadcastsApi.quota()]);
+      setReview({ ...created, quota, body });
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const send = async () => {
+    if (!review) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await broadcastsApi.send(review.id);
+      onClose(review.id);
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  };
+
+  if (review) {
+    const { estimate, quota } = review;
+    const short = quota.left !== null && estimate.messages > quota.left;
+    return (
+      <div class="card stack" aria-labelledby="review-title">
+        <h2 id="review-title">{t('review.title')}</h2>
+        <ErrorBanner error={error} />
+        <dl class="facts">
+          <dt>{t('review.reachable')}</dt>
+          <dd data-testid="review-reachable">{formatNumber(estimate.reachable)}</dd>
+          <dt>{t('review.messages')}</dt>
+          <dd>{formatNumber(estimate.messages)}</dd>
+          <dt>{t('review.cost')}</dt>
+          <dd>
+            {formatNumber(estimate.cost, { style: 'currency', currency: estimate.currency })}
+            <span class="muted"> {t('review.costHint')}</span>
+          </dd>
+          <dt>{t('review.quota')}</dt>
+          <dd data-testid="review-quota">
+            {!quota.known
+              ? t('review.quotaUnknown')
+              : quota.limit === null
+                ? t('review.quotaUnlimited', { used: formatNumber(quota.used ?? 0) })
+                : t('review.quotaLeft', {
+                    left: formatNumber(quota.left ?? 0),
+                    limit: formatNumber(quota.limit),
+                  })}
+          </dd>
+          <dt>{t('review.when')}</dt>
+          <dd>
+            {review.body.sendAt ? t('review.at', { at: settings.sendAt.replace('T', ' ') }) : t('review.now')}
+            {review.body.ignoreQuietHours ? ` · ${t('review.overrideQuiet')}` : ` · ${t('review.quietHint')}`}
+          </dd>
+        </dl>
+        {short ? (
+          <Banner kind="error">
+            {t('review.quotaShort', {
+              needed: formatNumber(estimate.messages),
+              left: formatNumber(quota.left ?? 0),
+            })}
+          </Banner>
+        ) : null}
+        <div class="form-actions">
+          <button type="button" class="primary" disabled={busy || short} onClick={send}>
+            {review.body.sendAt ? t('review.schedule') : t('review.send')}
+          </button>
+          <button type="button" disabled={busy} onClick={() => setReview(undefined)}>
+            {t('review.back')}
+          </button>
+        </div>
+        <p class="muted">{t('review.draftKept')}</p>
+      </div>
+    );
+  }
+
+  return (
+    <form class="stack new-broadcast" onSubmit={prepare} noValidate>
+      <ErrorBanner error={error} />
+      <SegmentBuilder draft={segment} onChange={setSegment} savedId={savedId} onSavedId={setSavedId} />
+      <fieldset class="card">
+        <legend>{t('compose.title')}</legend>
+        {settings.ab ? (
+          <div class="tabs" role="tablist" aria-label={t('ab.variants')}>
+            {['A', 'B'].map((key, index) => (
+              <button
+                type="button"
+                role="tab"
+                key={key}
+                aria-selected={current === index}
+                onClick={() => setCurrent(index)}
+              >
+                {t('ab.variant', { key })}
+              </button>
+            ))}
+          </div>
+        ) : null}
+        <VariantEditor
+          key={current}
+          idPrefix={`variant-${current}`}
+          variant={variants[current] ?? emptyVariant()}
+          onChange={(next) => setVariants((old) => old.map((v, index) => (index === current ? next : v)))}
+          defaultLocale={defaultLocale}
+          sample={sample}
+          errors={fieldErrors}
+        />
+      </fieldset>
+      <fieldset class="card">
+        <legend>{t('settings.title')}</legend>
+        <div class="form-grid">
+          <label class="check-line">
+            <input
+              type="checkbox"
+              checked={settings.ab}
+              onChange={(event) => {
+                const on = event.currentTarget.checked;
+                set('ab', on);
+                if (on && variants.length < 2) setVariants((old) => [...old, emptyVariant()]);
+                if (!on) setCurrent(0);
+              }}
+            />{' '}
+            {t('ab.toggle')}
+          </label>
+          <Field label={t('ab.holdout')} hint={t('ab.holdoutHint')} error={fieldErrors.holdoutPercent}>
+            {(props) => (
+              <input
+                {...props}
+                type="number"
+                min={0}
+                max={50}
+                value={settings.holdout}
+                onInput={(event) => set('holdout', event.currentTarget.value)}
+              />
+            )}
+          </Field>
+          <div />
+          <fieldset class="radio-group">
+            <legend>{t('settings.when')}</legend>
+            <label>
+              <input
+                type="radio"
+                name="when"
+                checked={settings.when === 'now'}
+                onChange={() => set('when', 'now')}
+              />{' '}
+              {t('settings.now')}
+            </label>
+            <label>
+              <input
+                type="radio"
+                name="when"
+                checked={settings.when === 'later'}
+                onChange={() => set('when', 'later')}
+              />{' '}
+              {t('settings.later')}
+            </label>
+          </fieldset>
+          {settings.when === 'later' ? (
+            <Field label={t('settings.sendAt')} error={fieldErrors.sendAt}>
+              {(props) => (
+                <input
+                  {...props}
+                  type="datetime-local"
+                  value={settings.sendAt}
+                  onInput={(event) => set('sendAt', event.currentTarget.value)}
+                />
+              )}
+            </Field>
+          ) : (
+            <div />
+          )}
+          <label class="check-line">
+            <input
+              type="checkbox"
+              checked={settings.ignoreQuietHours}
+              onChange={(event) => set('ignoreQuietHours', event.currentTarget.checked)}
+            />{' '}
+            {t('settings.ignoreQuiet')}
+          </label>
+        </div>
+        <p class="muted">{t('settings.rules')}</p>
+      </fieldset>
+      <div class="form-actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {t('compose.review')}
+        </button>
+        <button type="button" onClick={() => onClose()}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }

@@ -15,10 +15,11 @@ import { bodyOf, countErrors, definitionOf, type Campaign, type Definition, type
 import { Preview } from './preview';
 import { RulesSection } from './rules';
 import { DrawsSection, RewardsSection } from './rewards';
+import { WhatIf } from './what-if';
 
 const t = createTranslator(messages);
 
-type Tab = 'basics' | 'proofs' | 'rules' | 'rewards' | 'draws' | 'preview' | 'history' | 'json';
+type Tab = 'basics' | 'proofs' | 'rules' | 'rewards' | 'draws' | 'preview' | 'whatif' | 'history' | 'json';
 
 /** Which fields each tab holds, for the error count on its label. */
 const TAB_PATHS: Partial<Record<Tab, string[]>> = {
@@ -150,7 +151,17 @@ export function Editor({
 
   const tabs: Tab[] = isNew
     ? ['basics', 'proofs', 'rules', 'rewards', 'draws', 'json']
-    : ['basics', 'proofs', 'rules', 'rewards', 'draws', 'preview', 'history', 'json'];
+    : [
+        'basics',
+        'proofs',
+        'rules',
+        'rewards',
+        'draws',
+        'preview',
+        ...(writable ? (['whatif'] as const) : []),
+        'history',
+        'json',
+      ];
   const label = (key: Tab) => {
     const count = countErrors(errors, TAB_PATHS[key] ?? []);
     return count > 0 ? `${t(`tab.${key}`)} (${count})` : t(`tab.${key}`);
@@ -230,7 +241,7 @@ export function Editor({
         onSelect={setTab}
       />
       <div role="tabpanel" aria-labelledby={`tab-${tab}`} class="tab-panel">
-        <fieldset class="bare" disabled={!writable && tab !== 'preview' && tab !== 'history'}>
+        <fieldset class="bare" disabled={!writable}>
           {tab === 'basics' ? <BasicsSection {...props} /> : null}
           {tab === 'proofs' ? <ProofsSection {...props} /> : null}
           {tab === 'rules' ? <RulesSection {...props} /> : null}
@@ -240,6 +251,14 @@ export function Editor({
         </fieldset>
         {tab === 'preview' ? <Preview slug={campaign.slug} draft={draft} /> : null}
         {tab === 'history' ? <History slug={campaign.slug} version={campaign.version} /> : null}
+        {tab === 'whatif' ? (
+          <WhatIf
+            slug={campaign.slug}
+            rules={draft.rules}
+            rewards={draft.rewards}
+            currency={draft.currency}
+          />
+        ) : null}
       </div>
       {isNew || !writable ? null : (
         <Checker slug={campaign.slug} rules={draft.rules} rewards={draft.rewards} />

@@ -1,0 +1,125 @@
+import { api } from '../../api';
+
+/** The shapes of /api/console/segments and /api/console/broadcasts as this page uses them. */
+
+export type Locale = 'zh-TW' | 'th' | 'en';
+export const MESSAGE_LOCALES: Locale[] = ['zh-TW', 'th', 'en'];
+
+/** A segment condition as the server's zod schema takes it (core/segments/segments.schemas.ts). */
+export type Condition = { type: string; [field: string]: unknown };
+
+export type SampleMember = {
+  id: string;
+  displayName: string | null;
+  locale: string;
+  region: string | null;
+  registeredAt: string | null;
+};
+
+export type Preview = { count: number; excluded: number; sample?: SampleMember[] };
+
+export type SavedSegment = { id: string; name: string; condition: Condition; createdAt: string };
+
+export type SegmentOptions = {
+  country: 'TW' | 'TH';
+  regions: { code: string; names: Record<Locale, string> }[];
+  tags: string[];
+};
+
+export type LineMessage = Record<string, unknown>;
+
+export type BroadcastBody = {
+  segmentId?: string;
+  condition?: Condition;
+  messages: LineMessage[];
+  languages?: Partial<Record<Locale, LineMessage[]>>;
+  variants?: { messages: LineMessage[]; languages?: Partial<Record<Locale, LineMessage[]>> }[];
+  holdoutPercent: number;
+  sendAt?: string;
+  ignoreQuietHours: boolean;
+};
+
+export type Estimate = { reachable: number; messages: number; cost: number; currency: string };
+
+export type Quota = { limit: number | null; used: number | null; left: number | null; known: boolean };
+
+export type BroadcastState = 'draft' | 'scheduled' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+export type BroadcastListItem = {
+  id: string;
+  state: BroadcastState;
+  segmentId: string | null;
+  excerpt: string;
+  variants: number;
+  holdoutPercent: number;
+  recipients: number;
+  sent: number;
+  failed: number;
+  pending: number;
+  cancelled: number;
+  skipped: number;
+  waitReason: string | null;
+  scheduledAt: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export type ChunkReport = {
+  no: number;
+  size: number;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+};
+
+export type GroupResult = {
+  group: string;
+  members: number;
+  clickers: number;
+  purchasers: number;
+  proofs: number;
+};
+
+export type BroadcastResults = {
+  days: number;
+  links: { no: number; url: string; clickers: number }[];
+  groups: GroupResult[];
+};
+
+export type BroadcastReport = {
+  id: string;
+  state: BroadcastState;
+  waitReason: string | null;
+  scheduledAt: string | null;
+  recipients: number;
+  sent: number;
+  failed: number;
+  cancelled: number;
+  pending: number;
+  skipped: Record<string, number>;
+  holdout: number;
+  groups: Record<string, number>;
+  chunks: ChunkReport[];
+  results?: BroadcastResults;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export const ACTIVE_STATES: BroadcastState[] = ['scheduled', 'sending'];
+
+export const broadcastsApi = {
+  options: () => api.get<SegmentOptions>('/segments/options'),
+  segments: () => api.get<{ segments: SavedSegment[] }>('/segments').then((answer) => answer.segments),
+  preview: (condition: Condition, signal?: AbortSignal) =>
+    api.post<Preview>('/segments/preview', { condition }, { signal }),
+  saveSegment: (name: string, condition: Condition) =>
+    api.post<{ id: string; count: number }>('/segments', { name, condition }),
+  quota: () => api.get<Quota>('/broadcasts/quota'),
+  list: () => api.get<{ broadcasts: BroadcastListItem[] }>('/broadcasts').then((answer) => answer.broadcasts),
+  create: (body: BroadcastBody) => api.post<{ id: string; estimate: Estimate }>('/broadcasts', body),
+  send: (id: string) => api.post<BroadcastReport>(`/broadcasts/${id}/send`),
+  cancel: (id: string) => api.post<BroadcastReport>(`/broadcasts/${id}/cancel`),
+  report: (id: string) => api.get<BroadcastReport>(`/broadcasts/${id}`),
+};
