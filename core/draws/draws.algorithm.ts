@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { canonicalOrder, digestEntriesInOrder } from './draws.ordering.js';
 
 /**
  * The auditable draw, version 1. Everything here is pure and depends only on published data, so
@@ -88,22 +89,15 @@ export function validateDrawInput(entries: PublishedEntry[], rules: DrawRules): 
 
 /** Step 1: canonical order — by entry id, comparing UTF-16 code units (not locale-aware), ascending. */
 export function canonicalizeEntries(entries: PublishedEntry[]): PublishedEntry[] {
-  return [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const order = canonicalOrder(entries.map((entry) => entry.id));
+  return Array.from(order, (index) => entries[index] as PublishedEntry);
 }
 
 /** Step 2: SHA-256 over `id TAB member TAB weight LF` for every entry in canonical order. */
 export function computeEntriesDigest(canonicalEntries: PublishedEntry[]): string {
-  const hash = createHash('sha256');
-  let buffer = '';
-  for (const entry of canonicalEntries) {
-    buffer += `${entry.id}\t${entry.member}\t${entry.weight}\n`;
-    if (buffer.length > 65_536) {
-      hash.update(buffer, 'utf8');
-      buffer = '';
-    }
-  }
-  hash.update(buffer, 'utf8');
-  return hash.digest('hex');
+  const identity = new Uint32Array(canonicalEntries.length);
+  for (let index = 0; index < identity.length; index++) identity[index] = index;
+  return digestEntriesInOrder(canonicalEntries, identity);
 }
 
 /**
@@ -155,7 +149,7 @@ class WeightTree {
   private readonly topBit: number;
   total = 0;
 
-  constructor(weights: number[]) {
+  constructor(weights: Float64Array) {
     this.size = weights.length;
     this.tree = new Float64Array(this.size + 1);
     for (let i = 0; i < this.size; i++) {
@@ -206,17 +200,48 @@ export function drawWinners({
   entries: PublishedEntry[];
   rules: DrawRules;
 }): { entriesDigest: string; picks: DrawPick[] } {
-  const canonical = canonicalizeEntries(entries);
-  const entriesDigest = computeEntriesDigest(canonical);
+  // The canonical order as a permutation: entry `order[k]` is k-th (no sorted copy of a million objects).
+  const order = canonicalOrder(entries.map((entry) => entry.id));
+  const entriesDigest = digestEntriesInOrder(entries, order);
   const random = createDrawRandom(seed, entriesDigest);
-  const weights = canonical.map((entry) => entry.weight);
+  const weights = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) weights[k] = (entries[order[k] as number] as PublishedEntry).weight;
   const tree = new WeightTree(weights);
-  const entriesByMember = new Map<string, number[]>();
-  canonical.forEach((entry, index) => {
-    const list = entriesByMember.get(entry.member);
-    if (list) list.push(index);
-    else entriesByMember.set(entry.member, [index]);
-  });
+  const entryAt = (k: number) => entries[order[k] as number] as PublishedEntry;
+  // Built on the first member to reach the cap (a draw whose cap is never reached never needs it): each
+  // entry's member as a number, then every member's entries in one array (counting sort by member).
+  let byMember: { starts: Int32Array; positions: Int32Array; numbers: Map<string, number> } | undefined;
+  const entriesOf = (member: string): Int32Array => {
+    if (!byMember) {
+      const numbers = new Map<string, number>();
+      const memberOf = new Int32Array(order.length);
+      for (let k = 0; k < order.length; k++) {
+        const key = entryAt(k).member;
+        let number = numbers.get(key);
+        if (number === undefined) numbers.set(key, (number = numbers.size));
+        memberOf[k] = number;
+      }
+      const starts = new Int32Array(numbers.size + 1);
+      for (let k = 0; k < order.length; k++) {
+        const next = (memberOf[k] as number) + 1;
+        starts[next] = (starts[next] as number) + 1;
+      }
+      for (let m = 0; m < numbers.size; m++)
+        starts[m + 1] = (starts[m + 1] as number) + (starts[m] as number);
+      const fill = starts.slice(0, numbers.size);
+      const positions = new Int32Array(order.length);
+      for (let k = 0; k < order.length; k++) {
+        const number = memberOf[k] as number;
+        const slot = fill[number] as number;
+        fill[number] = slot + 1;
+        positions[slot] = k;
+      }
+      byMember = { starts, positions, numbers };
+    }
+    const number = byMember.numbers.get(member);
+    if (number === undefined) return new Int32Array(0);
+    return byMember.positions.subarray(byMember.starts[number], byMember.starts[number + 1]);
+  };
   const winsByMember = new Map<string, number>();
   const slots: { prizeKey: string; isReserve: boolean }[] = [];
   for (const prize of rules.prizes)
@@ -227,13 +252,13 @@ export function drawWinners({
   for (const slot of slots) {
     if (tree.total <= 0) break;
     const index = tree.find(random.below(tree.total));
-    const entry = canonical[index] as PublishedEntry;
+    const entry = entryAt(index);
     tree.add(index, -(weights[index] as number));
     weights[index] = 0;
     const wins = (winsByMember.get(entry.member) ?? 0) + 1;
     winsByMember.set(entry.member, wins);
     if (wins >= rules.maxWinsPerMember) {
-      for (const other of entriesByMember.get(entry.member) ?? []) {
+      for (const other of entriesOf(entry.member)) {
         if ((weights[other] as number) > 0) {
           tree.add(other, -(weights[other] as number));
           weights[other] = 0;

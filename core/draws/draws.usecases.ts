@@ -140,10 +140,16 @@ async function loadDrawEntries(
     )
     .orderBy(asc(lotteryEntries.id));
   const key = requirePseudonymKey(draw);
-  return rows.map((row) => ({
-    entry: { id: row.id, member: pseudonymizeMember(key, row.memberId), weight: row.weight },
-    memberId: row.memberId,
-  }));
+  // One HMAC per member, not per entry: a member holds many entries.
+  const pseudonyms = new Map<string, string>();
+  return rows.map((row) => {
+    let member = pseudonyms.get(row.memberId);
+    if (member === undefined) {
+      member = pseudonymizeMember(key, row.memberId);
+      pseudonyms.set(row.memberId, member);
+    }
+    return { entry: { id: row.id, member, weight: row.weight }, memberId: row.memberId };
+  });
 }
 
 function requirePseudonymKey(draw: Draw): string {
