@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { lineChannels } from '../../core/brands/index.js';
 import {
   createBroadcast,
@@ -9,11 +10,12 @@ import {
 import { createDatabase, type DatabaseHandle } from '../../core/db/database.js';
 import { brands, members } from '../../core/db/schema.js';
 import { createLineSdkMessenger } from '../../core/messaging/index.js';
+import { previewCondition } from '../../core/segments/index.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
 import { startLineSimulator } from '../../sim/line/index.js';
-import { round, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import { medianMs, round, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
 
 const RECIPIENTS = Number(process.env.BENCH_BROADCAST_RECIPIENTS ?? 100_000);
 /** LINE's ceiling: 200 multicast requests/s × 500 recipients. */
@@ -111,6 +113,65 @@ const broadcastsBench: BenchCase = {
         const report = await getBroadcastReport(deps, { brandId, broadcastId: id });
         const perSecond = report.sent / ((freezeMs + deliverMs) / 1_000);
         const duplicated = [...sim.state.deliveries.values()].filter((count) => count > 1).length;
+
+        // The floor: the same multicasts (500 ids each, same rate limit, 16 in flight like the two
+        // workers' 8) sent by a bare loop, without the database, to a fresh channel of the simulator.
+        const bareChannel = { lineChannelId: `25${run}`.slice(0, 10), channelAccessToken: `bare-${run}` };
+        sim.state.channels.set(bareChannel.lineChannelId, {
+          ...bareChannel,
+          channelSecret: 's',
+          webhookUrl: undefined,
+          defaultRichMenuId: undefined,
+        });
+        const ids = Array.from({ length: RECIPIENTS }, (_, n) => lineIdOf(n));
+        for (const userId of ids) sim.state.friends.add(`${bareChannel.lineChannelId}:${userId}`);
+        const bareLimiter = createRateLimiter({ perSecond: 200 });
+        const slices: string[][] = [];
+        for (let start = 0; start < ids.length; start += 500) slices.push(ids.slice(start, start + 500));
+        const bareMs = await timeIt(async () => {
+          let next = 0;
+          const lane = async () => {
+            while (next < slices.length) {
+              const to = slices[next++]!;
+              await bareLimiter.take();
+              await messenger.multicast(bareChannel, {
+                to,
+                messages: [{ type: 'text', text: 'bench' }],
+                retryKey: randomUUID(),
+              });
+            }
+          };
+          await Promise.all(Array.from({ length: 16 }, lane));
+        });
+        const barePerSecond = RECIPIENTS / (bareMs / 1_000);
+        results.push({
+          metric: `broadcast to ${RECIPIENTS} members (${target.label}): freeze + deliver vs a bare multicast loop`,
+          unit: 'recipients/s',
+          value: round(perSecond),
+          baseline: { name: 'bare multicast loop to the simulator', value: round(barePerSecond) },
+          ratio: Math.round((perSecond / barePerSecond) * 10_000) / 10_000,
+          note: `bare loop ${round(bareMs)} ms for ${slices.length} requests`,
+        });
+
+        // The segment builder's live count over these members (PostgreSQL's is what the 1 s target is for).
+        const condition = {
+          type: 'and' as const,
+          conditions: [
+            { type: 'language' as const, languages: ['zh-TW' as const] },
+            { type: 'not' as const, condition: { type: 'tag' as const, tags: ['vip'] } },
+          ],
+        };
+        const countMs = await medianMs(
+          () => previewCondition(deps, { brandId, condition, sample: false }),
+          3,
+        );
+        results.push({
+          metric: `segment live count over ${RECIPIENTS} members (${target.label})`,
+          unit: 'ms',
+          value: round(countMs),
+          baseline: { name: 'target', value: 1_000 },
+          ratio: Math.round((countMs / 1_000) * 10_000) / 10_000,
+        });
         results.push({
           metric: `broadcast to ${RECIPIENTS} members (${target.label}): freeze + deliver`,
           unit: 'recipients/s',

@@ -20,6 +20,7 @@ import { checkCampaignProofs } from '../../core/app/campaign-check.js';
 import { previewCampaignTexts } from '../../core/app/campaign-preview.js';
 import { createSubmissionsRepository, type SubmissionsDeps } from '../../core/submissions/index.js';
 import { getCampaignReplay, replayView, requestCampaignReplay } from '../../core/replays/index.js';
+import { getCampaignSurvey, listSurveyAnswers, saveCampaignSurvey } from '../../core/surveys/index.js';
 import { checkBodySchema, rawMultipart, readCheckRequest } from './campaigns.check.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/index.js';
 import { requireJsonForMutations } from '../middlewares/csrf.js';
@@ -220,6 +221,34 @@ export function createCampaignsConsoleRouter({
       replayId: String(req.params.replayId),
     });
     res.json({ replay: replayView(replay) });
+  });
+
+  // The campaign's survey (the builder) and its answers (exported by the console as CSV).
+  router.get(`${CAMPAIGNS_PATH}/:ref/survey`, read, async (req, res) => {
+    const { brandId } = consoleActorOf(res);
+    const campaign = await findCampaignOrThrow(repository(), { brandId, ref: String(req.params.ref) });
+    res.json({ survey: (await getCampaignSurvey(deps.db, { brandId, campaignId: campaign.id })) ?? null });
+  });
+
+  router.put(`${CAMPAIGNS_PATH}/:ref/survey`, write, async (req, res) => {
+    const { brandId } = consoleActorOf(res);
+    const campaign = await findCampaignOrThrow(repository(), { brandId, ref: String(req.params.ref) });
+    const { survey, created } = await saveCampaignSurvey(deps, {
+      brandId,
+      campaignId: campaign.id,
+      input: req.body ?? {},
+    });
+    res.status(created ? 201 : 200).json({ survey });
+  });
+
+  router.get(`${CAMPAIGNS_PATH}/:ref/survey/answers`, guard.require('exports.run'), async (req, res) => {
+    const { brandId } = consoleActorOf(res);
+    const campaign = await findCampaignOrThrow(repository(), { brandId, ref: String(req.params.ref) });
+    const survey = await getCampaignSurvey(deps.db, { brandId, campaignId: campaign.id });
+    const answers = survey ? await listSurveyAnswers(deps.db, { surveyId: survey.id }) : [];
+    res.json({
+      answers: answers.map((answer) => ({ ...answer, createdAt: answer.createdAt.toISOString() })),
+    });
   });
 
   // What members will read (chat answers, LIFF name) in each language, for the saved or draft settings.

@@ -82,6 +82,10 @@ export async function recordAcceptedLineItems(
     );
   const productByName = new Map(mappings.map((m) => [m.normalizedName, m.productKey]));
 
+  // Accepted purchases passed the currency rule, so they are in a campaign currency.
+  const currency = invoice.currency;
+  if (currency !== 'TWD' && currency !== 'THB')
+    throw new Error(`accepted purchase ${invoice.id} is in ${currency}, which no campaign accepts`);
   const { store, rows } = buildLineItemRows({
     header: {
       submissionId: submission.id,
@@ -95,7 +99,7 @@ export async function recordAcceptedLineItems(
       sellerName: invoice.sellerName,
       branch: invoice.sellerBranch,
       sellerAddress: invoice.sellerAddress,
-      currency: invoice.currency,
+      currency,
       totalAmountMinor: invoice.totalAmountMinor,
     },
     items: lines,

@@ -13,7 +13,11 @@ export type RulesInvoice = {
   invoiceNumber: string | null;
   /** Local purchase date `yyyy-mm-dd` as printed on the proof. */
   invoiceDate: string;
-  currency: 'TWD' | 'THB';
+  /**
+   * ISO 4217 code as the proof states it (a receipt that states none is judged in the campaign's); any
+   * other than the campaign's fails the `currency` rule.
+   */
+  currency: string;
   /** Null when the proof did not say (typed text before verification). */
   totalAmountMinor: number | null;
   sellerBan: string | null;

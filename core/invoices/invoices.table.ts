@@ -12,7 +12,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { brands } from '../brands/brands.table.js';
-import { createdAt, currency, idColumn, tstz, updatedAt } from '../db/columns.js';
+import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
 
 /**
  * A purchase document: a Taiwan e-invoice or paper invoice, or any store receipt read from a photo.
@@ -37,7 +37,8 @@ export const invoices = pgTable(
     sellerAddress: text('seller_address'),
     /** Set for B2B invoices (a buyer business ID), which campaigns usually exclude. */
     buyerTaxId: text('buyer_tax_id'),
-    currency: currency(),
+    /** As the proof states it: a receipt in another currency is kept as read (and refused by the rules). */
+    currency: text('currency').notNull(),
     salesAmountMinor: bigint('sales_amount_minor', { mode: 'number' }),
     taxAmountMinor: bigint('tax_amount_minor', { mode: 'number' }),
     totalAmountMinor: bigint('total_amount_minor', { mode: 'number' }).notNull(),

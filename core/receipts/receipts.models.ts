@@ -106,8 +106,9 @@ export function rulesInvoiceFromReading(
 ): (RulesInvoice & { invoiceTime: string | null }) | undefined {
   const { fields } = reading;
   if (!fields.date) return undefined;
-  const currency =
-    reading.currency === 'TWD' || reading.currency === 'THB' ? reading.currency : fallbackCurrency;
+  // A receipt that states no currency is judged in the campaign's; one that states another (RM on a
+  // Malaysian receipt) keeps it, so the currency rule refuses it instead of reading ringgit as dollars.
+  const currency = reading.currency === 'UNKNOWN' ? fallbackCurrency : reading.currency;
   return {
     invoiceNumber: fields.invoiceNumber ?? null,
     invoiceDate: fields.date,

@@ -24,3 +24,10 @@ export {
   type SurveyAnswerRow,
 } from './surveys.usecases.js';
 export * from './surveys.errors.js';
+export {
+  getCampaignSurvey,
+  listSurveyAnswers,
+  saveCampaignSurvey,
+  surveyDefinitionSchema,
+  surveyQuestionSchema,
+} from './surveys.console.js';

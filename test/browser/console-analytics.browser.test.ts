@@ -96,6 +96,13 @@ describe('analytics in the console', () => {
     await page.getByRole('tab', { name: 'Product mapping' }).click();
     await page.locator('[data-analysis=unmapped] tbody tr').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-products.en.png'), fullPage: true });
+    // One click maps the most frequent unmapped name to the chosen product; the list drops it.
+    const first = page.locator('[data-analysis=unmapped] tbody tr').first();
+    const name = (await first.locator('td').first().innerText()).trim();
+    await first.getByRole('button', { name: 'Map' }).click();
+    await page.getByText(`“${name}” is now green-tea.`).waitFor();
+    await page.locator('[data-analysis=products] .chips li', { hasText: name }).waitFor();
+    expect(await page.locator('[data-analysis=unmapped] tbody tr', { hasText: name }).count()).toBe(0);
     await page.close();
   });
 
@@ -142,6 +149,13 @@ describe('analytics in the console', () => {
     await page.getByRole('heading', { name: '一起購買' }).waitFor();
     await page.locator('[data-analysis=pairs] tbody tr').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.zh-TW.png') });
+    await page.getByRole('tab', { name: '門市與地區' }).click();
+    await page.getByRole('heading', { name: '台灣' }).waitFor();
+    await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.zh-TW.png'), fullPage: true });
+    await page.getByRole('tab', { name: '購買時段' }).click();
+    await page.locator('table.heatmap tbody tr').nth(6).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.zh-TW.png') });
     await page.close();
   });
 });

@@ -6,7 +6,7 @@ import type { Services } from '../../core/app/build-services.js';
 import { campaigns } from '../../core/campaigns/index.js';
 import { createConsoleUser, grantConsoleMembership } from '../../core/console/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
-import { submissions } from '../../core/db/schema.js';
+import { submissions, surveyAnswers } from '../../core/db/schema.js';
 import {
   createLineTestKit,
   rocDate,
@@ -190,6 +190,22 @@ describe('console campaigns page (browser)', () => {
     await page.getByRole('heading', { name: /Oolong week/ }).waitFor();
     await page.getByText('Draft', { exact: true }).waitFor();
 
+    // A one-question survey, asked in the chat after an accepted proof (single choice: quick replies).
+    await page.getByRole('tab', { name: 'Survey' }).click();
+    await page.locator('input[name="survey-title.zh-TW"]').fill('小問卷');
+    await page.locator('input[name="survey-title.en"]').fill('Tell us');
+    await page.locator('input[name=question-0-key]').fill('where');
+    await page.locator('input[name="question-0-label.zh-TW"]').fill('您在哪裡購買？');
+    await page.locator('input[name="question-0-label.en"]').fill('Where did you buy?');
+    await page.locator('input[name=question-0-required]').check();
+    await page.locator('input[name="question-0-option-0.zh-TW"]').fill('門市');
+    await page.locator('input[name="question-0-option-1.zh-TW"]').fill('網路');
+    await page.locator('input[name=question-0-option-0-key]').fill('store');
+    await page.locator('input[name=question-0-option-1-key]').fill('online');
+    await page.getByRole('button', { name: 'Save survey' }).click();
+    await page.getByText('Survey saved.').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-campaigns-survey.en.png') });
+
     // What the server stored is what the form said.
     const [stored] = await kit.services.database.db
       .select()
@@ -247,6 +263,9 @@ describe('console campaigns page (browser)', () => {
     await chat.press('[data-testid=text]', 'Enter');
     await chat.getByText('登錄成功！').waitFor({ timeout: 15_000 });
     await chat.getByText('獲得 18 點').waitFor();
+    await chat.getByText('您在哪裡購買？').waitFor({ timeout: 15_000 });
+    await chat.locator('[data-testid=quick-replies] button', { hasText: '門市' }).click();
+    await chat.getByText('感謝您！').waitFor({ timeout: 15_000 });
     await chat.fill('[data-testid=text]', PROOFS.refusedStore);
     await chat.press('[data-testid=text]', 'Enter');
     await chat.getByText('此店家不在活動通路內').waitFor({ timeout: 15_000 });
@@ -256,6 +275,8 @@ describe('console campaigns page (browser)', () => {
       .from(submissions)
       .where(eq(submissions.campaignId, stored!.id));
     expect(decided.map((s) => s.state).sort()).toEqual(['rejected', 'rewarded']);
+    const [answer] = await kit.services.database.db.select().from(surveyAnswers);
+    expect(answer?.answers).toEqual({ where: 'store' });
 
     // What if the 便宜 store had not been refused? Replaying the two decided proofs: one more accepted.
     await page.locator('table.campaign-list').getByText('Oolong week').click();

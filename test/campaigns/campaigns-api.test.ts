@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { eq } from 'drizzle-orm';
 import type { Express } from 'express';
 import request from 'supertest';
-import { submissions } from '../../core/db/schema.js';
+import { submissions, surveyAnswers } from '../../core/db/schema.js';
 import { submitProof } from '../../core/submissions/index.js';
 import {
   BRAND_ID,
@@ -283,5 +283,86 @@ describe('campaign API (/api/console/campaigns)', () => {
     const invalid = await as(viewer).post('/preview-me/preview', { rules: { minAmount: { basis: 'x' } } });
     expect(invalid.status).toBe(400);
     expect(Object.keys(invalid.body.error.fieldErrors)).toContain('rules.minAmount.basis');
+  });
+
+  test('when a survey is built for a campaign, then it is stored as the chat and LIFF read it, bad questions are 400 by path, and answers export', async () => {
+    await as(marketer).post('', teaCampaignBody({ slug: 'with-survey' }));
+    const survey = {
+      title: { en: 'Tell us', 'zh-TW': '告訴我們' },
+      frequency: 'per_proof',
+      questions: [
+        {
+          key: 'where',
+          type: 'single',
+          required: true,
+          label: { en: 'Where did you buy?' },
+          options: [
+            { key: 'store', label: { en: 'Store' } },
+            { key: 'online', label: { en: 'Online' } },
+          ],
+        },
+        {
+          key: 'why',
+          type: 'multiple',
+          label: { en: 'Why?' },
+          options: [
+            { key: 'taste', label: { en: 'Taste' } },
+            { key: 'price', label: { en: 'Price' } },
+          ],
+        },
+        { key: 'stars', type: 'scale', required: true, label: { en: 'Rate us' }, scale: { min: 1, max: 5 } },
+        { key: 'note', type: 'text', label: { en: 'Anything else?' } },
+      ],
+    };
+    const created = await request(app)
+      .put('/api/console/campaigns/with-survey/survey')
+      .set('cookie', marketer)
+      .send(survey);
+    expect(created.status).toBe(201);
+    expect(created.body.survey).toMatchObject({ frequency: 'per_proof', active: true });
+    expect(
+      created.body.survey.questions.map((q: { key: string; required: boolean }) => [q.key, q.required]),
+    ).toEqual([
+      ['where', true],
+      ['why', false],
+      ['stars', true],
+      ['note', false],
+    ]);
+
+    const bad = await request(app)
+      .put('/api/console/campaigns/with-survey/survey')
+      .set('cookie', marketer)
+      .send({
+        ...survey,
+        questions: [{ ...survey.questions[0], options: [{ key: 'x', label: { en: 'X' } }] }],
+      });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toContain('options');
+
+    const edited = await request(app)
+      .put('/api/console/campaigns/with-survey/survey')
+      .set('cookie', marketer)
+      .send({ ...survey, active: false });
+    expect(edited.status).toBe(200);
+    expect(edited.body.survey.id).toBe(created.body.survey.id);
+    expect((await as(viewer).get('/with-survey/survey')).body.survey).toMatchObject({ active: false });
+
+    await world.database.db.insert(surveyAnswers).values({
+      id: 'ans_export_1',
+      brandId: BRAND_ID,
+      surveyId: created.body.survey.id,
+      memberId: MEMBER_A,
+      answerScope: 'member',
+      answers: { where: 'store', why: ['taste', 'price'], stars: 4 },
+    });
+    const answers = await as(marketer).get('/with-survey/survey/answers');
+    expect(answers.status).toBe(200);
+    expect(answers.body.answers).toEqual([
+      expect.objectContaining({
+        memberId: MEMBER_A,
+        answers: { where: 'store', why: ['taste', 'price'], stars: 4 },
+      }),
+    ]);
+    expect((await as(viewer).get('/with-survey/survey/answers')).status).toBe(403);
   });
 });

@@ -259,6 +259,14 @@ const ROUTES: RouteCase[] = [
     path: '/api/console/campaigns/cmp_missing/what-if/rpl_missing',
     permission: 'campaigns.read',
   },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/survey', permission: 'campaigns.read' },
+  {
+    method: 'put',
+    path: '/api/console/campaigns/cmp_missing/survey',
+    permission: 'campaigns.write',
+    body: {},
+  },
+  { method: 'get', path: '/api/console/campaigns/cmp_missing/survey/answers', permission: 'exports.run' },
   // Analytics (issue 14)
   ...(
     ['funnel', 'baskets', 'stores', 'regions', 'heatmap', 'cohorts', 'products', 'unmapped-names'] as const

@@ -6,6 +6,7 @@ import express from 'express';
 import request from 'supertest';
 import { createConsoleModule } from '../../bot/console/index.js';
 import { createApp } from '../../bot/create-app.js';
+import { createMembersModule } from '../../bot/members/index.js';
 import {
   buildRewardsMemberRouter,
   createRewardsConsoleModule,
@@ -115,6 +116,7 @@ describe('winner paperwork through the API', () => {
       createConsoleModule(s),
       createRewardsConsoleModule(s),
       createRewardsPublicModule(s),
+      createMembersModule(s),
       { json: liff },
     ]);
     for (const [role, cookie] of await signInConsoleRoles(app, services, ['owner', 'marketer', 'viewer']))
@@ -199,6 +201,11 @@ describe('winner paperwork through the API', () => {
       createTaxDataCipher(parseTaxDataKey(TAX_DATA_KEY)).open(row!.taxInfo as SealedTaxData, win.id),
     ).toMatchObject({ idNumber: 'A123456789' });
     expect((await winnerOf('scooter')).win.paperwork).toBe('received');
+    const memberPage = await as('viewer', request(app).get(`/api/console/members/${memberId(index)}`));
+    expect(memberPage.body.prizes).toEqual([
+      expect.objectContaining({ name: { en: 'Scooter' }, valueMinor: NT(30_000), paperwork: 'received' }),
+    ]);
+    expect(JSON.stringify(memberPage.body)).not.toContain('A123456789');
   });
 
   test('when the other member or a small prize is used, then the paperwork is refused', async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { brandCurrency, formatMoney, formatNumber, formatPercent } from '../../format';
-import { createTranslator } from '../../i18n';
+import { createTranslator, locale } from '../../i18n';
 import {
   regionName,
   useAnalysis,
@@ -52,7 +52,7 @@ export function Baskets({ filter }: { filter: Filter }) {
         { label: t('col.lift'), data: top.map((p) => Math.round(p.lift * 100) / 100), color: PALETTE[1] },
       ],
     };
-  }, [data, products]);
+  }, [data, products, locale.value]);
   return (
     <div class="analysis-grid">
       <Section title={t('baskets.title')} id="baskets" state={state}>
@@ -180,7 +180,7 @@ export function Places({ filter }: { filter: Filter }) {
         return { country, spec, count: own.length };
       })
       .filter((c) => c.count > 0);
-  }, [regions.data, sort]);
+  }, [regions.data, sort, locale.value]);
   const rankingColumns = [
     { key: 'proofs', label: t('sort.proofs'), num: true, value: (r: StoreRow | RegionRow) => r.proofs },
     { key: 'members', label: t('sort.members'), num: true, value: (r: StoreRow | RegionRow) => r.members },

@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { formatDate, formatNumber, formatPercent } from '../../format';
-import { createTranslator } from '../../i18n';
+import { createTranslator, locale } from '../../i18n';
 import { useAnalysis, type CohortsAnswer, type Filter } from './analytics-api';
 import { ChartView, PALETTE, type ChartSpec } from './chart';
 import { DataTable } from './data-table';
@@ -29,7 +29,7 @@ export function Members({ filter }: { filter: Filter }) {
             ],
           }
         : null,
-    [data],
+    [data, locale.value],
   );
   const bandLabel = (band: { from: number; below: number | null }) =>
     band.below === null
@@ -51,7 +51,7 @@ export function Members({ filter }: { filter: Filter }) {
             ],
           }
         : null,
-    [data],
+    [data, locale.value],
   );
   const width = Math.min(
     RETENTION_WEEKS,

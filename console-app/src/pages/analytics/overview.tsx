@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { formatDate, formatNumber, formatPercent, intlLocale } from '../../format';
-import { createTranslator } from '../../i18n';
+import { createTranslator, locale } from '../../i18n';
 import { useAnalysis, type Filter, type FunnelAnswer, type HeatmapAnswer } from './analytics-api';
 import { ChartView, PALETTE, type ChartSpec } from './chart';
 import { DataTable } from './data-table';
@@ -23,7 +23,7 @@ export function Funnel({ filter }: { filter: Filter }) {
             { step: 'redeemed', label: t('funnel.redeemed'), count: data.steps.redeemedMembers },
           ]
         : [],
-    [data],
+    [data, locale.value],
   );
   const chart = useMemo<ChartSpec | null>(
     () =>
@@ -42,7 +42,7 @@ export function Funnel({ filter }: { filter: Filter }) {
             ],
           }
         : null,
-    [data, steps],
+    [data, steps, locale.value],
   );
   const daily = useMemo<ChartSpec | null>(
     () =>
@@ -57,7 +57,7 @@ export function Funnel({ filter }: { filter: Filter }) {
             ],
           }
         : null,
-    [data],
+    [data, locale.value],
   );
   const received = data?.steps.received ?? 0;
   return (
@@ -123,7 +123,12 @@ export function Funnel({ filter }: { filter: Filter }) {
             rowKey={(row) => row.reason}
             initialSort={{ key: 'count', dir: 'desc' }}
             columns={[
-              { key: 'reason', label: t('col.reason'), value: (r) => r.reason },
+              {
+                key: 'reason',
+                label: t('col.reason'),
+                value: (r) => r.reason,
+                render: (r) => reasonLabel(r.reason),
+              },
               {
                 key: 'count',
                 label: t('col.count'),
@@ -158,6 +163,21 @@ export function Funnel({ filter }: { filter: Filter }) {
       </Section>
     </div>
   );
+}
+
+const KNOWN_REASONS = [
+  'rules.failed',
+  'verification.not_uploaded',
+  'verification.unreadable',
+  'verification.random_code_mismatch',
+  'verification.carrier_rejected',
+] as const;
+
+/** A rejection reason in words when the console knows it, else its code (the CSV keeps the code). */
+function reasonLabel(code: string): string {
+  return (KNOWN_REASONS as readonly string[]).includes(code)
+    ? t(`reject.${code as (typeof KNOWN_REASONS)[number]}`)
+    : code;
 }
 
 /** A campaign event's name (an unknown kind shows as sent). */
@@ -196,7 +216,7 @@ export function Times({ filter }: { filter: Filter }) {
             ],
           }
         : null,
-    [data],
+    [data, locale.value],
   );
   const cellRows = (data?.cells ?? []).flatMap((hours, weekday) =>
     hours.map((proofs, hour) => ({ weekday, hour, proofs })),

@@ -15,11 +15,13 @@ import { bodyOf, countErrors, definitionOf, type Campaign, type Definition, type
 import { Preview } from './preview';
 import { RulesSection } from './rules';
 import { DrawsSection, RewardsSection } from './rewards';
+import { SurveyBuilder } from './survey';
 import { WhatIf } from './what-if';
 
 const t = createTranslator(messages);
 
-type Tab = 'basics' | 'proofs' | 'rules' | 'rewards' | 'draws' | 'preview' | 'whatif' | 'history' | 'json';
+type Tab =
+  'basics' | 'proofs' | 'rules' | 'rewards' | 'draws' | 'survey' | 'preview' | 'whatif' | 'history' | 'json';
 
 /** Which fields each tab holds, for the error count on its label. */
 const TAB_PATHS: Partial<Record<Tab, string[]>> = {
@@ -157,6 +159,7 @@ export function Editor({
         'rules',
         'rewards',
         'draws',
+        'survey',
         'preview',
         ...(writable ? (['whatif'] as const) : []),
         'history',
@@ -251,6 +254,7 @@ export function Editor({
         </fieldset>
         {tab === 'preview' ? <Preview slug={campaign.slug} draft={draft} /> : null}
         {tab === 'history' ? <History slug={campaign.slug} version={campaign.version} /> : null}
+        {tab === 'survey' ? <SurveyBuilder slug={campaign.slug} /> : null}
         {tab === 'whatif' ? (
           <WhatIf
             slug={campaign.slug}

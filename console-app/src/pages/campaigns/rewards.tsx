@@ -246,6 +246,15 @@ export function RewardsSection({ draft, set, errors }: SectionProps) {
         ) : null}
       </Optional>
 
+      <Section title={t('rewards.registration')}>
+        <Check
+          name="registrationRequired"
+          label={t('rewards.registrationRequired')}
+          checked={rewards.registrationRequired ?? false}
+          error={errors['rewards.registrationRequired']}
+          onChange={(registrationRequired) => setRewards({ registrationRequired })}
+        />
+      </Section>
       <Section title={t('rewards.instantWin')}>
         <Check
           name="instantWin"

@@ -254,6 +254,11 @@ export function MemberDetail({ memberId }: { memberId: string }) {
                       <td>
                         {label('prize', prize.status)}
                         {prize.notifiedAt ? <div class="muted small">{t('prize.told')}</div> : null}
+                        {prize.paperwork !== 'not_needed' ? (
+                          <span class={`badge ${prize.paperwork === 'received' ? 'badge-ok' : 'badge-warn'}`}>
+                            {t(`prize.tax.${prize.paperwork}`)}
+                          </span>
+                        ) : null}
                       </td>
                     </tr>
                   ))}

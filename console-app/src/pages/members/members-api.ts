@@ -104,6 +104,8 @@ export type MemberPage = {
     name: Localized;
     drawName: Localized | null;
     valueMinor: number | null;
+    /** A prize above NT$1,000: whether the winner gave the tax details in LIFF. */
+    paperwork: 'not_needed' | 'needed' | 'received';
     status: string;
     notifiedAt: string | null;
     at: string;

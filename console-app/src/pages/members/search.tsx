@@ -31,7 +31,13 @@ export function MemberSearch({ initialQuery }: { initialQuery: string }) {
   const [text, setText] = useState(initialQuery);
   const [results, setResults] = useState<{ q: string; members: MemberRow[] }>();
   const [error, setError] = useState<unknown>();
-  const [selected, setSelected] = useState(0);
+  const [selected, setSelectedState] = useState(0);
+  // Keys may come faster than renders: the key handler reads the selection from here, not a stale closure.
+  const selectedNow = useRef(0);
+  const setSelected = (index: number) => {
+    selectedNow.current = index;
+    setSelectedState(index);
+  };
   const [focusFirst, setFocusFirst] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const table = useRef<HTMLTableSectionElement>(null);
@@ -99,16 +105,16 @@ export function MemberSearch({ initialQuery }: { initialQuery: string }) {
       if (down || up) {
         if (rows.length === 0) return;
         event.preventDefault();
-        const from = typing && down ? -1 : selected;
+        const from = typing && down ? -1 : selectedNow.current;
         focusRow(Math.min(rows.length - 1, Math.max(0, from + (down ? 1 : -1))));
       } else if (event.key === 'Enter' && !typing) {
         event.preventDefault();
-        open(rows[selected]);
+        open(rows[selectedNow.current]);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [rows, selected]);
+  }, [rows]);
 
   return (
     <section class="page members-page">
