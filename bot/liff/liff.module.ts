@@ -4,7 +4,14 @@ import type { AppModule } from '../create-app.js';
 import { buildRewardsMemberRouter } from '../rewards/index.js';
 import { createLiffModule, LIFF_DIST_DIR } from './index.js';
 import { resolveLiffMember } from './liff.auth.js';
-import { ensureLiffAppBuilt } from './liff.build.js';
+import { ensureLiffAppBuilt, liffBuildState } from './liff.build.js';
+import { createErrorFactory } from '../../core/shared/errors.js';
+
+const createLiffAppNotBuiltError = createErrorFactory({
+  code: 'liff.app_not_built',
+  message: 'The LIFF app is not built: run `npm run build` before starting',
+  statusCode: 500,
+});
 import { createLineSimulatorIdTokenMinter } from './liff.dev-login.js';
 
 /**
@@ -37,16 +44,34 @@ export function buildLiffAppModule(
   });
 }
 
-/** `npm start`: (re)build the LIFF app when missing, stale or built for the other mode (mock in local mode). */
-export async function prepareLiffApp(services: Services) {
-  try {
-    await ensureLiffAppBuilt({
-      outDir: LIFF_DIST_DIR,
-      mock: services.config.line.mode === 'simulator',
-      logger: services.logger,
+/**
+ * Before serving /liff/: the LIFF app is built by `npm run build` (or at install), not by the server.
+ * Outside local mode a missing build, or one made for the other mode (the LIFF mock on a real channel),
+ * stops the start with the command to run. In local mode the app is built, in a child process, only when
+ * it is missing or in the other mode; a build older than its sources is served with a warning.
+ */
+export async function prepareLiffApp(
+  services: Services,
+  { outDir = LIFF_DIST_DIR }: { outDir?: string } = {},
+) {
+  const { config, logger } = services;
+  const mock = config.line.mode === 'simulator';
+  const state = liffBuildState({ outDir, mock });
+  if (state === 'fresh') return;
+  if (state === 'stale') {
+    logger.warn('the LIFF app build is older than liff-app/ sources; run `npm run build` to refresh it');
+    return;
+  }
+  if (!config.localMode)
+    throw createLiffAppNotBuiltError({
+      message: `The LIFF app is ${state === 'missing' ? 'not built' : 'built for the other mode'} (${outDir}): run \`${
+        mock ? 'VITE_LIFF_MOCK=true ' : ''
+      }npm run build\` before starting; the server builds it only in local mode`,
     });
+  try {
+    await ensureLiffAppBuilt({ outDir, mock, logger });
   } catch (error) {
     // The API still works without the pages; say so instead of refusing to start.
-    services.logger.error({ err: error }, 'could not build the LIFF app; /liff/ will not be served');
+    logger.error({ err: error }, 'could not build the LIFF app; /liff/ will not be served');
   }
 }
