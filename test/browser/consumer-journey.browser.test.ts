@@ -7,7 +7,8 @@ import { DEMO_LINE_CHANNEL_ID } from '../../core/demo/seed-demo.js';
 import { DEMO_THAI_LINE_CHANNEL_ID } from '../../core/demo/seed-demo-thai.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { startCli, type RunningCli } from '../support/cli.js';
-import { openPhoneBrowser } from './support/chromium.js';
+import { openDesktopBrowser, openPhoneBrowser } from './support/chromium.js';
+import { signInThroughPage } from './support/console-stack.js';
 
 const SHOTS = join(projectRoot, 'docs', 'screenshots');
 /** Real OCR, a real PGlite and a busy CI machine: generous waits (they end as soon as the page is there). */
@@ -26,6 +27,7 @@ describe('a member’s journey through local mode, Taiwan and Thailand', () => {
   let base: string;
   let dir: string;
   let browser: { context: BrowserContext; close: () => Promise<void> };
+  let desktop: { context: BrowserContext; close: () => Promise<void> } | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'proofline-journey-'));
@@ -46,6 +48,7 @@ describe('a member’s journey through local mode, Taiwan and Thailand', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await desktop?.close();
     if (app) {
       app.child.kill('SIGINT');
       await app.exited;
@@ -121,6 +124,31 @@ describe('a member’s journey through local mode, Taiwan and Thailand', () => {
     await liff.waitForSelector('[data-testid="redeem-result"] .banner', { timeout: SLOW });
   }
 
+  /** The console in a desktop browser, signed in as the demo marketer, on `brand`. */
+  async function openConsole(brand: string, path: string): Promise<Page> {
+    desktop ??= await openDesktopBrowser();
+    const page = await desktop.context.newPage();
+    page.setDefaultTimeout(SLOW);
+    await page.goto(`${base}/console/`);
+    await page.evaluate(`localStorage.setItem('proofline.console.brand', '${brand}')`);
+    await page.reload();
+    await signInThroughPage(page, { email: 'demo@proofline.local', password: 'proofline-demo' });
+    await page.goto(`${base}/console${path}`);
+    return page;
+  }
+
+  async function stockReward(page: Page, reward: { name: string; points: number; stock: number }) {
+    await page.getByRole('button', { name: 'New reward' }).click();
+    await page.getByLabel('Name (English)').fill(reward.name);
+    await page.getByLabel('Name (繁體中文)').fill(reward.name);
+    await page.getByLabel('Points price').fill(String(reward.points));
+    await page.getByLabel('Stock', { exact: true }).fill(String(reward.stock));
+    await page.getByRole('button', { name: 'Create reward' }).click();
+    const row = page.locator('table.data tr', { hasText: reward.name });
+    await row.getByText(`${reward.stock} / ${reward.stock}`).waitFor();
+    return (await row.locator('.mono').innerText()).trim();
+  }
+
   /** The marketer's side, over the console API with a signed-in session (as the console app calls it). */
   async function consoleApi(): Promise<APIRequestContext> {
     const request = browser.context.request;
@@ -154,7 +182,7 @@ describe('a member’s journey through local mode, Taiwan and Thailand', () => {
     return winners;
   }
 
-  test('Taiwan (demo-tea, zh-TW): a typed e-invoice earns points and a scratch card, then registration, history, a coupon and a draw prize', async () => {
+  test('Taiwan (demo-tea, zh-TW): a typed e-invoice earns points and a scratch card, then registration, history, a reward the marketer stocks in the console and a draw prize', async () => {
     const since = new Date(Date.now() - 1_000);
     const chat = await openChat(DEMO_LINE_CHANNEL_ID, 'U0000000000000000000000000000a001');
     await botSays(chat, '歡迎').waitFor({ timeout: SLOW });
@@ -186,10 +214,23 @@ describe('a member’s journey through local mode, Taiwan and Thailand', () => {
     expect(history).not.toMatch(/einvoice_text|einvoice_qr|rewarded\b/);
     await shot(liff, 'tw', '05-history');
 
-    await redeemAffordable(liff);
+    // The marketer stocks a new reward in the console (stock 2, 10 points); the member redeems it in LIFF
+    // and the console counts 1 left.
+    const marketer = await openConsole('demo-tea', '/rewards');
+    const rewardId = await stockReward(marketer, { name: 'Oolong tumbler', points: 10, stock: 2 });
+    await go(liff, 'home');
+    await go(liff, 'rewards');
+    await liff.click(`[data-testid="redeem-button-${rewardId}"]`);
+    await liff.waitForSelector('[data-testid="redeem-result"] .banner', { timeout: SLOW });
     await go(liff, 'prizes');
-    expect(await liff.textContent('[data-testid="coupon-code"]')).toMatch(/^DEMO-TEA-\d{4}$/);
-    await shot(liff, 'tw', '06-coupon');
+    expect(await liff.textContent('[data-page="prizes"]')).toContain('Oolong tumbler');
+    await shot(liff, 'tw', '06-redeemed');
+    await marketer.reload();
+    await marketer
+      .locator('table.data tr', { hasText: 'Oolong tumbler' })
+      .getByText('1 / 2')
+      .waitFor({ timeout: SLOW });
+    await marketer.close();
 
     // The marketer runs today's draw in the console: the only entry wins, and the chat says so once.
     const winners = await runDrawNow('demo-tea', 'spring-tea', since);
