@@ -73,6 +73,13 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./points.command.js')).pointsCommand,
   },
   {
+    name: 'brand',
+    usage: 'brand add|list',
+    summary:
+      'Create a brand (an instance admin’s step; its owner runs the rest from the console), or list them.',
+    load: async () => (await import('./brand.command.js')).brandCommand,
+  },
+  {
     name: 'channel',
     usage: 'channel add|list',
     summary: 'Add a LINE channel to a brand (or update its credentials), or list the channels.',
