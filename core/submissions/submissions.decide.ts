@@ -229,24 +229,33 @@ export async function decideInTransaction(
     };
   }
 
-  const granted = await handOffRewards({
-    tx,
-    generateId: deps.generateId,
-    clock: deps.clock,
-    submission: decided,
-    quantities: decision.rewards,
-  });
-  const rewarded = await repository.updateSubmission(decided.id, {
-    state: 'rewarded',
-    decision: { ...decision, granted } as unknown as Record<string, unknown>,
-    updatedAt: now,
-  });
+  const { submission: rewarded, granted } = await rewardAccepted(tx, deps, decided, decision, now);
   return {
     outcome: 'accepted',
     submission: rewarded,
     decision: { ...decision, granted },
     rewards: { quantities: decision.rewards, granted },
   };
+}
+
+/**
+ * Grants an accepted proof its rewards and marks it `rewarded` with what was granted, in the caller's
+ * transaction: at the decision, or later when registration releases rewards a campaign held.
+ */
+export async function rewardAccepted(
+  tx: Executor,
+  { generateId, clock }: { generateId: IdGenerator; clock: Clock },
+  submission: Submission,
+  decision: SubmissionDecision,
+  now: Date,
+): Promise<{ submission: Submission; granted: GrantRewardsResult }> {
+  const granted = await handOffRewards({ tx, generateId, clock, submission, quantities: decision.rewards });
+  const rewarded = await createSubmissionsRepository({ db: tx }).updateSubmission(submission.id, {
+    state: 'rewarded',
+    decision: { ...decision, granted } as unknown as Record<string, unknown>,
+    updatedAt: now,
+  });
+  return { submission: rewarded, granted };
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
-import { handOffRewards } from './submissions.decide.js';
+import { rewardAccepted } from './submissions.decide.js';
 import { submissions } from './submissions.table.js';
 import type { SubmissionDecision } from './submissions.types.js';
 
@@ -39,21 +39,7 @@ export async function releaseRewardsHeldForRegistration(
   const released: ReleasedRewards = { proofs: 0, points: 0, entries: 0, instantPlays: 0 };
   for (const submission of held) {
     const { heldFor: _released, ...decision } = submission.decision as unknown as SubmissionDecision;
-    const granted = await handOffRewards({
-      tx,
-      generateId,
-      clock,
-      submission,
-      quantities: decision.rewards,
-    });
-    await tx
-      .update(submissions)
-      .set({
-        state: 'rewarded',
-        decision: { ...decision, granted } as unknown as Record<string, unknown>,
-        updatedAt: clock.now(),
-      })
-      .where(eq(submissions.id, submission.id));
+    const { granted } = await rewardAccepted(tx, { generateId, clock }, submission, decision, clock.now());
     released.proofs += 1;
     released.points += granted.pointsEarned;
     released.entries += granted.entriesAdded;
