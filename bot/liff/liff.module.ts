@@ -6,13 +6,13 @@ import { createLiffModule, LIFF_DIST_DIR } from './index.js';
 import { resolveLiffMember } from './liff.auth.js';
 import { ensureLiffAppBuilt, liffBuildState } from './liff.build.js';
 import { createErrorFactory } from '../../core/shared/errors.js';
+import { createLineSimulatorIdTokenMinter } from './liff.dev-login.js';
 
 const createLiffAppNotBuiltError = createErrorFactory({
   code: 'liff.app_not_built',
   message: 'The LIFF app is not built: run `npm run build` before starting',
   statusCode: 500,
 });
-import { createLineSimulatorIdTokenMinter } from './liff.dev-login.js';
 
 /**
  * The LIFF module as the web process runs it: proofs (typed, scanned, photographed) through the shared

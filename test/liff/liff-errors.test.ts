@@ -36,6 +36,8 @@ const NOT_FOR_MEMBERS = new Set([
   'campaign.status_refused',
   'campaign.version_conflict',
   'campaign.version_not_found',
+  // Said to the operator at start when the LIFF build is missing: there is no LIFF page to show it in.
+  'liff.app_not_built',
 ]);
 
 function serverErrorCodes(): string[] {
