@@ -167,7 +167,8 @@ async function withDatabase(sub: 'list' | 'create' | 'run' | 'export', args: str
           clock,
           logger,
           notifier: createMessagingRewardsNotifier({ generateId, clock }),
-          platform: () => (platform ??= buildEInvoicePlatform(config, { clock, logger, db, priority: 'batch' })),
+          platform: () =>
+            (platform ??= buildEInvoicePlatform(config, { clock, logger, db, priority: 'batch' })),
         },
         { brandId, drawId: draw.id },
       );

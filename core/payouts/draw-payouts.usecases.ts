@@ -50,7 +50,7 @@ export async function settleDrawWinners(
   deps: RecheckDeps,
   { brandId, drawId }: { brandId: string; drawId: string },
 ): Promise<SettleDrawResult> {
-  const { db, clock, notifier } = deps;
+  const { db, clock } = deps;
   const result: SettleDrawResult = { told: 0, reversed: 0, promoted: 0, waiting: 0, heldForReview: 0 };
   let draw = await getDrawOrThrow(db, { brandId, drawId });
   if (draw.status !== 'drawn') return result;
@@ -129,11 +129,7 @@ async function tellWinner(
   return db.transaction(async (tx) => {
     const now = clock.now();
     // Under the row lock: a reversal committed since the check has forfeited the win; then nobody is told.
-    const [current] = await tx
-      .select()
-      .from(drawWinners)
-      .where(eq(drawWinners.id, winner.id))
-      .for('update');
+    const [current] = await tx.select().from(drawWinners).where(eq(drawWinners.id, winner.id)).for('update');
     if (!current || !awaitsTelling(current)) return false;
     await tx.update(drawWinners).set({ proofCheckedAt: now }).where(eq(drawWinners.id, winner.id));
     if (!notifier) return false;
@@ -147,7 +143,9 @@ async function tellWinner(
 }
 
 /** Drawn draws with a win still to be told (the draws job settles them, also after a platform outage). */
-export async function listDrawsAwaitingPayout(db: RecheckDeps['db']): Promise<{ id: string; brandId: string }[]> {
+export async function listDrawsAwaitingPayout(
+  db: RecheckDeps['db'],
+): Promise<{ id: string; brandId: string }[]> {
   return db
     .selectDistinct({ id: draws.id, brandId: draws.brandId })
     .from(draws)
@@ -170,7 +168,15 @@ export async function listDrawsAwaitingPayout(db: RecheckDeps['db']): Promise<{ 
 export async function settleDrawsAwaitingPayout(
   deps: RecheckDeps,
 ): Promise<SettleDrawResult & { draws: number; failed: string[] }> {
-  const total = { told: 0, reversed: 0, promoted: 0, waiting: 0, heldForReview: 0, draws: 0, failed: [] as string[] };
+  const total = {
+    told: 0,
+    reversed: 0,
+    promoted: 0,
+    waiting: 0,
+    heldForReview: 0,
+    draws: 0,
+    failed: [] as string[],
+  };
   for (const { id: drawId, brandId } of await listDrawsAwaitingPayout(deps.db)) {
     try {
       const result = await settleDrawWinners(deps, { brandId, drawId });

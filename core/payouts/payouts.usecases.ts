@@ -63,9 +63,7 @@ export async function recheckProofsOnPlatform({
     })
     .from(submissions)
     .innerJoin(invoices, eq(invoices.id, submissions.invoiceId))
-    .where(
-      and(inArray(submissions.id, submissionIds), inArray(submissions.kind, PLATFORM_CHECKED_KINDS)),
-    );
+    .where(and(inArray(submissions.id, submissionIds), inArray(submissions.kind, PLATFORM_CHECKED_KINDS)));
   const byInvoice = new Map<string, { number: string; date: string; submissionIds: string[] }>();
   for (const row of rows) {
     if (row.state === 'reversed') {
@@ -104,7 +102,10 @@ export async function recheckProofsOnPlatform({
           .where(eq(invoices.id, invoiceId));
       } catch (error) {
         // The platform is down or refused: nothing is paid on this proof until it can be asked again.
-        logger?.warn({ err: error, invoiceNumber: invoice.number }, 'payout re-check could not ask the platform');
+        logger?.warn(
+          { err: error, invoiceNumber: invoice.number },
+          'payout re-check could not ask the platform',
+        );
         answer = 'unchecked';
       }
       for (const id of invoice.submissionIds) standing.set(id, answer);
@@ -139,11 +140,7 @@ export async function reverseVoidedProof({
   submissionId: string;
 }): Promise<ReverseProofResult> {
   return db.transaction(async (tx) => {
-    const [proof] = await tx
-      .select()
-      .from(submissions)
-      .where(eq(submissions.id, submissionId))
-      .for('update');
+    const [proof] = await tx.select().from(submissions).where(eq(submissions.id, submissionId)).for('update');
     if (!proof || (proof.state !== 'accepted' && proof.state !== 'rewarded')) return { reversed: false };
     const now = clock.now();
     await tx

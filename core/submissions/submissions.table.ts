@@ -13,14 +13,7 @@ import { receiptImages } from '../receipts/receipts.table.js';
  * voided or returned): what it earned was taken back.
  */
 export type SubmissionState =
-  | 'received'
-  | 'parsed'
-  | 'awaiting_upload'
-  | 'in_review'
-  | 'accepted'
-  | 'rejected'
-  | 'rewarded'
-  | 'reversed';
+  'received' | 'parsed' | 'awaiting_upload' | 'in_review' | 'accepted' | 'rejected' | 'rewarded' | 'reversed';
 
 /** One proof sent by a member for a campaign, and everything decided about it. */
 export const submissions = pgTable(

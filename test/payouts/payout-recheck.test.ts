@@ -124,7 +124,12 @@ describe('pay only for proofs that still stand (MoF re-check before payout)', ()
           tx,
           generateId,
           clock,
-          submission: { id: submissionId(index), brandId: BRAND_ID, campaignId: CAMPAIGN_ID, memberId: memberId(index) },
+          submission: {
+            id: submissionId(index),
+            brandId: BRAND_ID,
+            campaignId: CAMPAIGN_ID,
+            memberId: memberId(index),
+          },
           quantities: { points: 10, entries: 1, instantWin: 0 },
         }),
       );
@@ -178,13 +183,19 @@ describe('pay only for proofs that still stand (MoF re-check before payout)', ()
     expect(results.reduce((sum, result) => sum + result.reversed, 0)).toBe(1);
     expect(results.reduce((sum, result) => sum + result.told, 0)).toBe(1);
     expect(again).toMatchObject({ told: 0, reversed: 0 });
-    expect(voidedWin).toMatchObject({ status: 'forfeited', forfeitReason: 'invoice_voided', notifiedAt: null });
+    expect(voidedWin).toMatchObject({
+      status: 'forfeited',
+      forfeitReason: 'invoice_voided',
+      notifiedAt: null,
+    });
     expect(reserve).toMatchObject({ awardedPrizeKey: 'grand', status: 'pending' });
     expect(reserve.notifiedAt).not.toBeNull();
-    expect(told.filter((message) => message.dedupeKey.startsWith('draw-win:')).map((m) => m.dedupeKey)).toEqual([
-      `draw-win:${reserve.id}`,
-    ]);
-    const reversedNotices = told.filter((message) => message.dedupeKey === `proof-reversed:${voidedSubmission}`);
+    expect(
+      told.filter((message) => message.dedupeKey.startsWith('draw-win:')).map((m) => m.dedupeKey),
+    ).toEqual([`draw-win:${reserve.id}`]);
+    const reversedNotices = told.filter(
+      (message) => message.dedupeKey === `proof-reversed:${voidedSubmission}`,
+    );
     expect(reversedNotices).toHaveLength(1);
     expect(reversedNotices[0]!.text).toContain(invoiceNumber(index));
 

@@ -212,7 +212,10 @@ describe('sim/mof speaks the MoF API', () => {
     const missing = await admin(sim, 'POST', '/invoices/ZZ99999999/void');
 
     expect(before.invStatus).toBe('已確認');
-    expect(voided).toEqual({ status: 200, body: { ok: true, invoiceNumber: 'GL53778311', status: 'voided' } });
+    expect(voided).toEqual({
+      status: 200,
+      body: { ok: true, invoiceNumber: 'GL53778311', status: 'voided' },
+    });
     expect(header).toMatchObject({ code: '200', invNum: 'GL53778311', invStatus: '已作廢' });
     expect(missing.status).toBe(404);
     expect(sim.admin.voidInvoice('ZZ99999999')).toBe(false);
