@@ -34,6 +34,7 @@ import type { BlobStore } from '../../core/blobs/index.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/console.guard.js';
 import { assertRewardImageUrl } from './reward-images.routes.js';
 import type { RewardsRouterDeps } from './rewards.routes.js';
+import { settleDrawWinners } from '../../core/payouts/index.js';
 
 const BASE = '/api/console';
 
@@ -154,6 +155,8 @@ const newDrawSchema = z
       .min(1, 'Add at least one prize'),
     maxWinsPerMember: z.number().int().positive().max(100).default(1),
     reserveCount: z.number().int().nonnegative().max(1000).default(0),
+    /** Winners on receipt or paper-invoice photos go to the review queue before they are told. */
+    requireReviewedProofs: z.boolean().default(false),
   })
   .strict()
   .refine((draw) => draw.periodFrom < draw.periodTo, {
@@ -202,6 +205,8 @@ export function createRewardsConsoleRouter({
   generateId,
   clock,
   notifier,
+  platform,
+  logger,
   guard,
   blobStore,
 }: Omit<RewardsRouterDeps, 'random'> & {
@@ -212,6 +217,15 @@ export function createRewardsConsoleRouter({
   const router = Router();
   const checkImageUrl = (brandId: string, imageUrl: string | null | undefined) =>
     assertRewardImageUrl({ blobStore, brandId }, imageUrl);
+  // With the platform, winners are told only after the proof behind each win is re-checked (settle).
+  const drawNotifier = notifier && !platform ? { notifier } : {};
+  const settle = async (brandId: string, drawId: string) => {
+    if (!platform) return null;
+    return settleDrawWinners(
+      { db, generateId, clock, platform, ...(notifier ? { notifier } : {}), ...(logger ? { logger } : {}) },
+      { brandId, drawId },
+    );
+  };
   const campaignIdOf = async (brandId: string, ref: string | null | undefined) =>
     ref ? (await getCampaignByRefOrThrow(db, { brandId, ref })).id : undefined;
 
@@ -411,16 +425,10 @@ export function createRewardsConsoleRouter({
   router.post(`${BASE}/draws/:drawId/run`, guard.require('draws.run'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const drawId = param(req, 'drawId');
-    const { alreadyDrawn } = await runDraw({
-      db,
-      generateId,
-      clock,
-      ...(notifier ? { notifier } : {}),
-      brandId,
-      drawId,
-    });
+    const { alreadyDrawn } = await runDraw({ db, generateId, clock, ...drawNotifier, brandId, drawId });
+    const payouts = await settle(brandId, drawId);
     const { draw, winners } = await getConsoleDrawOrThrow({ db, brandId, drawId });
-    res.json({ alreadyDrawn, draw: { ...draw, links: publicDrawLinks(draw.id) }, winners });
+    res.json({ alreadyDrawn, payouts, draw: { ...draw, links: publicDrawLinks(draw.id) }, winners });
   });
 
   router.post(
@@ -444,14 +452,9 @@ export function createRewardsConsoleRouter({
   router.post(`${BASE}/draws/:drawId/promote-reserves`, guard.require('draws.run'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const drawId = param(req, 'drawId');
-    const result = await promoteReserveWinners({
-      db,
-      clock,
-      ...(notifier ? { notifier } : {}),
-      brandId,
-      drawId,
-    });
-    res.json({ ...result, ...(await getConsoleDrawOrThrow({ db, brandId, drawId })) });
+    const result = await promoteReserveWinners({ db, clock, ...drawNotifier, brandId, drawId });
+    const payouts = await settle(brandId, drawId);
+    res.json({ ...result, payouts, ...(await getConsoleDrawOrThrow({ db, brandId, drawId })) });
   });
 
   router.get(`${BASE}/draws/:drawId/export`, guard.require('draws.read'), async (req, res) => {
