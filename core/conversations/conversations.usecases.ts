@@ -133,6 +133,7 @@ export async function handleWebhookEvent(
       channel: 'chat',
       sourceRef: sourceRefOf(event),
       input: { type: 'text', text: message.text },
+      receivedAt: event.receivedAt,
     });
     return answerWith(deps, context, await answerOfResult(deps, member, result));
   }
@@ -167,6 +168,7 @@ export async function handleWebhookEvent(
       channel: 'chat',
       sourceRef: sourceRefOf(event),
       input: { type: 'receipt_image', receiptImageId },
+      receivedAt: event.receivedAt,
     });
     return answerWith(deps, context, await answerOfResult(deps, member, result));
   }
@@ -288,6 +290,8 @@ async function answerOfResult(
       return { kind: 'proof', outcome: 'invalid', issues: result.errors ?? [] };
     case 'awaiting_upload':
       return { kind: 'proof', outcome: 'awaiting_upload', nextCheckAt: result.nextCheckAt?.toISOString() };
+    case 'queued':
+      return { kind: 'proof', outcome: 'queued', ...(result.queue ? { queue: result.queue } : {}) };
     default:
       return { kind: 'proof', outcome: result.outcome } satisfies ProofAnswer;
   }

@@ -185,6 +185,8 @@ export function parsedItemToRules(item: ParsedInvoice['items'][number]): RulesIn
 
 export type SubmitOutcome =
   | 'accepted'
+  /** Received; its instant check waits for its turn with the platform (the decision comes later). */
+  | 'queued'
   | 'awaiting_upload'
   | 'in_review'
   | 'rejected'
