@@ -71,23 +71,18 @@ export async function shouldQueueInstantCheck(
 }
 
 /**
- * A stored proof asked about again (a retried or redelivered event) whose check has not finished: queued
- * (or checked by a request that crashed) is answered "checking" with its current place, not as if the
- * store had not uploaded it.
+ * A stored proof asked about again (a retried or redelivered event): one that was queued and is still
+ * waiting is answered "received, checking" again, with its current place; anything else as stored.
  */
 export async function resultOfSeen(
   deps: Pick<SubmissionsDeps, 'db' | 'platform' | 'clock'>,
   seen: Submission,
 ): Promise<SubmitProofResult> {
-  const checking =
-    seen.state === 'parsed' &&
-    seen.kind !== 'einvoice_carrier' &&
-    (seen.reasonCode === QUEUED_REASON_CODE || seen.checkAttempts > 0);
-  if (!checking) return resultOfStored(seen);
+  if (seen.state !== 'parsed' || seen.reasonCode !== QUEUED_REASON_CODE) return resultOfStored(seen);
   const now = deps.clock.now();
   const nextCheckAt = seen.nextCheckAt ?? now;
+  // Leased: the retry worker is checking it right now.
+  if (nextCheckAt > now) return { outcome: 'queued', submission: seen, queue: { position: 1, etaMs: 0 } };
   const place = await placeInQueue(deps, { now, before: { nextCheckAt, id: seen.id } });
-  // A check in flight (leased) is answered with the time its lease runs out at the latest.
-  const leftMs = Math.max(0, nextCheckAt.getTime() - now.getTime());
-  return { outcome: 'queued', submission: seen, queue: { ...place, etaMs: place.etaMs + leftMs } };
+  return { outcome: 'queued', submission: seen, queue: place };
 }
