@@ -203,7 +203,6 @@ export function outcomeOfState(state: SubmissionState): SubmitOutcome {
     case 'rewarded':
       return 'accepted';
     case 'rejected':
-    case 'reversed':
       return 'rejected';
     case 'in_review':
       return 'in_review';
