@@ -13,7 +13,7 @@ import {
 /*
  * Rollups of `analytics_line_items`, kept by triggers on that table in the transaction that writes it
  * (a decision, a reversal, a product mapping, an erasure, the synthetic seed): every statement subtracts
- * what the proofs it touched contributed before and adds what they contribute after (migration 0025,
+ * what the proofs it touched contributed before and adds what they contribute after (migration 0027,
  * docs/decisions/009). One proof counts once in each, on its local purchase date; rows that fall to zero
  * are deleted. The analyses read these instead of the line items, so their cost follows days × keys, not
  * invoices.
