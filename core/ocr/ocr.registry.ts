@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { routeOcrByScript } from './ocr.routing.js';
 import type { OcrEngine, OcrEngineName } from './ocr.types.js';
 import { buildGoogleVisionOcrEngine } from './providers/google-vision/google-vision.ocr-engine.js';
 import { buildPaddleOcrEngine } from './providers/paddle/paddle.ocr-engine.js';
@@ -11,7 +12,11 @@ export function buildOcrEngine(
 ): OcrEngine {
   const factories = {
     tesseract: () => buildTesseractOcrEngine({ poolSize: options.tesseractPoolSize }),
-    paddle: () => buildPaddleOcrEngine(),
+    // PaddleOCR has no Thai model: tesseract reads Thai, and looks again at what PaddleOCR left doubtful.
+    paddle: () => {
+      const tesseract = buildTesseractOcrEngine({ poolSize: options.tesseractPoolSize });
+      return routeOcrByScript({ main: buildPaddleOcrEngine(), thai: tesseract, secondOpinion: tesseract });
+    },
     'google-vision': () =>
       buildGoogleVisionOcrEngine({
         credentialsFile: config.ocr.googleCredentialsFile,

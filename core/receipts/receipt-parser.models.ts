@@ -392,7 +392,7 @@ function asCompanyLine(line: Line): Line {
 }
 
 /** Legal suffix at the start of a row: the rest of a company name wrapped onto the next row. */
-const SUFFIX_CONTINUATION = /^(?:CO\.?\s|\(M\)|SDN\b|BHD\b|S\/B\b|BERHAD|\(\s?M\s?\)\s?SDN)/i;
+const SUFFIX_CONTINUATION = /^(?:CO\.?(?:\s|\()|\(M\)|SDN\b|BHD\b|S\/B\b|BERHAD|\(\s?M\s?\)\s?SDN)/i;
 const LEGAL_SUFFIX = /SDN\.?\s?BHD|\bBHD\b|\bS\/B\b|BERHAD|\bLTD\b|\bPLT\b|有限公司|จำกัด/i;
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { findAmounts, findDates, parseReceiptText } from '../../core/receipts/index.js';
+import { findAmounts, findDates, findTimes, parseReceiptText } from '../../core/receipts/index.js';
+import { separateGluedTime } from '../../core/receipts/receipt-dates.models.js';
 import { combineReadings, needsRefinement } from '../../core/receipts/receipt-reader.js';
 
 // OCR text as tesseract returns it for real Malaysian scans (retyped, not the images themselves).
@@ -41,6 +42,20 @@ describe('findDates — OCR slips in printed dates', () => {
     expect(candidate?.confidence).toBeLessThan(0.5);
     expect(findDates('Bill 03443008')).toEqual([]);
     expect(findDates('27032018 printed 28/03/2018').map((c) => c.date)).toEqual(['2018-03-28']);
+  });
+
+  test('when the time is glued to the year (PaddleOCR drops spaces), then date and time are both read', () => {
+    expect(findDates('09/03/201821:28 0001')[0]?.date).toBe('2018-03-09');
+    expect(findDates('27Mar201818:46')[0]?.date).toBe('2018-03-27');
+    expect(findTimes('Date:9/3/201820:54:50')[0]?.time).toBe('20:54');
+    expect(findDates('Date 06/01/1812.17:26PM')[0]?.date).toBe('2018-01-06');
+    // A two-digit year is split off only before a time with seconds: "1/2/1812:30" stays one number.
+    expect(separateGluedTime('1/2/1812:30')).toBe('1/2/1812:30');
+  });
+
+  test('when a label ends with a dot against the date ("Date.28/12/2017"), then the date is read', () => {
+    expect(findDates('Doc No CS00012441 Date.28/12/2017')[0]?.date).toBe('2017-12-28');
+    expect(findDates('1.23/45/2018')).toEqual([]);
   });
 });
 
@@ -216,6 +231,14 @@ describe('store name — the company line as people name the store', () => {
       now,
     });
     expect(receipt.fields.storeName).toBe('SUPER SEVEN CASH & CARRY SDN BHD');
+  });
+
+  test('when the legal suffix wraps onto the next row without a space ("CO.(M) SDN BHD"), then it is joined', () => {
+    const receipt = parseReceiptText(
+      lines('POPULAR BOOK\nCO.(M) SDN BHD\n(Co. No. 113825-W)\nTOTAL 21.00'),
+      { now },
+    );
+    expect(receipt.fields.storeName).toBe('POPULAR BOOK CO.(M) SDN BHD');
   });
 });
 
