@@ -322,8 +322,9 @@ export function refinementOrder(
     first.fields.totalMinor === undefined || totalLabelLacksAmount(firstLines)
       ? ['block', 'large', 'sharp', 'contrast']
       : ['large', 'sharp', 'contrast', 'block'];
-  // A second engine looks at the same prepared page first: another engine errs elsewhere.
-  return secondOpinion ? ['base', ...order] : order;
+  // A second engine reads the same prepared page once: another engine errs elsewhere, and one more
+  // pass keeps the photo within its time (SROIE dev: PaddleOCR then tesseract, decision 008).
+  return secondOpinion ? ['base'] : order;
 }
 
 /**
