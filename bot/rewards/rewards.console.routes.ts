@@ -170,7 +170,11 @@ function param(req: Request, name: string): string {
 
 /** Where anyone can check a draw: its seed hash before, the whole record after it ran. */
 export function publicDrawLinks(drawId: string) {
-  return { verify: `/api/public/draws/${drawId}`, export: `/api/public/draws/${drawId}/export` };
+  return {
+    page: `/draws/${drawId}`,
+    verify: `/api/public/draws/${drawId}`,
+    export: `/api/public/draws/${drawId}/export`,
+  };
 }
 
 /**

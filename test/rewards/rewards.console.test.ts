@@ -226,6 +226,7 @@ describe('console rewards and draws API (session + roles)', () => {
     expect(created.body.draw.seedHash).toMatch(/^[0-9a-f]{64}$/);
     expect(created.body.draw.seed).toBeNull();
     expect(created.body.draw.links.verify).toBe(`/api/public/draws/${drawId}`);
+    expect(created.body.draw.links.page).toBe(`/draws/${drawId}`);
 
     services.clock.set('2026-02-02T00:00:00Z');
     const [first, second] = await Promise.all([

@@ -107,6 +107,11 @@ export const en = {
       entries: '{{count}} lottery entries',
       balance: 'Balance: {{count}} points',
     },
+    being_checked: {
+      title: 'Being checked',
+      body: 'We are checking this proof with the e-invoice platform. We will tell you the result.',
+      nextCheck: 'Next check: {{when}}',
+    },
     awaiting_upload: {
       title: 'Waiting for the e-invoice platform',
       body: 'The store has not uploaded this invoice yet (stores have 2 days). We will check again and tell you.',

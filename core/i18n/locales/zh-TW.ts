@@ -106,6 +106,11 @@ export const zhTW: Catalog = {
       entries: '抽獎機會 {{count}} 次',
       balance: '目前點數：{{count}} 點',
     },
+    being_checked: {
+      title: '查核中',
+      body: '我們正在向財政部電子發票平台查核這張發票，結果出來後會通知您。',
+      nextCheck: '下次查詢：{{when}}',
+    },
     awaiting_upload: {
       title: '等待財政部平台',
       body: '店家尚未上傳這張發票（店家有 2 天的上傳期限），我們會再查詢並通知您。',

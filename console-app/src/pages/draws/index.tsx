@@ -34,7 +34,7 @@ type DrawSummary = {
   permitProvince: string | null;
   winnerCount?: number;
   toldCount?: number;
-  links: { verify: string; export: string };
+  links: { page: string; verify: string; export: string };
 };
 
 type Winner = {
@@ -437,8 +437,8 @@ function DrawDetail({ drawId }: { drawId: string }) {
           ) : null}
           <dt>{t('detail.verify')}</dt>
           <dd>
-            <a href={draw.links.verify} target="_blank" rel="noreferrer">
-              {new URL(draw.links.verify, location.origin).href}
+            <a href={draw.links.page} target="_blank" rel="noreferrer" data-testid="public-draw-link">
+              {new URL(draw.links.page, location.origin).href}
             </a>
           </dd>
         </dl>
