@@ -55,15 +55,20 @@ describe('routeOcrByScript — PaddleOCR for Latin and Chinese, tesseract for Th
   });
 });
 
+/** Reads a blank page through PaddleOCR-as-main and tesseract-as-Thai-and-second-opinion stand-ins. */
+async function readWith(main: OcrEngine, second: OcrEngine, languages: OcrLanguage[]) {
+  return readReceiptImage(await blankPage(), {
+    ocrEngine: routeOcrByScript({ main, thai: second, secondOpinion: second }),
+    languages,
+    now,
+  });
+}
+
 describe('readReceiptImage — a second engine looks again only at what the first left doubtful', () => {
   test('when the first engine reads every field surely, then the second is never asked', async () => {
     const main = scripted('paddle', sure);
     const second = scripted('tesseract', sure);
-    const reading = await readReceiptImage(await blankPage(), {
-      ocrEngine: routeOcrByScript({ main, thai: second, secondOpinion: second }),
-      languages: ['eng'],
-      now,
-    });
+    const reading = await readWith(main, second, ['eng']);
 
     expect(reading.fields.totalMinor).toBe(3100);
     expect(main.requests).toHaveLength(1);
@@ -73,11 +78,7 @@ describe('readReceiptImage — a second engine looks again only at what the firs
   test('when the total is missing, then the second engine reads the same page first and the vote keeps its total', async () => {
     const main = scripted('paddle', 'ABC HO TRADING SDN BHD\nDate 09/01/2018\nThank you');
     const second = scripted('tesseract', sure);
-    const reading = await readReceiptImage(await blankPage(), {
-      ocrEngine: routeOcrByScript({ main, thai: second, secondOpinion: second }),
-      languages: ['eng'],
-      now,
-    });
+    const reading = await readWith(main, second, ['eng']);
 
     expect(reading.fields.totalMinor).toBe(3100);
     expect(reading.timings.passes?.map((pass) => pass.name).slice(0, 2)).toEqual(['base', 'tesseract:base']);
