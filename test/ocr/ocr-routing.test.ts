@@ -4,6 +4,7 @@ import {
   routeOcrByScript,
   type OcrEngine,
   type OcrEngineName,
+  type OcrLanguage,
   type OcrRequest,
 } from '../../core/ocr/index.js';
 import { readReceiptImage } from '../../core/receipts/index.js';
