@@ -203,6 +203,7 @@ export function outcomeOfState(state: SubmissionState): SubmitOutcome {
     case 'rewarded':
       return 'accepted';
     case 'rejected':
+    case 'reversed':
       return 'rejected';
     case 'in_review':
       return 'in_review';

@@ -69,6 +69,7 @@ export const en = {
     accepted: 'accepted',
     rejected: 'not accepted',
     rewarded: 'rewarded',
+    reversed: 'taken back (the invoice was voided)',
   },
   languageMenu: {
     title: 'Choose your language',

@@ -68,6 +68,7 @@ export const th: Catalog = {
     accepted: 'ผ่าน',
     rejected: 'ไม่ผ่าน',
     rewarded: 'ได้รับรางวัลแล้ว',
+    reversed: 'ถูกยกเลิก (ใบกำกับภาษีถูกยกเลิก)',
   },
   languageMenu: {
     title: 'เลือกภาษา',

@@ -68,6 +68,7 @@ export const zhTW: Catalog = {
     accepted: '已通過',
     rejected: '未通過',
     rewarded: '已發放',
+    reversed: '已撤銷（發票已作廢）',
   },
   languageMenu: {
     title: '請選擇語言',
