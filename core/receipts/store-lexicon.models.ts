@@ -30,7 +30,7 @@ export function correctStoreName(
   text: string,
   lexicon: StoreLexicon = DEFAULT_STORE_LEXICON,
 ): StoreNameCorrection {
-  let value = text
+  const value = text
     .replace(SDN_BHD, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
     .replace(S_SLASH_B, 'S/B');
   const compact = value.replace(/(?<=[\u0E00-\u0E7F\u3400-\u9FFF])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF])/g, '');
