@@ -167,6 +167,29 @@ describe('findDates — a stale year bent by one digit', () => {
 });
 
 describe('totals — OCR slips around the total', () => {
+  test('when the grand total\'s label is bent ("Total Paydble") beside per-rate totals, then the grand total wins', () => {
+    const receipt = parseReceiptText(
+      lines(`O.C JUMBO 2.97 5 0 5 14.85
+Total 0% supplies: 35.14
+CR-CHOCLT 0.72 20 0 0 20 14.40
+Total 6% supplies (excl. GST): 36.24
+GST: 2.17
+Total 6% supplies (Inc. GST): 38.41
+Total 0% supplies: 35.14
+Total Paydble: 73.55`),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(7355);
+  });
+
+  test('when the total lost its decimal point ("1045"), then cash − change tells it is 10.45', () => {
+    const receipt = parseReceiptText(
+      lines('Item Discount 10% -1.16\nRounding Adj 0.01\nTotal Inclusive GST: 1045\nCASH 20.00\nChange 9.55'),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(1045);
+  });
+
   test('when OCR bends RM into RI4 or drops its M, then the amount is still read as money', () => {
     expect(findAmounts('Talal vales RI4367.10')[0]).toMatchObject({ minor: 36710, currencyMark: 'RI4' });
     expect(findAmounts('nel total R367.10')[0]).toMatchObject({ minor: 36710, currencyMark: 'R' });
@@ -233,11 +256,19 @@ describe('store name — the company line as people name the store', () => {
     expect(receipt.fields.storeName).toBe('SUPER SEVEN CASH & CARRY SDN BHD');
   });
 
-  test('when the legal suffix wraps onto the next row without a space ("CO.(M) SDN BHD"), then it is joined', () => {
-    const receipt = parseReceiptText(
-      lines('POPULAR BOOK\nCO.(M) SDN BHD\n(Co. No. 113825-W)\nTOTAL 21.00'),
-      { now },
+  test('when OCR bends digits of the name or its registration ("S00N", "(I39386X)", "5/8"), then they are put back', () => {
+    const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
+    expect(read('YONG S00N FATT S/B\nNO 9 JALAN 1\nTOTAL 9.90')).toBe('YONG SOON FATT S/B');
+    expect(read('GARDENIA BAKERIES(KL)SDN BHD(I39386X)\nLot 3, Jalan Pelabur\nTOTAL 9.90')).toBe(
+      'GARDENIA BAKERIES(KL)SDN BHD',
     );
+    expect(read('99 SPEED MART 5/8\nLOT P.T. 2811\nTOTAL 9.90')).toBe('99 SPEED MART S/B');
+  });
+
+  test('when the legal suffix wraps onto the next row without a space ("CO.(M) SDN BHD"), then it is joined', () => {
+    const receipt = parseReceiptText(lines('POPULAR BOOK\nCO.(M) SDN BHD\n(Co. No. 113825-W)\nTOTAL 21.00'), {
+      now,
+    });
     expect(receipt.fields.storeName).toBe('POPULAR BOOK CO.(M) SDN BHD');
   });
 });
