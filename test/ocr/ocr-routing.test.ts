@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
+import { overrideConfig } from '../../core/config/config.js';
 import {
+  buildOcrEngine,
   routeOcrByScript,
   type OcrEngine,
   type OcrEngineName,
@@ -64,6 +66,16 @@ async function readWith(main: OcrEngine, second: OcrEngine, languages: OcrLangua
     now,
   });
 }
+
+describe('buildOcrEngine — OCR_PROVIDER=paddle', () => {
+  test('when paddle is configured, then tesseract is the Thai engine and the second opinion, and nothing starts before a photo', async () => {
+    const engine = buildOcrEngine(overrideConfig({ ocr: { provider: 'paddle', idleStopMs: 1_000 } }));
+    expect(engine.name).toBe('paddle');
+    expect(engine.secondOpinion?.name).toBe('tesseract');
+    expect((engine.secondOpinion as OcrEngine & { running: boolean }).running).toBe(false);
+    await engine.close();
+  });
+});
 
 describe('readReceiptImage — a second engine looks again only at what the first left doubtful', () => {
   test('when the first engine reads every field surely, then the second is never asked', async () => {
