@@ -12,6 +12,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { createTestDatabase, seedDatabase, type TestDatabase, type TestSeed } from '../support/database.js';
 import { exitOf, startChild, waitUntil } from '../support/child-worker.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const BRAND = 'brd_bck';
 const CHANNEL = { lineChannelId: '2600000001', channelAccessToken: 'bck-token' };
@@ -84,7 +85,7 @@ describe('broadcast worker crash (SIGKILL mid-send)', () => {
       db: database.db,
       clock: systemClock,
       generateId: createIdGenerator(),
-      messenger: createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: 5_000 }),
+      messenger: createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: HANG_GUARD_MS }),
     };
     const actor = { userId: 'crash-test' };
     const { id } = await createBroadcast(deps, {

@@ -7,6 +7,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { DEMO_LIFF_ID } from '../../core/demo/seed-demo.js';
 import { surveyAnswers, surveys } from '../../core/surveys/index.js';
 import { createLineTestKit, rocDate, taipeiDaysAgo, type LineTestKit } from './line-test-kit.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PURCHASE_DATE = taipeiDaysAgo(2);
 
@@ -91,15 +92,15 @@ describe('/dev/chat (local mode chat page)', () => {
     await page.waitForSelector('body[data-ready="true"]');
     await page.selectOption('[data-testid=user]', 'U0000000000000000000000000000a001');
     await page.click('[data-testid=follow]');
-    await page.getByText('王小明，歡迎您！').waitFor({ timeout: 15_000 });
+    await page.getByText('王小明，歡迎您！').waitFor({ timeout: HANG_GUARD_MS });
 
     await page.fill('[data-testid=text]', `BR20250505 ${rocDate(PURCHASE_DATE)} 2468`);
     await page.press('[data-testid=text]', 'Enter');
-    await page.getByText('登錄成功！').waitFor({ timeout: 15_000 });
+    await page.getByText('登錄成功！').waitFor({ timeout: HANG_GUARD_MS });
     await page.getByText('獲得 18 點').waitFor();
 
     await page.locator('[data-testid=quick-replies] button', { hasText: '我的點數' }).click();
-    await page.getByText('18 點', { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByText('18 點', { exact: true }).waitFor({ timeout: HANG_GUARD_MS });
 
     mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(projectRoot, 'test-results', 'line-chat.png'), fullPage: true });
@@ -133,9 +134,9 @@ describe('/dev/chat (local mode chat page)', () => {
 
     await page.fill('[data-testid=text]', `BR20250506 ${rocDate(PURCHASE_DATE)} 1357`);
     await page.press('[data-testid=text]', 'Enter');
-    await page.getByText('您在哪裡購買？').waitFor({ timeout: 15_000 });
+    await page.getByText('您在哪裡購買？').waitFor({ timeout: HANG_GUARD_MS });
     await page.locator('[data-testid=quick-replies] button', { hasText: '門市' }).click();
-    await page.getByText('感謝您！').waitFor({ timeout: 15_000 });
+    await page.getByText('感謝您！').waitFor({ timeout: HANG_GUARD_MS });
 
     // The tap shows as the member's message (LINE's displayText), and the answer is stored.
     await page.locator('.row.me .bubble', { hasText: '門市' }).waitFor();
@@ -146,7 +147,7 @@ describe('/dev/chat (local mode chat page)', () => {
   test("when the member taps the chat's member-page button, then the local LIFF app opens at that page, signed in as the chat's user", async () => {
     await page.selectOption('[data-testid=user]', 'U0000000000000000000000000000a001');
     const button = page.locator('[data-testid=quick-replies] button', { hasText: '會員專區' });
-    await button.waitFor({ timeout: 15_000 });
+    await button.waitFor({ timeout: HANG_GUARD_MS });
     const [popup] = await Promise.all([context.waitForEvent('page'), button.click()]);
     const opened = new URL(popup.url());
     expect(`${opened.origin}${opened.pathname}`).toBe(`${kit.server.url}/liff/`);

@@ -6,6 +6,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { createMofEInvoicePlatform } from '../../core/verification/index.js';
 import { parseSimDataset, startMofSimulator, type RunningMofSimulator } from '../../sim/mof/index.js';
 import { startCli } from '../support/cli.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const dataset = parseSimDataset(
   JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/mof/contract-dataset.json'), 'utf8')),
@@ -134,7 +135,7 @@ describe('proofline sim mof', () => {
         baseUrl: url!,
         appId: 'EINV1',
         versions: { header: '0.5', detail: '0.6', carrier: '0.6' },
-        timeoutMs: 5_000,
+        timeoutMs: HANG_GUARD_MS,
         maxRetries: 0,
         rateLimitPerSecond: 100,
       });
