@@ -110,7 +110,7 @@ beforeAll(async () => {
   // The time-out is a hang guard, not under test here: a loaded machine answers slower than LINE does.
   messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: HANG_GUARD_MS });
   app = createApp(services as Services, [createBroadcastsModule(services as Services, { messenger })]);
-}, 120_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await sim?.close();
   await services?.database.close();

@@ -180,7 +180,7 @@ beforeAll(async () => {
     createSegmentsModule(services as Services),
     createBroadcastsModule(services as Services, { messenger }),
   ]);
-}, 120_000);
+}, HANG_GUARD_MS);
 beforeEach(async () => {
   services.clock.set(NOON);
   await admin('DELETE', '/__sim/faults');

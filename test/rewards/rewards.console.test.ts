@@ -17,6 +17,7 @@ import { createUnauthorizedError } from '../../core/shared/errors.js';
 import { grantEntries, signInConsoleRoles } from './session-fixtures.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed } from './fixtures.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 /** The LIFF side: the tests say which member calls (production resolves the LIFF ID token). */
 function resolveMember(req: Request) {
@@ -77,7 +78,7 @@ describe('console rewards and draws API (session + roles)', () => {
       ],
       2,
     );
-  }, 60_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await services.database.close();
   });
