@@ -14,7 +14,7 @@ export function createWebhookEventsWorker(
   {
     conversation = buildConversationDeps(services),
     batchSize = 10,
-    leaseMs,
+    leaseMs = services.config.jobs.workerLeaseMs,
   }: { conversation?: ConversationDeps; batchSize?: number; leaseMs?: number } = {},
 ): QueueWorker {
   const { database, generateId, clock, logger, config } = services;

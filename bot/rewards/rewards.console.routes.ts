@@ -32,6 +32,7 @@ import {
 } from '../../core/rewards/index.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/console.guard.js';
 import type { RewardsRouterDeps } from './rewards.routes.js';
+import { settleDrawWinners } from '../../core/payouts/index.js';
 
 const BASE = '/api/console';
 
@@ -141,6 +142,8 @@ const newDrawSchema = z
       .min(1, 'Add at least one prize'),
     maxWinsPerMember: z.number().int().positive().max(100).default(1),
     reserveCount: z.number().int().nonnegative().max(1000).default(0),
+    /** Winners on receipt or paper-invoice photos go to the review queue before they are told. */
+    requireReviewedProofs: z.boolean().default(false),
   })
   .strict()
   .refine((draw) => draw.periodFrom < draw.periodTo, {
@@ -189,9 +192,20 @@ export function createRewardsConsoleRouter({
   generateId,
   clock,
   notifier,
+  platform,
+  logger,
   guard,
 }: Omit<RewardsRouterDeps, 'random'> & { guard: ConsoleGuard }): Router {
   const router = Router();
+  // With the platform, winners are told only after the proof behind each win is re-checked (settle).
+  const drawNotifier = notifier && !platform ? { notifier } : {};
+  const settle = async (brandId: string, drawId: string) => {
+    if (!platform) return null;
+    return settleDrawWinners(
+      { db, generateId, clock, platform, ...(notifier ? { notifier } : {}), ...(logger ? { logger } : {}) },
+      { brandId, drawId },
+    );
+  };
   const campaignIdOf = async (brandId: string, ref: string | null | undefined) =>
     ref ? (await getCampaignByRefOrThrow(db, { brandId, ref })).id : undefined;
 
@@ -389,16 +403,10 @@ export function createRewardsConsoleRouter({
   router.post(`${BASE}/draws/:drawId/run`, guard.require('draws.run'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const drawId = param(req, 'drawId');
-    const { alreadyDrawn } = await runDraw({
-      db,
-      generateId,
-      clock,
-      ...(notifier ? { notifier } : {}),
-      brandId,
-      drawId,
-    });
+    const { alreadyDrawn } = await runDraw({ db, generateId, clock, ...drawNotifier, brandId, drawId });
+    const payouts = await settle(brandId, drawId);
     const { draw, winners } = await getConsoleDrawOrThrow({ db, brandId, drawId });
-    res.json({ alreadyDrawn, draw: { ...draw, links: publicDrawLinks(draw.id) }, winners });
+    res.json({ alreadyDrawn, payouts, draw: { ...draw, links: publicDrawLinks(draw.id) }, winners });
   });
 
   router.post(
@@ -422,14 +430,9 @@ export function createRewardsConsoleRouter({
   router.post(`${BASE}/draws/:drawId/promote-reserves`, guard.require('draws.run'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const drawId = param(req, 'drawId');
-    const result = await promoteReserveWinners({
-      db,
-      clock,
-      ...(notifier ? { notifier } : {}),
-      brandId,
-      drawId,
-    });
-    res.json({ ...result, ...(await getConsoleDrawOrThrow({ db, brandId, drawId })) });
+    const result = await promoteReserveWinners({ db, clock, ...drawNotifier, brandId, drawId });
+    const payouts = await settle(brandId, drawId);
+    res.json({ ...result, payouts, ...(await getConsoleDrawOrThrow({ db, brandId, drawId })) });
   });
 
   router.get(`${BASE}/draws/:drawId/export`, guard.require('draws.read'), async (req, res) => {

@@ -19,7 +19,9 @@ import {
   type RandomInt,
   type RewardsNotifier,
 } from '../../core/rewards/index.js';
+import { recheckRecentPointsOfMember, type PlatformSource } from '../../core/payouts/index.js';
 import type { Clock } from '../../core/shared/clock.js';
+import type { Logger } from '../../core/shared/logger.js';
 import { createValidationError, isAppError } from '../../core/shared/errors.js';
 import type { IdGenerator } from '../../core/shared/ids.js';
 import {
@@ -42,6 +44,12 @@ export type RewardsRouterDeps = {
   notifier?: RewardsNotifier;
   /** Scratch-card randomness. @default the OS CSPRNG */
   random?: RandomInt;
+  /**
+   * The MoF platform (built on first use): with it, points from recent e-invoices are re-checked before a
+   * redemption, and draw winners before they are told. Without it nothing is re-checked.
+   */
+  platform?: PlatformSource;
+  logger?: Logger;
 };
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -91,6 +99,8 @@ export function createRewardsMemberRouter({
   clock,
   notifier,
   random,
+  platform,
+  logger,
   resolveMember,
 }: RewardsRouterDeps & { resolveMember: ResolveMember }): Router {
   const router = Router();
@@ -119,6 +129,12 @@ export function createRewardsMemberRouter({
     const idempotencyKey = req.header(IDEMPOTENCY_KEY_HEADER) ?? body.idempotencyKey;
     if (!idempotencyKey || idempotencyKey.length < 8 || idempotencyKey.length > 100)
       throw createValidationError({ message: 'An Idempotency-Key (8 to 100 characters) is required' });
+    // Points from e-invoices voided since they were accepted are taken back before any are spent.
+    if (platform)
+      await recheckRecentPointsOfMember(
+        { db, generateId, clock, platform, ...(notifier ? { notifier } : {}), ...(logger ? { logger } : {}) },
+        member,
+      );
     const result = await redeemReward({
       db,
       generateId,

@@ -239,6 +239,15 @@ export const envSchema = z.object({
     .describe(
       'How long an instant MoF verification holds its submission; after a crash the retry worker takes it over then.',
     ),
+  WORKER_LEASE_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(1_000)
+    .max(3_600_000)
+    .optional()
+    .describe(
+      'How long a worker holds a claimed webhook event or outbound message; after a crash another worker takes it over then. Default: 60000 for events, 30000 for messages.',
+    ),
   WORKER_CONCURRENCY: z.coerce
     .number()
     .int()
@@ -355,6 +364,8 @@ export type Config = {
     workerPollMs: number;
     workerConcurrency: number;
     verifyLeaseMs: number;
+    /** Lease of a claimed webhook event / outbound message; unset: each queue's own default. */
+    workerLeaseMs: number | undefined;
     verifyInvoicesCron: string;
     expirePointsCron: string;
     drawsCron: string;
@@ -474,6 +485,7 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       workerPollMs: env.WORKER_POLL_MS,
       workerConcurrency: env.WORKER_CONCURRENCY,
       verifyLeaseMs: env.VERIFY_LEASE_MS,
+      workerLeaseMs: env.WORKER_LEASE_MS,
       verifyInvoicesCron: env.VERIFY_INVOICES_CRON,
       expirePointsCron: env.EXPIRE_POINTS_CRON,
       drawsCron: env.DRAWS_CRON,

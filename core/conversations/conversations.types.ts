@@ -29,6 +29,7 @@ export type ProofAnswer = {
   kind: 'proof';
   outcome:
     | 'accepted'
+    | 'being_checked'
     | 'awaiting_upload'
     | 'in_review'
     | 'rejected'
@@ -39,7 +40,7 @@ export type ProofAnswer = {
   pointsEarned?: number;
   entries?: number;
   balance?: number;
-  /** ISO time of the next check with the e-invoice platform (awaiting upload). */
+  /** ISO time of the next check with the e-invoice platform (being checked, awaiting upload). */
   nextCheckAt?: string;
   /** The failing rules, as catalog keys with their values (rejected). */
   reasons?: { key: string; params: Record<string, string | number | null> }[];

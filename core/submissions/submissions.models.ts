@@ -185,6 +185,8 @@ export function parsedItemToRules(item: ParsedInvoice['items'][number]): RulesIn
 
 export type SubmitOutcome =
   | 'accepted'
+  /** Still being verified (another request of the same proof holds it): the decision follows. */
+  | 'being_checked'
   | 'awaiting_upload'
   | 'in_review'
   | 'rejected'
@@ -201,11 +203,14 @@ export function outcomeOfState(state: SubmissionState): SubmitOutcome {
     case 'rewarded':
       return 'accepted';
     case 'rejected':
+    case 'reversed':
       return 'rejected';
     case 'in_review':
       return 'in_review';
+    // Stored and not verified yet (the first request, a worker or the batch run is on it).
     case 'received':
     case 'parsed':
+      return 'being_checked';
     case 'awaiting_upload':
       return 'awaiting_upload';
   }

@@ -107,8 +107,8 @@ export async function submitProof(
     if (attempt < 3) return submitProof(deps, command, attempt + 1);
     throw new Error(`submission ${command.sourceRef} kept conflicting on ${proofKey}`);
   }
-  if (!instant)
-    return { outcome: 'awaiting_upload', submission: created, nextCheckAt: created.nextCheckAt ?? now };
+  // Batch mode: the verification run checks it (being checked, with the time of that run).
+  if (!instant) return { ...resultOfStored(created), nextCheckAt: created.nextCheckAt ?? now };
   return verifyClaimedSubmission(deps, created, readCampaignSettings(campaign));
 }
 

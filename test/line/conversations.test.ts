@@ -3,6 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { members } from '../../core/members/index.js';
 import { submissions } from '../../core/submissions/index.js';
+import { receiptImages } from '../../core/receipts/index.js';
+import { webhookEvents } from '../../core/events/index.js';
 import {
   deliverOutboundMessages,
   enqueuePush,
@@ -184,6 +186,37 @@ describe('LINE conversations over HTTP (simulator → webhook → worker → sim
     HANG_GUARD_MS,
   );
 
+  test('when a photo event is processed again (its first commit was lost), then the photo is not fetched, read or stored again', async () => {
+    const photo = await sharp({
+      create: { width: 420, height: 640, channels: 3, background: { r: 245, g: 240, b: 250 } },
+    })
+      .jpeg()
+      .toBuffer();
+    const { webhookEventId } = await kit.userSends(XIAOMING, {
+      type: 'image',
+      imageBase64: photo.toString('base64'),
+      contentType: 'image/jpeg',
+    });
+    await kit.drain();
+    const { db } = kit.services.database;
+    const sourceRef = `line:${kit.demo.channel.id}:${webhookEventId}`;
+    const imagesOf = () => db.select().from(receiptImages).where(eq(receiptImages.sourceRef, sourceRef));
+    expect(await imagesOf()).toHaveLength(1);
+    const answersBefore = (await kit.botMessages(XIAOMING)).length;
+    const fetchesBefore = photoFetches(await fetchTimeline(kit, XIAOMING));
+
+    // As after a worker died between its work and the event's commit: the event is due again.
+    await db
+      .update(webhookEvents)
+      .set({ state: 'pending', lockedUntil: null, nextAttemptAt: new Date(0) })
+      .where(eq(webhookEvents.webhookEventId, webhookEventId));
+    expect(await kit.drain()).toBe(1);
+
+    expect(await imagesOf()).toHaveLength(1);
+    expect(photoFetches(await fetchTimeline(kit, XIAOMING))).toBe(fetchesBefore);
+    expect((await kit.botMessages(XIAOMING)).length).toBe(answersBefore);
+  }, 60_000);
+
   test('when the bytes are not an image, then the member is asked for a better photo', async () => {
     const answers = await say(XIAOMING, {
       type: 'image',
@@ -341,6 +374,11 @@ async function lastEventId(kit: LineTestKit, userId: string): Promise<string | u
     event?: { webhookEventId?: string };
   }[];
   return entries.filter((entry) => entry.from === 'user').pop()?.event?.webhookEventId;
+}
+
+/** The photo is fetched right after the loading animation is shown: one animation per fetch. */
+function photoFetches(entries: { from: string }[]) {
+  return entries.filter((entry) => entry.from === 'loading').length;
 }
 
 async function fetchTimeline(kit: LineTestKit, userId: string) {

@@ -69,6 +69,7 @@ export const en = {
     accepted: 'accepted',
     rejected: 'not accepted',
     rewarded: 'rewarded',
+    reversed: 'taken back (the invoice was voided)',
   },
   languageMenu: {
     title: 'Choose your language',
@@ -106,6 +107,11 @@ export const en = {
       earnedNothing: 'Your proof is registered.',
       entries: '{{count}} lottery entries',
       balance: 'Balance: {{count}} points',
+    },
+    being_checked: {
+      title: 'Being checked',
+      body: 'We are checking this proof with the e-invoice platform. We will tell you the result.',
+      nextCheck: 'Next check: {{when}}',
     },
     awaiting_upload: {
       title: 'Waiting for the e-invoice platform',

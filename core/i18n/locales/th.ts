@@ -68,6 +68,7 @@ export const th: Catalog = {
     accepted: 'ผ่าน',
     rejected: 'ไม่ผ่าน',
     rewarded: 'ได้รับรางวัลแล้ว',
+    reversed: 'ถูกยกเลิก (ใบกำกับภาษีถูกยกเลิก)',
   },
   languageMenu: {
     title: 'เลือกภาษา',
@@ -105,6 +106,11 @@ export const th: Catalog = {
       earnedNothing: 'บันทึกหลักฐานการซื้อของคุณแล้ว',
       entries: 'สิทธิ์ลุ้นรางวัล {{count}} สิทธิ์',
       balance: 'คะแนนคงเหลือ: {{count}} คะแนน',
+    },
+    being_checked: {
+      title: 'กำลังตรวจสอบ',
+      body: 'เรากำลังตรวจสอบหลักฐานนี้กับระบบใบกำกับภาษีอิเล็กทรอนิกส์ และจะแจ้งผลให้ทราบ',
+      nextCheck: 'ตรวจสอบครั้งถัดไป: {{when}}',
     },
     awaiting_upload: {
       title: 'รอระบบใบกำกับภาษี',

@@ -68,6 +68,7 @@ export const zhTW: Catalog = {
     accepted: '已通過',
     rejected: '未通過',
     rewarded: '已發放',
+    reversed: '已撤銷（發票已作廢）',
   },
   languageMenu: {
     title: '請選擇語言',
@@ -105,6 +106,11 @@ export const zhTW: Catalog = {
       earnedNothing: '您的購買證明已登錄。',
       entries: '抽獎機會 {{count}} 次',
       balance: '目前點數：{{count}} 點',
+    },
+    being_checked: {
+      title: '查核中',
+      body: '我們正在向財政部電子發票平台查核這張發票，結果出來後會通知您。',
+      nextCheck: '下次查詢：{{when}}',
     },
     awaiting_upload: {
       title: '等待財政部平台',
