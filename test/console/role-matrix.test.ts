@@ -139,6 +139,8 @@ const ROUTES: RouteCase[] = [
     permission: 'rewards.write',
     body: { list: 'CODE-0001' },
   },
+  // Reward pictures: the upload answers the imageUrl the reward is saved with (issue 11, console)
+  { method: 'post', path: '/api/console/reward-images', permission: 'rewards.write', body: {} },
   { method: 'get', path: '/api/console/redemptions', permission: 'rewards.read' },
   {
     method: 'post',

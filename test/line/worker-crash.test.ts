@@ -11,7 +11,13 @@ import { createSilentLogger } from '../../core/shared/logger.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import type { TestServices } from '../support/services.js';
-import { createLineTestKit, rocDate, taipeiDaysAgo, type LineTestKit } from './line-test-kit.js';
+import {
+  createLineTestKit,
+  greenTeaInvoices,
+  rocDate,
+  taipeiDaysAgo,
+  type LineTestKit,
+} from './line-test-kit.js';
 import { exitOf, startChild, waitUntil } from '../support/child-worker.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
@@ -49,15 +55,7 @@ describe('webhook worker crash (SIGKILL mid-batch)', () => {
     } as unknown as TestServices;
     kit = await createLineTestKit({
       services,
-      invoices: Array.from({ length: EVENTS }, (_, i) => ({
-        invoiceNumber: invoiceNumberOf(i),
-        invoiceDate: PURCHASE_DATE,
-        randomCode: '1234',
-        sellerBan: '28414044',
-        sellerName: '好茶專賣店',
-        totalAmount: 120,
-        items: [{ name: '好茶綠茶', quantity: 2, unitPrice: 60 }],
-      })),
+      invoices: greenTeaInvoices(EVENTS, invoiceNumberOf, PURCHASE_DATE),
     });
     // The kit's services point at its simulators; the child processes get the same URLs.
     services.config = {
