@@ -36,6 +36,15 @@ export async function medianMs(fn: () => Promise<unknown> | unknown, runs = 5): 
   return times[Math.floor(times.length / 2)] as number;
 }
 
+/** The 95th percentile of `runs` timings (ms) after one warm-up ("p95, warm"). */
+export async function p95Ms(fn: () => Promise<unknown> | unknown, runs = 20): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await timeIt(fn));
+  times.sort((a, b) => a - b);
+  return times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)] as number;
+}
+
 export function compare(
   metric: string,
   unit: string,

@@ -39,6 +39,7 @@ export function buildConversationDeps(
       memberId: input.memberId,
       bytes: input.bytes,
       source: input.source,
+      sourceRef: input.sourceRef,
     });
   return {
     db: database.db,

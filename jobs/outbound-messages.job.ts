@@ -13,7 +13,7 @@ export function createOutboundMessagesWorker(
   services: Services,
   {
     messenger = buildMeasuredLineMessenger(services.config, services.metrics),
-    leaseMs,
+    leaseMs = services.config.jobs.workerLeaseMs,
   }: { messenger?: LineMessenger; leaseMs?: number } = {},
 ): QueueWorker {
   const { database, clock, logger, generateId, config } = services;

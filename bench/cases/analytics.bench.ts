@@ -5,23 +5,38 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sql } from 'drizzle-orm';
+import { isDeepStrictEqual } from 'node:util';
 import {
   analyzeBaskets,
+  analyzeBasketsFromLineItems,
   memberCohorts,
   proofFunnel,
   purchaseHeatmap,
+  purchaseHeatmapFromLineItems,
   rankRegions,
+  rankRegionsFromLineItems,
   rankStores,
+  rankStoresFromLineItems,
   type AnalyticsFilter,
 } from '../../core/analytics/index.js';
 import { seedSyntheticHistory } from '../../core/analytics/synthetic.usecases.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
-import { compare, medianMs, round, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import {
+  compare,
+  medianMs,
+  p95Ms,
+  round,
+  timeIt,
+  type BenchCase,
+  type BenchMeasurement,
+} from '../bench.types.js';
 
 /** Invoices of the synthetic history (the issue's goal is 1,000,000 on PostgreSQL). */
 const INVOICES = Number(process.env.ANALYTICS_BENCH_INVOICES ?? 20_000);
+/** Timed runs of the line-item (raw) analyses, after a warm-up: they take seconds each at 1 M invoices. */
+const RAW_RUNS = Number(process.env.ANALYTICS_BENCH_RAW_RUNS ?? (INVOICES > 200_000 ? 1 : 5));
 
 /** The DuckDB side of each analysis: the same SQL over the same line items (what an analyst would run). */
 const DUCK_QUERIES: Record<string, string[]> = {
@@ -48,6 +63,16 @@ const DUCK_QUERIES: Record<string, string[]> = {
   regions: [
     `select region_code, count(distinct submission_id) as proofs, count(distinct member_id) as members,
             sum(amount_minor) as amount from li group by region_code order by proofs desc`,
+  ],
+  'stores, one week': [
+    `select store_key, count(distinct submission_id) as proofs, count(distinct member_id) as members,
+            sum(amount_minor) as amount from li where purchase_date between '2024-12-01' and '2024-12-07'
+     group by store_key order by proofs desc limit 50`,
+  ],
+  'regions, one week': [
+    `select region_code, count(distinct submission_id) as proofs, count(distinct member_id) as members,
+            sum(amount_minor) as amount from li where purchase_date between '2024-12-01' and '2024-12-07'
+     group by region_code order by proofs desc`,
   ],
   heatmap: [
     `select weekday, hour, count(*) from (select distinct submission_id, weekday, hour from li where hour is not null)
@@ -98,6 +123,8 @@ const analyticsBench: BenchCase = {
       );
       await database.db.execute(sql`analyze`);
       const filter: AnalyticsFilter = { brandId: brand.id };
+      // A dated question (the synthetic history runs from 2024-10-01 for 90 days).
+      const week: AnalyticsFilter = { brandId: brand.id, from: '2024-12-01', to: '2024-12-07' };
       const [{ count }] = (await queryRows<{ count: unknown }>(
         database.db,
         sql`select count(*) as count from analytics_line_items where brand_id = ${brand.id}`,
@@ -155,19 +182,52 @@ const analyticsBench: BenchCase = {
            'product_key': 'VARCHAR', 'amount_minor': 'BIGINT', 'invoice_total_minor': 'BIGINT'})`,
       );
 
-      const subjects: Record<string, () => Promise<unknown>> = {
-        baskets: () => analyzeBaskets(database.db, filter),
-        stores: () => rankStores(database.db, filter),
-        regions: () => rankRegions(database.db, filter),
-        heatmap: () => purchaseHeatmap(database.db, filter),
+      // Each analysis three ways: from the rollups (what the console runs), from the line items (before
+      // the rollups) and in DuckDB over the same line items. The two of ours must agree before timing.
+      const subjects: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> = {
+        baskets: [
+          () => analyzeBaskets(database.db, filter),
+          () => analyzeBasketsFromLineItems(database.db, filter),
+        ],
+        stores: [() => rankStores(database.db, filter), () => rankStoresFromLineItems(database.db, filter)],
+        regions: [
+          () => rankRegions(database.db, filter),
+          () => rankRegionsFromLineItems(database.db, filter),
+        ],
+        'stores, one week': [
+          () => rankStores(database.db, week),
+          () => rankStoresFromLineItems(database.db, week),
+        ],
+        'regions, one week': [
+          () => rankRegions(database.db, week),
+          () => rankRegionsFromLineItems(database.db, week),
+        ],
+        heatmap: [
+          () => purchaseHeatmap(database.db, filter),
+          () => purchaseHeatmapFromLineItems(database.db, filter),
+        ],
       };
-      for (const [name, subject] of Object.entries(subjects)) {
-        const ours = await medianMs(subject);
+      for (const [name, [rollup, raw]] of Object.entries(subjects)) {
+        if (!isDeepStrictEqual(await rollup(), await raw()))
+          throw new Error(`${name}: the rollup answer differs from the line-item answer`);
+        const ours = await p95Ms(rollup);
+        const lineItems = await medianMs(raw, RAW_RUNS);
         const theirs = await medianMs(async () => {
           for (const query of DUCK_QUERIES[name]!) await connection.runAndReadAll(query);
         });
         measurements.push(
-          compare(`${label}: ${name}`, 'ms', ours, { name: 'DuckDB, same rows', value: theirs }),
+          compare(`${label}: ${name} from rollups (p95 of 20)`, 'ms', ours, {
+            name: 'DuckDB, same line items',
+            value: theirs,
+          }),
+          compare(`${label}: ${name} from rollups (p95 of 20)`, 'ms', ours, {
+            name: `the same analysis from the line items (median of ${RAW_RUNS})`,
+            value: lineItems,
+          }),
+          compare(`${label}: ${name} from line items`, 'ms', lineItems, {
+            name: 'DuckDB, same line items',
+            value: theirs,
+          }),
         );
       }
       // Funnel and cohorts read submissions, points and rewards: timed on their own.
@@ -175,7 +235,11 @@ const analyticsBench: BenchCase = {
         funnel: () => proofFunnel(database.db, filter),
         cohorts: () => memberCohorts(database.db, filter),
       }))
-        measurements.push({ metric: `${label}: ${name}`, value: round(await medianMs(subject)), unit: 'ms' });
+        measurements.push({
+          metric: `${label}: ${name} (median of ${RAW_RUNS}; no rollups yet)`,
+          value: round(await medianMs(subject, RAW_RUNS)),
+          unit: 'ms',
+        });
     } finally {
       connection.closeSync();
       duck.closeSync();

@@ -11,7 +11,9 @@ import {
   verifyDrawExport,
   type DrawPrize,
 } from '../../core/draws/index.js';
+import { settleDrawWinners } from '../../core/payouts/index.js';
 import { createMessagingRewardsNotifier } from '../../core/rewards/index.js';
+import { buildEInvoicePlatform, type EInvoicePlatform } from '../../core/verification/index.js';
 import { isAppError } from '../../core/shared/errors.js';
 import type { Command } from './command.js';
 import { connectOrReport, loadConfigOrReport } from './shared.js';
@@ -21,10 +23,13 @@ const HELP = `Usage:
       The brand's draws with their ids, campaign (slug and id), period, status and winners told.
   proofline draw create --brand <id|slug> --campaign <id|slug> --name <text> --from <iso> --to <iso>
                         --prize <key>:<quantity>[:<name>] [--prize …] [--max-wins 1] [--reserves 0]
+                        [--require-reviewed]
       Opens a draw for a period and prints it with its published seed hash (the seed stays secret).
+      --require-reviewed: winners on receipt/paper-invoice photos are reviewed by a person before told.
   proofline draw run --brand <id|slug> --draw <id>
-      Runs the draw after its period closed (idempotent), reveals the seed, stores the winners and queues
-      one chat message per winner (once, however often it is run; the worker sends it).
+      Runs the draw after its period closed (idempotent), reveals the seed, stores the winners, re-checks
+      the e-invoice behind each win on the MoF platform (a voided one is reversed and its reserve steps
+      up), and queues one chat message per winner whose proof stands (once, however often it is run).
   proofline draw export --brand <id|slug> --draw <id> [--out <file>]
       Writes the published record: rules, seed hash, seed, pseudonymised entry list, digest, winners.
   proofline draw verify <draw-export.json>
@@ -142,6 +147,7 @@ async function withDatabase(sub: 'list' | 'create' | 'run' | 'export', args: str
         prizes: prizes as DrawPrize[],
         maxWinsPerMember: Number(values['max-wins'] ?? 1),
         reserveCount: Number(values.reserves ?? 0),
+        requireReviewedProofs: values['require-reviewed'] ?? false,
       });
       console.log(JSON.stringify(draw, null, 2));
       return 0;
@@ -151,20 +157,28 @@ async function withDatabase(sub: 'list' | 'create' | 'run' | 'export', args: str
       return 2;
     }
     if (sub === 'run') {
-      const { draw, alreadyDrawn } = await runDraw({
-        db,
-        generateId: services.generateId,
-        clock: services.clock,
-        notifier: createMessagingRewardsNotifier({ generateId: services.generateId, clock: services.clock }),
-        brandId,
-        drawId: values.draw,
-      });
+      const { generateId, clock, logger } = services;
+      const { draw, alreadyDrawn } = await runDraw({ db, generateId, clock, brandId, drawId: values.draw });
+      let platform: EInvoicePlatform | undefined;
+      const payouts = await settleDrawWinners(
+        {
+          db,
+          generateId,
+          clock,
+          logger,
+          notifier: createMessagingRewardsNotifier({ generateId, clock }),
+          platform: () =>
+            (platform ??= buildEInvoicePlatform(config, { clock, logger, db, priority: 'batch' })),
+        },
+        { brandId, drawId: draw.id },
+      );
       // Read back after the commit: `told` is whether the win message was queued (once, in the run).
       const winners = await listWinners(db, draw.id);
       console.log(
         JSON.stringify(
           {
             alreadyDrawn,
+            payouts,
             drawId: draw.id,
             seedHash: draw.seedHash,
             seed: draw.seed,
@@ -217,6 +231,7 @@ function parseDrawOptions(args: string[]) {
       prize: { type: 'string', multiple: true },
       'max-wins': { type: 'string' },
       reserves: { type: 'string' },
+      'require-reviewed': { type: 'boolean' },
       out: { type: 'string' },
     },
     strict: true,

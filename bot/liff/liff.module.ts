@@ -37,6 +37,7 @@ export function buildLiffAppModule(
         memberId: input.memberId,
         bytes: input.bytes,
         source: 'liff',
+        sourceRef: input.sourceRef,
         capturedAt: input.capturedAt,
         location: input.location,
       }),

@@ -30,8 +30,11 @@ import {
   updateInstantPrize,
   updateReward,
 } from '../../core/rewards/index.js';
+import type { BlobStore } from '../../core/blobs/index.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/console.guard.js';
+import { assertRewardImageUrl } from './reward-images.routes.js';
 import type { RewardsRouterDeps } from './rewards.routes.js';
+import { settleDrawWinners } from '../../core/payouts/index.js';
 
 const BASE = '/api/console';
 
@@ -42,6 +45,17 @@ const localizedTextSchema = z
   });
 const optionalLocalizedText = z.partialRecord(z.enum(['zh-TW', 'th', 'en']), z.string().trim().max(2000));
 const nullableDate = z.coerce.date().nullish();
+/** An http(s) address, or the path of a picture uploaded through POST /api/console/reward-images. */
+const imageUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(
+    (value) => (/^https?:\/\//i.test(value) ? URL.canParse(value) : value.startsWith('/reward-images/')),
+    {
+      message: 'Give an http(s) address or upload an image',
+    },
+  );
 
 const newRewardSchema = z
   .object({
@@ -50,7 +64,7 @@ const newRewardSchema = z
     kind: z.enum(['item', 'coupon']),
     name: localizedTextSchema,
     description: optionalLocalizedText.nullish(),
-    imageUrl: z.string().url().max(2000).nullish(),
+    imageUrl: imageUrlSchema.nullish(),
     pointsPrice: z.number().int().positive().max(10_000_000),
     stock: z.number().int().nonnegative().max(10_000_000).optional(),
     perMemberLimit: z.number().int().positive().max(1000).nullish(),
@@ -64,7 +78,7 @@ const rewardPatchSchema = z
   .object({
     name: localizedTextSchema.optional(),
     description: optionalLocalizedText.nullish(),
-    imageUrl: z.string().url().max(2000).nullish(),
+    imageUrl: imageUrlSchema.nullish(),
     pointsPrice: z.number().int().positive().max(10_000_000).optional(),
     stockTotal: z.number().int().nonnegative().max(10_000_000).optional(),
     perMemberLimit: z.number().int().positive().max(1000).nullish(),
@@ -141,6 +155,8 @@ const newDrawSchema = z
       .min(1, 'Add at least one prize'),
     maxWinsPerMember: z.number().int().positive().max(100).default(1),
     reserveCount: z.number().int().nonnegative().max(1000).default(0),
+    /** Winners on receipt or paper-invoice photos go to the review queue before they are told. */
+    requireReviewedProofs: z.boolean().default(false),
   })
   .strict()
   .refine((draw) => draw.periodFrom < draw.periodTo, {
@@ -170,7 +186,11 @@ function param(req: Request, name: string): string {
 
 /** Where anyone can check a draw: its seed hash before, the whole record after it ran. */
 export function publicDrawLinks(drawId: string) {
-  return { verify: `/api/public/draws/${drawId}`, export: `/api/public/draws/${drawId}/export` };
+  return {
+    page: `/draws/${drawId}`,
+    verify: `/api/public/draws/${drawId}`,
+    export: `/api/public/draws/${drawId}/export`,
+  };
 }
 
 /**
@@ -185,9 +205,27 @@ export function createRewardsConsoleRouter({
   generateId,
   clock,
   notifier,
+  platform,
+  logger,
   guard,
-}: Omit<RewardsRouterDeps, 'random'> & { guard: ConsoleGuard }): Router {
+  blobStore,
+}: Omit<RewardsRouterDeps, 'random'> & {
+  guard: ConsoleGuard;
+  /** Where uploaded reward pictures are; without it a reward takes only http(s) image addresses. */
+  blobStore?: BlobStore;
+}): Router {
   const router = Router();
+  const checkImageUrl = (brandId: string, imageUrl: string | null | undefined) =>
+    assertRewardImageUrl({ blobStore, brandId }, imageUrl);
+  // With the platform, winners are told only after the proof behind each win is re-checked (settle).
+  const drawNotifier = notifier && !platform ? { notifier } : {};
+  const settle = async (brandId: string, drawId: string) => {
+    if (!platform) return null;
+    return settleDrawWinners(
+      { db, generateId, clock, platform, ...(notifier ? { notifier } : {}), ...(logger ? { logger } : {}) },
+      { brandId, drawId },
+    );
+  };
   const campaignIdOf = async (brandId: string, ref: string | null | undefined) =>
     ref ? (await getCampaignByRefOrThrow(db, { brandId, ref })).id : undefined;
 
@@ -204,6 +242,7 @@ export function createRewardsConsoleRouter({
   router.post(`${BASE}/rewards`, guard.require('rewards.write'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const { campaign, lowStockAt, ...body } = newRewardSchema.parse(req.body ?? {});
+    await checkImageUrl(brandId, body.imageUrl);
     const campaignId = await campaignIdOf(brandId, campaign);
     const created = await createReward({ db, generateId, reward: { ...body, brandId, campaignId } });
     const reward =
@@ -221,6 +260,7 @@ export function createRewardsConsoleRouter({
   router.patch(`${BASE}/rewards/:rewardId`, guard.require('rewards.write'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const patch = rewardPatchSchema.parse(req.body ?? {});
+    await checkImageUrl(brandId, patch.imageUrl);
     const rewardId = param(req, 'rewardId');
     await updateReward({ db, brandId, rewardId, patch });
     res.json({ reward: await getConsoleRewardOrThrow({ db, brandId, rewardId }) });
@@ -385,16 +425,10 @@ export function createRewardsConsoleRouter({
   router.post(`${BASE}/draws/:drawId/run`, guard.require('draws.run'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const drawId = param(req, 'drawId');
-    const { alreadyDrawn } = await runDraw({
-      db,
-      generateId,
-      clock,
-      ...(notifier ? { notifier } : {}),
-      brandId,
-      drawId,
-    });
+    const { alreadyDrawn } = await runDraw({ db, generateId, clock, ...drawNotifier, brandId, drawId });
+    const payouts = await settle(brandId, drawId);
     const { draw, winners } = await getConsoleDrawOrThrow({ db, brandId, drawId });
-    res.json({ alreadyDrawn, draw: { ...draw, links: publicDrawLinks(draw.id) }, winners });
+    res.json({ alreadyDrawn, payouts, draw: { ...draw, links: publicDrawLinks(draw.id) }, winners });
   });
 
   router.post(
@@ -418,14 +452,9 @@ export function createRewardsConsoleRouter({
   router.post(`${BASE}/draws/:drawId/promote-reserves`, guard.require('draws.run'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const drawId = param(req, 'drawId');
-    const result = await promoteReserveWinners({
-      db,
-      clock,
-      ...(notifier ? { notifier } : {}),
-      brandId,
-      drawId,
-    });
-    res.json({ ...result, ...(await getConsoleDrawOrThrow({ db, brandId, drawId })) });
+    const result = await promoteReserveWinners({ db, clock, ...drawNotifier, brandId, drawId });
+    const payouts = await settle(brandId, drawId);
+    res.json({ ...result, payouts, ...(await getConsoleDrawOrThrow({ db, brandId, drawId })) });
   });
 
   router.get(`${BASE}/draws/:drawId/export`, guard.require('draws.read'), async (req, res) => {

@@ -1,25 +1,53 @@
 import { Router } from 'express';
 import type { Services } from '../../core/app/build-services.js';
+import { buildBlobStore } from '../../core/blobs/index.js';
 import { buildTaxDataCipher } from '../../core/draws/index.js';
 import { createMessagingRewardsNotifier } from '../../core/rewards/index.js';
+import {
+  buildEInvoicePlatform,
+  type BudgetPriority,
+  type EInvoicePlatform,
+} from '../../core/verification/index.js';
 import { buildConsoleGuard } from '../console/index.js';
 import type { AppModule } from '../create-app.js';
+import { createRewardImagesConsoleRouter, createRewardImagesPublicRouter } from './reward-images.routes.js';
 import { createRewardsConsoleRouter } from './rewards.console.routes.js';
 import { createPublicDrawsRouter, createRewardsMemberRouter, type ResolveMember } from './rewards.routes.js';
 import { createWinnerTaxConsoleRouter, createWinnerTaxMemberRouter } from './winner-tax.routes.js';
 
-function rewardsDeps(services: Pick<Services, 'database' | 'generateId' | 'clock'>) {
+function rewardsDeps(
+  services: Pick<Services, 'database' | 'generateId' | 'clock' | 'config' | 'logger'>,
+  priority: BudgetPriority,
+) {
+  let platform: EInvoicePlatform | undefined;
   return {
     db: services.database.db,
     generateId: services.generateId,
     clock: services.clock,
+    logger: services.logger,
     notifier: createMessagingRewardsNotifier({ generateId: services.generateId, clock: services.clock }),
+    // Re-checks before payout (redemptions: a member waits, `instant`; draws: `batch`), built on first use.
+    platform: () =>
+      (platform ??= buildEInvoicePlatform(services.config, {
+        clock: services.clock,
+        logger: services.logger,
+        db: services.database.db,
+        priority,
+      })),
   };
 }
 
-/** The public, unauthenticated part: draw seed hashes and exports under /api/public/draws. */
+/** Reward pictures live beside receipt photos (BLOB_STORE). */
+function blobStoreOf(services: Services) {
+  return services.blobStore ?? buildBlobStore(services.config);
+}
+
+/** The public, unauthenticated part: draws (/draws/:id, /api/public/draws) and reward pictures (/reward-images). */
 export function createRewardsPublicModule(services: Services): AppModule {
-  return { json: createPublicDrawsRouter({ db: services.database.db }) };
+  const json = Router();
+  json.use(createPublicDrawsRouter({ db: services.database.db }));
+  json.use(createRewardImagesPublicRouter({ blobStore: blobStoreOf(services) }));
+  return { json };
 }
 
 /**
@@ -28,10 +56,10 @@ export function createRewardsPublicModule(services: Services): AppModule {
  */
 export function buildRewardsMemberRouter(services: Services, resolveMember: ResolveMember): Router {
   const router = Router();
-  router.use(createRewardsMemberRouter({ ...rewardsDeps(services), resolveMember }));
+  router.use(createRewardsMemberRouter({ ...rewardsDeps(services, 'instant'), resolveMember }));
   router.use(
     createWinnerTaxMemberRouter({
-      ...rewardsDeps(services),
+      ...rewardsDeps(services, 'instant'),
       cipher: buildTaxDataCipher(services.config),
       resolveMember,
     }),
@@ -43,10 +71,12 @@ export function buildRewardsMemberRouter(services: Services, resolveMember: Reso
 export function createRewardsConsoleModule(services: Services): AppModule {
   const guard = buildConsoleGuard(services);
   const json = Router();
-  json.use(createRewardsConsoleRouter({ ...rewardsDeps(services), guard }));
+  const blobStore = blobStoreOf(services);
+  json.use(createRewardsConsoleRouter({ ...rewardsDeps(services, 'batch'), guard, blobStore }));
+  json.use(createRewardImagesConsoleRouter({ blobStore, guard }));
   json.use(
     createWinnerTaxConsoleRouter({
-      ...rewardsDeps(services),
+      ...rewardsDeps(services, 'batch'),
       cipher: buildTaxDataCipher(services.config),
       guard,
     }),

@@ -1,7 +1,12 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Database } from '../../core/db/database.js';
-import { exportDraw, getPublicDrawOrThrow, listMemberDraws } from '../../core/draws/index.js';
+import {
+  exportDraw,
+  getPublicDrawOrThrow,
+  getPublicDrawRecord,
+  listMemberDraws,
+} from '../../core/draws/index.js';
 import {
   getPointsSummary,
   listCatalog,
@@ -14,9 +19,17 @@ import {
   type RandomInt,
   type RewardsNotifier,
 } from '../../core/rewards/index.js';
+import { recheckRecentPointsOfMember, type PlatformSource } from '../../core/payouts/index.js';
 import type { Clock } from '../../core/shared/clock.js';
-import { createValidationError } from '../../core/shared/errors.js';
+import type { Logger } from '../../core/shared/logger.js';
+import { createValidationError, isAppError } from '../../core/shared/errors.js';
 import type { IdGenerator } from '../../core/shared/ids.js';
+import {
+  negotiatePublicLocale,
+  PUBLIC_DRAW_CONTENT_SECURITY_POLICY,
+  renderPublicDrawNotFound,
+  renderPublicDrawPage,
+} from './public-draw.page.js';
 
 /** The member a request acts for, from the caller's authentication (LIFF ID token); never from the body. */
 export type ResolveMember = (
@@ -31,6 +44,12 @@ export type RewardsRouterDeps = {
   notifier?: RewardsNotifier;
   /** Scratch-card randomness. @default the OS CSPRNG */
   random?: RandomInt;
+  /**
+   * The MoF platform (built on first use): with it, points from recent e-invoices are re-checked before a
+   * redemption, and draw winners before they are told. Without it nothing is re-checked.
+   */
+  platform?: PlatformSource;
+  logger?: Logger;
 };
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -80,6 +99,8 @@ export function createRewardsMemberRouter({
   clock,
   notifier,
   random,
+  platform,
+  logger,
   resolveMember,
 }: RewardsRouterDeps & { resolveMember: ResolveMember }): Router {
   const router = Router();
@@ -108,6 +129,12 @@ export function createRewardsMemberRouter({
     const idempotencyKey = req.header(IDEMPOTENCY_KEY_HEADER) ?? body.idempotencyKey;
     if (!idempotencyKey || idempotencyKey.length < 8 || idempotencyKey.length > 100)
       throw createValidationError({ message: 'An Idempotency-Key (8 to 100 characters) is required' });
+    // Points from e-invoices voided since they were accepted are taken back before any are spent.
+    if (platform)
+      await recheckRecentPointsOfMember(
+        { db, generateId, clock, platform, ...(notifier ? { notifier } : {}), ...(logger ? { logger } : {}) },
+        member,
+      );
     const result = await redeemReward({
       db,
       generateId,
@@ -222,7 +249,8 @@ export function createRewardsMemberRouter({
 
 /**
  * Anyone may check a draw: its published seed hash before, and the full export after it ran (the
- * record `proofline draw verify` reads). Nothing personal is in either.
+ * record `proofline draw verify` reads), as JSON and as a page in the visitor's language (`/draws/:id`).
+ * Nothing personal is in any of them.
  */
 export function createPublicDrawsRouter({ db }: { db: Database }): Router {
   const router = Router();
@@ -233,6 +261,31 @@ export function createPublicDrawsRouter({ db }: { db: Database }): Router {
   router.get('/api/public/draws/:drawId/export', async (req, res) => {
     const draw = await getPublicDrawOrThrow(db, String(req.params.drawId));
     res.json(await exportDraw({ db, brandId: draw.brandId, drawId: draw.id }));
+  });
+  // The page a winner or a journalist opens from the link the console gives: HTML, no script, no session.
+  router.get('/draws/:drawId', async (req, res) => {
+    res.set({
+      'content-security-policy': PUBLIC_DRAW_CONTENT_SECURITY_POLICY,
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-cache',
+      vary: 'accept-language',
+    });
+    const language = { lang: req.query.lang, acceptLanguage: req.header('accept-language') };
+    try {
+      const record = await getPublicDrawRecord(db, String(req.params.drawId));
+      const locale = negotiatePublicLocale(language, record.brand.defaultLocale);
+      res
+        .type('html')
+        .send(renderPublicDrawPage(record, { locale, origin: `${req.protocol}://${req.get('host')}` }));
+    } catch (error) {
+      if (!isAppError(error) || error.statusCode !== 404) throw error;
+      res
+        .status(404)
+        .type('html')
+        .send(renderPublicDrawNotFound(negotiatePublicLocale(language, 'en')));
+    }
   });
   return router;
 }

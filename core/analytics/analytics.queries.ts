@@ -14,9 +14,12 @@ import {
 /** The filters every analysis takes (campaign id, inclusive local dates), with the brand from the console. */
 export type AnalyticsFilter = { brandId: string; campaignId?: string; from?: string; to?: string };
 
-const n = (value: unknown) => Number(value ?? 0);
+export const n = (value: unknown) => Number(value ?? 0);
 
-/** The line items the filter selects (purchase dates are local to the store). */
+/**
+ * The line items (or rollup rows: same key columns) the filter selects (purchase dates are local to the
+ * store).
+ */
 export function lineItemsWhere(filter: AnalyticsFilter, alias = 'li'): SQL {
   const a = sql.raw(alias);
   return sql.join(
@@ -30,54 +33,12 @@ export function lineItemsWhere(filter: AnalyticsFilter, alias = 'li'): SQL {
   );
 }
 
-/**
- * Basket analysis: a basket is one accepted proof; an item is its `product` key (the mapped product, else
- * the normalised printed name). For each of the brand's own products A (mapped) and any other product B
- * in the same baskets: count = baskets with both, support = count ÷ baskets, confidence = count ÷ baskets
- * with A, lift = confidence ÷ (baskets with B ÷ baskets). Top pairs first (count, then lift).
- */
-export async function analyzeBaskets(
-  db: Executor,
-  filter: AnalyticsFilter,
-  { minCount = 2, limit = 50 }: { minCount?: number; limit?: number } = {},
-): Promise<BasketsAnswer> {
-  const where = lineItemsWhere(filter);
-  const [summary] = await queryRows<Record<string, unknown>>(
-    db,
-    sql`with b as (
-          select li.submission_id,
-                 max(li.invoice_total_minor) as total,
-                 count(*) as lines,
-                 coalesce(sum(li.amount_minor) filter (where li.product_key is not null), 0) as own_amount,
-                 bool_or(li.product_key is not null) as has_own
-          from analytics_line_items li where ${where} group by li.submission_id)
-        select count(*) as baskets,
-               coalesce(sum(total), 0) as total_amount,
-               coalesce(sum(lines), 0) as lines,
-               count(*) filter (where has_own) as with_own,
-               coalesce(sum(own_amount), 0) as own_amount,
-               coalesce(sum(total) filter (where has_own), 0) as own_baskets_total
-        from b`,
-  );
+/** The basket answer from the summary sums and the pair counts (shared by the rollup and line-item paths). */
+export function toBasketsAnswer(
+  summary: Record<string, unknown> | undefined,
+  pairs: { a: string; b: string; count: unknown; with_a: unknown; with_b: unknown }[],
+): BasketsAnswer {
   const baskets = n(summary?.baskets);
-  const pairs = await queryRows<{ a: string; b: string; count: unknown; with_a: unknown; with_b: unknown }>(
-    db,
-    sql`with items as (
-          select distinct li.submission_id, coalesce(li.product_key, li.normalized_name) as product,
-                 li.product_key is not null as own
-          from analytics_line_items li where ${where}),
-        freq as (select product, count(*) as c from items group by product),
-        pairs as (
-          select x.product as a, y.product as b, count(*) as c
-          from items x join items y on y.submission_id = x.submission_id and y.product <> x.product
-          where x.own
-          group by x.product, y.product
-          having count(*) >= ${minCount})
-        select p.a, p.b, p.c as count, fa.c as with_a, fb.c as with_b
-        from pairs p join freq fa on fa.product = p.a join freq fb on fb.product = p.b
-        order by p.c desc, (p.c::float8 * ${baskets}::float8) / (fa.c * fb.c) desc, p.a, p.b
-        limit ${limit}`,
-  );
   return {
     baskets,
     pairs: pairs.map((row): BasketPair =>
@@ -101,18 +62,54 @@ export async function analyzeBaskets(
   };
 }
 
-const RANK_ORDER = {
+/** The order of a basket's pairs: most baskets first, then highest lift. */
+export const pairOrder = (baskets: number) =>
+  sql`p.c desc, (p.c::float8 * ${baskets}::float8) / (fa.c * fb.c) desc, p.a, p.b`;
+
+/**
+ * Basket analysis: a basket is one accepted proof; an item is its `product` key (the mapped product, else
+ * the normalised printed name). For each of the brand's own products A (mapped) and any other product B
+ * in the same baskets: count = baskets with both, support = count ÷ baskets, confidence = count ÷ baskets
+ * with A, lift = confidence ÷ (baskets with B ÷ baskets). Top pairs first (count, then lift). Read from the
+ * daily rollups: pair and product counts add up over days.
+ */
+export async function analyzeBaskets(
+  db: Executor,
+  filter: AnalyticsFilter,
+  { minCount = 2, limit = 50 }: { minCount?: number; limit?: number } = {},
+): Promise<BasketsAnswer> {
+  const where = lineItemsWhere(filter, 'd');
+  const [summary] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select coalesce(sum(d.proofs), 0) as baskets, coalesce(sum(d.total_minor), 0) as total_amount,
+               coalesce(sum(d.lines), 0) as lines, coalesce(sum(d.with_own), 0) as with_own,
+               coalesce(sum(d.own_amount_minor), 0) as own_amount,
+               coalesce(sum(d.own_baskets_total_minor), 0) as own_baskets_total
+        from analytics_daily d where ${where}`,
+  );
+  const baskets = n(summary?.baskets);
+  const pairs = await queryRows<{ a: string; b: string; count: unknown; with_a: unknown; with_b: unknown }>(
+    db,
+    sql`with pairs as (
+          select d.product_a as a, d.product_b as b, sum(d.baskets) as c from analytics_pair_days d
+          where ${where} group by d.product_a, d.product_b having sum(d.baskets) >= ${minCount}),
+        freq as (select d.product, sum(d.baskets) as c from analytics_product_days d where ${where}
+                 group by d.product)
+        select p.a, p.b, p.c as count, fa.c as with_a, fb.c as with_b
+        from pairs p join freq fa on fa.product = p.a join freq fb on fb.product = p.b
+        order by ${pairOrder(baskets)}
+        limit ${limit}`,
+  );
+  return toBasketsAnswer(summary, pairs);
+}
+
+export const RANK_ORDER = {
   proofs: sql`proofs desc, amount_minor desc`,
   members: sql`members desc, proofs desc`,
   amount: sql`amount_minor desc, proofs desc`,
 } as const;
 
-/** Stores (one per seller BAN / tax ID + branch) ranked by proofs, members or amount. */
-export async function rankStores(
-  db: Executor,
-  filter: AnalyticsFilter,
-  { sort = 'proofs', limit = 50 }: { sort?: keyof typeof RANK_ORDER; limit?: number } = {},
-): Promise<{
+export type StoreRanking = {
   stores: (RankingRow & {
     storeKey: string;
     sellerId: string | null;
@@ -120,31 +117,79 @@ export async function rankStores(
     name: string | null;
     regionCode: string | null;
   })[];
-}> {
-  const rows = await queryRows<Record<string, unknown>>(
-    db,
-    sql`select li.store_key, count(distinct li.submission_id) as proofs, count(distinct li.member_id) as members,
-               sum(li.amount_minor) as amount_minor, min(s.seller_id) as seller_id, min(s.branch) as branch,
-               min(s.name) as name, min(s.region_code) as region_code
-        from analytics_line_items li
-        left join analytics_stores s on s.brand_id = li.brand_id and s.store_key = li.store_key
-        where ${lineItemsWhere(filter)}
-        group by li.store_key
-        order by ${RANK_ORDER[sort]}, li.store_key
-        limit ${limit}`,
-  );
-  return {
-    stores: rows.map((row) => ({
-      storeKey: String(row.store_key),
-      sellerId: (row.seller_id as string | null) ?? null,
-      branch: String(row.branch ?? ''),
-      name: (row.name as string | null) ?? null,
-      regionCode: (row.region_code as string | null) ?? null,
+};
+
+export type RegionRanking = {
+  regions: (RankingRow & {
+    code: string | null;
+    country: string | null;
+    names: Record<string, string> | null;
+  })[];
+};
+
+export const toStoreRanking = (rows: Record<string, unknown>[]): StoreRanking => ({
+  stores: rows.map((row) => ({
+    storeKey: String(row.store_key),
+    sellerId: (row.seller_id as string | null) ?? null,
+    branch: String(row.branch ?? ''),
+    name: (row.name as string | null) ?? null,
+    regionCode: (row.region_code as string | null) ?? null,
+    proofs: n(row.proofs),
+    members: n(row.members),
+    amountMinor: n(row.amount_minor),
+  })),
+});
+
+export const toRegionRanking = (rows: Record<string, unknown>[]): RegionRanking => ({
+  regions: rows.map((row) => {
+    const code = (row.region_code as string | null) ?? null;
+    const region = code ? getRegion(code) : undefined;
+    return {
+      code,
+      country: region?.country ?? null,
+      names: region ? { ...region.names } : null,
       proofs: n(row.proofs),
       members: n(row.members),
       amountMinor: n(row.amount_minor),
-    })),
-  };
+    };
+  }),
+});
+
+/**
+ * Undated questions (all time, or one campaign) read the per-place totals, whose member counts are kept
+ * exact; a date range sums the days of `analytics_store_days` and counts its distinct members (work in
+ * proportion to the proofs of the range).
+ */
+const placeTotals = (filter: AnalyticsFilter, kind: 'store' | 'region') =>
+  sql`select t.place_key, t.proofs, t.members, t.amount_minor from analytics_place_totals t
+      where t.brand_id = ${filter.brandId} and t.campaign_key = ${filter.campaignId ?? '*'} and t.kind = ${kind}`;
+
+/** Per place (store or region): `place_key, proofs, members, amount_minor`. */
+function places(filter: AnalyticsFilter, kind: 'store' | 'region'): SQL {
+  if (!filter.from && !filter.to) return placeTotals(filter, kind);
+  const key = sql.raw(kind === 'store' ? 'd.store_key' : 'd.region_key');
+  return sql`select ${key} as place_key, sum(d.proofs) as proofs,
+                    count(distinct nullif(d.member_key, '')) as members, sum(d.amount_minor) as amount_minor
+             from analytics_store_days d where ${lineItemsWhere(filter, 'd')} group by ${key}`;
+}
+
+/** Stores (one per seller BAN / tax ID + branch) ranked by proofs, members or amount. */
+export async function rankStores(
+  db: Executor,
+  filter: AnalyticsFilter,
+  { sort = 'proofs', limit = 50 }: { sort?: keyof typeof RANK_ORDER; limit?: number } = {},
+): Promise<StoreRanking> {
+  const ranked = places(filter, 'store');
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select r.place_key as store_key, r.proofs, r.members, r.amount_minor, s.seller_id, s.branch, s.name,
+               s.region_code
+        from (${ranked}) r
+        left join analytics_stores s on s.brand_id = ${filter.brandId} and s.store_key = r.place_key
+        order by ${RANK_ORDER[sort]}, r.place_key
+        limit ${limit}`,
+  );
+  return toStoreRanking(rows);
 }
 
 /** Regions (Taiwan counties/cities, Thai provinces; `null` = not recognised) ranked by proofs. */
@@ -152,56 +197,21 @@ export async function rankRegions(
   db: Executor,
   filter: AnalyticsFilter,
   { sort = 'proofs' }: { sort?: keyof typeof RANK_ORDER } = {},
-): Promise<{
-  regions: (RankingRow & {
-    code: string | null;
-    country: string | null;
-    names: Record<string, string> | null;
-  })[];
-}> {
+): Promise<RegionRanking> {
+  const ranked = places(filter, 'region');
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`select li.region_code, count(distinct li.submission_id) as proofs, count(distinct li.member_id) as members,
-               sum(li.amount_minor) as amount_minor
-        from analytics_line_items li where ${lineItemsWhere(filter)}
-        group by li.region_code
-        order by ${RANK_ORDER[sort]}, li.region_code nulls last`,
+    sql`select nullif(r.place_key, '') as region_code, r.proofs, r.members, r.amount_minor from (${ranked}) r
+        order by ${RANK_ORDER[sort]}, nullif(r.place_key, '') nulls last`,
   );
-  return {
-    regions: rows.map((row) => {
-      const code = (row.region_code as string | null) ?? null;
-      const region = code ? getRegion(code) : undefined;
-      return {
-        code,
-        country: region?.country ?? null,
-        names: region ? { ...region.names } : null,
-        proofs: n(row.proofs),
-        members: n(row.members),
-        amountMinor: n(row.amount_minor),
-      };
-    }),
-  };
+  return toRegionRanking(rows);
 }
 
-/**
- * Purchases (accepted proofs) by local weekday × hour, and by day with the campaigns' events (purchase
- * window start and end, draws) to mark on the series.
- */
-export async function purchaseHeatmap(db: Executor, filter: AnalyticsFilter): Promise<HeatmapAnswer> {
-  const where = lineItemsWhere(filter);
-  const cells = await queryRows<{ weekday: unknown; hour: unknown; proofs: unknown }>(
-    db,
-    sql`select weekday, hour, count(*) as proofs from (
-          select distinct li.submission_id, li.weekday, li.hour from analytics_line_items li
-          where ${where} and li.hour is not null) p
-        group by weekday, hour`,
-  );
-  const days = await queryRows<{ day: string; proofs: unknown }>(
-    db,
-    sql`select to_char(li.purchase_date, 'YYYY-MM-DD') as day, count(distinct li.submission_id) as proofs
-        from analytics_line_items li where ${where}
-        group by li.purchase_date order by li.purchase_date`,
-  );
+/** The campaigns' events (purchase window start and end, draws) within the filter's dates. */
+export async function campaignEvents(
+  db: Executor,
+  filter: AnalyticsFilter,
+): Promise<HeatmapAnswer['events']> {
   const campaignWhere = filter.campaignId
     ? sql`c.brand_id = ${filter.brandId} and c.id = ${filter.campaignId}`
     : sql`c.brand_id = ${filter.brandId}`;
@@ -217,14 +227,39 @@ export async function purchaseHeatmap(db: Executor, filter: AnalyticsFilter): Pr
         order by 1, 2`,
   );
   const inRange = (day: string) => (!filter.from || day >= filter.from) && (!filter.to || day <= filter.to);
-  return {
-    cells: fillHeatmap(cells.map((c) => ({ weekday: n(c.weekday), hour: n(c.hour), proofs: n(c.proofs) }))),
-    byDay: days.map((d) => ({ day: d.day, proofs: n(d.proofs) })),
-    events: events
-      .filter((e) => inRange(e.day))
-      .map((e) => ({ day: e.day, kind: e.kind, campaignId: e.campaign_id })),
-  };
+  return events
+    .filter((e) => inRange(e.day))
+    .map((e) => ({ day: e.day, kind: e.kind, campaignId: e.campaign_id }));
 }
+
+/**
+ * Purchases (accepted proofs) by local weekday × hour, and by day with the campaigns' events (purchase
+ * window start and end, draws) to mark on the series.
+ */
+export async function purchaseHeatmap(db: Executor, filter: AnalyticsFilter): Promise<HeatmapAnswer> {
+  const where = lineItemsWhere(filter, 'd');
+  const cells = await queryRows<{ weekday: unknown; hour: unknown; proofs: unknown }>(
+    db,
+    sql`select d.weekday, d.hour, sum(d.proofs) as proofs from analytics_daily d
+        where ${where} and d.hour >= 0 group by d.weekday, d.hour`,
+  );
+  const days = await queryRows<{ day: string; proofs: unknown }>(
+    db,
+    sql`select to_char(d.purchase_date, 'YYYY-MM-DD') as day, sum(d.proofs) as proofs
+        from analytics_daily d where ${where} group by d.purchase_date order by d.purchase_date`,
+  );
+  return toHeatmapAnswer(cells, days, await campaignEvents(db, filter));
+}
+
+export const toHeatmapAnswer = (
+  cells: { weekday: unknown; hour: unknown; proofs: unknown }[],
+  days: { day: string; proofs: unknown }[],
+  events: HeatmapAnswer['events'],
+): HeatmapAnswer => ({
+  cells: fillHeatmap(cells.map((c) => ({ weekday: n(c.weekday), hour: n(c.hour), proofs: n(c.proofs) }))),
+  byDay: days.map((d) => ({ day: d.day, proofs: n(d.proofs) })),
+  events,
+});
 
 /** Submissions the filter selects by the local day they were sent (the brand's time zone). */
 function submissionsWhere(filter: AnalyticsFilter, timezone: string): SQL {

@@ -35,6 +35,21 @@ export {
   rankStores,
   type AnalyticsFilter,
 } from './analytics.queries.js';
+export {
+  analyzeBasketsFromLineItems,
+  purchaseHeatmapFromLineItems,
+  rankRegionsFromLineItems,
+  rankStoresFromLineItems,
+} from './line-items.queries.js';
+export {
+  analyticsDaily,
+  analyticsPairDays,
+  analyticsPlaceMembers,
+  analyticsPlaceTotals,
+  analyticsProductDays,
+  analyticsStoreDays,
+} from './rollups.table.js';
+export { rebuildAnalyticsRollups } from './rollups.usecases.js';
 export { basketPairMetrics, type BasketPair, type BasketsAnswer } from './analytics.models.js';
 export {
   listProducts,

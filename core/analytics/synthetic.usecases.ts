@@ -16,7 +16,7 @@ import { insertRowsAsJson } from './bulk-insert.js';
 import { buildLineItemRows, type LineItemInput, type StoreRow } from './line-items.models.js';
 
 /** mulberry32 over a hash of the seed: the same seed gives the same history. */
-function randomSource(seed: string) {
+export function randomSource(seed: string) {
   let h = 1779033703 ^ seed.length;
   for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
   let state = h >>> 0;

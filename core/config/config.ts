@@ -166,12 +166,29 @@ export const envSchema = z.object({
     .describe(
       'Ceiling of MoF platform requests per second for the whole deployment: every process takes its permits from one budget in the database (instant checks before batch work).',
     ),
+  MOF_ANSWER_AT_ONCE_AFTER_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(1_500)
+    .describe(
+      'The longest a member waits in the chat for an instant MoF check: a proof that would wait longer (MoF budget backlog, checks queued ahead) is answered at once by reply ("received, checking", with its place in the queue) and its decision pushed when checked.',
+    ),
 
   OCR_PROVIDER: z
     .enum(['tesseract', 'google-vision', 'paddle'])
     .optional()
     .describe(
       'tesseract (offline), paddle (offline PaddleOCR, Chinese + English) or google-vision. Default: google-vision when its credentials are set.',
+    ),
+  OCR_IDLE_STOP_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .default(180_000)
+    .describe(
+      'OCR workers start on the first photo and stop after this long (ms) without one, giving their memory back; 0 keeps them running.',
     ),
   GOOGLE_APPLICATION_CREDENTIALS: optionalString.describe(
     'Path to a Google Cloud service-account key file for Cloud Vision.',
@@ -238,6 +255,15 @@ export const envSchema = z.object({
     .default(300_000)
     .describe(
       'How long an instant MoF verification holds its submission; after a crash the retry worker takes it over then.',
+    ),
+  WORKER_LEASE_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(1_000)
+    .max(3_600_000)
+    .optional()
+    .describe(
+      'How long a worker holds a claimed webhook event or outbound message; after a crash another worker takes it over then. Default: 60000 for events, 30000 for messages.',
     ),
   WORKER_CONCURRENCY: z.coerce
     .number()
@@ -317,6 +343,8 @@ export type Config = {
     timeoutMs: number;
     maxRetries: number;
     rateLimitPerSecond: number;
+    /** A chat proof whose instant check would keep the member waiting longer is answered at once. @default 1500 */
+    answerAtOnceAfterMs: number;
   };
   ocr: {
     /** `simulator`: the offline engine stands in for Cloud Vision because nothing was chosen. */
@@ -324,6 +352,8 @@ export type Config = {
     provider: 'tesseract' | 'google-vision' | 'paddle';
     googleCredentialsFile: string | undefined;
     googleApiEndpoint: string | undefined;
+    /** OCR workers stop after this long without a photo (0: never). @default 180000 */
+    idleStopMs: number;
   };
   blobStore: {
     /** `simulator`: a local directory stands in for S3 because nothing was chosen. */
@@ -355,6 +385,8 @@ export type Config = {
     workerPollMs: number;
     workerConcurrency: number;
     verifyLeaseMs: number;
+    /** Lease of a claimed webhook event / outbound message; unset: each queue's own default. */
+    workerLeaseMs: number | undefined;
     verifyInvoicesCron: string;
     expirePointsCron: string;
     drawsCron: string;
@@ -444,12 +476,14 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       timeoutMs: env.MOF_TIMEOUT_MS,
       maxRetries: env.MOF_MAX_RETRIES,
       rateLimitPerSecond: env.MOF_RATE_LIMIT_PER_SECOND,
+      answerAtOnceAfterMs: env.MOF_ANSWER_AT_ONCE_AFTER_MS,
     },
     ocr: {
       mode: modes.ocr,
       provider: env.OCR_PROVIDER ?? (visionHasCredentials ? 'google-vision' : 'tesseract'),
       googleCredentialsFile: env.GOOGLE_APPLICATION_CREDENTIALS,
       googleApiEndpoint: env.GOOGLE_VISION_API_ENDPOINT,
+      idleStopMs: env.OCR_IDLE_STOP_MS,
     },
     blobStore: {
       mode: modes.s3,
@@ -474,6 +508,7 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       workerPollMs: env.WORKER_POLL_MS,
       workerConcurrency: env.WORKER_CONCURRENCY,
       verifyLeaseMs: env.VERIFY_LEASE_MS,
+      workerLeaseMs: env.WORKER_LEASE_MS,
       verifyInvoicesCron: env.VERIFY_INVOICES_CRON,
       expirePointsCron: env.EXPIRE_POINTS_CRON,
       drawsCron: env.DRAWS_CRON,

@@ -12,6 +12,7 @@ import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import {
   createSubmissionsRepository,
+  resultOfStored,
   type SubmitProofCommand,
   type SubmitProofResult,
 } from '../submissions/index.js';
@@ -140,6 +141,13 @@ export async function handleWebhookEvent(
   }
 
   if (message?.type === 'image') {
+    // A redelivered event whose photo was already taken in: its stored answer, without fetching or
+    // reading the photo again.
+    const stored = await createSubmissionsRepository({ db: deps.db }).findBySourceRef({
+      brandId: event.brandId,
+      sourceRef: sourceRefOf(event),
+    });
+    if (stored) return answerWith(deps, context, await answerOfResult(deps, member, resultOfStored(stored)));
     const credentials = credentialsOf(channel);
     // The typing indicator while the photo is fetched and read; a failure to show it changes nothing.
     await deps.messenger.showLoading(credentials, { chatId: userId, seconds: 30 }).catch((error: unknown) => {
@@ -410,6 +418,7 @@ function submitFromChat(
     channel: 'chat',
     sourceRef: sourceRefOf(context.event),
     input,
+    receivedAt: context.event.receivedAt,
   });
 }
 
@@ -473,8 +482,11 @@ async function answerOfResult(
     // Asked about by the caller (`answerProof`); here only when nothing of it could be kept.
     case 'incomplete':
       return { kind: 'proof', outcome: 'invalid', issues: [] };
+    case 'being_checked':
     case 'awaiting_upload':
-      return { kind: 'proof', outcome: 'awaiting_upload', nextCheckAt: result.nextCheckAt?.toISOString() };
+      return { kind: 'proof', outcome: result.outcome, nextCheckAt: result.nextCheckAt?.toISOString() };
+    case 'queued':
+      return { kind: 'proof', outcome: 'queued', ...(result.queue ? { queue: result.queue } : {}) };
     default:
       return { kind: 'proof', outcome: result.outcome } satisfies ProofAnswer;
   }

@@ -3,6 +3,7 @@
  * owned by its capability's `*.table.ts`; only that capability's repository should query it.
  */
 export * from '../analytics/analytics.table.js';
+export * from '../analytics/rollups.table.js';
 export * from '../audit/audit.table.js';
 export * from '../brands/brands.table.js';
 export * from '../broadcasts/broadcasts.table.js';

@@ -63,6 +63,10 @@ export type ConsoleDrawWinner = {
   isReserve: boolean;
   status: 'pending' | 'confirmed' | 'forfeited' | 'paid';
   replacesId: string | null;
+  /** Why the win was forfeited: `invoice_voided` when the platform re-check found the invoice voided. */
+  forfeitReason: string | null;
+  /** Set while the winner waits for a reviewer to confirm the photo proof (not told yet). */
+  heldForReviewAt: Date | null;
   memberId: string;
   memberName: string | null;
   /** When the win message was queued (once); null: not told (a reserve who has not stepped up). */
@@ -111,6 +115,8 @@ export async function getConsoleDrawOrThrow({
       isReserve: winner.isReserve,
       status: winner.status,
       replacesId: winner.replacesId,
+      forfeitReason: winner.forfeitReason,
+      heldForReviewAt: winner.heldForReviewAt,
       memberId: winner.memberId,
       memberName,
       notifiedAt: winner.notifiedAt,

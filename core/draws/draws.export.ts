@@ -47,6 +47,22 @@ export const drawExportSchema = z.object({
       isReserve: z.boolean(),
     }),
   ),
+  /**
+   * What became of each drawn place since (not part of the recomputation): a win forfeited because the
+   * invoice behind it was voided (`forfeitReason`), the reserve who stepped up for it (`replacesRank`).
+   */
+  payouts: z
+    .array(
+      z.object({
+        rank: z.number(),
+        status: z.string(),
+        forfeitReason: z.string().nullable(),
+        awardedPrizeKey: z.string().nullable(),
+        replacesRank: z.number().nullable(),
+        told: z.boolean(),
+      }),
+    )
+    .optional(),
 });
 
 export type DrawExport = z.infer<typeof drawExportSchema>;

@@ -81,6 +81,11 @@ export const draws = pgTable(
      * number and the issuing province, printed on the public draw record. Null where none is needed.
      */
     permitNumber: text('permit_number'),
+    /**
+     * Winners' proofs that no platform can re-check (receipt and paper-invoice photos) must have been
+     * reviewed by a person before the winner is told; unreviewed ones go to the review queue first.
+     */
+    requireReviewedProofs: boolean('require_reviewed_proofs').notNull().default(false),
     permitProvince: text('permit_province'),
     createdAt: createdAt(),
   },
@@ -123,6 +128,12 @@ export const drawWinners = pgTable(
     /** What the tax rules need from a winner (ID for prizes above NT$1,000, withholding). */
     taxInfo: jsonb('tax_info').$type<Record<string, unknown>>(),
     notifiedAt: tstz('notified_at'),
+    /** Why a win was forfeited: `invoice_voided` (the platform re-check), `proof_reversed`, `brand`. */
+    forfeitReason: text('forfeit_reason'),
+    /** When the proof behind the win was last re-checked before payout (platform or review). */
+    proofCheckedAt: tstz('proof_checked_at'),
+    /** Set while the winner waits for a reviewer to confirm the proof behind the win (not told yet). */
+    heldForReviewAt: tstz('held_for_review_at'),
     createdAt: createdAt(),
   },
   (t) => [

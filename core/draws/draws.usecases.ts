@@ -51,6 +51,7 @@ export async function createDraw({
   prizes,
   maxWinsPerMember = 1,
   reserveCount = 0,
+  requireReviewedProofs = false,
   scheduleKey,
 }: {
   db: Executor;
@@ -64,6 +65,8 @@ export async function createDraw({
   prizes: DrawPrize[];
   maxWinsPerMember?: number;
   reserveCount?: number;
+  /** Winners on photo proofs must have been reviewed by a person before they are told. @default false */
+  requireReviewedProofs?: boolean;
   /** The campaign schedule's period (`weekly:<date>`, `final`); unique per campaign. Unset: opened by hand. */
   scheduleKey?: string;
 }): Promise<PublicDraw> {
@@ -84,6 +87,7 @@ export async function createDraw({
       prizes,
       maxWinsPerMember,
       reserveCount,
+      requireReviewedProofs,
       seed,
       seedHash: computeSeedHash(seed),
       pseudonymKey: randomSource(32).toString('hex'),
@@ -252,7 +256,7 @@ export async function forfeitWinner({
 }): Promise<DrawWinner> {
   const [updated] = await db
     .update(drawWinners)
-    .set({ status: 'forfeited' })
+    .set({ status: 'forfeited', forfeitReason: 'brand' })
     .where(
       and(
         eq(drawWinners.brandId, brandId),
@@ -410,6 +414,14 @@ export async function exportDraw({
       entryId: winner.entryId,
       member: pseudonyms.get(winner.entryId) ?? '',
       isReserve: winner.isReserve,
+    })),
+    payouts: winners.map((winner) => ({
+      rank: winner.rank,
+      status: winner.status,
+      forfeitReason: winner.forfeitReason,
+      awardedPrizeKey: winner.awardedPrizeKey,
+      replacesRank: winners.find((other) => other.id === winner.replacesId)?.rank ?? null,
+      told: winner.notifiedAt !== null,
     })),
   };
 }

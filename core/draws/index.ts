@@ -37,6 +37,7 @@ export {
   type MemberDrawView,
   type PublicDraw,
 } from './draws.usecases.js';
+export { getPublicDrawRecord, type PublicDrawPick, type PublicDrawRecord } from './draws.public.js';
 export { computeScheduledPeriods, periodsToOpen, type ScheduledPeriod } from './schedule.models.js';
 export {
   DEFAULT_OPEN_AHEAD_MS,

@@ -61,6 +61,20 @@ export function createReceiptsRepository({ db }: { db: Executor }) {
       return row!;
     },
 
+    async findImageBySourceRef({
+      brandId,
+      sourceRef,
+    }: {
+      brandId: string;
+      sourceRef: string;
+    }): Promise<ReceiptImage | undefined> {
+      const [row] = await db
+        .select()
+        .from(receiptImages)
+        .where(and(eq(receiptImages.brandId, brandId), eq(receiptImages.sourceRef, sourceRef)));
+      return row;
+    },
+
     async getImage({
       brandId,
       imageId,

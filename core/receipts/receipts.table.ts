@@ -1,4 +1,14 @@
-import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, text } from 'drizzle-orm/pg-core';
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { brands } from '../brands/brands.table.js';
 import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
 import { members } from '../members/members.table.js';
@@ -22,6 +32,12 @@ export const receiptImages = pgTable(
     /** Null once the member who sent it was erased: the bytes are queued for deletion (receiptBlobDeletions). */
     storageKey: text('storage_key'),
     source: text('source').notNull().$type<'line' | 'liff' | 'console' | 'cli'>(),
+    /**
+     * What sent it, once: the LINE webhook event (`line:<channel>:<event id>`) or the LIFF upload's
+     * Idempotency-Key (`liff:<member>:<key>`). A redelivery or retried upload finds this row instead of
+     * reading the photo again and adding a second upload to the member's velocity count.
+     */
+    sourceRef: text('source_ref'),
     capturedAt: tstz('captured_at'),
     latitude: doublePrecision('latitude'),
     longitude: doublePrecision('longitude'),
@@ -48,6 +64,7 @@ export const receiptImages = pgTable(
     index('receipt_images_brand_sha_idx').on(t.brandId, t.sha256),
     index('receipt_images_brand_content_key_idx').on(t.brandId, t.contentKey),
     index('receipt_images_member_uploaded_idx').on(t.memberId, t.uploadedAt),
+    uniqueIndex('receipt_images_source_ref_uq').on(t.brandId, t.sourceRef),
   ],
 );
 

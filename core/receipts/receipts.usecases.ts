@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BlobStore } from '../blobs/index.js';
 import type { RuleName } from '../campaigns/index.js';
 import { createBrandsRepository } from '../brands/index.js';
-import type { Database } from '../db/database.js';
+import { isUniqueViolation, type Database } from '../db/database.js';
 import type { OcrEngine } from '../ocr/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -42,6 +42,11 @@ export type IngestReceiptImageInput = {
   memberId: string | null;
   bytes: Buffer;
   source: 'line' | 'liff' | 'console' | 'cli';
+  /**
+   * What sent the photo, once (the LINE webhook event, the LIFF Idempotency-Key): the same source gets
+   * the image stored the first time, without reading the photo again.
+   */
+  sourceRef?: string;
   /** When the photo was taken, if the LIFF upload says. */
   capturedAt?: Date;
   location?: { latitude: number; longitude: number };
@@ -54,7 +59,13 @@ export type IngestFlags = {
   velocityExceeded?: boolean;
 };
 
-export type IngestReceiptImageResult = { image: ReceiptImage; reading: ReceiptReading; flags: IngestFlags };
+export type IngestReceiptImageResult = {
+  image: ReceiptImage;
+  reading: ReceiptReading;
+  flags: IngestFlags;
+  /** True when `sourceRef` had already sent this photo: the stored image, nothing read or written. */
+  repeated?: boolean;
+};
 
 const EXTENSIONS = {
   'image/jpeg': 'jpg',
@@ -73,6 +84,11 @@ export async function ingestReceiptImage(
   deps: ReceiptsDeps,
   input: IngestReceiptImageInput,
 ): Promise<IngestReceiptImageResult> {
+  const repository = createReceiptsRepository({ db: deps.db });
+  // A redelivered event or a retried upload: before the photo is read (OCR is the costly part) and
+  // before it counts as one more upload.
+  const earlier = await findRepeatedUpload(repository, input);
+  if (earlier) return earlier;
   const limits = { ...DEFAULT_IMAGE_LIMITS, ...deps.limits };
   const started = performance.now();
   const prepared = await prepareReceiptImage(input.bytes, limits);
@@ -88,7 +104,6 @@ export async function ingestReceiptImage(
   });
   reading.timings.normaliseMs = Math.round(normaliseMs * 100) / 100;
 
-  const repository = createReceiptsRepository({ db: deps.db });
   await applyKnownSeller(repository, input.brandId, reading);
   reading.timings.totalMs = Math.round((performance.now() - started) * 100) / 100;
   const flags: IngestFlags = {};
@@ -141,6 +156,7 @@ export async function ingestReceiptImage(
       byteSize: prepared.byteSize,
       storageKey,
       source: input.source,
+      sourceRef: input.sourceRef ?? null,
       capturedAt: input.capturedAt ?? null,
       latitude: input.location?.latitude ?? null,
       longitude: input.location?.longitude ?? null,
@@ -169,8 +185,30 @@ export async function ingestReceiptImage(
     // Another upload of the same bytes may have started using the blob meanwhile: keep it then.
     if (!existedBefore && !(await repository.isStorageKeyUsed(storageKey).catch(() => true)))
       await deps.blobStore.delete(storageKey).catch(() => undefined);
+    // The same source sent it twice at once: the first stored one stands.
+    if (isUniqueViolation(error, 'receipt_images_source_ref_uq')) {
+      const winner = await findRepeatedUpload(repository, input);
+      if (winner) return winner;
+    }
     throw error;
   }
+}
+
+async function findRepeatedUpload(
+  repository: ReturnType<typeof createReceiptsRepository>,
+  input: IngestReceiptImageInput,
+): Promise<IngestReceiptImageResult | undefined> {
+  if (!input.sourceRef) return undefined;
+  const image = await repository.findImageBySourceRef({ brandId: input.brandId, sourceRef: input.sourceRef });
+  if (!image) return undefined;
+  const names = image.flags ?? [];
+  const flags: IngestFlags = {
+    ...(image.duplicateOfId ? { duplicateOf: image.duplicateOfId } : {}),
+    ...(names.includes('duplicate_image') ? { duplicateKind: 'image' as const } : {}),
+    ...(names.includes('duplicate_content') ? { duplicateKind: 'content' as const } : {}),
+    ...(names.includes('velocity') ? { velocityExceeded: true } : {}),
+  };
+  return { image, reading: image.reading as unknown as ReceiptReading, flags, repeated: true };
 }
 
 export async function getReceiptImageOrThrow(

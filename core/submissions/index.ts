@@ -20,7 +20,7 @@ export {
   type SubmitOutcome,
 } from './submissions.models.js';
 export { decideReviewedSubmission, submitProof, verifyDueSubmissions } from './submissions.usecases.js';
-export { handOffRewards } from './submissions.decide.js';
+export { handOffRewards, resultOfStored } from './submissions.decide.js';
 export { releaseRewardsHeldForRegistration, type ReleasedRewards } from './submissions.held.js';
 export type {
   CarrierInvoiceRejection,

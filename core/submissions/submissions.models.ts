@@ -185,6 +185,10 @@ export function parsedItemToRules(item: ParsedInvoice['items'][number]): RulesIn
 
 export type SubmitOutcome =
   | 'accepted'
+  /** Received; its instant check waits for its turn with the platform (the decision comes later). */
+  | 'queued'
+  /** Still being verified (another request of the same proof holds it): the decision follows. */
+  | 'being_checked'
   | 'awaiting_upload'
   | 'in_review'
   | 'rejected'
@@ -203,11 +207,14 @@ export function outcomeOfState(state: SubmissionState): SubmitOutcome {
     case 'rewarded':
       return 'accepted';
     case 'rejected':
+    case 'reversed':
       return 'rejected';
     case 'in_review':
       return 'in_review';
+    // Stored and not verified yet (the first request, a worker or the batch run is on it).
     case 'received':
     case 'parsed':
+      return 'being_checked';
     case 'awaiting_upload':
       return 'awaiting_upload';
   }

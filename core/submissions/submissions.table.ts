@@ -8,8 +8,12 @@ import { invoices } from '../invoices/invoices.table.js';
 import { members } from '../members/members.table.js';
 import { receiptImages } from '../receipts/receipts.table.js';
 
+/**
+ * `reversed`: accepted (and rewarded) once, then found not to stand (the MoF platform reports its invoice
+ * voided or returned): what it earned was taken back.
+ */
 export type SubmissionState =
-  'received' | 'parsed' | 'awaiting_upload' | 'in_review' | 'accepted' | 'rejected' | 'rewarded';
+  'received' | 'parsed' | 'awaiting_upload' | 'in_review' | 'accepted' | 'rejected' | 'rewarded' | 'reversed';
 
 /** One proof sent by a member for a campaign, and everything decided about it. */
 export const submissions = pgTable(

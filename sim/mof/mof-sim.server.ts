@@ -87,6 +87,12 @@ export function createMofSimApp(state: MofSimState) {
     if (!invoice) res.status(404).json({ error: { code: 'sim.not_found', message: 'no such invoice' } });
     else res.json(invoice);
   });
+  // A voided (or returned) invoice: what the merchant does after a refund, the platform then says 已作廢.
+  admin.post('/invoices/:invoiceNumber/void', (req, res) => {
+    const invoice = state.voidInvoice(req.params.invoiceNumber);
+    if (!invoice) res.status(404).json({ error: { code: 'sim.not_found', message: 'no such invoice' } });
+    else res.json({ ok: true, invoiceNumber: invoice.invoiceNumber, status: invoice.status });
+  });
   admin.get('/clock', (_req, res) => {
     res.json({ now: state.now().toISOString() });
   });
@@ -138,6 +144,8 @@ export type RunningMofSimulator = {
   /** In-process admin helpers (the same operations as the HTTP admin API under /__sim/). */
   admin: {
     addInvoices: (invoices: SimInvoiceInput[]) => void;
+    /** Voids an invoice (`POST /__sim/invoices/:number/void`); false when there is no such invoice. */
+    voidInvoice: (invoiceNumber: string) => boolean;
     setClock: (date: Date | string | undefined) => Date;
     advanceHours: (hours: number) => Date;
     requestCounts: MofSimState['requestCounts'];
@@ -183,6 +191,7 @@ export async function startMofSimulator({
       addInvoices: (invoices) => {
         state.addInvoices(invoices);
       },
+      voidInvoice: (invoiceNumber) => state.voidInvoice(invoiceNumber) !== undefined,
       setClock: state.setClock,
       advanceHours: state.advanceHours,
       requestCounts: state.requestCounts,

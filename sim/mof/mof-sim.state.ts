@@ -393,6 +393,17 @@ export function createMofSimState({
       load(parseSimDataset(input));
     },
     invoice: (invoiceNumber: string) => invoices.get(invoiceNumber),
+    /**
+     * The merchant voids (or takes back, on a return) an invoice it issued: from now on every answer about
+     * it carries `invStatus: 已作廢`, as the platform reports a voided invoice. Undefined: no such invoice.
+     */
+    voidInvoice(invoiceNumber: string): SimInvoice | undefined {
+      const invoice = invoices.get(invoiceNumber);
+      if (!invoice) return undefined;
+      const voided: SimInvoice = { ...invoice, status: 'voided' };
+      put(voided);
+      return voided;
+    },
     invoiceCount: () => invoices.size,
     setClock(date: Date | string | undefined) {
       clockOverride = date === undefined ? undefined : new Date(date);

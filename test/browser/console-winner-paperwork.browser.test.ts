@@ -12,7 +12,7 @@ import { openDesktopBrowser } from './support/chromium.js';
 import { openSignedInPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
 const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
-const UI_MS = 90_000;
+const UI_MS = HANG_GUARD_MS;
 const THAI_BRAND = 'brd_thai_draws';
 
 let stack: ConsoleStack;
@@ -189,5 +189,49 @@ describe('winner paperwork on the Draws page', () => {
       permitProvince: 'กรุงเทพมหานคร',
     });
     await thai.close();
+  });
+});
+
+describe('the public draw page', () => {
+  test('the Draws page links to it; without a session it shows the seed, entries and winners, in en and zh-TW', async () => {
+    for (const [locale, context, texts] of [
+      [
+        'en',
+        browser.context,
+        ['Draw verification: Week 4', 'Scooter', '2 entries, 4 chances', 'draw verify'],
+      ],
+      ['zh-TW', zhBrowser.context, ['抽獎驗證：第四週', '機車', '2 筆登錄，共 4 次機會']],
+    ] as const) {
+      const page = await openSignedInPage(stack, context, {
+        email: 'owner@tea.example',
+        path: `/draws?draw=${drawId}`,
+        timeout: UI_MS,
+      });
+      await useBrand(page, 'rewards');
+      const link = page.locator('[data-testid=public-draw-link]');
+      await link.waitFor({ timeout: UI_MS });
+      const [publicPage] = await Promise.all([
+        context.waitForEvent('page', { timeout: UI_MS }),
+        link.click(),
+      ]);
+      await publicPage.locator('[data-testid=seed]').waitFor({ timeout: UI_MS });
+
+      expect(new URL(publicPage.url()).pathname).toBe(`/draws/${drawId}`);
+      const text = await publicPage.locator('main').innerText();
+      for (const expected of texts) expect(text).toContain(expected);
+      await expect(publicPage.locator('[data-testid=pick]').count()).resolves.toBe(2);
+      await expect(publicPage.locator('html').getAttribute('lang')).resolves.toBe(locale);
+      await publicPage.screenshot({ path: join(SCREENSHOTS, `public-draw.${locale}.png`) });
+      await publicPage.locator('[data-testid=pick]').first().scrollIntoViewIfNeeded();
+      await publicPage.screenshot({ path: join(SCREENSHOTS, `public-draw-winners.${locale}.png`) });
+      await publicPage.close();
+      await page.close();
+    }
+
+    // The session cookie is scoped to /api/console, so the page never sees it; in Thai by ?lang.
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.url}/draws/${drawId}?lang=th`);
+    await expect(page.locator('h1').innerText()).resolves.toContain('ตรวจสอบการจับรางวัล');
+    await page.close();
   });
 });

@@ -24,6 +24,7 @@ describe('POST /api/liff/receipts', () => {
   let mof: RunningMofSimulator;
   let intake: ProofIntake;
   let app: Express;
+  const ocrEngine = buildFakeOcrEngine('');
 
   beforeAll(async () => {
     line = await startLineSimulator({});
@@ -33,10 +34,7 @@ describe('POST /api/liff/receipts', () => {
       now: NOW,
       config: { line: { apiBaseUrl: line.url }, mof: { apiBaseUrl: mof.url, maxRetries: 0 } },
     });
-    intake = buildProofIntake(services, {
-      blobStore: buildMemoryBlobStore(),
-      ocrEngine: buildFakeOcrEngine(''),
-    });
+    intake = buildProofIntake(services, { blobStore: buildMemoryBlobStore(), ocrEngine });
     app = createApp(services, [buildLiffAppModule(services, { intake })]);
   });
   afterAll(async () => {
@@ -55,7 +53,7 @@ describe('POST /api/liff/receipts', () => {
     'x-liff-id': BRAND_A.liffId,
   });
 
-  test('when a registered member uploads a photo with its capture time and place, then it is stored, read and submitted once', async () => {
+  test('when a registered member uploads a photo with its capture time and place, and the upload is retried with the same Idempotency-Key, then it is stored, read and submitted once', async () => {
     await request(app)
       .post('/api/liff/register')
       .set(await headers())
@@ -74,12 +72,17 @@ describe('POST /api/liff/receipts', () => {
         .send(photo);
 
     const first = await upload();
+    const readsOfFirst = ocrEngine.calls();
     const again = await upload();
 
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(readsOfFirst).toBeGreaterThan(0);
+    // The retry is known by its key before the photo is read: no second OCR, no second upload counted.
+    expect(ocrEngine.calls()).toBe(readsOfFirst);
     const images = await services.database.db.select().from(schema.receiptImages);
-    expect(images).toHaveLength(2); // the retried upload is stored again (flagged), but submitted once:
+    expect(images).toHaveLength(1);
     expect(images[0]).toMatchObject({ source: 'liff', latitude: 13.7563, longitude: 100.5018 });
     expect(images[0]?.capturedAt?.toISOString()).toBe('2026-01-14T09:30:00.000Z');
     const submissions = await services.database.db

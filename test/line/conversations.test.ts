@@ -3,6 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { members } from '../../core/members/index.js';
 import { submissions } from '../../core/submissions/index.js';
+import { receiptImages } from '../../core/receipts/index.js';
+import { webhookEvents } from '../../core/events/index.js';
 import {
   deliverOutboundMessages,
   enqueuePush,
@@ -20,6 +22,7 @@ import {
   XIAOMING,
   type LineTestKit,
 } from './line-test-kit.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PURCHASE_DATE = taipeiDaysAgo(3);
 
@@ -156,27 +159,62 @@ describe('LINE conversations over HTTP (simulator → webhook → worker → sim
     expect(textsOf(answers[0]?.messages ?? [])).toContain('วิธีร่วมกิจกรรม');
   });
 
-  test('when a photo is sent, then the loading animation shows and the photo gets an answer', async () => {
-    const before = (await fetchTimeline(kit, XIAOMING)).length;
+  test(
+    'when a photo is sent, then the loading animation shows and the photo gets an answer',
+    async () => {
+      const before = (await fetchTimeline(kit, XIAOMING)).length;
+      const photo = await sharp({
+        create: { width: 400, height: 600, channels: 3, background: { r: 250, g: 250, b: 250 } },
+      })
+        .jpeg()
+        .toBuffer();
+
+      await kit.userSends(XIAOMING, {
+        type: 'image',
+        imageBase64: photo.toString('base64'),
+        contentType: 'image/jpeg',
+      });
+      await kit.drain();
+
+      const entries = (await fetchTimeline(kit, XIAOMING)).slice(before);
+      const loadingAt = entries.findIndex((entry) => entry.from === 'loading');
+      const answerAt = entries.findIndex((entry) => entry.from === 'bot');
+      expect(loadingAt).toBeGreaterThanOrEqual(0);
+      expect(answerAt).toBeGreaterThan(loadingAt);
+      expect(entries.filter((entry) => entry.from === 'bot')).toHaveLength(1);
+    },
+    HANG_GUARD_MS,
+  );
+
+  test('when a photo event is processed again (its first commit was lost), then the photo is not fetched, read or stored again', async () => {
     const photo = await sharp({
-      create: { width: 400, height: 600, channels: 3, background: { r: 250, g: 250, b: 250 } },
+      create: { width: 420, height: 640, channels: 3, background: { r: 245, g: 240, b: 250 } },
     })
       .jpeg()
       .toBuffer();
-
-    await kit.userSends(XIAOMING, {
+    const { webhookEventId } = await kit.userSends(XIAOMING, {
       type: 'image',
       imageBase64: photo.toString('base64'),
       contentType: 'image/jpeg',
     });
     await kit.drain();
+    const { db } = kit.services.database;
+    const sourceRef = `line:${kit.demo.channel.id}:${webhookEventId}`;
+    const imagesOf = () => db.select().from(receiptImages).where(eq(receiptImages.sourceRef, sourceRef));
+    expect(await imagesOf()).toHaveLength(1);
+    const answersBefore = (await kit.botMessages(XIAOMING)).length;
+    const fetchesBefore = photoFetches(await fetchTimeline(kit, XIAOMING));
 
-    const entries = (await fetchTimeline(kit, XIAOMING)).slice(before);
-    const loadingAt = entries.findIndex((entry) => entry.from === 'loading');
-    const answerAt = entries.findIndex((entry) => entry.from === 'bot');
-    expect(loadingAt).toBeGreaterThanOrEqual(0);
-    expect(answerAt).toBeGreaterThan(loadingAt);
-    expect(entries.filter((entry) => entry.from === 'bot')).toHaveLength(1);
+    // As after a worker died between its work and the event's commit: the event is due again.
+    await db
+      .update(webhookEvents)
+      .set({ state: 'pending', lockedUntil: null, nextAttemptAt: new Date(0) })
+      .where(eq(webhookEvents.webhookEventId, webhookEventId));
+    expect(await kit.drain()).toBe(1);
+
+    expect(await imagesOf()).toHaveLength(1);
+    expect(photoFetches(await fetchTimeline(kit, XIAOMING))).toBe(fetchesBefore);
+    expect((await kit.botMessages(XIAOMING)).length).toBe(answersBefore);
   }, 60_000);
 
   test('when the bytes are not an image, then the member is asked for a better photo', async () => {
@@ -336,6 +374,11 @@ async function lastEventId(kit: LineTestKit, userId: string): Promise<string | u
     event?: { webhookEventId?: string };
   }[];
   return entries.filter((entry) => entry.from === 'user').pop()?.event?.webhookEventId;
+}
+
+/** The photo is fetched right after the loading animation is shown: one animation per fetch. */
+function photoFetches(entries: { from: string }[]) {
+  return entries.filter((entry) => entry.from === 'loading').length;
 }
 
 async function fetchTimeline(kit: LineTestKit, userId: string) {

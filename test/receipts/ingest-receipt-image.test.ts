@@ -320,3 +320,47 @@ describe('ingestReceiptImage — e-invoice photos only a QR retry can read', () 
     expect(ocrEngine.calls()).toBe(calls);
   });
 });
+
+describe('ingestReceiptImage — the same source twice (LINE redelivery, a retried LIFF upload)', () => {
+  test('when a photo comes again from the same source, then the first image is returned without reading it again or counting another upload', async () => {
+    clock.advanceBy(2 * 3_600_000); // out of the earlier tests' velocity hour
+    const bytes = await sharp(fixture('th-receipt-1-clean.png')).rotate(90).png().toBuffer();
+    const send = () =>
+      ingestReceiptImage(deps, {
+        brandId: BRAND,
+        memberId: MEMBER,
+        bytes,
+        source: 'line',
+        sourceRef: 'line:chan:01REDELIVERED',
+      });
+    const first = await send();
+    const before = { rows: await rowCount(), ocr: ocrEngine.calls() };
+
+    const again = await send();
+
+    expect(again.repeated).toBe(true);
+    expect(again.image.id).toBe(first.image.id);
+    expect(again.reading).toEqual(JSON.parse(JSON.stringify(first.reading)));
+    expect(again.flags).toEqual(first.flags);
+    expect({ rows: await rowCount(), ocr: ocrEngine.calls() }).toEqual(before);
+  });
+
+  test('when the same source sends it twice at once, then both get one stored image', async () => {
+    const bytes = await sharp(fixture('th-receipt-1-clean.png')).rotate(180).png().toBuffer();
+    const before = await rowCount();
+    const send = () =>
+      ingestReceiptImage(deps, {
+        brandId: BRAND,
+        memberId: MEMBER,
+        bytes,
+        source: 'liff',
+        sourceRef: `liff:${MEMBER}:retried-upload-1`,
+      });
+
+    const [a, b] = await Promise.all([send(), send()]);
+
+    expect(a.image.id).toBe(b.image.id);
+    expect(await rowCount()).toBe(before + 1);
+    expect(await blobStore.get(a.image.storageKey!)).toEqual(bytes);
+  });
+});

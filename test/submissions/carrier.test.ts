@@ -173,7 +173,7 @@ describe('mobile barcode carrier proofs against sim/mof', () => {
 
     const ref = `outage-${seq}`;
     const pending = await send(campaignId, '/OUT-789 1234', ref);
-    expect(pending.outcome).toBe('awaiting_upload');
+    expect(pending.outcome).toBe('being_checked');
     expect(pending.nextCheckAt).toEqual(new Date(Date.parse(NOW) + 15 * 60_000));
     expect(pending.submission?.reasonCode).toBe('verification.platform_unavailable');
     expect(pending.carrier).toBeUndefined();
@@ -219,7 +219,7 @@ describe('mobile barcode carrier proofs against sim/mof', () => {
       sourceRef: ref,
       input: { type: 'text', text: '/DET-456 1234' },
     });
-    expect(first.outcome).toBe('awaiting_upload');
+    expect(first.outcome).toBe('being_checked');
     expect(first.carrier).toMatchObject({ found: 1, pending: 1, accepted: 0 });
 
     world.clock.advanceBy(16 * 60_000);

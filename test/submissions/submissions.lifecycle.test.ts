@@ -262,7 +262,7 @@ describe('submission lifecycle', () => {
       sourceRef: ref(),
       input: { type: 'text', text: typed(invoice) },
     });
-    expect(submitted.outcome).toBe('awaiting_upload');
+    expect(submitted.outcome).toBe('being_checked');
     expect(submitted.submission?.state).toBe('parsed');
     expect(detailRequests(world.sim)).toBe(0);
 
@@ -329,7 +329,7 @@ describe('submission lifecycle', () => {
         sourceRef: ref(),
         input: { type: 'text', text: typed(invoice) },
       });
-      expect(result.outcome).toBe('awaiting_upload');
+      expect(result.outcome).toBe('being_checked');
     }
     world.clock.advanceHours(4);
     world.sim.admin.resetRequestCounts();

@@ -153,7 +153,7 @@ describe('verification against sim/mof', () => {
     world.sim.admin.setKnobs({ failNextRequests: 1 });
 
     const first = await send(campaignId, typed(invoice));
-    expect(first.outcome).toBe('awaiting_upload');
+    expect(first.outcome).toBe('being_checked');
     expect(first.submission?.reasonCode).toBe('verification.platform_unavailable');
 
     world.clock.advanceHours(1);
@@ -163,6 +163,48 @@ describe('verification against sim/mof', () => {
       submissionId: first.submission?.id as string,
     });
     expect(row?.state).toBe('rewarded');
+  });
+
+  test('a retry of a proof still being verified is told "being checked", then the final answer', async () => {
+    const campaignId = await world.createTeaCampaign({ verificationMode: 'instant' });
+    const invoice = addInvoice();
+    // The platform answers the first request only when the test says so.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked: () => void = () => undefined;
+    const askedOnce = new Promise<void>((resolve) => (asked = resolve));
+    const deps = {
+      ...world.deps,
+      platform: {
+        ...world.deps.platform,
+        getInvoiceDetail: async (query: Parameters<typeof world.deps.platform.getInvoiceDetail>[0]) => {
+          asked();
+          await held;
+          return world.deps.platform.getInvoiceDetail(query);
+        },
+      },
+    };
+    const command = {
+      brandId: BRAND_ID,
+      memberId: MEMBER_A,
+      campaignId,
+      channel: 'liff' as const,
+      sourceRef: `liff:${MEMBER_A}:retried-${++seq}`,
+      input: { type: 'text' as const, text: typed(invoice) },
+    };
+
+    const first = submitProof(deps, command);
+    await askedOnce;
+    const retry = await submitProof(deps, command);
+    release();
+    const settled = await first;
+    const later = await submitProof(deps, command);
+
+    expect(retry.outcome).toBe('being_checked');
+    expect(retry.submission?.state).toBe('parsed');
+    expect(settled.outcome).toBe('accepted');
+    expect(later.outcome).toBe('accepted');
+    expect(detailRequests(world.sim, invoice.invoiceNumber)).toBe(1);
   });
 
   test("a crashed runner's lease lapses; its late decision is fenced off", async () => {

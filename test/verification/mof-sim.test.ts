@@ -205,6 +205,22 @@ describe('sim/mof speaks the MoF API', () => {
     expect(after.code).toBe('200');
   });
 
+  test('when the merchant voids an invoice over the admin API, then its header answer says 已作廢', async () => {
+    const before = (await post(`${sim.url}${INV_APP}`, HEADER_QUERY)).json();
+    const voided = await admin(sim, 'POST', '/invoices/GL53778311/void');
+    const header = (await post(`${sim.url}${INV_APP}`, HEADER_QUERY)).json();
+    const missing = await admin(sim, 'POST', '/invoices/ZZ99999999/void');
+
+    expect(before.invStatus).toBe('已確認');
+    expect(voided).toEqual({
+      status: 200,
+      body: { ok: true, invoiceNumber: 'GL53778311', status: 'voided' },
+    });
+    expect(header).toMatchObject({ code: '200', invNum: 'GL53778311', invStatus: '已作廢' });
+    expect(missing.status).toBe(404);
+    expect(sim.admin.voidInvoice('ZZ99999999')).toBe(false);
+  });
+
   test('bad admin input is refused with a 400 that names the problem', async () => {
     const badInvoice = await admin(sim, 'POST', '/invoices', { invoiceNumber: 'nope' });
     const badKnobs = await admin(sim, 'POST', '/knobs', { errorRate: 2 });

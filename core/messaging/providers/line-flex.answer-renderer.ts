@@ -359,15 +359,30 @@ function proofCard(answer: ProofAnswer, t: Translate, context: RenderContext): C
         ...(footer.length > 0 ? { footer } : {}),
       };
     }
+    case 'queued': {
+      const title = t('result.queued.title');
+      const minutes = Math.max(1, Math.ceil((answer.queue?.etaMs ?? 0) / 60_000));
+      const lines = [...prefix, text(t('result.queued.body', { minutes }))];
+      if (answer.queue)
+        lines.push(
+          text(t('result.queued.position', { position: answer.queue.position }), {
+            size: 'sm',
+            weight: 'bold',
+          }),
+        );
+      return { title, color: COLORS.awaiting_upload, altText: title, lines };
+    }
+    case 'being_checked':
     case 'awaiting_upload': {
-      const title = t('result.awaiting_upload.title');
-      const lines = [...prefix, text(t('result.awaiting_upload.body'))];
+      const { outcome } = answer;
+      const title = t(`result.${outcome}.title`);
+      const lines = [...prefix, text(t(`result.${outcome}.body`))];
       if (answer.nextCheckAt)
         lines.push(
-          text(
-            t('result.awaiting_upload.nextCheck', { when: formatDate(answer.nextCheckAt, context, true) }),
-            { size: 'sm', weight: 'bold' },
-          ),
+          text(t(`result.${outcome}.nextCheck`, { when: formatDate(answer.nextCheckAt, context, true) }), {
+            size: 'sm',
+            weight: 'bold',
+          }),
         );
       return { title, color: COLORS.awaiting_upload, altText: title, lines };
     }

@@ -218,62 +218,66 @@ export default function ReviewPage({ query }: PageProps) {
   };
 
   // Keyboard first: J/K move, A approves, R rejects (then a number), E edits, ? lists the keys.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      if (isTyping(event.target)) {
-        if (event.key === 'Escape') (event.target as HTMLElement).blur();
-        return;
-      }
-      const key = event.key.toLowerCase();
-      if (key === '?') {
-        setHelp((shown) => !shown);
+  // One listener for the page's life calls the handler of the latest render (kept in a ref during render),
+  // so a key pressed between a render and its effects never acts on the state of an older render.
+  const onKeyRef = useRef<(event: KeyboardEvent) => void>(() => undefined);
+  onKeyRef.current = (event: KeyboardEvent) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(event.target)) {
+      if (event.key === 'Escape') (event.target as HTMLElement).blur();
+      return;
+    }
+    const key = event.key.toLowerCase();
+    if (key === '?') {
+      setHelp((shown) => !shown);
+      event.preventDefault();
+      return;
+    }
+    if (key === 'escape') {
+      setHelp(false);
+      setMode('view');
+      setPreview(null);
+      return;
+    }
+    if (mode === 'reject') {
+      const number = Number(event.key);
+      if (number >= 1 && number <= REJECT_REASONS.length) {
         event.preventDefault();
-        return;
+        void reject(number - 1);
       }
-      if (key === 'escape') {
-        setHelp(false);
-        setMode('view');
-        setPreview(null);
-        return;
-      }
-      if (mode === 'reject') {
-        const number = Number(event.key);
-        if (number >= 1 && number <= REJECT_REASONS.length) {
-          event.preventDefault();
-          void reject(number - 1);
-        }
-        return;
-      }
-      if (mode === 'preview' && key === 'enter') {
-        event.preventDefault();
-        void approve();
-        return;
-      }
-      const actions: Record<string, () => void> = {
-        j: () => move(1),
-        k: () => move(-1),
-        ...(decide && item && item.submission.state === 'in_review'
-          ? {
-              a: () => void approve(),
-              r: () => setMode('reject'),
-              e: () => document.querySelector<HTMLInputElement>('.fields input')?.focus(),
-            }
-          : {}),
-        '+': () => photoControls.current?.zoomIn(),
-        '=': () => photoControls.current?.zoomIn(),
-        '-': () => photoControls.current?.zoomOut(),
-        o: () => photoControls.current?.rotate(),
-      };
-      const action = actions[key];
-      if (action) {
-        event.preventDefault();
-        action();
-      }
+      return;
+    }
+    if (mode === 'preview' && key === 'enter') {
+      event.preventDefault();
+      void approve();
+      return;
+    }
+    const actions: Record<string, () => void> = {
+      j: () => move(1),
+      k: () => move(-1),
+      ...(decide && item && item.submission.state === 'in_review'
+        ? {
+            a: () => void approve(),
+            r: () => setMode('reject'),
+            e: () => document.querySelector<HTMLInputElement>('.fields input')?.focus(),
+          }
+        : {}),
+      '+': () => photoControls.current?.zoomIn(),
+      '=': () => photoControls.current?.zoomIn(),
+      '-': () => photoControls.current?.zoomOut(),
+      o: () => photoControls.current?.rotate(),
     };
+    const action = actions[key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => onKeyRef.current(event);
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   const elapsed = queue ? Date.now() - queue.fetchedAt : 0;
   const leasedError = isApiError(itemError) && (itemError as ApiError).code === 'review.leased';

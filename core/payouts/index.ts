@@ -1,0 +1,27 @@
+export {
+  buildProofReversedMessages,
+  isPlatformChecked,
+  PLATFORM_CHECKED_KINDS,
+  RECHECK_FRESH_MS,
+  RECHECK_POINTS_WINDOW_DAYS,
+  REVIEW_CHECKED_KINDS,
+  standingOfAnswer,
+  type ProofStanding,
+} from './payouts.models.js';
+export { createPayoutRecheckUnavailableError } from './payouts.errors.js';
+export {
+  INVOICE_VOIDED_REASON,
+  recheckAndReverse,
+  recheckProofsOnPlatform,
+  recheckRecentPointsOfMember,
+  reverseVoidedProof,
+  type PlatformSource,
+  type RecheckDeps,
+  type ReverseProofResult,
+} from './payouts.usecases.js';
+export {
+  listDrawsAwaitingPayout,
+  settleDrawsAwaitingPayout,
+  settleDrawWinners,
+  type SettleDrawResult,
+} from './draw-payouts.usecases.js';
