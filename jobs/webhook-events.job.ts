@@ -7,7 +7,7 @@ import { buildConversationDeps } from './line-wiring.js';
 
 /**
  * The webhook inbox worker: claims stored LINE events (FOR UPDATE SKIP LOCKED, leased), answers each in
- * its own transaction, then sends the answers it committed. Any number may run side by side.
+ * its own transaction, and sends each answer as soon as it is committed. Any number may run side by side.
  */
 export function createWebhookEventsWorker(
   services: Services,
@@ -23,6 +23,13 @@ export function createWebhookEventsWorker(
     wakeOn: ['events'],
     pollMs: config.jobs.workerPollMs,
     runOnce: async () => {
+      // Each answer goes out as soon as its event is committed, not after the whole batch.
+      const deliver = async (ids: string[]) => {
+        await deliverOutboundMessages(
+          { db: database.db, messenger: conversation.messenger, clock, logger, generateId },
+          { ids, limit: ids.length, leaseMs },
+        );
+      };
       const summary = await processDueWebhookEvents(
         { db: database.db, generateId, clock, logger },
         {
@@ -30,14 +37,9 @@ export function createWebhookEventsWorker(
           limit: batchSize,
           leaseMs,
           concurrency: config.jobs.workerConcurrency,
+          onCommitted: deliver,
         },
       );
-      if (summary.outboundIds.length > 0) {
-        await deliverOutboundMessages(
-          { db: database.db, messenger: conversation.messenger, clock, logger, generateId },
-          { ids: summary.outboundIds, limit: summary.outboundIds.length, leaseMs },
-        );
-      }
       return summary.claimed;
     },
   };

@@ -1,8 +1,8 @@
 import express, { type Request } from 'express';
 import { z } from 'zod';
 import { MAX_CHECK_PROOFS } from '../../core/app/campaign-check.js';
-import { createValidationError } from '../../core/shared/errors.js';
 import { checkInvoiceSchema, type CheckProof } from '../../core/submissions/index.js';
+import { readMultipartForm } from '../middlewares/multipart.js';
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
@@ -23,15 +23,7 @@ export const rawMultipart = express.raw({ type: 'multipart/form-data', limit: MA
 
 export async function readCheckRequest(req: Request): Promise<{ body: unknown; photos: CheckProof[] }> {
   if (!Buffer.isBuffer(req.body)) return { body: req.body ?? {}, photos: [] };
-  const form = await new Request('http://check.local/', {
-    method: 'POST',
-    headers: { 'content-type': req.header('content-type') ?? '' },
-    body: req.body,
-  })
-    .formData()
-    .catch(() => {
-      throw createValidationError({ message: 'The multipart body could not be read' });
-    });
+  const form = await readMultipartForm(req);
   const json = form.get('body');
   const photos: CheckProof[] = [];
   for (const value of form.getAll('photo')) {

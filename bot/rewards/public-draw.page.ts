@@ -191,7 +191,11 @@ function winnersTable(
         ? t('winners.reserve', { number: ++reserveNumber })
         : escapeHtml(pick(place.prizeName, locale) || place.prizeKey);
       const notes = [
-        place.forfeited ? `<span class="pill">${t('winners.forfeited')}</span>` : '',
+        place.forfeited
+          ? `<span class="pill">${t(
+              place.forfeitReason === 'invoice_voided' ? 'winners.forfeitedVoided' : 'winners.forfeited',
+            )}</span>`
+          : '',
         place.steppedUpFor
           ? t('winners.steppedUp', {
               prize: pick(place.steppedUpFor.prizeName, locale) || place.steppedUpFor.prizeKey,

@@ -30,7 +30,9 @@ import {
   updateInstantPrize,
   updateReward,
 } from '../../core/rewards/index.js';
+import type { BlobStore } from '../../core/blobs/index.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/console.guard.js';
+import { assertRewardImageUrl } from './reward-images.routes.js';
 import type { RewardsRouterDeps } from './rewards.routes.js';
 import { settleDrawWinners } from '../../core/payouts/index.js';
 
@@ -43,6 +45,17 @@ const localizedTextSchema = z
   });
 const optionalLocalizedText = z.partialRecord(z.enum(['zh-TW', 'th', 'en']), z.string().trim().max(2000));
 const nullableDate = z.coerce.date().nullish();
+/** An http(s) address, or the path of a picture uploaded through POST /api/console/reward-images. */
+const imageUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(
+    (value) => (/^https?:\/\//i.test(value) ? URL.canParse(value) : value.startsWith('/reward-images/')),
+    {
+      message: 'Give an http(s) address or upload an image',
+    },
+  );
 
 const newRewardSchema = z
   .object({
@@ -51,7 +64,7 @@ const newRewardSchema = z
     kind: z.enum(['item', 'coupon']),
     name: localizedTextSchema,
     description: optionalLocalizedText.nullish(),
-    imageUrl: z.string().url().max(2000).nullish(),
+    imageUrl: imageUrlSchema.nullish(),
     pointsPrice: z.number().int().positive().max(10_000_000),
     stock: z.number().int().nonnegative().max(10_000_000).optional(),
     perMemberLimit: z.number().int().positive().max(1000).nullish(),
@@ -65,7 +78,7 @@ const rewardPatchSchema = z
   .object({
     name: localizedTextSchema.optional(),
     description: optionalLocalizedText.nullish(),
-    imageUrl: z.string().url().max(2000).nullish(),
+    imageUrl: imageUrlSchema.nullish(),
     pointsPrice: z.number().int().positive().max(10_000_000).optional(),
     stockTotal: z.number().int().nonnegative().max(10_000_000).optional(),
     perMemberLimit: z.number().int().positive().max(1000).nullish(),
@@ -195,8 +208,15 @@ export function createRewardsConsoleRouter({
   platform,
   logger,
   guard,
-}: Omit<RewardsRouterDeps, 'random'> & { guard: ConsoleGuard }): Router {
+  blobStore,
+}: Omit<RewardsRouterDeps, 'random'> & {
+  guard: ConsoleGuard;
+  /** Where uploaded reward pictures are; without it a reward takes only http(s) image addresses. */
+  blobStore?: BlobStore;
+}): Router {
   const router = Router();
+  const checkImageUrl = (brandId: string, imageUrl: string | null | undefined) =>
+    assertRewardImageUrl({ blobStore, brandId }, imageUrl);
   // With the platform, winners are told only after the proof behind each win is re-checked (settle).
   const drawNotifier = notifier && !platform ? { notifier } : {};
   const settle = async (brandId: string, drawId: string) => {
@@ -222,6 +242,7 @@ export function createRewardsConsoleRouter({
   router.post(`${BASE}/rewards`, guard.require('rewards.write'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const { campaign, lowStockAt, ...body } = newRewardSchema.parse(req.body ?? {});
+    await checkImageUrl(brandId, body.imageUrl);
     const campaignId = await campaignIdOf(brandId, campaign);
     const created = await createReward({ db, generateId, reward: { ...body, brandId, campaignId } });
     const reward =
@@ -239,6 +260,7 @@ export function createRewardsConsoleRouter({
   router.patch(`${BASE}/rewards/:rewardId`, guard.require('rewards.write'), async (req, res) => {
     const { brandId } = consoleActorOf(res);
     const patch = rewardPatchSchema.parse(req.body ?? {});
+    await checkImageUrl(brandId, patch.imageUrl);
     const rewardId = param(req, 'rewardId');
     await updateReward({ db, brandId, rewardId, patch });
     res.json({ reward: await getConsoleRewardOrThrow({ db, brandId, rewardId }) });

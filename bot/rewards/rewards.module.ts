@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Services } from '../../core/app/build-services.js';
+import { buildBlobStore } from '../../core/blobs/index.js';
 import { buildTaxDataCipher } from '../../core/draws/index.js';
 import { createMessagingRewardsNotifier } from '../../core/rewards/index.js';
 import {
@@ -9,6 +10,7 @@ import {
 } from '../../core/verification/index.js';
 import { buildConsoleGuard } from '../console/index.js';
 import type { AppModule } from '../create-app.js';
+import { createRewardImagesConsoleRouter, createRewardImagesPublicRouter } from './reward-images.routes.js';
 import { createRewardsConsoleRouter } from './rewards.console.routes.js';
 import { createPublicDrawsRouter, createRewardsMemberRouter, type ResolveMember } from './rewards.routes.js';
 import { createWinnerTaxConsoleRouter, createWinnerTaxMemberRouter } from './winner-tax.routes.js';
@@ -35,9 +37,17 @@ function rewardsDeps(
   };
 }
 
-/** The public, unauthenticated part: draw seed hashes and exports under /api/public/draws. */
+/** Reward pictures live beside receipt photos (BLOB_STORE). */
+function blobStoreOf(services: Services) {
+  return services.blobStore ?? buildBlobStore(services.config);
+}
+
+/** The public, unauthenticated part: draws (/draws/:id, /api/public/draws) and reward pictures (/reward-images). */
 export function createRewardsPublicModule(services: Services): AppModule {
-  return { json: createPublicDrawsRouter({ db: services.database.db }) };
+  const json = Router();
+  json.use(createPublicDrawsRouter({ db: services.database.db }));
+  json.use(createRewardImagesPublicRouter({ blobStore: blobStoreOf(services) }));
+  return { json };
 }
 
 /**
@@ -61,7 +71,9 @@ export function buildRewardsMemberRouter(services: Services, resolveMember: Reso
 export function createRewardsConsoleModule(services: Services): AppModule {
   const guard = buildConsoleGuard(services);
   const json = Router();
-  json.use(createRewardsConsoleRouter({ ...rewardsDeps(services, 'batch'), guard }));
+  const blobStore = blobStoreOf(services);
+  json.use(createRewardsConsoleRouter({ ...rewardsDeps(services, 'batch'), guard, blobStore }));
+  json.use(createRewardImagesConsoleRouter({ blobStore, guard }));
   json.use(
     createWinnerTaxConsoleRouter({
       ...rewardsDeps(services, 'batch'),

@@ -67,6 +67,7 @@ export function buildProofIntake(
       generateId,
       logger,
       leaseMs: config.jobs.verifyLeaseMs,
+      answerAtOnceAfterMs: config.mof.answerAtOnceAfterMs,
       readReceiptProof: createReceiptProofReader({ db: database.db }),
     };
   };

@@ -166,12 +166,29 @@ export const envSchema = z.object({
     .describe(
       'Ceiling of MoF platform requests per second for the whole deployment: every process takes its permits from one budget in the database (instant checks before batch work).',
     ),
+  MOF_ANSWER_AT_ONCE_AFTER_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(1_500)
+    .describe(
+      'The longest a member waits in the chat for an instant MoF check: a proof that would wait longer (MoF budget backlog, checks queued ahead) is answered at once by reply ("received, checking", with its place in the queue) and its decision pushed when checked.',
+    ),
 
   OCR_PROVIDER: z
     .enum(['tesseract', 'google-vision', 'paddle'])
     .optional()
     .describe(
       'tesseract (offline), paddle (offline PaddleOCR, Chinese + English) or google-vision. Default: google-vision when its credentials are set.',
+    ),
+  OCR_IDLE_STOP_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .default(180_000)
+    .describe(
+      'OCR workers start on the first photo and stop after this long (ms) without one, giving their memory back; 0 keeps them running.',
     ),
   GOOGLE_APPLICATION_CREDENTIALS: optionalString.describe(
     'Path to a Google Cloud service-account key file for Cloud Vision.',
@@ -326,6 +343,8 @@ export type Config = {
     timeoutMs: number;
     maxRetries: number;
     rateLimitPerSecond: number;
+    /** A chat proof whose instant check would keep the member waiting longer is answered at once. @default 1500 */
+    answerAtOnceAfterMs: number;
   };
   ocr: {
     /** `simulator`: the offline engine stands in for Cloud Vision because nothing was chosen. */
@@ -333,6 +352,8 @@ export type Config = {
     provider: 'tesseract' | 'google-vision' | 'paddle';
     googleCredentialsFile: string | undefined;
     googleApiEndpoint: string | undefined;
+    /** OCR workers stop after this long without a photo (0: never). @default 180000 */
+    idleStopMs: number;
   };
   blobStore: {
     /** `simulator`: a local directory stands in for S3 because nothing was chosen. */
@@ -455,12 +476,14 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       timeoutMs: env.MOF_TIMEOUT_MS,
       maxRetries: env.MOF_MAX_RETRIES,
       rateLimitPerSecond: env.MOF_RATE_LIMIT_PER_SECOND,
+      answerAtOnceAfterMs: env.MOF_ANSWER_AT_ONCE_AFTER_MS,
     },
     ocr: {
       mode: modes.ocr,
       provider: env.OCR_PROVIDER ?? (visionHasCredentials ? 'google-vision' : 'tesseract'),
       googleCredentialsFile: env.GOOGLE_APPLICATION_CREDENTIALS,
       googleApiEndpoint: env.GOOGLE_VISION_API_ENDPOINT,
+      idleStopMs: env.OCR_IDLE_STOP_MS,
     },
     blobStore: {
       mode: modes.s3,

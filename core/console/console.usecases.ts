@@ -318,17 +318,32 @@ export async function disableConsoleUser(deps: ConsoleDeps, { userId }: { userId
   });
 }
 
+/**
+ * Sign-in events land in the audit log of every brand the account belongs to (disabled memberships too:
+ * a disabled person trying to come back is exactly what the brand must see); an attempt on an unknown
+ * email belongs to no brand and is kept once, with no brand (the operator's log).
+ */
 async function audit(
   deps: { db: Executor; clock: Clock; generateId: IdGenerator },
   entry: { actorId: string | null; action: string; targetId?: string; data: Record<string, unknown> },
 ) {
-  await recordAudit(deps.db, deps, {
-    brandId: null,
-    actorType: 'console_user',
-    actorId: entry.actorId,
-    action: entry.action,
-    targetType: entry.targetId ? 'console_session' : null,
-    targetId: entry.targetId ?? null,
-    data: entry.data,
-  });
+  const brandIds = entry.actorId
+    ? (
+        await deps.db
+          .select({ brandId: consoleMemberships.brandId })
+          .from(consoleMemberships)
+          .where(eq(consoleMemberships.userId, entry.actorId))
+          .orderBy(consoleMemberships.brandId)
+      ).map((row) => row.brandId)
+    : [];
+  for (const brandId of brandIds.length > 0 ? brandIds : [null])
+    await recordAudit(deps.db, deps, {
+      brandId,
+      actorType: 'console_user',
+      actorId: entry.actorId,
+      action: entry.action,
+      targetType: entry.targetId ? 'console_session' : null,
+      targetId: entry.targetId ?? null,
+      data: entry.data,
+    });
 }

@@ -29,6 +29,7 @@ export type ProofAnswer = {
   kind: 'proof';
   outcome:
     | 'accepted'
+    | 'queued'
     | 'being_checked'
     | 'awaiting_upload'
     | 'in_review'
@@ -40,6 +41,8 @@ export type ProofAnswer = {
   pointsEarned?: number;
   entries?: number;
   balance?: number;
+  /** Received and waiting for its turn with the e-invoice platform (queued): 1-based place, and the wait. */
+  queue?: { position: number; etaMs: number };
   /** ISO time of the next check with the e-invoice platform (being checked, awaiting upload). */
   nextCheckAt?: string;
   /** The failing rules, as catalog keys with their values (rejected). */

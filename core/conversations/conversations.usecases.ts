@@ -134,6 +134,7 @@ export async function handleWebhookEvent(
       channel: 'chat',
       sourceRef: sourceRefOf(event),
       input: { type: 'text', text: message.text },
+      receivedAt: event.receivedAt,
     });
     return answerWith(deps, context, await answerOfResult(deps, member, result));
   }
@@ -175,6 +176,7 @@ export async function handleWebhookEvent(
       channel: 'chat',
       sourceRef: sourceRefOf(event),
       input: { type: 'receipt_image', receiptImageId },
+      receivedAt: event.receivedAt,
     });
     return answerWith(deps, context, await answerOfResult(deps, member, result));
   }
@@ -297,6 +299,8 @@ async function answerOfResult(
     case 'being_checked':
     case 'awaiting_upload':
       return { kind: 'proof', outcome: result.outcome, nextCheckAt: result.nextCheckAt?.toISOString() };
+    case 'queued':
+      return { kind: 'proof', outcome: 'queued', ...(result.queue ? { queue: result.queue } : {}) };
     default:
       return { kind: 'proof', outcome: result.outcome } satisfies ProofAnswer;
   }

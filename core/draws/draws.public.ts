@@ -3,7 +3,7 @@ import { brands } from '../brands/brands.table.js';
 import { campaigns, type LocalizedText } from '../campaigns/campaigns.table.js';
 import type { Executor } from '../db/database.js';
 import { DRAW_EXPORT_FORMAT } from './draws.export.js';
-import { exportDraw, getPublicDrawOrThrow, listWinners, type PublicDraw } from './draws.usecases.js';
+import { exportDraw, getPublicDrawOrThrow, type PublicDraw } from './draws.usecases.js';
 
 /** One place of a run draw as the public page shows it: the pseudonym, never the member. */
 export type PublicDrawPick = {
@@ -16,6 +16,8 @@ export type PublicDrawPick = {
   isReserve: boolean;
   /** The win was given up or disqualified after the draw; a reserve takes the prize. */
   forfeited: boolean;
+  /** Why, when Proofline knows (`invoice_voided`: the proof's e-invoice was voided before payout). */
+  forfeitReason: string | null;
   /** For a reserve who stepped up: the prize now received and the rank of the forfeited place. */
   steppedUpFor: { prizeKey: string; prizeName: LocalizedText | null; rank: number | null } | null;
 };
@@ -34,7 +36,7 @@ export type PublicDrawRecord = {
 /**
  * A draw as a winner or a journalist checks it (`/draws/:id`): the committed seed hash from the start, and
  * once it ran the revealed seed, the entry count and the pseudonymised winners and reserves, all taken from
- * the same published record `proofline draw verify` recomputes.
+ * the same published record `proofline draw verify` recomputes (with its payouts: forfeits, step-ups).
  */
 export async function getPublicDrawRecord(db: Executor, drawId: string): Promise<PublicDrawRecord> {
   const draw = await getPublicDrawOrThrow(db, drawId);
@@ -63,26 +65,22 @@ export async function getPublicDrawRecord(db: Executor, drawId: string): Promise
   };
   if (draw.status !== 'drawn') return record;
   const published = await exportDraw({ db, brandId: draw.brandId, drawId: draw.id });
-  const rows = new Map((await listWinners(db, draw.id)).map((winner) => [winner.rank, winner]));
-  const rankOfWinner = new Map([...rows.values()].map((winner) => [winner.id, winner.rank]));
+  const payouts = new Map((published.payouts ?? []).map((payout) => [payout.rank, payout]));
   const prizeName = (key: string) => draw.prizes.find((prize) => prize.key === key)?.name ?? null;
   record.entries = {
     count: published.entries.length,
     chances: published.entries.reduce((total, entry) => total + entry.weight, 0),
   };
   record.picks = published.winners.map((pick) => {
-    const row = rows.get(pick.rank);
-    const awarded = row?.awardedPrizeKey;
+    const payout = payouts.get(pick.rank);
+    const awarded = payout?.awardedPrizeKey;
     return {
       ...pick,
       prizeName: pick.isReserve ? null : prizeName(pick.prizeKey),
-      forfeited: row?.status === 'forfeited',
+      forfeited: payout?.status === 'forfeited',
+      forfeitReason: payout?.forfeitReason ?? null,
       steppedUpFor: awarded
-        ? {
-            prizeKey: awarded,
-            prizeName: prizeName(awarded),
-            rank: row.replacesId ? (rankOfWinner.get(row.replacesId) ?? null) : null,
-          }
+        ? { prizeKey: awarded, prizeName: prizeName(awarded), rank: payout.replacesRank }
         : null,
     };
   });

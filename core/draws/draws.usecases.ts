@@ -256,7 +256,7 @@ export async function forfeitWinner({
 }): Promise<DrawWinner> {
   const [updated] = await db
     .update(drawWinners)
-    .set({ status: 'forfeited' })
+    .set({ status: 'forfeited', forfeitReason: 'brand' })
     .where(
       and(
         eq(drawWinners.brandId, brandId),

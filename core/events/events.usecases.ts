@@ -147,7 +147,20 @@ export async function processDueWebhookEvents(
     concurrency = 2,
     leaseMs = LEASE_MS,
     maxAttempts = WEBHOOK_EVENT_MAX_ATTEMPTS,
-  }: { handle: EventHandler; limit?: number; concurrency?: number; leaseMs?: number; maxAttempts?: number },
+    onCommitted,
+  }: {
+    handle: EventHandler;
+    limit?: number;
+    concurrency?: number;
+    leaseMs?: number;
+    maxAttempts?: number;
+    /**
+     * Sends what one event committed as soon as it is committed (its member is not kept waiting for the
+     * rest of the batch); a failure here leaves the messages to the outbound worker. Without it, the
+     * batch's messages are only returned in `outboundIds`.
+     */
+    onCommitted?: (outboundIds: string[]) => Promise<void>;
+  },
 ): Promise<ProcessSummary> {
   const repository = createEventsRepository({ db, generateId });
   const claimed = await repository.claimDue({ now: clock.now(), leaseMs, limit });
@@ -178,7 +191,14 @@ export async function processDueWebhookEvents(
         return;
       }
       summary.done++;
-      summary.outboundIds.push(...outboundIds);
+      if (onCommitted && outboundIds.length > 0)
+        await onCommitted(outboundIds).catch((error: unknown) => {
+          logger.warn(
+            { err: error, webhookEventId: event.webhookEventId },
+            'sending the answer failed; the outbound worker retries',
+          );
+        });
+      else summary.outboundIds.push(...outboundIds);
       logger.info(
         { webhookEventId: event.webhookEventId, eventType: event.eventType, attempt: event.attempts },
         'webhook event handled',

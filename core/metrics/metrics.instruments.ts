@@ -42,6 +42,7 @@ export function instrumentEInvoicePlatform(
     getInvoiceDetail: counted(platform.getInvoiceDetail),
     listCarrierInvoices: counted(platform.listCarrierInvoices),
     getCarrierInvoiceDetail: counted(platform.getCarrierInvoiceDetail),
+    ...(platform.budget ? { budget: platform.budget } : {}),
   };
 }
 

@@ -24,6 +24,13 @@ export {
 } from './points.ledger.js';
 export * from './rewards.errors.js';
 export {
+  parseRewardImagePath,
+  REWARD_IMAGE_MAX_BYTES,
+  REWARD_IMAGE_PATH_PREFIX,
+  storeRewardImage,
+  type StoredRewardImage,
+} from './reward-images.usecases.js';
+export {
   addCouponCodes,
   countFreeCouponCodes,
   createReward,

@@ -89,3 +89,15 @@ export const createInstantPrizeNotFoundError = createErrorFactory({
   message: 'This instant-win prize does not exist',
   statusCode: 404,
 });
+
+export const createRewardImageInvalidError = createErrorFactory({
+  code: 'reward.image_invalid',
+  message: 'The reward image must be a JPEG, PNG or WebP picture',
+  statusCode: 415,
+});
+
+export const createRewardImageTooLargeError = createErrorFactory({
+  code: 'reward.image_too_large',
+  message: 'The reward image is too large',
+  statusCode: 413,
+});

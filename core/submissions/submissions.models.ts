@@ -185,6 +185,8 @@ export function parsedItemToRules(item: ParsedInvoice['items'][number]): RulesIn
 
 export type SubmitOutcome =
   | 'accepted'
+  /** Received; its instant check waits for its turn with the platform (the decision comes later). */
+  | 'queued'
   /** Still being verified (another request of the same proof holds it): the decision follows. */
   | 'being_checked'
   | 'awaiting_upload'

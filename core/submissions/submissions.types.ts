@@ -28,6 +28,8 @@ export type SubmitProofCommand = {
   /** The webhook event id or request id: the same ref returns the same result and has no second effect. */
   sourceRef: string;
   input: ProofInput;
+  /** When the member sent it (the webhook event's arrival): how long they have waited already. */
+  receivedAt?: Date;
 };
 
 /** A problem with the proof, as data the bot translates: `{ field: 'randomCode', reason: 'random_code.missing' }`. */
@@ -82,6 +84,8 @@ export type SubmitProofResult = {
   errors?: SubmissionIssue[];
   /** When the platform will be asked again (awaiting upload). */
   nextCheckAt?: Date;
+  /** Queued: the proof's 1-based place among the checks waiting for the platform, and the expected wait. */
+  queue?: ProofQueuePlace;
   rewards?: { quantities: RewardQuantities; granted?: GrantRewardsResult };
 };
 
@@ -111,15 +115,24 @@ export type ReceiptProofReader = (args: {
     }
 >;
 
+export type ProofQueuePlace = { position: number; etaMs: number };
+
 export type SubmissionsDeps = {
   db: Database;
   /** The carrier questions are optional: without them a carrier proof is answered `carrier.not_supported`. */
   platform: Pick<EInvoicePlatform, 'getInvoiceDetail'> &
-    Partial<Pick<EInvoicePlatform, 'listCarrierInvoices' | 'getCarrierInvoiceDetail'>>;
+    Partial<Pick<EInvoicePlatform, 'listCarrierInvoices' | 'getCarrierInvoiceDetail' | 'budget'>>;
   clock: Clock;
   generateId: IdGenerator;
   logger?: Logger;
   readReceiptProof?: ReceiptProofReader;
   /** How long a claimed submission is leased to its runner. @default 5 minutes */
   leaseMs?: number;
+  /**
+   * A chat proof whose instant check would keep the member waiting longer than this (ms, counted from
+   * `receivedAt`: the platform budget's backlog and the checks queued ahead) is not checked in the
+   * member's request: it is queued for the retry worker, and answered at once with its place. Unset: the
+   * check always runs in the request.
+   */
+  answerAtOnceAfterMs?: number;
 };

@@ -13,6 +13,8 @@ import { leaseMs, resolveCampaign, answerConflict, resultOfStored, reload } from
 import { readEInvoice, verifyClaimedSubmission, type RawInput } from './submissions.einvoice.js';
 import { submitReceiptImage, decidePhotoProof } from './submissions.photos.js';
 import { submitCarrierProof } from './submissions.carrier.js';
+import { QUEUED_REASON_CODE, resultOfSeen, shouldQueueInstantCheck } from './submissions.queue.js';
+import { notifyWork } from '../db/work-signal.js';
 
 /**
  * A member sends a proof. It is parsed, checked against the one-proof-per-campaign rule, stored, and —
@@ -26,7 +28,7 @@ export async function submitProof(
 ): Promise<SubmitProofResult> {
   const repository = createSubmissionsRepository({ db: deps.db });
   const seen = await repository.findBySourceRef({ brandId: command.brandId, sourceRef: command.sourceRef });
-  if (seen) return resultOfStored(seen);
+  if (seen) return resultOfSeen(deps, seen);
 
   if (command.input.type === 'receipt_image') {
     const reading = await deps.readReceiptProof?.({
@@ -57,6 +59,10 @@ export async function submitProof(
   const instant = campaign.verificationMode === 'instant';
   const proofKey = taiwanInvoiceProofKey(parsed.invoiceNumber, parsed.invoiceDate);
   const rawInput: RawInput = { input: command.input, parsed };
+  // A member who would wait too long for the instant check is answered at once; the retry worker checks
+  // it in turn and the decision follows by push.
+  const queued = instant ? await shouldQueueInstantCheck(deps, command, now) : undefined;
+  const checkNow = instant && !queued;
 
   const created = await deps.db.transaction(async (tx) => {
     const txRepository = createSubmissionsRepository({ db: tx });
@@ -80,7 +86,7 @@ export async function submitProof(
         updatedAt: now,
       },
     });
-    return txRepository.insertSubmission({
+    const submission = await txRepository.insertSubmission({
       id: deps.generateId('submission'),
       brandId: command.brandId,
       campaignId: campaign.id,
@@ -93,11 +99,15 @@ export async function submitProof(
       proofKey,
       invoiceId: invoice.id,
       // Instant mode: the sender's own request holds the lease (a crash hands it to the retry worker).
-      nextCheckAt: instant ? new Date(now.getTime() + leaseMs(deps)) : now,
-      checkAttempts: instant ? 1 : 0,
+      nextCheckAt: checkNow ? new Date(now.getTime() + leaseMs(deps)) : now,
+      checkAttempts: checkNow ? 1 : 0,
+      ...(queued ? { reasonCode: QUEUED_REASON_CODE } : {}),
       createdAt: now,
       updatedAt: now,
     });
+    // Queued: the retry worker is woken when this commits.
+    if (submission && queued) await notifyWork(tx, 'verification');
+    return submission;
   });
 
   if (!created) {
@@ -107,6 +117,7 @@ export async function submitProof(
     if (attempt < 3) return submitProof(deps, command, attempt + 1);
     throw new Error(`submission ${command.sourceRef} kept conflicting on ${proofKey}`);
   }
+  if (queued) return { outcome: 'queued', submission: created, queue: queued };
   // Batch mode: the verification run checks it (being checked, with the time of that run).
   if (!instant) return { ...resultOfStored(created), nextCheckAt: created.nextCheckAt ?? now };
   return verifyClaimedSubmission(deps, created, readCampaignSettings(campaign));

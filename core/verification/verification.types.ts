@@ -114,6 +114,11 @@ export type EInvoicePlatform = {
   getInvoiceDetail: (query: InvoiceDetailQuery) => Promise<PlatformDetailResult>;
   listCarrierInvoices: (query: CarrierListQuery) => Promise<CarrierListResult>;
   getCarrierInvoiceDetail: (query: CarrierDetailQuery) => Promise<CarrierDetailResult>;
+  /**
+   * The platform's budget as seen now: how long (ms) a question asked now would wait for its permit, and
+   * the permits per second. Absent: the adapter has no budget to report (fakes).
+   */
+  budget?: { waitMs: () => Promise<number>; ratePerSecond: number };
 };
 
 export type EInvoicePlatformName = 'mof';

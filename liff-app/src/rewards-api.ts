@@ -9,6 +9,8 @@ export type CatalogReward = {
   kind: 'item' | 'coupon';
   name: LocalizedText;
   description: LocalizedText | null;
+  /** The picture the brand uploaded in the console (`/reward-images/…`) or an https address; null: none. */
+  imageUrl: string | null;
   pointsPrice: number;
   stockLeft: number;
 };

@@ -9,6 +9,7 @@ import type { Services } from '../../core/app/build-services.js';
 import { auditLog } from '../../core/audit/index.js';
 import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../core/console/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PASSWORD = 'correct horse battery';
 const BRAND_A = 'brd_audit_a';
@@ -110,7 +111,7 @@ beforeAll(async () => {
   ({ cookie: marketerCookie, userId: marketerId } = await signIn('marketer@audit-a.example', [
     [BRAND_A, 'marketer'],
   ]));
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });
@@ -238,9 +239,40 @@ describe('GET /api/console/audit', () => {
       expect.arrayContaining(['draw.run', 'reward.created', 'segment.created']),
     );
     expect(response.body.targetTypes).toEqual(expect.arrayContaining(['draw', 'reward', 'segment']));
+    // Both signed in (their sign-ins are the brand's audit rows); only the marketer changed anything else.
     expect(response.body.actors).toEqual([
       { id: marketerId, name: 'marketer', email: 'marketer@audit-a.example' },
+      { id: expect.any(String), name: 'owner', email: 'owner@audit-a.example' },
     ]);
+  });
+
+  test('when someone signs in, or fails to, then the brand’s audit log shows it, and no other brand’s', async () => {
+    await request(app)
+      .post('/api/console/session')
+      .send({ email: 'marketer@audit-a.example', password: 'wrong password!' })
+      .expect(401);
+
+    const response = await get('/api/console/audit?action=console.');
+
+    const mine = response.body.entries.filter((e: { actorId: string }) => e.actorId === marketerId);
+    expect(mine.map((e: { action: string }) => e.action)).toEqual([
+      'console.sign_in_failed',
+      'console.sign_in',
+    ]);
+    expect(mine[0]).toMatchObject({
+      actorEmail: 'marketer@audit-a.example',
+      data: { reason: 'wrong_password' },
+    });
+    const other = await request(app)
+      .get('/api/console/audit?action=console.')
+      .set('cookie', ownerCookie)
+      .set('x-proofline-brand', 'audit-b');
+    expect(other.status).toBe(403);
+    const rowsOfB = await services.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.brandId, BRAND_B), eq(auditLog.actorId, marketerId)));
+    expect(rowsOfB).toEqual([]);
   });
 
   test('when a marketer asks, then 403', async () => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { like } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { outboundMessages } from '../../core/db/schema.js';
+import { drawWinners, lotteryEntries, promoteReserveWinners } from '../../core/draws/index.js';
+import { reverseVoidedProof } from '../../core/payouts/index.js';
 import { adjustPoints, createMessagingRewardsNotifier, redeemReward } from '../../core/rewards/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { seedDatabase } from '../support/database.js';
@@ -64,6 +67,13 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** A 600×400 picture, the kind a marketer uploads. */
+function tumblerPicture(): Promise<Buffer> {
+  return sharp({ create: { width: 600, height: 400, channels: 3, background: { r: 20, g: 120, b: 90 } } })
+    .png()
+    .toBuffer();
+}
+
 async function signedIn(context: BrowserContext, email: string, path: string): Promise<Page> {
   await context.clearCookies();
   const page = await context.newPage();
@@ -87,9 +97,25 @@ describe('rewards and draws in the console', () => {
     await page.locator('.field-invalid').first().waitFor();
     await page.getByLabel('Points price').fill('10');
     await page.getByLabel('Stock', { exact: true }).fill('2');
+    // The picture: a text file is refused beside the field before any upload; a PNG is stored and shown.
+    const picture = page.getByLabel('Image', { exact: true });
+    await picture.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await page.getByText('Choose a JPEG, PNG or WebP picture.').waitFor();
+    await picture.setInputFiles({
+      name: 'tumbler.png',
+      mimeType: 'image/png',
+      buffer: await tumblerPicture(),
+    });
+    await page.locator('[data-testid=reward-image-preview]').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-rewards-image.en.png') });
     await page.getByRole('button', { name: 'Create reward' }).click();
     const row = page.locator('table.data tr', { hasText: 'Tumbler' });
     await row.getByText('2 / 2').waitFor();
+    const thumbnail = await row.locator('img.reward-thumb').getAttribute('src');
+    expect(thumbnail).toMatch(/^\/reward-images\/brd_rewards\/[0-9a-f]{64}\.jpg$/);
+    // Served to anyone (LIFF's <img> carries no session), as a JPEG.
+    const served = await page.request.get(`${stack.url}${thumbnail}`);
+    expect([served.status(), served.headers()['content-type']]).toEqual([200, 'image/jpeg']);
 
     // The member redeems it in LIFF (the same use case the LIFF API calls).
     const { services } = stack;
@@ -153,6 +179,7 @@ describe('rewards and draws in the console', () => {
     await page.getByLabel('Entries from').fill('2026-01-26T00:00');
     await page.getByLabel(/Entries until/).fill('2026-02-01T00:00');
     await page.getByLabel('Prize', { exact: true }).fill('Bike');
+    await page.getByLabel(/must be reviewed by a person/).check();
     await page.getByRole('button', { name: 'Open draw' }).click();
     await page.getByText('Published seed hash').waitFor();
     await page.getByRole('button', { name: 'Run the draw' }).click();
@@ -166,11 +193,25 @@ describe('rewards and draws in the console', () => {
       .from(outboundMessages)
       .where(like(outboundMessages.dedupeKey, 'draw-win:%'));
     expect(messages).toHaveLength(1);
+    await page.getByText(/photo proofs reviewed before winners are told/).waitFor();
+
+    // The MoF platform later reports the winning invoice voided: the proof is taken back, the win
+    // forfeited with its reason, and the reserve steps up (the re-check's own steps, run directly here).
+    const [winner] = await stack.services.database.db
+      .select()
+      .from(drawWinners)
+      .where(eq(drawWinners.isReserve, false));
+    const [entry] = await stack.services.database.db
+      .select()
+      .from(lotteryEntries)
+      .where(eq(lotteryEntries.id, winner!.entryId));
+    const { db } = stack.services.database;
+    const { generateId, clock } = stack.services;
+    await reverseVoidedProof({ db, generateId, clock, submissionId: entry!.submissionId });
+    await promoteReserveWinners({ db, clock, brandId: BRAND_ID, drawId: winner!.drawId });
     await page.reload();
-    await page
-      .getByText(/Message queued/)
-      .first()
-      .waitFor();
+    await page.getByText('Invoice voided or returned (MoF re-check)').waitFor();
+    await page.getByText(/Steps up for #1/).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-draws.en.png') });
     await page.close();
   });
@@ -180,9 +221,14 @@ describe('rewards and draws in the console', () => {
     await page.getByRole('heading', { name: '獎勵' }).waitFor();
     await page.getByText('環保杯').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-rewards.zh-TW.png') });
+    await page.locator('table.data tr', { hasText: '環保杯' }).getByRole('button', { name: '編輯' }).click();
+    await page.locator('[data-testid=reward-image-preview]').waitFor();
+    await page.getByText('JPEG、PNG 或 WebP，最大 5 MB').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-rewards-image.zh-TW.png') });
     await page.goto(`${stack.url}/console/draws`);
     await page.getByRole('button', { name: '詳細' }).first().click();
     await page.getByText('已公布的種子雜湊').waitFor();
+    await page.getByText('發票已作廢或退貨（財政部平台複查）').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-draws.zh-TW.png') });
     await page.close();
   });

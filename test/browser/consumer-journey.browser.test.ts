@@ -3,16 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { DEMO_LINE_CHANNEL_ID } from '../../core/demo/seed-demo.js';
 import { DEMO_THAI_LINE_CHANNEL_ID } from '../../core/demo/seed-demo-thai.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { startCli, type RunningCli } from '../support/cli.js';
 import { openDesktopBrowser, openPhoneBrowser } from './support/chromium.js';
 import { signInThroughPage } from './support/console-stack.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const SHOTS = join(projectRoot, 'docs', 'screenshots');
 /** Real OCR, a real PGlite and a busy CI machine: generous waits (they end as soon as the page is there). */
-const SLOW = 240_000;
+const SLOW = HANG_GUARD_MS;
 
 /**
  * A member's whole journey through `npm start`'s local mode, for each demo brand in its own language:
@@ -137,12 +139,23 @@ describe('a member’s journey through local mode, Taiwan and Thailand', () => {
     return page;
   }
 
-  async function stockReward(page: Page, reward: { name: string; points: number; stock: number }) {
+  async function stockReward(
+    page: Page,
+    reward: { name: string; points: number; stock: number; picture?: Buffer },
+  ) {
     await page.getByRole('button', { name: 'New reward' }).click();
     await page.getByLabel('Name (English)').fill(reward.name);
     await page.getByLabel('Name (繁體中文)').fill(reward.name);
     await page.getByLabel('Points price').fill(String(reward.points));
     await page.getByLabel('Stock', { exact: true }).fill(String(reward.stock));
+    if (reward.picture) {
+      await page.getByLabel('Image', { exact: true }).setInputFiles({
+        name: 'reward.png',
+        mimeType: 'image/png',
+        buffer: reward.picture,
+      });
+      await page.locator('[data-testid=reward-image-preview]').waitFor();
+    }
     await page.getByRole('button', { name: 'Create reward' }).click();
     const row = page.locator('table.data tr', { hasText: reward.name });
     await row.getByText(`${reward.stock} / ${reward.stock}`).waitFor();
@@ -214,12 +227,24 @@ describe('a member’s journey through local mode, Taiwan and Thailand', () => {
     expect(history).not.toMatch(/einvoice_text|einvoice_qr|rewarded\b/);
     await shot(liff, 'tw', '05-history');
 
-    // The marketer stocks a new reward in the console (stock 2, 10 points); the member redeems it in LIFF
-    // and the console counts 1 left.
+    // The marketer stocks a new reward in the console (stock 2, 10 points, with an uploaded picture); the
+    // member sees the picture and redeems it in LIFF, and the console counts 1 left.
     const marketer = await openConsole('demo-tea', '/rewards');
-    const rewardId = await stockReward(marketer, { name: 'Oolong tumbler', points: 10, stock: 2 });
+    const picture = await sharp({
+      create: { width: 900, height: 600, channels: 3, background: { r: 30, g: 110, b: 70 } },
+    })
+      .png()
+      .toBuffer();
+    const rewardId = await stockReward(marketer, { name: 'Oolong tumbler', points: 10, stock: 2, picture });
     await go(liff, 'home');
+    const pictureLoaded = liff.waitForResponse((response) => response.url().includes('/reward-images/'), {
+      timeout: SLOW,
+    });
     await go(liff, 'rewards');
+    const loaded = await pictureLoaded;
+    expect([loaded.status(), loaded.headers()['content-type']]).toEqual([200, 'image/jpeg']);
+    await liff.locator(`[data-testid="reward-image-${rewardId}"]`).waitFor({ timeout: SLOW });
+    await shot(liff, 'tw', '06-reward-picture');
     await liff.click(`[data-testid="redeem-button-${rewardId}"]`);
     await liff.waitForSelector('[data-testid="redeem-result"] .banner', { timeout: SLOW });
     await go(liff, 'prizes');

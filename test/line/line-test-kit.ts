@@ -45,6 +45,26 @@ export type LineTestKit = {
   close: () => Promise<void>;
 };
 
+/**
+ * `count` qualifying e-invoices of the demo campaign's store (NT$120 of green tea, random code 1234) for
+ * the MoF simulator, numbered by `invoiceNumberOf`: one per member in the load and crash tests.
+ */
+export function greenTeaInvoices(
+  count: number,
+  invoiceNumberOf: (i: number) => string,
+  invoiceDate: string,
+): SimInvoiceInput[] {
+  return Array.from({ length: count }, (_, i) => ({
+    invoiceNumber: invoiceNumberOf(i),
+    invoiceDate,
+    randomCode: '1234',
+    sellerBan: '28414044',
+    sellerName: '好茶專賣店',
+    totalAmount: 120,
+    items: [{ name: '好茶綠茶', quantity: 2, unitPrice: 60 }],
+  }));
+}
+
 /** A Taiwan date as the ROC form e-invoices print (yyyMMdd). */
 export function rocDate(isoDate: string): string {
   const [year, month, day] = isoDate.split('-');
@@ -67,6 +87,7 @@ export async function createLineTestKit({
   services: given,
   consoleAppDir,
   jobs,
+  mof,
   workSignal = false,
 }: {
   invoices?: SimInvoiceInput[];
@@ -75,6 +96,8 @@ export async function createLineTestKit({
   consoleAppDir?: string;
   /** Worker settings (poll interval, concurrency) of the kit's own services. */
   jobs?: Partial<Services['config']['jobs']>;
+  /** MoF settings of the kit's own services (budget, answer-at-once threshold); the URL is the simulator's. */
+  mof?: Partial<Services['config']['mof']>;
   /** Give the kit's own services a work signal (LISTEN/NOTIFY; the test closes it). */
   workSignal?: boolean;
 } = {}): Promise<LineTestKit> {
@@ -86,7 +109,7 @@ export async function createLineTestKit({
       config: {
         server: { port: 0, host: '127.0.0.1', publicBaseUrl: undefined },
         line: { apiBaseUrl: lineSim.url, dataApiBaseUrl: lineSim.url },
-        mof: { apiBaseUrl: mofSim.url },
+        mof: { ...mof, apiBaseUrl: mofSim.url },
         ...(jobs ? { jobs } : {}),
       },
       overrides: { clock: systemClock, generateId: createIdGenerator() },

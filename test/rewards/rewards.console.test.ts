@@ -1,33 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { eq, like } from 'drizzle-orm';
-import type { Request } from 'express';
-import express from 'express';
 import request from 'supertest';
-import { createConsoleModule } from '../../bot/console/index.js';
-import { createApp } from '../../bot/create-app.js';
-import {
-  createRewardsConsoleModule,
-  createRewardsMemberRouter,
-  createRewardsPublicModule,
-} from '../../bot/rewards/index.js';
-import type { Services } from '../../core/app/build-services.js';
 import type { ConsoleRole } from '../../core/console/index.js';
 import { outboundMessages, rewards } from '../../core/db/schema.js';
-import { createUnauthorizedError } from '../../core/shared/errors.js';
-import { grantEntries, signInConsoleRoles } from './session-fixtures.js';
+import { grantEntries, createRewardsConsoleTestApp, signInConsoleRoles } from './session-fixtures.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed } from './fixtures.js';
-
-/** The LIFF side: the tests say which member calls (production resolves the LIFF ID token). */
-function resolveMember(req: Request) {
-  const member = req.header('x-test-member');
-  if (!member) throw createUnauthorizedError();
-  return { brandId: BRAND_ID, memberId: member };
-}
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 describe('console rewards and draws API (session + roles)', () => {
   let services: TestServices;
-  let app: ReturnType<typeof createApp>;
+  let app: ReturnType<typeof createRewardsConsoleTestApp>;
   const cookies = new Map<ConsoleRole, string>();
 
   beforeAll(async () => {
@@ -49,23 +32,7 @@ describe('console rewards and draws API (session + roles)', () => {
       },
     ];
     services = await buildTestServices({ now: '2026-02-01T20:00:00Z', config: { localMode: false }, seed });
-    const liff = express.Router();
-    liff.use(
-      '/api/liff/rewards',
-      createRewardsMemberRouter({
-        db: services.database.db,
-        generateId: services.generateId,
-        clock: services.clock,
-        resolveMember,
-      }),
-    );
-    const s = services as Services;
-    app = createApp(s, [
-      createConsoleModule(s),
-      createRewardsConsoleModule(s),
-      createRewardsPublicModule(s),
-      { json: liff },
-    ]);
+    app = createRewardsConsoleTestApp(services);
     for (const [role, cookie] of await signInConsoleRoles(app, services, ['owner', 'marketer', 'viewer']))
       cookies.set(role, cookie);
     // Entries for the draw: member 1 and member 2 each earn two in the week.
@@ -77,7 +44,7 @@ describe('console rewards and draws API (session + roles)', () => {
       ],
       2,
     );
-  }, 60_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await services.database.close();
   });

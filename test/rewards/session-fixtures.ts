@@ -1,8 +1,16 @@
-import type { Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import request from 'supertest';
+import { createConsoleModule } from '../../bot/console/index.js';
+import { createApp } from '../../bot/create-app.js';
+import {
+  createRewardsConsoleModule,
+  createRewardsMemberRouter,
+  createRewardsPublicModule,
+} from '../../bot/rewards/index.js';
 import type { Services } from '../../core/app/build-services.js';
 import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../core/console/index.js';
 import { grantRewardsForSubmission } from '../../core/rewards/index.js';
+import { createUnauthorizedError } from '../../core/shared/errors.js';
 import { BRAND_ID, CAMPAIGN_ID, memberId, submissionId } from './fixtures.js';
 
 /** Console users of the rewards brand, one per role (`<role>@tea.example`), signed in: role → session cookie. */
@@ -48,4 +56,32 @@ export async function grantEntries(
         quantities: { points: 0, entries, instantWin: 0 },
       }),
     );
+}
+
+/**
+ * The web app of the rewards console tests: sign-in, the console's rewards and draws API, the public draws
+ * and reward pictures, and the LIFF rewards API as the member named by `x-test-member` (production
+ * resolves the LIFF ID token).
+ */
+export function createRewardsConsoleTestApp(services: Services): Express {
+  const liff = express.Router();
+  liff.use(
+    '/api/liff/rewards',
+    createRewardsMemberRouter({
+      db: services.database.db,
+      generateId: services.generateId,
+      clock: services.clock,
+      resolveMember: (req: Request) => {
+        const member = req.header('x-test-member');
+        if (!member) throw createUnauthorizedError();
+        return { brandId: BRAND_ID, memberId: member };
+      },
+    }),
+  );
+  return createApp(services, [
+    createConsoleModule(services),
+    createRewardsConsoleModule(services),
+    createRewardsPublicModule(services),
+    { json: liff },
+  ]);
 }

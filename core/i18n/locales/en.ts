@@ -108,6 +108,11 @@ export const en = {
       entries: '{{count}} lottery entries',
       balance: 'Balance: {{count}} points',
     },
+    queued: {
+      title: 'Received, checking',
+      body: 'We are checking your proof with the e-invoice platform and will tell you the result in about {{minutes}} min.',
+      position: 'Your place in the queue: {{position}}',
+    },
     being_checked: {
       title: 'Being checked',
       body: 'We are checking this proof with the e-invoice platform. We will tell you the result.',
@@ -187,6 +192,7 @@ export const en = {
     random_code_mismatch: 'the random code does not match the invoice',
     unreadable: 'the proof could not be read',
     platform_unavailable: 'the e-invoice platform is not answering; we will try again',
+    queued: 'received; waiting for its turn with the e-invoice platform',
   },
   /** A reviewer's reason for refusing a photo (stored as `review.<reason>`). */
   review: {

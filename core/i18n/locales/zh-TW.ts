@@ -107,6 +107,11 @@ export const zhTW: Catalog = {
       entries: '抽獎機會 {{count}} 次',
       balance: '目前點數：{{count}} 點',
     },
+    queued: {
+      title: '已收到，查核中',
+      body: '我們正在向財政部平台查核您的發票，約 {{minutes}} 分鐘內通知您結果。',
+      position: '您目前排在第 {{position}} 位',
+    },
     being_checked: {
       title: '查核中',
       body: '我們正在向財政部電子發票平台查核這張發票，結果出來後會通知您。',
@@ -186,6 +191,7 @@ export const zhTW: Catalog = {
     random_code_mismatch: '隨機碼與發票不符',
     unreadable: '無法辨識此購買證明',
     platform_unavailable: '財政部平台暫時無回應，我們會再試',
+    queued: '已收到，排隊等候財政部平台查核',
   },
   review: {
     not_a_receipt: '照片不是收據或發票',

@@ -256,6 +256,19 @@ function proofCard(answer: ProofAnswer, t: Translate, context: RenderContext): C
         ...(footer.length > 0 ? { footer } : {}),
       };
     }
+    case 'queued': {
+      const title = t('result.queued.title');
+      const minutes = Math.max(1, Math.ceil((answer.queue?.etaMs ?? 0) / 60_000));
+      const lines = [...prefix, text(t('result.queued.body', { minutes }))];
+      if (answer.queue)
+        lines.push(
+          text(t('result.queued.position', { position: answer.queue.position }), {
+            size: 'sm',
+            weight: 'bold',
+          }),
+        );
+      return { title, color: COLORS.awaiting_upload, altText: title, lines };
+    }
     case 'being_checked':
     case 'awaiting_upload': {
       const { outcome } = answer;

@@ -62,6 +62,14 @@ export const rewardsPage: Page = async ({ me, refresh, go }) => {
             return h(
               'li',
               { class: 'item reward' },
+              reward.imageUrl &&
+                h('img', {
+                  class: 'reward-image',
+                  src: reward.imageUrl,
+                  alt: pick(reward.name),
+                  loading: 'lazy',
+                  'data-testid': `reward-image-${reward.id}`,
+                }),
               h(
                 'div',
                 {},

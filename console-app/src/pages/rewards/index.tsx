@@ -5,7 +5,7 @@ import { createTranslator } from '../../i18n';
 import type { PageProps } from '../../routes';
 import { setQuery } from '../../router';
 import { can } from '../../session';
-import { Banner, ErrorBanner, Loading } from '../../ui/feedback';
+import { Banner, ErrorBanner, errorText, Loading } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 import { messages } from './messages';
 import { InstantPrizes, PointsTab, Redemptions } from './more';
@@ -138,8 +138,15 @@ function Catalog() {
             {rewards.map((reward) => (
               <tr key={reward.id}>
                 <td>
-                  {localized(reward.name)}
-                  <div class="muted mono">{reward.id}</div>
+                  <div class="reward-name">
+                    {reward.imageUrl && isUploadedImage(reward.imageUrl) ? (
+                      <img class="reward-thumb" src={reward.imageUrl} alt="" />
+                    ) : null}
+                    <div>
+                      {localized(reward.name)}
+                      <div class="muted mono">{reward.id}</div>
+                    </div>
+                  </div>
                 </td>
                 <td>{t(reward.kind === 'coupon' ? 'kind.coupon' : 'kind.item')}</td>
                 <td class="num">{formatNumber(reward.pointsPrice)}</td>
@@ -372,17 +379,11 @@ function RewardForm({ reward, onDone }: { reward: ConsoleReward | null; onDone: 
             />
           )}
         </Field>
-        <Field label={t('form.image')} error={errors.imageUrl}>
-          {(props) => (
-            <input
-              {...props}
-              name="imageUrl"
-              type="url"
-              value={draft.imageUrl}
-              onInput={(event) => set('imageUrl', event.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <RewardImageField
+          value={draft.imageUrl}
+          error={errors.imageUrl}
+          onChange={(imageUrl) => set('imageUrl', imageUrl)}
+        />
         {reward ? (
           <label class="wide">
             <input
@@ -404,6 +405,94 @@ function RewardForm({ reward, onDone }: { reward: ConsoleReward | null; onDone: 
         </button>
       </div>
     </form>
+  );
+}
+
+/** What the server takes (and re-checks): a real JPEG, PNG or WebP of at most 5 MB. */
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
+const isUploadedImage = (url: string) => url.startsWith('/reward-images/');
+
+/**
+ * The reward's picture: a file uploaded at once (the server stores it and answers the address the reward
+ * is then saved with, so a failed save loses nothing), or an http(s) address. Uploaded pictures are shown.
+ */
+function RewardImageField({
+  value,
+  error,
+  onChange,
+}: {
+  value: string;
+  error: string | undefined;
+  onChange: (imageUrl: string) => void;
+}) {
+  const [uploading, setUploading] = useState(false);
+  const [uploadError, setUploadError] = useState<string | undefined>(undefined);
+  const uploaded = isUploadedImage(value);
+
+  const choose = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    setUploadError(undefined);
+    if (!IMAGE_TYPES.includes(file.type)) return setUploadError(t('image.type'));
+    if (file.size > IMAGE_MAX_BYTES) return setUploadError(t('image.size'));
+    const form = new FormData();
+    form.append('image', file);
+    setUploading(true);
+    try {
+      onChange((await api.upload<{ imageUrl: string }>('/reward-images', form)).imageUrl);
+    } catch (failure) {
+      setUploadError(splitError(failure).fieldErrors.image ?? errorText(failure));
+    } finally {
+      setUploading(false);
+    }
+  };
+
+  return (
+    <div class="wide reward-image-field">
+      {uploaded ? (
+        <img
+          class="reward-image-preview"
+          src={value}
+          alt={t('image.preview')}
+          data-testid="reward-image-preview"
+        />
+      ) : null}
+      <Field
+        label={t('image.file')}
+        error={uploadError}
+        hint={uploading ? t('image.uploading') : t('image.hint')}
+      >
+        {(props) => (
+          <input
+            {...props}
+            name="imageFile"
+            type="file"
+            accept={IMAGE_TYPES.join(',')}
+            disabled={uploading}
+            onChange={(event) => void choose(event.currentTarget)}
+          />
+        )}
+      </Field>
+      <Field label={t('form.image')} error={error}>
+        {(props) => (
+          <input
+            {...props}
+            name="imageUrl"
+            type="url"
+            placeholder="https://"
+            value={uploaded ? '' : value}
+            onInput={(event) => onChange(event.currentTarget.value)}
+          />
+        )}
+      </Field>
+      {value ? (
+        <button type="button" class="link" onClick={() => onChange('')}>
+          {t('image.remove')}
+        </button>
+      ) : null}
+    </div>
   );
 }
 

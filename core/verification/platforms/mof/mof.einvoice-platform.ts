@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../../shared/clock.js';
 import type { Logger } from '../../../shared/logger.js';
+import type { DatabaseRateLimiter } from '../../verification.budget.js';
 import {
   createEInvoicePlatformBadRequestError,
   createEInvoicePlatformInvalidOptionsError,
@@ -279,9 +280,14 @@ export function createMofEInvoicePlatform(options: MofEInvoicePlatformOptions): 
     };
   }
 
+  const estimateWaitMs = (rateLimiter as Partial<DatabaseRateLimiter>).estimateWaitMs;
   return {
     name: 'mof',
     rateLimiter,
+    budget: {
+      waitMs: estimateWaitMs ?? (() => Promise.resolve(0)),
+      ratePerSecond: rateLimiter.ratePerSecond,
+    },
 
     getInvoiceHeader: async (query) => {
       checkInvoiceKey(query);

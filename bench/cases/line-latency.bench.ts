@@ -1,0 +1,287 @@
+import type { Server } from 'node:http';
+import { loadavg } from 'node:os';
+import { messagingApi, middleware, type webhook } from '@line/bot-sdk';
+import express from 'express';
+import { createVerifyInvoicesRetryWorker } from '../../jobs/verify-invoices.job.js';
+import { startJobs } from '../../jobs/runner.js';
+import type { Services } from '../../core/app/build-services.js';
+import {
+  createLineTestKit,
+  greenTeaInvoices,
+  registerChannel,
+  rocDate,
+  taipeiDaysAgo,
+  type LineTestKit,
+} from '../../test/line/line-test-kit.js';
+import { compare, round, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+
+// A benchmark is an entry point: its sizes come from its environment.
+const SEQUENTIAL = Number(process.env.BENCH_LATENCY_SEQUENTIAL ?? 50);
+const BURST = Number(process.env.BENCH_LATENCY_BURST ?? 200);
+const MOF_LATENCIES = (process.env.BENCH_LATENCY_MOF_MS ?? '0,200').split(',').map(Number);
+const PURCHASE_DATE = taipeiDaysAgo(1);
+const CHECKING_TITLES = ['Received, checking', '已收到，查核中', 'ได้รับแล้ว กำลังตรวจสอบ'];
+const BARE_CHANNEL = { lineChannelId: '2199999999', secret: 'bare-bot-secret', token: 'bare-bot-token' };
+
+type Sent = { userId: string; at: number };
+type BotEntry = { userId: string; at: string; via: string; messages: unknown[] };
+
+/**
+ * What a member waits for in the chat, through the LINE simulator over real HTTP, the way local mode runs
+ * (web and worker in one process, PGlite, work signal, the MoF simulator with its latency set to 0 and
+ * 200 ms, the default deployment MoF budget of 5/s): from the event's timestamp to the LINE API call that
+ * answers it (the simulator's timeline). `help` and a typed e-invoice, 50 one after the other and 200 at
+ * once, against a bare @line/bot-sdk bot that replies inside its webhook handler, on the same simulator.
+ * The burst also reports when the last decision was pushed (queued proofs are checked at the budget's
+ * pace and their decision pushed). Sizes: BENCH_LATENCY_SEQUENTIAL (50), BENCH_LATENCY_BURST (200),
+ * BENCH_LATENCY_MOF_MS ('0,200').
+ */
+const lineLatencyBench: BenchCase = {
+  name: 'chat answers through the LINE simulator: webhook → LINE call, vs a bare bot',
+  issue: 17,
+  run: async () => {
+    const measurements: BenchMeasurement[] = [];
+    for (const mofLatencyMs of MOF_LATENCIES) measurements.push(...(await runAt(mofLatencyMs)));
+    return measurements;
+  },
+};
+
+async function runAt(mofLatencyMs: number): Promise<BenchMeasurement[]> {
+  const invoiceNumberOf = (i: number) => `LB${String(10_000_000 + i)}`;
+  const proofText = (i: number) => `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`;
+  const kit = await createLineTestKit({
+    workSignal: true,
+    invoices: greenTeaInvoices(SEQUENTIAL + BURST, invoiceNumberOf, PURCHASE_DATE),
+  });
+  const bare = await startBareBot(kit.lineSim.url);
+  const retry = createVerifyInvoicesRetryWorker(kit.services as Services);
+  const jobs = startJobs({
+    jobs: [],
+    workers: [kit.worker, kit.outbound, retry],
+    logger: kit.services.logger,
+    signal: kit.services.workSignal,
+  });
+  try {
+    await post(`${kit.mofUrl}/__sim/knobs`, { latencyMs: mofLatencyMs });
+    await registerChannel(
+      kit.lineSim.url,
+      {
+        channel: {
+          lineChannelId: BARE_CHANNEL.lineChannelId,
+          channelSecret: BARE_CHANNEL.secret,
+          channelAccessToken: BARE_CHANNEL.token,
+        },
+      } as Parameters<typeof registerChannel>[1],
+      bare.url,
+    );
+    const users = Array.from(
+      { length: SEQUENTIAL + BURST },
+      (_, i) => `U${(0xb000_0000 + i).toString(16).padStart(32, '0')}`,
+    );
+    await Promise.all(
+      users.map((userId, i) =>
+        put(`${kit.lineSim.url}/__sim/users/${userId}`, {
+          displayName: `bench ${i}`,
+          language: ['zh-TW', 'th', 'en'][i % 3],
+        }),
+      ),
+    );
+    const send = (channelId: string, userId: string, text: string): Promise<Sent> =>
+      post(`${kit.lineSim.url}/__sim/users/${userId}/send`, { channelId, type: 'text', text }).then(
+        (body) => ({ userId, at: Number((body as { event: { timestamp: number } }).event.timestamp) }),
+      );
+    const demoChannel = kit.demo.channel.lineChannelId;
+    const sequential = (channelId: string, text: (i: number) => string) =>
+      runSequential({ kit, channelId, users: users.slice(0, SEQUENTIAL), text, send });
+    const burst = (channelId: string, text: (i: number) => string) =>
+      runBurst({ kit, channelId, users: users.slice(SEQUENTIAL), text, send });
+
+    const tag = `MoF sim ${mofLatencyMs} ms`;
+    const out: BenchMeasurement[] = [];
+    const bareSequential = await sequential(BARE_CHANNEL.lineChannelId, () => 'help');
+    const helpSequential = await sequential(demoChannel, () => 'help');
+    const proofSequential = await sequential(demoChannel, (i) => proofText(i));
+    const bareBurst = await burst(BARE_CHANNEL.lineChannelId, () => 'help');
+    const helpBurst = await burst(demoChannel, () => 'help');
+    const proofBurst = await burst(demoChannel, (i) => proofText(SEQUENTIAL + i));
+    const lastDecision = await waitForDecisions(kit, users.slice(SEQUENTIAL), proofBurst.sentAt);
+    const load = loadNote();
+    for (const [label, subject, baseline] of [
+      [`help, ${SEQUENTIAL} one after the other`, helpSequential, bareSequential],
+      [`e-invoice text, ${SEQUENTIAL} one after the other`, proofSequential, bareSequential],
+      [`help, ${BURST} at once`, helpBurst, bareBurst],
+      [`e-invoice text, ${BURST} at once (first answer)`, proofBurst, bareBurst],
+    ] as const) {
+      for (const quantile of ['p50', 'p95'] as const)
+        out.push(
+          compare(`${tag}: ${label}, ${quantile}`, 'ms', subject[quantile], {
+            name: `bare bot ${quantile}`,
+            value: Math.max(1, baseline[quantile]),
+          }),
+        );
+    }
+    out.push({
+      metric: `${tag}: e-invoice text, ${BURST} at once, last decision pushed`,
+      value: round(lastDecision),
+      unit: 'ms',
+      note: `${proofBurst.queued} answered "received, checking" at once; ${load}`,
+    });
+    return out;
+  } finally {
+    await jobs.stop();
+    await bare.close();
+    await kit.close();
+  }
+}
+
+type Latencies = { p50: number; p95: number; max: number; sentAt: number; queued: number };
+
+/** Members `users` each send `text(i)` on `channelId`; what each waited for the first answer. */
+type Run = (run: {
+  kit: LineTestKit;
+  channelId: string;
+  users: string[];
+  text: (i: number) => string;
+  send: (channelId: string, userId: string, text: string) => Promise<Sent>;
+}) => Promise<Latencies>;
+
+/** One after the other: each member sends once the previous one was answered. */
+const runSequential: Run = async ({ kit, channelId, users, text, send }) => {
+  const waits: number[] = [];
+  let queued = 0;
+  for (let i = 0; i < users.length; i++) {
+    const userId = users[i] as string;
+    const before = (await botEntries(kit, channelId, userId)).length;
+    const sent = await send(channelId, userId, text(i));
+    const answer = await waitFor(async () => (await botEntries(kit, channelId, userId))[before]);
+    waits.push(Date.parse(answer.at) - sent.at);
+    if (isChecking(answer)) queued++;
+  }
+  return { ...quantiles(waits), sentAt: 0, queued };
+};
+
+/** At once: every member sends together. */
+const runBurst: Run = async ({ kit, channelId, users, text, send }) => {
+  const before = new Map<string, number>();
+  for (const entry of await botEntries(kit, channelId))
+    before.set(entry.userId, (before.get(entry.userId) ?? 0) + 1);
+  const sentAt = Date.now();
+  const sent = await Promise.all(users.map((userId, i) => send(channelId, userId, text(i))));
+  const firsts = await waitFor(async () => {
+    const seen = new Map<string, BotEntry[]>();
+    for (const entry of await botEntries(kit, channelId))
+      seen.set(entry.userId, [...(seen.get(entry.userId) ?? []), entry]);
+    const answers = sent.map(({ userId }) => seen.get(userId)?.[before.get(userId) ?? 0]);
+    return answers.every(Boolean) ? (answers as BotEntry[]) : undefined;
+  }, 120_000);
+  const waits = firsts.map((answer, i) => Date.parse(answer.at) - (sent[i] as Sent).at);
+  const queued = firsts.filter(isChecking).length;
+  return { ...quantiles(waits), sentAt, queued };
+};
+
+/** When (ms after the burst was sent) every burst member had their decision (reply or later push). */
+async function waitForDecisions(kit: LineTestKit, users: string[], sentAt: number): Promise<number> {
+  const wanted = new Set(users);
+  const entries = await waitFor(
+    async () => {
+      const left = new Set(wanted);
+      const all = await botEntries(kit, kit.demo.channel.lineChannelId);
+      const decided = all.filter((entry) => wanted.has(entry.userId) && !isChecking(entry));
+      for (const entry of decided) left.delete(entry.userId);
+      return left.size === 0 ? decided : undefined;
+    },
+    180_000,
+    250,
+  );
+  return Math.max(...entries.map((entry) => Date.parse(entry.at))) - sentAt;
+}
+
+async function botEntries(kit: LineTestKit, channelId: string, userId?: string) {
+  const query = new URLSearchParams({ channelId, ...(userId ? { userId } : {}) });
+  const response = await fetch(`${kit.lineSim.url}/__sim/messages?${query}`);
+  const { entries } = (await response.json()) as { entries: (BotEntry & { from: string })[] };
+  return entries.filter((entry) => entry.from === 'bot');
+}
+
+/** The bare baseline: @line/bot-sdk's middleware and client, replying inside the webhook handler. */
+async function startBareBot(lineApiUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const client = new messagingApi.MessagingApiClient({
+    channelAccessToken: BARE_CHANNEL.token,
+    baseURL: lineApiUrl,
+  });
+  const app = express();
+  app.post('/webhook', middleware({ channelSecret: BARE_CHANNEL.secret }), async (req, res) => {
+    const body = req.body as webhook.CallbackRequest;
+    await Promise.all(
+      body.events.map((event) =>
+        'replyToken' in event && event.replyToken
+          ? client.replyMessage({ replyToken: event.replyToken, messages: [{ type: 'text', text: 'ok' }] })
+          : undefined,
+      ),
+    );
+    res.sendStatus(200);
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/webhook`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function quantiles(values: number[]): { p50: number; p95: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the bot');
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+async function post(url: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function put(url: string, body: unknown): Promise<void> {
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+}
+
+/** The machine is shared: each figure is read against the load it was measured under. */
+function loadNote(): string {
+  return `load average ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ')}`;
+}
+
+/** The "received, checking" answer (its title in each language), not a decision. */
+function isChecking(entry: BotEntry): boolean {
+  const json = JSON.stringify(entry);
+  return CHECKING_TITLES.some((title) => json.includes(title));
+}
+
+export default lineLatencyBench;
