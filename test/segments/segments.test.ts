@@ -6,6 +6,7 @@ import { buildAppModules } from '../../bot/start.js';
 import type { Services } from '../../core/app/build-services.js';
 import type { TestSeed } from '../support/database.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const TW = 'brd_seg_tw';
 const TH = 'brd_seg_th';
@@ -186,7 +187,7 @@ const preview = async (condition: unknown, brand = TW) => {
 beforeAll(async () => {
   services = await buildTestServices({ now: NOW, seed });
   app = createApp(services as Services, buildAppModules(services as Services));
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });
