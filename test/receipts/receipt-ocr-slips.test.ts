@@ -49,6 +49,8 @@ describe('findDates — OCR slips in printed dates', () => {
     expect(findDates('27Mar201818:46')[0]?.date).toBe('2018-03-27');
     expect(findTimes('Date:9/3/201820:54:50')[0]?.time).toBe('20:54');
     expect(findDates('Date 06/01/1812.17:26PM')[0]?.date).toBe('2018-01-06');
+    expect(findDates('113/12/2709:15')[0]?.date).toBe('2024-12-27');
+    expect(findTimes('114/05/1617:00')[0]?.time).toBe('17:00');
     // A two-digit year is split off only before a time with seconds: "1/2/1812:30" stays one number.
     expect(separateGluedTime('1/2/1812:30')).toBe('1/2/1812:30');
   });
