@@ -81,11 +81,13 @@ function cleanDigits(text: string) {
  * year is split off only before a time with seconds, where the digits cannot be one number.
  */
 export function separateGluedTime(line: string) {
-  return line
-    .replace(/((?:[/.\-\s]|[A-Za-z])(?:19|20)\d{2})(?=[0-2]?\d[:.][0-5]\d(?!\d))/g, '$1 ')
-    .replace(/((?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?=[0-2]?\d[:.][0-5]\d[:.][0-5]\d)/g, '$1 ')
-    // Year first (ROC "113/12/2709:15", "2024/04/1912:30"): a two-digit day, then the time.
-    .replace(/((?<![\d/.-])\d{3,4}[/.-]\d{1,2}[/.-]\d{2})(?=[0-2]?\d:[0-5]\d)/g, '$1 ');
+  return (
+    line
+      .replace(/((?:[/.\-\s]|[A-Za-z])(?:19|20)\d{2})(?=[0-2]?\d[:.][0-5]\d(?!\d))/g, '$1 ')
+      .replace(/((?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?=[0-2]?\d[:.][0-5]\d[:.][0-5]\d)/g, '$1 ')
+      // Year first (ROC "113/12/2709:15", "2024/04/1912:30"): a two-digit day, then the time.
+      .replace(/((?<![\d/.-])\d{3,4}[/.-]\d{1,2}[/.-]\d{2})(?=[0-2]?\d:[0-5]\d)/g, '$1 ')
+  );
 }
 
 /**
