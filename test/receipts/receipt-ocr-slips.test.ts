@@ -309,4 +309,16 @@ describe('combineReadings — several OCR passes of the same photo', () => {
     expect(needsRefinement(reading('27/03/2018', 0.5))).toBe(true);
     expect(needsRefinement(reading('27/03/2018', 0.9))).toBe(false);
   });
+
+  test("when a paper invoice's seller BAN fails its check digit, then the reader asks for another pass", () => {
+    const invoice = (ban: string) =>
+      parseReceiptText(
+        lines(
+          `統一發票(收銀機)\nXY-74684675\n萊爾富國際股份有限公司台南店\n統一編號 ${ban}\n113/12/27 09:15\n總計 $306`,
+        ),
+        { now },
+      );
+    expect(needsRefinement(invoice('19447163'))).toBe(false);
+    expect(needsRefinement(invoice('19447161'))).toBe(true);
+  });
 });
