@@ -9,6 +9,12 @@ import type { ParsedReceipt, ReceiptFieldName, ReceiptFields, ReceiptReading } f
 
 export type ReadReceiptOptions = {
   ocrEngine: OcrEngine;
+  /**
+   * Another engine for the further passes while fields stay doubtful: its plain pass first, then its
+   * prepared ones (PaddleOCR reads first, tesseract looks again; decision 008).
+   * @default ocrEngine.secondOpinion, else ocrEngine
+   */
+  secondEngine?: OcrEngine;
   /** Scripts to expect; from the brand's country. @default ['eng', 'tha', 'chi_tra'] */
   languages?: OcrLanguage[];
   now?: Date;
@@ -129,20 +135,29 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
     };
   }
   const now = options.now ?? new Date();
+  // Another engine looks again at what this one left doubtful, never at a page it read itself.
+  const offered = options.secondEngine ?? options.ocrEngine.secondOpinion;
+  const secondEngine = offered && offered.name !== ocr.engine ? offered : undefined;
   const parsed =
     options.refine === false
       ? parseReceiptText(ocr.lines, { now })
       : await refineReading(ocr.lines, {
           now,
+          secondOpinion: secondEngine !== undefined,
           // Another look: the page read as one block (a price column layout analysis dropped), larger
           // (small print), sharpened (blurred digits) or with more contrast (faint print).
           readPass: async (name) => {
             const pass: OcrPreparation = OCR_PASSES[name];
+            const engine = secondEngine ?? options.ocrEngine;
             const passStarted = performance.now();
-            const again = await prepareForOcr(image, { ...pass, skewDegrees });
-            if ((pass.layout ?? 'auto') === 'auto' && again.equals(ocrImage)) return undefined;
-            const next = await options.ocrEngine.recognize({ image: again, languages, layout: pass.layout });
-            passes.push({ name, ms: round2(performance.now() - passStarted) });
+            const again = name === 'base' ? ocrImage : await prepareForOcr(image, { ...pass, skewDegrees });
+            if (name !== 'base' && (pass.layout ?? 'auto') === 'auto' && again.equals(ocrImage))
+              return undefined;
+            const next = await engine.recognize({ image: again, languages, layout: pass.layout });
+            passes.push({
+              name: engine === options.ocrEngine ? name : `${engine.name}:${name}`,
+              ms: round2(performance.now() - passStarted),
+            });
             if (next.confidence > ocr.confidence)
               ocr = { ...next, durationMs: ocr.durationMs + next.durationMs };
             return next.lines;
@@ -298,10 +313,18 @@ export type OcrPassName = keyof typeof OCR_PASSES;
  * Otherwise it comes last, as on scans with several columns it joins them into noise (SROIE dev: with it
  * first, date 90.6 → 87.5 %, total 87.5 → 84.4 %).
  */
-export function refinementOrder(first: ParsedReceipt, firstLines: ReceiptLineInput[]): OcrPassName[] {
-  return first.fields.totalMinor === undefined || totalLabelLacksAmount(firstLines)
-    ? ['block', 'large', 'sharp', 'contrast']
-    : ['large', 'sharp', 'contrast', 'block'];
+export function refinementOrder(
+  first: ParsedReceipt,
+  firstLines: ReceiptLineInput[],
+  { secondOpinion = false }: { secondOpinion?: boolean } = {},
+): OcrPassName[] {
+  const order: OcrPassName[] =
+    first.fields.totalMinor === undefined || totalLabelLacksAmount(firstLines)
+      ? ['block', 'large', 'sharp', 'contrast']
+      : ['large', 'sharp', 'contrast', 'block'];
+  // A second engine reads the same prepared page once: another engine errs elsewhere, and one more
+  // pass keeps the photo within its time (SROIE dev: PaddleOCR then tesseract, decision 008).
+  return secondOpinion ? ['base'] : order;
 }
 
 /**
@@ -311,13 +334,22 @@ export function refinementOrder(first: ParsedReceipt, firstLines: ReceiptLineInp
  */
 export async function refineReading(
   firstLines: ReceiptLineInput[],
-  { now, readPass }: { now: Date; readPass: (name: OcrPassName) => Promise<ReceiptLineInput[] | undefined> },
+  {
+    now,
+    readPass,
+    secondOpinion = false,
+  }: {
+    now: Date;
+    readPass: (name: OcrPassName) => Promise<ReceiptLineInput[] | undefined>;
+    /** The further passes are another engine's (`ReadReceiptOptions.secondEngine`). */
+    secondOpinion?: boolean;
+  },
 ): Promise<ParsedReceipt> {
   const first = parseReceiptText(firstLines, { now });
   const readings = [first];
   const weights = [PASS_VOTE_WEIGHT.base];
   let parsed = first;
-  for (const name of refinementOrder(first, firstLines)) {
+  for (const name of refinementOrder(first, firstLines, { secondOpinion })) {
     if (!needsRefinement(parsed)) break;
     const lines = await readPass(name);
     if (!lines) continue;

@@ -118,7 +118,9 @@ export function createLineSimulatorApp({
           res.status(fault.status).json(fault.body ?? { message: 'Simulated failure' });
         });
     };
-    if (fault.delayMs) setTimeout(act, fault.delayMs);
+    // A slow answer: LINE has read the request at once (what it does with it does not depend on the
+    // caller still waiting), then answers after the delay.
+    if (fault.delayMs) json(req, res, () => setTimeout(act, fault.delayMs));
     else act();
   });
 
