@@ -365,7 +365,9 @@ export function needsRefinement(parsed: ReturnType<typeof parseReceiptText>) {
     !parsed.fields.date ||
     (parsed.confidence.date ?? 0) < 0.7 ||
     (parsed.confidence.totalAmount ?? 0) < 0.6 ||
-    parsed.fields.totalMinor === undefined
+    parsed.fields.totalMinor === undefined ||
+    // A paper invoice's seller is its BAN: one that fails its check digit is worth another look.
+    (parsed.fields.invoiceNumber !== undefined && (parsed.confidence.taxId ?? 0) < 0.7)
   );
 }
 

@@ -49,6 +49,8 @@ describe('findDates — OCR slips in printed dates', () => {
     expect(findDates('27Mar201818:46')[0]?.date).toBe('2018-03-27');
     expect(findTimes('Date:9/3/201820:54:50')[0]?.time).toBe('20:54');
     expect(findDates('Date 06/01/1812.17:26PM')[0]?.date).toBe('2018-01-06');
+    expect(findDates('113/12/2709:15')[0]?.date).toBe('2024-12-27');
+    expect(findTimes('114/05/1617:00')[0]?.time).toBe('17:00');
     // A two-digit year is split off only before a time with seconds: "1/2/1812:30" stays one number.
     expect(separateGluedTime('1/2/1812:30')).toBe('1/2/1812:30');
   });
@@ -306,5 +308,17 @@ describe('combineReadings — several OCR passes of the same photo', () => {
   test('when the date is weak, then the reader asks for another pass', () => {
     expect(needsRefinement(reading('27/03/2018', 0.5))).toBe(true);
     expect(needsRefinement(reading('27/03/2018', 0.9))).toBe(false);
+  });
+
+  test("when a paper invoice's seller BAN fails its check digit, then the reader asks for another pass", () => {
+    const invoice = (ban: string) =>
+      parseReceiptText(
+        lines(
+          `統一發票(收銀機)\nXY-74684675\n萊爾富國際股份有限公司台南店\n統一編號 ${ban}\n113/12/27 09:15\n總計 $306`,
+        ),
+        { now },
+      );
+    expect(needsRefinement(invoice('19447163'))).toBe(false);
+    expect(needsRefinement(invoice('19447161'))).toBe(true);
   });
 });
