@@ -2,18 +2,33 @@ import { isValidBusinessId } from '../invoices/index.js';
 import type { OcrBox } from '../ocr/index.js';
 import { findAmounts, type AmountToken } from './receipt-amounts.models.js';
 import { findDates, findTimes } from './receipt-dates.models.js';
+import { itemNameConfidence } from './receipt-item-confidence.js';
 import { correctStoreName, editDistance } from './store-lexicon.models.js';
 import type { ParsedReceipt, ReceiptCurrency, ReceiptFieldName, ReceiptItem } from './receipts.types.js';
 
 /** One OCR row; box and confidence are optional so plain text fixtures parse too. */
-export type ReceiptLineInput = { text: string; confidence?: number; box?: OcrBox };
+export type ReceiptLineInput = {
+  text: string;
+  confidence?: number;
+  box?: OcrBox;
+  /** The row's words with their own confidence, when the engine gives them (item names are judged by them). */
+  words?: readonly { text: string; confidence: number }[];
+};
 
 export type ReceiptParseOptions = {
   /** Used to bound plausible purchase dates. @default now */
   now?: Date;
 };
 
-type Line = { text: string; compact: string; upper: string; confidence: number; index: number; box?: OcrBox };
+type Line = {
+  text: string;
+  compact: string;
+  upper: string;
+  confidence: number;
+  index: number;
+  box?: OcrBox;
+  words?: ReceiptLineInput['words'];
+};
 
 // Keyword strength for the grand total. OCR bends letters, so TOTAL tolerates 0/O and 1/I/L slips.
 const TOTAL = String.raw`T[O0Q]T[A4]L|T[O0]TA[L1I]|TOTAI|TOTA1`;
@@ -115,6 +130,7 @@ function toLines(input: ReceiptLineInput[]): Line[] {
         confidence: line.confidence ?? 0.9,
         index,
         box: line.box,
+        words: line.words,
       };
     })
     .filter((line) => line.text !== '');
@@ -878,7 +894,7 @@ function findItems(
     if (name === '' || PAYMENT_LINE.test(line.upper)) continue;
     const discount = last.negative || DISCOUNT_LINE.test(line.upper);
     const unitPrice = amounts.length >= 2 ? amounts.at(-2)!.minor : undefined;
-    items.lowestConfidence = Math.min(items.lowestConfidence ?? 1, line.confidence);
+    items.lowestConfidence = Math.min(items.lowestConfidence ?? 1, itemNameConfidence(line));
     items.push({
       name: cleanName(name),
       quantity,

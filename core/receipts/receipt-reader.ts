@@ -1,5 +1,10 @@
 import sharp from 'sharp';
-import { parseEInvoiceQr, type ParsedInvoice } from '../invoices/index.js';
+import {
+  findPrintedProofKeys,
+  parseEInvoiceQr,
+  proofFromPrintedKeys,
+  type ParsedInvoice,
+} from '../invoices/index.js';
 import { isAppError } from '../shared/errors.js';
 import type { OcrEngine, OcrLanguage, OcrResult } from '../ocr/index.js';
 import { measureSkew } from './receipt-deskew.js';
@@ -164,13 +169,27 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
           },
         });
   const ocrMs = performance.now() - ocrStarted;
+  // Only the right QR code read (it holds no invoice number): the number and random code printed as
+  // text are enough to ask the MoF platform, rather than judging the photo by its OCR'd store and total.
+  const printed = qrScan.right ? readPrintedProof(ocr.lines.map((line) => line.text)) : undefined;
+  if (printed?.kind === 'einvoice')
+    return einvoiceReading(printed.invoice, qrScan, codes, { qrMs, totalMs: performance.now() - started });
   const readSomething =
     parsed.fields.totalMinor !== undefined ||
     parsed.fields.date !== undefined ||
     parsed.fields.invoiceNumber !== undefined;
   return {
     kind: readSomething ? parsed.kind : 'unreadable',
-    ...(codes.length > 0 ? { qr: { left: qrScan.left?.text, right: qrScan.right?.text, codes } } : {}),
+    ...(codes.length > 0
+      ? {
+          qr: {
+            left: qrScan.left?.text,
+            right: qrScan.right?.text,
+            codes,
+            ...(printed?.kind === 'partial' ? { partial: printed.partial } : {}),
+          },
+        }
+      : {}),
     fields: parsed.fields,
     currency: parsed.currency,
     confidence: readSomething ? parsed.confidence : { ...parsed.confidence, overall: 0 },
@@ -188,6 +207,11 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
       passes,
     },
   };
+}
+
+function readPrintedProof(lines: string[]) {
+  const keys = findPrintedProofKeys(lines);
+  return keys ? proofFromPrintedKeys(keys) : undefined;
 }
 
 function einvoiceReading(
