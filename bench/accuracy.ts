@@ -1,5 +1,6 @@
 /**
- * `npm run bench:accuracy [-- sroie|synthetic] [--part tuning|check] [--limit N] [--json] [--no-baseline]`:
+ * `npm run bench:accuracy [-- sroie|synthetic] [--part tuning|check] [--engine tesseract|paddle] [--limit N]
+ * [--json] [--no-baseline]`:
  * reads every labelled photo exactly as intake does (normalise → QR → OCR → parser), one photo at a time,
  * and prints per part (tuning / check, docs/decisions/007-receipt-reader-split.md) and per field the
  * exact-match rate, the calibration table, and the time per photo and per OCR pass — absolute, and as a
@@ -12,7 +13,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildTesseractOcrEngine, type OcrEngine, type OcrLanguage } from '../core/ocr/index.js';
+import { loadavg } from 'node:os';
+import {
+  buildPaddleOcrEngine,
+  buildTesseractOcrEngine,
+  routeOcrByScript,
+  type OcrEngine,
+  type OcrLanguage,
+} from '../core/ocr/index.js';
 import {
   prepareForOcr,
   prepareReceiptImage,
@@ -30,7 +38,10 @@ const withBaseline = !argv.includes('--no-baseline');
 const valueOf = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const limit = Number(valueOf('--limit') ?? Number.POSITIVE_INFINITY);
 const onlyPart = valueOf('--part');
-const sets = argv.filter((arg, i) => !arg.startsWith('--') && !['--limit', '--part'].includes(argv[i - 1]!));
+const engineName = valueOf('--engine') ?? 'tesseract';
+const sets = argv.filter(
+  (arg, i) => !arg.startsWith('--') && !['--limit', '--part', '--engine'].includes(argv[i - 1]!),
+);
 const dataDir = resolve(
   process.env.RECEIPTS_DATA_DIR ?? join(projectRoot, '..', 'shared', 'data', 'receipts'),
 );
@@ -43,20 +54,38 @@ async function main() {
     );
     return;
   }
-  // The worker's pool size; photos are read one at a time, so one worker is busy at once.
-  const engine = buildTesseractOcrEngine({ poolSize: 1 });
+  // Photos are read one at a time, so one tesseract worker is busy at once. `--engine paddle` is
+  // OCR_PROVIDER=paddle: PaddleOCR for Latin and Chinese, tesseract for Thai and for a second look.
+  const tesseract = buildTesseractOcrEngine({ poolSize: 1 });
+  const engine =
+    engineName === 'paddle'
+      ? routeOcrByScript({ main: buildPaddleOcrEngine(), thai: tesseract, secondOpinion: tesseract })
+      : tesseract;
   const outcomes: Outcome[] = [];
   try {
-    if (sets.length === 0 || sets.includes('sroie')) outcomes.push(...(await runSroie(engine)));
-    if (sets.length === 0 || sets.includes('synthetic')) outcomes.push(...(await runSynthetic(engine)));
+    if (sets.length === 0 || sets.includes('sroie')) outcomes.push(...(await runSroie(engine, tesseract)));
+    if (sets.length === 0 || sets.includes('synthetic'))
+      outcomes.push(...(await runSynthetic(engine, tesseract)));
   } finally {
     await engine.close();
   }
+  if (!json)
+    console.log(
+      `engine: ${engineName}; machine load at the end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   if (json) console.log(JSON.stringify(outcomes, null, 2));
   else console.log(formatReport(outcomes));
 }
 
-async function read(engine: OcrEngine, file: string, languages: OcrLanguage[], now: Date) {
+async function read(
+  engine: OcrEngine,
+  baseline: OcrEngine,
+  file: string,
+  languages: OcrLanguage[],
+  now: Date,
+) {
   const prepared = await prepareReceiptImage(readFileSync(file));
   const started = performance.now();
   const reading = await readReceiptImage(prepared.readable, { ocrEngine: engine, languages, now });
@@ -64,7 +93,7 @@ async function read(engine: OcrEngine, file: string, languages: OcrLanguage[], n
   let baselineMs: number | undefined;
   if (withBaseline && reading.kind !== 'einvoice') {
     const baseStarted = performance.now();
-    await engine.recognize({ image: await prepareForOcr(prepared.readable), languages });
+    await baseline.recognize({ image: await prepareForOcr(prepared.readable), languages });
     baselineMs = performance.now() - baseStarted;
   }
   return { reading, ms, baselineMs, passes: reading.timings.passes };
@@ -74,7 +103,7 @@ function selected(part: 'tuning' | 'check') {
   return !onlyPart || onlyPart === part;
 }
 
-async function runSroie(engine: OcrEngine): Promise<Outcome[]> {
+async function runSroie(engine: OcrEngine, baseline: OcrEngine): Promise<Outcome[]> {
   const folder = join(dataDir, 'sroie-dev');
   const split = loadSplit();
   const files = readdirSync(folder)
@@ -92,7 +121,7 @@ async function runSroie(engine: OcrEngine): Promise<Outcome[]> {
       string,
       string
     >;
-    const result = await read(engine, join(folder, file), ['eng'], SROIE_SUBMITTED_AT);
+    const result = await read(engine, baseline, join(folder, file), ['eng'], SROIE_SUBMITTED_AT);
     const outcome: Outcome = {
       file,
       part,
@@ -123,7 +152,7 @@ type SyntheticLabel = {
   qrRight?: string;
 };
 
-async function runSynthetic(engine: OcrEngine): Promise<Outcome[]> {
+async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Outcome[]> {
   if (selected('check') && !existsSync(join(syntheticCheckDir, 'labels.json')))
     execFileSync(
       process.execPath,
@@ -145,7 +174,7 @@ async function runSynthetic(engine: OcrEngine): Promise<Outcome[]> {
     for (const label of labels) {
       const languages: OcrLanguage[] = label.kind === 'th-receipt' ? ['eng', 'tha'] : ['eng', 'chi_tra'];
       const now = new Date();
-      const result = await read(engine, join(folder, label.file), languages, now);
+      const result = await read(engine, baseline, join(folder, label.file), languages, now);
       const outcome: Outcome = {
         file: label.file,
         part,

@@ -14,6 +14,7 @@ import {
   type LineTestKit,
 } from '../../test/line/line-test-kit.js';
 import { compare, round, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import { postJson, putJson, waitFor } from '../support/http.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
 const SEQUENTIAL = Number(process.env.BENCH_LATENCY_SEQUENTIAL ?? 50);
@@ -62,7 +63,7 @@ async function runAt(mofLatencyMs: number): Promise<BenchMeasurement[]> {
     signal: kit.services.workSignal,
   });
   try {
-    await post(`${kit.mofUrl}/__sim/knobs`, { latencyMs: mofLatencyMs });
+    await postJson(`${kit.mofUrl}/__sim/knobs`, { latencyMs: mofLatencyMs });
     await registerChannel(
       kit.lineSim.url,
       {
@@ -80,14 +81,14 @@ async function runAt(mofLatencyMs: number): Promise<BenchMeasurement[]> {
     );
     await Promise.all(
       users.map((userId, i) =>
-        put(`${kit.lineSim.url}/__sim/users/${userId}`, {
+        putJson(`${kit.lineSim.url}/__sim/users/${userId}`, {
           displayName: `bench ${i}`,
           language: ['zh-TW', 'th', 'en'][i % 3],
         }),
       ),
     );
     const send = (channelId: string, userId: string, text: string): Promise<Sent> =>
-      post(`${kit.lineSim.url}/__sim/users/${userId}/send`, { channelId, type: 'text', text }).then(
+      postJson(`${kit.lineSim.url}/__sim/users/${userId}/send`, { channelId, type: 'text', text }).then(
         (body) => ({ userId, at: Number((body as { event: { timestamp: number } }).event.timestamp) }),
       );
     const demoChannel = kit.demo.channel.lineChannelId;
@@ -173,7 +174,7 @@ const runBurst: Run = async ({ kit, channelId, users, text, send }) => {
       seen.set(entry.userId, [...(seen.get(entry.userId) ?? []), entry]);
     const answers = sent.map(({ userId }) => seen.get(userId)?.[before.get(userId) ?? 0]);
     return answers.every(Boolean) ? (answers as BotEntry[]) : undefined;
-  }, 120_000);
+  });
   const waits = firsts.map((answer, i) => Date.parse(answer.at) - (sent[i] as Sent).at);
   const queued = firsts.filter(isChecking).length;
   return { ...quantiles(waits), sentAt, queued };
@@ -190,8 +191,7 @@ async function waitForDecisions(kit: LineTestKit, users: string[], sentAt: numbe
       for (const entry of decided) left.delete(entry.userId);
       return left.size === 0 ? decided : undefined;
     },
-    180_000,
-    250,
+    { everyMs: 250 },
   );
   return Math.max(...entries.map((entry) => Date.parse(entry.at))) - sentAt;
 }
@@ -240,35 +240,6 @@ function quantiles(values: number[]): { p50: number; p95: number; max: number } 
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the bot');
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-async function post(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-async function put(url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
 }
 
 /** The machine is shared: each figure is read against the load it was measured under. */

@@ -1,5 +1,6 @@
 /**
- * `tsx bench/support/parse-cached.ts [--verbose] [--part tuning|check] [--engine tesseract|paddle]`: the
+ * `tsx bench/support/parse-cached.ts [--verbose] [--part tuning|check] [--engine tesseract|paddle]
+ * [--second tesseract|paddle]`: the
  * SROIE dev accuracy of the parser alone, on the OCR stored by `bench/support/ocr-cache.ts` (every pass,
  * combined by the reader's own `refineReading`), for the tuning and the check part separately, with the
  * calibration table. Seconds, not minutes: for measuring parser changes; tune on the tuning part only
@@ -17,10 +18,17 @@ const argv = process.argv.slice(2);
 const verbose = argv.includes('--verbose');
 const onlyPart = argv.includes('--part') ? argv[argv.indexOf('--part') + 1] : undefined;
 const engine = argv.includes('--engine') ? argv[argv.indexOf('--engine') + 1]! : 'tesseract';
-const root = engine === 'tesseract' ? cacheDir : join(cacheDir, engine);
+const second = argv.includes('--second') ? argv[argv.indexOf('--second') + 1]! : undefined;
+// `--common-with <engine>`: only the scans that engine's cache holds too (comparing engines like with like).
+const commonWith =
+  second ?? (argv.includes('--common-with') ? argv[argv.indexOf('--common-with') + 1] : undefined);
+// `--up-to 200.json`: a fixed set of scans while a cache is still being filled.
+const upTo = argv.includes('--up-to') ? argv[argv.indexOf('--up-to') + 1] : undefined;
+const rootOf = (name: string) => (name === 'tesseract' ? cacheDir : join(cacheDir, name));
+const root = rootOf(engine);
 const now = SROIE_SUBMITTED_AT;
-const load = (variant: string, name: string): OcrLine[] | undefined => {
-  const file = join(root, variant, name);
+const load = (variant: string, name: string, from = root): OcrLine[] | undefined => {
+  const file = join(from, variant, name);
   return existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as { lines: OcrLine[] }).lines
     : undefined;
@@ -34,10 +42,13 @@ const outcomes: Outcome[] = [];
 for (const file of files) {
   const part = committedPartOf(file.replace('.json', '.jpg'), split);
   if (!part || (onlyPart && part !== onlyPart)) continue;
+  if (commonWith && !load('base', file, rootOf(commonWith))) continue;
+  if (upTo && file > upTo) continue;
   const label = JSON.parse(readFileSync(join(sroieDir, file), 'utf8')) as Record<string, string>;
   const parsed = await refineReading(load('base', file)!, {
     now,
-    readPass: async (variant) => load(variant, file),
+    readPass: async (variant) => load(variant, file, second ? rootOf(second) : root),
+    secondOpinion: second !== undefined,
   });
   const fields = scoreSroie(parsed, label);
   outcomes.push({ file, part, group: `sroie-dev/${part}`, fields });

@@ -21,7 +21,8 @@ export type AuditedRoute = {
 
 /**
  * Console actions whose use cases do not write their own audit row (the review decisions, members' export
- * and erasure, the team's changes and broadcasts' quiet-hours overrides do, in their transactions). Add a
+ * and erasure, the team's changes, broadcasts' quiet-hours overrides, points adjustments and the draws'
+ * open/run/forfeit/promote do, in their transactions, and only when something changed). Add a
  * row here for every new state-changing console route whose use case does not audit itself.
  */
 export const AUDITED_CONSOLE_ROUTES: AuditedRoute[] = [
@@ -62,13 +63,6 @@ export const AUDITED_CONSOLE_ROUTES: AuditedRoute[] = [
   },
   {
     method: 'POST',
-    path: '/points/adjustments',
-    action: 'points.adjusted',
-    targetType: 'member',
-    targetFrom: { body: 'member' },
-  },
-  {
-    method: 'POST',
     path: '/instant-prizes',
     action: 'instant_prize.created',
     targetType: 'instant_prize',
@@ -80,34 +74,6 @@ export const AUDITED_CONSOLE_ROUTES: AuditedRoute[] = [
     action: 'instant_prize.updated',
     targetType: 'instant_prize',
     targetFrom: { param: 'prizeId' },
-  },
-  {
-    method: 'POST',
-    path: '/draws',
-    action: 'draw.opened',
-    targetType: 'draw',
-    targetFrom: { answer: 'draw' },
-  },
-  {
-    method: 'POST',
-    path: '/draws/:drawId/run',
-    action: 'draw.run',
-    targetType: 'draw',
-    targetFrom: { param: 'drawId' },
-  },
-  {
-    method: 'POST',
-    path: '/draws/:drawId/winners/:winnerId/forfeit',
-    action: 'draw.winner_forfeited',
-    targetType: 'draw_winner',
-    targetFrom: { param: 'winnerId' },
-  },
-  {
-    method: 'POST',
-    path: '/draws/:drawId/promote-reserves',
-    action: 'draw.reserves_promoted',
-    targetType: 'draw',
-    targetFrom: { param: 'drawId' },
   },
   {
     method: 'POST',

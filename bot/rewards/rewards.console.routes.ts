@@ -343,7 +343,7 @@ export function createRewardsConsoleRouter({
   );
 
   router.post(`${BASE}/points/adjustments`, guard.require('rewards.write'), async (req, res) => {
-    const { brandId, userId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const { member: memberRef, ...body } = adjustSchema.parse(req.body ?? {});
     const member = await getMemberByRefOrThrow(db, { brandId, ref: memberRef });
     const result = await adjustPoints({
@@ -354,6 +354,7 @@ export function createRewardsConsoleRouter({
       actor: userId,
       memberId: member.id,
       ...body,
+      auditActor: { brandId, userId, email },
     });
     res.status(result.created ? 201 : 200).json({ entry: result.entry, balance: result.balance });
   });
@@ -409,10 +410,17 @@ export function createRewardsConsoleRouter({
   });
 
   router.post(`${BASE}/draws`, guard.require('draws.run'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const { campaign, ...body } = newDrawSchema.parse(req.body ?? {});
     const campaignId = (await campaignIdOf(brandId, campaign)) as string;
-    const draw = await createDraw({ db, generateId, brandId, campaignId, ...body });
+    const draw = await createDraw({
+      db,
+      generateId,
+      brandId,
+      campaignId,
+      ...body,
+      audit: { actor: { brandId, userId, email }, clock },
+    });
     res.status(201).json({ draw: { ...draw, links: publicDrawLinks(draw.id) } });
   });
 
@@ -423,9 +431,17 @@ export function createRewardsConsoleRouter({
   });
 
   router.post(`${BASE}/draws/:drawId/run`, guard.require('draws.run'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const drawId = param(req, 'drawId');
-    const { alreadyDrawn } = await runDraw({ db, generateId, clock, ...drawNotifier, brandId, drawId });
+    const { alreadyDrawn } = await runDraw({
+      db,
+      generateId,
+      clock,
+      ...drawNotifier,
+      brandId,
+      drawId,
+      auditActor: { brandId, userId, email },
+    });
     const payouts = await settle(brandId, drawId);
     const { draw, winners } = await getConsoleDrawOrThrow({ db, brandId, drawId });
     res.json({ alreadyDrawn, payouts, draw: { ...draw, links: publicDrawLinks(draw.id) }, winners });
@@ -435,7 +451,7 @@ export function createRewardsConsoleRouter({
     `${BASE}/draws/:drawId/winners/:winnerId/forfeit`,
     guard.require('draws.run'),
     async (req, res) => {
-      const { brandId } = consoleActorOf(res);
+      const { brandId, userId, email } = consoleActorOf(res);
       const drawId = param(req, 'drawId');
       const winnerId = param(req, 'winnerId');
       const { winners } = await getConsoleDrawOrThrow({ db, brandId, drawId });
@@ -444,15 +460,27 @@ export function createRewardsConsoleRouter({
           message: `No winner "${winnerId}" in draw "${drawId}"`,
           details: { drawId, winnerId },
         });
-      const winner = await forfeitWinner({ db, brandId, winnerId });
+      const winner = await forfeitWinner({
+        db,
+        brandId,
+        winnerId,
+        audit: { actor: { brandId, userId, email }, clock, generateId },
+      });
       res.json({ winner });
     },
   );
 
   router.post(`${BASE}/draws/:drawId/promote-reserves`, guard.require('draws.run'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const drawId = param(req, 'drawId');
-    const result = await promoteReserveWinners({ db, clock, ...drawNotifier, brandId, drawId });
+    const result = await promoteReserveWinners({
+      db,
+      clock,
+      ...drawNotifier,
+      brandId,
+      drawId,
+      audit: { actor: { brandId, userId, email }, generateId },
+    });
     const payouts = await settle(brandId, drawId);
     res.json({ ...result, payouts, ...(await getConsoleDrawOrThrow({ db, brandId, drawId })) });
   });

@@ -36,6 +36,30 @@ export async function recordAudit(
   return { id };
 }
 
+/** A console user acting on a brand: use cases that move value or data take it and audit in their transaction. */
+export type ConsoleAuditActor = { brandId: string; userId: string; email: string };
+
+/**
+ * The audit row of a console action, written with the change in the caller's transaction (`tx`): the change
+ * and its row commit or roll back together. Call it only when the action changed something.
+ */
+export async function recordConsoleAction(
+  tx: Executor,
+  deps: { clock: Clock; generateId: IdGenerator },
+  actor: ConsoleAuditActor,
+  entry: { action: string; targetType: string; targetId: string; data?: Record<string, unknown> },
+): Promise<{ id: string }> {
+  return recordAudit(tx, deps, {
+    brandId: actor.brandId,
+    actorType: 'console_user',
+    actorId: actor.userId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    data: { by: actor.email, ...entry.data },
+  });
+}
+
 /** @default 50 rows a page */
 export const AUDIT_PAGE_SIZE = 50;
 

@@ -6,5 +6,12 @@ export type {
   AuditEntryInput,
   AuditFilters,
 } from './audit.models.js';
-export { AUDIT_PAGE_SIZE, listAuditEntries, listAuditFacets, recordAudit } from './audit.usecases.js';
+export {
+  AUDIT_PAGE_SIZE,
+  listAuditEntries,
+  listAuditFacets,
+  recordAudit,
+  recordConsoleAction,
+  type ConsoleAuditActor,
+} from './audit.usecases.js';
 export { createAuditCursorInvalidError } from './audit.errors.js';

@@ -180,7 +180,7 @@ export const envSchema = z.object({
     .enum(['tesseract', 'google-vision', 'paddle'])
     .optional()
     .describe(
-      'tesseract (offline), paddle (offline PaddleOCR, Chinese + English) or google-vision. Default: google-vision when its credentials are set.',
+      'tesseract (offline), paddle (offline PaddleOCR for Latin and Chinese, tesseract for Thai and a second look at doubtful fields; the most accurate offline reader, decision 008) or google-vision. Default: google-vision when its credentials are set, else tesseract.',
     ),
   OCR_IDLE_STOP_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })

@@ -15,7 +15,12 @@ export type Command =
       option: string | null;
     }
   /** Survey postback data that does not hold together (forged, truncated). */
-  | { command: 'survey_invalid' };
+  | { command: 'survey_invalid' }
+  /**
+   * A purchase date picked for an open proof question: a day's quick reply (`d`) or the date picker
+   * (LINE sends the picked day as `params.date`). `date` undefined: the postback carried none.
+   */
+  | { command: 'proof_date'; questionId: string; date: string | undefined };
 
 /** Extra ways people name a language, beside each catalog's own `language.name`. */
 const LANGUAGE_ALIASES: Record<Locale, string[]> = {
@@ -96,13 +101,39 @@ export function surveyPostbackData(input: {
   }).toString();
 }
 
+const proofDatePostbackSchema = z.strictObject({
+  action: z.literal('proof_date'),
+  q: reference,
+  d: z.iso.date().optional(),
+});
+
+/** `action=proof_date&q=<question>[&d=<yyyy-mm-dd>]`: without `d`, the date picker's postback. */
+export function proofDatePostbackData(input: { questionId: string; date?: string }): string {
+  return new URLSearchParams({
+    action: 'proof_date',
+    q: input.questionId,
+    ...(input.date ? { d: input.date } : {}),
+  }).toString();
+}
+
 /**
- * Postback data of our own buttons: `action=points`, `action=language&locale=th`, survey choices. Data
- * is what the member's client sends back, so it is checked like any input.
+ * Postback data of our own buttons: `action=points`, `action=language&locale=th`, survey choices, a
+ * proof question's date. Data is what the member's client sends back, so it is checked like any input;
+ * `picked` is what a date picker adds (`postback.params`).
  */
-export function parsePostback(data: string): Command | undefined {
+export function parsePostback(data: string, picked?: { date?: unknown }): Command | undefined {
   const params = new URLSearchParams(data);
   switch (params.get('action')) {
+    case 'proof_date': {
+      const parsed = proofDatePostbackSchema.safeParse(Object.fromEntries(params));
+      if (!parsed.success || params.getAll('action').length !== 1) return undefined;
+      const fromPicker = z.iso.date().safeParse(picked?.date);
+      return {
+        command: 'proof_date',
+        questionId: parsed.data.q,
+        date: parsed.data.d ?? (fromPicker.success ? fromPicker.data : undefined),
+      };
+    }
     case 'survey': {
       const parsed = surveyPostbackSchema.safeParse(Object.fromEntries(params));
       if (!parsed.success || data.length > 300 || params.getAll('action').length !== 1)

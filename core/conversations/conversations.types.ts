@@ -82,7 +82,36 @@ export type Answer =
   | { kind: 'survey_thanks' }
   /** A survey choice not taken: answered already, or not open to this member (stale or forged). */
   | { kind: 'survey_closed'; reason: 'answered' | 'unavailable' }
+  | ProofQuestionAnswer
+  /** The open question was dropped for a new proof (said before that proof's answer). */
+  | { kind: 'question_cancelled'; invoiceNumber?: string }
+  /** An answer to a question no longer open: lapsed, or answered/cancelled already. */
+  | { kind: 'question_closed'; reason: 'expired' | 'gone' }
   | ProofAnswer;
+
+/** The chat asks for what a proof lacks; its quick replies carry `questionId` in their postbacks. */
+export type ProofQuestionAnswer =
+  | {
+      kind: 'proof_question';
+      ask: 'invoice_date';
+      questionId: string;
+      invoiceNumber: string;
+      /** The days that may be picked (the invoice's period up to today), ISO dates. */
+      min: string;
+      max: string;
+      /** The proof's period, shown to the member (`yyyMM`), when known. */
+      period: string | null;
+      /** The quick replies' days, newest first, each with its postback data. */
+      days: { date: string; data: string }[];
+      /** Postback data of the date picker (LINE adds the picked day as `params.date`). */
+      pickerData: string;
+      suggestedDate?: string;
+      /** What was wrong with the last answer (`invoice_date.outside_period`…). */
+      issue?: string;
+      /** Asked again: the member said something else meanwhile. */
+      reminder?: boolean;
+    }
+  | { kind: 'proof_question'; ask: 'left_qr'; questionId: string; issue?: string; reminder?: boolean };
 
 export type RenderContext = {
   locale: Locale;

@@ -16,7 +16,16 @@ import {
   type SubmitProofCommand,
   type SubmitProofResult,
 } from '../submissions/index.js';
+import { localDateOf } from '../campaigns/index.js';
+import { readDateAnswer } from '../invoices/index.js';
 import { parseCommand, parsePostback, type Command } from './conversations.commands.js';
+import {
+  isSameProof,
+  questionAnswerOf,
+  readDateReply,
+  readQuestionReply,
+} from './conversations.proof-questions.js';
+import { createProofQuestionsRepository, type ProofQuestion } from './conversations.questions.js';
 import { answerSurveyChoice, surveyPromptFor } from './conversations.surveys.js';
 import type { Answer, AnswerRenderer, ProofAnswer } from './conversations.types.js';
 
@@ -48,7 +57,7 @@ type LineEventPayload = {
   replyToken?: string;
   source?: { userId?: string };
   message?: { id: string; type: string; text?: string };
-  postback?: { data?: string };
+  postback?: { data?: string; params?: { date?: unknown } };
 };
 
 /**
@@ -119,7 +128,7 @@ export async function handleWebhookEvent(
   const context = { event, channel, member, userId, replyToken: payload.replyToken, timezone };
 
   if (payload.type === 'postback') {
-    const command = parsePostback(payload.postback?.data ?? '');
+    const command = parsePostback(payload.postback?.data ?? '', payload.postback?.params);
     if (!command) return answerWith(deps, context, { kind: 'help' });
     return runCommand(deps, context, command);
   }
@@ -128,15 +137,7 @@ export async function handleWebhookEvent(
   if (message?.type === 'text' && message.text !== undefined) {
     const command = parseCommand(message.text);
     if (command) return runCommand(deps, context, command);
-    const result = await deps.submitProof({
-      brandId: event.brandId,
-      memberId: member.id,
-      channel: 'chat',
-      sourceRef: sourceRefOf(event),
-      input: { type: 'text', text: message.text },
-      receivedAt: event.receivedAt,
-    });
-    return answerWith(deps, context, await answerOfResult(deps, member, result));
+    return answerProof(deps, context, { type: 'text', text: message.text });
   }
 
   if (message?.type === 'image') {
@@ -170,15 +171,7 @@ export async function handleWebhookEvent(
         return answerWith(deps, context, { kind: 'image_unreadable' });
       throw error;
     }
-    const result = await deps.submitProof({
-      brandId: event.brandId,
-      memberId: member.id,
-      channel: 'chat',
-      sourceRef: sourceRefOf(event),
-      input: { type: 'receipt_image', receiptImageId },
-      receivedAt: event.receivedAt,
-    });
-    return answerWith(deps, context, await answerOfResult(deps, member, result));
+    return answerProof(deps, context, { type: 'receipt_image', receiptImageId });
   }
 
   return answerWith(deps, context, { kind: 'unsupported' });
@@ -250,7 +243,197 @@ async function runCommand(
       );
     case 'survey_invalid':
       return answerWith(deps, context, { kind: 'survey_closed', reason: 'unavailable' });
+    case 'proof_date':
+      return answerProofDate(deps, context, command);
   }
+}
+
+/**
+ * A proof sent in the chat, with the open proof question in mind: an answer to it completes the proof
+ * kept; part of a proof (a barcode without its date, a right QR code alone) opens a question; another
+ * proof closes the open question — answered when it is the same invoice, else cancelled and the member
+ * told so. Every question change is written in the event's transaction, with the answer, so a
+ * redelivered event neither asks nor closes twice (and `submitProof` is idempotent by the event).
+ */
+async function answerProof(
+  deps: ConversationDeps,
+  context: AnswerContext,
+  input: Extract<SubmitProofCommand['input'], { type: 'text' | 'receipt_image' }>,
+): Promise<EventHandling> {
+  const { member } = context;
+  const now = deps.clock.now();
+  const today = localDateOf(now, context.timezone);
+  const sourceRef = sourceRefOf(context.event);
+  const open = await createProofQuestionsRepository({ db: deps.db }).findOpen({
+    brandId: member.brandId,
+    memberId: member.id,
+  });
+  const live = open && open.expiresAt > now ? open : undefined;
+  const lapsed = open && !live ? open : undefined;
+
+  if (live && input.type === 'text') {
+    const reply = readQuestionReply(live.partial, input.text, today);
+    if (reply.kind === 'wrong')
+      return answerWith(
+        deps,
+        context,
+        questionAnswerOf(live, today, { issue: reply.issue }) ?? { kind: 'help' },
+      );
+    if (reply.kind === 'complete') return completeQuestion(deps, context, live, reply.text);
+  }
+
+  const result = await submitFromChat(deps, context, input);
+  // Read before the transaction: PGlite has one connection, which the transaction holds.
+  const answer = await answerOfResult(deps, member, result);
+  return answerInTransaction(deps, context, async (tx) => {
+    const questions = createProofQuestionsRepository({ db: tx });
+    if (lapsed) await questions.close({ questionId: lapsed.id, state: 'expired', closedBy: sourceRef, now });
+    if (result.outcome === 'incomplete' && result.partial) {
+      const question = await questions.ask({
+        generateId: deps.generateId,
+        brandId: member.brandId,
+        memberId: member.id,
+        partial: result.partial,
+        askedBy: sourceRef,
+        now,
+      });
+      const asked = questionAnswerOf(question, today);
+      if (!asked) {
+        await questions.close({ questionId: question.id, state: 'cancelled', closedBy: sourceRef, now });
+        return {
+          kind: 'proof',
+          outcome: 'invalid',
+          issues: [{ field: 'invoiceDate', reason: 'invoice_date.outside_period' }],
+        };
+      }
+      return live && live.askedBy !== sourceRef ? [cancelledNotice(live), asked] : asked;
+    }
+    if (!live) {
+      // A date sent after the question lapsed: say so, rather than "I did not understand".
+      if (
+        lapsed &&
+        result.outcome === 'not_a_proof' &&
+        input.type === 'text' &&
+        looksLikeDateReply(lapsed, input.text)
+      )
+        return { kind: 'question_closed', reason: 'expired' };
+      return answer;
+    }
+    // Chat text while a question is open: the question again, not the help card.
+    if (result.outcome === 'not_a_proof') return questionAnswerOf(live, today, { reminder: true }) ?? answer;
+    const same = isSameProof(live.partial, labelOf(result.submission?.rawInput));
+    await questions.close({
+      questionId: live.id,
+      state: same ? 'answered' : 'cancelled',
+      closedBy: sourceRef,
+      now,
+    });
+    return same ? answer : [cancelledNotice(live), answer];
+  });
+}
+
+/** A day picked from a proof question's quick replies or date picker. */
+async function answerProofDate(
+  deps: ConversationDeps,
+  context: AnswerContext,
+  command: Extract<Command, { command: 'proof_date' }>,
+): Promise<EventHandling> {
+  const { member } = context;
+  const now = deps.clock.now();
+  const today = localDateOf(now, context.timezone);
+  const question = await createProofQuestionsRepository({ db: deps.db }).getQuestion({
+    brandId: member.brandId,
+    questionId: command.questionId,
+  });
+  if (!question || question.memberId !== member.id || question.state !== 'open')
+    return answerWith(deps, context, {
+      kind: 'question_closed',
+      reason: question?.state === 'expired' ? 'expired' : 'gone',
+    });
+  if (question.expiresAt <= now || question.partial.missing !== 'invoice_date') {
+    const sourceRef = sourceRefOf(context.event);
+    return answerInTransaction(deps, context, async (tx) => {
+      await createProofQuestionsRepository({ db: tx }).close({
+        questionId: question.id,
+        state: 'expired',
+        closedBy: sourceRef,
+        now,
+      });
+      return { kind: 'question_closed', reason: 'expired' };
+    });
+  }
+  const reply = command.date
+    ? readDateReply(question.partial, command.date, today)
+    : ({ kind: 'wrong', issue: 'invoice_date.missing' } as const);
+  if (reply.kind !== 'complete')
+    return answerWith(
+      deps,
+      context,
+      questionAnswerOf(question, today, {
+        issue: reply.kind === 'wrong' ? reply.issue : 'invoice_date.invalid',
+      }) ?? {
+        kind: 'help',
+      },
+    );
+  return completeQuestion(deps, context, question, reply.text);
+}
+
+/** The proof kept, completed by the member's answer, submitted as one proof; the question is answered. */
+async function completeQuestion(
+  deps: ConversationDeps,
+  context: AnswerContext,
+  question: ProofQuestion,
+  text: string,
+): Promise<EventHandling> {
+  const now = deps.clock.now();
+  const today = localDateOf(now, context.timezone);
+  const sourceRef = sourceRefOf(context.event);
+  const result = await submitFromChat(deps, context, { type: 'text', text });
+  // The completed proof is still wrong (the day does not belong to the barcode's period): ask again.
+  if (result.outcome === 'invalid') {
+    const issue = result.errors?.[0]?.reason;
+    const again = questionAnswerOf(question, today, issue ? { issue } : {});
+    if (again) return answerWith(deps, context, again);
+  }
+  const answer = await answerOfResult(deps, context.member, result);
+  return answerInTransaction(deps, context, async (tx) => {
+    await createProofQuestionsRepository({ db: tx }).close({
+      questionId: question.id,
+      state: 'answered',
+      closedBy: sourceRef,
+      now,
+    });
+    return answer;
+  });
+}
+
+function submitFromChat(
+  deps: ConversationDeps,
+  context: AnswerContext,
+  input: SubmitProofCommand['input'],
+): Promise<SubmitProofResult> {
+  return deps.submitProof({
+    brandId: context.member.brandId,
+    memberId: context.member.id,
+    channel: 'chat',
+    sourceRef: sourceRefOf(context.event),
+    input,
+    receivedAt: context.event.receivedAt,
+  });
+}
+
+function cancelledNotice(question: ProofQuestion): Answer {
+  const partial = question.partial;
+  return {
+    kind: 'question_cancelled',
+    ...(partial.missing === 'invoice_date' ? { invoiceNumber: partial.invoiceNumber } : {}),
+  };
+}
+
+function looksLikeDateReply(question: ProofQuestion, text: string): boolean {
+  if (question.partial.missing !== 'invoice_date') return false;
+  // Any day will do here: the question is gone, only the shape of the text matters.
+  return readDateAnswer(text, { min: '2000-01-01', max: '2110-12-31' }) !== undefined;
 }
 
 /** The proof's answer from what `submitProof` decided. */
@@ -296,6 +479,9 @@ async function answerOfResult(
     }
     case 'invalid':
       return { kind: 'proof', outcome: 'invalid', issues: result.errors ?? [] };
+    // Asked about by the caller (`answerProof`); here only when nothing of it could be kept.
+    case 'incomplete':
+      return { kind: 'proof', outcome: 'invalid', issues: [] };
     case 'being_checked':
     case 'awaiting_upload':
       return { kind: 'proof', outcome: result.outcome, nextCheckAt: result.nextCheckAt?.toISOString() };
@@ -314,21 +500,31 @@ async function answerWith(
   return answerInTransaction(deps, context, async () => answer);
 }
 
-/** The answer, decided in the event's transaction (`decide` may write with `tx`), rendered and queued. */
+/** LINE takes at most 5 messages in one reply or push. */
+const MAX_MESSAGES = 5;
+
+/**
+ * The answer, decided in the event's transaction (`decide` may write with `tx`), rendered and queued.
+ * Several answers (a notice, then the proof's answer) go out as one reply, in order.
+ */
 function answerInTransaction(
   deps: ConversationDeps,
   context: AnswerContext,
-  decide: (tx: Transaction) => Promise<Answer>,
+  decide: (tx: Transaction) => Promise<Answer | Answer[]>,
 ): EventHandling {
   const locale: Locale = isLocale(context.member.locale) ? context.member.locale : 'en';
   const { event } = context;
   return {
     commit: async (tx: Transaction) => {
-      const messages = deps.render(await decide(tx), {
+      const decided = await decide(tx);
+      const renderContext = {
         locale,
         liffId: context.channel.liffId ?? undefined,
         timezone: context.timezone,
-      });
+      };
+      const messages = (Array.isArray(decided) ? decided : [decided])
+        .flatMap((answer) => deps.render(answer, renderContext))
+        .slice(-MAX_MESSAGES);
       const result = await enqueueAnswer({
         db: tx,
         generateId: deps.generateId,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
 import type { LocalizedText } from '../campaigns/index.js';
 import type { Database, Executor } from '../db/database.js';
 import { members } from '../members/members.table.js';
@@ -53,6 +54,7 @@ export async function createDraw({
   reserveCount = 0,
   requireReviewedProofs = false,
   scheduleKey,
+  audit,
 }: {
   db: Executor;
   generateId: IdGenerator;
@@ -69,34 +71,47 @@ export async function createDraw({
   requireReviewedProofs?: boolean;
   /** The campaign schedule's period (`weekly:<date>`, `final`); unique per campaign. Unset: opened by hand. */
   scheduleKey?: string;
+  /** The console user opening it: audited in the same transaction. */
+  audit?: { actor: ConsoleAuditActor; clock: Clock };
 }): Promise<PublicDraw> {
   if (!(periodFrom < periodTo)) throw createInvalidDrawError({ message: 'The period ends before it starts' });
   const problems = validateDrawInput([], { prizes, maxWinsPerMember, reserveCount });
   if (prizes.length === 0) problems.push({ path: 'prizes', message: 'needs at least one prize' });
   if (problems.length > 0) throw createInvalidDrawError({ details: { problems } });
   const seed = randomSource(32).toString('hex');
-  const [draw] = await db
-    .insert(draws)
-    .values({
-      id: generateId('draw'),
-      brandId,
-      campaignId,
-      name,
-      periodFrom,
-      periodTo,
-      prizes,
-      maxWinsPerMember,
-      reserveCount,
-      requireReviewedProofs,
-      seed,
-      seedHash: computeSeedHash(seed),
-      pseudonymKey: randomSource(32).toString('hex'),
-      algorithmVersion: DRAW_ALGORITHM_VERSION,
-      status: 'open',
-      scheduleKey,
-    })
-    .returning();
-  return toPublicDraw(draw as Draw);
+  const open = async (tx: Executor) => {
+    const [draw] = await tx
+      .insert(draws)
+      .values({
+        id: generateId('draw'),
+        brandId,
+        campaignId,
+        name,
+        periodFrom,
+        periodTo,
+        prizes,
+        maxWinsPerMember,
+        reserveCount,
+        requireReviewedProofs,
+        seed,
+        seedHash: computeSeedHash(seed),
+        pseudonymKey: randomSource(32).toString('hex'),
+        algorithmVersion: DRAW_ALGORITHM_VERSION,
+        status: 'open',
+        scheduleKey,
+      })
+      .returning();
+    if (audit && draw)
+      await recordConsoleAction(tx, { clock: audit.clock, generateId }, audit.actor, {
+        action: 'draw.opened',
+        targetType: 'draw',
+        targetId: draw.id,
+        data: { campaignId, periodFrom, periodTo, prizes, reserveCount, requireReviewedProofs },
+      });
+    return draw as Draw;
+  };
+  const draw = audit ? await (db as Database).transaction(open) : await open(db);
+  return toPublicDraw(draw);
 }
 
 export async function getDrawOrThrow(
@@ -175,6 +190,7 @@ export async function runDraw({
   notifier,
   brandId,
   drawId,
+  auditActor,
 }: {
   db: Database;
   generateId: IdGenerator;
@@ -182,6 +198,8 @@ export async function runDraw({
   notifier?: RewardsNotifier;
   brandId: string;
   drawId: string;
+  /** The console user running it: audited in the draw's transaction (a second run changes nothing, no row). */
+  auditActor?: ConsoleAuditActor;
 }): Promise<{ draw: PublicDraw; winners: DrawWinner[]; alreadyDrawn: boolean }> {
   return db.transaction(async (tx) => {
     const [locked] = await tx
@@ -236,6 +254,13 @@ export async function runDraw({
       for (const winner of winners.filter((candidate) => !candidate.isReserve))
         await notifyWinnerOnce(tx, { winner, draw: drawn as Draw, notifier, now });
     }
+    if (auditActor)
+      await recordConsoleAction(tx, { clock, generateId }, auditActor, {
+        action: 'draw.run',
+        targetType: 'draw',
+        targetId: drawId,
+        data: { winners: winners.filter((w) => !w.isReserve).length, entriesDigest },
+      });
     return {
       draw: toPublicDraw(drawn as Draw),
       winners: winners.sort((a, b) => a.rank - b.rank),
@@ -244,36 +269,53 @@ export async function runDraw({
   });
 }
 
-/** The brand forfeits a win (not claimed in time, ineligible): pending or confirmed → forfeited. */
+/**
+ * The brand forfeits a win (not claimed in time, ineligible): pending or confirmed → forfeited. With an
+ * audit actor, the change and its audit row commit together; forfeiting a forfeited win changes nothing
+ * and writes no row.
+ */
 export async function forfeitWinner({
   db,
   brandId,
   winnerId,
+  audit,
 }: {
-  db: Executor;
+  db: Database;
   brandId: string;
   winnerId: string;
+  audit?: { actor: ConsoleAuditActor; clock: Clock; generateId: IdGenerator };
 }): Promise<DrawWinner> {
-  const [updated] = await db
-    .update(drawWinners)
-    .set({ status: 'forfeited' })
-    .where(
-      and(
-        eq(drawWinners.brandId, brandId),
-        eq(drawWinners.id, winnerId),
-        or(eq(drawWinners.status, 'pending'), eq(drawWinners.status, 'confirmed')),
-      ),
-    )
-    .returning();
-  if (updated) return updated;
-  const [current] = await db
-    .select()
-    .from(drawWinners)
-    .where(and(eq(drawWinners.brandId, brandId), eq(drawWinners.id, winnerId)));
-  if (!current)
-    throw createDrawNotFoundError({ message: 'This winner does not exist', details: { winnerId } });
-  if (current.status === 'forfeited') return current;
-  throw createInvalidDrawError({ message: `A ${current.status} win cannot be forfeited` });
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(drawWinners)
+      .set({ status: 'forfeited', forfeitReason: 'brand' })
+      .where(
+        and(
+          eq(drawWinners.brandId, brandId),
+          eq(drawWinners.id, winnerId),
+          or(eq(drawWinners.status, 'pending'), eq(drawWinners.status, 'confirmed')),
+        ),
+      )
+      .returning();
+    if (updated) {
+      if (audit)
+        await recordConsoleAction(tx, audit, audit.actor, {
+          action: 'draw.winner_forfeited',
+          targetType: 'draw_winner',
+          targetId: winnerId,
+          data: { drawId: updated.drawId, rank: updated.rank },
+        });
+      return updated;
+    }
+    const [current] = await tx
+      .select()
+      .from(drawWinners)
+      .where(and(eq(drawWinners.brandId, brandId), eq(drawWinners.id, winnerId)));
+    if (!current)
+      throw createDrawNotFoundError({ message: 'This winner does not exist', details: { winnerId } });
+    if (current.status === 'forfeited') return current;
+    throw createInvalidDrawError({ message: `A ${current.status} win cannot be forfeited` });
+  });
 }
 
 /**
@@ -288,12 +330,15 @@ export async function promoteReserveWinners({
   notifier,
   brandId,
   drawId,
+  audit,
 }: {
   db: Database;
   clock: Clock;
   notifier?: RewardsNotifier;
   brandId: string;
   drawId: string;
+  /** The console user asking: audited in the same transaction when a reserve stepped up. */
+  audit?: { actor: ConsoleAuditActor; generateId: IdGenerator };
 }): Promise<{ promoted: { reserveId: string; replacesId: string; prizeKey: string }[]; unfilled: number }> {
   return db.transaction(async (tx) => {
     const [draw] = await tx
@@ -330,6 +375,13 @@ export async function promoteReserveWinners({
       promoted.push({ reserveId: reserve.id, replacesId: forfeited.id, prizeKey });
       if (notifier) await notifyWinnerOnce(tx, { winner: { ...updated, prizeKey }, draw, notifier, now });
     }
+    if (audit && promoted.length > 0)
+      await recordConsoleAction(tx, { clock, generateId: audit.generateId }, audit.actor, {
+        action: 'draw.reserves_promoted',
+        targetType: 'draw',
+        targetId: drawId,
+        data: { promoted },
+      });
     return { promoted, unfilled: open.length - promoted.length };
   });
 }

@@ -47,3 +47,15 @@ export {
 } from './invoice-dates.models.js';
 export { normalizeItemName } from './item-names.models.js';
 export { checkParsedInvoice } from './invoice-checks.models.js';
+export {
+  completeWithDate,
+  DAYS_WITHOUT_PERIOD,
+  findPartialProof,
+  partialProofFromPrinted,
+  purchaseDateRange,
+  readDateAnswer,
+  recentDays,
+  type DateAnswer,
+  type PartialProof,
+} from './partial-proof.models.js';
+export { findPrintedProofKeys, proofFromPrintedKeys, type PrintedProofKeys } from './printed-proof.models.js';

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, date, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { brands, lineChannels } from '../brands/brands.table.js';
 import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
@@ -31,6 +32,18 @@ export const members = pgTable(
     linkedAt: tstz('linked_at'),
     lastActiveAt: tstz('last_active_at'),
     erasedAt: tstz('erased_at'),
+    /**
+     * The member's consents in force (the latest `consents` row of each kind; null: never asked), kept by a
+     * trigger on `consents` (migration 0028) so that segment counts over a million members read a column
+     * instead of searching each member's consent history.
+     */
+    marketingConsent: boolean('marketing_consent'),
+    dataProcessingConsent: boolean('data_processing_consent'),
+    /** The member's tags (from `member_tags`, sorted), kept by a trigger for the same reason. */
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { routeOcrByScript } from './ocr.routing.js';
 import type { OcrEngine, OcrEngineName } from './ocr.types.js';
 import { stopOcrEngineWhenIdle } from './ocr.idle-stop.js';
 import { buildGoogleVisionOcrEngine } from './providers/google-vision/google-vision.ocr-engine.js';
@@ -13,15 +14,28 @@ export function buildOcrEngine(
   config: Pick<Config, 'ocr'>,
   options: { tesseractPoolSize?: number } = {},
 ): OcrEngine {
+  const idle = (name: OcrEngineName, build: () => OcrEngine) =>
+    stopOcrEngineWhenIdle(name, build, { idleMs: config.ocr.idleStopMs });
+  const tesseract = () => buildTesseractOcrEngine({ poolSize: options.tesseractPoolSize });
   const factories = {
-    tesseract: () => buildTesseractOcrEngine({ poolSize: options.tesseractPoolSize }),
-    paddle: () => buildPaddleOcrEngine(),
+    tesseract: () => idle('tesseract', tesseract),
+    // PaddleOCR has no Thai model: tesseract reads Thai, and looks again at what PaddleOCR left doubtful.
+    // Each engine stops on its own when idle; the routing holds no workers.
+    paddle: () => {
+      const thai = idle('tesseract', tesseract);
+      return routeOcrByScript({
+        main: idle('paddle', () => buildPaddleOcrEngine()),
+        thai,
+        secondOpinion: thai,
+      });
+    },
     'google-vision': () =>
-      buildGoogleVisionOcrEngine({
-        credentialsFile: config.ocr.googleCredentialsFile,
-        apiEndpoint: config.ocr.googleApiEndpoint,
-      }),
+      idle('google-vision', () =>
+        buildGoogleVisionOcrEngine({
+          credentialsFile: config.ocr.googleCredentialsFile,
+          apiEndpoint: config.ocr.googleApiEndpoint,
+        }),
+      ),
   } satisfies Record<OcrEngineName, () => OcrEngine>;
-  const provider = config.ocr.provider;
-  return stopOcrEngineWhenIdle(provider, factories[provider], { idleMs: config.ocr.idleStopMs });
+  return factories[config.ocr.provider]();
 }

@@ -54,6 +54,11 @@ export type OcrEngineName = 'tesseract' | 'google-vision' | 'paddle';
 export type OcrEngine = {
   name: OcrEngineName;
   recognize: (request: OcrRequest) => Promise<OcrResult>;
+  /**
+   * Another engine the receipt reader may ask to read the page again while fields stay doubtful (one
+   * engine errs where another does not; decision 008). Never asked about a page it read itself.
+   */
+  secondOpinion?: OcrEngine;
   /** Frees workers and connections. */
   close: () => Promise<void>;
 };

@@ -63,12 +63,31 @@ function plausible(year: number | undefined, bounds: { minYear: number; maxYear:
 
 /** Common OCR slips inside dates: O for 0, l/I for 1, S for 5, B for 8; a stray ~ after a separator. */
 function cleanDigits(text: string) {
-  return text
-    .replace(/(?<=\d)[Oo](?=\d)|(?<=\d)[Oo]\b|\b[Oo](?=\d)/g, '0')
-    .replace(/(?<=\d)[lI|](?=\d)|\b[lI|](?=\d[/.-])/g, '1')
-    .replace(/(?<=\d)S(?=[/.-]\d)|(?<=\d[/.-]\d?)S(?=\d|[/.-])|(?<=\d[/.-])S(?=\d)/g, '5')
-    .replace(/(?<=\d)B(?=[/.-]\d)|(?<=\d[/.-]\d?)B(?=\d|[/.-])|(?<=\d[/.-])B(?=\d)/g, '8')
-    .replace(/(?<=\d\s?[/-])\s?~(?=\d)/g, '');
+  return (
+    text
+      .replace(/(?<=\d)[Oo](?=\d)|(?<=\d)[Oo]\b|\b[Oo](?=\d)/g, '0')
+      .replace(/(?<=\d)[lI|](?=\d)|\b[lI|](?=\d[/.-])/g, '1')
+      .replace(/(?<=\d)S(?=[/.-]\d)|(?<=\d[/.-]\d?)S(?=\d|[/.-])|(?<=\d[/.-])S(?=\d)/g, '5')
+      .replace(/(?<=\d)B(?=[/.-]\d)|(?<=\d[/.-]\d?)B(?=\d|[/.-])|(?<=\d[/.-])B(?=\d)/g, '8')
+      .replace(/(?<=\d\s?[/-])\s?~(?=\d)/g, '')
+      // A separator bent into a colon before a four-digit year ("27:03/2018"): no time has a year after it.
+      .replace(/(?<![\d:])(\d{1,2})[:;](\d{1,2})([/.-])((?:19|20)\d{2})(?!\d)/g, '$1$3$2$3$4')
+  );
+}
+
+/**
+ * A time printed against the date with the space lost ("09/03/201821:28", "27Mar201818:46",
+ * "06/01/1812.17:26PM", "113/12/2709:15", as PaddleOCR joins a row's words): the space put back after the year. A two-digit
+ * year is split off only before a time with seconds, where the digits cannot be one number.
+ */
+export function separateGluedTime(line: string) {
+  return (
+    line
+      .replace(/((?:[/.\-\s]|[A-Za-z])(?:19|20)\d{2})(?=[0-2]?\d[:.][0-5]\d(?!\d))/g, '$1 ')
+      .replace(/((?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?=[0-2]?\d[:.][0-5]\d[:.][0-5]\d)/g, '$1 ')
+      // Year first (ROC "113/12/2709:15", "2024/04/1912:30"): a two-digit day, then the time.
+      .replace(/((?<![\d/.-])\d{3,4}[/.-]\d{1,2}[/.-]\d{2})(?=[0-2]?\d:[0-5]\d)/g, '$1 ')
+  );
 }
 
 /**
@@ -112,7 +131,7 @@ export function findDates(
   options: { thai?: boolean; minYear?: number; maxYear?: number; recentYear?: number } = {},
 ): DateCandidate[] {
   const bounds = { minYear: options.minYear ?? 2000, maxYear: options.maxYear ?? 2100 };
-  const line = cleanDigits(rawLine);
+  const line = separateGluedTime(cleanDigits(rawLine));
   const found: DateCandidate[] = [];
   const push = (date: string | undefined, confidence: number, match: RegExpExecArray) => {
     if (!date) return;
@@ -138,7 +157,7 @@ export function findDates(
   // and most receipts; month-first is taken only when the first number cannot be a month… or the second
   // cannot be one.
   for (const match of line.matchAll(
-    /(?<![\d./-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{3}|\d{2})(?![\d]|[.,]\d)/g,
+    /(?<![\d/-]|\d\.)(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{3}|\d{2})(?![\d]|[.,]\d)/g,
   )) {
     const printed = match[4]!;
     const standard = printed.length === 3 ? undefined : toGregorianYear(printed, { thai: options.thai });
@@ -192,7 +211,7 @@ export function findDates(
 
 /** Finds a time of day (24 h, or 12 h with AM/PM; also 時/分 and น.) as `HH:MM`. */
 export function findTimes(rawLine: string): { time: string; index: number }[] {
-  const line = cleanDigits(rawLine);
+  const line = separateGluedTime(cleanDigits(rawLine));
   const times: { time: string; index: number }[] = [];
   for (const match of line.matchAll(
     /(?<![\d.:])([01]?\d|2[0-3])\s?[:.]\s?([0-5]\d)(?:\s?[:.]\s?([0-5]\d))?(?!\s?[.,]?\d)\s*([AaPp]\.?\s?[Mm]\.?)?/g,

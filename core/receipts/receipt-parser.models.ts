@@ -2,18 +2,33 @@ import { isValidBusinessId } from '../invoices/index.js';
 import type { OcrBox } from '../ocr/index.js';
 import { findAmounts, type AmountToken } from './receipt-amounts.models.js';
 import { findDates, findTimes } from './receipt-dates.models.js';
+import { itemNameConfidence } from './receipt-item-confidence.js';
 import { correctStoreName, editDistance } from './store-lexicon.models.js';
 import type { ParsedReceipt, ReceiptCurrency, ReceiptFieldName, ReceiptItem } from './receipts.types.js';
 
 /** One OCR row; box and confidence are optional so plain text fixtures parse too. */
-export type ReceiptLineInput = { text: string; confidence?: number; box?: OcrBox };
+export type ReceiptLineInput = {
+  text: string;
+  confidence?: number;
+  box?: OcrBox;
+  /** The row's words with their own confidence, when the engine gives them (item names are judged by them). */
+  words?: readonly { text: string; confidence: number }[];
+};
 
 export type ReceiptParseOptions = {
   /** Used to bound plausible purchase dates. @default now */
   now?: Date;
 };
 
-type Line = { text: string; compact: string; upper: string; confidence: number; index: number; box?: OcrBox };
+type Line = {
+  text: string;
+  compact: string;
+  upper: string;
+  confidence: number;
+  index: number;
+  box?: OcrBox;
+  words?: ReceiptLineInput['words'];
+};
 
 // Keyword strength for the grand total. OCR bends letters, so TOTAL tolerates 0/O and 1/I/L slips.
 const TOTAL = String.raw`T[O0Q]T[A4]L|T[O0]TA[L1I]|TOTAI|TOTA1`;
@@ -63,6 +78,7 @@ const SUBTOTAL = new RegExp(
   ].join('|'),
   'i',
 );
+const PARTIAL_TOTAL = new RegExp(String.raw`(?:${TOTAL})\s?\d{1,2}\s?%\s?SUPPL`, 'i');
 const NOT_MONEY_TOTAL = new RegExp(
   [
     String.raw`(?:${TOTAL})\s?(?:QTY|QUANTITY|ITEM|ITEMS|PCS|UNITS?|SAVINGS?|DISC|DISCOUNT|WEIGHT|POINTS?|NO)`,
@@ -114,6 +130,7 @@ function toLines(input: ReceiptLineInput[]): Line[] {
         confidence: line.confidence ?? 0.9,
         index,
         box: line.box,
+        words: line.words,
       };
     })
     .filter((line) => line.text !== '');
@@ -365,7 +382,7 @@ function letterRatio(text: string) {
  * A company line as a name: without its registration number ("99 SPEED MART S/B (519537-X)",
  * "Sdn Bhd (72828441)") and with the legal suffix OCR bent put back ("SDN 3HD" → "SDN BHD").
  */
-const REGISTRATION_NUMBER = /\(\s?\d{5,}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$/gi;
+const REGISTRATION_NUMBER = /\(\s?[Il]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$/gi;
 /** "(Co. No: 120154-T)", "(GST Reg No …": a registration printed after the name, to the end of the row. */
 const REGISTRATION_LABEL = /\s*\(\s?(?:C[O0a]\.?\s?(?:N[O0oe]|REG)|GST|REG|ROC)\b.*$/i;
 /** Malaysia's "(M)" before the legal suffix, as OCR bends it: "(H)", "(#)", "(MD)", "(N)". */
@@ -375,7 +392,8 @@ const MALAYSIA_MARK = /\((?:H|#|MD|N|W|NM|IM|I4|HM)\)\s?(?=SDN|BHD|S\/B)/gi;
 function lettersForLookalikeDigits(text: string) {
   return text.replace(/[A-Za-z0-9.&'-]+/g, (token) => {
     const letters = (token.match(/[A-Za-z]/g) ?? []).length;
-    if (letters < 2 || !/[015]/.test(token) || /\d{2,}/.test(token)) return token;
+    const digits = (token.match(/\d/g) ?? []).length;
+    if (letters < 2 || !/[015]/.test(token) || /[2-46-9]/.test(token) || digits > letters) return token;
     return token.replace(/0/g, 'O').replace(/1/g, 'I').replace(/5/g, 'S');
   });
 }
@@ -392,7 +410,7 @@ function asCompanyLine(line: Line): Line {
 }
 
 /** Legal suffix at the start of a row: the rest of a company name wrapped onto the next row. */
-const SUFFIX_CONTINUATION = /^(?:CO\.?\s|\(M\)|SDN\b|BHD\b|S\/B\b|BERHAD|\(\s?M\s?\)\s?SDN)/i;
+const SUFFIX_CONTINUATION = /^(?:CO\.?(?:\s|\()|\(M\)|SDN\b|BHD\b|S\/B\b|BERHAD|\(\s?M\s?\)\s?SDN)/i;
 const LEGAL_SUFFIX = /SDN\.?\s?BHD|\bBHD\b|\bS\/B\b|BERHAD|\bLTD\b|\bPLT\b|有限公司|จำกัด/i;
 
 /**
@@ -647,6 +665,12 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
     const upper = line.upper;
     const inSummary = summaryStart >= 0 && position > summaryStart;
 
+    // "Total 6% supplies (Inc. GST)", "Total 0% supplies": the share of one tax rate, never the grand total.
+    if (PARTIAL_TOTAL.test(upper)) {
+      if (value) add(value.minor, 0.3, 'partial total', position);
+      if (firstTotalLine < 0) firstTotalLine = position;
+      return;
+    }
     if (SUBTOTAL.test(upper) || /小計/.test(line.compact)) {
       if (value && !inSummary) subtotal ??= value.minor;
       if (value) add(value.minor, 0.3, 'subtotal', position);
@@ -683,8 +707,13 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
       if (value) add(value.minor, 0.8, 'paid by card', position);
       return;
     }
-    if (STRONG_TOTAL.test(line.compact)) {
-      if (value) add(value.minor, inSummary ? 0.8 : 3, 'total keyword', position);
+    if (STRONG_TOTAL.test(line.compact) || (/T[O0]TA[L1I]/.test(upper) && hasWordLike(upper, 'PAYABLE'))) {
+      if (value && !value.hasDecimals && !integers && value.minor >= 10000) {
+        // "Total Inclusive GST: 1045" on a receipt priced in cents: the decimal point lost to OCR, or a
+        // whole amount. Both are offered at half weight; the receipt's arithmetic tells them apart.
+        add(value.minor, inSummary ? 0.4 : 1.5, 'total keyword', position);
+        add(value.minor / 100, inSummary ? 0.4 : 1.5, 'total keyword, decimal point lost', position);
+      } else if (value) add(value.minor, inSummary ? 0.8 : 3, 'total keyword', position);
       if (firstTotalLine < 0) firstTotalLine = position;
       return;
     }
@@ -865,7 +894,7 @@ function findItems(
     if (name === '' || PAYMENT_LINE.test(line.upper)) continue;
     const discount = last.negative || DISCOUNT_LINE.test(line.upper);
     const unitPrice = amounts.length >= 2 ? amounts.at(-2)!.minor : undefined;
-    items.lowestConfidence = Math.min(items.lowestConfidence ?? 1, line.confidence);
+    items.lowestConfidence = Math.min(items.lowestConfidence ?? 1, itemNameConfidence(line));
     items.push({
       name: cleanName(name),
       quantity,

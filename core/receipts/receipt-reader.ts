@@ -1,5 +1,10 @@
 import sharp from 'sharp';
-import { parseEInvoiceQr, type ParsedInvoice } from '../invoices/index.js';
+import {
+  findPrintedProofKeys,
+  parseEInvoiceQr,
+  proofFromPrintedKeys,
+  type ParsedInvoice,
+} from '../invoices/index.js';
 import { isAppError } from '../shared/errors.js';
 import type { OcrEngine, OcrLanguage, OcrResult } from '../ocr/index.js';
 import { measureSkew } from './receipt-deskew.js';
@@ -9,6 +14,12 @@ import type { ParsedReceipt, ReceiptFieldName, ReceiptFields, ReceiptReading } f
 
 export type ReadReceiptOptions = {
   ocrEngine: OcrEngine;
+  /**
+   * Another engine for the further passes while fields stay doubtful: its plain pass first, then its
+   * prepared ones (PaddleOCR reads first, tesseract looks again; decision 008).
+   * @default ocrEngine.secondOpinion, else ocrEngine
+   */
+  secondEngine?: OcrEngine;
   /** Scripts to expect; from the brand's country. @default ['eng', 'tha', 'chi_tra'] */
   languages?: OcrLanguage[];
   now?: Date;
@@ -129,33 +140,56 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
     };
   }
   const now = options.now ?? new Date();
+  // Another engine looks again at what this one left doubtful, never at a page it read itself.
+  const offered = options.secondEngine ?? options.ocrEngine.secondOpinion;
+  const secondEngine = offered && offered.name !== ocr.engine ? offered : undefined;
   const parsed =
     options.refine === false
       ? parseReceiptText(ocr.lines, { now })
       : await refineReading(ocr.lines, {
           now,
+          secondOpinion: secondEngine !== undefined,
           // Another look: the page read as one block (a price column layout analysis dropped), larger
           // (small print), sharpened (blurred digits) or with more contrast (faint print).
           readPass: async (name) => {
             const pass: OcrPreparation = OCR_PASSES[name];
+            const engine = secondEngine ?? options.ocrEngine;
             const passStarted = performance.now();
-            const again = await prepareForOcr(image, { ...pass, skewDegrees });
-            if ((pass.layout ?? 'auto') === 'auto' && again.equals(ocrImage)) return undefined;
-            const next = await options.ocrEngine.recognize({ image: again, languages, layout: pass.layout });
-            passes.push({ name, ms: round2(performance.now() - passStarted) });
+            const again = name === 'base' ? ocrImage : await prepareForOcr(image, { ...pass, skewDegrees });
+            if (name !== 'base' && (pass.layout ?? 'auto') === 'auto' && again.equals(ocrImage))
+              return undefined;
+            const next = await engine.recognize({ image: again, languages, layout: pass.layout });
+            passes.push({
+              name: engine === options.ocrEngine ? name : `${engine.name}:${name}`,
+              ms: round2(performance.now() - passStarted),
+            });
             if (next.confidence > ocr.confidence)
               ocr = { ...next, durationMs: ocr.durationMs + next.durationMs };
             return next.lines;
           },
         });
   const ocrMs = performance.now() - ocrStarted;
+  // Only the right QR code read (it holds no invoice number): the number and random code printed as
+  // text are enough to ask the MoF platform, rather than judging the photo by its OCR'd store and total.
+  const printed = qrScan.right ? readPrintedProof(ocr.lines.map((line) => line.text)) : undefined;
+  if (printed?.kind === 'einvoice')
+    return einvoiceReading(printed.invoice, qrScan, codes, { qrMs, totalMs: performance.now() - started });
   const readSomething =
     parsed.fields.totalMinor !== undefined ||
     parsed.fields.date !== undefined ||
     parsed.fields.invoiceNumber !== undefined;
   return {
     kind: readSomething ? parsed.kind : 'unreadable',
-    ...(codes.length > 0 ? { qr: { left: qrScan.left?.text, right: qrScan.right?.text, codes } } : {}),
+    ...(codes.length > 0
+      ? {
+          qr: {
+            left: qrScan.left?.text,
+            right: qrScan.right?.text,
+            codes,
+            ...(printed?.kind === 'partial' ? { partial: printed.partial } : {}),
+          },
+        }
+      : {}),
     fields: parsed.fields,
     currency: parsed.currency,
     confidence: readSomething ? parsed.confidence : { ...parsed.confidence, overall: 0 },
@@ -173,6 +207,11 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
       passes,
     },
   };
+}
+
+function readPrintedProof(lines: string[]) {
+  const keys = findPrintedProofKeys(lines);
+  return keys ? proofFromPrintedKeys(keys) : undefined;
 }
 
 function einvoiceReading(
@@ -298,10 +337,18 @@ export type OcrPassName = keyof typeof OCR_PASSES;
  * Otherwise it comes last, as on scans with several columns it joins them into noise (SROIE dev: with it
  * first, date 90.6 → 87.5 %, total 87.5 → 84.4 %).
  */
-export function refinementOrder(first: ParsedReceipt, firstLines: ReceiptLineInput[]): OcrPassName[] {
-  return first.fields.totalMinor === undefined || totalLabelLacksAmount(firstLines)
-    ? ['block', 'large', 'sharp', 'contrast']
-    : ['large', 'sharp', 'contrast', 'block'];
+export function refinementOrder(
+  first: ParsedReceipt,
+  firstLines: ReceiptLineInput[],
+  { secondOpinion = false }: { secondOpinion?: boolean } = {},
+): OcrPassName[] {
+  const order: OcrPassName[] =
+    first.fields.totalMinor === undefined || totalLabelLacksAmount(firstLines)
+      ? ['block', 'large', 'sharp', 'contrast']
+      : ['large', 'sharp', 'contrast', 'block'];
+  // A second engine reads the same prepared page once: another engine errs elsewhere, and one more
+  // pass keeps the photo within its time (SROIE dev: PaddleOCR then tesseract, decision 008).
+  return secondOpinion ? ['base'] : order;
 }
 
 /**
@@ -311,13 +358,22 @@ export function refinementOrder(first: ParsedReceipt, firstLines: ReceiptLineInp
  */
 export async function refineReading(
   firstLines: ReceiptLineInput[],
-  { now, readPass }: { now: Date; readPass: (name: OcrPassName) => Promise<ReceiptLineInput[] | undefined> },
+  {
+    now,
+    readPass,
+    secondOpinion = false,
+  }: {
+    now: Date;
+    readPass: (name: OcrPassName) => Promise<ReceiptLineInput[] | undefined>;
+    /** The further passes are another engine's (`ReadReceiptOptions.secondEngine`). */
+    secondOpinion?: boolean;
+  },
 ): Promise<ParsedReceipt> {
   const first = parseReceiptText(firstLines, { now });
   const readings = [first];
   const weights = [PASS_VOTE_WEIGHT.base];
   let parsed = first;
-  for (const name of refinementOrder(first, firstLines)) {
+  for (const name of refinementOrder(first, firstLines, { secondOpinion })) {
     if (!needsRefinement(parsed)) break;
     const lines = await readPass(name);
     if (!lines) continue;
@@ -333,7 +389,9 @@ export function needsRefinement(parsed: ReturnType<typeof parseReceiptText>) {
     !parsed.fields.date ||
     (parsed.confidence.date ?? 0) < 0.7 ||
     (parsed.confidence.totalAmount ?? 0) < 0.6 ||
-    parsed.fields.totalMinor === undefined
+    parsed.fields.totalMinor === undefined ||
+    // A paper invoice's seller is its BAN: one that fails its check digit is worth another look.
+    (parsed.fields.invoiceNumber !== undefined && (parsed.confidence.taxId ?? 0) < 0.7)
   );
 }
 

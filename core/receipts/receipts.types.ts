@@ -1,4 +1,4 @@
-import type { ParsedInvoice } from '../invoices/index.js';
+import type { ParsedInvoice, PartialProof } from '../invoices/index.js';
 
 /** MYR appears on the development scans (Malaysia); Proofline's campaigns run in TWD and THB. */
 export type ReceiptCurrency = 'THB' | 'TWD' | 'MYR' | 'UNKNOWN';
@@ -66,6 +66,8 @@ export type ReceiptReading = {
     invoice?: ParsedInvoice;
     /** Every QR code text found in the photo. */
     codes: string[];
+    /** Part of an e-invoice: the number and code printed beside a right QR code, the date unsure. */
+    partial?: PartialProof;
   };
   fields: ReceiptFields;
   currency: ReceiptCurrency;

@@ -243,6 +243,8 @@ export function createReceiptProofReader(
     if (!image || !reading) return { status: 'needs_review' as const, reason: 'receipt.not_read' };
     if (reading.kind === 'einvoice' && reading.qr?.invoice)
       return { status: 'einvoice' as const, invoice: reading.qr.invoice };
+    // The member is asked for the date; the photo stays stored with its reading.
+    if (reading.qr?.partial) return { status: 'partial' as const, partial: reading.qr.partial };
     const invoice = rulesInvoiceFromReading(reading, deps.defaultCurrency ?? 'THB');
     if (!invoice || reading.kind === 'unreadable' || reading.kind === 'einvoice')
       return {

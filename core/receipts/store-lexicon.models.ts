@@ -11,7 +11,7 @@ const CJK_OR_THAI = /[\u0E00-\u0E7F\u3400-\u9FFF]/;
 
 /** Malaysian and Singaporean legal suffixes as OCR bends them: `SON BHD`, `SDH. BHZ`, `5DN 8HD`, `S/8`. */
 const SDN_BHD = /\b[S5$][DO0][NMH]\.?\s?[B8][HN][DZ0]\b\.?/gi;
-const S_SLASH_B = /\bS\/[8B]\b/g;
+const S_SLASH_B = /(?<![\w/])[S5$]\/[8B]\b/g;
 
 export type StoreNameCorrection = {
   value: string;
@@ -30,26 +30,49 @@ export function correctStoreName(
   text: string,
   lexicon: StoreLexicon = DEFAULT_STORE_LEXICON,
 ): StoreNameCorrection {
-  let value = text
+  const value = text
     .replace(SDN_BHD, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
     .replace(S_SLASH_B, 'S/B');
+  const compact = value.replace(/(?<=[\u0E00-\u0E7F\u3400-\u9FFF])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF])/g, '');
+  // The closest chain wins, not the first within reach: 來來超商 printed exactly is not 統一超商 two
+  // characters off.
+  let best: { name: string; start: number; end: number; distance: number } | undefined;
   for (const name of lexicon.names) {
     if (!CJK_OR_THAI.test(name)) {
       if (value.toUpperCase().includes(name.toUpperCase())) return { value, chain: name, edits: 0 };
       continue;
     }
     const target = name.replace(/\s+/g, '');
-    const compact = value.replace(
-      /(?<=[\u0E00-\u0E7F\u3400-\u9FFF])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF])/g,
-      '',
-    );
     const match = closestWindow(compact, target, allowedEdits(target));
-    if (match) {
-      value = `${compact.slice(0, match.start)}${name}${compact.slice(match.end)}`;
-      return { value, chain: name, edits: match.distance };
-    }
+    if (!match || (best && best.distance <= match.distance)) continue;
+    const window = compact.slice(match.start, match.end);
+    if (match.distance > 0 && !keepsDistinctivePart(window, target)) continue;
+    best = { name, ...match };
+    if (match.distance === 0) break;
   }
-  return { value, edits: 0 };
+  if (!best) return { value, edits: 0 };
+  return {
+    value: `${compact.slice(0, best.start)}${best.name}${compact.slice(best.end)}`,
+    chain: best.name,
+    edits: best.distance,
+  };
+}
+
+/** Words any store name may carry: they say nothing about which store it is. */
+const GENERIC_WORDS =
+  /股份有限公司|有限公司|國際|便利商店|超級市場|超商|超市|商店|百貨|量販|門市|ซูเปอร์มาร์เก็ต|มาร์เก็ต|มินิมาร์ท|มาร์ท|ร้าน|บริษัท|จำกัด/g;
+
+/**
+ * Whether a window read close to a chain name still holds most of what names that chain (its words
+ * other than the generic ones): "好好超商股份有限公司" is two characters from "統一超商股份有限公司", all
+ * of them in the part that tells the stores apart — another store, not a slip.
+ */
+function keepsDistinctivePart(window: string, target: string) {
+  const distinctive = [...target.replace(GENERIC_WORDS, '')];
+  if (distinctive.length === 0) return true;
+  const read = new Set(window);
+  const kept = distinctive.filter((char) => read.has(char)).length;
+  return kept * 2 >= distinctive.length;
 }
 
 /** Slips tolerated for a name of this length: none under 3 characters, one, two from 8. */

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
 import { queryRows, type Database } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -34,6 +35,7 @@ export async function adjustPoints({
   actor,
   idempotencyKey,
   expiresAt = null,
+  auditActor,
 }: {
   db: Database;
   generateId: IdGenerator;
@@ -45,6 +47,8 @@ export async function adjustPoints({
   actor: string;
   idempotencyKey?: string;
   expiresAt?: Date | null;
+  /** The console user making it: audited in the same transaction (a replayed key changes nothing, no row). */
+  auditActor?: ConsoleAuditActor;
 }): Promise<{ entry: LedgerRow; balance: number; created: boolean }> {
   if (!Number.isInteger(points) || points === 0 || !reason.trim() || !actor.trim())
     throw createInvalidPointsAdjustmentError({ details: { points, reason, actor } });
@@ -69,6 +73,13 @@ export async function adjustPoints({
         idempotencyKey: key,
       },
     });
+    if (created && auditActor)
+      await recordConsoleAction(tx, { clock, generateId }, auditActor, {
+        action: 'points.adjusted',
+        targetType: 'member',
+        targetId: memberId,
+        data: { points, reason: reason.trim(), entryId: row.id },
+      });
     return { entry: row, balance: await getPointsBalance(tx, { brandId, memberId }), created };
   });
 }

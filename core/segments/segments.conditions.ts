@@ -18,6 +18,12 @@ export type ConditionContext = {
 const textValues = (values: readonly string[]): SQL =>
   sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 
+/**
+ * A short list of choices (regions, genders, languages) as an array computed once: tested inline while
+ * scanning the members, where `in (subquery)` would hash-join every member against it.
+ */
+const anyOf = (values: readonly string[]): SQL => sql`any(array${textValues(values)})`;
+
 const since = (ctx: ConditionContext, days: number): Date => new Date(ctx.now.getTime() - days * 86_400_000);
 
 /** The calendar date `days` before today in the brand's time zone (purchase dates are local dates). */
@@ -57,10 +63,32 @@ export function compileCondition(condition: SegmentCondition, ctx: ConditionCont
       return sql.join(parts, condition.type === 'and' ? sql` and ` : sql` or `);
     }
     case 'not':
-      return sql`not coalesce((${compileCondition(condition.condition, ctx)}), false)`;
+      // A test that is never null is negated as it stands, so PostgreSQL turns `not exists` into an anti-join
+      // (one pass over the table) instead of a subquery per member; others treat unknown as false.
+      return isNeverNull(condition.condition)
+        ? sql`not (${compileCondition(condition.condition, ctx)})`
+        : sql`not coalesce((${compileCondition(condition.condition, ctx)}), false)`;
     default:
       return compileLeaf(condition, ctx);
   }
+}
+
+/** Tests that are true or false for every member, never unknown (exists, in a non-null set, counts). */
+const NEVER_NULL: ReadonlySet<string> = new Set([
+  'all',
+  'registered',
+  'acceptedProofs',
+  'bought',
+  'redeemed',
+  'won',
+  'surveyAnswer',
+  'tag',
+]);
+
+function isNeverNull(condition: SegmentCondition): boolean {
+  if (condition.type === 'and' || condition.type === 'or') return condition.conditions.every(isNeverNull);
+  if (condition.type === 'not') return isNeverNull(condition.condition);
+  return NEVER_NULL.has(condition.type);
 }
 
 function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
@@ -68,11 +96,11 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
     case 'all':
       return sql`true`;
     case 'region':
-      return sql`m.region in ${textValues(condition.regions)}`;
+      return sql`m.region = ${anyOf(condition.regions)}`;
     case 'gender':
-      return sql`m.gender in ${textValues(condition.genders)}`;
+      return sql`m.gender = ${anyOf(condition.genders)}`;
     case 'language':
-      return sql`m.locale in ${textValues(condition.languages)}`;
+      return sql`m.locale = ${anyOf(condition.languages)}`;
     case 'ageBand': {
       const today = localDateDaysAgo(ctx, 0);
       const age = sql`extract(year from age(${today}::date, m.birthday))`;
@@ -95,10 +123,13 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
     }
     case 'consent':
       // Never asked matches neither granted nor refused.
-      return sql`${latestConsent(condition.kind)} = ${condition.granted}`;
+      return sql`${consentInForce(condition.kind)} = ${condition.granted}`;
     case 'acceptedProofs':
-      return sql`(select count(*) from submissions s where s.member_id = m.id and s.brand_id = m.brand_id
-        and s.state in ('accepted', 'rewarded') and s.created_at >= ${since(ctx, condition.withinDays)}) >= ${condition.atLeast}`;
+      // One grouped pass over the brand's recent proofs (a semi-join), not a count per member.
+      return sql`m.id in (select s.member_id from submissions s where s.brand_id = ${ctx.brandId}
+        and s.member_id is not null and s.state in ('accepted', 'rewarded')
+        and s.created_at >= ${since(ctx, condition.withinDays)}
+        group by s.member_id having count(*) >= ${condition.atLeast})`;
     case 'bought': {
       const filters = [
         sql`s.member_id = m.id`,
@@ -164,7 +195,8 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
             and exists (select 1 from jsonb_array_elements_text(sa.answers -> ${condition.question}) a(v)
               where a.v in ${textValues(condition.answers)}))))`;
     case 'tag':
-      return sql`exists (select 1 from member_tags t where t.member_id = m.id and t.tag in ${textValues(condition.tags)})`;
+      // The member's tags are kept on the member (migration 0028): tested in the scan, no join.
+      return sql`m.tags && array${textValues(condition.tags)}`;
     case 'list': {
       const parts: SQL[] = [];
       if (condition.lineUserIds?.length)
@@ -176,10 +208,12 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
   }
 }
 
-/** The member's marketing or data-processing consent in force: the latest row (null: never asked). */
-function latestConsent(kind: 'data_processing' | 'marketing'): SQL {
-  return sql`(select c.granted from consents c where c.member_id = m.id and c.kind = ${kind}
-    order by c.created_at desc, c.id desc limit 1)`;
+/**
+ * The member's marketing or data-processing consent in force (null: never asked): the latest `consents`
+ * row, kept on the member by a trigger (migration 0028).
+ */
+function consentInForce(kind: 'data_processing' | 'marketing'): SQL {
+  return kind === 'marketing' ? sql`m.marketing_consent` : sql`m.data_processing_consent`;
 }
 
 /**
@@ -188,8 +222,8 @@ function latestConsent(kind: 'data_processing' | 'marketing'): SQL {
  */
 export function marketingConsentSql(country: 'TW' | 'TH'): SQL {
   return country === 'TH'
-    ? sql`coalesce(${latestConsent('marketing')}, false)`
-    : sql`coalesce(${latestConsent('marketing')}, true)`;
+    ? sql`coalesce(${consentInForce('marketing')}, false)`
+    : sql`coalesce(${consentInForce('marketing')}, true)`;
 }
 
 /** Why a matching member cannot be messaged, or null when they can: erased members never match at all. */

@@ -40,6 +40,7 @@ export const ID_PREFIXES = {
   consoleInvitation: 'ivt',
   auditEntry: 'aud',
   exportJob: 'exp',
+  proofQuestion: 'prq',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

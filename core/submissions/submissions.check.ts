@@ -362,6 +362,9 @@ async function checkPhoto(
   if (reading.status === 'einvoice') return checkParsed(deps, campaign, label, reading.invoice, registeredAt);
   if (reading.status === 'needs_review')
     return { ...unreadable(label, reading.reason ?? 'receipt.not_read'), verdict: 'needs_review' };
+  // Part of an e-invoice proof: the chat would ask the member for the rest.
+  if (reading.status === 'partial')
+    return { ...unreadable(label, 'receipt.partial_einvoice'), verdict: 'needs_review' };
   // As a real photo proof: decided by a machine only when it read surely and the campaign allows it.
   const reviewOnly = !campaign.autoAcceptReceipts
     ? 'review.campaign_reviews_photos'

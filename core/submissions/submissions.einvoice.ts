@@ -4,7 +4,12 @@ import {
   NO_REWARDS,
   type CampaignWithSettings,
 } from '../campaigns/index.js';
-import { parseProofText, type CarrierProof, type ParsedInvoice } from '../invoices/index.js';
+import {
+  findPartialProof,
+  parseProofText,
+  type CarrierProof,
+  type ParsedInvoice,
+} from '../invoices/index.js';
 import { isAppError } from '../shared/errors.js';
 import type { InvoiceDetailQuery } from '../verification/index.js';
 import {
@@ -39,8 +44,12 @@ export function readEInvoice(
   if (input.type === 'text') {
     const parsed = parseProofText(input.text);
     if (parsed.kind === 'not_a_proof') return { outcome: 'done', result: { outcome: 'not_a_proof' } };
-    if (parsed.kind === 'invalid')
+    if (parsed.kind === 'invalid') {
+      // A barcode without its date, a right QR code alone: kept, and the member is asked for the rest.
+      const partial = findPartialProof(input.text);
+      if (partial) return { outcome: 'done', result: { outcome: 'incomplete', partial } };
       return { outcome: 'done', result: { outcome: 'invalid', errors: parsed.errors } };
+    }
     // A carrier proof lists the carrier's invoices over a date range (`submitCarrierProof`).
     if (parsed.kind === 'carrier') return { outcome: 'carrier', carrier: parsed.carrier };
     invoice = parsed.invoice;

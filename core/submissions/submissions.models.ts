@@ -196,7 +196,9 @@ export type SubmitOutcome =
   | 'duplicate_other'
   | 'invalid'
   | 'not_a_proof'
-  | 'no_active_campaign';
+  | 'no_active_campaign'
+  /** Part of a proof (a barcode without its date, a right QR code alone): `partial` says what is missing. */
+  | 'incomplete';
 
 /** The answer a stored submission gives (a redelivered event gets the answer the first delivery got). */
 export function outcomeOfState(state: SubmissionState): SubmitOutcome {

@@ -1,6 +1,6 @@
 import type { RewardQuantities, RuleName, RulesDecision, RulesInvoice } from '../campaigns/index.js';
 import type { Database } from '../db/database.js';
-import type { ParsedInvoice } from '../invoices/index.js';
+import type { ParsedInvoice, PartialProof } from '../invoices/index.js';
 import type { GrantRewardsResult } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -87,6 +87,8 @@ export type SubmitProofResult = {
   /** Queued: the proof's 1-based place among the checks waiting for the platform, and the expected wait. */
   queue?: ProofQueuePlace;
   rewards?: { quantities: RewardQuantities; granted?: GrantRewardsResult };
+  /** What was read of an incomplete proof; the chat or LIFF app asks for the rest. */
+  partial?: PartialProof;
 };
 
 /**
@@ -99,6 +101,8 @@ export type ReceiptProofReader = (args: {
   receiptImageId: string;
 }) => Promise<
   | { status: 'needs_review'; reason?: string }
+  /** Part of an e-invoice proof (the number and code printed beside a right QR code, no sure date). */
+  | { status: 'partial'; partial: PartialProof }
   /** A photo of an e-invoice proof whose QR codes were read: verified like a scanned QR. */
   | { status: 'einvoice'; invoice: ParsedInvoice }
   | {

@@ -43,6 +43,7 @@ export async function submitProof(
         { ...command, input: { type: 'einvoice', invoice: reading.invoice } },
         attempt,
       );
+    if (reading?.status === 'partial') return { outcome: 'incomplete', partial: reading.partial };
     return submitReceiptImage(deps, command, command.input.receiptImageId, reading);
   }
 

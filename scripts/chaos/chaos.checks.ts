@@ -141,7 +141,7 @@ export async function checkChaosRound(
   const strayEarn = await queryRows<{ id: string }>(
     db,
     sql`select l.id from points_ledger l join submissions s on s.id = l.submission_id
-        where l.kind = 'earn' and s.state not in ('accepted', 'rewarded')`,
+        where l.kind = 'earn' and s.state not in ('accepted', 'rewarded', 'reversed')`,
   );
   problem(
     'points earned by proofs that were not accepted',

@@ -118,7 +118,9 @@ export function createLineSimulatorApp({
           res.status(fault.status).json(fault.body ?? { message: 'Simulated failure' });
         });
     };
-    if (fault.delayMs) setTimeout(act, fault.delayMs);
+    // A slow answer: LINE has read the request at once (what it does with it does not depend on the
+    // caller still waiting), then answers after the delay.
+    if (fault.delayMs) json(req, res, () => setTimeout(act, fault.delayMs));
     else act();
   });
 
@@ -729,6 +731,8 @@ export function createLineSimulatorApp({
       contentType?: string;
       data?: string;
       displayText?: string;
+      /** What a date picker adds to its postback (`{ date: 'yyyy-mm-dd' }`). */
+      params?: { date?: string; time?: string; datetime?: string };
       times?: number;
       timestamp?: number;
     };
@@ -827,7 +831,11 @@ export function createLineSimulatorApp({
           ...base,
           type: 'postback',
           replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
-          postback: { data: body.data ?? '' },
+          postback: {
+            data: body.data ?? '',
+            // A datetimepicker action's postback carries the picked value in `params`, as LINE sends it.
+            ...(body.params ? { params: pickedParams(body.params) } : {}),
+          },
         };
         break;
       default:
@@ -1146,7 +1154,20 @@ function validateMessages(messages: unknown): { message: string; property: strin
   return problems;
 }
 
-/** LINE's limits on a quick-reply action: label 1–20 characters, postback data and displayText ≤ 300. */
+/** Only the picker's own keys, each in LINE's format; anything else is left out. */
+function pickedParams(params: { date?: unknown; time?: unknown; datetime?: unknown }) {
+  const picked: Record<string, string> = {};
+  if (typeof params.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(params.date)) picked.date = params.date;
+  if (typeof params.time === 'string' && /^\d{2}:\d{2}$/.test(params.time)) picked.time = params.time;
+  if (typeof params.datetime === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(params.datetime))
+    picked.datetime = params.datetime;
+  return picked;
+}
+
+/**
+ * LINE's limits on a quick-reply action: label 1–20 characters, postback data and displayText ≤ 300; a
+ * datetimepicker's data ≤ 300, a known mode, and initial/min/max in that mode's format with min ≤ max.
+ */
 function quickReplyItemProblems(item: unknown, property: string): { message: string; property: string }[] {
   const action = (item as { action?: Record<string, unknown> } | null)?.action;
   if (!action || typeof action !== 'object') return [{ message: 'must be specified', property }];
@@ -1164,6 +1185,25 @@ function quickReplyItemProblems(item: unknown, property: string): { message: str
       (length(action.displayText) < 1 || length(action.displayText) > 300)
     )
       problems.push({ message: 'Length must be between 1 and 300', property: `${property}.displayText` });
+  }
+  if (action.type === 'datetimepicker') {
+    const data = length(action.data);
+    if (data < 1 || data > 300)
+      problems.push({ message: 'Length must be between 1 and 300', property: `${property}.data` });
+    const formats: Record<string, RegExp> = {
+      date: /^\d{4}-\d{2}-\d{2}$/,
+      time: /^\d{2}:\d{2}$/,
+      datetime: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/,
+    };
+    const format = formats[String(action.mode)];
+    if (!format) problems.push({ message: 'must be date, time or datetime', property: `${property}.mode` });
+    for (const key of ['initial', 'min', 'max'] as const) {
+      const value = action[key];
+      if (value !== undefined && (typeof value !== 'string' || (format && !format.test(value))))
+        problems.push({ message: 'invalid format', property: `${property}.${key}` });
+    }
+    if (typeof action.min === 'string' && typeof action.max === 'string' && action.min > action.max)
+      problems.push({ message: 'min must not be after max', property: `${property}.min` });
   }
   return problems;
 }

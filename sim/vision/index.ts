@@ -4,3 +4,4 @@ export {
   type VisionRecording,
   type VisionReplayServer,
 } from './vision-sim.server.js';
+export { buildVisionAnswer, type LayoutWord, type VisionLayout } from './vision-answer.js';

@@ -6,6 +6,7 @@ import { createApp } from '../../bot/create-app.js';
 import { buildAppModules } from '../../bot/start.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { analyticsSeed, CAMPAIGN } from './fixture.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 let services: TestServices;
 let app: Express;
@@ -19,7 +20,7 @@ const get = async (path: string, brand?: string) => {
 beforeAll(async () => {
   services = await buildTestServices({ seed: analyticsSeed(), now: '2024-12-01T00:00:00Z' });
   app = createApp(services as Services, buildAppModules(services as Services));
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

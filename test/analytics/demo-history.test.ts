@@ -5,6 +5,7 @@ import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 let services: TestServices;
 let tw: DemoSeed;
@@ -15,7 +16,7 @@ beforeAll(async () => {
   tw = await seedDemo(services);
   await seedDemoRewards(services, tw);
   th = await seedThaiDemo(services);
-}, 120_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

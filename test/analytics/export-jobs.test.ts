@@ -19,6 +19,7 @@ import { createApp } from '../../bot/create-app.js';
 import { buildAppModules } from '../../bot/start.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { analyticsSeed, BRAND, CAMPAIGN } from './fixture.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 let services: TestServices;
 let app: Express;
@@ -38,7 +39,7 @@ beforeAll(async () => {
     seed: 'exports',
   });
   app = createApp(services as Services, buildAppModules(services as Services));
-}, 120_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

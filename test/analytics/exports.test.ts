@@ -15,6 +15,7 @@ import {
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { analyticsSeed, BRAND, OTHER_BRAND } from './fixture.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const HOSTILE = ['=1+1', '+SUM(A1:A9)', '-2+3', '@cmd|" /C calc"!A0', '\tTAB', '\rCR', 'plain 綠茶'];
 
@@ -43,7 +44,7 @@ beforeAll(async () => {
     productOf: () => null,
   });
   await database.db.insert(analyticsLineItems).values(rows);
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await database?.close();
 });

@@ -3,6 +3,7 @@ import { analyzeBaskets, purchaseHeatmap, rankRegions } from '../../core/analyti
 import { PLANTED, seedSyntheticHistory } from '../../core/analytics/synthetic.usecases.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 let database: TestDatabase;
 const BRAND = 'brd_syn';
@@ -13,7 +14,7 @@ beforeAll(async () => {
       { id: BRAND, slug: 'syn', name: 'syn', country: 'TW', defaultLocale: 'zh-TW', timezone: 'Asia/Taipei' },
     ],
   });
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await database?.close();
 });

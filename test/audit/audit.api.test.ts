@@ -9,6 +9,7 @@ import type { Services } from '../../core/app/build-services.js';
 import { auditLog } from '../../core/audit/index.js';
 import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../core/console/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PASSWORD = 'correct horse battery';
 const BRAND_A = 'brd_audit_a';
@@ -110,7 +111,7 @@ beforeAll(async () => {
   ({ cookie: marketerCookie, userId: marketerId } = await signIn('marketer@audit-a.example', [
     [BRAND_A, 'marketer'],
   ]));
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

@@ -7,6 +7,7 @@ import { createDatabase } from '../../core/db/database.js';
 import { members } from '../../core/members/index.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { runCli } from '../support/cli.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const lineIdOf = (n: number) => `U${(0xcc000 + n).toString(16).padStart(32, '0')}`;
 
@@ -26,7 +27,7 @@ describe('proofline broadcast send', () => {
       LINE_API_BASE_URL: sim.url,
       LINE_DATA_API_BASE_URL: sim.url,
     };
-    expect((await runCli(['seed-demo'], env, 120_000)).code).toBe(0);
+    expect((await runCli(['seed-demo'], env)).code).toBe(0);
     // Three members of the demo brand who follow its (simulated) channel.
     const database = await createDatabase({ pgliteDataDir: env.PGLITE_DATA_DIR });
     const [channel] = await database.db.select().from(lineChannels);
@@ -48,26 +49,30 @@ describe('proofline broadcast send', () => {
       defaultRichMenuId: undefined,
     });
     for (const n of [1, 2, 3]) sim.state.friends.add(`${channel!.lineChannelId}:${lineIdOf(n)}`);
-  }, 150_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await sim?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('when sent to all with --now --wait, then it prints the finished broadcast and each member got it once', async () => {
-    const result = await runCli(
-      ['broadcast', 'send', '--brand', brandId, '--segment', 'all', '--text', '好茶週', '--now', '--wait'],
-      env,
-    );
+  test(
+    'when sent to all with --now --wait, then it prints the finished broadcast and each member got it once',
+    async () => {
+      const result = await runCli(
+        ['broadcast', 'send', '--brand', brandId, '--segment', 'all', '--text', '好茶週', '--now', '--wait'],
+        env,
+      );
 
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
-    const report = JSON.parse(result.stdout) as { state: string; recipients: number; sent: number };
-    // The demo brand's own members are reached too; every recipient is sent to.
-    expect(report).toMatchObject({ state: 'sent', sent: report.recipients, failed: 0 });
-    expect(report.recipients).toBeGreaterThanOrEqual(3);
-    for (const n of [1, 2, 3])
-      expect(sim.state.deliveries.get(`${[...sim.state.channels.keys()][0]}:${lineIdOf(n)}`)).toBe(1);
-  }, 120_000);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      const report = JSON.parse(result.stdout) as { state: string; recipients: number; sent: number };
+      // The demo brand's own members are reached too; every recipient is sent to.
+      expect(report).toMatchObject({ state: 'sent', sent: report.recipients, failed: 0 });
+      expect(report.recipients).toBeGreaterThanOrEqual(3);
+      for (const n of [1, 2, 3])
+        expect(sim.state.deliveries.get(`${[...sim.state.channels.keys()][0]}:${lineIdOf(n)}`)).toBe(1);
+    },
+    HANG_GUARD_MS,
+  );
 
   test('when the text or segment is missing, then it exits 2 naming the option', async () => {
     const result = await runCli(['broadcast', 'send', '--segment', 'all'], env);

@@ -16,6 +16,7 @@ import {
 import { createLineSdkMessenger, type LineMessenger } from '../../core/messaging/index.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { seedDatabase, type TestSeed } from '../support/database.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
 const TW = 'brd_res';
@@ -105,9 +106,11 @@ beforeAll(async () => {
       users: seed.members!.map((member) => ({ userId: member.lineUserId })),
     }),
   });
-  messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: 2_000 });
+  // The time-out is a hang guard, not under test here: a loaded machine answers slower than LINE.
+  // The time-out is a hang guard, not under test here: a loaded machine answers slower than LINE does.
+  messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: HANG_GUARD_MS });
   app = createApp(services as Services, [createBroadcastsModule(services as Services, { messenger })]);
-}, 120_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await sim?.close();
   await services?.database.close();

@@ -10,6 +10,7 @@ import { auditLog } from '../../core/audit/audit.table.js';
 import { createLineSdkMessenger, type LineMessenger } from '../../core/messaging/index.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import type { TestSeed } from '../support/database.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
 const TW = 'brd_bc_tw';
@@ -172,12 +173,14 @@ beforeAll(async () => {
       users: members.map((member) => ({ userId: member.lineUserId })),
     });
   }
-  messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: 2_000 });
+  // The time-out is a hang guard, not under test here: a loaded machine answers slower than LINE.
+  // The time-out is a hang guard, not under test here: a loaded machine answers slower than LINE does.
+  messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: HANG_GUARD_MS });
   app = createApp(services as Services, [
     createSegmentsModule(services as Services),
     createBroadcastsModule(services as Services, { messenger }),
   ]);
-}, 120_000);
+}, HANG_GUARD_MS);
 beforeEach(async () => {
   services.clock.set(NOON);
   await admin('DELETE', '/__sim/faults');

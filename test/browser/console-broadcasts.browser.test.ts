@@ -130,7 +130,7 @@ const simAdmin = (method: string, path: string, body?: unknown) =>
 /** The worker process's broadcasts job, run in rounds beside the web stack until stopped. */
 function startWorker(): { stop: () => Promise<void> } {
   const { services } = stack;
-  const messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: 5_000 });
+  const messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: HANG_GUARD_MS });
   let running = true;
   const loop = (async () => {
     while (running) {

@@ -258,17 +258,17 @@ describe('console campaigns page (browser)', () => {
     await chat.waitForSelector('body[data-ready="true"]');
     await chat.selectOption('[data-testid=user]', XIAOMING);
     await chat.click('[data-testid=follow]');
-    await chat.getByText('王小明，歡迎您！').waitFor({ timeout: 15_000 });
+    await chat.getByText('王小明，歡迎您！').waitFor({ timeout: HANG_GUARD_MS });
     await chat.fill('[data-testid=text]', PROOFS.accepted);
     await chat.press('[data-testid=text]', 'Enter');
-    await chat.getByText('登錄成功！').waitFor({ timeout: 15_000 });
+    await chat.getByText('登錄成功！').waitFor({ timeout: HANG_GUARD_MS });
     await chat.getByText('獲得 18 點').waitFor();
-    await chat.getByText('您在哪裡購買？').waitFor({ timeout: 15_000 });
+    await chat.getByText('您在哪裡購買？').waitFor({ timeout: HANG_GUARD_MS });
     await chat.locator('[data-testid=quick-replies] button', { hasText: '門市' }).click();
-    await chat.getByText('感謝您！').waitFor({ timeout: 15_000 });
+    await chat.getByText('感謝您！').waitFor({ timeout: HANG_GUARD_MS });
     await chat.fill('[data-testid=text]', PROOFS.refusedStore);
     await chat.press('[data-testid=text]', 'Enter');
-    await chat.getByText('此店家不在活動通路內').waitFor({ timeout: 15_000 });
+    await chat.getByText('此店家不在活動通路內').waitFor({ timeout: HANG_GUARD_MS });
 
     const decided = await kit.services.database.db
       .select({ state: submissions.state, campaignId: submissions.campaignId })

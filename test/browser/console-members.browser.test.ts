@@ -20,7 +20,7 @@ import { openSignedInPage, startConsoleStack, type ConsoleStack } from './suppor
 
 const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
 /** How long one locator may wait: generous for a loaded machine, but a missing element fails the test, not the run. */
-const UI_MS = 90_000;
+const UI_MS = HANG_GUARD_MS;
 
 let stack: ConsoleStack;
 let demo: DemoSeed;

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { like } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { outboundMessages } from '../../core/db/schema.js';
+import { drawWinners, lotteryEntries, promoteReserveWinners } from '../../core/draws/index.js';
+import { reverseVoidedProof } from '../../core/payouts/index.js';
 import { adjustPoints, createMessagingRewardsNotifier, redeemReward } from '../../core/rewards/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { seedDatabase } from '../support/database.js';
@@ -177,6 +179,7 @@ describe('rewards and draws in the console', () => {
     await page.getByLabel('Entries from').fill('2026-01-26T00:00');
     await page.getByLabel(/Entries until/).fill('2026-02-01T00:00');
     await page.getByLabel('Prize', { exact: true }).fill('Bike');
+    await page.getByLabel(/must be reviewed by a person/).check();
     await page.getByRole('button', { name: 'Open draw' }).click();
     await page.getByText('Published seed hash').waitFor();
     await page.getByRole('button', { name: 'Run the draw' }).click();
@@ -190,11 +193,25 @@ describe('rewards and draws in the console', () => {
       .from(outboundMessages)
       .where(like(outboundMessages.dedupeKey, 'draw-win:%'));
     expect(messages).toHaveLength(1);
+    await page.getByText(/photo proofs reviewed before winners are told/).waitFor();
+
+    // The MoF platform later reports the winning invoice voided: the proof is taken back, the win
+    // forfeited with its reason, and the reserve steps up (the re-check's own steps, run directly here).
+    const [winner] = await stack.services.database.db
+      .select()
+      .from(drawWinners)
+      .where(eq(drawWinners.isReserve, false));
+    const [entry] = await stack.services.database.db
+      .select()
+      .from(lotteryEntries)
+      .where(eq(lotteryEntries.id, winner!.entryId));
+    const { db } = stack.services.database;
+    const { generateId, clock } = stack.services;
+    await reverseVoidedProof({ db, generateId, clock, submissionId: entry!.submissionId });
+    await promoteReserveWinners({ db, clock, brandId: BRAND_ID, drawId: winner!.drawId });
     await page.reload();
-    await page
-      .getByText(/Message queued/)
-      .first()
-      .waitFor();
+    await page.getByText('Invoice voided or returned (MoF re-check)').waitFor();
+    await page.getByText(/Steps up for #1/).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-draws.en.png') });
     await page.close();
   });
@@ -211,6 +228,7 @@ describe('rewards and draws in the console', () => {
     await page.goto(`${stack.url}/console/draws`);
     await page.getByRole('button', { name: '詳細' }).first().click();
     await page.getByText('已公布的種子雜湊').waitFor();
+    await page.getByText('發票已作廢或退貨（財政部平台複查）').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-draws.zh-TW.png') });
     await page.close();
   });

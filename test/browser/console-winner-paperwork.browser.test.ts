@@ -12,7 +12,7 @@ import { openDesktopBrowser } from './support/chromium.js';
 import { openSignedInPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
 const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
-const UI_MS = 90_000;
+const UI_MS = HANG_GUARD_MS;
 const THAI_BRAND = 'brd_thai_draws';
 
 let stack: ConsoleStack;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildLiffApp } from '../../bot/liff/liff.build.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 /** The budget: the home page's JavaScript, gzip-compressed. */
 const HOME_JS_BUDGET_BYTES = 150 * 1024;
@@ -26,7 +27,7 @@ describe('LIFF app size budget', () => {
     local = mkdtempSync(join(tmpdir(), 'proofline-liff-mock-'));
     await buildLiffApp({ outDir: production, mock: false });
     await buildLiffApp({ outDir: local, mock: true });
-  }, 120_000);
+  }, HANG_GUARD_MS);
   afterAll(() => {
     rmSync(production, { recursive: true, force: true });
     rmSync(local, { recursive: true, force: true });

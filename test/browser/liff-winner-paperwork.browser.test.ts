@@ -11,7 +11,7 @@ import { openPhoneBrowser } from './support/chromium.js';
 import { startLiffStack, type LiffStack } from './support/liff-stack.js';
 
 const SHOTS = join(process.cwd(), 'test-results', 'liff');
-const UI_MS = 90_000;
+const UI_MS = HANG_GUARD_MS;
 const USER = `U${'e5'.repeat(16)}`;
 
 /** A member who won a NT$30,000 prize gives the tax details in LIFF "My prizes"; only ciphertext is stored. */

@@ -9,6 +9,7 @@ import type { OcrEngine } from '../../core/ocr/index.js';
 import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../core/console/index.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
 import type { World } from '../submissions/world.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -20,7 +21,7 @@ export function campaignsApp(
   const services: Services = {
     config: overrideConfig({
       localMode: false,
-      mof: { apiBaseUrl: world.sim.url, maxRetries: 0, timeoutMs: 5_000, rateLimitPerSecond: 10_000 },
+      mof: { apiBaseUrl: world.sim.url, maxRetries: 0, timeoutMs: HANG_GUARD_MS, rateLimitPerSecond: 10_000 },
     }),
     logger: createSilentLogger(),
     clock: world.clock,

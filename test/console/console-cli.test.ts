@@ -12,6 +12,7 @@ import { systemClock } from '../../core/shared/clock.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import { CLI_PATH, cliEnv, runCli } from '../support/cli.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const BRAND = {
   id: 'brd_tea',
@@ -119,36 +120,40 @@ describe('proofline console add-user (the real CLI, password on stdin)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'proofline-console-cli-'));
     env = { PGLITE_DATA_DIR: join(dir, 'pglite'), DATA_DIR: dir, DEMO_SEED: 'false' };
-    expect((await runCli(['seed-demo'], env, 120_000)).code).toBe(0);
-  }, 150_000);
+    expect((await runCli(['seed-demo'], env)).code).toBe(0);
+  }, HANG_GUARD_MS);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('when the password is piped, then the user can sign in; a --password flag is refused', async () => {
-    const args = ['add-user', '--email', 'ops@demo.example', '--name', 'Ops', '--brand', 'demo-tea'];
-    const child = spawn(process.execPath, [CLI_PATH, 'console', ...args, '--role', 'reviewer'], {
-      cwd: projectRoot,
-      env: cliEnv(env),
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stdin.end('piped-password\n');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    const withFlag = await runCli(['console', ...args, '--role', 'viewer', '--password', 'x'], env);
+  test(
+    'when the password is piped, then the user can sign in; a --password flag is refused',
+    async () => {
+      const args = ['add-user', '--email', 'ops@demo.example', '--name', 'Ops', '--brand', 'demo-tea'];
+      const child = spawn(process.execPath, [CLI_PATH, 'console', ...args, '--role', 'reviewer'], {
+        cwd: projectRoot,
+        env: cliEnv(env),
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stdin.end('piped-password\n');
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const withFlag = await runCli(['console', ...args, '--role', 'viewer', '--password', 'x'], env);
 
-    expect(code).toBe(0);
-    expect(stdout).toContain('created user ops@demo.example');
-    expect(withFlag.code).toBe(2);
-    const database = await createDatabase({ pgliteDataDir: env.PGLITE_DATA_DIR, poolMax: 1 });
-    try {
-      const signedIn = await signInConsoleUser(
-        { db: database.db, clock: systemClock, generateId: createSequentialIdGenerator() },
-        { email: 'ops@demo.example', password: 'piped-password', sessionHours: 12 },
-      );
-      expect(signedIn.memberships.map((m) => [m.brandSlug, m.role])).toEqual([['demo-tea', 'reviewer']]);
-    } finally {
-      await database.close();
-    }
-  }, 90_000);
+      expect(code).toBe(0);
+      expect(stdout).toContain('created user ops@demo.example');
+      expect(withFlag.code).toBe(2);
+      const database = await createDatabase({ pgliteDataDir: env.PGLITE_DATA_DIR, poolMax: 1 });
+      try {
+        const signedIn = await signInConsoleUser(
+          { db: database.db, clock: systemClock, generateId: createSequentialIdGenerator() },
+          { email: 'ops@demo.example', password: 'piped-password', sessionHours: 12 },
+        );
+        expect(signedIn.memberships.map((m) => [m.brandSlug, m.role])).toEqual([['demo-tea', 'reviewer']]);
+      } finally {
+        await database.close();
+      }
+    },
+    HANG_GUARD_MS,
+  );
 });

@@ -15,6 +15,7 @@ import {
   type ConsoleRole,
 } from '../../core/console/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -76,7 +77,7 @@ beforeAll(async () => {
     ['brd_a', 'viewer'],
     ['brd_b', 'owner'],
   ]);
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

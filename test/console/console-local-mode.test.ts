@@ -12,6 +12,7 @@ import {
 } from '../../core/demo/seed-demo-console.js';
 import { seedDemo } from '../../core/demo/seed-demo.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 let services: TestServices;
 let app: Express;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   expect(services.config.localMode).toBe(true);
   demoBrandId = (await seedDemo(services)).brand.id;
   app = createApp(services as Services, buildAppModules(services as Services));
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

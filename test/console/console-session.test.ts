@@ -18,6 +18,7 @@ import {
 import { auditLog } from '../../core/db/schema.js';
 import { submissions } from '../../core/submissions/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PASSWORD = 'correct horse battery';
 const NOW = '2025-01-08T03:00:00.000Z';
@@ -132,7 +133,7 @@ beforeAll(async () => {
   ]);
   disabledUser = await addUser('gone@brand-a.example', [['brd_a', 'reviewer']]);
   await disableConsoleUser(deps(), { userId: disabledUser.id });
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

@@ -13,6 +13,7 @@ import {
 import { createApp } from '../../bot/create-app.js';
 import { buildAppModules } from '../../bot/start.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 /**
  * Every console API route, called as each role of brand A and as brand B's owner (who names brand A).
@@ -351,7 +352,7 @@ beforeAll(async () => {
   app = createApp(services as Services, buildAppModules(services as Services));
   for (const role of CONSOLE_ROLES) await signIn(`${role}@brand-a.example`, [[BRAND_A, role]]);
   await signIn(OTHER_OWNER, [[BRAND_B, 'owner']]);
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

@@ -11,6 +11,7 @@ import { lotteryEntries } from '../../core/draws/index.js';
 import { members } from '../../core/members/index.js';
 import { submissions } from '../../core/submissions/index.js';
 import { runCli } from '../support/cli.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 /**
  * The CLI names brands, campaigns and members by slug or id, answers a clear not_found for one that does
@@ -67,7 +68,7 @@ describe('proofline draw and points with slugs (CLI, on a PGlite folder)', () =>
         earnedAt: new Date('2026-01-02T00:00:00Z'),
       });
     });
-  }, 300_000);
+  }, HANG_GUARD_MS);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

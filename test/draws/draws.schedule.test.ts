@@ -24,6 +24,7 @@ import { createSilentLogger } from '../../core/shared/logger.js';
 import { createDrawsJob } from '../../jobs/draws.job.js';
 import type { TestSeed } from '../support/database.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const TW = 'brd_sched_tw';
 const TW_CAMPAIGN = 'cmp_sched_tw';
@@ -143,7 +144,7 @@ describe('scheduled draws: opened and run by the draws job', () => {
 
   beforeAll(async () => {
     services = await buildTestServices({ now: '2026-02-02T00:00:00Z', seed: seed() });
-  }, 60_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await services.database.close();
   });
@@ -229,108 +230,112 @@ describe('scheduled draws: opened and run by the draws job', () => {
     expect(home.draw).toMatchObject({ id: week1!.id, seedHash: week1!.seedHash });
   });
 
-  test('when the week has entries and closes, then the draw runs once, reveals the seed, verifies, and tells each winner once', async () => {
-    const job = createDrawsJob(services);
-    for (let proof = 1; proof <= PROOFS; proof++) {
-      services.clock.advanceHours(4); // up to Sat 7 Feb 00:00 UTC, inside the week
-      await earn(proof);
-    }
+  test(
+    'when the week has entries and closes, then the draw runs once, reveals the seed, verifies, and tells each winner once',
+    async () => {
+      const job = createDrawsJob(services);
+      for (let proof = 1; proof <= PROOFS; proof++) {
+        services.clock.advanceHours(4); // up to Sat 7 Feb 00:00 UTC, inside the week
+        await earn(proof);
+      }
 
-    services.clock.set('2026-02-08T11:00:00Z');
-    // An hour before the week closes: the next week's draw opens, this week's does not run yet.
-    expect(await job.run()).toMatchObject({ opened: 1, drawn: 0, failed: [] });
-    const [week1, week2] = await scheduledDraws(TW_CAMPAIGN);
-    expect(week1?.status).toBe('open');
-    expect(week2).toMatchObject({ scheduleKey: 'weekly:2026-02-15', status: 'open' });
-    expect(await services.database.db.select().from(drawWinners)).toEqual([]);
+      services.clock.set('2026-02-08T11:00:00Z');
+      // An hour before the week closes: the next week's draw opens, this week's does not run yet.
+      expect(await job.run()).toMatchObject({ opened: 1, drawn: 0, failed: [] });
+      const [week1, week2] = await scheduledDraws(TW_CAMPAIGN);
+      expect(week1?.status).toBe('open');
+      expect(week2).toMatchObject({ scheduleKey: 'weekly:2026-02-15', status: 'open' });
+      expect(await services.database.db.select().from(drawWinners)).toEqual([]);
 
-    services.clock.set('2026-02-08T12:10:00Z');
-    await earn(PROOFS + 1); // next week's entry: not in this draw
+      services.clock.set('2026-02-08T12:10:00Z');
+      await earn(PROOFS + 1); // next week's entry: not in this draw
 
-    // A worker dies half-way through the draw (after one winner's message): nothing of it is kept.
-    const realNotifier = createMessagingRewardsNotifier({
-      generateId: services.generateId,
-      clock: services.clock,
-    });
-    let calls = 0;
-    const crashing: RewardsNotifier = async (input) => {
-      await realNotifier(input);
-      if (++calls === 2) throw new Error('worker killed');
-    };
-    const crashed = await scheduleAndRunDraws({
-      db: services.database.db,
-      generateId: services.generateId,
-      clock: services.clock,
-      notifier: crashing,
-      logger: createSilentLogger(),
-    });
-    expect(crashed).toMatchObject({ drawn: 0, failed: [{ drawId: week1!.id, code: 'worker killed' }] });
-    expect((await scheduledDraws(TW_CAMPAIGN))[0]).toMatchObject({ status: 'open', drawnAt: null });
-    expect(await winMessages()).toEqual([]);
-    expect((await publicApi().get(`/api/public/draws/${week1!.id}`)).body.draw.seed).toBeNull();
-
-    // Two workers run the job at once.
-    const runs = await Promise.all([job.run(), job.run()]);
-    expect(runs.map((run) => run.failed)).toEqual([[], []]);
-    expect(runs.reduce((sum, run) => sum + Number(run.drawn), 0)).toBe(1);
-    expect(runs.reduce((sum, run) => sum + Number(run.winners), 0)).toBe(3);
-
-    const drawn = (await scheduledDraws(TW_CAMPAIGN))[0]!;
-    expect(drawn).toMatchObject({ status: 'drawn', drawnAt: new Date('2026-02-08T12:10:00Z') });
-    const revealed = (await publicApi().get(`/api/public/draws/${drawn.id}`).expect(200)).body.draw;
-    expect(revealed.seed).toBe(drawn.seed);
-    expect(computeSeedHash(revealed.seed)).toBe(week1!.seedHash);
-
-    const record = (await publicApi().get(`/api/public/draws/${drawn.id}/export`).expect(200)).body;
-    expect(record).toEqual(
-      JSON.parse(
-        JSON.stringify(await exportDraw({ db: services.database.db, brandId: TW, drawId: drawn.id })),
-      ),
-    );
-    expect(record.entries).toHaveLength(PROOFS);
-    expect(verifyDrawExport(record)).toMatchObject({ ok: true });
-    expect(record.winners.map((winner: { prizeKey: string }) => winner.prizeKey)).toEqual([
-      'grand',
-      'tea',
-      'tea',
-      'reserve',
-    ]);
-
-    const winners = await services.database.db
-      .select()
-      .from(drawWinners)
-      .where(and(eq(drawWinners.drawId, drawn.id), eq(drawWinners.isReserve, false)));
-    expect(winners).toHaveLength(3);
-    const messages = await winMessages();
-    expect(messages.map((message) => message.dedupeKey).sort()).toEqual(
-      winners.map((winner) => `draw-win:${winner.id}`).sort(),
-    );
-    expect(new Set(messages.map((message) => message.memberId))).toEqual(
-      new Set(winners.map((winner) => winner.memberId)),
-    );
-    for (const message of messages)
-      expect(message.retryKey).toBe(retryKeyFor({ brandId: TW, dedupeKey: message.dedupeKey }));
-
-    const deliver = () =>
-      deliverOutboundMessages({
-        db: services.database.db,
-        messenger,
-        clock: services.clock,
-        logger: createSilentLogger(),
+      // A worker dies half-way through the draw (after one winner's message): nothing of it is kept.
+      const realNotifier = createMessagingRewardsNotifier({
         generateId: services.generateId,
+        clock: services.clock,
       });
-    expect(await deliver()).toMatchObject({ sent: 3 });
-    expect(await deliver()).toMatchObject({ sent: 0 });
-    expect(pushes.map((push) => push.retryKey).sort()).toEqual(
-      messages.map((message) => message.retryKey).sort(),
-    );
-    expect(new Set(pushes.map((push) => push.to)).size).toBe(3);
+      let calls = 0;
+      const crashing: RewardsNotifier = async (input) => {
+        await realNotifier(input);
+        if (++calls === 2) throw new Error('worker killed');
+      };
+      const crashed = await scheduleAndRunDraws({
+        db: services.database.db,
+        generateId: services.generateId,
+        clock: services.clock,
+        notifier: crashing,
+        logger: createSilentLogger(),
+      });
+      expect(crashed).toMatchObject({ drawn: 0, failed: [{ drawId: week1!.id, code: 'worker killed' }] });
+      expect((await scheduledDraws(TW_CAMPAIGN))[0]).toMatchObject({ status: 'open', drawnAt: null });
+      expect(await winMessages()).toEqual([]);
+      expect((await publicApi().get(`/api/public/draws/${week1!.id}`)).body.draw.seed).toBeNull();
 
-    // Running the job again changes nothing more.
-    expect(await job.run()).toMatchObject({ opened: 0, drawn: 0, winners: 0, failed: [] });
-    expect(await winMessages()).toHaveLength(3);
-    expect(await scheduledDraws(TW_CAMPAIGN)).toHaveLength(2);
-  }, 60_000);
+      // Two workers run the job at once.
+      const runs = await Promise.all([job.run(), job.run()]);
+      expect(runs.map((run) => run.failed)).toEqual([[], []]);
+      expect(runs.reduce((sum, run) => sum + Number(run.drawn), 0)).toBe(1);
+      expect(runs.reduce((sum, run) => sum + Number(run.winners), 0)).toBe(3);
+
+      const drawn = (await scheduledDraws(TW_CAMPAIGN))[0]!;
+      expect(drawn).toMatchObject({ status: 'drawn', drawnAt: new Date('2026-02-08T12:10:00Z') });
+      const revealed = (await publicApi().get(`/api/public/draws/${drawn.id}`).expect(200)).body.draw;
+      expect(revealed.seed).toBe(drawn.seed);
+      expect(computeSeedHash(revealed.seed)).toBe(week1!.seedHash);
+
+      const record = (await publicApi().get(`/api/public/draws/${drawn.id}/export`).expect(200)).body;
+      expect(record).toEqual(
+        JSON.parse(
+          JSON.stringify(await exportDraw({ db: services.database.db, brandId: TW, drawId: drawn.id })),
+        ),
+      );
+      expect(record.entries).toHaveLength(PROOFS);
+      expect(verifyDrawExport(record)).toMatchObject({ ok: true });
+      expect(record.winners.map((winner: { prizeKey: string }) => winner.prizeKey)).toEqual([
+        'grand',
+        'tea',
+        'tea',
+        'reserve',
+      ]);
+
+      const winners = await services.database.db
+        .select()
+        .from(drawWinners)
+        .where(and(eq(drawWinners.drawId, drawn.id), eq(drawWinners.isReserve, false)));
+      expect(winners).toHaveLength(3);
+      const messages = await winMessages();
+      expect(messages.map((message) => message.dedupeKey).sort()).toEqual(
+        winners.map((winner) => `draw-win:${winner.id}`).sort(),
+      );
+      expect(new Set(messages.map((message) => message.memberId))).toEqual(
+        new Set(winners.map((winner) => winner.memberId)),
+      );
+      for (const message of messages)
+        expect(message.retryKey).toBe(retryKeyFor({ brandId: TW, dedupeKey: message.dedupeKey }));
+
+      const deliver = () =>
+        deliverOutboundMessages({
+          db: services.database.db,
+          messenger,
+          clock: services.clock,
+          logger: createSilentLogger(),
+          generateId: services.generateId,
+        });
+      expect(await deliver()).toMatchObject({ sent: 3 });
+      expect(await deliver()).toMatchObject({ sent: 0 });
+      expect(pushes.map((push) => push.retryKey).sort()).toEqual(
+        messages.map((message) => message.retryKey).sort(),
+      );
+      expect(new Set(pushes.map((push) => push.to)).size).toBe(3);
+
+      // Running the job again changes nothing more.
+      expect(await job.run()).toMatchObject({ opened: 0, drawn: 0, winners: 0, failed: [] });
+      expect(await winMessages()).toHaveLength(3);
+      expect(await scheduledDraws(TW_CAMPAIGN)).toHaveLength(2);
+    },
+    HANG_GUARD_MS,
+  );
 
   test("when Bangkok's week closes (Monday 00:00 local), then its draw runs at that instant, not before", async () => {
     const job = createDrawsJob(services);

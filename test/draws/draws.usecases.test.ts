@@ -30,6 +30,7 @@ import { migrationsFolder, projectRoot } from '../../core/shared/paths.js';
 import { createTestDatabase, seedDatabase, type TestDatabase } from '../support/database.js';
 import { TEMPLATE_ENV } from '../support/template-env.js';
 import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed, submissionId } from '../rewards/fixtures.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const MEMBERS = 12;
 const PROOFS = 40;
@@ -110,75 +111,81 @@ describe('auditable draws on the database', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     await seedFor(database.db);
-  }, 60_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await database.close();
   });
 
-  test('when the period has not closed, then the draw refuses to run and keeps its seed secret', async () => {
-    const { draw, generateId, clock } = await drawScenario(database.db);
-    expect(draw.seed).toBeNull();
-    expect(draw.seedHash).toMatch(/^[0-9a-f]{64}$/);
+  test(
+    'when the period has not closed, then the draw refuses to run and keeps its seed secret',
+    async () => {
+      const { draw, generateId, clock } = await drawScenario(database.db);
+      expect(draw.seed).toBeNull();
+      expect(draw.seedHash).toMatch(/^[0-9a-f]{64}$/);
 
-    const early = await runDraw({
-      db: database.db,
-      generateId,
-      clock,
-      brandId: BRAND_ID,
-      drawId: draw.id,
-    }).catch((error: unknown) => error);
-    expect(early).toMatchObject({ code: 'draw.period_not_closed' });
-    await expect(exportDraw({ db: database.db, brandId: BRAND_ID, drawId: draw.id })).rejects.toMatchObject({
-      code: 'draw.not_drawn',
-    });
+      const early = await runDraw({
+        db: database.db,
+        generateId,
+        clock,
+        brandId: BRAND_ID,
+        drawId: draw.id,
+      }).catch((error: unknown) => error);
+      expect(early).toMatchObject({ code: 'draw.period_not_closed' });
+      await expect(exportDraw({ db: database.db, brandId: BRAND_ID, drawId: draw.id })).rejects.toMatchObject(
+        {
+          code: 'draw.not_drawn',
+        },
+      );
 
-    clock.set('2026-02-09T00:00:00Z');
-    const { notifier, notified } = await drawScenarioNotifier();
-    const first = await runDraw({
-      db: database.db,
-      generateId,
-      clock,
-      notifier,
-      brandId: BRAND_ID,
-      drawId: draw.id,
-    });
-    const second = await runDraw({
-      db: database.db,
-      generateId,
-      clock,
-      notifier,
-      brandId: BRAND_ID,
-      drawId: draw.id,
-    });
+      clock.set('2026-02-09T00:00:00Z');
+      const { notifier, notified } = await drawScenarioNotifier();
+      const first = await runDraw({
+        db: database.db,
+        generateId,
+        clock,
+        notifier,
+        brandId: BRAND_ID,
+        drawId: draw.id,
+      });
+      const second = await runDraw({
+        db: database.db,
+        generateId,
+        clock,
+        notifier,
+        brandId: BRAND_ID,
+        drawId: draw.id,
+      });
 
-    expect(first.alreadyDrawn).toBe(false);
-    expect(second.alreadyDrawn).toBe(true);
-    expect(second.winners.map((winner) => winner.id)).toEqual(first.winners.map((winner) => winner.id));
-    expect(first.winners.map((winner) => winner.prizeKey)).toEqual([
-      'grand',
-      'tea',
-      'tea',
-      'tea',
-      'reserve',
-      'reserve',
-    ]);
-    expect(new Set(first.winners.map((winner) => winner.memberId)).size).toBe(6);
-    expect(first.draw.seed).toBe('07'.repeat(32));
-    // Prize winners are told once; reserves are not told until they step up.
-    expect(notified.sort()).toEqual(
-      first.winners
-        .filter((winner) => !winner.isReserve)
-        .map((winner) => `draw-win:${winner.id}`)
-        .sort(),
-    );
-    const stored = await database.db.select().from(drawWinners).where(eq(drawWinners.drawId, draw.id));
-    expect(stored.filter((winner) => winner.notifiedAt !== null)).toHaveLength(4);
+      expect(first.alreadyDrawn).toBe(false);
+      expect(second.alreadyDrawn).toBe(true);
+      expect(second.winners.map((winner) => winner.id)).toEqual(first.winners.map((winner) => winner.id));
+      expect(first.winners.map((winner) => winner.prizeKey)).toEqual([
+        'grand',
+        'tea',
+        'tea',
+        'tea',
+        'reserve',
+        'reserve',
+      ]);
+      expect(new Set(first.winners.map((winner) => winner.memberId)).size).toBe(6);
+      expect(first.draw.seed).toBe('07'.repeat(32));
+      // Prize winners are told once; reserves are not told until they step up.
+      expect(notified.sort()).toEqual(
+        first.winners
+          .filter((winner) => !winner.isReserve)
+          .map((winner) => `draw-win:${winner.id}`)
+          .sort(),
+      );
+      const stored = await database.db.select().from(drawWinners).where(eq(drawWinners.drawId, draw.id));
+      expect(stored.filter((winner) => winner.notifiedAt !== null)).toHaveLength(4);
 
-    record = await exportDraw({ db: database.db, brandId: BRAND_ID, drawId: draw.id });
-    expect(record.entries).toHaveLength(PROOFS);
-    expect(JSON.stringify(record)).not.toMatch(/mbr_|U0000/);
-    expect(verifyDrawExport(record).ok).toBe(true);
-  }, 60_000);
+      record = await exportDraw({ db: database.db, brandId: BRAND_ID, drawId: draw.id });
+      expect(record.entries).toHaveLength(PROOFS);
+      expect(JSON.stringify(record)).not.toMatch(/mbr_|U0000/);
+      expect(verifyDrawExport(record).ok).toBe(true);
+    },
+    HANG_GUARD_MS,
+  );
 
   test('when a winning proof is reversed after the draw, then the export still verifies and the win is forfeited', async () => {
     const winner = record.winners[0]!;
@@ -253,61 +260,69 @@ describe('auditable draws on the database', () => {
     expect(views[0]?.myWins[0]).toMatchObject({ rank: 1, status: 'forfeited' });
   });
 
-  test('when the same seed and entries are drawn on another database (PGlite), then the winners are identical', async () => {
-    // The migrated template jest's global setup made (falls back to migrating from scratch).
-    const template = process.env[TEMPLATE_ENV.pgliteTemplatePath];
-    const pglite = template
-      ? await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) })
-      : await PGlite.create();
-    if (!template) await migrate(drizzle(pglite), { migrationsFolder });
-    const other = await createDatabase({ pglite });
-    try {
-      await seedFor(other.db);
-      const { draw, generateId, clock } = await drawScenario(other.db);
-      clock.set('2026-02-09T00:00:00Z');
-      await runDraw({ db: other.db, generateId, clock, brandId: BRAND_ID, drawId: draw.id });
-      const otherRecord = await exportDraw({ db: other.db, brandId: BRAND_ID, drawId: draw.id });
-      expect(otherRecord.entriesDigest).toBe(record.entriesDigest);
-      expect(otherRecord.winners).toEqual(record.winners);
-      expect(
-        computeDrawWinners({ seed: record.seed, entries: record.entries, rules: record.rules }).picks,
-      ).toEqual(record.winners);
-    } finally {
-      await other.close();
-    }
-  }, 120_000);
+  test(
+    'when the same seed and entries are drawn on another database (PGlite), then the winners are identical',
+    async () => {
+      // The migrated template jest's global setup made (falls back to migrating from scratch).
+      const template = process.env[TEMPLATE_ENV.pgliteTemplatePath];
+      const pglite = template
+        ? await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) })
+        : await PGlite.create();
+      if (!template) await migrate(drizzle(pglite), { migrationsFolder });
+      const other = await createDatabase({ pglite });
+      try {
+        await seedFor(other.db);
+        const { draw, generateId, clock } = await drawScenario(other.db);
+        clock.set('2026-02-09T00:00:00Z');
+        await runDraw({ db: other.db, generateId, clock, brandId: BRAND_ID, drawId: draw.id });
+        const otherRecord = await exportDraw({ db: other.db, brandId: BRAND_ID, drawId: draw.id });
+        expect(otherRecord.entriesDigest).toBe(record.entriesDigest);
+        expect(otherRecord.winners).toEqual(record.winners);
+        expect(
+          computeDrawWinners({ seed: record.seed, entries: record.entries, rules: record.rules }).picks,
+        ).toEqual(record.winners);
+      } finally {
+        await other.close();
+      }
+    },
+    HANG_GUARD_MS,
+  );
 
-  test('when `proofline draw verify` reads the real export, then it says MATCH (exit 0); a tampered one fails (exit 1)', async () => {
-    const real = join(dir, 'draw.json');
-    writeFileSync(real, JSON.stringify(record, null, 2));
-    const tamperedEntry = structuredClone(record);
-    tamperedEntry.entries[5]!.weight += 1;
-    const tamperedWinner = structuredClone(record);
-    tamperedWinner.winners[1]!.entryId = tamperedWinner.entries.find(
-      (entry) => !record.winners.some((winner) => winner.entryId === entry.id),
-    )!.id;
-    const tamperedSeed = structuredClone(record);
-    tamperedSeed.seed = '08'.repeat(32);
-    const files = { tamperedEntry, tamperedWinner, tamperedSeed };
-    for (const [name, content] of Object.entries(files))
-      writeFileSync(join(dir, `${name}.json`), JSON.stringify(content));
+  test(
+    'when `proofline draw verify` reads the real export, then it says MATCH (exit 0); a tampered one fails (exit 1)',
+    async () => {
+      const real = join(dir, 'draw.json');
+      writeFileSync(real, JSON.stringify(record, null, 2));
+      const tamperedEntry = structuredClone(record);
+      tamperedEntry.entries[5]!.weight += 1;
+      const tamperedWinner = structuredClone(record);
+      tamperedWinner.winners[1]!.entryId = tamperedWinner.entries.find(
+        (entry) => !record.winners.some((winner) => winner.entryId === entry.id),
+      )!.id;
+      const tamperedSeed = structuredClone(record);
+      tamperedSeed.seed = '08'.repeat(32);
+      const files = { tamperedEntry, tamperedWinner, tamperedSeed };
+      for (const [name, content] of Object.entries(files))
+        writeFileSync(join(dir, `${name}.json`), JSON.stringify(content));
 
-    const [ok, ...tampered] = await Promise.all([
-      runCli(['draw', 'verify', real]),
-      ...Object.keys(files).map((name) => runCli(['draw', 'verify', join(dir, `${name}.json`)])),
-    ]);
-    expect(ok!.stdout).toContain('MATCH');
-    expect(ok!.code).toBe(0);
-    for (const [index, name] of Object.keys(files).entries()) {
-      const result = tampered[index]!;
-      expect({ name, code: result.code, mismatch: result.stdout.includes('MISMATCH') }).toEqual({
-        name,
-        code: 1,
-        mismatch: true,
-      });
-    }
-    expect(readFileSync(real, 'utf8')).toContain(record.entriesDigest);
-  }, 120_000);
+      const [ok, ...tampered] = await Promise.all([
+        runCli(['draw', 'verify', real]),
+        ...Object.keys(files).map((name) => runCli(['draw', 'verify', join(dir, `${name}.json`)])),
+      ]);
+      expect(ok!.stdout).toContain('MATCH');
+      expect(ok!.code).toBe(0);
+      for (const [index, name] of Object.keys(files).entries()) {
+        const result = tampered[index]!;
+        expect({ name, code: result.code, mismatch: result.stdout.includes('MISMATCH') }).toEqual({
+          name,
+          code: 1,
+          mismatch: true,
+        });
+      }
+      expect(readFileSync(real, 'utf8')).toContain(record.entriesDigest);
+    },
+    HANG_GUARD_MS,
+  );
 });
 
 async function drawScenarioNotifier() {

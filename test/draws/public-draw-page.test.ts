@@ -17,6 +17,7 @@ import {
 import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed } from '../rewards/fixtures.js';
 import { grantEntries } from '../rewards/session-fixtures.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 describe('GET /draws/:id (the public verification page)', () => {
   let services: TestServices;
@@ -79,7 +80,7 @@ describe('GET /draws/:id (the public verification page)', () => {
       brandId: BRAND_ID,
       drawId: drawnDrawId,
     });
-  }, 60_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await services.database.close();
   });

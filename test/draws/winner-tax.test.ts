@@ -26,6 +26,7 @@ import { createUnauthorizedError } from '../../core/shared/errors.js';
 import { grantEntries, signInConsoleRoles } from '../rewards/session-fixtures.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { BRAND_ID, memberId, rewardsSeed } from '../rewards/fixtures.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const TAX_DATA_KEY = randomBytes(32).toString('base64');
 const NT = (dollars: number) => dollars * 100;
@@ -143,7 +144,7 @@ describe('winner paperwork through the API', () => {
     drawId = created.body.draw.id;
     services.clock.set('2026-02-02T00:00:00Z');
     await as('marketer', request(app).post(`/api/console/draws/${drawId}/run`)).send({});
-  }, 60_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await services.database.close();
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import iconv from 'iconv-lite';
 import { projectRoot } from '../../core/shared/paths.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 type CliRun = { code: number | null; stdout: string; stderr: string };
 
@@ -18,7 +19,7 @@ function runCli(args: string[]): Promise<CliRun> {
         cwd: projectRoot,
         encoding: 'utf8',
         env: { PATH: process.env.PATH, HOME: process.env.HOME },
-        timeout: 60_000,
+        timeout: HANG_GUARD_MS,
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
@@ -56,7 +57,7 @@ beforeAll(async () => {
   const entries = Object.entries(CASES) as [keyof typeof CASES, string[]][];
   const results = await Promise.all(entries.map(([, args]) => runCli(args)));
   entries.forEach(([name], index) => (runs[name] = results[index]!));
-}, 120_000);
+}, HANG_GUARD_MS);
 
 describe('proofline invoice parse', () => {
   test('when given a left and a right QR (right first), then it prints the invoice JSON and exits 0', () => {

@@ -10,10 +10,12 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { startJobs, type JobsHandle } from '../../jobs/runner.js';
 import { ALICE, createLineTestKit, type LineTestKit } from '../line/line-test-kit.js';
 import { buildTestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
-// Every worker here polls once a minute: a reply within the wait below can only come from a wake-up.
-const POLL_MS = 60_000;
-const WAIT_MS = 20_000;
+// Every worker here polls once in ten minutes: a reply within the wait below (half of that, so a loaded
+// machine has room) can only come from a wake-up.
+const POLL_MS = HANG_GUARD_MS;
+const WAIT_MS = HANG_GUARD_MS / 2;
 
 async function waitUntil(condition: () => Promise<boolean> | boolean, what: string) {
   const deadline = Date.now() + WAIT_MS;

@@ -26,6 +26,8 @@ const NOT_FOR_MEMBERS = new Set([
   'points.adjustment_below_zero',
   'points.invalid_adjustment',
   'reward.invalid',
+  'reward.image_invalid',
+  'reward.image_too_large',
   'instant_prize.invalid',
   'instant_prize.not_found',
   'draw.invalid',

@@ -7,6 +7,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { DEMO_LIFF_ID } from '../../core/demo/seed-demo.js';
 import { surveyAnswers, surveys } from '../../core/surveys/index.js';
 import { createLineTestKit, rocDate, taipeiDaysAgo, type LineTestKit } from './line-test-kit.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PURCHASE_DATE = taipeiDaysAgo(2);
 
@@ -74,7 +75,7 @@ describe('/dev/chat (local mode chat page)', () => {
     });
     await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
     page = await context.newPage();
-  }, 60_000);
+  }, HANG_GUARD_MS);
 
   afterAll(async () => {
     clearInterval(pump);
@@ -83,79 +84,91 @@ describe('/dev/chat (local mode chat page)', () => {
     await kit?.close();
   });
 
-  test('when a person follows, sends an e-invoice and taps a quick reply, then the bot’s cards render in Chinese', async () => {
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+  test(
+    'when a person follows, sends an e-invoice and taps a quick reply, then the bot’s cards render in Chinese',
+    async () => {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
 
-    await page.goto(`${kit.server.url}/dev/chat`);
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.selectOption('[data-testid=user]', 'U0000000000000000000000000000a001');
-    await page.click('[data-testid=follow]');
-    await page.getByText('王小明，歡迎您！').waitFor({ timeout: 15_000 });
+      await page.goto(`${kit.server.url}/dev/chat`);
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.selectOption('[data-testid=user]', 'U0000000000000000000000000000a001');
+      await page.click('[data-testid=follow]');
+      await page.getByText('王小明，歡迎您！').waitFor({ timeout: HANG_GUARD_MS });
 
-    await page.fill('[data-testid=text]', `BR20250505 ${rocDate(PURCHASE_DATE)} 2468`);
-    await page.press('[data-testid=text]', 'Enter');
-    await page.getByText('登錄成功！').waitFor({ timeout: 15_000 });
-    await page.getByText('獲得 18 點').waitFor();
+      await page.fill('[data-testid=text]', `BR20250505 ${rocDate(PURCHASE_DATE)} 2468`);
+      await page.press('[data-testid=text]', 'Enter');
+      await page.getByText('登錄成功！').waitFor({ timeout: HANG_GUARD_MS });
+      await page.getByText('獲得 18 點').waitFor();
 
-    await page.locator('[data-testid=quick-replies] button', { hasText: '我的點數' }).click();
-    await page.getByText('18 點', { exact: true }).waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid=quick-replies] button', { hasText: '我的點數' }).click();
+      await page.getByText('18 點', { exact: true }).waitFor({ timeout: HANG_GUARD_MS });
 
-    mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
-    await page.screenshot({ path: join(projectRoot, 'test-results', 'line-chat.png'), fullPage: true });
-    expect(await page.locator('[data-testid=flex]').count()).toBe(3);
-    expect(await page.locator('[data-testid=quick-replies] button').count()).toBeGreaterThanOrEqual(3);
-    expect(errors).toEqual([]);
-  }, 90_000);
+      mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
+      await page.screenshot({ path: join(projectRoot, 'test-results', 'line-chat.png'), fullPage: true });
+      expect(await page.locator('[data-testid=flex]').count()).toBe(3);
+      expect(await page.locator('[data-testid=quick-replies] button').count()).toBeGreaterThanOrEqual(3);
+      expect(errors).toEqual([]);
+    },
+    HANG_GUARD_MS,
+  );
 
-  test('when the campaign has a single-choice survey, then its choices are quick replies, and a tap sends a postback shown as the choice', async () => {
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await kit.services.database.db.insert(surveys).values({
-      id: kit.services.generateId('survey'),
-      brandId: kit.demo.brand.id,
-      campaignId: kit.demo.campaign.id,
-      title: { 'zh-TW': '小問卷', en: 'Survey' },
-      frequency: 'per_proof',
-      questions: [
-        {
-          key: 'where',
-          type: 'single',
-          required: true,
-          label: { 'zh-TW': '您在哪裡購買？', en: 'Where?' },
-          options: [
-            { key: 'store', label: { 'zh-TW': '門市', en: 'Store' } },
-            { key: 'online', label: { 'zh-TW': '網路', en: 'Online' } },
-          ],
-        },
-      ],
-    });
+  test(
+    'when the campaign has a single-choice survey, then its choices are quick replies, and a tap sends a postback shown as the choice',
+    async () => {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await kit.services.database.db.insert(surveys).values({
+        id: kit.services.generateId('survey'),
+        brandId: kit.demo.brand.id,
+        campaignId: kit.demo.campaign.id,
+        title: { 'zh-TW': '小問卷', en: 'Survey' },
+        frequency: 'per_proof',
+        questions: [
+          {
+            key: 'where',
+            type: 'single',
+            required: true,
+            label: { 'zh-TW': '您在哪裡購買？', en: 'Where?' },
+            options: [
+              { key: 'store', label: { 'zh-TW': '門市', en: 'Store' } },
+              { key: 'online', label: { 'zh-TW': '網路', en: 'Online' } },
+            ],
+          },
+        ],
+      });
 
-    await page.fill('[data-testid=text]', `BR20250506 ${rocDate(PURCHASE_DATE)} 1357`);
-    await page.press('[data-testid=text]', 'Enter');
-    await page.getByText('您在哪裡購買？').waitFor({ timeout: 15_000 });
-    await page.locator('[data-testid=quick-replies] button', { hasText: '門市' }).click();
-    await page.getByText('感謝您！').waitFor({ timeout: 15_000 });
+      await page.fill('[data-testid=text]', `BR20250506 ${rocDate(PURCHASE_DATE)} 1357`);
+      await page.press('[data-testid=text]', 'Enter');
+      await page.getByText('您在哪裡購買？').waitFor({ timeout: HANG_GUARD_MS });
+      await page.locator('[data-testid=quick-replies] button', { hasText: '門市' }).click();
+      await page.getByText('感謝您！').waitFor({ timeout: HANG_GUARD_MS });
 
-    // The tap shows as the member's message (LINE's displayText), and the answer is stored.
-    await page.locator('.row.me .bubble', { hasText: '門市' }).waitFor();
-    const stored = await kit.services.database.db.select().from(surveyAnswers);
-    expect(stored.map((row) => row.answers)).toEqual([{ where: 'store' }]);
-    expect(errors).toEqual([]);
-  }, 90_000);
-  test("when the member taps the chat's member-page button, then the local LIFF app opens at that page, signed in as the chat's user", async () => {
-    await page.selectOption('[data-testid=user]', 'U0000000000000000000000000000a001');
-    const button = page.locator('[data-testid=quick-replies] button', { hasText: '會員專區' });
-    await button.waitFor({ timeout: 15_000 });
-    const [popup] = await Promise.all([context.waitForEvent('page'), button.click()]);
-    const opened = new URL(popup.url());
-    expect(`${opened.origin}${opened.pathname}`).toBe(`${kit.server.url}/liff/`);
-    expect(Object.fromEntries(opened.searchParams)).toMatchObject({
-      liffId: DEMO_LIFF_ID,
-      mockUser: 'U0000000000000000000000000000a001',
-      mockName: '王小明',
-      lang: 'zh-TW',
-    });
-    await popup.close();
-  }, 60_000);
+      // The tap shows as the member's message (LINE's displayText), and the answer is stored.
+      await page.locator('.row.me .bubble', { hasText: '門市' }).waitFor();
+      const stored = await kit.services.database.db.select().from(surveyAnswers);
+      expect(stored.map((row) => row.answers)).toEqual([{ where: 'store' }]);
+      expect(errors).toEqual([]);
+    },
+    HANG_GUARD_MS,
+  );
+  test(
+    "when the member taps the chat's member-page button, then the local LIFF app opens at that page, signed in as the chat's user",
+    async () => {
+      await page.selectOption('[data-testid=user]', 'U0000000000000000000000000000a001');
+      const button = page.locator('[data-testid=quick-replies] button', { hasText: '會員專區' });
+      await button.waitFor({ timeout: HANG_GUARD_MS });
+      const [popup] = await Promise.all([context.waitForEvent('page'), button.click()]);
+      const opened = new URL(popup.url());
+      expect(`${opened.origin}${opened.pathname}`).toBe(`${kit.server.url}/liff/`);
+      expect(Object.fromEntries(opened.searchParams)).toMatchObject({
+        liffId: DEMO_LIFF_ID,
+        mockUser: 'U0000000000000000000000000000a001',
+        mockName: '王小明',
+        lang: 'zh-TW',
+      });
+      await popup.close();
+    },
+    HANG_GUARD_MS,
+  );
 });

@@ -22,6 +22,7 @@ import {
   XIAOMING,
   type LineTestKit,
 } from './line-test-kit.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PURCHASE_DATE = taipeiDaysAgo(3);
 
@@ -158,28 +159,32 @@ describe('LINE conversations over HTTP (simulator → webhook → worker → sim
     expect(textsOf(answers[0]?.messages ?? [])).toContain('วิธีร่วมกิจกรรม');
   });
 
-  test('when a photo is sent, then the loading animation shows and the photo gets an answer', async () => {
-    const before = (await fetchTimeline(kit, XIAOMING)).length;
-    const photo = await sharp({
-      create: { width: 400, height: 600, channels: 3, background: { r: 250, g: 250, b: 250 } },
-    })
-      .jpeg()
-      .toBuffer();
+  test(
+    'when a photo is sent, then the loading animation shows and the photo gets an answer',
+    async () => {
+      const before = (await fetchTimeline(kit, XIAOMING)).length;
+      const photo = await sharp({
+        create: { width: 400, height: 600, channels: 3, background: { r: 250, g: 250, b: 250 } },
+      })
+        .jpeg()
+        .toBuffer();
 
-    await kit.userSends(XIAOMING, {
-      type: 'image',
-      imageBase64: photo.toString('base64'),
-      contentType: 'image/jpeg',
-    });
-    await kit.drain();
+      await kit.userSends(XIAOMING, {
+        type: 'image',
+        imageBase64: photo.toString('base64'),
+        contentType: 'image/jpeg',
+      });
+      await kit.drain();
 
-    const entries = (await fetchTimeline(kit, XIAOMING)).slice(before);
-    const loadingAt = entries.findIndex((entry) => entry.from === 'loading');
-    const answerAt = entries.findIndex((entry) => entry.from === 'bot');
-    expect(loadingAt).toBeGreaterThanOrEqual(0);
-    expect(answerAt).toBeGreaterThan(loadingAt);
-    expect(entries.filter((entry) => entry.from === 'bot')).toHaveLength(1);
-  }, 60_000);
+      const entries = (await fetchTimeline(kit, XIAOMING)).slice(before);
+      const loadingAt = entries.findIndex((entry) => entry.from === 'loading');
+      const answerAt = entries.findIndex((entry) => entry.from === 'bot');
+      expect(loadingAt).toBeGreaterThanOrEqual(0);
+      expect(answerAt).toBeGreaterThan(loadingAt);
+      expect(entries.filter((entry) => entry.from === 'bot')).toHaveLength(1);
+    },
+    HANG_GUARD_MS,
+  );
 
   test('when a photo event is processed again (its first commit was lost), then the photo is not fetched, read or stored again', async () => {
     const photo = await sharp({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createLineSdkMessenger, LineApiError } from '../../core/messaging/index.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 
 const CHANNEL = { lineChannelId: '2200000009', channelAccessToken: 'sim-multicast-token' };
@@ -10,7 +11,9 @@ const TEXT = [{ type: 'text', text: 'Tea week: double points' }];
 /** Multicast and quota through the production adapter, against the simulator's LINE behaviour. */
 describe('LINE multicast and quota (adapter ↔ simulator)', () => {
   let sim: LineSimulator;
-  const messenger = () => createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: 300 });
+  // Time-outs are hang guards except where a test sets one on purpose: a loaded machine is slow.
+  const messenger = (sendTimeoutMs = HANG_GUARD_MS) =>
+    createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs });
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(`${sim.url}${path}`, {
       method,
@@ -104,7 +107,7 @@ describe('LINE multicast and quota (adapter ↔ simulator)', () => {
 
   test('when LINE is slower than the time-out, then the adapter fails with a retryable error without status', async () => {
     await admin('POST', '/__sim/faults', { path: '/v2/bot/message/multicast', status: 500, delayMs: 800 });
-    const error = await messenger()
+    const error = await messenger(300)
       .multicast(CHANNEL, {
         to: [userIdOf(20)],
         messages: TEXT,

@@ -19,6 +19,7 @@ import {
   type LineTestKit,
 } from './line-test-kit.js';
 import { exitOf, startChild, waitUntil } from '../support/child-worker.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const EVENTS = 200;
 const LEASE_MS = 1_500;
@@ -70,7 +71,7 @@ describe('webhook worker crash (SIGKILL mid-batch)', () => {
         body: JSON.stringify({ displayName: `user ${i}`, language: ['zh-TW', 'th', 'en'][i % 3] }),
       });
     }
-  }, 120_000);
+  }, HANG_GUARD_MS);
 
   afterAll(async () => {
     await kit?.close();
@@ -78,92 +79,96 @@ describe('webhook worker crash (SIGKILL mid-batch)', () => {
     if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
   });
 
-  test('when a worker is killed in the middle of 200 events, then after a restart every event is answered exactly once', async () => {
-    // Arrange: 200 members each send an e-invoice; the web process stores the events.
-    const sends = [];
-    for (let i = 0; i < EVENTS; i++) {
-      sends.push(
-        await kit.userSends(userIdOf(i), {
-          type: 'text',
-          text: `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`,
-        }),
-      );
-    }
-    expect(sends.every((sent) => sent.statuses[0] === 200)).toBe(true);
-    await kit.server.close();
-    // PGlite serves one process at a time: hand the data directory over to the workers. (The server
-    // database stays open; closing a test database on the server drops it.)
-    if (pgliteDir) {
-      await kit.services.database.close();
-      pgliteClosed = true;
-    }
+  test(
+    'when a worker is killed in the middle of 200 events, then after a restart every event is answered exactly once',
+    async () => {
+      // Arrange: 200 members each send an e-invoice; the web process stores the events.
+      const sends = [];
+      for (let i = 0; i < EVENTS; i++) {
+        sends.push(
+          await kit.userSends(userIdOf(i), {
+            type: 'text',
+            text: `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`,
+          }),
+        );
+      }
+      expect(sends.every((sent) => sent.statuses[0] === 200)).toBe(true);
+      await kit.server.close();
+      // PGlite serves one process at a time: hand the data directory over to the workers. (The server
+      // database stays open; closing a test database on the server drops it.)
+      if (pgliteDir) {
+        await kit.services.database.close();
+        pgliteClosed = true;
+      }
 
-    const env = {
-      ...process.env,
-      ...childEnv,
-      LINE_API_BASE_URL: kit.lineSim.url,
-      LINE_DATA_API_BASE_URL: kit.lineSim.url,
-      MOF_API_BASE_URL: kit.mofUrl,
-      LOG_LEVEL: 'silent',
-      DEMO_SEED: 'false',
-      WORKER_CONCURRENCY: '4',
-      CRASH_TEST_LEASE_MS: String(LEASE_MS),
-      VERIFY_LEASE_MS: String(Math.max(1_000, LEASE_MS)),
-    };
-    const script = join(projectRoot, 'test', 'line', 'fixtures', 'worker-child.ts');
+      const env = {
+        ...process.env,
+        ...childEnv,
+        LINE_API_BASE_URL: kit.lineSim.url,
+        LINE_DATA_API_BASE_URL: kit.lineSim.url,
+        MOF_API_BASE_URL: kit.mofUrl,
+        LOG_LEVEL: 'silent',
+        DEMO_SEED: 'false',
+        WORKER_CONCURRENCY: '4',
+        CRASH_TEST_LEASE_MS: String(LEASE_MS),
+        VERIFY_LEASE_MS: String(Math.max(1_000, LEASE_MS)),
+      };
+      const script = join(projectRoot, 'test', 'line', 'fixtures', 'worker-child.ts');
 
-    // Act: the first worker is killed once part of the batch is answered …
-    const first = startChild(script, env);
-    const answeredBeforeKill = await waitUntil(async () => {
-      const count = (await kit.botMessages()).length;
-      return count >= 40 ? count : undefined;
-    }, 90_000);
-    first.kill('SIGKILL');
-    const firstExit = await exitOf(first);
-    // … and a new one picks up what was left, including its predecessor's leased events.
-    const second = startChild(script, env);
-    const secondExit = await exitOf(second);
+      // Act: the first worker is killed once part of the batch is answered …
+      const first = startChild(script, env);
+      const answeredBeforeKill = await waitUntil(async () => {
+        const count = (await kit.botMessages()).length;
+        return count >= 40 ? count : undefined;
+      }, HANG_GUARD_MS);
+      first.kill('SIGKILL');
+      const firstExit = await exitOf(first);
+      // … and a new one picks up what was left, including its predecessor's leased events.
+      const second = startChild(script, env);
+      const secondExit = await exitOf(second);
 
-    // Assert
-    expect(firstExit.signal).toBe('SIGKILL');
-    expect(answeredBeforeKill).toBeLessThan(EVENTS);
-    expect(secondExit.code).toBe(0);
-    // Every member is answered, and no message is ever delivered twice. A member whose verification died
-    // with the first worker is told "checking" by the second and then, once the retry worker has
-    // verified it, "accepted" by push: two different messages, never the same one twice.
-    const answers = await kit.botMessages();
-    const perUser = new Map<string, string[]>();
-    for (const answer of answers)
-      perUser.set(answer.userId, [...(perUser.get(answer.userId) ?? []), JSON.stringify(answer.messages)]);
-    expect(perUser.size).toBe(EVENTS);
-    for (const messages of perUser.values()) {
-      expect(new Set(messages).size).toBe(messages.length);
-      expect(messages.length).toBeLessThanOrEqual(2);
-    }
-    const reopened = process.env.TEST_DATABASE_URL
-      ? await createDatabase({ url: childEnv.DATABASE_URL })
-      : await createDatabase({ pgliteDataDir: pgliteDir });
-    try {
-      const [counts] = await queryRows<Record<string, number>>(
-        reopened.db,
-        sql`select (select count(*)::int from webhook_events where state = 'done') as done,
+      // Assert
+      expect(firstExit.signal).toBe('SIGKILL');
+      expect(answeredBeforeKill).toBeLessThan(EVENTS);
+      expect(secondExit.code).toBe(0);
+      // Every member is answered, and no message is ever delivered twice. A member whose verification died
+      // with the first worker is told "checking" by the second and then, once the retry worker has
+      // verified it, "accepted" by push: two different messages, never the same one twice.
+      const answers = await kit.botMessages();
+      const perUser = new Map<string, string[]>();
+      for (const answer of answers)
+        perUser.set(answer.userId, [...(perUser.get(answer.userId) ?? []), JSON.stringify(answer.messages)]);
+      expect(perUser.size).toBe(EVENTS);
+      for (const messages of perUser.values()) {
+        expect(new Set(messages).size).toBe(messages.length);
+        expect(messages.length).toBeLessThanOrEqual(2);
+      }
+      const reopened = process.env.TEST_DATABASE_URL
+        ? await createDatabase({ url: childEnv.DATABASE_URL })
+        : await createDatabase({ pgliteDataDir: pgliteDir });
+      try {
+        const [counts] = await queryRows<Record<string, number>>(
+          reopened.db,
+          sql`select (select count(*)::int from webhook_events where state = 'done') as done,
                    (select count(*)::int from webhook_events) as events,
                    (select count(*)::int from outbound_messages where state = 'sent') as sent,
                    (select count(*)::int from outbound_messages) as outbound,
                    (select count(*)::int from submissions where state in ('accepted', 'rewarded')) as accepted,
                    (select count(*)::int from points_ledger) as ledger`,
-      );
-      // One outbound row per message the simulator received: nothing sent twice.
-      expect(counts).toEqual({
-        done: EVENTS,
-        events: EVENTS,
-        sent: answers.length,
-        outbound: answers.length,
-        accepted: EVENTS,
-        ledger: EVENTS,
-      });
-    } finally {
-      await reopened.close();
-    }
-  }, 240_000);
+        );
+        // One outbound row per message the simulator received: nothing sent twice.
+        expect(counts).toEqual({
+          done: EVENTS,
+          events: EVENTS,
+          sent: answers.length,
+          outbound: answers.length,
+          accepted: EVENTS,
+          ledger: EVENTS,
+        });
+      } finally {
+        await reopened.close();
+      }
+    },
+    HANG_GUARD_MS,
+  );
 });

@@ -11,6 +11,7 @@ import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { createMessagingRewardsNotifier, createReward, redeemReward } from '../../core/rewards/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 let services: TestServices;
 let app: Express;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await seedDemoSurvey(services, demo);
   await seedDemoReview(services, demo);
   app = createApp(services, [createMembersModule(services)]);
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { findAmounts, findDates, parseReceiptText } from '../../core/receipts/index.js';
+import { findAmounts, findDates, findTimes, parseReceiptText } from '../../core/receipts/index.js';
+import { separateGluedTime } from '../../core/receipts/receipt-dates.models.js';
 import { combineReadings, needsRefinement } from '../../core/receipts/receipt-reader.js';
 
 // OCR text as tesseract returns it for real Malaysian scans (retyped, not the images themselves).
@@ -41,6 +42,22 @@ describe('findDates — OCR slips in printed dates', () => {
     expect(candidate?.confidence).toBeLessThan(0.5);
     expect(findDates('Bill 03443008')).toEqual([]);
     expect(findDates('27032018 printed 28/03/2018').map((c) => c.date)).toEqual(['2018-03-28']);
+  });
+
+  test('when the time is glued to the year (PaddleOCR drops spaces), then date and time are both read', () => {
+    expect(findDates('09/03/201821:28 0001')[0]?.date).toBe('2018-03-09');
+    expect(findDates('27Mar201818:46')[0]?.date).toBe('2018-03-27');
+    expect(findTimes('Date:9/3/201820:54:50')[0]?.time).toBe('20:54');
+    expect(findDates('Date 06/01/1812.17:26PM')[0]?.date).toBe('2018-01-06');
+    expect(findDates('113/12/2709:15')[0]?.date).toBe('2024-12-27');
+    expect(findTimes('114/05/1617:00')[0]?.time).toBe('17:00');
+    // A two-digit year is split off only before a time with seconds: "1/2/1812:30" stays one number.
+    expect(separateGluedTime('1/2/1812:30')).toBe('1/2/1812:30');
+  });
+
+  test('when a label ends with a dot against the date ("Date.28/12/2017"), then the date is read', () => {
+    expect(findDates('Doc No CS00012441 Date.28/12/2017')[0]?.date).toBe('2017-12-28');
+    expect(findDates('1.23/45/2018')).toEqual([]);
   });
 });
 
@@ -152,6 +169,29 @@ describe('findDates — a stale year bent by one digit', () => {
 });
 
 describe('totals — OCR slips around the total', () => {
+  test('when the grand total\'s label is bent ("Total Paydble") beside per-rate totals, then the grand total wins', () => {
+    const receipt = parseReceiptText(
+      lines(`O.C JUMBO 2.97 5 0 5 14.85
+Total 0% supplies: 35.14
+CR-CHOCLT 0.72 20 0 0 20 14.40
+Total 6% supplies (excl. GST): 36.24
+GST: 2.17
+Total 6% supplies (Inc. GST): 38.41
+Total 0% supplies: 35.14
+Total Paydble: 73.55`),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(7355);
+  });
+
+  test('when the total lost its decimal point ("1045"), then cash − change tells it is 10.45', () => {
+    const receipt = parseReceiptText(
+      lines('Item Discount 10% -1.16\nRounding Adj 0.01\nTotal Inclusive GST: 1045\nCASH 20.00\nChange 9.55'),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(1045);
+  });
+
   test('when OCR bends RM into RI4 or drops its M, then the amount is still read as money', () => {
     expect(findAmounts('Talal vales RI4367.10')[0]).toMatchObject({ minor: 36710, currencyMark: 'RI4' });
     expect(findAmounts('nel total R367.10')[0]).toMatchObject({ minor: 36710, currencyMark: 'R' });
@@ -217,6 +257,22 @@ describe('store name — the company line as people name the store', () => {
     });
     expect(receipt.fields.storeName).toBe('SUPER SEVEN CASH & CARRY SDN BHD');
   });
+
+  test('when OCR bends digits of the name or its registration ("S00N", "(I39386X)", "5/8"), then they are put back', () => {
+    const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
+    expect(read('YONG S00N FATT S/B\nNO 9 JALAN 1\nTOTAL 9.90')).toBe('YONG SOON FATT S/B');
+    expect(read('GARDENIA BAKERIES(KL)SDN BHD(I39386X)\nLot 3, Jalan Pelabur\nTOTAL 9.90')).toBe(
+      'GARDENIA BAKERIES(KL)SDN BHD',
+    );
+    expect(read('99 SPEED MART 5/8\nLOT P.T. 2811\nTOTAL 9.90')).toBe('99 SPEED MART S/B');
+  });
+
+  test('when the legal suffix wraps onto the next row without a space ("CO.(M) SDN BHD"), then it is joined', () => {
+    const receipt = parseReceiptText(lines('POPULAR BOOK\nCO.(M) SDN BHD\n(Co. No. 113825-W)\nTOTAL 21.00'), {
+      now,
+    });
+    expect(receipt.fields.storeName).toBe('POPULAR BOOK CO.(M) SDN BHD');
+  });
 });
 
 describe('combineReadings — several OCR passes of the same photo', () => {
@@ -252,5 +308,17 @@ describe('combineReadings — several OCR passes of the same photo', () => {
   test('when the date is weak, then the reader asks for another pass', () => {
     expect(needsRefinement(reading('27/03/2018', 0.5))).toBe(true);
     expect(needsRefinement(reading('27/03/2018', 0.9))).toBe(false);
+  });
+
+  test("when a paper invoice's seller BAN fails its check digit, then the reader asks for another pass", () => {
+    const invoice = (ban: string) =>
+      parseReceiptText(
+        lines(
+          `統一發票(收銀機)\nXY-74684675\n萊爾富國際股份有限公司台南店\n統一編號 ${ban}\n113/12/27 09:15\n總計 $306`,
+        ),
+        { now },
+      );
+    expect(needsRefinement(invoice('19447163'))).toBe(false);
+    expect(needsRefinement(invoice('19447161'))).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { measureSkew } from '../../core/receipts/receipt-deskew.js';
 import { parseReceiptText, totalLabelLacksAmount } from '../../core/receipts/receipt-parser.models.js';
 import { refinementOrder } from '../../core/receipts/receipt-reader.js';
 import { projectRoot } from '../../core/shared/paths.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 // Phone photos from ../shared/data/receipts/synthetic (copied into the fixtures): tilted, on a dark table,
 // and sheared, where tesseract's layout analysis finds no text block or drops the price column.
@@ -47,20 +48,28 @@ describe('refinementOrder — when layout analysis dropped the price column', ()
 });
 
 describe('readReceiptImage — hard phone photos, real OCR', () => {
-  test('when a Thai receipt is photographed tilted on a dark table, then store, tax ID, date and total are read', async () => {
-    const reading = await read('th-receipt-14-photo.jpg', ['eng', 'tha']);
+  test(
+    'when a Thai receipt is photographed tilted on a dark table, then store, tax ID, date and total are read',
+    async () => {
+      const reading = await read('th-receipt-14-photo.jpg', ['eng', 'tha']);
 
-    expect(reading.fields.date).toBe('2025-11-22');
-    expect(reading.fields.totalMinor).toBe(75750);
-    expect(reading.fields.taxId).toBe('6980260363081');
-    expect(reading.fields.storeName?.replace(/\s/g, '')).toBe('ซูเปอร์มาร์เก็ตทองดีพลาซ่า');
-  }, 180_000);
+      expect(reading.fields.date).toBe('2025-11-22');
+      expect(reading.fields.totalMinor).toBe(75750);
+      expect(reading.fields.taxId).toBe('6980260363081');
+      expect(reading.fields.storeName?.replace(/\s/g, '')).toBe('ซูเปอร์มาร์เก็ตทองดีพลาซ่า');
+    },
+    HANG_GUARD_MS,
+  );
 
-  test('when a TW paper invoice is sheared and layout analysis drops its price column, then the total is still read', async () => {
-    const reading = await read('tw-paper-6-shear.jpg', ['eng', 'chi_tra']);
+  test(
+    'when a TW paper invoice is sheared and layout analysis drops its price column, then the total is still read',
+    async () => {
+      const reading = await read('tw-paper-6-shear.jpg', ['eng', 'chi_tra']);
 
-    expect(reading.fields.invoiceNumber).toBe('UR17514815');
-    expect(reading.fields.date).toBe('2024-07-25');
-    expect(reading.fields.totalMinor).toBe(64500);
-  }, 180_000);
+      expect(reading.fields.invoiceNumber).toBe('UR17514815');
+      expect(reading.fields.date).toBe('2024-07-25');
+      expect(reading.fields.totalMinor).toBe(64500);
+    },
+    HANG_GUARD_MS,
+  );
 });

@@ -39,6 +39,16 @@ describe('the chain lexicon (core/receipts/data/store-chains.data.ts)', () => {
     expect(correctStoreName('GOLDEN SCOOP').value).toBe('GOLDEN SCOOP');
   });
 
+  test('when a chain is printed exactly, then it is not taken for another chain a few characters off', () => {
+    expect(correctStoreName('來來超商股份有限公司板橋店').chain).toBe('來來超商股份有限公司');
+    expect(correctStoreName('來來超商股份有限公司板橋店').value).toBe('來來超商股份有限公司板橋店');
+  });
+
+  test('when only the generic words match ("好好超商股份有限公司"), then it is another store, not a slip', () => {
+    expect(correctStoreName('好好超商股份有限公司').chain).toBeUndefined();
+    expect(correctStoreName('好好超商股份有限公司').value).toBe('好好超商股份有限公司');
+  });
+
   test('when a Hi-Life paper invoice is read with 梁 for 萊, then the store name is the chain name', () => {
     const receipt = parseReceiptText(
       [

@@ -12,6 +12,7 @@ import { receiptImages } from '../../core/receipts/index.js';
 import { REVIEW_LEASE_MS } from '../../core/review/index.js';
 import { submissions } from '../../core/submissions/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const BRAND = 'brd_tw';
 const NOW = '2026-03-10T02:00:00Z';
@@ -218,7 +219,7 @@ beforeAll(async () => {
     sourceRef: 'line:evt1',
   });
   services.clock.advanceBy(10 * 60_000);
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

@@ -19,6 +19,7 @@ import { createTestClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed, submissionId } from './fixtures.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PLAYS = 50;
 
@@ -94,48 +95,52 @@ describe('instant win on the database', () => {
       );
       playIds.push(granted.instantPlayId as string);
     }
-  }, 120_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await database.close();
   });
 
-  test('when 50 cards are played at once against a prize with stock 3 that always hits, then exactly 3 win', async () => {
-    const prize = await createInstantPrize({
-      db: database.db,
-      generateId,
-      brandId: BRAND_ID,
-      campaignId: CAMPAIGN_ID,
-      name: { 'zh-TW': '飲料兌換券' },
-      oddsPpm: 1_000_000,
-      stock: 3,
-    });
-    const notified: string[] = [];
-    const notifier: RewardsNotifier = async ({ dedupeKey }) => {
-      notified.push(dedupeKey);
-    };
+  test(
+    'when 50 cards are played at once against a prize with stock 3 that always hits, then exactly 3 win',
+    async () => {
+      const prize = await createInstantPrize({
+        db: database.db,
+        generateId,
+        brandId: BRAND_ID,
+        campaignId: CAMPAIGN_ID,
+        name: { 'zh-TW': '飲料兌換券' },
+        oddsPpm: 1_000_000,
+        stock: 3,
+      });
+      const notified: string[] = [];
+      const notifier: RewardsNotifier = async ({ dedupeKey }) => {
+        notified.push(dedupeKey);
+      };
 
-    const outcomes = await Promise.all(
-      playIds.slice(0, PLAYS).map((playId, index) =>
-        playInstantWin({
-          db: database.db,
-          clock,
-          notifier,
-          brandId: BRAND_ID,
-          memberId: memberId(1 + (index % PLAYS)),
-          playId,
-        }),
-      ),
-    );
+      const outcomes = await Promise.all(
+        playIds.slice(0, PLAYS).map((playId, index) =>
+          playInstantWin({
+            db: database.db,
+            clock,
+            notifier,
+            brandId: BRAND_ID,
+            memberId: memberId(1 + (index % PLAYS)),
+            playId,
+          }),
+        ),
+      );
 
-    expect(outcomes.filter((outcome) => outcome.won)).toHaveLength(3);
-    const [stored] = await database.db.select().from(instantPrizes).where(eq(instantPrizes.id, prize.id));
-    expect(stored?.stockLeft).toBe(0);
-    const winners = await database.db.select().from(instantPlays).where(eq(instantPlays.prizeId, prize.id));
-    expect(winners).toHaveLength(3);
-    expect(notified).toHaveLength(3);
-    const played = await database.db.select().from(instantPlays);
-    expect(played.filter((play) => play.playedAt !== null)).toHaveLength(PLAYS);
-  }, 120_000);
+      expect(outcomes.filter((outcome) => outcome.won)).toHaveLength(3);
+      const [stored] = await database.db.select().from(instantPrizes).where(eq(instantPrizes.id, prize.id));
+      expect(stored?.stockLeft).toBe(0);
+      const winners = await database.db.select().from(instantPlays).where(eq(instantPlays.prizeId, prize.id));
+      expect(winners).toHaveLength(3);
+      expect(notified).toHaveLength(3);
+      const played = await database.db.select().from(instantPlays);
+      expect(played.filter((play) => play.playedAt !== null)).toHaveLength(PLAYS);
+    },
+    HANG_GUARD_MS,
+  );
 
   test('when a card is played again or revealed, then the stored outcome is returned and nothing is re-drawn', async () => {
     const playId = playIds[0]!;

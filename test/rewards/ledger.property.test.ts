@@ -19,6 +19,7 @@ import { isAppError } from '../../core/shared/errors.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import { createTestDatabase, seedDatabase, type TestDatabase } from '../support/database.js';
 import { BRAND_ID, CAMPAIGN_ID, rewardsSeed } from './fixtures.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const RUNS = 25;
 const MAX_OPS = 14;
@@ -90,104 +91,108 @@ describe('points ledger property: balance = ledger sum, never negative, FIFO lot
       generateId,
       reward: { brandId: BRAND_ID, kind: 'item', name: { en: 'Cap' }, pointsPrice: 25, stock: 100_000 },
     });
-  }, 60_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await database.close();
   });
 
-  test('over random earn/redeem/cancel/expire/adjust/reverse sequences', async () => {
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArbitrary, { minLength: 1, maxLength: MAX_OPS }), async (ops) => {
-        const member = { brandId: BRAND_ID, memberId: `mbr_prop${run}` };
-        const submissionsOf = (op: number) => `sub_prop${run}_${op}`;
-        run++;
-        const clock = createTestClock({ now: '2026-02-01T00:00:00Z' });
-        const earned: string[] = [];
-        const redemptions: string[] = [];
-        for (const [index, op] of ops.entries()) {
-          try {
-            if (op.kind === 'earn') {
-              await database.db.transaction((tx) =>
-                grantRewardsForSubmission({
-                  tx,
+  test(
+    'over random earn/redeem/cancel/expire/adjust/reverse sequences',
+    async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArbitrary, { minLength: 1, maxLength: MAX_OPS }), async (ops) => {
+          const member = { brandId: BRAND_ID, memberId: `mbr_prop${run}` };
+          const submissionsOf = (op: number) => `sub_prop${run}_${op}`;
+          run++;
+          const clock = createTestClock({ now: '2026-02-01T00:00:00Z' });
+          const earned: string[] = [];
+          const redemptions: string[] = [];
+          for (const [index, op] of ops.entries()) {
+            try {
+              if (op.kind === 'earn') {
+                await database.db.transaction((tx) =>
+                  grantRewardsForSubmission({
+                    tx,
+                    generateId,
+                    clock,
+                    submission: { id: submissionsOf(index), campaignId: CAMPAIGN_ID, ...member },
+                    quantities: { points: op.points, entries: 0, instantWin: 0 },
+                  }),
+                );
+                earned.push(submissionsOf(index));
+              } else if (op.kind === 'redeem') {
+                const { redemption } = await redeemReward({
+                  db: database.db,
                   generateId,
                   clock,
-                  submission: { id: submissionsOf(index), campaignId: CAMPAIGN_ID, ...member },
-                  quantities: { points: op.points, entries: 0, instantWin: 0 },
-                }),
-              );
-              earned.push(submissionsOf(index));
-            } else if (op.kind === 'redeem') {
-              const { redemption } = await redeemReward({
-                db: database.db,
-                generateId,
-                clock,
-                ...member,
-                rewardId: op.cheap ? cheap.id : dear.id,
-                idempotencyKey: `op-${index}`,
-              });
-              redemptions.push(redemption.id);
-            } else if (op.kind === 'cancel' && redemptions.length > 0) {
-              await cancelRedemption({
-                db: database.db,
-                generateId,
-                clock,
-                brandId: BRAND_ID,
-                redemptionId: redemptions[op.pick % redemptions.length] as string,
-                actor: 'usr_ops',
-                reason: 'property',
-              });
-            } else if (op.kind === 'expire') {
-              clock.advanceHours(24 * op.days);
-              await expireDuePoints({ db: database.db, generateId, clock });
-            } else if (op.kind === 'adjust') {
-              await adjustPoints({
-                db: database.db,
-                generateId,
-                clock,
-                ...member,
-                points: op.points,
-                reason: 'p',
-                actor: 'a',
-              });
-            } else if (op.kind === 'reverse' && earned.length > 0) {
-              await database.db.transaction((tx) =>
-                reverseRewardsForSubmission({
-                  tx,
+                  ...member,
+                  rewardId: op.cheap ? cheap.id : dear.id,
+                  idempotencyKey: `op-${index}`,
+                });
+                redemptions.push(redemption.id);
+              } else if (op.kind === 'cancel' && redemptions.length > 0) {
+                await cancelRedemption({
+                  db: database.db,
                   generateId,
                   clock,
-                  submissionId: earned[op.pick % earned.length] as string,
-                  reason: 'fraud',
-                  actor: 'usr_reviewer',
-                }),
-              );
+                  brandId: BRAND_ID,
+                  redemptionId: redemptions[op.pick % redemptions.length] as string,
+                  actor: 'usr_ops',
+                  reason: 'property',
+                });
+              } else if (op.kind === 'expire') {
+                clock.advanceHours(24 * op.days);
+                await expireDuePoints({ db: database.db, generateId, clock });
+              } else if (op.kind === 'adjust') {
+                await adjustPoints({
+                  db: database.db,
+                  generateId,
+                  clock,
+                  ...member,
+                  points: op.points,
+                  reason: 'p',
+                  actor: 'a',
+                });
+              } else if (op.kind === 'reverse' && earned.length > 0) {
+                await database.db.transaction((tx) =>
+                  reverseRewardsForSubmission({
+                    tx,
+                    generateId,
+                    clock,
+                    submissionId: earned[op.pick % earned.length] as string,
+                    reason: 'fraud',
+                    actor: 'usr_reviewer',
+                  }),
+                );
+              }
+            } catch (error) {
+              if (!(isAppError(error) && EXPECTED_REFUSALS.has(error.code))) throw error;
             }
-          } catch (error) {
-            if (!(isAppError(error) && EXPECTED_REFUSALS.has(error.code))) throw error;
-          }
 
-          const rows = await loadLedgerRows(database.db, member);
-          let running = 0;
-          for (const row of rows) {
-            running += row.points;
-            expect(running).toBeGreaterThanOrEqual(0);
+            const rows = await loadLedgerRows(database.db, member);
+            let running = 0;
+            for (const row of rows) {
+              running += row.points;
+              expect(running).toBeGreaterThanOrEqual(0);
+            }
+            const balance = await getPointsBalance(database.db, member);
+            expect(balance).toBe(running);
+            const replay = replayLedger(rows);
+            expect(replay.shortfall).toBe(0);
+            expect(replay.lots.reduce((sum, lot) => sum + lot.remaining, 0)).toBe(balance);
+            if (op.kind === 'expire') {
+              const overdue = replay.lots.filter((lot) => lot.expiresAt && lot.expiresAt <= clock.now());
+              expect(overdue.map((lot) => lot.remaining).filter((remaining) => remaining > 0)).toEqual([]);
+            }
+            const summary = await getPointsSummary({ db: database.db, clock, ...member });
+            expect(summary.balance).toBeLessThanOrEqual(balance);
+            expect(summary.balance).toBeGreaterThanOrEqual(0);
           }
-          const balance = await getPointsBalance(database.db, member);
-          expect(balance).toBe(running);
-          const replay = replayLedger(rows);
-          expect(replay.shortfall).toBe(0);
-          expect(replay.lots.reduce((sum, lot) => sum + lot.remaining, 0)).toBe(balance);
-          if (op.kind === 'expire') {
-            const overdue = replay.lots.filter((lot) => lot.expiresAt && lot.expiresAt <= clock.now());
-            expect(overdue.map((lot) => lot.remaining).filter((remaining) => remaining > 0)).toEqual([]);
-          }
-          const summary = await getPointsSummary({ db: database.db, clock, ...member });
-          expect(summary.balance).toBeLessThanOrEqual(balance);
-          expect(summary.balance).toBeGreaterThanOrEqual(0);
-        }
-      }),
-      { numRuns: RUNS, seed: 20261123, endOnFailure: true },
-    );
-  }, 300_000);
+        }),
+        { numRuns: RUNS, seed: 20261123, endOnFailure: true },
+      );
+    },
+    HANG_GUARD_MS,
+  );
 });

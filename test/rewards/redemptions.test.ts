@@ -21,6 +21,7 @@ import { createTestClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { BRAND_ID, memberId, rewardsSeed } from './fixtures.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const MEMBERS = 100;
 
@@ -56,94 +57,105 @@ describe('redeemReward under concurrency', () => {
         idempotencyKey: 'welcome',
       });
     }
-  }, 120_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await database.close();
   });
 
-  test('when 100 members redeem a coupon with stock 10 at once, then exactly 10 succeed, each with its own code', async () => {
-    const reward = await createReward({
-      db: database.db,
-      generateId,
-      reward: { brandId: BRAND_ID, kind: 'coupon', name: { 'zh-TW': '折價券' }, pointsPrice: 100 },
-    });
-    await addCouponCodes({
-      db: database.db,
-      generateId,
-      brandId: BRAND_ID,
-      rewardId: reward.id,
-      codes: generateCouponCodeValues({ count: 10, prefix: 'TEA' }),
-    });
+  test(
+    'when 100 members redeem a coupon with stock 10 at once, then exactly 10 succeed, each with its own code',
+    async () => {
+      const reward = await createReward({
+        db: database.db,
+        generateId,
+        reward: { brandId: BRAND_ID, kind: 'coupon', name: { 'zh-TW': '折價券' }, pointsPrice: 100 },
+      });
+      await addCouponCodes({
+        db: database.db,
+        generateId,
+        brandId: BRAND_ID,
+        rewardId: reward.id,
+        codes: generateCouponCodeValues({ count: 10, prefix: 'TEA' }),
+      });
 
-    const results = await Promise.allSettled(
-      Array.from({ length: MEMBERS }, (_, index) =>
-        redeemReward({
-          db: database.db,
-          generateId,
-          clock,
-          brandId: BRAND_ID,
-          memberId: memberId(index + 1),
-          rewardId: reward.id,
-          idempotencyKey: `req-${index}`,
-        }),
-      ),
-    );
+      const results = await Promise.allSettled(
+        Array.from({ length: MEMBERS }, (_, index) =>
+          redeemReward({
+            db: database.db,
+            generateId,
+            clock,
+            brandId: BRAND_ID,
+            memberId: memberId(index + 1),
+            rewardId: reward.id,
+            idempotencyKey: `req-${index}`,
+          }),
+        ),
+      );
 
-    const won = results.filter((result) => result.status === 'fulfilled');
-    const refused = results.filter((result) => result.status === 'rejected');
-    expect(won).toHaveLength(10);
-    expect(
-      refused.every((result) => isAppError(result.reason) && result.reason.code === 'reward.out_of_stock'),
-    ).toBe(true);
-    const codes = won.map((result) => result.value.couponCode);
-    expect(new Set(codes).size).toBe(10);
-    const [stock] = await database.db.select().from(rewards).where(eq(rewards.id, reward.id));
-    expect(stock?.stockLeft).toBe(0);
-    const assigned = await database.db.select().from(couponCodes).where(eq(couponCodes.rewardId, reward.id));
-    expect(assigned.filter((code) => code.redemptionId !== null)).toHaveLength(10);
-    const negative = await queryRows<{ member_id: string }>(
-      database.db,
-      sql`select member_id from points_ledger group by member_id having sum(points) < 0`,
-    );
-    expect(negative).toEqual([]);
-    const debits = await database.db
-      .select({ count: sql<number>`count(*)::int` })
-      .from(pointsLedger)
-      .where(eq(pointsLedger.kind, 'redeem'));
-    expect(debits[0]?.count).toBe(10);
-  }, 120_000);
+      const won = results.filter((result) => result.status === 'fulfilled');
+      const refused = results.filter((result) => result.status === 'rejected');
+      expect(won).toHaveLength(10);
+      expect(
+        refused.every((result) => isAppError(result.reason) && result.reason.code === 'reward.out_of_stock'),
+      ).toBe(true);
+      const codes = won.map((result) => result.value.couponCode);
+      expect(new Set(codes).size).toBe(10);
+      const [stock] = await database.db.select().from(rewards).where(eq(rewards.id, reward.id));
+      expect(stock?.stockLeft).toBe(0);
+      const assigned = await database.db
+        .select()
+        .from(couponCodes)
+        .where(eq(couponCodes.rewardId, reward.id));
+      expect(assigned.filter((code) => code.redemptionId !== null)).toHaveLength(10);
+      const negative = await queryRows<{ member_id: string }>(
+        database.db,
+        sql`select member_id from points_ledger group by member_id having sum(points) < 0`,
+      );
+      expect(negative).toEqual([]);
+      const debits = await database.db
+        .select({ count: sql<number>`count(*)::int` })
+        .from(pointsLedger)
+        .where(eq(pointsLedger.kind, 'redeem'));
+      expect(debits[0]?.count).toBe(10);
+    },
+    HANG_GUARD_MS,
+  );
 
-  test('when one member fires 20 redemptions at once with points for 3, then exactly 3 succeed', async () => {
-    const member = memberId(MEMBERS + 1);
-    const reward = await createReward({
-      db: database.db,
-      generateId,
-      reward: { brandId: BRAND_ID, kind: 'item', name: { en: 'Mug' }, pointsPrice: 100, stock: 50 },
-    });
+  test(
+    'when one member fires 20 redemptions at once with points for 3, then exactly 3 succeed',
+    async () => {
+      const member = memberId(MEMBERS + 1);
+      const reward = await createReward({
+        db: database.db,
+        generateId,
+        reward: { brandId: BRAND_ID, kind: 'item', name: { en: 'Mug' }, pointsPrice: 100, stock: 50 },
+      });
 
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, index) =>
-        redeemReward({
-          db: database.db,
-          generateId,
-          clock,
-          brandId: BRAND_ID,
-          memberId: member,
-          rewardId: reward.id,
-          idempotencyKey: `burst-${index}`,
-        }),
-      ),
-    );
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, index) =>
+          redeemReward({
+            db: database.db,
+            generateId,
+            clock,
+            brandId: BRAND_ID,
+            memberId: member,
+            rewardId: reward.id,
+            idempotencyKey: `burst-${index}`,
+          }),
+        ),
+      );
 
-    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
-    const reasons = results.flatMap((result) =>
-      result.status === 'rejected' && isAppError(result.reason) ? [result.reason.code] : [],
-    );
-    expect(reasons).toEqual(Array(17).fill('points.insufficient'));
-    expect(await getPointsBalance(database.db, { brandId: BRAND_ID, memberId: member })).toBe(0);
-    const [stock] = await database.db.select().from(rewards).where(eq(rewards.id, reward.id));
-    expect(stock?.stockLeft).toBe(47);
-  }, 60_000);
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
+      const reasons = results.flatMap((result) =>
+        result.status === 'rejected' && isAppError(result.reason) ? [result.reason.code] : [],
+      );
+      expect(reasons).toEqual(Array(17).fill('points.insufficient'));
+      expect(await getPointsBalance(database.db, { brandId: BRAND_ID, memberId: member })).toBe(0);
+      const [stock] = await database.db.select().from(rewards).where(eq(rewards.id, reward.id));
+      expect(stock?.stockLeft).toBe(47);
+    },
+    HANG_GUARD_MS,
+  );
 
   test('when the same request is retried, then it redeems once and answers the first result', async () => {
     const member = memberId(MEMBERS + 2);

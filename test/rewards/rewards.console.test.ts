@@ -6,6 +6,7 @@ import { outboundMessages, rewards } from '../../core/db/schema.js';
 import { grantEntries, createRewardsConsoleTestApp, signInConsoleRoles } from './session-fixtures.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed } from './fixtures.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 describe('console rewards and draws API (session + roles)', () => {
   let services: TestServices;
@@ -43,7 +44,7 @@ describe('console rewards and draws API (session + roles)', () => {
       ],
       2,
     );
-  }, 60_000);
+  }, HANG_GUARD_MS);
   afterAll(async () => {
     await services.database.close();
   });

@@ -16,6 +16,8 @@ describe('the scripted crash test (npm run chaos)', () => {
         serverUrl: process.env.TEST_DATABASE_URL as string,
         proofs: 30,
         kills: 2,
+        // A small round: a killed worker's few claims are taken over after 5 s.
+        leaseMs: 5_000,
         deadlineMs: 280_000,
         log: (line) => lines.push(line),
       });

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
+import { inArray } from 'drizzle-orm';
 import { createApp } from '../../bot/create-app.js';
 import { buildAppModules } from '../../bot/start.js';
 import type { Services } from '../../core/app/build-services.js';
+import { consents, memberTags } from '../../core/db/schema.js';
 import type { TestSeed } from '../support/database.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const TW = 'brd_seg_tw';
 const TH = 'brd_seg_th';
@@ -186,7 +189,7 @@ const preview = async (condition: unknown, brand = TW) => {
 beforeAll(async () => {
   services = await buildTestServices({ now: NOW, seed });
   app = createApp(services as Services, buildAppModules(services as Services));
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });
@@ -267,6 +270,22 @@ describe('conditions and the exclusions that always apply', () => {
       ['mbr_s5', 'mbr_s7'],
     ],
     ['NOT Taipei', { type: 'not', condition: { type: 'region', regions: ['TW-TPE'] } }, ['mbr_s5', 'mbr_s7']],
+    [
+      'NOT a tag (an anti-join)',
+      { type: 'not', condition: { type: 'tag', tags: ['vip'] } },
+      ['mbr_s1', 'mbr_s6', 'mbr_s7'],
+    ],
+    [
+      'NOT accepted proofs in 10 days',
+      { type: 'not', condition: { type: 'acceptedProofs', withinDays: 10 } },
+      ['mbr_s5', 'mbr_s6'],
+    ],
+    ['two accepted proofs in 60 days (none)', { type: 'acceptedProofs', withinDays: 60, atLeast: 2 }, []],
+    [
+      'NOT (a marketing consent given): unknown counts as not given',
+      { type: 'not', condition: { type: 'consent', kind: 'marketing', granted: true } },
+      ['mbr_s5', 'mbr_s6', 'mbr_s7'],
+    ],
     ['an age band', { type: 'ageBand', bands: ['30-39'] }, ['mbr_s1']],
     ['a language', { type: 'language', languages: ['en'] }, ['mbr_s5']],
     ['not registered', { type: 'registered', registered: false }, ['mbr_s7']],
@@ -306,4 +325,39 @@ describe('conditions and the exclusions that always apply', () => {
       expect(result.count).toBe(expected.length);
     },
   );
+});
+
+describe('consents and tags in force', () => {
+  test('when a member opts out and the row is withdrawn again, then the count follows in the same transaction', async () => {
+    const db = services.database.db;
+    const optOut = {
+      id: 'cns_6',
+      brandId: TW,
+      memberId: 'mbr_s6',
+      kind: 'marketing' as const,
+      granted: false,
+      textVersion: 'mkt-2026-01',
+      locale: 'zh-TW',
+      source: 'chat' as const,
+    };
+    await db.insert(consents).values(optOut);
+    expect((await preview({ type: 'all' })).count).toBe(3);
+    // An older answer written after it does not win: the latest by time is in force.
+    await db.insert(consents).values({ ...optOut, id: 'cns_6_old', granted: true, recordedAt: daysAgo(30) });
+    expect((await preview({ type: 'all' })).sample.map((m) => m.id)).toEqual(['mbr_s1', 'mbr_s5', 'mbr_s7']);
+    await db.delete(consents).where(inArray(consents.id, ['cns_6', 'cns_6_old']));
+    expect((await preview({ type: 'all' })).count).toBe(4);
+  });
+
+  test('when a tag is added and removed, then segments on it follow at once', async () => {
+    const db = services.database.db;
+    const vip = { type: 'tag', tags: ['vip'] };
+    expect((await preview(vip)).sample.map((m) => m.id)).toEqual(['mbr_s5']);
+    await db
+      .insert(memberTags)
+      .values({ id: 'tag_7', brandId: TW, memberId: 'mbr_s7', tag: 'vip', source: 'console' });
+    expect((await preview(vip)).sample.map((m) => m.id)).toEqual(['mbr_s5', 'mbr_s7']);
+    await db.delete(memberTags).where(inArray(memberTags.id, ['tag_7']));
+    expect((await preview(vip)).sample.map((m) => m.id)).toEqual(['mbr_s5']);
+  });
 });

@@ -10,6 +10,7 @@ import { brands, lineChannels } from '../../core/brands/index.js';
 import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../core/console/index.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PASSWORD = 'correct horse battery';
 const BRAND_A = 'brd_settings_a';
@@ -84,7 +85,7 @@ beforeAll(async () => {
   app = createApp(services as Services, buildAppModules(services as Services));
   owner = await signIn('owner@settings.example', 'owner');
   marketer = await signIn('marketer@settings.example', 'marketer');
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
   await line?.close();

@@ -11,6 +11,7 @@ import { buildEInvoicePlatform } from '../../core/verification/index.js';
 import { loadDemoDataset, startMofSimulator, type RunningMofSimulator } from '../../sim/mof/index.js';
 import { REGISTRATION } from '../liff/support/liff-fixtures.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 /** Two demo invoices that sell tea: NT$208 of tea (20 points) and another tea purchase. */
 const TEA_1 = 'BN61755155 1130805 4632';
@@ -26,7 +27,7 @@ describe('a campaign that requires registration before rewards', () => {
     sim = await startMofSimulator({ dataset: loadDemoDataset() });
     services = await buildTestServices({
       now: '2026-01-15T04:00:00Z',
-      config: { mof: { apiBaseUrl: sim.url, maxRetries: 0, timeoutMs: 60_000 } },
+      config: { mof: { apiBaseUrl: sim.url, maxRetries: 0, timeoutMs: HANG_GUARD_MS } },
     });
     demo = await seedDemo(services);
   });

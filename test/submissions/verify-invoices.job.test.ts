@@ -6,6 +6,7 @@ import { submitProof } from '../../core/submissions/index.js';
 import { buildJobs } from '../../jobs/registry.js';
 import { createVerifyInvoicesJob, createVerifyInvoicesRetryWorker } from '../../jobs/verify-invoices.job.js';
 import { BRAND_ID, createWorld, detailRequests, MEMBER_A, TEA_INVOICE, typed, type World } from './world.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 describe('verify-invoices job and retry worker', () => {
   let world: World;
@@ -15,7 +16,12 @@ describe('verify-invoices job and retry worker', () => {
     world = await createWorld();
     services = {
       config: overrideConfig({
-        mof: { apiBaseUrl: world.sim.url, maxRetries: 0, rateLimitPerSecond: 1_000 },
+        mof: {
+          apiBaseUrl: world.sim.url,
+          maxRetries: 0,
+          timeoutMs: HANG_GUARD_MS,
+          rateLimitPerSecond: 1_000,
+        },
         jobs: { verifyInvoicesCron: '0 */4 * * *' },
       }),
       logger: createSilentLogger(),

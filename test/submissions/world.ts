@@ -12,6 +12,7 @@ import { buildEInvoicePlatform, type EInvoicePlatform } from '../../core/verific
 import { startMofSimulator, type RunningMofSimulator } from '../../sim/mof/index.js';
 import type { SimCarrier, SimInvoiceInput } from '../../sim/mof/mof-sim.dataset.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 export const BRAND_ID = 'brd_tea';
 export const MEMBER_A = 'mbr_alice';
@@ -97,8 +98,10 @@ export async function createWorld({
   });
   const clock = createTestClock({ now: ISSUED_AT });
   const sim = await startMofSimulator({ port: 0, clock, dataset: { invoices: [], carriers } });
+  // The time-out is a hang guard, not under test here: at load 20 the in-process simulator can take
+  // longer than 5 s, which turned a proof into "platform unavailable" and failed tests on busy machines.
   const config = overrideConfig({
-    mof: { apiBaseUrl: sim.url, maxRetries: 0, timeoutMs: 5_000, rateLimitPerSecond: 10_000 },
+    mof: { apiBaseUrl: sim.url, maxRetries: 0, timeoutMs: HANG_GUARD_MS, rateLimitPerSecond: 10_000 },
   });
   // The adapter keeps real time for its rate limiter (the test clock jumps back and forth between tests).
   const platform = buildEInvoicePlatform(config);

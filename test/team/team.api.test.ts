@@ -14,6 +14,7 @@ import {
 } from '../../core/console/index.js';
 import { consoleInvitations, INVITATION_TTL_MS } from '../../core/team/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const PASSWORD = 'correct horse battery';
 const BRAND_A = 'brd_team_a';
@@ -90,7 +91,7 @@ beforeAll(async () => {
   app = createApp(services as Services, buildAppModules(services as Services));
   ownerId = await addUser('owner@team-a.example', [[BRAND_A, 'owner']]);
   ownerCookie = await signIn('owner@team-a.example');
-}, 60_000);
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await services?.database.close();
 });

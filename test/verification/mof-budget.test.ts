@@ -70,21 +70,45 @@ describe('one MoF budget for the deployment (platform_budgets)', () => {
 
   test('when members are waiting on instant checks, then batch work takes its permit only after them', async () => {
     const key = 'test|priority';
-    const instant = createDatabaseRateLimiter({ db: services.database.db, key, ratePerSecond: 20 });
+    // One permit a second: the backlog of the instant checks lasts seconds, however slow the machine.
+    const instant = createDatabaseRateLimiter({ db: services.database.db, key, ratePerSecond: 1 });
+    const granted: string[] = [];
+    const take = (n: number) => instant.acquire().then(() => granted.push(`instant-${n}`));
+    const untilReserved = async (count: number) => {
+      while (instant.stats().acquired < count) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    let batchWaits!: () => void;
+    const batchAsked = new Promise<void>((resolve) => (batchWaits = resolve));
     const batch = createDatabaseRateLimiter({
       db: services.database.db,
       key,
-      ratePerSecond: 20,
+      ratePerSecond: 1,
       priority: 'batch',
+      // The batch found members ahead of it and waits: two more members ask meanwhile.
+      sleep: async (ms) => {
+        batchWaits();
+        await untilReserved(6);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      },
     });
-    const granted: string[] = [];
-    const first = [1, 2, 3, 4].map((n) => instant.acquire().then(() => granted.push(`instant-${n}`)));
-    // The batch asks while four instant permits are still ahead of it.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const batchDone = batch.acquire().then(() => granted.push('batch'));
-    await Promise.all([...first, batchDone]);
 
-    expect(granted.at(-1)).toBe('batch');
+    const first = [1, 2, 3, 4].map(take);
+    await untilReserved(4);
+    const batchDone = batch.acquire().then(() => granted.push('batch'));
+    await Promise.race([batchAsked, batchDone]);
+    const later = [5, 6].map(take);
+    await Promise.all([...first, ...later, batchDone]);
+
+    // Without priority the batch would have queued right behind instant-4, before 5 and 6.
+    expect(granted).toEqual([
+      'instant-1',
+      'instant-2',
+      'instant-3',
+      'instant-4',
+      'instant-5',
+      'instant-6',
+      'batch',
+    ]);
     expect(await instant.estimateWaitMs()).toBeLessThanOrEqual(1_000);
   });
 });

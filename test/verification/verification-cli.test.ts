@@ -6,6 +6,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { createMofEInvoicePlatform } from '../../core/verification/index.js';
 import { parseSimDataset, startMofSimulator, type RunningMofSimulator } from '../../sim/mof/index.js';
 import { startCli } from '../support/cli.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const dataset = parseSimDataset(
   JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/mof/contract-dataset.json'), 'utf8')),
@@ -98,14 +99,18 @@ describe('proofline invoice verify', () => {
     expect(sim.admin.requestCounts().total).toBe(0);
   });
 
-  test('a platform that keeps failing: the AppError code on stderr, exit 1', async () => {
-    sim.admin.setKnobs({ failNextRequests: 100 });
+  test(
+    'a platform that keeps failing: the AppError code on stderr, exit 1',
+    async () => {
+      sim.admin.setKnobs({ failNextRequests: 100 });
 
-    const { code } = await verify(['AB11223344 1131105 9999']);
+      const { code } = await verify(['AB11223344 1131105 9999']);
 
-    expect(code).toBe(1);
-    expect(errors.join('\n')).toMatch(/einvoice_platform\.unavailable/);
-  }, 30_000);
+      expect(code).toBe(1);
+      expect(errors.join('\n')).toMatch(/einvoice_platform\.unavailable/);
+    },
+    HANG_GUARD_MS,
+  );
 
   test('a mobile barcode carrier lists its invoices', async () => {
     const { code, json } = await verify(['/TEST+01', '5678', '2024-11-01', '2024-11-30']);
@@ -121,46 +126,54 @@ describe('proofline invoice verify', () => {
 });
 
 describe('proofline sim mof', () => {
-  test('serves the API from a data file until Ctrl-C', async () => {
-    const cli = startCli([
-      'sim',
-      'mof',
-      '--data',
-      join(projectRoot, 'test/fixtures/mof/contract-dataset.json'),
-    ]);
-    try {
-      const [, url] = await cli.waitFor(/MoF e-invoice simulator: (http:\/\/127\.0\.0\.1:\d+)/, 30_000);
-      const platform = createMofEInvoicePlatform({
-        baseUrl: url!,
-        appId: 'EINV1',
-        versions: { header: '0.5', detail: '0.6', carrier: '0.6' },
-        timeoutMs: 5_000,
-        maxRetries: 0,
-        rateLimitPerSecond: 100,
-      });
+  test(
+    'serves the API from a data file until Ctrl-C',
+    async () => {
+      const cli = startCli([
+        'sim',
+        'mof',
+        '--data',
+        join(projectRoot, 'test/fixtures/mof/contract-dataset.json'),
+      ]);
+      try {
+        const [, url] = await cli.waitFor(/MoF e-invoice simulator: (http:\/\/127\.0\.0\.1:\d+)/);
+        const platform = createMofEInvoicePlatform({
+          baseUrl: url!,
+          appId: 'EINV1',
+          versions: { header: '0.5', detail: '0.6', carrier: '0.6' },
+          timeoutMs: HANG_GUARD_MS,
+          maxRetries: 0,
+          rateLimitPerSecond: 100,
+        });
 
-      const result = await platform.getInvoiceHeader({
-        invoiceNumber: 'CD00000002',
-        invoiceDate: '2024-11-07',
-        type: 'Barcode',
-      });
+        const result = await platform.getInvoiceHeader({
+          invoiceNumber: 'CD00000002',
+          invoiceDate: '2024-11-07',
+          type: 'Barcode',
+        });
 
-      expect(result.status === 'found' && result.invoice.buyerBan).toBe('55880710');
-      expect(cli.output()).toMatch(/invoices: 6, carriers: 1/);
-    } finally {
-      cli.child.kill('SIGINT');
-    }
-    expect(await cli.exited).toBe(0);
-  }, 60_000);
+        expect(result.status === 'found' && result.invoice.buyerBan).toBe('55880710');
+        expect(cli.output()).toMatch(/invoices: 6, carriers: 1/);
+      } finally {
+        cli.child.kill('SIGINT');
+      }
+      expect(await cli.exited).toBe(0);
+    },
+    HANG_GUARD_MS,
+  );
 
-  test('a bad data file is refused with the field named', async () => {
-    const cli = startCli(['sim', 'mof', '--data', join(projectRoot, 'package.json')]);
-    const guard = setTimeout(() => cli.child.kill('SIGKILL'), 30_000);
+  test(
+    'a bad data file is refused with the field named',
+    async () => {
+      const cli = startCli(['sim', 'mof', '--data', join(projectRoot, 'package.json')]);
+      const guard = setTimeout(() => cli.child.kill('SIGKILL'), HANG_GUARD_MS);
 
-    const code = await cli.exited;
-    clearTimeout(guard);
+      const code = await cli.exited;
+      clearTimeout(guard);
 
-    expect(code).toBe(1);
-    expect(cli.output()).toMatch(/--data .*package\.json: .*name/);
-  }, 60_000);
+      expect(code).toBe(1);
+      expect(cli.output()).toMatch(/--data .*package\.json: .*name/);
+    },
+    HANG_GUARD_MS,
+  );
 });

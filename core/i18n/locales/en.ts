@@ -80,6 +80,27 @@ export const en = {
     failed: 'I could not read this photo. Please send a sharper photo of the whole receipt.',
   },
   unsupported: 'I can read text and photos. Type "help" to see how to take part.',
+  /** Questions about part of a proof (a barcode without its date, a right QR code alone). */
+  question: {
+    dateTitle: 'When did you buy it?',
+    dateBody: 'I have invoice {{number}}. Pick the purchase date below, or type it (e.g. 2024-11-05).',
+    datePeriod: 'Invoice period: {{from}} – {{to}}',
+    dateSuggested: 'The photo seems to say {{date}}: tap it if that is right.',
+    pickDate: 'Pick a date',
+    leftTitle: 'Please send the left QR code',
+    leftBody:
+      'I have the right-hand QR code of an e-invoice. It only lists items: please also send the left QR code (a photo or its text), or type the invoice number, date and random code.',
+    camera: 'Take a photo',
+    cameraRoll: 'Choose a photo',
+    reminder: 'I am still waiting for this:',
+    keptFor: 'I keep what you sent for one hour.',
+    cancelled: 'I stopped waiting for the date of invoice {{number}}: here is your new proof.',
+    cancelledLeft: 'I stopped waiting for the left QR code: here is your new proof.',
+    expiredTitle: 'This question has expired',
+    expired: 'I waited too long for this answer. Please send the invoice again.',
+    goneTitle: 'Nothing is waiting for this answer',
+    gone: 'This question is closed. Send a new proof whenever you like.',
+  },
   survey: {
     invite: 'Tell us about this purchase in a short survey.',
     answer: 'Answer the survey',

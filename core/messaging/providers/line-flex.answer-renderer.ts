@@ -2,6 +2,7 @@ import type {
   Answer,
   AnswerRenderer,
   ProofAnswer,
+  ProofQuestionAnswer,
   RenderContext,
   SurveyPrompt,
 } from '../../conversations/index.js';
@@ -164,6 +165,108 @@ function cardOf(answer: Answer, t: Translate, context: RenderContext): Card {
       const body = t(answer.reason === 'answered' ? 'survey.answered' : 'survey.unavailable');
       return { title, color: COLORS.neutral, altText: `${title}: ${body}`, lines: [text(body)] };
     }
+    case 'proof_question':
+      return proofQuestionCard(answer, t, context);
+    case 'question_cancelled': {
+      const body = answer.invoiceNumber
+        ? t('question.cancelled', { number: answer.invoiceNumber })
+        : t('question.cancelledLeft');
+      return { title: t('question.reminder'), color: COLORS.neutral, altText: body, lines: [text(body)] };
+    }
+    case 'question_closed': {
+      const title = t(answer.reason === 'expired' ? 'question.expiredTitle' : 'question.goneTitle');
+      const body = t(answer.reason === 'expired' ? 'question.expired' : 'question.gone');
+      return { title, color: COLORS.neutral, altText: `${title}: ${body}`, lines: [text(body)] };
+    }
+  }
+}
+
+/** What the chat asks for: the purchase date of a barcode or printed number, or the left QR code. */
+function proofQuestionCard(answer: ProofQuestionAnswer, t: Translate, context: RenderContext): Card {
+  const lines: Component[] = [];
+  if (answer.reminder) lines.push(text(t('question.reminder'), { size: 'sm', color: '#666666' }));
+  if (answer.issue)
+    lines.push(
+      text(issueText({ field: 'invoiceDate', reason: answer.issue }, t, context.locale), {
+        weight: 'bold',
+        color: COLORS.rejected,
+      }),
+    );
+  if (answer.ask === 'left_qr') {
+    const title = t('question.leftTitle');
+    lines.push(text(t('question.leftBody')), text(t('question.keptFor'), { size: 'sm', color: '#666666' }));
+    return { title, color: COLORS.awaiting_upload, altText: `${title}: ${t('question.leftBody')}`, lines };
+  }
+  const title = t('question.dateTitle');
+  const body = t('question.dateBody', { number: answer.invoiceNumber });
+  lines.push(text(body));
+  if (answer.period)
+    lines.push(
+      text(
+        t('question.datePeriod', { from: shortDay(answer.min, context), to: shortDay(answer.max, context) }),
+        {
+          size: 'sm',
+        },
+      ),
+    );
+  if (answer.suggestedDate)
+    lines.push(
+      text(t('question.dateSuggested', { date: shortDay(answer.suggestedDate, context) }), { size: 'sm' }),
+    );
+  lines.push(text(t('question.keptFor'), { size: 'sm', color: '#666666' }));
+  return { title, color: COLORS.awaiting_upload, altText: `${title} ${body}`, lines };
+}
+
+/**
+ * A date question's quick replies: LINE's date picker bounded to the days allowed, then one tap per
+ * recent day (the day as the member reads it; the ISO day in the postback). A left-code question
+ * offers the camera and the photo roll.
+ */
+function proofQuestionQuickReplyOf(answer: ProofQuestionAnswer, t: Translate, context: RenderContext) {
+  if (answer.ask === 'left_qr')
+    return {
+      items: [
+        { type: 'action', action: { type: 'camera', label: clip(t('question.camera'), 20) } },
+        { type: 'action', action: { type: 'cameraRoll', label: clip(t('question.cameraRoll'), 20) } },
+      ],
+    };
+  const items: Component[] = [
+    {
+      type: 'action',
+      action: {
+        type: 'datetimepicker',
+        label: clip(t('question.pickDate'), 20),
+        data: answer.pickerData,
+        mode: 'date',
+        initial: answer.suggestedDate ?? answer.max,
+        min: answer.min,
+        max: answer.max,
+      },
+    },
+    ...answer.days.map((day) => ({
+      type: 'action',
+      action: {
+        type: 'postback',
+        label: clip(shortDay(day.date, context), 20),
+        data: day.data,
+        displayText: day.date,
+      },
+    })),
+  ];
+  return { items };
+}
+
+/** A day as the member reads it, short enough for a quick reply: `11/5 (Tue)`, `11/5（週二）`. */
+function shortDay(isoDay: string, context: RenderContext): string {
+  try {
+    return new Intl.DateTimeFormat(context.locale, {
+      timeZone: 'UTC',
+      month: 'numeric',
+      day: 'numeric',
+      weekday: 'short',
+    }).format(new Date(`${isoDay}T00:00:00Z`));
+  } catch {
+    return isoDay;
   }
 }
 
@@ -385,6 +488,7 @@ function localizedText(value: Partial<Record<Locale, string>> | undefined, local
 
 function quickReplyOf(answer: Answer, t: Translate, context: RenderContext) {
   if (answer.kind === 'survey_question') return surveyQuickReplyOf(answer.survey, t, context);
+  if (answer.kind === 'proof_question') return proofQuestionQuickReplyOf(answer, t, context);
   const items: Component[] = [];
   if (context.liffId)
     items.push({

@@ -32,6 +32,7 @@ type DrawSummary = {
   drawnAt: string | null;
   permitNumber: string | null;
   permitProvince: string | null;
+  requireReviewedProofs?: boolean;
   winnerCount?: number;
   toldCount?: number;
   links: { page: string; verify: string; export: string };
@@ -45,6 +46,8 @@ type Winner = {
   isReserve: boolean;
   status: 'pending' | 'confirmed' | 'forfeited' | 'paid';
   replacesId: string | null;
+  forfeitReason: string | null;
+  heldForReviewAt: string | null;
   memberId: string;
   memberName: string | null;
   notifiedAt: string | null;
@@ -175,6 +178,7 @@ function DrawForm({
   const [to, setTo] = useState('');
   const [reserves, setReserves] = useState('1');
   const [maxWins, setMaxWins] = useState('1');
+  const [requireReviewed, setRequireReviewed] = useState(false);
   const [prizes, setPrizes] = useState<PrizeDraft[]>([{ key: 'grand', name: '', quantity: '1', value: '' }]);
   const [failure, setFailure] = useState<{ fieldErrors: Record<string, string>; error: unknown } | null>(
     null,
@@ -196,6 +200,7 @@ function DrawForm({
         periodTo: fromLocalInput(to),
         reserveCount: Number(reserves || 0),
         maxWinsPerMember: Number(maxWins || 1),
+        requireReviewedProofs: requireReviewed,
         prizes: prizes.map((prize) => ({
           key: prize.key,
           name: { 'zh-TW': prize.name, en: prize.name },
@@ -276,7 +281,17 @@ function DrawForm({
             />
           )}
         </Field>
+        <label class="check-line">
+          <input
+            type="checkbox"
+            name="requireReviewedProofs"
+            checked={requireReviewed}
+            onChange={(event) => setRequireReviewed(event.currentTarget.checked)}
+          />{' '}
+          {t('draws.requireReviewed')}
+        </label>
       </div>
+      <p class="muted">{t('draws.recheckNote')}</p>
       <fieldset>
         <legend>{t('draws.prizes')}</legend>
         {errors.prizes ? <p class="field-error">{errors.prizes}</p> : null}
@@ -423,6 +438,7 @@ function DrawDetail({ drawId }: { drawId: string }) {
         <p class="muted">
           {formatDateTime(draw.periodFrom)} – {formatDateTime(draw.periodTo)} ·{' '}
           {draw.prizes.map((prize) => `${localized(prize.name) || prize.key} × ${prize.quantity}`).join(', ')}
+          {draw.requireReviewedProofs ? ` · ${t('detail.requireReviewed')}` : ''}
         </p>
         <dl>
           <dt>{t('detail.seedHash')}</dt>
@@ -542,7 +558,21 @@ function DrawDetail({ drawId }: { drawId: string }) {
                     {winner.memberName ?? '—'}
                     <div class="muted mono">{winner.memberId}</div>
                   </td>
-                  <td>{t(`winner.${winner.status}`)}</td>
+                  <td>
+                    {t(`winner.${winner.status}`)}
+                    {winner.forfeitReason ? (
+                      <div class="muted" data-testid="forfeit-reason">
+                        {t(
+                          `forfeit.${winner.forfeitReason as 'invoice_voided' | 'proof_reversed' | 'brand'}`,
+                        )}
+                      </div>
+                    ) : null}
+                    {winner.heldForReviewAt && winner.status === 'pending' && !winner.notifiedAt ? (
+                      <div>
+                        <Badge kind="warn">{t('winner.heldForReview')}</Badge>
+                      </div>
+                    ) : null}
+                  </td>
                   <td>
                     <Badge
                       kind={winner.message?.state === 'failed' ? 'warn' : winner.notifiedAt ? 'ok' : 'muted'}

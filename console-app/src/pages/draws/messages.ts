@@ -2,6 +2,15 @@ import { defineMessages } from '../../i18n';
 
 export const messages = defineMessages({
   en: {
+    'draws.requireReviewed':
+      'Winners on photo proofs (receipts, paper invoices) must be reviewed by a person before they are told',
+    'draws.recheckNote':
+      'Before a winner is told, the e-invoice behind the win is checked again with the Ministry of Finance platform: a voided invoice forfeits the win and the next reserve steps up.',
+    'detail.requireReviewed': 'photo proofs reviewed before winners are told',
+    'winner.heldForReview': 'Waiting for review before being told',
+    'forfeit.invoice_voided': 'Invoice voided or returned (MoF re-check)',
+    'forfeit.proof_reversed': 'Proof taken back',
+    'forfeit.brand': 'Forfeited by the brand',
     'draws.new': 'New draw',
     'draws.create': 'Open draw',
     'draws.campaign': 'Campaign',
@@ -58,6 +67,14 @@ export const messages = defineMessages({
     'detail.noWinners': 'No winners yet.',
   },
   'zh-TW': {
+    'draws.requireReviewed': '照片憑證（收據、紙本發票）的中獎者須經人工審核後才通知',
+    'draws.recheckNote':
+      '通知中獎者前，會再次向財政部電子發票平台查詢中獎發票：發票已作廢時取消該中獎資格，由下一位備取遞補。',
+    'detail.requireReviewed': '照片憑證須審核後才通知中獎者',
+    'winner.heldForReview': '等待審核，尚未通知',
+    'forfeit.invoice_voided': '發票已作廢或退貨（財政部平台複查）',
+    'forfeit.proof_reversed': '憑證已撤銷',
+    'forfeit.brand': '品牌取消資格',
     'draws.new': '新增抽獎',
     'draws.create': '開啟抽獎',
     'draws.campaign': '活動',
@@ -114,6 +131,15 @@ export const messages = defineMessages({
     'detail.noWinners': '尚無得獎者。',
   },
   th: {
+    'draws.requireReviewed':
+      'ผู้ได้รับรางวัลจากหลักฐานรูปถ่าย (ใบเสร็จ ใบกำกับภาษีกระดาษ) ต้องผ่านการตรวจโดยเจ้าหน้าที่ก่อนแจ้ง',
+    'draws.recheckNote':
+      'ก่อนแจ้งผู้ได้รับรางวัล ระบบจะตรวจใบกำกับภาษีอิเล็กทรอนิกส์กับระบบของกระทรวงการคลังไต้หวันอีกครั้ง หากถูกยกเลิก สิทธิ์จะตกไปและผู้สำรองลำดับถัดไปจะได้รับแทน',
+    'detail.requireReviewed': 'ตรวจหลักฐานรูปถ่ายก่อนแจ้งผู้ได้รับรางวัล',
+    'winner.heldForReview': 'รอการตรวจก่อนแจ้ง',
+    'forfeit.invoice_voided': 'ใบกำกับภาษีถูกยกเลิกหรือคืนสินค้า (ตรวจซ้ำกับกระทรวงการคลัง)',
+    'forfeit.proof_reversed': 'หลักฐานถูกยกเลิก',
+    'forfeit.brand': 'แบรนด์ยกเลิกสิทธิ์',
     'draws.new': 'สร้างการจับรางวัล',
     'draws.create': 'เปิดการจับรางวัล',
     'draws.campaign': 'แคมเปญ',

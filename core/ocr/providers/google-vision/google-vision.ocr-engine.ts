@@ -1,7 +1,8 @@
 import type { ImageAnnotatorClient } from '@google-cloud/vision';
 import { createOcrImageRejectedError, createOcrUnavailableError } from '../../ocr.errors.js';
 import { buildRowsFromWords, meanConfidence } from '../../ocr.rows.js';
-import type { OcrEngine, OcrLanguage, OcrRequest, OcrResult, OcrWord } from '../../ocr.types.js';
+import type { OcrEngine, OcrLanguage, OcrRequest, OcrResult } from '../../ocr.types.js';
+import { wordsFromVisionResponse, type VisionAnnotateResponse } from './google-vision.layout.js';
 
 export type GoogleVisionOcrEngineOptions = {
   /** Service-account key file; unset uses Application Default Credentials. */
@@ -18,29 +19,6 @@ export type GoogleVisionOcrEngineOptions = {
 };
 
 const LANGUAGE_HINTS: Record<OcrLanguage, string> = { eng: 'en', tha: 'th', chi_tra: 'zh-Hant' };
-
-type Vertex = { x?: number | null; y?: number | null };
-type VisionSymbol = {
-  text?: string | null;
-  property?: { detectedBreak?: { type?: string | number | null } | null } | null;
-};
-type VisionWord = {
-  symbols?: VisionSymbol[] | null;
-  boundingBox?: { vertices?: Vertex[] | null } | null;
-  confidence?: number | null;
-};
-type VisionResponse = {
-  fullTextAnnotation?: {
-    pages?:
-      | {
-          width?: number | null;
-          height?: number | null;
-          blocks?: { paragraphs?: { words?: VisionWord[] | null }[] | null }[] | null;
-        }[]
-      | null;
-  } | null;
-  error?: { code?: number | null; message?: string | null } | null;
-};
 
 /**
  * Google Cloud Vision `documentTextDetection` through the official client in REST mode. Vision groups a
@@ -92,14 +70,14 @@ export function buildGoogleVisionOcrEngine(options: GoogleVisionOcrEngineOptions
     name: 'google-vision',
     recognize: async (request: OcrRequest): Promise<OcrResult> => {
       const started = performance.now();
-      let response: VisionResponse;
+      let response: VisionAnnotateResponse;
       try {
         const visionClient = await getClient();
         // The helper accepts call options as its second argument; its typings only declare the first.
         const detect = visionClient.documentTextDetection.bind(visionClient) as unknown as (
           request: unknown,
           callOptions: unknown,
-        ) => Promise<[VisionResponse]>;
+        ) => Promise<[VisionAnnotateResponse]>;
         [response] = (await detect(
           {
             image: { content: request.image.toString('base64') },
@@ -123,7 +101,7 @@ export function buildGoogleVisionOcrEngine(options: GoogleVisionOcrEngineOptions
               },
             },
           },
-        )) as unknown as [VisionResponse];
+        )) as unknown as [VisionAnnotateResponse];
       } catch (error) {
         throw createOcrUnavailableError({
           message: `Cloud Vision failed: ${(error as Error).message}`,
@@ -138,24 +116,7 @@ export function buildGoogleVisionOcrEngine(options: GoogleVisionOcrEngineOptions
         });
       }
       const page = response.fullTextAnnotation?.pages?.[0];
-      const words: OcrWord[] = [];
-      for (const block of page?.blocks ?? []) {
-        for (const paragraph of block.paragraphs ?? []) {
-          for (const word of paragraph.words ?? []) {
-            const text = (word.symbols ?? []).map((symbol) => symbol.text ?? '').join('');
-            const vertices = word.boundingBox?.vertices ?? [];
-            if (text === '' || vertices.length === 0) continue;
-            const xs = vertices.map((v) => v.x ?? 0);
-            const ys = vertices.map((v) => v.y ?? 0);
-            words.push({
-              text,
-              confidence: word.confidence ?? 0.9,
-              box: { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) },
-            });
-          }
-        }
-      }
-      const lines = buildRowsFromWords(words);
+      const lines = buildRowsFromWords(wordsFromVisionResponse(response));
       return {
         engine: 'google-vision',
         text: lines.map((line) => line.text).join('\n'),

@@ -1,0 +1,205 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { projectRoot } from '../../core/shared/paths.js';
+import { compare, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import { postJson, putJson, sleep, waitFor } from '../support/http.js';
+
+// A benchmark is an entry point: its sizes come from its environment.
+const LOAD_MESSAGES = Number(process.env.BENCH_MEMORY_MESSAGES ?? 200);
+const OCR_IDLE_STOP_MS = 4_000;
+const ECHO_SECRET = 'echo-secret';
+
+/**
+ * Resident memory of `proofline start` in local mode (PGlite, simulators, web + worker in one process, as
+ * `npm start` runs it) against the smallest LINE bot (@line/bot-sdk middleware on express, same Node and
+ * tsx): idle after start, the peak while `BENCH_MEMORY_MESSAGES` (200) chat messages are answered, the
+ * peak while a photo is read (OCR workers started), and again once the OCR workers stopped for being idle
+ * (OCR_IDLE_STOP_MS set to 4 s here). RSS from /proc, whole process.
+ */
+const memoryBench: BenchCase = {
+  name: 'memory: local mode RSS idle / under load / with OCR, vs a bare bot',
+  issue: 17,
+  run: async () => {
+    const echo = await measureEcho();
+    const proofline = await measureProofline();
+    const baseline = { name: 'bare bot', value: echo.idle };
+    const load = `load average ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')}`;
+    const out: BenchMeasurement[] = [
+      compare('local mode, idle after start', 'MB', proofline.idle, baseline, 'goal ≤ 250 MB'),
+      compare(`local mode, peak while ${LOAD_MESSAGES} chat messages are answered`, 'MB', proofline.loaded, {
+        name: `bare bot under ${LOAD_MESSAGES} webhooks`,
+        value: echo.loaded,
+      }),
+      compare('local mode, peak while a photo is read (OCR workers running)', 'MB', proofline.ocr, baseline),
+      compare(
+        'local mode, after the OCR workers stopped for being idle',
+        'MB',
+        proofline.afterOcr,
+        baseline,
+        load,
+      ),
+    ];
+    return out;
+  },
+};
+
+async function measureEcho(): Promise<{ idle: number; loaded: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench/support/echo-bot.ts')], {
+    cwd: projectRoot,
+    env: { ...process.env, ECHO_CHANNEL_SECRET: ECHO_SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const [port] = await outputMatch(child, /listening (\d+)/);
+    await sleep(3_000);
+    const idle = rssMb(child);
+    const peak = samplePeak(child);
+    const body = JSON.stringify({ destination: 'U0', events: [] });
+    const signature = createHmac('sha256', ECHO_SECRET).update(body).digest('base64');
+    await Promise.all(
+      Array.from({ length: LOAD_MESSAGES }, () =>
+        fetch(`http://127.0.0.1:${port}/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-line-signature': signature },
+          body,
+        }),
+      ),
+    );
+    return { idle, loaded: peak.stop() };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+async function measureProofline(): Promise<{ idle: number; loaded: number; ocr: number; afterOcr: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'proofline-memory-'));
+  const child = spawn(process.execPath, [join(projectRoot, 'bin/proofline.js'), 'start'], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      PGLITE_DATA_DIR: join(dataDir, 'pglite'),
+      LOG_LEVEL: 'warn',
+      OCR_IDLE_STOP_MS: String(OCR_IDLE_STOP_MS),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const [webPort, simUrlMatch] = await outputMatch(
+      child,
+      /listening on [^:\s]+:(\d+)[\s\S]*LINE simulator: (http:\/\/[^\s]+)/,
+      180_000,
+    );
+    const web = `http://127.0.0.1:${webPort}`;
+    const simUrl = simUrlMatch as string;
+    await sleep(5_000);
+    const idle = rssMb(child);
+
+    const { channels } = (await postJson(`${web}/dev/chat/bootstrap`, {})) as {
+      channels: { lineChannelId: string }[];
+    };
+    const channelId = channels[0]?.lineChannelId as string;
+    const users = Array.from(
+      { length: LOAD_MESSAGES },
+      (_, i) => `U${(0xe000_0000 + i).toString(16).padStart(32, '0')}`,
+    );
+    for (const userId of users)
+      await putJson(`${simUrl}/__sim/users/${userId}`, { displayName: userId, language: 'en' });
+    const loadPeak = samplePeak(child);
+    await Promise.all(
+      users.map((userId) =>
+        postJson(`${simUrl}/__sim/users/${userId}/send`, { channelId, type: 'text', text: 'help' }),
+      ),
+    );
+    await waitFor(async () => ((await botMessages(simUrl, channelId)) >= LOAD_MESSAGES ? true : undefined));
+    const loaded = loadPeak.stop();
+
+    const photo = await sharp({ create: { width: 600, height: 900, channels: 3, background: '#f4f4f4' } })
+      .jpeg()
+      .toBuffer();
+    const ocrPeak = samplePeak(child);
+    const before = await botMessages(simUrl, channelId);
+    await postJson(`${simUrl}/__sim/users/${users[0]}/send`, {
+      channelId,
+      type: 'image',
+      imageBase64: photo.toString('base64'),
+      contentType: 'image/jpeg',
+    });
+    await waitFor(async () => ((await botMessages(simUrl, channelId)) > before ? true : undefined));
+    const ocr = ocrPeak.stop();
+    await sleep(OCR_IDLE_STOP_MS + 4_000);
+    global.gc?.();
+    const afterOcr = rssMb(child);
+    return { idle, loaded, ocr, afterOcr };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(undefined);
+      }, 20_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+/** Samples the child's RSS every 50 ms until `stop`, which returns the largest. */
+function samplePeak(child: ChildProcess): { stop: () => number } {
+  let peak = rssMb(child);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMb(child));
+  }, 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, rssMb(child));
+    },
+  };
+}
+
+function outputMatch(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} in the output: ${output.slice(-2000)}`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match.slice(1));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}: ${output.slice(-2000)}`));
+    });
+  });
+}
+
+async function botMessages(simUrl: string, channelId: string): Promise<number> {
+  const response = await fetch(`${simUrl}/__sim/messages?${new URLSearchParams({ channelId })}`);
+  const { entries } = (await response.json()) as { entries: { from: string }[] };
+  return entries.filter((entry) => entry.from === 'bot').length;
+}
+
+export default memoryBench;

@@ -1,0 +1,113 @@
+import { describe, expect, test } from '@jest/globals';
+import sharp from 'sharp';
+import { overrideConfig } from '../../core/config/config.js';
+import {
+  buildOcrEngine,
+  routeOcrByScript,
+  type OcrEngine,
+  type OcrEngineName,
+  type OcrLanguage,
+  type OcrRequest,
+} from '../../core/ocr/index.js';
+import { readReceiptImage } from '../../core/receipts/index.js';
+
+/** An engine that answers every page with the same rows and records what it was asked. */
+function scripted(name: OcrEngineName, text: string) {
+  const requests: OcrRequest[] = [];
+  let closed = 0;
+  const engine: OcrEngine & { requests: OcrRequest[]; closed: () => number } = {
+    name,
+    requests,
+    closed: () => closed,
+    recognize: async (request) => {
+      requests.push(request);
+      const lines = text.split('\n').map((row, index) => {
+        const box = { x0: 10, y0: 10 + index * 40, x1: 10 + row.length * 12, y1: 40 + index * 40 };
+        return { text: row, confidence: 0.95, box, words: [{ text: row, confidence: 0.95, box }] };
+      });
+      return { engine: name, text, lines, confidence: 0.95, width: 800, height: 600, durationMs: 0 };
+    },
+    close: async () => {
+      closed++;
+    },
+  };
+  return engine;
+}
+
+const blankPage = () =>
+  sharp({ create: { width: 400, height: 600, channels: 3, background: '#ffffff' } })
+    .png()
+    .toBuffer();
+const now = new Date('2018-06-01T00:00:00Z');
+const sure =
+  'ABC HO TRADING SDN BHD\nDate 09/01/2018\nCash Bill 01-143008\nSub Total 31.00\nTOTAL 31.00\nCash 50.00\nChange 19.00';
+
+describe('routeOcrByScript — PaddleOCR for Latin and Chinese, tesseract for Thai', () => {
+  test('when a request expects Thai, then the Thai engine reads it; otherwise the main one', async () => {
+    const main = scripted('paddle', 'main');
+    const thai = scripted('tesseract', 'thai');
+    const engine = routeOcrByScript({ main, thai, secondOpinion: thai });
+    const image = Buffer.from('x');
+
+    expect((await engine.recognize({ image, languages: ['eng', 'chi_tra'] })).engine).toBe('paddle');
+    expect((await engine.recognize({ image, languages: ['eng', 'tha'] })).engine).toBe('tesseract');
+    // No languages named: Thai may be on it, so the engine that reads Thai reads it.
+    expect((await engine.recognize({ image })).engine).toBe('tesseract');
+    await engine.close();
+    expect([main.closed(), thai.closed()]).toEqual([1, 1]);
+  });
+});
+
+/** Reads a blank page through PaddleOCR-as-main and tesseract-as-Thai-and-second-opinion stand-ins. */
+async function readWith(main: OcrEngine, second: OcrEngine, languages: OcrLanguage[]) {
+  return readReceiptImage(await blankPage(), {
+    ocrEngine: routeOcrByScript({ main, thai: second, secondOpinion: second }),
+    languages,
+    now,
+  });
+}
+
+describe('buildOcrEngine — OCR_PROVIDER=paddle', () => {
+  test('when paddle is configured, then tesseract is the Thai engine and the second opinion, and nothing starts before a photo', async () => {
+    const engine = buildOcrEngine(overrideConfig({ ocr: { provider: 'paddle', idleStopMs: 1_000 } }));
+    expect(engine.name).toBe('paddle');
+    expect(engine.secondOpinion?.name).toBe('tesseract');
+    expect((engine.secondOpinion as OcrEngine & { running: boolean }).running).toBe(false);
+    await engine.close();
+  });
+});
+
+describe('readReceiptImage — a second engine looks again only at what the first left doubtful', () => {
+  test('when the first engine reads every field surely, then the second is never asked', async () => {
+    const main = scripted('paddle', sure);
+    const second = scripted('tesseract', sure);
+    const reading = await readWith(main, second, ['eng']);
+
+    expect(reading.fields.totalMinor).toBe(3100);
+    expect(main.requests).toHaveLength(1);
+    expect(second.requests).toHaveLength(0);
+  });
+
+  test('when the total is missing, then the second engine reads the same page first and the vote keeps its total', async () => {
+    const main = scripted('paddle', 'ABC HO TRADING SDN BHD\nDate 09/01/2018\nThank you');
+    const second = scripted('tesseract', sure);
+    const reading = await readWith(main, second, ['eng']);
+
+    expect(reading.fields.totalMinor).toBe(3100);
+    expect(reading.timings.passes?.map((pass) => pass.name).slice(0, 2)).toEqual(['base', 'tesseract:base']);
+    expect(second.requests[0]?.image.equals(main.requests[0]!.image)).toBe(true);
+  });
+
+  test('when the page was read by the second engine itself (Thai), then it is not asked about it again', async () => {
+    const main = scripted('paddle', sure);
+    const thai = scripted('tesseract', 'ร้านค้า\nขอบคุณ');
+    const reading = await readReceiptImage(await blankPage(), {
+      ocrEngine: routeOcrByScript({ main, thai, secondOpinion: thai }),
+      languages: ['eng', 'tha'],
+      now,
+    });
+
+    expect(main.requests).toHaveLength(0);
+    expect(reading.timings.passes?.every((pass) => !pass.name.includes(':'))).toBe(true);
+  });
+});
