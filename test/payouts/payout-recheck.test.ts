@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import express from 'express';
+import request from 'supertest';
+import { createErrorMiddleware } from '../../bot/middlewares/errors.js';
+import { createRewardsMemberRouter } from '../../bot/rewards/index.js';
+import { createSilentLogger } from '../../core/shared/logger.js';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog } from '../../core/audit/index.js';
 import type { Database } from '../../core/db/database.js';
@@ -16,6 +21,7 @@ import {
   type RecheckDeps,
 } from '../../core/payouts/index.js';
 import {
+  createReward,
   getPointsBalance,
   grantRewardsForSubmission,
   pointsLedger,
@@ -258,6 +264,48 @@ describe('pay only for proofs that still stand (MoF re-check before payout)', ()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'proof.reversed'), eq(auditLog.targetId, standing!.id)));
     expect(Number(count!.n)).toBe(1);
+  });
+
+  test('when a member redeems in LIFF with points from an invoice voided since, then the points are gone first and the redemption is refused; with the platform down, 503', async () => {
+    clock.advanceHours(2);
+    const proofs = await db.select().from(submissions).where(eq(submissions.state, 'accepted')).limit(2);
+    const [voided, other] = proofs;
+    const reward = await createReward({
+      db,
+      generateId,
+      reward: { brandId: BRAND_ID, kind: 'item', name: { en: 'Cup' }, pointsPrice: 10, stock: 5 },
+    });
+    const app = express()
+      .use(express.json())
+      .use(
+        createRewardsMemberRouter({
+          ...deps,
+          resolveMember: (req) => ({ brandId: BRAND_ID, memberId: String(req.header('x-test-member')) }),
+        }),
+      )
+      .use(createErrorMiddleware({ logger: createSilentLogger() }));
+    sim.admin.voidInvoice(invoiceNumber(Number(voided!.id.slice(-5))));
+
+    const refused = await request(app)
+      .post('/redemptions')
+      .set('x-test-member', voided!.memberId)
+      .set('idempotency-key', 'redeem-voided-1')
+      .send({ rewardId: reward.id });
+    sim.admin.setKnobs({ failNextRequests: 1_000 });
+    const down = await request(app)
+      .post('/redemptions')
+      .set('x-test-member', other!.memberId)
+      .set('idempotency-key', 'redeem-down-1')
+      .send({ rewardId: reward.id });
+    sim.admin.setKnobs({ failNextRequests: 0 });
+
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('points.insufficient');
+    const [after] = await db.select().from(submissions).where(eq(submissions.id, voided!.id));
+    expect(after!.state).toBe('reversed');
+    expect(down.status).toBe(503);
+    expect(down.body.error.code).toBe('payouts.recheck_unavailable');
+    expect(await getPointsBalance(db, { brandId: BRAND_ID, memberId: other!.memberId })).toBe(10);
   });
 
   test('when the platform is down before a redemption, then it is refused with 503 and nothing is reversed', async () => {
