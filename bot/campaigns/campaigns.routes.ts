@@ -18,9 +18,10 @@ import {
 import type { OcrEngine } from '../../core/ocr/index.js';
 import { checkCampaignProofs } from '../../core/app/campaign-check.js';
 import { previewCampaignTexts } from '../../core/app/campaign-preview.js';
+import { saveCampaignSurveyVersioned } from '../../core/app/campaign-survey.js';
 import { createSubmissionsRepository, type SubmissionsDeps } from '../../core/submissions/index.js';
 import { getCampaignReplay, replayView, requestCampaignReplay } from '../../core/replays/index.js';
-import { getCampaignSurvey, listSurveyAnswers, saveCampaignSurvey } from '../../core/surveys/index.js';
+import { getCampaignSurvey, listSurveyAnswers } from '../../core/surveys/index.js';
 import { checkBodySchema, rawMultipart, readCheckRequest } from './campaigns.check.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/index.js';
 import { requireJsonForMutations } from '../middlewares/csrf.js';
@@ -231,14 +232,14 @@ export function createCampaignsConsoleRouter({
   });
 
   router.put(`${CAMPAIGNS_PATH}/:ref/survey`, write, async (req, res) => {
-    const { brandId } = consoleActorOf(res);
-    const campaign = await findCampaignOrThrow(repository(), { brandId, ref: String(req.params.ref) });
-    const { survey, created } = await saveCampaignSurvey(deps, {
-      brandId,
-      campaignId: campaign.id,
+    const actor = consoleActorOf(res);
+    const { survey, created, version, versionCreated, changes } = await saveCampaignSurveyVersioned(deps, {
+      brandId: actor.brandId,
+      ref: String(req.params.ref),
       input: req.body ?? {},
+      updatedBy: actor.userId,
     });
-    res.status(created ? 201 : 200).json({ survey });
+    res.status(created ? 201 : 200).json({ survey, version, versionCreated, changes });
   });
 
   router.get(`${CAMPAIGNS_PATH}/:ref/survey/answers`, guard.require('exports.run'), async (req, res) => {

@@ -163,7 +163,9 @@ export async function updateCampaign(
     const now = deps.clock.now();
     const versionCreated = editCreatesVersion(current.status);
     const version = versionCreated ? current.version + 1 : current.version;
-    const definition = after as unknown as Record<string, unknown>;
+    // Parts versioned with the campaign but edited elsewhere (the survey) stay as they were in the new version.
+    const stored = await repository.getVersion({ campaignId: current.id, version: current.version });
+    const definition = { ...after, ...versionPartsOf(stored?.definition) } as Record<string, unknown>;
     const campaign = await translateSlugConflict(after.slug, () =>
       repository.updateCampaign(current.id, { ...rowValues(after), version, updatedAt: now }),
     );
@@ -180,6 +182,71 @@ export async function updateCampaign(
     await repository.saveVersion({ ...save, version, definition });
     return { campaign, version, versionCreated, changes };
   });
+}
+
+/**
+ * Parts of a campaign kept in its versions beside the definition, though saved by their own editors: the
+ * survey (`{ title, frequency, active, questions }`). The history and diffs show their changes like rules'.
+ */
+export const CAMPAIGN_VERSION_PARTS = ['survey'] as const;
+export type CampaignVersionPart = (typeof CAMPAIGN_VERSION_PARTS)[number];
+
+function versionPartsOf(definition: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!definition) return {};
+  return Object.fromEntries(
+    CAMPAIGN_VERSION_PARTS.filter((part) => definition[part] !== undefined).map((part) => [
+      part,
+      definition[part],
+    ]),
+  );
+}
+
+/**
+ * Records a change of one version part (the survey) of a campaign locked by the caller's transaction, like
+ * an edit of its rules: a draft's version follows it in place; a published campaign gets a new version
+ * (the rest of its definition as it was), so the history and the diff show what changed. Saving the same
+ * part again changes nothing.
+ */
+export async function recordCampaignVersionPart(
+  { repository, clock }: { repository: CampaignsRepository; clock: Clock },
+  {
+    campaign,
+    part,
+    value,
+    updatedBy,
+  }: {
+    campaign: Campaign;
+    part: CampaignVersionPart;
+    value: Record<string, unknown>;
+    updatedBy: string | null;
+  },
+): Promise<Omit<CampaignEditResult, 'campaign'>> {
+  const stored =
+    (await repository.getVersion({ campaignId: campaign.id, version: campaign.version }))?.definition ??
+    (definitionOfCampaign(campaign) as unknown as Record<string, unknown>);
+  const changes = diffDefinitions({ [part]: stored[part] }, { [part]: value });
+  if (changes.length === 0) return { version: campaign.version, versionCreated: false, changes };
+  const now = clock.now();
+  const versionCreated = editCreatesVersion(campaign.status);
+  const version = versionCreated ? campaign.version + 1 : campaign.version;
+  const save = { brandId: campaign.brandId, campaignId: campaign.id, now };
+  if (versionCreated) {
+    await repository.saveVersion({
+      ...save,
+      version: campaign.version,
+      definition: stored,
+      createdBy: null,
+      onlyIfMissing: true,
+    });
+    await repository.updateCampaign(campaign.id, { version, updatedAt: now });
+  }
+  await repository.saveVersion({
+    ...save,
+    version,
+    definition: { ...stored, [part]: value },
+    createdBy: updatedBy,
+  });
+  return { version, versionCreated, changes };
 }
 
 /**

@@ -78,9 +78,12 @@ export {
   diffCampaignVersions,
   findCampaignOrThrow,
   listCampaignVersions,
+  recordCampaignVersionPart,
   updateCampaign,
+  CAMPAIGN_VERSION_PARTS,
   type CampaignEditingDeps,
   type CampaignEditResult,
+  type CampaignVersionPart,
 } from './campaigns.editing.usecases.js';
 export {
   CHECKED_RULE_OF,

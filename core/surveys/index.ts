@@ -30,4 +30,5 @@ export {
   saveCampaignSurvey,
   surveyDefinitionSchema,
   surveyQuestionSchema,
+  surveyVersionPart,
 } from './surveys.console.js';

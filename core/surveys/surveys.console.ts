@@ -1,7 +1,7 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { localizedTextSchema } from '../campaigns/index.js';
-import type { Database } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { surveyAnswers, surveys, type SurveyQuestion } from './surveys.table.js';
 
@@ -57,7 +57,7 @@ export type Survey = typeof surveys.$inferSelect;
 
 /** The campaign's survey (the newest, when several were made). */
 export async function getCampaignSurvey(
-  db: Database,
+  db: Executor,
   { brandId, campaignId }: { brandId: string; campaignId: string },
 ): Promise<Survey | undefined> {
   const [row] = await db
@@ -71,7 +71,7 @@ export async function getCampaignSurvey(
 
 /** Creates the campaign's survey, or changes it (answers already given stay as they were). */
 export async function saveCampaignSurvey(
-  deps: { db: Database; generateId: IdGenerator },
+  deps: { db: Executor; generateId: IdGenerator },
   { brandId, campaignId, input }: { brandId: string; campaignId: string; input: unknown },
 ): Promise<{ survey: Survey; created: boolean }> {
   const definition = surveyDefinitionSchema.parse(input);
@@ -91,6 +91,16 @@ export async function saveCampaignSurvey(
     .values({ id: deps.generateId('survey'), brandId, campaignId, ...values })
     .returning();
   return { survey: survey as Survey, created: true };
+}
+
+/** The survey as a campaign version keeps it (what the builder edits), for the history and diffs. */
+export function surveyVersionPart(survey: Survey): Record<string, unknown> {
+  return {
+    title: survey.title,
+    frequency: survey.frequency,
+    active: survey.active,
+    questions: survey.questions,
+  };
 }
 
 /** Every answer to a survey, oldest first. */

@@ -307,5 +307,32 @@ describe('console campaigns page (browser)', () => {
     await page.getByText('不符').first().waitFor();
     await page.evaluate("document.querySelector('.rule-checker').scrollIntoView()");
     await page.screenshot({ path: join(SCREENSHOTS, 'console-campaigns-checker.zh-TW.png') });
+
+    page.setDefaultTimeout(60_000);
+    // The live campaign's survey changes: a new version, the editor comes back on the survey tab and says so.
+    await page.getByRole('tab', { name: '問卷' }).click();
+    await page.locator('input[name="question-0-label.zh-TW"]').fill('您在哪裡買的？');
+    await page.getByRole('button', { name: '儲存問卷' }).click();
+    await page.getByText('問卷已儲存為第 2 版').waitFor();
+    await expect(page.getByRole('tab', { name: '問卷' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.locator('.editor-head').getByText('v2').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-campaigns-survey.zh-TW.png') });
+
+    // History: v1 → v2 is the survey question's new words.
+    await page.getByRole('tab', { name: '版本紀錄' }).click();
+    const diff = page.locator('table.diff');
+    await diff.getByText('survey.questions.0.label.zh-TW').waitFor();
+    expect(await diff.innerText()).toContain('您在哪裡買的？');
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-campaigns-history.zh-TW.png') });
+
+    await page.getByRole('tab', { name: '試算' }).click();
+    await page.getByRole('button', { name: '重新試算' }).click();
+    await page.locator('.whatif-result').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-campaigns-whatif.zh-TW.png') });
+    const [live] = await kit.services.database.db
+      .select()
+      .from(campaigns)
+      .where(eq(campaigns.slug, 'oolong-week'));
+    expect(live?.version).toBe(2);
   });
 });

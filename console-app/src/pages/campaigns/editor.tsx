@@ -20,8 +20,19 @@ import { WhatIf } from './what-if';
 
 const t = createTranslator(messages);
 
-type Tab =
-  'basics' | 'proofs' | 'rules' | 'rewards' | 'draws' | 'survey' | 'preview' | 'whatif' | 'history' | 'json';
+const ALL_TABS = [
+  'basics',
+  'proofs',
+  'rules',
+  'rewards',
+  'draws',
+  'survey',
+  'preview',
+  'whatif',
+  'history',
+  'json',
+] as const;
+type Tab = (typeof ALL_TABS)[number];
 
 /** Which fields each tab holds, for the error count on its label. */
 const TAB_PATHS: Partial<Record<Tab, string[]>> = {
@@ -86,16 +97,28 @@ function JsonView({ draft, set }: { draft: Definition; set: (patch: Partial<Defi
 export function Editor({
   campaign,
   onSaved,
+  initialTab,
+  initialNotice,
 }: {
   campaign: Campaign;
-  onSaved: (slug?: string) => Promise<void>;
+  /** After a save: reload (the editor is remounted at the new version), then show `notice` if any. */
+  onSaved: (slug?: string, notice?: string) => Promise<void>;
+  /** The tab to open (`?tab=`), so a save that makes a new version comes back where it was made. */
+  initialTab?: string | null;
+  initialNotice?: string | null;
 }) {
   const isNew = campaign.id === '';
   const [draft, setDraft] = useState<Definition>(() => definitionOf(campaign));
-  const [tab, setTab] = useState<Tab>('basics');
+  const [tab, setTabState] = useState<Tab>(() =>
+    initialTab && (ALL_TABS as readonly string[]).includes(initialTab) ? (initialTab as Tab) : 'basics',
+  );
+  const setTab = (next: Tab) => {
+    setTabState(next);
+    setQuery({ tab: next === 'basics' ? undefined : next });
+  };
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(initialNotice ?? null);
   const [saving, setSaving] = useState(false);
   const writable = can('campaigns.write');
   const set = (patch: Partial<Definition>) => setDraft((current) => ({ ...current, ...patch }));
@@ -119,7 +142,7 @@ export function Editor({
         });
         setErrors({});
         setNotice(answer.notice);
-        await onSaved();
+        await onSaved(undefined, answer.notice);
       }
     } catch (caught) {
       if (isApiError(caught, 400)) setErrors(caught.fieldErrors);
@@ -175,7 +198,7 @@ export function Editor({
   return (
     <div class="campaign-editor stack">
       <header class="editor-head">
-        <button type="button" class="link" onClick={() => setQuery({ c: undefined })}>
+        <button type="button" class="link" onClick={() => setQuery({ c: undefined, tab: undefined })}>
           ← {t('back')}
         </button>
         <h2>
@@ -254,7 +277,9 @@ export function Editor({
         </fieldset>
         {tab === 'preview' ? <Preview slug={campaign.slug} draft={draft} /> : null}
         {tab === 'history' ? <History slug={campaign.slug} version={campaign.version} /> : null}
-        {tab === 'survey' ? <SurveyBuilder slug={campaign.slug} /> : null}
+        {tab === 'survey' ? (
+          <SurveyBuilder slug={campaign.slug} onNewVersion={(message) => onSaved(undefined, message)} />
+        ) : null}
         {tab === 'whatif' ? (
           <WhatIf
             slug={campaign.slug}

@@ -18,7 +18,10 @@ const t = createTranslator(messages);
 export default function CampaignsPage({ query }: PageProps) {
   const [campaigns, setCampaigns] = useState<Campaign[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // The last save's words, shown by the editor remounted at the new version.
+  const [notice, setNotice] = useState<string | null>(null);
   const selected = query.get('c');
+  useEffect(() => setNotice(null), [selected]);
   const load = () =>
     api
       .get<{ campaigns: Campaign[] }>('/campaigns')
@@ -46,7 +49,11 @@ export default function CampaignsPage({ query }: PageProps) {
         <Editor
           key={`${current.slug}:${current.version}:${current.status}`}
           campaign={current}
-          onSaved={async (slug) => {
+          initialTab={query.get('tab')}
+          initialNotice={notice}
+          onSaved={async (slug, savedNotice) => {
+            // Before the reload: the editor remounted at the new version starts with it.
+            setNotice(savedNotice ?? null);
             await load();
             if (slug) setQuery({ c: slug });
           }}

@@ -62,7 +62,14 @@ function bodyOfSurvey(draft: SurveyDraft) {
 }
 
 /** The campaign's survey: single / multiple choice, free text, rating; required or not; answers as CSV. */
-export function SurveyBuilder({ slug }: { slug: string }) {
+export function SurveyBuilder({
+  slug,
+  onNewVersion,
+}: {
+  slug: string;
+  /** A change on a published campaign saved a new version: the editor reloads at it and says so. */
+  onNewVersion: (notice: string) => Promise<void>;
+}) {
   const [draft, setDraft] = useState<SurveyDraft | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<unknown>(null);
@@ -105,9 +112,13 @@ export function SurveyBuilder({ slug }: { slug: string }) {
   const save = async () => {
     setError(null);
     try {
-      await api.put(`/campaigns/${slug}/survey`, bodyOfSurvey(draft));
+      const answer = await api.put<{ version: number; versionCreated: boolean }>(
+        `/campaigns/${slug}/survey`,
+        bodyOfSurvey(draft),
+      );
       setErrors({});
-      setSaved(true);
+      if (answer.versionCreated) await onNewVersion(t('survey.savedVersion', { version: answer.version }));
+      else setSaved(true);
     } catch (caught) {
       if (isApiError(caught, 400)) setErrors(caught.fieldErrors);
       setError(caught);
