@@ -1,7 +1,7 @@
 /**
  * Taiwan's 22 counties and cities and Thailand's 77 provinces, with the extra spellings addresses and
  * receipts print and the postcode tables that decide a region. Sources and rules:
- * docs/decisions/007-regions.md. Pure data: `regions.models.ts` builds the lookups from it once.
+ * docs/decisions/010-regions.md. Pure data: `regions.models.ts` builds the lookups from it once.
  */
 
 export const COUNTRIES = ['TW', 'TH'] as const;

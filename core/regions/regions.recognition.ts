@@ -477,7 +477,7 @@ const round = (value: number) => Math.round(Math.min(0.99, Math.max(0.05, value)
  * Finds the Taiwanese county/city or Thai province in a free-text address (a receipt's seller address, a
  * member's typed address) in Chinese, Thai or English. Returns undefined rather than guess: a district
  * alone (中正區 is in Taipei and in Keelung), a shared name without a postcode (新竹), or a road named
- * after a city (中山路, 基隆路 without 市) decide nothing. Rules: docs/decisions/007-regions.md.
+ * after a city (中山路, 基隆路 without 市) decide nothing. Rules: docs/decisions/010-regions.md.
  */
 export function recognizeRegion(
   address: string,
