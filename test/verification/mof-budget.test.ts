@@ -51,14 +51,10 @@ describe('one MoF budget for the deployment (platform_budgets)', () => {
       ),
     );
 
-    const requests = sim.admin.recentRequests();
     expect(sim.admin.requestCounts().total).toBe(2 * perRunner);
-    const times = requests.map((request) => Date.parse(request.at)).sort((a, b) => a - b);
-    const spanSeconds = ((times.at(-1) as number) - (times[0] as number)) / 1000;
-    // One budget: 16 calls at 10/s (1 at once) need 1.5 s. A limiter per process would let each runner
-    // send its 8 in 0.7 s side by side. The bound leaves room for HTTP jitter (an early call delayed by
-    // its connection set-up arrives closer to the next one); the permits themselves are checked below.
-    expect(spanSeconds).toBeGreaterThanOrEqual(1.0);
+    // One budget: 16 permits at 10/s (1 at once) span 1.5 s; a limiter per process would let each runner
+    // take its 8 in 0.7 s side by side. The permits' times are checked, not the arrivals at the simulator:
+    // on a loaded machine an early call delayed by its connection set-up lands next to a later one.
     const granted = runners
       .flatMap((platform) => (platform as unknown as MofEInvoicePlatform).rateLimiter.stats().grantedAt)
       .sort((a, b) => a - b);
