@@ -104,6 +104,7 @@ export function createLiffModule(services: Services, options: LiffModuleOptions 
     createLiffProofRouter({
       submitProof: options.submitProof,
       ingestReceiptImage: options.ingestReceiptImage,
+      now: () => clock.now(),
     }),
   );
   for (const extra of options.memberRouters ?? []) member.use(extra.path, extra.router);

@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { localDateOf } from '../../core/campaigns/index.js';
 import { describeReason } from '../../core/i18n/index.js';
+import { proofQuestionForm } from '../../core/invoices/index.js';
 import { createMemberNotRegisteredError } from '../../core/members/members.errors.js';
 import { createErrorFactory, createValidationError } from '../../core/shared/errors.js';
 import type { ProofInput, SubmitProofResult } from '../../core/submissions/index.js';
@@ -66,7 +68,11 @@ function sourceRefOf(req: express.Request, memberId: string): string {
   return `liff:${memberId}:${key}`;
 }
 
-function presentResult(result: SubmitProofResult, locale: Parameters<typeof describeReason>[0]) {
+function presentResult(
+  result: SubmitProofResult,
+  locale: Parameters<typeof describeReason>[0],
+  today: string,
+) {
   const submission = result.submission;
   return {
     outcome: result.outcome,
@@ -86,6 +92,8 @@ function presentResult(result: SubmitProofResult, locale: Parameters<typeof desc
         }
       : null,
     nextCheckAt: result.nextCheckAt ?? null,
+    // Part of a proof (a barcode, a right QR code, a photo's printed number and code): what to ask for.
+    question: result.partial ? (proofQuestionForm(result.partial, today) ?? null) : null,
   };
 }
 
@@ -93,9 +101,12 @@ function presentResult(result: SubmitProofResult, locale: Parameters<typeof desc
 export function createLiffProofRouter({
   submitProof,
   ingestReceiptImage,
+  now = () => new Date(),
 }: {
   submitProof?: LiffProofSubmitter;
   ingestReceiptImage?: LiffReceiptIngester;
+  /** The clock: which days a question about part of a proof may offer. @default the system clock */
+  now?: () => Date;
 }): Router {
   const router = Router();
 
@@ -117,7 +128,9 @@ export function createLiffProofRouter({
       sourceRef,
       input: { type: 'text', text },
     });
-    res.status(result.submission ? 201 : 200).json(presentResult(result, member.locale));
+    res
+      .status(result.submission ? 201 : 200)
+      .json(presentResult(result, member.locale, localDateOf(now(), brand.timezone)));
   });
 
   router.post(
@@ -161,7 +174,7 @@ export function createLiffProofRouter({
         sourceRef,
         input: { type: 'receipt_image', receiptImageId },
       });
-      res.status(201).json(presentResult(result, member.locale));
+      res.status(201).json(presentResult(result, member.locale, localDateOf(now(), brand.timezone)));
     },
   );
 

@@ -51,11 +51,14 @@ export {
   completeWithDate,
   DAYS_WITHOUT_PERIOD,
   findPartialProof,
+  OFFERED_DAYS,
   partialProofFromPrinted,
+  proofQuestionForm,
   purchaseDateRange,
   readDateAnswer,
   recentDays,
   type DateAnswer,
   type PartialProof,
+  type ProofQuestionForm,
 } from './partial-proof.models.js';
 export { findPrintedProofKeys, proofFromPrintedKeys, type PrintedProofKeys } from './printed-proof.models.js';

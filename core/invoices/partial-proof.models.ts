@@ -180,3 +180,41 @@ function addDays(isoDate: string, days: number): string {
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }
+
+/** How many recent days a question offers as one-tap answers. */
+export const OFFERED_DAYS = 10;
+
+/**
+ * What a form (the LIFF app) needs to ask for the rest of a proof: the days allowed, the recent ones to
+ * offer, and `keep`, the proof text kept so far, which the form sends back with the answer appended
+ * (`keep + ' ' + date`, or the left code + `'\n' + keep`). Undefined when no day can be picked.
+ */
+export type ProofQuestionForm =
+  | {
+      missing: 'invoice_date';
+      invoiceNumber: string;
+      min: string;
+      max: string;
+      days: string[];
+      suggestedDate?: string;
+      keep: string;
+    }
+  | { missing: 'left_qr'; keep: string };
+
+export function proofQuestionForm(partial: PartialProof, today: string): ProofQuestionForm | undefined {
+  if (partial.missing === 'left_qr') return { missing: 'left_qr', keep: partial.right };
+  const range = purchaseDateRange(partial, today);
+  if (!range) return undefined;
+  return {
+    missing: 'invoice_date',
+    invoiceNumber: partial.invoiceNumber,
+    min: range.min,
+    max: range.max,
+    days: recentDays(range, OFFERED_DAYS),
+    ...(partial.suggestedDate ? { suggestedDate: partial.suggestedDate } : {}),
+    keep:
+      partial.from === 'barcode' && partial.period
+        ? `${partial.period}${partial.invoiceNumber}${partial.randomCode}`
+        : `${partial.invoiceNumber} ${partial.randomCode}`,
+  };
+}

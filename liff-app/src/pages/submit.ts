@@ -8,6 +8,19 @@ type SubmitAnswer = {
   submission: { id: string; state: string; reason: string | null } | null;
   errors: { field: string; reason: string }[];
   rewards: { points: number; entries: number; instantPlayId: string | null } | null;
+  /** Part of a proof was sent: what to ask for, and the proof text kept so far (`keep`). */
+  question?:
+    | {
+        missing: 'invoice_date';
+        invoiceNumber: string;
+        min: string;
+        max: string;
+        days: string[];
+        suggestedDate?: string;
+        keep: string;
+      }
+    | { missing: 'left_qr'; keep: string }
+    | null;
 };
 
 function newKey(): string {
@@ -32,6 +45,10 @@ export const submitPage: Page = async ({ refresh, go, scan }) => {
   // The answer goes where the member is looking: above the forms for a typed or scanned invoice, right
   // under the button for a photo (far down the page), scrolled into view either way.
   const show = (answer: SubmitAnswer, slot: HTMLElement = result) => {
+    if (answer.outcome === 'incomplete' && answer.question) {
+      ask(answer.question, slot);
+      return;
+    }
     const kind =
       answer.outcome === 'accepted'
         ? 'ok'
@@ -60,6 +77,67 @@ export const submitPage: Page = async ({ refresh, go, scan }) => {
     key = newKey();
     void refresh();
   };
+  /** Sends the proof text kept, completed by the member's answer, as one proof. */
+  const sendText = (text: string, slot: HTMLElement) =>
+    api<SubmitAnswer>('/api/liff/submissions', {
+      method: 'POST',
+      headers: { 'idempotency-key': key },
+      body: { text },
+    })
+      .then((answer) => show(answer, slot))
+      .catch((error: unknown) => fail(error, slot));
+
+  // Part of a proof (a barcode, a right QR code, a photo's printed number and code): keep it and ask for
+  // the rest right there — a day of the invoice's period, or a scan of the left QR code.
+  const ask = (question: NonNullable<SubmitAnswer['question']>, slot: HTMLElement) => {
+    key = newKey();
+    if (question.missing === 'left_qr') {
+      const scanLeft = h(
+        'button',
+        { type: 'button', class: 'primary', disabled: !scan },
+        t('submit.scanLeft'),
+      );
+      scanLeft.addEventListener('click', () => {
+        if (!scan) return;
+        void busy(scanLeft, t('submit.sending'), async () => {
+          const left = await scan().catch(() => undefined);
+          if (left) await sendText(`${left}\n${question.keep}`, slot);
+        });
+      });
+      slot.replaceChildren(
+        banner('info', t('outcome.incomplete'), h('p', {}, t('submit.askLeft')), scanLeft),
+      );
+    } else {
+      const pick = (day: string, button: HTMLButtonElement) =>
+        void busy(button, t('submit.sending'), () => sendText(`${question.keep} ${day}`, slot));
+      const days = [question.suggestedDate, ...question.days]
+        .filter((day, index, all): day is string => Boolean(day) && all.indexOf(day) === index)
+        .map((day) => {
+          const button = h('button', { type: 'button', class: 'secondary', 'data-day': day }, day);
+          button.addEventListener('click', () => pick(day, button));
+          return button;
+        });
+      const other = h('input', { type: 'date', min: question.min, max: question.max, value: question.max });
+      const otherSend = h('button', { type: 'button', class: 'primary' }, t('submit.send'));
+      otherSend.addEventListener('click', () => {
+        if (other.value && other.value >= question.min && other.value <= question.max)
+          pick(other.value, otherSend);
+        else other.focus();
+      });
+      slot.replaceChildren(
+        banner(
+          'info',
+          t('outcome.incomplete'),
+          h('p', {}, t('submit.askDate', { number: question.invoiceNumber })),
+          h('div', { class: 'day-choices' }, ...days),
+          field(t('submit.otherDay'), other),
+          otherSend,
+        ),
+      );
+    }
+    slot.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  };
+
   const fail = (error: unknown, slot: HTMLElement = result) => {
     const unavailable = error instanceof ApiError && error.code === 'liff.proof_channel_unavailable';
     slot.replaceChildren(unavailable ? banner('error', t('submit.notAvailable')) : errorBanner(error, go));
