@@ -63,7 +63,7 @@ export function explainDecision({
   /** @default en */
   locale?: Locale;
 }): CheckedRule[] {
-  const words = wordsOf(locale);
+  const words: Words = { locale, t: EXPLAIN_TEMPLATES[locale], format: EXPLAIN_FORMATS[locale] };
   const grouped = new Map<CheckedRuleKey, CheckedRule>();
   for (const verdict of decision.verdicts) {
     const key = CHECKED_RULE_OF[verdict.rule];
@@ -77,20 +77,16 @@ export function explainDecision({
   return CHECKED_RULES.flatMap((key) => grouped.get(key) ?? []);
 }
 
-export type Words = { t: ExplainTemplates; format: ExplainFormat };
+type Words = { locale: Locale; t: ExplainTemplates; format: ExplainFormat };
 
 /** `TWD 50.00` in English, `$50.00` in zh-TW, `฿50.00` in Thai. */
 export function formatAmount(
   minor: number | null | undefined,
   currency: string,
-  { t, format }: Words = wordsOf('en'),
+  locale: Locale = 'en',
 ): string {
-  if (minor === null || minor === undefined) return t.unknownAmount;
-  return format.money(minor, currency);
-}
-
-function wordsOf(locale: Locale): Words {
-  return { t: EXPLAIN_TEMPLATES[locale], format: EXPLAIN_FORMATS[locale] };
+  if (minor === null || minor === undefined) return EXPLAIN_TEMPLATES[locale].unknownAmount;
+  return EXPLAIN_FORMATS[locale].money(minor, currency);
 }
 
 function describeVerdict(
@@ -153,8 +149,8 @@ function describeVerdict(
       const basis = p.basis === 'total' ? t['amount.total']() : t['amount.matched']();
       const amounts = {
         basis,
-        amount: formatAmount(p.amountMinor as number | null, invoice.currency, words),
-        minimum: formatAmount(p.minimumMinor as number, campaign.currency, words),
+        amount: formatAmount(p.amountMinor as number | null, invoice.currency, words.locale),
+        minimum: formatAmount(p.minimumMinor as number, campaign.currency, words.locale),
       };
       if (reason === 'unknown') return t['amount.unknown'](amounts);
       return verdict.passed ? t['amount.ok'](amounts) : t['amount.below'](amounts);
