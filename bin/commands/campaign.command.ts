@@ -9,6 +9,7 @@ import {
   createCampaignsRepository,
   updateCampaign,
 } from '../../core/campaigns/index.js';
+import { isLocale, LOCALES } from '../../core/i18n/index.js';
 import { isAppError } from '../../core/shared/errors.js';
 import { checkInvoiceSchema, type CheckProof, type SubmissionsDeps } from '../../core/submissions/index.js';
 import { buildEInvoicePlatform } from '../../core/verification/index.js';
@@ -23,9 +24,11 @@ const HELP = `Usage:
   proofline campaign edit <campaign> --brand <id|slug> --file <changes.json>
       Changes the fields in the file; a published campaign gets a new version.
   proofline campaign check <campaign> <proof>... --brand <id|slug> [--rules draft.json] [--at <ISO instant>]
+                 [--lang zh-TW|th|en]
       What the rules make of each proof, the same JSON as POST /api/console/campaigns/:c/check; nothing is
       stored. A proof is a QR pair, typed text, a barcode or a carrier (quote it), an invoice object as JSON
-      ('{"invoiceDate":…}') or @file.json, or the path of a photo. --rules: draft {"rules","rewards"} to try.`;
+      ('{"invoiceDate":…}') or @file.json, or the path of a photo. --rules: draft {"rules","rewards"} to try.
+      --lang: the language of each rule's words (default en).`;
 
 export const campaignCommand: Command = {
   name: 'campaign',
@@ -59,6 +62,10 @@ export async function runCampaignCommand(
   }
   if ((sub === 'create' || sub === 'edit') && !values.file) {
     console.error(`proofline campaign ${sub}: --file is required`);
+    return 2;
+  }
+  if (values.lang !== undefined && !isLocale(values.lang)) {
+    console.error(`proofline campaign ${sub}: --lang is one of ${LOCALES.join(', ')}`);
     return 2;
   }
   if ((sub === 'edit' && positionals.length !== 1) || (sub === 'check' && positionals.length < 2)) {
@@ -128,6 +135,7 @@ export async function runCampaignCommand(
           rules: draft.rules,
           rewards: draft.rewards,
           registeredAt: values.at ? new Date(values.at) : undefined,
+          locale: isLocale(values.lang) ? values.lang : undefined,
         },
       );
     }
@@ -160,6 +168,7 @@ function parseOptions(argv: string[]) {
       file: { type: 'string' },
       rules: { type: 'string' },
       at: { type: 'string' },
+      lang: { type: 'string' },
     },
   });
 }

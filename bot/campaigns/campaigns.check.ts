@@ -1,8 +1,10 @@
 import express, { type Request } from 'express';
 import { z } from 'zod';
 import { MAX_CHECK_PROOFS } from '../../core/app/campaign-check.js';
+import { LOCALES, type Locale } from '../../core/i18n/index.js';
 import { checkInvoiceSchema, type CheckProof } from '../../core/submissions/index.js';
 import { readMultipartForm } from '../middlewares/multipart.js';
+import { negotiatePublicLocale } from '../rewards/public-draw.page.js';
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
@@ -16,7 +18,17 @@ export const checkBodySchema = z.object({
   /** Draft rules / rewards to try instead of the campaign's (the editor's unsaved changes). */
   rules: z.unknown().optional(),
   rewards: z.unknown().optional(),
+  /** The language of each rule's `detail`. @default the request's Accept-Language, else en */
+  lang: z.enum(LOCALES).optional(),
 });
+
+/** The checker's language: an explicit `lang` (body, then query), else Accept-Language, else English. */
+export function checkLocale(req: Request, lang: Locale | undefined): Locale {
+  return negotiatePublicLocale(
+    { lang: lang ?? req.query.lang, acceptLanguage: req.header('accept-language') },
+    'en',
+  );
+}
 
 /** Reads the multipart body of a check (field `body`: the JSON, files `photo`) with the platform's parser. */
 export const rawMultipart = express.raw({ type: 'multipart/form-data', limit: MAX_PHOTO_BYTES * 5 });

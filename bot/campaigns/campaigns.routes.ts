@@ -22,7 +22,7 @@ import { saveCampaignSurveyVersioned } from '../../core/app/campaign-survey.js';
 import { createSubmissionsRepository, type SubmissionsDeps } from '../../core/submissions/index.js';
 import { getCampaignReplay, replayView, requestCampaignReplay } from '../../core/replays/index.js';
 import { getCampaignSurvey, listSurveyAnswers } from '../../core/surveys/index.js';
-import { checkBodySchema, rawMultipart, readCheckRequest } from './campaigns.check.js';
+import { checkBodySchema, checkLocale, rawMultipart, readCheckRequest } from './campaigns.check.js';
 import { consoleActorOf, type ConsoleGuard } from '../console/index.js';
 import { requireJsonForMutations } from '../middlewares/csrf.js';
 
@@ -197,9 +197,10 @@ export function createCampaignsConsoleRouter({
         rules: parsed.rules,
         rewards: parsed.rewards,
         registeredAt: parsed.registeredAt ? new Date(parsed.registeredAt) : undefined,
+        locale: checkLocale(req, parsed.lang),
       },
     );
-    res.json(answer);
+    res.vary('accept-language').json(answer);
   });
 
   // What-if replay: the brand's decided proofs of the last N days through draft rules (a background job).

@@ -1,6 +1,7 @@
 /**
  * The console's one fetch wrapper. Every call to the server goes through here, so every call:
  * - names the selected brand in `x-proofline-brand` (the server checks the user belongs to it);
+ * - names the console's language in `accept-language` (the server's words, e.g. the rule checker's);
  * - sends JSON (the server's CSRF guard refuses other mutations), or multipart with `x-proofline-csrf`;
  * - on 401 (the session ended) waits for the user to sign in again in the overlay, then replays the
  *   request: the page under the overlay, and whatever is being edited in it, stays as it was;
@@ -53,6 +54,8 @@ export function isApiError(error: unknown, status?: number): error is ApiError {
 type Hooks = {
   /** The brand the user works on (id or slug), sent with every request. */
   brand: () => string | undefined;
+  /** The language the user chose for the console (`zh-TW`, `th`, `en`), sent with every request. */
+  locale?: () => string | undefined;
   /**
    * Called on a 401: resolves once the same user has signed in again (the request is then replayed),
    * rejects when that will not happen (another user signed in, the page reloads).
@@ -92,6 +95,8 @@ export async function request<T>(method: string, path: string, options: RequestO
   const headers: Record<string, string> = { accept: 'application/json' };
   const brand = options.brand === undefined ? hooks.brand() : options.brand;
   if (brand) headers[BRAND_HEADER] = brand;
+  const language = hooks.locale?.();
+  if (language) headers['accept-language'] = language;
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
     body = options.body;

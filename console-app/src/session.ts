@@ -1,5 +1,6 @@
 import { computed, signal } from '@preact/signals';
 import { api, configureApi, isApiError } from './api';
+import { locale } from './i18n';
 import type { ConsolePermission } from './permissions';
 
 export type ConsoleRole = 'owner' | 'marketer' | 'reviewer' | 'viewer';
@@ -72,7 +73,7 @@ function reauthenticate(): Promise<void> {
   });
 }
 
-configureApi({ brand: () => currentBrand.value?.slug, reauthenticate });
+configureApi({ brand: () => currentBrand.value?.slug, locale: () => locale.value, reauthenticate });
 
 export async function loadMe(): Promise<void> {
   try {

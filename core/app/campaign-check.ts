@@ -7,6 +7,7 @@ import {
   type CampaignWithSettings,
   type RuleName,
 } from '../campaigns/index.js';
+import type { Locale } from '../i18n/index.js';
 import type { OcrEngine } from '../ocr/index.js';
 import {
   assessReceiptForAutoAccept,
@@ -55,6 +56,7 @@ export async function checkCampaignProofs(
     rules,
     rewards,
     registeredAt,
+    locale,
   }: {
     brandId: string;
     ref: string;
@@ -62,6 +64,8 @@ export async function checkCampaignProofs(
     rules?: unknown;
     rewards?: unknown;
     registeredAt?: Date;
+    /** The language of the rules' words. @default en */
+    locale?: Locale;
   },
 ): Promise<CampaignCheckAnswer> {
   if (proofs.length === 0 || proofs.length > MAX_CHECK_PROOFS)
@@ -81,6 +85,7 @@ export async function checkCampaignProofs(
     {
       clock: services.clock,
       platform: services.platform(),
+      locale,
       ...(ocrEngine
         ? {
             readPhoto: buildPhotoProofReader({

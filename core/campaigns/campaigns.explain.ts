@@ -6,11 +6,19 @@ import {
   type RulesInvoice,
   type RuleVerdict,
 } from './campaigns.rules.js';
+import type { Locale } from '../i18n/index.js';
+import {
+  EXPLAIN_FORMATS,
+  EXPLAIN_TEMPLATES,
+  type ExplainFormat,
+  type ExplainTemplates,
+} from './campaigns.explain.messages.js';
 
 /**
  * The rule checker's words: each verdict of `evaluateCampaignRules` grouped under the rule the marketer
- * edited (`minAmount`, `stores`…) with a sentence saying what matched or failed. Pure presentation of a
- * decision already taken; it decides nothing.
+ * edited (`minAmount`, `stores`…) with a sentence saying what matched or failed, in the reader's language
+ * (zh-TW / th / en; the rule keys stay the same). Pure presentation of a decision already taken; it
+ * decides nothing.
  */
 
 export const CHECKED_RULES = [
@@ -47,33 +55,38 @@ export function explainDecision({
   campaign,
   invoice,
   decision,
+  locale = 'en',
 }: {
   campaign: CampaignForRules;
   invoice: RulesInvoice;
   decision: Pick<RulesDecision, 'verdicts' | 'matchedItems' | 'matchedAmountMinor'>;
+  /** @default en */
+  locale?: Locale;
 }): CheckedRule[] {
+  const words: Words = { locale, t: EXPLAIN_TEMPLATES[locale], format: EXPLAIN_FORMATS[locale] };
   const grouped = new Map<CheckedRuleKey, CheckedRule>();
   for (const verdict of decision.verdicts) {
     const key = CHECKED_RULE_OF[verdict.rule];
-    const detail = describeVerdict(verdict, { campaign, invoice, decision });
+    const detail = describeVerdict(verdict, { campaign, invoice, decision, words });
     const seen = grouped.get(key);
     if (seen) {
       seen.passed &&= verdict.passed;
-      seen.detail = `${seen.detail}; ${detail}`;
+      seen.detail = `${seen.detail}${words.t.separator}${detail}`;
     } else grouped.set(key, { rule: key, passed: verdict.passed, detail });
   }
   return CHECKED_RULES.flatMap((key) => grouped.get(key) ?? []);
 }
 
-/** `TWD 50.00` */
-export function formatAmount(minor: number | null | undefined, currency: string): string {
-  if (minor === null || minor === undefined) return 'unknown';
-  return `${currency} ${(minor / 100).toFixed(2)}`;
-}
+type Words = { locale: Locale; t: ExplainTemplates; format: ExplainFormat };
 
-function seller(invoice: RulesInvoice): string {
-  const parts = [invoice.sellerName, invoice.sellerBan && `BAN ${invoice.sellerBan}`].filter(Boolean);
-  return parts.length > 0 ? parts.join(', ') : 'an unknown seller';
+/** `TWD 50.00` in English, `$50.00` in zh-TW, `฿50.00` in Thai. */
+export function formatAmount(
+  minor: number | null | undefined,
+  currency: string,
+  locale: Locale = 'en',
+): string {
+  if (minor === null || minor === undefined) return EXPLAIN_TEMPLATES[locale].unknownAmount;
+  return EXPLAIN_FORMATS[locale].money(minor, currency);
 }
 
 function describeVerdict(
@@ -82,74 +95,81 @@ function describeVerdict(
     campaign,
     invoice,
     decision,
+    words,
   }: {
     campaign: CampaignForRules;
     invoice: RulesInvoice;
-    decision: Pick<RulesDecision, 'matchedItems' | 'matchedAmountMinor'>;
+    decision: Pick<RulesDecision, 'matchedItems'>;
+    words: Words;
   },
 ): string {
+  const { t, format } = words;
   const p = verdict.params;
   const reason = verdict.reasonKey.split('.').at(-1);
   const { rules } = campaign;
+  const text = (key: string) => String(p[key]);
+  const date = (key: string) => format.date(text(key));
+  const instant = (key: string) => format.instant(text(key), campaign.timezone);
+  const seller = t.seller({ name: invoice.sellerName, ban: invoice.sellerBan });
   switch (verdict.rule) {
-    case 'currency':
-      return verdict.passed
-        ? `paid in ${String(p.actual)}, the campaign's currency`
-        : `paid in ${String(p.actual)}; the campaign counts ${String(p.expected)}`;
-    case 'purchase_date':
-      if (reason === 'too_early')
-        return `bought on ${String(p.date)}, before the purchase window opens on ${String(p.from)}`;
-      if (reason === 'too_late')
-        return `bought on ${String(p.date)}, after the purchase window closed on ${String(p.to)}`;
-      return `bought on ${String(p.date)}, inside the purchase window ${String(p.from)} – ${String(p.to)}`;
-    case 'registration_window':
-      if (reason === 'not_open')
-        return `registered ${String(p.registeredAt)}, before registration opens at ${String(p.from)}`;
-      if (reason === 'closed')
-        return `registered ${String(p.registeredAt)}, after registration closed at ${String(p.to)}`;
-      return `registered on ${String(p.registeredOn)}, inside the registration window`;
-    case 'register_within_days':
-      return verdict.passed
-        ? `registered on ${String(p.registeredOn)}, within ${String(p.days)} days of the purchase (last day ${String(p.lastDay)})`
-        : `registered on ${String(p.registeredOn)}, after the last day ${String(p.lastDay)} (${String(p.days)} days after the purchase)`;
+    case 'currency': {
+      const currencies = { actual: text('actual'), expected: text('expected') };
+      return verdict.passed ? t['currency.ok'](currencies) : t['currency.mismatch'](currencies);
+    }
+    case 'purchase_date': {
+      const dates = { date: date('date'), from: date('from'), to: date('to') };
+      if (reason === 'too_early') return t['purchase.tooEarly'](dates);
+      if (reason === 'too_late') return t['purchase.tooLate'](dates);
+      return t['purchase.ok'](dates);
+    }
+    case 'registration_window': {
+      const times = { registeredAt: instant('registeredAt'), from: instant('from'), to: instant('to') };
+      if (reason === 'not_open') return t['registration.notOpen'](times);
+      if (reason === 'closed') return t['registration.closed'](times);
+      return t['registration.ok']({ registeredOn: date('registeredOn') });
+    }
+    case 'register_within_days': {
+      const days = { registeredOn: date('registeredOn'), days: text('days'), lastDay: date('lastDay') };
+      return verdict.passed ? t['withinDays.ok'](days) : t['withinDays.tooLate'](days);
+    }
     case 'voided':
-      return verdict.passed ? 'the invoice is not voided' : 'the invoice is voided or cancelled';
+      return verdict.passed ? t['voided.ok']() : t['voided.voided']();
     case 'buyer_ban':
-      return verdict.passed
-        ? 'no buyer business ID: a consumer purchase'
-        : `a B2B invoice: buyer business ID ${String(p.buyerBan)}`;
-    case 'stores':
-      if (reason === 'denied') return `${seller(invoice)} is on the deny list`;
-      if (reason === 'unknown') return 'the seller is not known (no name, business ID or address was read)';
-      if (reason === 'not_allowed')
-        return `${seller(invoice)} matches none of the allowed stores (${describeStores(rules.stores.allow)})`;
-      return `${seller(invoice)} ${rules.stores.allow ? `matches the allowed stores (${describeStores(rules.stores.allow)})` : 'is not on the deny list'}`;
+      return verdict.passed ? t['buyerBan.ok']() : t['buyerBan.b2b']({ buyerBan: text('buyerBan') });
+    case 'stores': {
+      if (reason === 'denied') return t['stores.denied']({ seller });
+      if (reason === 'unknown') return t['stores.unknown']();
+      const stores = describeStores(rules.stores.allow, t);
+      if (reason === 'not_allowed') return t['stores.notAllowed']({ seller, stores });
+      return rules.stores.allow ? t['stores.allowed']({ seller, stores }) : t['stores.notDenied']({ seller });
+    }
     case 'item_groups':
-      return describeItemGroups(campaign, invoice, decision, verdict);
+      return describeItemGroups(campaign, invoice, decision, verdict, t);
     case 'min_amount': {
-      const basis = p.basis === 'total' ? 'invoice total' : 'matched items';
-      const amount = formatAmount(p.amountMinor as number | null, invoice.currency);
-      const minimum = formatAmount(p.minimumMinor as number, campaign.currency);
-      if (reason === 'unknown') return `the ${basis} amount is not known (threshold ${minimum})`;
-      return verdict.passed
-        ? `${basis} ${amount} ≥ threshold ${minimum}`
-        : `${basis} ${amount} < threshold ${minimum}`;
+      const basis = p.basis === 'total' ? t['amount.total']() : t['amount.matched']();
+      const amounts = {
+        basis,
+        amount: formatAmount(p.amountMinor as number | null, invoice.currency, words.locale),
+        minimum: formatAmount(p.minimumMinor as number, campaign.currency, words.locale),
+      };
+      if (reason === 'unknown') return t['amount.unknown'](amounts);
+      return verdict.passed ? t['amount.ok'](amounts) : t['amount.below'](amounts);
     }
     case 'cap_per_day':
-      return `${String(p.count)} accepted today of at most ${String(p.limit)} per member per day`;
+      return t['caps.day']({ count: text('count'), limit: text('limit') });
     case 'cap_per_campaign':
-      return `${String(p.count)} accepted in the campaign of at most ${String(p.limit)} per member`;
+      return t['caps.campaign']({ count: text('count'), limit: text('limit') });
   }
 }
 
-function describeStores(matcher: CampaignForRules['rules']['stores']['allow']): string {
-  if (!matcher) return 'none set';
+function describeStores(matcher: CampaignForRules['rules']['stores']['allow'], t: ExplainTemplates): string {
+  if (!matcher) return t['stores.noneSet']();
   const parts = [
-    matcher.namePatterns.length > 0 && `names ${matcher.namePatterns.join(', ')}`,
-    matcher.sellerBans.length > 0 && `BANs ${matcher.sellerBans.join(', ')}`,
-    matcher.addressFragments.length > 0 && `addresses with ${matcher.addressFragments.join(', ')}`,
+    matcher.namePatterns.length > 0 && t['stores.names']({ values: matcher.namePatterns }),
+    matcher.sellerBans.length > 0 && t['stores.bans']({ values: matcher.sellerBans }),
+    matcher.addressFragments.length > 0 && t['stores.addresses']({ values: matcher.addressFragments }),
   ].filter(Boolean);
-  return parts.join('; ');
+  return parts.join(t.separator);
 }
 
 function describeItemGroups(
@@ -157,6 +177,7 @@ function describeItemGroups(
   invoice: RulesInvoice,
   decision: Pick<RulesDecision, 'matchedItems'>,
   verdict: RuleVerdict,
+  t: ExplainTemplates,
 ): string {
   const groups = campaign.rules.itemGroups;
   const sentences: string[] = [];
@@ -165,9 +186,9 @@ function describeItemGroups(
     const by = item.groups.map((key) => {
       const group = groups.find((g) => g.key === key);
       const keyword = group?.keywords.find((k) => name.includes(normalizeForMatching(k)));
-      return `${key} by "${keyword ?? '?'}"`;
+      return t['items.by']({ group: key, keyword: keyword ?? '?' });
     });
-    sentences.push(`"${item.name}" ×${item.quantity} matched ${by.join(' and ')}`);
+    sentences.push(t['items.matchedItem']({ name: item.name, quantity: item.quantity, by }));
   }
   // Items a keyword caught but an exclude word kept out: the marketer wants to see those.
   for (const item of invoice.items) {
@@ -176,18 +197,18 @@ function describeItemGroups(
       const keyword = group.keywords.find((k) => name.includes(normalizeForMatching(k)));
       const exclude = group.excludeKeywords.find((k) => name.includes(normalizeForMatching(k)));
       if (keyword && exclude)
-        sentences.push(`"${item.name}" left out of ${group.key} by the exclude word "${exclude}"`);
+        sentences.push(t['items.excluded']({ name: item.name, group: group.key, exclude }));
     }
   }
   const missing = String(verdict.params.missing ?? '');
   if (!verdict.passed) {
-    if (invoice.items.length === 0) sentences.push('the proof lists no items');
+    if (invoice.items.length === 0) sentences.push(t['items.noItems']());
     for (const key of missing.split(',').filter(Boolean)) {
       const group = groups.find((g) => g.key === key);
       sentences.push(
-        `no item matched ${key} (keywords ${group?.keywords.map((k) => `"${k}"`).join(', ') ?? '?'}${group && group.minQuantity > 1 ? `, at least ${group.minQuantity}` : ''})`,
+        t['items.missing']({ group: key, keywords: group?.keywords, minQuantity: group?.minQuantity ?? 1 }),
       );
     }
   }
-  return sentences.join('; ') || (verdict.passed ? 'matched' : 'no item matched');
+  return sentences.join(t.separator) || (verdict.passed ? t['items.matched']() : t['items.noneMatched']());
 }

@@ -93,3 +93,9 @@ export {
   type CheckedRule,
   type CheckedRuleKey,
 } from './campaigns.explain.js';
+export {
+  EXPLAIN_FORMATS,
+  EXPLAIN_TEMPLATES,
+  type ExplainFormat,
+  type ExplainTemplates,
+} from './campaigns.explain.messages.js';

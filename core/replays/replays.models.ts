@@ -17,7 +17,8 @@ import type { DecidedSubmission } from '../submissions/index.js';
 /** Examples kept per bucket. @default 20 */
 export const REPLAY_EXAMPLES_PER_BUCKET = 20;
 
-export type ReplayDirection = 'gained' | 'lost';
+/** `review`: accepted then, but a photo the draft would refuse — a person would decide it again. */
+export type ReplayDirection = 'gained' | 'lost' | 'review';
 
 export type ReplayExample = {
   submissionId: string;
@@ -48,8 +49,9 @@ export type ReplayResult = {
   /** Kept as decided: nothing was read, or the platform refused it (no rule can change that). */
   notReplayable: number;
   before: { accepted: number; rejected: number };
-  after: { accepted: number; rejected: number };
-  changed: { gained: number; lost: number };
+  /** `needsReview`: photos the draft would refuse go to a person in the real path, so they are not counted refused. */
+  after: { accepted: number; rejected: number; needsReview: number };
+  changed: { gained: number; lost: number; review: number };
   buckets: ReplayBucket[];
   cost: {
     points: { before: number; after: number; extra: number };
@@ -73,8 +75,8 @@ export function createReplayAccumulator({
     replayed: 0,
     notReplayable: 0,
     before: { accepted: 0, rejected: 0 },
-    after: { accepted: 0, rejected: 0 },
-    changed: { gained: 0, lost: 0 },
+    after: { accepted: 0, rejected: 0, needsReview: 0 },
+    changed: { gained: 0, lost: 0, review: 0 },
     buckets: [],
     cost: { points: { before: 0, after: 0, extra: 0 }, entries: { before: 0, after: 0, extra: 0 } },
   };
@@ -93,6 +95,9 @@ export function createReplayAccumulator({
     result[side][accepted ? 'accepted' : 'rejected'] += 1;
     result.cost.points[side] += points;
     result.cost.entries[side] += entries;
+  };
+  const tallyReview = () => {
+    result.after.needsReview += 1;
   };
 
   return {
@@ -123,12 +128,16 @@ export function createReplayAccumulator({
       const accepted = decision.qualifies;
       const afterPoints = accepted ? decision.rewards.points : 0;
       const afterEntries = accepted ? decision.rewards.entries : 0;
-      tally(accepted, 'after', afterPoints, afterEntries);
+      // A photo the draft would refuse is not refused by a machine in the real path (it refuses a photo only
+      // on fields it read surely, and most decided photos were a reviewer's): a person would decide it.
+      const toReview = !accepted && row.photo;
+      if (toReview) tallyReview();
+      else tally(accepted, 'after', afterPoints, afterEntries);
       if (accepted) count(members, row.memberId, day);
-      if (accepted === row.accepted) return;
+      if (accepted === row.accepted || (toReview && !row.accepted)) return;
 
       const flip = accepted ? refusedBy : firstFailedVerdict(decision);
-      const direction: ReplayDirection = accepted ? 'gained' : 'lost';
+      const direction: ReplayDirection = accepted ? 'gained' : toReview ? 'review' : 'lost';
       result.changed[direction] += 1;
       const bucket = bucketOf(direction, CHECKED_RULE_OF[flip?.rule ?? 'purchase_date'] ?? 'purchaseWindow');
       bucket.count += 1;

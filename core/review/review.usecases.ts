@@ -1,4 +1,5 @@
-import { auditLog } from '../db/schema.js';
+import { recordAudit } from '../audit/index.js';
+import type { Executor } from '../db/database.js';
 import type { ReceiptReading } from '../receipts/index.js';
 import { createValidationError } from '../shared/errors.js';
 import {
@@ -103,7 +104,8 @@ export async function previewReviewItem(
 
 /**
  * Approves a queued photo proof with the reviewer's corrections, then hands it to the submissions
- * capability, which runs the same rules and rewards as any other proof. Audited with what changed.
+ * capability, which runs the same rules and rewards as any other proof. Audited with what changed, in the
+ * deciding transaction, and only when this approval decided the proof (not a repeat or a lost race).
  */
 export async function approveReviewItem(
   deps: ReviewDeps,
@@ -137,6 +139,14 @@ export async function approveReviewItem(
     brandId,
     submissionId,
     reviewerId: reviewer.id,
+    onDecided: (tx, decided) =>
+      audit(tx, deps, {
+        brandId,
+        reviewerId: reviewer.id,
+        action: 'review.approved',
+        submissionId,
+        data: { corrections: fields, outcome: decided.outcome },
+      }),
     verdict: {
       action: 'approve',
       kind:
@@ -147,13 +157,6 @@ export async function approveReviewItem(
     },
   });
   await repository.clearLease(submissionId);
-  await audit(deps, {
-    brandId,
-    reviewerId: reviewer.id,
-    action: 'review.approved',
-    submissionId,
-    data: { corrections: fields, outcome: result.outcome },
-  });
   return result;
 }
 
@@ -184,20 +187,23 @@ export async function rejectReviewItem(
     brandId,
     submissionId,
     reviewerId: reviewer.id,
+    onDecided: (tx) =>
+      audit(tx, deps, {
+        brandId,
+        reviewerId: reviewer.id,
+        action: 'review.rejected',
+        submissionId,
+        data: { reasonCode, ...(note ? { note } : {}) },
+      }),
     verdict: { action: 'reject', reasonCode: rejectionReasonCode(reasonCode as ReviewRejectReason) },
   });
   await repository.clearLease(submissionId);
-  await audit(deps, {
-    brandId,
-    reviewerId: reviewer.id,
-    action: 'review.rejected',
-    submissionId,
-    data: { reasonCode, ...(note ? { note } : {}) },
-  });
   return result;
 }
 
-async function audit(
+/** The reviewer's audit row, written in the deciding transaction (`tx`) only when the verdict changed the proof. */
+function audit(
+  tx: Executor,
   deps: ReviewDeps,
   entry: {
     brandId: string;
@@ -207,8 +213,7 @@ async function audit(
     data: Record<string, unknown>;
   },
 ) {
-  await deps.db.insert(auditLog).values({
-    id: deps.generateId('auditEntry'),
+  return recordAudit(tx, deps, {
     brandId: entry.brandId,
     actorType: 'console_user',
     actorId: entry.reviewerId,
@@ -216,6 +221,5 @@ async function audit(
     targetType: 'submission',
     targetId: entry.submissionId,
     data: entry.data,
-    createdAt: deps.clock.now(),
   });
 }

@@ -25,6 +25,7 @@ export { releaseRewardsHeldForRegistration, type ReleasedRewards } from './submi
 export type {
   CarrierInvoiceRejection,
   CarrierSummary,
+  OnDecided,
   ProofInput,
   ReceiptProofReader,
   SubmissionChannel,

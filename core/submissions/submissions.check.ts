@@ -9,6 +9,7 @@ import {
   type RuleName,
 } from '../campaigns/index.js';
 import type { CarrierProof, ParsedInvoice } from '../invoices/index.js';
+import type { Locale } from '../i18n/index.js';
 import type { Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
 import type { PlatformInvoice } from '../verification/index.js';
@@ -86,6 +87,8 @@ export type CheckProofsDeps = {
   /** Typed proofs, barcodes and carriers are looked up here (the MoF platform or its simulator). */
   platform?: SubmissionsDeps['platform'];
   readPhoto?: PhotoProofReader;
+  /** The language of each rule's `detail` (the console user's). @default en */
+  locale?: Locale;
 };
 
 const NONE = { points: 0, entries: 0, instantPlays: 0 };
@@ -134,6 +137,7 @@ async function checkOne(
     invoice,
     source: 'invoice',
     registeredAt,
+    locale: deps.locale,
   });
 }
 
@@ -174,10 +178,12 @@ function judged(
     registeredAt,
     mayRefuseOn,
     reviewOnly,
+    locale,
   }: {
     invoice: RulesInvoice;
     source: ReadingSource;
     registeredAt: Date;
+    locale: Locale | undefined;
     mayRefuseOn?: (rule: RuleName) => boolean;
     /** A photo the campaign does not accept automatically: a person decides, whatever the rules say. */
     reviewOnly?: string;
@@ -199,7 +205,7 @@ function judged(
       : state === 'in_review'
         ? { reason: 'review.unsure_reading' }
         : {}),
-    rules: explainDecision({ campaign: campaign.settings, invoice, decision: rules }),
+    rules: explainDecision({ campaign: campaign.settings, invoice, decision: rules, locale }),
     rewards: rules.qualifies ? rewardsOf(rules) : NONE,
     reading: { ...invoice, source },
   };
@@ -225,14 +231,24 @@ async function checkParsed(
   registeredAt: Date,
 ): Promise<ProofCheck> {
   if (parsed.source === 'qr')
-    return judged(campaign, proof, { invoice: rulesInvoiceFromParsed(parsed), source: 'qr', registeredAt });
+    return judged(campaign, proof, {
+      invoice: rulesInvoiceFromParsed(parsed),
+      source: 'qr',
+      registeredAt,
+      locale: deps.locale,
+    });
   const early = refuseOnDates(campaign, parsed, registeredAt);
   const asRead = rulesInvoiceFromParsed(parsed);
   if (early)
     return {
       proof,
       verdict: 'rejected',
-      rules: explainDecision({ campaign: campaign.settings, invoice: asRead, decision: early }),
+      rules: explainDecision({
+        campaign: campaign.settings,
+        invoice: asRead,
+        decision: early,
+        locale: deps.locale,
+      }),
       rewards: NONE,
       reading: { ...asRead, source: 'platform' },
     };
@@ -259,6 +275,7 @@ async function checkParsed(
       invoice: rulesInvoiceFromPlatform(answer.invoice, parsed),
       source: 'platform',
       registeredAt,
+      locale: deps.locale,
     });
   if (answer.status === 'not_found') {
     const { upload } = campaign.settings.rules;
@@ -329,6 +346,7 @@ async function checkCarrier(
         invoice: rulesInvoiceFromPlatform(detail.invoice, undefined),
         source: 'carrier',
         registeredAt,
+        locale: deps.locale,
       }),
     );
   }
@@ -375,6 +393,7 @@ async function checkPhoto(
     invoice: reading.invoice,
     source: 'photo',
     registeredAt,
+    locale: deps.locale,
     mayRefuseOn: reading.mayRefuseOn,
     reviewOnly,
   });

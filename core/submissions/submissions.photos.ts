@@ -4,7 +4,7 @@ import {
   type RuleName,
   type RulesInvoice,
 } from '../campaigns/index.js';
-import { isUniqueViolation } from '../db/database.js';
+import { isUniqueViolation, type Database } from '../db/database.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { receiptProofKey, taiwanInvoiceProofKey } from './submissions.models.js';
 import {
@@ -13,7 +13,12 @@ import {
   type Submission,
   type SubmissionsRepository,
 } from './submissions.repository.js';
-import type { SubmissionsDeps, SubmitProofCommand, SubmitProofResult } from './submissions.types.js';
+import type {
+  OnDecided,
+  SubmissionsDeps,
+  SubmitProofCommand,
+  SubmitProofResult,
+} from './submissions.types.js';
 import { resolveCampaign, resultOfStored, reload, decideInTransaction } from './submissions.decide.js';
 
 export async function submitReceiptImage(
@@ -70,6 +75,7 @@ export async function decidePhotoProof(
     verification,
     reviewerId,
     mayRefuseOn,
+    onDecided,
   }: {
     submission: Submission;
     campaign: CampaignWithSettings;
@@ -79,6 +85,8 @@ export async function decidePhotoProof(
     reviewerId?: string;
     /** For a photo read automatically: whether a failed rule may refuse it (else it stays in review). */
     mayRefuseOn?: (rule: RuleName) => boolean;
+    /** Writes with the decision, only when this call decided the proof (see `OnDecided`). */
+    onDecided?: OnDecided;
   },
 ): Promise<SubmitProofResult> {
   const now = deps.clock.now();
@@ -88,7 +96,7 @@ export async function decidePhotoProof(
   const repository = createSubmissionsRepository({ db: deps.db });
   const holder = await repository.findLiveByProofKey({ campaignId: submission.campaignId, proofKey });
   if (holder && holder.id !== submission.id)
-    return rejectAsDuplicate(repository, submission, holder, now, reviewerId);
+    return rejectAsDuplicate(deps.db, submission, holder, { now, reviewerId, onDecided });
   try {
     return await deps.db.transaction(async (tx) => {
       const txRepository = createSubmissionsRepository({ db: tx });
@@ -107,7 +115,7 @@ export async function decidePhotoProof(
         values: { proofKey, invoiceId: record.id, kind, updatedAt: now },
       });
       if (!attached) return resultOfStored(await reload(txRepository, submission));
-      return decideInTransaction(tx, deps, {
+      const decided = await decideInTransaction(tx, deps, {
         submission: attached,
         campaign,
         invoice,
@@ -121,37 +129,44 @@ export async function decidePhotoProof(
         reviewerId,
         mayRefuseOn,
       });
+      // The row was attached in this transaction, so a state out of review is this call's decision.
+      if (decided.submission?.state !== 'in_review') await onDecided?.(tx, decided);
+      return decided;
     });
   } catch (error) {
     // Someone registered the same purchase between the check and the write.
     if (!isUniqueViolation(error, 'submissions_campaign_proof_key_uq')) throw error;
     const winner = await repository.findLiveByProofKey({ campaignId: submission.campaignId, proofKey });
-    return rejectAsDuplicate(repository, submission, winner, now, reviewerId);
+    return rejectAsDuplicate(deps.db, submission, winner, { now, reviewerId, onDecided });
   }
 }
 
 async function rejectAsDuplicate(
-  repository: SubmissionsRepository,
+  db: Database,
   submission: Submission,
   holder: Submission | undefined,
-  now: Date,
-  reviewerId?: string,
+  { now, reviewerId, onDecided }: { now: Date; reviewerId?: string; onDecided?: OnDecided },
 ): Promise<SubmitProofResult> {
   const sameMember = holder?.memberId === submission.memberId;
-  const row = await repository.updateIfClaimed({
-    submissionId: submission.id,
-    checkAttempts: submission.checkAttempts,
-    states: ['in_review'],
-    values: {
-      state: 'rejected',
-      reasonCode: sameMember ? 'submission.duplicate_self' : 'submission.duplicate_other',
-      decidedAt: now,
-      updatedAt: now,
-      ...(reviewerId ? { reviewedBy: reviewerId } : {}),
-    },
+  const outcome = sameMember ? 'duplicate_self' : 'duplicate_other';
+  const row = await db.transaction(async (tx) => {
+    const rejected = await createSubmissionsRepository({ db: tx }).updateIfClaimed({
+      submissionId: submission.id,
+      checkAttempts: submission.checkAttempts,
+      states: ['in_review'],
+      values: {
+        state: 'rejected',
+        reasonCode: sameMember ? 'submission.duplicate_self' : 'submission.duplicate_other',
+        decidedAt: now,
+        updatedAt: now,
+        ...(reviewerId ? { reviewedBy: reviewerId } : {}),
+      },
+    });
+    if (rejected) await onDecided?.(tx, { ...resultOfStored(rejected), outcome });
+    return rejected;
   });
-  const result = resultOfStored(row ?? (await reload(repository, submission)));
-  return { ...result, outcome: sameMember ? 'duplicate_self' : 'duplicate_other' };
+  const result = resultOfStored(row ?? (await reload(createSubmissionsRepository({ db }), submission)));
+  return { ...result, outcome };
 }
 
 async function recordPhotoInvoice(

@@ -17,6 +17,8 @@ export type DecidedSubmission = {
   /** When it was registered: the instant the rules judged it at. */
   createdAt: Date;
   accepted: boolean;
+  /** A receipt or paper-invoice photo: a person decides it whenever a machine would not be sure. */
+  photo: boolean;
   /** What the decision granted (0 when refused). */
   rewards: { points: number; entries: number };
   /** The first rule that refused it; null when accepted, or refused by the platform rather than a rule. */
@@ -89,6 +91,7 @@ type PageRow = {
   member_id: string;
   created_at: string;
   state: SubmissionState;
+  kind: string;
   points: number | string | null;
   entries: number | string | null;
   refused: { rule: RuleName; reasonKey: string } | string | null;
@@ -124,7 +127,7 @@ export async function listDecidedSubmissions(
 ): Promise<DecidedSubmission[]> {
   const rows = await queryRows<PageRow>(
     db,
-    sql`select s.id, s.member_id, s.created_at::text as created_at, s.state,
+    sql`select s.id, s.member_id, s.created_at::text as created_at, s.state, s.kind,
           (s.decision -> 'rewards' ->> 'points')::int as points,
           (s.decision -> 'rewards' ->> 'entries')::int as entries,
           (select v from jsonb_array_elements(coalesce(s.decision -> 'verdicts', '[]'::jsonb)) v
@@ -154,6 +157,7 @@ export async function listDecidedSubmissions(
       memberId: row.member_id,
       createdAt: new Date(row.created_at),
       accepted,
+      photo: row.kind === 'receipt' || row.kind === 'paper_invoice',
       rewards: accepted
         ? { points: Number(row.points ?? 0), entries: Number(row.entries ?? 0) }
         : { points: 0, entries: 0 },

@@ -1,5 +1,5 @@
 import type { RewardQuantities, RuleName, RulesDecision, RulesInvoice } from '../campaigns/index.js';
-import type { Database } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import type { ParsedInvoice, PartialProof } from '../invoices/index.js';
 import type { GrantRewardsResult } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -90,6 +90,12 @@ export type SubmitProofResult = {
   /** What was read of an incomplete proof; the chat or LIFF app asks for the rest. */
   partial?: PartialProof;
 };
+
+/**
+ * Called in the transaction that decided a proof, only when this call changed it (never for a lost race
+ * or a proof already decided): what it writes (an audit row) commits or rolls back with the decision.
+ */
+export type OnDecided = (tx: Executor, result: SubmitProofResult) => Promise<unknown>;
 
 /**
  * Extension point for photo proofs, filled in by the receipts capability: read a stored image into a

@@ -8,7 +8,12 @@ import {
 import { createSubmissionNotFoundError, createSubmissionNotReviewableError } from './submissions.errors.js';
 import { taiwanInvoiceProofKey, toMinor } from './submissions.models.js';
 import { createSubmissionsRepository, type Submission } from './submissions.repository.js';
-import type { SubmissionsDeps, SubmitProofCommand, SubmitProofResult } from './submissions.types.js';
+import type {
+  OnDecided,
+  SubmissionsDeps,
+  SubmitProofCommand,
+  SubmitProofResult,
+} from './submissions.types.js';
 import { leaseMs, resolveCampaign, answerConflict, resultOfStored, reload } from './submissions.decide.js';
 import { readEInvoice, verifyClaimedSubmission, type RawInput } from './submissions.einvoice.js';
 import { submitReceiptImage, decidePhotoProof } from './submissions.photos.js';
@@ -194,10 +199,13 @@ export async function decideReviewedSubmission(
     submissionId,
     reviewerId,
     verdict,
+    onDecided,
   }: {
     brandId: string;
     submissionId: string;
     reviewerId: string;
+    /** Writes with the decision (the reviewer's audit row), only when this verdict changed the proof. */
+    onDecided?: OnDecided;
     verdict:
       | {
           action: 'approve';
@@ -215,17 +223,21 @@ export async function decideReviewedSubmission(
   const now = deps.clock.now();
 
   if (verdict.action === 'reject') {
-    const rejected = await repository.updateIfClaimed({
-      submissionId,
-      checkAttempts: submission.checkAttempts,
-      states: ['in_review'],
-      values: {
-        state: 'rejected',
-        reasonCode: verdict.reasonCode,
-        reviewedBy: reviewerId,
-        decidedAt: now,
-        updatedAt: now,
-      },
+    const rejected = await deps.db.transaction(async (tx) => {
+      const row = await createSubmissionsRepository({ db: tx }).updateIfClaimed({
+        submissionId,
+        checkAttempts: submission.checkAttempts,
+        states: ['in_review'],
+        values: {
+          state: 'rejected',
+          reasonCode: verdict.reasonCode,
+          reviewedBy: reviewerId,
+          decidedAt: now,
+          updatedAt: now,
+        },
+      });
+      if (row) await onDecided?.(tx, resultOfStored(row));
+      return row;
     });
     return rejected ? resultOfStored(rejected) : resultOfStored(await reload(repository, submission));
   }
@@ -245,5 +257,6 @@ export async function decideReviewedSubmission(
     invoice: verdict.invoice,
     verification: 'reviewed',
     reviewerId,
+    onDecided,
   });
 }

@@ -175,6 +175,59 @@ describe('rule checker (POST /api/console/campaigns/:idOrSlug/check)', () => {
     ]);
   });
 
+  test('when the console asks in zh-TW or th, then the same proof is explained in that language under the same rule keys', async () => {
+    const proofs = [typed(PROOFS.tooLittle!), typed(PROOFS.otherStore!)];
+    const english = await check({ proofs });
+    const chinese = await request(app)
+      .post('/api/console/campaigns/checked/check')
+      .set('cookie', marketer)
+      .set('accept-language', 'zh-TW')
+      .send({ proofs });
+    const thai = await check({ proofs, lang: 'th' });
+    const thaiByHeader = await request(app)
+      .post('/api/console/campaigns/checked/check')
+      .set('cookie', marketer)
+      .set('accept-language', 'th-TH,th;q=0.9,en;q=0.5')
+      .send({ proofs });
+    for (const answer of [english, chinese, thai, thaiByHeader]) expect(answer.status).toBe(200);
+    expect(chinese.headers.vary).toMatch(/accept-language/i);
+
+    // Same verdicts, rule keys and ticks (the API contract); only the words change.
+    const shape = (body: { results: { verdict: string; rules: { rule: string; passed: boolean }[] }[] }) =>
+      body.results.map((r) => ({
+        verdict: r.verdict,
+        rules: r.rules.map(({ rule, passed }) => ({ rule, passed })),
+      }));
+    expect(shape(chinese.body)).toEqual(shape(english.body));
+    expect(shape(thai.body)).toEqual(shape(english.body));
+    expect(thaiByHeader.body.results).toEqual(thai.body.results);
+
+    const rule = (result: { rules: { rule: string; detail: string }[] }, key: string) =>
+      result.rules.find((r) => r.rule === key)?.detail;
+    const [chineseTooLittle, chineseOtherStore] = chinese.body.results;
+    const [thaiTooLittle, thaiOtherStore] = thai.body.results;
+    expect(rule(english.body.results[0], 'minAmount')).toBe('matched items TWD 20.00 < threshold TWD 30.00');
+    expect(rule(chineseTooLittle, 'minAmount')).toBe('符合品項金額 $20.00 < 門檻 $30.00');
+    expect(rule(thaiTooLittle, 'minAmount')).toBe('ยอดสินค้าที่ตรงเงื่อนไข NT$20.00 < เกณฑ์ NT$30.00');
+    expect(rule(chineseOtherStore, 'stores')).toBe(
+      '統一超商股份有限公司，統編 22555003 不符合任何指定店家（名稱 全家*）',
+    );
+    expect(rule(thaiOtherStore, 'stores')).toBe(
+      '統一超商股份有限公司, เลขผู้เสียภาษี 22555003 ไม่ตรงกับร้านที่กำหนดเลย (ชื่อ 全家*)',
+    );
+    expect(rule(chineseTooLittle, 'purchaseWindow')).toMatch(
+      /^2024年11月\d+日 購買，在購買期間 2024年11月1日 – /,
+    );
+    expect(rule(thaiTooLittle, 'purchaseWindow')).toMatch(
+      /^ซื้อวันที่ \d+ พ\.ย\. 2024 อยู่ในช่วงเวลาซื้อ 1 พ\.ย\. 2024 – /,
+    );
+
+    // A language the checker does not speak is refused by name, not guessed.
+    const unknown = await check({ proofs, lang: 'fr' });
+    expect(unknown.status).toBe(400);
+    expect(Object.keys(unknown.body.error.fieldErrors)).toContain('lang');
+  });
+
   test('when draft rules are sent, then the table follows them and the campaign is unchanged', async () => {
     const response = await check({
       proofs: [typed(PROOFS.tooLittle!)],
@@ -252,20 +305,24 @@ describe('rule checker (POST /api/console/campaigns/:idOrSlug/check)', () => {
 
   test('when `proofline campaign check` is run with the same proofs, then it prints the same JSON as the API', async () => {
     const proofs = [typed(PROOFS.accepted!), typed(PROOFS.otherStore!), 'hello there'];
-    const api = await check({ proofs });
-    const printed: string[] = [];
-    const log = jest
-      .spyOn(console, 'log')
-      .mockImplementation((line: unknown) => void printed.push(String(line)));
-    try {
-      const code = await runCampaignCommand(['check', 'checked', ...proofs, '--brand', 'tea'], {
-        services,
-        platform: world.platform,
-      });
-      expect(code).toBe(0);
-    } finally {
-      log.mockRestore();
-    }
-    expect(JSON.parse(printed.join('\n'))).toEqual(api.body);
+    const run = async (...options: string[]) => {
+      const printed: string[] = [];
+      const log = jest
+        .spyOn(console, 'log')
+        .mockImplementation((line: unknown) => void printed.push(String(line)));
+      try {
+        const code = await runCampaignCommand(['check', 'checked', ...proofs, '--brand', 'tea', ...options], {
+          services,
+          platform: world.platform,
+        });
+        expect(code).toBe(0);
+      } finally {
+        log.mockRestore();
+      }
+      return JSON.parse(printed.join('\n')) as unknown;
+    };
+    expect(await run()).toEqual((await check({ proofs })).body);
+    // --lang words the details like the API's `lang`.
+    expect(await run('--lang', 'zh-TW')).toEqual((await check({ proofs, lang: 'zh-TW' })).body);
   });
 });

@@ -291,7 +291,7 @@ describe('what-if replay (POST/GET /api/console/campaigns/:ref/what-if, the camp
       replayed: 4,
       notReplayable: 2,
       before: { accepted: 3, rejected: 3 },
-      after: { accepted: 3, rejected: 3 },
+      after: { accepted: 3, rejected: 3, needsReview: 0 },
       changed: { gained: 1, lost: 1 },
       cost: {
         points: { before: 35, after: 77, extra: 42 },
@@ -338,7 +338,7 @@ describe('what-if replay (POST/GET /api/console/campaigns/:ref/what-if, the camp
       generateId: services.generateId,
     });
     const result = (await get(queued.body.replay.id)).body.replay.result as ReplayResult;
-    expect(result.changed).toEqual({ gained: 0, lost: 0 });
+    expect(result.changed).toEqual({ gained: 0, lost: 0, review: 0 });
     expect(result.buckets).toEqual([]);
     expect(result.cost.points).toEqual({ before: 35, after: 35, extra: 0 });
   });

@@ -5,16 +5,15 @@ import type { Express } from 'express';
 import { BRAND_HEADER, createReviewModule, REVIEWER_HEADER } from '../../bot/review/index.js';
 import { createApp } from '../../bot/create-app.js';
 import { buildMemoryBlobStore } from '../../core/blobs/index.js';
-import { createCampaign } from '../../core/campaigns/index.js';
 import { notifyLaterDecisions } from '../../core/conversations/index.js';
 import { outboundMessages, renderAnswer } from '../../core/messaging/index.js';
-import { receiptImages } from '../../core/receipts/index.js';
 import { REVIEW_LEASE_MS } from '../../core/review/index.js';
 import { submissions } from '../../core/submissions/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
+import { createSpringCampaign, queueReceipt, TW_BRAND, twBrandSeed } from './fixtures.js';
 
-const BRAND = 'brd_tw';
+const BRAND = TW_BRAND;
 const NOW = '2026-03-10T02:00:00Z';
 
 let services: TestServices;
@@ -32,75 +31,10 @@ const as = (reviewer: string) => (req: request.Test) =>
 const alice = as('usr_alice');
 const bob = as('usr_bob');
 
-function reading(fields: Record<string, unknown>, overall: number) {
-  return {
-    kind: 'receipt',
-    fields: { items: [], ...fields },
-    currency: 'TWD',
-    confidence: { overall, totalAmount: overall, date: overall },
-    timings: { normaliseMs: 1, qrMs: 1, totalMs: 2 },
-  };
-}
-
-async function queue(
-  key: keyof typeof ids,
-  {
-    fields,
-    confidence,
-    flags = [],
-    hash,
-    duplicateOfId = null,
-    memberId = 'mbr_mei',
-    channel = 'liff',
-    sourceRef,
-  }: {
-    fields: Record<string, unknown>;
-    confidence: number;
-    flags?: string[];
-    hash: string;
-    duplicateOfId?: string | null;
-    memberId?: string;
-    channel?: 'liff' | 'chat';
-    sourceRef?: string;
-  },
-) {
-  const imageId = services.generateId('receiptImage');
-  await services.database.db.insert(receiptImages).values({
-    id: imageId,
-    brandId: BRAND,
-    memberId,
-    sha256: `sha-${imageId}`,
-    perceptualHash: hash,
-    mimeType: 'image/png',
-    width: 400,
-    height: 600,
-    byteSize: 1000,
-    storageKey: `${BRAND}/${imageId}.png`,
-    source: channel === 'chat' ? 'line' : 'liff',
-    reading: reading(fields, confidence),
-    confidence,
-    readingKind: 'receipt',
-    duplicateOfId,
-    flags,
-    uploadedAt: services.clock.now(),
-  });
-  const submissionId = services.generateId('submission');
-  await services.database.db.insert(submissions).values({
-    id: submissionId,
-    brandId: BRAND,
-    campaignId,
-    memberId,
-    kind: 'receipt',
-    channel,
-    sourceRef: sourceRef ?? `req-${submissionId}`,
-    rawInput: { type: 'receipt_image', receiptImageId: imageId },
-    state: 'in_review',
-    receiptImageId: imageId,
-    createdAt: services.clock.now(),
-  });
-  ids[key] = submissionId;
-  services.clock.advanceBy(60_000);
-  return { submissionId, imageId };
+async function queue(key: keyof typeof ids, options: Omit<Parameters<typeof queueReceipt>[1], 'campaignId'>) {
+  const queued = await queueReceipt(services, { campaignId, ...options });
+  ids[key] = queued.submissionId;
+  return queued;
 }
 
 const HASH_A = 'f0f0f0f0f0f0f0f0';
@@ -108,70 +42,13 @@ const HASH_A = 'f0f0f0f0f0f0f0f0';
 beforeAll(async () => {
   services = await buildTestServices({
     now: NOW,
-    seed: {
-      brands: [
-        {
-          id: BRAND,
-          slug: 'tw-brand',
-          name: 'TW',
-          country: 'TW',
-          defaultLocale: 'zh-TW',
-          timezone: 'Asia/Taipei',
-        },
-      ],
-      lineChannels: [
-        {
-          id: 'chn_tw',
-          brandId: BRAND,
-          lineChannelId: '2000000099',
-          name: 'TW channel',
-          channelSecret: 'secret',
-          channelAccessToken: 'token',
-        },
-      ],
-      members: [
-        {
-          id: 'mbr_mei',
-          brandId: BRAND,
-          lineUserId: 'U_mei',
-          channelId: 'chn_tw',
-          locale: 'zh-TW',
-          displayName: 'Mei',
-        },
-        {
-          id: 'mbr_sam',
-          brandId: BRAND,
-          lineUserId: 'U_sam',
-          channelId: 'chn_tw',
-          locale: 'th',
-          displayName: 'Sam',
-        },
-      ],
-    },
+    seed: twBrandSeed([
+      { id: 'mbr_mei', locale: 'zh-TW', displayName: 'Mei' },
+      { id: 'mbr_sam', locale: 'th', displayName: 'Sam' },
+    ]),
   });
   app = createApp(services, [createReviewModule(services, { blobStore: buildMemoryBlobStore() })]);
-  const { campaign } = await createCampaign({
-    db: services.database.db,
-    generateId: services.generateId,
-    campaign: {
-      brandId: BRAND,
-      slug: 'spring',
-      name: { 'zh-TW': '春季', en: 'Spring' },
-      status: 'active',
-      timezone: 'Asia/Taipei',
-      currency: 'TWD',
-      purchaseFrom: '2026-03-01',
-      purchaseTo: '2026-03-31',
-      registerFrom: new Date('2026-02-28T16:00:00Z'),
-      registerTo: new Date('2026-04-07T16:00:00Z'),
-      proofKinds: ['receipt'],
-      verificationMode: 'instant',
-      autoAcceptReceipts: false,
-      rules: { minAmount: { basis: 'total', amountMinor: 5_000 } },
-      rewards: { points: { basis: 'total', stepAmountMinor: 1_000, perStep: 1 } },
-    },
-  });
-  campaignId = campaign.id;
+  campaignId = await createSpringCampaign(services);
   const first = await queue('clean', {
     fields: { storeName: 'Tea Shop', date: '2026-03-09', totalMinor: 30_000, taxId: '28414044' },
     confidence: 0.95,

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, isApiError } from '../../api';
 import { formatNumber } from '../../format';
-import { createTranslator } from '../../i18n';
+import { createTranslator, locale } from '../../i18n';
 import { ErrorBanner } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 import { messages } from './messages';
@@ -70,12 +70,13 @@ export function Checker({ slug, rules, rewards }: { slug: string; rules: Rules; 
     }
   };
 
-  // The table follows the draft rules as they are edited (once there is a table to update).
+  // The table follows the draft rules as they are edited, and the console's language (the server words
+  // each rule's detail in it), once there is a table to update.
   useEffect(() => {
     if (!results) return;
     const timer = setTimeout(() => void run(), 500);
     return () => clearTimeout(timer);
-  }, [JSON.stringify(rules), JSON.stringify(rewards)]);
+  }, [JSON.stringify(rules), JSON.stringify(rewards), locale.value]);
 
   const rows = (results ?? []).flatMap((result) =>
     result.invoices && result.invoices.length > 0

@@ -176,18 +176,7 @@ export function Editor({
 
   const tabs: Tab[] = isNew
     ? ['basics', 'proofs', 'rules', 'rewards', 'draws', 'json']
-    : [
-        'basics',
-        'proofs',
-        'rules',
-        'rewards',
-        'draws',
-        'survey',
-        'preview',
-        ...(writable ? (['whatif'] as const) : []),
-        'history',
-        'json',
-      ];
+    : ALL_TABS.filter((key) => key !== 'whatif' || writable);
   const label = (key: Tab) => {
     const count = countErrors(errors, TAB_PATHS[key] ?? []);
     return count > 0 ? `${t(`tab.${key}`)} (${count})` : t(`tab.${key}`);

@@ -19,14 +19,15 @@ type Example = {
   before: { points: number; entries: number };
   after: { points: number; entries: number };
 };
-type Bucket = { direction: 'gained' | 'lost'; rule: RuleKey; count: number; examples: Example[] };
+type Bucket = { direction: 'gained' | 'lost' | 'review'; rule: RuleKey; count: number; examples: Example[] };
 type Result = {
   total: number;
   replayed: number;
   notReplayable: number;
   before: { accepted: number; rejected: number };
-  after: { accepted: number; rejected: number };
-  changed: { gained: number; lost: number };
+  /** `needsReview`: photos the draft would refuse (a person decides them); absent in older results. */
+  after: { accepted: number; rejected: number; needsReview?: number };
+  changed: { gained: number; lost: number; review?: number };
   buckets: Bucket[];
   cost: Record<'points' | 'entries', { before: number; after: number; extra: number }>;
 };
@@ -153,6 +154,12 @@ export function WhatIf({
                 <td class="num">{formatNumber(result.before.rejected)}</td>
                 <td class="num">{formatNumber(result.after.rejected)}</td>
                 <td class="num">{signed(result.after.rejected - result.before.rejected)}</td>
+              </tr>
+              <tr data-row="needsReview">
+                <th>{t('verdict.needs_review')}</th>
+                <td class="num">{formatNumber(0)}</td>
+                <td class="num">{formatNumber(result.after.needsReview ?? 0)}</td>
+                <td class="num">{signed(result.after.needsReview ?? 0)}</td>
               </tr>
               <tr data-row="points">
                 <th>{t('check.points')}</th>
