@@ -95,16 +95,10 @@ describe('one MoF budget for the deployment (platform_budgets)', () => {
     const later = [5, 6].map(take);
     await Promise.all([...first, ...later, batchDone]);
 
-    // Without priority the batch would have queued right behind instant-4, before 5 and 6.
-    expect(granted).toEqual([
-      'instant-1',
-      'instant-2',
-      'instant-3',
-      'instant-4',
-      'instant-5',
-      'instant-6',
-      'batch',
-    ]);
+    // Without priority the batch would have queued right behind the first four, before 5 and 6. (The
+    // members' own order is the database's: on PostgreSQL their connections race.)
+    expect(granted.at(-1)).toBe('batch');
+    expect(granted.slice(0, -1).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `instant-${n}`));
     expect(await instant.estimateWaitMs()).toBeLessThanOrEqual(1_000);
   });
 });
