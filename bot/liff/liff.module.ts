@@ -27,6 +27,7 @@ export function buildLiffAppModule(
   // Dev login mints an ID token for any user: a local-mode shortcut, never on a reachable server.
   const simulated = config.localMode && config.line.mode === 'simulator' && config.line.apiBaseUrl;
   return createLiffModule(services, {
+    staticDir: config.line.liffAppDir ?? LIFF_DIST_DIR,
     devIdTokenMinter: simulated
       ? createLineSimulatorIdTokenMinter({ simulatorUrl: config.line.apiBaseUrl! })
       : undefined,
@@ -53,7 +54,7 @@ export function buildLiffAppModule(
  */
 export async function prepareLiffApp(
   services: Services,
-  { outDir = LIFF_DIST_DIR }: { outDir?: string } = {},
+  { outDir = services.config.line.liffAppDir ?? LIFF_DIST_DIR }: { outDir?: string } = {},
 ) {
   const { config, logger } = services;
   const mock = config.line.mode === 'simulator';

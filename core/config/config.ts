@@ -103,6 +103,9 @@ export const envSchema = z.object({
   LINE_CHANNEL_SECRET: optionalString.describe('Channel secret (webhook signatures).'),
   LINE_CHANNEL_ACCESS_TOKEN: optionalString.describe('Long-lived channel access token.'),
   LIFF_ID: optionalString.describe('LIFF app ID of the default brand (e.g. 1234567890-AbcdEfgh).'),
+  LIFF_APP_DIR: optionalString.describe(
+    'Folder of the built LIFF app that /liff/ serves (npm run build writes it). Default: liff-app/dist.',
+  ),
   LINE_LOGIN_CHANNEL_ID: optionalString.describe(
     'LINE Login channel ID that owns the LIFF app (the audience of LIFF ID tokens). Default: LINE_CHANNEL_ID.',
   ),
@@ -328,6 +331,8 @@ export type Config = {
     channelSecret: string | undefined;
     channelAccessToken: string | undefined;
     liffId: string | undefined;
+    /** The built LIFF app's folder; undefined: liff-app/dist of this checkout. */
+    liffAppDir: string | undefined;
     loginChannelId: string | undefined;
     apiBaseUrl: string | undefined;
     dataApiBaseUrl: string | undefined;
@@ -454,6 +459,7 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       channelSecret: env.LINE_CHANNEL_SECRET,
       channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
       liffId: env.LIFF_ID,
+      liffAppDir: env.LIFF_APP_DIR,
       loginChannelId: env.LINE_LOGIN_CHANNEL_ID ?? env.LINE_CHANNEL_ID,
       apiBaseUrl: env.LINE_API_BASE_URL,
       dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,

@@ -9,6 +9,7 @@ import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { startLineSimulator, type LineSimulator, type SimTimelineEntry } from '../../sim/line/index.js';
 import { parseSimDataset, startMofSimulator, type RunningMofSimulator } from '../../sim/mof/index.js';
+import { buildLiffApp } from '../../bot/liff/liff.build.js';
 import { checkChaosRound, type ChaosFindings, type DeliveredMessage } from './chaos.checks.js';
 import { chaosProcess, type ChaosProcess } from './chaos.processes.js';
 import { planChaosRound, type ChaosSend } from './chaos.proofs.js';
@@ -91,6 +92,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       HOME: process.env.HOME,
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
+      LIFF_APP_DIR: join(dataDir, 'liff'),
       HOST: '127.0.0.1',
       PORT: String(port),
       SESSION_SECRET: 'chaos-'.repeat(8),
@@ -114,6 +116,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       WORKER_LEASE_MS: String(options.leaseMs ?? 15_000),
       VERIFY_LEASE_MS: String(options.leaseMs ?? 15_000),
     };
+    // Outside local mode the web process refuses to start without a LIFF build for its LINE mode (real
+    // here: the real adapter pointed at the simulator). The round serves one of its own, so it never
+    // rebuilds the checkout's liff-app/dist under tests that serve it at the same time.
+    log('building the LIFF app for the round');
+    await buildLiffApp({ outDir: join(dataDir, 'liff'), mock: false });
     const web = chaosProcess('web', ['--web-only'], { ...env, JOBS_ENABLED: 'false' });
     const workers = [1, 2].map((n) => chaosProcess(`worker-${n}`, ['--worker-only'], env));
     processes.push(web, ...workers);
