@@ -4,7 +4,7 @@ import { MAX_CHECK_PROOFS } from '../../core/app/campaign-check.js';
 import { LOCALES, type Locale } from '../../core/i18n/index.js';
 import { checkInvoiceSchema, type CheckProof } from '../../core/submissions/index.js';
 import { readMultipartForm } from '../middlewares/multipart.js';
-import { negotiatePublicLocale } from '../rewards/public-draw.page.js';
+import { negotiateLocale } from '../../core/i18n/index.js';
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
@@ -24,7 +24,7 @@ export const checkBodySchema = z.object({
 
 /** The checker's language: an explicit `lang` (body, then query), else Accept-Language, else English. */
 export function checkLocale(req: Request, lang: Locale | undefined): Locale {
-  return negotiatePublicLocale(
+  return negotiateLocale(
     { lang: lang ?? req.query.lang, acceptLanguage: req.header('accept-language') },
     'en',
   );

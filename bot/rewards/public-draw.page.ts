@@ -29,33 +29,6 @@ export const PUBLIC_DRAW_CONTENT_SECURITY_POLICY = [
 
 const LANGUAGE_NAMES: Record<Locale, string> = { 'zh-TW': '繁體中文', th: 'ไทย', en: 'English' };
 
-/**
- * `?lang=` when it names a language, else the first language of Accept-Language (by q) that the page has
- * (any Chinese → zh-TW), else the brand's.
- */
-export function negotiatePublicLocale(
-  { lang, acceptLanguage }: { lang: unknown; acceptLanguage: string | undefined },
-  fallback: Locale,
-): Locale {
-  if (typeof lang === 'string' && (LOCALES as readonly string[]).includes(lang)) return lang as Locale;
-  const ranked = (acceptLanguage ?? '')
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
-      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1, index };
-    })
-    .filter((entry) => entry.tag && entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { tag } of ranked) {
-    const primary = tag.split(/[-_]/)[0];
-    if (primary === 'zh') return 'zh-TW';
-    if (primary === 'th') return 'th';
-    if (primary === 'en') return 'en';
-  }
-  return fallback;
-}
-
 function escapeHtml(value: string): string {
   return value.replace(
     /[&<>"']/g,

@@ -24,8 +24,8 @@ import type { Clock } from '../../core/shared/clock.js';
 import type { Logger } from '../../core/shared/logger.js';
 import { createValidationError, isAppError } from '../../core/shared/errors.js';
 import type { IdGenerator } from '../../core/shared/ids.js';
+import { negotiateLocale } from '../../core/i18n/index.js';
 import {
-  negotiatePublicLocale,
   PUBLIC_DRAW_CONTENT_SECURITY_POLICY,
   renderPublicDrawNotFound,
   renderPublicDrawPage,
@@ -275,7 +275,7 @@ export function createPublicDrawsRouter({ db }: { db: Database }): Router {
     const language = { lang: req.query.lang, acceptLanguage: req.header('accept-language') };
     try {
       const record = await getPublicDrawRecord(db, String(req.params.drawId));
-      const locale = negotiatePublicLocale(language, record.brand.defaultLocale);
+      const locale = negotiateLocale(language, record.brand.defaultLocale);
       res
         .type('html')
         .send(renderPublicDrawPage(record, { locale, origin: `${req.protocol}://${req.get('host')}` }));
@@ -284,7 +284,7 @@ export function createPublicDrawsRouter({ db }: { db: Database }): Router {
       res
         .status(404)
         .type('html')
-        .send(renderPublicDrawNotFound(negotiatePublicLocale(language, 'en')));
+        .send(renderPublicDrawNotFound(negotiateLocale(language, 'en')));
     }
   });
   return router;

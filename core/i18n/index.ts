@@ -51,16 +51,45 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
 
+/** The language of a BCP 47 tag when Proofline speaks it (Chinese of any script → zh-TW), else undefined. */
+export function localeOfLanguageTag(tag: string): Locale | undefined {
+  const primary = tag.toLowerCase().split(/[-_]/)[0];
+  if (primary === 'zh') return 'zh-TW';
+  if (primary === 'th') return 'th';
+  if (primary === 'en') return 'en';
+  return undefined;
+}
+
 /**
  * The member's language from a LINE profile's `language` (BCP 47, e.g. `zh-Hant-TW`, `th`, `en-US`):
  * Chinese of any script → zh-TW, Thai → th, English → en; anything else → the brand's default.
  */
 export function localeFromLineLanguage(language: string | undefined, fallback: Locale): Locale {
-  if (!language) return fallback;
-  const primary = language.toLowerCase().split(/[-_]/)[0];
-  if (primary === 'zh') return 'zh-TW';
-  if (primary === 'th') return 'th';
-  if (primary === 'en') return 'en';
+  return (language && localeOfLanguageTag(language)) || fallback;
+}
+
+/**
+ * A request's language: `lang` when it names one, else the first language of Accept-Language (by q) that
+ * Proofline speaks (any Chinese → zh-TW), else `fallback`.
+ */
+export function negotiateLocale(
+  { lang, acceptLanguage }: { lang: unknown; acceptLanguage: string | undefined },
+  fallback: Locale,
+): Locale {
+  if (isLocale(lang)) return lang;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1, index };
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const locale = localeOfLanguageTag(tag);
+    if (locale) return locale;
+  }
   return fallback;
 }
 

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { createApp } from '../../bot/create-app.js';
 import { createPublicDrawsRouter } from '../../bot/rewards/index.js';
-import { negotiatePublicLocale } from '../../bot/rewards/public-draw.page.js';
+import { negotiateLocale } from '../../core/i18n/index.js';
 import {
   createDraw,
   draws,
@@ -206,10 +206,10 @@ describe('GET /draws/:id (the public verification page)', () => {
     expect(page.text).toContain('找不到抽獎');
   });
 
-  test('negotiatePublicLocale: ?lang wins, then Accept-Language by q, then the fallback', () => {
-    expect(negotiatePublicLocale({ lang: 'th', acceptLanguage: 'en' }, 'zh-TW')).toBe('th');
-    expect(negotiatePublicLocale({ lang: 'de', acceptLanguage: 'en;q=0.2, th;q=0.9' }, 'zh-TW')).toBe('th');
-    expect(negotiatePublicLocale({ lang: undefined, acceptLanguage: 'de, fr' }, 'en')).toBe('en');
-    expect(negotiatePublicLocale({ lang: ['th'], acceptLanguage: 'zh-CN;q=0' }, 'en')).toBe('en');
+  test('negotiateLocale: ?lang wins, then Accept-Language by q, then the fallback', () => {
+    expect(negotiateLocale({ lang: 'th', acceptLanguage: 'en' }, 'zh-TW')).toBe('th');
+    expect(negotiateLocale({ lang: 'de', acceptLanguage: 'en;q=0.2, th;q=0.9' }, 'zh-TW')).toBe('th');
+    expect(negotiateLocale({ lang: undefined, acceptLanguage: 'de, fr' }, 'en')).toBe('en');
+    expect(negotiateLocale({ lang: ['th'], acceptLanguage: 'zh-CN;q=0' }, 'en')).toBe('en');
   });
 });
