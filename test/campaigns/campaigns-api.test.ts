@@ -319,6 +319,7 @@ describe('campaign API (/api/console/campaigns)', () => {
     const unknown = await as(viewer).post('/form-built/preview', { name: { fr: 'Semaine' } });
     expect(unknown.status).toBe(400);
   });
+
   test('when a survey is built for a campaign, then it is stored as the chat and LIFF read it, bad questions are 400 by path, and answers export', async () => {
     await as(marketer).post('', teaCampaignBody({ slug: 'with-survey' }));
     const survey = {
