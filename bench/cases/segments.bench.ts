@@ -46,11 +46,11 @@ const CONDITIONS: Record<string, SegmentCondition> = {
       { type: 'region', regions: ['TW-KHH'] },
     ],
   },
-  'bought tea within 30 days, in Taipei': {
+  'bought tea within 30 days, in New Taipei': {
     type: 'and',
     conditions: [
       { type: 'bought', withinDays: 30, items: ['tea'] },
-      { type: 'region', regions: ['TW-TPE'] },
+      { type: 'region', regions: ['TW-NWT'] },
     ],
   },
   '(in Taipei or tagged vip) and not bought tea within 30 days': {
