@@ -17,6 +17,8 @@ export type HeldWin = {
   drawName: Record<string, string>;
   rank: number;
   prizeKey: string;
+  /** The prize's name by language (the key when the draw no longer lists it). */
+  prizeName: Record<string, string>;
   heldSince: Date;
 };
 
@@ -60,6 +62,7 @@ export async function listHeldWinnerProofs(
       awardedPrizeKey: drawWinners.awardedPrizeKey,
       heldSince: drawWinners.heldForReviewAt,
       drawName: draws.name,
+      prizes: draws.prizes,
     })
     .from(drawWinners)
     .innerJoin(draws, eq(draws.id, drawWinners.drawId))
@@ -85,6 +88,7 @@ export async function listHeldWinnerProofs(
     }
   >();
   for (const row of rows) {
+    const prizeKey = row.awardedPrizeKey ?? row.prizeKey;
     const entry = bySubmission.get(row.submission.id) ?? {
       submission: row.submission,
       image: row.image,
@@ -95,7 +99,10 @@ export async function listHeldWinnerProofs(
       drawId: row.drawId,
       drawName: row.drawName as Record<string, string>,
       rank: row.rank,
-      prizeKey: row.awardedPrizeKey ?? row.prizeKey,
+      prizeKey,
+      prizeName: (row.prizes.find((prize) => prize.key === prizeKey)?.name as Record<string, string>) ?? {
+        en: prizeKey,
+      },
       heldSince: row.heldSince!,
     });
     bySubmission.set(row.submission.id, entry);
