@@ -49,7 +49,8 @@ export const messages = defineMessages({
     'rules.qualifies': 'Qualifies',
     'rules.fails': 'Does not qualify',
     'rules.missing': 'A date and a total are needed to check the rules.',
-    'rules.rewards': '{points} points · {entries} entries',
+    'rules.rewards':
+      '{points, plural, one {# point} other {# points}} · {entries, plural, one {# entry} other {# entries}}',
     'rule.currency': 'Currency',
     'rule.purchase_date': 'Purchase date',
     'rule.registration_window': 'Registration window',
