@@ -51,8 +51,8 @@ export { judgeRules } from './submissions.decide.js';
 export {
   countDecidedSubmissions,
   DECIDED_STATES,
-  listDecidedSubmissions,
+  listDecidedSubmissionIds,
+  readDecidedSubmissions,
   rulesInvoiceFromRecord,
   type DecidedSubmission,
-  type ReplayCursor,
 } from './submissions.replay.js';
