@@ -21,6 +21,8 @@ export {
 } from './submissions.models.js';
 export { decideReviewedSubmission, submitProof, verifyDueSubmissions } from './submissions.usecases.js';
 export { handOffRewards, resultOfStored } from './submissions.decide.js';
+export { checkClaimedSubmission, type AnsweredCheck } from './submissions.einvoice.js';
+export { settleAnswers } from './submissions.batch.js';
 export { releaseRewardsHeldForRegistration, type ReleasedRewards } from './submissions.held.js';
 export type {
   CarrierInvoiceRejection,
