@@ -28,13 +28,13 @@ export {
 } from './line-items.usecases.js';
 export {
   analyzeBaskets,
-  memberCohorts,
-  proofFunnel,
   purchaseHeatmap,
   rankRegions,
   rankStores,
   type AnalyticsFilter,
 } from './analytics.queries.js';
+export { memberCohorts, proofFunnel } from './proofs.queries.js';
+export { memberCohortsFromSubmissions, proofFunnelFromSubmissions } from './submissions.queries.js';
 export {
   analyzeBasketsFromLineItems,
   purchaseHeatmapFromLineItems,
@@ -49,6 +49,7 @@ export {
   analyticsProductDays,
   analyticsStoreDays,
 } from './rollups.table.js';
+export { analyticsMemberDays, analyticsProofDays } from './proof-rollups.table.js';
 export { rebuildAnalyticsRollups } from './rollups.usecases.js';
 export { basketPairMetrics, type BasketPair, type BasketsAnswer } from './analytics.models.js';
 export {
