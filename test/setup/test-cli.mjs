@@ -31,22 +31,18 @@ function sources(dir, wanted) {
     .sort();
 }
 const appSource = (name) => name.endsWith('.ts') && !name.endsWith('.test.ts');
-/** Scripts the tests run in child processes (test/support/child-worker.ts). */
-const childScript = (name) => name.endsWith('-child.ts');
 
 /**
- * What the tests run in child processes, the CLI and the *-child.ts scripts: the same TypeScript,
- * compiled to JavaScript by esbuild (what tsx runs inside, with the same tsconfig) once per change of
- * the sources, so that a spawn does not compile its whole import graph again through the tsx loader
- * (~1 s of CPU per spawn of the CLI, more for `start`; a suite run spawns ~100). Kept in
- * .tmp/test-cli/<hash of the sources>/, the checkout's layout (bin/proofline.js, core/…); returns that
- * folder. test/foundation/cli.test.ts still runs the tsx launcher (bin/proofline.js) itself.
+ * The CLI the tests spawn: the same TypeScript, compiled to JavaScript by esbuild (what tsx runs
+ * inside, with the same tsconfig) once per change of the sources, so that a spawn does not compile its
+ * whole import graph again through the tsx loader (~1 s of CPU per spawn, `npm run bench -- test-cli`;
+ * a suite run spawns the CLI ~100 times). Kept in .tmp/test-cli/<hash of the sources>/, in the
+ * checkout's layout (bin/proofline.js, core/…); returns that folder. test/foundation/cli.test.ts still
+ * runs the tsx launcher (bin/proofline.js) itself. (The *-child.ts worker scripts still start through
+ * tsx: compiled, they gained no measurable CPU and the broadcast crash test turned flaky.)
  */
 export async function compileForChildProcesses() {
-  const files = [
-    ...SOURCE_DIRS.flatMap((dir) => sources(join(root, dir), appSource)),
-    ...sources(join(root, 'test'), childScript),
-  ];
+  const files = SOURCE_DIRS.flatMap((dir) => sources(join(root, dir), appSource));
   const target = `node${process.versions.node.split('.')[0]}`;
   const hash = createHash('sha256').update(`esbuild ${esbuildVersion} ${target}\n`);
   for (const file of files) hash.update(`${relative(root, file)}\n`).update(readFileSync(file));

@@ -1,14 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { compiledPath } from './cli.js';
 
-/**
- * Starts a TypeScript worker script in a child process (its stderr is relayed, tagged with its pid):
- * the compiled copy the global setup made of a *-child.ts script (test/setup/test-cli.mjs), else the
- * source through tsx.
- */
+/** Starts a TypeScript worker script in a child process (its stderr is relayed, tagged with its pid). */
 export function startChild(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const compiled = compiledPath(script);
-  const child = spawn(process.execPath, compiled ? [compiled] : ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
