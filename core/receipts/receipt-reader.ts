@@ -6,7 +6,13 @@ import {
   type ParsedInvoice,
 } from '../invoices/index.js';
 import { isAppError } from '../shared/errors.js';
-import type { OcrEngine, OcrLanguage, OcrResult } from '../ocr/index.js';
+import {
+  OCR_PAGE_LONG_SIDE,
+  type OcrEngine,
+  type OcrEngineName,
+  type OcrLanguage,
+  type OcrResult,
+} from '../ocr/index.js';
 import { measureSkew } from './receipt-deskew.js';
 import { parseReceiptText, totalLabelLacksAmount, type ReceiptLineInput } from './receipt-parser.models.js';
 import { scanQrCodes } from './receipt-qr.js';
@@ -38,6 +44,11 @@ export function languagesForCountry(country: 'TW' | 'TH' | undefined): OcrLangua
 }
 
 export type OcrPreparation = {
+  /**
+   * Scale up or down so the long side is exactly this (an engine that reads pages of one size,
+   * `OCR_PAGE_LONG_SIDE`); minWidth and maxLongSide are then ignored.
+   */
+  longSide?: number;
   minWidth?: number;
   maxLongSide?: number;
   sharpen?: boolean;
@@ -72,6 +83,7 @@ export async function prepareForOcr(
     sharpen = false,
     contrast = false,
     skewDegrees = 0,
+    longSide,
   }: OcrPreparation = {},
 ): Promise<Buffer> {
   if (skewDegrees !== 0) {
@@ -83,7 +95,11 @@ export async function prepareForOcr(
   if (Math.max(width, height) * scale > maxLongSide) scale = maxLongSide / Math.max(width, height);
   return (
     sharp(image)
-      .resize({ width: Math.max(1, Math.round(width * scale)), kernel: 'lanczos3' })
+      .resize(
+        longSide
+          ? { width: longSide, height: longSide, fit: 'inside', kernel: 'lanczos3' }
+          : { width: Math.max(1, Math.round(width * scale)), kernel: 'lanczos3' },
+      )
       // No contrast stretch: on a scan with a grey page around a small receipt it turns paper grain into
       // black noise that drowns the text (measured on SROIE 045: 1 line read instead of 40).
       .grayscale()
@@ -92,6 +108,19 @@ export async function prepareForOcr(
       .png({ compressionLevel: 1 })
       .toBuffer()
   );
+}
+
+/**
+ * The page one engine reads for one pass: the pass's preparation, or, for an engine that reads pages of
+ * one size (`OCR_PAGE_LONG_SIDE`: PaddleOCR), the plain page scaled to that size in one resize.
+ */
+export function prepareOcrPage(
+  image: Buffer,
+  reader: OcrEngineName,
+  { pass = {}, skewDegrees = 0 }: { pass?: OcrPreparation; skewDegrees?: number } = {},
+): Promise<Buffer> {
+  const longSide = OCR_PAGE_LONG_SIDE[reader];
+  return prepareForOcr(image, longSide ? { longSide, skewDegrees } : { ...pass, skewDegrees });
 }
 
 /**
@@ -113,8 +142,9 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
   const ocrStarted = performance.now();
   // A photo taken at a tilt is levelled for OCR (QR decoding above reads codes at any angle).
   const skewDegrees = await measureSkew(image);
-  const ocrImage = await prepareForOcr(image, { skewDegrees });
   const languages = options.languages ?? ['eng', 'tha', 'chi_tra'];
+  const reader = options.ocrEngine.readerOf?.(languages) ?? options.ocrEngine.name;
+  const ocrImage = await prepareOcrPage(image, reader, { skewDegrees });
   const passes: { name: string; ms: number }[] = [];
   let ocr: OcrResult;
   try {
@@ -155,7 +185,12 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
             const pass: OcrPreparation = OCR_PASSES[name];
             const engine = secondEngine ?? options.ocrEngine;
             const passStarted = performance.now();
-            const again = name === 'base' ? ocrImage : await prepareForOcr(image, { ...pass, skewDegrees });
+            // Each engine reads the page prepared at its own size (the second one's only when asked).
+            const reads = engine === options.ocrEngine ? reader : engine.name;
+            const again =
+              name === 'base' && reads === reader
+                ? ocrImage
+                : await prepareOcrPage(image, reads, { pass, skewDegrees });
             if (name !== 'base' && (pass.layout ?? 'auto') === 'auto' && again.equals(ocrImage))
               return undefined;
             const next = await engine.recognize({ image: again, languages, layout: pass.layout });
