@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import {
+  findPartialProof,
   findPrintedProofKeys,
   parseEInvoiceQr,
   proofFromPrintedKeys,
@@ -15,7 +16,7 @@ import {
 } from '../ocr/index.js';
 import { measureSkew } from './receipt-deskew.js';
 import { parseReceiptText, totalLabelLacksAmount, type ReceiptLineInput } from './receipt-parser.models.js';
-import { scanQrCodes } from './receipt-qr.js';
+import { scanInvoiceBarcodes, scanQrCodes } from './receipt-qr.js';
 import type { ParsedReceipt, ReceiptFieldName, ReceiptFields, ReceiptReading } from './receipts.types.js';
 
 export type ReadReceiptOptions = {
@@ -139,10 +140,31 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
       return einvoiceReading(parsed.invoice, qrScan, codes, { qrMs, totalMs: performance.now() - started });
   }
 
+  const languages = options.languages ?? ['eng', 'tha', 'chi_tra'];
+  // No QR code on a photo that may be Taiwanese: a proof's 1-D barcode alone (its QR codes cut off or
+  // smudged) is part of an e-invoice — the member is asked for the date, no OCR needed.
+  if (qrScan.codes.length === 0 && languages.includes('chi_tra')) {
+    const barcodes = await scanInvoiceBarcodes(image);
+    const partial = barcodes.map((code) => findPartialProof(code.text)).find((found) => found !== undefined);
+    if (partial?.missing === 'invoice_date')
+      return {
+        // No receipt field was read: the barcode's part of a proof is what the photo holds.
+        kind: 'unreadable',
+        qr: { codes: barcodes.map((code) => code.text), partial },
+        fields: { invoiceNumber: partial.invoiceNumber, items: [] },
+        currency: 'TWD',
+        confidence: { invoiceNumber: 1, overall: 0 },
+        timings: {
+          normaliseMs: 0,
+          qrMs: round2(performance.now() - started),
+          totalMs: round2(performance.now() - started),
+        },
+      };
+  }
+
   const ocrStarted = performance.now();
   // A photo taken at a tilt is levelled for OCR (QR decoding above reads codes at any angle).
   const skewDegrees = await measureSkew(image);
-  const languages = options.languages ?? ['eng', 'tha', 'chi_tra'];
   const reader = options.ocrEngine.readerOf?.(languages) ?? options.ocrEngine.name;
   const ocrImage = await prepareOcrPage(image, reader, { skewDegrees });
   const passes: { name: string; ms: number }[] = [];
