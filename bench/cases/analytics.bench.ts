@@ -10,7 +10,9 @@ import {
   analyzeBaskets,
   analyzeBasketsFromLineItems,
   memberCohorts,
+  memberCohortsFromSubmissions,
   proofFunnel,
+  proofFunnelFromSubmissions,
   purchaseHeatmap,
   purchaseHeatmapFromLineItems,
   rankRegions,
@@ -230,16 +232,35 @@ const analyticsBench: BenchCase = {
           }),
         );
       }
-      // Funnel and cohorts read submissions, points and rewards: timed on their own.
-      for (const [name, subject] of Object.entries({
-        funnel: () => proofFunnel(database.db, filter),
-        cohorts: () => memberCohorts(database.db, filter),
-      }))
-        measurements.push({
-          metric: `${label}: ${name} (median of ${RAW_RUNS}; no rollups yet)`,
-          value: round(await medianMs(subject, RAW_RUNS)),
-          unit: 'ms',
-        });
+      // Funnel and cohorts: from the proof rollups (migration 0030) against the same from the submissions.
+      const proofSubjects: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> = {
+        funnel: [
+          () => proofFunnel(database.db, filter),
+          () => proofFunnelFromSubmissions(database.db, filter),
+        ],
+        cohorts: [
+          () => memberCohorts(database.db, filter),
+          () => memberCohortsFromSubmissions(database.db, filter),
+        ],
+        'funnel, one week': [
+          () => proofFunnel(database.db, week),
+          () => proofFunnelFromSubmissions(database.db, week),
+        ],
+        'cohorts, one week': [
+          () => memberCohorts(database.db, week),
+          () => memberCohortsFromSubmissions(database.db, week),
+        ],
+      };
+      for (const [name, [rollup, raw]] of Object.entries(proofSubjects)) {
+        if (!isDeepStrictEqual(await rollup(), await raw()))
+          throw new Error(`${name}: the rollup answer differs from the submissions' answer`);
+        measurements.push(
+          compare(`${label}: ${name} from rollups (p95 of 20)`, 'ms', await p95Ms(rollup), {
+            name: `the same analysis from the submissions (median of ${RAW_RUNS})`,
+            value: await medianMs(raw, RAW_RUNS),
+          }),
+        );
+      }
     } finally {
       connection.closeSync();
       duck.closeSync();

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
-import { brands } from '../../core/db/schema.js';
+import { brands, campaigns } from '../../core/db/schema.js';
 import { previewCondition, type SegmentCondition } from '../../core/segments/index.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
@@ -44,10 +46,77 @@ const CONDITIONS: Record<string, SegmentCondition> = {
       { type: 'region', regions: ['TW-KHH'] },
     ],
   },
+  'bought tea within 30 days, in New Taipei': {
+    type: 'and',
+    conditions: [
+      { type: 'bought', withinDays: 30, items: ['tea'] },
+      { type: 'region', regions: ['TW-NWT'] },
+    ],
+  },
+  '(in Taipei or tagged vip) and not bought tea within 30 days': {
+    type: 'and',
+    conditions: [
+      {
+        type: 'or',
+        conditions: [
+          { type: 'region', regions: ['TW-TPE'] },
+          { type: 'tag', tags: ['vip'] },
+        ],
+      },
+      { type: 'not', condition: { type: 'bought', withinDays: 30, items: ['tea'] } },
+    ],
+  },
+  '2+ accepted proofs within 30 days or tagged vip': {
+    type: 'or',
+    conditions: [
+      { type: 'acceptedProofs', withinDays: 30, atLeast: 2 },
+      { type: 'tag', tags: ['vip'] },
+    ],
+  },
+  'zh-TW and not an accepted proof within 90 days': {
+    type: 'and',
+    conditions: [
+      { type: 'language', languages: ['zh-TW'] },
+      { type: 'not', condition: { type: 'acceptedProofs', withinDays: 90, atLeast: 1 } },
+    ],
+  },
+  'bought coffee at a store in Kaohsiung within 60 days or (female and not 1+ proof in 30 days)': {
+    type: 'or',
+    conditions: [
+      { type: 'bought', withinDays: 60, items: ['coffee'], region: 'TW-KHH' },
+      {
+        type: 'and',
+        conditions: [
+          { type: 'gender', genders: ['female'] },
+          { type: 'not', condition: { type: 'acceptedProofs', withinDays: 30, atLeast: 1 } },
+        ],
+      },
+    ],
+  },
 };
 
+/** A fresh database on the server at `url`, with a function that drops it. */
+async function createScratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `proofline_bench_segments_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return { url: parsed.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
 /**
- * The segment live count over MEMBERS members (a tenth tagged, a twentieth opted out, a fiftieth blocked),
+ * The segment live count over MEMBERS members (a tenth tagged, a twentieth opted out, a fiftieth blocked;
+ * two in five have accepted proofs — one or two invoices each within 120 days, tea or coffee, at stores in
+ * Taipei or Kaohsiung — for the `bought` and `acceptedProofs` tests),
  * p95 of 20 warm runs, against a bare `count(*)` of the brand's members in the same run; and the sample of
  * 20. PGlite by default (100,000); BENCH_DATABASE_URL runs it on PostgreSQL (1,000,000).
  */
@@ -57,8 +126,10 @@ const segmentsBench: BenchCase = {
   run: async () => {
     const url = process.env.BENCH_DATABASE_URL;
     const label = url ? 'postgresql' : 'pglite';
-    const database: DatabaseHandle = url
-      ? await createDatabase({ url, poolMax: 4 })
+    // On PostgreSQL a database of its own, dropped at the end: a million members are not left behind.
+    const server = url ? await createScratchDatabase(url) : undefined;
+    const database: DatabaseHandle = server
+      ? await createDatabase({ url: server.url, poolMax: 4 })
       : await createDatabase({ pgliteDataDir: 'memory://' });
     const measurements: BenchMeasurement[] = [];
     try {
@@ -72,6 +143,23 @@ const segmentsBench: BenchCase = {
         country: 'TW',
         defaultLocale: 'zh-TW',
         timezone: 'Asia/Taipei',
+      });
+      const campaignId = `cmp_${brandId}`;
+      await db.insert(campaigns).values({
+        id: campaignId,
+        brandId,
+        slug: 'bench',
+        name: { en: 'Bench' },
+        status: 'active',
+        timezone: 'Asia/Taipei',
+        currency: 'TWD',
+        purchaseFrom: '2020-01-01',
+        purchaseTo: '2030-12-31',
+        registerFrom: new Date('2020-01-01T00:00:00Z'),
+        registerTo: new Date('2030-12-31T00:00:00Z'),
+        proofKinds: ['einvoice_qr'],
+        rules: {},
+        rewards: {},
       });
       const seedMs = await timeIt(async () => {
         for (let start = 1; start <= MEMBERS; start += 100_000) {
@@ -94,6 +182,35 @@ const segmentsBench: BenchCase = {
             select 'cns_' || ${brandId} || '_' || g, ${brandId}, ${brandId} || '_' || g, 'marketing', false,
                    'bench', 'zh-TW', 'chat'
             from generate_series(${start}::int, ${end}::int) g where g % 20 = 0`);
+          // Purchases: members with g % 5 in (1, 2) have one (g % 5 = 2: two) accepted invoices; tea when
+          // g % 3 <> 0, coffee otherwise; at a store in Taipei or Kaohsiung; dated 0–119 days ago.
+          await db.execute(sql`
+            insert into invoices (id, brand_id, kind, invoice_number, invoice_date, seller_tax_id, seller_name,
+                                  seller_address, currency, total_amount_minor, status, source)
+            select 'inv_' || ${brandId} || '_' || g || '_' || k, ${brandId}, 'einvoice',
+                   'BN' || lpad((g * 2 + k)::text, 8, '0'),
+                   current_date - ((g * 7 + k * 41) % 120),
+                   '28414044', 'Bench store',
+                   case when g % 4 = 0 then '高雄市前金區1號' else '臺北市大安區1號' end,
+                   'TWD', 6000, 'verified', 'qr'
+            from generate_series(${start}::int, ${end}::int) g, generate_series(1, 2) k
+            where g % 5 = 2 or (g % 5 = 1 and k = 1)`);
+          await db.execute(sql`
+            insert into invoice_items (id, brand_id, invoice_id, line_no, name, normalized_name, quantity,
+                                       unit_price_minor, amount_minor)
+            select 'itm_' || ${brandId} || '_' || g || '_' || k, ${brandId}, 'inv_' || ${brandId} || '_' || g || '_' || k,
+                   1, n, n, 1, 6000, 6000
+            from generate_series(${start}::int, ${end}::int) g, generate_series(1, 2) k,
+                 lateral (select case when g % 3 = 0 then 'black coffee' else 'green tea' end) as item(n)
+            where g % 5 = 2 or (g % 5 = 1 and k = 1)`);
+          await db.execute(sql`
+            insert into submissions (id, brand_id, campaign_id, member_id, kind, channel, raw_input, state,
+                                     invoice_id, created_at)
+            select 'sub_' || ${brandId} || '_' || g || '_' || k, ${brandId}, ${campaignId}, ${brandId} || '_' || g,
+                   'einvoice_qr', 'chat', '{}'::jsonb, 'accepted', 'inv_' || ${brandId} || '_' || g || '_' || k,
+                   now() - ((g * 7 + k * 41) % 120) * interval '1 day'
+            from generate_series(${start}::int, ${end}::int) g, generate_series(1, 2) k
+            where g % 5 = 2 or (g % 5 = 1 and k = 1)`);
         }
         await db.execute(sql`analyze`);
       });
@@ -128,6 +245,7 @@ const segmentsBench: BenchCase = {
       }
     } finally {
       await database.close();
+      await server?.drop();
     }
     return measurements;
   },

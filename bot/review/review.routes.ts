@@ -129,7 +129,12 @@ export function createReviewRouter({
       submissionId: String(req.params.submissionId),
       corrections: body.fields,
     });
-    res.json({ outcome: result.outcome, submission: result.submission, decision: result.decision });
+    res.json({
+      outcome: result.outcome,
+      submission: result.submission,
+      decision: result.decision,
+      ...('drawWins' in result ? { drawWins: result.drawWins } : {}),
+    });
   });
 
   router.post(`${basePath}/items/:submissionId/reject`, decide, async (req, res) => {
@@ -142,7 +147,11 @@ export function createReviewRouter({
       reasonCode: body.reasonCode,
       note: body.note,
     });
-    res.json({ outcome: result.outcome, submission: result.submission });
+    res.json({
+      outcome: result.outcome,
+      submission: result.submission,
+      ...('drawWins' in result ? { drawWins: result.drawWins } : {}),
+    });
   });
 
   return router;

@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { fillMessage, type Vars } from './i18n.format.js';
 import { shellMessages } from './messages.js';
 
 export const LOCALES = ['zh-TW', 'th', 'en'] as const;
@@ -53,11 +54,7 @@ export function setLocale(next: Locale) {
   }
 }
 
-export type Vars = Record<string, string | number>;
-
-function fill(text: string, vars?: Vars) {
-  return vars ? text.replace(/\{(\w+)\}/g, (match, name: string) => String(vars[name] ?? match)) : text;
-}
+export type { Vars };
 
 type ShellKey = keyof (typeof shellMessages)['en'];
 
@@ -76,7 +73,7 @@ export function createTranslator<K extends string>(catalog?: Catalog<K>) {
       (catalog?.en as Record<string, string> | undefined)?.[key] ??
       (shellMessages.en as Record<string, string>)[key] ??
       key;
-    return fill(text, vars);
+    return fillMessage(lang, text, vars);
   };
 }
 

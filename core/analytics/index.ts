@@ -22,19 +22,20 @@ export {
   backfillLineItems,
   detachMemberFromLineItems,
   recordAcceptedLineItems,
+  recordAcceptedLineItemsOfMany,
   syncSubmissionLineItems,
   type BackfillResult,
   type SyncLineItemsResult,
 } from './line-items.usecases.js';
 export {
   analyzeBaskets,
-  memberCohorts,
-  proofFunnel,
   purchaseHeatmap,
   rankRegions,
   rankStores,
   type AnalyticsFilter,
 } from './analytics.queries.js';
+export { memberCohorts, proofFunnel } from './proofs.queries.js';
+export { memberCohortsFromSubmissions, proofFunnelFromSubmissions } from './submissions.queries.js';
 export {
   analyzeBasketsFromLineItems,
   purchaseHeatmapFromLineItems,
@@ -49,6 +50,7 @@ export {
   analyticsProductDays,
   analyticsStoreDays,
 } from './rollups.table.js';
+export { analyticsMemberDays, analyticsProofDays } from './proof-rollups.table.js';
 export { rebuildAnalyticsRollups } from './rollups.usecases.js';
 export { basketPairMetrics, type BasketPair, type BasketsAnswer } from './analytics.models.js';
 export {

@@ -2,9 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 
 /**
- * Recomputes a brand's rollups (or every brand's) from its line items. The triggers keep them exact, so
- * this is for repair and for the backfill (which may have written line items before the triggers existed).
+ * Recomputes a brand's rollups (or every brand's) from its line items and its submissions. The triggers
+ * keep them exact, so this is for repair and for the backfill (which may have written line items before
+ * the triggers existed).
  */
 export async function rebuildAnalyticsRollups(db: Executor, { brandId }: { brandId?: string } = {}) {
   await db.execute(sql`select analytics_rollup_rebuild(${brandId ?? null})`);
+  await db.execute(sql`select analytics_proofs_rebuild(${brandId ?? null})`);
 }

@@ -4,6 +4,7 @@
  */
 export * from '../analytics/analytics.table.js';
 export * from '../analytics/rollups.table.js';
+export * from '../analytics/proof-rollups.table.js';
 export * from '../audit/audit.table.js';
 export * from '../brands/brands.table.js';
 export * from '../broadcasts/broadcasts.table.js';

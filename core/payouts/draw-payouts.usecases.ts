@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, isNotNull, isNull, notExists, or } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import {
   draws,
   drawWinners,
@@ -10,8 +11,16 @@ import {
   type DrawWinner,
 } from '../draws/index.js';
 import { submissions } from '../submissions/submissions.table.js';
-import { isPlatformChecked, REVIEW_CHECKED_KINDS, type ProofStanding } from './payouts.models.js';
-import { recheckAndReverse, type RecheckDeps } from './payouts.usecases.js';
+import {
+  isPlatformChecked,
+  PROOF_REJECTED_REASON,
+  REVIEW_CHECKED_KINDS,
+  type ProofStanding,
+} from './payouts.models.js';
+import { INVOICE_VOIDED_REASON, recheckAndReverse, type RecheckDeps } from './payouts.usecases.js';
+
+/** Another row of the same draw's winners (the reserve who replaces a win, or one free to). */
+const replacement = alias(drawWinners, 'replacement');
 
 export type SettleDrawResult = {
   /** Winners told now (their proof still stands). */
@@ -112,12 +121,32 @@ export async function settleDrawWinners(
   return result;
 }
 
-/** Marks the win held (not told) until a reviewer confirms the photo proof; once. */
+/**
+ * Marks the win held (not told) until a reviewer confirms the photo proof, which puts the proof in the
+ * review queue first; once. Only while the win is untold and the proof still unreviewed: a reviewer who
+ * confirmed it since this run read it must not be undone by a stale hold.
+ */
 async function holdForReview({ db, clock }: RecheckDeps, winner: DrawWinner): Promise<boolean> {
   const held = await db
     .update(drawWinners)
     .set({ heldForReviewAt: clock.now() })
-    .where(and(eq(drawWinners.id, winner.id), isNull(drawWinners.heldForReviewAt)))
+    .where(
+      and(
+        eq(drawWinners.id, winner.id),
+        isNull(drawWinners.heldForReviewAt),
+        isNull(drawWinners.notifiedAt),
+        // Set on this row by a reviewer's confirmation, so a concurrent confirmation is seen under the lock.
+        isNull(drawWinners.proofCheckedAt),
+        eq(drawWinners.status, 'pending'),
+        exists(
+          db
+            .select({ id: submissions.id })
+            .from(lotteryEntries)
+            .innerJoin(submissions, eq(submissions.id, lotteryEntries.submissionId))
+            .where(and(eq(lotteryEntries.id, winner.entryId), isNull(submissions.reviewedBy))),
+        ),
+      ),
+    )
     .returning({ id: drawWinners.id });
   return held.length > 0;
 }
@@ -153,10 +182,39 @@ export async function listDrawsAwaitingPayout(
     .where(
       and(
         eq(draws.status, 'drawn'),
-        eq(drawWinners.status, 'pending'),
-        isNull(drawWinners.notifiedAt),
-        isNull(drawWinners.heldForReviewAt),
-        or(eq(drawWinners.isReserve, false), isNotNull(drawWinners.awardedPrizeKey)),
+        or(
+          and(
+            eq(drawWinners.status, 'pending'),
+            isNull(drawWinners.notifiedAt),
+            isNull(drawWinners.heldForReviewAt),
+            or(eq(drawWinners.isReserve, false), isNotNull(drawWinners.awardedPrizeKey)),
+          ),
+          // A win taken back with its proof (voided invoice, rejected photo) whose prize no reserve holds
+          // yet, while a reserve is still free: the next one steps up and is checked in turn.
+          and(
+            eq(drawWinners.status, 'forfeited'),
+            inArray(drawWinners.forfeitReason, [INVOICE_VOIDED_REASON, PROOF_REJECTED_REASON]),
+            notExists(
+              db
+                .select({ id: replacement.id })
+                .from(replacement)
+                .where(eq(replacement.replacesId, drawWinners.id)),
+            ),
+            exists(
+              db
+                .select({ id: replacement.id })
+                .from(replacement)
+                .where(
+                  and(
+                    eq(replacement.drawId, drawWinners.drawId),
+                    eq(replacement.isReserve, true),
+                    isNull(replacement.awardedPrizeKey),
+                    eq(replacement.status, 'pending'),
+                  ),
+                ),
+            ),
+          ),
+        ),
       ),
     );
 }

@@ -1,7 +1,9 @@
 export {
+  buildHeldProofRejectedMessages,
   buildProofReversedMessages,
   isPlatformChecked,
   PLATFORM_CHECKED_KINDS,
+  PROOF_REJECTED_REASON,
   RECHECK_FRESH_MS,
   RECHECK_POINTS_WINDOW_DAYS,
   REVIEW_CHECKED_KINDS,
@@ -25,3 +27,11 @@ export {
   settleDrawWinners,
   type SettleDrawResult,
 } from './draw-payouts.usecases.js';
+export {
+  confirmHeldProof,
+  listHeldWinnerProofs,
+  rejectHeldProof,
+  type HeldProofDecision,
+  type HeldProofDeps,
+  type HeldWin,
+} from './held-proofs.usecases.js';

@@ -1,4 +1,5 @@
 import type { ProofKind } from '../campaigns/campaigns.table.js';
+import { describeReason, isLocale } from '../i18n/index.js';
 import type { PlatformLookupResult } from '../verification/index.js';
 
 /**
@@ -69,5 +70,32 @@ export function buildProofReversedMessages({
     en: `The e-invoice ${invoiceNumber} you registered was voided or returned by the store (per the Ministry of Finance e-invoice platform). ${lost.en ? `The ${lost.en} it earned have been taken back.` : 'It no longer counts for the campaign.'} Please contact us if you have questions.`,
   } satisfies Record<Locale, string>;
   const pick = (locale ?? 'en') in text ? (locale as Locale) : 'en';
+  return [{ type: 'text', text: text[pick] }];
+}
+
+/** Why a win held for review was forfeited: the reviewer rejected the photo proof behind it. */
+export const PROOF_REJECTED_REASON = 'proof_rejected';
+
+/**
+ * The chat message a member gets when a reviewer rejects the photo proof behind their draw win, in their
+ * language, with the reviewer's reason (`review.<reason>`, the same words a rejected proof is told in).
+ */
+export function buildHeldProofRejectedMessages({
+  locale,
+  reasonCode,
+  drawName,
+}: {
+  locale: string | null | undefined;
+  reasonCode: string;
+  drawName: Partial<Record<Locale, string>> | null;
+}): { type: 'text'; text: string }[] {
+  const pick: Locale = isLocale(locale) ? locale : 'en';
+  const reason = describeReason(pick, reasonCode);
+  const draw = drawName?.[pick] ?? drawName?.en ?? Object.values(drawName ?? {})[0] ?? '';
+  const text = {
+    'zh-TW': `我們在「${draw}」開獎前複核了您中獎登錄的收據照片：${reason}。因此這次中獎與這張收據獲得的點數、抽獎機會已取消。如有疑問，請聯絡客服。`,
+    th: `เราได้ตรวจสอบรูปใบเสร็จที่ทำให้คุณได้รับรางวัลจาก "${draw}" แล้ว: ${reason} จึงยกเลิกรางวัลนี้ รวมถึงคะแนนและสิทธิ์ลุ้นรางวัลที่ได้รับจากใบเสร็จนี้ หากมีข้อสงสัยกรุณาติดต่อฝ่ายบริการลูกค้า`,
+    en: `We checked the receipt photo behind your win in "${draw}": ${reason}. The win, and the points and draw entries that receipt earned, have been withdrawn. Please contact us if you have questions.`,
+  } satisfies Record<Locale, string>;
   return [{ type: 'text', text: text[pick] }];
 }

@@ -18,6 +18,7 @@ import {
 } from '../receipts/index.js';
 import { createValidationError } from '../shared/errors.js';
 import { createMembersRepository } from '../members/index.js';
+import { listHeldWinnerProofs, type HeldWin } from '../payouts/index.js';
 import { createSubmissionNotFoundError, createSubmissionsRepository } from '../submissions/index.js';
 import { createReviewItemLeasedError } from './review.errors.js';
 import { flagReasonsOf, REVIEW_LEASE_MS, type ReviewFlagReason } from './review.models.js';
@@ -62,6 +63,11 @@ export type ReviewQueueItem = {
   imageErased: boolean;
   summary: { storeName?: string; date?: string; totalMinor?: number; currency?: string };
   lease: LeaseView | null;
+  /**
+   * Set when the proof (accepted without a person) is behind draw wins held until a reviewer confirms it:
+   * the winners wait, so these items come first. Approving tells them; rejecting forfeits the wins.
+   */
+  drawWinnerWaiting: { wins: HeldWin[] } | null;
 };
 
 export type ReviewQueuePage = {
@@ -165,7 +171,14 @@ export async function listReviewQueue(
   const now = deps.clock.now();
   const repository = createReviewRepository({ db: deps.db });
   const campaignOf = campaignCache(deps, filters.brandId);
-  const rows = await repository.queuedRows(filters);
+  // Proofs behind held draw wins come first (a winner waits on them), all on the first page, beyond `limit`.
+  const held = (await listHeldWinnerProofs(deps.db, filters)).filter(
+    (row) => !filters.kind || row.image.readingKind === filters.kind,
+  );
+  const rows = [
+    ...held,
+    ...(await repository.queuedRows(filters)).map((row) => ({ ...row, wins: [] as HeldWin[] })),
+  ];
   const leases = new Map(
     (await repository.liveLeases({ brandId: filters.brandId, now })).map((lease) => [
       lease.submissionId,
@@ -185,7 +198,7 @@ export async function listReviewQueue(
   }
 
   const matching: ReviewQueueItem[] = [];
-  for (const { submission, image } of rows) {
+  for (const { submission, image, wins } of rows) {
     const flags = image.flags ?? [];
     if (filters.flagged === true && flags.length === 0) continue;
     if (filters.flagged === false && flags.length > 0) continue;
@@ -223,12 +236,16 @@ export async function listReviewQueue(
         currency: reading?.currency,
       },
       lease,
+      drawWinnerWaiting: wins.length > 0 ? { wins } : null,
     });
   }
   const leasedByOthers = matching.filter((item) => item.lease && !item.lease.mine).length;
+  const free = (item: ReviewQueueItem) => filters.includeLeased || !item.lease || item.lease.mine;
+  const waitingWinners = after ? [] : matching.filter((item) => item.drawWinnerWaiting && free(item));
   const visible = matching.filter(
     (item) =>
-      (filters.includeLeased || !item.lease || item.lease.mine) &&
+      !item.drawWinnerWaiting &&
+      free(item) &&
       (!after ||
         item.submittedAt > after.time ||
         (item.submittedAt.getTime() === after.time.getTime() && item.submissionId > after.id)),
@@ -236,10 +253,10 @@ export async function listReviewQueue(
   const page = visible.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page,
+    items: [...waitingWinners, ...page],
     count: matching.length,
     leasedByOthers,
-    oldestAgeMs: matching[0]?.ageMs ?? null,
+    oldestAgeMs: matching.length > 0 ? Math.max(...matching.map((item) => item.ageMs)) : null,
     now,
     ...(visible.length > limit && last
       ? { nextCursor: `${last.submittedAt.toISOString()}|${last.submissionId}` }
@@ -252,7 +269,11 @@ export async function countReviewQueue(
   deps: Pick<ReviewDeps, 'db'>,
   { brandId, campaignId }: { brandId: string; campaignId?: string },
 ) {
-  return (await createReviewRepository({ db: deps.db }).queuedRows({ brandId, campaignId })).length;
+  const [queued, held] = await Promise.all([
+    createReviewRepository({ db: deps.db }).queuedRows({ brandId, campaignId }),
+    listHeldWinnerProofs(deps.db, { brandId, campaignId }),
+  ]);
+  return queued.length + held.length;
 }
 
 /**
@@ -338,8 +359,9 @@ export async function getReviewItem(
   const repository = createReviewRepository({ db: deps.db });
   const row = await repository.itemRow({ brandId, submissionId });
   if (!row) throw createSubmissionNotFoundError({ details: { submissionId } });
+  const [held] = await listHeldWinnerProofs(deps.db, { brandId, submissionId });
   const lease =
-    row.submission.state === 'in_review'
+    row.submission.state === 'in_review' || held
       ? await leaseReviewItem(deps, { brandId, submissionId, reviewer })
       : null;
   const reading = row.image.reading as unknown as ReceiptReading | null;
@@ -369,6 +391,7 @@ export async function getReviewItem(
       reasonCode: row.submission.reasonCode,
     },
     lease,
+    drawWinnerWaiting: held ? { wins: held.wins } : null,
     campaign: campaign
       ? {
           id: campaign.id,

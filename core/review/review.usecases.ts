@@ -3,8 +3,16 @@ import type { Executor } from '../db/database.js';
 import type { ReceiptReading } from '../receipts/index.js';
 import { createValidationError } from '../shared/errors.js';
 import {
+  confirmHeldProof,
+  listHeldWinnerProofs,
+  rejectHeldProof,
+  settleDrawWinners,
+  type HeldProofDecision,
+} from '../payouts/index.js';
+import {
   createSubmissionNotFoundError,
   decideReviewedSubmission,
+  resultOfStored,
   type SubmitProofResult,
 } from '../submissions/index.js';
 import { createReviewItemLeasedError } from './review.errors.js';
@@ -52,12 +60,25 @@ async function loadForDecision(
     campaignId: row.submission.campaignId,
   });
   if (!campaignRow) throw createSubmissionNotFoundError({ details: { submissionId } });
+  const [held] = await listHeldWinnerProofs(deps.db, { brandId, submissionId });
   return {
     row,
     repository,
     campaign: readCampaignSettings(campaignRow),
     reading: row.image.reading as unknown as ReceiptReading | null,
+    /** The proof was accepted without a person and draw wins wait on it (not an `in_review` proof). */
+    heldForWins: held !== undefined,
   };
+}
+
+/** What a decision on a held winner's proof answers: the proof as it now stands, and what it released. */
+async function heldResult(
+  deps: ReviewDeps,
+  { brandId, submissionId, decided }: { brandId: string; submissionId: string; decided: HeldProofDecision },
+): Promise<SubmitProofResult & { drawWins: HeldProofDecision }> {
+  const row = await createReviewRepository({ db: deps.db }).itemRow({ brandId, submissionId });
+  if (!row) throw createSubmissionNotFoundError({ details: { submissionId } });
+  return { ...resultOfStored(row.submission), drawWins: decided };
 }
 
 /**
@@ -117,11 +138,22 @@ export async function approveReviewItem(
   }: { brandId: string; submissionId: string; reviewer: Reviewer; corrections?: CorrectedFields },
 ): Promise<SubmitProofResult> {
   const fields = parseCorrections(corrections);
-  const { row, repository, campaign, reading } = await loadForDecision(deps, {
+  const { row, repository, campaign, reading, heldForWins } = await loadForDecision(deps, {
     brandId,
     submissionId,
     reviewer,
   });
+  if (heldForWins) {
+    // Accepted already (rules and rewards ran): the reviewer confirms the photo, and the winners are told.
+    const decided = await confirmHeldProof(deps, {
+      brandId,
+      submissionId,
+      reviewerId: reviewer.id,
+      data: Object.keys(fields).length > 0 ? { corrections: fields } : {},
+    });
+    await repository.clearLease(submissionId);
+    return heldResult(deps, { brandId, submissionId, decided });
+  }
   const judged = judgeFields(campaign, {
     reading,
     corrections: fields,
@@ -182,7 +214,19 @@ export async function rejectReviewItem(
         issues: [{ path: ['reasonCode'], message: 'Unknown reason code' }],
       },
     });
-  const { repository } = await loadForDecision(deps, { brandId, submissionId, reviewer });
+  const { repository, heldForWins } = await loadForDecision(deps, { brandId, submissionId, reviewer });
+  if (heldForWins) {
+    const decided = await rejectHeldProof(deps, {
+      brandId,
+      submissionId,
+      reviewerId: reviewer.id,
+      reasonCode: rejectionReasonCode(reasonCode as ReviewRejectReason),
+      data: note ? { note } : {},
+    });
+    await repository.clearLease(submissionId);
+    await settleAfterRejection(deps, { brandId, drawIds: decided.drawIds });
+    return heldResult(deps, { brandId, submissionId, decided });
+  }
   const result = await decideReviewedSubmission(deps, {
     brandId,
     submissionId,
@@ -199,6 +243,26 @@ export async function rejectReviewItem(
   });
   await repository.clearLease(submissionId);
   return result;
+}
+
+/**
+ * After a rejection forfeited draw wins: the next reserve of each draw steps up and is checked in turn
+ * (platform re-check, or held for review too), now when the platform is at hand. A failure here loses
+ * nothing: the decision is committed and the draws job settles the draw on its next run.
+ */
+async function settleAfterRejection(
+  deps: ReviewDeps,
+  { brandId, drawIds }: { brandId: string; drawIds: string[] },
+) {
+  const { platform } = deps;
+  if (!platform) return;
+  for (const drawId of drawIds) {
+    try {
+      await settleDrawWinners({ ...deps, platform }, { brandId, drawId });
+    } catch (error) {
+      deps.logger?.warn({ err: error, drawId }, 'could not settle a draw after a rejected winner proof');
+    }
+  }
 }
 
 /** The reviewer's audit row, written in the deciding transaction (`tx`) only when the verdict changed the proof. */

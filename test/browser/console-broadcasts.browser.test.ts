@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { deliverBroadcastChunks } from '../../core/broadcasts/index.js';
@@ -11,6 +13,8 @@ import { openDesktopBrowser } from './support/chromium.js';
 import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
 const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
+/** Screenshots to look at, not kept in the repository. */
+const SHOTS = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots-broadcasts');
 const BRAND = 'brd_bcb';
 /** 12:00 in Taipei: outside quiet hours. */
 const NOW = '2026-03-10T04:00:00Z';
@@ -31,6 +35,21 @@ const PEOPLE: { region: string; locale: 'zh-TW' | 'en'; purchase: Purchase }[] =
   { region: 'TW-TPE', locale: 'zh-TW', purchase: { item: '好茶綠茶', days: 40, address: '臺北市大安區8號' } },
 ];
 const TARGETS = [1, 2, 3, 4, 5].map(lineIdOf);
+/**
+ * For the nested condition "(member region Taipei OR tagged vip) AND NOT redeemed": members 9 (Kaohsiung)
+ * and 11 (Taichung) are tagged vip, 10 (Kaohsiung) is not; 1 and 11 redeemed a reward, 2's redemption was
+ * cancelled (it does not count). Matching: 2, 3, 4, 5, 6, 8 (Taipei) and 9 (vip) — 7 members.
+ */
+const EXTRA: { n: number; region: string; vip: boolean }[] = [
+  { n: 9, region: 'TW-KHH', vip: true },
+  { n: 10, region: 'TW-KHH', vip: false },
+  { n: 11, region: 'TW-TXG', vip: true },
+];
+const REDEEMED: { n: number; state: 'fulfilled' | 'cancelled' }[] = [
+  { n: 1, state: 'fulfilled' },
+  { n: 11, state: 'fulfilled' },
+  { n: 2, state: 'cancelled' },
+];
 
 function seedOf(): TestSeed {
   const n = (i: number) => i + 1;
@@ -64,15 +83,46 @@ function seedOf(): TestSeed {
         rewards: {},
       },
     ],
-    members: PEOPLE.map((person, i) => ({
-      id: `mbr_bcb${n(i)}`,
+    members: [
+      ...PEOPLE.map((person, i) => ({ n: n(i), region: person.region, locale: person.locale })),
+      ...EXTRA.map((extra) => ({ n: extra.n, region: extra.region, locale: 'zh-TW' as const })),
+    ].map((person) => ({
+      id: `mbr_bcb${person.n}`,
       brandId: BRAND,
-      lineUserId: lineIdOf(n(i)),
+      lineUserId: lineIdOf(person.n),
       locale: person.locale,
-      displayName: `Member ${n(i)}`,
+      displayName: `Member ${person.n}`,
       region: person.region,
       registeredAt: daysAgo(60),
       followedAt: daysAgo(90),
+    })),
+    memberTags: EXTRA.filter((extra) => extra.vip).map((extra) => ({
+      id: `tag_bcb${extra.n}`,
+      brandId: BRAND,
+      memberId: `mbr_bcb${extra.n}`,
+      tag: 'vip',
+      source: 'console' as const,
+    })),
+    rewards: [
+      {
+        id: 'rwd_bcb',
+        brandId: BRAND,
+        kind: 'item' as const,
+        name: { 'zh-TW': '茶杯', en: 'Tea cup' },
+        pointsPrice: 10,
+        stockTotal: 10,
+        stockLeft: 8,
+      },
+    ],
+    redemptions: REDEEMED.map((redemption) => ({
+      id: `rdm_bcb${redemption.n}`,
+      brandId: BRAND,
+      memberId: `mbr_bcb${redemption.n}`,
+      rewardId: 'rwd_bcb',
+      points: 10,
+      state: redemption.state,
+      idempotencyKey: `rdm-bcb-${redemption.n}`,
+      createdAt: daysAgo(5),
     })),
     invoices: PEOPLE.map(({ purchase }, i) => ({
       id: `inv_bcb${n(i)}`,
@@ -153,6 +203,7 @@ function startWorker(): { stop: () => Promise<void> } {
 }
 
 beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
   sim = await startLineSimulator();
   sim.state.channels.set(CHANNEL.lineChannelId, {
     ...CHANNEL,
@@ -271,6 +322,87 @@ describe('broadcasts in the console', () => {
     await page.close();
   });
 
+  test('when a marketer builds "(region Taipei OR tagged vip) AND NOT redeemed" from the keyboard with a nested group, then the live count and sample equal the API\'s', async () => {
+    const page = await signedIn(browser.context, '/broadcasts');
+    await page.getByRole('button', { name: 'New broadcast' }).click();
+    await page.getByTestId('segment-count').waitFor();
+    const outer = page.getByRole('group', { name: 'Who receives it' });
+
+    // A group at the top level: the button focuses the new group's own condition picker.
+    await outer.getByRole('button', { name: 'Add group' }).click();
+    const group = page.getByRole('group', { name: 'Group 1', exact: true });
+    const picker = group.getByLabel('Condition', { exact: true });
+    await group.locator('select[data-adder]:focus').waitFor();
+    // Inside it, from the keyboard: pick "Member region", add it, choose Taipei.
+    await picker.selectOption('region');
+    await page.keyboard.press('Tab');
+    await group.locator('button:focus', { hasText: 'Add condition' }).waitFor();
+    await page.keyboard.press('Enter');
+    await group.locator('.segment-row select[multiple]:focus').waitFor();
+    await group.getByRole('group', { name: 'Member region' }).getByLabel('Regions').selectOption(['TW-TPE']);
+    // …OR tagged vip.
+    await group.getByLabel('Condition', { exact: true }).selectOption('tag');
+    await group.getByRole('button', { name: 'Add condition' }).click();
+    await group.getByRole('group', { name: 'Tag' }).locator('input:focus').waitFor();
+    await page.keyboard.type('vip');
+    await group.getByLabel('Group 1 matches').selectOption('or');
+    await group.getByText('or', { exact: true }).waitFor();
+
+    // AND NOT redeemed, at the top level, after the group.
+    const topPicker = page.locator('[data-adder]').last();
+    await topPicker.selectOption('redeemed');
+    await outer.getByRole('button', { name: 'Add condition' }).last().click();
+    const redeemed = outer.getByRole('group', { name: 'Redeemed a reward' });
+    await redeemed.getByRole('checkbox', { name: 'not' }).check();
+
+    const condition = {
+      type: 'and',
+      conditions: [
+        {
+          type: 'or',
+          conditions: [
+            { type: 'region', regions: ['TW-TPE'] },
+            { type: 'tag', tags: ['vip'] },
+          ],
+        },
+        { type: 'not', condition: { type: 'redeemed' } },
+      ],
+    };
+    const response = await page.request.post(`${stack.url}/api/console/segments/preview`, {
+      headers: { 'x-proofline-brand': BRAND },
+      data: { condition },
+    });
+    expect(response.status()).toBe(200);
+    const api = (await response.json()) as { count: number; sample: { displayName: string }[] };
+    expect(api.count).toBe(7);
+    await page
+      .getByTestId('segment-count')
+      .filter({ hasText: new RegExp(`^${api.count} members$`) })
+      .waitFor();
+    await page.getByText(`Sample of ${api.sample.length} members`).click();
+    const shown = await page.locator('.sample li').allInnerTexts();
+    expect(shown.map((line) => line.split(' · ')[0]!.trim()).sort()).toEqual(
+      api.sample.map((member) => member.displayName).sort(),
+    );
+
+    // Negating the group flips it: NOT (Taipei OR vip) AND NOT redeemed is members 7 and 10 (Kaohsiung).
+    await group.getByRole('checkbox', { name: 'Not group 1' }).check();
+    await page
+      .getByTestId('segment-count')
+      .filter({ hasText: /^2 members$/ })
+      .waitFor();
+    await page.locator('.segment-builder').screenshot({ path: join(SHOTS, 'segment-nested.en.png') });
+
+    // Removing the group leaves NOT redeemed only, and focus goes back to the top level's picker.
+    await group.getByRole('button', { name: 'Remove group 1' }).click();
+    await page.locator('.segment-builder > .toolbar.adders select[data-adder]:focus').waitFor();
+    await page
+      .getByTestId('segment-count')
+      .filter({ hasText: /^9 members$/ })
+      .waitFor();
+    await page.close();
+  });
+
   test('when the page is in zh-TW, then the builder and the list speak it', async () => {
     const page = await signedIn(zhBrowser.context, '/broadcasts');
     await page.locator('tr[data-broadcast]').first().getByText('完成').waitFor();
@@ -278,6 +410,9 @@ describe('broadcasts in the console', () => {
     await buildTeaInTaipei(page, { condition: '條件類型', add: '新增條件', items: /^品項/ });
     await page.getByTestId('segment-count').filter({ hasText: '5 位會員' }).waitFor();
     await page.getByLabel('文字（繁體中文）').fill('好茶新品上市！');
+    await page.getByRole('button', { name: '新增群組' }).click();
+    await page.getByRole('group', { name: '群組 3', exact: true }).getByText('空的群組不列入計算').waitFor();
+    await page.locator('.segment-builder').screenshot({ path: join(SHOTS, 'segment-nested.zh-TW.png') });
     await page.locator('h1').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-broadcasts.zh-TW.png') });
     await page.close();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { isApiError } from '../../api';
 import { formatNumber } from '../../format';
 import { createTranslator } from '../../i18n';
@@ -13,11 +13,18 @@ import {
 } from './broadcasts-api';
 import { messages } from './messages';
 import {
+  appendTo,
   conditionOf,
   draftOf,
+  emptyGroup,
   emptySegment,
+  MAX_GROUP_DEPTH,
   newRow,
+  removeNode,
   ROW_TYPES,
+  updateNode,
+  type Group,
+  type Node,
   type Row,
   type RowType,
   type SegmentDraft,
@@ -49,9 +56,246 @@ export function useLiveCount(condition: Condition) {
   return state;
 }
 
+/** How the builder's tree is changed: each change makes a new draft (the live count follows it). */
+type Edit = {
+  update: (key: number, update: (node: Node) => Node) => void;
+  remove: (key: number) => void;
+  append: (groupKey: number, node: Node) => void;
+};
+
+/** Focus the first control of the node `key` once it is drawn (adding goes on from the keyboard). */
+function focusLater(selector: string) {
+  setTimeout(() => document.querySelector<HTMLElement>(selector)?.focus());
+}
+
+/** A group's path as people read it: "2" is the outer group's second entry, "2.1" the first inside it. */
+const childPath = (path: string, index: number) => (path ? `${path}.${index + 1}` : String(index + 1));
+
+/** One test of the builder: its joiner, type, NOT, fields and a remove button. */
+function TestRow({
+  row,
+  joiner,
+  options,
+  edit,
+  parentKey,
+}: {
+  row: Row;
+  joiner: string;
+  options: SegmentOptions | undefined;
+  edit: Edit;
+  parentKey: number;
+}) {
+  const typeName = t(`type.${row.type}` as 'type.bought');
+  return (
+    <div class="segment-row" data-node={row.key} role="group" aria-label={typeName}>
+      <span class="joiner">{joiner}</span>
+      <strong class="row-type">{typeName}</strong>
+      <label class="not-toggle">
+        <input
+          type="checkbox"
+          checked={row.not}
+          onChange={(event) => {
+            const not = event.currentTarget.checked;
+            edit.update(row.key, (current) => ({ ...current, not }));
+          }}
+        />{' '}
+        {t('seg.not')}
+      </label>
+      <div class="row-fields">
+        <RowFields
+          row={row}
+          options={options}
+          set={(field, value) =>
+            edit.update(row.key, (current) =>
+              current.kind === 'test'
+                ? { ...current, values: { ...current.values, [field]: value } }
+                : current,
+            )
+          }
+        />
+      </div>
+      <button
+        type="button"
+        class="ghost"
+        aria-label={t('seg.removeRow', { type: typeName })}
+        onClick={() => {
+          edit.remove(row.key);
+          focusLater(`[data-adder="${parentKey}"]`);
+        }}
+      >
+        ✕
+      </button>
+    </div>
+  );
+}
+
+/** A nested group: its joiner, name, AND / OR, NOT and remove, then what it holds. */
+function NestedGroup({
+  group,
+  path,
+  depth,
+  joiner,
+  options,
+  edit,
+  parentKey,
+}: {
+  group: Group;
+  path: string;
+  depth: number;
+  joiner: string;
+  options: SegmentOptions | undefined;
+  edit: Edit;
+  parentKey: number;
+}) {
+  return (
+    <div
+      class={`segment-group${group.not ? ' negated' : ''}`}
+      data-node={group.key}
+      role="group"
+      aria-label={t('seg.group', { path })}
+    >
+      <div class="group-head">
+        <span class="joiner">{joiner}</span>
+        <strong class="row-type">{t('seg.group', { path })}</strong>
+        <InlineField label={t('seg.groupMatch', { path })}>
+          {(id) => (
+            <select
+              id={id}
+              value={group.match}
+              onChange={(event) => {
+                const match = event.currentTarget.value as 'and' | 'or';
+                edit.update(group.key, (current) => ({ ...current, match }) as Node);
+              }}
+            >
+              <option value="and">{t('seg.matchAll')}</option>
+              <option value="or">{t('seg.matchAny')}</option>
+            </select>
+          )}
+        </InlineField>
+        <label class="not-toggle">
+          <input
+            type="checkbox"
+            aria-label={t('seg.negateGroup', { path })}
+            checked={group.not}
+            onChange={(event) => {
+              const not = event.currentTarget.checked;
+              edit.update(group.key, (current) => ({ ...current, not }));
+            }}
+          />{' '}
+          {t('seg.notGroup')}
+        </label>
+        <button
+          type="button"
+          class="ghost"
+          aria-label={t('seg.removeGroup', { path })}
+          onClick={() => {
+            edit.remove(group.key);
+            focusLater(`[data-adder="${parentKey}"]`);
+          }}
+        >
+          ✕
+        </button>
+      </div>
+      <GroupBody group={group} path={path} depth={depth} options={options} edit={edit} />
+    </div>
+  );
+}
+
+/** What a group holds, in order, then the controls that add a test or a group to it. */
+function GroupBody({
+  group,
+  path,
+  depth,
+  options,
+  edit,
+}: {
+  group: Group;
+  path: string;
+  depth: number;
+  options: SegmentOptions | undefined;
+  edit: Edit;
+}) {
+  const [adding, setAdding] = useState<RowType>('bought');
+  const joinerOf = (index: number) =>
+    index === 0 ? t('seg.where') : t(group.match === 'and' ? 'seg.and' : 'seg.or');
+  return (
+    <>
+      <div class="segment-rows">
+        {group.children.length === 0 ? (
+          <p class="muted">{t(depth === 0 ? 'seg.everyone' : 'seg.emptyGroup')}</p>
+        ) : null}
+        {group.children.map((child, index) =>
+          child.kind === 'test' ? (
+            <TestRow
+              key={child.key}
+              row={child}
+              joiner={joinerOf(index)}
+              options={options}
+              edit={edit}
+              parentKey={group.key}
+            />
+          ) : (
+            <NestedGroup
+              key={child.key}
+              group={child}
+              path={childPath(path, index)}
+              depth={depth + 1}
+              joiner={joinerOf(index)}
+              options={options}
+              edit={edit}
+              parentKey={group.key}
+            />
+          ),
+        )}
+      </div>
+      <div class="toolbar adders">
+        <InlineField label={t('seg.addLabel')}>
+          {(id) => (
+            <select
+              id={id}
+              data-adder={group.key}
+              value={adding}
+              onChange={(event) => setAdding(event.currentTarget.value as RowType)}
+            >
+              {ROW_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {t(`type.${type}` as 'type.bought')}
+                </option>
+              ))}
+            </select>
+          )}
+        </InlineField>
+        <button
+          type="button"
+          onClick={() => {
+            const row = newRow(adding);
+            edit.append(group.key, row);
+            focusLater(`[data-node="${row.key}"] .row-fields :is(input, select, textarea)`);
+          }}
+        >
+          {t('seg.add')}
+        </button>
+        {depth < MAX_GROUP_DEPTH ? (
+          <button
+            type="button"
+            onClick={() => {
+              const nested = emptyGroup();
+              edit.append(group.key, nested);
+              focusLater(`[data-adder="${nested.key}"]`);
+            }}
+          >
+            {t('seg.addGroup')}
+          </button>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
 /**
- * The segment builder: tests joined by AND / OR (each may be negated), the live count of reachable
- * members with a sample of 20, and saving the condition as a named segment or starting from a saved one.
+ * The segment builder: tests and groups of tests joined by AND / OR, each may be negated (NOT), nested;
+ * the live count of reachable members with a sample of 20, refreshed while editing; and saving the
+ * condition as a named segment or starting from a saved one.
  */
 export function SegmentBuilder({
   draft,
@@ -67,12 +311,10 @@ export function SegmentBuilder({
 }) {
   const [options, setOptions] = useState<SegmentOptions>();
   const [saved, setSaved] = useState<SavedSegment[]>([]);
-  const [adding, setAdding] = useState<RowType>('bought');
   const [name, setName] = useState('');
   const [saveState, setSaveState] = useState<{ busy?: boolean; error?: unknown; done?: string }>({});
   const condition = conditionOf(draft);
   const live = useLiveCount(condition);
-  const rowsRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     broadcastsApi.options().then(setOptions, () => undefined);
@@ -83,8 +325,11 @@ export function SegmentBuilder({
     onSavedId(undefined);
     onChange(next);
   };
-  const setRow = (key: number, update: (row: Row) => Row) =>
-    change({ ...draft, rows: draft.rows.map((row) => (row.key === key ? update(row) : row)) });
+  const edit: Edit = {
+    update: (key, update) => change(updateNode(draft, key, update)),
+    remove: (key) => change(removeNode(draft, key)),
+    append: (groupKey, node) => change(appendTo(draft, groupKey, node)),
+  };
   const fieldIssue = live.error && isApiError(live.error, 400) ? live.error.issues[0] : undefined;
 
   return (
@@ -112,7 +357,7 @@ export function SegmentBuilder({
             </select>
           )}
         </InlineField>
-        {draft.rows.length > 1 ? (
+        {draft.children.length > 1 ? (
           <InlineField label={t('seg.match')}>
             {(id) => (
               <select
@@ -127,87 +372,7 @@ export function SegmentBuilder({
           </InlineField>
         ) : null}
       </div>
-      <div class="segment-rows" ref={rowsRef}>
-        {draft.rows.length === 0 ? <p class="muted">{t('seg.everyone')}</p> : null}
-        {draft.rows.map((row, index) => (
-          <div
-            class="segment-row"
-            key={row.key}
-            role="group"
-            aria-label={t(`type.${row.type}` as 'type.bought')}
-          >
-            <span class="joiner">
-              {index === 0 ? t('seg.where') : t(draft.match === 'and' ? 'seg.and' : 'seg.or')}
-            </span>
-            <strong class="row-type">{t(`type.${row.type}` as 'type.bought')}</strong>
-            <label class="not-toggle">
-              <input
-                type="checkbox"
-                checked={row.not}
-                onChange={(event) =>
-                  setRow(row.key, (current) => ({ ...current, not: event.currentTarget.checked }))
-                }
-              />{' '}
-              {t('seg.not')}
-            </label>
-            <div class="row-fields">
-              <RowFields
-                row={row}
-                options={options}
-                set={(field, value) =>
-                  setRow(row.key, (current) => ({
-                    ...current,
-                    values: { ...current.values, [field]: value },
-                  }))
-                }
-              />
-            </div>
-            <button
-              type="button"
-              class="ghost"
-              aria-label={t('seg.removeRow', { type: t(`type.${row.type}` as 'type.bought') })}
-              onClick={() =>
-                change({ ...draft, rows: draft.rows.filter((candidate) => candidate.key !== row.key) })
-              }
-            >
-              ✕
-            </button>
-          </div>
-        ))}
-      </div>
-      <div class="toolbar">
-        <InlineField label={t('seg.addLabel')}>
-          {(id) => (
-            <select
-              id={id}
-              value={adding}
-              onChange={(event) => setAdding(event.currentTarget.value as RowType)}
-            >
-              {ROW_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`type.${type}` as 'type.bought')}
-                </option>
-              ))}
-            </select>
-          )}
-        </InlineField>
-        <button
-          type="button"
-          onClick={() => {
-            change({ ...draft, rows: [...draft.rows, newRow(adding)] });
-            // Focus the new row's first input so typing can go on from the keyboard.
-            setTimeout(() =>
-              rowsRef.current
-                ?.querySelector<HTMLElement>(
-                  '.segment-row:last-child .row-fields input, .segment-row:last-child .row-fields select',
-                )
-                ?.focus(),
-            );
-          }}
-        >
-          {t('seg.add')}
-        </button>
-      </div>
+      <GroupBody group={draft} path="" depth={0} options={options} edit={edit} />
       <div class="live-count" aria-live="polite">
         {live.preview && !live.error ? (
           <>

@@ -303,10 +303,10 @@ export function RowFields({
           <Input
             label={t('seg.tags')}
             value={v.tags}
-            list="segment-tags"
+            list={`segment-tags-${row.key}`}
             onInput={(value) => set('tags', value)}
           />
-          <datalist id="segment-tags">
+          <datalist id={`segment-tags-${row.key}`}>
             {(options?.tags ?? []).map((tag) => (
               <option key={tag} value={tag} />
             ))}

@@ -170,10 +170,25 @@ export default function ReviewPage({ query }: PageProps) {
   };
 
   const edits = item && draft ? correctionsOf(item, draft) : undefined;
+  /** Waiting for a decision: an ordinary queued photo, or an accepted one a draw winner waits on. */
+  const open = !!item && (item.submission.state === 'in_review' || !!item.drawWinnerWaiting);
 
   const approve = async () => {
     if (!item || !edits || busy) return;
     setFieldErrors({});
+    if (item.drawWinnerWaiting) {
+      // Accepted already: approving confirms the photo as it stands and tells the winner (no corrections).
+      setBusy(true);
+      try {
+        const result = await reviewApi.approve(item.submission.id, {});
+        await afterDecision(t('done.winnerConfirmed', { count: String(result.drawWins?.told ?? 0) }));
+      } catch (error) {
+        setItemError(error);
+      } finally {
+        setBusy(false);
+      }
+      return;
+    }
     if (edits.edited.size > 0 && mode !== 'preview') {
       setMode('preview');
       setPreview('loading');
@@ -208,7 +223,7 @@ export default function ReviewPage({ query }: PageProps) {
     setBusy(true);
     try {
       await reviewApi.reject(item.submission.id, reason);
-      await afterDecision(t('done.rejected'));
+      await afterDecision(t(item.drawWinnerWaiting ? 'done.winnerRejected' : 'done.rejected'));
     } catch (error) {
       setItemError(error);
     } finally {
@@ -255,7 +270,7 @@ export default function ReviewPage({ query }: PageProps) {
     const actions: Record<string, () => void> = {
       j: () => move(1),
       k: () => move(-1),
-      ...(decide && item && item.submission.state === 'in_review'
+      ...(decide && item && open
         ? {
             a: () => void approve(),
             r: () => setMode('reject'),
@@ -382,6 +397,9 @@ export default function ReviewPage({ query }: PageProps) {
                           : ''}
                       </span>
                       <span class="chips">
+                        {entry.drawWinnerWaiting ? (
+                          <span class="chip chip-draw_winner">{t('reason.draw_winner')}</span>
+                        ) : null}
                         {entry.reasons.map((reason) => (
                           <span class={`chip chip-${reason}`} key={reason}>
                             {t(`reason.${reason}` as Key)}
@@ -418,8 +436,24 @@ export default function ReviewPage({ query }: PageProps) {
             )
           ) : (
             <>
-              {item.submission.state !== 'in_review' ? (
-                <Banner kind="info">{t('item.decided')}</Banner>
+              {!open ? <Banner kind="info">{t('item.decided')}</Banner> : null}
+              {item.drawWinnerWaiting ? (
+                <Banner kind="warning">
+                  <strong>{t('winner.title')}</strong>
+                  <p>{t('winner.body')}</p>
+                  <ul class="held-wins">
+                    {item.drawWinnerWaiting.wins.map((win) => (
+                      <li key={win.winnerId}>
+                        {t('winner.win', {
+                          draw: localized(win.drawName),
+                          prize: localized(win.prizeName),
+                          rank: String(win.rank),
+                          since: new Date(win.heldSince).toLocaleString(),
+                        })}
+                      </li>
+                    ))}
+                  </ul>
+                </Banner>
               ) : null}
               <ItemView
                 item={item}
@@ -436,7 +470,7 @@ export default function ReviewPage({ query }: PageProps) {
                 preview={mode === 'preview' ? preview : null}
                 photoControls={photoControls}
               />
-              {decide && item.submission.state === 'in_review' ? (
+              {decide && open ? (
                 <div class="review-actions">
                   <button type="button" class="primary" disabled={busy} onClick={() => void approve()}>
                     {mode === 'preview' ? t('preview.confirm') : t('action.approve')} <kbd>A</kbd>

@@ -16,6 +16,17 @@ export const REJECT_REASONS = [
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/** A draw win held until a reviewer confirms the photo proof behind it. */
+export type HeldWin = {
+  winnerId: string;
+  drawId: string;
+  drawName: Record<string, string>;
+  rank: number;
+  prizeKey: string;
+  prizeName: Record<string, string>;
+  heldSince: string;
+};
+
 export type Lease = { reviewerId: string; reviewerName: string; expiresAt: string; mine: boolean };
 
 export type QueueItem = {
@@ -30,6 +41,8 @@ export type QueueItem = {
   reasons: string[];
   summary: { storeName?: string; date?: string; totalMinor?: number; currency?: string };
   lease: Lease | null;
+  /** A draw winner waits on this (accepted) photo: first in the queue. */
+  drawWinnerWaiting: { wins: HeldWin[] } | null;
 };
 
 export type QueuePage = {
@@ -63,6 +76,7 @@ export type ReviewItem = {
     ageMs: number;
   };
   lease: Lease | null;
+  drawWinnerWaiting: { wins: HeldWin[] } | null;
   campaign: {
     id: string;
     slug: string;
@@ -130,7 +144,10 @@ export const reviewApi = {
   release: (id: string) => api.delete<{ released: boolean }>(`${item(id)}/lease`),
   preview: (id: string, fields: Fields) => api.post<Preview>(`${item(id)}/preview`, { fields }),
   approve: (id: string, fields: Fields) =>
-    api.post<{ outcome: string; submission: { state: string } }>(`${item(id)}/approve`, { fields }),
+    api.post<{ outcome: string; submission: { state: string }; drawWins?: { told: number } }>(
+      `${item(id)}/approve`,
+      { fields },
+    ),
   reject: (id: string, reasonCode: RejectReason, note?: string) =>
     api.post<{ outcome: string }>(`${item(id)}/reject`, { reasonCode, ...(note ? { note } : {}) }),
 };

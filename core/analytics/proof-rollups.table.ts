@@ -1,0 +1,55 @@
+import { date, index, integer, pgTable, primaryKey, text, boolean } from 'drizzle-orm/pg-core';
+import { tstz } from '../db/columns.js';
+
+/*
+ * Rollups of `submissions` for the funnel and the member cohorts, kept by statement triggers on that table
+ * in the transaction that writes it (a proof received, decided, rewarded, reversed, an erasure's sweep):
+ * every statement subtracts what the rows it touched looked like before and adds what they look like after
+ * (migration 0030, docs/decisions/009). Days are the brand's local days of `created_at` (a change of the
+ * brand's time zone rebuilds its rows). Rows that fall to zero are deleted.
+ */
+
+/** Proofs by local day of receipt and by what became of them: the funnel's steps and rejection reasons. */
+export const analyticsProofDays = pgTable(
+  'analytics_proof_days',
+  {
+    brandId: text('brand_id').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    state: text('state').notNull(),
+    /** The rejection reason of rejected proofs ('' otherwise, or when none was given). */
+    reason: text('reason').notNull(),
+    /** Purchase data known (an invoice row). */
+    read: boolean('read').notNull(),
+    /** Checked with the platform, or accepted (read/reviewed). */
+    verified: boolean('verified').notNull(),
+    proofs: integer('proofs').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'analytics_proof_days_pk',
+      columns: [t.brandId, t.campaignId, t.day, t.state, t.reason, t.read, t.verified],
+    }),
+    index('analytics_proof_days_brand_day_idx').on(t.brandId, t.day),
+  ],
+);
+
+/**
+ * A member's accepted (or rewarded) proofs per campaign and local day, with the first one's time: the
+ * accepted and redeeming members, cohorts by first-proof week, new vs returning, repeat purchases.
+ */
+export const analyticsMemberDays = pgTable(
+  'analytics_member_days',
+  {
+    brandId: text('brand_id').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    memberId: text('member_id').notNull(),
+    proofs: integer('proofs').notNull(),
+    firstAt: tstz('first_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'analytics_member_days_pk', columns: [t.brandId, t.campaignId, t.day, t.memberId] }),
+    index('analytics_member_days_brand_day_idx').on(t.brandId, t.day),
+  ],
+);

@@ -1,0 +1,216 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/database.js';
+import type { FunnelAnswer } from './analytics.models.js';
+import { n, type AnalyticsFilter } from './analytics.queries.js';
+
+/*
+ * The funnel and the member analyses, read from the proof rollups (`analytics_proof_days`,
+ * `analytics_member_days`, kept by triggers on submissions, migration 0030): their cost follows days ×
+ * states and member-days, not proofs. submissions.queries.ts asks the same of the submissions themselves
+ * (the reference the tests and the bench compare with).
+ */
+
+/** Rollup rows (`day`: the brand's local day the proof was received) the filter selects. */
+export function proofDaysWhere(filter: AnalyticsFilter, alias: string): SQL {
+  const a = sql.raw(alias);
+  return sql.join(
+    [
+      sql`${a}.brand_id = ${filter.brandId}`,
+      filter.campaignId ? sql`${a}.campaign_id = ${filter.campaignId}` : undefined,
+      filter.from ? sql`${a}.day >= ${filter.from}::date` : undefined,
+      filter.to ? sql`${a}.day <= ${filter.to}::date` : undefined,
+    ].filter((part): part is SQL => part !== undefined),
+    sql` and `,
+  );
+}
+
+type FunnelRows = {
+  totals: Record<string, unknown> | undefined;
+  members: { members: unknown; accepted_members: unknown } | undefined;
+  reasons: { reason: string | null; count: unknown }[];
+  days: Record<string, unknown>[];
+};
+
+export const toFunnelAnswer = ({ totals, members, reasons, days }: FunnelRows): FunnelAnswer => ({
+  steps: {
+    received: n(totals?.received),
+    read: n(totals?.read),
+    verified: n(totals?.verified),
+    accepted: n(totals?.accepted),
+    rejected: n(totals?.rejected),
+    rewarded: n(totals?.rewarded),
+    acceptedMembers: n(members?.accepted_members),
+    redeemedMembers: n(members?.members),
+  },
+  rejectedByReason: reasons.map((r) => ({ reason: r.reason ?? 'unknown', count: n(r.count) })),
+  byDay: days.map((d) => ({
+    day: String(d.day),
+    received: n(d.received),
+    accepted: n(d.accepted),
+    rejected: n(d.rejected),
+  })),
+});
+
+/**
+ * Members who had an accepted proof (from their first one's time, `first_at`), and how many of them
+ * redeemed a reward since: `members, accepted_members`.
+ */
+export const redeemedMembers = (brandId: string, firsts: SQL) =>
+  sql`with m as (${firsts})
+      select count(*) as accepted_members,
+             count(*) filter (where exists (
+               select 1 from redemptions r where r.brand_id = ${brandId} and r.member_id = m.member_id
+                 and r.state <> 'cancelled' and r.created_at >= m.first_at)) as members
+      from m`;
+
+/**
+ * Proofs received → read (purchase data known) → verified (checked with the platform, or read/reviewed)
+ * → accepted / rejected by reason → rewarded → redeemed (members among the accepted who redeemed a reward
+ * since their first accepted proof of the range); received, accepted and rejected by day (the brand's
+ * local day the proof was received).
+ */
+export async function proofFunnel(db: Executor, filter: AnalyticsFilter): Promise<FunnelAnswer> {
+  const where = proofDaysWhere(filter, 'd');
+  const [totals] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select coalesce(sum(d.proofs), 0) as received,
+               coalesce(sum(d.proofs) filter (where d.read), 0) as read,
+               coalesce(sum(d.proofs) filter (where d.verified), 0) as verified,
+               coalesce(sum(d.proofs) filter (where d.state in ('accepted', 'rewarded')), 0) as accepted,
+               coalesce(sum(d.proofs) filter (where d.state = 'rejected'), 0) as rejected,
+               coalesce(sum(d.proofs) filter (where d.state = 'rewarded'), 0) as rewarded
+        from analytics_proof_days d where ${where}`,
+  );
+  const [members] = await queryRows<{ members: unknown; accepted_members: unknown }>(
+    db,
+    redeemedMembers(
+      filter.brandId,
+      sql`select d.member_id, min(d.first_at) as first_at from analytics_member_days d
+          where ${where} group by d.member_id`,
+    ),
+  );
+  const reasons = await queryRows<{ reason: string | null; count: unknown }>(
+    db,
+    sql`select nullif(d.reason, '') as reason, sum(d.proofs) as count from analytics_proof_days d
+        where ${where} and d.state = 'rejected' group by d.reason order by sum(d.proofs) desc, nullif(d.reason, '')`,
+  );
+  const days = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select to_char(d.day, 'YYYY-MM-DD') as day, sum(d.proofs) as received,
+               coalesce(sum(d.proofs) filter (where d.state in ('accepted', 'rewarded')), 0) as accepted,
+               coalesce(sum(d.proofs) filter (where d.state = 'rejected'), 0) as rejected
+        from analytics_proof_days d where ${where} group by d.day order by d.day`,
+  );
+  return toFunnelAnswer({ totals, members, reasons, days });
+}
+
+type CohortRows = {
+  cohorts: { cohort: string; offset: unknown; members: unknown }[];
+  weekly: { week: string; new: unknown; returning: unknown }[];
+  repeat: { members: unknown; repeaters: unknown } | undefined;
+};
+
+/**
+ * The cohort queries over `accepted` (`member_id, week, proofs`: a member's accepted proofs in a week,
+ * Monday, local, possibly in several rows): cohorts by first week and members active k weeks later, new vs
+ * returning per week, members with two or more accepted proofs.
+ */
+export async function cohortRows(db: Executor, accepted: SQL): Promise<CohortRows> {
+  const cohorts = await queryRows<{ cohort: string; offset: unknown; members: unknown }>(
+    db,
+    sql`with a as (${accepted}), f as (select member_id, min(week) as cohort from a group by member_id)
+        select to_char(f.cohort, 'YYYY-MM-DD') as cohort, (a.week - f.cohort) / 7 as offset,
+               count(distinct a.member_id) as members
+        from a join f using (member_id) group by f.cohort, a.week order by f.cohort, a.week`,
+  );
+  const weekly = await queryRows<{ week: string; new: unknown; returning: unknown }>(
+    db,
+    sql`with a as (${accepted}), f as (select member_id, min(week) as cohort from a group by member_id)
+        select to_char(a.week, 'YYYY-MM-DD') as week,
+               count(distinct a.member_id) filter (where a.week = f.cohort) as new,
+               count(distinct a.member_id) filter (where a.week > f.cohort) as returning
+        from a join f using (member_id) group by a.week order by a.week`,
+  );
+  const [repeat] = await queryRows<{ members: unknown; repeaters: unknown }>(
+    db,
+    sql`with a as (${accepted})
+        select count(*) as members, count(*) filter (where c >= 2) as repeaters
+        from (select member_id, sum(proofs) as c from a group by member_id) m`,
+  );
+  return { cohorts, weekly, repeat };
+}
+
+/** The cohorts' answer, with the members' points balances in bands (read from the ledger). */
+export async function toCohortsAnswer(
+  db: Executor,
+  brandId: string,
+  { cohorts, weekly, repeat }: CohortRows,
+) {
+  const [cheapest] = await queryRows<{ points: unknown }>(
+    db,
+    sql`select min(points_price) as points from rewards where brand_id = ${brandId} and active`,
+  );
+  const balances = await queryRows<{ balance: unknown }>(
+    db,
+    sql`select sum(points) as balance from points_ledger where brand_id = ${brandId}
+        group by member_id having sum(points) > 0`,
+  );
+  const table = new Map<string, number[]>();
+  for (const row of cohorts) {
+    const sizes = table.get(row.cohort) ?? [];
+    sizes[n(row.offset)] = n(row.members);
+    table.set(row.cohort, sizes);
+  }
+  const rewardPoints = cheapest?.points == null ? null : n(cheapest.points);
+  return {
+    cohorts: [...table.entries()].map(([cohort, sizes]) => ({
+      cohort,
+      size: sizes[0] ?? 0,
+      retained: Array.from({ length: sizes.length }, (_, i) => sizes[i] ?? 0),
+    })),
+    weekly: weekly.map((w) => ({ week: w.week, new: n(w.new), returning: n(w.returning) })),
+    repeat: {
+      members: n(repeat?.members),
+      repeaters: n(repeat?.repeaters),
+      rate: n(repeat?.members) ? n(repeat?.repeaters) / n(repeat?.members) : 0,
+    },
+    points: pointsBands(
+      balances.map((b) => n(b.balance)),
+      rewardPoints,
+    ),
+  };
+}
+
+/**
+ * Members: cohorts by the week (Monday, local) of their first accepted proof and how many of them sent an
+ * accepted proof again k weeks later; new vs returning per week; the repeat-purchase rate (members with two
+ * or more accepted proofs ÷ members with one or more); points balances in bands, against the cheapest
+ * active reward ("who is close to a reward"). Read from the member-days rollup.
+ */
+export async function memberCohorts(db: Executor, filter: AnalyticsFilter) {
+  const accepted = sql`select d.member_id, date_trunc('week', d.day::timestamp)::date as week, d.proofs
+                       from analytics_member_days d where ${proofDaysWhere(filter, 'd')}`;
+  return toCohortsAnswer(db, filter.brandId, await cohortRows(db, accepted));
+}
+
+/** Positive balances in bands of the cheapest reward's price (or of 100 points without rewards). */
+function pointsBands(balances: number[], rewardPoints: number | null) {
+  const step = rewardPoints && rewardPoints > 0 ? rewardPoints : 100;
+  const bands = [0.25, 0.5, 0.75, 1].map((f) => Math.round(step * f));
+  const counts = bands.map(() => 0);
+  let over = 0;
+  for (const balance of balances) {
+    const i = bands.findIndex((top) => balance < top);
+    if (i === -1) over += 1;
+    else counts[i]! += 1;
+  }
+  return {
+    cheapestRewardPoints: rewardPoints,
+    bands: [
+      ...bands.map((top, i) => ({ from: i === 0 ? 1 : bands[i - 1]!, below: top, members: counts[i]! })),
+      { from: step, below: null, members: over },
+    ],
+    /** Members with at least 75% of the cheapest reward's price but not yet all of it. */
+    closeToReward: rewardPoints ? counts[3]! : 0,
+  };
+}
