@@ -187,7 +187,7 @@ async function benchVerification(): Promise<BenchMeasurement[]> {
           sourceRef: `bench-${i}`,
           input: { type: 'einvoice', invoice: (payloads[i] as GeneratedEInvoice).invoice },
         });
-        if (result.outcome !== 'awaiting_upload') throw new Error(`submit: ${result.outcome}`);
+        if (result.outcome !== 'being_checked') throw new Error(`submit: ${result.outcome}`);
       }),
     );
 

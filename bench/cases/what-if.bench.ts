@@ -5,7 +5,11 @@ import { brands, campaigns, members } from '../../core/db/schema.js';
 import { requestCampaignReplay, runNextCampaignReplay, type ReplayResult } from '../../core/replays/index.js';
 import { createTestClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
-import { listDecidedSubmissions, type DecidedSubmission } from '../../core/submissions/index.js';
+import {
+  listDecidedSubmissionIds,
+  readDecidedSubmissions,
+  type DecidedSubmission,
+} from '../../core/submissions/index.js';
 import { compare, round, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
@@ -166,11 +170,10 @@ async function benchOn(handle: DatabaseHandle, label: string): Promise<BenchMeas
   });
 
   // The baseline: the same purchases already in memory, the same draft rules, a bare loop.
-  const rows: DecidedSubmission[] = await listDecidedSubmissions(db, {
-    campaignId,
-    since: new Date('2026-01-01T00:00:00Z'),
-    limit: COUNT,
-  });
+  const rows: DecidedSubmission[] = await readDecidedSubmissions(
+    db,
+    await listDecidedSubmissionIds(db, { campaignId, since: new Date('2026-01-01T00:00:00Z') }),
+  );
   const [campaign] = await db
     .select()
     .from(campaigns)

@@ -36,8 +36,10 @@ const diffQuerySchema = z.object({
   to: z.coerce.number().int().positive().optional(),
 });
 const versionParamSchema = z.coerce.number().int().positive();
+/** A name or description as the form holds it: any of the three languages (zod's record over an enum
+ * would ask for all three, and a campaign named in zh-TW and English could not be previewed). */
 const localizedSchema = z
-  .record(z.enum(['zh-TW', 'th', 'en']), z.string())
+  .strictObject({ 'zh-TW': z.string().optional(), th: z.string().optional(), en: z.string().optional() })
   .nullable()
   .optional();
 const previewBodySchema = z.object({

@@ -1,3 +1,4 @@
+import { formatMoneyMinor } from '../../core/i18n/money';
 import { locale, type Locale } from './i18n';
 import { currentBrand } from './session';
 
@@ -52,10 +53,10 @@ export function formatDate(value: DateInput): string {
   return formatDateTime(value, { dateStyle: 'medium', timeStyle: undefined });
 }
 
-/** An amount in minor units (×100) as money: `NT$1,234.00`, `฿89.50`. */
+/** An amount in minor units (×100) as money, in every language: `NT$1,234` (no cents), `฿89.50`. */
 export function formatMoney(minor: number | null | undefined, currency: string = brandCurrency()): string {
   if (minor === null || minor === undefined || !Number.isFinite(minor)) return '—';
-  return new Intl.NumberFormat(intlLocale(), { style: 'currency', currency }).format(minor / 100);
+  return formatMoneyMinor(minor, currency, intlLocale());
 }
 
 export function formatNumber(value: number | null | undefined, options: Intl.NumberFormatOptions = {}) {

@@ -22,6 +22,7 @@ export {
   backfillLineItems,
   detachMemberFromLineItems,
   recordAcceptedLineItems,
+  recordAcceptedLineItemsOfMany,
   syncSubmissionLineItems,
   type BackfillResult,
   type SyncLineItemsResult,

@@ -4,7 +4,12 @@ import type { Database, Executor } from '../db/database.js';
 import { invoiceItems, invoices, normalizeItemName, type ParsedInvoice } from '../invoices/index.js';
 import { rulesInvoiceFromParsed, submissions } from '../submissions/index.js';
 import { analyticsLineItems, analyticsProductMappings, analyticsStores } from './analytics.table.js';
-import { buildLineItemRows, type LineItemInput } from './line-items.models.js';
+import {
+  buildLineItemRows,
+  type LineItemInput,
+  type LineItemRow,
+  type StoreRow,
+} from './line-items.models.js';
 
 /** States in which a proof counts as a purchase: accepted, and accepted then rewarded. */
 export const ACCEPTED_STATES = ['accepted', 'rewarded'] as const;
@@ -41,6 +46,15 @@ export async function syncSubmissionLineItems(
   return { written, removed: removed.length };
 }
 
+type AcceptedProof = {
+  submission: Pick<
+    typeof submissions.$inferSelect,
+    'id' | 'brandId' | 'campaignId' | 'memberId' | 'invoiceId' | 'rawInput'
+  >;
+  itemGroups: readonly ItemGroup[];
+  items?: readonly LineItemInput[];
+};
+
 /**
  * Writes the line items of a proof just accepted, in the deciding transaction: the items the rules judged
  * (or, without them, the items stored for its invoice). A row already there is left alone, so a proof's
@@ -48,67 +62,101 @@ export async function syncSubmissionLineItems(
  */
 export async function recordAcceptedLineItems(
   tx: Executor,
-  {
-    submission,
-    itemGroups,
-    items,
-  }: {
-    submission: Pick<
-      typeof submissions.$inferSelect,
-      'id' | 'brandId' | 'campaignId' | 'memberId' | 'invoiceId' | 'rawInput'
-    >;
-    itemGroups: readonly ItemGroup[];
-    items?: readonly LineItemInput[];
-  },
+  proof: AcceptedProof,
 ): Promise<{ written: number }> {
-  if (!submission.invoiceId) return { written: 0 };
-  const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, submission.invoiceId));
-  if (!invoice) return { written: 0 };
-  const lines = items ?? (await storedItemsOf(tx, invoice.id, submission.rawInput));
-  if (lines.length === 0) return { written: 0 };
+  const [written] = await recordAcceptedLineItemsOfMany(tx, [proof]);
+  return { written: written ?? 0 };
+}
 
-  const names = [...new Set(lines.map((line) => normalizeItemName(line.name)))];
+/**
+ * `recordAcceptedLineItems` for many proofs in a fixed number of statements (the batch verification's
+ * deciding transaction): the same rows, and the stores as if written one proof after the other. Returns
+ * how many rows each proof wrote, in the order given.
+ */
+export async function recordAcceptedLineItemsOfMany(
+  tx: Executor,
+  proofs: readonly AcceptedProof[],
+): Promise<number[]> {
+  const invoiceIds = [
+    ...new Set(proofs.flatMap(({ submission }) => (submission.invoiceId ? [submission.invoiceId] : []))),
+  ];
+  if (invoiceIds.length === 0) return proofs.map(() => 0);
+  const invoiceById = new Map(
+    (await tx.select().from(invoices).where(inArray(invoices.id, invoiceIds))).map((row) => [row.id, row]),
+  );
+  const linesOf: (readonly LineItemInput[])[] = [];
+  for (const { submission, items } of proofs) {
+    const invoice = submission.invoiceId ? invoiceById.get(submission.invoiceId) : undefined;
+    linesOf.push(!invoice ? [] : (items ?? (await storedItemsOf(tx, invoice.id, submission.rawInput))));
+  }
+  const brandIds = [...new Set(proofs.map(({ submission }) => submission.brandId))];
+  const names = [...new Set(linesOf.flatMap((lines) => lines.map((line) => normalizeItemName(line.name))))];
+  if (names.length === 0) return proofs.map(() => 0);
   const mappings = await tx
     .select({
+      brandId: analyticsProductMappings.brandId,
       normalizedName: analyticsProductMappings.normalizedName,
       productKey: analyticsProductMappings.productKey,
     })
     .from(analyticsProductMappings)
     .where(
       and(
-        eq(analyticsProductMappings.brandId, submission.brandId),
+        inArray(analyticsProductMappings.brandId, brandIds),
         inArray(analyticsProductMappings.normalizedName, names),
       ),
     );
-  const productByName = new Map(mappings.map((m) => [m.normalizedName, m.productKey]));
+  const productByName = new Map(mappings.map((m) => [`${m.brandId}\u0000${m.normalizedName}`, m.productKey]));
 
-  // Accepted purchases passed the currency rule, so they are in a campaign currency.
-  const currency = invoice.currency;
-  if (currency !== 'TWD' && currency !== 'THB')
-    throw new Error(`accepted purchase ${invoice.id} is in ${currency}, which no campaign accepts`);
-  const { store, rows } = buildLineItemRows({
-    header: {
-      submissionId: submission.id,
-      brandId: submission.brandId,
-      campaignId: submission.campaignId,
-      memberId: submission.memberId,
-      invoiceId: invoice.id,
-      purchaseDate: invoice.invoiceDate,
-      purchaseTime: invoice.invoiceTime,
-      sellerId: invoice.sellerTaxId,
-      sellerName: invoice.sellerName,
-      branch: invoice.sellerBranch,
-      sellerAddress: invoice.sellerAddress,
-      currency,
-      totalAmountMinor: invoice.totalAmountMinor,
-    },
-    items: lines,
-    itemGroups,
-    productOf: (name) => productByName.get(name) ?? null,
+  const stores = new Map<string, StoreRow>();
+  const rows: LineItemRow[] = [];
+  proofs.forEach(({ submission, itemGroups }, index) => {
+    const invoice = submission.invoiceId ? invoiceById.get(submission.invoiceId) : undefined;
+    const lines = linesOf[index] as readonly LineItemInput[];
+    if (!invoice || lines.length === 0) return;
+    // Accepted purchases passed the currency rule, so they are in a campaign currency.
+    const currency = invoice.currency;
+    if (currency !== 'TWD' && currency !== 'THB')
+      throw new Error(`accepted purchase ${invoice.id} is in ${currency}, which no campaign accepts`);
+    const built = buildLineItemRows({
+      header: {
+        submissionId: submission.id,
+        brandId: submission.brandId,
+        campaignId: submission.campaignId,
+        memberId: submission.memberId,
+        invoiceId: invoice.id,
+        purchaseDate: invoice.invoiceDate,
+        purchaseTime: invoice.invoiceTime,
+        sellerId: invoice.sellerTaxId,
+        sellerName: invoice.sellerName,
+        branch: invoice.sellerBranch,
+        sellerAddress: invoice.sellerAddress,
+        currency,
+        totalAmountMinor: invoice.totalAmountMinor,
+      },
+      items: [...lines],
+      itemGroups,
+      productOf: (name) => productByName.get(`${submission.brandId}\u0000${name}`) ?? null,
+    });
+    rows.push(...built.rows);
+    // One row per store in the statement; a later proof may know more (keep what is known).
+    const key = `${built.store.brandId}\u0000${built.store.storeKey}`;
+    const known = stores.get(key);
+    stores.set(
+      key,
+      known
+        ? {
+            ...known,
+            name: built.store.name ?? known.name,
+            address: built.store.address ?? known.address,
+            regionCode: built.store.regionCode ?? known.regionCode,
+          }
+        : built.store,
+    );
   });
+  if (rows.length === 0) return proofs.map(() => 0);
   await tx
     .insert(analyticsStores)
-    .values(store)
+    .values([...stores.values()])
     .onConflictDoUpdate({
       target: [analyticsStores.brandId, analyticsStores.storeKey],
       // A later proof may know more (the platform's name and address): keep what is known.
@@ -123,8 +171,10 @@ export async function recordAcceptedLineItems(
     .insert(analyticsLineItems)
     .values(rows)
     .onConflictDoNothing()
-    .returning({ lineNo: analyticsLineItems.lineNo });
-  return { written: inserted.length };
+    .returning({ submissionId: analyticsLineItems.submissionId });
+  const written = new Map<string, number>();
+  for (const row of inserted) written.set(row.submissionId, (written.get(row.submissionId) ?? 0) + 1);
+  return proofs.map(({ submission }) => written.get(submission.id) ?? 0);
 }
 
 /** The items stored for an invoice (platform details, OCR, review), else the items its QR codes carried. */

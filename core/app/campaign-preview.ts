@@ -42,7 +42,7 @@ function textsOf(message: Record<string, unknown>): string[] {
 
 function pick(text: LocalizedText | null | undefined, locale: Locale): string {
   if (!text) return '';
-  return text[locale] ?? text['zh-TW'] ?? text.en ?? text.th ?? '';
+  return text[locale] || text['zh-TW'] || text.en || text.th || '';
 }
 
 /** One refusal reason per rule the draft sets, as the rules engine would name it. */

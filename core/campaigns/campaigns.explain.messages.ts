@@ -1,4 +1,5 @@
 import type { Locale } from '../i18n/index.js';
+import { formatMoneyMinor } from '../i18n/money.js';
 
 /**
  * The rule checker's sentences in zh-TW / th / en. Each template takes values already formatted for its
@@ -191,11 +192,7 @@ function intlFormat(tag: string): ExplainFormat {
     }
   };
   return {
-    money: (minor, currency) =>
-      safely(
-        () => new Intl.NumberFormat(tag, { style: 'currency', currency }).format(minor / 100),
-        `${currency} ${(minor / 100).toFixed(2)}`,
-      ),
+    money: (minor, currency) => formatMoneyMinor(minor, currency, tag),
     date: (isoDate) =>
       safely(
         () =>

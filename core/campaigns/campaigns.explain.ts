@@ -79,7 +79,7 @@ export function explainDecision({
 
 type Words = { locale: Locale; t: ExplainTemplates; format: ExplainFormat };
 
-/** `TWD 50.00` in English, `$50.00` in zh-TW, `฿50.00` in Thai. */
+/** `TWD 50.00` in English (the API's first words), `NT$50` / `฿50.00` in zh-TW and Thai. */
 export function formatAmount(
   minor: number | null | undefined,
   currency: string,

@@ -10,7 +10,11 @@ import type { Database } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import { createValidationError } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/ids.js';
-import { countDecidedSubmissions, listDecidedSubmissions, type ReplayCursor } from '../submissions/index.js';
+import {
+  countDecidedSubmissions,
+  listDecidedSubmissionIds,
+  readDecidedSubmissions,
+} from '../submissions/index.js';
 import { createReplayNotFoundError } from './replays.errors.js';
 import { createReplayAccumulator } from './replays.models.js';
 import { createReplaysRepository, type CampaignReplay } from './replays.repository.js';
@@ -140,30 +144,23 @@ export async function runNextCampaignReplay(
     if (!campaign) throw createCampaignNotFoundError({ details: { campaignId: replay.campaignId } });
     const { settings } = readCampaignSettings({ ...campaign, rules: replay.rules, rewards: replay.rewards });
     const accumulator = createReplayAccumulator({ campaign: settings });
-    const total = await countDecidedSubmissions(deps.db, {
+    // The order once (one sort), then the proofs by id, a page at a time: each page costs its own rows.
+    const ids = await listDecidedSubmissionIds(deps.db, {
       campaignId: replay.campaignId,
       since: replay.since,
     });
     await repository.recordProgress({
       replayId: replay.id,
-      total,
+      total: ids.length,
       processed: 0,
       leaseUntil: new Date(deps.clock.now().getTime() + leaseMs),
     });
     let processed = 0;
-    let after: ReplayCursor | undefined;
-    for (;;) {
-      const page = await listDecidedSubmissions(deps.db, {
-        campaignId: replay.campaignId,
-        since: replay.since,
-        after,
-        limit: pageSize,
-      });
+    for (let start = 0; start < ids.length; start += pageSize) {
+      const page = await readDecidedSubmissions(deps.db, ids.slice(start, start + pageSize));
       for (const row of page) accumulator.add(row);
       processed += page.length;
-      const last = page.at(-1);
-      if (!last || page.length < pageSize) break;
-      after = { createdAt: last.createdAt, id: last.id };
+      if (start + pageSize >= ids.length) break;
       await repository.recordProgress({
         replayId: replay.id,
         processed,

@@ -22,6 +22,7 @@ export {
   settleExpiredPoints,
   type LedgerRow,
 } from './points.ledger.js';
+export { grantRewardsForSubmissions, type SubmissionToReward } from './grants.batch.js';
 export * from './rewards.errors.js';
 export {
   parseRewardImagePath,

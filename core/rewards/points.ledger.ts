@@ -7,7 +7,7 @@ import { pointsLedger } from './rewards.table.js';
 export type LedgerRow = typeof pointsLedger.$inferSelect;
 
 /** Advisory-lock namespace of the per-member points lock (the second key is the member id's hash). */
-const POINTS_LOCK_NAMESPACE = 730_001;
+export const POINTS_LOCK_NAMESPACE = 730_001;
 
 /**
  * Serialises every ledger write of one member until the transaction ends. The balance check and the debit

@@ -21,6 +21,8 @@ export {
 } from './submissions.models.js';
 export { decideReviewedSubmission, submitProof, verifyDueSubmissions } from './submissions.usecases.js';
 export { handOffRewards, resultOfStored } from './submissions.decide.js';
+export { checkClaimedSubmission, type AnsweredCheck } from './submissions.einvoice.js';
+export { settleAnswers } from './submissions.batch.js';
 export { releaseRewardsHeldForRegistration, type ReleasedRewards } from './submissions.held.js';
 export type {
   CarrierInvoiceRejection,
@@ -51,8 +53,8 @@ export { judgeRules } from './submissions.decide.js';
 export {
   countDecidedSubmissions,
   DECIDED_STATES,
-  listDecidedSubmissions,
+  listDecidedSubmissionIds,
+  readDecidedSubmissions,
   rulesInvoiceFromRecord,
   type DecidedSubmission,
-  type ReplayCursor,
 } from './submissions.replay.js';

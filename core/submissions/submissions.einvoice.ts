@@ -11,7 +11,8 @@ import {
   type ParsedInvoice,
 } from '../invoices/index.js';
 import { isAppError } from '../shared/errors.js';
-import type { InvoiceDetailQuery } from '../verification/index.js';
+import type { Executor } from '../db/database.js';
+import type { InvoiceDetailQuery, PlatformDetailResult } from '../verification/index.js';
 import {
   nextCheckAfter,
   reuseStoredAnswer,
@@ -20,7 +21,13 @@ import {
   uploadDeadline,
   type StoredPlatformAnswer,
 } from './submissions.models.js';
-import { createSubmissionsRepository, VERIFIABLE_STATES, type Submission } from './submissions.repository.js';
+import {
+  createSubmissionsRepository,
+  VERIFIABLE_STATES,
+  type InvoiceRecord,
+  type Submission,
+} from './submissions.repository.js';
+import type { SubmissionState } from './submissions.table.js';
 import type {
   SubmissionDecision,
   SubmissionIssue,
@@ -72,13 +79,52 @@ export async function verifyClaimedSubmission(
   claimed: Submission,
   campaign: CampaignWithSettings,
 ): Promise<SubmitProofResult> {
+  const checked = await checkClaimedSubmission(deps, claimed, campaign);
+  if ('result' in checked) return checked.result;
+  const now = deps.clock.now();
+  return deps.db.transaction((tx) => settleAnswer(tx, deps, checked.answered, now));
+}
+
+/** A claimed e-invoice proof with the platform's answer, to be decided (`settleAnswer`). */
+export type AnsweredCheck = {
+  claimed: Submission;
+  campaign: CampaignWithSettings;
+  parsed: ParsedInvoice & { randomCode: string };
+  invoice: InvoiceRecord;
+  answer: PlatformDetailResult;
+  /** Asked now (the answer is to be stored), or a stored answer reused. */
+  asked: boolean;
+  /** Its upload deadline: a "not found" before it is asked again later. */
+  deadline: Date;
+  fence: { submissionId: string; checkAttempts: number; states: SubmissionState[] };
+};
+
+/**
+ * The part of verifying a claimed submission outside any transaction: asks the platform (unless its
+ * stored answer settles it). Settles at once what needs no decision (carrier proofs, unreadable proofs,
+ * dates that rule it out, the platform refusing or away); else returns the answer to decide.
+ * `invoice`: the proof's invoice row when the caller loaded it already.
+ */
+export async function checkClaimedSubmission(
+  deps: SubmissionsDeps,
+  claimed: Submission,
+  campaign: CampaignWithSettings,
+  loaded?: { invoice: InvoiceRecord | undefined },
+): Promise<{ result: SubmitProofResult } | { answered: AnsweredCheck }> {
   if (claimed.kind === 'einvoice_carrier')
-    return claimed.proofKey === null
-      ? processCarrierProof(deps, claimed, campaign)
-      : verifyCarrierInvoice(deps, claimed, campaign);
+    return {
+      result:
+        claimed.proofKey === null
+          ? await processCarrierProof(deps, claimed, campaign)
+          : await verifyCarrierInvoice(deps, claimed, campaign),
+    };
   const repository = createSubmissionsRepository({ db: deps.db });
   const parsed = (claimed.rawInput as RawInput).parsed;
-  const invoice = claimed.invoiceId ? await repository.getInvoice(claimed.invoiceId) : undefined;
+  const invoice = loaded
+    ? loaded.invoice
+    : claimed.invoiceId
+      ? await repository.getInvoice(claimed.invoiceId)
+      : undefined;
   const fence = { submissionId: claimed.id, checkAttempts: claimed.checkAttempts, states: VERIFIABLE_STATES };
   if (!parsed?.randomCode || !invoice) {
     const now = deps.clock.now();
@@ -86,7 +132,7 @@ export async function verifyClaimedSubmission(
       ...fence,
       values: { state: 'rejected', reasonCode: 'verification.unreadable', decidedAt: now, updatedAt: now },
     });
-    return resultOfStored(row ?? (await reload(repository, claimed)));
+    return { result: resultOfStored(row ?? (await reload(repository, claimed))) };
   }
   const { upload } = campaign.settings.rules;
   const deadline = uploadDeadline({
@@ -114,7 +160,9 @@ export async function verifyClaimedSubmission(
         updatedAt: now,
       },
     });
-    return row ? { ...resultOfStored(row), decision } : resultOfStored(await reload(repository, claimed));
+    return {
+      result: row ? { ...resultOfStored(row), decision } : resultOfStored(await reload(repository, claimed)),
+    };
   }
 
   let answer = reuseStoredAnswer(invoice.platformAnswer as StoredPlatformAnswer | null, parsed.randomCode);
@@ -130,7 +178,7 @@ export async function verifyClaimedSubmission(
           ...fence,
           values: { state: 'rejected', reasonCode: error.code, decidedAt: now, updatedAt: now },
         });
-        return resultOfStored(row ?? (await reload(repository, claimed)));
+        return { result: resultOfStored(row ?? (await reload(repository, claimed))) };
       }
       if (!isAppError(error)) throw error;
       const nextCheckAt = nextCheckAfter({ now, attempts: claimed.checkAttempts });
@@ -142,67 +190,104 @@ export async function verifyClaimedSubmission(
         { submissionId: claimed.id, nextCheckAt },
         'e-invoice platform unavailable; retry later',
       );
-      return { ...resultOfStored(row ?? (await reload(repository, claimed))), nextCheckAt };
+      return { result: { ...resultOfStored(row ?? (await reload(repository, claimed))), nextCheckAt } };
     }
   }
+  return {
+    answered: {
+      claimed,
+      campaign,
+      parsed: { ...parsed, randomCode: parsed.randomCode },
+      invoice,
+      answer,
+      asked,
+      deadline,
+      fence,
+    },
+  };
+}
 
-  const settled = answer;
-  const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
-    const txRepository = createSubmissionsRepository({ db: tx });
-    if (asked) {
-      await txRepository.storePlatformAnswer({
-        generateId: deps.generateId,
-        invoice,
-        answer: {
-          status: settled.status,
-          randomCode: parsed.randomCode as string,
-          checkedAt: now.toISOString(),
-          ...(settled.status === 'not_found' ? {} : { invoice: settled.invoice }),
-        },
-        now,
-      });
-    }
-    const verification = { status: settled.status, checkedAt: now.toISOString() };
+/** What the platform's answer is kept as on the invoice row. */
+export function storedAnswerOf(answered: AnsweredCheck, now: Date): StoredPlatformAnswer {
+  const { answer, parsed } = answered;
+  return {
+    status: answer.status,
+    randomCode: parsed.randomCode,
+    checkedAt: now.toISOString(),
+    ...(answer.status === 'not_found' ? {} : { invoice: answer.invoice }),
+  };
+}
 
-    if (settled.status === 'found') {
-      return decideInTransaction(tx, deps, {
-        submission: claimed,
-        campaign,
-        invoice: rulesInvoiceFromPlatform(settled.invoice, parsed),
-        verification,
-        fence,
-        now,
-      });
-    }
-    if (settled.status === 'not_found' && now < deadline) {
-      const nextCheckAt = nextCheckAfter({ now, attempts: claimed.checkAttempts, deadline });
-      const row = await txRepository.updateIfClaimed({
-        ...fence,
-        values: {
-          state: 'awaiting_upload',
-          nextCheckAt,
-          reasonCode: 'verification.not_uploaded_yet',
-          updatedAt: now,
-        },
-      });
-      return { ...resultOfStored(row ?? (await reload(txRepository, claimed))), nextCheckAt };
-    }
-    const reasonCode =
-      settled.status === 'not_found' ? 'verification.not_uploaded' : 'verification.random_code_mismatch';
+/**
+ * Decides an answered proof in the caller's transaction: stores the answer (when asked now), and applies
+ * the rules and grants the rewards (found), waits for the upload (not found before its deadline), or
+ * refuses it. Fenced: only the runner that holds the claim decides it.
+ */
+export async function settleAnswer(
+  tx: Executor,
+  deps: SubmissionsDeps,
+  answered: AnsweredCheck,
+  now: Date,
+): Promise<SubmitProofResult> {
+  const { claimed, campaign, parsed, invoice, answer: settled, asked, fence } = answered;
+  const txRepository = createSubmissionsRepository({ db: tx });
+  if (asked)
+    await txRepository.storePlatformAnswer({
+      generateId: deps.generateId,
+      invoice,
+      answer: storedAnswerOf(answered, now),
+      now,
+    });
+  const verification = { status: settled.status, checkedAt: now.toISOString() };
+
+  if (settled.status === 'found') {
+    return decideInTransaction(tx, deps, {
+      submission: claimed,
+      campaign,
+      invoice: rulesInvoiceFromPlatform(settled.invoice, parsed),
+      verification,
+      fence,
+      now,
+    });
+  }
+  return settleUnfound(tx, answered, now);
+}
+
+/** A "not found" or a wrong random code: waits for the upload until the deadline, else refused. */
+export async function settleUnfound(
+  tx: Executor,
+  { claimed, answer, deadline, fence }: AnsweredCheck,
+  now: Date,
+): Promise<SubmitProofResult> {
+  const txRepository = createSubmissionsRepository({ db: tx });
+  if (answer.status === 'not_found' && now < deadline) {
+    const nextCheckAt = nextCheckAfter({ now, attempts: claimed.checkAttempts, deadline });
     const row = await txRepository.updateIfClaimed({
       ...fence,
       values: {
-        state: 'rejected',
-        reasonCode,
-        nextCheckAt: null,
-        decision: { verification, qualifies: false, verdicts: [], decidedAt: now.toISOString() },
-        decidedAt: now,
+        state: 'awaiting_upload',
+        nextCheckAt,
+        reasonCode: 'verification.not_uploaded_yet',
         updatedAt: now,
       },
     });
-    return resultOfStored(row ?? (await reload(txRepository, claimed)));
+    return { ...resultOfStored(row ?? (await reload(txRepository, claimed))), nextCheckAt };
+  }
+  const verification = { status: answer.status, checkedAt: now.toISOString() };
+  const reasonCode =
+    answer.status === 'not_found' ? 'verification.not_uploaded' : 'verification.random_code_mismatch';
+  const row = await txRepository.updateIfClaimed({
+    ...fence,
+    values: {
+      state: 'rejected',
+      reasonCode,
+      nextCheckAt: null,
+      decision: { verification, qualifies: false, verdicts: [], decidedAt: now.toISOString() },
+      decidedAt: now,
+      updatedAt: now,
+    },
   });
+  return resultOfStored(row ?? (await reload(txRepository, claimed)));
 }
 
 const DATE_RULES = new Set(['purchase_date', 'registration_window', 'register_within_days']);

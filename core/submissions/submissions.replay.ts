@@ -27,9 +27,6 @@ export type DecidedSubmission = {
   invoice: RulesInvoice | null;
 };
 
-/** Where the next page starts: after this registration instant and id. */
-export type ReplayCursor = { createdAt: Date; id: string };
-
 type InvoiceRow = typeof invoices.$inferSelect;
 type ItemRow = Pick<typeof invoiceItems.$inferSelect, 'name' | 'quantity' | 'unitPriceMinor' | 'amountMinor'>;
 
@@ -111,23 +108,8 @@ type PageRow = {
 const parsed = <T>(value: T | string | null): T | null =>
   typeof value === 'string' ? (JSON.parse(value) as T) : value;
 
-/**
- * One page of decided proofs, oldest first, in one query: only the columns the rules read, the decision
- * reduced to its rewards and first refusing rule, the items folded into a JSON array (a replay reads
- * every proof of a campaign, so every column and round trip counts).
- */
-export async function listDecidedSubmissions(
-  db: Executor,
-  {
-    campaignId,
-    since,
-    after,
-    limit,
-  }: { campaignId: string; since: Date; after?: ReplayCursor; limit: number },
-): Promise<DecidedSubmission[]> {
-  const rows = await queryRows<PageRow>(
-    db,
-    sql`select s.id, s.member_id, s.created_at::text as created_at, s.state, s.kind,
+/** The columns the rules read, the decision reduced to its rewards and first refusing rule, items folded. */
+const decidedColumns = sql`s.id, s.member_id, s.created_at::text as created_at, s.state, s.kind,
           (s.decision -> 'rewards' ->> 'points')::int as points,
           (s.decision -> 'rewards' ->> 'entries')::int as entries,
           (select v from jsonb_array_elements(coalesce(s.decision -> 'verdicts', '[]'::jsonb)) v
@@ -136,54 +118,73 @@ export async function listDecidedSubmissions(
           i.total_amount_minor, i.seller_tax_id, i.seller_name, i.seller_address, i.buyer_tax_id, i.status,
           (select json_agg(json_build_array(it.name, it.quantity, it.unit_price_minor, it.amount_minor)
                            order by it.line_no)
-             from ${invoiceItems} it where it.invoice_id = i.id) as items
+             from ${invoiceItems} it where it.invoice_id = i.id) as items`;
+
+/**
+ * The ids of a campaign's decided proofs, in registration order: one sort, once. A replay then reads them
+ * by id in pages (`readDecidedSubmissions`), each page costing its own rows only. Paging by keyset
+ * (`(created_at, id) > cursor … limit`) instead lets the planner join and sort every remaining row for each page whenever its statistics are
+ * stale (PGlite never analyzes, and a bulk of new proofs outruns autovacuum): quadratic over a replay.
+ */
+export async function listDecidedSubmissionIds(
+  db: Executor,
+  { campaignId, since }: { campaignId: string; since: Date },
+): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select s.id from ${submissions} s where ${decidedSince(campaignId, since)} order by s.created_at, s.id`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/** These decided proofs (ids from `listDecidedSubmissionIds`), in the order of `ids`, in one query. */
+export async function readDecidedSubmissions(db: Executor, ids: string[]): Promise<DecidedSubmission[]> {
+  if (ids.length === 0) return [];
+  const rows = await queryRows<PageRow>(
+    db,
+    sql`select ${decidedColumns}
         from ${submissions} s
         left join ${invoices} i on i.id = s.invoice_id
-        where ${decidedSince(campaignId, since)}
-          ${
-            // A row comparison, so the (campaign, created_at, id) index serves each page from where it left off.
-            after
-              ? sql`and (s.created_at, s.id) > (${after.createdAt.toISOString()}::timestamptz, ${after.id})`
-              : sql``
-          }
-        order by s.created_at, s.id
-        limit ${limit}`,
+        where s.id = any(string_to_array(${ids.join(',')}, ','))`,
   );
-  return rows.map((row) => {
-    const accepted = row.state !== 'rejected';
-    const items = parsed(row.items) ?? [];
-    return {
-      id: row.id,
-      memberId: row.member_id,
-      createdAt: new Date(row.created_at),
-      accepted,
-      photo: row.kind === 'receipt' || row.kind === 'paper_invoice',
-      rewards: accepted
-        ? { points: Number(row.points ?? 0), entries: Number(row.entries ?? 0) }
-        : { points: 0, entries: 0 },
-      refusedBy: accepted ? null : parsed(row.refused),
-      invoice:
-        row.invoice_id && row.invoice_date && row.currency
-          ? rulesInvoiceFromRecord(
-              {
-                invoiceNumber: row.invoice_number,
-                invoiceDate: row.invoice_date,
-                currency: row.currency,
-                totalAmountMinor: Number(row.total_amount_minor),
-                sellerTaxId: row.seller_tax_id,
-                sellerName: row.seller_name,
-                sellerAddress: row.seller_address,
-                buyerTaxId: row.buyer_tax_id,
-                status: row.status ?? 'verified',
-              },
-              items.map(([name, quantity, unitPriceMinor, amountMinor]) => ({
-                name,
-                quantity: String(quantity),
-                unitPriceMinor: Number(unitPriceMinor),
-                amountMinor: Number(amountMinor),
-              })),
-            )
-          : null,
-    };
-  });
+  const byId = new Map(rows.map((row) => [row.id, toDecidedSubmission(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+function toDecidedSubmission(row: PageRow): DecidedSubmission {
+  const accepted = row.state !== 'rejected';
+  const items = parsed(row.items) ?? [];
+  return {
+    id: row.id,
+    memberId: row.member_id,
+    createdAt: new Date(row.created_at),
+    accepted,
+    photo: row.kind === 'receipt' || row.kind === 'paper_invoice',
+    rewards: accepted
+      ? { points: Number(row.points ?? 0), entries: Number(row.entries ?? 0) }
+      : { points: 0, entries: 0 },
+    refusedBy: accepted ? null : parsed(row.refused),
+    invoice:
+      row.invoice_id && row.invoice_date && row.currency
+        ? rulesInvoiceFromRecord(
+            {
+              invoiceNumber: row.invoice_number,
+              invoiceDate: row.invoice_date,
+              currency: row.currency,
+              totalAmountMinor: Number(row.total_amount_minor),
+              sellerTaxId: row.seller_tax_id,
+              sellerName: row.seller_name,
+              sellerAddress: row.seller_address,
+              buyerTaxId: row.buyer_tax_id,
+              status: row.status ?? 'verified',
+            },
+            items.map(([name, quantity, unitPriceMinor, amountMinor]) => ({
+              name,
+              quantity: String(quantity),
+              unitPriceMinor: Number(unitPriceMinor),
+              amountMinor: Number(amountMinor),
+            })),
+          )
+        : null,
+  };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, ne, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { invoiceItems, invoices, normalizeItemName } from '../invoices/index.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -183,6 +183,99 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
       return { today: Number(row?.today ?? 0), total: Number(row?.total ?? 0) };
     },
 
+    /**
+     * `lockMemberCampaign` for many member–campaign pairs, taken in one fixed order (every batch sorts
+     * them the same way, and a single decision holds one), so two deciding transactions cannot deadlock.
+     */
+    async lockMemberCampaigns(pairs: { memberId: string; campaignId: string }[]) {
+      const keys = [...new Set(pairs.map((pair) => `submissions:${pair.campaignId}:${pair.memberId}`))];
+      if (keys.length === 0) return;
+      await db.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(k.key, 0))
+              from (select value as key from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)
+                    order by value) k`,
+      );
+    },
+
+    /** `countAccepted` for many proofs in one query; by submission id. */
+    async countAcceptedMany(
+      proofs: { id: string; memberId: string; campaignId: string; dayStart: Date; dayEnd: Date }[],
+    ): Promise<Map<string, { today: number; total: number }>> {
+      if (proofs.length === 0) return new Map();
+      const rows = await queryRows<{ id: string; today: number | string; total: number | string }>(
+        db,
+        sql`select v.id,
+              count(s.id) filter (where s.created_at >= v."dayStart" and s.created_at < v."dayEnd") as today,
+              count(s.id) as total
+            from jsonb_to_recordset(${JSON.stringify(proofs)}::jsonb)
+                 as v(id text, "memberId" text, "campaignId" text, "dayStart" timestamptz, "dayEnd" timestamptz)
+            left join ${submissions} s
+              on s.member_id = v."memberId" and s.campaign_id = v."campaignId"
+             and s.state in ('accepted', 'rewarded') and s.id <> v.id and s.proof_key is not null
+            group by v.id`,
+      );
+      return new Map(rows.map((row) => [row.id, { today: Number(row.today), total: Number(row.total) }]));
+    },
+
+    /**
+     * Records many decisions in one statement, each fenced like `updateIfClaimed` (still verifiable, with
+     * the attempt count it was claimed with). Returns the rows it changed.
+     */
+    async recordDecisions(
+      decisions: {
+        id: string;
+        checkAttempts: number;
+        state: SubmissionState;
+        reasonCode: string | null;
+        campaignVersion: number;
+        decision: Record<string, unknown>;
+      }[],
+      now: Date,
+    ): Promise<Submission[]> {
+      if (decisions.length === 0) return [];
+      const v = sql.raw('v');
+      return db
+        .update(submissions)
+        .set({
+          state: sql`${v}.state`,
+          reasonCode: sql`${v}."reasonCode"`,
+          campaignVersion: sql`${v}."campaignVersion"`,
+          decision: sql`${v}.decision`,
+          nextCheckAt: null,
+          decidedAt: now,
+          updatedAt: now,
+        })
+        .from(
+          sql`jsonb_to_recordset(${JSON.stringify(decisions)}::jsonb) as v(id text, "checkAttempts" integer,
+                state text, "reasonCode" text, "campaignVersion" integer, decision jsonb)`,
+        )
+        .where(
+          and(
+            sql`${submissions.id} = ${v}.id`,
+            sql`${submissions.checkAttempts} = ${v}."checkAttempts"`,
+            inArray(submissions.state, VERIFIABLE_STATES),
+          ),
+        )
+        .returning(getTableColumns(submissions));
+    },
+
+    /** Sets many submissions' state and decision in one statement (`updateSubmission` for a batch). */
+    async updateStatesAndDecisions(
+      rows: { id: string; state: SubmissionState; decision: Record<string, unknown> }[],
+      now: Date,
+    ): Promise<Submission[]> {
+      if (rows.length === 0) return [];
+      const v = sql.raw('v');
+      return db
+        .update(submissions)
+        .set({ state: sql`${v}.state`, decision: sql`${v}.decision`, updatedAt: now })
+        .from(
+          sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, state text, decision jsonb)`,
+        )
+        .where(sql`${submissions.id} = ${v}.id`)
+        .returning(getTableColumns(submissions));
+    },
+
     /** How many of a campaign's proofs are decided (per version) and how many are still to be judged. */
     async summarizeCampaignDecisions({
       campaignId,
@@ -271,12 +364,65 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
       return existing as InvoiceRecord;
     },
 
+    /**
+     * `storePlatformAnswer` for many "found" answers at once (the batch verification's deciding
+     * transaction): one update of the invoice rows and one insert of their items.
+     */
+    async storeFoundAnswers({
+      generateId,
+      answers,
+      now,
+    }: {
+      generateId: IdGenerator;
+      answers: { invoice: InvoiceRecord; answer: StoredPlatformAnswer }[];
+      now: Date;
+    }): Promise<void> {
+      if (answers.length === 0) return;
+      const rows = answers.map(({ invoice, answer }) => ({
+        id: invoice.id,
+        ...foundInvoiceValues(invoice, answer, now),
+      }));
+      const v = sql.raw('v');
+      await db
+        .update(invoices)
+        .set({
+          platformAnswer: sql`${v}."platformAnswer"`,
+          status: sql`${v}."status"`,
+          randomCode: sql`${v}."randomCode"`,
+          sellerTaxId: sql`${v}."sellerTaxId"`,
+          sellerName: sql`${v}."sellerName"`,
+          sellerAddress: sql`${v}."sellerAddress"`,
+          buyerTaxId: sql`${v}."buyerTaxId"`,
+          invoiceTime: sql`${v}."invoiceTime"`,
+          totalAmountMinor: sql`${v}."totalAmountMinor"`,
+          verifiedAt: sql`${v}."verifiedAt"`,
+          statusCheckedAt: sql`${v}."statusCheckedAt"`,
+          updatedAt: sql`${v}."updatedAt"`,
+        })
+        .from(
+          sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+                id text, "platformAnswer" jsonb, status text, "randomCode" text, "sellerTaxId" text,
+                "sellerName" text, "sellerAddress" text, "buyerTaxId" text, "invoiceTime" time,
+                "totalAmountMinor" bigint, "verifiedAt" timestamptz, "statusCheckedAt" timestamptz,
+                "updatedAt" timestamptz)`,
+        )
+        .where(sql`${invoices.id} = ${v}.id`);
+      const items = answers.flatMap(({ invoice, answer }) => platformItemRows(generateId, invoice, answer));
+      if (items.length > 0) await db.insert(invoiceItems).values(items).onConflictDoNothing();
+    },
+
     async insertInvoice({ generateId, invoice }: { generateId: IdGenerator; invoice: NewInvoiceRecord }) {
       const [created] = await db
         .insert(invoices)
         .values({ ...invoice, id: generateId('invoice') })
         .returning();
       return created as InvoiceRecord;
+    },
+
+    async getInvoices(invoiceIds: string[]): Promise<Map<string, InvoiceRecord>> {
+      if (invoiceIds.length === 0) return new Map();
+      const rows = await db.select().from(invoices).where(inArray(invoices.id, invoiceIds));
+      return new Map(rows.map((row) => [row.id, row]));
     },
 
     async getInvoice(invoiceId: string): Promise<InvoiceRecord | undefined> {
@@ -304,39 +450,10 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
       if (answer.status === 'found' && platform) {
         await db
           .update(invoices)
-          .set({
-            platformAnswer: answer as unknown as Record<string, unknown>,
-            status: platform.status === 'voided' ? 'voided' : 'verified',
-            randomCode: answer.randomCode || invoice.randomCode,
-            sellerTaxId: platform.sellerBan || invoice.sellerTaxId,
-            sellerName: platform.sellerName || null,
-            sellerAddress: platform.sellerAddress || null,
-            buyerTaxId: platform.buyerBan,
-            invoiceTime: platform.invoiceTime,
-            totalAmountMinor: platform.totalAmountMinor ?? invoice.totalAmountMinor,
-            verifiedAt: now,
-            statusCheckedAt: now,
-            updatedAt: now,
-          })
+          .set(foundInvoiceValues(invoice, answer, now))
           .where(eq(invoices.id, invoice.id));
-        if (platform.items.length > 0) {
-          await db
-            .insert(invoiceItems)
-            .values(
-              platform.items.map((item, index) => ({
-                id: generateId('invoiceItem'),
-                brandId: invoice.brandId,
-                invoiceId: invoice.id,
-                lineNo: item.rowNum > 0 ? item.rowNum : index + 1,
-                name: item.name,
-                normalizedName: normalizeItemName(item.name),
-                quantity: String(item.quantity),
-                unitPriceMinor: toMinor(item.unitPrice),
-                amountMinor: item.amountMinor,
-              })),
-            )
-            .onConflictDoNothing();
-        }
+        const items = platformItemRows(generateId, invoice, answer);
+        if (items.length > 0) await db.insert(invoiceItems).values(items).onConflictDoNothing();
         return;
       }
       // A "not found" never replaces an answer that carried the invoice.
@@ -391,3 +508,37 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
 }
 
 export type SubmissionsRepository = ReturnType<typeof createSubmissionsRepository>;
+
+/** What a "found" answer changes on the invoice row: the platform's header fields over the proof's. */
+function foundInvoiceValues(invoice: InvoiceRecord, answer: StoredPlatformAnswer, now: Date) {
+  const platform = answer.invoice as NonNullable<StoredPlatformAnswer['invoice']>;
+  return {
+    platformAnswer: answer as unknown as Record<string, unknown>,
+    status: platform.status === 'voided' ? ('voided' as const) : ('verified' as const),
+    randomCode: answer.randomCode || invoice.randomCode,
+    sellerTaxId: platform.sellerBan || invoice.sellerTaxId,
+    sellerName: platform.sellerName || null,
+    sellerAddress: platform.sellerAddress || null,
+    buyerTaxId: platform.buyerBan,
+    invoiceTime: platform.invoiceTime,
+    totalAmountMinor: platform.totalAmountMinor ?? invoice.totalAmountMinor,
+    verifiedAt: now,
+    statusCheckedAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The invoice's item rows from a "found" answer. */
+function platformItemRows(generateId: IdGenerator, invoice: InvoiceRecord, answer: StoredPlatformAnswer) {
+  return (answer.invoice?.items ?? []).map((item, index) => ({
+    id: generateId('invoiceItem'),
+    brandId: invoice.brandId,
+    invoiceId: invoice.id,
+    lineNo: item.rowNum > 0 ? item.rowNum : index + 1,
+    name: item.name,
+    normalizedName: normalizeItemName(item.name),
+    quantity: String(item.quantity),
+    unitPriceMinor: toMinor(item.unitPrice),
+    amountMinor: item.amountMinor,
+  }));
+}

@@ -15,7 +15,14 @@ import type {
   SubmitProofResult,
 } from './submissions.types.js';
 import { leaseMs, resolveCampaign, answerConflict, resultOfStored, reload } from './submissions.decide.js';
-import { readEInvoice, verifyClaimedSubmission, type RawInput } from './submissions.einvoice.js';
+import {
+  checkClaimedSubmission,
+  readEInvoice,
+  verifyClaimedSubmission,
+  type AnsweredCheck,
+  type RawInput,
+} from './submissions.einvoice.js';
+import { settleAnswers } from './submissions.batch.js';
 import { submitReceiptImage, decidePhotoProof } from './submissions.photos.js';
 import { submitCarrierProof } from './submissions.carrier.js';
 import { QUEUED_REASON_CODE, resultOfSeen, shouldQueueInstantCheck } from './submissions.queue.js';
@@ -129,6 +136,9 @@ export async function submitProof(
   return verifyClaimedSubmission(deps, created, readCampaignSettings(campaign));
 }
 
+/** How many answered proofs one deciding transaction of the batch verification takes at most. */
+const DECIDE_BATCH = 100;
+
 /**
  * Batch verification: claims due submissions (FOR UPDATE SKIP LOCKED, leased), asks the platform outside
  * any transaction, and decides each one. Any number of runners may call it at once; each submission is
@@ -141,12 +151,15 @@ export async function verifyDueSubmissions(
     now = deps.clock.now(),
     verificationMode,
     concurrency = 4,
+    decideBatchSize = DECIDE_BATCH,
   }: {
     limit?: number;
     now?: Date;
     /** `instant`: the retry worker (instant campaigns only); unset: the scheduled batch run (all). */
     verificationMode?: 'instant' | 'batch';
     concurrency?: number;
+    /** Answered proofs decided per transaction; 1 decides each on its own. @default 100 */
+    decideBatchSize?: number;
   } = {},
 ): Promise<{ claimed: number; outcomes: Partial<Record<SubmitProofResult['outcome'], number>> }> {
   const repository = createSubmissionsRepository({ db: deps.db });
@@ -169,6 +182,29 @@ export async function verifyDueSubmissions(
     return campaign;
   };
 
+  const count = (result: SubmitProofResult) => {
+    outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+  };
+  // The claimed proofs' invoices in one query; the platform is asked outside any transaction, and the
+  // answers are decided in batches of `decideBatchSize`, each in one transaction of a few statements.
+  const invoiceIds = claimed.flatMap((submission) => (submission.invoiceId ? [submission.invoiceId] : []));
+  const invoices = await repository.getInvoices(invoiceIds);
+  const answered: AnsweredCheck[] = [];
+  let deciding: Promise<void> = Promise.resolve();
+  const decide = (batch: AnsweredCheck[]) => {
+    deciding = deciding.then(async () => {
+      const results = await settleAnswers(deps, batch);
+      results.forEach((result, index) => {
+        if (result instanceof Error)
+          deps.logger?.error(
+            { err: result, submissionId: batch[index]?.claimed.id },
+            'verifying a submission failed',
+          );
+        else count(result);
+      });
+    });
+  };
+
   let next = 0;
   const work = async () => {
     while (next < claimed.length) {
@@ -176,8 +212,11 @@ export async function verifyDueSubmissions(
       try {
         const campaign = await campaignOf(submission);
         if (!campaign) continue;
-        const result = await verifyClaimedSubmission(deps, submission, campaign);
-        outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+        const checked = await checkClaimedSubmission(deps, submission, campaign, {
+          invoice: submission.invoiceId ? invoices.get(submission.invoiceId) : undefined,
+        });
+        if ('result' in checked) count(checked.result);
+        else if (answered.push(checked.answered) >= decideBatchSize) decide(answered.splice(0));
       } catch (error) {
         // The lease lapses and another run tries again; one bad row does not stop the batch.
         deps.logger?.error({ err: error, submissionId: submission.id }, 'verifying a submission failed');
@@ -185,6 +224,8 @@ export async function verifyDueSubmissions(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, claimed.length)) }, work));
+  decide(answered.splice(0));
+  await deciding;
   return { claimed: claimed.length, outcomes };
 }
 

@@ -207,8 +207,8 @@ describe('rule checker (POST /api/console/campaigns/:idOrSlug/check)', () => {
     const [chineseTooLittle, chineseOtherStore] = chinese.body.results;
     const [thaiTooLittle, thaiOtherStore] = thai.body.results;
     expect(rule(english.body.results[0], 'minAmount')).toBe('matched items TWD 20.00 < threshold TWD 30.00');
-    expect(rule(chineseTooLittle, 'minAmount')).toBe('符合品項金額 $20.00 < 門檻 $30.00');
-    expect(rule(thaiTooLittle, 'minAmount')).toBe('ยอดสินค้าที่ตรงเงื่อนไข NT$20.00 < เกณฑ์ NT$30.00');
+    expect(rule(chineseTooLittle, 'minAmount')).toBe('符合品項金額 NT$20 < 門檻 NT$30');
+    expect(rule(thaiTooLittle, 'minAmount')).toBe('ยอดสินค้าที่ตรงเงื่อนไข NT$20 < เกณฑ์ NT$30');
     expect(rule(chineseOtherStore, 'stores')).toBe(
       '統一超商股份有限公司，統編 22555003 不符合任何指定店家（名稱 全家*）',
     );

@@ -285,6 +285,41 @@ describe('campaign API (/api/console/campaigns)', () => {
     expect(Object.keys(invalid.body.error.fieldErrors)).toContain('rules.minAmount.basis');
   });
 
+  test('when a published campaign built in the form (names in some languages) is previewed as the page sends it, then 200', async () => {
+    // The form leaves Thai empty and the description blank; the Preview tab sends the saved campaign back.
+    await createActive('form-built', {
+      name: { 'zh-TW': '烏龍週', en: 'Oolong week' },
+      description: null,
+    });
+    const { campaign } = (await as(viewer).get('/form-built')).body as {
+      campaign: {
+        name: object;
+        description: object | null;
+        timezone: string;
+        rules: object;
+        rewards: object;
+      };
+    };
+    const response = await as(viewer).post('/form-built/preview', {
+      name: campaign.name,
+      description: campaign.description,
+      timezone: campaign.timezone,
+      rules: campaign.rules,
+      rewards: campaign.rewards,
+    });
+    expect(response.status).toBe(200);
+    const byLocale = Object.fromEntries(
+      (response.body.previews as { locale: string; liff: { name: string } }[]).map((p) => [p.locale, p]),
+    );
+    // Thai has no name of its own: the preview shows the one a Thai member would read (zh-TW first).
+    expect(byLocale.th?.liff.name).toBe('烏龍週');
+    expect(byLocale.en?.liff.name).toBe('Oolong week');
+
+    // A name with every language blank, or a language the console does not know, is still a clear 400.
+    const unknown = await as(viewer).post('/form-built/preview', { name: { fr: 'Semaine' } });
+    expect(unknown.status).toBe(400);
+  });
+
   test('when a survey is built for a campaign, then it is stored as the chat and LIFF read it, bad questions are 400 by path, and answers export', async () => {
     await as(marketer).post('', teaCampaignBody({ slug: 'with-survey' }));
     const survey = {

@@ -211,9 +211,9 @@ describe('explainDecision in each language', () => {
     const rule = (locale: Locale, index: number, key: string) =>
       byLocale[locale][index]!.find((r) => r.rule === key)?.detail;
     expect(rule('en', 0, 'minAmount')).toBe('matched items TWD 50.00 ≥ threshold TWD 30.00');
-    expect(rule('zh-TW', 0, 'minAmount')).toBe('符合品項金額 $50.00 ≥ 門檻 $30.00');
-    expect(rule('th', 0, 'minAmount')).toBe('ยอดสินค้าที่ตรงเงื่อนไข NT$50.00 ≥ เกณฑ์ NT$30.00');
-    expect(rule('zh-TW', 1, 'minAmount')).toBe('發票總額不明（門檻 THB\u00a00.01）');
+    expect(rule('zh-TW', 0, 'minAmount')).toBe('符合品項金額 NT$50 ≥ 門檻 NT$30');
+    expect(rule('th', 0, 'minAmount')).toBe('ยอดสินค้าที่ตรงเงื่อนไข NT$50 ≥ เกณฑ์ NT$30');
+    expect(rule('zh-TW', 1, 'minAmount')).toBe('發票總額不明（門檻 ฿0.01）');
     expect(rule('th', 1, 'minAmount')).toBe('ไม่ทราบยอดรวมใบเสร็จ (เกณฑ์ ฿0.01)');
     expect(rule('en', 1, 'minAmount')).toBe('the invoice total amount is not known (threshold THB 0.01)');
     expect(rule('zh-TW', 0, 'purchaseWindow')).toContain('2024年11月5日 購買');

@@ -563,7 +563,7 @@ export const messages = defineMessages({
     autoAcceptReceipts: 'รับรูปใบเสร็จที่อ่านได้ชัดโดยไม่ต้องมีผู้ตรวจ',
     'kind.einvoice_qr': 'QR ใบกำกับอิเล็กทรอนิกส์',
     'kind.einvoice_text': 'พิมพ์เลขใบกำกับ',
-    'kind.einvoice_carrier': 'Carrier',
+    'kind.einvoice_carrier': 'บาร์โค้ดมือถือ',
     'kind.paper_invoice': 'ใบกำกับกระดาษ',
     'kind.receipt': 'รูปใบเสร็จ',
     remove: 'ลบ',
@@ -671,7 +671,8 @@ export const messages = defineMessages({
     'check.title': 'ตัวตรวจกฎ',
     'check.about': 'ลองใช้กฎที่กำลังแก้ไขด้านบนกับหลักฐาน ไม่มีการบันทึกและไม่ให้ของรางวัล',
     'check.proofs': 'หลักฐาน',
-    'check.hint': 'บรรทัดละหนึ่งรายการ: QR ใบกำกับ เลขที่พิมพ์ (เลข วันที่ รหัสสุ่ม) บาร์โค้ด carrier หรือใบกำกับแบบ JSON',
+    'check.hint':
+      'บรรทัดละหนึ่งรายการ: QR ใบกำกับ เลขที่พิมพ์ (เลข วันที่ รหัสสุ่ม) บาร์โค้ด บาร์โค้ดมือถือ (/ABC1234 รหัสยืนยัน) หรือใบกำกับแบบ JSON',
     'check.photos': 'รูปใบเสร็จ',
     'check.badLines': 'บรรทัด {lines} ไม่ใช่ JSON ที่ถูกต้อง',
     'check.run': 'ตรวจหลักฐาน',

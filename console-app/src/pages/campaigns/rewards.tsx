@@ -1,6 +1,7 @@
 import { createTranslator } from '../../i18n';
 import { Field } from '../../ui/field';
 import { LocalizedFields } from '../../ui/localized';
+import { moveItem, useSortable } from '../../ui/sortable';
 import type { SectionProps } from './basics';
 import { messages } from './messages';
 import {
@@ -285,6 +286,11 @@ function PrizeList({
 }) {
   const setPrize = (index: number, patch: Partial<PrizeDraft>) =>
     onChange(prizes.map((prize, i) => (i === index ? { ...prize, ...patch } : prize)));
+  const sortable = useSortable({
+    count: prizes.length,
+    nameOf: (index) => prizes[index]?.key || String(index + 1),
+    onMove: (from, to) => onChange(moveItem(prizes, from, to)),
+  });
   return (
     <Section
       title={t('draws.prizes')}
@@ -298,56 +304,60 @@ function PrizeList({
       }
     >
       {errors[`${path}.prizes`] ? <p class="field-error">{errors[`${path}.prizes`]}</p> : null}
-      {prizes.map((prize, index) => {
-        const at = `${path}.prizes.${index}`;
-        return (
-          <div class="row-card" key={index}>
-            <div class="grid3">
-              <Field label={t('draws.prizeKey')} error={errors[`${at}.key`]}>
-                {(props) => (
-                  <input
-                    {...props}
-                    name={`${prefix}-prize-${index}-key`}
-                    value={prize.key}
-                    onInput={(event) => setPrize(index, { key: event.currentTarget.value.trim() })}
-                  />
-                )}
-              </Field>
-              <IntField
-                label={t('draws.quantity')}
-                name={`${prefix}-prize-${index}-quantity`}
-                min={1}
-                value={prize.quantity}
-                error={errors[`${at}.quantity`]}
-                onChange={(quantity) => setPrize(index, { quantity: quantity ?? 0 })}
-              />
-              <MoneyField
-                label={t('draws.value')}
-                name={`${prefix}-prize-${index}-value`}
-                currency={currency}
-                value={prize.valueMinor}
-                error={errors[`${at}.valueMinor`]}
-                onChange={(valueMinor) => setPrize(index, { valueMinor })}
-              />
-              <LocalizedFields
-                label={t('draws.prizeName')}
-                name={`${prefix}-prize-${index}-name`}
-                value={prize.name}
-                error={errors[`${at}.name`]}
-                onChange={(name) => setPrize(index, { name })}
-              />
+      <div class="sortable-list" ref={sortable.listRef}>
+        {prizes.map((prize, index) => {
+          const at = `${path}.prizes.${index}`;
+          return (
+            <div class="row-card" key={index} data-prize={index} {...sortable.rowProps(index)}>
+              {sortable.handle(index)}
+              <div class="grid3">
+                <Field label={t('draws.prizeKey')} error={errors[`${at}.key`]}>
+                  {(props) => (
+                    <input
+                      {...props}
+                      name={`${prefix}-prize-${index}-key`}
+                      value={prize.key}
+                      onInput={(event) => setPrize(index, { key: event.currentTarget.value.trim() })}
+                    />
+                  )}
+                </Field>
+                <IntField
+                  label={t('draws.quantity')}
+                  name={`${prefix}-prize-${index}-quantity`}
+                  min={1}
+                  value={prize.quantity}
+                  error={errors[`${at}.quantity`]}
+                  onChange={(quantity) => setPrize(index, { quantity: quantity ?? 0 })}
+                />
+                <MoneyField
+                  label={t('draws.value')}
+                  name={`${prefix}-prize-${index}-value`}
+                  currency={currency}
+                  value={prize.valueMinor}
+                  error={errors[`${at}.valueMinor`]}
+                  onChange={(valueMinor) => setPrize(index, { valueMinor })}
+                />
+                <LocalizedFields
+                  label={t('draws.prizeName')}
+                  name={`${prefix}-prize-${index}-name`}
+                  value={prize.name}
+                  error={errors[`${at}.name`]}
+                  onChange={(name) => setPrize(index, { name })}
+                />
+              </div>
+              <button
+                type="button"
+                class="link"
+                disabled={prizes.length === 1}
+                onClick={() => onChange(prizes.filter((_, i) => i !== index))}
+              >
+                {t('remove')}
+              </button>
             </div>
-            <button
-              type="button"
-              class="link"
-              disabled={prizes.length === 1}
-              onClick={() => onChange(prizes.filter((_, i) => i !== index))}
-            >
-              {t('remove')}
-            </button>
-          </div>
-        );
-      })}
+          );
+        })}
+      </div>
+      {sortable.announcer}
     </Section>
   );
 }

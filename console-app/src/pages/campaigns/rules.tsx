@@ -1,5 +1,6 @@
 import { createTranslator } from '../../i18n';
 import { Field } from '../../ui/field';
+import { moveItem, useSortable } from '../../ui/sortable';
 import type { SectionProps } from './basics';
 import { messages } from './messages';
 import type { ItemGroupDraft, Rules, StoreMatcherDraft } from './model';
@@ -14,6 +15,11 @@ export function RulesSection({ draft, set, errors }: SectionProps) {
   const groups = rules.itemGroups ?? [];
   const setGroup = (index: number, patch: Partial<ItemGroupDraft>) =>
     setRules({ itemGroups: groups.map((group, i) => (i === index ? { ...group, ...patch } : group)) });
+  const sortable = useSortable({
+    count: groups.length,
+    nameOf: (index) => groups[index]?.key || String(index + 1),
+    onMove: (from, to) => setRules({ itemGroups: moveItem(groups, from, to) }),
+  });
   const stores = rules.stores ?? {};
   const caps = rules.caps ?? {};
   const upload = rules.upload ?? { windowDays: 3, graceHours: 12 };
@@ -79,55 +85,59 @@ export function RulesSection({ draft, set, errors }: SectionProps) {
       >
         {errors['rules.itemGroups'] ? <p class="field-error">{errors['rules.itemGroups']}</p> : null}
         {groups.length === 0 ? <p class="muted">{t('group.none')}</p> : null}
-        {groups.map((group, index) => {
-          const path = `rules.itemGroups.${index}`;
-          return (
-            <div class="row-card" key={index} data-group={index}>
-              <div class="grid4">
-                <Field label={t('group.key')} error={errors[`${path}.key`]}>
-                  {(props) => (
-                    <input
-                      {...props}
-                      name={`group-${index}-key`}
-                      value={group.key}
-                      onInput={(event) => setGroup(index, { key: event.currentTarget.value.trim() })}
-                    />
-                  )}
-                </Field>
-                <WordList
-                  label={t('group.keywords')}
-                  name={`group-${index}-keywords`}
-                  value={group.keywords}
-                  error={errors[`${path}.keywords`]}
-                  onChange={(keywords) => setGroup(index, { keywords })}
-                />
-                <WordList
-                  label={t('group.exclude')}
-                  name={`group-${index}-exclude`}
-                  value={group.excludeKeywords}
-                  error={errors[`${path}.excludeKeywords`]}
-                  onChange={(excludeKeywords) => setGroup(index, { excludeKeywords })}
-                />
-                <IntField
-                  label={t('group.minQuantity')}
-                  name={`group-${index}-minQuantity`}
-                  min={1}
-                  value={group.minQuantity}
-                  error={errors[`${path}.minQuantity`]}
-                  onChange={(minQuantity) => setGroup(index, { minQuantity })}
-                />
+        <div class="sortable-list" ref={sortable.listRef}>
+          {groups.map((group, index) => {
+            const path = `rules.itemGroups.${index}`;
+            return (
+              <div class="row-card" key={index} data-group={index} {...sortable.rowProps(index)}>
+                {sortable.handle(index)}
+                <div class="grid4">
+                  <Field label={t('group.key')} error={errors[`${path}.key`]}>
+                    {(props) => (
+                      <input
+                        {...props}
+                        name={`group-${index}-key`}
+                        value={group.key}
+                        onInput={(event) => setGroup(index, { key: event.currentTarget.value.trim() })}
+                      />
+                    )}
+                  </Field>
+                  <WordList
+                    label={t('group.keywords')}
+                    name={`group-${index}-keywords`}
+                    value={group.keywords}
+                    error={errors[`${path}.keywords`]}
+                    onChange={(keywords) => setGroup(index, { keywords })}
+                  />
+                  <WordList
+                    label={t('group.exclude')}
+                    name={`group-${index}-exclude`}
+                    value={group.excludeKeywords}
+                    error={errors[`${path}.excludeKeywords`]}
+                    onChange={(excludeKeywords) => setGroup(index, { excludeKeywords })}
+                  />
+                  <IntField
+                    label={t('group.minQuantity')}
+                    name={`group-${index}-minQuantity`}
+                    min={1}
+                    value={group.minQuantity}
+                    error={errors[`${path}.minQuantity`]}
+                    onChange={(minQuantity) => setGroup(index, { minQuantity })}
+                  />
+                </div>
+                <button
+                  type="button"
+                  class="link"
+                  aria-label={t('group.remove', { key: group.key })}
+                  onClick={() => setRules({ itemGroups: groups.filter((_, i) => i !== index) })}
+                >
+                  {t('remove')}
+                </button>
               </div>
-              <button
-                type="button"
-                class="link"
-                aria-label={t('group.remove', { key: group.key })}
-                onClick={() => setRules({ itemGroups: groups.filter((_, i) => i !== index) })}
-              >
-                {t('remove')}
-              </button>
-            </div>
-          );
-        })}
+            );
+          })}
+        </div>
+        {sortable.announcer}
         {groups.length > 1 ? (
           <SelectField
             label={t('rules.itemGroupsMatch')}

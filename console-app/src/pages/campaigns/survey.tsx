@@ -6,6 +6,7 @@ import { downloadCsv, toCsv } from '../../ui/csv';
 import { Banner, ErrorBanner, Loading } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 import { cleanLocalized, LocalizedFields, type Localized } from '../../ui/localized';
+import { moveItem, useSortable } from '../../ui/sortable';
 import { messages } from './messages';
 import type { FieldErrors } from './model';
 import { Check, IntField, Section, SelectField } from './widgets';
@@ -94,6 +95,16 @@ export function SurveyBuilder({
       .catch(setError);
   }, [slug]);
 
+  const questionCount = draft?.questions.length ?? 0;
+  const sortable = useSortable({
+    count: questionCount,
+    nameOf: (index) => draft?.questions[index]?.key || String(index + 1),
+    onMove: (from, to) => {
+      setSaved(false);
+      setDraft((current) => current && { ...current, questions: moveItem(current.questions, from, to) });
+    },
+  });
+
   if (!draft) return error ? <ErrorBanner error={error} /> : <Loading />;
   const set = (patch: Partial<SurveyDraft>) => {
     setSaved(false);
@@ -101,13 +112,6 @@ export function SurveyBuilder({
   };
   const setQuestion = (index: number, patch: Partial<Question>) =>
     set({ questions: draft.questions.map((q, i) => (i === index ? { ...q, ...patch } : q)) });
-  const move = (index: number, step: number) => {
-    const target = index + step;
-    if (target < 0 || target >= draft.questions.length) return;
-    const questions = [...draft.questions];
-    [questions[index], questions[target]] = [questions[target] as Question, questions[index] as Question];
-    set({ questions });
-  };
 
   const save = async () => {
     setError(null);
@@ -181,145 +185,159 @@ export function SurveyBuilder({
           </div>
         </Section>
         {errors.questions ? <p class="field-error">{errors.questions}</p> : null}
-        {draft.questions.map((question, index) => {
-          const path = `questions.${index}`;
-          const choice = question.type === 'single' || question.type === 'multiple';
-          return (
-            <div class="row-card" key={index} data-question={index}>
-              <div class="grid4">
-                <Field label={t('survey.key')} error={errors[`${path}.key`]}>
-                  {(props) => (
-                    <input
-                      {...props}
-                      name={`question-${index}-key`}
-                      value={question.key}
-                      onInput={(event) => setQuestion(index, { key: event.currentTarget.value.trim() })}
-                    />
-                  )}
-                </Field>
-                <SelectField<QuestionType>
-                  label={t('survey.type')}
-                  name={`question-${index}-type`}
-                  value={question.type}
-                  options={(['single', 'multiple', 'scale', 'text'] as const).map((type) => ({
-                    value: type,
-                    label: t(`survey.type.${type}`),
-                  }))}
-                  onChange={(type) =>
-                    setQuestion(index, {
-                      type,
-                      ...(type === 'single' || type === 'multiple'
-                        ? { options: question.options ?? newQuestion(index).options }
-                        : {}),
-                    })
-                  }
-                />
-                <Check
-                  name={`question-${index}-required`}
-                  label={t('survey.required')}
-                  checked={question.required}
-                  onChange={(required) => setQuestion(index, { required })}
-                />
-                <div class="actions">
-                  <button type="button" onClick={() => move(index, -1)} aria-label={t('survey.up')}>
-                    ↑
-                  </button>
-                  <button type="button" onClick={() => move(index, 1)} aria-label={t('survey.down')}>
-                    ↓
-                  </button>
-                  <button
-                    type="button"
-                    disabled={draft.questions.length === 1}
-                    onClick={() => set({ questions: draft.questions.filter((_, i) => i !== index) })}
-                  >
-                    {t('remove')}
-                  </button>
-                </div>
-              </div>
-              <div class="grid3">
-                <LocalizedFields
-                  label={t('survey.question')}
-                  name={`question-${index}-label`}
-                  value={question.label}
-                  error={errors[`${path}.label`]}
-                  onChange={(label) => setQuestion(index, { label })}
-                />
-              </div>
-              {choice ? (
-                <div class="survey-options">
-                  {errors[`${path}.options`] ? <p class="field-error">{errors[`${path}.options`]}</p> : null}
-                  {(question.options ?? []).map((option, optionIndex) => {
-                    const setOption = (patch: Partial<typeof option>) =>
+        <div class="sortable-list" ref={sortable.listRef}>
+          {draft.questions.map((question, index) => {
+            const path = `questions.${index}`;
+            const choice = question.type === 'single' || question.type === 'multiple';
+            return (
+              <div class="row-card" key={index} data-question={index} {...sortable.rowProps(index)}>
+                {sortable.handle(index)}
+                <div class="grid4">
+                  <Field label={t('survey.key')} error={errors[`${path}.key`]}>
+                    {(props) => (
+                      <input
+                        {...props}
+                        name={`question-${index}-key`}
+                        value={question.key}
+                        onInput={(event) => setQuestion(index, { key: event.currentTarget.value.trim() })}
+                      />
+                    )}
+                  </Field>
+                  <SelectField<QuestionType>
+                    label={t('survey.type')}
+                    name={`question-${index}-type`}
+                    value={question.type}
+                    options={(['single', 'multiple', 'scale', 'text'] as const).map((type) => ({
+                      value: type,
+                      label: t(`survey.type.${type}`),
+                    }))}
+                    onChange={(type) =>
                       setQuestion(index, {
-                        options: (question.options ?? []).map((o, i) =>
-                          i === optionIndex ? { ...o, ...patch } : o,
-                        ),
-                      });
-                    return (
-                      <div class="grid4" key={optionIndex}>
-                        <Field
-                          label={t('survey.optionKey')}
-                          error={errors[`${path}.options.${optionIndex}.key`]}
-                        >
-                          {(props) => (
-                            <input
-                              {...props}
-                              name={`question-${index}-option-${optionIndex}-key`}
-                              value={option.key}
-                              onInput={(event) => setOption({ key: event.currentTarget.value.trim() })}
-                            />
-                          )}
-                        </Field>
-                        <LocalizedFields
-                          label={t('survey.option')}
-                          name={`question-${index}-option-${optionIndex}`}
-                          value={option.label}
-                          error={errors[`${path}.options.${optionIndex}.label`]}
-                          onChange={(label) => setOption({ label })}
-                        />
-                      </div>
-                    );
-                  })}
-                  <button
-                    type="button"
-                    onClick={() =>
-                      setQuestion(index, {
-                        options: [
-                          ...(question.options ?? []),
-                          { key: String.fromCharCode(97 + (question.options?.length ?? 0)), label: {} },
-                        ],
+                        type,
+                        ...(type === 'single' || type === 'multiple'
+                          ? { options: question.options ?? newQuestion(index).options }
+                          : {}),
                       })
                     }
-                  >
-                    {t('survey.addOption')}
-                  </button>
-                </div>
-              ) : null}
-              {question.type === 'scale' ? (
-                <div class="grid4">
-                  <IntField
-                    label={t('survey.scaleMin')}
-                    name={`question-${index}-min`}
-                    value={question.scale?.min ?? 1}
-                    error={errors[`${path}.scale.min`]}
-                    onChange={(min) =>
-                      setQuestion(index, { scale: { min: min ?? 1, max: question.scale?.max ?? 5 } })
-                    }
                   />
-                  <IntField
-                    label={t('survey.scaleMax')}
-                    name={`question-${index}-max`}
-                    value={question.scale?.max ?? 5}
-                    error={errors[`${path}.scale.max`]}
-                    onChange={(max) =>
-                      setQuestion(index, { scale: { min: question.scale?.min ?? 1, max: max ?? 5 } })
-                    }
+                  <Check
+                    name={`question-${index}-required`}
+                    label={t('survey.required')}
+                    checked={question.required}
+                    onChange={(required) => setQuestion(index, { required })}
+                  />
+                  <div class="actions">
+                    <button
+                      type="button"
+                      onClick={(event) => sortable.move(index, index - 1, event.currentTarget)}
+                      aria-label={t('survey.up')}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      onClick={(event) => sortable.move(index, index + 1, event.currentTarget)}
+                      aria-label={t('survey.down')}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      disabled={draft.questions.length === 1}
+                      onClick={() => set({ questions: draft.questions.filter((_, i) => i !== index) })}
+                    >
+                      {t('remove')}
+                    </button>
+                  </div>
+                </div>
+                <div class="grid3">
+                  <LocalizedFields
+                    label={t('survey.question')}
+                    name={`question-${index}-label`}
+                    value={question.label}
+                    error={errors[`${path}.label`]}
+                    onChange={(label) => setQuestion(index, { label })}
                   />
                 </div>
-              ) : null}
-            </div>
-          );
-        })}
+                {choice ? (
+                  <div class="survey-options">
+                    {errors[`${path}.options`] ? (
+                      <p class="field-error">{errors[`${path}.options`]}</p>
+                    ) : null}
+                    {(question.options ?? []).map((option, optionIndex) => {
+                      const setOption = (patch: Partial<typeof option>) =>
+                        setQuestion(index, {
+                          options: (question.options ?? []).map((o, i) =>
+                            i === optionIndex ? { ...o, ...patch } : o,
+                          ),
+                        });
+                      return (
+                        <div class="grid4" key={optionIndex}>
+                          <Field
+                            label={t('survey.optionKey')}
+                            error={errors[`${path}.options.${optionIndex}.key`]}
+                          >
+                            {(props) => (
+                              <input
+                                {...props}
+                                name={`question-${index}-option-${optionIndex}-key`}
+                                value={option.key}
+                                onInput={(event) => setOption({ key: event.currentTarget.value.trim() })}
+                              />
+                            )}
+                          </Field>
+                          <LocalizedFields
+                            label={t('survey.option')}
+                            name={`question-${index}-option-${optionIndex}`}
+                            value={option.label}
+                            error={errors[`${path}.options.${optionIndex}.label`]}
+                            onChange={(label) => setOption({ label })}
+                          />
+                        </div>
+                      );
+                    })}
+                    <button
+                      type="button"
+                      onClick={() =>
+                        setQuestion(index, {
+                          options: [
+                            ...(question.options ?? []),
+                            { key: String.fromCharCode(97 + (question.options?.length ?? 0)), label: {} },
+                          ],
+                        })
+                      }
+                    >
+                      {t('survey.addOption')}
+                    </button>
+                  </div>
+                ) : null}
+                {question.type === 'scale' ? (
+                  <div class="grid4">
+                    <IntField
+                      label={t('survey.scaleMin')}
+                      name={`question-${index}-min`}
+                      value={question.scale?.min ?? 1}
+                      error={errors[`${path}.scale.min`]}
+                      onChange={(min) =>
+                        setQuestion(index, { scale: { min: min ?? 1, max: question.scale?.max ?? 5 } })
+                      }
+                    />
+                    <IntField
+                      label={t('survey.scaleMax')}
+                      name={`question-${index}-max`}
+                      value={question.scale?.max ?? 5}
+                      error={errors[`${path}.scale.max`]}
+                      onChange={(max) =>
+                        setQuestion(index, { scale: { min: question.scale?.min ?? 1, max: max ?? 5 } })
+                      }
+                    />
+                  </div>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+        {sortable.announcer}
         <div class="form-actions">
           <button
             type="button"
