@@ -12,7 +12,7 @@ import {
   getExportJobOrThrow,
   listExportJobs,
   openExportDownload,
-  requestLineItemsExport,
+  requestExport,
   listProducts,
   listUnmappedNames,
   mapItemName,
@@ -29,6 +29,7 @@ import {
   unmappedQuerySchema,
   type AnalyticsFilter,
 } from '../../core/analytics/index.js';
+import { can } from '../../core/console/index.js';
 import { buildConsoleGuard, consoleActorOf } from '../console/index.js';
 import { parseConsoleInput } from '../console/console.parse.js';
 import type { AppModule } from '../create-app.js';
@@ -44,7 +45,8 @@ export function blobStoreOf(services: Services): BlobStore {
 
 /**
  * Analytics in the console: funnel, baskets, stores, regions, heatmap and cohorts (each with `campaign`,
- * `from`, `to`), the product mapping (printed names → the brand's products), and line-item exports run as
+ * `from`, `to`), the product mapping (printed names → the brand's products), and exports (line items,
+ * submissions, members, survey answers, draw winners) run as
  * background jobs with an expiring download link.
  */
 export function createAnalyticsModule(services: Services): AppModule {
@@ -120,9 +122,15 @@ export function createAnalyticsModule(services: Services): AppModule {
   router.post('/api/console/analytics/exports', exporter, async (req, res) => {
     const body = parseConsoleInput(exportRequestSchema, req.body);
     const actor = consoleActorOf(res);
-    const job = await requestLineItemsExport(
+    const job = await requestExport(
       { db: mainDb, clock: services.clock, generateId: services.generateId },
-      { filter: filterOf(res, body), format: body.format, requestedBy: actor.userId },
+      {
+        kind: body.kind,
+        filter: filterOf(res, body),
+        format: body.format,
+        contact: can(actor.role, 'members.contact'),
+        requestedBy: actor.userId,
+      },
     );
     res.status(202).json({ job: exportJobView(job, services.clock.now()) });
   });

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Services } from '../../core/app/build-services.js';
 import {
   cancelBroadcast,
@@ -9,9 +9,19 @@ import {
   getBroadcastQuota,
   getBroadcastReport,
   listBroadcasts,
+  sendTestBroadcast,
   startBroadcast,
+  testSendBodySchema,
   trackedLinkBaseUrlOf,
 } from '../../core/broadcasts/index.js';
+import {
+  getConsoleLineLink,
+  startConsoleLineLink,
+  startLineLinkBodySchema,
+  unlinkConsoleLine,
+  verifyConsoleLineLink,
+  verifyLineLinkBodySchema,
+} from '../../core/console-line/index.js';
 import { buildLineMessenger, type LineMessenger } from '../../core/messaging/index.js';
 import { buildConsoleGuard, consoleActorOf } from '../console/index.js';
 import { parseConsoleInput } from '../console/console.parse.js';
@@ -26,7 +36,7 @@ export function createBroadcastsModule(
   services: Services,
   {
     messenger = buildLineMessenger(services.config),
-  }: { messenger?: Pick<LineMessenger, 'getMessageQuota'> } = {},
+  }: { messenger?: Pick<LineMessenger, 'getMessageQuota' | 'push'> } = {},
 ): AppModule {
   const guard = buildConsoleGuard(services);
   const deps = {
@@ -37,6 +47,10 @@ export function createBroadcastsModule(
     trackedLinkBaseUrl: trackedLinkBaseUrlOf(services.config),
   };
   const router = Router();
+  const auditActorOf = (res: Response) => {
+    const { brandId, userId, email } = consoleActorOf(res);
+    return { brandId, userId, email };
+  };
 
   // A tracked link in a broadcast, opened by the member it was sent to: counted, then redirected.
   router.get('/r/:token', async (req, res) => {
@@ -79,6 +93,33 @@ export function createBroadcastsModule(
     const broadcastId = String(req.params.id);
     await cancelBroadcast(deps, { brandId, broadcastId });
     res.json(await getBroadcastReport(deps, { brandId, broadcastId }));
+  });
+
+  // The sender's own LINE account for test sends: a one-time code pushed to it proves it is theirs.
+  router.get('/api/console/me/line', guard.require('broadcasts.send'), async (_req, res) => {
+    const { userId, brandId } = consoleActorOf(res);
+    res.json(await getConsoleLineLink(deps, { userId, brandId }));
+  });
+
+  router.post('/api/console/me/line', guard.require('broadcasts.send'), async (req, res) => {
+    const body = parseConsoleInput(startLineLinkBodySchema, req.body);
+    res.status(202).json(await startConsoleLineLink(deps, { actor: auditActorOf(res), ...body }));
+  });
+
+  router.post('/api/console/me/line/verify', guard.require('broadcasts.send'), async (req, res) => {
+    const { code } = parseConsoleInput(verifyLineLinkBodySchema, req.body);
+    res.json(await verifyConsoleLineLink(deps, { actor: auditActorOf(res), code }));
+  });
+
+  router.delete('/api/console/me/line', guard.require('broadcasts.send'), async (_req, res) => {
+    res.json(await unlinkConsoleLine(deps, { actor: auditActorOf(res) }));
+  });
+
+  // "Send a test to me": the composed messages to the sender's verified LINE account (not a delivery).
+  router.post('/api/console/broadcasts/test', guard.require('broadcasts.send'), async (req, res) => {
+    const input = parseConsoleInput(testSendBodySchema, req.body);
+    const actor = consoleActorOf(res);
+    res.json(await sendTestBroadcast(deps, { actor: auditActorOf(res), name: actor.name, input }));
   });
 
   router.get('/api/console/broadcasts/:id', guard.require('broadcasts.read'), async (req, res) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXPORT_KINDS } from './export-sources.js';
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/u, { message: 'must be a date yyyy-mm-dd' });
 
@@ -44,10 +45,10 @@ export const mappingBodySchema = z.object({
   productKey: z.string().regex(/^[a-z0-9_-]{1,40}$/u, { message: 'must be 1-40 chars of a-z 0-9 _ -' }),
 });
 
-/** A line-items export of the analyses' filter, as CSV or XLSX. */
+/** An export (line items by default) of the analyses' filter, as CSV or XLSX. */
 export const exportRequestSchema = z
   .object({
-    kind: z.literal('line_items').default('line_items'),
+    kind: z.enum(EXPORT_KINDS).default('line_items'),
     format: z.enum(['csv', 'xlsx']),
     campaign: z.string().min(1).max(80).optional(),
     from: localDate.optional(),

@@ -26,7 +26,9 @@ export const exportJobs = pgTable(
     brandId: text('brand_id')
       .notNull()
       .references(() => brands.id),
-    kind: text('kind').notNull().$type<'line_items' | 'survey_answers' | 'winners' | 'member_data'>(),
+    kind: text('kind')
+      .notNull()
+      .$type<'line_items' | 'submissions' | 'members' | 'survey_answers' | 'winners' | 'member_data'>(),
     format: text('format').notNull().$type<'csv' | 'xlsx' | 'json'>(),
     params: jsonb('params').$type<Record<string, unknown>>(),
     state: text('state').notNull().$type<'queued' | 'running' | 'done' | 'failed' | 'expired'>(),

@@ -12,7 +12,7 @@ import type { IdGenerator } from '../shared/ids.js';
 import { createExportJobNotFoundError, createExportLinkExpiredError } from './analytics.errors.js';
 import type { AnalyticsFilter } from './analytics.queries.js';
 import { exportJobs } from './analytics.table.js';
-import { countLineItems, exportLineItems, type ExportFormat } from './exports.js';
+import { countExportRows, exportRows, type ExportFormat, type ExportKind } from './exports.js';
 
 /** How long a finished export's download link works. @default 24 h */
 export const EXPORT_LINK_TTL_MS = 24 * 3_600_000;
@@ -32,7 +32,7 @@ export type ExportJobView = {
   kind: ExportJobRow['kind'];
   format: ExportJobRow['format'];
   state: ExportJobRow['state'];
-  params: { campaign?: string; from?: string; to?: string };
+  params: { campaign?: string; from?: string; to?: string; contact?: boolean };
   rowsDone: number;
   rowsTotal: number | null;
   createdAt: string;
@@ -65,26 +65,38 @@ export function exportJobView(job: ExportJobRow, now: Date): ExportJobView {
   };
 }
 
-/** Queues a line-items export of the filter (the worker runs it). */
-export async function requestLineItemsExport(
+/**
+ * Queues an export of the filter (the worker runs it). `contact`: the requester may see members' contact
+ * data (`members.contact`), decided now, on the server, and kept with the job.
+ */
+export async function requestExport(
   { db, clock, generateId }: { db: Database; clock: Clock; generateId: IdGenerator },
   {
+    kind,
     filter,
     format,
+    contact,
     requestedBy,
-  }: { filter: AnalyticsFilter; format: ExportFormat; requestedBy: string | null },
+  }: {
+    kind: ExportKind;
+    filter: AnalyticsFilter;
+    format: ExportFormat;
+    contact: boolean;
+    requestedBy: string | null;
+  },
 ): Promise<ExportJobRow> {
   const [job] = await db
     .insert(exportJobs)
     .values({
       id: generateId('exportJob'),
       brandId: filter.brandId,
-      kind: 'line_items',
+      kind,
       format,
       params: {
         ...(filter.campaignId ? { campaign: filter.campaignId } : {}),
         ...(filter.from ? { from: filter.from } : {}),
         ...(filter.to ? { to: filter.to } : {}),
+        ...(contact ? { contact: true } : {}),
       },
       state: 'queued',
       requestedBy,
@@ -92,6 +104,14 @@ export async function requestLineItemsExport(
     })
     .returning();
   return job!;
+}
+
+/** Queues a line-items export of the filter. */
+export function requestLineItemsExport(
+  deps: { db: Database; clock: Clock; generateId: IdGenerator },
+  input: { filter: AnalyticsFilter; format: ExportFormat; requestedBy: string | null },
+): Promise<ExportJobRow> {
+  return requestExport(deps, { ...input, kind: 'line_items', contact: false });
 }
 
 export async function listExportJobs(
@@ -129,7 +149,7 @@ export type ExportJobsDeps = {
 
 /**
  * The worker's turn: deletes the files of expired links, then claims one queued job (or a running one
- * whose worker died) and runs it: counts the rows, streams them page by page to a temporary file (CSV or
+ * whose worker died) and runs it (any kind of export.ts): counts the rows, streams them page by page to a temporary file (CSV or
  * XLSX) while recording progress, stores the file, and publishes a link for EXPORT_LINK_TTL_MS.
  * Memory stays at one page of rows whatever the export's size. Returns the jobs it finished or expired.
  */
@@ -159,15 +179,18 @@ export async function runExportJobs(
     ...(params.to ? { to: params.to } : {}),
   };
   const format = job!.format as ExportFormat;
+  const kind = job!.kind as ExportKind;
+  const scope = { filter, contact: params.contact === true };
   const dir = await mkdtemp(join(tmpdir(), 'proofline-export-'));
   try {
     const readDb = deps.readDb ?? db;
-    const total = await countLineItems(readDb, filter);
+    const total = await countExportRows(readDb, kind, scope);
     await db.update(exportJobs).set({ rowsTotal: total, rowsDone: 0 }).where(eq(exportJobs.id, job!.id));
     const path = join(dir, `export.${format}`);
-    const { rows } = await exportLineItems({
+    const { rows } = await exportRows({
       db: readDb,
-      filter,
+      kind,
+      scope,
       format,
       out: createWriteStream(path),
       onProgress: async (rowsDone) => {
@@ -247,7 +270,7 @@ export async function openExportDownload(
   if (!stream) throw createExportLinkExpiredError({ details: { jobId } });
   const day = job.createdAt.toISOString().slice(0, 10);
   return {
-    filename: `line-items-${day}-${job.id}.${format}`,
+    filename: `${job.kind.replaceAll('_', '-')}-${day}-${job.id}.${format}`,
     contentType: EXPORT_CONTENT_TYPES[format],
     body: stream,
   };

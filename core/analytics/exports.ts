@@ -2,28 +2,19 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/database.js';
-import { lineItemsWhere, type AnalyticsFilter } from './analytics.queries.js';
+import type { Executor } from '../db/database.js';
+import type { AnalyticsFilter } from './analytics.queries.js';
+import { EXPORT_SOURCES, type Cell, type ExportKind, type ExportScope } from './export-sources.js';
 
-/** The line-items export's columns, in this order (the contract analysts' sheets rely on). */
-export const LINE_ITEM_EXPORT_COLUMNS = [
-  'submission_id',
-  'purchased_at',
-  'store',
-  'seller_id',
-  'region',
-  'item_name',
-  'product',
-  'item_group',
-  'quantity',
-  'unit_price',
-  'amount',
-  'currency',
-] as const;
+export {
+  EXPORT_KINDS,
+  LINE_ITEM_EXPORT_COLUMNS,
+  lineItemExportRows,
+  type ExportKind,
+  type ExportScope,
+} from './export-sources.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
-type Cell = string | number | null;
 
 /**
  * Spreadsheet formula injection: a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return
@@ -35,71 +26,31 @@ export function neutralizeCell(value: Cell): Cell {
   return /^[=+\-@\t\r]/u.test(value) ? `'${value}` : value;
 }
 
-const BATCH = 2_000;
+/** How many rows an export of this kind and scope holds (its total, for the progress). */
+export function countExportRows(db: Executor, kind: ExportKind, scope: ExportScope): Promise<number> {
+  return EXPORT_SOURCES[kind].count(db, scope);
+}
 
-/** How many line items the filter selects (an export's total, for its progress). */
-export async function countLineItems(db: Executor, filter: AnalyticsFilter): Promise<number> {
-  const [row] = await queryRows<{ count: unknown }>(
-    db,
-    sql`select count(*) as count from analytics_line_items li where ${lineItemsWhere(filter)}`,
-  );
-  return Number(row?.count ?? 0);
+/** How many line items the filter selects. */
+export function countLineItems(db: Executor, filter: AnalyticsFilter): Promise<number> {
+  return countExportRows(db, 'line_items', { filter, contact: false });
 }
 
 /**
- * The filter's line items in pages (keyset on submission id + line number), so an export of millions of
- * rows holds one page in memory at a time.
+ * Writes pages of rows as CSV (csv-stringify) or XLSX (exceljs' streaming writer) to `out`, with
+ * back-pressure, every text cell neutralised. Resolves with the number of rows written.
  */
-export async function* lineItemExportRows(db: Executor, filter: AnalyticsFilter): AsyncGenerator<Cell[][]> {
-  const where = lineItemsWhere(filter);
-  let after: [string, number] = ['', 0];
-  for (;;) {
-    const rows = await queryRows<Record<string, unknown>>(
-      db,
-      sql`select li.submission_id, li.line_no,
-                 to_char(li.purchase_date, 'YYYY-MM-DD') || coalesce(' ' || to_char(li.purchase_time, 'HH24:MI:SS'), '') as purchased_at,
-                 li.store_name, li.seller_id, li.region_code, li.item_name,
-                 coalesce(li.product_key, li.normalized_name) as product, li.item_group,
-                 li.quantity::text as quantity, li.unit_price_minor, li.amount_minor, li.currency
-          from analytics_line_items li
-          where ${where} and (li.submission_id, li.line_no) > (${after[0]}, ${after[1]})
-          order by li.submission_id, li.line_no
-          limit ${BATCH}`,
-    );
-    if (rows.length === 0) return;
-    yield rows.map((row) => [
-      String(row.submission_id),
-      String(row.purchased_at),
-      (row.store_name as string | null) ?? null,
-      (row.seller_id as string | null) ?? null,
-      (row.region_code as string | null) ?? null,
-      String(row.item_name),
-      String(row.product),
-      (row.item_group as string | null) ?? null,
-      Number(row.quantity),
-      Number(row.unit_price_minor) / 100,
-      Number(row.amount_minor) / 100,
-      String(row.currency),
-    ]);
-    const last = rows[rows.length - 1]!;
-    after = [String(last.submission_id), Number(last.line_no)];
-    if (rows.length < BATCH) return;
-  }
-}
-
-/**
- * Writes the line items as CSV (csv-stringify) or XLSX (exceljs' streaming writer) to `out`, page by
- * page with back-pressure, every text cell neutralised. Resolves with the number of rows written.
- */
-export async function exportLineItems({
-  db,
-  filter,
+export async function writeExport({
+  columns,
+  sheet,
+  pages,
   format,
   out,
   onProgress,
 }: {
-  db: Executor;
-  filter: AnalyticsFilter;
+  columns: readonly string[];
+  sheet: string;
+  pages: AsyncIterable<Cell[][]>;
   format: ExportFormat;
   out: Writable;
   /** Called after each page with the rows written so far. */
@@ -107,9 +58,9 @@ export async function exportLineItems({
 }): Promise<{ rows: number }> {
   let count = 0;
   if (format === 'csv') {
-    const csv = stringify({ header: true, columns: [...LINE_ITEM_EXPORT_COLUMNS] });
+    const csv = stringify({ header: true, columns: [...columns] });
     csv.pipe(out);
-    for await (const page of lineItemExportRows(db, filter)) {
+    for await (const page of pages) {
       for (const row of page) if (!csv.write(row.map(neutralizeCell))) await once(csv, 'drain');
       count += page.length;
       await onProgress?.(count);
@@ -123,14 +74,65 @@ export async function exportLineItems({
     useStyles: false,
     useSharedStrings: false,
   });
-  const sheet = workbook.addWorksheet('line_items');
-  sheet.addRow([...LINE_ITEM_EXPORT_COLUMNS]).commit();
-  for await (const page of lineItemExportRows(db, filter)) {
-    for (const row of page) sheet.addRow(row.map(neutralizeCell)).commit();
+  const worksheet = workbook.addWorksheet(sheet);
+  worksheet.addRow([...columns]).commit();
+  for await (const page of pages) {
+    for (const row of page) worksheet.addRow(row.map(neutralizeCell)).commit();
     count += page.length;
     await onProgress?.(count);
   }
-  sheet.commit();
+  worksheet.commit();
   await workbook.commit();
   return { rows: count };
+}
+
+/** Writes one export (a kind, for a scope) to `out`, page by page: memory holds one page at a time. */
+export function exportRows({
+  db,
+  kind,
+  scope,
+  format,
+  out,
+  onProgress,
+}: {
+  db: Executor;
+  kind: ExportKind;
+  scope: ExportScope;
+  format: ExportFormat;
+  out: Writable;
+  onProgress?: (rowsDone: number) => void | Promise<void>;
+}): Promise<{ rows: number }> {
+  const source = EXPORT_SOURCES[kind];
+  return writeExport({
+    columns: source.columns(scope),
+    sheet: source.sheet,
+    pages: source.pages(db, scope),
+    format,
+    out,
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
+/** The line items of the filter as CSV or XLSX (the CLI's `export line-items`). */
+export function exportLineItems({
+  db,
+  filter,
+  format,
+  out,
+  onProgress,
+}: {
+  db: Executor;
+  filter: AnalyticsFilter;
+  format: ExportFormat;
+  out: Writable;
+  onProgress?: (rowsDone: number) => void | Promise<void>;
+}): Promise<{ rows: number }> {
+  return exportRows({
+    db,
+    kind: 'line_items',
+    scope: { filter, contact: false },
+    format,
+    out,
+    ...(onProgress ? { onProgress } : {}),
+  });
 }

@@ -76,13 +76,19 @@ export {
   createProductNotFoundError,
 } from './analytics.errors.js';
 export {
+  countExportRows,
+  countLineItems,
+  EXPORT_KINDS,
   exportLineItems,
+  exportRows,
   LINE_ITEM_EXPORT_COLUMNS,
   lineItemExportRows,
   neutralizeCell,
+  writeExport,
   type ExportFormat,
+  type ExportKind,
+  type ExportScope,
 } from './exports.js';
-export { countLineItems } from './exports.js';
 export {
   EXPORT_CONTENT_TYPES,
   EXPORT_LINK_TTL_MS,
@@ -91,6 +97,7 @@ export {
   getExportJobOrThrow,
   listExportJobs,
   openExportDownload,
+  requestExport,
   requestLineItemsExport,
   runExportJobs,
   type ExportJobsDeps,

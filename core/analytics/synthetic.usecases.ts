@@ -40,13 +40,13 @@ export function randomSource(seed: string) {
   };
 }
 
-type Catalogue = {
+export type Catalogue = {
   own: [string, string, number][];
   other: [string, number][];
   stores: [string, string, string][];
 };
 
-const TW: Catalogue = {
+export const TW_CATALOGUE: Catalogue = {
   // [printed name, product key, price]
   own: [
     ['好茶 綠茶 600ml', 'green-tea', 25],
@@ -78,7 +78,7 @@ const TW: Catalogue = {
   ],
 };
 
-const TH: Catalogue = {
+export const TH_CATALOGUE: Catalogue = {
   own: [
     ['ชาเขียว 500ml', 'green-tea', 2500],
     ['ชานม 400ml', 'milk-tea', 3000],
@@ -147,7 +147,7 @@ export async function seedSyntheticHistory({
 }): Promise<{ campaignId: string; invoices: number; lineItems: number }> {
   const [brand] = await db.select().from(brands).where(eq(brands.id, brandId));
   if (!brand) throw new Error(`no brand ${brandId}`);
-  const catalogue = brand.country === 'TH' ? TH : TW;
+  const catalogue = brand.country === 'TH' ? TH_CATALOGUE : TW_CATALOGUE;
   const currency = brand.country === 'TH' ? ('THB' as const) : ('TWD' as const);
   const minor = brand.country === 'TH' ? 1 : 100;
   const random = randomSource(seed);

@@ -30,3 +30,10 @@ export const createBroadcastLinkNotFoundError = createErrorFactory({
   message: 'This link does not exist or has expired',
   statusCode: 404,
 });
+
+/** Test sends are limited per console user and brand (TEST_SENDS_PER_HOUR). */
+export const createBroadcastTestRateLimitedError = createErrorFactory({
+  code: 'broadcast.test_rate_limited',
+  message: 'Too many test sends in the last hour: wait a while before sending another',
+  statusCode: 429,
+});

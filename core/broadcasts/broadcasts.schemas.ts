@@ -41,3 +41,13 @@ export const createBroadcastBodySchema = z
   });
 
 export type CreateBroadcastInput = z.infer<typeof createBroadcastBodySchema>;
+
+/** "Send a test to me": the composed messages, sent to the sender's own verified LINE account. */
+export const testSendBodySchema = z.object({
+  messages: messagesSchema,
+  languages: languagesSchema.optional(),
+  /** The console's language: the version sent when the sender's LINE account is not a member. */
+  locale: z.enum(LOCALES).optional(),
+});
+
+export type TestSendInput = z.infer<typeof testSendBodySchema>;

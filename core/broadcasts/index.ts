@@ -48,3 +48,6 @@ export {
   trackedLinkBaseUrlOf,
   type BroadcastResults,
 } from './broadcasts.tracking.js';
+export { sendTestBroadcast, TEST_SENDS_PER_HOUR } from './broadcasts.test-send.js';
+export { testSendBodySchema, type TestSendInput } from './broadcasts.schemas.js';
+export { createBroadcastTestRateLimitedError } from './broadcasts.errors.js';

@@ -12,7 +12,7 @@ const OWNS = ['owner'] as const satisfies readonly ConsoleRole[];
  * console route as each role and as another brand's owner.
  *
  * - owner: everything, and alone manages the team, the brand's settings and channels, the audit log, the
- *   erasure of members and the winners' tax data.
+ *   erasure of members, their contact data in exports and the winners' tax data.
  * - marketer: runs campaigns, rewards, draws, segments, broadcasts, analytics and exports.
  * - reviewer: works the review queue (photos and the fields read from them) and looks members up.
  * - viewer: reads campaigns, results and reports; changes nothing.
@@ -30,6 +30,8 @@ export const CONSOLE_PERMISSIONS = {
   'members.read': EVERYONE,
   'members.write': RUNS_CAMPAIGNS,
   'members.erase': OWNS,
+  /** Members' contact data (name, phone, e-mail, birthday, membership number) in exports. */
+  'members.contact': OWNS,
   'analytics.read': READS_RESULTS,
   'exports.run': RUNS_CAMPAIGNS,
   'segments.read': READS_RESULTS,

@@ -10,6 +10,7 @@ export * from '../brands/brands.table.js';
 export * from '../broadcasts/broadcasts.table.js';
 export * from '../campaigns/campaigns.table.js';
 export * from '../console/console.table.js';
+export * from '../console-line/console-line.table.js';
 export * from '../conversations/conversations.table.js';
 export * from '../draws/draws.table.js';
 export * from '../events/events.table.js';

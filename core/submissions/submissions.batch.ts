@@ -83,6 +83,12 @@ async function settleInOneTransaction(
   // Rules: serialised per member and campaign like `decideInTransaction`, with the earlier proofs of the
   // batch counted as the single path would have found them accepted.
   await repository.lockMemberCampaigns(found.map(({ answered }) => answered.claimed));
+  // The fence: every proof still where this runner claimed it, locked until the decisions are written. A
+  // proof that moved under the batch changes what the others count: decide them one by one instead.
+  const locked = await repository.lockClaimed(
+    found.map(({ answered: { claimed } }) => ({ id: claimed.id, checkAttempts: claimed.checkAttempts })),
+  );
+  if (locked.size !== found.length) throw new FenceMovedError();
   const windows = found.map(({ answered: { claimed, campaign } }) => {
     const day = localDateOf(claimed.createdAt, campaign.timezone);
     return {
@@ -125,29 +131,44 @@ async function settleInOneTransaction(
     };
     return { answered, invoice, rules, decision };
   });
-  const decided = await repository.recordDecisions(
-    decisions.map(({ answered: { claimed, campaign }, rules, decision }) => ({
-      id: claimed.id,
-      checkAttempts: claimed.checkAttempts,
+  // Each proof's row as the single path leaves it; written once, at the end, in one statement.
+  const final = new Map<
+    string,
+    { row: Submission; reasonCode: string | null; decision: SubmissionDecision }
+  >();
+  const accepted: { index: number; row: Submission; decision: SubmissionDecision }[] = [];
+  decisions.forEach(({ answered: { claimed, campaign }, rules, decision }, position) => {
+    const { index } = found[position]!;
+    const reasonCode = rules.qualifies ? null : (firstFailedVerdict(rules)?.reasonKey ?? 'rules.failed');
+    const row: Submission = {
+      ...claimed,
       state: rules.qualifies ? 'accepted' : 'rejected',
-      reasonCode: rules.qualifies ? null : (firstFailedVerdict(rules)?.reasonKey ?? 'rules.failed'),
+      reasonCode,
       campaignVersion: campaign.version,
       decision: decision as unknown as Record<string, unknown>,
-    })),
-    now,
-  );
-  // A proof that moved under the batch changes what the others count: decide them one by one instead.
-  if (decided.length !== decisions.length) throw new FenceMovedError();
-  const decidedById = new Map(decided.map((row) => [row.id, row]));
-
-  const accepted: { index: number; row: Submission; decision: SubmissionDecision }[] = [];
-  decisions.forEach(({ answered, rules, decision }, position) => {
-    const { index } = found[position]!;
-    const row = decidedById.get(answered.claimed.id) as Submission;
+      nextCheckAt: null,
+      decidedAt: now,
+      updatedAt: now,
+    };
+    final.set(row.id, { row, reasonCode, decision });
     if (rules.qualifies) accepted.push({ index, row, decision });
     else results[index] = { ...resultOfStored(row), decision, rewards: { quantities: NO_REWARDS } };
   });
-  if (accepted.length === 0) return results;
+  const write = () =>
+    repository.writeDecisions(
+      [...final.values()].map(({ row, reasonCode, decision }) => ({
+        id: row.id,
+        state: row.state,
+        reasonCode,
+        campaignVersion: row.campaignVersion as number,
+        decision: decision as unknown as Record<string, unknown>,
+      })),
+      now,
+    );
+  if (accepted.length === 0) {
+    await write();
+    return results;
+  }
 
   // The purchases join the analytics in the deciding transaction, with the items the rules judged.
   const itemsById = new Map(decisions.map(({ answered, invoice }) => [answered.claimed.id, invoice.items]));
@@ -186,10 +207,8 @@ async function settleInOneTransaction(
   for (const { index, row, decision } of accepted) {
     if (!held.has(row.id)) continue;
     const heldDecision: SubmissionDecision = { ...decision, heldFor: 'registration' };
-    const waiting = await repository.updateSubmission(row.id, {
-      decision: heldDecision as unknown as Record<string, unknown>,
-      updatedAt: now,
-    });
+    const waiting: Submission = { ...row, decision: heldDecision as unknown as Record<string, unknown> };
+    final.set(row.id, { row: waiting, reasonCode: null, decision: heldDecision });
     results[index] = {
       outcome: 'accepted',
       submission: waiting,
@@ -216,27 +235,23 @@ async function settleInOneTransaction(
         },
       })),
     });
-    const rewarded = new Map(
-      (
-        await repository.updateStatesAndDecisions(
-          group.map(({ row, decision }, position) => ({
-            id: row.id,
-            state: 'rewarded',
-            decision: { ...decision, granted: granted[position] } as unknown as Record<string, unknown>,
-          })),
-          now,
-        )
-      ).map((row) => [row.id, row]),
-    );
     group.forEach(({ index, row, decision }, position) => {
       const grant = granted[position]!;
+      const grantedDecision: SubmissionDecision = { ...decision, granted: grant };
+      const rewarded: Submission = {
+        ...row,
+        state: 'rewarded',
+        decision: grantedDecision as unknown as Record<string, unknown>,
+      };
+      final.set(row.id, { row: rewarded, reasonCode: null, decision: grantedDecision });
       results[index] = {
         outcome: 'accepted',
-        submission: rewarded.get(row.id) as Submission,
+        submission: rewarded,
         decision: { ...decision, granted: grant },
         rewards: { quantities: decision.rewards, granted: grant },
       };
     });
   }
+  await write();
   return results;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { invoiceItems, invoices, normalizeItemName } from '../invoices/index.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -218,23 +218,38 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
     },
 
     /**
-     * Records many decisions in one statement, each fenced like `updateIfClaimed` (still verifiable, with
-     * the attempt count it was claimed with). Returns the rows it changed.
+     * Locks the claimed submissions that are still where their claimers left them (verifiable, with the
+     * attempt count each was claimed with: `updateIfClaimed`'s fence) until the transaction ends. Returns
+     * the ids it locked; any other has moved on.
      */
-    async recordDecisions(
+    async lockClaimed(fences: { id: string; checkAttempts: number }[]): Promise<Set<string>> {
+      if (fences.length === 0) return new Set();
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`select s.id from ${submissions} s
+              join jsonb_to_recordset(${JSON.stringify(fences)}::jsonb) as v(id text, "checkAttempts" integer)
+                on s.id = v.id and s.check_attempts = v."checkAttempts"
+             where s.state in ('parsed', 'awaiting_upload')
+             order by s.id
+               for update of s`,
+      );
+      return new Set(rows.map((row) => row.id));
+    },
+
+    /** Writes many decisions (state, reason, campaign version, decision) in one statement; no fence. */
+    async writeDecisions(
       decisions: {
         id: string;
-        checkAttempts: number;
         state: SubmissionState;
         reasonCode: string | null;
         campaignVersion: number;
         decision: Record<string, unknown>;
       }[],
       now: Date,
-    ): Promise<Submission[]> {
-      if (decisions.length === 0) return [];
+    ): Promise<void> {
+      if (decisions.length === 0) return;
       const v = sql.raw('v');
-      return db
+      await db
         .update(submissions)
         .set({
           state: sql`${v}.state`,
@@ -246,34 +261,10 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
           updatedAt: now,
         })
         .from(
-          sql`jsonb_to_recordset(${JSON.stringify(decisions)}::jsonb) as v(id text, "checkAttempts" integer,
-                state text, "reasonCode" text, "campaignVersion" integer, decision jsonb)`,
+          sql`jsonb_to_recordset(${JSON.stringify(decisions)}::jsonb) as v(id text, state text,
+                "reasonCode" text, "campaignVersion" integer, decision jsonb)`,
         )
-        .where(
-          and(
-            sql`${submissions.id} = ${v}.id`,
-            sql`${submissions.checkAttempts} = ${v}."checkAttempts"`,
-            inArray(submissions.state, VERIFIABLE_STATES),
-          ),
-        )
-        .returning(getTableColumns(submissions));
-    },
-
-    /** Sets many submissions' state and decision in one statement (`updateSubmission` for a batch). */
-    async updateStatesAndDecisions(
-      rows: { id: string; state: SubmissionState; decision: Record<string, unknown> }[],
-      now: Date,
-    ): Promise<Submission[]> {
-      if (rows.length === 0) return [];
-      const v = sql.raw('v');
-      return db
-        .update(submissions)
-        .set({ state: sql`${v}.state`, decision: sql`${v}.decision`, updatedAt: now })
-        .from(
-          sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, state text, decision jsonb)`,
-        )
-        .where(sql`${submissions.id} = ${v}.id`)
-        .returning(getTableColumns(submissions));
+        .where(sql`${submissions.id} = ${v}.id`);
     },
 
     /** How many of a campaign's proofs are decided (per version) and how many are still to be judged. */

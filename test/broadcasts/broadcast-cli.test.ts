@@ -7,6 +7,7 @@ import { createDatabase } from '../../core/db/database.js';
 import { members } from '../../core/members/index.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { runCli } from '../support/cli.js';
+import { copySeededDemoDir } from '../support/seeded-demo-dir.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 const lineIdOf = (n: number) => `U${(0xcc000 + n).toString(16).padStart(32, '0')}`;
@@ -21,13 +22,12 @@ describe('proofline broadcast send', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'proofline-broadcast-cli-'));
     sim = await startLineSimulator();
+    // What `proofline seed-demo` leaves (seeded once per test run, copied here).
     env = {
-      PGLITE_DATA_DIR: join(dir, 'pglite'),
-      DATA_DIR: dir,
+      ...(await copySeededDemoDir(dir)),
       LINE_API_BASE_URL: sim.url,
       LINE_DATA_API_BASE_URL: sim.url,
     };
-    expect((await runCli(['seed-demo'], env)).code).toBe(0);
     // Three members of the demo brand who follow its (simulated) channel.
     const database = await createDatabase({ pgliteDataDir: env.PGLITE_DATA_DIR });
     const [channel] = await database.db.select().from(lineChannels);

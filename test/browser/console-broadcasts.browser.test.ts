@@ -403,6 +403,39 @@ describe('broadcasts in the console', () => {
     await page.close();
   });
 
+  test('when a marketer links their own LINE account with the code LINE delivered and sends a test to it, then that account gets its language version with the placeholders filled', async () => {
+    const mine = lineIdOf(2); // the marketer is also member 2, who reads English
+    const page = await signedIn(browser.context, '/broadcasts');
+    await page.getByRole('button', { name: 'New broadcast' }).click();
+    await page.getByLabel('Text (繁體中文)').fill('{displayName}，測試訊息');
+    await page.getByRole('tab', { name: 'English' }).click();
+    await page.getByLabel('Text (English)').fill('A test for {displayName}');
+    const panel = page.getByRole('group', { name: 'Send a test to me' });
+    await panel.getByLabel('Your LINE user ID on this channel').fill(mine);
+    await panel.getByRole('button', { name: 'Send a code to this LINE account' }).click();
+    await panel.getByRole('status').filter({ hasText: 'A 6-digit code was sent' }).waitFor();
+    const { entries } = (await simAdmin('GET', `/__sim/messages?userId=${mine}`)) as {
+      entries: { from: string; messages: { text: string }[] }[];
+    };
+    const codeText = entries.at(-1)!.messages[0]!.text;
+    const code = /(\d{6})/.exec(codeText)![1]!;
+    await panel.getByLabel('Code from LINE').fill(code);
+    await panel.getByRole('button', { name: 'Verify' }).click();
+    await panel
+      .getByTestId('test-line-user')
+      .filter({ hasText: mine.slice(-6) })
+      .waitFor();
+    await panel.getByRole('button', { name: 'Send a test to me' }).click();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: /^Sent to your LINE account \(9 more this hour\)/ })
+      .waitFor();
+    const after = (await simAdmin('GET', `/__sim/messages?userId=${mine}`)) as { entries: typeof entries };
+    expect(after.entries.at(-1)!.messages.map((message) => message.text)).toEqual(['A test for Member 2']);
+    await panel.screenshot({ path: join(SHOTS, 'test-send.en.png') });
+    await page.close();
+  });
+
   test('when the page is in zh-TW, then the builder and the list speak it', async () => {
     const page = await signedIn(zhBrowser.context, '/broadcasts');
     await page.locator('tr[data-broadcast]').first().getByText('完成').waitFor();

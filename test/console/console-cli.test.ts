@@ -11,6 +11,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import { CLI_PATH, cliEnv, runCli } from '../support/cli.js';
+import { copySeededDemoDir } from '../support/seeded-demo-dir.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
@@ -119,8 +120,8 @@ describe('proofline console add-user (the real CLI, password on stdin)', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'proofline-console-cli-'));
-    env = { PGLITE_DATA_DIR: join(dir, 'pglite'), DATA_DIR: dir, DEMO_SEED: 'false' };
-    expect((await runCli(['seed-demo'], env)).code).toBe(0);
+    // What `proofline seed-demo` leaves (seeded once per test run, copied here).
+    env = { ...(await copySeededDemoDir(dir)), DEMO_SEED: 'false' };
   }, HANG_GUARD_MS);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });

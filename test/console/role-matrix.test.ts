@@ -225,6 +225,16 @@ const ROUTES: RouteCase[] = [
     permission: 'broadcasts.send',
     body: {},
   },
+  {
+    method: 'post',
+    path: '/api/console/broadcasts/test',
+    permission: 'broadcasts.send',
+    body: { messages: [{ type: 'text', text: 'hi' }] },
+  },
+  { method: 'get', path: '/api/console/me/line', permission: 'broadcasts.send' },
+  { method: 'post', path: '/api/console/me/line', permission: 'broadcasts.send', body: { lineUserId: 'x' } },
+  { method: 'post', path: '/api/console/me/line/verify', permission: 'broadcasts.send', body: { code: 'x' } },
+  { method: 'delete', path: '/api/console/me/line', permission: 'broadcasts.send' },
   // Campaigns (issue 12)
   { method: 'get', path: '/api/console/campaigns', permission: 'campaigns.read' },
   { method: 'post', path: '/api/console/campaigns', permission: 'campaigns.write', body: { slug: 'x' } },

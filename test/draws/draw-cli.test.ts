@@ -11,6 +11,7 @@ import { lotteryEntries } from '../../core/draws/index.js';
 import { members } from '../../core/members/index.js';
 import { submissions } from '../../core/submissions/index.js';
 import { runCli } from '../support/cli.js';
+import { copySeededDemoDir } from '../support/seeded-demo-dir.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 /**
@@ -33,8 +34,8 @@ describe('proofline draw and points with slugs (CLI, on a PGlite folder)', () =>
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'proofline-draw-cli-'));
-    env = { PGLITE_DATA_DIR: join(dir, 'pglite'), DATA_DIR: dir, DEMO_SEED: 'false' };
-    expect((await runCli(['seed-demo'], env)).code).toBe(0);
+    // What `proofline seed-demo` leaves (seeded once per test run, copied here).
+    env = { ...(await copySeededDemoDir(dir)), DEMO_SEED: 'false' };
     // One member with one entry earned on 2 January 2026 in the demo campaign.
     await withDatabase(async (db) => {
       const [brand] = await db.select().from(brands).limit(1);

@@ -27,6 +27,7 @@ import {
 import { createTestClock } from '../../core/shared/clock.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import { migrationsFolder, projectRoot } from '../../core/shared/paths.js';
+import { CLI_PATH } from '../support/cli.js';
 import { createTestDatabase, seedDatabase, type TestDatabase } from '../support/database.js';
 import { TEMPLATE_ENV } from '../support/template-env.js';
 import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed, submissionId } from '../rewards/fixtures.js';
@@ -91,7 +92,7 @@ function seedFor(db: Database) {
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'proofline.js'), ...args], {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
     });

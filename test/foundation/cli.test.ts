@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { runCli, startCli } from '../support/cli.js';
+import { runCli, runSourceCli, startCli } from '../support/cli.js';
 
 const tempDirs: string[] = [];
 function tempDir() {
@@ -15,8 +15,10 @@ afterAll(() => {
 });
 
 describe('proofline (CLI)', () => {
+  // The launcher in bin/ (tsx, as `npx proofline` and `npm start` run it); the other tests spawn the
+  // same CLI compiled once by the global setup (test/support/cli.ts).
   test('when asked for help, then it lists the commands and exits 0', async () => {
-    const result = await runCli(['--help']);
+    const result = await runSourceCli(['--help']);
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/start/);
@@ -25,7 +27,7 @@ describe('proofline (CLI)', () => {
   });
 
   test('when the command is unknown, then it says so and exits 2', async () => {
-    const result = await runCli(['frobnicate']);
+    const result = await runSourceCli(['frobnicate']);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown command "frobnicate"/);

@@ -42,7 +42,7 @@ writeFileSync(
   ]),
 );
 
-// Each launch compiles the CLI with tsx (seconds on a busy machine): start them all at once.
+// Each launch loads the CLI anew (a second or more on a busy machine): start them all at once.
 const CASES = {
   qrPair: [RIGHT, LEFT],
   typed: ['ab-12345678', '113年11月5日', '1234'],

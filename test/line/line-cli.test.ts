@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { runCli } from '../support/cli.js';
+import { copySeededDemoDir } from '../support/seeded-demo-dir.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 /** The LINE operator commands, run as the real CLI against a PGlite directory and the LINE simulator. */
@@ -15,15 +16,13 @@ describe('proofline channel / line / events', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'proofline-line-cli-'));
     sim = await startLineSimulator();
+    // What `proofline seed-demo` leaves (seeded once per test run, copied here).
     env = {
-      PGLITE_DATA_DIR: join(dir, 'pglite'),
-      DATA_DIR: dir,
+      ...(await copySeededDemoDir(dir)),
       LINE_API_BASE_URL: sim.url,
       LINE_DATA_API_BASE_URL: sim.url,
       DEMO_SEED: 'false',
     };
-    const seeded = await runCli(['seed-demo'], env);
-    expect(seeded.code).toBe(0);
   }, HANG_GUARD_MS);
   afterAll(async () => {
     await sim?.close();

@@ -10,6 +10,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { compileForChildProcesses } from './test-cli.mjs';
 
 const migrationsFolder = fileURLToPath(new URL('../../core/db/migrations', import.meta.url));
 
@@ -19,6 +20,7 @@ const migrationsFolder = fileURLToPath(new URL('../../core/db/migrations', impor
  * on the PostgreSQL server that each file copies with CREATE DATABASE … TEMPLATE.
  */
 export default async function globalSetup() {
+  process.env.PROOFLINE_TEST_COMPILED = await compileForChildProcesses();
   const dir = mkdtempSync(join(tmpdir(), 'proofline-test-'));
   const pglite = await PGlite.create();
   await migrate(drizzle(pglite), { migrationsFolder });

@@ -1,9 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { projectRoot } from '../../core/shared/paths.js';
+import { TEMPLATE_ENV } from './template-env.js';
 import { HANG_GUARD_MS } from './timing.js';
 
-export const CLI_PATH = join(projectRoot, 'bin', 'proofline.js');
+/** The launcher a person runs from the checkout: it compiles the TypeScript through tsx on every start. */
+export const SOURCE_CLI_PATH = join(projectRoot, 'bin', 'proofline.js');
+
+/**
+ * What the tests spawn: the same CLI compiled once per change of the sources by the global setup
+ * (test/setup/test-cli.mjs), so a spawn does not pay tsx's compile again; the launcher when run
+ * outside jest's global setup.
+ */
+export const CLI_PATH = compiledPath(SOURCE_CLI_PATH.replace(/\.js$/, '.ts')) ?? SOURCE_CLI_PATH;
+
+/** Where the global setup compiled `source` (a .ts file of the checkout) to, when it did. */
+export function compiledPath(source: string): string | undefined {
+  const dir = process.env[TEMPLATE_ENV.compiledDir];
+  if (!dir) return undefined;
+  const path = join(dir, relative(projectRoot, source).replace(/\.ts$/, '.js'));
+  return existsSync(path) ? path : undefined;
+}
 
 /** An environment with none of Proofline's variables from the outer shell, plus `env`. */
 export function cliEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -18,8 +36,26 @@ export function runCli(
   env: Record<string, string> = {},
   timeoutMs = HANG_GUARD_MS,
 ): Promise<CliResult> {
+  return runCliAt(CLI_PATH, args, env, timeoutMs);
+}
+
+/** Runs `node bin/proofline.js <args>` (the tsx launcher, as `npx proofline` does) to completion. */
+export function runSourceCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = HANG_GUARD_MS,
+): Promise<CliResult> {
+  return runCliAt(SOURCE_CLI_PATH, args, env, timeoutMs);
+}
+
+function runCliAt(
+  cliPath: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: projectRoot, env: cliEnv(env) });
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd: projectRoot, env: cliEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

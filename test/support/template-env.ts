@@ -3,4 +3,6 @@ export const TEMPLATE_ENV = {
   pgliteTemplatePath: 'PROOFLINE_TEST_PGLITE_TEMPLATE',
   postgresTemplateName: 'PROOFLINE_TEST_PG_TEMPLATE',
   tempDir: 'PROOFLINE_TEST_TMP',
+  /** The CLI compiled to JavaScript, in the checkout's layout (test/setup/test-cli.mjs). */
+  compiledDir: 'PROOFLINE_TEST_COMPILED',
 } as const;

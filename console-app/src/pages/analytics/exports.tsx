@@ -9,10 +9,13 @@ import { Section } from './parts';
 
 const t = createTranslator(messages);
 
+const KINDS = ['line_items', 'submissions', 'members', 'survey_answers', 'winners'] as const;
+type ExportKind = (typeof KINDS)[number];
+
 /** An export job as `GET /analytics/exports` describes it. */
 export type ExportJob = {
   id: string;
-  kind: 'line_items';
+  kind: ExportKind;
   format: 'csv' | 'xlsx';
   state: 'queued' | 'running' | 'done' | 'failed' | 'expired';
   params: { campaign?: string; from?: string; to?: string };
@@ -28,11 +31,15 @@ export type ExportJob = {
 
 const POLL_MS = 1_000;
 
-/** Line-item exports as background jobs: start one for the current filter, watch it, download the file. */
+/**
+ * Exports (line items, proofs, members, survey answers, draw winners) as background jobs: start one for the
+ * current filter, watch it, download the file.
+ */
 export function Exports({ filter }: { filter: Filter }) {
   const [jobs, setJobs] = useState<ExportJob[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [format, setFormat] = useState<'csv' | 'xlsx'>('csv');
+  const [kind, setKind] = useState<ExportKind>('line_items');
   const [starting, setStarting] = useState(false);
 
   const load = () =>
@@ -67,12 +74,26 @@ export function Exports({ filter }: { filter: Filter }) {
             event.preventDefault();
             setStarting(true);
             api
-              .post('/analytics/exports', { kind: 'line_items', format, ...filter })
+              .post('/analytics/exports', { kind, format, ...filter })
               .then(load)
               .catch(setError)
               .finally(() => setStarting(false));
           }}
         >
+          <label class="inline-field">
+            {t('exports.kind')}
+            <select
+              id="export-kind"
+              value={kind}
+              onChange={(e) => setKind((e.target as HTMLSelectElement).value as ExportKind)}
+            >
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`exports.kind.${k}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           <label class="inline-field">
             {t('exports.format')}
             <select
@@ -88,6 +109,9 @@ export function Exports({ filter }: { filter: Filter }) {
             {t('exports.start')}
           </button>
         </form>
+        <p class="muted small" id="export-about">
+          {t(`exports.about.${kind}`)}
+        </p>
         {error ? <ErrorBanner error={error} onRetry={load} /> : null}
         {!jobs ? <Loading /> : <JobList jobs={jobs} />}
       </Section>
@@ -115,7 +139,7 @@ function JobList({ jobs }: { jobs: ExportJob[] }) {
               <tr key={job.id} data-export={job.id} data-state={job.state}>
                 <td>{formatDateTime(job.createdAt)}</td>
                 <td>
-                  {t('exports.lineItems')} · {job.format.toUpperCase()}
+                  {t(`exports.kind.${job.kind}`)} · {job.format.toUpperCase()}
                   <div class="muted small">
                     {job.params.from || job.params.to
                       ? `${job.params.from ? formatDate(job.params.from) : '…'} – ${job.params.to ? formatDate(job.params.to) : '…'}`

@@ -107,6 +107,15 @@ export type BroadcastReport = {
   finishedAt: string | null;
 };
 
+/** The console user's own LINE account for test sends (GET /api/console/me/line). */
+export type LineLink = { lineUserId: string | null; verified: boolean; codePending: boolean };
+
+export type TestSendBody = {
+  messages: LineMessage[];
+  languages?: Partial<Record<Locale, LineMessage[]>>;
+  locale: Locale;
+};
+
 export const ACTIVE_STATES: BroadcastState[] = ['scheduled', 'sending'];
 
 export const broadcastsApi = {
@@ -122,4 +131,14 @@ export const broadcastsApi = {
   send: (id: string) => api.post<BroadcastReport>(`/broadcasts/${id}/send`),
   cancel: (id: string) => api.post<BroadcastReport>(`/broadcasts/${id}/cancel`),
   report: (id: string) => api.get<BroadcastReport>(`/broadcasts/${id}`),
+  lineLink: () => api.get<LineLink>('/me/line'),
+  startLineLink: (lineUserId: string, locale: Locale) =>
+    api.post<LineLink>('/me/line', { lineUserId, locale }),
+  verifyLine: (code: string) => api.post<LineLink>('/me/line/verify', { code }),
+  unlinkLine: () => api.delete<LineLink>('/me/line'),
+  sendTest: (body: TestSendBody) =>
+    api.post<{ lineUserId: string; locale: Locale; sentThisHour: number; limit: number }>(
+      '/broadcasts/test',
+      body,
+    ),
 };

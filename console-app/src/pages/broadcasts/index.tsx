@@ -11,6 +11,7 @@ import { apiMessagesOf, emptyVariant, VariantEditor, type VariantDraft } from '.
 import { BroadcastList } from './list';
 import { messages } from './messages';
 import { SegmentBuilder, useLiveCount } from './segment-builder';
+import { TestSend } from './test-send';
 import { conditionOf, emptySegment, type SegmentDraft } from './segment-condition';
 import './broadcasts.css';
 
@@ -216,6 +217,7 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
           sample={sample}
           errors={fieldErrors}
         />
+        <TestSend composed={() => apiMessagesOf(variants[current] ?? emptyVariant(), defaultLocale)} />
       </fieldset>
       <fieldset class="card">
         <legend>{t('settings.title')}</legend>

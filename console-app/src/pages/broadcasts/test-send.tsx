@@ -1,0 +1,141 @@
+import { useEffect, useState } from 'preact/hooks';
+import { createTranslator, locale } from '../../i18n';
+import { errorText } from '../../ui/feedback';
+import { broadcastsApi, type LineLink, type LineMessage, type Locale } from './broadcasts-api';
+import { InlineField } from './segment-fields';
+import { messages } from './messages';
+
+const t = createTranslator(messages);
+
+type Status = { busy?: boolean; error?: unknown; done?: string };
+
+/**
+ * "Send a test to me": the composed messages to the sender's own LINE account, in the version for their
+ * language. The account is linked here once, proved by a one-time code LINE delivers to it.
+ */
+export function TestSend({
+  composed,
+}: {
+  /** The messages as they would be sent (the version per language); undefined while nothing is written. */
+  composed: () => { messages: LineMessage[]; languages?: Partial<Record<Locale, LineMessage[]>> };
+}) {
+  const [link, setLink] = useState<LineLink>();
+  const [lineUserId, setLineUserId] = useState('');
+  const [code, setCode] = useState('');
+  const [status, setStatus] = useState<Status>({});
+
+  useEffect(() => {
+    broadcastsApi.lineLink().then(setLink, () => undefined);
+  }, []);
+
+  const run = async (action: () => Promise<string | undefined>) => {
+    setStatus({ busy: true });
+    try {
+      setStatus({ done: await action() });
+    } catch (error) {
+      setStatus({ error });
+    }
+  };
+
+  const sendTest = () =>
+    run(async () => {
+      const { messages: written, languages } = composed();
+      const sent = await broadcastsApi.sendTest({
+        messages: written,
+        ...(languages ? { languages } : {}),
+        locale: locale.value,
+      });
+      return t('test.sent', { left: String(sent.limit - sent.sentThisHour) });
+    });
+
+  return (
+    <div class="test-send" role="group" aria-label={t('test.title')}>
+      <strong>{t('test.title')}</strong>
+      {link?.verified ? (
+        <div class="toolbar">
+          <span class="muted" data-testid="test-line-user">
+            {t('test.linked', { id: `…${link.lineUserId?.slice(-6) ?? ''}` })}
+          </span>
+          <button type="button" disabled={status.busy} onClick={sendTest}>
+            {t('test.send')}
+          </button>
+          <button
+            type="button"
+            class="ghost"
+            disabled={status.busy}
+            onClick={() =>
+              run(async () => {
+                setLink(await broadcastsApi.unlinkLine());
+                return undefined;
+              })
+            }
+          >
+            {t('test.unlink')}
+          </button>
+        </div>
+      ) : (
+        <div class="toolbar">
+          <InlineField label={t('test.lineUserId')}>
+            {(id) => (
+              <input
+                id={id}
+                value={lineUserId}
+                placeholder="U0123…"
+                spellcheck={false}
+                onInput={(event) => setLineUserId(event.currentTarget.value)}
+              />
+            )}
+          </InlineField>
+          <button
+            type="button"
+            disabled={status.busy || lineUserId.trim() === ''}
+            onClick={() =>
+              run(async () => {
+                setLink(await broadcastsApi.startLineLink(lineUserId.trim(), locale.value));
+                return t('test.codeSent');
+              })
+            }
+          >
+            {t('test.sendCode')}
+          </button>
+          {link?.codePending ? (
+            <>
+              <InlineField label={t('test.code')}>
+                {(id) => (
+                  <input
+                    id={id}
+                    value={code}
+                    inputMode="numeric"
+                    autocomplete="one-time-code"
+                    maxLength={6}
+                    onInput={(event) => setCode(event.currentTarget.value)}
+                  />
+                )}
+              </InlineField>
+              <button
+                type="button"
+                disabled={status.busy || code.trim().length !== 6}
+                onClick={() =>
+                  run(async () => {
+                    setLink(await broadcastsApi.verifyLine(code.trim()));
+                    setCode('');
+                    return t('test.verified');
+                  })
+                }
+              >
+                {t('test.verify')}
+              </button>
+            </>
+          ) : null}
+        </div>
+      )}
+      {status.done ? (
+        <p class="muted" role="status">
+          {status.done}
+        </p>
+      ) : null}
+      {status.error ? <p class="field-error">{errorText(status.error)}</p> : null}
+      {link?.verified ? null : <p class="muted">{t('test.hint')}</p>}
+    </div>
+  );
+}
