@@ -1,17 +1,19 @@
 /**
- * `tsx bench/support/ocr-cache.ts [--engine tesseract|paddle] [variant…]`: runs the reader's OCR once per
+ * `tsx bench/support/ocr-cache.ts [--engine tesseract|paddle] [--part tuning|check] [variant…]`: runs the reader's OCR once per
  * SROIE dev photo and preprocessing variant and stores the lines (with word boxes) under
  * .tmp/ocr-cache/<variant>/NNN.json (paddle: .tmp/ocr-cache/paddle/<variant>/), so parser changes can be
  * measured in seconds with `tsx bench/support/parse-cached.ts`.
- * Variants: the reader's passes (`base`, `block`, `large`, `sharp`, `contrast`: see OCR_PASSES).
+ * Variants: the reader's passes (`base`, `block`, `large`, `sharp`, `contrast`: see OCR_PASSES); each page
+ * prepared as the reader prepares it for that engine (`prepareOcrPage`: PaddleOCR's at its own size).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPaddleOcrEngine, buildTesseractOcrEngine } from '../../core/ocr/index.js';
-import { prepareForOcr, prepareReceiptImage } from '../../core/receipts/index.js';
+import { prepareReceiptImage } from '../../core/receipts/index.js';
 import { measureSkew } from '../../core/receipts/receipt-deskew.js';
-import { OCR_PASSES, type OcrPreparation } from '../../core/receipts/receipt-reader.js';
+import { OCR_PASSES, prepareOcrPage, type OcrPreparation } from '../../core/receipts/receipt-reader.js';
 import { cacheDir, sroieDir } from './sroie-labels.js';
+import { committedPartOf, loadSplit } from './sroie-split.js';
 
 /** The reader's passes (OCR_PASSES), each on the levelled photo as the reader prepares it. */
 const variants: Record<string, OcrPreparation> = OCR_PASSES;
@@ -21,8 +23,11 @@ async function main() {
   const engineName = argv.includes('--engine') ? argv[argv.indexOf('--engine') + 1]! : 'tesseract';
   const wanted = argv.filter((arg) => arg in variants);
   const names = wanted.length > 0 ? wanted : Object.keys(variants);
+  // `--part tuning|check`: one part only (the tuning part first on a busy machine).
+  const part = argv.includes('--part') ? argv[argv.indexOf('--part') + 1] : undefined;
+  const split = loadSplit();
   const files = readdirSync(sroieDir)
-    .filter((file) => file.endsWith('.jpg'))
+    .filter((file) => file.endsWith('.jpg') && (!part || committedPartOf(file, split) === part))
     .sort();
   const paddle = engineName === 'paddle';
   const engine = paddle ? buildPaddleOcrEngine() : buildTesseractOcrEngine({ poolSize: 2 });
@@ -41,7 +46,7 @@ async function main() {
             const prepared = await prepareReceiptImage(readFileSync(join(sroieDir, file)));
             const pass = variants[name]!;
             const skewDegrees = await measureSkew(prepared.readable);
-            const image = await prepareForOcr(prepared.readable, { ...pass, skewDegrees });
+            const image = await prepareOcrPage(prepared.readable, engine.name, { pass, skewDegrees });
             const result = await engine.recognize({ image, languages: ['eng'], layout: pass.layout });
             writeFileSync(
               target,

@@ -10,6 +10,7 @@ export type {
 } from './ocr.types.js';
 export { buildRowsFromSegments, buildRowsFromWords } from './ocr.rows.js';
 export { buildOcrEngine } from './ocr.registry.js';
+export { OCR_PAGE_LONG_SIDE } from './ocr.pages.js';
 export { routeOcrByScript, type ScriptRoutes } from './ocr.routing.js';
 export { stopOcrEngineWhenIdle } from './ocr.idle-stop.js';
 export { createOcrImageRejectedError, createOcrUnavailableError } from './ocr.errors.js';

@@ -1,4 +1,4 @@
-import type { OcrEngine, OcrRequest } from './ocr.types.js';
+import type { OcrEngine, OcrLanguage } from './ocr.types.js';
 
 export type ScriptRoutes = {
   /** Reads every request that does not expect Thai (Latin and Chinese receipts). */
@@ -9,7 +9,8 @@ export type ScriptRoutes = {
   secondOpinion?: OcrEngine;
 };
 
-const expectsThai = (request: OcrRequest) => (request.languages ?? ['eng', 'tha', 'chi_tra']).includes('tha');
+const expectsThai = (languages: OcrLanguage[] | undefined) =>
+  (languages ?? ['eng', 'tha', 'chi_tra']).includes('tha');
 
 /**
  * One engine made of two, chosen per request by the scripts it expects: PaddleOCR for Latin and Chinese,
@@ -19,7 +20,8 @@ const expectsThai = (request: OcrRequest) => (request.languages ?? ['eng', 'tha'
 export function routeOcrByScript({ main, thai, secondOpinion }: ScriptRoutes): OcrEngine {
   return {
     name: main.name,
-    recognize: (request) => (expectsThai(request) ? thai : main).recognize(request),
+    recognize: (request) => (expectsThai(request.languages) ? thai : main).recognize(request),
+    readerOf: (languages) => (expectsThai(languages) ? thai : main).name,
     ...(secondOpinion ? { secondOpinion } : {}),
     close: async () => {
       for (const engine of new Set([main, thai, secondOpinion].filter((e) => e !== undefined)))

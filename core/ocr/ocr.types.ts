@@ -59,6 +59,11 @@ export type OcrEngine = {
    * engine errs where another does not; decision 008). Never asked about a page it read itself.
    */
   secondOpinion?: OcrEngine;
+  /**
+   * Which engine reads a request expecting these scripts (an engine routing by script answers per
+   * request); the reader prepares the page at that engine's size (`OCR_PAGE_LONG_SIDE`). @default name
+   */
+  readerOf?: (languages: OcrLanguage[] | undefined) => OcrEngineName;
   /** Frees workers and connections. */
   close: () => Promise<void>;
 };

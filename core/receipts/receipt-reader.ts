@@ -1,15 +1,22 @@
 import sharp from 'sharp';
 import {
+  findPartialProof,
   findPrintedProofKeys,
   parseEInvoiceQr,
   proofFromPrintedKeys,
   type ParsedInvoice,
 } from '../invoices/index.js';
 import { isAppError } from '../shared/errors.js';
-import type { OcrEngine, OcrLanguage, OcrResult } from '../ocr/index.js';
+import {
+  OCR_PAGE_LONG_SIDE,
+  type OcrEngine,
+  type OcrEngineName,
+  type OcrLanguage,
+  type OcrResult,
+} from '../ocr/index.js';
 import { measureSkew } from './receipt-deskew.js';
 import { parseReceiptText, totalLabelLacksAmount, type ReceiptLineInput } from './receipt-parser.models.js';
-import { scanQrCodes } from './receipt-qr.js';
+import { scanInvoiceBarcodes, scanQrCodes } from './receipt-qr.js';
 import type { ParsedReceipt, ReceiptFieldName, ReceiptFields, ReceiptReading } from './receipts.types.js';
 
 export type ReadReceiptOptions = {
@@ -38,6 +45,11 @@ export function languagesForCountry(country: 'TW' | 'TH' | undefined): OcrLangua
 }
 
 export type OcrPreparation = {
+  /**
+   * Scale up or down so the long side is exactly this (an engine that reads pages of one size,
+   * `OCR_PAGE_LONG_SIDE`); minWidth and maxLongSide are then ignored.
+   */
+  longSide?: number;
   minWidth?: number;
   maxLongSide?: number;
   sharpen?: boolean;
@@ -72,6 +84,7 @@ export async function prepareForOcr(
     sharpen = false,
     contrast = false,
     skewDegrees = 0,
+    longSide,
   }: OcrPreparation = {},
 ): Promise<Buffer> {
   if (skewDegrees !== 0) {
@@ -83,7 +96,11 @@ export async function prepareForOcr(
   if (Math.max(width, height) * scale > maxLongSide) scale = maxLongSide / Math.max(width, height);
   return (
     sharp(image)
-      .resize({ width: Math.max(1, Math.round(width * scale)), kernel: 'lanczos3' })
+      .resize(
+        longSide
+          ? { width: longSide, height: longSide, fit: 'inside', kernel: 'lanczos3' }
+          : { width: Math.max(1, Math.round(width * scale)), kernel: 'lanczos3' },
+      )
       // No contrast stretch: on a scan with a grey page around a small receipt it turns paper grain into
       // black noise that drowns the text (measured on SROIE 045: 1 line read instead of 40).
       .grayscale()
@@ -92,6 +109,19 @@ export async function prepareForOcr(
       .png({ compressionLevel: 1 })
       .toBuffer()
   );
+}
+
+/**
+ * The page one engine reads for one pass: the pass's preparation, or, for an engine that reads pages of
+ * one size (`OCR_PAGE_LONG_SIDE`: PaddleOCR), the plain page scaled to that size in one resize.
+ */
+export function prepareOcrPage(
+  image: Buffer,
+  reader: OcrEngineName,
+  { pass = {}, skewDegrees = 0 }: { pass?: OcrPreparation; skewDegrees?: number } = {},
+): Promise<Buffer> {
+  const longSide = OCR_PAGE_LONG_SIDE[reader];
+  return prepareForOcr(image, longSide ? { longSide, skewDegrees } : { ...pass, skewDegrees });
 }
 
 /**
@@ -110,11 +140,33 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
       return einvoiceReading(parsed.invoice, qrScan, codes, { qrMs, totalMs: performance.now() - started });
   }
 
+  const languages = options.languages ?? ['eng', 'tha', 'chi_tra'];
+  // No QR code on a photo that may be Taiwanese: a proof's 1-D barcode alone (its QR codes cut off or
+  // smudged) is part of an e-invoice — the member is asked for the date, no OCR needed.
+  if (qrScan.codes.length === 0 && languages.includes('chi_tra')) {
+    const barcodes = await scanInvoiceBarcodes(image);
+    const partial = barcodes.map((code) => findPartialProof(code.text)).find((found) => found !== undefined);
+    if (partial?.missing === 'invoice_date')
+      return {
+        // No receipt field was read: the barcode's part of a proof is what the photo holds.
+        kind: 'unreadable',
+        qr: { codes: barcodes.map((code) => code.text), partial },
+        fields: { invoiceNumber: partial.invoiceNumber, items: [] },
+        currency: 'TWD',
+        confidence: { invoiceNumber: 1, overall: 0 },
+        timings: {
+          normaliseMs: 0,
+          qrMs: round2(performance.now() - started),
+          totalMs: round2(performance.now() - started),
+        },
+      };
+  }
+
   const ocrStarted = performance.now();
   // A photo taken at a tilt is levelled for OCR (QR decoding above reads codes at any angle).
   const skewDegrees = await measureSkew(image);
-  const ocrImage = await prepareForOcr(image, { skewDegrees });
-  const languages = options.languages ?? ['eng', 'tha', 'chi_tra'];
+  const reader = options.ocrEngine.readerOf?.(languages) ?? options.ocrEngine.name;
+  const ocrImage = await prepareOcrPage(image, reader, { skewDegrees });
   const passes: { name: string; ms: number }[] = [];
   let ocr: OcrResult;
   try {
@@ -155,7 +207,12 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
             const pass: OcrPreparation = OCR_PASSES[name];
             const engine = secondEngine ?? options.ocrEngine;
             const passStarted = performance.now();
-            const again = name === 'base' ? ocrImage : await prepareForOcr(image, { ...pass, skewDegrees });
+            // Each engine reads the page prepared at its own size (the second one's only when asked).
+            const reads = engine === options.ocrEngine ? reader : engine.name;
+            const again =
+              name === 'base' && reads === reader
+                ? ocrImage
+                : await prepareOcrPage(image, reads, { pass, skewDegrees });
             if (name !== 'base' && (pass.layout ?? 'auto') === 'auto' && again.equals(ocrImage))
               return undefined;
             const next = await engine.recognize({ image: again, languages, layout: pass.layout });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../core/db/database.js';
 import { createVerifyInvoicesRetryWorker } from '../../jobs/verify-invoices.job.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 import {
   createLineTestKit,
   greenTeaInvoices,
@@ -35,7 +36,7 @@ describe('a proof that would wait for the MoF budget is answered at once and dec
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ displayName: `member ${i}`, language: LANGUAGES[i % 3] }),
       });
-  }, 60_000);
+  }, HANG_GUARD_MS);
 
   afterAll(async () => {
     await kit?.close();

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { overrideConfig } from '../../core/config/config.js';
 import {
   buildOcrEngine,
+  OCR_PAGE_LONG_SIDE,
   routeOcrByScript,
   type OcrEngine,
   type OcrEngineName,
@@ -88,14 +89,21 @@ describe('readReceiptImage — a second engine looks again only at what the firs
     expect(second.requests).toHaveLength(0);
   });
 
-  test('when the total is missing, then the second engine reads the same page first and the vote keeps its total', async () => {
+  test('when the total is missing, then the second engine reads the page at its own size and the vote keeps its total', async () => {
     const main = scripted('paddle', 'ABC HO TRADING SDN BHD\nDate 09/01/2018\nThank you');
     const second = scripted('tesseract', sure);
     const reading = await readWith(main, second, ['eng']);
 
     expect(reading.fields.totalMinor).toBe(3100);
     expect(reading.timings.passes?.map((pass) => pass.name).slice(0, 2)).toEqual(['base', 'tesseract:base']);
-    expect(second.requests[0]?.image.equals(main.requests[0]!.image)).toBe(true);
+    // PaddleOCR gets its page in one resize (long side OCR_PAGE_LONG_SIDE.paddle), not tesseract's
+    // 1,600-px-wide page to shrink again; tesseract gets its own page, prepared only when asked.
+    const sizeOf = async (image: Buffer) => {
+      const { width, height } = await sharp(image).metadata();
+      return [width, height];
+    };
+    expect(await sizeOf(main.requests[0]!.image)).toEqual([1067, OCR_PAGE_LONG_SIDE.paddle]);
+    expect(await sizeOf(second.requests[0]!.image)).toEqual([1600, 2400]);
   });
 
   test('when the page was read by the second engine itself (Thai), then it is not asked about it again', async () => {

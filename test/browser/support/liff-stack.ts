@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../../bot/create-app.js';
+import { buildProofIntake } from '../../../core/app/proof-intake.js';
+import { buildMemoryBlobStore } from '../../../core/blobs/index.js';
+import { buildFakeOcrEngine } from '../../../core/ocr/index.js';
 import {
   createLineSimulatorIdTokenMinter,
   createLiffModule,
@@ -70,7 +73,18 @@ function releaseMockLiffApp() {
  * through the adapter), the membership simulator, and the demo brand with a survey, a coupon reward,
  * instant-win prizes and an open draw.
  */
-export async function startLiffStack(extra: Partial<LiffModuleOptions> = {}): Promise<LiffStack> {
+export async function startLiffStack(
+  extra: Partial<LiffModuleOptions> = {},
+  {
+    photos = false,
+  }: {
+    /**
+     * Photos go through the proof intake as in production (QR and barcode reading, then an OCR that
+     * reads nothing), so a photographed proof gets its real answer; otherwise the LIFF module has none.
+     */
+    photos?: boolean;
+  } = {},
+): Promise<LiffStack> {
   const staticDir = await buildMockLiffApp();
   let services = await buildTestServices({ now: STACK_NOW });
   const line: LineSimulator = await startLineSimulator({ now: () => services.clock.now().getTime() });
@@ -112,11 +126,20 @@ export async function startLiffStack(extra: Partial<LiffModuleOptions> = {}): Pr
     generateId: services.generateId,
     logger: services.logger,
   };
+  const intake = photos
+    ? buildProofIntake(services, { blobStore: buildMemoryBlobStore(), ocrEngine: buildFakeOcrEngine('') })
+    : undefined;
   const app = createApp(services, [
     createLiffModule(services, {
       devIdTokenMinter: createLineSimulatorIdTokenMinter({ simulatorUrl: line.url }),
       membershipDirectory: createHttpMembershipDirectory({ baseUrl: membership.url, apiKey: undefined }),
-      submitProof: (command) => submitProof(submissionsDeps, command),
+      submitProof: intake?.submitProof ?? ((command) => submitProof(submissionsDeps, command)),
+      ...(intake
+        ? {
+            ingestReceiptImage: ({ contentType: _contentType, ...input }) =>
+              intake.ingestReceiptImage({ ...input, source: 'liff' }),
+          }
+        : {}),
       memberRouters: [{ path: '/rewards', router: buildRewardsMemberRouter(services, resolveLiffMember) }],
       staticDir,
       ...extra,
@@ -129,6 +152,7 @@ export async function startLiffStack(extra: Partial<LiffModuleOptions> = {}): Pr
     demo,
     close: async () => {
       await web.close();
+      await intake?.close();
       await Promise.allSettled([line.close(), mof.close(), membership.close()]);
       await services.database.close();
       releaseMockLiffApp();

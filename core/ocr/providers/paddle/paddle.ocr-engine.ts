@@ -1,3 +1,4 @@
+import { OCR_PAGE_LONG_SIDE } from '../../ocr.pages.js';
 import { buildRowsFromSegments, meanConfidence } from '../../ocr.rows.js';
 import type { OcrEngine, OcrRequest, OcrResult, OcrWord } from '../../ocr.types.js';
 import { toTraditional } from './simplified-to-traditional.js';
@@ -7,7 +8,9 @@ export type PaddleOcrEngineOptions = {
   threads?: number;
   /**
    * Longest side the image is scaled down to before detection: detection time grows with the pixel
-   * count (a 4961×7016 scan takes ~35 s, a ~2,000-px one ~4 s; STACK-NOTES). @default 1600
+   * count (a 4961×7016 scan takes ~35 s, a ~2,000-px one ~4 s; STACK-NOTES). The receipt reader
+   * prepares the page at this size already (`OCR_PAGE_LONG_SIDE`); this guards other callers.
+   * @default OCR_PAGE_LONG_SIDE.paddle (1600)
    */
   maxLongSide?: number;
 };
@@ -25,7 +28,7 @@ type GutenOcr = { detect: (image: Buffer) => Promise<GutenLine[]> };
  */
 export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrEngine {
   const threads = options.threads ?? 2;
-  const maxLongSide = options.maxLongSide ?? 1600;
+  const maxLongSide = options.maxLongSide ?? OCR_PAGE_LONG_SIDE.paddle ?? 1600;
   if (!Number.isInteger(threads) || threads < 1) throw new Error('paddle threads must be ≥ 1');
   let engine: Promise<GutenOcr> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
