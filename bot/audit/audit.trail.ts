@@ -21,60 +21,12 @@ export type AuditedRoute = {
 
 /**
  * Console actions whose use cases do not write their own audit row (the review decisions, members' export
- * and erasure, the team's changes, broadcasts' quiet-hours overrides, points adjustments and the draws'
- * open/run/forfeit/promote do, in their transactions, and only when something changed). Add a
+ * and erasure, the team's changes, broadcasts' quiet-hours overrides, points adjustments, the draws'
+ * open/run/forfeit/promote, and rewards, coupon codes, instant prizes, fulfilment and cancelling do, in
+ * their transactions, and only when something changed). Add a
  * row here for every new state-changing console route whose use case does not audit itself.
  */
 export const AUDITED_CONSOLE_ROUTES: AuditedRoute[] = [
-  {
-    method: 'POST',
-    path: '/rewards',
-    action: 'reward.created',
-    targetType: 'reward',
-    targetFrom: { answer: 'reward' },
-  },
-  {
-    method: 'PATCH',
-    path: '/rewards/:rewardId',
-    action: 'reward.updated',
-    targetType: 'reward',
-    targetFrom: { param: 'rewardId' },
-  },
-  {
-    method: 'POST',
-    path: '/rewards/:rewardId/coupon-codes',
-    action: 'reward.coupon_codes_added',
-    targetType: 'reward',
-    targetFrom: { param: 'rewardId' },
-  },
-  {
-    method: 'POST',
-    path: '/redemptions/:redemptionId/fulfil',
-    action: 'redemption.fulfilled',
-    targetType: 'redemption',
-    targetFrom: { param: 'redemptionId' },
-  },
-  {
-    method: 'POST',
-    path: '/redemptions/:redemptionId/cancel',
-    action: 'redemption.cancelled',
-    targetType: 'redemption',
-    targetFrom: { param: 'redemptionId' },
-  },
-  {
-    method: 'POST',
-    path: '/instant-prizes',
-    action: 'instant_prize.created',
-    targetType: 'instant_prize',
-    targetFrom: { answer: 'prize' },
-  },
-  {
-    method: 'PATCH',
-    path: '/instant-prizes/:prizeId',
-    action: 'instant_prize.updated',
-    targetType: 'instant_prize',
-    targetFrom: { param: 'prizeId' },
-  },
   {
     method: 'POST',
     path: '/campaigns',

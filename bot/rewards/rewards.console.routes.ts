@@ -240,15 +240,16 @@ export function createRewardsConsoleRouter({
   });
 
   router.post(`${BASE}/rewards`, guard.require('rewards.write'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const { campaign, lowStockAt, ...body } = newRewardSchema.parse(req.body ?? {});
     await checkImageUrl(brandId, body.imageUrl);
     const campaignId = await campaignIdOf(brandId, campaign);
-    const created = await createReward({ db, generateId, reward: { ...body, brandId, campaignId } });
-    const reward =
-      lowStockAt === undefined
-        ? created
-        : await updateReward({ db, brandId, rewardId: created.id, patch: { lowStockAt } });
+    const reward = await createReward({
+      db,
+      generateId,
+      reward: { ...body, brandId, campaignId, ...(lowStockAt !== undefined ? { lowStockAt } : {}) },
+      audit: { actor: { brandId, userId, email }, clock, generateId },
+    });
     res.status(201).json({ reward: await getConsoleRewardOrThrow({ db, brandId, rewardId: reward.id }) });
   });
 
@@ -258,16 +259,22 @@ export function createRewardsConsoleRouter({
   });
 
   router.patch(`${BASE}/rewards/:rewardId`, guard.require('rewards.write'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const patch = rewardPatchSchema.parse(req.body ?? {});
     await checkImageUrl(brandId, patch.imageUrl);
     const rewardId = param(req, 'rewardId');
-    await updateReward({ db, brandId, rewardId, patch });
+    await updateReward({
+      db,
+      brandId,
+      rewardId,
+      patch,
+      audit: { actor: { brandId, userId, email }, clock, generateId },
+    });
     res.json({ reward: await getConsoleRewardOrThrow({ db, brandId, rewardId }) });
   });
 
   router.post(`${BASE}/rewards/:rewardId/coupon-codes`, guard.require('rewards.write'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const body = couponCodesSchema.parse(req.body ?? {});
     let codes: string[];
     let invalid: string[] = [];
@@ -278,7 +285,14 @@ export function createRewardsConsoleRouter({
         ...(body.prefix ? { prefix: body.prefix } : {}),
       });
     const rewardId = param(req, 'rewardId');
-    const result = await addCouponCodes({ db, generateId, brandId, rewardId, codes });
+    const result = await addCouponCodes({
+      db,
+      generateId,
+      brandId,
+      rewardId,
+      codes,
+      audit: { actor: { brandId, userId, email }, clock, generateId },
+    });
     const reward = await getConsoleRewardOrThrow({ db, brandId, rewardId });
     res.status(201).json({
       ...result,
@@ -311,13 +325,14 @@ export function createRewardsConsoleRouter({
     `${BASE}/redemptions/:redemptionId/fulfil`,
     guard.require('rewards.write'),
     async (req, res) => {
-      const { brandId, userId } = consoleActorOf(res);
+      const { brandId, userId, email } = consoleActorOf(res);
       const redemption = await fulfillRedemption({
         db,
         clock,
         brandId,
         redemptionId: param(req, 'redemptionId'),
         actor: userId,
+        audit: { actor: { brandId, userId, email }, clock, generateId },
       });
       res.json({ redemption });
     },
@@ -327,7 +342,7 @@ export function createRewardsConsoleRouter({
     `${BASE}/redemptions/:redemptionId/cancel`,
     guard.require('rewards.write'),
     async (req, res) => {
-      const { brandId, userId } = consoleActorOf(res);
+      const { brandId, userId, email } = consoleActorOf(res);
       const body = cancelSchema.parse(req.body ?? {});
       const result = await cancelRedemption({
         db,
@@ -337,6 +352,7 @@ export function createRewardsConsoleRouter({
         redemptionId: param(req, 'redemptionId'),
         actor: userId,
         reason: body.reason ?? 'cancelled by the brand',
+        audit: { actor: { brandId, userId, email }, clock, generateId },
       });
       res.json(result);
     },
@@ -379,7 +395,7 @@ export function createRewardsConsoleRouter({
   });
 
   router.post(`${BASE}/instant-prizes`, guard.require('rewards.write'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const body = newInstantPrizeSchema.parse(req.body ?? {});
     const campaignId = (await campaignIdOf(brandId, body.campaign)) as string;
     const prize = await createInstantPrize({
@@ -391,14 +407,23 @@ export function createRewardsConsoleRouter({
       oddsPpm: body.oddsPpm,
       stock: body.stock,
       schedule: body.schedule ?? null,
+      audit: { actor: { brandId, userId, email }, clock, generateId },
     });
     res.status(201).json({ prize });
   });
 
   router.patch(`${BASE}/instant-prizes/:prizeId`, guard.require('rewards.write'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const patch = instantPrizePatchSchema.parse(req.body ?? {});
-    res.json({ prize: await updateInstantPrize({ db, brandId, prizeId: param(req, 'prizeId'), patch }) });
+    res.json({
+      prize: await updateInstantPrize({
+        db,
+        brandId,
+        prizeId: param(req, 'prizeId'),
+        patch,
+        audit: { actor: { brandId, userId, email }, clock, generateId },
+      }),
+    });
   });
 
   router.get(`${BASE}/draws`, guard.require('draws.read'), async (req, res) => {

@@ -1,6 +1,6 @@
 import { and, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { auditLog } from '../audit/audit.table.js';
-import type { Database } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import { invoices } from '../invoices/invoices.table.js';
 import { receiptImages } from '../receipts/receipts.table.js';
 import { campaigns } from '../campaigns/campaigns.table.js';
@@ -306,7 +306,7 @@ export async function getMemberImage(
 type ConsoleActorRef = { userId: string; email: string };
 
 async function auditConsole(
-  db: Database,
+  db: Executor,
   generateId: IdGenerator,
   entry: {
     brandId: string;
@@ -351,14 +351,20 @@ export async function eraseMemberForConsole(
   deps: { db: Database; generateId: IdGenerator },
   { brandId, memberId, actor, now }: { brandId: string; memberId: string; actor: ConsoleActorRef; now: Date },
 ) {
-  const result = await eraseMember(deps, { brandId, memberId, confirm: true, now });
-  await auditConsole(deps.db, deps.generateId, {
+  // The console user's row commits with the erasure: an erasure is never left without who asked for it.
+  return eraseMember(deps, {
     brandId,
-    actor,
-    action: 'console.member_erased',
     memberId,
+    confirm: true,
     now,
-    data: { sweptRows: result.sweptRows },
+    onErased: (tx, result) =>
+      auditConsole(tx, deps.generateId, {
+        brandId,
+        actor,
+        action: 'console.member_erased',
+        memberId,
+        now,
+        data: { sweptRows: result.sweptRows },
+      }),
   });
-  return result;
 }

@@ -116,7 +116,20 @@ export async function exportMemberData(
  */
 export async function eraseMember(
   { db, generateId }: { db: Database; generateId: IdGenerator },
-  { brandId, memberId, confirm, now }: { brandId: string; memberId: string; confirm: boolean; now: Date },
+  {
+    brandId,
+    memberId,
+    confirm,
+    now,
+    onErased,
+  }: {
+    brandId: string;
+    memberId: string;
+    confirm: boolean;
+    now: Date;
+    /** Writes with the erasure (the console user's audit row): both commit or neither. */
+    onErased?: (tx: Executor, result: { sweptRows: number }) => Promise<void>;
+  },
 ): Promise<{ sweptRows: number }> {
   if (!confirm) throw createErasureNotConfirmedError();
   return db.transaction(async (tx) => {
@@ -228,6 +241,7 @@ export async function eraseMember(
       },
       createdAt: now,
     });
+    await onErased?.(tx, { sweptRows });
     return { sweptRows };
   });
 }

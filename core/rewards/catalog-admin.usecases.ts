@@ -11,6 +11,7 @@ import {
   createInvalidRewardError,
   createRewardNotFoundError,
 } from './rewards.errors.js';
+import { auditRewardsChange, changedFields, type RewardsAudit } from './rewards.audit.js';
 import { couponCodes, instantPlays, instantPrizes, redemptions, rewards } from './rewards.table.js';
 
 /** Below this many left (when a reward names no threshold of its own) the console flags the stock as low. */
@@ -110,11 +111,14 @@ export async function updateReward({
   brandId,
   rewardId,
   patch,
+  audit,
 }: {
   db: Database;
   brandId: string;
   rewardId: string;
   patch: RewardPatch;
+  /** The console user: `reward.updated` with the fields that changed, in this transaction; none when nothing did. */
+  audit?: RewardsAudit;
 }): Promise<Reward> {
   return db.transaction(async (tx) => {
     const [current] = await tx
@@ -152,6 +156,14 @@ export async function updateReward({
         details: { issues: [{ path: 'validTo', message: 'Must be after the start' }] },
       });
     const [updated] = await tx.update(rewards).set(set).where(eq(rewards.id, rewardId)).returning();
+    const changed = changedFields(current, updated!, Object.keys(set));
+    if (Object.keys(changed).length > 0)
+      await auditRewardsChange(tx, audit, {
+        action: 'reward.updated',
+        targetType: 'reward',
+        targetId: rewardId,
+        data: { changed },
+      });
     return updated as Reward;
   });
 }
@@ -271,10 +283,13 @@ export async function updateInstantPrize({
   brandId,
   prizeId,
   patch,
+  audit,
 }: {
   db: Database;
   brandId: string;
   prizeId: string;
+  /** The console user: `instant_prize.updated` with what changed, in this transaction; none when nothing did. */
+  audit?: RewardsAudit;
   patch: {
     name?: LocalizedText;
     oddsPpm?: number;
@@ -317,6 +332,14 @@ export async function updateInstantPrize({
       .set(set)
       .where(eq(instantPrizes.id, prizeId))
       .returning();
+    const changed = changedFields(current, updated!, Object.keys(set));
+    if (Object.keys(changed).length > 0)
+      await auditRewardsChange(tx, audit, {
+        action: 'instant_prize.updated',
+        targetType: 'instant_prize',
+        targetId: prizeId,
+        data: { changed },
+      });
     return updated as InstantPrize;
   });
 }

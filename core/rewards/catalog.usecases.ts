@@ -4,6 +4,7 @@ import type { LocalizedText } from '../campaigns/index.js';
 import type { Database, Executor } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
+import { auditRewardsChange, type RewardsAudit } from './rewards.audit.js';
 import { createInvalidRewardError, createRewardNotFoundError } from './rewards.errors.js';
 import { couponCodes, rewards } from './rewards.table.js';
 
@@ -22,16 +23,21 @@ export type NewReward = {
   perMemberLimit?: number | null;
   validFrom?: Date | null;
   validTo?: Date | null;
+  /** Stock at or below which the console flags the reward as low. */
+  lowStockAt?: number | null;
 };
 
+/** Creates a reward; with `audit`, its audit row (`reward.created`) commits in the same transaction. */
 export async function createReward({
   db,
   generateId,
   reward,
+  audit,
 }: {
   db: Executor;
   generateId: IdGenerator;
   reward: NewReward;
+  audit?: RewardsAudit;
 }): Promise<Reward> {
   const stock = reward.kind === 'coupon' ? 0 : (reward.stock ?? 0);
   if (!Number.isInteger(reward.pointsPrice) || reward.pointsPrice <= 0)
@@ -44,25 +50,34 @@ export async function createReward({
     throw createInvalidRewardError({ message: 'The per-member limit must be at least 1' });
   if (reward.validFrom && reward.validTo && reward.validFrom >= reward.validTo)
     throw createInvalidRewardError({ message: 'The validity window ends before it starts' });
-  const [created] = await db
-    .insert(rewards)
-    .values({
-      id: generateId('reward'),
-      brandId: reward.brandId,
-      campaignId: reward.campaignId ?? null,
-      kind: reward.kind,
-      name: reward.name,
-      description: reward.description ?? null,
-      imageUrl: reward.imageUrl ?? null,
-      pointsPrice: reward.pointsPrice,
-      stockTotal: stock,
-      stockLeft: stock,
-      perMemberLimit: reward.perMemberLimit ?? null,
-      validFrom: reward.validFrom ?? null,
-      validTo: reward.validTo ?? null,
-    })
-    .returning();
-  return created as Reward;
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(rewards)
+      .values({
+        id: generateId('reward'),
+        brandId: reward.brandId,
+        campaignId: reward.campaignId ?? null,
+        kind: reward.kind,
+        name: reward.name,
+        description: reward.description ?? null,
+        imageUrl: reward.imageUrl ?? null,
+        pointsPrice: reward.pointsPrice,
+        stockTotal: stock,
+        stockLeft: stock,
+        perMemberLimit: reward.perMemberLimit ?? null,
+        validFrom: reward.validFrom ?? null,
+        validTo: reward.validTo ?? null,
+        ...(reward.lowStockAt !== undefined ? { lowStockAt: reward.lowStockAt } : {}),
+      })
+      .returning();
+    await auditRewardsChange(tx, audit, {
+      action: 'reward.created',
+      targetType: 'reward',
+      targetId: created!.id,
+      data: { kind: created!.kind, name: created!.name, pointsPrice: created!.pointsPrice, stock },
+    });
+    return created as Reward;
+  });
 }
 
 /** What a member can see: active rewards of the brand inside their validity window. */
@@ -126,12 +141,15 @@ export async function addCouponCodes({
   brandId,
   rewardId,
   codes,
+  audit,
 }: {
   db: Database;
   generateId: IdGenerator;
   brandId: string;
   rewardId: string;
   codes: string[];
+  /** The console user: audited (`reward.coupon_codes_added`, the counts, never the codes) when codes were added. */
+  audit?: RewardsAudit;
 }): Promise<{ added: number; skipped: number }> {
   return db.transaction(async (tx) => {
     const reward = await getRewardOrThrow(tx, { brandId, rewardId });
@@ -155,6 +173,12 @@ export async function addCouponCodes({
           stockLeft: sql`${rewards.stockLeft} + ${added}`,
         })
         .where(eq(rewards.id, rewardId));
+      await auditRewardsChange(tx, audit, {
+        action: 'reward.coupon_codes_added',
+        targetType: 'reward',
+        targetId: rewardId,
+        data: { added, skipped: codes.length - added },
+      });
     }
     return { added, skipped: codes.length - added };
   });

@@ -89,3 +89,4 @@ export {
   type ConsoleReward,
   type RewardPatch,
 } from './catalog-admin.usecases.js';
+export { type RewardsAudit } from './rewards.audit.js';

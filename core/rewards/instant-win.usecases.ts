@@ -5,6 +5,7 @@ import type { Database, Executor } from '../db/database.js';
 import { members } from '../members/members.table.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
+import { auditRewardsChange, type RewardsAudit } from './rewards.audit.js';
 import {
   instantPrizeScheduleSchema,
   pickInstantPrize,
@@ -43,11 +44,14 @@ export async function createInstantPrize({
   oddsPpm,
   stock,
   schedule = null,
+  audit,
 }: {
   db: Database;
   generateId: IdGenerator;
   brandId: string;
   campaignId: string;
+  /** The console user: `instant_prize.created` is written in the creating transaction. */
+  audit?: RewardsAudit;
   name: LocalizedText;
   /** Chance per play in parts per million (10,000 = 1 %). */
   oddsPpm: number;
@@ -84,6 +88,12 @@ export async function createInstantPrize({
         schedule: (schedule as Record<string, unknown> | null) ?? null,
       })
       .returning();
+    await auditRewardsChange(tx, audit, {
+      action: 'instant_prize.created',
+      targetType: 'instant_prize',
+      targetId: created!.id,
+      data: { campaignId, name, oddsPpm, stock },
+    });
     return created as InstantPrize;
   });
 }

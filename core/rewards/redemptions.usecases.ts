@@ -4,6 +4,7 @@ import { queryRows } from '../db/database.js';
 import { members } from '../members/members.table.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
+import { auditRewardsChange, type RewardsAudit } from './rewards.audit.js';
 import { getRewardOrThrow } from './catalog.usecases.js';
 import {
   appendLedgerRow,
@@ -215,25 +216,38 @@ export async function fulfillRedemption({
   brandId,
   redemptionId,
   actor,
+  audit,
 }: {
   db: Database;
   clock: Clock;
   brandId: string;
   redemptionId: string;
   actor: string;
+  /** The console user: `redemption.fulfilled` in the fulfilling transaction; none for a repeat. */
+  audit?: RewardsAudit;
 }): Promise<Redemption> {
   const now = clock.now();
-  const [updated] = await db
-    .update(redemptions)
-    .set({ state: 'fulfilled', fulfilledAt: now, closedBy: actor, updatedAt: now })
-    .where(
-      and(
-        eq(redemptions.brandId, brandId),
-        eq(redemptions.id, redemptionId),
-        eq(redemptions.state, 'reserved'),
-      ),
-    )
-    .returning();
+  const updated = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(redemptions)
+      .set({ state: 'fulfilled', fulfilledAt: now, closedBy: actor, updatedAt: now })
+      .where(
+        and(
+          eq(redemptions.brandId, brandId),
+          eq(redemptions.id, redemptionId),
+          eq(redemptions.state, 'reserved'),
+        ),
+      )
+      .returning();
+    if (row)
+      await auditRewardsChange(tx, audit, {
+        action: 'redemption.fulfilled',
+        targetType: 'redemption',
+        targetId: redemptionId,
+        data: { memberId: row.memberId, rewardId: row.rewardId },
+      });
+    return row;
+  });
   if (updated) return updated;
   const [current] = await db
     .select()
@@ -257,6 +271,7 @@ export async function cancelRedemption({
   redemptionId,
   actor,
   reason,
+  audit,
 }: {
   db: Database;
   generateId: IdGenerator;
@@ -265,6 +280,8 @@ export async function cancelRedemption({
   redemptionId: string;
   actor: string;
   reason: string;
+  /** The console user: `redemption.cancelled` in the cancelling transaction; none for a repeat. */
+  audit?: RewardsAudit;
 }): Promise<{ redemption: Redemption; pointsReturned: number; balance: number }> {
   return db.transaction(async (tx) => {
     const now = clock.now();
@@ -312,6 +329,17 @@ export async function cancelRedemption({
       },
     });
     await settleExpiredPoints(tx, { generateId, clock, ...memberKey });
+    await auditRewardsChange(tx, audit, {
+      action: 'redemption.cancelled',
+      targetType: 'redemption',
+      targetId: redemptionId,
+      data: {
+        memberId: current.memberId,
+        rewardId: current.rewardId,
+        pointsReturned: current.points,
+        reason,
+      },
+    });
     return {
       redemption: cancelled as Redemption,
       pointsReturned: current.points,

@@ -221,7 +221,8 @@ async function settleInOneTransaction(
   const byBrand = new Map<string, typeof toReward>();
   for (const item of toReward)
     byBrand.set(item.row.brandId, [...(byBrand.get(item.row.brandId) ?? []), item]);
-  for (const group of byBrand.values()) {
+  // Brand by brand in one order, so two batches take the member locks in the same order.
+  for (const [, group] of [...byBrand].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const granted = await grantRewardsForSubmissions({
       tx,
       generateId: deps.generateId,
