@@ -47,6 +47,7 @@ export const en = {
   points: {
     title: 'My points',
     balance: '{{count}} points',
+    balance_one: '{{count}} point',
     none: 'No points yet: send a purchase proof to earn some.',
   },
   submissions: {
@@ -118,6 +119,7 @@ export const en = {
   result: {
     accepted: {
       held: 'Accepted: {{count}} points are waiting for you',
+      held_one: 'Accepted: {{count}} point is waiting for you',
       heldRewards: 'Accepted: your rewards are waiting for you',
       registerFirst: 'Register in the member page to receive them; nothing is lost until then.',
       register: 'Register now',
@@ -125,9 +127,12 @@ export const en = {
       scratchNow: 'Scratch it now',
       title: 'Accepted!',
       earned: 'You earned {{count}} points',
+      earned_one: 'You earned {{count}} point',
       earnedNothing: 'Your proof is registered.',
       entries: '{{count}} lottery entries',
+      entries_one: '{{count}} lottery entry',
       balance: 'Balance: {{count}} points',
+      balance_one: 'Balance: {{count}} point',
     },
     queued: {
       title: 'Received, checking',
@@ -280,11 +285,17 @@ export const en = {
   },
 };
 
+/**
+ * English's singular forms (`earned_one`, i18next's plural suffix for a count of 1) are optional in the
+ * other catalogs: Chinese and Thai have one form, the key without a suffix.
+ */
 type Widen<T> = T extends string
   ? string
   : T extends readonly (infer U)[]
     ? readonly Widen<U>[]
-    : { [K in keyof T]: Widen<T[K]> };
+    : { [K in keyof T as K extends `${string}_one` ? never : K]: Widen<T[K]> } & {
+        [K in keyof T as K extends `${string}_one` ? K : never]?: Widen<T[K]>;
+      };
 
 /** The shape every catalog has. */
 export type Catalog = Widen<typeof en>;
