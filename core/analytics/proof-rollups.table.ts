@@ -60,7 +60,7 @@ export const analyticsMemberDays = pgTable(
  * One row per member with an accepted (or rewarded) proof, per campaign and for all campaigns (`scope`
  * `*`): their accepted proofs, the first one's time and its week (Monday, local). The undated funnel
  * (accepted and redeeming members) and the undated cohorts (repeat purchases) read these instead of
- * every member-day of the history (migration 0032).
+ * every member-day of the history (migration 0033).
  */
 export const analyticsMembers = pgTable(
   'analytics_members',
@@ -79,7 +79,7 @@ export const analyticsMembers = pgTable(
 /**
  * Members by the week of their first accepted proof (`cohort`) and a week they had an accepted proof in
  * (`week`, the cohort's own week included), per campaign and for all campaigns (`*`): the undated retention
- * table and new vs returning members, as counters (migration 0032).
+ * table and new vs returning members, as counters (migration 0033).
  */
 export const analyticsCohortWeeks = pgTable(
   'analytics_cohort_weeks',

@@ -211,7 +211,7 @@ export async function memberCohorts(db: Executor, filter: AnalyticsFilter) {
 
 /**
  * The cohort rows of the whole history (all campaigns or one) from the per-member rollups
- * (`analytics_cohort_weeks`, `analytics_members`, migration 0032): their cost follows cohorts × weeks and
+ * (`analytics_cohort_weeks`, `analytics_members`, migration 0033): their cost follows cohorts × weeks and
  * members, not the members' active days.
  */
 async function undatedCohortRows(db: Executor, filter: AnalyticsFilter): Promise<CohortRows> {
