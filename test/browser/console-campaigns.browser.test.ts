@@ -17,12 +17,8 @@ import {
 import { createCampaignReplaysWorker } from '../../jobs/campaign-replays.job.js';
 import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
-import {
-  buildConsoleAppOnce,
-  releaseConsoleApp,
-  signInThroughPage,
-  STACK_PASSWORD,
-} from './support/console-stack.js';
+import { buildConsoleAppOnce, releaseConsoleApp } from './support/console-build.js';
+import { signInThroughPage, STACK_PASSWORD } from './support/console-stack.js';
 
 const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
 const PURCHASE_DATE = taipeiDaysAgo(2);
