@@ -46,7 +46,7 @@ export const members = pgTable(
       .default(sql`'{}'::text[]`),
     /**
      * When the member's latest accepted proofs (accepted or rewarded submissions) were sent, newest first,
-     * at most ACCEPTED_PROOF_TIMES_KEPT; kept by a trigger on `submissions` (migration 0032). "N accepted
+     * at most ACCEPTED_PROOF_TIMES_KEPT; kept by a trigger on `submissions` (migration 0033). "N accepted
      * proofs within D days" is then `accepted_proofs_at[N] >= now - D`, read in the scan of members.
      */
     acceptedProofsAt: timestamp('accepted_proofs_at', { withTimezone: true, mode: 'date' })

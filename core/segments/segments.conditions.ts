@@ -25,7 +25,7 @@ const textValues = (values: readonly string[]): SQL =>
 const anyOf = (values: readonly string[]): SQL => sql`any(array${textValues(values)})`;
 
 /**
- * How many accepted-proof times are kept on each member (`members.accepted_proofs_at`, migration 0032):
+ * How many accepted-proof times are kept on each member (`members.accepted_proofs_at`, migration 0033):
  * "at least N accepted proofs" up to this N reads them; above it, the proofs themselves are counted.
  */
 export const ACCEPTED_PROOF_TIMES_KEPT = 50;
@@ -141,7 +141,7 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
         and s.state in ('accepted', 'rewarded') and s.created_at >= ${since(ctx, condition.withinDays)}
         group by s.member_id having count(*) >= ${condition.atLeast})`;
     case 'bought': {
-      // Accepted proofs of invoices with their store and item names, kept by triggers (migration 0032):
+      // Accepted proofs of invoices with their store and item names, kept by triggers (migration 0033):
       // one narrow table read by date instead of joining submissions, invoices and their items.
       const filters = [
         sql`p.member_id = m.id`,
