@@ -1,5 +1,5 @@
 /**
- * `npm run bench:accuracy [-- sroie|synthetic] [--part tuning|check] [--engine tesseract|paddle] [--limit N]
+ * `npm run bench:accuracy [-- sroie|synthetic] [--part tuning|check] [--engine paddle|tesseract] [--limit N]
  * [--json] [--no-baseline]`:
  * reads every labelled photo exactly as intake does (normalise → QR → OCR → parser), one photo at a time,
  * and prints per part (tuning / check, docs/decisions/007-receipt-reader-split.md) and per field the
@@ -38,7 +38,8 @@ const withBaseline = !argv.includes('--no-baseline');
 const valueOf = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const limit = Number(valueOf('--limit') ?? Number.POSITIVE_INFINITY);
 const onlyPart = valueOf('--part');
-const engineName = valueOf('--engine') ?? 'tesseract';
+// The default is the production default (OCR_PROVIDER unset: paddle, decision 008).
+const engineName = valueOf('--engine') ?? 'paddle';
 const sets = argv.filter(
   (arg, i) => !arg.startsWith('--') && !['--limit', '--part', '--engine'].includes(argv[i - 1]!),
 );

@@ -1,18 +1,28 @@
 /**
- * `tsx bench/support/ocr-cache.ts [--engine tesseract|paddle] [--part tuning|check] [variant…]`: runs the reader's OCR once per
+ * `tsx bench/support/ocr-cache.ts [--engine tesseract|paddle] [--part tuning|check] [--after paddle] [variant…]`: runs the
+ * reader's OCR once per
  * SROIE dev photo and preprocessing variant and stores the lines (with word boxes) under
  * .tmp/ocr-cache/<variant>/NNN.json (paddle: .tmp/ocr-cache/paddle/<variant>/), so parser changes can be
  * measured in seconds with `tsx bench/support/parse-cached.ts`.
  * Variants: the reader's passes (`base`, `block`, `large`, `sharp`, `contrast`: see OCR_PASSES); each page
  * prepared as the reader prepares it for that engine (`prepareOcrPage`: PaddleOCR's at its own size).
+ * `--after paddle`: only the scans whose cached PaddleOCR reading leaves fields doubtful (`needsRefinement`),
+ * the ones the reader asks this engine to look at again: a second opinion's cache in a fraction of the time.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPaddleOcrEngine, buildTesseractOcrEngine } from '../../core/ocr/index.js';
 import { prepareReceiptImage } from '../../core/receipts/index.js';
 import { measureSkew } from '../../core/receipts/receipt-deskew.js';
-import { OCR_PASSES, prepareOcrPage, type OcrPreparation } from '../../core/receipts/receipt-reader.js';
-import { cacheDir, sroieDir } from './sroie-labels.js';
+import type { OcrLine } from '../../core/ocr/index.js';
+import { parseReceiptText } from '../../core/receipts/receipt-parser.models.js';
+import {
+  needsRefinement,
+  OCR_PASSES,
+  prepareOcrPage,
+  type OcrPreparation,
+} from '../../core/receipts/receipt-reader.js';
+import { cacheDir, SROIE_SUBMITTED_AT, sroieDir } from './sroie-labels.js';
 import { committedPartOf, loadSplit } from './sroie-split.js';
 
 /** The reader's passes (OCR_PASSES), each on the levelled photo as the reader prepares it. */
@@ -25,9 +35,17 @@ async function main() {
   const names = wanted.length > 0 ? wanted : Object.keys(variants);
   // `--part tuning|check`: one part only (the tuning part first on a busy machine).
   const part = argv.includes('--part') ? argv[argv.indexOf('--part') + 1] : undefined;
+  const after = argv.includes('--after') ? argv[argv.indexOf('--after') + 1] : undefined;
+  const doubtfulAfter = (file: string) => {
+    const first = join(cacheDir, after!, 'base', file.replace('.jpg', '.json'));
+    if (!existsSync(first)) return false;
+    const lines = (JSON.parse(readFileSync(first, 'utf8')) as { lines: OcrLine[] }).lines;
+    return needsRefinement(parseReceiptText(lines, { now: SROIE_SUBMITTED_AT }));
+  };
   const split = loadSplit();
   const files = readdirSync(sroieDir)
     .filter((file) => file.endsWith('.jpg') && (!part || committedPartOf(file, split) === part))
+    .filter((file) => !after || doubtfulAfter(file))
     .sort();
   const paddle = engineName === 'paddle';
   const engine = paddle ? buildPaddleOcrEngine() : buildTesseractOcrEngine({ poolSize: 2 });

@@ -60,7 +60,9 @@ export const receiptCommand: Command = {
     '                 would have been when new (dates after that day are implausible)\n' +
     '  --lang         OCR languages (default eng,tha,chi_tra)\n' +
     '  --no-refine    skip the second look at doubtful rows\n' +
-    '  The engine is OCR_PROVIDER (tesseract offline by default). No database is needed.\n' +
+    '  The engine is OCR_PROVIDER (offline PaddleOCR by default, with tesseract for Thai: a photo that may\n' +
+    '  be Thai, as with the default --lang, is read by tesseract; --lang eng,chi_tra reads it with\n' +
+    '  PaddleOCR). No database is needed.\n' +
     '  seller add --brand <id|slug> --tax-id <BAN or Thai tax ID> --name <name>\n' +
     '                 a seller the brand knows by its tax number: a receipt printing it gets this store name\n' +
     '  seller list --brand <id|slug>',

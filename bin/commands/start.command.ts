@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { outsideSystemModes, type Services } from '../../core/app/build-services.js';
-import { describeOutsideSystemModes, simulationWarning } from '../../core/config/config.js';
+import { describeOutsideSystemModes, simulationWarning, type Config } from '../../core/config/config.js';
+import { resolveFromCwd } from '../../core/shared/paths.js';
 import { DEMO_THAI_CATALOG, seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
@@ -18,20 +22,35 @@ import { connectOrReport, createBootLogger, loadConfigOrReport } from './shared.
 
 export const startCommand: Command = {
   name: 'start',
-  usage: 'start [--web-only | --worker-only]',
+  usage: 'start [--web-only | --worker-only | --prepare-only]',
   summary: 'Run Proofline: the web server and the worker (local mode with no credentials).',
   help: [
     '  --web-only      serve HTTP only (webhook, APIs, web apps); run workers elsewhere',
     '  --worker-only   run the queue workers and schedules only',
+    '  --prepare-only  migrate the database and seed the demo (as DEMO_SEED says), then exit; a first start',
+    '                  on a new PGlite data dir runs this in a child process',
     'With neither, both run in this process (as JOBS_ENABLED allows).',
   ].join('\n'),
   run: async (argv) => {
     const { values } = parseArgs({
       args: argv,
-      options: { 'web-only': { type: 'boolean' }, 'worker-only': { type: 'boolean' } },
+      options: {
+        'web-only': { type: 'boolean' },
+        'worker-only': { type: 'boolean' },
+        'prepare-only': { type: 'boolean' },
+      },
     });
     const parsedConfig = loadConfigOrReport();
     if (!parsedConfig) return 1;
+    if (values['prepare-only']) return prepareOnly(parsedConfig);
+    if (isNewPgliteDataDir(parsedConfig)) {
+      const prepared = await prepareInChild();
+      if (prepared.code !== 0) return 1;
+      createBootLogger(parsedConfig).info(
+        { pid: prepared.pid },
+        'first start: the database was created, migrated and seeded in a child process',
+      );
+    }
     // Outside systems without credentials get their simulator; the config then points at it.
     const simulators = await startLocalSimulators({
       config: parsedConfig,
@@ -51,41 +70,7 @@ export const startCommand: Command = {
 
     await services.database.migrate();
     await ensureEnvChannel(services);
-    let demoConsole: Awaited<ReturnType<typeof seedDemoConsoleUser>>;
-    if (config.demoSeed) {
-      const demo = await seedDemo(services);
-      await seedDemoSurvey(services, demo);
-      await seedDemoRewards(services, demo);
-      await seedDemoReview(services, demo);
-      // A purchase history for the analytics pages (first start only; batched, a few seconds).
-      const seedHistory = async (brand: typeof demo.brand, invoices?: number) => {
-        const startedAt = Date.now();
-        const history = await seedDemoAnalytics(services, brand, invoices ? { invoices } : {});
-        if (history.created)
-          logger.info(
-            {
-              brand: brand.slug,
-              invoices: history.invoices,
-              lineItems: history.lineItems,
-              ms: Date.now() - startedAt,
-            },
-            'demo analytics history seeded',
-          );
-      };
-      await seedHistory(demo.brand);
-      if (demo.created)
-        logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
-      // Local mode only: a console account for the demo brand, so the review API can be tried at once.
-      demoConsole = await seedDemoConsoleUser(services, demo.brand);
-      if (demoConsole?.created) logger.info({ email: demoConsole.email }, 'demo console user created');
-      // The Thai demo brand (receipt photos, THB), on the same console account.
-      const thai = await seedThaiDemo(services);
-      await seedDemoRewards(services, thai, DEMO_THAI_CATALOG);
-      if (thai.created)
-        logger.info({ brand: thai.brand.slug, campaign: thai.campaign.slug }, 'demo brand seeded');
-      await seedDemoConsoleUser(services, thai.brand);
-      await seedHistory(thai.brand, 1_000);
-    }
+    const demoConsole = config.demoSeed ? await seedLocalDemo(services) : undefined;
 
     let web: WebServer | undefined;
     let worker: JobsHandle | undefined;
@@ -112,6 +97,88 @@ export const startCommand: Command = {
     return waitForShutdown(services, web, worker, simulators);
   },
 };
+
+/**
+ * The demo brands, their history and the local console account (idempotent). Returns the console
+ * account's sign-in, printed in the banner.
+ */
+async function seedLocalDemo(services: Services) {
+  const { logger } = services;
+  const demo = await seedDemo(services);
+  await seedDemoSurvey(services, demo);
+  await seedDemoRewards(services, demo);
+  await seedDemoReview(services, demo);
+  // A purchase history for the analytics pages (first start only; batched, a few seconds).
+  const seedHistory = async (brand: typeof demo.brand, invoices?: number) => {
+    const startedAt = Date.now();
+    const history = await seedDemoAnalytics(services, brand, invoices ? { invoices } : {});
+    if (history.created)
+      logger.info(
+        {
+          brand: brand.slug,
+          invoices: history.invoices,
+          lineItems: history.lineItems,
+          ms: Date.now() - startedAt,
+        },
+        'demo analytics history seeded',
+      );
+  };
+  await seedHistory(demo.brand);
+  if (demo.created)
+    logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
+  // Local mode only: a console account for the demo brand, so the review API can be tried at once.
+  const demoConsole = await seedDemoConsoleUser(services, demo.brand);
+  if (demoConsole?.created) logger.info({ email: demoConsole.email }, 'demo console user created');
+  // The Thai demo brand (receipt photos, THB), on the same console account.
+  const thai = await seedThaiDemo(services);
+  await seedDemoRewards(services, thai, DEMO_THAI_CATALOG);
+  if (thai.created)
+    logger.info({ brand: thai.brand.slug, campaign: thai.campaign.slug }, 'demo brand seeded');
+  await seedDemoConsoleUser(services, thai.brand);
+  await seedHistory(thai.brand, 1_000);
+  return demoConsole;
+}
+
+/**
+ * Whether the database is PGlite on a data directory that does not hold a database yet (a first start).
+ */
+function isNewPgliteDataDir(config: Config): boolean {
+  const dataDir = config.database.pgliteDataDir;
+  if (config.database.url || !dataDir || dataDir.startsWith('memory://')) return false;
+  return !existsSync(join(resolveFromCwd(dataDir), 'PG_VERSION'));
+}
+
+/**
+ * `start --prepare-only`: migrates and seeds, then exits. A first start on a new PGlite data dir runs it
+ * in a child process (`prepareInChild`): PGlite's initdb, the migrations and the demo history grow its
+ * WebAssembly memory and the native heap by ~400 MB at their peak, which a process never gives back.
+ */
+async function prepareOnly(config: Config): Promise<number> {
+  const services = await connectOrReport(config);
+  if (!services) return 1;
+  try {
+    await services.database.migrate();
+    if (config.demoSeed) await seedLocalDemo(services);
+    return 0;
+  } finally {
+    await services.database.close();
+  }
+}
+
+function prepareInChild(): Promise<{ code: number; pid?: number }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, process.argv[1] as string, 'start', '--prepare-only'],
+      { stdio: 'inherit' },
+    );
+    child.once('error', (error) => {
+      console.error(`proofline: could not prepare the database: ${error.message}`);
+      resolve({ code: 1 });
+    });
+    child.once('exit', (code) => resolve({ code: code ?? 1, pid: child.pid }));
+  });
+}
 
 function printBanner(
   services: Services,

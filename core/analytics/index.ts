@@ -50,7 +50,12 @@ export {
   analyticsProductDays,
   analyticsStoreDays,
 } from './rollups.table.js';
-export { analyticsMemberDays, analyticsProofDays } from './proof-rollups.table.js';
+export {
+  analyticsCohortWeeks,
+  analyticsMemberDays,
+  analyticsMembers,
+  analyticsProofDays,
+} from './proof-rollups.table.js';
 export { rebuildAnalyticsRollups } from './rollups.usecases.js';
 export { basketPairMetrics, type BasketPair, type BasketsAnswer } from './analytics.models.js';
 export {

@@ -51,5 +51,44 @@ export const analyticsMemberDays = pgTable(
   (t) => [
     primaryKey({ name: 'analytics_member_days_pk', columns: [t.brandId, t.campaignId, t.day, t.memberId] }),
     index('analytics_member_days_brand_day_idx').on(t.brandId, t.day),
+    /** A member's days, for the per-member rollups below (recomputed for the members a statement touched). */
+    index('analytics_member_days_member_idx').on(t.brandId, t.memberId),
   ],
+);
+
+/**
+ * One row per member with an accepted (or rewarded) proof, per campaign and for all campaigns (`scope`
+ * `*`): their accepted proofs, the first one's time and its week (Monday, local). The undated funnel
+ * (accepted and redeeming members) and the undated cohorts (repeat purchases) read these instead of
+ * every member-day of the history (migration 0033).
+ */
+export const analyticsMembers = pgTable(
+  'analytics_members',
+  {
+    brandId: text('brand_id').notNull(),
+    /** A campaign id, or `*` for all the brand's campaigns. */
+    scope: text('scope').notNull(),
+    memberId: text('member_id').notNull(),
+    proofs: integer('proofs').notNull(),
+    firstAt: tstz('first_at').notNull(),
+    firstWeek: date('first_week', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'analytics_members_pk', columns: [t.brandId, t.scope, t.memberId] })],
+);
+
+/**
+ * Members by the week of their first accepted proof (`cohort`) and a week they had an accepted proof in
+ * (`week`, the cohort's own week included), per campaign and for all campaigns (`*`): the undated retention
+ * table and new vs returning members, as counters (migration 0033).
+ */
+export const analyticsCohortWeeks = pgTable(
+  'analytics_cohort_weeks',
+  {
+    brandId: text('brand_id').notNull(),
+    scope: text('scope').notNull(),
+    cohort: date('cohort', { mode: 'string' }).notNull(),
+    week: date('week', { mode: 'string' }).notNull(),
+    members: integer('members').notNull(),
+  },
+  (t) => [primaryKey({ name: 'analytics_cohort_weeks_pk', columns: [t.brandId, t.scope, t.cohort, t.week] })],
 );

@@ -24,6 +24,14 @@ export function proofDaysWhere(filter: AnalyticsFilter, alias: string): SQL {
   );
 }
 
+/**
+ * Questions about the whole history (all campaigns or one) are answered from the per-member rollups
+ * (`analytics_members`, `analytics_cohort_weeks`: scope `*` or the campaign); dated ones from the
+ * member-days of the range.
+ */
+const undated = (filter: AnalyticsFilter) => !filter.from && !filter.to;
+const scope = (filter: AnalyticsFilter) => filter.campaignId ?? '*';
+
 type FunnelRows = {
   totals: Record<string, unknown> | undefined;
   members: { members: unknown; accepted_members: unknown } | undefined;
@@ -83,11 +91,18 @@ export async function proofFunnel(db: Executor, filter: AnalyticsFilter): Promis
   );
   const [members] = await queryRows<{ members: unknown; accepted_members: unknown }>(
     db,
-    redeemedMembers(
-      filter.brandId,
-      sql`select d.member_id, min(d.first_at) as first_at from analytics_member_days d
-          where ${where} group by d.member_id`,
-    ),
+    undated(filter)
+      ? sql`select count(*) as accepted_members, count(*) filter (where r.last_at >= m.first_at) as members
+            from analytics_members m
+            left join (select member_id, max(created_at) as last_at from redemptions
+                       where brand_id = ${filter.brandId} and state <> 'cancelled' group by member_id) r
+              using (member_id)
+            where m.brand_id = ${filter.brandId} and m.scope = ${scope(filter)}`
+      : redeemedMembers(
+          filter.brandId,
+          sql`select d.member_id, min(d.first_at) as first_at from analytics_member_days d
+              where ${where} group by d.member_id`,
+        ),
   );
   const reasons = await queryRows<{ reason: string | null; count: unknown }>(
     db,
@@ -188,9 +203,37 @@ export async function toCohortsAnswer(
  * active reward ("who is close to a reward"). Read from the member-days rollup.
  */
 export async function memberCohorts(db: Executor, filter: AnalyticsFilter) {
+  if (undated(filter)) return toCohortsAnswer(db, filter.brandId, await undatedCohortRows(db, filter));
   const accepted = sql`select d.member_id, date_trunc('week', d.day::timestamp)::date as week, d.proofs
                        from analytics_member_days d where ${proofDaysWhere(filter, 'd')}`;
   return toCohortsAnswer(db, filter.brandId, await cohortRows(db, accepted));
+}
+
+/**
+ * The cohort rows of the whole history (all campaigns or one) from the per-member rollups
+ * (`analytics_cohort_weeks`, `analytics_members`, migration 0033): their cost follows cohorts × weeks and
+ * members, not the members' active days.
+ */
+async function undatedCohortRows(db: Executor, filter: AnalyticsFilter): Promise<CohortRows> {
+  const where = sql`brand_id = ${filter.brandId} and scope = ${scope(filter)}`;
+  const cohorts = await queryRows<{ cohort: string; offset: unknown; members: unknown }>(
+    db,
+    sql`select to_char(cohort, 'YYYY-MM-DD') as cohort, (week - cohort) / 7 as offset, members
+        from analytics_cohort_weeks where ${where} order by cohort, week`,
+  );
+  const weekly = await queryRows<{ week: string; new: unknown; returning: unknown }>(
+    db,
+    sql`select to_char(week, 'YYYY-MM-DD') as week,
+               coalesce(sum(members) filter (where week = cohort), 0) as new,
+               coalesce(sum(members) filter (where week > cohort), 0) as returning
+        from analytics_cohort_weeks where ${where} group by week order by week`,
+  );
+  const [repeat] = await queryRows<{ members: unknown; repeaters: unknown }>(
+    db,
+    sql`select count(*) as members, count(*) filter (where proofs >= 2) as repeaters
+        from analytics_members where ${where}`,
+  );
+  return { cohorts, weekly, repeat };
 }
 
 /** Positive balances in bands of the cheapest reward's price (or of 100 points without rewards). */

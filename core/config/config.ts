@@ -183,7 +183,7 @@ export const envSchema = z.object({
     .enum(['tesseract', 'google-vision', 'paddle'])
     .optional()
     .describe(
-      'tesseract (offline), paddle (offline PaddleOCR for Latin and Chinese, tesseract for Thai and a second look at doubtful fields; the most accurate offline reader, decision 008) or google-vision. Default: google-vision when its credentials are set, else tesseract.',
+      'paddle (offline PaddleOCR for Latin and Chinese, tesseract for Thai and a second look at doubtful fields; the most accurate offline reader, decision 008), tesseract (offline, tesseract alone) or google-vision. Default: google-vision when its credentials are set, else paddle.',
     ),
   OCR_IDLE_STOP_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })
@@ -486,7 +486,7 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
     },
     ocr: {
       mode: modes.ocr,
-      provider: env.OCR_PROVIDER ?? (visionHasCredentials ? 'google-vision' : 'tesseract'),
+      provider: env.OCR_PROVIDER ?? (visionHasCredentials ? 'google-vision' : 'paddle'),
       googleCredentialsFile: env.GOOGLE_APPLICATION_CREDENTIALS,
       googleApiEndpoint: env.GOOGLE_VISION_API_ENDPOINT,
       idleStopMs: env.OCR_IDLE_STOP_MS,

@@ -35,7 +35,7 @@ export const OUTSIDE_SYSTEM_INFO: Record<
   },
   ocr: {
     label: 'OCR',
-    standIn: 'offline tesseract in place of Cloud Vision',
+    standIn: 'offline PaddleOCR (tesseract for Thai) in place of Cloud Vision',
     configureWith: 'OCR_PROVIDER (google-vision with GOOGLE_APPLICATION_CREDENTIALS, tesseract or paddle)',
   },
   s3: {

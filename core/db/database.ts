@@ -57,6 +57,18 @@ export type DatabaseOptions = {
   pglite?: PGlite;
 };
 
+/**
+ * PGlite's server settings: its own defaults with a small buffer pool. PGlite touches the whole of
+ * `shared_buffers` when it starts (128 MB by default: a third of an idle local-mode process); 16 MB
+ * holds the hot pages of a local or test database, and a miss reads the data directory through the OS
+ * page cache. `npm run bench -- memory` measures it.
+ */
+export const PGLITE_START_PARAMS: readonly string[] = [
+  ...PGlite.defaultStartParams,
+  '-c',
+  'shared_buffers=16MB',
+];
+
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) return createPostgresDatabase(options.url, options.poolMax ?? 10);
   return createPgliteDatabase(options);
@@ -97,14 +109,14 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseH
   if (!client) {
     const dataDir = options.pgliteDataDir ?? 'memory://';
     if (dataDir.startsWith('memory://')) {
-      client = await PGlite.create();
+      client = await PGlite.create({ startParams: [...PGLITE_START_PARAMS] });
     } else {
       const dir = resolveFromCwd(dataDir);
       mkdirSync(dir, { recursive: true });
       // PGlite has no lock of its own: two processes on one data dir silently lose writes.
       lock = acquireDataDirLock(dir);
       try {
-        client = await PGlite.create({ dataDir: dir });
+        client = await PGlite.create({ dataDir: dir, startParams: [...PGLITE_START_PARAMS] });
       } catch (error) {
         lock.release();
         throw error;

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { canonicalOrder, digestEntriesInOrder } from './draws.ordering.js';
+import { canonicalOrder, digestEntriesInOrder, memberHash } from './draws.ordering.js';
 
 /**
  * The auditable draw, version 1. Everything here is pure and depends only on published data, so
@@ -202,45 +202,45 @@ export function drawWinners({
 }): { entriesDigest: string; picks: DrawPick[] } {
   // The canonical order as a permutation: entry `order[k]` is k-th (no sorted copy of a million objects).
   const order = canonicalOrder(entries.map((entry) => entry.id));
-  const entriesDigest = digestEntriesInOrder(entries, order);
-  const random = createDrawRandom(seed, entriesDigest);
+  // One pass over the entries in that order: the digest, each place's weight and its member's hash.
   const weights = new Float64Array(order.length);
-  for (let k = 0; k < order.length; k++) weights[k] = (entries[order[k] as number] as PublishedEntry).weight;
+  const memberHashes = new Uint32Array(order.length);
+  const entriesDigest = digestEntriesInOrder(entries, order, { weights, memberHashes });
+  const random = createDrawRandom(seed, entriesDigest);
   const tree = new WeightTree(weights);
   const entryAt = (k: number) => entries[order[k] as number] as PublishedEntry;
-  // Built on the first member to reach the cap (a draw whose cap is never reached never needs it): each
-  // entry's member as a number, then every member's entries in one array (counting sort by member).
-  let byMember: { starts: Int32Array; positions: Int32Array; numbers: Map<string, number> } | undefined;
-  const entriesOf = (member: string): Int32Array => {
-    if (!byMember) {
-      const numbers = new Map<string, number>();
-      const memberOf = new Int32Array(order.length);
+  // Built on the first member to reach the cap (a draw whose cap is never reached never needs it): the
+  // places in buckets by member hash (counting sort), so a member's entries are the few of one bucket
+  // whose member is theirs.
+  let byHash: { starts: Int32Array; positions: Int32Array; mask: number } | undefined;
+  const entriesOf = (member: string): number[] => {
+    if (!byHash) {
+      let mask = 1;
+      while (mask < order.length) mask *= 2;
+      mask -= 1;
+      const starts = new Int32Array(mask + 2);
       for (let k = 0; k < order.length; k++) {
-        const key = entryAt(k).member;
-        let number = numbers.get(key);
-        if (number === undefined) numbers.set(key, (number = numbers.size));
-        memberOf[k] = number;
-      }
-      const starts = new Int32Array(numbers.size + 1);
-      for (let k = 0; k < order.length; k++) {
-        const next = (memberOf[k] as number) + 1;
+        const next = ((memberHashes[k] as number) & mask) + 1;
         starts[next] = (starts[next] as number) + 1;
       }
-      for (let m = 0; m < numbers.size; m++)
-        starts[m + 1] = (starts[m + 1] as number) + (starts[m] as number);
-      const fill = starts.slice(0, numbers.size);
+      for (let b = 0; b <= mask; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
+      const fill = starts.slice(0, mask + 1);
       const positions = new Int32Array(order.length);
       for (let k = 0; k < order.length; k++) {
-        const number = memberOf[k] as number;
-        const slot = fill[number] as number;
-        fill[number] = slot + 1;
+        const bucket = (memberHashes[k] as number) & mask;
+        const slot = fill[bucket] as number;
+        fill[bucket] = slot + 1;
         positions[slot] = k;
       }
-      byMember = { starts, positions, numbers };
+      byHash = { starts, positions, mask };
     }
-    const number = byMember.numbers.get(member);
-    if (number === undefined) return new Int32Array(0);
-    return byMember.positions.subarray(byMember.starts[number], byMember.starts[number + 1]);
+    const bucket = memberHash(member) & byHash.mask;
+    const found: number[] = [];
+    for (let slot = byHash.starts[bucket] as number; slot < (byHash.starts[bucket + 1] as number); slot++) {
+      const k = byHash.positions[slot] as number;
+      if (entryAt(k).member === member) found.push(k);
+    }
+    return found;
   };
   const winsByMember = new Map<string, number>();
   const slots: { prizeKey: string; isReserve: boolean }[] = [];

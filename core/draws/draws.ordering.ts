@@ -2,16 +2,19 @@ import { createHash } from 'node:crypto';
 
 /**
  * The fast path of steps 1 and 2 of the draw (docs/decisions/003-auditable-draws.md): the canonical order
- * as a permutation (no copies of the entries, no comparator calls for the bulk of the sort) and the
- * entries digest written byte by byte. Both give exactly what the plain definitions give — string order
+ * as a permutation (no copies of the entries; one native sort of 64-bit keys for the bulk of it) and
+ * the entries digest hashed in whole-line chunks. Both give exactly what the plain definitions give — string order
  * by UTF-16 code units, SHA-256 over `id TAB member TAB weight LF` in UTF-8 — only faster on a million
  * entries.
  */
 
-/** Ranges this short are sorted by comparing the strings; longer ones by radix over code units. */
-const COMPARE_SORT_MAX = 256;
-/** Radix passes per level: each digit is 2 ASCII code units (14 bits) or 1 code unit of any kind (17 bits). */
-const PASSES = 4;
+/** Ranges this short are sorted by comparing the strings; longer ones by packed numeric keys. */
+const COMPARE_SORT_MAX = 64;
+/** Each key is one 64-bit integer: the id's next code units (as ranks) above the entry's place in its range. */
+const KEY_WORD_BITS = 64;
+/** Code units read per id and level (the key holds at most this many). */
+const SPAN = 12;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * The canonical order of `ids` (ascending by UTF-16 code units, as JavaScript's `<`): `order[k]` is the
@@ -25,7 +28,7 @@ export function canonicalOrder(ids: readonly string[]): Uint32Array {
   let sorted = true;
   for (let index = 1; index < count && sorted; index++)
     if ((ids[index - 1] as string) > (ids[index] as string)) sorted = false;
-  if (!sorted) createRadixSorter(ids).sort(order, 0, count, commonPrefixLength(ids));
+  if (!sorted) createKeySorter(ids).sort(order, 0, count, commonPrefixLength(ids));
   return order;
 }
 
@@ -43,14 +46,15 @@ function commonPrefixLength(ids: readonly string[]): number {
 }
 
 /**
- * MSD over chunks of code units: at each level every id of the range gets `PASSES` integer digits from
- * the code units at `depth…` (each +1, so a string that ended sorts first with 0), and an LSD counting
- * sort orders the range by them; runs of equal digits go one chunk deeper. Short ranges compare strings.
+ * MSD by packed keys: at each level every id of the range gets one 64-bit integer — its code units from
+ * `depth` on, each as its rank among the code units that occur there (0: the id ended), as many as fit
+ * above the bits that number the range's entries — and one native sort of those integers orders the
+ * range (ranks keep the code units' order; the entry number in the low bits keeps equal keys stable).
+ * Runs of equal keys go one window deeper; short ranges compare strings.
  */
-function createRadixSorter(ids: readonly string[]) {
-  const digits = Array.from({ length: PASSES }, () => new Int32Array(ids.length));
-  const scratch = new Uint32Array(ids.length);
-  const counts = new Int32Array(1 << 17);
+function createKeySorter(ids: readonly string[]) {
+  const ranks = new Int32Array(1 << 16);
+  const seen: number[] = [];
 
   const compareSort = (order: Uint32Array, start: number, end: number) => {
     const slice = Array.from(order.subarray(start, end));
@@ -62,115 +66,115 @@ function createRadixSorter(ids: readonly string[]) {
     order.set(slice, start);
   };
 
-  const sameDigits = (a: number, b: number) => {
-    for (let pass = 0; pass < PASSES; pass++)
-      if ((digits[pass] as Int32Array)[a] !== (digits[pass] as Int32Array)[b]) return false;
-    return true;
-  };
-
   const sort = (order: Uint32Array, start: number, end: number, depth: number): void => {
-    if (end - start <= COMPARE_SORT_MAX) return compareSort(order, start, end);
-    let maxCode = 0;
-    const asciiSpan = PASSES * 2;
-    for (let k = start; k < end; k++) {
-      const id = ids[order[k] as number] as string;
-      const stop = Math.min(id.length, depth + asciiSpan);
-      for (let position = depth; position < stop; position++)
-        if (id.charCodeAt(position) > maxCode) maxCode = id.charCodeAt(position);
-    }
-    const ascii = maxCode < 127;
-    const unitsPerDigit = ascii ? 2 : 1;
-    const width = PASSES * unitsPerDigit;
-    const buckets = ascii ? 1 << 14 : 1 << 17;
-    for (let k = start; k < end; k++) {
-      const index = order[k] as number;
-      const id = ids[index] as string;
-      for (let pass = 0; pass < PASSES; pass++) {
-        let digit = 0;
-        for (let unit = 0; unit < unitsPerDigit; unit++) {
-          const position = depth + pass * unitsPerDigit + unit;
-          digit = (digit << (ascii ? 7 : 17)) | (position < id.length ? id.charCodeAt(position) + 1 : 0);
+    const length = end - start;
+    if (length <= COMPARE_SORT_MAX) return compareSort(order, start, end);
+    // One read of each id (they lie all over the heap): its length and its next SPAN code units.
+    const entries = order.slice(start, end);
+    const lengths = new Int32Array(length);
+    const units = new Uint16Array(length * SPAN);
+    for (const unit of seen) ranks[unit] = 0;
+    seen.length = 0;
+    for (let j = 0; j < length; j++) {
+      const id = ids[entries[j] as number] as string;
+      lengths[j] = id.length;
+      const stop = Math.min(id.length, depth + SPAN);
+      for (let position = depth; position < stop; position++) {
+        const unit = id.charCodeAt(position);
+        units[j * SPAN + position - depth] = unit;
+        if (ranks[unit] === 0) {
+          ranks[unit] = 1;
+          seen.push(unit);
         }
-        (digits[pass] as Int32Array)[index] = digit;
       }
     }
-    // Stable counting passes, least significant digit (the last code units) first.
-    let from: Uint32Array = order;
-    let to: Uint32Array = scratch;
-    for (let pass = PASSES - 1; pass >= 0; pass--) {
-      const digit = digits[pass] as Int32Array;
-      counts.fill(0, 0, buckets);
-      for (let k = start; k < end; k++) {
-        const value = digit[from[k] as number] as number;
-        counts[value] = (counts[value] as number) + 1;
-      }
-      // Every id has the same digit here: this pass would change nothing.
-      if (counts[digit[from[start] as number] as number] === end - start) continue;
-      let total = start;
-      for (let value = 0; value < buckets; value++) {
-        const here = counts[value] as number;
-        counts[value] = total;
-        total += here;
-      }
-      for (let k = start; k < end; k++) {
-        const index = from[k] as number;
-        const value = digit[index] as number;
-        const slot = counts[value] as number;
-        counts[value] = slot + 1;
-        to[slot] = index;
-      }
-      [from, to] = [to, from];
+    // The code units that occur, ranked from 1 (0: the id ended); as many as fit in the key's bits.
+    seen.sort((a, b) => a - b);
+    seen.forEach((unit, rank) => (ranks[unit] = rank + 1));
+    const indexBits = Math.max(1, Math.ceil(Math.log2(length)));
+    const keyBits = KEY_WORD_BITS - indexBits;
+    // The ranks are packed in a double first: at most 52 bits of them, exactly.
+    const unitBits = Math.max(1, Math.ceil(Math.log2(seen.length + 1)));
+    const window = Math.min(SPAN, Math.floor(Math.min(keyBits, 52) / unitBits));
+    const lowKeySpan = 2 ** (32 - indexBits);
+    const indexSpan = 2 ** indexBits;
+    const shift = 2 ** (keyBits - window * unitBits);
+    const unitSpan = 2 ** unitBits;
+    const keys = new BigUint64Array(length);
+    const words = new Uint32Array(keys.buffer);
+    const [lowWord, highWord] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+    for (let j = 0; j < length; j++) {
+      const available = (lengths[j] as number) - depth;
+      let key = 0;
+      for (let position = 0; position < window; position++)
+        key =
+          key * unitSpan +
+          (position < available ? (ranks[units[j * SPAN + position] as number] as number) : 0);
+      key *= shift;
+      const low = key % lowKeySpan;
+      words[2 * j + lowWord] = low * indexSpan + j;
+      words[2 * j + highWord] = (key - low) / lowKeySpan;
     }
-    if (from !== order) order.set(from.subarray(start, end), start);
+    keys.sort();
+    const entryOf = (j: number) => (words[2 * j + lowWord] as number) % indexSpan;
+    for (let j = 0; j < length; j++) order[start + j] = entries[entryOf(j)] as number;
 
-    let runStart = start;
-    for (let k = start + 1; k <= end; k++) {
-      if (k < end && sameDigits(order[k] as number, order[runStart] as number)) continue;
-      // Equal digits holding an end (the first id is shorter than the chunk): equal ids, nothing to order.
-      if (k - runStart > 1 && (ids[order[runStart] as number] as string).length >= depth + width)
-        sort(order, runStart, k, depth + width);
-      runStart = k;
+    // Runs of equal keys: the ids agree through the window; those that go on are ordered by what follows.
+    const sameKey = (a: number, b: number) =>
+      words[2 * a + highWord] === words[2 * b + highWord] &&
+      Math.floor((words[2 * a + lowWord] as number) / indexSpan) ===
+        Math.floor((words[2 * b + lowWord] as number) / indexSpan);
+    let runStart = 0;
+    for (let j = 1; j <= length; j++) {
+      if (j < length && sameKey(j, runStart)) continue;
+      if (j - runStart > 1 && (lengths[entryOf(runStart)] as number) >= depth + window)
+        sort(order, start + runStart, start + j, depth + window);
+      runStart = j;
     }
   };
 
   return { sort };
 }
 
-const DIGEST_CHUNK_BYTES = 1 << 18;
-const TAB = 9;
-const LF = 10;
+/** Lines are hashed in chunks of about this many UTF-16 code units (always ending with a whole line). */
+const DIGEST_CHUNK_UNITS = 1 << 16;
 
 /**
  * Step 2 over `entries` taken in `order`: SHA-256 (hex) of `id TAB member TAB weight LF` in UTF-8, for
- * each entry, encoded straight into a reused buffer (no concatenated copy of the list).
+ * each entry; the lines are joined into chunks that end on a line break, so no code unit pair is ever
+ * split and the bytes are the plain definition's (no concatenated copy of the whole list). With `into`,
+ * the same pass (each entry read once) also fills each place's weight and a hash of its member.
  */
 export function digestEntriesInOrder(
   entries: readonly { id: string; member: string; weight: number }[],
   order: Uint32Array,
+  into?: { weights: Float64Array; memberHashes: Uint32Array },
 ): string {
   const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(DIGEST_CHUNK_BYTES);
-  let offset = 0;
+  let chunk = '';
   for (let k = 0; k < order.length; k++) {
     const entry = entries[order[k] as number] as { id: string; member: string; weight: number };
-    const weight = String(entry.weight);
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const worst = 3 * (entry.id.length + entry.member.length) + weight.length + 3;
-    if (offset + worst > DIGEST_CHUNK_BYTES) {
-      hash.update(buffer.subarray(0, offset));
-      offset = 0;
-      if (worst > DIGEST_CHUNK_BYTES) {
-        hash.update(`${entry.id}\t${entry.member}\t${weight}\n`, 'utf8');
-        continue;
-      }
+    chunk += entry.id + '\t' + entry.member + '\t' + entry.weight + '\n';
+    if (chunk.length >= DIGEST_CHUNK_UNITS) {
+      hash.update(chunk, 'utf8');
+      chunk = '';
     }
-    offset += buffer.write(entry.id, offset, 'utf8');
-    buffer[offset++] = TAB;
-    offset += buffer.write(entry.member, offset, 'utf8');
-    buffer[offset++] = TAB;
-    offset += buffer.write(weight, offset, 'latin1');
-    buffer[offset++] = LF;
+    if (into) {
+      into.weights[k] = entry.weight;
+      into.memberHashes[k] = memberHash(entry.member);
+    }
   }
-  hash.update(buffer.subarray(0, offset));
+  hash.update(chunk, 'utf8');
   return hash.digest('hex');
+}
+
+/**
+ * A quick hash of a member's pseudonym (its length and last 8 code units, where pseudonyms differ): only
+ * to find a member's entries among a million without a map of them; equal hashes are compared as text.
+ */
+export function memberHash(text: string): number {
+  let hash = Math.imul(0x811c9dc5 ^ text.length, 0x01000193);
+  for (let index = Math.max(0, text.length - 8); index < text.length; index++)
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return hash >>> 0;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { brands, lineChannels } from '../brands/brands.table.js';
 import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
 
@@ -44,6 +44,15 @@ export const members = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /**
+     * When the member's latest accepted proofs (accepted or rewarded submissions) were sent, newest first,
+     * at most ACCEPTED_PROOF_TIMES_KEPT; kept by a trigger on `submissions` (migration 0033). "N accepted
+     * proofs within D days" is then `accepted_proofs_at[N] >= now - D`, read in the scan of members.
+     */
+    acceptedProofsAt: timestamp('accepted_proofs_at', { withTimezone: true, mode: 'date' })
+      .array()
+      .notNull()
+      .default(sql`'{}'::timestamptz[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

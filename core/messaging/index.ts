@@ -7,6 +7,8 @@ export type {
   LineProfile,
   MessageQuota,
   MulticastResult,
+  NarrowcastProgress,
+  NarrowcastResult,
   PushResult,
   ReplyResult,
   RichMenuDefinition,

@@ -34,6 +34,24 @@ export type MulticastResult =
   | { status: 'sent'; requestId: string | undefined }
   | { status: 'already_accepted'; acceptedRequestId: string | undefined };
 
+/**
+ * A narrowcast LINE accepted (202) under `requestId`, or `already_accepted` (409: an earlier attempt
+ * with the same retry key was accepted, under `acceptedRequestId`): either way its progress is polled.
+ */
+export type NarrowcastResult =
+  | { status: 'accepted'; requestId: string | undefined }
+  | { status: 'already_accepted'; acceptedRequestId: string | undefined };
+
+/** `GET /v2/bot/message/progress/narrowcast`: where LINE is with a narrowcast. */
+export type NarrowcastProgress = {
+  phase: 'waiting' | 'sending' | 'succeeded' | 'failed';
+  successCount: number | undefined;
+  failureCount: number | undefined;
+  targetCount: number | undefined;
+  failedDescription: string | undefined;
+  errorCode: number | undefined;
+};
+
 /** The bot behind a channel access token (`GET /v2/bot/info`): proves the token works. */
 export type LineBotInfo = {
   userId: string;
@@ -61,6 +79,15 @@ export type LineMessenger = {
     channel: LineChannelCredentials,
     input: { to: string[]; messages: LineMessage[]; retryKey: string },
   ) => Promise<MulticastResult>;
+  /**
+   * One narrowcast request (LINE's `filter.demographic`, ≤ 5 messages) with its X-Line-Retry-Key, sent
+   * once: the caller retries (same key, same body) on a retryable LineApiError, then polls the progress.
+   */
+  narrowcast: (
+    channel: LineChannelCredentials,
+    input: { messages: LineMessage[]; demographic: Record<string, unknown>; retryKey: string },
+  ) => Promise<NarrowcastResult>;
+  getNarrowcastProgress: (channel: LineChannelCredentials, requestId: string) => Promise<NarrowcastProgress>;
   /** This month's quota and what was used of it (`GET /v2/bot/message/quota` and `/quota/consumption`). */
   getMessageQuota: (channel: LineChannelCredentials) => Promise<MessageQuota>;
   /** The typing indicator in a one-to-one chat, for `seconds` (5–60, a multiple of 5). */

@@ -50,6 +50,7 @@ const COUNTED_LINE_CALLS = [
   'reply',
   'push',
   'multicast',
+  'narrowcast',
   'getProfile',
   'getMessageContent',
   'showLoading',
@@ -70,7 +71,13 @@ export function instrumentLineMessenger(
         const outcome = (result as { status?: unknown } | undefined)?.status;
         // The adapter turns LINE's 400 (used reply token) and 409 (retry key seen) into results.
         const status =
-          outcome === 'invalid_reply_token' ? '400' : outcome === 'already_accepted' ? '409' : '200';
+          outcome === 'invalid_reply_token'
+            ? '400'
+            : outcome === 'already_accepted'
+              ? '409'
+              : outcome === 'accepted'
+                ? '202'
+                : '200';
         metrics.lineApiRequests.inc({ endpoint, status });
         return result;
       } catch (error) {

@@ -78,13 +78,18 @@ function cleanDigits(text: string) {
 /**
  * A time printed against the date with the space lost ("09/03/201821:28", "27Mar201818:46",
  * "06/01/1812.17:26PM", "113/12/2709:15", as PaddleOCR joins a row's words): the space put back after the year. A two-digit
- * year is split off only before a time with seconds, where the digits cannot be one number.
+ * year is split off only before a time with seconds or a two-digit hour and a colon, where the digits
+ * cannot be one number.
  */
 export function separateGluedTime(line: string) {
   return (
     line
       .replace(/((?:[/.\-\s]|[A-Za-z])(?:19|20)\d{2})(?=[0-2]?\d[:.][0-5]\d(?!\d))/g, '$1 ')
       .replace(/((?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?=[0-2]?\d[:.][0-5]\d[:.][0-5]\d)/g, '$1 ')
+      // …or before a two-digit hour and a colon ("26/02/1808:28", "28-12-1718:52"): four digits between
+      // the date's last separator and the colon are a two-digit year and an hour (a four-digit year glued
+      // to a time leaves five or six).
+      .replace(/((?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?=(?:[01]\d|2[0-3]):[0-5]\d)/g, '$1 ')
       // Year first (ROC "113/12/2709:15", "2024/04/1912:30"): a two-digit day, then the time.
       .replace(/((?<![\d/.-])\d{3,4}[/.-]\d{1,2}[/.-]\d{2})(?=[0-2]?\d:[0-5]\d)/g, '$1 ')
   );

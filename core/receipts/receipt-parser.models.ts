@@ -729,8 +729,9 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
       return;
     }
     if (TAX_LINE.test(upper)) {
-      // "TOTAL GST" or "TOTAL TAX": the tax, not the total — unless it says "incl".
-      if (/INCL|INC\b|INCLUSIVE/.test(upper)) {
+      // "TOTAL GST" or "TOTAL TAX": the tax, not the total — unless it says "incl" (its I bent by OCR:
+      // "Total Salos(lnclusivoof GST)").
+      if (/INCL|INC\b|INCLUSIVE|NCLUSIV/.test(upper)) {
         if (value) add(value.minor, inSummary ? 0.8 : 2.8, 'total incl tax', position);
       } else if (value && !inSummary) tax ??= value.minor;
       if (firstTotalLine < 0) firstTotalLine = position;
@@ -759,6 +760,9 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   if (change !== undefined && change > 0)
     for (const paid of new Set(cashValues)) if (paid > change) add(paid - change, 1.6, 'cash - change');
   const changeGiven = change;
+  // A tax is a share of what was bought (5–10 %, service charge included rarely a quarter): a "tax" about as
+  // large as the subtotal is a total including tax whose label OCR bent, not the tax.
+  if (subtotal !== undefined && tax !== undefined && tax > subtotal * 0.3) tax = undefined;
   if (subtotal !== undefined && tax !== undefined) {
     // What is paid is the rounded amount, when the receipt prints a rounding.
     add(subtotal + tax, rounding !== 0 ? 0.9 : 1.2, 'subtotal + tax');
@@ -769,10 +773,19 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
     add(subtotal - discount, 0.8, 'subtotal - discount');
   // A total printed before its rounding ("Total incl. GST 20.98", "Rounding 0.02"): what is paid is the
   // rounded amount.
+  // When the rounded amount is printed with a total label too ("Total (Inclusive of GST): 23.26",
+  // "Rounding Adj: -0.01", "TOTAL : 23.25"), the receipt itself says the first total was not what is paid.
+  const labelled = (candidate: Candidate | undefined) =>
+    candidate?.reasons.some(
+      (reason) => reason.includes('keyword') || reason.includes('incl') || reason === 'total',
+    );
   if (rounding !== 0)
     for (const candidate of [...candidates.values()])
-      if (candidate.reasons.some((reason) => reason.includes('keyword') || reason.includes('incl')))
+      if (candidate.reasons.some((reason) => reason.includes('keyword') || reason.includes('incl'))) {
+        const rounded = candidates.get(candidate.minor + rounding);
         add(candidate.minor + rounding, 0.9, 'total + rounding');
+        if (labelled(rounded)) candidate.score -= 0.9;
+      }
   // Independent sums agreeing on one amount (cash − change and subtotal + tax + rounding both say 14.65
   // while the total line was misread 14.85) outweigh a single misread keyword line.
   for (const candidate of candidates.values()) {

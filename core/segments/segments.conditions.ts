@@ -24,6 +24,12 @@ const textValues = (values: readonly string[]): SQL =>
  */
 const anyOf = (values: readonly string[]): SQL => sql`any(array${textValues(values)})`;
 
+/**
+ * How many accepted-proof times are kept on each member (`members.accepted_proofs_at`, migration 0033):
+ * "at least N accepted proofs" up to this N reads them; above it, the proofs themselves are counted.
+ */
+export const ACCEPTED_PROOF_TIMES_KEPT = 50;
+
 const since = (ctx: ConditionContext, days: number): Date => new Date(ctx.now.getTime() - days * 86_400_000);
 
 /** The calendar date `days` before today in the brand's time zone (purchase dates are local dates). */
@@ -125,39 +131,45 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
       // Never asked matches neither granted nor refused.
       return sql`${consentInForce(condition.kind)} = ${condition.granted}`;
     case 'acceptedProofs':
-      // One grouped pass over the brand's recent proofs (a semi-join), not a count per member.
+      // The times of the member's latest accepted proofs are kept on the member, newest first (migration
+      // 0032): N within D days is the Nth of them on or after D days ago, tested in the scan of members.
+      if (condition.atLeast <= ACCEPTED_PROOF_TIMES_KEPT)
+        return sql`coalesce(m.accepted_proofs_at[${sql.raw(String(Math.max(1, Math.trunc(condition.atLeast))))}]
+          >= ${since(ctx, condition.withinDays)}, false)`;
+      // More than are kept: one grouped pass over the brand's recent proofs (a semi-join).
       return sql`m.id in (select s.member_id from submissions s where s.brand_id = ${ctx.brandId}
-        and s.member_id is not null and s.state in ('accepted', 'rewarded')
-        and s.created_at >= ${since(ctx, condition.withinDays)}
+        and s.state in ('accepted', 'rewarded') and s.created_at >= ${since(ctx, condition.withinDays)}
         group by s.member_id having count(*) >= ${condition.atLeast})`;
     case 'bought': {
+      // Accepted proofs of invoices with their store and item names, kept by triggers (migration 0033):
+      // one narrow table read by date instead of joining submissions, invoices and their items.
       const filters = [
-        sql`s.member_id = m.id`,
-        sql`s.brand_id = m.brand_id`,
-        sql`s.state in ('accepted', 'rewarded')`,
-        sql`i.invoice_date >= ${localDateDaysAgo(ctx, condition.withinDays)}::date`,
+        sql`p.member_id = m.id`,
+        sql`p.brand_id = ${ctx.brandId}`,
+        sql`p.invoice_date >= ${localDateDaysAgo(ctx, condition.withinDays)}::date`,
       ];
       if (condition.items)
         filters.push(
-          sql`exists (select 1 from invoice_items it where it.invoice_id = i.id and (${sql.join(
-            condition.items.map((item) => sql`it.normalized_name like ${`%${normalizeItemName(item)}%`}`),
+          sql`(${sql.join(
+            condition.items.map((item) => sql`p.item_names like ${`%${normalizeItemName(item)}%`}`),
             sql` or `,
-          )}))`,
+          )})`,
         );
       if (condition.store)
         filters.push(
-          sql`(i.seller_tax_id = ${condition.store} or i.seller_name ilike ${`%${condition.store}%`})`,
+          sql`(p.seller_tax_id = ${condition.store} or p.seller_name ilike ${`%${condition.store}%`})`,
         );
       if (condition.region)
         filters.push(
           sql`(${sql.join(
             regionSpellings(condition.region as RegionCode).map(
-              (name) => sql`i.seller_address like ${`%${name}%`}`,
+              (name) => sql`p.seller_address like ${`%${name}%`}`,
             ),
             sql` or `,
           )})`,
         );
-      return sql`exists (select 1 from submissions s join invoices i on i.id = s.invoice_id where ${sql.join(filters, sql` and `)})`;
+      // `exists`, so that PostgreSQL plans a semi-join, and under NOT an anti-join.
+      return sql`exists (select 1 from member_purchases p where ${sql.join(filters, sql` and `)})`;
     }
     case 'points': {
       const balance = sql`(select coalesce(sum(p.points), 0) from points_ledger p where p.member_id = m.id and p.brand_id = m.brand_id)`;

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { SimDemographics, SimNarrowcast, SimNarrowcastFailure } from './line-simulator.narrowcast.js';
 
 /** What the simulated LINE platform knows and what it was sent: kept in memory, inspected over `/__sim/`. */
 
@@ -17,6 +18,8 @@ export type SimUser = {
   pictureUrl: string | undefined;
   language: string;
   statusMessage: string | undefined;
+  /** What LINE estimates about the user, for narrowcast's demographic filters (none: never targeted by one). */
+  demographics?: SimDemographics;
 };
 
 export type SimTimelineEntry = {
@@ -110,7 +113,10 @@ export function createSimulatorState() {
     contents: new Map<string, { bytes: Buffer; contentType: string; channelId: string }>(),
     timeline: [] as SimTimelineEntry[],
     richMenus: new Map<string, SimRichMenu>(),
-    narrowcasts: new Map<string, { channelId: string; at: number }>(),
+    /** Narrowcasts LINE accepted, by request id, with their target and outcome. */
+    narrowcasts: new Map<string, SimNarrowcast>(),
+    /** Narrowcasts to fail on demand (`POST /__sim/narrowcast-failures`). */
+    narrowcastFailures: [] as SimNarrowcastFailure[],
     /** Events as sent, by webhookEventId, so they can be redelivered. */
     sentEvents: new Map<string, { channelId: string; event: Record<string, unknown> }>(),
     faults: [] as SimFault[],

@@ -20,6 +20,7 @@ import {
 } from './line-simulator.state.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { sendWebhook } from './webhook-sender.js';
+import { addNarrowcastRoutes, type SimDemographics } from './line-simulator.narrowcast.js';
 
 /**
  * A stand-in for the LINE platform over real HTTP: the Messaging API endpoints Proofline uses (reply,
@@ -355,7 +356,7 @@ export function createLineSimulatorApp({
 
   const sendToAllFriends = (
     channel: SimChannel,
-    via: 'narrowcast' | 'broadcast',
+    via: 'broadcast',
     messages: Record<string, unknown>[],
     retryKey: string | undefined,
     requestId: string,
@@ -367,50 +368,25 @@ export function createLineSimulatorApp({
     }
   };
 
-  api.post('/v2/bot/message/narrowcast', (req, res) => {
-    const channel = authenticate(req, res);
-    if (!channel) return;
-    const { messages } = req.body as { messages?: unknown };
-    const problems = validateMessages(messages);
-    if (problems.length > 0) {
-      res
-        .status(400)
-        .json({ message: `The request body has ${problems.length} error(s)`, details: problems });
-      return;
-    }
-    const retry = acceptRetryKey(req, res, channel);
-    if (!retry.ok) return;
-    rememberRetryKey(channel, retry.retryKey, retry.requestId);
-    // The simulator has no audiences: a narrowcast reaches every friend of the channel.
-    sendToAllFriends(
-      channel,
-      'narrowcast',
-      messages as Record<string, unknown>[],
-      retry.retryKey,
-      retry.requestId,
-    );
-    state.narrowcasts.set(retry.requestId, { channelId: channel.lineChannelId, at: now() });
-    res.setHeader('x-line-request-id', retry.requestId);
-    res.status(202).json({});
-  });
-
-  api.get('/v2/bot/message/progress/narrowcast', (req, res) => {
-    const channel = authenticate(req, res);
-    if (!channel) return;
-    const found = state.narrowcasts.get(String(req.query.requestId ?? ''));
-    if (!found || found.channelId !== channel.lineChannelId) {
-      res.status(404).json({ message: 'Not found' });
-      return;
-    }
-    const count = [...state.friends].filter((key) => key.startsWith(`${channel.lineChannelId}:`)).length;
-    res.json({
-      phase: 'succeeded',
-      successCount: count,
-      failureCount: 0,
-      targetCount: count,
-      acceptedTime: new Date(found.at).toISOString(),
-      completedTime: new Date(found.at).toISOString(),
-    });
+  addNarrowcastRoutes(api, {
+    state,
+    now,
+    authenticate,
+    validateMessages,
+    acceptRetryKey,
+    rememberRetryKey,
+    withinLimits,
+    logSend,
+    deliver: (channel, userId, messages, retryKey, requestId) =>
+      record({
+        from: 'bot',
+        via: 'narrowcast',
+        channelId: channel.lineChannelId,
+        userId,
+        messages,
+        retryKey,
+        requestId,
+      }),
   });
 
   api.post('/v2/bot/message/broadcast', (req, res) => {
@@ -705,6 +681,7 @@ export function createLineSimulatorApp({
       language: string;
       pictureUrl: string;
       statusMessage: string;
+      demographics: SimDemographics;
     }>;
     state.users.set(userId, {
       userId,
@@ -712,6 +689,7 @@ export function createLineSimulatorApp({
       language: body.language ?? 'en',
       pictureUrl: body.pictureUrl,
       statusMessage: body.statusMessage,
+      demographics: body.demographics,
     });
     res.json(state.users.get(userId));
   });
@@ -945,8 +923,27 @@ export function createLineSimulatorApp({
     res.json({});
   });
 
+  /**
+   * The next `count` narrowcasts LINE accepts end `failed` (error code 1, "An internal error occurred",
+   * unless given): nothing is delivered.
+   */
+  admin.post('/__sim/narrowcast-failures', (req, res) => {
+    const {
+      count = 1,
+      errorCode = 1,
+      failedDescription = 'An internal error occurred',
+    } = req.body as { count?: number; errorCode?: number; failedDescription?: string };
+    if (!Number.isInteger(count) || count < 1) {
+      res.status(400).json({ message: 'count must be a whole number ≥ 1' });
+      return;
+    }
+    state.narrowcastFailures.push({ remaining: count, errorCode, failedDescription });
+    res.json({});
+  });
+
   admin.delete('/__sim/faults', (_req, res) => {
     state.faults.length = 0;
+    state.narrowcastFailures.length = 0;
     res.json({});
   });
 
@@ -1017,7 +1014,7 @@ export function createLineSimulatorApp({
   admin.post('/__sim/friends', (req, res) => {
     const { channelId, users } = req.body as {
       channelId?: string;
-      users?: { userId: string; displayName?: string; language?: string }[];
+      users?: { userId: string; displayName?: string; language?: string; demographics?: SimDemographics }[];
     };
     if (!channelId || !state.channels.has(channelId) || !Array.isArray(users)) {
       res.status(400).json({ message: 'a known channelId and users [{ userId }] are required' });
@@ -1038,6 +1035,7 @@ export function createLineSimulatorApp({
           pictureUrl: undefined,
           statusMessage: undefined,
         });
+      if (user.demographics) state.users.get(user.userId)!.demographics = user.demographics;
       state.friends.add(`${channelId}:${user.userId}`);
     }
     res.json({ added: users.length });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
+  analyticsCohortWeeks,
   analyticsMemberDays,
+  analyticsMembers,
   analyticsProofDays,
   memberCohorts,
   memberCohortsFromSubmissions,
@@ -12,7 +14,7 @@ import {
 } from '../../core/analytics/index.js';
 import { randomSource } from '../../core/analytics/synthetic.usecases.js';
 import { queryRows } from '../../core/db/database.js';
-import { brands, submissions } from '../../core/db/schema.js';
+import { brands, redemptions, submissions } from '../../core/db/schema.js';
 import { eraseMember } from '../../core/members/members.erasure.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import type { SubmissionState } from '../../core/submissions/submissions.table.js';
@@ -24,6 +26,8 @@ const CAMPAIGNS = ['cmp_p1', 'cmp_p2'];
 const MEMBERS = Array.from({ length: 6 }, (_, i) => `mbr_p${i}`);
 /** A member of the hand-computed case only: two accepted proofs on 2024-12-20 and a redemption between. */
 const LATE = 'mbr_late';
+/** A member of the hand-computed cohort case only: accepted proofs in the weeks of 2024-12-02 and 12-09. */
+const MOVES = 'mbr_moves';
 const REASONS = ['rules.item_groups', 'verification.not_uploaded', 'rules.min_amount', null];
 const STATES: SubmissionState[] = [
   'received',
@@ -107,6 +111,14 @@ async function rollupRows() {
       .select()
       .from(analyticsMemberDays)
       .orderBy(sql`1, 2, 3, 4`),
+    perMember: await db
+      .select()
+      .from(analyticsMembers)
+      .orderBy(sql`1, 2, 3`),
+    cohorts: await db
+      .select()
+      .from(analyticsCohortWeeks)
+      .orderBy(sql`1, 2, 3, 4`),
   };
 }
 
@@ -140,7 +152,7 @@ beforeAll(async () => {
   database = await createTestDatabase({
     brands: [brand(BRAND), brand(OTHER)],
     members: [
-      ...[...MEMBERS, LATE].map((id) => ({ id, brandId: BRAND })),
+      ...[...MEMBERS, LATE, MOVES].map((id) => ({ id, brandId: BRAND })),
       { id: 'mbr_other', brandId: OTHER },
     ].map((m) => ({ ...m, lineUserId: `U_${m.id}`, locale: 'zh-TW' as const, phone: `09${m.id}` })),
     campaigns: [...CAMPAIGNS.map((id) => campaign(id, BRAND)), campaign('cmp_other', OTHER)],
@@ -238,12 +250,22 @@ describe('proof rollups (funnel and cohorts)', () => {
       .where(and(inArray(submissions.id, ids(150, 200)), eq(submissions.state, 'reversed')));
     await db.insert(submissions).values(randomSubmissions(30));
     await expectRollupsEqualSubmissions();
+    // Redemptions cancelled and made later (the undated funnel joins them at question time).
+    await db.update(redemptions).set({ state: 'cancelled' }).where(eq(redemptions.id, 'rd_p1'));
+    await db.update(redemptions).set({ state: 'fulfilled' }).where(eq(redemptions.id, 'rd_p5'));
+    await db
+      .update(redemptions)
+      .set({ createdAt: new Date('2024-11-27T00:00:00Z') })
+      .where(eq(redemptions.id, 'rd_p2'));
+    await expectRollupsEqualSubmissions();
 
     // Kept incrementally == rebuilt from scratch (no rows left at zero either).
     const kept = await rollupRows();
     await rebuildAnalyticsRollups(db, { brandId: BRAND });
     expect(await rollupRows()).toEqual(kept);
-    for (const r of [...kept.days, ...kept.members]) expect(r.proofs).toBeGreaterThan(0);
+    for (const r of [...kept.days, ...kept.members, ...kept.perMember]) expect(r.proofs).toBeGreaterThan(0);
+    for (const r of kept.cohorts) expect(r.members).toBeGreaterThan(0);
+    expect(kept.perMember.filter((r) => r.brandId === BRAND && r.scope === '*').length).toBeGreaterThan(3);
   }, 120_000);
 
   test("when a member-day's first accepted proof is reversed, then its first time moves to the next one and a redemption in between no longer follows it", async () => {
@@ -280,6 +302,47 @@ describe('proof rollups (funnel and cohorts)', () => {
     await expectRollupsEqualSubmissions();
   }, 60_000);
 
+  test("when a member's first accepted proof is reversed, then the member moves to the next week's cohort, for all campaigns and for its campaign", async () => {
+    const db = database.db;
+    const proof = (id: string, at: string) => ({
+      id,
+      brandId: BRAND,
+      campaignId: 'cmp_p2',
+      memberId: MOVES,
+      kind: 'einvoice_qr' as const,
+      channel: 'chat' as const,
+      sourceRef: `ref_${id}`,
+      rawInput: {},
+      createdAt: new Date(at),
+      state: 'accepted' as const,
+    });
+    const cohort = async (filter: AnalyticsFilter, week: string) =>
+      (await memberCohorts(db, filter)).cohorts.find((c) => c.cohort === week);
+    // Wednesday 2024-12-04 and Tuesday 2024-12-10, Taipei time: no other member has a proof in those weeks.
+    await db.insert(submissions).values([proof('sub_moves1', '2024-12-04T02:00:00Z')]);
+    await db.insert(submissions).values([proof('sub_moves2', '2024-12-10T02:00:00Z')]);
+    for (const filter of [{ brandId: BRAND }, { brandId: BRAND, campaignId: 'cmp_p2' }]) {
+      expect(await cohort(filter, '2024-12-02')).toEqual({ cohort: '2024-12-02', size: 1, retained: [1, 1] });
+      expect(await cohort(filter, '2024-12-09')).toBeUndefined();
+    }
+    expect(await cohort({ brandId: BRAND, campaignId: 'cmp_p1' }, '2024-12-02')).toBeUndefined();
+    await db.update(submissions).set({ state: 'reversed' }).where(eq(submissions.id, 'sub_moves1'));
+    for (const filter of [{ brandId: BRAND }, { brandId: BRAND, campaignId: 'cmp_p2' }]) {
+      expect(await cohort(filter, '2024-12-02')).toBeUndefined();
+      expect(await cohort(filter, '2024-12-09')).toEqual({ cohort: '2024-12-09', size: 1, retained: [1] });
+    }
+    const [row] = await db
+      .select()
+      .from(analyticsMembers)
+      .where(and(eq(analyticsMembers.memberId, MOVES), eq(analyticsMembers.scope, '*')));
+    expect(row).toMatchObject({
+      proofs: 1,
+      firstAt: new Date('2024-12-10T02:00:00Z'),
+      firstWeek: '2024-12-09',
+    });
+    await expectRollupsEqualSubmissions();
+  }, 60_000);
+
   test("when the brand's time zone changes, then its proofs move to the new local days", async () => {
     const db = database.db;
     const before = await proofFunnel(db, { brandId: BRAND });
@@ -294,7 +357,7 @@ describe('proof rollups (funnel and cohorts)', () => {
     const db = database.db;
     const otherBefore = await proofFunnel(db, { brandId: OTHER });
     await db.delete(submissions).where(eq(submissions.brandId, BRAND));
-    for (const table of [analyticsProofDays, analyticsMemberDays])
+    for (const table of [analyticsProofDays, analyticsMemberDays, analyticsMembers, analyticsCohortWeeks])
       expect(await db.select().from(table).where(eq(table.brandId, BRAND))).toEqual([]);
     expect(await proofFunnel(db, { brandId: OTHER })).toEqual(otherBefore);
     expect(otherBefore.steps.received).toBe(20);

@@ -8,7 +8,7 @@ import { runExportJobs } from '../../core/analytics/index.js';
 import { readFileSync } from 'node:fs';
 import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { projectRoot } from '../../core/shared/paths.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
@@ -45,7 +45,7 @@ afterAll(async () => {
 async function signedIn(context: BrowserContext, email: string, path: string): Promise<Page> {
   await context.clearCookies();
   const page = await context.newPage();
-  page.setDefaultTimeout(HANG_GUARD_MS);
+  page.setDefaultTimeout(UI_HANG_MS);
   // The page's "last 90 days" is the brand's today: the browser's clock says the stack's day.
   await page.clock.setFixedTime(new Date(NOW));
   await page.goto(`${stack.url}/console${path}`);

@@ -8,7 +8,7 @@ import { createLineSdkMessenger } from '../../core/messaging/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { seedDatabase, type TestSeed } from '../support/database.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
@@ -237,7 +237,7 @@ afterAll(async () => {
 async function signedIn(context: BrowserContext, path: string): Promise<Page> {
   await context.clearCookies();
   const page = await context.newPage();
-  page.setDefaultTimeout(HANG_GUARD_MS);
+  page.setDefaultTimeout(UI_HANG_MS);
   await page.goto(`${stack.url}/console/`);
   await page.evaluate('localStorage.clear()');
   await page.reload();

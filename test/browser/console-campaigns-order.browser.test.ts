@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { saveCampaignSurveyVersioned } from '../../core/app/campaign-survey.js';
 import { createCampaignFromDefinition } from '../../core/campaigns/index.js';
+import { projectRoot } from '../../core/shared/paths.js';
 import { seedDatabase } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
@@ -91,6 +93,16 @@ beforeAll(async () => {
             { key: 'where', type: 'text', label: labelled('Where?') },
             { key: 'why', type: 'text', label: labelled('Why?') },
             { key: 'stars', type: 'scale', label: labelled('Stars?'), scale: { min: 1, max: 5 } },
+            {
+              key: 'drink',
+              type: 'single',
+              label: labelled('Your usual?'),
+              options: [
+                { key: 'tea', label: labelled('Tea') },
+                { key: 'coffee', label: labelled('Coffee') },
+                { key: 'juice', label: labelled('Juice') },
+              ],
+            },
           ],
         },
       });
@@ -193,24 +205,63 @@ describe('reordering rows in the campaign editor', () => {
 
   test('when survey questions are moved in Chinese by Alt+Arrow and by dragging, then the announcement is in Chinese and the saved survey has that order', async () => {
     const page = await open(zh.context, 'survey');
-    const questionKeys = () => keysShown(page, 'input[name^=question-][name$=-key]');
+    const questionKeys = () => keysShown(page, 'input[name^=question-][name$=-key]:not([name*=-option-])');
     await page.locator('input[name=question-2-key]').waitFor();
-    expect(await questionKeys()).toEqual(['where', 'why', 'stars']);
+    expect(await questionKeys()).toEqual(['where', 'why', 'stars', 'drink']);
 
     await page.locator('input[name=question-0-key]').focus();
     await page.keyboard.press('Alt+ArrowDown');
-    expect(await questionKeys()).toEqual(['why', 'where', 'stars']);
+    expect(await questionKeys()).toEqual(['why', 'where', 'stars', 'drink']);
     await page.locator('input[name=question-1-key]:focus').waitFor();
-    expect(await page.locator('.tab-panel [data-testid=sort-announcer]').innerText()).toBe(
-      'where 已移到第 2 個（共 3 個）。',
+    expect(await page.locator('fieldset.bare > [data-testid=sort-announcer]').innerText()).toBe(
+      'where 已移到第 2 個（共 4 個）。',
     );
-    await page.locator('[data-question="2"] .drag-handle').dragTo(page.locator('[data-question="0"]'));
-    expect(await questionKeys()).toEqual(['stars', 'why', 'where']);
+    await page.locator('[data-question="2"] > .drag-handle').dragTo(page.locator('[data-question="0"]'));
+    expect(await questionKeys()).toEqual(['stars', 'why', 'where', 'drink']);
 
     await page.getByRole('button', { name: '儲存問卷' }).click();
     await page.getByText('問卷已儲存為第').waitFor();
     const response = await page.request.get(`${stack.url}/api/console/campaigns/${SLUG}/survey`);
     const { survey } = (await response.json()) as { survey: { questions: { key: string }[] } };
-    expect(survey.questions.map((question) => question.key)).toEqual(['stars', 'why', 'where']);
+    expect(survey.questions.map((question) => question.key)).toEqual(['stars', 'why', 'where', 'drink']);
+  });
+
+  test("when a choice question's options are moved by Alt+Arrow and by dragging and one is removed, then its questions stay put and the saved options have the order shown", async () => {
+    const page = await open(en.context, 'survey');
+    const drink = page.locator('[data-question="3"]');
+    const optionKeys = () => keysShown(page, 'input[name^=question-3-option-][name$=-key]');
+    await page.locator('input[name=question-3-option-2-key]').waitFor();
+    expect(await optionKeys()).toEqual(['tea', 'coffee', 'juice']);
+
+    // Alt+↓ in an option's field moves the option, not its question, and the focus follows it.
+    await page.locator('input[name=question-3-option-0-key]').focus();
+    await page.keyboard.press('Alt+ArrowDown');
+    expect(await optionKeys()).toEqual(['coffee', 'tea', 'juice']);
+    await page.locator('input[name=question-3-option-1-key]:focus').waitFor();
+    expect(await drink.locator('.survey-options [data-testid=sort-announcer]').innerText()).toBe(
+      'tea moved to position 2 of 3.',
+    );
+    expect(await page.locator('input[name=question-3-key]').inputValue()).toBe('drink');
+
+    await drink.locator('[data-option="2"] .drag-handle').dragTo(drink.locator('[data-option="0"]'));
+    expect(await optionKeys()).toEqual(['juice', 'coffee', 'tea']);
+
+    await drink.scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: join(projectRoot, 'docs', 'screenshots', 'console-survey-options.en.png'),
+    });
+    await page.getByRole('button', { name: 'Remove option coffee' }).click();
+    expect(await optionKeys()).toEqual(['juice', 'tea']);
+    // A choice keeps two options: neither can go now.
+    expect(await page.getByRole('button', { name: 'Remove option juice' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Save survey' }).click();
+    await page.getByText('Survey saved as version').waitFor();
+    const response = await page.request.get(`${stack.url}/api/console/campaigns/${SLUG}/survey`);
+    const { survey } = (await response.json()) as {
+      survey: { questions: { key: string; options?: { key: string }[] }[] };
+    };
+    const saved = survey.questions.find((question) => question.key === 'drink');
+    expect(saved?.options?.map((option) => option.key)).toEqual(['juice', 'tea']);
   });
 });

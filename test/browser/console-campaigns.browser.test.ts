@@ -15,14 +15,10 @@ import {
   type LineTestKit,
 } from '../line/line-test-kit.js';
 import { createCampaignReplaysWorker } from '../../jobs/campaign-replays.job.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
-import {
-  buildConsoleAppOnce,
-  releaseConsoleApp,
-  signInThroughPage,
-  STACK_PASSWORD,
-} from './support/console-stack.js';
+import { buildConsoleAppOnce, releaseConsoleApp } from './support/console-build.js';
+import { signInThroughPage, STACK_PASSWORD } from './support/console-stack.js';
 
 const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
 const PURCHASE_DATE = taipeiDaysAgo(2);
@@ -126,7 +122,7 @@ describe('console campaigns page (browser)', () => {
   async function signedIn(context: BrowserContext, path: string): Promise<Page> {
     await context.clearCookies();
     const page = await context.newPage();
-    page.setDefaultTimeout(HANG_GUARD_MS);
+    page.setDefaultTimeout(UI_HANG_MS);
     await page.goto(`${kit.server.url}/console/`);
     await signInThroughPage(page, { email: 'mia@tea.example' });
     await page.goto(`${kit.server.url}/console${path}`);
@@ -253,22 +249,22 @@ describe('console campaigns page (browser)', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'console-campaigns-list.en.png') });
 
     const chat = await browser.context.newPage();
-    chat.setDefaultTimeout(HANG_GUARD_MS);
+    chat.setDefaultTimeout(UI_HANG_MS);
     await chat.goto(`${kit.server.url}/dev/chat`);
     await chat.waitForSelector('body[data-ready="true"]');
     await chat.selectOption('[data-testid=user]', XIAOMING);
     await chat.click('[data-testid=follow]');
-    await chat.getByText('王小明，歡迎您！').waitFor({ timeout: HANG_GUARD_MS });
+    await chat.getByText('王小明，歡迎您！').waitFor({ timeout: UI_HANG_MS });
     await chat.fill('[data-testid=text]', PROOFS.accepted);
     await chat.press('[data-testid=text]', 'Enter');
-    await chat.getByText('登錄成功！').waitFor({ timeout: HANG_GUARD_MS });
+    await chat.getByText('登錄成功！').waitFor({ timeout: UI_HANG_MS });
     await chat.getByText('獲得 18 點').waitFor();
-    await chat.getByText('您在哪裡購買？').waitFor({ timeout: HANG_GUARD_MS });
+    await chat.getByText('您在哪裡購買？').waitFor({ timeout: UI_HANG_MS });
     await chat.locator('[data-testid=quick-replies] button', { hasText: '門市' }).click();
-    await chat.getByText('感謝您！').waitFor({ timeout: HANG_GUARD_MS });
+    await chat.getByText('感謝您！').waitFor({ timeout: UI_HANG_MS });
     await chat.fill('[data-testid=text]', PROOFS.refusedStore);
     await chat.press('[data-testid=text]', 'Enter');
-    await chat.getByText('此店家不在活動通路內').waitFor({ timeout: HANG_GUARD_MS });
+    await chat.getByText('此店家不在活動通路內').waitFor({ timeout: UI_HANG_MS });
 
     const decided = await kit.services.database.db
       .select({ state: submissions.state, campaignId: submissions.campaignId })

@@ -14,13 +14,13 @@ import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { members } from '../../core/members/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { openSignedInPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
 const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
-/** How long one locator may wait: generous for a loaded machine, but a missing element fails the test, not the run. */
-const UI_MS = HANG_GUARD_MS;
+/** How long one locator may wait: generous for a loaded machine, and shorter than the test, so a hang names its locator. */
+const UI_MS = UI_HANG_MS;
 
 let stack: ConsoleStack;
 let demo: DemoSeed;
@@ -108,6 +108,7 @@ describe('the members page', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'console-member.en.png') });
 
     // The thumbnail opens the photo larger; Escape closes it.
+    // The first thumbnail, once its photo is here (a loading one is disabled, and click waits for it).
     await page.locator('.member-proofs button.thumb').first().click();
     await page.locator('.photo-viewer img').waitFor({ timeout: UI_MS });
     await page.keyboard.press('Escape');

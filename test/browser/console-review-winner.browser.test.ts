@@ -11,7 +11,7 @@ import { outboundMessages } from '../../core/messaging/index.js';
 import { settleDrawWinners } from '../../core/payouts/index.js';
 import { grantRewardsForSubmission } from '../../core/rewards/index.js';
 import { submissions } from '../../core/submissions/index.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
@@ -103,7 +103,7 @@ afterAll(async () => {
 
 async function signedIn(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  page.setDefaultTimeout(HANG_GUARD_MS);
+  page.setDefaultTimeout(UI_HANG_MS);
   await page.goto(`${stack.url}/console/review`);
   await signInThroughPage(page, { email: 'reviewer@tea.example' });
   return page;

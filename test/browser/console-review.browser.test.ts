@@ -8,7 +8,7 @@ import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { submissions } from '../../core/submissions/index.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
@@ -49,7 +49,7 @@ afterAll(async () => {
 
 async function signedIn(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage();
-  page.setDefaultTimeout(HANG_GUARD_MS);
+  page.setDefaultTimeout(UI_HANG_MS);
   await page.goto(`${stack.url}/console/review`);
   await signInThroughPage(page, { email });
   return page;

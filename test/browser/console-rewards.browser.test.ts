@@ -10,7 +10,7 @@ import { adjustPoints, createMessagingRewardsNotifier, redeemReward } from '../.
 import { projectRoot } from '../../core/shared/paths.js';
 import { seedDatabase } from '../support/database.js';
 import { grantEntries } from '../rewards/session-fixtures.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed } from '../rewards/fixtures.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
@@ -77,7 +77,7 @@ function tumblerPicture(): Promise<Buffer> {
 async function signedIn(context: BrowserContext, email: string, path: string): Promise<Page> {
   await context.clearCookies();
   const page = await context.newPage();
-  page.setDefaultTimeout(HANG_GUARD_MS);
+  page.setDefaultTimeout(UI_HANG_MS);
   await page.goto(`${stack.url}/console/`);
   await page.evaluate('localStorage.clear()');
   await page.reload();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { brands } from '../../core/brands/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import {
   signInThroughPage,
@@ -64,7 +64,7 @@ async function freshPage(context: BrowserContext): Promise<Page> {
   await context.clearCookies();
   const page = await context.newPage();
   // Wait for conditions as long as a loaded machine needs; the hang guard only stops a real hang.
-  page.setDefaultTimeout(HANG_GUARD_MS);
+  page.setDefaultTimeout(UI_HANG_MS);
   await page.goto(`${stack.url}/console/`);
   await page.evaluate('localStorage.clear()');
   await page.reload();

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { HANG_GUARD_MS } from '../support/timing.js';
-import { buildConsoleAppOnce, releaseConsoleApp } from './support/console-stack.js';
+import { buildConsoleAppOnce, releaseConsoleApp } from './support/console-build.js';
 
 /** The budget: everything the first screen (sign-in + shell) loads, gzip-compressed. */
 const FIRST_SCREEN_BUDGET_BYTES = 200 * 1024;

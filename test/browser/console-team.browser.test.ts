@@ -5,7 +5,7 @@ import request from 'supertest';
 import { projectRoot } from '../../core/shared/paths.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { seedDatabase } from '../support/database.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
@@ -57,7 +57,7 @@ afterAll(async () => {
 async function signedIn(context: BrowserContext, email: string, path: string): Promise<Page> {
   await context.clearCookies();
   const page = await context.newPage();
-  page.setDefaultTimeout(HANG_GUARD_MS);
+  page.setDefaultTimeout(UI_HANG_MS);
   await page.goto(`${stack.url}/console/`);
   await signInThroughPage(page, { email });
   await page.goto(`${stack.url}/console${path}`);
@@ -86,7 +86,7 @@ describe('the team page', () => {
 
     // The reviewer opens the link in another browser, sets a password, and is signed in.
     const reviewer = await invited.context.newPage();
-    reviewer.setDefaultTimeout(HANG_GUARD_MS);
+    reviewer.setDefaultTimeout(UI_HANG_MS);
     await reviewer.goto(link);
     await reviewer.getByText('rita@tea.example').waitFor();
     await reviewer.getByLabel('Your name').fill('Rita');

@@ -5,14 +5,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { createDraw, runDraw, submitWinnerTaxData, buildTaxDataCipher } from '../../core/draws/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { seedDatabase } from '../support/database.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { BRAND_ID, CAMPAIGN_ID, rewardsSeed } from '../rewards/fixtures.js';
 import { grantEntries } from '../rewards/session-fixtures.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { openSignedInPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
 const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
-const UI_MS = HANG_GUARD_MS;
+const UI_MS = UI_HANG_MS;
 const THAI_BRAND = 'brd_thai_draws';
 
 let stack: ConsoleStack;

@@ -10,11 +10,11 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { startCli, type RunningCli } from '../support/cli.js';
 import { openDesktopBrowser, openPhoneBrowser } from './support/chromium.js';
 import { signInThroughPage } from './support/console-stack.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { UI_HANG_MS } from '../support/timing.js';
 
 const SHOTS = join(projectRoot, 'docs', 'screenshots');
 /** Real OCR, a real PGlite and a busy CI machine: generous waits (they end as soon as the page is there). */
-const SLOW = HANG_GUARD_MS;
+const SLOW = UI_HANG_MS;
 
 /**
  * A member's whole journey through `npm start`'s local mode, for each demo brand in its own language:

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import * as schema from '../../core/db/schema.js';
 import { DEMO_LIFF_ID } from '../../core/demo/seed-demo.js';
 import { REGISTRATION } from '../liff/support/liff-fixtures.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openPhoneBrowser } from './support/chromium.js';
 import { startLiffStack, TEA_INVOICES, type LiffStack } from './support/liff-stack.js';
 
@@ -59,11 +59,11 @@ describe('LIFF: a barcode-only proof photo asks for the date', () => {
     await registeredMember(userId);
     const page = await browser.context.newPage();
     await page.goto(`${stack.url}/liff/?lang=${locale}&mockUser=${userId}&mockName=Barcode#/submit`);
-    await page.waitForSelector('[data-page="submit"]', { timeout: HANG_GUARD_MS });
+    await page.waitForSelector('[data-page="submit"]', { timeout: UI_HANG_MS });
     await page.setInputFiles('input[name="photo"]', BARCODE_ONLY);
     await page.click('form:has(input[name="photo"]) button[type="submit"]');
     const days = page.locator('[data-testid="photo-result"] .day-choices button');
-    await days.first().waitFor({ timeout: HANG_GUARD_MS });
+    await days.first().waitFor({ timeout: UI_HANG_MS });
     return { page, days };
   }
 
@@ -83,7 +83,7 @@ describe('LIFF: a barcode-only proof photo asks for the date', () => {
 
       await page.locator(`[data-testid="photo-result"] button[data-day="${INVOICE.date}"]`).click();
       const accepted = page.locator('[data-testid="photo-result"] [data-testid="banner-ok"]');
-      await accepted.waitFor({ timeout: HANG_GUARD_MS });
+      await accepted.waitFor({ timeout: UI_HANG_MS });
       expect(await accepted.textContent()).toContain('Accepted!');
       await page.screenshot({ path: join(SHOTS, 'en-barcode-answered.png'), fullPage: false });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildLiffApp } from '../../bot/liff/liff.build.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
+import { buildMockLiffApp, releaseMockLiffApp } from './support/liff-build.js';
 
 /** The budget: the home page's JavaScript, gzip-compressed. */
 const HOME_JS_BUDGET_BYTES = 150 * 1024;
@@ -24,13 +25,13 @@ describe('LIFF app size budget', () => {
   let local: string;
   beforeAll(async () => {
     production = mkdtempSync(join(tmpdir(), 'proofline-liff-prod-'));
-    local = mkdtempSync(join(tmpdir(), 'proofline-liff-mock-'));
     await buildLiffApp({ outDir: production, mock: false });
-    await buildLiffApp({ outDir: local, mock: true });
+    // The local-mode build the browser tests serve (built once per run).
+    local = await buildMockLiffApp();
   }, HANG_GUARD_MS);
   afterAll(() => {
     rmSync(production, { recursive: true, force: true });
-    rmSync(local, { recursive: true, force: true });
+    releaseMockLiffApp();
   });
 
   test('when built for production, then the home page JavaScript is at most 150 KB gzip', () => {

@@ -6,12 +6,12 @@ import { and, eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import * as schema from '../../core/db/schema.js';
 import { createDraw, runDraw } from '../../core/draws/index.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { openPhoneBrowser } from './support/chromium.js';
 import { startLiffStack, type LiffStack } from './support/liff-stack.js';
 
 const SHOTS = join(process.cwd(), 'test-results', 'liff');
-const UI_MS = HANG_GUARD_MS;
+const UI_MS = UI_HANG_MS;
 const USER = `U${'e5'.repeat(16)}`;
 
 /** A member who won a NT$30,000 prize gives the tax details in LIFF "My prizes"; only ciphertext is stored. */

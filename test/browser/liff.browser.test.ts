@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import * as schema from '../../core/db/schema.js';
 import { openPhoneBrowser } from './support/chromium.js';
 import { startLiffStack, TEA_INVOICES, type LiffStack } from './support/liff-stack.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
+import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 
 const SHOTS = join(process.cwd(), 'test-results', 'liff');
 
@@ -32,8 +32,8 @@ describe('LIFF app in Chromium', () => {
     await page.goto(`${stack.url}${path}`);
   }
   async function ready(page: Page, route: string) {
-    await page.waitForSelector(`body[data-ready="${route}"]`, { timeout: HANG_GUARD_MS });
-    await page.waitForSelector(`[data-page="${route}"]`, { timeout: HANG_GUARD_MS });
+    await page.waitForSelector(`body[data-ready="${route}"]`, { timeout: UI_HANG_MS });
+    await page.waitForSelector(`[data-page="${route}"]`, { timeout: UI_HANG_MS });
   }
   async function go(page: Page, route: string) {
     // Runs in the page (DOM types are not in the server's tsconfig).
@@ -112,7 +112,7 @@ describe('LIFF app in Chromium', () => {
       const answer = page.locator(
         '[data-testid="photo-result"] [data-testid^="banner-"]:not([data-testid="banner-info"])',
       );
-      await answer.waitFor({ timeout: HANG_GUARD_MS });
+      await answer.waitFor({ timeout: UI_HANG_MS });
       await expect(answer.isVisible()).resolves.toBe(true);
       const box = await answer.boundingBox();
       const viewport = page.viewportSize()!;
@@ -166,7 +166,7 @@ describe('LIFF app in Chromium', () => {
         await shot(page, journey.locale, '02-register');
         await page.click('form button[type="submit"]');
         await page
-          .waitForSelector('[data-testid="banner-ok"]', { timeout: HANG_GUARD_MS })
+          .waitForSelector('[data-testid="banner-ok"]', { timeout: UI_HANG_MS })
           .catch(async (error: Error) => {
             await shot(page, journey.locale, 'failure');
             throw new Error(`${error.message}\n${errors.join('\n')}`);

@@ -47,6 +47,15 @@ describe('the draw order and digest fast path', () => {
     expect(Array.from(canonicalOrder(ids))).toEqual(ids.map((_, index) => index));
   });
 
+  test('when ids are prefixes of one another across every key width, then shorter ids come first', () => {
+    const ids = Array.from({ length: 120 }, (_, index) => 'x'.repeat(index + 1)).flatMap((id) => [
+      `${id}a`,
+      id,
+      `${id}\u0000`,
+    ]);
+    expect(Array.from(canonicalOrder(ids))).toEqual(plainOrder(ids).map(({ index }) => index));
+  });
+
   test('when ids repeat, then equal ids keep their input order (as a stable sort would)', () => {
     const ids = Array.from({ length: 900 }, (_, index) => `ent_${index % 300}`);
     expect(Array.from(canonicalOrder(ids))).toEqual(plainOrder(ids).map(({ index }) => index));

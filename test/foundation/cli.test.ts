@@ -86,6 +86,10 @@ describe('proofline (CLI)', () => {
     expect(health.status).toBe(200);
     const ready = await fetch(`${url}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite' });
+    // A new data dir is created, migrated and seeded in a child process (its peak memory is not kept).
+    expect(app.output()).toMatch(
+      /first start: the database was created, migrated and seeded in a child process/,
+    );
 
     // A second process on the same PGlite directory is refused with a clear message, not corrupted data.
     const intruder = await runCli(['migrate'], { PGLITE_DATA_DIR: dataDir });

@@ -24,7 +24,7 @@ describe('parseConfig', () => {
     expect(config.server.port).toBe(3000);
     expect(config.line.mode).toBe('simulator');
     expect(config.mof.mode).toBe('simulator');
-    expect(config.ocr.provider).toBe('tesseract');
+    expect(config.ocr.provider).toBe('paddle');
     expect(config.simulated).toEqual(['line', 'mof', 'membership', 'ocr', 's3']);
     expect(simulationWarning(config)).toBeUndefined();
     expect(config.demoSeed).toBe(true);

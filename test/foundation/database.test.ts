@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createBrandsRepository } from '../../core/brands/index.js';
-import { isUniqueViolation, queryRows } from '../../core/db/database.js';
+import { createDatabase, isUniqueViolation, queryRows } from '../../core/db/database.js';
 import { brands, lineChannels } from '../../core/db/schema.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -88,5 +88,18 @@ describe('brands repository (on the test database driver)', () => {
     const rows = await queryRows<{ n: number; s: string }>(database.db, sql`select 1::int as n, '統一' as s`);
 
     expect(rows).toEqual([{ n: 1, s: '統一' }]);
+  });
+});
+
+describe('the embedded database (PGlite)', () => {
+  test('when it is opened, then it runs with a 16 MB buffer pool (PGlite touches all of it at start)', async () => {
+    const database = await createDatabase({ pgliteDataDir: 'memory://' });
+    try {
+      const [row] = await queryRows<{ shared_buffers: string }>(database.db, sql`show shared_buffers`);
+
+      expect(row?.shared_buffers).toBe('16MB');
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -51,8 +51,14 @@ describe('findDates — OCR slips in printed dates', () => {
     expect(findDates('Date 06/01/1812.17:26PM')[0]?.date).toBe('2018-01-06');
     expect(findDates('113/12/2709:15')[0]?.date).toBe('2024-12-27');
     expect(findTimes('114/05/1617:00')[0]?.time).toBe('17:00');
-    // A two-digit year is split off only before a time with seconds: "1/2/1812:30" stays one number.
-    expect(separateGluedTime('1/2/1812:30')).toBe('1/2/1812:30');
+    // A two-digit year is split off before a time with seconds or a two-digit hour and a colon (four
+    // digits before the colon: SROIE tuning scans 063, 085, 097, 153 as PaddleOCR reads them)…
+    expect(findDates('26/02/1808:281088609')[0]?.date).toBe('2018-02-26');
+    expect(findDates('28-12-1718:52 SH01ZT09')[0]?.date).toBe('2017-12-28');
+    expect(findTimes('12/01/1816:52 Slip No.: 0020070154')[0]?.time).toBe('16:52');
+    // …never before what cannot be an hour, and a four-digit year before a one-digit hour stays whole.
+    expect(separateGluedTime('1/2/1825:30')).toBe('1/2/1825:30');
+    expect(separateGluedTime('1/2/20189:30')).toBe('1/2/2018 9:30');
   });
 
   test('when a label ends with a dot against the date ("Date.28/12/2017"), then the date is read', () => {
@@ -169,6 +175,35 @@ describe('findDates — a stale year bent by one digit', () => {
 });
 
 describe('totals — OCR slips around the total', () => {
+  // SROIE tuning scan 077 as PaddleOCR reads it.
+  test('when a total, a rounding and the rounded total are all printed, then the rounded total is what is paid', () => {
+    const receipt = parseReceiptText(
+      lines(`Total (Excluding GST): 21.30
+Serv.Charge(3%): 0.65
+GST payable（6%): 1.31
+Total (Inclusive of GST): 23.26
+Rounding Adj: -0.01
+TOTAL : 23.25`),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(2325);
+  });
+
+  // SROIE tuning scan 003 as PaddleOCR reads it: "Inclusive" bent to "lnclusivo".
+  test('when the label of the total including tax is bent, then its amount is not taken for the tax', () => {
+    const receipt = parseReceiptText(
+      lines(`Total Sales(Excluding GST) 80.91
+Discount 000
+TotalGST 0.00
+Total Salos(lnclusivoof GST)： 80.90
+CASH: 100.00
+80.90 Change: 19.10`),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(8090);
+    expect(receipt.fields.vatMinor ?? 0).toBe(0);
+  });
+
   test('when the grand total\'s label is bent ("Total Paydble") beside per-rate totals, then the grand total wins', () => {
     const receipt = parseReceiptText(
       lines(`O.C JUMBO 2.97 5 0 5 14.85

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
-import { buildTesseractOcrEngine } from '../../core/ocr/index.js';
+import { parseConfig } from '../../core/config/config.js';
+import { buildOcrEngine } from '../../core/ocr/index.js';
 import { prepareReceiptImage, readReceiptImage } from '../../core/receipts/index.js';
 import { measureSkew } from '../../core/receipts/receipt-deskew.js';
 import { parseReceiptText, totalLabelLacksAmount } from '../../core/receipts/receipt-parser.models.js';
@@ -13,7 +14,9 @@ import { HANG_GUARD_MS } from '../support/timing.js';
 // Phone photos from ../shared/data/receipts/synthetic (copied into the fixtures): tilted, on a dark table,
 // and sheared, where tesseract's layout analysis finds no text block or drops the price column.
 const fixture = (name: string) => readFileSync(join(projectRoot, 'test', 'fixtures', 'receipts', name));
-const engine = buildTesseractOcrEngine({ poolSize: 1 });
+// The default offline engine (decision 008): PaddleOCR reads Latin and Chinese, tesseract reads Thai and
+// looks again at what PaddleOCR left doubtful.
+const engine = buildOcrEngine(parseConfig({ OCR_IDLE_STOP_MS: '0' }), { tesseractPoolSize: 1 });
 afterAll(() => engine.close());
 
 async function read(name: string, languages: ('eng' | 'tha' | 'chi_tra')[]) {
@@ -53,6 +56,7 @@ describe('readReceiptImage — hard phone photos, real OCR', () => {
     async () => {
       const reading = await read('th-receipt-14-photo.jpg', ['eng', 'tha']);
 
+      expect(reading.ocr?.engine).toBe('tesseract');
       expect(reading.fields.date).toBe('2025-11-22');
       expect(reading.fields.totalMinor).toBe(75750);
       expect(reading.fields.taxId).toBe('6980260363081');
@@ -66,6 +70,7 @@ describe('readReceiptImage — hard phone photos, real OCR', () => {
     async () => {
       const reading = await read('tw-paper-6-shear.jpg', ['eng', 'chi_tra']);
 
+      expect(reading.ocr?.engine).toBe('paddle');
       expect(reading.fields.invoiceNumber).toBe('UR17514815');
       expect(reading.fields.date).toBe('2024-07-25');
       expect(reading.fields.totalMinor).toBe(64500);

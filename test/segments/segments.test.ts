@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { createApp } from '../../bot/create-app.js';
 import { buildAppModules } from '../../bot/start.js';
 import type { Services } from '../../core/app/build-services.js';
-import { consents, memberTags } from '../../core/db/schema.js';
+import { consents, invoiceItems, invoices, members, memberTags, submissions } from '../../core/db/schema.js';
+import { eraseMember } from '../../core/members/members.erasure.js';
 import type { TestSeed } from '../support/database.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
@@ -359,5 +360,82 @@ describe('consents and tags in force', () => {
     expect((await preview(vip)).sample.map((m) => m.id)).toEqual(['mbr_s5', 'mbr_s7']);
     await db.delete(memberTags).where(inArray(memberTags.id, ['tag_7']));
     expect((await preview(vip)).sample.map((m) => m.id)).toEqual(['mbr_s5']);
+  });
+});
+
+describe('purchase facts in force (members.accepted_proofs_at, member_purchases)', () => {
+  const db = () => services.database.db;
+  const proofs10 = { type: 'acceptedProofs', withinDays: 10 };
+  const coffee30 = { type: 'bought', withinDays: 30, items: ['咖啡'] };
+  const ids = async (condition: unknown) => (await preview(condition)).sample.map((m) => m.id);
+
+  test('when a proof of member 6 is accepted, then reversed, then the counts follow at once', async () => {
+    const p = purchase(20, 6, { item: '拿鐵咖啡', days: 2, address: '臺北市信義區松高路1號' });
+    await db().insert(invoices).values(p.invoice);
+    await db().insert(invoiceItems).values(p.item);
+    await db()
+      .insert(submissions)
+      .values({ ...p.submission, state: 'in_review' });
+    expect(await ids(proofs10)).toEqual(['mbr_s1', 'mbr_s7']);
+    expect(await ids(coffee30)).toEqual([]);
+
+    await db().update(submissions).set({ state: 'accepted' }).where(eq(submissions.id, 'sub_s20'));
+    expect(await ids(proofs10)).toEqual(['mbr_s1', 'mbr_s6', 'mbr_s7']);
+    expect(await ids(coffee30)).toEqual(['mbr_s6']);
+    expect(await ids({ type: 'not', condition: coffee30 })).not.toContain('mbr_s6');
+    // Rewarded still counts; two proofs in 60 days now (the one 45 days ago and this one).
+    await db().update(submissions).set({ state: 'rewarded' }).where(eq(submissions.id, 'sub_s20'));
+    expect(await ids({ type: 'acceptedProofs', withinDays: 60, atLeast: 2 })).toEqual(['mbr_s6']);
+
+    await db().update(submissions).set({ state: 'reversed' }).where(eq(submissions.id, 'sub_s20'));
+    expect(await ids(proofs10)).toEqual(['mbr_s1', 'mbr_s7']);
+    expect(await ids(coffee30)).toEqual([]);
+    expect(await ids({ type: 'acceptedProofs', withinDays: 60, atLeast: 2 })).toEqual([]);
+  });
+
+  test("when an accepted invoice's items and store arrive or change later, then bought follows them", async () => {
+    const p = purchase(21, 5, { item: '麵包', days: 1, address: '高雄市前金區中正四路1號' });
+    await db().insert(invoices).values(p.invoice);
+    await db().insert(submissions).values(p.submission);
+    const kaohsiungTea = { type: 'bought', withinDays: 30, items: ['綠茶'], region: 'TW-KHH' };
+    expect(await ids(kaohsiungTea)).toEqual([]);
+
+    await db()
+      .insert(invoiceItems)
+      .values({ ...p.item, id: 'itm_s21b', lineNo: 2, name: '無糖綠茶', normalizedName: '無糖綠茶' });
+    expect(await ids(kaohsiungTea)).toEqual(['mbr_s5']);
+
+    await db().update(invoices).set({ sellerAddress: '臺中市西區1號' }).where(eq(invoices.id, 'inv_s21'));
+    expect(await ids(kaohsiungTea)).toEqual([]);
+    expect(await ids({ ...kaohsiungTea, region: 'TW-TXG' })).toEqual(['mbr_s5']);
+
+    await db().delete(invoiceItems).where(eq(invoiceItems.id, 'itm_s21b'));
+    expect(await ids({ ...kaohsiungTea, region: 'TW-TXG' })).toEqual([]);
+  });
+
+  test('when a member with an accepted purchase is erased, then no segment counts them any more', async () => {
+    await db()
+      .insert(members)
+      .values({
+        id: 'mbr_s30',
+        brandId: TW,
+        lineUserId: lineId(30),
+        locale: 'zh-TW',
+        region: 'TW-TPE',
+      });
+    const p = purchase(30, 30, { item: '冷萃咖啡', days: 1, address: '臺北市大安區1號' });
+    await db().insert(invoices).values(p.invoice);
+    await db().insert(invoiceItems).values(p.item);
+    await db().insert(submissions).values(p.submission);
+    expect(await ids(coffee30)).toEqual(['mbr_s30']);
+    expect(await ids(proofs10)).toContain('mbr_s30');
+
+    await eraseMember(
+      { db: db(), generateId: services.generateId },
+      { brandId: TW, memberId: 'mbr_s30', confirm: true, now: services.clock.now() },
+    );
+    expect(await ids(coffee30)).toEqual([]);
+    expect(await ids(proofs10)).not.toContain('mbr_s30');
+    expect((await preview(coffee30)).excluded).toBe(0);
   });
 });

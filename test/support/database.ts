@@ -4,7 +4,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import { createDatabase, type Database, type DatabaseHandle } from '../../core/db/database.js';
+import {
+  createDatabase,
+  PGLITE_START_PARAMS,
+  type Database,
+  type DatabaseHandle,
+} from '../../core/db/database.js';
 import * as schema from '../../core/db/schema.js';
 import { migrationsFolder } from '../../core/shared/paths.js';
 import { TEMPLATE_ENV } from './template-env.js';
@@ -86,10 +91,13 @@ async function createPgliteDatabase(): Promise<TestDatabase> {
   const templatePath = process.env[TEMPLATE_ENV.pgliteTemplatePath];
   let pglite: PGlite;
   if (templatePath) {
-    pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(templatePath)]) });
+    pglite = await PGlite.create({
+      loadDataDir: new Blob([readFileSync(templatePath)]),
+      startParams: [...PGLITE_START_PARAMS],
+    });
   } else {
     // Outside jest's global setup (a script): migrate from scratch.
-    pglite = await PGlite.create();
+    pglite = await PGlite.create({ startParams: [...PGLITE_START_PARAMS] });
     await migrate(drizzle(pglite), { migrationsFolder });
   }
   return createDatabase({ pglite });

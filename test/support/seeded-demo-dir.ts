@@ -1,9 +1,7 @@
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from './child-worker.js';
 import { runCli } from './cli.js';
-import { TEMPLATE_ENV } from './template-env.js';
-import { HANG_GUARD_MS } from './timing.js';
+import { oncePerRun } from './once-per-run.js';
 
 /** The local-mode folders `proofline seed-demo` filled: PGLITE_DATA_DIR=<dir>/pglite, DATA_DIR=<dir>. */
 export type SeededDemoDir = { PGLITE_DATA_DIR: string; DATA_DIR: string };
@@ -18,44 +16,14 @@ const layout = (dir: string): SeededDemoDir => ({ PGLITE_DATA_DIR: join(dir, 'pg
  * (test/foundation/cli.test.ts proves the seed-demo command itself on a folder of its own).
  */
 export async function copySeededDemoDir(dir: string): Promise<SeededDemoDir> {
-  const runTmp = process.env[TEMPLATE_ENV.tempDir];
-  if (!runTmp) {
-    // Outside jest's global setup: seed this folder itself.
-    await seedDemoInto(dir);
-    return layout(dir);
-  }
-  const template = await seededTemplate(join(runTmp, 'seeded-demo'));
-  cpSync(template, dir, { recursive: true });
+  const template = await oncePerRun('seeded-demo', seedDemoInto);
+  if (template) cpSync(template, dir, { recursive: true });
+  // Outside jest's global setup: seed this folder itself.
+  else await seedDemoInto(dir);
   return layout(dir);
 }
 
 async function seedDemoInto(dir: string): Promise<void> {
   const result = await runCli(['seed-demo'], { ...layout(dir), DEMO_SEED: 'false' });
   if (result.code !== 0) throw new Error(`proofline seed-demo failed (${result.code}):\n${result.stderr}`);
-}
-
-/** One worker seeds (a lock folder says which); the others wait for the folder to appear. */
-async function seededTemplate(template: string): Promise<string> {
-  const lock = `${template}.lock`;
-  for (;;) {
-    if (existsSync(template)) return template;
-    try {
-      mkdirSync(lock);
-    } catch {
-      await waitUntil(
-        async () => (existsSync(template) || !existsSync(lock) ? true : undefined),
-        HANG_GUARD_MS,
-      );
-      continue;
-    }
-    try {
-      const staging = `${template}.${process.pid}`;
-      rmSync(staging, { recursive: true, force: true });
-      await seedDemoInto(staging);
-      renameSync(staging, template);
-      return template;
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
 }

@@ -6,3 +6,10 @@
  * cores), because a tighter one turns a slow machine into failing tests.
  */
 export const HANG_GUARD_MS = 10 * 60_000;
+
+/**
+ * How long one browser wait (a locator, a download) may take before it is taken to hang: a third of the
+ * test's own hang guard, so a page that never shows what the test waits for fails naming that locator,
+ * not as a bare test time-out that says nothing of where it stopped.
+ */
+export const UI_HANG_MS = HANG_GUARD_MS / 3;

@@ -50,8 +50,9 @@ export function useSortable({
   const [over, setOver] = useState<number | null>(null);
   const [announcement, setAnnouncement] = useState('');
 
+  // The list's own rows only: a row may hold a sortable list of its own (a question's options).
   const rowAt = (index: number) =>
-    listRef.current?.querySelector<HTMLElement>(`[data-sort-index="${index}"]`) ?? null;
+    listRef.current?.querySelector<HTMLElement>(`:scope > [data-sort-index="${index}"]`) ?? null;
 
   // After the re-render that shows the new order: focus the same field in the row's new place.
   useEffect(() => {

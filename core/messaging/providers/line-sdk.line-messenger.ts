@@ -1,6 +1,12 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import { LineApiError } from '../messaging.errors.js';
-import type { LineChannelCredentials, LineMessenger, LineProfile, MessageQuota } from '../messaging.types.js';
+import type {
+  LineChannelCredentials,
+  LineMessenger,
+  LineProfile,
+  MessageQuota,
+  NarrowcastProgress,
+} from '../messaging.types.js';
 
 export const LINE_API_BASE_URL = 'https://api.line.me';
 export const LINE_DATA_API_BASE_URL = 'https://api-data.line.me';
@@ -96,6 +102,50 @@ export function createLineSdkMessenger({
             status: 'already_accepted',
             acceptedRequestId: error.headers.get('x-line-accepted-request-id') ?? undefined,
           };
+        throw toLineApiError(error);
+      }
+    },
+
+    async narrowcast(channel, { messages, demographic, retryKey }) {
+      if (messages.length === 0 || messages.length > 5)
+        throw new RangeError(`narrowcast takes 1 to 5 messages, not ${messages.length}`);
+      try {
+        const response = await withTimeout(
+          clientsFor(channel).api.narrowcastWithHttpInfo(
+            {
+              messages: messages as unknown as messagingApi.Message[],
+              filter: { demographic: demographic as unknown as messagingApi.DemographicFilter },
+            },
+            retryKey,
+          ),
+          sendTimeoutMs,
+        );
+        return {
+          status: 'accepted',
+          requestId: response.httpResponse.headers.get('x-line-request-id') ?? undefined,
+        };
+      } catch (error) {
+        if (error instanceof HTTPFetchError && error.status === 409)
+          return {
+            status: 'already_accepted',
+            acceptedRequestId: error.headers.get('x-line-accepted-request-id') ?? undefined,
+          };
+        throw toLineApiError(error);
+      }
+    },
+
+    async getNarrowcastProgress(channel, requestId): Promise<NarrowcastProgress> {
+      try {
+        const progress = await clientsFor(channel).api.getNarrowcastProgress(requestId);
+        return {
+          phase: progress.phase,
+          successCount: progress.successCount,
+          failureCount: progress.failureCount,
+          targetCount: progress.targetCount,
+          failedDescription: progress.failedDescription,
+          errorCode: progress.errorCode,
+        };
+      } catch (error) {
         throw toLineApiError(error);
       }
     },

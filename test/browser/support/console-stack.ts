@@ -1,56 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createApp } from '../../../bot/create-app.js';
 import { listen, type WebServer } from '../../../bot/server.js';
 import { buildAppModules } from '../../../bot/start.js';
 import type { Services } from '../../../core/app/build-services.js';
 import { createConsoleUser, grantConsoleMembership, type ConsoleRole } from '../../../core/console/index.js';
-import { projectRoot } from '../../../core/shared/paths.js';
 import { buildTestServices, type TestServices } from '../../support/services.js';
-
-const run = promisify(execFile);
+import { buildConsoleAppOnce, releaseConsoleApp } from './console-build.js';
 
 /** The password of every console user the stack makes. */
 export const STACK_PASSWORD = 'console-test-password';
-
-let built: { dir: string; users: number; ready: Promise<void> } | undefined;
-
-/** Builds console-app/ once per test process into a temporary folder (as `npm run build` would). */
-export async function buildConsoleAppOnce(): Promise<string> {
-  if (!built) {
-    const dir = mkdtempSync(join(tmpdir(), 'proofline-console-'));
-    const ready = run(
-      process.execPath,
-      [
-        join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'),
-        'build',
-        '--logLevel',
-        'warn',
-        '--outDir',
-        dir,
-        '--emptyOutDir',
-      ],
-      { cwd: join(projectRoot, 'console-app'), maxBuffer: 10 * 1024 * 1024 },
-    ).then(() => undefined);
-    built = { dir, users: 0, ready };
-  }
-  built.users += 1;
-  await built.ready;
-  return built.dir;
-}
-
-export function releaseConsoleApp() {
-  if (!built) return;
-  built.users -= 1;
-  if (built.users === 0) {
-    rmSync(built.dir, { recursive: true, force: true });
-    built = undefined;
-  }
-}
 
 export type ConsoleStack = {
   url: string;

@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../../bot/create-app.js';
 import { buildProofIntake } from '../../../core/app/proof-intake.js';
@@ -14,7 +11,6 @@ import {
   type LiffModuleOptions,
 } from '../../../bot/liff/index.js';
 import { buildRewardsMemberRouter } from '../../../bot/rewards/index.js';
-import { buildLiffApp } from '../../../bot/liff/liff.build.js';
 import { listen, type WebServer } from '../../../bot/server.js';
 import { campaigns } from '../../../core/campaigns/index.js';
 import * as schema from '../../../core/db/schema.js';
@@ -27,6 +23,7 @@ import { startLineSimulator, type LineSimulator } from '../../../sim/line/index.
 import { startMembershipSimulator, type RunningMembershipSimulator } from '../../../sim/membership/index.js';
 import { parseSimDataset, startMofSimulator, type RunningMofSimulator } from '../../../sim/mof/index.js';
 import { buildTestServices, type TestServices } from '../../support/services.js';
+import { buildMockLiffApp, releaseMockLiffApp } from './liff-build.js';
 
 /** The instant the stack's clock shows: the demo campaign runs around it. */
 export const STACK_NOW = '2026-03-02T04:00:00.000Z';
@@ -44,28 +41,6 @@ export type LiffStack = {
   demo: DemoSeed;
   close: () => Promise<void>;
 };
-
-let builtDist: { dir: string; users: number } | undefined;
-
-/** Builds the local-mode (mock) LIFF app once per process, into a temporary folder. */
-export async function buildMockLiffApp(): Promise<string> {
-  if (!builtDist) {
-    const dir = mkdtempSync(join(tmpdir(), 'proofline-liff-'));
-    await buildLiffApp({ outDir: dir, mock: true });
-    builtDist = { dir, users: 0 };
-  }
-  builtDist.users += 1;
-  return builtDist.dir;
-}
-
-function releaseMockLiffApp() {
-  if (!builtDist) return;
-  builtDist.users -= 1;
-  if (builtDist.users === 0) {
-    rmSync(builtDist.dir, { recursive: true, force: true });
-    builtDist = undefined;
-  }
-}
 
 /**
  * The whole LIFF path on 127.0.0.1 as local mode runs it: the web app (LIFF API + the mock build of

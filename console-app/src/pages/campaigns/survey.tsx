@@ -260,56 +260,12 @@ export function SurveyBuilder({
                   />
                 </div>
                 {choice ? (
-                  <div class="survey-options">
-                    {errors[`${path}.options`] ? (
-                      <p class="field-error">{errors[`${path}.options`]}</p>
-                    ) : null}
-                    {(question.options ?? []).map((option, optionIndex) => {
-                      const setOption = (patch: Partial<typeof option>) =>
-                        setQuestion(index, {
-                          options: (question.options ?? []).map((o, i) =>
-                            i === optionIndex ? { ...o, ...patch } : o,
-                          ),
-                        });
-                      return (
-                        <div class="grid4" key={optionIndex}>
-                          <Field
-                            label={t('survey.optionKey')}
-                            error={errors[`${path}.options.${optionIndex}.key`]}
-                          >
-                            {(props) => (
-                              <input
-                                {...props}
-                                name={`question-${index}-option-${optionIndex}-key`}
-                                value={option.key}
-                                onInput={(event) => setOption({ key: event.currentTarget.value.trim() })}
-                              />
-                            )}
-                          </Field>
-                          <LocalizedFields
-                            label={t('survey.option')}
-                            name={`question-${index}-option-${optionIndex}`}
-                            value={option.label}
-                            error={errors[`${path}.options.${optionIndex}.label`]}
-                            onChange={(label) => setOption({ label })}
-                          />
-                        </div>
-                      );
-                    })}
-                    <button
-                      type="button"
-                      onClick={() =>
-                        setQuestion(index, {
-                          options: [
-                            ...(question.options ?? []),
-                            { key: String.fromCharCode(97 + (question.options?.length ?? 0)), label: {} },
-                          ],
-                        })
-                      }
-                    >
-                      {t('survey.addOption')}
-                    </button>
-                  </div>
+                  <SurveyOptions
+                    questionIndex={index}
+                    options={question.options ?? []}
+                    errors={errors}
+                    onChange={(options) => setQuestion(index, { options })}
+                  />
                 ) : null}
                 {question.type === 'scale' ? (
                   <div class="grid4">
@@ -355,6 +311,86 @@ export function SurveyBuilder({
           {t('survey.export')}
         </button>
       ) : null}
+    </div>
+  );
+}
+
+type Option = NonNullable<Question['options']>[number];
+
+/**
+ * A choice question's options: edited in place, reordered by dragging the handle or Alt+↑ / Alt+↓ (the
+ * order members see in the chat's quick replies and in LIFF), added, and removed down to the two a
+ * choice needs.
+ */
+function SurveyOptions({
+  questionIndex,
+  options,
+  errors,
+  onChange,
+}: {
+  questionIndex: number;
+  options: Option[];
+  errors: FieldErrors;
+  onChange: (options: Option[]) => void;
+}) {
+  const path = `questions.${questionIndex}.options`;
+  const sortable = useSortable({
+    count: options.length,
+    nameOf: (index) => options[index]?.key || String(index + 1),
+    onMove: (from, to) => onChange(moveItem(options, from, to)),
+  });
+  const setOption = (index: number, patch: Partial<Option>) =>
+    onChange(options.map((option, i) => (i === index ? { ...option, ...patch } : option)));
+  const freeKey = () => {
+    const taken = new Set(options.map((option) => option.key));
+    for (let code = 97; code <= 122; code += 1)
+      if (!taken.has(String.fromCharCode(code))) return String.fromCharCode(code);
+    return `o${options.length + 1}`;
+  };
+  return (
+    <div class="survey-options">
+      {errors[path] ? <p class="field-error">{errors[path]}</p> : null}
+      <div class="sortable-list" ref={sortable.listRef}>
+        {options.map((option, index) => (
+          <div class="option-row" key={index} data-option={index} {...sortable.rowProps(index)}>
+            {sortable.handle(index)}
+            <div class="option-grid">
+              <Field label={t('survey.optionKey')} error={errors[`${path}.${index}.key`]}>
+                {(props) => (
+                  <input
+                    {...props}
+                    name={`question-${questionIndex}-option-${index}-key`}
+                    value={option.key}
+                    onInput={(event) => setOption(index, { key: event.currentTarget.value.trim() })}
+                  />
+                )}
+              </Field>
+              <LocalizedFields
+                label={t('survey.option')}
+                name={`question-${questionIndex}-option-${index}`}
+                value={option.label}
+                error={errors[`${path}.${index}.label`]}
+                onChange={(label) => setOption(index, { label })}
+              />
+              <div class="option-remove">
+                <button
+                  type="button"
+                  class="link"
+                  disabled={options.length <= 2}
+                  aria-label={t('survey.removeOption', { key: option.key || String(index + 1) })}
+                  onClick={() => onChange(options.filter((_, i) => i !== index))}
+                >
+                  {t('remove')}
+                </button>
+              </div>
+            </div>
+          </div>
+        ))}
+      </div>
+      {sortable.announcer}
+      <button type="button" onClick={() => onChange([...options, { key: freeKey(), label: {} }])}>
+        {t('survey.addOption')}
+      </button>
     </div>
   );
 }

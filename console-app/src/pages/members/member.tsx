@@ -411,6 +411,9 @@ function Thumbnail({
     <button
       type="button"
       class="thumb"
+      // Until its bytes are here there is nothing to open: a disabled button, not a click that does nothing.
+      disabled={!src}
+      aria-busy={!src}
       onClick={() => src && onOpen({ url: src, alt })}
       aria-label={t('photo.open')}
     >
