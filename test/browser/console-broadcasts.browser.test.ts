@@ -450,4 +450,40 @@ describe('broadcasts in the console', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'console-broadcasts.zh-TW.png') });
     await page.close();
   });
+
+  test('when a marketer sends a test to their own LINE in zh-TW, then the panel speaks it and their LINE gets the zh-TW version', async () => {
+    const mine = lineIdOf(1); // member 1 reads 繁體中文
+    const page = await signedIn(zhBrowser.context, '/broadcasts');
+    await page.getByRole('button', { name: '新增群發' }).click();
+    await page.getByLabel('文字（繁體中文）').fill('{displayName}，好茶新品上市！');
+    const panel = page.getByRole('group', { name: '傳送測試給我' });
+    // Another test may have linked the same console user's LINE account: start from an unlinked panel.
+    const unlink = panel.getByRole('button', { name: '解除連結' });
+    if (await unlink.isVisible()) await unlink.click();
+    await panel.getByLabel('你在此頻道的 LINE 使用者 ID').fill(mine);
+    await panel.getByRole('button', { name: '傳送驗證碼到此 LINE 帳號' }).click();
+    await panel.getByRole('status').filter({ hasText: '6 位數驗證碼已傳到該 LINE 帳號' }).waitFor();
+    const { entries } = (await simAdmin('GET', `/__sim/messages?userId=${mine}`)) as {
+      entries: { from: string; messages: { text: string }[] }[];
+    };
+    const code = /(\d{6})/.exec(entries.at(-1)!.messages[0]!.text)![1]!;
+    await panel.getByLabel('LINE 收到的驗證碼').fill(code);
+    await panel.getByRole('button', { name: '驗證', exact: true }).click();
+    await panel
+      .getByTestId('test-line-user')
+      .filter({ hasText: mine.slice(-6) })
+      .waitFor();
+    await panel.getByRole('button', { name: '傳送測試給我', exact: true }).click();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: /^已傳到你的 LINE 帳號/ })
+      .waitFor();
+    const after = (await simAdmin('GET', `/__sim/messages?userId=${mine}`)) as { entries: typeof entries };
+    expect(after.entries.at(-1)!.messages.map((message) => message.text)).toEqual([
+      'Member 1，好茶新品上市！',
+    ]);
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-broadcasts-test-send.zh-TW.png') });
+    await page.close();
+  });
 });
