@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import type { Executor } from '../db/database.js';
 import type { AnalyticsFilter } from './analytics.queries.js';
 import { EXPORT_SOURCES, type Cell, type ExportKind, type ExportScope } from './export-sources.js';
@@ -69,6 +68,8 @@ export async function writeExport({
     await once(out, 'finish');
     return { rows: count };
   }
+  // Loaded on the first XLSX export: exceljs is ~10 MB that an idle server does not need.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: false,

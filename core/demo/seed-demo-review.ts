@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import sharp from 'sharp';
+import { loadSharp } from '../shared/sharp.js';
 import type { Services } from '../app/build-services.js';
 import { buildBlobStore, type BlobStore } from '../blobs/index.js';
 import type { Brand, LineChannel } from '../brands/index.js';
@@ -51,6 +51,7 @@ type Receipt = { store: string; date: string; time: string; lines: [string, numb
 
 /** A receipt-like photo (PNG) drawn from text, so the review page has real pictures to zoom and rotate. */
 async function receiptPhoto(receipt: Receipt, { tilt = 0, blur = 0 } = {}): Promise<Buffer> {
+  const sharp = await loadSharp();
   const total = receipt.lines.reduce((sum, [, amount]) => sum + amount, 0);
   const rows = [
     `<text x="200" y="60" font-size="26" text-anchor="middle" font-weight="bold">${receipt.store}</text>`,

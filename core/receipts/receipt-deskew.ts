@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../shared/sharp.js';
 
 /** Width of the thumbnail the skew is measured on: text rows stay distinct, a trial costs a few ms. */
 const PROBE_WIDTH = 400;
@@ -13,6 +13,7 @@ const MIN_SKEW_DEGREES = 3;
  * photo is nearly level (scans, careful photos), so they are never resampled for nothing.
  */
 export async function measureSkew(image: Buffer): Promise<number> {
+  const sharp = await loadSharp();
   const probe = await sharp(image)
     .grayscale()
     .resize({ width: PROBE_WIDTH, withoutEnlargement: true })

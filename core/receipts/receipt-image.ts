@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { bmvbhash } from 'blockhash-core';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { loadSharp } from '../shared/sharp.js';
 import {
   createCorruptImageError,
   createImageTooLargeError,
@@ -69,6 +70,7 @@ export async function prepareReceiptImage(
   bytes: Buffer,
   limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
 ): Promise<PreparedImage> {
+  const sharp = await loadSharp();
   if (bytes.length > limits.maxBytes) {
     throw createImageTooLargeError({
       message: `The photo is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${(limits.maxBytes / 1048576).toFixed(0)} MB`,
@@ -125,6 +127,7 @@ export async function prepareReceiptImage(
 
 /** blockhash-core's bmvbhash with 16×16 blocks = 256 bits, computed on a small copy (fast, and scale-free). */
 export async function perceptualHashOf(image: Buffer): Promise<string> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(image)
     .resize({ width: 256, height: 256, fit: 'inside' })
     .ensureAlpha()

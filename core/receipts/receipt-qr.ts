@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../shared/sharp.js';
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
 import { isRightQrPayload, looksLikeLeftQr } from '../invoices/index.js';
 import { projectRoot } from '../shared/paths.js';
@@ -102,6 +102,7 @@ function pair(codes: QrCode[]) {
  * with all (the previous grayscale-first order: 83 % and 87 %).
  */
 export async function scanQrCodes(image: Buffer, options: ScanQrOptions = {}): Promise<QrScan> {
+  const sharp = await loadSharp();
   const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
   await ensureZxingModule();
   const started = performance.now();

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../shared/sharp.js';
 import {
   findPartialProof,
   findPrintedProofKeys,
@@ -87,6 +87,7 @@ export async function prepareForOcr(
     longSide,
   }: OcrPreparation = {},
 ): Promise<Buffer> {
+  const sharp = await loadSharp();
   if (skewDegrees !== 0) {
     // Level the photo first (white corners), then size it as any other.
     image = await sharp(image).rotate(skewDegrees, { background: '#ffffff' }).png().toBuffer();

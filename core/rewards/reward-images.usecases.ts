@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
+import { loadSharp } from '../shared/sharp.js';
 import type { BlobStore } from '../blobs/index.js';
 import { sniffImageType } from '../receipts/index.js';
 import { createRewardImageInvalidError, createRewardImageTooLargeError } from './rewards.errors.js';
@@ -33,6 +34,7 @@ export async function storeRewardImage({
   brandId: string;
   bytes: Buffer;
 }): Promise<StoredRewardImage> {
+  const sharp = await loadSharp();
   if (bytes.length > REWARD_IMAGE_MAX_BYTES)
     throw createRewardImageTooLargeError({
       message: `The image is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${REWARD_IMAGE_MAX_BYTES / 1048576} MB`,
