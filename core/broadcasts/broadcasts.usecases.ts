@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { asc, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { auditLog } from '../audit/audit.table.js';
 import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
+import { findFirstLineChannel } from '../brands/brands.refs.js';
 import { lineChannels } from '../brands/brands.table.js';
 import { queryRows, type Database } from '../db/database.js';
 import type { LineMessenger } from '../messaging/index.js';
@@ -96,12 +97,7 @@ export async function createBroadcast(
   const condition: SegmentCondition = input.segmentId
     ? (await getSegmentOrThrow(deps, { brandId, segmentId: input.segmentId })).condition
     : (input.condition as SegmentCondition);
-  const [channel] = await deps.db
-    .select()
-    .from(lineChannels)
-    .where(eq(lineChannels.brandId, brandId))
-    .orderBy(asc(lineChannels.createdAt))
-    .limit(1);
+  const channel = await findFirstLineChannel(deps.db, brandId);
   if (!channel) throw createBroadcastNoChannelError();
   const variants: BroadcastVariant[] = [
     { key: 'A', messages: input.messages, languages: input.languages ?? {} },
