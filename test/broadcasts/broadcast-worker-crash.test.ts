@@ -10,7 +10,13 @@ import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
-import { createTestDatabase, seedDatabase, type TestDatabase, type TestSeed } from '../support/database.js';
+import {
+  createPgliteDataDir,
+  createTestDatabase,
+  seedDatabase,
+  type TestDatabase,
+  type TestSeed,
+} from '../support/database.js';
 import { exitOf, startChild, waitUntil } from '../support/child-worker.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
@@ -51,8 +57,8 @@ describe('broadcast worker crash (SIGKILL mid-send)', () => {
       childEnv = { DATABASE_URL: (database as TestDatabase).url as string };
     } else {
       pgliteDir = mkdtempSync(join(tmpdir(), 'proofline-bc-crash-'));
+      await createPgliteDataDir(pgliteDir);
       database = await createDatabase({ pgliteDataDir: pgliteDir });
-      await database.migrate();
       childEnv = { PGLITE_DATA_DIR: pgliteDir };
     }
     await seedDatabase(database.db, seed);

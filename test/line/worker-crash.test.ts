@@ -9,7 +9,7 @@ import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
 import { projectRoot } from '../../core/shared/paths.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createPgliteDataDir, createTestDatabase, type TestDatabase } from '../support/database.js';
 import type { TestServices } from '../support/services.js';
 import {
   createLineTestKit,
@@ -42,8 +42,8 @@ describe('webhook worker crash (SIGKILL mid-batch)', () => {
       childEnv = { DATABASE_URL: (database as TestDatabase).url as string };
     } else {
       pgliteDir = mkdtempSync(join(tmpdir(), 'proofline-crash-'));
+      await createPgliteDataDir(pgliteDir);
       database = await createDatabase({ pgliteDataDir: pgliteDir });
-      await database.migrate();
       childEnv = { PGLITE_DATA_DIR: pgliteDir };
     }
     const services = {

@@ -13,7 +13,7 @@ import { createTestClock } from '../../core/shared/clock.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
 import { signWebhookBody } from '../../sim/line/index.js';
 import { runCli } from '../support/cli.js';
-import { seedDatabase } from '../support/database.js';
+import { createPgliteDataDir, seedDatabase } from '../support/database.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
 const BRAND = {
@@ -145,6 +145,7 @@ describe('proofline events list-failed', () => {
     // The CLI is another process: a PGlite directory (or this file's server database) both can open.
     const serverDb = process.env.TEST_DATABASE_URL ? await buildTestServices() : undefined;
     const dataDir = join(dir, 'pglite');
+    if (!serverDb) await createPgliteDataDir(dataDir);
     const database = serverDb?.database ?? (await createDatabase({ pgliteDataDir: dataDir }));
     try {
       await database.migrate();

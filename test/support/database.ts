@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -88,19 +88,32 @@ export async function seedDatabase(db: Database, seed: TestSeed): Promise<void> 
 }
 
 async function createPgliteDatabase(): Promise<TestDatabase> {
+  return createDatabase({ pglite: await openMigratedPglite() });
+}
+
+/**
+ * A PGlite with the migrated schema, in memory or at `dataDir`: the run's migrated template loaded into
+ * it (a second of CPU) instead of initdb and every migration (several); outside jest's global setup (a
+ * script), migrated here.
+ */
+async function openMigratedPglite(dataDir?: string): Promise<PGlite> {
   const templatePath = process.env[TEMPLATE_ENV.pgliteTemplatePath];
-  let pglite: PGlite;
-  if (templatePath) {
-    pglite = await PGlite.create({
-      loadDataDir: new Blob([readFileSync(templatePath)]),
-      startParams: [...PGLITE_START_PARAMS],
-    });
-  } else {
-    // Outside jest's global setup (a script): migrate from scratch.
-    pglite = await PGlite.create({ startParams: [...PGLITE_START_PARAMS] });
-    await migrate(drizzle(pglite), { migrationsFolder });
-  }
-  return createDatabase({ pglite });
+  const pglite = await PGlite.create({
+    // A folder is opened as the CLI and the workers open it (core/db/database.ts).
+    ...(dataDir ? { dataDir, startParams: [...PGLITE_START_PARAMS] } : {}),
+    ...(templatePath ? { loadDataDir: new Blob([readFileSync(templatePath)]) } : {}),
+  });
+  if (!templatePath) await migrate(drizzle(pglite), { migrationsFolder });
+  return pglite;
+}
+
+/**
+ * Fills `dir` with a migrated PGlite data directory, for files whose child processes open the database
+ * themselves (open it with createDatabase).
+ */
+export async function createPgliteDataDir(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await (await openMigratedPglite(dir)).close();
 }
 
 async function createServerDatabase(): Promise<TestDatabase> {
