@@ -1,6 +1,6 @@
 import type { Services } from '../core/app/build-services.js';
 import { createAnalyticsModule } from './analytics/index.js';
-import { createAuditModule, createAuditTrailModule } from './audit/index.js';
+import { createAuditModule } from './audit/index.js';
 import { createCampaignsConsoleModule } from './campaigns/index.js';
 import { createApp, type AppModule } from './create-app.js';
 import { createConsoleAppModule, createConsoleModule } from './console/index.js';
@@ -34,8 +34,6 @@ export function buildAppModules(
     buildLiffAppModule(services),
     ...(devChat ? [devChat] : []),
     createConsoleModule(services),
-    // Writes the audit row of console actions whose use cases do not (listens only; before them).
-    createAuditTrailModule(services),
     // Catalog, coupon codes, instant prizes, redemptions, points adjustments and draws, behind the guard.
     createRewardsConsoleModule(services),
     createSegmentsModule(services),

@@ -1,8 +1,7 @@
 import type { Services } from '../core/app/build-services.js';
 import { scheduleAndRunDraws } from '../core/draws/index.js';
 import { settleDrawsAwaitingPayout } from '../core/payouts/index.js';
-import { createMessagingRewardsNotifier } from '../core/rewards/index.js';
-import { buildEInvoicePlatform, type EInvoicePlatform } from '../core/verification/index.js';
+import { buildPayoutDeps } from '../core/app/payout-deps.js';
 import type { ScheduledJob } from './runner.js';
 
 /**
@@ -15,7 +14,7 @@ import type { ScheduledJob } from './runner.js';
  */
 export function createDrawsJob(services: Services): ScheduledJob {
   const { database, generateId, clock, logger } = services;
-  let platform: EInvoicePlatform | undefined;
+  const payoutDeps = buildPayoutDeps(services, 'batch');
   return {
     name: 'draws',
     cron: services.config.jobs.drawsCron,
@@ -23,20 +22,7 @@ export function createDrawsJob(services: Services): ScheduledJob {
     runOnStartup: true,
     run: async () => {
       const drawn = await scheduleAndRunDraws({ db: database.db, generateId, clock, logger });
-      const payouts = await settleDrawsAwaitingPayout({
-        db: database.db,
-        generateId,
-        clock,
-        logger,
-        notifier: createMessagingRewardsNotifier({ generateId, clock }),
-        platform: () =>
-          (platform ??= buildEInvoicePlatform(services.config, {
-            clock,
-            logger,
-            db: database.db,
-            priority: 'batch',
-          })),
-      });
+      const payouts = await settleDrawsAwaitingPayout(payoutDeps);
       return { ...drawn, payouts };
     },
   };

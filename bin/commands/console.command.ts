@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { Services } from '../../core/app/build-services.js';
-import { recordAudit } from '../../core/audit/index.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import {
+  addConsoleUserToBrand,
   CONSOLE_ROLES,
-  createConsoleUser,
+  disableConsoleUser,
   findConsoleUserByEmail,
-  grantConsoleMembership,
   MIN_PASSWORD_LENGTH,
   type ConsoleRole,
 } from '../../core/console/index.js';
@@ -20,7 +19,10 @@ const HELP = `Usage:
       Creates a console user with a role on the brand. The password is read from CONSOLE_PASSWORD or,
       when unset, from the first line of stdin (never from the command line, which ps and shell history
       keep). If the email already has an account, only the role on the brand is granted (password unchanged).
-      Roles: owner and reviewer may review proofs; marketer and viewer may not.`;
+      Roles: owner and reviewer may review proofs; marketer and viewer may not.
+  proofline console disable-user --email <email>
+      Disables the account on every brand and ends its sessions at once (audited in each brand's log).
+      There is no password reset: disable the account and invite the person again.`;
 
 export type ConsoleCommandOptions = {
   env?: Record<string, string | undefined>;
@@ -32,8 +34,8 @@ export type ConsoleCommandOptions = {
 
 export const consoleCommand: Command = {
   name: 'console',
-  usage: 'console add-user',
-  summary: 'Manage console sign-in: add a user with a role on a brand.',
+  usage: 'console add-user|disable-user',
+  summary: 'Manage console sign-in: add a user with a role on a brand, or disable a user.',
   help: HELP,
   run: (argv) => runConsoleCommand(argv),
 };
@@ -43,6 +45,7 @@ export async function runConsoleCommand(
   { env = process.env, readPassword = readFirstStdinLine, services: given }: ConsoleCommandOptions = {},
 ): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'disable-user') return runDisableUser(rest, { env, services: given });
   if (sub !== 'add-user') {
     console.error(HELP);
     return 2;
@@ -100,32 +103,26 @@ export async function runConsoleCommand(
       return 1;
     }
 
-    let user = await findConsoleUserByEmail(deps, values.email as string);
-    const existed = Boolean(user);
-    if (!user) {
-      const password = env.CONSOLE_PASSWORD ?? (await readPassword());
+    let password: string | undefined;
+    if (!(await findConsoleUserByEmail(deps, values.email as string))) {
+      password = env.CONSOLE_PASSWORD ?? (await readPassword());
       if (password.length < MIN_PASSWORD_LENGTH) {
         console.error(
           `proofline console add-user: the password (CONSOLE_PASSWORD or stdin) must be at least ${MIN_PASSWORD_LENGTH} characters`,
         );
         return 2;
       }
-      ({ user } = await createConsoleUser(deps, {
-        email: values.email as string,
-        name: values.name as string,
-        password,
-      }));
     }
-    await grantConsoleMembership(deps, { userId: user.id, brandId: brand.id, role });
-    await recordAudit(deps.db, deps, {
+    // The account, the role and the audit row commit together.
+    const { user, created } = await addConsoleUserToBrand(deps, {
+      email: values.email as string,
+      name: values.name as string,
       brandId: brand.id,
-      actorType: 'operator',
-      actorId: null,
-      action: 'team.member_added',
-      targetType: 'console_user',
-      targetId: user.id,
-      data: { email: user.email, role, via: 'cli', created: !existed },
+      role,
+      password: async () => password ?? env.CONSOLE_PASSWORD ?? (await readPassword()),
+      via: 'cli',
     });
+    const existed = !created;
     console.log(
       `${existed ? 'granted existing user' : 'created user'} ${user.email} (${user.id}): ${role} of ${brand.slug}`,
     );
@@ -136,6 +133,50 @@ export async function runConsoleCommand(
       return 1;
     }
     throw error;
+  } finally {
+    if (!given) await services.database.close();
+  }
+}
+
+async function runDisableUser(
+  argv: string[],
+  { env, services: given }: { env: Record<string, string | undefined>; services: Services | undefined },
+): Promise<number> {
+  let email: string | undefined;
+  try {
+    ({
+      values: { email },
+    } = parseArgs({ args: argv, options: { email: { type: 'string' } } }));
+  } catch (error) {
+    console.error(`proofline console disable-user: ${(error as Error).message}`);
+    return 2;
+  }
+  if (!email) {
+    console.error('proofline console disable-user: --email required');
+    return 2;
+  }
+  let services = given;
+  if (!services) {
+    const config = loadConfigOrReport(env);
+    if (!config) return 1;
+    services = await connectOrReport(config);
+    if (!services) return 1;
+  }
+  const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
+  try {
+    if (!given) await services.database.migrate();
+    const user = await findConsoleUserByEmail(deps, email);
+    if (!user) {
+      console.error(`proofline console disable-user: no console user ${email}`);
+      return 1;
+    }
+    const { disabled, sessionsEnded } = await disableConsoleUser(deps, { userId: user.id, via: 'cli' });
+    console.log(
+      disabled
+        ? `disabled ${user.email} (${user.id}); ${sessionsEnded} session(s) ended`
+        : `${user.email} (${user.id}) was disabled already`,
+    );
+    return 0;
   } finally {
     if (!given) await services.database.close();
   }

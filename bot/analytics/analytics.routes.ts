@@ -54,6 +54,14 @@ export function createAnalyticsModule(services: Services): AppModule {
   // Reads may go to a replica (ANALYTICS_DATABASE_URL); the product mapping writes to the main database.
   const db = services.analyticsDatabase?.db ?? services.database.db;
   const mainDb = services.database.db;
+  const auditOf = (res: Response) => {
+    const { brandId, userId, email } = consoleActorOf(res);
+    return {
+      actor: { brandId, userId, email },
+      clock: services.clock,
+      generateId: services.generateId,
+    };
+  };
   const router = Router();
   const read = guard.require('analytics.read');
   const filterOf = (
@@ -105,17 +113,34 @@ export function createAnalyticsModule(services: Services): AppModule {
   const write = guard.require('campaigns.write');
   router.post('/api/console/analytics/products', write, async (req, res) => {
     const body = parseConsoleInput(productBodySchema, req.body);
-    const product = await saveProduct(mainDb, { brandId: consoleActorOf(res).brandId, ...body });
+    const product = await saveProduct(mainDb, {
+      brandId: consoleActorOf(res).brandId,
+      ...body,
+      audit: auditOf(res),
+    });
     res.status(201).json({ key: product.key, name: product.name });
   });
   router.post('/api/console/analytics/mappings', write, async (req, res) => {
     const body = parseConsoleInput(mappingBodySchema, req.body);
     const actor = consoleActorOf(res);
-    res.json(await mapItemName(mainDb, { brandId: actor.brandId, ...body, mappedBy: actor.userId }));
+    res.json(
+      await mapItemName(mainDb, {
+        brandId: actor.brandId,
+        ...body,
+        mappedBy: actor.userId,
+        audit: auditOf(res),
+      }),
+    );
   });
   router.delete('/api/console/analytics/mappings', write, async (req, res) => {
     const body = parseConsoleInput(mappingBodySchema.pick({ itemName: true }), req.body);
-    res.json(await unmapItemName(mainDb, { brandId: consoleActorOf(res).brandId, itemName: body.itemName }));
+    res.json(
+      await unmapItemName(mainDb, {
+        brandId: consoleActorOf(res).brandId,
+        itemName: body.itemName,
+        audit: auditOf(res),
+      }),
+    );
   });
 
   const exporter = guard.require('exports.run');

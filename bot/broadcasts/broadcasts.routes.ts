@@ -75,7 +75,7 @@ export function createBroadcastsModule(
     const actor = consoleActorOf(res);
     const created = await createBroadcast(deps, {
       brandId: actor.brandId,
-      actor: { userId: actor.userId },
+      actor: { userId: actor.userId, audit: auditActorOf(res) },
       input,
     });
     res.status(201).json(created);
@@ -84,14 +84,18 @@ export function createBroadcastsModule(
   router.post('/api/console/broadcasts/:id/send', guard.require('broadcasts.send'), async (req, res) => {
     const actor = consoleActorOf(res);
     const broadcastId = String(req.params.id);
-    await startBroadcast(deps, { brandId: actor.brandId, broadcastId, actor: { userId: actor.userId } });
+    await startBroadcast(deps, {
+      brandId: actor.brandId,
+      broadcastId,
+      actor: { userId: actor.userId, audit: auditActorOf(res) },
+    });
     res.status(202).json(await getBroadcastReport(deps, { brandId: actor.brandId, broadcastId }));
   });
 
   router.post('/api/console/broadcasts/:id/cancel', guard.require('broadcasts.send'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId } = consoleActorOf(res);
     const broadcastId = String(req.params.id);
-    await cancelBroadcast(deps, { brandId, broadcastId });
+    await cancelBroadcast(deps, { brandId, broadcastId, actor: { userId, audit: auditActorOf(res) } });
     res.json(await getBroadcastReport(deps, { brandId, broadcastId }));
   });
 

@@ -94,6 +94,7 @@ export function createCampaignsConsoleRouter({
       brandId: actor.brandId,
       input: bodySchema.parse(req.body ?? {}),
       createdBy: actor.userId,
+      actor,
     });
     res.status(201).json({ campaign: campaignView(campaign) });
   });
@@ -113,6 +114,7 @@ export function createCampaignsConsoleRouter({
       input,
       baseVersion,
       updatedBy: actor.userId,
+      actor,
     });
     const decisions = await createSubmissionsRepository({ db: deps.db }).summarizeCampaignDecisions({
       campaignId: result.campaign.id,
@@ -129,11 +131,12 @@ export function createCampaignsConsoleRouter({
 
   for (const action of Object.keys(CAMPAIGN_ACTIONS) as CampaignAction[]) {
     router.post(`${CAMPAIGNS_PATH}/:ref/${action}`, write, async (req, res) => {
-      const { brandId } = consoleActorOf(res);
+      const actor = consoleActorOf(res);
       const { campaign, changed } = await changeCampaignStatus(deps, {
-        brandId,
+        brandId: actor.brandId,
         ref: String(req.params.ref),
         action,
+        actor,
       });
       res.json({ campaign: campaignView(campaign), changed });
     });
@@ -147,6 +150,7 @@ export function createCampaignsConsoleRouter({
       ref: String(req.params.ref),
       slug,
       createdBy: actor.userId,
+      actor,
     });
     res.status(201).json({ campaign: campaignView(campaign) });
   });
@@ -241,6 +245,7 @@ export function createCampaignsConsoleRouter({
       ref: String(req.params.ref),
       input: req.body ?? {},
       updatedBy: actor.userId,
+      actor,
     });
     res.status(created ? 201 : 200).json({ survey, version, versionCreated, changes });
   });

@@ -2,40 +2,13 @@ import { Router } from 'express';
 import type { Services } from '../../core/app/build-services.js';
 import { buildBlobStore } from '../../core/blobs/index.js';
 import { buildTaxDataCipher } from '../../core/draws/index.js';
-import { createMessagingRewardsNotifier } from '../../core/rewards/index.js';
-import {
-  buildEInvoicePlatform,
-  type BudgetPriority,
-  type EInvoicePlatform,
-} from '../../core/verification/index.js';
+import { buildPayoutDeps } from '../../core/app/payout-deps.js';
 import { buildConsoleGuard } from '../console/index.js';
 import type { AppModule } from '../create-app.js';
 import { createRewardImagesConsoleRouter, createRewardImagesPublicRouter } from './reward-images.routes.js';
 import { createRewardsConsoleRouter } from './rewards.console.routes.js';
 import { createPublicDrawsRouter, createRewardsMemberRouter, type ResolveMember } from './rewards.routes.js';
 import { createWinnerTaxConsoleRouter, createWinnerTaxMemberRouter } from './winner-tax.routes.js';
-
-function rewardsDeps(
-  services: Pick<Services, 'database' | 'generateId' | 'clock' | 'config' | 'logger'>,
-  priority: BudgetPriority,
-) {
-  let platform: EInvoicePlatform | undefined;
-  return {
-    db: services.database.db,
-    generateId: services.generateId,
-    clock: services.clock,
-    logger: services.logger,
-    notifier: createMessagingRewardsNotifier({ generateId: services.generateId, clock: services.clock }),
-    // Re-checks before payout (redemptions: a member waits, `instant`; draws: `batch`), built on first use.
-    platform: () =>
-      (platform ??= buildEInvoicePlatform(services.config, {
-        clock: services.clock,
-        logger: services.logger,
-        db: services.database.db,
-        priority,
-      })),
-  };
-}
 
 /** Reward pictures live beside receipt photos (BLOB_STORE). */
 function blobStoreOf(services: Services) {
@@ -56,10 +29,10 @@ export function createRewardsPublicModule(services: Services): AppModule {
  */
 export function buildRewardsMemberRouter(services: Services, resolveMember: ResolveMember): Router {
   const router = Router();
-  router.use(createRewardsMemberRouter({ ...rewardsDeps(services, 'instant'), resolveMember }));
+  router.use(createRewardsMemberRouter({ ...buildPayoutDeps(services, 'instant'), resolveMember }));
   router.use(
     createWinnerTaxMemberRouter({
-      ...rewardsDeps(services, 'instant'),
+      ...buildPayoutDeps(services, 'instant'),
       cipher: buildTaxDataCipher(services.config),
       resolveMember,
     }),
@@ -72,11 +45,11 @@ export function createRewardsConsoleModule(services: Services): AppModule {
   const guard = buildConsoleGuard(services);
   const json = Router();
   const blobStore = blobStoreOf(services);
-  json.use(createRewardsConsoleRouter({ ...rewardsDeps(services, 'batch'), guard, blobStore }));
+  json.use(createRewardsConsoleRouter({ ...buildPayoutDeps(services, 'batch'), guard, blobStore }));
   json.use(createRewardImagesConsoleRouter({ blobStore, guard }));
   json.use(
     createWinnerTaxConsoleRouter({
-      ...rewardsDeps(services, 'batch'),
+      ...buildPayoutDeps(services, 'batch'),
       cipher: buildTaxDataCipher(services.config),
       guard,
     }),

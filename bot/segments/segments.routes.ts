@@ -49,6 +49,7 @@ export function createSegmentsModule(services: Services): AppModule {
       name: body.name,
       condition: body.condition,
       createdBy: consoleActorOf(res).userId,
+      actor: consoleActorOf(res),
     });
     res.status(201).json({ id: segment.id, count });
   });

@@ -1,20 +1,56 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
 import { queryRows, type Database, type Executor } from '../db/database.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
 import { normalizeItemName } from '../invoices/index.js';
 import { createProductNotFoundError } from './analytics.errors.js';
 import { analyticsLineItems, analyticsProductMappings, analyticsProducts } from './analytics.table.js';
 
-/** Creates the brand's product, or renames it (idempotent by key). */
-export async function saveProduct(
-  db: Executor,
-  { brandId, key, name }: { brandId: string; key: string; name: string },
+/** The console user behind a change of the brand's products: audited in the change's transaction. */
+export type ProductsAudit = { actor: ConsoleAuditActor; clock: Clock; generateId: IdGenerator };
+
+function auditProducts(
+  tx: Executor,
+  audit: ProductsAudit | undefined,
+  entry: { action: string; targetType: string; targetId: string; data: Record<string, unknown> },
 ) {
-  const [product] = await db
-    .insert(analyticsProducts)
-    .values({ brandId, key, name })
-    .onConflictDoUpdate({ target: [analyticsProducts.brandId, analyticsProducts.key], set: { name } })
-    .returning();
-  return product!;
+  return audit ? recordConsoleAction(tx, audit, audit.actor, entry) : Promise.resolve();
+}
+
+/**
+ * Creates the brand's product, or renames it (idempotent by key: saving the same name again changes
+ * nothing and, with `audit`, writes no row).
+ */
+export async function saveProduct(
+  db: Database,
+  {
+    brandId,
+    key,
+    name,
+    audit,
+  }: { brandId: string; key: string; name: string; audit?: ProductsAudit | undefined },
+) {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(analyticsProducts)
+      .where(and(eq(analyticsProducts.brandId, brandId), eq(analyticsProducts.key, key)))
+      .for('update');
+    if (before && before.name === name) return before;
+    const [product] = await tx
+      .insert(analyticsProducts)
+      .values({ brandId, key, name })
+      .onConflictDoUpdate({ target: [analyticsProducts.brandId, analyticsProducts.key], set: { name } })
+      .returning();
+    await auditProducts(tx, audit, {
+      action: 'analytics.product_saved',
+      targetType: 'analytics_product',
+      targetId: key,
+      data: { name, ...(before ? { from: before.name } : { created: true }) },
+    });
+    return product!;
+  });
 }
 
 export async function listProducts(db: Executor, { brandId }: { brandId: string }) {
@@ -47,7 +83,14 @@ export async function mapItemName(
     itemName,
     productKey,
     mappedBy,
-  }: { brandId: string; itemName: string; productKey: string; mappedBy?: string },
+    audit,
+  }: {
+    brandId: string;
+    itemName: string;
+    productKey: string;
+    mappedBy?: string;
+    audit?: ProductsAudit | undefined;
+  },
 ): Promise<{ normalizedName: string; productKey: string; lineItems: number }> {
   const normalizedName = normalizeItemName(itemName);
   return db.transaction(async (tx) => {
@@ -56,6 +99,15 @@ export async function mapItemName(
       .from(analyticsProducts)
       .where(and(eq(analyticsProducts.brandId, brandId), eq(analyticsProducts.key, productKey)));
     if (!product) throw createProductNotFoundError({ details: { productKey } });
+    const [before] = await tx
+      .select({ productKey: analyticsProductMappings.productKey })
+      .from(analyticsProductMappings)
+      .where(
+        and(
+          eq(analyticsProductMappings.brandId, brandId),
+          eq(analyticsProductMappings.normalizedName, normalizedName),
+        ),
+      );
     await tx
       .insert(analyticsProductMappings)
       .values({ brandId, normalizedName, productKey, mappedBy: mappedBy ?? null })
@@ -70,24 +122,32 @@ export async function mapItemName(
         and(eq(analyticsLineItems.brandId, brandId), eq(analyticsLineItems.normalizedName, normalizedName)),
       )
       .returning({ lineNo: analyticsLineItems.lineNo });
+    if (before?.productKey !== productKey)
+      await auditProducts(tx, audit, {
+        action: 'analytics.mapping_saved',
+        targetType: 'analytics_mapping',
+        targetId: normalizedName,
+        data: { itemName, productKey, from: before?.productKey ?? null, lineItems: updated.length },
+      });
     return { normalizedName, productKey, lineItems: updated.length };
   });
 }
 
 export async function unmapItemName(
   db: Database,
-  { brandId, itemName }: { brandId: string; itemName: string },
+  { brandId, itemName, audit }: { brandId: string; itemName: string; audit?: ProductsAudit | undefined },
 ): Promise<{ normalizedName: string; lineItems: number }> {
   const normalizedName = normalizeItemName(itemName);
   return db.transaction(async (tx) => {
-    await tx
+    const removed = await tx
       .delete(analyticsProductMappings)
       .where(
         and(
           eq(analyticsProductMappings.brandId, brandId),
           eq(analyticsProductMappings.normalizedName, normalizedName),
         ),
-      );
+      )
+      .returning({ productKey: analyticsProductMappings.productKey });
     const updated = await tx
       .update(analyticsLineItems)
       .set({ productKey: null })
@@ -95,6 +155,13 @@ export async function unmapItemName(
         and(eq(analyticsLineItems.brandId, brandId), eq(analyticsLineItems.normalizedName, normalizedName)),
       )
       .returning({ lineNo: analyticsLineItems.lineNo });
+    if (removed.length > 0)
+      await auditProducts(tx, audit, {
+        action: 'analytics.mapping_removed',
+        targetType: 'analytics_mapping',
+        targetId: normalizedName,
+        data: { itemName, from: removed[0]!.productKey, lineItems: updated.length },
+      });
     return { normalizedName, lineItems: updated.length };
   });
 }

@@ -1,3 +1,4 @@
+import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
 import {
   createCampaignsRepository,
   findCampaignOrThrow,
@@ -19,7 +20,15 @@ export async function saveCampaignSurveyVersioned(
     ref,
     input,
     updatedBy,
-  }: { brandId: string; ref: string; input: unknown; updatedBy: string | null },
+    actor,
+  }: {
+    brandId: string;
+    ref: string;
+    input: unknown;
+    updatedBy: string | null;
+    /** The console user saving: audited (`campaign.survey_saved`) in the same transaction when it changed. */
+    actor?: ConsoleAuditActor | undefined;
+  },
 ): Promise<{ survey: Survey; created: boolean } & Omit<CampaignEditResult, 'campaign'>> {
   return deps.db.transaction(async (tx) => {
     const repository = createCampaignsRepository({ db: tx, generateId: deps.generateId });
@@ -33,6 +42,17 @@ export async function saveCampaignSurveyVersioned(
       { repository, clock: deps.clock },
       { campaign, part: 'survey', value: surveyVersionPart(saved.survey), updatedBy },
     );
+    if (actor && recorded.changes.length > 0)
+      await recordConsoleAction(tx, deps, actor, {
+        action: 'campaign.survey_saved',
+        targetType: 'campaign',
+        targetId: campaign.id,
+        data: {
+          surveyId: saved.survey.id,
+          version: recorded.version,
+          versionCreated: recorded.versionCreated,
+        },
+      });
     return { ...saved, ...recorded };
   });
 }

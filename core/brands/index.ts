@@ -9,4 +9,4 @@ export {
 } from './brands.repository.js';
 export { CHANNEL_CACHE_TTL_MS, createChannelCache, type ChannelCache } from './channels.cache.js';
 export { currencyOfCountry, type BrandCountry, type BrandCurrency } from './brands.models.js';
-export { createBrandNotFoundError, getBrandByRefOrThrow } from './brands.refs.js';
+export { createBrandNotFoundError, findFirstLineChannel, getBrandByRefOrThrow } from './brands.refs.js';

@@ -1,5 +1,5 @@
-import { asc, desc, eq, sql } from 'drizzle-orm';
-import { lineChannels } from '../brands/brands.table.js';
+import { desc, eq, sql } from 'drizzle-orm';
+import { findFirstLineChannel } from '../brands/brands.refs.js';
 import { queryRows, type Database } from '../db/database.js';
 import type { LineMessenger } from '../messaging/index.js';
 import { createBroadcastNotFoundError } from './broadcasts.errors.js';
@@ -161,12 +161,7 @@ export async function getBroadcastQuota(
   deps: { db: Database; messenger: Pick<LineMessenger, 'getMessageQuota'> },
   { brandId }: { brandId: string },
 ): Promise<BroadcastQuota> {
-  const [channel] = await deps.db
-    .select()
-    .from(lineChannels)
-    .where(eq(lineChannels.brandId, brandId))
-    .orderBy(asc(lineChannels.createdAt))
-    .limit(1);
+  const channel = await findFirstLineChannel(deps.db, brandId);
   if (!channel) return { limit: null, used: null, left: null, known: false };
   try {
     const quota = await deps.messenger.getMessageQuota({

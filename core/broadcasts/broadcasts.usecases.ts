@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { asc, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { auditLog } from '../audit/audit.table.js';
+import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
+import { findFirstLineChannel } from '../brands/brands.refs.js';
 import { lineChannels } from '../brands/brands.table.js';
 import { queryRows, type Database } from '../db/database.js';
 import type { LineMessenger } from '../messaging/index.js';
@@ -58,7 +60,27 @@ export type BroadcastsDeps = {
   trackedLinkBaseUrl?: string;
 };
 
-export type BroadcastActor = { userId: string | undefined; via?: string };
+export type BroadcastActor = {
+  userId: string | undefined;
+  via?: string;
+  /** The console user behind the request: each change is audited in its transaction (none for the scheduler). */
+  audit?: ConsoleAuditActor;
+};
+
+function auditBroadcast(
+  tx: Parameters<typeof recordConsoleAction>[0],
+  deps: Pick<BroadcastsDeps, 'clock' | 'generateId'>,
+  actor: BroadcastActor,
+  { action, broadcastId, data }: { action: string; broadcastId: string; data: Record<string, unknown> },
+) {
+  if (!actor.audit) return Promise.resolve();
+  return recordConsoleAction(tx, deps, actor.audit, {
+    action,
+    targetType: 'broadcast',
+    targetId: broadcastId,
+    data,
+  });
+}
 
 async function contextOf(deps: Pick<BroadcastsDeps, 'db' | 'clock' | 'generateId'>, brandId: string) {
   const ctx = await createSegmentsRepository(deps).getBrandContext(brandId, deps.clock.now());
@@ -75,12 +97,7 @@ export async function createBroadcast(
   const condition: SegmentCondition = input.segmentId
     ? (await getSegmentOrThrow(deps, { brandId, segmentId: input.segmentId })).condition
     : (input.condition as SegmentCondition);
-  const [channel] = await deps.db
-    .select()
-    .from(lineChannels)
-    .where(eq(lineChannels.brandId, brandId))
-    .orderBy(asc(lineChannels.createdAt))
-    .limit(1);
+  const channel = await findFirstLineChannel(deps.db, brandId);
   if (!channel) throw createBroadcastNoChannelError();
   const variants: BroadcastVariant[] = [
     { key: 'A', messages: input.messages, languages: input.languages ?? {} },
@@ -91,22 +108,29 @@ export async function createBroadcast(
     })),
   ];
   const id = deps.generateId('broadcast');
-  await deps.db.insert(broadcasts).values({
-    id,
-    brandId,
-    channelId: channel.id,
-    segmentId: input.segmentId,
-    condition: condition as unknown as Record<string, unknown>,
-    messages: input.messages,
-    variants,
-    holdoutPercent: input.holdoutPercent,
-    ignoreQuietHours: input.ignoreQuietHours,
-    trackLinks: input.trackLinks,
-    method: 'multicast',
-    state: 'draft',
-    scheduledAt: input.sendAt ? new Date(input.sendAt) : null,
-    createdBy: actor.userId,
-    createdAt: ctx.now,
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(broadcasts).values({
+      id,
+      brandId,
+      channelId: channel.id,
+      segmentId: input.segmentId,
+      condition: condition as unknown as Record<string, unknown>,
+      messages: input.messages,
+      variants,
+      holdoutPercent: input.holdoutPercent,
+      ignoreQuietHours: input.ignoreQuietHours,
+      trackLinks: input.trackLinks,
+      method: 'multicast',
+      state: 'draft',
+      scheduledAt: input.sendAt ? new Date(input.sendAt) : null,
+      createdBy: actor.userId,
+      createdAt: ctx.now,
+    });
+    await auditBroadcast(tx, deps, actor, {
+      action: 'broadcast.created',
+      broadcastId: id,
+      data: { segmentId: input.segmentId ?? null, sendAt: input.sendAt ?? null, variants: variants.length },
+    });
   });
   const { count } = await previewCondition(deps, { brandId, condition, sample: false });
   return { id, estimate: estimateOf(ctx, count, input.holdoutPercent) };
@@ -141,10 +165,19 @@ export async function startBroadcast(
 
   const wait = waitingReason(current, ctx);
   if (wait) {
-    await createBroadcastsRepository(deps.db).updateBroadcast(broadcastId, {
-      state: 'scheduled',
-      scheduledAt: wait.until,
-      waitReason: wait.reason,
+    await deps.db.transaction(async (tx) => {
+      await createBroadcastsRepository(tx).updateBroadcast(broadcastId, {
+        state: 'scheduled',
+        scheduledAt: wait.until,
+        waitReason: wait.reason,
+      });
+      // Asked to send a draft: it now waits. Asking again while it waits changes nothing worth a row.
+      if (current.state === 'draft')
+        await auditBroadcast(tx, deps, actor, {
+          action: 'broadcast.sent',
+          broadcastId,
+          data: { state: 'scheduled', waitReason: wait.reason, until: wait.until.toISOString() },
+        });
     });
     return { state: 'scheduled', waitReason: wait.reason };
   }
@@ -217,6 +250,11 @@ export async function startBroadcast(
       startedAt: ctx.now,
       finishedAt: done ? ctx.now : null,
       waitReason: null,
+    });
+    await auditBroadcast(tx, deps, actor, {
+      action: 'broadcast.sent',
+      broadcastId,
+      data: { state: done ? 'sent' : 'sending', recipients: grouped.length - holdout, skipped },
     });
     if (locked.ignoreQuietHours && quietHoursAt(ctx.now, ctx.timezone).quiet)
       await tx.insert(auditLog).values({
@@ -370,8 +408,12 @@ export async function credentialsOf(db: Database, channelId: string) {
 
 /** Stops a broadcast: chunks not yet sent are cancelled; a chunk already in flight still completes. */
 export async function cancelBroadcast(
-  deps: Pick<BroadcastsDeps, 'db' | 'clock'>,
-  { brandId, broadcastId }: { brandId: string; broadcastId: string },
+  deps: Pick<BroadcastsDeps, 'db' | 'clock' | 'generateId'>,
+  {
+    brandId,
+    broadcastId,
+    actor = { userId: undefined },
+  }: { brandId: string; broadcastId: string; actor?: BroadcastActor },
 ) {
   return deps.db.transaction(async (tx) => {
     const repository = createBroadcastsRepository(tx);
@@ -380,6 +422,11 @@ export async function cancelBroadcast(
     if (!['draft', 'scheduled', 'sending'].includes(broadcast.state)) throw createBroadcastNotEditableError();
     const cancelledChunks = await repository.cancelPendingChunks(broadcastId);
     await repository.updateBroadcast(broadcastId, { state: 'cancelled', finishedAt: deps.clock.now() });
+    await auditBroadcast(tx, deps, actor, {
+      action: 'broadcast.cancelled',
+      broadcastId,
+      data: { from: broadcast.state, cancelledChunks },
+    });
     return { cancelledChunks };
   });
 }

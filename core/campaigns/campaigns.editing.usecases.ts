@@ -1,4 +1,5 @@
-import { isUniqueViolation, type Database } from '../db/database.js';
+import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
+import { isUniqueViolation, type Database, type Executor } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import { createValidationError } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -39,6 +40,25 @@ import { createCampaign, type CampaignWithSettings } from './campaigns.usecases.
  */
 
 export type CampaignEditingDeps = { db: Database; generateId: IdGenerator; clock: Clock };
+
+/**
+ * The console user's audit row of a campaign change, in the change's transaction (the change and its row
+ * commit or roll back together). No actor (the CLI, seeds), no row.
+ */
+function auditCampaign(
+  tx: Executor,
+  deps: CampaignEditingDeps,
+  actor: ConsoleAuditActor | undefined,
+  { action, campaignId, data }: { action: string; campaignId: string; data: Record<string, unknown> },
+) {
+  if (!actor) return Promise.resolve();
+  return recordConsoleAction(tx, deps, actor, {
+    action,
+    targetType: 'campaign',
+    targetId: campaignId,
+    data,
+  });
+}
 
 /** A 400 whose details name the JSON path of every problem (`fieldErrors` for forms). */
 export function createDefinitionInvalidError(issues: DefinitionIssue[]) {
@@ -96,7 +116,21 @@ export async function findCampaignOrThrow(
 /** A new campaign from its definition: a draft (or `status: 'active'` to publish at once), version 1. */
 export async function createCampaignFromDefinition(
   deps: CampaignEditingDeps,
-  { brandId, input, createdBy }: { brandId: string; input: unknown; createdBy: string | null },
+  {
+    brandId,
+    input,
+    createdBy,
+    actor,
+    audit = { action: 'campaign.created', data: {} },
+  }: {
+    brandId: string;
+    input: unknown;
+    createdBy: string | null;
+    /** The console user creating it: audited in the creating transaction. */
+    actor?: ConsoleAuditActor | undefined;
+    /** The audit row's action and extra data (a clone names its source). */
+    audit?: { action: string; data: Record<string, unknown> };
+  },
 ): Promise<{ campaign: CampaignWithSettings }> {
   const status = (input as { status?: unknown } | null)?.status;
   if (status !== undefined && status !== 'draft' && status !== 'active')
@@ -110,6 +144,12 @@ export async function createCampaignFromDefinition(
       generateId: deps.generateId,
       campaign: { ...rowValues(definition), brandId, status: (status as CampaignStatus) ?? 'draft' },
       createdBy,
+      afterCreate: (tx, created) =>
+        auditCampaign(tx, deps, actor, {
+          action: audit.action,
+          campaignId: created.id,
+          data: { slug: created.slug, status: created.status, ...audit.data },
+        }),
     }),
   );
 }
@@ -135,12 +175,15 @@ export async function updateCampaign(
     input,
     baseVersion,
     updatedBy,
+    actor,
   }: {
     brandId: string;
     ref: string;
     input: Record<string, unknown>;
     baseVersion?: number;
     updatedBy: string | null;
+    /** The console user editing it: audited in the edit's transaction, when something changed. */
+    actor?: ConsoleAuditActor | undefined;
   },
 ): Promise<CampaignEditResult> {
   return deps.db.transaction(async (tx) => {
@@ -180,6 +223,11 @@ export async function updateCampaign(
         onlyIfMissing: true,
       });
     await repository.saveVersion({ ...save, version, definition });
+    await auditCampaign(tx, deps, actor, {
+      action: 'campaign.updated',
+      campaignId: current.id,
+      data: { version, versionCreated, changed: changes.map((change) => change.path) },
+    });
     return { campaign, version, versionCreated, changes };
   });
 }
@@ -249,13 +297,30 @@ export async function recordCampaignVersionPart(
   return { version, versionCreated, changes };
 }
 
+const CAMPAIGN_STATUS_AUDIT_ACTIONS: Record<CampaignAction, string> = {
+  publish: 'campaign.published',
+  pause: 'campaign.paused',
+  end: 'campaign.ended',
+};
+
 /**
  * Publish, pause or end. A campaign already in the target status is left as it is (a retried click
  * changes nothing); an action that does not apply is refused with 409.
  */
 export async function changeCampaignStatus(
   deps: CampaignEditingDeps,
-  { brandId, ref, action }: { brandId: string; ref: string; action: CampaignAction },
+  {
+    brandId,
+    ref,
+    action,
+    actor,
+  }: {
+    brandId: string;
+    ref: string;
+    action: CampaignAction;
+    /** The console user asking: audited in the same transaction when the status changed. */
+    actor?: ConsoleAuditActor | undefined;
+  },
 ): Promise<{ campaign: Campaign; changed: boolean }> {
   return deps.db.transaction(async (tx) => {
     const repository = createCampaignsRepository({ db: tx, generateId: deps.generateId });
@@ -271,6 +336,11 @@ export async function changeCampaignStatus(
       status: next.status,
       updatedAt: deps.clock.now(),
     });
+    await auditCampaign(tx, deps, actor, {
+      action: CAMPAIGN_STATUS_AUDIT_ACTIONS[action],
+      campaignId: current.id,
+      data: { from: current.status, to: next.status },
+    });
     return { campaign, changed: true };
   });
 }
@@ -283,7 +353,15 @@ export async function cloneCampaign(
     ref,
     slug,
     createdBy,
-  }: { brandId: string; ref: string; slug?: string; createdBy: string | null },
+    actor,
+  }: {
+    brandId: string;
+    ref: string;
+    slug?: string;
+    createdBy: string | null;
+    /** The console user cloning: audited (`campaign.cloned`, naming the source) with the copy. */
+    actor?: ConsoleAuditActor | undefined;
+  },
 ): Promise<{ campaign: CampaignWithSettings }> {
   const repository = createCampaignsRepository({ db: deps.db, generateId: deps.generateId });
   const source = await findCampaignOrThrow(repository, { brandId, ref });
@@ -292,6 +370,8 @@ export async function cloneCampaign(
     brandId,
     input: { ...definitionOfCampaign(source), slug: slug ?? cloneSlug(source.slug, taken), status: 'draft' },
     createdBy,
+    actor,
+    audit: { action: 'campaign.cloned', data: { from: source.id } },
   });
 }
 

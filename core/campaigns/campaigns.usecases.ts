@@ -17,12 +17,15 @@ export async function createCampaign({
   generateId,
   campaign,
   createdBy = null,
+  afterCreate,
 }: {
   db: Executor;
   generateId: IdGenerator;
   campaign: Omit<NewCampaign, 'rules' | 'rewards' | 'version'> & { rules: unknown; rewards: unknown };
   /** Who saved it (a console user id, `cli`, `seed`), kept on its first version. */
   createdBy?: string | null;
+  /** More work in the creating transaction (the console user's audit row): it fails, nothing is created. */
+  afterCreate?: (tx: Executor, created: Campaign) => Promise<unknown>;
 }): Promise<{ campaign: CampaignWithSettings }> {
   const parsed = parseCampaignSettings({ rules: campaign.rules, rewards: campaign.rewards });
   if (!parsed.ok)
@@ -48,6 +51,7 @@ export async function createCampaign({
       createdAt: row.createdAt,
       updatedAt: row.createdAt,
     });
+    await afterCreate?.(tx, row);
     return row;
   });
   return { campaign: withSettings(created, parsed.rules, parsed.rewards) };

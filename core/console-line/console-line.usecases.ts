@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
-import { lineChannels } from '../brands/brands.table.js';
+import { findFirstLineChannel } from '../brands/brands.refs.js';
 import type { Database, Executor } from '../db/database.js';
 import type { LineChannelCredentials, LineMessenger } from '../messaging/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -37,12 +37,7 @@ export async function brandChannelOf(
   db: Database,
   brandId: string,
 ): Promise<LineChannelCredentials & { id: string }> {
-  const [channel] = await db
-    .select()
-    .from(lineChannels)
-    .where(eq(lineChannels.brandId, brandId))
-    .orderBy(asc(lineChannels.createdAt))
-    .limit(1);
+  const channel = await findFirstLineChannel(db, brandId);
   if (!channel) throw createConsoleLineNoChannelError();
   return {
     id: channel.id,

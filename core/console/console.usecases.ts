@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm';
-import { recordAudit } from '../audit/audit.usecases.js';
+import { recordAudit, type ConsoleAuditActor } from '../audit/audit.usecases.js';
 import { brands } from '../brands/brands.table.js';
 import { isUniqueViolation, type Database, type Executor } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
@@ -26,6 +26,8 @@ import { releaseSignInAttempt, reserveSignInAttempt, signInThrottleKeys } from '
 import { consoleMemberships, consoleSessions, consoleUsers, type ConsoleRole } from './console.table.js';
 
 export type ConsoleDeps = { db: Database; clock: Clock; generateId: IdGenerator };
+/** The deps of a write that may run in the caller's transaction. */
+type ConsoleWriteDeps = { db: Executor; clock: Clock; generateId: IdGenerator };
 
 /** A console user as the rest of the app sees them: never the password hash. */
 export type ConsoleUser = { id: string; email: string; name: string; disabledAt: Date | null };
@@ -53,7 +55,7 @@ const publicUserColumns = {
 };
 
 export async function createConsoleUser(
-  deps: ConsoleDeps,
+  deps: ConsoleWriteDeps,
   input: { email: string; name: string; password: string },
 ): Promise<{ user: ConsoleUser }> {
   if (input.password.length < MIN_PASSWORD_LENGTH) throw createWeakPasswordError();
@@ -89,16 +91,27 @@ export async function findConsoleUserByEmail(
   return user;
 }
 
-/** Gives a user a role on a brand, or changes the role they have there. */
+/**
+ * Gives a user a role on a brand, or changes the role they have there. `changed` is false when they had
+ * this role there already, enabled (nothing to audit).
+ */
 export async function grantConsoleMembership(
-  deps: ConsoleDeps,
+  deps: ConsoleWriteDeps,
   input: { userId: string; brandId: string; role: ConsoleRole },
-): Promise<{ membership: { userId: string; brandId: string; role: ConsoleRole } }> {
+): Promise<{
+  membership: { userId: string; brandId: string; role: ConsoleRole };
+  changed: boolean;
+  previousRole: ConsoleRole | null;
+}> {
   const [user] = await deps.db
     .select({ id: consoleUsers.id })
     .from(consoleUsers)
     .where(eq(consoleUsers.id, input.userId));
   if (!user) throw createConsoleUserNotFoundError({ details: { userId: input.userId } });
+  const [before] = await deps.db
+    .select({ role: consoleMemberships.role, disabledAt: consoleMemberships.disabledAt })
+    .from(consoleMemberships)
+    .where(and(eq(consoleMemberships.userId, input.userId), eq(consoleMemberships.brandId, input.brandId)));
   const [membership] = await deps.db
     .insert(consoleMemberships)
     .values({ ...input, createdAt: deps.clock.now() })
@@ -112,7 +125,60 @@ export async function grantConsoleMembership(
       brandId: consoleMemberships.brandId,
       role: consoleMemberships.role,
     });
-  return { membership: membership as { userId: string; brandId: string; role: ConsoleRole } };
+  return {
+    membership: membership as { userId: string; brandId: string; role: ConsoleRole },
+    changed: !before || before.role !== input.role || before.disabledAt !== null,
+    previousRole: before?.role ?? null,
+  };
+}
+
+/**
+ * The operator's `proofline console add-user`: the account (when the email has none; `password` is read
+ * only then), the role on the brand, and the audit row (`team.member_added`) commit together. Granting a
+ * role the person has already changes nothing and is not audited.
+ */
+export async function addConsoleUserToBrand(
+  deps: ConsoleDeps,
+  input: {
+    email: string;
+    name: string;
+    brandId: string;
+    role: ConsoleRole;
+    password: () => Promise<string>;
+    via: string;
+  },
+): Promise<{ user: ConsoleUser; created: boolean; changed: boolean }> {
+  const existing = await findConsoleUserByEmail(deps, input.email);
+  const password = existing ? undefined : await input.password();
+  if (password !== undefined && password.length < MIN_PASSWORD_LENGTH) throw createWeakPasswordError();
+  return deps.db.transaction(async (tx) => {
+    const txDeps = { ...deps, db: tx };
+    const user =
+      existing ??
+      (await createConsoleUser(txDeps, { email: input.email, name: input.name, password: password! })).user;
+    const { changed, previousRole } = await grantConsoleMembership(txDeps, {
+      userId: user.id,
+      brandId: input.brandId,
+      role: input.role,
+    });
+    if (changed)
+      await recordAudit(tx, deps, {
+        brandId: input.brandId,
+        actorType: 'operator',
+        actorId: null,
+        action: 'team.member_added',
+        targetType: 'console_user',
+        targetId: user.id,
+        data: {
+          email: user.email,
+          role: input.role,
+          via: input.via,
+          created: !existing,
+          ...(previousRole ? { from: previousRole } : {}),
+        },
+      });
+    return { user, created: !existing, changed };
+  });
 }
 
 export async function listConsoleMemberships(
@@ -310,12 +376,58 @@ export async function signOutConsoleSession(
   return { signedOut: true };
 }
 
-/** Disables an account and ends its sessions. */
-export async function disableConsoleUser(deps: ConsoleDeps, { userId }: { userId: string }) {
-  await deps.db.transaction(async (tx) => {
-    await tx.update(consoleUsers).set({ disabledAt: deps.clock.now() }).where(eq(consoleUsers.id, userId));
-    await endConsoleSessionsOf(tx, { userId });
+/**
+ * Disables an account everywhere and ends its sessions; audited (`console.user_disabled`) in the same
+ * transaction, in the log of every brand the account belongs to, by `by` (a console user) or else the
+ * operator. Disabling a disabled account changes nothing and writes no row.
+ */
+export async function disableConsoleUser(
+  deps: ConsoleDeps,
+  { userId, by, via }: { userId: string; by?: ConsoleAuditActor | undefined; via?: string | undefined },
+): Promise<{ disabled: boolean; sessionsEnded: number }> {
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(consoleUsers)
+      .set({ disabledAt: deps.clock.now() })
+      .where(and(eq(consoleUsers.id, userId), isNull(consoleUsers.disabledAt)))
+      .returning({ email: consoleUsers.email });
+    if (!row) {
+      const [known] = await tx
+        .select({ id: consoleUsers.id })
+        .from(consoleUsers)
+        .where(eq(consoleUsers.id, userId));
+      if (!known) throw createConsoleUserNotFoundError({ details: { userId } });
+      return { disabled: false, sessionsEnded: 0 };
+    }
+    const { ended } = await endConsoleSessionsOf(tx, { userId });
+    const brandIds = await brandIdsOf(tx, userId);
+    for (const brandId of brandIds.length > 0 ? brandIds : [null])
+      await recordAudit(tx, deps, {
+        brandId,
+        actorType: by ? 'console_user' : 'operator',
+        actorId: by?.userId ?? null,
+        action: 'console.user_disabled',
+        targetType: 'console_user',
+        targetId: userId,
+        data: {
+          email: row.email,
+          sessionsEnded: ended,
+          ...(by ? { by: by.email } : {}),
+          ...(via ? { via } : {}),
+        },
+      });
+    return { disabled: true, sessionsEnded: ended };
   });
+}
+
+/** Every brand the account belongs to (disabled memberships too), in a stable order. */
+async function brandIdsOf(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ brandId: consoleMemberships.brandId })
+    .from(consoleMemberships)
+    .where(eq(consoleMemberships.userId, userId))
+    .orderBy(consoleMemberships.brandId);
+  return rows.map((row) => row.brandId);
 }
 
 /**
@@ -327,15 +439,7 @@ async function audit(
   deps: { db: Executor; clock: Clock; generateId: IdGenerator },
   entry: { actorId: string | null; action: string; targetId?: string; data: Record<string, unknown> },
 ) {
-  const brandIds = entry.actorId
-    ? (
-        await deps.db
-          .select({ brandId: consoleMemberships.brandId })
-          .from(consoleMemberships)
-          .where(eq(consoleMemberships.userId, entry.actorId))
-          .orderBy(consoleMemberships.brandId)
-      ).map((row) => row.brandId)
-    : [];
+  const brandIds = entry.actorId ? await brandIdsOf(deps.db, entry.actorId) : [];
   for (const brandId of brandIds.length > 0 ? brandIds : [null])
     await recordAudit(deps.db, deps, {
       brandId,

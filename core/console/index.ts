@@ -24,6 +24,7 @@ export {
   createWeakPasswordError,
 } from './console.errors.js';
 export {
+  addConsoleUserToBrand,
   countBrandConsoleMembers,
   createConsoleUser,
   disableConsoleUser,

@@ -2,13 +2,13 @@ import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/index.js';
 import type { Database, Executor } from '../db/database.js';
 import { draws, drawWinners, lotteryEntries, notifyWinnerOnce, type Draw } from '../draws/index.js';
-import { members } from '../members/members.table.js';
 import { receiptImages } from '../receipts/index.js';
 import { reverseRewardsForSubmission, type RewardsNotifier } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { submissions } from '../submissions/submissions.table.js';
 import { buildHeldProofRejectedMessages, PROOF_REJECTED_REASON } from './payouts.models.js';
+import { labelWinsForfeitedWithProof, tellMemberProofTakenBack } from './proof-forfeits.js';
 
 /** A draw win waiting for a reviewer to confirm the photo proof behind it (the review queue's marker). */
 export type HeldWin = {
@@ -248,44 +248,24 @@ export async function rejectHeldProof(
       reason: PROOF_REJECTED_REASON,
       actor: reviewerId,
     });
-    const forfeited = await tx
-      .update(drawWinners)
-      .set({ forfeitReason: PROOF_REJECTED_REASON, heldForReviewAt: null })
-      .where(
-        and(
-          eq(drawWinners.status, 'forfeited'),
-          isNull(drawWinners.forfeitReason),
-          inArray(
-            drawWinners.entryId,
-            tx
-              .select({ id: lotteryEntries.id })
-              .from(lotteryEntries)
-              .where(eq(lotteryEntries.submissionId, proof.id)),
-          ),
-        ),
-      )
-      .returning({ id: drawWinners.id, drawId: drawWinners.drawId });
-    if (notifier) {
-      const [member] = await tx
-        .select({ locale: members.locale })
-        .from(members)
-        .where(eq(members.id, proof.memberId))
-        .limit(1);
-      const draw = held[0]
-        ? (await tx.select({ name: draws.name }).from(draws).where(eq(draws.id, held[0].winner.drawId)))[0]
-        : undefined;
-      await notifier({
-        tx,
-        brandId,
-        memberId: proof.memberId,
-        dedupeKey: `proof-rejected:${proof.id}`,
-        messages: buildHeldProofRejectedMessages({
-          locale: member?.locale,
+    const forfeited = await labelWinsForfeitedWithProof(tx, {
+      submissionId: proof.id,
+      reason: PROOF_REJECTED_REASON,
+    });
+    const draw = held[0]
+      ? (await tx.select({ name: draws.name }).from(draws).where(eq(draws.id, held[0].winner.drawId)))[0]
+      : undefined;
+    await tellMemberProofTakenBack(tx, notifier, {
+      brandId,
+      memberId: proof.memberId,
+      dedupeKey: `proof-rejected:${proof.id}`,
+      messages: (locale) =>
+        buildHeldProofRejectedMessages({
+          locale,
           reasonCode,
           drawName: (draw?.name as Record<string, string> | undefined) ?? null,
         }),
-      });
-    }
+    });
     await recordAudit(tx, deps, {
       brandId,
       actorType: 'console_user',

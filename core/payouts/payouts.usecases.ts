@@ -1,9 +1,7 @@
 import { and, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/index.js';
 import type { Database, Executor } from '../db/database.js';
-import { drawWinners, lotteryEntries } from '../draws/draws.table.js';
 import { invoices } from '../invoices/invoices.table.js';
-import { members } from '../members/members.table.js';
 import { pointsLedger, reverseRewardsForSubmission, type RewardsNotifier } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -19,6 +17,7 @@ import {
   standingOfAnswer,
   type ProofStanding,
 } from './payouts.models.js';
+import { labelWinsForfeitedWithProof, tellMemberProofTakenBack } from './proof-forfeits.js';
 
 /** Built on first use: nothing to re-check, no platform needed (and none is contacted). */
 export type PlatformSource = () => EInvoicePlatform;
@@ -162,41 +161,19 @@ export async function reverseVoidedProof({
       reason: INVOICE_VOIDED_REASON,
       actor: RECHECK_ACTOR,
     });
-    await tx
-      .update(drawWinners)
-      .set({ forfeitReason: INVOICE_VOIDED_REASON })
-      .where(
-        and(
-          eq(drawWinners.status, 'forfeited'),
-          isNull(drawWinners.forfeitReason),
-          inArray(
-            drawWinners.entryId,
-            tx
-              .select({ id: lotteryEntries.id })
-              .from(lotteryEntries)
-              .where(eq(lotteryEntries.submissionId, submissionId)),
-          ),
-        ),
-      );
-    if (notifier) {
-      const [member] = await tx
-        .select({ locale: members.locale })
-        .from(members)
-        .where(eq(members.id, proof.memberId))
-        .limit(1);
-      await notifier({
-        tx,
-        brandId: proof.brandId,
-        memberId: proof.memberId,
-        dedupeKey: `proof-reversed:${submissionId}`,
-        messages: buildProofReversedMessages({
-          locale: member?.locale,
+    await labelWinsForfeitedWithProof(tx, { submissionId, reason: INVOICE_VOIDED_REASON });
+    await tellMemberProofTakenBack(tx, notifier, {
+      brandId: proof.brandId,
+      memberId: proof.memberId,
+      dedupeKey: `proof-reversed:${submissionId}`,
+      messages: (locale) =>
+        buildProofReversedMessages({
+          locale,
           invoiceNumber: invoice?.number ?? '',
           points: reversal.pointsReversed + reversal.pointsShortfall,
           entries: reversal.entriesVoided,
         }),
-      });
-    }
+    });
     await recordAudit(
       tx,
       { clock, generateId },

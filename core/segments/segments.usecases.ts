@@ -1,4 +1,5 @@
-import type { Executor } from '../db/database.js';
+import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
+import type { Database, Executor } from '../db/database.js';
 import { listRegions } from '../regions/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -42,12 +43,35 @@ export async function previewCondition(
 
 export async function createSegment(
   deps: SegmentsDeps,
-  input: { brandId: string; name: string; condition: SegmentCondition; createdBy?: string },
+  {
+    actor,
+    ...input
+  }: {
+    brandId: string;
+    name: string;
+    condition: SegmentCondition;
+    createdBy?: string;
+    /** The console user saving it: audited in the same transaction. */
+    actor?: ConsoleAuditActor | undefined;
+  },
 ): Promise<{ segment: Segment; count: number }> {
   const ctx = await contextOf(deps, input.brandId);
-  const repository = createSegmentsRepository(deps);
-  const segment = await repository.insertSegment({ ...input, createdBy: input.createdBy, at: ctx.now });
-  const { count } = await repository.countMembers(input.condition, ctx);
+  const segment = await (deps.db as Database).transaction(async (tx) => {
+    const saved = await createSegmentsRepository({ ...deps, db: tx }).insertSegment({
+      ...input,
+      createdBy: input.createdBy,
+      at: ctx.now,
+    });
+    if (actor)
+      await recordConsoleAction(tx, deps, actor, {
+        action: 'segment.created',
+        targetType: 'segment',
+        targetId: saved.id,
+        data: { name: saved.name },
+      });
+    return saved;
+  });
+  const { count } = await createSegmentsRepository(deps).countMembers(input.condition, ctx);
   return { segment, count };
 }
 

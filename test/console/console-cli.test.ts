@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { runConsoleCommand } from '../../bin/commands/console.command.js';
 import type { Services } from '../../core/app/build-services.js';
-import { listConsoleMemberships, signInConsoleUser } from '../../core/console/index.js';
+import { and, eq } from 'drizzle-orm';
+import { auditLog } from '../../core/audit/index.js';
+import {
+  consoleSessions,
+  findConsoleUserByEmail,
+  listConsoleMemberships,
+  signInConsoleUser,
+} from '../../core/console/index.js';
 import { createDatabase } from '../../core/db/database.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { systemClock } from '../../core/shared/clock.js';
@@ -94,6 +101,61 @@ describe('proofline console add-user (in-process, on the test database)', () => 
     });
     expect(await listConsoleMemberships(deps(), { userId: signedIn.user.id })).toMatchObject([
       { brandId: 'brd_tea', role: 'viewer' },
+    ]);
+  });
+
+  test('when the same role is granted again, then the one audit row of the first grant stays alone', async () => {
+    const argv = [
+      'add-user',
+      '--email',
+      'kai@tea.example',
+      '--name',
+      'Kai',
+      '--brand',
+      'tea',
+      '--role',
+      'viewer',
+    ];
+    expect(await run(argv, { CONSOLE_PASSWORD: 'kai-password-1' })).toBe(0);
+    expect(await run(argv, { CONSOLE_PASSWORD: 'kai-password-1' })).toBe(0);
+
+    const user = await findConsoleUserByEmail(deps(), 'kai@tea.example');
+    const rows = await services.database.db.select().from(auditLog).where(eq(auditLog.targetId, user!.id));
+    expect(rows.map((row) => [row.action, row.actorType, (row.data as { via?: string }).via])).toEqual([
+      ['team.member_added', 'operator', 'cli'],
+    ]);
+  });
+
+  test('when a user is disabled, then their sessions end, sign-in is refused, and each of their brands logs it once', async () => {
+    await signInConsoleUser(deps(), {
+      email: 'lin@tea.example',
+      password: 'from-stdin-pass',
+      sessionHours: 12,
+    });
+
+    expect(await run(['disable-user', '--email', 'LIN@tea.example'])).toBe(0);
+    expect(output.join('\n')).toMatch(/disabled lin@tea\.example .*[1-9] session\(s\) ended/);
+    expect(await run(['disable-user', '--email', 'lin@tea.example'])).toBe(0);
+    expect(output.join('\n')).toContain('was disabled already');
+    expect(await run(['disable-user', '--email', 'nobody@tea.example'])).toBe(1);
+
+    const user = await findConsoleUserByEmail(deps(), 'lin@tea.example');
+    expect(
+      await services.database.db.select().from(consoleSessions).where(eq(consoleSessions.userId, user!.id)),
+    ).toEqual([]);
+    await expect(
+      signInConsoleUser(deps(), { email: 'lin@tea.example', password: 'from-stdin-pass', sessionHours: 12 }),
+    ).rejects.toMatchObject({ code: 'console.user_disabled' });
+    const rows = await services.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'console.user_disabled'), eq(auditLog.targetId, user!.id)));
+    expect(rows).toEqual([
+      expect.objectContaining({
+        brandId: 'brd_tea',
+        actorType: 'operator',
+        data: expect.objectContaining({ via: 'cli' }),
+      }),
     ]);
   });
 

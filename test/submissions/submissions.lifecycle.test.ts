@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { invoiceItems, invoices, lotteryEntries, pointsLedger, submissions } from '../../core/db/schema.js';
+import { createLogger } from '../../core/shared/logger.js';
 import {
   createSubmissionsRepository,
   decideReviewedSubmission,
@@ -336,19 +338,30 @@ describe('submission lifecycle', () => {
     // Some latency so both runners are mid-flight at once.
     world.sim.admin.setKnobs({ latencyMs: 5 });
     const second = await world.otherRunner();
+    // A runner logs and skips a proof it failed on (its lease lapses for a later run): here, where no later
+    // run comes, such an error is the failure, and it is shown as it was logged.
+    const logged: string[] = [];
+    const capture = new Writable({
+      write(line, _encoding, done) {
+        logged.push(String(line));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'error', destination: capture });
     try {
       const runs = await Promise.all([
-        verifyDueSubmissions(world.deps, { limit: 6, concurrency: 2 }),
-        verifyDueSubmissions(second.deps, { limit: 6, concurrency: 2 }),
-        verifyDueSubmissions(world.deps, { limit: 6, concurrency: 2 }),
-        verifyDueSubmissions(second.deps, { limit: 6, concurrency: 2 }),
-        verifyDueSubmissions(world.deps, { limit: 6, concurrency: 2 }),
+        verifyDueSubmissions({ ...world.deps, logger }, { limit: 6, concurrency: 2 }),
+        verifyDueSubmissions({ ...second.deps, logger }, { limit: 6, concurrency: 2 }),
+        verifyDueSubmissions({ ...world.deps, logger }, { limit: 6, concurrency: 2 }),
+        verifyDueSubmissions({ ...second.deps, logger }, { limit: 6, concurrency: 2 }),
+        verifyDueSubmissions({ ...world.deps, logger }, { limit: 6, concurrency: 2 }),
       ]);
       expect(runs.reduce((sum, run) => sum + run.claimed, 0)).toBe(count);
     } finally {
       world.sim.admin.setKnobs({ latencyMs: 0 });
       await second.close();
     }
+    expect(logged).toEqual([]);
 
     for (const number of sent) expect(detailRequests(world.sim, number)).toBe(1);
     expect(detailRequests(world.sim)).toBe(count);
