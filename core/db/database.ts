@@ -51,6 +51,11 @@ export type DatabaseOptions = {
   /** PostgreSQL server URL; unset means embedded PGlite. */
   url?: string;
   poolMax?: number;
+  /**
+   * PostgreSQL: how long a query waits for a connection — a new one, or a free one of the pool when all
+   * are busy (node-postgres uses one setting for both) — before it fails. @default 5000
+   */
+  connectionTimeoutMs?: number;
   /** PGlite data directory, or `memory://` for an in-memory database. */
   pgliteDataDir?: string;
   /** An existing PGlite instance (tests load a migrated template into one). */
@@ -70,12 +75,21 @@ export const PGLITE_START_PARAMS: readonly string[] = [
 ];
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  if (options.url) return createPostgresDatabase(options.url, options.poolMax ?? 10);
+  if (options.url)
+    return createPostgresDatabase(options.url, options.poolMax ?? 10, options.connectionTimeoutMs ?? 5_000);
   return createPgliteDatabase(options);
 }
 
-async function createPostgresDatabase(url: string, poolMax: number): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 5_000 });
+async function createPostgresDatabase(
+  url: string,
+  poolMax: number,
+  connectionTimeoutMs: number,
+): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    connectionTimeoutMillis: connectionTimeoutMs,
+  });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const db = drizzleNodePostgres(pool, { schema }) as unknown as Database;

@@ -122,7 +122,11 @@ export async function createWorld({
           close: async () => {},
         };
       const { createDatabase } = await import('../../core/db/database.js');
-      const second = await createDatabase({ url: database.url, poolMax: 4 });
+      const second = await createDatabase({
+        url: database.url,
+        poolMax: 4,
+        connectionTimeoutMs: HANG_GUARD_MS,
+      });
       return {
         deps: { ...deps, db: second.db as Database, platform: buildEInvoicePlatform(config) },
         close: () => second.close(),

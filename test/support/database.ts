@@ -13,6 +13,7 @@ import {
 import * as schema from '../../core/db/schema.js';
 import { migrationsFolder } from '../../core/shared/paths.js';
 import { TEMPLATE_ENV } from './template-env.js';
+import { HANG_GUARD_MS } from './timing.js';
 
 type Tables = typeof schema;
 type TableName = {
@@ -141,7 +142,9 @@ async function createServerDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const url = withDatabase(serverUrl, name);
-  const handle = await createDatabase({ url, poolMax: 8 });
+  // 100 concurrent requests share 8 connections: at load 30 a queued query can wait past the production
+  // 5 s before its turn, which is back-pressure, not what the tests test (a hang guard instead).
+  const handle = await createDatabase({ url, poolMax: 8, connectionTimeoutMs: HANG_GUARD_MS });
   if (!template) await handle.migrate();
   return {
     ...handle,
