@@ -155,6 +155,7 @@ export function createAnalyticsModule(services: Services): AppModule {
         format: body.format,
         contact: can(actor.role, 'members.contact'),
         requestedBy: actor.userId,
+        audit: { actor: { brandId: actor.brandId, userId: actor.userId, email: actor.email } },
       },
     );
     res.status(202).json({ job: exportJobView(job, services.clock.now()) });

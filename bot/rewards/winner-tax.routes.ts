@@ -55,9 +55,15 @@ export function createWinnerTaxConsoleRouter({
     );
   });
   router.put('/api/console/draws/:drawId/permit', guard.require('draws.run'), async (req, res) => {
-    const { brandId } = consoleActorOf(res);
+    const { brandId, userId, email } = consoleActorOf(res);
     const body = permitBodySchema.parse(req.body ?? {});
-    const draw = await setDrawPermit({ db, brandId, drawId: String(req.params.drawId), ...body });
+    const draw = await setDrawPermit({
+      db,
+      brandId,
+      drawId: String(req.params.drawId),
+      ...body,
+      audit: { actor: { brandId, userId, email }, clock, generateId },
+    });
     res.json({ permitNumber: draw.permitNumber, permitProvince: draw.permitProvince });
   });
   return router;

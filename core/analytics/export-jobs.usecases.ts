@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
 import type { BlobStore } from '../blobs/index.js';
 import { queryRows, type Database, type Executor } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
@@ -71,6 +72,43 @@ export function exportJobView(job: ExportJobRow, now: Date): ExportJobView {
  */
 export async function requestExport(
   { db, clock, generateId }: { db: Database; clock: Clock; generateId: IdGenerator },
+  {
+    kind,
+    filter,
+    format,
+    contact,
+    requestedBy,
+    audit,
+  }: {
+    kind: ExportKind;
+    filter: AnalyticsFilter;
+    format: ExportFormat;
+    contact: boolean;
+    requestedBy: string | null;
+    /** The console user asking: the request is audited with the job (`analytics.export_requested`). */
+    audit?: { actor: ConsoleAuditActor } | undefined;
+  },
+): Promise<ExportJobRow> {
+  return db.transaction(async (tx) => {
+    const job = await insertExportJob(
+      tx,
+      { clock, generateId },
+      { kind, filter, format, contact, requestedBy },
+    );
+    if (audit)
+      await recordConsoleAction(tx, { clock, generateId }, audit.actor, {
+        action: 'analytics.export_requested',
+        targetType: 'export_job',
+        targetId: job.id,
+        data: { kind, format, ...job.params },
+      });
+    return job;
+  });
+}
+
+async function insertExportJob(
+  db: Executor,
+  { clock, generateId }: { clock: Clock; generateId: IdGenerator },
   {
     kind,
     filter,

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { auditLog } from '../audit/audit.table.js';
+import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
 import { brands } from '../brands/brands.table.js';
 import { currencyOfCountry } from '../brands/brands.models.js';
 import type { LocalizedText } from '../campaigns/index.js';
@@ -156,19 +157,24 @@ export async function getDrawTaxReport({
   };
 }
 
-/** Sets (or clears, with nulls) a draw's lucky-draw permit: number and issuing province. */
+/**
+ * Sets (or clears, with nulls) a draw's lucky-draw permit: number and issuing province. With `audit`, the
+ * change is audited in its transaction (`draw.permit_set`); saving the same permit again writes no row.
+ */
 export async function setDrawPermit({
   db,
   brandId,
   drawId,
   permitNumber,
   permitProvince,
+  audit,
 }: {
-  db: Executor;
+  db: Database;
   brandId: string;
   drawId: string;
   permitNumber: string | null;
   permitProvince: string | null;
+  audit?: { actor: ConsoleAuditActor; clock: Clock; generateId: IdGenerator };
 }): Promise<Draw> {
   if (Boolean(permitNumber) !== Boolean(permitProvince))
     throw createInvalidDrawError({
@@ -177,11 +183,30 @@ export async function setDrawPermit({
         issues: [{ path: permitNumber ? 'permitProvince' : 'permitNumber', message: 'is required' }],
       },
     });
-  await getDrawOrThrow(db, { brandId, drawId });
-  const [updated] = await db
-    .update(draws)
-    .set({ permitNumber, permitProvince })
-    .where(and(eq(draws.id, drawId), eq(draws.brandId, brandId)))
-    .returning();
-  return updated!;
+  return db.transaction(async (tx) => {
+    const [locked] = await tx
+      .select()
+      .from(draws)
+      .where(and(eq(draws.id, drawId), eq(draws.brandId, brandId)))
+      .for('update');
+    const before = locked ?? (await getDrawOrThrow(tx, { brandId, drawId }));
+    if (before.permitNumber === permitNumber && before.permitProvince === permitProvince) return before;
+    const [updated] = await tx
+      .update(draws)
+      .set({ permitNumber, permitProvince })
+      .where(and(eq(draws.id, drawId), eq(draws.brandId, brandId)))
+      .returning();
+    if (audit)
+      await recordConsoleAction(tx, audit, audit.actor, {
+        action: 'draw.permit_set',
+        targetType: 'draw',
+        targetId: drawId,
+        data: {
+          permitNumber,
+          permitProvince,
+          from: { permitNumber: before.permitNumber, permitProvince: before.permitProvince },
+        },
+      });
+    return updated!;
+  });
 }

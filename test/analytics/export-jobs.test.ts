@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import type { Express } from 'express';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import request from 'supertest';
 import type { Services } from '../../core/app/build-services.js';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../../core/analytics/index.js';
 import { seedSyntheticHistory } from '../../core/analytics/synthetic.usecases.js';
 import { buildMemoryBlobStore, type BlobStore } from '../../core/blobs/index.js';
+import { auditLog } from '../../core/db/schema.js';
 import { createApp } from '../../bot/create-app.js';
 import { buildAppModules } from '../../bot/start.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
@@ -113,6 +114,14 @@ describe('export jobs', () => {
     const job = await requestExport({ format: 'csv', from: '2024-10-15', to: '2024-12-31' });
     expect(job.state).toBe('queued');
     expect(job.downloadUrl).toBeNull();
+    // Who asked for which data is audited with the job.
+    const audited = await services.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'analytics.export_requested'), eq(auditLog.targetId, job.id)));
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({ actorType: 'console_user', targetType: 'export_job' });
+    expect(audited[0]!.data).toMatchObject({ kind: 'line_items', format: 'csv', from: '2024-10-15' });
     const total = await countLineItems(services.database.db, {
       brandId: BRAND,
       from: '2024-10-15',

@@ -272,5 +272,23 @@ describe('winner paperwork through the API', () => {
     expect(set.status).toBe(200);
     expect(published.status).toBe(200);
     expect(published.body.draw).toMatchObject({ permitNumber: '12/2569', permitProvince: 'กรุงเทพมหานคร' });
+
+    // Audited with the change; the same permit saved again changes nothing and writes no second row.
+    const again = await as('marketer', request(app).put(`/api/console/draws/${drawId}/permit`)).send({
+      permitNumber: '12/2569',
+      permitProvince: 'กรุงเทพมหานคร',
+    });
+    expect(again.status).toBe(200);
+    const audited = await services.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'draw.permit_set'));
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({ targetType: 'draw', targetId: drawId, actorType: 'console_user' });
+    expect(audited[0]!.data).toMatchObject({
+      permitNumber: '12/2569',
+      permitProvince: 'กรุงเทพมหานคร',
+      from: { permitNumber: null, permitProvince: null },
+    });
   });
 });
