@@ -1,6 +1,8 @@
+import express from 'express';
 import type { Services } from '../core/app/build-services.js';
 import { createAnalyticsModule } from './analytics/index.js';
 import { createAuditModule } from './audit/index.js';
+import { createHealthRouter } from './health.routes.js';
 import { createCampaignsConsoleModule } from './campaigns/index.js';
 import { createApp, type AppModule } from './create-app.js';
 import { createConsoleAppModule, createConsoleModule } from './console/index.js';
@@ -50,6 +52,17 @@ export function buildAppModules(
     // The console app's pages at /console/ (built at install time and by `npm run build`).
     createConsoleAppModule({ staticDir: options.consoleAppDir }),
   ];
+}
+
+/**
+ * What a `--worker-only` process serves on WORKER_METRICS_PORT: /healthz, /readyz and /metrics, so the
+ * MoF, LINE and OCR counts of the calls it made can be scraped (a web process counts only its own).
+ */
+export function startWorkerMetrics(services: Services, port: number): Promise<WebServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(createHealthRouter(services));
+  return listen(app, { port, host: services.config.server.host });
 }
 
 export async function startWeb(services: Services): Promise<WebServer> {

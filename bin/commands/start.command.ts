@@ -12,7 +12,7 @@ import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
-import { startWeb } from '../../bot/start.js';
+import { startWeb, startWorkerMetrics } from '../../bot/start.js';
 import type { WebServer } from '../../bot/server.js';
 import { startWorker } from '../../jobs/start.js';
 import { startLocalSimulators, type LocalSimulators } from '../../sim/index.js';
@@ -76,6 +76,8 @@ export const startCommand: Command = {
     let worker: JobsHandle | undefined;
     try {
       if (runWeb) web = await startWeb(services);
+      else if (config.operations.workerMetricsPort !== undefined)
+        web = await startWorkerMetrics(services, config.operations.workerMetricsPort);
       if (runWorker) worker = startWorker(services);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -91,7 +93,9 @@ export const startCommand: Command = {
       return 1;
     }
 
-    printBanner(services, web, simulators, demoConsole);
+    // A worker's metrics server is closed on shutdown like the web server, but it is not the web app.
+    printBanner(services, runWeb ? web : undefined, simulators, demoConsole);
+    if (!runWeb && web) console.log(`  worker health and metrics: ${web.url}/metrics`);
     const warning = simulationWarning(config);
     if (warning) logger.warn({ simulated: config.simulated }, warning);
     return waitForShutdown(services, web, worker, simulators);

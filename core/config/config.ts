@@ -224,6 +224,15 @@ export const envSchema = z.object({
     .min(1)
     .default(900)
     .describe('/readyz fails when the oldest due item of a work queue has waited longer than this.'),
+  WORKER_METRICS_PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
+      'A `start --worker-only` process serves /healthz, /readyz and /metrics (its own MoF, LINE and OCR counts) on this port, on HOST. Unset: it serves nothing.',
+    ),
 
   SESSION_SECRET: optionalString.describe(
     'Secret for console session cookies (32+ chars). Required outside local mode; random per start otherwise.',
@@ -380,6 +389,8 @@ export type Config = {
     metricsToken: string | undefined;
     /** /readyz fails when a queue's oldest due item waited longer. @default 900 */
     readyMaxQueueAgeSeconds: number;
+    /** Where a `--worker-only` process serves its health and metrics; unset: nowhere. */
+    workerMetricsPort: number | undefined;
   };
   console: {
     /** Lifetime of a console session. @default 12 */
@@ -507,6 +518,7 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
     operations: {
       metricsToken: env.METRICS_TOKEN,
       readyMaxQueueAgeSeconds: env.READY_MAX_QUEUE_AGE_SECONDS,
+      workerMetricsPort: env.WORKER_METRICS_PORT,
     },
     console: { sessionHours: env.CONSOLE_SESSION_HOURS },
     jobs: {

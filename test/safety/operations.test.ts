@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { createApp } from '../../bot/create-app.js';
-import { buildAppModules } from '../../bot/start.js';
+import { buildAppModules, startWorkerMetrics } from '../../bot/start.js';
 import type { Services } from '../../core/app/build-services.js';
 import { overrideConfig, type Config } from '../../core/config/config.js';
 import { createConsoleUser } from '../../core/console/index.js';
@@ -111,11 +111,11 @@ describe('GET /metrics', () => {
     const token = 'metrics-token-0123456789';
     const { app } = appWith({
       localMode: false,
-      operations: { metricsToken: token, readyMaxQueueAgeSeconds: 900 },
+      operations: { metricsToken: token, readyMaxQueueAgeSeconds: 900, workerMetricsPort: undefined },
     });
     const { app: noToken } = appWith({
       localMode: false,
-      operations: { metricsToken: undefined, readyMaxQueueAgeSeconds: 900 },
+      operations: { metricsToken: undefined, readyMaxQueueAgeSeconds: 900, workerMetricsPort: undefined },
     });
 
     const anonymous = await request(app).get('/metrics');
@@ -125,6 +125,37 @@ describe('GET /metrics', () => {
 
     expect([anonymous.status, wrong.status, right.status, unconfigured.status]).toEqual([401, 401, 200, 404]);
     expect(right.text).toContain('proofline_queue_depth');
+  });
+});
+
+describe('a --worker-only process (WORKER_METRICS_PORT)', () => {
+  test('when it made MoF calls, then its own server answers /metrics with its counts, /healthz and /readyz, and nothing of the web app', async () => {
+    const { services: worker } = appWith({ localMode: false });
+    const token = 'worker-metrics-token-0123';
+    const config = {
+      ...worker.config,
+      operations: { metricsToken: token, readyMaxQueueAgeSeconds: 900, workerMetricsPort: 0 },
+    };
+    // The counts a worker's verification calls leave (the web process never sees them).
+    worker.metrics!.mofRequests.inc({ result: 'found' }, 3);
+    const server = await startWorkerMetrics({ ...worker, config } as Services, 0);
+    try {
+      const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      const anonymous = await fetch(`${server.url}/metrics`);
+      const health = await fetch(`${server.url}/healthz`);
+      const ready = await fetch(`${server.url}/readyz`);
+      const webhook = await fetch(`${server.url}/webhook/2000000001`, { method: 'POST', body: '{}' });
+
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('proofline_mof_requests_total{result="found"} 3');
+      expect(anonymous.status).toBe(401);
+      expect(health.status).toBe(200);
+      // Served (ready or not, by the queues other tests left): it names the database it checked.
+      expect((await ready.json()) as { database?: string }).toHaveProperty('database');
+      expect(webhook.status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 });
 
