@@ -13,7 +13,7 @@ export type CommandEntry = Pick<Command, 'name' | 'usage' | 'summary'> & { load:
 export const commands: CommandEntry[] = [
   {
     name: 'start',
-    usage: 'start [--web-only | --worker-only]',
+    usage: 'start [--web-only | --worker-only | --prepare-only]',
     summary: 'Run Proofline: the web server and the worker (local mode with no credentials).',
     load: async () => (await import('./start.command.js')).startCommand,
   },
@@ -87,8 +87,8 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'console',
-    usage: 'console add-user',
-    summary: 'Manage console sign-in: add a user with a role on a brand.',
+    usage: 'console add-user|disable-user',
+    summary: 'Manage console sign-in: add a user with a role on a brand, or disable a user.',
     load: async () => (await import('./console.command.js')).consoleCommand,
   },
   {
