@@ -28,9 +28,14 @@ export type SegmentOptions = {
 
 export type LineMessage = Record<string, unknown>;
 
+/** LINE's `filter.demographic` (core/broadcasts/broadcasts.narrowcast.models.ts). */
+export type DemographicFilter = { type: string; [field: string]: unknown };
+
 export type BroadcastBody = {
   segmentId?: string;
   condition?: Condition;
+  /** LINE's demographic filter instead of a segment: a narrowcast. */
+  demographic?: DemographicFilter;
   messages: LineMessage[];
   languages?: Partial<Record<Locale, LineMessage[]>>;
   variants?: { messages: LineMessage[]; languages?: Partial<Record<Locale, LineMessage[]>> }[];
@@ -39,7 +44,14 @@ export type BroadcastBody = {
   ignoreQuietHours: boolean;
 };
 
-export type Estimate = { reachable: number; messages: number; cost: number; currency: string };
+export type Estimate = {
+  reachable: number;
+  messages: number;
+  cost: number;
+  currency: string;
+  /** A narrowcast's estimate counts the friends we know; LINE tells its reach after accepting. */
+  basis?: 'known_friends';
+};
 
 export type Quota = { limit: number | null; used: number | null; left: number | null; known: boolean };
 
@@ -47,6 +59,7 @@ export type BroadcastState = 'draft' | 'scheduled' | 'sending' | 'sent' | 'faile
 
 export type BroadcastListItem = {
   id: string;
+  method: 'multicast' | 'narrowcast';
   state: BroadcastState;
   segmentId: string | null;
   excerpt: string;
@@ -87,8 +100,21 @@ export type BroadcastResults = {
   groups: GroupResult[];
 };
 
+/** LINE's progress of a narrowcast, as the worker last polled it. */
+export type NarrowcastReport = {
+  demographic: DemographicFilter | null;
+  requestId: string | null;
+  phase: 'waiting' | 'sending' | 'succeeded' | 'failed' | null;
+  targetCount: number | null;
+  successCount: number | null;
+  failureCount: number | null;
+  error: string | null;
+};
+
 export type BroadcastReport = {
   id: string;
+  method: 'multicast' | 'narrowcast';
+  narrowcast?: NarrowcastReport;
   state: BroadcastState;
   waitReason: string | null;
   scheduledAt: string | null;
@@ -127,7 +153,8 @@ export const broadcastsApi = {
     api.post<{ id: string; count: number }>('/segments', { name, condition }),
   quota: () => api.get<Quota>('/broadcasts/quota'),
   list: () => api.get<{ broadcasts: BroadcastListItem[] }>('/broadcasts').then((answer) => answer.broadcasts),
-  create: (body: BroadcastBody) => api.post<{ id: string; estimate: Estimate }>('/broadcasts', body),
+  create: (body: BroadcastBody) =>
+    api.post<{ id: string; estimate: Estimate; warnings?: string[] }>('/broadcasts', body),
   send: (id: string) => api.post<BroadcastReport>(`/broadcasts/${id}/send`),
   cancel: (id: string) => api.post<BroadcastReport>(`/broadcasts/${id}/cancel`),
   report: (id: string) => api.get<BroadcastReport>(`/broadcasts/${id}`),

@@ -10,12 +10,21 @@ import { broadcastsApi, type BroadcastBody, type Estimate, type Locale, type Quo
 import { apiMessagesOf, emptyVariant, VariantEditor, type VariantDraft } from './composer';
 import { BroadcastList } from './list';
 import { messages } from './messages';
+import { narrowcastMessages } from './narrowcast-messages';
+import {
+  demographicOf,
+  emptyNarrowcast,
+  NarrowcastFilter,
+  NarrowcastWarnings,
+  type NarrowcastDraft,
+} from './narrowcast-filter';
 import { SegmentBuilder, useLiveCount } from './segment-builder';
 import { TestSend } from './test-send';
 import { conditionOf, emptySegment, type SegmentDraft } from './segment-condition';
 import './broadcasts.css';
 
 const t = createTranslator(messages);
+const tn = createTranslator(narrowcastMessages);
 
 /** Broadcasts: build a segment, compose (languages, A/B, holdout), check quota and send; then the list. */
 export default function BroadcastsPage() {
@@ -48,6 +57,9 @@ export default function BroadcastsPage() {
   );
 }
 
+/** LINE sends a narrowcast only to a target reach of at least 50. */
+const NARROWCAST_MIN = 50;
+
 type Settings = {
   ab: boolean;
   holdout: string;
@@ -60,6 +72,11 @@ type Review = { id: string; estimate: Estimate; quota: Quota; body: BroadcastBod
 
 function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
   const defaultLocale = (currentBrand.value?.defaultLocale ?? 'zh-TW') as Locale;
+  // Narrowcast cannot leave out members without opt-in consent: not offered where it is required.
+  const narrowcastAllowed = currentBrand.value?.country !== 'TH';
+  const [audience, setAudience] = useState<'segment' | 'line'>('segment');
+  const [narrowcast, setNarrowcast] = useState<NarrowcastDraft>(emptyNarrowcast);
+  const [narrowcastError, setNarrowcastError] = useState<string>();
   const [segment, setSegment] = useState<SegmentDraft>(emptySegment);
   const [savedId, setSavedId] = useState<string>();
   const [variants, setVariants] = useState<VariantDraft[]>(() => [emptyVariant()]);
@@ -83,6 +100,19 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
     setSettings((old) => ({ ...old, [key]: value }));
 
   const bodyOf = (): BroadcastBody => {
+    if (audience === 'line') {
+      // One body for everyone: the first language written.
+      const { messages: first } = apiMessagesOf(variants[0] ?? emptyVariant(), defaultLocale);
+      return {
+        demographic: demographicOf(narrowcast),
+        messages: first,
+        holdoutPercent: 0,
+        ...(settings.when === 'later' && settings.sendAt
+          ? { sendAt: fromLocalInput(settings.sendAt) ?? undefined }
+          : {}),
+        ignoreQuietHours: settings.ignoreQuietHours,
+      };
+    }
     const [a, ...others] = variants.slice(0, settings.ab ? 2 : 1).map((v) => apiMessagesOf(v, defaultLocale));
     return {
       ...(savedId ? { segmentId: savedId } : { condition }),
@@ -106,6 +136,11 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
 
   const prepare = async (event: Event) => {
     event.preventDefault();
+    setNarrowcastError(undefined);
+    if (audience === 'line' && !demographicOf(narrowcast)) {
+      setNarrowcastError(tn('nc.needOne'));
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
@@ -134,17 +169,25 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
 
   if (review) {
     const { estimate, quota } = review;
-    const short = quota.left !== null && estimate.messages > quota.left;
+    const isNarrowcast = review.body.demographic !== undefined;
+    // A narrowcast's reach is LINE's to know: the quota must at least cover LINE's minimum of 50.
+    const short =
+      quota.left !== null && (isNarrowcast ? quota.left < NARROWCAST_MIN : estimate.messages > quota.left);
     return (
       <div class="card stack" aria-labelledby="review-title">
         <h2 id="review-title">{t('review.title')}</h2>
         <ErrorBanner error={error} />
+        {isNarrowcast ? <NarrowcastWarnings /> : null}
         <dl class="facts">
-          <dt>{t('review.reachable')}</dt>
+          <dt>{isNarrowcast ? tn('nc.knownFriends') : t('review.reachable')}</dt>
           <dd data-testid="review-reachable">{formatNumber(estimate.reachable)}</dd>
-          <dt>{t('review.messages')}</dt>
-          <dd>{formatNumber(estimate.messages)}</dd>
-          <dt>{t('review.cost')}</dt>
+          {isNarrowcast ? null : (
+            <>
+              <dt>{t('review.messages')}</dt>
+              <dd>{formatNumber(estimate.messages)}</dd>
+            </>
+          )}
+          <dt>{isNarrowcast ? tn('nc.costUpTo') : t('review.cost')}</dt>
           <dd>
             {formatNumber(estimate.cost, { style: 'currency', currency: estimate.currency })}
             <span class="muted"> {t('review.costHint')}</span>
@@ -168,10 +211,12 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
         </dl>
         {short ? (
           <Banner kind="error">
-            {t('review.quotaShort', {
-              needed: formatNumber(estimate.messages),
-              left: formatNumber(quota.left ?? 0),
-            })}
+            {isNarrowcast
+              ? tn('nc.quotaShort')
+              : t('review.quotaShort', {
+                  needed: formatNumber(estimate.messages),
+                  left: formatNumber(quota.left ?? 0),
+                })}
           </Banner>
         ) : null}
         <div class="form-actions">
@@ -190,7 +235,47 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
   return (
     <form class="stack new-broadcast" onSubmit={prepare} noValidate>
       <ErrorBanner error={error} />
-      <SegmentBuilder draft={segment} onChange={setSegment} savedId={savedId} onSavedId={setSavedId} />
+      <fieldset class="card radio-group audience">
+        <legend>{tn('aud.title')}</legend>
+        <label>
+          <input
+            type="radio"
+            name="audience"
+            value="segment"
+            checked={audience === 'segment'}
+            onChange={() => setAudience('segment')}
+          />{' '}
+          {tn('aud.segment')}
+          <span class="muted small"> — {tn('aud.segmentHint')}</span>
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="audience"
+            value="line"
+            disabled={!narrowcastAllowed}
+            checked={audience === 'line'}
+            onChange={() => {
+              setAudience('line');
+              set('ab', false);
+              set('holdout', '0');
+              setCurrent(0);
+            }}
+          />{' '}
+          {tn('aud.line')}
+          <span class="muted small"> — {tn('aud.lineHint')}</span>
+        </label>
+        {narrowcastAllowed ? null : <p class="muted">{tn('aud.thUnavailable')}</p>}
+      </fieldset>
+      {audience === 'line' ? (
+        <NarrowcastFilter
+          draft={narrowcast}
+          onChange={setNarrowcast}
+          error={narrowcastError ?? fieldErrors.demographic}
+        />
+      ) : (
+        <SegmentBuilder draft={segment} onChange={setSegment} savedId={savedId} onSavedId={setSavedId} />
+      )}
       <fieldset class="card">
         <legend>{t('compose.title')}</legend>
         {settings.ab ? (
@@ -225,6 +310,7 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
           <label class="check-line">
             <input
               type="checkbox"
+              disabled={audience === 'line'}
               checked={settings.ab}
               onChange={(event) => {
                 const on = event.currentTarget.checked;
@@ -242,6 +328,7 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
                 type="number"
                 min={0}
                 max={50}
+                disabled={audience === 'line'}
                 value={settings.holdout}
                 onInput={(event) => set('holdout', event.currentTarget.value)}
               />

@@ -10,11 +10,14 @@ import {
   type BroadcastListItem,
   type BroadcastReport,
   type BroadcastState,
+  type NarrowcastReport,
 } from './broadcasts-api';
 import { messages } from './messages';
+import { narrowcastMessages } from './narrowcast-messages';
 import { Results } from './results';
 
 const t = createTranslator(messages);
+const tn = createTranslator(narrowcastMessages);
 
 /** How often the list and an open report refresh while something is being sent or waits. */
 const REFRESH_MS = 2_000;
@@ -151,6 +154,7 @@ function Row({
         <td>{formatDateTime(item.createdAt)}</td>
         <td class="excerpt">
           {item.excerpt}
+          {item.method === 'narrowcast' ? <Badge>{tn('list.narrowcast')}</Badge> : null}
           {item.variants > 1 ? <Badge>{t('list.ab', { count: item.variants })}</Badge> : null}
           {item.holdoutPercent > 0 ? (
             <Badge>{t('list.holdout', { percent: item.holdoutPercent })}</Badge>
@@ -263,6 +267,7 @@ function Details({ id, state }: { id: string; state: BroadcastState }) {
             .join(' · ')}
         </p>
       ) : null}
+      {report.narrowcast ? <NarrowcastProgress progress={report.narrowcast} /> : null}
       {report.results ? <Results results={report.results} /> : null}
       {report.chunks.length > 0 ? (
         <table class="data chunks">
@@ -293,6 +298,41 @@ function Details({ id, state }: { id: string; state: BroadcastState }) {
           </tbody>
         </table>
       ) : null}
+    </div>
+  );
+}
+
+/** LINE's own account of a narrowcast: its phase and counts (LINE picks the recipients). */
+function NarrowcastProgress({ progress }: { progress: NarrowcastReport }) {
+  const count = (value: number | null) => (value === null ? '—' : formatNumber(value));
+  return (
+    <div class="narrowcast-progress" aria-label={tn('nc.progress')}>
+      <h3>{tn('nc.progress')}</h3>
+      <dl class="stats">
+        <div>
+          <dt>{tn('nc.phase')}</dt>
+          <dd data-testid="narrowcast-phase">
+            {progress.phase ? tn(`phase.${progress.phase}` as 'phase.waiting') : '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>{tn('nc.target')}</dt>
+          <dd data-testid="narrowcast-target">{count(progress.targetCount)}</dd>
+        </div>
+        <div>
+          <dt>{tn('nc.success')}</dt>
+          <dd>{count(progress.successCount)}</dd>
+        </div>
+        <div>
+          <dt>{tn('nc.failure')}</dt>
+          <dd>{count(progress.failureCount)}</dd>
+        </div>
+      </dl>
+      {progress.error ? <p class="muted">{progress.error}</p> : null}
+      <p class="muted small">
+        {tn('nc.filter')}: <code>{JSON.stringify(progress.demographic)}</code>
+        {progress.requestId ? ` · ${tn('nc.requestId')} ${progress.requestId}` : ''}
+      </p>
     </div>
   );
 }
