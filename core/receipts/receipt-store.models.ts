@@ -20,7 +20,8 @@ export function letterRatio(text: string) {
  * A company line as a name: without its registration number ("99 SPEED MART S/B (519537-X)",
  * "Sdn Bhd (72828441)") and with the legal suffix OCR bent put back ("SDN 3HD" → "SDN BHD").
  */
-const REGISTRATION_NUMBER = /\(\s?[Il]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$/gi;
+const REGISTRATION_NUMBER =
+  /\(\s?[IlS5]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$|(?<=[A-Za-z.)]\s?)\s\d{5,}-[A-Z]\s*$/gi;
 /** "(Co. No: 120154-T)", "(GST Reg No …": a registration printed after the name, to the end of the row. */
 const REGISTRATION_LABEL = /\s*\(\s?(?:C[O0a]\.?\s?(?:N[O0oe]|REG)|GST|REG|ROC)\b.*$/i;
 /** Malaysia's "(M)" before the legal suffix, as OCR bends it: "(H)", "(#)", "(MD)", "(N)". */
@@ -36,12 +37,25 @@ function lettersForLookalikeDigits(text: string) {
   });
 }
 
+/** Full-width brackets and colons PaddleOCR reads in Latin rows: `（126926-H)`, `Dimiliki：`. */
+const asciiPunctuation = (text: string) => text.replace(/（/g, '(').replace(/）/g, ')').replace(/：/g, ':');
+/**
+ * "Dimiliki: BANH MI CAFE SDN BHD" ("owned by"), "Operated by: …": a short label before the legal
+ * entity's name is not part of it.
+ */
+const ENTITY_LABEL = /^[A-Za-z][A-Za-z ]{2,20}:\s*(?=\S.*(?:SDN\.?\s?BHD|\bBHD\b|BERHAD|\bLTD\b|\bPLT\b))/i;
+
 function asCompanyLine(line: Line): Line {
   const text = lettersForLookalikeDigits(
-    line.text.replace(REGISTRATION_NUMBER, ' ').replace(REGISTRATION_LABEL, ''),
+    asciiPunctuation(line.text)
+      .replace(REGISTRATION_NUMBER, ' ')
+      .replace(REGISTRATION_LABEL, '')
+      .replace(ENTITY_LABEL, ''),
   )
     .replace(/\bSDN\.?\s?[38E]HD\b/gi, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
     .replace(MALAYSIA_MARK, '(M) ')
+    // "C0.(M)": the company abbreviation with a zero for its O.
+    .replace(/\bC0(?=\.|\s?\(M\))/g, 'CO')
     .replace(/\s+/g, ' ')
     .trim();
   return text === line.text ? line : relabel(line, text);
@@ -101,7 +115,19 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
     });
   });
   scored.sort((a, b) => b.score - a.score);
-  const best = scored[0];
+  // The trade name over its own legal entity printed below it ("Banh Mi Cafe" / "Dimiliki: banh mi cafe
+  // sdn bhd"): the entity, the fuller name of the same store, wins.
+  const letters = (value: string) => value.toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
+  const entity =
+    scored[0] && !LEGAL_SUFFIX.test(scored[0].value)
+      ? scored.find(
+          (other) =>
+            LEGAL_SUFFIX.test(other.value) &&
+            letters(scored[0]!.value).length >= 4 &&
+            letters(other.value).startsWith(letters(scored[0]!.value)),
+        )
+      : undefined;
+  const best = entity ?? scored[0];
 
   let name: { value: string; confidence: number; index: number } | undefined;
   if (best) {
