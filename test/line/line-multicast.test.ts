@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { createLineSdkMessenger, LineApiError } from '../../core/messaging/index.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
-import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
+import { LineApiError } from '../../core/messaging/index.js';
+import type { LineSimulator } from '../../sim/line/index.js';
+import { startSimChannel, type SimChannelFixture } from './fixtures/sim-channel.js';
 
 const CHANNEL = { lineChannelId: '2200000009', channelAccessToken: 'sim-multicast-token' };
 const userIdOf = (i: number) => `U${(0xb0000 + i).toString(16).padStart(32, '0')}`;
@@ -10,39 +10,19 @@ const TEXT = [{ type: 'text', text: 'Tea week: double points' }];
 
 /** Multicast and quota through the production adapter, against the simulator's LINE behaviour. */
 describe('LINE multicast and quota (adapter ↔ simulator)', () => {
+  let fixture: SimChannelFixture;
   let sim: LineSimulator;
-  // Time-outs are hang guards except where a test sets one on purpose: a loaded machine is slow.
-  const messenger = (sendTimeoutMs = HANG_GUARD_MS) =>
-    createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs });
-  const admin = (method: string, path: string, body?: unknown) =>
-    fetch(`${sim.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).then((response) => response.json() as Promise<Record<string, unknown>>);
+  const messenger = (sendTimeoutMs?: number) => fixture.messenger(sendTimeoutMs);
+  const admin = (method: string, path: string, body?: unknown) => fixture.admin(method, path, body);
 
   beforeAll(async () => {
-    sim = await startLineSimulator();
-    sim.state.channels.set(CHANNEL.lineChannelId, {
-      lineChannelId: CHANNEL.lineChannelId,
-      channelSecret: 'secret',
-      channelAccessToken: CHANNEL.channelAccessToken,
-      webhookUrl: undefined,
-      defaultRichMenuId: undefined,
-    });
-    await admin('POST', '/__sim/friends', {
-      channelId: CHANNEL.lineChannelId,
-      users: Array.from({ length: 600 }, (_, i) => ({ userId: userIdOf(i) })),
-    });
+    fixture = await startSimChannel(CHANNEL);
+    sim = fixture.sim;
+    await fixture.addFriends(Array.from({ length: 600 }, (_, i) => ({ userId: userIdOf(i) })));
   });
-  beforeEach(async () => {
-    await admin('DELETE', '/__sim/faults');
-    await admin('DELETE', '/__sim/deliveries');
-    await admin('PUT', '/__sim/limits', { requestsPerSecond: null, monthlyQuota: null });
-    await admin('PUT', `/__sim/quota-usage/${CHANNEL.lineChannelId}`, { totalUsage: 0 });
-  });
+  beforeEach(() => fixture.reset());
   afterAll(async () => {
-    await sim?.close();
+    await fixture?.close();
   });
 
   test('when 500 users are multicast with a retry key, then each is reached once and the key is on the request', async () => {

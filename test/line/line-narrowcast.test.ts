@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { createLineSdkMessenger, isLineApiError } from '../../core/messaging/index.js';
-import { HANG_GUARD_MS } from '../support/timing.js';
-import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
+import { isLineApiError } from '../../core/messaging/index.js';
+import { startSimChannel, type SimChannelFixture } from './fixtures/sim-channel.js';
 import { matchesDemographic } from '../../sim/line/line-simulator.narrowcast.js';
 
 const CHANNEL = { lineChannelId: '2200000011', channelAccessToken: 'sim-narrowcast-token' };
@@ -21,29 +20,16 @@ const retryKey = () => `423e4567-e89b-42d3-a456-${String(426614174000 + (keyNo +
 
 /** Narrowcast with LINE's demographic filters through the production adapter, against the simulator. */
 describe('LINE narrowcast (adapter ↔ simulator)', () => {
-  let sim: LineSimulator;
-  const messenger = () => createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: HANG_GUARD_MS });
-  const admin = (method: string, path: string, body?: unknown) =>
-    fetch(`${sim.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).then((response) => response.json() as Promise<Record<string, unknown>>);
-  const deliveries = () => admin('GET', `/__sim/deliveries?channelId=${CHANNEL.lineChannelId}&detail=1`);
+  let fixture: SimChannelFixture;
+  const messenger = (sendTimeoutMs?: number) => fixture.messenger(sendTimeoutMs);
+  const admin = (method: string, path: string, body?: unknown) => fixture.admin(method, path, body);
+  const deliveries = () => fixture.deliveries({ detail: true });
 
   beforeAll(async () => {
-    sim = await startLineSimulator();
-    sim.state.channels.set(CHANNEL.lineChannelId, {
-      lineChannelId: CHANNEL.lineChannelId,
-      channelSecret: 'secret',
-      channelAccessToken: CHANNEL.channelAccessToken,
-      webhookUrl: undefined,
-      defaultRichMenuId: undefined,
-    });
+    fixture = await startSimChannel(CHANNEL);
     // 400 friends: even ones women, odd ones men; ages 18–57; every third in Kaohsiung (tw_06), else Taipei.
-    await admin('POST', '/__sim/friends', {
-      channelId: CHANNEL.lineChannelId,
-      users: Array.from({ length: 400 }, (_, i) => ({
+    await fixture.addFriends(
+      Array.from({ length: 400 }, (_, i) => ({
         userId: userIdOf(i),
         demographics: {
           gender: i % 2 === 0 ? 'female' : 'male',
@@ -53,16 +39,11 @@ describe('LINE narrowcast (adapter ↔ simulator)', () => {
           friendDays: i,
         },
       })),
-    });
+    );
   });
-  beforeEach(async () => {
-    await admin('DELETE', '/__sim/faults');
-    await admin('DELETE', '/__sim/deliveries');
-    await admin('PUT', '/__sim/limits', { requestsPerSecond: null, monthlyQuota: null });
-    await admin('PUT', `/__sim/quota-usage/${CHANNEL.lineChannelId}`, { totalUsage: 0 });
-  });
+  beforeEach(() => fixture.reset());
   afterAll(async () => {
-    await sim?.close();
+    await fixture?.close();
   });
 
   const expectedTargets = Array.from({ length: 400 }, (_, i) => i).filter(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createLineSdkMessenger, LineApiError } from '../../core/messaging/index.js';
-import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
+import type { LineSimulator } from '../../sim/line/index.js';
+import { startSimChannel, type SimChannelFixture } from './fixtures/sim-channel.js';
 
 const CHANNEL = { lineChannelId: '2200000001', channelAccessToken: 'sim-token' };
 const USER = 'U0000000000000000000000000000a003';
@@ -8,8 +9,9 @@ const RETRY_KEY = '123e4567-e89b-42d3-a456-426614174000';
 
 /** The simulator answers as LINE does, reached through the same @line/bot-sdk adapter as production. */
 describe('LINE simulator', () => {
+  let fixture: SimChannelFixture;
   let sim: LineSimulator;
-  const messenger = () => createLineSdkMessenger({ apiBaseUrl: sim.url, dataApiBaseUrl: sim.url });
+  const messenger = () => fixture.messenger();
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${sim.url}${path}`, {
       method: 'POST',
@@ -22,18 +24,12 @@ describe('LINE simulator', () => {
     });
 
   beforeAll(async () => {
-    sim = await startLineSimulator();
-    sim.state.channels.set(CHANNEL.lineChannelId, {
-      lineChannelId: CHANNEL.lineChannelId,
-      channelSecret: 'secret',
-      channelAccessToken: CHANNEL.channelAccessToken,
-      webhookUrl: undefined,
-      defaultRichMenuId: undefined,
-    });
+    fixture = await startSimChannel(CHANNEL);
+    sim = fixture.sim;
     sim.state.friends.add(`${CHANNEL.lineChannelId}:${USER}`);
   });
   afterAll(async () => {
-    await sim?.close();
+    await fixture?.close();
   });
 
   test('when the access token is wrong, then LINE answers 401 with its message', async () => {

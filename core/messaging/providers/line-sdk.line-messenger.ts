@@ -66,24 +66,22 @@ export function createLineSdkMessenger({
     },
 
     async push(channel, { to, messages, retryKey }) {
-      try {
+      assertMessageCount('push', messages);
+      const result = await sendOnce(async () => {
         await clientsFor(channel).api.pushMessage(
           { to, messages: messages as unknown as messagingApi.Message[] },
           retryKey,
         );
-        return { status: 'sent' };
-      } catch (error) {
-        if (error instanceof HTTPFetchError && error.status === 409) return { status: 'already_accepted' };
-        throw toLineApiError(error);
-      }
+        return { status: 'sent' as const };
+      });
+      return result.status === 'already_accepted' ? { status: 'already_accepted' } : result;
     },
 
     async multicast(channel, { to, messages, retryKey }) {
       if (to.length === 0 || to.length > MULTICAST_MAX_RECIPIENTS)
         throw new RangeError(`multicast takes 1 to ${MULTICAST_MAX_RECIPIENTS} user ids, not ${to.length}`);
-      if (messages.length === 0 || messages.length > 5)
-        throw new RangeError(`multicast takes 1 to 5 messages, not ${messages.length}`);
-      try {
+      assertMessageCount('multicast', messages);
+      return sendOnce(async () => {
         const response = await withTimeout(
           clientsFor(channel).api.multicastWithHttpInfo(
             { to, messages: messages as unknown as messagingApi.Message[] },
@@ -91,25 +89,13 @@ export function createLineSdkMessenger({
           ),
           sendTimeoutMs,
         );
-        return {
-          status: 'sent',
-          requestId: response.httpResponse.headers.get('x-line-request-id') ?? undefined,
-        };
-      } catch (error) {
-        // 409: this retry key was accepted before (an earlier attempt got through): it is sent.
-        if (error instanceof HTTPFetchError && error.status === 409)
-          return {
-            status: 'already_accepted',
-            acceptedRequestId: error.headers.get('x-line-accepted-request-id') ?? undefined,
-          };
-        throw toLineApiError(error);
-      }
+        return { status: 'sent' as const, requestId: requestIdOf(response.httpResponse) };
+      });
     },
 
     async narrowcast(channel, { messages, demographic, retryKey }) {
-      if (messages.length === 0 || messages.length > 5)
-        throw new RangeError(`narrowcast takes 1 to 5 messages, not ${messages.length}`);
-      try {
+      assertMessageCount('narrowcast', messages);
+      return sendOnce(async () => {
         const response = await withTimeout(
           clientsFor(channel).api.narrowcastWithHttpInfo(
             {
@@ -120,18 +106,8 @@ export function createLineSdkMessenger({
           ),
           sendTimeoutMs,
         );
-        return {
-          status: 'accepted',
-          requestId: response.httpResponse.headers.get('x-line-request-id') ?? undefined,
-        };
-      } catch (error) {
-        if (error instanceof HTTPFetchError && error.status === 409)
-          return {
-            status: 'already_accepted',
-            acceptedRequestId: error.headers.get('x-line-accepted-request-id') ?? undefined,
-          };
-        throw toLineApiError(error);
-      }
+        return { status: 'accepted' as const, requestId: requestIdOf(response.httpResponse) };
+      });
     },
 
     async getNarrowcastProgress(channel, requestId): Promise<NarrowcastProgress> {
@@ -243,6 +219,40 @@ export function createLineSdkMessenger({
       }
     },
   };
+}
+
+/** LINE takes 1 to 5 message objects per send request: refused here before calling LINE. */
+export const MAX_MESSAGES_PER_REQUEST = 5;
+
+function assertMessageCount(request: string, messages: readonly unknown[]) {
+  if (messages.length === 0 || messages.length > MAX_MESSAGES_PER_REQUEST)
+    throw new RangeError(
+      `${request} takes 1 to ${MAX_MESSAGES_PER_REQUEST} messages, not ${messages.length}`,
+    );
+}
+
+function requestIdOf(response: { headers: Headers }) {
+  return response.headers.get('x-line-request-id') ?? undefined;
+}
+
+/**
+ * One send request with an X-Line-Retry-Key. LINE's 409 means an earlier attempt with this key was
+ * accepted (under `x-line-accepted-request-id`): the messages went out, so it is not an error. Anything
+ * else becomes a LineApiError for the caller's retry decision.
+ */
+async function sendOnce<T>(
+  send: () => Promise<T>,
+): Promise<T | { status: 'already_accepted'; acceptedRequestId: string | undefined }> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof HTTPFetchError && error.status === 409)
+      return {
+        status: 'already_accepted',
+        acceptedRequestId: error.headers.get('x-line-accepted-request-id') ?? undefined,
+      };
+    throw toLineApiError(error);
+  }
 }
 
 /** Rejects with a LineApiError without a status (a time-out) when `promise` takes longer than `ms`. */
