@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { recordAudit } from '../../core/audit/index.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 const USAGE =
   'brand add --slug SLUG --name NAME --country TW|TH [--timezone ZONE] [--locale zh-TW|th|en] | brand list';
@@ -66,12 +66,7 @@ export const brandCommand: Command = {
       }
     }
 
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    const services = await connectOrReport(config);
-    if (!services) return 1;
-    try {
-      await services.database.migrate();
+    return withCliServices({ migrate: true }, async (services) => {
       const repository = createBrandsRepository({
         db: services.database.db,
         generateId: services.generateId,
@@ -117,9 +112,7 @@ export const brandCommand: Command = {
         `next: proofline console add-user --brand ${brand.slug} --role owner --email <email> --name <name>`,
       );
       return 0;
-    } finally {
-      await services.database.close();
-    }
+    });
   },
 };
 

@@ -14,7 +14,7 @@ import { isAppError } from '../../core/shared/errors.js';
 import { checkInvoiceSchema, type CheckProof, type SubmissionsDeps } from '../../core/submissions/index.js';
 import { buildEInvoicePlatform } from '../../core/verification/index.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 const HELP = `Usage:
   proofline campaign list --brand <id|slug>
@@ -73,90 +73,80 @@ export async function runCampaignCommand(
     return 2;
   }
 
-  let services = injected.services;
-  if (!services) {
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    services = await connectOrReport(config);
-    if (!services) return 1;
-  }
-  const owned = !injected.services;
-  const { db } = services.database;
-  const deps = { db, clock: services.clock, generateId: services.generateId };
-  try {
-    const brand = await createBrandsRepository(deps).getBrandByRef(values.brand);
-    if (!brand) {
-      console.error(`proofline campaign ${sub}: no brand "${values.brand}"`);
-      return 1;
-    }
-    let output: unknown;
-    if (sub === 'list') {
-      const campaigns = await createCampaignsRepository(deps).listCampaigns({ brandId: brand.id });
-      output = campaigns.map(({ id, slug, name, status, version, purchaseFrom, purchaseTo }) => ({
-        id,
-        slug,
-        name,
-        status,
-        version,
-        purchaseFrom,
-        purchaseTo,
-      }));
-    } else if (sub === 'create') {
-      const { campaign } = await createCampaignFromDefinition(deps, {
-        brandId: brand.id,
-        input: readJson(values.file as string),
-        createdBy: 'cli',
-      });
-      output = { id: campaign.id, slug: campaign.slug, status: campaign.status, version: campaign.version };
-    } else if (sub === 'edit') {
-      const result = await updateCampaign(deps, {
-        brandId: brand.id,
-        ref: positionals[0] as string,
-        input: readJson(values.file as string) as Record<string, unknown>,
-        updatedBy: 'cli',
-      });
-      output = { version: result.version, versionCreated: result.versionCreated, changes: result.changes };
-    } else {
-      const [ref, ...proofTexts] = positionals as [string, ...string[]];
-      const draft = values.rules ? (readJson(values.rules) as { rules?: unknown; rewards?: unknown }) : {};
-      const config = services.config;
-      const clock = services.clock;
-      output = await checkCampaignProofs(
-        {
-          ...deps,
-          platform: () =>
-            injected.platform ?? buildEInvoicePlatform(config, { clock, logger: services?.logger }),
-          ocrEngine: () => services?.ocrEngine,
-        },
-        {
+  const brandRef = values.brand;
+  return withCliServices({ given: injected.services }, async (services) => {
+    const { db } = services.database;
+    const deps = { db, clock: services.clock, generateId: services.generateId };
+    try {
+      const brand = await createBrandsRepository(deps).getBrandByRef(brandRef);
+      if (!brand) {
+        console.error(`proofline campaign ${sub}: no brand "${brandRef}"`);
+        return 1;
+      }
+      let output: unknown;
+      if (sub === 'list') {
+        const campaigns = await createCampaignsRepository(deps).listCampaigns({ brandId: brand.id });
+        output = campaigns.map(({ id, slug, name, status, version, purchaseFrom, purchaseTo }) => ({
+          id,
+          slug,
+          name,
+          status,
+          version,
+          purchaseFrom,
+          purchaseTo,
+        }));
+      } else if (sub === 'create') {
+        const { campaign } = await createCampaignFromDefinition(deps, {
           brandId: brand.id,
-          ref,
-          proofs: proofTexts.map(proofOf),
-          rules: draft.rules,
-          rewards: draft.rewards,
-          registeredAt: values.at ? new Date(values.at) : undefined,
-          locale: isLocale(values.lang) ? values.lang : undefined,
-        },
-      );
-    }
-    console.log(JSON.stringify(output, null, 2));
-    return 0;
-  } catch (error) {
-    if (error instanceof ZodError || error instanceof SyntaxError) {
+          input: readJson(values.file as string),
+          createdBy: 'cli',
+        });
+        output = { id: campaign.id, slug: campaign.slug, status: campaign.status, version: campaign.version };
+      } else if (sub === 'edit') {
+        const result = await updateCampaign(deps, {
+          brandId: brand.id,
+          ref: positionals[0] as string,
+          input: readJson(values.file as string) as Record<string, unknown>,
+          updatedBy: 'cli',
+        });
+        output = { version: result.version, versionCreated: result.versionCreated, changes: result.changes };
+      } else {
+        const [ref, ...proofTexts] = positionals as [string, ...string[]];
+        const draft = values.rules ? (readJson(values.rules) as { rules?: unknown; rewards?: unknown }) : {};
+        const config = services.config;
+        const clock = services.clock;
+        output = await checkCampaignProofs(
+          {
+            ...deps,
+            platform: () =>
+              injected.platform ?? buildEInvoicePlatform(config, { clock, logger: services.logger }),
+            ocrEngine: () => services.ocrEngine,
+          },
+          {
+            brandId: brand.id,
+            ref,
+            proofs: proofTexts.map(proofOf),
+            rules: draft.rules,
+            rewards: draft.rewards,
+            registeredAt: values.at ? new Date(values.at) : undefined,
+            locale: isLocale(values.lang) ? values.lang : undefined,
+          },
+        );
+      }
+      console.log(JSON.stringify(output, null, 2));
+      return 0;
+    } catch (error) {
+      if (error instanceof ZodError || error instanceof SyntaxError) {
+        console.error(`proofline campaign ${sub}: ${error.message}`);
+        return 1;
+      }
+      if (!isAppError(error) || error.isInternal) throw error;
       console.error(`proofline campaign ${sub}: ${error.message}`);
+      const fieldErrors = error.details?.fieldErrors;
+      if (fieldErrors) console.error(JSON.stringify(fieldErrors, null, 2));
       return 1;
     }
-    if (!isAppError(error) || error.isInternal) throw error;
-    console.error(`proofline campaign ${sub}: ${error.message}`);
-    const fieldErrors = error.details?.fieldErrors;
-    if (fieldErrors) console.error(JSON.stringify(fieldErrors, null, 2));
-    return 1;
-  } finally {
-    if (owned) {
-      await services.ocrEngine?.close();
-      await services.database.close();
-    }
-  }
+  });
 }
 
 function parseOptions(argv: string[]) {

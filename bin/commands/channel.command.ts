@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 const USAGE =
   'channel add --brand SLUG --channel-id ID --secret S --token T [--name N] [--liff-id L] [--login-channel-id C] | channel list [--brand SLUG]';
@@ -50,12 +50,7 @@ export const channelCommand: Command = {
       }
     }
 
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    const services = await connectOrReport(config);
-    if (!services) return 1;
-    try {
-      await services.database.migrate();
+    return withCliServices({ migrate: true }, async (services) => {
       const repository = createBrandsRepository({
         db: services.database.db,
         generateId: services.generateId,
@@ -84,7 +79,8 @@ export const channelCommand: Command = {
           loginChannelId: values['login-channel-id'] ?? existing?.loginChannelId ?? null,
           managedByEnv: false,
         });
-        const base = config.server.publicBaseUrl ?? `http://localhost:${config.server.port}`;
+        const base =
+          services.config.server.publicBaseUrl ?? `http://localhost:${services.config.server.port}`;
         console.log(
           `${existing ? 'updated' : 'added'} channel ${channel.lineChannelId} (${channel.id}) for ${values.brand}`,
         );
@@ -110,9 +106,7 @@ export const channelCommand: Command = {
         }
       }
       return 0;
-    } finally {
-      await services.database.close();
-    }
+    });
   },
 };
 

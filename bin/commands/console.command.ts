@@ -12,7 +12,7 @@ import {
 import { isAppError } from '../../core/shared/errors.js';
 import { hasIdPrefix } from '../../core/shared/ids.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 const HELP = `Usage:
   proofline console add-user --email <email> --name <name> --brand <brand id or slug> --role <${CONSOLE_ROLES.join('|')}>
@@ -80,62 +80,54 @@ export async function runConsoleCommand(
     return 2;
   }
 
-  let services = given;
-  if (!services) {
-    const config = loadConfigOrReport(env);
-    if (!config) return 1;
-    services = await connectOrReport(config);
-    if (!services) return 1;
-  }
-  const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
-  try {
-    if (!given) await services.database.migrate();
-    const brands = createBrandsRepository(deps);
-    const brandRef = values.brand as string;
-    const brand = hasIdPrefix(brandRef, 'brand')
-      ? await brands.getBrandById(brandRef)
-      : await brands.getBrandBySlug(brandRef);
-    if (!brand) {
-      const slugs = (await brands.listBrands()).map((candidate) => candidate.slug);
-      console.error(
-        `proofline console add-user: no brand "${brandRef}" (brands: ${slugs.join(', ') || 'none'})`,
-      );
-      return 1;
-    }
-
-    let password: string | undefined;
-    if (!(await findConsoleUserByEmail(deps, values.email as string))) {
-      password = env.CONSOLE_PASSWORD ?? (await readPassword());
-      if (password.length < MIN_PASSWORD_LENGTH) {
+  return withCliServices({ env, migrate: true, given }, async (services) => {
+    const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
+    try {
+      const brands = createBrandsRepository(deps);
+      const brandRef = values.brand as string;
+      const brand = hasIdPrefix(brandRef, 'brand')
+        ? await brands.getBrandById(brandRef)
+        : await brands.getBrandBySlug(brandRef);
+      if (!brand) {
+        const slugs = (await brands.listBrands()).map((candidate) => candidate.slug);
         console.error(
-          `proofline console add-user: the password (CONSOLE_PASSWORD or stdin) must be at least ${MIN_PASSWORD_LENGTH} characters`,
+          `proofline console add-user: no brand "${brandRef}" (brands: ${slugs.join(', ') || 'none'})`,
         );
-        return 2;
+        return 1;
       }
+
+      let password: string | undefined;
+      if (!(await findConsoleUserByEmail(deps, values.email as string))) {
+        password = env.CONSOLE_PASSWORD ?? (await readPassword());
+        if (password.length < MIN_PASSWORD_LENGTH) {
+          console.error(
+            `proofline console add-user: the password (CONSOLE_PASSWORD or stdin) must be at least ${MIN_PASSWORD_LENGTH} characters`,
+          );
+          return 2;
+        }
+      }
+      // The account, the role and the audit row commit together.
+      const { user, created } = await addConsoleUserToBrand(deps, {
+        email: values.email as string,
+        name: values.name as string,
+        brandId: brand.id,
+        role,
+        password: async () => password ?? env.CONSOLE_PASSWORD ?? (await readPassword()),
+        via: 'cli',
+      });
+      const existed = !created;
+      console.log(
+        `${existed ? 'granted existing user' : 'created user'} ${user.email} (${user.id}): ${role} of ${brand.slug}`,
+      );
+      return 0;
+    } catch (error) {
+      if (isAppError(error) && !error.isInternal) {
+        console.error(`proofline console add-user: ${error.message}`);
+        return 1;
+      }
+      throw error;
     }
-    // The account, the role and the audit row commit together.
-    const { user, created } = await addConsoleUserToBrand(deps, {
-      email: values.email as string,
-      name: values.name as string,
-      brandId: brand.id,
-      role,
-      password: async () => password ?? env.CONSOLE_PASSWORD ?? (await readPassword()),
-      via: 'cli',
-    });
-    const existed = !created;
-    console.log(
-      `${existed ? 'granted existing user' : 'created user'} ${user.email} (${user.id}): ${role} of ${brand.slug}`,
-    );
-    return 0;
-  } catch (error) {
-    if (isAppError(error) && !error.isInternal) {
-      console.error(`proofline console add-user: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    if (!given) await services.database.close();
-  }
+  });
 }
 
 async function runDisableUser(
@@ -155,16 +147,8 @@ async function runDisableUser(
     console.error('proofline console disable-user: --email required');
     return 2;
   }
-  let services = given;
-  if (!services) {
-    const config = loadConfigOrReport(env);
-    if (!config) return 1;
-    services = await connectOrReport(config);
-    if (!services) return 1;
-  }
-  const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
-  try {
-    if (!given) await services.database.migrate();
+  return withCliServices({ env, migrate: true, given }, async (services) => {
+    const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
     const user = await findConsoleUserByEmail(deps, email);
     if (!user) {
       console.error(`proofline console disable-user: no console user ${email}`);
@@ -177,9 +161,7 @@ async function runDisableUser(
         : `${user.email} (${user.id}) was disabled already`,
     );
     return 0;
-  } finally {
-    if (!given) await services.database.close();
-  }
+  });
 }
 
 /** The first line of stdin (a pipe, or a terminal where the user types it and presses Enter). */

@@ -16,7 +16,7 @@ import { createMessagingRewardsNotifier } from '../../core/rewards/index.js';
 import { buildEInvoicePlatform, type EInvoicePlatform } from '../../core/verification/index.js';
 import { isAppError } from '../../core/shared/errors.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 const HELP = `Usage:
   proofline draw list --brand <id|slug> [--campaign <id|slug>]
@@ -93,14 +93,11 @@ async function withDatabase(sub: 'list' | 'create' | 'run' | 'export', args: str
     console.error(`proofline draw ${sub}: --brand is required`);
     return 2;
   }
-  const config = loadConfigOrReport();
-  if (!config) return 1;
-  const services = await connectOrReport(config);
-  if (!services) return 1;
-  const { db } = services.database;
-  try {
+  const brandRef = values.brand;
+  return withCliServices({}, async (services) => {
+    const { db } = services.database;
     // Slugs or ids; one that names nothing is a clear not_found, never a database error.
-    const brand = await getBrandByRefOrThrow(db, values.brand);
+    const brand = await getBrandByRefOrThrow(db, brandRef);
     const brandId = brand.id;
     if (sub === 'list') {
       const campaignId = values.campaign
@@ -168,7 +165,7 @@ async function withDatabase(sub: 'list' | 'create' | 'run' | 'export', args: str
           logger,
           notifier: createMessagingRewardsNotifier({ generateId, clock }),
           platform: () =>
-            (platform ??= buildEInvoicePlatform(config, { clock, logger, db, priority: 'batch' })),
+            (platform ??= buildEInvoicePlatform(services.config, { clock, logger, db, priority: 'batch' })),
         },
         { brandId, drawId: draw.id },
       );
@@ -205,9 +202,7 @@ async function withDatabase(sub: 'list' | 'create' | 'run' | 'export', args: str
       console.log(`wrote ${values.out}: ${record.entries.length} entries, ${record.winners.length} winners`);
     } else process.stdout.write(text);
     return 0;
-  } finally {
-    await services.database.close();
-  }
+  });
 }
 
 function parsePrize(text: string): DrawPrize | undefined {

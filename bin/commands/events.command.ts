@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import { createEventsRepository } from '../../core/events/index.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 export const eventsCommand: Command = {
   name: 'events',
@@ -37,12 +37,7 @@ export const eventsCommand: Command = {
       console.error('proofline events retry: give event ids (evt_…) or --all');
       return 2;
     }
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    const services = await connectOrReport(config);
-    if (!services) return 1;
-    try {
-      await services.database.migrate();
+    return withCliServices({ migrate: true }, async (services) => {
       const repository = createEventsRepository({
         db: services.database.db,
         generateId: services.generateId,
@@ -73,8 +68,6 @@ export const eventsCommand: Command = {
       }
       if (failed.length === 0) console.log('no failed events');
       return 0;
-    } finally {
-      await services.database.close();
-    }
+    });
   },
 };

@@ -6,7 +6,7 @@ import { setupDefaultRichMenu, type RichMenuDefinition } from '../../core/messag
 import { projectRoot } from '../../core/shared/paths.js';
 import { buildLineMessenger } from '../../jobs/line-wiring.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 export const RICH_MENU_DEFINITION = join(projectRoot, 'bot', 'richmenu', 'richmenu.json');
 export const RICH_MENU_IMAGE = join(projectRoot, 'bot', 'richmenu', 'richmenu.png');
@@ -51,12 +51,7 @@ export const lineCommand: Command = {
     }
     const contentType = /\.jpe?g$/i.test(imagePath) ? 'image/jpeg' : 'image/png';
 
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    const services = await connectOrReport(config);
-    if (!services) return 1;
-    try {
-      await services.database.migrate();
+    return withCliServices({ migrate: true }, async (services) => {
       const repository = createBrandsRepository({
         db: services.database.db,
         generateId: services.generateId,
@@ -81,7 +76,7 @@ export const lineCommand: Command = {
         );
         return 1;
       }
-      const messenger = buildLineMessenger(config);
+      const messenger = buildLineMessenger(services.config);
       let failed = 0;
       for (const channel of channels) {
         try {
@@ -99,8 +94,6 @@ export const lineCommand: Command = {
         }
       }
       return failed > 0 ? 1 : 0;
-    } finally {
-      await services.database.close();
-    }
+    });
   },
 };

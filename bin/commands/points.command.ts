@@ -4,7 +4,7 @@ import { getMemberByRefOrThrow } from '../../core/members/index.js';
 import { adjustPoints, getPointsSummary } from '../../core/rewards/index.js';
 import { isAppError } from '../../core/shared/errors.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 const HELP = `Usage:
   proofline points balance --brand <id|slug> --member <id|LINE user id|member number> [--history 20]
@@ -39,68 +39,66 @@ export const pointsCommand: Command = {
       console.error('proofline points adjust: --points, --reason and --actor are required');
       return 2;
     }
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    const services = await connectOrReport(config);
-    if (!services) return 1;
-    const { db } = services.database;
-    try {
-      // A brand or member that does not exist is a clear error, never a balance of 0.
-      const brand = await getBrandByRefOrThrow(db, values.brand);
-      const member = await getMemberByRefOrThrow(db, { brandId: brand.id, ref: values.member });
-      if (sub === 'adjust') {
-        const { entry, balance, created } = await adjustPoints({
+    const brandRef = values.brand;
+    const memberRef = values.member;
+    return withCliServices({}, async (services) => {
+      const { db } = services.database;
+      try {
+        // A brand or member that does not exist is a clear error, never a balance of 0.
+        const brand = await getBrandByRefOrThrow(db, brandRef);
+        const member = await getMemberByRefOrThrow(db, { brandId: brand.id, ref: memberRef });
+        if (sub === 'adjust') {
+          const { entry, balance, created } = await adjustPoints({
+            db,
+            generateId: services.generateId,
+            clock: services.clock,
+            brandId: brand.id,
+            memberId: member.id,
+            points: Number(values.points),
+            reason: values.reason as string,
+            actor: values.actor as string,
+            ...(values.key ? { idempotencyKey: values.key } : {}),
+          });
+          console.log(JSON.stringify({ created, entryId: entry.id, points: entry.points, balance }, null, 2));
+          return 0;
+        }
+        const summary = await getPointsSummary({
           db,
-          generateId: services.generateId,
           clock: services.clock,
           brandId: brand.id,
           memberId: member.id,
-          points: Number(values.points),
-          reason: values.reason as string,
-          actor: values.actor as string,
-          ...(values.key ? { idempotencyKey: values.key } : {}),
+          historyLimit: Number(values.history ?? 20),
         });
-        console.log(JSON.stringify({ created, entryId: entry.id, points: entry.points, balance }, null, 2));
+        console.log(
+          JSON.stringify(
+            {
+              brand: { id: brand.id, slug: brand.slug },
+              member: { id: member.id, lineUserId: member.lineUserId, memberNo: member.externalMemberNo },
+              balance: summary.balance,
+              nextExpiry: summary.nextExpiry ?? null,
+              history: summary.history.map(({ id, kind, points, reason, actor, expiresAt, createdAt }) => ({
+                id,
+                kind,
+                points,
+                reason,
+                actor,
+                expiresAt,
+                createdAt,
+              })),
+            },
+            null,
+            2,
+          ),
+        );
         return 0;
+      } catch (error) {
+        if (isAppError(error) && !error.isInternal) {
+          console.error(`proofline points ${sub}: ${error.code}: ${error.message}`);
+          return 1;
+        }
+        throw error;
       }
-      const summary = await getPointsSummary({
-        db,
-        clock: services.clock,
-        brandId: brand.id,
-        memberId: member.id,
-        historyLimit: Number(values.history ?? 20),
-      });
-      console.log(
-        JSON.stringify(
-          {
-            brand: { id: brand.id, slug: brand.slug },
-            member: { id: member.id, lineUserId: member.lineUserId, memberNo: member.externalMemberNo },
-            balance: summary.balance,
-            nextExpiry: summary.nextExpiry ?? null,
-            history: summary.history.map(({ id, kind, points, reason, actor, expiresAt, createdAt }) => ({
-              id,
-              kind,
-              points,
-              reason,
-              actor,
-              expiresAt,
-              createdAt,
-            })),
-          },
-          null,
-          2,
-        ),
-      );
-      return 0;
-    } catch (error) {
-      if (isAppError(error) && !error.isInternal) {
-        console.error(`proofline points ${sub}: ${error.code}: ${error.message}`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      await services.database.close();
-    }
+    });
   },
 };
 

@@ -13,7 +13,7 @@ import {
 } from '../../core/receipts/index.js';
 import { isAppError } from '../../core/shared/errors.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { loadConfigOrReport, withCliServices } from './shared.js';
 
 const LANGUAGES: OcrLanguage[] = ['eng', 'tha', 'chi_tra'];
 
@@ -151,43 +151,40 @@ async function runSellerCommand(argv: string[]): Promise<number> {
     console.error('proofline receipt seller add: --tax-id and --name are required');
     return 2;
   }
-  const config = loadConfigOrReport();
-  if (!config) return 1;
-  const services = await connectOrReport(config);
-  if (!services) return 1;
-  const { db } = services.database;
-  try {
-    const brand = await createBrandsRepository({ db, generateId: services.generateId }).getBrandByRef(
-      values.brand,
-    );
-    if (!brand) {
-      console.error(`proofline receipt seller: no brand ${values.brand}`);
-      return 1;
-    }
-    if (action === 'add') {
-      const seller = await saveKnownSeller(
-        { db, clock: services.clock },
-        { brandId: brand.id, taxId: values['tax-id']!, name: values.name! },
+  const brandRef = values.brand;
+  return withCliServices({}, async (services) => {
+    const { db } = services.database;
+    try {
+      const brand = await createBrandsRepository({ db, generateId: services.generateId }).getBrandByRef(
+        brandRef,
       );
-      console.log(JSON.stringify({ brand: brand.slug, taxId: seller.taxId, name: seller.name }));
+      if (!brand) {
+        console.error(`proofline receipt seller: no brand ${brandRef}`);
+        return 1;
+      }
+      if (action === 'add') {
+        const seller = await saveKnownSeller(
+          { db, clock: services.clock },
+          { brandId: brand.id, taxId: values['tax-id']!, name: values.name! },
+        );
+        console.log(JSON.stringify({ brand: brand.slug, taxId: seller.taxId, name: seller.name }));
+        return 0;
+      }
+      const sellers = await createReceiptsRepository({ db }).listKnownSellers({ brandId: brand.id });
+      console.log(
+        JSON.stringify(
+          sellers.map(({ taxId, name }) => ({ taxId, name })),
+          null,
+          2,
+        ),
+      );
       return 0;
+    } catch (error) {
+      if (isAppError(error) && !error.isInternal) {
+        console.error(JSON.stringify({ error: { code: error.code, message: error.message } }));
+        return 1;
+      }
+      throw error;
     }
-    const sellers = await createReceiptsRepository({ db }).listKnownSellers({ brandId: brand.id });
-    console.log(
-      JSON.stringify(
-        sellers.map(({ taxId, name }) => ({ taxId, name })),
-        null,
-        2,
-      ),
-    );
-    return 0;
-  } catch (error) {
-    if (isAppError(error) && !error.isInternal) {
-      console.error(JSON.stringify({ error: { code: error.code, message: error.message } }));
-      return 1;
-    }
-    throw error;
-  } finally {
-    await services.database.close();
-  }
+  });
 }

@@ -3,7 +3,7 @@ import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 export const seedDemoCommand: Command = {
   name: 'seed-demo',
@@ -11,12 +11,7 @@ export const seedDemoCommand: Command = {
   summary:
     'Create the demo brands (Taiwan demo-tea, Thai demo-th), their simulated LINE channels and running campaigns (idempotent).',
   run: async () => {
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    const services = await connectOrReport(config);
-    if (!services) return 1;
-    try {
-      await services.database.migrate();
+    return withCliServices({ migrate: true }, async (services) => {
       const demo = await seedDemo(services);
       await seedDemoSurvey(services, demo);
       await seedDemoRewards(services, demo);
@@ -31,8 +26,6 @@ export const seedDemoCommand: Command = {
       });
       console.log(JSON.stringify({ ...describe(demo), thai: describe(thai) }, null, 2));
       return 0;
-    } finally {
-      await services.database.close();
-    }
+    });
   },
 };

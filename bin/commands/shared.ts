@@ -42,3 +42,35 @@ export async function connectOrReport(config: Config): Promise<Services | undefi
 export function createBootLogger(config: Config): Logger {
   return createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
 }
+
+export interface CliServicesOptions {
+  /** The environment to read the configuration from; `process.env` by default. */
+  env?: Record<string, string | undefined>;
+  /** Apply pending migrations first, for commands that may be the first to touch a database. */
+  migrate?: boolean;
+  /** Services built already (tests): used as given, neither migrated nor closed here. */
+  given?: Services;
+}
+
+/**
+ * Runs a command's work with connected services: a bad configuration or an unreachable database is
+ * printed as one line and answers 1, and whatever this opened (database, OCR workers) is closed after,
+ * whatever the work answered or threw.
+ */
+export async function withCliServices(
+  options: CliServicesOptions,
+  work: (services: Services) => Promise<number>,
+): Promise<number> {
+  if (options.given) return work(options.given);
+  const config = loadConfigOrReport(options.env);
+  if (!config) return 1;
+  const services = await connectOrReport(config);
+  if (!services) return 1;
+  try {
+    if (options.migrate) await services.database.migrate();
+    return await work(services);
+  } finally {
+    await services.ocrEngine?.close();
+    await services.database.close();
+  }
+}

@@ -176,11 +176,22 @@ function prepareInChild(): Promise<{ code: number; pid?: number }> {
       [...process.execArgv, process.argv[1] as string, 'start', '--prepare-only'],
       { stdio: 'inherit' },
     );
+    // A stop signal stops the preparation too, and this process returns only once the child has exited:
+    // an orphaned child would go on writing into the data dir (and hold its lock) after its parent is
+    // gone, e.g. while whoever stopped the start removes the directory ("could not open file base/5/…").
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    const done = (result: { code: number; pid?: number }) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(result);
+    };
     child.once('error', (error) => {
       console.error(`proofline: could not prepare the database: ${error.message}`);
-      resolve({ code: 1 });
+      done({ code: 1 });
     });
-    child.once('exit', (code) => resolve({ code: code ?? 1, pid: child.pid }));
+    child.once('exit', (code) => done({ code: code ?? 1, pid: child.pid }));
   });
 }
 

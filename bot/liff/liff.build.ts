@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { projectRoot } from '../../core/shared/paths.js';
 import type { Logger } from '../../core/shared/logger.js';
-
-const run = promisify(execFile);
+import { buildViteApp } from '../vite-build.js';
 
 export const LIFF_APP_DIR = join(projectRoot, 'liff-app');
 const SOURCE_ENTRIES = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json'];
@@ -47,25 +44,7 @@ export function liffBuildState({
 
 /** Builds the LIFF app with Vite into `outDir` (a child process: Vite stays out of the server's memory). */
 export async function buildLiffApp({ outDir, mock }: { outDir: string; mock: boolean }): Promise<void> {
-  await run(
-    process.execPath,
-    [
-      join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--logLevel',
-      'warn',
-      '--outDir',
-      outDir,
-      '--emptyOutDir',
-    ],
-    {
-      cwd: LIFF_APP_DIR,
-      // Passing the environment through to the child build, not reading configuration from it.
-      // eslint-disable-next-line no-restricted-properties
-      env: { ...process.env, VITE_LIFF_MOCK: mock ? 'true' : 'false' },
-      maxBuffer: 10 * 1024 * 1024,
-    },
-  );
+  await buildViteApp({ appDir: LIFF_APP_DIR, outDir, env: { VITE_LIFF_MOCK: mock ? 'true' : 'false' } });
 }
 
 /**

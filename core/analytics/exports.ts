@@ -77,14 +77,55 @@ export async function writeExport({
   });
   const worksheet = workbook.addWorksheet(sheet);
   worksheet.addRow([...columns]).commit();
+  const backlog = xlsxBacklog(workbook, worksheet);
   for await (const page of pages) {
     for (const row of page) worksheet.addRow(row.map(neutralizeCell)).commit();
     count += page.length;
     await onProgress?.(count);
+    await xlsxDrained(backlog, out);
   }
   worksheet.commit();
   await workbook.commit();
   return { rows: count };
+}
+
+type StreamState = { length: number; needDrain?: boolean };
+type Internal = NodeJS.EventEmitter & { _writableState?: StreamState; _readableState?: StreamState };
+
+/** Where an XLSX export's bytes wait on their way to the file (exceljs' and archiver's own streams). */
+export type XlsxBacklog = {
+  /** The zip entry of the sheet: rows wait here while deflate is behind. */
+  entry: Internal & { _writableState: StreamState };
+  /** The archive: zipped bytes wait here while the file is behind. */
+  zip: Internal & { _readableState: StreamState };
+};
+
+/**
+ * The streams of exceljs' writer (and the archiver under it) that an XLSX export waits on, or `undefined`
+ * when they are not where exceljs 4.4 keeps them (a test pins them, so an upgrade that moves them fails).
+ */
+export function xlsxBacklog(workbook: unknown, worksheet: unknown): XlsxBacklog | undefined {
+  const entry = (worksheet as { stream?: { pipes?: Internal[] } }).stream?.pipes?.[0];
+  const zip = (workbook as { zip?: Internal }).zip;
+  if (!entry?._writableState || !zip?._readableState) return undefined;
+  return { entry, zip } as XlsxBacklog;
+}
+
+/** Zipped bytes the archive may hold before the export waits for the file. */
+const ZIP_BACKLOG_BYTES = 1 << 20;
+
+/**
+ * Back-pressure for exceljs' streaming writer, which has none: a committed row goes into the sheet's
+ * buffer, which hands every 64 kB to the zip entry without looking at `write`'s answer, and the archiver's
+ * streams (readable-stream 3 transforms) pass everything on whatever the file takes, so what deflate or the
+ * file cannot take yet piles up in memory (550 MB of buffers for a million rows). After each page, wait
+ * until deflate has taken the entry's backlog, then until the file has taken the archive's.
+ */
+async function xlsxDrained(backlog: XlsxBacklog | undefined, out: Writable): Promise<void> {
+  if (!backlog) return;
+  if (backlog.entry._writableState.needDrain) await once(backlog.entry, 'drain');
+  while (backlog.zip._readableState.length > ZIP_BACKLOG_BYTES && out.writableNeedDrain)
+    await once(out, 'drain');
 }
 
 /** Writes one export (a kind, for a scope) to `out`, page by page: memory holds one page at a time. */

@@ -90,6 +90,7 @@ export {
   lineItemExportRows,
   neutralizeCell,
   writeExport,
+  xlsxBacklog,
   type ExportFormat,
   type ExportKind,
   type ExportScope,

@@ -193,6 +193,15 @@ export const envSchema = z.object({
     .describe(
       'OCR workers start on the first photo and stop after this long (ms) without one, giving their memory back; 0 keeps them running.',
     ),
+  OCR_PADDLE_WORKERS: z.coerce
+    .number({ message: 'must be a whole number of workers' })
+    .int()
+    .min(1)
+    .max(16)
+    .default(2)
+    .describe(
+      'PaddleOCR worker threads (each with its own ONNX sessions, ~300 MB, one page at a time): photos read at once (WORKER_CONCURRENCY) are read side by side. Each gets cores ÷ workers ONNX threads.',
+    ),
   GOOGLE_APPLICATION_CREDENTIALS: optionalString.describe(
     'Path to a Google Cloud service-account key file for Cloud Vision.',
   ),
@@ -368,6 +377,8 @@ export type Config = {
     googleApiEndpoint: string | undefined;
     /** OCR workers stop after this long without a photo (0: never). @default 180000 */
     idleStopMs: number;
+    /** PaddleOCR worker threads reading pages side by side. @default 2 */
+    paddleWorkers: number;
   };
   blobStore: {
     /** `simulator`: a local directory stands in for S3 because nothing was chosen. */
@@ -501,6 +512,7 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       googleCredentialsFile: env.GOOGLE_APPLICATION_CREDENTIALS,
       googleApiEndpoint: env.GOOGLE_VISION_API_ENDPOINT,
       idleStopMs: env.OCR_IDLE_STOP_MS,
+      paddleWorkers: env.OCR_PADDLE_WORKERS,
     },
     blobStore: {
       mode: modes.s3,

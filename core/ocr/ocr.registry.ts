@@ -24,7 +24,7 @@ export function buildOcrEngine(
     paddle: () => {
       const thai = idle('tesseract', tesseract);
       return routeOcrByScript({
-        main: idle('paddle', () => buildPaddleOcrEngine()),
+        main: idle('paddle', () => buildPaddleOcrEngine({ workers: config.ocr.paddleWorkers })),
         thai,
         secondOpinion: thai,
       });

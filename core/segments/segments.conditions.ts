@@ -25,7 +25,7 @@ const textValues = (values: readonly string[]): SQL =>
 const anyOf = (values: readonly string[]): SQL => sql`any(array${textValues(values)})`;
 
 /**
- * How many accepted-proof times are kept on each member (`members.accepted_proofs_at`, migration 0033):
+ * How many accepted-proof times are kept on each member (`members.accepted_proofs_at`, migration 0032):
  * "at least N accepted proofs" up to this N reads them; above it, the proofs themselves are counted.
  */
 export const ACCEPTED_PROOF_TIMES_KEPT = 50;
@@ -62,20 +62,35 @@ function regionSpellings(code: RegionCode): string[] {
  * demand, so a segment is always current; every value is a bound parameter.
  */
 export function compileCondition(condition: SegmentCondition, ctx: ConditionContext): SQL {
+  return compileNode(condition, ctx, true);
+}
+
+/**
+ * `joinable`: the test sits in the top-level AND of the query (possibly under one NOT), where PostgreSQL
+ * turns `exists` into a semi-join (`not exists` into an anti-join). Anywhere else (under OR, or NOT over a
+ * group) an `exists` stays a subplan, which keeps the scan of members serial; tests there read an id set
+ * built once instead (see `bought`).
+ */
+function compileNode(condition: SegmentCondition, ctx: ConditionContext, joinable: boolean): SQL {
   switch (condition.type) {
     case 'and':
     case 'or': {
-      const parts = condition.conditions.map((part) => sql`(${compileCondition(part, ctx)})`);
+      const parts = condition.conditions.map(
+        (part) => sql`(${compileNode(part, ctx, joinable && condition.type === 'and')})`,
+      );
       return sql.join(parts, condition.type === 'and' ? sql` and ` : sql` or `);
     }
-    case 'not':
+    case 'not': {
       // A test that is never null is negated as it stands, so PostgreSQL turns `not exists` into an anti-join
       // (one pass over the table) instead of a subquery per member; others treat unknown as false.
-      return isNeverNull(condition.condition)
-        ? sql`not (${compileCondition(condition.condition, ctx)})`
-        : sql`not coalesce((${compileCondition(condition.condition, ctx)}), false)`;
+      const inner = condition.condition;
+      const leaf = inner.type !== 'and' && inner.type !== 'or' && inner.type !== 'not';
+      return isNeverNull(inner)
+        ? sql`not (${compileNode(inner, ctx, joinable && leaf)})`
+        : sql`not coalesce((${compileNode(inner, ctx, false)}), false)`;
+    }
     default:
-      return compileLeaf(condition, ctx);
+      return compileLeaf(condition, ctx, joinable);
   }
 }
 
@@ -97,7 +112,7 @@ function isNeverNull(condition: SegmentCondition): boolean {
   return NEVER_NULL.has(condition.type);
 }
 
-function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
+function compileLeaf(condition: LeafCondition, ctx: ConditionContext, joinable: boolean): SQL {
   switch (condition.type) {
     case 'all':
       return sql`true`;
@@ -141,10 +156,9 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
         and s.state in ('accepted', 'rewarded') and s.created_at >= ${since(ctx, condition.withinDays)}
         group by s.member_id having count(*) >= ${condition.atLeast})`;
     case 'bought': {
-      // Accepted proofs of invoices with their store and item names, kept by triggers (migration 0033):
+      // Accepted proofs of invoices with their store and item names, kept by triggers (migration 0032):
       // one narrow table read by date instead of joining submissions, invoices and their items.
       const filters = [
-        sql`p.member_id = m.id`,
         sql`p.brand_id = ${ctx.brandId}`,
         sql`p.invoice_date >= ${localDateDaysAgo(ctx, condition.withinDays)}::date`,
       ];
@@ -168,8 +182,15 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
             sql` or `,
           )})`,
         );
-      // `exists`, so that PostgreSQL plans a semi-join, and under NOT an anti-join.
-      return sql`exists (select 1 from member_purchases p where ${sql.join(filters, sql` and `)})`;
+      // In the top-level AND: `exists`, so that PostgreSQL plans a semi-join, and under NOT an anti-join.
+      if (joinable)
+        return sql`exists (select 1 from member_purchases p where p.member_id = m.id and ${sql.join(filters, sql` and `)})`;
+      // Elsewhere: the buyers' ids as the keys of one jsonb object, an uncorrelated InitPlan computed once
+      // and handed to the parallel workers scanning members, each of which looks a member up in it
+      // (a binary search). An `exists` or `in` here is a subplan that makes that scan serial
+      // (docs/decisions/011). No buyers: '{}', so the test is false, never unknown.
+      return sql`coalesce((select jsonb_object_agg(p.member_id, true) from member_purchases p
+        where ${sql.join(filters, sql` and `)}), '{}'::jsonb) ? m.id`;
     }
     case 'points': {
       const balance = sql`(select coalesce(sum(p.points), 0) from points_ledger p where p.member_id = m.id and p.brand_id = m.brand_id)`;

@@ -22,7 +22,7 @@ export const segments = pgTable(
 /**
  * One accepted (or rewarded) proof of an invoice, with what a `bought` condition tests: the invoice's
  * date, its store and the names of its items. Written only by triggers on `submissions`, `invoices` and
- * `invoice_items` (migration 0033) in the transaction that changes them, so a segment count reads one
+ * `invoice_items` (migration 0032) in the transaction that changes them, so a segment count reads one
  * narrow table instead of joining three wide ones; never written by the application.
  */
 export const memberPurchases = pgTable(

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import ExcelJS from 'exceljs';
@@ -10,6 +11,8 @@ import {
   exportLineItems,
   LINE_ITEM_EXPORT_COLUMNS,
   neutralizeCell,
+  writeExport,
+  xlsxBacklog,
   type ExportFormat,
 } from '../../core/analytics/index.js';
 import { runCli } from '../support/cli.js';
@@ -159,4 +162,64 @@ describe('line-items export', () => {
       }
     },
   );
+});
+
+describe('back-pressure', () => {
+  const PAGES = 60;
+  // Pages of 200 rows of incompressible text (~80 kB each, 4.8 MB in all): far more than the streams between
+  // the writer and the file hold when the file takes nothing.
+  async function* pagesCounted(counter: { pulled: number }) {
+    for (let page = 0; page < PAGES; page++) {
+      counter.pulled += 1;
+      yield Array.from({ length: 200 }, (_, i) => [
+        `sub_${page}_${i}`,
+        randomBytes(300).toString('base64'),
+        i,
+      ]);
+    }
+  }
+
+  test.each(['csv', 'xlsx'] as const)(
+    'when the %s file takes nothing, then the export stops asking for pages until it does, then writes them all',
+    async (format) => {
+      const out = new PassThrough();
+      const counter = { pulled: 0 };
+      const done = writeExport({
+        columns: ['submission_id', 'text', 'n'],
+        sheet: 'x',
+        pages: pagesCounted(counter),
+        format,
+        out,
+      });
+      // Wait until the writer stops asking for pages (or has asked for them all: the failure).
+      let seen = -1;
+      let still = 0;
+      while (counter.pulled < PAGES && still < 10) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        still = counter.pulled === seen ? still + 1 : 0;
+        seen = counter.pulled;
+      }
+      expect(counter.pulled).toBeLessThan(PAGES / 2);
+      const chunks: Buffer[] = [];
+      out.on('data', (chunk: Buffer) => chunks.push(chunk));
+      expect(await done).toEqual({ rows: PAGES * 200 });
+      expect(counter.pulled).toBe(PAGES);
+      if (format === 'xlsx') {
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+        expect(workbook.getWorksheet('x')!.rowCount).toBe(PAGES * 200 + 1);
+      } else {
+        expect(Buffer.concat(chunks).toString('utf8').trimEnd().split('\n')).toHaveLength(PAGES * 200 + 1);
+      }
+    },
+    HANG_GUARD_MS,
+  );
+
+  test('exceljs still keeps its streams where the XLSX back-pressure looks for them', async () => {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: new PassThrough().resume() });
+    const worksheet = workbook.addWorksheet('x');
+    expect(xlsxBacklog(workbook, worksheet)).toBeDefined();
+    worksheet.commit();
+    await workbook.commit();
+  });
 });

@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
+import { DATA_DIR_LOCK_FILE } from '../../core/db/data-dir-lock.js';
+import { waitUntil } from '../support/child-worker.js';
 import { runCli, runSourceCli, startCli } from '../support/cli.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const tempDirs: string[] = [];
 function tempDir() {
@@ -15,8 +18,8 @@ afterAll(() => {
 });
 
 describe('proofline (CLI)', () => {
-  // The launcher in bin/ (tsx, as `npx proofline` and `npm start` run it); the other tests spawn the
-  // same CLI compiled once by the global setup (test/support/cli.ts).
+  // The launcher in bin/ (as `npx proofline` and `npm start` run it: the sources compiled once per
+  // change, scripts/compiled-app.js); the other tests spawn that compiled CLI directly (test/support/cli.ts).
   test('when asked for help, then it lists the commands and exits 0', async () => {
     const result = await runSourceCli(['--help']);
 
@@ -105,4 +108,41 @@ describe('proofline (CLI)', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ created: false });
   });
+
+  test('when a first start is stopped while its child prepares the data dir, then the child stops too', async () => {
+    const dataDir = join(tempDir(), 'db');
+    const app = startCli(['start'], { PGLITE_DATA_DIR: dataDir, PORT: '0' });
+    const parent = app.child.pid as number;
+    // The child that creates, migrates and seeds the new data dir holds its lock (its pid in the file).
+    const preparer = await waitUntil(async () => {
+      const holder = Number.parseInt(readLock(dataDir), 10);
+      return Number.isInteger(holder) && holder !== parent ? holder : undefined;
+    }, HANG_GUARD_MS);
+    try {
+      app.child.kill('SIGTERM');
+      await app.exited;
+
+      // Once the start has exited, nothing of it is left writing into the data dir.
+      expect(isAlive(preparer)).toBe(false);
+    } finally {
+      if (isAlive(preparer)) process.kill(preparer, 'SIGKILL');
+    }
+  });
 });
+
+function readLock(dataDir: string): string {
+  try {
+    return readFileSync(join(dataDir, DATA_DIR_LOCK_FILE), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

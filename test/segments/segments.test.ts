@@ -287,6 +287,89 @@ describe('conditions and the exclusions that always apply', () => {
       { type: 'not', condition: { type: 'consent', kind: 'marketing', granted: true } },
       ['mbr_s5', 'mbr_s6', 'mbr_s7'],
     ],
+    // Purchases under OR and NOT (hand-checked: tea 5 days ago by 1 in Taipei, 3 days ago by 7 in New
+    // Taipei, 45 days ago by 6 in Taipei; coffee 40 days ago by 5 in Kaohsiung; 5 is vip, 1 is female).
+    [
+      'bought tea within 30 days OR a tag',
+      {
+        type: 'or',
+        conditions: [
+          { type: 'bought', withinDays: 30, items: ['茶'] },
+          { type: 'tag', tags: ['vip'] },
+        ],
+      },
+      ['mbr_s1', 'mbr_s5', 'mbr_s7'],
+    ],
+    [
+      'bought coffee in Kaohsiung within 60 days OR (female AND NOT a proof in 4 days)',
+      {
+        type: 'or',
+        conditions: [
+          { type: 'bought', withinDays: 60, items: ['咖啡'], region: 'TW-KHH' },
+          {
+            type: 'and',
+            conditions: [
+              { type: 'gender', genders: ['female'] },
+              { type: 'not', condition: { type: 'acceptedProofs', withinDays: 4 } },
+            ],
+          },
+        ],
+      },
+      ['mbr_s1', 'mbr_s5'],
+    ],
+    [
+      'NOT (bought tea within 30 days OR in Kaohsiung)',
+      {
+        type: 'not',
+        condition: {
+          type: 'or',
+          conditions: [
+            { type: 'bought', withinDays: 30, items: ['茶'] },
+            { type: 'region', regions: ['TW-KHH'] },
+          ],
+        },
+      },
+      ['mbr_s6'],
+    ],
+    [
+      'bought tea at a store in Taipei within 60 days OR bought anything within 4 days',
+      {
+        type: 'or',
+        conditions: [
+          { type: 'bought', withinDays: 60, items: ['茶'], region: 'TW-TPE' },
+          { type: 'bought', withinDays: 4 },
+        ],
+      },
+      ['mbr_s1', 'mbr_s6', 'mbr_s7'],
+    ],
+    [
+      '(bought tea within 60 days OR a tag) AND NOT bought within 4 days',
+      {
+        type: 'and',
+        conditions: [
+          {
+            type: 'or',
+            conditions: [
+              { type: 'bought', withinDays: 60, items: ['茶'] },
+              { type: 'tag', tags: ['vip'] },
+            ],
+          },
+          { type: 'not', condition: { type: 'bought', withinDays: 4 } },
+        ],
+      },
+      ['mbr_s1', 'mbr_s5', 'mbr_s6'],
+    ],
+    [
+      '2 accepted proofs within 60 days OR bought coffee within 60 days',
+      {
+        type: 'or',
+        conditions: [
+          { type: 'acceptedProofs', withinDays: 60, atLeast: 2 },
+          { type: 'bought', withinDays: 60, items: ['咖啡'] },
+        ],
+      },
+      ['mbr_s5'],
+    ],
     ['an age band', { type: 'ageBand', bands: ['30-39'] }, ['mbr_s1']],
     ['a language', { type: 'language', languages: ['en'] }, ['mbr_s5']],
     ['not registered', { type: 'registered', registered: false }, ['mbr_s7']],

@@ -5,7 +5,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { TEMPLATE_ENV } from './template-env.js';
 import { HANG_GUARD_MS } from './timing.js';
 
-/** The launcher a person runs from the checkout: it compiles the TypeScript through tsx on every start. */
+/** The launcher a person runs from the checkout: it runs the sources compiled once per change (scripts/compiled-app.js). */
 export const SOURCE_CLI_PATH = join(projectRoot, 'bin', 'proofline.js');
 
 /**
@@ -39,7 +39,7 @@ export function runCli(
   return runCliAt(CLI_PATH, args, env, timeoutMs);
 }
 
-/** Runs `node bin/proofline.js <args>` (the tsx launcher, as `npx proofline` does) to completion. */
+/** Runs `node bin/proofline.js <args>` (the launcher, as `npx proofline` does) to completion. */
 export function runSourceCli(
   args: string[],
   env: Record<string, string> = {},

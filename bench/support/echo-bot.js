@@ -1,6 +1,8 @@
 /**
  * The memory baseline: the smallest LINE bot there is — @line/bot-sdk's signature middleware on express,
- * answering 200 — run the way Proofline runs (Node + tsx), so the difference is Proofline's own.
+ * answering 200 — run the way Proofline runs (plain Node: `npm start` runs the compiled sources), so the
+ * difference is Proofline's own. Plain JavaScript, so that it needs no loader; the memory bench also runs
+ * it through tsx (`node --import tsx`), to show what tsx costs a process.
  * Prints `listening <port>`.
  */
 import { middleware } from '@line/bot-sdk';

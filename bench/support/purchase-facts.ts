@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type DatabaseHandle } from '../../core/db/database.js';
+
+type Db = DatabaseHandle['db'];
+
+/**
+ * The row triggers of migration 0032 that keep the purchase facts (`members.accepted_proofs_at`,
+ * `member_purchases`, docs/decisions/011). A bulk seed turns them off and fills the facts afterwards the way
+ * the migration backfills them: one set-based statement each instead of a recompute per proof.
+ */
+const PURCHASE_FACT_TRIGGERS = [
+  ['submissions', 'submissions_accepted_proofs'],
+  ['submissions', 'submissions_member_purchases'],
+  ['invoices', 'invoices_member_purchases'],
+  ['invoice_items', 'invoice_items_member_purchases'],
+] as const;
+
+export async function setPurchaseFactTriggers(db: Db, enabled: boolean): Promise<void> {
+  for (const [table, trigger] of PURCHASE_FACT_TRIGGERS)
+    await db.execute(sql.raw(`alter table ${table} ${enabled ? 'enable' : 'disable'} trigger ${trigger}`));
+}
+
+/** What the triggers keep, computed from the proofs as migration 0032's backfill does (one brand). */
+const expectedPurchases = (brandId: string) => sql`
+  select s.id as submission_id, s.brand_id, s.member_id, i.id as invoice_id, i.invoice_date, i.seller_tax_id,
+         i.seller_name, i.seller_address,
+         coalesce((select string_agg(it.normalized_name, E'\n' order by it.line_no) from invoice_items it
+                   where it.invoice_id = i.id), '') as item_names
+  from submissions s join invoices i on i.id = s.invoice_id
+  where s.brand_id = ${brandId} and s.state in ('accepted', 'rewarded')`;
+
+const expectedProofTimes = (brandId: string) => sql`
+  select m.id as member_id, coalesce(t.times, '{}') as times
+  from members m left join (
+    select member_id, array_agg(created_at order by created_at desc) as times from (
+      select s.member_id, s.created_at,
+             row_number() over (partition by s.member_id order by s.created_at desc) as n
+      from submissions s where s.brand_id = ${brandId} and s.state in ('accepted', 'rewarded')) ranked
+    where n <= 50 group by member_id) t on t.member_id = m.id
+  where m.brand_id = ${brandId}`;
+
+/** Fills the facts the triggers did not write (proofs seeded with them off). */
+export async function backfillPurchaseFacts(db: Db, brandId: string): Promise<void> {
+  await db.execute(sql`
+    insert into member_purchases (submission_id, brand_id, member_id, invoice_id, invoice_date, seller_tax_id,
+                                  seller_name, seller_address, item_names)
+    ${expectedPurchases(brandId)}
+    on conflict (submission_id) do nothing`);
+  await db.execute(sql`
+    update members m set accepted_proofs_at = e.times from (${expectedProofTimes(brandId)}) e
+    where m.id = e.member_id and m.accepted_proofs_at = '{}' and e.times <> '{}'`);
+}
+
+/**
+ * Rows of the brand's facts that differ from what the proofs say (both directions): 0 when the part
+ * written by the triggers and the part backfilled are the same data.
+ */
+export async function purchaseFactDifferences(
+  db: Db,
+  brandId: string,
+): Promise<{ purchases: number; proofTimes: number }> {
+  const [row] = await queryRows<{ purchases: number | string; proof_times: number | string }>(
+    db,
+    sql`with kept as (
+          select submission_id, brand_id, member_id, invoice_id, invoice_date, seller_tax_id, seller_name,
+                 seller_address, item_names
+          from member_purchases where brand_id = ${brandId}),
+        expected as (${expectedPurchases(brandId)}),
+        kept_times as (select id as member_id, accepted_proofs_at as times from members where brand_id = ${brandId}),
+        expected_times as (${expectedProofTimes(brandId)})
+        select
+          (select count(*) from ((select * from kept except all select * from expected)
+                                 union all (select * from expected except all select * from kept)) d) as purchases,
+          (select count(*) from ((select * from kept_times except all select * from expected_times)
+                                 union all (select * from expected_times except all select * from kept_times)) d)
+            as proof_times`,
+  );
+  return { purchases: Number(row?.purchases ?? -1), proofTimes: Number(row?.proof_times ?? -1) };
+}

@@ -1,0 +1,43 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { buildPaddleOcrEngine } from '../../core/ocr/index.js';
+import { fixturesDir } from './ocr-engine.contract.js';
+
+// Two workers of one ONNX thread each: the pool the job worker uses on a 2-core machine.
+const engine = buildPaddleOcrEngine({ workers: 2, threads: 1 });
+afterAll(async () => {
+  await engine.close();
+});
+
+/** The top of a real scan, small: its shop name and address, read in a few seconds. */
+const page = () =>
+  sharp(readFileSync(join(fixturesDir, 'sroie-005.jpg')))
+    .extract({ left: 0, top: 0, width: 463, height: 300 })
+    .png()
+    .toBuffer();
+
+describe('PaddleOCR engine — a pool of workers', () => {
+  test('when pages arrive together on a two-worker pool, then each is read as it is read alone', async () => {
+    const image = await page();
+    const alone = await engine.recognize({ image, languages: ['eng'] });
+
+    const together = await Promise.all([0, 1, 2].map(() => engine.recognize({ image, languages: ['eng'] })));
+
+    expect(alone.engine).toBe('paddle');
+    expect(alone.text).toMatch(/ABC ?HO TRADING/);
+    for (const result of together) expect(result.text).toBe(alone.text);
+  });
+
+  test('when the engine is closed, then a new page is refused', async () => {
+    const closed = buildPaddleOcrEngine({ workers: 2 });
+    await closed.close();
+
+    await expect(closed.recognize({ image: Buffer.from('x') })).rejects.toThrow(/closed/);
+  });
+
+  test('when a pool of no workers is asked for, then it is refused at once', () => {
+    expect(() => buildPaddleOcrEngine({ workers: 0 })).toThrow(/workers/);
+  });
+});
