@@ -72,11 +72,6 @@ export const PGLITE_START_PARAMS: readonly string[] = [
   ...PGlite.defaultStartParams,
   '-c',
   'shared_buffers=16MB',
-  // A new WAL segment is not first filled with 16 MB of zeros, block by block: PGlite's in-memory file
-  // system grows a file by copying it, which showed as ~0.7 s in a profile of the batch verification
-  // (issue 17). Only the space is not reserved ahead; recovery reads WAL records by their checksums.
-  '-c',
-  'wal_init_zero=off',
 ];
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
