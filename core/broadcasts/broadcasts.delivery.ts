@@ -4,6 +4,8 @@ import { isLineApiError, type LineChannelCredentials, type LineMessenger } from 
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { chunkBackoffMs, MAX_CHUNK_ATTEMPTS } from './broadcasts.models.js';
+import { pollNarrowcasts, sendNarrowcast } from './broadcasts.narrowcast.js';
+import { NARROWCAST_POLL_MS } from './broadcasts.narrowcast.models.js';
 import { startBroadcast } from './broadcasts.usecases.js';
 import type { IdGenerator } from '../shared/ids.js';
 
@@ -38,15 +40,24 @@ export type BroadcastDeliveryDeps = {
   clock: Clock;
   logger: Logger;
   generateId: IdGenerator;
-  messenger: Pick<LineMessenger, 'multicast' | 'getMessageQuota'>;
+  messenger: Pick<LineMessenger, 'multicast' | 'narrowcast' | 'getNarrowcastProgress' | 'getMessageQuota'>;
   rateLimiter?: RateLimiter;
+  /** How often a narrowcast's progress is asked of LINE. @default NARROWCAST_POLL_MS (10 s) */
+  narrowcastPollMs?: number;
   /** Where tracked links point (`<base>/r/<token>`) in broadcasts this worker starts; see BroadcastsDeps. */
   trackedLinkBaseUrl?: string;
 };
 
-export type BroadcastDeliverySummary = { started: number; sent: number; retried: number; failed: number };
+export type BroadcastDeliverySummary = {
+  started: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  /** Narrowcast progress checks made this round. */
+  polled: number;
+};
 
-type ClaimedChunk = {
+export type ClaimedChunk = {
   id: string;
   broadcast_id: string;
   chunk_no: number;
@@ -56,19 +67,22 @@ type ClaimedChunk = {
   attempts: number;
   line_channel_id: string;
   channel_access_token: string;
+  method: 'multicast' | 'narrowcast';
+  demographic_filter: Record<string, unknown> | null;
 };
 
 /**
  * One round of the broadcast worker: starts scheduled broadcasts that are due, then claims up to
  * `limit` chunks (FOR UPDATE SKIP LOCKED, with a lease so a crashed worker's chunk is taken over) and
  * sends each with its stored retry key and body. LINE's 409 on a retry means the earlier attempt was
- * accepted: counted as sent, so no member gets the broadcast twice.
+ * accepted: counted as sent, so no member gets the broadcast twice. A narrowcast's one chunk is sent the
+ * same way; its progress is then polled until LINE says succeeded or failed.
  */
 export async function deliverBroadcastChunks(
   deps: BroadcastDeliveryDeps,
   { limit = 8, leaseMs = 60_000 }: { limit?: number; leaseMs?: number } = {},
 ): Promise<BroadcastDeliverySummary> {
-  const summary: BroadcastDeliverySummary = { started: 0, sent: 0, retried: 0, failed: 0 };
+  const summary: BroadcastDeliverySummary = { started: 0, sent: 0, retried: 0, failed: 0, polled: 0 };
   summary.started = await startDueBroadcasts(deps);
 
   const now = deps.clock.now();
@@ -87,12 +101,13 @@ export async function deliverBroadcastChunks(
         from claimable, broadcasts b, line_channels ch
         where c.id = claimable.id and b.id = c.broadcast_id and ch.id = b.channel_id
         returning c.id, c.broadcast_id, c.chunk_no, c.line_user_ids, c.messages, c.retry_key, c.attempts,
-          ch.line_channel_id, ch.channel_access_token`,
+          ch.line_channel_id, ch.channel_access_token, b.method, b.demographic_filter`,
   );
 
   await Promise.all(claimed.map((chunk) => sendChunk(deps, chunk, summary)));
   for (const broadcastId of new Set(claimed.map((chunk) => chunk.broadcast_id)))
     await finishIfDone(deps.db, broadcastId, deps.clock.now());
+  summary.polled = await pollNarrowcasts(deps, { everyMs: deps.narrowcastPollMs ?? NARROWCAST_POLL_MS });
   return summary;
 }
 
@@ -107,11 +122,13 @@ async function sendChunk(
   };
   try {
     await deps.rateLimiter?.take();
-    await deps.messenger.multicast(channel, {
-      to: chunk.line_user_ids,
-      messages: chunk.messages,
-      retryKey: chunk.retry_key,
-    });
+    if (chunk.method === 'narrowcast') await sendNarrowcast(deps, chunk, channel);
+    else
+      await deps.messenger.multicast(channel, {
+        to: chunk.line_user_ids,
+        messages: chunk.messages,
+        retryKey: chunk.retry_key,
+      });
     await markChunk(deps.db, chunk, { state: 'sent', at: deps.clock.now() });
     summary.sent += 1;
   } catch (error) {
@@ -139,7 +156,7 @@ async function sendChunk(
   }
 }
 
-async function markChunk(
+export async function markChunk(
   db: Database,
   chunk: ClaimedChunk,
   outcome: { state: 'sent' | 'failed'; at: Date; reason?: string },
@@ -164,6 +181,9 @@ async function finishIfDone(db: Database, broadcastId: string, now: Date) {
           state = case when exists (select 1 from broadcast_chunks c where c.broadcast_id = b.id and c.state = 'sent')
             then 'sent' else 'failed' end
         where b.id = ${broadcastId} and b.state = 'sending'
+          -- A narrowcast LINE accepted finishes by its progress (pollNarrowcasts), not by its chunk.
+          and (b.method = 'multicast'
+            or not exists (select 1 from broadcast_chunks c where c.broadcast_id = b.id and c.state = 'sent'))
           and not exists (select 1 from broadcast_chunks c where c.broadcast_id = b.id
             and c.state in ('pending', 'sending'))`,
   );

@@ -37,3 +37,14 @@ export const createBroadcastTestRateLimitedError = createErrorFactory({
   message: 'Too many test sends in the last hour: wait a while before sending another',
   statusCode: 429,
 });
+
+/**
+ * Narrowcast cannot leave out members without marketing consent: refused where the country requires
+ * opt-in consent (Thailand). docs/decisions/013-narrowcast-consent.md
+ */
+export const createBroadcastNarrowcastNeedsConsentError = createErrorFactory({
+  code: 'broadcast.narrowcast_needs_consent',
+  message:
+    "This brand's country requires opt-in marketing consent, and LINE's demographic filters cannot leave out members who have not given it: send to a segment instead",
+  statusCode: 409,
+});

@@ -7,8 +7,21 @@ import { createBroadcastsRepository, type Broadcast } from './broadcasts.reposit
 import { broadcasts } from './broadcasts.table.js';
 import { getBroadcastResults, type BroadcastResults } from './broadcasts.tracking.js';
 
+/** LINE's own account of a narrowcast (`GET /v2/bot/message/progress/narrowcast`), as last polled. */
+export type NarrowcastReport = {
+  demographic: Broadcast['demographicFilter'];
+  requestId: string | null;
+  phase: Broadcast['narrowcastPhase'];
+  targetCount: number | null;
+  successCount: number | null;
+  failureCount: number | null;
+  error: string | null;
+  checkedAt: Date | null;
+};
+
 export type BroadcastReport = {
   id: string;
+  method: Broadcast['method'];
   state: Broadcast['state'];
   waitReason: string | null;
   scheduledAt: Date | null;
@@ -21,6 +34,8 @@ export type BroadcastReport = {
   holdout: number;
   groups: Record<string, number>;
   chunks: { no: number; size: number; state: string; attempts: number; lastError: string | null }[];
+  /** A narrowcast's filter and LINE's progress: its recipients, sent and failed are LINE's counts. */
+  narrowcast?: NarrowcastReport;
   /** Clicks and purchases against the holdout, once the send has started. */
   results?: BroadcastResults;
   createdAt: Date;
@@ -45,14 +60,16 @@ export async function getBroadcastReport(
   for (const row of counts)
     if (row.status !== 'skipped') groups[row.group_key] = (groups[row.group_key] ?? 0) + Number(row.n);
   const chunks = await repository.listChunks(broadcastId);
+  const narrowcast = broadcast.method === 'narrowcast';
   return {
     id: broadcast.id,
+    method: broadcast.method,
     state: broadcast.state,
     waitReason: broadcast.waitReason,
     scheduledAt: broadcast.scheduledAt,
     recipients: broadcast.recipientCount ?? 0,
-    sent: total('sent'),
-    failed: total('failed'),
+    sent: narrowcast ? (broadcast.narrowcastSuccessCount ?? 0) : total('sent'),
+    failed: narrowcast ? (broadcast.narrowcastFailureCount ?? 0) : total('failed'),
     cancelled: total('cancelled'),
     pending: total('pending'),
     skipped: broadcast.skipped ?? NO_SKIPS,
@@ -65,7 +82,22 @@ export async function getBroadcastReport(
       attempts: chunk.attempts,
       lastError: chunk.lastError,
     })),
-    ...(broadcast.startedAt
+    ...(narrowcast
+      ? {
+          narrowcast: {
+            demographic: broadcast.demographicFilter,
+            requestId: broadcast.lineRequestId,
+            phase: broadcast.narrowcastPhase,
+            targetCount: broadcast.narrowcastTargetCount,
+            successCount: broadcast.narrowcastSuccessCount,
+            failureCount: broadcast.narrowcastFailureCount,
+            error: broadcast.narrowcastError,
+            checkedAt: broadcast.narrowcastCheckedAt,
+          },
+        }
+      : {}),
+    // Clicks and purchases are measured per recipient: a narrowcast's recipients are LINE's to know.
+    ...(broadcast.startedAt && !narrowcast
       ? { results: await getBroadcastResults(deps, { broadcastId, startedAt: broadcast.startedAt }) }
       : {}),
     createdAt: broadcast.createdAt,
@@ -76,6 +108,7 @@ export async function getBroadcastReport(
 
 export type BroadcastListItem = {
   id: string;
+  method: Broadcast['method'];
   state: Broadcast['state'];
   segmentId: string | null;
   /** The first text of variant A, to tell broadcasts apart in a list. */
@@ -128,14 +161,15 @@ export async function listBroadcasts(
     Number(counts.find((row) => row.broadcast_id === id && row.status === status)?.n ?? 0);
   return rows.map((row) => ({
     id: row.id,
+    method: row.method,
     state: row.state,
     segmentId: row.segmentId,
     excerpt: excerptOf(row.messages),
     variants: row.variants?.length ?? 1,
     holdoutPercent: row.holdoutPercent,
     recipients: row.recipientCount ?? 0,
-    sent: countOf(row.id, 'sent'),
-    failed: countOf(row.id, 'failed'),
+    sent: row.method === 'narrowcast' ? (row.narrowcastSuccessCount ?? 0) : countOf(row.id, 'sent'),
+    failed: row.method === 'narrowcast' ? (row.narrowcastFailureCount ?? 0) : countOf(row.id, 'failed'),
     pending: countOf(row.id, 'pending'),
     cancelled: countOf(row.id, 'cancelled'),
     skipped: Object.values(row.skipped ?? {}).reduce((sum, n) => sum + n, 0),

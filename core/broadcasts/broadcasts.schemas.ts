@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { segmentConditionSchema } from '../segments/index.js';
+import { PLACEHOLDERS } from './broadcasts.models.js';
+import { demographicFilterSchema } from './broadcasts.narrowcast.models.js';
 
 const LOCALES = ['zh-TW', 'th', 'en'] as const;
 
@@ -19,6 +21,11 @@ export const createBroadcastBodySchema = z
   .object({
     segmentId: z.string().min(1).optional(),
     condition: segmentConditionSchema.optional(),
+    /**
+     * LINE's demographic filter instead of a segment: sent by narrowcast, LINE picking the recipients
+     * (no languages, variants, holdout, placeholders or tracked links: one body for everyone).
+     */
+    demographic: demographicFilterSchema.optional(),
     messages: messagesSchema,
     /** A version of the messages per member language; members of another language get `messages`. */
     languages: languagesSchema.optional(),
@@ -35,10 +42,25 @@ export const createBroadcastBodySchema = z
     /** Send even inside quiet hours (recorded in the audit log). */
     ignoreQuietHours: z.boolean().default(false),
   })
-  .refine((body) => (body.segmentId === undefined) !== (body.condition === undefined), {
-    message: 'give either segmentId or condition',
-    path: ['segmentId'],
-  });
+  .refine(
+    (body) =>
+      [body.segmentId, body.condition, body.demographic].filter((audience) => audience !== undefined)
+        .length === 1,
+    { message: 'give one of segmentId, condition or demographic', path: ['segmentId'] },
+  )
+  .refine(
+    (body) =>
+      body.demographic === undefined ||
+      (body.languages === undefined &&
+        body.variants === undefined &&
+        body.holdoutPercent === 0 &&
+        !PLACEHOLDERS.some((placeholder) => JSON.stringify(body.messages).includes(placeholder))),
+    {
+      message:
+        'a demographic (narrowcast) broadcast has one body for everyone: no languages, variants, holdout or placeholders',
+      path: ['demographic'],
+    },
+  );
 
 export type CreateBroadcastInput = z.infer<typeof createBroadcastBodySchema>;
 

@@ -2,6 +2,7 @@ import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex 
 import { brands, lineChannels } from '../brands/brands.table.js';
 import { createdAt, idColumn, tstz } from '../db/columns.js';
 import { segments } from '../segments/segments.table.js';
+import type { DemographicFilter } from './broadcasts.narrowcast.models.js';
 
 /** One variant of a broadcast (A, B…): its messages, and per-language versions of them. */
 export type BroadcastVariant = {
@@ -38,8 +39,27 @@ export const broadcasts = pgTable(
     trackLinks: boolean('track_links').notNull().default(true),
     /** Sent inside quiet hours on the sender's explicit choice (audited). */
     ignoreQuietHours: boolean('ignore_quiet_hours').notNull().default(false),
-    /** multicast in chunks of at most 500 user IDs, or narrowcast to an uploaded audience. */
+    /**
+     * multicast to a segment in chunks of at most 500 user IDs, or narrowcast to LINE's demographic
+     * filter (LINE picks the recipients; one request, then its progress is polled).
+     */
     method: text('method').notNull().$type<'multicast' | 'narrowcast'>(),
+    /** LINE's `filter.demographic` of a narrowcast (null for multicast). */
+    demographicFilter: jsonb('demographic_filter').$type<DemographicFilter>(),
+    /**
+     * LINE's request id of the accepted narrowcast (`x-line-request-id`, or `x-line-accepted-request-id`
+     * on a 409): the progress is polled with it. The retry key is the narrowcast's one chunk's.
+     */
+    lineRequestId: text('line_request_id'),
+    /** LINE's progress of the narrowcast: `waiting`, `sending`, `succeeded` or `failed`. */
+    narrowcastPhase: text('narrowcast_phase').$type<'waiting' | 'sending' | 'succeeded' | 'failed'>(),
+    narrowcastTargetCount: integer('narrowcast_target_count'),
+    narrowcastSuccessCount: integer('narrowcast_success_count'),
+    narrowcastFailureCount: integer('narrowcast_failure_count'),
+    /** LINE's `errorCode` / `failedDescription` of a failed narrowcast. */
+    narrowcastError: text('narrowcast_error'),
+    /** When the worker last asked LINE for the progress (polled every NARROWCAST_POLL_MS). */
+    narrowcastCheckedAt: tstz('narrowcast_checked_at'),
     state: text('state').notNull().$type<BroadcastState>(),
     /** When a scheduled broadcast is due: the time asked for, or the end of quiet hours. */
     scheduledAt: tstz('scheduled_at'),

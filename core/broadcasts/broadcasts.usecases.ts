@@ -4,7 +4,7 @@ import { auditLog } from '../audit/audit.table.js';
 import { recordConsoleAction, type ConsoleAuditActor } from '../audit/index.js';
 import { findFirstLineChannel } from '../brands/brands.refs.js';
 import { lineChannels } from '../brands/brands.table.js';
-import { queryRows, type Database } from '../db/database.js';
+import { queryRows, type Database, type Executor } from '../db/database.js';
 import type { LineMessenger } from '../messaging/index.js';
 import {
   exclusionReasonSql,
@@ -18,6 +18,7 @@ import { createSegmentsRepository } from '../segments/segments.repository.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import {
+  createBroadcastNarrowcastNeedsConsentError,
   createBroadcastNoChannelError,
   createBroadcastNotEditableError,
   createBroadcastNotFoundError,
@@ -43,6 +44,7 @@ import {
   type NewLink,
   type NewRecipient,
 } from './broadcasts.repository.js';
+import { NARROWCAST_MIN_RECIPIENTS, narrowcastConsentDecision } from './broadcasts.narrowcast.models.js';
 import type { CreateBroadcastInput } from './broadcasts.schemas.js';
 import type { BroadcastVariant } from './broadcasts.table.js';
 import { broadcasts } from './broadcasts.table.js';
@@ -82,21 +84,47 @@ function auditBroadcast(
   });
 }
 
+function auditQuietHoursOverride(
+  tx: Executor,
+  deps: Pick<BroadcastsDeps, 'generateId'>,
+  actor: BroadcastActor,
+  { broadcast, at, recipients }: { broadcast: Broadcast; at: Date; recipients: number | null },
+) {
+  return tx.insert(auditLog).values({
+    id: deps.generateId('auditEntry'),
+    brandId: broadcast.brandId,
+    actorType: 'console_user',
+    actorId: actor.userId ?? null,
+    action: 'broadcast.quiet_hours_overridden',
+    targetType: 'broadcast',
+    targetId: broadcast.id,
+    data: { recipients, at: at.toISOString() },
+    createdAt: at,
+  });
+}
+
 async function contextOf(deps: Pick<BroadcastsDeps, 'db' | 'clock' | 'generateId'>, brandId: string) {
   const ctx = await createSegmentsRepository(deps).getBrandContext(brandId, deps.clock.now());
   if (!ctx) throw createBroadcastNotFoundError({ message: 'No such brand' });
   return ctx;
 }
 
-/** Saves a draft broadcast, with the recipient estimate and its cost. Nothing is sent yet. */
+/**
+ * Saves a draft broadcast, with the recipient estimate and its cost. Nothing is sent yet. A demographic
+ * audience is a narrowcast: refused where the country needs opt-in consent, with warnings elsewhere.
+ */
 export async function createBroadcast(
   deps: Omit<BroadcastsDeps, 'messenger'>,
   { brandId, actor, input }: { brandId: string; actor: BroadcastActor; input: CreateBroadcastInput },
 ) {
   const ctx = await contextOf(deps, brandId);
-  const condition: SegmentCondition = input.segmentId
+  const narrowcast = input.demographic !== undefined;
+  const consent = narrowcast ? narrowcastConsentDecision(ctx.country) : undefined;
+  if (consent && !consent.allowed)
+    throw createBroadcastNarrowcastNeedsConsentError({ details: { country: ctx.country } });
+  const condition: SegmentCondition | undefined = input.segmentId
     ? (await getSegmentOrThrow(deps, { brandId, segmentId: input.segmentId })).condition
-    : (input.condition as SegmentCondition);
+    : (input.condition as SegmentCondition | undefined);
   const channel = await findFirstLineChannel(deps.db, brandId);
   if (!channel) throw createBroadcastNoChannelError();
   const variants: BroadcastVariant[] = [
@@ -114,13 +142,15 @@ export async function createBroadcast(
       brandId,
       channelId: channel.id,
       segmentId: input.segmentId,
-      condition: condition as unknown as Record<string, unknown>,
+      condition: (condition ?? null) as unknown as Record<string, unknown> | null,
+      demographicFilter: input.demographic ?? null,
       messages: input.messages,
       variants,
       holdoutPercent: input.holdoutPercent,
       ignoreQuietHours: input.ignoreQuietHours,
-      trackLinks: input.trackLinks,
-      method: 'multicast',
+      // Narrowcast bodies are the same for everyone: no per-member tracked links.
+      trackLinks: narrowcast ? false : input.trackLinks,
+      method: narrowcast ? 'narrowcast' : 'multicast',
       state: 'draft',
       scheduledAt: input.sendAt ? new Date(input.sendAt) : null,
       createdBy: actor.userId,
@@ -129,11 +159,35 @@ export async function createBroadcast(
     await auditBroadcast(tx, deps, actor, {
       action: 'broadcast.created',
       broadcastId: id,
-      data: { segmentId: input.segmentId ?? null, sendAt: input.sendAt ?? null, variants: variants.length },
+      data: {
+        segmentId: input.segmentId ?? null,
+        sendAt: input.sendAt ?? null,
+        variants: variants.length,
+        ...(narrowcast ? { method: 'narrowcast', demographic: input.demographic } : {}),
+      },
     });
   });
-  const { count } = await previewCondition(deps, { brandId, condition, sample: false });
-  return { id, estimate: estimateOf(ctx, count, input.holdoutPercent) };
+  if (consent?.allowed) {
+    // LINE picks the recipients among all the account's friends: the friends we know are the estimate.
+    const friends = await countKnownFriends(deps.db, brandId);
+    return {
+      id,
+      method: 'narrowcast' as const,
+      estimate: { ...estimateOf(ctx, friends, 0), basis: 'known_friends' as const },
+      warnings: consent.warnings,
+    };
+  }
+  const { count } = await previewCondition(deps, { brandId, condition: condition!, sample: false });
+  return { id, method: 'multicast' as const, estimate: estimateOf(ctx, count, input.holdoutPercent) };
+}
+
+/** The brand's members who follow the account: the friends a narrowcast may reach that we know of. */
+async function countKnownFriends(db: Database, brandId: string) {
+  const [row] = await queryRows<{ n: number | string }>(
+    db,
+    sql`select count(*) as n from members m where m.brand_id = ${brandId} and m.erased_at is null and m.following`,
+  );
+  return Number(row?.n ?? 0);
 }
 
 function estimateOf(ctx: ConditionContext, reachable: number, holdoutPercent: number) {
@@ -181,6 +235,8 @@ export async function startBroadcast(
     });
     return { state: 'scheduled', waitReason: wait.reason };
   }
+
+  if (current.method === 'narrowcast') return startNarrowcast(deps, { ctx, current, actor });
 
   const condition = current.condition as unknown as SegmentCondition;
   const candidates = await loadCandidates(deps.db, condition, ctx);
@@ -257,18 +313,61 @@ export async function startBroadcast(
       data: { state: done ? 'sent' : 'sending', recipients: grouped.length - holdout, skipped },
     });
     if (locked.ignoreQuietHours && quietHoursAt(ctx.now, ctx.timezone).quiet)
-      await tx.insert(auditLog).values({
-        id: deps.generateId('auditEntry'),
-        brandId,
-        actorType: 'console_user',
-        actorId: actor.userId ?? null,
-        action: 'broadcast.quiet_hours_overridden',
-        targetType: 'broadcast',
-        targetId: broadcastId,
-        data: { recipients: grouped.length - holdout, at: ctx.now.toISOString() },
-        createdAt: ctx.now,
+      await auditQuietHoursOverride(tx, deps, actor, {
+        broadcast: locked,
+        at: ctx.now,
+        recipients: grouped.length - holdout,
       });
     return { state: done ? ('sent' as const) : ('sending' as const), waitReason: null };
+  });
+}
+
+/**
+ * A narrowcast starts as one chunk without user ids: its retry key is stored here, before the first
+ * attempt, so every attempt by any worker sends the same key and body; LINE picks the recipients. The
+ * quota must at least cover LINE's minimum reach; LINE itself refuses (429) a reach the quota cannot cover.
+ */
+async function startNarrowcast(
+  deps: BroadcastsDeps,
+  { ctx, current, actor }: { ctx: ConditionContext; current: Broadcast; actor: BroadcastActor },
+): Promise<{ state: Broadcast['state']; waitReason: string | null }> {
+  const quota = await deps.messenger.getMessageQuota(await credentialsOf(deps.db, current.channelId));
+  if (quota.limit !== undefined && quota.used + NARROWCAST_MIN_RECIPIENTS > quota.limit)
+    throw createBroadcastQuotaExceededError({
+      message: `A narrowcast reserves its whole reach (at least ${NARROWCAST_MIN_RECIPIENTS}) from the quota; ${Math.max(0, quota.limit - quota.used)} are left of this month's quota of ${quota.limit}. Nothing was sent.`,
+      details: { needed: NARROWCAST_MIN_RECIPIENTS, limit: quota.limit, used: quota.used },
+    });
+  return deps.db.transaction(async (tx) => {
+    const repository = createBroadcastsRepository(tx);
+    const locked = await repository.getBroadcast(current.brandId, current.id, { lock: true });
+    if (!locked || (locked.state !== 'draft' && locked.state !== 'scheduled'))
+      return { state: locked?.state ?? 'draft', waitReason: locked?.waitReason ?? null };
+    await repository.insertChunks([
+      {
+        id: `${locked.id.replace(/^bct_/, 'bch_')}_1`,
+        brandId: locked.brandId,
+        broadcastId: locked.id,
+        chunkNo: 1,
+        lineUserIds: [],
+        messages: locked.messages,
+        retryKey: randomUUID(),
+        state: 'pending',
+      },
+    ]);
+    await repository.updateBroadcast(locked.id, {
+      state: 'sending',
+      skipped: {},
+      startedAt: ctx.now,
+      waitReason: null,
+    });
+    await auditBroadcast(tx, deps, actor, {
+      action: 'broadcast.sent',
+      broadcastId: locked.id,
+      data: { state: 'sending', method: 'narrowcast', demographic: locked.demographicFilter },
+    });
+    if (locked.ignoreQuietHours && quietHoursAt(ctx.now, ctx.timezone).quiet)
+      await auditQuietHoursOverride(tx, deps, actor, { broadcast: locked, at: ctx.now, recipients: null });
+    return { state: 'sending' as const, waitReason: null };
   });
 }
 
@@ -420,6 +519,10 @@ export async function cancelBroadcast(
     const broadcast = await repository.getBroadcast(brandId, broadcastId, { lock: true });
     if (!broadcast) throw createBroadcastNotFoundError();
     if (!['draft', 'scheduled', 'sending'].includes(broadcast.state)) throw createBroadcastNotEditableError();
+    if (broadcast.method === 'narrowcast' && broadcast.lineRequestId)
+      throw createBroadcastNotEditableError({
+        message: 'LINE has already accepted this narrowcast: it can no longer be stopped',
+      });
     const cancelledChunks = await repository.cancelPendingChunks(broadcastId);
     await repository.updateBroadcast(broadcastId, { state: 'cancelled', finishedAt: deps.clock.now() });
     await auditBroadcast(tx, deps, actor, {

@@ -32,6 +32,7 @@ export {
   type BroadcastListItem,
   type BroadcastQuota,
   type BroadcastReport,
+  type NarrowcastReport,
 } from './broadcasts.reports.js';
 export {
   createRateLimiter,
@@ -51,3 +52,15 @@ export {
 export { sendTestBroadcast, TEST_SENDS_PER_HOUR } from './broadcasts.test-send.js';
 export { testSendBodySchema, type TestSendInput } from './broadcasts.schemas.js';
 export { createBroadcastTestRateLimitedError } from './broadcasts.errors.js';
+export {
+  demographicFilterSchema,
+  NARROWCAST_AGES,
+  NARROWCAST_MIN_RECIPIENTS,
+  NARROWCAST_PERIODS,
+  NARROWCAST_POLL_MS,
+  NARROWCAST_TW_AREAS,
+  narrowcastConsentDecision,
+  type DemographicFilter,
+  type NarrowcastWarning,
+} from './broadcasts.narrowcast.models.js';
+export { createBroadcastNarrowcastNeedsConsentError } from './broadcasts.errors.js';

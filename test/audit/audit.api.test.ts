@@ -185,7 +185,7 @@ const CONSOLE_CHANGES: Record<string, string> = {
   'PUT /api/console/draws/:drawId/permit': 'draw.permit_set',
   'POST /api/console/segments': 'segment.created',
   'POST /api/console/segments/preview': 'none: counts, saves nothing',
-  'POST /api/console/broadcasts': 'broadcast.created',
+  'POST /api/console/broadcasts': 'broadcast.created (a narrowcast: its method and filter in the data)',
   'POST /api/console/broadcasts/:id/send': 'broadcast.sent (+ broadcast.quiet_hours_overridden)',
   'POST /api/console/broadcasts/:id/cancel': 'broadcast.cancelled',
   'POST /api/console/me/line': 'console.line_link_code_sent',

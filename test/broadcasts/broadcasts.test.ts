@@ -5,7 +5,11 @@ import { createBroadcastsModule } from '../../bot/broadcasts/index.js';
 import { createApp } from '../../bot/create-app.js';
 import { createSegmentsModule } from '../../bot/segments/index.js';
 import type { Services } from '../../core/app/build-services.js';
-import { deliverBroadcastChunks, type BroadcastReport } from '../../core/broadcasts/index.js';
+import {
+  deliverBroadcastChunks,
+  type BroadcastDeliveryDeps,
+  type BroadcastReport,
+} from '../../core/broadcasts/index.js';
 import { auditLog } from '../../core/audit/audit.table.js';
 import { createLineSdkMessenger, type LineMessenger } from '../../core/messaging/index.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
@@ -106,7 +110,7 @@ const admin = (method: string, path: string, body?: unknown) =>
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   }).then((response) => response.json() as Promise<Record<string, unknown>>);
-const deps = (overrides: { messenger?: Pick<LineMessenger, 'multicast' | 'getMessageQuota'> } = {}) => ({
+const deps = (overrides: { messenger?: BroadcastDeliveryDeps['messenger'] } = {}) => ({
   db: services.database.db,
   clock: services.clock,
   logger: services.logger,
@@ -272,8 +276,8 @@ describe('broadcast delivery', () => {
     const { id } = await send('crash');
     let accepted = 0;
     // Worker A sends, LINE accepts, and A dies before recording it (its promise never settles).
-    const dying: Pick<LineMessenger, 'multicast' | 'getMessageQuota'> = {
-      getMessageQuota: messenger.getMessageQuota,
+    const dying: BroadcastDeliveryDeps['messenger'] = {
+      ...messenger,
       multicast: async (channel, input) => {
         await messenger.multicast(channel, input);
         accepted += 1;

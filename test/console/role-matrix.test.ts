@@ -211,6 +211,13 @@ const ROUTES: RouteCase[] = [
     permission: 'broadcasts.send',
     body: { condition: { type: 'all' }, messages: [{ type: 'text', text: 'hi' }] },
   },
+  // The same route with LINE's demographic filter (a narrowcast): the same permission.
+  {
+    method: 'post',
+    path: '/api/console/broadcasts',
+    permission: 'broadcasts.send',
+    body: { demographic: { type: 'gender', oneOf: ['female'] }, messages: [{ type: 'text', text: 'hi' }] },
+  },
   { method: 'get', path: '/api/console/broadcasts/quota', permission: 'broadcasts.read' },
   { method: 'get', path: '/api/console/broadcasts/bct_missing', permission: 'broadcasts.read' },
   {

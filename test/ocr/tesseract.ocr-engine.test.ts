@@ -24,6 +24,27 @@ describe('tesseract engine', () => {
     expect(results).toHaveLength(2);
   });
 
+  test('when requests wait on a two-worker pool, then it starts its second worker and each reads the page alike', async () => {
+    // One worker is started with the first request; the second only while a request waits for one.
+    const pool = buildTesseractOcrEngine({ poolSize: 2 });
+    try {
+      const image = readFileSync(join(fixturesDir, 'th-receipt-1-clean.png'));
+      const request = { image, languages: ['eng' as const, 'tha' as const] };
+      const alone = await pool.recognize(request);
+
+      const together = await Promise.all([
+        pool.recognize(request),
+        pool.recognize(request),
+        pool.recognize(request),
+      ]);
+
+      expect(alone.text).toContain('9175680647138');
+      for (const result of together) expect(result.text).toBe(alone.text);
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('when the engine is closed, then a new request is refused', async () => {
     const closed = buildTesseractOcrEngine({ poolSize: 1 });
     await closed.close();

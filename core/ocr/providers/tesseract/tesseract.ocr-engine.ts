@@ -47,11 +47,20 @@ function prepareLanguageFolder(): string {
   return folder;
 }
 
-type Pool = { workers: Worker[]; idle: Worker[]; waiting: ((worker: Worker) => void)[] };
+type Pool = {
+  key: string;
+  workers: Worker[];
+  idle: Worker[];
+  waiting: ((worker: Worker) => void)[];
+  /** Workers being started for this pool. */
+  starting: number;
+};
 
 /**
- * Offline OCR. Workers are created lazily on the first request for a language set, once, and reused: a
- * worker start costs ~0.5 s and 100+ MB, a recognition ~1 s at 2000 px.
+ * Offline OCR. Workers are created lazily and reused: a language set's first request starts one worker,
+ * and another starts only while every worker of the set is busy and a request waits, up to `poolSize`. A
+ * worker start costs ~0.5 s and 100+ MB (a lone photo never pays for a second one), a recognition ~1 s
+ * at 2000 px.
  */
 export function buildTesseractOcrEngine(options: TesseractOcrEngineOptions = {}): OcrEngine {
   const poolSize = options.poolSize ?? Math.max(1, availableParallelism());
@@ -66,18 +75,13 @@ export function buildTesseractOcrEngine(options: TesseractOcrEngineOptions = {})
     if (!pool) {
       langPath ??= prepareLanguageFolder();
       const path = langPath;
-      pool = (async () => {
-        const workers = await Promise.all(
-          Array.from({ length: poolSize }, () =>
-            createWorker(key.split('+'), OEM.LSTM_ONLY, { langPath: path, gzip: true, cacheMethod: 'none' }),
-          ),
-        );
-        for (const worker of workers) {
-          // Auto page segmentation keeps a receipt's columns apart; rows are rebuilt from word boxes.
-          await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, preserve_interword_spaces: '0' });
-        }
-        return { workers, idle: [...workers], waiting: [] };
-      })();
+      pool = startWorker(key, path).then((worker) => ({
+        key,
+        workers: [worker],
+        idle: [worker],
+        waiting: [],
+        starting: 0,
+      }));
       pools.set(key, pool);
       // A failed start must not poison the key forever.
       pool.catch(() => pools.delete(key));
@@ -85,14 +89,50 @@ export function buildTesseractOcrEngine(options: TesseractOcrEngineOptions = {})
     return pool;
   }
 
+  async function startWorker(key: string, path: string): Promise<Worker> {
+    const worker = await createWorker(key.split('+'), OEM.LSTM_ONLY, {
+      langPath: path,
+      gzip: true,
+      cacheMethod: 'none',
+    });
+    // Auto page segmentation keeps a receipt's columns apart; rows are rebuilt from word boxes.
+    await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, preserve_interword_spaces: '0' });
+    return worker;
+  }
+
+  function release(pool: Pool, worker: Worker) {
+    const next = pool.waiting.shift();
+    if (next) next(worker);
+    else pool.idle.push(worker);
+  }
+
+  /** Every worker of the pool is busy and a request waits: start one more, while the pool is not full. */
+  function grow(pool: Pool) {
+    if (closed || pool.workers.length + pool.starting >= poolSize || !langPath) return;
+    pool.starting++;
+    startWorker(pool.key, langPath).then(
+      (worker) => {
+        pool.starting--;
+        if (closed) return void worker.terminate();
+        pool.workers.push(worker);
+        release(pool, worker);
+      },
+      // The waiting request gets a running worker when it is free.
+      () => pool.starting--,
+    );
+  }
+
   async function withWorker<T>(pool: Pool, run: (worker: Worker) => Promise<T>): Promise<T> {
-    const worker = pool.idle.pop() ?? (await new Promise<Worker>((resolve) => pool.waiting.push(resolve)));
+    let worker = pool.idle.pop();
+    if (!worker) {
+      const waited = new Promise<Worker>((resolve) => pool.waiting.push(resolve));
+      grow(pool);
+      worker = await waited;
+    }
     try {
       return await run(worker);
     } finally {
-      const next = pool.waiting.shift();
-      if (next) next(worker);
-      else pool.idle.push(worker);
+      release(pool, worker);
     }
   }
 
