@@ -1,33 +1,17 @@
 import { isValidBusinessId } from '../invoices/index.js';
-import type { OcrBox } from '../ocr/index.js';
 import { findAmounts, type AmountToken } from './receipt-amounts.models.js';
 import { findDates, findTimes } from './receipt-dates.models.js';
 import { itemNameConfidence } from './receipt-item-confidence.js';
-import { correctStoreName, editDistance } from './store-lexicon.models.js';
+import { relabel, round2, toLines, type Line, type ReceiptLineInput } from './receipt-lines.models.js';
+import { cleanName, findStore, letterRatio } from './receipt-store.models.js';
+import { editDistance } from './store-lexicon.models.js';
 import type { ParsedReceipt, ReceiptCurrency, ReceiptFieldName, ReceiptItem } from './receipts.types.js';
 
-/** One OCR row; box and confidence are optional so plain text fixtures parse too. */
-export type ReceiptLineInput = {
-  text: string;
-  confidence?: number;
-  box?: OcrBox;
-  /** The row's words with their own confidence, when the engine gives them (item names are judged by them). */
-  words?: readonly { text: string; confidence: number }[];
-};
+export type { ReceiptLineInput } from './receipt-lines.models.js';
 
 export type ReceiptParseOptions = {
   /** Used to bound plausible purchase dates. @default now */
   now?: Date;
-};
-
-type Line = {
-  text: string;
-  compact: string;
-  upper: string;
-  confidence: number;
-  index: number;
-  box?: OcrBox;
-  words?: ReceiptLineInput['words'];
 };
 
 // Keyword strength for the grand total. OCR bends letters, so TOTAL tolerates 0/O and 1/I/L slips.
@@ -102,39 +86,8 @@ const DISCOUNT_LINE = /DISC|DISCOUNT|LESS|VOUCHER|COUPON|PROMO|ส่วนล�
 const SUMMARY_HEADER = /GST\s?SUMMARY|TAX\s?SUMMARY|SUMMARY|TAX\s?CODE|TAXCODE/i;
 const ITEM_HEADER =
   /DESCRIPTION|\bITEM\b|\bQTY\b|PRODUCT|รายการ|จำนวน|品名|品項|數量|單價|U\.?\s?P(?:RICE)?\b|AMOUNT\s*$/i;
-const GENERIC_HEADER =
-  /TAX\s?INVOICE|SIMPLIFIED|RECEIPT|INVOICE|WELCOME|CASH\s?BILL|OFFICIAL|ใบเสร็จ|ใบกำกับ|ใบกํากับ|統一發票|收銀機|電子發票|證明聯|THANK/i;
-const COMPANY_HINT =
-  /SDN\.?\s?BHD|\bBHD\b|BERHAD|ENTERPRISE|TRADING|\bSTORE\b|RESTAURANT|RESTORAN|\bMART\b|MARKET|HARDWARE|STATIONERY|BOOK|\bCAFE\b|BAKERY|PHARMACY|\bCO\b|COMPANY|\bLTD\b|LIMITED|\bPLT\b|\bINC\b|SUPERMARKET|KEDAI|ห้าง|บริษัท|ร้าน|มาร์ท|จำกัด|股份有限公司|有限公司|商店|超市|便利|商行/i;
-const ADDRESS_HINT =
-  /\bJALAN\b|\bJLN\b|\bLORONG\b|\bTAMAN\b|\bROAD\b|\bRD\b|\bSTREET\b|\bST\b|\bLOT\b|\bNO\.?\s?\d|\bKM\b|\bJOHOR\b|SELANGOR|KUALA|LUMPUR|\bKL\b|PERAK|PENANG|PULAU|MELAKA|BANDAR|\d{5}|ถนน|ถ\.|ต\.|อ\.|จ\.|แขวง|เขต|ซอย|縣|市|區|路|街|號/i;
-const PHONE_OR_ID =
-  /\bTEL\b|\bFAX\b|PHONE|\bGST\s?(?:NO|ID|REG)|CO\.?\s?REG|REG\.?\s?NO|\(\d{5,}-[A-Z]\)|\d{6,}-[A-Z]\b/i;
-
 const THAI = /[\u0E00-\u0E7F]/;
 const CJK = /[\u3400-\u9FFF]/;
-
-function toLines(input: ReceiptLineInput[]): Line[] {
-  return input
-    .map((line, index) => {
-      const text = line.text.replace(/\s+/g, ' ').trim();
-      // Thai and Chinese keywords are matched with spaces removed: OCR inserts spaces inside words.
-      const compact = text.replace(
-        /(?<=[\u0E00-\u0E7F\u3400-\u9FFF.])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF.])/g,
-        '',
-      );
-      return {
-        text,
-        compact,
-        upper: compact.toUpperCase(),
-        confidence: line.confidence ?? 0.9,
-        index,
-        box: line.box,
-        words: line.words,
-      };
-    })
-    .filter((line) => line.text !== '');
-}
 
 function detectScript(lines: Line[]): { thai: boolean; chinese: boolean } {
   let thai = 0;
@@ -265,10 +218,6 @@ function overallConfidence(confidence: Partial<Record<ReceiptFieldName, number>>
   return round2(0.6 * min + 0.4 * mean);
 }
 
-function round2(value: number) {
-  return Math.round(value * 100) / 100;
-}
-
 function findTaiwanInvoiceNumber(lines: Line[]) {
   for (const line of lines.slice(0, 12)) {
     const match = /(?<![A-Z0-9])([A-Z]{2})\s?-?\s?(\d{8})(?!\d)/.exec(line.upper.replace(/\s+(?=\d)/g, ''));
@@ -373,183 +322,6 @@ function findPurchaseDate(lines: Line[], script: { thai: boolean; chinese: boole
   };
 }
 
-function letterRatio(text: string) {
-  const letters = [...text].filter((char) => /\p{L}/u.test(char)).length;
-  return text.length === 0 ? 0 : letters / text.replace(/\s/g, '').length;
-}
-
-/**
- * A company line as a name: without its registration number ("99 SPEED MART S/B (519537-X)",
- * "Sdn Bhd (72828441)") and with the legal suffix OCR bent put back ("SDN 3HD" → "SDN BHD").
- */
-const REGISTRATION_NUMBER = /\(\s?[Il]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$/gi;
-/** "(Co. No: 120154-T)", "(GST Reg No …": a registration printed after the name, to the end of the row. */
-const REGISTRATION_LABEL = /\s*\(\s?(?:C[O0a]\.?\s?(?:N[O0oe]|REG)|GST|REG|ROC)\b.*$/i;
-/** Malaysia's "(M)" before the legal suffix, as OCR bends it: "(H)", "(#)", "(MD)", "(N)". */
-const MALAYSIA_MARK = /\((?:H|#|MD|N|W|NM|IM|I4|HM)\)\s?(?=SDN|BHD|S\/B)/gi;
-
-/** In a word of letters, digits OCR swapped for look-alike letters: "D.1.Y." → "D.I.Y.", "C0." → "CO.". */
-function lettersForLookalikeDigits(text: string) {
-  return text.replace(/[A-Za-z0-9.&'-]+/g, (token) => {
-    const letters = (token.match(/[A-Za-z]/g) ?? []).length;
-    const digits = (token.match(/\d/g) ?? []).length;
-    if (letters < 2 || !/[015]/.test(token) || /[2-46-9]/.test(token) || digits > letters) return token;
-    return token.replace(/0/g, 'O').replace(/1/g, 'I').replace(/5/g, 'S');
-  });
-}
-
-function asCompanyLine(line: Line): Line {
-  const text = lettersForLookalikeDigits(
-    line.text.replace(REGISTRATION_NUMBER, ' ').replace(REGISTRATION_LABEL, ''),
-  )
-    .replace(/\bSDN\.?\s?[38E]HD\b/gi, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
-    .replace(MALAYSIA_MARK, '(M) ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text === line.text ? line : relabel(line, text);
-}
-
-/** Legal suffix at the start of a row: the rest of a company name wrapped onto the next row. */
-const SUFFIX_CONTINUATION = /^(?:CO\.?(?:\s|\()|\(M\)|SDN\b|BHD\b|S\/B\b|BERHAD|\(\s?M\s?\)\s?SDN)/i;
-const LEGAL_SUFFIX = /SDN\.?\s?BHD|\bBHD\b|\bS\/B\b|BERHAD|\bLTD\b|\bPLT\b|有限公司|จำกัด/i;
-
-/**
- * The store name: every row near the top is scored on features that hold across receipts — how high up
- * it is, how much larger its print is than the rest (names are printed big), a company word or legal
- * suffix, a chain of the lexicon, letters rather than digits and specks — and the best row wins, joined
- * with a row its legal suffix wrapped onto. Confidence follows the evidence and the margin.
- */
-function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
-  const head = lines.slice(0, 10).map(asCompanyLine);
-  const heights = lines
-    .flatMap((line) => (line.box ? [line.box.y1 - line.box.y0] : []))
-    .sort((a, b) => a - b);
-  const medianHeight = heights[Math.floor(heights.length / 2)];
-  const isCandidate = (line: Line) =>
-    letterRatio(line.text) >= 0.6 &&
-    line.compact.replace(/\s/g, '').length >= 3 &&
-    !GENERIC_HEADER.test(line.compact) &&
-    !PHONE_OR_ID.test(line.upper) &&
-    findDates(line.text).length === 0;
-
-  type Scored = { line: Line; score: number; chain: boolean; hint: boolean; value: string; edits: number };
-  const scored: Scored[] = [];
-  head.forEach((line, position) => {
-    if (!isCandidate(line)) return;
-    const corrected = correctStoreName(line.compact);
-    const hint = COMPANY_HINT.test(corrected.value);
-    let score = 1 - 0.1 * position;
-    if (hint) score += 1;
-    if (corrected.chain) score += 2 - 0.3 * corrected.edits;
-    if (ADDRESS_HINT.test(line.upper) && !hint) score -= 0.8;
-    const tokens = line.text.split(/\s+/);
-    const specks = tokens.filter((token) => token.length <= 2 && !/^[&(]|^CO\.?$/i.test(token)).length;
-    if (!script.chinese && !script.thai && tokens.length >= 3 && specks / tokens.length > 0.4) score -= 0.8;
-    if (medianHeight && line.box) {
-      const ratio = (line.box.y1 - line.box.y0) / medianHeight;
-      if (ratio >= 1.3) score += 0.5;
-      else if (ratio >= 1.12) score += 0.25;
-    }
-    score -= (1 - line.confidence) * 1.5;
-    const next = head[position + 1];
-    if (next && !LEGAL_SUFFIX.test(corrected.value) && SUFFIX_CONTINUATION.test(next.text)) score += 0.3;
-    scored.push({
-      line,
-      score,
-      chain: Boolean(corrected.chain),
-      hint,
-      value: corrected.value,
-      edits: corrected.edits,
-    });
-  });
-  scored.sort((a, b) => b.score - a.score);
-  const best = scored[0];
-
-  let name: { value: string; confidence: number; index: number } | undefined;
-  if (best) {
-    let value = best.value;
-    const position = head.indexOf(best.line);
-    const next = head[position + 1];
-    const previous = head[position - 1];
-    // A company name wrapped onto the next row: "POPULAR BOOK" / "CO. (M) SDN BHD".
-    if (
-      next &&
-      !LEGAL_SUFFIX.test(value) &&
-      SUFFIX_CONTINUATION.test(next.text) &&
-      letterRatio(next.text) >= 0.5
-    )
-      value = `${value} ${correctStoreName(next.compact).value}`;
-    // The suffix row won: its name is the row above.
-    else if (SUFFIX_CONTINUATION.test(best.line.text) && previous && isCandidate(previous))
-      value = `${correctStoreName(previous.compact).value} ${value}`;
-    // …or onto the row above its suffix: "RESTAURANT JIAWEI" / "JIAWEI HOUSE".
-    else if (
-      previous &&
-      position <= 3 &&
-      isCandidate(previous) &&
-      !ADDRESS_HINT.test(previous.upper) &&
-      previous.text === previous.text.toUpperCase() &&
-      /[A-Z]/.test(previous.text) &&
-      !/SDN|BHD/i.test(previous.text) &&
-      /^(SDN|BHD|\(|HOUSE|ENTERPRISE|TRADING|RESTAURANT)/i.test(best.line.text)
-    )
-      value = `${previous.compact} ${value}`;
-    const margin = best.score - (scored[1]?.score ?? 0);
-    let confidence = 0.35 + Math.min(0.25, margin / 6) + (best.hint ? 0.15 : 0) + (best.chain ? 0.25 : 0);
-    confidence *= Math.min(1, best.line.confidence + 0.1);
-    name = {
-      value: cleanName(value),
-      confidence: round2(Math.min(best.chain && best.edits === 0 ? 0.97 : 0.93, confidence)),
-      index: best.line.index,
-    };
-  }
-
-  let branch: { value: string; confidence: number } | undefined;
-  const branchLine = lines.slice(0, 12).find((line) => /สาขา|BRANCH|分店|門市/i.test(line.compact));
-  if (branchLine) branch = { value: branchLine.compact, confidence: round2(0.85 * branchLine.confidence) };
-  else if (name && script.chinese) {
-    const shop = /([\u3400-\u9FFF]{1,6}[店])$/.exec(name.value);
-    if (shop) branch = { value: shop[1]!, confidence: 0.6 };
-  }
-
-  let address: { value: string; confidence: number } | undefined;
-  if (name) {
-    const after = lines.filter((line) => line.index > name!.index && line.index <= name!.index + 6);
-    const parts: Line[] = [];
-    for (const line of after) {
-      if (
-        PHONE_OR_ID.test(line.upper) ||
-        GENERIC_HEADER.test(line.compact) ||
-        findDates(line.text).length > 0
-      ) {
-        if (parts.length > 0) break;
-        continue;
-      }
-      if (ADDRESS_HINT.test(line.upper) || (parts.length > 0 && letterRatio(line.text) > 0.5))
-        parts.push(line);
-      else if (parts.length > 0) break;
-    }
-    if (parts.length > 0)
-      address = {
-        value: parts.map((line) => line.compact).join(' '),
-        confidence: round2(0.7 * Math.min(...parts.map((p) => p.confidence))),
-      };
-  }
-  return { name, branch, address };
-}
-
-function cleanName(value: string) {
-  return (
-    value
-      // Specks OCR read beside the name ("ศรีสยาม 9 ๑ 4 ๑ 4", "พลาซา 6 6 ๕ P= | 1"): a run of two or more
-      // one- or two-character tokens at the end is not part of a name.
-      .replace(/(?:\s+\S{1,2}){2,}\s*$/u, '')
-      .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{N}).]+$/gu, '')
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
-}
-
 /**
  * Splits a row into label/amount pairs. The label of an amount is the text since the previous amount;
  * a label without letters (a price column) belongs with the label before it.
@@ -588,13 +360,6 @@ function splitLabelledAmounts(line: Line, next: Line | undefined, integers: bool
     units.push({ line: relabel(line, label), value: amount });
   });
   return units;
-}
-
-function relabel(line: Line, label: string): Line {
-  const compact = label
-    .replace(/(?<=[\u0E00-\u0E7F\u3400-\u9FFF.])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF.])/g, '')
-    .trim();
-  return { ...line, text: label.trim(), compact, upper: compact.toUpperCase() };
 }
 
 function decimalAmounts(line: Line) {

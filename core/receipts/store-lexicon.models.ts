@@ -9,9 +9,12 @@ export const DEFAULT_STORE_LEXICON: StoreLexicon = {
 
 const CJK_OR_THAI = /[\u0E00-\u0E7F\u3400-\u9FFF]/;
 
-/** Malaysian and Singaporean legal suffixes as OCR bends them: `SON BHD`, `SDH. BHZ`, `5DN 8HD`, `S/8`. */
-const SDN_BHD = /\b[S5$][DO0][NMH]\.?\s?[B8][HN][DZ0]\b\.?/gi;
-const S_SLASH_B = /(?<![\w/])[S5$]\/[8B]\b/g;
+/**
+ * Malaysian and Singaporean legal suffixes as OCR bends them: `SON BHD`, `SIN BHD`, `SDH. BHZ`, `SDN.BHX`,
+ * `5DN 8HD`, `S/8`, `S/R`.
+ */
+const SDN_BHD = /\b[S5$][DOI0][NMH]\.?\s?[B8][HN][DZ0X]\b\.?/gi;
+const S_SLASH_B = /(?<![\w/])[S5$]\/[8BR]\b/g;
 
 export type StoreNameCorrection = {
   value: string;

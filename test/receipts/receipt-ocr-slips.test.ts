@@ -308,6 +308,34 @@ describe('store name — the company line as people name the store', () => {
     });
     expect(receipt.fields.storeName).toBe('POPULAR BOOK CO.(M) SDN BHD');
   });
+
+  test('when PaddleOCR reads the registration in full-width brackets ("（1191015-W）"), then it is left out and the entity is a candidate', () => {
+    const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
+    expect(read('CITY BREW\nHAPPY VENTURE SDN BHD （1191015-W）\nLOT 18, JALAN MAJU\nTOTAL 9.90')).toBe(
+      'HAPPY VENTURE SDN BHD',
+    );
+    expect(read('KEDAI LAMA CO.(M)BHD （126926-H)\nJLN JEJAKA 55100\nTOTAL 9.90')).toBe(
+      'KEDAI LAMA CO.(M)BHD',
+    );
+  });
+
+  test('when OCR bends the legal suffix further ("SIN BHD", "SDN.BHX", "S/R", "C0.(M)", "(S24101-D)"), then it is put back', () => {
+    const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
+    expect(read('MR. FIX (M) SIN BHD\nLOT 1851 JALAN KPB\nTOTAL 9.90')).toBe('MR. FIX (M) SDN BHD');
+    expect(read('BEMO (SP)SDN.BHX\nNo.49, Jalan Dinar\nTOTAL 9.90')).toBe('BEMO (SP)SDN BHD');
+    expect(read('SOON HUAT S/R (81497-P)\nJALAN KLANG LAMA\nTOTAL 9.90')).toBe('SOON HUAT S/B');
+    expect(read('MEGA C0.(M) BHD\nJALAN KLANG LAMA\nTOTAL 9.90')).toBe('MEGA CO.(M) BHD');
+    expect(read('SELASIH MAJU SDN BHD (S24101-D)\nJALAN IBRAHIM\nTOTAL 9.90')).toBe('SELASIH MAJU SDN BHD');
+  });
+
+  test('when the trade name is printed above its own legal entity ("Dimiliki: … sdn bhd 1110644-W"), then the entity is the store', () => {
+    const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
+    expect(read('Pho Cafe\nDimiliki:pho cafe sdn bhd 1110644-W\nNo.1 Jalan Puteri\nTOTAL 9.90')).toBe(
+      'pho cafe Sdn Bhd',
+    );
+    // Another company's entity under a trade name is not the same store: the trade name stays.
+    expect(read('Pho Cafe\nDimiliki:lain makan sdn bhd\nNo.1 Jalan Puteri\nTOTAL 9.90')).toBe('Pho Cafe');
+  });
 });
 
 describe('combineReadings — several OCR passes of the same photo', () => {
