@@ -124,8 +124,16 @@ export async function handleWebhookEvent(
 
   if (payload.type !== 'message' && payload.type !== 'postback') return {};
 
-  const member = await ensureMember(deps, { event, channel, userId, brandLocale, members });
-  const context = { event, channel, member, userId, replyToken: payload.replyToken, timezone };
+  const { member, known } = await ensureMember(deps, { event, channel, userId, brandLocale, members });
+  const context = {
+    event,
+    channel,
+    member,
+    userId,
+    replyToken: payload.replyToken,
+    timezone,
+    touchMember: known,
+  };
 
   if (payload.type === 'postback') {
     const command = parsePostback(payload.postback?.data ?? '', payload.postback?.params);
@@ -184,6 +192,8 @@ type AnswerContext = {
   userId: string;
   replyToken: string | undefined;
   timezone: string;
+  /** A known member: their activity is recorded in the answer's transaction (`ensureMember` did not write). */
+  touchMember?: boolean;
 };
 
 async function runCommand(
@@ -516,6 +526,12 @@ function answerInTransaction(
   const { event } = context;
   return {
     commit: async (tx: Transaction) => {
+      if (context.touchMember)
+        await createMembersRepository({ db: tx, generateId: deps.generateId }).touchActive({
+          memberId: context.member.id,
+          channelId: context.channel.id,
+          now: deps.clock.now(),
+        });
       const decided = await decide(tx);
       const renderContext = {
         locale,
@@ -543,6 +559,10 @@ function answerInTransaction(
   };
 }
 
+/**
+ * The member who wrote: a known one as read (their activity is recorded with the answer, in its
+ * transaction: `known`), a new one stored now with their LINE profile (their id is needed before).
+ */
 async function ensureMember(
   deps: ConversationDeps,
   {
@@ -558,24 +578,22 @@ async function ensureMember(
     brandLocale: Locale;
     members: ReturnType<typeof createMembersRepository>;
   },
-): Promise<Member> {
+): Promise<{ member: Member; known: boolean }> {
   const existing = await members.getMemberByLineUserId({ brandId: event.brandId, lineUserId: userId });
+  if (existing) return { member: { ...existing, channelId: channel.id }, known: true };
   // Someone who befriended the account before Proofline ran: the profile gives name and language.
-  const profile = existing ? undefined : await deps.messenger.getProfile(credentialsOf(channel), userId);
+  const profile = await deps.messenger.getProfile(credentialsOf(channel), userId);
   const { member } = await members.upsertFollowingMember({
     brandId: event.brandId,
     channelId: channel.id,
     lineUserId: userId,
     displayName: profile?.displayName,
     pictureUrl: profile?.pictureUrl,
-    locale:
-      existing && isLocale(existing.locale)
-        ? existing.locale
-        : localeFromLineLanguage(profile?.language, brandLocale),
+    locale: localeFromLineLanguage(profile?.language, brandLocale),
     followedAt: undefined,
     now: deps.clock.now(),
   });
-  return member;
+  return { member, known: false };
 }
 
 function credentialsOf(channel: LineChannel) {

@@ -39,31 +39,28 @@ export function createEventsRepository({ db, generateId }: { db: Executor; gener
       limit: number;
     }): Promise<WebhookEvent[]> {
       const nowIso = now.toISOString();
-      const lockedUntil = new Date(now.getTime() + leaseMs).toISOString();
-      const rows = await queryRows<{ id: string }>(
-        db,
-        sql`update webhook_events set state = 'processing', attempts = attempts + 1,
-              locked_until = ${lockedUntil}::timestamptz
-            where id in (
-              select id from webhook_events
-              where (state = 'pending' and next_attempt_at <= ${nowIso}::timestamptz)
-                 or (state = 'processing' and locked_until < ${nowIso}::timestamptz)
-              order by occurred_at, received_at
-              limit ${limit}
-              for update skip locked)
-            returning id`,
-      );
-      if (rows.length === 0) return [];
-      return db
-        .select()
-        .from(webhookEvents)
+      // One statement: the claimed rows come back from the UPDATE itself.
+      const rows = await db
+        .update(webhookEvents)
+        .set({
+          state: 'processing',
+          attempts: sql`${webhookEvents.attempts} + 1`,
+          lockedUntil: new Date(now.getTime() + leaseMs),
+        })
         .where(
-          inArray(
-            webhookEvents.id,
-            rows.map((row) => row.id),
-          ),
+          sql`${webhookEvents.id} in (
+            select id from webhook_events
+            where (state = 'pending' and next_attempt_at <= ${nowIso}::timestamptz)
+               or (state = 'processing' and locked_until < ${nowIso}::timestamptz)
+            order by occurred_at, received_at
+            limit ${limit}
+            for update skip locked)`,
         )
-        .orderBy(webhookEvents.occurredAt, webhookEvents.receivedAt);
+        .returning();
+      return rows.sort(
+        (a, b) =>
+          a.occurredAt.getTime() - b.occurredAt.getTime() || a.receivedAt.getTime() - b.receivedAt.getTime(),
+      );
     },
 
     /**

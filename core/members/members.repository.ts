@@ -93,6 +93,25 @@ export function createMembersRepository({ db, generateId }: { db: Executor; gene
       return { member, created: member.createdAt.getTime() === input.now.getTime() };
     },
 
+    /**
+     * A known member wrote again (in the caller's transaction): what `upsertFollowingMember` changes on
+     * a member it finds, without its insert attempt.
+     */
+    async touchActive({
+      memberId,
+      channelId,
+      now,
+    }: {
+      memberId: string;
+      channelId: string;
+      now: Date;
+    }): Promise<void> {
+      await db
+        .update(members)
+        .set({ channelId, lastActiveAt: now, updatedAt: now })
+        .where(eq(members.id, memberId));
+    },
+
     /** An unfollow (block): the member is kept but never messaged until they follow again. */
     async markUnfollowed({
       brandId,

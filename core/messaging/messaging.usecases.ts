@@ -135,13 +135,16 @@ export async function deliverOutboundMessages(
   const members = createMembersRepository({ db, generateId });
   const claimed = await repository.claimDue({ now: clock.now(), leaseMs, limit, ids });
   const summary: DeliverySummary = { sent: 0, retried: 0, failed: 0, skipped: 0 };
-  const channelCache = new Map<string, LineChannel | undefined>();
+  // The channels of each brand are read once per call.
+  const channels = new Map<string, LineChannel>();
+  const brandsRead = new Set<string>();
 
   for (const message of claimed) {
-    if (!channelCache.has(message.brandId)) {
-      for (const channel of await brands.listChannels(message.brandId)) channelCache.set(channel.id, channel);
+    if (!brandsRead.has(message.brandId)) {
+      brandsRead.add(message.brandId);
+      for (const channel of await brands.listChannels(message.brandId)) channels.set(channel.id, channel);
     }
-    const channel = channelCache.get(message.channelId);
+    const channel = channels.get(message.channelId);
     if (!channel || !message.toUserId) {
       await repository.markSkipped({ id: message.id, reason: 'channel or recipient missing' });
       summary.skipped++;
