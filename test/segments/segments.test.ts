@@ -492,8 +492,19 @@ describe('purchase facts in force (members.accepted_proofs_at, member_purchases)
     expect(await ids(kaohsiungTea)).toEqual([]);
     expect(await ids({ ...kaohsiungTea, region: 'TW-TXG' })).toEqual(['mbr_s5']);
 
-    await db().delete(invoiceItems).where(eq(invoiceItems.id, 'itm_s21b'));
+    // A renamed item follows; a change of another column of it leaves the list as it was.
+    const taichungBlackTea = { ...kaohsiungTea, items: ['紅茶'], region: 'TW-TXG' };
+    await db()
+      .update(invoiceItems)
+      .set({ name: '紅茶', normalizedName: '紅茶' })
+      .where(eq(invoiceItems.id, 'itm_s21b'));
     expect(await ids({ ...kaohsiungTea, region: 'TW-TXG' })).toEqual([]);
+    expect(await ids(taichungBlackTea)).toEqual(['mbr_s5']);
+    await db().update(invoiceItems).set({ amountMinor: 4_500 }).where(eq(invoiceItems.id, 'itm_s21b'));
+    expect(await ids(taichungBlackTea)).toEqual(['mbr_s5']);
+
+    await db().delete(invoiceItems).where(eq(invoiceItems.id, 'itm_s21b'));
+    expect(await ids(taichungBlackTea)).toEqual([]);
   });
 
   test('when a member with an accepted purchase is erased, then no segment counts them any more', async () => {
