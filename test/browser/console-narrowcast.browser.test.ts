@@ -141,6 +141,10 @@ describe('narrowcast in the console (LINE demographic filters)', () => {
     await page.getByLabel('Taipei City', { exact: true }).check();
     await page.getByTestId('narrowcast-warning').waitFor();
     await page.getByLabel('Text (繁體中文)').fill('台北女性限定：好茶買一送一');
+    // One text for everyone: no other languages, placeholders, A/B test or holdout to offer.
+    expect(await page.getByRole('tab', { name: /English/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '{displayName}' }).count()).toBe(0);
+    expect(await page.getByLabel('Holdout group (%)').count()).toBe(0);
     await page.locator('h1').scrollIntoViewIfNeeded();
     await page.screenshot({
       path: join(SCREENSHOTS, 'console-broadcasts-narrowcast.en.png'),
@@ -163,6 +167,10 @@ describe('narrowcast in the console (LINE demographic filters)', () => {
       .getByTestId('report-sent')
       .filter({ hasText: String(taipeiWomen.length) })
       .waitFor();
+    // The filter in words; nothing of a multicast's report (skips by reason, chunks of members).
+    await page.getByTestId('narrowcast-filter').filter({ hasText: 'Women · Taipei City' }).waitFor();
+    expect(await page.getByText('Skipped: blocked').count()).toBe(0);
+    expect(await page.locator('table.chunks').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-broadcasts-narrowcast-report.en.png') });
 
     const { perUser } = (await simAdmin('GET', '/__sim/deliveries?detail=1')) as {

@@ -146,6 +146,7 @@ export function VariantEditor({
   sample,
   errors,
   idPrefix,
+  plain = false,
 }: {
   variant: VariantDraft;
   onChange: (next: VariantDraft) => void;
@@ -153,6 +154,8 @@ export function VariantEditor({
   sample: { displayName: string; points: number };
   errors: Record<string, string>;
   idPrefix: string;
+  /** One text for everyone (a narrowcast): the brand's language only, no placeholders to insert. */
+  plain?: boolean;
 }) {
   const [language, setLanguage] = useState<Locale>(defaultLocale);
   const textRef = useRef<HTMLTextAreaElement>(null);
@@ -169,11 +172,13 @@ export function VariantEditor({
       area?.setSelectionRange(at + placeholder.length, at + placeholder.length);
     });
   };
-  const order = [defaultLocale, ...MESSAGE_LOCALES.filter((code) => code !== defaultLocale)];
+  const order = plain
+    ? [defaultLocale]
+    : [defaultLocale, ...MESSAGE_LOCALES.filter((code) => code !== defaultLocale)];
 
   return (
     <div class="variant-editor">
-      <div class="tabs" role="tablist" aria-label={t('compose.languages')}>
+      <div class="tabs" role="tablist" aria-label={t('compose.languages')} hidden={plain}>
         {order.map((code, index) => (
           <button
             type="button"
@@ -202,7 +207,13 @@ export function VariantEditor({
           <Field
             label={t('compose.text', { language: t(`lang.${language}` as 'lang.en') })}
             error={language === defaultLocale ? errors.messages : undefined}
-            hint={language === defaultLocale ? t('compose.defaultHint') : t('compose.otherHint')}
+            hint={
+              plain
+                ? undefined
+                : language === defaultLocale
+                  ? t('compose.defaultHint')
+                  : t('compose.otherHint')
+            }
           >
             {(props) => (
               <textarea
@@ -215,14 +226,16 @@ export function VariantEditor({
               />
             )}
           </Field>
-          <div class="toolbar placeholders">
-            <span class="muted">{t('compose.insert')}</span>
-            {PLACEHOLDERS.map((placeholder) => (
-              <button type="button" key={placeholder} class="ghost" onClick={() => insert(placeholder)}>
-                {placeholder}
-              </button>
-            ))}
-          </div>
+          {plain ? null : (
+            <div class="toolbar placeholders">
+              <span class="muted">{t('compose.insert')}</span>
+              {PLACEHOLDERS.map((placeholder) => (
+                <button type="button" key={placeholder} class="ghost" onClick={() => insert(placeholder)}>
+                  {placeholder}
+                </button>
+              ))}
+            </div>
+          )}
           <label class="check-line">
             <input
               type="checkbox"
@@ -276,9 +289,11 @@ export function VariantEditor({
           ) : null}
         </div>
         <div>
-          <p class="muted preview-label">
-            {t('compose.previewAs', { name: sample.displayName, points: sample.points })}
-          </p>
+          {plain ? null : (
+            <p class="muted preview-label">
+              {t('compose.previewAs', { name: sample.displayName, points: sample.points })}
+            </p>
+          )}
           <ChatPreview variant={variant} language={language} sample={sample} />
         </div>
       </div>

@@ -99,6 +99,8 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
   const set = <K extends keyof Settings>(key: K, value: Settings[K]) =>
     setSettings((old) => ({ ...old, [key]: value }));
 
+  // A narrowcast sends one body: the first variant's, whichever tab was open before.
+  const editing = audience === 'line' ? 0 : current;
   const bodyOf = (): BroadcastBody => {
     if (audience === 'line') {
       // One body for everyone: the first language written.
@@ -278,7 +280,7 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
       )}
       <fieldset class="card">
         <legend>{t('compose.title')}</legend>
-        {settings.ab ? (
+        {settings.ab && audience !== 'line' ? (
           <div class="tabs" role="tablist" aria-label={t('ab.variants')}>
             {['A', 'B'].map((key, index) => (
               <button
@@ -294,47 +296,50 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
           </div>
         ) : null}
         <VariantEditor
-          key={current}
-          idPrefix={`variant-${current}`}
-          variant={variants[current] ?? emptyVariant()}
-          onChange={(next) => setVariants((old) => old.map((v, index) => (index === current ? next : v)))}
+          key={editing}
+          idPrefix={`variant-${editing}`}
+          variant={variants[editing] ?? emptyVariant()}
+          onChange={(next) => setVariants((old) => old.map((v, index) => (index === editing ? next : v)))}
           defaultLocale={defaultLocale}
           sample={sample}
           errors={fieldErrors}
+          plain={audience === 'line'}
         />
-        <TestSend composed={() => apiMessagesOf(variants[current] ?? emptyVariant(), defaultLocale)} />
+        <TestSend composed={() => apiMessagesOf(variants[editing] ?? emptyVariant(), defaultLocale)} />
       </fieldset>
       <fieldset class="card">
         <legend>{t('settings.title')}</legend>
         <div class="form-grid">
-          <label class="check-line">
-            <input
-              type="checkbox"
-              disabled={audience === 'line'}
-              checked={settings.ab}
-              onChange={(event) => {
-                const on = event.currentTarget.checked;
-                set('ab', on);
-                if (on && variants.length < 2) setVariants((old) => [...old, emptyVariant()]);
-                if (!on) setCurrent(0);
-              }}
-            />{' '}
-            {t('ab.toggle')}
-          </label>
-          <Field label={t('ab.holdout')} hint={t('ab.holdoutHint')} error={fieldErrors.holdoutPercent}>
-            {(props) => (
-              <input
-                {...props}
-                type="number"
-                min={0}
-                max={50}
-                disabled={audience === 'line'}
-                value={settings.holdout}
-                onInput={(event) => set('holdout', event.currentTarget.value)}
-              />
-            )}
-          </Field>
-          <div />
+          {audience === 'line' ? null : (
+            <>
+              <label class="check-line">
+                <input
+                  type="checkbox"
+                  checked={settings.ab}
+                  onChange={(event) => {
+                    const on = event.currentTarget.checked;
+                    set('ab', on);
+                    if (on && variants.length < 2) setVariants((old) => [...old, emptyVariant()]);
+                    if (!on) setCurrent(0);
+                  }}
+                />{' '}
+                {t('ab.toggle')}
+              </label>
+              <Field label={t('ab.holdout')} hint={t('ab.holdoutHint')} error={fieldErrors.holdoutPercent}>
+                {(props) => (
+                  <input
+                    {...props}
+                    type="number"
+                    min={0}
+                    max={50}
+                    value={settings.holdout}
+                    onInput={(event) => set('holdout', event.currentTarget.value)}
+                  />
+                )}
+              </Field>
+              <div />
+            </>
+          )}
           <fieldset class="radio-group">
             <legend>{t('settings.when')}</legend>
             <label>
@@ -379,7 +384,7 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
             {t('settings.ignoreQuiet')}
           </label>
         </div>
-        <p class="muted">{t('settings.rules')}</p>
+        <p class="muted">{audience === 'line' ? tn('nc.rules') : t('settings.rules')}</p>
       </fieldset>
       <div class="form-actions">
         <button type="submit" class="primary" disabled={busy}>

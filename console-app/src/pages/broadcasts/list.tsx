@@ -13,6 +13,7 @@ import {
   type NarrowcastReport,
 } from './broadcasts-api';
 import { messages } from './messages';
+import { describeDemographic } from './narrowcast-filter';
 import { narrowcastMessages } from './narrowcast-messages';
 import { Results } from './results';
 
@@ -236,6 +237,7 @@ function Details({ id, state }: { id: string; state: BroadcastState }) {
   }, [report]);
   if (error) return <ErrorBanner error={error} />;
   if (!report) return <Loading />;
+  const narrowcast = report.method === 'narrowcast';
   return (
     <div class="report" aria-label={t('report.title')}>
       <dl class="stats">
@@ -245,12 +247,17 @@ function Details({ id, state }: { id: string; state: BroadcastState }) {
             [t('list.sent'), report.sent, 'report-sent'],
             [t('list.failed'), report.failed, undefined],
             [t('report.pending'), report.pending, undefined],
-            [t('report.holdout'), report.holdout, undefined],
-            ...SKIP_REASONS.map((reason) => [
-              t(`skip.${reason}` as 'skip.blocked'),
-              report.skipped[reason] ?? 0,
-              undefined,
-            ]),
+            // LINE picks a narrowcast's recipients: no holdout, and nobody is skipped by us.
+            ...(narrowcast
+              ? []
+              : [
+                  [t('report.holdout'), report.holdout, undefined],
+                  ...SKIP_REASONS.map((reason) => [
+                    t(`skip.${reason}` as 'skip.blocked'),
+                    report.skipped[reason] ?? 0,
+                    undefined,
+                  ]),
+                ]),
           ] as [string, number, string | undefined][]
         ).map(([label, value, testId]) => (
           <div key={label}>
@@ -267,9 +274,11 @@ function Details({ id, state }: { id: string; state: BroadcastState }) {
             .join(' · ')}
         </p>
       ) : null}
-      {report.narrowcast ? <NarrowcastProgress progress={report.narrowcast} /> : null}
+      {report.narrowcast ? (
+        <NarrowcastProgress progress={report.narrowcast} chunk={report.chunks[0]} />
+      ) : null}
       {report.results ? <Results results={report.results} /> : null}
-      {report.chunks.length > 0 ? (
+      {report.chunks.length > 0 && !narrowcast ? (
         <table class="data chunks">
           <caption>{t('report.chunks', { count: report.chunks.length })}</caption>
           <thead>
@@ -303,7 +312,14 @@ function Details({ id, state }: { id: string; state: BroadcastState }) {
 }
 
 /** LINE's own account of a narrowcast: its phase and counts (LINE picks the recipients). */
-function NarrowcastProgress({ progress }: { progress: NarrowcastReport }) {
+function NarrowcastProgress({
+  progress,
+  chunk,
+}: {
+  progress: NarrowcastReport;
+  /** The one request to LINE: its attempts and the last error, in place of the multicast chunk table. */
+  chunk: BroadcastReport['chunks'][number] | undefined;
+}) {
   const count = (value: number | null) => (value === null ? '—' : formatNumber(value));
   return (
     <div class="narrowcast-progress" aria-label={tn('nc.progress')}>
@@ -330,8 +346,13 @@ function NarrowcastProgress({ progress }: { progress: NarrowcastReport }) {
       </dl>
       {progress.error ? <p class="muted">{progress.error}</p> : null}
       <p class="muted small">
-        {tn('nc.filter')}: <code>{JSON.stringify(progress.demographic)}</code>
+        {tn('nc.filter')}:{' '}
+        <span data-testid="narrowcast-filter">
+          {progress.demographic ? describeDemographic(progress.demographic) : '—'}
+        </span>
         {progress.requestId ? ` · ${tn('nc.requestId')} ${progress.requestId}` : ''}
+        {chunk ? ` · ${t('chunk.attempts')}: ${chunk.attempts}` : ''}
+        {chunk?.lastError ? ` · ${t('chunk.error')}: ${chunk.lastError}` : ''}
       </p>
     </div>
   );

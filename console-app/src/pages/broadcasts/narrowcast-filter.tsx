@@ -78,6 +78,52 @@ export function demographicOf(draft: NarrowcastDraft): DemographicFilter | undef
   return parts.length === 1 ? parts[0] : { type: 'operator', and: parts };
 }
 
+/** The filter in words, as the editor shows its parts: "Women · Age from 20 · Taipei City". */
+export function describeDemographic(filter: DemographicFilter): string {
+  const part = filter as {
+    type: string;
+    and?: DemographicFilter[];
+    oneOf?: string[];
+    gte?: string;
+    lt?: string;
+  };
+  const range = (
+    from: 'nc.ageFrom' | 'nc.periodFrom',
+    to: 'nc.ageTo' | 'nc.periodTo',
+    unit: (v: string) => string,
+  ) =>
+    [part.gte ? `${t(from)} ${unit(part.gte)}` : '', part.lt ? `${t(to)} ${unit(part.lt)}` : '']
+      .filter(Boolean)
+      .join(' · ');
+  const oneOf = part.oneOf ?? [];
+  switch (part.type) {
+    case 'operator':
+      // The editor ANDs its parts; a filter made elsewhere (or/not) is shown as LINE has it.
+      return part.and && Object.keys(part).length === 2
+        ? part.and.map(describeDemographic).join(' · ')
+        : JSON.stringify(filter);
+    case 'gender':
+      return oneOf.map((gender) => t(gender === 'male' ? 'nc.male' : 'nc.female')).join(', ');
+    case 'age':
+      return range('nc.ageFrom', 'nc.ageTo', (value) => value.replace('age_', ''));
+    case 'subscriptionPeriod':
+      return range('nc.periodFrom', 'nc.periodTo', (value) =>
+        t('nc.days', { days: value.replace('day_', '') }),
+      );
+    case 'area':
+      return oneOf
+        .map((code) => {
+          const area = TW_AREAS.find((candidate) => candidate.code === code);
+          return area ? (locale.value === 'zh-TW' ? area.zh : area.en) : code;
+        })
+        .join(', ');
+    case 'appType':
+      return oneOf.map((os) => (os === 'ios' ? 'iOS' : 'Android')).join(', ');
+    default:
+      return JSON.stringify(filter);
+  }
+}
+
 /** The demographic filter editor: gender, age range, areas, phone, friendship period; the warnings. */
 export function NarrowcastFilter({
   draft,
