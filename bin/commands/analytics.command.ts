@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { backfillLineItems } from '../../core/analytics/index.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 const HELP = `Usage:
   proofline analytics backfill [--brand <slug|id>]
@@ -38,12 +38,8 @@ export const analyticsCommand: Command = {
       console.error('proofline analytics seed-synthetic: --brand and --invoices <n ≥ 1> are required');
       return 2;
     }
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    const services = await connectOrReport(config);
-    if (!services) return 1;
-    const { db } = services.database;
-    try {
+    return withCliServices({}, async (services) => {
+      const { db } = services.database;
       let brandId: string | undefined;
       if (values.brand) {
         const brand = await createBrandsRepository({ db, generateId: services.generateId }).getBrandByRef(
@@ -70,8 +66,6 @@ export const analyticsCommand: Command = {
       });
       console.log(JSON.stringify(result));
       return 0;
-    } finally {
-      await services.database.close();
-    }
+    });
   },
 };

@@ -11,7 +11,7 @@ import { createBrandsRepository } from '../../core/brands/index.js';
 import { buildLineMessenger } from '../../core/messaging/index.js';
 import { isAppError } from '../../core/shared/errors.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 const HELP = `Usage:
   proofline broadcast send [--brand <slug|id>] --segment all|<segment id> --text "<text>" [--now] [--wait]
@@ -52,64 +52,60 @@ export const broadcastCommand: Command = {
       console.error('proofline broadcast send: --segment and --text are required');
       return 2;
     }
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    const services = await connectOrReport(config);
-    if (!services) return 1;
-    try {
-      const brands = createBrandsRepository({ db: services.database.db, generateId: services.generateId });
-      const all = await brands.listBrands();
-      const brand = values.brand
-        ? await brands.getBrandByRef(values.brand)
-        : all.length === 1
-          ? all[0]
-          : undefined;
-      if (!brand) {
-        console.error(
-          values.brand
-            ? `proofline broadcast send: no brand "${values.brand}"`
-            : `proofline broadcast send: there are ${all.length} brands; choose one with --brand`,
-        );
-        return 2;
+    return withCliServices({}, async (services) => {
+      try {
+        const brands = createBrandsRepository({ db: services.database.db, generateId: services.generateId });
+        const all = await brands.listBrands();
+        const brand = values.brand
+          ? await brands.getBrandByRef(values.brand)
+          : all.length === 1
+            ? all[0]
+            : undefined;
+        if (!brand) {
+          console.error(
+            values.brand
+              ? `proofline broadcast send: no brand "${values.brand}"`
+              : `proofline broadcast send: there are ${all.length} brands; choose one with --brand`,
+          );
+          return 2;
+        }
+        const parsed = createBroadcastBodySchema.safeParse({
+          ...(values.segment === 'all' ? { condition: { type: 'all' } } : { segmentId: values.segment }),
+          messages: [{ type: 'text', text: values.text }],
+          ignoreQuietHours: values.now ?? false,
+        });
+        if (!parsed.success) {
+          console.error(`proofline broadcast send: ${parsed.error.issues[0]?.message ?? 'invalid input'}`);
+          return 2;
+        }
+        const messenger = buildLineMessenger(services.config);
+        const deps = {
+          db: services.database.db,
+          clock: services.clock,
+          generateId: services.generateId,
+          logger: services.logger,
+          messenger,
+          trackedLinkBaseUrl: trackedLinkBaseUrlOf(services.config),
+        };
+        const actor = { userId: 'cli' };
+        const { id } = await createBroadcast(deps, { brandId: brand.id, actor, input: parsed.data });
+        await startBroadcast(deps, { brandId: brand.id, broadcastId: id, actor });
+        let report = await getBroadcastReport(deps, { brandId: brand.id, broadcastId: id });
+        while (values.wait && report.state === 'sending') {
+          const summary = await deliverBroadcastChunks(deps, { limit: 8 });
+          if (summary.sent + summary.failed + summary.retried === 0)
+            await new Promise((r) => setTimeout(r, 500));
+          report = await getBroadcastReport(deps, { brandId: brand.id, broadcastId: id });
+        }
+        console.log(JSON.stringify(report, null, 2));
+        return report.state === 'failed' ? 1 : 0;
+      } catch (error) {
+        if (isAppError(error) && !error.isInternal) {
+          console.error(`proofline broadcast send: ${error.code}: ${error.message}`);
+          return 1;
+        }
+        throw error;
       }
-      const parsed = createBroadcastBodySchema.safeParse({
-        ...(values.segment === 'all' ? { condition: { type: 'all' } } : { segmentId: values.segment }),
-        messages: [{ type: 'text', text: values.text }],
-        ignoreQuietHours: values.now ?? false,
-      });
-      if (!parsed.success) {
-        console.error(`proofline broadcast send: ${parsed.error.issues[0]?.message ?? 'invalid input'}`);
-        return 2;
-      }
-      const messenger = buildLineMessenger(config);
-      const deps = {
-        db: services.database.db,
-        clock: services.clock,
-        generateId: services.generateId,
-        logger: services.logger,
-        messenger,
-        trackedLinkBaseUrl: trackedLinkBaseUrlOf(config),
-      };
-      const actor = { userId: 'cli' };
-      const { id } = await createBroadcast(deps, { brandId: brand.id, actor, input: parsed.data });
-      await startBroadcast(deps, { brandId: brand.id, broadcastId: id, actor });
-      let report = await getBroadcastReport(deps, { brandId: brand.id, broadcastId: id });
-      while (values.wait && report.state === 'sending') {
-        const summary = await deliverBroadcastChunks(deps, { limit: 8 });
-        if (summary.sent + summary.failed + summary.retried === 0)
-          await new Promise((r) => setTimeout(r, 500));
-        report = await getBroadcastReport(deps, { brandId: brand.id, broadcastId: id });
-      }
-      console.log(JSON.stringify(report, null, 2));
-      return report.state === 'failed' ? 1 : 0;
-    } catch (error) {
-      if (isAppError(error) && !error.isInternal) {
-        console.error(`proofline broadcast send: ${error.code}: ${error.message}`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      await services.database.close();
-    }
+    });
   },
 };

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyticsFilterSchema, exportLineItems } from '../../core/analytics/index.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import type { Command } from './command.js';
-import { connectOrReport, loadConfigOrReport } from './shared.js';
+import { withCliServices } from './shared.js';
 
 const HELP = `Usage:
   proofline export line-items --brand <slug|id> [--campaign <id>] [--from yyyy-mm-dd --to yyyy-mm-dd]
@@ -54,17 +54,14 @@ export const exportCommand: Command = {
       console.error(`proofline export line-items: --${issue.path.join('.')} ${issue.message}`);
       return 2;
     }
-    const config = loadConfigOrReport();
-    if (!config) return 1;
-    const services = await connectOrReport(config);
-    if (!services) return 1;
-    const { db } = services.database;
-    try {
+    const { brand: brandRef, format, out } = values;
+    return withCliServices({}, async (services) => {
+      const { db } = services.database;
       const brand = await createBrandsRepository({ db, generateId: services.generateId }).getBrandByRef(
-        values.brand,
+        brandRef,
       );
       if (!brand) {
-        console.error(`proofline export line-items: no brand "${values.brand}" (give its id or slug)`);
+        console.error(`proofline export line-items: no brand "${brandRef}" (give its id or slug)`);
         return 1;
       }
       const { rows } = await exportLineItems({
@@ -75,13 +72,11 @@ export const exportCommand: Command = {
           ...(filter.data.from ? { from: filter.data.from } : {}),
           ...(filter.data.to ? { to: filter.data.to } : {}),
         },
-        format: values.format,
-        out: createWriteStream(values.out),
+        format,
+        out: createWriteStream(out),
       });
-      console.log(JSON.stringify({ rows, format: values.format, out: values.out }));
+      console.log(JSON.stringify({ rows, format, out }));
       return 0;
-    } finally {
-      await services.database.close();
-    }
+    });
   },
 };
