@@ -458,9 +458,12 @@ describe('broadcasts in the console', () => {
     await page.getByLabel('文字（繁體中文）').fill('{displayName}，好茶新品上市！');
     const panel = page.getByRole('group', { name: '傳送測試給我' });
     // Another test may have linked the same console user's LINE account: start from an unlinked panel.
+    // The panel shows one form or the other once it knows (nothing while it reads the link).
     const unlink = panel.getByRole('button', { name: '解除連結' });
+    const lineUserId = panel.getByLabel('你在此頻道的 LINE 使用者 ID');
+    await lineUserId.or(unlink).waitFor();
     if (await unlink.isVisible()) await unlink.click();
-    await panel.getByLabel('你在此頻道的 LINE 使用者 ID').fill(mine);
+    await lineUserId.fill(mine);
     await panel.getByRole('button', { name: '傳送驗證碼到此 LINE 帳號' }).click();
     await panel.getByRole('status').filter({ hasText: '6 位數驗證碼已傳到該 LINE 帳號' }).waitFor();
     const { entries } = (await simAdmin('GET', `/__sim/messages?userId=${mine}`)) as {

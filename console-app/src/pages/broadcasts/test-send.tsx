@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { createTranslator, locale } from '../../i18n';
-import { errorText } from '../../ui/feedback';
+import { Loading, errorText } from '../../ui/feedback';
 import { broadcastsApi, type LineLink, type LineMessage, type Locale } from './broadcasts-api';
 import { InlineField } from './segment-fields';
 import { messages } from './messages';
@@ -19,13 +19,14 @@ export function TestSend({
   /** The messages as they would be sent (the version per language); undefined while nothing is written. */
   composed: () => { messages: LineMessage[]; languages?: Partial<Record<Locale, LineMessage[]>> };
 }) {
-  const [link, setLink] = useState<LineLink>();
+  // undefined while the link is being read: neither form is shown, so nobody types into one that then vanishes.
+  const [link, setLink] = useState<LineLink | null>();
   const [lineUserId, setLineUserId] = useState('');
   const [code, setCode] = useState('');
   const [status, setStatus] = useState<Status>({});
 
   useEffect(() => {
-    broadcastsApi.lineLink().then(setLink, () => undefined);
+    broadcastsApi.lineLink().then(setLink, () => setLink(null));
   }, []);
 
   const run = async (action: () => Promise<string | undefined>) => {
@@ -51,7 +52,9 @@ export function TestSend({
   return (
     <div class="test-send" role="group" aria-label={t('test.title')}>
       <strong>{t('test.title')}</strong>
-      {link?.verified ? (
+      {link === undefined ? (
+        <Loading />
+      ) : link?.verified ? (
         <div class="toolbar">
           <span class="muted" data-testid="test-line-user">
             {t('test.linked', { id: `…${link.lineUserId?.slice(-6) ?? ''}` })}
@@ -135,7 +138,7 @@ export function TestSend({
         </p>
       ) : null}
       {status.error ? <p class="field-error">{errorText(status.error)}</p> : null}
-      {link?.verified ? null : <p class="muted">{t('test.hint')}</p>}
+      {link === undefined || link?.verified ? null : <p class="muted">{t('test.hint')}</p>}
     </div>
   );
 }
