@@ -17,6 +17,7 @@ import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js'
 import type { TestSeed } from '../support/database.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
+import { simAdminAt } from '../support/line-sim-admin.js';
 
 const TW = 'brd_nc_tw';
 const TH = 'brd_nc_th';
@@ -67,12 +68,7 @@ let sim: LineSimulator;
 let app: Express;
 let messenger: LineMessenger;
 const as = (brand: string) => ({ 'x-proofline-reviewer': 'marketer-1', 'x-proofline-brand': brand });
-const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${sim.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }).then((response) => response.json() as Promise<Record<string, unknown>>);
+const admin = simAdminAt(() => sim.url);
 const deps = (overrides: { messenger?: BroadcastDeliveryDeps['messenger'] } = {}) => ({
   db: services.database.db,
   clock: services.clock,

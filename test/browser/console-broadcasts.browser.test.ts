@@ -3,12 +3,12 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { deliverBroadcastChunks } from '../../core/broadcasts/index.js';
-import { createLineSdkMessenger } from '../../core/messaging/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { seedDatabase, type TestSeed } from '../support/database.js';
 import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
+import { simAdminAt } from '../support/line-sim-admin.js';
+import { startBroadcastWorker } from './support/broadcast-worker.js';
 import { openDesktopBrowser } from './support/chromium.js';
 import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
@@ -170,37 +170,8 @@ let browser: { context: BrowserContext; close: () => Promise<void> };
 let zhBrowser: { context: BrowserContext; close: () => Promise<void> };
 let worker: { stop: () => Promise<void> } | undefined;
 
-const simAdmin = (method: string, path: string, body?: unknown) =>
-  fetch(`${sim.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }).then((response) => response.json() as Promise<Record<string, unknown>>);
-
-/** The worker process's broadcasts job, run in rounds beside the web stack until stopped. */
-function startWorker(): { stop: () => Promise<void> } {
-  const { services } = stack;
-  const messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: HANG_GUARD_MS });
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      await deliverBroadcastChunks({
-        db: services.database.db,
-        clock: services.clock,
-        logger: services.logger,
-        generateId: services.generateId,
-        messenger,
-      });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-  };
-}
+const simAdmin = simAdminAt(() => sim.url);
+const startWorker = () => startBroadcastWorker(stack, { lineApiUrl: sim.url });
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
