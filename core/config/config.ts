@@ -292,7 +292,9 @@ export const envSchema = z.object({
     .min(1)
     .max(64)
     .default(2)
-    .describe('Webhook events processed at once per worker (lanes that take any event, claimed as they free).'),
+    .describe(
+      'Webhook events processed at once per worker (lanes that take any event, claimed as they free).',
+    ),
   WORKER_ANSWER_LANES: z.coerce
     .number()
     .int()

@@ -155,11 +155,7 @@ export type EventProcessingOptions = {
  */
 export function createEventProcessor(
   { db, generateId, clock, logger }: ProcessorDeps,
-  {
-    handle,
-    maxAttempts = WEBHOOK_EVENT_MAX_ATTEMPTS,
-    onCommitted,
-  }: Omit<EventProcessingOptions, 'leaseMs'>,
+  { handle, maxAttempts = WEBHOOK_EVENT_MAX_ATTEMPTS, onCommitted }: Omit<EventProcessingOptions, 'leaseMs'>,
 ): (event: WebhookEvent, summary: ProcessSummary) => Promise<void> {
   const repository = createEventsRepository({ db, generateId });
   const processOneNow = async (event: WebhookEvent, summary: ProcessSummary) => {

@@ -131,7 +131,10 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
     });
     expect(rest).toBe(1);
     expect(handled).toEqual(['EVT_TEXT_3', 'EVT_PHOTO_1', 'EVT_PHOTO_2']);
-    expect(await states(['EVT_PHOTO_1', 'EVT_PHOTO_2'])).toEqual({ EVT_PHOTO_1: 'done', EVT_PHOTO_2: 'done' });
+    expect(await states(['EVT_PHOTO_1', 'EVT_PHOTO_2'])).toEqual({
+      EVT_PHOTO_1: 'done',
+      EVT_PHOTO_2: 'done',
+    });
   });
 
   test('when one event is slow, then the other lane keeps claiming and answering the rest', async () => {
