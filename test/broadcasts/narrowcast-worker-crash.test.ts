@@ -4,29 +4,14 @@ import { exitOf, waitUntil } from '../support/child-worker.js';
 import type { TestSeed } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import { startBroadcastCrashKit, type BroadcastCrashKit } from './fixtures/broadcast-crash-kit.js';
+import { demographicsOf, TAIPEI_WOMEN, taipeiWomenAmong } from './fixtures/narrowcast-audience.js';
 
 const BRAND = 'brd_ncc';
 const CHANNEL = { lineChannelId: '2600000002', channelAccessToken: 'ncc-token' };
 const FRIENDS = 300;
 const LEASE_MS = 1_500;
 const lineIdOf = (n: number) => `U${(0xe0000 + n).toString(16).padStart(32, '0')}`;
-/** Friend i: even ones women, every third in Kaohsiung (tw_06) else Taipei (tw_01). */
-const demographicsOf = (i: number) => ({
-  gender: i % 2 === 0 ? ('female' as const) : ('male' as const),
-  age: 18 + (i % 40),
-  area: i % 3 === 0 ? 'tw_06' : 'tw_01',
-  friendDays: i,
-});
-const TAIPEI_WOMEN = {
-  type: 'operator' as const,
-  and: [
-    { type: 'gender' as const, oneOf: ['female' as const] },
-    { type: 'area' as const, oneOf: ['tw_01'] },
-  ],
-};
-const taipeiWomen = Array.from({ length: FRIENDS }, (_, i) => i)
-  .filter((i) => i % 2 === 0 && i % 3 !== 0)
-  .map(lineIdOf);
+const taipeiWomen = taipeiWomenAmong(FRIENDS).map(lineIdOf);
 const TEXT = [{ type: 'text' as const, text: '台北女性會員限定：好茶買一送一' }];
 
 // 200 of the 300 friends are members we know; LINE picks the recipients from all its friends.
