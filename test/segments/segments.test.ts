@@ -89,6 +89,17 @@ const seed: TestSeed = {
     { id: TW, slug: 'seg-tw', name: '好茶', country: 'TW', defaultLocale: 'zh-TW', timezone: 'Asia/Taipei' },
     { id: TH, slug: 'seg-th', name: 'ชาดี', country: 'TH', defaultLocale: 'th', timezone: 'Asia/Bangkok' },
   ],
+  // Only for making a broadcast from a segment (nothing is sent in this file).
+  lineChannels: [
+    {
+      id: 'chn_seg_tw',
+      brandId: TW,
+      name: 'tw',
+      channelSecret: 's',
+      lineChannelId: '2000000771',
+      channelAccessToken: 'seg-token',
+    },
+  ],
   members: [
     member(1, TW, { gender: 'female', birthday: '1990-05-01' }),
     member(2, TW),
@@ -234,6 +245,108 @@ describe('POST /api/console/segments', () => {
       .send({ name: 'all', condition: { type: 'all' } });
     const response = await request(app).get(`/api/console/segments/${created.body.id}/count`).set(as(TH));
     expect(response.status).toBe(404);
+  });
+});
+
+describe('PATCH and DELETE /api/console/segments/:id', () => {
+  const save = async (name: string, condition: unknown) => {
+    const created = await request(app).post('/api/console/segments').set(as(TW)).send({ name, condition });
+    expect(created.status).toBe(201);
+    return created.body.id as string;
+  };
+  const listed = async () =>
+    (await request(app).get('/api/console/segments').set(as(TW))).body.segments as {
+      id: string;
+      name: string;
+    }[];
+
+  test('when a saved segment is renamed and its condition replaced, then the list, the count and the audit follow', async () => {
+    const id = await save('Tea buyers', { type: 'bought', withinDays: 30, items: ['茶', 'tea'] });
+
+    const renamed = await request(app)
+      .patch(`/api/console/segments/${id}`)
+      .set(as(TW))
+      .send({ name: 'Tea buyers, Taipei', condition: { type: 'region', regions: ['TW-KHH'] } });
+
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ id, name: 'Tea buyers, Taipei', condition: { type: 'region' } });
+    const count = await request(app).get(`/api/console/segments/${id}/count`).set(as(TW));
+    expect(count.body.count).toBe(renamed.body.count);
+    expect((await listed()).find((segment) => segment.id === id)?.name).toBe('Tea buyers, Taipei');
+    const audit = await request(app).get('/api/console/audit?action=segment.updated').set(as(TW));
+    expect(audit.body.entries[0]).toMatchObject({
+      action: 'segment.updated',
+      targetId: id,
+      data: { name: 'Tea buyers, Taipei', previousName: 'Tea buyers', conditionChanged: true },
+    });
+  });
+
+  test('when a change names nothing or a bad condition, then 400 and the segment is unchanged', async () => {
+    const id = await save('Unchanged', { type: 'all' });
+
+    const empty = await request(app).patch(`/api/console/segments/${id}`).set(as(TW)).send({});
+    const bad = await request(app)
+      .patch(`/api/console/segments/${id}`)
+      .set(as(TW))
+      .send({ name: 'Broken', condition: { type: 'bought', withinDays: 0 } });
+
+    expect(empty.status).toBe(400);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('condition.withinDays');
+    const kept = await request(app).get(`/api/console/segments/${id}`).set(as(TW));
+    expect(kept.body).toMatchObject({ name: 'Unchanged', condition: { type: 'all' } });
+  });
+
+  test('when a segment is deleted, then it leaves the list, cannot start a broadcast, and a broadcast made from it keeps its condition', async () => {
+    const id = await save('Short-lived', { type: 'region', regions: ['TW-TPE'] });
+    const before = await request(app)
+      .post('/api/console/broadcasts')
+      .set(as(TW))
+      .send({ segmentId: id, messages: [{ type: 'text', text: 'Hello' }] });
+    expect(before.status).toBe(201);
+
+    const deleted = await request(app)
+      .delete(`/api/console/segments/${id}`)
+      .set(as(TW))
+      .set('content-type', 'application/json');
+
+    expect(deleted.status).toBe(204);
+    expect((await listed()).map((segment) => segment.id)).not.toContain(id);
+    expect((await request(app).get(`/api/console/segments/${id}/count`).set(as(TW))).status).toBe(404);
+    const after = await request(app)
+      .post('/api/console/broadcasts')
+      .set(as(TW))
+      .send({ segmentId: id, messages: [{ type: 'text', text: 'Hello again' }] });
+    expect(after.status).toBe(404);
+    expect(after.body.error.code).toBe('segment.not_found');
+    const kept = await request(app).get(`/api/console/broadcasts/${before.body.id}`).set(as(TW));
+    expect(kept.status).toBe(200);
+    expect(
+      (
+        await request(app)
+          .delete(`/api/console/segments/${id}`)
+          .set(as(TW))
+          .set('content-type', 'application/json')
+      ).status,
+    ).toBe(404);
+    const audit = await request(app).get('/api/console/audit?action=segment.deleted').set(as(TW));
+    expect(audit.body.entries[0]).toMatchObject({ targetId: id, data: { name: 'Short-lived' } });
+  });
+
+  test('when another brand renames or deletes the segment, then it is not found and nothing changes', async () => {
+    const id = await save('Mine', { type: 'all' });
+
+    const renamed = await request(app)
+      .patch(`/api/console/segments/${id}`)
+      .set(as(TH))
+      .send({ name: 'Theirs' });
+    const deleted = await request(app)
+      .delete(`/api/console/segments/${id}`)
+      .set(as(TH))
+      .set('content-type', 'application/json');
+
+    expect([renamed.status, deleted.status]).toEqual([404, 404]);
+    expect((await listed()).find((segment) => segment.id === id)?.name).toBe('Mine');
   });
 });
 
