@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import type { FunnelAnswer } from './analytics.models.js';
+import { filterWhere } from './analytics.filter.js';
 import { n, type AnalyticsFilter } from './analytics.queries.js';
 
 /*
@@ -12,16 +13,7 @@ import { n, type AnalyticsFilter } from './analytics.queries.js';
 
 /** Rollup rows (`day`: the brand's local day the proof was received) the filter selects. */
 export function proofDaysWhere(filter: AnalyticsFilter, alias: string): SQL {
-  const a = sql.raw(alias);
-  return sql.join(
-    [
-      sql`${a}.brand_id = ${filter.brandId}`,
-      filter.campaignId ? sql`${a}.campaign_id = ${filter.campaignId}` : undefined,
-      filter.from ? sql`${a}.day >= ${filter.from}::date` : undefined,
-      filter.to ? sql`${a}.day <= ${filter.to}::date` : undefined,
-    ].filter((part): part is SQL => part !== undefined),
-    sql` and `,
-  );
+  return filterWhere(filter, alias, 'day');
 }
 
 /**
