@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import { createDatabase, isUniqueViolation, queryRows } from '../../core/db/database.js';
 import { jsonRowsSource, insertJsonRows } from '../../core/db/json-rows.js';
-import { brands, invoiceItems, invoices, lineChannels, pointsLedger } from '../../core/db/schema.js';
+import { brands, invoiceItems, lineChannels, pointsLedger } from '../../core/db/schema.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
