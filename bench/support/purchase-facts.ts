@@ -4,7 +4,7 @@ import { queryRows, type DatabaseHandle } from '../../core/db/database.js';
 type Db = DatabaseHandle['db'];
 
 /**
- * The row triggers of migration 0032 that keep the purchase facts (`members.accepted_proofs_at`,
+ * The triggers of migrations 0032 / 0035 that keep the purchase facts (`members.accepted_proofs_at`,
  * `member_purchases`, docs/decisions/011). A bulk seed turns them off and fills the facts afterwards the way
  * the migration backfills them: one set-based statement each instead of a recompute per proof.
  */
@@ -12,7 +12,9 @@ const PURCHASE_FACT_TRIGGERS = [
   ['submissions', 'submissions_accepted_proofs'],
   ['submissions', 'submissions_member_purchases'],
   ['invoices', 'invoices_member_purchases'],
-  ['invoice_items', 'invoice_items_member_purchases'],
+  ['invoice_items', 'invoice_items_member_purchases_insert'],
+  ['invoice_items', 'invoice_items_member_purchases_update'],
+  ['invoice_items', 'invoice_items_member_purchases_delete'],
 ] as const;
 
 export async function setPurchaseFactTriggers(db: Db, enabled: boolean): Promise<void> {

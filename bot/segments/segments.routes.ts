@@ -5,12 +5,15 @@ import {
   countSegment,
   createSegment,
   createSegmentBodySchema,
+  deleteSegment,
   getSegmentOptions,
   getSegmentOrThrow,
   listSegments,
   previewCondition,
   sampleSegment,
   type SegmentsDeps,
+  updateSegment,
+  updateSegmentBodySchema,
 } from '../../core/segments/index.js';
 import { buildConsoleGuard, consoleActorOf } from '../console/index.js';
 import { parseConsoleInput } from '../console/console.parse.js';
@@ -71,6 +74,28 @@ export function createSegmentsModule(services: Services): AppModule {
       segmentId: String(req.params.id),
     });
     res.json({ id: segment.id, name: segment.name, condition: segment.filter, createdAt: segment.createdAt });
+  });
+
+  router.patch('/api/console/segments/:id', guard.require('segments.write'), async (req, res) => {
+    const body = parseConsoleInput(updateSegmentBodySchema, req.body);
+    const { segment, count } = await updateSegment(deps, {
+      brandId: brandOf(res),
+      segmentId: String(req.params.id),
+      name: body.name,
+      condition: body.condition,
+      actor: consoleActorOf(res),
+    });
+    res.json({ id: segment.id, name: segment.name, condition: segment.filter, count });
+  });
+
+  // Deleted segments leave the lists; broadcasts made from them keep their own copy of the condition.
+  router.delete('/api/console/segments/:id', guard.require('segments.write'), async (req, res) => {
+    await deleteSegment(deps, {
+      brandId: brandOf(res),
+      segmentId: String(req.params.id),
+      actor: consoleActorOf(res),
+    });
+    res.status(204).end();
   });
 
   router.get('/api/console/segments/:id/count', guard.require('segments.read'), async (req, res) => {

@@ -3,6 +3,7 @@ export {
   AGE_BANDS,
   countConditionBodySchema,
   createSegmentBodySchema,
+  updateSegmentBodySchema,
   segmentConditionSchema,
   type AgeBand,
   type LeafCondition,
@@ -22,6 +23,8 @@ export { createSegmentsRepository, type Segment, type SegmentSampleMember } from
 export {
   countSegment,
   createSegment,
+  deleteSegment,
+  updateSegment,
   getSegmentOptions,
   getSegmentOrThrow,
   listSegments,

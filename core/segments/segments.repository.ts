@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { brands } from '../brands/brands.table.js';
 import { queryRows, type Executor } from '../db/database.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -55,7 +55,37 @@ export function createSegmentsRepository({ db, generateId }: { db: Executor; gen
       const [row] = await db
         .select()
         .from(segments)
-        .where(and(eq(segments.brandId, brandId), eq(segments.id, id)));
+        .where(and(eq(segments.brandId, brandId), eq(segments.id, id), isNull(segments.archivedAt)));
+      return row;
+    },
+
+    /** Renames a live segment and/or replaces its condition; undefined when there is no such live segment. */
+    async updateSegment(
+      brandId: string,
+      id: string,
+      change: { name?: string | undefined; condition?: SegmentCondition | undefined; at: Date },
+    ): Promise<Segment | undefined> {
+      const [row] = await db
+        .update(segments)
+        .set({
+          ...(change.name === undefined ? {} : { name: change.name }),
+          ...(change.condition === undefined
+            ? {}
+            : { filter: change.condition as unknown as Record<string, unknown> }),
+          updatedAt: change.at,
+        })
+        .where(and(eq(segments.brandId, brandId), eq(segments.id, id), isNull(segments.archivedAt)))
+        .returning();
+      return row;
+    },
+
+    /** Takes a live segment out of use; undefined when there is no such live segment. */
+    async archiveSegment(brandId: string, id: string, at: Date): Promise<Segment | undefined> {
+      const [row] = await db
+        .update(segments)
+        .set({ archivedAt: at, updatedAt: at })
+        .where(and(eq(segments.brandId, brandId), eq(segments.id, id), isNull(segments.archivedAt)))
+        .returning();
       return row;
     },
 
@@ -73,7 +103,7 @@ export function createSegmentsRepository({ db, generateId }: { db: Executor; gen
       return db
         .select()
         .from(segments)
-        .where(eq(segments.brandId, brandId))
+        .where(and(eq(segments.brandId, brandId), isNull(segments.archivedAt)))
         .orderBy(desc(segments.createdAt));
     },
 

@@ -103,4 +103,14 @@ export const createSegmentBodySchema = z.object({
   condition: segmentConditionSchema,
 });
 
+/** A saved segment's change: a new name, a new condition, or both. */
+export const updateSegmentBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    condition: segmentConditionSchema.optional(),
+  })
+  .refine((body) => body.name !== undefined || body.condition !== undefined, {
+    message: 'Give a new name, a new condition or both',
+  });
+
 export const countConditionBodySchema = z.object({ condition: segmentConditionSchema });

@@ -1,6 +1,6 @@
 import { date, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { brands } from '../brands/brands.table.js';
-import { createdAt, idColumn, updatedAt } from '../db/columns.js';
+import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
 
 /** A saved filter over members (campaign, purchases, store, region, points, survey answers, tags…). */
 export const segments = pgTable(
@@ -15,6 +15,11 @@ export const segments = pgTable(
     createdBy: text('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * When a marketer deleted it: gone from the lists and refused for new broadcasts, but kept, because
+     * broadcasts made from it still name it (each keeps its own copy of the condition it was sent with).
+     */
+    archivedAt: tstz('archived_at'),
   },
   (t) => [index('segments_brand_idx').on(t.brandId)],
 );

@@ -75,6 +75,83 @@ export async function createSegment(
   return { segment, count };
 }
 
+/**
+ * Renames a saved segment and/or replaces its condition, audited in the same transaction. Broadcasts already
+ * made from it keep the condition they were made with.
+ */
+export async function updateSegment(
+  deps: SegmentsDeps,
+  {
+    brandId,
+    segmentId,
+    name,
+    condition,
+    actor,
+  }: {
+    brandId: string;
+    segmentId: string;
+    name?: string | undefined;
+    condition?: SegmentCondition | undefined;
+    actor?: ConsoleAuditActor | undefined;
+  },
+): Promise<{ segment: Segment; count: number }> {
+  const ctx = await contextOf(deps, brandId);
+  const segment = await (deps.db as Database).transaction(async (tx) => {
+    const repository = createSegmentsRepository({ ...deps, db: tx });
+    const before = await repository.getSegment(brandId, segmentId);
+    const saved =
+      before && (await repository.updateSegment(brandId, segmentId, { name, condition, at: ctx.now }));
+    if (!before || !saved) throw createSegmentNotFoundError();
+    if (actor)
+      await recordConsoleAction(tx, deps, actor, {
+        action: 'segment.updated',
+        targetType: 'segment',
+        targetId: saved.id,
+        data: {
+          name: saved.name,
+          ...(name !== undefined && name !== before.name ? { previousName: before.name } : {}),
+          conditionChanged: condition !== undefined,
+        },
+      });
+    return saved;
+  });
+  const { count } = await createSegmentsRepository(deps).countMembers(
+    segment.filter as unknown as SegmentCondition,
+    ctx,
+  );
+  return { segment, count };
+}
+
+/**
+ * Deletes a saved segment from the marketers' view: it leaves the lists and cannot start a new broadcast.
+ * The row stays (archived) because broadcasts made from it still name it.
+ */
+export async function deleteSegment(
+  deps: SegmentsDeps,
+  {
+    brandId,
+    segmentId,
+    actor,
+  }: { brandId: string; segmentId: string; actor?: ConsoleAuditActor | undefined },
+): Promise<void> {
+  const ctx = await contextOf(deps, brandId);
+  await (deps.db as Database).transaction(async (tx) => {
+    const archived = await createSegmentsRepository({ ...deps, db: tx }).archiveSegment(
+      brandId,
+      segmentId,
+      ctx.now,
+    );
+    if (!archived) throw createSegmentNotFoundError();
+    if (actor)
+      await recordConsoleAction(tx, deps, actor, {
+        action: 'segment.deleted',
+        targetType: 'segment',
+        targetId: archived.id,
+        data: { name: archived.name },
+      });
+  });
+}
+
 export async function getSegmentOrThrow(
   deps: SegmentsDeps,
   { brandId, segmentId }: { brandId: string; segmentId: string },

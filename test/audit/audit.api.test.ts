@@ -185,6 +185,8 @@ const CONSOLE_CHANGES: Record<string, string> = {
   'PUT /api/console/draws/:drawId/permit': 'draw.permit_set',
   'POST /api/console/segments': 'segment.created',
   'POST /api/console/segments/preview': 'none: counts, saves nothing',
+  'PATCH /api/console/segments/:id': 'segment.updated',
+  'DELETE /api/console/segments/:id': 'segment.deleted',
   'POST /api/console/broadcasts': 'broadcast.created (a narrowcast: its method and filter in the data)',
   'POST /api/console/broadcasts/:id/send': 'broadcast.sent (+ broadcast.quiet_hours_overridden)',
   'POST /api/console/broadcasts/:id/cancel': 'broadcast.cancelled',

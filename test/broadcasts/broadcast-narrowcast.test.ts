@@ -18,6 +18,7 @@ import type { TestSeed } from '../support/database.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import { simAdminAt } from '../support/line-sim-admin.js';
+import { demographicsOf, TAIPEI_WOMEN, taipeiWomenAmong } from './fixtures/narrowcast-audience.js';
 
 const TW = 'brd_nc_tw';
 const TH = 'brd_nc_th';
@@ -27,21 +28,7 @@ const TW_CHANNEL = { lineChannelId: '2300000021', channelAccessToken: 'nc-tw-tok
 const TH_CHANNEL = { lineChannelId: '2300000022', channelAccessToken: 'nc-th-token' };
 const FRIENDS = 300;
 const lineIdOf = (n: number) => `U${(0xd0000 + n).toString(16).padStart(32, '0')}`;
-/** Friend i: even ones women, every third in Kaohsiung (tw_06) else Taipei (tw_01), ages 18–57. */
-const demographicsOf = (i: number) => ({
-  gender: i % 2 === 0 ? ('female' as const) : ('male' as const),
-  age: 18 + (i % 40),
-  area: i % 3 === 0 ? 'tw_06' : 'tw_01',
-  friendDays: i,
-});
-const TAIPEI_WOMEN = {
-  type: 'operator',
-  and: [
-    { type: 'gender', oneOf: ['female'] },
-    { type: 'area', oneOf: ['tw_01'] },
-  ],
-};
-const taipeiWomen = Array.from({ length: FRIENDS }, (_, i) => i).filter((i) => i % 2 === 0 && i % 3 !== 0);
+const taipeiWomen = taipeiWomenAmong(FRIENDS);
 const TEXT = [{ type: 'text', text: '台北女性會員限定：好茶買一送一' }];
 
 // 200 of the 300 friends are members we know (following); 10 of them blocked the account.

@@ -374,6 +374,57 @@ describe('broadcasts in the console', () => {
     await page.close();
   });
 
+  test('when a marketer starts from a saved segment, changes it, saves the changes, renames it and deletes it, then the saved list follows each step', async () => {
+    const page = await signedIn(browser.context, '/broadcasts');
+    await page.getByRole('button', { name: 'New broadcast' }).click();
+    await page.getByTestId('segment-count').waitFor();
+    await page.getByLabel('Condition', { exact: true }).selectOption('region');
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.locator('.segment-row').first().locator('select').selectOption('TW-TPE');
+    await page.getByLabel('Segment name').fill('Taipei members');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await page.getByText(/^Saved “Taipei members” \(\d+ members\)\.$/).waitFor();
+    const actions = page.getByTestId('saved-segment-actions');
+    await actions.getByText('Saved segment “Taipei members”').waitFor();
+    await expect(actions.getByRole('button', { name: 'Save changes' }).isDisabled()).resolves.toBe(true);
+
+    // Edited: the builder says so, and "Save changes" writes the new condition into the same segment.
+    await page.locator('.segment-row').first().locator('select').selectOption('TW-KHH');
+    await actions.getByText('edited, not saved').waitFor();
+    await actions.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText(/^Saved the changes to “Taipei members” \(\d+ members\)\.$/).waitFor();
+    await page.getByLabel('Segment name').fill('Kaohsiung members');
+    await page.getByRole('button', { name: 'Rename “Taipei members” to this' }).click();
+    await page.getByText('Renamed “Taipei members” to “Kaohsiung members”.').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'console-segment-saved.en.png'), fullPage: true });
+
+    // A fresh composer starts from it with the saved condition.
+    await page.reload();
+    await page.getByRole('button', { name: 'New broadcast' }).click();
+    await page.getByLabel('Start from').selectOption({ label: 'Kaohsiung members' });
+    await expect(page.locator('.segment-row').first().locator('select').inputValue()).resolves.toBe('TW-KHH');
+
+    await actions.getByRole('button', { name: 'Delete segment…' }).click();
+    await actions
+      .getByText('Delete “Kaohsiung members”? Broadcasts already made from it keep their audience.')
+      .waitFor();
+    await page.screenshot({ path: join(SHOTS, 'console-segment-delete.en.png'), fullPage: true });
+    await actions.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByText('Deleted “Kaohsiung members”.').waitFor();
+    await expect(page.getByLabel('Start from').locator('option').allInnerTexts()).resolves.not.toContain(
+      'Kaohsiung members',
+    );
+    const listed = await page.evaluate(async () => {
+      const answer = await fetch('/api/console/segments');
+      return ((await answer.json()) as { segments: { name: string }[] }).segments.map(
+        (segment) => segment.name,
+      );
+    });
+    expect(listed).not.toContain('Kaohsiung members');
+    expect(listed).not.toContain('Taipei members');
+    await page.close();
+  });
+
   test('when a marketer links their own LINE account with the code LINE delivered and sends a test to it, then that account gets its language version with the placeholders filled', async () => {
     const mine = lineIdOf(2); // the marketer is also member 2, who reads English
     const page = await signedIn(browser.context, '/broadcasts');

@@ -203,6 +203,13 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/api/console/segments/seg_missing', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/count', permission: 'segments.read' },
   { method: 'get', path: '/api/console/segments/seg_missing/sample', permission: 'segments.read' },
+  {
+    method: 'patch',
+    path: '/api/console/segments/seg_missing',
+    permission: 'segments.write',
+    body: { name: 'renamed' },
+  },
+  { method: 'delete', path: '/api/console/segments/seg_missing', permission: 'segments.write' },
   // Broadcasts (issue 13)
   { method: 'get', path: '/api/console/broadcasts', permission: 'broadcasts.read' },
   {

@@ -151,6 +151,9 @@ export const broadcastsApi = {
     api.post<Preview>('/segments/preview', { condition }, { signal }),
   saveSegment: (name: string, condition: Condition) =>
     api.post<{ id: string; count: number }>('/segments', { name, condition }),
+  updateSegment: (id: string, change: { name?: string; condition?: Condition }) =>
+    api.patch<{ id: string; name: string; count: number }>(`/segments/${id}`, change),
+  deleteSegment: (id: string) => api.delete<void>(`/segments/${id}`),
   quota: () => api.get<Quota>('/broadcasts/quota'),
   list: () => api.get<{ broadcasts: BroadcastListItem[] }>('/broadcasts').then((answer) => answer.broadcasts),
   create: (body: BroadcastBody) =>

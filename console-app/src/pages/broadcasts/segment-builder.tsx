@@ -30,6 +30,7 @@ import {
   type SegmentDraft,
 } from './segment-condition';
 import { InlineField, RowFields } from './segment-fields';
+import { SegmentSaving } from './segment-saving';
 
 const t = createTranslator(messages);
 
@@ -311,8 +312,9 @@ export function SegmentBuilder({
 }) {
   const [options, setOptions] = useState<SegmentOptions>();
   const [saved, setSaved] = useState<SavedSegment[]>([]);
-  const [name, setName] = useState('');
-  const [saveState, setSaveState] = useState<{ busy?: boolean; error?: unknown; done?: string }>({});
+  // The saved segment the draft started from, kept while it is edited (to save the changes to it).
+  const [originId, setOriginId] = useState<string | undefined>(savedId);
+  const origin = saved.find((segment) => segment.id === originId);
   const condition = conditionOf(draft);
   const live = useLiveCount(condition);
 
@@ -346,6 +348,7 @@ export function SegmentBuilder({
                 const next = segment ? draftOf(segment.condition) : emptySegment();
                 onChange(next ?? emptySegment());
                 onSavedId(segment?.id);
+                setOriginId(segment?.id);
               }}
             >
               <option value="">{t('seg.fromScratch')}</option>
@@ -411,40 +414,21 @@ export function SegmentBuilder({
         </details>
       ) : null}
       {can('segments.write') ? (
-        <div class="toolbar">
-          <InlineField label={t('seg.name')}>
-            {(id) => <input id={id} value={name} onInput={(event) => setName(event.currentTarget.value)} />}
-          </InlineField>
-          <button
-            type="button"
-            disabled={saveState.busy || name.trim() === ''}
-            onClick={async () => {
-              setSaveState({ busy: true });
-              try {
-                const created = await broadcastsApi.saveSegment(name.trim(), condition);
-                setSaved([
-                  { id: created.id, name: name.trim(), condition, createdAt: new Date().toISOString() },
-                  ...saved,
-                ]);
-                onSavedId(created.id);
-                setSaveState({
-                  done: t('seg.saved', { name: name.trim(), count: formatNumber(created.count) }),
-                });
-                setName('');
-              } catch (error) {
-                setSaveState({ error });
-              }
-            }}
-          >
-            {t('seg.save')}
-          </button>
-          {saveState.done ? (
-            <span class="muted" role="status">
-              {saveState.done}
-            </span>
-          ) : null}
-          {saveState.error ? <span class="field-error">{errorText(saveState.error)}</span> : null}
-        </div>
+        <SegmentSaving
+          condition={condition}
+          origin={origin}
+          unchanged={origin !== undefined && savedId === origin.id}
+          onSaved={(segment) => {
+            setSaved([segment, ...saved.filter((candidate) => candidate.id !== segment.id)]);
+            setOriginId(segment.id);
+            onSavedId(segment.id);
+          }}
+          onDeleted={(id) => {
+            setSaved(saved.filter((candidate) => candidate.id !== id));
+            setOriginId(undefined);
+            onSavedId(undefined);
+          }}
+        />
       ) : null}
     </fieldset>
   );
