@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
-import { brands, campaigns } from '../../core/db/schema.js';
 import { previewCondition, type SegmentCondition } from '../../core/segments/index.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
@@ -20,6 +19,7 @@ import {
   purchaseFactDifferences,
   setPurchaseFactTriggers,
 } from '../support/purchase-facts.js';
+import { seedBenchBrand } from '../support/bench-brand.js';
 
 /** Members of the brand (issue 13's goal: the live count under 1 s for 1,000,000 on PostgreSQL). */
 const MEMBERS = Number(
@@ -207,30 +207,18 @@ const segmentsBench: BenchCase = {
         });
 
       async function seed(): Promise<void> {
-        await db.insert(brands).values({
-          id: brandId,
-          slug: brandId,
-          name: 'Segments bench',
-          country: 'TW',
-          defaultLocale: 'zh-TW',
-          timezone: 'Asia/Taipei',
-        });
         const campaignId = `cmp_${brandId}`;
-        await db.insert(campaigns).values({
-          id: campaignId,
+        await seedBenchBrand(db, {
           brandId,
-          slug: 'bench',
-          name: { en: 'Bench' },
-          status: 'active',
-          timezone: 'Asia/Taipei',
-          currency: 'TWD',
-          purchaseFrom: '2020-01-01',
-          purchaseTo: '2030-12-31',
-          registerFrom: new Date('2020-01-01T00:00:00Z'),
-          registerTo: new Date('2030-12-31T00:00:00Z'),
-          proofKinds: ['einvoice_qr'],
-          rules: {},
-          rewards: {},
+          name: 'Segments bench',
+          campaign: {
+            id: campaignId,
+            status: 'active',
+            purchaseFrom: '2020-01-01',
+            purchaseTo: '2030-12-31',
+            registerFrom: new Date('2020-01-01T00:00:00Z'),
+            registerTo: new Date('2030-12-31T00:00:00Z'),
+          },
         });
         await db.execute(sql`
           insert into rewards (id, brand_id, kind, name, points_price, stock_total, stock_left)

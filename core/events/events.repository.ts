@@ -66,11 +66,15 @@ export function createEventsRepository({ db, generateId }: { db: Executor; gener
       now,
       leaseMs,
       limit,
+      quickOnly = false,
     }: {
       now: Date;
       leaseMs: number;
       limit: number;
+      /** Only events answered without reading media (not a photo, video, audio or file message). */
+      quickOnly?: boolean;
     }): Promise<WebhookEvent[]> {
+      if (limit <= 0) return [];
       const nowIso = now.toISOString();
       // One statement: the claimed rows come back from the UPDATE itself.
       const rows = await db
@@ -83,8 +87,9 @@ export function createEventsRepository({ db, generateId }: { db: Executor; gener
         .where(
           sql`${webhookEvents.id} in (
             select id from webhook_events
-            where (state = 'pending' and next_attempt_at <= ${nowIso}::timestamptz)
-               or (state = 'processing' and locked_until < ${nowIso}::timestamptz)
+            where ((state = 'pending' and next_attempt_at <= ${nowIso}::timestamptz)
+               or (state = 'processing' and locked_until < ${nowIso}::timestamptz))
+            ${quickOnly ? sql`and not (event_type = 'message' and payload->'message'->>'type' in ('image', 'video', 'audio', 'file'))` : sql``}
             order by occurred_at, received_at
             limit ${limit}
             for update skip locked)`,

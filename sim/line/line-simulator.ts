@@ -1259,6 +1259,10 @@ export async function startLineSimulator({
   const app = createLineSimulatorApp({ state, now });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(port, '127.0.0.1');
+    // As the bot's server (bot/server.ts): idle connections outlive the clients' (undici's fetch, the
+    // bot's LINE client), else a reused connection the server is closing fails with ECONNRESET.
+    listening.keepAliveTimeout = 65_000;
+    listening.headersTimeout = 66_000;
     listening.once('listening', () => resolve(listening));
     listening.once('error', reject);
   });
