@@ -7,6 +7,7 @@ import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
 import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
+import { seedDemoSegments } from '../../core/demo/seed-demo-segments.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
 import { startWeb, startWorkerMetrics } from '../../bot/start.js';
@@ -140,6 +141,7 @@ async function seedLocalDemo(services: Services) {
       );
   };
   await seedHistory(demo.brand);
+  await seedDemoSegments(services, demo.brand);
   if (demo.created)
     logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
   // Local mode only: a console account for the demo brand, so the review API can be tried at once.
@@ -152,6 +154,7 @@ async function seedLocalDemo(services: Services) {
     logger.info({ brand: thai.brand.slug, campaign: thai.campaign.slug }, 'demo brand seeded');
   await seedDemoConsoleUser(services, thai.brand);
   await seedHistory(thai.brand, 1_000);
+  await seedDemoSegments(services, thai.brand);
   return demoConsole;
 }
 
