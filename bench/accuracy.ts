@@ -1,14 +1,18 @@
 /**
  * `npm run bench:accuracy [-- sroie|synthetic] [--part tuning|check] [--engine paddle|tesseract] [--limit N]
- * [--json] [--no-baseline]`:
+ * [--json] [--no-baseline] [--ocr-cache]`:
  * reads every labelled photo exactly as intake does (normalise → QR → OCR → parser), one photo at a time,
  * and prints per part (tuning / check, docs/decisions/007-receipt-reader-split.md) and per field the
  * exact-match rate, the calibration table, and the time per photo and per OCR pass — absolute, and as a
  * ratio to one plain tesseract pass over the same image measured in the same run (the machine is shared,
  * so absolute times vary with its load; the ratio much less).
  * Sets: `sroie` = ../shared/data/receipts/sroie-dev split by the committed list; `synthetic` = the shared
- * synthetic set (tuning) and the set `bench/support/make-synthetic-receipts.ts` makes with other seeds and
- * fonts (check; made on the fly under .tmp/synthetic-check when absent).
+ * synthetic set and the tuning part `bench/support/make-synthetic-receipts.ts --part tuning` makes (tuning),
+ * and the check part it makes with another seed, other fonts and other stores (check); both made on the
+ * fly under .tmp/synthetic-tuning and .tmp/synthetic-check when absent.
+ * `--ocr-cache`: every OCR answer is kept under .tmp/ocr-cache/requests and replayed on the next run
+ * (`bench/support/cached-ocr-engine.ts`): accuracy in seconds after a parser change; its times are not
+ * the reader's (no baseline pass either).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -28,13 +32,15 @@ import {
   type ReceiptReading,
 } from '../core/receipts/index.js';
 import { projectRoot } from '../core/shared/paths.js';
+import { cacheOcrAnswers } from './support/cached-ocr-engine.js';
 import { formatReport, type FieldOutcome, type Outcome } from './support/accuracy-report.js';
 import { committedPartOf, loadSplit } from './support/sroie-split.js';
 import { normaliseName, scoreSroie, SROIE_SUBMITTED_AT } from './support/sroie-labels.js';
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
-const withBaseline = !argv.includes('--no-baseline');
+const ocrCache = argv.includes('--ocr-cache');
+const withBaseline = !argv.includes('--no-baseline') && !ocrCache;
 const valueOf = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const limit = Number(valueOf('--limit') ?? Number.POSITIVE_INFINITY);
 const onlyPart = valueOf('--part');
@@ -46,7 +52,9 @@ const sets = argv.filter(
 const dataDir = resolve(
   process.env.RECEIPTS_DATA_DIR ?? join(projectRoot, '..', 'shared', 'data', 'receipts'),
 );
-const syntheticCheckDir = join(projectRoot, '.tmp', 'synthetic-check');
+const syntheticMadeDir = (part: 'tuning' | 'check') => join(projectRoot, '.tmp', `synthetic-${part}`);
+const cached = (engine: OcrEngine) =>
+  ocrCache ? cacheOcrAnswers(engine, join(projectRoot, '.tmp', 'ocr-cache', 'requests')) : engine;
 
 async function main() {
   if (!existsSync(dataDir)) {
@@ -57,10 +65,10 @@ async function main() {
   }
   // Photos are read one at a time, so one tesseract worker is busy at once. `--engine paddle` is
   // OCR_PROVIDER=paddle: PaddleOCR for Latin and Chinese, tesseract for Thai and for a second look.
-  const tesseract = buildTesseractOcrEngine({ poolSize: 1 });
+  const tesseract = cached(buildTesseractOcrEngine({ poolSize: 1 }));
   const engine =
     engineName === 'paddle'
-      ? routeOcrByScript({ main: buildPaddleOcrEngine(), thai: tesseract, secondOpinion: tesseract })
+      ? routeOcrByScript({ main: cached(buildPaddleOcrEngine()), thai: tesseract, secondOpinion: tesseract })
       : tesseract;
   const outcomes: Outcome[] = [];
   try {
@@ -72,7 +80,7 @@ async function main() {
   }
   if (!json)
     console.log(
-      `engine: ${engineName}; machine load at the end: ${loadavg()
+      `engine: ${engineName}${ocrCache ? " (OCR answers replayed from .tmp/ocr-cache/requests: times are not the reader's)" : ''}; machine load at the end: ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );
@@ -154,18 +162,19 @@ type SyntheticLabel = {
 };
 
 async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Outcome[]> {
-  if (selected('check') && !existsSync(join(syntheticCheckDir, 'labels.json')))
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', join(projectRoot, 'bench/support/make-synthetic-receipts.ts')],
-      {
-        stdio: 'inherit',
-      },
-    );
+  for (const part of ['tuning', 'check'] as const)
+    if (selected(part) && !existsSync(join(syntheticMadeDir(part), 'labels.json')))
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', join(projectRoot, 'bench/support/make-synthetic-receipts.ts'), '--part', part],
+        { stdio: 'inherit' },
+      );
   const outcomes: Outcome[] = [];
-  for (const [part, folder] of [
-    ['tuning', join(dataDir, 'synthetic')],
-    ['check', syntheticCheckDir],
+  // The shared set and the made tuning part are reported apart (`tuning` and `tuning-made`).
+  for (const [part, folder, name] of [
+    ['tuning', join(dataDir, 'synthetic'), 'tuning'],
+    ['tuning', syntheticMadeDir('tuning'), 'tuning-made'],
+    ['check', syntheticMadeDir('check'), 'check'],
   ] as const) {
     if (!selected(part)) continue;
     const labels = (JSON.parse(readFileSync(join(folder, 'labels.json'), 'utf8')) as SyntheticLabel[]).slice(
@@ -179,7 +188,7 @@ async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Out
       const outcome: Outcome = {
         file: label.file,
         part,
-        group: `synthetic/${label.kind}/${part}`,
+        group: `synthetic/${label.kind}/${name}`,
         fields: scoreSynthetic(result.reading, label),
         ms: result.ms,
         baselineMs: result.baselineMs,

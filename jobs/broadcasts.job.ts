@@ -21,7 +21,14 @@ export function createBroadcastsWorker(
     messenger = buildLineMessenger(services.config),
     rateLimiter = createRateLimiter({ perSecond: MULTICAST_REQUESTS_PER_SECOND }),
     leaseMs,
-  }: { messenger?: LineMessenger; rateLimiter?: RateLimiter; leaseMs?: number } = {},
+    narrowcastPollMs,
+  }: {
+    messenger?: LineMessenger;
+    rateLimiter?: RateLimiter;
+    leaseMs?: number;
+    /** How often a narrowcast's progress is asked of LINE (default NARROWCAST_POLL_MS). */
+    narrowcastPollMs?: number;
+  } = {},
 ): QueueWorker {
   const { database, clock, logger, generateId, config } = services;
   return {
@@ -37,6 +44,7 @@ export function createBroadcastsWorker(
           messenger,
           rateLimiter,
           trackedLinkBaseUrl: trackedLinkBaseUrlOf(config),
+          ...(narrowcastPollMs === undefined ? {} : { narrowcastPollMs }),
         },
         { limit: 8, leaseMs },
       );

@@ -24,7 +24,14 @@ export type QueueWorker = {
   pollMs: number;
   /** Queues whose new work wakes this worker at once (with a work signal). @default [] */
   wakeOn?: readonly WorkQueue[];
-  runOnce: () => Promise<number>;
+  /**
+   * Claims and processes work; resolves with how much it took (0: the loop waits for a wake-up or the
+   * poll). The runner passes `wake`, for a worker that keeps work running after it returns (lanes) to
+   * say it can take more; called without it (tests, one-off runs), it waits for what it claimed.
+   */
+  runOnce: (context?: { wake: () => void }) => Promise<number>;
+  /** Resolves when the work still running after `runOnce` returned is done (awaited by `stop`). */
+  drain?: () => Promise<void>;
 };
 
 export type JobsHandle = {
@@ -98,7 +105,7 @@ export function startJobs({
           // A wake-up that came before this claim is answered by it; one that comes during it is kept.
           waker.clear();
           try {
-            processed = await worker.runOnce();
+            processed = await worker.runOnce({ wake: waker.wake });
           } catch (error) {
             logger.error({ worker: worker.name, err: error }, `worker ${worker.name} failed a batch`);
           }
@@ -115,6 +122,7 @@ export function startJobs({
       await Promise.all(tasks.map((task) => task.stop()));
       for (const waker of wakers) waker.wake();
       await Promise.allSettled([...loops, ...inFlight]);
+      await Promise.allSettled(workers.map((worker) => worker.drain?.()));
       await Promise.all(tasks.map((task) => task.destroy()));
     },
     wake: () => {

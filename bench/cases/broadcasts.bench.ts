@@ -8,7 +8,7 @@ import {
   startBroadcast,
 } from '../../core/broadcasts/index.js';
 import { createDatabase, type DatabaseHandle } from '../../core/db/database.js';
-import { brands, members } from '../../core/db/schema.js';
+import { members } from '../../core/db/schema.js';
 import { createLineSdkMessenger } from '../../core/messaging/index.js';
 import { previewCondition } from '../../core/segments/index.js';
 import { systemClock } from '../../core/shared/clock.js';
@@ -16,6 +16,7 @@ import { createIdGenerator } from '../../core/shared/ids.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
 import { startLineSimulator } from '../../sim/line/index.js';
 import { medianMs, round, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import { seedBenchBrand } from '../support/bench-brand.js';
 
 const RECIPIENTS = Number(process.env.BENCH_BROADCAST_RECIPIENTS ?? 100_000);
 /** LINE's ceiling: 200 multicast requests/s × 500 recipients. */
@@ -49,14 +50,7 @@ const broadcastsBench: BenchCase = {
         const run = Date.now().toString(36);
         const brandId = `brd_bcb${run}`;
         const channel = { lineChannelId: `24${run}`.slice(0, 10), channelAccessToken: `bench-${run}` };
-        await db.insert(brands).values({
-          id: brandId,
-          slug: `bcb-${run}`,
-          name: 'Bench',
-          country: 'TW',
-          defaultLocale: 'zh-TW',
-          timezone: 'Asia/Taipei',
-        });
+        await seedBenchBrand(db, { brandId, slug: `bcb-${run}` });
         await db
           .insert(lineChannels)
           .values({ id: `chn_bcb${run}`, brandId, name: 'bench', channelSecret: 's', ...channel });

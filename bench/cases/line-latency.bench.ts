@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { loadavg } from 'node:os';
 import { messagingApi, middleware, type webhook } from '@line/bot-sdk';
 import express from 'express';
+import { KEEP_ALIVE_TIMEOUT_MS } from '../../bot/server.js';
 import { createVerifyInvoicesRetryWorker } from '../../jobs/verify-invoices.job.js';
 import { startJobs } from '../../jobs/runner.js';
 import type { Services } from '../../core/app/build-services.js';
@@ -228,6 +229,9 @@ async function startBareBot(lineApiUrl: string): Promise<{ url: string; close: (
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    // The same server settings as Proofline's (bot/server.ts), so neither loses webhooks to ECONNRESET.
+    listening.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    listening.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

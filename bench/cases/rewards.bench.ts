@@ -1,5 +1,4 @@
 import { createDatabase, type Database, type DatabaseHandle } from '../../core/db/database.js';
-import { brands, campaigns, members } from '../../core/db/schema.js';
 import {
   canonicalizeEntries,
   computeDrawWinners,
@@ -10,6 +9,7 @@ import { adjustPoints, createReward, redeemReward } from '../../core/rewards/ind
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { compare, medianMs, round, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import { seedBenchBrand, seedBenchMembers } from '../support/bench-brand.js';
 
 const REDEMPTIONS = Number(process.env.BENCH_REDEMPTIONS ?? 200);
 const CONCURRENCY = 16;
@@ -31,40 +31,19 @@ async function pool(tasks: (() => Promise<unknown>)[], limit: number): Promise<v
 async function seedMembers(db: Database, run: string, count: number) {
   const generateId = createIdGenerator();
   const brandId = `brd_bench${run}`;
-  await db.insert(brands).values({
-    id: brandId,
-    slug: `bench-${run}`,
-    name: 'Bench',
-    country: 'TW',
-    defaultLocale: 'zh-TW',
-    timezone: 'Asia/Taipei',
-  });
-  await db.insert(campaigns).values({
-    id: `cmp_bench${run}`,
+  await seedBenchBrand(db, {
     brandId,
-    slug: 'bench',
-    name: { en: 'Bench' },
-    timezone: 'Asia/Taipei',
-    currency: 'TWD',
-    purchaseFrom: '2026-01-01',
-    purchaseTo: '2026-12-31',
-    registerFrom: new Date('2026-01-01T00:00:00Z'),
-    registerTo: new Date('2027-01-01T00:00:00Z'),
-    proofKinds: ['einvoice_qr'],
-    rules: {},
-    rewards: {},
+    slug: `bench-${run}`,
+    campaign: {
+      id: `cmp_bench${run}`,
+      purchaseFrom: '2026-01-01',
+      purchaseTo: '2026-12-31',
+      registerFrom: new Date('2026-01-01T00:00:00Z'),
+      registerTo: new Date('2027-01-01T00:00:00Z'),
+    },
   });
   const memberIds = Array.from({ length: count }, (_, index) => `mbr_bench${run}_${index}`);
-  for (let start = 0; start < count; start += 500) {
-    await db.insert(members).values(
-      memberIds.slice(start, start + 500).map((id) => ({
-        id,
-        brandId,
-        lineUserId: `U${id}`,
-        locale: 'zh-TW' as const,
-      })),
-    );
-  }
+  await seedBenchMembers(db, brandId, memberIds);
   for (const memberId of memberIds) {
     await adjustPoints({
       db,

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
-import { brands, campaigns } from '../../core/db/schema.js';
 import { previewCondition, type SegmentCondition } from '../../core/segments/index.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
@@ -20,6 +19,7 @@ import {
   purchaseFactDifferences,
   setPurchaseFactTriggers,
 } from '../support/purchase-facts.js';
+import { seedBenchBrand } from '../support/bench-brand.js';
 
 /** Members of the brand (issue 13's goal: the live count under 1 s for 1,000,000 on PostgreSQL). */
 const MEMBERS = Number(
@@ -28,6 +28,9 @@ const MEMBERS = Number(
 
 /** Members seeded through the purchase-fact triggers (the rest with them off, then backfilled). */
 const TRIGGERED_MEMBERS = Number(process.env.SEGMENT_BENCH_TRIGGERED_MEMBERS ?? 10_000);
+
+/** The bench brand's survey (one question, `q1`, answered by a tenth of the members). */
+const SURVEY_ID = 'srv_segments_bench';
 
 /** What the segment builder sends while a marketer edits (the count, then the sample of 20). */
 const CONDITIONS: Record<string, SegmentCondition> = {
@@ -115,6 +118,35 @@ const CONDITIONS: Record<string, SegmentCondition> = {
       },
     ],
   },
+  // The other behaviour tests (issue 13): redemptions, survey answers, instant wins and points.
+  'redeemed within 30 days or tagged vip': {
+    type: 'or',
+    conditions: [
+      { type: 'redeemed', withinDays: 30 },
+      { type: 'tag', tags: ['vip'] },
+    ],
+  },
+  'answered "a" or "c" or in Kaohsiung': {
+    type: 'or',
+    conditions: [
+      { type: 'surveyAnswer', surveyId: SURVEY_ID, question: 'q1', answers: ['a', 'c'] },
+      { type: 'region', regions: ['TW-KHH'] },
+    ],
+  },
+  'won within 30 days or tagged vip': {
+    type: 'or',
+    conditions: [
+      { type: 'won', withinDays: 30 },
+      { type: 'tag', tags: ['vip'] },
+    ],
+  },
+  'points at least 100 or tagged vip': {
+    type: 'or',
+    conditions: [
+      { type: 'points', atLeast: 100 },
+      { type: 'tag', tags: ['vip'] },
+    ],
+  },
 };
 
 /** A fresh database on the server at `url`, with a function that drops it. */
@@ -175,32 +207,54 @@ const segmentsBench: BenchCase = {
         });
 
       async function seed(): Promise<void> {
-        await db.insert(brands).values({
-          id: brandId,
-          slug: brandId,
-          name: 'Segments bench',
-          country: 'TW',
-          defaultLocale: 'zh-TW',
-          timezone: 'Asia/Taipei',
-        });
         const campaignId = `cmp_${brandId}`;
-        await db.insert(campaigns).values({
-          id: campaignId,
+        await seedBenchBrand(db, {
           brandId,
-          slug: 'bench',
-          name: { en: 'Bench' },
-          status: 'active',
-          timezone: 'Asia/Taipei',
-          currency: 'TWD',
-          purchaseFrom: '2020-01-01',
-          purchaseTo: '2030-12-31',
-          registerFrom: new Date('2020-01-01T00:00:00Z'),
-          registerTo: new Date('2030-12-31T00:00:00Z'),
-          proofKinds: ['einvoice_qr'],
-          rules: {},
-          rewards: {},
+          name: 'Segments bench',
+          campaign: {
+            id: campaignId,
+            status: 'active',
+            purchaseFrom: '2020-01-01',
+            purchaseTo: '2030-12-31',
+            registerFrom: new Date('2020-01-01T00:00:00Z'),
+            registerTo: new Date('2030-12-31T00:00:00Z'),
+          },
         });
-        // Members, tags, consents, invoices, items and accepted proofs for members start..end.
+        await db.execute(sql`
+          insert into rewards (id, brand_id, kind, name, points_price, stock_total, stock_left)
+          values (${`rwd_${brandId}`}, ${brandId}, 'item', '{"en":"Cup"}', 10, 1000000, 1000000)`);
+        await db.execute(sql`
+          insert into surveys (id, brand_id, campaign_id, title, questions)
+          values (${SURVEY_ID}, ${brandId}, ${campaignId}, '{"en":"Bench"}', '[]')`);
+        await db.execute(sql`
+          insert into instant_prizes (id, brand_id, campaign_id, name, odds_ppm, stock_total, stock_left)
+          values (${`ipz_${brandId}`}, ${brandId}, ${campaignId}, '{"en":"Prize"}', 1, 100000, 0)`);
+        // Members, tags, consents, invoices, items and accepted proofs for members start..end; then a
+        // twentieth redeemed (a seventh of those cancelled), a tenth answered the survey, a third have
+        // points, and every proof of g % 5 = 1 was an instant play (a tenth of them won).
+        const seedOtherBehaviour = async (start: number, end: number) => {
+          await db.execute(sql`
+        insert into redemptions (id, brand_id, member_id, reward_id, points, state, idempotency_key, created_at)
+        select 'rdm_' || ${brandId} || '_' || g, ${brandId}, ${brandId} || '_' || g, ${`rwd_${brandId}`}, 10,
+               case when g % 7 = 0 then 'cancelled' else 'fulfilled' end, 'rdm_' || g,
+               now() - (g % 90) * interval '1 day'
+        from generate_series(${start}::int, ${end}::int) g where g % 20 = 7`);
+          await db.execute(sql`
+        insert into survey_answers (id, brand_id, survey_id, member_id, answer_scope, answers)
+        select 'sva_' || ${brandId} || '_' || g, ${brandId}, ${SURVEY_ID}, ${brandId} || '_' || g, 'member',
+               jsonb_build_object('q1', (array['a', 'b', 'c'])[1 + g % 3])
+        from generate_series(${start}::int, ${end}::int) g where g % 10 = 4`);
+          await db.execute(sql`
+        insert into points_ledger (id, brand_id, member_id, kind, points, idempotency_key)
+        select 'pts_' || ${brandId} || '_' || g, ${brandId}, ${brandId} || '_' || g, 'earn', g % 300, 'pts_' || g
+        from generate_series(${start}::int, ${end}::int) g where g % 3 = 1`);
+          await db.execute(sql`
+        insert into instant_plays (id, brand_id, campaign_id, member_id, submission_id, prize_id, played_at)
+        select 'ipl_' || ${brandId} || '_' || g, ${brandId}, ${campaignId}, ${brandId} || '_' || g,
+               'sub_' || ${brandId} || '_' || g || '_1', case when g % 50 = 1 then ${`ipz_${brandId}`} end,
+               now() - (g % 60) * interval '1 day'
+        from generate_series(${start}::int, ${end}::int) g where g % 5 = 1`);
+        };
         const seedRange = async (start: number, end: number) => {
           await db.execute(sql`
         insert into members (id, brand_id, line_user_id, locale, region, gender, registered_at, following)
@@ -249,6 +303,7 @@ const segmentsBench: BenchCase = {
                now() - ((g * 7 + k * 41) % 120) * interval '1 day'
         from generate_series(${start}::int, ${end}::int) g, generate_series(1, 2) k
         where g % 5 = 2 or (g % 5 = 1 and k = 1)`);
+          await seedOtherBehaviour(start, end);
         };
         // The first members go through migration 0032's triggers, one recompute per proof, as the app writes
         // them; the rest are seeded with those triggers off and their facts filled the way the migration

@@ -6,7 +6,6 @@ import {
   type CampaignForRules,
 } from '../../core/campaigns/index.js';
 import { createDatabase } from '../../core/db/database.js';
-import { brands, members } from '../../core/db/schema.js';
 import { parseEInvoiceQr } from '../../core/invoices/index.js';
 import { createTestClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
@@ -15,6 +14,7 @@ import { createMofEInvoicePlatform } from '../../core/verification/index.js';
 import { startMofSimulator } from '../../sim/mof/index.js';
 import { compare, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
 import { generateEInvoicePayloads, type GeneratedEInvoice } from '../support/einvoice-payloads.js';
+import { seedBenchBrand, seedBenchMembers } from '../support/bench-brand.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
 const RULES_COUNT = Number(process.env.BENCH_SUBMISSIONS_RULES_N ?? 100_000);
@@ -138,22 +138,8 @@ async function benchVerification(): Promise<BenchMeasurement[]> {
     const brandId = run;
     // Ten proofs per member, as in a real campaign (a member's ledger stays short).
     const memberIds = Array.from({ length: Math.ceil(payloads.length / 10) }, () => generateId('member'));
-    await database.db.insert(brands).values({
-      id: brandId,
-      slug: run,
-      name: 'Bench',
-      country: 'TW',
-      defaultLocale: 'zh-TW',
-      timezone: 'Asia/Taipei',
-    });
-    for (let i = 0; i < memberIds.length; i += 500)
-      await database.db
-        .insert(members)
-        .values(
-          memberIds
-            .slice(i, i + 500)
-            .map((id) => ({ id, brandId, lineUserId: `U${id}`, locale: 'zh-TW' as const })),
-        );
+    await seedBenchBrand(database.db, { brandId, slug: run });
+    await seedBenchMembers(database.db, brandId, memberIds);
     const { campaign } = await createCampaign({
       db: database.db,
       generateId,

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { validateSignature } from '@line/bot-sdk';
@@ -29,20 +30,29 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
   url: string;
   connections: number;
   duration: number;
+  overallRate?: number;
   requests: (LoadRequest & { setupRequest: (request: LoadRequest) => LoadRequest })[];
 }) => Promise<LoadResult>;
 
 const DURATION_S = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 5);
+/** Rounds of (baseline, each target), alternated so that the machine's load falls on all alike; medians. */
+const REPEATS = Number(process.env.BENCH_WEBHOOK_REPEATS ?? 3);
+/** The fixed request rate (req/s, all connections together) at which p99 is compared. */
+const RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? 1000);
 const CONNECTIONS = 10;
 const LINE_CHANNEL_ID = '2100000001';
 const SECRET = 'bench-channel-secret';
+
+type Subject = { label: string; url: string; storedCount?: () => Promise<number> };
+type Round = Awaited<ReturnType<typeof load>>;
 
 /**
  * The webhook's acknowledgement: signature check on the raw body + durable, idempotent store of every
  * event (one multi-row INSERT … ON CONFLICT per group of concurrent requests) + 200, against a baseline that only checks the signature
  * and answers 200 — same express, same body, same signing work in the load generator. Every request
- * carries a new webhookEventId, so every one is a real insert; after the run the stored rows are counted
- * against the 2xx answers.
+ * carries a new webhookEventId, so every one is a real insert; after the runs the stored rows are counted
+ * against the 2xx answers. Each subject is loaded unthrottled (throughput, p50, p99) and at RATE req/s
+ * (p99), REPEATS times in alternation with the baseline; the figures are medians.
  */
 const webhookBench: BenchCase = {
   name: 'LINE webhook acknowledgement: store durably vs signature-only baseline',
@@ -58,87 +68,138 @@ const webhookBench: BenchCase = {
         open: () => createDatabase({ url: process.env.BENCH_DATABASE_URL as string, poolMax: 10 }),
       });
 
-    const baselineServer = await listen(baselineApp());
+    const closers: (() => Promise<void>)[] = [];
     try {
-      const baseline = await load(baselineServer.url, 'baseline');
+      const baselineServer = await listen(baselineApp());
+      closers.push(baselineServer.close);
+      const subjects: Subject[] = [{ label: 'baseline', url: baselineServer.url }];
       for (const target of targets) {
         const database = await target.open();
-        try {
-          await database.migrate();
-          const generateId = createIdGenerator();
-          const repository = createBrandsRepository({ db: database.db, generateId });
-          const existing = await repository.getChannelByLineChannelId(LINE_CHANNEL_ID);
-          if (!existing) {
-            const brand = await repository.createBrand({
-              slug: `bench-${generateId('brand')}`,
-              name: 'Bench',
-              country: 'TW',
-              defaultLocale: 'zh-TW',
-              timezone: 'Asia/Taipei',
-            });
-            await repository.upsertChannel({
-              brandId: brand.id,
-              lineChannelId: LINE_CHANNEL_ID,
-              name: 'bench',
-              channelSecret: SECRET,
-              channelAccessToken: 'bench-token',
-              managedByEnv: false,
-            });
-          }
-          const services = {
-            config: overrideConfig(),
-            logger: createSilentLogger(),
-            clock: systemClock,
-            generateId,
-            database,
-          } as Services;
-          const [before] = await queryRows<{ n: number }>(
+        closers.push(() => database.close());
+        await database.migrate();
+        await ensureChannel(database);
+        const services = {
+          config: overrideConfig(),
+          logger: createSilentLogger(),
+          clock: systemClock,
+          generateId: createIdGenerator(),
+          database,
+        } as Services;
+        const server = await listen(createApp(services, [createWebhookModule(services)]));
+        closers.push(server.close);
+        const storedCount = async () => {
+          const [row] = await queryRows<{ n: number }>(
             database.db,
             sql`select count(*)::int as n from webhook_events`,
           );
-          const server = await listen(createApp(services, [createWebhookModule(services)]));
-          let subject;
-          try {
-            subject = await load(server.url, target.label);
-          } finally {
-            await server.close();
-          }
-          const [after] = await queryRows<{ n: number }>(
-            database.db,
-            sql`select count(*)::int as n from webhook_events`,
-          );
-          const stored = Number(after?.n ?? 0) - Number(before?.n ?? 0);
-          const note = `${CONNECTIONS} connections, ${DURATION_S} s; ${subject.ok} × 200, ${stored} events stored, ${subject.errors} errors/non-2xx`;
-          measurements.push(
-            compare(
-              `${target.label}: ack latency p50`,
-              'ms',
-              subject.p50,
-              { name: 'signature-only p50', value: baseline.p50 },
-              note,
-            ),
-            compare(`${target.label}: ack latency p99`, 'ms', subject.p99, {
-              name: 'signature-only p99',
-              value: baseline.p99,
-            }),
-            compare(`${target.label}: throughput`, 'req/s', subject.rps, {
-              name: 'signature-only',
-              value: baseline.rps,
-            }),
-          );
-          // Requests still in flight when the run stops may be stored without being counted as answered.
-          if (stored < subject.ok || stored > subject.ok + CONNECTIONS)
-            throw new Error(`stored ${stored} events for ${subject.ok} acknowledgements`);
-        } finally {
-          await database.close();
+          return Number(row?.n ?? 0);
+        };
+        subjects.push({ label: target.label, url: server.url, storedCount });
+      }
+
+      const unthrottled = new Map<string, Round[]>(subjects.map((subject) => [subject.label, []]));
+      const paced = new Map<string, Round[]>(subjects.map((subject) => [subject.label, []]));
+      const counts = new Map<string, { ok: number; stored: number; errors: number }>();
+      const loads: number[] = [];
+      for (let round = 0; round < REPEATS; round++) {
+        for (const subject of subjects) {
+          const before = (await subject.storedCount?.()) ?? 0;
+          const free = await load(subject.url);
+          const fixed = await load(subject.url, RATE);
+          unthrottled.get(subject.label)?.push(free);
+          paced.get(subject.label)?.push(fixed);
+          loads.push(loadavg()[0] ?? 0);
+          if (!subject.storedCount) continue;
+          // Requests still in flight when a run stops may be stored without being counted as answered.
+          const stored = (await subject.storedCount()) - before;
+          const ok = free.ok + fixed.ok;
+          if (stored < ok || stored > ok + 2 * CONNECTIONS)
+            throw new Error(`${subject.label}: stored ${stored} events for ${ok} acknowledgements`);
+          const total = counts.get(subject.label) ?? { ok: 0, stored: 0, errors: 0 };
+          counts.set(subject.label, {
+            ok: total.ok + ok,
+            stored: total.stored + stored,
+            errors: total.errors + free.errors + fixed.errors,
+          });
         }
       }
+
+      const base = medians(unthrottled.get('baseline') ?? []);
+      const basePaced = medians(paced.get('baseline') ?? []);
+      const loadNote = `load average ${round(Math.min(...loads))}–${round(Math.max(...loads))}`;
+      for (const target of targets) {
+        const free = medians(unthrottled.get(target.label) ?? []);
+        const fixed = medians(paced.get(target.label) ?? []);
+        const count = counts.get(target.label);
+        const note = `${CONNECTIONS} connections, ${DURATION_S} s a run, median of ${REPEATS} alternated with the baseline, ${loadNote}; ${count?.ok} × 200, ${count?.stored} events stored, ${count?.errors} errors/non-2xx`;
+        measurements.push(
+          compare(
+            `${target.label}: throughput, unthrottled`,
+            'req/s',
+            free.rps,
+            {
+              name: 'signature-only',
+              value: base.rps,
+            },
+            note,
+          ),
+          compare(`${target.label}: ack latency p50, unthrottled`, 'ms', free.p50, {
+            name: 'signature-only p50',
+            value: base.p50,
+          }),
+          compare(`${target.label}: ack latency p99, unthrottled`, 'ms', free.p99, {
+            name: 'signature-only p99',
+            value: base.p99,
+          }),
+          compare(
+            `${target.label}: ack latency p99 at ${RATE} req/s`,
+            'ms',
+            fixed.p99,
+            { name: `signature-only p99 at ${RATE} req/s`, value: basePaced.p99 },
+            `achieved ${fixed.rps} req/s (baseline ${basePaced.rps} req/s)`,
+          ),
+        );
+      }
     } finally {
-      await baselineServer.close();
+      for (const close of closers.reverse()) await close();
     }
     return measurements;
   },
 };
+
+/** Per-field medians of the rounds. */
+function medians(rounds: Round[]) {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  };
+  return {
+    rps: round(median(rounds.map((r) => r.rps))),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+  };
+}
+
+async function ensureChannel(database: DatabaseHandle) {
+  const generateId = createIdGenerator();
+  const repository = createBrandsRepository({ db: database.db, generateId });
+  if (await repository.getChannelByLineChannelId(LINE_CHANNEL_ID)) return;
+  const brand = await repository.createBrand({
+    slug: `bench-${generateId('brand')}`,
+    name: 'Bench',
+    country: 'TW',
+    defaultLocale: 'zh-TW',
+    timezone: 'Asia/Taipei',
+  });
+  await repository.upsertChannel({
+    brandId: brand.id,
+    lineChannelId: LINE_CHANNEL_ID,
+    name: 'bench',
+    channelSecret: SECRET,
+    channelAccessToken: 'bench-token',
+    managedByEnv: false,
+  });
+}
 
 export default webhookBench;
 
@@ -177,11 +238,12 @@ function signedEvent(): { body: string; signature: string } {
   return { body, signature: createHmac('sha256', SECRET).update(body).digest('base64') };
 }
 
-async function load(url: string, _label: string) {
+async function load(url: string, overallRate?: number) {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: DURATION_S,
+    ...(overallRate ? { overallRate } : {}),
     requests: [
       {
         method: 'POST',

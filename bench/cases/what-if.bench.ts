@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { evaluateCampaignRules, readCampaignSettings, type Campaign } from '../../core/campaigns/index.js';
 import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
-import { brands, campaigns, members } from '../../core/db/schema.js';
+import { campaigns } from '../../core/db/schema.js';
 import { requestCampaignReplay, runNextCampaignReplay, type ReplayResult } from '../../core/replays/index.js';
 import { createTestClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
@@ -11,6 +11,7 @@ import {
   type DecidedSubmission,
 } from '../../core/submissions/index.js';
 import { compare, round, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import { seedBenchBrand, seedBenchMembers } from '../support/bench-brand.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
 const COUNT = Number(process.env.BENCH_WHAT_IF_N ?? 100_000);
@@ -69,39 +70,27 @@ async function benchOn(handle: DatabaseHandle, label: string): Promise<BenchMeas
   const run = Date.now().toString(36);
   const brandId = `brd_wib${run}`;
   const campaignId = `cmp_wib${run}`;
-  await db.insert(brands).values({
-    id: brandId,
-    slug: `wib-${run}`,
-    name: 'Bench',
-    country: 'TW',
-    defaultLocale: 'zh-TW',
-    timezone: 'Asia/Taipei',
-  });
-  await db.insert(campaigns).values({
-    id: campaignId,
+  await seedBenchBrand(db, {
     brandId,
-    slug: 'bench',
-    name: { en: 'Bench' },
-    status: 'active',
-    timezone: 'Asia/Taipei',
-    currency: 'TWD',
-    purchaseFrom: '2026-01-01',
-    purchaseTo: '2026-03-31',
-    registerFrom: new Date('2026-01-01T00:00:00Z'),
-    registerTo: new Date('2026-04-07T00:00:00Z'),
-    proofKinds: ['einvoice_text'],
-    rules: SAVED.rules,
-    rewards: SAVED.rewards,
+    slug: `wib-${run}`,
+    campaign: {
+      id: campaignId,
+      status: 'active',
+      purchaseFrom: '2026-01-01',
+      purchaseTo: '2026-03-31',
+      registerFrom: new Date('2026-01-01T00:00:00Z'),
+      registerTo: new Date('2026-04-07T00:00:00Z'),
+      proofKinds: ['einvoice_text'],
+      rules: SAVED.rules,
+      rewards: SAVED.rewards,
+    },
   });
-  for (let start = 0; start < MEMBERS; start += 1_000)
-    await db.insert(members).values(
-      Array.from({ length: 1_000 }, (_, i) => ({
-        id: `mbr_wib${run}_${start + i}`,
-        brandId,
-        lineUserId: `U${run}${String(start + i).padStart(20, '0')}`,
-        locale: 'zh-TW' as const,
-      })),
-    );
+  await seedBenchMembers(
+    db,
+    brandId,
+    Array.from({ length: MEMBERS }, (_, i) => `mbr_wib${run}_${i}`),
+    (_id, i) => `U${run}${String(i).padStart(20, '0')}`,
+  );
 
   // Every 10th proof is from a refused store; amounts NT$20–NT$319; 2 items each (tea, and a 茶壺 every 7th).
   const generate = async () => {

@@ -1,40 +1,38 @@
 /**
- * `tsx bench/support/make-synthetic-receipts.ts [--seed N] [--count N] [--out DIR]`: makes labelled
- * synthetic TW paper (cash-register) invoices and Thai receipts in the layout of
- * `../shared/data/receipts/synthetic/`, with other seeds, other fonts, other sellers and the same seven
- * variants (clean, rotate, blur, jpeg, small, shear, photo). The reader is tuned on the shared set and
- * judged on these (the check part, docs/decisions/007-receipt-reader-split.md). Deterministic: the same
- * seed and the same system fonts give the same images. Default out: .tmp/synthetic-check.
+ * `tsx bench/support/make-synthetic-receipts.ts [--part check|tuning] [--seed N] [--count N] [--out DIR]`:
+ * makes labelled synthetic TW paper (cash-register) invoices and Thai receipts in the layout of
+ * `../shared/data/receipts/synthetic/`, in the same seven variants (clean, rotate, blur, jpeg, small,
+ * shear, photo). Two parts that never share a seed, a font or a store (docs/decisions/007-receipt-reader-split.md):
+ * - `check` (default; seed 20261202, .tmp/synthetic-check): the reader is judged on it, never tuned;
+ * - `tuning` (seed 20261205, .tmp/synthetic-tuning): other fonts (the HK cuts of Noto CJK; other Thai
+ *   fonts) and other sellers, for looking at misses beside the shared set.
+ * Deterministic: the same seed and the same system fonts give the same images.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { mulberry32 } from '../../core/shared/seeded-random.js';
 import { projectRoot } from '../../core/shared/paths.js';
+import { SYNTHETIC_PARTS } from './synthetic-parts.js';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) =>
   argv.includes(name) ? argv[argv.indexOf(name) + 1]! : fallback;
-const seed = Number(option('--seed', '20261202'));
-const count = Number(option('--count', '14'));
-const outDir = option('--out', join(projectRoot, '.tmp', 'synthetic-check'));
 
 const VARIANTS = ['clean', 'rotate', 'blur', 'jpeg', 'small', 'shear', 'photo'] as const;
 type Variant = (typeof VARIANTS)[number];
 
-/** Fonts other than the shared set's (a sans CJK and a Thai sans): the check part is read in these. */
-const TW_FONTS = ['Noto Serif CJK TC', 'Noto Sans Mono CJK TC', 'Noto Sans CJK TC'];
-const TH_FONTS = ['Garuda', 'Loma', 'Norasi', 'Tlwg Typo', 'Waree', 'Sawasdee'];
+const partName = option('--part', 'check');
+if (partName !== 'check' && partName !== 'tuning') throw new Error(`--part check|tuning, not ${partName}`);
+const part = SYNTHETIC_PARTS[partName];
+const seed = Number(option('--seed', String(part.seed)));
+const count = Number(option('--count', '14'));
+const outDir = option('--out', join(projectRoot, '.tmp', `synthetic-${partName}`));
+const TW_FONTS = part.twFonts;
+const TH_FONTS = part.thFonts;
+const TW_SELLERS = part.twSellers;
+const TH_STORES = part.thStores;
 
-const TW_SELLERS = [
-  { name: '萊爾富國際股份有限公司台南店', address: '台南市東區長榮路二段88號' },
-  { name: '統一超商股份有限公司新竹門市', address: '新竹市東區光復路一段101號' },
-  { name: '全家便利商店股份有限公司花蓮店', address: '花蓮縣花蓮市中山路56號' },
-  { name: '全聯實業股份有限公司嘉義店', address: '嘉義市西區友愛路300號' },
-  { name: '來來超商股份有限公司板橋店', address: '新北市板橋區文化路一段25號' },
-  { name: '家福股份有限公司桃園店', address: '桃園市桃園區中正路1000號' },
-  { name: '三商家購股份有限公司三重店', address: '新北市三重區重新路三段12號' },
-];
 const TW_ITEMS = [
   '御茶園特撰冰釀綠茶',
   '林鳳營鮮乳',
@@ -46,14 +44,6 @@ const TW_ITEMS = [
   '可口可樂600ml',
   '乖乖奶油椰子',
   '蘋果西打',
-];
-const TH_STORES = [
-  { name: 'ท็อปส์ มาร์เก็ต', branch: 'สาขา 0112 ถ.พหลโยธิน เขตจตุจักร กรุงเทพฯ' },
-  { name: 'มินิมาร์ท เจริญสุข', branch: 'สาขา 007 ถ.นิมมานเหมินท์ อ.เมือง เชียงใหม่' },
-  { name: 'บิ๊กซี ซูเปอร์เซ็นเตอร์', branch: 'สาขา 0031 ถ.ราชดำริ เขตปทุมวัน กรุงเทพฯ' },
-  { name: 'ร้านขายของชำ ป้าแดง', branch: 'สาขา 001 ถ.มิตรภาพ อ.เมือง นครราชสีมา' },
-  { name: 'แฟมิลี่มาร์ท', branch: 'สาขา 04521 ถ.สุขุมวิท เขตคลองเตย กรุงเทพฯ' },
-  { name: 'ซูเปอร์มาร์เก็ต รุ่งเรืองพลาซ่า', branch: 'สาขา 002 ถ.เพชรเกษม อ.หาดใหญ่ สงขลา' },
 ];
 const TH_ITEMS = [
   'น้ำดื่มสิงห์ 1.5ล',
@@ -285,13 +275,13 @@ async function main() {
         .png()
         .toBuffer();
       const { bytes, ext } = await degrade(png, variant);
-      const file = `${prefix}-c${n}-${variant}.${ext}`;
+      const file = `${prefix}-${partName === 'tuning' ? 't' : 'c'}${n}-${variant}.${ext}`;
       writeFileSync(join(outDir, file), bytes);
       labels.push({ file, variant, font: receipt.font, ...receipt.label });
     }
   }
   writeFileSync(join(outDir, 'labels.json'), `${JSON.stringify(labels, null, 1)}\n`);
-  console.log(`${labels.length} images in ${outDir} (seed ${seed})`);
+  console.log(`${labels.length} images in ${outDir} (${partName} part, seed ${seed})`);
 }
 
 await main();

@@ -4,13 +4,14 @@ import { queryRows, type DatabaseHandle } from '../../core/db/database.js';
 type Db = DatabaseHandle['db'];
 
 /**
- * The triggers of migrations 0032 / 0035 that keep the purchase facts (`members.accepted_proofs_at`,
+ * The triggers of migrations 0032 / 0035 / 0037 that keep the purchase facts (`members.accepted_proofs_at`,
  * `member_purchases`, docs/decisions/011). A bulk seed turns them off and fills the facts afterwards the way
  * the migration backfills them: one set-based statement each instead of a recompute per proof.
  */
 const PURCHASE_FACT_TRIGGERS = [
-  ['submissions', 'submissions_accepted_proofs'],
-  ['submissions', 'submissions_member_purchases'],
+  ['submissions', 'submissions_member_facts_insert'],
+  ['submissions', 'submissions_member_facts_update'],
+  ['submissions', 'submissions_member_facts_delete'],
   ['invoices', 'invoices_member_purchases'],
   ['invoice_items', 'invoice_items_member_purchases_insert'],
   ['invoice_items', 'invoice_items_member_purchases_update'],

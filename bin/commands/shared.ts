@@ -1,30 +1,15 @@
 import { buildServices, type Services } from '../../core/app/build-services.js';
-import { ConfigError, parseConfig, type Config } from '../../core/config/config.js';
-import { isAppError } from '../../core/shared/errors.js';
+import type { Config } from '../../core/config/config.js';
 import { createLogger, type Logger } from '../../core/shared/logger.js';
+import { loadConfigOrReport, reportConnectError } from './config-report.js';
 
-/** Parses the environment, or prints one line per bad key and returns undefined. */
-export function loadConfigOrReport(
-  env: Record<string, string | undefined> = process.env,
-): Config | undefined {
-  try {
-    return parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const issue of error.issues)
-        console.error(`proofline: configuration error: ${issue.key} ${issue.message}`);
-      return undefined;
-    }
-    throw error;
-  }
-}
+export { loadConfigOrReport } from './config-report.js';
 
 /**
  * Builds the services and checks the database answers; a failure is printed as one line naming the
  * key to fix (DATABASE_URL or PGLITE_DATA_DIR) instead of a stack trace.
  */
 export async function connectOrReport(config: Config): Promise<Services | undefined> {
-  const key = config.database.url ? 'DATABASE_URL' : 'PGLITE_DATA_DIR';
   let services: Services | undefined;
   try {
     services = await buildServices(config);
@@ -32,8 +17,7 @@ export async function connectOrReport(config: Config): Promise<Services | undefi
     return services;
   } catch (error) {
     await services?.database.close().catch(() => {});
-    const message = isAppError(error) || error instanceof Error ? error.message : String(error);
-    console.error(`proofline: ${key}: ${message}`);
+    reportConnectError(config, error);
     return undefined;
   }
 }

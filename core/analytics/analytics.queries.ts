@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { getRegion } from '../regions/index.js';
+import { lineItemsWhere, type AnalyticsFilter } from './analytics.filter.js';
 import {
   basketPairMetrics,
   fillHeatmap,
@@ -10,27 +11,9 @@ import {
   type RankingRow,
 } from './analytics.models.js';
 
-/** The filters every analysis takes (campaign id, inclusive local dates), with the brand from the console. */
-export type AnalyticsFilter = { brandId: string; campaignId?: string; from?: string; to?: string };
+export { lineItemsWhere, type AnalyticsFilter } from './analytics.filter.js';
 
 export const n = (value: unknown) => Number(value ?? 0);
-
-/**
- * The line items (or rollup rows: same key columns) the filter selects (purchase dates are local to the
- * store).
- */
-export function lineItemsWhere(filter: AnalyticsFilter, alias = 'li'): SQL {
-  const a = sql.raw(alias);
-  return sql.join(
-    [
-      sql`${a}.brand_id = ${filter.brandId}`,
-      filter.campaignId ? sql`${a}.campaign_id = ${filter.campaignId}` : undefined,
-      filter.from ? sql`${a}.purchase_date >= ${filter.from}::date` : undefined,
-      filter.to ? sql`${a}.purchase_date <= ${filter.to}::date` : undefined,
-    ].filter((part): part is SQL => part !== undefined),
-    sql` and `,
-  );
-}
 
 /** The basket answer from the summary sums and the pair counts (shared by the rollup and line-item paths). */
 export function toBasketsAnswer(

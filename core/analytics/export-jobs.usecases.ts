@@ -11,7 +11,7 @@ import { queryRows, type Database, type Executor } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { createExportJobNotFoundError, createExportLinkExpiredError } from './analytics.errors.js';
-import type { AnalyticsFilter } from './analytics.queries.js';
+import type { AnalyticsFilter } from './analytics.filter.js';
 import { exportJobs } from './analytics.table.js';
 import { countExportRows, exportRows, type ExportFormat, type ExportKind } from './exports.js';
 

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
-import { lineItemsWhere, type AnalyticsFilter } from './analytics.queries.js';
+import { lineItemsWhere, type AnalyticsFilter } from './analytics.filter.js';
 
 /*
  * What each export holds: its columns (in order) and its rows, read page by page from a keyset (one page

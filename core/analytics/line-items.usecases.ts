@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { campaigns, readCampaignSettings, type ItemGroup } from '../campaigns/index.js';
-import type { Database, Executor } from '../db/database.js';
+import { queryRows, type Database, type Executor } from '../db/database.js';
+import { insertJsonRows, jsonRowsSource } from '../db/json-rows.js';
 import { invoiceItems, invoices, normalizeItemName, type ParsedInvoice } from '../invoices/index.js';
 import { rulesInvoiceFromParsed, submissions } from '../submissions/index.js';
 import { analyticsLineItems, analyticsProductMappings, analyticsStores } from './analytics.table.js';
@@ -82,7 +83,22 @@ export async function recordAcceptedLineItemsOfMany(
   ];
   if (invoiceIds.length === 0) return proofs.map(() => 0);
   const invoiceById = new Map(
-    (await tx.select().from(invoices).where(inArray(invoices.id, invoiceIds))).map((row) => [row.id, row]),
+    (
+      await tx
+        .select({
+          id: invoices.id,
+          currency: invoices.currency,
+          invoiceDate: invoices.invoiceDate,
+          invoiceTime: invoices.invoiceTime,
+          sellerTaxId: invoices.sellerTaxId,
+          sellerName: invoices.sellerName,
+          sellerBranch: invoices.sellerBranch,
+          sellerAddress: invoices.sellerAddress,
+          totalAmountMinor: invoices.totalAmountMinor,
+        })
+        .from(invoices)
+        .where(inArray(invoices.id, invoiceIds))
+    ).map((row) => [row.id, row]),
   );
   const linesOf: (readonly LineItemInput[])[] = [];
   for (const { submission, items } of proofs) {
@@ -154,26 +170,38 @@ export async function recordAcceptedLineItemsOfMany(
     );
   });
   if (rows.length === 0) return proofs.map(() => 0);
-  await tx
-    .insert(analyticsStores)
-    .values([...stores.values()])
-    .onConflictDoUpdate({
-      target: [analyticsStores.brandId, analyticsStores.storeKey],
-      // A later proof may know more (the platform's name and address): keep what is known.
-      set: {
-        name: sql`coalesce(excluded.name, ${analyticsStores.name})`,
-        address: sql`coalesce(excluded.address, ${analyticsStores.address})`,
-        regionCode: sql`coalesce(excluded.region_code, ${analyticsStores.regionCode})`,
-        updatedAt: sql`now()`,
-      },
-    });
-  const inserted = await tx
-    .insert(analyticsLineItems)
-    .values(rows)
-    .onConflictDoNothing()
-    .returning({ submissionId: analyticsLineItems.submissionId });
+  // One JSON parameter per statement (core/db/json-rows): thousands of line-item values otherwise.
+  await insertJsonRows(
+    tx,
+    analyticsStores,
+    [...stores.values()],
+    // A later proof may know more (the platform's name and address): keep what is known.
+    sql`on conflict (brand_id, store_key) do update set
+          name = coalesce(excluded.name, ${analyticsStores.name}),
+          address = coalesce(excluded.address, ${analyticsStores.address}),
+          region_code = coalesce(excluded.region_code, ${analyticsStores.regionCode}),
+          updated_at = now()`,
+  );
   const written = new Map<string, number>();
-  for (const row of inserted) written.set(row.submissionId, (written.get(row.submissionId) ?? 0) + 1);
+  const json = jsonRowsSource(analyticsLineItems, rows);
+  if (json) {
+    // How many rows each proof wrote, counted in the database (not one returned row per line item).
+    const counts = await queryRows<{ submission_id: string; written: number }>(
+      tx,
+      sql`with inserted as (
+            insert into ${analyticsLineItems} (${json.columns}) ${json.source}
+            on conflict do nothing returning submission_id)
+          select submission_id, count(*)::int as written from inserted group by submission_id`,
+    );
+    for (const row of counts) written.set(row.submission_id, Number(row.written));
+  } else {
+    const inserted = await tx
+      .insert(analyticsLineItems)
+      .values(rows)
+      .onConflictDoNothing()
+      .returning({ submissionId: analyticsLineItems.submissionId });
+    for (const row of inserted) written.set(row.submissionId, (written.get(row.submissionId) ?? 0) + 1);
+  }
   return proofs.map(({ submission }) => written.get(submission.id) ?? 0);
 }
 

@@ -292,7 +292,18 @@ export const envSchema = z.object({
     .min(1)
     .max(64)
     .default(2)
-    .describe('Events processed at once per worker.'),
+    .describe(
+      'Webhook events processed at once per worker (lanes that take any event, claimed as they free).',
+    ),
+  WORKER_ANSWER_LANES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(16)
+    .default(1)
+    .describe(
+      'More webhook-event lanes per worker that only take events answered without reading media (text, postbacks, follows), so members are answered while photos are being read.',
+    ),
   VERIFY_INVOICES_CRON: cronExpression
     .default('0 */4 * * *')
     .describe('When batch verification of pending e-invoices runs (every 4 hours by default).'),
@@ -411,6 +422,7 @@ export type Config = {
     enabled: boolean;
     workerPollMs: number;
     workerConcurrency: number;
+    workerAnswerLanes: number;
     verifyLeaseMs: number;
     /** Lease of a claimed webhook event / outbound message; unset: each queue's own default. */
     workerLeaseMs: number | undefined;
@@ -537,6 +549,7 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       enabled: env.JOBS_ENABLED,
       workerPollMs: env.WORKER_POLL_MS,
       workerConcurrency: env.WORKER_CONCURRENCY,
+      workerAnswerLanes: env.WORKER_ANSWER_LANES,
       verifyLeaseMs: env.VERIFY_LEASE_MS,
       workerLeaseMs: env.WORKER_LEASE_MS,
       verifyInvoicesCron: env.VERIFY_INVOICES_CRON,

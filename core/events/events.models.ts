@@ -52,7 +52,8 @@ function toInboxRow({
   receivedAt: Date;
 }): NewWebhookEvent {
   // JSON.stringify escapes U+0000 and lone surrogates (\u0000, \ud800): the original, as storable text.
-  const rawJson = JSON.stringify(raw) ?? 'null';
+  // Kept only when the payload had to be changed or the event is parked, so written only then.
+  const rawJsonOf = () => JSON.stringify(raw) ?? 'null';
   const { value: payload, changed } = storableJson(
     raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : { value: raw },
   );
@@ -60,7 +61,7 @@ function toInboxRow({
     brandId: channel.brandId,
     channelId: channel.id,
     payload,
-    rawJson: changed ? rawJson : null,
+    rawJson: changed ? rawJsonOf() : null,
     nextAttemptAt: receivedAt,
     receivedAt,
   };
@@ -68,6 +69,7 @@ function toInboxRow({
   if (!event.success) {
     const issue = event.error.issues[0];
     const id = typeof payload.webhookEventId === 'string' ? payload.webhookEventId : '';
+    const rawJson = base.rawJson ?? rawJsonOf();
     return {
       ...base,
       rawJson,
@@ -92,7 +94,7 @@ function toInboxRow({
   if (data.timestamp > MAX_EVENT_TIME_MS) {
     return {
       ...common,
-      rawJson,
+      rawJson: base.rawJson ?? rawJsonOf(),
       occurredAt: receivedAt,
       state: 'failed',
       lastError: `invalid event: timestamp: ${storableString(String(data.timestamp))} is not a possible time`,

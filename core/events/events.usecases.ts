@@ -126,55 +126,39 @@ export type ProcessSummary = {
 };
 
 export const WEBHOOK_EVENT_MAX_ATTEMPTS = 5;
-const LEASE_MS = 60_000;
+export const WEBHOOK_EVENT_LEASE_MS = 60_000;
+const LEASE_MS = WEBHOOK_EVENT_LEASE_MS;
 
 /** Back-off of a failed event: 2 s, 8 s, 32 s, 2 min… capped at 15 min. */
 export function eventBackoffMs(attempt: number): number {
   return Math.min(15 * 60_000, 2_000 * 4 ** Math.max(0, attempt - 1));
 }
 
-/**
- * One worker pass: claim a batch of due events (lease), handle each, and commit each in its own
- * transaction that marks it done only if this worker still holds it. A failure goes back to pending with
- * back-off, and after `maxAttempts` is parked as `failed` with the error. A crash leaves the lease to
- * lapse, and the event is claimed again; handlers are idempotent (effects keyed by the event).
- */
-export async function processDueWebhookEvents(
-  { db, generateId, clock, logger }: { db: Database; generateId: IdGenerator; clock: Clock; logger: Logger },
-  {
-    handle,
-    limit = 10,
-    concurrency = 2,
-    leaseMs = LEASE_MS,
-    maxAttempts = WEBHOOK_EVENT_MAX_ATTEMPTS,
-    onCommitted,
-  }: {
-    handle: EventHandler;
-    limit?: number;
-    concurrency?: number;
-    leaseMs?: number;
-    maxAttempts?: number;
-    /**
-     * Sends what one event committed as soon as it is committed (its member is not kept waiting for the
-     * rest of the batch); a failure here leaves the messages to the outbound worker. Without it, the
-     * batch's messages are only returned in `outboundIds`.
-     */
-    onCommitted?: (outboundIds: string[]) => Promise<void>;
-  },
-): Promise<ProcessSummary> {
-  const repository = createEventsRepository({ db, generateId });
-  const claimed = await repository.claimDue({ now: clock.now(), leaseMs, limit });
-  const summary: ProcessSummary = {
-    claimed: claimed.length,
-    done: 0,
-    retried: 0,
-    failed: 0,
-    outboundIds: [],
-  };
+type ProcessorDeps = { db: Database; generateId: IdGenerator; clock: Clock; logger: Logger };
 
-  // Inside the storing request's context: every log line of this event's work carries its reqId.
-  const processOne = (event: WebhookEvent) => runWithRequestId(event.requestId, () => processOneNow(event));
-  const processOneNow = async (event: WebhookEvent) => {
+export type EventProcessingOptions = {
+  handle: EventHandler;
+  leaseMs?: number;
+  maxAttempts?: number;
+  /**
+   * Sends what one event committed as soon as it is committed (its member is not kept waiting for the
+   * rest of the batch); a failure here leaves the messages to the outbound worker. Without it, the
+   * messages are only returned in the summary's `outboundIds`.
+   */
+  onCommitted?: (outboundIds: string[]) => Promise<void>;
+};
+
+/**
+ * Handles one claimed event and commits it in its own transaction that marks it done only if this
+ * worker still holds it. A failure goes back to pending with back-off, and after `maxAttempts` is parked
+ * as `failed` with the error. Counts what happened into `summary`.
+ */
+export function createEventProcessor(
+  { db, generateId, clock, logger }: ProcessorDeps,
+  { handle, maxAttempts = WEBHOOK_EVENT_MAX_ATTEMPTS, onCommitted }: Omit<EventProcessingOptions, 'leaseMs'>,
+): (event: WebhookEvent, summary: ProcessSummary) => Promise<void> {
+  const repository = createEventsRepository({ db, generateId });
+  const processOneNow = async (event: WebhookEvent, summary: ProcessSummary) => {
     try {
       const handling = await handle(event);
       const outboundIds = await db.transaction(async (tx) => {
@@ -219,6 +203,32 @@ export async function processDueWebhookEvents(
       );
     }
   };
+  // Inside the storing request's context: every log line of this event's work carries its reqId.
+  return (event, summary) => runWithRequestId(event.requestId, () => processOneNow(event, summary));
+}
+
+export function emptySummary(): ProcessSummary {
+  return { claimed: 0, done: 0, retried: 0, failed: 0, outboundIds: [] };
+}
+
+/**
+ * One worker pass: claim a batch of due events (lease) and process each (`createEventProcessor`). A
+ * crash leaves the lease to lapse, and the event is claimed again; handlers are idempotent (effects
+ * keyed by the event). The job worker uses `createWebhookLanes` instead, which claims as lanes free.
+ */
+export async function processDueWebhookEvents(
+  deps: ProcessorDeps,
+  {
+    limit = 10,
+    concurrency = 2,
+    leaseMs = LEASE_MS,
+    ...options
+  }: EventProcessingOptions & { limit?: number; concurrency?: number },
+): Promise<ProcessSummary> {
+  const repository = createEventsRepository({ db: deps.db, generateId: deps.generateId });
+  const claimed = await repository.claimDue({ now: deps.clock.now(), leaseMs, limit });
+  const summary: ProcessSummary = { ...emptySummary(), claimed: claimed.length };
+  const processOne = createEventProcessor(deps, options);
 
   // Events of one user are handled in order; different users in parallel, `concurrency` at a time.
   const byUser = new Map<string, WebhookEvent[]>();
@@ -229,7 +239,7 @@ export async function processDueWebhookEvents(
   const lanes = [...byUser.values()];
   const runLane = async () => {
     for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
-      for (const event of lane) await processOne(event);
+      for (const event of lane) await processOne(event, summary);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, runLane));

@@ -8,6 +8,7 @@ export {
   createWebhookUnknownChannelError,
 } from './events.errors.js';
 export {
+  createEventProcessor,
   eventBackoffMs,
   processDueWebhookEvents,
   createWebhookInbox,
@@ -17,3 +18,4 @@ export {
   type ProcessSummary,
   type WebhookInbox,
 } from './events.usecases.js';
+export { createWebhookLanes, type WebhookLanes } from './events.lanes.js';

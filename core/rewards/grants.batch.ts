@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { campaigns } from '../campaigns/index.js';
 import { queryRows, type Executor } from '../db/database.js';
+import { insertJsonRows, jsonRowsSource } from '../db/json-rows.js';
 import { lotteryEntries } from '../draws/draws.table.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -144,11 +145,12 @@ export async function grantRewardsForSubmissions({
   if (newRows.length > 0) {
     const inserted = new Set(
       (
-        await tx
-          .insert(pointsLedger)
-          .values(newRows)
-          .onConflictDoNothing()
-          .returning({ key: pointsLedger.idempotencyKey })
+        await insertJsonRows<typeof pointsLedger, { key: string }>(
+          tx,
+          pointsLedger,
+          newRows,
+          sql`on conflict do nothing returning ${sql.identifier(pointsLedger.idempotencyKey.name)} as key`,
+        )
       ).map((row) => row.key),
     );
     // Held by a row written meanwhile (the member lock makes this a retry of the same proof): its points.
@@ -167,6 +169,8 @@ export async function grantRewardsForSubmissions({
     }
   }
 
+  // Each proof's entries and instant play: the rows inserted now and those already there, in one
+  // statement each (the insert's rows are not visible to the same statement's read, so no row is twice).
   const entryRows = grants
     .filter((grant) => grant.quantities.entries > 0)
     .map(({ submission, quantities }) => ({
@@ -178,14 +182,16 @@ export async function grantRewardsForSubmissions({
       weight: Math.floor(quantities.entries),
       earnedAt: now,
     }));
-  if (entryRows.length > 0) await tx.insert(lotteryEntries).values(entryRows).onConflictDoNothing();
   const weights = new Map(
     (
-      await tx
-        .select({ submissionId: lotteryEntries.submissionId, weight: lotteryEntries.weight })
-        .from(lotteryEntries)
-        .where(inArray(lotteryEntries.submissionId, submissionIds))
-    ).map((row) => [row.submissionId, row.weight]),
+      await insertedAndExisting<{ submission_id: string; weight: number }>(
+        tx,
+        lotteryEntries,
+        entryRows,
+        sql`submission_id, weight`,
+        submissionIds,
+      )
+    ).map((row) => [row.submission_id, Number(row.weight)]),
   );
 
   const playRows = grants
@@ -197,14 +203,16 @@ export async function grantRewardsForSubmissions({
       memberId: submission.memberId,
       submissionId: submission.id,
     }));
-  if (playRows.length > 0) await tx.insert(instantPlays).values(playRows).onConflictDoNothing();
   const plays = new Map(
     (
-      await tx
-        .select({ id: instantPlays.id, submissionId: instantPlays.submissionId })
-        .from(instantPlays)
-        .where(inArray(instantPlays.submissionId, submissionIds))
-    ).map((row) => [row.submissionId, row.id]),
+      await insertedAndExisting<{ submission_id: string; id: string }>(
+        tx,
+        instantPlays,
+        playRows,
+        sql`submission_id, id`,
+        submissionIds,
+      )
+    ).map((row) => [row.submission_id, row.id]),
   );
 
   // Each proof's balance is the member's balance just after its own grant: the final balance less what
@@ -237,4 +245,29 @@ export async function grantRewardsForSubmissions({
     };
   }
   return results;
+}
+
+/**
+ * Inserts `rows` (on conflict, nothing) into a table keyed by `submission_id`, and returns `columns` of the
+ * rows of those submissions: the ones inserted now and the ones already there, in one statement.
+ */
+async function insertedAndExisting<R extends Record<string, unknown>>(
+  tx: Executor,
+  table: typeof lotteryEntries | typeof instantPlays,
+  rows: readonly (typeof lotteryEntries.$inferInsert)[] | readonly (typeof instantPlays.$inferInsert)[],
+  columns: SQL,
+  submissionIds: readonly string[],
+): Promise<R[]> {
+  const existing = sql`select ${columns} from ${table}
+    where submission_id in (select value from jsonb_array_elements_text(${JSON.stringify(submissionIds)}::jsonb))`;
+  if (rows.length === 0) return queryRows<R>(tx, existing);
+  const json = jsonRowsSource(table as typeof lotteryEntries, rows as never);
+  const insert = json
+    ? sql`insert into ${table} (${json.columns}) ${json.source}`
+    : (tx.insert(table).values(rows as never) as unknown as { getSQL(): SQL }).getSQL();
+  return queryRows<R>(
+    tx,
+    sql`with inserted as (${insert} on conflict do nothing returning ${columns})
+        select * from inserted union all ${existing}`,
+  );
 }

@@ -12,11 +12,29 @@ export function storableString(value: string): string {
   return value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
+// A surrogate, paired or not: a string holding one is checked precisely. Most text holds none (and no
+// U+0000), so most values are not copied.
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function isStorable(input: unknown): boolean {
+  if (typeof input === 'string')
+    return !input.includes('\u0000') && (!SURROGATE.test(input) || storableString(input) === input);
+  if (Array.isArray(input)) return input.every(isStorable);
+  if (input && typeof input === 'object') {
+    for (const key in input) {
+      if (!Object.hasOwn(input, key)) continue;
+      if (!isStorable(key) || !isStorable((input as Record<string, unknown>)[key])) return false;
+    }
+  }
+  return true;
+}
+
 /**
- * A deep copy of a JSON value with every string (keys too) made storable; `changed` says whether
- * anything had to be altered.
+ * A JSON value with every string (keys too) made storable; `changed` says whether anything had to be
+ * altered. An already storable value is returned as it is (not copied); otherwise a deep copy.
  */
 export function storableJson<T>(value: T): { value: T; changed: boolean } {
+  if (isStorable(value)) return { value, changed: false };
   let changed = false;
   const clean = (input: unknown): unknown => {
     if (typeof input === 'string') {

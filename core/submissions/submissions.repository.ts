@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
+import { insertJsonRows } from '../db/json-rows.js';
 import { invoiceItems, invoices, normalizeItemName } from '../invoices/index.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { toMinor, type StoredPlatformAnswer } from './submissions.models.js';
@@ -399,7 +400,7 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
         )
         .where(sql`${invoices.id} = ${v}.id`);
       const items = answers.flatMap(({ invoice, answer }) => platformItemRows(generateId, invoice, answer));
-      if (items.length > 0) await db.insert(invoiceItems).values(items).onConflictDoNothing();
+      await insertJsonRows(db, invoiceItems, items, sql`on conflict do nothing`);
     },
 
     async insertInvoice({ generateId, invoice }: { generateId: IdGenerator; invoice: NewInvoiceRecord }) {

@@ -136,7 +136,7 @@ export async function submitProof(
   return verifyClaimedSubmission(deps, created, readCampaignSettings(campaign));
 }
 
-/** How many answered proofs one deciding transaction of the batch verification takes at most. */
+/** How many answered proofs a deciding transaction of the batch verification waits for. */
 const DECIDE_BATCH = 100;
 
 /**
@@ -158,7 +158,10 @@ export async function verifyDueSubmissions(
     /** `instant`: the retry worker (instant campaigns only); unset: the scheduled batch run (all). */
     verificationMode?: 'instant' | 'batch';
     concurrency?: number;
-    /** Answered proofs decided per transaction; 1 decides each on its own. @default 100 */
+    /**
+     * Answered proofs a deciding transaction waits for (it takes up to five times as many when they piled
+     * up while the previous one was written); 1 decides each on its own. @default 100
+     */
     decideBatchSize?: number;
   } = {},
 ): Promise<{ claimed: number; outcomes: Partial<Record<SubmitProofResult['outcome'], number>> }> {
@@ -186,23 +189,39 @@ export async function verifyDueSubmissions(
     outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
   };
   // The claimed proofs' invoices in one query; the platform is asked outside any transaction, and the
-  // answers are decided in batches of `decideBatchSize`, each in one transaction of a few statements.
+  // answers are decided in batches, each in one transaction of a few statements: a batch starts once
+  // `decideBatchSize` answers wait (or the last checks are done) and the previous batch is written; while
+  // one is being written the answers pile up, and the next batch takes them all (up to five batches' worth),
+  // so a slower database gets fewer, larger transactions instead of a queue.
   const invoiceIds = claimed.flatMap((submission) => (submission.invoiceId ? [submission.invoiceId] : []));
   const invoices = await repository.getInvoices(invoiceIds);
   const answered: AnsweredCheck[] = [];
-  let deciding: Promise<void> = Promise.resolve();
-  const decide = (batch: AnsweredCheck[]) => {
-    deciding = deciding.then(async () => {
-      const results = await settleAnswers(deps, batch);
-      results.forEach((result, index) => {
-        if (result instanceof Error)
-          deps.logger?.error(
-            { err: result, submissionId: batch[index]?.claimed.id },
-            'verifying a submission failed',
-          );
-        else count(result);
+  const most = decideBatchSize <= 1 ? 1 : decideBatchSize * 5;
+  let checking = true;
+  let deciding: Promise<void> | undefined;
+  let failure: unknown;
+  const decide = () => {
+    if (deciding || answered.length === 0 || (checking && answered.length < decideBatchSize)) return;
+    const batch = answered.splice(0, most);
+    deciding = settleAnswers(deps, batch)
+      .then(
+        (results) =>
+          results.forEach((result, index) => {
+            if (result instanceof Error)
+              deps.logger?.error(
+                { err: result, submissionId: batch[index]?.claimed.id },
+                'verifying a submission failed',
+              );
+            else count(result);
+          }),
+        (error: unknown) => {
+          failure ??= error;
+        },
+      )
+      .finally(() => {
+        deciding = undefined;
+        decide();
       });
-    });
   };
 
   let next = 0;
@@ -216,7 +235,10 @@ export async function verifyDueSubmissions(
           invoice: submission.invoiceId ? invoices.get(submission.invoiceId) : undefined,
         });
         if ('result' in checked) count(checked.result);
-        else if (answered.push(checked.answered) >= decideBatchSize) decide(answered.splice(0));
+        else {
+          answered.push(checked.answered);
+          decide();
+        }
       } catch (error) {
         // The lease lapses and another run tries again; one bad row does not stop the batch.
         deps.logger?.error({ err: error, submissionId: submission.id }, 'verifying a submission failed');
@@ -224,8 +246,10 @@ export async function verifyDueSubmissions(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, claimed.length)) }, work));
-  decide(answered.splice(0));
-  await deciding;
+  checking = false;
+  decide();
+  while (deciding) await deciding;
+  if (failure) throw failure;
   return { claimed: claimed.length, outcomes };
 }
 

@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import type { SimChannel, SimFault, SimSendRequest, SimulatorState } from './line-simulator.state.js';
+import type { SimChannel, SimSendRequest, SimulatorState } from './line-simulator.state.js';
 
 /**
  * Narrowcast as LINE does it (Messaging API reference, "Send narrowcast message" and "Get narrowcast
@@ -145,6 +145,14 @@ export type NarrowcastRouteHelpers = {
   rememberRetryKey: (channel: SimChannel, retryKey: string | undefined, requestId: string) => void;
   withinLimits: (res: Response, channel: SimChannel, recipients: number) => boolean;
   logSend: (req: Request, channel: SimChannel, via: SimSendRequest['via'], status: number) => void;
+  answerAccepted: (
+    req: Request,
+    res: Response,
+    channel: SimChannel,
+    via: SimSendRequest['via'],
+    body: unknown,
+    acceptedStatus?: number,
+  ) => void;
   deliver: (
     channel: SimChannel,
     userId: string,
@@ -218,10 +226,7 @@ export function addNarrowcastRoutes(api: Router, helpers: NarrowcastRouteHelpers
       completedAt: undefined,
     });
     res.setHeader('x-line-request-id', retry.requestId);
-    const lost = res.locals.failAfterAccept as SimFault | undefined;
-    helpers.logSend(req, channel, 'narrowcast', lost ? lost.status : 202);
-    if (lost) res.status(lost.status).json(lost.body ?? { message: 'Simulated failure after acceptance' });
-    else res.status(202).json({});
+    helpers.answerAccepted(req, res, channel, 'narrowcast', {}, 202);
   });
 
   /** The first look finds it `waiting`; the next finds it done: delivered (`succeeded`) or `failed`. */

@@ -71,7 +71,9 @@ export type SimIdToken = {
 /**
  * A failure on demand for the next `remaining` matching requests: answer `status` without doing
  * anything; or, with `afterAccept`, do the work (accept the retry key, deliver) and then answer
- * `status` (a lost answer); `delayMs` waits before handling the request (a client time-out).
+ * `status` (a lost answer); with `holdAfterAccept`, do the work and never answer (the caller waits until
+ * it gives up or dies: a crash test kills it there); `delayMs` waits before handling the request (a
+ * client time-out).
  */
 export type SimFault = {
   method: string;
@@ -80,6 +82,7 @@ export type SimFault = {
   remaining: number;
   body?: unknown;
   afterAccept?: boolean;
+  holdAfterAccept?: boolean;
   delayMs?: number;
 };
 

@@ -96,7 +96,7 @@ export function createLineSimulatorApp({
     if (!fault) return next();
     fault.remaining -= 1;
     const act = () => {
-      if (fault.afterAccept) {
+      if (fault.afterAccept || fault.holdAfterAccept) {
         // Do the work, then lose the answer: the client sees `status`, LINE has accepted the request.
         res.locals.failAfterAccept = fault;
         next();
@@ -260,18 +260,23 @@ export function createLineSimulatorApp({
     if (state.sendLog.length > SIM_SEND_LOG_MAX)
       state.sendLog.splice(0, state.sendLog.length - SIM_SEND_LOG_MAX);
   };
-  /** Answers a send LINE accepted: 200, or the injected `afterAccept` fault's status (a lost answer). */
+  /**
+   * Answers a send LINE accepted: 200, the injected `afterAccept` fault's status (a lost answer), or
+   * nothing at all (`holdAfterAccept`: logged with the status it was accepted with).
+   */
   const answerAccepted = (
     req: Request,
     res: Response,
     channel: SimChannel,
     via: SimSendRequest['via'],
     body: unknown,
+    acceptedStatus = 200,
   ) => {
     const lost = res.locals.failAfterAccept as SimFault | undefined;
-    logSend(req, channel, via, lost ? lost.status : 200);
+    logSend(req, channel, via, lost && !lost.holdAfterAccept ? lost.status : acceptedStatus);
+    if (lost?.holdAfterAccept) return;
     if (lost) res.status(lost.status).json(lost.body ?? { message: 'Simulated failure after acceptance' });
-    else res.json(body);
+    else res.status(acceptedStatus).json(body);
   };
 
   api.post('/v2/bot/message/push', (req, res) => {
@@ -377,6 +382,7 @@ export function createLineSimulatorApp({
     rememberRetryKey,
     withinLimits,
     logSend,
+    answerAccepted,
     deliver: (channel, userId, messages, retryKey, requestId) =>
       record({
         from: 'bot',
@@ -905,6 +911,7 @@ export function createLineSimulatorApp({
       count = 1,
       body,
       afterAccept,
+      holdAfterAccept,
       delayMs,
     } = req.body as {
       method?: string;
@@ -913,13 +920,24 @@ export function createLineSimulatorApp({
       count?: number;
       body?: unknown;
       afterAccept?: boolean;
+      holdAfterAccept?: boolean;
       delayMs?: number;
     };
-    if (!path || !status) {
-      res.status(400).json({ message: 'path and status are required' });
+    // A held answer has no status of its own: it is logged with the one LINE accepted it with.
+    if (!path || (!status && !holdAfterAccept)) {
+      res.status(400).json({ message: 'path and status (or holdAfterAccept) are required' });
       return;
     }
-    state.faults.push({ method, path, status, remaining: count, body, afterAccept, delayMs });
+    state.faults.push({
+      method,
+      path,
+      status: status ?? 0,
+      remaining: count,
+      body,
+      afterAccept,
+      holdAfterAccept,
+      delayMs,
+    });
     res.json({});
   });
 
@@ -1241,6 +1259,10 @@ export async function startLineSimulator({
   const app = createLineSimulatorApp({ state, now });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(port, '127.0.0.1');
+    // As the bot's server (bot/server.ts): idle connections outlive the clients' (undici's fetch, the
+    // bot's LINE client), else a reused connection the server is closing fails with ECONNRESET.
+    listening.keepAliveTimeout = 65_000;
+    listening.headersTimeout = 66_000;
     listening.once('listening', () => resolve(listening));
     listening.once('error', reject);
   });

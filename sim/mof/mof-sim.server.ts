@@ -179,7 +179,10 @@ export async function startMofSimulator({
     const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     listening.once('error', reject);
   });
-  server.keepAliveTimeout = 5_000;
+  // Idle connections outlive the adapter's (undici's fetch): a reused connection the server is closing
+  // would fail with ECONNRESET (see bot/server.ts).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;
   logger?.debug({ url, invoices: state.invoiceCount() }, 'MoF simulator listening');

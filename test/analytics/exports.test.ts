@@ -15,6 +15,7 @@ import {
   xlsxBacklog,
   type ExportFormat,
 } from '../../core/analytics/index.js';
+import { collectGarbage } from '../../core/shared/gc.js';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { analyticsSeed, BRAND, OTHER_BRAND } from './fixture.js';
@@ -221,5 +222,18 @@ describe('back-pressure', () => {
     expect(xlsxBacklog(workbook, worksheet)).toBeDefined();
     worksheet.commit();
     await workbook.commit();
+  });
+});
+
+describe('garbage', () => {
+  test('collectGarbage (what a long export runs every EXPORT_GC_ROWS rows) collects, and leaves no global `gc`', async () => {
+    const exposedBefore = 'gc' in globalThis;
+    const ref = (() => new WeakRef({ page: 'x'.repeat(1_000) }))();
+    // A WeakRef's target lives until the end of the job that made it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    collectGarbage();
+    expect(ref.deref()).toBeUndefined();
+    collectGarbage();
+    expect('gc' in globalThis).toBe(exposedBefore);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../bot/create-app.js';
@@ -10,6 +11,7 @@ import {
   createChannelCache,
   lineChannels,
 } from '../../core/brands/index.js';
+import { sqlLiteral } from '../../core/db/sql-literal.js';
 import { createWebhookInbox, webhookEvents } from '../../core/events/index.js';
 import { signWebhookBody } from '../../sim/line/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
@@ -32,6 +34,10 @@ const CHANNEL = {
 };
 
 function webhookBody(webhookEventIds: string[], text = 'hi') {
+  return webhookBodyWith(webhookEventIds, text);
+}
+
+function webhookBodyWith(webhookEventIds: string[], text: string, extra: Record<string, unknown> = {}) {
   return JSON.stringify({
     destination: 'U00000000000000000000000000000000',
     events: webhookEventIds.map((webhookEventId, i) => ({
@@ -41,6 +47,7 @@ function webhookBody(webhookEventIds: string[], text = 'hi') {
       source: { type: 'user', userId: `U${String(i).padStart(32, '0')}` },
       deliveryContext: { isRedelivery: false },
       message: { id: String(i), type: 'text', text },
+      ...extra,
     })),
   });
 }
@@ -148,6 +155,48 @@ describe('webhook hot path: channel cache and group commit', () => {
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await rowsOf('EVT_ISO_BAD')).toHaveLength(0);
     for (const id of ['EVT_ISO_1', 'EVT_ISO_2', 'EVT_ISO_3']) expect(await rowsOf(id)).toHaveLength(1);
+  });
+
+  test('when an event holds quotes, backslashes and SQL, then it is stored exactly as LINE sent it', async () => {
+    const text = "it's \\'); drop table webhook_events; -- \\\\n $$ $tag$ E'\\x' 日本 🍵";
+    const extra = { "key'with\\quote": ["a'b", 'c\\d', null, 1.5, true], nested: { "'": '\\' } };
+    const body = webhookBodyWith(['EVT_QUOTE_1'], text, extra);
+
+    expect((await post(body, CHANNEL.channelSecret)).status).toBe(200);
+
+    const [row] = await rowsOf('EVT_QUOTE_1');
+    const [sent] = (JSON.parse(body) as { events: Record<string, unknown>[] }).events;
+    expect(row?.payload).toEqual(sent);
+    expect(row?.rawJson).toBeNull();
+  });
+
+  test('when a string is made a SQL literal, then it is quoted as node-postgres quotes it', () => {
+    for (const value of ['', 'plain', "a'b", 'a\\b', "x'\\'y\\\\", "''", "日本\\'", '$$'])
+      expect(sqlLiteral(value)).toBe(pg.escapeLiteral(value));
+  });
+
+  test('when the 200 arrives, then the event is already committed: a second connection reads it', async () => {
+    // PostgreSQL: a connection of its own sees only committed rows. PGlite has one connection, which
+    // runs one statement at a time: the read waits behind nothing and sees what the insert committed.
+    const reader = services.database.url
+      ? new pg.Client({ connectionString: services.database.url })
+      : undefined;
+    await reader?.connect();
+    try {
+      const ids = Array.from({ length: 20 }, (_, i) => `EVT_DURABLE_${i}`);
+      const seenAtAck = await Promise.all(
+        ids.map(async (id) => {
+          const response = await post(webhookBody([id]), CHANNEL.channelSecret);
+          expect(response.status).toBe(200);
+          if (!reader) return (await rowsOf(id)).length;
+          const result = await reader.query('select 1 from webhook_events where webhook_event_id = $1', [id]);
+          return result.rowCount;
+        }),
+      );
+      expect(seenAtAck).toEqual(ids.map(() => 1));
+    } finally {
+      await reader?.end();
+    }
   });
 
   test('when the channel secret is rotated, then the new secret works at once and the old one is refused once the cache entry expires', async () => {

@@ -2,22 +2,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { eq } from 'drizzle-orm';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createBroadcastsModule } from '../../bot/broadcasts/index.js';
-import { createApp } from '../../bot/create-app.js';
-import type { Services } from '../../core/app/build-services.js';
 import { auditLog } from '../../core/audit/audit.table.js';
 import {
   broadcastChunks,
   deliverBroadcastChunks,
   type BroadcastDeliveryDeps,
-  type BroadcastReport,
 } from '../../core/broadcasts/index.js';
-import { createLineSdkMessenger, type LineMessenger } from '../../core/messaging/index.js';
-import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
+import type { LineMessenger } from '../../core/messaging/index.js';
 import type { TestSeed } from '../support/database.js';
-import { buildTestServices, type TestServices } from '../support/services.js';
+import type { TestServices } from '../support/services.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
-import { simAdminAt } from '../support/line-sim-admin.js';
+import { as, startBroadcastStack, twoBrandsSeed, type BroadcastStack } from './fixtures/broadcast-stack.js';
+import { demographicsOf, TAIPEI_WOMEN, taipeiWomenAmong } from './fixtures/narrowcast-audience.js';
 
 const TW = 'brd_nc_tw';
 const TH = 'brd_nc_th';
@@ -27,33 +23,12 @@ const TW_CHANNEL = { lineChannelId: '2300000021', channelAccessToken: 'nc-tw-tok
 const TH_CHANNEL = { lineChannelId: '2300000022', channelAccessToken: 'nc-th-token' };
 const FRIENDS = 300;
 const lineIdOf = (n: number) => `U${(0xd0000 + n).toString(16).padStart(32, '0')}`;
-/** Friend i: even ones women, every third in Kaohsiung (tw_06) else Taipei (tw_01), ages 18–57. */
-const demographicsOf = (i: number) => ({
-  gender: i % 2 === 0 ? ('female' as const) : ('male' as const),
-  age: 18 + (i % 40),
-  area: i % 3 === 0 ? 'tw_06' : 'tw_01',
-  friendDays: i,
-});
-const TAIPEI_WOMEN = {
-  type: 'operator',
-  and: [
-    { type: 'gender', oneOf: ['female'] },
-    { type: 'area', oneOf: ['tw_01'] },
-  ],
-};
-const taipeiWomen = Array.from({ length: FRIENDS }, (_, i) => i).filter((i) => i % 2 === 0 && i % 3 !== 0);
+const taipeiWomen = taipeiWomenAmong(FRIENDS);
 const TEXT = [{ type: 'text', text: '台北女性會員限定：好茶買一送一' }];
 
 // 200 of the 300 friends are members we know (following); 10 of them blocked the account.
 const seed: TestSeed = {
-  brands: [
-    { id: TW, slug: 'nc-tw', name: '好茶', country: 'TW', defaultLocale: 'zh-TW', timezone: 'Asia/Taipei' },
-    { id: TH, slug: 'nc-th', name: 'ชาดี', country: 'TH', defaultLocale: 'th', timezone: 'Asia/Bangkok' },
-  ],
-  lineChannels: [
-    { id: 'chn_nc_tw', brandId: TW, name: 'tw', channelSecret: 's', ...TW_CHANNEL },
-    { id: 'chn_nc_th', brandId: TH, name: 'th', channelSecret: 's', ...TH_CHANNEL },
-  ],
+  ...twoBrandsSeed('nc', { tw: TW_CHANNEL, th: TH_CHANNEL }),
   members: Array.from({ length: 200 }, (_, i) => ({
     id: `mbr_nc${String(i).padStart(4, '0')}`,
     brandId: TW,
@@ -63,21 +38,13 @@ const seed: TestSeed = {
   })),
 };
 
+let stack: BroadcastStack;
 let services: TestServices;
-let sim: LineSimulator;
 let app: Express;
 let messenger: LineMessenger;
-const as = (brand: string) => ({ 'x-proofline-reviewer': 'marketer-1', 'x-proofline-brand': brand });
-const admin = simAdminAt(() => sim.url);
-const deps = (overrides: { messenger?: BroadcastDeliveryDeps['messenger'] } = {}) => ({
-  db: services.database.db,
-  clock: services.clock,
-  logger: services.logger,
-  generateId: services.generateId,
-  messenger: overrides.messenger ?? messenger,
-});
-const report = async (id: string, brand = TW) =>
-  (await request(app).get(`/api/console/broadcasts/${id}`).set(as(brand))).body as BroadcastReport;
+const admin = (method: string, path: string, body?: unknown) => stack.admin(method, path, body);
+const deps = (overrides: { messenger?: BroadcastDeliveryDeps['messenger'] } = {}) => stack.deps(overrides);
+const report = (id: string, brand = TW) => stack.report(id, brand);
 const retryKeyOf = async (id: string) =>
   (await services.database.db.select().from(broadcastChunks).where(eq(broadcastChunks.broadcastId, id)))[0]
     ?.retryKey;
@@ -100,17 +67,8 @@ async function createAndSend(demographic: unknown = TAIPEI_WOMEN) {
   return { id: created.body.id as string, created: created.body, sent };
 }
 
-/** Worker rounds until the broadcast ends, moving the clock past back-offs and poll intervals when idle. */
-async function drain(id: string, messengerOverride?: BroadcastDeliveryDeps['messenger']) {
-  for (let round = 0; round < 40; round++) {
-    const summary = await deliverBroadcastChunks(deps({ messenger: messengerOverride }), { limit: 8 });
-    const current = await report(id);
-    if (['sent', 'failed', 'cancelled'].includes(current.state)) return current;
-    if (summary.sent + summary.retried + summary.failed + summary.started + summary.polled === 0)
-      services.clock.advanceBy(61_000);
-  }
-  throw new Error(`broadcast ${id} did not finish`);
-}
+const drain = (id: string, messengerOverride?: BroadcastDeliveryDeps['messenger']) =>
+  stack.drain(id, TW, { messenger: messengerOverride });
 
 async function deliveries() {
   return (await admin('GET', `/__sim/deliveries?channelId=${TW_CHANNEL.lineChannelId}&detail=1`)) as {
@@ -121,36 +79,26 @@ async function deliveries() {
 }
 
 beforeAll(async () => {
-  services = await buildTestServices({ now: NOON, seed });
-  sim = await startLineSimulator();
-  for (const channel of [TW_CHANNEL, TH_CHANNEL])
-    sim.state.channels.set(channel.lineChannelId, {
-      ...channel,
-      channelSecret: 's',
-      webhookUrl: undefined,
-      defaultRichMenuId: undefined,
-    });
-  await admin('POST', '/__sim/friends', {
-    channelId: TW_CHANNEL.lineChannelId,
-    users: Array.from({ length: FRIENDS }, (_, i) => ({
-      userId: lineIdOf(i),
-      demographics: demographicsOf(i),
-    })),
+  stack = await startBroadcastStack({
+    now: NOON,
+    seed,
+    channels: [TW_CHANNEL, TH_CHANNEL],
+    friends: {
+      [TW_CHANNEL.lineChannelId]: Array.from({ length: FRIENDS }, (_, i) => ({
+        userId: lineIdOf(i),
+        demographics: demographicsOf(i),
+      })),
+    },
   });
-  // The time-out is a hang guard, not under test here.
-  messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: HANG_GUARD_MS });
-  app = createApp(services as Services, [createBroadcastsModule(services as Services, { messenger })]);
+  ({ services, app, messenger } = stack);
 }, HANG_GUARD_MS);
 beforeEach(async () => {
-  services.clock.set(NOON);
-  await admin('DELETE', '/__sim/faults');
+  await stack.reset();
   await admin('DELETE', '/__sim/deliveries');
-  await admin('PUT', '/__sim/limits', { requestsPerSecond: null, monthlyQuota: null });
   await admin('PUT', `/__sim/quota-usage/${TW_CHANNEL.lineChannelId}`, { totalUsage: 0 });
 });
 afterAll(async () => {
-  await sim?.close();
-  await services?.database.close();
+  await stack?.close();
 });
 
 describe('narrowcast broadcasts (LINE demographic filters)', () => {

@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createBroadcastsModule } from '../../bot/broadcasts/index.js';
-import { createApp } from '../../bot/create-app.js';
-import { createSegmentsModule } from '../../bot/segments/index.js';
-import type { Services } from '../../core/app/build-services.js';
 import {
   deliverBroadcastChunks,
   type BroadcastDeliveryDeps,
   type BroadcastReport,
 } from '../../core/broadcasts/index.js';
 import { auditLog } from '../../core/audit/audit.table.js';
-import { createLineSdkMessenger, type LineMessenger } from '../../core/messaging/index.js';
-import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
+import type { LineMessenger } from '../../core/messaging/index.js';
+import type { LineSimulator } from '../../sim/line/index.js';
 import type { TestSeed } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
-import { buildTestServices, type TestServices } from '../support/services.js';
+import type { TestServices } from '../support/services.js';
+import { as, startBroadcastStack, twoBrandsSeed, type BroadcastStack } from './fixtures/broadcast-stack.js';
 
 const TW = 'brd_bc_tw';
 const TH = 'brd_bc_th';
@@ -85,38 +82,20 @@ const consent = (n: number, brandId: string, granted: boolean) => ({
 });
 
 const seed: TestSeed = {
-  brands: [
-    { id: TW, slug: 'bc-tw', name: '好茶', country: 'TW', defaultLocale: 'zh-TW', timezone: 'Asia/Taipei' },
-    { id: TH, slug: 'bc-th', name: 'ชาดี', country: 'TH', defaultLocale: 'th', timezone: 'Asia/Bangkok' },
-  ],
-  lineChannels: [
-    { id: 'chn_bc_tw', brandId: TW, name: 'tw', channelSecret: 's', ...TW_CHANNEL },
-    { id: 'chn_bc_th', brandId: TH, name: 'th', channelSecret: 's', ...TH_CHANNEL },
-  ],
+  ...twoBrandsSeed('bc', { tw: TW_CHANNEL, th: TH_CHANNEL }),
   members,
   memberTags,
   // 90_003 opted out (Taiwan); 90_005 opted in (Thailand), 90_004 never answered.
   consents: [consent(90_003, TW, false), consent(90_005, TH, true)],
 };
 
+let stack: BroadcastStack;
 let services: TestServices;
 let sim: LineSimulator;
 let app: Express;
 let messenger: LineMessenger;
-const as = (brand: string) => ({ 'x-proofline-reviewer': 'marketer-1', 'x-proofline-brand': brand });
-const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${sim.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }).then((response) => response.json() as Promise<Record<string, unknown>>);
-const deps = (overrides: { messenger?: BroadcastDeliveryDeps['messenger'] } = {}) => ({
-  db: services.database.db,
-  clock: services.clock,
-  logger: services.logger,
-  generateId: services.generateId,
-  messenger: overrides.messenger ?? messenger,
-});
+const admin = (method: string, path: string, body?: unknown) => stack.admin(method, path, body);
+const deps = (overrides: { messenger?: BroadcastDeliveryDeps['messenger'] } = {}) => stack.deps(overrides);
 
 const TEXT = [{ type: 'text', text: '好茶週：點數加倍' }];
 
@@ -139,20 +118,8 @@ async function send(
   return { id: created.body.id, status: sent.status, report: sent.body };
 }
 
-const report = async (id: string, brand = TW) =>
-  (await request(app).get(`/api/console/broadcasts/${id}`).set(as(brand))).body as BroadcastReport;
-
-/** Runs worker rounds until the broadcast is done, moving the clock past back-offs when idle. */
-async function drain(id: string, brand = TW) {
-  for (let round = 0; round < 60; round++) {
-    const summary = await deliverBroadcastChunks(deps(), { limit: 8 });
-    const current = await report(id, brand);
-    if (['sent', 'failed', 'cancelled'].includes(current.state)) return current;
-    if (summary.sent + summary.retried + summary.failed + summary.started === 0)
-      services.clock.advanceBy(61_000);
-  }
-  throw new Error(`broadcast ${id} did not finish`);
-}
+const report = (id: string, brand = TW) => stack.report(id, brand);
+const drain = (id: string, brand = TW) => stack.drain(id, brand);
 
 /** Messages the simulator delivered to each of these users. */
 async function deliveredTo(lineUserIds: string[]) {
@@ -163,36 +130,20 @@ async function deliveredTo(lineUserIds: string[]) {
 }
 
 beforeAll(async () => {
-  services = await buildTestServices({ now: NOON, seed });
-  sim = await startLineSimulator();
-  for (const channel of [TW_CHANNEL, TH_CHANNEL]) {
-    sim.state.channels.set(channel.lineChannelId, {
-      ...channel,
-      channelSecret: 's',
-      webhookUrl: undefined,
-      defaultRichMenuId: undefined,
-    });
-    await admin('POST', '/__sim/friends', {
-      channelId: channel.lineChannelId,
-      users: members.map((member) => ({ userId: member.lineUserId })),
-    });
-  }
-  // The time-out is a hang guard, not under test here: a loaded machine answers slower than LINE.
-  // The time-out is a hang guard, not under test here: a loaded machine answers slower than LINE does.
-  messenger = createLineSdkMessenger({ apiBaseUrl: sim.url, sendTimeoutMs: HANG_GUARD_MS });
-  app = createApp(services as Services, [
-    createSegmentsModule(services as Services),
-    createBroadcastsModule(services as Services, { messenger }),
-  ]);
+  const friends = members.map((member) => ({ userId: member.lineUserId }));
+  stack = await startBroadcastStack({
+    now: NOON,
+    seed,
+    channels: [TW_CHANNEL, TH_CHANNEL],
+    friends: { [TW_CHANNEL.lineChannelId]: friends, [TH_CHANNEL.lineChannelId]: friends },
+  });
+  ({ services, sim, app, messenger } = stack);
 }, HANG_GUARD_MS);
 beforeEach(async () => {
-  services.clock.set(NOON);
-  await admin('DELETE', '/__sim/faults');
-  await admin('PUT', '/__sim/limits', { requestsPerSecond: null, monthlyQuota: null });
+  await stack.reset();
 });
 afterAll(async () => {
-  await sim?.close();
-  await services?.database.close();
+  await stack?.close();
 });
 
 describe('broadcast delivery', () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { eq, sql } from 'drizzle-orm';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import { createDatabase, isUniqueViolation, queryRows } from '../../core/db/database.js';
-import { brands, lineChannels } from '../../core/db/schema.js';
+import { jsonRowsSource, insertJsonRows } from '../../core/db/json-rows.js';
+import { brands, invoiceItems, lineChannels, pointsLedger } from '../../core/db/schema.js';
 import { createSequentialIdGenerator } from '../../core/shared/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -88,6 +89,87 @@ describe('brands repository (on the test database driver)', () => {
     const rows = await queryRows<{ n: number; s: string }>(database.db, sql`select 1::int as n, '統一' as s`);
 
     expect(rows).toEqual([{ n: 1, s: '統一' }]);
+  });
+});
+
+describe('many rows inserted through one JSON parameter (core/db/json-rows)', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase({
+      brands: [
+        { id: 'brd_j', slug: 'j', name: 'J', country: 'TW', defaultLocale: 'zh-TW', timezone: 'Asia/Taipei' },
+      ],
+      invoices: [
+        {
+          id: 'inv_j',
+          brandId: 'brd_j',
+          kind: 'einvoice',
+          invoiceNumber: 'AB12345678',
+          invoiceDate: '2024-11-05',
+          currency: 'TWD',
+          totalAmountMinor: 10_500,
+          source: 'text',
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  test('when rows are inserted, then they read back as the drizzle insert would have stored them', async () => {
+    const item = (lineNo: number, name: string) => ({
+      id: `itm_j${lineNo}`,
+      brandId: 'brd_j',
+      invoiceId: 'inv_j',
+      lineNo,
+      name,
+      normalizedName: name,
+      quantity: '1.5',
+      unitPriceMinor: 3_500,
+      amountMinor: 5_250,
+    });
+
+    const inserted = await insertJsonRows<typeof invoiceItems, { id: string }>(
+      database.db,
+      invoiceItems,
+      [item(1, '烏龍"茶\\'), item(2, 'ชาเขียว')],
+      sql`on conflict do nothing returning id`,
+    );
+    const again = await insertJsonRows(
+      database.db,
+      invoiceItems,
+      [item(1, 'x')],
+      sql`on conflict do nothing returning id`,
+    );
+
+    expect(inserted.map((row) => row.id).sort()).toEqual(['itm_j1', 'itm_j2']);
+    expect(again).toEqual([]);
+    const rows = await database.db.select().from(invoiceItems).where(eq(invoiceItems.invoiceId, 'inv_j'));
+    expect(rows.sort((a, b) => a.lineNo - b.lineNo)).toEqual([
+      { ...item(1, '烏龍"茶\\'), quantity: '1.500' },
+      { ...item(2, 'ชาเขียว'), quantity: '1.500' },
+    ]);
+  });
+
+  test('when a column with a default is given by some rows only, then the rows go through drizzle', () => {
+    const row = {
+      id: 'pts_j',
+      brandId: 'brd_j',
+      memberId: 'mbr_j',
+      kind: 'earn' as const,
+      points: 1,
+      actor: 'system',
+      idempotencyKey: 'k',
+    };
+
+    expect(jsonRowsSource(pointsLedger, [row, { ...row, id: 'pts_j2', idempotencyKey: 'k2' }])).toBeDefined();
+    expect(
+      jsonRowsSource(pointsLedger, [
+        { ...row, createdAt: new Date() },
+        { ...row, id: 'pts_j2', idempotencyKey: 'k2' },
+      ]),
+    ).toBeUndefined();
   });
 });
 

@@ -5,7 +5,21 @@ import { eq, inArray } from 'drizzle-orm';
 import { createApp } from '../../bot/create-app.js';
 import { buildAppModules } from '../../bot/start.js';
 import type { Services } from '../../core/app/build-services.js';
-import { consents, invoiceItems, invoices, members, memberTags, submissions } from '../../core/db/schema.js';
+import {
+  consents,
+  instantPlays,
+  instantPrizes,
+  invoiceItems,
+  invoices,
+  members,
+  memberTags,
+  pointsLedger,
+  redemptions,
+  rewards,
+  submissions,
+  surveyAnswers,
+  surveys,
+} from '../../core/db/schema.js';
 import { eraseMember } from '../../core/members/members.erasure.js';
 import type { TestSeed } from '../support/database.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
@@ -645,4 +659,220 @@ describe('purchase facts in force (members.accepted_proofs_at, member_purchases)
     expect(await ids(proofs10)).not.toContain('mbr_s30');
     expect((await preview(coffee30)).excluded).toBe(0);
   });
+});
+
+describe('redeemed, won, survey answers, points and more proofs than are kept, alone, under AND, OR and NOT', () => {
+  const db = () => services.database.db;
+  const ids = async (condition: unknown) => (await preview(condition)).sample.map((m) => m.id);
+
+  beforeAll(async () => {
+    await db()
+      .insert(rewards)
+      .values({
+        id: 'rwd_seg',
+        brandId: TW,
+        kind: 'item',
+        name: { 'zh-TW': '杯子' },
+        pointsPrice: 10,
+        stockTotal: 10,
+        stockLeft: 7,
+      });
+    const redemption = (
+      id: string,
+      memberId: string,
+      state: 'reserved' | 'fulfilled' | 'cancelled',
+      days: number,
+    ) => ({
+      id,
+      brandId: TW,
+      memberId,
+      rewardId: 'rwd_seg',
+      points: 10,
+      state,
+      idempotencyKey: id,
+      createdAt: daysAgo(days),
+    });
+    await db()
+      .insert(redemptions)
+      .values([
+        redemption('rdm_6', 'mbr_s6', 'fulfilled', 5),
+        redemption('rdm_7', 'mbr_s7', 'cancelled', 2),
+        redemption('rdm_1', 'mbr_s1', 'reserved', 40),
+      ]);
+    await db()
+      .insert(surveys)
+      .values({
+        id: 'srv_seg',
+        brandId: TW,
+        campaignId: 'cmp_seg',
+        title: { 'zh-TW': '問卷' },
+        questions: [],
+      });
+    await db()
+      .insert(surveyAnswers)
+      .values([
+        {
+          id: 'sva_7',
+          brandId: TW,
+          surveyId: 'srv_seg',
+          memberId: 'mbr_s7',
+          answerScope: 'member',
+          answers: { q1: 'a' },
+        },
+        {
+          id: 'sva_1',
+          brandId: TW,
+          surveyId: 'srv_seg',
+          memberId: 'mbr_s1',
+          answerScope: 'member',
+          answers: { q1: ['b', 'c'] },
+        },
+      ]);
+    await db()
+      .insert(instantPrizes)
+      .values({
+        id: 'ipz_seg',
+        brandId: TW,
+        campaignId: 'cmp_seg',
+        name: { 'zh-TW': '獎' },
+        oddsPpm: 1,
+        stockTotal: 1,
+        stockLeft: 0,
+      });
+    await db()
+      .insert(instantPlays)
+      .values({
+        id: 'ipl_1',
+        brandId: TW,
+        campaignId: 'cmp_seg',
+        memberId: 'mbr_s1',
+        submissionId: 'sub_s1',
+        prizeId: 'ipz_seg',
+        playedAt: daysAgo(3),
+      });
+    await db().insert(pointsLedger).values({
+      id: 'pts_6',
+      brandId: TW,
+      memberId: 'mbr_s6',
+      kind: 'earn',
+      points: 30,
+      idempotencyKey: 'seg-6',
+    });
+    // 51 accepted proofs of member 6 in the last 10 days: one more than members.accepted_proofs_at keeps.
+    await db()
+      .insert(submissions)
+      .values(
+        Array.from({ length: 51 }, (_, n) => ({
+          id: `sub_many_${n}`,
+          brandId: TW,
+          campaignId: 'cmp_seg',
+          memberId: 'mbr_s6',
+          kind: 'einvoice_qr' as const,
+          channel: 'chat' as const,
+          rawInput: {},
+          state: 'accepted' as const,
+          createdAt: daysAgo(n % 10),
+        })),
+      );
+  }, HANG_GUARD_MS);
+
+  // Reachable in Taiwan: 1 (female, Taipei), 5 (Kaohsiung, vip, 120 points), 6 (Taipei), 7 (New Taipei).
+  const redeemed30 = { type: 'redeemed', withinDays: 30 };
+  const many = { type: 'acceptedProofs', withinDays: 30, atLeast: 51 };
+  test.each([
+    ['redeemed (a cancelled redemption does not count)', { type: 'redeemed' }, ['mbr_s1', 'mbr_s6']],
+    ['redeemed within 30 days', redeemed30, ['mbr_s6']],
+    ['NOT redeemed within 30 days', { type: 'not', condition: redeemed30 }, ['mbr_s1', 'mbr_s5', 'mbr_s7']],
+    ['won (an instant prize)', { type: 'won' }, ['mbr_s1']],
+    ['won within 2 days', { type: 'won', withinDays: 2 }, []],
+    [
+      'a survey answer (one of a multiple choice)',
+      { type: 'surveyAnswer', surveyId: 'srv_seg', question: 'q1', answers: ['a', 'c'] },
+      ['mbr_s1', 'mbr_s7'],
+    ],
+    [
+      'points at most 50 (no ledger rows is 0)',
+      { type: 'points', atMost: 50 },
+      ['mbr_s1', 'mbr_s6', 'mbr_s7'],
+    ],
+    ['points from 20 to 100', { type: 'points', atLeast: 20, atMost: 100 }, ['mbr_s6']],
+    ['NOT points at most 50', { type: 'not', condition: { type: 'points', atMost: 50 } }, ['mbr_s5']],
+    ['51 accepted proofs within 30 days', many, ['mbr_s6']],
+    [
+      'NOT 51 accepted proofs within 30 days',
+      { type: 'not', condition: many },
+      ['mbr_s1', 'mbr_s5', 'mbr_s7'],
+    ],
+    [
+      '51 accepted proofs within 30 days OR a tag',
+      { type: 'or', conditions: [many, { type: 'tag', tags: ['vip'] }] },
+      ['mbr_s5', 'mbr_s6'],
+    ],
+    [
+      'points at least 100 OR redeemed within 30 days',
+      { type: 'or', conditions: [{ type: 'points', atLeast: 100 }, redeemed30] },
+      ['mbr_s5', 'mbr_s6'],
+    ],
+    [
+      'a survey answer OR redeemed within 30 days OR in New Taipei',
+      {
+        type: 'or',
+        conditions: [
+          { type: 'surveyAnswer', surveyId: 'srv_seg', question: 'q1', answers: ['b'] },
+          redeemed30,
+          { type: 'region', regions: ['TW-NWT'] },
+        ],
+      },
+      ['mbr_s1', 'mbr_s6', 'mbr_s7'],
+    ],
+    [
+      'NOT (won OR points at least 100)',
+      {
+        type: 'not',
+        condition: { type: 'or', conditions: [{ type: 'won' }, { type: 'points', atLeast: 100 }] },
+      },
+      ['mbr_s6', 'mbr_s7'],
+    ],
+    [
+      '(female OR in Kaohsiung) AND NOT redeemed',
+      {
+        type: 'and',
+        conditions: [
+          {
+            type: 'or',
+            conditions: [
+              { type: 'gender', genders: ['female'] },
+              { type: 'region', regions: ['TW-KHH'] },
+            ],
+          },
+          { type: 'not', condition: { type: 'redeemed' } },
+        ],
+      },
+      ['mbr_s5'],
+    ],
+    [
+      '(won OR redeemed within 30 days) AND (points at most 50 OR a tag)',
+      {
+        type: 'and',
+        conditions: [
+          { type: 'or', conditions: [{ type: 'won' }, redeemed30] },
+          {
+            type: 'or',
+            conditions: [
+              { type: 'points', atMost: 50 },
+              { type: 'tag', tags: ['vip'] },
+            ],
+          },
+        ],
+      },
+      ['mbr_s1', 'mbr_s6'],
+    ],
+  ])(
+    'when the condition is %s, then it selects the right reachable members',
+    async (_name, condition, expected) => {
+      const result = await preview(condition);
+      expect(await ids(condition)).toEqual(expected);
+      expect(result.count).toBe(expected.length);
+    },
+  );
 });

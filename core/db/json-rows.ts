@@ -1,0 +1,98 @@
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Executor } from './database.js';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+
+/**
+ * Column types whose JSON form PostgreSQL reads back as the same value through `jsonb_to_recordset`
+ * (a Date becomes its ISO string, a timestamptz input; a jsonb value stays JSON; a numeric string reads
+ * as the number).
+ */
+const JSON_SAFE_COLUMN_TYPES = new Set([
+  'PgText',
+  'PgVarchar',
+  'PgInteger',
+  'PgSmallInt',
+  'PgBigInt53',
+  'PgNumeric',
+  'PgBoolean',
+  'PgTimestamp',
+  'PgTimestampString',
+  'PgDateString',
+  'PgTime',
+  'PgJsonb',
+]);
+
+/**
+ * Many rows of `table` as one JSON parameter: `select <columns> from jsonb_to_recordset($1) as v(<columns>)`,
+ * to insert with `insert into <table> (<columns>) <source>`. One parameter instead of one per value, so
+ * neither drizzle nor the driver walks thousands of parameters (the batch verification's item, line-item,
+ * ledger and entry inserts). A column no row gives takes its SQL default, as in a drizzle insert. Returns
+ * undefined when the rows do not fit that shape (a column type not listed, a default computed in
+ * JavaScript, a column with a default given by some rows only): the caller then inserts through drizzle.
+ */
+export function jsonRowsSource<T extends PgTable>(
+  table: T,
+  rows: readonly T['$inferInsert'][],
+): { columns: SQL; source: SQL } | undefined {
+  if (rows.length === 0) return undefined;
+  const columnsByKey = getTableColumns(table) as Record<string, PgColumn>;
+  // The columns any row gives a value; one a row leaves out is NULL there, as drizzle's `default` is
+  // for a column without a default (one with a default, left out by only some rows, is drizzle's).
+  const given = new Set<string>();
+  const partial = new Set<string>();
+  for (const row of rows as readonly Record<string, unknown>[])
+    for (const key in row) if (row[key] !== undefined) given.add(key);
+  const keys = [...given];
+  const columns: PgColumn[] = [];
+  for (const key of keys) {
+    const column = columnsByKey[key];
+    if (!column || !JSON_SAFE_COLUMN_TYPES.has(column.columnType)) return undefined;
+    columns.push(column);
+  }
+  // A default computed in JavaScript is drizzle's to apply.
+  for (const [key, column] of Object.entries(columnsByKey))
+    if (!given.has(key) && (column.defaultFn || column.onUpdateFn)) return undefined;
+  const names = columns.map((column) => column.name);
+  const records: Record<string, unknown>[] = new Array(rows.length);
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as Record<string, unknown>;
+    const record: Record<string, unknown> = {};
+    for (let k = 0; k < keys.length; k++) {
+      const value = row[keys[k] as string];
+      if (value === undefined) {
+        partial.add(keys[k] as string);
+        record[names[k] as string] = null;
+        continue;
+      }
+      if (typeof value === 'bigint' || typeof value === 'function') return undefined;
+      if (typeof value === 'number' && !Number.isFinite(value)) return undefined;
+      record[names[k] as string] = value;
+    }
+    records[index] = record;
+  }
+  for (const key of partial) if (columnsByKey[key]?.hasDefault) return undefined;
+  const quoted = sql.raw(names.map((name) => `"${name}"`).join(', '));
+  const definitions = sql.raw(columns.map((column) => `"${column.name}" ${column.getSQLType()}`).join(', '));
+  return {
+    columns: quoted,
+    source: sql`select ${quoted} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${definitions})`,
+  };
+}
+
+/**
+ * `insert into <table> <rows> <tail>` through one JSON parameter (`jsonRowsSource`), else through drizzle
+ * with the same tail (`on conflict …`, `returning …` as SQL). Returns the rows the tail returns.
+ */
+export async function insertJsonRows<
+  T extends PgTable,
+  R extends Record<string, unknown> = Record<string, never>,
+>(db: Executor, table: T, rows: readonly T['$inferInsert'][], tail: SQL = sql``): Promise<R[]> {
+  if (rows.length === 0) return [];
+  const json = jsonRowsSource(table, rows);
+  if (json) return queryRows<R>(db, sql`insert into ${table} (${json.columns}) ${json.source} ${tail}`);
+  const built = db
+    .insert(table)
+    .values(rows as T['$inferInsert'][])
+    .getSQL();
+  return queryRows<R>(db, sql`${built} ${tail}`);
+}
