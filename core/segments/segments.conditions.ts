@@ -202,13 +202,13 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext, joinable: 
       if (condition.atLeast <= ACCEPTED_PROOF_TIMES_KEPT)
         return sql`coalesce(m.accepted_proofs_at[${sql.raw(String(Math.max(1, Math.trunc(condition.atLeast))))}]
           >= ${since(ctx, condition.withinDays)}, false)`;
-      // More than are kept: one grouped pass over the brand's recent proofs.
-      return inMemberSet(
-        sql`select s.member_id from submissions s where s.brand_id = ${ctx.brandId}
-          and s.state in ('accepted', 'rewarded') and s.created_at >= ${since(ctx, condition.withinDays)}
-          group by s.member_id having count(*) >= ${condition.atLeast}`,
-        joinable,
-      );
+      // More than are kept: one grouped pass over the brand's recent proofs (a semi-join). Under OR it stays
+      // a hashed subplan that each parallel worker runs from `submissions_member_idx`; the jsonb set was
+      // slower here (its grouping runs in the leader alone before the scan starts: 6.97 against 4.83 × the
+      // bare count on 1 M members).
+      return sql`m.id in (select s.member_id from submissions s where s.brand_id = ${ctx.brandId}
+        and s.state in ('accepted', 'rewarded') and s.created_at >= ${since(ctx, condition.withinDays)}
+        group by s.member_id having count(*) >= ${condition.atLeast})`;
     case 'bought': {
       // Accepted proofs of invoices with their store and item names, kept by triggers (migration 0032):
       // one narrow table read by date instead of joining submissions, invoices and their items.
@@ -290,13 +290,14 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext, joinable: 
     case 'followedSince':
       return sql`coalesce(m.followed_at, m.created_at) >= ${since(ctx, condition.withinDays)}`;
     case 'surveyAnswer':
+      // A multiple choice (an array of strings) matches when one of its choices is asked for: `?|`, not a
+      // subquery per answer, which would keep the plan serial (a correlated subplan).
       return inMemberSet(
         sql`select sa.member_id from survey_answers sa where sa.brand_id = ${ctx.brandId}
           and sa.survey_id = ${condition.surveyId}
-          and ((sa.answers ->> ${condition.question}) in ${textValues(condition.answers)}
+          and ((sa.answers ->> ${condition.question}) = ${anyOf(condition.answers)}
             or (jsonb_typeof(sa.answers -> ${condition.question}) = 'array'
-              and exists (select 1 from jsonb_array_elements_text(sa.answers -> ${condition.question}) a(v)
-                where a.v in ${textValues(condition.answers)})))`,
+              and (sa.answers -> ${condition.question}) ?| array${textValues(condition.answers)}))`,
         joinable,
       );
     case 'tag':

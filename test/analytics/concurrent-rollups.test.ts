@@ -26,8 +26,8 @@ import { analyticsSeed, BRAND, CAMPAIGN, lineItemRows } from './fixture.js';
  * from the rollups the ones from the line items and the submissions. PGlite has one connection: the same
  * decisions run one after the other there. The steps change the member's cohort cells (a new active week,
  * an earlier first week), so a second decision that read the member's cells before the first committed
- * would count the first one's change twice: this fails when both the member lock of
- * analytics_members_begin() and 0032's members row trigger are removed (docs/decisions/009).
+ * would count the first one's change twice: this fails when the member lock of analytics_members_begin()
+ * is removed (docs/decisions/009).
  */
 
 const ROLLUPS = [
