@@ -290,13 +290,14 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext, joinable: 
     case 'followedSince':
       return sql`coalesce(m.followed_at, m.created_at) >= ${since(ctx, condition.withinDays)}`;
     case 'surveyAnswer':
+      // A multiple choice (an array of strings) matches when one of its choices is asked for: `?|`, not a
+      // subquery per answer, which would keep the plan serial (a correlated subplan).
       return inMemberSet(
         sql`select sa.member_id from survey_answers sa where sa.brand_id = ${ctx.brandId}
           and sa.survey_id = ${condition.surveyId}
-          and ((sa.answers ->> ${condition.question}) in ${textValues(condition.answers)}
+          and ((sa.answers ->> ${condition.question}) = ${anyOf(condition.answers)}
             or (jsonb_typeof(sa.answers -> ${condition.question}) = 'array'
-              and exists (select 1 from jsonb_array_elements_text(sa.answers -> ${condition.question}) a(v)
-                where a.v in ${textValues(condition.answers)})))`,
+              and (sa.answers -> ${condition.question}) ?| array${textValues(condition.answers)}))`,
         joinable,
       );
     case 'tag':
