@@ -1,15 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { outsideSystemModes, type Services } from '../../core/app/build-services.js';
 import { describeOutsideSystemModes, simulationWarning, type Config } from '../../core/config/config.js';
-import { resolveFromCwd } from '../../core/shared/paths.js';
 import { DEMO_THAI_CATALOG, seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
 import { seedDemo, seedDemoSurvey } from '../../core/demo/seed-demo.js';
 import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
 import { seedDemoConsoleUser } from '../../core/demo/seed-demo-console.js';
+import { seedDemoSegments } from '../../core/demo/seed-demo-segments.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { ensureEnvChannel } from '../../core/messaging/index.js';
 import { startWeb, startWorkerMetrics } from '../../bot/start.js';
@@ -18,6 +16,7 @@ import { startWorker } from '../../jobs/start.js';
 import { startLocalSimulators, type LocalSimulators } from '../../sim/index.js';
 import type { JobsHandle } from '../../jobs/runner.js';
 import type { Command } from './command.js';
+import { beginPreparing, finishPreparing, pgliteDataDirState } from './first-start.js';
 import { connectOrReport, createBootLogger, loadConfigOrReport } from './shared.js';
 
 export const startCommand: Command = {
@@ -43,10 +42,24 @@ export const startCommand: Command = {
     const parsedConfig = loadConfigOrReport();
     if (!parsedConfig) return 1;
     if (values['prepare-only']) return prepareOnly(parsedConfig);
-    if (isNewPgliteDataDir(parsedConfig)) {
+    const dataDir = pgliteDataDirState(parsedConfig);
+    if (dataDir.kind !== 'ready') {
+      const boot = createBootLogger(parsedConfig);
+      try {
+        beginPreparing(dataDir);
+      } catch (error) {
+        console.error(`proofline: PGLITE_DATA_DIR: ${(error as Error).message}`);
+        return 1;
+      }
+      if (dataDir.kind === 'interrupted')
+        boot.warn(
+          { dataDir: dataDir.dir },
+          'an earlier first start stopped before the data dir was ready: it was cleared and is prepared again',
+        );
       const prepared = await prepareInChild();
       if (prepared.code !== 0) return 1;
-      createBootLogger(parsedConfig).info(
+      finishPreparing(dataDir.dir);
+      boot.info(
         { pid: prepared.pid },
         'first start: the database was created, migrated and seeded in a child process',
       );
@@ -128,6 +141,7 @@ async function seedLocalDemo(services: Services) {
       );
   };
   await seedHistory(demo.brand);
+  await seedDemoSegments(services, demo.brand);
   if (demo.created)
     logger.info({ brand: demo.brand.slug, campaign: demo.campaign.slug }, 'demo brand seeded');
   // Local mode only: a console account for the demo brand, so the review API can be tried at once.
@@ -140,16 +154,8 @@ async function seedLocalDemo(services: Services) {
     logger.info({ brand: thai.brand.slug, campaign: thai.campaign.slug }, 'demo brand seeded');
   await seedDemoConsoleUser(services, thai.brand);
   await seedHistory(thai.brand, 1_000);
+  await seedDemoSegments(services, thai.brand);
   return demoConsole;
-}
-
-/**
- * Whether the database is PGlite on a data directory that does not hold a database yet (a first start).
- */
-function isNewPgliteDataDir(config: Config): boolean {
-  const dataDir = config.database.pgliteDataDir;
-  if (config.database.url || !dataDir || dataDir.startsWith('memory://')) return false;
-  return !existsSync(join(resolveFromCwd(dataDir), 'PG_VERSION'));
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { brands } from '../brands/index.js';
 import { campaigns, createCampaign } from '../campaigns/index.js';
 import type { Database } from '../db/database.js';
-import { invoices, normalizeItemName } from '../invoices/index.js';
+import { invoiceItems, invoices, normalizeItemName } from '../invoices/index.js';
 import { members } from '../members/index.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { submissions } from '../submissions/index.js';
@@ -134,6 +134,7 @@ export async function seedSyntheticHistory({
   seed,
   startDate = '2024-10-01',
   days = 90,
+  invoiceItems: withInvoiceItems = false,
 }: {
   db: Database;
   generateId: IdGenerator;
@@ -144,6 +145,11 @@ export async function seedSyntheticHistory({
   startDate?: string;
   /** @default 90 */
   days?: number;
+  /**
+   * Also the invoices' own item rows (what a MoF detail or a QR code gives), from which the segments'
+   * `bought` facts are kept (the local demo); the analytics benches leave them out. @default false
+   */
+  invoiceItems?: boolean;
 }): Promise<{ campaignId: string; invoices: number; lineItems: number }> {
   const [brand] = await db.select().from(brands).where(eq(brands.id, brandId));
   if (!brand) throw new Error(`no brand ${brandId}`);
@@ -221,6 +227,7 @@ export async function seedSyntheticHistory({
   const BATCH = 1_000;
   for (let start = 0; start < count; start += BATCH) {
     const invoiceRows: (typeof invoices.$inferInsert)[] = [];
+    const invoiceItemRows: (typeof invoiceItems.$inferInsert)[] = [];
     const submissionRows: (typeof submissions.$inferInsert)[] = [];
     const itemRows: (typeof analyticsLineItems.$inferInsert)[] = [];
     const storeRows = new Map<string, StoreRow>();
@@ -255,6 +262,20 @@ export async function seedSyntheticHistory({
       const total = items.reduce((sum, item) => sum + item.amountMinor, 0);
       const id = `sub_${tag}_${i}`;
       const invoiceId = `inv_${tag}_${i}`;
+      if (withInvoiceItems)
+        items.forEach((item, k) =>
+          invoiceItemRows.push({
+            id: `itm_${tag}_${i}_${k + 1}`,
+            brandId,
+            invoiceId,
+            lineNo: k + 1,
+            name: item.name,
+            normalizedName: normalizeItemName(item.name),
+            quantity: String(item.quantity),
+            unitPriceMinor: item.unitPriceMinor,
+            amountMinor: item.amountMinor,
+          }),
+        );
       invoiceRows.push({
         id: invoiceId,
         brandId,
@@ -311,6 +332,7 @@ export async function seedSyntheticHistory({
     }
     await db.transaction(async (tx) => {
       await insertRowsAsJson(tx, invoices, invoiceRows);
+      await insertRowsAsJson(tx, invoiceItems, invoiceItemRows);
       const fresh = new Set(await insertRowsAsJson(tx, submissions, submissionRows, { returning: 'id' }));
       await tx
         .insert(analyticsStores)

@@ -44,6 +44,7 @@ export async function seedDemoAnalytics(
     seed: DEMO_ANALYTICS_SEEDS[brand.country],
     startDate: isoDate(start),
     days: DEMO_ANALYTICS_DAYS,
+    invoiceItems: true,
   });
   await decorateDemoHistory(database.db, {
     brandId: brand.id,

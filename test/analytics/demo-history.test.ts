@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { proofFunnel, memberCohorts, rankRegions, analyzeBaskets } from '../../core/analytics/index.js';
 import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
 import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
+import { seedDemoSegments } from '../../core/demo/seed-demo-segments.js';
+import { countSegment, deleteSegment, listSegments } from '../../core/segments/index.js';
 import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { seedThaiDemo } from '../../core/demo/seed-demo-thai.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
@@ -65,5 +67,28 @@ describe('the local demo’s purchase history', () => {
       invoices: 0,
       lineItems: 0,
     });
+  });
+
+  test('when the demo segments are seeded on the history, then they reach its buyers, and a deleted one does not come back', async () => {
+    const deps = { db: services.database.db, clock: services.clock, generateId: services.generateId };
+    expect(await seedDemoSegments(services, tw.brand)).toEqual({ created: 3 });
+    expect(await seedDemoSegments(services, th.brand)).toEqual({ created: 0 });
+
+    const saved = await listSegments(deps, { brandId: tw.brand.id });
+    expect(saved.map((segment) => segment.name).sort()).toEqual([
+      '30 天沒有登錄發票',
+      '近 30 天在台北門市消費',
+      '近 30 天買過好茶',
+    ]);
+    const counts: Record<string, number> = {};
+    for (const brand of [tw.brand, th.brand])
+      for (const segment of await listSegments(deps, { brandId: brand.id }))
+        counts[segment.name] = (await countSegment(deps, { brandId: brand.id, segmentId: segment.id })).count;
+    expect(Object.values(counts)).toHaveLength(3);
+    expect(Object.entries(counts).filter(([, count]) => count === 0)).toEqual([]);
+
+    await deleteSegment(deps, { brandId: tw.brand.id, segmentId: saved[0]!.id });
+    expect(await seedDemoSegments(services, tw.brand)).toEqual({ created: 0 });
+    expect(await listSegments(deps, { brandId: tw.brand.id })).toHaveLength(2);
   });
 });

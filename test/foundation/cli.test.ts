@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
+import { PREPARING_MARKER } from '../../bin/commands/first-start.js';
 import { DATA_DIR_LOCK_FILE } from '../../core/db/data-dir-lock.js';
 import { waitUntil } from '../support/child-worker.js';
 import { runCli, runSourceCli, startCli } from '../support/cli.js';
@@ -93,6 +94,7 @@ describe('proofline (CLI)', () => {
     expect(app.output()).toMatch(
       /first start: the database was created, migrated and seeded in a child process/,
     );
+    expect(existsSync(join(dataDir, PREPARING_MARKER))).toBe(false);
 
     // A second process on the same PGlite directory is refused with a clear message, not corrupted data.
     const intruder = await runCli(['migrate'], { PGLITE_DATA_DIR: dataDir });
@@ -122,8 +124,10 @@ describe('proofline (CLI)', () => {
       app.child.kill('SIGTERM');
       await app.exited;
 
-      // Once the start has exited, nothing of it is left writing into the data dir.
+      // Once the start has exited, nothing of it is left writing into the data dir, and the directory is
+      // marked as half prepared: the next start clears it and prepares it again.
       expect(isAlive(preparer)).toBe(false);
+      expect(existsSync(join(dataDir, PREPARING_MARKER))).toBe(true);
     } finally {
       if (isAlive(preparer)) process.kill(preparer, 'SIGKILL');
     }
