@@ -22,6 +22,16 @@ const THAI_MONTHS: [RegExp, number][] = [
   [/ธ\.?\s?ค\.?|ธันวา(?:คม)?/, 12],
 ];
 
+/** Thai vowel and tone marks above or below a letter, but ี and ิ (part of มี.ค. and มิ.ย.). */
+const STRAY_THAI_MARKS = /[\u0E31\u0E36-\u0E3A\u0E47-\u0E4E]/g;
+
+function thaiMonthOf(token: string, { abbreviatedOnly = false } = {}) {
+  return THAI_MONTHS.find(([pattern]) => {
+    const abbreviation = pattern.source.split('|')[0]!;
+    return new RegExp(`^(?:${abbreviatedOnly ? abbreviation : pattern.source})$`).test(token);
+  })?.[1];
+}
+
 const ENGLISH_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 export type DateCandidate = {
@@ -206,10 +216,13 @@ export function findDates(
   // 7 ม.ค. 68, 7 มกราคม 2568
   const compact = line.replace(/(?<=[\u0E00-\u0E7F.])\s+(?=[\u0E00-\u0E7F.])/g, '');
   for (const match of compact.matchAll(/(\d{1,2})\s*([\u0E00-\u0E7F.]{2,12})\s*(\d{4}|\d{2})(?!\d)/g)) {
-    const month = THAI_MONTHS.find(([pattern]) => new RegExp(`^(?:${pattern.source})$`).test(match[2]!))?.[1];
+    const exact = thaiMonthOf(match[2]!);
+    // A mark OCR set on a letter of an abbreviation that has none ("ก ุ ย." for ก.ย., "พ.ุย." for พ.ย.):
+    // the month without it, a little less surely. ี and ิ stay: they tell มี.ค. and มิ.ย. from ม.ค.
+    const month = exact ?? thaiMonthOf(match[2]!.replace(STRAY_THAI_MARKS, ''), { abbreviatedOnly: true });
     if (!month) continue;
     const year = toGregorianYear(match[3]!, { thai: true });
-    push(year ? toIsoDate(year, month, Number(match[1])) : undefined, 0.9, match);
+    push(year ? toIsoDate(year, month, Number(match[1])) : undefined, exact ? 0.9 : 0.8, match);
   }
   return found;
 }

@@ -326,15 +326,27 @@ function findPurchaseDate(lines: Line[], script: { thai: boolean; chinese: boole
  * Splits a row into label/amount pairs. The label of an amount is the text since the previous amount;
  * a label without letters (a price column) belongs with the label before it.
  */
-function splitLabelledAmounts(line: Line, next: Line | undefined, integers: boolean) {
+function splitLabelledAmounts(
+  line: Line,
+  next: Line | undefined,
+  integers: boolean,
+  previous: Line | undefined,
+) {
   const amounts = findAmounts(line.text).filter(
     (amount) => amount.hasDecimals || amount.currencyMark || integers,
   );
   if (amounts.length === 0) {
-    // A label whose amount OCR put on the next row ("TOTAL" / "31.00").
-    const nextAmount =
-      next && findAmounts(next.text).length > 0 && letterRatio(next.text) < 0.3
-        ? lineAmount(next, integers)
+    const amountRow = (row: Line | undefined) =>
+      row && findAmounts(row.text).length > 0 && letterRatio(row.text) < 0.3 ? row : undefined;
+    // A label whose amount OCR put on the next row ("TOTAL" / "31.00"), or, on a photo taken at a tilt,
+    // on the row above: "$1052" / "總計" with nothing after it. Only an amount printed with its currency
+    // mark is taken from above (a bare number there is the last item's price).
+    const above = !amountRow(next) ? amountRow(previous) : undefined;
+    const aboveAmount = above && lineAmount(above, integers);
+    const nextAmount = amountRow(next)
+      ? lineAmount(next!, integers)
+      : aboveAmount?.currencyMark
+        ? aboveAmount
         : undefined;
     // A bare integer after the keyword is money only where prices are whole dollars ("TOTAL 238");
     // on a two-decimal receipt it is OCR debris ("Total Amount: EET 1").
@@ -424,7 +436,10 @@ function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   // A row may hold several label/amount pairs once columns are joined ("TOTAL 34.80 CASH 100.00"):
   // each pair is judged on its own label.
   const units = lines.flatMap((line, position) =>
-    splitLabelledAmounts(line, lines[position + 1], integers).map((unit) => ({ ...unit, position })),
+    splitLabelledAmounts(line, lines[position + 1], integers, lines[position - 1]).map((unit) => ({
+      ...unit,
+      position,
+    })),
   );
   units.forEach(({ line, value, position }) => {
     const upper = line.upper;

@@ -61,6 +61,17 @@ describe('findDates — OCR slips in printed dates', () => {
     expect(separateGluedTime('1/2/20189:30')).toBe('1/2/2018 9:30');
   });
 
+  test('when tesseract sets a stray mark on a Thai month abbreviation ("ก ุ ย . 67"), then the month is still read', () => {
+    const [september] = findDates('วันที่ 14 ก ุ ย . 67 15:35', { thai: true });
+    expect(september?.date).toBe('2024-09-14');
+    expect(september?.confidence).toBeLessThan(0.9);
+    expect(findDates('วันที่ 18 พ . ุย . 68 13:56', { thai: true })[0]?.date).toBe('2025-11-18');
+    // ี and ิ are part of the abbreviation: มี.ค. is March, ม.ค. January.
+    expect(findDates('3 มี.ค. 68', { thai: true })[0]?.date).toBe('2025-03-03');
+    expect(findDates('3 ม.ค. 68', { thai: true })[0]?.date).toBe('2025-01-03');
+    expect(findDates('3 ม่.ค. 68', { thai: true })[0]?.date).toBe('2025-01-03');
+  });
+
   test('when a label ends with a dot against the date ("Date.28/12/2017"), then the date is read', () => {
     expect(findDates('Doc No CS00012441 Date.28/12/2017')[0]?.date).toBe('2017-12-28');
     expect(findDates('1.23/45/2018')).toEqual([]);
@@ -84,6 +95,46 @@ describe('parseReceiptText — the purchase date among several', () => {
 });
 
 describe('parseReceiptText — the total when OCR damaged its row', () => {
+  test('when a tilted photo puts the marked total on the row above its label ("$770" / "總計"), then it is the total', () => {
+    const receipt = parseReceiptText(
+      lines(`
+        統一發票(收銀機)
+        113年07-08月
+        QC-84849267
+        大潤發流通事業股份有限公司內湖店
+        統一編號21257391
+        113/07/2112:57
+        22TX
+        統一布丁x1
+        384TX
+        舒跑運動飲料x1
+        364TX
+        乖乖奶油椰子x2
+        共3
+        $770
+        總計
+      `),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(77000);
+  });
+
+  test('when the row above a bare total label holds an unmarked amount, then it is not taken (the last price)', () => {
+    const receipt = parseReceiptText(
+      lines(`
+        KEDAI RUNCIT ABC
+        Date: 12/03/2018
+        Milo 3.50
+        Bread 2.00
+        TOTAL
+        Cash 10.00
+        Change 4.50
+      `),
+      { now },
+    );
+    expect(receipt.fields.totalMinor).toBe(550);
+  });
+
   test('when the total row lost its amount ("Total Amount: EET 1"), then cash minus change gives it, not the stray 1', () => {
     const receipt = parseReceiptText(
       lines(`

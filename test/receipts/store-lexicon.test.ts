@@ -17,6 +17,7 @@ describe('the chain lexicon (core/receipts/data/store-chains.data.ts)', () => {
     ['統一超商股份有限公司新竹門巿', '統一超商股份有限公司新竹門巿', 0],
     ['全聯實業股仿有限公司嘉義店', '全聯實業股份有限公司嘉義店', 1],
     ['ท็อปส์ มาร์เกิต', 'ท็อปส์ มาร์เก็ต', 1],
+    ['ซีเจ เอ็กซ์เพรซ', 'ซีเจ เอ็กซ์เพรส', 1],
   ])('when OCR bent a chain name (%s), then the chain is put back', (read, expected, edits) => {
     const corrected = correctStoreName(read);
     expect(corrected.value).toBe(expected);
