@@ -178,6 +178,11 @@ describe('line items from accepted proofs', () => {
       sourceRef: ref(),
       input: { type: 'text', text: typed(invoice) },
     });
+    // Accepted (not waiting, queued or in review): its two items are the member's besides the photo's one.
+    expect({ outcome: accepted.outcome, reason: accepted.submission?.reasonCode ?? null }).toEqual({
+      outcome: 'accepted',
+      reason: null,
+    });
     const before = await world.database.db
       .select()
       .from(analyticsLineItems)

@@ -42,81 +42,85 @@ describe('a proof that would wait for the MoF budget is answered at once and dec
     await kit?.close();
   });
 
-  test('when 8 members send proofs at once, then each is answered by reply at once (the queued ones with their place), and each decision comes once, by push with a retry key, also after a redelivery and a retried event', async () => {
-    // Arrange: 8 members send their e-invoice together; the web process stores the 8 events.
-    const sent = [];
-    for (let i = 0; i < MEMBERS; i++)
-      sent.push(
-        await kit.userSends(userIdOf(i), {
-          type: 'text',
-          text: `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`,
-        }),
-      );
+  test(
+    'when 8 members send proofs at once, then each is answered by reply at once (the queued ones with their place), and each decision comes once, by push with a retry key, also after a redelivery and a retried event',
+    async () => {
+      // Arrange: 8 members send their e-invoice together; the web process stores the 8 events.
+      const sent = [];
+      for (let i = 0; i < MEMBERS; i++)
+        sent.push(
+          await kit.userSends(userIdOf(i), {
+            type: 'text',
+            text: `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`,
+          }),
+        );
 
-    // Act 1: the webhook worker answers every event.
-    await kit.drain();
+      // Act 1: the webhook worker answers every event.
+      await kit.drain();
 
-    // Assert 1: one reply each; those the budget could not check in time say "checking" with their place.
-    const first = await kit.botMessages();
-    expect(first).toHaveLength(MEMBERS);
-    expect(first.every((message) => message.via === 'reply')).toBe(true);
-    const queuedUsers = new Set<string>();
-    for (let i = 0; i < MEMBERS; i++) {
-      const language = LANGUAGES[i % 3] as (typeof LANGUAGES)[number];
-      const [answer] = first.filter((message) => message.userId === userIdOf(i));
-      const text = textsOf(answer?.messages ?? []);
-      if (text.includes(CHECKING[language])) {
-        queuedUsers.add(userIdOf(i));
-        expect(text).toContain(QUEUE_PLACE[language]);
+      // Assert 1: one reply each; those the budget could not check in time say "checking" with their place.
+      const first = await kit.botMessages();
+      expect(first).toHaveLength(MEMBERS);
+      expect(first.every((message) => message.via === 'reply')).toBe(true);
+      const queuedUsers = new Set<string>();
+      for (let i = 0; i < MEMBERS; i++) {
+        const language = LANGUAGES[i % 3] as (typeof LANGUAGES)[number];
+        const [answer] = first.filter((message) => message.userId === userIdOf(i));
+        const text = textsOf(answer?.messages ?? []);
+        if (text.includes(CHECKING[language])) {
+          queuedUsers.add(userIdOf(i));
+          expect(text).toContain(QUEUE_PLACE[language]);
+        }
       }
-    }
-    expect(queuedUsers.size).toBeGreaterThanOrEqual(MEMBERS - 3);
-    const queuedRows = await queryRows<{ n: number }>(
-      kit.services.database.db,
-      sql`select count(*)::int as n from submissions where reason_code = 'verification.queued' and state = 'parsed'`,
-    );
-    expect(queuedRows[0]?.n).toBe(queuedUsers.size);
-
-    // Act 2: LINE redelivers an event, and a stored event is retried as after a crash before its commit.
-    const redelivery = await fetch(
-      `${kit.lineSim.url}/__sim/redeliver/${sent[MEMBERS - 1]?.webhookEventId}`,
-      {
-        method: 'POST',
-      },
-    );
-    expect(redelivery.ok).toBe(true);
-    await kit.services.database.db.execute(
-      sql`update webhook_events set state = 'pending', next_attempt_at = now() - interval '1 second'
-           where webhook_event_id = ${sent[MEMBERS - 2]?.webhookEventId as string}`,
-    );
-    // The redelivery stores nothing new; the retried event is handled again and answers nothing twice.
-    expect(await kit.drain()).toBe(1);
-    expect(await kit.botMessages()).toHaveLength(MEMBERS);
-
-    // Act 3: the retry worker checks the queued proofs in turn; the outbound worker pushes the decisions.
-    const retry = createVerifyInvoicesRetryWorker(kit.services as never);
-    for (let round = 0; round < 40; round++) {
-      const checked = await retry.runOnce();
-      const pushed = await kit.outbound.runOnce();
-      const [left] = await queryRows<{ n: number }>(
+      expect(queuedUsers.size).toBeGreaterThanOrEqual(MEMBERS - 3);
+      const queuedRows = await queryRows<{ n: number }>(
         kit.services.database.db,
-        sql`select count(*)::int as n from submissions where state = 'parsed'`,
+        sql`select count(*)::int as n from submissions where reason_code = 'verification.queued' and state = 'parsed'`,
       );
-      if (checked === 0 && pushed === 0 && left?.n === 0) break;
-    }
+      expect(queuedRows[0]?.n).toBe(queuedUsers.size);
 
-    // Assert 3: every queued member got exactly one more message, the decision, as a push with a retry key.
-    const all = await kit.botMessages();
-    const pushes = all.filter((message) => message.via === 'push');
-    expect(pushes).toHaveLength(queuedUsers.size);
-    expect(new Set(pushes.map((push) => push.userId))).toEqual(queuedUsers);
-    expect(pushes.every((push) => typeof push.retryKey === 'string')).toBe(true);
-    const [counts] = await queryRows<Record<string, number>>(
-      kit.services.database.db,
-      sql`select (select count(*)::int from submissions where state in ('accepted', 'rewarded')) as accepted,
+      // Act 2: LINE redelivers an event, and a stored event is retried as after a crash before its commit.
+      const redelivery = await fetch(
+        `${kit.lineSim.url}/__sim/redeliver/${sent[MEMBERS - 1]?.webhookEventId}`,
+        {
+          method: 'POST',
+        },
+      );
+      expect(redelivery.ok).toBe(true);
+      await kit.services.database.db.execute(
+        sql`update webhook_events set state = 'pending', next_attempt_at = now() - interval '1 second'
+           where webhook_event_id = ${sent[MEMBERS - 2]?.webhookEventId as string}`,
+      );
+      // The redelivery stores nothing new; the retried event is handled again and answers nothing twice.
+      expect(await kit.drain()).toBe(1);
+      expect(await kit.botMessages()).toHaveLength(MEMBERS);
+
+      // Act 3: the retry worker checks the queued proofs in turn; the outbound worker pushes the decisions.
+      const retry = createVerifyInvoicesRetryWorker(kit.services as never);
+      for (let round = 0; round < 40; round++) {
+        const checked = await retry.runOnce();
+        const pushed = await kit.outbound.runOnce();
+        const [left] = await queryRows<{ n: number }>(
+          kit.services.database.db,
+          sql`select count(*)::int as n from submissions where state = 'parsed'`,
+        );
+        if (checked === 0 && pushed === 0 && left?.n === 0) break;
+      }
+
+      // Assert 3: every queued member got exactly one more message, the decision, as a push with a retry key.
+      const all = await kit.botMessages();
+      const pushes = all.filter((message) => message.via === 'push');
+      expect(pushes).toHaveLength(queuedUsers.size);
+      expect(new Set(pushes.map((push) => push.userId))).toEqual(queuedUsers);
+      expect(pushes.every((push) => typeof push.retryKey === 'string')).toBe(true);
+      const [counts] = await queryRows<Record<string, number>>(
+        kit.services.database.db,
+        sql`select (select count(*)::int from submissions where state in ('accepted', 'rewarded')) as accepted,
                  (select count(*)::int from points_ledger) as ledger,
                  (select count(*)::int from webhook_events) as events`,
-    );
-    expect(counts).toEqual({ accepted: MEMBERS, ledger: MEMBERS, events: MEMBERS });
-  }, 120_000);
+      );
+      expect(counts).toEqual({ accepted: MEMBERS, ledger: MEMBERS, events: MEMBERS });
+    },
+    HANG_GUARD_MS,
+  );
 });
