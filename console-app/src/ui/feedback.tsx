@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { isApiError } from '../api';
 import { t } from '../i18n';
 
@@ -45,5 +46,36 @@ export function Loading() {
     <p class="loading" aria-busy="true">
       {t('common.loading')}
     </p>
+  );
+}
+
+/** An action's state in a panel: running (buttons disabled), what it did, or why it failed. */
+export type ActionStatus = { busy?: boolean; error?: unknown; done?: string };
+
+/** Runs one action at a time and keeps its status; the action returns the words to show when it is done. */
+export function useActionStatus() {
+  const [status, setStatus] = useState<ActionStatus>({});
+  const run = async (action: () => Promise<string | undefined>) => {
+    setStatus({ busy: true });
+    try {
+      setStatus({ done: await action() });
+    } catch (error) {
+      setStatus({ error });
+    }
+  };
+  return { status, run };
+}
+
+/** What the last action did (announced to screen readers) or its error. */
+export function ActionStatusLine({ status }: { status: ActionStatus }) {
+  return (
+    <>
+      {status.done ? (
+        <p class="muted" role="status">
+          {status.done}
+        </p>
+      ) : null}
+      {status.error ? <p class="field-error">{errorText(status.error)}</p> : null}
+    </>
   );
 }

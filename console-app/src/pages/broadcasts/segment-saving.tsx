@@ -1,14 +1,12 @@
 import { useState } from 'preact/hooks';
 import { formatNumber } from '../../format';
 import { createTranslator } from '../../i18n';
-import { errorText } from '../../ui/feedback';
+import { ActionStatusLine, useActionStatus } from '../../ui/feedback';
 import { broadcastsApi, type Condition, type SavedSegment } from './broadcasts-api';
 import { messages } from './messages';
 import { InlineField } from './segment-fields';
 
 const t = createTranslator(messages);
-
-type Status = { busy?: boolean; error?: unknown; done?: string };
 
 /**
  * Saving what the builder holds: as a new named segment, or — when the draft started from a saved segment
@@ -31,16 +29,8 @@ export function SegmentSaving({
   onDeleted: (id: string) => void;
 }) {
   const [name, setName] = useState('');
-  const [status, setStatus] = useState<Status>({});
+  const { status, run } = useActionStatus();
   const [confirming, setConfirming] = useState(false);
-  const run = async (work: () => Promise<string>) => {
-    setStatus({ busy: true });
-    try {
-      setStatus({ done: await work() });
-    } catch (error) {
-      setStatus({ error });
-    }
-  };
   const typed = name.trim();
 
   return (
@@ -128,12 +118,7 @@ export function SegmentSaving({
           </button>
         ) : null}
       </div>
-      {status.done ? (
-        <p class="muted" role="status">
-          {status.done}
-        </p>
-      ) : null}
-      {status.error ? <p class="field-error">{errorText(status.error)}</p> : null}
+      <ActionStatusLine status={status} />
     </div>
   );
 }

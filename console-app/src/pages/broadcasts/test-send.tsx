@@ -1,13 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { createTranslator, locale } from '../../i18n';
-import { Loading, errorText } from '../../ui/feedback';
+import { ActionStatusLine, Loading, useActionStatus } from '../../ui/feedback';
 import { broadcastsApi, type LineLink, type LineMessage, type Locale } from './broadcasts-api';
 import { InlineField } from './segment-fields';
 import { messages } from './messages';
 
 const t = createTranslator(messages);
-
-type Status = { busy?: boolean; error?: unknown; done?: string };
 
 /**
  * "Send a test to me": the composed messages to the sender's own LINE account, in the version for their
@@ -23,20 +21,11 @@ export function TestSend({
   const [link, setLink] = useState<LineLink | null>();
   const [lineUserId, setLineUserId] = useState('');
   const [code, setCode] = useState('');
-  const [status, setStatus] = useState<Status>({});
+  const { status, run } = useActionStatus();
 
   useEffect(() => {
     broadcastsApi.lineLink().then(setLink, () => setLink(null));
   }, []);
-
-  const run = async (action: () => Promise<string | undefined>) => {
-    setStatus({ busy: true });
-    try {
-      setStatus({ done: await action() });
-    } catch (error) {
-      setStatus({ error });
-    }
-  };
 
   const sendTest = () =>
     run(async () => {
@@ -132,12 +121,7 @@ export function TestSend({
           ) : null}
         </div>
       )}
-      {status.done ? (
-        <p class="muted" role="status">
-          {status.done}
-        </p>
-      ) : null}
-      {status.error ? <p class="field-error">{errorText(status.error)}</p> : null}
+      <ActionStatusLine status={status} />
       {link === undefined || link?.verified ? null : <p class="muted">{t('test.hint')}</p>}
     </div>
   );
