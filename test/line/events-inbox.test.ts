@@ -7,34 +7,10 @@ import {
   webhookEvents,
 } from '../../core/events/index.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
+import { inboxChannel } from '../support/inbox-channel.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
-const BRAND = {
-  id: 'brd_inbox',
-  slug: 'inbox',
-  name: 'Inbox',
-  country: 'TW' as const,
-  defaultLocale: 'zh-TW' as const,
-  timezone: 'Asia/Taipei',
-};
-const CHANNEL = {
-  id: 'chn_inbox',
-  brandId: BRAND.id,
-  lineChannelId: '2000000099',
-  name: 'Inbox channel',
-  channelSecret: 'secret',
-  channelAccessToken: 'token',
-};
-
-const CHANNEL_ROW = {
-  ...CHANNEL,
-  liffId: null,
-  loginChannelId: null,
-  botUserId: null,
-  managedByEnv: false,
-  createdAt: new Date(),
-  updatedAt: new Date(),
-};
+const { brand: BRAND, channel: CHANNEL, row: CHANNEL_ROW } = inboxChannel('inbox', '2000000099');
 
 function body(ids: string[]) {
   return JSON.stringify({

@@ -7,33 +7,10 @@ import {
   type WebhookEvent,
 } from '../../core/events/index.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
+import { inboxChannel } from '../support/inbox-channel.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
-const BRAND = {
-  id: 'brd_lanes',
-  slug: 'lanes',
-  name: 'Lanes',
-  country: 'TW' as const,
-  defaultLocale: 'zh-TW' as const,
-  timezone: 'Asia/Taipei',
-};
-const CHANNEL = {
-  id: 'chn_lanes',
-  brandId: BRAND.id,
-  lineChannelId: '2000000098',
-  name: 'Lanes channel',
-  channelSecret: 'secret',
-  channelAccessToken: 'token',
-};
-const CHANNEL_ROW = {
-  ...CHANNEL,
-  liffId: null,
-  loginChannelId: null,
-  botUserId: null,
-  managedByEnv: false,
-  createdAt: new Date(),
-  updatedAt: new Date(),
-};
+const { brand: BRAND, channel: CHANNEL, row: CHANNEL_ROW } = inboxChannel('lanes', '2000000098');
 
 type Sent = { id: string; user: string; type?: 'text' | 'image' };
 
