@@ -184,7 +184,7 @@ export const messages = defineMessages({
     'report.pending': 'Not sent yet',
     'report.holdout': 'Holdout',
     'report.groups': 'Groups:',
-    'report.chunks': '{count} chunks of at most 500 members',
+    'report.chunks': '{count, plural, one {# chunk} other {# chunks}} of at most 500 members',
     'skip.blocked': 'Skipped: blocked',
     'skip.no_consent': 'Skipped: no consent',
     'skip.capped': 'Skipped: frequency cap',
