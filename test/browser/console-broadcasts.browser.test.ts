@@ -10,7 +10,7 @@ import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { simAdminAt } from '../support/line-sim-admin.js';
 import { startBroadcastWorker } from './support/broadcast-worker.js';
 import { openDesktopBrowser } from './support/chromium.js';
-import { signInThroughPage, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import { type ConsoleStack, openSignedInPage, startConsoleStack } from './support/console-stack.js';
 
 const SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
 /** Screenshots to look at, not kept in the repository. */
@@ -205,16 +205,8 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function signedIn(context: BrowserContext, path: string): Promise<Page> {
-  await context.clearCookies();
-  const page = await context.newPage();
-  page.setDefaultTimeout(UI_HANG_MS);
-  await page.goto(`${stack.url}/console/`);
-  await page.evaluate('localStorage.clear()');
-  await page.reload();
-  await signInThroughPage(page, { email: 'marketer@tea.example' });
-  await page.goto(`${stack.url}/console${path}`);
-  return page;
+function signedIn(context: BrowserContext, path: string): Promise<Page> {
+  return openSignedInPage(stack, context, { email: 'marketer@tea.example', path, timeout: UI_HANG_MS });
 }
 
 /** "Bought tea in the last 30 days" and "member region: Taipei", through the builder's controls. */
