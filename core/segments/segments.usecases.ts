@@ -134,12 +134,11 @@ export async function deleteSegment(
     actor,
   }: { brandId: string; segmentId: string; actor?: ConsoleAuditActor | undefined },
 ): Promise<void> {
-  const ctx = await contextOf(deps, brandId);
   await (deps.db as Database).transaction(async (tx) => {
     const archived = await createSegmentsRepository({ ...deps, db: tx }).archiveSegment(
       brandId,
       segmentId,
-      ctx.now,
+      deps.clock.now(),
     );
     if (!archived) throw createSegmentNotFoundError();
     if (actor)
