@@ -238,7 +238,14 @@ export function cleanName(value: string) {
       // Specks OCR read beside the name ("ศรีสยาม 9 ๑ 4 ๑ 4", "พลาซา 6 6 ๕ P= | 1"): a run of two or more
       // one- or two-character tokens at the end is not part of a name.
       .replace(/(?:\s+\S{1,2}){2,}\s*$/u, '')
-      .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{N}).]+$/gu, '')
+      // …and before a Thai or Chinese name, a logo read as a run of Latin or punctuation specks, with a
+      // Thai digit glued to the name ("ov VU = - ๕ร้านค้า…"): not part of it either.
+      .replace(
+        /^(?:[^\s\u0E00-\u0E7F\u3400-\u9FFF]{1,2}\s+){2,}[\u0E50-\u0E59]*(?=[\u0E00-\u0E7F\u3400-\u9FFF])/u,
+        '',
+      )
+      // A Thai name may end in a mark above its last letter (พาณิชย์): a mark is part of the name.
+      .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{M}\p{N}).]+$/gu, '')
       .replace(/\s+/g, ' ')
       .trim()
   );

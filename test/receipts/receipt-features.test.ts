@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseReceiptText } from '../../core/receipts/index.js';
 import { needsRefinement, passVoteWeight } from '../../core/receipts/receipt-reader.js';
+import { cleanName } from '../../core/receipts/receipt-store.models.js';
 
 // Features that hold across receipts (issue #15): rows as OCR returns them, with boxes where print size
 // matters (the height of a row is its print size).
@@ -39,6 +40,19 @@ describe('store name — a name printed on two rows', () => {
     expect(
       storeOf(rows(['LAMAN FOOD SDN BHD', 34], ['LAMAN CORNER', 34], ['(12345-K)'], ['TOTAL 9.90'])),
     ).toBe('LAMAN FOOD SDN BHD');
+  });
+});
+
+describe('store name — specks OCR read from a logo', () => {
+  test('when a logo before a Thai or Chinese name is read as Latin specks with a Thai digit glued on, then they are dropped', () => {
+    expect(cleanName('ov VU = - ๕ร้านค้าโชคดีพาณิชย์')).toBe('ร้านค้าโชคดีพาณิชย์');
+    expect(cleanName('o) I - 全聯實業股份有限公司')).toBe('全聯實業股份有限公司');
+  });
+
+  test('when the name starts with a Latin word or a number of its own, then it stays', () => {
+    expect(cleanName('CP ALL ร้านสาขา')).toBe('CP ALL ร้านสาขา');
+    expect(cleanName('99 SPEED MART S/B')).toBe('99 SPEED MART S/B');
+    expect(cleanName('7-ELEVEN 統一超商')).toBe('7-ELEVEN 統一超商');
   });
 });
 
