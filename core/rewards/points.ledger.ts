@@ -16,7 +16,7 @@ export const POINTS_LOCK_NAMESPACE = 730_001;
  * always in that order, so redemptions cannot deadlock.
  *
  * The member's row is locked first (`for no key update`): every ledger write updates it (the balance kept
- * by migration 0038's triggers), and a deciding transaction already holds it (the accepted-proof facts of
+ * by migration 0039's triggers), and a deciding transaction already holds it (the accepted-proof facts of
  * 0032) when it grants, so row then points lock is the one order every writer takes.
  */
 export async function lockMemberPoints(tx: Executor, memberId: string): Promise<void> {

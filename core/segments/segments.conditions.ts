@@ -248,7 +248,7 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext, joinable: 
     }
     case 'points': {
       // The balance (the sum of the member's ledger rows, 0 without any) is kept on the member by triggers
-      // on the ledger (migration 0038): a test in the scan of members, never unknown.
+      // on the ledger (migration 0039): a test in the scan of members, never unknown.
       const parts = [sql`true`];
       if (condition.atLeast !== undefined) parts.push(sql`m.points_balance >= ${condition.atLeast}`);
       if (condition.atMost !== undefined) parts.push(sql`m.points_balance <= ${condition.atMost}`);

@@ -180,7 +180,7 @@ describe('points ledger property: balance = ledger sum, never negative, FIFO lot
             }
             const balance = await getPointsBalance(database.db, member);
             expect(balance).toBe(running);
-            // The balance kept on the member for segments (migration 0038) follows every write.
+            // The balance kept on the member for segments (migration 0039) follows every write.
             const [kept] = await database.db
               .select({ points: members.pointsBalance })
               .from(members)

@@ -11,7 +11,7 @@ import { HANG_GUARD_MS } from '../support/timing.js';
 import { BRAND_ID, CAMPAIGN_ID, memberId, rewardsSeed, submissionId } from './fixtures.js';
 
 /**
- * `members.points_balance` (migration 0038, read by the segments' `points` test) against the ledger's sum
+ * `members.points_balance` (migration 0039, read by the segments' `points` test) against the ledger's sum
  * for every member, after each kind of ledger write the single-member property test does not make: a batch
  * grant, rows updated and deleted (the triggers' other branches), an erasure.
  */
