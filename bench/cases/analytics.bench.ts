@@ -89,6 +89,20 @@ const DUCK_QUERIES: Record<string, string[]> = {
   ],
 };
 
+/**
+ * The member cohorts in DuckDB over the same accepted proofs (member, the brand's local day received):
+ * members by first week of the range and week, and the repeat purchases (new vs returning per week are
+ * sums of the first, as ours are).
+ */
+const duckCohorts = (where: string) => [
+  `with a as (select member_id, date_trunc('week', day) as week from proofs where ${where}),
+        f as (select member_id, min(week) as cohort from a group by member_id)
+   select f.cohort, a.week, count(distinct a.member_id) from a join f using (member_id)
+   group by f.cohort, a.week order by 1, 2`,
+  `select count(*), count(*) filter (where c >= 2)
+   from (select member_id, count(*) as c from proofs where ${where} group by member_id)`,
+];
+
 const LI_COLUMNS =
   'submission_id, member_id, purchase_date, weekday, hour, store_key, region_code, normalized_name, product_key, amount_minor, invoice_total_minor';
 
@@ -140,6 +154,7 @@ const analyticsBench: BenchCase = {
       const filter: AnalyticsFilter = { brandId: brand.id };
       // A dated question (the synthetic history runs from 2024-10-01 for 90 days).
       const week: AnalyticsFilter = { brandId: brand.id, from: '2024-12-01', to: '2024-12-07' };
+      const month: AnalyticsFilter = { brandId: brand.id, from: '2024-11-01', to: '2024-11-30' };
       const [{ count }] = (await queryRows<{ count: unknown }>(
         database.db,
         sql`select count(*) as count from analytics_line_items where brand_id = ${brand.id}`,
@@ -200,6 +215,31 @@ const analyticsBench: BenchCase = {
            'product_key': 'VARCHAR', 'amount_minor': 'BIGINT', 'invoice_total_minor': 'BIGINT'})`,
       );
 
+      // The accepted proofs (member, local day received) for the cohorts, the same way.
+      const proofsPath = join(dir, 'proofs.csv');
+      const proofsOut = createWriteStream(proofsPath);
+      proofsOut.write('member_id,day\n');
+      let afterProof = '';
+      for (;;) {
+        const rows = await queryRows<{ id: string; member_id: string; day: string }>(
+          database.db,
+          sql`select s.id, s.member_id, to_char((s.created_at at time zone b.timezone)::date, 'YYYY-MM-DD') as day
+              from submissions s join brands b on b.id = s.brand_id
+              where s.brand_id = ${brand.id} and s.state in ('accepted', 'rewarded') and s.id > ${afterProof}
+              order by s.id limit 20000`,
+        );
+        if (rows.length === 0) break;
+        const text = rows.map((r) => `${r.member_id},${r.day}`).join('\n');
+        if (!proofsOut.write(`${text}\n`)) await once(proofsOut, 'drain');
+        afterProof = rows[rows.length - 1]!.id;
+      }
+      proofsOut.end();
+      await once(proofsOut, 'finish');
+      await connection.run(
+        `create table proofs as select * from read_csv('${proofsPath}', header = true,
+           columns = {'member_id': 'VARCHAR', 'day': 'DATE'})`,
+      );
+
       // Each analysis three ways: from the rollups (what the console runs), from the line items (before
       // the rollups) and in DuckDB over the same line items. The two of ours must agree before timing.
       const subjects: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> = {
@@ -249,7 +289,7 @@ const analyticsBench: BenchCase = {
         );
       }
       // Funnel and cohorts: from the proof rollups (migration 0030) against the same from the submissions.
-      const proofSubjects: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> = {
+      const proofSubjects: Record<string, [() => Promise<unknown>, () => Promise<unknown>, string[]?]> = {
         funnel: [
           () => proofFunnel(database.db, filter),
           () => proofFunnelFromSubmissions(database.db, filter),
@@ -257,6 +297,7 @@ const analyticsBench: BenchCase = {
         cohorts: [
           () => memberCohorts(database.db, filter),
           () => memberCohortsFromSubmissions(database.db, filter),
+          duckCohorts('true'),
         ],
         'funnel, one week': [
           () => proofFunnel(database.db, week),
@@ -265,17 +306,33 @@ const analyticsBench: BenchCase = {
         'cohorts, one week': [
           () => memberCohorts(database.db, week),
           () => memberCohortsFromSubmissions(database.db, week),
+          duckCohorts(`day between '${week.from}' and '${week.to}'`),
+        ],
+        'cohorts, one month': [
+          () => memberCohorts(database.db, month),
+          () => memberCohortsFromSubmissions(database.db, month),
+          duckCohorts(`day between '${month.from}' and '${month.to}'`),
         ],
       };
-      for (const [name, [rollup, raw]] of Object.entries(proofSubjects)) {
+      for (const [name, [rollup, raw, duckQueries]] of Object.entries(proofSubjects)) {
         if (!isDeepStrictEqual(await rollup(), await raw()))
           throw new Error(`${name}: the rollup answer differs from the submissions' answer`);
+        const ours = await p95Ms(rollup);
         measurements.push(
-          compare(`${label}: ${name} from rollups (p95 of 20)`, 'ms', await p95Ms(rollup), {
+          compare(`${label}: ${name} from rollups (p95 of 20)`, 'ms', ours, {
             name: `the same analysis from the submissions (median of ${RAW_RUNS})`,
             value: await medianMs(raw, RAW_RUNS),
           }),
         );
+        if (duckQueries)
+          measurements.push(
+            compare(`${label}: ${name} from rollups (p95 of 20)`, 'ms', ours, {
+              name: 'DuckDB, same accepted proofs',
+              value: await medianMs(async () => {
+                for (const query of duckQueries) await connection.runAndReadAll(query);
+              }),
+            }),
+          );
       }
     } finally {
       connection.closeSync();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { computeDrawWinners, type PublishedEntry } from '../../core/draws/index.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { mulberry32 } from '../../core/shared/seeded-random.js';
-import { compare, medianMs, type BenchCase } from '../bench.types.js';
+import { compare, medianMs, round, type BenchCase, type BenchMeasurement } from '../bench.types.js';
 
 /** How many entries the draw ranks (`BENCH_DRAW_ENTRIES=100000 npm run bench -- draws`). */
 const COUNT = Number(process.env.BENCH_DRAW_ENTRIES ?? 1_000_000);
@@ -44,8 +44,10 @@ const drawsBench: BenchCase = {
   name: 'draws: one draw over a million entries',
   issue: 17,
   run: async () => {
-    const inOrder = generateEntries(COUNT);
-    const anyOrder = shuffled(inOrder);
+    const generated = generateEntries(COUNT);
+    const anyOrder = shuffled(generated);
+    // As `draw run` reads them: ORDER BY id (ids made in the same millisecond are not monotonic).
+    const inOrder = [...generated].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const rules = {
       prizes: [
         { key: 'first', quantity: 10 },
@@ -74,14 +76,44 @@ const drawsBench: BenchCase = {
     const anyOrderMs = await medianMs(() => computeDrawWinners({ seed, entries: anyOrder, rules }), 3);
     const inOrderMs = await medianMs(() => computeDrawWinners({ seed, entries: inOrder, rules }), 3);
 
+    // CPU time (all threads) is steadier than wall time on a shared machine: same code, same run.
+    const nativeCpuMs = await medianCpuMs(() => Float64Array.from(numbers).sort());
+    const anyOrderCpuMs = await medianCpuMs(() => computeDrawWinners({ seed, entries: anyOrder, rules }));
+    const inOrderCpuMs = await medianCpuMs(() => computeDrawWinners({ seed, entries: inOrder, rules }));
+
     const plain = { name: 'steps 1–2 alone, plain (comparator sort + string digest)', value: plainStepsMs };
     const native = { name: `native sort of ${COUNT} numbers`, value: nativeSortMs };
     return [
       compare(`draw, ${COUNT} entries in any order (draw verify)`, 'ms', anyOrderMs, plain),
       compare(`draw, ${COUNT} entries in any order (draw verify)`, 'ms', anyOrderMs, native),
       compare(`draw, ${COUNT} entries in id order (draw run)`, 'ms', inOrderMs, native),
+      cpu(`CPU time: draw, ${COUNT} entries in any order (draw verify)`, anyOrderCpuMs, nativeCpuMs),
+      cpu(`CPU time: draw, ${COUNT} entries in id order (draw run)`, inOrderCpuMs, nativeCpuMs),
     ];
   },
 };
+
+/** Median CPU time (ms, user + system, every thread of the process) of 3 runs after a warm-up. */
+async function medianCpuMs(fn: () => unknown): Promise<number> {
+  fn();
+  const times: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  return times.sort((a, b) => a - b)[1] as number;
+}
+
+function cpu(metric: string, value: number, nativeSortMs: number): BenchMeasurement {
+  return {
+    ...compare(metric, 'ms', value, {
+      name: `native sort of ${COUNT} numbers, CPU time`,
+      value: nativeSortMs,
+    }),
+    note: `goal: the draw under 1 s; ${round(value)} ms of CPU`,
+  };
+}
 
 export default drawsBench;

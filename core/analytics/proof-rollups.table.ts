@@ -50,7 +50,12 @@ export const analyticsMemberDays = pgTable(
   },
   (t) => [
     primaryKey({ name: 'analytics_member_days_pk', columns: [t.brandId, t.campaignId, t.day, t.memberId] }),
-    index('analytics_member_days_brand_day_idx').on(t.brandId, t.day),
+    /**
+     * A range of days, holding what the dated member questions read (campaign, member, proofs), so that
+     * they scan the index alone (one month of a million invoices: 311,554 member-days; docs/decisions/009,
+     * "Cohorts over any range").
+     */
+    index('analytics_member_days_brand_day_idx').on(t.brandId, t.day, t.campaignId, t.memberId, t.proofs),
     /** A member's days, for the per-member rollups below (recomputed for the members a statement touched). */
     index('analytics_member_days_member_idx').on(t.brandId, t.memberId),
   ],

@@ -199,28 +199,62 @@ export async function memberCohorts(db: Executor, filter: AnalyticsFilter) {
   return toCohortsAnswer(db, filter.brandId, await datedCohortRows(db, filter));
 }
 
+/** Weeks a range may span for `datedCohortRows`' week masks (bits 0–62 of a bigint). */
+const MASK_WEEKS = 63;
+
+type CohortGroup = { cohort: string; week: string; offset: unknown; members: unknown; repeaters: unknown };
+
 /**
- * The cohort rows of a range of days from its member-days, in one pass: each member's weeks of the range,
- * with the first of them (their cohort) and their accepted proofs of the range (windows over the member),
- * counted by cohort and week. New vs returning per week and the repeat rate are sums of those counts
- * (a member is new in their cohort's week, returning in a later one; counted once, in their cohort's
- * week, as a repeater): one aggregation instead of cohortRows' three, each with its distinct counts
- * (one week of a million invoices: 2.4 s → 0.6 s; EXPLAIN ANALYZE in docs/decisions/009, "Cohorts").
+ * The cohort rows of a range of days from its member-days. Each member of the range is reduced in one
+ * hash aggregation to their first day (their cohort: its week), the weeks they were active in as the bits
+ * of a bigint (week k of the range: bit k) and their accepted proofs; members are then counted by cohort
+ * and mask (a handful of rows for a month) and the masks' bits spread to the (cohort, week) cells.
+ * No sort and no window over the members: one month of a million invoices 2.6 s → see
+ * docs/decisions/009, "Cohorts over any range". Ranges of more than 63 weeks take the window query.
  */
 async function datedCohortRows(db: Executor, filter: AnalyticsFilter): Promise<CohortRows> {
-  const groups = await queryRows<{
-    cohort: string;
-    week: string;
-    offset: unknown;
-    members: unknown;
-    repeaters: unknown;
-  }>(
+  const where = proofDaysWhere(filter, 'd');
+  const [span] = await queryRows<{ base: string | null; weeks: unknown }>(
+    db,
+    sql`select to_char(date_trunc('week', min(d.day)::timestamp), 'YYYY-MM-DD') as base,
+               (date_trunc('week', max(d.day)::timestamp)::date
+                 - date_trunc('week', min(d.day)::timestamp)::date) / 7 + 1 as weeks
+        from analytics_member_days d where ${where}`,
+  );
+  if (!span?.base) return cohortCounts([]);
+  if (n(span.weeks) > MASK_WEEKS) return cohortCounts(await windowCohortGroups(db, where));
+  const base = sql`${span.base}::date`;
+  const groups = await queryRows<CohortGroup>(
+    db,
+    sql`with m as (
+          select (min(d.day) - ${base}) / 7 as cohort, bit_or(1::bigint << ((d.day - ${base}) / 7)) as weeks,
+                 sum(d.proofs) as proofs
+          from analytics_member_days d where ${where} group by d.member_id),
+        g as (
+          select cohort, weeks, count(*) as members, count(*) filter (where proofs >= 2) as repeaters
+          from m group by cohort, weeks)
+        select to_char(${base} + 7 * g.cohort, 'YYYY-MM-DD') as cohort,
+               to_char(${base} + 7 * k.week, 'YYYY-MM-DD') as week, k.week - g.cohort as offset,
+               sum(g.members) as members, coalesce(sum(g.repeaters) filter (where k.week = g.cohort), 0) as repeaters
+        from g cross join lateral generate_series(g.cohort, ${n(span.weeks) - 1}) as k(week)
+        where (g.weeks >> k.week) & 1 = 1
+        group by g.cohort, k.week order by g.cohort, k.week`,
+  );
+  return cohortCounts(groups);
+}
+
+/**
+ * The same groups by a window over each member's weeks (any span): each member's weeks of the range, with
+ * the first of them and their accepted proofs of the range.
+ */
+function windowCohortGroups(db: Executor, where: SQL) {
+  return queryRows<CohortGroup>(
     db,
     sql`with w as (
           select min(date_trunc('week', d.day::timestamp)::date) over m as cohort,
                  date_trunc('week', d.day::timestamp)::date as week,
                  sum(sum(d.proofs)) over m as proofs
-          from analytics_member_days d where ${proofDaysWhere(filter, 'd')}
+          from analytics_member_days d where ${where}
           group by d.member_id, 2
           window m as (partition by d.member_id))
         select to_char(cohort, 'YYYY-MM-DD') as cohort, to_char(week, 'YYYY-MM-DD') as week,
@@ -228,6 +262,14 @@ async function datedCohortRows(db: Executor, filter: AnalyticsFilter): Promise<C
                count(*) filter (where week = cohort and proofs >= 2) as repeaters
         from w group by cohort, week order by cohort, week`,
   );
+}
+
+/**
+ * Members by cohort and week (with the repeaters of their cohort's week) to cohort rows: new vs returning
+ * per week and the repeat rate are sums of those counts (a member is new in their cohort's week,
+ * returning in a later one; counted once, in their cohort's week, as a repeater).
+ */
+function cohortCounts(groups: CohortGroup[]): CohortRows {
   const weeks = new Map<string, { week: string; new: number; returning: number }>();
   let members = 0;
   let repeaters = 0;

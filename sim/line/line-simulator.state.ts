@@ -45,6 +45,13 @@ export type SimTimelineEntry = {
   | { from: 'loading'; seconds: number }
 );
 
+/** A timeline entry before the simulator numbers and dates it. */
+export type NewSimTimelineEntry = SimTimelineEntry extends infer E
+  ? E extends SimTimelineEntry
+    ? Omit<E, 'seq' | 'at'>
+    : never
+  : never;
+
 export type SimReplyToken = {
   channelId: string;
   userId: string;

@@ -28,6 +28,8 @@ const MEMBERS = Array.from({ length: 6 }, (_, i) => `mbr_p${i}`);
 const LATE = 'mbr_late';
 /** A member of the hand-computed cohort case only: accepted proofs in the weeks of 2024-12-02 and 12-09. */
 const MOVES = 'mbr_moves';
+/** A member of the long-range case only: one accepted proof in 2023, 90 weeks before the others. */
+const OLD = 'mbr_old';
 const REASONS = ['rules.item_groups', 'verification.not_uploaded', 'rules.min_amount', null];
 const STATES: SubmissionState[] = [
   'received',
@@ -85,6 +87,8 @@ const FILTERS: AnalyticsFilter[] = [
   { brandId: BRAND, campaignId: 'cmp_p2', from: '2024-11-20' },
   { brandId: BRAND, to: '2024-11-03' },
   { brandId: BRAND, from: '2024-12-20', to: '2024-12-20' },
+  // Once OLD's proof of 2023 is in, more weeks than the dated cohorts' week masks hold (the window query).
+  { brandId: BRAND, to: '2026-01-31' },
   { brandId: OTHER },
 ];
 
@@ -152,7 +156,7 @@ beforeAll(async () => {
   database = await createTestDatabase({
     brands: [brand(BRAND), brand(OTHER)],
     members: [
-      ...[...MEMBERS, LATE, MOVES].map((id) => ({ id, brandId: BRAND })),
+      ...[...MEMBERS, LATE, MOVES, OLD].map((id) => ({ id, brandId: BRAND })),
       { id: 'mbr_other', brandId: OTHER },
     ].map((m) => ({ ...m, lineUserId: `U_${m.id}`, locale: 'zh-TW' as const, phone: `09${m.id}` })),
     campaigns: [...CAMPAIGNS.map((id) => campaign(id, BRAND)), campaign('cmp_other', OTHER)],
@@ -321,13 +325,20 @@ describe('proof rollups (funnel and cohorts)', () => {
     // Wednesday 2024-12-04 and Tuesday 2024-12-10, Taipei time: no other member has a proof in those weeks.
     await db.insert(submissions).values([proof('sub_moves1', '2024-12-04T02:00:00Z')]);
     await db.insert(submissions).values([proof('sub_moves2', '2024-12-10T02:00:00Z')]);
-    for (const filter of [{ brandId: BRAND }, { brandId: BRAND, campaignId: 'cmp_p2' }]) {
+    // Dated too: the range's cohorts are the members' first weeks in the range (MOVES alone in it).
+    const dated = { brandId: BRAND, from: '2024-12-02', to: '2024-12-15' };
+    for (const filter of [{ brandId: BRAND }, { brandId: BRAND, campaignId: 'cmp_p2' }, dated]) {
       expect(await cohort(filter, '2024-12-02')).toEqual({ cohort: '2024-12-02', size: 1, retained: [1, 1] });
       expect(await cohort(filter, '2024-12-09')).toBeUndefined();
     }
+    expect((await memberCohorts(db, dated)).weekly).toEqual([
+      { week: '2024-12-02', new: 1, returning: 0 },
+      { week: '2024-12-09', new: 0, returning: 1 },
+    ]);
+    expect((await memberCohorts(db, dated)).repeat).toEqual({ members: 1, repeaters: 1, rate: 1 });
     expect(await cohort({ brandId: BRAND, campaignId: 'cmp_p1' }, '2024-12-02')).toBeUndefined();
     await db.update(submissions).set({ state: 'reversed' }).where(eq(submissions.id, 'sub_moves1'));
-    for (const filter of [{ brandId: BRAND }, { brandId: BRAND, campaignId: 'cmp_p2' }]) {
+    for (const filter of [{ brandId: BRAND }, { brandId: BRAND, campaignId: 'cmp_p2' }, dated]) {
       expect(await cohort(filter, '2024-12-02')).toBeUndefined();
       expect(await cohort(filter, '2024-12-09')).toEqual({ cohort: '2024-12-09', size: 1, retained: [1] });
     }
@@ -340,6 +351,26 @@ describe('proof rollups (funnel and cohorts)', () => {
       firstAt: new Date('2024-12-10T02:00:00Z'),
       firstWeek: '2024-12-09',
     });
+    await expectRollupsEqualSubmissions();
+  }, 60_000);
+
+  test("when a range spans more than 63 weeks, then the dated cohorts (by a window over each member) equal the submissions'", async () => {
+    const db = database.db;
+    await db.insert(submissions).values({
+      id: 'sub_old',
+      brandId: BRAND,
+      campaignId: 'cmp_p1',
+      memberId: OLD,
+      kind: 'einvoice_qr' as const,
+      channel: 'chat' as const,
+      sourceRef: 'ref_old',
+      rawInput: {},
+      createdAt: new Date('2023-03-01T02:00:00Z'),
+      state: 'accepted' as const,
+    });
+    const cohorts = await memberCohorts(db, { brandId: BRAND, to: '2026-01-31' });
+    expect(cohorts.cohorts[0]).toEqual({ cohort: '2023-02-27', size: 1, retained: [1] });
+    expect(cohorts.weekly[0]).toEqual({ week: '2023-02-27', new: 1, returning: 0 });
     await expectRollupsEqualSubmissions();
   }, 60_000);
 

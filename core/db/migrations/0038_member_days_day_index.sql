@@ -1,0 +1,2 @@
+DROP INDEX "analytics_member_days_brand_day_idx";--> statement-breakpoint
+CREATE INDEX "analytics_member_days_brand_day_idx" ON "analytics_member_days" USING btree ("brand_id","day","campaign_id","member_id","proofs");
