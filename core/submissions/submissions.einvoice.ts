@@ -18,7 +18,7 @@ import {
   reuseStoredAnswer,
   rulesInvoiceFromParsed,
   rulesInvoiceFromPlatform,
-  uploadDeadline,
+  campaignUploadDeadline,
   type StoredPlatformAnswer,
 } from './submissions.models.js';
 import {
@@ -252,13 +252,7 @@ export async function settleUnfound(
   now: Date,
 ): Promise<SubmitProofResult> {
   const txRepository = createSubmissionsRepository({ db: tx });
-  const { upload } = campaign.settings.rules;
-  const deadline = uploadDeadline({
-    invoiceDate: parsed.invoiceDate,
-    timezone: campaign.timezone,
-    windowDays: upload.windowDays,
-    graceHours: upload.graceHours,
-  });
+  const deadline = campaignUploadDeadline(campaign, parsed.invoiceDate);
   if (answer.status === 'not_found' && now < deadline) {
     const nextCheckAt = nextCheckAfter({ now, attempts: claimed.checkAttempts, deadline });
     const row = await txRepository.updateIfClaimed({
