@@ -53,8 +53,24 @@ const dataDir = resolve(
   process.env.RECEIPTS_DATA_DIR ?? join(projectRoot, '..', 'shared', 'data', 'receipts'),
 );
 const syntheticMadeDir = (part: 'tuning' | 'check') => join(projectRoot, '.tmp', `synthetic-${part}`);
+/** The recognitions of the photo being read, in order: each one's CPU time (process-wide, every thread). */
+let recognitions: { cpuMs: number }[] | undefined;
+/** Records each recognition's CPU time while a photo is read (the reader's passes, one recognition each). */
+const recorded = (engine: OcrEngine): OcrEngine => ({
+  ...engine,
+  recognize: async (request) => {
+    const calls = recognitions;
+    const cpu = process.cpuUsage();
+    try {
+      return await engine.recognize(request);
+    } finally {
+      const used = process.cpuUsage(cpu);
+      calls?.push({ cpuMs: (used.user + used.system) / 1000 });
+    }
+  },
+});
 const cached = (engine: OcrEngine) =>
-  ocrCache ? cacheOcrAnswers(engine, join(projectRoot, '.tmp', 'ocr-cache', 'requests')) : engine;
+  recorded(ocrCache ? cacheOcrAnswers(engine, join(projectRoot, '.tmp', 'ocr-cache', 'requests')) : engine);
 
 async function main() {
   if (!existsSync(dataDir)) {
@@ -96,16 +112,23 @@ async function read(
   now: Date,
 ) {
   const prepared = await prepareReceiptImage(readFileSync(file));
+  const calls: { cpuMs: number }[] = [];
+  recognitions = calls;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const reading = await readReceiptImage(prepared.readable, { ocrEngine: engine, languages, now });
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  recognitions = undefined;
+  // One recognition per pass the reader ran, in the same order.
+  const passes = reading.timings.passes?.map((pass, i) => ({ ...pass, cpuMs: calls[i]?.cpuMs }));
   let baselineMs: number | undefined;
   if (withBaseline && reading.kind !== 'einvoice') {
     const baseStarted = performance.now();
     await baseline.recognize({ image: await prepareForOcr(prepared.readable), languages });
     baselineMs = performance.now() - baseStarted;
   }
-  return { reading, ms, baselineMs, passes: reading.timings.passes };
+  return { reading, ms, cpuMs: (used.user + used.system) / 1000, baselineMs, passes };
 }
 
 function selected(part: 'tuning' | 'check') {
@@ -137,6 +160,7 @@ async function runSroie(engine: OcrEngine, baseline: OcrEngine): Promise<Outcome
       group: `sroie-dev/${part}`,
       fields: scoreSroie(result.reading, label),
       ms: result.ms,
+      cpuMs: result.cpuMs,
       baselineMs: result.baselineMs,
       passes: result.passes,
     };
@@ -191,6 +215,7 @@ async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Out
         group: `synthetic/${label.kind}/${name}`,
         fields: scoreSynthetic(result.reading, label),
         ms: result.ms,
+        cpuMs: result.cpuMs,
         baselineMs: result.baselineMs,
         passes: result.passes,
       };
@@ -247,6 +272,7 @@ function log(outcome: Outcome, reading: ReceiptReading) {
     .map(([name]) => name);
   process.stderr.write(
     `${outcome.group} ${outcome.file} ${reading.kind} ${Math.round(outcome.ms ?? 0)} ms` +
+      `, CPU ${Math.round(outcome.cpuMs ?? 0)} ms` +
       `${outcome.baselineMs ? ` (baseline ${Math.round(outcome.baselineMs)} ms)` : ''}` +
       `${misses.length ? ` missed: ${misses.join(', ')} (date ${reading.fields.date ?? '-'}, total ${reading.fields.totalMinor ?? '-'}, store ${reading.fields.storeName ?? '-'})` : ''}\n`,
   );

@@ -16,8 +16,10 @@ export type Outcome = {
   ms?: number;
   /** One plain tesseract pass over the same prepared image, measured in the same run (the baseline). */
   baselineMs?: number;
-  /** OCR passes the reader ran, with their time. */
-  passes?: { name: string; ms: number }[];
+  /** CPU time of the whole read (process.cpuUsage, every thread: steadier than wall time on a loaded machine). */
+  cpuMs?: number;
+  /** OCR passes the reader ran, with their wall time (preparation + recognition) and the recognition's CPU time. */
+  passes?: { name: string; ms: number; cpuMs?: number }[];
 };
 
 const BINS: [string, number, number][] = [
@@ -84,34 +86,52 @@ export function formatCalibration(outcomes: Outcome[], field?: string): string {
   return out.join('\n');
 }
 
-/** Time per photo and per pass, absolute and as a ratio to the baseline pass measured in the same run. */
+const ms = (value: number | undefined) => (value === undefined ? '—' : String(Math.round(value)));
+
+/**
+ * Time per photo and per pass: wall time (median, p90) and as a ratio to the baseline pass measured in
+ * the same run, and CPU time (median, p90), which a loaded machine bends much less than wall time.
+ */
 export function formatTimings(outcomes: Outcome[]): string {
   const timed = outcomes.filter((o) => o.ms !== undefined);
   if (timed.length === 0) return '';
   const out: string[] = [
-    '\ntime (one photo at a time; ratio = read time / one plain tesseract pass, same run)',
+    '\ntime per photo (one photo at a time; ratio = read time / one plain tesseract pass, same run; CPU = every thread of the process)',
   ];
   out.push(
-    '| group | photos | median ms | p90 ms | median ratio | p90 ratio | passes / photo |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| group | photos | median ms | p90 ms | median ratio | p90 ratio | median CPU ms | p90 CPU ms | passes / photo |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   const groups = new Map<string, Outcome[]>();
   for (const outcome of timed) groups.set(outcome.group, [...(groups.get(outcome.group) ?? []), outcome]);
-  for (const [group, rows] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const ms = rows.map((row) => row.ms!);
+  const all: [string, Outcome[]][] = [...groups].sort(([a], [b]) => a.localeCompare(b));
+  if (groups.size > 1) all.push(['all', timed]);
+  for (const [group, rows] of all) {
+    const wall = rows.map((row) => row.ms!);
     const ratios = rows.flatMap((row) => (row.baselineMs ? [row.ms! / row.baselineMs] : []));
+    const cpu = rows.flatMap((row) => (row.cpuMs === undefined ? [] : [row.cpuMs]));
     const passes = rows.reduce((sum, row) => sum + (row.passes?.length ?? 0), 0) / rows.length;
     out.push(
-      `| ${group} | ${rows.length} | ${Math.round(quantile(ms, 0.5)!)} | ${Math.round(quantile(ms, 0.9)!)} | ${ratios.length ? quantile(ratios, 0.5)!.toFixed(2) : '—'} | ${ratios.length ? quantile(ratios, 0.9)!.toFixed(2) : '—'} | ${passes.toFixed(2)} |`,
+      `| ${group} | ${rows.length} | ${ms(quantile(wall, 0.5))} | ${ms(quantile(wall, 0.9))} | ${ratios.length ? quantile(ratios, 0.5)!.toFixed(2) : '—'} | ${ratios.length ? quantile(ratios, 0.9)!.toFixed(2) : '—'} | ${ms(quantile(cpu, 0.5))} | ${ms(quantile(cpu, 0.9))} | ${passes.toFixed(2)} |`,
     );
   }
-  const perPass = new Map<string, number[]>();
+  const perPass = new Map<string, { wall: number[]; cpu: number[] }>();
   for (const row of timed)
-    for (const pass of row.passes ?? []) perPass.set(pass.name, [...(perPass.get(pass.name) ?? []), pass.ms]);
+    for (const pass of row.passes ?? []) {
+      const entry = perPass.get(pass.name) ?? { wall: [], cpu: [] };
+      entry.wall.push(pass.ms);
+      if (pass.cpuMs !== undefined) entry.cpu.push(pass.cpuMs);
+      perPass.set(pass.name, entry);
+    }
   if (perPass.size > 0) {
-    out.push('\n| pass | runs | median ms |', '| --- | --- | --- |');
-    for (const [name, values] of perPass)
-      out.push(`| ${name} | ${values.length} | ${Math.round(quantile(values, 0.5)!)} |`);
+    out.push(
+      '\n| pass | runs | median ms | p90 ms | median CPU ms | p90 CPU ms |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const [name, { wall, cpu }] of perPass)
+      out.push(
+        `| ${name} | ${wall.length} | ${ms(quantile(wall, 0.5))} | ${ms(quantile(wall, 0.9))} | ${ms(quantile(cpu, 0.5))} | ${ms(quantile(cpu, 0.9))} |`,
+      );
   }
   return out.join('\n');
 }

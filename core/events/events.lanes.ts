@@ -31,9 +31,11 @@ type Lane = 'any' | 'answer';
  * one slow event never holds back the claims of the others (no batch to finish first), and no lease
  * ticks while its event waits behind others. `lanes` take any event; `answerLanes` more take only events
  * answered without reading media (text, postbacks, follows — not a photo, video, audio or file message),
- * so members' messages are answered while photos are being read. Events of one user run in the order
- * they were claimed. Exactly-once is the processor's: each event commits in its own transaction, only
- * while its lease holds.
+ * so members' messages are answered while photos are being read. A member's next event is claimed only
+ * once their previous one is done (here or in another worker), so it never waits behind it with its lease
+ * ticking (a slow photo would let the lease of the text after it lapse, and the text be taken again);
+ * events of one user also run in the order they were claimed. Exactly-once is the processor's: each
+ * event commits in its own transaction, only while its lease holds.
  */
 export function createWebhookLanes(
   deps: { db: Database; generateId: IdGenerator; clock: Clock; logger: Logger },
@@ -82,6 +84,7 @@ export function createWebhookLanes(
       leaseMs,
       limit: free,
       quickOnly: lane === 'answer',
+      onePerMember: true,
     });
     for (const event of events) start(event, lane);
     return events.length;

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { sqlLiteral, sqlTextOrNull } from '../db/sql-literal.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -67,15 +67,25 @@ export function createEventsRepository({ db, generateId }: { db: Executor; gener
       leaseMs,
       limit,
       quickOnly = false,
+      onePerMember = false,
     }: {
       now: Date;
       leaseMs: number;
       limit: number;
       /** Only events answered without reading media (not a photo, video, audio or file message). */
       quickOnly?: boolean;
+      /**
+       * A member's event only once their earlier ones are done: none of their events is held by a worker
+       * (here or elsewhere) and none earlier is due. So at most one event of a member is claimed at a
+       * time, and none waits behind another with its lease ticking.
+       */
+      onePerMember?: boolean;
     }): Promise<WebhookEvent[]> {
       if (limit <= 0) return [];
       const nowIso = now.toISOString();
+      const due = (alias: SQL) =>
+        sql`((${alias}.state = 'pending' and ${alias}.next_attempt_at <= ${nowIso}::timestamptz)
+          or (${alias}.state = 'processing' and ${alias}.locked_until < ${nowIso}::timestamptz))`;
       // One statement: the claimed rows come back from the UPDATE itself.
       const rows = await db
         .update(webhookEvents)
@@ -86,11 +96,20 @@ export function createEventsRepository({ db, generateId }: { db: Executor; gener
         })
         .where(
           sql`${webhookEvents.id} in (
-            select id from webhook_events
-            where ((state = 'pending' and next_attempt_at <= ${nowIso}::timestamptz)
-               or (state = 'processing' and locked_until < ${nowIso}::timestamptz))
-            ${quickOnly ? sql`and not (event_type = 'message' and payload->'message'->>'type' in ('image', 'video', 'audio', 'file'))` : sql``}
-            order by occurred_at, received_at
+            select w.id from webhook_events w
+            where ${due(sql`w`)}
+            ${quickOnly ? sql`and not (w.event_type = 'message' and w.payload->'message'->>'type' in ('image', 'video', 'audio', 'file'))` : sql``}
+            ${
+              onePerMember
+                ? sql`and not exists (
+                    select 1 from webhook_events e
+                     where e.channel_id = w.channel_id and e.line_user_id = w.line_user_id and e.id <> w.id
+                       and ((e.state = 'processing' and e.locked_until >= ${nowIso}::timestamptz)
+                         or (${due(sql`e`)}
+                             and (e.occurred_at, e.received_at, e.id) < (w.occurred_at, w.received_at, w.id))))`
+                : sql``
+            }
+            order by w.occurred_at, w.received_at
             limit ${limit}
             for update skip locked)`,
         )

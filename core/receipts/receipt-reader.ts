@@ -389,6 +389,21 @@ export const PASS_VOTE_WEIGHT: Record<OcrPassName, number> = {
 export type OcrPassName = keyof typeof OCR_PASSES;
 
 /**
+ * A pass's weight in the vote (`PASS_VOTE_WEIGHT`), but the page read as one block counts fully when it
+ * kept the page's rows (as many as the first pass, within 10 %): its columns were not joined, so its
+ * header is no noisier than another pass's (a one-column receipt whose name the first pass bent).
+ */
+export function passVoteWeight(
+  name: OcrPassName,
+  firstLines: readonly unknown[],
+  lines: readonly unknown[],
+): number {
+  const weight = PASS_VOTE_WEIGHT[name];
+  if (weight >= 1 || firstLines.length === 0) return weight;
+  return Math.abs(lines.length / firstLines.length - 1) <= 0.1 ? 1 : weight;
+}
+
+/**
  * The order of the further passes. Layout analysis sometimes drops a receipt's whole price column as
  * non-text (synthetic TW and Thai photos: no total, or "總計" with no amount beside it): then the page
  * read as one block comes first.
@@ -436,16 +451,24 @@ export async function refineReading(
     const lines = await readPass(name);
     if (!lines) continue;
     readings.push(parseReceiptText(lines, { now }));
-    weights.push(PASS_VOTE_WEIGHT[name]);
+    weights.push(passVoteWeight(name, firstLines, lines));
     parsed = combineReadings(readings, weights);
   }
   return parsed;
 }
 
+/**
+ * Whether another OCR pass may still change the outcome. A date read surely from its row but printed with
+ * a two-digit year and a day of 12 or less ("06/02/18", confidence 0.65) is doubtful for its order, which
+ * the same digits read again cannot settle: such a date asks for no further pass (SROIE tuning: the
+ * second look changed no field on those scans; it cost a whole tesseract pass each).
+ */
+export const DATE_SURE_ENOUGH = 0.65;
+
 export function needsRefinement(parsed: ReturnType<typeof parseReceiptText>) {
   return (
     !parsed.fields.date ||
-    (parsed.confidence.date ?? 0) < 0.7 ||
+    (parsed.confidence.date ?? 0) < DATE_SURE_ENOUGH ||
     (parsed.confidence.totalAmount ?? 0) < 0.6 ||
     parsed.fields.totalMinor === undefined ||
     // A paper invoice's seller is its BAN: one that fails its check digit is worth another look.

@@ -12,7 +12,7 @@ import {
 } from '../invoices/index.js';
 import { isAppError } from '../shared/errors.js';
 import type { Executor } from '../db/database.js';
-import type { InvoiceDetailQuery, PlatformDetailResult } from '../verification/index.js';
+import type { BudgetPermit, InvoiceDetailQuery, PlatformDetailResult } from '../verification/index.js';
 import {
   nextCheckAfter,
   reuseStoredAnswer,
@@ -73,13 +73,17 @@ export function readEInvoice(
   return { outcome: 'parsed', invoice };
 }
 
-/** Asks the platform (unless its stored answer already settles it) and decides a claimed submission. */
+/**
+ * Asks the platform (unless its stored answer already settles it) and decides a claimed submission.
+ * `permit`: the MoF budget's permit reserved for it when it was stored (`decideInstantCheck`).
+ */
 export async function verifyClaimedSubmission(
   deps: SubmissionsDeps,
   claimed: Submission,
   campaign: CampaignWithSettings,
+  permit?: BudgetPermit,
 ): Promise<SubmitProofResult> {
-  const checked = await checkClaimedSubmission(deps, claimed, campaign);
+  const checked = await checkClaimedSubmission(deps, claimed, campaign, undefined, permit);
   if ('result' in checked) return checked.result;
   const now = deps.clock.now();
   return deps.db.transaction((tx) => settleAnswer(tx, deps, checked.answered, now));
@@ -110,6 +114,7 @@ export async function checkClaimedSubmission(
   claimed: Submission,
   campaign: CampaignWithSettings,
   loaded?: { invoice: InvoiceRecord | undefined },
+  permit?: BudgetPermit,
 ): Promise<{ result: SubmitProofResult } | { answered: AnsweredCheck }> {
   if (claimed.kind === 'einvoice_carrier')
     return {
@@ -169,7 +174,10 @@ export async function checkClaimedSubmission(
   const asked = !answer;
   if (!answer) {
     try {
-      answer = await deps.platform.getInvoiceDetail(detailQuery(parsed));
+      const query = detailQuery(parsed);
+      answer = await (permit
+        ? deps.platform.getInvoiceDetail(query, { permit })
+        : deps.platform.getInvoiceDetail(query));
     } catch (error) {
       const now = deps.clock.now();
       if (isAppError(error) && error.code !== 'einvoice_platform.unavailable') {

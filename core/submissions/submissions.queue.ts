@@ -8,6 +8,7 @@ import type {
   SubmitProofResult,
 } from './submissions.types.js';
 import { resultOfStored } from './submissions.decide.js';
+import type { BudgetPermit } from '../verification/index.js';
 
 /** The reason code a proof carries while its instant check waits for its turn (`submissions.reason_code`). */
 export const QUEUED_REASON_CODE = 'verification.queued';
@@ -34,6 +35,13 @@ async function countChecksAhead(
   return Number(row?.ahead ?? 0);
 }
 
+/** A check's place from the budget's backlog and the checks queued ahead, each one permit. */
+function placeOf(backlogMs: number, ahead: number, ratePerSecond: number | undefined): ProofQueuePlace {
+  const intervalMs = ratePerSecond ? 1000 / ratePerSecond : 0;
+  const permitsTaken = intervalMs > 0 ? Math.round(backlogMs / intervalMs) : 0;
+  return { position: permitsTaken + ahead + 1, etaMs: Math.round(backlogMs + ahead * intervalMs) };
+}
+
 /**
  * Where a proof's instant check stands: the permits already taken ahead on the deployment's MoF budget
  * plus the checks queued ahead, each one permit. `etaMs` is when its own permit would come.
@@ -47,27 +55,42 @@ export async function placeInQueue(
     budget ? budget.waitMs() : Promise.resolve(0),
     countChecksAhead(deps.db, { now, before }),
   ]);
-  const intervalMs = budget ? 1000 / budget.ratePerSecond : 0;
-  const permitsTaken = intervalMs > 0 ? Math.round(budgetWaitMs / intervalMs) : 0;
-  return { position: permitsTaken + ahead + 1, etaMs: Math.round(budgetWaitMs + ahead * intervalMs) };
+  return placeOf(budgetWaitMs, ahead, budget?.ratePerSecond);
 }
 
 /**
- * Whether a new chat proof's instant check should wait in the queue instead of the member's request:
+ * Whether a new chat proof's instant check runs in the member's request or waits in the queue, decided
+ * in the transaction `tx` that stores it (the proof itself not yet due, so not counted ahead). Queued
  * when it would still wait for its turn (the budget's backlog, the checks ahead) and the member would so
- * wait longer than `answerAtOnceAfterMs` in all (they have waited since `receivedAt`). A check that can
- * go at once runs in the request, however late: its decision then comes by free reply, not a paid push.
- * Returns its place when it should be queued.
+ * wait longer than `answerAtOnceAfterMs` in all (they have waited since `receivedAt`); a check that can go
+ * at once runs in the request, however late (its decision then comes by free reply, not a paid push).
+ * One atomic decision on a shared budget: its row stays locked until `tx` ends, and a check told to go
+ * now gets its `permit` in the same step, so no other request can take the turn it was promised, while a
+ * queued one takes none. `undefined`: not to be decided here (a photo, LIFF, no limit set).
  */
-export async function shouldQueueInstantCheck(
-  deps: Pick<SubmissionsDeps, 'db' | 'platform' | 'answerAtOnceAfterMs'>,
+export async function decideInstantCheck(
+  deps: Pick<SubmissionsDeps, 'platform' | 'answerAtOnceAfterMs'>,
+  tx: Executor,
   command: Pick<SubmitProofCommand, 'channel' | 'receivedAt'>,
   now: Date,
-): Promise<ProofQueuePlace | undefined> {
-  if (deps.answerAtOnceAfterMs === undefined || command.channel !== 'chat') return undefined;
+): Promise<{ queued?: ProofQueuePlace; permit?: BudgetPermit } | undefined> {
+  const limitMs = deps.answerAtOnceAfterMs;
+  if (limitMs === undefined || command.channel !== 'chat') return undefined;
   const waitedMs = command.receivedAt ? Math.max(0, now.getTime() - command.receivedAt.getTime()) : 0;
-  const place = await placeInQueue(deps, { now });
-  return place.etaMs > 0 && waitedMs + place.etaMs > deps.answerAtOnceAfterMs ? place : undefined;
+  const budget = deps.platform.budget;
+  let queued: ProofQueuePlace | undefined;
+  const decide = async (backlogMs: number) => {
+    const place = placeOf(backlogMs, await countChecksAhead(tx, { now }), budget?.ratePerSecond);
+    queued = place.etaMs > 0 && waitedMs + place.etaMs > limitMs ? place : undefined;
+    return !queued;
+  };
+  // A budget not shared through the database: nothing to reserve, its question takes its permit.
+  if (!budget?.reserve) {
+    await decide(budget ? await budget.waitMs() : 0);
+    return { queued };
+  }
+  const permit = await budget.reserve(tx, decide);
+  return { queued, ...(permit ? { permit } : {}) };
 }
 
 /**

@@ -25,7 +25,7 @@ import {
 import { settleAnswers } from './submissions.batch.js';
 import { submitReceiptImage, decidePhotoProof } from './submissions.photos.js';
 import { submitCarrierProof } from './submissions.carrier.js';
-import { QUEUED_REASON_CODE, resultOfSeen, shouldQueueInstantCheck } from './submissions.queue.js';
+import { QUEUED_REASON_CODE, resultOfSeen, decideInstantCheck } from './submissions.queue.js';
 import { notifyWork } from '../db/work-signal.js';
 
 /**
@@ -72,12 +72,8 @@ export async function submitProof(
   const instant = campaign.verificationMode === 'instant';
   const proofKey = taiwanInvoiceProofKey(parsed.invoiceNumber, parsed.invoiceDate);
   const rawInput: RawInput = { input: command.input, parsed };
-  // A member who would wait too long for the instant check is answered at once; the retry worker checks
-  // it in turn and the decision follows by push.
-  const queued = instant ? await shouldQueueInstantCheck(deps, command, now) : undefined;
-  const checkNow = instant && !queued;
 
-  const created = await deps.db.transaction(async (tx) => {
+  const stored = await deps.db.transaction(async (tx) => {
     const txRepository = createSubmissionsRepository({ db: tx });
     const invoice = await txRepository.upsertInvoice({
       generateId: deps.generateId,
@@ -112,16 +108,26 @@ export async function submitProof(
       proofKey,
       invoiceId: invoice.id,
       // Instant mode: the sender's own request holds the lease (a crash hands it to the retry worker).
-      nextCheckAt: checkNow ? new Date(now.getTime() + leaseMs(deps)) : now,
-      checkAttempts: checkNow ? 1 : 0,
-      ...(queued ? { reasonCode: QUEUED_REASON_CODE } : {}),
+      nextCheckAt: instant ? new Date(now.getTime() + leaseMs(deps)) : now,
+      checkAttempts: instant ? 1 : 0,
       createdAt: now,
       updatedAt: now,
     });
-    // Queued: the retry worker is woken when this commits.
-    if (submission && queued) await notifyWork(tx, 'verification');
-    return submission;
+    if (!submission || !instant) return { submission };
+    // A member who would wait too long for the instant check is answered at once; the retry worker checks
+    // it in turn and the decision follows by push. Decided last, so the budget stays locked only briefly.
+    const decided = await decideInstantCheck(deps, tx, command, now);
+    if (!decided?.queued) return { submission, permit: decided?.permit };
+    const queuedRow = await txRepository.updateSubmission(submission.id, {
+      nextCheckAt: now,
+      checkAttempts: 0,
+      reasonCode: QUEUED_REASON_CODE,
+    });
+    // The retry worker is woken when this commits.
+    await notifyWork(tx, 'verification');
+    return { submission: queuedRow ?? submission, queued: decided.queued };
   });
+  const { submission: created, queued } = stored;
 
   if (!created) {
     const conflict = await answerConflict(repository, command, campaign.id, proofKey);
@@ -133,7 +139,7 @@ export async function submitProof(
   if (queued) return { outcome: 'queued', submission: created, queue: queued };
   // Batch mode: the verification run checks it (being checked, with the time of that run).
   if (!instant) return { ...resultOfStored(created), nextCheckAt: created.nextCheckAt ?? now };
-  return verifyClaimedSubmission(deps, created, readCampaignSettings(campaign));
+  return verifyClaimedSubmission(deps, created, readCampaignSettings(campaign), stored.permit);
 }
 
 /** How many answered proofs a deciding transaction of the batch verification waits for. */

@@ -1,4 +1,6 @@
 export type {
+  BudgetDecision,
+  BudgetPermit,
   CarrierCredentials,
   CarrierDetailQuery,
   CarrierDetailResult,

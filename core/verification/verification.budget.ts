@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { realSleep, type RateLimiter, type Sleep } from './verification.rate-limiter.js';
+import type { BudgetDecision, BudgetPermit } from './verification.types.js';
 
 /**
  * Who is asking: a member waiting in the chat (`instant`) or the batch job. Batch work only takes a
@@ -11,6 +12,11 @@ export type BudgetPriority = 'instant' | 'batch';
 export type DatabaseRateLimiter = RateLimiter & {
   /** How long (ms) a permit taken now would wait, without taking it. */
   estimateWaitMs: () => Promise<number>;
+  /**
+   * One atomic decision inside `tx`: locks the budget's row (held until `tx` ends), hands `decide` the
+   * backlog, and takes a permit, for `acquire(permit)`, only when it says yes.
+   */
+  reserve: (tx: Executor, decide: BudgetDecision) => Promise<BudgetPermit | undefined>;
 };
 
 /** A batch caller waits in steps of at most this long for the backlog to clear. */
@@ -51,10 +57,10 @@ export function createDatabaseRateLimiter({
   const grantedAt: number[] = [];
 
   /** Takes a permit (batch: only when there is no backlog); the wait it comes with, or undefined. */
-  const reserve = async (onlyWithoutBacklog: boolean): Promise<number | undefined> => {
-    await ensureRow();
+  const take = async (onlyWithoutBacklog: boolean, executor: Executor = db): Promise<number | undefined> => {
+    if (executor === db) await ensureRow();
     const rows = await queryRows<{ wait_ms: number | string }>(
-      db,
+      executor,
       sql`with t as (select clock_timestamp() as now)
           update platform_budgets b
              set next_at = greatest(b.next_at, t.now) + make_interval(secs => ${intervalMs / 1000})
@@ -78,13 +84,41 @@ export function createDatabaseRateLimiter({
     return Math.max(0, Number(rows[0]?.backlog_ms ?? 0) - toleranceMs);
   };
 
+  // Permits reserved ahead and not used yet: each is waited for once, by the question it was taken for.
+  const reserved = new WeakSet<BudgetPermit>();
+
+  const reserve = async (tx: Executor, decide: BudgetDecision): Promise<BudgetPermit | undefined> => {
+    // Locks the row (creating it the first time) until `tx` ends: a permit taken by anyone else waits.
+    const [locked] = await queryRows<{ backlog_ms: number | string }>(
+      tx,
+      sql`insert into platform_budgets (key, next_at) values (${key}, clock_timestamp())
+          on conflict (key) do update set next_at = platform_budgets.next_at
+          returning extract(epoch from (platform_budgets.next_at - clock_timestamp())) * 1000 as backlog_ms`,
+    );
+    const backlogMs = Math.max(0, Number(locked?.backlog_ms ?? 0) - toleranceMs);
+    if (!(await decide(backlogMs))) return undefined;
+    const wait = (await take(false, tx)) ?? 0;
+    waits.push(wait);
+    grantedAt.push(Date.now() + wait);
+    const permit: BudgetPermit = { key, at: Date.now() + wait };
+    reserved.add(permit);
+    return permit;
+  };
+
   return {
     ratePerSecond,
     estimateWaitMs,
-    acquire: async () => {
+    reserve,
+    acquire: async (permit) => {
+      if (permit && reserved.has(permit)) {
+        reserved.delete(permit);
+        const wait = permit.at - Date.now();
+        if (wait > 0) await sleep(wait);
+        return;
+      }
       const started = Date.now();
       for (;;) {
-        const wait = await reserve(priority === 'batch');
+        const wait = await take(priority === 'batch');
         if (wait !== undefined) {
           waits.push(Date.now() - started + wait);
           grantedAt.push(Date.now() + wait);

@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/clock.js';
+import type { BudgetPermit } from './verification.types.js';
 
 export type Sleep = (ms: number) => Promise<void>;
 
@@ -22,8 +23,11 @@ export type RateLimiterStats = {
 };
 
 export type RateLimiter = {
-  /** Resolves when the caller may send one request. */
-  acquire: () => Promise<void>;
+  /**
+   * Resolves when the caller may send one request. `permit`: one this limiter reserved ahead for it
+   * (`DatabaseRateLimiter.reserve`), waited for instead of taking another; any other is ignored.
+   */
+  acquire: (permit?: BudgetPermit) => Promise<void>;
   stats: () => RateLimiterStats;
   readonly ratePerSecond: number;
 };

@@ -1,3 +1,5 @@
+import type { Executor } from '../db/database.js';
+
 /**
  * The Ministry of Finance e-invoice platform as the rest of Proofline sees it: a port with four
  * questions. "Not found" is an answer (the merchant may not have uploaded the invoice yet), not an
@@ -107,18 +109,51 @@ export type CarrierListQuery = CarrierCredentials & {
 
 export type CarrierDetailQuery = CarrierCredentials & { invoiceNumber: string; invoiceDate: string };
 
+/**
+ * A permit taken on the deployment's budget ahead of its question (`budget.reserve`): the question's
+ * first attempt uses it instead of taking another. Used once; a retry takes a fresh one.
+ */
+export type BudgetPermit = {
+  /** The budget it was taken on. */
+  readonly key: string;
+  /** When (this process's wall time, ms) it may be used. */
+  readonly at: number;
+};
+
+/**
+ * The decision `budget.reserve` asks for, inside the caller's transaction: given the budget's backlog
+ * (ms a permit taken now would wait), whether to take a permit now. It may read in the same transaction.
+ */
+export type BudgetDecision = (backlogMs: number) => Promise<boolean> | boolean;
+
 export type EInvoicePlatform = {
   /** Proves the invoice exists (number + date); not that the sender holds it. */
   getInvoiceHeader: (query: InvoiceHeaderQuery) => Promise<PlatformLookupResult>;
-  /** Proves possession (random code); the platform caps these per invoice, so store the answer. */
-  getInvoiceDetail: (query: InvoiceDetailQuery) => Promise<PlatformDetailResult>;
+  /**
+   * Proves possession (random code); the platform caps these per invoice, so store the answer.
+   * `permit`: one reserved for this question (`budget.reserve`), used instead of waiting for another.
+   */
+  getInvoiceDetail: (
+    query: InvoiceDetailQuery,
+    options?: { permit?: BudgetPermit },
+  ) => Promise<PlatformDetailResult>;
   listCarrierInvoices: (query: CarrierListQuery) => Promise<CarrierListResult>;
   getCarrierInvoiceDetail: (query: CarrierDetailQuery) => Promise<CarrierDetailResult>;
   /**
    * The platform's budget as seen now: how long (ms) a question asked now would wait for its permit, and
    * the permits per second. Absent: the adapter has no budget to report (fakes).
    */
-  budget?: { waitMs: () => Promise<number>; ratePerSecond: number };
+  budget?: {
+    waitMs: () => Promise<number>;
+    ratePerSecond: number;
+    /**
+     * "Ask now or not" as one atomic decision in the caller's transaction `tx`: locks the budget (until
+     * `tx` ends: no other permit or decision interleaves), hands `decide` its backlog, and takes a permit
+     * when `decide` says yes. A permit is taken only then, and `tx` rolling back returns it. Absent: the
+     * budget is not shared through a database (permits are taken as questions are asked).
+     */
+    reserve?: (tx: Executor, decide: BudgetDecision) => Promise<BudgetPermit | undefined>;
+  };
 };
 
 export type EInvoicePlatformName = 'mof';

@@ -15,7 +15,12 @@ import { createOutboundMessagesWorker } from '../../jobs/outbound-messages.job.j
 import type { QueueWorker } from '../../jobs/runner.js';
 import { createWebhookEventsWorker } from '../../jobs/webhook-events.job.js';
 import { startLineSimulator, type LineSimulator, type SimTimelineEntry } from '../../sim/line/index.js';
-import { parseSimDataset, startMofSimulator, type SimInvoiceInput } from '../../sim/mof/index.js';
+import {
+  parseSimDataset,
+  startMofSimulator,
+  type RunningMofSimulator,
+  type SimInvoiceInput,
+} from '../../sim/mof/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
 export const ALICE = 'U0000000000000000000000000000a003'; // en
@@ -28,6 +33,8 @@ export type LineTestKit = {
   services: TestServices;
   lineSim: LineSimulator;
   mofUrl: string;
+  /** The MoF simulator (its admin: request counts, knobs). */
+  mofSim: RunningMofSimulator;
   demo: DemoSeed;
   app: Express;
   server: WebServer;
@@ -132,6 +139,7 @@ export async function createLineTestKit({
     services,
     lineSim,
     mofUrl: mofSim.url,
+    mofSim,
     demo,
     app,
     server,

@@ -165,13 +165,66 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
       },
     });
 
-    expect(await lanes.fill()).toBe(2);
+    // Two lanes free, but the member's second event waits (unclaimed) until the first is done.
+    expect(await lanes.fill()).toBe(1);
     await started;
     const beforeRelease = [...log];
     first.open();
-    await lanes.idle();
+    expect(await lanes.runUntilIdle()).toBe(1);
 
     expect(beforeRelease).toEqual(['start EVT_SAME_A']);
     expect(log).toEqual(['start EVT_SAME_A', 'end EVT_SAME_A', 'start EVT_SAME_B', 'end EVT_SAME_B']);
+  });
+
+  test("when a member's photo takes most of the lease, then the text after it is claimed only once the photo is done, with a lease of its own, and handled once", async () => {
+    const LEASE_MS = 10_000;
+    await store([
+      { id: 'EVT_LEASE_PHOTO', user: user(8), type: 'image' },
+      { id: 'EVT_LEASE_TEXT', user: user(8) },
+    ]);
+    const photo = gate();
+    const text = gate();
+    let textStarted: () => void = () => {};
+    const textRunning = new Promise<void>((resolve) => {
+      textStarted = resolve;
+    });
+    const handled: string[] = [];
+    const handle = async (event: WebhookEvent) => {
+      if (event.webhookEventId === 'EVT_LEASE_PHOTO') await photo.opened;
+      if (event.webhookEventId === 'EVT_LEASE_TEXT') {
+        textStarted();
+        await text.opened;
+      }
+      handled.push(event.webhookEventId);
+      return {};
+    };
+    // This worker has a lane for any event and one for answers; a second worker claims what lapses.
+    const lanes = createWebhookLanes(deps(), { lanes: 1, answerLanes: 1, leaseMs: LEASE_MS, handle });
+    const otherWorker = createWebhookLanes(deps(), { lanes: 1, answerLanes: 1, leaseMs: LEASE_MS, handle });
+
+    // The photo is claimed; the answer lane is free, but the member's text waits, unclaimed, for the photo.
+    const claimedFirst = await lanes.fill();
+    // The photo is read in almost the whole lease.
+    services.clock.advanceBy(LEASE_MS - 1);
+    const photoDone = afterFrees(lanes, 1);
+    photo.open();
+    await photoDone;
+    // Now the text is claimed, with a lease from now; it is still being handled when the photo's
+    // lease would have run out.
+    await lanes.fill();
+    await textRunning;
+    services.clock.advanceBy(2);
+    const takenOver = await otherWorker.fill();
+    text.open();
+    await Promise.all([lanes.idle(), otherWorker.idle()]);
+
+    expect(handled).toEqual(['EVT_LEASE_PHOTO', 'EVT_LEASE_TEXT']);
+    expect(takenOver).toBe(0);
+    expect(claimedFirst).toBe(1);
+    const [textRow] = await services.database.db
+      .select({ state: webhookEvents.state, attempts: webhookEvents.attempts })
+      .from(webhookEvents)
+      .where(inArray(webhookEvents.webhookEventId, ['EVT_LEASE_TEXT']));
+    expect(textRow).toEqual({ state: 'done', attempts: 1 });
   });
 });

@@ -31,6 +31,7 @@ import {
   type Sleep,
 } from '../../verification.rate-limiter.js';
 import type {
+  BudgetPermit,
   CarrierCredentials,
   CarrierDetailResult,
   CarrierListResult,
@@ -138,7 +139,12 @@ export function createMofEInvoicePlatform(options: MofEInvoicePlatformOptions): 
     return Math.round(ceiling / 2 + random() * (ceiling / 2));
   }
 
-  async function call(action: PlatformAction, parameters: Record<string, string>): Promise<CallOutcome> {
+  /** `permit`: one reserved ahead for this question, used by its first attempt. */
+  async function call(
+    action: PlatformAction,
+    parameters: Record<string, string>,
+    permit?: BudgetPermit,
+  ): Promise<CallOutcome> {
     const form: Record<string, string> = { ...parameters, action, appID: options.appId };
     if (MOF_ACTIONS[action].signed) {
       if (!options.apiKey)
@@ -158,7 +164,7 @@ export function createMofEInvoicePlatform(options: MofEInvoicePlatformOptions): 
         options.logger?.debug({ action, attempt, delay, lastFailure }, 'MoF platform: retrying');
         await sleep(delay);
       }
-      await rateLimiter.acquire();
+      await rateLimiter.acquire(attempt === 0 ? permit : undefined);
 
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), options.timeoutMs);
@@ -280,13 +286,14 @@ export function createMofEInvoicePlatform(options: MofEInvoicePlatformOptions): 
     };
   }
 
-  const estimateWaitMs = (rateLimiter as Partial<DatabaseRateLimiter>).estimateWaitMs;
+  const { estimateWaitMs, reserve } = rateLimiter as Partial<DatabaseRateLimiter>;
   return {
     name: 'mof',
     rateLimiter,
     budget: {
       waitMs: estimateWaitMs ?? (() => Promise.resolve(0)),
       ratePerSecond: rateLimiter.ratePerSecond,
+      ...(reserve ? { reserve } : {}),
     },
 
     getInvoiceHeader: async (query) => {
@@ -304,7 +311,7 @@ export function createMofEInvoicePlatform(options: MofEInvoicePlatformOptions): 
       return { status: 'not_found', code: outcome.code, message: outcome.message };
     },
 
-    getInvoiceDetail: async (query) => {
+    getInvoiceDetail: async (query, { permit } = {}) => {
       checkInvoiceKey(query);
       if (!RANDOM_CODE_PATTERN.test(query.randomCode)) invalid('randomCode must be 4 digits', 'randomCode');
       if (!PERIOD_PATTERN.test(query.period)) invalid('period must be yyyMM with an even month', 'period');
@@ -326,7 +333,7 @@ export function createMofEInvoicePlatform(options: MofEInvoicePlatformOptions): 
         parameters.encrypt = query.encrypt;
         parameters.sellerID = query.sellerBan;
       }
-      const outcome = await call('qryInvDetail', parameters);
+      const outcome = await call('qryInvDetail', parameters, permit);
       if (outcome.kind !== 'ok') return { status: 'not_found', code: outcome.code, message: outcome.message };
       const invoice = toInvoice(outcome.answer, 'qryInvDetail');
       // A wrong random code still gets code 200, with the header and no `details`.
