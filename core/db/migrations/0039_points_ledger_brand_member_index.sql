@@ -1,1 +1,0 @@
-CREATE INDEX "points_ledger_brand_member_idx" ON "points_ledger" USING btree ("brand_id","member_id","points");
