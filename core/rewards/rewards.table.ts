@@ -54,8 +54,6 @@ export const pointsLedger = pgTable(
     index('points_ledger_member_idx').on(t.memberId, t.createdAt),
     index('points_ledger_member_seq_idx').on(t.memberId, t.seq),
     index('points_ledger_expiry_idx').on(t.expiresAt),
-    /** A brand's balances, member by member, from the index alone (the analytics' points bands). */
-    index('points_ledger_brand_member_idx').on(t.brandId, t.memberId, t.points),
   ],
 );
 
