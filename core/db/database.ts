@@ -33,6 +33,13 @@ export type DatabaseHandle = {
   /** Resolves when the database answers a query. */
   ping: () => Promise<void>;
   /**
+   * Runs one statement given as plain text (values already literals, `sql-literal.ts`) over the simple
+   * query protocol and returns its rows, outside drizzle: for a hot path only. On PGlite that is two
+   * calls into the wasm instead of the extended protocol's six; node-postgres sends a statement without
+   * parameters this way anyway. Not inside a transaction (PGlite queues it behind an open one).
+   */
+  simpleQuery: <T extends Record<string, unknown>>(text: string) => Promise<T[]>;
+  /**
    * LISTEN on a notification channel: PGlite delivers in-process (one process owns its data directory);
    * PostgreSQL on a dedicated connection that reconnects by itself and then calls `onNotification('*')`,
    * since notifications sent while it was away are lost. Resolves, once listening, with the unlisten.
@@ -128,6 +135,7 @@ async function createPostgresDatabase(
         });
       }
     },
+    simpleQuery: async <T extends Record<string, unknown>>(text: string) => (await pool.query<T>(text)).rows,
     listen: (channel, onNotification) => listenOnPostgres(url, channel, onNotification),
     close: async () => {
       await pool.end();
@@ -169,6 +177,10 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseH
     },
     ping: async () => {
       await pglite.query('select 1');
+    },
+    simpleQuery: async <T extends Record<string, unknown>>(text: string) => {
+      const results = await pglite.exec(text);
+      return (results[results.length - 1]?.rows ?? []) as T[];
     },
     listen: async (channel, onNotification) => {
       const unlisten = await pglite.listen(channel, onNotification);
