@@ -51,8 +51,9 @@ type Round = Awaited<ReturnType<typeof load>>;
  * event (one multi-row INSERT … ON CONFLICT per group of concurrent requests) + 200, against a baseline that only checks the signature
  * and answers 200 — same express, same body, same signing work in the load generator. Every request
  * carries a new webhookEventId, so every one is a real insert; after the runs the stored rows are counted
- * against the 2xx answers. Each subject is loaded unthrottled (throughput, p50, p99) and at RATE req/s
- * (p99), REPEATS times in alternation with the baseline; the figures are medians.
+ * against the 2xx answers. Each subject is loaded unthrottled (throughput, p50, p99, and this process's
+ * CPU time per 200: server and load generator, steadier than wall time on a loaded machine) and at RATE
+ * req/s (p99), REPEATS times in alternation with the baseline; the figures are medians.
  */
 const webhookBench: BenchCase = {
   name: 'LINE webhook acknowledgement: store durably vs signature-only baseline',
@@ -143,6 +144,13 @@ const webhookBench: BenchCase = {
             },
             note,
           ),
+          compare(
+            `${target.label}: CPU per 200, unthrottled`,
+            'µs',
+            free.cpuUsPerOk,
+            { name: 'signature-only', value: base.cpuUsPerOk },
+            `process.cpuUsage of this process (server and load generator${target.label === 'postgresql' ? '; not the PostgreSQL server' : ''})`,
+          ),
           compare(`${target.label}: ack latency p50, unthrottled`, 'ms', free.p50, {
             name: 'signature-only p50',
             value: base.p50,
@@ -177,6 +185,7 @@ function medians(rounds: Round[]) {
     rps: round(median(rounds.map((r) => r.rps))),
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
+    cpuUsPerOk: median(rounds.map((r) => r.cpuUsPerOk)),
   };
 }
 
@@ -239,6 +248,7 @@ function signedEvent(): { body: string; signature: string } {
 }
 
 async function load(url: string, overallRate?: number) {
+  const cpuBefore = process.cpuUsage();
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -263,7 +273,9 @@ async function load(url: string, overallRate?: number) {
       },
     ],
   });
+  const cpu = process.cpuUsage(cpuBefore);
   return {
+    cpuUsPerOk: result['2xx'] > 0 ? Math.round((cpu.user + cpu.system) / result['2xx']) : 0,
     p50: result.latency.p50,
     p99: result.latency.p99,
     rps: round(result.requests.average),

@@ -33,6 +33,13 @@ export type DatabaseHandle = {
   /** Resolves when the database answers a query. */
   ping: () => Promise<void>;
   /**
+   * Runs one statement given as plain text (values already literals, `sql-literal.ts`) over the simple
+   * query protocol and returns its rows, outside drizzle: for a hot path only. On PGlite that is two
+   * calls into the wasm instead of the extended protocol's six; node-postgres sends a statement without
+   * parameters this way anyway. Not inside a transaction (PGlite queues it behind an open one).
+   */
+  simpleQuery: <T extends Record<string, unknown>>(text: string) => Promise<T[]>;
+  /**
    * LISTEN on a notification channel: PGlite delivers in-process (one process owns its data directory);
    * PostgreSQL on a dedicated connection that reconnects by itself and then calls `onNotification('*')`,
    * since notifications sent while it was away are lost. Resolves, once listening, with the unlisten.
@@ -60,7 +67,17 @@ export type DatabaseOptions = {
   pgliteDataDir?: string;
   /** An existing PGlite instance (tests load a migrated template into one). */
   pglite?: PGlite;
+  /**
+   * Called with the text of each statement drizzle sends (tests and benches count them). Transaction
+   * control is not included on PGlite (it runs BEGIN/COMMIT itself); node-postgres reports it.
+   */
+  onStatement?: (sql: string) => void;
 };
+
+/** drizzle's query logger for `onStatement`. */
+function statementLogger(onStatement: DatabaseOptions['onStatement']) {
+  return onStatement ? { logQuery: (query: string) => onStatement(query) } : undefined;
+}
 
 /**
  * PGlite's server settings: its own defaults with a small buffer pool. PGlite touches the whole of
@@ -76,7 +93,12 @@ export const PGLITE_START_PARAMS: readonly string[] = [
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url)
-    return createPostgresDatabase(options.url, options.poolMax ?? 10, options.connectionTimeoutMs ?? 5_000);
+    return createPostgresDatabase(
+      options.url,
+      options.poolMax ?? 10,
+      options.connectionTimeoutMs ?? 5_000,
+      options.onStatement,
+    );
   return createPgliteDatabase(options);
 }
 
@@ -84,6 +106,7 @@ async function createPostgresDatabase(
   url: string,
   poolMax: number,
   connectionTimeoutMs: number,
+  onStatement?: DatabaseOptions['onStatement'],
 ): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -92,7 +115,10 @@ async function createPostgresDatabase(
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const db = drizzleNodePostgres(pool, { schema }) as unknown as Database;
+  const db = drizzleNodePostgres(pool, {
+    schema,
+    logger: statementLogger(onStatement),
+  }) as unknown as Database;
   const handle: DatabaseHandle = {
     db,
     driver: 'postgres',
@@ -109,6 +135,7 @@ async function createPostgresDatabase(
         });
       }
     },
+    simpleQuery: async <T extends Record<string, unknown>>(text: string) => (await pool.query<T>(text)).rows,
     listen: (channel, onNotification) => listenOnPostgres(url, channel, onNotification),
     close: async () => {
       await pool.end();
@@ -138,7 +165,10 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseH
     }
   }
   const pglite = client;
-  const db = drizzlePglite(pglite, { schema }) as unknown as Database;
+  const db = drizzlePglite(pglite, {
+    schema,
+    logger: statementLogger(options.onStatement),
+  }) as unknown as Database;
   return {
     db,
     driver: 'pglite',
@@ -147,6 +177,10 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseH
     },
     ping: async () => {
       await pglite.query('select 1');
+    },
+    simpleQuery: async <T extends Record<string, unknown>>(text: string) => {
+      const results = await pglite.exec(text);
+      return (results[results.length - 1]?.rows ?? []) as T[];
     },
     listen: async (channel, onNotification) => {
       const unlisten = await pglite.listen(channel, onNotification);

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/database.js';
+import { queryRows, type DatabaseHandle, type Executor } from '../db/database.js';
 import { sqlLiteral, sqlTextOrNull } from '../db/sql-literal.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { webhookEvents } from './events.table.js';
@@ -10,7 +10,16 @@ export type NewWebhookEvent = Omit<
   'id' | 'attempts' | 'lockedUntil' | 'processedAt'
 >;
 
-export function createEventsRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {
+export function createEventsRepository({
+  db,
+  generateId,
+  simpleQuery,
+}: {
+  db: Executor;
+  generateId: IdGenerator;
+  /** `DatabaseHandle.simpleQuery`: when given, `storeOnce` sends its statement that way. */
+  simpleQuery?: DatabaseHandle['simpleQuery'];
+}) {
   return {
     /**
      * Stores events once per (channel, webhookEventId), in one statement (so one commit, however many
@@ -19,7 +28,8 @@ export function createEventsRepository({ db, generateId }: { db: Executor; gener
      * The webhook's hot path, so the statement is sent as plain text with its values as literals
      * (`sqlLiteral`): no per-row, per-column parameters for the query builder and the driver to build,
      * type and bind (on PGlite all of that is JavaScript in the serving process). Measured with
-     * `npm run bench -- webhook`.
+     * `npm run bench -- webhook`. With `simpleQuery` it also skips drizzle and PostgreSQL's extended
+     * protocol (on PGlite, four of the statement's six calls into the wasm).
      */
     async storeOnce(events: NewWebhookEvent[]): Promise<{ channelId: string; webhookEventId: string }[]> {
       if (events.length === 0) return [];
@@ -44,17 +54,14 @@ export function createEventsRepository({ db, generateId }: { db: Executor; gener
           time(receivedAt),
         ].join(',')})`;
       });
-      return queryRows<{ channelId: string; webhookEventId: string }>(
-        db,
-        sql.raw(
-          `insert into webhook_events (id, brand_id, channel_id, webhook_event_id, event_type, line_user_id,
-             payload, raw_json, request_id, is_redelivery, occurred_at, state, next_attempt_at, last_error,
-             received_at)
-           values ${rows.join(',')}
-           on conflict (channel_id, webhook_event_id) do nothing
-           returning channel_id as "channelId", webhook_event_id as "webhookEventId"`,
-        ),
-      );
+      const statement = `insert into webhook_events (id, brand_id, channel_id, webhook_event_id, event_type,
+          line_user_id, payload, raw_json, request_id, is_redelivery, occurred_at, state, next_attempt_at,
+          last_error, received_at)
+        values ${rows.join(',')}
+        on conflict (channel_id, webhook_event_id) do nothing
+        returning channel_id as "channelId", webhook_event_id as "webhookEventId"`;
+      type Key = { channelId: string; webhookEventId: string };
+      return simpleQuery ? simpleQuery<Key>(statement) : queryRows<Key>(db, sql.raw(statement));
     },
 
     /**

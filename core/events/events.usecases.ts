@@ -1,5 +1,5 @@
 import type { LineChannel } from '../brands/index.js';
-import type { Database, Transaction } from '../db/database.js';
+import type { Database, DatabaseHandle, Transaction } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
@@ -31,7 +31,18 @@ export type WebhookInbox = {
  * at a time; PostgreSQL can use a few pool connections).
  */
 export function createWebhookInbox(
-  { db, generateId, clock }: { db: Database; generateId: IdGenerator; clock: Clock },
+  {
+    db,
+    generateId,
+    clock,
+    simpleQuery,
+  }: {
+    db: Database;
+    generateId: IdGenerator;
+    clock: Clock;
+    /** `DatabaseHandle.simpleQuery`, for the insert (the webhook passes it; tests may leave it out). */
+    simpleQuery?: DatabaseHandle['simpleQuery'];
+  },
   {
     maxBatchEvents = 500,
     maxConcurrentWrites = 1,
@@ -42,7 +53,7 @@ export function createWebhookInbox(
     resolve: (result: { received: number; stored: number }) => void;
     reject: (error: unknown) => void;
   };
-  const repository = createEventsRepository({ db, generateId });
+  const repository = createEventsRepository({ db, generateId, simpleQuery });
   const queue: Pending[] = [];
   let writing = 0;
 

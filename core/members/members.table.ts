@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { brands, lineChannels } from '../brands/brands.table.js';
 import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
 
@@ -53,6 +63,12 @@ export const members = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::timestamptz[]`),
+    /**
+     * The member's points balance: the sum of their `points_ledger` rows, kept by statement triggers on the
+     * ledger (each write adds its rows' points in the same transaction), so that a segment's `points` test
+     * reads a column in the scan of members instead of grouping the whole ledger per count.
+     */
+    pointsBalance: bigint('points_balance', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

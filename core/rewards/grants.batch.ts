@@ -49,7 +49,13 @@ export async function grantRewardsForSubmissions({
   const memberIds = [...new Set(grants.map((grant) => grant.submission.memberId))].sort();
   const submissionIds = grants.map((grant) => grant.submission.id);
 
-  // The member points locks, in one fixed order (every batch takes them sorted, so two cannot deadlock).
+  // The member rows, then the member points locks (as `lockMemberPoints`), each in one fixed order (every
+  // batch takes them sorted, so two cannot deadlock).
+  await tx.execute(
+    sql`select m.id from members m
+          where m.id in (select jsonb_array_elements_text(${JSON.stringify(memberIds)}::jsonb))
+          order by m.id for no key update of m`,
+  );
   await tx.execute(
     sql`select pg_advisory_xact_lock(${POINTS_LOCK_NAMESPACE}::int, hashtext(m.id))
           from (select value as id from jsonb_array_elements_text(${JSON.stringify(memberIds)}::jsonb)

@@ -14,8 +14,13 @@ export const POINTS_LOCK_NAMESPACE = 730_001;
  * then see the same ledger, so two redemptions racing for the last points cannot both pass; it also makes
  * `seq` the member's true commit order. Lock the member before any row lock (reward stock, coupon code),
  * always in that order, so redemptions cannot deadlock.
+ *
+ * The member's row is locked first (`for no key update`): every ledger write updates it (the balance kept
+ * by migration 0039's triggers), and a deciding transaction already holds it (the accepted-proof facts of
+ * 0032) when it grants, so row then points lock is the one order every writer takes.
  */
 export async function lockMemberPoints(tx: Executor, memberId: string): Promise<void> {
+  await tx.execute(sql`select 1 from members where id = ${memberId} for no key update`);
   await tx.execute(sql`select pg_advisory_xact_lock(${POINTS_LOCK_NAMESPACE}::int, hashtext(${memberId}))`);
 }
 

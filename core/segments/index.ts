@@ -16,6 +16,7 @@ export {
   marketingConsentSql,
   matchingMembersWhere,
   reachableMembersWhere,
+  regionSpellings,
   type ConditionContext,
 } from './segments.conditions.js';
 export { createSegmentNotFoundError } from './segments.errors.js';

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
+import { members } from '../../core/members/members.table.js';
 import {
   adjustPoints,
   cancelRedemption,
@@ -178,6 +180,12 @@ describe('points ledger property: balance = ledger sum, never negative, FIFO lot
             }
             const balance = await getPointsBalance(database.db, member);
             expect(balance).toBe(running);
+            // The balance kept on the member for segments (migration 0039) follows every write.
+            const [kept] = await database.db
+              .select({ points: members.pointsBalance })
+              .from(members)
+              .where(eq(members.id, member.memberId));
+            expect(kept?.points).toBe(running);
             const replay = replayLedger(rows);
             expect(replay.shortfall).toBe(0);
             expect(replay.lots.reduce((sum, lot) => sum + lot.remaining, 0)).toBe(balance);

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { sql } from 'drizzle-orm';
+import { Router } from 'express';
 import request from 'supertest';
 import { createApp } from '../../bot/create-app.js';
 import { buildAppModules, startWorkerMetrics } from '../../bot/start.js';
+import { createWebhookModule } from '../../bot/webhook/index.js';
 import type { Services } from '../../core/app/build-services.js';
 import { overrideConfig, type Config } from '../../core/config/config.js';
 import { createConsoleUser } from '../../core/console/index.js';
@@ -196,6 +198,46 @@ describe('GET /readyz', () => {
 });
 
 describe('request logs', () => {
+  test('when a request is refused or fails, then its line is a warning or an error with the error, and health probes write none', async () => {
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    const failing = Router().get('/api/test/boom', () => {
+      throw new Error('boom');
+    });
+    const withLogger = { ...services, logger } as Services;
+    const app = createApp(withLogger, [createWebhookModule(withLogger), { json: failing }]);
+    lines.length = 0;
+
+    const refused = await request(app)
+      .post(`/webhook/${demo.channel.lineChannelId}`)
+      .set('x-request-id', 'caller-id-1')
+      .set('x-line-signature', 'bad')
+      .send('{}');
+    await request(app).get('/api/test/boom?token=query-token-abcdef');
+    await request(app).get('/healthz');
+
+    expect(refused.status).toBe(401);
+    expect(refused.headers['x-request-id']).toBe('caller-id-1');
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLines = parsed.filter((line) => line.req && line.res);
+    expect(requestLines).toHaveLength(2);
+    expect(requestLines[0]).toMatchObject({
+      level: 40,
+      msg: 'request completed',
+      req: { id: 'caller-id-1', method: 'POST', path: `/webhook/${demo.channel.lineChannelId}` },
+      res: { statusCode: 401 },
+    });
+    expect(requestLines[1]).toMatchObject({
+      level: 50,
+      msg: 'request errored',
+      req: { method: 'GET', path: '/api/test/boom' },
+      res: { statusCode: 500 },
+      err: { message: 'failed with status code 500' },
+    });
+  });
+
   test('when requests are served, then one line each with a request id that the worker lines of their events carry, and no secrets or personal data', async () => {
     lines.length = 0;
     const { app, services: withLogger } = appWith();
@@ -229,6 +271,17 @@ describe('request logs', () => {
     expect(new Set(requestLines.map((line) => (line.req as { id: string }).id)).size).toBe(4);
     const webhookId = webhook.headers['x-request-id'];
     expect(webhookId).toBeTruthy();
+    const webhookLine = requestLines.find((line) => (line.req as { id: string }).id === webhookId);
+    expect(webhookLine).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { id: webhookId, method: 'POST', path: `/webhook/${demo.channel.lineChannelId}` },
+      res: { statusCode: 200 },
+      reqId: webhookId,
+    });
+    expect(Object.keys(webhookLine?.req as object).sort()).toEqual(['id', 'method', 'path']);
+    expect(typeof webhookLine?.responseTime).toBe('number');
+    expect(requestLines.map((line) => (line.req as { path: string }).path)).toContain('/api/liff/me');
     const handled = parsed.find((line) => line.msg === 'webhook event handled');
     expect(handled?.reqId).toBe(webhookId);
     const text = lines.join('\n');
