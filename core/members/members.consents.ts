@@ -110,8 +110,3 @@ export async function recordConsent(
     .returning();
   return row!;
 }
-
-/** True when the member may receive marketing pushes: the latest marketing consent is a grant. */
-export function canReceiveMarketing(current: CurrentConsents): boolean {
-  return current.marketing?.granted === true;
-}
