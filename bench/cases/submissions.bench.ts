@@ -5,7 +5,8 @@ import {
   evaluateCampaignRules,
   type CampaignForRules,
 } from '../../core/campaigns/index.js';
-import { createDatabase } from '../../core/db/database.js';
+import { PGlite } from '@electric-sql/pglite';
+import { createDatabase, PGLITE_START_PARAMS } from '../../core/db/database.js';
 import { parseEInvoiceQr } from '../../core/invoices/index.js';
 import { createTestClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
@@ -15,6 +16,7 @@ import { startMofSimulator } from '../../sim/mof/index.js';
 import { compare, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
 import { generateEInvoicePayloads, type GeneratedEInvoice } from '../support/einvoice-payloads.js';
 import { seedBenchBrand, seedBenchMembers } from '../support/bench-brand.js';
+import { startCpuProfile, startStatementProfile } from '../support/statement-profile.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
 const RULES_COUNT = Number(process.env.BENCH_SUBMISSIONS_RULES_N ?? 100_000);
@@ -22,6 +24,10 @@ const VERIFY_COUNT = Number(process.env.BENCH_SUBMISSIONS_VERIFY_N ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_SUBMISSIONS_CONCURRENCY ?? 8);
 const BATCH = 500;
 const SERVER_URL = process.env.BENCH_DATABASE_URL;
+/** Prints the statements of the verification (count and wall time of each kind): a probe, not a figure. */
+const PROFILE_STATEMENTS = process.env.BENCH_PROFILE_STATEMENTS === '1';
+/** Writes a CPU profile of the verification (not its setup) to this file: a probe, not a figure. */
+const PROFILE_CPU = process.env.BENCH_PROFILE_CPU;
 
 const RULES = {
   itemGroups: [
@@ -42,7 +48,10 @@ const REWARDS = {
  * verification end to end (claim, ask sim/mof over HTTP, store the answer and items, apply the rules,
  * grant the rewards) vs the bare detail calls of the same invoices through the same adapter.
  * Sizes: BENCH_SUBMISSIONS_RULES_N (100k), BENCH_SUBMISSIONS_VERIFY_N (10k); BENCH_DATABASE_URL runs the
- * verification on PostgreSQL instead of PGlite.
+ * verification on PostgreSQL instead of PGlite. Probes of the verification alone (printed or written, never
+ * part of the figures): BENCH_PROFILE_STATEMENTS=1 (statements and transactions by kind, and on PGlite the
+ * CPU time inside its wasm per statement), BENCH_PROFILE_CPU=<file> (CPU profiles of the verification and of
+ * the bare calls, `<file>` and `<file>.bare`).
  */
 const submissionsBench: BenchCase = {
   name: 'submissions: parse + rules, and batch verification against sim/mof',
@@ -107,9 +116,10 @@ async function benchVerification(): Promise<BenchMeasurement[]> {
     VERIFY_COUNT,
   );
   const sim = await startMofSimulator({ knobs: { detailQueryCap: 1_000_000 } });
+  const pglite = SERVER_URL ? undefined : await PGlite.create({ startParams: [...PGLITE_START_PARAMS] });
   const database = SERVER_URL
     ? await createDatabase({ url: SERVER_URL, poolMax: CONCURRENCY + 2 })
-    : await createDatabase({ pgliteDataDir: 'memory://' });
+    : await createDatabase({ pglite });
   try {
     await database.migrate();
     sim.admin.addInvoices(
@@ -178,6 +188,9 @@ async function benchVerification(): Promise<BenchMeasurement[]> {
     );
 
     let verified = 0;
+    const profile = PROFILE_STATEMENTS ? startStatementProfile(pglite) : undefined;
+    const cpuProfile = PROFILE_CPU ? await startCpuProfile(PROFILE_CPU) : undefined;
+    const cpuBefore = process.cpuUsage();
     const verifyMs = await timeIt(async () => {
       for (;;) {
         const result = await verifyDueSubmissions(deps, { limit: BATCH, concurrency: CONCURRENCY });
@@ -185,8 +198,15 @@ async function benchVerification(): Promise<BenchMeasurement[]> {
         if (result.claimed === 0) break;
       }
     });
+    const verifyCpu = process.cpuUsage(cpuBefore);
+    await cpuProfile?.stop();
     if (verified !== payloads.length) throw new Error(`verified ${verified}/${payloads.length}`);
+    if (profile) printStatementProfile(profile.stop(), verified);
 
+    const bareProfile = PROFILE_CPU
+      ? await startCpuProfile(PROFILE_CPU.replace(/(\.cpuprofile)?$/, '.bare$1'))
+      : undefined;
+    const bareCpuBefore = process.cpuUsage();
     const bareMs = await timeIt(() =>
       inParallel(payloads.length, async (i) => {
         const { invoice } = payloads[i] as GeneratedEInvoice;
@@ -200,7 +220,10 @@ async function benchVerification(): Promise<BenchMeasurement[]> {
         if (answer.status !== 'found') throw new Error(`bare: ${answer.status}`);
       }),
     );
+    const bareCpu = process.cpuUsage(bareCpuBefore);
+    await bareProfile?.stop();
     const perSecond = (ms: number) => (payloads.length / ms) * 1000;
+    const cpuMs = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1000;
     const driver = SERVER_URL ? 'postgresql' : 'pglite';
     return [
       compare(
@@ -209,6 +232,13 @@ async function benchVerification(): Promise<BenchMeasurement[]> {
         perSecond(verifyMs),
         { name: 'bare detail calls to sim/mof through the adapter', value: perSecond(bareMs) },
         'ratio < 1: the share of the bare platform throughput the full pipeline keeps',
+      ),
+      compare(
+        `CPU time of the batch verification (${driver}), all threads of this process`,
+        'ms',
+        cpuMs(verifyCpu),
+        { name: 'CPU time of the bare detail calls', value: cpuMs(bareCpu) },
+        'ratio: how many times the bare calls (sim/mof runs in this process too)',
       ),
       {
         metric: `submitProof in batch mode (${driver}), setup of the above`,
@@ -220,6 +250,26 @@ async function benchVerification(): Promise<BenchMeasurement[]> {
     await sim.close();
     await database.close();
   }
+}
+
+function printStatementProfile(
+  profile: ReturnType<ReturnType<typeof startStatementProfile>['stop']>,
+  verified: number,
+) {
+  const printRows = (rows: { key: string; count: number; ms: number }[]) => {
+    for (const row of rows.slice(0, 25))
+      console.log(
+        `    ${String(row.count).padStart(6)} × ${String(Math.round(row.ms)).padStart(6)} ms  ${row.key}`,
+      );
+  };
+  const per100 = ((profile.statements / verified) * 100).toFixed(1);
+  console.log(
+    `  statements: ${profile.statements} in ${profile.transactions} transactions (${per100} per 100 proofs), ${Math.round(profile.ms)} ms of wall time in them`,
+  );
+  printRows(profile.rows);
+  if (profile.wasm.length === 0) return;
+  console.log(`  CPU time inside PGlite's wasm: ${Math.round(profile.wasmMs)} ms`);
+  printRows(profile.wasm);
 }
 
 function uniqueByNumber(payloads: GeneratedEInvoice[]): GeneratedEInvoice[] {

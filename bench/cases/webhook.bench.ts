@@ -13,7 +13,8 @@ import { overrideConfig } from '../../core/config/config.js';
 import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
-import { createSilentLogger } from '../../core/shared/logger.js';
+import { createMetrics } from '../../core/metrics/index.js';
+import { createLogger, createSilentLogger } from '../../core/shared/logger.js';
 import { compare, round, type BenchCase, type BenchMeasurement } from '../bench.types.js';
 
 type LoadRequest = { method: string; path: string; body?: string; headers?: Record<string, string> };
@@ -40,6 +41,7 @@ const REPEATS = Number(process.env.BENCH_WEBHOOK_REPEATS ?? 3);
 /** The fixed request rate (req/s, all connections together) at which p99 is compared. */
 const RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? 1000);
 const CONNECTIONS = 10;
+const LOG_LINES = process.env.BENCH_WEBHOOK_LOG !== '0';
 const LINE_CHANNEL_ID = '2100000001';
 const SECRET = 'bench-channel-secret';
 
@@ -81,7 +83,9 @@ const webhookBench: BenchCase = {
         await ensureChannel(database);
         const services = {
           config: overrideConfig(),
-          logger: createSilentLogger(),
+          // As served: a line per request (written nowhere; BENCH_WEBHOOK_LOG=0 for a silent logger) and metrics.
+          logger: LOG_LINES ? createLogger({ destination: { write: () => {} } }) : createSilentLogger(),
+          metrics: createMetrics({ database: database.db, processMetrics: false }),
           clock: systemClock,
           generateId: createIdGenerator(),
           database,
@@ -132,7 +136,7 @@ const webhookBench: BenchCase = {
         const free = medians(unthrottled.get(target.label) ?? []);
         const fixed = medians(paced.get(target.label) ?? []);
         const count = counts.get(target.label);
-        const note = `${CONNECTIONS} connections, ${DURATION_S} s a run, median of ${REPEATS} alternated with the baseline, ${loadNote}; ${count?.ok} × 200, ${count?.stored} events stored, ${count?.errors} errors/non-2xx`;
+        const note = `${CONNECTIONS} connections, ${DURATION_S} s a run, median of ${REPEATS} alternated with the baseline, ${LOG_LINES ? 'request log lines and metrics on' : 'silent logger, metrics on'}, ${loadNote}; ${count?.ok} × 200, ${count?.stored} events stored, ${count?.errors} errors/non-2xx`;
         measurements.push(
           compare(
             `${target.label}: throughput, unthrottled`,

@@ -1,8 +1,8 @@
-import { createBrandsRepository, type LineChannel } from '../brands/index.js';
+import type { LineChannel } from '../brands/index.js';
 import { createCampaignsRepository } from '../campaigns/index.js';
 import type { Database, Transaction } from '../db/database.js';
 import type { EventHandling, WebhookEvent } from '../events/index.js';
-import { isLocale, localeFromLineLanguage, type Locale } from '../i18n/index.js';
+import { isLocale, type Locale } from '../i18n/index.js';
 import { createMembersRepository, type Member } from '../members/index.js';
 import { enqueueAnswer, type LineMessenger } from '../messaging/index.js';
 import { getPointsBalance } from '../rewards/index.js';
@@ -27,6 +27,12 @@ import {
 } from './conversations.proof-questions.js';
 import { createProofQuestionsRepository, type ProofQuestion } from './conversations.questions.js';
 import { answerSurveyChoice, surveyPromptFor } from './conversations.surveys.js';
+import {
+  credentialsOf,
+  ensureMember,
+  readEventContext,
+  storeMemberWithProfile,
+} from './conversations.context.js';
 import type { Answer, AnswerRenderer, ProofAnswer } from './conversations.types.js';
 
 /** Stores a photo's bytes and returns its id (the receipts capability's one entry point for images). */
@@ -73,11 +79,13 @@ export async function handleWebhookEvent(
   const payload = event.payload as LineEventPayload;
   const userId = event.lineUserId ?? payload.source?.userId;
   if (!userId) return {};
-  const channels = await createBrandsRepository({ db: deps.db, generateId: deps.generateId }).listChannels(
-    event.brandId,
-  );
-  const channel = channels.find((candidate) => candidate.id === event.channelId);
-  if (!channel) throw new Error(`channel ${event.channelId} of event ${event.webhookEventId} is gone`);
+  const found = await readEventContext(deps.db, {
+    brandId: event.brandId,
+    channelId: event.channelId,
+    lineUserId: userId,
+  });
+  if (!found) throw new Error(`channel ${event.channelId} of event ${event.webhookEventId} is gone`);
+  const { channel, brand } = found;
   const members = createMembersRepository({ db: deps.db, generateId: deps.generateId });
 
   if (payload.type === 'unfollow') {
@@ -85,23 +93,16 @@ export async function handleWebhookEvent(
     return {};
   }
 
-  const brand = await createBrandsRepository({ db: deps.db, generateId: deps.generateId }).getBrandById(
-    event.brandId,
-  );
   const brandLocale: Locale = brand && isLocale(brand.defaultLocale) ? brand.defaultLocale : 'en';
   const timezone = brand?.timezone ?? 'Asia/Taipei';
 
   if (payload.type === 'follow') {
-    const profile = await deps.messenger.getProfile(credentialsOf(channel), userId);
-    const { member } = await members.upsertFollowingMember({
-      brandId: event.brandId,
-      channelId: channel.id,
-      lineUserId: userId,
-      displayName: profile?.displayName,
-      pictureUrl: profile?.pictureUrl,
-      locale: localeFromLineLanguage(profile?.language, brandLocale),
+    const member = await storeMemberWithProfile(deps, {
+      event,
+      channel,
+      userId,
+      brandLocale,
       followedAt: event.occurredAt,
-      now: deps.clock.now(),
     });
     const [campaign] = await createCampaignsRepository({
       db: deps.db,
@@ -124,7 +125,13 @@ export async function handleWebhookEvent(
 
   if (payload.type !== 'message' && payload.type !== 'postback') return {};
 
-  const { member, known } = await ensureMember(deps, { event, channel, userId, brandLocale, members });
+  const { member, known } = await ensureMember(deps, {
+    event,
+    channel,
+    existing: found.member,
+    userId,
+    brandLocale,
+  });
   const context = {
     event,
     channel,
@@ -458,7 +465,10 @@ async function answerOfResult(
     case 'accepted': {
       const granted = result.rewards?.granted ?? result.decision?.granted;
       const quantities = result.rewards?.quantities ?? result.decision?.rewards;
-      const balance = await getPointsBalance(deps.db, { brandId: member.brandId, memberId: member.id });
+      // Granted just now: the balance its grant read in the deciding transaction; else read now.
+      const balance =
+        result.rewards?.granted?.balance ??
+        (await getPointsBalance(deps.db, { brandId: member.brandId, memberId: member.id }));
       const survey = await surveyPromptFor(deps.db, {
         brandId: member.brandId,
         memberId: member.id,
@@ -557,47 +567,6 @@ function answerInTransaction(
       return result.status === 'queued' && result.message.state === 'pending' ? [result.message.id] : [];
     },
   };
-}
-
-/**
- * The member who wrote: a known one as read (their activity is recorded with the answer, in its
- * transaction: `known`), a new one stored now with their LINE profile (their id is needed before).
- */
-async function ensureMember(
-  deps: ConversationDeps,
-  {
-    event,
-    channel,
-    userId,
-    brandLocale,
-    members,
-  }: {
-    event: WebhookEvent;
-    channel: LineChannel;
-    userId: string;
-    brandLocale: Locale;
-    members: ReturnType<typeof createMembersRepository>;
-  },
-): Promise<{ member: Member; known: boolean }> {
-  const existing = await members.getMemberByLineUserId({ brandId: event.brandId, lineUserId: userId });
-  if (existing) return { member: { ...existing, channelId: channel.id }, known: true };
-  // Someone who befriended the account before Proofline ran: the profile gives name and language.
-  const profile = await deps.messenger.getProfile(credentialsOf(channel), userId);
-  const { member } = await members.upsertFollowingMember({
-    brandId: event.brandId,
-    channelId: channel.id,
-    lineUserId: userId,
-    displayName: profile?.displayName,
-    pictureUrl: profile?.pictureUrl,
-    locale: localeFromLineLanguage(profile?.language, brandLocale),
-    followedAt: undefined,
-    now: deps.clock.now(),
-  });
-  return { member, known: false };
-}
-
-function credentialsOf(channel: LineChannel) {
-  return { lineChannelId: channel.lineChannelId, channelAccessToken: channel.channelAccessToken };
 }
 
 function sourceRefOf(event: WebhookEvent): string {

@@ -67,7 +67,17 @@ export type DatabaseOptions = {
   pgliteDataDir?: string;
   /** An existing PGlite instance (tests load a migrated template into one). */
   pglite?: PGlite;
+  /**
+   * Called with the text of each statement drizzle sends (tests and benches count them). Transaction
+   * control is not included on PGlite (it runs BEGIN/COMMIT itself); node-postgres reports it.
+   */
+  onStatement?: (sql: string) => void;
 };
+
+/** drizzle's query logger for `onStatement`. */
+function statementLogger(onStatement: DatabaseOptions['onStatement']) {
+  return onStatement ? { logQuery: (query: string) => onStatement(query) } : undefined;
+}
 
 /**
  * PGlite's server settings: its own defaults with a small buffer pool. PGlite touches the whole of
@@ -83,7 +93,12 @@ export const PGLITE_START_PARAMS: readonly string[] = [
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url)
-    return createPostgresDatabase(options.url, options.poolMax ?? 10, options.connectionTimeoutMs ?? 5_000);
+    return createPostgresDatabase(
+      options.url,
+      options.poolMax ?? 10,
+      options.connectionTimeoutMs ?? 5_000,
+      options.onStatement,
+    );
   return createPgliteDatabase(options);
 }
 
@@ -91,6 +106,7 @@ async function createPostgresDatabase(
   url: string,
   poolMax: number,
   connectionTimeoutMs: number,
+  onStatement?: DatabaseOptions['onStatement'],
 ): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -99,7 +115,10 @@ async function createPostgresDatabase(
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const db = drizzleNodePostgres(pool, { schema }) as unknown as Database;
+  const db = drizzleNodePostgres(pool, {
+    schema,
+    logger: statementLogger(onStatement),
+  }) as unknown as Database;
   const handle: DatabaseHandle = {
     db,
     driver: 'postgres',
@@ -146,7 +165,10 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseH
     }
   }
   const pglite = client;
-  const db = drizzlePglite(pglite, { schema }) as unknown as Database;
+  const db = drizzlePglite(pglite, {
+    schema,
+    logger: statementLogger(options.onStatement),
+  }) as unknown as Database;
   return {
     db,
     driver: 'pglite',

@@ -1,10 +1,33 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/database.js';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { lineChannels } from '../brands/brands.table.js';
+import type { Executor } from '../db/database.js';
+import { members } from '../members/members.table.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { outboundMessages } from './messaging.table.js';
 import type { LineMessage } from './messaging.types.js';
 
 export type OutboundMessage = typeof outboundMessages.$inferSelect;
+
+/** A message leased for sending, with what sending it needs (`claimDue`). */
+export type ClaimedMessage = OutboundMessage & {
+  /** An earlier reply attempt's outcome is unknown (it was marked attempted and never cleared). */
+  earlierReplyUnknown: boolean;
+  /** Its reply token is fresh (at the claim's `now`) and its channel known: it is sent as a reply. */
+  replyUsable: boolean;
+  /** The claim itself marked the reply attempted (a claim of one message); else mark it before sending. */
+  replyMarked: boolean;
+  /** Its channel's credentials; null when the channel is gone or not the brand's. */
+  credentials: { lineChannelId: string; channelAccessToken: string } | null;
+  /** Its member has unfollowed (a push is not sent). */
+  memberUnfollowed: boolean;
+};
+
+/** A reply whose token is still fresh at `nowIso` (SQL, on the outbound message being claimed). */
+function replyUsableAt(nowIso: string) {
+  return sql`(${outboundMessages.kind} = 'reply' and ${outboundMessages.replyToken} is not null
+    and ${outboundMessages.toUserId} is not null
+    and ${outboundMessages.replyDeadline} > ${nowIso}::timestamptz)`;
+}
 
 export function createMessagingRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {
   return {
@@ -54,7 +77,13 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
 
     /**
      * Takes a lease on messages due to be sent: pending, due, and not leased by a live sender. With `ids`,
-     * only those (a worker sending what it just committed); otherwise the oldest due ones.
+     * only those (a worker sending what it just committed); otherwise the oldest due ones. One statement:
+     * each message comes back with what its sending needs — its channel's credentials (when the channel
+     * is the brand's), whether its member still follows, and whether an earlier reply's outcome is
+     * unknown. A claim of one message (`limit` 1) whose reply token is still fresh at `now` also marks the
+     * reply attempted (committed before LINE is called, as `markReplyAttempted` would: see
+     * `replyAttemptedAt`); a claim of several does not, since they are sent one after the other and a
+     * crash in between must not leave unsent replies marked (their tokens could expire: never delivered).
      */
     async claimDue({
       now,
@@ -66,39 +95,81 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
       leaseMs: number;
       limit: number;
       ids?: string[];
-    }): Promise<OutboundMessage[]> {
+    }): Promise<ClaimedMessage[]> {
       if (ids && ids.length === 0) return [];
-      const lockedUntil = new Date(now.getTime() + leaseMs);
-      const idFilter = ids
-        ? sql`and id in (${sql.join(
-            ids.map((id) => sql`${id}`),
-            sql`, `,
-          )})`
-        : sql``;
-      const rows = await queryRows<{ id: string }>(
-        db,
-        sql`update outbound_messages set locked_until = ${lockedUntil.toISOString()}::timestamptz, attempts = attempts + 1
-            where id in (
-              select id from outbound_messages
-              where state = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
-                and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
-                ${idFilter}
-              order by created_at
-              limit ${limit}
-              for update skip locked)
-            returning id`,
-      );
-      if (rows.length === 0) return [];
-      return db
-        .select()
+      const nowIso = now.toISOString();
+      const markReply = limit === 1 || ids?.length === 1;
+      const due = db
+        .select({
+          id: outboundMessages.id,
+          earlierReplyAttemptedAt: sql<string | null>`${outboundMessages.replyAttemptedAt}`.as(
+            'earlier_reply_attempted_at',
+          ),
+          lineChannelId: lineChannels.lineChannelId,
+          channelAccessToken: lineChannels.channelAccessToken,
+          memberFollowing: members.following,
+        })
         .from(outboundMessages)
-        .where(
-          sql`${outboundMessages.id} in (${sql.join(
-            rows.map((row) => sql`${row.id}`),
-            sql`, `,
-          )})`,
+        .leftJoin(
+          lineChannels,
+          and(
+            eq(lineChannels.id, outboundMessages.channelId),
+            eq(lineChannels.brandId, outboundMessages.brandId),
+          ),
         )
-        .orderBy(outboundMessages.createdAt);
+        .leftJoin(
+          members,
+          and(eq(members.id, outboundMessages.memberId), eq(members.brandId, outboundMessages.brandId)),
+        )
+        .where(
+          and(
+            eq(outboundMessages.state, 'pending'),
+            sql`${outboundMessages.nextAttemptAt} <= ${nowIso}::timestamptz`,
+            sql`(${outboundMessages.lockedUntil} is null or ${outboundMessages.lockedUntil} < ${nowIso}::timestamptz)`,
+            ids ? inArray(outboundMessages.id, ids) : undefined,
+          ),
+        )
+        .orderBy(outboundMessages.createdAt)
+        .limit(limit)
+        .for('update', { of: outboundMessages, skipLocked: true })
+        .as('due');
+      const rows = await db
+        .update(outboundMessages)
+        .set({
+          lockedUntil: new Date(now.getTime() + leaseMs),
+          attempts: sql`${outboundMessages.attempts} + 1`,
+          ...(markReply
+            ? {
+                replyAttemptedAt: sql`case when ${replyUsableAt(nowIso)} and ${due.lineChannelId} is not null
+                  then ${nowIso}::timestamptz else ${outboundMessages.replyAttemptedAt} end`,
+              }
+            : {}),
+        })
+        .from(due)
+        .where(eq(outboundMessages.id, due.id))
+        .returning({
+          ...getTableColumns(outboundMessages),
+          earlierReplyAttemptedAt: due.earlierReplyAttemptedAt,
+          lineChannelId: due.lineChannelId,
+          channelAccessToken: due.channelAccessToken,
+          memberFollowing: due.memberFollowing,
+          // On the new row's values (kind, token, deadline are not changed by the SET).
+          replyUsable: sql<boolean>`(${replyUsableAt(nowIso)} and ${due.lineChannelId} is not null)`,
+        });
+      return rows
+        .map(
+          ({ earlierReplyAttemptedAt, lineChannelId, channelAccessToken, memberFollowing, ...message }) => ({
+            ...message,
+            replyMarked: markReply && message.replyUsable,
+            earlierReplyUnknown: earlierReplyAttemptedAt !== null,
+            credentials:
+              lineChannelId !== null && channelAccessToken !== null
+                ? { lineChannelId, channelAccessToken }
+                : null,
+            memberUnfollowed: memberFollowing === false,
+          }),
+        )
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     },
 
     async markSent({

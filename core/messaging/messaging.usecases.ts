@@ -1,4 +1,4 @@
-import { createBrandsRepository, type LineChannel } from '../brands/index.js';
+import { createBrandsRepository } from '../brands/index.js';
 import type { Executor } from '../db/database.js';
 import { createMembersRepository } from '../members/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -131,43 +131,26 @@ export async function deliverOutboundMessages(
   { ids, limit = 20, leaseMs = SEND_LEASE_MS }: { ids?: string[]; limit?: number; leaseMs?: number } = {},
 ): Promise<DeliverySummary> {
   const repository = createMessagingRepository({ db, generateId });
-  const brands = createBrandsRepository({ db, generateId });
-  const members = createMembersRepository({ db, generateId });
+  // One statement claims the messages with their channels' credentials and their members' following.
   const claimed = await repository.claimDue({ now: clock.now(), leaseMs, limit, ids });
   const summary: DeliverySummary = { sent: 0, retried: 0, failed: 0, skipped: 0 };
-  // The channels of each brand are read once per call.
-  const channels = new Map<string, LineChannel>();
-  const brandsRead = new Set<string>();
 
   for (const message of claimed) {
-    if (!brandsRead.has(message.brandId)) {
-      brandsRead.add(message.brandId);
-      for (const channel of await brands.listChannels(message.brandId)) channels.set(channel.id, channel);
-    }
-    const channel = channels.get(message.channelId);
-    if (!channel || !message.toUserId) {
+    const credentials = message.credentials;
+    if (!credentials || !message.toUserId) {
       await repository.markSkipped({ id: message.id, reason: 'channel or recipient missing' });
       summary.skipped++;
       continue;
     }
-    const credentials = {
-      lineChannelId: channel.lineChannelId,
-      channelAccessToken: channel.channelAccessToken,
-    };
     // A reply whose outcome we do not know is in flight until LINE answers (see replyAttemptedAt).
     let replyInFlight = false;
     try {
-      const now = clock.now();
-      const replyUsable =
-        message.kind === 'reply' &&
-        message.replyToken &&
-        message.replyDeadline &&
-        now.getTime() < message.replyDeadline.getTime();
-      const earlierReplyUnknown = message.replyAttemptedAt !== null;
-      if (replyUsable) {
-        // Committed before LINE is called: if this process dies before recording LINE's answer, the
-        // next attempt knows a reply may have been delivered.
-        await repository.markReplyAttempted({ id: message.id, now });
+      const earlierReplyUnknown = message.earlierReplyUnknown;
+      if (message.replyUsable) {
+        // Committed before LINE is called (by the claim itself when it took this message alone): if this
+        // process dies before recording LINE's answer, the next attempt knows a reply may have been
+        // delivered.
+        if (!message.replyMarked) await repository.markReplyAttempted({ id: message.id, now: clock.now() });
         replyInFlight = true;
         const result = await messenger.reply(credentials, {
           replyToken: message.replyToken as string,
@@ -199,13 +182,10 @@ export async function deliverOutboundMessages(
         summary.skipped++;
         continue;
       }
-      if (message.memberId) {
-        const member = await members.getMemberById({ brandId: message.brandId, memberId: message.memberId });
-        if (member && !member.following) {
-          await repository.markSkipped({ id: message.id, reason: 'member unfollowed' });
-          summary.skipped++;
-          continue;
-        }
+      if (message.memberUnfollowed) {
+        await repository.markSkipped({ id: message.id, reason: 'member unfollowed' });
+        summary.skipped++;
+        continue;
       }
       await messenger.push(credentials, {
         to: message.toUserId,

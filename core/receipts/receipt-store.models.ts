@@ -158,16 +158,6 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
       /^(SDN|BHD|\(|HOUSE|ENTERPRISE|TRADING|RESTAURANT)/i.test(best.line.text)
     )
       value = `${previous.compact} ${value}`;
-    // …or a name printed on two rows of the same print size, the rows below it being the registration
-    // number or the address ("RESTAURANT JIAWEI" / "JIAWEI HOUSE" / "002693074-K"): both rows are the name.
-    else if (
-      next &&
-      !script.chinese &&
-      !script.thai &&
-      !LEGAL_SUFFIX.test(value) &&
-      continuesName(best.line, next, head[position + 2], isCandidate)
-    )
-      value = `${value} ${correctStoreName(next.compact).value}`;
     const margin = best.score - (scored[1]?.score ?? 0);
     let confidence = 0.35 + Math.min(0.25, margin / 6) + (best.hint ? 0.15 : 0) + (best.chain ? 0.25 : 0);
     confidence *= Math.min(1, best.line.confidence + 0.1);
@@ -212,33 +202,20 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
   return { name, branch, address };
 }
 
-/** Print height of a row from its box (undefined without boxes). */
-const heightOf = (line: Line) => (line.box ? line.box.y1 - line.box.y0 : undefined);
-
-/**
- * Whether the row below a name continues it: printed at the name's size (within 15 %), all letters, not
- * an address, a phone or registration number, and followed by a row that is not a name (a number, an
- * address) or by nothing.
- */
-function continuesName(
-  name: Line,
-  next: Line,
-  after: Line | undefined,
-  isCandidate: (line: Line) => boolean,
-) {
-  const [height, nextHeight] = [heightOf(name), heightOf(next)];
-  if (!height || !nextHeight || Math.abs(nextHeight / height - 1) > 0.15) return false;
-  if (!isCandidate(next) || letterRatio(next.text) < 0.8 || ADDRESS_HINT.test(next.upper)) return false;
-  return !after || !isCandidate(after) || ADDRESS_HINT.test(after.upper);
-}
-
 export function cleanName(value: string) {
   return (
     value
       // Specks OCR read beside the name ("ศรีสยาม 9 ๑ 4 ๑ 4", "พลาซา 6 6 ๕ P= | 1"): a run of two or more
       // one- or two-character tokens at the end is not part of a name.
       .replace(/(?:\s+\S{1,2}){2,}\s*$/u, '')
-      .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{N}).]+$/gu, '')
+      // …and before a Thai or Chinese name, a logo read as a run of Latin or punctuation specks, with a
+      // Thai digit glued to the name ("ov VU = - ๕ร้านค้า…"): not part of it either.
+      .replace(
+        /^(?:[^\s\u0E00-\u0E7F\u3400-\u9FFF]{1,2}\s+){2,}[\u0E50-\u0E59]*(?=[\u0E00-\u0E7F\u3400-\u9FFF])/u,
+        '',
+      )
+      // A Thai name may end in a mark above its last letter (พาณิชย์): a mark is part of the name.
+      .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{M}\p{N}).]+$/gu, '')
       .replace(/\s+/g, ' ')
       .trim()
   );

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { createCampaignsRepository } from '../campaigns/index.js';
+import { createCampaignsRepository, type Campaign } from '../campaigns/index.js';
 import { queryRows, type Executor } from '../db/database.js';
 import { drawWinners, lotteryEntries } from '../draws/draws.table.js';
 import type { Clock } from '../shared/clock.js';
@@ -53,12 +53,15 @@ export async function grantRewardsForSubmission({
   clock,
   submission,
   quantities,
+  campaign: given,
 }: {
   tx: Executor;
   generateId: IdGenerator;
   clock: Clock;
   submission: { id: string; brandId: string; campaignId: string; memberId: string };
   quantities: SubmissionRewardQuantities;
+  /** The proof's campaign as the caller decided with it (its rewards and time zone); read when not given. */
+  campaign?: Pick<Campaign, 'id' | 'rewards' | 'timezone'>;
 }): Promise<GrantRewardsResult> {
   const { brandId, memberId, campaignId } = submission;
   const now = clock.now();
@@ -73,10 +76,10 @@ export async function grantRewardsForSubmission({
   if (existingEarn) {
     pointsEarned = existingEarn.points;
   } else if (quantities.points > 0) {
-    const campaign = await createCampaignsRepository({ db: tx, generateId }).getCampaign({
-      brandId,
-      campaignId,
-    });
+    const campaign =
+      given?.id === campaignId
+        ? given
+        : await createCampaignsRepository({ db: tx, generateId }).getCampaign({ brandId, campaignId });
     const settings = parsePointsLedgerSettings(campaign?.rewards);
     const earned = await sumEarnedPoints(tx, {
       brandId,
@@ -111,9 +114,10 @@ export async function grantRewardsForSubmission({
     pointsEarned = row.points;
   }
 
-  let entriesAdded = 0;
-  if (quantities.entries > 0) {
-    await tx
+  // Each row comes back from its insert; only when it was there already (a repeated call) is it read.
+  let entry: { weight: number } | undefined;
+  if (quantities.entries > 0)
+    [entry] = await tx
       .insert(lotteryEntries)
       .values({
         id: generateId('lotteryEntry'),
@@ -124,26 +128,31 @@ export async function grantRewardsForSubmission({
         weight: Math.floor(quantities.entries),
         earnedAt: now,
       })
-      .onConflictDoNothing();
-  }
-  const [entry] = await tx
-    .select({ weight: lotteryEntries.weight })
-    .from(lotteryEntries)
-    .where(eq(lotteryEntries.submissionId, submission.id))
-    .limit(1);
-  entriesAdded = entry?.weight ?? 0;
-
-  if (quantities.instantWin > 0) {
+      .onConflictDoNothing()
+      .returning({ weight: lotteryEntries.weight });
+  entry ??= (
     await tx
+      .select({ weight: lotteryEntries.weight })
+      .from(lotteryEntries)
+      .where(eq(lotteryEntries.submissionId, submission.id))
+      .limit(1)
+  )[0];
+  const entriesAdded = entry?.weight ?? 0;
+
+  let play: { id: string } | undefined;
+  if (quantities.instantWin > 0)
+    [play] = await tx
       .insert(instantPlays)
       .values({ id: generateId('instantPlay'), brandId, campaignId, memberId, submissionId: submission.id })
-      .onConflictDoNothing();
-  }
-  const [play] = await tx
-    .select({ id: instantPlays.id })
-    .from(instantPlays)
-    .where(eq(instantPlays.submissionId, submission.id))
-    .limit(1);
+      .onConflictDoNothing()
+      .returning({ id: instantPlays.id });
+  play ??= (
+    await tx
+      .select({ id: instantPlays.id })
+      .from(instantPlays)
+      .where(eq(instantPlays.submissionId, submission.id))
+      .limit(1)
+  )[0];
 
   const balance = await getPointsBalance(tx, { brandId, memberId });
   return {

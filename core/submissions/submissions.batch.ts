@@ -89,15 +89,20 @@ async function settleInOneTransaction(
     found.map(({ answered: { claimed } }) => ({ id: claimed.id, checkAttempts: claimed.checkAttempts })),
   );
   if (locked.size !== found.length) throw new FenceMovedError();
+  // A member's day in the campaign's time zone: worked out once per zone and day in the batch.
+  const days = new Map<string, { dayStart: Date; dayEnd: Date }>();
   const windows = found.map(({ answered: { claimed, campaign } }) => {
     const day = localDateOf(claimed.createdAt, campaign.timezone);
-    return {
-      id: claimed.id,
-      memberId: claimed.memberId,
-      campaignId: claimed.campaignId,
-      dayStart: startOfLocalDay(day, campaign.timezone),
-      dayEnd: startOfLocalDay(addDays(day, 1), campaign.timezone),
-    };
+    const key = `${campaign.timezone}\u0000${day}`;
+    let bounds = days.get(key);
+    if (!bounds) {
+      bounds = {
+        dayStart: startOfLocalDay(day, campaign.timezone),
+        dayEnd: startOfLocalDay(addDays(day, 1), campaign.timezone),
+      };
+      days.set(key, bounds);
+    }
+    return { id: claimed.id, memberId: claimed.memberId, campaignId: claimed.campaignId, ...bounds };
   });
   const counts = await repository.countAcceptedMany(windows);
   const acceptedSoFar: { memberId: string; campaignId: string; createdAt: Date }[] = [];
@@ -172,18 +177,17 @@ async function settleInOneTransaction(
 
   // The purchases join the analytics in the deciding transaction, with the items the rules judged.
   const itemsById = new Map(decisions.map(({ answered, invoice }) => [answered.claimed.id, invoice.items]));
+  const campaignOf = new Map(answers.map((answered) => [answered.claimed.id, answered.campaign]));
   await recordAcceptedLineItemsOfMany(
     tx,
     accepted.map(({ row }) => ({
       submission: row,
-      itemGroups: answers.find((answered) => answered.claimed.id === row.id)!.campaign.settings.rules
-        .itemGroups,
+      itemGroups: campaignOf.get(row.id)!.settings.rules.itemGroups,
       items: itemsById.get(row.id),
     })),
   );
 
   // Campaigns that hold rewards until registration: read under a share lock, as `isRegistered` does.
-  const campaignOf = new Map(answers.map((answered) => [answered.claimed.id, answered.campaign]));
   const needRegistration = accepted.filter(
     ({ row }) => campaignOf.get(row.id)?.settings.rewards.registrationRequired,
   );

@@ -20,7 +20,7 @@ import {
   rulesInvoiceFromParsed,
   rulesInvoiceFromPlatform,
   toMinor,
-  uploadDeadline,
+  campaignUploadDeadline,
 } from './submissions.models.js';
 import type { ReceiptProofReader, SubmissionsDeps } from './submissions.types.js';
 
@@ -278,14 +278,7 @@ async function checkParsed(
       locale: deps.locale,
     });
   if (answer.status === 'not_found') {
-    const { upload } = campaign.settings.rules;
-    const deadline = uploadDeadline({
-      invoiceDate: parsed.invoiceDate,
-      timezone: campaign.timezone,
-      windowDays: upload.windowDays,
-      graceHours: upload.graceHours,
-    });
-    return deps.clock.now() < deadline
+    return deps.clock.now() < campaignUploadDeadline(campaign, parsed.invoiceDate)
       ? pending('verification.not_uploaded_yet')
       : { ...pending('verification.not_uploaded'), verdict: 'rejected' };
   }

@@ -229,7 +229,7 @@ export async function decideInTransaction(
     };
   }
 
-  const { submission: rewarded, granted } = await rewardAccepted(tx, deps, decided, decision, now);
+  const { submission: rewarded, granted } = await rewardAccepted(tx, deps, decided, decision, now, campaign);
   return {
     outcome: 'accepted',
     submission: rewarded,
@@ -248,8 +248,17 @@ export async function rewardAccepted(
   submission: Submission,
   decision: SubmissionDecision,
   now: Date,
+  /** The campaign the decision was made with, when the caller has it (else the grant reads it). */
+  campaign?: Pick<Campaign, 'id' | 'rewards' | 'timezone'>,
 ): Promise<{ submission: Submission; granted: GrantRewardsResult }> {
-  const granted = await handOffRewards({ tx, generateId, clock, submission, quantities: decision.rewards });
+  const granted = await handOffRewards({
+    tx,
+    generateId,
+    clock,
+    submission,
+    quantities: decision.rewards,
+    campaign,
+  });
   const rewarded = await createSubmissionsRepository({ db: tx }).updateSubmission(submission.id, {
     state: 'rewarded',
     decision: { ...decision, granted } as unknown as Record<string, unknown>,
@@ -268,12 +277,14 @@ export async function handOffRewards({
   clock,
   submission,
   quantities,
+  campaign,
 }: {
   tx: Executor;
   generateId: IdGenerator;
   clock: Clock;
   submission: Pick<Submission, 'id' | 'brandId' | 'campaignId' | 'memberId'>;
   quantities: RewardQuantities;
+  campaign?: Pick<Campaign, 'id' | 'rewards' | 'timezone'>;
 }): Promise<GrantRewardsResult> {
   return grantRewardsForSubmission({
     tx,
@@ -290,6 +301,7 @@ export async function handOffRewards({
       entries: quantities.entries,
       instantWin: quantities.instantWin ? 1 : 0,
     },
+    ...(campaign ? { campaign } : {}),
   });
 }
 

@@ -18,7 +18,7 @@ import {
   reuseStoredAnswer,
   rulesInvoiceFromParsed,
   rulesInvoiceFromPlatform,
-  uploadDeadline,
+  campaignUploadDeadline,
   type StoredPlatformAnswer,
 } from './submissions.models.js';
 import {
@@ -98,8 +98,6 @@ export type AnsweredCheck = {
   answer: PlatformDetailResult;
   /** Asked now (the answer is to be stored), or a stored answer reused. */
   asked: boolean;
-  /** Its upload deadline: a "not found" before it is asked again later. */
-  deadline: Date;
   fence: { submissionId: string; checkAttempts: number; states: SubmissionState[] };
 };
 
@@ -139,14 +137,6 @@ export async function checkClaimedSubmission(
     });
     return { result: resultOfStored(row ?? (await reload(repository, claimed))) };
   }
-  const { upload } = campaign.settings.rules;
-  const deadline = uploadDeadline({
-    invoiceDate: parsed.invoiceDate,
-    timezone: campaign.timezone,
-    windowDays: upload.windowDays,
-    graceHours: upload.graceHours,
-  });
-
   // The detail query is capped per invoice: a proof whose dates already rule it out is refused
   // without asking the platform.
   const early = refuseOnDates(campaign, parsed, claimed.createdAt);
@@ -209,7 +199,6 @@ export async function checkClaimedSubmission(
       invoice,
       answer,
       asked,
-      deadline,
       fence,
     },
   };
@@ -261,13 +250,17 @@ export async function settleAnswer(
   return settleUnfound(tx, answered, now);
 }
 
-/** A "not found" or a wrong random code: waits for the upload until the deadline, else refused. */
+/**
+ * A "not found" or a wrong random code: waits for the upload until the deadline (a "not found" before it is
+ * asked again later), else refused. The deadline is worked out only here: a found invoice never needs it.
+ */
 export async function settleUnfound(
   tx: Executor,
-  { claimed, answer, deadline, fence }: AnsweredCheck,
+  { claimed, campaign, parsed, answer, fence }: AnsweredCheck,
   now: Date,
 ): Promise<SubmitProofResult> {
   const txRepository = createSubmissionsRepository({ db: tx });
+  const deadline = campaignUploadDeadline(campaign, parsed.invoiceDate);
   if (answer.status === 'not_found' && now < deadline) {
     const nextCheckAt = nextCheckAfter({ now, attempts: claimed.checkAttempts, deadline });
     const row = await txRepository.updateIfClaimed({

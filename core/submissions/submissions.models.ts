@@ -73,6 +73,18 @@ export function uploadDeadline({
   return new Date(endOfWindow.getTime() + graceHours * 3_600_000);
 }
 
+/** `uploadDeadline` with a campaign's time zone and upload window. */
+export function campaignUploadDeadline(
+  campaign: {
+    timezone: string;
+    settings: { rules: { upload: { windowDays: number; graceHours: number } } };
+  },
+  invoiceDate: string,
+): Date {
+  const { windowDays, graceHours } = campaign.settings.rules.upload;
+  return uploadDeadline({ invoiceDate, timezone: campaign.timezone, windowDays, graceHours });
+}
+
 /** Retry delays after "not found yet" or an unavailable platform: 15 min doubling to 4 h. */
 export const RETRY_BASE_MS = 15 * 60_000;
 export const RETRY_MAX_MS = 4 * 3_600_000;

@@ -36,6 +36,12 @@ export async function findDueSurvey(
   db: Executor,
   { brandId, memberId }: { brandId: string; memberId: string },
 ): Promise<{ survey: Survey; submissionId: string } | undefined> {
+  // The brand's active surveys first: most brands run none, and then one statement decides.
+  const activeInBrand = await db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.brandId, brandId), eq(surveys.active, true)));
+  if (activeInBrand.length === 0) return undefined;
   const accepted = await db
     .select({ id: submissions.id, campaignId: submissions.campaignId })
     .from(submissions)
@@ -48,14 +54,8 @@ export async function findDueSurvey(
     )
     .orderBy(desc(submissions.createdAt))
     .limit(50);
-  if (accepted.length === 0) return undefined;
-  const campaignIds = [...new Set(accepted.map((s) => s.campaignId))];
-  const active = await db
-    .select()
-    .from(surveys)
-    .where(
-      and(eq(surveys.brandId, brandId), eq(surveys.active, true), inArray(surveys.campaignId, campaignIds)),
-    );
+  const campaignIds = new Set(accepted.map((s) => s.campaignId));
+  const active = activeInBrand.filter((survey) => campaignIds.has(survey.campaignId));
   if (active.length === 0) return undefined;
   const answered = await db
     .select({ surveyId: surveyAnswers.surveyId, scope: surveyAnswers.answerScope })

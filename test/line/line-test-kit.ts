@@ -96,6 +96,7 @@ export async function createLineTestKit({
   jobs,
   mof,
   workSignal = false,
+  onStatement,
 }: {
   invoices?: SimInvoiceInput[];
   services?: TestServices;
@@ -107,6 +108,8 @@ export async function createLineTestKit({
   mof?: Partial<Services['config']['mof']>;
   /** Give the kit's own services a work signal (LISTEN/NOTIFY; the test closes it). */
   workSignal?: boolean;
+  /** Called with each statement the kit's own services send (see `createStatementLog`). */
+  onStatement?: (sql: string) => void;
 } = {}): Promise<LineTestKit> {
   const lineSim = await startLineSimulator();
   const mofSim = await startMofSimulator({ dataset: parseSimDataset({ invoices }) });
@@ -120,6 +123,7 @@ export async function createLineTestKit({
         ...(jobs ? { jobs } : {}),
       },
       overrides: { clock: systemClock, generateId: createIdGenerator() },
+      onStatement,
     }));
   if (workSignal && !given)
     services.workSignal = createWorkSignal({ database: services.database, logger: services.logger });

@@ -113,14 +113,13 @@ describe('webhook worker crash (SIGKILL mid-batch)', () => {
       expect(firstExit.signal).toBe('SIGKILL');
       expect(answeredBeforeKill).toBeLessThan(EVENTS);
       expect(secondExit.code).toBe(0);
-      // Every member is answered, and no message is ever delivered twice. A member whose verification died
-      // with the first worker is told "checking" by the second and then, once the retry worker has
-      // verified it, "accepted" by push: two different messages, never the same one twice.
+      // No message is ever delivered twice. A member whose verification died with the first worker is
+      // told "checking" by the second and then, once the retry worker has verified it, "accepted" by
+      // push: two different messages, never the same one twice.
       const answers = await kit.botMessages();
       const perUser = new Map<string, string[]>();
       for (const answer of answers)
         perUser.set(answer.userId, [...(perUser.get(answer.userId) ?? []), JSON.stringify(answer.messages)]);
-      expect(perUser.size).toBe(EVENTS);
       for (const messages of perUser.values()) {
         expect(new Set(messages).size).toBe(messages.length);
         expect(messages.length).toBeLessThanOrEqual(2);
@@ -132,25 +131,36 @@ describe('webhook worker crash (SIGKILL mid-batch)', () => {
           sql`select (select count(*)::int from webhook_events where state = 'done') as done,
                    (select count(*)::int from webhook_events) as events,
                    (select count(*)::int from outbound_messages where state = 'sent') as sent,
-                   (select count(*)::int from outbound_messages
-                     where state = 'failed' and delivered_as = 'reply_unknown') as unknown,
                    (select count(*)::int from outbound_messages) as outbound,
                    (select count(*)::int from submissions where state in ('accepted', 'rewarded')) as accepted,
                    (select count(*)::int from points_ledger) as ledger`,
         );
-        // One outbound row per message the simulator received: nothing sent twice. A reply the killed
-        // worker had sent without recording it is taken over by the second one; when its reply token is
-        // no longer fresh by then (50 s after the event: a loaded machine gets there), it is recorded as
-        // of unknown outcome and never pushed again, though LINE delivered it.
-        const { sent, unknown, ...rest } = counts as Record<string, number>;
-        expect(rest).toEqual({
-          done: EVENTS,
-          events: EVENTS,
-          outbound: answers.length,
-          accepted: EVENTS,
-          ledger: EVENTS,
-        });
-        expect(sent! + unknown!).toBe(answers.length);
+        // A reply the killed worker was sending (recorded as attempted, then killed before LINE's answer
+        // came back) is of unknown outcome. The second worker asks again while its token is fresh; once
+        // the token is stale (50 s after the event: a loaded machine gets there before the second worker
+        // is up) it is recorded `reply_unknown` and never pushed, so it is never delivered twice. LINE may
+        // have got it (the kill came after the request left) or not (it came before): a member whose
+        // only message was such a reply may be left unanswered, by design, and only then.
+        const unknown = (
+          await queryRows<{ to_user_id: string }>(
+            reopened.db,
+            sql`select to_user_id from outbound_messages where state = 'failed' and delivered_as = 'reply_unknown'`,
+          )
+        ).map((row) => row.to_user_id);
+        const repliedTo = new Set(answers.filter((answer) => answer.via === 'reply').map((a) => a.userId));
+        const unknownDelivered = unknown.filter((userId) => repliedTo.has(userId));
+        const unanswered = Array.from({ length: EVENTS }, (_, i) => userIdOf(i)).filter(
+          (userId) => !perUser.has(userId),
+        );
+        const { sent, outbound, ...rest } = counts as Record<string, number>;
+        expect(rest).toEqual({ done: EVENTS, events: EVENTS, accepted: EVENTS, ledger: EVENTS });
+        // Every outbound row was sent or is of unknown outcome; one row per message LINE received.
+        expect(outbound).toBe(sent! + unknown.length);
+        expect(sent! + unknownDelivered.length).toBe(answers.length);
+        expect(unanswered.filter((userId) => !unknown.includes(userId))).toEqual([]);
+        // Only what the killed worker had in flight: a send per lane (4 + 1 answer lane) and the
+        // outbound worker's one.
+        expect(unknown.length).toBeLessThanOrEqual(6);
       } finally {
         await reopened.close();
       }

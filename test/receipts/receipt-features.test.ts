@@ -1,44 +1,21 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseReceiptText } from '../../core/receipts/index.js';
 import { needsRefinement, passVoteWeight } from '../../core/receipts/receipt-reader.js';
+import { cleanName } from '../../core/receipts/receipt-store.models.js';
 
-// Features that hold across receipts (issue #15): rows as OCR returns them, with boxes where print size
-// matters (the height of a row is its print size).
+// Features that hold across receipts (issue #15), on rows as OCR returns them.
 const now = new Date('2019-01-01T00:00:00Z');
-const rows = (...spec: [text: string, height?: number][]) =>
-  spec.map(([text, height = 20], i) => ({
-    text,
-    confidence: 0.95,
-    box: { x0: 40, y0: i * 40, x1: 400, y1: i * 40 + height },
-  }));
-const storeOf = (input: ReturnType<typeof rows>) => parseReceiptText(input, { now }).fields.storeName;
 
-describe('store name — a name printed on two rows', () => {
-  test('when the row below the name has its print size and the registration number follows, then both rows are the name', () => {
-    const input = rows(
-      ['RESTAURANT LAMAN', 34],
-      ['LAMAN CORNER', 34],
-      ['002693074-K', 33],
-      ['13,JLN TASIK UTAMA 8', 31],
-      ['TOTAL 9.90', 30],
-    );
-    expect(storeOf(input)).toBe('RESTAURANT LAMAN LAMAN CORNER');
+describe('store name — specks OCR read from a logo', () => {
+  test('when a logo before a Thai or Chinese name is read as Latin specks with a Thai digit glued on, then they are dropped', () => {
+    expect(cleanName('ov VU = - ๕ร้านค้าโชคดีพาณิชย์')).toBe('ร้านค้าโชคดีพาณิชย์');
+    expect(cleanName('o) I - 全聯實業股份有限公司')).toBe('全聯實業股份有限公司');
   });
 
-  test('when the row below is printed smaller, is an address, or another name row follows, then the name is one row', () => {
-    expect(
-      storeOf(rows(['RESTAURANT LAMAN', 34], ['LAMAN CORNER', 22], ['002693074-K'], ['TOTAL 9.90'])),
-    ).toBe('RESTAURANT LAMAN');
-    expect(
-      storeOf(rows(['RESTAURANT LAMAN', 34], ['JALAN TASIK', 34], ['002693074-K'], ['TOTAL 9.90'])),
-    ).toBe('RESTAURANT LAMAN');
-    expect(
-      storeOf(rows(['RESTAURANT LAMAN', 34], ['LAMAN CORNER', 34], ['OPEN DAILY', 34], ['TOTAL 9.90'])),
-    ).toBe('RESTAURANT LAMAN');
-    // A name that already ends in its legal suffix is whole.
-    expect(
-      storeOf(rows(['LAMAN FOOD SDN BHD', 34], ['LAMAN CORNER', 34], ['(12345-K)'], ['TOTAL 9.90'])),
-    ).toBe('LAMAN FOOD SDN BHD');
+  test('when the name starts with a Latin word or a number of its own, then it stays', () => {
+    expect(cleanName('CP ALL ร้านสาขา')).toBe('CP ALL ร้านสาขา');
+    expect(cleanName('99 SPEED MART S/B')).toBe('99 SPEED MART S/B');
+    expect(cleanName('7-ELEVEN 統一超商')).toBe('7-ELEVEN 統一超商');
   });
 });
 

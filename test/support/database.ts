@@ -9,6 +9,7 @@ import {
   PGLITE_START_PARAMS,
   type Database,
   type DatabaseHandle,
+  type DatabaseOptions,
 } from '../../core/db/database.js';
 import * as schema from '../../core/db/schema.js';
 import { migrationsFolder } from '../../core/shared/paths.js';
@@ -72,8 +73,13 @@ export type TestDatabase = DatabaseHandle & {
  * A fresh, migrated database for one test file: PGlite by default, or with TEST_DATABASE_URL a database
  * of its own on the PostgreSQL server, so files can run in parallel. Close it in afterAll.
  */
-export async function createTestDatabase(seed: TestSeed = {}): Promise<TestDatabase> {
-  const handle = process.env.TEST_DATABASE_URL ? await createServerDatabase() : await createPgliteDatabase();
+export async function createTestDatabase(
+  seed: TestSeed = {},
+  { onStatement }: Pick<DatabaseOptions, 'onStatement'> = {},
+): Promise<TestDatabase> {
+  const handle = process.env.TEST_DATABASE_URL
+    ? await createServerDatabase(onStatement)
+    : await createPgliteDatabase(onStatement);
   await seedDatabase(handle.db, seed);
   return handle;
 }
@@ -88,8 +94,8 @@ export async function seedDatabase(db: Database, seed: TestSeed): Promise<void> 
   }
 }
 
-async function createPgliteDatabase(): Promise<TestDatabase> {
-  return createDatabase({ pglite: await openMigratedPglite() });
+async function createPgliteDatabase(onStatement: DatabaseOptions['onStatement']): Promise<TestDatabase> {
+  return createDatabase({ pglite: await openMigratedPglite(), onStatement });
 }
 
 /**
@@ -117,7 +123,7 @@ export async function createPgliteDataDir(dir: string): Promise<void> {
   await (await openMigratedPglite(dir)).close();
 }
 
-async function createServerDatabase(): Promise<TestDatabase> {
+async function createServerDatabase(onStatement: DatabaseOptions['onStatement']): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL as string;
   const template = process.env[TEMPLATE_ENV.postgresTemplateName];
   const name = template
@@ -144,7 +150,7 @@ async function createServerDatabase(): Promise<TestDatabase> {
   const url = withDatabase(serverUrl, name);
   // 100 concurrent requests share 8 connections: at load 30 a queued query can wait past the production
   // 5 s before its turn, which is back-pressure, not what the tests test (a hang guard instead).
-  const handle = await createDatabase({ url, poolMax: 8, connectionTimeoutMs: HANG_GUARD_MS });
+  const handle = await createDatabase({ url, poolMax: 8, connectionTimeoutMs: HANG_GUARD_MS, onStatement });
   if (!template) await handle.migrate();
   return {
     ...handle,

@@ -17,13 +17,16 @@ export async function buildTestServices({
   seed,
   now,
   overrides = {},
+  onStatement,
 }: {
   config?: Parameters<typeof overrideConfig>[0];
   seed?: TestSeed;
   now?: string;
   overrides?: ServiceOverrides;
+  /** Called with each statement the services' database sends (see `createStatementLog`). */
+  onStatement?: (sql: string) => void;
 } = {}): Promise<TestServices> {
-  const database = await createTestDatabase(seed);
+  const database = await createTestDatabase(seed, { onStatement });
   const resolvedConfig: Config = overrideConfig(config);
   return {
     config: resolvedConfig,

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createWebhookEventsWorker } from '../../jobs/webhook-events.job.js';
+import type { Services } from '../../core/app/build-services.js';
+import type { QueueWorker } from '../../jobs/runner.js';
+import { createStatementLog } from '../support/statement-log.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
+import {
+  createLineTestKit,
+  greenTeaInvoices,
+  rocDate,
+  taipeiDaysAgo,
+  textsOf,
+  type LineTestKit,
+} from './line-test-kit.js';
+
+const PURCHASE_DATE = taipeiDaysAgo(1);
+const userIdOf = (i: number) => `U${'0'.repeat(28)}${(0xe000 + i).toString(16)}`;
+const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
+
+/**
+ * Upper bounds on the statements one answer costs (the worker's claim, the answer, its delivery), so
+ * they cannot silently grow: the burst of issue 17 is CPU-bound on them. BEGIN/COMMIT are not counted
+ * (one transaction per answer). Lower a bound when a change takes statements away. Before issue 17's
+ * statement work (2026-12-05): help 12, a typed e-invoice 46.
+ */
+const MAX_STATEMENTS = { help: 7, textProof: 36 };
+
+describe('statements per answer (issue 17)', () => {
+  const log = createStatementLog();
+  let kit: LineTestKit;
+  let worker: QueueWorker;
+
+  /** The member sends `text`; the worker (one lane: one claim) answers it and sends the answer. */
+  const answer = async (userId: string, text: string) => {
+    await kit.userSends(userId, { type: 'text', text });
+    const statements = await log.during(async () => {
+      await worker.runOnce({ wake: () => {} });
+      await worker.drain?.();
+    });
+    const [last] = (await kit.botMessages(userId)).slice(-1);
+    return { statements, answer: textsOf(last?.messages ?? []) };
+  };
+
+  beforeAll(async () => {
+    kit = await createLineTestKit({
+      invoices: greenTeaInvoices(4, invoiceNumberOf, PURCHASE_DATE),
+      onStatement: log.onStatement,
+    });
+    worker = createWebhookEventsWorker(kit.services as Services, {
+      conversation: kit.conversation,
+      lanes: 1,
+      answerLanes: 0,
+    });
+    for (let i = 0; i < 2; i++)
+      await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ displayName: `member ${i}`, language: 'en' }),
+      });
+    // Known members: their first message stored them.
+    for (let i = 0; i < 2; i++) await answer(userIdOf(i), 'help');
+  }, HANG_GUARD_MS);
+
+  afterAll(async () => {
+    await kit?.close();
+  });
+
+  test('when a known member sends help, then the answer takes at most the bound of statements', async () => {
+    const { statements, answer: text } = await answer(userIdOf(0), 'help');
+    expect(text).not.toBe('');
+    expect(statements.length).toBeLessThanOrEqual(MAX_STATEMENTS.help);
+  });
+
+  test('when a known member sends a typed e-invoice, then the answer takes at most the bound of statements', async () => {
+    const { statements, answer: text } = await answer(
+      userIdOf(1),
+      `${invoiceNumberOf(1)} ${rocDate(PURCHASE_DATE)} 1234`,
+    );
+    expect(text).toContain('point');
+    expect(statements.length).toBeLessThanOrEqual(MAX_STATEMENTS.textProof);
+  });
+});
