@@ -187,9 +187,30 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
         .where(eq(outboundMessages.id, id));
     },
 
-    /** Recorded (committed) before a reply goes to LINE; `clear` when LINE said it was not delivered. */
-    async markReplyAttempted({ id, now }: { id: string; now: Date | null }): Promise<void> {
+    /** Recorded (committed) before a reply goes to LINE (`clearRefusedReply` when LINE refused it). */
+    async markReplyAttempted({ id, now }: { id: string; now: Date }): Promise<void> {
       await db.update(outboundMessages).set({ replyAttemptedAt: now }).where(eq(outboundMessages.id, id));
+    },
+
+    /**
+     * LINE refused this sender's reply without delivering it: clears the mark so a push may follow, but
+     * only while no other sender has claimed the message since this one did (`attempts` counts claims).
+     * False when one has: its lease lapsed while the reply was in flight, and the other sender's reply
+     * may be what used the token; that sender answers the message, this one must not push it as well.
+     */
+    async clearRefusedReply({ id, attempts }: { id: string; attempts: number }): Promise<boolean> {
+      const rows = await db
+        .update(outboundMessages)
+        .set({ replyAttemptedAt: null })
+        .where(
+          and(
+            eq(outboundMessages.id, id),
+            eq(outboundMessages.state, 'pending'),
+            eq(outboundMessages.attempts, attempts),
+          ),
+        )
+        .returning({ id: outboundMessages.id });
+      return rows.length > 0;
     },
 
     /**

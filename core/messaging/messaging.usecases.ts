@@ -169,8 +169,13 @@ export async function deliverOutboundMessages(
           summary.sent++;
           continue;
         }
-        // Refused without being used by us (expired early): not delivered, so a push may follow.
-        await repository.markReplyAttempted({ id: message.id, now: null });
+        // Refused without being used by us (expired early): not delivered, so a push may follow — unless
+        // our lease lapsed and another sender claimed it meanwhile (its reply may have used the token).
+        if (!(await repository.clearRefusedReply({ id: message.id, attempts: message.attempts }))) {
+          logger.warn({ outboundMessageId: message.id }, 'reply refused after another sender took it over');
+          summary.skipped++;
+          continue;
+        }
       } else if (earlierReplyUnknown) {
         // A reply of unknown outcome and no fresh token to ask again with: never follow it with a push.
         await repository.markReplyUnknown({
@@ -196,15 +201,19 @@ export async function deliverOutboundMessages(
       await repository.markSent({ id: message.id, deliveredAs: 'push', now: clock.now() });
       summary.sent++;
     } catch (error) {
-      // LINE refused the reply outright (4xx other than 429): it was not delivered.
+      // LINE refused the reply outright (4xx other than 429): it was not delivered (by us; when another
+      // sender has claimed the message since, it is that sender's to answer).
       if (
         replyInFlight &&
         isLineApiError(error) &&
         error.status &&
         error.status < 500 &&
-        error.status !== 429
-      )
-        await repository.markReplyAttempted({ id: message.id, now: null });
+        error.status !== 429 &&
+        !(await repository.clearRefusedReply({ id: message.id, attempts: message.attempts }))
+      ) {
+        summary.skipped++;
+        continue;
+      }
       const retryable = !isLineApiError(error) || error.retryable;
       const giveUp = !retryable || message.attempts >= MAX_SEND_ATTEMPTS;
       await repository.markAttemptFailed({

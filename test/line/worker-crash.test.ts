@@ -120,12 +120,41 @@ describe('webhook worker crash (SIGKILL mid-batch)', () => {
       const perUser = new Map<string, string[]>();
       for (const answer of answers)
         perUser.set(answer.userId, [...(perUser.get(answer.userId) ?? []), JSON.stringify(answer.messages)]);
-      for (const messages of perUser.values()) {
-        expect(new Set(messages).size).toBe(messages.length);
-        expect(messages.length).toBeLessThanOrEqual(2);
-      }
+      const suspects = [...perUser].filter(
+        ([, messages]) => new Set(messages).size !== messages.length || messages.length > 2,
+      );
       const reopened = await store.reopen();
       try {
+        // On a failure, what happened to each member who got a message twice (or more than two).
+        for (const [userId] of suspects) {
+          const outbound = await queryRows(
+            reopened.db,
+            sql`select dedupe_key, kind, state, delivered_as, attempts, created_at, reply_attempted_at, sent_at
+                from outbound_messages where to_user_id = ${userId} order by created_at`,
+          );
+          const submissions = await queryRows(
+            reopened.db,
+            sql`select s.id, s.state, s.created_at, s.decided_at, s.source_ref from submissions s
+                join members m on m.id = s.member_id where m.line_user_id = ${userId}`,
+          );
+          const timeline = answers
+            .filter((answer) => answer.userId === userId)
+            .map(({ seq, at, via, retryKey, requestId, messages }) => ({
+              seq,
+              at,
+              via,
+              retryKey,
+              requestId,
+              text: JSON.stringify(messages).slice(0, 160),
+            }));
+          console.error(
+            `duplicate for ${userId}:\n${JSON.stringify({ outbound, submissions, timeline }, null, 1)}`,
+          );
+        }
+        for (const [, messages] of perUser) {
+          expect(new Set(messages).size).toBe(messages.length);
+          expect(messages.length).toBeLessThanOrEqual(2);
+        }
         const [counts] = await queryRows<Record<string, number>>(
           reopened.db,
           sql`select (select count(*)::int from webhook_events where state = 'done') as done,

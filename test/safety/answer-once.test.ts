@@ -156,4 +156,62 @@ describe('an answer whose send crashed after LINE accepted it', () => {
         .map((row) => [row.state, row.deliveredAs]),
     ).toEqual(userIds.map(() => ['sent', 'push']));
   });
+
+  test('when a sender loses its lease while its reply is in flight and another sender replies first, then the first does not push it as well', async () => {
+    const users: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const userId = `U${'0'.repeat(26)}1a5e${String(i).padStart(2, '0')}`;
+      users.push(userId);
+      await simUser(userId);
+      const { event } = await kit.userSends(userId, { type: 'text', text: 'hello' });
+      const ids: string[] = [];
+      // Claimed alone (the claim marks the reply attempted) or with another (marked before the call).
+      for (let j = 0; j < (i % 2 === 0 ? 1 : 2); j++) {
+        const { message } = (await enqueueAnswer({
+          db: kit.services.database.db,
+          generateId: kit.services.generateId,
+          brandId: kit.demo.brand.id,
+          channelId: kit.demo.channel.id,
+          memberId: undefined,
+          toUserId: userId,
+          dedupeKey: `lapsed-answer-${i}-${j}`,
+          replyToken: j === 0 ? (event.replyToken as string) : undefined,
+          eventOccurredAt: new Date(event.timestamp as number),
+          messages: [{ type: 'text', text: `answer ${i}.${j}` }],
+          now: new Date(),
+        })) as { message: { id: string } };
+        ids.push(message.id);
+      }
+      const replyId = ids[0] as string;
+      // The first sender's reply is slow to reach LINE (a loaded machine): its lease lapses meanwhile.
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let calling = () => {};
+      const called = new Promise<void>((resolve) => (calling = resolve));
+      const real = kit.conversation.messenger;
+      const slow: LineMessenger = {
+        ...real,
+        reply: async (...args) => {
+          calling();
+          await gate;
+          return real.reply(...args);
+        },
+      };
+      const first = deliverOutboundMessages(deps(systemClock, slow), { ids, leaseMs: 1 });
+      await called;
+      // Another sender takes the lapsed lease and its reply gets there first.
+      await deliverOutboundMessages(deps(later(2)), { ids: [replyId] });
+      release();
+      await first;
+    }
+
+    // Each answer once: the reply (and, for odd users, the push queued beside it).
+    const received = await Promise.all(
+      users.map(async (userId) =>
+        (await kit.botMessages(userId)).map((entry) => JSON.stringify(entry.messages)),
+      ),
+    );
+    expect(received.map((texts) => texts.length)).toEqual(users.map((_, i) => (i % 2 === 0 ? 1 : 2)));
+    expect(received.map((texts) => new Set(texts).size)).toEqual(received.map((texts) => texts.length));
+  });
 });
