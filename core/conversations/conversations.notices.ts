@@ -23,8 +23,9 @@ type LaterDecisionRow = {
 
 /**
  * A proof sent in the chat that was answered "waiting for the platform" or "in review" and decided
- * afterwards (batch verification, a reviewer) gets one push with the decision. "Decided afterwards"
- * means the decision is later than the answer to its webhook event; the push's dedupe key
+ * afterwards (batch verification, a reviewer) gets one push with the decision. Which answers said so is
+ * stored with them (`awaits_decision`), never read from clocks (a decision's time read before a slow
+ * commit, or on another host, says nothing about what the member was told); the push's dedupe key
  * `decision:<submission id>` makes it once, whoever runs this and however often.
  */
 export async function notifyLaterDecisions(
@@ -46,7 +47,7 @@ export async function notifyLaterDecisions(
         left join line_channels c on c.id = o.channel_id
         where s.channel = 'chat' and s.source_ref like 'line:%'
           and s.state in ('accepted', 'rewarded', 'rejected')
-          and s.decided_at > o.created_at
+          and o.awaits_decision
           and m.following
           and not exists (select 1 from outbound_messages d
                           where d.brand_id = s.brand_id and d.dedupe_key = 'decision:' || s.id)

@@ -520,6 +520,14 @@ async function answerWith(
   return answerInTransaction(deps, context, async () => answer);
 }
 
+/** Proof answers that leave the decision for later (`notifyLaterDecisions` pushes it). */
+const AWAITING_OUTCOMES = new Set<ProofAnswer['outcome']>([
+  'queued',
+  'being_checked',
+  'awaiting_upload',
+  'in_review',
+]);
+
 /** LINE takes at most 5 messages in one reply or push. */
 const MAX_MESSAGES = 5;
 
@@ -548,9 +556,8 @@ function answerInTransaction(
         liffId: context.channel.liffId ?? undefined,
         timezone: context.timezone,
       };
-      const messages = (Array.isArray(decided) ? decided : [decided])
-        .flatMap((answer) => deps.render(answer, renderContext))
-        .slice(-MAX_MESSAGES);
+      const answers = Array.isArray(decided) ? decided : [decided];
+      const messages = answers.flatMap((answer) => deps.render(answer, renderContext)).slice(-MAX_MESSAGES);
       const result = await enqueueAnswer({
         db: tx,
         generateId: deps.generateId,
@@ -562,6 +569,10 @@ function answerInTransaction(
         replyToken: context.replyToken,
         eventOccurredAt: event.occurredAt,
         messages,
+        // Told "waiting": the proof (this event's submission) gets its decision by push when it comes.
+        awaitsDecision: answers.some(
+          (answer) => answer.kind === 'proof' && AWAITING_OUTCOMES.has(answer.outcome),
+        ),
         now: deps.clock.now(),
       });
       return result.status === 'queued' && result.message.state === 'pending' ? [result.message.id] : [];

@@ -43,6 +43,7 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
       replyToken: string | undefined;
       replyDeadline: Date | undefined;
       messages: LineMessage[];
+      awaitsDecision?: boolean;
       now: Date;
     }): Promise<{ message: OutboundMessage; created: boolean }> {
       const [created] = await db
@@ -59,6 +60,7 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
           replyToken: input.replyToken,
           replyDeadline: input.replyDeadline,
           messages: input.messages,
+          awaitsDecision: input.awaitsDecision ?? false,
           nextAttemptAt: input.now,
           createdAt: input.now,
         })

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { brands, lineChannels } from '../brands/brands.table.js';
 import { createdAt, idColumn, tstz } from '../db/columns.js';
 import { members } from '../members/members.table.js';
@@ -35,6 +35,12 @@ export const outboundMessages = pgTable(
      */
     replyAttemptedAt: tstz('reply_attempted_at'),
     messages: jsonb('messages').notNull().$type<Record<string, unknown>[]>(),
+    /**
+     * An answer that told the member their proof is waiting (queued, being checked, awaiting upload, in
+     * review): its decision is pushed when it comes. A fact stored with the answer, not a comparison of
+     * clock readings.
+     */
+    awaitsDecision: boolean('awaits_decision').notNull().default(false),
     state: text('state').notNull().default('pending').$type<'pending' | 'sent' | 'failed'>(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

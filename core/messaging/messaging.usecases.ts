@@ -34,6 +34,7 @@ export async function enqueueAnswer({
   replyToken,
   eventOccurredAt,
   messages,
+  awaitsDecision = false,
   now,
 }: {
   db: Executor;
@@ -46,6 +47,8 @@ export async function enqueueAnswer({
   replyToken: string | undefined;
   eventOccurredAt: Date;
   messages: LineMessage[];
+  /** The answer says the event's proof is waiting: its decision is pushed later (see `awaits_decision`). */
+  awaitsDecision?: boolean;
   now: Date;
 }): Promise<EnqueueResult> {
   const repository = createMessagingRepository({ db, generateId });
@@ -60,6 +63,7 @@ export async function enqueueAnswer({
     replyToken,
     replyDeadline: replyToken ? new Date(eventOccurredAt.getTime() + REPLY_TOKEN_FRESH_MS) : undefined,
     messages: messages.slice(0, MAX_MESSAGES_PER_REQUEST),
+    awaitsDecision,
     now,
   });
   return { status: 'queued', message, created };

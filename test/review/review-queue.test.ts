@@ -84,6 +84,7 @@ beforeAll(async () => {
     dedupeKey: 'event:evt1',
     retryKey: 'retry-evt1',
     messages: [{ type: 'text', text: 'sent to review' }],
+    awaitsDecision: true,
     state: 'sent',
     createdAt: services.clock.now(),
   });
