@@ -394,6 +394,15 @@ describe('broadcasts in the console', () => {
     await page.reload();
     await page.getByRole('button', { name: 'New broadcast' }).click();
     await page.getByLabel('Start from').selectOption({ label: 'Kaohsiung members' });
+    // The builder takes the saved condition in a render after the choice: wait for it, then read it.
+    await actions.getByText('Saved segment “Kaohsiung members”').waitFor();
+    await page.waitForFunction(
+      "document.querySelector('.segment-row select')?.value === 'TW-KHH'",
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    );
     await expect(page.locator('.segment-row').first().locator('select').inputValue()).resolves.toBe('TW-KHH');
 
     await actions.getByRole('button', { name: 'Delete segment…' }).click();
