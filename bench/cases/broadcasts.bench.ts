@@ -88,17 +88,20 @@ const broadcastsBench: BenchCase = {
           rateLimiter: createRateLimiter({ perSecond: 200 }),
         };
         const actor = { userId: 'bench' };
-        const { id } = await createBroadcast(deps, {
-          brandId,
-          actor,
-          input: {
-            condition: { type: 'all' },
-            messages: [{ type: 'text', text: 'bench' }],
-            holdoutPercent: 0,
-            trackLinks: false,
-            ignoreQuietHours: true,
-          },
-        });
+        /** A draft text broadcast to every member, sent now. */
+        const draftToAll = (text: string) =>
+          createBroadcast(deps, {
+            brandId,
+            actor,
+            input: {
+              condition: { type: 'all' },
+              messages: [{ type: 'text', text }],
+              holdoutPercent: 0,
+              trackLinks: false,
+              ignoreQuietHours: true,
+            },
+          });
+        const { id } = await draftToAll('bench');
         const freezeCpu = process.cpuUsage();
         const freezeMs = await timeIt(() => startBroadcast(deps, { brandId, broadcastId: id, actor }));
         const freezeCpuMs = cpuMsSince(freezeCpu);
@@ -177,17 +180,7 @@ const broadcastsBench: BenchCase = {
         });
         // A second broadcast to the same members: the frequency cap now groups the first one's 100,000
         // deliveries (cancelled before delivery: only its freeze is measured).
-        const second = await createBroadcast(deps, {
-          brandId,
-          actor,
-          input: {
-            condition: { type: 'all' },
-            messages: [{ type: 'text', text: 'bench again' }],
-            holdoutPercent: 0,
-            trackLinks: false,
-            ignoreQuietHours: true,
-          },
-        });
+        const second = await draftToAll('bench again');
         const againCpu = process.cpuUsage();
         // Its quota check answers from here: only the freeze is measured (the simulator's idle keep-alive
         // socket was reset under load at this point in one run).
