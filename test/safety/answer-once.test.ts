@@ -8,6 +8,7 @@ import {
   REPLY_TOKEN_FRESH_MS,
   type DeliveryDeps,
 } from '../../core/messaging/index.js';
+import { LineApiError } from '../../core/messaging/messaging.errors.js';
 import type { LineMessenger } from '../../core/messaging/messaging.types.js';
 import { members } from '../../core/members/index.js';
 import { systemClock, type Clock } from '../../core/shared/clock.js';
@@ -213,5 +214,71 @@ describe('an answer whose send crashed after LINE accepted it', () => {
     );
     expect(received.map((texts) => texts.length)).toEqual(users.map((_, i) => (i % 2 === 0 ? 1 : 2)));
     expect(received.map((texts) => new Set(texts).size)).toEqual(received.map((texts) => texts.length));
+  });
+  test("when a sender loses its lease while its push is in flight and another sender sends it, then the first records nothing over the other's outcome", async () => {
+    const userIds: string[] = [];
+    const summaries: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const userId = `U${'0'.repeat(26)}f1a5${String(i).padStart(2, '0')}`;
+      userIds.push(userId);
+      await simUser(userId);
+      const [member] = await kit.services.database.db
+        .insert(members)
+        .values({
+          id: `mbr_lapsed_push_${i}`,
+          brandId: kit.demo.brand.id,
+          channelId: kit.demo.channel.id,
+          lineUserId: userId,
+          locale: 'en',
+        })
+        .returning();
+      const queued = await enqueuePush({
+        db: kit.services.database.db,
+        generateId: kit.services.generateId,
+        brandId: kit.demo.brand.id,
+        memberId: member!.id,
+        dedupeKey: `lapsed-push-${i}`,
+        messages: [{ type: 'text', text: `decision ${i}` }],
+      });
+      if (queued.status !== 'queued') throw new Error(`push not queued: ${queued.status}`);
+      // The first sender's push is slow (a loaded machine): its lease lapses meanwhile, and LINE's answer,
+      // when it comes, is a refusal (i = 0), a network failure (i = 1) or a success (i = 2).
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let calling = () => {};
+      const called = new Promise<void>((resolve) => (calling = resolve));
+      const real = kit.conversation.messenger;
+      const slow: LineMessenger = {
+        ...real,
+        push: async (...args) => {
+          calling();
+          await gate;
+          if (i === 0) throw new LineApiError({ status: 400, body: 'refused' });
+          if (i === 1) throw new LineApiError({ status: undefined, body: 'fetch failed' });
+          return real.push(...args);
+        },
+      };
+      const first = deliverOutboundMessages(deps(systemClock, slow), {
+        ids: [queued.message.id],
+        leaseMs: 1,
+      });
+      await called;
+      // Another sender takes the lapsed lease and sends it.
+      await deliverOutboundMessages(deps(later(2)), { ids: [queued.message.id] });
+      release();
+      summaries.push(await first);
+    }
+
+    // Each push once, recorded as the second sender sent it: the first sender wrote nothing over it.
+    const received = await Promise.all(userIds.map(async (userId) => kit.botMessages(userId)));
+    expect(received.map((entries) => entries.length)).toEqual(userIds.map(() => 1));
+    const rows = await kit.services.database.db.select().from(outboundMessages);
+    expect(
+      rows
+        .filter((row) => row.dedupeKey.startsWith('lapsed-push-'))
+        .sort((a, b) => a.dedupeKey.localeCompare(b.dedupeKey))
+        .map((row) => [row.state, row.deliveredAs, row.lastError, row.attempts]),
+    ).toEqual(userIds.map(() => ['sent', 'push', null, 2]));
+    expect(summaries).toEqual(userIds.map(() => ({ sent: 0, retried: 0, failed: 0, skipped: 1 })));
   });
 });
