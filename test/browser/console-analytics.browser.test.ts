@@ -90,6 +90,7 @@ describe('analytics in the console', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Members & cohorts' }).click();
+    await page.getByRole('heading', { name: 'Cohorts by first proof week' }).waitFor();
     await page.locator('table.cohorts tbody tr').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.en.png'), fullPage: true });
 
@@ -175,6 +176,10 @@ describe('analytics in the console', () => {
     await page.getByRole('tab', { name: '購買時段' }).click();
     await page.locator('table.heatmap tbody tr').nth(6).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.zh-TW.png') });
+    await page.getByRole('tab', { name: '會員與世代' }).click();
+    await page.getByRole('heading', { name: '依首次登錄週的會員世代' }).waitFor();
+    await page.locator('table.cohorts tbody tr').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.zh-TW.png'), fullPage: true });
     await page.getByRole('tab', { name: '匯出' }).click();
     await page.locator('#export-kind').selectOption('winners');
     await page.locator('#export-about', { hasText: '稅務' }).waitFor();
