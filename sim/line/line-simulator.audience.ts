@@ -230,29 +230,37 @@ export function addAudienceRoutes(api: Router, { state, now, authenticate }: Aud
       return { problem: { message: `Size must be between 1 and ${AUDIENCE_FILE_MAX}`, property: 'file' } };
     return { ids };
   };
-  api.post('/v2/bot/audienceGroup/upload/byFile', multipart, (req, res) => {
-    const channel = authenticate(req, res);
-    if (!channel) return;
-    const fields = readMultipart(req);
-    if (!fields) return bad(res, [{ message: 'must be multipart/form-data' }]);
-    const read = fileIds(fields);
-    if ('problem' in read) return bad(res, [read.problem]);
-    create(res, channel, {
-      description: fields.get('description'),
-      isIfaAudience: fields.get('isIfaAudience') === 'true',
-      uploadDescription: fields.get('uploadDescription'),
-      ids: read.ids,
-    });
-  });
-  api.put('/v2/bot/audienceGroup/upload/byFile', multipart, (req, res) => {
-    const channel = authenticate(req, res);
-    if (!channel) return;
-    const fields = readMultipart(req);
-    if (!fields) return bad(res, [{ message: 'must be multipart/form-data' }]);
-    const read = fileIds(fields);
-    if ('problem' in read) return bad(res, [read.problem]);
-    add(res, channel, fields.get('audienceGroupId'), read.ids, fields.get('uploadDescription'));
-  });
+  /** A by-file request: authenticated, its form read and its file's ids, then `then`. */
+  const byFile =
+    (then: (res: Response, channel: SimChannel, fields: Map<string, string>, ids: string[]) => void) =>
+    (req: Request, res: Response) => {
+      const channel = authenticate(req, res);
+      if (!channel) return;
+      const fields = readMultipart(req);
+      if (!fields) return bad(res, [{ message: 'must be multipart/form-data' }]);
+      const read = fileIds(fields);
+      if ('problem' in read) return bad(res, [read.problem]);
+      then(res, channel, fields, read.ids);
+    };
+  api.post(
+    '/v2/bot/audienceGroup/upload/byFile',
+    multipart,
+    byFile((res, channel, fields, ids) =>
+      create(res, channel, {
+        description: fields.get('description'),
+        isIfaAudience: fields.get('isIfaAudience') === 'true',
+        uploadDescription: fields.get('uploadDescription'),
+        ids,
+      }),
+    ),
+  );
+  api.put(
+    '/v2/bot/audienceGroup/upload/byFile',
+    multipart,
+    byFile((res, channel, fields, ids) =>
+      add(res, channel, fields.get('audienceGroupId'), ids, fields.get('uploadDescription')),
+    ),
+  );
 
   const found = (req: Request, res: Response, channel: SimChannel) => {
     const audience = state.audiences.get(Number(req.params.audienceGroupId));
