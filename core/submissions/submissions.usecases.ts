@@ -16,6 +16,7 @@ import type {
 } from './submissions.types.js';
 import { leaseMs, resolveCampaign, answerConflict, resultOfStored, reload } from './submissions.decide.js';
 import {
+  asksPlatform,
   checkClaimedSubmission,
   readEInvoice,
   verifyClaimedSubmission,
@@ -70,6 +71,9 @@ export async function submitProof(
 
   const now = deps.clock.now();
   const instant = campaign.verificationMode === 'instant';
+  // Read once, and only for an instant check (a batch proof is stored as it is).
+  let settings: CampaignWithSettings | undefined;
+  const settingsOf = () => (settings ??= readCampaignSettings(campaign));
   const proofKey = taiwanInvoiceProofKey(parsed.invoiceNumber, parsed.invoiceDate);
   const rawInput: RawInput = { input: command.input, parsed };
 
@@ -95,12 +99,17 @@ export async function submitProof(
         updatedAt: now,
       },
     });
-    // A member who would wait too long for the instant check is answered at once; the retry worker checks
-    // it in turn and the decision follows by push. Decided before the proof is stored, so it is stored
-    // once, as decided (no second write, no second round of the submissions triggers); the budget stays
-    // locked from here to the commit. A proof that then turns out stored already (a redelivery racing,
-    // the same invoice) leaves its permit unused: the budget is a ceiling, never exceeded.
-    const decided = instant ? await decideInstantCheck(deps, tx, command, now) : undefined;
+    // A check that will not ask the platform (its dates rule it out, a stored answer settles it) takes no
+    // permit of the MoF budget and is never queued for one: it is decided in the request. Else a member
+    // who would wait too long for the instant check is answered at once; the retry worker checks it in
+    // turn and the decision follows by push. Decided before the proof is stored, so it is stored once, as
+    // decided (no second write, no second round of the submissions triggers); the budget stays locked
+    // from here to the commit. A proof that then turns out stored already (a redelivery racing, the same
+    // invoice) leaves its permit unused: the budget is a ceiling, never exceeded.
+    const decided =
+      instant && asksPlatform(settingsOf(), parsed, invoice, now)
+        ? await decideInstantCheck(deps, tx, command, now)
+        : undefined;
     const queued = decided?.queued;
     const submission = await txRepository.insertSubmission({
       id: deps.generateId('submission'),
@@ -140,7 +149,7 @@ export async function submitProof(
   if (queued) return { outcome: 'queued', submission: created, queue: queued };
   // Batch mode: the verification run checks it (being checked, with the time of that run).
   if (!instant) return { ...resultOfStored(created), nextCheckAt: created.nextCheckAt ?? now };
-  return verifyClaimedSubmission(deps, created, readCampaignSettings(campaign), stored.permit);
+  return verifyClaimedSubmission(deps, created, settingsOf(), stored.permit);
 }
 
 /** How many answered proofs a deciding transaction of the batch verification waits for. */
