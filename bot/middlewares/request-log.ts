@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import type { Logger } from '../../core/shared/logger.js';
 import { runWithRequestId } from '../../core/shared/request-context.js';
 
@@ -19,22 +20,31 @@ const NOT_LOGGED = /^\/(healthz|readyz|metrics)$/;
  * serialized the request for every request, a tenth of the webhook's CPU (`npm run bench -- webhook`).
  */
 export function createRequestLog(logger: Logger): RequestHandler[] {
-  return [
-    (req, res, next) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
-      res.setHeader('x-request-id', id);
-      (req as { id?: string }).id = id;
-      const url = req.url;
-      const query = url.indexOf('?');
-      const path = query === -1 ? url : url.slice(0, query);
-      if (!NOT_LOGGED.test(path)) logWhenDone(logger, res, { id, method: req.method, path });
-      runWithRequestId(id, next);
-    },
-  ];
+  return [(req, res, next) => runWithRequestId(startRequestLog(logger, req, res), next)];
 }
 
-function logWhenDone(logger: Logger, res: Response, req: { id: string; method: string; path: string }): void {
+/**
+ * What the middleware does for one request, for a handler served before express (the webhook's fast
+ * path, `create-app.ts`): picks the id, sends it back, writes the line when the response is done, and
+ * returns the id for the caller to run the request's work in (`runWithRequestId`).
+ */
+export function startRequestLog(logger: Logger, req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader('x-request-id', id);
+  (req as { id?: string }).id = id;
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  if (!NOT_LOGGED.test(path)) logWhenDone(logger, res, { id, method: req.method ?? 'GET', path });
+  return id;
+}
+
+function logWhenDone(
+  logger: Logger,
+  res: ServerResponse,
+  req: { id: string; method: string; path: string },
+): void {
   const start = Date.now();
   const done = (error?: unknown) => {
     res.off('finish', done);

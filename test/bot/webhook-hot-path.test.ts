@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
@@ -197,6 +199,98 @@ describe('webhook hot path: channel cache and group commit', () => {
     } finally {
       await reader?.end();
     }
+  });
+
+  test('when the 200 is sent, then the statement storing its event has already returned: no response is sent while it is held', async () => {
+    // Deterministic on both databases: the inbox's statement (autocommit: it has committed when it
+    // returns) is held after it returns, and the responses of the deliveries whose events it holds are
+    // looked at then. A 200 sent before the commit (not awaiting the write, or awaiting only its
+    // queueing, or a batch answered when another batch commits) is caught here.
+    const responses = new Map<string, ServerResponse>();
+    const seenAtCommit: { id: string; sent: boolean }[] = [];
+    const database = {
+      ...services.database,
+      simpleQuery: async <T extends Record<string, unknown>>(text: string) => {
+        const rows = await services.database.simpleQuery<T>(text);
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const [id, res] of responses)
+          if (text.includes(`'${id}'`)) seenAtCommit.push({ id, sent: res.headersSent || res.writableEnded });
+        return rows;
+      },
+    };
+    const heldApp = createApp(services, [createWebhookModule({ ...services, database })]);
+    const server = (req: IncomingMessage, res: ServerResponse) => {
+      responses.set(String(req.headers['x-test-event']), res);
+      heldApp(req, res);
+    };
+    const ids = Array.from({ length: 8 }, (_, i) => `EVT_HELD_${i}`);
+
+    const answers = await Promise.all(
+      ids.map((id) => {
+        const body = webhookBody([id]);
+        return request(server)
+          .post(`/webhook/${CHANNEL.lineChannelId}`)
+          .set('content-type', 'application/json')
+          .set('x-test-event', id)
+          .set('x-line-signature', signWebhookBody(body, CHANNEL.channelSecret))
+          .send(body);
+      }),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 200));
+    expect(seenAtCommit.map(({ id }) => id).sort()).toEqual([...ids].sort());
+    expect(seenAtCommit.filter(({ sent }) => sent)).toEqual([]);
+    for (const id of ids) expect(await rowsOf(id)).toHaveLength(1);
+  });
+
+  test('when a delivery is not the plain kind the fast path serves (chunked, a query string), then express serves it alike', async () => {
+    const chunkedBody = webhookBody(['EVT_CHUNKED_1']);
+    const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const server = createServer(app).listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        const req = httpRequest(
+          {
+            port,
+            host: '127.0.0.1',
+            method: 'POST',
+            path: `/webhook/${CHANNEL.lineChannelId}`,
+            headers: {
+              'content-type': 'application/json',
+              'x-line-signature': signWebhookBody(chunkedBody, CHANNEL.channelSecret),
+              'transfer-encoding': 'chunked',
+            },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => server.close(() => resolve({ status: res.statusCode ?? 0, text })));
+          },
+        );
+        req.on('error', reject);
+        req.write(chunkedBody.slice(0, 10));
+        req.end(chunkedBody.slice(10));
+      });
+    });
+    const queryBody = webhookBody(['EVT_QUERY_1']);
+    const withQuery = await request(app)
+      .post(`/webhook/${CHANNEL.lineChannelId}?from=line`)
+      .set('content-type', 'application/json')
+      .set('x-line-signature', signWebhookBody(queryBody, CHANNEL.channelSecret))
+      .send(queryBody);
+    const forged = await request(app)
+      .post(`/webhook/${CHANNEL.lineChannelId}?from=line`)
+      .set('content-type', 'application/json')
+      .set('x-line-signature', signWebhookBody(queryBody, 'not-the-secret'))
+      .send(queryBody);
+    const forgedFast = await post(queryBody, 'not-the-secret');
+
+    expect(chunked).toEqual({ status: 200, text: '{}' });
+    expect(withQuery.status).toBe(200);
+    expect(withQuery.text).toBe('{}');
+    expect(forged.status).toBe(401);
+    expect(forgedFast.status).toBe(401);
+    expect(forgedFast.body).toEqual(forged.body);
+    for (const id of ['EVT_CHUNKED_1', 'EVT_QUERY_1']) expect(await rowsOf(id)).toHaveLength(1);
   });
 
   test('when the channel secret is rotated, then the new secret works at once and the old one is refused once the cache entry expires', async () => {

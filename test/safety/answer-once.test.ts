@@ -70,6 +70,30 @@ describe('an answer whose send crashed after LINE accepted it', () => {
     }
   }
 
+  /** Stores the bot's answer `text` to the member's `event` (a reply while `replyToken` is given, else a push). */
+  async function answerFor(
+    userId: string,
+    event: Record<string, unknown>,
+    dedupeKey: string,
+    text: string,
+    replyToken: string | undefined,
+  ): Promise<string> {
+    const { message } = (await enqueueAnswer({
+      db: kit.services.database.db,
+      generateId: kit.services.generateId,
+      brandId: kit.demo.brand.id,
+      channelId: kit.demo.channel.id,
+      memberId: undefined,
+      toUserId: userId,
+      dedupeKey,
+      replyToken,
+      eventOccurredAt: new Date(event.timestamp as number),
+      messages: [{ type: 'text', text }],
+      now: new Date(),
+    })) as { message: { id: string } };
+    return message.id;
+  }
+
   test('when the sender dies after a reply, many times, then the retry never pushes it again: every user gets it once', async () => {
     const users: string[] = [];
     const states: (string | null)[] = [];
@@ -78,32 +102,21 @@ describe('an answer whose send crashed after LINE accepted it', () => {
       users.push(userId);
       await simUser(userId);
       const { event } = await kit.userSends(userId, { type: 'text', text: 'hello' });
-      const { message } = (await enqueueAnswer({
-        db: kit.services.database.db,
-        generateId: kit.services.generateId,
-        brandId: kit.demo.brand.id,
-        channelId: kit.demo.channel.id,
-        memberId: undefined,
-        toUserId: userId,
-        dedupeKey: `crash-answer-${i}`,
-        replyToken: event.replyToken as string,
-        eventOccurredAt: new Date(event.timestamp as number),
-        messages: [{ type: 'text', text: `answer ${i}` }],
-        now: new Date(),
-      })) as { message: { id: string } };
+      const replyToken = event.replyToken as string;
+      const messageId = await answerFor(userId, event, `crash-answer-${i}`, `answer ${i}`, replyToken);
 
       void deliverOutboundMessages(deps(systemClock, dyingAfterLineAnswers(kit.conversation.messenger)), {
-        ids: [message.id],
+        ids: [messageId],
         leaseMs: 1,
       });
       await untilReceived(userId, 1);
       // Another worker takes the lapsed lease: while the reply token is fresh (even i), or after it (odd i).
       const retryClock = i % 2 === 0 ? later(2) : later(REPLY_TOKEN_FRESH_MS + 5_000);
-      await deliverOutboundMessages(deps(retryClock), { ids: [message.id] });
+      await deliverOutboundMessages(deps(retryClock), { ids: [messageId] });
       const [row] = await kit.services.database.db
         .select()
         .from(outboundMessages)
-        .where(eq(outboundMessages.id, message.id));
+        .where(eq(outboundMessages.id, messageId));
       states.push(row?.deliveredAs ?? null);
     }
 
@@ -167,20 +180,8 @@ describe('an answer whose send crashed after LINE accepted it', () => {
       const ids: string[] = [];
       // Claimed alone (the claim marks the reply attempted) or with another (marked before the call).
       for (let j = 0; j < (i % 2 === 0 ? 1 : 2); j++) {
-        const { message } = (await enqueueAnswer({
-          db: kit.services.database.db,
-          generateId: kit.services.generateId,
-          brandId: kit.demo.brand.id,
-          channelId: kit.demo.channel.id,
-          memberId: undefined,
-          toUserId: userId,
-          dedupeKey: `lapsed-answer-${i}-${j}`,
-          replyToken: j === 0 ? (event.replyToken as string) : undefined,
-          eventOccurredAt: new Date(event.timestamp as number),
-          messages: [{ type: 'text', text: `answer ${i}.${j}` }],
-          now: new Date(),
-        })) as { message: { id: string } };
-        ids.push(message.id);
+        const replyToken = j === 0 ? (event.replyToken as string) : undefined;
+        ids.push(await answerFor(userId, event, `lapsed-answer-${i}-${j}`, `answer ${i}.${j}`, replyToken));
       }
       const replyId = ids[0] as string;
       // The first sender's reply is slow to reach LINE (a loaded machine): its lease lapses meanwhile.
