@@ -10,10 +10,15 @@ import {
   type BroadcastSettingsPatch,
 } from '../../core/broadcasts/index.js';
 import type { LineSimulator } from '../../sim/line/index.js';
-import type { TestSeed } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import type { TestServices } from '../support/services.js';
-import { as, startBroadcastStack, twoBrandsSeed, type BroadcastStack } from './fixtures/broadcast-stack.js';
+import {
+  as,
+  startBroadcastStack,
+  taggedMembers,
+  twoBrandsSeed,
+  type BroadcastStack,
+} from './fixtures/broadcast-stack.js';
 
 /**
  * Quiet hours, the frequency cap and the LINE plan are the brand's settings: the broadcasts apply them when
@@ -30,25 +35,12 @@ const lineIdOf = (n: number) => `U${(n + 50_000).toString(16).padStart(32, '0')}
 const GROUPS = { early: 2, cap: 2, nocap: 2, retry: 3, skip: 3, light: 15, high: 15, bubbles: 4 } as const;
 type Group = keyof typeof GROUPS;
 
-const members: NonNullable<TestSeed['members']> = [];
-const memberTags: NonNullable<TestSeed['memberTags']> = [];
-const lineIdsOf: Record<string, string[]> = {};
-let next = 1;
-for (const [tag, size] of Object.entries(GROUPS)) {
-  lineIdsOf[tag] = [];
-  for (let i = 0; i < size; i++, next++) {
-    const id = `mbr_bs${String(next).padStart(5, '0')}`;
-    members.push({
-      id,
-      brandId: TW,
-      lineUserId: lineIdOf(next),
-      locale: 'zh-TW',
-      displayName: `會員${next}`,
-    });
-    memberTags.push({ id: `tag_bs${next}`, brandId: TW, memberId: id, tag, source: 'console' });
-    lineIdsOf[tag]!.push(lineIdOf(next));
-  }
-}
+const { members, memberTags, lineIdsOf } = taggedMembers({
+  prefix: 'bs',
+  brandId: TW,
+  groups: GROUPS,
+  lineIdOf,
+});
 
 let stack: BroadcastStack;
 let services: TestServices;
