@@ -51,10 +51,13 @@ export {
   analyticsStoreDays,
 } from './rollups.table.js';
 export {
+  analyticsCohortDays,
   analyticsCohortWeeks,
+  analyticsFirstDays,
   analyticsMemberDays,
   analyticsMembers,
   analyticsProofDays,
+  analyticsReturnDays,
 } from './proof-rollups.table.js';
 export { rebuildAnalyticsRollups } from './rollups.usecases.js';
 export { basketPairMetrics, type BasketPair, type BasketsAnswer } from './analytics.models.js';

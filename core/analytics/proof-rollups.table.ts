@@ -1,4 +1,4 @@
-import { date, index, integer, pgTable, primaryKey, text, boolean } from 'drizzle-orm/pg-core';
+import { date, index, integer, pgTable, primaryKey, smallint, text, boolean } from 'drizzle-orm/pg-core';
 import { tstz } from '../db/columns.js';
 
 /*
@@ -96,4 +96,73 @@ export const analyticsCohortWeeks = pgTable(
     members: integer('members').notNull(),
   },
   (t) => [primaryKey({ name: 'analytics_cohort_weeks_pk', columns: [t.brandId, t.scope, t.cohort, t.week] })],
+);
+
+/*
+ * The dated member questions over any range, exact from counters (migration 0042, docs/decisions/009,
+ * "Cohorts by first-ever proof"): a member's cohort is the week of their first-ever accepted proof (per
+ * scope: a campaign, or `*` for all the brand's campaigns), whatever range is asked. Kept, like the two
+ * tables above, from the touched members' member-days in the writing transaction.
+ */
+
+/**
+ * Members by their first-ever active day (`first_day`), a week they were active in (Monday, local) and the
+ * days of that week they were active on (`days`: bit i = Monday + i). A member is active in a range's part
+ * of a week when `days` meets the range's days of that week: the retention table and new vs returning of
+ * any range are sums of these rows.
+ */
+export const analyticsCohortDays = pgTable(
+  'analytics_cohort_days',
+  {
+    brandId: text('brand_id').notNull(),
+    scope: text('scope').notNull(),
+    week: date('week', { mode: 'string' }).notNull(),
+    firstDay: date('first_day', { mode: 'string' }).notNull(),
+    days: smallint('days').notNull(),
+    members: integer('members').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'analytics_cohort_days_pk',
+      columns: [t.brandId, t.scope, t.week, t.firstDay, t.days],
+    }),
+  ],
+);
+
+/**
+ * Members by an active day and the active day before it (`prev_day`, `-infinity` on their first-ever
+ * one): the members active in a range are its days whose previous active day is before the range.
+ */
+export const analyticsReturnDays = pgTable(
+  'analytics_return_days',
+  {
+    brandId: text('brand_id').notNull(),
+    scope: text('scope').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    prevDay: date('prev_day', { mode: 'string' }).notNull(),
+    members: integer('members').notNull(),
+  },
+  (t) => [primaryKey({ name: 'analytics_return_days_pk', columns: [t.brandId, t.scope, t.day, t.prevDay] })],
+);
+
+/**
+ * Members by the day of their first-ever accepted proof and of their second (`second_day`: the same day
+ * when they sent two that day, `infinity` while they have one): a member whose first proof is in a range
+ * and whose second is after it bought once, the other members of the range bought again.
+ */
+export const analyticsFirstDays = pgTable(
+  'analytics_first_days',
+  {
+    brandId: text('brand_id').notNull(),
+    scope: text('scope').notNull(),
+    firstDay: date('first_day', { mode: 'string' }).notNull(),
+    secondDay: date('second_day', { mode: 'string' }).notNull(),
+    members: integer('members').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'analytics_first_days_pk',
+      columns: [t.brandId, t.scope, t.firstDay, t.secondDay],
+    }),
+  ],
 );

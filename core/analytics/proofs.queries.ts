@@ -111,41 +111,11 @@ export async function proofFunnel(db: Executor, filter: AnalyticsFilter): Promis
   return toFunnelAnswer({ totals, members, reasons, days });
 }
 
-type CohortRows = {
+export type CohortRows = {
   cohorts: { cohort: string; offset: unknown; members: unknown }[];
   weekly: { week: string; new: unknown; returning: unknown }[];
   repeat: { members: unknown; repeaters: unknown } | undefined;
 };
-
-/**
- * The cohort queries over `accepted` (`member_id, week, proofs`: a member's accepted proofs in a week,
- * Monday, local, possibly in several rows): cohorts by first week and members active k weeks later, new vs
- * returning per week, members with two or more accepted proofs.
- */
-export async function cohortRows(db: Executor, accepted: SQL): Promise<CohortRows> {
-  const cohorts = await queryRows<{ cohort: string; offset: unknown; members: unknown }>(
-    db,
-    sql`with a as (${accepted}), f as (select member_id, min(week) as cohort from a group by member_id)
-        select to_char(f.cohort, 'YYYY-MM-DD') as cohort, (a.week - f.cohort) / 7 as offset,
-               count(distinct a.member_id) as members
-        from a join f using (member_id) group by f.cohort, a.week order by f.cohort, a.week`,
-  );
-  const weekly = await queryRows<{ week: string; new: unknown; returning: unknown }>(
-    db,
-    sql`with a as (${accepted}), f as (select member_id, min(week) as cohort from a group by member_id)
-        select to_char(a.week, 'YYYY-MM-DD') as week,
-               count(distinct a.member_id) filter (where a.week = f.cohort) as new,
-               count(distinct a.member_id) filter (where a.week > f.cohort) as returning
-        from a join f using (member_id) group by a.week order by a.week`,
-  );
-  const [repeat] = await queryRows<{ members: unknown; repeaters: unknown }>(
-    db,
-    sql`with a as (${accepted})
-        select count(*) as members, count(*) filter (where c >= 2) as repeaters
-        from (select member_id, sum(proofs) as c from a group by member_id) m`,
-  );
-  return { cohorts, weekly, repeat };
-}
 
 /** The cohorts' answer, with the members' points balances in bands. */
 export async function toCohortsAnswer(
@@ -182,104 +152,73 @@ export async function toCohortsAnswer(
 }
 
 /**
- * Members: cohorts by the week (Monday, local) of their first accepted proof and how many of them sent an
- * accepted proof again k weeks later; new vs returning per week; the repeat-purchase rate (members with two
- * or more accepted proofs ÷ members with one or more); points balances in bands, against the cheapest
- * active reward ("who is close to a reward"). Read from the member-days rollup.
+ * Members: cohorts by the week (Monday, local) of their first-ever accepted proof (in the campaign, when
+ * one is asked) and how many of them sent an accepted proof again k weeks later; new vs returning per week;
+ * the repeat-purchase rate; points balances in bands, against the cheapest active reward ("who is close
+ * to a reward"). With a range (`from`/`to`, days received), the same definitions over the range's days:
+ * - the retention table holds the cohorts of the members whose first-ever proof is in the range, counted
+ *   in the weeks of the range they were active in (within the range);
+ * - a member active in a week of the range is new that week when their first-ever proof is in it (and in
+ *   the range), returning otherwise (their first-ever proof is earlier: before the range, or an earlier
+ *   week of it);
+ * - repeat rate: members with an accepted proof in the range that is not their first-ever ÷ members with
+ *   an accepted proof in the range.
+ * Without a range these are the whole history's (and equal to the range covering it). Read from rollups
+ * whose cost follows days and weeks, not members (docs/decisions/009, "Cohorts by first-ever proof").
  */
 export async function memberCohorts(db: Executor, filter: AnalyticsFilter) {
   if (undated(filter)) return toCohortsAnswer(db, filter.brandId, await undatedCohortRows(db, filter));
   return toCohortsAnswer(db, filter.brandId, await datedCohortRows(db, filter));
 }
 
-/** Weeks a range may span for `datedCohortRows`' week masks (bits 0–62 of a bigint). */
-const MASK_WEEKS = 63;
-
-type CohortGroup = { cohort: string; week: string; offset: unknown; members: unknown; repeaters: unknown };
-
 /**
- * The cohort rows of a range of days from its member-days. Each member of the range is reduced in one
- * hash aggregation to their first day (their cohort: its week), the weeks they were active in as the bits
- * of a bigint (week k of the range: bit k) and their accepted proofs; members are then counted by cohort
- * and mask (a handful of rows for a month) and the masks' bits spread to the (cohort, week) cells.
- * No sort and no window over the members: one month of a million invoices 2.6 s → see
- * docs/decisions/009, "Cohorts over any range". Ranges of more than 63 weeks take the window query.
+ * The cohort rows of a range of days from the first-ever-proof rollups (`analytics_cohort_days`,
+ * `analytics_return_days`, `analytics_first_days`, migration 0042). A week's row counts the members whose
+ * active days that week (`days`, bit i = Monday + i) meet the range's days of that week (`lo`..`hi`): those
+ * whose first-ever day is in the range make the retention table (and are new in their first week), the
+ * rest of the week's members are returning. The range's members are its active days whose previous active
+ * day is before the range; those of them who bought once are the members whose first proof is in the range
+ * and whose second is after it.
  */
 async function datedCohortRows(db: Executor, filter: AnalyticsFilter): Promise<CohortRows> {
-  const where = proofDaysWhere(filter, 'd');
-  const [span] = await queryRows<{ base: string | null; weeks: unknown }>(
+  const { from, to } = filter;
+  const where = (alias: string) =>
+    sql`${sql.raw(alias)}.brand_id = ${filter.brandId} and ${sql.raw(alias)}.scope = ${scope(filter)}`;
+  const lo = from ? sql`greatest(${from}::date - c.week, 0)` : sql`0`;
+  const hi = to ? sql`least(${to}::date - c.week, 6)` : sql`6`;
+  const fresh = from ? sql`c.first_day >= ${from}::date` : sql`true`;
+  const cells = await queryRows<{ cohort: string | null; week: string; offset: unknown; members: unknown }>(
     db,
-    sql`select to_char(date_trunc('week', min(d.day)::timestamp), 'YYYY-MM-DD') as base,
-               (date_trunc('week', max(d.day)::timestamp)::date
-                 - date_trunc('week', min(d.day)::timestamp)::date) / 7 + 1 as weeks
-        from analytics_member_days d where ${where}`,
+    sql`select case when ${fresh} then to_char(date_trunc('week', c.first_day::timestamp), 'YYYY-MM-DD') end as cohort,
+               to_char(c.week, 'YYYY-MM-DD') as week,
+               (c.week - date_trunc('week', c.first_day::timestamp)::date) / 7 as offset, sum(c.members) as members
+        from analytics_cohort_days c
+        where ${where('c')}${from ? sql` and c.week > ${from}::date - 7` : sql``}${to ? sql` and c.week <= ${to}::date and c.first_day <= ${to}::date` : sql``}
+          and c.days & ((1 << (${hi} + 1)) - (1 << ${lo})) <> 0
+        group by 1, 2, 3 order by 1, 2`,
   );
-  if (!span?.base) return cohortCounts([]);
-  if (n(span.weeks) > MASK_WEEKS) return cohortCounts(await windowCohortGroups(db, where));
-  const base = sql`${span.base}::date`;
-  const groups = await queryRows<CohortGroup>(
+  const [repeat] = await queryRows<{ members: unknown; once: unknown }>(
     db,
-    sql`with m as (
-          select (min(d.day) - ${base}) / 7 as cohort, bit_or(1::bigint << ((d.day - ${base}) / 7)) as weeks,
-                 sum(d.proofs) as proofs
-          from analytics_member_days d where ${where} group by d.member_id),
-        g as (
-          select cohort, weeks, count(*) as members, count(*) filter (where proofs >= 2) as repeaters
-          from m group by cohort, weeks)
-        select to_char(${base} + 7 * g.cohort, 'YYYY-MM-DD') as cohort,
-               to_char(${base} + 7 * k.week, 'YYYY-MM-DD') as week, k.week - g.cohort as offset,
-               sum(g.members) as members, coalesce(sum(g.repeaters) filter (where k.week = g.cohort), 0) as repeaters
-        from g cross join lateral generate_series(g.cohort, ${n(span.weeks) - 1}) as k(week)
-        where (g.weeks >> k.week) & 1 = 1
-        group by g.cohort, k.week order by g.cohort, k.week`,
+    sql`select (select coalesce(sum(r.members), 0) from analytics_return_days r
+                where ${where('r')}${from ? sql` and r.day >= ${from}::date and r.prev_day < ${from}::date` : sql` and r.prev_day = '-infinity'`}${to ? sql` and r.day <= ${to}::date` : sql``}) as members,
+               (select coalesce(sum(f.members), 0) from analytics_first_days f
+                where ${where('f')}${from ? sql` and f.first_day >= ${from}::date` : sql``}${to ? sql` and f.first_day <= ${to}::date and f.second_day > ${to}::date` : sql` and f.second_day = 'infinity'`}) as once`,
   );
-  return cohortCounts(groups);
-}
-
-/**
- * The same groups by a window over each member's weeks (any span): each member's weeks of the range, with
- * the first of them and their accepted proofs of the range.
- */
-function windowCohortGroups(db: Executor, where: SQL) {
-  return queryRows<CohortGroup>(
-    db,
-    sql`with w as (
-          select min(date_trunc('week', d.day::timestamp)::date) over m as cohort,
-                 date_trunc('week', d.day::timestamp)::date as week,
-                 sum(sum(d.proofs)) over m as proofs
-          from analytics_member_days d where ${where}
-          group by d.member_id, 2
-          window m as (partition by d.member_id))
-        select to_char(cohort, 'YYYY-MM-DD') as cohort, to_char(week, 'YYYY-MM-DD') as week,
-               (week - cohort) / 7 as offset, count(*) as members,
-               count(*) filter (where week = cohort and proofs >= 2) as repeaters
-        from w group by cohort, week order by cohort, week`,
-  );
-}
-
-/**
- * Members by cohort and week (with the repeaters of their cohort's week) to cohort rows: new vs returning
- * per week and the repeat rate are sums of those counts (a member is new in their cohort's week,
- * returning in a later one; counted once, in their cohort's week, as a repeater).
- */
-function cohortCounts(groups: CohortGroup[]): CohortRows {
   const weeks = new Map<string, { week: string; new: number; returning: number }>();
-  let members = 0;
-  let repeaters = 0;
-  for (const group of groups) {
-    const week = weeks.get(group.week) ?? { week: group.week, new: 0, returning: 0 };
-    weeks.set(group.week, week);
-    if (group.week !== group.cohort) week.returning += n(group.members);
-    else {
-      week.new += n(group.members);
-      members += n(group.members);
-      repeaters += n(group.repeaters);
-    }
+  const cohorts: CohortRows['cohorts'] = [];
+  for (const cell of cells) {
+    const week = weeks.get(cell.week) ?? { week: cell.week, new: 0, returning: 0 };
+    weeks.set(cell.week, week);
+    if (cell.cohort === cell.week) week.new += n(cell.members);
+    else week.returning += n(cell.members);
+    if (cell.cohort !== null)
+      cohorts.push({ cohort: cell.cohort, offset: cell.offset, members: cell.members });
   }
+  const members = n(repeat?.members);
   return {
-    cohorts: groups,
+    cohorts,
     weekly: [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week)),
-    repeat: { members, repeaters },
+    repeat: { members, repeaters: members - n(repeat?.once) },
   };
 }
 

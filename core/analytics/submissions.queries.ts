@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import type { FunnelAnswer } from './analytics.models.js';
 import type { AnalyticsFilter } from './analytics.queries.js';
-import { cohortRows, redeemedMembers, toCohortsAnswer, toFunnelAnswer } from './proofs.queries.js';
+import { redeemedMembers, toCohortsAnswer, toFunnelAnswer } from './proofs.queries.js';
 
 /*
  * The funnel and the member analyses of proofs.queries.ts, computed from the submissions themselves
@@ -72,11 +72,51 @@ export async function proofFunnelFromSubmissions(
   return toFunnelAnswer({ totals, members, reasons, days });
 }
 
+/**
+ * The member cohorts of `memberCohorts` (same definitions) from the accepted submissions: each member's
+ * first-ever accepted proof of the scope (the campaign, or all) against their accepted proofs of the range.
+ */
 export async function memberCohortsFromSubmissions(db: Executor, filter: AnalyticsFilter) {
   const timezone = await brandTimezone(db, filter.brandId);
-  const accepted = sql`select s.member_id, date_trunc('week', (s.created_at at time zone ${timezone}))::date as week,
-                              1 as proofs
-                       from submissions s
-                       where ${submissionsWhere(filter, timezone)} and s.state in ('accepted', 'rewarded')`;
-  return toCohortsAnswer(db, filter.brandId, await cohortRows(db, accepted));
+  const undated = { brandId: filter.brandId, campaignId: filter.campaignId };
+  const day = sql`(s.created_at at time zone ${timezone})::date`;
+  const inRange = (column: SQL) =>
+    sql.join(
+      [
+        sql`true`,
+        filter.from ? sql`${column} >= ${filter.from}::date` : undefined,
+        filter.to ? sql`${column} <= ${filter.to}::date` : undefined,
+      ].filter((part): part is SQL => part !== undefined),
+      sql` and `,
+    );
+  // s: every accepted proof of the scope (any day); f: each member's first-ever day; a: their weeks of the range.
+  const proofs = sql`s as (select s.member_id, ${day} as day from submissions s
+                           where ${submissionsWhere(undated, timezone)} and s.state in ('accepted', 'rewarded')),
+                     f as (select member_id, min(day) as first_day from s group by member_id),
+                     a as (select distinct s.member_id, date_trunc('week', s.day::timestamp)::date as week
+                           from s where ${inRange(sql`s.day`)})`;
+  const cohorts = await queryRows<{ cohort: string; offset: unknown; members: unknown }>(
+    db,
+    sql`with ${proofs}, c as (select member_id, date_trunc('week', first_day::timestamp)::date as cohort
+                             from f where ${inRange(sql`first_day`)})
+        select to_char(c.cohort, 'YYYY-MM-DD') as cohort, (a.week - c.cohort) / 7 as offset, count(*) as members
+        from a join c using (member_id) group by c.cohort, a.week order by c.cohort, a.week`,
+  );
+  const weekly = await queryRows<{ week: string; new: unknown; returning: unknown }>(
+    db,
+    sql`with ${proofs}
+        select to_char(a.week, 'YYYY-MM-DD') as week,
+               count(*) filter (where ${inRange(sql`f.first_day`)} and date_trunc('week', f.first_day::timestamp)::date = a.week) as new,
+               count(*) filter (where not (${inRange(sql`f.first_day`)} and date_trunc('week', f.first_day::timestamp)::date = a.week)) as returning
+        from a join f using (member_id) group by a.week order by a.week`,
+  );
+  // A member of the range bought again in it when they have two accepted proofs up to its end.
+  const [repeat] = await queryRows<{ members: unknown; repeaters: unknown }>(
+    db,
+    sql`with ${proofs}
+        select count(*) as members, count(*) filter (where m.proofs >= 2) as repeaters
+        from (select s.member_id, count(*) filter (where ${filter.to ? sql`s.day <= ${filter.to}::date` : sql`true`}) as proofs
+              from s where s.member_id in (select member_id from a) group by s.member_id) m`,
+  );
+  return toCohortsAnswer(db, filter.brandId, { cohorts, weekly, repeat });
 }

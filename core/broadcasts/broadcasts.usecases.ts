@@ -40,7 +40,7 @@ import {
   type Broadcast,
   type NewChunk,
   type NewLink,
-  type NewRecipient,
+  type FrozenRecipient,
 } from './broadcasts.repository.js';
 import { NARROWCAST_MIN_RECIPIENTS, narrowcastConsentDecision } from './broadcasts.narrowcast.models.js';
 import { estimateBroadcastCost, type QuotaReading } from './broadcasts.plans.js';
@@ -315,33 +315,27 @@ export async function startBroadcast(
       linkBase: locked.trackLinks ? deps.trackedLinkBaseUrl : undefined,
     });
     const skipped: Record<string, number> = { blocked: 0, no_consent: 0, capped: 0, quiet_hours: 0 };
-    const recipients: NewRecipient[] = [];
+    const recipients: FrozenRecipient[] = [];
     for (const candidate of candidates)
       if (candidate.reason !== null) {
         skipped[candidate.reason] = (skipped[candidate.reason] ?? 0) + 1;
         recipients.push({
-          brandId,
-          broadcastId,
           memberId: candidate.memberId,
           lineUserId: candidate.lineUserId,
           groupKey: 'skipped',
           status: 'skipped',
           skipReason: candidate.reason,
-          createdAt: ctx.now,
         });
       }
     for (const recipient of grouped)
       recipients.push({
-        brandId,
-        broadcastId,
         memberId: recipient.memberId,
         lineUserId: recipient.lineUserId,
         groupKey: recipient.groupKey,
         chunkNo: chunkOf.get(recipient.memberId) ?? null,
         status: recipient.groupKey === 'holdout' ? 'held_out' : 'pending',
-        createdAt: ctx.now,
       });
-    await repository.insertRecipients(recipients);
+    await repository.insertRecipients({ brandId, broadcastId, createdAt: ctx.now }, recipients);
     await repository.insertChunks(chunks);
     await repository.insertLinks(links.map((link) => ({ ...link, createdAt: ctx.now })));
     const done = chunks.length === 0;
@@ -441,20 +435,21 @@ type Candidate = {
 /**
  * Every member the condition selects, with why they cannot be sent this broadcast (or null). The brand's
  * cap counts the marketing messages sent (or being sent) to the member within its days; 0 turns it off.
+ * Its numbers are parameters of the query.
+ *
+ * Set-based: the brand's recent deliveries are grouped by member once (a range of
+ * `broadcast_recipients_brand_created_idx`) into the set of capped members — one jsonb object, an
+ * uncorrelated InitPlan, looked up per member (a binary search) — not counted by a subquery per member;
+ * a join would leave the plan to statistics a freshly written table lacks (a nested loop on PGlite:
+ * docs/decisions/011, "Freezing recipients").
  */
 async function loadCandidates(
   db: Database,
   condition: SegmentCondition,
   ctx: ConditionContext,
-  cap: BrandBroadcastRules['frequencyCap'],
+  cap: { messages: number; days: number },
 ) {
   const capSince = new Date(ctx.now.getTime() - cap.days * 86_400_000);
-  const capped =
-    cap.messages > 0
-      ? sql`case when (select count(*) from broadcast_recipients r where r.member_id = m.id
-              and r.status in ('pending', 'sent') and r.created_at >= ${capSince})
-            >= ${cap.messages} then 'capped' end`
-      : sql`null`;
   const rows = await queryRows<{
     id: string;
     line_user_id: string;
@@ -465,8 +460,15 @@ async function loadCandidates(
     db,
     sql`select m.id, m.line_user_id, m.locale, m.display_name,
           coalesce(${exclusionReasonSql(ctx.country)},
-            ${capped}) as reason
-        from members m where ${matchingMembersWhere(condition, ctx)} order by m.id`,
+            case when ${cap.messages} > 0 and coalesce((
+                select jsonb_object(array_agg(c.member_id), array_agg(''::text)) from (
+                  select r.member_id from broadcast_recipients r
+                  where r.brand_id = ${ctx.brandId} and r.created_at >= ${capSince}
+                    and r.status in ('pending', 'sent')
+                  group by r.member_id having count(*) >= ${cap.messages}) c), '{}'::jsonb) ? m.id
+              then 'capped' end) as reason
+        from members m
+        where ${matchingMembersWhere(condition, ctx)} order by m.id`,
   );
   return rows.map((row): Candidate => ({
     memberId: row.id,

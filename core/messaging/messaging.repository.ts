@@ -22,6 +22,12 @@ export type ClaimedMessage = OutboundMessage & {
   memberUnfollowed: boolean;
 };
 
+/**
+ * A sender's hold on a message: its id and `attempts` as the claim returned them (each claim adds one),
+ * so a write made with it lands only while no other sender has claimed the message since.
+ */
+export type Claim = { id: string; attempts: number };
+
 /** A reply whose token is still fresh at `nowIso` (SQL, on the outbound message being claimed). */
 function replyUsableAt(nowIso: string) {
   return sql`(${outboundMessages.kind} = 'reply' and ${outboundMessages.replyToken} is not null
@@ -30,6 +36,25 @@ function replyUsableAt(nowIso: string) {
 }
 
 export function createMessagingRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {
+  /** One write to a claimed message, made only while the claim holds: true when it was made. */
+  const updateClaimed = async (
+    { id, attempts }: Claim,
+    values: Partial<typeof outboundMessages.$inferInsert>,
+  ): Promise<boolean> => {
+    const rows = await db
+      .update(outboundMessages)
+      .set(values)
+      .where(
+        and(
+          eq(outboundMessages.id, id),
+          eq(outboundMessages.state, 'pending'),
+          eq(outboundMessages.attempts, attempts),
+        ),
+      )
+      .returning({ id: outboundMessages.id });
+    return rows.length > 0;
+  };
+
   return {
     /** Records a message once per (brand, dedupe key); a second call returns the first row. */
     async insertOnce(input: {
@@ -174,24 +199,37 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     },
 
+    /**
+     * Marks a claimed message sent. Like every write below that follows a claim, it holds only while the
+     * writer still holds its claim (`claimedBy`: the message's `attempts` as its claim returned them, and
+     * the message still pending): a sender whose lease lapsed and whose message another sender has claimed
+     * since writes nothing (false), so it never records an outcome over the other sender's, nor a `failed`
+     * over its `sent`.
+     */
     async markSent({
-      id,
+      claimedBy,
       deliveredAs,
       now,
     }: {
-      id: string;
+      claimedBy: Claim;
       deliveredAs: 'reply' | 'push' | 'reply_consumed';
       now: Date;
-    }): Promise<void> {
-      await db
-        .update(outboundMessages)
-        .set({ state: 'sent', deliveredAs, sentAt: now, lockedUntil: null, lastError: null })
-        .where(eq(outboundMessages.id, id));
+    }): Promise<boolean> {
+      return updateClaimed(claimedBy, {
+        state: 'sent',
+        deliveredAs,
+        sentAt: now,
+        lockedUntil: null,
+        lastError: null,
+      });
     },
 
-    /** Recorded (committed) before a reply goes to LINE (`clearRefusedReply` when LINE refused it). */
-    async markReplyAttempted({ id, now }: { id: string; now: Date }): Promise<void> {
-      await db.update(outboundMessages).set({ replyAttemptedAt: now }).where(eq(outboundMessages.id, id));
+    /**
+     * Recorded (committed) before a reply goes to LINE (`clearRefusedReply` when LINE refused it). False:
+     * the claim was lost (another sender took the message), so this sender must not send it.
+     */
+    async markReplyAttempted({ claimedBy, now }: { claimedBy: Claim; now: Date }): Promise<boolean> {
+      return updateClaimed(claimedBy, { replyAttemptedAt: now });
     },
 
     /**
@@ -200,58 +238,47 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
      * False when one has: its lease lapsed while the reply was in flight, and the other sender's reply
      * may be what used the token; that sender answers the message, this one must not push it as well.
      */
-    async clearRefusedReply({ id, attempts }: { id: string; attempts: number }): Promise<boolean> {
-      const rows = await db
-        .update(outboundMessages)
-        .set({ replyAttemptedAt: null })
-        .where(
-          and(
-            eq(outboundMessages.id, id),
-            eq(outboundMessages.state, 'pending'),
-            eq(outboundMessages.attempts, attempts),
-          ),
-        )
-        .returning({ id: outboundMessages.id });
-      return rows.length > 0;
+    async clearRefusedReply({ claimedBy }: { claimedBy: Claim }): Promise<boolean> {
+      return updateClaimed(claimedBy, { replyAttemptedAt: null });
     },
 
     /**
      * Parked without sending: an earlier reply may have been delivered and its token has expired, so a
-     * push could deliver the answer twice.
+     * push could deliver the answer twice. False: the claim was lost.
      */
-    async markReplyUnknown({ id, reason }: { id: string; reason: string }): Promise<void> {
-      await db
-        .update(outboundMessages)
-        .set({ state: 'failed', deliveredAs: 'reply_unknown', lastError: reason, lockedUntil: null })
-        .where(eq(outboundMessages.id, id));
+    async markReplyUnknown({ claimedBy, reason }: { claimedBy: Claim; reason: string }): Promise<boolean> {
+      return updateClaimed(claimedBy, {
+        state: 'failed',
+        deliveredAs: 'reply_unknown',
+        lastError: reason,
+        lockedUntil: null,
+      });
     },
 
-    /** A failed attempt: tried again after `retryAt`, or parked as failed (`retryAt` undefined). */
+    /**
+     * A failed attempt: tried again after `retryAt`, or parked as failed (`retryAt` undefined). False: the
+     * claim was lost (another sender holds the message, or has already recorded its outcome).
+     */
     async markAttemptFailed({
-      id,
+      claimedBy,
       error,
       retryAt,
     }: {
-      id: string;
+      claimedBy: Claim;
       error: string;
       retryAt: Date | undefined;
-    }): Promise<void> {
-      await db
-        .update(outboundMessages)
-        .set(
-          retryAt
-            ? { lastError: error, nextAttemptAt: retryAt, lockedUntil: null }
-            : { state: 'failed', lastError: error, lockedUntil: null },
-        )
-        .where(eq(outboundMessages.id, id));
+    }): Promise<boolean> {
+      return updateClaimed(
+        claimedBy,
+        retryAt
+          ? { lastError: error, nextAttemptAt: retryAt, lockedUntil: null }
+          : { state: 'failed', lastError: error, lockedUntil: null },
+      );
     },
 
-    /** A message that will not be sent (the member unfollowed): parked with the reason. */
-    async markSkipped({ id, reason }: { id: string; reason: string }): Promise<void> {
-      await db
-        .update(outboundMessages)
-        .set({ state: 'failed', lastError: reason, lockedUntil: null })
-        .where(eq(outboundMessages.id, id));
+    /** A message that will not be sent (the member unfollowed): parked with the reason. False: claim lost. */
+    async markSkipped({ claimedBy, reason }: { claimedBy: Claim; reason: string }): Promise<boolean> {
+      return updateClaimed(claimedBy, { state: 'failed', lastError: reason, lockedUntil: null });
     },
 
     async listByMember({

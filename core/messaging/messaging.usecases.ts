@@ -140,10 +140,18 @@ export async function deliverOutboundMessages(
   const summary: DeliverySummary = { sent: 0, retried: 0, failed: 0, skipped: 0 };
 
   for (const message of claimed) {
+    // Every write below holds only while this sender still holds its claim (the `attempts` it claimed):
+    // one whose lease lapsed and whose message another sender took over records nothing (`lost`).
+    const claimedBy = { id: message.id, attempts: message.attempts };
+    const lost = () => {
+      logger.warn({ outboundMessageId: message.id }, 'outbound message taken over by another sender');
+      summary.skipped++;
+    };
     const credentials = message.credentials;
     if (!credentials || !message.toUserId) {
-      await repository.markSkipped({ id: message.id, reason: 'channel or recipient missing' });
-      summary.skipped++;
+      if (await repository.markSkipped({ claimedBy, reason: 'channel or recipient missing' }))
+        summary.skipped++;
+      else lost();
       continue;
     }
     // A reply whose outcome we do not know is in flight until LINE answers (see replyAttemptedAt).
@@ -153,8 +161,11 @@ export async function deliverOutboundMessages(
       if (message.replyUsable) {
         // Committed before LINE is called (by the claim itself when it took this message alone): if this
         // process dies before recording LINE's answer, the next attempt knows a reply may have been
-        // delivered.
-        if (!message.replyMarked) await repository.markReplyAttempted({ id: message.id, now: clock.now() });
+        // delivered. Not sent at all when another sender has taken the message over meanwhile.
+        if (!message.replyMarked && !(await repository.markReplyAttempted({ claimedBy, now: clock.now() }))) {
+          lost();
+          continue;
+        }
         replyInFlight = true;
         const result = await messenger.reply(credentials, {
           replyToken: message.replyToken as string,
@@ -162,38 +173,42 @@ export async function deliverOutboundMessages(
         });
         replyInFlight = false;
         if (result.status === 'sent') {
-          await repository.markSent({ id: message.id, deliveredAs: 'reply', now: clock.now() });
-          summary.sent++;
+          if (await repository.markSent({ claimedBy, deliveredAs: 'reply', now: clock.now() }))
+            summary.sent++;
+          else lost();
           continue;
         }
         // The token is single-use and only we hold it: an earlier attempt of ours used it (it reached
         // LINE, then the sender died before recording it); a push now would deliver the answer twice.
         if (earlierReplyUnknown) {
-          await repository.markSent({ id: message.id, deliveredAs: 'reply_consumed', now: clock.now() });
-          summary.sent++;
+          if (await repository.markSent({ claimedBy, deliveredAs: 'reply_consumed', now: clock.now() }))
+            summary.sent++;
+          else lost();
           continue;
         }
         // Refused without being used by us (expired early): not delivered, so a push may follow — unless
         // our lease lapsed and another sender claimed it meanwhile (its reply may have used the token).
-        if (!(await repository.clearRefusedReply({ id: message.id, attempts: message.attempts }))) {
+        if (!(await repository.clearRefusedReply({ claimedBy }))) {
           logger.warn({ outboundMessageId: message.id }, 'reply refused after another sender took it over');
           summary.skipped++;
           continue;
         }
       } else if (earlierReplyUnknown) {
         // A reply of unknown outcome and no fresh token to ask again with: never follow it with a push.
-        await repository.markReplyUnknown({
-          id: message.id,
+        const parked = await repository.markReplyUnknown({
+          claimedBy,
           reason:
             'an earlier reply attempt has an unknown outcome and the reply token expired; not pushed, so it is never delivered twice',
         });
-        logger.warn({ outboundMessageId: message.id }, 'reply of unknown outcome not followed by a push');
-        summary.skipped++;
+        if (parked) {
+          logger.warn({ outboundMessageId: message.id }, 'reply of unknown outcome not followed by a push');
+          summary.skipped++;
+        } else lost();
         continue;
       }
       if (message.memberUnfollowed) {
-        await repository.markSkipped({ id: message.id, reason: 'member unfollowed' });
-        summary.skipped++;
+        if (await repository.markSkipped({ claimedBy, reason: 'member unfollowed' })) summary.skipped++;
+        else lost();
         continue;
       }
       await messenger.push(credentials, {
@@ -202,8 +217,8 @@ export async function deliverOutboundMessages(
         retryKey: message.retryKey,
       });
       // `already_accepted` (409) means an earlier attempt got through: sent all the same.
-      await repository.markSent({ id: message.id, deliveredAs: 'push', now: clock.now() });
-      summary.sent++;
+      if (await repository.markSent({ claimedBy, deliveredAs: 'push', now: clock.now() })) summary.sent++;
+      else lost();
     } catch (error) {
       // LINE refused the reply outright (4xx other than 429): it was not delivered (by us; when another
       // sender has claimed the message since, it is that sender's to answer).
@@ -213,18 +228,27 @@ export async function deliverOutboundMessages(
         error.status &&
         error.status < 500 &&
         error.status !== 429 &&
-        !(await repository.clearRefusedReply({ id: message.id, attempts: message.attempts }))
+        !(await repository.clearRefusedReply({ claimedBy }))
       ) {
         summary.skipped++;
         continue;
       }
       const retryable = !isLineApiError(error) || error.retryable;
       const giveUp = !retryable || message.attempts >= MAX_SEND_ATTEMPTS;
-      await repository.markAttemptFailed({
-        id: message.id,
+      const recorded = await repository.markAttemptFailed({
+        claimedBy,
         error: (error as Error).message ?? String(error),
         retryAt: giveUp ? undefined : new Date(clock.now().getTime() + backoffMs(message.attempts)),
       });
+      if (!recorded) {
+        // Another sender holds it (or has already sent it): its outcome stands, not this failure.
+        logger.warn(
+          { outboundMessageId: message.id, err: error },
+          'LINE send failed after another sender took it over',
+        );
+        summary.skipped++;
+        continue;
+      }
       logger.warn({ outboundMessageId: message.id, err: error, giveUp }, 'LINE send failed');
       if (giveUp) summary.failed++;
       else summary.retried++;

@@ -89,6 +89,22 @@ export async function verifyClaimedSubmission(
   return deps.db.transaction((tx) => settleAnswer(tx, deps, checked.answered, now));
 }
 
+/**
+ * Whether checking this proof will ask the platform: not when it cannot be asked about (no random code),
+ * its dates already rule it out, or the invoice's stored answer settles it (`checkClaimedSubmission`'s
+ * early exits). A proof that will not ask takes no permit of the MoF budget and never waits for one.
+ */
+export function asksPlatform(
+  campaign: CampaignWithSettings,
+  parsed: ParsedInvoice,
+  invoice: Pick<InvoiceRecord, 'platformAnswer'>,
+  registeredAt: Date,
+): boolean {
+  if (!parsed.randomCode) return false;
+  if (refuseOnDates(campaign, parsed, registeredAt)) return false;
+  return !reuseStoredAnswer(invoice.platformAnswer as StoredPlatformAnswer | null, parsed.randomCode);
+}
+
 /** A claimed e-invoice proof with the platform's answer, to be decided (`settleAnswer`). */
 export type AnsweredCheck = {
   claimed: Submission;

@@ -16,6 +16,7 @@ import type {
 } from './submissions.types.js';
 import { leaseMs, resolveCampaign, answerConflict, resultOfStored, reload } from './submissions.decide.js';
 import {
+  asksPlatform,
   checkClaimedSubmission,
   readEInvoice,
   verifyClaimedSubmission,
@@ -70,6 +71,9 @@ export async function submitProof(
 
   const now = deps.clock.now();
   const instant = campaign.verificationMode === 'instant';
+  // Read once, and only for an instant check (a batch proof is stored as it is).
+  let settings: CampaignWithSettings | undefined;
+  const settingsOf = () => (settings ??= readCampaignSettings(campaign));
   const proofKey = taiwanInvoiceProofKey(parsed.invoiceNumber, parsed.invoiceDate);
   const rawInput: RawInput = { input: command.input, parsed };
 
@@ -114,6 +118,9 @@ export async function submitProof(
       updatedAt: now,
     });
     if (!submission || !instant) return { submission };
+    // A check that will not ask the platform (its dates rule it out, a stored answer settles it) takes no
+    // permit of the MoF budget and is never queued for one: it is decided in the request.
+    if (!asksPlatform(settingsOf(), parsed, invoice, now)) return { submission };
     // A member who would wait too long for the instant check is answered at once; the retry worker checks
     // it in turn and the decision follows by push. Decided last, so the budget stays locked only briefly.
     const decided = await decideInstantCheck(deps, tx, command, now);
@@ -139,7 +146,7 @@ export async function submitProof(
   if (queued) return { outcome: 'queued', submission: created, queue: queued };
   // Batch mode: the verification run checks it (being checked, with the time of that run).
   if (!instant) return { ...resultOfStored(created), nextCheckAt: created.nextCheckAt ?? now };
-  return verifyClaimedSubmission(deps, created, readCampaignSettings(campaign), stored.permit);
+  return verifyClaimedSubmission(deps, created, settingsOf(), stored.permit);
 }
 
 /** How many answered proofs a deciding transaction of the batch verification waits for. */

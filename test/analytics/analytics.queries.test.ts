@@ -191,6 +191,29 @@ describe('GET /api/console/analytics/cohorts', () => {
       closeToReward: 1,
     });
   });
+
+  test("when a range is asked, then cohorts are by each member's first-ever proof: earlier buyers are returning, not new", async () => {
+    // Accepted proofs received: m1 11-04 and 11-12, m2 11-04 and 11-20, m3 11-12 (weeks of 11-04, 11-11, 11-18).
+    const body = await get('/api/console/analytics/cohorts?from=2024-11-11&to=2024-11-30');
+    // Only m3's first proof is in the range; m1 and m2 first sent one on 11-04.
+    expect(body.cohorts).toEqual([{ cohort: '2024-11-11', size: 1, retained: [1] }]);
+    expect(body.weekly).toEqual([
+      { week: '2024-11-11', new: 1, returning: 1 },
+      { week: '2024-11-18', new: 0, returning: 1 },
+    ]);
+    // m1 and m2 bought again in the range (their first proofs are before it); m3 bought once.
+    expect(body.repeat).toEqual({ members: 3, repeaters: 2, rate: 2 / 3 });
+    const day = await get(
+      `/api/console/analytics/cohorts?campaign=${CAMPAIGN}&from=2024-11-12&to=2024-11-12`,
+    );
+    expect(day.cohorts).toEqual([{ cohort: '2024-11-11', size: 1, retained: [1] }]);
+    expect(day.weekly).toEqual([{ week: '2024-11-11', new: 1, returning: 1 }]);
+    expect(day.repeat).toEqual({ members: 2, repeaters: 1, rate: 1 / 2 });
+    // A range covering the whole history answers as the undated question does.
+    const all = await get('/api/console/analytics/cohorts');
+    const covering = await get('/api/console/analytics/cohorts?from=2024-01-01&to=2024-12-31');
+    expect(covering).toEqual(all);
+  });
 });
 
 describe('product mapping', () => {

@@ -41,6 +41,9 @@ const ROLLUPS = [
   'analytics_member_days',
   'analytics_members',
   'analytics_cohort_weeks',
+  'analytics_cohort_days',
+  'analytics_return_days',
+  'analytics_first_days',
 ];
 
 let database: TestDatabase;

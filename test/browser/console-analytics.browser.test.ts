@@ -90,6 +90,7 @@ describe('analytics in the console', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Members & cohorts' }).click();
+    await page.getByRole('heading', { name: 'Cohorts by first proof week' }).waitFor();
     await page.locator('table.cohorts tbody tr').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.en.png'), fullPage: true });
 
@@ -163,6 +164,29 @@ describe('analytics in the console', () => {
     await page.close();
   });
 
+  test('when the range holds a campaign event on a day without purchases, then the chart marks it and its table lists the day', async () => {
+    // A demo campaign's purchase window ends on a day of this range without purchases.
+    const page = await signedIn(
+      browser.context,
+      'marketer@tea.example',
+      '/analytics?tab=time&range=custom&from=2026-02-09&to=2026-05-31',
+    );
+    await page.locator('[data-analysis=time-days] canvas').waitFor();
+    await page.locator('[data-analysis=time-days] .events li').first().waitFor();
+    await page
+      .locator('[data-analysis=time-days]')
+      .screenshot({ path: join(SCREENSHOTS, 'console-analytics-events.en.png') });
+    await page.locator('[data-analysis=time-days] summary').click();
+    const end = page.locator('[data-analysis=time-days] tbody tr', { hasText: 'Campaign ends' }).first();
+    await end.waitFor();
+    const [day, proofs, events] = (await end.locator('td').allInnerTexts()).map((text) => text.trim());
+    expect(day).toMatch(/^\d+ \w{3} 2026$/);
+    expect([proofs, events]).toEqual(['0', 'Campaign ends']);
+    // The days with purchases are there too.
+    expect(await page.locator('[data-analysis=time-days] tbody tr').count()).toBeGreaterThan(5);
+    await page.close();
+  });
+
   test('in zh-TW, the analytics page speaks Chinese', async () => {
     const page = await signedIn(zhBrowser.context, 'marketer@tea.example', '/analytics?tab=baskets');
     await page.getByRole('heading', { name: '一起購買' }).waitFor();
@@ -175,6 +199,10 @@ describe('analytics in the console', () => {
     await page.getByRole('tab', { name: '購買時段' }).click();
     await page.locator('table.heatmap tbody tr').nth(6).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.zh-TW.png') });
+    await page.getByRole('tab', { name: '會員與世代' }).click();
+    await page.getByRole('heading', { name: '依首次登錄週的會員世代' }).waitFor();
+    await page.locator('table.cohorts tbody tr').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.zh-TW.png'), fullPage: true });
     await page.getByRole('tab', { name: '匯出' }).click();
     await page.locator('#export-kind').selectOption('winners');
     await page.locator('#export-about', { hasText: '稅務' }).waitFor();

@@ -8,6 +8,7 @@ import {
   REPLY_TOKEN_FRESH_MS,
   type DeliveryDeps,
 } from '../../core/messaging/index.js';
+import { LineApiError } from '../../core/messaging/messaging.errors.js';
 import type { LineMessenger } from '../../core/messaging/messaging.types.js';
 import { members } from '../../core/members/index.js';
 import { systemClock, type Clock } from '../../core/shared/clock.js';
@@ -94,6 +95,54 @@ describe('an answer whose send crashed after LINE accepted it', () => {
     return message.id;
   }
 
+  /** A member for the simulated user and a push `text` queued to them; its outbound message id. */
+  async function pushFor(userId: string, memberId: string, dedupeKey: string, text: string): Promise<string> {
+    // LINE delivers pushes only to users who added the channel.
+    await simUser(userId);
+    const [member] = await kit.services.database.db
+      .insert(members)
+      .values({
+        id: memberId,
+        brandId: kit.demo.brand.id,
+        channelId: kit.demo.channel.id,
+        lineUserId: userId,
+        locale: 'en',
+      })
+      .returning();
+    const queued = await enqueuePush({
+      db: kit.services.database.db,
+      generateId: kit.services.generateId,
+      brandId: kit.demo.brand.id,
+      memberId: member!.id,
+      dedupeKey,
+      messages: [{ type: 'text', text }],
+    });
+    if (queued.status !== 'queued') throw new Error(`push not queued: ${queued.status}`);
+    return queued.message.id;
+  }
+
+  /**
+   * A sender whose `kind` call is slow to reach LINE (a loaded machine): it waits at a gate (`called` once
+   * it is there) until `release`, then `after` decides what LINE answers (the real call by default).
+   */
+  function slowSender(kind: 'reply' | 'push', after?: () => void) {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calling = () => {};
+    const called = new Promise<void>((resolve) => (calling = resolve));
+    const real = kit.conversation.messenger;
+    const messenger: LineMessenger = {
+      ...real,
+      [kind]: async (...args: unknown[]) => {
+        calling();
+        await gate;
+        after?.();
+        return (real[kind] as (...input: unknown[]) => unknown)(...args);
+      },
+    };
+    return { messenger, called, release };
+  }
+
   test('when the sender dies after a reply, many times, then the retry never pushes it again: every user gets it once', async () => {
     const users: string[] = [];
     const states: (string | null)[] = [];
@@ -130,34 +179,14 @@ describe('an answer whose send crashed after LINE accepted it', () => {
     for (let i = 0; i < 5; i++) {
       const userId = `U${'0'.repeat(26)}beef${String(i).padStart(2, '0')}`;
       userIds.push(userId);
-      // LINE delivers pushes only to users who added the channel.
-      await simUser(userId);
-      const [member] = await kit.services.database.db
-        .insert(members)
-        .values({
-          id: `mbr_crash_push_${i}`,
-          brandId: kit.demo.brand.id,
-          channelId: kit.demo.channel.id,
-          lineUserId: userId,
-          locale: 'en',
-        })
-        .returning();
-      const queued = await enqueuePush({
-        db: kit.services.database.db,
-        generateId: kit.services.generateId,
-        brandId: kit.demo.brand.id,
-        memberId: member!.id,
-        dedupeKey: `crash-push-${i}`,
-        messages: [{ type: 'text', text: `you won ${i}` }],
-      });
-      if (queued.status !== 'queued') throw new Error(`push not queued: ${queued.status}`);
+      const messageId = await pushFor(userId, `mbr_crash_push_${i}`, `crash-push-${i}`, `you won ${i}`);
 
       void deliverOutboundMessages(deps(systemClock, dyingAfterLineAnswers(kit.conversation.messenger)), {
-        ids: [queued.message.id],
+        ids: [messageId],
         leaseMs: 1,
       });
       await untilReceived(userId, 1);
-      await deliverOutboundMessages(deps(later(2)), { ids: [queued.message.id] });
+      await deliverOutboundMessages(deps(later(2)), { ids: [messageId] });
     }
 
     const received = await Promise.all(userIds.map(async (userId) => kit.botMessages(userId)));
@@ -185,24 +214,12 @@ describe('an answer whose send crashed after LINE accepted it', () => {
       }
       const replyId = ids[0] as string;
       // The first sender's reply is slow to reach LINE (a loaded machine): its lease lapses meanwhile.
-      let release = () => {};
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let calling = () => {};
-      const called = new Promise<void>((resolve) => (calling = resolve));
-      const real = kit.conversation.messenger;
-      const slow: LineMessenger = {
-        ...real,
-        reply: async (...args) => {
-          calling();
-          await gate;
-          return real.reply(...args);
-        },
-      };
-      const first = deliverOutboundMessages(deps(systemClock, slow), { ids, leaseMs: 1 });
-      await called;
+      const slow = slowSender('reply');
+      const first = deliverOutboundMessages(deps(systemClock, slow.messenger), { ids, leaseMs: 1 });
+      await slow.called;
       // Another sender takes the lapsed lease and its reply gets there first.
       await deliverOutboundMessages(deps(later(2)), { ids: [replyId] });
-      release();
+      slow.release();
       await first;
     }
 
@@ -214,5 +231,42 @@ describe('an answer whose send crashed after LINE accepted it', () => {
     );
     expect(received.map((texts) => texts.length)).toEqual(users.map((_, i) => (i % 2 === 0 ? 1 : 2)));
     expect(received.map((texts) => new Set(texts).size)).toEqual(received.map((texts) => texts.length));
+  });
+
+  test("when a sender loses its lease while its push is in flight and another sender sends it, then the first records nothing over the other's outcome", async () => {
+    const userIds: string[] = [];
+    const summaries: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const userId = `U${'0'.repeat(26)}f1a5${String(i).padStart(2, '0')}`;
+      userIds.push(userId);
+      const messageId = await pushFor(userId, `mbr_lapsed_push_${i}`, `lapsed-push-${i}`, `decision ${i}`);
+      // The first sender's push is slow: its lease lapses meanwhile, and LINE's answer, when it comes, is
+      // a refusal (i = 0), a network failure (i = 1) or a success (i = 2).
+      const slow = slowSender('push', () => {
+        if (i === 0) throw new LineApiError({ status: 400, body: 'refused' });
+        if (i === 1) throw new LineApiError({ status: undefined, body: 'fetch failed' });
+      });
+      const first = deliverOutboundMessages(deps(systemClock, slow.messenger), {
+        ids: [messageId],
+        leaseMs: 1,
+      });
+      await slow.called;
+      // Another sender takes the lapsed lease and sends it.
+      await deliverOutboundMessages(deps(later(2)), { ids: [messageId] });
+      slow.release();
+      summaries.push(await first);
+    }
+
+    // Each push once, recorded as the second sender sent it: the first sender wrote nothing over it.
+    const received = await Promise.all(userIds.map(async (userId) => kit.botMessages(userId)));
+    expect(received.map((entries) => entries.length)).toEqual(userIds.map(() => 1));
+    const rows = await kit.services.database.db.select().from(outboundMessages);
+    expect(
+      rows
+        .filter((row) => row.dedupeKey.startsWith('lapsed-push-'))
+        .sort((a, b) => a.dedupeKey.localeCompare(b.dedupeKey))
+        .map((row) => [row.state, row.deliveredAs, row.lastError, row.attempts]),
+    ).toEqual(userIds.map(() => ['sent', 'push', null, 2]));
+    expect(summaries).toEqual(userIds.map(() => ({ sent: 0, retried: 0, failed: 0, skipped: 1 })));
   });
 });

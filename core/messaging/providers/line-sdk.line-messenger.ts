@@ -1,4 +1,5 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { retryOnceOnReset } from '../../shared/connection-reset.js';
 import { LineApiError } from '../messaging.errors.js';
 import type {
   LineChannelCredentials,
@@ -18,8 +19,12 @@ export const LINE_SEND_TIMEOUT_MS = 15_000;
 type Clients = { api: messagingApi.MessagingApiClient; blob: messagingApi.MessagingApiBlobClient };
 
 /**
- * The LineMessenger on @line/bot-sdk. `apiBaseUrl` / `dataApiBaseUrl` point it at LINE, a proxy or the
- * simulator: the same code path everywhere. One pair of clients per channel access token.
+ * The LineMessenger on @line/bot-sdk. A request whose keep-alive connection was reset under it (the
+ * server closed it as idle as it was reused: "fetch failed") is sent once more at once when it is
+ * idempotent: the reads, and the sends that carry an X-Line-Retry-Key (LINE delivers a key once). A reply
+ * is not (its token is single-use; the outbound worker's reply-of-unknown-outcome rules handle it).
+ * `apiBaseUrl` / `dataApiBaseUrl` point it at LINE, a proxy or the simulator: the same code path
+ * everywhere. One pair of clients per channel access token.
  */
 export function createLineSdkMessenger({
   apiBaseUrl = LINE_API_BASE_URL,
@@ -68,9 +73,11 @@ export function createLineSdkMessenger({
     async push(channel, { to, messages, retryKey }) {
       assertMessageCount('push', messages);
       const result = await sendOnce(async () => {
-        await clientsFor(channel).api.pushMessage(
-          { to, messages: messages as unknown as messagingApi.Message[] },
-          retryKey,
+        await retryOnceOnReset(() =>
+          clientsFor(channel).api.pushMessage(
+            { to, messages: messages as unknown as messagingApi.Message[] },
+            retryKey,
+          ),
         );
         return { status: 'sent' as const };
       });
@@ -83,9 +90,11 @@ export function createLineSdkMessenger({
       assertMessageCount('multicast', messages);
       return sendOnce(async () => {
         const response = await withTimeout(
-          clientsFor(channel).api.multicastWithHttpInfo(
-            { to, messages: messages as unknown as messagingApi.Message[] },
-            retryKey,
+          retryOnceOnReset(() =>
+            clientsFor(channel).api.multicastWithHttpInfo(
+              { to, messages: messages as unknown as messagingApi.Message[] },
+              retryKey,
+            ),
           ),
           sendTimeoutMs,
         );
@@ -97,12 +106,14 @@ export function createLineSdkMessenger({
       assertMessageCount('narrowcast', messages);
       return sendOnce(async () => {
         const response = await withTimeout(
-          clientsFor(channel).api.narrowcastWithHttpInfo(
-            {
-              messages: messages as unknown as messagingApi.Message[],
-              filter: { demographic: demographic as unknown as messagingApi.DemographicFilter },
-            },
-            retryKey,
+          retryOnceOnReset(() =>
+            clientsFor(channel).api.narrowcastWithHttpInfo(
+              {
+                messages: messages as unknown as messagingApi.Message[],
+                filter: { demographic: demographic as unknown as messagingApi.DemographicFilter },
+              },
+              retryKey,
+            ),
           ),
           sendTimeoutMs,
         );
@@ -112,7 +123,9 @@ export function createLineSdkMessenger({
 
     async getNarrowcastProgress(channel, requestId): Promise<NarrowcastProgress> {
       try {
-        const progress = await clientsFor(channel).api.getNarrowcastProgress(requestId);
+        const progress = await retryOnceOnReset(() =>
+          clientsFor(channel).api.getNarrowcastProgress(requestId),
+        );
         return {
           phase: progress.phase,
           successCount: progress.successCount,
@@ -130,8 +143,8 @@ export function createLineSdkMessenger({
       try {
         const api = clientsFor(channel).api;
         const [quota, consumption] = await Promise.all([
-          api.getMessageQuota(),
-          api.getMessageQuotaConsumption(),
+          retryOnceOnReset(() => api.getMessageQuota()),
+          retryOnceOnReset(() => api.getMessageQuotaConsumption()),
         ]);
         return {
           limit: quota.type === 'limited' ? (quota.value ?? 0) : undefined,
@@ -153,7 +166,7 @@ export function createLineSdkMessenger({
 
     async getProfile(channel, userId): Promise<LineProfile | undefined> {
       try {
-        const profile = await clientsFor(channel).api.getProfile(userId);
+        const profile = await retryOnceOnReset(() => clientsFor(channel).api.getProfile(userId));
         return {
           userId: profile.userId,
           displayName: profile.displayName,
@@ -168,7 +181,9 @@ export function createLineSdkMessenger({
 
     async getMessageContent(channel, messageId) {
       try {
-        const response = await clientsFor(channel).blob.getMessageContentWithHttpInfo(messageId);
+        const response = await retryOnceOnReset(() =>
+          clientsFor(channel).blob.getMessageContentWithHttpInfo(messageId),
+        );
         const chunks: Buffer[] = [];
         for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
         return {
@@ -212,7 +227,7 @@ export function createLineSdkMessenger({
 
     async getBotInfo(channel) {
       try {
-        const info = await clientsFor(channel).api.getBotInfo();
+        const info = await retryOnceOnReset(() => clientsFor(channel).api.getBotInfo());
         return { userId: info.userId, basicId: info.basicId, displayName: info.displayName };
       } catch (error) {
         throw toLineApiError(error);

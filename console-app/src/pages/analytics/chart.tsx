@@ -3,9 +3,15 @@ import { formatNumber } from '../../format';
 
 export type ChartSeries = {
   label: string;
-  data: number[];
-  /** One colour, or one per point (e.g. the days with a campaign event). */
+  /** A value per label (`null`: no point there, for markers). */
+  data: (number | null)[];
+  /** One colour, or one per point. */
   color?: string | string[];
+  /**
+   * Drawn as markers (triangles, no line) over the bars, e.g. the days with a campaign event; its
+   * `notes` are what the tooltip says of each point instead of its value.
+   */
+  markers?: { notes: (string | null)[] };
 };
 
 export type ChartSpec = {
@@ -41,17 +47,31 @@ export function ChartView({ spec, label }: { spec: ChartSpec; label: string }) {
           type: spec.type,
           data: {
             labels: spec.labels,
-            datasets: spec.series.map((series, index) => ({
-              label: series.label,
-              data: series.data,
-              backgroundColor: series.color ?? PALETTE[index % PALETTE.length],
-              borderColor: Array.isArray(series.color)
-                ? PALETTE[index % PALETTE.length]
-                : (series.color ?? PALETTE[index % PALETTE.length]),
-              borderWidth: spec.type === 'line' ? 2 : 0,
-              pointRadius: spec.type === 'line' ? 0 : undefined,
-              tension: 0.2,
-            })),
+            datasets: spec.series.map((series, index) => {
+              const color = series.color ?? PALETTE[index % PALETTE.length];
+              return series.markers
+                ? {
+                    type: 'line' as const,
+                    label: series.label,
+                    data: series.data,
+                    showLine: false,
+                    pointStyle: 'triangle',
+                    pointRadius: 8,
+                    pointHoverRadius: 9,
+                    backgroundColor: color,
+                    borderColor: color,
+                    order: -1,
+                  }
+                : {
+                    label: series.label,
+                    data: series.data,
+                    backgroundColor: color,
+                    borderColor: Array.isArray(series.color) ? PALETTE[index % PALETTE.length] : color,
+                    borderWidth: spec.type === 'line' ? 2 : 0,
+                    pointRadius: spec.type === 'line' ? 0 : undefined,
+                    tension: 0.2,
+                  };
+            }),
           },
           options: {
             animation: false,
@@ -62,7 +82,10 @@ export function ChartView({ spec, label }: { spec: ChartSpec; label: string }) {
               tooltip: {
                 callbacks: {
                   label: (item) =>
-                    `${item.dataset.label ?? ''}: ${formatNumber(item.parsed[spec.horizontal ? 'x' : 'y'])}`,
+                    `${item.dataset.label ?? ''}: ${
+                      spec.series[item.datasetIndex]?.markers?.notes[item.dataIndex] ??
+                      formatNumber(item.parsed[spec.horizontal ? 'x' : 'y'] ?? 0)
+                    }`,
                 },
               },
             },

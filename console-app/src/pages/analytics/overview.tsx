@@ -201,18 +201,29 @@ export function Times({ filter }: { filter: Filter }) {
   const eventDays = new Map<string, string[]>();
   for (const event of data?.events ?? [])
     eventDays.set(event.day, [...(eventDays.get(event.day) ?? []), eventLabel(event.kind)]);
+  // The days with purchases and the days with events (an event on a day without purchases is a day too).
+  const proofsByDay = new Map((data?.byDay ?? []).map((d) => [d.day, d.proofs]));
+  const dayRows = [...new Set([...proofsByDay.keys(), ...eventDays.keys()])]
+    .sort()
+    .map((day) => ({ day, proofs: proofsByDay.get(day) ?? 0, events: eventDays.get(day) ?? [] }));
   const daily = useMemo<ChartSpec | null>(
     () =>
       data
         ? {
             type: 'bar',
-            labels: data.byDay.map((d) => formatDate(d.day)),
+            labels: dayRows.map((d) => formatDate(d.day)),
             series: [
-              {
-                label: t('time.proofs'),
-                data: data.byDay.map((d) => d.proofs),
-                color: data.byDay.map((d) => (eventDays.has(d.day) ? PALETTE[3]! : PALETTE[0]!)),
-              },
+              { label: t('time.proofs'), data: dayRows.map((d) => d.proofs), color: PALETTE[0] },
+              ...(eventDays.size > 0
+                ? [
+                    {
+                      label: t('time.events'),
+                      data: dayRows.map((d) => (d.events.length ? d.proofs : null)),
+                      color: PALETTE[3],
+                      markers: { notes: dayRows.map((d) => (d.events.length ? d.events.join(', ') : null)) },
+                    },
+                  ]
+                : []),
             ],
           }
         : null,
@@ -301,16 +312,12 @@ export function Times({ filter }: { filter: Filter }) {
               <DataTable
                 caption={t('time.byDay')}
                 csvName="proofs-by-day"
-                rows={data.byDay}
+                rows={dayRows}
                 rowKey={(row) => row.day}
                 columns={[
                   { key: 'day', label: t('col.day'), value: (r) => r.day, render: (r) => formatDate(r.day) },
                   { key: 'proofs', label: t('time.proofs'), num: true, value: (r) => r.proofs },
-                  {
-                    key: 'events',
-                    label: t('col.events'),
-                    value: (r) => (eventDays.get(r.day) ?? []).join(', '),
-                  },
+                  { key: 'events', label: t('col.events'), value: (r) => r.events.join(', ') },
                 ]}
               />
             </Numbers>

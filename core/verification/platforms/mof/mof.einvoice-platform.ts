@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../../shared/clock.js';
+import { retryOnceOnReset } from '../../../shared/connection-reset.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { DatabaseRateLimiter } from '../../verification.budget.js';
 import {
@@ -172,18 +173,24 @@ export function createMofEInvoicePlatform(options: MofEInvoicePlatformOptions): 
       let text: string;
       let retryAfter: string | null = null;
       try {
-        const response = await fetchImpl(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-            accept: 'application/json',
-          },
-          body,
-          signal: controller.signal,
-        });
-        status = response.status;
-        retryAfter = response.headers.get('retry-after');
-        text = await response.text();
+        // MoF queries are idempotent: one reset by a closing keep-alive connection is sent again at once,
+        // on the same permit (a connection the server closed as idle did not take the request in).
+        ({ status, retryAfter, text } = await retryOnceOnReset(async () => {
+          const response = await fetchImpl(url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+              accept: 'application/json',
+            },
+            body,
+            signal: controller.signal,
+          });
+          return {
+            status: response.status,
+            retryAfter: response.headers.get('retry-after'),
+            text: await response.text(),
+          };
+        }));
       } catch (error) {
         lastFailure = controller.signal.aborted
           ? `timed out after ${options.timeoutMs} ms`
