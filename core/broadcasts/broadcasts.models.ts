@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { addDays, localDateOf, startOfLocalDay } from '../campaigns/index.js';
+import { PLACEHOLDERS } from './broadcasts.placeholders.js';
 import type { QuietHours } from './broadcasts.settings.js';
 import type { BroadcastVariant } from './broadcasts.table.js';
 
@@ -9,7 +10,7 @@ export const CHUNK_SIZE = 500;
 /** After this many attempts a chunk is failed for good. */
 export const MAX_CHUNK_ATTEMPTS = 8;
 
-export const PLACEHOLDERS = ['{displayName}', '{points}'] as const;
+export { fillPlaceholders, PLACEHOLDERS } from './broadcasts.placeholders.js';
 
 /**
  * Whether `at` falls in the brand's quiet hours (minutes after midnight in `timeZone`; the window may wrap
@@ -65,24 +66,6 @@ export function messagesFor(variant: BroadcastVariant, locale: string): Record<s
 export function hasPlaceholders(messages: unknown): boolean {
   const text = JSON.stringify(messages);
   return PLACEHOLDERS.some((placeholder) => text.includes(placeholder));
-}
-
-/** Fills `{displayName}` and `{points}` in every string of the messages. */
-export function fillPlaceholders(
-  messages: Record<string, unknown>[],
-  values: { displayName: string; points: number },
-): Record<string, unknown>[] {
-  const fill = (value: unknown): unknown => {
-    if (typeof value === 'string')
-      return value
-        .replaceAll('{displayName}', values.displayName)
-        .replaceAll('{points}', String(values.points));
-    if (Array.isArray(value)) return value.map(fill);
-    if (value && typeof value === 'object')
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fill(inner)]));
-    return value;
-  };
-  return messages.map((message) => fill(message) as Record<string, unknown>);
 }
 
 /** Wait before the next attempt of a chunk: 1 s, 2 s, 4 s… capped at a minute. */

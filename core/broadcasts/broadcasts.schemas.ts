@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { segmentConditionSchema } from '../segments/index.js';
+import { flexMessageSchema } from './broadcasts.flex.js';
 import { PLACEHOLDERS } from './broadcasts.models.js';
 import { demographicFilterSchema } from './broadcasts.narrowcast.models.js';
 
@@ -11,7 +12,15 @@ const lineMessageSchema = z
   .refine(
     (message) => message.type !== 'text' || (typeof message.text === 'string' && message.text.trim() !== ''),
     'a text message needs text',
-  );
+  )
+  // A Flex message within LINE's limits (bubble ≤ 30 KB, carousel ≤ 12 bubbles and 50 KB), said at its path.
+  .superRefine((message, context) => {
+    if (message.type !== 'flex') return;
+    const parsed = flexMessageSchema.safeParse(message);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues)
+        context.addIssue({ code: 'custom', message: issue.message, path: issue.path as (string | number)[] });
+  });
 
 /** 1 to 5 LINE message objects: LINE takes at most 5 per request. */
 const messagesSchema = z.array(lineMessageSchema).min(1).max(5);

@@ -1,4 +1,5 @@
 import type { Request, Response, Router } from 'express';
+import { inRecipient, recipientProblem } from './line-simulator.audience.js';
 import type { SimChannel, SimSendRequest, SimulatorState } from './line-simulator.state.js';
 
 /**
@@ -6,7 +7,8 @@ import type { SimChannel, SimSendRequest, SimulatorState } from './line-simulato
  * message status"): 202 with a request id, then the progress moves from `waiting` to `succeeded` or
  * `failed`. The simulator targets the channel's friends whose simulated demographics match
  * `filter.demographic` (a friend without the attribute a filter tests is not targeted, as LINE only
- * targets users it has estimated it for), reserves the whole target reach from the month's quota when
+ * targets users it has estimated it for) and are in `recipient` (uploaded audiences, combined with
+ * and/or/not: line-simulator.audience.ts) when one is given, reserves the whole target reach from the month's quota when
  * it accepts, fails with error code 2 below NARROWCAST_MIN_RECIPIENTS, and fails on demand
  * (`POST /__sim/narrowcast-failures`).
  */
@@ -178,8 +180,9 @@ export function addNarrowcastRoutes(api: Router, helpers: NarrowcastRouteHelpers
     const filterProblem =
       filter?.demographic === undefined ? undefined : demographicFilterProblem(filter.demographic);
     if (filterProblem) problems.push({ message: filterProblem, property: 'filter.demographic' });
-    if (recipient !== undefined)
-      problems.push({ message: 'the simulator has no audiences', property: 'recipient' });
+    const recipientIssue =
+      recipient === undefined ? undefined : recipientProblem(state, channel.lineChannelId, recipient);
+    if (recipientIssue) problems.push({ message: recipientIssue, property: 'recipient' });
     if (problems.length > 0) {
       helpers.logSend(req, channel, 'narrowcast', 400);
       res
@@ -191,6 +194,7 @@ export function addNarrowcastRoutes(api: Router, helpers: NarrowcastRouteHelpers
       .map((key) => key.split(':') as [string, string])
       .filter(([channelId]) => channelId === channel.lineChannelId)
       .map(([, userId]) => userId)
+      .filter((userId) => recipient === undefined || inRecipient(state, recipient, userId))
       .filter(
         (userId) =>
           filter?.demographic === undefined ||

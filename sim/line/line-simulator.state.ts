@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { SimDemographics, SimNarrowcast, SimNarrowcastFailure } from './line-simulator.narrowcast.js';
+import type { SimAudience } from './line-simulator.audience.js';
 
 /** What the simulated LINE platform knows and what it was sent: kept in memory, inspected over `/__sim/`. */
 
@@ -125,6 +126,9 @@ export function createSimulatorState() {
     richMenus: new Map<string, SimRichMenu>(),
     /** Narrowcasts LINE accepted, by request id, with their target and outcome. */
     narrowcasts: new Map<string, SimNarrowcast>(),
+    /** Audiences for uploading user IDs (`/v2/bot/audienceGroup/…`), by audience group id. */
+    audiences: new Map<number, SimAudience>(),
+    nextAudienceId: 1_000_001,
     /** Narrowcasts to fail on demand (`POST /__sim/narrowcast-failures`). */
     narrowcastFailures: [] as SimNarrowcastFailure[],
     /** Events as sent, by webhookEventId, so they can be redelivered. */

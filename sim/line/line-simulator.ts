@@ -1,6 +1,4 @@
 import type { Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
   createSimulatorState,
@@ -17,11 +15,14 @@ import {
   type SimTimelineEntry,
   type SimulatorState,
 } from './line-simulator.state.js';
-import { projectRoot } from '../../core/shared/paths.js';
 import { createSimulatorAdminRouter } from './line-simulator.admin.js';
 import { validateMessages } from './line-simulator.validation.js';
+import { addAudienceRoutes } from './line-simulator.audience.js';
 import { addNarrowcastRoutes } from './line-simulator.narrowcast.js';
 import { addRichMenuRoutes } from './line-simulator.richmenu.js';
+import { renderChatPage } from './chat-page.js';
+
+export { renderChatPage } from './chat-page.js';
 
 /**
  * A stand-in for the LINE platform over real HTTP: the Messaging API endpoints Proofline uses (reply,
@@ -391,6 +392,8 @@ export function createLineSimulatorApp({
       }),
   });
 
+  addAudienceRoutes(api, { state, now, authenticate });
+
   api.post('/v2/bot/message/broadcast', (req, res) => {
     const channel = authenticate(req, res);
     if (!channel) return;
@@ -539,32 +542,6 @@ export function createLineSimulatorApp({
   });
 
   return app;
-}
-
-// Read from the source tree (projectRoot), so the built simulator in dist/ finds it too.
-const chatPageTemplate = readFileSync(join(projectRoot, 'sim', 'line', 'chat-page.html'), 'utf8');
-
-/** The chat page, pointed at a simulator (`simUrl` empty: the page's own origin). */
-/**
- * The chat page. `liffEndpoint` plays the part of the LIFF endpoint URL registered in the LINE console:
- * given one, a `https://liff.line.me/{liffId}/{path}` link the bot sends opens that page (`{path}`, query
- * and fragment kept) with `liffId` and the chat's simulated user signed in, as the LINE app opens a LIFF
- * app for the user it is logged in as.
- */
-export function renderChatPage({
-  simUrl,
-  bootstrapUrl,
-  liffEndpoint,
-}: {
-  simUrl: string;
-  bootstrapUrl?: string;
-  liffEndpoint?: string;
-}): string {
-  const config = { simUrl, bootstrapUrl: bootstrapUrl ?? null, liffEndpoint: liffEndpoint ?? null };
-  return chatPageTemplate.replace(
-    '/*__CHAT_CONFIG__*/',
-    `window.CHAT_CONFIG = ${JSON.stringify(config).replace(/</g, '\\u003c')};`,
-  );
 }
 
 /** Starts the simulator on 127.0.0.1 (port 0: any free port). */

@@ -347,4 +347,28 @@ describe('when and to whom', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.message).toContain('messages');
   });
+  test("when a Flex carousel has 13 bubbles, then 400 names the place and LINE's limit", async () => {
+    const bubble = {
+      type: 'bubble',
+      body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'tea' }] },
+    };
+    const response = await request(app)
+      .post('/api/console/broadcasts')
+      .set(as(TW))
+      .send({
+        condition: { type: 'all' },
+        messages: [
+          { type: 'text', text: 'hi' },
+          { type: 'flex', altText: 'teas', contents: { type: 'carousel', contents: Array(13).fill(bubble) } },
+        ],
+      });
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toBe(
+      'Invalid messages.1.contents.contents: a carousel holds at most 12 bubbles',
+    );
+    expect(response.body.error.details.issues).toEqual([
+      { path: 'messages.1.contents.contents', message: 'a carousel holds at most 12 bubbles' },
+    ]);
+  });
 });

@@ -238,11 +238,11 @@ describe('broadcasts in the console', () => {
     await page.getByLabel('Text (繁體中文)').fill('{displayName}，好茶新品上市，本週點數加倍！');
     await page.getByRole('tab', { name: 'English' }).click();
     await page.getByLabel('Text (English)').fill('New tea is here: double points this week!');
-    await page.locator('.chat-preview .bubble').filter({ hasText: 'New tea is here' }).waitFor();
+    await page.locator('.chat-preview .lm-bubble').filter({ hasText: 'New tea is here' }).waitFor();
     await page.getByRole('tab', { name: /繁體中文/ }).click();
     // The preview fills the placeholder with the first sample member's name.
     await page
-      .locator('.chat-preview .bubble')
+      .locator('.chat-preview .lm-bubble')
       .filter({ hasText: /^Member \d，好茶新品上市/ })
       .waitFor();
     await page.locator('h1').scrollIntoViewIfNeeded();

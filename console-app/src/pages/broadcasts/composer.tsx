@@ -1,15 +1,22 @@
 import { useRef, useState } from 'preact/hooks';
+import { fillPlaceholders, PLACEHOLDERS } from '../../../../core/broadcasts/broadcasts.placeholders';
 import { createTranslator } from '../../i18n';
 import { Field } from '../../ui/field';
 import { MESSAGE_LOCALES, type LineMessage, type Locale } from './broadcasts-api';
+import { ExtraMessages, extraLineMessages, type ExtraMessage } from './extra-messages';
+import { LinePreview } from './line-preview';
 import { messages } from './messages';
 
 const t = createTranslator(messages);
 
-export const PLACEHOLDERS = ['{displayName}', '{points}'] as const;
+/** LINE takes at most 5 messages per request: the text, the card and the extra messages together. */
+export const MAX_MESSAGES = 5;
 
-/** The words of one language version: the text, and the card's title and button when there is a card. */
-export type LanguageText = { text: string; cardTitle: string; cardButton: string };
+/**
+ * The words of one language version: the text, the card's title and button when there is a card, and
+ * more messages (texts and pasted Flex JSON) after them.
+ */
+export type LanguageText = { text: string; cardTitle: string; cardButton: string; more: ExtraMessage[] };
 
 /** One variant (A, B) as edited: a version per language, and an optional image card shared by them. */
 export type VariantDraft = {
@@ -21,19 +28,30 @@ export type VariantDraft = {
 
 export const emptyVariant = (): VariantDraft => ({
   texts: {
-    'zh-TW': { text: '', cardTitle: '', cardButton: '' },
-    th: { text: '', cardTitle: '', cardButton: '' },
-    en: { text: '', cardTitle: '', cardButton: '' },
+    'zh-TW': { text: '', cardTitle: '', cardButton: '', more: [] },
+    th: { text: '', cardTitle: '', cardButton: '', more: [] },
+    en: { text: '', cardTitle: '', cardButton: '', more: [] },
   },
   card: false,
   imageUrl: '',
   linkUrl: '',
 });
 
-/** The LINE messages of one language version: its text, then the card as a Flex bubble. */
+/** How many messages a language version sends (the text, the card, the extra ones). */
+export function messageCount(variant: VariantDraft, language: Locale): number {
+  const words = variant.texts[language];
+  return (words.text.trim() ? 1 : 0) + (variant.card ? 1 : 0) + words.more.length;
+}
+
+/**
+ * The LINE messages of one language version: its text, the card as a Flex bubble, then the extra
+ * messages (a Flex JSON that does not validate is left out: its field shows why, and sending waits).
+ */
 export function lineMessagesOf(variant: VariantDraft, language: Locale): LineMessage[] {
   const words = variant.texts[language];
-  const out: LineMessage[] = [{ type: 'text', text: words.text.trim() }];
+  const out: LineMessage[] = [];
+  if (words.text.trim() || (!variant.card && words.more.length === 0))
+    out.push({ type: 'text', text: words.text.trim() });
   if (variant.card) {
     const title = words.cardTitle.trim() || words.text.trim().slice(0, 40);
     out.push({
@@ -79,13 +97,14 @@ export function lineMessagesOf(variant: VariantDraft, language: Locale): LineMes
       },
     });
   }
+  out.push(...extraLineMessages(words.more));
   return out;
 }
 
-/** The languages that have a text, the brand's own language first (it is the default for the others). */
+/** The languages that have something written, the brand's own first (it is the default for the others). */
 export function languagesWritten(variant: VariantDraft, defaultLocale: Locale): Locale[] {
   return [defaultLocale, ...MESSAGE_LOCALES.filter((code) => code !== defaultLocale)].filter(
-    (code) => variant.texts[code].text.trim() !== '',
+    (code) => variant.texts[code].text.trim() !== '' || variant.texts[code].more.length > 0,
   );
 }
 
@@ -103,11 +122,7 @@ export function apiMessagesOf(variant: VariantDraft, defaultLocale: Locale) {
   };
 }
 
-export function fillPreview(text: string, sample: { displayName: string; points: number }) {
-  return text.replaceAll('{displayName}', sample.displayName).replaceAll('{points}', String(sample.points));
-}
-
-/** How a member sees the messages in LINE: bubbles on the chat background, placeholders filled. */
+/** How a member sees the messages in LINE: drawn by /dev/chat's renderer, placeholders filled. */
 export function ChatPreview({
   variant,
   language,
@@ -117,24 +132,15 @@ export function ChatPreview({
   language: Locale;
   sample: { displayName: string; points: number };
 }) {
-  const words = variant.texts[language];
+  const composed = lineMessagesOf(variant, language).filter(
+    (message) => message.type !== 'text' || String(message.text) !== '',
+  );
   return (
-    <div class="chat-preview" aria-label={t('compose.preview')}>
-      <div class="bubble">
-        {fillPreview(words.text, sample) || <span class="muted">{t('compose.empty')}</span>}
-      </div>
-      {variant.card ? (
-        <div class="flex-card">
-          {variant.imageUrl.trim() ? <img src={variant.imageUrl.trim()} alt="" /> : <div class="flex-hero" />}
-          <div class="flex-body">
-            <strong>{fillPreview(words.cardTitle.trim() || words.text.trim().slice(0, 40), sample)}</strong>
-          </div>
-          {variant.linkUrl.trim() ? (
-            <div class="flex-footer">{words.cardButton.trim() || t('compose.cardButtonDefault')}</div>
-          ) : null}
-        </div>
-      ) : null}
-    </div>
+    <LinePreview
+      label={t('compose.preview')}
+      messages={fillPlaceholders(composed, sample)}
+      empty={t('compose.empty')}
+    />
   );
 }
 
@@ -240,6 +246,7 @@ export function VariantEditor({
             <input
               type="checkbox"
               checked={variant.card}
+              disabled={!variant.card && messageCount(variant, language) >= MAX_MESSAGES}
               onChange={(event) => onChange({ ...variant, card: event.currentTarget.checked })}
             />{' '}
             {t('compose.card')}
@@ -287,6 +294,14 @@ export function VariantEditor({
               </Field>
             </div>
           ) : null}
+          <ExtraMessages
+            idPrefix={`${idPrefix}-${language}`}
+            items={words.more}
+            onChange={(more) => setWords({ more })}
+            room={MAX_MESSAGES - messageCount(variant, language)}
+            count={messageCount(variant, language)}
+            max={MAX_MESSAGES}
+          />
         </div>
         <div>
           {plain ? null : (

@@ -8,6 +8,8 @@ import { Field } from '../../ui/field';
 import { fromLocalInput } from '../rewards/shared';
 import { broadcastsApi, type BroadcastBody, type Estimate, type Locale, type Quota } from './broadcasts-api';
 import { apiMessagesOf, emptyVariant, VariantEditor, type VariantDraft } from './composer';
+import { extrasReady } from './extra-messages';
+import { flexMessages } from './flex-messages';
 import { BroadcastList } from './list';
 import { messages } from './messages';
 import { narrowcastMessages } from './narrowcast-messages';
@@ -25,6 +27,7 @@ import './broadcasts.css';
 
 const t = createTranslator(messages);
 const tn = createTranslator(narrowcastMessages);
+const tf = createTranslator(flexMessages);
 
 /** Broadcasts: build a segment, compose (languages, A/B, holdout), check quota and send; then the list. */
 export default function BroadcastsPage() {
@@ -77,6 +80,7 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
   const [audience, setAudience] = useState<'segment' | 'line'>('segment');
   const [narrowcast, setNarrowcast] = useState<NarrowcastDraft>(emptyNarrowcast);
   const [narrowcastError, setNarrowcastError] = useState<string>();
+  const [notReady, setNotReady] = useState(false);
   const [segment, setSegment] = useState<SegmentDraft>(emptySegment);
   const [savedId, setSavedId] = useState<string>();
   const [variants, setVariants] = useState<VariantDraft[]>(() => [emptyVariant()]);
@@ -139,6 +143,21 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
   const prepare = async (event: Event) => {
     event.preventDefault();
     setNarrowcastError(undefined);
+    setNotReady(false);
+    // An extra message left empty or a Flex JSON LINE would refuse: said at its field, nothing sent.
+    const used = variants.slice(0, audience === 'line' ? 1 : settings.ab ? 2 : 1);
+    if (!used.every((variant) => Object.values(variant.texts).every((words) => extrasReady(words.more)))) {
+      setNotReady(true);
+      requestAnimationFrame(() =>
+        (
+          document.querySelector<HTMLElement>('.new-broadcast [aria-invalid="true"]') ??
+          [...document.querySelectorAll<HTMLTextAreaElement>('.new-broadcast .extra-message textarea')].find(
+            (area) => !area.value.trim(),
+          )
+        )?.focus(),
+      );
+      return;
+    }
     if (audience === 'line' && !demographicOf(narrowcast)) {
       setNarrowcastError(tn('nc.needOne'));
       return;
@@ -272,6 +291,7 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
   return (
     <form class="stack new-broadcast" onSubmit={prepare} noValidate>
       <ErrorBanner error={error} />
+      {notReady ? <Banner kind="error">{tf('flex.notReady')}</Banner> : null}
       <fieldset class="card radio-group audience">
         <legend>{tn('aud.title')}</legend>
         <label>
