@@ -8,6 +8,8 @@
  * prepared as the reader prepares it for that engine (`prepareOcrPage`: PaddleOCR's at its own size).
  * `--after paddle`: only the scans whose cached PaddleOCR reading leaves fields doubtful (`needsRefinement`),
  * the ones the reader asks this engine to look at again: a second opinion's cache in a fraction of the time.
+ * `--detect-side N` (paddle): text boxes looked for on the page scaled to N px (the engine's
+ * `detectLongSide`), cached under .tmp/ocr-cache/paddle-detN/ (`parse-cached.ts --engine paddle-detN`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,8 +50,13 @@ async function main() {
     .filter((file) => !after || doubtfulAfter(file))
     .sort();
   const paddle = engineName === 'paddle';
-  const engine = paddle ? buildPaddleOcrEngine() : buildTesseractOcrEngine({ poolSize: 2 });
-  const root = paddle ? join(cacheDir, 'paddle') : cacheDir;
+  const detectSide = argv.includes('--detect-side')
+    ? Number(argv[argv.indexOf('--detect-side') + 1])
+    : undefined;
+  const engine = paddle
+    ? buildPaddleOcrEngine({ detectLongSide: detectSide })
+    : buildTesseractOcrEngine({ poolSize: 2 });
+  const root = paddle ? join(cacheDir, detectSide ? `paddle-det${detectSide}` : 'paddle') : cacheDir;
   try {
     for (const name of names) {
       const folder = join(root, name);

@@ -39,12 +39,42 @@ function normalize(text: string): string {
     .replace(/[。.!！?？]+$/u, (match) => (match === '?' || match === '？' ? match : ''));
 }
 
+type CommandWords = {
+  points: ReadonlySet<string>;
+  submissions: ReadonlySet<string>;
+  help: ReadonlySet<string>;
+  language: readonly string[];
+  /** The locale's names (its catalog's `language.name` and the aliases). */
+  languageNames: ReadonlySet<string>;
+};
+
+let commandWords: Map<Locale, CommandWords> | undefined;
+
+/**
+ * Each locale's command words, normalized once: the catalogs are fixed for the life of the process, and
+ * reading them through i18next for every chat message cost more than the rest of parsing it.
+ */
+function wordsOf(locale: Locale): CommandWords {
+  commandWords ??= new Map(
+    LOCALES.map((each) => {
+      const keywords = (name: string) => getList(each, `keywords.${name}`).map(normalize);
+      return [
+        each,
+        {
+          points: new Set(keywords('points')),
+          submissions: new Set(keywords('submissions')),
+          help: new Set(keywords('help')),
+          language: keywords('language'),
+          languageNames: new Set([catalogs[each].language.name, ...LANGUAGE_ALIASES[each]].map(normalize)),
+        },
+      ];
+    }),
+  );
+  return commandWords.get(locale) as CommandWords;
+}
+
 function languageOf(text: string): Locale | undefined {
-  for (const locale of LOCALES) {
-    const names = [catalogs[locale].language.name, ...LANGUAGE_ALIASES[locale]].map(normalize);
-    if (names.includes(text)) return locale;
-  }
-  return undefined;
+  return LOCALES.find((locale) => wordsOf(locale).languageNames.has(text));
 }
 
 /**
@@ -55,13 +85,12 @@ export function parseCommand(text: string): Command | undefined {
   const normalized = normalize(text);
   if (!normalized || normalized.length > 40) return undefined;
   for (const locale of LOCALES) {
-    const keywords = (name: string) => getList(locale, `keywords.${name}`).map(normalize);
-    if (keywords('points').includes(normalized)) return { command: 'points' };
-    if (keywords('submissions').includes(normalized)) return { command: 'submissions' };
-    if (keywords('help').includes(normalized)) return { command: 'help' };
-    const languageWords = keywords('language');
-    if (languageWords.includes(normalized)) return { command: 'language', locale: undefined };
-    for (const word of languageWords) {
+    const words = wordsOf(locale);
+    if (words.points.has(normalized)) return { command: 'points' };
+    if (words.submissions.has(normalized)) return { command: 'submissions' };
+    if (words.help.has(normalized)) return { command: 'help' };
+    if (words.language.includes(normalized)) return { command: 'language', locale: undefined };
+    for (const word of words.language) {
       if (normalized.startsWith(`${word} `)) {
         const chosen = languageOf(normalized.slice(word.length + 1).trim());
         if (chosen) return { command: 'language', locale: chosen };

@@ -10,6 +10,9 @@ export type NewWebhookEvent = Omit<
   'id' | 'attempts' | 'lockedUntil' | 'processedAt'
 >;
 
+/** Messages whose answer reads media first (not for the answer lanes). */
+const MEDIA_TYPES = sql.raw(`('image', 'video', 'audio', 'file')`);
+
 export function createEventsRepository({
   db,
   generateId,
@@ -93,34 +96,60 @@ export function createEventsRepository({
       const due = (alias: SQL) =>
         sql`((${alias}.state = 'pending' and ${alias}.next_attempt_at <= ${nowIso}::timestamptz)
           or (${alias}.state = 'processing' and ${alias}.locked_until < ${nowIso}::timestamptz))`;
+      const lease = {
+        state: 'processing' as const,
+        attempts: sql`${webhookEvents.attempts} + 1`,
+        lockedUntil: new Date(now.getTime() + leaseMs),
+      };
       // One statement: the claimed rows come back from the UPDATE itself.
-      const rows = await db
-        .update(webhookEvents)
-        .set({
-          state: 'processing',
-          attempts: sql`${webhookEvents.attempts} + 1`,
-          lockedUntil: new Date(now.getTime() + leaseMs),
-        })
-        .where(
-          sql`${webhookEvents.id} in (
-            select w.id from webhook_events w
-            where ${due(sql`w`)}
-            ${quickOnly ? sql`and not (w.event_type = 'message' and w.payload->'message'->>'type' in ('image', 'video', 'audio', 'file'))` : sql``}
-            ${
-              onePerMember
-                ? sql`and not exists (
-                    select 1 from webhook_events e
-                     where e.channel_id = w.channel_id and e.line_user_id = w.line_user_id and e.id <> w.id
-                       and ((e.state = 'processing' and e.locked_until >= ${nowIso}::timestamptz)
-                         or (${due(sql`e`)}
-                             and (e.occurred_at, e.received_at, e.id) < (w.occurred_at, w.received_at, w.id))))`
-                : sql``
-            }
-            order by w.occurred_at, w.received_at
-            limit ${limit}
-            for update skip locked)`,
-        )
-        .returning();
+      const rows = onePerMember
+        ? await db
+            .update(webhookEvents)
+            .set(lease)
+            .where(
+              // Each member's earliest due event (none while another of theirs is held), found by one sort
+              // of the due events, not by looking up each due event's earlier ones: in a burst of a few
+              // hundred that look-up, per due event and per claim, was most of the claim's cost and grew
+              // with the backlog. More candidates than wanted, so rows another claimer is taking at the
+              // same moment are skipped (their due condition is checked again on the row as locked), not
+              // waited for; any of them may be taken, each is its member's first. Events without a user
+              // stand alone.
+              sql`${webhookEvents.id} in (
+                select w.id from webhook_events w
+                 where w.id in (
+                   select f.id from (
+                     select distinct on (d.channel_id, coalesce(d.line_user_id, d.id))
+                            d.id, d.event_type, d.payload->'message'->>'type' as message_type,
+                            d.occurred_at, d.received_at
+                       from webhook_events d
+                      where ${due(sql`d`)}
+                        and not exists (
+                          select 1 from webhook_events b
+                           where b.state = 'processing' and b.locked_until >= ${nowIso}::timestamptz
+                             and b.channel_id = d.channel_id and b.line_user_id = d.line_user_id)
+                      order by d.channel_id, coalesce(d.line_user_id, d.id), d.occurred_at, d.received_at, d.id) f
+                   ${quickOnly ? sql`where not (f.event_type = 'message' and f.message_type in ${MEDIA_TYPES})` : sql``}
+                   order by f.occurred_at, f.received_at
+                   limit ${limit * 4 + 8})
+                   and ${due(sql`w`)}
+                 order by w.occurred_at, w.received_at
+                 limit ${limit}
+                 for update skip locked)`,
+            )
+            .returning()
+        : await db
+            .update(webhookEvents)
+            .set(lease)
+            .where(
+              sql`${webhookEvents.id} in (
+                select w.id from webhook_events w
+                where ${due(sql`w`)}
+                ${quickOnly ? sql`and not (w.event_type = 'message' and w.payload->'message'->>'type' in ${MEDIA_TYPES})` : sql``}
+                order by w.occurred_at, w.received_at
+                limit ${limit}
+                for update skip locked)`,
+            )
+            .returning();
       return rows.sort(
         (a, b) =>
           a.occurredAt.getTime() - b.occurredAt.getTime() || a.receivedAt.getTime() - b.receivedAt.getTime(),

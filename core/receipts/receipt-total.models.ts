@@ -185,7 +185,20 @@ const ARITHMETIC_REASONS = new Set([
   'subtotal - discount',
   'total + rounding',
   'subtotal + rounding',
+  'items + tax',
+  'tax share',
 ]);
+
+/**
+ * Tax rates a total may include, by script: Thai VAT 7 % (prices include it), Malaysian GST 6 % (and SST
+ * 6 %, charged on top as GST was). A printed tax of t backs the total T that includes it: t ≈ T × r / (100 + r).
+ */
+const INCLUDED_TAX_RATES = { thai: [7], other: [6] };
+
+/** Whether `tax` is the share of `total` that a tax at one of `rates` % included in it comes to (± 1 minor unit). */
+export function isIncludedTaxShare(total: number, tax: number, rates: readonly number[]) {
+  return tax > 0 && tax < total && rates.some((rate) => Math.abs((total * rate) / (100 + rate) - tax) <= 1);
+}
 
 type TotalChecks = { itemsSum: boolean; subtotalPlusTax: boolean; cashMinusChange: boolean };
 
@@ -212,6 +225,8 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
   const cashValues: number[] = [];
   let change: number | undefined;
   let firstTotalLine = -1;
+  // Every tax amount printed (the tax row, a tax summary's rate rows): checked against each total's share.
+  const printedTaxes = new Set<number>();
 
   // A row may hold several label/amount pairs once columns are joined ("TOTAL 34.80 CASH 100.00"):
   // each pair is judged on its own label.
@@ -286,6 +301,8 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
       // "GST 6% 3.84" is the tax; "SR 6% 64.00 3.84" (rate, base, tax) starts with the taxable base.
       const baseAfterRate = /%\s*$/.test(line.text) && decimalAmounts(lines[position]!) > 1;
       if (value && !inSummary && !baseAfterRate) tax ??= value.minor;
+      const rowTax = lineAmount(lines[position]!, integers);
+      if (rowTax) printedTaxes.add(rowTax.minor);
       return;
     }
     if (TAX_LINE.test(upper)) {
@@ -293,7 +310,10 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
       // "Total Salos(lnclusivoof GST)").
       if (/INCL|INC\b|INCLUSIVE|NCLUSIV/.test(upper)) {
         if (value) add(value.minor, inSummary ? 0.8 : 2.8, 'total incl tax', position);
-      } else if (value && !inSummary) tax ??= value.minor;
+      } else if (value) {
+        if (!inSummary) tax ??= value.minor;
+        printedTaxes.add(value.minor);
+      }
       if (firstTotalLine < 0) firstTotalLine = position;
       return;
     }
@@ -329,6 +349,10 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     if (rounding !== 0) add(subtotal + tax + rounding, 1.2, 'subtotal + tax + rounding');
   }
   if (itemsSum > 0) add(itemsSum, 0.8, 'items sum');
+  // Items priced before tax: items + tax (+ rounding) is what is paid.
+  if (itemsSum > 0 && tax !== undefined && tax < itemsSum * 0.3)
+    add(itemsSum + tax + rounding, 0.8, 'items + tax');
+  if (tax !== undefined) printedTaxes.add(tax);
   if (subtotal !== undefined && discount !== undefined && discount < subtotal)
     add(subtotal - discount, 0.8, 'subtotal - discount');
   // A total printed before its rounding ("Total incl. GST 20.98", "Rounding 0.02"): what is paid is the
@@ -353,6 +377,22 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     if (derived.size >= 2) candidate.score += 1.5 * (derived.size - 1);
   }
   if (subtotal !== undefined && rounding !== 0) add(subtotal + rounding, 0.6, 'subtotal + rounding');
+  // A printed tax that is the included share of a printed amount ("VAT 7% 34.08" of 521.00) backs that
+  // amount as the total (before its rounding, if one is printed); never makes up an amount not printed.
+  const rates = script.thai ? INCLUDED_TAX_RATES.thai : INCLUDED_TAX_RATES.other;
+  if (!script.chinese)
+    for (const candidate of candidates.values())
+      if (
+        [...printedTaxes].some(
+          (printed) =>
+            isIncludedTaxShare(candidate.minor, printed, rates) ||
+            (rounding !== 0 && isIncludedTaxShare(candidate.minor - rounding, printed, rates)),
+        )
+      ) {
+        const derived = candidate.reasons.some((reason) => ARITHMETIC_REASONS.has(reason));
+        candidate.score += derived ? 1.5 : 1;
+        candidate.reasons.push('tax share');
+      }
 
   for (const candidate of candidates.values()) {
     const seen = occurrences.get(candidate.minor) ?? 0;

@@ -99,6 +99,18 @@ export async function submitProof(
         updatedAt: now,
       },
     });
+    // A check that will not ask the platform (its dates rule it out, a stored answer settles it) takes no
+    // permit of the MoF budget and is never queued for one: it is decided in the request. Else a member
+    // who would wait too long for the instant check is answered at once; the retry worker checks it in
+    // turn and the decision follows by push. Decided before the proof is stored, so it is stored once, as
+    // decided (no second write, no second round of the submissions triggers); the budget stays locked
+    // from here to the commit. A proof that then turns out stored already (a redelivery racing, the same
+    // invoice) leaves its permit unused: the budget is a ceiling, never exceeded.
+    const decided =
+      instant && asksPlatform(settingsOf(), parsed, invoice, now)
+        ? await decideInstantCheck(deps, tx, command, now)
+        : undefined;
+    const queued = decided?.queued;
     const submission = await txRepository.insertSubmission({
       id: deps.generateId('submission'),
       brandId: command.brandId,
@@ -111,28 +123,19 @@ export async function submitProof(
       state: 'parsed',
       proofKey,
       invoiceId: invoice.id,
-      // Instant mode: the sender's own request holds the lease (a crash hands it to the retry worker).
-      nextCheckAt: instant ? new Date(now.getTime() + leaseMs(deps)) : now,
-      checkAttempts: instant ? 1 : 0,
+      // Instant mode: the sender's own request holds the lease (a crash hands it to the retry worker);
+      // queued, it is due at once for the retry worker.
+      nextCheckAt: instant && !queued ? new Date(now.getTime() + leaseMs(deps)) : now,
+      checkAttempts: instant && !queued ? 1 : 0,
+      ...(queued ? { reasonCode: QUEUED_REASON_CODE } : {}),
       createdAt: now,
       updatedAt: now,
     });
     if (!submission || !instant) return { submission };
-    // A check that will not ask the platform (its dates rule it out, a stored answer settles it) takes no
-    // permit of the MoF budget and is never queued for one: it is decided in the request.
-    if (!asksPlatform(settingsOf(), parsed, invoice, now)) return { submission };
-    // A member who would wait too long for the instant check is answered at once; the retry worker checks
-    // it in turn and the decision follows by push. Decided last, so the budget stays locked only briefly.
-    const decided = await decideInstantCheck(deps, tx, command, now);
-    if (!decided?.queued) return { submission, permit: decided?.permit };
-    const queuedRow = await txRepository.updateSubmission(submission.id, {
-      nextCheckAt: now,
-      checkAttempts: 0,
-      reasonCode: QUEUED_REASON_CODE,
-    });
+    if (!queued) return { submission, permit: decided?.permit };
     // The retry worker is woken when this commits.
     await notifyWork(tx, 'verification');
-    return { submission: queuedRow ?? submission, queued: decided.queued };
+    return { submission, queued };
   });
   const { submission: created, queued } = stored;
 

@@ -26,7 +26,7 @@ describe('PaddleOCR engine — a pool of workers', () => {
     const together = await Promise.all([0, 1, 2].map(() => engine.recognize({ image, languages: ['eng'] })));
 
     expect(alone.engine).toBe('paddle');
-    expect(alone.text).toMatch(/ABC ?HO TRADING/);
+    expect(alone.text).toMatch(/ABC ?HO ?TRADING/);
     for (const result of together) expect(result.text).toBe(alone.text);
   });
 
@@ -39,5 +39,38 @@ describe('PaddleOCR engine — a pool of workers', () => {
 
   test('when a pool of no workers is asked for, then it is refused at once', () => {
     expect(() => buildPaddleOcrEngine({ workers: 0 })).toThrow(/workers/);
+  });
+
+  test("when a detection size under the models' 32-px grid is asked for, then it is refused at once", () => {
+    expect(() => buildPaddleOcrEngine({ detectLongSide: 16 })).toThrow(/detectLongSide/);
+  });
+});
+
+describe('PaddleOCR engine — text boxes found on a smaller copy, read from the page', () => {
+  test("when boxes are looked for on a copy smaller than the page, then the page's words are read where they are printed", async () => {
+    const image = await page();
+    const small = buildPaddleOcrEngine({ detectLongSide: 320 });
+    try {
+      const result = await small.recognize({ image, languages: ['eng'] });
+      const full = await engine.recognize({ image, languages: ['eng'] });
+
+      expect(result.text).toMatch(/ABC ?HO ?TRADING/);
+      // The boxes are in the page's own pixels, as when they are found on the page itself.
+      const name = (lines: typeof result.lines) => lines.find((line) => /TRADING/.test(line.text))!;
+      expect(Math.abs(name(result.lines).box.y0 - name(full.lines).box.y0)).toBeLessThan(12);
+      expect(name(result.lines).box.x1).toBeLessThanOrEqual(463);
+    } finally {
+      await small.close();
+    }
+  });
+
+  test('when the page is blank, then no line is read and nothing fails', async () => {
+    const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
+
+    const result = await engine.recognize({ image: blank, languages: ['eng'] });
+
+    expect(result.lines).toEqual([]);
   });
 });

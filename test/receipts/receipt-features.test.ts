@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { parseReceiptText } from '../../core/receipts/index.js';
 import { needsRefinement, passVoteWeight } from '../../core/receipts/receipt-reader.js';
 import { cleanName } from '../../core/receipts/receipt-store.models.js';
+import { isIncludedTaxShare } from '../../core/receipts/receipt-total.models.js';
 
 // Features that hold across receipts (issue #15), on rows as OCR returns them.
 const now = new Date('2019-01-01T00:00:00Z');
@@ -87,5 +88,57 @@ describe('further OCR passes only where they can change the outcome', () => {
   test('when OCR was unsure of the date row, or the year is bent, then another pass is asked', () => {
     expect(needsRefinement(read('06/02/18', 0.6))).toBe(true);
     expect(needsRefinement(read('06-02-2618', 0.95))).toBe(true);
+  });
+});
+
+describe('the total — the printed tax and what it is a share of', () => {
+  const receipt = (...lines: string[]) =>
+    parseReceiptText(
+      lines.map((text) => ({ text })),
+      { now },
+    );
+
+  test("a tax is the included share of a total at the country's rate: Thai VAT 7/107, Malaysian GST 6/106, within a minor unit", () => {
+    expect(isIncludedTaxShare(53500, 3500, [7])).toBe(true);
+    expect(isIncludedTaxShare(2120, 120, [6])).toBe(true);
+    expect(isIncludedTaxShare(2000, 120, [6])).toBe(false);
+    expect(isIncludedTaxShare(53500, 3745, [7])).toBe(false);
+    expect(isIncludedTaxShare(100, 0, [7])).toBe(false);
+  });
+
+  test('when two rows labelled total disagree (one misread), then the one the printed GST is the 6 % share of wins', () => {
+    const read = receipt(
+      'KEDAI MAJU SDN BHD',
+      'Date: 27/03/2018',
+      'TOTAL 21.20',
+      'GST 6% 1.20',
+      'TOTAL 27.20',
+    );
+    expect(read.fields.totalMinor).toBe(2120);
+  });
+
+  test("when a Thai receipt's totals disagree, then the one the printed VAT is the 7/107 share of wins", () => {
+    const read = receipt(
+      'ร้านโชคดีพาณิชย์',
+      'วันที่ 27/03/2561',
+      'ยอดรวม 535.00',
+      'ภาษีมูลค่าเพิ่ม 7% 35.00',
+      'ยอดรวม 553.00',
+    );
+    expect(read.fields.totalMinor).toBe(53500);
+  });
+
+  test('when items are priced before tax and no subtotal is printed, then items + tax backs the total', () => {
+    const read = receipt(
+      'KEDAI MAJU SDN BHD',
+      'Date: 27/03/2018',
+      'Description Qty Amount',
+      'Roti Canai 12.00',
+      'Teh Tarik 8.00',
+      'TOTAL 21.20',
+      'GST 6% 1.20',
+      'TOTAL 21.26',
+    );
+    expect(read.fields.totalMinor).toBe(2120);
   });
 });

