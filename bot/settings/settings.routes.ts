@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { broadcastSettingsPatchSchema } from '../../core/broadcasts/index.js';
 import type { RichMenuDefinition, LineMessenger } from '../../core/messaging/index.js';
 import {
   addBrandChannel,
@@ -10,6 +11,7 @@ import {
   testChannelCredentials,
   updateBrandChannel,
   updateBrandProfile,
+  updateBroadcastSettings,
   type SettingsDeps,
 } from '../../core/settings/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
@@ -69,7 +71,8 @@ const channelPatchSchema = z
 
 /**
  * The brand's settings: `GET /api/console/settings` (`settings.read`) — profile and LINE channels with
- * masked secrets and their webhook URLs; changes (`settings.write`, owners): `PATCH …/brand`,
+ * masked secrets and their webhook URLs, and the broadcast settings; changes (`settings.write`, owners):
+ * `PATCH …/brand`, `PATCH …/broadcasts` (quiet hours, frequency cap, LINE plan),
  * `POST …/channels`, `PATCH …/channels/:channelId`, `POST …/channels/:channelId/test` (GET /v2/bot/info with
  * the token) and `POST …/channels/:channelId/rich-menu`. Every change is audited; no answer carries a secret.
  */
@@ -108,6 +111,11 @@ export function createSettingsRouter({
   router.patch(`${basePath}/brand`, guard.require('settings.write'), async (req, res) => {
     const patch = parseConsoleInput(brandPatchSchema, req.body);
     res.json(await updateBrandProfile(deps, { actor: actorOf(res), patch }));
+  });
+
+  router.patch(`${basePath}/broadcasts`, guard.require('settings.write'), async (req, res) => {
+    const patch = parseConsoleInput(broadcastSettingsPatchSchema, req.body);
+    res.json(await updateBroadcastSettings(deps, { actor: actorOf(res), patch }));
   });
 
   router.post(`${basePath}/channels`, guard.require('settings.write'), async (req, res) => {

@@ -18,8 +18,8 @@ export function proofDaysWhere(filter: AnalyticsFilter, alias: string): SQL {
 
 /**
  * Questions about the whole history (all campaigns or one) are answered from the per-member rollups
- * (`analytics_members`, `analytics_cohort_weeks`: scope `*` or the campaign); dated ones from the
- * member-days of the range.
+ * (`analytics_members`, `analytics_cohort_weeks`: scope `*` or the campaign); the dated funnel from the
+ * member-days of the range, the dated cohorts from the first-ever-proof counters (migration 0042).
  */
 const undated = (filter: AnalyticsFilter) => !filter.from && !filter.to;
 const scope = (filter: AnalyticsFilter) => filter.campaignId ?? '*';

@@ -15,8 +15,10 @@ export function createBrandsRepository({ db, generateId }: { db: Executor; gener
       return brand;
     },
 
-    async getBrandById(id: string): Promise<Brand | undefined> {
-      const [brand] = await db.select().from(brands).where(eq(brands.id, id)).limit(1);
+    /** `lock`: the row is locked (FOR UPDATE) until the transaction ends: a change reads, then writes. */
+    async getBrandById(id: string, { lock = false } = {}): Promise<Brand | undefined> {
+      const query = db.select().from(brands).where(eq(brands.id, id)).limit(1);
+      const [brand] = lock ? await query.for('update') : await query;
       return brand;
     },
 
@@ -42,10 +44,10 @@ export function createBrandsRepository({ db, generateId }: { db: Executor; gener
       return created as Brand;
     },
 
-    /** Changes a brand's profile fields; the returned row is the brand as saved. */
+    /** Changes a brand's profile or broadcast settings; the returned row is the brand as saved. */
     async updateBrand(
       id: string,
-      patch: Partial<Pick<Brand, 'name' | 'country' | 'timezone' | 'defaultLocale'>>,
+      patch: Partial<Omit<Brand, 'id' | 'slug' | 'createdAt' | 'updatedAt'>>,
     ): Promise<Brand | undefined> {
       const [saved] = await db
         .update(brands)

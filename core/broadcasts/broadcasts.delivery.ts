@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import { chunkBackoffMs, MAX_CHUNK_ATTEMPTS } from './broadcasts.models.js';
 import { pollNarrowcasts, sendNarrowcast } from './broadcasts.narrowcast.js';
 import { NARROWCAST_POLL_MS } from './broadcasts.narrowcast.models.js';
+import { holdChunksForQuietHours } from './broadcasts.quiet-hours.js';
 import { startBroadcast } from './broadcasts.usecases.js';
 import type { IdGenerator } from '../shared/ids.js';
 
@@ -55,6 +56,10 @@ export type BroadcastDeliverySummary = {
   failed: number;
   /** Narrowcast progress checks made this round. */
   polled: number;
+  /** Chunks held this round because quiet hours began (see holdChunksForQuietHours). */
+  waitingQuietHours: number;
+  /** Recipients skipped this round because quiet hours began (brands set to `skip`). */
+  skippedQuietHours: number;
 };
 
 export type ClaimedChunk = {
@@ -82,16 +87,31 @@ export async function deliverBroadcastChunks(
   deps: BroadcastDeliveryDeps,
   { limit = 8, leaseMs = 60_000 }: { limit?: number; leaseMs?: number } = {},
 ): Promise<BroadcastDeliverySummary> {
-  const summary: BroadcastDeliverySummary = { started: 0, sent: 0, retried: 0, failed: 0, polled: 0 };
+  const summary: BroadcastDeliverySummary = {
+    started: 0,
+    sent: 0,
+    retried: 0,
+    failed: 0,
+    polled: 0,
+    waitingQuietHours: 0,
+    skippedQuietHours: 0,
+  };
   summary.started = await startDueBroadcasts(deps);
 
   const now = deps.clock.now();
+  // A chunk not yet sent when quiet hours begin is not sent at night (a retry, a backoff, a crash).
+  const hold = await holdChunksForQuietHours(deps.db, now);
+  summary.waitingQuietHours = hold.waiting;
+  summary.skippedQuietHours = hold.skipped;
+  for (const broadcastId of hold.skippedIn) await finishIfDone(deps.db, broadcastId, now);
+
   const claimed = await queryRows<ClaimedChunk>(
     deps.db,
     sql`with claimable as (
           select c.id from broadcast_chunks c join broadcasts b on b.id = c.broadcast_id
           where b.state = 'sending' and (
-            (c.state = 'pending' and (c.next_attempt_at is null or c.next_attempt_at <= ${now}))
+            (c.state in ('pending', 'waiting_quiet_hours')
+              and (c.next_attempt_at is null or c.next_attempt_at <= ${now}))
             or (c.state = 'sending' and c.lease_until < ${now}))
           order by c.broadcast_id, c.chunk_no
           limit ${limit}
@@ -177,15 +197,18 @@ export async function markChunk(
 
 async function finishIfDone(db: Database, broadcastId: string, now: Date) {
   await db.execute(
+    // Failed when chunks failed and none was sent; a send whose chunks were all skipped (quiet hours) is
+    // sent to nobody, like one whose recipients were all skipped when frozen.
     sql`update broadcasts b set finished_at = ${now},
           state = case when exists (select 1 from broadcast_chunks c where c.broadcast_id = b.id and c.state = 'sent')
+              or not exists (select 1 from broadcast_chunks c where c.broadcast_id = b.id and c.state = 'failed')
             then 'sent' else 'failed' end
         where b.id = ${broadcastId} and b.state = 'sending'
           -- A narrowcast LINE accepted finishes by its progress (pollNarrowcasts), not by its chunk.
           and (b.method = 'multicast'
             or not exists (select 1 from broadcast_chunks c where c.broadcast_id = b.id and c.state = 'sent'))
           and not exists (select 1 from broadcast_chunks c where c.broadcast_id = b.id
-            and c.state in ('pending', 'sending'))`,
+            and c.state in ('pending', 'sending', 'waiting_quiet_hours'))`,
   );
 }
 

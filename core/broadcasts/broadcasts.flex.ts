@@ -17,14 +17,41 @@ export const FLEX_LIMITS = {
   altTextChars: 1_500,
 } as const;
 
+/** What the schema says, by code (the console words them in its language: flex-messages.ts). */
+export const FLEX_ERRORS = {
+  urlLength: 'a URL has at most 2,000 characters',
+  httpsUrl: 'must be an https:// URL',
+  colour: 'must be a colour like #1DB446',
+  actionType: 'an action type LINE knows (uri, message, postback…)',
+  labelLength: 'a label has at most 40 characters',
+  layout: 'layout must be horizontal, vertical or baseline',
+  textEmpty: 'a text needs text (or spans in contents)',
+  aspectRatio: 'aspectRatio is width:height, like 20:13',
+  buttonLabel: 'a button needs a label',
+  componentType: 'a component is box, text, image, video, icon, button, separator, spacer or filler',
+  mustBeBox: 'must be a box',
+  bubbleSize: 'size is nano, micro, deca, hecto, kilo, mega or giga',
+  hero: 'a hero is a box, an image or a video',
+  carouselMin: 'a carousel holds at least one bubble',
+  carouselMax: 'a carousel holds at most 12 bubbles',
+  containerType: 'contents is a bubble or a carousel',
+  altTextRequired: 'altText is required (the words shown in notifications)',
+  altTextLength: 'altText has at most 1,500 characters',
+  bubbleBytes: "a bubble's JSON is at most 30 KB (this one is {size})",
+  carouselBytes: "a carousel's JSON is at most 50 KB (this one is {size})",
+  json: 'not valid JSON: {reason}',
+} as const;
+
+export type FlexErrorCode = keyof typeof FLEX_ERRORS;
+
 const jsonBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
 const kb = (bytes: number) => `${Math.ceil(bytes / 100) / 10} KB`;
 
 const httpsUrl = z
   .string()
-  .max(2000, 'a URL has at most 2,000 characters')
-  .regex(/^https:\/\//, 'must be an https:// URL');
-const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, 'must be a colour like #1DB446');
+  .max(2000, FLEX_ERRORS.urlLength)
+  .regex(/^https:\/\//, FLEX_ERRORS.httpsUrl);
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, FLEX_ERRORS.colour);
 
 const actionSchema = z.looseObject({
   type: z.enum(
@@ -39,9 +66,9 @@ const actionSchema = z.looseObject({
       'richmenuswitch',
       'clipboard',
     ],
-    { message: 'an action type LINE knows (uri, message, postback…)' },
+    { message: FLEX_ERRORS.actionType },
   ),
-  label: z.string().max(40, 'a label has at most 40 characters').optional(),
+  label: z.string().max(40, FLEX_ERRORS.labelLength).optional(),
   uri: z.string().max(1000).optional(),
   text: z.string().max(300).optional(),
   data: z.string().max(300).optional(),
@@ -62,7 +89,7 @@ const componentSchema: z.ZodType<FlexComponent> = z.lazy(() =>
       z.looseObject({
         type: z.literal('box'),
         layout: z.enum(['horizontal', 'vertical', 'baseline'], {
-          message: 'layout must be horizontal, vertical or baseline',
+          message: FLEX_ERRORS.layout,
         }),
         contents: z.array(componentSchema),
         backgroundColor: hexColor.optional(),
@@ -78,7 +105,7 @@ const componentSchema: z.ZodType<FlexComponent> = z.lazy(() =>
           action: actionSchema.optional(),
         })
         .refine((text) => (text.text ?? '') !== '' || (text.contents?.length ?? 0) > 0, {
-          message: 'a text needs text (or spans in contents)',
+          message: FLEX_ERRORS.textEmpty,
           path: ['text'],
         }),
       z.looseObject({
@@ -86,7 +113,7 @@ const componentSchema: z.ZodType<FlexComponent> = z.lazy(() =>
         url: httpsUrl,
         aspectRatio: z
           .string()
-          .regex(/^\d+(\.\d+)?:\d+(\.\d+)?$/, 'aspectRatio is width:height, like 20:13')
+          .regex(/^\d+(\.\d+)?:\d+(\.\d+)?$/, FLEX_ERRORS.aspectRatio)
           .optional(),
         action: actionSchema.optional(),
       }),
@@ -100,7 +127,7 @@ const componentSchema: z.ZodType<FlexComponent> = z.lazy(() =>
       z.looseObject({
         type: z.literal('button'),
         action: actionSchema.refine((action) => (action.label ?? '') !== '', {
-          message: 'a button needs a label',
+          message: FLEX_ERRORS.buttonLabel,
           path: ['label'],
         }),
         color: hexColor.optional(),
@@ -109,12 +136,12 @@ const componentSchema: z.ZodType<FlexComponent> = z.lazy(() =>
       z.looseObject({ type: z.literal('spacer') }),
       z.looseObject({ type: z.literal('filler') }),
     ],
-    { message: 'a component is box, text, image, video, icon, button, separator, spacer or filler' },
+    { message: FLEX_ERRORS.componentType },
   ),
 );
 
 const boxSchema = componentSchema.refine((component) => component.type === 'box', {
-  message: 'must be a box',
+  message: FLEX_ERRORS.mustBeBox,
 });
 
 export const flexBubbleSchema = z
@@ -122,13 +149,13 @@ export const flexBubbleSchema = z
     type: z.literal('bubble'),
     size: z
       .enum(['nano', 'micro', 'deca', 'hecto', 'kilo', 'mega', 'giga'], {
-        message: 'size is nano, micro, deca, hecto, kilo, mega or giga',
+        message: FLEX_ERRORS.bubbleSize,
       })
       .optional(),
     header: boxSchema.optional(),
     hero: componentSchema
       .refine((component) => ['box', 'image', 'video'].includes(component.type), {
-        message: 'a hero is a box, an image or a video',
+        message: FLEX_ERRORS.hero,
       })
       .optional(),
     body: boxSchema.optional(),
@@ -140,7 +167,8 @@ export const flexBubbleSchema = z
     if (bytes > FLEX_LIMITS.bubbleBytes)
       context.addIssue({
         code: 'custom',
-        message: `a bubble's JSON is at most 30 KB (this one is ${kb(bytes)})`,
+        message: FLEX_ERRORS.bubbleBytes.replace('{size}', kb(bytes)),
+        params: { code: 'bubbleBytes', size: kb(bytes) },
       });
   });
 
@@ -149,20 +177,21 @@ export const flexCarouselSchema = z
     type: z.literal('carousel'),
     contents: z
       .array(flexBubbleSchema)
-      .min(1, 'a carousel holds at least one bubble')
-      .max(FLEX_LIMITS.carouselBubbles, 'a carousel holds at most 12 bubbles'),
+      .min(1, FLEX_ERRORS.carouselMin)
+      .max(FLEX_LIMITS.carouselBubbles, FLEX_ERRORS.carouselMax),
   })
   .superRefine((carousel, context) => {
     const bytes = jsonBytes(carousel);
     if (bytes > FLEX_LIMITS.carouselBytes)
       context.addIssue({
         code: 'custom',
-        message: `a carousel's JSON is at most 50 KB (this one is ${kb(bytes)})`,
+        message: FLEX_ERRORS.carouselBytes.replace('{size}', kb(bytes)),
+        params: { code: 'carouselBytes', size: kb(bytes) },
       });
   });
 
 export const flexContainerSchema = z.discriminatedUnion('type', [flexBubbleSchema, flexCarouselSchema], {
-  message: 'contents is a bubble or a carousel',
+  message: FLEX_ERRORS.containerType,
 });
 
 /** A whole Flex message object (`{ type: 'flex', altText, contents }`). */
@@ -171,12 +200,20 @@ export const flexMessageSchema = z.looseObject({
   altText: z
     .string()
     .trim()
-    .min(1, 'altText is required (the words shown in notifications)')
-    .max(FLEX_LIMITS.altTextChars, 'altText has at most 1,500 characters'),
+    .min(1, FLEX_ERRORS.altTextRequired)
+    .max(FLEX_LIMITS.altTextChars, FLEX_ERRORS.altTextLength),
   contents: flexContainerSchema,
 });
 
-export type FlexProblem = { path: string; message: string };
+/** A problem at a JSON path; `code` (with `vars`) when it is one of FLEX_ERRORS, for words in other languages. */
+export type FlexProblem = {
+  path: string;
+  message: string;
+  code?: FlexErrorCode;
+  vars?: Record<string, string>;
+};
+
+const CODE_OF = new Map(Object.entries(FLEX_ERRORS).map(([code, message]) => [message as string, code]));
 
 /** Where zod found problems, as `contents.contents[12]` paths with a message each (at most `max`). */
 export function flexProblems(
@@ -191,7 +228,15 @@ export function flexProblems(
       .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
       .join(''),
     message: issue.message,
+    ...codeOf(issue),
   }));
+}
+
+function codeOf(issue: z.core.$ZodIssue): Pick<FlexProblem, 'code' | 'vars'> {
+  const params = (issue as { params?: { code?: FlexErrorCode; size?: string } }).params;
+  if (params?.code) return { code: params.code, vars: { size: params.size ?? '' } };
+  const code = CODE_OF.get(issue.message) as FlexErrorCode | undefined;
+  return code ? { code } : {};
 }
 
 /**
@@ -217,7 +262,10 @@ export function parseFlexInput(
             const before = text.slice(0, position).split('\n');
             return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
           })();
-    return { ok: false, problems: [{ path: where, message: `not valid JSON: ${reason}` }] };
+    return {
+      ok: false,
+      problems: [{ path: where, message: `not valid JSON: ${reason}`, code: 'json', vars: { reason } }],
+    };
   }
   const object =
     json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};

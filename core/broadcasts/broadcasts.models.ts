@@ -1,51 +1,37 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { addDays, localDateOf, startOfLocalDay } from '../campaigns/index.js';
 import { PLACEHOLDERS } from './broadcasts.placeholders.js';
+import type { QuietHours } from './broadcasts.settings.js';
 import type { BroadcastVariant } from './broadcasts.table.js';
 
 /** LINE takes at most 500 user ids per multicast. */
 export const CHUNK_SIZE = 500;
 
-/** Quiet hours in the brand's time zone: no marketing message from `startHour` to `endHour`. */
-export const DEFAULT_QUIET_HOURS = { startHour: 21, endHour: 9 } as const;
-
-/** At most this many marketing messages per member within `days` (more are skipped and counted). */
-export const DEFAULT_FREQUENCY_CAP = { messages: 2, days: 7 } as const;
-
 /** After this many attempts a chunk is failed for good. */
 export const MAX_CHUNK_ATTEMPTS = 8;
-
-/**
- * What one message to one member costs beyond the plan's free messages, for the estimate shown before
- * sending. LINE Official Account plans, additional messages (2025): Taiwan ≈ NT$0.2, Thailand ≈ ฿0.1.
- */
-export const PRICE_PER_MESSAGE = {
-  TW: { amount: 0.2, currency: 'TWD' },
-  TH: { amount: 0.1, currency: 'THB' },
-} as const;
 
 export { fillPlaceholders, PLACEHOLDERS } from './broadcasts.placeholders.js';
 
 /**
- * Whether `at` falls in the quiet hours of `timeZone`, and if so when they end (the time a waiting
- * broadcast goes out).
+ * Whether `at` falls in the brand's quiet hours (minutes after midnight in `timeZone`; the window may wrap
+ * midnight), and if so when they end (the time a waiting broadcast or chunk goes out).
  */
 export function quietHoursAt(
   at: Date,
   timeZone: string,
-  hours: { startHour: number; endHour: number } = DEFAULT_QUIET_HOURS,
+  hours: QuietHours,
 ): { quiet: false } | { quiet: true; endsAt: Date } {
   const today = localDateOf(at, timeZone);
-  const hour = (at.getTime() - startOfLocalDay(today, timeZone).getTime()) / 3_600_000;
-  const wraps = hours.startHour > hours.endHour;
+  const minute = (at.getTime() - startOfLocalDay(today, timeZone).getTime()) / 60_000;
+  const wraps = hours.startMinute > hours.endMinute;
   const inside = wraps
-    ? hour >= hours.startHour || hour < hours.endHour
-    : hour >= hours.startHour && hour < hours.endHour;
+    ? minute >= hours.startMinute || minute < hours.endMinute
+    : minute >= hours.startMinute && minute < hours.endMinute;
   if (!inside) return { quiet: false };
-  const endDay = hour < hours.endHour ? today : addDays(today, 1);
+  const endDay = minute < hours.endMinute ? today : addDays(today, 1);
   return {
     quiet: true,
-    endsAt: new Date(startOfLocalDay(endDay, timeZone).getTime() + hours.endHour * 3_600_000),
+    endsAt: new Date(startOfLocalDay(endDay, timeZone).getTime() + hours.endMinute * 60_000),
   };
 }
 

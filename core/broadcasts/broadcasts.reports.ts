@@ -30,6 +30,12 @@ export type BroadcastReport = {
   failed: number;
   cancelled: number;
   pending: number;
+  /**
+   * Recipients whose chunk waits for the end of quiet hours (they began before it was sent); it goes at
+   * `scheduledAt`, and `waitReason` is `quiet_hours` meanwhile.
+   */
+  waitingQuietHours: number;
+  /** Left out by reason: when frozen (blocked, no_consent, capped) or mid-send (quiet_hours, brands set to skip). */
   skipped: Record<string, number>;
   holdout: number;
   groups: Record<string, number>;
@@ -72,7 +78,10 @@ export async function getBroadcastReport(
     failed: narrowcast ? (broadcast.narrowcastFailureCount ?? 0) : total('failed'),
     cancelled: total('cancelled'),
     pending: total('pending'),
-    skipped: broadcast.skipped ?? NO_SKIPS,
+    waitingQuietHours: chunks
+      .filter((chunk) => chunk.state === 'waiting_quiet_hours')
+      .reduce((sum, chunk) => sum + chunk.lineUserIds.length, 0),
+    skipped: { ...NO_SKIPS, ...(broadcast.skipped ?? {}) },
     holdout: total('held_out'),
     groups,
     chunks: chunks.map((chunk) => ({

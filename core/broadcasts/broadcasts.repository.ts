@@ -120,7 +120,12 @@ export function createBroadcastsRepository(db: Executor) {
       const cancelled = await db
         .update(broadcastChunks)
         .set({ state: 'cancelled' })
-        .where(and(eq(broadcastChunks.broadcastId, broadcastId), eq(broadcastChunks.state, 'pending')))
+        .where(
+          and(
+            eq(broadcastChunks.broadcastId, broadcastId),
+            inArray(broadcastChunks.state, ['pending', 'waiting_quiet_hours']),
+          ),
+        )
         .returning({ chunkNo: broadcastChunks.chunkNo });
       const numbers = cancelled.map((chunk) => chunk.chunkNo);
       if (numbers.length > 0)

@@ -95,7 +95,9 @@ export const broadcastChunks = pgTable(
     state: text('state')
       .notNull()
       .default('pending')
-      .$type<'pending' | 'sending' | 'sent' | 'failed' | 'cancelled'>(),
+      // waiting_quiet_hours: quiet hours began before it was sent; it goes at `next_attempt_at`, their end.
+      // skipped: quiet hours began before it was sent, and the brand skips rather than waits.
+      .$type<'pending' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'waiting_quiet_hours' | 'skipped'>(),
     attempts: integer('attempts').notNull().default(0),
     /** A worker holds a `sending` chunk until then; after it, another worker may take it (crash). */
     leaseUntil: tstz('lease_until'),

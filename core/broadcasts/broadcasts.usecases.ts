@@ -26,13 +26,11 @@ import {
 } from './broadcasts.errors.js';
 import {
   assignGroups,
-  DEFAULT_FREQUENCY_CAP,
   fillPlaceholders,
   generateLinkToken,
   hasPlaceholders,
   linksIn,
   messagesFor,
-  PRICE_PER_MESSAGE,
   quietHoursAt,
   rewriteLinks,
   splitIntoChunks,
@@ -45,6 +43,8 @@ import {
   type FrozenRecipient,
 } from './broadcasts.repository.js';
 import { NARROWCAST_MIN_RECIPIENTS, narrowcastConsentDecision } from './broadcasts.narrowcast.models.js';
+import { estimateBroadcastCost, type QuotaReading } from './broadcasts.plans.js';
+import { loadBroadcastRules, type BrandBroadcastRules } from './broadcasts.settings.js';
 import type { CreateBroadcastInput } from './broadcasts.schemas.js';
 import type { BroadcastVariant } from './broadcasts.table.js';
 import { broadcasts } from './broadcasts.table.js';
@@ -114,7 +114,7 @@ async function contextOf(deps: Pick<BroadcastsDeps, 'db' | 'clock' | 'generateId
  * audience is a narrowcast: refused where the country needs opt-in consent, with warnings elsewhere.
  */
 export async function createBroadcast(
-  deps: Omit<BroadcastsDeps, 'messenger'>,
+  deps: Omit<BroadcastsDeps, 'messenger'> & { messenger?: BroadcastsDeps['messenger'] },
   { brandId, actor, input }: { brandId: string; actor: BroadcastActor; input: CreateBroadcastInput },
 ) {
   const ctx = await contextOf(deps, brandId);
@@ -167,18 +167,41 @@ export async function createBroadcast(
       },
     });
   });
+  const rules = await loadBroadcastRules(deps.db, brandId);
+  const quota = await readQuota(deps, channel);
   if (consent?.allowed) {
     // LINE picks the recipients among all the account's friends: the friends we know are the estimate.
     const friends = await countKnownFriends(deps.db, brandId);
     return {
       id,
       method: 'narrowcast' as const,
-      estimate: { ...estimateOf(ctx, friends, 0), basis: 'known_friends' as const },
+      estimate: { ...estimateOf(ctx, rules, quota, friends, 0), basis: 'known_friends' as const },
       warnings: consent.warnings,
     };
   }
   const { count } = await previewCondition(deps, { brandId, condition: condition!, sample: false });
-  return { id, method: 'multicast' as const, estimate: estimateOf(ctx, count, input.holdoutPercent) };
+  return {
+    id,
+    method: 'multicast' as const,
+    estimate: estimateOf(ctx, rules, quota, count, input.holdoutPercent),
+  };
+}
+
+/** LINE's quota and consumption for the estimate; unknown when no messenger was given or LINE failed. */
+async function readQuota(
+  deps: { messenger?: BroadcastsDeps['messenger'] },
+  channel: { lineChannelId: string; channelAccessToken: string },
+): Promise<QuotaReading> {
+  if (!deps.messenger) return { known: false };
+  try {
+    const quota = await deps.messenger.getMessageQuota({
+      lineChannelId: channel.lineChannelId,
+      channelAccessToken: channel.channelAccessToken,
+    });
+    return { known: true, limit: quota.limit, used: quota.used };
+  } catch {
+    return { known: false };
+  }
 }
 
 /** The brand's members who follow the account: the friends a narrowcast may reach that we know of. */
@@ -190,14 +213,23 @@ async function countKnownFriends(db: Database, brandId: string) {
   return Number(row?.n ?? 0);
 }
 
-function estimateOf(ctx: ConditionContext, reachable: number, holdoutPercent: number) {
-  const messages = reachable - Math.round((reachable * holdoutPercent) / 100);
-  const price = PRICE_PER_MESSAGE[ctx.country];
+/** The recipients (reachable less the holdout) priced on the brand's plan against this month's quota. */
+function estimateOf(
+  ctx: ConditionContext,
+  rules: BrandBroadcastRules,
+  quota: QuotaReading,
+  reachable: number,
+  holdoutPercent: number,
+) {
+  const recipients = reachable - Math.round((reachable * holdoutPercent) / 100);
   return {
     reachable,
-    messages,
-    cost: Math.round(messages * price.amount * 100) / 100,
-    currency: price.currency,
+    ...estimateBroadcastCost({
+      recipients,
+      plan: rules.plan,
+      quota,
+      currency: ctx.country === 'TH' ? 'THB' : 'TWD',
+    }),
   };
 }
 
@@ -216,8 +248,9 @@ export async function startBroadcast(
   if (!current) throw createBroadcastNotFoundError();
   if (current.state !== 'draft' && current.state !== 'scheduled')
     return { state: current.state, waitReason: current.waitReason };
+  const rules = await loadBroadcastRules(deps.db, brandId);
 
-  const wait = waitingReason(current, ctx);
+  const wait = waitingReason(current, ctx, rules);
   if (wait) {
     await deps.db.transaction(async (tx) => {
       await createBroadcastsRepository(tx).updateBroadcast(broadcastId, {
@@ -236,18 +269,31 @@ export async function startBroadcast(
     return { state: 'scheduled', waitReason: wait.reason };
   }
 
-  if (current.method === 'narrowcast') return startNarrowcast(deps, { ctx, current, actor });
+  if (current.method === 'narrowcast') return startNarrowcast(deps, { ctx, current, actor, rules });
 
   const condition = current.condition as unknown as SegmentCondition;
-  const candidates = await loadCandidates(deps.db, condition, ctx, DEFAULT_FREQUENCY_CAP);
+  const candidates = await loadCandidates(deps.db, condition, ctx, rules.frequencyCap);
   const toMessage = candidates.filter((candidate) => candidate.reason === null);
   const holdout = Math.round((toMessage.length * current.holdoutPercent) / 100);
   const needed = toMessage.length - holdout;
   const quota = await deps.messenger.getMessageQuota(await credentialsOf(deps.db, current.channelId));
-  if (quota.limit !== undefined && quota.used + needed > quota.limit)
+  const estimate = estimateBroadcastCost({
+    recipients: needed,
+    plan: rules.plan,
+    quota: { known: true, limit: quota.limit, used: quota.used },
+    currency: ctx.country === 'TH' ? 'THB' : 'TWD',
+  });
+  if (estimate.refusal)
     throw createBroadcastQuotaExceededError({
-      message: `This broadcast needs ${needed} messages; ${Math.max(0, quota.limit - quota.used)} are left of this month's quota of ${quota.limit}. Nothing was sent.`,
-      details: { needed, limit: quota.limit, used: quota.used },
+      message: estimate.refusal.message,
+      details: {
+        reason: estimate.refusal.reason,
+        needed,
+        limit: quota.limit ?? null,
+        used: quota.used,
+        plan: estimate.plan?.key ?? null,
+        includedLeft: estimate.includedLeft,
+      },
     });
 
   return deps.db.transaction(async (tx) => {
@@ -306,7 +352,7 @@ export async function startBroadcast(
       broadcastId,
       data: { state: done ? 'sent' : 'sending', recipients: grouped.length - holdout, skipped },
     });
-    if (locked.ignoreQuietHours && quietHoursAt(ctx.now, ctx.timezone).quiet)
+    if (locked.ignoreQuietHours && quietHoursAt(ctx.now, ctx.timezone, rules.quietHours).quiet)
       await auditQuietHoursOverride(tx, deps, actor, {
         broadcast: locked,
         at: ctx.now,
@@ -323,7 +369,12 @@ export async function startBroadcast(
  */
 async function startNarrowcast(
   deps: BroadcastsDeps,
-  { ctx, current, actor }: { ctx: ConditionContext; current: Broadcast; actor: BroadcastActor },
+  {
+    ctx,
+    current,
+    actor,
+    rules,
+  }: { ctx: ConditionContext; current: Broadcast; actor: BroadcastActor; rules: BrandBroadcastRules },
 ): Promise<{ state: Broadcast['state']; waitReason: string | null }> {
   const quota = await deps.messenger.getMessageQuota(await credentialsOf(deps.db, current.channelId));
   if (quota.limit !== undefined && quota.used + NARROWCAST_MIN_RECIPIENTS > quota.limit)
@@ -359,17 +410,17 @@ async function startNarrowcast(
       broadcastId: locked.id,
       data: { state: 'sending', method: 'narrowcast', demographic: locked.demographicFilter },
     });
-    if (locked.ignoreQuietHours && quietHoursAt(ctx.now, ctx.timezone).quiet)
+    if (locked.ignoreQuietHours && quietHoursAt(ctx.now, ctx.timezone, rules.quietHours).quiet)
       await auditQuietHoursOverride(tx, deps, actor, { broadcast: locked, at: ctx.now, recipients: null });
     return { state: 'sending' as const, waitReason: null };
   });
 }
 
-function waitingReason(broadcast: Broadcast, ctx: ConditionContext) {
+function waitingReason(broadcast: Broadcast, ctx: ConditionContext, rules: BrandBroadcastRules) {
   if (broadcast.state === 'draft' && broadcast.scheduledAt && broadcast.scheduledAt > ctx.now)
     return { reason: 'send_at', until: broadcast.scheduledAt };
   if (broadcast.ignoreQuietHours) return undefined;
-  const quiet = quietHoursAt(ctx.now, ctx.timezone);
+  const quiet = quietHoursAt(ctx.now, ctx.timezone, rules.quietHours);
   return quiet.quiet ? { reason: 'quiet_hours', until: quiet.endsAt } : undefined;
 }
 
@@ -382,9 +433,9 @@ type Candidate = {
 };
 
 /**
- * Every member the condition selects, with why they cannot be sent this broadcast (or null). The cap counts
- * the marketing messages sent (or being sent) to the member within its days; 0 turns it off. Its numbers
- * are parameters of the query.
+ * Every member the condition selects, with why they cannot be sent this broadcast (or null). The brand's
+ * cap counts the marketing messages sent (or being sent) to the member within its days; 0 turns it off.
+ * Its numbers are parameters of the query.
  *
  * Set-based: the brand's recent deliveries are grouped by member once (a range of
  * `broadcast_recipients_brand_created_idx`) into the set of capped members — one jsonb object, an

@@ -9,15 +9,32 @@ export { createBroadcastBodySchema, type CreateBroadcastInput } from './broadcas
 export {
   assignGroups,
   CHUNK_SIZE,
-  DEFAULT_FREQUENCY_CAP,
-  DEFAULT_QUIET_HOURS,
   fillPlaceholders,
   linksIn,
   rewriteLinks,
   withUtmTags,
-  PRICE_PER_MESSAGE,
   quietHoursAt,
 } from './broadcasts.models.js';
+export {
+  effectivePlan,
+  estimateBroadcastCost,
+  LINE_PLANS,
+  MESSAGES_PER_RECIPIENT,
+  plansOfCountry,
+  type CostEstimate,
+  type LinePlan,
+  type QuotaReading,
+} from './broadcasts.plans.js';
+export {
+  broadcastSettingsOf,
+  broadcastSettingsPatchSchema,
+  brandColumnsOf,
+  DEFAULT_BROADCAST_SETTINGS,
+  loadBroadcastRules,
+  type BroadcastSettings,
+  type BroadcastSettingsPatch,
+  type QuietHours,
+} from './broadcasts.settings.js';
 export {
   cancelBroadcast,
   createBroadcast,

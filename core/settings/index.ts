@@ -4,6 +4,7 @@ export {
   createChannelNotFoundError,
   createChannelTakenError,
   createLineRefusedError,
+  createPlanOfAnotherCountryError,
   createUnknownTimeZoneError,
 } from './settings.errors.js';
 export {
@@ -14,7 +15,9 @@ export {
   testChannelCredentials,
   updateBrandChannel,
   updateBrandProfile,
+  updateBroadcastSettings,
   type BrandProfile,
+  type BroadcastSettingsView,
   type ChannelInput,
   type ChannelView,
   type SettingsActor,

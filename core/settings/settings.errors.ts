@@ -31,3 +31,10 @@ export const createLineRefusedError = createErrorFactory({
   code: 'settings.line_refused',
   statusCode: 502,
 });
+
+/** A LINE plan of another country than the brand's (plans and prices are per country). */
+export const createPlanOfAnotherCountryError = createErrorFactory({
+  message: "This LINE plan is not one of the brand's country",
+  code: 'settings.plan_of_another_country',
+  statusCode: 400,
+});

@@ -1,5 +1,13 @@
 import { recordAudit } from '../audit/index.js';
 import {
+  brandColumnsOf,
+  broadcastSettingsOf,
+  plansOfCountry,
+  type BroadcastSettings,
+  type BroadcastSettingsPatch,
+  type LinePlan,
+} from '../broadcasts/index.js';
+import {
   createBrandNotFoundError,
   createBrandsRepository,
   currencyOfCountry,
@@ -20,6 +28,7 @@ import {
   createChannelNotFoundError,
   createChannelTakenError,
   createLineRefusedError,
+  createPlanOfAnotherCountryError,
   createUnknownTimeZoneError,
 } from './settings.errors.js';
 import { changesOf, isKnownTimeZone, maskSecret, webhookUrlOf } from './settings.models.js';
@@ -78,10 +87,17 @@ export function channelViewOf(channel: LineChannel, baseUrl: string): ChannelVie
   };
 }
 
+/** The brand's broadcast settings, with the LINE plans of its country to choose from. */
+export type BroadcastSettingsView = BroadcastSettings & { plans: LinePlan[] };
+
+function broadcastSettingsViewOf(brand: Brand): BroadcastSettingsView {
+  return { ...broadcastSettingsOf(brand), plans: plansOfCountry(brand.country) };
+}
+
 export async function getBrandSettings(
   deps: Pick<SettingsDeps, 'db' | 'generateId'>,
   { brandId, baseUrl }: { brandId: string; baseUrl: string },
-): Promise<{ brand: BrandProfile; channels: ChannelView[] }> {
+): Promise<{ brand: BrandProfile; channels: ChannelView[]; broadcasts: BroadcastSettingsView }> {
   const repository = createBrandsRepository(deps);
   const brand = await repository.getBrandById(brandId);
   if (!brand) throw createBrandNotFoundError(brandId);
@@ -91,7 +107,49 @@ export async function getBrandSettings(
     channels: channels
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map((channel) => channelViewOf(channel, baseUrl)),
+    broadcasts: broadcastSettingsViewOf(brand),
   };
+}
+
+/**
+ * Changes the brand's broadcast settings: quiet hours, what a send does when they begin, the frequency
+ * cap, the LINE plan and its figures. Audited with the settings before and after, in the same
+ * transaction. A plan of another country than the brand's is refused (400).
+ */
+export async function updateBroadcastSettings(
+  deps: SettingsDeps,
+  { actor, patch }: { actor: SettingsActor; patch: BroadcastSettingsPatch },
+): Promise<{ broadcasts: BroadcastSettingsView; changed: string[] }> {
+  return deps.db.transaction(async (tx) => {
+    const repository = createBrandsRepository({ db: tx, generateId: deps.generateId });
+    const before = await repository.getBrandById(actor.brandId, { lock: true });
+    if (!before) throw createBrandNotFoundError(actor.brandId);
+    const plan = patch.linePlan?.plan;
+    if (plan && !plansOfCountry(before.country).some((candidate) => candidate.key === plan))
+      throw createPlanOfAnotherCountryError({
+        message: `The plan "${plan}" is not one of ${before.country === 'TW' ? 'Taiwan' : 'Thailand'}'s: choose one of ${plansOfCountry(
+          before.country,
+        )
+          .map((candidate) => candidate.key)
+          .join(', ')}`,
+        details: { plan, country: before.country },
+      });
+    const columns = brandColumnsOf(patch);
+    const changed = Object.keys(changesOf(before as Record<string, unknown>, columns));
+    if (changed.length === 0) return { broadcasts: broadcastSettingsViewOf(before), changed };
+    const saved = (await repository.updateBrand(actor.brandId, columns)) as Brand;
+    const [from, to] = [broadcastSettingsOf(before), broadcastSettingsOf(saved)];
+    await recordAudit(tx, deps, {
+      brandId: actor.brandId,
+      actorType: 'console_user',
+      actorId: actor.userId,
+      action: 'settings.broadcasts_updated',
+      targetType: 'brand',
+      targetId: actor.brandId,
+      data: { by: actor.email, before: from, after: to },
+    });
+    return { broadcasts: broadcastSettingsViewOf(saved), changed };
+  });
 }
 
 /** Changes the brand's profile (audited with each field's old and new value, in the same transaction). */

@@ -221,6 +221,7 @@ const CONSOLE_CHANGES: Record<string, string> = {
   'POST /api/console/invitations/lookup': 'none: reads an invitation',
   'POST /api/console/invitations/accept': 'team.invitation_accepted',
   'PATCH /api/console/settings/brand': 'settings.brand_updated',
+  'PATCH /api/console/settings/broadcasts': 'settings.broadcasts_updated (before and after)',
   'POST /api/console/settings/channels': 'settings.channel_saved',
   'PATCH /api/console/settings/channels/:channelId': 'settings.channel_saved',
   'POST /api/console/settings/channels/:channelId/test': 'settings.channel_tested',

@@ -16,14 +16,17 @@ describe("Flex messages within LINE's limits", () => {
     const thirteen = { ...twelve, contents: [...twelve.contents, bubble()] };
     expect(parseFlexInput(JSON.stringify(thirteen), 'teas')).toEqual({
       ok: false,
-      problems: [{ path: 'contents', message: 'a carousel holds at most 12 bubbles' }],
+      problems: [{ path: 'contents', message: 'a carousel holds at most 12 bubbles', code: 'carouselMax' }],
     });
   });
 
   test("when a bubble's JSON is over 30 KB, then it is refused with its size", () => {
     const big = bubble('x'.repeat(31_000));
     const parsed = parseFlexInput(JSON.stringify(big), 'big');
-    expect(parsed).toMatchObject({ ok: false, problems: [{ path: '' }] });
+    expect(parsed).toMatchObject({
+      ok: false,
+      problems: [{ path: '', code: 'bubbleBytes', vars: { size: expect.stringMatching(/^31\.\d KB$/) } }],
+    });
     expect(!parsed.ok && parsed.problems[0]!.message).toMatch(
       /^a bubble's JSON is at most 30 KB \(this one is 31\.\d KB\)$/,
     );
@@ -64,9 +67,9 @@ describe("Flex messages within LINE's limits", () => {
     };
     const parsed = parseFlexInput(JSON.stringify(broken), 'x');
     expect(!parsed.ok && parsed.problems).toEqual([
-      { path: 'body.contents[0].url', message: 'must be an https:// URL' },
-      { path: 'body.contents[1].action.label', message: 'a button needs a label' },
-      { path: 'footer', message: 'must be a box' },
+      { path: 'body.contents[0].url', message: 'must be an https:// URL', code: 'httpsUrl' },
+      { path: 'body.contents[1].action.label', message: 'a button needs a label', code: 'buttonLabel' },
+      { path: 'footer', message: 'must be a box', code: 'mustBeBox' },
     ]);
   });
 

@@ -108,7 +108,15 @@ describe('narrowcast broadcasts (LINE demographic filters)', () => {
     expect(created).toMatchObject({
       method: 'narrowcast',
       // The friends we know (following members), not LINE's reach: LINE tells that after accepting.
-      estimate: { reachable: 190, messages: 190, cost: 38, currency: 'TWD', basis: 'known_friends' },
+      // No LINE plan set for the brand and no monthly limit at LINE: the cost cannot be known.
+      estimate: {
+        reachable: 190,
+        messages: 190,
+        plan: null,
+        cost: null,
+        currency: 'TWD',
+        basis: 'known_friends',
+      },
       warnings: ['opt_out_not_applied', 'frequency_cap_not_applied', 'whole_reach_reserved'],
     });
     expect(sent.status).toBe(202);

@@ -12,7 +12,13 @@ import type { LineSimulator } from '../../sim/line/index.js';
 import type { TestSeed } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import type { TestServices } from '../support/services.js';
-import { as, startBroadcastStack, twoBrandsSeed, type BroadcastStack } from './fixtures/broadcast-stack.js';
+import {
+  as,
+  startBroadcastStack,
+  taggedMembers,
+  twoBrandsSeed,
+  type BroadcastStack,
+} from './fixtures/broadcast-stack.js';
 
 const TW = 'brd_bc_tw';
 const TH = 'brd_bc_th';
@@ -39,25 +45,13 @@ const GROUPS = {
 } as const;
 type Group = keyof typeof GROUPS;
 
-const members: NonNullable<TestSeed['members']> = [];
-const memberTags: NonNullable<TestSeed['memberTags']> = [];
-const lineIdsOf: Record<string, string[]> = {};
-let next = 1;
-for (const [tag, size] of Object.entries(GROUPS)) {
-  lineIdsOf[tag] = [];
-  for (let i = 0; i < size; i++, next++) {
-    const id = `mbr_bc${String(next).padStart(5, '0')}`;
-    members.push({
-      id,
-      brandId: TW,
-      lineUserId: lineIdOf(next),
-      locale: tag === 'personal' && i === 1 ? 'en' : 'zh-TW',
-      displayName: `會員${next}`,
-    });
-    memberTags.push({ id: `tag_bc${next}`, brandId: TW, memberId: id, tag, source: 'console' });
-    lineIdsOf[tag]!.push(lineIdOf(next));
-  }
-}
+const { members, memberTags, lineIdsOf } = taggedMembers({
+  prefix: 'bc',
+  brandId: TW,
+  groups: GROUPS,
+  lineIdOf,
+  localeOf: (tag, i) => (tag === 'personal' && i === 1 ? 'en' : 'zh-TW'),
+});
 // Consent and blocking: Taiwan (opt-out) and Thailand (opt-in).
 const extra = [
   { n: 90_001, brandId: TW, tag: 'consent', following: true },

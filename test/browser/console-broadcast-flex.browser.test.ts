@@ -261,6 +261,14 @@ describe('the composer’s Flex editor', () => {
       await page.getByText('共 2 / 5 則訊息').waitFor();
       await page.locator('.extra-message').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(SCREENSHOTS, 'console-broadcasts-flex.zh-TW.png') });
+      // LINE's limits in the console's language, at their place.
+      const thirteen = { type: 'carousel', contents: Array.from({ length: 13 }, () => bubble('Tea', '1')) };
+      await page.getByTestId('flex-json').fill(JSON.stringify(thirteen));
+      await page
+        .locator('.flex-editor .field-error')
+        .filter({ hasText: 'LINE 會拒收此 Flex：1 個問題' })
+        .filter({ hasText: 'contents: carousel 最多 12 個 bubble' })
+        .waitFor();
       await page.close();
     },
     HANG_GUARD_MS,

@@ -34,6 +34,7 @@ const ROUTES: RouteCase[] = [
   // Settings (issue 11, team)
   { method: 'get', path: '/api/console/settings', permission: 'settings.read' },
   { method: 'patch', path: '/api/console/settings/brand', permission: 'settings.write', body: {} },
+  { method: 'patch', path: '/api/console/settings/broadcasts', permission: 'settings.write', body: {} },
   {
     method: 'post',
     path: '/api/console/settings/channels',

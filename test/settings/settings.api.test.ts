@@ -153,6 +153,93 @@ describe('PATCH /api/console/settings/brand', () => {
   });
 });
 
+describe('PATCH /api/console/settings/broadcasts', () => {
+  test('when read, then the defaults are 21:00–09:00, wait, 2 in 7 days and no plan, with the plans of the brand country', async () => {
+    const response = await as(marketer).get('/api/console/settings');
+
+    expect(response.body.broadcasts).toMatchObject({
+      quietHours: { start: '21:00', end: '09:00' },
+      quietHoursMidSend: 'wait',
+      frequencyCap: { messages: 2, days: 7 },
+      linePlan: { plan: null, includedMessages: null, overagePrice: null },
+    });
+    expect(response.body.broadcasts.plans.map((plan: { key: string }) => plan.key)).toEqual([
+      'tw_light',
+      'tw_medium',
+      'tw_high',
+    ]);
+  });
+
+  test('when the owner changes them, then they are saved and audited with the settings before and after', async () => {
+    const response = await as(owner).patch('/api/console/settings/broadcasts', {
+      quietHours: { start: '22:30', end: '08:00' },
+      frequencyCap: { messages: 3, days: 14 },
+      linePlan: { plan: 'tw_high', includedMessages: null, overagePrice: 0.18 },
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body.broadcasts).toMatchObject({
+      quietHours: { start: '22:30', end: '08:00' },
+      frequencyCap: { messages: 3, days: 14 },
+      linePlan: { plan: 'tw_high', includedMessages: null, overagePrice: 0.18 },
+    });
+    const [row] = await services.database.db.select().from(brands).where(eq(brands.id, BRAND_A));
+    expect(row).toMatchObject({ quietHoursStart: 22 * 60 + 30, quietHoursEnd: 8 * 60, linePlan: 'tw_high' });
+    const audits = await services.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'settings.broadcasts_updated'));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.data).toMatchObject({
+      by: 'owner@settings.example',
+      before: { quietHours: { start: '21:00', end: '09:00' }, linePlan: { plan: null } },
+      after: {
+        quietHours: { start: '22:30', end: '08:00' },
+        linePlan: { plan: 'tw_high', overagePrice: 0.18 },
+      },
+    });
+    // The same settings again change nothing, and write no second row.
+    await as(owner).patch('/api/console/settings/broadcasts', { frequencyCap: { messages: 3, days: 14 } });
+    expect(
+      await services.database.db
+        .select()
+        .from(auditLog)
+        .where(eq(auditLog.action, 'settings.broadcasts_updated')),
+    ).toHaveLength(1);
+  });
+
+  test('when a marketer tries, then 403 and nothing changes', async () => {
+    const response = await as(marketer).patch('/api/console/settings/broadcasts', {
+      frequencyCap: { messages: 50, days: 1 },
+    });
+
+    expect(response.status).toBe(403);
+    const [row] = await services.database.db.select().from(brands).where(eq(brands.id, BRAND_A));
+    expect(row).toMatchObject({ frequencyCapMessages: 3 });
+  });
+
+  test('when the values are bad, then 400 says what is wrong', async () => {
+    const same = await as(owner).patch('/api/console/settings/broadcasts', {
+      quietHours: { start: '21:00', end: '21:00' },
+    });
+    expect(same.status).toBe(400);
+    expect(same.body.error.message).toContain('quiet hours must start and end at different times');
+    const cap = await as(owner).patch('/api/console/settings/broadcasts', {
+      frequencyCap: { messages: 51, days: 7 },
+    });
+    expect(cap.body.error.message).toContain('the cap is 0 to 50 messages');
+    const days = await as(owner).patch('/api/console/settings/broadcasts', {
+      frequencyCap: { messages: 2, days: 91 },
+    });
+    expect(days.body.error.message).toContain('1 to 90 days');
+    const thai = await as(owner).patch('/api/console/settings/broadcasts', {
+      linePlan: { plan: 'th_basic' },
+    });
+    expect(thai.status).toBe(400);
+    expect(thai.body.error).toMatchObject({ code: 'settings.plan_of_another_country' });
+  });
+});
+
 describe('LINE channels', () => {
   let channelId: string;
 

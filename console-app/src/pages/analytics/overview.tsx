@@ -4,6 +4,7 @@ import { createTranslator, locale } from '../../i18n';
 import { useAnalysis, type Filter, type FunnelAnswer, type HeatmapAnswer } from './analytics-api';
 import { ChartView, PALETTE, type ChartSpec } from './chart';
 import { DataTable } from './data-table';
+import { withEveryDay } from './days';
 import { messages } from './messages';
 import { Numbers, Section, Stats } from './parts';
 
@@ -44,21 +45,20 @@ export function Funnel({ filter }: { filter: Filter }) {
         : null,
     [data, steps, locale.value],
   );
-  const daily = useMemo<ChartSpec | null>(
-    () =>
-      data
-        ? {
-            type: 'line',
-            labels: data.byDay.map((d) => formatDate(d.day)),
-            series: [
-              { label: t('funnel.received'), data: data.byDay.map((d) => d.received) },
-              { label: t('funnel.accepted'), data: data.byDay.map((d) => d.accepted), color: PALETTE[1] },
-              { label: t('funnel.rejected'), data: data.byDay.map((d) => d.rejected), color: PALETTE[2] },
-            ],
-          }
-        : null,
-    [data, locale.value],
-  );
+  const daily = useMemo<ChartSpec | null>(() => {
+    if (!data) return null;
+    // Every day of the span, so a day without proofs is a zero on the time axis.
+    const days = withEveryDay(data.byDay, (day) => ({ day, received: 0, accepted: 0, rejected: 0 }));
+    return {
+      type: 'line',
+      labels: days.map((d) => formatDate(d.day)),
+      series: [
+        { label: t('funnel.received'), data: days.map((d) => d.received) },
+        { label: t('funnel.accepted'), data: days.map((d) => d.accepted), color: PALETTE[1] },
+        { label: t('funnel.rejected'), data: days.map((d) => d.rejected), color: PALETTE[2] },
+      ],
+    };
+  }, [data, locale.value]);
   const received = data?.steps.received ?? 0;
   return (
     <div class="analysis-grid">
@@ -206,29 +206,28 @@ export function Times({ filter }: { filter: Filter }) {
   const dayRows = [...new Set([...proofsByDay.keys(), ...eventDays.keys()])]
     .sort()
     .map((day) => ({ day, proofs: proofsByDay.get(day) ?? 0, events: eventDays.get(day) ?? [] }));
-  const daily = useMemo<ChartSpec | null>(
-    () =>
-      data
-        ? {
-            type: 'bar',
-            labels: dayRows.map((d) => formatDate(d.day)),
-            series: [
-              { label: t('time.proofs'), data: dayRows.map((d) => d.proofs), color: PALETTE[0] },
-              ...(eventDays.size > 0
-                ? [
-                    {
-                      label: t('time.events'),
-                      data: dayRows.map((d) => (d.events.length ? d.proofs : null)),
-                      color: PALETTE[3],
-                      markers: { notes: dayRows.map((d) => (d.events.length ? d.events.join(', ') : null)) },
-                    },
-                  ]
-                : []),
-            ],
-          }
-        : null,
-    [data, locale.value],
-  );
+  const daily = useMemo<ChartSpec | null>(() => {
+    if (!data) return null;
+    // Every day of the span (a quiet week is a gap of zeros); the table below keeps the days with something.
+    const days = withEveryDay(dayRows, (day) => ({ day, proofs: 0, events: [] as string[] }));
+    return {
+      type: 'bar',
+      labels: days.map((d) => formatDate(d.day)),
+      series: [
+        { label: t('time.proofs'), data: days.map((d) => d.proofs), color: PALETTE[0] },
+        ...(eventDays.size > 0
+          ? [
+              {
+                label: t('time.events'),
+                data: days.map((d) => (d.events.length ? d.proofs : null)),
+                color: PALETTE[3],
+                markers: { notes: days.map((d) => (d.events.length ? d.events.join(', ') : null)) },
+              },
+            ]
+          : []),
+      ],
+    };
+  }, [data, locale.value]);
   const cellRows = (data?.cells ?? []).flatMap((hours, weekday) =>
     hours.map((proofs, hour) => ({ weekday, hour, proofs })),
   );

@@ -44,11 +44,22 @@ export type BroadcastBody = {
   ignoreQuietHours: boolean;
 };
 
+/** The cost on the brand's LINE plan (Settings → Broadcasts): see core/broadcasts/broadcasts.plans.ts. */
 export type Estimate = {
   reachable: number;
+  /** What LINE counts: one message per recipient, however many bubbles. */
   messages: number;
-  cost: number;
+  plan: { key: string; name: string; includedMessages: number; overagePrice: number | null } | null;
+  used: number | null;
+  limit: number | null;
+  /** The plan's (or LINE's) messages left this month; null when unknown. */
+  includedLeft: number | null;
+  withinIncluded: number;
+  overage: number;
+  /** Null when unknown: no plan chosen, or LINE could not be asked. */
+  cost: number | null;
   currency: string;
+  refusal: { reason: 'line_limit' | 'plan_has_no_overage'; message: string } | null;
   /** A narrowcast's estimate counts the friends we know; LINE tells its reach after accepting. */
   basis?: 'known_friends';
 };
@@ -123,6 +134,8 @@ export type BroadcastReport = {
   failed: number;
   cancelled: number;
   pending: number;
+  /** Recipients whose chunk waits for the end of quiet hours (they began mid-send). */
+  waitingQuietHours: number;
   skipped: Record<string, number>;
   holdout: number;
   groups: Record<string, number>;

@@ -35,9 +35,13 @@ export function extrasReady(items: ExtraMessage[]): boolean {
   );
 }
 
+/** Each problem at its path, in the console's language when the schema gave it a code. */
 const problemText = (problems: FlexProblem[]) =>
   problems
-    .map((problem) => (problem.path ? `${problem.path}: ${problem.message}` : problem.message))
+    .map((problem) => {
+      const words = problem.code ? t(`flex.err.${problem.code}`, problem.vars) : problem.message;
+      return problem.path ? `${problem.path}: ${words}` : words;
+    })
     .join('\n');
 
 /** The extra messages of one language version, with buttons to add a text or a Flex message. */

@@ -192,8 +192,9 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
     const { estimate, quota } = review;
     const isNarrowcast = review.body.demographic !== undefined;
     // A narrowcast's reach is LINE's to know: the quota must at least cover LINE's minimum of 50.
-    const short =
-      quota.left !== null && (isNarrowcast ? quota.left < NARROWCAST_MIN : estimate.messages > quota.left);
+    const short = isNarrowcast
+      ? quota.left !== null && quota.left < NARROWCAST_MIN
+      : estimate.refusal !== null;
     return (
       <div class="card stack" aria-labelledby="review-title">
         <h2 id="review-title">{t('review.title')}</h2>
@@ -208,10 +209,38 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
               <dd>{formatNumber(estimate.messages)}</dd>
             </>
           )}
+          <dt>{t('review.plan')}</dt>
+          <dd data-testid="review-plan">
+            {estimate.plan ? estimate.plan.name : <span class="muted">{t('review.noPlan')}</span>}
+            {!isNarrowcast && estimate.includedLeft !== null ? (
+              <span class="muted">
+                {' '}
+                {t('review.split', {
+                  within: formatNumber(estimate.withinIncluded),
+                  left: formatNumber(estimate.includedLeft),
+                  overage: formatNumber(estimate.overage),
+                })}
+              </span>
+            ) : null}
+          </dd>
           <dt>{isNarrowcast ? tn('nc.costUpTo') : t('review.cost')}</dt>
-          <dd>
-            {formatNumber(estimate.cost, { style: 'currency', currency: estimate.currency })}
-            <span class="muted"> {t('review.costHint')}</span>
+          <dd data-testid="review-cost">
+            {estimate.cost === null ? (
+              <span class="muted">
+                {t(
+                  estimate.refusal
+                    ? 'review.costRefused'
+                    : estimate.plan
+                      ? 'review.costUnknown'
+                      : 'review.costNoPlan',
+                )}
+              </span>
+            ) : (
+              <>
+                {formatNumber(estimate.cost, { style: 'currency', currency: estimate.currency })}
+                <span class="muted"> {t('review.costHint')}</span>
+              </>
+            )}
           </dd>
           <dt>{t('review.quota')}</dt>
           <dd data-testid="review-quota">
@@ -234,10 +263,16 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
           <Banner kind="error">
             {isNarrowcast
               ? tn('nc.quotaShort')
-              : t('review.quotaShort', {
-                  needed: formatNumber(estimate.messages),
-                  left: formatNumber(quota.left ?? 0),
-                })}
+              : estimate.refusal?.reason === 'plan_has_no_overage'
+                ? t('review.planShort', {
+                    needed: formatNumber(estimate.messages),
+                    left: formatNumber(estimate.includedLeft ?? 0),
+                    plan: estimate.plan?.name ?? '',
+                  })
+                : t('review.quotaShort', {
+                    needed: formatNumber(estimate.messages),
+                    left: formatNumber(estimate.limit !== null ? estimate.limit - (estimate.used ?? 0) : 0),
+                  })}
           </Banner>
         ) : null}
         <div class="form-actions">

@@ -163,7 +163,7 @@ function Row({
         </td>
         <td>
           <Badge kind={BADGE[item.state]}>{t(`state.${item.state}` as 'state.sent')}</Badge>
-          {item.state === 'scheduled' && item.scheduledAt ? (
+          {(item.state === 'scheduled' || item.waitReason === 'quiet_hours') && item.scheduledAt ? (
             <div class="muted small">
               {t(item.waitReason === 'quiet_hours' ? 'list.waitsQuiet' : 'list.waitsUntil', {
                 at: formatDateTime(item.scheduledAt),
@@ -247,6 +247,10 @@ function Details({ id, state }: { id: string; state: BroadcastState }) {
             [t('list.sent'), report.sent, 'report-sent'],
             [t('list.failed'), report.failed, undefined],
             [t('report.pending'), report.pending, undefined],
+            // Chunks held when quiet hours began mid-send: they go when they end.
+            ...(report.waitingQuietHours > 0
+              ? [[t('report.waitingQuiet'), report.waitingQuietHours, 'report-waiting-quiet']]
+              : []),
             // LINE picks a narrowcast's recipients: no holdout, and nobody is skipped by us.
             ...(narrowcast
               ? []

@@ -5,6 +5,7 @@ import { can, loadMe } from '../../session';
 import { Banner, ErrorBanner, Loading, errorText } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 import '../../ui/admin.css';
+import { BroadcastSettingsForm, type BroadcastSettings } from './broadcast-settings';
 import { messages } from './messages';
 
 const t = createTranslator(messages);
@@ -31,12 +32,12 @@ type Channel = {
   webhookUrl: string;
   liffUrl: string | null;
 };
-type Settings = { brand: Profile; channels: Channel[] };
+type Settings = { brand: Profile; channels: Channel[]; broadcasts: BroadcastSettings };
 type Notice = { kind: 'success' | 'error'; text: string } | null;
 
 const TIME_ZONES = ['Asia/Taipei', 'Asia/Bangkok'];
 
-/** Settings: the brand's profile and its LINE channels (owners change them; marketers read them). */
+/** Settings: the brand's profile, broadcast settings and LINE channels (owners change them; others read). */
 export default function SettingsPage() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -61,6 +62,7 @@ export default function SettingsPage() {
       </div>
       {can('settings.write') ? null : <Banner>{t('readOnly')}</Banner>}
       <ProfileForm profile={settings.brand} onSaved={load} />
+      <BroadcastSettingsForm key={settings.brand.country} settings={settings.broadcasts} onSaved={load} />
       <Channels channels={settings.channels} onChanged={load} />
     </section>
   );
