@@ -1,7 +1,12 @@
 import type { Services } from '../core/app/build-services.js';
-import { handleWebhookEvent, type ConversationDeps } from '../core/conversations/index.js';
+import { handleWebhookEvent, type AnswerToSend, type ConversationDeps } from '../core/conversations/index.js';
 import { createWebhookLanes } from '../core/events/index.js';
-import { deliverOutboundMessages } from '../core/messaging/index.js';
+import {
+  deliverOutboundMessages,
+  sendClaimedMessages,
+  SEND_LEASE_MS,
+  type ClaimedMessage,
+} from '../core/messaging/index.js';
 import type { QueueWorker } from './runner.js';
 import { buildConversationDeps } from './line-wiring.js';
 
@@ -21,17 +26,20 @@ export function createWebhookEventsWorker(
   }: { conversation?: ConversationDeps; lanes?: number; answerLanes?: number; leaseMs?: number } = {},
 ): QueueWorker {
   const { database, generateId, clock, logger, config } = services;
-  // Each answer goes out as soon as its event is committed.
-  const deliver = async (ids: string[]) => {
-    await deliverOutboundMessages(
-      { db: database.db, messenger: conversation.messenger, clock, logger, generateId },
-      { ids, limit: ids.length, leaseMs },
-    );
+  const delivery = { db: database.db, messenger: conversation.messenger, clock, logger, generateId };
+  // Each answer goes out as soon as its event is committed: recorded leased to this worker (no claim to
+  // send it), or, an answer recorded without (none here today), claimed by id.
+  const answering: ConversationDeps = { ...conversation, sendLeaseMs: leaseMs ?? SEND_LEASE_MS };
+  const deliver = async (answers: AnswerToSend[]) => {
+    const claimed = answers.filter((answer): answer is ClaimedMessage => 'credentials' in answer);
+    const ids = answers.filter((answer) => !('credentials' in answer)).map((answer) => answer.id);
+    if (claimed.length > 0) await sendClaimedMessages(delivery, claimed);
+    if (ids.length > 0) await deliverOutboundMessages(delivery, { ids, limit: ids.length, leaseMs });
   };
   const pool = createWebhookLanes(
     { db: database.db, generateId, clock, logger },
     {
-      handle: (event) => handleWebhookEvent(conversation, event),
+      handle: (event) => handleWebhookEvent(answering, event),
       lanes,
       answerLanes,
       leaseMs,

@@ -4,7 +4,7 @@ import type { Database, Transaction } from '../db/database.js';
 import type { EventHandling, WebhookEvent } from '../events/index.js';
 import { isLocale, type Locale } from '../i18n/index.js';
 import { createMembersRepository, type Member } from '../members/index.js';
-import { enqueueAnswer, type LineMessenger } from '../messaging/index.js';
+import { enqueueAnswer, type ClaimedMessage, type LineMessenger } from '../messaging/index.js';
 import { getPointsBalance } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
@@ -56,7 +56,18 @@ export type ConversationDeps = {
   /** The receipts capability's ingestion; without it a photo is answered as unreadable. */
   ingestReceiptImage?: ReceiptImageIngester;
   render: AnswerRenderer;
+  /**
+   * Set by a caller that sends each answer right after its event commits (the webhook worker): the
+   * answer is recorded leased to it for this long and handed back claimed (`AnswerToSend`), so sending
+   * it takes no claim statement. Unset: recorded for any sender (the outbound worker).
+   */
+  sendLeaseMs?: number;
 };
+
+/** An answer the event's commit recorded: claimed for sending (`sendLeaseMs`), or only its id. */
+export type AnswerToSend = ClaimedMessage | { id: string };
+
+type Handling = EventHandling<AnswerToSend>;
 
 type LineEventPayload = {
   type: string;
@@ -72,10 +83,7 @@ type LineEventPayload = {
  * effect is idempotent by the event: members are upserted, proofs are submitted with the event as
  * `sourceRef`, and the answer's dedupe key is the event's id, so a retried event answers once.
  */
-export async function handleWebhookEvent(
-  deps: ConversationDeps,
-  event: WebhookEvent,
-): Promise<EventHandling> {
+export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookEvent): Promise<Handling> {
   const payload = event.payload as LineEventPayload;
   const userId = event.lineUserId ?? payload.source?.userId;
   if (!userId) return {};
@@ -207,7 +215,7 @@ async function runCommand(
   deps: ConversationDeps,
   context: AnswerContext,
   command: Command,
-): Promise<EventHandling> {
+): Promise<Handling> {
   const { member } = context;
   switch (command.command) {
     case 'help':
@@ -276,7 +284,7 @@ async function answerProof(
   deps: ConversationDeps,
   context: AnswerContext,
   input: Extract<SubmitProofCommand['input'], { type: 'text' | 'receipt_image' }>,
-): Promise<EventHandling> {
+): Promise<Handling> {
   const { member } = context;
   const now = deps.clock.now();
   const today = localDateOf(now, context.timezone);
@@ -354,7 +362,7 @@ async function answerProofDate(
   deps: ConversationDeps,
   context: AnswerContext,
   command: Extract<Command, { command: 'proof_date' }>,
-): Promise<EventHandling> {
+): Promise<Handling> {
   const { member } = context;
   const now = deps.clock.now();
   const today = localDateOf(now, context.timezone);
@@ -401,7 +409,7 @@ async function completeQuestion(
   context: AnswerContext,
   question: ProofQuestion,
   text: string,
-): Promise<EventHandling> {
+): Promise<Handling> {
   const now = deps.clock.now();
   const today = localDateOf(now, context.timezone);
   const sourceRef = sourceRefOf(context.event);
@@ -512,11 +520,7 @@ async function answerOfResult(
   }
 }
 
-async function answerWith(
-  deps: ConversationDeps,
-  context: AnswerContext,
-  answer: Answer,
-): Promise<EventHandling> {
+async function answerWith(deps: ConversationDeps, context: AnswerContext, answer: Answer): Promise<Handling> {
   return answerInTransaction(deps, context, async () => answer);
 }
 
@@ -539,7 +543,7 @@ function answerInTransaction(
   deps: ConversationDeps,
   context: AnswerContext,
   decide: (tx: Transaction) => Promise<Answer | Answer[]>,
-): EventHandling {
+): Handling {
   const locale: Locale = isLocale(context.member.locale) ? context.member.locale : 'en';
   const { event } = context;
   return {
@@ -574,8 +578,18 @@ function answerInTransaction(
           (answer) => answer.kind === 'proof' && AWAITING_OUTCOMES.has(answer.outcome),
         ),
         now: deps.clock.now(),
+        ...(deps.sendLeaseMs !== undefined
+          ? {
+              sendNow: {
+                leaseMs: deps.sendLeaseMs,
+                credentials: context.channel.channelAccessToken ? credentialsOf(context.channel) : null,
+                memberFollowing: context.member.following,
+              },
+            }
+          : {}),
       });
-      return result.status === 'queued' && result.message.state === 'pending' ? [result.message.id] : [];
+      if (result.status !== 'queued' || result.message.state !== 'pending') return [];
+      return [result.claimed ?? { id: result.message.id }];
     },
   };
 }

@@ -15,6 +15,7 @@ export {
 } from './conversations.commands.js';
 export {
   handleWebhookEvent,
+  type AnswerToSend,
   type ConversationDeps,
   type ReceiptImageIngester,
 } from './conversations.usecases.js';

@@ -119,13 +119,18 @@ export function createWebhookInbox(
   };
 }
 
+/** An outbound message a commit recorded, to send once committed (its id, and what the sender may need). */
+export type CommittedOutbound = { id: string };
+
 /** What handling one event produced, applied in the event's own transaction when it is marked done. */
-export type EventHandling = {
-  /** Runs inside the transaction that marks the event done (record the answer, etc.); returns outbound ids. */
-  commit?: (tx: Transaction) => Promise<string[]>;
+export type EventHandling<Out extends CommittedOutbound = CommittedOutbound> = {
+  /** Runs inside the transaction that marks the event done (record the answer, etc.); returns the outbound. */
+  commit?: (tx: Transaction) => Promise<Out[]>;
 };
 
-export type EventHandler = (event: WebhookEvent) => Promise<EventHandling>;
+export type EventHandler<Out extends CommittedOutbound = CommittedOutbound> = (
+  event: WebhookEvent,
+) => Promise<EventHandling<Out>>;
 
 export type ProcessSummary = {
   claimed: number;
@@ -147,8 +152,8 @@ export function eventBackoffMs(attempt: number): number {
 
 type ProcessorDeps = { db: Database; generateId: IdGenerator; clock: Clock; logger: Logger };
 
-export type EventProcessingOptions = {
-  handle: EventHandler;
+export type EventProcessingOptions<Out extends CommittedOutbound = CommittedOutbound> = {
+  handle: EventHandler<Out>;
   leaseMs?: number;
   maxAttempts?: number;
   /**
@@ -156,7 +161,7 @@ export type EventProcessingOptions = {
    * rest of the batch); a failure here leaves the messages to the outbound worker. Without it, the
    * messages are only returned in the summary's `outboundIds`.
    */
-  onCommitted?: (outboundIds: string[]) => Promise<void>;
+  onCommitted?: (outbound: Out[]) => Promise<void>;
 };
 
 /**
@@ -164,15 +169,19 @@ export type EventProcessingOptions = {
  * worker still holds it. A failure goes back to pending with back-off, and after `maxAttempts` is parked
  * as `failed` with the error. Counts what happened into `summary`.
  */
-export function createEventProcessor(
+export function createEventProcessor<Out extends CommittedOutbound>(
   { db, generateId, clock, logger }: ProcessorDeps,
-  { handle, maxAttempts = WEBHOOK_EVENT_MAX_ATTEMPTS, onCommitted }: Omit<EventProcessingOptions, 'leaseMs'>,
+  {
+    handle,
+    maxAttempts = WEBHOOK_EVENT_MAX_ATTEMPTS,
+    onCommitted,
+  }: Omit<EventProcessingOptions<Out>, 'leaseMs'>,
 ): (event: WebhookEvent, summary: ProcessSummary) => Promise<void> {
   const repository = createEventsRepository({ db, generateId });
   const processOneNow = async (event: WebhookEvent, summary: ProcessSummary) => {
     try {
       const handling = await handle(event);
-      const outboundIds = await db.transaction(async (tx) => {
+      const outbound = await db.transaction(async (tx) => {
         const owned = await createEventsRepository({ db: tx, generateId }).finish({
           id: event.id,
           attempt: event.attempts,
@@ -181,19 +190,19 @@ export function createEventProcessor(
         if (!owned) return undefined;
         return handling.commit ? handling.commit(tx) : [];
       });
-      if (outboundIds === undefined) {
+      if (outbound === undefined) {
         logger.warn({ webhookEventId: event.webhookEventId }, 'event lease lapsed; another worker has it');
         return;
       }
       summary.done++;
-      if (onCommitted && outboundIds.length > 0)
-        await onCommitted(outboundIds).catch((error: unknown) => {
+      if (onCommitted && outbound.length > 0)
+        await onCommitted(outbound).catch((error: unknown) => {
           logger.warn(
             { err: error, webhookEventId: event.webhookEventId },
             'sending the answer failed; the outbound worker retries',
           );
         });
-      else summary.outboundIds.push(...outboundIds);
+      else summary.outboundIds.push(...outbound.map((message) => message.id));
       logger.info(
         { webhookEventId: event.webhookEventId, eventType: event.eventType, attempt: event.attempts },
         'webhook event handled',
@@ -227,14 +236,14 @@ export function emptySummary(): ProcessSummary {
  * crash leaves the lease to lapse, and the event is claimed again; handlers are idempotent (effects
  * keyed by the event). The job worker uses `createWebhookLanes` instead, which claims as lanes free.
  */
-export async function processDueWebhookEvents(
+export async function processDueWebhookEvents<Out extends CommittedOutbound>(
   deps: ProcessorDeps,
   {
     limit = 10,
     concurrency = 2,
     leaseMs = LEASE_MS,
     ...options
-  }: EventProcessingOptions & { limit?: number; concurrency?: number },
+  }: EventProcessingOptions<Out> & { limit?: number; concurrency?: number },
 ): Promise<ProcessSummary> {
   const repository = createEventsRepository({ db: deps.db, generateId: deps.generateId });
   const claimed = await repository.claimDue({ now: deps.clock.now(), leaseMs, limit });

@@ -15,9 +15,15 @@ export type {
 } from './messaging.types.js';
 export { LineApiError, isLineApiError } from './messaging.errors.js';
 export { retryKeyFor, REPLY_TOKEN_FRESH_MS, backoffMs } from './messaging.models.js';
-export { createMessagingRepository, type OutboundMessage } from './messaging.repository.js';
+export {
+  createMessagingRepository,
+  type ClaimedMessage,
+  type OutboundMessage,
+} from './messaging.repository.js';
 export {
   deliverOutboundMessages,
+  sendClaimedMessages,
+  SEND_LEASE_MS,
   enqueueAnswer,
   enqueuePush,
   type DeliveryDeps,

@@ -70,6 +70,11 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
       messages: LineMessage[];
       awaitsDecision?: boolean;
       now: Date;
+      /**
+       * Recorded already leased to the caller (as `claimDue` would lease it: until `lockedUntil`, one
+       * attempt), and its reply marked attempted when `replyAttemptedAt` is given.
+       */
+      leased?: { lockedUntil: Date; replyAttemptedAt: Date | undefined };
     }): Promise<{ message: OutboundMessage; created: boolean }> {
       const [created] = await db
         .insert(outboundMessages)
@@ -88,6 +93,13 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
           awaitsDecision: input.awaitsDecision ?? false,
           nextAttemptAt: input.now,
           createdAt: input.now,
+          ...(input.leased
+            ? {
+                lockedUntil: input.leased.lockedUntil,
+                attempts: 1,
+                replyAttemptedAt: input.leased.replyAttemptedAt,
+              }
+            : {}),
         })
         .onConflictDoNothing({ target: [outboundMessages.brandId, outboundMessages.dedupeKey] })
         .returning();

@@ -12,16 +12,32 @@ import {
   REPLY_TOKEN_FRESH_MS,
   retryKeyFor,
 } from './messaging.models.js';
-import { createMessagingRepository, type OutboundMessage } from './messaging.repository.js';
-import type { LineMessage, LineMessenger } from './messaging.types.js';
+import {
+  createMessagingRepository,
+  type ClaimedMessage,
+  type OutboundMessage,
+} from './messaging.repository.js';
+import type { LineChannelCredentials, LineMessage, LineMessenger } from './messaging.types.js';
 
 export type EnqueueResult =
-  | { status: 'queued'; message: OutboundMessage; created: boolean }
+  | {
+      status: 'queued';
+      message: OutboundMessage;
+      created: boolean;
+      /** Recorded leased to the caller (`sendNow`): to send once committed (`sendClaimedMessages`). */
+      claimed?: ClaimedMessage;
+    }
   | { status: 'skipped'; reason: 'member_not_found' | 'not_following' | 'no_channel' };
 
 /**
  * The answer to a webhook event: recorded (once per event) in the caller's transaction, sent after
  * commit. It goes as a reply while the reply token is fresh, else as a push with a retry key.
+ *
+ * `sendNow`: the caller sends it right after the commit (the webhook worker), so it is recorded already
+ * leased to the caller, its reply (while the token is fresh) marked attempted — what claiming it alone
+ * would record, in the same commit that records it, so sending it takes no claim statement. As with a
+ * claim, the mark is committed before LINE is called: if the caller dies before sending, the next sender
+ * (once the lease lapses) treats the reply as of unknown outcome, and never pushes what may have arrived.
  */
 export async function enqueueAnswer({
   db,
@@ -36,6 +52,7 @@ export async function enqueueAnswer({
   messages,
   awaitsDecision = false,
   now,
+  sendNow,
 }: {
   db: Executor;
   generateId?: IdGenerator;
@@ -50,8 +67,19 @@ export async function enqueueAnswer({
   /** The answer says the event's proof is waiting: its decision is pushed later (see `awaits_decision`). */
   awaitsDecision?: boolean;
   now: Date;
+  sendNow?: {
+    leaseMs: number;
+    /** The channel's, as the caller read it with the event; null: gone (not sent). */
+    credentials: LineChannelCredentials | null;
+    memberFollowing: boolean;
+  };
 }): Promise<EnqueueResult> {
   const repository = createMessagingRepository({ db, generateId });
+  const replyDeadline = replyToken ? new Date(eventOccurredAt.getTime() + REPLY_TOKEN_FRESH_MS) : undefined;
+  // As `claimDue` decides it: a reply whose token is fresh now, to a known user, on a channel that exists.
+  const replyUsable = Boolean(
+    sendNow?.credentials && replyToken && toUserId && replyDeadline && replyDeadline > now,
+  );
   const { message, created } = await repository.insertOnce({
     brandId,
     channelId,
@@ -61,12 +89,30 @@ export async function enqueueAnswer({
     dedupeKey,
     retryKey: retryKeyFor({ brandId, dedupeKey }),
     replyToken,
-    replyDeadline: replyToken ? new Date(eventOccurredAt.getTime() + REPLY_TOKEN_FRESH_MS) : undefined,
+    replyDeadline,
     messages: messages.slice(0, MAX_MESSAGES_PER_REQUEST),
     awaitsDecision,
     now,
+    ...(sendNow
+      ? {
+          leased: {
+            lockedUntil: new Date(now.getTime() + sendNow.leaseMs),
+            replyAttemptedAt: replyUsable ? now : undefined,
+          },
+        }
+      : {}),
   });
-  return { status: 'queued', message, created };
+  // Only the row recorded here is the caller's to send (an earlier one is another attempt's).
+  if (!sendNow || !created) return { status: 'queued', message, created };
+  const claimed: ClaimedMessage = {
+    ...message,
+    earlierReplyUnknown: false,
+    replyUsable,
+    replyMarked: replyUsable,
+    credentials: sendNow.credentials,
+    memberUnfollowed: !sendNow.memberFollowing,
+  };
+  return { status: 'queued', message, created, claimed };
 }
 
 /**
@@ -123,7 +169,8 @@ export type DeliveryDeps = {
 
 export type DeliverySummary = { sent: number; retried: number; failed: number; skipped: number };
 
-const SEND_LEASE_MS = 30_000;
+/** How long a sender holds a message it claimed (unless told otherwise). */
+export const SEND_LEASE_MS = 30_000;
 
 /**
  * Sends outbound messages that are due: the given ids (what a worker just committed), or the oldest due
@@ -137,6 +184,18 @@ export async function deliverOutboundMessages(
   const repository = createMessagingRepository({ db, generateId });
   // One statement claims the messages with their channels' credentials and their members' following.
   const claimed = await repository.claimDue({ now: clock.now(), leaseMs, limit, ids });
+  return sendClaimedMessages({ db, messenger, clock, logger, generateId }, claimed);
+}
+
+/**
+ * Sends messages this sender holds the lease of (claimed by `claimDue`, or recorded leased by
+ * `enqueueAnswer`'s `sendNow`), one after the other, recording each outcome.
+ */
+export async function sendClaimedMessages(
+  { db, messenger, clock, logger, generateId = defaultGenerateId }: DeliveryDeps,
+  claimed: ClaimedMessage[],
+): Promise<DeliverySummary> {
+  const repository = createMessagingRepository({ db, generateId });
   const summary: DeliverySummary = { sent: 0, retried: 0, failed: 0, skipped: 0 };
 
   for (const message of claimed) {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../core/db/database.js';
 import { createWebhookEventsWorker } from '../../jobs/webhook-events.job.js';
 import type { Services } from '../../core/app/build-services.js';
 import type { QueueWorker } from '../../jobs/runner.js';
@@ -21,9 +23,10 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * Upper bounds on the statements one answer costs (the worker's claim, the answer, its delivery), so
  * they cannot silently grow: the burst of issue 17 is CPU-bound on them. BEGIN/COMMIT are not counted
  * (one transaction per answer). Lower a bound when a change takes statements away. Before issue 17's
- * statement work (2026-12-05): help 12, a typed e-invoice 46.
+ * statement work (2026-12-05): help 12, a typed e-invoice 46; before the burst work (same day): help 7,
+ * a typed e-invoice 36, one answered "received, checking" 16.
  */
-const MAX_STATEMENTS = { help: 7, textProof: 36 };
+const MAX_STATEMENTS = { help: 6, textProof: 35, queuedProof: 14 };
 
 describe('statements per answer (issue 17)', () => {
   const log = createStatementLog();
@@ -51,14 +54,14 @@ describe('statements per answer (issue 17)', () => {
       lanes: 1,
       answerLanes: 0,
     });
-    for (let i = 0; i < 2; i++)
+    for (let i = 0; i < 4; i++)
       await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ displayName: `member ${i}`, language: 'en' }),
       });
     // Known members: their first message stored them.
-    for (let i = 0; i < 2; i++) await answer(userIdOf(i), 'help');
+    for (let i = 0; i < 4; i++) await answer(userIdOf(i), 'help');
   }, HANG_GUARD_MS);
 
   afterAll(async () => {
@@ -78,5 +81,25 @@ describe('statements per answer (issue 17)', () => {
     );
     expect(text).toContain('point');
     expect(statements.length).toBeLessThanOrEqual(MAX_STATEMENTS.textProof);
+  });
+
+  test('when a known member sends a typed e-invoice while the MoF budget has a backlog, then the "received, checking" answer takes at most the bound of statements', async () => {
+    // Arrange: the budget's row exists (a first proof), then a backlog longer than members are kept waiting.
+    await answer(userIdOf(2), `${invoiceNumberOf(2)} ${rocDate(PURCHASE_DATE)} 1234`);
+    const backlogged = await queryRows<{ key: string }>(
+      kit.services.database.db,
+      sql`update platform_budgets set next_at = clock_timestamp() + interval '30 seconds' returning key`,
+    );
+    expect(backlogged.length).toBeGreaterThan(0);
+
+    // Act
+    const { statements, answer: text } = await answer(
+      userIdOf(3),
+      `${invoiceNumberOf(3)} ${rocDate(PURCHASE_DATE)} 1234`,
+    );
+
+    // Assert
+    expect(text).toContain('Received, checking');
+    expect(statements.length).toBeLessThanOrEqual(MAX_STATEMENTS.queuedProof);
   });
 });
