@@ -95,9 +95,9 @@ describe('analytics in the console', () => {
     // On a laptop's width the weeks of cohorts are wider than the card: the table scrolls inside it, the
     // page does not (the charts take the new width a moment after the resize: wait for the page to settle).
     await page.setViewportSize({ width: 900, height: 800 });
-    const table = await page.evaluate(() => document.querySelector('table.cohorts')?.scrollWidth ?? 0);
+    const table = await page.locator('table.cohorts').evaluate((element) => element.scrollWidth);
     expect(table).toBeGreaterThan(900);
-    await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await page.waitForFunction('document.documentElement.scrollWidth <= window.innerWidth');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.en.png'), fullPage: true });
 
