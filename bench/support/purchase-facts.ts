@@ -48,8 +48,8 @@ const expectedProofTimes = (brandId: string) => sql`
 
 /**
  * The member-row facts of migration 0045 computed from the source tables (the proofs, redemptions, wins and
- * survey answers, never the kept `member_purchases`): what `members.purchases`, `last_redeemed_at`,
- * `last_won_at` and `survey_answer_keys` must hold for every member of the brand.
+ * survey answers, never the kept `member_purchases`): what `members.purchases`, `last_bought_on`,
+ * `last_redeemed_at`, `last_won_at` and `survey_answer_keys` must hold for every member of the brand.
  */
 export const expectedMemberFacts = (brandId: string) => sql`
   select m.id as member_id,
@@ -57,6 +57,7 @@ export const expectedMemberFacts = (brandId: string) => sql`
                 'd', to_char(e.invoice_date, 'YYYYMMDD')::int, 't', e.seller_tax_id, 'n', e.seller_name,
                 'a', e.seller_address, 'i', e.item_names)) order by e.invoice_date desc, e.submission_id)
               from (${expectedPurchases(brandId)}) e where e.member_id = m.id), '[]'::jsonb) as purchases,
+    (select max(e.invoice_date) from (${expectedPurchases(brandId)}) e where e.member_id = m.id) as last_bought_on,
     (select max(r.created_at) from redemptions r where r.member_id = m.id and r.state <> 'cancelled')
       as last_redeemed_at,
     (select max(x.at) from (
@@ -84,7 +85,7 @@ export async function memberFactDifferences(db: Db, brandId: string): Promise<nu
   const [row] = await queryRows<{ n: number | string }>(
     db,
     sql`with kept as (
-          select id as member_id, purchases, last_redeemed_at, last_won_at, survey_answer_keys
+          select id as member_id, purchases, last_bought_on, last_redeemed_at, last_won_at, survey_answer_keys
           from members where brand_id = ${brandId}),
         expected as (${expectedMemberFacts(brandId)})
         select count(*) as n from ((select * from kept except all select * from expected)
@@ -110,12 +111,13 @@ export async function backfillPurchaseFacts(db: Db, brandId: string): Promise<vo
     update members m set accepted_proofs_at = e.times from (${expectedProofTimes(brandId)}) e
     where m.id = e.member_id and m.accepted_proofs_at = '{}' and e.times <> '{}'`);
   await db.execute(sql`
-    update members m set purchases = e.purchases, last_redeemed_at = e.last_redeemed_at,
-                         last_won_at = e.last_won_at, survey_answer_keys = e.survey_answer_keys
+    update members m set purchases = e.purchases, last_bought_on = e.last_bought_on,
+                         last_redeemed_at = e.last_redeemed_at, last_won_at = e.last_won_at,
+                         survey_answer_keys = e.survey_answer_keys
     from (${expectedMemberFacts(brandId)}) e
     where m.id = e.member_id
-      and (m.purchases, m.last_redeemed_at, m.last_won_at, m.survey_answer_keys)
-          is distinct from (e.purchases, e.last_redeemed_at, e.last_won_at, e.survey_answer_keys)`);
+      and (m.purchases, m.last_bought_on, m.last_redeemed_at, m.last_won_at, m.survey_answer_keys)
+          is distinct from (e.purchases, e.last_bought_on, e.last_redeemed_at, e.last_won_at, e.survey_answer_keys)`);
 }
 
 /**

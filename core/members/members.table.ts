@@ -80,6 +80,11 @@ export const members = pgTable(
       .notNull()
       .default(sql`'[]'::jsonb`)
       .$type<Array<{ d: number; t?: string; n?: string; a?: string; i: string }>>(),
+    /**
+     * The latest invoice date among `purchases` (null: none): tested before the jsonpath, so a `bought`
+     * within N days looks into the purchases only of members who bought anything since then.
+     */
+    lastBoughtOn: date('last_bought_on', { mode: 'string' }),
     /** When the member last redeemed (a redemption not cancelled); null: never. */
     lastRedeemedAt: tstz('last_redeemed_at'),
     /**
