@@ -4,7 +4,7 @@ import { queryRows, type DatabaseHandle } from '../../core/db/database.js';
 type Db = DatabaseHandle['db'];
 
 /**
- * The triggers of migrations 0032 / 0035 / 0037 / 0045 that keep the behaviour facts
+ * The triggers of migrations 0032 / 0035 / 0037 / 0048 that keep the behaviour facts
  * (`members.accepted_proofs_at`, `member_purchases`, `members.purchases`, `last_redeemed_at`, `last_won_at`,
  * `survey_answer_keys`, docs/decisions/011). A bulk seed turns them off and fills the facts afterwards the
  * way the migrations backfill them: one set-based statement each instead of a recompute per statement.
@@ -47,7 +47,7 @@ const expectedProofTimes = (brandId: string) => sql`
   where m.brand_id = ${brandId}`;
 
 /**
- * The member-row facts of migration 0045 computed from the source tables (the proofs, redemptions, wins and
+ * The member-row facts of migration 0048 computed from the source tables (the proofs, redemptions, wins and
  * survey answers, never the kept `member_purchases`): what `members.purchases`, `last_bought_on`,
  * `last_redeemed_at`, `last_won_at` and `survey_answer_keys` must hold for every member of the brand.
  */
@@ -80,7 +80,7 @@ export const expectedMemberFacts = (brandId: string) => sql`
       as survey_answer_keys
   from members m where m.brand_id = ${brandId}`;
 
-/** Members of the brand whose kept member-row facts (migration 0045) differ from `expectedMemberFacts`. */
+/** Members of the brand whose kept member-row facts (migration 0048) differ from `expectedMemberFacts`. */
 export async function memberFactDifferences(db: Db, brandId: string): Promise<number> {
   const [row] = await queryRows<{ n: number | string }>(
     db,

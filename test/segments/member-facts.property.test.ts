@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 /**
- * The member-row behaviour facts of migration 0045 (`members.purchases`, `last_redeemed_at`, `last_won_at`,
+ * The member-row behaviour facts of migration 0048 (`members.purchases`, `last_redeemed_at`, `last_won_at`,
  * `survey_answer_keys`, docs/decisions/011) after random sequences of what the app does to their source
  * rows — proofs accepted and reversed, invoices and items arriving late or changing, redemptions, draw wins
  * and forfeits, instant plays and voids, survey answers written, rewritten and erased, rows deleted, one
@@ -351,7 +351,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-describe('member-row behaviour facts (migration 0045) after random sequences of writes', () => {
+describe('member-row behaviour facts (migration 0048) after random sequences of writes', () => {
   test(
     'after every write they equal a rebuild from the source tables, and every count equals the reference',
     async () => {
