@@ -44,8 +44,9 @@ export function createWebhookModule(
   const channelCache = channels ?? createChannelCache({ db, generateId: services.generateId });
   const inbox = createWebhookInbox(
     { db, generateId: services.generateId, clock: services.clock, simpleQuery },
-    // PGlite runs one statement at a time; PostgreSQL writes two batches side by side.
-    { maxConcurrentWrites: driver === 'pglite' ? 1 : 2 },
+    // PGlite runs one statement at a time, on its one connection (where a prepared statement stays);
+    // PostgreSQL writes two batches side by side, on any of the pool's connections.
+    { maxConcurrentWrites: driver === 'pglite' ? 1 : 2, preparedInserts: driver === 'pglite' },
   );
 
   /** Checks the delivery, stores its events, answers 200 once they are committed; throws otherwise. */
