@@ -52,7 +52,6 @@ export {
 } from './rollups.table.js';
 export {
   analyticsCohortDays,
-  analyticsCohortWeeks,
   analyticsFirstDays,
   analyticsMemberDays,
   analyticsMembers,

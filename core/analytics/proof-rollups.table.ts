@@ -64,8 +64,8 @@ export const analyticsMemberDays = pgTable(
 /**
  * One row per member with an accepted (or rewarded) proof, per campaign and for all campaigns (`scope`
  * `*`): their accepted proofs, the first one's time and its week (Monday, local). The undated funnel
- * (accepted and redeeming members) and the undated cohorts (repeat purchases) read these instead of
- * every member-day of the history (migration 0033).
+ * (accepted and redeeming members) reads these instead of every member-day of the history (migration
+ * 0033).
  */
 export const analyticsMembers = pgTable(
   'analytics_members',
@@ -81,28 +81,12 @@ export const analyticsMembers = pgTable(
   (t) => [primaryKey({ name: 'analytics_members_pk', columns: [t.brandId, t.scope, t.memberId] })],
 );
 
-/**
- * Members by the week of their first accepted proof (`cohort`) and a week they had an accepted proof in
- * (`week`, the cohort's own week included), per campaign and for all campaigns (`*`): the undated retention
- * table and new vs returning members, as counters (migration 0033).
- */
-export const analyticsCohortWeeks = pgTable(
-  'analytics_cohort_weeks',
-  {
-    brandId: text('brand_id').notNull(),
-    scope: text('scope').notNull(),
-    cohort: date('cohort', { mode: 'string' }).notNull(),
-    week: date('week', { mode: 'string' }).notNull(),
-    members: integer('members').notNull(),
-  },
-  (t) => [primaryKey({ name: 'analytics_cohort_weeks_pk', columns: [t.brandId, t.scope, t.cohort, t.week] })],
-);
-
 /*
- * The dated member questions over any range, exact from counters (migration 0042, docs/decisions/009,
- * "Cohorts by first-ever proof"): a member's cohort is the week of their first-ever accepted proof (per
- * scope: a campaign, or `*` for all the brand's campaigns), whatever range is asked. Kept, like the two
- * tables above, from the touched members' member-days in the writing transaction.
+ * The member questions over any range (or the whole history), exact from counters (migration 0042,
+ * docs/decisions/009, "Cohorts by first-ever proof"): a member's cohort is the week of their first-ever
+ * accepted proof (per scope: a campaign, or `*` for all the brand's campaigns), whatever range is asked.
+ * Kept, like the table above, from the touched members' member-days in the writing transaction (the
+ * undated cohort table `analytics_cohort_weeks` they made redundant is dropped, issue 17).
  */
 
 /**

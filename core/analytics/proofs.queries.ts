@@ -17,9 +17,9 @@ export function proofDaysWhere(filter: AnalyticsFilter, alias: string): SQL {
 }
 
 /**
- * Questions about the whole history (all campaigns or one) are answered from the per-member rollups
- * (`analytics_members`, `analytics_cohort_weeks`: scope `*` or the campaign); the dated funnel from the
- * member-days of the range, the dated cohorts from the first-ever-proof counters (migration 0042).
+ * The funnel's members over the whole history (all campaigns or one) are read from the per-member rollup
+ * (`analytics_members`: scope `*` or the campaign), a range's from its member-days; the cohorts, dated or
+ * not, from the first-ever-proof counters (migration 0042).
  */
 const undated = (filter: AnalyticsFilter) => !filter.from && !filter.to;
 const scope = (filter: AnalyticsFilter) => filter.campaignId ?? '*';
@@ -167,20 +167,19 @@ export async function toCohortsAnswer(
  * whose cost follows days and weeks, not members (docs/decisions/009, "Cohorts by first-ever proof").
  */
 export async function memberCohorts(db: Executor, filter: AnalyticsFilter) {
-  if (undated(filter)) return toCohortsAnswer(db, filter.brandId, await undatedCohortRows(db, filter));
-  return toCohortsAnswer(db, filter.brandId, await datedCohortRows(db, filter));
+  return toCohortsAnswer(db, filter.brandId, await cohortRows(db, filter));
 }
 
 /**
- * The cohort rows of a range of days from the first-ever-proof rollups (`analytics_cohort_days`,
- * `analytics_return_days`, `analytics_first_days`, migration 0042). A week's row counts the members whose
+ * The cohort rows of a range of days (or of the whole history, without one) from the first-ever-proof
+ * rollups (`analytics_cohort_days`, `analytics_return_days`, `analytics_first_days`, migration 0042). A week's row counts the members whose
  * active days that week (`days`, bit i = Monday + i) meet the range's days of that week (`lo`..`hi`): those
  * whose first-ever day is in the range make the retention table (and are new in their first week), the
  * rest of the week's members are returning. The range's members are its active days whose previous active
  * day is before the range; those of them who bought once are the members whose first proof is in the range
  * and whose second is after it.
  */
-async function datedCohortRows(db: Executor, filter: AnalyticsFilter): Promise<CohortRows> {
+async function cohortRows(db: Executor, filter: AnalyticsFilter): Promise<CohortRows> {
   const { from, to } = filter;
   const where = (alias: string) =>
     sql`${sql.raw(alias)}.brand_id = ${filter.brandId} and ${sql.raw(alias)}.scope = ${scope(filter)}`;
@@ -220,33 +219,6 @@ async function datedCohortRows(db: Executor, filter: AnalyticsFilter): Promise<C
     weekly: [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week)),
     repeat: { members, repeaters: members - n(repeat?.once) },
   };
-}
-
-/**
- * The cohort rows of the whole history (all campaigns or one) from the per-member rollups
- * (`analytics_cohort_weeks`, `analytics_members`, migration 0033): their cost follows cohorts × weeks and
- * members, not the members' active days.
- */
-async function undatedCohortRows(db: Executor, filter: AnalyticsFilter): Promise<CohortRows> {
-  const where = sql`brand_id = ${filter.brandId} and scope = ${scope(filter)}`;
-  const cohorts = await queryRows<{ cohort: string; offset: unknown; members: unknown }>(
-    db,
-    sql`select to_char(cohort, 'YYYY-MM-DD') as cohort, (week - cohort) / 7 as offset, members
-        from analytics_cohort_weeks where ${where} order by cohort, week`,
-  );
-  const weekly = await queryRows<{ week: string; new: unknown; returning: unknown }>(
-    db,
-    sql`select to_char(week, 'YYYY-MM-DD') as week,
-               coalesce(sum(members) filter (where week = cohort), 0) as new,
-               coalesce(sum(members) filter (where week > cohort), 0) as returning
-        from analytics_cohort_weeks where ${where} group by week order by week`,
-  );
-  const [repeat] = await queryRows<{ members: unknown; repeaters: unknown }>(
-    db,
-    sql`select count(*) as members, count(*) filter (where proofs >= 2) as repeaters
-        from analytics_members where ${where}`,
-  );
-  return { cohorts, weekly, repeat };
 }
 
 /**

@@ -10,11 +10,17 @@
  * The figures are the published plans (monthly fee, free messages a month, price of an additional message,
  * before tax) and change from time to time: each brand may override the included messages and the price
  * in its settings. Where the additional price falls with volume, the table holds the first (highest)
- * step, so the estimate is an upper bound.
- * - Taiwan (tw.linebiz.com, since 2023-09): 輕用量 free, 200, none; 中用量 NT$800, 3,000, none; 高用量
- *   NT$1,200, 6,000, from NT$0.2.
- * - Thailand (lineforbusiness.com/th): Free ฿0, 300, none; Basic ฿1,280, 15,000, ฿0.1; Pro ฿1,780,
- *   35,000, from ฿0.06.
+ * step, so the estimate is an upper bound. Each plan names the stored page its figures were checked
+ * against (`source`), or null (docs/decisions/013, "LINE plan figures"):
+ * - Taiwan (since 2023-09): 輕用量 free, 200, none; 中用量 NT$800, 3,000, none; 高用量 NT$1,200, 6,000,
+ *   from NT$0.2 — https://en.help.firstline.cc/feature/channels/line/pricing ("updated in September
+ *   2023") and https://blog.alleypin.com/line-oa-purchase-step-by-step-2023/ (未稅) agree.
+ * - Thailand: Free ฿0, 300, none; Basic ฿1,280, 15,000, ฿0.1; Pro ฿1,780, 35,000, from ฿0.06 — NOT
+ *   CONFIRMED: no stored page gives them (searched 2026-12-06). https://lineforbusiness.com/th/news/20221216_1
+ *   (2023-02-01) confirms only the three plans' names and order (Free < Basic < Pro); http://at.line.me/th/plan
+ *   is the LINE@ table from before 2019 (Free / Basic ฿998 / Pro ฿1,998 / Pro+ ฿6,888), obsolete. The
+ *   console says so beside a Thai plan and asks for the brand's own figures from LINE Official Account
+ *   Manager.
  */
 export const MESSAGES_PER_RECIPIENT = 1;
 
@@ -28,7 +34,11 @@ export type LinePlan = {
   /** Price of one message beyond the included ones; null: the plan cannot send more. */
   overagePrice: number | null;
   currency: 'TWD' | 'THB';
+  /** The stored page these figures were checked against; null: not confirmed by any (set your own). */
+  source: string | null;
 };
+
+const TW_SOURCE = 'https://en.help.firstline.cc/feature/channels/line/pricing';
 
 export const LINE_PLANS: readonly LinePlan[] = [
   {
@@ -39,6 +49,7 @@ export const LINE_PLANS: readonly LinePlan[] = [
     includedMessages: 200,
     overagePrice: null,
     currency: 'TWD',
+    source: TW_SOURCE,
   },
   {
     key: 'tw_medium',
@@ -48,6 +59,7 @@ export const LINE_PLANS: readonly LinePlan[] = [
     includedMessages: 3_000,
     overagePrice: null,
     currency: 'TWD',
+    source: TW_SOURCE,
   },
   {
     key: 'tw_high',
@@ -57,6 +69,7 @@ export const LINE_PLANS: readonly LinePlan[] = [
     includedMessages: 6_000,
     overagePrice: 0.2,
     currency: 'TWD',
+    source: TW_SOURCE,
   },
   {
     key: 'th_free',
@@ -66,6 +79,7 @@ export const LINE_PLANS: readonly LinePlan[] = [
     includedMessages: 300,
     overagePrice: null,
     currency: 'THB',
+    source: null,
   },
   {
     key: 'th_basic',
@@ -75,6 +89,7 @@ export const LINE_PLANS: readonly LinePlan[] = [
     includedMessages: 15_000,
     overagePrice: 0.1,
     currency: 'THB',
+    source: null,
   },
   {
     key: 'th_pro',
@@ -84,6 +99,7 @@ export const LINE_PLANS: readonly LinePlan[] = [
     includedMessages: 35_000,
     overagePrice: 0.06,
     currency: 'THB',
+    source: null,
   },
 ];
 

@@ -40,7 +40,6 @@ const ROLLUPS = [
   'analytics_proof_days',
   'analytics_member_days',
   'analytics_members',
-  'analytics_cohort_weeks',
   'analytics_cohort_days',
   'analytics_return_days',
   'analytics_first_days',

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   analyticsCohortDays,
-  analyticsCohortWeeks,
   analyticsFirstDays,
   analyticsMemberDays,
   analyticsMembers,
@@ -137,10 +136,6 @@ async function rollupRows() {
       .select()
       .from(analyticsMembers)
       .orderBy(sql`1, 2, 3`),
-    cohorts: await db
-      .select()
-      .from(analyticsCohortWeeks)
-      .orderBy(sql`1, 2, 3, 4`),
     cohortDays: await db
       .select()
       .from(analyticsCohortDays)
@@ -298,7 +293,7 @@ describe('proof rollups (funnel and cohorts)', () => {
     await rebuildAnalyticsRollups(db, { brandId: BRAND });
     expect(await rollupRows()).toEqual(kept);
     for (const r of [...kept.days, ...kept.members, ...kept.perMember]) expect(r.proofs).toBeGreaterThan(0);
-    for (const r of [...kept.cohorts, ...kept.cohortDays, ...kept.returnDays, ...kept.firstDays])
+    for (const r of [...kept.cohortDays, ...kept.returnDays, ...kept.firstDays])
       expect(r.members).toBeGreaterThan(0);
     expect(kept.perMember.filter((r) => r.brandId === BRAND && r.scope === '*').length).toBeGreaterThan(3);
   }, 120_000);
@@ -423,7 +418,6 @@ describe('proof rollups (funnel and cohorts)', () => {
       analyticsProofDays,
       analyticsMemberDays,
       analyticsMembers,
-      analyticsCohortWeeks,
       analyticsCohortDays,
       analyticsReturnDays,
       analyticsFirstDays,

@@ -34,6 +34,11 @@ describe('the LINE plans table', () => {
     ]);
   });
 
+  test('when listed, then each Taiwan plan names the stored page its figures were checked against, and no Thai plan claims one', () => {
+    for (const p of plansOfCountry('TW')) expect(p.source).toMatch(/^https:\/\//);
+    for (const p of plansOfCountry('TH')) expect(p.source).toBeNull();
+  });
+
   test("when the brand set its own figures, then they replace the table's; a plan of another country is no plan", () => {
     expect(effectivePlan(brand('th_basic', 20_000, '0.0800'))).toMatchObject({
       includedMessages: 20_000,

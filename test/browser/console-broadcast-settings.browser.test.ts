@@ -16,6 +16,8 @@ import { openSignedInPage, startConsoleStack, type ConsoleStack } from './suppor
 /** Screenshots to look at, not kept in the repository. */
 const SHOTS = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots-broadcast-settings');
 const BRAND = 'brd_bsb';
+/** A Thai brand: its plan figures are not confirmed by any stored source. */
+const TH_BRAND = 'brd_bsbth';
 /** 12:00 in Taipei. */
 const NOW = '2026-03-10T04:00:00Z';
 const CHANNEL = { lineChannelId: '2400000051', channelAccessToken: 'bsb-token' };
@@ -56,6 +58,14 @@ beforeAll(async () => {
             defaultLocale: 'zh-TW',
             timezone: 'Asia/Taipei',
           },
+          {
+            id: TH_BRAND,
+            slug: 'bsbth',
+            name: 'ชาดี',
+            country: 'TH',
+            defaultLocale: 'th',
+            timezone: 'Asia/Bangkok',
+          },
         ],
         lineChannels: [{ id: 'chn_bsb', brandId: BRAND, name: 'TW', channelSecret: 's', ...CHANNEL }],
         members: [1, 2, 3, 4, 5].map((n) => ({
@@ -69,6 +79,7 @@ beforeAll(async () => {
   });
   await stack.addUser('owner@tea.example', [[BRAND, 'owner']]);
   await stack.addUser('marketer@tea.example', [[BRAND, 'marketer']]);
+  await stack.addUser('owner@cha.example', [[TH_BRAND, 'owner']]);
   browser = await openDesktopBrowser({ locale: 'en-US' });
   thBrowser = await openDesktopBrowser({ locale: 'th-TH' });
 }, HANG_GUARD_MS);
@@ -180,6 +191,18 @@ describe('broadcast settings in the console', () => {
     expect(await form.getByRole('button').count()).toBe(0);
     await form.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'settings-broadcasts.th.png'), fullPage: true });
+    await page.close();
+  });
+
+  test("when a Thai brand's owner picks the Basic plan, then the form says its figures are not confirmed and asks for the brand's own", async () => {
+    const page = await signedIn(thBrowser.context, 'owner@cha.example', '/settings');
+    const form = page.getByTestId('bs-form');
+    await form.getByRole('heading', { name: 'บรอดแคสต์' }).waitFor();
+    expect(await form.getByTestId('bs-plan-unconfirmed').count()).toBe(0);
+    await form.getByLabel('แพ็กเกจ', { exact: true }).selectOption('th_basic');
+    await form.getByTestId('bs-plan-unconfirmed').filter({ hasText: 'ยังยืนยันตัวเลขของแพ็กเกจ Basic' }).waitFor();
+    await form.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'settings-broadcasts-th-plan.th.png'), fullPage: true });
     await page.close();
   });
 });

@@ -76,8 +76,9 @@ const navLabels = (page: Page) => page.locator('nav.nav a').allInnerTexts();
 describe('the console shell', () => {
   test('when an owner signs in through the English page, then every section is in the navigation', async () => {
     const page = await freshPage(browser.context);
-    await expect(page.getByLabel('Email').isVisible()).resolves.toBe(true);
-    await expect(page.getByLabel('Password').isVisible()).resolves.toBe(true);
+    // The page asks the API who is signed in before it shows the form: wait for the form, as a person would.
+    await page.getByLabel('Email').waitFor();
+    await page.getByLabel('Password').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-sign-in.en.png') });
 
     await page.getByLabel('Email').fill('owner@tea.example');

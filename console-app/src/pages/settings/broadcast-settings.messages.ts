@@ -30,6 +30,8 @@ export const messages = defineMessages({
     'bs.price': 'Price of an additional message',
     'bs.planFigure': 'Empty: the plan’s {value}.',
     'bs.noOverage': 'This plan sends no additional messages (empty keeps it so).',
+    'bs.unconfirmed':
+      'The {name} figures could not be confirmed against a published LINE price list: check your plan in LINE Official Account Manager and enter its messages and additional-message price above.',
     'bs.save': 'Save broadcast settings',
     'bs.saving': 'Saving…',
     'bs.saved': 'The broadcast settings are saved.',
@@ -63,6 +65,8 @@ export const messages = defineMessages({
     'bs.price': '每則加購訊息價格',
     'bs.planFigure': '留空：使用方案的 {value}。',
     'bs.noOverage': '此方案不可加購訊息（留空即維持）。',
+    'bs.unconfirmed':
+      '{name} 方案的數字未能與 LINE 公布的價目核對：請在 LINE 官方帳號管理後台確認您的方案，並於上方填入免費訊息則數與加購價。',
     'bs.save': '儲存群發設定',
     'bs.saving': '儲存中…',
     'bs.saved': '群發設定已儲存。',
@@ -96,6 +100,8 @@ export const messages = defineMessages({
     'bs.price': 'ราคาข้อความเพิ่มเติม',
     'bs.planFigure': 'เว้นว่าง: ใช้ {value} ของแพ็กเกจ',
     'bs.noOverage': 'แพ็กเกจนี้ส่งข้อความเพิ่มเติมไม่ได้ (เว้นว่างไว้ตามเดิม)',
+    'bs.unconfirmed':
+      'ยังยืนยันตัวเลขของแพ็กเกจ {name} กับราคาที่ LINE ประกาศไม่ได้ โปรดตรวจสอบแพ็กเกจของคุณใน LINE Official Account Manager แล้วกรอกจำนวนข้อความและราคาข้อความเพิ่มเติมด้านบน',
     'bs.save': 'บันทึกการตั้งค่าบรอดแคสต์',
     'bs.saving': 'กำลังบันทึก…',
     'bs.saved': 'บันทึกการตั้งค่าบรอดแคสต์แล้ว',

@@ -16,6 +16,8 @@ export type LinePlan = {
   includedMessages: number;
   overagePrice: number | null;
   currency: 'TWD' | 'THB';
+  /** Where the figures were checked; null: not confirmed (the form asks for the brand's own). */
+  source: string | null;
 };
 export type BroadcastSettings = {
   quietHours: { start: string; end: string };
@@ -226,6 +228,11 @@ export function BroadcastSettingsForm({
             )}
           </Field>
         </div>
+        {plan && plan.source === null ? (
+          <div data-testid="bs-plan-unconfirmed">
+            <Banner kind="warning">{t('bs.unconfirmed', { name: plan.name })}</Banner>
+          </div>
+        ) : null}
         {writable ? (
           <div class="buttons">
             <button type="submit" class="primary" disabled={busy}>
