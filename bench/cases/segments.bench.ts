@@ -20,6 +20,7 @@ import {
 } from '../bench.types.js';
 import {
   backfillPurchaseFacts,
+  memberFactDifferences,
   purchaseFactDifferences,
   setPurchaseFactTriggers,
 } from '../support/purchase-facts.js';
@@ -321,8 +322,11 @@ const segmentsBench: BenchCase = {
           triggeredMs = await timeIt(() => seedRange(1, triggered));
           // Before anything is backfilled, every fact of the brand was written by the triggers.
           const byTriggers = await purchaseFactDifferences(db, brandId);
-          if (byTriggers.purchases !== 0 || byTriggers.proofTimes !== 0)
-            throw new Error(`the triggers' facts differ from the proofs: ${JSON.stringify(byTriggers)}`);
+          const memberFacts = await memberFactDifferences(db, brandId);
+          if (byTriggers.purchases !== 0 || byTriggers.proofTimes !== 0 || memberFacts !== 0)
+            throw new Error(
+              `the triggers' facts differ from the source rows: ${JSON.stringify({ ...byTriggers, memberFacts })}`,
+            );
           bulkMs = await timeIt(async () => {
             await setPurchaseFactTriggers(db, false);
             try {
@@ -335,8 +339,11 @@ const segmentsBench: BenchCase = {
           });
         });
         const backfilled = await purchaseFactDifferences(db, brandId);
-        if (backfilled.purchases !== 0 || backfilled.proofTimes !== 0)
-          throw new Error(`the backfilled facts differ from the proofs: ${JSON.stringify(backfilled)}`);
+        const memberFacts = await memberFactDifferences(db, brandId);
+        if (backfilled.purchases !== 0 || backfilled.proofTimes !== 0 || memberFacts !== 0)
+          throw new Error(
+            `the backfilled facts differ from the source rows: ${JSON.stringify({ ...backfilled, memberFacts })}`,
+          );
         if (MEMBERS > triggered)
           measurements.push(
             compare(

@@ -4,9 +4,10 @@ import { queryRows, type DatabaseHandle } from '../../core/db/database.js';
 type Db = DatabaseHandle['db'];
 
 /**
- * The triggers of migrations 0032 / 0035 / 0037 that keep the purchase facts (`members.accepted_proofs_at`,
- * `member_purchases`, docs/decisions/011). A bulk seed turns them off and fills the facts afterwards the way
- * the migration backfills them: one set-based statement each instead of a recompute per proof.
+ * The triggers of migrations 0032 / 0035 / 0037 / 0048 that keep the behaviour facts
+ * (`members.accepted_proofs_at`, `member_purchases`, `members.purchases`, `last_redeemed_at`, `last_won_at`,
+ * `survey_answer_keys`, docs/decisions/011). A bulk seed turns them off and fills the facts afterwards the
+ * way the migrations backfill them: one set-based statement each instead of a recompute per statement.
  */
 const PURCHASE_FACT_TRIGGERS = [
   ['submissions', 'submissions_member_facts_insert'],
@@ -16,6 +17,9 @@ const PURCHASE_FACT_TRIGGERS = [
   ['invoice_items', 'invoice_items_member_purchases_insert'],
   ['invoice_items', 'invoice_items_member_purchases_update'],
   ['invoice_items', 'invoice_items_member_purchases_delete'],
+  ...['member_purchases', 'redemptions', 'draw_winners', 'instant_plays', 'survey_answers'].flatMap((table) =>
+    ['insert', 'update', 'delete'].map((event) => [table, `${table}_member_facts_${event}`] as const),
+  ),
 ] as const;
 
 export async function setPurchaseFactTriggers(db: Db, enabled: boolean): Promise<void> {
@@ -43,6 +47,54 @@ const expectedProofTimes = (brandId: string) => sql`
   where m.brand_id = ${brandId}`;
 
 /**
+ * The member-row facts of migration 0048 computed from the source tables (the proofs, redemptions, wins and
+ * survey answers, never the kept `member_purchases`): what `members.purchases`, `last_bought_on`,
+ * `last_redeemed_at`, `last_won_at` and `survey_answer_keys` must hold for every member of the brand.
+ */
+export const expectedMemberFacts = (brandId: string) => sql`
+  select m.id as member_id,
+    coalesce((select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                'd', to_char(e.invoice_date, 'YYYYMMDD')::int, 't', e.seller_tax_id, 'n', e.seller_name,
+                'a', e.seller_address, 'i', e.item_names)) order by e.invoice_date desc, e.submission_id)
+              from (${expectedPurchases(brandId)}) e where e.member_id = m.id), '[]'::jsonb) as purchases,
+    (select max(e.invoice_date) from (${expectedPurchases(brandId)}) e where e.member_id = m.id) as last_bought_on,
+    (select max(r.created_at) from redemptions r where r.member_id = m.id and r.state <> 'cancelled')
+      as last_redeemed_at,
+    (select max(x.at) from (
+       select w.created_at as at from draw_winners w where w.member_id = m.id and w.status <> 'forfeited'
+       union all
+       select coalesce(ip.played_at, '-infinity'::timestamptz) from instant_plays ip
+        where ip.member_id = m.id and ip.prize_id is not null and ip.voided_at is null) x) as last_won_at,
+    coalesce((select array_agg(distinct k order by k) from (
+       select jsonb_build_array(sa.survey_id, q.key, sa.answers ->> q.key)::text as k
+         from survey_answers sa, jsonb_object_keys(case when jsonb_typeof(sa.answers) = 'object'
+                                                        then sa.answers else '{}' end) q(key)
+        where sa.member_id = m.id and sa.answers ->> q.key is not null
+       union
+       select jsonb_build_array(sa.survey_id, q.key, a.value)::text
+         from survey_answers sa, jsonb_object_keys(case when jsonb_typeof(sa.answers) = 'object'
+                                                        then sa.answers else '{}' end) q(key),
+              jsonb_array_elements_text(case when jsonb_typeof(sa.answers -> q.key) = 'array'
+                                             then sa.answers -> q.key else '[]' end) a(value)
+        where sa.member_id = m.id and a.value is not null) keys), '{}'::text[])
+      as survey_answer_keys
+  from members m where m.brand_id = ${brandId}`;
+
+/** Members of the brand whose kept member-row facts (migration 0048) differ from `expectedMemberFacts`. */
+export async function memberFactDifferences(db: Db, brandId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number | string }>(
+    db,
+    sql`with kept as (
+          select id as member_id, purchases, last_bought_on, last_redeemed_at, last_won_at, survey_answer_keys
+          from members where brand_id = ${brandId}),
+        expected as (${expectedMemberFacts(brandId)})
+        select count(*) as n from ((select * from kept except all select * from expected)
+                                   union all (select * from expected except all select * from kept)) d`,
+  );
+  return Number(row?.n ?? -1);
+}
+
+/**
  * Fills the facts the triggers did not write (proofs seeded with them off). The purchases are written in
  * the order the proofs were sent, as the triggers write them in production when proofs are accepted day
  * after day: a date window then reads the recent part of the table. (In the seed's member order every
@@ -58,6 +110,14 @@ export async function backfillPurchaseFacts(db: Db, brandId: string): Promise<vo
   await db.execute(sql`
     update members m set accepted_proofs_at = e.times from (${expectedProofTimes(brandId)}) e
     where m.id = e.member_id and m.accepted_proofs_at = '{}' and e.times <> '{}'`);
+  await db.execute(sql`
+    update members m set purchases = e.purchases, last_bought_on = e.last_bought_on,
+                         last_redeemed_at = e.last_redeemed_at, last_won_at = e.last_won_at,
+                         survey_answer_keys = e.survey_answer_keys
+    from (${expectedMemberFacts(brandId)}) e
+    where m.id = e.member_id
+      and (m.purchases, m.last_bought_on, m.last_redeemed_at, m.last_won_at, m.survey_answer_keys)
+          is distinct from (e.purchases, e.last_bought_on, e.last_redeemed_at, e.last_won_at, e.survey_answer_keys)`);
 }
 
 /**

@@ -69,6 +69,38 @@ export const members = pgTable(
      * reads a column in the scan of members instead of grouping the whole ledger per count.
      */
     pointsBalance: bigint('points_balance', { mode: 'number' }).notNull().default(0),
+    /**
+     * Facts a segment's behaviour tests read in the one scan of members (docs/decisions/011, sixth pass),
+     * kept by statement triggers in the transaction that changes their source rows and never written by the
+     * application. `purchases`: the member's `member_purchases` rows as a jsonb array, newest invoice first,
+     * each `{ d: yyyymmdd, t: seller tax id, n: seller name, a: seller address, i: item names }` (nulls left
+     * out), so `bought` is one jsonpath test on the member row.
+     */
+    purchases: jsonb('purchases')
+      .notNull()
+      .default(sql`'[]'::jsonb`)
+      .$type<Array<{ d: number; t?: string; n?: string; a?: string; i: string }>>(),
+    /**
+     * The latest invoice date among `purchases` (null: none): tested before the jsonpath, so a `bought`
+     * within N days looks into the purchases only of members who bought anything since then.
+     */
+    lastBoughtOn: date('last_bought_on', { mode: 'string' }),
+    /** When the member last redeemed (a redemption not cancelled); null: never. */
+    lastRedeemedAt: tstz('last_redeemed_at'),
+    /**
+     * When the member last won: a draw win not forfeited, or an instant prize not voided (its `played_at`;
+     * `-infinity` for a won card not played yet, which counts for "won" but for no "within N days"). Null: never.
+     */
+    lastWonAt: tstz('last_won_at'),
+    /**
+     * The member's survey answers as keys `["survey id", "question", "answer"]` (jsonb text), sorted: the
+     * text of every answer (`answers ->> question`) and of each choice of a multiple choice, so
+     * `surveyAnswer` is an array overlap on the member row.
+     */
+    surveyAnswerKeys: text('survey_answer_keys')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -58,42 +58,96 @@ export function regionSpellings(code: RegionCode): string[] {
 }
 
 /**
- * The condition as a SQL predicate on `members m` (correlated subqueries for behaviour). Evaluated on
- * demand, so a segment is always current; every value is a bound parameter.
+ * A LIKE pattern (`%` any run, `_` any one character, `\\` escaping the next) as a regular expression for
+ * jsonpath's `like_regex` (PostgreSQL's advanced syntax, flag `s`: `.` matches line breaks too), matching
+ * exactly the strings the pattern matches. ASCII punctuation is escaped; leading / trailing `%` leave the
+ * expression unanchored.
  */
-export function compileCondition(condition: SegmentCondition, ctx: ConditionContext): SQL {
-  return compileNode(condition, ctx, true);
+export function likeToRegex(pattern: string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < pattern.length; i += 1) {
+    let char = pattern[i]!;
+    if (char === '%') parts.push('.*');
+    else if (char === '_') parts.push('.');
+    else {
+      if (char === '\\' && i + 1 < pattern.length) char = pattern[(i += 1)]!;
+      parts.push(/^[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e ]$/.test(char) ? `\\${char}` : char);
+    }
+  }
+  let start = 0;
+  let end = parts.length;
+  while (start < end && parts[start] === '.*') start += 1;
+  while (end > start && parts[end - 1] === '.*') end -= 1;
+  return `${start === 0 ? '^' : ''}${parts.slice(start, end).join('')}${end === parts.length ? '$' : ''}`;
+}
+
+/** `like_regex` for a LIKE / ILIKE pattern, its regular expression a jsonpath string literal. */
+const likeRegex = (field: string, pattern: string, caseInsensitive = false): string =>
+  `@.${field} like_regex ${JSON.stringify(likeToRegex(pattern))} flag "${caseInsensitive ? 'is' : 's'}"`;
+
+/** The field contains the text as it is (`strpos(field, text) > 0`): `%`, `_` and `\\` are plain characters. */
+const contains = (field: string, text: string): string =>
+  likeRegex(field, `%${text.replace(/[\\%_]/g, '\\$&')}%`);
+
+/**
+ * `bought` as a jsonpath over `members.purchases` (`[{ d: yyyymmdd, t, n, a, i }]`): a purchase on or after
+ * the local date `withinDays` ago whose item names contain a keyword, whose store is the tax id or has the
+ * text in its name (`ilike`, case-insensitive), and whose address names the region; keywords and region
+ * names are plain text (the `like` over `member_purchases` this replaced read `%` and `_` in a keyword as
+ * wildcards). One jsonpath text for every member.
+ */
+export function boughtPath(
+  condition: Extract<LeafCondition, { type: 'bought' }>,
+  ctx: Pick<ConditionContext, 'timezone' | 'now'>,
+): string {
+  const filters = [`@.d >= ${Number(localDateDaysAgo(ctx, condition.withinDays).replace(/-/g, ''))}`];
+  if (condition.items)
+    filters.push(`(${condition.items.map((item) => contains('i', normalizeItemName(item))).join(' || ')})`);
+  if (condition.store)
+    filters.push(
+      `(@.t == ${JSON.stringify(condition.store)} || ${likeRegex('n', `%${condition.store}%`, true)})`,
+    );
+  if (condition.region)
+    filters.push(
+      `(${regionSpellings(condition.region as RegionCode)
+        .map((name) => contains('a', name))
+        .join(' || ')})`,
+    );
+  return `$[*] ? (${filters.join(' && ')})`;
 }
 
 /**
- * `joinable`: the test sits in the top-level AND of the query (possibly under one NOT), where PostgreSQL
- * turns `exists` into a semi-join (`not exists` into an anti-join). Anywhere else (under OR, or NOT over a
- * group) an `exists` stays a subplan, which keeps the scan of members serial; tests there read an id set
- * built once instead (see `bought`).
+ * The condition as a SQL predicate on `members m` (behaviour read from facts kept on the member). Evaluated on
+ * demand, so a segment is always current; every value is a bound parameter.
  */
-function compileNode(condition: SegmentCondition, ctx: ConditionContext, joinable: boolean): SQL {
+export function compileCondition(condition: SegmentCondition, ctx: ConditionContext): SQL {
+  return compileNode(condition, ctx);
+}
+
+/**
+ * Every test but "more accepted proofs than are kept" reads columns of the member row (behaviour facts are
+ * kept on it by triggers, docs/decisions/011), so however the condition nests AND / OR / NOT, the count is
+ * one parallel scan of `members` with no join and no id set built per count.
+ */
+function compileNode(condition: SegmentCondition, ctx: ConditionContext): SQL {
   switch (condition.type) {
     case 'and':
     case 'or': {
       // Cheapest first: PostgreSQL evaluates AND / OR left to right and stops at the first false / true,
-      // so a member-column test decides most members before an id set is looked up (below the top level
+      // so a plain column test decides most members before a jsonpath or a list is tried (below the top level
       // nothing reorders them for us).
-      const parts = byCost(condition.conditions).map(
-        (part) => sql`(${compileNode(part, ctx, joinable && condition.type === 'and')})`,
-      );
+      const parts = byCost(condition.conditions).map((part) => sql`(${compileNode(part, ctx)})`);
       return sql.join(parts, condition.type === 'and' ? sql` and ` : sql` or `);
     }
     case 'not': {
-      // A test that is never null is negated as it stands, so PostgreSQL turns `not exists` into an anti-join
-      // (one pass over the table) instead of a subquery per member; others treat unknown as false.
+      // A test that is never null is negated as it stands; others treat unknown as false.
       const inner = condition.condition;
-      const leaf = inner.type !== 'and' && inner.type !== 'or' && inner.type !== 'not';
       return isNeverNull(inner)
-        ? sql`not (${compileNode(inner, ctx, joinable && leaf)})`
-        : sql`not coalesce((${compileNode(inner, ctx, false)}), false)`;
+        ? sql`not (${compileNode(inner, ctx)})`
+        : sql`not coalesce((${compileNode(inner, ctx)}), false)`;
     }
     default:
-      return compileLeaf(condition, ctx, joinable);
+      return compileLeaf(condition, ctx);
   }
 }
 
@@ -111,8 +165,8 @@ const NEVER_NULL: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * How costly a test is per member: 0 reads columns of the member row, 1 looks the member up in an uploaded
- * list, 2 in an id set built from another table (behaviour).
+ * How costly a test is per member: 0 compares columns of the member row, 1 looks the member up in an
+ * uploaded list or runs a jsonpath over the member's purchases, 2 counts proofs in another table.
  */
 function cost(condition: SegmentCondition): number {
   switch (condition.type) {
@@ -122,12 +176,8 @@ function cost(condition: SegmentCondition): number {
     case 'not':
       return cost(condition.condition);
     case 'list':
-      return 1;
     case 'bought':
-    case 'redeemed':
-    case 'won':
-    case 'surveyAnswer':
-      return 2;
+      return 1;
     case 'acceptedProofs':
       return condition.atLeast <= ACCEPTED_PROOF_TIMES_KEPT ? 0 : 2;
     default:
@@ -142,27 +192,13 @@ const byCost = (conditions: readonly SegmentCondition[]): SegmentCondition[] =>
     .sort((a, b) => a.cost - b.cost || a.index - b.index)
     .map(({ condition }) => condition);
 
-/**
- * A member is in a set of member ids selected from another table (`select member_id …`). In the top-level
- * AND (`joinable`): `exists`, which PostgreSQL plans as a semi-join (under NOT an anti-join, where
- * `not in` would stay a subplan).
- * Elsewhere: the ids as the keys of one jsonb object, an uncorrelated InitPlan computed once and handed to
- * the parallel workers scanning members, each of which looks a member up in it (a binary search); an
- * `exists` or `in` there is a subplan that makes that scan serial (docs/decisions/011). No ids: '{}', so
- * the test is false, never unknown. `json_object_agg(…)::jsonb` builds it faster than `jsonb_object_agg`.
- */
-function inMemberSet(memberIds: SQL, joinable: boolean): SQL {
-  if (joinable) return sql`exists (select 1 from (${memberIds}) x where x.member_id = m.id)`;
-  return sql`coalesce((select json_object_agg(x.member_id, true)::jsonb from (${memberIds}) x), '{}'::jsonb) ? m.id`;
-}
-
 function isNeverNull(condition: SegmentCondition): boolean {
   if (condition.type === 'and' || condition.type === 'or') return condition.conditions.every(isNeverNull);
   if (condition.type === 'not') return isNeverNull(condition.condition);
   return NEVER_NULL.has(condition.type);
 }
 
-function compileLeaf(condition: LeafCondition, ctx: ConditionContext, joinable: boolean): SQL {
+function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
   switch (condition.type) {
     case 'all':
       return sql`true`;
@@ -208,44 +244,13 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext, joinable: 
       return sql`m.id in (select s.member_id from submissions s where s.brand_id = ${ctx.brandId}
         and s.state in ('accepted', 'rewarded') and s.created_at >= ${since(ctx, condition.withinDays)}
         group by s.member_id having count(*) >= ${condition.atLeast})`;
-    case 'bought': {
-      // Accepted proofs of invoices with their store and item names, kept by triggers (migration 0032):
-      // one narrow table read by date instead of joining submissions, invoices and their items.
-      const filters = [
-        sql`p.brand_id = ${ctx.brandId}`,
-        sql`p.invoice_date >= ${localDateDaysAgo(ctx, condition.withinDays)}::date`,
-      ];
-      if (condition.items)
-        filters.push(
-          sql`(${sql.join(
-            condition.items.map((item) => sql`p.item_names like ${`%${normalizeItemName(item)}%`}`),
-            sql` or `,
-          )})`,
-        );
-      if (condition.store)
-        filters.push(
-          sql`(p.seller_tax_id = ${condition.store} or p.seller_name ilike ${`%${condition.store}%`})`,
-        );
-      if (condition.region)
-        filters.push(
-          sql`(${sql.join(
-            regionSpellings(condition.region as RegionCode).map(
-              (name) => sql`p.seller_address like ${`%${name}%`}`,
-            ),
-            sql` or `,
-          )})`,
-        );
-      // In the top-level AND: `exists`, so that PostgreSQL plans a semi-join, and under NOT an anti-join;
-      // elsewhere the buyers' ids as one set, looked up only for members with an accepted proof at all
-      // (every purchase is one; both facts are written by the same trigger, so this skips no buyer): most
-      // members of a brand never sent one, and the lookup is most of the cost per member.
-      if (joinable)
-        return sql`exists (select 1 from member_purchases p where p.member_id = m.id and ${sql.join(filters, sql` and `)})`;
-      return sql`(cardinality(m.accepted_proofs_at) > 0 and ${inMemberSet(
-        sql`select p.member_id from member_purchases p where ${sql.join(filters, sql` and `)}`,
-        false,
-      )})`;
-    }
+    case 'bought':
+      // The member's accepted purchases are kept on the member (`members.purchases`, a jsonb array kept by
+      // triggers from `member_purchases`): one jsonpath test on the member row, with the same meaning as the
+      // SQL over `member_purchases` it replaces (`boughtPath`). The jsonpath costs a few µs per member, so
+      // it runs only for members whose latest purchase (`last_bought_on`, kept with it) is in the window.
+      return sql`(coalesce(m.last_bought_on >= ${localDateDaysAgo(ctx, condition.withinDays)}::date, false)
+        and m.purchases @? ${boughtPath(condition, ctx)}::jsonpath)`;
     case 'points': {
       // The balance (the sum of the member's ledger rows, 0 without any) is kept on the member by triggers
       // on the ledger (migration 0039): a test in the scan of members, never unknown.
@@ -255,22 +260,16 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext, joinable: 
       return sql`(${sql.join(parts, sql` and `)})`;
     }
     case 'redeemed':
-      return inMemberSet(
-        sql`select r.member_id from redemptions r where r.brand_id = ${ctx.brandId}
-          and r.state <> 'cancelled'${condition.withinDays ? sql` and r.created_at >= ${since(ctx, condition.withinDays)}` : sql``}`,
-        joinable,
-      );
-    case 'won': {
-      const after = condition.withinDays ? since(ctx, condition.withinDays) : undefined;
-      return inMemberSet(
-        sql`select w.member_id from draw_winners w where w.brand_id = ${ctx.brandId}
-          and w.status <> 'forfeited'${after ? sql` and w.created_at >= ${after}` : sql``}
-          union all
-          select ip.member_id from instant_plays ip where ip.brand_id = ${ctx.brandId}
-          and ip.prize_id is not null and ip.voided_at is null${after ? sql` and ip.played_at >= ${after}` : sql``}`,
-        joinable,
-      );
-    }
+      // When the member last redeemed (not cancelled), kept on the member by triggers on `redemptions`.
+      return condition.withinDays
+        ? sql`coalesce(m.last_redeemed_at >= ${since(ctx, condition.withinDays)}, false)`
+        : sql`m.last_redeemed_at is not null`;
+    case 'won':
+      // When the member last won a draw (not forfeited) or an instant prize (not voided), kept on the member
+      // by triggers on `draw_winners` and `instant_plays`; a won card not played yet is -infinity.
+      return condition.withinDays
+        ? sql`coalesce(m.last_won_at >= ${since(ctx, condition.withinDays)}, false)`
+        : sql`m.last_won_at is not null`;
     case 'lastInteraction': {
       const parts = [sql`true`];
       if (condition.withinDays) parts.push(sql`m.last_active_at >= ${since(ctx, condition.withinDays)}`);
@@ -283,16 +282,11 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext, joinable: 
     case 'followedSince':
       return sql`coalesce(m.followed_at, m.created_at) >= ${since(ctx, condition.withinDays)}`;
     case 'surveyAnswer':
-      // A multiple choice (an array of strings) matches when one of its choices is asked for: `?|`, not a
-      // subquery per answer, which would keep the plan serial (a correlated subplan).
-      return inMemberSet(
-        sql`select sa.member_id from survey_answers sa where sa.brand_id = ${ctx.brandId}
-          and sa.survey_id = ${condition.surveyId}
-          and ((sa.answers ->> ${condition.question}) = ${anyOf(condition.answers)}
-            or (jsonb_typeof(sa.answers -> ${condition.question}) = 'array'
-              and (sa.answers -> ${condition.question}) ?| array${textValues(condition.answers)}))`,
-        joinable,
-      );
+      // The member's answers are kept on the member as `["survey", "question", "answer"]` keys, both the text
+      // of each answer and of each choice of a multiple choice (triggers on `survey_answers`): an overlap
+      // with the keys asked for, built once per count in the same jsonb text form.
+      return sql`m.survey_answer_keys && array(select jsonb_build_array(${condition.surveyId}::text,
+        ${condition.question}::text, a.answer)::text from jsonb_array_elements_text(${JSON.stringify(condition.answers)}::jsonb) a(answer))`;
     case 'tag':
       // The member's tags are kept on the member (migration 0028): tested in the scan, no join.
       return sql`m.tags && array${textValues(condition.tags)}`;

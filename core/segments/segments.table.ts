@@ -47,5 +47,6 @@ export const memberPurchases = pgTable(
   (t) => [
     index('member_purchases_brand_date_idx').on(t.brandId, t.invoiceDate),
     index('member_purchases_invoice_idx').on(t.invoiceId),
+    index('member_purchases_member_idx').on(t.memberId),
   ],
 );

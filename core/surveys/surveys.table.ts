@@ -53,6 +53,7 @@ export const surveyAnswers = pgTable(
   (t) => [
     uniqueIndex('survey_answers_scope_uq').on(t.surveyId, t.memberId, t.answerScope),
     index('survey_answers_survey_idx').on(t.surveyId),
+    index('survey_answers_member_idx').on(t.memberId),
   ],
 );
 

@@ -8,11 +8,13 @@ import request from 'supertest';
 import { createApp } from '../../bot/create-app.js';
 import { createWebhookModule } from '../../bot/webhook/index.js';
 import {
+  brands as brandsTable,
   CHANNEL_CACHE_TTL_MS,
   createBrandsRepository,
   createChannelCache,
   lineChannels,
 } from '../../core/brands/index.js';
+import { getPostgresErrorCode } from '../../core/db/database.js';
 import { sqlLiteral } from '../../core/db/sql-literal.js';
 import { createWebhookInbox, webhookEvents } from '../../core/events/index.js';
 import { signWebhookBody } from '../../sim/line/index.js';
@@ -146,11 +148,11 @@ describe('webhook hot path: channel cache and group commit', () => {
   test('when one delivery of a batch cannot be stored, then it fails alone and the others are stored', async () => {
     const { inbox, channel } = await newInboxOfSeededChannel();
 
-    // A channel deleted meanwhile: this delivery's insert fails in the database (foreign key). (Text
-    // PostgreSQL cannot hold, such as U+0000, no longer fails: it is made storable, test/safety.)
+    // A channel id PostgreSQL cannot hold (U+0000): this delivery's insert fails in the database. (Text
+    // of the events themselves no longer fails that way: it is made storable, test/safety.)
     const results = await Promise.allSettled([
       inbox.receive({ channel, rawBody: webhookBody(['EVT_ISO_1']) }),
-      inbox.receive({ channel: { ...channel, id: 'chn_deleted' }, rawBody: webhookBody(['EVT_ISO_BAD']) }),
+      inbox.receive({ channel: { ...channel, id: 'chn_\u0000bad' }, rawBody: webhookBody(['EVT_ISO_BAD']) }),
       inbox.receive({ channel, rawBody: webhookBody(['EVT_ISO_2', 'EVT_ISO_3']) }),
     ]);
 
@@ -199,6 +201,63 @@ describe('webhook hot path: channel cache and group commit', () => {
     } finally {
       await reader?.end();
     }
+  });
+
+  test('when a brand or channel that webhook events name is deleted or renumbered, then it is refused as the foreign keys refused it', async () => {
+    // The inbox's table has no foreign keys (its insert is the hot path); a trigger guards the parents.
+    const db = services.database.db;
+    const brands = createBrandsRepository({ db, generateId: services.generateId });
+    const brand = await brands.createBrand({ ...BRAND, slug: 'guarded' });
+    const channel = await brands.upsertChannel({
+      brandId: brand.id,
+      lineChannelId: '2000000079',
+      name: 'Guarded channel',
+      channelSecret: 'guarded-secret',
+      channelAccessToken: 'token',
+      managedByEnv: false,
+    });
+    const unused = await brands.upsertChannel({
+      brandId: brand.id,
+      lineChannelId: '2000000080',
+      name: 'Unused channel',
+      channelSecret: 'unused-secret',
+      channelAccessToken: 'token',
+      managedByEnv: false,
+    });
+    await createWebhookInbox({ db, generateId: services.generateId, clock: services.clock }).receive({
+      channel,
+      rawBody: webhookBody(['EVT_GUARD_1']),
+    });
+    const refusal = (statement: Promise<unknown>) =>
+      statement.then(
+        () => 'done',
+        (error: unknown) => getPostgresErrorCode(error),
+      );
+
+    expect(await refusal(db.delete(lineChannels).where(eq(lineChannels.id, channel.id)))).toBe('23503');
+    expect(
+      await refusal(
+        db.update(lineChannels).set({ id: 'chn_renumbered' }).where(eq(lineChannels.id, channel.id)),
+      ),
+    ).toBe('23503');
+    // A brand that only an event names (a brand's channels would refuse its delete by their own foreign key).
+    const lone = await brands.createBrand({ ...BRAND, slug: 'lone' });
+    await db.insert(webhookEvents).values({
+      id: 'evt_guard_lone',
+      brandId: lone.id,
+      channelId: channel.id,
+      webhookEventId: 'EVT_GUARD_LONE',
+      eventType: 'message',
+      payload: {},
+      occurredAt: new Date(),
+    });
+    expect(await refusal(db.delete(brandsTable).where(eq(brandsTable.id, lone.id)))).toBe('23503');
+    // What no event names is deleted as before, and a change of another column passes.
+    expect(
+      await refusal(db.update(lineChannels).set({ name: 'Renamed' }).where(eq(lineChannels.id, channel.id))),
+    ).toBe('done');
+    expect(await refusal(db.delete(lineChannels).where(eq(lineChannels.id, unused.id)))).toBe('done');
+    expect(await rowsOf('EVT_GUARD_1')).toHaveLength(1);
   });
 
   test('when the 200 is sent, then the statement storing its event has already returned: no response is sent while it is held', async () => {
