@@ -13,16 +13,37 @@ export type NewWebhookEvent = Omit<
 /** Messages whose answer reads media first (not for the answer lanes). */
 const MEDIA_TYPES = sql.raw(`('image', 'video', 'audio', 'file')`);
 
+/** Batches of up to this many events use a prepared statement of their size (`preparedInserts`). */
+const PREPARED_MAX_ROWS = 16;
+const INSERT_COLUMNS = `id, brand_id, channel_id, webhook_event_id, event_type, line_user_id, payload, raw_json,
+  request_id, is_redelivery, occurred_at, state, next_attempt_at, last_error, received_at`;
+const INSERT_TYPES =
+  'text,text,text,text,text,text,jsonb,text,text,boolean,timestamptz,text,timestamptz,text,timestamptz';
+const ON_CONFLICT = `on conflict (channel_id, webhook_event_id) do nothing
+  returning channel_id as "channelId", webhook_event_id as "webhookEventId"`;
+/** Each repository's prepared statements have names of their own (several may share a PGlite). */
+let preparedNamespaces = 0;
+
 export function createEventsRepository({
   db,
   generateId,
   simpleQuery,
+  preparedInserts = false,
 }: {
   db: Executor;
   generateId: IdGenerator;
   /** `DatabaseHandle.simpleQuery`: when given, `storeOnce` sends its statement that way. */
   simpleQuery?: DatabaseHandle['simpleQuery'];
+  /**
+   * With `simpleQuery` on a database of ONE connection (PGlite): `storeOnce` prepares its insert once
+   * per batch size (up to 16 rows) and then only EXECUTEs it, so PostgreSQL parses, analyzes and plans
+   * the insert once instead of for every batch. Not for a pool: a prepared statement lives on the
+   * connection that prepared it.
+   */
+  preparedInserts?: boolean;
 }) {
+  const namespace = `webhook_events_insert_${++preparedNamespaces}`;
+  const prepared = new Set<number>();
   return {
     /**
      * Stores events once per (channel, webhookEventId), in one statement (so one commit, however many
@@ -39,7 +60,7 @@ export function createEventsRepository({
       const time = (value: Date) => `${sqlLiteral(value.toISOString())}::timestamptz`;
       const rows = events.map((event) => {
         const receivedAt = event.receivedAt ?? new Date();
-        return `(${[
+        return [
           sqlLiteral(generateId('webhookEvent')),
           sqlLiteral(event.brandId),
           sqlLiteral(event.channelId),
@@ -55,15 +76,26 @@ export function createEventsRepository({
           time(event.nextAttemptAt ?? receivedAt),
           sqlTextOrNull(event.lastError),
           time(receivedAt),
-        ].join(',')})`;
+        ].join(',');
       });
-      const statement = `insert into webhook_events (id, brand_id, channel_id, webhook_event_id, event_type,
-          line_user_id, payload, raw_json, request_id, is_redelivery, occurred_at, state, next_attempt_at,
-          last_error, received_at)
-        values ${rows.join(',')}
-        on conflict (channel_id, webhook_event_id) do nothing
-        returning channel_id as "channelId", webhook_event_id as "webhookEventId"`;
       type Key = { channelId: string; webhookEventId: string };
+      if (simpleQuery && preparedInserts && rows.length <= PREPARED_MAX_ROWS) {
+        const name = `${namespace}_${rows.length}`;
+        if (!prepared.has(rows.length)) {
+          const placeholders = rows.map(
+            (_, row) =>
+              `(${Array.from({ length: 15 }, (_, column) => `$${row * 15 + column + 1}`).join(',')})`,
+          );
+          await simpleQuery(
+            `prepare ${name} (${rows.map(() => INSERT_TYPES).join(',')}) as
+              insert into webhook_events (${INSERT_COLUMNS}) values ${placeholders.join(',')} ${ON_CONFLICT}`,
+          );
+          prepared.add(rows.length);
+        }
+        return simpleQuery<Key>(`execute ${name} (${rows.join(',')})`);
+      }
+      const statement = `insert into webhook_events (${INSERT_COLUMNS})
+        values ${rows.map((row) => `(${row})`).join(',')} ${ON_CONFLICT}`;
       return simpleQuery ? simpleQuery<Key>(statement) : queryRows<Key>(db, sql.raw(statement));
     },
 
@@ -157,22 +189,31 @@ export function createEventsRepository({
     },
 
     /**
-     * Marks a claimed event done, only if this worker still holds it (same attempt, still processing):
-     * false means the lease lapsed and another worker took it over.
+     * Marks claimed events done, in one statement, each only if this worker still holds it (same attempt,
+     * still processing); returns the ids it marked. An id left out: its lease lapsed and another worker
+     * took the event over.
      */
-    async finish({ id, attempt, now }: { id: string; attempt: number; now: Date }): Promise<boolean> {
-      const rows = await db
-        .update(webhookEvents)
-        .set({ state: 'done', processedAt: now, lockedUntil: null, lastError: null })
-        .where(
-          and(
-            eq(webhookEvents.id, id),
-            eq(webhookEvents.state, 'processing'),
-            eq(webhookEvents.attempts, attempt),
-          ),
-        )
-        .returning({ id: webhookEvents.id });
-      return rows.length === 1;
+    async finishMany({
+      claims,
+      now,
+    }: {
+      claims: { id: string; attempt: number }[];
+      now: Date;
+    }): Promise<Set<string>> {
+      if (claims.length === 0) return new Set();
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`update webhook_events w
+               set state = 'done', processed_at = ${now.toISOString()}::timestamptz, locked_until = null,
+                   last_error = null
+              from (values ${sql.join(
+                claims.map(({ id, attempt }) => sql`(${id}, ${attempt}::int)`),
+                sql`, `,
+              )}) as v(id, attempt)
+             where w.id = v.id and w.state = 'processing' and w.attempts = v.attempt
+         returning w.id`,
+      );
+      return new Set(rows.map((row) => row.id));
     },
 
     /** A failed attempt: back to pending after `retryAt`, or parked as `failed` with the error. */
