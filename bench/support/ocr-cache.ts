@@ -10,6 +10,8 @@
  * the ones the reader asks this engine to look at again: a second opinion's cache in a fraction of the time.
  * `--detect-side N` (paddle): text boxes looked for on the page scaled to N px (the engine's
  * `detectLongSide`), cached under .tmp/ocr-cache/paddle-detN/ (`parse-cached.ts --engine paddle-detN`).
+ * `--as NAME` (paddle): cached under .tmp/ocr-cache/NAME/ instead (`parse-cached.ts --engine NAME`), to keep
+ * another runner's pass side by side with this one.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,7 +58,10 @@ async function main() {
   const engine = paddle
     ? buildPaddleOcrEngine({ detectLongSide: detectSide })
     : buildTesseractOcrEngine({ poolSize: 2 });
-  const root = paddle ? join(cacheDir, detectSide ? `paddle-det${detectSide}` : 'paddle') : cacheDir;
+  const cacheAs = argv.includes('--as') ? argv[argv.indexOf('--as') + 1] : undefined;
+  const root = paddle
+    ? join(cacheDir, cacheAs ?? (detectSide ? `paddle-det${detectSide}` : 'paddle'))
+    : cacheDir;
   try {
     for (const name of names) {
       const folder = join(root, name);

@@ -6,6 +6,7 @@ import {
   createBroadcastBodySchema,
   createBroadcastLinkNotFoundError,
   followTrackedLink,
+  getBroadcastDefaults,
   getBroadcastQuota,
   getBroadcastReport,
   listBroadcasts,
@@ -68,6 +69,11 @@ export function createBroadcastsModule(
   // What is left of this month's LINE message quota, shown before sending (the send checks again).
   router.get('/api/console/broadcasts/quota', guard.require('broadcasts.read'), async (_req, res) => {
     res.json(await getBroadcastQuota(deps, { brandId: consoleActorOf(res).brandId }));
+  });
+
+  // What the composer starts from: the brand's quiet hours and what a send does if they begin mid-send.
+  router.get('/api/console/broadcasts/defaults', guard.require('broadcasts.send'), async (_req, res) => {
+    res.json(await getBroadcastDefaults(deps.db, consoleActorOf(res).brandId));
   });
 
   router.post('/api/console/broadcasts', guard.require('broadcasts.send'), async (req, res) => {

@@ -36,7 +36,9 @@ export function createWebhookModule(
     // A worker in this process starts at once; others hear the events table's NOTIFY.
     onStored = () => services.workSignal?.announce('events'),
     channels,
-  }: { onStored?: () => void; channels?: ChannelCache } = {},
+    // PGlite has one connection, where a prepared statement stays; a pool's next query may take another.
+    preparedInserts = services.database.driver === 'pglite',
+  }: { onStored?: () => void; channels?: ChannelCache; preparedInserts?: boolean } = {},
 ): AppModule {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: BODY_LIMIT_BYTES });
@@ -45,7 +47,7 @@ export function createWebhookModule(
   const inbox = createWebhookInbox(
     { db, generateId: services.generateId, clock: services.clock, simpleQuery },
     // PGlite runs one statement at a time; PostgreSQL writes two batches side by side.
-    { maxConcurrentWrites: driver === 'pglite' ? 1 : 2 },
+    { maxConcurrentWrites: driver === 'pglite' ? 1 : 2, preparedInserts },
   );
 
   /** Checks the delivery, stores its events, answers 200 once they are committed; throws otherwise. */

@@ -17,7 +17,9 @@ export type QuietHoursHold = {
 
 /**
  * Quiet hours during a send. Before a worker claims chunks, every broadcast being sent (not sent on the
- * sender's override) whose brand is now in its quiet hours has its chunks not yet sent held:
+ * sender's override) whose brand is now in its quiet hours has its chunks not yet sent held, as the
+ * broadcast says (`broadcasts.quiet_hours_mid_send`: the sender's choice, else the brand's setting when it
+ * was made):
  * - `wait` (the default): they wait, as `waiting_quiet_hours`, until the quiet hours end, then go with
  *   their stored retry key and body; the broadcast shows `waitReason: 'quiet_hours'` until then.
  * - `skip`: chunks never attempted are skipped, their recipients counted in `skipped.quiet_hours`. A chunk
@@ -39,7 +41,7 @@ export async function holdChunksForQuietHours(db: Database, now: Date): Promise<
   }>(
     db,
     sql`select b.id, b.method, b.wait_reason, br.timezone, br.quiet_hours_start, br.quiet_hours_end,
-          br.quiet_hours_mid_send
+          b.quiet_hours_mid_send
         from broadcasts b join brands br on br.id = b.brand_id
         where b.state = 'sending' and not b.ignore_quiet_hours
           and (b.wait_reason = 'quiet_hours'

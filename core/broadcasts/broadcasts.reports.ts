@@ -25,6 +25,10 @@ export type BroadcastReport = {
   state: Broadcast['state'];
   waitReason: string | null;
   scheduledAt: Date | null;
+  /** Sent inside quiet hours on the sender's override (audited). */
+  ignoreQuietHours: boolean;
+  /** If quiet hours begin during the send: the rest `wait`s until they end, or is `skip`ped (counted). */
+  quietHoursMidSend: 'wait' | 'skip';
   recipients: number;
   sent: number;
   failed: number;
@@ -35,7 +39,7 @@ export type BroadcastReport = {
    * `scheduledAt`, and `waitReason` is `quiet_hours` meanwhile.
    */
   waitingQuietHours: number;
-  /** Left out by reason: when frozen (blocked, no_consent, capped) or mid-send (quiet_hours, brands set to skip). */
+  /** Left out by reason: when frozen (blocked, no_consent, capped) or mid-send (quiet_hours, when it skips). */
   skipped: Record<string, number>;
   holdout: number;
   groups: Record<string, number>;
@@ -73,6 +77,8 @@ export async function getBroadcastReport(
     state: broadcast.state,
     waitReason: broadcast.waitReason,
     scheduledAt: broadcast.scheduledAt,
+    ignoreQuietHours: broadcast.ignoreQuietHours,
+    quietHoursMidSend: broadcast.quietHoursMidSend,
     recipients: broadcast.recipientCount ?? 0,
     sent: narrowcast ? (broadcast.narrowcastSuccessCount ?? 0) : total('sent'),
     failed: narrowcast ? (broadcast.narrowcastFailureCount ?? 0) : total('failed'),

@@ -50,6 +50,11 @@ export const createBroadcastBodySchema = z
     trackLinks: z.boolean().default(true),
     /** Send even inside quiet hours (recorded in the audit log). */
     ignoreQuietHours: z.boolean().default(false),
+    /**
+     * If quiet hours begin during the send, the chunks not yet sent `wait` until they end or are `skip`ped
+     * (counted). Left out: the brand's setting (Settings → Broadcasts).
+     */
+    quietHoursMidSend: z.enum(['wait', 'skip']).optional(),
   })
   .refine(
     (body) =>
@@ -69,7 +74,12 @@ export const createBroadcastBodySchema = z
         'a demographic (narrowcast) broadcast has one body for everyone: no languages, variants, holdout or placeholders',
       path: ['demographic'],
     },
-  );
+  )
+  .refine((body) => body.demographic === undefined || body.quietHoursMidSend !== 'skip', {
+    message:
+      'a demographic (narrowcast) broadcast always waits for quiet hours to end: LINE picks its recipients, so none can be skipped',
+    path: ['quietHoursMidSend'],
+  });
 
 export type CreateBroadcastInput = z.infer<typeof createBroadcastBodySchema>;
 

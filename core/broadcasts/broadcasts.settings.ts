@@ -79,6 +79,22 @@ export async function loadBroadcastRules(db: Executor, brandId: string): Promise
   return broadcastRulesOf(brand);
 }
 
+/**
+ * What a new broadcast starts from in the composer: the brand's quiet hours, what a send does if they
+ * begin mid-send, and the frequency cap.
+ */
+export type BroadcastDefaults = Pick<BroadcastSettings, 'quietHours' | 'quietHoursMidSend' | 'frequencyCap'>;
+
+export async function getBroadcastDefaults(db: Executor, brandId: string): Promise<BroadcastDefaults> {
+  const [brand] = await db.select().from(brands).where(eq(brands.id, brandId));
+  const settings = brand ? broadcastSettingsOf(brand) : DEFAULT_BROADCAST_SETTINGS;
+  return {
+    quietHours: settings.quietHours,
+    quietHoursMidSend: settings.quietHoursMidSend,
+    frequencyCap: settings.frequencyCap,
+  };
+}
+
 const timeOfDaySchema = z
   .string()
   .trim()

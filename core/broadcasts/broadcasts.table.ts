@@ -40,6 +40,12 @@ export const broadcasts = pgTable(
     /** Sent inside quiet hours on the sender's explicit choice (audited). */
     ignoreQuietHours: boolean('ignore_quiet_hours').notNull().default(false),
     /**
+     * What the chunks not yet sent do if quiet hours begin during the send: `wait` until they end, or
+     * `skip` (counted under `skipped.quiet_hours`). The sender's choice, else the brand's setting when the
+     * broadcast was made; a narrowcast always waits.
+     */
+    quietHoursMidSend: text('quiet_hours_mid_send').notNull().default('wait').$type<'wait' | 'skip'>(),
+    /**
      * multicast to a segment in chunks of at most 500 user IDs, or narrowcast to LINE's demographic
      * filter (LINE picks the recipients; one request, then its progress is polled).
      */

@@ -135,6 +135,9 @@ export async function createBroadcast(
       languages: variant.languages ?? {},
     })),
   ];
+  const rules = await loadBroadcastRules(deps.db, brandId);
+  // Stored on the broadcast: a later change of the brand's setting does not change what this one does.
+  const quietHoursMidSend = narrowcast ? 'wait' : (input.quietHoursMidSend ?? rules.quietHoursMidSend);
   const id = deps.generateId('broadcast');
   await deps.db.transaction(async (tx) => {
     await tx.insert(broadcasts).values({
@@ -148,6 +151,7 @@ export async function createBroadcast(
       variants,
       holdoutPercent: input.holdoutPercent,
       ignoreQuietHours: input.ignoreQuietHours,
+      quietHoursMidSend,
       // Narrowcast bodies are the same for everyone: no per-member tracked links.
       trackLinks: narrowcast ? false : input.trackLinks,
       method: narrowcast ? 'narrowcast' : 'multicast',
@@ -163,11 +167,12 @@ export async function createBroadcast(
         segmentId: input.segmentId ?? null,
         sendAt: input.sendAt ?? null,
         variants: variants.length,
+        quietHoursMidSend,
+        ...(input.quietHoursMidSend === undefined ? {} : { quietHoursMidSendChosen: true }),
         ...(narrowcast ? { method: 'narrowcast', demographic: input.demographic } : {}),
       },
     });
   });
-  const rules = await loadBroadcastRules(deps.db, brandId);
   const quota = await readQuota(deps, channel);
   if (consent?.allowed) {
     // LINE picks the recipients among all the account's friends: the friends we know are the estimate.
@@ -175,6 +180,7 @@ export async function createBroadcast(
     return {
       id,
       method: 'narrowcast' as const,
+      quietHoursMidSend,
       estimate: { ...estimateOf(ctx, rules, quota, friends, 0), basis: 'known_friends' as const },
       warnings: consent.warnings,
     };
@@ -183,6 +189,7 @@ export async function createBroadcast(
   return {
     id,
     method: 'multicast' as const,
+    quietHoursMidSend,
     estimate: estimateOf(ctx, rules, quota, count, input.holdoutPercent),
   };
 }

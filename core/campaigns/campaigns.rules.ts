@@ -100,6 +100,58 @@ export type RulesDecision = {
 
 export const NO_REWARDS: RewardQuantities = { points: 0, entries: 0, instantWin: false };
 
+/**
+ * The date rules' verdicts (purchase date, registration window, registering within N days of the
+ * purchase), in the order `evaluateCampaignRules` gives them: they need only the invoice's date, so a
+ * proof can be refused on them before the platform is asked.
+ */
+export function dateRuleVerdicts(
+  campaign: Pick<
+    CampaignForRules,
+    'timezone' | 'purchaseFrom' | 'purchaseTo' | 'registerFrom' | 'registerTo'
+  > & {
+    rules: Pick<CampaignRules, 'registerWithinDays'>;
+  },
+  invoiceDate: string,
+  registeredAt: Date,
+): RuleVerdict[] {
+  const verdicts: RuleVerdict[] = [];
+  const verdict = (rule: RuleName, passed: boolean, reason: string, params: RuleVerdict['params'] = {}) =>
+    verdicts.push({ rule, passed, reasonKey: `rules.${rule}.${reason}`, params });
+  const purchaseParams = { date: invoiceDate, from: campaign.purchaseFrom, to: campaign.purchaseTo };
+  if (invoiceDate < campaign.purchaseFrom) verdict('purchase_date', false, 'too_early', purchaseParams);
+  else if (invoiceDate > campaign.purchaseTo) verdict('purchase_date', false, 'too_late', purchaseParams);
+  else verdict('purchase_date', true, 'ok', purchaseParams);
+
+  const registeredOn = localDateOf(registeredAt, campaign.timezone);
+  const registrationParams = {
+    registeredAt: registeredAt.toISOString(),
+    registeredOn,
+    from: campaign.registerFrom.toISOString(),
+    to: campaign.registerTo.toISOString(),
+  };
+  if (registeredAt < campaign.registerFrom)
+    verdict('registration_window', false, 'not_open', registrationParams);
+  else if (registeredAt > campaign.registerTo)
+    verdict('registration_window', false, 'closed', registrationParams);
+  else verdict('registration_window', true, 'ok', registrationParams);
+
+  const { registerWithinDays } = campaign.rules;
+  if (registerWithinDays !== undefined) {
+    // The last day to register is the purchase date + N days, to its local midnight.
+    const lastDay = addDays(invoiceDate, registerWithinDays);
+    const deadline = startOfLocalDay(addDays(lastDay, 1), campaign.timezone);
+    const passed = registeredAt < deadline;
+    verdict('register_within_days', passed, passed ? 'ok' : 'too_late', {
+      days: registerWithinDays,
+      lastDay,
+      registeredOn,
+    });
+  }
+
+  return verdicts;
+}
+
 export function evaluateCampaignRules({
   campaign,
   invoice,
@@ -126,37 +178,7 @@ export function evaluateCampaignRules({
     },
   );
 
-  const purchaseParams = { date: invoice.invoiceDate, from: campaign.purchaseFrom, to: campaign.purchaseTo };
-  if (invoice.invoiceDate < campaign.purchaseFrom)
-    verdict('purchase_date', false, 'too_early', purchaseParams);
-  else if (invoice.invoiceDate > campaign.purchaseTo)
-    verdict('purchase_date', false, 'too_late', purchaseParams);
-  else verdict('purchase_date', true, 'ok', purchaseParams);
-
-  const registeredOn = localDateOf(registeredAt, campaign.timezone);
-  const registrationParams = {
-    registeredAt: registeredAt.toISOString(),
-    registeredOn,
-    from: campaign.registerFrom.toISOString(),
-    to: campaign.registerTo.toISOString(),
-  };
-  if (registeredAt < campaign.registerFrom)
-    verdict('registration_window', false, 'not_open', registrationParams);
-  else if (registeredAt > campaign.registerTo)
-    verdict('registration_window', false, 'closed', registrationParams);
-  else verdict('registration_window', true, 'ok', registrationParams);
-
-  if (rules.registerWithinDays !== undefined) {
-    // The last day to register is the purchase date + N days, to its local midnight.
-    const lastDay = addDays(invoice.invoiceDate, rules.registerWithinDays);
-    const deadline = startOfLocalDay(addDays(lastDay, 1), campaign.timezone);
-    const passed = registeredAt < deadline;
-    verdict('register_within_days', passed, passed ? 'ok' : 'too_late', {
-      days: rules.registerWithinDays,
-      lastDay,
-      registeredOn,
-    });
-  }
+  verdicts.push(...dateRuleVerdicts(campaign, invoice.invoiceDate, registeredAt));
 
   if (rules.excludeVoided) verdict('voided', !invoice.voided, invoice.voided ? 'voided' : 'ok');
 
@@ -208,7 +230,7 @@ export function evaluateCampaignRules({
     verdict('cap_per_day', passed, passed ? 'ok' : 'reached', {
       limit: rules.caps.perMemberPerDay,
       count: context.memberAcceptedToday,
-      day: registeredOn,
+      day: localDateOf(registeredAt, campaign.timezone),
     });
   }
   if (rules.caps.perMemberPerCampaign !== undefined) {

@@ -36,6 +36,7 @@ export {
 } from './campaigns.schemas.js';
 export {
   computeRewards,
+  dateRuleVerdicts,
   evaluateCampaignRules,
   firstFailedVerdict,
   isBusinessBuyer,

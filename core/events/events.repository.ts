@@ -13,16 +13,37 @@ export type NewWebhookEvent = Omit<
 /** Messages whose answer reads media first (not for the answer lanes). */
 const MEDIA_TYPES = sql.raw(`('image', 'video', 'audio', 'file')`);
 
+/** Batches of up to this many events use a prepared statement of their size (`preparedInserts`). */
+const PREPARED_MAX_ROWS = 16;
+const INSERT_COLUMNS = `id, brand_id, channel_id, webhook_event_id, event_type, line_user_id, payload, raw_json,
+  request_id, is_redelivery, occurred_at, state, next_attempt_at, last_error, received_at`;
+const INSERT_TYPES =
+  'text,text,text,text,text,text,jsonb,text,text,boolean,timestamptz,text,timestamptz,text,timestamptz';
+const ON_CONFLICT = `on conflict (channel_id, webhook_event_id) do nothing
+  returning channel_id as "channelId", webhook_event_id as "webhookEventId"`;
+/** Each repository's prepared statements have names of their own (several may share a PGlite). */
+let preparedNamespaces = 0;
+
 export function createEventsRepository({
   db,
   generateId,
   simpleQuery,
+  preparedInserts = false,
 }: {
   db: Executor;
   generateId: IdGenerator;
   /** `DatabaseHandle.simpleQuery`: when given, `storeOnce` sends its statement that way. */
   simpleQuery?: DatabaseHandle['simpleQuery'];
+  /**
+   * With `simpleQuery` on a database of ONE connection (PGlite): `storeOnce` prepares its insert once
+   * per batch size (up to 16 rows) and then only EXECUTEs it, so PostgreSQL parses, analyzes and plans
+   * the insert once instead of for every batch. Not for a pool: a prepared statement lives on the
+   * connection that prepared it.
+   */
+  preparedInserts?: boolean;
 }) {
+  const namespace = `webhook_events_insert_${++preparedNamespaces}`;
+  const prepared = new Set<number>();
   return {
     /**
      * Stores events once per (channel, webhookEventId), in one statement (so one commit, however many
@@ -39,7 +60,7 @@ export function createEventsRepository({
       const time = (value: Date) => `${sqlLiteral(value.toISOString())}::timestamptz`;
       const rows = events.map((event) => {
         const receivedAt = event.receivedAt ?? new Date();
-        return `(${[
+        return [
           sqlLiteral(generateId('webhookEvent')),
           sqlLiteral(event.brandId),
           sqlLiteral(event.channelId),
@@ -55,15 +76,26 @@ export function createEventsRepository({
           time(event.nextAttemptAt ?? receivedAt),
           sqlTextOrNull(event.lastError),
           time(receivedAt),
-        ].join(',')})`;
+        ].join(',');
       });
-      const statement = `insert into webhook_events (id, brand_id, channel_id, webhook_event_id, event_type,
-          line_user_id, payload, raw_json, request_id, is_redelivery, occurred_at, state, next_attempt_at,
-          last_error, received_at)
-        values ${rows.join(',')}
-        on conflict (channel_id, webhook_event_id) do nothing
-        returning channel_id as "channelId", webhook_event_id as "webhookEventId"`;
       type Key = { channelId: string; webhookEventId: string };
+      if (simpleQuery && preparedInserts && rows.length <= PREPARED_MAX_ROWS) {
+        const name = `${namespace}_${rows.length}`;
+        if (!prepared.has(rows.length)) {
+          const placeholders = rows.map(
+            (_, row) =>
+              `(${Array.from({ length: 15 }, (_, column) => `$${row * 15 + column + 1}`).join(',')})`,
+          );
+          await simpleQuery(
+            `prepare ${name} (${rows.map(() => INSERT_TYPES).join(',')}) as
+              insert into webhook_events (${INSERT_COLUMNS}) values ${placeholders.join(',')} ${ON_CONFLICT}`,
+          );
+          prepared.add(rows.length);
+        }
+        return simpleQuery<Key>(`execute ${name} (${rows.join(',')})`);
+      }
+      const statement = `insert into webhook_events (${INSERT_COLUMNS})
+        values ${rows.map((row) => `(${row})`).join(',')} ${ON_CONFLICT}`;
       return simpleQuery ? simpleQuery<Key>(statement) : queryRows<Key>(db, sql.raw(statement));
     },
 

@@ -46,14 +46,20 @@ export function createWebhookInbox(
   {
     maxBatchEvents = 500,
     maxConcurrentWrites = 1,
-  }: { maxBatchEvents?: number; maxConcurrentWrites?: number } = {},
+    preparedInserts = false,
+  }: {
+    maxBatchEvents?: number;
+    maxConcurrentWrites?: number;
+    /** One connection (PGlite): the insert is prepared once per batch size (`createEventsRepository`). */
+    preparedInserts?: boolean;
+  } = {},
 ): WebhookInbox {
   type Pending = {
     events: NewWebhookEvent[];
     resolve: (result: { received: number; stored: number }) => void;
     reject: (error: unknown) => void;
   };
-  const repository = createEventsRepository({ db, generateId, simpleQuery });
+  const repository = createEventsRepository({ db, generateId, simpleQuery, preparedInserts });
   const queue: Pending[] = [];
   let writing = 0;
 

@@ -6,5 +6,18 @@
  * printers that pad names differently.
  */
 export function normalizeItemName(name: string): string {
-  return name.normalize('NFKC').toLowerCase().replace(/\s+/gu, '');
+  let normalized = normalizedNames.get(name);
+  if (normalized === undefined) {
+    normalized = name.normalize('NFKC').toLowerCase().replace(/\s+/gu, '');
+    if (normalizedNames.size >= NORMALIZED_NAMES_KEPT) normalizedNames.clear();
+    normalizedNames.set(name, normalized);
+  }
+  return normalized;
 }
+
+/**
+ * The same few product names come back on every invoice of a shop, and NFKC is ~10× a map look-up: the
+ * last names normalised are kept (up to `NORMALIZED_NAMES_KEPT`, then forgotten all at once).
+ */
+const normalizedNames = new Map<string, string>();
+const NORMALIZED_NAMES_KEPT = 10_000;

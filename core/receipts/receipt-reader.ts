@@ -314,8 +314,15 @@ const FIRST_PASS_BONUS = 0.1;
  * with its confidence, and the value with the most backing wins (the first pass by a small margin on a
  * near tie). Passes disagree by noise, so one pass being a little surer of a misread must not outvote
  * two passes that agree (SROIE 025: two passes read the total 18.00, one 1.02 a little more surely).
+ * Agreement raises the winner's confidence only when it comes from independent readings: `sources` names
+ * what each reading looked at (`passSource`; default: every reading its own), and readings of the same
+ * pixels by the same engine (the page and the same page read as one block) agree as one.
  */
-export function combineReadings(readings: ParsedReceipt[], weights: number[] = []): ParsedReceipt {
+export function combineReadings(
+  readings: ParsedReceipt[],
+  weights: number[] = [],
+  sources: string[] = [],
+): ParsedReceipt {
   const [first, ...rest] = readings;
   if (!first) throw new Error('combineReadings needs at least one reading');
   if (rest.length === 0) return first;
@@ -323,15 +330,18 @@ export function combineReadings(readings: ParsedReceipt[], weights: number[] = [
   const confidence = { ...first.confidence };
   let totalFrom = first;
   const vote = <K extends keyof ReceiptFields>(keys: K[], name: ReceiptFieldName) => {
-    const tally = new Map<string, { backing: number; best: number; reading: ParsedReceipt; count: number }>();
+    const tally = new Map<
+      string,
+      { backing: number; best: number; reading: ParsedReceipt; sources: Set<string> }
+    >();
     readings.forEach((reading, position) => {
       const value = reading.confidence[name];
       if (value === undefined || keys.every((key) => reading.fields[key] === undefined)) return;
       // The first key is the value voted on; the others come with it from the surest reading of it.
       const key = JSON.stringify(reading.fields[keys[0]!]);
-      const entry = tally.get(key) ?? { backing: 0, best: -1, reading, count: 0 };
+      const entry = tally.get(key) ?? { backing: 0, best: -1, reading, sources: new Set<string>() };
       entry.backing += (weights[position] ?? 1) * value + (position === 0 ? FIRST_PASS_BONUS : 0);
-      entry.count += 1;
+      entry.sources.add(sources[position] ?? `reading ${position}`);
       if (value > entry.best) {
         entry.best = value;
         entry.reading = reading;
@@ -341,7 +351,7 @@ export function combineReadings(readings: ParsedReceipt[], weights: number[] = [
     const winner = [...tally.values()].sort((a, b) => b.backing - a.backing)[0];
     if (!winner) return;
     for (const key of keys) fields[key] = winner.reading.fields[key];
-    confidence[name] = round2(Math.min(0.99, winner.best + (winner.count > 1 ? 0.05 : 0)));
+    confidence[name] = round2(Math.min(0.99, winner.best + (winner.sources.size > 1 ? 0.05 : 0)));
     if (name === 'totalAmount') totalFrom = winner.reading;
   };
   vote(['date'], 'date');
@@ -387,6 +397,17 @@ export const PASS_VOTE_WEIGHT: Record<OcrPassName, number> = {
 };
 
 export type OcrPassName = keyof typeof OCR_PASSES;
+
+/**
+ * What a pass's reading is evidence of, for the vote's agreement (`combineReadings`): the engine and the
+ * pixels it read. Passes prepared alike read the same pixels — the page read as one block is the plain
+ * page segmented another way, so its agreeing with the plain pass is one look, not two; another engine
+ * (`secondOpinion`: tesseract after PaddleOCR, on its own page) is another look.
+ */
+export function passSource(name: OcrPassName, { secondOpinion = false }: { secondOpinion?: boolean } = {}) {
+  const preparation = Object.entries(OCR_PASSES[name]).filter(([key]) => key !== 'layout');
+  return `${secondOpinion ? 'second engine' : 'first engine'} ${JSON.stringify(preparation)}`;
+}
 
 /**
  * A pass's weight in the vote (`PASS_VOTE_WEIGHT`), but the page read as one block counts fully when it
@@ -445,6 +466,7 @@ export async function refineReading(
   const first = parseReceiptText(firstLines, { now });
   const readings = [first];
   const weights = [PASS_VOTE_WEIGHT.base];
+  const sources = [passSource('base')];
   let parsed = first;
   for (const name of refinementOrder(first, firstLines, { secondOpinion })) {
     if (!needsRefinement(parsed)) break;
@@ -452,7 +474,8 @@ export async function refineReading(
     if (!lines) continue;
     readings.push(parseReceiptText(lines, { now }));
     weights.push(passVoteWeight(name, firstLines, lines));
-    parsed = combineReadings(readings, weights);
+    sources.push(passSource(name, { secondOpinion }));
+    parsed = combineReadings(readings, weights, sources);
   }
   return parsed;
 }

@@ -1,4 +1,5 @@
 import {
+  dateRuleVerdicts,
   evaluateCampaignRules,
   firstFailedVerdict,
   NO_REWARDS,
@@ -311,6 +312,9 @@ const DATE_RULES = new Set(['purchase_date', 'registration_window', 'register_wi
 
 /** The date rules' verdicts, when one of them fails: they need nothing from the platform. */
 export function refuseOnDates(campaign: CampaignWithSettings, parsed: ParsedInvoice, registeredAt: Date) {
+  // Nearly every proof passes them: the whole rules (items, stores) are evaluated only for one that fails.
+  const dates = dateRuleVerdicts(campaign.settings, parsed.invoiceDate, registeredAt);
+  if (dates.every((verdict) => verdict.passed)) return undefined;
   const decision = evaluateCampaignRules({
     campaign: campaign.settings,
     invoice: rulesInvoiceFromParsed(parsed),

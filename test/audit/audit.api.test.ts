@@ -187,7 +187,8 @@ const CONSOLE_CHANGES: Record<string, string> = {
   'POST /api/console/segments/preview': 'none: counts, saves nothing',
   'PATCH /api/console/segments/:id': 'segment.updated',
   'DELETE /api/console/segments/:id': 'segment.deleted',
-  'POST /api/console/broadcasts': 'broadcast.created (a narrowcast: its method and filter in the data)',
+  'POST /api/console/broadcasts':
+    'broadcast.created (what it does if quiet hours begin mid-send, and whether the sender chose it; a narrowcast: its method and filter in the data)',
   'POST /api/console/broadcasts/:id/send': 'broadcast.sent (+ broadcast.quiet_hours_overridden)',
   'POST /api/console/broadcasts/:id/cancel': 'broadcast.cancelled',
   'POST /api/console/me/line': 'console.line_link_code_sent',

@@ -203,6 +203,46 @@ describe('webhook hot path: channel cache and group commit', () => {
     }
   });
 
+  // A prepared statement lives on the connection that prepared it: only PGlite's one connection uses them.
+  (process.env.TEST_DATABASE_URL ? test.skip : test)(
+    'when the inbox prepares its insert (PGlite), then each batch size is prepared once and reused, a batch over 16 goes as plain text, and every event is stored once',
+    async () => {
+      const statements: string[] = [];
+      const inbox = createWebhookInbox(
+        {
+          db: services.database.db,
+          generateId: services.generateId,
+          clock: services.clock,
+          simpleQuery: async <T extends Record<string, unknown>>(text: string) => {
+            statements.push(text.trimStart().split(/\s/, 1)[0] ?? '');
+            return services.database.simpleQuery<T>(text);
+          },
+        },
+        { preparedInserts: true },
+      );
+      const [channel] = await services.database.db
+        .select()
+        .from(lineChannels)
+        .where(eq(lineChannels.id, CHANNEL.id));
+      if (!channel) throw new Error('seeded channel missing');
+      const many = Array.from({ length: 17 }, (_, i) => `EVT_PREP_MANY_${i}`);
+
+      const results = [];
+      for (const ids of [['EVT_PREP_A', 'EVT_PREP_B'], ['EVT_PREP_B', 'EVT_PREP_C'], ['EVT_PREP_D'], many])
+        results.push(await inbox.receive({ channel, rawBody: webhookBody(ids) }));
+
+      expect(results).toEqual([
+        { received: 2, stored: 2 },
+        { received: 2, stored: 1 },
+        { received: 1, stored: 1 },
+        { received: 17, stored: 17 },
+      ]);
+      expect(statements).toEqual(['prepare', 'execute', 'execute', 'prepare', 'execute', 'insert']);
+      for (const id of ['EVT_PREP_A', 'EVT_PREP_B', 'EVT_PREP_C', 'EVT_PREP_D', ...many])
+        expect(await rowsOf(id)).toHaveLength(1);
+    },
+  );
+
   test('when a brand or channel that webhook events name is deleted or renumbered, then it is refused as the foreign keys refused it', async () => {
     // The inbox's table has no foreign keys (its insert is the hot path); a trigger guards the parents.
     const db = services.database.db;

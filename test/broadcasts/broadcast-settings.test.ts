@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { eq } from 'drizzle-orm';
 import type { Express } from 'express';
 import request from 'supertest';
+import { auditLog } from '../../core/audit/audit.table.js';
 import { brands } from '../../core/brands/index.js';
 import {
   brandColumnsOf,
@@ -32,7 +33,19 @@ const TW_CHANNEL = { lineChannelId: '2300000101', channelAccessToken: 'bs-tw-tok
 const TH_CHANNEL = { lineChannelId: '2300000102', channelAccessToken: 'bs-th-token' };
 const lineIdOf = (n: number) => `U${(n + 50_000).toString(16).padStart(32, '0')}`;
 
-const GROUPS = { early: 2, cap: 2, nocap: 2, retry: 3, skip: 3, light: 15, high: 15, bubbles: 4 } as const;
+const GROUPS = {
+  early: 2,
+  cap: 2,
+  nocap: 2,
+  retry: 3,
+  skip: 3,
+  skipmine: 3,
+  waitmine: 3,
+  kept: 3,
+  light: 15,
+  high: 15,
+  bubbles: 4,
+} as const;
 type Group = keyof typeof GROUPS;
 
 const { members, memberTags, lineIdsOf } = taggedMembers({
@@ -184,6 +197,113 @@ describe('when quiet hours begin mid-send', () => {
     expect(done).toMatchObject({ state: 'sent', sent: 1, recipients: 1, skipped: { quiet_hours: 2 } });
     expect(done.chunks.map((chunk) => chunk.state)).toEqual(['sent', 'skipped', 'skipped']);
     expect((await deliveredTo(lineIdsOf.skip!)).sort()).toEqual([0, 0, 1]);
+  });
+});
+
+describe("what a send does when quiet hours begin: chosen per broadcast, the brand's setting by default", () => {
+  /** Placeholders make each member's message their own: one chunk per member, so a send can be cut. */
+  const PERSONAL = [{ type: 'text', text: '{displayName}，點數加倍' }];
+
+  async function startAt2059(tag: Group, body: Record<string, unknown>) {
+    services.clock.set('2026-03-10T12:59:50Z'); // 20:59:50 in Taipei
+    const sent = await send(tag, { messages: PERSONAL, ...body });
+    expect(await deliverBroadcastChunks(deps(), { limit: 1 })).toMatchObject({ sent: 1 });
+    services.clock.set('2026-03-10T13:00:01Z'); // 21:00:01
+    return sent;
+  }
+
+  test('when the brand waits but the sender chose skip for this broadcast, then its chunks never tried are skipped, counted, reported and audited as chosen', async () => {
+    const { id: sentId } = await startAt2059('skipmine', { quietHoursMidSend: 'skip' });
+
+    expect(await deliverBroadcastChunks(deps())).toMatchObject({ skippedQuietHours: 2, sent: 0 });
+    const done = await stack.report(sentId, TW);
+    expect(done).toMatchObject({
+      state: 'sent',
+      quietHoursMidSend: 'skip',
+      sent: 1,
+      recipients: 1,
+      skipped: { quiet_hours: 2 },
+    });
+    expect((await deliveredTo(lineIdsOf.skipmine!)).sort()).toEqual([0, 0, 1]);
+    const [created] = await services.database.db.select().from(auditLog).where(eq(auditLog.targetId, sentId));
+    expect(created).toMatchObject({
+      action: 'broadcast.created',
+      data: { quietHoursMidSend: 'skip', quietHoursMidSendChosen: true },
+    });
+  });
+
+  test('when the brand skips but the sender chose wait for this broadcast, then the rest waits for 09:00 and goes then', async () => {
+    await setBrand({ quietHoursMidSend: 'skip' });
+    const { id } = await startAt2059('waitmine', { quietHoursMidSend: 'wait' });
+
+    expect(await deliverBroadcastChunks(deps())).toMatchObject({ waitingQuietHours: 2, sent: 0 });
+    expect(await stack.report(id, TW)).toMatchObject({
+      state: 'sending',
+      quietHoursMidSend: 'wait',
+      waitReason: 'quiet_hours',
+      waitingQuietHours: 2,
+      skipped: { quiet_hours: 0 },
+    });
+    services.clock.set('2026-03-11T01:00:00Z'); // 09:00
+    expect(await stack.drain(id, TW)).toMatchObject({ state: 'sent', sent: 3, skipped: { quiet_hours: 0 } });
+    expect(await deliveredTo(lineIdsOf.waitmine!)).toEqual([1, 1, 1]);
+  });
+
+  test("when the sender does not choose, then the broadcast keeps the brand's setting of when it was made, whatever the brand changes later", async () => {
+    await setBrand({ quietHoursMidSend: 'skip' });
+    services.clock.set('2026-03-10T12:59:50Z');
+    const made = await create('kept', { messages: PERSONAL });
+    expect(made).toMatchObject({ quietHoursMidSend: 'skip' });
+    await setBrand({ quietHoursMidSend: 'wait' });
+    await request(app).post(`/api/console/broadcasts/${made.id}/send`).set(as(TW)).expect(202);
+    expect(await deliverBroadcastChunks(deps(), { limit: 1 })).toMatchObject({ sent: 1 });
+    services.clock.set('2026-03-10T13:00:01Z');
+
+    expect(await deliverBroadcastChunks(deps())).toMatchObject({ skippedQuietHours: 2 });
+    expect(await stack.report(made.id, TW)).toMatchObject({
+      quietHoursMidSend: 'skip',
+      skipped: { quiet_hours: 2 },
+    });
+  });
+
+  test('when the choice is neither wait nor skip, or a narrowcast asks to skip, then it is refused with the field named and nothing is saved', async () => {
+    const listed = async () =>
+      ((await request(app).get('/api/console/broadcasts').set(as(TW))).body as { broadcasts: unknown[] })
+        .broadcasts.length;
+    const before = await listed();
+    const odd = await request(app)
+      .post('/api/console/broadcasts')
+      .set(as(TW))
+      .send({ condition: { type: 'tag', tags: ['kept'] }, messages: TEXT, quietHoursMidSend: 'later' });
+    expect(odd.status).toBe(400);
+    expect(JSON.stringify(odd.body)).toContain('quietHoursMidSend');
+    const narrowcast = await request(app)
+      .post('/api/console/broadcasts')
+      .set(as(TW))
+      .send({
+        demographic: { type: 'gender', oneOf: ['female'] },
+        messages: TEXT,
+        quietHoursMidSend: 'skip',
+      });
+    expect(narrowcast.status).toBe(400);
+    expect(JSON.stringify(narrowcast.body)).toContain('quietHoursMidSend');
+    expect(await listed()).toBe(before);
+  });
+
+  test("when the composer asks what a new broadcast starts from, then it is told the brand's quiet hours, their setting and the cap", async () => {
+    const before = await request(app).get('/api/console/broadcasts/defaults').set(as(TW));
+    expect(before.status).toBe(200);
+    expect(before.body).toEqual({
+      quietHours: { start: '21:00', end: '09:00' },
+      quietHoursMidSend: 'wait',
+      frequencyCap: { messages: 2, days: 7 },
+    });
+    await setBrand({ quietHours: { start: '22:00', end: '08:00' }, quietHoursMidSend: 'skip' });
+    expect((await request(app).get('/api/console/broadcasts/defaults').set(as(TW))).body).toEqual({
+      quietHours: { start: '22:00', end: '08:00' },
+      quietHoursMidSend: 'skip',
+      frequencyCap: { messages: 2, days: 7 },
+    });
   });
 });
 

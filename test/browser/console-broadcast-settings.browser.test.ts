@@ -205,4 +205,18 @@ describe('broadcast settings in the console', () => {
     await page.screenshot({ path: join(SHOTS, 'settings-broadcasts-th-plan.th.png'), fullPage: true });
     await page.close();
   });
+
+  test("when a Thai brand's owner composes a broadcast, then what it does if quiet hours begin mid-send speaks Thai and starts from the brand's setting", async () => {
+    const page = await signedIn(thBrowser.context, 'owner@cha.example', '/broadcasts');
+    await page.getByRole('button', { name: 'สร้างบรอดแคสต์ใหม่' }).click();
+    const midSend = page.getByLabel('เมื่อเข้าช่วงห้ามรบกวนระหว่างการส่ง');
+    await midSend
+      .locator('option', { hasText: 'ส่วนที่เหลือรอจนสิ้นสุดช่วง (ค่าของแบรนด์)' })
+      .waitFor({ state: 'attached' });
+    expect(await midSend.inputValue()).toBe('wait');
+    await page.getByTestId('send-rules').filter({ hasText: 'ช่วงห้ามรบกวน 21:00–09:00' }).waitFor();
+    await page.locator('.new-broadcast > fieldset').last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'composer-mid-send.th.png') });
+    await page.close();
+  });
 });

@@ -248,8 +248,28 @@ describe('broadcasts in the console', () => {
     await page.locator('h1').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-broadcasts.en.png') });
 
+    // What this broadcast does if quiet hours begin mid-send: the brand's setting (wait) is marked and
+    // preselected; this one skips instead. The brand's quiet hours and cap are said below.
+    const midSend = page.getByLabel('If quiet hours begin during the send');
+    await midSend
+      .locator('option', { hasText: 'The rest waits until they end (the brand’s setting)' })
+      .waitFor({ state: 'attached' });
+    expect(await midSend.inputValue()).toBe('wait');
+    await midSend.selectOption('skip');
+    await page
+      .getByTestId('send-rules')
+      .filter({ hasText: 'Quiet hours 21:00–09:00' })
+      .filter({ hasText: '2 marketing messages in 7 days' })
+      .waitFor();
+    await page.locator('.new-broadcast > fieldset').last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'composer-mid-send.en.png') });
+
     await page.getByRole('button', { name: 'Review and check quota' }).click();
     await page.getByTestId('review-reachable').filter({ hasText: '5' }).waitFor();
+    await page
+      .getByTestId('review-mid-send')
+      .filter({ hasText: 'if quiet hours begin during the send, the rest is skipped' })
+      .waitFor();
     await page
       .getByTestId('review-quota')
       .filter({ hasText: /left of 1,000/ })
@@ -260,6 +280,10 @@ describe('broadcasts in the console', () => {
     const row = page.locator('tr[data-broadcast]').first();
     await row.getByText('Done').waitFor();
     await page.getByTestId('report-sent').filter({ hasText: /^5$/ }).waitFor();
+    await page
+      .getByTestId('report-quiet-hours')
+      .filter({ hasText: 'if they begin during the send, the rest is skipped' })
+      .waitFor();
     await page.locator('table.chunks tbody tr').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-broadcasts-report.en.png') });
 
@@ -465,6 +489,13 @@ describe('broadcasts in the console', () => {
     await page.getByRole('button', { name: '新增群發' }).click();
     await buildTeaInTaipei(page, { condition: '條件類型', add: '新增條件', items: /^品項/ });
     await page.getByTestId('segment-count').filter({ hasText: '5 位會員' }).waitFor();
+    await page
+      .getByLabel('發送途中進入勿擾時段時')
+      .locator('option', { hasText: '其餘訊息等到時段結束再發送（品牌設定）' })
+      .waitFor({ state: 'attached' });
+    await page.getByTestId('send-rules').filter({ hasText: '勿擾時段為品牌時區 21:00–09:00' }).waitFor();
+    await page.locator('.new-broadcast > fieldset').last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'composer-mid-send.zh-TW.png') });
     await page.getByLabel('文字（繁體中文）').fill('好茶新品上市！');
     await page.getByRole('button', { name: '新增群組' }).click();
     await page.getByRole('group', { name: '群組 3', exact: true }).getByText('空的群組不列入計算').waitFor();

@@ -227,6 +227,7 @@ const ROUTES: RouteCase[] = [
     body: { demographic: { type: 'gender', oneOf: ['female'] }, messages: [{ type: 'text', text: 'hi' }] },
   },
   { method: 'get', path: '/api/console/broadcasts/quota', permission: 'broadcasts.read' },
+  { method: 'get', path: '/api/console/broadcasts/defaults', permission: 'broadcasts.send' },
   { method: 'get', path: '/api/console/broadcasts/bct_missing', permission: 'broadcasts.read' },
   {
     method: 'post',

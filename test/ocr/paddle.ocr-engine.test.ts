@@ -1,8 +1,13 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { buildPaddleOcrEngine } from '../../core/ocr/index.js';
+import { toTraditional } from '../../core/ocr/providers/paddle/simplified-to-traditional.js';
+import { projectRoot } from '../../core/shared/paths.js';
 import { fixturesDir } from './ocr-engine.contract.js';
 
 // Two workers of one ONNX thread each: the pool the job worker uses on a 2-core machine.
@@ -72,5 +77,56 @@ describe('PaddleOCR engine — text boxes found on a smaller copy, read from the
     const result = await engine.recognize({ image: blank, languages: ['eng'] });
 
     expect(result.lines).toEqual([]);
+  });
+});
+
+/**
+ * `@gutenye/ocr-node`'s own `Ocr.detect` on one page, in a worker thread (under jest's VM modules
+ * onnxruntime refuses tensors made in another realm), with the library's own options but one ONNX thread.
+ */
+async function readWithLibrary(image: Buffer) {
+  const source = `
+import { parentPort, workerData } from 'node:worker_threads';
+const { default: Ocr } = await import(workerData.module);
+const ocr = await Ocr.create({ onnxOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 } });
+const found = await ocr.detect(Buffer.from(workerData.image));
+parentPort.postMessage(found.map((line) => ({ text: line.text, mean: line.mean })));
+`;
+  const module = pathToFileURL(
+    createRequire(join(projectRoot, 'package.json')).resolve('@gutenye/ocr-node'),
+  ).href;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
+    workerData: { module, image: new Uint8Array(image) },
+  });
+  try {
+    return await new Promise<{ text: string; mean: number }[]>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+describe("PaddleOCR engine — the library's pixels", () => {
+  test('when a page off the 32-px grid is read by our runner and by the library, then every text box reads the same text with the same confidence', async () => {
+    // 463 × 300: the library enlarges it to fit 480 × 320 and pads it, centred, before looking for boxes.
+    const image = await page();
+
+    const [ours, library] = await Promise.all([
+      engine.recognize({ image, languages: ['eng'] }),
+      readWithLibrary(image),
+    ]);
+
+    const read = (words: { text: string; confidence: number }[]) =>
+      words.map(({ text, confidence }) => `${text} ${confidence.toFixed(6)}`).sort();
+    expect(library.length).toBeGreaterThan(3);
+    expect(read(ours.lines.flatMap((line) => line.words))).toEqual(
+      read(
+        library
+          .filter((line) => line.text.trim() !== '')
+          .map((line) => ({ text: toTraditional(line.text), confidence: line.mean })),
+      ),
+    );
   });
 });

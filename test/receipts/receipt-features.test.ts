@@ -1,6 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseReceiptText } from '../../core/receipts/index.js';
-import { needsRefinement, passVoteWeight } from '../../core/receipts/receipt-reader.js';
+import {
+  combineReadings,
+  needsRefinement,
+  passSource,
+  passVoteWeight,
+  refineReading,
+} from '../../core/receipts/receipt-reader.js';
 import { cleanName } from '../../core/receipts/receipt-store.models.js';
 import { isIncludedTaxShare } from '../../core/receipts/receipt-total.models.js';
 
@@ -64,6 +70,51 @@ describe('the vote over OCR passes', () => {
   test('when the block pass joined columns into fewer rows, then it counts half', () => {
     expect(passVoteWeight('block', page(40), page(25))).toBe(0.5);
     expect(passVoteWeight('large', page(40), page(25))).toBe(1);
+  });
+});
+
+describe('agreement between OCR passes counts only independent looks', () => {
+  // A store and a date but no total: every further pass is asked for, the page read as one block first.
+  const rows = ['KEDAI MAJU SDN BHD', 'Date: 27/03/2018', 'Cashier: 3'].map((text) => ({ text }));
+  const first = parseReceiptText(rows, { now });
+
+  test('when the page read as one block agrees with the plain pass, then the date is no surer than the plain pass alone', async () => {
+    const asked: string[] = [];
+    const combined = await refineReading(rows, {
+      now,
+      // Only the block pass reads anything: the other pages came out the same pixels (the reader skips them).
+      readPass: async (name) => {
+        asked.push(name);
+        return name === 'block' ? rows : undefined;
+      },
+    });
+
+    expect(asked[0]).toBe('block');
+    expect(combined.fields.date).toBe('2018-03-27');
+    expect(combined.confidence.date).toBe(first.confidence.date);
+  });
+
+  test('when a pass over other pixels (the larger page) agrees, then the agreement raises the confidence', async () => {
+    const combined = await refineReading(rows, {
+      now,
+      readPass: async (name) => (name === 'large' ? rows : undefined),
+    });
+
+    expect(combined.confidence.date).toBeCloseTo(Math.min(0.99, first.confidence.date! + 0.05), 5);
+  });
+
+  test("when another engine's look agrees, then it is an independent look", () => {
+    expect(passSource('block')).toBe(passSource('base'));
+    expect(passSource('large')).not.toBe(passSource('base'));
+    expect(passSource('base', { secondOpinion: true })).not.toBe(passSource('base'));
+    const same = combineReadings([first, first], [1, 1], [passSource('base'), passSource('block')]);
+    const other = combineReadings(
+      [first, first],
+      [1, 1],
+      [passSource('base'), passSource('base', { secondOpinion: true })],
+    );
+    expect(same.confidence.date).toBe(first.confidence.date);
+    expect(other.confidence.date).toBeGreaterThan(first.confidence.date!);
   });
 });
 

@@ -42,6 +42,18 @@ export type BroadcastBody = {
   holdoutPercent: number;
   sendAt?: string;
   ignoreQuietHours: boolean;
+  /** If quiet hours begin during the send; left out: the brand's setting. */
+  quietHoursMidSend?: MidSend;
+};
+
+/** What the chunks not yet sent do if quiet hours begin during a send. */
+export type MidSend = 'wait' | 'skip';
+
+/** What a new broadcast starts from: the brand's quiet hours, their mid-send setting and the cap. */
+export type BroadcastDefaults = {
+  quietHours: { start: string; end: string };
+  quietHoursMidSend: MidSend;
+  frequencyCap: { messages: number; days: number };
 };
 
 /** The cost on the brand's LINE plan (Settings → Broadcasts): see core/broadcasts/broadcasts.plans.ts. */
@@ -129,6 +141,9 @@ export type BroadcastReport = {
   state: BroadcastState;
   waitReason: string | null;
   scheduledAt: string | null;
+  /** Sent even during quiet hours (the sender's override, audited). */
+  ignoreQuietHours: boolean;
+  quietHoursMidSend: MidSend;
   recipients: number;
   sent: number;
   failed: number;
@@ -168,9 +183,13 @@ export const broadcastsApi = {
     api.patch<{ id: string; name: string; count: number }>(`/segments/${id}`, change),
   deleteSegment: (id: string) => api.delete<void>(`/segments/${id}`),
   quota: () => api.get<Quota>('/broadcasts/quota'),
+  defaults: () => api.get<BroadcastDefaults>('/broadcasts/defaults'),
   list: () => api.get<{ broadcasts: BroadcastListItem[] }>('/broadcasts').then((answer) => answer.broadcasts),
   create: (body: BroadcastBody) =>
-    api.post<{ id: string; estimate: Estimate; warnings?: string[] }>('/broadcasts', body),
+    api.post<{ id: string; estimate: Estimate; quietHoursMidSend: MidSend; warnings?: string[] }>(
+      '/broadcasts',
+      body,
+    ),
   send: (id: string) => api.post<BroadcastReport>(`/broadcasts/${id}/send`),
   cancel: (id: string) => api.post<BroadcastReport>(`/broadcasts/${id}/cancel`),
   report: (id: string) => api.get<BroadcastReport>(`/broadcasts/${id}`),

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { isApiError } from '../../api';
 import { formatNumber } from '../../format';
 import { createTranslator } from '../../i18n';
@@ -6,7 +6,15 @@ import { can, currentBrand } from '../../session';
 import { Banner, ErrorBanner } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 import { fromLocalInput } from '../rewards/shared';
-import { broadcastsApi, type BroadcastBody, type Estimate, type Locale, type Quota } from './broadcasts-api';
+import {
+  broadcastsApi,
+  type BroadcastBody,
+  type BroadcastDefaults,
+  type Estimate,
+  type Locale,
+  type MidSend,
+  type Quota,
+} from './broadcasts-api';
 import { apiMessagesOf, emptyVariant, VariantEditor, type VariantDraft } from './composer';
 import { extrasReady } from './extra-messages';
 import { flexMessages } from './flex-messages';
@@ -69,9 +77,18 @@ type Settings = {
   when: 'now' | 'later';
   sendAt: string;
   ignoreQuietHours: boolean;
+  /** Chosen in the composer; unset: the brand's setting. */
+  midSend?: MidSend;
 };
 
-type Review = { id: string; estimate: Estimate; quota: Quota; body: BroadcastBody };
+type Review = {
+  id: string;
+  estimate: Estimate;
+  quota: Quota;
+  body: BroadcastBody;
+  /** What the saved broadcast does if quiet hours begin during the send. */
+  quietHoursMidSend: MidSend;
+};
 
 function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
   const defaultLocale = (currentBrand.value?.defaultLocale ?? 'zh-TW') as Locale;
@@ -93,6 +110,12 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
     ignoreQuietHours: false,
   });
   const [review, setReview] = useState<Review>();
+  // The brand's quiet hours, their mid-send setting and cap: what this broadcast starts from.
+  const [defaults, setDefaults] = useState<BroadcastDefaults>();
+  useEffect(() => {
+    broadcastsApi.defaults().then(setDefaults, () => undefined);
+  }, []);
+  const midSend = settings.midSend ?? defaults?.quietHoursMidSend ?? 'wait';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const condition = conditionOf(segment);
@@ -137,6 +160,10 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
         ? { sendAt: fromLocalInput(settings.sendAt) ?? undefined }
         : {}),
       ignoreQuietHours: settings.ignoreQuietHours,
+      // Only a choice other than the brand's is sent: left out, the server applies the brand's setting.
+      ...(settings.midSend && settings.midSend !== defaults?.quietHoursMidSend
+        ? { quietHoursMidSend: settings.midSend }
+        : {}),
     };
   };
 
@@ -257,6 +284,11 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
           <dd>
             {review.body.sendAt ? t('review.at', { at: settings.sendAt.replace('T', ' ') }) : t('review.now')}
             {review.body.ignoreQuietHours ? ` · ${t('review.overrideQuiet')}` : ` · ${t('review.quietHint')}`}
+            {review.body.ignoreQuietHours || isNarrowcast ? null : (
+              <span data-testid="review-mid-send">
+                {` · ${t(review.quietHoursMidSend === 'skip' ? 'review.midSkip' : 'review.midWait')}`}
+              </span>
+            )}
           </dd>
         </dl>
         {short ? (
@@ -438,8 +470,37 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
             />{' '}
             {t('settings.ignoreQuiet')}
           </label>
+          {audience === 'line' ? null : (
+            <div class="mid-send">
+              <Field
+                label={t('settings.midSend')}
+                hint={t(settings.ignoreQuietHours ? 'settings.midSendOverridden' : 'settings.midSendHint')}
+                error={fieldErrors.quietHoursMidSend}
+              >
+                {(props) => (
+                  <select
+                    {...props}
+                    value={midSend}
+                    disabled={settings.ignoreQuietHours}
+                    onChange={(event) => set('midSend', event.currentTarget.value as MidSend)}
+                  >
+                    {(['wait', 'skip'] as const).map((choice) => {
+                      const label = t(choice === 'wait' ? 'settings.midWait' : 'settings.midSkip');
+                      return (
+                        <option key={choice} value={choice}>
+                          {choice === defaults?.quietHoursMidSend
+                            ? t('settings.brandSetting', { choice: label })
+                            : label}
+                        </option>
+                      );
+                    })}
+                  </select>
+                )}
+              </Field>
+            </div>
+          )}
         </div>
-        <p class="muted">{audience === 'line' ? tn('nc.rules') : t('settings.rules')}</p>
+        {defaults ? <Rules defaults={defaults} narrowcast={audience === 'line'} /> : null}
       </fieldset>
       <div class="form-actions">
         <button type="submit" class="primary" disabled={busy}>
@@ -450,5 +511,20 @@ function NewBroadcast({ onClose }: { onClose: (sentId?: string) => void }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The brand's quiet hours and cap, as this broadcast will meet them. */
+function Rules({ defaults, narrowcast }: { defaults: BroadcastDefaults; narrowcast: boolean }) {
+  const hours = { start: defaults.quietHours.start, end: defaults.quietHours.end };
+  const { messages: capped, days } = defaults.frequencyCap;
+  return (
+    <p class="muted" data-testid="send-rules">
+      {narrowcast
+        ? tn('nc.rules', hours)
+        : capped === 0
+          ? t('settings.rulesNoCap', hours)
+          : t('settings.rules', { ...hours, messages: capped, days })}
+    </p>
   );
 }

