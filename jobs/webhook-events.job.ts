@@ -1,6 +1,12 @@
 import type { Services } from '../core/app/build-services.js';
-import { handleWebhookEvent, type AnswerToSend, type ConversationDeps } from '../core/conversations/index.js';
-import { createWebhookLanes } from '../core/events/index.js';
+import {
+  handleWebhookEvent,
+  recordAnswers,
+  type AnswerToSend,
+  type ConversationDeps,
+  type StagedAnswer,
+} from '../core/conversations/index.js';
+import { createWebhookLanes, type EventProcessingOptions } from '../core/events/index.js';
 import {
   deliverOutboundMessages,
   sendClaimedMessages,
@@ -13,8 +19,9 @@ import { buildConversationDeps } from './line-wiring.js';
 /**
  * The webhook inbox worker: claims stored LINE events (FOR UPDATE SKIP LOCKED, leased) as its lanes free
  * (`WORKER_CONCURRENCY` lanes for any event, `WORKER_ANSWER_LANES` more for events answered without
- * reading a photo), answers each in its own transaction, and sends each answer as soon as it is
- * committed. Any number may run side by side.
+ * reading a photo), handles each on its own and commits them in groups (the events handled while the
+ * previous group was committing: one transaction, multi-row writes), and sends each group's answers as
+ * soon as it is committed, side by side. Any number may run side by side.
  */
 export function createWebhookEventsWorker(
   services: Services,
@@ -26,25 +33,9 @@ export function createWebhookEventsWorker(
   }: { conversation?: ConversationDeps; lanes?: number; answerLanes?: number; leaseMs?: number } = {},
 ): QueueWorker {
   const { database, generateId, clock, logger, config } = services;
-  const delivery = { db: database.db, messenger: conversation.messenger, clock, logger, generateId };
-  // Each answer goes out as soon as its event is committed: recorded leased to this worker (no claim to
-  // send it), or, an answer recorded without (none here today), claimed by id.
-  const answering: ConversationDeps = { ...conversation, sendLeaseMs: leaseMs ?? SEND_LEASE_MS };
-  const deliver = async (answers: AnswerToSend[]) => {
-    const claimed = answers.filter((answer): answer is ClaimedMessage => 'credentials' in answer);
-    const ids = answers.filter((answer) => !('credentials' in answer)).map((answer) => answer.id);
-    if (claimed.length > 0) await sendClaimedMessages(delivery, claimed);
-    if (ids.length > 0) await deliverOutboundMessages(delivery, { ids, limit: ids.length, leaseMs });
-  };
   const pool = createWebhookLanes(
     { db: database.db, generateId, clock, logger },
-    {
-      handle: (event) => handleWebhookEvent(answering, event),
-      lanes,
-      answerLanes,
-      leaseMs,
-      onCommitted: deliver,
-    },
+    { ...webhookAnswering(services, { conversation, leaseMs }), lanes, answerLanes, leaseMs },
   );
   let wakeLoop: (() => void) | undefined;
   pool.onFree(() => wakeLoop?.());
@@ -59,5 +50,33 @@ export function createWebhookEventsWorker(
       return pool.fill();
     },
     drain: pool.idle,
+  };
+}
+
+/**
+ * How the webhook worker answers events: each handled by the conversations capability, its answer
+ * staged and written with its group's (`recordAnswers`), recorded leased to this worker, and each
+ * group's answers sent as soon as it is committed (an answer recorded without a lease: claimed by id).
+ */
+export function webhookAnswering(
+  services: Services,
+  { conversation, leaseMs }: { conversation: ConversationDeps; leaseMs: number | undefined },
+): Required<
+  Pick<EventProcessingOptions<AnswerToSend, StagedAnswer>, 'handle' | 'writeGroup' | 'onCommitted'>
+> {
+  const { database, generateId, clock, logger } = services;
+  const delivery = { db: database.db, messenger: conversation.messenger, clock, logger, generateId };
+  const answering: ConversationDeps = { ...conversation, sendLeaseMs: leaseMs ?? SEND_LEASE_MS };
+  return {
+    handle: (event) => handleWebhookEvent(answering, event),
+    writeGroup: (tx, staged) => recordAnswers(answering, tx, staged),
+    onCommitted: async (answers) => {
+      const claimed = answers.filter((answer): answer is ClaimedMessage => 'credentials' in answer);
+      const ids = answers.filter((answer) => !('credentials' in answer)).map((answer) => answer.id);
+      await Promise.all([
+        claimed.length > 0 ? sendClaimedMessages(delivery, claimed) : undefined,
+        ids.length > 0 ? deliverOutboundMessages(delivery, { ids, limit: ids.length, leaseMs }) : undefined,
+      ]);
+    },
   };
 }

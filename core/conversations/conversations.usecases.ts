@@ -1,10 +1,9 @@
-import type { LineChannel } from '../brands/index.js';
 import { createCampaignsRepository } from '../campaigns/index.js';
-import type { Database, Transaction } from '../db/database.js';
-import type { EventHandling, WebhookEvent } from '../events/index.js';
+import type { Database } from '../db/database.js';
+import type { WebhookEvent } from '../events/index.js';
 import { isLocale, type Locale } from '../i18n/index.js';
-import { createMembersRepository, type Member } from '../members/index.js';
-import { enqueueAnswer, type ClaimedMessage, type LineMessenger } from '../messaging/index.js';
+import { createMembersRepository } from '../members/index.js';
+import type { LineMessenger } from '../messaging/index.js';
 import { getPointsBalance } from '../rewards/index.js';
 import type { Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
@@ -26,14 +25,21 @@ import {
   readQuestionReply,
 } from './conversations.proof-questions.js';
 import { createProofQuestionsRepository, type ProofQuestion } from './conversations.questions.js';
-import { answerSurveyChoice, surveyPromptFor } from './conversations.surveys.js';
+import { answerSurveyChoice } from './conversations.surveys.js';
 import {
   credentialsOf,
   ensureMember,
   readEventContext,
   storeMemberWithProfile,
 } from './conversations.context.js';
-import type { Answer, AnswerRenderer, ProofAnswer } from './conversations.types.js';
+import type { Answer, AnswerRenderer } from './conversations.types.js';
+import {
+  answerInTransaction,
+  answerOfResult,
+  answerWith,
+  type AnswerContext,
+  type Handling,
+} from './conversations.answers.js';
 
 /** Stores a photo's bytes and returns its id (the receipts capability's one entry point for images). */
 export type ReceiptImageIngester = (input: {
@@ -63,11 +69,6 @@ export type ConversationDeps = {
    */
   sendLeaseMs?: number;
 };
-
-/** An answer the event's commit recorded: claimed for sending (`sendLeaseMs`), or only its id. */
-export type AnswerToSend = ClaimedMessage | { id: string };
-
-type Handling = EventHandling<AnswerToSend>;
 
 type LineEventPayload = {
   type: string;
@@ -199,17 +200,6 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
 
   return answerWith(deps, context, { kind: 'unsupported' });
 }
-
-type AnswerContext = {
-  event: WebhookEvent;
-  channel: LineChannel;
-  member: Member;
-  userId: string;
-  replyToken: string | undefined;
-  timezone: string;
-  /** A known member: their activity is recorded in the answer's transaction (`ensureMember` did not write). */
-  touchMember?: boolean;
-};
 
 async function runCommand(
   deps: ConversationDeps,
@@ -459,139 +449,6 @@ function looksLikeDateReply(question: ProofQuestion, text: string): boolean {
   if (question.partial.missing !== 'invoice_date') return false;
   // Any day will do here: the question is gone, only the shape of the text matters.
   return readDateAnswer(text, { min: '2000-01-01', max: '2110-12-31' }) !== undefined;
-}
-
-/** The proof's answer from what `submitProof` decided. */
-async function answerOfResult(
-  deps: ConversationDeps,
-  member: Member,
-  result: SubmitProofResult,
-): Promise<Answer> {
-  switch (result.outcome) {
-    case 'not_a_proof':
-      return { kind: 'help' };
-    case 'accepted': {
-      const granted = result.rewards?.granted ?? result.decision?.granted;
-      const quantities = result.rewards?.quantities ?? result.decision?.rewards;
-      // Granted just now: the balance its grant read in the deciding transaction; else read now.
-      const balance =
-        result.rewards?.granted?.balance ??
-        (await getPointsBalance(deps.db, { brandId: member.brandId, memberId: member.id }));
-      const survey = await surveyPromptFor(deps.db, {
-        brandId: member.brandId,
-        memberId: member.id,
-        submissionId: result.submission?.id,
-      });
-      return {
-        kind: 'proof',
-        outcome: 'accepted',
-        pointsEarned: granted?.pointsEarned ?? quantities?.points ?? 0,
-        entries: granted?.entriesAdded ?? quantities?.entries ?? 0,
-        balance,
-        ...(survey ? { survey } : {}),
-        ...(result.decision?.heldFor === 'registration' ? { heldForRegistration: true } : {}),
-        ...(granted?.instantPlayId ? { instantPlay: true } : {}),
-      };
-    }
-    case 'rejected': {
-      const failed = (result.decision?.verdicts ?? [])
-        .filter((verdict) => !verdict.passed)
-        .map((verdict) => ({ key: verdict.reasonKey, params: verdict.params ?? {} }));
-      // Rejections that are not a rule's (the platform does not have the invoice) carry a reason code.
-      const reasonCode = result.submission?.reasonCode;
-      return {
-        kind: 'proof',
-        outcome: 'rejected',
-        reasons: failed.length > 0 ? failed : reasonCode ? [{ key: reasonCode, params: {} }] : [],
-      };
-    }
-    case 'invalid':
-      return { kind: 'proof', outcome: 'invalid', issues: result.errors ?? [] };
-    // Asked about by the caller (`answerProof`); here only when nothing of it could be kept.
-    case 'incomplete':
-      return { kind: 'proof', outcome: 'invalid', issues: [] };
-    case 'being_checked':
-    case 'awaiting_upload':
-      return { kind: 'proof', outcome: result.outcome, nextCheckAt: result.nextCheckAt?.toISOString() };
-    case 'queued':
-      return { kind: 'proof', outcome: 'queued', ...(result.queue ? { queue: result.queue } : {}) };
-    default:
-      return { kind: 'proof', outcome: result.outcome } satisfies ProofAnswer;
-  }
-}
-
-async function answerWith(deps: ConversationDeps, context: AnswerContext, answer: Answer): Promise<Handling> {
-  return answerInTransaction(deps, context, async () => answer);
-}
-
-/** Proof answers that leave the decision for later (`notifyLaterDecisions` pushes it). */
-const AWAITING_OUTCOMES = new Set<ProofAnswer['outcome']>([
-  'queued',
-  'being_checked',
-  'awaiting_upload',
-  'in_review',
-]);
-
-/** LINE takes at most 5 messages in one reply or push. */
-const MAX_MESSAGES = 5;
-
-/**
- * The answer, decided in the event's transaction (`decide` may write with `tx`), rendered and queued.
- * Several answers (a notice, then the proof's answer) go out as one reply, in order.
- */
-function answerInTransaction(
-  deps: ConversationDeps,
-  context: AnswerContext,
-  decide: (tx: Transaction) => Promise<Answer | Answer[]>,
-): Handling {
-  const locale: Locale = isLocale(context.member.locale) ? context.member.locale : 'en';
-  const { event } = context;
-  return {
-    commit: async (tx: Transaction) => {
-      if (context.touchMember)
-        await createMembersRepository({ db: tx, generateId: deps.generateId }).touchActive({
-          memberId: context.member.id,
-          channelId: context.channel.id,
-          now: deps.clock.now(),
-        });
-      const decided = await decide(tx);
-      const renderContext = {
-        locale,
-        liffId: context.channel.liffId ?? undefined,
-        timezone: context.timezone,
-      };
-      const answers = Array.isArray(decided) ? decided : [decided];
-      const messages = answers.flatMap((answer) => deps.render(answer, renderContext)).slice(-MAX_MESSAGES);
-      const result = await enqueueAnswer({
-        db: tx,
-        generateId: deps.generateId,
-        brandId: event.brandId,
-        channelId: event.channelId,
-        memberId: context.member.id,
-        toUserId: context.userId,
-        dedupeKey: `event:${event.channelId}:${event.webhookEventId}`,
-        replyToken: context.replyToken,
-        eventOccurredAt: event.occurredAt,
-        messages,
-        // Told "waiting": the proof (this event's submission) gets its decision by push when it comes.
-        awaitsDecision: answers.some(
-          (answer) => answer.kind === 'proof' && AWAITING_OUTCOMES.has(answer.outcome),
-        ),
-        now: deps.clock.now(),
-        ...(deps.sendLeaseMs !== undefined
-          ? {
-              sendNow: {
-                leaseMs: deps.sendLeaseMs,
-                credentials: context.channel.channelAccessToken ? credentialsOf(context.channel) : null,
-                memberFollowing: context.member.following,
-              },
-            }
-          : {}),
-      });
-      if (result.status !== 'queued' || result.message.state !== 'pending') return [];
-      return [result.claimed ?? { id: result.message.id }];
-    },
-  };
 }
 
 function sourceRefOf(event: WebhookEvent): string {

@@ -15,10 +15,10 @@ export {
 } from './conversations.commands.js';
 export {
   handleWebhookEvent,
-  type AnswerToSend,
   type ConversationDeps,
   type ReceiptImageIngester,
 } from './conversations.usecases.js';
+export { recordAnswers, type AnswerToSend, type StagedAnswer } from './conversations.answers.js';
 export { notifyLaterDecisions } from './conversations.notices.js';
 export { proofQuestions, type ProofQuestionState } from './conversations.table.js';
 export {

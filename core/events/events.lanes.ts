@@ -38,14 +38,14 @@ type Lane = 'any' | 'answer';
  * events of one user also run in the order they were claimed. Exactly-once is the processor's: each
  * event commits in its own transaction, only while its lease holds.
  */
-export function createWebhookLanes<Out extends CommittedOutbound>(
+export function createWebhookLanes<Out extends CommittedOutbound, Staged = unknown>(
   deps: { db: Database; generateId: IdGenerator; clock: Clock; logger: Logger },
   {
     lanes = 2,
     answerLanes = 1,
     leaseMs = WEBHOOK_EVENT_LEASE_MS,
     ...options
-  }: EventProcessingOptions<Out> & { lanes?: number; answerLanes?: number },
+  }: EventProcessingOptions<Out, Staged> & { lanes?: number; answerLanes?: number },
 ): WebhookLanes {
   const repository = createEventsRepository({ db: deps.db, generateId: deps.generateId });
   const processOne = createEventProcessor(deps, options);

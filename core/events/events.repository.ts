@@ -189,22 +189,31 @@ export function createEventsRepository({
     },
 
     /**
-     * Marks a claimed event done, only if this worker still holds it (same attempt, still processing):
-     * false means the lease lapsed and another worker took it over.
+     * Marks claimed events done, in one statement, each only if this worker still holds it (same attempt,
+     * still processing); returns the ids it marked. An id left out: its lease lapsed and another worker
+     * took the event over.
      */
-    async finish({ id, attempt, now }: { id: string; attempt: number; now: Date }): Promise<boolean> {
-      const rows = await db
-        .update(webhookEvents)
-        .set({ state: 'done', processedAt: now, lockedUntil: null, lastError: null })
-        .where(
-          and(
-            eq(webhookEvents.id, id),
-            eq(webhookEvents.state, 'processing'),
-            eq(webhookEvents.attempts, attempt),
-          ),
-        )
-        .returning({ id: webhookEvents.id });
-      return rows.length === 1;
+    async finishMany({
+      claims,
+      now,
+    }: {
+      claims: { id: string; attempt: number }[];
+      now: Date;
+    }): Promise<Set<string>> {
+      if (claims.length === 0) return new Set();
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`update webhook_events w
+               set state = 'done', processed_at = ${now.toISOString()}::timestamptz, locked_until = null,
+                   last_error = null
+              from (values ${sql.join(
+                claims.map(({ id, attempt }) => sql`(${id}, ${attempt}::int)`),
+                sql`, `,
+              )}) as v(id, attempt)
+             where w.id = v.id and w.state = 'processing' and w.attempts = v.attempt
+         returning w.id`,
+      );
+      return new Set(rows.map((row) => row.id));
     },
 
     /** A failed attempt: back to pending after `retryAt`, or parked as `failed` with the error. */

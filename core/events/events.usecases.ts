@@ -129,14 +129,19 @@ export function createWebhookInbox(
 export type CommittedOutbound = { id: string };
 
 /** What handling one event produced, applied in the event's own transaction when it is marked done. */
-export type EventHandling<Out extends CommittedOutbound = CommittedOutbound> = {
+export type EventHandling<Out extends CommittedOutbound = CommittedOutbound, Staged = unknown> = {
   /** Runs inside the transaction that marks the event done (record the answer, etc.); returns the outbound. */
   commit?: (tx: Transaction) => Promise<Out[]>;
+  /**
+   * Like `commit`, but what it returns is written together with the rest of its group's (`writeGroup`:
+   * one multi-row statement per table for the whole group, not one per event).
+   */
+  stage?: (tx: Transaction) => Promise<Staged>;
 };
 
-export type EventHandler<Out extends CommittedOutbound = CommittedOutbound> = (
+export type EventHandler<Out extends CommittedOutbound = CommittedOutbound, Staged = unknown> = (
   event: WebhookEvent,
-) => Promise<EventHandling<Out>>;
+) => Promise<EventHandling<Out, Staged>>;
 
 export type ProcessSummary = {
   claimed: number;
@@ -158,57 +163,140 @@ export function eventBackoffMs(attempt: number): number {
 
 type ProcessorDeps = { db: Database; generateId: IdGenerator; clock: Clock; logger: Logger };
 
-export type EventProcessingOptions<Out extends CommittedOutbound = CommittedOutbound> = {
-  handle: EventHandler<Out>;
+export type EventProcessingOptions<Out extends CommittedOutbound = CommittedOutbound, Staged = unknown> = {
+  handle: EventHandler<Out, Staged>;
+  /**
+   * Writes the staged rows of a group's events (`EventHandling.stage`) in the group's transaction, in
+   * multi-row statements; returns each one's outbound, in the order given. Required when handlers stage.
+   */
+  writeGroup?: (tx: Transaction, staged: Staged[]) => Promise<Out[][]>;
   leaseMs?: number;
   maxAttempts?: number;
+  /** The most events committed in one transaction (default 50). */
+  maxGroup?: number;
   /**
-   * Sends what one event committed as soon as it is committed (its member is not kept waiting for the
-   * rest of the batch); a failure here leaves the messages to the outbound worker. Without it, the
-   * messages are only returned in the summary's `outboundIds`.
+   * Sends what a group of events committed as soon as it is committed (its members are not kept waiting
+   * for the rest of the batch); a failure here leaves the messages to the outbound worker. Without it,
+   * the messages are only returned in the summary's `outboundIds`.
    */
   onCommitted?: (outbound: Out[]) => Promise<void>;
 };
 
 /**
- * Handles one claimed event and commits it in its own transaction that marks it done only if this
- * worker still holds it. A failure goes back to pending with back-off, and after `maxAttempts` is parked
- * as `failed` with the error. Counts what happened into `summary`.
+ * Handles claimed events and commits them in groups: each event is handled on its own (its reads, its
+ * platform calls), then joins the next group commit — the events handled while the previous group was
+ * committing are marked done, and their answers written, in one transaction (one multi-row statement
+ * per table), and what they committed is sent together (`onCommitted`). Alone, an event commits at
+ * once. Each event is marked done only if this worker still holds it; one whose lease lapsed writes
+ * nothing. A group whose transaction fails is committed again one event at a time, so a bad event fails
+ * alone. A failure goes back to pending with back-off, and after `maxAttempts` is parked as `failed`
+ * with the error. Counts what happened into `summary`.
  */
-export function createEventProcessor<Out extends CommittedOutbound>(
+export function createEventProcessor<Out extends CommittedOutbound, Staged = unknown>(
   { db, generateId, clock, logger }: ProcessorDeps,
   {
     handle,
+    writeGroup,
     maxAttempts = WEBHOOK_EVENT_MAX_ATTEMPTS,
+    maxGroup = 50,
     onCommitted,
-  }: Omit<EventProcessingOptions<Out>, 'leaseMs'>,
+  }: Omit<EventProcessingOptions<Out, Staged>, 'leaseMs'>,
 ): (event: WebhookEvent, summary: ProcessSummary) => Promise<void> {
   const repository = createEventsRepository({ db, generateId });
+  /** An event handled and waiting for its group's commit; settled once committed (and sent). */
+  type Entry = {
+    event: WebhookEvent;
+    handling: EventHandling<Out, Staged>;
+    /** Its outbound once committed; undefined: its lease had lapsed, nothing of it was written. */
+    settle: (outbound: Out[] | undefined) => void;
+    fail: (error: unknown) => void;
+  };
+
+  const commitGroup = (group: Entry[]): Promise<(Out[] | undefined)[]> =>
+    db.transaction(async (tx) => {
+      const owned = await createEventsRepository({ db: tx, generateId }).finishMany({
+        claims: group.map(({ event }) => ({ id: event.id, attempt: event.attempts })),
+        now: clock.now(),
+      });
+      const results: (Out[] | undefined)[] = [];
+      const staged: { at: number; row: Staged }[] = [];
+      for (const { event, handling } of group) {
+        if (!owned.has(event.id)) {
+          results.push(undefined);
+          continue;
+        }
+        results.push(handling.commit ? await handling.commit(tx) : []);
+        if (handling.stage) staged.push({ at: results.length - 1, row: await handling.stage(tx) });
+      }
+      if (staged.length > 0) {
+        if (!writeGroup) throw new Error('an event handler staged rows, but no writeGroup writes them');
+        const written = await writeGroup(
+          tx,
+          staged.map(({ row }) => row),
+        );
+        staged.forEach(({ at }, i) => results[at]?.push(...(written[i] ?? [])));
+      }
+      return results;
+    });
+
+  const commitAndSend = async (group: Entry[]): Promise<void> => {
+    let results: (Out[] | undefined)[];
+    try {
+      results = await commitGroup(group);
+    } catch (error) {
+      if (group.length === 1) group[0]?.fail(error);
+      // Nothing of the group was written: each event alone, so only the bad one fails.
+      else for (const entry of group) await commitAndSend([entry]);
+      return;
+    }
+    const outbound = results.flatMap((result) => result ?? []);
+    const settle = () => group.forEach((entry, i) => entry.settle(results[i]));
+    if (!onCommitted || outbound.length === 0) return settle();
+    // Sent while the next group commits; each event settles once its group's answers are sent.
+    void onCommitted(outbound)
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'sending the answers failed; the outbound worker retries');
+      })
+      .finally(settle);
+  };
+
+  const waiting: Entry[] = [];
+  let committing = false;
+  const pump = async () => {
+    committing = true;
+    try {
+      while (waiting.length > 0) await commitAndSend(waiting.splice(0, Math.max(1, maxGroup)));
+    } finally {
+      committing = false;
+    }
+  };
+  // A commit starts on the next turn of the event loop, so the events handled in this one join it (PGlite
+  // answers without giving the loop a turn: without this the first of them would always go alone).
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled || committing) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (!committing) void pump();
+    });
+  };
+  const commitInGroup = (event: WebhookEvent, handling: EventHandling<Out, Staged>) =>
+    new Promise<Out[] | undefined>((settle, fail) => {
+      waiting.push({ event, handling, settle, fail });
+      schedule();
+    });
+
   const processOneNow = async (event: WebhookEvent, summary: ProcessSummary) => {
     try {
       const handling = await handle(event);
-      const outbound = await db.transaction(async (tx) => {
-        const owned = await createEventsRepository({ db: tx, generateId }).finish({
-          id: event.id,
-          attempt: event.attempts,
-          now: clock.now(),
-        });
-        if (!owned) return undefined;
-        return handling.commit ? handling.commit(tx) : [];
-      });
+      const outbound = await commitInGroup(event, handling);
       if (outbound === undefined) {
         logger.warn({ webhookEventId: event.webhookEventId }, 'event lease lapsed; another worker has it');
         return;
       }
       summary.done++;
-      if (onCommitted && outbound.length > 0)
-        await onCommitted(outbound).catch((error: unknown) => {
-          logger.warn(
-            { err: error, webhookEventId: event.webhookEventId },
-            'sending the answer failed; the outbound worker retries',
-          );
-        });
-      else summary.outboundIds.push(...outbound.map((message) => message.id));
+      if (!onCommitted) summary.outboundIds.push(...outbound.map((message) => message.id));
       logger.info(
         { webhookEventId: event.webhookEventId, eventType: event.eventType, attempt: event.attempts },
         'webhook event handled',
@@ -242,14 +330,14 @@ export function emptySummary(): ProcessSummary {
  * crash leaves the lease to lapse, and the event is claimed again; handlers are idempotent (effects
  * keyed by the event). The job worker uses `createWebhookLanes` instead, which claims as lanes free.
  */
-export async function processDueWebhookEvents<Out extends CommittedOutbound>(
+export async function processDueWebhookEvents<Out extends CommittedOutbound, Staged = unknown>(
   deps: ProcessorDeps,
   {
     limit = 10,
     concurrency = 2,
     leaseMs = LEASE_MS,
     ...options
-  }: EventProcessingOptions<Out> & { limit?: number; concurrency?: number },
+  }: EventProcessingOptions<Out, Staged> & { limit?: number; concurrency?: number },
 ): Promise<ProcessSummary> {
   const repository = createEventsRepository({ db: deps.db, generateId: deps.generateId });
   const claimed = await repository.claimDue({ now: deps.clock.now(), leaseMs, limit });

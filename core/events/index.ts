@@ -15,6 +15,7 @@ export {
   WEBHOOK_EVENT_MAX_ATTEMPTS,
   type EventHandler,
   type EventHandling,
+  type EventProcessingOptions,
   type ProcessSummary,
   type WebhookInbox,
 } from './events.usecases.js';

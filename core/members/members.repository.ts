@@ -112,6 +112,27 @@ export function createMembersRepository({ db, generateId }: { db: Executor; gene
         .where(eq(members.id, memberId));
     },
 
+    /** `touchActive` for several members in one statement (the answers of a group of events). */
+    async touchActiveMany({
+      touches,
+      now,
+    }: {
+      touches: { memberId: string; channelId: string }[];
+      now: Date;
+    }): Promise<void> {
+      if (touches.length === 0) return;
+      await db.execute(
+        sql`update members m
+               set channel_id = v.channel_id, last_active_at = ${now.toISOString()}::timestamptz,
+                   updated_at = ${now.toISOString()}::timestamptz
+              from (values ${sql.join(
+                touches.map(({ memberId, channelId }) => sql`(${memberId}, ${channelId})`),
+                sql`, `,
+              )}) as v(id, channel_id)
+             where m.id = v.id`,
+      );
+    },
+
     /** An unfollow (block): the member is kept but never messaged until they follow again. */
     async markUnfollowed({
       brandId,

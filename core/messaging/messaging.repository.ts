@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { lineChannels } from '../brands/brands.table.js';
-import type { Executor } from '../db/database.js';
+import { queryRows, type Executor } from '../db/database.js';
 import { members } from '../members/members.table.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { outboundMessages } from './messaging.table.js';
@@ -27,6 +27,27 @@ export type ClaimedMessage = OutboundMessage & {
  * so a write made with it lands only while no other sender has claimed the message since.
  */
 export type Claim = { id: string; attempts: number };
+
+/** A message to record (`insertOnce`). */
+export type NewOutbound = {
+  brandId: string;
+  channelId: string;
+  memberId: string | undefined;
+  toUserId: string;
+  kind: 'reply' | 'push';
+  dedupeKey: string;
+  retryKey: string;
+  replyToken: string | undefined;
+  replyDeadline: Date | undefined;
+  messages: LineMessage[];
+  awaitsDecision?: boolean;
+  now: Date;
+  /**
+   * Recorded already leased to the caller (as `claimDue` would lease it: until `lockedUntil`, one
+   * attempt), and its reply marked attempted when `replyAttemptedAt` is given.
+   */
+  leased?: { lockedUntil: Date; replyAttemptedAt: Date | undefined };
+};
 
 /** A reply whose token is still fresh at `nowIso` (SQL, on the outbound message being claimed). */
 function replyUsableAt(nowIso: string) {
@@ -55,30 +76,15 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
     return rows.length > 0;
   };
 
-  return {
-    /** Records a message once per (brand, dedupe key); a second call returns the first row. */
-    async insertOnce(input: {
-      brandId: string;
-      channelId: string;
-      memberId: string | undefined;
-      toUserId: string;
-      kind: 'reply' | 'push';
-      dedupeKey: string;
-      retryKey: string;
-      replyToken: string | undefined;
-      replyDeadline: Date | undefined;
-      messages: LineMessage[];
-      awaitsDecision?: boolean;
-      now: Date;
-      /**
-       * Recorded already leased to the caller (as `claimDue` would lease it: until `lockedUntil`, one
-       * attempt), and its reply marked attempted when `replyAttemptedAt` is given.
-       */
-      leased?: { lockedUntil: Date; replyAttemptedAt: Date | undefined };
-    }): Promise<{ message: OutboundMessage; created: boolean }> {
-      const [created] = await db
-        .insert(outboundMessages)
-        .values({
+  const insertManyOnce = async (
+    inputs: NewOutbound[],
+  ): Promise<{ message: OutboundMessage; created: boolean }[]> => {
+    if (inputs.length === 0) return [];
+    const keyOf = (row: { brandId: string; dedupeKey: string }) => `${row.brandId}\u0000${row.dedupeKey}`;
+    const created = await db
+      .insert(outboundMessages)
+      .values(
+        inputs.map((input) => ({
           id: generateId('outboundMessage'),
           brandId: input.brandId,
           channelId: input.channelId,
@@ -97,22 +103,50 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
             ? {
                 lockedUntil: input.leased.lockedUntil,
                 attempts: 1,
-                replyAttemptedAt: input.leased.replyAttemptedAt,
+                replyAttemptedAt: input.leased.replyAttemptedAt ?? null,
               }
-            : {}),
-        })
-        .onConflictDoNothing({ target: [outboundMessages.brandId, outboundMessages.dedupeKey] })
-        .returning();
-      if (created) return { message: created, created: true };
-      const [existing] = await db
-        .select()
-        .from(outboundMessages)
-        .where(
-          and(eq(outboundMessages.brandId, input.brandId), eq(outboundMessages.dedupeKey, input.dedupeKey)),
-        )
-        .limit(1);
-      return { message: existing as OutboundMessage, created: false };
+            : { lockedUntil: null, attempts: 0, replyAttemptedAt: null }),
+        })),
+      )
+      .onConflictDoNothing({ target: [outboundMessages.brandId, outboundMessages.dedupeKey] })
+      .returning();
+    const createdByKey = new Map(created.map((row) => [keyOf(row), row]));
+    const missing = inputs.filter((input) => !createdByKey.has(keyOf(input)));
+    const existing =
+      missing.length === 0
+        ? []
+        : await db
+            .select()
+            .from(outboundMessages)
+            .where(
+              sql`(${outboundMessages.brandId}, ${outboundMessages.dedupeKey}) in (${sql.join(
+                missing.map((input) => sql`(${input.brandId}, ${input.dedupeKey})`),
+                sql`, `,
+              )})`,
+            );
+    const existingByKey = new Map(existing.map((row) => [keyOf(row), row]));
+    // The same key twice in `inputs`: the first is the one created, the second finds it.
+    const claimedKeys = new Set<string>();
+    return inputs.map((input) => {
+      const key = keyOf(input);
+      const row = createdByKey.get(key);
+      if (row && !claimedKeys.has(key)) {
+        claimedKeys.add(key);
+        return { message: row, created: true };
+      }
+      return { message: (row ?? existingByKey.get(key)) as OutboundMessage, created: false };
+    });
+  };
+
+  return {
+    /** Records a message once per (brand, dedupe key); a second call returns the first row. */
+    async insertOnce(input: NewOutbound): Promise<{ message: OutboundMessage; created: boolean }> {
+      const [result] = await insertManyOnce([input]);
+      return result as { message: OutboundMessage; created: boolean };
     },
+
+    /** `insertOnce` for several messages in one statement (and one more only if some were there already). */
+    insertManyOnce,
 
     /**
      * Takes a lease on messages due to be sent: pending, due, and not leased by a live sender. With `ids`,
@@ -234,6 +268,36 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
         lockedUntil: null,
         lastError: null,
       });
+    },
+
+    /**
+     * `markSent` for several messages in one statement; returns the ids it marked (a message left out:
+     * its claim was lost).
+     */
+    async markSentMany({
+      sent,
+      now,
+    }: {
+      sent: { claimedBy: Claim; deliveredAs: 'reply' | 'push' | 'reply_consumed' }[];
+      now: Date;
+    }): Promise<Set<string>> {
+      if (sent.length === 0) return new Set();
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`update outbound_messages o
+               set state = 'sent', delivered_as = v.delivered_as, sent_at = ${now.toISOString()}::timestamptz,
+                   locked_until = null, last_error = null
+              from (values ${sql.join(
+                sent.map(
+                  ({ claimedBy, deliveredAs }) =>
+                    sql`(${claimedBy.id}, ${claimedBy.attempts}::int, ${deliveredAs})`,
+                ),
+                sql`, `,
+              )}) as v(id, attempts, delivered_as)
+             where o.id = v.id and o.state = 'pending' and o.attempts = v.attempts
+         returning o.id`,
+      );
+      return new Set(rows.map((row) => row.id));
     },
 
     /**

@@ -42,20 +42,15 @@ export type EnqueueResult =
 export async function enqueueAnswer({
   db,
   generateId = defaultGenerateId,
-  brandId,
-  channelId,
-  memberId,
-  toUserId,
-  dedupeKey,
-  replyToken,
-  eventOccurredAt,
-  messages,
-  awaitsDecision = false,
   now,
-  sendNow,
-}: {
-  db: Executor;
-  generateId?: IdGenerator;
+  ...answer
+}: AnswerToRecord & { db: Executor; generateId?: IdGenerator; now: Date }): Promise<EnqueueResult> {
+  const [result] = await enqueueAnswers({ db, generateId, now }, [answer]);
+  return result as EnqueueResult;
+}
+
+/** The answer to one webhook event (`enqueueAnswer`). */
+export type AnswerToRecord = {
   brandId: string;
   channelId: string;
   memberId: string | undefined;
@@ -66,53 +61,70 @@ export async function enqueueAnswer({
   messages: LineMessage[];
   /** The answer says the event's proof is waiting: its decision is pushed later (see `awaits_decision`). */
   awaitsDecision?: boolean;
-  now: Date;
   sendNow?: {
     leaseMs: number;
     /** The channel's, as the caller read it with the event; null: gone (not sent). */
     credentials: LineChannelCredentials | null;
     memberFollowing: boolean;
   };
-}): Promise<EnqueueResult> {
+};
+
+/** `enqueueAnswer` for the answers of a group of events, in one statement (one result per answer). */
+export async function enqueueAnswers(
+  { db, generateId = defaultGenerateId, now }: { db: Executor; generateId?: IdGenerator; now: Date },
+  answers: AnswerToRecord[],
+): Promise<EnqueueResult[]> {
   const repository = createMessagingRepository({ db, generateId });
-  const replyDeadline = replyToken ? new Date(eventOccurredAt.getTime() + REPLY_TOKEN_FRESH_MS) : undefined;
-  // As `claimDue` decides it: a reply whose token is fresh now, to a known user, on a channel that exists.
-  const replyUsable = Boolean(
-    sendNow?.credentials && replyToken && toUserId && replyDeadline && replyDeadline > now,
-  );
-  const { message, created } = await repository.insertOnce({
-    brandId,
-    channelId,
-    memberId,
-    toUserId,
-    kind: replyToken ? 'reply' : 'push',
-    dedupeKey,
-    retryKey: retryKeyFor({ brandId, dedupeKey }),
-    replyToken,
-    replyDeadline,
-    messages: messages.slice(0, MAX_MESSAGES_PER_REQUEST),
-    awaitsDecision,
-    now,
-    ...(sendNow
-      ? {
-          leased: {
-            lockedUntil: new Date(now.getTime() + sendNow.leaseMs),
-            replyAttemptedAt: replyUsable ? now : undefined,
-          },
-        }
-      : {}),
+  const prepared = answers.map((answer) => {
+    const { replyToken, sendNow } = answer;
+    const replyDeadline = replyToken
+      ? new Date(answer.eventOccurredAt.getTime() + REPLY_TOKEN_FRESH_MS)
+      : undefined;
+    // As `claimDue` decides it: a reply whose token is fresh now, to a known user, on a channel that exists.
+    const replyUsable = Boolean(
+      sendNow?.credentials && replyToken && answer.toUserId && replyDeadline && replyDeadline > now,
+    );
+    return { answer, replyDeadline, replyUsable };
   });
-  // Only the row recorded here is the caller's to send (an earlier one is another attempt's).
-  if (!sendNow || !created) return { status: 'queued', message, created };
-  const claimed: ClaimedMessage = {
-    ...message,
-    earlierReplyUnknown: false,
-    replyUsable,
-    replyMarked: replyUsable,
-    credentials: sendNow.credentials,
-    memberUnfollowed: !sendNow.memberFollowing,
-  };
-  return { status: 'queued', message, created, claimed };
+  const inserted = await repository.insertManyOnce(
+    prepared.map(({ answer, replyDeadline, replyUsable }) => ({
+      brandId: answer.brandId,
+      channelId: answer.channelId,
+      memberId: answer.memberId,
+      toUserId: answer.toUserId,
+      kind: answer.replyToken ? ('reply' as const) : ('push' as const),
+      dedupeKey: answer.dedupeKey,
+      retryKey: retryKeyFor({ brandId: answer.brandId, dedupeKey: answer.dedupeKey }),
+      replyToken: answer.replyToken,
+      replyDeadline,
+      messages: answer.messages.slice(0, MAX_MESSAGES_PER_REQUEST),
+      awaitsDecision: answer.awaitsDecision ?? false,
+      now,
+      ...(answer.sendNow
+        ? {
+            leased: {
+              lockedUntil: new Date(now.getTime() + answer.sendNow.leaseMs),
+              replyAttemptedAt: replyUsable ? now : undefined,
+            },
+          }
+        : {}),
+    })),
+  );
+  return inserted.map(({ message, created }, i): EnqueueResult => {
+    const { answer, replyUsable } = prepared[i] as (typeof prepared)[number];
+    const sendNow = answer.sendNow;
+    // Only the row recorded here is the caller's to send (an earlier one is another attempt's).
+    if (!sendNow || !created) return { status: 'queued', message, created };
+    const claimed: ClaimedMessage = {
+      ...message,
+      earlierReplyUnknown: false,
+      replyUsable,
+      replyMarked: replyUsable,
+      credentials: sendNow.credentials,
+      memberUnfollowed: !sendNow.memberFollowing,
+    };
+    return { status: 'queued', message, created, claimed };
+  });
 }
 
 /**
@@ -189,7 +201,8 @@ export async function deliverOutboundMessages(
 
 /**
  * Sends messages this sender holds the lease of (claimed by `claimDue`, or recorded leased by
- * `enqueueAnswer`'s `sendNow`), one after the other, recording each outcome.
+ * `enqueueAnswer`'s `sendNow`), side by side, recording each outcome: the messages LINE took are marked
+ * sent together once every call has answered (one statement), any other outcome as it comes.
  */
 export async function sendClaimedMessages(
   { db, messenger, clock, logger, generateId = defaultGenerateId }: DeliveryDeps,
@@ -197,21 +210,24 @@ export async function sendClaimedMessages(
 ): Promise<DeliverySummary> {
   const repository = createMessagingRepository({ db, generateId });
   const summary: DeliverySummary = { sent: 0, retried: 0, failed: 0, skipped: 0 };
+  type Delivered = 'reply' | 'push' | 'reply_consumed';
+  const lostBy = (message: ClaimedMessage) => {
+    logger.warn({ outboundMessageId: message.id }, 'outbound message taken over by another sender');
+    summary.skipped++;
+  };
 
-  for (const message of claimed) {
+  /** Sends one message; resolves with how LINE took it, to mark sent, or undefined when recorded otherwise. */
+  const sendOne = async (message: ClaimedMessage): Promise<Delivered | undefined> => {
     // Every write below holds only while this sender still holds its claim (the `attempts` it claimed):
     // one whose lease lapsed and whose message another sender took over records nothing (`lost`).
     const claimedBy = { id: message.id, attempts: message.attempts };
-    const lost = () => {
-      logger.warn({ outboundMessageId: message.id }, 'outbound message taken over by another sender');
-      summary.skipped++;
-    };
+    const lost = () => lostBy(message);
     const credentials = message.credentials;
     if (!credentials || !message.toUserId) {
       if (await repository.markSkipped({ claimedBy, reason: 'channel or recipient missing' }))
         summary.skipped++;
       else lost();
-      continue;
+      return undefined;
     }
     // A reply whose outcome we do not know is in flight until LINE answers (see replyAttemptedAt).
     let replyInFlight = false;
@@ -223,7 +239,7 @@ export async function sendClaimedMessages(
         // delivered. Not sent at all when another sender has taken the message over meanwhile.
         if (!message.replyMarked && !(await repository.markReplyAttempted({ claimedBy, now: clock.now() }))) {
           lost();
-          continue;
+          return undefined;
         }
         replyInFlight = true;
         const result = await messenger.reply(credentials, {
@@ -231,26 +247,16 @@ export async function sendClaimedMessages(
           messages: message.messages,
         });
         replyInFlight = false;
-        if (result.status === 'sent') {
-          if (await repository.markSent({ claimedBy, deliveredAs: 'reply', now: clock.now() }))
-            summary.sent++;
-          else lost();
-          continue;
-        }
+        if (result.status === 'sent') return 'reply';
         // The token is single-use and only we hold it: an earlier attempt of ours used it (it reached
         // LINE, then the sender died before recording it); a push now would deliver the answer twice.
-        if (earlierReplyUnknown) {
-          if (await repository.markSent({ claimedBy, deliveredAs: 'reply_consumed', now: clock.now() }))
-            summary.sent++;
-          else lost();
-          continue;
-        }
+        if (earlierReplyUnknown) return 'reply_consumed';
         // Refused without being used by us (expired early): not delivered, so a push may follow — unless
         // our lease lapsed and another sender claimed it meanwhile (its reply may have used the token).
         if (!(await repository.clearRefusedReply({ claimedBy }))) {
           logger.warn({ outboundMessageId: message.id }, 'reply refused after another sender took it over');
           summary.skipped++;
-          continue;
+          return undefined;
         }
       } else if (earlierReplyUnknown) {
         // A reply of unknown outcome and no fresh token to ask again with: never follow it with a push.
@@ -263,12 +269,12 @@ export async function sendClaimedMessages(
           logger.warn({ outboundMessageId: message.id }, 'reply of unknown outcome not followed by a push');
           summary.skipped++;
         } else lost();
-        continue;
+        return undefined;
       }
       if (message.memberUnfollowed) {
         if (await repository.markSkipped({ claimedBy, reason: 'member unfollowed' })) summary.skipped++;
         else lost();
-        continue;
+        return undefined;
       }
       await messenger.push(credentials, {
         to: message.toUserId,
@@ -276,8 +282,7 @@ export async function sendClaimedMessages(
         retryKey: message.retryKey,
       });
       // `already_accepted` (409) means an earlier attempt got through: sent all the same.
-      if (await repository.markSent({ claimedBy, deliveredAs: 'push', now: clock.now() })) summary.sent++;
-      else lost();
+      return 'push';
     } catch (error) {
       // LINE refused the reply outright (4xx other than 429): it was not delivered (by us; when another
       // sender has claimed the message since, it is that sender's to answer).
@@ -290,7 +295,7 @@ export async function sendClaimedMessages(
         !(await repository.clearRefusedReply({ claimedBy }))
       ) {
         summary.skipped++;
-        continue;
+        return undefined;
       }
       const retryable = !isLineApiError(error) || error.retryable;
       const giveUp = !retryable || message.attempts >= MAX_SEND_ATTEMPTS;
@@ -306,12 +311,40 @@ export async function sendClaimedMessages(
           'LINE send failed after another sender took it over',
         );
         summary.skipped++;
-        continue;
+        return undefined;
       }
       logger.warn({ outboundMessageId: message.id, err: error, giveUp }, 'LINE send failed');
       if (giveUp) summary.failed++;
       else summary.retried++;
     }
+    return undefined;
+  };
+
+  const delivered: { message: ClaimedMessage; deliveredAs: Delivered }[] = [];
+  // Side by side, but one recipient's messages in the order given (as claimed: oldest first).
+  const byRecipient = new Map<string, Promise<void>>();
+  for (const message of claimed) {
+    const key = message.toUserId ?? message.id;
+    const before = byRecipient.get(key) ?? Promise.resolve();
+    byRecipient.set(
+      key,
+      before.then(async () => {
+        const deliveredAs = await sendOne(message);
+        if (deliveredAs) delivered.push({ message, deliveredAs });
+      }),
+    );
+  }
+  await Promise.all(byRecipient.values());
+  const marked = await repository.markSentMany({
+    sent: delivered.map(({ message, deliveredAs }) => ({
+      claimedBy: { id: message.id, attempts: message.attempts },
+      deliveredAs,
+    })),
+    now: clock.now(),
+  });
+  for (const { message } of delivered) {
+    if (marked.has(message.id)) summary.sent++;
+    else lostBy(message);
   }
   return summary;
 }

@@ -27,6 +27,17 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * a typed e-invoice 36, one answered "received, checking" 16.
  */
 const MAX_STATEMENTS = { help: 6, textProof: 35, queuedProof: 14 };
+/**
+ * A group of `help` answers handled together (issue 17's burst): the claim and each group's writes (done
+ * marks, members' activity, answers, sent marks) are one statement each for the whole group, so each
+ * answer adds only its own read. Eight one after the other take 8 × 6 = 48; eight claimed together took
+ * 13–17 (PGlite commits them as one or two groups, PostgreSQL as two or three: a group is what was
+ * handled while the previous one committed). The bound leaves room for the split, not for a statement
+ * per answer more.
+ */
+const GROUP = 8;
+const MAX_GROUP_STATEMENTS = 24;
+const MEMBERS = 4 + GROUP;
 
 describe('statements per answer (issue 17)', () => {
   const log = createStatementLog();
@@ -54,14 +65,14 @@ describe('statements per answer (issue 17)', () => {
       lanes: 1,
       answerLanes: 0,
     });
-    for (let i = 0; i < 4; i++)
+    for (let i = 0; i < MEMBERS; i++)
       await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ displayName: `member ${i}`, language: 'en' }),
       });
     // Known members: their first message stored them.
-    for (let i = 0; i < 4; i++) await answer(userIdOf(i), 'help');
+    for (let i = 0; i < MEMBERS; i++) await answer(userIdOf(i), 'help');
   }, HANG_GUARD_MS);
 
   afterAll(async () => {
@@ -101,5 +112,26 @@ describe('statements per answer (issue 17)', () => {
     // Assert
     expect(text).toContain('Received, checking');
     expect(statements.length).toBeLessThanOrEqual(MAX_STATEMENTS.queuedProof);
+  });
+
+  test('when a group of known members send help together, then the group takes at most the bound of statements', async () => {
+    // Arrange: one lane per member, so all are claimed at once and handled together.
+    const groupWorker = createWebhookEventsWorker(kit.services as Services, {
+      conversation: kit.conversation,
+      lanes: GROUP,
+      answerLanes: 0,
+    });
+    const users = Array.from({ length: GROUP }, (_, i) => userIdOf(4 + i));
+    for (const userId of users) await kit.userSends(userId, { type: 'text', text: 'help' });
+
+    // Act
+    const statements = await log.during(async () => {
+      await groupWorker.runOnce({ wake: () => {} });
+      await groupWorker.drain?.();
+    });
+
+    // Assert
+    for (const userId of users) expect((await kit.botMessages(userId)).length).toBe(2);
+    expect(statements.length).toBeLessThanOrEqual(MAX_GROUP_STATEMENTS);
   });
 });

@@ -119,14 +119,13 @@ describe('webhook inbox and worker mechanics', () => {
     const whileLeased = await processDueWebhookEvents(deps(), { handle: async () => ({}) });
     services.clock.advanceBy(61_000);
     const afterLease = await processDueWebhookEvents(deps(), { handle: async () => ({}) });
-    const lateFinish = await repository.finish({
-      id: claimedByDeadWorker?.id as string,
-      attempt: claimedByDeadWorker?.attempts as number,
+    const lateFinish = await repository.finishMany({
+      claims: [{ id: claimedByDeadWorker?.id as string, attempt: claimedByDeadWorker?.attempts as number }],
       now: services.clock.now(),
     });
 
     expect(whileLeased.claimed).toBe(0);
     expect(afterLease).toMatchObject({ claimed: 1, done: 1 });
-    expect(lateFinish).toBe(false);
+    expect(lateFinish.size).toBe(0);
   });
 });
