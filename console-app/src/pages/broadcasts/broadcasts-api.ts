@@ -1,3 +1,4 @@
+import type { CostEstimate } from '../../../../core/broadcasts/broadcasts.plans';
 import { api } from '../../api';
 
 /** The shapes of /api/console/segments and /api/console/broadcasts as this page uses them. */
@@ -56,25 +57,12 @@ export type BroadcastDefaults = {
   frequencyCap: { messages: number; days: number };
 };
 
-/** The cost on the brand's LINE plan (Settings → Broadcasts): see core/broadcasts/broadcasts.plans.ts. */
-export type Estimate = {
-  reachable: number;
-  /** What LINE counts: one message per recipient, however many bubbles. */
-  messages: number;
-  plan: { key: string; name: string; includedMessages: number; overagePrice: number | null } | null;
-  used: number | null;
-  limit: number | null;
-  /** The plan's (or LINE's) messages left this month; null when unknown. */
-  includedLeft: number | null;
-  withinIncluded: number;
-  overage: number;
-  /** Null when unknown: no plan chosen, or LINE could not be asked. */
-  cost: number | null;
-  currency: string;
-  refusal: { reason: 'line_limit' | 'plan_has_no_overage'; message: string } | null;
-  /** A narrowcast's estimate counts the friends we know; LINE tells its reach after accepting. */
-  basis?: 'known_friends';
-};
+/**
+ * The cost on the brand's LINE plan (Settings → Broadcasts), as `POST /api/console/broadcasts` answers it:
+ * core's estimate with the members reached; a narrowcast's counts the friends we know (`basis`), LINE
+ * telling its reach only after accepting.
+ */
+export type Estimate = CostEstimate & { reachable: number; basis?: 'known_friends' };
 
 export type Quota = { limit: number | null; used: number | null; left: number | null; known: boolean };
 

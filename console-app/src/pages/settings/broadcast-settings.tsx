@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { LinePlan } from '../../../../core/broadcasts/broadcasts.plans';
 import { api, isApiError } from '../../api';
 import { formatNumber } from '../../format';
 import { createTranslator } from '../../i18n';
@@ -9,16 +10,6 @@ import { messages } from './broadcast-settings.messages';
 
 const t = createTranslator(messages);
 
-export type LinePlan = {
-  key: string;
-  name: string;
-  monthlyFee: number;
-  includedMessages: number;
-  overagePrice: number | null;
-  currency: 'TWD' | 'THB';
-  /** Where the figures were checked; null: not confirmed (the form asks for the brand's own). */
-  source: string | null;
-};
 export type BroadcastSettings = {
   quietHours: { start: string; end: string };
   quietHoursMidSend: 'wait' | 'skip';
