@@ -1,9 +1,9 @@
 import {
   dateRuleVerdicts,
-  evaluateCampaignRules,
   firstFailedVerdict,
   NO_REWARDS,
   type CampaignWithSettings,
+  type RulesDecision,
 } from '../campaigns/index.js';
 import {
   findPartialProof,
@@ -17,7 +17,6 @@ import type { BudgetPermit, InvoiceDetailQuery, PlatformDetailResult } from '../
 import {
   nextCheckAfter,
   reuseStoredAnswer,
-  rulesInvoiceFromParsed,
   rulesInvoiceFromPlatform,
   campaignUploadDeadline,
   type StoredPlatformAnswer,
@@ -308,28 +307,25 @@ export async function settleUnfound(
   return resultOfStored(row ?? (await reload(txRepository, claimed)));
 }
 
-const DATE_RULES = new Set(['purchase_date', 'registration_window', 'register_within_days']);
-
-/** The date rules' verdicts, when one of them fails: they need nothing from the platform. */
-export function refuseOnDates(campaign: CampaignWithSettings, parsed: ParsedInvoice, registeredAt: Date) {
-  // Nearly every proof passes them: the whole rules (items, stores) are evaluated only for one that fails.
-  const dates = dateRuleVerdicts(campaign.settings, parsed.invoiceDate, registeredAt);
-  if (dates.every((verdict) => verdict.passed)) return undefined;
-  const decision = evaluateCampaignRules({
-    campaign: campaign.settings,
-    invoice: rulesInvoiceFromParsed(parsed),
-    registeredAt,
-    context: { memberAcceptedToday: 0, memberAcceptedInCampaign: 0 },
-  });
-  const verdicts = decision.verdicts.filter((verdict) => DATE_RULES.has(verdict.rule));
+/**
+ * The refusal on the date rules alone (purchase date, registration window, registering within N days),
+ * when one of them fails: they need nothing from the platform, and a failed rule leaves no reward, no
+ * matched item.
+ */
+export function refuseOnDates(
+  campaign: CampaignWithSettings,
+  parsed: ParsedInvoice,
+  registeredAt: Date,
+): RulesDecision | undefined {
+  const verdicts = dateRuleVerdicts(campaign.settings, parsed.invoiceDate, registeredAt);
   if (verdicts.every((verdict) => verdict.passed)) return undefined;
   return {
-    ...decision,
-    verdicts,
     qualifies: false,
+    verdicts,
     matchedItems: [],
     matchedAmountMinor: 0,
     matchedGroups: [],
+    rewards: NO_REWARDS,
   };
 }
 
