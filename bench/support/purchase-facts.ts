@@ -59,8 +59,9 @@ export const expectedMemberFacts = (brandId: string) => sql`
   from members m
   left join (
     select e.member_id,
-           jsonb_agg(member_purchase_fact(e.invoice_date, e.seller_tax_id, e.seller_name, e.seller_address,
-                                          e.item_names) order by e.invoice_date desc, e.submission_id) as purchases,
+           jsonb_agg(member_purchase_fact(e.invoice_date, e.seller_tax_id, e.seller_name,
+                                          purchase_region_codes(e.seller_address), e.item_names)
+                     order by e.invoice_date desc, e.submission_id) as purchases,
            max(e.invoice_date) as last_bought_on,
            case when max(e.total) > member_purchases_kept() then min(e.invoice_date) end as purchases_from
     from (select x.*, row_number() over (partition by x.member_id order by x.invoice_date desc, x.submission_id) as n,
