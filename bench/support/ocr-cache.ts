@@ -10,6 +10,8 @@
  * the ones the reader asks this engine to look at again: a second opinion's cache in a fraction of the time.
  * `--detect-side N` (paddle): text boxes looked for on the page scaled to N px (the engine's
  * `detectLongSide`), cached under .tmp/ocr-cache/paddle-detN/ (`parse-cached.ts --engine paddle-detN`).
+ * `--whole-page` (paddle): text boxes looked for on the whole page, as the library does, instead of the
+ * part that holds ink (the engine's `inkWindow`).
  * `--as NAME` (paddle): cached under .tmp/ocr-cache/NAME/ instead (`parse-cached.ts --engine NAME`), to keep
  * another runner's pass side by side with this one.
  */
@@ -55,8 +57,9 @@ async function main() {
   const detectSide = argv.includes('--detect-side')
     ? Number(argv[argv.indexOf('--detect-side') + 1])
     : undefined;
+  const wholePage = argv.includes('--whole-page');
   const engine = paddle
-    ? buildPaddleOcrEngine({ detectLongSide: detectSide })
+    ? buildPaddleOcrEngine({ detectLongSide: detectSide, inkWindow: !wholePage })
     : buildTesseractOcrEngine({ poolSize: 2 });
   const cacheAs = argv.includes('--as') ? argv[argv.indexOf('--as') + 1] : undefined;
   const root = paddle
