@@ -10,6 +10,7 @@
  * the ones the reader asks this engine to look at again: a second opinion's cache in a fraction of the time.
  * `--detect-side N` (paddle): text boxes looked for on the page scaled to N px (the engine's
  * `detectLongSide`), cached under .tmp/ocr-cache/paddle-detN/ (`parse-cached.ts --engine paddle-detN`).
+ * `--files 003.jpg,025.jpg`: only these scans.
  * `--whole-page` (paddle): text boxes looked for on the whole page, as the library does, instead of the
  * part that holds ink (the engine's `inkWindow`).
  * `--as NAME` (paddle): cached under .tmp/ocr-cache/NAME/ instead (`parse-cached.ts --engine NAME`), to keep
@@ -48,9 +49,12 @@ async function main() {
     const lines = (JSON.parse(readFileSync(first, 'utf8')) as { lines: OcrLine[] }).lines;
     return needsRefinement(parseReceiptText(lines, { now: SROIE_SUBMITTED_AT }));
   };
+  // `--files 003.jpg,025.jpg`: only these scans (say, the ones a change can act on).
+  const only = argv.includes('--files') ? new Set(argv[argv.indexOf('--files') + 1]!.split(',')) : undefined;
   const split = loadSplit();
   const files = readdirSync(sroieDir)
     .filter((file) => file.endsWith('.jpg') && (!part || committedPartOf(file, split) === part))
+    .filter((file) => !only || only.has(file))
     .filter((file) => !after || doubtfulAfter(file))
     .sort();
   const paddle = engineName === 'paddle';
