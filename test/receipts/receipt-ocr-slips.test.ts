@@ -389,9 +389,7 @@ describe('store name — the company line as people name the store', () => {
   test('when a row stands above the registration number printed alone, then it is the name, not a notice above it', () => {
     const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
     expect(
-      read(
-        'GOODS SOLD ARE NOT RETURNABLE\nSLF CASH & CARRY\n(002107265-V) CAH\nNO 15 JLN TSJ 2\nTOTAL 9.90',
-      ),
+      read('GOODS SOLD ARE NOT RETURNABLE\nSLF CASH & CARRY\n(002107265-V) CAH\nNO 15 JLN TSJ 2\nTOTAL 9.90'),
     ).toBe('SLF CASH & CARRY');
   });
 
