@@ -20,6 +20,7 @@ export {
   type SubmitOutcome,
 } from './submissions.models.js';
 export { decideReviewedSubmission, submitProof, verifyDueSubmissions } from './submissions.usecases.js';
+export { createChatProofSubmitter } from './submissions.intake.js';
 export { handOffRewards, resultOfStored } from './submissions.decide.js';
 export { checkClaimedSubmission, type AnsweredCheck } from './submissions.einvoice.js';
 export { settleAnswers } from './submissions.batch.js';
