@@ -15,6 +15,8 @@ import {
 } from '../../test/line/line-test-kit.js';
 import { compare, round, type BenchCase, type BenchMeasurement } from '../bench.types.js';
 import { postJson, putJson, waitFor } from '../support/http.js';
+import type { PgliteThreadMode } from '../../core/db/pglite-thread.js';
+import { benchPgliteThreads } from '../support/pglite-threads.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
 const SEQUENTIAL = Number(process.env.BENCH_LATENCY_SEQUENTIAL ?? 50);
@@ -36,24 +38,28 @@ type BotEntry = { userId: string; at: string; via: string; messages: unknown[] }
  * The e-invoice burst also reports when its last decision was pushed (queued proofs are checked at the
  * budget's pace, so about (queued ÷ 5) s after the burst) and the MoF simulator's requests during it (the
  * most in any 1 s: the budget's 5, give or take the jitter of the requests' own sending). Sizes:
- * BENCH_LATENCY_SEQUENTIAL (50), BENCH_LATENCY_BURST (200), BENCH_LATENCY_MOF_MS ('0,200').
+ * BENCH_LATENCY_SEQUENTIAL (50), BENCH_LATENCY_BURST (200), BENCH_LATENCY_MOF_MS ('0,200'); on PGlite
+ * BENCH_PGLITE_THREAD ('main'; 'main,worker' runs both, PGlite on the serving thread and in a worker thread).
  */
 const lineLatencyBench: BenchCase = {
   name: 'chat answers through the LINE simulator: webhook → LINE call, vs a bare bot',
   issue: 17,
   run: async () => {
     const measurements: BenchMeasurement[] = [];
-    for (const mofLatencyMs of MOF_LATENCIES) measurements.push(...(await runAt(mofLatencyMs)));
+    for (const pgliteThread of process.env.TEST_DATABASE_URL ? (['main'] as const) : benchPgliteThreads())
+      for (const mofLatencyMs of MOF_LATENCIES)
+        measurements.push(...(await runAt(mofLatencyMs, pgliteThread)));
     return measurements;
   },
 };
 
-async function runAt(mofLatencyMs: number): Promise<BenchMeasurement[]> {
+async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Promise<BenchMeasurement[]> {
   const invoiceNumberOf = (i: number) => `LB${String(10_000_000 + i)}`;
   const proofText = (i: number) => `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`;
   const kit = await createLineTestKit({
     workSignal: true,
     invoices: greenTeaInvoices(SEQUENTIAL + BURST, invoiceNumberOf, PURCHASE_DATE),
+    pgliteThread,
   });
   const bare = await startBareBot(kit.lineSim.url);
   const retry = createVerifyInvoicesRetryWorker(kit.services as Services);
@@ -98,7 +104,7 @@ async function runAt(mofLatencyMs: number): Promise<BenchMeasurement[]> {
     const burst = (channelId: string, text: (i: number) => string) =>
       runBurst({ kit, channelId, users: users.slice(SEQUENTIAL), text, send });
 
-    const tag = `MoF sim ${mofLatencyMs} ms`;
+    const tag = `${pgliteThread === 'worker' ? 'PGlite in a worker thread, ' : ''}MoF sim ${mofLatencyMs} ms`;
     const out: BenchMeasurement[] = [];
     const bareSequential = await sequential(BARE_CHANNEL.lineChannelId, () => 'help');
     const helpSequential = await sequential(demoChannel, () => 'help');

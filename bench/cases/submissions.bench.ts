@@ -7,6 +7,8 @@ import {
 } from '../../core/campaigns/index.js';
 import { PGlite } from '@electric-sql/pglite';
 import { createDatabase, PGLITE_START_PARAMS } from '../../core/db/database.js';
+import type { PgliteThreadMode } from '../../core/db/pglite-thread.js';
+import { benchPgliteThreads, pgliteLabel } from '../support/pglite-threads.js';
 import { parseEInvoiceQr } from '../../core/invoices/index.js';
 import { createTestClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
@@ -56,7 +58,13 @@ const REWARDS = {
 const submissionsBench: BenchCase = {
   name: 'submissions: parse + rules, and batch verification against sim/mof',
   issue: 3,
-  run: async () => [...(await benchRules()), ...(await benchVerification())],
+  run: async () => {
+    const out = await benchRules();
+    // On PGlite once per BENCH_PGLITE_THREAD mode (PGlite on the serving thread or in a worker thread).
+    for (const pgliteThread of SERVER_URL ? (['main'] as const) : benchPgliteThreads())
+      out.push(...(await benchVerification(pgliteThread)));
+    return out;
+  },
 };
 
 async function benchRules(): Promise<BenchMeasurement[]> {
@@ -110,16 +118,19 @@ async function benchRules(): Promise<BenchMeasurement[]> {
   ];
 }
 
-async function benchVerification(): Promise<BenchMeasurement[]> {
+async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchMeasurement[]> {
   const payloads = uniqueByNumber(generateEInvoicePayloads(Math.ceil(VERIFY_COUNT * 1.02), 11)).slice(
     0,
     VERIFY_COUNT,
   );
   const sim = await startMofSimulator({ knobs: { detailQueryCap: 1_000_000 } });
-  const pglite = SERVER_URL ? undefined : await PGlite.create({ startParams: [...PGLITE_START_PARAMS] });
+  const pglite =
+    SERVER_URL || pgliteThread === 'worker'
+      ? undefined
+      : await PGlite.create({ startParams: [...PGLITE_START_PARAMS] });
   const database = SERVER_URL
     ? await createDatabase({ url: SERVER_URL, poolMax: CONCURRENCY + 2 })
-    : await createDatabase({ pglite });
+    : await createDatabase(pglite ? { pglite } : { pgliteThread, pgliteDataDir: 'memory://' });
   try {
     await database.migrate();
     sim.admin.addInvoices(
@@ -224,7 +235,7 @@ async function benchVerification(): Promise<BenchMeasurement[]> {
     await bareProfile?.stop();
     const perSecond = (ms: number) => (payloads.length / ms) * 1000;
     const cpuMs = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1000;
-    const driver = SERVER_URL ? 'postgresql' : 'pglite';
+    const driver = SERVER_URL ? 'postgresql' : pgliteLabel(pgliteThread);
     return [
       compare(
         `batch verification (${driver}), ${payloads.length} pending submissions, concurrency ${CONCURRENCY}`,

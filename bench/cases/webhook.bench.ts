@@ -11,6 +11,7 @@ import type { Services } from '../../core/app/build-services.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import { overrideConfig } from '../../core/config/config.js';
 import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
+import { benchPgliteThreads, pgliteLabel } from '../support/pglite-threads.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { createMetrics } from '../../core/metrics/index.js';
@@ -55,16 +56,21 @@ type Round = Awaited<ReturnType<typeof load>>;
  * carries a new webhookEventId, so every one is a real insert; after the runs the stored rows are counted
  * against the 2xx answers. Each subject is loaded unthrottled (throughput, p50, p99, and this process's
  * CPU time per 200: server and load generator, steadier than wall time on a loaded machine) and at RATE
- * req/s (p99), REPEATS times in alternation with the baseline; the figures are medians.
+ * req/s (p99), REPEATS times in alternation with the baseline; the figures are medians. PGlite runs on
+ * the serving thread, in a worker thread, or both side by side: BENCH_PGLITE_THREAD ('main', 'worker',
+ * 'main,worker').
  */
 const webhookBench: BenchCase = {
   name: 'LINE webhook acknowledgement: store durably vs signature-only baseline',
   issue: 4,
   run: async () => {
     const measurements: BenchMeasurement[] = [];
-    const targets: { label: string; open: () => Promise<DatabaseHandle> }[] = [
-      { label: 'pglite', open: () => createDatabase({ pgliteDataDir: 'memory://' }) },
-    ];
+    const targets: { label: string; open: () => Promise<DatabaseHandle> }[] = benchPgliteThreads().map(
+      (pgliteThread) => ({
+        label: pgliteLabel(pgliteThread),
+        open: () => createDatabase({ pgliteDataDir: 'memory://', pgliteThread }),
+      }),
+    );
     if (process.env.BENCH_DATABASE_URL)
       targets.push({
         label: 'postgresql',

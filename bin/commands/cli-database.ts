@@ -20,6 +20,7 @@ export async function withCliDatabase(
       url: config.database.url,
       poolMax: Math.min(config.database.poolMax, 2),
       pgliteDataDir: config.database.pgliteDataDir,
+      pgliteThread: config.database.pgliteThread,
     });
     await database.ping();
   } catch (error) {

@@ -48,6 +48,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
       url: config.database.url,
       poolMax: config.database.poolMax,
       pgliteDataDir: config.database.pgliteDataDir,
+      pgliteThread: config.database.pgliteThread,
     }));
   const clock = overrides.clock ?? systemClock;
   const metrics = overrides.metrics ?? createMetrics({ database: database.db, clock });

@@ -94,6 +94,12 @@ export const envSchema = z.object({
     .describe(
       'Where the embedded PGlite database lives when DATABASE_URL is unset; "memory://" keeps it in memory.',
     ),
+  PGLITE_THREAD: z
+    .enum(['main', 'worker'])
+    .default('main')
+    .describe(
+      'Where the embedded PGlite runs: "main" (the serving thread) or "worker" (a worker thread of its own: its statements run beside the server, not on it).',
+    ),
 
   DATA_DIR: z.string().default('./data').describe('Directory for local files (receipt images, exports).'),
 
@@ -346,6 +352,8 @@ export type Config = {
     url: string | undefined;
     poolMax: number;
     pgliteDataDir: string;
+    /** PGlite on the serving thread or in a worker thread (`core/db/pglite-thread.ts`). */
+    pgliteThread: 'main' | 'worker';
     /** Where the analytics queries go (a read replica). @default the main database */
     analyticsUrl: string | undefined;
   };
@@ -482,6 +490,7 @@ function toConfig(env: ParsedEnv, outside: ReturnType<typeof decideOutsideSystem
       url: env.DATABASE_URL,
       poolMax: env.DATABASE_POOL_MAX,
       pgliteDataDir: env.PGLITE_DATA_DIR,
+      pgliteThread: env.PGLITE_THREAD,
       analyticsUrl: env.ANALYTICS_DATABASE_URL,
     },
     dataDir: env.DATA_DIR,

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { createErrorFactory } from '../shared/errors.js';
 import { migrationsFolder, resolveFromCwd } from '../shared/paths.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { PgliteThread, type PgliteThreadMode } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -67,6 +68,16 @@ export type DatabaseOptions = {
   pgliteDataDir?: string;
   /** An existing PGlite instance (tests load a migrated template into one). */
   pglite?: PGlite;
+  /**
+   * Where a PGlite opened here runs: on this thread (`main`), or in a worker thread of its own
+   * (`worker`, `PgliteThread`), so its wasm and parsing leave the serving thread. @default 'main'
+   */
+  pgliteThread?: PgliteThreadMode;
+  /**
+   * With `pgliteThread: 'worker'` and no data dir: a file written by PGlite's `dumpDataDir` (tests' migrated
+   * template) loaded into the new in-memory database.
+   */
+  pgliteLoadDataDir?: string;
   /**
    * Called with the text of each statement drizzle sends (tests and benches count them). Transaction
    * control is not included on PGlite (it runs BEGIN/COMMIT itself); node-postgres reports it.
@@ -144,20 +155,33 @@ async function createPostgresDatabase(
   return handle;
 }
 
+/** What the handle calls on a PGlite: an instance on this thread or one in a worker thread. */
+type PgliteClient = Pick<PGlite, 'query' | 'exec' | 'listen' | 'close' | 'closed'> | PgliteThread;
+
+async function openPglite(options: DatabaseOptions, dir: string | undefined): Promise<PgliteClient> {
+  if (options.pgliteThread === 'worker')
+    return PgliteThread.create({
+      dataDir: dir,
+      loadDataDir: dir ? undefined : options.pgliteLoadDataDir,
+      startParams: PGLITE_START_PARAMS,
+    });
+  return PGlite.create({ ...(dir ? { dataDir: dir } : {}), startParams: [...PGLITE_START_PARAMS] });
+}
+
 async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   let lock: DataDirLock | undefined;
-  let client = options.pglite;
+  let client: PgliteClient | undefined = options.pglite;
   if (!client) {
     const dataDir = options.pgliteDataDir ?? 'memory://';
     if (dataDir.startsWith('memory://')) {
-      client = await PGlite.create({ startParams: [...PGLITE_START_PARAMS] });
+      client = await openPglite(options, undefined);
     } else {
       const dir = resolveFromCwd(dataDir);
       mkdirSync(dir, { recursive: true });
       // PGlite has no lock of its own: two processes on one data dir silently lose writes.
       lock = acquireDataDirLock(dir);
       try {
-        client = await PGlite.create({ dataDir: dir, startParams: [...PGLITE_START_PARAMS] });
+        client = await openPglite(options, dir);
       } catch (error) {
         lock.release();
         throw error;
@@ -165,7 +189,9 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseH
     }
   }
   const pglite = client;
-  const db = drizzlePglite(pglite, {
+  // drizzle's pglite driver calls `query`, `exec` and `transaction`, which the thread client offers too.
+  const driverClient = pglite as PGlite;
+  const db = drizzlePglite(driverClient, {
     schema,
     logger: statementLogger(options.onStatement),
   }) as unknown as Database;
@@ -173,7 +199,7 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseH
     db,
     driver: 'pglite',
     migrate: async () => {
-      await migratePglite(drizzlePglite(pglite, { schema }), { migrationsFolder });
+      await migratePglite(drizzlePglite(driverClient, { schema }), { migrationsFolder });
     },
     ping: async () => {
       await pglite.query('select 1');

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { syncSubmissionLineItems } from '../analytics/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Database, Executor } from '../db/database.js';
 import { draws, drawWinners, lotteryEntries, notifyWinnerOnce, type Draw } from '../draws/index.js';
@@ -240,6 +241,8 @@ export async function rejectHeldProof(
       .update(submissions)
       .set({ state: 'reversed', reasonCode, reviewedBy: reviewerId, updatedAt: now })
       .where(eq(submissions.id, proof.id));
+    // The purchase leaves the analytics in the same transaction (its line items, and so the rollups).
+    await syncSubmissionLineItems(tx, { submissionId: proof.id });
     const reversal = await reverseRewardsForSubmission({
       tx,
       generateId,

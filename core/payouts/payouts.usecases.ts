@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { syncSubmissionLineItems } from '../analytics/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Database, Executor } from '../db/database.js';
 import { invoices } from '../invoices/invoices.table.js';
@@ -146,6 +147,8 @@ export async function reverseVoidedProof({
       .update(submissions)
       .set({ state: 'reversed', reasonCode: 'invoice.voided', updatedAt: now })
       .where(eq(submissions.id, submissionId));
+    // The purchase leaves the analytics in the same transaction (its line items, and so the rollups).
+    await syncSubmissionLineItems(tx, { submissionId });
     const [invoice] = proof.invoiceId
       ? await tx
           .update(invoices)

@@ -11,6 +11,13 @@ const ADDRESS_HINT =
 const PHONE_OR_ID =
   /\bTEL\b|\bFAX\b|PHONE|\bGST\s?(?:NO|ID|REG)|CO\.?\s?REG|REG\.?\s?NO|\(\d{5,}-[A-Z]\)|\d{6,}-[A-Z]\b/i;
 
+/** Two rows printed in one size (their boxes' heights within 15 %); unknown without boxes. */
+function sameSize(a: Line, b: Line) {
+  if (!a.box || !b.box) return false;
+  const ratio = (a.box.y1 - a.box.y0) / (b.box.y1 - b.box.y0);
+  return ratio > 0.85 && ratio < 1 / 0.85;
+}
+
 export function letterRatio(text: string) {
   const letters = [...text].filter((char) => /\p{L}/u.test(char)).length;
   return text.length === 0 ? 0 : letters / text.replace(/\s/g, '').length;
@@ -22,6 +29,9 @@ export function letterRatio(text: string) {
  */
 const REGISTRATION_NUMBER =
   /\(\s?[IlS5]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$|(?<=[A-Za-z.)]\s?)\s\d{5,}-[A-Z]\s*$/gi;
+/** A row that is a company registration number alone: "(162761-M)", "002693074-K", "(CO. REG 860671-D)". */
+const REGISTRATION_ROW =
+  /^\s*\(?\s?(?:(?:C[O0]\.?\s?(?:N[O0]|REG)|COMPANY\s?(?:N[O0]|REG))[.\s:]*)?[IlS5]?\d{5,}[\s-]?[A-Z]\s?\)?\s*$/i;
 /** "(Co. No: 120154-T)", "(GST Reg No …": a registration printed after the name, to the end of the row. */
 const REGISTRATION_LABEL = /\s*\(\s?(?:C[O0a]\.?\s?(?:N[O0oe]|REG)|GST|REG|ROC)\b.*$/i;
 /** Malaysia's "(M)" before the legal suffix, as OCR bends it: "(H)", "(#)", "(MD)", "(N)". */
@@ -158,6 +168,20 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
       /^(SDN|BHD|\(|HOUSE|ENTERPRISE|TRADING|RESTAURANT)/i.test(best.line.text)
     )
       value = `${previous.compact} ${value}`;
+    // A name printed on two rows of one size that end where its registration number is printed
+    // ("RESTAURANT JIAWEI" / "JIAWEI HOUSE" / "002693074-K"): the registration closes the name block.
+    else if (
+      next &&
+      !LEGAL_SUFFIX.test(value) &&
+      !LEGAL_SUFFIX.test(next.text) &&
+      isCandidate(next) &&
+      !ADDRESS_HINT.test(next.upper) &&
+      next.text === next.text.toUpperCase() &&
+      sameSize(best.line, next) &&
+      lines[position + 2] !== undefined &&
+      REGISTRATION_ROW.test(asciiPunctuation(lines[position + 2]!.text))
+    )
+      value = `${value} ${correctStoreName(next.compact).value}`;
     const margin = best.score - (scored[1]?.score ?? 0);
     let confidence = 0.35 + Math.min(0.25, margin / 6) + (best.hint ? 0.15 : 0) + (best.chain ? 0.25 : 0);
     confidence *= Math.min(1, best.line.confidence + 0.1);

@@ -1,3 +1,4 @@
+import { COMPANY_WORDS } from './data/company-words.data.js';
 import { STORE_CHAINS } from './data/store-chains.data.js';
 
 export type StoreLexicon = { names: string[] };
@@ -33,9 +34,11 @@ export function correctStoreName(
   text: string,
   lexicon: StoreLexicon = DEFAULT_STORE_LEXICON,
 ): StoreNameCorrection {
-  const value = text
-    .replace(SDN_BHD, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
-    .replace(S_SLASH_B, 'S/B');
+  const value = correctCompanyWords(
+    text
+      .replace(SDN_BHD, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
+      .replace(S_SLASH_B, 'S/B'),
+  );
   const compact = value.replace(/(?<=[\u0E00-\u0E7F\u3400-\u9FFF])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF])/g, '');
   // The closest chain wins, not the first within reach: 來來超商 printed exactly is not 統一超商 two
   // characters off.
@@ -59,6 +62,36 @@ export function correctStoreName(
     chain: best.name,
     edits: best.distance,
   };
+}
+
+/** Letters OCR takes for one another in Latin print (either way round). */
+const LOOKALIKE_LETTERS = new Set(
+  ['MN', 'NH', 'HM', 'IL', 'OD', 'OQ', 'OC', 'CG', 'CE', 'EF', 'UV', 'UO', 'BE', 'RP', 'KX', 'VY'].flatMap(
+    ([a, b]) => [`${a}${b}`, `${b}${a}`],
+  ),
+);
+const COMPANY_WORD_SET = new Set<string>(COMPANY_WORDS);
+
+/** Whether `read` is `word` with one letter bent into a look-alike (a letter lost or added may be a glued word). */
+function isBentWord(read: string, word: string) {
+  if (read.length !== word.length) return false;
+  const differ = [...read].flatMap((char, i) => (char === word[i] ? [] : [`${char}${word[i]}`]));
+  return differ.length === 1 && LOOKALIKE_LETTERS.has(differ[0]!);
+}
+
+/**
+ * A company word (`data/company-words.data.ts`) OCR bent by one letter, put back: `SPEED NART` → `SPEED
+ * MART`. Only a word that is not itself one is changed, and only into a single company word within reach.
+ */
+function correctCompanyWords(text: string) {
+  return text.replace(/(?<![A-Za-z0-9])[A-Za-z]{4,}(?![A-Za-z0-9])/g, (token) => {
+    const upper = token.toUpperCase();
+    if (COMPANY_WORD_SET.has(upper)) return token;
+    const near = COMPANY_WORDS.filter((word) => isBentWord(upper, word));
+    if (near.length !== 1) return token;
+    const word = near[0]!;
+    return token === upper ? word : `${word[0]}${word.slice(1).toLowerCase()}`;
+  });
 }
 
 /** Words any store name may carry: they say nothing about which store it is. */

@@ -5,7 +5,10 @@ import type { Services } from '../../core/app/build-services.js';
 import { createApp } from '../../bot/create-app.js';
 import { buildAppModules } from '../../bot/start.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
-import { analyticsSeed, CAMPAIGN } from './fixture.js';
+import { eq } from 'drizzle-orm';
+import { analyticsLineItems, analyticsProductMappings } from '../../core/analytics/index.js';
+import { createTestDatabase } from '../support/database.js';
+import { analyticsSeed, BRAND, CAMPAIGN } from './fixture.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 let services: TestServices;
@@ -255,5 +258,55 @@ describe('product mapping', () => {
       .set(as())
       .send({ itemName: '洋芋片' });
     expect(unmapped.body).toEqual({ normalizedName: '洋芋片', lineItems: 4 });
+  });
+});
+
+describe('ANALYTICS_DATABASE_URL (a read replica)', () => {
+  test('when the services have an analytics database, then every analysis reads it and the mapping writes the main one', async () => {
+    // The "replica" lags one purchase behind: s5 is not there yet.
+    const replica = await createTestDatabase(analyticsSeed());
+    try {
+      await replica.db.delete(analyticsLineItems).where(eq(analyticsLineItems.submissionId, 's5'));
+      const routed = createApp(
+        { ...services, analyticsDatabase: replica } as Services,
+        buildAppModules({ ...services, analyticsDatabase: replica } as Services),
+      );
+      const read = async (path: string) => {
+        const response = await request(routed).get(path).set(as());
+        expect(response.status).toBe(200);
+        return response.body;
+      };
+      const main = await get('/api/console/analytics/baskets?minCount=1');
+      expect(main.baskets).toBe(5);
+      expect((await read('/api/console/analytics/baskets?minCount=1')).baskets).toBe(4);
+      const sum = (rows: { proofs: number }[]) => rows.reduce((total, row) => total + row.proofs, 0);
+      expect(sum((await read('/api/console/analytics/stores')).stores)).toBe(4);
+      expect(sum((await read('/api/console/analytics/regions')).regions)).toBe(4);
+      const cells = (await read('/api/console/analytics/heatmap')).cells as number[][];
+      expect(cells.flat().reduce((total, value) => total + value, 0)).toBe(4);
+      // s5 was the only purchase at the store without an address: the replica has no unrecognised region.
+      expect(
+        (await read('/api/console/analytics/regions')).regions.map((r: { code: unknown }) => r.code),
+      ).toEqual(['TW-TPE', 'TW-NWT']);
+
+      // A mapping made through the routed app lands in the main database, not the replica.
+      const mapped = await request(routed)
+        .post('/api/console/analytics/mappings')
+        .set(as())
+        .send({ itemName: '飯糰', productKey: 'tea' });
+      expect(mapped.status).toBe(200);
+      const mappingIn = async (db: typeof replica.db) =>
+        (
+          await db
+            .select({ name: analyticsProductMappings.normalizedName })
+            .from(analyticsProductMappings)
+            .where(eq(analyticsProductMappings.brandId, BRAND))
+        ).map((row) => row.name);
+      expect(await mappingIn(services.database.db)).toContain('飯糰');
+      expect(await mappingIn(replica.db)).not.toContain('飯糰');
+      await request(app).delete('/api/console/analytics/mappings').set(as()).send({ itemName: '飯糰' });
+    } finally {
+      await replica.close();
+    }
   });
 });

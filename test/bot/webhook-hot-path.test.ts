@@ -56,410 +56,435 @@ function webhookBodyWith(webhookEventIds: string[], text: string, extra: Record<
   });
 }
 
-describe('webhook hot path: channel cache and group commit', () => {
-  let services: TestServices;
-  let app: Express;
-  let monotonicNow = 0;
+/**
+ * On PGlite, once with PGlite on the serving thread and once in a worker thread (`PGLITE_THREAD=worker`):
+ * durable before the 200 and the prepared inserts hold in both.
+ */
+const PGLITE_THREADS = process.env.TEST_DATABASE_URL ? (['main'] as const) : (['main', 'worker'] as const);
 
-  const rowsOf = async (webhookEventId: string) =>
-    services.database.db.select().from(webhookEvents).where(eq(webhookEvents.webhookEventId, webhookEventId));
-  const post = (body: string, secret: string, lineChannelId = CHANNEL.lineChannelId) =>
-    request(app)
-      .post(`/webhook/${lineChannelId}`)
-      .set('content-type', 'application/json')
-      .set('x-line-signature', signWebhookBody(body, secret))
-      .send(body);
-  /** A group-commit inbox of its own, and the seeded channel as the webhook route passes it. */
-  const newInboxOfSeededChannel = async () => {
-    const inbox = createWebhookInbox({
-      db: services.database.db,
-      generateId: services.generateId,
-      clock: services.clock,
-    });
-    const [channel] = await services.database.db
-      .select()
-      .from(lineChannels)
-      .where(eq(lineChannels.id, CHANNEL.id));
-    if (!channel) throw new Error('seeded channel missing');
-    return { inbox, channel };
-  };
-  /** What `proofline channel add` does to an existing channel: a new secret, from another process. */
-  const rotateSecret = async (channelSecret: string) => {
-    await createBrandsRepository({ db: services.database.db, generateId: services.generateId }).upsertChannel(
-      {
+describe.each(PGLITE_THREADS)(
+  'webhook hot path: channel cache and group commit (PGlite thread: %s)',
+  (pgliteThread) => {
+    let services: TestServices;
+    let app: Express;
+    let monotonicNow = 0;
+
+    const rowsOf = async (webhookEventId: string) =>
+      services.database.db
+        .select()
+        .from(webhookEvents)
+        .where(eq(webhookEvents.webhookEventId, webhookEventId));
+    const post = (body: string, secret: string, lineChannelId = CHANNEL.lineChannelId) =>
+      request(app)
+        .post(`/webhook/${lineChannelId}`)
+        .set('content-type', 'application/json')
+        .set('x-line-signature', signWebhookBody(body, secret))
+        .send(body);
+    /** A group-commit inbox of its own, and the seeded channel as the webhook route passes it. */
+    const newInboxOfSeededChannel = async () => {
+      const inbox = createWebhookInbox({
+        db: services.database.db,
+        generateId: services.generateId,
+        clock: services.clock,
+      });
+      const [channel] = await services.database.db
+        .select()
+        .from(lineChannels)
+        .where(eq(lineChannels.id, CHANNEL.id));
+      if (!channel) throw new Error('seeded channel missing');
+      return { inbox, channel };
+    };
+    /** What `proofline channel add` does to an existing channel: a new secret, from another process. */
+    const rotateSecret = async (channelSecret: string) => {
+      await createBrandsRepository({
+        db: services.database.db,
+        generateId: services.generateId,
+      }).upsertChannel({
         brandId: BRAND.id,
         lineChannelId: CHANNEL.lineChannelId,
         name: CHANNEL.name,
         channelSecret,
         channelAccessToken: CHANNEL.channelAccessToken,
         managedByEnv: false,
-      },
-    );
-  };
+      });
+    };
 
-  beforeAll(async () => {
-    services = await buildTestServices({ seed: { brands: [BRAND], lineChannels: [CHANNEL] } });
-    const channels = createChannelCache({
-      db: services.database.db,
-      generateId: services.generateId,
-      now: () => monotonicNow,
+    beforeAll(async () => {
+      services = await buildTestServices({
+        seed: { brands: [BRAND], lineChannels: [CHANNEL] },
+        pgliteThread,
+      });
+      const channels = createChannelCache({
+        db: services.database.db,
+        generateId: services.generateId,
+        now: () => monotonicNow,
+      });
+      app = createApp(services, [createWebhookModule(services, { channels })]);
     });
-    app = createApp(services, [createWebhookModule(services, { channels })]);
-  });
-  afterAll(async () => {
-    await services.database.close();
-  });
+    afterAll(async () => {
+      await services.database.close();
+    });
 
-  test('when many deliveries arrive at once, with one event redelivered 10 times among them, then every event is stored exactly once and all get 200', async () => {
-    const distinct = Array.from({ length: 40 }, (_, i) => `EVT_BURST_${i}`);
-    const bodies = [
-      ...distinct.map((id) => webhookBody([id])),
-      ...Array.from({ length: 10 }, () => webhookBody(['EVT_BURST_REDELIVERED'])),
-      webhookBody(['EVT_BURST_0', 'EVT_BURST_MULTI_A', 'EVT_BURST_MULTI_B']),
-    ];
+    test('when many deliveries arrive at once, with one event redelivered 10 times among them, then every event is stored exactly once and all get 200', async () => {
+      const distinct = Array.from({ length: 40 }, (_, i) => `EVT_BURST_${i}`);
+      const bodies = [
+        ...distinct.map((id) => webhookBody([id])),
+        ...Array.from({ length: 10 }, () => webhookBody(['EVT_BURST_REDELIVERED'])),
+        webhookBody(['EVT_BURST_0', 'EVT_BURST_MULTI_A', 'EVT_BURST_MULTI_B']),
+      ];
 
-    const responses = await Promise.all(bodies.map((body) => post(body, CHANNEL.channelSecret)));
+      const responses = await Promise.all(bodies.map((body) => post(body, CHANNEL.channelSecret)));
 
-    expect(responses.map((response) => response.status)).toEqual(Array(bodies.length).fill(200));
-    for (const id of [...distinct, 'EVT_BURST_REDELIVERED', 'EVT_BURST_MULTI_A', 'EVT_BURST_MULTI_B'])
-      expect(await rowsOf(id)).toHaveLength(1);
-    const burstRows = (await services.database.db.select().from(webhookEvents)).filter((row) =>
-      row.webhookEventId.startsWith('EVT_BURST_'),
-    );
-    expect(burstRows).toHaveLength(43);
-  });
-
-  test('when deliveries are written together, then each learns how many of its own events were new', async () => {
-    const { inbox, channel } = await newInboxOfSeededChannel();
-
-    const results = await Promise.all([
-      inbox.receive({ channel, rawBody: webhookBody(['EVT_COUNT_A', 'EVT_COUNT_B']) }),
-      inbox.receive({ channel, rawBody: webhookBody(['EVT_COUNT_A']) }),
-      inbox.receive({ channel, rawBody: webhookBody(['EVT_BURST_1', 'EVT_COUNT_C']) }),
-    ]);
-
-    expect(results).toEqual([
-      { received: 2, stored: 2 },
-      { received: 1, stored: 0 },
-      { received: 2, stored: 1 },
-    ]);
-  });
-
-  test('when one delivery of a batch cannot be stored, then it fails alone and the others are stored', async () => {
-    const { inbox, channel } = await newInboxOfSeededChannel();
-
-    // A channel id PostgreSQL cannot hold (U+0000): this delivery's insert fails in the database. (Text
-    // of the events themselves no longer fails that way: it is made storable, test/safety.)
-    const results = await Promise.allSettled([
-      inbox.receive({ channel, rawBody: webhookBody(['EVT_ISO_1']) }),
-      inbox.receive({ channel: { ...channel, id: 'chn_\u0000bad' }, rawBody: webhookBody(['EVT_ISO_BAD']) }),
-      inbox.receive({ channel, rawBody: webhookBody(['EVT_ISO_2', 'EVT_ISO_3']) }),
-    ]);
-
-    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(await rowsOf('EVT_ISO_BAD')).toHaveLength(0);
-    for (const id of ['EVT_ISO_1', 'EVT_ISO_2', 'EVT_ISO_3']) expect(await rowsOf(id)).toHaveLength(1);
-  });
-
-  test('when an event holds quotes, backslashes and SQL, then it is stored exactly as LINE sent it', async () => {
-    const text = "it's \\'); drop table webhook_events; -- \\\\n $$ $tag$ E'\\x' 日本 🍵";
-    const extra = { "key'with\\quote": ["a'b", 'c\\d', null, 1.5, true], nested: { "'": '\\' } };
-    const body = webhookBodyWith(['EVT_QUOTE_1'], text, extra);
-
-    expect((await post(body, CHANNEL.channelSecret)).status).toBe(200);
-
-    const [row] = await rowsOf('EVT_QUOTE_1');
-    const [sent] = (JSON.parse(body) as { events: Record<string, unknown>[] }).events;
-    expect(row?.payload).toEqual(sent);
-    expect(row?.rawJson).toBeNull();
-  });
-
-  test('when a string is made a SQL literal, then it is quoted as node-postgres quotes it', () => {
-    for (const value of ['', 'plain', "a'b", 'a\\b', "x'\\'y\\\\", "''", "日本\\'", '$$'])
-      expect(sqlLiteral(value)).toBe(pg.escapeLiteral(value));
-  });
-
-  test('when the 200 arrives, then the event is already committed: a second connection reads it', async () => {
-    // PostgreSQL: a connection of its own sees only committed rows. PGlite has one connection, which
-    // runs one statement at a time: the read waits behind nothing and sees what the insert committed.
-    const reader = services.database.url
-      ? new pg.Client({ connectionString: services.database.url })
-      : undefined;
-    await reader?.connect();
-    try {
-      const ids = Array.from({ length: 20 }, (_, i) => `EVT_DURABLE_${i}`);
-      const seenAtAck = await Promise.all(
-        ids.map(async (id) => {
-          const response = await post(webhookBody([id]), CHANNEL.channelSecret);
-          expect(response.status).toBe(200);
-          if (!reader) return (await rowsOf(id)).length;
-          const result = await reader.query('select 1 from webhook_events where webhook_event_id = $1', [id]);
-          return result.rowCount;
-        }),
+      expect(responses.map((response) => response.status)).toEqual(Array(bodies.length).fill(200));
+      for (const id of [...distinct, 'EVT_BURST_REDELIVERED', 'EVT_BURST_MULTI_A', 'EVT_BURST_MULTI_B'])
+        expect(await rowsOf(id)).toHaveLength(1);
+      const burstRows = (await services.database.db.select().from(webhookEvents)).filter((row) =>
+        row.webhookEventId.startsWith('EVT_BURST_'),
       );
-      expect(seenAtAck).toEqual(ids.map(() => 1));
-    } finally {
-      await reader?.end();
-    }
-  });
+      expect(burstRows).toHaveLength(43);
+    });
 
-  // A prepared statement lives on the connection that prepared it: only PGlite's one connection uses them.
-  (process.env.TEST_DATABASE_URL ? test.skip : test)(
-    'when the inbox prepares its insert (PGlite), then each batch size is prepared once and reused, a batch over 16 goes as plain text, and every event is stored once',
-    async () => {
-      const statements: string[] = [];
-      const inbox = createWebhookInbox(
-        {
-          db: services.database.db,
-          generateId: services.generateId,
-          clock: services.clock,
-          simpleQuery: async <T extends Record<string, unknown>>(text: string) => {
-            statements.push(text.trimStart().split(/\s/, 1)[0] ?? '');
-            return services.database.simpleQuery<T>(text);
-          },
-        },
-        { preparedInserts: true },
-      );
-      const [channel] = await services.database.db
-        .select()
-        .from(lineChannels)
-        .where(eq(lineChannels.id, CHANNEL.id));
-      if (!channel) throw new Error('seeded channel missing');
-      const many = Array.from({ length: 17 }, (_, i) => `EVT_PREP_MANY_${i}`);
+    test('when deliveries are written together, then each learns how many of its own events were new', async () => {
+      const { inbox, channel } = await newInboxOfSeededChannel();
 
-      const results = [];
-      for (const ids of [['EVT_PREP_A', 'EVT_PREP_B'], ['EVT_PREP_B', 'EVT_PREP_C'], ['EVT_PREP_D'], many])
-        results.push(await inbox.receive({ channel, rawBody: webhookBody(ids) }));
+      const results = await Promise.all([
+        inbox.receive({ channel, rawBody: webhookBody(['EVT_COUNT_A', 'EVT_COUNT_B']) }),
+        inbox.receive({ channel, rawBody: webhookBody(['EVT_COUNT_A']) }),
+        inbox.receive({ channel, rawBody: webhookBody(['EVT_BURST_1', 'EVT_COUNT_C']) }),
+      ]);
 
       expect(results).toEqual([
         { received: 2, stored: 2 },
+        { received: 1, stored: 0 },
         { received: 2, stored: 1 },
-        { received: 1, stored: 1 },
-        { received: 17, stored: 17 },
       ]);
-      expect(statements).toEqual(['prepare', 'execute', 'execute', 'prepare', 'execute', 'insert']);
-      for (const id of ['EVT_PREP_A', 'EVT_PREP_B', 'EVT_PREP_C', 'EVT_PREP_D', ...many])
-        expect(await rowsOf(id)).toHaveLength(1);
-    },
-  );
-
-  test('when a brand or channel that webhook events name is deleted or renumbered, then it is refused as the foreign keys refused it', async () => {
-    // The inbox's table has no foreign keys (its insert is the hot path); a trigger guards the parents.
-    const db = services.database.db;
-    const brands = createBrandsRepository({ db, generateId: services.generateId });
-    const brand = await brands.createBrand({ ...BRAND, slug: 'guarded' });
-    const channel = await brands.upsertChannel({
-      brandId: brand.id,
-      lineChannelId: '2000000079',
-      name: 'Guarded channel',
-      channelSecret: 'guarded-secret',
-      channelAccessToken: 'token',
-      managedByEnv: false,
     });
-    const unused = await brands.upsertChannel({
-      brandId: brand.id,
-      lineChannelId: '2000000080',
-      name: 'Unused channel',
-      channelSecret: 'unused-secret',
-      channelAccessToken: 'token',
-      managedByEnv: false,
+
+    test('when one delivery of a batch cannot be stored, then it fails alone and the others are stored', async () => {
+      const { inbox, channel } = await newInboxOfSeededChannel();
+
+      // A channel id PostgreSQL cannot hold (U+0000): this delivery's insert fails in the database. (Text
+      // of the events themselves no longer fails that way: it is made storable, test/safety.)
+      const results = await Promise.allSettled([
+        inbox.receive({ channel, rawBody: webhookBody(['EVT_ISO_1']) }),
+        inbox.receive({
+          channel: { ...channel, id: 'chn_\u0000bad' },
+          rawBody: webhookBody(['EVT_ISO_BAD']),
+        }),
+        inbox.receive({ channel, rawBody: webhookBody(['EVT_ISO_2', 'EVT_ISO_3']) }),
+      ]);
+
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await rowsOf('EVT_ISO_BAD')).toHaveLength(0);
+      for (const id of ['EVT_ISO_1', 'EVT_ISO_2', 'EVT_ISO_3']) expect(await rowsOf(id)).toHaveLength(1);
     });
-    await createWebhookInbox({ db, generateId: services.generateId, clock: services.clock }).receive({
-      channel,
-      rawBody: webhookBody(['EVT_GUARD_1']),
+
+    test('when an event holds quotes, backslashes and SQL, then it is stored exactly as LINE sent it', async () => {
+      const text = "it's \\'); drop table webhook_events; -- \\\\n $$ $tag$ E'\\x' 日本 🍵";
+      const extra = { "key'with\\quote": ["a'b", 'c\\d', null, 1.5, true], nested: { "'": '\\' } };
+      const body = webhookBodyWith(['EVT_QUOTE_1'], text, extra);
+
+      expect((await post(body, CHANNEL.channelSecret)).status).toBe(200);
+
+      const [row] = await rowsOf('EVT_QUOTE_1');
+      const [sent] = (JSON.parse(body) as { events: Record<string, unknown>[] }).events;
+      expect(row?.payload).toEqual(sent);
+      expect(row?.rawJson).toBeNull();
     });
-    const refusal = (statement: Promise<unknown>) =>
-      statement.then(
-        () => 'done',
-        (error: unknown) => getPostgresErrorCode(error),
-      );
 
-    expect(await refusal(db.delete(lineChannels).where(eq(lineChannels.id, channel.id)))).toBe('23503');
-    expect(
-      await refusal(
-        db.update(lineChannels).set({ id: 'chn_renumbered' }).where(eq(lineChannels.id, channel.id)),
-      ),
-    ).toBe('23503');
-    // A brand that only an event names (a brand's channels would refuse its delete by their own foreign key).
-    const lone = await brands.createBrand({ ...BRAND, slug: 'lone' });
-    await db.insert(webhookEvents).values({
-      id: 'evt_guard_lone',
-      brandId: lone.id,
-      channelId: channel.id,
-      webhookEventId: 'EVT_GUARD_LONE',
-      eventType: 'message',
-      payload: {},
-      occurredAt: new Date(),
+    test('when a string is made a SQL literal, then it is quoted as node-postgres quotes it', () => {
+      for (const value of ['', 'plain', "a'b", 'a\\b', "x'\\'y\\\\", "''", "日本\\'", '$$'])
+        expect(sqlLiteral(value)).toBe(pg.escapeLiteral(value));
     });
-    expect(await refusal(db.delete(brandsTable).where(eq(brandsTable.id, lone.id)))).toBe('23503');
-    // What no event names is deleted as before, and a change of another column passes.
-    expect(
-      await refusal(db.update(lineChannels).set({ name: 'Renamed' }).where(eq(lineChannels.id, channel.id))),
-    ).toBe('done');
-    expect(await refusal(db.delete(lineChannels).where(eq(lineChannels.id, unused.id)))).toBe('done');
-    expect(await rowsOf('EVT_GUARD_1')).toHaveLength(1);
-  });
 
-  test('when the 200 is sent, then the statement storing its event has already returned: no response is sent while it is held', async () => {
-    // Deterministic on both databases: the inbox's statement (autocommit: it has committed when it
-    // returns) is held after it returns, and the responses of the deliveries whose events it holds are
-    // looked at then. A 200 sent before the commit (not awaiting the write, or awaiting only its
-    // queueing, or a batch answered when another batch commits) is caught here.
-    const responses = new Map<string, ServerResponse>();
-    const seenAtCommit: { id: string; sent: boolean }[] = [];
-    const database = {
-      ...services.database,
-      simpleQuery: async <T extends Record<string, unknown>>(text: string) => {
-        const rows = await services.database.simpleQuery<T>(text);
-        await new Promise((resolve) => setImmediate(resolve));
-        for (const [id, res] of responses)
-          if (text.includes(`'${id}'`)) seenAtCommit.push({ id, sent: res.headersSent || res.writableEnded });
-        return rows;
-      },
-    };
-    const heldApp = createApp(services, [createWebhookModule({ ...services, database })]);
-    const server = (req: IncomingMessage, res: ServerResponse) => {
-      responses.set(String(req.headers['x-test-event']), res);
-      heldApp(req, res);
-    };
-    const ids = Array.from({ length: 8 }, (_, i) => `EVT_HELD_${i}`);
+    test('when the 200 arrives, then the event is already committed: a second connection reads it', async () => {
+      // PostgreSQL: a connection of its own sees only committed rows. PGlite has one connection, which
+      // runs one statement at a time: the read waits behind nothing and sees what the insert committed.
+      const reader = services.database.url
+        ? new pg.Client({ connectionString: services.database.url })
+        : undefined;
+      await reader?.connect();
+      try {
+        const ids = Array.from({ length: 20 }, (_, i) => `EVT_DURABLE_${i}`);
+        const seenAtAck = await Promise.all(
+          ids.map(async (id) => {
+            const response = await post(webhookBody([id]), CHANNEL.channelSecret);
+            expect(response.status).toBe(200);
+            if (!reader) return (await rowsOf(id)).length;
+            const result = await reader.query('select 1 from webhook_events where webhook_event_id = $1', [
+              id,
+            ]);
+            return result.rowCount;
+          }),
+        );
+        expect(seenAtAck).toEqual(ids.map(() => 1));
+      } finally {
+        await reader?.end();
+      }
+    });
 
-    const answers = await Promise.all(
-      ids.map((id) => {
-        const body = webhookBody([id]);
-        return request(server)
-          .post(`/webhook/${CHANNEL.lineChannelId}`)
-          .set('content-type', 'application/json')
-          .set('x-test-event', id)
-          .set('x-line-signature', signWebhookBody(body, CHANNEL.channelSecret))
-          .send(body);
-      }),
-    );
-
-    expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 200));
-    expect(seenAtCommit.map(({ id }) => id).sort()).toEqual([...ids].sort());
-    expect(seenAtCommit.filter(({ sent }) => sent)).toEqual([]);
-    for (const id of ids) expect(await rowsOf(id)).toHaveLength(1);
-  });
-
-  test('when a delivery is not the plain kind the fast path serves (chunked, a query string), then express serves it alike', async () => {
-    const chunkedBody = webhookBody(['EVT_CHUNKED_1']);
-    const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const server = createServer(app).listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        const req = httpRequest(
+    // A prepared statement lives on the connection that prepared it: only PGlite's one connection uses them.
+    (process.env.TEST_DATABASE_URL ? test.skip : test)(
+      'when the inbox prepares its insert (PGlite), then each batch size is prepared once and reused, a batch over 16 goes as plain text, and every event is stored once',
+      async () => {
+        const statements: string[] = [];
+        const inbox = createWebhookInbox(
           {
-            port,
-            host: '127.0.0.1',
-            method: 'POST',
-            path: `/webhook/${CHANNEL.lineChannelId}`,
-            headers: {
-              'content-type': 'application/json',
-              'x-line-signature': signWebhookBody(chunkedBody, CHANNEL.channelSecret),
-              'transfer-encoding': 'chunked',
+            db: services.database.db,
+            generateId: services.generateId,
+            clock: services.clock,
+            simpleQuery: async <T extends Record<string, unknown>>(text: string) => {
+              statements.push(text.trimStart().split(/\s/, 1)[0] ?? '');
+              return services.database.simpleQuery<T>(text);
             },
           },
-          (res) => {
-            let text = '';
-            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            res.on('end', () => server.close(() => resolve({ status: res.statusCode ?? 0, text })));
-          },
+          { preparedInserts: true },
         );
-        req.on('error', reject);
-        req.write(chunkedBody.slice(0, 10));
-        req.end(chunkedBody.slice(10));
+        const [channel] = await services.database.db
+          .select()
+          .from(lineChannels)
+          .where(eq(lineChannels.id, CHANNEL.id));
+        if (!channel) throw new Error('seeded channel missing');
+        const many = Array.from({ length: 17 }, (_, i) => `EVT_PREP_MANY_${i}`);
+
+        const results = [];
+        for (const ids of [['EVT_PREP_A', 'EVT_PREP_B'], ['EVT_PREP_B', 'EVT_PREP_C'], ['EVT_PREP_D'], many])
+          results.push(await inbox.receive({ channel, rawBody: webhookBody(ids) }));
+
+        expect(results).toEqual([
+          { received: 2, stored: 2 },
+          { received: 2, stored: 1 },
+          { received: 1, stored: 1 },
+          { received: 17, stored: 17 },
+        ]);
+        expect(statements).toEqual(['prepare', 'execute', 'execute', 'prepare', 'execute', 'insert']);
+        for (const id of ['EVT_PREP_A', 'EVT_PREP_B', 'EVT_PREP_C', 'EVT_PREP_D', ...many])
+          expect(await rowsOf(id)).toHaveLength(1);
+      },
+    );
+
+    test('when a brand or channel that webhook events name is deleted or renumbered, then it is refused as the foreign keys refused it', async () => {
+      // The inbox's table has no foreign keys (its insert is the hot path); a trigger guards the parents.
+      const db = services.database.db;
+      const brands = createBrandsRepository({ db, generateId: services.generateId });
+      const brand = await brands.createBrand({ ...BRAND, slug: 'guarded' });
+      const channel = await brands.upsertChannel({
+        brandId: brand.id,
+        lineChannelId: '2000000079',
+        name: 'Guarded channel',
+        channelSecret: 'guarded-secret',
+        channelAccessToken: 'token',
+        managedByEnv: false,
       });
+      const unused = await brands.upsertChannel({
+        brandId: brand.id,
+        lineChannelId: '2000000080',
+        name: 'Unused channel',
+        channelSecret: 'unused-secret',
+        channelAccessToken: 'token',
+        managedByEnv: false,
+      });
+      await createWebhookInbox({ db, generateId: services.generateId, clock: services.clock }).receive({
+        channel,
+        rawBody: webhookBody(['EVT_GUARD_1']),
+      });
+      const refusal = (statement: Promise<unknown>) =>
+        statement.then(
+          () => 'done',
+          (error: unknown) => getPostgresErrorCode(error),
+        );
+
+      expect(await refusal(db.delete(lineChannels).where(eq(lineChannels.id, channel.id)))).toBe('23503');
+      expect(
+        await refusal(
+          db.update(lineChannels).set({ id: 'chn_renumbered' }).where(eq(lineChannels.id, channel.id)),
+        ),
+      ).toBe('23503');
+      // A brand that only an event names (a brand's channels would refuse its delete by their own foreign key).
+      const lone = await brands.createBrand({ ...BRAND, slug: 'lone' });
+      await db.insert(webhookEvents).values({
+        id: 'evt_guard_lone',
+        brandId: lone.id,
+        channelId: channel.id,
+        webhookEventId: 'EVT_GUARD_LONE',
+        eventType: 'message',
+        payload: {},
+        occurredAt: new Date(),
+      });
+      expect(await refusal(db.delete(brandsTable).where(eq(brandsTable.id, lone.id)))).toBe('23503');
+      // What no event names is deleted as before, and a change of another column passes.
+      expect(
+        await refusal(
+          db.update(lineChannels).set({ name: 'Renamed' }).where(eq(lineChannels.id, channel.id)),
+        ),
+      ).toBe('done');
+      expect(await refusal(db.delete(lineChannels).where(eq(lineChannels.id, unused.id)))).toBe('done');
+      expect(await rowsOf('EVT_GUARD_1')).toHaveLength(1);
     });
-    const queryBody = webhookBody(['EVT_QUERY_1']);
-    const withQuery = await request(app)
-      .post(`/webhook/${CHANNEL.lineChannelId}?from=line`)
-      .set('content-type', 'application/json')
-      .set('x-line-signature', signWebhookBody(queryBody, CHANNEL.channelSecret))
-      .send(queryBody);
-    const forged = await request(app)
-      .post(`/webhook/${CHANNEL.lineChannelId}?from=line`)
-      .set('content-type', 'application/json')
-      .set('x-line-signature', signWebhookBody(queryBody, 'not-the-secret'))
-      .send(queryBody);
-    const forgedFast = await post(queryBody, 'not-the-secret');
 
-    expect(chunked).toEqual({ status: 200, text: '{}' });
-    expect(withQuery.status).toBe(200);
-    expect(withQuery.text).toBe('{}');
-    expect(forged.status).toBe(401);
-    expect(forgedFast.status).toBe(401);
-    expect(forgedFast.body).toEqual(forged.body);
-    for (const id of ['EVT_CHUNKED_1', 'EVT_QUERY_1']) expect(await rowsOf(id)).toHaveLength(1);
-  });
+    test('when the 200 is sent, then the statement storing its event has already returned: no response is sent while it is held', async () => {
+      // Deterministic on both databases: the inbox's statement (autocommit: it has committed when it
+      // returns) is held after it returns, and the responses of the deliveries whose events it holds are
+      // looked at then. A 200 sent before the commit (not awaiting the write, or awaiting only its
+      // queueing, or a batch answered when another batch commits) is caught here.
+      const responses = new Map<string, ServerResponse>();
+      const seenAtCommit: { id: string; sent: boolean }[] = [];
+      const database = {
+        ...services.database,
+        simpleQuery: async <T extends Record<string, unknown>>(text: string) => {
+          const rows = await services.database.simpleQuery<T>(text);
+          await new Promise((resolve) => setImmediate(resolve));
+          for (const [id, res] of responses)
+            if (text.includes(`'${id}'`))
+              seenAtCommit.push({ id, sent: res.headersSent || res.writableEnded });
+          return rows;
+        },
+      };
+      const heldApp = createApp(services, [createWebhookModule({ ...services, database })]);
+      const server = (req: IncomingMessage, res: ServerResponse) => {
+        responses.set(String(req.headers['x-test-event']), res);
+        heldApp(req, res);
+      };
+      const ids = Array.from({ length: 8 }, (_, i) => `EVT_HELD_${i}`);
 
-  test('when the channel secret is rotated, then the new secret works at once and the old one is refused once the cache entry expires', async () => {
-    const first = webhookBody(['EVT_ROT_1']);
-    expect((await post(first, 'secret-one')).status).toBe(200);
+      const answers = await Promise.all(
+        ids.map((id) => {
+          const body = webhookBody([id]);
+          return request(server)
+            .post(`/webhook/${CHANNEL.lineChannelId}`)
+            .set('content-type', 'application/json')
+            .set('x-test-event', id)
+            .set('x-line-signature', signWebhookBody(body, CHANNEL.channelSecret))
+            .send(body);
+        }),
+      );
 
-    await rotateSecret('secret-two');
-    // Signed with the new secret while the old one is cached: refreshed on the mismatch, accepted.
-    expect((await post(webhookBody(['EVT_ROT_2']), 'secret-two')).status).toBe(200);
-    // The old secret is refused right after that refresh.
-    expect((await post(webhookBody(['EVT_ROT_OLD_1']), 'secret-one')).status).toBe(401);
+      expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 200));
+      expect(seenAtCommit.map(({ id }) => id).sort()).toEqual([...ids].sort());
+      expect(seenAtCommit.filter(({ sent }) => sent)).toEqual([]);
+      for (const id of ids) expect(await rowsOf(id)).toHaveLength(1);
+    });
 
-    await rotateSecret('secret-three');
-    // A rotated-out secret may be accepted while its cache entry lives, never longer than the TTL:
-    // after it the entry is read again and the old secret is refused, with nothing stored.
-    monotonicNow += CHANNEL_CACHE_TTL_MS + 1;
-    const stale = await post(webhookBody(['EVT_ROT_OLD_2']), 'secret-two');
-    expect(stale.status).toBe(401);
-    expect((await post(webhookBody(['EVT_ROT_3']), 'secret-three')).status).toBe(200);
+    test('when a delivery is not the plain kind the fast path serves (chunked, a query string), then express serves it alike', async () => {
+      const chunkedBody = webhookBody(['EVT_CHUNKED_1']);
+      const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const server = createServer(app).listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as AddressInfo;
+          const req = httpRequest(
+            {
+              port,
+              host: '127.0.0.1',
+              method: 'POST',
+              path: `/webhook/${CHANNEL.lineChannelId}`,
+              headers: {
+                'content-type': 'application/json',
+                'x-line-signature': signWebhookBody(chunkedBody, CHANNEL.channelSecret),
+                'transfer-encoding': 'chunked',
+              },
+            },
+            (res) => {
+              let text = '';
+              res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+              res.on('end', () => server.close(() => resolve({ status: res.statusCode ?? 0, text })));
+            },
+          );
+          req.on('error', reject);
+          req.write(chunkedBody.slice(0, 10));
+          req.end(chunkedBody.slice(10));
+        });
+      });
+      const queryBody = webhookBody(['EVT_QUERY_1']);
+      const withQuery = await request(app)
+        .post(`/webhook/${CHANNEL.lineChannelId}?from=line`)
+        .set('content-type', 'application/json')
+        .set('x-line-signature', signWebhookBody(queryBody, CHANNEL.channelSecret))
+        .send(queryBody);
+      const forged = await request(app)
+        .post(`/webhook/${CHANNEL.lineChannelId}?from=line`)
+        .set('content-type', 'application/json')
+        .set('x-line-signature', signWebhookBody(queryBody, 'not-the-secret'))
+        .send(queryBody);
+      const forgedFast = await post(queryBody, 'not-the-secret');
 
-    expect(await rowsOf('EVT_ROT_OLD_1')).toHaveLength(0);
-    expect(await rowsOf('EVT_ROT_OLD_2')).toHaveLength(0);
-    for (const id of ['EVT_ROT_1', 'EVT_ROT_2', 'EVT_ROT_3']) expect(await rowsOf(id)).toHaveLength(1);
-  });
+      expect(chunked).toEqual({ status: 200, text: '{}' });
+      expect(withQuery.status).toBe(200);
+      expect(withQuery.text).toBe('{}');
+      expect(forged.status).toBe(401);
+      expect(forgedFast.status).toBe(401);
+      expect(forgedFast.body).toEqual(forged.body);
+      for (const id of ['EVT_CHUNKED_1', 'EVT_QUERY_1']) expect(await rowsOf(id)).toHaveLength(1);
+    });
 
-  test('when a channel is added after a delivery to it was refused as unknown, then the next delivery is accepted', async () => {
-    const body = webhookBody(['EVT_LATE_1']);
-    expect((await post(body, 'late-secret', '2000000078')).status).toBe(404);
+    test('when the channel secret is rotated, then the new secret works at once and the old one is refused once the cache entry expires', async () => {
+      const first = webhookBody(['EVT_ROT_1']);
+      expect((await post(first, 'secret-one')).status).toBe(200);
 
-    await createBrandsRepository({ db: services.database.db, generateId: services.generateId }).upsertChannel(
-      {
+      await rotateSecret('secret-two');
+      // Signed with the new secret while the old one is cached: refreshed on the mismatch, accepted.
+      expect((await post(webhookBody(['EVT_ROT_2']), 'secret-two')).status).toBe(200);
+      // The old secret is refused right after that refresh.
+      expect((await post(webhookBody(['EVT_ROT_OLD_1']), 'secret-one')).status).toBe(401);
+
+      await rotateSecret('secret-three');
+      // A rotated-out secret may be accepted while its cache entry lives, never longer than the TTL:
+      // after it the entry is read again and the old secret is refused, with nothing stored.
+      monotonicNow += CHANNEL_CACHE_TTL_MS + 1;
+      const stale = await post(webhookBody(['EVT_ROT_OLD_2']), 'secret-two');
+      expect(stale.status).toBe(401);
+      expect((await post(webhookBody(['EVT_ROT_3']), 'secret-three')).status).toBe(200);
+
+      expect(await rowsOf('EVT_ROT_OLD_1')).toHaveLength(0);
+      expect(await rowsOf('EVT_ROT_OLD_2')).toHaveLength(0);
+      for (const id of ['EVT_ROT_1', 'EVT_ROT_2', 'EVT_ROT_3']) expect(await rowsOf(id)).toHaveLength(1);
+    });
+
+    test('when a channel is added after a delivery to it was refused as unknown, then the next delivery is accepted', async () => {
+      const body = webhookBody(['EVT_LATE_1']);
+      expect((await post(body, 'late-secret', '2000000078')).status).toBe(404);
+
+      await createBrandsRepository({
+        db: services.database.db,
+        generateId: services.generateId,
+      }).upsertChannel({
         brandId: BRAND.id,
         lineChannelId: '2000000078',
         name: 'Late channel',
         channelSecret: 'late-secret',
         channelAccessToken: 'token',
         managedByEnv: false,
-      },
-    );
+      });
 
-    expect((await post(body, 'late-secret', '2000000078')).status).toBe(200);
-    expect(await rowsOf('EVT_LATE_1')).toHaveLength(1);
-  });
-
-  test('when a cached channel is asked for by many requests at once, then the database is read once', async () => {
-    let reads = 0;
-    const channels = createChannelCache({
-      db: services.database.db,
-      generateId: services.generateId,
-      now: () => monotonicNow,
-    });
-    const original = services.database.db.select.bind(services.database.db);
-    const spied = Object.create(services.database.db) as typeof services.database.db;
-    spied.select = ((...args: Parameters<typeof original>) => {
-      reads++;
-      return original(...args);
-    }) as typeof original;
-    const counted = createChannelCache({
-      db: spied,
-      generateId: services.generateId,
-      now: () => monotonicNow,
+      expect((await post(body, 'late-secret', '2000000078')).status).toBe(200);
+      expect(await rowsOf('EVT_LATE_1')).toHaveLength(1);
     });
 
-    const found = await Promise.all(Array.from({ length: 20 }, () => counted.get(CHANNEL.lineChannelId)));
-    await counted.get(CHANNEL.lineChannelId);
-    monotonicNow += CHANNEL_CACHE_TTL_MS + 1;
-    await counted.get(CHANNEL.lineChannelId);
+    test('when a cached channel is asked for by many requests at once, then the database is read once', async () => {
+      let reads = 0;
+      const channels = createChannelCache({
+        db: services.database.db,
+        generateId: services.generateId,
+        now: () => monotonicNow,
+      });
+      const original = services.database.db.select.bind(services.database.db);
+      const spied = Object.create(services.database.db) as typeof services.database.db;
+      spied.select = ((...args: Parameters<typeof original>) => {
+        reads++;
+        return original(...args);
+      }) as typeof original;
+      const counted = createChannelCache({
+        db: spied,
+        generateId: services.generateId,
+        now: () => monotonicNow,
+      });
 
-    expect(new Set(found.map((channel) => channel?.id))).toEqual(new Set([CHANNEL.id]));
-    expect(reads).toBe(2);
-    expect(await channels.get('2999999999')).toBeUndefined();
-  });
-});
+      const found = await Promise.all(Array.from({ length: 20 }, () => counted.get(CHANNEL.lineChannelId)));
+      await counted.get(CHANNEL.lineChannelId);
+      monotonicNow += CHANNEL_CACHE_TTL_MS + 1;
+      await counted.get(CHANNEL.lineChannelId);
+
+      expect(new Set(found.map((channel) => channel?.id))).toEqual(new Set([CHANNEL.id]));
+      expect(reads).toBe(2);
+      expect(await channels.get('2999999999')).toBeUndefined();
+    });
+  },
+);

@@ -97,6 +97,7 @@ export async function createLineTestKit({
   mof,
   workSignal = false,
   onStatement,
+  pgliteThread,
 }: {
   invoices?: SimInvoiceInput[];
   services?: TestServices;
@@ -110,6 +111,8 @@ export async function createLineTestKit({
   workSignal?: boolean;
   /** Called with each statement the kit's own services send (see `createStatementLog`). */
   onStatement?: (sql: string) => void;
+  /** PGlite on this thread or in a worker thread (default: `TEST_PGLITE_THREAD`, else this thread). */
+  pgliteThread?: 'main' | 'worker';
 } = {}): Promise<LineTestKit> {
   const lineSim = await startLineSimulator();
   const mofSim = await startMofSimulator({ dataset: parseSimDataset({ invoices }) });
@@ -124,6 +127,7 @@ export async function createLineTestKit({
       },
       overrides: { clock: systemClock, generateId: createIdGenerator() },
       onStatement,
+      pgliteThread,
     }));
   if (workSignal && !given)
     services.workSignal = createWorkSignal({ database: services.database, logger: services.logger });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { and, eq, inArray } from 'drizzle-orm';
+import { analyticsLineItems, buildLineItemRows } from '../../core/analytics/index.js';
 import { auditLog } from '../../core/audit/index.js';
 import { createDraw, drawWinners, lotteryEntries, runDraw } from '../../core/draws/index.js';
 import { members } from '../../core/members/members.table.js';
@@ -69,6 +70,35 @@ async function acceptedPhoto(memberId: string) {
     }),
   );
   return submissionId;
+}
+
+/** The line item an accepted photo's decision would have written (the helper above skips the decision). */
+async function purchased(submissionId: string) {
+  const [row] = await db().select().from(submissions).where(eq(submissions.id, submissionId));
+  const { rows } = buildLineItemRows({
+    header: {
+      submissionId,
+      brandId: BRAND,
+      campaignId,
+      memberId: row!.memberId,
+      invoiceId: row!.invoiceId,
+      purchaseDate: '2026-03-09',
+      purchaseTime: null,
+      sellerId: null,
+      sellerName: 'Tea',
+      branch: null,
+      sellerAddress: null,
+      currency: 'TWD',
+      totalAmountMinor: 30_000,
+    },
+    items: [{ name: '綠茶', quantity: 1, unitPriceMinor: 30_000, amountMinor: 30_000 }],
+    itemGroups: [],
+    productOf: () => null,
+  });
+  await db().insert(analyticsLineItems).values(rows);
+  expect(
+    await db().select().from(analyticsLineItems).where(eq(analyticsLineItems.submissionId, submissionId)),
+  ).toHaveLength(1);
 }
 
 /** A draw requiring reviewed proofs over a day of three accepted photos: one prize, two reserves. */
@@ -251,6 +281,7 @@ describe('a draw winner held until a reviewer confirms the photo proof', () => {
     expect(winner!.isReserve).toBe(false);
     const proof = await proofOf(winner!.entryId);
     expect(await getPointsBalance(db(), { brandId: BRAND, memberId: winner!.memberId })).toBe(10);
+    await purchased(proof);
     const before = calls.length;
 
     const rejections = await Promise.allSettled([
@@ -303,6 +334,10 @@ describe('a draw winner held until a reviewer confirms the photo proof', () => {
       reviewedBy: alice.id,
     });
     expect(await getPointsBalance(db(), { brandId: BRAND, memberId: winner!.memberId })).toBe(0);
+    // The purchase left the analytics in the same transaction.
+    expect(
+      await db().select().from(analyticsLineItems).where(eq(analyticsLineItems.submissionId, proof)),
+    ).toEqual([]);
     const rejectedCalls = calls.slice(before).filter((call) => call.dedupeKey === `proof-rejected:${proof}`);
     expect(rejectedCalls).toHaveLength(1);
     const reasonWords = {

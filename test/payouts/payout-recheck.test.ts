@@ -5,8 +5,9 @@ import { createErrorMiddleware } from '../../bot/middlewares/errors.js';
 import { createRewardsMemberRouter } from '../../bot/rewards/index.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
 import { and, eq, sql } from 'drizzle-orm';
+import { analyticsLineItems, buildLineItemRows } from '../../core/analytics/index.js';
 import { auditLog } from '../../core/audit/index.js';
-import type { Database } from '../../core/db/database.js';
+import { queryRows, type Database } from '../../core/db/database.js';
 import {
   createDraw,
   drawWinners,
@@ -165,6 +166,42 @@ describe('pay only for proofs that still stand (MoF re-check before payout)', ()
     return { draw, winners };
   }
 
+  /** Line items for these accepted proofs, as their decision wrote them (the seed skipped the decision). */
+  async function purchased(...ids: string[]) {
+    for (const id of ids) {
+      const [row] = await db.select().from(submissions).where(eq(submissions.id, id));
+      const { rows } = buildLineItemRows({
+        header: {
+          submissionId: id,
+          brandId: BRAND_ID,
+          campaignId: CAMPAIGN_ID,
+          memberId: row!.memberId,
+          invoiceId: row!.invoiceId,
+          purchaseDate: '2026-02-01',
+          purchaseTime: '12:00:00',
+          sellerId: '24789457',
+          sellerName: '好茶',
+          branch: null,
+          sellerAddress: null,
+          currency: 'TWD',
+          totalAmountMinor: 50_000,
+        },
+        items: [{ name: '綠茶', quantity: 1, unitPriceMinor: 50_000, amountMinor: 50_000 }],
+        itemGroups: [],
+        productOf: () => null,
+      });
+      await db.insert(analyticsLineItems).values(rows);
+    }
+  }
+
+  const lineItemsOf = async (id: string) =>
+    (
+      await db
+        .select({ lineNo: analyticsLineItems.lineNo })
+        .from(analyticsLineItems)
+        .where(eq(analyticsLineItems.submissionId, id))
+    ).map((row) => row.lineNo);
+
   async function submissionOfEntry(entryId: string) {
     const [entry] = await db.select().from(lotteryEntries).where(eq(lotteryEntries.id, entryId));
     return entry!.submissionId;
@@ -175,6 +212,8 @@ describe('pay only for proofs that still stand (MoF re-check before payout)', ()
     const winner = winners.find((row) => !row.isReserve)!;
     const voidedSubmission = await submissionOfEntry(winner.entryId);
     const index = Number(voidedSubmission.slice(-5));
+    const standing = submissionId(index === 1 ? 2 : 1);
+    await purchased(voidedSubmission, standing);
     expect(sim.admin.voidInvoice(invoiceNumber(index))).toBe(true);
 
     const results = await Promise.all([
@@ -207,6 +246,14 @@ describe('pay only for proofs that still stand (MoF re-check before payout)', ()
 
     const [proof] = await db.select().from(submissions).where(eq(submissions.id, voidedSubmission));
     expect(proof).toMatchObject({ state: 'reversed', reasonCode: 'invoice.voided' });
+    // The purchase left the analytics with it (its line items and the rollups they keep); the others stay.
+    expect(await lineItemsOf(voidedSubmission)).toEqual([]);
+    expect(await lineItemsOf(standing)).toEqual([1]);
+    const [daily] = await queryRows<{ proofs: unknown }>(
+      db,
+      sql`select coalesce(sum(proofs), 0) as proofs from analytics_daily where brand_id = ${BRAND_ID}`,
+    );
+    expect(Number(daily!.proofs)).toBe(1);
     const reverses = await db
       .select()
       .from(pointsLedger)

@@ -389,6 +389,53 @@ describe('store name — the company line as people name the store', () => {
   });
 });
 
+describe('store name — a name printed on two rows', () => {
+  // PaddleOCR rows with their boxes: a row's height is its print size.
+  const boxed = (rows: [string, number][]) =>
+    rows.map(([text, height], index) => ({
+      text,
+      confidence: 0.97,
+      box: { x0: 40, y0: index * 40, x1: 400, y1: index * 40 + height },
+    }));
+
+  test('when two rows of one print size end at the registration number, then both rows are the name', () => {
+    const receipt = parseReceiptText(
+      boxed([
+        ['RESTAURANT MEI LING', 30],
+        ['MEI LING HOUSE', 31],
+        ['002691234-K', 30],
+        ['13,JLN TASIK UTAMA 8', 28],
+        ['57000 KL', 28],
+        ['TOTAL 9.90', 30],
+      ]),
+      { now },
+    );
+    expect(receipt.fields.storeName).toBe('RESTAURANT MEI LING MEI LING HOUSE');
+  });
+
+  test('when the row below is printed smaller, or no registration number closes the rows, then the name is one row', () => {
+    const read = (rows: [string, number][]) => parseReceiptText(boxed(rows), { now }).fields.storeName;
+    expect(
+      read([
+        ['RESTAURANT MEI LING', 42],
+        ['THE BEST NOODLES IN TOWN', 30],
+        ['(002691234-K)', 30],
+        ['13,JLN TASIK UTAMA 8', 30],
+        ['TOTAL 9.90', 30],
+      ]),
+    ).toBe('RESTAURANT MEI LING');
+    expect(
+      read([
+        ['RESTAURANT MEI LING', 30],
+        ['MEI LING HOUSE', 30],
+        ['13,JLN TASIK UTAMA 8', 30],
+        ['57000 KL', 30],
+        ['TOTAL 9.90', 30],
+      ]),
+    ).toBe('RESTAURANT MEI LING');
+  });
+});
+
 describe('combineReadings — several OCR passes of the same photo', () => {
   const reading = (date: string, confidence: number) => ({
     ...parseReceiptText(lines(`KEDAI SDN BHD\nDate: ${date}\nTOTAL 4.50`), { now }),

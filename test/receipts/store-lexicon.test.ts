@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { toTraditional } from '../../core/ocr/index.js';
+import { COMPANY_WORDS } from '../../core/receipts/data/company-words.data.js';
 import { STORE_CHAINS } from '../../core/receipts/data/store-chains.data.js';
 import { correctStoreName, parseReceiptText } from '../../core/receipts/index.js';
 
@@ -32,6 +33,34 @@ describe('the chain lexicon (core/receipts/data/store-chains.data.ts)', () => {
     ['99 SPEED MART S/8', '99 SPEED MART S/B'],
   ])('when a legal suffix is bent (%s), then it reads %s', (read, expected) => {
     expect(correctStoreName(read).value).toBe(expected);
+  });
+
+  test('when the company words are read (core/receipts/data/company-words.data.ts), then each is unique, upper case, of 4 letters or more', () => {
+    expect(new Set(COMPANY_WORDS).size).toBe(COMPANY_WORDS.length);
+    for (const word of COMPANY_WORDS) expect(word).toMatch(/^[A-Z]{4,}$/);
+  });
+
+  test.each([
+    ['99 SPEED NART S/B', '99 SPEED MART S/B'],
+    ['LIAN HING STATIONEPY SDN BHD', 'LIAN HING STATIONERY SDN BHD'],
+    ['Golden Restauramt', 'Golden Restaurant'],
+    ['SYARIKAT PERNIAGAAM GIN KEE', 'SYARIKAT PERNIAGAAN GIN KEE'],
+  ])('when OCR bent one letter of a company word (%s), then it reads %s', (read, expected) => {
+    expect(correctStoreName(read).value).toBe(expected);
+  });
+
+  test('when a word is a company word glued to another or a name one letter off, then it is kept', () => {
+    // A letter more or less is a glued word ("K STATIONERY" read as one), not a slip.
+    expect(correctStoreName('KSTATIONERY & OFFICE SUPPLIES').value).toBe('KSTATIONERY & OFFICE SUPPLIES');
+    expect(correctStoreName('ZAWIAJAYA FOOD NBEVERAGE SDN BHD').value).toBe(
+      'ZAWIAJAYA FOOD NBEVERAGE SDN BHD',
+    );
+    // Letters that do not look alike (MARI is a word, not MART bent), and the store's own words.
+    expect(correctStoreName('KEDAI MARI MAKAN').value).toBe('KEDAI MARI MAKAN');
+    expect(correctStoreName('SANYO STATIONERY SHOP').value).toBe('SANYO STATIONERY SHOP');
+    expect(correctStoreName('LEONG HENG SHELL SERVICE STATION').value).toBe(
+      'LEONG HENG SHELL SERVICE STATION',
+    );
   });
 
   test('when a short or Latin name is one letter off, then nothing is changed (another word, not a slip)', () => {

@@ -75,11 +75,11 @@ export type TestDatabase = DatabaseHandle & {
  */
 export async function createTestDatabase(
   seed: TestSeed = {},
-  { onStatement }: Pick<DatabaseOptions, 'onStatement'> = {},
+  { onStatement, pgliteThread }: Pick<DatabaseOptions, 'onStatement' | 'pgliteThread'> = {},
 ): Promise<TestDatabase> {
   const handle = process.env.TEST_DATABASE_URL
     ? await createServerDatabase(onStatement)
-    : await createPgliteDatabase(onStatement);
+    : await createPgliteDatabase(onStatement, pgliteThread);
   await seedDatabase(handle.db, seed);
   return handle;
 }
@@ -94,7 +94,25 @@ export async function seedDatabase(db: Database, seed: TestSeed): Promise<void> 
   }
 }
 
-async function createPgliteDatabase(onStatement: DatabaseOptions['onStatement']): Promise<TestDatabase> {
+/**
+ * `TEST_PGLITE_THREAD=worker` (or `pgliteThread: 'worker'`) runs the file's PGlite in a worker thread
+ * (`core/db/pglite-thread.ts`), the run's migrated template loaded into it: the suites that touch the
+ * database then check that mode too.
+ */
+async function createPgliteDatabase(
+  onStatement: DatabaseOptions['onStatement'],
+  pgliteThread = process.env.TEST_PGLITE_THREAD === 'worker' ? 'worker' : 'main',
+): Promise<TestDatabase> {
+  if (pgliteThread === 'worker') {
+    const templatePath = process.env[TEMPLATE_ENV.pgliteTemplatePath];
+    const handle = await createDatabase({
+      pgliteThread: 'worker',
+      pgliteLoadDataDir: templatePath,
+      onStatement,
+    });
+    if (!templatePath) await handle.migrate();
+    return handle;
+  }
   return createDatabase({ pglite: await openMigratedPglite(), onStatement });
 }
 

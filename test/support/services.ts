@@ -18,6 +18,7 @@ export async function buildTestServices({
   now,
   overrides = {},
   onStatement,
+  pgliteThread,
 }: {
   config?: Parameters<typeof overrideConfig>[0];
   seed?: TestSeed;
@@ -25,8 +26,10 @@ export async function buildTestServices({
   overrides?: ServiceOverrides;
   /** Called with each statement the services' database sends (see `createStatementLog`). */
   onStatement?: (sql: string) => void;
+  /** PGlite on this thread or in a worker thread (default: `TEST_PGLITE_THREAD`, else this thread). */
+  pgliteThread?: 'main' | 'worker';
 } = {}): Promise<TestServices> {
-  const database = await createTestDatabase(seed, { onStatement });
+  const database = await createTestDatabase(seed, { onStatement, pgliteThread });
   const resolvedConfig: Config = overrideConfig(config);
   return {
     config: resolvedConfig,

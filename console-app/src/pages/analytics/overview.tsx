@@ -7,6 +7,7 @@ import { DataTable } from './data-table';
 import { withEveryDay } from './days';
 import { messages } from './messages';
 import { Numbers, Section, Stats } from './parts';
+import { reasonLabel } from './reasons';
 
 const t = createTranslator(messages);
 
@@ -127,7 +128,7 @@ export function Funnel({ filter }: { filter: Filter }) {
                 key: 'reason',
                 label: t('col.reason'),
                 value: (r) => r.reason,
-                render: (r) => reasonLabel(r.reason),
+                render: (r) => reasonLabel(r.reason, locale.value) ?? r.reason,
               },
               {
                 key: 'count',
@@ -163,21 +164,6 @@ export function Funnel({ filter }: { filter: Filter }) {
       </Section>
     </div>
   );
-}
-
-const KNOWN_REASONS = [
-  'rules.failed',
-  'verification.not_uploaded',
-  'verification.unreadable',
-  'verification.random_code_mismatch',
-  'verification.carrier_rejected',
-] as const;
-
-/** A rejection reason in words when the console knows it, else its code (the CSV keeps the code). */
-function reasonLabel(code: string): string {
-  return (KNOWN_REASONS as readonly string[]).includes(code)
-    ? t(`reject.${code as (typeof KNOWN_REASONS)[number]}`)
-    : code;
 }
 
 /** A campaign event's name (an unknown kind shows as sent). */
