@@ -36,7 +36,11 @@ export async function countChecksAhead(
 }
 
 /** A check's place from the budget's backlog and the checks queued ahead, each one permit. */
-export function placeOf(backlogMs: number, ahead: number, ratePerSecond: number | undefined): ProofQueuePlace {
+export function placeOf(
+  backlogMs: number,
+  ahead: number,
+  ratePerSecond: number | undefined,
+): ProofQueuePlace {
   const intervalMs = ratePerSecond ? 1000 / ratePerSecond : 0;
   const permitsTaken = intervalMs > 0 ? Math.round(backlogMs / intervalMs) : 0;
   return { position: permitsTaken + ahead + 1, etaMs: Math.round(backlogMs + ahead * intervalMs) };
