@@ -51,18 +51,15 @@ export function createVerifyInvoicesJob(
     cron: services.config.jobs.verifyInvoicesCron,
     timezone: 'Asia/Taipei',
     run: async () => {
-      const totals: Record<string, number> = { claimed: 0 };
-      for (let batch = 0; batch < maxBatches; batch++) {
-        const result = await verifyDueSubmissions(deps(), {
-          limit: batchSize,
-          concurrency: services.config.jobs.workerConcurrency,
-        });
-        totals.claimed = (totals.claimed ?? 0) + result.claimed;
-        for (const [outcome, count] of Object.entries(result.outcomes))
-          totals[outcome] = (totals[outcome] ?? 0) + (count ?? 0);
-        // Claimed rows are leased, so a short batch means nothing due is left.
-        if (result.claimed < batchSize) break;
-      }
+      // Claim after claim until one comes back short (claimed rows are leased, so nothing due is left);
+      // the next claim's checks start while the previous one's last answers are decided.
+      const result = await verifyDueSubmissions(deps(), {
+        limit: batchSize,
+        concurrency: services.config.jobs.workerConcurrency,
+        maxClaims: maxBatches,
+      });
+      const totals: Record<string, number> = { claimed: result.claimed };
+      for (const [outcome, count] of Object.entries(result.outcomes)) totals[outcome] = count ?? 0;
       return totals;
     },
   };

@@ -19,7 +19,8 @@ export {
   type StoredPlatformAnswer,
   type SubmitOutcome,
 } from './submissions.models.js';
-export { decideReviewedSubmission, submitProof, verifyDueSubmissions } from './submissions.usecases.js';
+export { decideReviewedSubmission, submitProof } from './submissions.usecases.js';
+export { verifyDueSubmissions } from './submissions.verify.js';
 export { createChatProofSubmitter } from './submissions.intake.js';
 export { handOffRewards, resultOfStored } from './submissions.decide.js';
 export { checkClaimedSubmission, type AnsweredCheck } from './submissions.einvoice.js';

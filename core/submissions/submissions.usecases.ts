@@ -7,7 +7,7 @@ import {
 } from '../campaigns/index.js';
 import { createSubmissionNotFoundError, createSubmissionNotReviewableError } from './submissions.errors.js';
 import { taiwanInvoiceProofKey, toMinor } from './submissions.models.js';
-import { createSubmissionsRepository, type Submission } from './submissions.repository.js';
+import { createSubmissionsRepository } from './submissions.repository.js';
 import type {
   OnDecided,
   SubmissionsDeps,
@@ -17,13 +17,10 @@ import type {
 import { leaseMs, resolveCampaign, answerConflict, resultOfStored, reload } from './submissions.decide.js';
 import {
   asksPlatform,
-  checkClaimedSubmission,
   readEInvoice,
   verifyClaimedSubmission,
-  type AnsweredCheck,
   type RawInput,
 } from './submissions.einvoice.js';
-import { settleAnswers } from './submissions.batch.js';
 import { submitReceiptImage, decidePhotoProof } from './submissions.photos.js';
 import { submitCarrierProof } from './submissions.carrier.js';
 import { QUEUED_REASON_CODE, resultOfSeen, decideInstantCheck } from './submissions.queue.js';
@@ -150,123 +147,6 @@ export async function submitProof(
   // Batch mode: the verification run checks it (being checked, with the time of that run).
   if (!instant) return { ...resultOfStored(created), nextCheckAt: created.nextCheckAt ?? now };
   return verifyClaimedSubmission(deps, created, settingsOf(), stored.permit);
-}
-
-/** How many answered proofs a deciding transaction of the batch verification waits for. */
-const DECIDE_BATCH = 100;
-
-/**
- * Batch verification: claims due submissions (FOR UPDATE SKIP LOCKED, leased), asks the platform outside
- * any transaction, and decides each one. Any number of runners may call it at once; each submission is
- * verified by exactly one of them.
- */
-export async function verifyDueSubmissions(
-  deps: SubmissionsDeps,
-  {
-    limit = 100,
-    now = deps.clock.now(),
-    verificationMode,
-    concurrency = 4,
-    decideBatchSize = DECIDE_BATCH,
-  }: {
-    limit?: number;
-    now?: Date;
-    /** `instant`: the retry worker (instant campaigns only); unset: the scheduled batch run (all). */
-    verificationMode?: 'instant' | 'batch';
-    concurrency?: number;
-    /**
-     * Answered proofs a deciding transaction waits for (it takes up to five times as many when they piled
-     * up while the previous one was written); 1 decides each on its own. @default 100
-     */
-    decideBatchSize?: number;
-  } = {},
-): Promise<{ claimed: number; outcomes: Partial<Record<SubmitProofResult['outcome'], number>> }> {
-  const repository = createSubmissionsRepository({ db: deps.db });
-  const claimed = await repository.claimDueSubmissions({
-    now,
-    leaseUntil: new Date(now.getTime() + leaseMs(deps)),
-    limit,
-    verificationMode,
-  });
-  const outcomes: Partial<Record<SubmitProofResult['outcome'], number>> = {};
-  const campaigns = new Map<string, Promise<CampaignWithSettings | undefined>>();
-  const campaignOf = (submission: Submission) => {
-    let campaign = campaigns.get(submission.campaignId);
-    if (!campaign) {
-      campaign = createCampaignsRepository({ db: deps.db, generateId: deps.generateId })
-        .getCampaign({ brandId: submission.brandId, campaignId: submission.campaignId })
-        .then((row) => (row ? readCampaignSettings(row) : undefined));
-      campaigns.set(submission.campaignId, campaign);
-    }
-    return campaign;
-  };
-
-  const count = (result: SubmitProofResult) => {
-    outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
-  };
-  // The claimed proofs' invoices in one query; the platform is asked outside any transaction, and the
-  // answers are decided in batches, each in one transaction of a few statements: a batch starts once
-  // `decideBatchSize` answers wait (or the last checks are done) and the previous batch is written; while
-  // one is being written the answers pile up, and the next batch takes them all (up to five batches' worth),
-  // so a slower database gets fewer, larger transactions instead of a queue.
-  const invoiceIds = claimed.flatMap((submission) => (submission.invoiceId ? [submission.invoiceId] : []));
-  const invoices = await repository.getInvoices(invoiceIds);
-  const answered: AnsweredCheck[] = [];
-  const most = decideBatchSize <= 1 ? 1 : decideBatchSize * 5;
-  let checking = true;
-  let deciding: Promise<void> | undefined;
-  let failure: unknown;
-  const decide = () => {
-    if (deciding || answered.length === 0 || (checking && answered.length < decideBatchSize)) return;
-    const batch = answered.splice(0, most);
-    deciding = settleAnswers(deps, batch)
-      .then(
-        (results) =>
-          results.forEach((result, index) => {
-            if (result instanceof Error)
-              deps.logger?.error(
-                { err: result, submissionId: batch[index]?.claimed.id },
-                'verifying a submission failed',
-              );
-            else count(result);
-          }),
-        (error: unknown) => {
-          failure ??= error;
-        },
-      )
-      .finally(() => {
-        deciding = undefined;
-        decide();
-      });
-  };
-
-  let next = 0;
-  const work = async () => {
-    while (next < claimed.length) {
-      const submission = claimed[next++] as Submission;
-      try {
-        const campaign = await campaignOf(submission);
-        if (!campaign) continue;
-        const checked = await checkClaimedSubmission(deps, submission, campaign, {
-          invoice: submission.invoiceId ? invoices.get(submission.invoiceId) : undefined,
-        });
-        if ('result' in checked) count(checked.result);
-        else {
-          answered.push(checked.answered);
-          decide();
-        }
-      } catch (error) {
-        // The lease lapses and another run tries again; one bad row does not stop the batch.
-        deps.logger?.error({ err: error, submissionId: submission.id }, 'verifying a submission failed');
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, claimed.length)) }, work));
-  checking = false;
-  decide();
-  while (deciding) await deciding;
-  if (failure) throw failure;
-  return { claimed: claimed.length, outcomes };
 }
 
 /**
