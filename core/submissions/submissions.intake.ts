@@ -2,8 +2,8 @@ import { readCampaignSettings, type CampaignWithSettings } from '../campaigns/in
 import { notifyWork } from '../db/work-signal.js';
 import { createTurnBatcher } from '../shared/turn-batch.js';
 import { resolveCampaign } from './submissions.decide.js';
-import { asksPlatform, readEInvoice, type RawInput } from './submissions.einvoice.js';
-import { taiwanInvoiceProofKey, toMinor } from './submissions.models.js';
+import { asksPlatform, readEInvoice, unverifiedInvoiceOf, type RawInput } from './submissions.einvoice.js';
+import { taiwanInvoiceProofKey } from './submissions.models.js';
 import { countChecksAhead, placeInQueue, placeOf, QUEUED_REASON_CODE } from './submissions.queue.js';
 import {
   createSubmissionsRepository,
@@ -128,22 +128,7 @@ async function queueTogether(
       // In `submitProof`'s order (the invoices, then the budget's row), so the two never deadlock.
       const invoiceRows = await txRepository.upsertInvoices({
         generateId: deps.generateId,
-        invoices: asking.map(({ item: { parsed } }) => ({
-          brandId,
-          kind: 'einvoice' as const,
-          invoiceNumber: parsed.invoiceNumber,
-          invoiceDate: parsed.invoiceDate,
-          randomCode: parsed.randomCode,
-          sellerTaxId: parsed.sellerBan,
-          buyerTaxId: parsed.buyerBan,
-          currency: 'TWD',
-          salesAmountMinor: parsed.salesAmount === null ? null : toMinor(parsed.salesAmount),
-          totalAmountMinor: parsed.totalAmount === null ? 0 : toMinor(parsed.totalAmount),
-          status: 'unverified' as const,
-          source: 'text' as const,
-          createdAt: now,
-          updatedAt: now,
-        })),
+        invoices: asking.map(({ item: { parsed } }) => unverifiedInvoiceOf(brandId, parsed, now)),
       });
       // A stored answer that settles the proof: decided by `submitProof`, without the platform.
       const queued = asking.flatMap((entry, i) => {
