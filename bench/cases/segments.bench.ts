@@ -39,7 +39,7 @@ const TRIGGERED_MEMBERS = Number(process.env.SEGMENT_BENCH_TRIGGERED_MEMBERS ?? 
 const SURVEY_ID = 'srv_segments_bench';
 
 /** What the segment builder sends while a marketer edits (the count, then the sample of 20). */
-const CONDITIONS: Record<string, SegmentCondition> = {
+export const CONDITIONS: Record<string, SegmentCondition> = {
   'zh-TW and not tagged vip': {
     type: 'and',
     conditions: [

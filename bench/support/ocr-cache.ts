@@ -10,6 +10,9 @@
  * the ones the reader asks this engine to look at again: a second opinion's cache in a fraction of the time.
  * `--detect-side N` (paddle): text boxes looked for on the page scaled to N px (the engine's
  * `detectLongSide`), cached under .tmp/ocr-cache/paddle-detN/ (`parse-cached.ts --engine paddle-detN`).
+ * `--files 003.jpg,025.jpg`: only these scans.
+ * `--whole-page` (paddle): text boxes looked for on the whole page, as the library does, instead of the
+ * part that holds ink (the engine's `inkWindow`).
  * `--as NAME` (paddle): cached under .tmp/ocr-cache/NAME/ instead (`parse-cached.ts --engine NAME`), to keep
  * another runner's pass side by side with this one.
  */
@@ -46,17 +49,21 @@ async function main() {
     const lines = (JSON.parse(readFileSync(first, 'utf8')) as { lines: OcrLine[] }).lines;
     return needsRefinement(parseReceiptText(lines, { now: SROIE_SUBMITTED_AT }));
   };
+  // `--files 003.jpg,025.jpg`: only these scans (say, the ones a change can act on).
+  const only = argv.includes('--files') ? new Set(argv[argv.indexOf('--files') + 1]!.split(',')) : undefined;
   const split = loadSplit();
   const files = readdirSync(sroieDir)
     .filter((file) => file.endsWith('.jpg') && (!part || committedPartOf(file, split) === part))
+    .filter((file) => !only || only.has(file))
     .filter((file) => !after || doubtfulAfter(file))
     .sort();
   const paddle = engineName === 'paddle';
   const detectSide = argv.includes('--detect-side')
     ? Number(argv[argv.indexOf('--detect-side') + 1])
     : undefined;
+  const wholePage = argv.includes('--whole-page');
   const engine = paddle
-    ? buildPaddleOcrEngine({ detectLongSide: detectSide })
+    ? buildPaddleOcrEngine({ detectLongSide: detectSide, inkWindow: !wholePage })
     : buildTesseractOcrEngine({ poolSize: 2 });
   const cacheAs = argv.includes('--as') ? argv[argv.indexOf('--as') + 1] : undefined;
   const root = paddle

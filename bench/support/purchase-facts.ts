@@ -47,21 +47,28 @@ const expectedProofTimes = (brandId: string) => sql`
   where m.brand_id = ${brandId}`;
 
 /**
- * The member-row facts of migration 0048 computed from the source tables (the proofs, redemptions, wins and
- * survey answers, never the kept `member_purchases`): what `members.purchases`, `last_bought_on`,
- * `last_redeemed_at`, `last_won_at` and `survey_answer_keys` must hold for every member of the brand.
+ * The member-row facts of migrations 0048 / 0050 computed from the source tables (the proofs, redemptions,
+ * wins and survey answers, never the kept `member_purchases`): what `members.purchases` (the latest
+ * `member_purchases_kept()`, each element built by the migration's `member_purchase_fact`),
+ * `last_bought_on`, `purchases_from`, `last_redeemed_at`, `last_won_at` and `survey_answer_keys` must hold
+ * for every member of the brand.
  */
 export const expectedMemberFacts = (brandId: string) => sql`
-  select m.id as member_id, coalesce(p.purchases, '[]'::jsonb) as purchases, p.last_bought_on,
+  select m.id as member_id, coalesce(p.purchases, '[]'::jsonb) as purchases, p.last_bought_on, p.purchases_from,
          r.at as last_redeemed_at, w.at as last_won_at, coalesce(k.survey_keys, '{}'::text[]) as survey_answer_keys
   from members m
   left join (
     select e.member_id,
-           jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-             'd', to_char(e.invoice_date, 'YYYYMMDD')::int, 't', e.seller_tax_id, 'n', e.seller_name,
-             'a', e.seller_address, 'i', e.item_names)) order by e.invoice_date desc, e.submission_id) as purchases,
-           max(e.invoice_date) as last_bought_on
-    from (${expectedPurchases(brandId)}) e group by e.member_id) p on p.member_id = m.id
+           jsonb_agg(member_purchase_fact(e.invoice_date, e.seller_tax_id, e.seller_name,
+                                          purchase_region_codes(e.seller_address), e.item_names)
+                     order by e.invoice_date desc, e.submission_id) as purchases,
+           max(e.invoice_date) as last_bought_on,
+           case when max(e.total) > member_purchases_kept() then min(e.invoice_date) end as purchases_from
+    from (select x.*, row_number() over (partition by x.member_id order by x.invoice_date desc, x.submission_id) as n,
+                 count(*) over (partition by x.member_id) as total
+          from (${expectedPurchases(brandId)}) x) e
+    where e.n <= member_purchases_kept()
+    group by e.member_id) p on p.member_id = m.id
   left join (
     select r.member_id, max(r.created_at) as at from redemptions r where r.state <> 'cancelled'
     group by r.member_id) r on r.member_id = m.id
@@ -97,7 +104,8 @@ export async function memberFactDifferences(db: Db, brandId: string): Promise<nu
     const [row] = await queryRows<{ n: number | string }>(
       tx,
       sql`with kept as (
-            select id as member_id, purchases, last_bought_on, last_redeemed_at, last_won_at, survey_answer_keys
+            select id as member_id, purchases, last_bought_on, purchases_from, last_redeemed_at, last_won_at,
+                   survey_answer_keys
             from members where brand_id = ${brandId}),
           expected as (${expectedMemberFacts(brandId)})
           select count(*) as n from ((select * from kept except all select * from expected)
@@ -127,12 +135,14 @@ export async function backfillPurchaseFacts(db: Db, brandId: string): Promise<vo
     await tx.execute(sql`set local jit = off`);
     await tx.execute(sql`
     update members m set purchases = e.purchases, last_bought_on = e.last_bought_on,
-                         last_redeemed_at = e.last_redeemed_at, last_won_at = e.last_won_at,
-                         survey_answer_keys = e.survey_answer_keys
+                         purchases_from = e.purchases_from, last_redeemed_at = e.last_redeemed_at,
+                         last_won_at = e.last_won_at, survey_answer_keys = e.survey_answer_keys
     from (${expectedMemberFacts(brandId)}) e
     where m.id = e.member_id
-      and (m.purchases, m.last_bought_on, m.last_redeemed_at, m.last_won_at, m.survey_answer_keys)
-          is distinct from (e.purchases, e.last_bought_on, e.last_redeemed_at, e.last_won_at, e.survey_answer_keys)`);
+      and (m.purchases, m.last_bought_on, m.purchases_from, m.last_redeemed_at, m.last_won_at,
+           m.survey_answer_keys)
+          is distinct from (e.purchases, e.last_bought_on, e.purchases_from, e.last_redeemed_at, e.last_won_at,
+                            e.survey_answer_keys)`);
   });
 }
 

@@ -14,12 +14,15 @@ import type { Command } from './command.js';
 import { withCliServices } from './shared.js';
 
 const HELP = `Usage:
-  proofline broadcast send [--brand <slug|id>] --segment all|<segment id> --text "<text>" [--now] [--wait]
+  proofline broadcast send [--brand <slug|id>] --segment all|<segment id> --text "<text>" [--now]
+                           [--mid-send wait|skip] [--wait]
       Sends a text message to a segment (\`all\`: every member the brand may message: following, with
       the marketing consent its country requires, not erased). --brand may be left out when there is
-      one brand. --now sends even inside quiet hours (audited). --wait delivers the chunks in this
-      process until each is sent or failed, then prints the broadcast; without it the workers of
-      \`proofline start\` deliver them.`;
+      one brand. --now sends even inside quiet hours (audited). --mid-send: when quiet hours begin while
+      the broadcast is still sending, \`wait\` holds the chunks not yet sent until they end, \`skip\` drops
+      them (counted in the report); default: the brand's setting (Settings → Broadcasts). --wait delivers
+      the chunks in this process until each is sent or failed, then prints the broadcast; without it the
+      workers of \`proofline start\` deliver them.`;
 
 export const broadcastCommand: Command = {
   name: 'broadcast',
@@ -32,7 +35,14 @@ export const broadcastCommand: Command = {
       console.error(HELP);
       return 2;
     }
-    let values: { brand?: string; segment?: string; text?: string; now?: boolean; wait?: boolean };
+    let values: {
+      brand?: string;
+      segment?: string;
+      text?: string;
+      now?: boolean;
+      wait?: boolean;
+      'mid-send'?: string;
+    };
     try {
       ({ values } = parseArgs({
         args: rest,
@@ -42,6 +52,7 @@ export const broadcastCommand: Command = {
           text: { type: 'string' },
           now: { type: 'boolean' },
           wait: { type: 'boolean' },
+          'mid-send': { type: 'string' },
         },
       }));
     } catch (error) {
@@ -50,6 +61,11 @@ export const broadcastCommand: Command = {
     }
     if (!values.segment || !values.text) {
       console.error('proofline broadcast send: --segment and --text are required');
+      return 2;
+    }
+    const midSend = values['mid-send'];
+    if (midSend !== undefined && midSend !== 'wait' && midSend !== 'skip') {
+      console.error(`proofline broadcast send: --mid-send must be wait or skip, not "${midSend}"`);
       return 2;
     }
     return withCliServices({}, async (services) => {
@@ -73,6 +89,7 @@ export const broadcastCommand: Command = {
           ...(values.segment === 'all' ? { condition: { type: 'all' } } : { segmentId: values.segment }),
           messages: [{ type: 'text', text: values.text }],
           ignoreQuietHours: values.now ?? false,
+          ...(midSend ? { quietHoursMidSend: midSend } : {}),
         });
         if (!parsed.success) {
           console.error(`proofline broadcast send: ${parsed.error.issues[0]?.message ?? 'invalid input'}`);

@@ -72,14 +72,20 @@ export const members = pgTable(
     /**
      * Facts a segment's behaviour tests read in the one scan of members (docs/decisions/011, sixth pass),
      * kept by statement triggers in the transaction that changes their source rows and never written by the
-     * application. `purchases`: the member's `member_purchases` rows as a jsonb array, newest invoice first,
-     * each `{ d: yyyymmdd, t: seller tax id, n: seller name, a: seller address, i: item names }` (nulls left
-     * out), so `bought` is one jsonpath test on the member row.
+     * application. `purchases`: the member's latest `member_purchases` rows (at most
+     * `member_purchases_kept()`, 20) as a jsonb array, newest invoice first, each `{ d: invoice date in days
+     * since 1970-01-01, t: seller tax id, n: seller name, r: region codes the seller address names, i: item
+     * names }` (nulls left out, migration 0050), so `bought` is one jsonpath test on the member row.
      */
     purchases: jsonb('purchases')
       .notNull()
       .default(sql`'[]'::jsonb`)
-      .$type<Array<{ d: number; t?: string; n?: string; a?: string; i: string }>>(),
+      .$type<Array<{ d: number; t?: string; n?: string; r?: string[]; i: string }>>(),
+    /**
+     * The invoice date of the oldest purchase kept in `purchases` when older ones were left out (null: every
+     * purchase is kept): a `bought` window reaching back to it reads the member's `member_purchases` rows.
+     */
+    purchasesFrom: date('purchases_from', { mode: 'string' }),
     /**
      * The latest invoice date among `purchases` (null: none): tested before the jsonpath, so a `bought`
      * within N days looks into the purchases only of members who bought anything since then.

@@ -56,6 +56,8 @@ function replyUsableAt(nowIso: string) {
     and ${outboundMessages.replyDeadline} > ${nowIso}::timestamptz)`;
 }
 
+type DeliveredAs = 'reply' | 'push' | 'reply_consumed';
+
 export function createMessagingRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {
   /** One write to a claimed message, made only while the claim holds: true when it was made. */
   const updateClaimed = async (
@@ -74,6 +76,36 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
       )
       .returning({ id: outboundMessages.id });
     return rows.length > 0;
+  };
+
+  /**
+   * `markSent` for several messages in one statement; returns the ids it marked (a message left out: its
+   * claim was lost). The same test as `updateClaimed`: the id, still pending, the claim's attempts.
+   */
+  const markSentMany = async ({
+    sent,
+    now,
+  }: {
+    sent: { claimedBy: Claim; deliveredAs: DeliveredAs }[];
+    now: Date;
+  }): Promise<Set<string>> => {
+    if (sent.length === 0) return new Set();
+    const rows = await queryRows<{ id: string }>(
+      db,
+      sql`update outbound_messages o
+             set state = 'sent', delivered_as = v.delivered_as, sent_at = ${now.toISOString()}::timestamptz,
+                 locked_until = null, last_error = null
+            from (values ${sql.join(
+              sent.map(
+                ({ claimedBy, deliveredAs }) =>
+                  sql`(${claimedBy.id}, ${claimedBy.attempts}::int, ${deliveredAs})`,
+              ),
+              sql`, `,
+            )}) as v(id, attempts, delivered_as)
+           where o.id = v.id and o.state = 'pending' and o.attempts = v.attempts
+       returning o.id`,
+    );
+    return new Set(rows.map((row) => row.id));
   };
 
   const insertManyOnce = async (
@@ -258,47 +290,13 @@ export function createMessagingRepository({ db, generateId }: { db: Executor; ge
       now,
     }: {
       claimedBy: Claim;
-      deliveredAs: 'reply' | 'push' | 'reply_consumed';
+      deliveredAs: DeliveredAs;
       now: Date;
     }): Promise<boolean> {
-      return updateClaimed(claimedBy, {
-        state: 'sent',
-        deliveredAs,
-        sentAt: now,
-        lockedUntil: null,
-        lastError: null,
-      });
+      return (await markSentMany({ sent: [{ claimedBy, deliveredAs }], now })).has(claimedBy.id);
     },
 
-    /**
-     * `markSent` for several messages in one statement; returns the ids it marked (a message left out:
-     * its claim was lost).
-     */
-    async markSentMany({
-      sent,
-      now,
-    }: {
-      sent: { claimedBy: Claim; deliveredAs: 'reply' | 'push' | 'reply_consumed' }[];
-      now: Date;
-    }): Promise<Set<string>> {
-      if (sent.length === 0) return new Set();
-      const rows = await queryRows<{ id: string }>(
-        db,
-        sql`update outbound_messages o
-               set state = 'sent', delivered_as = v.delivered_as, sent_at = ${now.toISOString()}::timestamptz,
-                   locked_until = null, last_error = null
-              from (values ${sql.join(
-                sent.map(
-                  ({ claimedBy, deliveredAs }) =>
-                    sql`(${claimedBy.id}, ${claimedBy.attempts}::int, ${deliveredAs})`,
-                ),
-                sql`, `,
-              )}) as v(id, attempts, delivered_as)
-             where o.id = v.id and o.state = 'pending' and o.attempts = v.attempts
-         returning o.id`,
-      );
-      return new Set(rows.map((row) => row.id));
-    },
+    markSentMany,
 
     /**
      * Recorded (committed) before a reply goes to LINE (`clearRefusedReply` when LINE refused it). False:

@@ -48,7 +48,14 @@ function lettersForLookalikeDigits(text: string) {
 }
 
 /** Full-width brackets and colons PaddleOCR reads in Latin rows: `（126926-H)`, `Dimiliki：`. */
-const asciiPunctuation = (text: string) => text.replace(/（/g, '(').replace(/）/g, ')').replace(/：/g, ':');
+const asciiPunctuation = (text: string) =>
+  text
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .replace(/：/g, ':')
+    // …and tesseract's braces around a registration number: `{169608-A)`.
+    .replace(/\{(?=\s?[IlS5]?\d{4,}[\s-]?[A-Z]?\s?[)}])/g, '(')
+    .replace(/(?<=\(\s?[IlS5]?\d{4,}[\s-]?[A-Z]?\s?)\}/g, ')');
 /**
  * "Dimiliki: BANH MI CAFE SDN BHD" ("owned by"), "Operated by: …": a short label before the legal
  * entity's name is not part of it.
@@ -114,6 +121,11 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
     }
     score -= (1 - line.confidence) * 1.5;
     const next = head[position + 1];
+    // The legal entity's row is the one above its registration number printed alone ("(002107265-V)", with
+    // a speck or two beside it).
+    const below = lines[position + 1];
+    if (below && REGISTRATION_ROW.test(asciiPunctuation(below.text).replace(/\s+[A-Z]{1,3}\s*$/i, '')))
+      score += 1;
     if (next && !LEGAL_SUFFIX.test(corrected.value) && SUFFIX_CONTINUATION.test(next.text)) score += 0.3;
     scored.push({
       line,

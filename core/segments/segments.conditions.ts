@@ -89,30 +89,30 @@ const likeRegex = (field: string, pattern: string, caseInsensitive = false): str
 const contains = (field: string, text: string): string =>
   likeRegex(field, `%${text.replace(/[\\%_]/g, '\\$&')}%`);
 
+/** A local calendar date (`yyyy-mm-dd`) as days since 1970-01-01, as `members.purchases` keeps it. */
+const dayNumber = (date: string): number => Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+
 /**
- * `bought` as a jsonpath over `members.purchases` (`[{ d: yyyymmdd, t, n, a, i }]`): a purchase on or after
- * the local date `withinDays` ago whose item names contain a keyword, whose store is the tax id or has the
- * text in its name (`ilike`, case-insensitive), and whose address names the region; keywords and region
- * names are plain text (the `like` over `member_purchases` this replaced read `%` and `_` in a keyword as
+ * `bought` as a jsonpath over the member's purchase facts (`[{ d: days since 1970-01-01, t, n, r, i }]`,
+ * migration 0050): a purchase on or after the local date `withinDays` ago whose item names contain a keyword,
+ * whose store is the tax id or has the text in its name (`ilike`, case-insensitive), and whose address names
+ * the region (`r`: the region codes whose spellings are in the address, kept when the purchase is written);
+ * keywords are plain text (the `like` over `member_purchases` this replaced read `%` and `_` in a keyword as
  * wildcards). One jsonpath text for every member.
  */
 export function boughtPath(
   condition: Extract<LeafCondition, { type: 'bought' }>,
   ctx: Pick<ConditionContext, 'timezone' | 'now'>,
 ): string {
-  const filters = [`@.d >= ${Number(localDateDaysAgo(ctx, condition.withinDays).replace(/-/g, ''))}`];
+  const filters = [`@.d >= ${dayNumber(localDateDaysAgo(ctx, condition.withinDays))}`];
   if (condition.items)
     filters.push(`(${condition.items.map((item) => contains('i', normalizeItemName(item))).join(' || ')})`);
   if (condition.store)
     filters.push(
       `(@.t == ${JSON.stringify(condition.store)} || ${likeRegex('n', `%${condition.store}%`, true)})`,
     );
-  if (condition.region)
-    filters.push(
-      `(${regionSpellings(condition.region as RegionCode)
-        .map((name) => contains('a', name))
-        .join(' || ')})`,
-    );
+  // Lax mode: `@.r == code` is true when any of the purchase's region codes is the code.
+  if (condition.region) filters.push(`@.r == ${JSON.stringify(condition.region)}`);
   return `$[*] ? (${filters.join(' && ')})`;
 }
 
@@ -244,13 +244,20 @@ function compileLeaf(condition: LeafCondition, ctx: ConditionContext): SQL {
       return sql`m.id in (select s.member_id from submissions s where s.brand_id = ${ctx.brandId}
         and s.state in ('accepted', 'rewarded') and s.created_at >= ${since(ctx, condition.withinDays)}
         group by s.member_id having count(*) >= ${condition.atLeast})`;
-    case 'bought':
-      // The member's accepted purchases are kept on the member (`members.purchases`, a jsonb array kept by
-      // triggers from `member_purchases`): one jsonpath test on the member row, with the same meaning as the
-      // SQL over `member_purchases` it replaces (`boughtPath`). The jsonpath costs a few µs per member, so
-      // it runs only for members whose latest purchase (`last_bought_on`, kept with it) is in the window.
-      return sql`(coalesce(m.last_bought_on >= ${localDateDaysAgo(ctx, condition.withinDays)}::date, false)
-        and m.purchases @? ${boughtPath(condition, ctx)}::jsonpath)`;
+    case 'bought': {
+      // The member's latest accepted purchases are kept on the member (`members.purchases`, kept by triggers
+      // from `member_purchases`): one jsonpath test on the member row (`boughtPath`). The jsonpath costs a few
+      // µs per member, so it runs only for members whose latest purchase (`last_bought_on`) is in the window.
+      // When older purchases were left out (`purchases_from`: the oldest kept date) and the window reaches
+      // back to them, the member's whole history in `member_purchases` is tested with the same jsonpath
+      // (`member_bought_in_history`, parallel safe: the scan stays parallel); rare, and exact either way.
+      const from = localDateDaysAgo(ctx, condition.withinDays);
+      const path = boughtPath(condition, ctx);
+      return sql`(coalesce(m.last_bought_on >= ${from}::date, false)
+        and (m.purchases @? ${path}::jsonpath
+          or (coalesce(m.purchases_from >= ${from}::date, false)
+            and member_bought_in_history(m.id, ${path}::jsonpath))))`;
+    }
     case 'points': {
       // The balance (the sum of the member's ledger rows, 0 without any) is kept on the member by triggers
       // on the ledger (migration 0039): a test in the scan of members, never unknown.

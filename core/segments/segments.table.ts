@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { date, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { brands } from '../brands/brands.table.js';
 import { createdAt, idColumn, tstz, updatedAt } from '../db/columns.js';
@@ -41,6 +42,13 @@ export const memberPurchases = pgTable(
     sellerTaxId: text('seller_tax_id'),
     sellerName: text('seller_name'),
     sellerAddress: text('seller_address'),
+    /**
+     * The region codes the address names (every region one of whose spellings is in it), computed by the
+     * database when the row is written (migration 0050): what `members.purchases` keeps as `r`.
+     */
+    sellerRegions: text('seller_regions')
+      .array()
+      .generatedAlwaysAs(sql`purchase_region_codes(seller_address)`),
     /** The items' normalized names, one per line (normalized names have no white space). */
     itemNames: text('item_names').notNull().default(''),
   },

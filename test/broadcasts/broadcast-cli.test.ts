@@ -66,13 +66,56 @@ describe('proofline broadcast send', () => {
       expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
       const report = JSON.parse(result.stdout) as { state: string; recipients: number; sent: number };
       // The demo brand's own members are reached too; every recipient is sent to.
-      expect(report).toMatchObject({ state: 'sent', sent: report.recipients, failed: 0 });
+      // No --mid-send: the brand's setting (the demo brand's is the default, wait).
+      expect(report).toMatchObject({
+        state: 'sent',
+        sent: report.recipients,
+        failed: 0,
+        quietHoursMidSend: 'wait',
+      });
       expect(report.recipients).toBeGreaterThanOrEqual(3);
       for (const n of [1, 2, 3])
         expect(sim.state.deliveries.get(`${[...sim.state.channels.keys()][0]}:${lineIdOf(n)}`)).toBe(1);
     },
     HANG_GUARD_MS,
   );
+
+  test(
+    'when --mid-send skip is given, then the broadcast keeps that choice instead of the brand’s',
+    async () => {
+      const result = await runCli(
+        [
+          'broadcast',
+          'send',
+          '--brand',
+          brandId,
+          '--segment',
+          'all',
+          '--text',
+          '午後茶',
+          '--mid-send',
+          'skip',
+        ],
+        env,
+      );
+
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(result.stdout)).toMatchObject({ quietHoursMidSend: 'skip' });
+    },
+    HANG_GUARD_MS,
+  );
+
+  test('when --mid-send is neither wait nor skip, then it exits 2 naming the option and sends nothing', async () => {
+    const before = [...sim.state.deliveries.values()].reduce((sum, n) => sum + n, 0);
+    const result = await runCli(
+      ['broadcast', 'send', '--brand', brandId, '--segment', 'all', '--text', 'x', '--mid-send', 'later'],
+      env,
+    );
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--mid-send must be wait or skip');
+    expect([...sim.state.deliveries.values()].reduce((sum, n) => sum + n, 0)).toBe(before);
+  });
 
   test('when the text or segment is missing, then it exits 2 naming the option', async () => {
     const result = await runCli(['broadcast', 'send', '--segment', 'all'], env);

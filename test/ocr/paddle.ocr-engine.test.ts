@@ -51,7 +51,7 @@ describe('PaddleOCR engine — a pool of workers', () => {
   });
 });
 
-describe('PaddleOCR engine — text boxes found on a smaller copy, read from the page', () => {
+describe('PaddleOCR engine — where text boxes are looked for', () => {
   test("when boxes are looked for on a copy smaller than the page, then the page's words are read where they are printed", async () => {
     const image = await page();
     const small = buildPaddleOcrEngine({ detectLongSide: 320 });
@@ -66,6 +66,33 @@ describe('PaddleOCR engine — text boxes found on a smaller copy, read from the
       expect(name(result.lines).box.x1).toBeLessThanOrEqual(463);
     } finally {
       await small.close();
+    }
+  });
+
+  test('when a receipt lies on a large blank sheet, then boxes are looked for around its ink and read where they are printed on the sheet', async () => {
+    // The scan's top, 463 × 300, at (700, 900) on a white sheet of 1,500 × 1,600: most of the page is blank.
+    const sheet = await sharp({ create: { width: 1500, height: 1600, channels: 3, background: '#ffffff' } })
+      .composite([{ input: await page(), left: 700, top: 900 }])
+      .png()
+      .toBuffer();
+    const wholePage = buildPaddleOcrEngine({ threads: 1, inkWindow: false });
+    try {
+      const [windowed, whole] = await Promise.all([
+        engine.recognize({ image: sheet, languages: ['eng'] }),
+        wholePage.recognize({ image: sheet, languages: ['eng'] }),
+      ]);
+
+      expect(windowed.text).toMatch(/ABC ?HO ?TRADING/);
+      const name = (lines: typeof windowed.lines) => lines.find((line) => /TRADING/.test(line.text))!.box;
+      // In the sheet's pixels (the window's offset added back), where the whole page finds it too.
+      for (const side of ['x0', 'y0', 'x1', 'y1'] as const)
+        expect(Math.abs(name(windowed.lines)[side] - name(whole.lines)[side])).toBeLessThan(4);
+      for (const line of windowed.lines) {
+        expect(line.box.x0).toBeGreaterThanOrEqual(690);
+        expect(line.box.y0).toBeGreaterThanOrEqual(890);
+      }
+    } finally {
+      await wholePage.close();
     }
   });
 
@@ -109,12 +136,14 @@ parentPort.postMessage(found.map((line) => ({ text: line.text, mean: line.mean }
 }
 
 describe("PaddleOCR engine — the library's pixels", () => {
-  test('when a page off the 32-px grid is read by our runner and by the library, then every text box reads the same text with the same confidence', async () => {
+  test('when a page off the 32-px grid is read by our runner on the whole page and by the library, then every text box reads the same text with the same confidence', async () => {
     // 463 × 300: the library enlarges it to fit 480 × 320 and pads it, centred, before looking for boxes.
     const image = await page();
+    // The library looks for boxes on the whole page (the ink window is ours).
+    const wholePage = buildPaddleOcrEngine({ threads: 1, inkWindow: false });
 
     const [ours, library] = await Promise.all([
-      engine.recognize({ image, languages: ['eng'] }),
+      wholePage.recognize({ image, languages: ['eng'] }).finally(() => wholePage.close()),
       readWithLibrary(image),
     ]);
 

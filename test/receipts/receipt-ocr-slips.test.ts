@@ -379,6 +379,20 @@ describe('store name — the company line as people name the store', () => {
     expect(read('SELASIH MAJU SDN BHD (S24101-D)\nJALAN IBRAHIM\nTOTAL 9.90')).toBe('SELASIH MAJU SDN BHD');
   });
 
+  test('when tesseract reads the registration number\'s bracket as a brace ("{169608-A)"), then the entity row is still a candidate', () => {
+    const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
+    expect(
+      read('Desa Park City\nGolden Spoon Sdn Bhd {169608-A)\nA-16-1, Tower A, Jalan Maju\nTOTAL 9.90'),
+    ).toBe('Golden Spoon Sdn Bhd');
+  });
+
+  test('when a row stands above the registration number printed alone, then it is the name, not a notice above it', () => {
+    const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
+    expect(
+      read('GOODS SOLD ARE NOT RETURNABLE\nSLF CASH & CARRY\n(002107265-V) CAH\nNO 15 JLN TSJ 2\nTOTAL 9.90'),
+    ).toBe('SLF CASH & CARRY');
+  });
+
   test('when the trade name is printed above its own legal entity ("Dimiliki: … sdn bhd 1110644-W"), then the entity is the store', () => {
     const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
     expect(read('Pho Cafe\nDimiliki:pho cafe sdn bhd 1110644-W\nNo.1 Jalan Puteri\nTOTAL 9.90')).toBe(

@@ -11,12 +11,14 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 /**
- * The member-row behaviour facts of migration 0048 (`members.purchases`, `last_redeemed_at`, `last_won_at`,
- * `survey_answer_keys`, docs/decisions/011) after random sequences of what the app does to their source
- * rows — proofs accepted and reversed, invoices and items arriving late or changing, redemptions, draw wins
- * and forfeits, instant plays and voids, survey answers written, rewritten and erased, rows deleted, one
- * member or several per statement: after every step they equal a rebuild from the source tables, and the
- * compiled counts equal the plain reference evaluation over the source tables (never the kept facts).
+ * The member-row behaviour facts of migrations 0048 / 0050 (`members.purchases` — the latest 2 kept in
+ * this test, a window reaching past them reads `member_purchases` —, `purchases_from`, `last_redeemed_at`,
+ * `last_won_at`, `survey_answer_keys`, docs/decisions/011) after random sequences of what the app does to
+ * their source rows — proofs accepted and reversed, several proofs of one member at once, invoices and
+ * items arriving late or changing, redemptions, draw wins and forfeits, instant plays and voids, survey
+ * answers written, rewritten and erased, rows deleted, one member or several per statement: after every
+ * step they equal a rebuild from the source tables, and the compiled counts equal the plain reference
+ * evaluation over the source tables (never the kept facts).
  */
 const BRAND = 'brd_facts';
 const NOW = new Date('2026-03-10T04:00:00Z');
@@ -71,6 +73,23 @@ const CONDITIONS: Record<string, SegmentCondition> = {
     type: 'not',
     condition: { type: 'bought', withinDays: 20, items: ['烏龍茶'] },
   },
+  // Windows reaching back past the latest kept purchases (the test keeps 2): the history is read.
+  'bought greentea or 烏龍茶 within 100 days': {
+    type: 'bought',
+    withinDays: 100,
+    items: ['greentea', '烏龍茶'],
+  },
+  'bought in Taichung within 95 days or female': {
+    type: 'or',
+    conditions: [
+      { type: 'bought', withinDays: 95, region: 'TW-TXG' },
+      { type: 'gender', genders: ['female'] },
+    ],
+  },
+  'not bought blackcoffee at store "茶" within 80 days': {
+    type: 'not',
+    condition: { type: 'bought', withinDays: 80, items: ['blackcoffee'], store: '茶' },
+  },
   'redeemed within 30 days or in Kaohsiung': {
     type: 'or',
     conditions: [
@@ -102,6 +121,8 @@ const CONDITIONS: Record<string, SegmentCondition> = {
     question: 'q1',
     answers: ['3', 'true'],
   },
+  // A multiple choice's numbers are answers too (["3", 4] answers "4").
+  'answered "4" to q2': { type: 'surveyAnswer', surveyId: 'srv_f', question: 'q2', answers: ['4'] },
   'not answered "b" to q2': {
     type: 'not',
     condition: { type: 'surveyAnswer', surveyId: 'srv_f', question: 'q2', answers: ['b'] },
@@ -155,6 +176,33 @@ const STEP_KINDS: Array<() => Promise<void>> = [
                                invoice_id, created_at)
       values (${next('sub_f')}, ${BRAND}, 'cmp_f', ${pick(MEMBERS)}, 'einvoice_qr', 'chat', '{}'::jsonb,
               ${pick(PROOF_STATES)}, ${invoice}, ${daysAgo(days)})`);
+  },
+  // Several proofs of one member in one statement (a member with more purchases than are kept).
+  async () => {
+    const member = pick(MEMBERS);
+    const first = serial;
+    for (let k = 0; k < 4; k += 1) serial += 1;
+    await db().execute(sql`
+      insert into invoices (id, brand_id, kind, invoice_number, invoice_date, seller_tax_id, seller_name,
+                            seller_address, currency, total_amount_minor, status, source)
+      select 'inv_fb' || (${first}::int + k), ${BRAND}, 'einvoice', 'FB' || (${10_000_000 + first}::int + k),
+             (${NOW.toISOString().slice(0, 10)}::date - ((k * 37 + ${first}::int) % 100)),
+             (array['28414044', null])[1 + k % 2], (array['好茶舖', 'Bench Store', null])[1 + k % 3],
+             (array['臺中市西區4號', '台北市信義區2號', '高雄市前金區3號', null])[1 + (k + ${first}::int) % 4],
+             'TWD', 100, 'verified', 'qr'
+      from generate_series(0, 3) k`);
+    await db().execute(sql`
+      insert into invoice_items (id, brand_id, invoice_id, line_no, name, normalized_name, quantity,
+                                 unit_price_minor, amount_minor)
+      select 'itm_fb' || (${first}::int + k), ${BRAND}, 'inv_fb' || (${first}::int + k), 1, n, n, 1, 100, 100
+      from generate_series(0, 3) k,
+           lateral (select (array['greentea', 'blackcoffee', '烏龍茶'])[1 + (k + ${first}::int) % 3] as n) i`);
+    await db().execute(sql`
+      insert into submissions (id, brand_id, campaign_id, member_id, kind, channel, raw_input, state,
+                               invoice_id, created_at)
+      select 'sub_fb' || (${first}::int + k), ${BRAND}, 'cmp_f', ${member}, 'einvoice_qr', 'chat', '{}'::jsonb,
+             'accepted', 'inv_fb' || (${first}::int + k), ${NOW}
+      from generate_series(0, 3) k`);
   },
   // A decision or a reversal.
   async () => {
@@ -346,12 +394,16 @@ beforeAll(async () => {
                        algorithm_version, status)
     values ('drw_f', ${BRAND}, 'cmp_f', '{"zh-TW":"抽獎"}', ${new Date('2026-01-01T00:00:00Z')}, ${NOW},
             '[]', 'h', 's', 'v1', 'drawn')`);
+  // Keep only each member's latest 2 purchases on the member row (20 in the migration), so that windows
+  // reaching back past them read the member's history (`purchases_from`, `member_bought_in_history`).
+  await db().execute(sql`create or replace function member_purchases_kept() returns integer
+    language sql immutable parallel safe as 'select 2'`);
 }, HANG_GUARD_MS);
 afterAll(async () => {
   await database?.close();
 });
 
-describe('member-row behaviour facts (migration 0048) after random sequences of writes', () => {
+describe('member-row behaviour facts (migrations 0048 / 0050) after random sequences of writes', () => {
   test(
     'after every write they equal a rebuild from the source tables, and every count equals the reference',
     async () => {
@@ -372,7 +424,7 @@ describe('member-row behaviour facts (migration 0048) after random sequences of 
         }
       };
       const counted = new Set<number>();
-      const seen = { purchases: 0, redeemed: 0, won: 0, answers: 0 };
+      const seen = { purchases: 0, truncated: 0, redeemed: 0, won: 0, answers: 0 };
       for (let step = 1; step <= STEPS; step += 1) {
         const kind = rand.int(STEP_KINDS.length);
         counted.add(kind);
@@ -391,7 +443,7 @@ describe('member-row behaviour facts (migration 0048) after random sequences of 
         const [kept] = await queryRows<Record<keyof typeof seen, number>>(
           db(),
           sql`select count(*) filter (where purchases <> '[]')::int as purchases,
-                     count(last_redeemed_at)::int as redeemed, count(last_won_at)::int as won,
+                     count(purchases_from)::int as truncated, count(last_redeemed_at)::int as redeemed, count(last_won_at)::int as won,
                      count(*) filter (where survey_answer_keys <> '{}')::int as answers
               from members where brand_id = ${BRAND}`,
         );

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { LinePlan } from '../../../../core/broadcasts/broadcasts.plans';
+import type { BroadcastSettingsView } from '../../../../core/settings/settings.usecases';
 import { api, isApiError } from '../../api';
 import { formatNumber } from '../../format';
 import { createTranslator } from '../../i18n';
@@ -9,14 +9,6 @@ import { Field } from '../../ui/field';
 import { messages } from './broadcast-settings.messages';
 
 const t = createTranslator(messages);
-
-export type BroadcastSettings = {
-  quietHours: { start: string; end: string };
-  quietHoursMidSend: 'wait' | 'skip';
-  frequencyCap: { messages: number; days: number };
-  linePlan: { plan: string | null; includedMessages: number | null; overagePrice: number | null };
-  plans: LinePlan[];
-};
 
 type Draft = {
   start: string;
@@ -29,7 +21,7 @@ type Draft = {
   price: string;
 };
 
-const draftOf = (settings: BroadcastSettings): Draft => ({
+const draftOf = (settings: BroadcastSettingsView): Draft => ({
   start: settings.quietHours.start,
   end: settings.quietHours.end,
   midSend: settings.quietHoursMidSend,
@@ -51,7 +43,7 @@ export function BroadcastSettingsForm({
   settings,
   onSaved,
 }: {
-  settings: BroadcastSettings;
+  settings: BroadcastSettingsView;
   onSaved: () => Promise<void>;
 }) {
   const writable = can('settings.write');

@@ -5,7 +5,8 @@ import { can, loadMe } from '../../session';
 import { Banner, ErrorBanner, Loading, errorText } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 import '../../ui/admin.css';
-import { BroadcastSettingsForm, type BroadcastSettings } from './broadcast-settings';
+import type { BroadcastSettingsView } from '../../../../core/settings/settings.usecases';
+import { BroadcastSettingsForm } from './broadcast-settings';
 import { messages } from './messages';
 
 const t = createTranslator(messages);
@@ -32,7 +33,7 @@ type Channel = {
   webhookUrl: string;
   liffUrl: string | null;
 };
-type Settings = { brand: Profile; channels: Channel[]; broadcasts: BroadcastSettings };
+type Settings = { brand: Profile; channels: Channel[]; broadcasts: BroadcastSettingsView };
 type Notice = { kind: 'success' | 'error'; text: string } | null;
 
 const TIME_ZONES = ['Asia/Taipei', 'Asia/Bangkok'];

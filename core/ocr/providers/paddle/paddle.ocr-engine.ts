@@ -37,6 +37,12 @@ export type PaddleOcrEngineOptions = {
    * @default PADDLE_DETECT_LONG_SIDE
    */
   detectLongSide?: number;
+  /**
+   * Look for text boxes only in the part of the page that holds ink, with a margin of paper (the worker's
+   * `inkWindow`), instead of the whole page as the library does: detection's cost grows with the pixels
+   * it sees, and a scanned receipt is mostly blank sheet (decision 008, 2026-12-06). @default true
+   */
+  inkWindow?: boolean;
 };
 
 /**
@@ -93,6 +99,7 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
   const threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / workers));
   const maxLongSide = options.maxLongSide ?? OCR_PAGE_LONG_SIDE.paddle ?? 1600;
   const detectLongSide = options.detectLongSide ?? PADDLE_DETECT_LONG_SIDE;
+  const inkWindow = options.inkWindow ?? true;
   if (!Number.isInteger(detectLongSide) || detectLongSide < 32)
     throw new Error('paddle detectLongSide must be ≥ 32');
   if (!Number.isInteger(threads) || threads < 1) throw new Error('paddle threads must be ≥ 1');
@@ -113,7 +120,9 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
   // onnxruntime-node and the models load in ~1 s: on first use, not at process start.
   const startReader = () => {
     const reader: Reader = {
-      worker: new Worker(WORKER_URL, { workerData: { urls: workerModuleUrls(), threads, detectLongSide } }),
+      worker: new Worker(WORKER_URL, {
+        workerData: { urls: workerModuleUrls(), threads, detectLongSide, inkWindow },
+      }),
     };
     reader.worker.on('message', ({ id, lines, error }: WorkerAnswer) => {
       const page = reader.page;

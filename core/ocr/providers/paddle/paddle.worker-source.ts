@@ -97,13 +97,75 @@ async function detectionCopy(page, detectLongSide) {
     Math.max(0, Math.min((x - left) / ratio, width)),
     Math.max(0, Math.min((y - top) / ratio, height)),
   ];
-  return { ...copy, fullSize: scale === 1, toPage };
+  const content = { left, top, right: left + Math.round(width * ratio), bottom: top + Math.round(height * ratio) };
+  return { ...copy, fullSize: scale === 1, toPage, content };
 }
 
-/** The library's boxes (splitIntoLineImages), in the detection copy's pixels. */
+// A pixel darker than this is ink; a 32-px cell holds ink from this many such pixels (a speck or a
+// scanner's dust holds fewer); the window keeps this many cells of paper around the ink.
+const INK_LEVEL = 200;
+const INK_PIXELS_PER_CELL = 12;
+const WINDOW_MARGIN_CELLS = 2;
+
+/**
+ * The part of the detection copy detection needs to see: the 32-px cells that hold ink (the page's own
+ * pixels, not the black padding), with WINDOW_MARGIN_CELLS of paper around them. Scans and photos of a
+ * receipt on a large white sheet are mostly blank, and detection's cost grows with the pixels it sees.
+ * The window is cut on the copy's 32-px grid, so the model's strided layers see the text pixels in the
+ * same phase as on the whole copy. The whole copy when the window would be most of it (or holds no ink).
+ */
+function inkWindow(copy) {
+  const { data, width, height, content } = copy;
+  const cols = width / BASE;
+  const rows = height / BASE;
+  const counts = new Uint32Array(cols * rows);
+  for (let y = content.top; y < content.bottom; y++) {
+    const cellRow = Math.floor(y / BASE) * cols;
+    for (let x = content.left, p = (y * width + x) * 4; x < content.right; x++, p += 4)
+      if (data[p] < INK_LEVEL || data[p + 1] < INK_LEVEL || data[p + 2] < INK_LEVEL)
+        counts[cellRow + Math.floor(x / BASE)]++;
+  }
+  let left = cols;
+  let right = -1;
+  let top = rows;
+  let bottom = -1;
+  for (let row = 0; row < rows; row++)
+    for (let col = 0; col < cols; col++)
+      if (counts[row * cols + col] >= INK_PIXELS_PER_CELL) {
+        left = Math.min(left, col);
+        right = Math.max(right, col);
+        top = Math.min(top, row);
+        bottom = Math.max(bottom, row);
+      }
+  const whole = { x: 0, y: 0, width, height };
+  if (right < 0) return whole;
+  const x0 = Math.max(0, left - WINDOW_MARGIN_CELLS) * BASE;
+  const y0 = Math.max(0, top - WINDOW_MARGIN_CELLS) * BASE;
+  const x1 = Math.min(cols, right + 1 + WINDOW_MARGIN_CELLS) * BASE;
+  const y1 = Math.min(rows, bottom + 1 + WINDOW_MARGIN_CELLS) * BASE;
+  if ((x1 - x0) * (y1 - y0) > 0.9 * width * height) return whole;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** The window's RGBA pixels, copied out of the detection copy's rows. */
+function windowPixels(copy, window) {
+  if (window.width === copy.width && window.height === copy.height) return copy.data;
+  const pixels = Buffer.alloc(window.width * window.height * 4);
+  for (let y = 0; y < window.height; y++) {
+    const from = ((window.y + y) * copy.width + window.x) * 4;
+    copy.data.copy(pixels, y * window.width * 4, from, from + window.width * 4);
+  }
+  return pixels;
+}
+
+/**
+ * The library's boxes (splitIntoLineImages), in the detection copy's pixels; looked for in the copy's
+ * ink window (workerData.inkWindow, default) or in the whole copy, as the library does.
+ */
 async function findBoxes(copy) {
-  const { width: dw, height: dh } = copy;
-  const input = new ort.Tensor('float32', rgbaToInput(copy.data, dw, dh), [1, 3, dh, dw]);
+  const window = workerData.inkWindow === false ? { x: 0, y: 0, width: copy.width, height: copy.height } : inkWindow(copy);
+  const { width: dw, height: dh } = window;
+  const input = new ort.Tensor('float32', rgbaToInput(windowPixels(copy, window), dw, dh), [1, 3, dh, dw]);
   const output = (await detector.run({ [detector.inputNames[0]]: input }))[detector.outputNames[0]];
   const probabilities = output.data;
   const mask = new cv.Mat(dh, dw, cv.CV_8UC1);
@@ -133,7 +195,7 @@ async function findBoxes(copy) {
     }
     if (Math.trunc(distance(ordered[0], ordered[1])) <= 3 || Math.trunc(distance(ordered[0], ordered[3])) <= 3)
       continue;
-    boxes.push(box);
+    boxes.push(window.x === 0 && window.y === 0 ? box : box.map(([x, y]) => [x + window.x, y + window.y]));
   }
   mask.delete();
   contours.delete();
