@@ -1,5 +1,7 @@
 import type { Services } from '../core/app/build-services.js';
 import {
+  createEventContextReader,
+  createOpenQuestionReader,
   handleWebhookEvent,
   recordAnswers,
   type AnswerToSend,
@@ -66,7 +68,14 @@ export function webhookAnswering(
 > {
   const { database, generateId, clock, logger } = services;
   const delivery = { db: database.db, messenger: conversation.messenger, clock, logger, generateId };
-  const answering: ConversationDeps = { ...conversation, sendLeaseMs: leaseMs ?? SEND_LEASE_MS };
+  const answering: ConversationDeps = {
+    ...conversation,
+    sendLeaseMs: leaseMs ?? SEND_LEASE_MS,
+    // The events a claim starts together read their channels and members in one statement.
+    readContext: conversation.readContext ?? createEventContextReader(database.db),
+    // … and their open proof questions: so their proofs reach the submitter together.
+    readOpenQuestion: conversation.readOpenQuestion ?? createOpenQuestionReader(database.db),
+  };
   return {
     handle: (event) => handleWebhookEvent(answering, event),
     writeGroup: (tx, staged) => recordAnswers(answering, tx, staged),

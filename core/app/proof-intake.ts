@@ -7,7 +7,7 @@ import {
   type ReceiptsDeps,
 } from '../receipts/index.js';
 import {
-  submitProof,
+  createChatProofSubmitter,
   type SubmissionsDeps,
   type SubmitProofCommand,
   type SubmitProofResult,
@@ -73,7 +73,8 @@ export function buildProofIntake(
   };
 
   return {
-    submitProof: (command) => submitProof(submissionsDeps(), command),
+    // Typed chat proofs of a burst are taken in together when all of them would be queued anyway.
+    submitProof: createChatProofSubmitter(submissionsDeps),
     ingestReceiptImage: async (input) => {
       const { image } = await ingestReceiptImage(receiptsDeps(), input);
       return { receiptImageId: image.id };

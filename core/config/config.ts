@@ -306,7 +306,7 @@ export const envSchema = z.object({
     .int()
     .min(0)
     .max(16)
-    .default(1)
+    .default(16)
     .describe(
       'More webhook-event lanes per worker that only take events answered without reading media (text, postbacks, follows), so members are answered while photos are being read.',
     ),

@@ -1,9 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { brands, lineChannels, type Brand, type LineChannel } from '../brands/index.js';
 import type { Database } from '../db/database.js';
 import type { WebhookEvent } from '../events/index.js';
 import { localeFromLineLanguage, type Locale } from '../i18n/index.js';
 import { createMembersRepository, members, type Member } from '../members/index.js';
+import { createTurnBatcher } from '../shared/turn-batch.js';
+import { createProofQuestionsRepository, type ProofQuestion } from './conversations.questions.js';
 import type { ConversationDeps } from './conversations.usecases.js';
 
 /** What answering an event starts from: its channel, its brand, and the member who wrote (if known). */
@@ -27,6 +29,104 @@ export async function readEventContext(
     .limit(1);
   if (!row) return undefined;
   return { channel: row.channel, brand: row.brand ?? undefined, member: row.member ?? undefined };
+}
+
+export type EventContextKey = { brandId: string; channelId: string; lineUserId: string };
+
+/** Reads an event's context (`readEventContext`); the webhook worker's reads several in one statement. */
+export type EventContextReader = (key: EventContextKey) => Promise<EventContext | undefined>;
+
+/**
+ * `readEventContext` for several events in one statement: their channels (each with its brand) and the
+ * writers among those channels' brands' members. Read fresh for each call, like the single read.
+ */
+export async function readEventContexts(
+  db: Database,
+  keys: EventContextKey[],
+): Promise<(EventContext | undefined)[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .select({ channel: lineChannels, brand: brands, member: members })
+    .from(lineChannels)
+    .leftJoin(brands, eq(brands.id, lineChannels.brandId))
+    .leftJoin(
+      members,
+      and(
+        eq(members.brandId, lineChannels.brandId),
+        inArray(members.lineUserId, [...new Set(keys.map((key) => key.lineUserId))]),
+      ),
+    )
+    .where(inArray(lineChannels.id, [...new Set(keys.map((key) => key.channelId))]));
+  const channels = new Map<string, { channel: LineChannel; brand: Brand | undefined }>();
+  const found = new Map<string, Member>();
+  for (const row of rows) {
+    channels.set(row.channel.id, { channel: row.channel, brand: row.brand ?? undefined });
+    if (row.member) found.set(`${row.member.brandId}\n${row.member.lineUserId}`, row.member);
+  }
+  return keys.map(({ brandId, channelId, lineUserId }) => {
+    const of = channels.get(channelId);
+    if (!of || of.channel.brandId !== brandId) return undefined;
+    return { ...of, member: found.get(`${brandId}\n${lineUserId}`) };
+  });
+}
+
+/**
+ * An `EventContextReader` that reads the contexts asked for close together in one statement (a group of
+ * events started at once: `createTurnBatcher`, `readEventContexts`); one asked alone is read as before
+ * (`readEventContext`). Nothing is kept between batches, so nothing can go stale.
+ */
+export function createEventContextReader(db: Database): EventContextReader {
+  return createTurnBatcher<EventContextKey, EventContext | undefined>(async (batch) => {
+    try {
+      if (batch.length === 1) {
+        const [only] = batch as [(typeof batch)[number]];
+        only.resolve(await readEventContext(db, only.input));
+        return;
+      }
+      const contexts = await readEventContexts(
+        db,
+        batch.map(({ input }) => input),
+      );
+      batch.forEach(({ resolve }, i) => resolve(contexts[i]));
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
+  });
+}
+
+export type OpenQuestionKey = { brandId: string; memberId: string };
+
+/** Reads a member's open proof question; the webhook worker's reads several in one statement. */
+export type OpenQuestionReader = (key: OpenQuestionKey) => Promise<ProofQuestion | undefined>;
+
+/**
+ * An `OpenQuestionReader` that reads the questions asked for close together in one statement per brand
+ * (`createTurnBatcher`): the events a claim started together then reach their proofs together, so the
+ * proofs can be taken in together (`createChatProofSubmitter`). One asked alone is read as before.
+ */
+export function createOpenQuestionReader(db: Database): OpenQuestionReader {
+  const questions = createProofQuestionsRepository({ db });
+  return createTurnBatcher<OpenQuestionKey, ProofQuestion | undefined>(async (batch) => {
+    try {
+      if (batch.length === 1) {
+        const [only] = batch as [(typeof batch)[number]];
+        only.resolve(await questions.findOpen(only.input));
+        return;
+      }
+      const brandIds = [...new Set(batch.map(({ input }) => input.brandId))];
+      const open = new Map<string, ProofQuestion>();
+      for (const brandId of brandIds) {
+        const memberIds = batch
+          .filter(({ input }) => input.brandId === brandId)
+          .map(({ input }) => input.memberId);
+        for (const row of await questions.findOpenMany({ brandId, memberIds: [...new Set(memberIds)] }))
+          open.set(`${row.brandId}\n${row.memberId}`, row);
+      }
+      for (const { input, resolve } of batch) resolve(open.get(`${input.brandId}\n${input.memberId}`));
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
+  });
 }
 
 /**

@@ -31,6 +31,8 @@ import {
   ensureMember,
   readEventContext,
   storeMemberWithProfile,
+  type EventContextReader,
+  type OpenQuestionReader,
 } from './conversations.context.js';
 import type { Answer, AnswerRenderer } from './conversations.types.js';
 import {
@@ -68,6 +70,13 @@ export type ConversationDeps = {
    * it takes no claim statement. Unset: recorded for any sender (the outbound worker).
    */
   sendLeaseMs?: number;
+  /**
+   * Reads an event's channel, brand and member; the webhook worker's reads the events it starts together
+   * in one statement (`createEventContextReader`). Unset: each event reads its own.
+   */
+  readContext?: EventContextReader;
+  /** Reads a member's open proof question (the webhook worker's: several in one statement). */
+  readOpenQuestion?: OpenQuestionReader;
 };
 
 type LineEventPayload = {
@@ -88,11 +97,8 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
   const payload = event.payload as LineEventPayload;
   const userId = event.lineUserId ?? payload.source?.userId;
   if (!userId) return {};
-  const found = await readEventContext(deps.db, {
-    brandId: event.brandId,
-    channelId: event.channelId,
-    lineUserId: userId,
-  });
+  const key = { brandId: event.brandId, channelId: event.channelId, lineUserId: userId };
+  const found = await (deps.readContext ? deps.readContext(key) : readEventContext(deps.db, key));
   if (!found) throw new Error(`channel ${event.channelId} of event ${event.webhookEventId} is gone`);
   const { channel, brand } = found;
   const members = createMembersRepository({ db: deps.db, generateId: deps.generateId });
@@ -279,10 +285,10 @@ async function answerProof(
   const now = deps.clock.now();
   const today = localDateOf(now, context.timezone);
   const sourceRef = sourceRefOf(context.event);
-  const open = await createProofQuestionsRepository({ db: deps.db }).findOpen({
-    brandId: member.brandId,
-    memberId: member.id,
-  });
+  const key = { brandId: member.brandId, memberId: member.id };
+  const open = await (deps.readOpenQuestion
+    ? deps.readOpenQuestion(key)
+    : createProofQuestionsRepository({ db: deps.db }).findOpen(key));
   const live = open && open.expiresAt > now ? open : undefined;
   const lapsed = open && !live ? open : undefined;
 

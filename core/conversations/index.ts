@@ -18,6 +18,12 @@ export {
   type ConversationDeps,
   type ReceiptImageIngester,
 } from './conversations.usecases.js';
+export {
+  createEventContextReader,
+  createOpenQuestionReader,
+  type EventContextReader,
+  type OpenQuestionReader,
+} from './conversations.context.js';
 export { recordAnswers, type AnswerToSend, type StagedAnswer } from './conversations.answers.js';
 export { notifyLaterDecisions } from './conversations.notices.js';
 export { proofQuestions, type ProofQuestionState } from './conversations.table.js';

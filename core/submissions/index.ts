@@ -21,6 +21,7 @@ export {
 } from './submissions.models.js';
 export { decideReviewedSubmission, submitProof } from './submissions.usecases.js';
 export { verifyDueSubmissions } from './submissions.verify.js';
+export { createChatProofSubmitter } from './submissions.intake.js';
 export { handOffRewards, resultOfStored } from './submissions.decide.js';
 export { checkClaimedSubmission, type AnsweredCheck } from './submissions.einvoice.js';
 export { settleAnswers } from './submissions.batch.js';

@@ -19,6 +19,7 @@ import {
   reuseStoredAnswer,
   rulesInvoiceFromPlatform,
   campaignUploadDeadline,
+  toMinor,
   type StoredPlatformAnswer,
 } from './submissions.models.js';
 import {
@@ -340,4 +341,25 @@ export function detailQuery(parsed: ParsedInvoice): InvoiceDetailQuery {
   if (parsed.encrypt && parsed.sellerBan)
     return { ...base, type: 'QRCode', encrypt: parsed.encrypt, sellerBan: parsed.sellerBan };
   return { ...base, type: 'Barcode' };
+}
+
+/** The invoice row a parsed e-invoice proof stores before it is checked (unverified). */
+export function unverifiedInvoiceOf(brandId: string, parsed: ParsedInvoice, now: Date) {
+  return {
+    brandId,
+    kind: 'einvoice' as const,
+    invoiceNumber: parsed.invoiceNumber,
+    invoiceDate: parsed.invoiceDate,
+    randomCode: parsed.randomCode,
+    sellerTaxId: parsed.sellerBan,
+    buyerTaxId: parsed.buyerBan,
+    currency: 'TWD',
+    salesAmountMinor: parsed.salesAmount === null ? null : toMinor(parsed.salesAmount),
+    // Typed text carries no amount: 0 until the platform's answer fills it in.
+    totalAmountMinor: parsed.totalAmount === null ? 0 : toMinor(parsed.totalAmount),
+    status: 'unverified' as const,
+    source: parsed.source === 'text' ? ('text' as const) : ('qr' as const),
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -18,7 +18,7 @@ export const QUEUED_REASON_CODE = 'verification.queued';
  * (queued proofs and upload retries), all taken by the retry worker from the same MoF budget. Before
  * `before` (a stored proof's place), or all of them (a new proof goes last).
  */
-async function countChecksAhead(
+export async function countChecksAhead(
   db: Executor,
   { now, before }: { now: Date; before?: { nextCheckAt: Date; id: string } },
 ): Promise<number> {
@@ -36,7 +36,11 @@ async function countChecksAhead(
 }
 
 /** A check's place from the budget's backlog and the checks queued ahead, each one permit. */
-function placeOf(backlogMs: number, ahead: number, ratePerSecond: number | undefined): ProofQueuePlace {
+export function placeOf(
+  backlogMs: number,
+  ahead: number,
+  ratePerSecond: number | undefined,
+): ProofQueuePlace {
   const intervalMs = ratePerSecond ? 1000 / ratePerSecond : 0;
   const permitsTaken = intervalMs > 0 ? Math.round(backlogMs / intervalMs) : 0;
   return { position: permitsTaken + ahead + 1, etaMs: Math.round(backlogMs + ahead * intervalMs) };

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { insertJsonRows } from '../db/json-rows.js';
 import { invoiceItems, invoices, normalizeItemName } from '../invoices/index.js';
@@ -329,6 +329,64 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
     // Invoice rows ------------------------------------------------------------------------------------
 
     /** The brand's row for this invoice (number + date), created from the proof if it is new. */
+    /**
+     * `upsertInvoice` for several invoices in two statements at most: one multi-row insert (each only
+     * if new), then one read of those that were there already. In the order given.
+     */
+    async upsertInvoices({
+      generateId,
+      invoices: rows,
+    }: {
+      generateId: IdGenerator;
+      invoices: (NewInvoiceRecord & { invoiceNumber: string })[];
+    }): Promise<InvoiceRecord[]> {
+      if (rows.length === 0) return [];
+      const keyOf = (row: { brandId: string; invoiceNumber: string | null; invoiceDate: string }) =>
+        `${row.brandId}|${row.invoiceNumber}|${row.invoiceDate}`;
+      const found = new Map<string, InvoiceRecord>();
+      const fresh = [...new Map(rows.map((row) => [keyOf(row), row])).values()];
+      const created = await db
+        .insert(invoices)
+        .values(fresh.map((row) => ({ ...row, id: generateId('invoice') })))
+        .onConflictDoNothing()
+        .returning();
+      for (const row of created) found.set(keyOf(row), row);
+      const missing = fresh.filter((row) => !found.has(keyOf(row)));
+      if (missing.length > 0) {
+        const existing = await db
+          .select()
+          .from(invoices)
+          .where(
+            or(
+              ...missing.map((row) =>
+                and(
+                  eq(invoices.brandId, row.brandId),
+                  eq(invoices.invoiceNumber, row.invoiceNumber),
+                  eq(invoices.invoiceDate, row.invoiceDate),
+                ),
+              ),
+            ),
+          );
+        for (const row of existing) found.set(keyOf(row), row);
+      }
+      return rows.map((row) => found.get(keyOf(row)) as InvoiceRecord);
+    },
+
+    /** Submissions stored at once (each only if new: `insertSubmission`); the ones stored. */
+    async insertSubmissions(rows: NewSubmission[]): Promise<Submission[]> {
+      if (rows.length === 0) return [];
+      return db.insert(submissions).values(rows).onConflictDoNothing().returning();
+    },
+
+    /** The submissions of these source refs of a brand (`findBySourceRef` for several). */
+    async findBySourceRefs({ brandId, sourceRefs }: { brandId: string; sourceRefs: string[] }) {
+      if (sourceRefs.length === 0) return [];
+      return db
+        .select()
+        .from(submissions)
+        .where(and(eq(submissions.brandId, brandId), inArray(submissions.sourceRef, sourceRefs)));
+    },
+
     async upsertInvoice({
       generateId,
       invoice,

@@ -6,7 +6,7 @@ import {
   type RulesInvoice,
 } from '../campaigns/index.js';
 import { createSubmissionNotFoundError, createSubmissionNotReviewableError } from './submissions.errors.js';
-import { taiwanInvoiceProofKey, toMinor } from './submissions.models.js';
+import { taiwanInvoiceProofKey } from './submissions.models.js';
 import { createSubmissionsRepository } from './submissions.repository.js';
 import type {
   OnDecided,
@@ -18,6 +18,7 @@ import { leaseMs, resolveCampaign, answerConflict, resultOfStored, reload } from
 import {
   asksPlatform,
   readEInvoice,
+  unverifiedInvoiceOf,
   verifyClaimedSubmission,
   type RawInput,
 } from './submissions.einvoice.js';
@@ -78,23 +79,7 @@ export async function submitProof(
     const txRepository = createSubmissionsRepository({ db: tx });
     const invoice = await txRepository.upsertInvoice({
       generateId: deps.generateId,
-      invoice: {
-        brandId: command.brandId,
-        kind: 'einvoice',
-        invoiceNumber: parsed.invoiceNumber,
-        invoiceDate: parsed.invoiceDate,
-        randomCode: parsed.randomCode,
-        sellerTaxId: parsed.sellerBan,
-        buyerTaxId: parsed.buyerBan,
-        currency: 'TWD',
-        salesAmountMinor: parsed.salesAmount === null ? null : toMinor(parsed.salesAmount),
-        // Typed text carries no amount: 0 until the platform's answer fills it in.
-        totalAmountMinor: parsed.totalAmount === null ? 0 : toMinor(parsed.totalAmount),
-        status: 'unverified',
-        source: parsed.source === 'text' ? 'text' : 'qr',
-        createdAt: now,
-        updatedAt: now,
-      },
+      invoice: unverifiedInvoiceOf(command.brandId, parsed, now),
     });
     // A check that will not ask the platform (its dates rule it out, a stored answer settles it) takes no
     // permit of the MoF budget and is never queued for one: it is decided in the request. Else a member
