@@ -7,6 +7,7 @@ export {
 } from './analytics.table.js';
 export {
   buildLineItemRows,
+  fillRegionsFromStores,
   hourOf,
   itemGroupOf,
   regionOfAddress,
@@ -15,6 +16,7 @@ export {
   type LineItemHeader,
   type LineItemInput,
   type LineItemRow,
+  type RecordedStoreRegion,
   type StoreRow,
 } from './line-items.models.js';
 export {

@@ -90,6 +90,24 @@ export function regionOfAddress(address: string | null, currency: 'TWD' | 'THB')
   return recognizeRegion(address, { country: currency === 'THB' ? 'TH' : 'TW' })?.code ?? null;
 }
 
+/** A store's region as `analytics_stores` holds it (`returning brand_id, store_key, region_code`). */
+export type RecordedStoreRegion = { brand_id: string; store_key: string; region_code: string | null };
+
+/**
+ * Rows whose proof printed no address (a QR, a receipt without one) or one that names no region take the
+ * region recorded for their store: one seller BAN / tax ID + branch is in one place, which an earlier
+ * proof's address (or the MoF platform's details) told. A row whose own address names a region keeps it.
+ * Only stores keyed by a seller number: a name (a chain's) or `unknown` is no one place.
+ */
+export function fillRegionsFromStores(rows: LineItemRow[], stores: readonly RecordedStoreRegion[]): void {
+  const regionOf = new Map(
+    stores.flatMap((s) => (s.region_code ? [[`${s.brand_id}\u0000${s.store_key}`, s.region_code]] : [])),
+  );
+  for (const row of rows)
+    if (row.regionCode === null && row.sellerId !== null)
+      row.regionCode = regionOf.get(`${row.brandId}\u0000${row.storeKey}`) ?? null;
+}
+
 /** 0 = Sunday … 6 = Saturday of a local `yyyy-mm-dd` (the calendar day, whatever the server's zone). */
 export function weekdayOf(date: string): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();

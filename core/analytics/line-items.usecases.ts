@@ -7,7 +7,9 @@ import { rulesInvoiceFromParsed, submissions } from '../submissions/index.js';
 import { analyticsLineItems, analyticsProductMappings, analyticsStores } from './analytics.table.js';
 import {
   buildLineItemRows,
+  fillRegionsFromStores,
   type LineItemInput,
+  type RecordedStoreRegion,
   type LineItemRow,
   type StoreRow,
 } from './line-items.models.js';
@@ -171,17 +173,20 @@ export async function recordAcceptedLineItemsOfMany(
   });
   if (rows.length === 0) return proofs.map(() => 0);
   // One JSON parameter per statement (core/db/json-rows): thousands of line-item values otherwise.
-  await insertJsonRows(
+  const known = await insertJsonRows<typeof analyticsStores, RecordedStoreRegion>(
     tx,
     analyticsStores,
     [...stores.values()],
-    // A later proof may know more (the platform's name and address): keep what is known.
+    // A later proof may know more (the platform's name and address): keep what is known. The store's
+    // region as it now stands comes back in the same statement, for proofs that printed no address.
     sql`on conflict (brand_id, store_key) do update set
           name = coalesce(excluded.name, ${analyticsStores.name}),
           address = coalesce(excluded.address, ${analyticsStores.address}),
           region_code = coalesce(excluded.region_code, ${analyticsStores.regionCode}),
-          updated_at = now()`,
+          updated_at = now()
+        returning brand_id, store_key, region_code`,
   );
+  fillRegionsFromStores(rows, known);
   const written = new Map<string, number>();
   const json = jsonRowsSource(analyticsLineItems, rows);
   if (json) {

@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import {
   analyticsLineItems,
   analyticsStores,
   backfillLineItems,
   buildLineItemRows,
+  fillRegionsFromStores,
+  recordAcceptedLineItemsOfMany,
   storeKeyOf,
+  type LineItemRow,
   syncSubmissionLineItems,
 } from '../../core/analytics/index.js';
 import { receiptImages, submissions } from '../../core/db/schema.js';
+import { parseEInvoiceQr } from '../../core/invoices/index.js';
 import { eraseMember } from '../../core/members/members.erasure.js';
 import { decideReviewedSubmission, submitProof } from '../../core/submissions/index.js';
 import {
@@ -20,6 +24,11 @@ import {
   typed,
   type World,
 } from '../submissions/world.js';
+import { receiptOcr, sendReceiptPhoto } from '../receipts/receipt-ocr.js';
+
+/** Valid BANs no other test here uses: the OCR'd receipt's seller, and the seller a proof places. */
+const OCR_SELLER = '22099131';
+const REGION_SELLER = '22099136';
 
 describe('line items from accepted proofs', () => {
   let world: World;
@@ -202,6 +211,131 @@ describe('line items from accepted proofs', () => {
     expect(kept.every((row) => row.memberId === null)).toBe(true);
   });
 
+  test('when a scanned QR carries the items and the platform gives none, then the QR items are the line items', async () => {
+    const campaignId = await world.createTeaCampaign();
+    const encrypt = 'ydXZt4LAN1UHN/j1juVcRA==';
+    const invoice = addInvoice({ encrypt, totalAmount: 120, items: [] });
+    const hex = (amount: number) => amount.toString(16).padStart(8, '0');
+    const parsed = parseEInvoiceQr(
+      `${invoice.invoiceNumber}1131105${invoice.randomCode}${hex(114)}${hex(120)}00000000` +
+        `${invoice.sellerBan}${encrypt}:**********:2:2:1:烏龍茶:2:40:洋芋片:1:40`,
+    );
+    if (!parsed.ok) throw new Error('the test QR does not parse');
+    const result = await submitProof(world.deps, {
+      brandId: BRAND_ID,
+      memberId: MEMBER_A,
+      campaignId,
+      channel: 'liff',
+      sourceRef: ref(),
+      input: { type: 'einvoice', invoice: parsed.invoice },
+    });
+    expect(result).toMatchObject({ outcome: 'accepted', submission: { kind: 'einvoice_qr' } });
+    const rows = await rowsOf(result.submission!.id);
+    expect(
+      rows.map((r) => [r.itemName, r.itemGroup, Number(r.quantity), r.unitPriceMinor, r.amountMinor]),
+    ).toEqual([
+      ['烏龍茶', 'tea', 2, 4_000, 8_000],
+      ['洋芋片', null, 1, 4_000, 4_000],
+    ]);
+    expect(rows[0]).toMatchObject({ storeKey: '24549210|', invoiceTotalMinor: 12_000, memberId: MEMBER_A });
+  });
+
+  test('when OCR reads a receipt photo surely and the campaign auto-accepts, then its OCR items are the line items', async () => {
+    const campaignId = await world.createTeaCampaign({ autoAcceptReceipts: true });
+    const result = await sendReceiptPhoto(world, {
+      campaignId,
+      memberId: MEMBER_A,
+      sourceRef: ref(),
+      ocrEngine: receiptOcr({
+        invoiceNumber: null,
+        taxId: OCR_SELLER,
+        product: ['綠茶', 0.96],
+        quantity: 'x2',
+      }),
+    });
+    expect(result.outcome).toBe('accepted');
+    expect(result.submission).toMatchObject({ kind: 'receipt', reviewedBy: null });
+    const rows = await rowsOf(result.submission!.id);
+    expect(
+      rows.map((r) => [r.itemName, r.itemGroup, Number(r.quantity), r.unitPriceMinor, r.amountMinor]),
+    ).toEqual([['綠茶', 'tea', 2, 12_000, 24_000]]);
+    expect(rows[0]).toMatchObject({
+      storeKey: `${OCR_SELLER}|`,
+      purchaseDate: '2024-11-05',
+      hour: 16,
+      invoiceTotalMinor: 24_000,
+      regionCode: null,
+    });
+  });
+
+  test('when a proof prints no address, then its rows take the region recorded for its store (seller number + branch)', async () => {
+    const campaignId = await world.createTeaCampaign();
+    let minute = 0;
+    const approve = async (sellerAddress: string | null, sellerName: string | null) => {
+      const photo = await submitProof(world.deps, {
+        brandId: BRAND_ID,
+        memberId: MEMBER_B,
+        campaignId,
+        channel: 'chat',
+        sourceRef: ref(),
+        input: { type: 'receipt_image', receiptImageId: await seedReceiptImage(world) },
+      });
+      const decided = await decideReviewedSubmission(world.deps, {
+        brandId: BRAND_ID,
+        submissionId: photo.submission!.id,
+        reviewerId: 'usr_reviewer',
+        verdict: {
+          action: 'approve',
+          kind: 'receipt',
+          invoice: {
+            invoiceNumber: null,
+            invoiceDate: '2024-11-09',
+            invoiceTime: `10:${String(++minute).padStart(2, '0')}:00`,
+            currency: 'TWD',
+            totalAmountMinor: 4_000,
+            sellerBan: REGION_SELLER,
+            sellerName,
+            sellerAddress,
+            buyerBan: null,
+            voided: false,
+            items: [{ name: '紅茶', quantity: 1, unitPriceMinor: 4_000, amountMinor: 4_000 }],
+          },
+        },
+      });
+      expect(decided.outcome).toBe('accepted');
+      return decided.submission!;
+    };
+    const regionsOf = async (...proofs: { id: string }[]) =>
+      (await Promise.all(proofs.map((proof) => rowsOf(proof.id)))).map((rows) =>
+        rows.map((r) => r.regionCode),
+      );
+
+    // Nothing known of the store yet: no region, never a guess.
+    const before = await approve(null, '好茶 台中店');
+    expect(await regionsOf(before)).toEqual([[null]]);
+    // An address (a reviewer's reading, the MoF platform's details) places the store…
+    const placed = await approve('臺中市西屯區臺灣大道三段99號', '好茶 台中店');
+    // …and a later proof of that store without an address is placed there too.
+    const after = await approve(null, null);
+    expect(await regionsOf(placed, after)).toEqual([['TW-TXG'], ['TW-TXG']]);
+
+    // The batch verification writes many proofs in one call: one that prints no address takes the region
+    // an address in the same call gives its store, whatever their order.
+    const db = world.database.db;
+    await db
+      .delete(analyticsLineItems)
+      .where(inArray(analyticsLineItems.submissionId, [placed.id, after.id]));
+    await db.delete(analyticsStores).where(eq(analyticsStores.sellerId, REGION_SELLER));
+    const written = await db.transaction((tx) =>
+      recordAcceptedLineItemsOfMany(
+        tx,
+        [after, placed].map((submission) => ({ submission, itemGroups: [] })),
+      ),
+    );
+    expect(written).toEqual([1, 1]);
+    expect(await regionsOf(after, placed)).toEqual([['TW-TXG'], ['TW-TXG']]);
+  });
+
   test('when the backfill runs, then accepted proofs get their rows once, whatever is missing or stale', async () => {
     const db = world.database.db;
     const count = async () => (await db.select().from(analyticsLineItems)).length;
@@ -240,6 +374,27 @@ describe('line items from accepted proofs', () => {
     const second = await backfillLineItems({ db, brandId: BRAND_ID });
     expect(second.written).toBe(expected);
     expect(await count()).toBe(expected);
+  });
+});
+
+describe('regions from the store', () => {
+  const row = (sellerId: string | null, storeKey: string, regionCode: string | null) =>
+    ({ brandId: 'b', sellerId, storeKey, regionCode }) as LineItemRow;
+  test("a row without a region takes its store's; its own region, a chain's name and `unknown` are kept", () => {
+    const rows = [
+      row('22099136', '22099136|', null),
+      row('22099136', '22099136|', 'TW-TPE'),
+      row('22099142', '22099142|002', null),
+      row(null, 'name:全家|', null),
+      row(null, 'unknown|', null),
+    ];
+    fillRegionsFromStores(rows, [
+      { brand_id: 'b', store_key: '22099136|', region_code: 'TW-TXG' },
+      { brand_id: 'other', store_key: '22099142|002', region_code: 'TW-KHH' },
+      { brand_id: 'b', store_key: 'name:全家|', region_code: 'TW-TPE' },
+      { brand_id: 'b', store_key: 'unknown|', region_code: 'TW-TPE' },
+    ]);
+    expect(rows.map((r) => r.regionCode)).toEqual(['TW-TXG', 'TW-TPE', null, null, null]);
   });
 });
 
