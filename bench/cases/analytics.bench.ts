@@ -21,6 +21,7 @@ import {
   rankStoresFromLineItems,
   type AnalyticsFilter,
 } from '../../core/analytics/index.js';
+import { toFunnelAnswer } from '../../core/analytics/proofs.queries.js';
 import { seedSyntheticHistory } from '../../core/analytics/synthetic.usecases.js';
 import { seedSyntheticHistoryInSql } from '../../core/analytics/synthetic-sql.usecases.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
@@ -145,6 +146,57 @@ async function duckCohorts(connection: DuckDBConnection, filter: { from?: string
     repeat: { members, repeaters, rate: members ? repeaters / members : 0 },
   };
 }
+
+/**
+ * The funnel in DuckDB over the same proofs (`subs`: each proof's member, the brand's local day received,
+ * received_at in µs, state, reason, read, verified; `redeemed`: each member's last redemption not cancelled,
+ * in µs), as `proofFunnel` defines it: the steps, the members among the accepted who redeemed a reward since
+ * their first accepted proof of the range, rejections by reason and received / accepted / rejected by day.
+ */
+function duckFunnelQueries({ from, to }: { from?: string; to?: string }) {
+  const range = [from ? `day >= '${from}'` : 'true', to ? `day <= '${to}'` : 'true'].join(' and ');
+  const accepted = `state in ('accepted', 'rewarded')`;
+  return {
+    totals: `select count(*) as received, count(*) filter (where read) as read,
+                    count(*) filter (where verified) as verified, count(*) filter (where ${accepted}) as accepted,
+                    count(*) filter (where state = 'rejected') as rejected,
+                    count(*) filter (where state = 'rewarded') as rewarded
+             from subs where ${range}`,
+    members: `select count(*) as accepted_members, count(*) filter (where r.last_at >= m.first_at) as members
+              from (select member_id, min(received_at) as first_at from subs where ${range} and ${accepted}
+                    group by member_id) m
+              left join redeemed r using (member_id)`,
+    reasons: `select reason, count(*) as count from subs where ${range} and state = 'rejected'
+              group by reason order by count(*) desc, reason`,
+    days: `select strftime(day, '%Y-%m-%d') as day, count(*) as received,
+                  count(*) filter (where ${accepted}) as accepted, count(*) filter (where state = 'rejected') as rejected
+           from subs where ${range} group by day order by day`,
+  };
+}
+
+/** DuckDB's funnel answer, shaped as ours; rejections of equal count in one order (collations differ). */
+async function duckFunnel(connection: DuckDBConnection, filter: { from?: string; to?: string }) {
+  const queries = duckFunnelQueries(filter);
+  const rows = async (query: string) =>
+    (await connection.runAndReadAll(query)).getRowObjectsJS() as Record<string, unknown>[];
+  return sameReasonOrder(
+    toFunnelAnswer({
+      totals: (await rows(queries.totals))[0],
+      members: (await rows(queries.members))[0] as { members: unknown; accepted_members: unknown },
+      reasons: (await rows(queries.reasons)) as { reason: string | null; count: unknown }[],
+      days: await rows(queries.days),
+    }),
+  );
+}
+
+const sameReasonOrder = <T extends { rejectedByReason: { reason: string; count: number }[] }>(
+  answer: T,
+): T => ({
+  ...answer,
+  rejectedByReason: [...answer.rejectedByReason].sort(
+    (x, y) => y.count - x.count || (x.reason < y.reason ? -1 : x.reason > y.reason ? 1 : 0),
+  ),
+});
 
 const LI_COLUMNS =
   'submission_id, member_id, purchase_date, weekday, hour, store_key, region_code, normalized_name, product_key, amount_minor, invoice_total_minor';
@@ -283,6 +335,60 @@ const analyticsBench: BenchCase = {
            columns = {'member_id': 'VARCHAR', 'day': 'DATE'})`,
       );
 
+      // The proofs for the funnel (every state) and the members' last redemptions, the same way.
+      const subsPath = join(dir, 'subs.csv');
+      const subsOut = createWriteStream(subsPath);
+      subsOut.write('member_id,day,received_at,state,reason,read,verified\n');
+      let afterSub = '';
+      for (;;) {
+        const rows = await queryRows<Record<string, unknown>>(
+          database.db,
+          sql`select s.id, s.member_id, to_char((s.created_at at time zone b.timezone)::date, 'YYYY-MM-DD') as day,
+                     (extract(epoch from s.created_at) * 1000000)::bigint as received_at, s.state, s.reason_code,
+                     s.invoice_id is not null as read,
+                     (s.decision -> 'verification' is not null or s.state in ('accepted', 'rewarded')) as verified
+              from submissions s join brands b on b.id = s.brand_id
+              where s.brand_id = ${brand.id} and s.id > ${afterSub} order by s.id limit 20000`,
+        );
+        if (rows.length === 0) break;
+        const cell = (v: unknown) =>
+          v === null || v === undefined ? '' : `"${String(v).replaceAll('"', '""')}"`;
+        const text = rows
+          .map((r) =>
+            [r.member_id, r.day, r.received_at, r.state, r.reason_code, r.read, r.verified]
+              .map(cell)
+              .join(','),
+          )
+          .join('\n');
+        if (!subsOut.write(`${text}\n`)) await once(subsOut, 'drain');
+        afterSub = String(rows[rows.length - 1]!.id);
+      }
+      subsOut.end();
+      await once(subsOut, 'finish');
+      await connection.run(
+        `create table subs as select * from read_csv('${subsPath}', header = true, columns = {
+           'member_id': 'VARCHAR', 'day': 'DATE', 'received_at': 'BIGINT', 'state': 'VARCHAR', 'reason': 'VARCHAR',
+           'read': 'BOOLEAN', 'verified': 'BOOLEAN'})`,
+      );
+      await connection.run(`create table redeemed (member_id varchar, last_at bigint)`);
+      const redeemed = await queryRows<{ member_id: string; last_at: unknown }>(
+        database.db,
+        sql`select member_id, (extract(epoch from max(created_at)) * 1000000)::bigint as last_at from redemptions
+            where brand_id = ${brand.id} and state <> 'cancelled' group by member_id`,
+      );
+      if (redeemed.length > 0) {
+        const redeemedPath = join(dir, 'redeemed.csv');
+        const redeemedOut = createWriteStream(redeemedPath);
+        redeemedOut.end(
+          `member_id,last_at\n${redeemed.map((r) => `${r.member_id},${String(r.last_at)}`).join('\n')}\n`,
+        );
+        await once(redeemedOut, 'finish');
+        await connection.run(
+          `insert into redeemed select * from read_csv('${redeemedPath}', header = true,
+             columns = {'member_id': 'VARCHAR', 'last_at': 'BIGINT'})`,
+        );
+      }
+
       // Each analysis three ways: from the rollups (what the console runs), from the line items (before
       // the rollups) and in DuckDB over the same line items. The two of ours must agree before timing.
       const subjects: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> = {
@@ -331,24 +437,29 @@ const analyticsBench: BenchCase = {
           }),
         );
       }
-      // Funnel and cohorts: from the proof rollups (migration 0030) against the same from the submissions.
-      const proofSubjects: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> = {
-        funnel: [
-          () => proofFunnel(database.db, filter),
-          () => proofFunnelFromSubmissions(database.db, filter),
-        ],
-        'funnel, one week': [
-          () => proofFunnel(database.db, week),
-          () => proofFunnelFromSubmissions(database.db, week),
-        ],
-      };
-      for (const [name, [rollup, raw]] of Object.entries(proofSubjects)) {
-        if (!isDeepStrictEqual(await rollup(), await raw()))
+      // The funnel three ways: the proof rollups (migration 0030), the submissions and DuckDB over the same
+      // proofs and redemptions; all three answers must be equal before anything is timed.
+      const funnelFilters: Record<string, AnalyticsFilter> = { funnel: filter, 'funnel, one week': week };
+      for (const [name, asked] of Object.entries(funnelFilters)) {
+        const rollup = () => proofFunnel(database.db, asked);
+        const raw = () => proofFunnelFromSubmissions(database.db, asked);
+        const ours = await rollup();
+        if (!isDeepStrictEqual(ours, await raw()))
           throw new Error(`${name}: the rollup answer differs from the submissions' answer`);
+        if (!isDeepStrictEqual(sameReasonOrder(ours), await duckFunnel(connection, asked)))
+          throw new Error(`${name}: the rollup answer differs from DuckDB's`);
+        const oursMs = await p95Ms(rollup);
         measurements.push(
-          compare(`${label}: ${name} from rollups (p95 of 20)`, 'ms', await p95Ms(rollup), {
+          compare(`${label}: ${name} from rollups (p95 of 20)`, 'ms', oursMs, {
             name: `the same analysis from the submissions (median of ${RAW_RUNS})`,
             value: await medianMs(raw, RAW_RUNS),
+          }),
+          compare(`${label}: ${name} from rollups (p95 of 20)`, 'ms', oursMs, {
+            name: 'DuckDB, same proofs and redemptions',
+            value: await medianMs(async () => {
+              for (const query of Object.values(duckFunnelQueries(asked)))
+                await connection.runAndReadAll(query);
+            }),
           }),
         );
       }
