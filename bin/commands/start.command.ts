@@ -135,6 +135,7 @@ async function seedLocalDemo(services: Services) {
           brand: brand.slug,
           invoices: history.invoices,
           lineItems: history.lineItems,
+          redemptions: history.redemptions,
           ms: Date.now() - startedAt,
         },
         'demo analytics history seeded',

@@ -1,7 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Services } from '../app/build-services.js';
 import { analyticsProducts } from '../analytics/index.js';
-import type { Database } from '../db/database.js';
+import { queryRows, type Database } from '../db/database.js';
+import { redeemReward, rewards } from '../rewards/index.js';
+import { isAppError } from '../shared/errors.js';
 import { seedSyntheticHistory } from '../analytics/synthetic.usecases.js';
 import { campaigns } from '../campaigns/index.js';
 import type { Brand } from '../brands/index.js';
@@ -9,6 +11,8 @@ import { isoDate } from './seed-demo-brand.js';
 
 /** How many invoices the local demo's analytics show (the issue: enough that every chart has data). */
 export const DEMO_ANALYTICS_INVOICES = 5_000;
+/** Members of the demo history who redeem the brand's cheapest reward, so the funnel's last step has data. */
+export const DEMO_REDEEMING_MEMBERS = 8;
 /** The generator's seed per country: its ids derive from it, so two demo brands must not share one. */
 const DEMO_ANALYTICS_SEEDS = { TW: 'demo', TH: 'demo-th' } as const;
 const DEMO_ANALYTICS_DAYS = 90;
@@ -22,7 +26,7 @@ export async function seedDemoAnalytics(
   { database, clock, generateId }: Pick<Services, 'database' | 'clock' | 'generateId'>,
   brand: Pick<Brand, 'id' | 'country'>,
   { invoices = DEMO_ANALYTICS_INVOICES }: { invoices?: number } = {},
-): Promise<{ created: boolean; invoices: number; lineItems: number }> {
+): Promise<{ created: boolean; invoices: number; lineItems: number; redemptions: number }> {
   const [existing] = await database.db
     .select({ id: campaigns.id })
     .from(campaigns)
@@ -32,7 +36,7 @@ export async function seedDemoAnalytics(
         eq(campaigns.slug, `synthetic-${DEMO_ANALYTICS_SEEDS[brand.country]}`),
       ),
     );
-  if (existing) return { created: false, invoices: 0, lineItems: 0 };
+  if (existing) return { created: false, invoices: 0, lineItems: 0, redemptions: 0 };
   // The generator moves some weekday purchases to the Saturday after, and proofs are sent up to two days
   // after the purchase: starting a week earlier keeps every date of the history before today.
   const start = new Date(clock.now().getTime() - (DEMO_ANALYTICS_DAYS + 6) * 86_400_000);
@@ -51,7 +55,57 @@ export async function seedDemoAnalytics(
     campaignId: result.campaignId,
     country: brand.country,
   });
-  return { created: true, invoices: result.invoices, lineItems: result.lineItems };
+  const redemptions = await seedDemoRedemptions(
+    { db: database.db, clock, generateId },
+    { brandId: brand.id, campaignId: result.campaignId },
+  );
+  return { created: true, invoices: result.invoices, lineItems: result.lineItems, redemptions };
+}
+
+/**
+ * A few members of the history redeem the brand's cheapest reward through the real use case (points
+ * debited, stock and a coupon code taken), today, after their proofs: the funnel's "redeemed" step and
+ * "members who redeemed" are not 0. The members are those whose history earned the price, picked by a
+ * hash of their id (not by balance, which the redemptions change), and each redemption carries its own
+ * idempotency key, so a second run finds the first answers. A brand without rewards, or a member the
+ * reward refuses, is left out.
+ */
+export async function seedDemoRedemptions(
+  { db, clock, generateId }: Pick<Services, 'clock' | 'generateId'> & { db: Database },
+  { brandId, campaignId }: { brandId: string; campaignId: string },
+): Promise<number> {
+  const [reward] = await db
+    .select({ id: rewards.id, pointsPrice: rewards.pointsPrice })
+    .from(rewards)
+    .where(and(eq(rewards.brandId, brandId), eq(rewards.active, true)))
+    .orderBy(asc(rewards.pointsPrice), asc(rewards.id))
+    .limit(1);
+  if (!reward) return 0;
+  const redeemers = await queryRows<{ member_id: string }>(
+    db,
+    sql`select member_id from points_ledger
+        where brand_id = ${brandId} and campaign_id = ${campaignId} and kind = 'earn'
+        group by member_id having sum(points) >= ${reward.pointsPrice}
+        order by md5(member_id) limit ${DEMO_REDEEMING_MEMBERS}`,
+  );
+  let redeemed = 0;
+  for (const { member_id: memberId } of redeemers) {
+    try {
+      const result = await redeemReward({
+        db,
+        generateId,
+        clock,
+        brandId,
+        memberId,
+        rewardId: reward.id,
+        idempotencyKey: `demo-redemption:${campaignId}`,
+      });
+      if (!result.replayed) redeemed += 1;
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+    }
+  }
+  return redeemed;
 }
 
 /** Product names the demo shows instead of the synthetic keys, by the brand's country. */

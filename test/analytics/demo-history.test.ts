@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { proofFunnel, memberCohorts, rankRegions, analyzeBaskets } from '../../core/analytics/index.js';
-import { seedDemoAnalytics } from '../../core/demo/seed-demo-analytics.js';
+import { and, eq } from 'drizzle-orm';
+import {
+  DEMO_REDEEMING_MEMBERS,
+  seedDemoAnalytics,
+  seedDemoRedemptions,
+} from '../../core/demo/seed-demo-analytics.js';
+import { campaigns } from '../../core/campaigns/index.js';
+import { redemptions } from '../../core/rewards/index.js';
 import { seedDemoRewards } from '../../core/demo/seed-demo-rewards.js';
 import { seedDemoSegments } from '../../core/demo/seed-demo-segments.js';
 import { countSegment, deleteSegment, listSegments } from '../../core/segments/index.js';
@@ -38,6 +45,11 @@ describe('the local demo’s purchase history', () => {
     expect(funnel.steps.read).toBeLessThan(funnel.steps.received);
     expect(funnel.steps.rewarded).toBeGreaterThan(funnel.steps.accepted / 2);
     expect(funnel.rejectedByReason.length).toBeGreaterThan(1);
+    // Some members redeemed, through the real redemption (the Thai brand here has no rewards: none).
+    expect(first.redemptions).toBe(DEMO_REDEEMING_MEMBERS);
+    expect(thai.redemptions).toBe(0);
+    expect(funnel.steps.redeemedMembers).toBe(DEMO_REDEEMING_MEMBERS);
+    expect(funnel.steps.redeemedMembers).toBeLessThan(funnel.steps.acceptedMembers);
     const cohorts = await memberCohorts(db, { brandId: tw.brand.id });
     expect(cohorts.points.bands.some((band) => band.members > 0)).toBe(true);
     expect(cohorts.points.cheapestRewardPoints).not.toBeNull();
@@ -57,16 +69,31 @@ describe('the local demo’s purchase history', () => {
   });
 
   test('when the demo starts again, then nothing is added', async () => {
+    const db = services.database.db;
+    const redeemed = async () =>
+      (await db.select().from(redemptions).where(eq(redemptions.brandId, tw.brand.id))).length;
+    const before = await redeemed();
     expect(await seedDemoAnalytics(services, tw.brand)).toEqual({
       created: false,
       invoices: 0,
       lineItems: 0,
+      redemptions: 0,
     });
     expect(await seedDemoAnalytics(services, th.brand)).toEqual({
       created: false,
       invoices: 0,
       lineItems: 0,
+      redemptions: 0,
     });
+    // Even the redemptions asked again (a start stopped after them) find the first ones: each once.
+    const [history] = await db
+      .select({ id: campaigns.id })
+      .from(campaigns)
+      .where(and(eq(campaigns.brandId, tw.brand.id), eq(campaigns.slug, 'synthetic-demo')));
+    const again = { db, clock: services.clock, generateId: services.generateId };
+    expect(await seedDemoRedemptions(again, { brandId: tw.brand.id, campaignId: history!.id })).toBe(0);
+    expect(await redeemed()).toBe(before);
+    expect(before).toBe(DEMO_REDEEMING_MEMBERS);
   });
 
   test('when the demo segments are seeded on the history, then they reach its buyers, and a deleted one does not come back', async () => {
