@@ -26,6 +26,11 @@ import {
 } from '../submissions/world.js';
 import { receiptOcr, sendReceiptPhoto } from '../receipts/receipt-ocr.js';
 
+type ReviewedReceipt = Extract<
+  Parameters<typeof decideReviewedSubmission>[1]['verdict'],
+  { action: 'approve' }
+>['invoice'];
+
 /** Valid BANs no other test here uses: the OCR'd receipt's seller, and the seller a proof places. */
 const OCR_SELLER = '22099131';
 const REGION_SELLER = '22099136';
@@ -53,6 +58,41 @@ describe('line items from accepted proofs', () => {
       .from(analyticsLineItems)
       .where(eq(analyticsLineItems.submissionId, submissionId))
       .orderBy(analyticsLineItems.lineNo);
+
+  /** A member sends a receipt photo (it waits for a reviewer); the reviewer approves it as `invoice`. */
+  const sendPhoto = async (campaignId: string) =>
+    submitProof(world.deps, {
+      brandId: BRAND_ID,
+      memberId: MEMBER_B,
+      campaignId,
+      channel: 'chat',
+      sourceRef: ref(),
+      input: { type: 'receipt_image', receiptImageId: await seedReceiptImage(world) },
+    });
+  const approvePhoto = (
+    submissionId: string,
+    invoice: Pick<
+      ReviewedReceipt,
+      'invoiceTime' | 'totalAmountMinor' | 'sellerBan' | 'sellerName' | 'sellerAddress' | 'items'
+    >,
+  ) =>
+    decideReviewedSubmission(world.deps, {
+      brandId: BRAND_ID,
+      submissionId,
+      reviewerId: 'usr_reviewer',
+      verdict: {
+        action: 'approve',
+        kind: 'receipt',
+        invoice: {
+          invoiceNumber: null,
+          invoiceDate: '2024-11-09',
+          currency: 'TWD',
+          buyerBan: null,
+          voided: false,
+          ...invoice,
+        },
+      },
+    });
 
   test('when an e-invoice is accepted, then its MoF items become line items in the same decision', async () => {
     const campaignId = await world.createTeaCampaign();
@@ -97,37 +137,16 @@ describe('line items from accepted proofs', () => {
 
   test('when a reviewer approves a photo with corrected items, then the corrected items are the line items', async () => {
     const campaignId = await world.createTeaCampaign();
-    const photo = await submitProof(world.deps, {
-      brandId: BRAND_ID,
-      memberId: MEMBER_B,
-      campaignId,
-      channel: 'chat',
-      sourceRef: ref(),
-      input: { type: 'receipt_image', receiptImageId: await seedReceiptImage(world) },
-    });
+    const photo = await sendPhoto(campaignId);
     expect(photo.outcome).toBe('in_review');
     expect(await rowsOf(photo.submission!.id)).toEqual([]);
-    const decided = await decideReviewedSubmission(world.deps, {
-      brandId: BRAND_ID,
-      submissionId: photo.submission!.id,
-      reviewerId: 'usr_reviewer',
-      verdict: {
-        action: 'approve',
-        kind: 'receipt',
-        invoice: {
-          invoiceNumber: null,
-          invoiceDate: '2024-11-09',
-          invoiceTime: '21:05:00',
-          currency: 'TWD',
-          totalAmountMinor: 12_000,
-          sellerBan: '12345675',
-          sellerName: '好茶小舖',
-          sellerAddress: '新北市板橋區文化路一段1號',
-          buyerBan: null,
-          voided: false,
-          items: [{ name: '烏龍茶', quantity: 3, unitPriceMinor: 4_000, amountMinor: 12_000 }],
-        },
-      },
+    const decided = await approvePhoto(photo.submission!.id, {
+      invoiceTime: '21:05:00',
+      totalAmountMinor: 12_000,
+      sellerBan: '12345675',
+      sellerName: '好茶小舖',
+      sellerAddress: '新北市板橋區文化路一段1號',
+      items: [{ name: '烏龍茶', quantity: 3, unitPriceMinor: 4_000, amountMinor: 12_000 }],
     });
     expect(decided.outcome).toBe('accepted');
     const rows = await rowsOf(photo.submission!.id);
@@ -272,35 +291,14 @@ describe('line items from accepted proofs', () => {
     const campaignId = await world.createTeaCampaign();
     let minute = 0;
     const approve = async (sellerAddress: string | null, sellerName: string | null) => {
-      const photo = await submitProof(world.deps, {
-        brandId: BRAND_ID,
-        memberId: MEMBER_B,
-        campaignId,
-        channel: 'chat',
-        sourceRef: ref(),
-        input: { type: 'receipt_image', receiptImageId: await seedReceiptImage(world) },
-      });
-      const decided = await decideReviewedSubmission(world.deps, {
-        brandId: BRAND_ID,
-        submissionId: photo.submission!.id,
-        reviewerId: 'usr_reviewer',
-        verdict: {
-          action: 'approve',
-          kind: 'receipt',
-          invoice: {
-            invoiceNumber: null,
-            invoiceDate: '2024-11-09',
-            invoiceTime: `10:${String(++minute).padStart(2, '0')}:00`,
-            currency: 'TWD',
-            totalAmountMinor: 4_000,
-            sellerBan: REGION_SELLER,
-            sellerName,
-            sellerAddress,
-            buyerBan: null,
-            voided: false,
-            items: [{ name: '紅茶', quantity: 1, unitPriceMinor: 4_000, amountMinor: 4_000 }],
-          },
-        },
+      const photo = await sendPhoto(campaignId);
+      const decided = await approvePhoto(photo.submission!.id, {
+        invoiceTime: `10:${String(++minute).padStart(2, '0')}:00`,
+        totalAmountMinor: 4_000,
+        sellerBan: REGION_SELLER,
+        sellerName,
+        sellerAddress,
+        items: [{ name: '紅茶', quantity: 1, unitPriceMinor: 4_000, amountMinor: 4_000 }],
       });
       expect(decided.outcome).toBe('accepted');
       return decided.submission!;
