@@ -316,6 +316,10 @@ describe('line items from accepted proofs', () => {
     // …and a later proof of that store without an address is placed there too.
     const after = await approve(null, null);
     expect(await regionsOf(placed, after)).toEqual([['TW-TXG'], ['TW-TXG']]);
+    // The one written before the store was placed keeps no region until the backfill rewrites it.
+    expect(await regionsOf(before)).toEqual([[null]]);
+    await world.database.db.transaction((tx) => syncSubmissionLineItems(tx, { submissionId: before.id }));
+    expect(await regionsOf(before)).toEqual([['TW-TXG']]);
 
     // The batch verification writes many proofs in one call: one that prints no address takes the region
     // an address in the same call gives its store, whatever their order.
