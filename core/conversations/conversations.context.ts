@@ -76,21 +76,18 @@ export async function readEventContexts(
  * (`readEventContext`). Nothing is kept between batches, so nothing can go stale.
  */
 export function createEventContextReader(db: Database): EventContextReader {
+  // A read that throws rejects the whole batch: createTurnBatcher rejects every call when `run` rejects.
   return createTurnBatcher<EventContextKey, EventContext | undefined>(async (batch) => {
-    try {
-      if (batch.length === 1) {
-        const [only] = batch as [(typeof batch)[number]];
-        only.resolve(await readEventContext(db, only.input));
-        return;
-      }
-      const contexts = await readEventContexts(
-        db,
-        batch.map(({ input }) => input),
-      );
-      batch.forEach(({ resolve }, i) => resolve(contexts[i]));
-    } catch (error) {
-      for (const { reject } of batch) reject(error);
+    if (batch.length === 1) {
+      const [only] = batch as [(typeof batch)[number]];
+      only.resolve(await readEventContext(db, only.input));
+      return;
     }
+    const contexts = await readEventContexts(
+      db,
+      batch.map(({ input }) => input),
+    );
+    batch.forEach(({ resolve }, i) => resolve(contexts[i]));
   });
 }
 
@@ -107,25 +104,21 @@ export type OpenQuestionReader = (key: OpenQuestionKey) => Promise<ProofQuestion
 export function createOpenQuestionReader(db: Database): OpenQuestionReader {
   const questions = createProofQuestionsRepository({ db });
   return createTurnBatcher<OpenQuestionKey, ProofQuestion | undefined>(async (batch) => {
-    try {
-      if (batch.length === 1) {
-        const [only] = batch as [(typeof batch)[number]];
-        only.resolve(await questions.findOpen(only.input));
-        return;
-      }
-      const brandIds = [...new Set(batch.map(({ input }) => input.brandId))];
-      const open = new Map<string, ProofQuestion>();
-      for (const brandId of brandIds) {
-        const memberIds = batch
-          .filter(({ input }) => input.brandId === brandId)
-          .map(({ input }) => input.memberId);
-        for (const row of await questions.findOpenMany({ brandId, memberIds: [...new Set(memberIds)] }))
-          open.set(`${row.brandId}\n${row.memberId}`, row);
-      }
-      for (const { input, resolve } of batch) resolve(open.get(`${input.brandId}\n${input.memberId}`));
-    } catch (error) {
-      for (const { reject } of batch) reject(error);
+    if (batch.length === 1) {
+      const [only] = batch as [(typeof batch)[number]];
+      only.resolve(await questions.findOpen(only.input));
+      return;
     }
+    const brandIds = [...new Set(batch.map(({ input }) => input.brandId))];
+    const open = new Map<string, ProofQuestion>();
+    for (const brandId of brandIds) {
+      const memberIds = batch
+        .filter(({ input }) => input.brandId === brandId)
+        .map(({ input }) => input.memberId);
+      for (const row of await questions.findOpenMany({ brandId, memberIds: [...new Set(memberIds)] }))
+        open.set(`${row.brandId}\n${row.memberId}`, row);
+    }
+    for (const { input, resolve } of batch) resolve(open.get(`${input.brandId}\n${input.memberId}`));
   });
 }
 
