@@ -137,6 +137,34 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
       return row;
     },
 
+    /**
+     * `updateIfClaimed`'s fence without a write: locks the submission's row until the transaction ends if
+     * it is still where the caller left it (a verifiable state, the attempt count it claimed). Whether it
+     * is; a decision then computes everything and writes the row once (`decideInTransaction`).
+     */
+    async lockIfClaimed({
+      submissionId,
+      checkAttempts,
+      states,
+    }: {
+      submissionId: string;
+      checkAttempts: number;
+      states: SubmissionState[];
+    }): Promise<boolean> {
+      const rows = await db
+        .select({ id: submissions.id })
+        .from(submissions)
+        .where(
+          and(
+            eq(submissions.id, submissionId),
+            eq(submissions.checkAttempts, checkAttempts),
+            inArray(submissions.state, states),
+          ),
+        )
+        .for('update');
+      return rows.length > 0;
+    },
+
     async updateSubmission(submissionId: string, values: Partial<NewSubmission>) {
       const [row] = await db
         .update(submissions)
