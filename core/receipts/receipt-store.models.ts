@@ -167,12 +167,7 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
     .flatMap((line) => (line.box ? [line.box.y1 - line.box.y0] : []))
     .sort((a, b) => a - b);
   const medianHeight = heights[Math.floor(heights.length / 2)];
-  const isCandidate = (line: Line) =>
-    letterRatio(line.text) >= 0.6 &&
-    line.compact.replace(/\s/g, '').length >= 3 &&
-    !GENERIC_HEADER.test(line.compact) &&
-    !PHONE_OR_ID.test(line.upper) &&
-    findDates(line.text).length === 0;
+  const isCandidate = isNameCandidate;
 
   // The seller's block ends where the receipt is dated: rows below the first date are the customer
   // ("bill to"), the cashier or the items, not the seller.
@@ -198,6 +193,35 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
   });
   scored.sort((a, b) => b.score - a.score);
   return { head, scored, isCandidate };
+}
+
+/** A row that may name the store: mostly letters, not a receipt title, a phone or id row, or a date. */
+function isNameCandidate(line: Line) {
+  return (
+    letterRatio(line.text) >= 0.6 &&
+    line.compact.replace(/\s/g, '').length >= 3 &&
+    !GENERIC_HEADER.test(line.compact) &&
+    !PHONE_OR_ID.test(line.upper) &&
+    findDates(line.text).length === 0
+  );
+}
+
+/**
+ * Whether `other`, beside the winning row, is the rest of one name printed on two rows: the same print size,
+ * upper case, no legal suffix on either, no address, and the registration number printed alone right after
+ * the two rows (`closing`).
+ */
+function continuesName(best: { line: Line; value: string }, other: Line, closing: Line | undefined) {
+  return (
+    !LEGAL_SUFFIX.test(best.value) &&
+    !LEGAL_SUFFIX.test(other.text) &&
+    isNameCandidate(other) &&
+    !ADDRESS_HINT.test(other.upper) &&
+    other.text === other.text.toUpperCase() &&
+    sameSize(best.line, other) &&
+    closing !== undefined &&
+    REGISTRATION_ROW.test(asciiPunctuation(closing.text))
+  );
 }
 
 export function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
@@ -247,30 +271,13 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
       value = `${previous.compact} ${value}`;
     // A name printed on two rows of one size that end where its registration number is printed
     // ("RESTAURANT JIAWEI" / "JIAWEI HOUSE" / "002693074-K"): the registration closes the name block.
-    else if (
-      next &&
-      !LEGAL_SUFFIX.test(value) &&
-      !LEGAL_SUFFIX.test(next.text) &&
-      isCandidate(next) &&
-      !ADDRESS_HINT.test(next.upper) &&
-      next.text === next.text.toUpperCase() &&
-      sameSize(best.line, next) &&
-      lines[position + 2] !== undefined &&
-      REGISTRATION_ROW.test(asciiPunctuation(lines[position + 2]!.text))
-    )
+    else if (next && continuesName({ line: best.line, value }, next, lines[position + 2]))
       value = `${value} ${correctStoreName(next.compact).value}`;
     // …seen from its second row: the row above, printed in the same size, opens the name.
     else if (
       previous &&
-      !LEGAL_SUFFIX.test(value) &&
-      !LEGAL_SUFFIX.test(previous.text) &&
-      isCandidate(previous) &&
-      !ADDRESS_HINT.test(previous.upper) &&
-      previous.text === previous.text.toUpperCase() &&
       best.line.text === best.line.text.toUpperCase() &&
-      sameSize(best.line, previous) &&
-      lines[position + 1] !== undefined &&
-      REGISTRATION_ROW.test(asciiPunctuation(lines[position + 1]!.text))
+      continuesName({ line: best.line, value }, previous, lines[position + 1])
     )
       value = `${correctStoreName(previous.compact).value} ${value}`;
     const margin = best.score - (scored[1]?.score ?? 0);

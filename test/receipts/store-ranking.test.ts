@@ -6,13 +6,6 @@ import { toLines } from '../../core/receipts/receipt-lines.models.js';
 const now = new Date('2018-12-31T00:00:00Z');
 const lines = (text: string) => text.split('\n').map((row) => ({ text: row, confidence: 0.95 }));
 const read = (text: string) => parseReceiptText(lines(text), { now }).fields.storeName;
-// PaddleOCR rows with their boxes: a row's height is its print size.
-const boxed = (rows: [string, number][]) =>
-  rows.map(([text, height], index) => ({
-    text,
-    confidence: 0.97,
-    box: { x0: 40, y0: index * 40, x1: 400, y1: index * 40 + height },
-  }));
 
 describe('store name — features that hold across receipts', () => {
   test('every row is scored as the weighted sum of its features', () => {
@@ -49,19 +42,5 @@ describe('store name — features that hold across receipts', () => {
       'YONGFATT',
     );
     expect(read('tan woon yann\nYONGFATT\n(M0517726)\nNO.122, JALAN DEDAP 13\nTOTAL 9.90')).toBe('YONGFATT');
-  });
-
-  test('when the second row of a two-row name wins, then the row above in the same print size opens the name', () => {
-    const rows = (above: number): [string, number][] => [
-      ['NASI KANDAR PELITA', above],
-      ['PELITA HOUSE', 30],
-      ['002691234-K', 30],
-      ['13,JLN TASIK UTAMA 8', 28],
-      ['TOTAL 9.90', 30],
-    ];
-    const readBoxed = (input: [string, number][]) => parseReceiptText(boxed(input), { now }).fields.storeName;
-    expect(readBoxed(rows(31))).toBe('NASI KANDAR PELITA PELITA HOUSE');
-    // A smaller row above is a slogan, not the name's first row.
-    expect(readBoxed(rows(20))).toBe('PELITA HOUSE');
   });
 });
