@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
-import type { OcrEngine, OcrEngineName, OcrLine, OcrRequest } from '../../core/ocr/index.js';
+import type { OcrEngine, OcrEngineName, OcrLine, OcrRequest, OcrResult } from '../../core/ocr/index.js';
 import { readReceiptImage } from '../../core/receipts/index.js';
 import {
   cropRow,
@@ -44,6 +44,17 @@ const receipt = (name: string, confidence = 0.95) => [
   row('TOTAL 79.50', 4),
 ];
 
+/** What an engine answers: these rows. */
+const answer = (engine: OcrEngineName, lines: OcrLine[], confidence: number): OcrResult => ({
+  engine,
+  text: lines.map((line) => line.text).join('\n'),
+  lines,
+  confidence,
+  width: 800,
+  height: 400,
+  durationMs: 0,
+});
+
 /** An engine that reads every crop as `text`, and records what it was asked. */
 const rowEngine = (name: OcrEngineName, text: string, confidence: number) => {
   const requests: OcrRequest[] = [];
@@ -51,8 +62,7 @@ const rowEngine = (name: OcrEngineName, text: string, confidence: number) => {
     name,
     recognize: async (request) => {
       requests.push(request);
-      const lines = [row(text, 0, confidence)];
-      return { engine: name, text, lines, confidence, width: 0, height: 0, durationMs: 0 };
+      return answer(name, [row(text, 0, confidence)], confidence);
     },
     close: async () => undefined,
   };
@@ -212,28 +222,9 @@ describe('readReceiptImage — the store name read again when PaddleOCR read the
     const paddle: OcrEngine = {
       name: 'paddle',
       recognize: async (request) => {
-        if (request.singleLine) {
-          paddleCrops.push(request);
-          const text = 'SANYU STATIONERY SHOP';
-          return {
-            engine: 'paddle',
-            text,
-            lines: [row(text, 0)],
-            confidence: 0.95,
-            width: 0,
-            height: 0,
-            durationMs: 0,
-          };
-        }
-        return {
-          engine: 'paddle',
-          text: lines.map((line) => line.text).join('\n'),
-          lines,
-          confidence: 0.95,
-          width: 800,
-          height: 400,
-          durationMs: 0,
-        };
+        if (!request.singleLine) return answer('paddle', lines, 0.95);
+        paddleCrops.push(request);
+        return answer('paddle', [row('SANYU STATIONERY SHOP', 0)], 0.95);
       },
       close: async () => undefined,
     };
