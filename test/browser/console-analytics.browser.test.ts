@@ -20,6 +20,7 @@ let stack: ConsoleStack;
 let demo: DemoSeed;
 let browser: { context: BrowserContext; close: () => Promise<void> };
 let zhBrowser: { context: BrowserContext; close: () => Promise<void> };
+let thBrowser: { context: BrowserContext; close: () => Promise<void> };
 
 beforeAll(async () => {
   stack = await startConsoleStack({
@@ -34,11 +35,13 @@ beforeAll(async () => {
   await stack.addUser('marketer@tea.example', [[demo.brand.id, 'marketer']]);
   browser = await openDesktopBrowser({ locale: 'en-US' });
   zhBrowser = await openDesktopBrowser({ locale: 'zh-TW' });
+  thBrowser = await openDesktopBrowser({ locale: 'th-TH' });
 }, HANG_GUARD_MS);
 
 afterAll(async () => {
   await browser?.close();
   await zhBrowser?.close();
+  await thBrowser?.close();
   await stack?.close();
 });
 
@@ -51,6 +54,17 @@ async function signedIn(context: BrowserContext, email: string, path: string): P
   await page.goto(`${stack.url}/console${path}`);
   await signInThroughPage(page, { email });
   return page;
+}
+
+/**
+ * Waits until the page shows a chart and Chart.js has drawn every chart on it (the canvas's `data-drawn`,
+ * set after its render): a canvas element exists before the library is loaded and draws on it, so a
+ * screenshot taken at the canvas alone may show an empty chart.
+ */
+async function chartsDrawn(page: Page) {
+  // Locators, not a page function: the console's CSP forbids evaluating strings while polling.
+  await page.locator('canvas[data-drawn]').first().waitFor();
+  await page.locator('canvas:not([data-drawn])').first().waitFor({ state: 'detached' });
 }
 
 /** Polls `check` until it holds (the page re-renders after its fetch answers). */
@@ -74,19 +88,23 @@ describe('analytics in the console', () => {
     await page.getByRole('heading', { name: 'Proof funnel' }).waitFor();
     await page.locator('[data-analysis=funnel] canvas').waitFor();
     expect(await statValue(page, 'Received')).toBeGreaterThan(1_000);
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.en.png') });
 
     await page.getByRole('tab', { name: 'Baskets' }).click();
     const pairs = page.locator('[data-analysis=pairs] tbody tr');
     await pairs.first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-baskets.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Purchase times' }).click();
     await page.locator('table.heatmap tbody tr').nth(6).waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Stores & regions' }).click();
     await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Members & cohorts' }).click();
@@ -99,6 +117,7 @@ describe('analytics in the console', () => {
     expect(table).toBeGreaterThan(900);
     await page.waitForFunction('document.documentElement.scrollWidth <= window.innerWidth');
     await page.setViewportSize({ width: 1280, height: 800 });
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Product mapping' }).click();
@@ -180,6 +199,7 @@ describe('analytics in the console', () => {
     );
     await page.locator('[data-analysis=time-days] canvas').waitFor();
     await page.locator('[data-analysis=time-days] .events li').first().waitFor();
+    await chartsDrawn(page);
     await page
       .locator('[data-analysis=time-days]')
       .screenshot({ path: join(SCREENSHOTS, 'console-analytics-events.en.png') });
@@ -198,22 +218,58 @@ describe('analytics in the console', () => {
     const page = await signedIn(zhBrowser.context, 'marketer@tea.example', '/analytics?tab=baskets');
     await page.getByRole('heading', { name: '一起購買' }).waitFor();
     await page.locator('[data-analysis=pairs] tbody tr').first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.zh-TW.png') });
     await page.getByRole('tab', { name: '門市與地區' }).click();
     await page.getByRole('heading', { name: '台灣' }).waitFor();
     await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.zh-TW.png'), fullPage: true });
     await page.getByRole('tab', { name: '購買時段' }).click();
     await page.locator('table.heatmap tbody tr').nth(6).waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.zh-TW.png') });
     await page.getByRole('tab', { name: '會員與世代' }).click();
     await page.getByRole('heading', { name: '依首次登錄週的會員世代' }).waitFor();
     await page.locator('table.cohorts tbody tr').first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.zh-TW.png'), fullPage: true });
     await page.getByRole('tab', { name: '匯出' }).click();
     await page.locator('#export-kind').selectOption('winners');
     await page.locator('#export-about', { hasText: '稅務' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-exports.zh-TW.png') });
+    await page.close();
+  });
+
+  test('in Thai, the analytics page speaks Thai', async () => {
+    const page = await signedIn(thBrowser.context, 'marketer@tea.example', '/analytics');
+    await page.getByRole('heading', { name: 'ช่องทางของหลักฐาน' }).waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.th.png') });
+    await page.getByRole('tab', { name: 'ตะกร้าสินค้า' }).click();
+    await page.getByRole('heading', { name: 'ซื้อคู่กัน' }).waitFor();
+    await page.locator('[data-analysis=pairs] tbody tr').first().waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-baskets.th.png'), fullPage: true });
+    await page.getByRole('tab', { name: 'ร้านค้าและภูมิภาค' }).click();
+    await page.getByRole('heading', { name: 'ไต้หวัน' }).waitFor();
+    await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.th.png'), fullPage: true });
+    await page.getByRole('tab', { name: 'ช่วงเวลาที่ซื้อ' }).click();
+    await page.getByRole('heading', { name: 'การซื้อตามวันและชั่วโมง' }).waitFor();
+    await page.locator('table.heatmap tbody tr').nth(6).waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.th.png') });
+    await page.getByRole('tab', { name: 'สมาชิกและกลุ่ม' }).click();
+    await page.getByRole('heading', { name: 'กลุ่มสมาชิกตามสัปดาห์ที่ส่งครั้งแรก' }).waitFor();
+    await page.locator('table.cohorts tbody tr').first().waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.th.png'), fullPage: true });
+    await page.getByRole('tab', { name: 'ส่งออก' }).click();
+    await page.locator('#export-kind').selectOption('winners');
+    await page.locator('#export-about', { hasText: 'ไม่มีข้อมูลภาษี' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-exports.th.png') });
     await page.close();
   });
 });
