@@ -1,6 +1,7 @@
 import type { Services } from '../core/app/build-services.js';
 import {
   createEventContextReader,
+  createMemberUpserter,
   createOpenQuestionReader,
   handleWebhookEvent,
   recordAnswers,
@@ -78,6 +79,8 @@ export function webhookAnswering(
     readContext: conversation.readContext ?? createEventContextReader(database.db),
     // … and their open proof questions: so their proofs reach the submitter together.
     readOpenQuestion: conversation.readOpenQuestion ?? createOpenQuestionReader(database.db),
+    // … and store their new members in one statement.
+    upsertMember: conversation.upsertMember ?? createMemberUpserter(database.db, generateId),
   };
   return {
     handle: (event) => handleWebhookEvent(answering, event),
