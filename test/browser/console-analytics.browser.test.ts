@@ -53,6 +53,17 @@ async function signedIn(context: BrowserContext, email: string, path: string): P
   return page;
 }
 
+/**
+ * Waits until the page shows a chart and Chart.js has drawn every chart on it (the canvas's `data-drawn`,
+ * set after its render): a canvas element exists before the library is loaded and draws on it, so a
+ * screenshot taken at the canvas alone may show an empty chart.
+ */
+async function chartsDrawn(page: Page) {
+  // Locators, not a page function: the console's CSP forbids evaluating strings while polling.
+  await page.locator('canvas[data-drawn]').first().waitFor();
+  await page.locator('canvas:not([data-drawn])').first().waitFor({ state: 'detached' });
+}
+
 /** Polls `check` until it holds (the page re-renders after its fetch answers). */
 async function waitUntil(check: () => Promise<boolean>) {
   for (let i = 0; i < 600; i++) {
@@ -74,19 +85,23 @@ describe('analytics in the console', () => {
     await page.getByRole('heading', { name: 'Proof funnel' }).waitFor();
     await page.locator('[data-analysis=funnel] canvas').waitFor();
     expect(await statValue(page, 'Received')).toBeGreaterThan(1_000);
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.en.png') });
 
     await page.getByRole('tab', { name: 'Baskets' }).click();
     const pairs = page.locator('[data-analysis=pairs] tbody tr');
     await pairs.first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-baskets.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Purchase times' }).click();
     await page.locator('table.heatmap tbody tr').nth(6).waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Stores & regions' }).click();
     await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Members & cohorts' }).click();
@@ -99,6 +114,7 @@ describe('analytics in the console', () => {
     expect(table).toBeGreaterThan(900);
     await page.waitForFunction('document.documentElement.scrollWidth <= window.innerWidth');
     await page.setViewportSize({ width: 1280, height: 800 });
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.en.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Product mapping' }).click();
@@ -180,6 +196,7 @@ describe('analytics in the console', () => {
     );
     await page.locator('[data-analysis=time-days] canvas').waitFor();
     await page.locator('[data-analysis=time-days] .events li').first().waitFor();
+    await chartsDrawn(page);
     await page
       .locator('[data-analysis=time-days]')
       .screenshot({ path: join(SCREENSHOTS, 'console-analytics-events.en.png') });
@@ -198,17 +215,21 @@ describe('analytics in the console', () => {
     const page = await signedIn(zhBrowser.context, 'marketer@tea.example', '/analytics?tab=baskets');
     await page.getByRole('heading', { name: '一起購買' }).waitFor();
     await page.locator('[data-analysis=pairs] tbody tr').first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.zh-TW.png') });
     await page.getByRole('tab', { name: '門市與地區' }).click();
     await page.getByRole('heading', { name: '台灣' }).waitFor();
     await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.zh-TW.png'), fullPage: true });
     await page.getByRole('tab', { name: '購買時段' }).click();
     await page.locator('table.heatmap tbody tr').nth(6).waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.zh-TW.png') });
     await page.getByRole('tab', { name: '會員與世代' }).click();
     await page.getByRole('heading', { name: '依首次登錄週的會員世代' }).waitFor();
     await page.locator('table.cohorts tbody tr').first().waitFor();
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.zh-TW.png'), fullPage: true });
     await page.getByRole('tab', { name: '匯出' }).click();
     await page.locator('#export-kind').selectOption('winners');

@@ -73,6 +73,16 @@ export function ChartView({ spec, label }: { spec: ChartSpec; label: string }) {
                   };
             }),
           },
+          // Marks the canvas once Chart.js has drawn on it (`data-drawn`; cleared while a resize is pending
+          // a new drawing), so a screenshot or a reader of the page can wait for the chart itself rather
+          // than for its canvas element.
+          plugins: [
+            {
+              id: 'drawn',
+              resize: (drawn) => drawn.canvas.removeAttribute('data-drawn'),
+              afterRender: (drawn) => drawn.canvas.setAttribute('data-drawn', ''),
+            },
+          ],
           options: {
             animation: false,
             maintainAspectRatio: false,
@@ -100,6 +110,7 @@ export function ChartView({ spec, label }: { spec: ChartSpec; label: string }) {
     return () => {
       cancelled = true;
       chart?.destroy();
+      canvas.current?.removeAttribute('data-drawn');
     };
   }, [spec]);
   if (failed) return null;
