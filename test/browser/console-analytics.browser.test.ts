@@ -20,6 +20,7 @@ let stack: ConsoleStack;
 let demo: DemoSeed;
 let browser: { context: BrowserContext; close: () => Promise<void> };
 let zhBrowser: { context: BrowserContext; close: () => Promise<void> };
+let thBrowser: { context: BrowserContext; close: () => Promise<void> };
 
 beforeAll(async () => {
   stack = await startConsoleStack({
@@ -34,11 +35,13 @@ beforeAll(async () => {
   await stack.addUser('marketer@tea.example', [[demo.brand.id, 'marketer']]);
   browser = await openDesktopBrowser({ locale: 'en-US' });
   zhBrowser = await openDesktopBrowser({ locale: 'zh-TW' });
+  thBrowser = await openDesktopBrowser({ locale: 'th-TH' });
 }, HANG_GUARD_MS);
 
 afterAll(async () => {
   await browser?.close();
   await zhBrowser?.close();
+  await thBrowser?.close();
   await stack?.close();
 });
 
@@ -235,6 +238,38 @@ describe('analytics in the console', () => {
     await page.locator('#export-kind').selectOption('winners');
     await page.locator('#export-about', { hasText: '稅務' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-exports.zh-TW.png') });
+    await page.close();
+  });
+
+  test('in Thai, the analytics page speaks Thai', async () => {
+    const page = await signedIn(thBrowser.context, 'marketer@tea.example', '/analytics');
+    await page.getByRole('heading', { name: 'ช่องทางของหลักฐาน' }).waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.th.png') });
+    await page.getByRole('tab', { name: 'ตะกร้าสินค้า' }).click();
+    await page.getByRole('heading', { name: 'ซื้อคู่กัน' }).waitFor();
+    await page.locator('[data-analysis=pairs] tbody tr').first().waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-baskets.th.png'), fullPage: true });
+    await page.getByRole('tab', { name: 'ร้านค้าและภูมิภาค' }).click();
+    await page.getByRole('heading', { name: 'ไต้หวัน' }).waitFor();
+    await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.th.png'), fullPage: true });
+    await page.getByRole('tab', { name: 'ช่วงเวลาที่ซื้อ' }).click();
+    await page.getByRole('heading', { name: 'การซื้อตามวันและชั่วโมง' }).waitFor();
+    await page.locator('table.heatmap tbody tr').nth(6).waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.th.png') });
+    await page.getByRole('tab', { name: 'สมาชิกและกลุ่ม' }).click();
+    await page.getByRole('heading', { name: 'กลุ่มสมาชิกตามสัปดาห์ที่ส่งครั้งแรก' }).waitFor();
+    await page.locator('table.cohorts tbody tr').first().waitFor();
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.th.png'), fullPage: true });
+    await page.getByRole('tab', { name: 'ส่งออก' }).click();
+    await page.locator('#export-kind').selectOption('winners');
+    await page.locator('#export-about', { hasText: 'ไม่มีข้อมูลภาษี' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-exports.th.png') });
     await page.close();
   });
 });
