@@ -25,13 +25,16 @@ export function letterRatio(text: string) {
 
 /**
  * A company line as a name: without its registration number ("99 SPEED MART S/B (519537-X)",
- * "Sdn Bhd (72828441)") and with the legal suffix OCR bent put back ("SDN 3HD" → "SDN BHD").
+ * "Sdn Bhd (72828441)", its digits read as look-alike letters: "(I393S6X)") and with the legal suffix OCR bent put back ("SDN 3HD" → "SDN BHD").
  */
 const REGISTRATION_NUMBER =
-  /\(\s?[IlS5]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$|(?<=[A-Za-z.)]\s?)\s\d{5,}-[A-Z]\s*$/gi;
-/** A row that is a company registration number alone: "(162761-M)", "002693074-K", "(CO. REG 860671-D)". */
+  /\(\s?[IlS5]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?[A-Z]{1,3}\d{6,}(?:[\s-]?[A-Z])?\s?\)|\(\s?(?=(?:[^)]*\d){4})[\dIlSO]{5,9}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$|(?<=[A-Za-z.)]\s?)\s\d{5,}-[A-Z]\s*$/gi;
+/**
+ * A row that is a company registration number alone: "(162761-M)", "002693074-K", "(CO. REG 860671-D)", or a
+ * business's, after its state's letters: "(M0517726)", "JM0517726-X".
+ */
 const REGISTRATION_ROW =
-  /^\s*\(?\s?(?:(?:C[O0]\.?\s?(?:N[O0]|REG)|COMPANY\s?(?:N[O0]|REG))[.\s:]*)?[IlS5]?\d{5,}[\s-]?[A-Z]\s?\)?\s*$/i;
+  /^\s*\(?\s?(?:(?:C[O0]\.?\s?(?:N[O0]|REG)|COMPANY\s?(?:N[O0]|REG))[.\s:]*)?(?:[IlS5]?\d{5,}[\s-]?[A-Z]|[A-Z]{1,3}\d{6,}(?:[\s-]?[A-Z])?)\s?\)?\s*$/i;
 /** "(Co. No: 120154-T)", "(GST Reg No …": a registration printed after the name, to the end of the row. */
 const REGISTRATION_LABEL = /\s*\(\s?(?:C[O0a]\.?\s?(?:N[O0oe]|REG)|GST|REG|ROC)\b.*$/i;
 /** Malaysia's "(M)" before the legal suffix, as OCR bends it: "(H)", "(#)", "(MD)", "(N)". */
@@ -88,55 +91,141 @@ const LEGAL_SUFFIX = /SDN\.?\s?BHD|\bBHD\b|\bS\/B\b|BERHAD|\bLTD\b|\bPLT\b|有�
  * suffix, a chain of the lexicon, letters rather than digits and specks — and the best row wins, joined
  * with a row its legal suffix wrapped onto. Confidence follows the evidence and the margin.
  */
-export function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
+/**
+ * What is known of a row near the top that may name the store; its score is the weighted sum
+ * (`STORE_ROW_WEIGHTS`), so every feature says how much it counts.
+ */
+export const STORE_ROW_WEIGHTS = {
+  /** 1 on the first row, 0.9 on the second, … */
+  top: 1,
+  /** A company word or a legal suffix (`COMPANY_HINT`). */
+  companyWord: 1,
+  /** A chain of the lexicon: 2 − 0.3 × the characters put back. */
+  chain: 1,
+  /** An address row with no company word. */
+  address: -0.8,
+  /** A Latin row of three tokens or more, mostly one- or two-character specks. */
+  specks: -0.8,
+  /** Printed larger than the page's median row: 1 from 1.3×, 0.5 from 1.12×. */
+  largePrint: 0.5,
+  /** How unsure OCR was of the row (1 − confidence). */
+  doubt: -1.5,
+  /** Below the first dated row: the customer, the cashier or the items, not the seller. */
+  belowDate: -1.5,
+  /** Above a registration number printed alone ("(002107265-V)"): the legal entity's row. */
+  registrationBelow: 1,
+  /** Its legal suffix wrapped onto the next row ("POPULAR BOOK" / "CO. (M) SDN BHD"). */
+  suffixBelow: 0.3,
+};
+export type StoreRowFeature = keyof typeof STORE_ROW_WEIGHTS;
+
+function storeRowFeatures(
+  lines: Line[],
+  head: Line[],
+  position: number,
+  corrected: ReturnType<typeof correctStoreName>,
+  page: { script: { thai: boolean; chinese: boolean }; medianHeight: number | undefined; firstDated: number },
+): Record<StoreRowFeature, number> {
+  const line = head[position]!;
+  const hint = COMPANY_HINT.test(corrected.value);
+  const tokens = line.text.split(/\s+/);
+  const specks = tokens.filter((token) => token.length <= 2 && !/^[&(]|^CO\.?$/i.test(token)).length;
+  const ratio = page.medianHeight && line.box ? (line.box.y1 - line.box.y0) / page.medianHeight : undefined;
+  const next = head[position + 1];
+  const below = lines[position + 1];
+  return {
+    top: 1 - 0.1 * position,
+    companyWord: hint ? 1 : 0,
+    chain: corrected.chain ? 2 - 0.3 * corrected.edits : 0,
+    address: ADDRESS_HINT.test(line.upper) && !hint ? 1 : 0,
+    specks:
+      !page.script.chinese && !page.script.thai && tokens.length >= 3 && specks / tokens.length > 0.4 ? 1 : 0,
+    largePrint: ratio === undefined ? 0 : ratio >= 1.3 ? 1 : ratio >= 1.12 ? 0.5 : 0,
+    doubt: 1 - line.confidence,
+    belowDate: page.firstDated >= 0 && position > page.firstDated ? 1 : 0,
+    // With a speck or two beside the number.
+    registrationBelow:
+      below && REGISTRATION_ROW.test(asciiPunctuation(below.text).replace(/\s+[A-Z]{1,3}\s*$/i, '')) ? 1 : 0,
+    suffixBelow: next && !LEGAL_SUFFIX.test(corrected.value) && SUFFIX_CONTINUATION.test(next.text) ? 1 : 0,
+  };
+}
+
+export type ScoredStoreRow = {
+  line: Line;
+  score: number;
+  features: Record<StoreRowFeature, number>;
+  chain: boolean;
+  hint: boolean;
+  value: string;
+  edits: number;
+};
+
+/** Every candidate row near the top with its score, best first (the features of `findStore`). */
+export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   const head = lines.slice(0, 10).map(asCompanyLine);
   const heights = lines
     .flatMap((line) => (line.box ? [line.box.y1 - line.box.y0] : []))
     .sort((a, b) => a - b);
   const medianHeight = heights[Math.floor(heights.length / 2)];
-  const isCandidate = (line: Line) =>
-    letterRatio(line.text) >= 0.6 &&
-    line.compact.replace(/\s/g, '').length >= 3 &&
-    !GENERIC_HEADER.test(line.compact) &&
-    !PHONE_OR_ID.test(line.upper) &&
-    findDates(line.text).length === 0;
+  const isCandidate = isNameCandidate;
 
-  type Scored = { line: Line; score: number; chain: boolean; hint: boolean; value: string; edits: number };
-  const scored: Scored[] = [];
+  // The seller's block ends where the receipt is dated: rows below the first date are the customer
+  // ("bill to"), the cashier or the items, not the seller.
+  const firstDated = lines.findIndex((line) => findDates(line.text).length > 0);
+  const scored: ScoredStoreRow[] = [];
   head.forEach((line, position) => {
     if (!isCandidate(line)) return;
     const corrected = correctStoreName(line.compact);
-    const hint = COMPANY_HINT.test(corrected.value);
-    let score = 1 - 0.1 * position;
-    if (hint) score += 1;
-    if (corrected.chain) score += 2 - 0.3 * corrected.edits;
-    if (ADDRESS_HINT.test(line.upper) && !hint) score -= 0.8;
-    const tokens = line.text.split(/\s+/);
-    const specks = tokens.filter((token) => token.length <= 2 && !/^[&(]|^CO\.?$/i.test(token)).length;
-    if (!script.chinese && !script.thai && tokens.length >= 3 && specks / tokens.length > 0.4) score -= 0.8;
-    if (medianHeight && line.box) {
-      const ratio = (line.box.y1 - line.box.y0) / medianHeight;
-      if (ratio >= 1.3) score += 0.5;
-      else if (ratio >= 1.12) score += 0.25;
-    }
-    score -= (1 - line.confidence) * 1.5;
-    const next = head[position + 1];
-    // The legal entity's row is the one above its registration number printed alone ("(002107265-V)", with
-    // a speck or two beside it).
-    const below = lines[position + 1];
-    if (below && REGISTRATION_ROW.test(asciiPunctuation(below.text).replace(/\s+[A-Z]{1,3}\s*$/i, '')))
-      score += 1;
-    if (next && !LEGAL_SUFFIX.test(corrected.value) && SUFFIX_CONTINUATION.test(next.text)) score += 0.3;
+    const features = storeRowFeatures(lines, head, position, corrected, { script, medianHeight, firstDated });
+    const score = Object.entries(features).reduce(
+      (sum, [name, value]) => sum + STORE_ROW_WEIGHTS[name as StoreRowFeature] * value,
+      0,
+    );
     scored.push({
       line,
       score,
+      features,
       chain: Boolean(corrected.chain),
-      hint,
+      hint: features.companyWord > 0,
       value: corrected.value,
       edits: corrected.edits,
     });
   });
   scored.sort((a, b) => b.score - a.score);
+  return { head, scored, isCandidate };
+}
+
+/** A row that may name the store: mostly letters, not a receipt title, a phone or id row, or a date. */
+function isNameCandidate(line: Line) {
+  return (
+    letterRatio(line.text) >= 0.6 &&
+    line.compact.replace(/\s/g, '').length >= 3 &&
+    !GENERIC_HEADER.test(line.compact) &&
+    !PHONE_OR_ID.test(line.upper) &&
+    findDates(line.text).length === 0
+  );
+}
+
+/**
+ * Whether `other`, beside the winning row, is the rest of one name printed on two rows: the same print size,
+ * upper case, no legal suffix on either, no address, and the registration number printed alone right after
+ * the two rows (`closing`).
+ */
+function continuesName(best: { line: Line; value: string }, other: Line, closing: Line | undefined) {
+  return (
+    !LEGAL_SUFFIX.test(best.value) &&
+    !LEGAL_SUFFIX.test(other.text) &&
+    isNameCandidate(other) &&
+    !ADDRESS_HINT.test(other.upper) &&
+    other.text === other.text.toUpperCase() &&
+    sameSize(best.line, other) &&
+    closing !== undefined &&
+    REGISTRATION_ROW.test(asciiPunctuation(closing.text))
+  );
+}
+
+export function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
+  const { head, scored, isCandidate } = rankStoreRows(lines, script);
   // The trade name over its own legal entity printed below it ("Banh Mi Cafe" / "Dimiliki: banh mi cafe
   // sdn bhd"): the entity, the fuller name of the same store, wins.
   const letters = (value: string) => value.toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
@@ -182,18 +271,15 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
       value = `${previous.compact} ${value}`;
     // A name printed on two rows of one size that end where its registration number is printed
     // ("RESTAURANT JIAWEI" / "JIAWEI HOUSE" / "002693074-K"): the registration closes the name block.
-    else if (
-      next &&
-      !LEGAL_SUFFIX.test(value) &&
-      !LEGAL_SUFFIX.test(next.text) &&
-      isCandidate(next) &&
-      !ADDRESS_HINT.test(next.upper) &&
-      next.text === next.text.toUpperCase() &&
-      sameSize(best.line, next) &&
-      lines[position + 2] !== undefined &&
-      REGISTRATION_ROW.test(asciiPunctuation(lines[position + 2]!.text))
-    )
+    else if (next && continuesName({ line: best.line, value }, next, lines[position + 2]))
       value = `${value} ${correctStoreName(next.compact).value}`;
+    // …seen from its second row: the row above, printed in the same size, opens the name.
+    else if (
+      previous &&
+      best.line.text === best.line.text.toUpperCase() &&
+      continuesName({ line: best.line, value }, previous, lines[position + 1])
+    )
+      value = `${correctStoreName(previous.compact).value} ${value}`;
     const margin = best.score - (scored[1]?.score ?? 0);
     let confidence = 0.35 + Math.min(0.25, margin / 6) + (best.hint ? 0.15 : 0) + (best.chain ? 0.25 : 0);
     confidence *= Math.min(1, best.line.confidence + 0.1);

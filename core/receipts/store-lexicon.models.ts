@@ -12,9 +12,9 @@ const CJK_OR_THAI = /[\u0E00-\u0E7F\u3400-\u9FFF]/;
 
 /**
  * Malaysian and Singaporean legal suffixes as OCR bends them: `SON BHD`, `SIN BHD`, `SDH. BHZ`, `SDN.BHX`,
- * `5DN 8HD`, `S/8`, `S/R`.
+ * `5DN 8HD`, `SDN BHID`, `S/8`, `S/R`.
  */
-const SDN_BHD = /\b[S5$][DOI0][NMH]\.?\s?[B8][HN][DZ0X]\b\.?/gi;
+const SDN_BHD = /\b[S5$][DOI0][NMH]\.?\s?[B8][HN][Il1]?[DZ0X]\b\.?/gi;
 const S_SLASH_B = /(?<![\w/])[S5$]\/[8BR]\b/g;
 
 export type StoreNameCorrection = {

@@ -113,28 +113,25 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
      * with the attempt count it claimed. Returns the updated row, or undefined when someone else moved it.
      */
     async updateIfClaimed({
-      submissionId,
-      checkAttempts,
-      states,
       values,
-    }: {
-      submissionId: string;
-      checkAttempts: number;
-      states: SubmissionState[];
-      values: Partial<NewSubmission>;
-    }): Promise<Submission | undefined> {
-      const [row] = await db
-        .update(submissions)
-        .set(values)
-        .where(
-          and(
-            eq(submissions.id, submissionId),
-            eq(submissions.checkAttempts, checkAttempts),
-            inArray(submissions.state, states),
-          ),
-        )
-        .returning();
+      ...fence
+    }: ClaimFence & { values: Partial<NewSubmission> }): Promise<Submission | undefined> {
+      const [row] = await db.update(submissions).set(values).where(stillClaimed(fence)).returning();
       return row;
+    },
+
+    /**
+     * `updateIfClaimed`'s fence without a write: locks the submission's row until the transaction ends if
+     * it is still where the caller left it (a verifiable state, the attempt count it claimed). Whether it
+     * is; a decision then computes everything and writes the row once (`decideInTransaction`).
+     */
+    async lockIfClaimed(fence: ClaimFence): Promise<boolean> {
+      const rows = await db
+        .select({ id: submissions.id })
+        .from(submissions)
+        .where(stillClaimed(fence))
+        .for('update');
+      return rows.length > 0;
     },
 
     async updateSubmission(submissionId: string, values: Partial<NewSubmission>) {
@@ -591,4 +588,16 @@ function platformItemRows(generateId: IdGenerator, invoice: InvoiceRecord, answe
     unitPriceMinor: toMinor(item.unitPrice),
     amountMinor: item.amountMinor,
   }));
+}
+
+/** Where the caller left a submission it claimed: its states to move it from, the attempt count it took. */
+type ClaimFence = { submissionId: string; checkAttempts: number; states: SubmissionState[] };
+
+/** The claim's fence as a condition: the submission still where the caller left it. */
+function stillClaimed({ submissionId, checkAttempts, states }: ClaimFence) {
+  return and(
+    eq(submissions.id, submissionId),
+    eq(submissions.checkAttempts, checkAttempts),
+    inArray(submissions.state, states),
+  );
 }

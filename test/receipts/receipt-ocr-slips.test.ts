@@ -448,6 +448,20 @@ describe('store name — a name printed on two rows', () => {
       ]),
     ).toBe('RESTAURANT MEI LING');
   });
+
+  test('when the second row of a two-row name wins, then the row above in the same print size opens the name', () => {
+    const read = (input: [string, number][]) => parseReceiptText(boxed(input), { now }).fields.storeName;
+    const rows = (above: number): [string, number][] => [
+      ['NASI KANDAR PELITA', above],
+      ['PELITA HOUSE', 30],
+      ['002691234-K', 30],
+      ['13,JLN TASIK UTAMA 8', 28],
+      ['TOTAL 9.90', 30],
+    ];
+    expect(read(rows(31))).toBe('NASI KANDAR PELITA PELITA HOUSE');
+    // A smaller row above is a slogan, not the name's first row.
+    expect(read(rows(20))).toBe('PELITA HOUSE');
+  });
 });
 
 describe('combineReadings — several OCR passes of the same photo', () => {
