@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
  * turns optimizing back on for code compiled after it. `proofline start` on PGlite runs its start (opening
  * the database, the migrations check, the idempotent demo seeds) inside it (docs/decisions/012,
  * 2026-12-06): TurboFan recompiling PGlite's hot functions left ~60 MB of freed compiler memory in glibc's
- * per-thread arenas, which a process never gives back (idle 262–276 → ~205 MB), while PGlite's functions
+ * per-thread arenas, which a process never gives back (idle 262–276 → ~228 MB), while PGlite's functions
  * on Liftoff cost the same CPU for the chat's short queries and ~1.2–1.3× for a scan of a million rows.
  * WebAssembly compiled later (tesseract's, OpenCV's in the OCR workers) is optimized as usual.
  */
@@ -16,6 +16,8 @@ export function compileWasmOnBaselineOnly(): () => void {
   return () => {
     if (restored) return;
     restored = true;
-    setFlagsFromString('--no-liftoff-only');
+    // --liftoff-only also turned tier-up off (a V8 flag implication): without these two, WebAssembly
+    // compiled later (tesseract's) stayed on Liftoff too: ~2× its CPU a page.
+    setFlagsFromString('--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering');
   };
 }
