@@ -25,6 +25,7 @@ import type { IdGenerator } from '../shared/ids.js';
 import { outcomeOfState } from './submissions.models.js';
 import {
   createSubmissionsRepository,
+  type NewSubmission,
   type Submission,
   type SubmissionsRepository,
 } from './submissions.repository.js';
@@ -194,32 +195,50 @@ export async function decideInTransaction(
     ...(reviewerId ? { reviewedBy: reviewerId } : {}),
     decidedAt: now.toISOString(),
   };
-  const decided = await repository.updateIfClaimed({
-    ...fence,
-    values: {
-      state: rules.qualifies ? 'accepted' : 'rejected',
-      reasonCode: rules.qualifies ? null : (firstFailedVerdict(rules)?.reasonKey ?? 'rules.failed'),
-      campaignVersion: campaign.version,
-      decision: decision as unknown as Record<string, unknown>,
-      nextCheckAt: null,
-      decidedAt: now,
-      updatedAt: now,
-      ...(reviewerId ? { reviewedBy: reviewerId } : {}),
-    },
-  });
-  if (!decided) return resultOfStored(await reload(repository, submission));
-  if (!rules.qualifies) return { ...resultOfStored(decided), decision, rewards: { quantities: NO_REWARDS } };
+  const reasonCode = rules.qualifies ? null : (firstFailedVerdict(rules)?.reasonKey ?? 'rules.failed');
+  const values = {
+    reasonCode,
+    campaignVersion: campaign.version,
+    nextCheckAt: null,
+    decidedAt: now,
+    updatedAt: now,
+    ...(reviewerId ? { reviewedBy: reviewerId } : {}),
+  };
+  if (!rules.qualifies) {
+    const decided = await repository.updateIfClaimed({
+      ...fence,
+      values: { ...values, state: 'rejected', decision: decision as unknown as Record<string, unknown> },
+    });
+    if (!decided) return resultOfStored(await reload(repository, submission));
+    return { ...resultOfStored(decided), decision, rewards: { quantities: NO_REWARDS } };
+  }
+  // Accepted: the fence is taken as a row lock, and the row is written once, in its final state
+  // (rewarded, or accepted and held for registration), as the batch decisions do: one round of the
+  // submissions triggers (rollups, member purchases and facts, the outbound wake) instead of two.
+  if (!(await repository.lockIfClaimed(fence))) return resultOfStored(await reload(repository, submission));
+  const accepted: Submission = {
+    ...submission,
+    ...values,
+    state: 'accepted',
+    decision: decision as unknown as Record<string, unknown>,
+  };
   // The purchase joins the analytics in the deciding transaction, with the items the rules judged.
   await recordAcceptedLineItems(tx, {
-    submission: decided,
+    submission: accepted,
     itemGroups: campaign.settings.rules.itemGroups,
     items: invoice.items,
   });
-  if (campaign.settings.rewards.registrationRequired && !(await isRegistered(tx, decided.memberId))) {
+  const writeOnce = async (final: Partial<NewSubmission>) => {
+    const row = await repository.updateIfClaimed({ ...fence, values: { ...values, ...final } });
+    // The row is locked by this transaction since `lockIfClaimed`: nobody else can have moved it.
+    if (!row) throw new Error(`submission ${submission.id} moved while locked`);
+    return row;
+  };
+  if (campaign.settings.rewards.registrationRequired && !(await isRegistered(tx, accepted.memberId))) {
     const held: SubmissionDecision = { ...decision, heldFor: 'registration' };
-    const waiting = await repository.updateSubmission(decided.id, {
+    const waiting = await writeOnce({
+      state: 'accepted',
       decision: held as unknown as Record<string, unknown>,
-      updatedAt: now,
     });
     return {
       outcome: 'accepted',
@@ -229,7 +248,18 @@ export async function decideInTransaction(
     };
   }
 
-  const { submission: rewarded, granted } = await rewardAccepted(tx, deps, decided, decision, now, campaign);
+  const granted = await handOffRewards({
+    tx,
+    generateId: deps.generateId,
+    clock: deps.clock,
+    submission: accepted,
+    quantities: decision.rewards,
+    campaign,
+  });
+  const rewarded = await writeOnce({
+    state: 'rewarded',
+    decision: { ...decision, granted } as unknown as Record<string, unknown>,
+  });
   return {
     outcome: 'accepted',
     submission: rewarded,

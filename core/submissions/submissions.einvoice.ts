@@ -83,8 +83,10 @@ export async function verifyClaimedSubmission(
   claimed: Submission,
   campaign: CampaignWithSettings,
   permit?: BudgetPermit,
+  /** The proof's invoice row when the caller has it (it stored it): not read again. */
+  loaded?: { invoice: InvoiceRecord | undefined },
 ): Promise<SubmitProofResult> {
-  const checked = await checkClaimedSubmission(deps, claimed, campaign, undefined, permit);
+  const checked = await checkClaimedSubmission(deps, claimed, campaign, loaded, permit);
   if ('result' in checked) return checked.result;
   const now = deps.clock.now();
   return deps.db.transaction((tx) => settleAnswer(tx, deps, checked.answered, now));

@@ -86,13 +86,16 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
       /** Only the submissions of campaigns in this mode (the instant-retry worker), or all. */
       verificationMode?: 'instant' | 'batch';
     }): Promise<Submission[]> {
-      const modeFilter = verificationMode ? sql`and c.verification_mode = ${verificationMode}` : sql``;
+      // The campaign is joined only to filter on its mode: the batch run reads `submissions_due_idx` in
+      // order and stops after `limit` rows (joined, the plan read and sorted every due row, each claim).
+      const modeJoin = verificationMode
+        ? sql`join campaigns c on c.id = s2.campaign_id and c.verification_mode = ${verificationMode}`
+        : sql``;
       const due = sql`(
         select s2.id from submissions s2
-        join campaigns c on c.id = s2.campaign_id
+        ${modeJoin}
         where s2.state in ('parsed', 'awaiting_upload')
           and s2.next_check_at <= ${now.toISOString()}::timestamptz
-          ${modeFilter}
         order by s2.next_check_at, s2.id
         limit ${limit}
         for update of s2 skip locked
@@ -113,28 +116,25 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
      * with the attempt count it claimed. Returns the updated row, or undefined when someone else moved it.
      */
     async updateIfClaimed({
-      submissionId,
-      checkAttempts,
-      states,
       values,
-    }: {
-      submissionId: string;
-      checkAttempts: number;
-      states: SubmissionState[];
-      values: Partial<NewSubmission>;
-    }): Promise<Submission | undefined> {
-      const [row] = await db
-        .update(submissions)
-        .set(values)
-        .where(
-          and(
-            eq(submissions.id, submissionId),
-            eq(submissions.checkAttempts, checkAttempts),
-            inArray(submissions.state, states),
-          ),
-        )
-        .returning();
+      ...fence
+    }: ClaimFence & { values: Partial<NewSubmission> }): Promise<Submission | undefined> {
+      const [row] = await db.update(submissions).set(values).where(stillClaimed(fence)).returning();
       return row;
+    },
+
+    /**
+     * `updateIfClaimed`'s fence without a write: locks the submission's row until the transaction ends if
+     * it is still where the caller left it (a verifiable state, the attempt count it claimed). Whether it
+     * is; a decision then computes everything and writes the row once (`decideInTransaction`).
+     */
+    async lockIfClaimed(fence: ClaimFence): Promise<boolean> {
+      const rows = await db
+        .select({ id: submissions.id })
+        .from(submissions)
+        .where(stillClaimed(fence))
+        .for('update');
+      return rows.length > 0;
     },
 
     async updateSubmission(submissionId: string, values: Partial<NewSubmission>) {
@@ -591,4 +591,16 @@ function platformItemRows(generateId: IdGenerator, invoice: InvoiceRecord, answe
     unitPriceMinor: toMinor(item.unitPrice),
     amountMinor: item.amountMinor,
   }));
+}
+
+/** Where the caller left a submission it claimed: its states to move it from, the attempt count it took. */
+type ClaimFence = { submissionId: string; checkAttempts: number; states: SubmissionState[] };
+
+/** The claim's fence as a condition: the submission still where the caller left it. */
+function stillClaimed({ submissionId, checkAttempts, states }: ClaimFence) {
+  return and(
+    eq(submissions.id, submissionId),
+    eq(submissions.checkAttempts, checkAttempts),
+    inArray(submissions.state, states),
+  );
 }

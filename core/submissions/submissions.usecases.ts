@@ -114,7 +114,7 @@ export async function submitProof(
       updatedAt: now,
     });
     if (!submission || !instant) return { submission };
-    if (!queued) return { submission, permit: decided?.permit };
+    if (!queued) return { submission, invoice, permit: decided?.permit };
     // The retry worker is woken when this commits.
     await notifyWork(tx, 'verification');
     return { submission, queued };
@@ -131,7 +131,14 @@ export async function submitProof(
   if (queued) return { outcome: 'queued', submission: created, queue: queued };
   // Batch mode: the verification run checks it (being checked, with the time of that run).
   if (!instant) return { ...resultOfStored(created), nextCheckAt: created.nextCheckAt ?? now };
-  return verifyClaimedSubmission(deps, created, settingsOf(), stored.permit);
+  // The invoice row as this request stored it: the check does not read it again.
+  return verifyClaimedSubmission(
+    deps,
+    created,
+    settingsOf(),
+    stored.permit,
+    'invoice' in stored ? { invoice: stored.invoice } : undefined,
+  );
 }
 
 /**

@@ -24,9 +24,10 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * they cannot silently grow: the burst of issue 17 is CPU-bound on them. BEGIN/COMMIT are not counted
  * (one transaction per answer). Lower a bound when a change takes statements away. Before issue 17's
  * statement work (2026-12-05): help 12, a typed e-invoice 46; before the burst work (same day): help 7,
- * a typed e-invoice 36, one answered "received, checking" 16.
+ * a typed e-invoice 36, one answered "received, checking" 16; before the decision wrote its row once
+ * (2026-12-06): a typed e-invoice 34.
  */
-const MAX_STATEMENTS = { help: 6, textProof: 35, queuedProof: 14 };
+const MAX_STATEMENTS = { help: 6, textProof: 33, queuedProof: 14 };
 /**
  * A group of `help` answers handled together (issue 17's burst): the claim and each group's writes (done
  * marks, members' activity, answers, sent marks) are one statement each for the whole group, so each
@@ -37,7 +38,8 @@ const MAX_STATEMENTS = { help: 6, textProof: 35, queuedProof: 14 };
  */
 const GROUP = 8;
 const MAX_GROUP_STATEMENTS = 24;
-const MEMBERS = 4 + GROUP;
+// 0–3: one each for the single answers, 4 … 4 + GROUP − 1: the group, the last: the single write.
+const MEMBERS = 5 + GROUP;
 
 describe('statements per answer (issue 17)', () => {
   const log = createStatementLog();
@@ -57,7 +59,7 @@ describe('statements per answer (issue 17)', () => {
 
   beforeAll(async () => {
     kit = await createLineTestKit({
-      invoices: greenTeaInvoices(4, invoiceNumberOf, PURCHASE_DATE),
+      invoices: greenTeaInvoices(MEMBERS, invoiceNumberOf, PURCHASE_DATE),
       onStatement: log.onStatement,
     });
     worker = createWebhookEventsWorker(kit.services as Services, {
@@ -92,6 +94,21 @@ describe('statements per answer (issue 17)', () => {
     );
     expect(text).toContain('point');
     expect(statements.length).toBeLessThanOrEqual(MAX_STATEMENTS.textProof);
+  });
+
+  test("when a known member's typed e-invoice is accepted and rewarded, then the decision writes its submission row once", async () => {
+    // Act
+    const { statements, answer: text } = await answer(
+      userIdOf(MEMBERS - 1),
+      `${invoiceNumberOf(MEMBERS - 1)} ${rocDate(PURCHASE_DATE)} 1234`,
+    );
+
+    // Assert: one UPDATE of the row (straight to rewarded), so its triggers (rollups, member purchases and
+    // facts, the outbound wake) run once; before, accepted then rewarded ran them twice.
+    expect(text).toContain('point');
+    const submissionUpdates = statements.filter((statement) => /^\s*update "submissions"/i.test(statement));
+    expect(submissionUpdates).toHaveLength(1);
+    expect(submissionUpdates[0]).toMatch(/"state" = /);
   });
 
   test('when a known member sends a typed e-invoice while the MoF budget has a backlog, then the "received, checking" answer takes at most the bound of statements', async () => {
