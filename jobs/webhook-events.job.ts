@@ -1,6 +1,7 @@
 import type { Services } from '../core/app/build-services.js';
 import {
   createEventContextReader,
+  createMemberUpserter,
   createOpenQuestionReader,
   handleWebhookEvent,
   recordAnswers,
@@ -40,16 +41,19 @@ export function createWebhookEventsWorker(
     { ...webhookAnswering(services, { conversation, leaseMs }), lanes, answerLanes, leaseMs },
   );
   let wakeLoop: (() => void) | undefined;
-  pool.onFree(() => wakeLoop?.());
+  pool.onClaimable(() => wakeLoop?.());
   return {
     name: 'webhook-events',
     wakeOn: ['events'],
     pollMs: config.jobs.workerPollMs,
     runOnce: async (context) => {
       if (!context) return pool.runUntilIdle();
-      // In the runner's loop: start what the free lanes can take; a lane that frees wakes the loop.
+      // In the runner's loop: start what the free lanes can take; a freed lane that may find work wakes it.
       wakeLoop = context.wake;
-      return pool.fill();
+      const claimed = await pool.fill();
+      // A claim that took fewer than its free lanes took everything due: the loop then waits for news (an
+      // event stored, a lane freed, the poll) instead of claiming again at once to find nothing.
+      return pool.moreMayBeDue() ? claimed : 0;
     },
     drain: pool.idle,
   };
@@ -75,6 +79,8 @@ export function webhookAnswering(
     readContext: conversation.readContext ?? createEventContextReader(database.db),
     // … and their open proof questions: so their proofs reach the submitter together.
     readOpenQuestion: conversation.readOpenQuestion ?? createOpenQuestionReader(database.db),
+    // … and store their new members in one statement.
+    upsertMember: conversation.upsertMember ?? createMemberUpserter(database.db, generateId),
   };
   return {
     handle: (event) => handleWebhookEvent(answering, event),

@@ -1,6 +1,6 @@
 /**
  * `tsx bench/support/parse-cached.ts [--verbose] [--part tuning|check] [--engine tesseract|paddle]
- * [--second tesseract|paddle]`: the
+ * [--second tesseract|paddle] [--names]`: the
  * SROIE dev accuracy of the parser alone, on the OCR stored by `bench/support/ocr-cache.ts` (every pass,
  * combined by the reader's own `refineReading`), for the tuning and the check part separately, with the
  * calibration table. Seconds, not minutes: for measuring parser changes; tune on the tuning part only
@@ -9,7 +9,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OcrLine } from '../../core/ocr/index.js';
-import { refineReading } from '../../core/receipts/receipt-reader.js';
+import { buildPaddleOcrEngine, buildTesseractOcrEngine, type OcrEngine } from '../../core/ocr/index.js';
+import { prepareReceiptImage } from '../../core/receipts/index.js';
+import { measureSkew } from '../../core/receipts/receipt-deskew.js';
+import { rereadStoreRows } from '../../core/receipts/receipt-name-rows.js';
+import { prepareOcrPage, refineReading } from '../../core/receipts/receipt-reader.js';
+import { cacheOcrAnswers } from './cached-ocr-engine.js';
 import { formatCalibration, formatFieldTables, type Outcome } from './accuracy-report.js';
 import { committedPartOf, loadSplit } from './sroie-split.js';
 import { cacheDir, scoreSroie, SROIE_SUBMITTED_AT, sroieDir } from './sroie-labels.js';
@@ -25,6 +30,22 @@ const second = argv.includes('--second') ? argv[argv.indexOf('--second') + 1]! :
 const commonWith = argv.includes('--common-with') ? argv[argv.indexOf('--common-with') + 1] : undefined;
 // `--up-to 200.json`: a fixed set of scans while a cache is still being filled.
 const upTo = argv.includes('--up-to') ? argv[argv.indexOf('--up-to') + 1] : undefined;
+// `--names`: the store name's rows read again from their crops (`rereadStoreRows`), as the reader does;
+// the crops' readings are cached under .tmp/ocr-cache/rows/ (the first run reads them, later ones replay).
+const names = argv.includes('--names');
+let rowEngines: OcrEngine[] | undefined;
+const rereadNames = async (file: string, lines: OcrLine[]) => {
+  rowEngines ??= [buildTesseractOcrEngine({ poolSize: 1 }), buildPaddleOcrEngine()].map((rowEngine) =>
+    cacheOcrAnswers(rowEngine, join(cacheDir, 'rows')),
+  );
+  const prepared = await prepareReceiptImage(readFileSync(join(sroieDir, file.replace('.json', '.jpg'))));
+  const skewDegrees = await measureSkew(prepared.readable);
+  const page = await prepareOcrPage(prepared.readable, engine === 'tesseract' ? 'tesseract' : 'paddle', {
+    skewDegrees,
+  });
+  return rereadStoreRows(lines, { page, engines: rowEngines, languages: ['eng'], now });
+};
+const rereadCount = { scans: 0, replaced: 0 };
 const rootOf = (name: string) => (name === 'tesseract' ? cacheDir : join(cacheDir, name));
 const root = rootOf(engine);
 const now = SROIE_SUBMITTED_AT;
@@ -48,7 +69,14 @@ for (const file of files) {
   if (upTo && file > upTo) continue;
   const label = JSON.parse(readFileSync(join(sroieDir, file), 'utf8')) as Record<string, string>;
   let uncached = false;
-  const parsed = await refineReading(load('base', file)!, {
+  let first = load('base', file)!;
+  if (names) {
+    const reread = await rereadNames(file, first);
+    first = reread.lines;
+    if (reread.rows > 0) rereadCount.scans++;
+    if (reread.changed > 0) rereadCount.replaced++;
+  }
+  const parsed = await refineReading(first, {
     now,
     readPass: async (variant) => {
       const lines = load(variant, file, second ? rootOf(second) : root);
@@ -73,7 +101,12 @@ if (secondUncached.length > 0)
   console.log(
     `${secondUncached.length} scans left out: their second look (${second}) is not cached: ${secondUncached.join(' ')}`,
   );
+if (names)
+  console.log(
+    `store name rows read again on ${rereadCount.scans} scans, a row's text replaced on ${rereadCount.replaced}`,
+  );
 console.log(formatFieldTables(outcomes));
 console.log(formatCalibration(outcomes));
 if (argv.includes('--per-field'))
   for (const field of ['store', 'date', 'total']) console.log(formatCalibration(outcomes, field));
+await Promise.all((rowEngines ?? []).map((rowEngine) => rowEngine.close()));

@@ -17,6 +17,7 @@ import { startLocalSimulators, type LocalSimulators } from '../../sim/index.js';
 import type { JobsHandle } from '../../jobs/runner.js';
 import type { Command } from './command.js';
 import { beginPreparing, finishPreparing, pgliteDataDirState } from './first-start.js';
+import { compileWasmOnBaselineOnly } from '../../core/db/pglite-compiler.js';
 import { connectOrReport, createBootLogger, loadConfigOrReport } from './shared.js';
 
 export const startCommand: Command = {
@@ -73,8 +74,11 @@ export const startCommand: Command = {
     const runWeb = !values['worker-only'];
     const runWorker = !values['web-only'] && (config.jobs.enabled || Boolean(values['worker-only']));
 
+    // PGlite's functions compiled during the start stay on V8's baseline compiler (memory; decision 012).
+    const optimizeWasmAgain = config.database.url ? () => {} : compileWasmOnBaselineOnly();
     const services = await connectOrReport(config);
     if (!services) {
+      optimizeWasmAgain();
       await simulators.close();
       return 1;
     }
@@ -94,6 +98,7 @@ export const startCommand: Command = {
       if (runWorker) worker = startWorker(services);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      optimizeWasmAgain();
       console.error(
         code === 'EADDRINUSE'
           ? `proofline: PORT: ${config.server.port} is already in use`
@@ -106,6 +111,7 @@ export const startCommand: Command = {
       return 1;
     }
 
+    optimizeWasmAgain();
     // A worker's metrics server is closed on shutdown like the web server, but it is not the web app.
     printBanner(services, runWeb ? web : undefined, simulators, demoConsole);
     if (!runWeb && web) console.log(`  worker health and metrics: ${web.url}/metrics`);

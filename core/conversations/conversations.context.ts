@@ -3,7 +3,13 @@ import { brands, lineChannels, type Brand, type LineChannel } from '../brands/in
 import type { Database } from '../db/database.js';
 import type { WebhookEvent } from '../events/index.js';
 import { localeFromLineLanguage, type Locale } from '../i18n/index.js';
-import { createMembersRepository, members, type Member } from '../members/index.js';
+import {
+  createMembersRepository,
+  members,
+  type FollowingMemberInput,
+  type Member,
+} from '../members/index.js';
+import type { IdGenerator } from '../shared/ids.js';
 import { createTurnBatcher } from '../shared/turn-batch.js';
 import { createProofQuestionsRepository, type ProofQuestion } from './conversations.questions.js';
 import type { ConversationDeps } from './conversations.usecases.js';
@@ -173,10 +179,10 @@ export async function storeMemberWithProfile(
   },
 ): Promise<Member> {
   const profile = await deps.messenger.getProfile(credentialsOf(channel), userId);
-  const { member } = await createMembersRepository({
-    db: deps.db,
-    generateId: deps.generateId,
-  }).upsertFollowingMember({
+  const upsert =
+    deps.upsertMember ??
+    createMembersRepository({ db: deps.db, generateId: deps.generateId }).upsertFollowingMember;
+  const { member } = await upsert({
     brandId: event.brandId,
     channelId: channel.id,
     lineUserId: userId,
@@ -187,6 +193,27 @@ export async function storeMemberWithProfile(
     now: deps.clock.now(),
   });
   return member;
+}
+
+/** Stores a member as following with their profile (`upsertFollowingMember`); the webhook worker's batch. */
+export type MemberUpserter = (input: FollowingMemberInput) => Promise<{ member: Member; created: boolean }>;
+
+/**
+ * A `MemberUpserter` that stores the members asked for close together in one statement (the new members
+ * of a group of events started at once: `createTurnBatcher`, `upsertFollowingMembers`); one asked alone,
+ * or a batch naming someone twice, as before (one statement each).
+ */
+export function createMemberUpserter(db: Database, generateId: IdGenerator): MemberUpserter {
+  const repository = createMembersRepository({ db, generateId });
+  return createTurnBatcher<FollowingMemberInput, { member: Member; created: boolean }>(async (batch) => {
+    const keys = new Set(batch.map(({ input }) => `${input.brandId}\n${input.lineUserId}`));
+    if (batch.length === 1 || keys.size < batch.length) {
+      for (const { input, resolve } of batch) resolve(await repository.upsertFollowingMember(input));
+      return;
+    }
+    const results = await repository.upsertFollowingMembers(batch.map(({ input }) => input));
+    batch.forEach(({ resolve }, i) => resolve(results[i] as { member: Member; created: boolean }));
+  });
 }
 
 export function credentialsOf(channel: LineChannel) {

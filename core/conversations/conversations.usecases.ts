@@ -32,6 +32,7 @@ import {
   readEventContext,
   storeMemberWithProfile,
   type EventContextReader,
+  type MemberUpserter,
   type OpenQuestionReader,
 } from './conversations.context.js';
 import type { Answer, AnswerRenderer } from './conversations.types.js';
@@ -77,6 +78,8 @@ export type ConversationDeps = {
   readContext?: EventContextReader;
   /** Reads a member's open proof question (the webhook worker's: several in one statement). */
   readOpenQuestion?: OpenQuestionReader;
+  /** Stores a new member with their profile (the webhook worker's: several in one statement). */
+  upsertMember?: MemberUpserter;
 };
 
 type LineEventPayload = {

@@ -20,8 +20,10 @@ export {
 } from './conversations.usecases.js';
 export {
   createEventContextReader,
+  createMemberUpserter,
   createOpenQuestionReader,
   type EventContextReader,
+  type MemberUpserter,
   type OpenQuestionReader,
 } from './conversations.context.js';
 export { recordAnswers, type AnswerToSend, type StagedAnswer } from './conversations.answers.js';

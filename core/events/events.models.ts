@@ -107,3 +107,12 @@ function toInboxRow({
 export function webhookEventKey(event: { channelId: string; webhookEventId: string }): string {
   return `${event.channelId}\u0000${event.webhookEventId}`;
 }
+
+/** Message types whose answer reads the media first (a photo is read by OCR): not for the answer lanes. */
+export const MEDIA_MESSAGE_TYPES = ['image', 'video', 'audio', 'file'] as const;
+
+/** Whether an event's answer reads media first (a photo, video, audio or file message). */
+export function readsMedia(event: { eventType: string; payload: Record<string, unknown> }): boolean {
+  const message = event.payload.message as { type?: unknown } | undefined;
+  return event.eventType === 'message' && (MEDIA_MESSAGE_TYPES as readonly unknown[]).includes(message?.type);
+}

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DatabaseHandle, type Executor } from '../db/database.js';
 import { sqlLiteral, sqlTextOrNull } from '../db/sql-literal.js';
 import type { IdGenerator } from '../shared/ids.js';
+import { MEDIA_MESSAGE_TYPES } from './events.models.js';
 import { webhookEvents } from './events.table.js';
 
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
@@ -11,7 +12,7 @@ export type NewWebhookEvent = Omit<
 >;
 
 /** Messages whose answer reads media first (not for the answer lanes). */
-const MEDIA_TYPES = sql.raw(`('image', 'video', 'audio', 'file')`);
+const MEDIA_TYPES = sql.raw(`(${MEDIA_MESSAGE_TYPES.map((type) => `'${type}'`).join(', ')})`);
 
 /** Batches of up to this many events use a prepared statement of their size (`preparedInserts`). */
 const PREPARED_MAX_ROWS = 16;
@@ -109,6 +110,7 @@ export function createEventsRepository({
       leaseMs,
       limit,
       quickOnly = false,
+      mediaLimit,
       onePerMember = false,
     }: {
       now: Date;
@@ -117,6 +119,11 @@ export function createEventsRepository({
       /** Only events answered without reading media (not a photo, video, audio or file message). */
       quickOnly?: boolean;
       /**
+       * With `onePerMember`: at most this many of the `limit` read media first (the rest are answered
+       * without), so one claim fills lanes of both kinds (`createWebhookLanes`). Default: no cap.
+       */
+      mediaLimit?: number;
+      /**
        * A member's event only once their earlier ones are done: none of their events is held by a worker
        * (here or elsewhere) and none earlier is due. So at most one event of a member is claimed at a
        * time, and none waits behind another with its lease ticking.
@@ -124,6 +131,7 @@ export function createEventsRepository({
       onePerMember?: boolean;
     }): Promise<WebhookEvent[]> {
       if (limit <= 0) return [];
+      const mediaCap = quickOnly ? 0 : Math.min(limit, Math.max(0, mediaLimit ?? limit));
       const nowIso = now.toISOString();
       const due = (alias: SQL) =>
         sql`((${alias}.state = 'pending' and ${alias}.next_attempt_at <= ${nowIso}::timestamptz)
@@ -149,10 +157,13 @@ export function createEventsRepository({
               sql`${webhookEvents.id} in (
                 select w.id from webhook_events w
                  where w.id in (
-                   select f.id from (
+                   select m.id from (
+                   select f.id, f.occurred_at, f.received_at, f.media,
+                          row_number() over (partition by f.media order by f.occurred_at, f.received_at) as nth
+                     from (
                      select distinct on (d.channel_id, coalesce(d.line_user_id, d.id))
-                            d.id, d.event_type, d.payload->'message'->>'type' as message_type,
-                            d.occurred_at, d.received_at
+                            d.id, d.occurred_at, d.received_at,
+                            (d.event_type = 'message' and d.payload->'message'->>'type' in ${MEDIA_TYPES}) as media
                        from webhook_events d
                       where ${due(sql`d`)}
                         and not exists (
@@ -160,8 +171,9 @@ export function createEventsRepository({
                            where b.state = 'processing' and b.locked_until >= ${nowIso}::timestamptz
                              and b.channel_id = d.channel_id and b.line_user_id = d.line_user_id)
                       order by d.channel_id, coalesce(d.line_user_id, d.id), d.occurred_at, d.received_at, d.id) f
-                   ${quickOnly ? sql`where not (f.event_type = 'message' and f.message_type in ${MEDIA_TYPES})` : sql``}
-                   order by f.occurred_at, f.received_at
+                   ) m
+                   where not m.media or m.nth <= ${mediaCap}
+                   order by m.occurred_at, m.received_at
                    limit ${limit * 4 + 8})
                    and ${due(sql`w`)}
                  order by w.occurred_at, w.received_at

@@ -201,7 +201,12 @@ export function createEventProcessor<Out extends CommittedOutbound, Staged = unk
     maxGroup = 50,
     onCommitted,
   }: Omit<EventProcessingOptions<Out, Staged>, 'leaseMs'>,
-): (event: WebhookEvent, summary: ProcessSummary) => Promise<void> {
+): (
+  event: WebhookEvent,
+  summary: ProcessSummary,
+  /** Called once the event's group transaction has ended, before its answers are sent (if it got that far). */
+  committed?: () => void,
+) => Promise<void> {
   const repository = createEventsRepository({ db, generateId });
   /** An event handled and waiting for its group's commit; settled once committed (and sent). */
   type Entry = {
@@ -210,6 +215,8 @@ export function createEventProcessor<Out extends CommittedOutbound, Staged = unk
     /** Its outbound once committed; undefined: its lease had lapsed, nothing of it was written. */
     settle: (outbound: Out[] | undefined) => void;
     fail: (error: unknown) => void;
+    /** Told as soon as its group's transaction has ended (before the answers are sent). */
+    committed?: () => void;
   };
 
   const commitGroup = (group: Entry[]): Promise<(Out[] | undefined)[]> =>
@@ -243,6 +250,7 @@ export function createEventProcessor<Out extends CommittedOutbound, Staged = unk
     let results: (Out[] | undefined)[];
     try {
       results = await commitGroup(group);
+      for (const entry of group) entry.committed?.();
     } catch (error) {
       if (group.length === 1) group[0]?.fail(error);
       // Nothing of the group was written: each event alone, so only the bad one fails.
@@ -281,16 +289,20 @@ export function createEventProcessor<Out extends CommittedOutbound, Staged = unk
       if (!committing) void pump();
     });
   };
-  const commitInGroup = (event: WebhookEvent, handling: EventHandling<Out, Staged>) =>
+  const commitInGroup = (
+    event: WebhookEvent,
+    handling: EventHandling<Out, Staged>,
+    committed: (() => void) | undefined,
+  ) =>
     new Promise<Out[] | undefined>((settle, fail) => {
-      waiting.push({ event, handling, settle, fail });
+      waiting.push({ event, handling, settle, fail, committed });
       schedule();
     });
 
-  const processOneNow = async (event: WebhookEvent, summary: ProcessSummary) => {
+  const processOneNow = async (event: WebhookEvent, summary: ProcessSummary, committed?: () => void) => {
     try {
       const handling = await handle(event);
-      const outbound = await commitInGroup(event, handling);
+      const outbound = await commitInGroup(event, handling, committed);
       if (outbound === undefined) {
         logger.warn({ webhookEventId: event.webhookEventId }, 'event lease lapsed; another worker has it');
         return;
@@ -318,7 +330,8 @@ export function createEventProcessor<Out extends CommittedOutbound, Staged = unk
     }
   };
   // Inside the storing request's context: every log line of this event's work carries its reqId.
-  return (event, summary) => runWithRequestId(event.requestId, () => processOneNow(event, summary));
+  return (event, summary, committed) =>
+    runWithRequestId(event.requestId, () => processOneNow(event, summary, committed));
 }
 
 export function emptySummary(): ProcessSummary {

@@ -1,5 +1,10 @@
 export { members, consents, memberTags } from './members.table.js';
-export { createMembersRepository, type Member, type MembersRepository } from './members.repository.js';
+export {
+  createMembersRepository,
+  type FollowingMemberInput,
+  type Member,
+  type MembersRepository,
+} from './members.repository.js';
 export { getMemberByRefOrThrow } from './members.refs.js';
 export {
   eraseMemberForConsole,

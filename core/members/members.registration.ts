@@ -14,7 +14,7 @@ import {
 } from './members.errors.js';
 import { CONSENT_TEXTS, recordConsent, type ConsentKind } from './members.consents.js';
 import { members } from './members.table.js';
-import type { Member } from './members.repository.js';
+import type { FollowingMemberInput, Member } from './members.repository.js';
 
 /**
  * A phone as entered (`0912-345-678`, `081-234-5678`, `+66 81 234 5678`) in E.164 (`+886912345678`):
@@ -77,16 +77,7 @@ export function validateRegistration(
  */
 export async function ensureMemberForLineUser(
   db: Executor,
-  input: {
-    generateId: IdGenerator;
-    brandId: string;
-    channelId: string;
-    lineUserId: string;
-    displayName: string | undefined;
-    pictureUrl: string | undefined;
-    locale: Locale;
-    now: Date;
-  },
+  input: Omit<FollowingMemberInput, 'followedAt'> & { generateId: IdGenerator },
 ): Promise<Member> {
   await db
     .insert(members)

@@ -6,8 +6,75 @@ import { members } from './members.table.js';
 
 export type Member = typeof members.$inferSelect;
 
+/** A member who follows (or wrote first), with their LINE profile: `upsertFollowingMember`. */
+export type FollowingMemberInput = {
+  brandId: string;
+  channelId: string;
+  lineUserId: string;
+  displayName: string | undefined;
+  pictureUrl: string | undefined;
+  locale: Locale;
+  /** Set for a follow: marks them following again from then. */
+  followedAt: Date | undefined;
+  now: Date;
+};
+
 /** Members of a brand, keyed by LINE user id. Every query is scoped by brand. */
 export function createMembersRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {
+  /**
+   * `upsertFollowingMember` for several members in one statement (the new members of a group of events
+   * answered together), each result in the order given. Each (brand, LINE user) at most once.
+   */
+  const upsertFollowingMembers = async (
+    inputs: FollowingMemberInput[],
+  ): Promise<{ member: Member; created: boolean }[]> => {
+    if (inputs.length === 0) return [];
+    const rows = await db
+      .insert(members)
+      .values(
+        inputs.map((input) => ({
+          id: generateId('member'),
+          brandId: input.brandId,
+          channelId: input.channelId,
+          lineUserId: input.lineUserId,
+          displayName: input.displayName,
+          pictureUrl: input.pictureUrl,
+          locale: input.locale,
+          following: true,
+          followedAt: input.followedAt ?? null,
+          lastActiveAt: input.now,
+          createdAt: input.now,
+          updatedAt: input.now,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [members.brandId, members.lineUserId],
+        set: {
+          channelId: sql`excluded.channel_id`,
+          // A member first seen without a profile takes the profile's language once it is known; a
+          // language chosen later by command is kept.
+          locale: sql`case when ${members.displayName} is null and excluded.display_name is not null
+                      then excluded.locale else ${members.locale} end`,
+          displayName: sql`coalesce(excluded.display_name, ${members.displayName})`,
+          pictureUrl: sql`coalesce(excluded.picture_url, ${members.pictureUrl})`,
+          // A follow marks them following again; a message from someone unknown changes none of it.
+          following: sql`case when excluded.followed_at is not null then true else ${members.following} end`,
+          followedAt: sql`coalesce(excluded.followed_at, ${members.followedAt})`,
+          unfollowedAt: sql`case when excluded.followed_at is not null then null else ${members.unfollowedAt} end`,
+          lastActiveAt: sql`excluded.last_active_at`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      })
+      .returning();
+    const byUser = new Map(rows.map((row) => [`${row.brandId}\n${row.lineUserId}`, row as Member]));
+    return inputs.map((input) => {
+      const member = byUser.get(`${input.brandId}\n${input.lineUserId}`);
+      if (!member) throw new Error(`member ${input.lineUserId} was not stored`);
+      // A row inserted just now carries the creation time we gave it; an updated one kept its own.
+      return { member, created: member.createdAt.getTime() === input.now.getTime() };
+    });
+  };
+
   return {
     async getMemberByLineUserId({
       brandId,
@@ -44,54 +111,12 @@ export function createMembersRepository({ db, generateId }: { db: Executor; gene
      * existing one as following again with the fresh profile. The locale comes from the first profile
      * seen; a language the member chose by command is kept.
      */
-    async upsertFollowingMember(input: {
-      brandId: string;
-      channelId: string;
-      lineUserId: string;
-      displayName: string | undefined;
-      pictureUrl: string | undefined;
-      locale: Locale;
-      followedAt: Date | undefined;
-      now: Date;
-    }): Promise<{ member: Member; created: boolean }> {
-      const [row] = await db
-        .insert(members)
-        .values({
-          id: generateId('member'),
-          brandId: input.brandId,
-          channelId: input.channelId,
-          lineUserId: input.lineUserId,
-          displayName: input.displayName,
-          pictureUrl: input.pictureUrl,
-          locale: input.locale,
-          following: true,
-          followedAt: input.followedAt,
-          lastActiveAt: input.now,
-          createdAt: input.now,
-          updatedAt: input.now,
-        })
-        .onConflictDoUpdate({
-          target: [members.brandId, members.lineUserId],
-          set: {
-            channelId: input.channelId,
-            // A member first seen without a profile takes the profile's language once it is known; a
-            // language chosen later by command is kept.
-            locale: sql`case when ${members.displayName} is null and excluded.display_name is not null
-                        then excluded.locale else ${members.locale} end`,
-            displayName: sql`coalesce(excluded.display_name, ${members.displayName})`,
-            pictureUrl: sql`coalesce(excluded.picture_url, ${members.pictureUrl})`,
-            ...(input.followedAt
-              ? { following: true, followedAt: input.followedAt, unfollowedAt: null }
-              : {}),
-            lastActiveAt: input.now,
-            updatedAt: input.now,
-          },
-        })
-        .returning();
-      const member = row as Member;
-      // A row inserted just now carries the creation time we gave it; an updated one kept its own.
-      return { member, created: member.createdAt.getTime() === input.now.getTime() };
+    async upsertFollowingMember(input: FollowingMemberInput): Promise<{ member: Member; created: boolean }> {
+      const [result] = await upsertFollowingMembers([input]);
+      return result as { member: Member; created: boolean };
     },
+
+    upsertFollowingMembers,
 
     /**
      * A known member wrote again (in the caller's transaction): what `upsertFollowingMember` changes on

@@ -25,7 +25,10 @@ export async function readQueueStats(db: Executor, nowIso: string): Promise<Queu
         union all
         select 'verification', count(*)::int,
                extract(epoch from ${now} - min(case when next_check_at <= ${now} then next_check_at end))
-          from submissions where next_check_at is not null and state in ('received', 'parsed', 'awaiting_upload')
+          from (select next_check_at from submissions
+                 where next_check_at is not null and state in ('parsed', 'awaiting_upload')
+                union all
+                select next_check_at from submissions where next_check_at is not null and state = 'received') s
         union all
         select 'blob_deletions', count(*)::int,
                extract(epoch from ${now} - min(case when next_attempt_at <= ${now} then next_attempt_at end))

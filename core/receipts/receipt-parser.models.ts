@@ -17,7 +17,7 @@ export type ReceiptParseOptions = {
 const THAI = /[\u0E00-\u0E7F]/;
 const CJK = /[\u3400-\u9FFF]/;
 
-function detectScript(lines: Line[]): { thai: boolean; chinese: boolean } {
+export function detectScript(lines: Line[]): { thai: boolean; chinese: boolean } {
   let thai = 0;
   let chinese = 0;
   for (const line of lines) {

@@ -15,6 +15,7 @@ import {
   type OcrResult,
 } from '../ocr/index.js';
 import { measureSkew } from './receipt-deskew.js';
+import { rereadStoreRows } from './receipt-name-rows.js';
 import { parseReceiptText, totalLabelLacksAmount, type ReceiptLineInput } from './receipt-parser.models.js';
 import { scanInvoiceBarcodes, scanQrCodes } from './receipt-qr.js';
 import type { ParsedReceipt, ReceiptFieldName, ReceiptFields, ReceiptReading } from './receipts.types.js';
@@ -196,6 +197,19 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
   // Another engine looks again at what this one left doubtful, never at a page it read itself.
   const offered = options.secondEngine ?? options.ocrEngine.secondOpinion;
   const secondEngine = offered && offered.name !== ocr.engine ? offered : undefined;
+  // A doubtful store name's rows read again from their crops by both engines, before any further pass
+  // (as measured: PaddleOCR's page, tesseract the second engine; `rereadStoreRows`).
+  if (options.refine !== false && secondEngine?.name === 'tesseract' && ocr.engine === 'paddle') {
+    const reread = await rereadStoreRows(ocr.lines, {
+      page: ocrImage,
+      engines: [secondEngine, options.ocrEngine],
+      languages,
+      now,
+    });
+    for (const read of reread.reads) passes.push({ name: `${read.engine}:name-row`, ms: read.ms });
+    if (reread.changed > 0)
+      ocr = { ...ocr, lines: reread.lines, text: reread.lines.map((line) => line.text).join('\n') };
+  }
   const parsed =
     options.refine === false
       ? parseReceiptText(ocr.lines, { now })

@@ -41,7 +41,7 @@ const REGISTRATION_LABEL = /\s*\(\s?(?:C[O0a]\.?\s?(?:N[O0oe]|REG)|GST|REG|ROC)\
 const MALAYSIA_MARK = /\((?:H|#|MD|N|W|NM|IM|I4|HM)\)\s?(?=SDN|BHD|S\/B)/gi;
 
 /** In a word of letters, digits OCR swapped for look-alike letters: "D.1.Y." → "D.I.Y.", "C0." → "CO.". */
-function lettersForLookalikeDigits(text: string) {
+export function lettersForLookalikeDigits(text: string) {
   return text.replace(/[A-Za-z0-9.&'-]+/g, (token) => {
     const letters = (token.match(/[A-Za-z]/g) ?? []).length;
     const digits = (token.match(/\d/g) ?? []).length;

@@ -86,13 +86,16 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
       /** Only the submissions of campaigns in this mode (the instant-retry worker), or all. */
       verificationMode?: 'instant' | 'batch';
     }): Promise<Submission[]> {
-      const modeFilter = verificationMode ? sql`and c.verification_mode = ${verificationMode}` : sql``;
+      // The campaign is joined only to filter on its mode: the batch run reads `submissions_due_idx` in
+      // order and stops after `limit` rows (joined, the plan read and sorted every due row, each claim).
+      const modeJoin = verificationMode
+        ? sql`join campaigns c on c.id = s2.campaign_id and c.verification_mode = ${verificationMode}`
+        : sql``;
       const due = sql`(
         select s2.id from submissions s2
-        join campaigns c on c.id = s2.campaign_id
+        ${modeJoin}
         where s2.state in ('parsed', 'awaiting_upload')
           and s2.next_check_at <= ${now.toISOString()}::timestamptz
-          ${modeFilter}
         order by s2.next_check_at, s2.id
         limit ${limit}
         for update of s2 skip locked

@@ -60,7 +60,17 @@ export const submissions = pgTable(
       .on(t.campaignId, t.proofKey)
       .where(sql`${t.proofKey} is not null and ${t.state} <> 'rejected'`),
     uniqueIndex('submissions_source_ref_uq').on(t.brandId, t.sourceRef),
-    index('submissions_due_idx').on(t.state, t.nextCheckAt),
+    // Only the proofs still to be checked (a decided proof leaves it, so deciding writes one index entry
+    // less), in the order claims take them: a claim reads its `limit` rows, not every due one, and sorts none.
+    // Its condition is the claim's own, word for word, so the planner needs no other index to apply it.
+    index('submissions_due_idx')
+      .on(t.nextCheckAt, t.id)
+      .where(sql`${t.state} in ('parsed', 'awaiting_upload')`),
+    // The other proofs not yet decided, which the due index used to hold too: the review queue's (brand by
+    // brand, oldest first) and those still being read.
+    index('submissions_undecided_idx')
+      .on(t.state, t.brandId, t.createdAt, t.id)
+      .where(sql`${t.state} in ('received', 'in_review')`),
     index('submissions_member_idx').on(t.memberId, t.createdAt),
     index('submissions_campaign_state_idx').on(t.campaignId, t.state),
     // The what-if replay reads a campaign's proofs in registration order, page by page.

@@ -67,6 +67,40 @@ async function chartsDrawn(page: Page) {
   await page.locator('canvas:not([data-drawn])').first().waitFor({ state: 'detached' });
 }
 
+/** A tab's name and a heading (or, for exports, a phrase of the winners export's note) it shows. */
+type TabWords = {
+  places: [string, string];
+  time: [string, string];
+  members: [string, string];
+  exports: [string, string];
+};
+
+/**
+ * In another language, from the stores and regions tab on: each tab once its numbers and charts are shown,
+ * with its screenshot (`console-analytics-<tab>.<locale>.png`); closes the page.
+ */
+async function showTabsFromPlaces(page: Page, locale: string, words: TabWords) {
+  const shot = (tab: string, fullPage: boolean) =>
+    page.screenshot({ path: join(SCREENSHOTS, `console-analytics-${tab}.${locale}.png`), fullPage });
+  const tabs = [
+    { tab: 'places', rows: page.locator('[data-analysis=stores] tbody tr').first(), fullPage: true },
+    { tab: 'time', rows: page.locator('table.heatmap tbody tr').nth(6), fullPage: false },
+    { tab: 'members', rows: page.locator('table.cohorts tbody tr').first(), fullPage: true },
+  ] as const;
+  for (const { tab, rows, fullPage } of tabs) {
+    await page.getByRole('tab', { name: words[tab][0] }).click();
+    await page.getByRole('heading', { name: words[tab][1] }).waitFor();
+    await rows.waitFor();
+    await chartsDrawn(page);
+    await shot(tab, fullPage);
+  }
+  await page.getByRole('tab', { name: words.exports[0] }).click();
+  await page.locator('#export-kind').selectOption('winners');
+  await page.locator('#export-about', { hasText: words.exports[1] }).waitFor();
+  await shot('exports', false);
+  await page.close();
+}
+
 /** Polls `check` until it holds (the page re-renders after its fetch answers). */
 async function waitUntil(check: () => Promise<boolean>) {
   for (let i = 0; i < 600; i++) {
@@ -220,25 +254,12 @@ describe('analytics in the console', () => {
     await page.locator('[data-analysis=pairs] tbody tr').first().waitFor();
     await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics.zh-TW.png') });
-    await page.getByRole('tab', { name: '門市與地區' }).click();
-    await page.getByRole('heading', { name: '台灣' }).waitFor();
-    await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
-    await chartsDrawn(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.zh-TW.png'), fullPage: true });
-    await page.getByRole('tab', { name: '購買時段' }).click();
-    await page.locator('table.heatmap tbody tr').nth(6).waitFor();
-    await chartsDrawn(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.zh-TW.png') });
-    await page.getByRole('tab', { name: '會員與世代' }).click();
-    await page.getByRole('heading', { name: '依首次登錄週的會員世代' }).waitFor();
-    await page.locator('table.cohorts tbody tr').first().waitFor();
-    await chartsDrawn(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.zh-TW.png'), fullPage: true });
-    await page.getByRole('tab', { name: '匯出' }).click();
-    await page.locator('#export-kind').selectOption('winners');
-    await page.locator('#export-about', { hasText: '稅務' }).waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-exports.zh-TW.png') });
-    await page.close();
+    await showTabsFromPlaces(page, 'zh-TW', {
+      places: ['門市與地區', '台灣'],
+      time: ['購買時段', '購買星期與時段'],
+      members: ['會員與世代', '依首次登錄週的會員世代'],
+      exports: ['匯出', '稅務'],
+    });
   });
 
   test('in Thai, the analytics page speaks Thai', async () => {
@@ -251,25 +272,11 @@ describe('analytics in the console', () => {
     await page.locator('[data-analysis=pairs] tbody tr').first().waitFor();
     await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-baskets.th.png'), fullPage: true });
-    await page.getByRole('tab', { name: 'ร้านค้าและภูมิภาค' }).click();
-    await page.getByRole('heading', { name: 'ไต้หวัน' }).waitFor();
-    await page.locator('[data-analysis=stores] tbody tr').first().waitFor();
-    await chartsDrawn(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-places.th.png'), fullPage: true });
-    await page.getByRole('tab', { name: 'ช่วงเวลาที่ซื้อ' }).click();
-    await page.getByRole('heading', { name: 'การซื้อตามวันและชั่วโมง' }).waitFor();
-    await page.locator('table.heatmap tbody tr').nth(6).waitFor();
-    await chartsDrawn(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-time.th.png') });
-    await page.getByRole('tab', { name: 'สมาชิกและกลุ่ม' }).click();
-    await page.getByRole('heading', { name: 'กลุ่มสมาชิกตามสัปดาห์ที่ส่งครั้งแรก' }).waitFor();
-    await page.locator('table.cohorts tbody tr').first().waitFor();
-    await chartsDrawn(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-members.th.png'), fullPage: true });
-    await page.getByRole('tab', { name: 'ส่งออก' }).click();
-    await page.locator('#export-kind').selectOption('winners');
-    await page.locator('#export-about', { hasText: 'ไม่มีข้อมูลภาษี' }).waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'console-analytics-exports.th.png') });
-    await page.close();
+    await showTabsFromPlaces(page, 'th', {
+      places: ['ร้านค้าและภูมิภาค', 'ไต้หวัน'],
+      time: ['ช่วงเวลาที่ซื้อ', 'การซื้อตามวันและชั่วโมง'],
+      members: ['สมาชิกและกลุ่ม', 'กลุ่มสมาชิกตามสัปดาห์ที่ส่งครั้งแรก'],
+      exports: ['ส่งออก', 'ไม่มีข้อมูลภาษี'],
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
 import { createSilentLogger } from '../../core/shared/logger.js';
 import { inboxChannel } from '../support/inbox-channel.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { createStatementLog } from '../support/statement-log.js';
 
 const { brand: BRAND, channel: CHANNEL, row: CHANNEL_ROW } = inboxChannel('lanes', '2000000098');
 
@@ -40,7 +41,13 @@ function gate() {
   return { opened, open };
 }
 
+/** Far longer than any test: a wait that would end only by its timer shows as a hang, not a pass. */
+const NEVER_MS = 10 * 60_000;
+/** The claim statement (it leases: `attempts + 1`). */
+const isClaim = (statement: string) => /update "webhook_events".*"attempts" \+ 1/s.test(statement);
+
 describe('webhook lanes: claimed as lanes free, with lanes for answers of their own', () => {
+  const log = createStatementLog();
   let services: TestServices;
   const deps = () => ({
     db: services.database.db,
@@ -59,7 +66,10 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
   };
 
   beforeAll(async () => {
-    services = await buildTestServices({ seed: { brands: [BRAND], lineChannels: [CHANNEL] } });
+    services = await buildTestServices({
+      seed: { brands: [BRAND], lineChannels: [CHANNEL] },
+      onStatement: log.onStatement,
+    });
   });
   afterAll(async () => {
     await services.database.close();
@@ -226,5 +236,101 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
       .from(webhookEvents)
       .where(inArray(webhookEvents.webhookEventId, ['EVT_LEASE_TEXT']));
     expect(textRow).toEqual({ state: 'done', attempts: 1 });
+  });
+
+  test('when lanes of both kinds are free, then one statement claims for both: photos for the lanes that take any event, texts for the answer lanes', async () => {
+    await store([
+      { id: 'EVT_ONE_PHOTO_1', user: user(20), type: 'image' },
+      { id: 'EVT_ONE_PHOTO_2', user: user(21), type: 'image' },
+      { id: 'EVT_ONE_TEXT_3', user: user(22) },
+      { id: 'EVT_ONE_TEXT_4', user: user(23) },
+    ]);
+    const lanes = createWebhookLanes(deps(), { lanes: 1, answerLanes: 2, handle: async () => ({}) });
+
+    const statements = await log.during(() => lanes.fill());
+    const whileHandled = await states([
+      'EVT_ONE_PHOTO_1',
+      'EVT_ONE_PHOTO_2',
+      'EVT_ONE_TEXT_3',
+      'EVT_ONE_TEXT_4',
+    ]);
+    await lanes.runUntilIdle();
+
+    expect(statements.filter(isClaim)).toHaveLength(1);
+    expect(whileHandled).toEqual({
+      EVT_ONE_PHOTO_1: expect.stringMatching(/^(processing|done)$/),
+      EVT_ONE_PHOTO_2: 'pending',
+      EVT_ONE_TEXT_3: expect.stringMatching(/^(processing|done)$/),
+      EVT_ONE_TEXT_4: expect.stringMatching(/^(processing|done)$/),
+    });
+  });
+
+  test('when texts arrive while an answer claimed before them is not yet committed, then they are claimed together once it has committed', async () => {
+    await store([{ id: 'EVT_WAVE_FIRST', user: user(30) }]);
+    const first = gate();
+    const lanes = createWebhookLanes(deps(), {
+      lanes: 1,
+      answerLanes: 8,
+      burstClaimWaitMs: NEVER_MS,
+      handle: async (event: WebhookEvent) => {
+        if (event.webhookEventId === 'EVT_WAVE_FIRST') await first.opened;
+        return {};
+      },
+    });
+    expect(await lanes.fill()).toBe(1);
+
+    // Two arrive, a claim is asked for, a third arrives while it waits.
+    await store([
+      { id: 'EVT_WAVE_A', user: user(31) },
+      { id: 'EVT_WAVE_B', user: user(32) },
+    ]);
+    const claimed = lanes.fill();
+    await store([{ id: 'EVT_WAVE_C', user: user(33) }]);
+    const beforeCommit = await states(['EVT_WAVE_A', 'EVT_WAVE_B', 'EVT_WAVE_C']);
+    first.open();
+
+    expect(await claimed).toBe(3);
+    await lanes.idle();
+    expect(beforeCommit).toEqual({ EVT_WAVE_A: 'pending', EVT_WAVE_B: 'pending', EVT_WAVE_C: 'pending' });
+    expect(await states(['EVT_WAVE_FIRST', 'EVT_WAVE_A', 'EVT_WAVE_B', 'EVT_WAVE_C'])).toEqual({
+      EVT_WAVE_FIRST: 'done',
+      EVT_WAVE_A: 'done',
+      EVT_WAVE_B: 'done',
+      EVT_WAVE_C: 'done',
+    });
+  });
+
+  test('when a lane frees, then the loop is asked to claim at once only if the last claim was short of lanes', async () => {
+    await store([
+      { id: 'EVT_FREE_1', user: user(40) },
+      { id: 'EVT_FREE_2', user: user(41) },
+      { id: 'EVT_FREE_3', user: user(42) },
+    ]);
+    const lanes = createWebhookLanes(deps(), {
+      lanes: 2,
+      answerLanes: 0,
+      freeClaimDelayMs: NEVER_MS,
+      handle: async () => ({}),
+    });
+    let asked = 0;
+    lanes.onClaimable(() => asked++);
+
+    // Two lanes, three due: the claim fills both, so each lane that frees asks at once.
+    let freed = afterFrees(lanes, 2);
+    expect(await lanes.fill()).toBe(2);
+    await freed;
+    const askedWhenShort = asked;
+    // The next claim takes the last one due with a lane to spare: its lane frees without asking.
+    freed = afterFrees(lanes, 1);
+    expect(await lanes.fill()).toBe(1);
+    await freed;
+
+    expect(askedWhenShort).toBe(2);
+    expect(asked).toBe(2);
+    expect(await states(['EVT_FREE_1', 'EVT_FREE_2', 'EVT_FREE_3'])).toEqual({
+      EVT_FREE_1: 'done',
+      EVT_FREE_2: 'done',
+      EVT_FREE_3: 'done',
+    });
   });
 });

@@ -51,6 +51,32 @@ describe('PaddleOCR engine — a pool of workers', () => {
   });
 });
 
+describe('PaddleOCR engine — one cropped row (a second look at a store name)', () => {
+  test('when a row is read as a single line, then the whole crop is recognised as one row, no text box looked for', async () => {
+    const image = await page();
+    const name = (await engine.recognize({ image, languages: ['eng'] })).lines.find((line) =>
+      /TRADING/.test(line.text),
+    )!;
+    const { x0, y0, x1, y1 } = name.box;
+    const crop = await sharp(image)
+      .extract({
+        left: Math.floor(x0),
+        top: Math.floor(y0),
+        width: Math.ceil(x1 - x0),
+        height: Math.ceil(y1 - y0),
+      })
+      .png()
+      .toBuffer();
+
+    const result = await engine.recognize({ image: crop, languages: ['eng'], singleLine: true });
+
+    expect(result.lines).toHaveLength(1);
+    expect(result.text).toMatch(/ABC ?HO ?TRADING/);
+    // The row is the crop itself, edge to edge.
+    expect(result.lines[0]!.box).toEqual({ x0: 0, y0: 0, x1: Math.ceil(x1 - x0), y1: Math.ceil(y1 - y0) });
+  });
+});
+
 describe('PaddleOCR engine — where text boxes are looked for', () => {
   test("when boxes are looked for on a copy smaller than the page, then the page's words are read where they are printed", async () => {
     const image = await page();

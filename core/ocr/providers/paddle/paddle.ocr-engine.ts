@@ -57,6 +57,8 @@ type WorkerAnswer = { id: number; lines?: GutenLine[]; error?: string };
 type Page = {
   id: number;
   bytes: Uint8Array<ArrayBuffer>;
+  /** One cropped row of text: recognised whole, no text boxes looked for. */
+  singleLine: boolean;
   resolve: (lines: GutenLine[]) => void;
   reject: (error: Error) => void;
 };
@@ -151,14 +153,16 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
       const page = queue.shift()!;
       reader.page = page;
       reader.worker.ref();
-      reader.worker.postMessage({ id: page.id, image: page.bytes }, [page.bytes.buffer]);
+      reader.worker.postMessage({ id: page.id, image: page.bytes, singleLine: page.singleLine }, [
+        page.bytes.buffer,
+      ]);
     }
   };
   const inFlight = new Set<Promise<unknown>>();
-  const detect = (image: Buffer) => {
+  const detect = (image: Buffer, singleLine: boolean) => {
     const reading = new Promise<GutenLine[]>((resolve, reject) => {
       // A copy the worker owns: the caller's buffer may be a slice of Node's shared pool.
-      queue.push({ id: nextId++, bytes: new Uint8Array(image), resolve, reject });
+      queue.push({ id: nextId++, bytes: new Uint8Array(image), singleLine, resolve, reject });
       dispatch();
     });
     inFlight.add(reading);
@@ -173,7 +177,8 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
       const started = performance.now();
       const { default: sharp } = await import('sharp');
       const { width = 0, height = 0 } = await sharp(request.image).metadata();
-      const scale = Math.min(1, maxLongSide / Math.max(width, height, 1));
+      // A cropped row is recognised at the recogniser's own height: never scaled down first.
+      const scale = request.singleLine ? 1 : Math.min(1, maxLongSide / Math.max(width, height, 1));
       const image =
         scale < 1
           ? await sharp(request.image)
@@ -181,7 +186,7 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
               .png({ compressionLevel: 1 })
               .toBuffer()
           : request.image;
-      const found = await detect(image);
+      const found = await detect(image, request.singleLine ?? false);
       const segments: OcrWord[][] = found
         .filter((line) => line.box && line.text.trim() !== '')
         .map((line) => {

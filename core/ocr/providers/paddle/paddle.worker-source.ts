@@ -367,9 +367,20 @@ async function read(image, detectLongSide) {
   return lines.length > 0 ? groupRows(lines) : [];
 }
 
-parentPort.on('message', async ({ id, image }) => {
+/**
+ * The image is one cropped row of text (a second look at a doubtful row): no text box is looked for, the
+ * whole crop goes to the recogniser, as the page pass sends each box it cut. Empty when nothing was read.
+ */
+async function readRow(image) {
+  const row = await raw(sharp(image).ensureAlpha(1));
+  const { text, mean } = await recognise(row);
+  if (text.trim() === '') return [];
+  return [{ text, mean, box: [[0, 0], [row.width, 0], [row.width, row.height], [0, row.height]] }];
+}
+
+parentPort.on('message', async ({ id, image, singleLine }) => {
   try {
-    const lines = await read(Buffer.from(image), workerData.detectLongSide);
+    const lines = singleLine ? await readRow(Buffer.from(image)) : await read(Buffer.from(image), workerData.detectLongSide);
     parentPort.postMessage({ id, lines });
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.stack) || error) });

@@ -1,0 +1,244 @@
+import { describe, expect, test } from '@jest/globals';
+import sharp from 'sharp';
+import type { OcrEngine, OcrEngineName, OcrLine, OcrRequest, OcrResult } from '../../core/ocr/index.js';
+import { readReceiptImage } from '../../core/receipts/index.js';
+import {
+  cropRow,
+  otsuThreshold,
+  ROW_CROP_HEIGHT,
+  rereadStoreRows,
+  storeNameRows,
+} from '../../core/receipts/receipt-name-rows.js';
+import { chooseNameRowReading, nameRowLetters } from '../../core/receipts/receipt-name-rows.models.js';
+
+const now = new Date('2019-01-01T00:00:00Z');
+
+/** A grey page with a dark bar where each row's text would be printed. */
+const page = async (width = 800, height = 400) =>
+  sharp({ create: { width, height, channels: 3, background: '#e0e0e0' } })
+    .composite([
+      {
+        input: await sharp({
+          create: { width: 400, height: 20, channels: 3, background: '#303030' },
+        })
+          .png()
+          .toBuffer(),
+        left: 100,
+        top: 30,
+      },
+    ])
+    .png()
+    .toBuffer();
+
+const row = (text: string, index: number, confidence = 0.95): OcrLine => {
+  const box = { x0: 100, y0: 25 + index * 40, x1: 500, y1: 55 + index * 40 };
+  return { text, confidence, box, words: [{ text, confidence, box }] };
+};
+
+/** A receipt's rows: the name first, then what any receipt prints under it. */
+const receipt = (name: string, confidence = 0.95) => [
+  row(name, 0, confidence),
+  row('NO.31G&33G, JALAN SETIA INDAH X', 1),
+  row('TEL: 03-3362 4137', 2),
+  row('DATE: 27/03/2018', 3),
+  row('TOTAL 79.50', 4),
+];
+
+/** What an engine answers: these rows. */
+const answer = (engine: OcrEngineName, lines: OcrLine[], confidence: number): OcrResult => ({
+  engine,
+  text: lines.map((line) => line.text).join('\n'),
+  lines,
+  confidence,
+  width: 800,
+  height: 400,
+  durationMs: 0,
+});
+
+/** An engine that reads every crop as `text`, and records what it was asked. */
+const rowEngine = (name: OcrEngineName, text: string, confidence: number) => {
+  const requests: OcrRequest[] = [];
+  const engine: OcrEngine = {
+    name,
+    recognize: async (request) => {
+      requests.push(request);
+      return answer(name, [row(text, 0, confidence)], confidence);
+    },
+    close: async () => undefined,
+  };
+  return { engine, requests };
+};
+
+describe('otsuThreshold — where ink ends and paper begins', () => {
+  test('when a crop holds dark ink and light paper, then the threshold falls between them', () => {
+    const pixels = Uint8Array.from([...Array<number>(30).fill(40), ...Array<number>(70).fill(210)]);
+
+    const threshold = otsuThreshold(pixels);
+
+    expect(threshold).toBeGreaterThanOrEqual(40);
+    expect(threshold).toBeLessThan(210);
+  });
+});
+
+describe('cropRow — a store name row cut from the page for a second look', () => {
+  test('when a 30-px row is cut, then it is enlarged to the crop height and binarised to black and white', async () => {
+    const crop = await cropRow(await page(), { x0: 100, y0: 25, x1: 500, y1: 55 });
+
+    const { data, info } = await sharp(crop!).raw().toBuffer({ resolveWithObject: true });
+    const levels = new Set<number>();
+    for (let i = 0; i < data.length; i += info.channels) levels.add(data[i]!);
+    expect([...levels].sort((a, b) => a - b)).toEqual([0, 255]);
+    // The row (30 px) scaled to ROW_CROP_HEIGHT, with paper above and below it.
+    expect(info.height).toBeGreaterThan(ROW_CROP_HEIGHT);
+  });
+
+  test('when the grey crop is asked for, then its paper keeps its grey', async () => {
+    const crop = await cropRow(await page(), { x0: 100, y0: 25, x1: 500, y1: 55 }, { binarise: false });
+
+    const { data } = await sharp(crop!).raw().toBuffer({ resolveWithObject: true });
+    expect(data.some((value) => value > 0 && value < 255)).toBe(true);
+  });
+
+  test('when a box is too small to hold a letter, then nothing is cut', async () => {
+    expect(await cropRow(await page(), { x0: 100, y0: 25, x1: 102, y1: 27 })).toBeUndefined();
+  });
+});
+
+describe('nameRowLetters — the letters a name row says', () => {
+  test('when a reading has digits for letters, a bent legal suffix and a registration number, then only the name letters are compared', () => {
+    expect(nameRowLetters('YONG S00N FATT S/R (81497-P)')).toBe('YONGSOONFATTSBP');
+    expect(nameRowLetters('LAN HING STATIONERY SON BHD')).toBe(nameRowLetters('LANHINGSTATIONERYSDNBHD'));
+  });
+});
+
+describe('chooseNameRowReading — which reading of a name row to keep', () => {
+  const page = (text: string, confidence = 0.95) => ({ text, confidence, source: 'page' });
+
+  test('when both second looks read a letter the page pass misread, then their reading is kept', () => {
+    const chosen = chooseNameRowReading(page('SANYOSTATIONERYSHOP'), [
+      { text: 'SANYU STATIONERY SHOP', confidence: 0.71, source: 'tesseract' },
+      { text: 'SANYU STATIONERY SHOP', confidence: 0.95, source: 'paddle' },
+    ]);
+
+    expect(nameRowLetters(chosen.text)).toBe('SANYUSTATIONERYSHOP');
+  });
+
+  test('when each look reads the row differently, then the reading closest to the others wins (one digit-for-letter fewer)', () => {
+    const chosen = chooseNameRowReading(page('eC08Way.com SDN BHD(509213A)', 0.82), [
+      { text: 'eCosway.com SON BHD (509213A)', confidence: 0.73, source: 'tesseract' },
+      { text: 'eCosway.com SON BHD(509213A)', confidence: 0.84, source: 'paddle' },
+    ]);
+
+    expect(nameRowLetters(chosen.text)).toBe('ECOSWAYCOMSDNBHDA');
+  });
+
+  test('when one unsure look dissents and the other drops a letter, then the page pass keeps its reading', () => {
+    const chosen = chooseNameRowReading(page('YONG S00N FATT S/B (81497-P)', 0.92), [
+      { text: 'YONG SOK FATT S72 (R1497-P)', confidence: 0.47, source: 'tesseract' },
+      { text: 'YONG S0N FATT S/B (81497-P)', confidence: 0.9, source: 'paddle' },
+    ]);
+
+    expect(chosen.source).toBe('page');
+  });
+
+  test('when every look agrees, then the page pass keeps its reading', () => {
+    const chosen = chooseNameRowReading(page('URBAN IDEA SDN BHD'), [
+      { text: 'URBAN IDEA SON BHD', confidence: 0.9, source: 'tesseract' },
+    ]);
+
+    expect(chosen.source).toBe('page');
+  });
+});
+
+describe('storeNameRows — the rows a store name was read from', () => {
+  test('when a company name wraps its legal suffix onto the next row, then both rows are read again', () => {
+    const lines = [
+      row('POPULAR BOOK', 0),
+      row('CO. (M) SDN BHD', 1),
+      row('NO 8, JALAN 7/118B', 2),
+      row('TOTAL 10.00', 3),
+    ];
+
+    expect(storeNameRows(lines)).toEqual([0, 1]);
+  });
+
+  test('when the name is one row, then only that row is read again', () => {
+    expect(storeNameRows(receipt('SANYU STATIONERY SHOP'))).toEqual([0]);
+  });
+});
+
+describe('rereadStoreRows — a second look at a doubtful store name', () => {
+  test('when both engines read the name row alike and the page pass misread a letter, then the row is replaced', async () => {
+    const tesseract = rowEngine('tesseract', 'SANYU STATIONERY SHOP', 0.71);
+    const paddle = rowEngine('paddle', 'SANYU STATIONERY SHOP', 0.95);
+
+    const reread = await rereadStoreRows(receipt('SANYOSTATIONERYSHOP'), {
+      page: await page(),
+      engines: [tesseract.engine, paddle.engine],
+      languages: ['eng'],
+      now,
+    });
+
+    expect(reread.lines[0]!.text).toBe('SANYU STATIONERY SHOP');
+    expect(reread.lines[0]!.confidence).toBe(0.95);
+    expect(reread.changed).toBe(1);
+    expect(reread.reads.map((read) => read.engine)).toEqual(['tesseract', 'paddle']);
+    // Each engine reads the crop as one line.
+    expect([...tesseract.requests, ...paddle.requests].every((request) => request.singleLine)).toBe(true);
+  });
+
+  test('when the store is a chain read exactly, then its row is not read again', async () => {
+    const tesseract = rowEngine('tesseract', 'OK MART', 0.9);
+
+    const reread = await rereadStoreRows(receipt('OK MART', 0.99), {
+      page: await page(),
+      engines: [tesseract.engine],
+      languages: ['eng'],
+      now,
+    });
+
+    expect(tesseract.requests).toHaveLength(0);
+    expect(reread.rows).toBe(0);
+  });
+
+  test('when the name is printed in Thai, then its row is not read again (measured on Latin names only)', async () => {
+    const tesseract = rowEngine('tesseract', 'ร้านค้าทองดี', 0.9);
+
+    await rereadStoreRows(receipt('ร้านค้าทองดื'), {
+      page: await page(),
+      engines: [tesseract.engine],
+      languages: ['eng', 'tha'],
+      now,
+    });
+
+    expect(tesseract.requests).toHaveLength(0);
+  });
+});
+
+describe('readReceiptImage — the store name read again when PaddleOCR read the page', () => {
+  test('when the store is doubtful, then tesseract and PaddleOCR read its row and their reading is the store', async () => {
+    const lines = receipt('SANYOSTATIONERYSHOP');
+    const paddleCrops: OcrRequest[] = [];
+    const paddle: OcrEngine = {
+      name: 'paddle',
+      recognize: async (request) => {
+        if (!request.singleLine) return answer('paddle', lines, 0.95);
+        paddleCrops.push(request);
+        return answer('paddle', [row('SANYU STATIONERY SHOP', 0)], 0.95);
+      },
+      close: async () => undefined,
+    };
+    const tesseract = rowEngine('tesseract', 'SANYU STATIONERY SHOP', 0.71);
+
+    const reading = await readReceiptImage(await page(), {
+      ocrEngine: paddle,
+      secondEngine: tesseract.engine,
+      languages: ['eng'],
+      now,
+    });
+
+    expect(reading.fields.storeName).toBe('SANYU STATIONERY SHOP');
+    expect(paddleCrops).toHaveLength(1);
+    expect(reading.timings.passes?.map((pass) => pass.name)).toContain('tesseract:name-row');
+  });
+});
