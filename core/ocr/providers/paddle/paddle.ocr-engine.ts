@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { projectRoot } from '../../../shared/paths.js';
+import { loadSharp } from '../../../shared/sharp.js';
 import { OCR_PAGE_LONG_SIDE } from '../../ocr.pages.js';
 import { buildRowsFromSegments, meanConfidence } from '../../ocr.rows.js';
 import type { OcrEngine, OcrRequest, OcrResult, OcrWord } from '../../ocr.types.js';
@@ -175,7 +176,7 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
     recognize: async (request: OcrRequest): Promise<OcrResult> => {
       if (closed) throw new Error('The paddle OCR engine is closed');
       const started = performance.now();
-      const { default: sharp } = await import('sharp');
+      const sharp = await loadSharp();
       const { width = 0, height = 0 } = await sharp(request.image).metadata();
       // A cropped row is recognised at the recogniser's own height: never scaled down first.
       const scale = request.singleLine ? 1 : Math.min(1, maxLongSide / Math.max(width, height, 1));
