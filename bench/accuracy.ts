@@ -183,6 +183,7 @@ type SyntheticLabel = {
   taxId?: string;
   qrLeft?: string;
   qrRight?: string;
+  items?: { name: string; quantity: number; amount: number }[];
 };
 
 async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Outcome[]> {
@@ -262,6 +263,18 @@ function scoreSynthetic(reading: ReceiptReading, label: SyntheticLabel): Record<
       confidence: confidence.storeName,
     };
   }
+  // Line items read by OCR (paper invoices, Thai receipts): every row's quantity and amount, in order.
+  if (label.kind !== 'tw-einvoice' && label.items)
+    scored.items = {
+      ok:
+        fields.items.length === label.items.length &&
+        label.items.every(
+          (item, i) =>
+            fields.items[i]!.quantity === item.quantity &&
+            fields.items[i]!.amountMinor === Math.round(item.amount * 100),
+        ),
+      confidence: confidence.items,
+    };
   return scored;
 }
 

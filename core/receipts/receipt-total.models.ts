@@ -5,6 +5,7 @@
  */
 import { findAmounts, type AmountToken } from './receipt-amounts.models.js';
 import { findDates } from './receipt-dates.models.js';
+import { readItemColumns } from './receipt-item-columns.models.js';
 import { itemNameConfidence } from './receipt-item-confidence.js';
 import { relabel, round2, toLines, type Line, type ReceiptLineInput } from './receipt-lines.models.js';
 import { cleanName, letterRatio } from './receipt-store.models.js';
@@ -490,11 +491,25 @@ function findItems(
       continue;
     }
     const last = amounts.at(-1)!;
+    const discount = last.negative || DISCOUNT_LINE.test(line.upper);
+    // Quantity and unit price printed as columns, checked by their product (`綠茶 2 120 240`).
+    const columns = discount ? undefined : readItemColumns(findAmounts(line.text), last);
+    const nameEnd = Math.min(
+      amounts[0]!.index,
+      columns?.quantityToken.index ?? Infinity,
+      columns?.unitPrice.index ?? Infinity,
+    );
     let name = text.slice(0, amounts[0]!.index).trim();
+    // The name ends before the quantity column — unless nothing but the quantity is left of the row
+    // ("1CTN 63.60 63.60": the unit stays with the row, whose name may be the row above).
+    const beforeColumns = line.text.slice(0, nameEnd).trim();
+    if (nameEnd < amounts[0]!.index && letterRatio(beforeColumns) >= 0.4 && beforeColumns.length >= 2)
+      name = beforeColumns;
     let quantity = 1;
     const qtyPrefix = /^(\d{1,3})\s+(?=\D)/.exec(name);
     const qtyX = /[xX×]\s?(\d{1,3})\b|\b(\d{1,3})\s?[xX×@]/.exec(text);
-    if (qtyX) quantity = Number(qtyX[1] ?? qtyX[2]);
+    if (columns) quantity = columns.quantity;
+    else if (qtyX) quantity = Number(qtyX[1] ?? qtyX[2]);
     else if (qtyPrefix) quantity = Number(qtyPrefix[1]);
     if (qtyPrefix) name = name.slice(qtyPrefix[0].length);
     name = name
@@ -505,8 +520,7 @@ function findItems(
     if (letterRatio(name) < 0.4 || name.length < 2) name = pendingName.join(' ');
     pendingName = [];
     if (name === '' || PAYMENT_LINE.test(line.upper)) continue;
-    const discount = last.negative || DISCOUNT_LINE.test(line.upper);
-    const unitPrice = amounts.length >= 2 ? amounts.at(-2)!.minor : undefined;
+    const unitPrice = columns?.unitPrice.minor ?? (amounts.length >= 2 ? amounts.at(-2)!.minor : undefined);
     items.lowestConfidence = Math.min(items.lowestConfidence ?? 1, itemNameConfidence(line));
     items.push({
       name: cleanName(name),

@@ -7,7 +7,6 @@ import type { IdGenerator } from '../shared/ids.js';
 import {
   appendLedgerRow,
   findLedgerRowByKey,
-  getPointsBalance,
   lockMemberPoints,
   replayMemberLedger,
 } from './points.ledger.js';
@@ -69,24 +68,24 @@ export async function grantRewardsForSubmission({
 
   let pointsEarned = 0;
   let cappedBy: GrantRewardsResult['cappedBy'];
-  const existingEarn = await findLedgerRowByKey(tx, {
+  const campaign =
+    quantities.points <= 0 || given?.id === campaignId
+      ? given
+      : await createCampaignsRepository({ db: tx, generateId }).getCampaign({ brandId, campaignId });
+  // One read under the member's lock: this proof's earn row if it has one, the caps' sums and the balance.
+  const earned = await readEarnState(tx, {
     brandId,
+    memberId,
+    campaignId,
     idempotencyKey: earnIdempotencyKey(submission.id),
+    since: startOfLocalDay(now, campaign?.timezone ?? 'UTC'),
   });
-  if (existingEarn) {
-    pointsEarned = existingEarn.points;
+  // The balance after this grant: nobody else writes the member's ledger while the lock is held.
+  let balance = earned.balance;
+  if (earned.existingPoints !== null) {
+    pointsEarned = earned.existingPoints;
   } else if (quantities.points > 0) {
-    const campaign =
-      given?.id === campaignId
-        ? given
-        : await createCampaignsRepository({ db: tx, generateId }).getCampaign({ brandId, campaignId });
     const settings = parsePointsLedgerSettings(campaign?.rewards);
-    const earned = await sumEarnedPoints(tx, {
-      brandId,
-      memberId,
-      campaignId,
-      since: startOfLocalDay(now, campaign?.timezone ?? 'UTC'),
-    });
     const capped = applyEarnCaps({
       requested: Math.floor(quantities.points),
       earnedToday: earned.today,
@@ -95,7 +94,7 @@ export async function grantRewardsForSubmission({
     });
     cappedBy = capped.cappedBy;
     // A capped proof still gets its (zero) row: the key records that this proof was dealt with.
-    const { row } = await appendLedgerRow(tx, {
+    const { row, created } = await appendLedgerRow(tx, {
       generateId,
       clock,
       row: {
@@ -112,6 +111,7 @@ export async function grantRewardsForSubmission({
       },
     });
     pointsEarned = row.points;
+    if (created) balance += row.points;
   }
 
   // Each row comes back from its insert; only when it was there already (a repeated call) is it read.
@@ -154,7 +154,6 @@ export async function grantRewardsForSubmission({
       .limit(1)
   )[0];
 
-  const balance = await getPointsBalance(tx, { brandId, memberId });
   return {
     pointsEarned,
     balance,
@@ -164,25 +163,50 @@ export async function grantRewardsForSubmission({
   };
 }
 
-async function sumEarnedPoints(
+/**
+ * What a grant needs to know, in one read (the caller holds the member's points lock): the points of
+ * the proof's earn row when it has one (a repeated call), the member's earn points in the campaign since
+ * `since` and in all (the caps), and the member's balance.
+ */
+async function readEarnState(
   tx: Executor,
   {
     brandId,
     memberId,
     campaignId,
+    idempotencyKey,
     since,
-  }: { brandId: string; memberId: string; campaignId: string; since: Date },
-): Promise<{ today: number; total: number }> {
-  const [row] = await queryRows<{ today: string | number; total: string | number }>(
+  }: { brandId: string; memberId: string; campaignId: string; idempotencyKey: string; since: Date },
+): Promise<{ existingPoints: number | null; today: number; total: number; balance: number }> {
+  const [row] = await queryRows<{
+    existing_points: string | number | null;
+    today: string | number;
+    total: string | number;
+    balance: string | number;
+  }>(
     tx,
     sql`select
-          coalesce(sum(${pointsLedger.points}) filter (where ${pointsLedger.createdAt} >= ${since}), 0)::bigint as today,
-          coalesce(sum(${pointsLedger.points}), 0)::bigint as total
+          (select ${pointsLedger.points} from ${pointsLedger}
+            where ${pointsLedger.brandId} = ${brandId} and ${pointsLedger.idempotencyKey} = ${idempotencyKey}
+            limit 1) as existing_points,
+          coalesce(sum(${pointsLedger.points}) filter (
+            where ${pointsLedger.campaignId} = ${campaignId} and ${pointsLedger.kind} = 'earn'
+              and ${pointsLedger.createdAt} >= ${since}), 0)::bigint as today,
+          coalesce(sum(${pointsLedger.points}) filter (
+            where ${pointsLedger.campaignId} = ${campaignId} and ${pointsLedger.kind} = 'earn'), 0)::bigint as total,
+          coalesce(sum(${pointsLedger.points}), 0)::bigint as balance
         from ${pointsLedger}
-        where ${pointsLedger.brandId} = ${brandId} and ${pointsLedger.memberId} = ${memberId}
-          and ${pointsLedger.campaignId} = ${campaignId} and ${pointsLedger.kind} = 'earn'`,
+        where ${pointsLedger.brandId} = ${brandId} and ${pointsLedger.memberId} = ${memberId}`,
   );
-  return { today: Number(row?.today ?? 0), total: Number(row?.total ?? 0) };
+  return {
+    existingPoints:
+      row?.existing_points === null || row?.existing_points === undefined
+        ? null
+        : Number(row.existing_points),
+    today: Number(row?.today ?? 0),
+    total: Number(row?.total ?? 0),
+    balance: Number(row?.balance ?? 0),
+  };
 }
 
 export type ReverseRewardsResult = {

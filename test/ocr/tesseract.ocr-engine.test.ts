@@ -45,6 +45,22 @@ describe('tesseract engine', () => {
     }
   });
 
+  test('when the engine is closed, then none of its worker threads is left running', async () => {
+    // A thread still running after `close` kept the process from exiting (a test worker force-exited).
+    const threads = () => process.getActiveResourcesInfo().filter((kind) => kind === 'MessagePort').length;
+    const before = threads();
+    const pool = buildTesseractOcrEngine({ poolSize: 2 });
+    const image = readFileSync(join(fixturesDir, 'th-receipt-1-clean.png'));
+    const request = { image, languages: ['eng' as const] };
+    await pool.recognize(request);
+    // The second worker starts while a request waits; close while it may still be starting.
+    await Promise.all([pool.recognize(request), pool.recognize(request)]);
+    expect(threads()).toBeGreaterThan(before);
+    await pool.close();
+
+    expect(threads()).toBe(before);
+  });
+
   test('when the engine is closed, then a new request is refused', async () => {
     const closed = buildTesseractOcrEngine({ poolSize: 1 });
     await closed.close();

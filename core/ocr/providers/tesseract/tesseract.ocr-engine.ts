@@ -69,6 +69,9 @@ export function buildTesseractOcrEngine(options: TesseractOcrEngineOptions = {})
   const pools = new Map<string, Promise<Pool>>();
   let closed = false;
   let langPath: string | undefined;
+  /** Workers started while every one was busy, and workers being stopped: `close` waits for both. */
+  const starting = new Set<Promise<void>>();
+  const stopping = new Set<Promise<void>>();
 
   function getPool(key: string): Promise<Pool> {
     let pool = pools.get(key);
@@ -100,6 +103,24 @@ export function buildTesseractOcrEngine(options: TesseractOcrEngineOptions = {})
     return worker;
   }
 
+  /**
+   * Ends a worker and resolves once its thread has stopped. tesseract.js's `terminate` only asks the
+   * thread to stop (it does not wait), so an engine closed that way left threads running after `close`
+   * resolved: a process (a test runner's worker) could not exit in time. The worker_threads Worker it
+   * wraps resolves its own `terminate` on the thread's exit.
+   */
+  function stopWorker(worker: Worker): Promise<void> {
+    const thread = (worker as unknown as { worker?: { terminate?: () => Promise<number> } }).worker;
+    const stopped = (async () => {
+      await worker.terminate();
+      await thread?.terminate?.();
+    })();
+    const tracked = stopped.catch(() => {});
+    stopping.add(tracked);
+    void tracked.finally(() => stopping.delete(tracked));
+    return stopped;
+  }
+
   function release(pool: Pool, worker: Worker) {
     const next = pool.waiting.shift();
     if (next) next(worker);
@@ -110,16 +131,18 @@ export function buildTesseractOcrEngine(options: TesseractOcrEngineOptions = {})
   function grow(pool: Pool) {
     if (closed || pool.workers.length + pool.starting >= poolSize || !langPath) return;
     pool.starting++;
-    startWorker(pool.key, langPath).then(
+    const started = startWorker(pool.key, langPath).then(
       (worker) => {
         pool.starting--;
-        if (closed) return void worker.terminate();
+        if (closed) return void stopWorker(worker);
         pool.workers.push(worker);
         release(pool, worker);
       },
       // The waiting request gets a running worker when it is free.
-      () => pool.starting--,
+      () => void pool.starting--,
     );
+    starting.add(started);
+    void started.finally(() => starting.delete(started));
   }
 
   async function withWorker<T>(pool: Pool, run: (worker: Worker) => Promise<T>): Promise<T> {
@@ -195,9 +218,12 @@ export function buildTesseractOcrEngine(options: TesseractOcrEngineOptions = {})
       const settled = await Promise.allSettled(all);
       await Promise.allSettled(
         settled.flatMap((result) =>
-          result.status === 'fulfilled' ? result.value.workers.map((worker) => worker.terminate()) : [],
+          result.status === 'fulfilled' ? result.value.workers.map((worker) => stopWorker(worker)) : [],
         ),
       );
+      // A worker still starting is stopped as soon as it has started (see `grow`).
+      await Promise.allSettled([...starting]);
+      await Promise.allSettled([...stopping]);
     },
   };
 }
