@@ -1,6 +1,6 @@
 import { findDates } from './receipt-dates.models.js';
 import { relabel, round2, type Line } from './receipt-lines.models.js';
-import { correctStoreName } from './store-lexicon.models.js';
+import { correctStoreName, thaiSkeleton } from './store-lexicon.models.js';
 
 const GENERIC_HEADER =
   /TAX\s?INVOICE|SIMPLIFIED|RECEIPT|INVOICE|WELCOME|CASH\s?BILL|OFFICIAL|ใบเสร็จ|ใบกำกับ|ใบกํากับ|統一發票|收銀機|電子發票|證明聯|THANK/i;
@@ -10,6 +10,14 @@ const ADDRESS_HINT =
   /\bJALAN\b|\bJLN\b|\bLORONG\b|\bTAMAN\b|\bROAD\b|\bRD\b|\bSTREET\b|\bST\b|\bLOT\b|\bNO\.?\s?\d|\bKM\b|\bJOHOR\b|SELANGOR|KUALA|LUMPUR|\bKL\b|PERAK|PENANG|PULAU|MELAKA|BANDAR|\d{5}|ถนน|ถ\.|ต\.|อ\.|จ\.|แขวง|เขต|ซอย|縣|市|區|路|街|號/i;
 const PHONE_OR_ID =
   /\bTEL\b|\bFAX\b|PHONE|\bGST\s?(?:NO|ID|REG)|CO\.?\s?REG|REG\.?\s?NO|\(\d{5,}-[A-Z]\)|\d{6,}-[A-Z]\b/i;
+
+/**
+ * Thai rows that never name the store, matched without the marks tesseract drops or moves (`thaiSkeleton`):
+ * the receipt's title (ใบเสร็จรับเงิน, ใบกำกับภาษีอย่างย่อ), its thanks (ขอบคุณ…) and the seller's tax ID label
+ * (เลขประจำตัวผู้เสียภาษี) or a Thai tax ID's 13 digits.
+ */
+const THAI_TITLE_SKELETON = /ใบเสรจ|รบเงน|ใบกากบ|ภาษอยางยอ|ขอบคณ/;
+const THAI_TAX_ID_SKELETON = /เลขประจาตว|ผเสยภาษ|(?<!\d)\d{13}(?!\d)/;
 
 /** Two rows printed in one size (their boxes' heights within 15 %); unknown without boxes. */
 function sameSize(a: Line, b: Line) {
@@ -155,6 +163,8 @@ export type ScoredStoreRow = {
   score: number;
   features: Record<StoreRowFeature, number>;
   chain: boolean;
+  /** The chain of the lexicon the row was matched to. */
+  chainName?: string;
   hint: boolean;
   value: string;
   edits: number;
@@ -186,6 +196,7 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
       score,
       features,
       chain: Boolean(corrected.chain),
+      chainName: corrected.chain,
       hint: features.companyWord > 0,
       value: corrected.value,
       edits: corrected.edits,
@@ -197,7 +208,10 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
 
 /** A row that may name the store: mostly letters, not a receipt title, a phone or id row, or a date. */
 function isNameCandidate(line: Line) {
+  const skeleton = thaiSkeleton(line.compact).text;
   return (
+    !THAI_TITLE_SKELETON.test(skeleton) &&
+    !THAI_TAX_ID_SKELETON.test(skeleton) &&
     letterRatio(line.text) >= 0.6 &&
     line.compact.replace(/\s/g, '').length >= 3 &&
     !GENERIC_HEADER.test(line.compact) &&
@@ -224,6 +238,8 @@ function continuesName(best: { line: Line; value: string }, other: Line, closing
   );
 }
 
+const BRANCH_ROW = /สาขา|BRANCH|分店|門市/i;
+
 export function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   const { head, scored, isCandidate } = rankStoreRows(lines, script);
   // The trade name over its own legal entity printed below it ("Banh Mi Cafe" / "Dimiliki: banh mi cafe
@@ -242,7 +258,12 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
 
   let name: { value: string; confidence: number; index: number } | undefined;
   if (best) {
-    let value = best.value;
+    // A Thai chain read at the end of its branch row (สาขา 018 ถ.… แม็คโคร, the rows run together):
+    // the name is the chain's, not the row's.
+    let value =
+      best.chainName && /[\u0E00-\u0E7F]/.test(best.chainName) && BRANCH_ROW.test(best.line.compact)
+        ? best.chainName
+        : best.value;
     const position = head.indexOf(best.line);
     const next = head[position + 1];
     const previous = head[position - 1];
@@ -291,7 +312,7 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
   }
 
   let branch: { value: string; confidence: number } | undefined;
-  const branchLine = lines.slice(0, 12).find((line) => /สาขา|BRANCH|分店|門市/i.test(line.compact));
+  const branchLine = lines.slice(0, 12).find((line) => BRANCH_ROW.test(line.compact));
   if (branchLine) branch = { value: branchLine.compact, confidence: round2(0.85 * branchLine.confidence) };
   else if (name && script.chinese) {
     const shop = /([\u3400-\u9FFF]{1,6}[店])$/.exec(name.value);
@@ -336,6 +357,9 @@ export function cleanName(value: string) {
         /^(?:[^\s\u0E00-\u0E7F\u3400-\u9FFF]{1,2}\s+){2,}[\u0E50-\u0E59]*(?=[\u0E00-\u0E7F\u3400-\u9FFF])/u,
         '',
       )
+      // …and after a Thai name, a Latin speck or two (โลตัส os, โลตัส «): lower case or not a letter, so
+      // never an English name's capital or a branch number.
+      .replace(/(?<=[\u0E00-\u0E7F][^\s]*)(?:\s+(?=[^\s]*[^\p{Lu}\d\s])[^\s\u0E00-\u0E7F\d]{1,2})+\s*$/u, '')
       // A Thai name may end in a mark above its last letter (พาณิชย์): a mark is part of the name.
       .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{M}\p{N}).]+$/gu, '')
       .replace(/\s+/g, ' ')

@@ -42,6 +42,7 @@ export function correctStoreName(
   const compact = value.replace(/(?<=[\u0E00-\u0E7F\u3400-\u9FFF])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF])/g, '');
   // The closest chain wins, not the first within reach: 來來超商 printed exactly is not 統一超商 two
   // characters off.
+  const skeleton = thaiSkeleton(compact);
   let best: { name: string; start: number; end: number; distance: number } | undefined;
   for (const name of lexicon.names) {
     if (!CJK_OR_THAI.test(name)) {
@@ -49,19 +50,65 @@ export function correctStoreName(
       continue;
     }
     const target = name.replace(/\s+/g, '');
-    const match = closestWindow(compact, target, allowedEdits(target));
+    // A shorter name inside the fuller one already matched (愛買 in 遠東愛買股份有限公司) is the same
+    // chain: the fuller name, with a character OCR lost put back, wins over its exact part.
+    if (best && best.name.replace(/\s+/g, '').includes(target)) continue;
+    const match = THAI.test(target)
+      ? thaiWindow(compact, skeleton, target)
+      : closestWindow(compact, target, allowedEdits(target));
     if (!match || (best && best.distance <= match.distance)) continue;
     const window = compact.slice(match.start, match.end);
     if (match.distance > 0 && !keepsDistinctivePart(window, target)) continue;
+    // A Thai name whose letters are all there but a mark is bent is still a slip put back, not the name
+    // printed exactly.
+    if (match.distance === 0 && window !== target) match.distance = 1;
     best = { name, ...match };
     if (match.distance === 0) break;
   }
   if (!best) return { value, edits: 0 };
+  // One or two Thai letters glued after a Thai chain's name are a speck read beside it (วิลล่า มาร์เก็ทง).
+  const rest = THAI.test(best.name)
+    ? compact.slice(best.end).replace(/^[\u0E00-\u0E7F]{1,2}(?=\s|$)/, '')
+    : compact.slice(best.end);
   return {
-    value: `${compact.slice(0, best.start)}${best.name}${compact.slice(best.end)}`,
+    value: `${compact.slice(0, best.start)}${best.name}${rest}`,
     chain: best.name,
     edits: best.distance,
   };
+}
+
+const THAI = /[\u0E00-\u0E7F]/;
+/** Thai vowel signs above and below the line, tone marks, the karan and the nikhahit. */
+const THAI_MARK = /[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]/;
+
+/**
+ * Thai text without what tesseract (tha) most often drops, adds or moves: the marks above and below the
+ * letters (ใบเสรจ็รบัเงนิ for ใบเสร็จรับเงิน) and sara am read as nikhahit + sara aa (ประจํา for ประจำ), both
+ * read as sara aa. `at[i]` is where the i-th kept character stands in `text`.
+ */
+export function thaiSkeleton(text: string) {
+  let skeleton = '';
+  const at: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (THAI_MARK.test(char) || /\s/.test(char)) continue;
+    skeleton += char === '\u0E33' ? '\u0E32' : char;
+    at.push(i);
+  }
+  return { text: skeleton, at };
+}
+
+/**
+ * A Thai chain name matched on skeletons (`thaiSkeleton`), the slips allowed by the skeleton's length;
+ * the window in `text`'s offsets, with the marks on its last letter.
+ */
+function thaiWindow(text: string, skeleton: ReturnType<typeof thaiSkeleton>, name: string) {
+  const target = thaiSkeleton(name).text;
+  const match = closestWindow(skeleton.text, target, allowedEdits(target));
+  if (!match) return undefined;
+  let end = skeleton.at[match.end - 1]! + 1;
+  while (end < text.length && THAI_MARK.test(text[end]!)) end++;
+  return { start: skeleton.at[match.start]!, end, distance: match.distance };
 }
 
 /** Letters OCR takes for one another in Latin print (either way round). */
@@ -104,9 +151,10 @@ const GENERIC_WORDS =
  * of them in the part that tells the stores apart — another store, not a slip.
  */
 function keepsDistinctivePart(window: string, target: string) {
-  const distinctive = [...target.replace(GENERIC_WORDS, '')];
+  // Thai compared without its marks (`thaiSkeleton`), as it was matched.
+  const distinctive = [...thaiSkeleton(target.replace(GENERIC_WORDS, '')).text];
   if (distinctive.length === 0) return true;
-  const read = new Set(window);
+  const read = new Set(thaiSkeleton(window).text);
   const kept = distinctive.filter((char) => read.has(char)).length;
   return kept * 2 >= distinctive.length;
 }
@@ -122,20 +170,26 @@ function allowedEdits(name: string) {
 function closestWindow(text: string, target: string, maxEdits: number) {
   const chars = [...text];
   const length = [...target].length;
-  let best: { start: number; end: number; distance: number; size: number } | undefined;
+  let best: { start: number; end: number; distance: number; size: number; opens: boolean } | undefined;
   for (let size = Math.max(1, length - 1); size <= length + 1; size++) {
     for (let start = 0; start + size <= chars.length; start++) {
       const window = chars.slice(start, start + size).join('');
       if (!CJK_OR_THAI.test(window[0] ?? '')) continue;
       const distance = editDistance(window, target);
+      // Of windows as close, one that starts where the name starts (a speck before it is then part of
+      // the window put back), then one of the name's length.
+      const opens = window[0] === target[0];
       const better =
         !best ||
         distance < best.distance ||
-        (distance === best.distance && Math.abs(size - length) < Math.abs(best.size - length));
+        (distance === best.distance && opens && !best.opens) ||
+        (distance === best.distance &&
+          opens === best.opens &&
+          Math.abs(size - length) < Math.abs(best.size - length));
       if (distance <= maxEdits && better) {
         // Offsets in UTF-16 units for slicing.
         const prefix = chars.slice(0, start).join('').length;
-        best = { start: prefix, end: prefix + window.length, distance, size };
+        best = { start: prefix, end: prefix + window.length, distance, size, opens };
       }
     }
   }

@@ -3,6 +3,7 @@ import { toTraditional } from '../../core/ocr/index.js';
 import { COMPANY_WORDS } from '../../core/receipts/data/company-words.data.js';
 import { STORE_CHAINS } from '../../core/receipts/data/store-chains.data.js';
 import { correctStoreName, parseReceiptText } from '../../core/receipts/index.js';
+import { cleanName } from '../../core/receipts/receipt-store.models.js';
 
 describe('the chain lexicon (core/receipts/data/store-chains.data.ts)', () => {
   test('when the data file is read, then every name is unique, trimmed and non-empty', () => {
@@ -95,6 +96,73 @@ describe('the chain lexicon (core/receipts/data/store-chains.data.ts)', () => {
       { now: new Date('2025-01-01T00:00:00Z') },
     );
     expect(receipt.fields.storeName).toBe('萊爾富國際股份有限公司高雄店');
+  });
+});
+
+describe('Thai store names as tesseract (tha) bends them (issue #15, synthetic tuning part)', () => {
+  const thai = (...lines: string[]) =>
+    parseReceiptText(
+      lines.map((text) => ({ text })),
+      { now: new Date('2026-01-01T00:00:00Z') },
+    );
+
+  test.each([
+    ['วจลลา มารเกท', 'วิลล่า มาร์เก็ท'],
+    ['แมค์โคร๕', 'แม็คโคร'],
+    ['แมค็โคร', 'แม็คโคร'],
+  ])(
+    'when a chain is read with its marks dropped or moved (%s), then the chain is put back',
+    (read, expected) => {
+      const corrected = correctStoreName(read);
+      expect(corrected.chain).toBe(expected);
+      expect(corrected.value).toBe(expected);
+    },
+  );
+
+  test('when a Thai letter or a Latin speck is glued after a Thai chain, then it is not part of the name', () => {
+    expect(correctStoreName('วิลล่า มาร์เก็ทง').value).toBe('วิลล่า มาร์เก็ท');
+    expect(cleanName('โลตัส os')).toBe('โลตัส');
+    // An English name's capitals and a branch number stay.
+    expect(cleanName('บิ๊กซี Big C')).toBe('บิ๊กซี Big C');
+    expect(cleanName('ร้านค้า 99')).toBe('ร้านค้า 99');
+  });
+
+  test('when the fuller chain name lost a character and its short name is printed exactly, then the fuller one wins', () => {
+    expect(correctStoreName('東愛買股份有限公司永和店').value).toBe('遠東愛買股份有限公司永和店');
+    expect(correctStoreName('讀東愛買股份有限公司永和店').value).toBe('遠東愛買股份有限公司永和店');
+    expect(correctStoreName('愛買').value).toBe('愛買');
+  });
+
+  test('when the receipt title is read with its marks moved, then it is never the store name', () => {
+    const receipt = thai(
+      'ใบ เส รจ็รบัเงนิ / ใบกวิกบัภาษอียา งยอํ',
+      'วนัที 28/03/2567 12:27',
+      '2 Tan 1.25 ล 174.00',
+      'รวมทั้งสิ้น 174.00',
+    );
+    expect(receipt.fields.storeName).toBeUndefined();
+  });
+
+  test('when the name ran into the end of the branch row, then the name is the chain, not the row', () => {
+    const receipt = thai(
+      'สา ขา 018 ถ . ซปุ เปอรไฮ เวย ์ อ . เ มลอึง ลจัปา งแมค์โคร๕',
+      'เลขประจําตัวผู้เสียภาษี 5005020441849',
+      'ใบเสร็จรับเงิน / ใบกํากับภาษีอย่างย่อ',
+      'วันที่ 20/12/2567 12:55',
+      '1 นมเมจิ 830 มล 83.25',
+      'รวมทั้งสิ้น 83.25',
+    );
+    expect(receipt.fields.storeName).toBe('แม็คโคร');
+  });
+
+  test('when only the tax ID row and the thanks are left near the top, then neither is the store name', () => {
+    const receipt = thai(
+      'เลขประจําตัวผู้เสียภาษี 5005020441849',
+      'ขอบคุณทีใช้บริการ',
+      'วันที่ 20/12/2567 12:55',
+      'รวมทั้งสิ้น 83.25',
+    );
+    expect(receipt.fields.storeName).toBeUndefined();
   });
 });
 
