@@ -9,6 +9,7 @@ import { readItemColumns } from './receipt-item-columns.models.js';
 import { itemNameConfidence } from './receipt-item-confidence.js';
 import { relabel, round2, toLines, type Line, type ReceiptLineInput } from './receipt-lines.models.js';
 import { cleanName, letterRatio } from './receipt-store.models.js';
+import { isBentThaiTotal, isThaiVat } from './receipt-thai-labels.models.js';
 import { editDistance } from './store-lexicon.models.js';
 import type { ReceiptItem } from './receipts.types.js';
 
@@ -39,6 +40,12 @@ const STRONG_TOTAL = new RegExp(
   ].join('|'),
   'i',
 );
+/** A tax row: its label (`TAX_LINE`), or the Thai VAT label bent. */
+const isTaxLine = (line: Line) => TAX_LINE.test(line.upper) || isThaiVat(line.compact);
+
+/** A grand-total label (`STRONG_TOTAL`), or a Thai one with a letter bent. */
+const isStrongTotal = (text: string) => STRONG_TOTAL.test(text) || isBentThaiTotal(text);
+
 const MEDIUM_TOTAL = new RegExp(
   [`\\b(?:${TOTAL})\\b`, `(?:${TOTAL})`, 'ยอดรวม', 'รวมเงิน', '總价', '總'].join('|'),
   'i',
@@ -95,7 +102,7 @@ export function totalLabelLacksAmount(input: ReceiptLineInput[]): boolean {
   const lines = toLines(input);
   return lines.some(
     (line, position) =>
-      (STRONG_TOTAL.test(line.compact) || MEDIUM_TOTAL.test(line.compact)) &&
+      (isStrongTotal(line.compact) || MEDIUM_TOTAL.test(line.compact)) &&
       !SUBTOTAL.test(line.upper) &&
       !NOT_MONEY_TOTAL.test(line.upper) &&
       findAmounts(line.text).length === 0 &&
@@ -131,10 +138,19 @@ function splitLabelledAmounts(
         : undefined;
     // A bare integer after the keyword is money only where prices are whole dollars ("TOTAL 238");
     // on a two-decimal receipt it is OCR debris ("Total Amount: EET 1").
-    const bare = STRONG_TOTAL.test(line.compact)
-      ? findAmounts(line.text)
-          .filter((amount) => integers || amount.minor >= 1000)
-          .at(-1)
+    const printed = findAmounts(line.text);
+    const [before, last] = printed.slice(-2);
+    // "รวมทั้งสิ้น 537 50" on a two-decimal receipt: the decimal point read as a space.
+    const spaced =
+      !integers &&
+      before &&
+      last &&
+      !before.hasDecimals &&
+      /^\s\d{2}$/.test(line.text.slice(before.end, last.end))
+        ? { ...before, minor: before.minor + last.minor / 100, end: last.end, hasDecimals: true }
+        : undefined;
+    const bare = isStrongTotal(line.compact)
+      ? (spaced ?? printed.filter((amount) => integers || amount.minor >= 1000).at(-1))
       : undefined;
     return [{ line, value: bare ?? nextAmount }];
   }
@@ -201,6 +217,17 @@ export function isIncludedTaxShare(total: number, tax: number, rates: readonly n
   return tax > 0 && tax < total && rates.some((rate) => Math.abs((total * rate) / (100 + rate) - tax) <= 1);
 }
 
+/**
+ * Two amounts printed with as many digits (four or more) that differ in one or two of them: one misread for
+ * the other (a font's 7 read as 1 twice: 183.15 for 783.75).
+ */
+export function misreadDigitsApart(a: number, b: number) {
+  const x = String(a);
+  const y = String(b);
+  const differ = [...x].filter((digit, i) => digit !== y[i]).length;
+  return x.length === y.length && x.length >= 4 && differ >= 1 && differ <= 2;
+}
+
 type TotalChecks = { itemsSum: boolean; subtotalPlusTax: boolean; cashMinusChange: boolean };
 
 export function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
@@ -261,16 +288,16 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
         add(value.minor, 2.5, 'rounded total', position);
       return;
     }
-    if (DISCOUNT_LINE.test(upper) && !STRONG_TOTAL.test(line.compact) && !PAYMENT_LINE.test(upper)) {
+    if (DISCOUNT_LINE.test(upper) && !isStrongTotal(line.compact) && !PAYMENT_LINE.test(upper)) {
       // "Coupon Discount 14.80": what the subtotal loses before it is paid.
       if (value && !inSummary && value.minor > 0) discount ??= value.minor;
       return;
     }
-    if (CHANGE_LINE.test(upper) && !STRONG_TOTAL.test(line.compact)) {
+    if (CHANGE_LINE.test(upper) && !isStrongTotal(line.compact)) {
       if (value) change ??= value.minor;
       return;
     }
-    if (CASH_LINE.test(upper) && !STRONG_TOTAL.test(line.compact)) {
+    if (CASH_LINE.test(upper) && !isStrongTotal(line.compact)) {
       if (value) {
         cash ??= value.minor;
         cashValues.push(value.minor);
@@ -278,12 +305,12 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
       }
       return;
     }
-    if (CARD_LINE.test(upper) && !STRONG_TOTAL.test(line.compact)) {
+    if (CARD_LINE.test(upper) && !isStrongTotal(line.compact)) {
       // A card is charged the total exactly: no change.
       if (value) add(value.minor, 0.8, 'paid by card', position);
       return;
     }
-    if (STRONG_TOTAL.test(line.compact) || (/T[O0]TA[L1I]/.test(upper) && hasWordLike(upper, 'PAYABLE'))) {
+    if (isStrongTotal(line.compact) || (/T[O0]TA[L1I]/.test(upper) && hasWordLike(upper, 'PAYABLE'))) {
       if (value && !value.hasDecimals && !integers && value.minor >= 10000) {
         // "Total Inclusive GST: 1045" on a receipt priced in cents: the decimal point lost to OCR, or a
         // whole amount. Both are offered at half weight; the receipt's arithmetic tells them apart.
@@ -293,7 +320,7 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
       if (firstTotalLine < 0) firstTotalLine = position;
       return;
     }
-    if (TAX_LINE.test(upper) && !MEDIUM_TOTAL.test(upper)) {
+    if (isTaxLine(line) && !MEDIUM_TOTAL.test(upper)) {
       // "Sales (Incl. GST 6%) 367.10" with TOTAL lost to OCR: an amount including the tax.
       if (INCLUDING_TAX.test(upper)) {
         if (value) add(value.minor, inSummary ? 0.5 : 2, 'incl tax', position);
@@ -306,7 +333,7 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
       if (rowTax) printedTaxes.add(rowTax.minor);
       return;
     }
-    if (TAX_LINE.test(upper)) {
+    if (isTaxLine(line)) {
       // "TOTAL GST" or "TOTAL TAX": the tax, not the total — unless it says "incl" (its I bent by OCR:
       // "Total Salos(lnclusivoof GST)").
       if (/INCL|INC\b|INCLUSIVE|NCLUSIV/.test(upper)) {
@@ -395,6 +422,25 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
         candidate.reasons.push('tax share');
       }
 
+  // The labelled total with a digit or two misread (รวมทั้งสิ้น 183.15 for 783.75): the amount the items add
+  // up to and the printed tax is the share of, a digit or two from the labelled amount, is that amount read
+  // right — the label's evidence goes to it (never to an amount only one of the two sums backs).
+  for (const candidate of candidates.values()) {
+    if (!candidate.reasons.includes('items sum') || !candidate.reasons.includes('tax share')) continue;
+    for (const read of candidates.values())
+      if (
+        read !== candidate &&
+        read.reasons.includes('total keyword') &&
+        !read.reasons.includes('tax share') &&
+        misreadDigitsApart(read.minor, candidate.minor)
+      ) {
+        candidate.score += read.score;
+        candidate.reasons.push('total keyword, digits misread');
+        candidate.line ??= read.line;
+        read.score = 0;
+      }
+  }
+
   for (const candidate of candidates.values()) {
     const seen = occurrences.get(candidate.minor) ?? 0;
     if (seen >= 2) candidate.score += Math.min(1, 0.4 * (seen - 1));
@@ -447,7 +493,7 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
 
   if (tax === undefined && script.thai) {
     // Thai VAT lines are often split: "ภาษีมูลค่าเพิ่ม 7%" then "34.08".
-    const vatIndex = lines.findIndex((line) => /ภาษีมูล|VAT/i.test(line.compact));
+    const vatIndex = lines.findIndex((line) => /ภาษีมูล|VAT/i.test(line.compact) || isThaiVat(line.compact));
     const vatLine = lines[vatIndex];
     const vatAmount =
       vatLine &&

@@ -179,6 +179,46 @@ describe('the total — the printed tax and what it is a share of', () => {
     expect(read.fields.totalMinor).toBe(53500);
   });
 
+  test('when tesseract bent the Thai total and VAT labels and misread two digits of the total, then the items and the VAT 7/107 put it right', () => {
+    const read = receipt(
+      'รานคา โชคดพีาณชิย',
+      'วนัที 25/04/2567 22:20',
+      '2 ขาวหอมมะล ิ 5 กก 56.50',
+      '2 นม เมจ ิ 830 มล 110.25',
+      '2 ไขไก ่ เบอร ์ 1 uwAl0 168.75',
+      '2 นวัดมี่สงิห์ 1.5 ล 154.50',
+      '1 มาม า ร สหม สูบั 56.25',
+      '3 ไขไก ่ เบอร ์ 1 แพคศค็ 10 237.50',
+      'รวมทจงั้สนี้ 183.15',
+      'ภาษมีลูคา เพมี 7% 51.27',
+    );
+    expect(read.fields.totalMinor).toBe(78375);
+    expect(read.fields.vatMinor).toBe(5127);
+  });
+
+  test('when only one of the sums backs another amount, then the labelled total stands', () => {
+    // The items add up to 783.75, but no VAT is printed: a discount may explain the difference.
+    const read = receipt(
+      'วันที่ 25/04/2567 22:20',
+      '2 ข้าวหอมมะลิ 5 กก 600.00',
+      '1 นมเมจิ 830 มล 183.75',
+      'รวมทั้งสิ้น 783.15',
+    );
+    expect(read.fields.totalMinor).toBe(78315);
+  });
+
+  test('when the decimal point of a Thai total was read as a space (รวมทงัสนิ 537 50), then it is 537.50', () => {
+    const read = receipt(
+      'วนัที 28/03/2567 12:27',
+      '3 นาวิปลาทพิรส 177.50',
+      '2 โค้ก 1.25 ล 174.00',
+      '3 ขนมปังฟาร์มเฮ้าส์ 186.00',
+      'รวมทงัสนิ 537 50 ะม &',
+      'ภาษมีลูคา เพมี่ 7% 35.16',
+    );
+    expect(read.fields.totalMinor).toBe(53750);
+  });
+
   test('when items are priced before tax and no subtotal is printed, then items + tax backs the total', () => {
     const read = receipt(
       'KEDAI MAJU SDN BHD',
