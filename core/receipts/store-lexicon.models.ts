@@ -1,4 +1,4 @@
-import { COMPANY_WORDS } from './data/company-words.data.js';
+import { COMPANY_WORDS, THAI_SHOP_WORDS } from './data/company-words.data.js';
 import { STORE_CHAINS } from './data/store-chains.data.js';
 
 export type StoreLexicon = { names: string[] };
@@ -65,7 +65,10 @@ export function correctStoreName(
     best = { name, ...match };
     if (match.distance === 0) break;
   }
-  if (!best) return { value, edits: 0 };
+  if (!best) {
+    const words = correctThaiShopWords(compact);
+    return { value: words === compact ? value : words, edits: 0 };
+  }
   // One or two Thai letters glued after a Thai chain's name are a speck read beside it (วิลล่า มาร์เก็ทง).
   const rest = THAI.test(best.name)
     ? compact.slice(best.end).replace(/^[\u0E00-\u0E7F]{1,2}(?=\s|$)/, '')
@@ -96,6 +99,30 @@ export function thaiSkeleton(text: string) {
     at.push(i);
   }
   return { text: skeleton, at };
+}
+
+/**
+ * A Thai word that says what kind of shop it is (`THAI_SHOP_WORDS`) read with one letter wrong, put back
+ * (มิบนิมาร์ท → มินิมาร์ท); compared on skeletons (`thaiSkeleton`), so a bent mark alone changes nothing.
+ */
+function correctThaiShopWords(text: string) {
+  if (!THAI.test(text)) return text;
+  let corrected = text;
+  for (const word of THAI_SHOP_WORDS) {
+    const skeleton = thaiSkeleton(corrected);
+    const target = thaiSkeleton(word).text;
+    const match = closestWindow(skeleton.text, target, 1);
+    if (!match || match.distance === 0) continue;
+    // Within a letter of two shop words (ซูเปอร์ / ซุปเปอร์มาร์เก็ต): no slip to put back.
+    const read = skeleton.text.slice(match.start, match.end);
+    const near = THAI_SHOP_WORDS.filter((other) => editDistance(read, thaiSkeleton(other).text) <= 1);
+    if (near.length !== 1) continue;
+    const start = skeleton.at[match.start]!;
+    let end = skeleton.at[match.end - 1]! + 1;
+    while (end < corrected.length && THAI_MARK.test(corrected[end]!)) end++;
+    corrected = `${corrected.slice(0, start)}${word}${corrected.slice(end)}`;
+  }
+  return corrected;
 }
 
 /**

@@ -127,6 +127,14 @@ describe('Thai store names as tesseract (tha) bends them (issue #15, synthetic t
     expect(cleanName('ร้านค้า 99')).toBe('ร้านค้า 99');
   });
 
+  test("when a Thai shop word is read with a letter too many (มิบนิมาร์ท), then it is put back; a shop's own words stay", () => {
+    expect(correctStoreName('มิบนิมาร์ท สมบูรณ์ผล').value).toBe('มินิมาร์ทสมบูรณ์ผล');
+    expect(correctStoreName('ร้านขายของซำ ลุงมี').value).toBe('ร้านขายของชำลุงมี');
+    expect(correctStoreName('มินิมาร์ท สมบูรณ์ผล').value).toBe('มินิมาร์ท สมบูรณ์ผล');
+    // As close to two shop words (ซูเปอร์ / ซุปเปอร์มาร์เก็ต): nothing to put back.
+    expect(correctStoreName('ซเปอรมารเกตีไทยเจรณิ').value).toBe('ซเปอรมารเกตีไทยเจรณิ');
+  });
+
   test('when the fuller chain name lost a character and its short name is printed exactly, then the fuller one wins', () => {
     expect(correctStoreName('東愛買股份有限公司永和店').value).toBe('遠東愛買股份有限公司永和店');
     expect(correctStoreName('讀東愛買股份有限公司永和店').value).toBe('遠東愛買股份有限公司永和店');

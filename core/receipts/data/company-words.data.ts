@@ -50,3 +50,25 @@ export const COMPANY_WORDS = [
   'VENTURE',
   'VENTURES',
 ] as const;
+
+/**
+ * Thai words that say what kind of shop a name is (a mini-mart, a supermarket, a grocery, a department
+ * store, a partnership), never which shop. The store lexicon puts back one letter tesseract bent in one of
+ * them, compared without marks; only words of six letters or more without their marks (a shorter one a
+ * letter off is as likely another word).
+ */
+export const THAI_SHOP_WORDS = [
+  'มินิมาร์ท',
+  'ซูเปอร์มาร์เก็ต',
+  'ซุปเปอร์มาร์เก็ต',
+  'ซูเปอร์เซ็นเตอร์',
+  'ไฮเปอร์มาร์เก็ต',
+  'ร้านขายของชำ',
+  'ร้านสะดวกซื้อ',
+  'ห้างสรรพสินค้า',
+  'ห้างหุ้นส่วนจำกัด',
+  'ร้านอาหาร',
+  'ร้านกาแฟ',
+  'ร้านขายยา',
+  'เครื่องเขียน',
+] as const;
