@@ -14,7 +14,7 @@ import {
 } from './members.errors.js';
 import { CONSENT_TEXTS, recordConsent, type ConsentKind } from './members.consents.js';
 import { members } from './members.table.js';
-import type { FollowingMemberInput, Member } from './members.repository.js';
+import { newMemberRow, type FollowingMemberInput, type Member } from './members.repository.js';
 
 /**
  * A phone as entered (`0912-345-678`, `081-234-5678`, `+66 81 234 5678`) in E.164 (`+886912345678`):
@@ -81,19 +81,7 @@ export async function ensureMemberForLineUser(
 ): Promise<Member> {
   await db
     .insert(members)
-    .values({
-      id: input.generateId('member'),
-      brandId: input.brandId,
-      channelId: input.channelId,
-      lineUserId: input.lineUserId,
-      displayName: input.displayName,
-      pictureUrl: input.pictureUrl,
-      locale: input.locale,
-      following: false,
-      lastActiveAt: input.now,
-      createdAt: input.now,
-      updatedAt: input.now,
-    })
+    .values(newMemberRow(input, input.generateId('member'), false))
     .onConflictDoNothing({ target: [members.brandId, members.lineUserId] });
   const [member] = await db
     .select()

@@ -19,6 +19,31 @@ export type FollowingMemberInput = {
   now: Date;
 };
 
+/**
+ * The row of a member seen for the first time: following from a follow or a message, not yet from a LIFF
+ * login (`ensureMemberForLineUser`), which only a follow event turns on.
+ */
+export function newMemberRow(
+  input: Omit<FollowingMemberInput, 'followedAt'> & { followedAt?: Date },
+  id: string,
+  following: boolean,
+): typeof members.$inferInsert {
+  return {
+    id,
+    brandId: input.brandId,
+    channelId: input.channelId,
+    lineUserId: input.lineUserId,
+    displayName: input.displayName,
+    pictureUrl: input.pictureUrl,
+    locale: input.locale,
+    following,
+    followedAt: input.followedAt ?? null,
+    lastActiveAt: input.now,
+    createdAt: input.now,
+    updatedAt: input.now,
+  };
+}
+
 /** Members of a brand, keyed by LINE user id. Every query is scoped by brand. */
 export function createMembersRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {
   /**
@@ -31,22 +56,7 @@ export function createMembersRepository({ db, generateId }: { db: Executor; gene
     if (inputs.length === 0) return [];
     const rows = await db
       .insert(members)
-      .values(
-        inputs.map((input) => ({
-          id: generateId('member'),
-          brandId: input.brandId,
-          channelId: input.channelId,
-          lineUserId: input.lineUserId,
-          displayName: input.displayName,
-          pictureUrl: input.pictureUrl,
-          locale: input.locale,
-          following: true,
-          followedAt: input.followedAt ?? null,
-          lastActiveAt: input.now,
-          createdAt: input.now,
-          updatedAt: input.now,
-        })),
-      )
+      .values(inputs.map((input) => newMemberRow(input, generateId('member'), true)))
       .onConflictDoUpdate({
         target: [members.brandId, members.lineUserId],
         set: {
