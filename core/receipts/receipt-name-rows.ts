@@ -5,6 +5,7 @@ import { chooseNameRowReading, nameRowLetters } from './receipt-name-rows.models
 import { detectScript, parseReceiptText } from './receipt-parser.models.js';
 import type { ParsedReceipt } from './receipts.types.js';
 import { findStore } from './receipt-store.models.js';
+import { correctStoreName } from './store-lexicon.models.js';
 
 /** Letter height (the row box's) the crop is scaled to: tesseract reads best with capitals ~40–60 px. */
 export const ROW_CROP_HEIGHT = 72;
@@ -202,4 +203,59 @@ export async function rereadStoreRows(
     changed++;
   }
   return { lines, rows: rows.length, changed, reads };
+}
+
+const THAI_LETTER = /[\u0E01-\u0E2E\u0E30-\u0E3A\u0E40-\u0E4E]/u;
+const LATIN_LETTER = /[A-Za-z]/;
+const share = (text: string, letter: RegExp) => {
+  const letters = [...text].filter((char) => /\p{L}|\p{M}/u.test(char));
+  return letters.length === 0 ? 0 : letters.filter((char) => letter.test(char)).length / letters.length;
+};
+
+/**
+ * The row a Thai receipt's doubtful store name was read from, when tesseract read it as a Latin word (the
+ * page is read with English and Thai: a Thai name in a display font may come out as `Tada` for โลตัส, the
+ * whole row sure of itself). Not a Latin chain of the lexicon printed exactly (`Big C`, `Tops Market`):
+ * that one is Latin on the receipt too.
+ */
+export function thaiNameRowToReread(input: ReceiptLineInput[]): number | undefined {
+  const lines = toLines(input);
+  const script = detectScript(lines);
+  if (!script.thai) return undefined;
+  const store = findStore(lines, script);
+  if (!store.name || store.name.confidence >= STORE_SURE) return undefined;
+  const line = lines.find((candidate) => candidate.index === store.name!.index);
+  if (!line || THAI_LETTER.test(line.text) || (line.text.match(/[A-Za-z]/g) ?? []).length < 3)
+    return undefined;
+  return correctStoreName(line.compact).chain ? undefined : line.index;
+}
+
+/**
+ * A second look at a Thai receipt's store row read as a Latin word (`thaiNameRowToReread`): its grey crop
+ * read as one line with Thai alone, which replaces the row when it reads Thai letters at least as surely as
+ * the page read the Latin ones (a name printed in Latin letters reads as Thai noise, less surely). One
+ * single-line read of one row (~0.15 s of tesseract), only on such rows.
+ */
+export async function rereadThaiNameRow(
+  input: OcrLine[],
+  { page, engine }: { page: Buffer; engine: OcrEngine },
+): Promise<StoreRowReread> {
+  const reads: StoreRowReread['reads'] = [];
+  const lines = [...input];
+  const index = thaiNameRowToReread(input);
+  if (index === undefined) return { lines, rows: 0, changed: 0, reads };
+  const line = input[index]!;
+  const grey = await cropRow(page, line.box, { binarise: false });
+  if (!grey) return { lines, rows: 0, changed: 0, reads };
+  const started = performance.now();
+  const result = await engine.recognize({ image: grey, languages: ['tha'], singleLine: true });
+  reads.push({ engine: result.engine, ms: Math.round((performance.now() - started) * 100) / 100 });
+  const text = result.lines
+    .map((row) => row.text)
+    .join(' ')
+    .trim();
+  if (share(text, THAI_LETTER) < 0.6 || LATIN_LETTER.test(text) || result.confidence < line.confidence)
+    return { lines, rows: 1, changed: 0, reads };
+  lines[index] = { ...line, text, words: [{ text, confidence: line.confidence, box: line.box }] };
+  return { lines, rows: 1, changed: 1, reads };
 }

@@ -15,7 +15,7 @@ import {
   type OcrResult,
 } from '../ocr/index.js';
 import { measureSkew } from './receipt-deskew.js';
-import { rereadStoreRows } from './receipt-name-rows.js';
+import { rereadStoreRows, rereadThaiNameRow } from './receipt-name-rows.js';
 import { parseReceiptText, totalLabelLacksAmount, type ReceiptLineInput } from './receipt-parser.models.js';
 import { scanInvoiceBarcodes, scanQrCodes } from './receipt-qr.js';
 import type { ParsedReceipt, ReceiptFieldName, ReceiptFields, ReceiptReading } from './receipts.types.js';
@@ -210,6 +210,18 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
     if (reread.changed > 0)
       ocr = { ...ocr, lines: reread.lines, text: reread.lines.map((line) => line.text).join('\n') };
   }
+  // A Thai receipt's store row tesseract read as a Latin word: its crop read again with Thai alone; a
+  // further pass reading that row as the same word reads the same row (else its vote brings it back).
+  const rowsReadAgain = new Map<string, string>();
+  if (options.refine !== false && ocr.engine === 'tesseract' && languages.includes('tha')) {
+    const reread = await rereadThaiNameRow(ocr.lines, { page: ocrImage, engine: options.ocrEngine });
+    for (const read of reread.reads) passes.push({ name: `${read.engine}:name-row-tha`, ms: read.ms });
+    reread.lines.forEach((line, i) => {
+      if (line.text !== ocr.lines[i]!.text) rowsReadAgain.set(ocr.lines[i]!.text, line.text);
+    });
+    if (reread.changed > 0)
+      ocr = { ...ocr, lines: reread.lines, text: reread.lines.map((line) => line.text).join('\n') };
+  }
   const parsed =
     options.refine === false
       ? parseReceiptText(ocr.lines, { now })
@@ -235,9 +247,18 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
               name: engine === options.ocrEngine ? name : `${engine.name}:${name}`,
               ms: round2(performance.now() - passStarted),
             });
+            const lines = next.lines.map((line) => {
+              const text = rowsReadAgain.get(line.text);
+              return text === undefined ? line : { ...line, text };
+            });
             if (next.confidence > ocr.confidence)
-              ocr = { ...next, durationMs: ocr.durationMs + next.durationMs };
-            return next.lines;
+              ocr = {
+                ...next,
+                lines,
+                text: lines.map((line) => line.text).join('\n'),
+                durationMs: ocr.durationMs + next.durationMs,
+              };
+            return lines;
           },
         });
   const ocrMs = performance.now() - ocrStarted;

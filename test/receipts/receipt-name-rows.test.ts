@@ -7,6 +7,7 @@ import {
   otsuThreshold,
   ROW_CROP_HEIGHT,
   rereadStoreRows,
+  rereadThaiNameRow,
   storeNameRows,
 } from '../../core/receipts/receipt-name-rows.js';
 import { chooseNameRowReading, nameRowLetters } from '../../core/receipts/receipt-name-rows.models.js';
@@ -240,5 +241,78 @@ describe('readReceiptImage — the store name read again when PaddleOCR read the
     expect(reading.fields.storeName).toBe('SANYU STATIONERY SHOP');
     expect(paddleCrops).toHaveLength(1);
     expect(reading.timings.passes?.map((pass) => pass.name)).toContain('tesseract:name-row');
+  });
+});
+
+describe('rereadThaiNameRow — a Thai store name tesseract read as a Latin word', () => {
+  /** th-receipt-t21 of the made tuning part: โลตัส read as `Tada`, the rest of the page in Thai. */
+  const thaiReceipt = (name: string, confidence = 0.88) => [
+    row(name, 0, confidence),
+    row('สาขา 0245 ถ . บางนา - ตราด เขตบางนา กรุงเทพฯ', 1),
+    row('เลขประจําตัวผู้เสียภาษี 9382559473241', 2),
+    row('ใบเสร็จรับเงิน / ใบกํากับภาษีอย่างย่อ', 3),
+    row('วันที่ 6 เม . ย . 67 20:07', 4),
+    row('รวมทั้งสิ้น 114.00', 5),
+  ];
+
+  test('when the row read with Thai alone reads Thai more surely, then it replaces the Latin word', async () => {
+    const tesseract = rowEngine('tesseract', 'โลตัส', 0.94);
+
+    const reread = await rereadThaiNameRow(thaiReceipt('Tada'), {
+      page: await page(),
+      engine: tesseract.engine,
+    });
+
+    expect(reread.lines[0]!.text).toBe('โลตัส');
+    expect(reread.changed).toBe(1);
+    expect(tesseract.requests).toHaveLength(1);
+    expect(tesseract.requests[0]).toMatchObject({ languages: ['tha'], singleLine: true });
+  });
+
+  test('when Thai alone reads it less surely than the page read the Latin word, then the row is kept', async () => {
+    const tesseract = rowEngine('tesseract', 'ทะดะ', 0.6);
+
+    const reread = await rereadThaiNameRow(thaiReceipt('Tada'), {
+      page: await page(),
+      engine: tesseract.engine,
+    });
+
+    expect(reread.lines[0]!.text).toBe('Tada');
+    expect(reread.changed).toBe(0);
+  });
+
+  test('when the Latin name is a chain of the lexicon printed exactly (Big C), or the name is Thai, then it is not read again', async () => {
+    const tesseract = rowEngine('tesseract', 'บิ๊กซี', 0.95);
+
+    await rereadThaiNameRow(thaiReceipt('Big C', 0.95), { page: await page(), engine: tesseract.engine });
+    await rereadThaiNameRow(thaiReceipt('ร้านค้าทองดี'), { page: await page(), engine: tesseract.engine });
+
+    expect(tesseract.requests).toHaveLength(0);
+  });
+
+  test('when tesseract read a Thai page, then the reader reads the Latin name row again with Thai alone', async () => {
+    // Date and total read surely: no further pass.
+    const lines = [
+      ...thaiReceipt('Tada').slice(0, 4),
+      row('วันที่ 06/04/2567 20:07', 4),
+      row('รวมทั้งสิ้น 114.00', 5),
+    ];
+    const engine: OcrEngine = {
+      name: 'tesseract',
+      recognize: async (request) =>
+        request.singleLine
+          ? answer('tesseract', [row('โลตัส', 0, 0.94)], 0.94)
+          : answer('tesseract', lines, 0.93),
+      close: async () => undefined,
+    };
+
+    const reading = await readReceiptImage(await page(), {
+      ocrEngine: engine,
+      languages: ['eng', 'tha'],
+      now,
+    });
+
+    expect(reading.fields.storeName).toBe('โลตัส');
+    expect(reading.timings.passes?.map((pass) => pass.name)).toContain('tesseract:name-row-tha');
   });
 });

@@ -181,4 +181,11 @@ describe('toTraditional (PaddleOCR answers some characters in simplified form)',
     );
     expect(toTraditional('Total 12.00')).toBe('Total 12.00');
   });
+
+  test("when a line holds characters Taiwan prints as they are (吃, 群), then they are kept, not turned into OpenCC's forms (喫, 羣)", () => {
+    // tw-paper-t24 of the made tuning part: 金滿福小吃店 was read as 小喫店.
+    expect(toTraditional('金滿福小吃店')).toBe('金滿福小吃店');
+    expect(toTraditional('群峰床')).toBe('群峰床');
+    expect(toTraditional('为众')).toBe('為眾');
+  });
 });

@@ -12,10 +12,12 @@ let convert: ((text: string) => string) | undefined;
  * Maps simplified characters to traditional ones, one character at a time (no phrase rewriting, so
  * what the receipt printed is never reworded): PaddleOCR's Chinese model answers 莱 for 萊 on a
  * Taiwanese receipt, and store names and item keywords are matched in traditional characters.
+ * Taiwan's forms (OpenCC `tw`), not OpenCC's own traditional ones (`t`), which turn characters Taiwan
+ * prints as they are into forms it never prints: 吃 → 喫 (金滿福小吃店 read as 小喫店), 群 → 羣, 峰 → 峯.
  */
 export function toTraditional(text: string): string {
   if (!/[\u3400-\u9fff]/.test(text)) return text;
-  const toTraditionalChar = (convert ??= OpenCC.Converter({ from: 'cn', to: 't' }));
+  const toTraditionalChar = (convert ??= OpenCC.Converter({ from: 'cn', to: 'tw' }));
   let out = '';
   for (const char of text)
     out += SHARED_CHARACTERS.has(char) || !/[\u3400-\u9fff]/.test(char) ? char : toTraditionalChar(char);
