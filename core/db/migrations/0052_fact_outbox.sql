@@ -171,10 +171,12 @@ END
 $$;
 --> statement-breakpoint
 -- One fold: up to p_limit records of each outbox, under the fold lock; returns how many records it folded
--- (0 at once, without the lock, when both are empty: what a reader pays when nothing is pending).
+-- (0 at once, without the lock, when both are empty: what a reader pays when nothing is pending). On a read
+-- replica (ANALYTICS_DATABASE_URL) it folds nothing: the primary folds, the replica follows.
 CREATE OR REPLACE FUNCTION derived_facts_fold(p_limit integer) RETURNS integer LANGUAGE plpgsql AS $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM fact_outbox_proofs) AND NOT EXISTS (SELECT 1 FROM fact_outbox_members) THEN
+  IF NOT EXISTS (SELECT 1 FROM fact_outbox_proofs) AND NOT EXISTS (SELECT 1 FROM fact_outbox_members)
+     OR pg_is_in_recovery() THEN
     RETURN 0;
   END IF;
   PERFORM pg_advisory_xact_lock(7317001);
