@@ -9,7 +9,12 @@ import {
   rereadStoreRows,
   storeNameRows,
 } from '../../core/receipts/receipt-name-rows.js';
-import { chooseNameRowReading, nameRowLetters } from '../../core/receipts/receipt-name-rows.models.js';
+import {
+  chooseNameRowReading,
+  nameRowFlaws,
+  nameRowLetters,
+  nameRowWorthRereading,
+} from '../../core/receipts/receipt-name-rows.models.js';
 
 const now = new Date('2019-01-01T00:00:00Z');
 
@@ -111,6 +116,26 @@ describe('nameRowLetters — the letters a name row says', () => {
   });
 });
 
+describe('nameRowWorthRereading — which name rows another look may read better', () => {
+  test('when a row was read surely and whole, then it is not worth another look', () => {
+    expect(nameRowFlaws('SUPER SEVEN CASH & CARRY SDN BHD')).toBe(0);
+    expect(nameRowWorthRereading({ text: 'SUPER SEVEN CASH & CARRY SDN BHD', confidence: 0.94 })).toBe(false);
+    // A registration number's digits are not letters read as digits.
+    expect(nameRowWorthRereading({ text: 'R&C VENTURE SDN BHD (1191015-W)', confidence: 0.92 })).toBe(false);
+  });
+
+  test('when the recogniser was unsure of a row, then it is worth another look', () => {
+    expect(nameRowWorthRereading({ text: 'CARDENIA BAKERIES(KL)SDN BHID', confidence: 0.86 })).toBe(true);
+  });
+
+  test('when a surely read row has glued words or digits among letters, then it is worth another look', () => {
+    expect(nameRowFlaws('SANYOSTATIONERYSHOP')).toBe(1);
+    expect(nameRowFlaws('eC08Way.com SDN BHD')).toBe(1);
+    expect(nameRowWorthRereading({ text: 'SANYOSTATIONERYSHOP', confidence: 0.95 })).toBe(true);
+    expect(nameRowWorthRereading({ text: 'URBAN 1DEA SDN BHD', confidence: 0.92 })).toBe(true);
+  });
+});
+
 describe('chooseNameRowReading — which reading of a name row to keep', () => {
   const page = (text: string, confidence = 0.95) => ({ text, confidence, source: 'page' });
 
@@ -185,6 +210,43 @@ describe('rereadStoreRows — a second look at a doubtful store name', () => {
     expect(reread.reads.map((read) => read.engine)).toEqual(['tesseract', 'paddle']);
     // Each engine reads the crop as one line.
     expect([...tesseract.requests, ...paddle.requests].every((request) => request.singleLine)).toBe(true);
+  });
+
+  test('when the store is doubtful but its row was read surely and whole, then the row is not read again', async () => {
+    const tesseract = rowEngine('tesseract', 'SUPER SEVEN CASH & CARRY SDN 3HD', 0.8);
+
+    const reread = await rereadStoreRows(receipt('SUPER SEVEN CASH & CARRY SDN BHD', 0.94), {
+      page: await page(),
+      engines: [tesseract.engine],
+      languages: ['eng'],
+      now,
+    });
+
+    expect(tesseract.requests).toHaveLength(0);
+    expect(reread.rows).toBe(0);
+    expect(reread.lines[0]!.text).toBe('SUPER SEVEN CASH & CARRY SDN BHD');
+  });
+
+  test('when a name on two rows has one row read unsurely, then only that row is read again', async () => {
+    const tesseract = rowEngine('tesseract', 'CO. (M) SDN BHD', 0.8);
+    const lines = [
+      row('POPULAR BOOK', 0, 0.97),
+      row('CO. (M} SDN BHD', 1, 0.84),
+      row('NO 8, JALAN 7/118B', 2),
+      row('DATE: 27/03/2018', 3),
+      row('TOTAL 10.00', 4),
+    ];
+
+    const reread = await rereadStoreRows(lines, {
+      page: await page(),
+      engines: [tesseract.engine],
+      languages: ['eng'],
+      now,
+    });
+
+    expect(storeNameRows(lines)).toEqual([0, 1]);
+    expect(tesseract.requests).toHaveLength(1);
+    expect(reread.rows).toBe(1);
   });
 
   test('when the store is a chain read exactly, then its row is not read again', async () => {
