@@ -1,6 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
-import type { OcrEngine, OcrEngineName, OcrLine, OcrRequest, OcrResult } from '../../core/ocr/index.js';
+import type {
+  OcrEngine,
+  OcrEngineName,
+  OcrLanguage,
+  OcrLine,
+  OcrRequest,
+  OcrResult,
+} from '../../core/ocr/index.js';
 import { readReceiptImage } from '../../core/receipts/index.js';
 import {
   cropRow,
@@ -212,23 +219,30 @@ describe('rereadStoreRows — a second look at a doubtful store name', () => {
     expect([...tesseract.requests, ...paddle.requests].every((request) => request.singleLine)).toBe(true);
   });
 
-  test('when the store is doubtful but its row was read surely and whole, then the row is not read again', async () => {
-    const tesseract = rowEngine('tesseract', 'SUPER SEVEN CASH & CARRY SDN 3HD', 0.8);
-
-    const reread = await rereadStoreRows(receipt('SUPER SEVEN CASH & CARRY SDN BHD', 0.94), {
+  /** `rereadStoreRows` with tesseract alone looking again, reading every crop as `text`. */
+  const rereadByTesseract = async (lines: OcrLine[], text: string, languages: OcrLanguage[] = ['eng']) => {
+    const tesseract = rowEngine('tesseract', text, 0.9);
+    const reread = await rereadStoreRows(lines, {
       page: await page(),
       engines: [tesseract.engine],
-      languages: ['eng'],
+      languages,
       now,
     });
+    return { reread, requests: tesseract.requests };
+  };
 
-    expect(tesseract.requests).toHaveLength(0);
+  test('when the store is doubtful but its row was read surely and whole, then the row is not read again', async () => {
+    const { reread, requests } = await rereadByTesseract(
+      receipt('SUPER SEVEN CASH & CARRY SDN BHD', 0.94),
+      'SUPER SEVEN CASH & CARRY SDN 3HD',
+    );
+
+    expect(requests).toHaveLength(0);
     expect(reread.rows).toBe(0);
     expect(reread.lines[0]!.text).toBe('SUPER SEVEN CASH & CARRY SDN BHD');
   });
 
   test('when a name on two rows has one row read unsurely, then only that row is read again', async () => {
-    const tesseract = rowEngine('tesseract', 'CO. (M) SDN BHD', 0.8);
     const lines = [
       row('POPULAR BOOK', 0, 0.97),
       row('CO. (M} SDN BHD', 1, 0.84),
@@ -237,43 +251,24 @@ describe('rereadStoreRows — a second look at a doubtful store name', () => {
       row('TOTAL 10.00', 4),
     ];
 
-    const reread = await rereadStoreRows(lines, {
-      page: await page(),
-      engines: [tesseract.engine],
-      languages: ['eng'],
-      now,
-    });
+    const { reread, requests } = await rereadByTesseract(lines, 'CO. (M) SDN BHD');
 
     expect(storeNameRows(lines)).toEqual([0, 1]);
-    expect(tesseract.requests).toHaveLength(1);
+    expect(requests).toHaveLength(1);
     expect(reread.rows).toBe(1);
   });
 
   test('when the store is a chain read exactly, then its row is not read again', async () => {
-    const tesseract = rowEngine('tesseract', 'OK MART', 0.9);
+    const { reread, requests } = await rereadByTesseract(receipt('OK MART', 0.99), 'OK MART');
 
-    const reread = await rereadStoreRows(receipt('OK MART', 0.99), {
-      page: await page(),
-      engines: [tesseract.engine],
-      languages: ['eng'],
-      now,
-    });
-
-    expect(tesseract.requests).toHaveLength(0);
+    expect(requests).toHaveLength(0);
     expect(reread.rows).toBe(0);
   });
 
   test('when the name is printed in Thai, then its row is not read again (measured on Latin names only)', async () => {
-    const tesseract = rowEngine('tesseract', 'ร้านค้าทองดี', 0.9);
+    const { requests } = await rereadByTesseract(receipt('ร้านค้าทองดื'), 'ร้านค้าทองดี', ['eng', 'tha']);
 
-    await rereadStoreRows(receipt('ร้านค้าทองดื'), {
-      page: await page(),
-      engines: [tesseract.engine],
-      languages: ['eng', 'tha'],
-      now,
-    });
-
-    expect(tesseract.requests).toHaveLength(0);
+    expect(requests).toHaveLength(0);
   });
 });
 
