@@ -246,7 +246,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
     const bareCpu = process.cpuUsage(bareCpuBefore);
     await bareProfile?.stop();
     // The decisions' derived facts (funnel rollups, member facts, purchases) were left in the outbox
-    // (migration 0052): their fold, as the derived-facts worker runs it (batch after batch), timed apart.
+    // (migration 0053): their fold, as the derived-facts worker runs it (batch after batch), timed apart.
     const foldCpuBefore = process.cpuUsage();
     let folded = 0;
     const foldMs = await timeIt(async () => {

@@ -100,7 +100,7 @@ export const expectedMemberFacts = (brandId: string) => sql`
 export async function memberFactDifferences(db: Db, brandId: string): Promise<number> {
   // Without JIT: the planner's guess for the jsonb set-returning functions (100 rows each) makes PostgreSQL
   // JIT-compile this small query for seconds (3.6 s of 3.8 s on 4,000 members).
-  // The member facts as the readers see them: the outbox folded first (migration 0052).
+  // The member facts as the readers see them: the outbox folded first (migration 0053).
   await foldPendingFacts(db);
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);

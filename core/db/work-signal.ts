@@ -10,7 +10,7 @@ export const WORK_NOTIFY_CHANNEL = 'proofline_work';
 
 /**
  * The queues a worker can be woken for: the webhook inbox, outbound messages, MoF verification, and the
- * derived-facts outbox (migration 0052).
+ * derived-facts outbox (migration 0053).
  */
 export const WORK_QUEUES = ['events', 'outbound', 'verification', 'facts'] as const;
 export type WorkQueue = (typeof WORK_QUEUES)[number];

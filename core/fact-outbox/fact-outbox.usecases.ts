@@ -9,7 +9,7 @@ const folded = async (db: Executor, query: ReturnType<typeof sql>) => {
 };
 
 /**
- * One fold of the derived-facts outbox (migration 0052): up to `limit` records of each kind applied to the
+ * One fold of the derived-facts outbox (migration 0053): up to `limit` records of each kind applied to the
  * rollups and member facts and deleted, in one transaction; resolves with how many it folded (0 when
  * nothing is pending). Safe on several workers at once (the fold takes a lock of its own).
  */

@@ -51,7 +51,7 @@ let sent = 0;
 
 /** Every rollup's rows, as JSON text, in a stable order. */
 async function rollupRows(db: Executor) {
-  // The rollups as the readers see them: the outbox folded first (migration 0052).
+  // The rollups as the readers see them: the outbox folded first (migration 0053).
   await foldPendingFacts(db);
   const all: Record<string, string[]> = {};
   for (const table of ROLLUPS)

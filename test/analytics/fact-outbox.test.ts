@@ -11,7 +11,7 @@ import { exitOf, startChild } from '../support/child-worker.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 /*
- * The derived-facts outbox (issue 17, migration 0052): a decision's transaction only records what must be
+ * The derived-facts outbox (issue 17, migration 0053): a decision's transaction only records what must be
  * refolded; the fold applies and deletes the records in one transaction. A process killed after its
  * decisions committed and in the middle of its fold loses nothing, and the next fold counts each proof once.
  */

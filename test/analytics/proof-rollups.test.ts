@@ -124,7 +124,7 @@ async function expectRollupsEqualSubmissions() {
 
 async function rollupRows() {
   const db = database.db;
-  // The rollups as the readers see them: the outbox folded first (migration 0052).
+  // The rollups as the readers see them: the outbox folded first (migration 0053).
   await foldPendingFacts(db);
   return {
     days: await db
