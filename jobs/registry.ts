@@ -1,6 +1,7 @@
 import type { Services } from '../core/app/build-services.js';
 import { createBroadcastsWorker } from './broadcasts.job.js';
 import { createCampaignReplaysWorker } from './campaign-replays.job.js';
+import { createDerivedFactsWorker } from './derived-facts.job.js';
 import { createDrawsJob } from './draws.job.js';
 import { createExportsWorker } from './exports.job.js';
 import { createExpirePointsJob } from './expire-points.job.js';
@@ -25,6 +26,7 @@ export function buildJobs(services: Services): { jobs: ScheduledJob[]; workers: 
       createBroadcastsWorker(services),
       createCampaignReplaysWorker(services),
       createExportsWorker(services),
+      createDerivedFactsWorker(services),
     ],
   };
 }

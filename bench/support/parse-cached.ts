@@ -45,7 +45,7 @@ const rereadNames = async (file: string, lines: OcrLine[]) => {
   });
   return rereadStoreRows(lines, { page, engines: rowEngines, languages: ['eng'], now });
 };
-const rereadCount = { scans: 0, replaced: 0 };
+const rereadCount = { scans: 0, replaced: 0, reads: 0, photos: 0 };
 const rootOf = (name: string) => (name === 'tesseract' ? cacheDir : join(cacheDir, name));
 const root = rootOf(engine);
 const now = SROIE_SUBMITTED_AT;
@@ -73,6 +73,8 @@ for (const file of files) {
   if (names) {
     const reread = await rereadNames(file, first);
     first = reread.lines;
+    rereadCount.photos++;
+    rereadCount.reads += reread.reads.length;
     if (reread.rows > 0) rereadCount.scans++;
     if (reread.changed > 0) rereadCount.replaced++;
   }
@@ -103,7 +105,7 @@ if (secondUncached.length > 0)
   );
 if (names)
   console.log(
-    `store name rows read again on ${rereadCount.scans} scans, a row's text replaced on ${rereadCount.replaced}`,
+    `store name rows read again on ${rereadCount.scans} of ${rereadCount.photos} scans (${rereadCount.reads} row recognitions, ${(rereadCount.reads / Math.max(1, rereadCount.photos)).toFixed(2)} a photo), a row's text replaced on ${rereadCount.replaced}`,
   );
 console.log(formatFieldTables(outcomes));
 console.log(formatCalibration(outcomes));

@@ -42,10 +42,10 @@ export function createWebhookModule(
 ): AppModule {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: BODY_LIMIT_BYTES });
-  const { db, driver, simpleQuery } = services.database;
+  const { db, driver, simpleQuery, namedQuery } = services.database;
   const channelCache = channels ?? createChannelCache({ db, generateId: services.generateId });
   const inbox = createWebhookInbox(
-    { db, generateId: services.generateId, clock: services.clock, simpleQuery },
+    { db, generateId: services.generateId, clock: services.clock, simpleQuery, namedQuery },
     // PGlite runs one statement at a time; PostgreSQL writes two batches side by side.
     { maxConcurrentWrites: driver === 'pglite' ? 1 : 2, preparedInserts },
   );

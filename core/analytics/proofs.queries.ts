@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
+import { foldPendingFacts } from '../fact-outbox/index.js';
 import type { FunnelAnswer } from './analytics.models.js';
 import { filterWhere } from './analytics.filter.js';
 import { n, type AnalyticsFilter } from './analytics.queries.js';
@@ -70,6 +71,7 @@ export const redeemedMembers = (brandId: string, firsts: SQL) =>
  * local day the proof was received).
  */
 export async function proofFunnel(db: Executor, filter: AnalyticsFilter): Promise<FunnelAnswer> {
+  await foldPendingFacts(db);
   const where = proofDaysWhere(filter, 'd');
   const [totals] = await queryRows<Record<string, unknown>>(
     db,
@@ -167,6 +169,7 @@ export async function toCohortsAnswer(
  * whose cost follows days and weeks, not members (docs/decisions/009, "Cohorts by first-ever proof").
  */
 export async function memberCohorts(db: Executor, filter: AnalyticsFilter) {
+  await foldPendingFacts(db);
   return toCohortsAnswer(db, filter.brandId, await cohortRows(db, filter));
 }
 

@@ -8,5 +8,9 @@ import type { Executor } from '../db/database.js';
  */
 export async function rebuildAnalyticsRollups(db: Executor, { brandId }: { brandId?: string } = {}) {
   await db.execute(sql`select analytics_rollup_rebuild(${brandId ?? null})`);
-  await db.execute(sql`select analytics_proofs_rebuild(${brandId ?? null})`);
+  await db.transaction(async (tx) => {
+    // No funnel record may stay pending: the rebuild counts its proof, and its fold would again.
+    await tx.execute(sql`select derived_facts_settle_proofs()`);
+    await tx.execute(sql`select analytics_proofs_rebuild(${brandId ?? null})`);
+  });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db/database.js';
+import { foldPendingFacts } from '../fact-outbox/index.js';
 import {
   exclusionReasonSql,
   matchingMembersWhere,
@@ -59,6 +60,8 @@ export async function loadCandidates(
   cap: { messages: number; days: number },
 ) {
   const capSince = new Date(ctx.now.getTime() - cap.days * 86_400_000);
+  // The audience is chosen on member facts that include every committed proof.
+  await foldPendingFacts(db);
   const rows = await queryRows<{
     id: string;
     line_user_id: string;

@@ -41,6 +41,17 @@ export type DatabaseHandle = {
    */
   simpleQuery: <T extends Record<string, unknown>>(text: string) => Promise<T[]>;
   /**
+   * PostgreSQL only: one statement with parameters under a name, which node-postgres prepares once on
+   * each pooled connection and then only binds and executes (no parse, analysis and planning per call).
+   * One name, one text. For a hot path; not inside a transaction. PGlite has none (its extended protocol
+   * costs more calls into the wasm than a prepared statement's EXECUTE over `simpleQuery`).
+   */
+  namedQuery?: <T extends Record<string, unknown>>(
+    name: string,
+    text: string,
+    values: unknown[],
+  ) => Promise<T[]>;
+  /**
    * LISTEN on a notification channel: PGlite delivers in-process (one process owns its data directory);
    * PostgreSQL on a dedicated connection that reconnects by itself and then calls `onNotification('*')`,
    * since notifications sent while it was away are lost. Resolves, once listening, with the unlisten.
@@ -147,6 +158,8 @@ async function createPostgresDatabase(
       }
     },
     simpleQuery: async <T extends Record<string, unknown>>(text: string) => (await pool.query<T>(text)).rows,
+    namedQuery: async <T extends Record<string, unknown>>(name: string, text: string, values: unknown[]) =>
+      (await pool.query<T>({ name, text, values })).rows,
     listen: (channel, onNotification) => listenOnPostgres(url, channel, onNotification),
     close: async () => {
       await pool.end();

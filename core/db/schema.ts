@@ -14,6 +14,7 @@ export * from '../console-line/console-line.table.js';
 export * from '../conversations/conversations.table.js';
 export * from '../draws/draws.table.js';
 export * from '../events/events.table.js';
+export * from '../fact-outbox/fact-outbox.table.js';
 export * from '../invoices/invoices.table.js';
 export * from '../members/members.table.js';
 export * from '../messaging/messaging.table.js';

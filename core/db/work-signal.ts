@@ -8,8 +8,11 @@ import { sql, type DatabaseHandle, type Executor } from './database.js';
  */
 export const WORK_NOTIFY_CHANNEL = 'proofline_work';
 
-/** The queues a worker can be woken for: the webhook inbox, outbound messages, MoF verification. */
-export const WORK_QUEUES = ['events', 'outbound', 'verification'] as const;
+/**
+ * The queues a worker can be woken for: the webhook inbox, outbound messages, MoF verification, and the
+ * derived-facts outbox (migration 0053).
+ */
+export const WORK_QUEUES = ['events', 'outbound', 'verification', 'facts'] as const;
 export type WorkQueue = (typeof WORK_QUEUES)[number];
 
 /**

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DatabaseHandle, type Executor } from '../db/database.js';
-import { sqlLiteral, sqlTextOrNull } from '../db/sql-literal.js';
+import { sqlLiteral } from '../db/sql-literal.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { MEDIA_MESSAGE_TYPES } from './events.models.js';
 import { webhookEvents } from './events.table.js';
@@ -14,13 +14,19 @@ export type NewWebhookEvent = Omit<
 /** Messages whose answer reads media first (not for the answer lanes). */
 const MEDIA_TYPES = sql.raw(`(${MEDIA_MESSAGE_TYPES.map((type) => `'${type}'`).join(', ')})`);
 
-/** Batches of up to this many events use a prepared statement of their size (`preparedInserts`). */
-const PREPARED_MAX_ROWS = 16;
 const INSERT_COLUMNS = `id, brand_id, channel_id, webhook_event_id, event_type, line_user_id, payload, raw_json,
   request_id, is_redelivery, occurred_at, state, next_attempt_at, last_error, received_at`;
-const INSERT_TYPES =
-  'text,text,text,text,text,text,jsonb,text,text,boolean,timestamptz,text,timestamptz,text,timestamptz';
-const ON_CONFLICT = `on conflict (channel_id, webhook_event_id) do nothing
+/**
+ * The inbox's insert: every row of a batch comes in ONE json value (an array of objects keyed by column),
+ * so the statement is the same text whatever the batch's size — prepared once on PGlite — and the
+ * payload is written into that JSON as an object, not stringified on its own and quoted again.
+ */
+const INSERT_FROM_JSON = (json: string) => `insert into webhook_events (${INSERT_COLUMNS})
+  select ${INSERT_COLUMNS} from json_to_recordset(${json}) as v(id text, brand_id text, channel_id text,
+    webhook_event_id text, event_type text, line_user_id text, payload jsonb, raw_json text, request_id text,
+    is_redelivery boolean, occurred_at timestamptz, state text, next_attempt_at timestamptz, last_error text,
+    received_at timestamptz)
+  on conflict (channel_id, webhook_event_id) do nothing
   returning channel_id as "channelId", webhook_event_id as "webhookEventId"`;
 /** Each repository's prepared statements have names of their own (several may share a PGlite). */
 let preparedNamespaces = 0;
@@ -29,6 +35,7 @@ export function createEventsRepository({
   db,
   generateId,
   simpleQuery,
+  namedQuery,
   preparedInserts = false,
 }: {
   db: Executor;
@@ -36,68 +43,68 @@ export function createEventsRepository({
   /** `DatabaseHandle.simpleQuery`: when given, `storeOnce` sends its statement that way. */
   simpleQuery?: DatabaseHandle['simpleQuery'];
   /**
+   * `DatabaseHandle.namedQuery` (PostgreSQL): when given, `storeOnce` sends its insert as a named
+   * statement, prepared once per pooled connection, with the rows' JSON as its one parameter.
+   */
+  namedQuery?: DatabaseHandle['namedQuery'];
+  /**
    * With `simpleQuery` on a database of ONE connection (PGlite): `storeOnce` prepares its insert once
-   * per batch size (up to 16 rows) and then only EXECUTEs it, so PostgreSQL parses, analyzes and plans
-   * the insert once instead of for every batch. Not for a pool: a prepared statement lives on the
+   * (one statement for every batch size) and then only EXECUTEs it, so PostgreSQL parses, analyzes and
+   * plans the insert once instead of for every batch. Not for a pool: a prepared statement lives on the
    * connection that prepared it.
    */
   preparedInserts?: boolean;
 }) {
-  const namespace = `webhook_events_insert_${++preparedNamespaces}`;
-  const prepared = new Set<number>();
+  // PGlite's prepared statement has a name of its own per repository; a named statement on PostgreSQL
+  // has one name for its one text (node-postgres refuses a name reused for another text).
+  const name = namedQuery ? 'webhook_events_insert' : `webhook_events_insert_${++preparedNamespaces}`;
+  let prepared = false;
   return {
     /**
      * Stores events once per (channel, webhookEventId), in one statement (so one commit, however many
      * events); returns the keys of those that were new. The same key twice in `events` is stored once.
      *
-     * The webhook's hot path, so the statement is sent as plain text with its values as literals
+     * The webhook's hot path, so the rows go as one JSON text (`json_to_recordset`), sent as a literal
      * (`sqlLiteral`): no per-row, per-column parameters for the query builder and the driver to build,
-     * type and bind (on PGlite all of that is JavaScript in the serving process). Measured with
-     * `npm run bench -- webhook`. With `simpleQuery` it also skips drizzle and PostgreSQL's extended
-     * protocol (on PGlite, four of the statement's six calls into the wasm).
+     * type and bind (on PGlite all of that is JavaScript in the serving process), and one JSON.stringify
+     * for the batch, payloads included. Measured with `npm run bench -- webhook`. With `simpleQuery` it
+     * also skips drizzle and PostgreSQL's extended protocol (on PGlite, four of the statement's six calls
+     * into the wasm).
      */
     async storeOnce(events: NewWebhookEvent[]): Promise<{ channelId: string; webhookEventId: string }[]> {
       if (events.length === 0) return [];
-      const time = (value: Date) => `${sqlLiteral(value.toISOString())}::timestamptz`;
-      const rows = events.map((event) => {
-        const receivedAt = event.receivedAt ?? new Date();
-        return [
-          sqlLiteral(generateId('webhookEvent')),
-          sqlLiteral(event.brandId),
-          sqlLiteral(event.channelId),
-          sqlLiteral(event.webhookEventId),
-          sqlLiteral(event.eventType),
-          sqlTextOrNull(event.lineUserId),
-          `${sqlLiteral(JSON.stringify(event.payload))}::jsonb`,
-          sqlTextOrNull(event.rawJson),
-          sqlTextOrNull(event.requestId),
-          event.isRedelivery ? 'true' : 'false',
-          time(event.occurredAt),
-          sqlLiteral(event.state ?? 'pending'),
-          time(event.nextAttemptAt ?? receivedAt),
-          sqlTextOrNull(event.lastError),
-          time(receivedAt),
-        ].join(',');
-      });
+      // Dates become ISO strings (timestamptz input); a null or absent value is SQL null.
+      const json = JSON.stringify(
+        events.map((event) => {
+          const receivedAt = event.receivedAt ?? new Date();
+          return {
+            id: generateId('webhookEvent'),
+            brand_id: event.brandId,
+            channel_id: event.channelId,
+            webhook_event_id: event.webhookEventId,
+            event_type: event.eventType,
+            line_user_id: event.lineUserId ?? null,
+            payload: event.payload,
+            raw_json: event.rawJson ?? null,
+            request_id: event.requestId ?? null,
+            is_redelivery: event.isRedelivery ?? false,
+            occurred_at: event.occurredAt,
+            state: event.state ?? 'pending',
+            next_attempt_at: event.nextAttemptAt ?? receivedAt,
+            last_error: event.lastError ?? null,
+            received_at: receivedAt,
+          };
+        }),
+      );
       type Key = { channelId: string; webhookEventId: string };
-      if (simpleQuery && preparedInserts && rows.length <= PREPARED_MAX_ROWS) {
-        const name = `${namespace}_${rows.length}`;
-        if (!prepared.has(rows.length)) {
-          const placeholders = rows.map(
-            (_, row) =>
-              `(${Array.from({ length: 15 }, (_, column) => `$${row * 15 + column + 1}`).join(',')})`,
-          );
-          await simpleQuery(
-            `prepare ${name} (${rows.map(() => INSERT_TYPES).join(',')}) as
-              insert into webhook_events (${INSERT_COLUMNS}) values ${placeholders.join(',')} ${ON_CONFLICT}`,
-          );
-          prepared.add(rows.length);
-        }
-        return simpleQuery<Key>(`execute ${name} (${rows.join(',')})`);
+      if (namedQuery) return namedQuery<Key>(name, INSERT_FROM_JSON('$1::json'), [json]);
+      if (!simpleQuery) return queryRows<Key>(db, sql.raw(INSERT_FROM_JSON(`${sqlLiteral(json)}::json`)));
+      if (!preparedInserts) return simpleQuery<Key>(INSERT_FROM_JSON(`${sqlLiteral(json)}::json`));
+      if (!prepared) {
+        await simpleQuery(`prepare ${name} (json) as ${INSERT_FROM_JSON('$1')}`);
+        prepared = true;
       }
-      const statement = `insert into webhook_events (${INSERT_COLUMNS})
-        values ${rows.map((row) => `(${row})`).join(',')} ${ON_CONFLICT}`;
-      return simpleQuery ? simpleQuery<Key>(statement) : queryRows<Key>(db, sql.raw(statement));
+      return simpleQuery<Key>(`execute ${name} (${sqlLiteral(json)})`);
     },
 
     /**

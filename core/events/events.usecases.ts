@@ -36,12 +36,15 @@ export function createWebhookInbox(
     generateId,
     clock,
     simpleQuery,
+    namedQuery,
   }: {
     db: Database;
     generateId: IdGenerator;
     clock: Clock;
     /** `DatabaseHandle.simpleQuery`, for the insert (the webhook passes it; tests may leave it out). */
     simpleQuery?: DatabaseHandle['simpleQuery'];
+    /** `DatabaseHandle.namedQuery` (PostgreSQL): the insert as a statement prepared once per connection. */
+    namedQuery?: DatabaseHandle['namedQuery'];
   },
   {
     maxBatchEvents = 500,
@@ -50,7 +53,7 @@ export function createWebhookInbox(
   }: {
     maxBatchEvents?: number;
     maxConcurrentWrites?: number;
-    /** One connection (PGlite): the insert is prepared once per batch size (`createEventsRepository`). */
+    /** One connection (PGlite): the insert is prepared once, for every batch size (`createEventsRepository`). */
     preparedInserts?: boolean;
   } = {},
 ): WebhookInbox {
@@ -59,7 +62,7 @@ export function createWebhookInbox(
     resolve: (result: { received: number; stored: number }) => void;
     reject: (error: unknown) => void;
   };
-  const repository = createEventsRepository({ db, generateId, simpleQuery, preparedInserts });
+  const repository = createEventsRepository({ db, generateId, simpleQuery, namedQuery, preparedInserts });
   const queue: Pending[] = [];
   let writing = 0;
 

@@ -30,32 +30,58 @@ function words(text: string) {
 }
 
 /**
- * How well a reading of a name row holds together as a name, by features any store's name shares:
- * - company words (`data/company-words.data.ts`) and a legal suffix read as words of their own (+);
+ * The flaws of a reading of a name row that say its letters were misread, by features any store's name
+ * shares (no store is looked up):
  * - words glued together: a word that holds a company word but is longer (`SANYOSTATIONERYSHOP`: the
- *   spaces between letters were not seen, and letters beside them likely misread too) (−);
- * - digits inside a word of letters (`eC08Way.com`: a letter read as a digit) (−).
+ *   spaces between letters were not seen, and letters beside them likely misread too);
+ * - digits inside a word of letters (`eC08Way.com`: a letter read as a digit).
+ */
+export function nameRowFlaws(text: string) {
+  let flaws = 0;
+  for (const word of words(text)) {
+    const upper = word.toUpperCase();
+    if (
+      !COMPANY_WORD_SET.has(upper) &&
+      upper.length > 5 &&
+      [...COMPANY_WORD_SET].some((company) => company.length >= 4 && upper.includes(company))
+    )
+      flaws++;
+    const letters = (upper.match(/\p{L}/gu) ?? []).length;
+    const digits = (upper.match(/\d/g) ?? []).length;
+    if (letters >= 2 && digits >= 1 && digits < letters) flaws++;
+  }
+  return flaws;
+}
+
+/**
+ * How well a reading of a name row holds together as a name: company words (`data/company-words.data.ts`),
+ * a legal suffix and a chain of the lexicon read as words of their own (+), each flaw (`nameRowFlaws`) (−).
  * Not which store it is: no name of a store is looked up (a chain of the lexicon printed exactly counts
  * as a company word would).
  */
 export function nameRowShape(text: string) {
-  let score = 0;
-  const read = words(text);
-  for (const word of read) {
-    const upper = word.toUpperCase();
-    if (COMPANY_WORD_SET.has(upper)) score += 0.5;
-    else if (
-      upper.length > 5 &&
-      [...COMPANY_WORD_SET].some((company) => company.length >= 4 && upper.includes(company))
-    )
-      score -= 1;
-    const letters = (upper.match(/\p{L}/gu) ?? []).length;
-    const digits = (upper.match(/\d/g) ?? []).length;
-    if (letters >= 2 && digits >= 1 && digits < letters) score -= 1;
-  }
+  let score = -nameRowFlaws(text);
+  for (const word of words(text)) if (COMPANY_WORD_SET.has(word.toUpperCase())) score += 0.5;
   if (LEGAL_SUFFIX.test(correctStoreName(text).value)) score += 0.5;
   if (correctStoreName(text).chain) score += 0.5;
   return score;
+}
+
+/**
+ * A name row's page reading is trusted below this confidence no more: PaddleOCR's recogniser reads most
+ * rows of printed capitals at 0.9 or more, and its misread name rows (SROIE tuning: `CARDENIA …BHID`,
+ * `eC08Way.com`) under it.
+ */
+export const NAME_ROW_SURE = 0.9;
+
+/**
+ * Whether a store name's row is worth reading again from its crop: its page reading is unsure (under
+ * `NAME_ROW_SURE`) or flawed (`nameRowFlaws`: glued words, digits among letters). A row read surely and
+ * whole is what another look would read too: on SROIE tuning, of the 94 name rows read again, every row
+ * whose text another look replaced to the better was one of these (decision 008, 2026-12-06 midday).
+ */
+export function nameRowWorthRereading(row: { text: string; confidence?: number }) {
+  return (row.confidence ?? 0) < NAME_ROW_SURE || nameRowFlaws(row.text) > 0;
 }
 
 /** What the page pass's own reading starts with: a second look must be closer to the others to replace it. */

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { brands } from '../brands/brands.table.js';
 import { queryRows, type Executor } from '../db/database.js';
+import { foldPendingFacts } from '../fact-outbox/index.js';
 import type { IdGenerator } from '../shared/ids.js';
 import {
   marketingConsentSql,
@@ -112,6 +113,8 @@ export function createSegmentsRepository({ db, generateId }: { db: Executor; gen
       condition: SegmentCondition,
       ctx: ConditionContext,
     ): Promise<{ count: number; matched: number }> {
+      // The member facts the conditions test (accepted proofs, purchases) include every committed proof.
+      await foldPendingFacts(db);
       const [row] = await queryRows<{ count: number | string; matched: number | string }>(
         db,
         sql`select count(*) filter (where m.following and ${marketingConsentSql(ctx.country)}) as count, count(*) as matched
@@ -125,6 +128,7 @@ export function createSegmentsRepository({ db, generateId }: { db: Executor; gen
       ctx: ConditionContext,
       limit: number,
     ): Promise<SegmentSampleMember[]> {
+      await foldPendingFacts(db);
       const rows = await queryRows<{
         id: string;
         display_name: string | null;

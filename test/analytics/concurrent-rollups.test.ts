@@ -12,6 +12,7 @@ import {
   syncSubmissionLineItems,
   type AnalyticsFilter,
 } from '../../core/analytics/index.js';
+import { foldPendingFacts } from '../../core/fact-outbox/index.js';
 import { queryRows, type Executor } from '../../core/db/database.js';
 import { analyticsLineItems, submissions } from '../../core/db/schema.js';
 import type { SubmissionState } from '../../core/submissions/submissions.table.js';
@@ -50,6 +51,8 @@ let sent = 0;
 
 /** Every rollup's rows, as JSON text, in a stable order. */
 async function rollupRows(db: Executor) {
+  // The rollups as the readers see them: the outbox folded first (migration 0053).
+  await foldPendingFacts(db);
   const all: Record<string, string[]> = {};
   for (const table of ROLLUPS)
     all[table] = (

@@ -15,6 +15,7 @@ import {
   type AnalyticsFilter,
 } from '../../core/analytics/index.js';
 import { randomSource } from '../../core/analytics/synthetic.usecases.js';
+import { foldPendingFacts } from '../../core/fact-outbox/index.js';
 import { queryRows } from '../../core/db/database.js';
 import { brands, redemptions, submissions } from '../../core/db/schema.js';
 import { eraseMember } from '../../core/members/members.erasure.js';
@@ -123,6 +124,8 @@ async function expectRollupsEqualSubmissions() {
 
 async function rollupRows() {
   const db = database.db;
+  // The rollups as the readers see them: the outbox folded first (migration 0053).
+  await foldPendingFacts(db);
   return {
     days: await db
       .select()
@@ -228,6 +231,7 @@ describe('proof rollups (funnel and cohorts)', () => {
     for (let i = 0; i < 40; i++) await database.db.insert(submissions).values(randomSubmissions(1));
     await database.db.insert(submissions).values(randomSubmissions(200));
     await database.db.insert(submissions).values(randomSubmissions(20, OTHER));
+    await foldPendingFacts(database.db);
     const [row] = await queryRows<{ count: number }>(
       database.db,
       sql`select count(*)::int as count from analytics_member_days where brand_id = ${BRAND}`,
@@ -414,6 +418,7 @@ describe('proof rollups (funnel and cohorts)', () => {
     const db = database.db;
     const otherBefore = await proofFunnel(db, { brandId: OTHER });
     await db.delete(submissions).where(eq(submissions.brandId, BRAND));
+    await foldPendingFacts(db);
     for (const table of [
       analyticsProofDays,
       analyticsMemberDays,

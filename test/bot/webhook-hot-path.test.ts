@@ -225,7 +225,7 @@ describe.each(PGLITE_THREADS)(
 
     // A prepared statement lives on the connection that prepared it: only PGlite's one connection uses them.
     (process.env.TEST_DATABASE_URL ? test.skip : test)(
-      'when the inbox prepares its insert (PGlite), then each batch size is prepared once and reused, a batch over 16 goes as plain text, and every event is stored once',
+      'when the inbox prepares its insert (PGlite), then one statement is prepared once for batches of every size, over 16 too, and every event is stored once',
       async () => {
         const statements: string[] = [];
         const inbox = createWebhookInbox(
@@ -257,11 +257,108 @@ describe.each(PGLITE_THREADS)(
           { received: 1, stored: 1 },
           { received: 17, stored: 17 },
         ]);
-        expect(statements).toEqual(['prepare', 'execute', 'execute', 'prepare', 'execute', 'insert']);
+        expect(statements).toEqual(['prepare', 'execute', 'execute', 'execute', 'execute']);
         for (const id of ['EVT_PREP_A', 'EVT_PREP_B', 'EVT_PREP_C', 'EVT_PREP_D', ...many])
           expect(await rowsOf(id)).toHaveLength(1);
       },
     );
+
+    // PostgreSQL: node-postgres prepares a named statement once on each pooled connection.
+    (process.env.TEST_DATABASE_URL ? test : test.skip)(
+      'when the inbox is given the named statement (PostgreSQL), then batches of every size go through one name and one text, and every event is stored once',
+      async () => {
+        const { namedQuery } = services.database;
+        if (!namedQuery) throw new Error('the PostgreSQL handle has no namedQuery');
+        const sent: { name: string; text: string; values: number }[] = [];
+        const inbox = createWebhookInbox({
+          db: services.database.db,
+          generateId: services.generateId,
+          clock: services.clock,
+          simpleQuery: services.database.simpleQuery,
+          namedQuery: async <T extends Record<string, unknown>>(
+            name: string,
+            text: string,
+            values: unknown[],
+          ) => {
+            sent.push({ name, text, values: values.length });
+            return namedQuery<T>(name, text, values);
+          },
+        });
+        const [channel] = await services.database.db
+          .select()
+          .from(lineChannels)
+          .where(eq(lineChannels.id, CHANNEL.id));
+        if (!channel) throw new Error('seeded channel missing');
+        const many = Array.from({ length: 17 }, (_, i) => `EVT_NAMED_MANY_${i}`);
+
+        const results = [];
+        for (const ids of [['EVT_NAMED_A', 'EVT_NAMED_B'], ['EVT_NAMED_B', 'EVT_NAMED_C'], many])
+          results.push(await inbox.receive({ channel, rawBody: webhookBody(ids) }));
+
+        expect(results).toEqual([
+          { received: 2, stored: 2 },
+          { received: 2, stored: 1 },
+          { received: 17, stored: 17 },
+        ]);
+        expect(sent).toHaveLength(3);
+        expect(new Set(sent.map(({ name, text }) => `${name}\n${text}`)).size).toBe(1);
+        expect(sent.map(({ values }) => values)).toEqual([1, 1, 1]);
+        for (const id of ['EVT_NAMED_A', 'EVT_NAMED_B', 'EVT_NAMED_C', ...many])
+          expect(await rowsOf(id)).toHaveLength(1);
+      },
+    );
+
+    test('when events are stored from the JSON of their batch, then each payload and column reads back as it came', async () => {
+      const { inbox, channel } = await newInboxOfSeededChannel();
+      const hotInbox = createWebhookInbox(
+        {
+          db: services.database.db,
+          generateId: services.generateId,
+          clock: services.clock,
+          simpleQuery: services.database.simpleQuery,
+          namedQuery: services.database.namedQuery,
+        },
+        { preparedInserts: services.database.driver === 'pglite' },
+      );
+      const tricky = "it's a \\ back\\slash, \"quotes\", 🍵 茶 ชา, $1 and '' and \\u0041";
+      const event = (webhookEventId: string) => ({
+        type: 'message',
+        webhookEventId,
+        timestamp: 1733450000123,
+        mode: 'active',
+        replyToken: 'reply-token',
+        source: { type: 'user', userId: 'U_ROUNDTRIP' },
+        deliveryContext: { isRedelivery: true },
+        message: { id: '1', type: 'text', text: tricky, nested: { list: [1, 2.5, null, true] } },
+      });
+      for (const [target, webhookEventId] of [
+        [inbox, 'EVT_ROUNDTRIP_PLAIN'],
+        [hotInbox, 'EVT_ROUNDTRIP_HOT'],
+      ] as const)
+        await target.receive({
+          channel,
+          rawBody: JSON.stringify({ destination: 'U0', events: [event(webhookEventId)] }),
+          requestId: 'req-roundtrip',
+        });
+
+      for (const webhookEventId of ['EVT_ROUNDTRIP_PLAIN', 'EVT_ROUNDTRIP_HOT']) {
+        const [row] = await rowsOf(webhookEventId);
+        expect(row).toMatchObject({
+          brandId: channel.brandId,
+          channelId: channel.id,
+          eventType: 'message',
+          lineUserId: 'U_ROUNDTRIP',
+          payload: event(webhookEventId),
+          rawJson: null,
+          requestId: 'req-roundtrip',
+          isRedelivery: true,
+          state: 'pending',
+          lastError: null,
+        });
+        expect(row?.occurredAt.toISOString()).toBe('2024-12-06T01:53:20.123Z');
+        expect(row?.id).toMatch(/^evt_/);
+      }
+    });
 
     test('when a brand or channel that webhook events name is deleted or renumbered, then it is refused as the foreign keys refused it', async () => {
       // The inbox's table has no foreign keys (its insert is the hot path); a trigger guards the parents.
@@ -329,16 +426,23 @@ describe.each(PGLITE_THREADS)(
       // queueing, or a batch answered when another batch commits) is caught here.
       const responses = new Map<string, ServerResponse>();
       const seenAtCommit: { id: string; sent: boolean }[] = [];
+      const held = async <T>(statement: string, rows: T) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const [id, res] of responses)
+          if (statement.includes(`"${id}"`))
+            seenAtCommit.push({ id, sent: res.headersSent || res.writableEnded });
+        return rows;
+      };
+      const { namedQuery } = services.database;
       const database = {
         ...services.database,
-        simpleQuery: async <T extends Record<string, unknown>>(text: string) => {
-          const rows = await services.database.simpleQuery<T>(text);
-          await new Promise((resolve) => setImmediate(resolve));
-          for (const [id, res] of responses)
-            if (text.includes(`'${id}'`))
-              seenAtCommit.push({ id, sent: res.headersSent || res.writableEnded });
-          return rows;
-        },
+        simpleQuery: async <T extends Record<string, unknown>>(text: string) =>
+          held(text, await services.database.simpleQuery<T>(text)),
+        // PostgreSQL: the insert is a named statement, its rows the one parameter.
+        namedQuery: namedQuery
+          ? async <T extends Record<string, unknown>>(name: string, text: string, values: unknown[]) =>
+              held(values.map(String).join(' '), await namedQuery<T>(name, text, values))
+          : undefined,
       };
       const heldApp = createApp(services, [createWebhookModule({ ...services, database })]);
       const server = (req: IncomingMessage, res: ServerResponse) => {

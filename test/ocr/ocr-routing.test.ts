@@ -91,11 +91,25 @@ describe('readReceiptImage — a second engine looks again only at what the firs
     expect(reading.fields.totalMinor).toBe(3100);
     expect(pageRequests(main)).toHaveLength(1);
     expect(pageRequests(second)).toHaveLength(0);
-    // A doubtful Latin store name's own rows are read again from their crops, one line at a time
-    // (receipt-name-rows.ts); that is not a second look at the page.
-    expect([...main.requests, ...second.requests].filter((request) => request.singleLine)).not.toHaveLength(
-      0,
-    );
+    // The store name is doubtful (no chain), but its row was read surely and whole: neither engine reads it
+    // again from its crop (receipt-name-rows.ts), so the second engine is not even started.
+    expect([...main.requests, ...second.requests].filter((request) => request.singleLine)).toHaveLength(0);
+  });
+
+  test('when the store name row was read with a flaw, then both engines read that row again, one line each, and nothing else', async () => {
+    const main = scripted('paddle', sure.replace('ABC HO TRADING', 'ABCHOTRADING'));
+    const second = scripted('tesseract', sure);
+    const reading = await readWith(main, second, ['eng']);
+
+    expect(pageRequests(main)).toHaveLength(1);
+    expect(pageRequests(second)).toHaveLength(0);
+    expect(main.requests.filter((request) => request.singleLine)).toHaveLength(1);
+    expect(second.requests.filter((request) => request.singleLine)).toHaveLength(1);
+    expect(reading.timings.passes?.map((pass) => pass.name)).toEqual([
+      'base',
+      'tesseract:name-row',
+      'paddle:name-row',
+    ]);
   });
 
   test('when the total is missing, then the second engine reads the page at its own size and the vote keeps its total', async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
-import type { OcrEngine, OcrEngineName, OcrLine, OcrRequest, OcrResult } from '../../core/ocr/index.js';
+import type {
+  OcrEngine,
+  OcrEngineName,
+  OcrLanguage,
+  OcrLine,
+  OcrRequest,
+  OcrResult,
+} from '../../core/ocr/index.js';
 import { readReceiptImage } from '../../core/receipts/index.js';
 import {
   cropRow,
@@ -10,7 +17,12 @@ import {
   rereadThaiNameRow,
   storeNameRows,
 } from '../../core/receipts/receipt-name-rows.js';
-import { chooseNameRowReading, nameRowLetters } from '../../core/receipts/receipt-name-rows.models.js';
+import {
+  chooseNameRowReading,
+  nameRowFlaws,
+  nameRowLetters,
+  nameRowWorthRereading,
+} from '../../core/receipts/receipt-name-rows.models.js';
 
 const now = new Date('2019-01-01T00:00:00Z');
 
@@ -112,6 +124,26 @@ describe('nameRowLetters — the letters a name row says', () => {
   });
 });
 
+describe('nameRowWorthRereading — which name rows another look may read better', () => {
+  test('when a row was read surely and whole, then it is not worth another look', () => {
+    expect(nameRowFlaws('SUPER SEVEN CASH & CARRY SDN BHD')).toBe(0);
+    expect(nameRowWorthRereading({ text: 'SUPER SEVEN CASH & CARRY SDN BHD', confidence: 0.94 })).toBe(false);
+    // A registration number's digits are not letters read as digits.
+    expect(nameRowWorthRereading({ text: 'R&C VENTURE SDN BHD (1191015-W)', confidence: 0.92 })).toBe(false);
+  });
+
+  test('when the recogniser was unsure of a row, then it is worth another look', () => {
+    expect(nameRowWorthRereading({ text: 'CARDENIA BAKERIES(KL)SDN BHID', confidence: 0.86 })).toBe(true);
+  });
+
+  test('when a surely read row has glued words or digits among letters, then it is worth another look', () => {
+    expect(nameRowFlaws('SANYOSTATIONERYSHOP')).toBe(1);
+    expect(nameRowFlaws('eC08Way.com SDN BHD')).toBe(1);
+    expect(nameRowWorthRereading({ text: 'SANYOSTATIONERYSHOP', confidence: 0.95 })).toBe(true);
+    expect(nameRowWorthRereading({ text: 'URBAN 1DEA SDN BHD', confidence: 0.92 })).toBe(true);
+  });
+});
+
 describe('chooseNameRowReading — which reading of a name row to keep', () => {
   const page = (text: string, confidence = 0.95) => ({ text, confidence, source: 'page' });
 
@@ -188,31 +220,56 @@ describe('rereadStoreRows — a second look at a doubtful store name', () => {
     expect([...tesseract.requests, ...paddle.requests].every((request) => request.singleLine)).toBe(true);
   });
 
-  test('when the store is a chain read exactly, then its row is not read again', async () => {
-    const tesseract = rowEngine('tesseract', 'OK MART', 0.9);
-
-    const reread = await rereadStoreRows(receipt('OK MART', 0.99), {
+  /** `rereadStoreRows` with tesseract alone looking again, reading every crop as `text`. */
+  const rereadByTesseract = async (lines: OcrLine[], text: string, languages: OcrLanguage[] = ['eng']) => {
+    const tesseract = rowEngine('tesseract', text, 0.9);
+    const reread = await rereadStoreRows(lines, {
       page: await page(),
       engines: [tesseract.engine],
-      languages: ['eng'],
+      languages,
       now,
     });
+    return { reread, requests: tesseract.requests };
+  };
 
-    expect(tesseract.requests).toHaveLength(0);
+  test('when the store is doubtful but its row was read surely and whole, then the row is not read again', async () => {
+    const { reread, requests } = await rereadByTesseract(
+      receipt('SUPER SEVEN CASH & CARRY SDN BHD', 0.94),
+      'SUPER SEVEN CASH & CARRY SDN 3HD',
+    );
+
+    expect(requests).toHaveLength(0);
+    expect(reread.rows).toBe(0);
+    expect(reread.lines[0]!.text).toBe('SUPER SEVEN CASH & CARRY SDN BHD');
+  });
+
+  test('when a name on two rows has one row read unsurely, then only that row is read again', async () => {
+    const lines = [
+      row('POPULAR BOOK', 0, 0.97),
+      row('CO. (M} SDN BHD', 1, 0.84),
+      row('NO 8, JALAN 7/118B', 2),
+      row('DATE: 27/03/2018', 3),
+      row('TOTAL 10.00', 4),
+    ];
+
+    const { reread, requests } = await rereadByTesseract(lines, 'CO. (M) SDN BHD');
+
+    expect(storeNameRows(lines)).toEqual([0, 1]);
+    expect(requests).toHaveLength(1);
+    expect(reread.rows).toBe(1);
+  });
+
+  test('when the store is a chain read exactly, then its row is not read again', async () => {
+    const { reread, requests } = await rereadByTesseract(receipt('OK MART', 0.99), 'OK MART');
+
+    expect(requests).toHaveLength(0);
     expect(reread.rows).toBe(0);
   });
 
   test('when the name is printed in Thai, then its row is not read again (measured on Latin names only)', async () => {
-    const tesseract = rowEngine('tesseract', 'ร้านค้าทองดี', 0.9);
+    const { requests } = await rereadByTesseract(receipt('ร้านค้าทองดื'), 'ร้านค้าทองดี', ['eng', 'tha']);
 
-    await rereadStoreRows(receipt('ร้านค้าทองดื'), {
-      page: await page(),
-      engines: [tesseract.engine],
-      languages: ['eng', 'tha'],
-      now,
-    });
-
-    expect(tesseract.requests).toHaveLength(0);
+    expect(requests).toHaveLength(0);
   });
 });
 

@@ -1,0 +1,2 @@
+export { factOutboxMembers, factOutboxProofs } from './fact-outbox.table.js';
+export { FOLD_BATCH, foldDerivedFacts, foldPendingFacts } from './fact-outbox.usecases.js';

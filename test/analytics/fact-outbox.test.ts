@@ -1,0 +1,219 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { sql } from 'drizzle-orm';
+import { proofFunnelFromSubmissions } from '../../core/analytics/index.js';
+import { queryRows, type DatabaseHandle, type Executor } from '../../core/db/database.js';
+import { brands, campaigns, invoices, members, submissions } from '../../core/db/schema.js';
+import { foldDerivedFacts } from '../../core/fact-outbox/index.js';
+import { projectRoot } from '../../core/shared/paths.js';
+import { openChildDatabase, type ChildDatabase } from '../support/child-database.js';
+import { exitOf, startChild } from '../support/child-worker.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
+
+/*
+ * The derived-facts outbox (issue 17, migration 0053): a decision's transaction only records what must be
+ * refolded; the fold applies and deletes the records in one transaction. A process killed after its
+ * decisions committed and in the middle of its fold loses nothing, and the next fold counts each proof once.
+ */
+
+const BRAND = 'brd_fo';
+const CAMPAIGN = 'cmp_fo';
+const PROOFS = 40;
+const MEMBERS = 6;
+const subId = (i: number) => `sub_fo${i}`;
+const memberOf = (i: number) => `mbr_fo${i % MEMBERS}`;
+
+async function seed(db: Executor) {
+  await db.insert(brands).values({
+    id: BRAND,
+    slug: 'fo',
+    name: 'fo',
+    country: 'TW',
+    defaultLocale: 'zh-TW',
+    timezone: 'Asia/Taipei',
+  });
+  await db.insert(campaigns).values({
+    id: CAMPAIGN,
+    brandId: BRAND,
+    slug: 'fo',
+    name: { 'zh-TW': 'fo' },
+    status: 'active',
+    timezone: 'Asia/Taipei',
+    currency: 'TWD',
+    purchaseFrom: '2026-01-01',
+    purchaseTo: '2026-03-31',
+    registerFrom: new Date('2026-01-01T00:00:00Z'),
+    registerTo: new Date('2026-04-07T00:00:00Z'),
+    proofKinds: ['einvoice_qr'],
+    rules: {},
+    rewards: {},
+  });
+  await db.insert(members).values(
+    Array.from({ length: MEMBERS }, (_, i) => ({
+      id: `mbr_fo${i}`,
+      brandId: BRAND,
+      lineUserId: `U${String(i).padStart(32, '0')}`,
+      locale: 'zh-TW' as const,
+    })),
+  );
+  await db.insert(invoices).values(
+    Array.from({ length: PROOFS }, (_, i) => ({
+      id: `inv_fo${i}`,
+      brandId: BRAND,
+      kind: 'einvoice' as const,
+      invoiceNumber: `FO${String(10_000_000 + i)}`,
+      invoiceDate: `2026-02-${String(1 + (i % 27)).padStart(2, '0')}`,
+      sellerTaxId: '28414044',
+      sellerName: 'shop',
+      totalAmountMinor: 12_000,
+      currency: 'TWD' as const,
+      status: 'verified' as const,
+      source: 'qr' as const,
+    })),
+  );
+  await db.insert(submissions).values(
+    Array.from({ length: PROOFS }, (_, i) => ({
+      id: subId(i),
+      brandId: BRAND,
+      campaignId: CAMPAIGN,
+      memberId: memberOf(i),
+      kind: 'einvoice_qr' as const,
+      channel: 'chat' as const,
+      rawInput: {},
+      state: 'parsed' as const,
+      invoiceId: `inv_fo${i}`,
+      createdAt: new Date(Date.UTC(2026, 1, 1 + (i % 27), 3)),
+    })),
+  );
+}
+
+const pending = async (db: Executor) => {
+  const [row] = await queryRows<{ proofs: number; members: number }>(
+    db,
+    sql`select (select count(*)::int from fact_outbox_proofs) as proofs,
+               (select count(*)::int from fact_outbox_members) as members`,
+  );
+  return row!;
+};
+
+/** The derived facts as stored (no fold before reading): the funnel's rollups, purchases, member facts. */
+async function storedFacts(db: Executor) {
+  const [row] = await queryRows<Record<string, number>>(
+    db,
+    sql`select (select coalesce(sum(proofs), 0)::int from analytics_proof_days
+                 where brand_id = ${BRAND} and state = 'accepted') as accepted,
+               (select coalesce(sum(proofs), 0)::int from analytics_proof_days
+                 where brand_id = ${BRAND} and state = 'parsed') as parsed,
+               (select coalesce(sum(proofs), 0)::int from analytics_member_days where brand_id = ${BRAND}) as member_days,
+               (select count(*)::int from analytics_members where brand_id = ${BRAND} and scope = '*') as members,
+               (select count(*)::int from member_purchases where brand_id = ${BRAND}) as purchases,
+               (select coalesce(sum(cardinality(accepted_proofs_at)), 0)::int from members where brand_id = ${BRAND}) as proof_times,
+               (select coalesce(sum(jsonb_array_length(purchases)), 0)::int from members where brand_id = ${BRAND}) as member_purchases`,
+  );
+  return row!;
+}
+
+async function foldUntilEmpty(db: Executor) {
+  let folded = 0;
+  for (;;) {
+    const n = await foldDerivedFacts(db, { limit: 7 });
+    if (n === 0) return folded;
+    folded += n;
+  }
+}
+
+describe('the derived-facts outbox', () => {
+  let store: ChildDatabase;
+  let reopened: DatabaseHandle | undefined;
+
+  beforeAll(async () => {
+    store = await openChildDatabase('fact-outbox');
+    await seed(store.database.db);
+    await foldUntilEmpty(store.database.db);
+  }, HANG_GUARD_MS);
+
+  afterAll(async () => {
+    await reopened?.close();
+    await store?.close();
+  });
+
+  test(
+    'when the deciding process is killed after its decisions committed and in the middle of their fold, then the next fold counts every proof once',
+    async () => {
+      // Arrange
+      const decided = Array.from({ length: PROOFS / 2 }, (_, i) => subId(i * 2));
+      await store.handOver();
+      const child = startChild(join(projectRoot, 'test', 'analytics', 'fixtures', 'fact-outbox-child.ts'), {
+        ...process.env,
+        ...store.childEnv,
+        FACT_OUTBOX_DECIDE: JSON.stringify(decided),
+      });
+      let out = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('folding\n')) child.kill('SIGKILL');
+      });
+
+      // Act
+      const exit = await exitOf(child);
+      reopened = await store.reopen();
+      const db = reopened.db;
+      const left = await pending(db);
+      const before = await storedFacts(db);
+      const folded = await foldUntilEmpty(db);
+      const after = await storedFacts(db);
+      const again = await foldUntilEmpty(db);
+
+      // Assert: killed in its fold, which left every record; the next fold applied each once.
+      expect(out).toContain('decided\n');
+      expect(exit.signal).toBe('SIGKILL');
+      expect(left.proofs).toBe(2 * decided.length);
+      expect(left.members).toBe(decided.length / 2 + 1);
+      expect(before).toMatchObject({ accepted: 0, parsed: PROOFS, purchases: 0, proof_times: 0 });
+      expect(folded).toBe(left.proofs + left.members);
+      expect(after).toEqual({
+        accepted: decided.length,
+        parsed: PROOFS - decided.length,
+        member_days: decided.length,
+        members: MEMBERS / 2,
+        purchases: decided.length,
+        proof_times: decided.length,
+        member_purchases: decided.length,
+      });
+      expect(again).toBe(0);
+      expect(await storedFacts(db)).toEqual(after);
+      expect(await pending(db)).toEqual({ proofs: 0, members: 0 });
+      const funnel = await proofFunnelFromSubmissions(db, { brandId: BRAND });
+      expect(funnel.steps.accepted).toBe(decided.length);
+    },
+    HANG_GUARD_MS,
+  );
+
+  test(
+    'when two folds run at once, then no record is folded twice',
+    async () => {
+      // Arrange: the other half of the proofs decided, one statement each.
+      const db = reopened!.db;
+      const rest = Array.from({ length: PROOFS / 2 }, (_, i) => subId(i * 2 + 1));
+      for (const id of rest)
+        await db.execute(sql`update submissions set state = 'accepted', decided_at = now() where id = ${id}`);
+      const left = await pending(db);
+
+      // Act: two folders at once (on PostgreSQL two connections of the pool).
+      const [a, b] = await Promise.all([foldUntilEmpty(db), foldUntilEmpty(db)]);
+
+      // Assert
+      expect(a + b).toBe(left.proofs + left.members);
+      expect(await storedFacts(db)).toEqual({
+        accepted: PROOFS,
+        parsed: 0,
+        member_days: PROOFS,
+        members: MEMBERS,
+        purchases: PROOFS,
+        proof_times: PROOFS,
+        member_purchases: PROOFS,
+      });
+    },
+    HANG_GUARD_MS,
+  );
+});
