@@ -1,14 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 
-export const QUEUE_NAMES = ['events', 'outbound', 'verification', 'blob_deletions'] as const;
+export const QUEUE_NAMES = ['events', 'outbound', 'verification', 'blob_deletions', 'derived_facts'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 export type QueueStats = Record<QueueName, { depth: number; oldestAgeSeconds: number }>;
 
 /**
  * Read-only counts over the work queues of other capabilities (the one place that reads them across):
  * depth = items not finished; oldest age = how long the longest-due item has been due (items waiting
- * out a back-off are not late). One statement.
+ * out a back-off are not late). One statement. `derived_facts` is the decisions' change records not yet
+ * folded into the analytics rollups and member facts (the fact outbox): its depth is the backlog; its records
+ * carry no time, and a reader folds what is pending before it reads, so its oldest age is always 0.
  */
 export async function readQueueStats(db: Executor, nowIso: string): Promise<QueueStats> {
   const now = sql`${nowIso}::timestamptz`;
@@ -32,7 +34,10 @@ export async function readQueueStats(db: Executor, nowIso: string): Promise<Queu
         union all
         select 'blob_deletions', count(*)::int,
                extract(epoch from ${now} - min(case when next_attempt_at <= ${now} then next_attempt_at end))
-          from receipt_blob_deletions where state = 'pending'`,
+          from receipt_blob_deletions where state = 'pending'
+        union all
+        select 'derived_facts', ((select count(*) from fact_outbox_proofs)
+                                 + (select count(*) from fact_outbox_members))::int, null`,
   );
   const stats = Object.fromEntries(
     QUEUE_NAMES.map((queue) => [queue, { depth: 0, oldestAgeSeconds: 0 }]),

@@ -96,6 +96,7 @@ describe('GET /metrics', () => {
       'proofline_queue_depth{queue="outbound"}',
       'proofline_queue_depth{queue="verification"}',
       'proofline_queue_depth{queue="blob_deletions"}',
+      'proofline_queue_depth{queue="derived_facts"}',
       'proofline_queue_oldest_age_seconds{queue="events"}',
       'proofline_proof_decisions_total',
       'proofline_mof_requests_total',
@@ -107,6 +108,22 @@ describe('GET /metrics', () => {
       expect(response.text).toContain(name);
     expect(response.text).toContain('proofline_webhook_events_received_total{outcome="stored"} 1');
     expect(response.text).toMatch(/proofline_queue_depth\{queue="events"\} [1-9]/);
+  });
+
+  test('when decisions wait to be folded into the derived facts, then the derived_facts queue depth counts their records', async () => {
+    const { db } = services.database;
+    await db.execute(sql`select derived_facts_fold_all()`);
+    const depth = async () => {
+      const text = (await request(appWith().app).get('/metrics')).text;
+      return Number(/proofline_queue_depth\{queue="derived_facts"\} (\d+)/.exec(text)?.[1]);
+    };
+    const folded = await depth();
+    await db.execute(sql`insert into fact_outbox_members (member_ids) values (array['nobody-1'])`);
+    await db.execute(sql`insert into fact_outbox_members (member_ids) values (array['nobody-2'])`);
+    const waiting = await depth();
+    await db.execute(sql`select derived_facts_fold_all()`);
+
+    expect([folded, waiting, await depth()]).toEqual([0, 2, 0]);
   });
 
   test('when outside local mode, then it needs the bearer METRICS_TOKEN, and is not served without one', async () => {
