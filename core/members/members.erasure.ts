@@ -30,6 +30,13 @@ const EXPORTED_TABLES = [
   'memberTags',
 ] as const;
 
+/**
+ * Tables the erasure's sweep leaves alone: the fact outbox's pending records hold only ids, states and
+ * flags, never what a person wrote, and rewriting a name found inside them (`cept` in `accepted`) would
+ * make their fold count a proof under a state or member that does not exist.
+ */
+const NOT_SWEPT = new Set(['fact_outbox_proofs', 'fact_outbox_members']);
+
 function tablesWithColumn(column: string): { key: string; table: PgTable; name: string }[] {
   const found: { key: string; table: PgTable; name: string }[] = [];
   for (const [key, value] of Object.entries(schema)) {
@@ -192,7 +199,7 @@ export async function eraseMember(
 
     let sweptRows = 0;
     for (const { table, name } of tablesWithColumn('brand_id')) {
-      if (table === members) continue;
+      if (table === members || NOT_SWEPT.has(name)) continue;
       const config = getTableConfig(table);
       const hasMemberId = config.columns.some((c) => c.name === 'member_id');
       for (const column of config.columns) {

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { proofFunnelFromSubmissions } from '../../core/analytics/index.js';
 import { queryRows, type DatabaseHandle, type Executor } from '../../core/db/database.js';
 import { brands, campaigns, invoices, members, submissions } from '../../core/db/schema.js';
+import { WORK_NOTIFY_CHANNEL } from '../../core/db/work-signal.js';
 import { foldDerivedFacts } from '../../core/fact-outbox/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { openChildDatabase, type ChildDatabase } from '../support/child-database.js';
@@ -213,6 +214,87 @@ describe('the derived-facts outbox', () => {
         proof_times: PROOFS,
         member_purchases: PROOFS,
       });
+    },
+    HANG_GUARD_MS,
+  );
+
+  test(
+    'when a submissions statement changes no row, then it wakes no derived-facts worker; when it decides a proof, then it does (migration 0054)',
+    async () => {
+      // Arrange: every work notification heard in commit order; a sentinel committed after the work marks its end.
+      const db = reopened!.db;
+      const heard: string[] = [];
+      const unlisten = await reopened!.listen(WORK_NOTIFY_CHANNEL, (queue) => heard.push(queue));
+      let sentinels = 0;
+      const factWakesDuring = async (work: () => Promise<unknown>) => {
+        const from = heard.length;
+        await work();
+        const sentinel = `sentinel-${++sentinels}`;
+        await db.execute(sql`select pg_notify(${WORK_NOTIFY_CHANNEL}, ${sentinel})`);
+        const deadline = Date.now() + HANG_GUARD_MS / 2;
+        while (!heard.includes(sentinel)) {
+          if (Date.now() > deadline) throw new Error('the sentinel notification never came');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return heard.slice(from, heard.indexOf(sentinel)).filter((queue) => queue === 'facts').length;
+      };
+
+      // Act: a claim-like update that matches nothing, then a decision.
+      const empty = await factWakesDuring(() =>
+        db.execute(sql`update submissions set check_attempts = check_attempts + 1 where id = 'sub_none'`),
+      );
+      const decided = await factWakesDuring(() =>
+        db.execute(sql`update submissions set state = 'rejected' where id = ${subId(0)}`),
+      );
+      await unlisten();
+      await foldUntilEmpty(db);
+
+      // Assert
+      expect(empty).toBe(0);
+      expect(decided).toBeGreaterThan(0);
+    },
+    HANG_GUARD_MS,
+  );
+
+  (process.env.TEST_DATABASE_URL ? test : test.skip)(
+    'when a rebuild settles the outbox while a fold holds the fold lock, then both finish: neither waits for the other in a cycle (migration 0054)',
+    async () => {
+      // Arrange: a record pending, and a fold that has taken the fold lock but not yet touched the outbox.
+      const db = reopened!.db;
+      await db.execute(sql`update submissions set state = 'accepted' where id = ${subId(0)}`);
+      let releaseFold!: () => void;
+      const foldMayGoOn = new Promise<void>((resolve) => (releaseFold = resolve));
+      let foldHasLock!: () => void;
+      const foldLocked = new Promise<void>((resolve) => (foldHasLock = resolve));
+      const fold = db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(7317001)`);
+        foldHasLock();
+        await foldMayGoOn;
+        await tx.execute(sql`delete from fact_outbox_proofs where false`);
+      });
+      await foldLocked;
+
+      // Act: the settle starts on another connection; once it waits for a lock, the fold goes on.
+      const settle = db.transaction(async (tx) => {
+        await tx.execute(sql`select derived_facts_settle_proofs()`);
+      });
+      const deadline = Date.now() + HANG_GUARD_MS / 2;
+      for (;;) {
+        const [waiting] = await queryRows<{ n: number }>(
+          db,
+          sql`select count(*)::int as n from pg_locks where not granted`,
+        );
+        if (Number(waiting!.n) > 0) break;
+        if (Date.now() > deadline) throw new Error('the settle never waited for a lock');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      releaseFold();
+      const outcomes = await Promise.allSettled([fold, settle]);
+
+      // Assert: on the old order (table lock, then fold lock) PostgreSQL aborted one as a deadlock.
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(await pending(db)).toMatchObject({ proofs: 0 });
+      await foldUntilEmpty(db);
     },
     HANG_GUARD_MS,
   );

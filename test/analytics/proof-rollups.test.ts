@@ -302,6 +302,33 @@ describe('proof rollups (funnel and cohorts)', () => {
     expect(kept.perMember.filter((r) => r.brandId === BRAND && r.scope === '*').length).toBeGreaterThan(3);
   }, 120_000);
 
+  test("when a member whose name is inside the outbox's words ('accepted') is erased before the fold, then the pending records stay whole and the rollups follow exactly", async () => {
+    const db = database.db;
+    await foldPendingFacts(db);
+    const memberId = MEMBERS[5]!;
+    // Names an erasure sweeps out of the member's rows: "cept" and "ccep" are inside the records' 'accepted'.
+    await db.execute(sql`update members set display_name = 'cept', name = 'ccep' where id = ${memberId}`);
+    const [proof] = await queryRows<{ id: string }>(
+      db,
+      sql`select id from submissions where member_id = ${memberId} order by id limit 1`,
+    );
+    await db.update(submissions).set({ state: 'rejected' }).where(eq(submissions.id, proof!.id));
+    await db.update(submissions).set({ state: 'accepted' }).where(eq(submissions.id, proof!.id));
+    const pending = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from fact_outbox_proofs`,
+    );
+    expect(Number(pending[0]!.n)).toBeGreaterThan(0);
+
+    const sequential = createSequentialIdGenerator();
+    await eraseMember(
+      { db, generateId: (kind) => `${sequential(kind)}_outbox` },
+      { brandId: BRAND, memberId, confirm: true, now: new Date('2024-12-04T00:00:00Z') },
+    );
+
+    await expectRollupsEqualSubmissions();
+  }, 120_000);
+
   test("when a member-day's first accepted proof is reversed, then its first time moves to the next one and a redemption in between no longer follows it", async () => {
     const db = database.db;
     const late = (id: string, at: string) => ({
