@@ -21,6 +21,16 @@ const x = 'identifier' as const;
 const j = 'json' as const;
 const f = 'fixed' as const;
 
+const SURVEY_ANSWER_COLUMNS: Columns = {
+  id: f,
+  brand_id: f,
+  survey_id: f,
+  member_id: f,
+  submission_id: f,
+  answer_scope: f,
+  answers: f,
+};
+
 /**
  * Every text and JSON column of every table with a `brand_id`, classified for the erasure's sweep. The
  * `members` row itself is cleared field by field, not swept. A column missing here is not swept, and
@@ -332,24 +342,8 @@ export const ERASURE_COLUMNS: Readonly<Record<string, Columns>> = {
   },
   // Choice keys only: the member's free-text answers are dropped by the erasure before the sweep, and the
   // chat's progress holds single-choice answers only.
-  survey_answers: {
-    id: f,
-    brand_id: f,
-    survey_id: f,
-    member_id: f,
-    submission_id: f,
-    answer_scope: f,
-    answers: f,
-  },
-  survey_progress: {
-    id: f,
-    brand_id: f,
-    survey_id: f,
-    member_id: f,
-    submission_id: f,
-    answer_scope: f,
-    answers: f,
-  },
+  survey_answers: SURVEY_ANSWER_COLUMNS,
+  survey_progress: SURVEY_ANSWER_COLUMNS,
   surveys: { id: f, brand_id: f, campaign_id: f, title: j, questions: j, frequency: f },
   webhook_events: {
     id: f,

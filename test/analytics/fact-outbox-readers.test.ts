@@ -2,10 +2,11 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { memberCohorts, proofFunnel, proofFunnelFromSubmissions } from '../../core/analytics/index.js';
 import { queryRows, type Executor } from '../../core/db/database.js';
-import { brands, campaigns, members, submissions } from '../../core/db/schema.js';
+import { submissions } from '../../core/db/schema.js';
 import { foldPendingFacts } from '../../core/fact-outbox/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
+import { seedOutboxBrand } from './fixtures/outbox-brand.js';
 
 /*
  * Readers of the derived tables and the fact outbox (issue 17, migration 0053): the funnel and cohorts
@@ -19,38 +20,7 @@ const PROOFS = 30;
 const MEMBERS = 5;
 
 async function seed(db: Executor) {
-  await db.insert(brands).values({
-    id: BRAND,
-    slug: 'fr',
-    name: 'fr',
-    country: 'TW',
-    defaultLocale: 'zh-TW',
-    timezone: 'Asia/Taipei',
-  });
-  await db.insert(campaigns).values({
-    id: CAMPAIGN,
-    brandId: BRAND,
-    slug: 'fr',
-    name: { 'zh-TW': 'fr' },
-    status: 'active',
-    timezone: 'Asia/Taipei',
-    currency: 'TWD',
-    purchaseFrom: '2026-01-01',
-    purchaseTo: '2026-03-31',
-    registerFrom: new Date('2026-01-01T00:00:00Z'),
-    registerTo: new Date('2026-04-07T00:00:00Z'),
-    proofKinds: ['einvoice_qr'],
-    rules: {},
-    rewards: {},
-  });
-  await db.insert(members).values(
-    Array.from({ length: MEMBERS }, (_, i) => ({
-      id: `mbr_fr${i}`,
-      brandId: BRAND,
-      lineUserId: `U${String(i).padStart(32, '0')}`,
-      locale: 'zh-TW' as const,
-    })),
-  );
+  await seedOutboxBrand(db, 'fr', MEMBERS);
   // One statement per proof: one outbox record each, so a fold's limit counts proofs.
   for (let i = 0; i < PROOFS; i++)
     await db.insert(submissions).values({
