@@ -87,6 +87,8 @@ export function otsuThreshold(pixels: Uint8Array, channels = 1): number {
 }
 
 export type RowReading = { text: string; confidence: number; source: string };
+/** One recognition of a row's crop: which engine, how long. */
+export type RowRead = { engine: string; ms: number };
 
 /**
  * Reads one row's crops as a single line of text: tesseract the binarised crop (it reads black on white
@@ -96,21 +98,27 @@ export async function readRowCrop(
   crops: { binarised: Buffer; grey: Buffer },
   engines: OcrEngine[],
   languages: OcrLanguage[],
-  reads: { engine: string; ms: number }[] = [],
+  reads: RowRead[] = [],
 ): Promise<RowReading[]> {
   const readings: RowReading[] = [];
   for (const engine of engines) {
     const image = engine.name === 'tesseract' ? crops.binarised : crops.grey;
-    const started = performance.now();
-    const result = await engine.recognize({ image, languages, singleLine: true });
-    reads.push({ engine: engine.name, ms: Math.round((performance.now() - started) * 100) / 100 });
-    const text = result.lines
-      .map((line) => line.text)
-      .join(' ')
-      .trim();
-    if (text !== '') readings.push({ text, confidence: result.confidence, source: engine.name });
+    const reading = await readOneLine(engine, image, languages, reads);
+    if (reading.text !== '') readings.push({ ...reading, source: engine.name });
   }
   return readings;
+}
+
+/** One recognition of a row's crop as a single line of text, its time recorded in `reads`. */
+async function readOneLine(engine: OcrEngine, image: Buffer, languages: OcrLanguage[], reads: RowRead[]) {
+  const started = performance.now();
+  const result = await engine.recognize({ image, languages, singleLine: true });
+  reads.push({ engine: result.engine, ms: Math.round((performance.now() - started) * 100) / 100 });
+  const text = result.lines
+    .map((line) => line.text)
+    .join(' ')
+    .trim();
+  return { text, confidence: result.confidence };
 }
 
 /**
@@ -151,9 +159,32 @@ export type StoreRowReread = {
   /** Rows read again, and rows whose text another look replaced. */
   rows: number;
   changed: number;
-  /** One entry per recognition, in order: which engine, how long. */
-  reads: { engine: string; ms: number }[];
+  /** One entry per recognition, in order. */
+  reads: RowRead[];
 };
+
+/**
+ * The page's lines with some rows read again: `readRow` gives a row's new text (undefined: the page's
+ * reading stays), recording its recognitions in `reads`. A row keeps its box and confidence (the store is
+ * ranked on the page's evidence; only its letters are read again).
+ */
+async function rereadRows(
+  input: OcrLine[],
+  rows: number[],
+  readRow: (line: OcrLine, reads: RowRead[]) => Promise<string | undefined>,
+): Promise<StoreRowReread> {
+  const reads: RowRead[] = [];
+  const lines = [...input];
+  let changed = 0;
+  for (const index of rows) {
+    const line = input[index]!;
+    const text = await readRow(line, reads);
+    if (text === undefined || text === line.text) continue;
+    lines[index] = { ...line, text, words: [{ text, confidence: line.confidence, box: line.box }] };
+    changed++;
+  }
+  return { lines, rows: rows.length, changed, reads };
+}
 
 /**
  * A second look at the rows a doubtful store name (`storeNeedsReread`) was read from (`storeNameRows`)
@@ -175,40 +206,27 @@ export async function rereadStoreRows(
     now,
   }: { page: Buffer; engines: OcrEngine[]; languages: OcrLanguage[]; now: Date },
 ): Promise<StoreRowReread> {
-  const reads: StoreRowReread['reads'] = [];
   const rows = storeNameRows(input);
-  const lines = [...input];
   // Only the rows whose page reading is unsure or flawed: a row read surely and whole is what the other
   // looks read too (and the tesseract worker is not started for it).
   const doubtful = rows.filter((index) => nameRowWorthRereading(input[index]!));
-  if (
-    doubtful.length === 0 ||
-    !storeNeedsReread(
+  const worth =
+    doubtful.length > 0 &&
+    storeNeedsReread(
       parseReceiptText(input, { now }),
       rows.map((index) => input[index]!),
-    )
-  )
-    return { lines, rows: 0, changed: 0, reads };
-  let changed = 0;
-  for (const index of doubtful) {
-    const line = input[index]!;
+    );
+  return rereadRows(input, worth ? doubtful : [], async (line, reads) => {
     const binarised = await cropRow(page, line.box);
     const grey = await cropRow(page, line.box, { binarise: false });
-    if (!binarised || !grey) continue;
+    if (!binarised || !grey) return undefined;
     const others = await readRowCrop({ binarised, grey }, engines, languages, reads);
     const chosen = chooseNameRowReading(
       { text: line.text, confidence: line.confidence, source: 'page' },
       others,
     );
-    if (chosen.source === 'page' || chosen.text === line.text) continue;
-    lines[index] = {
-      ...line,
-      text: chosen.text,
-      words: [{ text: chosen.text, confidence: line.confidence, box: line.box }],
-    };
-    changed++;
-  }
-  return { lines, rows: doubtful.length, changed, reads };
+    return chosen.source === 'page' ? undefined : chosen.text;
+  });
 }
 
 const THAI_LETTER = /[\u0E01-\u0E2E\u0E30-\u0E3A\u0E40-\u0E4E]/u;
@@ -246,22 +264,13 @@ export async function rereadThaiNameRow(
   input: OcrLine[],
   { page, engine }: { page: Buffer; engine: OcrEngine },
 ): Promise<StoreRowReread> {
-  const reads: StoreRowReread['reads'] = [];
-  const lines = [...input];
   const index = thaiNameRowToReread(input);
-  if (index === undefined) return { lines, rows: 0, changed: 0, reads };
-  const line = input[index]!;
-  const grey = await cropRow(page, line.box, { binarise: false });
-  if (!grey) return { lines, rows: 0, changed: 0, reads };
-  const started = performance.now();
-  const result = await engine.recognize({ image: grey, languages: ['tha'], singleLine: true });
-  reads.push({ engine: result.engine, ms: Math.round((performance.now() - started) * 100) / 100 });
-  const text = result.lines
-    .map((row) => row.text)
-    .join(' ')
-    .trim();
-  if (share(text, THAI_LETTER) < 0.6 || LATIN_LETTER.test(text) || result.confidence < line.confidence)
-    return { lines, rows: 1, changed: 0, reads };
-  lines[index] = { ...line, text, words: [{ text, confidence: line.confidence, box: line.box }] };
-  return { lines, rows: 1, changed: 1, reads };
+  return rereadRows(input, index === undefined ? [] : [index], async (line, reads) => {
+    const grey = await cropRow(page, line.box, { binarise: false });
+    if (!grey) return undefined;
+    const { text, confidence } = await readOneLine(engine, grey, ['tha'], reads);
+    return share(text, THAI_LETTER) < 0.6 || LATIN_LETTER.test(text) || confidence < line.confidence
+      ? undefined
+      : text;
+  });
 }

@@ -15,7 +15,7 @@ import {
   type OcrResult,
 } from '../ocr/index.js';
 import { measureSkew } from './receipt-deskew.js';
-import { rereadStoreRows, rereadThaiNameRow } from './receipt-name-rows.js';
+import { rereadStoreRows, rereadThaiNameRow, type StoreRowReread } from './receipt-name-rows.js';
 import { parseReceiptText, totalLabelLacksAmount, type ReceiptLineInput } from './receipt-parser.models.js';
 import { scanInvoiceBarcodes, scanQrCodes } from './receipt-qr.js';
 import type { ParsedReceipt, ReceiptFieldName, ReceiptFields, ReceiptReading } from './receipts.types.js';
@@ -206,21 +206,17 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
       languages,
       now,
     });
-    for (const read of reread.reads) passes.push({ name: `${read.engine}:name-row`, ms: read.ms });
-    if (reread.changed > 0)
-      ocr = { ...ocr, lines: reread.lines, text: reread.lines.map((line) => line.text).join('\n') };
+    ocr = withRowsReadAgain(ocr, reread, passes, 'name-row');
   }
   // A Thai receipt's store row tesseract read as a Latin word: its crop read again with Thai alone; a
   // further pass reading that row as the same word reads the same row (else its vote brings it back).
   const rowsReadAgain = new Map<string, string>();
   if (options.refine !== false && ocr.engine === 'tesseract' && languages.includes('tha')) {
     const reread = await rereadThaiNameRow(ocr.lines, { page: ocrImage, engine: options.ocrEngine });
-    for (const read of reread.reads) passes.push({ name: `${read.engine}:name-row-tha`, ms: read.ms });
     reread.lines.forEach((line, i) => {
       if (line.text !== ocr.lines[i]!.text) rowsReadAgain.set(ocr.lines[i]!.text, line.text);
     });
-    if (reread.changed > 0)
-      ocr = { ...ocr, lines: reread.lines, text: reread.lines.map((line) => line.text).join('\n') };
+    ocr = withRowsReadAgain(ocr, reread, passes, 'name-row-tha');
   }
   const parsed =
     options.refine === false
@@ -300,6 +296,21 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
       passes,
     },
   };
+}
+
+/**
+ * The page's reading with the rows another look replaced (`rereadStoreRows`, `rereadThaiNameRow`), each of
+ * its recognitions recorded as a pass (`<engine>:<kind>`).
+ */
+function withRowsReadAgain(
+  ocr: OcrResult,
+  reread: StoreRowReread,
+  passes: { name: string; ms: number }[],
+  kind: string,
+): OcrResult {
+  for (const read of reread.reads) passes.push({ name: `${read.engine}:${kind}`, ms: read.ms });
+  if (reread.changed === 0) return ocr;
+  return { ...ocr, lines: reread.lines, text: reread.lines.map((line) => line.text).join('\n') };
 }
 
 function readPrintedProof(lines: string[]) {
