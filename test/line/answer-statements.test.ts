@@ -29,7 +29,7 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * before the instant check's turn, the decision's counts and fence, the points lock and the entry and
  * scratch card became one statement each (same day): a typed e-invoice 31, "received, checking" 14.
  */
-const MAX_STATEMENTS = { help: 6, textProof: 26, queuedProof: 12 };
+const MAX_STATEMENTS = { help: 6, textProof: 26, queuedProof: 13 };
 /**
  * A group of `help` answers handled together (issue 17's burst): the claim and each group's writes (done
  * marks, members' activity, answers, sent marks) are one statement each for the whole group, so each

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { sql } from 'drizzle-orm';
-import { overrideConfig } from '../../core/config/config.js';
 import { queryRows, type Executor } from '../../core/db/database.js';
 import type { SubmissionsDeps } from '../../core/submissions/index.js';
 import { decideInstantCheck } from '../../core/submissions/submissions.queue.js';
-import { buildEInvoicePlatform } from '../../core/verification/index.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
-import { BRAND_ID, createWorld, MEMBER_A, type World } from './world.js';
+import { BRAND_ID, budgetRunner, createWorld, MEMBER_A, type World } from './world.js';
 
 /** One permit every 20 s: a permit taken makes the next wait ~20 s, whatever this machine's load. */
 const RATE_PER_SECOND = 0.05;
@@ -31,20 +29,11 @@ describe("the instant check's turn on the shared MoF budget is one decision", ()
     world = await createWorld();
     campaignId = await world.createTeaCampaign();
     other = await world.otherRunner();
-    const config = overrideConfig({
-      mof: {
-        apiBaseUrl: world.sim.url,
-        maxRetries: 0,
-        timeoutMs: HANG_GUARD_MS,
-        rateLimitPerSecond: RATE_PER_SECOND,
+    const runnerOf = (deps: SubmissionsDeps) =>
+      budgetRunner(world, deps, {
+        ratePerSecond: RATE_PER_SECOND,
         answerAtOnceAfterMs: ANSWER_AT_ONCE_AFTER_MS,
-      },
-    });
-    const runnerOf = (deps: SubmissionsDeps): SubmissionsDeps => ({
-      ...deps,
-      platform: buildEInvoicePlatform(config, { db: deps.db, priority: 'instant' }),
-      answerAtOnceAfterMs: ANSWER_AT_ONCE_AFTER_MS,
-    });
+      });
     runners = [runnerOf(world.deps), runnerOf(other.deps)];
   }, HANG_GUARD_MS);
   afterAll(async () => {
