@@ -1,6 +1,6 @@
 import type { OcrBox, OcrEngine, OcrLanguage, OcrLine } from '../ocr/index.js';
 import { loadSharp } from '../shared/sharp.js';
-import { toLines, type ReceiptLineInput } from './receipt-lines.models.js';
+import { toLines, type Line, type ReceiptLineInput } from './receipt-lines.models.js';
 import { chooseNameRowReading, nameRowLetters, nameRowWorthRereading } from './receipt-name-rows.models.js';
 import { detectScript, parseReceiptText } from './receipt-parser.models.js';
 import type { ParsedReceipt } from './receipts.types.js';
@@ -236,6 +236,17 @@ const share = (text: string, letter: RegExp) => {
   return letters.length === 0 ? 0 : letters.filter((char) => letter.test(char)).length / letters.length;
 };
 
+/** The row a Thai receipt's doubtful store name (under `STORE_SURE`) was read from, when no chain of the lexicon matched it. */
+function doubtfulThaiNameRow(input: ReceiptLineInput[]): Line | undefined {
+  const lines = toLines(input);
+  const script = detectScript(lines);
+  if (!script.thai) return undefined;
+  const store = findStore(lines, script);
+  if (!store.name || store.name.confidence >= STORE_SURE) return undefined;
+  const line = lines.find((candidate) => candidate.index === store.name!.index);
+  return line && !correctStoreName(line.compact).chain ? line : undefined;
+}
+
 /**
  * The row a Thai receipt's doubtful store name was read from, when tesseract read it as a Latin word (the
  * page is read with English and Thai: a Thai name in a display font may come out as `Tada` for โลตัส, the
@@ -243,15 +254,10 @@ const share = (text: string, letter: RegExp) => {
  * that one is Latin on the receipt too.
  */
 export function thaiNameRowToReread(input: ReceiptLineInput[]): number | undefined {
-  const lines = toLines(input);
-  const script = detectScript(lines);
-  if (!script.thai) return undefined;
-  const store = findStore(lines, script);
-  if (!store.name || store.name.confidence >= STORE_SURE) return undefined;
-  const line = lines.find((candidate) => candidate.index === store.name!.index);
+  const line = doubtfulThaiNameRow(input);
   if (!line || THAI_LETTER.test(line.text) || (line.text.match(/[A-Za-z]/g) ?? []).length < 3)
     return undefined;
-  return correctStoreName(line.compact).chain ? undefined : line.index;
+  return line.index;
 }
 
 /**
@@ -261,14 +267,10 @@ export function thaiNameRowToReread(input: ReceiptLineInput[]): number | undefin
  * (ณ for ญ). A chain of the lexicon is put right by it, and a row read surely is what another look reads too.
  */
 export function thaiNameRowToVote(input: ReceiptLineInput[]): number | undefined {
-  const lines = toLines(input);
-  const script = detectScript(lines);
-  if (!script.thai) return undefined;
-  const store = findStore(lines, script);
-  if (!store.name || store.name.confidence >= STORE_SURE) return undefined;
-  const line = lines.find((candidate) => candidate.index === store.name!.index);
-  if (!line || !THAI_LETTER.test(line.text) || correctStoreName(line.compact).chain) return undefined;
-  return nameRowWorthRereading(input[line.index]!) ? line.index : undefined;
+  const line = doubtfulThaiNameRow(input);
+  return line && THAI_LETTER.test(line.text) && nameRowWorthRereading(input[line.index]!)
+    ? line.index
+    : undefined;
 }
 
 /**

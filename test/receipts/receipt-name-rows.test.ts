@@ -301,17 +301,17 @@ describe('readReceiptImage — the store name read again when PaddleOCR read the
   });
 });
 
-describe('rereadThaiNameRow — a Thai store name tesseract read as a Latin word', () => {
-  /** th-receipt-t21 of the made tuning part: โลตัส read as `Tada`, the rest of the page in Thai. */
-  const thaiReceipt = (name: string, confidence = 0.88) => [
-    row(name, 0, confidence),
-    row('สาขา 0245 ถ . บางนา - ตราด เขตบางนา กรุงเทพฯ', 1),
-    row('เลขประจําตัวผู้เสียภาษี 9382559473241', 2),
-    row('ใบเสร็จรับเงิน / ใบกํากับภาษีอย่างย่อ', 3),
-    row('วันที่ 6 เม . ย . 67 20:07', 4),
-    row('รวมทั้งสิ้น 114.00', 5),
-  ];
+/** th-receipt-t21 of the made tuning part (โลตัส read as `Tada`): a Thai receipt's rows under its name. */
+const thaiReceipt = (name: string, confidence = 0.88) => [
+  row(name, 0, confidence),
+  row('สาขา 0245 ถ . บางนา - ตราด เขตบางนา กรุงเทพฯ', 1),
+  row('เลขประจําตัวผู้เสียภาษี 9382559473241', 2),
+  row('ใบเสร็จรับเงิน / ใบกํากับภาษีอย่างย่อ', 3),
+  row('วันที่ 6 เม . ย . 67 20:07', 4),
+  row('รวมทั้งสิ้น 114.00', 5),
+];
 
+describe('rereadThaiNameRow — a Thai store name tesseract read as a Latin word', () => {
   test('when the row read with Thai alone reads Thai more surely, then it replaces the Latin word', async () => {
     const tesseract = rowEngine('tesseract', 'โลตัส', 0.94);
 
@@ -375,15 +375,6 @@ describe('rereadThaiNameRow — a Thai store name tesseract read as a Latin word
 });
 
 describe('rereadThaiNameRow — a Thai store name tesseract read unsurely, voted on with its crops', () => {
-  /** th-receipt-t30 of the made tuning part: the page edge read as a letter and specks after the name. */
-  const thaiReceipt = (name: string, confidence = 0.86) => [
-    row(name, 0, confidence),
-    row('สาขา 001 ถ . ศรีจันทร์ อ . เมือง ขอนแก่น', 1),
-    row('เลขประจําตัวผู้เสียภาษี 3615995288929', 2),
-    row('ใบเสร็จรับเงิน / ใบกํากับภาษีอย่างย่อ', 3),
-    row('วันที่ 25 เม . ย . 67 17:17', 4),
-    row('รวมทั้งสิ้น 432.50', 5),
-  ];
   /** A tesseract that reads each crop, in turn, as the next of `texts`. */
   const cropsReadAs = (...texts: string[]) => {
     const requests: OcrRequest[] = [];
@@ -398,39 +389,41 @@ describe('rereadThaiNameRow — a Thai store name tesseract read unsurely, voted
     };
     return { engine, requests };
   };
-
-  test('when both crops read the row alike without the speck the page read glued to the name, then their reading replaces the row', async () => {
-    const tesseract = cropsReadAs('ร้านค้า โชคดีพาณิชย์', 'ร้านค้า โชคดีพาณิชย์');
-
-    const reread = await rereadThaiNameRow(thaiReceipt('ร้านค้าโชคดีพาณิชย์ฆ Vv = ๕ 6'), {
+  /** `rereadThaiNameRow` of a Thai receipt whose name row the page read as `name`, its crops as `crops`. */
+  const voteOn = async (name: string, confidence: number, ...crops: string[]) => {
+    const tesseract = cropsReadAs(...crops);
+    const reread = await rereadThaiNameRow(thaiReceipt(name, confidence), {
       page: await page(),
       engine: tesseract.engine,
     });
+    return { reread, requests: tesseract.requests };
+  };
+
+  test('when both crops read the row alike without the speck the page read glued to the name, then their reading replaces the row', async () => {
+    // th-receipt-t30 of the made tuning part: the page edge read as a letter and specks after the name.
+    const { reread, requests } = await voteOn(
+      'ร้านค้าโชคดีพาณิชย์ฆ Vv = ๕ 6',
+      0.86,
+      'ร้านค้า โชคดีพาณิชย์',
+      'ร้านค้า โชคดีพาณิชย์',
+    );
 
     expect(reread.lines[0]!.text).toBe('ร้านค้า โชคดีพาณิชย์');
     expect(reread.changed).toBe(1);
     // The grey crop and the binarised one, each read as one line with Thai alone.
-    expect(tesseract.requests).toHaveLength(2);
-    expect(tesseract.requests.every((request) => request.singleLine)).toBe(true);
-    expect(tesseract.requests.map((request) => request.languages)).toEqual([['tha'], ['tha']]);
+    expect(requests).toHaveLength(2);
+    expect(requests.every((request) => request.singleLine)).toBe(true);
+    expect(requests.map((request) => request.languages)).toEqual([['tha'], ['tha']]);
   });
 
   test('when the crops read a look-alike letter right (ญ, the page ณ), then the name is read with it', async () => {
-    const lines = thaiReceipt('ร้านค้า ไทยเจรณิ', 0.89);
-    const tesseract = cropsReadAs('ร้านค้า ไทยเจริญ', 'ร้านค้า ไทยเจริญ');
-
-    const reread = await rereadThaiNameRow(lines, { page: await page(), engine: tesseract.engine });
+    const { reread } = await voteOn('ร้านค้า ไทยเจรณิ', 0.89, 'ร้านค้า ไทยเจริญ', 'ร้านค้า ไทยเจริญ');
 
     expect(parseReceiptText(reread.lines, { now }).fields.storeName).toBe('ร้านค้าไทยเจริญ');
   });
 
   test('when the crops disagree with each other and with the page, then the page reading stays', async () => {
-    const tesseract = cropsReadAs('ร้านค้า โชคดีพาญิชย์', 'ร้านค้า โซคดีพาณิชย์');
-
-    const reread = await rereadThaiNameRow(thaiReceipt('ร้านค้า โชคดีพาณิชย์', 0.85), {
-      page: await page(),
-      engine: tesseract.engine,
-    });
+    const { reread } = await voteOn('ร้านค้า โชคดีพาณิชย์', 0.85, 'ร้านค้า โชคดีพาญิชย์', 'ร้านค้า โซคดีพาณิชย์');
 
     expect(reread.lines[0]!.text).toBe('ร้านค้า โชคดีพาณิชย์');
     expect(reread.changed).toBe(0);
