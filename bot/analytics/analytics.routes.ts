@@ -29,7 +29,6 @@ import {
   unmappedQuerySchema,
   type AnalyticsFilter,
 } from '../../core/analytics/index.js';
-import { foldPendingFacts } from '../../core/fact-outbox/index.js';
 import { can } from '../../core/console/index.js';
 import { buildConsoleGuard, consoleActorOf } from '../console/index.js';
 import { parseConsoleInput } from '../console/console.parse.js';
@@ -55,11 +54,9 @@ export function createAnalyticsModule(services: Services): AppModule {
   // Reads may go to a replica (ANALYTICS_DATABASE_URL); the product mapping writes to the main database.
   const db = services.analyticsDatabase?.db ?? services.database.db;
   const mainDb = services.database.db;
-  // The funnel and the cohorts read rollups the derived-facts outbox feeds: on a replica, what is pending
-  // is folded on the main database first (the replica then lags as it does for everything else).
-  const foldOnMain = async () => {
-    if (db !== mainDb) await foldPendingFacts(mainDb);
-  };
+  // The funnel and the cohorts read rollups the derived-facts outbox feeds: the queries fold what is
+  // pending on the main database before they read (the replica then lags as it does for everything else).
+  const primary = { primary: mainDb };
   const auditOf = (res: Response) => {
     const { brandId, userId, email } = consoleActorOf(res);
     return {
@@ -82,8 +79,7 @@ export function createAnalyticsModule(services: Services): AppModule {
 
   router.get('/api/console/analytics/funnel', read, async (req, res) => {
     const query = parseConsoleInput(analyticsFilterSchema, req.query);
-    await foldOnMain();
-    res.json(await proofFunnel(db, filterOf(res, query)));
+    res.json(await proofFunnel(db, filterOf(res, query), primary));
   });
   router.get('/api/console/analytics/baskets', read, async (req, res) => {
     const query = parseConsoleInput(basketsQuerySchema, req.query);
@@ -105,8 +101,7 @@ export function createAnalyticsModule(services: Services): AppModule {
   });
   router.get('/api/console/analytics/cohorts', read, async (req, res) => {
     const query = parseConsoleInput(analyticsFilterSchema, req.query);
-    await foldOnMain();
-    res.json(await memberCohorts(db, filterOf(res, query)));
+    res.json(await memberCohorts(db, filterOf(res, query), primary));
   });
 
   router.get('/api/console/analytics/products', read, async (_req, res) => {

@@ -65,13 +65,25 @@ export const redeemedMembers = (brandId: string, firsts: SQL) =>
       from m`;
 
 /**
+ * How a reader of the funnel's rollups is given its databases: `primary`, where the derived-facts outbox
+ * is folded before the read (the main database, when `db` is a read replica: the replica then follows it
+ * and lags as it does for everything else; a fold on a replica folds nothing). The query is the one place
+ * that folds: callers never fold before calling it.
+ */
+export type ReadOptions = { primary?: Executor };
+
+/**
  * Proofs received → read (purchase data known) → verified (checked with the platform, or read/reviewed)
  * → accepted / rejected by reason → rewarded → redeemed (members among the accepted who redeemed a reward
  * since their first accepted proof of the range); received, accepted and rejected by day (the brand's
  * local day the proof was received).
  */
-export async function proofFunnel(db: Executor, filter: AnalyticsFilter): Promise<FunnelAnswer> {
-  await foldPendingFacts(db);
+export async function proofFunnel(
+  db: Executor,
+  filter: AnalyticsFilter,
+  { primary = db }: ReadOptions = {},
+): Promise<FunnelAnswer> {
+  await foldPendingFacts(primary);
   const where = proofDaysWhere(filter, 'd');
   const [totals] = await queryRows<Record<string, unknown>>(
     db,
@@ -168,8 +180,12 @@ export async function toCohortsAnswer(
  * Without a range these are the whole history's (and equal to the range covering it). Read from rollups
  * whose cost follows days and weeks, not members (docs/decisions/009, "Cohorts by first-ever proof").
  */
-export async function memberCohorts(db: Executor, filter: AnalyticsFilter) {
-  await foldPendingFacts(db);
+export async function memberCohorts(
+  db: Executor,
+  filter: AnalyticsFilter,
+  { primary = db }: ReadOptions = {},
+) {
+  await foldPendingFacts(primary);
   return toCohortsAnswer(db, filter.brandId, await cohortRows(db, filter));
 }
 

@@ -106,11 +106,19 @@ function statementLogger(onStatement: DatabaseOptions['onStatement']) {
  * `shared_buffers` when it starts (128 MB by default: a third of an idle local-mode process); 16 MB
  * holds the hot pages of a local or test database, and a miss reads the data directory through the OS
  * page cache. `npm run bench -- memory` measures it.
+ *
+ * `wal_init_zero=off`: a new 16 MB WAL segment is not first written full of zeros (PostgreSQL writes its
+ * last byte instead; what it is for — allocating the space ahead on some file systems — buys nothing in
+ * PGlite's in-memory file system, where writing the zeros regrew the file 15 times, copying ~100 MB, for
+ * each segment). Recovery does not need the zeros: every WAL record is checked (CRC, previous link), so a
+ * segment's unwritten tail ends the replay either way. Measured by `npm run bench -- submissions` (#17).
  */
 export const PGLITE_START_PARAMS: readonly string[] = [
   ...PGlite.defaultStartParams,
   '-c',
   'shared_buffers=16MB',
+  '-c',
+  'wal_init_zero=off',
 ];
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {

@@ -17,11 +17,26 @@ export async function foldDerivedFacts(db: Executor, { limit = FOLD_BATCH }: { l
   return folded(db, sql`select derived_facts_fold(${limit}::int) as folded`);
 }
 
+/** How many folds (of `FOLD_BATCH` records of each kind) a reader runs at most before it reads. */
+export const READER_FOLD_CHUNKS = 20;
+
 /**
- * Everything pending folded, in the caller's transaction: what a reader of the derived tables (the funnel,
- * the cohorts, segments, a broadcast's audience) runs first, so it sees every committed proof. One cheap
- * statement when nothing is pending.
+ * What a reader of the derived tables (the funnel, the cohorts, segments, a broadcast's audience) runs
+ * first, so it sees the proofs committed before it: folds of `limit` records of each kind, each its own
+ * statement — its own transaction on a pool (the fold lock is held for one fold, never for the backlog) —
+ * until nothing is pending or `maxChunks` folds ran. One cheap statement when nothing is pending. A reader
+ * that meets a backlog larger than `maxChunks × limit` (the derived-facts worker stopped) reads without the
+ * rest: the newest records, left for the worker and the next reader. Resolves with how many it folded.
  */
-export async function foldPendingFacts(db: Executor): Promise<number> {
-  return folded(db, sql`select derived_facts_fold_all() as folded`);
+export async function foldPendingFacts(
+  db: Executor,
+  { limit = FOLD_BATCH, maxChunks = READER_FOLD_CHUNKS }: { limit?: number; maxChunks?: number } = {},
+): Promise<number> {
+  let total = 0;
+  for (let chunk = 0; chunk < maxChunks; chunk++) {
+    const count = await foldDerivedFacts(db, { limit });
+    total += count;
+    if (count === 0) break;
+  }
+  return total;
 }

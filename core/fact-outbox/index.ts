@@ -1,2 +1,7 @@
 export { factOutboxMembers, factOutboxProofs } from './fact-outbox.table.js';
-export { FOLD_BATCH, foldDerivedFacts, foldPendingFacts } from './fact-outbox.usecases.js';
+export {
+  FOLD_BATCH,
+  READER_FOLD_CHUNKS,
+  foldDerivedFacts,
+  foldPendingFacts,
+} from './fact-outbox.usecases.js';

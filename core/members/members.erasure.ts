@@ -12,10 +12,10 @@ import {
   createMemberErasedError,
   createMemberNotFoundError,
 } from './members.errors.js';
+import { ERASED_MARK, ERASURE_COLUMNS, alternation, sweepJson } from './members.erasure-columns.js';
 import { memberTags, members } from './members.table.js';
 
-/** What replaces a personal value wherever it was found. */
-export const ERASED_MARK = '[erased]';
+export { ERASED_MARK } from './members.erasure-columns.js';
 
 /** Tables whose rows are exported as the member's own records (by `member_id`), in this order. */
 const EXPORTED_TABLES = [
@@ -29,13 +29,6 @@ const EXPORTED_TABLES = [
   'surveyProgress',
   'memberTags',
 ] as const;
-
-/**
- * Tables the erasure's sweep leaves alone: the fact outbox's pending records hold only ids, states and
- * flags, never what a person wrote, and rewriting a name found inside them (`cept` in `accepted`) would
- * make their fold count a proof under a state or member that does not exist.
- */
-const NOT_SWEPT = new Set(['fact_outbox_proofs', 'fact_outbox_members']);
 
 function tablesWithColumn(column: string): { key: string; table: PgTable; name: string }[] {
   const found: { key: string; table: PgTable; name: string }[] = [];
@@ -113,9 +106,10 @@ export async function exportMemberData(
  * - the profile fields are cleared and the LINE user id replaced by a token that matches no one;
  * - every consent is revoked by an appended row (the history stays as evidence of what was agreed);
  * - free-text survey answers and tags are dropped (choice answers stay, for the survey's counts);
- * - every text/JSON column of every brand table is swept for the identifying strings: rows that carry
- *   the member's id for all of them, other rows (webhook payloads, logs) for the unique ones (LINE id,
- *   phone, e-mail) — a two-character name is not unique enough to scrub from other people's rows.
+ * - the free-text, identifier and JSON columns of every brand table (ERASURE_COLUMNS: ids, keys, states,
+ *   codes and hashes never) are swept for the identifying strings: rows that carry the member's id for all
+ *   of them, other rows (webhook payloads, logs) for the unique ones (LINE id, phone, e-mail, member
+ *   number) — a two-character name is not unique enough to scrub from other people's rows.
  * - the member's receipt photos lose their storage key, location and raw QR/OCR text, and their bytes are
  *   queued for deletion in the same transaction (receipt_blob_deletions): the worker in
  *   jobs/receipt-blob-deletions.job.ts deletes them after the commit, retrying until done, and keeps bytes
@@ -197,40 +191,12 @@ export async function eraseMember(
     const receipts = await eraseMemberReceiptImages(tx, { generateId, brandId, memberId, now });
     await detachMemberFromLineItems(tx, { brandId, memberId });
 
-    let sweptRows = 0;
-    for (const { table, name } of tablesWithColumn('brand_id')) {
-      if (table === members || NOT_SWEPT.has(name)) continue;
-      const config = getTableConfig(table);
-      const hasMemberId = config.columns.some((c) => c.name === 'member_id');
-      for (const column of config.columns) {
-        if (column.primary || !['PgText', 'PgJsonb', 'PgJson'].includes(column.columnType)) continue;
-        const isJson = column.columnType !== 'PgText';
-        const scopes: [string[], ReturnType<typeof sql>][] = hasMemberId
-          ? [
-              [clean(personal), sql`member_id = ${memberId}`],
-              [clean(unique), sql`member_id is distinct from ${memberId}`],
-            ]
-          : [[clean(unique), sql`true`]];
-        for (const [values, scope] of scopes) {
-          for (const value of values) {
-            const col = sql.identifier(column.name);
-            const text = isJson ? sql`${col}::text` : sql`${col}`;
-            // JSON text escapes quotes and backslashes; search for the value as it appears inside a JSON string.
-            const needle = isJson ? JSON.stringify(value).slice(1, -1) : value;
-            const replaced = sql`replace(${text}, ${needle}, ${ERASED_MARK})`;
-            const rows = await queryRows<{ n: number }>(
-              tx,
-              sql`with changed as (
-                    update ${sql.identifier(name)} set ${col} = ${isJson ? sql`(${replaced})::jsonb` : replaced}
-                    where brand_id = ${brandId} and ${scope} and strpos(${text}, ${needle}) > 0
-                    returning 1)
-                  select count(*)::int as n from changed`,
-            );
-            sweptRows += Number(rows[0]?.n ?? 0);
-          }
-        }
-      }
-    }
+    const sweptRows = await sweepBrandTables(tx, {
+      brandId,
+      memberId,
+      personal: clean(personal),
+      unique: clean(unique),
+    });
 
     await tx.insert(auditLog).values({
       id: generateId('auditEntry'),
@@ -271,4 +237,92 @@ async function dropFreeTextSurveyAnswers(
     const kept = Object.fromEntries(Object.entries(row.answers).filter(([key]) => !textKeys.has(key)));
     await tx.update(schema.surveyAnswers).set({ answers: kept }).where(eq(schema.surveyAnswers.id, row.id));
   }
+}
+
+/**
+ * Replaces the identifying strings in the brand's classified columns (ERASURE_COLUMNS, docs/decisions/017):
+ * free text wherever they occur, identifier columns only when the whole value is one, JSON documents in
+ * their string values (machine values only as a whole); returns how many row-columns changed.
+ */
+async function sweepBrandTables(
+  tx: Executor,
+  {
+    brandId,
+    memberId,
+    personal,
+    unique,
+  }: { brandId: string; memberId: string; personal: string[]; unique: string[] },
+): Promise<number> {
+  let sweptRows = 0;
+  for (const { table, name } of tablesWithColumn('brand_id')) {
+    const classes = ERASURE_COLUMNS[name];
+    if (table === members || !classes) continue;
+    const config = getTableConfig(table);
+    const key = config.columns.find((c) => c.primary);
+    const scopes: [string[], ReturnType<typeof sql>][] = config.columns.some((c) => c.name === 'member_id')
+      ? [
+          [personal, sql`member_id = ${memberId}`],
+          [unique, sql`member_id is distinct from ${memberId}`],
+        ]
+      : [[unique, sql`true`]];
+    for (const column of config.columns) {
+      const kind = classes[column.name];
+      if (kind === undefined || kind === 'fixed') continue;
+      const col = sql.identifier(column.name);
+      const count = async (statement: ReturnType<typeof sql>) => {
+        const rows = await queryRows<{ n: number }>(
+          tx,
+          sql`with changed as (${statement} returning 1) select count(*)::int as n from changed`,
+        );
+        return Number(rows[0]?.n ?? 0);
+      };
+      if (kind === 'identifier') {
+        if (unique.length === 0) continue;
+        const values = sql.join(
+          unique.map((v) => sql`${v}`),
+          sql`, `,
+        );
+        sweptRows += await count(
+          sql`update ${sql.identifier(name)} set ${col} = ${ERASED_MARK}
+              where brand_id = ${brandId} and ${col} in (${values})`,
+        );
+        continue;
+      }
+      for (const [values, scope] of scopes) {
+        if (values.length === 0) continue;
+        const text = kind === 'json' ? sql`${col}::text` : sql`${col}`;
+        // JSON text escapes quotes and backslashes; search for a value as it appears inside a JSON string.
+        const needles = values.map((v) => (kind === 'json' ? JSON.stringify(v).slice(1, -1) : v));
+        const found = sql.join(
+          needles.map((n) => sql`strpos(${text}, ${n}) > 0`),
+          sql` or `,
+        );
+        if (kind === 'text') {
+          sweptRows += await count(
+            sql`update ${sql.identifier(name)}
+                set ${col} = regexp_replace(${col}, ${alternation(values)}, ${ERASED_MARK}, 'g')
+                where brand_id = ${brandId} and ${scope} and (${found})`,
+          );
+          continue;
+        }
+        if (!key) throw new Error(`erasure: ${name} sweeps JSON but has no single-column primary key`);
+        const rows = await queryRows<{ k: string; v: string }>(
+          tx,
+          sql`select ${sql.identifier(key.name)} as k, ${col}::text as v from ${sql.identifier(name)}
+              where brand_id = ${brandId} and ${scope} and (${found}) for update`,
+        );
+        for (const row of rows) {
+          const document: unknown = JSON.parse(row.v);
+          const swept = sweepJson(document, { anywhere: values, whole: unique });
+          if (swept === document) continue;
+          await tx.execute(
+            sql`update ${sql.identifier(name)} set ${col} = ${JSON.stringify(swept)}::jsonb
+                where ${sql.identifier(key.name)} = ${row.k}`,
+          );
+          sweptRows += 1;
+        }
+      }
+    }
+  }
+  return sweptRows;
 }

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { proofFunnelFromSubmissions } from '../../core/analytics/index.js';
 import { queryRows, type DatabaseHandle, type Executor } from '../../core/db/database.js';
-import { brands, campaigns, invoices, members, submissions } from '../../core/db/schema.js';
+import { invoices, submissions } from '../../core/db/schema.js';
 import { WORK_NOTIFY_CHANNEL } from '../../core/db/work-signal.js';
 import { foldDerivedFacts } from '../../core/fact-outbox/index.js';
 import { projectRoot } from '../../core/shared/paths.js';
 import { openChildDatabase, type ChildDatabase } from '../support/child-database.js';
 import { exitOf, startChild } from '../support/child-worker.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
+import { seedOutboxBrand } from './fixtures/outbox-brand.js';
 
 /*
  * The derived-facts outbox (issue 17, migration 0053): a decision's transaction only records what must be
@@ -25,38 +26,7 @@ const subId = (i: number) => `sub_fo${i}`;
 const memberOf = (i: number) => `mbr_fo${i % MEMBERS}`;
 
 async function seed(db: Executor) {
-  await db.insert(brands).values({
-    id: BRAND,
-    slug: 'fo',
-    name: 'fo',
-    country: 'TW',
-    defaultLocale: 'zh-TW',
-    timezone: 'Asia/Taipei',
-  });
-  await db.insert(campaigns).values({
-    id: CAMPAIGN,
-    brandId: BRAND,
-    slug: 'fo',
-    name: { 'zh-TW': 'fo' },
-    status: 'active',
-    timezone: 'Asia/Taipei',
-    currency: 'TWD',
-    purchaseFrom: '2026-01-01',
-    purchaseTo: '2026-03-31',
-    registerFrom: new Date('2026-01-01T00:00:00Z'),
-    registerTo: new Date('2026-04-07T00:00:00Z'),
-    proofKinds: ['einvoice_qr'],
-    rules: {},
-    rewards: {},
-  });
-  await db.insert(members).values(
-    Array.from({ length: MEMBERS }, (_, i) => ({
-      id: `mbr_fo${i}`,
-      brandId: BRAND,
-      lineUserId: `U${String(i).padStart(32, '0')}`,
-      locale: 'zh-TW' as const,
-    })),
-  );
+  await seedOutboxBrand(db, 'fo', MEMBERS);
   await db.insert(invoices).values(
     Array.from({ length: PROOFS }, (_, i) => ({
       id: `inv_fo${i}`,

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import { createDatabase, isUniqueViolation, queryRows } from '../../core/db/database.js';
@@ -182,6 +185,38 @@ describe('the embedded database (PGlite)', () => {
       expect(row?.shared_buffers).toBe('16MB');
     } finally {
       await database.close();
+    }
+  });
+
+  test('when a data directory writes past its WAL segments, then a new segment is not first filled with zeros and every write is there when it is opened again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pglite-wal-'));
+    try {
+      const first = await createDatabase({ pgliteDataDir: dir });
+      let setting: string | undefined;
+      try {
+        const [row] = await queryRows<{ wal_init_zero: string }>(first.db, sql`show wal_init_zero`);
+        setting = row?.wal_init_zero;
+        await first.db.execute(sql`create table kept (n integer primary key)`);
+        // Each switch starts a new segment: the writes cross three of them.
+        for (const n of [1, 2, 3]) {
+          await first.db.execute(sql`insert into kept values (${n})`);
+          await first.db.execute(sql`select pg_switch_wal()`);
+        }
+        await first.db.execute(sql`insert into kept values (4)`);
+      } finally {
+        await first.close();
+      }
+      const again = await createDatabase({ pgliteDataDir: dir });
+      try {
+        const rows = await queryRows<{ n: number }>(again.db, sql`select n from kept order by n`);
+
+        expect(setting).toBe('off');
+        expect(rows.map(({ n }) => n)).toEqual([1, 2, 3, 4]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

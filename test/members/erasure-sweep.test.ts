@@ -1,0 +1,272 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { queryRows } from '../../core/db/database.js';
+import * as schema from '../../core/db/schema.js';
+import { seedDemoReview } from '../../core/demo/seed-demo-review.js';
+import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
+import {
+  ERASED_MARK,
+  ERASURE_COLUMNS,
+  isMachineKey,
+  sweepJson,
+} from '../../core/members/members.erasure-columns.js';
+import { eraseMember } from '../../core/members/members.erasure.js';
+import { buildTestServices, type TestServices } from '../support/services.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
+import type { SubmissionState } from '../../core/submissions/index.js';
+
+/** The columns the sweep must classify: every text or JSON column (arrays of them too) of a brand table. */
+function sweepableColumns(table: PgTable) {
+  return getTableConfig(table).columns.filter((c) =>
+    /^(text|varchar|char|character|citext|json|jsonb)\b/.test(c.getSQLType()),
+  );
+}
+
+const brandTables = (): PgTable[] =>
+  Object.values(schema)
+    .flatMap((value) => (value instanceof PgTable ? [value as PgTable] : []))
+    .filter((table) => getTableConfig(table).columns.some((c) => c.name === 'brand_id'))
+    .filter((table) => table !== (schema.members as PgTable));
+
+describe('every text and JSON column of a brand table is classified for the erasure sweep', () => {
+  test('when a table or column is added, then it is classified (free text, identifier, JSON or fixed) before an erasure may run past it', () => {
+    const unclassified: string[] = [];
+    const misclassified: string[] = [];
+    const tables = new Set<string>();
+    for (const table of brandTables()) {
+      const { name, columns } = getTableConfig(table);
+      tables.add(name);
+      const classes = ERASURE_COLUMNS[name] ?? {};
+      for (const column of sweepableColumns(table)) {
+        const kind = classes[column.name];
+        if (!kind) unclassified.push(`${name}.${column.name}`);
+        const isJson = column.getSQLType().startsWith('json');
+        if (kind === 'json' && !isJson) misclassified.push(`${name}.${column.name}: json on a text column`);
+        if ((kind === 'text' || kind === 'identifier') && column.getSQLType() !== 'text')
+          misclassified.push(`${name}.${column.name}: ${kind} on ${column.getSQLType()}`);
+      }
+      for (const column of Object.keys(classes))
+        if (!columns.some((c) => c.name === column)) misclassified.push(`${name}.${column}: no such column`);
+      if (Object.values(classes).includes('json') && columns.filter((c) => c.primary).length !== 1)
+        misclassified.push(`${name}: sweeps JSON without a single-column primary key`);
+    }
+    for (const name of Object.keys(ERASURE_COLUMNS))
+      if (!tables.has(name)) misclassified.push(`${name}: no such brand table`);
+    expect(unclassified).toEqual([]);
+    expect(misclassified).toEqual([]);
+  });
+
+  test('when a JSON document is swept, then free-text values lose the strings, machine values only a whole unique identifier, and keys never', () => {
+    const document = {
+      type: 'message',
+      br: 'key stays',
+      source: { type: 'user', userId: 'Uline1' },
+      message: { type: 'text', text: 'I am br, call 0912', id: 'brx1' },
+      state: 'accepted',
+      lines: ['br.', 'x'],
+      total: 12,
+    };
+    expect(sweepJson(document, { anywhere: ['br', 'accepted', 'Uline1'], whole: ['Uline1'] })).toEqual({
+      type: 'message',
+      br: 'key stays',
+      source: { type: 'user', userId: ERASED_MARK },
+      message: { type: 'text', text: `I am ${ERASED_MARK}, call 0912`, id: 'brx1' },
+      state: 'accepted',
+      lines: [`${ERASED_MARK}.`, 'x'],
+      total: 12,
+    });
+    expect(sweepJson(document, { anywhere: ['zz'], whole: [] })).toBe(document);
+    expect(sweepJson('a.b*c', { anywhere: ['.b*'], whole: [] })).toBe(`a${ERASED_MARK}c`);
+  });
+});
+
+let services: TestServices;
+let demo: DemoSeed;
+
+beforeAll(async () => {
+  services = await buildTestServices({ now: '2026-03-10T02:00:00Z' });
+  demo = await seedDemo(services);
+  await seedDemoReview(services, demo);
+}, HANG_GUARD_MS);
+afterAll(async () => {
+  await services?.database.close();
+});
+
+const used = new Set<string>();
+
+/** A demo member not erased yet with proofs (one in `state` when given). */
+async function memberWithProofs(state?: SubmissionState) {
+  const db = services.database.db;
+  const rows = await db
+    .selectDistinct({ id: schema.members.id })
+    .from(schema.members)
+    .innerJoin(schema.submissions, eq(schema.submissions.memberId, schema.members.id))
+    .where(
+      and(
+        eq(schema.members.brandId, demo.brand.id),
+        isNull(schema.members.erasedAt),
+        state ? eq(schema.submissions.state, state) : sql`true`,
+      ),
+    )
+    .orderBy(schema.members.id);
+  const id = rows.map((r) => r.id).find((candidate) => !used.has(candidate));
+  if (!id) throw new Error(`the demo has no member with proofs (${state ?? 'any'}) left`);
+  used.add(id);
+  return id;
+}
+
+/** Every row as JSON text, of every brand table: what the checks below read. */
+async function rowsOf(name: string, where = sql`true`) {
+  return queryRows<Record<string, unknown>>(
+    services.database.db,
+    sql`select * from ${sql.identifier(name)} where ${where}`,
+  );
+}
+
+function machineValues(value: unknown, key: string | null, out: string[]) {
+  if (typeof value === 'string') {
+    if (key !== null && isMachineKey(key)) out.push(value);
+  } else if (Array.isArray(value)) for (const item of value) machineValues(item, key, out);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, item] of Object.entries(value)) machineValues(item, k, out);
+}
+
+function freeValues(value: unknown, key: string | null, out: string[]) {
+  if (typeof value === 'string') {
+    if (key === null || !isMachineKey(key)) out.push(value);
+  } else if (Array.isArray(value)) for (const item of value) freeValues(item, key, out);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, item] of Object.entries(value)) freeValues(item, k, out);
+}
+
+const asJson = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value);
+
+describe('an erasure rewrites only free text, never ids, states, kinds or codes', () => {
+  test.each([
+    ['accepted', 'a state: the old sweep rewrote the proofs’ state'],
+    ['br', 'a fragment of every brand id (brd_…): the old sweep broke brand_id, a foreign key'],
+    ['chat', 'a channel and a JSON type'],
+    ['<id>', 'a fragment of the member’s own id'],
+  ])(
+    'when the member is named %s (%s), then the erasure succeeds, ids and states stay and the name is gone from every free-text place',
+    async (label) => {
+      const db = services.database.db;
+      const memberId = await memberWithProofs(label === 'accepted' ? 'accepted' : undefined);
+      const name = label === '<id>' ? memberId.slice(4, 12) : label;
+      const [member] = await db
+        .update(schema.members)
+        .set({ name, phone: '+886900111222' })
+        .where(eq(schema.members.id, memberId))
+        .returning();
+      const [submission] = await db
+        .select()
+        .from(schema.submissions)
+        .where(eq(schema.submissions.memberId, memberId))
+        .orderBy(schema.submissions.id)
+        .limit(1);
+      await db
+        .update(schema.submissions)
+        .set({ decision: { ...(submission!.decision ?? {}), note: `${name} sent it twice` } })
+        .where(eq(schema.submissions.id, submission!.id));
+      await db.insert(schema.webhookEvents).values({
+        id: `evt_${memberId}`,
+        brandId: demo.brand.id,
+        channelId: demo.channel.id,
+        webhookEventId: `W_${memberId}`,
+        eventType: 'message',
+        lineUserId: member!.lineUserId,
+        payload: {
+          type: 'message',
+          source: { type: 'user', userId: member!.lineUserId },
+          message: { type: 'text', text: `hi, ${name} here, +886900111222` },
+        },
+        occurredAt: new Date('2026-03-09T00:00:00Z'),
+      });
+      const fixedBefore = await fixedColumnsOfMember(memberId);
+
+      await eraseMember(
+        { db, generateId: services.generateId },
+        { brandId: demo.brand.id, memberId, confirm: true, now: services.clock.now() },
+      );
+
+      // No fixed column of any row (anyone's) and no machine value inside a JSON document holds a mark;
+      // a JSON machine value is only ever the mark as a whole (a LINE user id).
+      const damaged: string[] = [];
+      for (const [table, classes] of Object.entries(ERASURE_COLUMNS)) {
+        for (const row of await rowsOf(table)) {
+          for (const [column, kind] of Object.entries(classes)) {
+            const value = row[column];
+            if (kind === 'fixed' && JSON.stringify(value ?? null).includes(ERASED_MARK))
+              damaged.push(`${table}.${column}`);
+            if (kind === 'json') {
+              const machine: string[] = [];
+              machineValues(asJson(value), null, machine);
+              for (const v of machine)
+                if (v !== ERASED_MARK && v.includes(ERASED_MARK)) damaged.push(`${table}.${column}: ${v}`);
+            }
+          }
+        }
+      }
+      expect(damaged).toEqual([]);
+      // Every row the member had keeps its ids, states, kinds and codes (an erasure only adds rows here).
+      const fixedAfter = await fixedColumnsOfMember(memberId);
+      const lost = Object.entries(fixedBefore).flatMap(([table, rows]) =>
+        rows.filter((row) => !fixedAfter[table]!.includes(row)).map((row) => `${table}: ${row}`),
+      );
+      expect(lost).toEqual([]);
+
+      // The name is gone from every free-text place of the member's rows; the phone from every row.
+      const leaks: string[] = [];
+      for (const [table, classes] of Object.entries(ERASURE_COLUMNS)) {
+        const hasMember = Object.prototype.hasOwnProperty.call(classes, 'member_id');
+        for (const row of await rowsOf(table)) {
+          const mine = hasMember ? row.member_id === memberId : false;
+          for (const [column, kind] of Object.entries(classes)) {
+            if (kind === 'fixed') continue;
+            const texts: string[] = [];
+            if (kind === 'json') freeValues(asJson(row[column]), null, texts);
+            else if (typeof row[column] === 'string') texts.push(row[column] as string);
+            for (const text of texts) {
+              if (text.includes('+886900111222')) leaks.push(`${table}.${column}: phone`);
+              if (mine && text.includes(name)) leaks.push(`${table}.${column}: ${text}`);
+            }
+          }
+        }
+      }
+      expect(leaks).toEqual([]);
+      const [event] = await rowsOf('webhook_events', sql`id = ${`evt_${memberId}`}`);
+      expect(event).toMatchObject({ line_user_id: ERASED_MARK });
+      expect(asJson(event!.payload)).toEqual({
+        type: 'message',
+        source: { type: 'user', userId: ERASED_MARK },
+        // A webhook event carries no member id: only the unique identifiers go from it, as from anyone's row.
+        message: { type: 'text', text: `hi, ${name} here, ${ERASED_MARK}` },
+      });
+      const [decided] = await rowsOf('submissions', sql`id = ${submission!.id}`);
+      expect((asJson(decided!.decision) as { note: string }).note).toBe(`${ERASED_MARK} sent it twice`);
+      const [erased] = await db.select().from(schema.members).where(eq(schema.members.id, memberId));
+      expect(erased!.erasedAt).not.toBeNull();
+    },
+    HANG_GUARD_MS,
+  );
+});
+
+/**
+ * The fixed columns of the member's rows in the tables the erasure's own steps leave alone (tags are deleted, line
+ * items detached, photos and survey answers cleaned by those steps): ids, states, kinds, codes.
+ */
+async function fixedColumnsOfMember(memberId: string) {
+  const kept: Record<string, string[]> = {};
+  const cleaned = new Set(['member_tags', 'analytics_line_items', 'receipt_images', 'survey_answers']);
+  for (const [table, classes] of Object.entries(ERASURE_COLUMNS)) {
+    if (cleaned.has(table) || !Object.prototype.hasOwnProperty.call(classes, 'member_id')) continue;
+    const fixed = Object.entries(classes)
+      .filter(([, kind]) => kind === 'fixed')
+      .map(([column]) => column)
+      .sort();
+    const rows = await rowsOf(table, sql`member_id = ${memberId}`);
+    kept[table] = rows.map((row) => JSON.stringify(fixed.map((column) => row[column] ?? null))).sort();
+  }
+  return kept;
+}
