@@ -28,6 +28,13 @@ const CONCURRENCY = Number(process.env.BENCH_SUBMISSIONS_CONCURRENCY ?? 8);
 const BATCH = 500;
 /** Bare calls made untimed before both measured parts (BENCH_SUBMISSIONS_WARM_UP, 500; 0: none). */
 const WARM_UP = Number(process.env.BENCH_SUBMISSIONS_WARM_UP ?? 500);
+/**
+ * Proofs verified untimed before the measured verification (BENCH_SUBMISSIONS_PIPELINE_WARM_UP, 100; 0: a
+ * cold pipeline): its code and PGlite's first statements warm, as the bare calls are warmed, so the figure
+ * is the steady rate and not which part happens to be measured first (decision 016, 2026-12-06: measured
+ * first, the same pipeline paid 0.6–1.2 s more CPU per 1,000 proofs).
+ */
+const PIPELINE_WARM_UP = Number(process.env.BENCH_SUBMISSIONS_PIPELINE_WARM_UP ?? 100);
 const SERVER_URL = process.env.BENCH_DATABASE_URL;
 /** Prints the statements of the verification (count and wall time of each kind): a probe, not a figure. */
 const PROFILE_STATEMENTS = process.env.BENCH_PROFILE_STATEMENTS === '1';
@@ -52,7 +59,8 @@ const REWARDS = {
  * The rules engine's cost over parsing (parse + rules vs parse only, on the same QR pairs), and batch
  * verification end to end (claim, ask sim/mof over HTTP, store the answer and items, apply the rules,
  * grant the rewards) vs the bare detail calls of the same invoices through the same adapter.
- * Sizes: BENCH_SUBMISSIONS_RULES_N (100k), BENCH_SUBMISSIONS_VERIFY_N (10k); BENCH_DATABASE_URL runs the
+ * Sizes: BENCH_SUBMISSIONS_RULES_N (100k), BENCH_SUBMISSIONS_VERIFY_N (10k), BENCH_SUBMISSIONS_PIPELINE_WARM_UP
+ * (100 proofs verified untimed first); BENCH_DATABASE_URL runs the
  * verification on PostgreSQL instead of PGlite. Probes of the verification alone (printed or written, never
  * part of the figures): BENCH_PROFILE_STATEMENTS=1 (statements and transactions by kind, and on PGlite the
  * CPU time inside its wasm per statement), BENCH_PROFILE_CPU=<file> (CPU profiles of the verification and of
@@ -122,10 +130,11 @@ async function benchRules(): Promise<BenchMeasurement[]> {
 }
 
 async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchMeasurement[]> {
-  const payloads = uniqueByNumber(generateEInvoicePayloads(Math.ceil(VERIFY_COUNT * 1.02), 11)).slice(
-    0,
-    VERIFY_COUNT,
+  const generated = uniqueByNumber(
+    generateEInvoicePayloads(Math.ceil((VERIFY_COUNT + PIPELINE_WARM_UP) * 1.02), 11),
   );
+  const warmPayloads = generated.slice(VERIFY_COUNT, VERIFY_COUNT + PIPELINE_WARM_UP);
+  const payloads = generated.slice(0, VERIFY_COUNT);
   const sim = await startMofSimulator({ knobs: { detailQueryCap: 1_000_000 } });
   const pglite =
     SERVER_URL || pgliteThread === 'worker'
@@ -137,7 +146,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
   try {
     await database.migrate();
     sim.admin.addInvoices(
-      payloads.map(({ invoice }) => ({
+      [...payloads, ...warmPayloads].map(({ invoice }) => ({
         invoiceNumber: invoice.invoiceNumber,
         invoiceDate: invoice.invoiceDate,
         randomCode: invoice.randomCode as string,
@@ -198,20 +207,31 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
       if (answer.status !== 'found') throw new Error(`bare: ${answer.status}`);
     };
 
-    // Setup (not the measured part): every proof submitted in batch mode, pending for the job.
-    const submitMs = await timeIt(() =>
-      inParallel(payloads.length, async (i) => {
+    // Setup (not the measured part): proofs submitted in batch mode, pending for the job.
+    const submitAll = (set: GeneratedEInvoice[], tag: string) =>
+      inParallel(set.length, async (i) => {
         const result = await submitProof(deps, {
           brandId,
           memberId: memberIds[i % memberIds.length] as string,
           campaignId: campaign.id,
           channel: 'cli',
-          sourceRef: `bench-${i}`,
-          input: { type: 'einvoice', invoice: (payloads[i] as GeneratedEInvoice).invoice },
+          sourceRef: `bench-${tag}${i}`,
+          input: { type: 'einvoice', invoice: (set[i] as GeneratedEInvoice).invoice },
         });
         if (result.outcome !== 'being_checked') throw new Error(`submit: ${result.outcome}`);
-      }),
-    );
+      });
+    // The pipeline's warm-up: its own proofs, verified and folded untimed before the measured ones exist.
+    if (warmPayloads.length > 0) {
+      await submitAll(warmPayloads, 'warm-');
+      const warm = await verifyDueSubmissions(deps, {
+        limit: BATCH,
+        concurrency: CONCURRENCY,
+        maxClaims: Number.MAX_SAFE_INTEGER,
+      });
+      if (warm.claimed !== warmPayloads.length) throw new Error(`warm-up verified ${warm.claimed}`);
+      while ((await foldDerivedFacts(database.db)) > 0);
+    }
+    const submitMs = await timeIt(() => submitAll(payloads, ''));
 
     // The setup's own derived facts (the proofs received), folded before anything is measured.
     await foldPendingFacts(database.db);
@@ -262,7 +282,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
     const driver = SERVER_URL ? 'postgresql' : pgliteLabel(pgliteThread);
     return [
       compare(
-        `batch verification (${driver}), ${payloads.length} pending submissions, concurrency ${CONCURRENCY}`,
+        `batch verification (${driver}), ${payloads.length} pending submissions, concurrency ${CONCURRENCY}, after ${warmPayloads.length} verified untimed`,
         'submissions/s',
         perSecond(verifyMs),
         { name: 'bare detail calls to sim/mof through the adapter', value: perSecond(bareMs) },

@@ -1,6 +1,6 @@
 import type { OcrBox, OcrEngine, OcrLanguage, OcrLine } from '../ocr/index.js';
 import { loadSharp } from '../shared/sharp.js';
-import { toLines, type ReceiptLineInput } from './receipt-lines.models.js';
+import { toLines, type Line, type ReceiptLineInput } from './receipt-lines.models.js';
 import { chooseNameRowReading, nameRowLetters, nameRowWorthRereading } from './receipt-name-rows.models.js';
 import { detectScript, parseReceiptText } from './receipt-parser.models.js';
 import type { ParsedReceipt } from './receipts.types.js';
@@ -236,6 +236,17 @@ const share = (text: string, letter: RegExp) => {
   return letters.length === 0 ? 0 : letters.filter((char) => letter.test(char)).length / letters.length;
 };
 
+/** The row a Thai receipt's doubtful store name (under `STORE_SURE`) was read from, when no chain of the lexicon matched it. */
+function doubtfulThaiNameRow(input: ReceiptLineInput[]): Line | undefined {
+  const lines = toLines(input);
+  const script = detectScript(lines);
+  if (!script.thai) return undefined;
+  const store = findStore(lines, script);
+  if (!store.name || store.name.confidence >= STORE_SURE) return undefined;
+  const line = lines.find((candidate) => candidate.index === store.name!.index);
+  return line && !correctStoreName(line.compact).chain ? line : undefined;
+}
+
 /**
  * The row a Thai receipt's doubtful store name was read from, when tesseract read it as a Latin word (the
  * page is read with English and Thai: a Thai name in a display font may come out as `Tada` for โลตัส, the
@@ -243,34 +254,63 @@ const share = (text: string, letter: RegExp) => {
  * that one is Latin on the receipt too.
  */
 export function thaiNameRowToReread(input: ReceiptLineInput[]): number | undefined {
-  const lines = toLines(input);
-  const script = detectScript(lines);
-  if (!script.thai) return undefined;
-  const store = findStore(lines, script);
-  if (!store.name || store.name.confidence >= STORE_SURE) return undefined;
-  const line = lines.find((candidate) => candidate.index === store.name!.index);
+  const line = doubtfulThaiNameRow(input);
   if (!line || THAI_LETTER.test(line.text) || (line.text.match(/[A-Za-z]/g) ?? []).length < 3)
     return undefined;
-  return correctStoreName(line.compact).chain ? undefined : line.index;
+  return line.index;
 }
 
 /**
- * A second look at a Thai receipt's store row read as a Latin word (`thaiNameRowToReread`): its grey crop
- * read as one line with Thai alone, which replaces the row when it reads Thai letters at least as surely as
- * the page read the Latin ones (a name printed in Latin letters reads as Thai noise, less surely). One
- * single-line read of one row (~0.15 s of tesseract), only on such rows.
+ * The row a Thai receipt's doubtful store name was read from, when it reads Thai letters but unsurely or
+ * flawed (`nameRowWorthRereading`) and no chain of the lexicon puts it right: a row tesseract read among
+ * specks (a page edge read as `ฆ Vv = ๕` glued after the name) or with a letter taken for its look-alike
+ * (ณ for ญ). A chain of the lexicon is put right by it, and a row read surely is what another look reads too.
+ */
+export function thaiNameRowToVote(input: ReceiptLineInput[]): number | undefined {
+  const line = doubtfulThaiNameRow(input);
+  return line && THAI_LETTER.test(line.text) && nameRowWorthRereading(input[line.index]!)
+    ? line.index
+    : undefined;
+}
+
+/**
+ * A second look at a Thai receipt's doubtful store row, one of two kinds:
+ * - read as a Latin word (`thaiNameRowToReread`): its grey crop read as one line with Thai alone, which
+ *   replaces the row when it reads Thai letters at least as surely as the page read the Latin ones (a name
+ *   printed in Latin letters reads as Thai noise, less surely);
+ * - read in Thai, unsurely or flawed (`thaiNameRowToVote`): its grey and binarised crops read as one line
+ *   with Thai alone, and the reading the others agree with most kept (`chooseNameRowReading`, the page's
+ *   on a tie): a speck or a look-alike letter one look read is outvoted by two that agree.
+ * One or two single-line reads of one row (~0.15 s of tesseract each), only on such rows.
  */
 export async function rereadThaiNameRow(
   input: OcrLine[],
   { page, engine }: { page: Buffer; engine: OcrEngine },
 ): Promise<StoreRowReread> {
-  const index = thaiNameRowToReread(input);
-  return rereadRows(input, index === undefined ? [] : [index], async (line, reads) => {
-    const grey = await cropRow(page, line.box, { binarise: false });
-    if (!grey) return undefined;
-    const { text, confidence } = await readOneLine(engine, grey, ['tha'], reads);
-    return share(text, THAI_LETTER) < 0.6 || LATIN_LETTER.test(text) || confidence < line.confidence
-      ? undefined
-      : text;
+  const latin = thaiNameRowToReread(input);
+  if (latin !== undefined)
+    return rereadRows(input, [latin], async (line, reads) => {
+      const grey = await cropRow(page, line.box, { binarise: false });
+      if (!grey) return undefined;
+      const { text, confidence } = await readOneLine(engine, grey, ['tha'], reads);
+      return share(text, THAI_LETTER) < 0.6 || LATIN_LETTER.test(text) || confidence < line.confidence
+        ? undefined
+        : text;
+    });
+  const thai = thaiNameRowToVote(input);
+  return rereadRows(input, thai === undefined ? [] : [thai], async (line, reads) => {
+    const others: RowReading[] = [];
+    for (const binarise of [false, true]) {
+      const crop = await cropRow(page, line.box, { binarise });
+      if (!crop) return undefined;
+      const reading = await readOneLine(engine, crop, ['tha'], reads);
+      if (reading.text !== '')
+        others.push({ ...reading, source: `${engine.name} ${binarise ? 'binarised' : 'grey'}` });
+    }
+    const chosen = chooseNameRowReading(
+      { text: line.text, confidence: line.confidence, source: 'page' },
+      others,
+    );
+    return chosen.source === 'page' ? undefined : chosen.text;
   });
 }
