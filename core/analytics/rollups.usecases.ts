@@ -9,8 +9,9 @@ import type { Executor } from '../db/database.js';
 export async function rebuildAnalyticsRollups(db: Executor, { brandId }: { brandId?: string } = {}) {
   await db.execute(sql`select analytics_rollup_rebuild(${brandId ?? null})`);
   await db.transaction(async (tx) => {
-    // No funnel record may stay pending: the rebuild counts its proof, and its fold would again.
-    await tx.execute(sql`select derived_facts_settle_proofs()`);
+    // No funnel record of the brand may stay pending: the rebuild counts its proof, and its fold would again.
+    // One brand's settle lets other brands' writes go on (migration 0055); every brand's takes the table.
+    await tx.execute(sql`select derived_facts_settle_proofs(${brandId ?? null}::text)`);
     await tx.execute(sql`select analytics_proofs_rebuild(${brandId ?? null})`);
   });
 }

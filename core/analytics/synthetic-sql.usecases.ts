@@ -205,7 +205,7 @@ export async function seedSyntheticHistoryInSql({
   // The rollups, from the rows (the triggers were off for the load).
   await db.execute(sql`select analytics_rollup_rebuild(${brandId})`);
   await db.transaction(async (tx) => {
-    await tx.execute(sql`select derived_facts_settle_proofs()`);
+    await tx.execute(sql`select derived_facts_settle_proofs(${brandId}::text)`);
     await tx.execute(sql`select analytics_proofs_rebuild(${brandId})`);
   });
   // Fresh statistics for the loaded tables: before autovacuum gets to them, the planner takes a million

@@ -92,7 +92,7 @@ export async function decideInstantCheck(
     return !queued;
   };
   // The deployment's budget: lock, count the checks ahead, decide and take the permit in one call
-  // (migration 0055's `submissions_instant_turn`, the same three steps as `reserve` with `decide`).
+  // (migration 0056's `submissions_instant_turn`, the same three steps as `reserve` with `decide`).
   if (budget?.reserveIn) {
     const { row, permit } = await budget.reserveIn<InstantTurnRow>(
       tx,
