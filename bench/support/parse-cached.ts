@@ -17,7 +17,7 @@ import { prepareOcrPage, refineReading } from '../../core/receipts/receipt-reade
 import { cacheOcrAnswers } from './cached-ocr-engine.js';
 import { formatCalibration, formatFieldTables, type Outcome } from './accuracy-report.js';
 import { committedPartOf, loadSplit } from './sroie-split.js';
-import { cacheDir, scoreSroie, SROIE_SUBMITTED_AT, sroieDir } from './sroie-labels.js';
+import { cacheDir, nameWords, scoreSroie, SROIE_SUBMITTED_AT, sroieDir } from './sroie-labels.js';
 
 const argv = process.argv.slice(2);
 const verbose = argv.includes('--verbose');
@@ -61,6 +61,8 @@ const files = readdirSync(join(root, 'base'))
   .filter((file) => file.endsWith('.json'))
   .sort();
 const outcomes: Outcome[] = [];
+// The store name word for word as printed (`nameWords`: spaces count), beside the store field.
+const printedWords: Record<string, { right: number; of: number }> = {};
 const secondUncached: string[] = [];
 for (const file of files) {
   const part = committedPartOf(file.replace('.json', '.jpg'), split);
@@ -93,6 +95,9 @@ for (const file of files) {
   }
   const fields = scoreSroie(parsed, label);
   outcomes.push({ file, part, group: `sroie-dev/${part}`, fields });
+  const words = (printedWords[part] ??= { right: 0, of: 0 });
+  words.of++;
+  if (nameWords(parsed.fields.storeName) === nameWords(label.company)) words.right++;
   const missed = Object.entries(fields).filter(([, f]) => !f.ok);
   if (verbose && part === 'tuning' && missed.length > 0)
     console.log(
@@ -108,6 +113,10 @@ if (names)
     `store name rows read again on ${rereadCount.scans} of ${rereadCount.photos} scans (${rereadCount.reads} row recognitions, ${(rereadCount.reads / Math.max(1, rereadCount.photos)).toFixed(2)} a photo), a row's text replaced on ${rereadCount.replaced}`,
   );
 console.log(formatFieldTables(outcomes));
+for (const [part, { right, of }] of Object.entries(printedWords))
+  console.log(
+    `store word for word as printed (spaces count), ${part}: ${right}/${of} (${((right / of) * 100).toFixed(1)} %)`,
+  );
 console.log(formatCalibration(outcomes));
 if (argv.includes('--per-field'))
   for (const field of ['store', 'date', 'total']) console.log(formatCalibration(outcomes, field));

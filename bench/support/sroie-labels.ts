@@ -20,6 +20,17 @@ export const SROIE_SUBMITTED_AT = new Date('2019-01-01T00:00:00Z');
 export const normaliseName = (value: string | undefined) =>
   (value ?? '').toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
 
+/**
+ * A store name's words as printed (upper case, punctuation as a space): stricter than `normaliseName`,
+ * which drops the spaces too, so `SANYUSTATIONERYSHOP` is right there and not here. Reported beside the
+ * store field (`parse-cached.ts`), not scored: the label's words are what a person reads on the receipt.
+ */
+export const nameWords = (value: string | undefined) =>
+  (value ?? '')
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
 /** SROIE prints dates as dd/mm/yyyy, dd-mm-yy, "27 MAR 2018" or ISO: compare as calendar dates. */
 export function sroieDate(label: string): string | undefined {
   const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];

@@ -1,6 +1,7 @@
 import { findDates } from './receipt-dates.models.js';
 import { relabel, round2, type Line } from './receipt-lines.models.js';
 import { correctStoreName, thaiSkeleton } from './store-lexicon.models.js';
+import { spaceGluedWords } from './store-name-spacing.models.js';
 
 const GENERIC_HEADER =
   /TAX\s?INVOICE|SIMPLIFIED|RECEIPT|INVOICE|WELCOME|CASH\s?BILL|OFFICIAL|ใบเสร็จ|ใบกำกับ|ใบกํากับ|統一發票|收銀機|電子發票|證明聯|THANK/i;
@@ -305,7 +306,7 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
     let confidence = 0.35 + Math.min(0.25, margin / 6) + (best.hint ? 0.15 : 0) + (best.chain ? 0.25 : 0);
     confidence *= Math.min(1, best.line.confidence + 0.1);
     name = {
-      value: cleanName(value),
+      value: spaceGluedWords(cleanName(value)),
       confidence: round2(Math.min(best.chain && best.edits === 0 ? 0.97 : 0.93, confidence)),
       index: best.line.index,
     };

@@ -114,45 +114,35 @@ export async function grantRewardsForSubmission({
     if (created) balance += row.points;
   }
 
-  // Each row comes back from its insert; only when it was there already (a repeated call) is it read.
-  let entry: { weight: number } | undefined;
-  if (quantities.entries > 0)
-    [entry] = await tx
-      .insert(lotteryEntries)
-      .values({
-        id: generateId('lotteryEntry'),
-        brandId,
-        campaignId,
-        memberId,
-        submissionId: submission.id,
-        weight: Math.floor(quantities.entries),
-        earnedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ weight: lotteryEntries.weight });
-  entry ??= (
-    await tx
-      .select({ weight: lotteryEntries.weight })
-      .from(lotteryEntries)
-      .where(eq(lotteryEntries.submissionId, submission.id))
-      .limit(1)
-  )[0];
-  const entriesAdded = entry?.weight ?? 0;
-
-  let play: { id: string } | undefined;
-  if (quantities.instantWin > 0)
-    [play] = await tx
-      .insert(instantPlays)
-      .values({ id: generateId('instantPlay'), brandId, campaignId, memberId, submissionId: submission.id })
-      .onConflictDoNothing()
-      .returning({ id: instantPlays.id });
-  play ??= (
-    await tx
-      .select({ id: instantPlays.id })
-      .from(instantPlays)
-      .where(eq(instantPlays.submissionId, submission.id))
-      .limit(1)
-  )[0];
+  // The entry and the scratch card in one statement: each comes back from its insert, or — there already
+  // (a repeated call), or not due — from the read beside it. The read's snapshot is this statement's, taken
+  // under the member's lock (above), so no other grant for the proof can commit in between.
+  const entryId = quantities.entries > 0 ? generateId('lotteryEntry') : null;
+  const playId = quantities.instantWin > 0 ? generateId('instantPlay') : null;
+  const [handed] = await queryRows<{ weight: number | string | null; play_id: string | null }>(
+    tx,
+    sql`with entry as (
+          insert into ${lotteryEntries} (id, brand_id, campaign_id, member_id, submission_id, weight, earned_at)
+          select ${entryId}::text, ${brandId}, ${campaignId}, ${memberId}, ${submission.id},
+                 ${Math.floor(quantities.entries)}::int, ${now.toISOString()}::timestamptz
+           where ${entryId !== null}
+          on conflict do nothing
+          returning weight),
+        play as (
+          insert into ${instantPlays} (id, brand_id, campaign_id, member_id, submission_id)
+          select ${playId}::text, ${brandId}, ${campaignId}, ${memberId}, ${submission.id}
+           where ${playId !== null}
+          on conflict do nothing
+          returning id)
+        select coalesce((select weight from entry),
+                        (select ${lotteryEntries.weight} from ${lotteryEntries}
+                          where ${lotteryEntries.submissionId} = ${submission.id} limit 1)) as weight,
+               coalesce((select id from play),
+                        (select ${instantPlays.id} from ${instantPlays}
+                          where ${instantPlays.submissionId} = ${submission.id} limit 1)) as play_id`,
+  );
+  const entriesAdded = Number(handed?.weight ?? 0);
+  const play = handed?.play_id ? { id: handed.play_id } : undefined;
 
   return {
     pointsEarned,

@@ -20,8 +20,12 @@ export const POINTS_LOCK_NAMESPACE = 730_001;
  * 0032) when it grants, so row then points lock is the one order every writer takes.
  */
 export async function lockMemberPoints(tx: Executor, memberId: string): Promise<void> {
-  await tx.execute(sql`select 1 from members where id = ${memberId} for no key update`);
-  await tx.execute(sql`select pg_advisory_xact_lock(${POINTS_LOCK_NAMESPACE}::int, hashtext(${memberId}))`);
+  // One statement, the row first: the count consumes the locking scan before the advisory lock is taken.
+  await tx.execute(
+    sql`with m as materialized (select 1 from members where id = ${memberId} for no key update)
+        select pg_advisory_xact_lock(${POINTS_LOCK_NAMESPACE}::int, hashtext(${memberId}))
+          from (select count(*) from m) locked`,
+  );
 }
 
 export async function getPointsBalance(

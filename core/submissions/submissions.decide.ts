@@ -172,12 +172,15 @@ export async function decideInTransaction(
   await repository.lockMemberCampaign({ memberId: submission.memberId, campaignId: submission.campaignId });
   const registeredAt = submission.createdAt;
   const day = localDateOf(registeredAt, campaign.timezone);
-  const counts = await repository.countAccepted({
+  // The counts and the fence in one statement: the row is locked here when still claimed (an accepted
+  // decision writes it once, below; a refusal's fenced update would take the same lock).
+  const counts = await repository.countAcceptedAndLock({
     memberId: submission.memberId,
     campaignId: submission.campaignId,
     dayStart: startOfLocalDay(day, campaign.timezone),
     dayEnd: startOfLocalDay(addDays(day, 1), campaign.timezone),
     excludeId: submission.id,
+    fence,
   });
   const judged = judgeRules({
     campaign,
@@ -215,7 +218,7 @@ export async function decideInTransaction(
   // Accepted: the fence is taken as a row lock, and the row is written once, in its final state
   // (rewarded, or accepted and held for registration), as the batch decisions do: one round of the
   // submissions triggers (rollups, member purchases and facts, the outbound wake) instead of two.
-  if (!(await repository.lockIfClaimed(fence))) return resultOfStored(await reload(repository, submission));
+  if (!counts.claimed) return resultOfStored(await reload(repository, submission));
   const accepted: Submission = {
     ...submission,
     ...values,
@@ -230,7 +233,7 @@ export async function decideInTransaction(
   });
   const writeOnce = async (final: Partial<NewSubmission>) => {
     const row = await repository.updateIfClaimed({ ...fence, values: { ...values, ...final } });
-    // The row is locked by this transaction since `lockIfClaimed`: nobody else can have moved it.
+    // The row is locked by this transaction since `countAcceptedAndLock`: nobody else can have moved it.
     if (!row) throw new Error(`submission ${submission.id} moved while locked`);
     return row;
   };

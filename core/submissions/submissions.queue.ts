@@ -8,7 +8,10 @@ import type {
   SubmitProofResult,
 } from './submissions.types.js';
 import { resultOfStored } from './submissions.decide.js';
-import type { BudgetPermit } from '../verification/index.js';
+import type { BudgetPermit, BudgetTurnRow } from '../verification/index.js';
+
+/** What `submissions_instant_turn` returns: the budget's backlog, the checks queued ahead, the permit. */
+type InstantTurnRow = BudgetTurnRow & { backlog_ms: number | string; ahead: number | string };
 
 /** The reason code a proof carries while its instant check waits for its turn (`submissions.reason_code`). */
 export const QUEUED_REASON_CODE = 'verification.queued';
@@ -88,6 +91,20 @@ export async function decideInstantCheck(
     queued = place.etaMs > 0 && waitedMs + place.etaMs > limitMs ? place : undefined;
     return !queued;
   };
+  // The deployment's budget: lock, count the checks ahead, decide and take the permit in one call
+  // (migration 0056's `submissions_instant_turn`, the same three steps as `reserve` with `decide`).
+  if (budget?.reserveIn) {
+    const { row, permit } = await budget.reserveIn<InstantTurnRow>(
+      tx,
+      ({ key, intervalMs, toleranceMs }) =>
+        sql`select backlog_ms, ahead, wait_ms from submissions_instant_turn(${key}, ${intervalMs},
+              ${toleranceMs}, ${waitedMs}, ${limitMs}, ${now.toISOString()}::timestamptz)`,
+    );
+    if (permit) return { permit };
+    return {
+      queued: placeOf(Number(row?.backlog_ms ?? 0), Number(row?.ahead ?? 0), budget.ratePerSecond),
+    };
+  }
   // A budget not shared through the database: nothing to reserve, its question takes its permit.
   if (!budget?.reserve) {
     await decide(budget ? await budget.waitMs() : 0);

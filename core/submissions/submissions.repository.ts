@@ -128,20 +128,6 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
       return row;
     },
 
-    /**
-     * `updateIfClaimed`'s fence without a write: locks the submission's row until the transaction ends if
-     * it is still where the caller left it (a verifiable state, the attempt count it claimed). Whether it
-     * is; a decision then computes everything and writes the row once (`decideInTransaction`).
-     */
-    async lockIfClaimed(fence: ClaimFence): Promise<boolean> {
-      const rows = await db
-        .select({ id: submissions.id })
-        .from(submissions)
-        .where(stillClaimed(fence))
-        .for('update');
-      return rows.length > 0;
-    },
-
     async updateSubmission(submissionId: string, values: Partial<NewSubmission>) {
       const [row] = await db
         .update(submissions)
@@ -177,16 +163,39 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
     }): Promise<{ today: number; total: number }> {
       const [row] = await queryRows<{ today: number | string; total: number | string }>(
         db,
-        sql`select
-              count(*) filter (where ${submissions.createdAt} >= ${dayStart.toISOString()}::timestamptz
-                               and ${submissions.createdAt} < ${dayEnd.toISOString()}::timestamptz) as today,
-              count(*) as total
-            from ${submissions}
-            where ${submissions.memberId} = ${memberId} and ${submissions.campaignId} = ${campaignId}
-              and ${inArray(submissions.state, DECIDED_ACCEPTED)} and ${submissions.id} <> ${excludeId}
-              and ${submissions.proofKey} is not null`,
+        acceptedCounts({ memberId, campaignId, dayStart, dayEnd, excludeId }),
       );
       return { today: Number(row?.today ?? 0), total: Number(row?.total ?? 0) };
+    },
+
+    /**
+     * `countAccepted` and `updateIfClaimed`'s fence without a write, in one statement: the counts, and
+     * whether the submission is still where the caller left it (a verifiable state, the attempt count it
+     * claimed), its row then locked until the transaction ends; a decision then computes everything and
+     * writes the row once (`decideInTransaction`). The caller holds `lockMemberCampaign`, so no accepted
+     * proof of the member in the campaign changes while the row lock waits.
+     */
+    async countAcceptedAndLock({ fence, ...window }: AcceptedWindow & { fence: ClaimFence }): Promise<{
+      today: number;
+      total: number;
+      claimed: boolean;
+    }> {
+      const [row] = await queryRows<{
+        today: number | string;
+        total: number | string;
+        locked: string | null;
+      }>(
+        db,
+        sql`select c.today, c.total, l.id as locked
+              from (${acceptedCounts(window)}) c
+              left join lateral (select ${submissions.id} from ${submissions} where ${stillClaimed(fence)}
+                                 for update) l on true`,
+      );
+      return {
+        today: Number(row?.today ?? 0),
+        total: Number(row?.total ?? 0),
+        claimed: Boolean(row?.locked),
+      };
     },
 
     /**
@@ -602,6 +611,27 @@ function platformItemRows(generateId: IdGenerator, invoice: InvoiceRecord, answe
 type ClaimFence = { submissionId: string; checkAttempts: number; states: SubmissionState[] };
 
 /** The claim's fence as a condition: the submission still where the caller left it. */
+/** The member's accepted proofs in the campaign, in total and registered within [dayStart, dayEnd). */
+type AcceptedWindow = {
+  memberId: string;
+  campaignId: string;
+  dayStart: Date;
+  dayEnd: Date;
+  excludeId: string;
+};
+
+/** `countAccepted`'s query: the member's accepted proofs in the campaign, today and in all. */
+function acceptedCounts({ memberId, campaignId, dayStart, dayEnd, excludeId }: AcceptedWindow) {
+  return sql`select
+      count(*) filter (where ${submissions.createdAt} >= ${dayStart.toISOString()}::timestamptz
+                       and ${submissions.createdAt} < ${dayEnd.toISOString()}::timestamptz) as today,
+      count(*) as total
+    from ${submissions}
+    where ${submissions.memberId} = ${memberId} and ${submissions.campaignId} = ${campaignId}
+      and ${inArray(submissions.state, DECIDED_ACCEPTED)} and ${submissions.id} <> ${excludeId}
+      and ${submissions.proofKey} is not null`;
+}
+
 function stillClaimed({ submissionId, checkAttempts, states }: ClaimFence) {
   return and(
     eq(submissions.id, submissionId),

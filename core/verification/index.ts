@@ -1,5 +1,7 @@
 export type {
   BudgetDecision,
+  BudgetTurn,
+  BudgetTurnRow,
   BudgetPermit,
   CarrierCredentials,
   CarrierDetailQuery,

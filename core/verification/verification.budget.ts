@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { realSleep, type RateLimiter, type Sleep } from './verification.rate-limiter.js';
-import type { BudgetDecision, BudgetPermit } from './verification.types.js';
+import type { BudgetDecision, BudgetPermit, BudgetTurn, BudgetTurnRow } from './verification.types.js';
 
 /**
  * Who is asking: a member waiting in the chat (`instant`) or the batch job. Batch work only takes a
@@ -17,6 +17,11 @@ export type DatabaseRateLimiter = RateLimiter & {
    * backlog, and takes a permit, for `acquire(permit)`, only when it says yes.
    */
   reserve: (tx: Executor, decide: BudgetDecision) => Promise<BudgetPermit | undefined>;
+  /** `reserve` as one statement of the caller's (`BudgetTurn`): the row it returned, and the permit taken. */
+  reserveIn: <Row extends BudgetTurnRow>(
+    tx: Executor,
+    turn: BudgetTurn,
+  ) => Promise<{ row: Row | undefined; permit?: BudgetPermit }>;
 };
 
 /** A batch caller waits in steps of at most this long for the backlog to clear. */
@@ -97,18 +102,29 @@ export function createDatabaseRateLimiter({
     );
     const backlogMs = Math.max(0, Number(locked?.backlog_ms ?? 0) - toleranceMs);
     if (!(await decide(backlogMs))) return undefined;
-    const wait = (await take(false, tx)) ?? 0;
-    waits.push(wait);
-    grantedAt.push(Date.now() + wait);
-    const permit: BudgetPermit = { key, at: Date.now() + wait };
+    return granted((await take(false, tx)) ?? 0);
+  };
+
+  /** A permit the caller's statement took, waiting `waitMs` (the database's answer). */
+  const granted = (waitMs: number): BudgetPermit => {
+    waits.push(waitMs);
+    grantedAt.push(Date.now() + waitMs);
+    const permit: BudgetPermit = { key, at: Date.now() + waitMs };
     reserved.add(permit);
     return permit;
+  };
+
+  const reserveIn = async <Row extends BudgetTurnRow>(tx: Executor, turn: BudgetTurn) => {
+    const [row] = await queryRows<Row>(tx, turn({ key, intervalMs, toleranceMs }));
+    const wait = row?.wait_ms;
+    return { row, ...(wait === null || wait === undefined ? {} : { permit: granted(Number(wait)) }) };
   };
 
   return {
     ratePerSecond,
     estimateWaitMs,
     reserve,
+    reserveIn,
     acquire: async (permit) => {
       if (permit && reserved.has(permit)) {
         reserved.delete(permit);

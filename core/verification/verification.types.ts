@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 
 /**
@@ -126,6 +127,17 @@ export type BudgetPermit = {
  */
 export type BudgetDecision = (backlogMs: number) => Promise<boolean> | boolean;
 
+/** What a `BudgetTurn`'s statement returns: the permit's wait (ms), null when it took none; and its own. */
+export type BudgetTurnRow = { wait_ms: number | string | null };
+
+/**
+ * `budget.reserve` as one statement of the caller's (one round trip instead of a lock, the caller's reads
+ * and a take): given the budget's key, its interval between permits and its burst tolerance (ms), the
+ * statement locks the budget's row until the transaction ends, decides, and — only when it says yes —
+ * takes a permit as `reserve` takes it, returning a `BudgetTurnRow`.
+ */
+export type BudgetTurn = (budget: { key: string; intervalMs: number; toleranceMs: number }) => SQL;
+
 export type EInvoicePlatform = {
   /** Proves the invoice exists (number + date); not that the sender holds it. */
   getInvoiceHeader: (query: InvoiceHeaderQuery) => Promise<PlatformLookupResult>;
@@ -153,6 +165,11 @@ export type EInvoicePlatform = {
      * budget is not shared through a database (permits are taken as questions are asked).
      */
     reserve?: (tx: Executor, decide: BudgetDecision) => Promise<BudgetPermit | undefined>;
+    /** `reserve` as one statement of the caller's (`BudgetTurn`); absent as `reserve` is. */
+    reserveIn?: <Row extends BudgetTurnRow>(
+      tx: Executor,
+      turn: BudgetTurn,
+    ) => Promise<{ row: Row | undefined; permit?: BudgetPermit }>;
   };
 };
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { sql } from 'drizzle-orm';
-import { overrideConfig } from '../../core/config/config.js';
 import { queryRows } from '../../core/db/database.js';
 import { submitProof, type SubmissionsDeps } from '../../core/submissions/index.js';
-import { buildEInvoicePlatform, type MofEInvoicePlatform } from '../../core/verification/index.js';
+import type { MofEInvoicePlatform } from '../../core/verification/index.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import {
   BRAND_ID,
+  budgetRunner,
   createWorld,
   detailRequests,
   MEMBER_A,
@@ -46,20 +46,12 @@ describe('"check now or queue" is one decision on the shared MoF budget', () => 
     'when many chat proofs arrive at once at two runners, then each checked in its request had its own permit within the limit, and each queued one took none and was not checked',
     async () => {
       // Arrange: two runners (two processes on PostgreSQL) share one budget in the database.
-      const config = overrideConfig({
-        mof: {
-          apiBaseUrl: world.sim.url,
-          maxRetries: 0,
-          timeoutMs: HANG_GUARD_MS,
-          rateLimitPerSecond: RATE_PER_SECOND,
+      const runners = [world.deps, other.deps].map((deps) =>
+        budgetRunner(world, deps, {
+          ratePerSecond: RATE_PER_SECOND,
           answerAtOnceAfterMs: ANSWER_AT_ONCE_AFTER_MS,
-        },
-      });
-      const runners: SubmissionsDeps[] = [world.deps, other.deps].map((deps) => ({
-        ...deps,
-        platform: buildEInvoicePlatform(config, { db: deps.db, priority: 'instant' }),
-        answerAtOnceAfterMs: ANSWER_AT_ONCE_AFTER_MS,
-      }));
+        }),
+      );
       world.sim.admin.resetRequestCounts();
 
       // Act: every proof at once, alternating between the runners.

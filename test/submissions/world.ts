@@ -163,6 +163,32 @@ export async function createWorld({
   };
 }
 
+/**
+ * `deps` as chat proofs' runners: each with the MoF adapter on the deployment's budget in its database
+ * (`ratePerSecond` for all together, a permit reserved when a proof is stored) and members answered
+ * "received, checking" past `answerAtOnceAfterMs`.
+ */
+export function budgetRunner(
+  world: Pick<World, 'sim'>,
+  deps: SubmissionsDeps,
+  { ratePerSecond, answerAtOnceAfterMs }: { ratePerSecond: number; answerAtOnceAfterMs: number },
+): SubmissionsDeps {
+  const config = overrideConfig({
+    mof: {
+      apiBaseUrl: world.sim.url,
+      maxRetries: 0,
+      timeoutMs: HANG_GUARD_MS,
+      rateLimitPerSecond: ratePerSecond,
+      answerAtOnceAfterMs,
+    },
+  });
+  return {
+    ...deps,
+    platform: buildEInvoicePlatform(config, { db: deps.db, priority: 'instant' }),
+    answerAtOnceAfterMs,
+  };
+}
+
 export function detailRequests(sim: RunningMofSimulator, invoiceNumber?: string): number {
   const counts = sim.admin.requestCounts();
   if (invoiceNumber) return counts.byInvoice[invoiceNumber]?.['qryInvDetail'] ?? 0;

@@ -293,7 +293,7 @@ export function createMofEInvoicePlatform(options: MofEInvoicePlatformOptions): 
     };
   }
 
-  const { estimateWaitMs, reserve } = rateLimiter as Partial<DatabaseRateLimiter>;
+  const { estimateWaitMs, reserve, reserveIn } = rateLimiter as Partial<DatabaseRateLimiter>;
   return {
     name: 'mof',
     rateLimiter,
@@ -301,6 +301,7 @@ export function createMofEInvoicePlatform(options: MofEInvoicePlatformOptions): 
       waitMs: estimateWaitMs ?? (() => Promise.resolve(0)),
       ratePerSecond: rateLimiter.ratePerSecond,
       ...(reserve ? { reserve } : {}),
+      ...(reserveIn ? { reserveIn } : {}),
     },
 
     getInvoiceHeader: async (query) => {
