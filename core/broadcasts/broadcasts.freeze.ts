@@ -60,8 +60,9 @@ export async function loadCandidates(
   cap: { messages: number; days: number },
 ) {
   const capSince = new Date(ctx.now.getTime() - cap.days * 86_400_000);
-  // The audience is chosen on member facts that include every committed proof.
-  await foldPendingFacts(db);
+  // The audience is chosen on member facts that include every committed proof: the whole backlog folded
+  // (one fold lock per chunk), not a reader's bounded share — a sent broadcast cannot be taken back.
+  await foldPendingFacts(db, { maxChunks: Number.POSITIVE_INFINITY });
   const rows = await queryRows<{
     id: string;
     line_user_id: string;

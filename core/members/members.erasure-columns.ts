@@ -177,7 +177,9 @@ export const ERASURE_COLUMNS: Readonly<Record<string, Columns>> = {
     status: f,
     awarded_prize_key: f,
     replaces_id: f,
-    tax_info: j,
+    // Sealed (AES-GCM: v, alg, iv, tag, ct): never holds a readable name, and a swept byte would make the
+    // winner's tax record, kept for the tax authority, impossible to open.
+    tax_info: f,
     forfeit_reason: f,
   },
   draws: {
@@ -400,25 +402,43 @@ export function alternation(values: readonly string[]): string {
 
 /**
  * The values to take out of one JSON document: `anywhere` wherever they occur inside a free-text string
- * value, `whole` only as a machine value's entire value.
+ * value as a whole word (not inside a longer run of ASCII letters, digits or `_`: a name `at` never bends
+ * `purchase_date` or `registration`, codes under keys {@link isMachineKey} does not know), `whole` only as a
+ * machine value's entire value.
  */
 export type JsonSweep = { anywhere: readonly string[]; whole: readonly string[] };
 
-/** The document with the values taken out (the same reference when nothing changed). */
-export function sweepJson(value: unknown, sweep: JsonSweep): unknown {
-  const pattern = sweep.anywhere.length ? new RegExp(alternation(sweep.anywhere), 'gu') : null;
-  return sweepValue(value, { pattern, whole: sweep.whole }, null);
+const WORD_CHAR = /^[A-Za-z0-9_]$/;
+
+type CompiledSweep = { pattern: RegExp | null; whole: readonly string[] };
+
+function compile(sweep: JsonSweep): CompiledSweep {
+  // A value's edge that is a word character must not run on into one (`at` in `date`); an edge that is
+  // not (`.b*`, `+886…`) needs no such guard.
+  const guarded = [...sweep.anywhere]
+    .sort((a, b) => b.length - a.length)
+    .map((value) => {
+      const escaped = alternation([value]);
+      const before = WORD_CHAR.test(value.charAt(0)) ? '(?<![A-Za-z0-9_])' : '';
+      const after = WORD_CHAR.test(value.charAt(value.length - 1)) ? '(?![A-Za-z0-9_])' : '';
+      return `${before}${escaped}${after}`;
+    });
+  const pattern = guarded.length ? new RegExp(guarded.join('|'), 'gu') : null;
+  return { pattern, whole: sweep.whole };
 }
 
-function sweepValue(
-  value: unknown,
-  sweep: { pattern: RegExp | null; whole: readonly string[] },
-  key: string | null,
-): unknown {
-  if (typeof value === 'string') {
-    if (key !== null && isMachineKey(key)) return sweep.whole.includes(value) ? ERASED_MARK : value;
-    return sweep.pattern ? value.replace(sweep.pattern, ERASED_MARK) : value;
-  }
+function sweepString(value: string, sweep: CompiledSweep, key: string | null): string {
+  if (key !== null && isMachineKey(key)) return sweep.whole.includes(value) ? ERASED_MARK : value;
+  return sweep.pattern ? value.replace(sweep.pattern, ERASED_MARK) : value;
+}
+
+/** The document with the values taken out (the same reference when nothing changed). */
+export function sweepJson(value: unknown, sweep: JsonSweep): unknown {
+  return sweepValue(value, compile(sweep), null);
+}
+
+function sweepValue(value: unknown, sweep: CompiledSweep, key: string | null): unknown {
+  if (typeof value === 'string') return sweepString(value, sweep, key);
   if (Array.isArray(value)) {
     let changed = false;
     const items = value.map((item) => {
@@ -438,4 +458,49 @@ function sweepValue(
     return changed ? Object.fromEntries(entries) : value;
   }
   return value;
+}
+
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\]:]/g;
+
+/**
+ * {@link sweepJson} on a document's JSON text, rewriting only its string values' tokens: numbers, keys,
+ * spacing and order stay exactly as stored (a parse and re-serialisation would round `12345678901234567890`
+ * and `0.12345678901234567890123`). Returns the same string when nothing changed.
+ */
+export function sweepJsonText(text: string, sweep: JsonSweep): string {
+  const compiled = compile(sweep);
+  // Per open container: an object's key of the value being read (a key, then `:`, then its value), or an
+  // array, whose items take the key of the object that holds it — as {@link sweepJson} does.
+  const stack: { array: boolean; key: string | null }[] = [];
+  let out = '';
+  let last = 0;
+  let pendingKey: string | null = null;
+  for (const match of text.matchAll(JSON_TOKEN)) {
+    const token = match[0];
+    const top = stack[stack.length - 1];
+    if (token === '{' || token === '[') {
+      stack.push({ array: token === '[', key: token === '[' ? (top?.key ?? null) : null });
+      continue;
+    }
+    if (token === '}' || token === ']') {
+      stack.pop();
+      continue;
+    }
+    if (token === ':') {
+      if (top && !top.array) top.key = pendingKey;
+      continue;
+    }
+    let next = match.index + token.length;
+    while (next < text.length && ' \t\n\r'.includes(text[next]!)) next++;
+    if (top && !top.array && text[next] === ':') {
+      pendingKey = JSON.parse(token) as string;
+      continue;
+    }
+    const value = JSON.parse(token) as string;
+    const swept = sweepString(value, compiled, top?.key ?? null);
+    if (swept === value) continue;
+    out += text.slice(last, match.index) + JSON.stringify(swept);
+    last = match.index + token.length;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }

@@ -6,13 +6,14 @@ import * as schema from '../db/schema.js';
 import { detachMemberFromLineItems } from '../analytics/index.js';
 import { eraseMemberReceiptImages } from '../receipts/receipts.erasure.js';
 import type { IdGenerator } from '../shared/ids.js';
+import type { SurveyQuestion } from '../surveys/index.js';
 import { CONSENT_KINDS, getCurrentConsents, listConsentHistory, recordConsent } from './members.consents.js';
 import {
   createErasureNotConfirmedError,
   createMemberErasedError,
   createMemberNotFoundError,
 } from './members.errors.js';
-import { ERASED_MARK, ERASURE_COLUMNS, alternation, sweepJson } from './members.erasure-columns.js';
+import { ERASED_MARK, ERASURE_COLUMNS, alternation, sweepJsonText } from './members.erasure-columns.js';
 import { memberTags, members } from './members.table.js';
 
 export { ERASED_MARK } from './members.erasure-columns.js';
@@ -233,10 +234,35 @@ async function dropFreeTextSurveyAnswers(
     .innerJoin(schema.surveys, eq(schema.surveys.id, schema.surveyAnswers.surveyId))
     .where(and(eq(schema.surveyAnswers.brandId, brandId), eq(schema.surveyAnswers.memberId, memberId)));
   for (const row of rows) {
-    const textKeys = new Set(row.questions.filter((q) => q.type === 'text').map((q) => q.key));
-    const kept = Object.fromEntries(Object.entries(row.answers).filter(([key]) => !textKeys.has(key)));
+    const kept = choiceAnswersOnly(row.answers, row.questions);
     await tx.update(schema.surveyAnswers).set({ answers: kept }).where(eq(schema.surveyAnswers.id, row.id));
   }
+}
+
+/**
+ * What of a member's answers survives their erasure: a current choice question's option keys and a scale
+ * question's whole number, nothing else. Not "all but the text questions": a survey edited after it was
+ * answered may have dropped a text question or reused its key for a choice, and the text typed then (a
+ * name, a phone, an address) is still in the answers.
+ */
+export function choiceAnswersOnly(
+  answers: Readonly<Record<string, unknown>>,
+  questions: readonly SurveyQuestion[],
+): Record<string, string | string[] | number> {
+  const kept: Record<string, string | string[] | number> = {};
+  for (const question of questions) {
+    const value = answers[question.key];
+    const options = new Set((question.options ?? []).map((option) => option.key));
+    if (question.type === 'single' && typeof value === 'string' && options.has(value))
+      kept[question.key] = value;
+    if (question.type === 'multiple' && Array.isArray(value)) {
+      const chosen = value.filter((v): v is string => typeof v === 'string' && options.has(v));
+      if (chosen.length > 0) kept[question.key] = chosen;
+    }
+    if (question.type === 'scale' && typeof value === 'number' && Number.isInteger(value))
+      kept[question.key] = value;
+  }
+  return kept;
 }
 
 /**
@@ -312,11 +338,10 @@ async function sweepBrandTables(
               where brand_id = ${brandId} and ${scope} and (${found}) for update`,
         );
         for (const row of rows) {
-          const document: unknown = JSON.parse(row.v);
-          const swept = sweepJson(document, { anywhere: values, whole: unique });
-          if (swept === document) continue;
+          const swept = sweepJsonText(row.v, { anywhere: values, whole: unique });
+          if (swept === row.v) continue;
           await tx.execute(
-            sql`update ${sql.identifier(name)} set ${col} = ${JSON.stringify(swept)}::jsonb
+            sql`update ${sql.identifier(name)} set ${col} = ${swept}::jsonb
                 where ${sql.identifier(key.name)} = ${row.k}`,
           );
           sweptRows += 1;

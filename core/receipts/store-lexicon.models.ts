@@ -34,13 +34,11 @@ export function correctStoreName(
   text: string,
   lexicon: StoreLexicon = DEFAULT_STORE_LEXICON,
 ): StoreNameCorrection {
-  const suffixed = text
-    .replace(SDN_BHD, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
-    .replace(S_SLASH_B, 'S/B');
-  const value = correctCompanyWords(suffixed);
-  // A Latin chain is matched only where a look-alike letter was put back (`TOPS NARKET`), never where a
-  // letter unlike the printed one was (`TOPS MARKEL`): printed exactly or for a look-alike, or another word.
-  const chainText = correctCompanyWords(suffixed, { anyLetter: false }).toUpperCase();
+  const value = correctCompanyWords(
+    text
+      .replace(SDN_BHD, (match) => (match === match.toUpperCase() ? 'SDN BHD' : 'Sdn Bhd'))
+      .replace(S_SLASH_B, 'S/B'),
+  );
   const compact = value.replace(/(?<=[\u0E00-\u0E7F\u3400-\u9FFF])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF])/g, '');
   // The closest chain wins, not the first within reach: 來來超商 printed exactly is not 統一超商 two
   // characters off.
@@ -48,7 +46,7 @@ export function correctStoreName(
   let best: { name: string; start: number; end: number; distance: number } | undefined;
   for (const name of lexicon.names) {
     if (!CJK_OR_THAI.test(name)) {
-      if (chainText.includes(name.toUpperCase())) return { value, chain: name, edits: 0 };
+      if (value.toUpperCase().includes(name.toUpperCase())) return { value, chain: name, edits: 0 };
       continue;
     }
     const target = name.replace(/\s+/g, '');
@@ -148,32 +146,22 @@ const LOOKALIKE_LETTERS = new Set(
 );
 const COMPANY_WORD_SET = new Set<string>(COMPANY_WORDS);
 
-/**
- * Whether `read` is `word` with one letter bent: into a look-alike in a word of four letters or more, into
- * any letter in a word of six or more (`ENTERPRTSE`: the longer the word, the less likely another word one
- * letter off). A letter lost or added may be a glued word or a speck (`KSTATIONERY`): kept.
- */
-function isBentWord(read: string, word: string, anyLetter: boolean) {
+/** Whether `read` is `word` with one letter bent into a look-alike (a letter lost or added may be a glued word). */
+function isBentWord(read: string, word: string) {
   if (read.length !== word.length) return false;
   const differ = [...read].flatMap((char, i) => (char === word[i] ? [] : [`${char}${word[i]}`]));
-  return (
-    differ.length === 1 &&
-    (LOOKALIKE_LETTERS.has(differ[0]!) || (anyLetter && word.length >= BENT_ANY_LETTER))
-  );
+  return differ.length === 1 && LOOKALIKE_LETTERS.has(differ[0]!);
 }
-/** Length of a company word from which any one letter bent is put back, not only a look-alike. */
-const BENT_ANY_LETTER = 6;
 
 /**
  * A company word (`data/company-words.data.ts`) OCR bent by one letter, put back: `SPEED NART` → `SPEED
- * MART`, `ENTERPRTSE` → `ENTERPRISE` (`isBentWord`; `anyLetter: false`, look-alikes only). Only a word that
- * is not itself one is changed, and only into a single company word within reach.
+ * MART`. Only a word that is not itself one is changed, and only into a single company word within reach.
  */
-function correctCompanyWords(text: string, { anyLetter = true }: { anyLetter?: boolean } = {}) {
+function correctCompanyWords(text: string) {
   return text.replace(/(?<![A-Za-z0-9])[A-Za-z]{4,}(?![A-Za-z0-9])/g, (token) => {
     const upper = token.toUpperCase();
     if (COMPANY_WORD_SET.has(upper)) return token;
-    const near = COMPANY_WORDS.filter((word) => isBentWord(upper, word, anyLetter));
+    const near = COMPANY_WORDS.filter((word) => isBentWord(upper, word));
     if (near.length !== 1) return token;
     const word = near[0]!;
     return token === upper ? word : `${word[0]}${word.slice(1).toLowerCase()}`;

@@ -10,8 +10,9 @@ import {
   ERASURE_COLUMNS,
   isMachineKey,
   sweepJson,
+  sweepJsonText,
 } from '../../core/members/members.erasure-columns.js';
-import { eraseMember } from '../../core/members/members.erasure.js';
+import { choiceAnswersOnly, eraseMember } from '../../core/members/members.erasure.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import type { SubmissionState } from '../../core/submissions/index.js';
@@ -141,6 +142,64 @@ function freeValues(value: unknown, key: string | null, out: string[]) {
 }
 
 const asJson = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value);
+
+describe('a JSON document is swept without bending its codes or numbers', () => {
+  test('when a name is a piece of a code under a key the machine keys do not name, then the code stays and the name as a word goes', () => {
+    const document = {
+      verdicts: [{ rule: 'purchase_date', params: { date: '2026-03-01' } }],
+      heldFor: 'registration',
+      note: 'Pat at the counter; Pat.',
+    };
+    expect(sweepJson(document, { anywhere: ['at', 'Pat'], whole: [] })).toEqual({
+      verdicts: [{ rule: 'purchase_date', params: { date: '2026-03-01' } }],
+      heldFor: 'registration',
+      note: `${ERASED_MARK} ${ERASED_MARK} the counter; ${ERASED_MARK}.`,
+    });
+  });
+
+  test('when a document is swept as stored text, then its numbers, keys and spacing stay exactly as stored, and its strings are swept as sweepJson sweeps them', () => {
+    const text =
+      '{"n": 12345678901234567890, "d": 0.12345678901234567890123, "br": "br", "note": "I am br", ' +
+      '"source": {"type": "user", "userId": "Uline1"}, "lines": ["br.", ["x br"], {"id": "br"}], "q": "say \\"br\\""}';
+    const sweep = { anywhere: ['br', 'Uline1'], whole: ['Uline1'] };
+    const swept = sweepJsonText(text, sweep);
+    expect(swept).toContain('"n": 12345678901234567890, "d": 0.12345678901234567890123, "br": ');
+    expect(JSON.parse(swept)).toEqual(sweepJson(JSON.parse(text), sweep));
+    expect(JSON.parse(swept)).toMatchObject({
+      br: ERASED_MARK,
+      note: `I am ${ERASED_MARK}`,
+      source: { userId: ERASED_MARK },
+      lines: [`${ERASED_MARK}.`, [`x ${ERASED_MARK}`], { id: 'br' }],
+      q: `say "${ERASED_MARK}"`,
+    });
+    expect(sweepJsonText(text, { anywhere: ['zz'], whole: [] })).toBe(text);
+  });
+
+  test("when a winner's tax data is sealed, then the sweep never touches it (a swept byte of its ciphertext could never be opened again)", () => {
+    expect(ERASURE_COLUMNS.draw_winners?.tax_info).toBe('fixed');
+  });
+});
+
+describe("a member's survey answers after their erasure", () => {
+  test('when the survey was edited after they answered, then only current choice keys and scale numbers stay, never text typed under a key now a choice or gone', () => {
+    const label = { en: 'q' };
+    const questions = [
+      { key: 'q1', type: 'single' as const, label, required: false, options: [{ key: 'a', label }] },
+      { key: 'q2', type: 'multiple' as const, label, required: false, options: [{ key: 'a', label }] },
+      { key: 'q3', type: 'scale' as const, label, required: false, scale: { min: 1, max: 5 } },
+      { key: 'q4', type: 'text' as const, label, required: false },
+    ];
+    const answers = {
+      q1: 'my name is Bob Chen',
+      q2: ['a', '0912 345 678'],
+      q3: 4,
+      q4: 'Taipei, Xinyi Rd 5',
+      gone: 'Bob Chen, 0912 345 678',
+    };
+    expect(choiceAnswersOnly(answers, questions)).toEqual({ q2: ['a'], q3: 4 });
+    expect(choiceAnswersOnly({ q1: 'a', q3: '4' }, questions)).toEqual({ q1: 'a' });
+  });
+});
 
 describe('an erasure rewrites only free text, never ids, states, kinds or codes', () => {
   test.each([

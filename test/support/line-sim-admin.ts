@@ -1,9 +1,33 @@
-/** The LINE simulator's `/__sim` admin API (or any other of its paths) at `url`, answered as JSON. */
+/**
+ * The LINE simulator's `/__sim` admin API (or any other of its paths) at `url`, answered as JSON. A read
+ * (GET) that finds its kept-alive connection closed under it — the simulator's idle time-out firing as a
+ * lagging test picks the connection ("fetch failed", ECONNRESET / `other side closed`) — is asked once
+ * more on a new one: the read changes nothing, and the test is about what it reads, not the socket.
+ */
 export function simAdminAt(url: () => string) {
-  return (method: string, path: string, body?: unknown) =>
+  const ask = (method: string, path: string, body?: unknown) =>
     fetch(`${url()}${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-    }).then((response) => response.json() as Promise<Record<string, unknown>>);
+    });
+  return async (method: string, path: string, body?: unknown) => {
+    let response: Response;
+    try {
+      response = await ask(method, path, body);
+    } catch (error) {
+      if (method !== 'GET' || !isConnectionReset(error)) throw error;
+      response = await ask(method, path, body);
+    }
+    return (await response.json()) as Record<string, unknown>;
+  };
+}
+
+function isConnectionReset(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  return (
+    error instanceof TypeError &&
+    ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'].includes(cause?.code ?? '') &&
+    error.message === 'fetch failed'
+  );
 }
