@@ -160,8 +160,24 @@ export async function eraseMember(
       });
     }
 
-    const unique = [member.lineUserId, member.phone, member.email, member.externalMemberNo];
-    const personal = [...unique, member.name, member.displayName, member.pictureUrl];
+    const carriers = await carrierCredentialsOf(tx, { brandId, memberId });
+    // A carrier's barcode is theirs alone (`/` + 7 characters): swept from every row, as a LINE id is. Its
+    // verification code (a password to the member's invoices at the MoF, often 4 digits) only from their
+    // own rows: too short to be sure it is theirs in anyone else's.
+    const unique = [
+      member.lineUserId,
+      member.phone,
+      member.email,
+      member.externalMemberNo,
+      ...carriers.barcodes,
+    ];
+    const personal = [
+      ...unique,
+      member.name,
+      member.displayName,
+      member.pictureUrl,
+      ...carriers.verificationCodes,
+    ];
     const clean = (values: (string | null)[]) =>
       [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length >= 2))].sort(
         (a, b) => b.length - a.length,
@@ -197,6 +213,7 @@ export async function eraseMember(
       memberId,
       personal: clean(personal),
       unique: clean(unique),
+      ownCodes: clean(carriers.verificationCodes),
     });
 
     await tx.insert(auditLog).values({
@@ -240,6 +257,30 @@ async function dropFreeTextSurveyAnswers(
 }
 
 /**
+ * The mobile barcode carriers a member sent as proofs (`raw_input` of a carrier proof and of each invoice
+ * it created): the barcodes and their verification codes, to be swept with the member's other strings.
+ */
+async function carrierCredentialsOf(
+  tx: Executor,
+  { brandId, memberId }: { brandId: string; memberId: string },
+): Promise<{ barcodes: string[]; verificationCodes: string[] }> {
+  const rows = await queryRows<{ barcode: string | null; code: string | null }>(
+    tx,
+    sql`select distinct
+          coalesce(raw_input #>> '{carrier,barcode}', raw_input #>> '{carrierInvoice,cardNo}') as barcode,
+          coalesce(raw_input #>> '{carrier,verificationCode}', raw_input #>> '{carrierInvoice,cardEncrypt}') as code
+        from submissions
+        where brand_id = ${brandId} and member_id = ${memberId}
+          and (raw_input -> 'carrier' is not null or raw_input -> 'carrierInvoice' is not null)`,
+  );
+  const present = (values: (string | null)[]) => values.filter((v): v is string => !!v);
+  return {
+    barcodes: present(rows.map((row) => row.barcode)),
+    verificationCodes: present(rows.map((row) => row.code)),
+  };
+}
+
+/**
  * What of a member's answers survives their erasure: a current choice question's option keys and a scale
  * question's whole number, nothing else. Not "all but the text questions": a survey edited after it was
  * answered may have dropped a text question or reused its key for a choice, and the text typed then (a
@@ -277,7 +318,8 @@ async function sweepBrandTables(
     memberId,
     personal,
     unique,
-  }: { brandId: string; memberId: string; personal: string[]; unique: string[] },
+    ownCodes,
+  }: { brandId: string; memberId: string; personal: string[]; unique: string[]; ownCodes: string[] },
 ): Promise<number> {
   let sweptRows = 0;
   for (const { table, name } of tablesWithColumn('brand_id')) {
@@ -285,12 +327,16 @@ async function sweepBrandTables(
     if (table === members || !classes) continue;
     const config = getTableConfig(table);
     const key = config.columns.find((c) => c.primary);
-    const scopes: [string[], ReturnType<typeof sql>][] = config.columns.some((c) => c.name === 'member_id')
+    // Per scope: the strings swept anywhere, and those a JSON machine value (`verificationCode`) loses as a
+    // whole — the member's own rows also their carriers' verification codes.
+    const scopes: [string[], string[], ReturnType<typeof sql>][] = config.columns.some(
+      (c) => c.name === 'member_id',
+    )
       ? [
-          [personal, sql`member_id = ${memberId}`],
-          [unique, sql`member_id is distinct from ${memberId}`],
+          [personal, [...unique, ...ownCodes], sql`member_id = ${memberId}`],
+          [unique, unique, sql`member_id is distinct from ${memberId}`],
         ]
-      : [[unique, sql`true`]];
+      : [[unique, unique, sql`true`]];
     for (const column of config.columns) {
       const kind = classes[column.name];
       if (kind === undefined || kind === 'fixed') continue;
@@ -314,7 +360,7 @@ async function sweepBrandTables(
         );
         continue;
       }
-      for (const [values, scope] of scopes) {
+      for (const [values, whole, scope] of scopes) {
         if (values.length === 0) continue;
         const text = kind === 'json' ? sql`${col}::text` : sql`${col}`;
         // JSON text escapes quotes and backslashes; search for a value as it appears inside a JSON string.
@@ -338,7 +384,7 @@ async function sweepBrandTables(
               where brand_id = ${brandId} and ${scope} and (${found}) for update`,
         );
         for (const row of rows) {
-          const swept = sweepJsonText(row.v, { anywhere: values, whole: unique });
+          const swept = sweepJsonText(row.v, { anywhere: values, whole });
           if (swept === row.v) continue;
           await tx.execute(
             sql`update ${sql.identifier(name)} set ${col} = ${swept}::jsonb
