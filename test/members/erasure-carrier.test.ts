@@ -3,8 +3,7 @@ import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, sql } from '../../core/db/database.js';
 import * as schema from '../../core/db/schema.js';
 import { eraseMember } from '../../core/members/members.erasure.js';
-import { submitProof } from '../../core/submissions/index.js';
-import { BRAND_ID, createWorld, MEMBER_A, TEA_INVOICE, type World } from '../submissions/world.js';
+import { BRAND_ID, createWorld, MEMBER_A, sendText, TEA_INVOICE, type World } from '../submissions/world.js';
 
 /** 2024-11-10 12:00 Taipei: after the carrier's invoice was issued. */
 const NOW = '2024-11-10T04:00:00.000Z';
@@ -41,16 +40,11 @@ async function rowsHolding(needle: string) {
 test("when a member who sent a mobile barcode carrier is erased, then the carrier's barcode is gone from every row and so is its verification code", async () => {
   const campaignId = await world.createTeaCampaign({ verificationMode: 'instant' });
   world.sim.admin.addInvoices([{ ...TEA_INVOICE, invoiceNumber: 'CE10000001', carrierCardNo: BARCODE }]);
-  const send = (memberId: string, text: string, sourceRef: string) =>
-    submitProof(world.deps, {
-      brandId: BRAND_ID,
-      memberId,
-      campaignId,
-      channel: 'chat',
-      sourceRef,
-      input: { type: 'text', text },
-    });
-  const sent = await send(MEMBER_A, `${BARCODE} ${CODE} 2024/11/01-2024/11/10`, 'erase-carrier-1');
+  const sent = await sendText(world, {
+    campaignId,
+    text: `${BARCODE} ${CODE} 2024/11/01-2024/11/10`,
+    sourceRef: 'erase-carrier-1',
+  });
   expect(sent.outcome).toBe('accepted');
   expect((await rowsHolding(BARCODE)).length).toBeGreaterThan(0);
   expect((await rowsHolding(CODE)).length).toBeGreaterThan(0);

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { catalogs, LOCALES } from '../../core/i18n/index.js';
 import { carrierListWindow, submitProof, verifyDueSubmissions } from '../../core/submissions/index.js';
-import { BRAND_ID, createWorld, MEMBER_A, MEMBER_B, TEA_INVOICE, typed, type World } from './world.js';
+import {
+  BRAND_ID,
+  createWorld,
+  MEMBER_A,
+  MEMBER_B,
+  sendText,
+  TEA_INVOICE,
+  typed,
+  type World,
+} from './world.js';
 
 /** 2024-11-10 12:00 Taipei: after every carrier invoice below was issued. */
 const NOW = '2024-11-10T04:00:00.000Z';
@@ -78,14 +87,7 @@ describe('mobile barcode carrier proofs against sim/mof', () => {
     });
   }
   const send = (campaignId: string, text: string, sourceRef = `car-${++seq}`, memberId = MEMBER_A) =>
-    submitProof(world.deps, {
-      brandId: BRAND_ID,
-      memberId,
-      campaignId,
-      channel: 'chat',
-      sourceRef,
-      input: { type: 'text', text },
-    });
+    sendText(world, { campaignId, text, sourceRef, memberId });
   const counts = () => world.sim.admin.requestCounts();
   const carrierDetails = (invoiceNumber: string) =>
     counts().byInvoice[invoiceNumber]?.['carrierInvDetail'] ?? 0;

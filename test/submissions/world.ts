@@ -7,7 +7,7 @@ import { overrideConfig } from '../../core/config/config.js';
 import type { Database } from '../../core/db/database.js';
 import { createTestClock, type TestClock } from '../../core/shared/clock.js';
 import { createSequentialIdGenerator, type IdGenerator } from '../../core/shared/ids.js';
-import type { SubmissionsDeps } from '../../core/submissions/index.js';
+import { submitProof, type SubmissionsDeps } from '../../core/submissions/index.js';
 import { buildEInvoicePlatform, type EInvoicePlatform } from '../../core/verification/index.js';
 import { startMofSimulator, type RunningMofSimulator } from '../../sim/mof/index.js';
 import type { SimCarrier, SimInvoiceInput } from '../../sim/mof/mof-sim.dataset.js';
@@ -74,6 +74,26 @@ export type World = {
 };
 
 /** A brand with two members, the MoF simulator over real HTTP sharing the test clock, and the real adapter. */
+/** A member's chat text to the world's brand (`submitProof`, channel `chat`). */
+export function sendText(
+  world: Pick<World, 'deps'>,
+  {
+    campaignId,
+    text,
+    sourceRef,
+    memberId = MEMBER_A,
+  }: { campaignId: string; text: string; sourceRef: string; memberId?: string },
+) {
+  return submitProof(world.deps, {
+    brandId: BRAND_ID,
+    memberId,
+    campaignId,
+    channel: 'chat',
+    sourceRef,
+    input: { type: 'text', text },
+  });
+}
+
 export async function createWorld({
   carriers = [],
 }: {
