@@ -401,6 +401,22 @@ export function alternation(values: readonly string[]): string {
 }
 
 /**
+ * {@link alternation} of the values as whole words (JavaScript and PostgreSQL alike): a value's edge that is
+ * an ASCII letter, digit or `_` must not run on into another one (`at` is not found in `date`, a member
+ * number `1024` not in `10245`); an edge that is not (`.b*`, `+886…`) needs no such guard.
+ */
+export function wholeWordAlternation(values: readonly string[]): string {
+  return [...values]
+    .sort((a, b) => b.length - a.length)
+    .map((value) => {
+      const before = WORD_CHAR.test(value.charAt(0)) ? '(?<![A-Za-z0-9_])' : '';
+      const after = WORD_CHAR.test(value.charAt(value.length - 1)) ? '(?![A-Za-z0-9_])' : '';
+      return `${before}${alternation([value])}${after}`;
+    })
+    .join('|');
+}
+
+/**
  * The values to take out of one JSON document: `anywhere` wherever they occur inside a free-text string
  * value as a whole word (not inside a longer run of ASCII letters, digits or `_`: a name `at` never bends
  * `purchase_date` or `registration`, codes under keys {@link isMachineKey} does not know), `whole` only as a
@@ -415,15 +431,7 @@ type CompiledSweep = { pattern: RegExp | null; whole: readonly string[] };
 function compile(sweep: JsonSweep): CompiledSweep {
   // A value's edge that is a word character must not run on into one (`at` in `date`); an edge that is
   // not (`.b*`, `+886…`) needs no such guard.
-  const guarded = [...sweep.anywhere]
-    .sort((a, b) => b.length - a.length)
-    .map((value) => {
-      const escaped = alternation([value]);
-      const before = WORD_CHAR.test(value.charAt(0)) ? '(?<![A-Za-z0-9_])' : '';
-      const after = WORD_CHAR.test(value.charAt(value.length - 1)) ? '(?![A-Za-z0-9_])' : '';
-      return `${before}${escaped}${after}`;
-    });
-  const pattern = guarded.length ? new RegExp(guarded.join('|'), 'gu') : null;
+  const pattern = sweep.anywhere.length ? new RegExp(wholeWordAlternation(sweep.anywhere), 'gu') : null;
   return { pattern, whole: sweep.whole };
 }
 

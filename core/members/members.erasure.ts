@@ -13,7 +13,13 @@ import {
   createMemberErasedError,
   createMemberNotFoundError,
 } from './members.errors.js';
-import { ERASED_MARK, ERASURE_COLUMNS, alternation, sweepJsonText } from './members.erasure-columns.js';
+import {
+  ERASED_MARK,
+  ERASURE_COLUMNS,
+  alternation,
+  sweepJsonText,
+  wholeWordAlternation,
+} from './members.erasure-columns.js';
 import { memberTags, members } from './members.table.js';
 
 export { ERASED_MARK } from './members.erasure-columns.js';
@@ -329,14 +335,16 @@ async function sweepBrandTables(
     const key = config.columns.find((c) => c.primary);
     // Per scope: the strings swept anywhere, and those a JSON machine value (`verificationCode`) loses as a
     // whole — the member's own rows also their carriers' verification codes.
-    const scopes: [string[], string[], ReturnType<typeof sql>][] = config.columns.some(
+    // Free text of others' rows loses the unique strings as whole words only (`1024` is not a piece of their
+    // `10245`); the member's own rows lose every piece (a name glued to a word is still theirs).
+    const scopes: [string[], string[], ReturnType<typeof sql>, boolean][] = config.columns.some(
       (c) => c.name === 'member_id',
     )
       ? [
-          [personal, [...unique, ...ownCodes], sql`member_id = ${memberId}`],
-          [unique, unique, sql`member_id is distinct from ${memberId}`],
+          [personal, [...unique, ...ownCodes], sql`member_id = ${memberId}`, true],
+          [unique, unique, sql`member_id is distinct from ${memberId}`, false],
         ]
-      : [[unique, unique, sql`true`]];
+      : [[unique, unique, sql`true`, false]];
     for (const column of config.columns) {
       const kind = classes[column.name];
       if (kind === undefined || kind === 'fixed') continue;
@@ -360,7 +368,7 @@ async function sweepBrandTables(
         );
         continue;
       }
-      for (const [values, whole, scope] of scopes) {
+      for (const [values, whole, scope, own] of scopes) {
         if (values.length === 0) continue;
         const text = kind === 'json' ? sql`${col}::text` : sql`${col}`;
         // JSON text escapes quotes and backslashes; search for a value as it appears inside a JSON string.
@@ -372,7 +380,7 @@ async function sweepBrandTables(
         if (kind === 'text') {
           sweptRows += await count(
             sql`update ${sql.identifier(name)}
-                set ${col} = regexp_replace(${col}, ${alternation(values)}, ${ERASED_MARK}, 'g')
+                set ${col} = regexp_replace(${col}, ${own ? alternation(values) : wholeWordAlternation(values)}, ${ERASED_MARK}, 'g')
                 where brand_id = ${brandId} and ${scope} and (${found})`,
           );
           continue;

@@ -311,6 +311,35 @@ describe('an erasure rewrites only free text, never ids, states, kinds or codes'
   );
 });
 
+test(
+  "when a member's number is a piece of a longer number in someone else's words, then only the whole number goes from them",
+  async () => {
+    const db = services.database.db;
+    const memberId = 'mbr_number1024';
+    await db.insert(schema.members).values({
+      id: memberId,
+      brandId: demo.brand.id,
+      lineUserId: 'U1024number0000000000000000000001',
+      locale: 'zh-TW',
+      externalMemberNo: '1024',
+    });
+    const [other] = await queryRows<{ id: string }>(
+      db,
+      sql`select id from points_ledger where brand_id = ${demo.brand.id} and member_id <> ${memberId} limit 1`,
+    );
+    await db.execute(sql`update points_ledger set reason = 'order 10245 for 1024.' where id = ${other!.id}`);
+
+    await eraseMember(
+      { db, generateId: services.generateId },
+      { brandId: demo.brand.id, memberId, confirm: true, now: new Date('2026-03-10T02:00:00Z') },
+    );
+
+    const [row] = await rowsOf('points_ledger', sql`id = ${other!.id}`);
+    expect(row!.reason).toBe(`order 10245 for ${ERASED_MARK}.`);
+  },
+  HANG_GUARD_MS,
+);
+
 /**
  * The fixed columns of the member's rows in the tables the erasure's own steps leave alone (tags are deleted, line
  * items detached, photos and survey answers cleaned by those steps): ids, states, kinds, codes.
