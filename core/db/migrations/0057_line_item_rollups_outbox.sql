@@ -116,7 +116,9 @@ $$;
 --> statement-breakpoint
 -- A rebuild of the line-item rollups counts every committed line item: no record may stay pending (its fold
 -- would count it again), so new ones wait for the rebuild's transaction (the outbox's lock, after the fold
--- lock, in a fold's order) and those committed are folded first.
+-- lock, in a fold's order) and those committed are folded first; then the rebuild of 0027, unchanged.
+ALTER FUNCTION analytics_rollup_rebuild(text) RENAME TO analytics_rollup_rebuild_from_line_items;
+--> statement-breakpoint
 CREATE OR REPLACE FUNCTION analytics_rollup_rebuild(p_brand_id text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_advisory_xact_lock(7317001);
@@ -124,19 +126,6 @@ BEGIN
   LOOP
     EXIT WHEN derived_facts_fold_line_items(1000) = 0;
   END LOOP;
-  DELETE FROM analytics_daily WHERE p_brand_id IS NULL OR brand_id = p_brand_id;
-  DELETE FROM analytics_store_days WHERE p_brand_id IS NULL OR brand_id = p_brand_id;
-  DELETE FROM analytics_product_days WHERE p_brand_id IS NULL OR brand_id = p_brand_id;
-  DELETE FROM analytics_pair_days WHERE p_brand_id IS NULL OR brand_id = p_brand_id;
-  DELETE FROM analytics_place_members WHERE p_brand_id IS NULL OR brand_id = p_brand_id;
-  DELETE FROM analytics_place_totals WHERE p_brand_id IS NULL OR brand_id = p_brand_id;
-  PERFORM analytics_rollup_prepare();
-  DELETE FROM pg_temp.analytics_rollup_rows;
-  INSERT INTO pg_temp.analytics_rollup_rows
-  SELECT 1, li.submission_id, li.brand_id, li.campaign_id, coalesce(li.member_id, ''), li.purchase_date, li.weekday,
-         coalesce(li.hour, -1), li.store_key, coalesce(li.region_code, ''), coalesce(li.product_key, li.normalized_name),
-         li.product_key IS NOT NULL, li.amount_minor, li.invoice_total_minor
-  FROM analytics_line_items li WHERE p_brand_id IS NULL OR li.brand_id = p_brand_id;
-  PERFORM analytics_rollup_apply();
+  PERFORM analytics_rollup_rebuild_from_line_items(p_brand_id);
 END
 $$;
