@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
+import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import { validateSignature } from '@line/bot-sdk';
 import { sql } from 'drizzle-orm';
@@ -11,6 +12,13 @@ import type { Services } from '../../core/app/build-services.js';
 import { createBrandsRepository } from '../../core/brands/index.js';
 import { overrideConfig } from '../../core/config/config.js';
 import { createDatabase, queryRows, type DatabaseHandle } from '../../core/db/database.js';
+import {
+  describeTail,
+  recordTail,
+  timeStatements,
+  type StatementTimes,
+  type TailReport,
+} from '../support/ack-tail.js';
 import { benchPgliteThreads, pgliteLabel } from '../support/pglite-threads.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
@@ -27,14 +35,14 @@ type LoadResult = {
   errors: number;
   timeouts: number;
 };
-/** autocannon ships no types; this is the part of its API used here. */
+/** autocannon ships no types; this is the part of its API used here (the run: an emitter and a promise). */
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
   url: string;
   connections: number;
   duration: number;
   overallRate?: number;
   requests: (LoadRequest & { setupRequest: (request: LoadRequest) => LoadRequest })[];
-}) => Promise<LoadResult>;
+}) => EventEmitter & PromiseLike<LoadResult>;
 
 const DURATION_S = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 5);
 /** Rounds of (baseline, each target), alternated so that the machine's load falls on all alike; medians. */
@@ -46,7 +54,13 @@ const LOG_LINES = process.env.BENCH_WEBHOOK_LOG !== '0';
 const LINE_CHANNEL_ID = '2100000001';
 const SECRET = 'bench-channel-secret';
 
-type Subject = { label: string; url: string; storedCount?: () => Promise<number> };
+type Subject = {
+  label: string;
+  url: string;
+  storedCount?: () => Promise<number>;
+  /** The webhook's insert statements, timed (`timeStatements`). */
+  statements?: StatementTimes;
+};
 type Round = Awaited<ReturnType<typeof load>>;
 
 /**
@@ -58,7 +72,8 @@ type Round = Awaited<ReturnType<typeof load>>;
  * CPU time per 200: server and load generator, steadier than wall time on a loaded machine) and at RATE
  * req/s (p99), REPEATS times in alternation with the baseline; the figures are medians. PGlite runs on
  * the serving thread, in a worker thread, or both side by side: BENCH_PGLITE_THREAD ('main', 'worker',
- * 'main,worker').
+ * 'main,worker'). Each run at RATE also records where its slowest 1 % of requests spent their time
+ * (`recordTail`: GC pauses, the insert statements, the rest), reported for the round of median p99.
  */
 const webhookBench: BenchCase = {
   name: 'LINE webhook acknowledgement: store durably vs signature-only baseline',
@@ -87,6 +102,7 @@ const webhookBench: BenchCase = {
         closers.push(() => database.close());
         await database.migrate();
         await ensureChannel(database);
+        const statements: StatementTimes = { spans: [], cpuMs: [] };
         const services = {
           config: overrideConfig(),
           // As served: a line per request (written nowhere; BENCH_WEBHOOK_LOG=0 for a silent logger) and metrics.
@@ -94,7 +110,7 @@ const webhookBench: BenchCase = {
           metrics: createMetrics({ database: database.db, processMetrics: false }),
           clock: systemClock,
           generateId: createIdGenerator(),
-          database,
+          database: timeStatements(database, statements),
         } as Services;
         const server = await listen(createApp(services, [createWebhookModule(services)]));
         closers.push(server.close);
@@ -105,7 +121,7 @@ const webhookBench: BenchCase = {
           );
           return Number(row?.n ?? 0);
         };
-        subjects.push({ label: target.label, url: server.url, storedCount });
+        subjects.push({ label: target.label, url: server.url, storedCount, statements });
       }
 
       const unthrottled = new Map<string, Round[]>(subjects.map((subject) => [subject.label, []]));
@@ -116,7 +132,7 @@ const webhookBench: BenchCase = {
         for (const subject of subjects) {
           const before = (await subject.storedCount?.()) ?? 0;
           const free = await load(subject.url);
-          const fixed = await load(subject.url, RATE);
+          const fixed = await load(subject.url, RATE, subject.statements);
           unthrottled.get(subject.label)?.push(free);
           paced.get(subject.label)?.push(fixed);
           loads.push(loadavg()[0] ?? 0);
@@ -137,6 +153,7 @@ const webhookBench: BenchCase = {
 
       const base = medians(unthrottled.get('baseline') ?? []);
       const basePaced = medians(paced.get('baseline') ?? []);
+      const baseTail = medianTail(paced.get('baseline') ?? []);
       const loadNote = `load average ${round(Math.min(...loads))}–${round(Math.max(...loads))}`;
       for (const target of targets) {
         const free = medians(unthrottled.get(target.label) ?? []);
@@ -177,6 +194,17 @@ const webhookBench: BenchCase = {
             `achieved ${fixed.rps} req/s (baseline ${basePaced.rps} req/s)`,
           ),
         );
+        const tail = medianTail(paced.get(target.label) ?? []);
+        if (tail && baseTail)
+          measurements.push(
+            compare(
+              `${target.label}: slowest 1 % at ${RATE} req/s, mean latency`,
+              'ms',
+              tail.slowestMeanMs,
+              { name: 'signature-only', value: baseTail.slowestMeanMs },
+              `of the round of median p99 — ${target.label}: ${describeTail(tail)}. signature-only: ${describeTail(baseTail)}`,
+            ),
+          );
       }
     } finally {
       for (const close of closers.reverse()) await close();
@@ -197,6 +225,12 @@ function medians(rounds: Round[]) {
     p99: median(rounds.map((r) => r.p99)),
     cpuUsPerOk: median(rounds.map((r) => r.cpuUsPerOk)),
   };
+}
+
+/** The tail of the round whose p99 is the median (the round the p99 figure comes from). */
+function medianTail(rounds: Round[]): TailReport | undefined {
+  const sorted = [...rounds].sort((a, b) => a.p99 - b.p99);
+  return sorted[Math.floor(sorted.length / 2)]?.tail;
 }
 
 async function ensureChannel(database: DatabaseHandle) {
@@ -257,9 +291,9 @@ function signedEvent(): { body: string; signature: string } {
   return { body, signature: createHmac('sha256', SECRET).update(body).digest('base64') };
 }
 
-async function load(url: string, overallRate?: number) {
+async function load(url: string, overallRate?: number, statements?: StatementTimes) {
   const cpuBefore = process.cpuUsage();
-  const result = await autocannon({
+  const run = autocannon({
     url,
     connections: CONNECTIONS,
     duration: DURATION_S,
@@ -283,6 +317,8 @@ async function load(url: string, overallRate?: number) {
       },
     ],
   });
+  const tail = overallRate ? recordTail(run, statements) : undefined;
+  const result = await run;
   const cpu = process.cpuUsage(cpuBefore);
   return {
     cpuUsPerOk: result['2xx'] > 0 ? Math.round((cpu.user + cpu.system) / result['2xx']) : 0,
@@ -291,6 +327,7 @@ async function load(url: string, overallRate?: number) {
     rps: round(result.requests.average),
     ok: result['2xx'],
     errors: result.non2xx + result.errors + result.timeouts,
+    tail: await tail?.stop(),
   };
 }
 

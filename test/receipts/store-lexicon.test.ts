@@ -3,7 +3,7 @@ import { toTraditional } from '../../core/ocr/index.js';
 import { COMPANY_WORDS } from '../../core/receipts/data/company-words.data.js';
 import { STORE_CHAINS } from '../../core/receipts/data/store-chains.data.js';
 import { correctStoreName, parseReceiptText } from '../../core/receipts/index.js';
-import { cleanName } from '../../core/receipts/receipt-store.models.js';
+import { branchVouchedFor, cleanName } from '../../core/receipts/receipt-store.models.js';
 
 describe('the chain lexicon (core/receipts/data/store-chains.data.ts)', () => {
   test('when the data file is read, then every name is unique, trimmed and non-empty', () => {
@@ -108,6 +108,45 @@ describe('the chain lexicon (core/receipts/data/store-chains.data.ts)', () => {
       { now: new Date('2025-01-01T00:00:00Z') },
     );
     expect(receipt.fields.storeName).toBe('萊爾富國際股份有限公司高雄店');
+  });
+
+  const paperInvoice = (seller: string, address: string) =>
+    parseReceiptText(
+      [
+        '統一發票(收銀機)',
+        '114年01-02月',
+        'VX-23664443',
+        seller,
+        address,
+        '統一編號 69345073',
+        '114/01/13 10:05',
+        '茶裏王日式綠茶600ml x1 105TX',
+        '總計 $105',
+      ].map((text) => ({ text, confidence: 0.91 })),
+      { now: new Date('2025-06-01T00:00:00Z') },
+    );
+
+  test('when a branch after an exact chain name is not printed in the address (新社店 over 新莊區), then the name is not sure: the chain vouches for the chain alone', () => {
+    const receipt = paperInvoice('全家便利商店股份有限公司新社店', '新北市新莊區中正路200號');
+    expect(receipt.fields.storeName).toBe('全家便利商店股份有限公司新社店');
+    expect(receipt.confidence.storeName).toBeLessThan(0.9);
+  });
+
+  test("when the branch's place is printed again in the address (新莊店, 新莊區), then the chain's name with its branch is sure", () => {
+    const receipt = paperInvoice('全家便利商店股份有限公司新莊店', '新北市新莊區中正路200號');
+    expect(receipt.fields.storeName).toBe('全家便利商店股份有限公司新莊店');
+    expect(receipt.confidence.storeName).toBeGreaterThanOrEqual(0.9);
+  });
+
+  test.each([
+    ['全家便利商店股份有限公司', '全家便利商店股份有限公司', undefined, true],
+    ['好市多股份有限公司台中店', '好市多股份有限公司', '台中市南屯區文心南三路289號', true],
+    ['大潤發流通事業股份有限公司內湖店', '大潤發流通事業股份有限公司', '台北市內湖區舊宗路一段188號', true],
+    ['好市多股份有限公司台店', '好市多股份有限公司', '台中市南屯區文心南三路289號', false],
+    ['全聯實業股份有限公司台中文必', '全聯實業股份有限公司', '台中市南屯區文心路三段50號', false],
+    ['統一超商股份有限公司台北一門市', '統一超商股份有限公司', undefined, false],
+  ])('branchVouchedFor(%s, chain %s, address %s) is %s', (name, chain, address, vouched) => {
+    expect(branchVouchedFor(name, chain, address)).toBe(vouched);
   });
 });
 
