@@ -37,7 +37,8 @@ export async function readQueueStats(db: Executor, nowIso: string): Promise<Queu
           from receipt_blob_deletions where state = 'pending'
         union all
         select 'derived_facts', ((select count(*) from fact_outbox_proofs)
-                                 + (select count(*) from fact_outbox_members))::int, null`,
+                                 + (select count(*) from fact_outbox_members)
+                                 + (select count(*) from fact_outbox_line_items))::int, null`,
   );
   const stats = Object.fromEntries(
     QUEUE_NAMES.map((queue) => [queue, { depth: 0, oldestAgeSeconds: 0 }]),

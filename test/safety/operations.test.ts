@@ -111,7 +111,7 @@ describe('GET /metrics', () => {
     expect(response.text).toMatch(/proofline_queue_depth\{queue="events"\} [1-9]/);
   });
 
-  test('when decisions wait to be folded into the derived facts, then the derived_facts queue depth counts their records', async () => {
+  test('when decisions wait to be folded into the derived facts, then the derived_facts queue depth counts their records, line items included', async () => {
     const { db } = services.database;
     await foldPendingFacts(db, { maxChunks: Number.POSITIVE_INFINITY });
     const depth = async () => {
@@ -121,10 +121,15 @@ describe('GET /metrics', () => {
     const folded = await depth();
     await db.execute(sql`insert into fact_outbox_members (member_ids) values (array['nobody-1'])`);
     await db.execute(sql`insert into fact_outbox_members (member_ids) values (array['nobody-2'])`);
+    // A line item's rollup record (0057), taken away again unfolded: it names no proof that exists.
+    await db.execute(sql`insert into fact_outbox_line_items (batch, sign, submission_id, brand_id, campaign_id,
+      member_key, purchase_date, weekday, hour, store_key, region_key, product, own, amount_minor, invoice_total_minor)
+      values (1, 1, 'nobody', 'no-brand', 'no-campaign', '', '2026-01-01', 4, 10, 'store', '', 'tea', false, 100, 100)`);
     const waiting = await depth();
+    await db.execute(sql`delete from fact_outbox_line_items where submission_id = 'nobody'`);
     await foldPendingFacts(db, { maxChunks: Number.POSITIVE_INFINITY });
 
-    expect([folded, waiting, await depth()]).toEqual([0, 2, 0]);
+    expect([folded, waiting, await depth()]).toEqual([0, 3, 0]);
   });
 
   test('when outside local mode, then it needs the bearer METRICS_TOKEN, and is not served without one', async () => {
