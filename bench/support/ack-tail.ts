@@ -94,14 +94,18 @@ export function recordTail(load: EventEmitter, statements?: StatementTimes) {
       let latency = 0;
       for (const response of slowest) {
         latency += response.end - response.start;
-        let covered = 0;
-        for (const span of spans) {
-          const overlap = Math.min(response.end, span.end) - Math.max(response.start, span.start);
-          if (overlap <= 0) continue;
-          parts.set(span.kind, (parts.get(span.kind) ?? 0) + overlap);
-          covered += overlap;
-        }
-        parts.set('other', (parts.get('other') ?? 0) + Math.max(0, response.end - response.start - covered));
+        // Each kind's time is the union of its spans inside the response: two inserts in flight at once
+        // (PostgreSQL writes two batches side by side) cover the response once, not twice.
+        const inside = spans
+          .map((span) => ({
+            kind: span.kind,
+            start: Math.max(response.start, span.start),
+            end: Math.min(response.end, span.end),
+          }))
+          .filter((span) => span.end > span.start);
+        for (const kind of new Set(inside.map((span) => span.kind)))
+          parts.set(kind, (parts.get(kind) ?? 0) + unionMs(inside.filter((span) => span.kind === kind)));
+        parts.set('other', (parts.get('other') ?? 0) + response.end - response.start - unionMs(inside));
       }
       const n = slowest.length;
       const statementCpu = (statements?.cpuMs.slice(cpuFrom) ?? []).sort((a, b) => a - b);
@@ -146,4 +150,16 @@ export function describeTail(tail: TailReport): string {
     `event-loop delay p99 ${ms(tail.eventLoopDelayMs.p99)} / max ${ms(tail.eventLoopDelayMs.max)} ms; ` +
     `GC ${tail.gc.count} pauses, ${ms(tail.gc.totalMs)} ms, longest ${ms(tail.gc.maxMs)}${statements}`
   );
+}
+
+/** The time covered by at least one of `spans`. */
+export function unionMs(spans: readonly { start: number; end: number }[]): number {
+  let covered = 0;
+  let reach = -Infinity;
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    if (span.end <= reach) continue;
+    covered += span.end - Math.max(span.start, reach);
+    reach = span.end;
+  }
+  return covered;
 }
