@@ -454,6 +454,7 @@ function sweepString(value: string, sweep: CompiledSweep, key: string | null): s
 }
 
 const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\]:]/g;
+const JSON_TOKEN_WITH_NUMBERS = /"(?:[^"\\]|\\.)*"|[{}[\]:]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 
 /**
  * A document's JSON text with the values taken out, rewriting only its string values' tokens: numbers, keys,
@@ -472,21 +473,36 @@ export function sweepJsonText(text: string, sweep: JsonSweep): string {
  * identifier of `whole` (`source.userId`). Numbers, keys and spacing stay as {@link sweepJsonText} keeps them.
  */
 export function eraseJsonFreeText(text: string, whole: readonly string[]): string {
-  return rewriteJsonStrings(text, (value, key) => {
-    if (key !== null && isMachineKey(key)) return whole.includes(value) ? ERASED_MARK : value;
-    return value === '' ? value : ERASED_MARK;
-  });
+  return rewriteJsonStrings(
+    text,
+    (value, key) => {
+      if (key !== null && isMachineKey(key)) return whole.includes(value) ? ERASED_MARK : value;
+      return value === '' ? value : ERASED_MARK;
+    },
+    // A place the member shared (a LINE location message: often their home) is numbers, not text.
+    (number, key) => (key !== null && PLACE_NUMBER_KEY.test(key) ? 'null' : number),
+  );
 }
 
-/** The JSON text with each string value (never a key) replaced by `rewrite(value, its key)`. */
-function rewriteJsonStrings(text: string, rewrite: (value: string, key: string | null) => string): string {
+/** The keys of a place's coordinates: LINE's `latitude` / `longitude`, and their usual short forms. */
+const PLACE_NUMBER_KEY = /^(lat|latitude|lng|lon|long|longitude)$/i;
+
+/**
+ * The JSON text with each string value (never a key) replaced by `rewrite(value, its key)`, and, with
+ * `rewriteNumber`, each number's text by `rewriteNumber(its text, its key)` (JSON text: `null` is allowed).
+ */
+function rewriteJsonStrings(
+  text: string,
+  rewrite: (value: string, key: string | null) => string,
+  rewriteNumber?: (number: string, key: string | null) => string,
+): string {
   // Per open container: an object's key of the value being read (a key, then `:`, then its value), or an
   // array, whose items take the key of the object that holds it.
   const stack: { array: boolean; key: string | null }[] = [];
   let out = '';
   let last = 0;
   let pendingKey: string | null = null;
-  for (const match of text.matchAll(JSON_TOKEN)) {
+  for (const match of text.matchAll(rewriteNumber ? JSON_TOKEN_WITH_NUMBERS : JSON_TOKEN)) {
     const token = match[0];
     const top = stack[stack.length - 1];
     if (token === '{' || token === '[') {
@@ -499,6 +515,15 @@ function rewriteJsonStrings(text: string, rewrite: (value: string, key: string |
     }
     if (token === ':') {
       if (top && !top.array) top.key = pendingKey;
+      continue;
+    }
+    if (token[0] !== '"') {
+      // A number (matched only with rewriteNumber): never a key.
+      const rewritten = rewriteNumber?.(token, top?.key ?? null) ?? token;
+      if (rewritten !== token) {
+        out += text.slice(last, match.index) + rewritten;
+        last = match.index + token.length;
+      }
       continue;
     }
     let next = match.index + token.length;

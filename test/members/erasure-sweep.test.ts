@@ -333,7 +333,7 @@ describe('an erasure rewrites only free text, never ids, states, kinds or codes'
 
 describe("a member's own webhook events after their erasure", () => {
   test(
-    "when the member typed their name and address in chat and a postback, then their stored events hold no trace of them, keep their ids and types, and another member's event stays as it was",
+    "when the member typed their name and address in chat and a postback and shared their place, then their stored events hold no trace of them, keep their ids and types, and another member's event stays as it was",
     async () => {
       const db = services.database.db;
       const name = 'Somchai Jaidee';
@@ -377,6 +377,22 @@ describe("a member's own webhook events after their erasure", () => {
         source,
         postback: { data: `action=deliver&to=${encodeURIComponent(address)}` },
       };
+      // A place shared from LINE's map: its coordinates are numbers.
+      const location = {
+        type: 'message',
+        mode: 'active',
+        timestamp: 1773014400001,
+        webhookEventId: 'W_own_location',
+        source,
+        message: {
+          type: 'location',
+          id: '5550003',
+          title: 'home',
+          address,
+          latitude: 13.7387711,
+          longitude: 100.5601513,
+        },
+      };
       // Parked on arrival (not LINE's shape): no line_user_id column, its raw JSON kept beside the payload.
       const parked = { type: 'message', source, message: { text: `${name} again, ${address}` } };
       const others = {
@@ -390,6 +406,7 @@ describe("a member's own webhook events after their erasure", () => {
         .values([
           event('own_chat', member!.lineUserId, chat),
           event('own_postback', member!.lineUserId, postback),
+          event('own_location', member!.lineUserId, location),
           { ...event('own_parked', null, parked), rawJson: JSON.stringify(parked), state: 'failed' },
           event('other_chat', other!.lineUserId, others),
         ]);
@@ -401,9 +418,10 @@ describe("a member's own webhook events after their erasure", () => {
 
       const rows = await rowsOf('webhook_events', sql`id like 'evt_own_%' or id = 'evt_other_chat'`);
       const byId = Object.fromEntries(rows.map((row) => [row.id as string, row]));
-      for (const id of ['evt_own_chat', 'evt_own_postback', 'evt_own_parked']) {
+      for (const id of ['evt_own_chat', 'evt_own_postback', 'evt_own_location', 'evt_own_parked']) {
         const stored = JSON.stringify(byId[id]);
         expect([id, stored.includes('Somchai'), stored.includes('Sukhumvit')]).toEqual([id, false, false]);
+        expect([id, stored.includes('13.73'), stored.includes('100.56')]).toEqual([id, false, false]);
         expect(stored).not.toContain(member!.lineUserId);
       }
       expect(asJson(byId.evt_own_chat!.payload)).toEqual({
@@ -417,6 +435,18 @@ describe("a member's own webhook events after their erasure", () => {
         ...postback,
         source: { type: 'user', userId: ERASED_MARK },
         postback: { data: ERASED_MARK },
+      });
+      expect(asJson(byId.evt_own_location!.payload)).toEqual({
+        ...location,
+        source: { type: 'user', userId: ERASED_MARK },
+        message: {
+          type: 'location',
+          id: '5550003',
+          title: ERASED_MARK,
+          address: ERASED_MARK,
+          latitude: null,
+          longitude: null,
+        },
       });
       expect(asJson(byId.evt_own_parked!.raw_json)).toEqual(asJson(byId.evt_own_parked!.payload));
       expect(asJson(byId.evt_other_chat!.payload)).toEqual(others);
