@@ -24,7 +24,8 @@ export function timeStatements(database: DatabaseHandle, times: StatementTimes):
     } finally {
       const used = process.cpuUsage(cpu);
       times.spans.push({ start, end: performance.now(), kind: 'insert statement' });
-      // On the serving thread (PGlite) this is the statement's own CPU; on a pool it is whatever ran meanwhile.
+      // The process's CPU while it ran (all threads): on PGlite's serving thread the statement's own plus
+      // V8's GC helper threads; on a pool, whatever ran meanwhile.
       times.cpuMs.push((used.user + used.system) / 1000);
     }
   };
