@@ -33,8 +33,12 @@ const FAST_URL = /^\/webhook\/([0-9A-Za-z_-]{1,64})$/;
 export function createWebhookModule(
   services: Pick<Services, 'database' | 'generateId' | 'clock' | 'logger' | 'metrics' | 'workSignal'>,
   {
-    // A worker in this process starts at once; others hear the events table's NOTIFY.
-    onStored = () => services.workSignal?.announce('events'),
+    // A worker in this process starts at once; others hear the events table's NOTIFY. PGlite delivers
+    // that NOTIFY in this process before the insert resolves: announcing as well only woke the worker a
+    // second time while it was claiming, for a claim that found nothing on the one connection.
+    onStored = services.database.driver === 'pglite'
+      ? undefined
+      : () => services.workSignal?.announce('events'),
     channels,
     // PGlite has one connection, where a prepared statement stays; a pool's next query may take another.
     preparedInserts = services.database.driver === 'pglite',

@@ -10,6 +10,7 @@ import { projectRoot } from '../../core/shared/paths.js';
 import { startJobs, type JobsHandle } from '../../jobs/runner.js';
 import { ALICE, createLineTestKit, type LineTestKit } from '../line/line-test-kit.js';
 import { buildTestServices } from '../support/services.js';
+import { createStatementLog } from '../support/statement-log.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 // Every worker here polls once in ten minutes: a reply within the wait below (half of that, so a loaded
@@ -208,11 +209,16 @@ describe('between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 });
 
 describe('webhook → worker with a one-minute poll (local mode: web and worker in one process)', () => {
+  const log = createStatementLog();
   let kit: LineTestKit;
   let jobs: JobsHandle;
 
   beforeAll(async () => {
-    kit = await createLineTestKit({ jobs: { workerPollMs: POLL_MS }, workSignal: true });
+    kit = await createLineTestKit({
+      jobs: { workerPollMs: POLL_MS },
+      workSignal: true,
+      onStatement: log.onStatement,
+    });
     jobs = startJobs({
       jobs: [],
       logger: kit.services.logger,
@@ -237,4 +243,24 @@ describe('webhook → worker with a one-minute poll (local mode: web and worker 
     await kit.userSends(ALICE, { type: 'text', text: 'help' });
     await waitUntil(async () => (await kit.botMessages(ALICE)).length > greeting, 'the answer to help');
   });
+
+  // PostgreSQL's NOTIFY comes back on the listening connection after the webhook's own announce, so the
+  // worker hears one delivery twice there (on a pool of connections); PGlite's arrives before the insert
+  // resolves, and the announce was the second hearing on its one connection.
+  (process.env.TEST_DATABASE_URL ? test.skip : test)(
+    'when a delivery is stored on PGlite, then the worker claims once for it and once when its lane frees, not again for the webhook announcing it',
+    async () => {
+      const answers = (await kit.botMessages(ALICE)).length;
+      const isClaim = (statement: string) => /^update "webhook_events" set "state"/.test(statement);
+
+      const statements = await log.during(async () => {
+        await kit.userSends(ALICE, { type: 'text', text: 'help' });
+        await waitUntil(async () => (await kit.botMessages(ALICE)).length > answers, 'the answer to help');
+        // The freed lane looks once more after 25 ms (FREE_CLAIM_DELAY_MS); let it, and any wake-up left.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      });
+
+      expect(statements.filter(isClaim)).toHaveLength(2);
+    },
+  );
 });
