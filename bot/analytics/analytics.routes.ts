@@ -84,20 +84,26 @@ export function createAnalyticsModule(services: Services): AppModule {
   router.get('/api/console/analytics/baskets', read, async (req, res) => {
     const query = parseConsoleInput(basketsQuerySchema, req.query);
     res.json(
-      await analyzeBaskets(db, filterOf(res, query), { minCount: query.minCount, limit: query.limit }),
+      await analyzeBaskets(db, filterOf(res, query), {
+        minCount: query.minCount,
+        limit: query.limit,
+        ...primary,
+      }),
     );
   });
   router.get('/api/console/analytics/stores', read, async (req, res) => {
     const query = parseConsoleInput(rankingQuerySchema, req.query);
-    res.json(await rankStores(db, filterOf(res, query), { sort: query.sort, limit: query.limit }));
+    res.json(
+      await rankStores(db, filterOf(res, query), { sort: query.sort, limit: query.limit, ...primary }),
+    );
   });
   router.get('/api/console/analytics/regions', read, async (req, res) => {
     const query = parseConsoleInput(rankingQuerySchema, req.query);
-    res.json(await rankRegions(db, filterOf(res, query), { sort: query.sort }));
+    res.json(await rankRegions(db, filterOf(res, query), { sort: query.sort, ...primary }));
   });
   router.get('/api/console/analytics/heatmap', read, async (req, res) => {
     const query = parseConsoleInput(analyticsFilterSchema, req.query);
-    res.json(await purchaseHeatmap(db, filterOf(res, query)));
+    res.json(await purchaseHeatmap(db, filterOf(res, query), primary));
   });
   router.get('/api/console/analytics/cohorts', read, async (req, res) => {
     const query = parseConsoleInput(analyticsFilterSchema, req.query);

@@ -1,7 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
+import { foldPendingFacts } from '../fact-outbox/index.js';
 import { getRegion } from '../regions/index.js';
 import { lineItemsWhere, type AnalyticsFilter } from './analytics.filter.js';
+// The rollups' readers fold the fact outbox first (migration 0057), on `primary` when `db` is a replica.
+import type { ReadOptions as RollupReadOptions } from './proofs.queries.js';
 import {
   basketPairMetrics,
   fillHeatmap,
@@ -58,8 +61,9 @@ export const pairOrder = (baskets: number) =>
 export async function analyzeBaskets(
   db: Executor,
   filter: AnalyticsFilter,
-  { minCount = 2, limit = 50 }: { minCount?: number; limit?: number } = {},
+  { minCount = 2, limit = 50, primary = db }: { minCount?: number; limit?: number } & RollupReadOptions = {},
 ): Promise<BasketsAnswer> {
+  await foldPendingFacts(primary);
   const where = lineItemsWhere(filter, 'd');
   const [summary] = await queryRows<Record<string, unknown>>(
     db,
@@ -159,8 +163,13 @@ function places(filter: AnalyticsFilter, kind: 'store' | 'region'): SQL {
 export async function rankStores(
   db: Executor,
   filter: AnalyticsFilter,
-  { sort = 'proofs', limit = 50 }: { sort?: keyof typeof RANK_ORDER; limit?: number } = {},
+  {
+    sort = 'proofs',
+    limit = 50,
+    primary = db,
+  }: { sort?: keyof typeof RANK_ORDER; limit?: number } & RollupReadOptions = {},
 ): Promise<StoreRanking> {
+  await foldPendingFacts(primary);
   const ranked = places(filter, 'store');
   const rows = await queryRows<Record<string, unknown>>(
     db,
@@ -178,8 +187,9 @@ export async function rankStores(
 export async function rankRegions(
   db: Executor,
   filter: AnalyticsFilter,
-  { sort = 'proofs' }: { sort?: keyof typeof RANK_ORDER } = {},
+  { sort = 'proofs', primary = db }: { sort?: keyof typeof RANK_ORDER } & RollupReadOptions = {},
 ): Promise<RegionRanking> {
+  await foldPendingFacts(primary);
   const ranked = places(filter, 'region');
   const rows = await queryRows<Record<string, unknown>>(
     db,
@@ -218,7 +228,12 @@ export async function campaignEvents(
  * Purchases (accepted proofs) by local weekday × hour, and by day with the campaigns' events (purchase
  * window start and end, draws) to mark on the series.
  */
-export async function purchaseHeatmap(db: Executor, filter: AnalyticsFilter): Promise<HeatmapAnswer> {
+export async function purchaseHeatmap(
+  db: Executor,
+  filter: AnalyticsFilter,
+  { primary = db }: RollupReadOptions = {},
+): Promise<HeatmapAnswer> {
+  await foldPendingFacts(primary);
   const where = lineItemsWhere(filter, 'd');
   const cells = await queryRows<{ weekday: unknown; hour: unknown; proofs: unknown }>(
     db,

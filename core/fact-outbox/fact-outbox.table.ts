@@ -1,4 +1,4 @@
-import { bigserial, boolean, pgTable, smallint, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, index, pgTable, smallint, text } from 'drizzle-orm/pg-core';
 import { tstz } from '../db/columns.js';
 
 /*
@@ -36,3 +36,32 @@ export const factOutboxMembers = pgTable('fact_outbox_members', {
   memberIds: text('member_ids').array().notNull().default([]),
   purchaseIds: text('purchase_ids').array().notNull().default([]),
 });
+
+/**
+ * The line-item rollups' changes (`analytics_daily`, `analytics_store_days`, the place, product and pair
+ * rollups): per statement that wrote `analytics_line_items` (`batch`), each proof it touched as it was
+ * before (-1) and after (+1), row by row, as `analytics_rollup_apply` takes them. A statement's rows are
+ * folded together, never split: the rollups count a proof once per statement and side.
+ */
+export const factOutboxLineItems = pgTable(
+  'fact_outbox_line_items',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    batch: bigint('batch', { mode: 'number' }).notNull(),
+    sign: smallint('sign').notNull(),
+    submissionId: text('submission_id').notNull(),
+    brandId: text('brand_id').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    memberKey: text('member_key').notNull(),
+    purchaseDate: date('purchase_date', { mode: 'string' }).notNull(),
+    weekday: smallint('weekday').notNull(),
+    hour: smallint('hour').notNull(),
+    storeKey: text('store_key').notNull(),
+    regionKey: text('region_key').notNull(),
+    product: text('product').notNull(),
+    own: boolean('own').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    invoiceTotalMinor: bigint('invoice_total_minor', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('fact_outbox_line_items_batch_idx').on(t.batch)],
+);

@@ -1,4 +1,4 @@
-export { factOutboxMembers, factOutboxProofs } from './fact-outbox.table.js';
+export { factOutboxLineItems, factOutboxMembers, factOutboxProofs } from './fact-outbox.table.js';
 export {
   FOLD_BATCH,
   READER_FOLD_CHUNKS,

@@ -212,6 +212,16 @@ export const ERASURE_COLUMNS: Readonly<Record<string, Columns>> = {
   },
   // Holds only ids, states and flags; its fold must count a proof under its real state and member.
   fact_outbox_proofs: { submission_id: f, brand_id: f, campaign_id: f, member_id: f, state: f, reason: f },
+  // Holds the rollups' keys as they stand (fixed there too); its fold must take back what it added.
+  fact_outbox_line_items: {
+    submission_id: f,
+    brand_id: f,
+    campaign_id: f,
+    member_key: f,
+    store_key: f,
+    region_key: f,
+    product: f,
+  },
   instant_plays: { id: f, brand_id: f, campaign_id: f, member_id: f, submission_id: f, prize_id: f },
   instant_prizes: { id: f, brand_id: f, campaign_id: f, name: j, schedule: f },
   invoice_items: { id: f, brand_id: f, invoice_id: f, name: t, normalized_name: t },

@@ -105,15 +105,16 @@ async function settleInOneTransaction(
     return { id: claimed.id, memberId: claimed.memberId, campaignId: claimed.campaignId, ...bounds };
   });
   const counts = await repository.countAcceptedMany(windows);
-  const acceptedSoFar: { memberId: string; campaignId: string; createdAt: Date }[] = [];
+  // The batch's proofs accepted so far, per member and campaign: looked up, not scanned, for each proof
+  // (a scan of every earlier acceptance made a batch of 500 quadratic).
+  const acceptedSoFar = new Map<string, Date[]>();
   const decisions = found.map(({ answered }, position) => {
     const { claimed, campaign, parsed, answer } = answered;
     if (answer.status !== 'found') throw new Error('unreachable');
     const window = windows[position]!;
     const stored = counts.get(claimed.id) ?? { today: 0, total: 0 };
-    const earlier = acceptedSoFar.filter(
-      (other) => other.memberId === claimed.memberId && other.campaignId === claimed.campaignId,
-    );
+    const memberCampaign = `${claimed.memberId}\u0000${claimed.campaignId}`;
+    const earlier = acceptedSoFar.get(memberCampaign) ?? [];
     const invoice = rulesInvoiceFromPlatform(answer.invoice, parsed);
     const { rules } = judgeRules({
       campaign,
@@ -122,12 +123,11 @@ async function settleInOneTransaction(
       context: {
         memberAcceptedToday:
           stored.today +
-          earlier.filter((other) => other.createdAt >= window.dayStart && other.createdAt < window.dayEnd)
-            .length,
+          earlier.filter((createdAt) => createdAt >= window.dayStart && createdAt < window.dayEnd).length,
         memberAcceptedInCampaign: stored.total + earlier.length,
       },
     });
-    if (rules.qualifies) acceptedSoFar.push(claimed);
+    if (rules.qualifies) acceptedSoFar.set(memberCampaign, [...earlier, claimed.createdAt]);
     const decision: SubmissionDecision = {
       ...rules,
       rewards: rules.qualifies ? rules.rewards : NO_REWARDS,
@@ -223,8 +223,11 @@ async function settleInOneTransaction(
 
   const toReward = accepted.filter(({ row }) => !held.has(row.id));
   const byBrand = new Map<string, typeof toReward>();
-  for (const item of toReward)
-    byBrand.set(item.row.brandId, [...(byBrand.get(item.row.brandId) ?? []), item]);
+  for (const item of toReward) {
+    const group = byBrand.get(item.row.brandId);
+    if (group) group.push(item);
+    else byBrand.set(item.row.brandId, [item]);
+  }
   // Brand by brand in one order, so two batches take the member locks in the same order.
   for (const [, group] of [...byBrand].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const granted = await grantRewardsForSubmissions({

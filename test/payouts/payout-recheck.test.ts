@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { analyticsLineItems, buildLineItemRows } from '../../core/analytics/index.js';
 import { auditLog } from '../../core/audit/index.js';
 import { queryRows, type Database } from '../../core/db/database.js';
+import { foldPendingFacts } from '../../core/fact-outbox/index.js';
 import {
   createDraw,
   drawWinners,
@@ -249,6 +250,7 @@ describe('pay only for proofs that still stand (MoF re-check before payout)', ()
     // The purchase left the analytics with it (its line items and the rollups they keep); the others stay.
     expect(await lineItemsOf(voidedSubmission)).toEqual([]);
     expect(await lineItemsOf(standing)).toEqual([1]);
+    await foldPendingFacts(db);
     const [daily] = await queryRows<{ proofs: unknown }>(
       db,
       sql`select coalesce(sum(proofs), 0) as proofs from analytics_daily where brand_id = ${BRAND_ID}`,
