@@ -10,6 +10,7 @@ import pg from 'pg';
 import { createErrorFactory } from '../shared/errors.js';
 import { migrationsFolder, resolveFromCwd } from '../shared/paths.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { drizzleClientOf } from './pglite-text-types.js';
 import { PgliteThread, type PgliteThreadMode } from './pglite-thread.js';
 import * as schema from './schema.js';
 
@@ -210,8 +211,10 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<DatabaseH
     }
   }
   const pglite = client;
-  // drizzle's pglite driver calls `query`, `exec` and `transaction`, which the thread client offers too.
-  const driverClient = pglite as PGlite;
+  // drizzle's pglite driver calls `query`, `exec` and `transaction`, which the thread client offers too
+  // (its worker keeps drizzle's text types as this thread's PGlite does: see `drizzleClientOf`).
+  const driverClient =
+    pglite instanceof PgliteThread ? (pglite as unknown as PGlite) : drizzleClientOf(pglite as PGlite);
   const db = drizzlePglite(driverClient, {
     schema,
     logger: statementLogger(options.onStatement),

@@ -1,3 +1,5 @@
+import { DRIZZLE_TEXT_TYPE_OIDS } from './pglite-text-types.js';
+
 /**
  * The PGlite worker thread's code, as plain JavaScript (loaded as a data: URL, so the sources under tsx or
  * jest and the build load it the same way, as the PaddleOCR worker is; see `pglite-thread.ts`). It owns
@@ -9,8 +11,9 @@
  * - `listen` / `unlisten`: notifications are posted back as `{ notify, payload }`;
  * - `close` closes the PGlite; the main thread then ends the thread.
  * Type parsers are functions, which cannot cross threads: a query names the type OIDs whose text is kept
- * as it is (drizzle keeps dates, timestamps, intervals and their arrays as text), and the worker gives
- * those types the same identity parser; every other type gets PGlite's own parser, as in-thread.
+ * as it is (drizzle keeps dates, timestamps, intervals and their arrays as text). The worker's PGlite keeps
+ * drizzle's text types as text itself, as in-thread (`keepDrizzleTextTypes`), so those need no parsers
+ * of the statement's own; any other type named gets the identity parser for that statement.
  * Errors cross as their own fields (code, constraint, detail…) without `queryOptions` (functions).
  * The PGlite module comes as a file URL (a data: URL module has no folder to resolve a package from).
  */
@@ -21,11 +24,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 const { PGlite } = await import(workerData.pgliteUrl);
 
 const keepText = (value) => value;
+// The types drizzle keeps as text, kept as text by the PGlite itself (see pglite-text-types.ts: a
+// statement that brings parsers makes PGlite copy its whole parser map).
+const keptTextTypes = new Set(${JSON.stringify(DRIZZLE_TEXT_TYPE_OIDS)});
 const parserSets = new Map();
 const queryOptions = (message) => {
   const options = {};
   if (message.rowMode) options.rowMode = message.rowMode;
-  if (message.textTypes && message.textTypes.length > 0) {
+  if (message.textTypes && message.textTypes.some((oid) => !keptTextTypes.has(oid))) {
     const key = message.textTypes.join(',');
     let parsers = parserSets.get(key);
     if (!parsers) {
@@ -68,6 +74,7 @@ try {
   if (workerData.dataDir) options.dataDir = workerData.dataDir;
   if (workerData.loadDataDir) options.loadDataDir = new Blob([readFileSync(workerData.loadDataDir)]);
   pglite = await PGlite.create(options);
+  for (const oid of keptTextTypes) pglite.parsers[oid] = keepText;
 } catch (error) {
   replyError(0, error);
   await new Promise(() => {});
