@@ -32,10 +32,11 @@ const SURVEY_ANSWER_COLUMNS: Columns = {
 };
 
 /**
- * Every text and JSON column of every table with a `brand_id`, classified for the erasure's sweep. The
- * `members` row itself is cleared field by field, not swept. A column missing here is not swept, and
- * test/members/erasure-columns.test.ts fails until it is classified: a new table or column needs a
- * deliberate decision, not a default.
+ * Every text and JSON column of every table with a `brand_id` or a member's or LINE user's id, classified
+ * for the erasure's sweep. The `members` row itself is cleared field by field, not swept; a table without a
+ * `brand_id` may hold fixed columns only (the sweep goes brand by brand). A table or column missing here is
+ * not swept, and test/members/erasure-sweep.test.ts fails until it is classified: a new table or column
+ * needs a deliberate decision, not a default.
  */
 export const ERASURE_COLUMNS: Readonly<Record<string, Columns>> = {
   analytics_cohort_days: { brand_id: f, scope: f },
@@ -79,6 +80,8 @@ export const ERASURE_COLUMNS: Readonly<Record<string, Columns>> = {
     address: t,
     region_code: f,
   },
+  // Member ids only (the outbox's records of what to refold), no brand_id: ids stay after an erasure.
+  fact_outbox_members: { member_ids: f, purchase_ids: f },
   audit_log: {
     id: f,
     brand_id: f,
@@ -450,45 +453,35 @@ function sweepString(value: string, sweep: CompiledSweep, key: string | null): s
   return sweep.pattern ? value.replace(sweep.pattern, ERASED_MARK) : value;
 }
 
-/** The document with the values taken out (the same reference when nothing changed). */
-export function sweepJson(value: unknown, sweep: JsonSweep): unknown {
-  return sweepValue(value, compile(sweep), null);
-}
-
-function sweepValue(value: unknown, sweep: CompiledSweep, key: string | null): unknown {
-  if (typeof value === 'string') return sweepString(value, sweep, key);
-  if (Array.isArray(value)) {
-    let changed = false;
-    const items = value.map((item) => {
-      const swept = sweepValue(item, sweep, key);
-      if (swept !== item) changed = true;
-      return swept;
-    });
-    return changed ? items : value;
-  }
-  if (value !== null && typeof value === 'object') {
-    let changed = false;
-    const entries = Object.entries(value).map(([k, item]) => {
-      const swept = sweepValue(item, sweep, k);
-      if (swept !== item) changed = true;
-      return [k, swept] as const;
-    });
-    return changed ? Object.fromEntries(entries) : value;
-  }
-  return value;
-}
-
 const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\]:]/g;
 
 /**
- * {@link sweepJson} on a document's JSON text, rewriting only its string values' tokens: numbers, keys,
+ * A document's JSON text with the values taken out, rewriting only its string values' tokens: numbers, keys,
  * spacing and order stay exactly as stored (a parse and re-serialisation would round `12345678901234567890`
  * and `0.12345678901234567890123`). Returns the same string when nothing changed.
  */
 export function sweepJsonText(text: string, sweep: JsonSweep): string {
   const compiled = compile(sweep);
+  return rewriteJsonStrings(text, (value, key) => sweepString(value, compiled, key));
+}
+
+/**
+ * A member's own document's JSON text (a webhook event they sent) with all of its free text gone: every
+ * string value not under a machine key is the mark, whatever it says (an address typed in a chat is no
+ * identifier the sweep could look for); machine values (ids, types, timestamps) stay, but for a unique
+ * identifier of `whole` (`source.userId`). Numbers, keys and spacing stay as {@link sweepJsonText} keeps them.
+ */
+export function eraseJsonFreeText(text: string, whole: readonly string[]): string {
+  return rewriteJsonStrings(text, (value, key) => {
+    if (key !== null && isMachineKey(key)) return whole.includes(value) ? ERASED_MARK : value;
+    return value === '' ? value : ERASED_MARK;
+  });
+}
+
+/** The JSON text with each string value (never a key) replaced by `rewrite(value, its key)`. */
+function rewriteJsonStrings(text: string, rewrite: (value: string, key: string | null) => string): string {
   // Per open container: an object's key of the value being read (a key, then `:`, then its value), or an
-  // array, whose items take the key of the object that holds it — as {@link sweepJson} does.
+  // array, whose items take the key of the object that holds it.
   const stack: { array: boolean; key: string | null }[] = [];
   let out = '';
   let last = 0;
@@ -515,7 +508,7 @@ export function sweepJsonText(text: string, sweep: JsonSweep): string {
       continue;
     }
     const value = JSON.parse(token) as string;
-    const swept = sweepString(value, compiled, top?.key ?? null);
+    const swept = rewrite(value, top?.key ?? null);
     if (swept === value) continue;
     out += text.slice(last, match.index) + JSON.stringify(swept);
     last = match.index + token.length;

@@ -17,6 +17,7 @@ import {
   ERASED_MARK,
   ERASURE_COLUMNS,
   alternation,
+  eraseJsonFreeText,
   sweepJsonText,
   wholeWordAlternation,
 } from './members.erasure-columns.js';
@@ -116,7 +117,8 @@ export async function exportMemberData(
  * - the free-text, identifier and JSON columns of every brand table (ERASURE_COLUMNS: ids, keys, states,
  *   codes and hashes never) are swept for the identifying strings: rows that carry the member's id for all
  *   of them, other rows (webhook payloads, logs) for the unique ones (LINE id, phone, e-mail, member
- *   number) — a two-character name is not unique enough to scrub from other people's rows.
+ *   number) — a two-character name is not unique enough to scrub from other people's rows; the webhook
+ *   events the member sent lose all of their free text (what they typed, not only their strings);
  * - the member's receipt photos lose their storage key, location and raw QR/OCR text, and their bytes are
  *   queued for deletion in the same transaction (receipt_blob_deletions): the worker in
  *   jobs/receipt-blob-deletions.job.ts deletes them after the commit, retrying until done, and keeps bytes
@@ -214,13 +216,21 @@ export async function eraseMember(
     const receipts = await eraseMemberReceiptImages(tx, { generateId, brandId, memberId, now });
     await detachMemberFromLineItems(tx, { brandId, memberId });
 
-    const sweptRows = await sweepBrandTables(tx, {
+    // Before the sweep, which replaces the LINE id these events are found by.
+    const ownEvents = await eraseOwnWebhookEvents(tx, {
       brandId,
-      memberId,
-      personal: clean(personal),
+      lineUserId: member.lineUserId,
       unique: clean(unique),
-      ownCodes: clean(carriers.verificationCodes),
     });
+    const sweptRows =
+      ownEvents +
+      (await sweepBrandTables(tx, {
+        brandId,
+        memberId,
+        personal: clean(personal),
+        unique: clean(unique),
+        ownCodes: clean(carriers.verificationCodes),
+      }));
 
     await tx.insert(auditLog).values({
       id: generateId('auditEntry'),
@@ -260,6 +270,38 @@ async function dropFreeTextSurveyAnswers(
     const kept = choiceAnswersOnly(row.answers, row.questions);
     await tx.update(schema.surveyAnswers).set({ answers: kept }).where(eq(schema.surveyAnswers.id, row.id));
   }
+}
+
+/**
+ * The webhook events the member sent (their LINE id as the event's source): a chat message or a postback
+ * is theirs as a whole, and what they typed in it (an address, a name the profile never held) is no
+ * identifier the sweep could look for, so all of the payload's free text goes (`eraseJsonFreeText`), the
+ * raw JSON kept of a repaired or parked event's likewise; the event's ids, type and times stay for the
+ * audit. Returns how many events changed.
+ */
+async function eraseOwnWebhookEvents(
+  tx: Executor,
+  { brandId, lineUserId, unique }: { brandId: string; lineUserId: string; unique: string[] },
+): Promise<number> {
+  // A parked invalid event has no line_user_id column value; its payload may still name its sender.
+  const rows = await queryRows<{ id: string; payload: string; raw_json: string | null }>(
+    tx,
+    sql`select id, payload::text as payload, raw_json from webhook_events
+        where brand_id = ${brandId}
+          and (line_user_id = ${lineUserId} or payload #>> '{source,userId}' = ${lineUserId})
+        for update`,
+  );
+  let erased = 0;
+  for (const row of rows) {
+    const payload = eraseJsonFreeText(row.payload, unique);
+    const rawJson = row.raw_json === null ? null : eraseJsonFreeText(row.raw_json, unique);
+    if (payload === row.payload && rawJson === row.raw_json) continue;
+    await tx.execute(
+      sql`update webhook_events set payload = ${payload}::jsonb, raw_json = ${rawJson} where id = ${row.id}`,
+    );
+    erased += 1;
+  }
+  return erased;
 }
 
 /**

@@ -253,8 +253,7 @@ function doubtfulThaiNameRow(input: ReceiptLineInput[]): Line | undefined {
  * whole row sure of itself). Not a Latin chain of the lexicon printed exactly (`Big C`, `Tops Market`):
  * that one is Latin on the receipt too.
  */
-export function thaiNameRowToReread(input: ReceiptLineInput[]): number | undefined {
-  const line = doubtfulThaiNameRow(input);
+function thaiNameRowToReread(line: Line | undefined): number | undefined {
   if (!line || THAI_LETTER.test(line.text) || (line.text.match(/[A-Za-z]/g) ?? []).length < 3)
     return undefined;
   return line.index;
@@ -266,8 +265,7 @@ export function thaiNameRowToReread(input: ReceiptLineInput[]): number | undefin
  * specks (a page edge read as `ฆ Vv = ๕` glued after the name) or with a letter taken for its look-alike
  * (ณ for ญ). A chain of the lexicon is put right by it, and a row read surely is what another look reads too.
  */
-export function thaiNameRowToVote(input: ReceiptLineInput[]): number | undefined {
-  const line = doubtfulThaiNameRow(input);
+function thaiNameRowToVote(input: ReceiptLineInput[], line: Line | undefined): number | undefined {
   return line && THAI_LETTER.test(line.text) && nameRowWorthRereading(input[line.index]!)
     ? line.index
     : undefined;
@@ -287,7 +285,9 @@ export async function rereadThaiNameRow(
   input: OcrLine[],
   { page, engine }: { page: Buffer; engine: OcrEngine },
 ): Promise<StoreRowReread> {
-  const latin = thaiNameRowToReread(input);
+  // Finding the row reads the whole page's layout: once for both kinds.
+  const row = doubtfulThaiNameRow(input);
+  const latin = thaiNameRowToReread(row);
   if (latin !== undefined)
     return rereadRows(input, [latin], async (line, reads) => {
       const grey = await cropRow(page, line.box, { binarise: false });
@@ -297,7 +297,7 @@ export async function rereadThaiNameRow(
         ? undefined
         : text;
     });
-  const thai = thaiNameRowToVote(input);
+  const thai = thaiNameRowToVote(input, row);
   return rereadRows(input, thai === undefined ? [] : [thai], async (line, reads) => {
     const others: RowReading[] = [];
     for (const binarise of [false, true]) {

@@ -16,6 +16,7 @@ import {
 import { createLineSdkMessenger, type LineMessenger } from '../../core/messaging/index.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { seedDatabase, type TestSeed } from '../support/database.js';
+import { twCampaignRow } from '../support/seed-campaign.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 
@@ -34,22 +35,12 @@ const seed: TestSeed = {
   ],
   lineChannels: [{ id: 'chn_res', brandId: TW, name: 'tw', channelSecret: 's', ...CHANNEL }],
   campaigns: [
-    {
+    twCampaignRow({
       id: 'cmp_res',
       brandId: TW,
       slug: 'tea',
       name: { 'zh-TW': '好茶' },
-      status: 'active',
-      timezone: 'Asia/Taipei',
-      currency: 'TWD',
-      purchaseFrom: '2026-01-01',
-      purchaseTo: '2026-03-31',
-      registerFrom: new Date('2026-01-01T00:00:00Z'),
-      registerTo: new Date('2026-04-07T00:00:00Z'),
-      proofKinds: ['einvoice_qr'],
-      rules: {},
-      rewards: {},
-    },
+    }),
   ],
   members: Array.from({ length: MEMBERS }, (_, i) => ({
     id: `mbr_res${String(i + 1).padStart(2, '0')}`,

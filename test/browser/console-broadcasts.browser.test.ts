@@ -6,6 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../core/shared/paths.js';
 import { startLineSimulator, type LineSimulator } from '../../sim/line/index.js';
 import { seedDatabase, type TestSeed } from '../support/database.js';
+import { twCampaignRow } from '../support/seed-campaign.js';
 import { HANG_GUARD_MS, UI_HANG_MS } from '../support/timing.js';
 import { simAdminAt } from '../support/line-sim-admin.js';
 import { startBroadcastWorker } from './support/broadcast-worker.js';
@@ -66,22 +67,12 @@ function seedOf(): TestSeed {
     ],
     lineChannels: [{ id: 'chn_bcb', brandId: BRAND, name: 'TW', channelSecret: 's', ...CHANNEL }],
     campaigns: [
-      {
+      twCampaignRow({
         id: 'cmp_bcb',
         brandId: BRAND,
         slug: 'tea',
         name: { 'zh-TW': '好茶', en: 'Good tea' },
-        status: 'active',
-        timezone: 'Asia/Taipei',
-        currency: 'TWD',
-        purchaseFrom: '2026-01-01',
-        purchaseTo: '2026-03-31',
-        registerFrom: new Date('2026-01-01T00:00:00Z'),
-        registerTo: new Date('2026-04-07T00:00:00Z'),
-        proofKinds: ['einvoice_qr'],
-        rules: {},
-        rewards: {},
-      },
+      }),
     ],
     members: [
       ...PEOPLE.map((person, i) => ({ n: n(i), region: person.region, locale: person.locale })),

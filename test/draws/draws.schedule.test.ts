@@ -23,6 +23,7 @@ import {
 import { createSilentLogger } from '../../core/shared/logger.js';
 import { createDrawsJob } from '../../jobs/draws.job.js';
 import type { TestSeed } from '../support/database.js';
+import { twCampaignRow } from '../support/seed-campaign.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
@@ -67,20 +68,12 @@ function seed(): TestSeed {
       locale: 'zh-TW' as const,
     })),
     campaigns: [
-      {
+      twCampaignRow({
         id: TW_CAMPAIGN,
         brandId: TW,
         slug: 'weekly-tea',
         name: { 'zh-TW': '每週抽好禮' },
-        status: 'active',
-        timezone: 'Asia/Taipei',
-        currency: 'TWD',
-        purchaseFrom: '2026-01-01',
-        purchaseTo: '2026-03-31',
-        registerFrom: new Date('2026-01-01T00:00:00Z'),
         registerTo: new Date('2026-04-01T00:00:00Z'),
-        proofKinds: ['einvoice_qr'],
-        rules: {},
         rewards: {
           entries: { perProof: 1 },
           // Weeks close Sunday 20:00 Taipei = Sunday 12:00 UTC.
@@ -94,7 +87,7 @@ function seed(): TestSeed {
             },
           },
         },
-      },
+      }),
       {
         id: TH_CAMPAIGN,
         brandId: TH,

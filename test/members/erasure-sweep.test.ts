@@ -9,8 +9,8 @@ import {
   ERASED_MARK,
   ERASURE_COLUMNS,
   isMachineKey,
-  sweepJson,
   sweepJsonText,
+  type JsonSweep,
 } from '../../core/members/members.erasure-columns.js';
 import { choiceAnswersOnly, eraseMember } from '../../core/members/members.erasure.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
@@ -24,36 +24,54 @@ function sweepableColumns(table: PgTable) {
   );
 }
 
-const brandTables = (): PgTable[] =>
+/** A document swept as the erasure sweeps it: as stored JSON text. */
+const sweptDocument = (document: unknown, sweep: JsonSweep): unknown =>
+  JSON.parse(sweepJsonText(JSON.stringify(document), sweep));
+
+const hasBrand = (table: PgTable) => getTableConfig(table).columns.some((c) => c.name === 'brand_id');
+
+/**
+ * The tables the classification must cover: every brand table, and every table that names a member or a
+ * LINE user (`member_id`, `member_ids`, `line_user_id`, …) even without a `brand_id`.
+ */
+const memberDataTables = (): PgTable[] =>
   Object.values(schema)
     .flatMap((value) => (value instanceof PgTable ? [value as PgTable] : []))
-    .filter((table) => getTableConfig(table).columns.some((c) => c.name === 'brand_id'))
+    .filter(
+      (table) =>
+        hasBrand(table) || getTableConfig(table).columns.some((c) => /member|line_user/.test(c.name)),
+    )
     .filter((table) => table !== (schema.members as PgTable));
 
-describe('every text and JSON column of a brand table is classified for the erasure sweep', () => {
+describe('every text and JSON column of a table with member data is classified for the erasure sweep', () => {
   test('when a table or column is added, then it is classified (free text, identifier, JSON or fixed) before an erasure may run past it', () => {
     const unclassified: string[] = [];
     const misclassified: string[] = [];
     const tables = new Set<string>();
-    for (const table of brandTables()) {
+    for (const table of memberDataTables()) {
       const { name, columns } = getTableConfig(table);
       tables.add(name);
-      const classes = ERASURE_COLUMNS[name] ?? {};
+      const classes = ERASURE_COLUMNS[name];
+      // Listed even with no text column: a table that holds member data is a deliberate decision.
+      if (!classes) unclassified.push(name);
       for (const column of sweepableColumns(table)) {
-        const kind = classes[column.name];
+        const kind = classes?.[column.name];
         if (!kind) unclassified.push(`${name}.${column.name}`);
         const isJson = column.getSQLType().startsWith('json');
         if (kind === 'json' && !isJson) misclassified.push(`${name}.${column.name}: json on a text column`);
         if ((kind === 'text' || kind === 'identifier') && column.getSQLType() !== 'text')
           misclassified.push(`${name}.${column.name}: ${kind} on ${column.getSQLType()}`);
+        // The sweep goes brand by brand: a column it should rewrite in a table without one is never reached.
+        if (kind && kind !== 'fixed' && !hasBrand(table))
+          misclassified.push(`${name}.${column.name}: ${kind} in a table without brand_id`);
       }
-      for (const column of Object.keys(classes))
+      for (const column of Object.keys(classes ?? {}))
         if (!columns.some((c) => c.name === column)) misclassified.push(`${name}.${column}: no such column`);
-      if (Object.values(classes).includes('json') && columns.filter((c) => c.primary).length !== 1)
+      if (Object.values(classes ?? {}).includes('json') && columns.filter((c) => c.primary).length !== 1)
         misclassified.push(`${name}: sweeps JSON without a single-column primary key`);
     }
     for (const name of Object.keys(ERASURE_COLUMNS))
-      if (!tables.has(name)) misclassified.push(`${name}: no such brand table`);
+      if (!tables.has(name)) misclassified.push(`${name}: no such table with member data`);
     expect(unclassified).toEqual([]);
     expect(misclassified).toEqual([]);
   });
@@ -68,7 +86,7 @@ describe('every text and JSON column of a brand table is classified for the eras
       lines: ['br.', 'x'],
       total: 12,
     };
-    expect(sweepJson(document, { anywhere: ['br', 'accepted', 'Uline1'], whole: ['Uline1'] })).toEqual({
+    expect(sweptDocument(document, { anywhere: ['br', 'accepted', 'Uline1'], whole: ['Uline1'] })).toEqual({
       type: 'message',
       br: 'key stays',
       source: { type: 'user', userId: ERASED_MARK },
@@ -77,8 +95,9 @@ describe('every text and JSON column of a brand table is classified for the eras
       lines: [`${ERASED_MARK}.`, 'x'],
       total: 12,
     });
-    expect(sweepJson(document, { anywhere: ['zz'], whole: [] })).toBe(document);
-    expect(sweepJson('a.b*c', { anywhere: ['.b*'], whole: [] })).toBe(`a${ERASED_MARK}c`);
+    const text = JSON.stringify(document);
+    expect(sweepJsonText(text, { anywhere: ['zz'], whole: [] })).toBe(text);
+    expect(sweepJsonText('"a.b*c"', { anywhere: ['.b*'], whole: [] })).toBe(`"a${ERASED_MARK}c"`);
   });
 });
 
@@ -150,25 +169,26 @@ describe('a JSON document is swept without bending its codes or numbers', () => 
       heldFor: 'registration',
       note: 'Pat at the counter; Pat.',
     };
-    expect(sweepJson(document, { anywhere: ['at', 'Pat'], whole: [] })).toEqual({
+    expect(sweptDocument(document, { anywhere: ['at', 'Pat'], whole: [] })).toEqual({
       verdicts: [{ rule: 'purchase_date', params: { date: '2026-03-01' } }],
       heldFor: 'registration',
       note: `${ERASED_MARK} ${ERASED_MARK} the counter; ${ERASED_MARK}.`,
     });
   });
 
-  test('when a document is swept as stored text, then its numbers, keys and spacing stay exactly as stored, and its strings are swept as sweepJson sweeps them', () => {
+  test('when a document is swept as stored text, then its numbers, keys and spacing stay exactly as stored, and only its strings are swept', () => {
     const text =
       '{"n": 12345678901234567890, "d": 0.12345678901234567890123, "br": "br", "note": "I am br", ' +
       '"source": {"type": "user", "userId": "Uline1"}, "lines": ["br.", ["x br"], {"id": "br"}], "q": "say \\"br\\""}';
     const sweep = { anywhere: ['br', 'Uline1'], whole: ['Uline1'] };
     const swept = sweepJsonText(text, sweep);
     expect(swept).toContain('"n": 12345678901234567890, "d": 0.12345678901234567890123, "br": ');
-    expect(JSON.parse(swept)).toEqual(sweepJson(JSON.parse(text), sweep));
-    expect(JSON.parse(swept)).toMatchObject({
+    expect(JSON.parse(swept)).toEqual({
+      n: JSON.parse('12345678901234567890') as number,
+      d: JSON.parse('0.12345678901234567890123') as number,
       br: ERASED_MARK,
       note: `I am ${ERASED_MARK}`,
-      source: { userId: ERASED_MARK },
+      source: { type: 'user', userId: ERASED_MARK },
       lines: [`${ERASED_MARK}.`, [`x ${ERASED_MARK}`], { id: 'br' }],
       q: `say "${ERASED_MARK}"`,
     });
@@ -299,13 +319,108 @@ describe('an erasure rewrites only free text, never ids, states, kinds or codes'
       expect(asJson(event!.payload)).toEqual({
         type: 'message',
         source: { type: 'user', userId: ERASED_MARK },
-        // A webhook event carries no member id: only the unique identifiers go from it, as from anyone's row.
-        message: { type: 'text', text: `hi, ${name} here, ${ERASED_MARK}` },
+        // The member's own message: all that they typed goes, not only their strings.
+        message: { type: 'text', text: ERASED_MARK },
       });
       const [decided] = await rowsOf('submissions', sql`id = ${submission!.id}`);
       expect((asJson(decided!.decision) as { note: string }).note).toBe(`${ERASED_MARK} sent it twice`);
       const [erased] = await db.select().from(schema.members).where(eq(schema.members.id, memberId));
       expect(erased!.erasedAt).not.toBeNull();
+    },
+    HANG_GUARD_MS,
+  );
+});
+
+describe("a member's own webhook events after their erasure", () => {
+  test(
+    "when the member typed their name and address in chat and a postback, then their stored events hold no trace of them, keep their ids and types, and another member's event stays as it was",
+    async () => {
+      const db = services.database.db;
+      const name = 'Somchai Jaidee';
+      const address = '12 Sukhumvit Soi 3, Khlong Toei';
+      const [member, other] = await db
+        .insert(schema.members)
+        .values(
+          ['mbr_chat_own', 'mbr_chat_other'].map((id, i) => ({
+            id,
+            brandId: demo.brand.id,
+            lineUserId: `Uchat${String(i).padStart(28, '0')}`,
+            locale: 'th' as const,
+            name: i === 0 ? name : null,
+          })),
+        )
+        .returning();
+      const memberId = member!.id;
+      const event = (id: string, lineUserId: string | null, payload: Record<string, unknown>) => ({
+        id: `evt_${id}`,
+        brandId: demo.brand.id,
+        channelId: demo.channel.id,
+        webhookEventId: `W_${id}`,
+        eventType: String(payload.type),
+        lineUserId,
+        payload,
+        occurredAt: new Date('2026-03-09T00:00:00Z'),
+      });
+      const source = { type: 'user', userId: member!.lineUserId };
+      const chat = {
+        type: 'message',
+        mode: 'active',
+        timestamp: 1773014400000,
+        webhookEventId: 'W_own_chat',
+        replyToken: 'reply-own-chat',
+        source,
+        message: { type: 'text', id: '5550001', text: `I am ${name}, send it to ${address}` },
+      };
+      const postback = {
+        type: 'postback',
+        webhookEventId: 'W_own_postback',
+        source,
+        postback: { data: `action=deliver&to=${encodeURIComponent(address)}` },
+      };
+      // Parked on arrival (not LINE's shape): no line_user_id column, its raw JSON kept beside the payload.
+      const parked = { type: 'message', source, message: { text: `${name} again, ${address}` } };
+      const others = {
+        type: 'message',
+        webhookEventId: 'W_other_chat',
+        source: { type: 'user', userId: other!.lineUserId },
+        message: { type: 'text', id: '5550002', text: `my friend ${name} lives at ${address}` },
+      };
+      await db
+        .insert(schema.webhookEvents)
+        .values([
+          event('own_chat', member!.lineUserId, chat),
+          event('own_postback', member!.lineUserId, postback),
+          { ...event('own_parked', null, parked), rawJson: JSON.stringify(parked), state: 'failed' },
+          event('other_chat', other!.lineUserId, others),
+        ]);
+
+      await eraseMember(
+        { db, generateId: services.generateId },
+        { brandId: demo.brand.id, memberId, confirm: true, now: services.clock.now() },
+      );
+
+      const rows = await rowsOf('webhook_events', sql`id like 'evt_own_%' or id = 'evt_other_chat'`);
+      const byId = Object.fromEntries(rows.map((row) => [row.id as string, row]));
+      for (const id of ['evt_own_chat', 'evt_own_postback', 'evt_own_parked']) {
+        const stored = JSON.stringify(byId[id]);
+        expect([id, stored.includes('Somchai'), stored.includes('Sukhumvit')]).toEqual([id, false, false]);
+        expect(stored).not.toContain(member!.lineUserId);
+      }
+      expect(asJson(byId.evt_own_chat!.payload)).toEqual({
+        ...chat,
+        replyToken: ERASED_MARK,
+        source: { type: 'user', userId: ERASED_MARK },
+        message: { type: 'text', id: '5550001', text: ERASED_MARK },
+      });
+      expect(byId.evt_own_chat).toMatchObject({ webhook_event_id: 'W_own_chat', event_type: 'message' });
+      expect(asJson(byId.evt_own_postback!.payload)).toEqual({
+        ...postback,
+        source: { type: 'user', userId: ERASED_MARK },
+        postback: { data: ERASED_MARK },
+      });
+      expect(asJson(byId.evt_own_parked!.raw_json)).toEqual(asJson(byId.evt_own_parked!.payload));
+      expect(asJson(byId.evt_other_chat!.payload)).toEqual(others);
+      expect(byId.evt_other_chat).toMatchObject({ line_user_id: other!.lineUserId });
     },
     HANG_GUARD_MS,
   );

@@ -8,6 +8,7 @@ import type { Services } from '../../core/app/build-services.js';
 import { createConsoleUser, grantConsoleMembership } from '../../core/console/index.js';
 import { runNextCampaignReplay, type ReplayResult } from '../../core/replays/index.js';
 import type { TestSeed } from '../support/database.js';
+import { twCampaignRow } from '../support/seed-campaign.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { createCampaignReplaysWorker } from '../../jobs/campaign-replays.job.js';
 
@@ -138,19 +139,12 @@ function seed(): TestSeed {
       locale: 'zh-TW' as const,
     })),
     campaigns: [
-      {
+      twCampaignRow({
         id: CAMPAIGN,
         brandId: BRAND,
         slug: 'oolong',
         name: { en: 'Oolong' },
-        status: 'active',
         version: 1,
-        timezone: 'Asia/Taipei',
-        currency: 'TWD',
-        purchaseFrom: '2026-01-01',
-        purchaseTo: '2026-03-31',
-        registerFrom: new Date('2026-01-01T00:00:00Z'),
-        registerTo: new Date('2026-04-07T00:00:00Z'),
         proofKinds: ['einvoice_text'],
         rules: {
           itemGroups: [{ key: 'tea', keywords: ['茶'] }],
@@ -158,7 +152,7 @@ function seed(): TestSeed {
           stores: { deny: { namePatterns: ['便宜'] } },
         },
         rewards: { points: { basis: 'total', stepAmountMinor: 1_000, perStep: 1 }, entries: { perProof: 1 } },
-      },
+      }),
     ],
     invoices: withInvoice.map((row) =>
       invoice(row.n, row.at.slice(0, 10), row.seller ?? '好茶專賣店', row.lines!),

@@ -1,4 +1,5 @@
 import type { TestSeed } from '../support/database.js';
+import { twCampaignRow } from '../support/seed-campaign.js';
 
 export const BRAND_ID = 'brd_rewards';
 export const CAMPAIGN_ID = 'cmp_rewards';
@@ -40,22 +41,13 @@ export function rewardsSeed({
       locale: 'zh-TW' as const,
     })),
     campaigns: [
-      {
+      twCampaignRow({
         id: CAMPAIGN_ID,
         brandId: BRAND_ID,
         slug: 'tea-2026',
         name: { 'zh-TW': '好茶集點' },
-        status: 'active',
-        timezone: 'Asia/Taipei',
-        currency: 'TWD',
-        purchaseFrom: '2026-01-01',
-        purchaseTo: '2026-03-31',
-        registerFrom: new Date('2026-01-01T00:00:00Z'),
-        registerTo: new Date('2026-04-07T00:00:00Z'),
-        proofKinds: ['einvoice_qr'],
-        rules: {},
         rewards: { points: { perAmountMinor: 1_000, pointsPerStep: 1 }, ...campaignRewards },
-      },
+      }),
     ],
     submissions: submissions.map(([submission, member]) => ({
       id: submissionId(submission),

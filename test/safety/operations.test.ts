@@ -10,6 +10,7 @@ import { overrideConfig, type Config } from '../../core/config/config.js';
 import { createConsoleUser } from '../../core/console/index.js';
 import { seedDemo, type DemoSeed } from '../../core/demo/seed-demo.js';
 import { processDueWebhookEvents } from '../../core/events/index.js';
+import { foldPendingFacts } from '../../core/fact-outbox/index.js';
 import { createMetrics } from '../../core/metrics/index.js';
 import { createLogger } from '../../core/shared/logger.js';
 import { signWebhookBody } from '../../sim/line/index.js';
@@ -112,7 +113,7 @@ describe('GET /metrics', () => {
 
   test('when decisions wait to be folded into the derived facts, then the derived_facts queue depth counts their records', async () => {
     const { db } = services.database;
-    await db.execute(sql`select derived_facts_fold_all()`);
+    await foldPendingFacts(db, { maxChunks: Number.POSITIVE_INFINITY });
     const depth = async () => {
       const text = (await request(appWith().app).get('/metrics')).text;
       return Number(/proofline_queue_depth\{queue="derived_facts"\} (\d+)/.exec(text)?.[1]);
@@ -121,7 +122,7 @@ describe('GET /metrics', () => {
     await db.execute(sql`insert into fact_outbox_members (member_ids) values (array['nobody-1'])`);
     await db.execute(sql`insert into fact_outbox_members (member_ids) values (array['nobody-2'])`);
     const waiting = await depth();
-    await db.execute(sql`select derived_facts_fold_all()`);
+    await foldPendingFacts(db, { maxChunks: Number.POSITIVE_INFINITY });
 
     expect([folded, waiting, await depth()]).toEqual([0, 2, 0]);
   });

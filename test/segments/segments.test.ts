@@ -22,6 +22,7 @@ import {
 } from '../../core/db/schema.js';
 import { eraseMember } from '../../core/members/members.erasure.js';
 import type { TestSeed } from '../support/database.js';
+import { twCampaignRow } from '../support/seed-campaign.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
@@ -175,22 +176,12 @@ const seed: TestSeed = {
   ],
   memberTags: [{ id: 'tag_1', brandId: TW, memberId: 'mbr_s5', tag: 'vip', source: 'console' }],
   campaigns: [
-    {
+    twCampaignRow({
       id: 'cmp_seg',
       brandId: TW,
       slug: 'tea',
       name: { 'zh-TW': '好茶' },
-      status: 'active',
-      timezone: 'Asia/Taipei',
-      currency: 'TWD',
-      purchaseFrom: '2026-01-01',
-      purchaseTo: '2026-03-31',
-      registerFrom: new Date('2026-01-01T00:00:00Z'),
-      registerTo: new Date('2026-04-07T00:00:00Z'),
-      proofKinds: ['einvoice_qr'],
-      rules: {},
-      rewards: {},
-    },
+    }),
   ],
   invoices: purchases.map((p) => p.invoice),
   invoiceItems: purchases.map((p) => p.item),

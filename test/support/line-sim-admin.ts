@@ -1,8 +1,12 @@
+import { isConnectionReset } from '../../core/shared/connection-reset.js';
+
 /**
  * The LINE simulator's `/__sim` admin API (or any other of its paths) at `url`, answered as JSON. A read
  * (GET) that finds its kept-alive connection closed under it — the simulator's idle time-out firing as a
  * lagging test picks the connection ("fetch failed", ECONNRESET / `other side closed`) — is asked once
  * more on a new one: the read changes nothing, and the test is about what it reads, not the socket.
+ * (fetch's errors come from Node's realm, not the test file's: `instanceof TypeError` is false under jest,
+ * so the check reads codes, as core's does.)
  */
 export function simAdminAt(url: () => string) {
   const ask = (method: string, path: string, body?: unknown) =>
@@ -21,13 +25,4 @@ export function simAdminAt(url: () => string) {
     }
     return (await response.json()) as Record<string, unknown>;
   };
-}
-
-function isConnectionReset(error: unknown): boolean {
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  return (
-    error instanceof TypeError &&
-    ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'].includes(cause?.code ?? '') &&
-    error.message === 'fetch failed'
-  );
 }
