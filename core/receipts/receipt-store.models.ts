@@ -1,5 +1,6 @@
 import { findDates } from './receipt-dates.models.js';
 import { relabel, round2, type Line } from './receipt-lines.models.js';
+import { THAI_SHOP_WORDS } from './data/company-words.data.js';
 import { correctStoreName, thaiSkeleton } from './store-lexicon.models.js';
 import { spaceGluedWords } from './store-name-spacing.models.js';
 
@@ -27,8 +28,9 @@ function sameSize(a: Line, b: Line) {
   return ratio > 0.85 && ratio < 1 / 0.85;
 }
 
+/** The share of a row's characters that are letters; a Thai vowel or tone mark is part of its letter. */
 export function letterRatio(text: string) {
-  const letters = [...text].filter((char) => /\p{L}/u.test(char)).length;
+  const letters = [...text].filter((char) => /\p{L}|\p{M}/u.test(char)).length;
   return text.length === 0 ? 0 : letters / text.replace(/\s/g, '').length;
 }
 
@@ -207,10 +209,17 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
   return { head, scored, isCandidate };
 }
 
-/** A row that may name the store: mostly letters, not a receipt title, a phone or id row, or a date. */
+/** An amount with its cents (`174.00`): a row of money, not a name. */
+const AMOUNT = /\d[.,]\d{2}(?!\d)/;
+
+/**
+ * A row that may name the store: mostly letters, not a receipt title, a phone or id row, a date or an
+ * amount.
+ */
 function isNameCandidate(line: Line) {
   const skeleton = thaiSkeleton(line.compact).text;
   return (
+    !AMOUNT.test(line.text) &&
     !THAI_TITLE_SKELETON.test(skeleton) &&
     !THAI_TAX_ID_SKELETON.test(skeleton) &&
     letterRatio(line.text) >= 0.6 &&
@@ -240,6 +249,19 @@ function continuesName(best: { line: Line; value: string }, other: Line, closing
 }
 
 const BRANCH_ROW = /สาขา|BRANCH|分店|門市/i;
+const THAI_SHOP_WORD = new RegExp(`(?:${THAI_SHOP_WORDS.join('|')})`, 'u');
+
+/**
+ * A Thai shop's name read at the end of its branch row (สาขา 004 ถ.… อ.เมือง ปัตตานีซูเปอร์มาร์เก็ต ไทยเจริญ,
+ * the rows run together): the name starts at its shop word, after the branch's address.
+ */
+function nameAfterBranch(value: string) {
+  const branch = /สาขา/.exec(value);
+  if (!branch) return undefined;
+  const after = value.slice(branch.index + branch[0].length);
+  const shop = THAI_SHOP_WORD.exec(after);
+  return shop ? after.slice(shop.index) : undefined;
+}
 
 export function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   const { head, scored, isCandidate } = rankStoreRows(lines, script);
@@ -264,7 +286,7 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
     let value =
       best.chainName && /[\u0E00-\u0E7F]/.test(best.chainName) && BRANCH_ROW.test(best.line.compact)
         ? best.chainName
-        : best.value;
+        : (nameAfterBranch(best.value) ?? best.value);
     const position = head.indexOf(best.line);
     const next = head[position + 1];
     const previous = head[position - 1];
@@ -387,6 +409,9 @@ export function cleanName(value: string) {
       // …and after a Thai name, a Latin speck or two (โลตัส os, โลตัส «): lower case or not a letter, so
       // never an English name's capital or a branch number.
       .replace(/(?<=[\u0E00-\u0E7F][^\s]*)(?:\s+(?=[^\s]*[^\p{Lu}\d\s])[^\s\u0E00-\u0E7F\d]{1,2})+\s*$/u, '')
+      // …and Thai digits glued after a Thai name's last letter (ไทยเจริญ๕๕๕): a logo or the page's edge
+      // read as ๕; a Thai receipt prints its numbers in Arabic digits.
+      .replace(/(?<=[\u0E01-\u0E4E])[\u0E50-\u0E59]+\s*$/u, '')
       // A Thai name may end in a mark above its last letter (พาณิชย์): a mark is part of the name.
       .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{M}\p{N}).]+$/gu, '')
       .replace(/\s+/g, ' ')

@@ -69,12 +69,16 @@ export function correctStoreName(
     const words = correctThaiShopWords(compact);
     return { value: words === compact ? value : words, edits: 0 };
   }
-  // One or two Thai letters glued after a Thai chain's name are a speck read beside it (วิลล่า มาร์เก็ทง).
+  // One or two Thai letters glued after a Thai chain's name are a speck read beside it (วิลล่า มาร์เก็ทง),
+  // and so are one or two glued before it, a row's first word (วลวิลล่า มาร์เก็ท).
   const rest = THAI.test(best.name)
     ? compact.slice(best.end).replace(/^[\u0E00-\u0E7F]{1,2}(?=\s|$)/, '')
     : compact.slice(best.end);
+  const before = THAI.test(best.name)
+    ? compact.slice(0, best.start).replace(/(?<=^|\s)[\u0E00-\u0E7F]{1,2}$/, '')
+    : compact.slice(0, best.start);
   return {
-    value: `${compact.slice(0, best.start)}${best.name}${rest}`,
+    value: `${before}${best.name}${rest}`,
     chain: best.name,
     edits: best.distance,
   };

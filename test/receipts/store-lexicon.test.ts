@@ -214,6 +214,35 @@ describe('Thai store names as tesseract (tha) bends them (issue #15, synthetic t
     expect(receipt.fields.storeName).toBe('แม็คโคร');
   });
 
+  test("when a Thai shop's name ran into the end of its branch row, then the name starts at its shop word", () => {
+    const receipt = thai(
+      'สาขา 004 ถ . เจริญประดิษฐ์ อ . เมือง ปัตตานีซูเปอร์มาร์เก็ต ไทยเจริญ',
+      'เลขประจําตัวผู้เสียภาษี 8739687281455',
+      'ใบเสร็จรับเงิน / ใบกํ ากับภาษีอย่างย่อ',
+      'วันที่ 20 เม . ย . 68 20:43',
+      '2 ไข่ไก่ เบอร์ 1 แพ็ค 10 134.75',
+      'รวมทั้งสิ้น 134.75',
+    );
+    expect(receipt.fields.storeName).toBe('ซูเปอร์มาร์เก็ตไทยเจริญ');
+  });
+
+  test("when specks are read before or after a Thai name (a logo, the page's edge), then they are not part of it", () => {
+    // Thai digits glued after the name.
+    expect(cleanName('ซูเปอร์มาร์เก็ตไทยเจริญ๕๕๕ a')).toBe('ซูเปอร์มาร์เก็ตไทยเจริญ');
+    // One or two Thai letters glued before a chain.
+    expect(correctStoreName('วลคลลา มารเกท').value).toBe('วิลล่า มาร์เก็ท');
+    // Latin specks before the name: its marks count as letters, so the row is still a name's.
+    const receipt = thai(
+      '97 U =! I= 4 ร้านค้าโชคดีพาณิชย์',
+      'สาขา 001 ถ . ศ รีจันทร์ อ . เมืองขอนแก่น',
+      'เลขประจําตัวผู้เสียภาษี 7670357513144',
+      'ใบเสร็จรับเงิน / ใบกํากับภาษีอย่างย่อ',
+      'วันที 3 ก . ค . 68 09:12',
+      'รวมทั้งสิ้น 134.75',
+    );
+    expect(receipt.fields.storeName).toBe('ร้านค้าโชคดีพาณิชย์');
+  });
+
   test('when only the tax ID row and the thanks are left near the top, then neither is the store name', () => {
     const receipt = thai(
       'เลขประจําตัวผู้เสียภาษี 5005020441849',
