@@ -7,6 +7,7 @@ import { buildAppModules } from '../../bot/start.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { eq } from 'drizzle-orm';
 import { analyticsLineItems, analyticsProductMappings } from '../../core/analytics/index.js';
+import { foldPendingFacts } from '../../core/fact-outbox/index.js';
 import { createTestDatabase } from '../support/database.js';
 import { analyticsSeed, BRAND, CAMPAIGN } from './fixture.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
@@ -267,6 +268,8 @@ describe('ANALYTICS_DATABASE_URL (a read replica)', () => {
     const replica = await createTestDatabase(analyticsSeed());
     try {
       await replica.db.delete(analyticsLineItems).where(eq(analyticsLineItems.submissionId, 's5'));
+      // A replica copies its primary's rollups, which the primary folds (0057): this one's primary folded.
+      await foldPendingFacts(replica.db, { maxChunks: Number.POSITIVE_INFINITY });
       const routed = createApp(
         { ...services, analyticsDatabase: replica } as Services,
         buildAppModules({ ...services, analyticsDatabase: replica } as Services),
