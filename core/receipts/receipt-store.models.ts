@@ -377,21 +377,42 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
  * 新莊店, synthetic tuning tw-paper-3) leaves the row at 0.9 and more. So a name with more than the
  * chain's letters is not sure (under 0.9: review) unless its branch is read a second time on the receipt:
  * the branch's place (without 店, 門市, …) printed whole as a place of the seller's address below
- * (新莊 in 新北市新莊區…; a place cut short, 台 of 台中市, is not read again).
+ * (新莊 in 新北市新莊區…; 新市 in 台南市新市區; 興安 in 台北市中山區興安街, a branch named after its road;
+ * 台中文心 in 台中市南屯區文心路, a city and a road; a place cut short, 台 of 台中市 or 中 of it, is not read
+ * again). 臺 and 台 are one character written two ways.
  */
 export const UNVOUCHED_BRANCH_CAP = 0.85;
 const BRANCH_WORD = /(?:分公司|營業所|門市|分店|店)$/;
-/** A Taiwan address's places: 新北市 / 新莊區 / 花蓮縣 / 羅東鎮 / 三星鄉. */
-const ADDRESS_PLACE = /[\u3400-\u9FFF]+?[縣市區鄉鎮]/gu;
+/** What ends a Taiwan address's place (新北市 / 新莊區 / 花蓮縣 / 羅東鎮 / 三星鄉 / 興安街 / 文心路). */
+const PLACE_END = '縣市區鄉鎮里村路街道';
 
 export function branchVouchedFor(name: string, chain: string, address: string | undefined) {
-  const letters = (text: string) => text.replace(/[^\p{L}]/gu, '');
+  const letters = (text: string) => text.replace(/[^\p{L}]/gu, '').replace(/臺/g, '台');
   const rest = letters(name).replace(letters(chain), '');
   if (rest === '') return true;
   const place = rest.replace(BRANCH_WORD, '');
   if (place === '' || !address) return false;
-  const places = [...letters(address).matchAll(ADDRESS_PLACE)].map((match) => match[0].slice(0, -1));
-  return places.includes(place);
+  return placesInAddress(place, letters(address), 0);
+}
+
+/**
+ * Whether `place` is one or more of the address's places, whole and in the address's order, from `from`
+ * on: 新莊 of 新北市新莊區, 台中文心 of 台中市南屯區文心路 (a city and a road). A place is whole where the
+ * address starts or a place before it ends, and it ends as a place ends.
+ */
+function placesInAddress(place: string, where: string, from: number): boolean {
+  for (let length = place.length; length > 0; length--) {
+    const part = place.slice(0, length);
+    for (let at = where.indexOf(part, from); at >= 0; at = where.indexOf(part, at + 1)) {
+      const before = at === 0 ? '' : where[at - 1]!;
+      const after = where[at + length] ?? '';
+      if (before !== '' && !PLACE_END.includes(before)) continue;
+      if (after === '' || !PLACE_END.includes(after)) continue;
+      if (length === place.length || placesInAddress(place.slice(length), where, at + length + 1))
+        return true;
+    }
+  }
+  return false;
 }
 
 export function cleanName(value: string) {

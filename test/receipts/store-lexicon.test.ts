@@ -145,6 +145,16 @@ describe('the chain lexicon (core/receipts/data/store-chains.data.ts)', () => {
     ['好市多股份有限公司台店', '好市多股份有限公司', '台中市南屯區文心南三路289號', false],
     ['全聯實業股份有限公司台中文必', '全聯實業股份有限公司', '台中市南屯區文心路三段50號', false],
     ['統一超商股份有限公司台北一門市', '統一超商股份有限公司', undefined, false],
+    // 臺 and 台 are one character; a district whose name holds a place's end (新市區); a branch named
+    // after its road; a place cut short is no place.
+    ['好市多股份有限公司台中店', '好市多股份有限公司', '臺中市西屯區文心路四段1號', true],
+    ['統一超商股份有限公司新市門市', '統一超商股份有限公司', '台南市新市區中山路10號', true],
+    ['全家便利商店股份有限公司興安店', '全家便利商店股份有限公司', '台北市中山區興安街50號', true],
+    ['好市多股份有限公司中店', '好市多股份有限公司', '台中市南屯區文心南三路289號', false],
+    ['好市多股份有限公司南店', '好市多股份有限公司', '台南市新市區中山路10號', false],
+    // A branch named by its city and its road, each a place of the address, in its order.
+    ['全聯實業股份有限公司台中文心', '全聯實業股份有限公司', '台中市南屯區文心路三段50號', true],
+    ['全聯實業股份有限公司文心台中', '全聯實業股份有限公司', '台中市南屯區文心路三段50號', false],
   ])('branchVouchedFor(%s, chain %s, address %s) is %s', (name, chain, address, vouched) => {
     expect(branchVouchedFor(name, chain, address)).toBe(vouched);
   });
