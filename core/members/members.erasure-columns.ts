@@ -453,8 +453,7 @@ function sweepString(value: string, sweep: CompiledSweep, key: string | null): s
   return sweep.pattern ? value.replace(sweep.pattern, ERASED_MARK) : value;
 }
 
-const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\]:]/g;
-const JSON_TOKEN_WITH_NUMBERS = /"(?:[^"\\]|\\.)*"|[{}[\]:]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\]:]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 
 /**
  * A document's JSON text with the values taken out, rewriting only its string values' tokens: numbers, keys,
@@ -463,7 +462,7 @@ const JSON_TOKEN_WITH_NUMBERS = /"(?:[^"\\]|\\.)*"|[{}[\]:]|-?\d+(?:\.\d+)?(?:[e
  */
 export function sweepJsonText(text: string, sweep: JsonSweep): string {
   const compiled = compile(sweep);
-  return rewriteJsonStrings(text, (value, key) => sweepString(value, compiled, key));
+  return rewriteJsonValues(text, (value, key) => sweepString(value, compiled, key));
 }
 
 /**
@@ -473,7 +472,7 @@ export function sweepJsonText(text: string, sweep: JsonSweep): string {
  * identifier of `whole` (`source.userId`). Numbers, keys and spacing stay as {@link sweepJsonText} keeps them.
  */
 export function eraseJsonFreeText(text: string, whole: readonly string[]): string {
-  return rewriteJsonStrings(
+  return rewriteJsonValues(
     text,
     (value, key) => {
       if (key !== null && isMachineKey(key)) return whole.includes(value) ? ERASED_MARK : value;
@@ -491,7 +490,7 @@ const PLACE_NUMBER_KEY = /^(lat|latitude|lng|lon|long|longitude)$/i;
  * The JSON text with each string value (never a key) replaced by `rewrite(value, its key)`, and, with
  * `rewriteNumber`, each number's text by `rewriteNumber(its text, its key)` (JSON text: `null` is allowed).
  */
-function rewriteJsonStrings(
+function rewriteJsonValues(
   text: string,
   rewrite: (value: string, key: string | null) => string,
   rewriteNumber?: (number: string, key: string | null) => string,
@@ -502,7 +501,7 @@ function rewriteJsonStrings(
   let out = '';
   let last = 0;
   let pendingKey: string | null = null;
-  for (const match of text.matchAll(rewriteNumber ? JSON_TOKEN_WITH_NUMBERS : JSON_TOKEN)) {
+  for (const match of text.matchAll(JSON_TOKEN)) {
     const token = match[0];
     const top = stack[stack.length - 1];
     if (token === '{' || token === '[') {
@@ -518,7 +517,7 @@ function rewriteJsonStrings(
       continue;
     }
     if (token[0] !== '"') {
-      // A number (matched only with rewriteNumber): never a key.
+      // A number: never a key; kept as stored unless `rewriteNumber` rewrites it.
       const rewritten = rewriteNumber?.(token, top?.key ?? null) ?? token;
       if (rewritten !== token) {
         out += text.slice(last, match.index) + rewritten;
