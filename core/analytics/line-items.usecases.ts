@@ -2,7 +2,13 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { campaigns, readCampaignSettings, type ItemGroup } from '../campaigns/index.js';
 import { queryRows, type Database, type Executor } from '../db/database.js';
 import { insertJsonRows, jsonRowsSource } from '../db/json-rows.js';
-import { invoiceItems, invoices, normalizeItemName, type ParsedInvoice } from '../invoices/index.js';
+import {
+  invoiceItems,
+  invoices,
+  purchaseHeaderColumns,
+  type ParsedInvoice,
+  type PurchaseHeader,
+} from '../invoices/index.js';
 import { rulesInvoiceFromParsed, submissions } from '../submissions/index.js';
 import { analyticsLineItems, analyticsProductMappings, analyticsStores } from './analytics.table.js';
 import {
@@ -56,6 +62,11 @@ type AcceptedProof = {
   >;
   itemGroups: readonly ItemGroup[];
   items?: readonly LineItemInput[];
+  /**
+   * The invoice's header as it stands in this transaction (e.g. returned by the statement that stored the
+   * platform's answer); without it, the header is read.
+   */
+  invoice?: PurchaseHeader;
 };
 
 /**
@@ -84,46 +95,22 @@ export async function recordAcceptedLineItemsOfMany(
     ...new Set(proofs.flatMap(({ submission }) => (submission.invoiceId ? [submission.invoiceId] : []))),
   ];
   if (invoiceIds.length === 0) return proofs.map(() => 0);
-  const invoiceById = new Map(
-    (
-      await tx
-        .select({
-          id: invoices.id,
-          currency: invoices.currency,
-          invoiceDate: invoices.invoiceDate,
-          invoiceTime: invoices.invoiceTime,
-          sellerTaxId: invoices.sellerTaxId,
-          sellerName: invoices.sellerName,
-          sellerBranch: invoices.sellerBranch,
-          sellerAddress: invoices.sellerAddress,
-          totalAmountMinor: invoices.totalAmountMinor,
-        })
-        .from(invoices)
-        .where(inArray(invoices.id, invoiceIds))
-    ).map((row) => [row.id, row]),
-  );
+  const invoiceById = new Map<string, PurchaseHeader>();
+  for (const { submission, invoice } of proofs)
+    if (invoice && invoice.id === submission.invoiceId) invoiceById.set(invoice.id, invoice);
+  const unread = invoiceIds.filter((id) => !invoiceById.has(id));
+  if (unread.length > 0)
+    for (const row of await tx
+      .select(purchaseHeaderColumns)
+      .from(invoices)
+      .where(inArray(invoices.id, unread)))
+      invoiceById.set(row.id, row);
   const linesOf: (readonly LineItemInput[])[] = [];
   for (const { submission, items } of proofs) {
     const invoice = submission.invoiceId ? invoiceById.get(submission.invoiceId) : undefined;
     linesOf.push(!invoice ? [] : (items ?? (await storedItemsOf(tx, invoice.id, submission.rawInput))));
   }
-  const brandIds = [...new Set(proofs.map(({ submission }) => submission.brandId))];
-  const names = [...new Set(linesOf.flatMap((lines) => lines.map((line) => normalizeItemName(line.name))))];
-  if (names.length === 0) return proofs.map(() => 0);
-  const mappings = await tx
-    .select({
-      brandId: analyticsProductMappings.brandId,
-      normalizedName: analyticsProductMappings.normalizedName,
-      productKey: analyticsProductMappings.productKey,
-    })
-    .from(analyticsProductMappings)
-    .where(
-      and(
-        inArray(analyticsProductMappings.brandId, brandIds),
-        inArray(analyticsProductMappings.normalizedName, names),
-      ),
-    );
-  const productByName = new Map(mappings.map((m) => [`${m.brandId}\u0000${m.normalizedName}`, m.productKey]));
+  if (linesOf.every((lines) => lines.length === 0)) return proofs.map(() => 0);
 
   const stores = new Map<string, StoreRow>();
   const rows: LineItemRow[] = [];
@@ -153,7 +140,8 @@ export async function recordAcceptedLineItemsOfMany(
       },
       items: [...lines],
       itemGroups,
-      productOf: (name) => productByName.get(`${submission.brandId}\u0000${name}`) ?? null,
+      // The brand's product mappings are applied where the rows are inserted (`insertLineItems`).
+      productOf: () => null,
     });
     rows.push(...built.rows);
     // One row per store in the statement; a later proof may know more (keep what is known).
@@ -187,27 +175,64 @@ export async function recordAcceptedLineItemsOfMany(
         returning brand_id, store_key, region_code`,
   );
   fillRegionsFromStores(rows, known);
+  const written = await insertLineItems(tx, rows);
+  return proofs.map(({ submission }) => written.get(submission.id) ?? 0);
+}
+
+/**
+ * Inserts line items (a row already there is left alone) with each row's product as its brand's mappings
+ * say: looked up by the insert itself, so the mappings cost no statement of their own and a mapping edited
+ * in the console applies to the next purchase. Returns how many rows each proof wrote.
+ */
+async function insertLineItems(tx: Executor, rows: LineItemRow[]): Promise<Map<string, number>> {
   const written = new Map<string, number>();
   const json = jsonRowsSource(analyticsLineItems, rows);
-  if (json) {
+  if (json && json.names.includes('product_key')) {
+    const mapped = sql`(select m.product_key from ${analyticsProductMappings} m
+                         where m.brand_id = s.brand_id and m.normalized_name = s.normalized_name)`;
+    const selected = sql.join(
+      json.names.map((name) => (name === 'product_key' ? mapped : sql.raw(`s."${name}"`))),
+      sql`, `,
+    );
     // How many rows each proof wrote, counted in the database (not one returned row per line item).
     const counts = await queryRows<{ submission_id: string; written: number }>(
       tx,
       sql`with inserted as (
-            insert into ${analyticsLineItems} (${json.columns}) ${json.source}
+            insert into ${analyticsLineItems} (${json.columns}) select ${selected} from (${json.source}) s
             on conflict do nothing returning submission_id)
           select submission_id, count(*)::int as written from inserted group by submission_id`,
     );
     for (const row of counts) written.set(row.submission_id, Number(row.written));
-  } else {
-    const inserted = await tx
-      .insert(analyticsLineItems)
-      .values(rows)
-      .onConflictDoNothing()
-      .returning({ submissionId: analyticsLineItems.submissionId });
-    for (const row of inserted) written.set(row.submissionId, (written.get(row.submissionId) ?? 0) + 1);
+    return written;
   }
-  return proofs.map(({ submission }) => written.get(submission.id) ?? 0);
+  const brandIds = [...new Set(rows.map((row) => row.brandId))];
+  const names = [...new Set(rows.map((row) => row.normalizedName))];
+  const mappings = await tx
+    .select({
+      brandId: analyticsProductMappings.brandId,
+      normalizedName: analyticsProductMappings.normalizedName,
+      productKey: analyticsProductMappings.productKey,
+    })
+    .from(analyticsProductMappings)
+    .where(
+      and(
+        inArray(analyticsProductMappings.brandId, brandIds),
+        inArray(analyticsProductMappings.normalizedName, names),
+      ),
+    );
+  const productByName = new Map(mappings.map((m) => [`${m.brandId}\u0000${m.normalizedName}`, m.productKey]));
+  const inserted = await tx
+    .insert(analyticsLineItems)
+    .values(
+      rows.map((row) => ({
+        ...row,
+        productKey: productByName.get(`${row.brandId}\u0000${row.normalizedName}`) ?? null,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ submissionId: analyticsLineItems.submissionId });
+  for (const row of inserted) written.set(row.submissionId, (written.get(row.submissionId) ?? 0) + 1);
+  return written;
 }
 
 /** The items stored for an invoice (platform details, OCR, review), else the items its QR codes carried. */

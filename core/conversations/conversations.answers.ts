@@ -32,6 +32,8 @@ export type AnswerContext = {
   timezone: string;
   /** A known member: their activity is recorded in the answer's transaction (`ensureMember` did not write). */
   touchMember?: boolean;
+  /** Whether the brand has an active survey (`EventContext.runsSurveys`); unknown: looked for. */
+  runsSurveys?: boolean | undefined;
 };
 
 /** The proof's answer from what `submitProof` decided. */
@@ -39,6 +41,8 @@ export async function answerOfResult(
   deps: ConversationDeps,
   member: Member,
   result: SubmitProofResult,
+  /** Whether the brand has an active survey (read with the event's context); unknown: looked for. */
+  runsSurveys?: boolean,
 ): Promise<Answer> {
   switch (result.outcome) {
     case 'not_a_proof':
@@ -50,11 +54,14 @@ export async function answerOfResult(
       const balance =
         result.rewards?.granted?.balance ??
         (await getPointsBalance(deps.db, { brandId: member.brandId, memberId: member.id }));
-      const survey = await surveyPromptFor(deps.db, {
-        brandId: member.brandId,
-        memberId: member.id,
-        submissionId: result.submission?.id,
-      });
+      const survey =
+        runsSurveys === false
+          ? undefined
+          : await surveyPromptFor(deps.db, {
+              brandId: member.brandId,
+              memberId: member.id,
+              submissionId: result.submission?.id,
+            });
       return {
         kind: 'proof',
         outcome: 'accepted',

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { brands, lineChannels, type Brand, type LineChannel } from '../brands/index.js';
 import type { Database } from '../db/database.js';
 import type { WebhookEvent } from '../events/index.js';
@@ -11,11 +11,25 @@ import {
 } from '../members/index.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { createTurnBatcher } from '../shared/turn-batch.js';
+import { surveys } from '../surveys/index.js';
 import { createProofQuestionsRepository, type ProofQuestion } from './conversations.questions.js';
 import type { ConversationDeps } from './conversations.usecases.js';
 
 /** What answering an event starts from: its channel, its brand, and the member who wrote (if known). */
-export type EventContext = { channel: LineChannel; brand: Brand | undefined; member: Member | undefined };
+export type EventContext = {
+  channel: LineChannel;
+  brand: Brand | undefined;
+  member: Member | undefined;
+  /**
+   * Whether the brand has an active survey, read with the rest: most brands run none, and then an accepted
+   * proof's answer need not look for one due (a survey switched on is seen by the next event's read).
+   */
+  runsSurveys?: boolean;
+};
+
+/** `runsSurveys` of the context's brand, in the statement that reads the context. */
+const runsSurveys = sql<boolean>`exists (select 1 from ${surveys}
+  where ${surveys.brandId} = ${lineChannels.brandId} and ${surveys.active})`;
 
 /**
  * The event's channel (of the event's brand), the brand and the member `lineUserId` of that brand, in one
@@ -27,14 +41,19 @@ export async function readEventContext(
   { brandId, channelId, lineUserId }: { brandId: string; channelId: string; lineUserId: string },
 ): Promise<EventContext | undefined> {
   const [row] = await db
-    .select({ channel: lineChannels, brand: brands, member: members })
+    .select({ channel: lineChannels, brand: brands, member: members, runsSurveys })
     .from(lineChannels)
     .leftJoin(brands, eq(brands.id, lineChannels.brandId))
     .leftJoin(members, and(eq(members.brandId, lineChannels.brandId), eq(members.lineUserId, lineUserId)))
     .where(and(eq(lineChannels.id, channelId), eq(lineChannels.brandId, brandId)))
     .limit(1);
   if (!row) return undefined;
-  return { channel: row.channel, brand: row.brand ?? undefined, member: row.member ?? undefined };
+  return {
+    channel: row.channel,
+    brand: row.brand ?? undefined,
+    member: row.member ?? undefined,
+    runsSurveys: row.runsSurveys,
+  };
 }
 
 export type EventContextKey = { brandId: string; channelId: string; lineUserId: string };
@@ -52,7 +71,7 @@ export async function readEventContexts(
 ): Promise<(EventContext | undefined)[]> {
   if (keys.length === 0) return [];
   const rows = await db
-    .select({ channel: lineChannels, brand: brands, member: members })
+    .select({ channel: lineChannels, brand: brands, member: members, runsSurveys })
     .from(lineChannels)
     .leftJoin(brands, eq(brands.id, lineChannels.brandId))
     .leftJoin(
@@ -63,10 +82,17 @@ export async function readEventContexts(
       ),
     )
     .where(inArray(lineChannels.id, [...new Set(keys.map((key) => key.channelId))]));
-  const channels = new Map<string, { channel: LineChannel; brand: Brand | undefined }>();
+  const channels = new Map<
+    string,
+    { channel: LineChannel; brand: Brand | undefined; runsSurveys: boolean }
+  >();
   const found = new Map<string, Member>();
   for (const row of rows) {
-    channels.set(row.channel.id, { channel: row.channel, brand: row.brand ?? undefined });
+    channels.set(row.channel.id, {
+      channel: row.channel,
+      brand: row.brand ?? undefined,
+      runsSurveys: row.runsSurveys,
+    });
     if (row.member) found.set(`${row.member.brandId}\n${row.member.lineUserId}`, row.member);
   }
   return keys.map(({ brandId, channelId, lineUserId }) => {

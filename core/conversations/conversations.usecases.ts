@@ -158,6 +158,7 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
     replyToken: payload.replyToken,
     timezone,
     touchMember: known,
+    runsSurveys: found.runsSurveys,
   };
 
   if (payload.type === 'postback') {
@@ -180,7 +181,12 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
       brandId: event.brandId,
       sourceRef: sourceRefOf(event),
     });
-    if (stored) return answerWith(deps, context, await answerOfResult(deps, member, resultOfStored(stored)));
+    if (stored)
+      return answerWith(
+        deps,
+        context,
+        await answerOfResult(deps, member, resultOfStored(stored), context.runsSurveys),
+      );
     const credentials = credentialsOf(channel);
     // The typing indicator while the photo is fetched and read; a failure to show it changes nothing.
     await deps.messenger.showLoading(credentials, { chatId: userId, seconds: 30 }).catch((error: unknown) => {
@@ -308,7 +314,7 @@ async function answerProof(
 
   const result = await submitFromChat(deps, context, input);
   // Read before the transaction: PGlite has one connection, which the transaction holds.
-  const answer = await answerOfResult(deps, member, result);
+  const answer = await answerOfResult(deps, member, result, context.runsSurveys);
   return answerInTransaction(deps, context, async (tx) => {
     const questions = createProofQuestionsRepository({ db: tx });
     if (lapsed) await questions.close({ questionId: lapsed.id, state: 'expired', closedBy: sourceRef, now });
@@ -419,7 +425,7 @@ async function completeQuestion(
     const again = questionAnswerOf(question, today, issue ? { issue } : {});
     if (again) return answerWith(deps, context, again);
   }
-  const answer = await answerOfResult(deps, context.member, result);
+  const answer = await answerOfResult(deps, context.member, result, context.runsSurveys);
   return answerInTransaction(deps, context, async (tx) => {
     await createProofQuestionsRepository({ db: tx }).close({
       questionId: question.id,

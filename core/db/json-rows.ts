@@ -33,7 +33,7 @@ const JSON_SAFE_COLUMN_TYPES = new Set([
 export function jsonRowsSource<T extends PgTable>(
   table: T,
   rows: readonly T['$inferInsert'][],
-): { columns: SQL; source: SQL } | undefined {
+): { columns: SQL; source: SQL; names: string[] } | undefined {
   if (rows.length === 0) return undefined;
   const columnsByKey = getTableColumns(table) as Record<string, PgColumn>;
   // The columns any row gives a value; one a row leaves out is NULL there, as drizzle's `default` is
@@ -76,6 +76,7 @@ export function jsonRowsSource<T extends PgTable>(
   return {
     columns: quoted,
     source: sql`select ${quoted} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${definitions})`,
+    names,
   };
 }
 

@@ -1,4 +1,4 @@
-export { invoiceItems, invoices } from './invoices.table.js';
+export { invoiceItems, invoices, purchaseHeaderColumns, type PurchaseHeader } from './invoices.table.js';
 export {
   PARSE_ISSUE_REASONS,
   type BarcodeParseResult,

@@ -87,3 +87,21 @@ export const invoiceItems = pgTable(
     index('invoice_items_brand_name_idx').on(t.brandId, t.normalizedName),
   ],
 );
+
+/**
+ * The invoice fields a purchase's analytics line items are written from (its header): read back by the
+ * line items, or returned by the statement that stored the platform's answer in the same transaction.
+ */
+export const purchaseHeaderColumns = {
+  id: invoices.id,
+  currency: invoices.currency,
+  invoiceDate: invoices.invoiceDate,
+  invoiceTime: invoices.invoiceTime,
+  sellerTaxId: invoices.sellerTaxId,
+  sellerName: invoices.sellerName,
+  sellerBranch: invoices.sellerBranch,
+  sellerAddress: invoices.sellerAddress,
+  totalAmountMinor: invoices.totalAmountMinor,
+};
+
+export type PurchaseHeader = Pick<typeof invoices.$inferSelect, keyof typeof purchaseHeaderColumns>;

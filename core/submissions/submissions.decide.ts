@@ -16,6 +16,7 @@ import {
   type RulesInvoice,
 } from '../campaigns/index.js';
 import { recordAcceptedLineItems } from '../analytics/index.js';
+import type { PurchaseHeader } from '../invoices/index.js';
 import { members } from '../members/members.table.js';
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
@@ -148,6 +149,7 @@ export async function decideInTransaction(
     submission,
     campaign,
     invoice,
+    header,
     verification,
     fence,
     now,
@@ -157,6 +159,8 @@ export async function decideInTransaction(
     submission: Submission;
     campaign: CampaignWithSettings;
     invoice: RulesInvoice;
+    /** The stored invoice's header as this transaction wrote it, when it did (else the line items read it). */
+    header?: PurchaseHeader;
     verification: SubmissionDecision['verification'];
     fence: { submissionId: string; checkAttempts: number; states: SubmissionState[] };
     now: Date;
@@ -230,6 +234,7 @@ export async function decideInTransaction(
     submission: accepted,
     itemGroups: campaign.settings.rules.itemGroups,
     items: invoice.items,
+    ...(header ? { invoice: header } : {}),
   });
   const writeOnce = async (final: Partial<NewSubmission>) => {
     const row = await repository.updateIfClaimed({ ...fence, values: { ...values, ...final } });

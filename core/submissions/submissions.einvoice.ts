@@ -247,13 +247,15 @@ export async function settleAnswer(
 ): Promise<SubmitProofResult> {
   const { claimed, campaign, parsed, invoice, answer: settled, asked, fence } = answered;
   const txRepository = createSubmissionsRepository({ db: tx });
-  if (asked)
-    await txRepository.storePlatformAnswer({
-      generateId: deps.generateId,
-      invoice,
-      answer: storedAnswerOf(answered, now),
-      now,
-    });
+  // A found answer stored now hands back the invoice's header: its line items need not read it again.
+  const header = asked
+    ? await txRepository.storePlatformAnswer({
+        generateId: deps.generateId,
+        invoice,
+        answer: storedAnswerOf(answered, now),
+        now,
+      })
+    : undefined;
   const verification = { status: settled.status, checkedAt: now.toISOString() };
 
   if (settled.status === 'found') {
@@ -261,6 +263,7 @@ export async function settleAnswer(
       submission: claimed,
       campaign,
       invoice: rulesInvoiceFromPlatform(settled.invoice, parsed),
+      ...(header ? { header } : {}),
       verification,
       fence,
       now,

@@ -1,7 +1,13 @@
 import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { insertJsonRows } from '../db/json-rows.js';
-import { invoiceItems, invoices, normalizeItemName } from '../invoices/index.js';
+import {
+  invoiceItems,
+  invoices,
+  normalizeItemName,
+  purchaseHeaderColumns,
+  type PurchaseHeader,
+} from '../invoices/index.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { toMinor, type StoredPlatformAnswer } from './submissions.models.js';
 import { submissions, type SubmissionState } from './submissions.table.js';
@@ -497,7 +503,8 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
     /**
      * Keeps what the platform answered on the invoice row (the detail query is capped per invoice, so it is
      * never asked again for an answer already known); a found invoice takes the platform's header fields
-     * and its items.
+     * and its items. Returns the found invoice's header as it now stands (what its line items are written
+     * from), so the deciding transaction need not read it back.
      */
     async storePlatformAnswer({
       generateId,
@@ -509,16 +516,17 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
       invoice: InvoiceRecord;
       answer: StoredPlatformAnswer;
       now: Date;
-    }): Promise<void> {
+    }): Promise<PurchaseHeader | undefined> {
       const platform = answer.invoice;
       if (answer.status === 'found' && platform) {
-        await db
+        const [header] = await db
           .update(invoices)
           .set(foundInvoiceValues(invoice, answer, now))
-          .where(eq(invoices.id, invoice.id));
+          .where(eq(invoices.id, invoice.id))
+          .returning(purchaseHeaderColumns);
         const items = platformItemRows(generateId, invoice, answer);
         if (items.length > 0) await db.insert(invoiceItems).values(items).onConflictDoNothing();
-        return;
+        return header;
       }
       // A "not found" never replaces an answer that carried the invoice.
       const stored = invoice.platformAnswer as StoredPlatformAnswer | null;
@@ -531,6 +539,7 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
           updatedAt: now,
         })
         .where(eq(invoices.id, invoice.id));
+      return undefined;
     },
 
     async insertInvoiceItems({

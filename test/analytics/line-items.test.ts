@@ -6,7 +6,9 @@ import {
   backfillLineItems,
   buildLineItemRows,
   fillRegionsFromStores,
+  mapItemName,
   recordAcceptedLineItemsOfMany,
+  saveProduct,
   storeKeyOf,
   type LineItemRow,
   syncSubmissionLineItems,
@@ -133,6 +135,36 @@ describe('line items from accepted proofs', () => {
       .from(analyticsStores)
       .where(eq(analyticsStores.storeKey, '24549210|'));
     expect(store).toMatchObject({ brandId: BRAND_ID, regionCode: 'TW-TPE', sellerId: '24549210' });
+  });
+
+  test("when a printed name is mapped to one of the brand's products, then a proof accepted after it carries that product on the name's line", async () => {
+    // Arrange: the tea's name mapped in the console (before, no mapping: the first test's rows have none).
+    await saveProduct(world.database.db, { brandId: BRAND_ID, key: 'green-tea', name: 'Green tea' });
+    await mapItemName(world.database.db, {
+      brandId: BRAND_ID,
+      itemName: '好茶 綠茶 600ml',
+      productKey: 'green-tea',
+    });
+    const campaignId = await world.createTeaCampaign();
+    const invoice = addInvoice();
+
+    // Act
+    const result = await submitProof(world.deps, {
+      brandId: BRAND_ID,
+      memberId: MEMBER_A,
+      campaignId,
+      channel: 'chat',
+      sourceRef: ref(),
+      input: { type: 'text', text: typed(invoice) },
+    });
+
+    // Assert: the mapped name's line has the product, the unmapped one none.
+    expect(result.outcome).toBe('accepted');
+    const rows = await rowsOf(result.submission!.id);
+    expect(rows.map((r) => [r.itemName, r.productKey])).toEqual([
+      ['好茶 綠茶 600ml', 'green-tea'],
+      ['洋芋片', null],
+    ]);
   });
 
   test('when a reviewer approves a photo with corrected items, then the corrected items are the line items', async () => {

@@ -27,9 +27,12 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * a typed e-invoice 36, one answered "received, checking" 16; before the decision wrote its row once
  * (2026-12-06): a typed e-invoice 34; before a grant read its earn state in one statement (same day): 33;
  * before the instant check's turn, the decision's counts and fence, the points lock and the entry and
- * scratch card became one statement each (same day): a typed e-invoice 31, "received, checking" 14.
+ * scratch card became one statement each (same day): a typed e-invoice 31, "received, checking" 14; before
+ * the decision took the invoice's header from the statement that stored the MoF's answer and the line items'
+ * insert looked up the product mappings itself, and the event's context read said whether the brand runs
+ * a survey (same day): a typed e-invoice 26.
  */
-const MAX_STATEMENTS = { help: 6, textProof: 26, queuedProof: 13 };
+const MAX_STATEMENTS = { help: 6, textProof: 23, queuedProof: 13 };
 /**
  * A group of `help` answers handled together (issue 17's burst): the claim and each group's writes (done
  * marks, members' activity, answers, sent marks) are one statement each for the whole group, so each

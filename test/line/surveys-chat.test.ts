@@ -117,6 +117,8 @@ describe('surveys answered in the LINE chat (webhook → worker → quick replie
         invoice('SV20250004', '1004'),
         // Not uploaded by the store for a long time: answered "waiting", decided later.
         { ...invoice('SV20250005', '1005'), uploadedAfterHours: 10_000 },
+        invoice('SV20250006', '1006'),
+        invoice('SV20250007', '1007'),
       ],
     });
     surveyId = kit.services.generateId('survey');
@@ -363,6 +365,27 @@ describe('surveys answered in the LINE chat (webhook → worker → quick replie
       `https://liff.line.me/${kit.demo.channel.liffId}#/survey`,
     );
     expect(quickActions(messages[0]).some((action) => action.type === 'postback')).toBe(false);
+  });
+
+  test('when the brand runs no survey, then an accepted proof asks none; when one is switched on, then the next accepted proof asks it', async () => {
+    // Arrange: every survey of the brand off (the answer's context reads whether one is on).
+    const db = kit.services.database.db;
+    await db.update(surveys).set({ active: false }).where(eq(surveys.brandId, kit.demo.brand.id));
+
+    // Act, Assert: no survey to ask.
+    const off = await say(ALICE, typed('SV20250006', '1006'));
+    expect(off.answers).toHaveLength(1);
+    expect(off.answers[0]!.messages).toHaveLength(1);
+    expect(textsOf(off.answers[0]!.messages)).toContain('Accepted!');
+
+    // Act: the chat survey switched on again, then the next proof.
+    await db.update(surveys).set({ active: true }).where(eq(surveys.id, surveyId));
+    const on = await say(ALICE, typed('SV20250007', '1007'));
+
+    // Assert: the answer asks its first question.
+    const messages = on.answers[0]!.messages as BotMessage[];
+    expect(messages).toHaveLength(2);
+    expect(textsOf([messages[1]!])).toContain('Where did you buy it?');
   });
 });
 
