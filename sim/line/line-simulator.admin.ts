@@ -128,6 +128,13 @@ export function createSimulatorAdminRouter({
       source: { type: 'user', userId },
       deliveryContext: { isRedelivery: false },
     };
+    // A message the user sends: LINE gives it a reply token.
+    const messageEvent = (message: Record<string, unknown>) => ({
+      ...base,
+      type: 'message',
+      replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
+      message,
+    });
     let event: Record<string, unknown>;
     switch (body.type) {
       case 'follow':
@@ -149,12 +156,12 @@ export function createSimulatorAdminRouter({
           return;
         }
         state.friends.add(friendKey);
-        event = {
-          ...base,
-          type: 'message',
-          replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
-          message: { id: newMessageId(), type: 'text', text: body.text, quoteToken: newReplyToken() },
-        };
+        event = messageEvent({
+          id: newMessageId(),
+          type: 'text',
+          text: body.text,
+          quoteToken: newReplyToken(),
+        });
         break;
       case 'image': {
         if (!body.imageBase64) {
@@ -168,33 +175,23 @@ export function createSimulatorAdminRouter({
           contentType: body.contentType ?? 'image/jpeg',
           channelId: channel.lineChannelId,
         });
-        event = {
-          ...base,
-          type: 'message',
-          replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
-          message: {
-            id: messageId,
-            type: 'image',
-            contentProvider: { type: 'line' },
-            quoteToken: newReplyToken(),
-          },
-        };
+        event = messageEvent({
+          id: messageId,
+          type: 'image',
+          contentProvider: { type: 'line' },
+          quoteToken: newReplyToken(),
+        });
         break;
       }
       case 'sticker':
         state.friends.add(friendKey);
-        event = {
-          ...base,
-          type: 'message',
-          replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
-          message: {
-            id: newMessageId(),
-            type: 'sticker',
-            packageId: '446',
-            stickerId: '1988',
-            stickerResourceType: 'STATIC',
-          },
-        };
+        event = messageEvent({
+          id: newMessageId(),
+          type: 'sticker',
+          packageId: '446',
+          stickerId: '1988',
+          stickerResourceType: 'STATIC',
+        });
         break;
       case 'location': {
         const problem = locationProblem(body);
@@ -203,19 +200,14 @@ export function createSimulatorAdminRouter({
           return;
         }
         state.friends.add(friendKey);
-        event = {
-          ...base,
-          type: 'message',
-          replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
-          message: {
-            id: newMessageId(),
-            type: 'location',
-            ...(body.title !== undefined ? { title: body.title } : {}),
-            ...(body.address !== undefined ? { address: body.address } : {}),
-            latitude: body.latitude,
-            longitude: body.longitude,
-          },
-        };
+        event = messageEvent({
+          id: newMessageId(),
+          type: 'location',
+          ...(body.title !== undefined ? { title: body.title } : {}),
+          ...(body.address !== undefined ? { address: body.address } : {}),
+          latitude: body.latitude,
+          longitude: body.longitude,
+        });
         break;
       }
       case 'postback':
