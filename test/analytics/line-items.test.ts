@@ -96,7 +96,8 @@ describe('line items from accepted proofs', () => {
       },
     });
 
-  test('when an e-invoice is accepted, then its MoF items become line items in the same decision', async () => {
+  /** Member A types a tea e-invoice (the MoF knows it) for a new tea campaign. */
+  const sendTypedTea = async () => {
     const campaignId = await world.createTeaCampaign();
     const invoice = addInvoice();
     const result = await submitProof(world.deps, {
@@ -107,6 +108,11 @@ describe('line items from accepted proofs', () => {
       sourceRef: ref(),
       input: { type: 'text', text: typed(invoice) },
     });
+    return { campaignId, result };
+  };
+
+  test('when an e-invoice is accepted, then its MoF items become line items in the same decision', async () => {
+    const { campaignId, result } = await sendTypedTea();
     expect(result.outcome).toBe('accepted');
     const rows = await rowsOf(result.submission!.id);
     expect(rows.map((r) => [r.lineNo, r.itemName, r.itemGroup, Number(r.quantity), r.amountMinor])).toEqual([
@@ -145,18 +151,9 @@ describe('line items from accepted proofs', () => {
       itemName: '好茶 綠茶 600ml',
       productKey: 'green-tea',
     });
-    const campaignId = await world.createTeaCampaign();
-    const invoice = addInvoice();
 
     // Act
-    const result = await submitProof(world.deps, {
-      brandId: BRAND_ID,
-      memberId: MEMBER_A,
-      campaignId,
-      channel: 'chat',
-      sourceRef: ref(),
-      input: { type: 'text', text: typed(invoice) },
-    });
+    const { result } = await sendTypedTea();
 
     // Assert: the mapped name's line has the product, the unmapped one none.
     expect(result.outcome).toBe('accepted');
