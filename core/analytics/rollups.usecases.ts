@@ -7,6 +7,8 @@ import type { Executor } from '../db/database.js';
  * the triggers existed).
  */
 export async function rebuildAnalyticsRollups(db: Executor, { brandId }: { brandId?: string } = {}) {
+  // The line-item rollups settle their outbox the same way: one brand's rebuild holds back only that brand's
+  // line-item writes (migration 0059), every brand's the whole outbox.
   await db.execute(sql`select analytics_rollup_rebuild(${brandId ?? null})`);
   await db.transaction(async (tx) => {
     // No funnel record of the brand may stay pending: the rebuild counts its proof, and its fold would again.

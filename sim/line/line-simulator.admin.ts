@@ -87,7 +87,8 @@ export function createSimulatorAdminRouter({
 
   /**
    * What a user does in LINE, turned into a signed webhook to the bot: `text`, `image` (base64 bytes),
-   * `sticker`, `postback` (`data`, and the `displayText` LINE shows in the chat but does not send to the
+   * `sticker`, `location` (`latitude`, `longitude`, optional `title` and `address`, as LINE's location message
+   * carries them), `postback` (`data`, and the `displayText` LINE shows in the chat but does not send to the
    * bot), `follow`, `unfollow`. `times` sends the same event again as redeliveries.
    */
   admin.post('/__sim/users/:userId/send', async (req, res) => {
@@ -102,6 +103,10 @@ export function createSimulatorAdminRouter({
       displayText?: string;
       /** What a date picker adds to its postback (`{ date: 'yyyy-mm-dd' }`). */
       params?: { date?: string; time?: string; datetime?: string };
+      latitude?: number;
+      longitude?: number;
+      title?: string;
+      address?: string;
       times?: number;
       timestamp?: number;
     };
@@ -123,6 +128,13 @@ export function createSimulatorAdminRouter({
       source: { type: 'user', userId },
       deliveryContext: { isRedelivery: false },
     };
+    // A message the user sends: LINE gives it a reply token.
+    const messageEvent = (message: Record<string, unknown>) => ({
+      ...base,
+      type: 'message',
+      replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
+      message,
+    });
     let event: Record<string, unknown>;
     switch (body.type) {
       case 'follow':
@@ -144,12 +156,12 @@ export function createSimulatorAdminRouter({
           return;
         }
         state.friends.add(friendKey);
-        event = {
-          ...base,
-          type: 'message',
-          replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
-          message: { id: newMessageId(), type: 'text', text: body.text, quoteToken: newReplyToken() },
-        };
+        event = messageEvent({
+          id: newMessageId(),
+          type: 'text',
+          text: body.text,
+          quoteToken: newReplyToken(),
+        });
         break;
       case 'image': {
         if (!body.imageBase64) {
@@ -163,34 +175,41 @@ export function createSimulatorAdminRouter({
           contentType: body.contentType ?? 'image/jpeg',
           channelId: channel.lineChannelId,
         });
-        event = {
-          ...base,
-          type: 'message',
-          replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
-          message: {
-            id: messageId,
-            type: 'image',
-            contentProvider: { type: 'line' },
-            quoteToken: newReplyToken(),
-          },
-        };
+        event = messageEvent({
+          id: messageId,
+          type: 'image',
+          contentProvider: { type: 'line' },
+          quoteToken: newReplyToken(),
+        });
         break;
       }
       case 'sticker':
         state.friends.add(friendKey);
-        event = {
-          ...base,
-          type: 'message',
-          replyToken: issueReplyToken(channel.lineChannelId, userId, timestamp),
-          message: {
-            id: newMessageId(),
-            type: 'sticker',
-            packageId: '446',
-            stickerId: '1988',
-            stickerResourceType: 'STATIC',
-          },
-        };
+        event = messageEvent({
+          id: newMessageId(),
+          type: 'sticker',
+          packageId: '446',
+          stickerId: '1988',
+          stickerResourceType: 'STATIC',
+        });
         break;
+      case 'location': {
+        const problem = locationProblem(body);
+        if (problem) {
+          res.status(400).json({ message: problem });
+          return;
+        }
+        state.friends.add(friendKey);
+        event = messageEvent({
+          id: newMessageId(),
+          type: 'location',
+          ...(body.title !== undefined ? { title: body.title } : {}),
+          ...(body.address !== undefined ? { address: body.address } : {}),
+          latitude: body.latitude,
+          longitude: body.longitude,
+        });
+        break;
+      }
       case 'postback':
         if (!body.data || body.data.length > 300) {
           res.status(400).json({ message: 'data is required, at most 300 characters' });
@@ -208,7 +227,9 @@ export function createSimulatorAdminRouter({
         };
         break;
       default:
-        res.status(400).json({ message: 'type must be text, image, sticker, postback, follow or unfollow' });
+        res
+          .status(400)
+          .json({ message: 'type must be text, image, sticker, location, postback, follow or unfollow' });
         return;
     }
     state.sentEvents.set(String(event.webhookEventId), { channelId: channel.lineChannelId, event });
@@ -508,4 +529,23 @@ function pickedParams(params: { date?: unknown; time?: unknown; datetime?: unkno
   if (typeof params.datetime === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(params.datetime))
     picked.datetime = params.datetime;
   return picked;
+}
+
+/** What is wrong with a location the user shares (a place on the map: degrees in range, text fields strings). */
+function locationProblem(body: {
+  latitude?: unknown;
+  longitude?: unknown;
+  title?: unknown;
+  address?: unknown;
+}) {
+  const degrees = (value: unknown, limit: number) =>
+    typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit;
+  if (!degrees(body.latitude, 90) || !degrees(body.longitude, 180))
+    return 'latitude (-90 to 90) and longitude (-180 to 180) are required numbers';
+  if (
+    (body.title !== undefined && typeof body.title !== 'string') ||
+    (body.address !== undefined && typeof body.address !== 'string')
+  )
+    return 'title and address, when given, are strings';
+  return undefined;
 }

@@ -315,6 +315,11 @@ export function renderMessage(value: unknown): RenderNode {
         attrs: { role: 'img', 'aria-label': 'sticker' },
         text: `🧸 ${asText(message.packageId)}/${asText(message.stickerId)}`,
       });
+    case 'location':
+      return node('div', 'lm-bubble', {
+        attrs: { 'aria-label': 'location' },
+        text: `📍 ${[asText(message.title), asText(message.address)].filter(Boolean).join(', ')} (${asText(message.latitude)}, ${asText(message.longitude)})`,
+      });
     case 'template':
       return renderTemplate(message);
     case 'imagemap':

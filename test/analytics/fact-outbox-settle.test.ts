@@ -5,10 +5,11 @@ import {
   proofFunnelFromSubmissions,
   rebuildAnalyticsRollups,
 } from '../../core/analytics/index.js';
-import { queryRows, type Executor } from '../../core/db/database.js';
+import type { Executor } from '../../core/db/database.js';
 import { submissions } from '../../core/db/schema.js';
 import { foldPendingFacts } from '../../core/fact-outbox/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { writesWhileHeld } from '../support/lock-waits.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 import { seedOutboxBrand } from './fixtures/outbox-brand.js';
 
@@ -89,65 +90,16 @@ describe('a rebuild of one brand settles the fact outbox for that brand only', (
     'when a brand’s time-zone change holds its transaction open, then a write of another brand commits meanwhile, a write of the brand waits for it, and every proof is counted once',
     async () => {
       const db = database.db;
-      const [rebuilt, rebuiltNow] = signal();
-      const [commit, commitNow] = signal();
       await accept(db, sub(BRANDS[0], 3));
-      const rebuild = db.transaction(async (tx) => {
-        await moveBrand(tx, BRANDS[0], 'Asia/Taipei');
-        rebuiltNow();
-        await commit;
-      });
-      await rebuilt;
-
-      const other = write(db, sub(BRANDS[1], 1));
-      const otherWaited = await waitedOrDone(db, other);
-      const same = write(db, sub(BRANDS[0], 1));
-      const sameWaited = await waitedOrDone(db, same);
-      commitNow();
-      const outcomes = await Promise.allSettled([rebuild, other.done, same.done]);
-
-      expect({ otherWaited, sameWaited }).toEqual({ otherWaited: false, sameWaited: true });
-      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      const { waited, statuses } = await writesWhileHeld(
+        db,
+        (tx) => moveBrand(tx, BRANDS[0], 'Asia/Taipei'),
+        { other: (tx) => accept(tx, sub(BRANDS[1], 1)), same: (tx) => accept(tx, sub(BRANDS[0], 1)) },
+      );
+      expect(waited).toEqual({ other: false, same: true });
+      expect(statuses).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
       await expectEveryProofOnce(db);
     },
     HANG_GUARD_MS,
   );
 });
-
-function signal(): [Promise<void>, () => void] {
-  let fire!: () => void;
-  const fired = new Promise<void>((resolve) => (fire = resolve));
-  return [fired, fire];
-}
-
-/** A proof accepted in a transaction of its own, with the backend that runs it. */
-function write(db: TestDatabase['db'], id: string) {
-  const [started, startedNow] = signal();
-  let pid = 0;
-  let finished = false;
-  const done = db
-    .transaction(async (tx) => {
-      const [row] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
-      pid = Number(row!.pid);
-      startedNow();
-      await accept(tx, id);
-    })
-    .finally(() => (finished = true));
-  return { started, done, pid: () => pid, finished: () => finished };
-}
-
-/** Whether the write waited for a lock (its backend seen waiting) before it finished. */
-async function waitedOrDone(db: Executor, w: ReturnType<typeof write>) {
-  await w.started;
-  const deadline = Date.now() + HANG_GUARD_MS / 2;
-  for (;;) {
-    if (w.finished()) return false;
-    const [row] = await queryRows<{ n: number }>(
-      db,
-      sql`select count(*)::int as n from pg_locks where pid = ${w.pid()} and not granted`,
-    );
-    if (Number(row!.n) > 0) return true;
-    if (Date.now() > deadline) throw new Error('the write neither finished nor waited');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

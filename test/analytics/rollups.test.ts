@@ -31,6 +31,8 @@ import { queryRows } from '../../core/db/database.js';
 import { foldPendingFacts } from '../../core/fact-outbox/index.js';
 import { brands } from '../../core/db/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { writesWhileHeld } from '../support/lock-waits.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 
 const BRAND = 'brd_roll';
 const OTHER = 'brd_roll_other';
@@ -238,4 +240,32 @@ describe('analytics rollups', () => {
     expect(otherBefore.baskets).toBe(30);
     expect(await db.select().from(brands)).toHaveLength(2);
   }, 60_000);
+
+  (process.env.TEST_DATABASE_URL ? test : test.skip)(
+    'when one brand’s rollups are rebuilt in a transaction held open, then a line-item write of another brand commits meanwhile, one of the brand waits for it, and every proof is counted once',
+    async () => {
+      const db = database.db;
+      await db.insert(analyticsLineItems).values(randomProofs(6));
+      await db.insert(analyticsLineItems).values(randomProofs(6, OTHER));
+      // Pending records of both brands when the rebuild starts: it folds them (migration 0059).
+      await db.insert(analyticsLineItems).values(randomProofs(2));
+      await db.insert(analyticsLineItems).values(randomProofs(2, OTHER));
+      const { waited, statuses } = await writesWhileHeld(
+        db,
+        (tx) => rebuildAnalyticsRollups(tx, { brandId: BRAND }),
+        {
+          other: (tx) => tx.insert(analyticsLineItems).values(randomProofs(3, OTHER)),
+          same: (tx) => tx.insert(analyticsLineItems).values(randomProofs(3)),
+        },
+      );
+      expect(waited).toEqual({ other: false, same: true });
+      expect(statuses).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      await foldPendingFacts(db);
+      await expectRollupsEqualLineItems();
+      const kept = await rollupRows();
+      await rebuildAnalyticsRollups(db);
+      expect(await rollupRows()).toEqual(kept);
+    },
+    HANG_GUARD_MS,
+  );
 });

@@ -196,8 +196,11 @@ describe('the LINE message renderer (/dev/chat and the console preview)', () => 
     expect(box.children![0]!.attrs).toEqual({ src: '', alt: '' });
   });
 
-  test('when other message types come, then text, image, sticker, template and quick replies render', () => {
+  test('when other message types come, then text, image, sticker, location, template and quick replies render', () => {
     expect(renderMessage(text('hello'))).toEqual({ tag: 'div', className: 'lm-bubble', text: 'hello' });
+    expect(
+      renderMessage({ type: 'location', title: 'Shop', address: '1 Road', latitude: 13.7, longitude: 100.5 }),
+    ).toMatchObject({ className: 'lm-bubble', text: '📍 Shop, 1 Road (13.7, 100.5)' });
     expect(renderMessage({ type: 'sticker', packageId: '446', stickerId: '1988' })).toMatchObject({
       text: '🧸 446/1988',
     });

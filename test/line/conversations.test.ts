@@ -159,6 +159,32 @@ describe('LINE conversations over HTTP (simulator → webhook → worker → sim
     expect(textsOf(answers[0]?.messages ?? [])).toContain('วิธีร่วมกิจกรรม');
   });
 
+  test('when a member shares a location, then the event is stored as LINE sent it and they are told what the bot reads', async () => {
+    const place = {
+      title: '好茶 信義店',
+      address: '台北市信義區松仁路100號',
+      latitude: 25.033,
+      longitude: 121.5654,
+    };
+
+    const sent = await kit.userSends(XIAOMING, { type: 'location', ...place });
+    await kit.drain();
+
+    expect(sent.event).toMatchObject({ type: 'message', message: { type: 'location', ...place } });
+    const answers = (await kit.botMessages(XIAOMING)).filter((entry) =>
+      textsOf(entry.messages ?? []).includes('我看得懂文字與照片'),
+    );
+    expect(answers).toHaveLength(1);
+    const [stored] = await kit.services.database.db
+      .select({ payload: webhookEvents.payload })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.webhookEventId, sent.webhookEventId));
+    expect(stored?.payload).toMatchObject({ message: { type: 'location', latitude: place.latitude } });
+    await expect(kit.userSends(XIAOMING, { type: 'location', latitude: 91, longitude: 0 })).rejects.toThrow(
+      'simulator send failed: 400',
+    );
+  });
+
   test(
     'when a photo is sent, then the loading animation shows and the photo gets an answer',
     async () => {
