@@ -92,6 +92,20 @@ function asCompanyLine(line: Line): Line {
   return text === line.text ? line : relabel(line, text);
 }
 
+/**
+ * A Malaysian legal suffix ends the company's name: what a row holds after it is not the name (a
+ * registration number bent past `REGISTRATION_NUMBER`, `(B24101-D1)`, `ho Ne. 1138826`, specks,
+ * `if wie Cr A= 7`). The first suffix of the row (`SDN BHD`, `BHD`, `S/B`, `BERHAD`), its dot kept.
+ */
+const NAME_ENDING_SUFFIX = /\bSDN\.?\s?BHD\b\.?|\bBHD\b\.?|(?<![\w/])S\/B\b\.?|\bBERHAD\b\.?/i;
+
+export function endAtLegalSuffix(value: string) {
+  const suffix = NAME_ENDING_SUFFIX.exec(value);
+  if (!suffix) return value;
+  const end = suffix.index + suffix[0].length;
+  return value.slice(end).trim() === '' ? value : value.slice(0, end);
+}
+
 /** Legal suffix at the start of a row: the rest of a company name wrapped onto the next row. */
 const SUFFIX_CONTINUATION = /^(?:CO\.?(?:\s|\()|\(M\)|SDN\b|BHD\b|S\/B\b|BERHAD|\(\s?M\s?\)\s?SDN)/i;
 const LEGAL_SUFFIX = /SDN\.?\s?BHD|\bBHD\b|\bS\/B\b|BERHAD|\bLTD\b|\bPLT\b|有限公司|จำกัด/i;
@@ -201,7 +215,7 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
       chain: Boolean(corrected.chain),
       chainName: corrected.chain,
       hint: features.companyWord > 0,
-      value: corrected.value,
+      value: endAtLegalSuffix(corrected.value),
       edits: corrected.edits,
     });
   });
@@ -328,7 +342,7 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
     let confidence = 0.35 + Math.min(0.25, margin / 6) + (best.hint ? 0.15 : 0) + (best.chain ? 0.25 : 0);
     confidence *= Math.min(1, best.line.confidence + 0.1);
     name = {
-      value: spaceGluedWords(cleanName(value)),
+      value: spaceGluedWords(cleanName(endAtLegalSuffix(value))),
       confidence: round2(Math.min(best.chain && best.edits === 0 ? 0.97 : 0.93, confidence)),
       index: best.line.index,
     };

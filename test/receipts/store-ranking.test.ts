@@ -43,4 +43,23 @@ describe('store name — features that hold across receipts', () => {
     );
     expect(read('tan woon yann\nYONGFATT\n(M0517726)\nNO.122, JALAN DEDAP 13\nTOTAL 9.90')).toBe('YONGFATT');
   });
+
+  test('when OCR reads more text after the legal suffix (a registration number bent, specks, a label), then the name ends at the suffix', () => {
+    expect(read('BEMED (SP) SDN BHD if wie Cr A= 7.\nNO 5 JALAN 1\nTOTAL 9.90')).toBe('BEMED (SP) SDN BHD');
+    expect(read('SELASIH EKSLUSIF SDN BHD (B24101-D1) - =\nNO 5 JALAN 1\nTOTAL 9.90')).toBe(
+      'SELASIH EKSLUSIF SDN BHD',
+    );
+    expect(read('SOON FATT S/B (B1497-P)\nLOT 1504, JALAN KLANG LAMA\nTOTAL 9.90')).toBe('SOON FATT S/B');
+    // …and a name with nothing after its suffix left whole (the suffix's dots are the lexicon's to tidy).
+    expect(read('S.H.H. MOTOR (SUNGAI RENGIT) SDN. BHD.\nNO 5 JALAN 1\nTOTAL 9.90')).toBe(
+      'S.H.H. MOTOR (SUNGAI RENGIT) SDN BHD',
+    );
+    expect(read('AEON CO. (M) BHD\nNO 5 JALAN 1\nTOTAL 9.90')).toBe('AEON CO. (M) BHD');
+  });
+
+  test('when a company name wraps onto a row that holds more after its suffix, then the joined name ends at the suffix', () => {
+    expect(read('POPULAR BOOK\nCO. (M) SDN BHD ho Ne. 1138826\nNO 5 JALAN 1\nTOTAL 9.90')).toBe(
+      'POPULAR BOOK CO. (M) SDN BHD',
+    );
+  });
 });
