@@ -1,6 +1,7 @@
 import { findDates } from './receipt-dates.models.js';
 import { relabel, round2, type Line } from './receipt-lines.models.js';
-import { THAI_SHOP_WORDS } from './data/company-words.data.js';
+import { THAI_NAME_END_WORDS, THAI_SHOP_WORDS } from './data/company-words.data.js';
+import { isThaiLabelRow } from './receipt-thai-labels.models.js';
 import { correctStoreName, thaiSkeleton } from './store-lexicon.models.js';
 import { spaceGluedWords } from './store-name-spacing.models.js';
 
@@ -227,8 +228,8 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
 const AMOUNT = /\d[.,]\d{2}(?!\d)/;
 
 /**
- * A row that may name the store: mostly letters, not a receipt title, a phone or id row, a date or an
- * amount.
+ * A row that may name the store: mostly letters, not a receipt title, a phone or id row, a Thai label row
+ * (`isThaiLabelRow`: รวมทั้งสิ้น read apart from its amount), a date or an amount.
  */
 function isNameCandidate(line: Line) {
   const skeleton = thaiSkeleton(line.compact).text;
@@ -236,6 +237,7 @@ function isNameCandidate(line: Line) {
     !AMOUNT.test(line.text) &&
     !THAI_TITLE_SKELETON.test(skeleton) &&
     !THAI_TAX_ID_SKELETON.test(skeleton) &&
+    !isThaiLabelRow(line.compact) &&
     letterRatio(line.text) >= 0.6 &&
     line.compact.replace(/\s/g, '').length >= 3 &&
     !GENERIC_HEADER.test(line.compact) &&
@@ -277,8 +279,25 @@ function nameAfterBranch(value: string) {
   return shop ? after.slice(shop.index) : undefined;
 }
 
+/**
+ * Whether a row of a Thai page reads as a name once its specks are gone (`cleanName`): three letters or
+ * more (a mark is part of its letter), not one letter repeated. A Thai name tesseract read as Latin noise
+ * (`aa`, `ll l`) is not one.
+ */
+export function readsAsName(value: string) {
+  const letters = [...cleanName(value)].filter((char) => /\p{L}/u.test(char)).map((c) => c.toLowerCase());
+  return letters.length >= 3 && new Set(letters).size > 1;
+}
+
+/** A Thai name found below a higher-ranked row that read as no name (`readsAsName`) is not sure: at most this. */
+export const PASSED_OVER_NAME_CAP = 0.75;
+
 export function findStore(lines: Line[], script: { thai: boolean; chinese: boolean }) {
-  const { head, scored, isCandidate } = rankStoreRows(lines, script);
+  const { head, scored: ranked, isCandidate } = rankStoreRows(lines, script);
+  // On a Thai page a row that reads as no name is passed over: the next row is the name, less surely
+  // (`PASSED_OVER_NAME_CAP`), as the name may be the row OCR read as noise.
+  const scored = script.thai ? ranked.filter((row) => readsAsName(row.value)) : ranked;
+  const passedOver = scored[0] !== ranked[0];
   // The trade name over its own legal entity printed below it ("Banh Mi Cafe" / "Dimiliki: banh mi cafe
   // sdn bhd"): the entity, the fuller name of the same store, wins.
   const letters = (value: string) => value.toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
@@ -341,6 +360,7 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
     const margin = best.score - (scored[1]?.score ?? 0);
     let confidence = 0.35 + Math.min(0.25, margin / 6) + (best.hint ? 0.15 : 0) + (best.chain ? 0.25 : 0);
     confidence *= Math.min(1, best.line.confidence + 0.1);
+    if (passedOver) confidence = Math.min(confidence, PASSED_OVER_NAME_CAP);
     name = {
       value: spaceGluedWords(cleanName(endAtLegalSuffix(value))),
       confidence: round2(Math.min(best.chain && best.edits === 0 ? 0.97 : 0.93, confidence)),
@@ -429,6 +449,12 @@ function placesInAddress(place: string, where: string, from: number): boolean {
   return false;
 }
 
+/** A lone Thai consonant at the end of a name, right after a word Thai names end with (`THAI_NAME_END_WORDS`). */
+const LONE_LETTER_AFTER_NAME_END = new RegExp(
+  `(?<=(?:${THAI_NAME_END_WORDS.join('|')}))\\s?[\u0E01-\u0E2E]\\s*$`,
+  'u',
+);
+
 export function cleanName(value: string) {
   return (
     value
@@ -449,6 +475,9 @@ export function cleanName(value: string) {
       .replace(/(?<=[\u0E01-\u0E4E])[\u0E50-\u0E59]+\s*$/u, '')
       // A Thai name may end in a mark above its last letter (พาณิชย์): a mark is part of the name.
       .replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{M}\p{N}).]+$/gu, '')
+      // …and a lone Thai consonant after a word Thai names end with (โชคดีพาณิชย์ป, …พาณิชย์ ร): no word
+      // goes on after one with a bare letter, so it is a speck read beside the name.
+      .replace(LONE_LETTER_AFTER_NAME_END, '')
       .replace(/\s+/g, ' ')
       .trim()
   );

@@ -72,3 +72,10 @@ export const THAI_SHOP_WORDS = [
   'ร้านขายยา',
   'เครื่องเขียน',
 ] as const;
+
+/**
+ * Thai words a shop's name ends with: the kinds of shop above and the trade words after a shop's own name
+ * (พาณิชย์ "commerce", การค้า "trade", มาร์ท "mart"). Nothing follows one glued to it as a lone letter: such
+ * a letter is a speck tesseract read beside the name (`cleanName`).
+ */
+export const THAI_NAME_END_WORDS = [...THAI_SHOP_WORDS, 'พาณิชย์', 'การค้า', 'มาร์ท'] as const;
