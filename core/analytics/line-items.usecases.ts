@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { campaigns, readCampaignSettings, type ItemGroup } from '../campaigns/index.js';
 import { queryRows, type Database, type Executor } from '../db/database.js';
 import { insertJsonRows, jsonRowsSource } from '../db/json-rows.js';
@@ -185,13 +185,19 @@ export async function recordAcceptedLineItemsOfMany(
  * in the console applies to the next purchase. Returns how many rows each proof wrote.
  */
 async function insertLineItems(tx: Executor, rows: LineItemRow[]): Promise<Map<string, number>> {
+  // The product the brand's mappings give a name (null when none), looked up in the statement that inserts.
+  const mappedProduct = (brandId: SQL, normalizedName: SQL) =>
+    sql`(select m.product_key from ${analyticsProductMappings} m
+         where m.brand_id = ${brandId} and m.normalized_name = ${normalizedName})`;
   const written = new Map<string, number>();
   const json = jsonRowsSource(analyticsLineItems, rows);
   if (json && json.names.includes('product_key')) {
-    const mapped = sql`(select m.product_key from ${analyticsProductMappings} m
-                         where m.brand_id = s.brand_id and m.normalized_name = s.normalized_name)`;
     const selected = sql.join(
-      json.names.map((name) => (name === 'product_key' ? mapped : sql.raw(`s."${name}"`))),
+      json.names.map((name) =>
+        name === 'product_key'
+          ? mappedProduct(sql`s.brand_id`, sql`s.normalized_name`)
+          : sql.raw(`s."${name}"`),
+      ),
       sql`, `,
     );
     // How many rows each proof wrote, counted in the database (not one returned row per line item).
@@ -205,28 +211,12 @@ async function insertLineItems(tx: Executor, rows: LineItemRow[]): Promise<Map<s
     for (const row of counts) written.set(row.submission_id, Number(row.written));
     return written;
   }
-  const brandIds = [...new Set(rows.map((row) => row.brandId))];
-  const names = [...new Set(rows.map((row) => row.normalizedName))];
-  const mappings = await tx
-    .select({
-      brandId: analyticsProductMappings.brandId,
-      normalizedName: analyticsProductMappings.normalizedName,
-      productKey: analyticsProductMappings.productKey,
-    })
-    .from(analyticsProductMappings)
-    .where(
-      and(
-        inArray(analyticsProductMappings.brandId, brandIds),
-        inArray(analyticsProductMappings.normalizedName, names),
-      ),
-    );
-  const productByName = new Map(mappings.map((m) => [`${m.brandId}\u0000${m.normalizedName}`, m.productKey]));
   const inserted = await tx
     .insert(analyticsLineItems)
     .values(
       rows.map((row) => ({
         ...row,
-        productKey: productByName.get(`${row.brandId}\u0000${row.normalizedName}`) ?? null,
+        productKey: mappedProduct(sql`${row.brandId}`, sql`${row.normalizedName}`),
       })),
     )
     .onConflictDoNothing()
