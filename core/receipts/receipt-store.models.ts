@@ -455,9 +455,18 @@ const LONE_LETTER_AFTER_NAME_END = new RegExp(
   'u',
 );
 
+/**
+ * Sara am (ำ) as tesseract (tha) writes it: nikhahit then sara aa (ชํา for ชำ), a tone mark before or
+ * between them (ค่ํา, คํ่า for ค่ำ). Written back as the one letter the name is printed with; the two read
+ * alike, but a name compared or looked up by its letters is not the same name.
+ */
+export function composeSaraAm(text: string) {
+  return text.replace(/\u0E4D([\u0E48-\u0E4B]?)\u0E32/gu, '$1\u0E33');
+}
+
 export function cleanName(value: string) {
   return (
-    value
+    composeSaraAm(value)
       // Specks OCR read beside the name ("ศรีสยาม 9 ๑ 4 ๑ 4", "พลาซา 6 6 ๕ P= | 1"): a run of two or more
       // one- or two-character tokens at the end is not part of a name.
       .replace(/(?:\s+\S{1,2}){2,}\s*$/u, '')
