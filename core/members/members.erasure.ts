@@ -283,12 +283,17 @@ async function eraseOwnWebhookEvents(
   tx: Executor,
   { brandId, lineUserId, unique }: { brandId: string; lineUserId: string; unique: string[] },
 ): Promise<number> {
-  // A parked invalid event has no line_user_id column value; its payload may still name its sender.
+  // A parked invalid event has no line_user_id column value; its payload may still name its sender. The
+  // brand's events are found through its channels (an event's channel is its brand's; a channel never
+  // changes brand), so `webhook_events_user_idx` (channel, LINE user) serves both arms of the condition
+  // instead of a scan of the whole inbox reading each payload's JSON.
   const rows = await queryRows<{ id: string; payload: string; raw_json: string | null }>(
     tx,
     sql`select id, payload::text as payload, raw_json from webhook_events
         where brand_id = ${brandId}
-          and (line_user_id = ${lineUserId} or payload #>> '{source,userId}' = ${lineUserId})
+          and channel_id in (select id from line_channels where brand_id = ${brandId})
+          and (line_user_id = ${lineUserId}
+               or (line_user_id is null and payload #>> '{source,userId}' = ${lineUserId}))
         for update`,
   );
   let erased = 0;
