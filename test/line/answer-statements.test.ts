@@ -77,11 +77,7 @@ describe('statements per answer (issue 17)', () => {
       answerLanes: 0,
     });
     for (let i = 0; i < MEMBERS; i++)
-      await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: `member ${i}`, language: 'en' }),
-      });
+      await kit.addUser(userIdOf(i), { displayName: `member ${i}`, language: 'en' });
     // Known members: their first message stored them.
     for (let i = 0; i < MEMBERS; i++) await answer(userIdOf(i), 'help');
     // A first proof: the process reads the campaign rows the later ones reuse while unchanged.

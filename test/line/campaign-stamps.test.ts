@@ -52,11 +52,7 @@ describe('campaign rows reused between proofs (issue 17)', () => {
   beforeAll(async () => {
     kit = await createLineTestKit({ invoices: greenTeaInvoices(4, invoiceNumberOf, PURCHASE_DATE) });
     for (let i = 0; i < 4; i++) {
-      await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: `member ${i}`, language: 'en' }),
-      });
+      await kit.addUser(userIdOf(i), { displayName: `member ${i}`, language: 'en' });
       // Known members: their first message stored them.
       await kit.userSends(userIdOf(i), { type: 'text', text: 'help' });
     }
