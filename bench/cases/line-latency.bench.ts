@@ -22,6 +22,8 @@ import { benchPgliteThreads } from '../support/pglite-threads.js';
 const SEQUENTIAL = Number(process.env.BENCH_LATENCY_SEQUENTIAL ?? 50);
 const BURST = Number(process.env.BENCH_LATENCY_BURST ?? 200);
 const MOF_LATENCIES = (process.env.BENCH_LATENCY_MOF_MS ?? '0,200').split(',').map(Number);
+// 'help' runs only the help rows (and the bare bot's), for quick old-vs-new comparisons of the burst.
+const ONLY = process.env.BENCH_LATENCY_ONLY;
 const PURCHASE_DATE = taipeiDaysAgo(1);
 const CHECKING_TITLES = ['Received, checking', '已收到，查核中', 'ได้รับแล้ว กำลังตรวจสอบ'];
 const BARE_CHANNEL = { lineChannelId: '2199999999', secret: 'bare-bot-secret', token: 'bare-bot-token' };
@@ -109,9 +111,27 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
     const out: BenchMeasurement[] = [];
     const bareSequential = await sequential(BARE_CHANNEL.lineChannelId, () => 'help');
     const helpSequential = await sequential(demoChannel, () => 'help');
-    const proofSequential = await sequential(demoChannel, (i) => proofText(i));
+    const proofSequential =
+      ONLY === 'help' ? helpSequential : await sequential(demoChannel, (i) => proofText(i));
     const bareBurst = await burst(BARE_CHANNEL.lineChannelId, () => 'help');
     const helpBurst = await burst(demoChannel, () => 'help');
+    out.push(cpuRow(`${tag}: help, ${BURST} at once`, helpBurst, bareBurst));
+    if (ONLY === 'help') {
+      for (const quantile of ['p50', 'p95'] as const)
+        out.push(
+          compare(`${tag}: help, ${BURST} at once, ${quantile}`, 'ms', helpBurst[quantile], {
+            name: `bare bot ${quantile}`,
+            value: Math.max(1, bareBurst[quantile]),
+          }),
+        );
+      out.push({
+        metric: `${tag}: help, ${BURST} at once, last answer`,
+        value: helpBurst.max,
+        unit: 'ms',
+        note: loadNote(),
+      });
+      return out;
+    }
     kit.mofSim.admin.resetRequestCounts();
     const proofBurst = await burst(demoChannel, (i) => proofText(SEQUENTIAL + i));
     const lastDecision = await waitForDecisions(kit, users.slice(SEQUENTIAL), proofBurst.sentAt);
@@ -151,7 +171,20 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
   }
 }
 
-type Latencies = { p50: number; p95: number; max: number; sentAt: number; queued: number };
+type Latencies = { p50: number; p95: number; max: number; sentAt: number; queued: number; cpuMs?: number };
+
+/**
+ * The process's CPU (user + system) from the burst's first send until its last member's answer was seen,
+ * per event: the bench, the simulators and the bot share this process, so the bare bot's figure is what
+ * the sending and the simulator cost; ours beyond it is what serving costs.
+ */
+function cpuRow(label: string, subject: Latencies, baseline: Latencies): BenchMeasurement {
+  const perEvent = (latencies: Latencies) => round((latencies.cpuMs ?? 0) / BURST);
+  return compare(`${label}, process CPU per event`, 'ms', perEvent(subject), {
+    name: 'bare bot',
+    value: Math.max(0.01, perEvent(baseline)),
+  });
+}
 
 /** Members `users` each send `text(i)` on `channelId`; what each waited for the first answer. */
 type Run = (run: {
@@ -183,6 +216,7 @@ const runBurst: Run = async ({ kit, channelId, users, text, send }) => {
   for (const entry of await botEntries(kit, channelId))
     before.set(entry.userId, (before.get(entry.userId) ?? 0) + 1);
   const sentAt = Date.now();
+  const cpuBefore = process.cpuUsage();
   const sent = await Promise.all(users.map((userId, i) => send(channelId, userId, text(i))));
   // The times are the simulator's: polling less often changes none of them, and each poll reads the
   // channel's whole timeline, CPU the bot under test (in this process) would otherwise lose.
@@ -196,9 +230,10 @@ const runBurst: Run = async ({ kit, channelId, users, text, send }) => {
     },
     { everyMs: 250 },
   );
+  const cpu = process.cpuUsage(cpuBefore);
   const waits = firsts.map((answer, i) => Date.parse(answer.at) - (sent[i] as Sent).at);
   const queued = firsts.filter(isChecking).length;
-  return { ...quantiles(waits), sentAt, queued };
+  return { ...quantiles(waits), sentAt, queued, cpuMs: (cpu.user + cpu.system) / 1000 };
 };
 
 /**

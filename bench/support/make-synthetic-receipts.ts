@@ -5,9 +5,13 @@
  * shear, photo). Two parts that never share a seed, a font or a store (docs/decisions/007-receipt-reader-split.md):
  * - `check` (default; seed 20261202, .tmp/synthetic-check): the reader is judged on it, never tuned;
  * - `tuning` (seed 20261205, .tmp/synthetic-tuning): other fonts (the HK cuts of Noto CJK; other Thai
- *   fonts) and other sellers, for looking at misses beside the shared set.
+ *   fonts) and other sellers, for looking at misses beside the shared set;
+ * - `wide` (seed 20261207, .tmp/synthetic-wide): held-out tuning, fonts and stores of neither other part
+ *   (Debian packages fonts-noto-core, fonts-arundina, fonts-arphic-uming, fonts-arphic-ukai,
+ *   fonts-wqy-zenhei: the script stops, naming them, when a font is missing).
  * Deterministic: the same seed and the same system fonts give the same images.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -23,8 +27,22 @@ const VARIANTS = ['clean', 'rotate', 'blur', 'jpeg', 'small', 'shear', 'photo'] 
 type Variant = (typeof VARIANTS)[number];
 
 const partName = option('--part', 'check');
-if (partName !== 'check' && partName !== 'tuning') throw new Error(`--part check|tuning, not ${partName}`);
+if (partName !== 'check' && partName !== 'tuning' && partName !== 'wide')
+  throw new Error(`--part check|tuning|wide, not ${partName}`);
 const part = SYNTHETIC_PARTS[partName];
+// A missing font would be drawn in fontconfig's fallback: another part's font, silently.
+const installed = new Set(
+  execFileSync('fc-list', [':', 'family'], { encoding: 'utf8' })
+    .split('\n')
+    .flatMap((line) => line.split(',')),
+);
+const missing = [...part.twFonts, ...part.thFonts].filter((font) => !installed.has(font));
+if (missing.length > 0) {
+  console.error(
+    `The ${partName} part's fonts ${missing.join(', ')} are not installed: apt-get install -y ${part.fontPackages.join(' ')}`,
+  );
+  process.exit(1);
+}
 const seed = Number(option('--seed', String(part.seed)));
 const count = Number(option('--count', '14'));
 const outDir = option('--out', join(projectRoot, '.tmp', `synthetic-${partName}`));
@@ -275,7 +293,7 @@ async function main() {
         .png()
         .toBuffer();
       const { bytes, ext } = await degrade(png, variant);
-      const file = `${prefix}-${partName === 'tuning' ? 't' : 'c'}${n}-${variant}.${ext}`;
+      const file = `${prefix}-${{ tuning: 't', check: 'c', wide: 'w' }[partName]}${n}-${variant}.${ext}`;
       writeFileSync(join(outDir, file), bytes);
       labels.push({ file, variant, font: receipt.font, ...receipt.label });
     }

@@ -8,6 +8,8 @@ export type Seller = { name: string; address: string };
 export type Store = { name: string; branch: string };
 export type SyntheticPart = {
   seed: number;
+  /** The Debian packages its fonts come from: the maker stops, naming them, when a font is missing. */
+  fontPackages: string[];
   twFonts: string[];
   thFonts: string[];
   twSellers: Seller[];
@@ -17,6 +19,7 @@ export type SyntheticPart = {
 /** The check part: fonts other than the shared set's (a sans CJK and a Thai sans), its own sellers. */
 const CHECK: SyntheticPart = {
   seed: 20261202,
+  fontPackages: ['fonts-noto-cjk', 'fonts-thai-tlwg'],
   twFonts: ['Noto Serif CJK TC', 'Noto Sans Mono CJK TC', 'Noto Sans CJK TC'],
   thFonts: ['Garuda', 'Loma', 'Norasi', 'Tlwg Typo', 'Waree', 'Sawasdee'],
   twSellers: [
@@ -44,6 +47,7 @@ const CHECK: SyntheticPart = {
  */
 const TUNING: SyntheticPart = {
   seed: 20261205,
+  fontPackages: ['fonts-noto-cjk', 'fonts-thai-tlwg'],
   twFonts: ['Noto Serif CJK HK', 'Noto Sans Mono CJK HK', 'Noto Sans CJK HK'],
   thFonts: ['Kinnari', 'Laksaman', 'Purisa', 'Tlwg Typist', 'Umpush', 'Tlwg Mono'],
   twSellers: [
@@ -65,4 +69,50 @@ const TUNING: SyntheticPart = {
   ],
 };
 
-export const SYNTHETIC_PARTS = { check: CHECK, tuning: TUNING } as const;
+/**
+ * The held-out tuning part (`--part wide`, issue 15): a third seed, fonts neither other part uses (Noto and
+ * Arundina Thai, Tlwg Typewriter; AR PL Ming and Kai, WenQuanYi Zen Hei), and stores of neither (real Thai
+ * and TW chains and one-shop names), for seeing whether a rule learnt on the tuning part holds on print it
+ * was not written from, before the check part is run. It is a tuning part: its misses may be read.
+ */
+const WIDE: SyntheticPart = {
+  seed: 20261207,
+  fontPackages: [
+    'fonts-noto-core',
+    'fonts-arundina',
+    'fonts-thai-tlwg',
+    'fonts-arphic-uming',
+    'fonts-arphic-ukai',
+    'fonts-wqy-zenhei',
+  ],
+  twFonts: ['AR PL UMing TW', 'AR PL UKai TW', 'WenQuanYi Zen Hei'],
+  thFonts: [
+    'Noto Sans Thai',
+    'Noto Serif Thai',
+    'Noto Looped Thai',
+    'Arundina Sans',
+    'Arundina Serif',
+    'Tlwg Typewriter',
+  ],
+  twSellers: [
+    { name: '康是美股份有限公司中壢店', address: '桃園市中壢區中正路200號' },
+    { name: '台灣松本清股份有限公司西門店', address: '台北市萬華區漢中街50號' },
+    { name: '統一星巴克股份有限公司高雄店', address: '高雄市前金區中正四路211號' },
+    { name: '屈臣氏股份有限公司基隆店', address: '基隆市仁愛區愛一路30號' },
+    { name: '阿忠麵線店', address: '彰化縣鹿港鎮中山路100號' },
+    { name: '新興五金行', address: '雲林縣斗六市大學路一段30號' },
+    { name: '順發電器行', address: '台東縣台東市中華路一段66號' },
+  ],
+  thStores: [
+    { name: 'เซเว่น อีเลฟเว่น', branch: 'สาขา 10234 ถ.ลาดพร้าว เขตวังทองหลาง กรุงเทพฯ' },
+    { name: 'ลอว์สัน 108', branch: 'สาขา 0156 ถ.สาทรใต้ เขตสาทร กรุงเทพฯ' },
+    { name: 'ซีเจ เอ็กซ์เพรส', branch: 'สาขา 0420 ถ.เศรษฐกิจ 1 อ.เมือง สมุทรสาคร' },
+    { name: 'แม็กซ์แวลู', branch: 'สาขา 021 ถ.ศรีนครินทร์ อ.บางพลี สมุทรปราการ' },
+    { name: 'ฟู้ดแลนด์', branch: 'สาขา 0008 ถ.ปัฐวิกรณ์ เขตบึงกุ่ม กรุงเทพฯ' },
+    { name: 'ร้านสะดวกซื้อ บ้านสวน', branch: 'สาขา 001 ถ.ทางหลวง 4 อ.เมือง ชุมพร' },
+    { name: 'ร้านชำ ลุงสมศักดิ์', branch: 'สาขา 001 ถ.พระปกเกล้า อ.เมือง เชียงราย' },
+    { name: 'ร้านค้าปลีก ศรีนวลการค้า', branch: 'สาขา 002 ถ.ศรีธรรมโศก อ.เมือง นครศรีธรรมราช' },
+  ],
+};
+
+export const SYNTHETIC_PARTS = { check: CHECK, tuning: TUNING, wide: WIDE } as const;

@@ -194,6 +194,11 @@ export function createWebhookLanes<Out extends CommittedOutbound, Staged = unkno
   const fill = () => {
     const claimed = claiming.then(async () => {
       await afterCommits();
+      // The claim looks on the event loop's next turn, after the I/O already waiting has been read: a wake-up
+      // comes while the webhook's insert resolves (PGlite's NOTIFY, the announce), and PGlite answers without
+      // giving the loop a turn, so claiming at once took a burst's events one by one, each paying a claim,
+      // a context read, a transaction and a send of its own.
+      await new Promise((resolve) => setImmediate(resolve));
       return claim();
     });
     claiming = claimed.catch(() => undefined);

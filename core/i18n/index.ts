@@ -120,15 +120,36 @@ function getInstance(): i18n {
 
 /** A translate function bound to one locale (i18next with the three catalogs, loaded synchronously). */
 export function getTranslator(locale: Locale): Translate {
-  const fixed = getInstance().getFixedT(locale) as unknown as (key: string, options?: TOptions) => unknown;
+  const fixed = fixedT(locale);
   return (key, options) => String(fixed(key, options ?? {}));
 }
 
+type FixedT = (key: string, options?: TOptions) => unknown;
+const fixedByLocale = new Map<Locale, FixedT>();
+
+/** i18next's translate function for `locale`, made once (the catalogs never change while running). */
+function fixedT(locale: Locale): FixedT {
+  let fixed = fixedByLocale.get(locale);
+  if (!fixed) {
+    fixed = getInstance().getFixedT(locale) as unknown as FixedT;
+    fixedByLocale.set(locale, fixed);
+  }
+  return fixed;
+}
+
+/** The catalogs' lists, looked up once each: an answer's card reads its steps and keywords every time. */
+const lists = new Map<string, readonly string[]>();
+
 /** A list from the catalog (steps, keywords) in one locale. */
 export function getList(locale: Locale, key: string): string[] {
-  const fixed = getInstance().getFixedT(locale) as unknown as (key: string, options?: TOptions) => unknown;
-  const value = fixed(key, { returnObjects: true });
-  return Array.isArray(value) ? value.map(String) : [];
+  const cacheKey = `${locale}\n${key}`;
+  let list = lists.get(cacheKey);
+  if (!list) {
+    const value = fixedT(locale)(key, { returnObjects: true });
+    list = Array.isArray(value) ? value.map(String) : [];
+    lists.set(cacheKey, list);
+  }
+  return [...list];
 }
 
 /** True when the catalog has the key in this locale or in English. */

@@ -413,7 +413,8 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
  * the branch's place (without 店, 門市, …) printed whole as a place of the seller's address below
  * (新莊 in 新北市新莊區…; 新市 in 台南市新市區; 興安 in 台北市中山區興安街, a branch named after its road;
  * 台中文心 in 台中市南屯區文心路, a city and a road; a place cut short, 台 of 台中市 or 中 of it, is not read
- * again). 臺 and 台 are one character written two ways.
+ * again; a place of one character, 中 of 中區, vouches for nothing). 臺 and 台 are one character written two
+ * ways.
  */
 export const UNVOUCHED_BRANCH_CAP = 0.85;
 const BRANCH_WORD = /(?:分公司|營業所|門市|分店|店)$/;
@@ -425,7 +426,9 @@ export function branchVouchedFor(name: string, chain: string, address: string | 
   const rest = letters(name).replace(letters(chain), '');
   if (rest === '') return true;
   const place = rest.replace(BRANCH_WORD, '');
-  if (place === '' || !address) return false;
+  // A place of one character is no evidence: OCR that dropped a character of the branch (中壢店 read
+  // 中店) drops it from the address too (中壢區 read 中區, a district of its own), and agrees with itself.
+  if ([...place].length < 2 || !address) return false;
   return placesInAddress(place, letters(address), 0);
 }
 
@@ -455,9 +458,18 @@ const LONE_LETTER_AFTER_NAME_END = new RegExp(
   'u',
 );
 
+/**
+ * Sara am (ำ) as tesseract (tha) writes it: nikhahit then sara aa (ชํา for ชำ), a tone mark before or
+ * between them (ค่ํา, คํ่า for ค่ำ). Written back as the one letter the name is printed with; the two read
+ * alike, but a name compared or looked up by its letters is not the same name.
+ */
+export function composeSaraAm(text: string) {
+  return text.replace(/\u0E4D([\u0E48-\u0E4B]?)\u0E32/gu, '$1\u0E33');
+}
+
 export function cleanName(value: string) {
   return (
-    value
+    composeSaraAm(value)
       // Specks OCR read beside the name ("ศรีสยาม 9 ๑ 4 ๑ 4", "พลาซา 6 6 ๕ P= | 1"): a run of two or more
       // one- or two-character tokens at the end is not part of a name.
       .replace(/(?:\s+\S{1,2}){2,}\s*$/u, '')

@@ -152,6 +152,9 @@ describe('the chain lexicon (core/receipts/data/store-chains.data.ts)', () => {
     ['全家便利商店股份有限公司興安店', '全家便利商店股份有限公司', '台北市中山區興安街50號', true],
     ['好市多股份有限公司中店', '好市多股份有限公司', '台中市南屯區文心南三路289號', false],
     ['好市多股份有限公司南店', '好市多股份有限公司', '台南市新市區中山路10號', false],
+    // A place of one character: the branch and the address may have lost the same character (中壢).
+    ['康是美股份有限公司中店', '康是美股份有限公司', '桃園市中區中正路200號', false],
+    ['康是美股份有限公司中壢店', '康是美股份有限公司', '桃園市中壢區中正路200號', true],
     // A branch named by its city and its road, each a place of the address, in its order.
     ['全聯實業股份有限公司台中文心', '全聯實業股份有限公司', '台中市南屯區文心路三段50號', true],
     ['全聯實業股份有限公司文心台中', '全聯實業股份有限公司', '台中市南屯區文心路三段50號', false],

@@ -1,7 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseReceiptText } from '../../core/receipts/index.js';
 import { isThaiLabelRow } from '../../core/receipts/receipt-thai-labels.models.js';
-import { cleanName, PASSED_OVER_NAME_CAP, readsAsName } from '../../core/receipts/receipt-store.models.js';
+import {
+  cleanName,
+  composeSaraAm,
+  PASSED_OVER_NAME_CAP,
+  readsAsName,
+} from '../../core/receipts/receipt-store.models.js';
 
 const thai = (...lines: string[]) =>
   parseReceiptText(
@@ -94,4 +99,30 @@ describe('a lone Thai letter after the word a Thai name ends with (issue #15)', 
       expect(cleanName(read)).toBe(read);
     },
   );
+});
+
+describe('sara am in a Thai name as tesseract writes it (issue #15)', () => {
+  test.each([
+    ['ร้านชําลุงสมศักดิ์', 'ร้านชำลุงสมศักดิ์'],
+    ['ร้านชำ ลุงสมศักดิ์', 'ร้านชำ ลุงสมศักดิ์'],
+    ['ค่ํา', 'ค่ำ'],
+    ['คํ่า', 'ค่ำ'],
+    ['น้ําดื่ม', 'น้ำดื่ม'],
+  ])('when a name reads %s, then it is %s', (read, name) => {
+    expect(composeSaraAm(read)).toBe(name);
+    expect(cleanName(read)).toBe(name);
+  });
+
+  test('when the store row reads sara am as nikhahit and sara aa, then the store name has sara am', () => {
+    const receipt = thai(
+      'ร้านชํา ลุงสมศักดิ์',
+      'สาขา 001 ถ.พระปกเกล้า อ.เมือง เชียงราย',
+      'เลขประจําตัวผู้เสียภาษี 5005020441849',
+      'วันที่ 20/12/2567 12:55',
+      '1 นมเมจิ 830 มล 83.25',
+      'รวมทั้งสิ้น 83.25',
+    );
+    // Thai words of one row are read together (`compact`).
+    expect(receipt.fields.storeName).toBe('ร้านชำลุงสมศักดิ์');
+  });
 });
