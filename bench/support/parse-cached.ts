@@ -1,6 +1,6 @@
 /**
  * `tsx bench/support/parse-cached.ts [--verbose] [--part tuning|check] [--engine tesseract|paddle]
- * [--second tesseract|paddle] [--names]`: the
+ * [--second tesseract|paddle] [--names] [--halves]`: the
  * SROIE dev accuracy of the parser alone, on the OCR stored by `bench/support/ocr-cache.ts` (every pass,
  * combined by the reader's own `refineReading`), for the tuning and the check part separately, with the
  * calibration table. Seconds, not minutes: for measuring parser changes; tune on the tuning part only
@@ -16,7 +16,7 @@ import { rereadStoreRows } from '../../core/receipts/receipt-name-rows.js';
 import { prepareOcrPage, refineReading } from '../../core/receipts/receipt-reader.js';
 import { cacheOcrAnswers } from './cached-ocr-engine.js';
 import { formatCalibration, formatFieldTables, type Outcome } from './accuracy-report.js';
-import { committedPartOf, loadSplit } from './sroie-split.js';
+import { committedPartOf, loadSplit, tuningHalfOf } from './sroie-split.js';
 import { cacheDir, nameWords, scoreSroie, SROIE_SUBMITTED_AT, sroieDir } from './sroie-labels.js';
 
 const argv = process.argv.slice(2);
@@ -33,6 +33,9 @@ const upTo = argv.includes('--up-to') ? argv[argv.indexOf('--up-to') + 1] : unde
 // `--names`: the store name's rows read again from their crops (`rereadStoreRows`), as the reader does;
 // the crops' readings are cached under .tmp/ocr-cache/rows/ (the first run reads them, later ones replay).
 const names = argv.includes('--names');
+// `--halves`: the tuning part's field table twice more, once for each half (`tuningHalfOf`): a
+// cross-validation inside the tuning part — a rule that helps one half and not the other is fitted.
+const halves = argv.includes('--halves');
 let rowEngines: OcrEngine[] | undefined;
 const rereadNames = async (file: string, lines: OcrLine[]) => {
   rowEngines ??= [buildTesseractOcrEngine({ poolSize: 1 }), buildPaddleOcrEngine()].map((rowEngine) =>
@@ -61,6 +64,7 @@ const files = readdirSync(join(root, 'base'))
   .filter((file) => file.endsWith('.json'))
   .sort();
 const outcomes: Outcome[] = [];
+const halfOutcomes: Outcome[] = [];
 // The store name word for word as printed (`nameWords`: spaces count), beside the store field.
 const printedWords: Record<string, { right: number; of: number }> = {};
 const secondUncached: string[] = [];
@@ -95,6 +99,13 @@ for (const file of files) {
   }
   const fields = scoreSroie(parsed, label);
   outcomes.push({ file, part, group: `sroie-dev/${part}`, fields });
+  if (halves && part === 'tuning')
+    halfOutcomes.push({
+      file,
+      part,
+      group: `sroie-dev/tuning half ${tuningHalfOf(file.replace('.json', '.jpg'))}`,
+      fields,
+    });
   const words = (printedWords[part] ??= { right: 0, of: 0 });
   words.of++;
   if (nameWords(parsed.fields.storeName) === nameWords(label.company)) words.right++;
@@ -113,6 +124,7 @@ if (names)
     `store name rows read again on ${rereadCount.scans} of ${rereadCount.photos} scans (${rereadCount.reads} row recognitions, ${(rereadCount.reads / Math.max(1, rereadCount.photos)).toFixed(2)} a photo), a row's text replaced on ${rereadCount.replaced}`,
   );
 console.log(formatFieldTables(outcomes));
+if (halfOutcomes.length > 0) console.log(formatFieldTables(halfOutcomes));
 for (const [part, { right, of }] of Object.entries(printedWords))
   console.log(
     `store word for word as printed (spaces count), ${part}: ${right}/${of} (${((right / of) * 100).toFixed(1)} %)`,

@@ -20,6 +20,19 @@ export function splitPartOf(fileName: string): SplitPart {
   return digest.readUInt32BE(0) / 2 ** 32 < TUNING_SHARE ? 'tuning' : 'check';
 }
 
+/**
+ * The half of the tuning part a scan falls in, for a cross-validation inside it (`parse-cached.ts
+ * --halves`): by another hash of its name (`proofline-halves-v1:<file name>`, first byte even: A), so the
+ * halves are independent of the split and stable as scans are added. A rule that helps one half and not
+ * the other is fitted to the scans it was found on.
+ */
+export const HALVES_SALT = 'proofline-halves-v1';
+export type TuningHalf = 'A' | 'B';
+
+export function tuningHalfOf(fileName: string): TuningHalf {
+  return createHash('sha256').update(`${HALVES_SALT}:${fileName}`).digest()[0]! % 2 === 0 ? 'A' : 'B';
+}
+
 /** The committed list: `{ tuning: ["003.jpg", …], check: […] }`. */
 export function loadSplit(): Record<SplitPart, string[]> {
   return JSON.parse(readFileSync(splitListFile, 'utf8')) as Record<SplitPart, string[]>;

@@ -222,6 +222,46 @@ describe('analytics rollups', () => {
     expect(await rollupRows()).toEqual(rebuilt);
   }, 120_000);
 
+  test('when one statement updates some lines of many proofs and another deletes whole proofs and single lines, then the rollups follow exactly (old versions read from old_rows, migration 0060)', async () => {
+    const db = database.db;
+    await db.insert(analyticsLineItems).values(randomProofs(60));
+    await foldPendingFacts(db);
+    const ids = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => `sub_r${proofs - 60 + from + i}`);
+    // One UPDATE: the first line of 30 proofs changes amount and product, their other lines stay.
+    await db
+      .update(analyticsLineItems)
+      .set({ amountMinor: sql`${analyticsLineItems.amountMinor} + 7`, productKey: 'chips' })
+      .where(and(eq(analyticsLineItems.lineNo, 1), inArray(analyticsLineItems.submissionId, ids(0, 30))));
+    await expectRollupsEqualLineItems();
+    const lineCount = async () => {
+      const [row] = await queryRows<{ rows: number }>(
+        db,
+        sql`select count(*)::int as rows from analytics_line_items where brand_id = ${BRAND}`,
+      );
+      return row!.rows;
+    };
+    const before = await lineCount();
+    // One DELETE: 20 whole proofs, and the second line of 20 others (some updated above).
+    await db.delete(analyticsLineItems).where(
+      sql`${inArray(analyticsLineItems.submissionId, ids(30, 20))}
+            or (${analyticsLineItems.lineNo} = 2 and ${inArray(analyticsLineItems.submissionId, ids(20, 20))})`,
+    );
+    const deleted = before - (await lineCount());
+    expect(deleted).toBeGreaterThan(20);
+    // Each deleted row is one -1 record (its old version); the touched proofs' other rows cancel out (+1 -1).
+    const [pending] = await queryRows<{ minus: number; plus: number }>(
+      db,
+      sql`select count(*) filter (where sign = -1)::int as minus, count(*) filter (where sign = 1)::int as plus
+            from fact_outbox_line_items`,
+    );
+    expect(pending!.minus - pending!.plus).toBe(deleted);
+    await expectRollupsEqualLineItems();
+    const folded = await rollupRows();
+    await rebuildAnalyticsRollups(db, { brandId: BRAND });
+    expect(await rollupRows()).toEqual(folded);
+  }, 120_000);
+
   test('when every line item of the brand is gone, then the rollups hold nothing for it and the other brand is untouched', async () => {
     const db = database.db;
     const otherBefore = await analyzeBaskets(db, { brandId: OTHER }, { minCount: 1 });
