@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { PGlite } from '@electric-sql/pglite';
 import { loadavg } from 'node:os';
 import { messagingApi, middleware, type webhook } from '@line/bot-sdk';
 import express from 'express';
@@ -17,11 +18,14 @@ import { compare, round, type BenchCase, type BenchMeasurement } from '../bench.
 import { postJson, putJson, waitFor } from '../support/http.js';
 import type { PgliteThreadMode } from '../../core/db/pglite-thread.js';
 import { benchPgliteThreads } from '../support/pglite-threads.js';
+import { printStatementProfile, startStatementProfile } from '../support/statement-profile.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
 const SEQUENTIAL = Number(process.env.BENCH_LATENCY_SEQUENTIAL ?? 50);
 const BURST = Number(process.env.BENCH_LATENCY_BURST ?? 200);
 const MOF_LATENCIES = (process.env.BENCH_LATENCY_MOF_MS ?? '0,200').split(',').map(Number);
+// The help burst's statements and PGlite's CPU in them (the serving thread's PGlite only).
+const PROFILE_STATEMENTS = process.env.BENCH_PROFILE_STATEMENTS === '1';
 // 'help' runs only the help rows (and the bare bot's), for quick old-vs-new comparisons of the burst.
 const ONLY = process.env.BENCH_LATENCY_ONLY;
 const PURCHASE_DATE = taipeiDaysAgo(1);
@@ -42,6 +46,8 @@ type BotEntry = { userId: string; at: string; via: string; messages: unknown[] }
  * most in any 1 s: the budget's 5, give or take the jitter of the requests' own sending). Sizes:
  * BENCH_LATENCY_SEQUENTIAL (50), BENCH_LATENCY_BURST (200), BENCH_LATENCY_MOF_MS ('0,200'); on PGlite
  * BENCH_PGLITE_THREAD ('main'; 'main,worker' runs both, PGlite on the serving thread and in a worker thread).
+ * BENCH_PROFILE_STATEMENTS=1 prints the help burst's statements and PGlite's CPU in them; BENCH_LATENCY_ONLY=help
+ * runs only the help rows.
  */
 const lineLatencyBench: BenchCase = {
   name: 'chat answers through the LINE simulator: webhook → LINE call, vs a bare bot',
@@ -114,7 +120,9 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
     const proofSequential =
       ONLY === 'help' ? helpSequential : await sequential(demoChannel, (i) => proofText(i));
     const bareBurst = await burst(BARE_CHANNEL.lineChannelId, () => 'help');
+    const profile = PROFILE_STATEMENTS ? startStatementProfile(PGlite.prototype) : undefined;
     const helpBurst = await burst(demoChannel, () => 'help');
+    if (profile) printStatementProfile(profile.stop(), BURST, `help events (${tag})`);
     out.push(cpuRow(`${tag}: help, ${BURST} at once`, helpBurst, bareBurst));
     if (ONLY === 'help') {
       for (const quantile of ['p50', 'p95'] as const)

@@ -19,7 +19,11 @@ import { startMofSimulator } from '../../sim/mof/index.js';
 import { compare, timeIt, type BenchCase, type BenchMeasurement } from '../bench.types.js';
 import { generateEInvoicePayloads, type GeneratedEInvoice } from '../support/einvoice-payloads.js';
 import { seedBenchBrand, seedBenchMembers } from '../support/bench-brand.js';
-import { startCpuProfile, startStatementProfile } from '../support/statement-profile.js';
+import {
+  printStatementProfile,
+  startCpuProfile,
+  startStatementProfile,
+} from '../support/statement-profile.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
 const RULES_COUNT = Number(process.env.BENCH_SUBMISSIONS_RULES_N ?? 100_000);
@@ -256,7 +260,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
     const verifyCpu = process.cpuUsage(cpuBefore);
     await cpuProfile?.stop();
     if (verified !== payloads.length) throw new Error(`verified ${verified}/${payloads.length}`);
-    if (profile) printStatementProfile(profile.stop(), verified);
+    if (profile) printStatementProfile(profile.stop(), verified, 'proofs');
 
     const bareProfile = PROFILE_CPU
       ? await startCpuProfile(PROFILE_CPU.replace(/(\.cpuprofile)?$/, '.bare$1'))
@@ -312,26 +316,6 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
     await sim.close();
     await database.close();
   }
-}
-
-function printStatementProfile(
-  profile: ReturnType<ReturnType<typeof startStatementProfile>['stop']>,
-  verified: number,
-) {
-  const printRows = (rows: { key: string; count: number; ms: number }[]) => {
-    for (const row of rows.slice(0, 25))
-      console.log(
-        `    ${String(row.count).padStart(6)} × ${String(Math.round(row.ms)).padStart(6)} ms  ${row.key}`,
-      );
-  };
-  const per100 = ((profile.statements / verified) * 100).toFixed(1);
-  console.log(
-    `  statements: ${profile.statements} in ${profile.transactions} transactions (${per100} per 100 proofs), ${Math.round(profile.ms)} ms of wall time in them`,
-  );
-  printRows(profile.rows);
-  if (profile.wasm.length === 0) return;
-  console.log(`  CPU time inside PGlite's wasm: ${Math.round(profile.wasmMs)} ms`);
-  printRows(profile.wasm);
 }
 
 function uniqueByNumber(payloads: GeneratedEInvoice[]): GeneratedEInvoice[] {

@@ -99,6 +99,9 @@ export function startStatementProfile(pglite?: PGlite) {
 
 function keyOf(queryString: string): string {
   const text = queryString.replace(/\s+/g, ' ').trim();
+  // A prepared statement's EXECUTE (the webhook's insert on PGlite) by its name, not its parameters.
+  const executed = /^execute (\w+)/i.exec(text);
+  if (executed) return `execute ${executed[1]}`;
   const head = /^(with .*?\) )?(select|insert into|update|delete from)\s+("?[\w.]+"?)?/i.exec(text);
   const from = /\bfrom ("?[\w.]+"?)/i.exec(text);
   if (!head) return text.slice(0, 60);
@@ -126,4 +129,26 @@ export async function startCpuProfile(file: string) {
       session.disconnect();
     },
   };
+}
+
+/** Prints a statement profile (`startStatementProfile`): per 100 of the `count` `things` measured. */
+export function printStatementProfile(
+  profile: ReturnType<ReturnType<typeof startStatementProfile>['stop']>,
+  count: number,
+  things: string,
+) {
+  const printRows = (rows: { key: string; count: number; ms: number }[]) => {
+    for (const row of rows.slice(0, 25))
+      console.log(
+        `    ${String(row.count).padStart(6)} × ${String(Math.round(row.ms)).padStart(6)} ms  ${row.key}`,
+      );
+  };
+  const per100 = ((profile.statements / count) * 100).toFixed(1);
+  console.log(
+    `  statements: ${profile.statements} in ${profile.transactions} transactions (${per100} per 100 ${things}), ${Math.round(profile.ms)} ms of wall time in them`,
+  );
+  printRows(profile.rows);
+  if (profile.wasm.length === 0) return;
+  console.log(`  CPU time inside PGlite's wasm: ${Math.round(profile.wasmMs)} ms`);
+  printRows(profile.wasm);
 }
