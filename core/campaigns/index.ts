@@ -6,6 +6,11 @@ export {
   type ProofKind,
 } from './campaigns.table.js';
 export {
+  activeCampaignStamps,
+  listActiveCampaignsStamped,
+  parseCampaignStamps,
+} from './campaigns.row-stamps.js';
+export {
   createCampaignsRepository,
   type Campaign,
   type CampaignVersion,

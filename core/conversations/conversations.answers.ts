@@ -34,6 +34,8 @@ export type AnswerContext = {
   touchMember?: boolean;
   /** Whether the brand has an active survey (`EventContext.runsSurveys`); unknown: looked for. */
   runsSurveys?: boolean | undefined;
+  /** The brand's active campaigns' row stamps (`EventContext.activeCampaigns`); unknown: read. */
+  activeCampaigns?: string[] | undefined;
 };
 
 /** The proof's answer from what `submitProof` decided. */

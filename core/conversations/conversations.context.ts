@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { brands, lineChannels, type Brand, type LineChannel } from '../brands/index.js';
+import { activeCampaignStamps, parseCampaignStamps } from '../campaigns/index.js';
 import type { Database } from '../db/database.js';
 import type { WebhookEvent } from '../events/index.js';
 import { localeFromLineLanguage, type Locale } from '../i18n/index.js';
@@ -25,11 +26,19 @@ export type EventContext = {
    * proof's answer need not look for one due (a survey switched on is seen by the next event's read).
    */
   runsSurveys?: boolean;
+  /**
+   * The brand's active campaigns' row stamps (`activeCampaignStamps`), read with the rest: a typed proof
+   * reuses the campaign rows read for an earlier one when they match (`listActiveCampaignsStamped`).
+   */
+  activeCampaigns?: string[];
 };
 
 /** `runsSurveys` of the context's brand, in the statement that reads the context. */
 const runsSurveys = sql<boolean>`exists (select 1 from ${surveys}
   where ${surveys.brandId} = ${lineChannels.brandId} and ${surveys.active})`;
+
+/** `activeCampaigns` of the context's brand, in the statement that reads the context. */
+const activeCampaigns = activeCampaignStamps(lineChannels.brandId);
 
 /**
  * The event's channel (of the event's brand), the brand and the member `lineUserId` of that brand, in one
@@ -41,7 +50,7 @@ export async function readEventContext(
   { brandId, channelId, lineUserId }: { brandId: string; channelId: string; lineUserId: string },
 ): Promise<EventContext | undefined> {
   const [row] = await db
-    .select({ channel: lineChannels, brand: brands, member: members, runsSurveys })
+    .select({ channel: lineChannels, brand: brands, member: members, runsSurveys, activeCampaigns })
     .from(lineChannels)
     .leftJoin(brands, eq(brands.id, lineChannels.brandId))
     .leftJoin(members, and(eq(members.brandId, lineChannels.brandId), eq(members.lineUserId, lineUserId)))
@@ -53,6 +62,7 @@ export async function readEventContext(
     brand: row.brand ?? undefined,
     member: row.member ?? undefined,
     runsSurveys: row.runsSurveys,
+    activeCampaigns: parseCampaignStamps(row.activeCampaigns),
   };
 }
 
@@ -71,7 +81,7 @@ export async function readEventContexts(
 ): Promise<(EventContext | undefined)[]> {
   if (keys.length === 0) return [];
   const rows = await db
-    .select({ channel: lineChannels, brand: brands, member: members, runsSurveys })
+    .select({ channel: lineChannels, brand: brands, member: members, runsSurveys, activeCampaigns })
     .from(lineChannels)
     .leftJoin(brands, eq(brands.id, lineChannels.brandId))
     .leftJoin(
@@ -84,7 +94,12 @@ export async function readEventContexts(
     .where(inArray(lineChannels.id, [...new Set(keys.map((key) => key.channelId))]));
   const channels = new Map<
     string,
-    { channel: LineChannel; brand: Brand | undefined; runsSurveys: boolean }
+    {
+      channel: LineChannel;
+      brand: Brand | undefined;
+      runsSurveys: boolean;
+      activeCampaigns: string[] | undefined;
+    }
   >();
   const found = new Map<string, Member>();
   for (const row of rows) {
@@ -92,6 +107,7 @@ export async function readEventContexts(
       channel: row.channel,
       brand: row.brand ?? undefined,
       runsSurveys: row.runsSurveys,
+      activeCampaigns: parseCampaignStamps(row.activeCampaigns),
     });
     if (row.member) found.set(`${row.member.brandId}\n${row.member.lineUserId}`, row.member);
   }

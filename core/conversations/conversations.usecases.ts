@@ -159,6 +159,7 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
     timezone,
     touchMember: known,
     runsSurveys: found.runsSurveys,
+    activeCampaigns: found.activeCampaigns,
   };
 
   if (payload.type === 'postback') {
@@ -449,6 +450,7 @@ function submitFromChat(
     sourceRef: sourceRefOf(context.event),
     input,
     receivedAt: context.event.receivedAt,
+    ...(context.activeCampaigns ? { activeCampaigns: context.activeCampaigns } : {}),
   });
 }
 

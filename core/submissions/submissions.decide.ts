@@ -2,6 +2,7 @@ import {
   addDays,
   createCampaignsRepository,
   evaluateCampaignRules,
+  listActiveCampaignsStamped,
   firstFailedVerdict,
   localDateOf,
   NO_REWARDS,
@@ -52,7 +53,7 @@ export function leaseMs(deps: SubmissionsDeps) {
 
 export async function resolveCampaign(
   deps: Pick<SubmissionsDeps, 'db' | 'generateId' | 'clock'>,
-  command: Pick<SubmitProofCommand, 'brandId' | 'campaignId'>,
+  command: Pick<SubmitProofCommand, 'brandId' | 'campaignId' | 'activeCampaigns'>,
   kind: ProofKind,
 ): Promise<Campaign | undefined> {
   const campaignsRepository = createCampaignsRepository({ db: deps.db, generateId: deps.generateId });
@@ -65,9 +66,10 @@ export async function resolveCampaign(
     return campaign && accepts(campaign) ? campaign : undefined;
   }
   const now = deps.clock.now();
-  const active = (await campaignsRepository.listActiveCampaigns({ brandId: command.brandId })).filter(
-    accepts,
-  );
+  // The rows read for an earlier proof when the event's context saw them unchanged (their row stamps).
+  const active = (
+    await listActiveCampaignsStamped(deps.db, { brandId: command.brandId, stamps: command.activeCampaigns })
+  ).filter(accepts);
   // The campaign open for registration now; else the one that opens next or closed last (the rules say why).
   return active.find((c) => c.registerFrom <= now && now <= c.registerTo) ?? active[0];
 }

@@ -30,6 +30,11 @@ export type SubmitProofCommand = {
   input: ProofInput;
   /** When the member sent it (the webhook event's arrival): how long they have waited already. */
   receivedAt?: Date;
+  /**
+   * The brand's active campaigns' row stamps as the event's context read saw them (`activeCampaignStamps`):
+   * when all match rows read before, the campaign is not read again. Unset: read.
+   */
+  activeCampaigns?: readonly string[];
 };
 
 /** A problem with the proof, as data the bot translates: `{ field: 'randomCode', reason: 'random_code.missing' }`. */

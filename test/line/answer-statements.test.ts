@@ -30,9 +30,11 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * scratch card became one statement each (same day): a typed e-invoice 31, "received, checking" 14; before
  * the decision took the invoice's header from the statement that stored the MoF's answer and the line items'
  * insert looked up the product mappings itself, and the event's context read said whether the brand runs
- * a survey (same day): a typed e-invoice 26.
+ * a survey (same day): a typed e-invoice 26; before the campaign rows were reused when the event's context
+ * read saw them unchanged (their row stamps, 2026-12-07): a typed e-invoice 23, "received, checking" 13.
+ * The proofs counted follow a first one (`WARM`), as every proof but a process's first does.
  */
-const MAX_STATEMENTS = { help: 6, textProof: 23, queuedProof: 13 };
+const MAX_STATEMENTS = { help: 6, textProof: 22, queuedProof: 12 };
 /**
  * A group of `help` answers handled together (issue 17's burst): the claim and each group's writes (done
  * marks, members' activity, answers, sent marks) are one statement each for the whole group, so each
@@ -43,8 +45,10 @@ const MAX_STATEMENTS = { help: 6, textProof: 23, queuedProof: 13 };
  */
 const GROUP = 8;
 const MAX_GROUP_STATEMENTS = 24;
-// 0–3: one each for the single answers, 4 … 4 + GROUP − 1: the group, the last: the single write.
-const MEMBERS = 5 + GROUP;
+// 0–3: one each for the single answers, 4 … 4 + GROUP − 1: the group, then the first proof (its campaign
+// rows are read), the last: the single write.
+const WARM = 4 + GROUP;
+const MEMBERS = 6 + GROUP;
 
 describe('statements per answer (issue 17)', () => {
   const log = createStatementLog();
@@ -73,13 +77,11 @@ describe('statements per answer (issue 17)', () => {
       answerLanes: 0,
     });
     for (let i = 0; i < MEMBERS; i++)
-      await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: `member ${i}`, language: 'en' }),
-      });
+      await kit.addUser(userIdOf(i), { displayName: `member ${i}`, language: 'en' });
     // Known members: their first message stored them.
     for (let i = 0; i < MEMBERS; i++) await answer(userIdOf(i), 'help');
+    // A first proof: the process reads the campaign rows the later ones reuse while unchanged.
+    await answer(userIdOf(WARM), `${invoiceNumberOf(WARM)} ${rocDate(PURCHASE_DATE)} 1234`);
   }, HANG_GUARD_MS);
 
   afterAll(async () => {

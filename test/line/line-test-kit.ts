@@ -43,6 +43,8 @@ export type LineTestKit = {
   outbound: QueueWorker;
   /** Runs the worker until no event is due. */
   drain: () => Promise<number>;
+  /** A LINE user the simulator knows (their profile), who can then send messages. */
+  addUser: (userId: string, profile: { displayName: string; language: string }) => Promise<void>;
   /** A LINE user does something in the chat (text, image, follow…): a signed webhook to the bot. */
   userSends: (
     userId: string,
@@ -159,6 +161,14 @@ export async function createLineTestKit({
       for (let processed = await worker.runOnce(); processed > 0; processed = await worker.runOnce())
         total += processed;
       return total;
+    },
+    addUser: async (userId, profile) => {
+      const response = await fetch(`${lineSim.url}/__sim/users/${userId}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(profile),
+      });
+      if (!response.ok) throw new Error(`simulator user failed: ${response.status} ${await response.text()}`);
     },
     userSends: async (userId, body) => {
       const response = await fetch(`${lineSim.url}/__sim/users/${userId}/send`, {
