@@ -15,6 +15,8 @@ import {
   type LineTestKit,
 } from '../../test/line/line-test-kit.js';
 import { compare, round, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../core/db/database.js';
 import { postJson, putJson, waitFor } from '../support/http.js';
 import type { PgliteThreadMode } from '../../core/db/pglite-thread.js';
 import { benchPgliteThreads } from '../support/pglite-threads.js';
@@ -23,6 +25,8 @@ import { printStatementProfile, startStatementProfile } from '../support/stateme
 // A benchmark is an entry point: its sizes come from its environment.
 const SEQUENTIAL = Number(process.env.BENCH_LATENCY_SEQUENTIAL ?? 50);
 const BURST = Number(process.env.BENCH_LATENCY_BURST ?? 200);
+/** How long a burst waits for every first answer before it fails, saying who was not answered and why. */
+const BURST_TIMEOUT_MS = Number(process.env.BENCH_LATENCY_TIMEOUT_MS ?? 600_000);
 const MOF_LATENCIES = (process.env.BENCH_LATENCY_MOF_MS ?? '0,200').split(',').map(Number);
 // The help burst's statements and PGlite's CPU in them (the serving thread's PGlite only).
 const PROFILE_STATEMENTS = process.env.BENCH_PROFILE_STATEMENTS === '1';
@@ -32,7 +36,8 @@ const PURCHASE_DATE = taipeiDaysAgo(1);
 const CHECKING_TITLES = ['Received, checking', '已收到，查核中', 'ได้รับแล้ว กำลังตรวจสอบ'];
 const BARE_CHANNEL = { lineChannelId: '2199999999', secret: 'bare-bot-secret', token: 'bare-bot-token' };
 
-type Sent = { userId: string; at: number };
+/** A message a member sent: when (LINE's event timestamp) and the webhook statuses the simulator got. */
+type Sent = { userId: string; at: number; statuses: number[] };
 type BotEntry = { userId: string; at: string; via: string; messages: unknown[] };
 
 /**
@@ -104,7 +109,10 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
     );
     const send = (channelId: string, userId: string, text: string): Promise<Sent> =>
       postJson(`${kit.lineSim.url}/__sim/users/${userId}/send`, { channelId, type: 'text', text }).then(
-        (body) => ({ userId, at: Number((body as { event: { timestamp: number } }).event.timestamp) }),
+        (body) => {
+          const sent = body as { event: { timestamp: number }; statuses?: number[] };
+          return { userId, at: Number(sent.event.timestamp), statuses: sent.statuses ?? [] };
+        },
       );
     const demoChannel = kit.demo.channel.lineChannelId;
     const sequential = (channelId: string, text: (i: number) => string) =>
@@ -228,21 +236,58 @@ const runBurst: Run = async ({ kit, channelId, users, text, send }) => {
   const sent = await Promise.all(users.map((userId, i) => send(channelId, userId, text(i))));
   // The times are the simulator's: polling less often changes none of them, and each poll reads the
   // channel's whole timeline, CPU the bot under test (in this process) would otherwise lose.
+  let answers: (BotEntry | undefined)[] = [];
   const firsts = await waitFor(
     async () => {
       const seen = new Map<string, BotEntry[]>();
       for (const entry of await botEntries(kit, channelId))
         seen.set(entry.userId, [...(seen.get(entry.userId) ?? []), entry]);
-      const answers = sent.map(({ userId }) => seen.get(userId)?.[before.get(userId) ?? 0]);
+      answers = sent.map(({ userId }) => seen.get(userId)?.[before.get(userId) ?? 0]);
       return answers.every(Boolean) ? (answers as BotEntry[]) : undefined;
     },
-    { everyMs: 250 },
-  );
+    { everyMs: 250, timeoutMs: BURST_TIMEOUT_MS },
+  ).catch(async (error: unknown) => {
+    const missing = sent.filter((_, i) => !answers[i]);
+    throw new Error(`${(error as Error).message}: ${await unanswered(kit, missing)}`);
+  });
   const cpu = process.cpuUsage(cpuBefore);
   const waits = firsts.map((answer, i) => Date.parse(answer.at) - (sent[i] as Sent).at);
   const queued = firsts.filter(isChecking).length;
   return { ...quantiles(waits), sentAt, queued, cpuMs: (cpu.user + cpu.system) / 1000 };
 };
+
+/**
+ * Why members were never answered, for the error of a burst that timed out: each one's webhook statuses as
+ * the simulator got them, and their stored events and outbound messages (state, attempts, last error) —
+ * lost (no row, or a row done without a message) against slow (rows waiting for their next attempt).
+ */
+async function unanswered(kit: LineTestKit, missing: Sent[]): Promise<string> {
+  if (missing.length === 0) return 'every member answered';
+  const users = missing.map((sent) => sent.userId);
+  const db = kit.services.database.db;
+  const events = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select line_user_id, state, attempts, last_error, next_attempt_at, locked_until from webhook_events
+        where line_user_id in (${sql.join(
+          users.map((user) => sql`${user}`),
+          sql`, `,
+        )})`,
+  );
+  const messages = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select to_user_id, kind, state, attempts, last_error, next_attempt_at, delivered_as from outbound_messages
+        where to_user_id in (${sql.join(
+          users.map((user) => sql`${user}`),
+          sql`, `,
+        )})`,
+  );
+  return JSON.stringify({
+    unanswered: missing.length,
+    statuses: missing.map((sent) => `${sent.userId.slice(-4)}:${sent.statuses.join('/')}`),
+    events,
+    messages,
+  });
+}
 
 /**
  * When (ms after the burst was sent) every burst member had their decision (reply or later push). Only
