@@ -144,7 +144,7 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
         metric: `${tag}: help, ${BURST} at once, last answer`,
         value: helpBurst.max,
         unit: 'ms',
-        note: loadNote(),
+        note: `${await handledAgain(kit, users.slice(SEQUENTIAL))}; ${loadNote()}`,
       });
       return out;
     }
@@ -255,6 +255,30 @@ const runBurst: Run = async ({ kit, channelId, users, text, send }) => {
   const queued = firsts.filter(isChecking).length;
   return { ...quantiles(waits), sentAt, queued, cpuMs: (cpu.user + cpu.system) / 1000 };
 };
+
+/**
+ * What the slowest answers of a burst may have waited for: the members' events handled more than once (a
+ * lease that lapsed, a group committed again one by one) and their answers that went by push (a reply
+ * token too old) — said beside the burst's last answer.
+ */
+async function handledAgain(kit: LineTestKit, users: string[]): Promise<string> {
+  const list = sql.join(
+    users.map((user) => sql`${user}`),
+    sql`, `,
+  );
+  const [events] = await queryRows<{ again: number; most: number }>(
+    kit.services.database.db,
+    sql`select count(*) filter (where attempts > 1)::int as again, coalesce(max(attempts), 0)::int as most
+        from webhook_events where line_user_id in (${list})`,
+  );
+  const [messages] = await queryRows<{ pushed: number; retried: number }>(
+    kit.services.database.db,
+    sql`select count(*) filter (where delivered_as = 'push')::int as pushed,
+               count(*) filter (where attempts > 1)::int as retried
+        from outbound_messages where to_user_id in (${list})`,
+  );
+  return `events handled again ${events?.again ?? 0} (most attempts ${events?.most ?? 0}), answers pushed ${messages?.pushed ?? 0}, sent again ${messages?.retried ?? 0}`;
+}
 
 /**
  * Why members were never answered, for the error of a burst that timed out: each one's webhook statuses as
