@@ -15,16 +15,14 @@ const db0 = await createDatabase(
 );
 await db0.migrate();
 const db = db0.db;
-await db
-  .insert(brands)
-  .values({
-    id: 'b1',
-    slug: 'b1',
-    name: 'b1',
-    country: 'TW',
-    defaultLocale: 'zh-TW',
-    timezone: 'Asia/Taipei',
-  } as never);
+await db.insert(brands).values({
+  id: 'b1',
+  slug: 'b1',
+  name: 'b1',
+  country: 'TW',
+  defaultLocale: 'zh-TW',
+  timezone: 'Asia/Taipei',
+} as never);
 const NAMES = ['綠茶', '奶茶', '洋芋片', '飯糰', '茶葉蛋', '鮮奶', '口香糖', '菠蘿麵包'];
 async function seed(tag: string) {
   const rows = [];
