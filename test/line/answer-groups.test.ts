@@ -99,11 +99,7 @@ describe('answers committed and sent in groups (issue 17)', () => {
   beforeAll(async () => {
     kit = await createLineTestKit({ invoices: greenTeaInvoices(MEMBERS, invoiceNumberOf, PURCHASE_DATE) });
     for (let i = 0; i < MEMBERS; i++) {
-      await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: `member ${i}`, language: i === THAI ? 'th' : 'en' }),
-      });
+      await kit.addUser(userIdOf(i), { displayName: `member ${i}`, language: i === THAI ? 'th' : 'en' });
       // Known members: their first message stored them.
       await kit.userSends(userIdOf(i), { type: 'text', text: 'help' });
     }

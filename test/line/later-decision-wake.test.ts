@@ -62,11 +62,7 @@ describe('which chat decisions wake the outbound worker', () => {
     kit = await createLineTestKit({ invoices: greenTeaInvoices(MEMBERS, invoiceNumberOf, PURCHASE_DATE) });
     unlisten = await kit.services.database.listen(WORK_NOTIFY_CHANNEL, (queue) => heard.push(queue));
     for (let i = 0; i < MEMBERS; i++) {
-      await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: `member ${i}`, language: 'en' }),
-      });
+      await kit.addUser(userIdOf(i), { displayName: `member ${i}`, language: 'en' });
       // Known members: their first message stored them.
       await kit.userSends(userIdOf(i), { type: 'text', text: 'help' });
     }

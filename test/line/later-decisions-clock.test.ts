@@ -59,11 +59,7 @@ describe('later decisions and clocks', () => {
       ],
     });
     for (const userId of [WAITING, ACCEPTED]) {
-      await fetch(`${kit.lineSim.url}/__sim/users/${userId}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: userId, language: 'zh-TW' }),
-      });
+      await kit.addUser(userId, { displayName: userId, language: 'zh-TW' });
       await say(userId, 'hi');
     }
   });

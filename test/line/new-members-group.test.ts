@@ -24,11 +24,7 @@ describe('new members answered together are stored together (issue 17)', () => {
   beforeAll(async () => {
     kit = await createLineTestKit({ onStatement: log.onStatement });
     for (let i = 0; i < GROUP; i++)
-      await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: `new member ${i}`, language: LANGUAGES[i % 3] }),
-      });
+      await kit.addUser(userIdOf(i), { displayName: `new member ${i}`, language: LANGUAGES[i % 3]! });
   }, HANG_GUARD_MS);
 
   afterAll(async () => {

@@ -32,11 +32,7 @@ describe('a proof that would wait for the MoF budget is answered at once and dec
       invoices: greenTeaInvoices(MEMBERS, invoiceNumberOf, PURCHASE_DATE),
     });
     for (let i = 0; i < MEMBERS; i++)
-      await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: `member ${i}`, language: LANGUAGES[i % 3] }),
-      });
+      await kit.addUser(userIdOf(i), { displayName: `member ${i}`, language: LANGUAGES[i % 3]! });
   }, HANG_GUARD_MS);
 
   afterAll(async () => {

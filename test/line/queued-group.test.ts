@@ -34,11 +34,7 @@ describe('typed proofs of a burst that would all wait for the MoF budget are tak
       onStatement: (statement) => statements.push(statement),
     });
     for (let i = 0; i <= GROUP + 1; i++)
-      await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: `member ${i}`, language: 'en' }),
-      });
+      await kit.addUser(userIdOf(i), { displayName: `member ${i}`, language: 'en' });
   }, HANG_GUARD_MS);
 
   afterAll(async () => {

@@ -52,11 +52,7 @@ describe('webhook worker crash (SIGKILL mid-batch)', () => {
     };
     for (let i = 0; i < EVENTS; i++) {
       const userId = userIdOf(i);
-      await fetch(`${kit.lineSim.url}/__sim/users/${userId}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: `user ${i}`, language: ['zh-TW', 'th', 'en'][i % 3] }),
-      });
+      await kit.addUser(userId, { displayName: `user ${i}`, language: ['zh-TW', 'th', 'en'][i % 3]! });
     }
   }, HANG_GUARD_MS);
 

@@ -54,12 +54,7 @@ describe('an answer whose send crashed after LINE accepted it', () => {
   });
 
   async function simUser(userId: string) {
-    const response = await fetch(`${kit.lineSim.url}/__sim/users/${userId}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ displayName: 'Crash test', language: 'en' }),
-    });
-    if (!response.ok) throw new Error(`simulator user: ${response.status}`);
+    await kit.addUser(userId, { displayName: 'Crash test', language: 'en' });
     await kit.userSends(userId, { type: 'follow' });
   }
 
