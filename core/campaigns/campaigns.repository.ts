@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, or } from 'drizzle-orm';
+import { and, asc, desc, eq, or, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { campaigns, campaignVersions } from './campaigns.table.js';
@@ -6,6 +6,14 @@ import { campaigns, campaignVersions } from './campaigns.table.js';
 export type Campaign = typeof campaigns.$inferSelect;
 export type NewCampaign = Omit<typeof campaigns.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 export type CampaignVersion = typeof campaignVersions.$inferSelect;
+
+/**
+ * The brand's active campaigns (`brandId` a value, or a column of an outer query): what
+ * `listActiveCampaigns` lists (by `register_from`) and what the row stamps cover (campaigns.row-stamps.ts).
+ */
+export function activeCampaignsOf(brandId: string | AnyColumn | SQL) {
+  return and(eq(campaigns.brandId, brandId), eq(campaigns.status, 'active'));
+}
 
 export function createCampaignsRepository({ db, generateId }: { db: Executor; generateId: IdGenerator }) {
   return {
@@ -54,11 +62,7 @@ export function createCampaignsRepository({ db, generateId }: { db: Executor; ge
     },
 
     async listActiveCampaigns({ brandId }: { brandId: string }): Promise<Campaign[]> {
-      return db
-        .select()
-        .from(campaigns)
-        .where(and(eq(campaigns.brandId, brandId), eq(campaigns.status, 'active')))
-        .orderBy(campaigns.registerFrom);
+      return db.select().from(campaigns).where(activeCampaignsOf(brandId)).orderBy(campaigns.registerFrom);
     },
 
     async updateCampaign(

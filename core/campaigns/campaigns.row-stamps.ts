@@ -1,7 +1,10 @@
-import { and, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import type { Campaign } from './campaigns.repository.js';
+import { activeCampaignsOf, type Campaign } from './campaigns.repository.js';
 import { campaigns } from './campaigns.table.js';
+
+/** A campaign row's stamp: its id and the `xmin` of the row version read. */
+const rowStamp = sql<string>`${campaigns.id} || ':' || ${campaigns}.xmin::text`;
 
 /**
  * A brand's active campaigns as one statement's snapshot saw them: each row's id and the `xmin` of the
@@ -14,8 +17,8 @@ import { campaigns } from './campaigns.table.js';
  * with a new stamp in the next event's context read, so the next proof reads it again.
  */
 export function activeCampaignStamps(brandId: AnyColumn | SQL): SQL<string> {
-  return sql<string>`(select coalesce(string_agg(c.id || ':' || c.xmin::text, ' ' order by c.register_from), '')
-    from ${campaigns} c where c.brand_id = ${brandId} and c.status = 'active')`;
+  return sql<string>`(select coalesce(string_agg(${rowStamp}, ' ' order by ${campaigns.registerFrom}), '')
+    from ${campaigns} where ${activeCampaignsOf(brandId)})`;
 }
 
 /** The stamps `activeCampaignStamps` read, as a list. */
@@ -45,9 +48,9 @@ export async function listActiveCampaignsStamped(
       return rows.map((row) => structuredClone(row));
   }
   const read = await db
-    .select({ campaign: campaigns, stamp: sql<string>`${campaigns.id} || ':' || ${campaigns}.xmin::text` })
+    .select({ campaign: campaigns, stamp: rowStamp })
     .from(campaigns)
-    .where(and(eq(campaigns.brandId, brandId), eq(campaigns.status, 'active')))
+    .where(activeCampaignsOf(brandId))
     .orderBy(campaigns.registerFrom);
   if (!kept || kept.size + read.length > MOST_KEPT) rowsByDatabase.set(db, (kept = new Map()));
   for (const { campaign, stamp } of read) kept.set(stamp, structuredClone(campaign));
