@@ -15,7 +15,9 @@ import {
   type LineTestKit,
 } from '../../test/line/line-test-kit.js';
 import { compare, round, type BenchCase, type BenchMeasurement } from '../bench.types.js';
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
+import { webhookEvents } from '../../core/events/index.js';
+import { outboundMessages } from '../../core/messaging/index.js';
 import { queryRows } from '../../core/db/database.js';
 import { postJson, putJson, waitFor } from '../support/http.js';
 import type { PgliteThreadMode } from '../../core/db/pglite-thread.js';
@@ -133,13 +135,7 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
     if (profile) printStatementProfile(profile.stop(), BURST, `help events (${tag})`);
     out.push(cpuRow(`${tag}: help, ${BURST} at once`, helpBurst, bareBurst));
     if (ONLY === 'help') {
-      for (const quantile of ['p50', 'p95'] as const)
-        out.push(
-          compare(`${tag}: help, ${BURST} at once, ${quantile}`, 'ms', helpBurst[quantile], {
-            name: `bare bot ${quantile}`,
-            value: Math.max(1, bareBurst[quantile]),
-          }),
-        );
+      out.push(...quantileRows(`${tag}: help, ${BURST} at once`, helpBurst, bareBurst));
       out.push({
         metric: `${tag}: help, ${BURST} at once, last answer`,
         value: helpBurst.max,
@@ -159,19 +155,17 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
       [`help, ${BURST} at once`, helpBurst, bareBurst],
       [`e-invoice text, ${BURST} at once (first answer)`, proofBurst, bareBurst],
     ] as const) {
-      for (const quantile of ['p50', 'p95'] as const)
-        out.push(
-          compare(
-            `${tag}: ${label}, ${quantile}`,
-            'ms',
-            subject[quantile],
-            { name: `bare bot ${quantile}`, value: Math.max(1, baseline[quantile]) },
-            // Sent as soon as the previous is answered, faster than the budget: its permits, not our work.
-            mofLatencyMs === 0 && subject === proofSequential
-              ? `each check waits for its permit of the MoF budget (MOF_RATE_LIMIT_PER_SECOND ${rate}/s: ${Math.round(1000 / rate)} ms apart), the platform's allowance`
-              : undefined,
-          ),
-        );
+      out.push(
+        ...quantileRows(
+          `${tag}: ${label}`,
+          subject,
+          baseline,
+          // Sent as soon as the previous is answered, faster than the budget: its permits, not our work.
+          mofLatencyMs === 0 && subject === proofSequential
+            ? `each check waits for its permit of the MoF budget (MOF_RATE_LIMIT_PER_SECOND ${rate}/s: ${Math.round(1000 / rate)} ms apart), the platform's allowance`
+            : undefined,
+        ),
+      );
     }
     out.push({
       metric: `${tag}: e-invoice text, ${BURST} at once, last decision pushed`,
@@ -188,6 +182,19 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
 }
 
 type Latencies = { p50: number; p95: number; max: number; sentAt: number; queued: number; cpuMs?: number };
+
+/** The p50 and p95 rows of `label`, each beside the bare bot's (at least 1 ms). */
+function quantileRows(label: string, subject: Latencies, baseline: Latencies, note?: string) {
+  return (['p50', 'p95'] as const).map((quantile) =>
+    compare(
+      `${label}, ${quantile}`,
+      'ms',
+      subject[quantile],
+      { name: `bare bot ${quantile}`, value: Math.max(1, baseline[quantile]) },
+      note,
+    ),
+  );
+}
 
 /**
  * The process's CPU (user + system) from the burst's first send until its last member's answer was seen,
@@ -262,20 +269,16 @@ const runBurst: Run = async ({ kit, channelId, users, text, send }) => {
  * token too old) — said beside the burst's last answer.
  */
 async function handledAgain(kit: LineTestKit, users: string[]): Promise<string> {
-  const list = sql.join(
-    users.map((user) => sql`${user}`),
-    sql`, `,
-  );
   const [events] = await queryRows<{ again: number; most: number }>(
     kit.services.database.db,
     sql`select count(*) filter (where attempts > 1)::int as again, coalesce(max(attempts), 0)::int as most
-        from webhook_events where line_user_id in (${list})`,
+        from ${webhookEvents} where ${inArray(webhookEvents.lineUserId, users)}`,
   );
   const [messages] = await queryRows<{ pushed: number; retried: number }>(
     kit.services.database.db,
     sql`select count(*) filter (where delivered_as = 'push')::int as pushed,
                count(*) filter (where attempts > 1)::int as retried
-        from outbound_messages where to_user_id in (${list})`,
+        from ${outboundMessages} where ${inArray(outboundMessages.toUserId, users)}`,
   );
   return `events handled again ${events?.again ?? 0} (most attempts ${events?.most ?? 0}), answers pushed ${messages?.pushed ?? 0}, sent again ${messages?.retried ?? 0}`;
 }
@@ -291,19 +294,13 @@ async function unanswered(kit: LineTestKit, missing: Sent[]): Promise<string> {
   const db = kit.services.database.db;
   const events = await queryRows<Record<string, unknown>>(
     db,
-    sql`select line_user_id, state, attempts, last_error, next_attempt_at, locked_until from webhook_events
-        where line_user_id in (${sql.join(
-          users.map((user) => sql`${user}`),
-          sql`, `,
-        )})`,
+    sql`select line_user_id, state, attempts, last_error, next_attempt_at, locked_until from ${webhookEvents}
+        where ${inArray(webhookEvents.lineUserId, users)}`,
   );
   const messages = await queryRows<Record<string, unknown>>(
     db,
-    sql`select to_user_id, kind, state, attempts, last_error, next_attempt_at, delivered_as from outbound_messages
-        where to_user_id in (${sql.join(
-          users.map((user) => sql`${user}`),
-          sql`, `,
-        )})`,
+    sql`select to_user_id, kind, state, attempts, last_error, next_attempt_at, delivered_as from ${outboundMessages}
+        where ${inArray(outboundMessages.toUserId, users)}`,
   );
   return JSON.stringify({
     unanswered: missing.length,
