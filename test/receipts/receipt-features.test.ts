@@ -12,6 +12,11 @@ import { isIncludedTaxShare } from '../../core/receipts/receipt-total.models.js'
 
 // Features that hold across receipts (issue #15), on rows as OCR returns them.
 const now = new Date('2019-01-01T00:00:00Z');
+const receipt = (...lines: string[]) =>
+  parseReceiptText(
+    lines.map((text) => ({ text })),
+    { now },
+  );
 
 describe('store name — specks OCR read from a logo', () => {
   test('when a logo before a Thai or Chinese name is read as Latin specks with a Thai digit glued on, then they are dropped', () => {
@@ -27,12 +32,6 @@ describe('store name — specks OCR read from a logo', () => {
 });
 
 describe('Taiwan invoice numbers only on Taiwanese receipts', () => {
-  const receipt = (...lines: string[]) =>
-    parseReceiptText(
-      lines.map((text) => ({ text })),
-      { now },
-    );
-
   test('when a Malaysian receipt prints a bill number shaped like one ("CS00012441"), then it is no paper invoice and needs no further pass', () => {
     const read = receipt(
       'KEDAI MAJU SDN BHD',
@@ -143,12 +142,6 @@ describe('further OCR passes only where they can change the outcome', () => {
 });
 
 describe('the total — the printed tax and what it is a share of', () => {
-  const receipt = (...lines: string[]) =>
-    parseReceiptText(
-      lines.map((text) => ({ text })),
-      { now },
-    );
-
   test("a tax is the included share of a total at the country's rate: Thai VAT 7/107, Malaysian GST 6/106, within a minor unit", () => {
     expect(isIncludedTaxShare(53500, 3500, [7])).toBe(true);
     expect(isIncludedTaxShare(2120, 120, [6])).toBe(true);
@@ -235,12 +228,6 @@ describe('the total — the printed tax and what it is a share of', () => {
 });
 
 describe('the total — rounding printed below it, and a labelled total two sums contradict', () => {
-  const receipt = (...lines: string[]) =>
-    parseReceiptText(
-      lines.map((text) => ({ text })),
-      { now },
-    );
-
   test('when a rounding is printed below the total and no total label follows it, then the rounded amount is paid', () => {
     const read = receipt(
       'BANH MI CAFE SDN BHD',
