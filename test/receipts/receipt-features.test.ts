@@ -17,6 +17,7 @@ const receipt = (...lines: string[]) =>
     lines.map((text) => ({ text })),
     { now },
   );
+const totalOf = (...lines: string[]) => receipt(...lines).fields.totalMinor;
 
 describe('store name — specks OCR read from a logo', () => {
   test('when a logo before a Thai or Chinese name is read as Latin specks with a Thai digit glued on, then they are dropped', () => {
@@ -229,40 +230,43 @@ describe('the total — the printed tax and what it is a share of', () => {
 
 describe('the total — rounding printed below it, and a labelled total two sums contradict', () => {
   test('when a rounding is printed below the total and no total label follows it, then the rounded amount is paid', () => {
-    const read = receipt(
-      'BANH MI CAFE SDN BHD',
-      'Date: 27/03/2018',
-      '1 SUONG NON 9.90',
-      'Total (Inclusive of GST): 23.26',
-      'Rounding Adj -0.01',
-      'Server: Cashier A',
-    );
-    expect(read.fields.totalMinor).toBe(2325);
+    expect(
+      totalOf(
+        'BANH MI CAFE SDN BHD',
+        'Date: 27/03/2018',
+        '1 SUONG NON 9.90',
+        'Total (Inclusive of GST): 23.26',
+        'Rounding Adj -0.01',
+        'Server: Cashier A',
+      ),
+    ).toBe(2325);
   });
 
   test('when the rounding is printed above the total, then the total already includes it', () => {
-    const read = receipt(
-      'URBAN IDEA SDN BHD',
-      'Date: 27/02/2018',
-      '1 EDV Meal 11.90',
-      'Cash Rounding -0.01',
-      'Total (Eat In) 24.00',
-    );
-    expect(read.fields.totalMinor).toBe(2400);
+    expect(
+      totalOf(
+        'URBAN IDEA SDN BHD',
+        'Date: 27/02/2018',
+        '1 EDV Meal 11.90',
+        'Cash Rounding -0.01',
+        'Total (Eat In) 24.00',
+      ),
+    ).toBe(2400);
   });
 
   test('when cash − change and the first total with its rounding agree on an amount a digit from the last total label, then that label was misread', () => {
-    const read = receipt(
-      'POPULAR BOOK CO. (M) SDN BHD',
-      'Date: 27/03/2018',
-      'CORR. PEN 7.65',
-      'PROFS RING FILE 6.99',
-      'Total RM Incl. of GST 14.64',
-      'Rounding Adj 0.01',
-      'Total RM 14.85',
-      'Cash 50.00',
-      'CHANGE 35.35',
-    );
-    expect(read.fields.totalMinor).toBe(1465);
+    expect(
+      totalOf(
+        'POPULAR BOOK CO. (M) SDN BHD',
+        'Date: 27/03/2018',
+        'CORR. PEN 7.65',
+        'PROFS RING FILE 6.99',
+        'Total RM Incl. of GST 14.64',
+        'Rounding Adj 0.01',
+        'Total RM 14.85',
+        'Cash 50.00',
+        'CHANGE 35.35',
+      ),
+    ).toBe(1465);
   });
 });
