@@ -1,11 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import sharp from 'sharp';
-import type { OcrEngine, OcrLine, OcrRequest, OcrResult } from '../../core/ocr/index.js';
+import type { OcrEngine, OcrRequest } from '../../core/ocr/index.js';
 import { parseReceiptText, readReceiptImage } from '../../core/receipts/index.js';
 import { restoreDroppedCharacters } from '../../core/receipts/chinese-name-rows.models.js';
 import { TW_TOWNSHIPS } from '../../core/receipts/data/tw-townships.data.js';
 import { rereadChineseNameRow } from '../../core/receipts/receipt-name-rows.js';
 import { bentTownship, mendBranchPlace } from '../../core/receipts/tw-branch-places.models.js';
+import { answer, page, row } from './support/ocr-rows.js';
 
 const now = new Date('2025-06-01T00:00:00Z');
 
@@ -37,26 +37,6 @@ describe('restoreDroppedCharacters — characters PaddleOCR dropped from a Chine
   });
 });
 
-/** A grey page with a dark bar where the name row is printed. */
-const page = async () =>
-  sharp({ create: { width: 800, height: 400, channels: 3, background: '#e0e0e0' } })
-    .composite([
-      {
-        input: await sharp({ create: { width: 400, height: 20, channels: 3, background: '#303030' } })
-          .png()
-          .toBuffer(),
-        left: 100,
-        top: 30,
-      },
-    ])
-    .png()
-    .toBuffer();
-
-const row = (text: string, index: number, confidence = 0.95): OcrLine => {
-  const box = { x0: 100, y0: 25 + index * 40, x1: 500, y1: 55 + index * 40 };
-  return { text, confidence, box, words: [{ text, confidence, box }] };
-};
-
 /** A TW paper invoice as PaddleOCR reads it, the seller's name row fourth. */
 const paperInvoice = (seller: string, address = '彰化縣鹿港鎮中山路100號') =>
   [
@@ -70,16 +50,6 @@ const paperInvoice = (seller: string, address = '彰化縣鹿港鎮中山路100�
     '麵線 x1 80TX',
     '總計 $80',
   ].map((text, index) => row(text, index, 0.94));
-
-const answer = (engine: 'paddle' | 'tesseract', lines: OcrLine[], confidence: number): OcrResult => ({
-  engine,
-  text: lines.map((line) => line.text).join('\n'),
-  lines,
-  confidence,
-  width: 800,
-  height: 400,
-  durationMs: 0,
-});
 
 /** A tesseract that reads each crop, in turn, as the next of `texts`. */
 const cropsReadAs = (...texts: string[]) => {
