@@ -1,11 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import type { OcrEngine, OcrRequest } from '../../core/ocr/index.js';
+import type { OcrEngine } from '../../core/ocr/index.js';
 import { parseReceiptText, readReceiptImage } from '../../core/receipts/index.js';
 import { restoreDroppedCharacters } from '../../core/receipts/chinese-name-rows.models.js';
 import { TW_TOWNSHIPS } from '../../core/receipts/data/tw-townships.data.js';
 import { rereadChineseNameRow } from '../../core/receipts/receipt-name-rows.js';
 import { bentTownship, mendBranchPlace } from '../../core/receipts/tw-branch-places.models.js';
-import { answer, page, row } from './support/ocr-rows.js';
+import { answer, cropsReadAs, page, row } from './support/ocr-rows.js';
 
 const now = new Date('2025-06-01T00:00:00Z');
 
@@ -50,21 +50,6 @@ const paperInvoice = (seller: string, address = '彰化縣鹿港鎮中山路100�
     '麵線 x1 80TX',
     '總計 $80',
   ].map((text, index) => row(text, index, 0.94));
-
-/** A tesseract that reads each crop, in turn, as the next of `texts`. */
-const cropsReadAs = (...texts: string[]) => {
-  const requests: OcrRequest[] = [];
-  const engine: OcrEngine = {
-    name: 'tesseract',
-    recognize: async (request) => {
-      const text = texts[requests.length] ?? '';
-      requests.push(request);
-      return answer('tesseract', [row(text, 0, 0.9)], 0.9);
-    },
-    close: async () => undefined,
-  };
-  return { engine, requests };
-};
 
 describe('rereadChineseNameRow — a doubtful Chinese store name read again by tesseract', () => {
   test('when PaddleOCR dropped a character of a one-shop name, then both crops read with chi_tra put it back', async () => {

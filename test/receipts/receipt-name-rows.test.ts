@@ -16,7 +16,7 @@ import {
   nameRowLetters,
   nameRowWorthRereading,
 } from '../../core/receipts/receipt-name-rows.models.js';
-import { answer, page, row } from './support/ocr-rows.js';
+import { answer, cropsReadAs, page, row } from './support/ocr-rows.js';
 
 const now = new Date('2019-01-01T00:00:00Z');
 
@@ -336,20 +336,6 @@ describe('rereadThaiNameRow — a Thai store name tesseract read as a Latin word
 });
 
 describe('rereadThaiNameRow — a Thai store name tesseract read unsurely, voted on with its crops', () => {
-  /** A tesseract that reads each crop, in turn, as the next of `texts`. */
-  const cropsReadAs = (...texts: string[]) => {
-    const requests: OcrRequest[] = [];
-    const engine: OcrEngine = {
-      name: 'tesseract',
-      recognize: async (request) => {
-        const text = texts[requests.length] ?? '';
-        requests.push(request);
-        return answer('tesseract', [row(text, 0, 0.94)], 0.94);
-      },
-      close: async () => undefined,
-    };
-    return { engine, requests };
-  };
   /** `rereadThaiNameRow` of a Thai receipt whose name row the page read as `name`, its crops as `crops`. */
   const voteOn = async (name: string, confidence: number, ...crops: string[]) => {
     const tesseract = cropsReadAs(...crops);

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { OcrEngineName, OcrLine, OcrResult } from '../../../core/ocr/index.js';
+import type { OcrEngine, OcrEngineName, OcrLine, OcrRequest, OcrResult } from '../../../core/ocr/index.js';
 
 /** A grey page with a dark bar where a row's text would be printed: what a row's crop is cut from. */
 export const page = async (width = 800, height = 400) =>
@@ -34,3 +34,18 @@ export const answer = (engine: OcrEngineName, lines: OcrLine[], confidence: numb
   height: 400,
   durationMs: 0,
 });
+
+/** A tesseract that reads each crop, in turn, as the next of `texts` (sure of it), and records what it was asked. */
+export const cropsReadAs = (...texts: string[]) => {
+  const requests: OcrRequest[] = [];
+  const engine: OcrEngine = {
+    name: 'tesseract',
+    recognize: async (request) => {
+      const text = texts[requests.length] ?? '';
+      requests.push(request);
+      return answer('tesseract', [row(text, 0, 0.94)], 0.94);
+    },
+    close: async () => undefined,
+  };
+  return { engine, requests };
+};
