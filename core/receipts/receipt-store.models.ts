@@ -44,10 +44,14 @@ const REGISTRATION_NUMBER =
   /\(\s?[IlS5]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?[A-Z]{1,3}\d{6,}(?:[\s-]?[A-Z])?\s?\)|\(\s?(?=(?:[^)]*\d){4})[\dIlSO]{5,9}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$|(?<=[A-Za-z.)]\s?)\s\d{5,}-[A-Z]\s*$/gi;
 /**
  * A row that is a company registration number alone: "(162761-M)", "002693074-K", "(CO. REG 860671-D)", or a
- * business's, after its state's letters: "(M0517726)", "JM0517726-X".
+ * business's, after its state's letters: "(M0517726)", "JM0517726-X"; its label as receipts print it
+ * (`REGISTRATION_ROW_LABEL`).
  */
-const REGISTRATION_ROW =
-  /^\s*\(?\s?(?:(?:C[O0]\.?\s?(?:N[O0]|REG)|COMPANY\s?(?:N[O0]|REG))[.\s:]*)?(?:[IlS5]?\d{5,}[\s-]?[A-Z]|[A-Z]{1,3}\d{6,}(?:[\s-]?[A-Z])?)\s?\)?\s*$/i;
+const REGISTRATION_ROW_LABEL = String.raw`(?:C[O0]MPANY|C[O0]|ROC|BRN)?[\s.-]*(?:REG(?:ISTRATION)?\.?[\s.-]*)?(?:N[O0]\.?)?`;
+const REGISTRATION_ROW = new RegExp(
+  String.raw`^\s*\(?\s?(?:${REGISTRATION_ROW_LABEL}[.\s:]*)?(?:[IlS5]?\d{5,}[\s-]?[A-Z]|[A-Z]{1,3}\d{6,}(?:[\s-]?[A-Z])?)\s?\)?\s*$`,
+  'i',
+);
 /** "(Co. No: 120154-T)", "(GST Reg No …": a registration printed after the name, to the end of the row. */
 const REGISTRATION_LABEL = /\s*\(\s?(?:C[O0a]\.?\s?(?:N[O0oe]|REG)|GST|REG|ROC)\b.*$/i;
 /** Malaysia's "(M)" before the legal suffix, as OCR bends it: "(H)", "(#)", "(MD)", "(N)". */
@@ -227,15 +231,18 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
 
 /** An amount with its cents (`174.00`): a row of money, not a name. */
 const AMOUNT = /\d[.,]\d{2}(?!\d)/;
+/** An e-mail address or its label (`Emall:katatlonery@gnall.com`): the seller's contact, never its name. */
+const EMAIL_ROW = /@|\bE-?MA[I1Il]L\b/i;
 
 /**
- * A row that may name the store: mostly letters, not a receipt title, a phone or id row, a Thai label row
+ * A row that may name the store: mostly letters, not a receipt title, a phone, e-mail or id row, a Thai label row
  * (`isThaiLabelRow`: รวมทั้งสิ้น read apart from its amount), a date or an amount.
  */
 function isNameCandidate(line: Line) {
   const skeleton = thaiSkeleton(line.compact).text;
   return (
     !AMOUNT.test(line.text) &&
+    !EMAIL_ROW.test(line.text) &&
     !THAI_TITLE_SKELETON.test(skeleton) &&
     !THAI_TAX_ID_SKELETON.test(skeleton) &&
     !isThaiLabelRow(line.compact) &&

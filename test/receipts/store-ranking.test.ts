@@ -63,3 +63,20 @@ describe('store name — features that hold across receipts', () => {
     );
   });
 });
+
+describe('store name — the registration number printed under the name, and rows that never name it', () => {
+  test('when a registration number is printed under a row with its label ("Reg No:", "Co-REG:", "Company Reg. No. :", "BRN:"), then that row is the name', () => {
+    for (const registration of [
+      'Reg No: 1203194-W',
+      'Co-REG:860671-D',
+      'Company Reg. No. : 725186-V',
+      'BRN:631002-U',
+    ])
+      expect(read(`tan woon yann\nWARAKUYA\n${registration}\nNO 5 JALAN 1\nTOTAL 9.90`)).toBe('WARAKUYA');
+  });
+
+  test('when an e-mail address is printed above the name, then it is not taken for the name', () => {
+    expect(read('info@majujaya.com.my\nMAJU JAYA\nNO 5 JALAN 1\nTOTAL 9.90')).toBe('MAJU JAYA');
+    expect(read('Emall: sales at majujaya\nMAJU JAYA\nNO 5 JALAN 1\nTOTAL 9.90')).toBe('MAJU JAYA');
+  });
+});
