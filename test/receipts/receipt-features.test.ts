@@ -270,3 +270,19 @@ describe('the total — rounding printed below it, and a labelled total two sums
     ).toBe(1465);
   });
 });
+
+describe('the total — a row that says what the total includes', () => {
+  test('when a row reads "TOTAL INCLUDES 6% GST 0.63", then 0.63 is the tax and the amount paid is the total', () => {
+    expect(
+      totalOf(
+        'GERBANG ALAF RESTAURANTS SDN BHD',
+        'Date: 27/03/2018',
+        '1 FiletOFish 11.10',
+        'Cash Tendered 21.10',
+        // The change misread: cash − change backs no amount.
+        'Change 16.00',
+        'TOTAL INCLUDES 6% GST 0.63',
+      ),
+    ).toBe(1110);
+  });
+});
