@@ -20,7 +20,8 @@ const STRONG_TOTAL = new RegExp(
     String.raw`GRAND\s?(?:${TOTAL})`,
     String.raw`(?:${TOTAL})\s?AMOUNT`,
     String.raw`NET+\s?(?:${TOTAL})`,
-    String.raw`(?:${TOTAL})\s?(?:DUE|PAYABLE|INCL|\(INCL|\(INCLUSIVE|INCLUSIVE|INC\.?\s?GST|AFTER|RM\b|\(RM\))`,
+    // …not "TOTAL INCLUDES 6% GST 0.83": the tax the total includes.
+    String.raw`(?:${TOTAL})\s?(?:DUE|PAYABLE|INCL(?!UDE[SD])|\(INCL|\(INCLUSIVE|INCLUSIVE|INC\.?\s?GST|AFTER|RM\b|\(RM\))`,
     String.raw`ROUNDED\s?(?:${TOTAL})`,
     String.raw`(?:${TOTAL})\s?(?:SALES|SALE)\s?\(?INC`,
     String.raw`AMOUNT\s?DUE`,
@@ -346,7 +347,8 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     if (isTaxLine(line)) {
       // "TOTAL GST" or "TOTAL TAX": the tax, not the total — unless it says "incl" (its I bent by OCR:
       // "Total Salos(lnclusivoof GST)").
-      if (/INCL|INC\b|INCLUSIVE|NCLUSIV/.test(upper)) {
+      // "TOTAL INCLUDES 6% GST 0.83", "GST 6% included in total 0.49": what the total includes, the tax.
+      if (/INCL|INC\b|INCLUSIVE|NCLUSIV/.test(upper) && !/INCLUDE[SD]/.test(upper)) {
         if (value) add(value.minor, inSummary ? 0.8 : 2.8, 'total incl tax', position);
       } else if (value) {
         if (!inSummary) tax ??= value.minor;

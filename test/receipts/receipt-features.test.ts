@@ -228,35 +228,34 @@ describe('the total — the printed tax and what it is a share of', () => {
   });
 });
 
-describe('the total — rounding printed below it, and a labelled total two sums contradict', () => {
-  test('when a rounding is printed below the total and no total label follows it, then the rounded amount is paid', () => {
-    expect(
-      totalOf(
+describe('the total — rounding printed below it, a labelled total two sums contradict, a row that says what the total includes', () => {
+  test.each([
+    [
+      'when a rounding is printed below the total and no total label follows it, then the rounded amount is paid',
+      [
         'BANH MI CAFE SDN BHD',
         'Date: 27/03/2018',
         '1 SUONG NON 9.90',
         'Total (Inclusive of GST): 23.26',
         'Rounding Adj -0.01',
         'Server: Cashier A',
-      ),
-    ).toBe(2325);
-  });
-
-  test('when the rounding is printed above the total, then the total already includes it', () => {
-    expect(
-      totalOf(
+      ],
+      2325,
+    ],
+    [
+      'when the rounding is printed above the total, then the total already includes it',
+      [
         'URBAN IDEA SDN BHD',
         'Date: 27/02/2018',
         '1 EDV Meal 11.90',
         'Cash Rounding -0.01',
         'Total (Eat In) 24.00',
-      ),
-    ).toBe(2400);
-  });
-
-  test('when cash − change and the first total with its rounding agree on an amount a digit from the last total label, then that label was misread', () => {
-    expect(
-      totalOf(
+      ],
+      2400,
+    ],
+    [
+      'when cash − change and the first total with its rounding agree on an amount a digit from the last total label, then that label was misread',
+      [
         'POPULAR BOOK CO. (M) SDN BHD',
         'Date: 27/03/2018',
         'CORR. PEN 7.65',
@@ -266,7 +265,23 @@ describe('the total — rounding printed below it, and a labelled total two sums
         'Total RM 14.85',
         'Cash 50.00',
         'CHANGE 35.35',
-      ),
-    ).toBe(1465);
+      ],
+      1465,
+    ],
+    [
+      // The change misread: cash − change backs no amount.
+      'when a row reads "TOTAL INCLUDES 6% GST 0.63", then 0.63 is the tax and the amount paid is the total',
+      [
+        'GERBANG ALAF RESTAURANTS SDN BHD',
+        'Date: 27/03/2018',
+        '1 FiletOFish 11.10',
+        'Cash Tendered 21.10',
+        'Change 16.00',
+        'TOTAL INCLUDES 6% GST 0.63',
+      ],
+      1110,
+    ],
+  ])('%s', (_title, lines, total) => {
+    expect(totalOf(...lines)).toBe(total);
   });
 });
