@@ -4,6 +4,7 @@ import { THAI_NAME_END_WORDS, THAI_SHOP_WORDS } from './data/company-words.data.
 import { isThaiLabelRow } from './receipt-thai-labels.models.js';
 import { correctStoreName, thaiSkeleton } from './store-lexicon.models.js';
 import { spaceGluedWords } from './store-name-spacing.models.js';
+import { withoutUnsureTrailingSpeck } from './thai-name-specks.models.js';
 import { mendBranchPlace } from './tw-branch-places.models.js';
 
 const GENERIC_HEADER =
@@ -206,7 +207,11 @@ export type ScoredStoreRow = {
 
 /** Every candidate row near the top with its score, best first (the features of `findStore`). */
 export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: boolean }) {
-  const head = lines.slice(0, 10).map(asCompanyLine);
+  // On a Thai page, a speck read unsurely after the name is no part of it.
+  const head = lines
+    .slice(0, 10)
+    .map(asCompanyLine)
+    .map((line) => (script.thai ? withoutUnsureTrailingSpeck(line) : line));
   const heights = lines
     .flatMap((line) => (line.box ? [line.box.y1 - line.box.y0] : []))
     .sort((a, b) => a - b);
