@@ -7,6 +7,7 @@ import {
   type WebhookEvent,
 } from '../../core/events/index.js';
 import { createSilentLogger } from '../../core/shared/logger.js';
+import { createTurnBatcher } from '../../core/shared/turn-batch.js';
 import { inboxChannel } from '../support/inbox-channel.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { createStatementLog } from '../support/statement-log.js';
@@ -333,4 +334,70 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
       EVT_FREE_3: 'done',
     });
   });
+
+  /** A turn batcher whose quiet time outlasts the test: a batch run before it ended did not wait for company. */
+  const patientBatcher = () => {
+    const batches: string[][] = [];
+    const read = createTurnBatcher<string, string>(
+      async (batch) => {
+        batches.push(batch.map(({ input }) => input));
+        for (const { input, resolve } of batch) resolve(input);
+      },
+      { quietMs: NEVER_MS, maxWaitMs: NEVER_MS },
+    );
+    return { batches, read };
+  };
+  /** Well under the batcher's quiet time: a test that waited for it fails by its timeout. */
+  const NO_WAIT_TIMEOUT_MS = 30_000;
+
+  test(
+    'when an event is the only one in flight, then the turn batcher it calls runs at once, without waiting for company',
+    async () => {
+      // Arrange
+      const { batches, read } = patientBatcher();
+      const lanes = createWebhookLanes(deps(), {
+        lanes: 1,
+        answerLanes: 0,
+        handle: async (event: WebhookEvent) => {
+          await read(event.webhookEventId);
+          return {};
+        },
+      });
+      await store([{ id: 'EVT_ALONE', user: user(41) }]);
+
+      // Act
+      await lanes.runUntilIdle();
+
+      // Assert
+      expect(batches).toEqual([['EVT_ALONE']]);
+      expect(await states(['EVT_ALONE'])).toEqual({ EVT_ALONE: 'done' });
+    },
+    NO_WAIT_TIMEOUT_MS,
+  );
+
+  test(
+    'when every event claimed together has called the turn batcher, then it runs them as one batch at once',
+    async () => {
+      // Arrange
+      const { batches, read } = patientBatcher();
+      const lanes = createWebhookLanes(deps(), {
+        lanes: 3,
+        answerLanes: 0,
+        handle: async (event: WebhookEvent) => {
+          await read(event.webhookEventId);
+          return {};
+        },
+      });
+      const ids = ['EVT_TOGETHER_1', 'EVT_TOGETHER_2', 'EVT_TOGETHER_3'];
+      await store(ids.map((id, i) => ({ id, user: user(42 + i) })));
+
+      // Act
+      await lanes.runUntilIdle();
+
+      // Assert
+      expect(batches.map((batch) => [...batch].sort())).toEqual([ids]);
+      expect(await states(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, 'done'])));
+    },
+    NO_WAIT_TIMEOUT_MS,
+  );
 });
