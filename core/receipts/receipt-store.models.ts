@@ -4,6 +4,8 @@ import { THAI_NAME_END_WORDS, THAI_SHOP_WORDS } from './data/company-words.data.
 import { isThaiLabelRow } from './receipt-thai-labels.models.js';
 import { correctStoreName, thaiSkeleton } from './store-lexicon.models.js';
 import { spaceGluedWords } from './store-name-spacing.models.js';
+import { withoutUnsureTrailingSpeck } from './thai-name-specks.models.js';
+import { mendBranchPlace } from './tw-branch-places.models.js';
 
 const GENERIC_HEADER =
   /TAX\s?INVOICE|SIMPLIFIED|RECEIPT|INVOICE|WELCOME|CASH\s?BILL|OFFICIAL|ใบเสร็จ|ใบกำกับ|ใบกํากับ|統一發票|收銀機|電子發票|證明聯|THANK/i;
@@ -205,7 +207,11 @@ export type ScoredStoreRow = {
 
 /** Every candidate row near the top with its score, best first (the features of `findStore`). */
 export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: boolean }) {
-  const head = lines.slice(0, 10).map(asCompanyLine);
+  // On a Thai page, a speck read unsurely after the name is no part of it.
+  const head = lines
+    .slice(0, 10)
+    .map(asCompanyLine)
+    .map((line) => (script.thai ? withoutUnsureTrailingSpeck(line) : line));
   const heights = lines
     .flatMap((line) => (line.box ? [line.box.y1 - line.box.y0] : []))
     .sort((a, b) => a - b);
@@ -410,7 +416,13 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
         confidence: round2(0.7 * Math.min(...parts.map((p) => p.confidence))),
       };
   }
-  if (name && best?.chainName && !branchVouchedFor(name.value, best.chainName, address?.value))
+  // A branch named after its township, bent alike in the name and the address: mended, never vouched for.
+  const mended =
+    name && best?.chainName && script.chinese
+      ? mendBranchPlace(name.value, best.chainName, address?.value)
+      : undefined;
+  if (name && mended) name.value = mended;
+  if (name && best?.chainName && (mended || !branchVouchedFor(name.value, best.chainName, address?.value)))
     name.confidence = Math.min(name.confidence, UNVOUCHED_BRANCH_CAP);
 
   let branch: { value: string; confidence: number } | undefined;

@@ -228,35 +228,34 @@ describe('the total — the printed tax and what it is a share of', () => {
   });
 });
 
-describe('the total — rounding printed below it, and a labelled total two sums contradict', () => {
-  test('when a rounding is printed below the total and no total label follows it, then the rounded amount is paid', () => {
-    expect(
-      totalOf(
+describe('the total — rounding printed below it, a labelled total two sums contradict, a row that says what the total includes', () => {
+  test.each([
+    [
+      'when a rounding is printed below the total and no total label follows it, then the rounded amount is paid',
+      [
         'BANH MI CAFE SDN BHD',
         'Date: 27/03/2018',
         '1 SUONG NON 9.90',
         'Total (Inclusive of GST): 23.26',
         'Rounding Adj -0.01',
         'Server: Cashier A',
-      ),
-    ).toBe(2325);
-  });
-
-  test('when the rounding is printed above the total, then the total already includes it', () => {
-    expect(
-      totalOf(
+      ],
+      2325,
+    ],
+    [
+      'when the rounding is printed above the total, then the total already includes it',
+      [
         'URBAN IDEA SDN BHD',
         'Date: 27/02/2018',
         '1 EDV Meal 11.90',
         'Cash Rounding -0.01',
         'Total (Eat In) 24.00',
-      ),
-    ).toBe(2400);
-  });
-
-  test('when cash − change and the first total with its rounding agree on an amount a digit from the last total label, then that label was misread', () => {
-    expect(
-      totalOf(
+      ],
+      2400,
+    ],
+    [
+      'when cash − change and the first total with its rounding agree on an amount a digit from the last total label, then that label was misread',
+      [
         'POPULAR BOOK CO. (M) SDN BHD',
         'Date: 27/03/2018',
         'CORR. PEN 7.65',
@@ -266,23 +265,43 @@ describe('the total — rounding printed below it, and a labelled total two sums
         'Total RM 14.85',
         'Cash 50.00',
         'CHANGE 35.35',
-      ),
-    ).toBe(1465);
-  });
-});
-
-describe('the total — a row that says what the total includes', () => {
-  test('when a row reads "TOTAL INCLUDES 6% GST 0.63", then 0.63 is the tax and the amount paid is the total', () => {
-    expect(
-      totalOf(
+      ],
+      1465,
+    ],
+    [
+      // The change misread: cash − change backs no amount.
+      'when a row reads "TOTAL INCLUDES 6% GST 0.63", then 0.63 is the tax and the amount paid is the total',
+      [
         'GERBANG ALAF RESTAURANTS SDN BHD',
         'Date: 27/03/2018',
         '1 FiletOFish 11.10',
         'Cash Tendered 21.10',
-        // The change misread: cash − change backs no amount.
         'Change 16.00',
         'TOTAL INCLUDES 6% GST 0.63',
-      ),
-    ).toBe(1110);
+      ],
+      1110,
+    ],
+  ])('%s', (_title, lines, total) => {
+    expect(totalOf(...lines)).toBe(total);
+  });
+});
+
+describe('the seller tax number of a Malaysian receipt — its GST number', () => {
+  test.each([
+    'GSTID:000849813504',
+    '(GST Reg No. 000849813504)',
+    'GST REG N0 : 000849813504',
+    'GST 1D:000849813504',
+  ])(
+    'when a GST number is printed on its label’s row as OCR bends it (%s), then it is the seller’s tax number',
+    (row) => {
+      const { fields } = receipt('KEDAI MAJU SDN BHD', row, 'Date: 27/03/2018', 'TOTAL 21.20');
+      expect([fields.taxId, fields.taxIdKind]).toEqual(['000849813504', 'my']);
+    },
+  );
+
+  test('when 12 digits are printed without the label, or do not start 00, then no tax number is read', () => {
+    expect(receipt('KEDAI MAJU SDN BHD', 'Inv 000849813504', 'TOTAL 21.20').fields.taxId).toBeUndefined();
+    expect(receipt('KEDAI MAJU SDN BHD', 'GST ID: 120849813504', 'TOTAL 21.20').fields.taxId).toBeUndefined();
   });
 });
