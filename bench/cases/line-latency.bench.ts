@@ -23,6 +23,7 @@ import { postJson, putJson, waitFor } from '../support/http.js';
 import type { PgliteThreadMode } from '../../core/db/pglite-thread.js';
 import { benchPgliteThreads } from '../support/pglite-threads.js';
 import { printStatementProfile, startStatementProfile } from '../support/statement-profile.js';
+import { startCpuProfile } from '../support/cpu-profile.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
 const SEQUENTIAL = Number(process.env.BENCH_LATENCY_SEQUENTIAL ?? 50);
@@ -34,6 +35,9 @@ const MOF_LATENCIES = (process.env.BENCH_LATENCY_MOF_MS ?? '0,200').split(',').m
 const PROFILE_STATEMENTS = process.env.BENCH_PROFILE_STATEMENTS === '1';
 // 'help' runs only the help rows (and the bare bot's), for quick old-vs-new comparisons of the burst.
 const ONLY = process.env.BENCH_LATENCY_ONLY;
+// A file to write the help burst's CPU profile to (the inspector's, open in Chrome's DevTools or read with
+// bench/support/cpu-profile-report.ts): only the burst, not the warm-up.
+const CPU_PROFILE = process.env.BENCH_LATENCY_CPU_PROFILE;
 const PURCHASE_DATE = taipeiDaysAgo(1);
 const CHECKING_TITLES = ['Received, checking', '已收到，查核中', 'ได้รับแล้ว กำลังตรวจสอบ'];
 const BARE_CHANNEL = { lineChannelId: '2199999999', secret: 'bare-bot-secret', token: 'bare-bot-token' };
@@ -54,7 +58,8 @@ type BotEntry = { userId: string; at: string; via: string; messages: unknown[] }
  * BENCH_LATENCY_SEQUENTIAL (50), BENCH_LATENCY_BURST (200), BENCH_LATENCY_MOF_MS ('0,200'); on PGlite
  * BENCH_PGLITE_THREAD ('main'; 'main,worker' runs both, PGlite on the serving thread and in a worker thread).
  * BENCH_PROFILE_STATEMENTS=1 prints the help burst's statements and PGlite's CPU in them; BENCH_LATENCY_ONLY=help
- * runs only the help rows.
+ * runs only the help rows (and prints where the burst's members waited: received, done, sent);
+ * BENCH_LATENCY_CPU_PROFILE=<file> writes the help burst's CPU profile.
  */
 const lineLatencyBench: BenchCase = {
   name: 'chat answers through the LINE simulator: webhook → LINE call, vs a bare bot',
@@ -131,7 +136,9 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
       ONLY === 'help' ? helpSequential : await sequential(demoChannel, (i) => proofText(i));
     const bareBurst = await burst(BARE_CHANNEL.lineChannelId, () => 'help');
     const profile = PROFILE_STATEMENTS ? startStatementProfile(PGlite.prototype) : undefined;
+    const cpuProfile = CPU_PROFILE ? await startCpuProfile() : undefined;
     const helpBurst = await burst(demoChannel, () => 'help');
+    if (cpuProfile) await cpuProfile.stopTo(CPU_PROFILE as string);
     if (profile) printStatementProfile(profile.stop(), BURST, `help events (${tag})`);
     out.push(cpuRow(`${tag}: help, ${BURST} at once`, helpBurst, bareBurst));
     if (ONLY === 'help') {
@@ -142,6 +149,7 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
         unit: 'ms',
         note: `${await handledAgain(kit, users.slice(SEQUENTIAL))}; ${loadNote()}`,
       });
+      console.log(`  ${tag}: help, ${BURST} at once, ${await burstStages(kit, users.slice(SEQUENTIAL))}`);
       return out;
     }
     kit.mofSim.admin.resetRequestCounts();
@@ -281,6 +289,37 @@ async function handledAgain(kit: LineTestKit, users: string[]): Promise<string> 
         from ${outboundMessages} where ${inArray(outboundMessages.toUserId, users)}`,
   );
   return `events handled again ${events?.again ?? 0} (most attempts ${events?.most ?? 0}), answers pushed ${messages?.pushed ?? 0}, sent again ${messages?.retried ?? 0}`;
+}
+
+/**
+ * Where a burst's members waited, from the stored rows: LINE's timestamp → received (the bot read the webhook
+ * request: the inbox's `receivedAt`, before its insert), received → done (the insert, the claim, the handling,
+ * the group's commit), done → sent (the reply call): p50 / p95 of each, and their means over the slowest 5 %
+ * (by timestamp → sent).
+ */
+async function burstStages(kit: LineTestKit, users: string[]): Promise<string> {
+  const rows = await queryRows<{ received: number; done: number; sent: number }>(
+    kit.services.database.db,
+    sql`select extract(epoch from (${webhookEvents.receivedAt} - ${webhookEvents.occurredAt})) * 1000 as received,
+               extract(epoch from (${webhookEvents.processedAt} - ${webhookEvents.receivedAt})) * 1000 as done,
+               extract(epoch from (m.sent_at - ${webhookEvents.processedAt})) * 1000 as sent
+          from ${webhookEvents}
+          join ${outboundMessages} m
+            on m.to_user_id = ${webhookEvents.lineUserId} and m.channel_id = ${webhookEvents.channelId}
+         where ${inArray(webhookEvents.lineUserId, users)} and m.sent_at is not null`,
+  );
+  const stages = ['received', 'done', 'sent'] as const;
+  const total = (row: (typeof rows)[number]) => stages.reduce((sum, stage) => sum + Number(row[stage]), 0);
+  const slowest = [...rows]
+    .sort((a, b) => total(b) - total(a))
+    .slice(0, Math.max(1, Math.ceil(rows.length / 20)));
+  const mean = (values: number[]) =>
+    Math.round(values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length));
+  const parts = stages.map((stage) => {
+    const { p50, p95 } = quantiles(rows.map((row) => Number(row[stage])));
+    return `${stage} p50 ${Math.round(p50)} / p95 ${Math.round(p95)} ms (slowest 5 %: ${mean(slowest.map((row) => Number(row[stage])))})`;
+  });
+  return `stages of ${rows.length} (timestamp → received → done → sent): ${parts.join('; ')}`;
 }
 
 /**

@@ -15,7 +15,12 @@ import {
   type OcrResult,
 } from '../ocr/index.js';
 import { measureSkew } from './receipt-deskew.js';
-import { rereadStoreRows, rereadThaiNameRow, type StoreRowReread } from './receipt-name-rows.js';
+import {
+  rereadChineseNameRow,
+  rereadStoreRows,
+  rereadThaiNameRow,
+  type StoreRowReread,
+} from './receipt-name-rows.js';
 import { parseReceiptText, totalLabelLacksAmount, type ReceiptLineInput } from './receipt-parser.models.js';
 import { scanInvoiceBarcodes, scanQrCodes } from './receipt-qr.js';
 import type { ParsedReceipt, ReceiptFieldName, ReceiptFields, ReceiptReading } from './receipts.types.js';
@@ -207,6 +212,11 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
       now,
     });
     ocr = withRowsReadAgain(ocr, reread, passes, 'name-row');
+    // …and a doubtful Chinese name's rows read by tesseract, for the characters PaddleOCR dropped.
+    if (languages.includes('chi_tra')) {
+      const chinese = await rereadChineseNameRow(ocr.lines, { page: ocrImage, engine: secondEngine, now });
+      ocr = withRowsReadAgain(ocr, chinese, passes, 'name-row-chi');
+    }
   }
   // A Thai receipt's store row tesseract read as a Latin word: its crop read again with Thai alone; a
   // further pass reading that row as the same word reads the same row (else its vote brings it back).

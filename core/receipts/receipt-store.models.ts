@@ -4,6 +4,8 @@ import { THAI_NAME_END_WORDS, THAI_SHOP_WORDS } from './data/company-words.data.
 import { isThaiLabelRow } from './receipt-thai-labels.models.js';
 import { correctStoreName, thaiSkeleton } from './store-lexicon.models.js';
 import { spaceGluedWords } from './store-name-spacing.models.js';
+import { withoutUnsureTrailingSpeck } from './thai-name-specks.models.js';
+import { mendBranchPlace } from './tw-branch-places.models.js';
 
 const GENERIC_HEADER =
   /TAX\s?INVOICE|SIMPLIFIED|RECEIPT|INVOICE|WELCOME|CASH\s?BILL|OFFICIAL|ใบเสร็จ|ใบกำกับ|ใบกํากับ|統一發票|收銀機|電子發票|證明聯|THANK/i;
@@ -22,6 +24,9 @@ const PHONE_OR_ID =
 const THAI_TITLE_SKELETON = /ใบเสรจ|รบเงน|ใบกากบ|ภาษอยางยอ|ขอบคณ/;
 const THAI_TAX_ID_SKELETON = /เลขประจาตว|ผเสยภาษ|(?<!\d)\d{13}(?!\d)/;
 
+/** A row's date label ("Date:", "Date :", "Tarikh:"), its date beside it whatever OCR made of it. */
+const DATE_LABEL = /\b(?:DATE|TARIKH)\s?:/i;
+
 /** Two rows printed in one size (their boxes' heights within 15 %); unknown without boxes. */
 function sameSize(a: Line, b: Line) {
   if (!a.box || !b.box) return false;
@@ -37,16 +42,21 @@ export function letterRatio(text: string) {
 
 /**
  * A company line as a name: without its registration number ("99 SPEED MART S/B (519537-X)",
- * "Sdn Bhd (72828441)", its digits read as look-alike letters: "(I393S6X)") and with the legal suffix OCR bent put back ("SDN 3HD" → "SDN BHD").
+ * "Sdn Bhd (72828441)", its digits read as look-alike letters: "(I393S6X)", its first digit as any letter: "(R1497-F)")
+ * and with the legal suffix OCR bent put back ("SDN 3HD" → "SDN BHD").
  */
 const REGISTRATION_NUMBER =
-  /\(\s?[IlS5]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?[A-Z]{1,3}\d{6,}(?:[\s-]?[A-Z])?\s?\)|\(\s?(?=(?:[^)]*\d){4})[\dIlSO]{5,9}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$|(?<=[A-Za-z.)]\s?)\s\d{5,}-[A-Z]\s*$/gi;
+  /\(\s?[A-Z]?\d{4,}[\s-]?[A-Z]?\s?\)|\(\s?[A-Z]{1,3}\d{6,}(?:[\s-]?[A-Z])?\s?\)|\(\s?(?=(?:[^)]*\d){4})[\dIlSO]{5,9}[\s-]?[A-Z]?\s?\)|\(\s?\d{5,}[\s-]?[A-Z]?\s*$|(?<=[A-Za-z.)]\s?)\s\d{5,}-[A-Z]\s*$/gi;
 /**
  * A row that is a company registration number alone: "(162761-M)", "002693074-K", "(CO. REG 860671-D)", or a
- * business's, after its state's letters: "(M0517726)", "JM0517726-X".
+ * business's, after its state's letters: "(M0517726)", "JM0517726-X"; its label as receipts print it
+ * (`REGISTRATION_ROW_LABEL`).
  */
-const REGISTRATION_ROW =
-  /^\s*\(?\s?(?:(?:C[O0]\.?\s?(?:N[O0]|REG)|COMPANY\s?(?:N[O0]|REG))[.\s:]*)?(?:[IlS5]?\d{5,}[\s-]?[A-Z]|[A-Z]{1,3}\d{6,}(?:[\s-]?[A-Z])?)\s?\)?\s*$/i;
+const REGISTRATION_ROW_LABEL = String.raw`(?:C[O0]MPANY|C[O0]|ROC|BRN)?[\s.-]*(?:REG(?:ISTRATION)?\.?[\s.-]*)?(?:N[O0]\.?)?`;
+const REGISTRATION_ROW = new RegExp(
+  String.raw`^\s*\(?\s?(?:${REGISTRATION_ROW_LABEL}[.\s:]*)?(?:[IlS5]?\d{5,}[\s-]?[A-Z]|[A-Z]{1,3}\d{6,}(?:[\s-]?[A-Z])?)\s?\)?\s*$`,
+  'i',
+);
 /** "(Co. No: 120154-T)", "(GST Reg No …": a registration printed after the name, to the end of the row. */
 const REGISTRATION_LABEL = /\s*\(\s?(?:C[O0a]\.?\s?(?:N[O0oe]|REG)|GST|REG|ROC)\b.*$/i;
 /** Malaysia's "(M)" before the legal suffix, as OCR bends it: "(H)", "(#)", "(MD)", "(N)". */
@@ -77,6 +87,12 @@ const asciiPunctuation = (text: string) =>
  */
 const ENTITY_LABEL = /^[A-Za-z][A-Za-z ]{2,20}:\s*(?=\S.*(?:SDN\.?\s?BHD|\bBHD\b|BERHAD|\bLTD\b|\bPLT\b))/i;
 
+/**
+ * Tesseract's `|` for the I that ends an upper-case word, set apart by a space (`RESTAURANT JIAWE | JIAWE |
+ * HOUSE`): the letter, glued back to its word. Only after two capitals and before a capital word or the row's end.
+ */
+const PIPE_FOR_I = /(?<=\b[A-Z]{2,}) \|(?=\s+[A-Z]{2}|\s*$)/g;
+
 function asCompanyLine(line: Line): Line {
   const text = lettersForLookalikeDigits(
     asciiPunctuation(line.text)
@@ -88,6 +104,7 @@ function asCompanyLine(line: Line): Line {
     .replace(MALAYSIA_MARK, '(M) ')
     // "C0.(M)": the company abbreviation with a zero for its O.
     .replace(/\bC0(?=\.|\s?\(M\))/g, 'CO')
+    .replace(PIPE_FOR_I, 'I')
     .replace(/\s+/g, ' ')
     .trim();
   return text === line.text ? line : relabel(line, text);
@@ -190,7 +207,11 @@ export type ScoredStoreRow = {
 
 /** Every candidate row near the top with its score, best first (the features of `findStore`). */
 export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: boolean }) {
-  const head = lines.slice(0, 10).map(asCompanyLine);
+  // On a Thai page, a speck read unsurely after the name is no part of it.
+  const head = lines
+    .slice(0, 10)
+    .map(asCompanyLine)
+    .map((line) => (script.thai ? withoutUnsureTrailingSpeck(line) : line));
   const heights = lines
     .flatMap((line) => (line.box ? [line.box.y1 - line.box.y0] : []))
     .sort((a, b) => a - b);
@@ -199,7 +220,8 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
 
   // The seller's block ends where the receipt is dated: rows below the first date are the customer
   // ("bill to"), the cashier or the items, not the seller.
-  const firstDated = lines.findIndex((line) => findDates(line.text).length > 0);
+  // A row labelled with the date counts too when OCR bent the date itself ("Vivo id Date: 18/709./2017").
+  const firstDated = lines.findIndex((line) => findDates(line.text).length > 0 || DATE_LABEL.test(line.text));
   const scored: ScoredStoreRow[] = [];
   head.forEach((line, position) => {
     if (!isCandidate(line)) return;
@@ -226,15 +248,18 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
 
 /** An amount with its cents (`174.00`): a row of money, not a name. */
 const AMOUNT = /\d[.,]\d{2}(?!\d)/;
+/** An e-mail address or its label (`Emall:katatlonery@gnall.com`): the seller's contact, never its name. */
+const EMAIL_ROW = /@|\bE-?MA[I1Il]L\b/i;
 
 /**
- * A row that may name the store: mostly letters, not a receipt title, a phone or id row, a Thai label row
+ * A row that may name the store: mostly letters, not a receipt title, a phone, e-mail or id row, a Thai label row
  * (`isThaiLabelRow`: รวมทั้งสิ้น read apart from its amount), a date or an amount.
  */
 function isNameCandidate(line: Line) {
   const skeleton = thaiSkeleton(line.compact).text;
   return (
     !AMOUNT.test(line.text) &&
+    !EMAIL_ROW.test(line.text) &&
     !THAI_TITLE_SKELETON.test(skeleton) &&
     !THAI_TAX_ID_SKELETON.test(skeleton) &&
     !isThaiLabelRow(line.compact) &&
@@ -391,7 +416,13 @@ export function findStore(lines: Line[], script: { thai: boolean; chinese: boole
         confidence: round2(0.7 * Math.min(...parts.map((p) => p.confidence))),
       };
   }
-  if (name && best?.chainName && !branchVouchedFor(name.value, best.chainName, address?.value))
+  // A branch named after its township, bent alike in the name and the address: mended, never vouched for.
+  const mended =
+    name && best?.chainName && script.chinese
+      ? mendBranchPlace(name.value, best.chainName, address?.value)
+      : undefined;
+  if (name && mended) name.value = mended;
+  if (name && best?.chainName && (mended || !branchVouchedFor(name.value, best.chainName, address?.value)))
     name.confidence = Math.min(name.confidence, UNVOUCHED_BRANCH_CAP);
 
   let branch: { value: string; confidence: number } | undefined;

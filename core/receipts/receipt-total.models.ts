@@ -20,7 +20,8 @@ const STRONG_TOTAL = new RegExp(
     String.raw`GRAND\s?(?:${TOTAL})`,
     String.raw`(?:${TOTAL})\s?AMOUNT`,
     String.raw`NET+\s?(?:${TOTAL})`,
-    String.raw`(?:${TOTAL})\s?(?:DUE|PAYABLE|INCL|\(INCL|\(INCLUSIVE|INCLUSIVE|INC\.?\s?GST|AFTER|RM\b|\(RM\))`,
+    // …not "TOTAL INCLUDES 6% GST 0.83": the tax the total includes.
+    String.raw`(?:${TOTAL})\s?(?:DUE|PAYABLE|INCL(?!UDE[SD])|\(INCL|\(INCLUSIVE|INCLUSIVE|INC\.?\s?GST|AFTER|RM\b|\(RM\))`,
     String.raw`ROUNDED\s?(?:${TOTAL})`,
     String.raw`(?:${TOTAL})\s?(?:SALES|SALE)\s?\(?INC`,
     String.raw`AMOUNT\s?DUE`,
@@ -228,6 +229,12 @@ export function misreadDigitsApart(a: number, b: number) {
   return x.length === y.length && x.length >= 4 && differ >= 1 && differ <= 2;
 }
 
+/**
+ * The evidence a total label gives the amount its rounding, printed on a row below it, comes to ("Total
+ * (Inclusive of GST): 23.26", "Rounding Adj -0.01", nothing labelled after: 23.25 is paid).
+ */
+const ROUNDED_BELOW_WEIGHT = 2.5;
+
 type TotalChecks = { itemsSum: boolean; subtotalPlusTax: boolean; cashMinusChange: boolean };
 
 export function findMoney(lines: Line[], script: { thai: boolean; chinese: boolean }) {
@@ -248,6 +255,7 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
   let subtotal: number | undefined;
   let tax: number | undefined;
   let rounding = 0;
+  let roundingLine = -1;
   let discount: number | undefined;
   let cash: number | undefined;
   const cashValues: number[] = [];
@@ -282,7 +290,10 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     }
     if (NOT_MONEY_TOTAL.test(upper) && !STRONG_TOTAL.test(upper)) return;
     if ((ROUNDING_LINE.test(upper) || hasWordLike(upper, 'ROUNDING')) && !/ROUNDED\s?T/.test(upper)) {
-      if (value && value.minor < 100) rounding = value.negative ? -value.minor : value.minor;
+      if (value && value.minor < 100) {
+        rounding = value.negative ? -value.minor : value.minor;
+        roundingLine = position;
+      }
       // "Rounding RM 177.20": a rounding is cents; a larger amount on that row is the rounded total.
       else if (value && value.minor >= 1000 && value.hasDecimals)
         add(value.minor, 2.5, 'rounded total', position);
@@ -336,7 +347,8 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     if (isTaxLine(line)) {
       // "TOTAL GST" or "TOTAL TAX": the tax, not the total — unless it says "incl" (its I bent by OCR:
       // "Total Salos(lnclusivoof GST)").
-      if (/INCL|INC\b|INCLUSIVE|NCLUSIV/.test(upper)) {
+      // "TOTAL INCLUDES 6% GST 0.83", "GST 6% included in total 0.49": what the total includes, the tax.
+      if (/INCL|INC\b|INCLUSIVE|NCLUSIV/.test(upper) && !/INCLUDE[SD]/.test(upper)) {
         if (value) add(value.minor, inSummary ? 0.8 : 2.8, 'total incl tax', position);
       } else if (value) {
         if (!inSummary) tax ??= value.minor;
@@ -391,12 +403,24 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     candidate?.reasons.some(
       (reason) => reason.includes('keyword') || reason.includes('incl') || reason === 'total',
     );
+  // When no total label follows the rounding row (OCR lost "TOTAL : 23.25", or the receipt prints none), the
+  // order of the rows says the same: a total printed above its rounding is the amount before it is rounded,
+  // and the label's evidence goes to the rounded amount (`roundedBelow`).
+  const totalBelowRounding = [...candidates.values()].some(
+    (candidate) => labelled(candidate) && candidate.line !== undefined && candidate.line > roundingLine,
+  );
   if (rounding !== 0)
     for (const candidate of [...candidates.values()])
       if (candidate.reasons.some((reason) => reason.includes('keyword') || reason.includes('incl'))) {
         const rounded = candidates.get(candidate.minor + rounding);
         add(candidate.minor + rounding, 0.9, 'total + rounding');
+        const roundedBelow =
+          !totalBelowRounding && candidate.line !== undefined && candidate.line < roundingLine;
         if (labelled(rounded)) candidate.score -= 0.9;
+        else if (roundedBelow) {
+          add(candidate.minor + rounding, ROUNDED_BELOW_WEIGHT, 'total keyword, rounded below');
+          candidate.score -= 0.9;
+        }
       }
   // Independent sums agreeing on one amount (cash − change and subtotal + tax + rounding both say 14.65
   // while the total line was misread 14.85) outweigh a single misread keyword line.
@@ -422,11 +446,12 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
         candidate.reasons.push('tax share');
       }
 
-  // The labelled total with a digit or two misread (รวมทั้งสิ้น 183.15 for 783.75): the amount the items add
-  // up to and the printed tax is the share of, a digit or two from the labelled amount, is that amount read
-  // right — the label's evidence goes to it (never to an amount only one of the two sums backs).
+  // The labelled total with a digit or two misread (รวมทั้งสิ้น 183.15 for 783.75, Total RM 14.85 for 14.65):
+  // the amount two of the receipt's own sums agree on (the items and the printed tax's share; cash − change
+  // and the first total + its rounding), a digit or two from the labelled amount, is that amount read right
+  // — the label's evidence goes to it (never to an amount only one sum backs).
   for (const candidate of candidates.values()) {
-    if (!candidate.reasons.includes('items sum') || !candidate.reasons.includes('tax share')) continue;
+    if (new Set(candidate.reasons.filter((reason) => ARITHMETIC_REASONS.has(reason))).size < 2) continue;
     for (const read of candidates.values())
       if (
         read !== candidate &&

@@ -12,6 +12,12 @@ import { isIncludedTaxShare } from '../../core/receipts/receipt-total.models.js'
 
 // Features that hold across receipts (issue #15), on rows as OCR returns them.
 const now = new Date('2019-01-01T00:00:00Z');
+const receipt = (...lines: string[]) =>
+  parseReceiptText(
+    lines.map((text) => ({ text })),
+    { now },
+  );
+const totalOf = (...lines: string[]) => receipt(...lines).fields.totalMinor;
 
 describe('store name — specks OCR read from a logo', () => {
   test('when a logo before a Thai or Chinese name is read as Latin specks with a Thai digit glued on, then they are dropped', () => {
@@ -27,12 +33,6 @@ describe('store name — specks OCR read from a logo', () => {
 });
 
 describe('Taiwan invoice numbers only on Taiwanese receipts', () => {
-  const receipt = (...lines: string[]) =>
-    parseReceiptText(
-      lines.map((text) => ({ text })),
-      { now },
-    );
-
   test('when a Malaysian receipt prints a bill number shaped like one ("CS00012441"), then it is no paper invoice and needs no further pass', () => {
     const read = receipt(
       'KEDAI MAJU SDN BHD',
@@ -143,12 +143,6 @@ describe('further OCR passes only where they can change the outcome', () => {
 });
 
 describe('the total — the printed tax and what it is a share of', () => {
-  const receipt = (...lines: string[]) =>
-    parseReceiptText(
-      lines.map((text) => ({ text })),
-      { now },
-    );
-
   test("a tax is the included share of a total at the country's rate: Thai VAT 7/107, Malaysian GST 6/106, within a minor unit", () => {
     expect(isIncludedTaxShare(53500, 3500, [7])).toBe(true);
     expect(isIncludedTaxShare(2120, 120, [6])).toBe(true);
@@ -231,5 +225,63 @@ describe('the total — the printed tax and what it is a share of', () => {
       'TOTAL 21.26',
     );
     expect(read.fields.totalMinor).toBe(2120);
+  });
+});
+
+describe('the total — rounding printed below it, a labelled total two sums contradict, a row that says what the total includes', () => {
+  test.each([
+    [
+      'when a rounding is printed below the total and no total label follows it, then the rounded amount is paid',
+      [
+        'BANH MI CAFE SDN BHD',
+        'Date: 27/03/2018',
+        '1 SUONG NON 9.90',
+        'Total (Inclusive of GST): 23.26',
+        'Rounding Adj -0.01',
+        'Server: Cashier A',
+      ],
+      2325,
+    ],
+    [
+      'when the rounding is printed above the total, then the total already includes it',
+      [
+        'URBAN IDEA SDN BHD',
+        'Date: 27/02/2018',
+        '1 EDV Meal 11.90',
+        'Cash Rounding -0.01',
+        'Total (Eat In) 24.00',
+      ],
+      2400,
+    ],
+    [
+      'when cash − change and the first total with its rounding agree on an amount a digit from the last total label, then that label was misread',
+      [
+        'POPULAR BOOK CO. (M) SDN BHD',
+        'Date: 27/03/2018',
+        'CORR. PEN 7.65',
+        'PROFS RING FILE 6.99',
+        'Total RM Incl. of GST 14.64',
+        'Rounding Adj 0.01',
+        'Total RM 14.85',
+        'Cash 50.00',
+        'CHANGE 35.35',
+      ],
+      1465,
+    ],
+    [
+      // The change misread: cash − change backs no amount.
+      'when a row reads "TOTAL INCLUDES 6% GST 0.63", then 0.63 is the tax and the amount paid is the total',
+      [
+        'GERBANG ALAF RESTAURANTS SDN BHD',
+        'Date: 27/03/2018',
+        '1 FiletOFish 11.10',
+        'Cash Tendered 21.10',
+        'Change 16.00',
+        'TOTAL INCLUDES 6% GST 0.63',
+      ],
+      1110,
+    ],
+  ])('%s', (_title, lines, total) => {
+    expect(totalOf(...lines)).toBe(total);
   });
 });

@@ -1,13 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
-import type {
-  OcrEngine,
-  OcrEngineName,
-  OcrLanguage,
-  OcrLine,
-  OcrRequest,
-  OcrResult,
-} from '../../core/ocr/index.js';
+import type { OcrEngine, OcrEngineName, OcrLanguage, OcrLine, OcrRequest } from '../../core/ocr/index.js';
 import { parseReceiptText, readReceiptImage } from '../../core/receipts/index.js';
 import {
   cropRow,
@@ -23,30 +16,9 @@ import {
   nameRowLetters,
   nameRowWorthRereading,
 } from '../../core/receipts/receipt-name-rows.models.js';
+import { answer, cropsReadAs, page, row } from './support/ocr-rows.js';
 
 const now = new Date('2019-01-01T00:00:00Z');
-
-/** A grey page with a dark bar where each row's text would be printed. */
-const page = async (width = 800, height = 400) =>
-  sharp({ create: { width, height, channels: 3, background: '#e0e0e0' } })
-    .composite([
-      {
-        input: await sharp({
-          create: { width: 400, height: 20, channels: 3, background: '#303030' },
-        })
-          .png()
-          .toBuffer(),
-        left: 100,
-        top: 30,
-      },
-    ])
-    .png()
-    .toBuffer();
-
-const row = (text: string, index: number, confidence = 0.95): OcrLine => {
-  const box = { x0: 100, y0: 25 + index * 40, x1: 500, y1: 55 + index * 40 };
-  return { text, confidence, box, words: [{ text, confidence, box }] };
-};
 
 /** A receipt's rows: the name first, then what any receipt prints under it. */
 const receipt = (name: string, confidence = 0.95) => [
@@ -56,17 +28,6 @@ const receipt = (name: string, confidence = 0.95) => [
   row('DATE: 27/03/2018', 3),
   row('TOTAL 79.50', 4),
 ];
-
-/** What an engine answers: these rows. */
-const answer = (engine: OcrEngineName, lines: OcrLine[], confidence: number): OcrResult => ({
-  engine,
-  text: lines.map((line) => line.text).join('\n'),
-  lines,
-  confidence,
-  width: 800,
-  height: 400,
-  durationMs: 0,
-});
 
 /** An engine that reads every crop as `text`, and records what it was asked. */
 const rowEngine = (name: OcrEngineName, text: string, confidence: number) => {
@@ -375,20 +336,6 @@ describe('rereadThaiNameRow — a Thai store name tesseract read as a Latin word
 });
 
 describe('rereadThaiNameRow — a Thai store name tesseract read unsurely, voted on with its crops', () => {
-  /** A tesseract that reads each crop, in turn, as the next of `texts`. */
-  const cropsReadAs = (...texts: string[]) => {
-    const requests: OcrRequest[] = [];
-    const engine: OcrEngine = {
-      name: 'tesseract',
-      recognize: async (request) => {
-        const text = texts[requests.length] ?? '';
-        requests.push(request);
-        return answer('tesseract', [row(text, 0, 0.94)], 0.94);
-      },
-      close: async () => undefined,
-    };
-    return { engine, requests };
-  };
   /** `rereadThaiNameRow` of a Thai receipt whose name row the page read as `name`, its crops as `crops`. */
   const voteOn = async (name: string, confidence: number, ...crops: string[]) => {
     const tesseract = cropsReadAs(...crops);
