@@ -63,7 +63,7 @@ export const receiptCommand: Command = {
     '  The engine is OCR_PROVIDER (offline PaddleOCR by default, with tesseract for Thai: a photo that may\n' +
     '  be Thai, as with the default --lang, is read by tesseract; --lang eng,chi_tra reads it with\n' +
     '  PaddleOCR). No database is needed.\n' +
-    '  seller add --brand <id|slug> --tax-id <BAN or Thai tax ID> --name <name>\n' +
+    '  seller add --brand <id|slug> --tax-id <BAN, Thai tax ID or Malaysian GST number> --name <name>\n' +
     '                 a seller the brand knows by its tax number: a receipt printing it gets this store name\n' +
     '  seller list --brand <id|slug>',
   run: async (argv) => {

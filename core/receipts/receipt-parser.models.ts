@@ -147,6 +147,17 @@ export function isValidThaiTaxId(value: string): boolean {
   return (11 - (sum % 11)) % 10 === Number(value[12]);
 }
 
+/**
+ * A Malaysian GST registration number: 12 digits, the first two 0 (`000849813504`). It carries no check digit,
+ * so a misread digit is another number — one a brand's known sellers (`saveKnownSeller`) hold only by chance.
+ */
+export function isMalaysianGstId(value: string): boolean {
+  return /^00\d{10}$/.test(value);
+}
+
+/** The label of a Malaysian GST number as printed and as OCR bends it: `GST ID`, `GSTID No`, `GST REG N0`, `GST 1D`. */
+const MALAYSIAN_GST_LABEL = /\bGST\s?(?:ID|1D|IO|REG|N[O0]|REGISTRATION|REF)/i;
+
 function findTaxId(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   for (const line of lines) {
     const digits = line.text.replace(/(?<=\d)[\s-](?=\d)/g, '');
@@ -169,6 +180,20 @@ function findTaxId(lines: Line[], script: { thai: boolean; chinese: boolean }) {
         confidence: round2((valid ? 0.95 : 0.6) * Math.min(1, line.confidence + 0.1)),
       };
     }
+    // A Malaysian seller's GST number, on its label's row: `GST ID: 000849813504`, `(GST Reg No. 001492992000)`.
+    const malaysian = /(?<!\d)(\d{12})(?!\d)/.exec(digits.replace(/(?<=\d)O|O(?=\d)/g, '0'));
+    if (
+      malaysian &&
+      !script.thai &&
+      !script.chinese &&
+      MALAYSIAN_GST_LABEL.test(line.compact.replace(/\s+/g, ' ')) &&
+      isMalaysianGstId(malaysian[1]!)
+    )
+      return {
+        value: malaysian[1]!,
+        kind: 'my' as const,
+        confidence: round2(0.9 * Math.min(1, line.confidence + 0.1)),
+      };
   }
   return undefined;
 }

@@ -44,6 +44,6 @@ export const createReceiptImageErasedError = createErrorFactory({
 
 export const createInvalidKnownSellerError = createErrorFactory({
   code: 'receipt.known_seller_invalid',
-  message: 'A known seller needs a valid Taiwan BAN or Thai tax ID and a name',
+  message: 'A known seller needs a valid Taiwan BAN, Thai tax ID or Malaysian GST number and a name',
   statusCode: 400,
 });

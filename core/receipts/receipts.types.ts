@@ -31,7 +31,7 @@ export type ReceiptFields = {
   address?: string;
   /** Thai 13-digit tax ID or Taiwan 8-digit business ID (BAN) of the seller. */
   taxId?: string;
-  taxIdKind?: 'th' | 'tw';
+  taxIdKind?: 'th' | 'tw' | 'my';
   /** Taiwan paper invoice number, `AB12345678`. */
   invoiceNumber?: string;
   /** Gregorian `yyyy-mm-dd`. */

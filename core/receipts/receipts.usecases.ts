@@ -10,7 +10,7 @@ import type { Logger } from '../shared/logger.js';
 import { DEFAULT_IMAGE_LIMITS, prepareReceiptImage, type ImageLimits } from './receipt-image.js';
 import { languagesForCountry, readReceiptImage } from './receipt-reader.js';
 import { createInvalidKnownSellerError, createReceiptImageNotFoundError } from './receipts.errors.js';
-import { isValidThaiTaxId } from './receipt-parser.models.js';
+import { isMalaysianGstId, isValidThaiTaxId } from './receipt-parser.models.js';
 import { isValidBusinessId } from '../invoices/index.js';
 import {
   assessReceiptForAutoAccept,
@@ -298,13 +298,17 @@ export async function saveKnownSeller(
   });
 }
 
-/** A Taiwan BAN (8 digits, valid check digit) or a Thai tax ID (13 digits, valid check digit), and a name. */
+/**
+ * A Taiwan BAN (8 digits, valid check digit), a Thai tax ID (13 digits, valid check digit) or a Malaysian GST
+ * number (12 digits, `00…`), and a name.
+ */
 const KNOWN_SELLER_INPUT = z.object({
   taxId: z
     .string()
     .trim()
-    .refine((value) => isValidBusinessId(value) || isValidThaiTaxId(value), {
-      message: 'taxId must be a Taiwan BAN (8 digits) or a Thai tax ID (13 digits) with a valid check digit',
+    .refine((value) => isValidBusinessId(value) || isValidThaiTaxId(value) || isMalaysianGstId(value), {
+      message:
+        'taxId must be a Taiwan BAN (8 digits) or a Thai tax ID (13 digits) with a valid check digit, or a Malaysian GST number (12 digits, 00…)',
     }),
   name: z.string().trim().min(1).max(200),
 });

@@ -7,7 +7,12 @@ export const correctedFieldsSchema = z
     storeName: z.string().trim().min(1).max(200),
     branch: z.string().trim().max(200),
     address: z.string().trim().max(500),
-    taxId: z.string().regex(/^(\d{8}|\d{13})$/, 'must be an 8-digit BAN or a 13-digit Thai tax ID'),
+    taxId: z
+      .string()
+      .regex(
+        /^(\d{8}|\d{12}|\d{13})$/,
+        'must be an 8-digit BAN, a 12-digit Malaysian GST number or a 13-digit Thai tax ID',
+      ),
     invoiceNumber: z.string().regex(/^[A-Z]{2}\d{8}$/, 'must be two letters and 8 digits'),
     date: z.iso.date(),
     time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),

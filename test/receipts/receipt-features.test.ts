@@ -285,3 +285,23 @@ describe('the total — rounding printed below it, a labelled total two sums con
     expect(totalOf(...lines)).toBe(total);
   });
 });
+
+describe('the seller tax number of a Malaysian receipt — its GST number', () => {
+  test.each([
+    'GSTID:000849813504',
+    '(GST Reg No. 000849813504)',
+    'GST REG N0 : 000849813504',
+    'GST 1D:000849813504',
+  ])(
+    'when a GST number is printed on its label’s row as OCR bends it (%s), then it is the seller’s tax number',
+    (row) => {
+      const { fields } = receipt('KEDAI MAJU SDN BHD', row, 'Date: 27/03/2018', 'TOTAL 21.20');
+      expect([fields.taxId, fields.taxIdKind]).toEqual(['000849813504', 'my']);
+    },
+  );
+
+  test('when 12 digits are printed without the label, or do not start 00, then no tax number is read', () => {
+    expect(receipt('KEDAI MAJU SDN BHD', 'Inv 000849813504', 'TOTAL 21.20').fields.taxId).toBeUndefined();
+    expect(receipt('KEDAI MAJU SDN BHD', 'GST ID: 120849813504', 'TOTAL 21.20').fields.taxId).toBeUndefined();
+  });
+});
