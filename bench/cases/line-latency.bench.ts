@@ -23,6 +23,7 @@ import { postJson, putJson, waitFor } from '../support/http.js';
 import type { PgliteThreadMode } from '../../core/db/pglite-thread.js';
 import { benchPgliteThreads } from '../support/pglite-threads.js';
 import { printStatementProfile, startStatementProfile } from '../support/statement-profile.js';
+import { printStageTimeline, startStageTimeline } from '../support/stage-timeline.js';
 import { startCpuProfile } from '../support/cpu-profile.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
@@ -33,8 +34,11 @@ const BURST_TIMEOUT_MS = Number(process.env.BENCH_LATENCY_TIMEOUT_MS ?? 600_000)
 const MOF_LATENCIES = (process.env.BENCH_LATENCY_MOF_MS ?? '0,200').split(',').map(Number);
 // The help burst's statements and PGlite's CPU in them (the serving thread's PGlite only).
 const PROFILE_STATEMENTS = process.env.BENCH_PROFILE_STATEMENTS === '1';
-// 'help' runs only the help rows (and the bare bot's), for quick old-vs-new comparisons of the burst.
+// 'help' runs only the help rows (and the bare bot's), for quick old-vs-new comparisons of the burst;
+// 'einvoice' only the typed e-invoices one after the other (and the bare bot's).
 const ONLY = process.env.BENCH_LATENCY_ONLY;
+// The typed e-invoices one after the other: each one's statements and HTTP calls, as a median timeline.
+const STAGES = process.env.BENCH_LATENCY_STAGES === '1';
 // A file to write the help burst's CPU profile to (the inspector's, open in Chrome's DevTools or read with
 // bench/support/cpu-profile-report.ts): only the burst, not the warm-up.
 const CPU_PROFILE = process.env.BENCH_LATENCY_CPU_PROFILE;
@@ -58,7 +62,9 @@ type BotEntry = { userId: string; at: string; via: string; messages: unknown[] }
  * BENCH_LATENCY_SEQUENTIAL (50), BENCH_LATENCY_BURST (200), BENCH_LATENCY_MOF_MS ('0,200'); on PGlite
  * BENCH_PGLITE_THREAD ('main'; 'main,worker' runs both, PGlite on the serving thread and in a worker thread).
  * BENCH_PROFILE_STATEMENTS=1 prints the help burst's statements and PGlite's CPU in them; BENCH_LATENCY_ONLY=help
- * runs only the help rows (and prints where the burst's members waited: received, done, sent);
+ * runs only the help rows (and prints where the burst's members waited: received, done, sent),
+ * BENCH_LATENCY_ONLY=einvoice only the typed e-invoices one after the other; BENCH_LATENCY_STAGES=1 prints
+ * those e-invoices' median timeline of statements and HTTP calls (PGlite on the serving thread);
  * BENCH_LATENCY_CPU_PROFILE=<file> writes the help burst's CPU profile.
  */
 const lineLatencyBench: BenchCase = {
@@ -124,6 +130,23 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
     const demoChannel = kit.demo.channel.lineChannelId;
     const sequential = (channelId: string, text: (i: number) => string) =>
       runSequential({ kit, channelId, users: users.slice(0, SEQUENTIAL), text, send });
+    const timedSequential = async (channelId: string, text: (i: number) => string) => {
+      if (!STAGES || process.env.TEST_DATABASE_URL || pgliteThread !== 'main')
+        return sequential(channelId, text);
+      const timeline = startStageTimeline(PGlite.prototype);
+      try {
+        const latencies = await sequential(channelId, text);
+        const runs = (latencies.runs ?? []).map(({ at, answeredAt }) => ({
+          at,
+          answeredAt,
+          steps: timeline.between(at, answeredAt + 5),
+        }));
+        printStageTimeline(runs, `typed e-invoice one after the other (MoF sim ${mofLatencyMs} ms)`);
+        return latencies;
+      } finally {
+        timeline.stop();
+      }
+    };
     const burst = (channelId: string, text: (i: number) => string) =>
       runBurst({ kit, channelId, users: users.slice(SEQUENTIAL), text, send });
 
@@ -131,9 +154,15 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
     const tag = `${pgliteThread === 'worker' ? 'PGlite in a worker thread, ' : ''}MoF sim ${mofLatencyMs} ms`;
     const out: BenchMeasurement[] = [];
     const bareSequential = await sequential(BARE_CHANNEL.lineChannelId, () => 'help');
-    const helpSequential = await sequential(demoChannel, () => 'help');
+    const helpSequential = ONLY === 'einvoice' ? bareSequential : await sequential(demoChannel, () => 'help');
     const proofSequential =
-      ONLY === 'help' ? helpSequential : await sequential(demoChannel, (i) => proofText(i));
+      ONLY === 'help' ? helpSequential : await timedSequential(demoChannel, (i) => proofText(i));
+    if (ONLY === 'einvoice')
+      return quantileRows(
+        `${tag}: e-invoice text, ${SEQUENTIAL} one after the other`,
+        proofSequential,
+        bareSequential,
+      );
     const bareBurst = await burst(BARE_CHANNEL.lineChannelId, () => 'help');
     const profile = PROFILE_STATEMENTS ? startStatementProfile(PGlite.prototype) : undefined;
     const cpuProfile = CPU_PROFILE ? await startCpuProfile() : undefined;
@@ -189,7 +218,16 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
   }
 }
 
-type Latencies = { p50: number; p95: number; max: number; sentAt: number; queued: number; cpuMs?: number };
+type Latencies = {
+  p50: number;
+  p95: number;
+  max: number;
+  sentAt: number;
+  queued: number;
+  cpuMs?: number;
+  /** One after the other: when each was sent (the event's timestamp) and answered (the simulator's time). */
+  runs?: { at: number; answeredAt: number }[];
+};
 
 /** The p50 and p95 rows of `label`, each beside the bare bot's (at least 1 ms). */
 function quantileRows(label: string, subject: Latencies, baseline: Latencies, note?: string) {
@@ -229,6 +267,7 @@ type Run = (run: {
 /** One after the other: each member sends once the previous one was answered. */
 const runSequential: Run = async ({ kit, channelId, users, text, send }) => {
   const waits: number[] = [];
+  const runs: { at: number; answeredAt: number }[] = [];
   let queued = 0;
   for (let i = 0; i < users.length; i++) {
     const userId = users[i] as string;
@@ -236,9 +275,10 @@ const runSequential: Run = async ({ kit, channelId, users, text, send }) => {
     const sent = await send(channelId, userId, text(i));
     const answer = await waitFor(async () => (await botEntries(kit, channelId, userId))[before]);
     waits.push(Date.parse(answer.at) - sent.at);
+    runs.push({ at: sent.at, answeredAt: Date.parse(answer.at) });
     if (isChecking(answer)) queued++;
   }
-  return { ...quantiles(waits), sentAt: 0, queued };
+  return { ...quantiles(waits), sentAt: 0, queued, runs };
 };
 
 /** At once: every member sends together. */

@@ -15,7 +15,7 @@ export function startStatementProfile(pglite?: PGlite) {
   const wasmByKey = new Map<string, Entry>();
   let transactions = 0;
   const record = (queryString: string, ms: number) => {
-    const key = keyOf(queryString);
+    const key = statementKey(queryString);
     const entry = byKey.get(key) ?? { count: 0, ms: 0 };
     entry.count++;
     entry.ms += ms;
@@ -68,7 +68,7 @@ export function startStatementProfile(pglite?: PGlite) {
       try {
         return original.call(this, message);
       } finally {
-        const key = keyOf(current);
+        const key = statementKey(current);
         const entry = wasmByKey.get(key) ?? { count: 0, ms: 0 };
         if (message[0] === 0x50 || message[0] === 0x51) entry.count++;
         const used = process.cpuUsage(start);
@@ -97,7 +97,8 @@ export function startStatementProfile(pglite?: PGlite) {
   };
 }
 
-function keyOf(queryString: string): string {
+/** A statement's key: its first words (the table it writes or reads) and the start of its text. */
+export function statementKey(queryString: string): string {
   const text = queryString.replace(/\s+/g, ' ').trim();
   // A prepared statement's EXECUTE (the webhook's insert on PGlite) by its name, not its parameters.
   const executed = /^execute (\w+)/i.exec(text);

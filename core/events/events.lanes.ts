@@ -2,6 +2,7 @@ import type { Database } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import { runInCompany } from '../shared/turn-batch.js';
 import { readsMedia } from './events.models.js';
 import { createEventsRepository, type WebhookEvent } from './events.repository.js';
 import {
@@ -83,6 +84,7 @@ export function createWebhookLanes<Out extends CommittedOutbound, Staged = unkno
   const capacity: Record<Lane, number> = { any: Math.max(1, lanes), answer: Math.max(0, answerLanes) };
   const busy: Record<Lane, number> = { any: 0, answer: 0 };
   const inFlight = new Set<Promise<void>>();
+  const handling = () => inFlight.size;
   const lastOfUser = new Map<string, Promise<void>>();
   const listeners: (() => void)[] = [];
   const claimableListeners: (() => void)[] = [];
@@ -128,7 +130,8 @@ export function createWebhookLanes<Out extends CommittedOutbound, Staged = unkno
       };
     }
     const run: Promise<void> = before
-      .then(() => processOne(event, emptySummary(), () => committed?.()))
+      // The events in flight are all that may join this one's batched reads and writes: alone, it waits for none.
+      .then(() => runInCompany(handling, () => processOne(event, emptySummary(), () => committed?.())))
       .catch((error: unknown) => {
         // The processor records failures itself; this is a failure to record one (the lease lapses).
         deps.logger.error({ err: error, webhookEventId: event.webhookEventId }, 'webhook event lane failed');

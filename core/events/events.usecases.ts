@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { runWithRequestId } from '../shared/request-context.js';
+import { noMoreCompany } from '../shared/turn-batch.js';
 import { parseWebhookBody, webhookEventKey } from './events.models.js';
 import { createEventsRepository, type NewWebhookEvent, type WebhookEvent } from './events.repository.js';
 
@@ -282,10 +283,16 @@ export function createEventProcessor<Out extends CommittedOutbound, Staged = unk
     }
   };
   // A commit starts on the next turn of the event loop, so the events handled in this one join it (PGlite
-  // answers without giving the loop a turn: without this the first of them would always go alone).
+  // answers without giving the loop a turn: without this the first of them would always go alone) —
+  // unless every event in flight is already waiting (a lone event): then at once.
   let scheduled = false;
   const schedule = () => {
-    if (scheduled || committing) return;
+    if (committing) return;
+    if (noMoreCompany(waiting.length)) {
+      void pump();
+      return;
+    }
+    if (scheduled) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;

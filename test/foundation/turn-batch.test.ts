@@ -1,0 +1,77 @@
+import { describe, expect, test } from '@jest/globals';
+import { createTurnBatcher, runInCompany } from '../../core/shared/turn-batch.js';
+
+/** A batcher that records each batch's inputs and answers each call with its input doubled. */
+function recordingBatcher() {
+  const batches: number[][] = [];
+  const batcher = createTurnBatcher<number, number>(
+    async (batch) => {
+      batches.push(batch.map(({ input }) => input));
+      for (const { input, resolve } of batch) resolve(input * 2);
+    },
+    // Long enough that a batch run before the next loop turn did not wait for it.
+    { quietMs: 50, maxWaitMs: 50 },
+  );
+  return { batches, batcher };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('createTurnBatcher (issue 17: a lone proof does not wait for company)', () => {
+  test('when a call is the only work started alongside it, then its batch runs at once', async () => {
+    const { batches, batcher } = recordingBatcher();
+
+    const answer = runInCompany(
+      () => 1,
+      () => batcher(4),
+    );
+    await nextTurn();
+
+    expect(batches).toEqual([[4]]);
+    await expect(answer).resolves.toBe(8);
+  });
+
+  test('when every piece of work started alongside has called, then they run as one batch at once', async () => {
+    const { batches, batcher } = recordingBatcher();
+
+    const answers = [1, 2, 3].map((input) =>
+      runInCompany(
+        () => 3,
+        () => batcher(input),
+      ),
+    );
+    await nextTurn();
+
+    expect(batches).toEqual([[1, 2, 3]]);
+    await expect(Promise.all(answers)).resolves.toEqual([2, 4, 6]);
+  });
+
+  test('when some work started alongside has not called yet, then the batch waits for its quiet time', async () => {
+    const { batches, batcher } = recordingBatcher();
+
+    const answers = [1, 2].map((input) =>
+      runInCompany(
+        () => 3,
+        () => batcher(input),
+      ),
+    );
+    await nextTurn();
+    const before = batches.length;
+
+    await expect(Promise.all(answers)).resolves.toEqual([2, 4]);
+    expect(before).toBe(0);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
+  test('when calls come outside any company, then they wait for the quiet time and run together', async () => {
+    const { batches, batcher } = recordingBatcher();
+
+    const answers = [batcher(1), batcher(2)];
+    await nextTurn();
+    const before = batches.length;
+
+    await expect(Promise.all(answers)).resolves.toEqual([2, 4]);
+    expect(before).toBe(0);
+    expect(batches).toEqual([[1, 2]]);
+  });
+});
