@@ -24,6 +24,7 @@ import {
   startCpuProfile,
   startStatementProfile,
 } from '../support/statement-profile.js';
+import { readThreadCpu, threadCpuSince, type ThreadCpu } from '../support/thread-cpu.js';
 
 // A benchmark is an entry point: its sizes come from its environment.
 const RULES_COUNT = Number(process.env.BENCH_SUBMISSIONS_RULES_N ?? 100_000);
@@ -44,6 +45,12 @@ const SERVER_URL = process.env.BENCH_DATABASE_URL;
 const PROFILE_STATEMENTS = process.env.BENCH_PROFILE_STATEMENTS === '1';
 /** Writes a CPU profile of the verification (not its setup) to this file: a probe, not a figure. */
 const PROFILE_CPU = process.env.BENCH_PROFILE_CPU;
+/**
+ * `memory`: the verification is served the platform's answers from memory (each pending invoice asked once
+ * through the adapter first, untimed), so its figures are the pipeline's own cost without the HTTP calls:
+ * a probe, not a figure (the ratio to the bare calls then means nothing).
+ */
+const MEMORY_PLATFORM = process.env.BENCH_SUBMISSIONS_PLATFORM === 'memory';
 
 const RULES = {
   itemGroups: [
@@ -68,7 +75,8 @@ const REWARDS = {
  * verification on PostgreSQL instead of PGlite. Probes of the verification alone (printed or written, never
  * part of the figures): BENCH_PROFILE_STATEMENTS=1 (statements and transactions by kind, and on PGlite the
  * CPU time inside its wasm per statement), BENCH_PROFILE_CPU=<file> (CPU profiles of the verification and of
- * the bare calls, `<file>` and `<file>.bare`).
+ * the bare calls, `<file>` and `<file>.bare`), BENCH_SUBMISSIONS_PLATFORM=memory (the pipeline without the HTTP
+ * calls). The CPU line's note splits each part's CPU into the main thread and the process's other threads.
  */
 const submissionsBench: BenchCase = {
   name: 'submissions: parse + rules, and batch verification against sim/mof',
@@ -199,15 +207,16 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
     });
     const deps = { db: database.db, platform, clock, generateId };
     /** The baseline: one bare detail call of the i-th invoice through the same adapter. */
+    const bareQuery = (invoice: GeneratedEInvoice['invoice']) => ({
+      invoiceNumber: invoice.invoiceNumber,
+      invoiceDate: invoice.invoiceDate,
+      randomCode: invoice.randomCode as string,
+      period: invoice.period,
+      type: 'Barcode' as const,
+    });
     const bareCall = async (i: number) => {
       const { invoice } = payloads[i] as GeneratedEInvoice;
-      const answer = await platform.getInvoiceDetail({
-        invoiceNumber: invoice.invoiceNumber,
-        invoiceDate: invoice.invoiceDate,
-        randomCode: invoice.randomCode as string,
-        period: invoice.period,
-        type: 'Barcode',
-      });
+      const answer = await platform.getInvoiceDetail(bareQuery(invoice));
       if (answer.status !== 'found') throw new Error(`bare: ${answer.status}`);
     };
 
@@ -244,13 +253,35 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
     // part measured first does not pay their cold start (measured at ~1.2 s of CPU per 1,000 calls).
     await inParallel(Math.min(WARM_UP, payloads.length), (i) => bareCall(i));
 
+    // The probe without HTTP: every pending invoice's answer, asked once through the adapter, untimed.
+    const answers = new Map<string, Awaited<ReturnType<typeof platform.getInvoiceDetail>>>();
+    if (MEMORY_PLATFORM)
+      await inParallel(payloads.length, async (i) => {
+        const { invoice } = payloads[i] as GeneratedEInvoice;
+        answers.set(invoice.invoiceNumber, await platform.getInvoiceDetail(bareQuery(invoice)));
+      });
+    const verifyDeps = MEMORY_PLATFORM
+      ? {
+          ...deps,
+          platform: {
+            ...platform,
+            getInvoiceDetail: async ({ invoiceNumber }: { invoiceNumber: string }) => {
+              const answer = answers.get(invoiceNumber);
+              if (!answer) throw new Error(`no answer in memory for ${invoiceNumber}`);
+              return answer;
+            },
+          },
+        }
+      : deps;
+
     let verified = 0;
     const profile = PROFILE_STATEMENTS ? startStatementProfile(pglite) : undefined;
     const cpuProfile = PROFILE_CPU ? await startCpuProfile(PROFILE_CPU) : undefined;
     const cpuBefore = process.cpuUsage();
+    const threadsBefore = readThreadCpu();
     const verifyMs = await timeIt(async () => {
       // As the verify-invoices job runs it: claim after claim until one comes back short.
-      const result = await verifyDueSubmissions(deps, {
+      const result = await verifyDueSubmissions(verifyDeps, {
         limit: BATCH,
         concurrency: CONCURRENCY,
         maxClaims: Number.MAX_SAFE_INTEGER,
@@ -258,6 +289,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
       verified += result.claimed;
     });
     const verifyCpu = process.cpuUsage(cpuBefore);
+    const verifyThreads = threadCpuSince(threadsBefore);
     await cpuProfile?.stop();
     if (verified !== payloads.length) throw new Error(`verified ${verified}/${payloads.length}`);
     if (profile) printStatementProfile(profile.stop(), verified, 'proofs');
@@ -266,8 +298,10 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
       ? await startCpuProfile(PROFILE_CPU.replace(/(\.cpuprofile)?$/, '.bare$1'))
       : undefined;
     const bareCpuBefore = process.cpuUsage();
+    const bareThreadsBefore = readThreadCpu();
     const bareMs = await timeIt(() => inParallel(payloads.length, (i) => bareCall(i)));
     const bareCpu = process.cpuUsage(bareCpuBefore);
+    const bareThreads = threadCpuSince(bareThreadsBefore);
     await bareProfile?.stop();
     // The decisions' derived facts (funnel rollups, member facts, purchases) were left in the outbox
     // (migration 0053): their fold, as the derived-facts worker runs it (batch after batch), timed apart.
@@ -283,7 +317,9 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
     const foldCpu = process.cpuUsage(foldCpuBefore);
     const perSecond = (ms: number) => (payloads.length / ms) * 1000;
     const cpuMs = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1000;
-    const driver = SERVER_URL ? 'postgresql' : pgliteLabel(pgliteThread);
+    const driver = `${SERVER_URL ? 'postgresql' : pgliteLabel(pgliteThread)}${MEMORY_PLATFORM ? ', platform answers from memory' : ''}`;
+    const split = (cpu: ThreadCpu | undefined) =>
+      cpu ? `main thread ${cpu.mainMs} ms, other threads ${cpu.otherMs} ms` : 'no per-thread figures';
     return [
       compare(
         `batch verification (${driver}), ${payloads.length} pending submissions, concurrency ${CONCURRENCY}, after ${warmPayloads.length} verified untimed`,
@@ -297,7 +333,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
         'ms',
         cpuMs(verifyCpu),
         { name: 'CPU time of the bare detail calls', value: cpuMs(bareCpu) },
-        'ratio: how many times the bare calls (sim/mof runs in this process too)',
+        `ratio: how many times the bare calls (sim/mof runs in this process too); verification: ${split(verifyThreads)}; bare calls: ${split(bareThreads)}`,
       ),
       compare(
         `fold of the decisions' derived facts after the batch (${driver}), ${folded} outbox records`,

@@ -158,6 +158,9 @@ export function isMalaysianGstId(value: string): boolean {
 /** The label of a Malaysian GST number as printed and as OCR bends it: `GST ID`, `GSTID No`, `GST REG N0`, `GST 1D`. */
 const MALAYSIAN_GST_LABEL = /\bGST\s?(?:ID|1D|IO|REG|N[O0]|REGISTRATION|REF)/i;
 
+/** A Malaysian GST number's confidence at best: under AUTO_REJECT_MIN_CONFIDENCE (0.9). */
+export const MALAYSIAN_GST_MAX_CONFIDENCE = 0.85;
+
 function findTaxId(lines: Line[], script: { thai: boolean; chinese: boolean }) {
   for (const line of lines) {
     const digits = line.text.replace(/(?<=\d)[\s-](?=\d)/g, '');
@@ -192,7 +195,9 @@ function findTaxId(lines: Line[], script: { thai: boolean; chinese: boolean }) {
       return {
         value: malaysian[1]!,
         kind: 'my' as const,
-        confidence: round2(0.9 * Math.min(1, line.confidence + 0.1)),
+        // No check digit vouches for it: never sure enough on its own to refuse on the stores rule or to key a
+        // known seller at the others' 0.9 (review F6); a brand's known seller confirms it (`applyKnownSeller`).
+        confidence: round2(MALAYSIAN_GST_MAX_CONFIDENCE * Math.min(1, line.confidence + 0.1)),
       };
   }
   return undefined;

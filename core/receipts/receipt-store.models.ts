@@ -87,12 +87,6 @@ const asciiPunctuation = (text: string) =>
  */
 const ENTITY_LABEL = /^[A-Za-z][A-Za-z ]{2,20}:\s*(?=\S.*(?:SDN\.?\s?BHD|\bBHD\b|BERHAD|\bLTD\b|\bPLT\b))/i;
 
-/**
- * Tesseract's `|` for the I that ends an upper-case word, set apart by a space (`RESTAURANT JIAWE | JIAWE |
- * HOUSE`): the letter, glued back to its word. Only after two capitals and before a capital word or the row's end.
- */
-const PIPE_FOR_I = /(?<=\b[A-Z]{2,}) \|(?=\s+[A-Z]{2}|\s*$)/g;
-
 function asCompanyLine(line: Line): Line {
   const text = lettersForLookalikeDigits(
     asciiPunctuation(line.text)
@@ -104,7 +98,6 @@ function asCompanyLine(line: Line): Line {
     .replace(MALAYSIA_MARK, '(M) ')
     // "C0.(M)": the company abbreviation with a zero for its O.
     .replace(/\bC0(?=\.|\s?\(M\))/g, 'CO')
-    .replace(PIPE_FOR_I, 'I')
     .replace(/\s+/g, ' ')
     .trim();
   return text === line.text ? line : relabel(line, text);
@@ -249,7 +242,9 @@ export function rankStoreRows(lines: Line[], script: { thai: boolean; chinese: b
 /** An amount with its cents (`174.00`): a row of money, not a name. */
 const AMOUNT = /\d[.,]\d{2}(?!\d)/;
 /** An e-mail address or its label (`Emall:katatlonery@gnall.com`): the seller's contact, never its name. */
-const EMAIL_ROW = /@|\bE-?MA[I1Il]L\b/i;
+// An address has its shape (no space around the @, a dot in its domain): an @ alone is a shop's branch
+// (`KOPITIAM @ SS2`, `STARBUCKS @ KLCC`), part of a name (review F1).
+const EMAIL_ROW = /[\w.-]+@[\w-]+[.,]\w{2,}|\bE-?MA[I1Il]L\b/i;
 
 /**
  * A row that may name the store: mostly letters, not a receipt title, a phone, e-mail or id row, a Thai label row

@@ -262,8 +262,12 @@ export function createReceiptProofReader(
   };
 }
 
-/** Tax-number confidence from which the seller it names is taken as the store. */
-const KNOWN_SELLER_MIN_TAX_ID_CONFIDENCE = 0.9;
+/**
+ * Tax-number confidence from which the seller it names is taken as the store. A Malaysian GST number has no
+ * check digit, so it is never read at 0.9 (`MALAYSIAN_GST_MAX_CONFIDENCE`); read surely on its row, it is looked
+ * up from 0.8: twelve digits that match a seller the brand registered are that seller's.
+ */
+const KNOWN_SELLER_MIN_TAX_ID_CONFIDENCE = { tw: 0.9, th: 0.9, my: 0.8 } as const;
 
 /**
  * A receipt that prints a seller's tax number the brand knows is that seller's, whatever OCR made of the
@@ -276,7 +280,8 @@ export async function applyKnownSeller(
 ): Promise<void> {
   const { taxId } = reading.fields;
   const taxIdConfidence = reading.confidence.taxId ?? 0;
-  if (!taxId || taxIdConfidence < KNOWN_SELLER_MIN_TAX_ID_CONFIDENCE) return;
+  const minimum = KNOWN_SELLER_MIN_TAX_ID_CONFIDENCE[reading.fields.taxIdKind ?? 'tw'];
+  if (!taxId || taxIdConfidence < minimum) return;
   const seller = await repository.findKnownSeller({ brandId, taxId });
   if (!seller) return;
   reading.fields.storeName = seller.name;

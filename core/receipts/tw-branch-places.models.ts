@@ -56,6 +56,26 @@ export function mendBranchPlace(name: string, chain: string, address: string | u
   const town = bentTownship(address);
   const stem = town?.replace(/[區鄉鎮市]$/, '');
   if (!stem || [...stem].length < 2 || place === '' || unify(place) === stem) return undefined;
-  if (editDistance(unify(place), stem) > 1) return undefined;
+  const lost = characterBentAway(unify(place), stem);
+  // The branch must be bent where the address is: the stem's character it lost or changed is one the address
+  // lost or changed too. A branch read right after a road or the next township (中正店 over 中山區 bent,
+  // 永和店 over 中和區 bent) keeps a character the address prints, and is left as read.
+  if (lost === undefined || unify(address).includes(lost)) return undefined;
   return `${name.slice(0, start + chain.length)}${stem}${branchWord}`;
+}
+
+/**
+ * The one character of `stem` that `place` lost (中 for 中壢) or holds changed (中提 for 中壢); undefined when
+ * the place is not the stem with one character dropped or replaced.
+ */
+function characterBentAway(place: string, stem: string): string | undefined {
+  const placeChars = [...place];
+  const stemChars = [...stem];
+  for (let i = 0; i < stemChars.length; i++) {
+    const dropped = [...stemChars.slice(0, i), ...stemChars.slice(i + 1)];
+    const changed =
+      placeChars.length === stemChars.length && placeChars.every((c, j) => j === i || c === stemChars[j]);
+    if (changed || dropped.join('') === place) return stemChars[i];
+  }
+  return undefined;
 }

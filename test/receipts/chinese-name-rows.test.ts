@@ -160,6 +160,10 @@ describe('mendBranchPlace — a branch named after its township, bent alike in t
     // No branch, or no address.
     ['康是美股份有限公司', '康是美股份有限公司', '桃園市中區中正路200號'],
     ['康是美股份有限公司中店', '康是美股份有限公司', undefined],
+    // A branch read right, one character from a township the bent address names, keeps the character the
+    // address prints: it is another place (a road, the next township), not a bend (review F4).
+    ['全家便利商店股份有限公司中正店', '全家便利商店股份有限公司', '台北市中山邑中山北路二段10號'],
+    ['全家便利商店股份有限公司永和店', '全家便利商店股份有限公司', '新北市中和邑中正路100號'],
   ])('when the name reads %s (chain %s) over %s, then nothing is mended', (name, chain, address) => {
     expect(mendBranchPlace(name, chain, address)).toBeUndefined();
   });

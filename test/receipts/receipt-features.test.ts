@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { parseReceiptText } from '../../core/receipts/index.js';
+import { mayRefuseOnRule, parseReceiptText } from '../../core/receipts/index.js';
 import {
   combineReadings,
   needsRefinement,
@@ -299,6 +299,13 @@ describe('the seller tax number of a Malaysian receipt — its GST number', () =
       expect([fields.taxId, fields.taxIdKind]).toEqual(['000849813504', 'my']);
     },
   );
+
+  test('when a GST number is read surely but the name is not, then the stores rule cannot refuse the photo without a reviewer (no check digit vouches for the number)', () => {
+    const reading = receipt('GERBANG ALAF RESTAURANTS SON BHD', 'GST ID No: 000504664064', 'TOTAL 21.20');
+    expect(reading.fields.taxIdKind).toBe('my');
+    expect(reading.confidence.taxId).toBeLessThan(0.9);
+    expect(mayRefuseOnRule(reading, 'stores')).toBe(false);
+  });
 
   test('when 12 digits are printed without the label, or do not start 00, then no tax number is read', () => {
     expect(receipt('KEDAI MAJU SDN BHD', 'Inv 000849813504', 'TOTAL 21.20').fields.taxId).toBeUndefined();
