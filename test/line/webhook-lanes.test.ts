@@ -335,8 +335,11 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
     });
   });
 
-  /** A turn batcher whose quiet time outlasts the test: a batch run before it ended did not wait for company. */
-  const patientBatcher = () => {
+  /**
+   * Lanes whose handler reads through one turn batcher with a quiet time that outlasts the test: a batch
+   * run before it ended did not wait for company.
+   */
+  const lanesReadingPatiently = (lanes: number) => {
     const batches: string[][] = [];
     const read = createTurnBatcher<string, string>(
       async (batch) => {
@@ -345,7 +348,15 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
       },
       { quietMs: NEVER_MS, maxWaitMs: NEVER_MS },
     );
-    return { batches, read };
+    const pool = createWebhookLanes(deps(), {
+      lanes,
+      answerLanes: 0,
+      handle: async (event: WebhookEvent) => {
+        await read(event.webhookEventId);
+        return {};
+      },
+    });
+    return { batches, pool };
   };
   /** Well under the batcher's quiet time: a test that waited for it fails by its timeout. */
   const NO_WAIT_TIMEOUT_MS = 30_000;
@@ -354,19 +365,11 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
     'when an event is the only one in flight, then the turn batcher it calls runs at once, without waiting for company',
     async () => {
       // Arrange
-      const { batches, read } = patientBatcher();
-      const lanes = createWebhookLanes(deps(), {
-        lanes: 1,
-        answerLanes: 0,
-        handle: async (event: WebhookEvent) => {
-          await read(event.webhookEventId);
-          return {};
-        },
-      });
+      const { batches, pool } = lanesReadingPatiently(1);
       await store([{ id: 'EVT_ALONE', user: user(41) }]);
 
       // Act
-      await lanes.runUntilIdle();
+      await pool.runUntilIdle();
 
       // Assert
       expect(batches).toEqual([['EVT_ALONE']]);
@@ -379,20 +382,12 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
     'when every event claimed together has called the turn batcher, then it runs them as one batch at once',
     async () => {
       // Arrange
-      const { batches, read } = patientBatcher();
-      const lanes = createWebhookLanes(deps(), {
-        lanes: 3,
-        answerLanes: 0,
-        handle: async (event: WebhookEvent) => {
-          await read(event.webhookEventId);
-          return {};
-        },
-      });
+      const { batches, pool } = lanesReadingPatiently(3);
       const ids = ['EVT_TOGETHER_1', 'EVT_TOGETHER_2', 'EVT_TOGETHER_3'];
       await store(ids.map((id, i) => ({ id, user: user(42 + i) })));
 
       // Act
-      await lanes.runUntilIdle();
+      await pool.runUntilIdle();
 
       // Assert
       expect(batches.map((batch) => [...batch].sort())).toEqual([ids]);
