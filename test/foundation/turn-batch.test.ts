@@ -1,5 +1,8 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { createTurnBatcher, runInCompany } from '../../core/shared/turn-batch.js';
+
+/** The batcher's quiet time (and longest wait) here; it passes only when the test advances the fake clock. */
+const QUIET_MS = 50;
 
 /** A batcher that records each batch's inputs and answers each call with its input doubled. */
 function recordingBatcher() {
@@ -9,15 +12,24 @@ function recordingBatcher() {
       batches.push(batch.map(({ input }) => input));
       for (const { input, resolve } of batch) resolve(input * 2);
     },
-    // Long enough that a batch run before the next loop turn did not wait for it.
-    { quietMs: 50, maxWaitMs: 50 },
+    { quietMs: QUIET_MS, maxWaitMs: QUIET_MS },
   );
   return { batches, batcher };
 }
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets the promises already settled run their callbacks (no timer runs: the fake clock stands still). */
+const settled = () => Promise.resolve();
 
 describe('createTurnBatcher (issue 17: a lone proof does not wait for company)', () => {
+  // Fake timers: a batch that runs is one run at once or one whose quiet time the test advanced past,
+  // whatever the machine's load (no race between a real timer and a loop turn).
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   test('when a call is the only work started alongside it, then its batch runs at once', async () => {
     const { batches, batcher } = recordingBatcher();
 
@@ -25,7 +37,7 @@ describe('createTurnBatcher (issue 17: a lone proof does not wait for company)',
       () => 1,
       () => batcher(4),
     );
-    await nextTurn();
+    await settled();
 
     expect(batches).toEqual([[4]]);
     await expect(answer).resolves.toBe(8);
@@ -40,7 +52,7 @@ describe('createTurnBatcher (issue 17: a lone proof does not wait for company)',
         () => batcher(input),
       ),
     );
-    await nextTurn();
+    await settled();
 
     expect(batches).toEqual([[1, 2, 3]]);
     await expect(Promise.all(answers)).resolves.toEqual([2, 4, 6]);
@@ -55,8 +67,10 @@ describe('createTurnBatcher (issue 17: a lone proof does not wait for company)',
         () => batcher(input),
       ),
     );
-    await nextTurn();
+    await settled();
+    jest.advanceTimersByTime(QUIET_MS - 1);
     const before = batches.length;
+    jest.advanceTimersByTime(1);
 
     await expect(Promise.all(answers)).resolves.toEqual([2, 4]);
     expect(before).toBe(0);
@@ -67,8 +81,10 @@ describe('createTurnBatcher (issue 17: a lone proof does not wait for company)',
     const { batches, batcher } = recordingBatcher();
 
     const answers = [batcher(1), batcher(2)];
-    await nextTurn();
+    await settled();
+    jest.advanceTimersByTime(QUIET_MS - 1);
     const before = batches.length;
+    jest.advanceTimersByTime(1);
 
     await expect(Promise.all(answers)).resolves.toEqual([2, 4]);
     expect(before).toBe(0);

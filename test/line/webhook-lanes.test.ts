@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { inArray } from 'drizzle-orm';
 import {
   createWebhookInbox,
@@ -336,63 +336,83 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
   });
 
   /**
-   * Lanes whose handler reads through one turn batcher with a quiet time that outlasts the test: a batch
-   * run before it ended did not wait for company.
+   * Lanes whose handler, once `go` opens, reads through one turn batcher (the production quiet time). Run
+   * with the timers stopped (`withTimersStopped`), an event that still waited for a timer (the batcher's
+   * quiet time, a loop turn before its group commits) would never be committed: the test would hang until
+   * jest's guard. It cannot pass by being fast, nor fail by being slow.
    */
-  const lanesReadingPatiently = (lanes: number) => {
+  const lanesReadingTogether = (lanes: number) => {
     const batches: string[][] = [];
-    const read = createTurnBatcher<string, string>(
-      async (batch) => {
-        batches.push(batch.map(({ input }) => input));
-        for (const { input, resolve } of batch) resolve(input);
-      },
-      { quietMs: NEVER_MS, maxWaitMs: NEVER_MS },
-    );
+    const read = createTurnBatcher<string, string>(async (batch) => {
+      batches.push(batch.map(({ input }) => input));
+      for (const { input, resolve } of batch) resolve(input);
+    });
+    const go = gate();
     const pool = createWebhookLanes(deps(), {
       lanes,
       answerLanes: 0,
       handle: async (event: WebhookEvent) => {
+        await go.opened;
         await read(event.webhookEventId);
         return {};
       },
     });
-    return { batches, pool };
+    return { batches, pool, go };
   };
-  /** Well under the batcher's quiet time: a test that waited for it fails by its timeout. */
-  const NO_WAIT_TIMEOUT_MS = 30_000;
+  /**
+   * Opens `go` with timeouts and immediates stopped (queued, never run; promises, nextTick and I/O run as
+   * usual, so both databases answer) and waits until `count` lanes have freed, each after its commit.
+   */
+  const withTimersStopped = async (
+    { pool, go }: ReturnType<typeof lanesReadingTogether>,
+    count: number,
+  ): Promise<void> => {
+    const freed = afterFrees(pool, count);
+    jest.useFakeTimers({
+      doNotFake: [
+        'Date',
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setInterval',
+        'clearInterval',
+      ],
+    });
+    try {
+      go.open();
+      await freed;
+    } finally {
+      jest.useRealTimers();
+    }
+  };
 
-  test(
-    'when an event is the only one in flight, then the turn batcher it calls runs at once, without waiting for company',
-    async () => {
-      // Arrange
-      const { batches, pool } = lanesReadingPatiently(1);
-      await store([{ id: 'EVT_ALONE', user: user(41) }]);
+  test('when an event is the only one in flight, then the turn batcher it calls runs at once and its answer commits at once, with no timer', async () => {
+    // Arrange: the claim looks on the loop's next turn, so it runs with the timers on, the handler held.
+    const lone = lanesReadingTogether(1);
+    await store([{ id: 'EVT_ALONE', user: user(41) }]);
+    expect(await lone.pool.fill()).toBe(1);
 
-      // Act
-      await pool.runUntilIdle();
+    // Act
+    await withTimersStopped(lone, 1);
 
-      // Assert
-      expect(batches).toEqual([['EVT_ALONE']]);
-      expect(await states(['EVT_ALONE'])).toEqual({ EVT_ALONE: 'done' });
-    },
-    NO_WAIT_TIMEOUT_MS,
-  );
+    // Assert
+    expect(lone.batches).toEqual([['EVT_ALONE']]);
+    expect(await states(['EVT_ALONE'])).toEqual({ EVT_ALONE: 'done' });
+  });
 
-  test(
-    'when every event claimed together has called the turn batcher, then it runs them as one batch at once',
-    async () => {
-      // Arrange
-      const { batches, pool } = lanesReadingPatiently(3);
-      const ids = ['EVT_TOGETHER_1', 'EVT_TOGETHER_2', 'EVT_TOGETHER_3'];
-      await store(ids.map((id, i) => ({ id, user: user(42 + i) })));
+  test('when every event claimed together has called the turn batcher, then it runs them as one batch and they commit at once, with no timer', async () => {
+    // Arrange
+    const together = lanesReadingTogether(3);
+    const ids = ['EVT_TOGETHER_1', 'EVT_TOGETHER_2', 'EVT_TOGETHER_3'];
+    await store(ids.map((id, i) => ({ id, user: user(42 + i) })));
+    expect(await together.pool.fill()).toBe(3);
 
-      // Act
-      await pool.runUntilIdle();
+    // Act
+    await withTimersStopped(together, 3);
 
-      // Assert
-      expect(batches.map((batch) => [...batch].sort())).toEqual([ids]);
-      expect(await states(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, 'done'])));
-    },
-    NO_WAIT_TIMEOUT_MS,
-  );
+    // Assert
+    expect(together.batches.map((batch) => [...batch].sort())).toEqual([ids]);
+    expect(await states(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, 'done'])));
+  });
 });
