@@ -67,27 +67,25 @@ describe('createTurnBatcher (issue 17: a lone proof does not wait for company)',
         () => batcher(input),
       ),
     );
-    await settled();
-    jest.advanceTimersByTime(QUIET_MS - 1);
-    const before = batches.length;
-    jest.advanceTimersByTime(1);
-
-    await expect(Promise.all(answers)).resolves.toEqual([2, 4]);
-    expect(before).toBe(0);
-    expect(batches).toEqual([[1, 2]]);
+    await expectOneBatchAfterQuietTime(answers, batches);
   });
 
   test('when calls come outside any company, then they wait for the quiet time and run together', async () => {
     const { batches, batcher } = recordingBatcher();
 
     const answers = [batcher(1), batcher(2)];
-    await settled();
-    jest.advanceTimersByTime(QUIET_MS - 1);
-    const before = batches.length;
-    jest.advanceTimersByTime(1);
-
-    await expect(Promise.all(answers)).resolves.toEqual([2, 4]);
-    expect(before).toBe(0);
-    expect(batches).toEqual([[1, 2]]);
+    await expectOneBatchAfterQuietTime(answers, batches);
   });
 });
+
+/** Nothing runs a moment before the quiet time is over; then the two calls run as one batch. */
+async function expectOneBatchAfterQuietTime(answers: Promise<number>[], batches: number[][]) {
+  await settled();
+  jest.advanceTimersByTime(QUIET_MS - 1);
+  const before = batches.length;
+  jest.advanceTimersByTime(1);
+
+  await expect(Promise.all(answers)).resolves.toEqual([2, 4]);
+  expect(before).toBe(0);
+  expect(batches).toEqual([[1, 2]]);
+}
