@@ -11,6 +11,7 @@ import { createTurnBatcher } from '../../core/shared/turn-batch.js';
 import { inboxChannel } from '../support/inbox-channel.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
 import { createStatementLog } from '../support/statement-log.js';
+import { UI_HANG_MS } from '../support/timing.js';
 
 const { brand: BRAND, channel: CHANNEL, row: CHANNEL_ROW } = inboxChannel('lanes', '2000000098');
 
@@ -341,6 +342,8 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
    * quiet time, a loop turn before its group commits) would never be committed: the test would hang until
    * jest's guard. It cannot pass by being fast, nor fail by being slow.
    */
+  /** A hang guard, not a speed check: a third of jest's, as a browser wait's (the work is a few statements). */
+  const STALL_GUARD_MS = UI_HANG_MS;
   const lanesReadingTogether = (lanes: number) => {
     const batches: string[][] = [];
     const read = createTurnBatcher<string, string>(async (batch) => {
@@ -368,6 +371,20 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
     count: number,
   ): Promise<void> => {
     const freed = afterFrees(pool, count);
+    // Taken before the timers stop: the one real timer, so a lane that waits for a stopped timer fails here,
+    // naming why, with the timers restored for the next tests — not at jest's own guard (review F10).
+    const realSetTimeout = globalThis.setTimeout;
+    const realClearTimeout = globalThis.clearTimeout;
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      guard = realSetTimeout(
+        () =>
+          reject(
+            new Error(`${count} lane(s) never freed with the timers stopped: an event waited for a timer`),
+          ),
+        STALL_GUARD_MS,
+      );
+    });
     jest.useFakeTimers({
       doNotFake: [
         'Date',
@@ -381,8 +398,9 @@ describe('webhook lanes: claimed as lanes free, with lanes for answers of their 
     });
     try {
       go.open();
-      await freed;
+      await Promise.race([freed, stalled]);
     } finally {
+      realClearTimeout(guard);
       jest.useRealTimers();
     }
   };
