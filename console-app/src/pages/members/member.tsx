@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fetchObjectUrl } from '../../api';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../format';
 import { createTranslator } from '../../i18n';
@@ -46,10 +46,14 @@ export function MemberDetail({ memberId }: { memberId: string }) {
 
   // The search it came from (`?q=` rides along in the member's URL).
   const searchPath = `/members${appLocation.value.search}`;
-  // Escape (outside a field, with no photo open) goes back to the search.
+  // Escape (outside a field, with no photo open) goes back to the search. The photo is read from a ref set
+  // as the page renders: an effect re-registered with the new `photo` runs only after the next frame, and an
+  // Escape pressed as soon as the viewer shows would otherwise leave the member as well as close the photo.
+  const photoOpen = useRef(photo);
+  photoOpen.current = photo;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (photo || isTyping(event.target) || event.defaultPrevented) return;
+      if (photoOpen.current || isTyping(event.target) || event.defaultPrevented) return;
       if (event.key === 'Escape') {
         event.preventDefault();
         navigate(searchPath);
@@ -57,7 +61,7 @@ export function MemberDetail({ memberId }: { memberId: string }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [photo, searchPath]);
+  }, [searchPath]);
 
   const back = (
     <Link to={searchPath} class="back-link">
@@ -425,7 +429,8 @@ function Thumbnail({
 /** The photo large, over the page; Escape or the button closes it. */
 function PhotoViewer({ photo, onClose }: { photo: { url: string; alt: string }; onClose: () => void }) {
   const close = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
+  // A layout effect: its Escape listener is there as soon as the viewer is (a plain effect waits a frame).
+  useLayoutEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     close.current?.focus();
     const onKey = (event: KeyboardEvent) => {
