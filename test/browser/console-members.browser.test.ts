@@ -116,13 +116,14 @@ describe('the members page', () => {
 
     // An Escape pressed the moment the viewer is in the page (before the next frame) closes the photo only, and
     // the member's page stays (the page's own Escape, "back to the search", must know a photo is open).
-    await page.evaluate(() => {
+    // (A string: the test files are typed without the DOM's globals.)
+    await page.evaluate(`
       new MutationObserver((_, observer) => {
         if (!document.querySelector('.photo-viewer')) return;
         observer.disconnect();
         window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
       }).observe(document.body, { childList: true, subtree: true });
-    });
+    `);
     await page.locator('.member-proofs button.thumb').first().click();
     await page.locator('.photo-viewer').waitFor({ state: 'detached', timeout: UI_MS });
     await memberPageShown(page, meiId);
