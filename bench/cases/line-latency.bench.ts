@@ -64,6 +64,10 @@ const PLATFORMS = (process.env.BENCH_LATENCY_PLATFORM ?? 'same,process').split('
   return mode.trim() as Platform;
 });
 type Platform = 'same' | 'process';
+/** The worker's answer lanes (`WORKER_ANSWER_LANES`), when not the configured default. */
+const ANSWER_LANES = process.env.BENCH_LATENCY_ANSWER_LANES
+  ? Number(process.env.BENCH_LATENCY_ANSWER_LANES)
+  : undefined;
 
 /**
  * What a member waits for in the chat, through the LINE simulator over real HTTP, the way local mode runs
@@ -111,6 +115,7 @@ async function runAt(
     invoices: greenTeaInvoices(SEQUENTIAL + BURST, invoiceNumberOf, PURCHASE_DATE),
     pgliteThread,
     lineSimUrl: remote?.url,
+    ...(ANSWER_LANES === undefined ? {} : { jobs: { workerAnswerLanes: ANSWER_LANES } }),
   }).catch(async (error: unknown) => {
     await remote?.close();
     throw error;
@@ -176,6 +181,7 @@ async function runAt(
     const tag = [
       pgliteThread === 'worker' ? 'PGlite in a worker thread' : undefined,
       platform === 'process' ? 'LINE sim + driver in a child process' : undefined,
+      ANSWER_LANES === undefined ? undefined : `${ANSWER_LANES} answer lanes`,
       `MoF sim ${mofLatencyMs} ms`,
     ]
       .filter(Boolean)
