@@ -14,6 +14,9 @@ import type { ReceiptItem } from './receipts.types.js';
 const ITEM_HEADER =
   /DESCRIPTION|\bITEM\b|\bQTY\b|PRODUCT|รายการ|จำนวน|品名|品項|數量|單價|U\.?\s?P(?:RICE)?\b|AMOUNT\s*$/i;
 
+/** A quantity printed before an item's name ("3 มาม่า"). */
+const QUANTITY_PREFIX = /^(\d{1,3})\s+(?=\D)/;
+
 /**
  * Item rows sit between the header (date, column titles) and the first total line: a name and the
  * rightmost amount, an optional quantity ("3 มาม่า", "x2", "2 @ 15.50"), names wrapped onto the row above.
@@ -62,7 +65,7 @@ export function findItems(
     if (nameEnd < amounts[0]!.index && letterRatio(beforeColumns) >= 0.4 && beforeColumns.length >= 2)
       name = beforeColumns;
     let quantity = 1;
-    const qtyPrefix = /^(\d{1,3})\s+(?=\D)/.exec(name);
+    const qtyPrefix = QUANTITY_PREFIX.exec(name);
     const qtyX = /[xX×]\s?(\d{1,3})\b|\b(\d{1,3})\s?[xX×@]/.exec(text);
     if (columns) quantity = columns.quantity;
     else if (qtyX) quantity = Number(qtyX[1] ?? qtyX[2]);
@@ -73,7 +76,17 @@ export function findItems(
       .replace(/TX$/, '')
       .trim();
     // A name wrapped above its price row ("Smoked Duck Spaghetti" / "1x 12.50 12.50").
-    if (letterRatio(name) < 0.4 || name.length < 2) name = pendingName.join(' ');
+    // The item opens at the last of those rows printed with a quantity before its name ("3 ข้าวหอมมะลิ 5 กก"
+    // / "219.00": the amount pushed onto the next row; rows above it are the header's), which is the item's
+    // when the price row gives none of its own.
+    if (letterRatio(name) < 0.4 || name.length < 2) {
+      const opening = pendingName.findLastIndex((row) => QUANTITY_PREFIX.test(row));
+      const wrappedQuantity = opening >= 0 ? QUANTITY_PREFIX.exec(pendingName[opening]!) : null;
+      if (wrappedQuantity && !columns && !qtyX && !qtyPrefix) {
+        quantity = Number(wrappedQuantity[1]);
+        name = pendingName.slice(opening).join(' ').slice(wrappedQuantity[0].length);
+      } else name = pendingName.join(' ');
+    }
     pendingName = [];
     if (name === '' || PAYMENT_LINE.test(line.upper)) continue;
     const unitPrice = columns?.unitPrice.minor ?? (amounts.length >= 2 ? amounts.at(-2)!.minor : undefined);
