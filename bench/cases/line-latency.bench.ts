@@ -20,6 +20,14 @@ import { webhookEvents } from '../../core/events/index.js';
 import { outboundMessages } from '../../core/messaging/index.js';
 import { queryRows } from '../../core/db/database.js';
 import { postJson, putJson, waitFor } from '../support/http.js';
+import {
+  botEntries,
+  createLineDriver,
+  type BotEntry,
+  type LineDriver,
+  type Sent,
+} from '../support/line-driver.js';
+import { startLinePlatformProcess } from '../support/line-platform.js';
 import type { PgliteThreadMode } from '../../core/db/pglite-thread.js';
 import { benchPgliteThreads } from '../support/pglite-threads.js';
 import { printStatementProfile, startStatementProfile } from '../support/statement-profile.js';
@@ -45,10 +53,21 @@ const CPU_PROFILE = process.env.BENCH_LATENCY_CPU_PROFILE;
 const PURCHASE_DATE = taipeiDaysAgo(1);
 const CHECKING_TITLES = ['Received, checking', '已收到，查核中', 'ได้รับแล้ว กำลังตรวจสอบ'];
 const BARE_CHANNEL = { lineChannelId: '2199999999', secret: 'bare-bot-secret', token: 'bare-bot-token' };
-
-/** A message a member sent: when (LINE's event timestamp) and the webhook statuses the simulator got. */
-type Sent = { userId: string; at: number; statuses: number[] };
-type BotEntry = { userId: string; at: string; via: string; messages: unknown[] };
+/**
+ * Where the LINE simulator and the driver (the members' sends, the polls for answers) run: `same` — in the
+ * bot's process, one event loop for all three (as before) —, `process` — in a child process, as the LINE
+ * platform and a load generator would be in production —, or both, one after the other (the default).
+ */
+const PLATFORMS = (process.env.BENCH_LATENCY_PLATFORM ?? 'same,process').split(',').map((mode) => {
+  if (mode.trim() !== 'same' && mode.trim() !== 'process')
+    throw new Error(`BENCH_LATENCY_PLATFORM: "${mode}" is neither same nor process`);
+  return mode.trim() as Platform;
+});
+type Platform = 'same' | 'process';
+/** The worker's answer lanes (`WORKER_ANSWER_LANES`), when not the configured default. */
+const ANSWER_LANES = process.env.BENCH_LATENCY_ANSWER_LANES
+  ? Number(process.env.BENCH_LATENCY_ANSWER_LANES)
+  : undefined;
 
 /**
  * What a member waits for in the chat, through the LINE simulator over real HTTP, the way local mode runs
@@ -65,7 +84,10 @@ type BotEntry = { userId: string; at: string; via: string; messages: unknown[] }
  * runs only the help rows (and prints where the burst's members waited: received, done, sent),
  * BENCH_LATENCY_ONLY=einvoice only the typed e-invoices one after the other; BENCH_LATENCY_STAGES=1 prints
  * those e-invoices' median timeline of statements and HTTP calls (PGlite on the serving thread);
- * BENCH_LATENCY_CPU_PROFILE=<file> writes the help burst's CPU profile.
+ * BENCH_LATENCY_CPU_PROFILE=<file> writes the help burst's CPU profile. BENCH_LATENCY_PLATFORM ('same,process'):
+ * each run with the LINE simulator and the driver in the bot's process (`same`, the figures before 2026-12-07)
+ * and in a child process (`process`, over the same HTTP: the bot's process pays only for the bot, as in
+ * production), the bare bot measured the same way in each; the CPU rows are the bot's process's either way.
  */
 const lineLatencyBench: BenchCase = {
   name: 'chat answers through the LINE simulator: webhook → LINE call, vs a bare bot',
@@ -74,19 +96,31 @@ const lineLatencyBench: BenchCase = {
     const measurements: BenchMeasurement[] = [];
     for (const pgliteThread of process.env.TEST_DATABASE_URL ? (['main'] as const) : benchPgliteThreads())
       for (const mofLatencyMs of MOF_LATENCIES)
-        measurements.push(...(await runAt(mofLatencyMs, pgliteThread)));
+        for (const platform of PLATFORMS)
+          measurements.push(...(await runAt(mofLatencyMs, pgliteThread, platform)));
     return measurements;
   },
 };
 
-async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Promise<BenchMeasurement[]> {
+async function runAt(
+  mofLatencyMs: number,
+  pgliteThread: PgliteThreadMode,
+  platform: Platform,
+): Promise<BenchMeasurement[]> {
   const invoiceNumberOf = (i: number) => `LB${String(10_000_000 + i)}`;
   const proofText = (i: number) => `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`;
+  const remote = platform === 'process' ? await startLinePlatformProcess() : undefined;
   const kit = await createLineTestKit({
     workSignal: true,
     invoices: greenTeaInvoices(SEQUENTIAL + BURST, invoiceNumberOf, PURCHASE_DATE),
     pgliteThread,
+    lineSimUrl: remote?.url,
+    ...(ANSWER_LANES === undefined ? {} : { jobs: { workerAnswerLanes: ANSWER_LANES } }),
+  }).catch(async (error: unknown) => {
+    await remote?.close();
+    throw error;
   });
+  const driver = remote ?? createLineDriver(kit.lineSim.url);
   const bare = await startBareBot(kit.lineSim.url);
   const retry = createVerifyInvoicesRetryWorker(kit.services as Services);
   const jobs = startJobs({
@@ -120,16 +154,9 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
         }),
       ),
     );
-    const send = (channelId: string, userId: string, text: string): Promise<Sent> =>
-      postJson(`${kit.lineSim.url}/__sim/users/${userId}/send`, { channelId, type: 'text', text }).then(
-        (body) => {
-          const sent = body as { event: { timestamp: number }; statuses?: number[] };
-          return { userId, at: Number(sent.event.timestamp), statuses: sent.statuses ?? [] };
-        },
-      );
     const demoChannel = kit.demo.channel.lineChannelId;
     const sequential = (channelId: string, text: (i: number) => string) =>
-      runSequential({ kit, channelId, users: users.slice(0, SEQUENTIAL), text, send });
+      runSequential({ kit, driver, channelId, users: users.slice(0, SEQUENTIAL), text });
     const timedSequential = async (channelId: string, text: (i: number) => string) => {
       if (!STAGES || process.env.TEST_DATABASE_URL || pgliteThread !== 'main')
         return sequential(channelId, text);
@@ -148,10 +175,17 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
       }
     };
     const burst = (channelId: string, text: (i: number) => string) =>
-      runBurst({ kit, channelId, users: users.slice(SEQUENTIAL), text, send });
+      runBurst({ kit, driver, channelId, users: users.slice(SEQUENTIAL), text });
 
     const rate = kit.services.config.mof.rateLimitPerSecond;
-    const tag = `${pgliteThread === 'worker' ? 'PGlite in a worker thread, ' : ''}MoF sim ${mofLatencyMs} ms`;
+    const tag = [
+      pgliteThread === 'worker' ? 'PGlite in a worker thread' : undefined,
+      platform === 'process' ? 'LINE sim + driver in a child process' : undefined,
+      ANSWER_LANES === undefined ? undefined : `${ANSWER_LANES} answer lanes`,
+      `MoF sim ${mofLatencyMs} ms`,
+    ]
+      .filter(Boolean)
+      .join(', ');
     const out: BenchMeasurement[] = [];
     const bareSequential = await sequential(BARE_CHANNEL.lineChannelId, () => 'help');
     const helpSequential = ONLY === 'einvoice' ? bareSequential : await sequential(demoChannel, () => 'help');
@@ -215,6 +249,7 @@ async function runAt(mofLatencyMs: number, pgliteThread: PgliteThreadMode): Prom
     await jobs.stop();
     await bare.close();
     await kit.close();
+    await remote?.close();
   }
 }
 
@@ -244,8 +279,9 @@ function quantileRows(label: string, subject: Latencies, baseline: Latencies, no
 
 /**
  * The process's CPU (user + system) from the burst's first send until its last member's answer was seen,
- * per event: the bench, the simulators and the bot share this process, so the bare bot's figure is what
- * the sending and the simulator cost; ours beyond it is what serving costs.
+ * per event: with the LINE simulator in this process the bench, the simulators and the bot share it, so the
+ * bare bot's figure is what the sending and the simulator cost; ours beyond it is what serving costs. With
+ * the simulator and the driver in a child process it is the bot's process alone (and the MoF simulator's).
  */
 function cpuRow(label: string, subject: Latencies, baseline: Latencies): BenchMeasurement {
   const perEvent = (latencies: Latencies) => round((latencies.cpuMs ?? 0) / BURST);
@@ -255,57 +291,41 @@ function cpuRow(label: string, subject: Latencies, baseline: Latencies): BenchMe
   });
 }
 
-/** Members `users` each send `text(i)` on `channelId`; what each waited for the first answer. */
+/** Members `users` each send `text(i)` on `channelId` through `driver`; what each waited for the first answer. */
 type Run = (run: {
   kit: LineTestKit;
+  driver: LineDriver;
   channelId: string;
   users: string[];
   text: (i: number) => string;
-  send: (channelId: string, userId: string, text: string) => Promise<Sent>;
 }) => Promise<Latencies>;
 
 /** One after the other: each member sends once the previous one was answered. */
-const runSequential: Run = async ({ kit, channelId, users, text, send }) => {
-  const waits: number[] = [];
-  const runs: { at: number; answeredAt: number }[] = [];
-  let queued = 0;
-  for (let i = 0; i < users.length; i++) {
-    const userId = users[i] as string;
-    const before = (await botEntries(kit, channelId, userId)).length;
-    const sent = await send(channelId, userId, text(i));
-    const answer = await waitFor(async () => (await botEntries(kit, channelId, userId))[before]);
-    waits.push(Date.parse(answer.at) - sent.at);
-    runs.push({ at: sent.at, answeredAt: Date.parse(answer.at) });
-    if (isChecking(answer)) queued++;
-  }
-  return { ...quantiles(waits), sentAt: 0, queued, runs };
+const runSequential: Run = async ({ driver, channelId, users, text }) => {
+  const outcome = await driver.sequential({ channelId, users, texts: users.map((_, i) => text(i)) });
+  const runs = outcome.map(({ sent, answer }) => ({ at: sent.at, answeredAt: Date.parse(answer.at) }));
+  const queued = outcome.filter(({ answer }) => isChecking(answer)).length;
+  return { ...quantiles(runs.map(({ at, answeredAt }) => answeredAt - at)), sentAt: 0, queued, runs };
 };
 
 /** At once: every member sends together. */
-const runBurst: Run = async ({ kit, channelId, users, text, send }) => {
-  const before = new Map<string, number>();
-  for (const entry of await botEntries(kit, channelId))
-    before.set(entry.userId, (before.get(entry.userId) ?? 0) + 1);
+const runBurst: Run = async ({ kit, driver, channelId, users, text }) => {
   const sentAt = Date.now();
   const cpuBefore = process.cpuUsage();
-  const sent = await Promise.all(users.map((userId, i) => send(channelId, userId, text(i))));
-  // The times are the simulator's: polling less often changes none of them, and each poll reads the
-  // channel's whole timeline, CPU the bot under test (in this process) would otherwise lose.
-  let answers: (BotEntry | undefined)[] = [];
-  const firsts = await waitFor(
-    async () => {
-      const seen = new Map<string, BotEntry[]>();
-      for (const entry of await botEntries(kit, channelId))
-        seen.set(entry.userId, [...(seen.get(entry.userId) ?? []), entry]);
-      answers = sent.map(({ userId }) => seen.get(userId)?.[before.get(userId) ?? 0]);
-      return answers.every(Boolean) ? (answers as BotEntry[]) : undefined;
-    },
-    { everyMs: 250, timeoutMs: BURST_TIMEOUT_MS },
-  ).catch(async (error: unknown) => {
-    const missing = sent.filter((_, i) => !answers[i]);
-    throw new Error(`${(error as Error).message}: ${await unanswered(kit, missing)}`);
+  const { sent, answers, timedOut } = await driver.burst({
+    channelId,
+    users,
+    texts: users.map((_, i) => text(i)),
+    timeoutMs: BURST_TIMEOUT_MS,
   });
+  if (timedOut) {
+    const missing = sent.filter((_, i) => !answers[i]);
+    throw new Error(
+      `timed out after ${BURST_TIMEOUT_MS} ms waiting for the bot: ${await unanswered(kit, missing)}`,
+    );
+  }
   const cpu = process.cpuUsage(cpuBefore);
+  const firsts = answers as BotEntry[];
   const waits = firsts.map((answer, i) => Date.parse(answer.at) - (sent[i] as Sent).at);
   const queued = firsts.filter(isChecking).length;
   return { ...quantiles(waits), sentAt, queued, cpuMs: (cpu.user + cpu.system) / 1000 };
@@ -398,7 +418,7 @@ async function waitForDecisions(kit: LineTestKit, users: string[], sentAt: numbe
   const entries = await waitFor(
     async () => {
       const left = new Set(wanted);
-      const all = await botEntries(kit, kit.demo.channel.lineChannelId);
+      const all = await botEntries(kit.lineSim.url, kit.demo.channel.lineChannelId);
       const decided = all.filter(
         (entry) => wanted.has(entry.userId) && Date.parse(entry.at) >= sentAt && !isChecking(entry),
       );
@@ -427,13 +447,6 @@ function mofRequestPace(kit: LineTestKit): string {
   }
   const budget = kit.services.config.mof.rateLimitPerSecond;
   return `${total} MoF requests, at most ${most} in any 1 s (budget ${budget}/s)`;
-}
-
-async function botEntries(kit: LineTestKit, channelId: string, userId?: string) {
-  const query = new URLSearchParams({ channelId, ...(userId ? { userId } : {}) });
-  const response = await fetch(`${kit.lineSim.url}/__sim/messages?${query}`);
-  const { entries } = (await response.json()) as { entries: (BotEntry & { from: string })[] };
-  return entries.filter((entry) => entry.from === 'bot');
 }
 
 /** The bare baseline: @line/bot-sdk's middleware and client, replying inside the webhook handler. */

@@ -31,7 +31,8 @@ type BotEntry = Extract<SimTimelineEntry, { from: 'bot' }>;
 
 export type LineTestKit = {
   services: TestServices;
-  lineSim: LineSimulator;
+  /** The LINE simulator (one the kit started, or the URL of one it was given). */
+  lineSim: Pick<LineSimulator, 'url' | 'close'>;
   mofUrl: string;
   /** The MoF simulator (its admin: request counts, knobs). */
   mofSim: RunningMofSimulator;
@@ -100,6 +101,7 @@ export async function createLineTestKit({
   workSignal = false,
   onStatement,
   pgliteThread,
+  lineSimUrl,
 }: {
   invoices?: SimInvoiceInput[];
   services?: TestServices;
@@ -115,8 +117,10 @@ export async function createLineTestKit({
   onStatement?: (sql: string) => void;
   /** PGlite on this thread or in a worker thread (default: `TEST_PGLITE_THREAD`, else this thread). */
   pgliteThread?: 'main' | 'worker';
+  /** A LINE simulator running elsewhere (another process) instead of the kit's own; the kit does not close it. */
+  lineSimUrl?: string;
 } = {}): Promise<LineTestKit> {
-  const lineSim = await startLineSimulator();
+  const lineSim = lineSimUrl ? { url: lineSimUrl, close: async () => {} } : await startLineSimulator();
   const mofSim = await startMofSimulator({ dataset: parseSimDataset({ invoices }) });
   const services =
     given ??
