@@ -385,12 +385,7 @@ describe('rereadThaiNameRow — a Thai store name tesseract read unsurely, voted
 
   test('when the page read the row surely but lost every mark above the line, then the crops that read the marks replace it', async () => {
     // th-receipt-w74 of the held-out tuning part (seed 20261207, 84 photos): ร้านชำ read รานชา, every mark lost.
-    const { reread, requests } = await voteOn(
-      'รานชา ลุงสมศกด',
-      0.94,
-      'ร้านชําลุงสมศักดี',
-      'ร้านชําลุงสมศักดี',
-    );
+    const { reread, requests } = await voteOn('รานชา ลุงสมศกด', 0.94, 'ร้านชําลุงสมศักดี', 'ร้านชําลุงสมศักดี');
 
     expect(requests).toHaveLength(2);
     expect(parseReceiptText(reread.lines, { now }).fields.storeName).toBe('ร้านชำลุงสมศักดี');
