@@ -1,32 +1,32 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { sql } from 'drizzle-orm';
-import { queryRows } from '../../core/db/database.js';
-import type * as KitModuleNamespace from '../../test/line/line-test-kit.js';
 import { round, type BenchCase, type BenchMeasurement } from '../bench.types.js';
+import type { SubjectReply, SubjectRequest } from '../support/answer-cpu-subject.js';
 
-// A benchmark is an entry point: its sizes come from its environment.
+// A benchmark is an entry point: its sizes come from its environment (the subjects read the same).
 const PER_ROUND = Number(process.env.BENCH_ANSWER_CPU_N ?? 40);
 const ROUNDS = Number(process.env.BENCH_ANSWER_CPU_ROUNDS ?? 3);
-/** Another checkout (e.g. main before a change) measured in the same process, round for round. */
+/** Another checkout (e.g. main before a change) measured round for round beside this one. */
 const OLD_ROOT = process.env.BENCH_ANSWER_CPU_OLD_ROOT;
 const NEW_ROOT = resolve(import.meta.dirname, '../..');
+const SUBJECT_FILE = join(import.meta.dirname, '../support/answer-cpu-subject.ts');
 
-type KitModule = typeof KitModuleNamespace;
-type Kit = Awaited<ReturnType<KitModule['createLineTestKit']>>;
-type Subject = { name: string; kit: Kit; queuedKit: Kit; module: KitModule; nextUser: number };
+type Subject = { name: string; child: ChildProcess; replies: SubjectReply[]; waiting?: () => void };
 
 /**
- * The CPU one answer costs the process (`process.cpuUsage`, user + system, all threads): the webhook
- * worker claiming, answering and sending it (the LINE and MoF simulators, in the same process, answer
- * its calls), for a known member's `help` and a typed e-invoice (MoF sim at 0 ms, budget unlimited, so
- * each proof is checked in the request), and a typed e-invoice answered "received, checking" (the default
- * budget of 5/s with checks queued ahead: the answer of most proofs in a burst; nothing checks the queue
- * here). The events are stored first; only the worker's drain is timed.
- * With BENCH_ANSWER_CPU_OLD_ROOT=<another checkout>, that checkout's code runs in the same process,
- * alternating rounds with this one (median of BENCH_ANSWER_CPU_ROUNDS rounds of BENCH_ANSWER_CPU_N).
+ * The CPU one answer costs (`process.cpuUsage`, user + system, all threads): the webhook worker claiming,
+ * answering and sending it (the LINE and MoF simulators, in the same process, answer its calls), for a
+ * known member's `help` and a typed e-invoice (MoF sim at 0 ms, budget unlimited, so each proof is checked
+ * in the request), and a typed e-invoice answered "received, checking" (the default budget of 5/s with
+ * checks queued ahead: the answer of most proofs in a burst; nothing checks the queue here). The events
+ * are stored first; only the worker's drain is timed.
+ * Each checkout runs in a process of its own (bench/support/answer-cpu-subject.ts): measured in one
+ * process, the checkout loaded first read 7–12 % cheaper against a clone of itself (A/A, 2026-12-07).
+ * With BENCH_ANSWER_CPU_OLD_ROOT=<another checkout>, its process and this checkout's alternate rounds
+ * (median of BENCH_ANSWER_CPU_ROUNDS rounds of BENCH_ANSWER_CPU_N, after a warm-up round; the order
+ * within a round swaps each round).
  */
 const answerCpuBench: BenchCase = {
   name: 'CPU per chat answer (webhook worker: claim, answer, send)',
@@ -39,30 +39,19 @@ const answerCpuBench: BenchCase = {
         ]
       : [['this', NEW_ROOT]];
     const subjects: Subject[] = [];
-    for (const [name, root] of roots as [string, string][]) {
-      const file = join(root, 'test/line/line-test-kit.ts');
-      if (!existsSync(file)) throw new Error(`no test/line/line-test-kit.ts under ${root}`);
-      const module = (await import(pathToFileURL(file).href)) as KitModule;
-      const total = 2 * PER_ROUND * (ROUNDS + 1);
-      const kit = await module.createLineTestKit({
-        mof: { rateLimitPerSecond: 100_000 },
-        invoices: module.greenTeaInvoices(total, invoiceNumberOf, PURCHASE_DATE(module)),
-      });
-      // The default budget (5/s, answer at once past 1.5 s): after the first few, every proof is queued.
-      const queuedKit = await module.createLineTestKit({});
-      subjects.push({ name, kit, queuedKit, module, nextUser: 0 });
-    }
     try {
+      for (const [name, root] of roots as [string, string][]) {
+        if (!existsSync(join(root, 'test/line/line-test-kit.ts')))
+          throw new Error(`no test/line/line-test-kit.ts under ${root}`);
+        subjects.push(startSubject(name, root));
+      }
+      for (const subject of subjects) await nextReply(subject, 'ready');
       const samples = new Map<string, number[]>();
       const add = (key: string, value: number) => samples.set(key, [...(samples.get(key) ?? []), value]);
       // Round 0 warms each up (JIT, PGlite's caches); it is not counted.
       for (let round = 0; round <= ROUNDS; round++)
         for (const subject of round % 2 === 0 ? subjects : [...subjects].reverse()) {
-          const help = await cpuPerAnswer(subject, () => 'help');
-          const proofText = (i: number) =>
-            `${invoiceNumberOf(i)} ${subject.module.rocDate(PURCHASE_DATE(subject.module))} 1234`;
-          const proof = await cpuPerAnswer(subject, proofText);
-          const queued = await cpuPerAnswer(subject, proofText, subject.queuedKit);
+          const { help, proof, queued } = await ask(subject, { kind: 'round' }, 'round');
           if (round === 0) continue;
           add(`${subject.name} help`, help);
           add(`${subject.name} proof`, proof);
@@ -71,17 +60,9 @@ const answerCpuBench: BenchCase = {
       const load = `load average ${loadavg()
         .map((value) => value.toFixed(1))
         .join(' ')}`;
-      // How many of the queued kit's proofs were answered "received, checking" (the rest: checked at once).
-      const queuedShare = await Promise.all(
-        subjects.map(async (subject) => {
-          const [row] = await queryRows<{ queued: number; total: number }>(
-            subject.queuedKit.services.database.db,
-            sql`select count(*) filter (where reason_code = 'verification.queued')::int as queued,
-                       count(*)::int as total from submissions`,
-          );
-          return `${subject.name}: ${row?.queued} of ${row?.total} queued`;
-        }),
-      );
+      const queuedShare: string[] = [];
+      for (const subject of subjects)
+        queuedShare.push(`${subject.name}: ${(await ask(subject, { kind: 'close' }, 'closed')).queuedShare}`);
       const out: BenchMeasurement[] = [];
       const labels = {
         help: '`help` (known member)',
@@ -90,8 +71,14 @@ const answerCpuBench: BenchCase = {
       };
       for (const what of ['help', 'proof', 'queued'] as const) {
         const label = labels[what];
-        const neu = median(samples.get(`${OLD_ROOT ? 'new' : 'this'} ${what}`) ?? []);
-        const old = OLD_ROOT ? median(samples.get(`old ${what}`) ?? []) : undefined;
+        const neuRounds = samples.get(`${OLD_ROOT ? 'new' : 'this'} ${what}`) ?? [];
+        const oldRounds = OLD_ROOT ? (samples.get(`old ${what}`) ?? []) : undefined;
+        const neu = median(neuRounds);
+        const old = oldRounds ? median(oldRounds) : undefined;
+        // Each round's figure, so the spread the median hides can be read.
+        const perRound = [neuRounds, ...(oldRounds ? [oldRounds] : [])]
+          .map((values) => values.map((value) => value.toFixed(1)).join(' / '))
+          .join(' vs ');
         out.push({
           metric: `CPU per answer, ${label}`,
           value: round(neu),
@@ -99,50 +86,61 @@ const answerCpuBench: BenchCase = {
           ...(old !== undefined
             ? { baseline: { name: `same, ${OLD_ROOT}`, value: round(old) }, ratio: round(neu / old) }
             : {}),
-          note: `median of ${ROUNDS} rounds of ${PER_ROUND}; ${what === 'queued' ? `${queuedShare.join(', ')} (the warm-up round's first are checked at once); ` : ''}${load}`,
+          note: `median of ${ROUNDS} rounds of ${PER_ROUND} (${perRound} ms), a process per checkout; ${what === 'queued' ? `${queuedShare.join(', ')} (the warm-up round's first are checked at once); ` : ''}${load}`,
         });
       }
       return out;
     } finally {
-      for (const subject of subjects) {
-        await subject.kit.close();
-        await subject.queuedKit.close();
-      }
+      for (const subject of subjects) if (subject.child.exitCode === null) subject.child.kill();
     }
   },
 };
 
-const invoiceNumberOf = (i: number) => `CP${String(10_000_000 + i)}`;
-const PURCHASE_DATE = (module: KitModule) => module.taipeiDaysAgo(1);
-const userIdOf = (i: number) => `U${(0xc000_0000 + i).toString(16).padStart(32, '0')}`;
+/** The checkout at `root` in a child process (tsx, as this one), its replies queued as they come. */
+function startSubject(name: string, root: string): Subject {
+  const child = fork(SUBJECT_FILE, [root], {
+    cwd: root,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const subject: Subject = { name, child, replies: [] };
+  const wake = () => {
+    const waiting = subject.waiting;
+    subject.waiting = undefined;
+    waiting?.();
+  };
+  child.on('message', (message: SubjectReply) => {
+    subject.replies.push(message);
+    wake();
+  });
+  child.on('exit', wake);
+  return subject;
+}
 
-/**
- * PER_ROUND new members each send `text(i)` after a first `help` made them known (on `kit`, the subject's
- * own by default); CPU ms per answer.
- */
-async function cpuPerAnswer(
+async function ask<K extends SubjectReply['kind']>(
   subject: Subject,
-  text: (i: number) => string,
-  kit: Kit = subject.kit,
-): Promise<number> {
-  const first = subject.nextUser;
-  subject.nextUser += PER_ROUND;
-  const users = Array.from({ length: PER_ROUND }, (_, k) => first + k);
-  for (const i of users) {
-    await fetch(`${kit.lineSim.url}/__sim/users/${userIdOf(i)}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ displayName: `bench ${i}`, language: 'en' }),
-    });
-    await kit.userSends(userIdOf(i), { type: 'text', text: 'help' });
+  request: SubjectRequest,
+  kind: K,
+): Promise<Extract<SubjectReply, { kind: K }>> {
+  subject.child.send(request);
+  return nextReply(subject, kind);
+}
+
+async function nextReply<K extends SubjectReply['kind']>(
+  subject: Subject,
+  kind: K,
+): Promise<Extract<SubjectReply, { kind: K }>> {
+  while (subject.replies.length === 0) {
+    if (subject.child.exitCode !== null || subject.child.signalCode !== null)
+      throw new Error(
+        `${subject.name}: its process ended (${subject.child.exitCode ?? subject.child.signalCode})`,
+      );
+    await new Promise<void>((resolveWait) => (subject.waiting = resolveWait));
   }
-  await kit.drain();
-  for (const i of users) await kit.userSends(userIdOf(i), { type: 'text', text: text(i) });
-  const before = process.cpuUsage();
-  const answered = await kit.drain();
-  const used = process.cpuUsage(before);
-  if (answered !== PER_ROUND) throw new Error(`${subject.name}: ${answered} of ${PER_ROUND} answered`);
-  return (used.user + used.system) / 1000 / PER_ROUND;
+  const reply = subject.replies.shift()!;
+  if (reply.kind === 'failed') throw new Error(`${subject.name}: ${reply.message}`);
+  if (reply.kind !== kind) throw new Error(`${subject.name}: expected ${kind}, got ${reply.kind}`);
+  return reply as Extract<SubjectReply, { kind: K }>;
 }
 
 function median(values: number[]): number {

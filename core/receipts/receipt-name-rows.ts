@@ -12,21 +12,26 @@ import { correctStoreName } from './store-lexicon.models.js';
 export const ROW_CROP_HEIGHT = 72;
 
 /**
- * One printed row cut from the page OCR read (its box, with a little paper around), enlarged so its row is
- * `ROW_CROP_HEIGHT` px high (never shrunk), grey, and binarised at its own Otsu threshold: a second look
- * at a store name's row reads its letters at a size and contrast the page pass did not.
+ * One printed row cut from the page OCR read (its box, with a little paper around: `sidePaper` row heights
+ * at each side), enlarged so its row is `ROW_CROP_HEIGHT` px high (never shrunk), grey, and binarised at
+ * its own Otsu threshold: a second look at a store name's row reads its letters at a size and contrast
+ * the page pass did not.
  */
 export async function cropRow(
   page: Buffer,
   box: OcrBox,
-  { height = ROW_CROP_HEIGHT, binarise = true }: { height?: number; binarise?: boolean } = {},
+  {
+    height = ROW_CROP_HEIGHT,
+    binarise = true,
+    sidePaper = 0.5,
+  }: { height?: number; binarise?: boolean; sidePaper?: number } = {},
 ): Promise<Buffer | undefined> {
   const sharp = await loadSharp();
   const { width: pageWidth = 0, height: pageHeight = 0 } = await sharp(page).metadata();
   const rowHeight = box.y1 - box.y0;
   if (rowHeight < 4 || box.x1 - box.x0 < 4) return undefined;
   const padY = Math.round(rowHeight * 0.2);
-  const padX = Math.round(rowHeight * 0.5);
+  const padX = Math.round(rowHeight * sidePaper);
   const left = Math.max(0, Math.floor(box.x0 - padX));
   const top = Math.max(0, Math.floor(box.y0 - padY));
   const right = Math.min(pageWidth, Math.ceil(box.x1 + padX));

@@ -73,6 +73,16 @@ describe('cropRow — a store name row cut from the page for a second look', () 
     expect(data.some((value) => value > 0 && value < 255)).toBe(true);
   });
 
+  test('when more paper at the sides is asked for, then the crop is wider by that many row heights', async () => {
+    const box = { x0: 100, y0: 25, x1: 400, y1: 55 };
+    const reader = await sharp(await cropRow(await page(), box, { binarise: false })).metadata();
+    const wide = await sharp(await cropRow(await page(), box, { binarise: false, sidePaper: 3 })).metadata();
+
+    // 2.5 more row heights (30 px) each side, scaled with the row to the crop height.
+    const scale = ROW_CROP_HEIGHT / 30;
+    expect(wide.width! - reader.width!).toBeCloseTo(2 * 2.5 * 30 * scale, -1);
+  });
+
   test('when a box is too small to hold a letter, then nothing is cut', async () => {
     expect(await cropRow(await page(), { x0: 100, y0: 25, x1: 102, y1: 27 })).toBeUndefined();
   });
