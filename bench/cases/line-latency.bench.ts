@@ -321,15 +321,17 @@ const runSequential: Run = async ({ driver, channelId, users, text }) => {
 const runBurst: Run = async ({ kit, driver, channelId, users, text }) => {
   const sentAt = Date.now();
   const cpuBefore = process.cpuUsage();
-  const { sent, answers, error } = await driver.burst({
+  const { sent, answers, timedOut } = await driver.burst({
     channelId,
     users,
     texts: users.map((_, i) => text(i)),
     timeoutMs: BURST_TIMEOUT_MS,
   });
-  if (error) {
+  if (timedOut) {
     const missing = sent.filter((_, i) => !answers[i]);
-    throw new Error(`${error}: ${await unanswered(kit, missing)}`);
+    throw new Error(
+      `timed out after ${BURST_TIMEOUT_MS} ms waiting for the bot: ${await unanswered(kit, missing)}`,
+    );
   }
   const cpu = process.cpuUsage(cpuBefore);
   const firsts = answers as BotEntry[];

@@ -1,4 +1,4 @@
-import { postJson, waitFor } from './http.js';
+import { postJson, WaitTimedOut, waitFor } from './http.js';
 
 /**
  * The line-latency bench's load generator: members send messages through the LINE simulator's admin API
@@ -11,11 +11,8 @@ import { postJson, waitFor } from './http.js';
 export type Sent = { userId: string; at: number; statuses: number[] };
 export type BotEntry = { seq: number; userId: string; at: string; via: string; messages: unknown[] };
 
-/**
- * What a burst saw: each member's send and first answer after it (null: none seen), and why the wait for
- * them stopped early (the timeout, a failed poll), if it did.
- */
-export type BurstOutcome = { sent: Sent[]; answers: (BotEntry | null)[]; error?: string };
+/** What a burst saw: each member's send and first answer after it (null: none within the timeout). */
+export type BurstOutcome = { sent: Sent[]; answers: (BotEntry | null)[]; timedOut: boolean };
 /** One after the other: each member's send and the answer it waited for. */
 export type SequentialOutcome = { sent: Sent; answer: BotEntry }[];
 
@@ -73,18 +70,22 @@ export function createLineDriver(simUrl: string): LineDriver {
       // bot's messages since the last one (not the channel's whole timeline, which grows through the run: CPU
       // the bot under test, when in this process, would otherwise lose).
       let answers: (BotEntry | null)[] = [];
-      const error = await waitFor(
+      const timedOut = await waitFor(
         async () => {
           for (const entry of await timeline(simUrl, channelId, undefined, since)) {
             since = Math.max(since, entry.seq);
             if (entry.from === 'bot' && !seen.has(entry.userId)) seen.set(entry.userId, entry);
           }
           answers = sent.map(({ userId }) => seen.get(userId) ?? null);
-          return answers.every(Boolean) ? null : undefined;
+          return answers.every(Boolean) ? false : undefined;
         },
         { everyMs: 250, timeoutMs },
-      ).catch((failed: unknown) => (failed as Error).message);
-      return { sent, answers, ...(error ? { error } : {}) };
+      ).catch((error: unknown) => {
+        // Only the deadline is a time-out; a refused connection or a bad answer is the bench's own failure.
+        if (error instanceof WaitTimedOut) return true;
+        throw error;
+      });
+      return { sent, answers, timedOut: timedOut === true };
     },
     sequential: async ({ channelId, users, texts }) => {
       const out: SequentialOutcome = [];
