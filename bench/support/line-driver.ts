@@ -1,4 +1,4 @@
-import { postJson, waitFor } from './http.js';
+import { postJson, WaitTimedOut, waitFor } from './http.js';
 
 /**
  * The line-latency bench's load generator: members send messages through the LINE simulator's admin API
@@ -64,7 +64,11 @@ export function createLineDriver(simUrl: string): LineDriver {
           return answers.every(Boolean) ? false : undefined;
         },
         { everyMs: 250, timeoutMs },
-      ).catch(() => true);
+      ).catch((error: unknown) => {
+        // Only the deadline is a time-out; a refused connection or a bad answer is the bench's own failure.
+        if (error instanceof WaitTimedOut) return true;
+        throw error;
+      });
       return { sent, answers, timedOut };
     },
     sequential: async ({ channelId, users, texts }) => {
