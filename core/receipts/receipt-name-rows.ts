@@ -7,26 +7,32 @@ import { detectScript, parseReceiptText } from './receipt-parser.models.js';
 import type { ParsedReceipt } from './receipts.types.js';
 import { findStore } from './receipt-store.models.js';
 import { correctStoreName } from './store-lexicon.models.js';
+import { thaiMarksLost } from './thai-name-marks.models.js';
 
 /** Letter height (the row box's) the crop is scaled to: tesseract reads best with capitals ~40–60 px. */
 export const ROW_CROP_HEIGHT = 72;
 
 /**
- * One printed row cut from the page OCR read (its box, with a little paper around), enlarged so its row is
- * `ROW_CROP_HEIGHT` px high (never shrunk), grey, and binarised at its own Otsu threshold: a second look
- * at a store name's row reads its letters at a size and contrast the page pass did not.
+ * One printed row cut from the page OCR read (its box, with a little paper around: `sidePaper` row heights
+ * at each side), enlarged so its row is `ROW_CROP_HEIGHT` px high (never shrunk), grey, and binarised at
+ * its own Otsu threshold: a second look at a store name's row reads its letters at a size and contrast
+ * the page pass did not.
  */
 export async function cropRow(
   page: Buffer,
   box: OcrBox,
-  { height = ROW_CROP_HEIGHT, binarise = true }: { height?: number; binarise?: boolean } = {},
+  {
+    height = ROW_CROP_HEIGHT,
+    binarise = true,
+    sidePaper = 0.5,
+  }: { height?: number; binarise?: boolean; sidePaper?: number } = {},
 ): Promise<Buffer | undefined> {
   const sharp = await loadSharp();
   const { width: pageWidth = 0, height: pageHeight = 0 } = await sharp(page).metadata();
   const rowHeight = box.y1 - box.y0;
   if (rowHeight < 4 || box.x1 - box.x0 < 4) return undefined;
   const padY = Math.round(rowHeight * 0.2);
-  const padX = Math.round(rowHeight * 0.5);
+  const padX = Math.round(rowHeight * sidePaper);
   const left = Math.max(0, Math.floor(box.x0 - padX));
   const top = Math.max(0, Math.floor(box.y0 - padY));
   const right = Math.min(pageWidth, Math.ceil(box.x1 + padX));
@@ -264,10 +270,14 @@ function thaiNameRowToReread(line: Line | undefined): number | undefined {
  * The row a Thai receipt's doubtful store name was read from, when it reads Thai letters but unsurely or
  * flawed (`nameRowWorthRereading`) and no chain of the lexicon puts it right: a row tesseract read among
  * specks (a page edge read as `ฆ Vv = ๕` glued after the name) or with a letter taken for its look-alike
- * (ณ for ญ). A chain of the lexicon is put right by it, and a row read surely is what another look reads too.
+ * (ณ for ญ), or read surely but with every mark above the line lost (`thaiMarksLost`: รานชา for ร้านชำ, a
+ * letter gone with them). A chain of the lexicon is put right by it, and a row read surely and whole is what
+ * another look reads too.
  */
 function thaiNameRowToVote(input: ReceiptLineInput[], line: Line | undefined): number | undefined {
-  return line && THAI_LETTER.test(line.text) && nameRowWorthRereading(input[line.index]!)
+  return line &&
+    THAI_LETTER.test(line.text) &&
+    (nameRowWorthRereading(input[line.index]!) || thaiMarksLost(line.text))
     ? line.index
     : undefined;
 }

@@ -73,6 +73,16 @@ describe('cropRow — a store name row cut from the page for a second look', () 
     expect(data.some((value) => value > 0 && value < 255)).toBe(true);
   });
 
+  test('when more paper at the sides is asked for, then the crop is wider by that many row heights', async () => {
+    const box = { x0: 100, y0: 25, x1: 400, y1: 55 };
+    const reader = await sharp(await cropRow(await page(), box, { binarise: false })).metadata();
+    const wide = await sharp(await cropRow(await page(), box, { binarise: false, sidePaper: 3 })).metadata();
+
+    // 2.5 more row heights (30 px) each side, scaled with the row to the crop height.
+    const scale = ROW_CROP_HEIGHT / 30;
+    expect(wide.width! - reader.width!).toBeCloseTo(2 * 2.5 * 30 * scale, -1);
+  });
+
   test('when a box is too small to hold a letter, then nothing is cut', async () => {
     expect(await cropRow(await page(), { x0: 100, y0: 25, x1: 102, y1: 27 })).toBeUndefined();
   });
@@ -82,6 +92,13 @@ describe('nameRowLetters — the letters a name row says', () => {
   test('when a reading has digits for letters, a bent legal suffix and a registration number, then only the name letters are compared', () => {
     expect(nameRowLetters('YONG S00N FATT S/R (81497-P)')).toBe('YONGSOONFATTSBP');
     expect(nameRowLetters('LAN HING STATIONERY SON BHD')).toBe(nameRowLetters('LANHINGSTATIONERYSDNBHD'));
+  });
+});
+
+describe('nameRowLetters — Thai sara am', () => {
+  test('when one reading writes sara am as nikhahit + sara aa and another lost the nikhahit, then their letters differ', () => {
+    expect(nameRowLetters('ร้านชําลุงสมศักดี')).toBe(nameRowLetters('ร้านชำ ลุงสมศักดิ์'));
+    expect(nameRowLetters('รานชา ลุงสมศกด')).not.toBe(nameRowLetters('ร้านชำ ลุงสมศักดิ์'));
   });
 });
 
@@ -374,6 +391,14 @@ describe('rereadThaiNameRow — a Thai store name tesseract read unsurely, voted
 
     expect(reread.lines[0]!.text).toBe('ร้านค้า โชคดีพาณิชย์');
     expect(reread.changed).toBe(0);
+  });
+
+  test('when the page read the row surely but lost every mark above the line, then the crops that read the marks replace it', async () => {
+    // th-receipt-w74 of the held-out tuning part (seed 20261207, 84 photos): ร้านชำ read รานชา, every mark lost.
+    const { reread, requests } = await voteOn('รานชา ลุงสมศกด', 0.94, 'ร้านชําลุงสมศักดี', 'ร้านชําลุงสมศักดี');
+
+    expect(requests).toHaveLength(2);
+    expect(parseReceiptText(reread.lines, { now }).fields.storeName).toBe('ร้านชำลุงสมศักดี');
   });
 
   test('when the row was read surely, or is a chain of the lexicon, then it is not read again', async () => {
