@@ -40,6 +40,39 @@ export const earnIdempotencyKey = (submissionId: string) => `earn:${submissionId
 export const reverseIdempotencyKey = (submissionId: string) => `reverse:${submissionId}`;
 
 /**
+ * The `earn` ledger row of an accepted proof, its points after the caps. A capped proof still gets its
+ * (zero) row: the key records that this proof was dealt with.
+ */
+export function earnLedgerRow({
+  generateId,
+  submission,
+  capped,
+  expiresAt,
+  now,
+}: {
+  generateId: IdGenerator;
+  submission: { id: string; brandId: string; campaignId: string; memberId: string };
+  capped: { points: number; cappedBy?: 'perDay' | 'perCampaign' | undefined };
+  expiresAt: Date | null;
+  now: Date;
+}): typeof pointsLedger.$inferInsert {
+  return {
+    id: generateId('pointsEntry'),
+    brandId: submission.brandId,
+    memberId: submission.memberId,
+    campaignId: submission.campaignId,
+    kind: 'earn',
+    points: capped.points,
+    expiresAt,
+    submissionId: submission.id,
+    reason: capped.cappedBy ? `capped:${capped.cappedBy}` : null,
+    actor: 'system',
+    idempotencyKey: earnIdempotencyKey(submission.id),
+    createdAt: now,
+  };
+}
+
+/**
  * Gives an accepted proof its rewards, inside the caller's transaction (the one that accepts the proof):
  * an `earn` ledger row (with the campaign's expiry, within its caps), one lottery entry row of weight
  * `entries`, and one unplayed scratch card. Idempotent per submission: the ledger key `earn:<id>` and the
@@ -95,21 +128,13 @@ export async function grantRewardsForSubmission({
       caps: settings.caps,
     });
     cappedBy = capped.cappedBy;
-    // A capped proof still gets its (zero) row: the key records that this proof was dealt with.
-    ledgerRow = {
-      id: generateId('pointsEntry'),
-      brandId,
-      memberId,
-      campaignId,
-      kind: 'earn',
-      points: capped.points,
+    ledgerRow = earnLedgerRow({
+      generateId,
+      submission,
+      capped,
       expiresAt: computeExpiresAt(settings.expiry, now),
-      submissionId: submission.id,
-      reason: capped.cappedBy ? `capped:${capped.cappedBy}` : null,
-      actor: 'system',
-      idempotencyKey: earnIdempotencyKey(submission.id),
-      createdAt: clock.now(),
-    };
+      now: clock.now(),
+    });
   }
 
   // The earn row, the entry and the scratch card in one statement (the decision after the MoF's answer
