@@ -1,6 +1,6 @@
 /**
  * `npm run bench:accuracy [-- sroie|synthetic] [--part tuning|check|wide] [--engine paddle|tesseract] [--limit N]
- * [--json] [--no-baseline] [--ocr-cache] [--tuning-count N]`:
+ * [--json] [--no-baseline] [--ocr-cache] [--tuning-count N] [--seed N] [--kind th-receipt|tw-paper-invoice|tw-einvoice]`:
  * reads every labelled photo exactly as intake does (normalise → QR → OCR → parser), one photo at a time,
  * and prints per part (tuning / check, docs/decisions/007-receipt-reader-split.md) and per field the
  * exact-match rate, the calibration table, and the time per photo and per OCR pass — absolute, and as a
@@ -15,7 +15,8 @@
  * (`tuning-wide`), `--tuning-count N` receipts of each kind under .tmp/synthetic-wide-N.
  * `--ocr-cache`: every OCR answer is kept under .tmp/ocr-cache/requests and replayed on the next run
  * (`bench/support/cached-ocr-engine.ts`): accuracy in seconds after a parser change; its times are not
- * the reader's (no baseline pass either).
+ * the reader's (no baseline pass either). `--kind`: only the synthetic photos of that kind (a Thai-only design
+ * run fills and replays the Thai photos' OCR without reading the TW ones).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ import { cacheOcrAnswers } from './support/cached-ocr-engine.js';
 import { formatReport, type FieldOutcome, type Outcome } from './support/accuracy-report.js';
 import { committedPartOf, loadSplit } from './support/sroie-split.js';
 import { normaliseName, scoreSroie, SROIE_SUBMITTED_AT } from './support/sroie-labels.js';
+import { SYNTHETIC_PARTS } from './support/synthetic-parts.js';
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
@@ -51,7 +53,8 @@ const onlyPart = valueOf('--part');
 const engineName = valueOf('--engine') ?? 'paddle';
 const sets = argv.filter(
   (arg, i) =>
-    !arg.startsWith('--') && !['--limit', '--part', '--engine', '--tuning-count'].includes(argv[i - 1]!),
+    !arg.startsWith('--') &&
+    !['--limit', '--part', '--engine', '--tuning-count', '--kind', '--seed'].includes(argv[i - 1]!),
 );
 const dataDir = resolve(
   process.env.RECEIPTS_DATA_DIR ?? join(projectRoot, '..', 'shared', 'data', 'receipts'),
@@ -59,12 +62,19 @@ const dataDir = resolve(
 // `--tuning-count N`: a richer made tuning part (N receipts of each kind, same seed and fonts) under
 // .tmp/synthetic-tuning-N, for when the 14 have no miss left to learn from; the check part stays at 14.
 const tuningCount = Number(valueOf('--tuning-count') ?? 14);
+const onlyKind = valueOf('--kind');
+// `--seed N` (tuning or wide only): photos of another seed with that part's fonts and stores, under
+// .tmp/synthetic-<part>-<count>-s<N> — fresh design photos once a part's misses are all read. Never the
+// check part's seed.
+const seed = valueOf('--seed');
+if (seed === String(SYNTHETIC_PARTS.check.seed) || (seed && onlyPart === 'check'))
+  throw new Error('--seed is for the tuning parts: the check part keeps its own seed');
 const syntheticMadeDir = (part: 'tuning' | 'check' | 'wide') =>
   join(
     projectRoot,
     '.tmp',
     part !== 'check' && (tuningCount !== 14 || part === 'wide')
-      ? `synthetic-${part}-${tuningCount}`
+      ? `synthetic-${part}-${tuningCount}${seed ? `-s${seed}` : ''}`
       : `synthetic-${part}`,
   );
 /** The recognitions of the photo being read, in order: each one's CPU time (process-wide, every thread). */
@@ -212,7 +222,15 @@ async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Out
           join(projectRoot, 'bench/support/make-synthetic-receipts.ts'),
           '--part',
           part,
-          ...(part !== 'check' ? ['--count', String(tuningCount), '--out', syntheticMadeDir(part)] : []),
+          ...(part !== 'check'
+            ? [
+                '--count',
+                String(tuningCount),
+                '--out',
+                syntheticMadeDir(part),
+                ...(seed ? ['--seed', seed] : []),
+              ]
+            : []),
         ],
         { stdio: 'inherit' },
       );
@@ -225,10 +243,9 @@ async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Out
     ['wide', syntheticMadeDir('wide'), 'tuning-wide'],
   ] as const) {
     if (!selected(part)) continue;
-    const labels = (JSON.parse(readFileSync(join(folder, 'labels.json'), 'utf8')) as SyntheticLabel[]).slice(
-      0,
-      limit,
-    );
+    const labels = (JSON.parse(readFileSync(join(folder, 'labels.json'), 'utf8')) as SyntheticLabel[])
+      .filter((label) => !onlyKind || label.kind === onlyKind)
+      .slice(0, limit);
     for (const label of labels) {
       const languages: OcrLanguage[] = label.kind === 'th-receipt' ? ['eng', 'tha'] : ['eng', 'chi_tra'];
       const now = new Date();

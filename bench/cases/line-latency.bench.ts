@@ -80,7 +80,8 @@ const ANSWER_LANES = process.env.BENCH_LATENCY_ANSWER_LANES
  * most in any 1 s: the budget's 5, give or take the jitter of the requests' own sending). Sizes:
  * BENCH_LATENCY_SEQUENTIAL (50), BENCH_LATENCY_BURST (200), BENCH_LATENCY_MOF_MS ('0,200'); on PGlite
  * BENCH_PGLITE_THREAD ('main'; 'main,worker' runs both, PGlite on the serving thread and in a worker thread).
- * BENCH_PROFILE_STATEMENTS=1 prints the help burst's statements and PGlite's CPU in them; BENCH_LATENCY_ONLY=help
+ * BENCH_PROFILE_STATEMENTS=1 prints the help burst's statements and PGlite's CPU in them (and the e-invoice
+ * burst's, until every first answer); BENCH_LATENCY_ONLY=help
  * runs only the help rows (and prints where the burst's members waited: received, done, sent),
  * BENCH_LATENCY_ONLY=einvoice only the typed e-invoices one after the other; BENCH_LATENCY_STAGES=1 prints
  * those e-invoices' median timeline of statements and HTTP calls (PGlite on the serving thread);
@@ -216,7 +217,15 @@ async function runAt(
       return out;
     }
     kit.mofSim.admin.resetRequestCounts();
+    const proofProfile = PROFILE_STATEMENTS ? startStatementProfile(PGlite.prototype) : undefined;
     const proofBurst = await burst(demoChannel, (i) => proofText(SEQUENTIAL + i));
+    if (proofProfile)
+      printStatementProfile(
+        proofProfile.stop(),
+        BURST,
+        `e-invoice events until their first answers (${tag})`,
+      );
+    out.push(cpuRow(`${tag}: e-invoice text, ${BURST} at once (first answer)`, proofBurst, bareBurst));
     const lastDecision = await waitForDecisions(kit, users.slice(SEQUENTIAL), proofBurst.sentAt);
     const mofPace = mofRequestPace(kit);
     const load = loadNote();

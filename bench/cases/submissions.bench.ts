@@ -51,6 +51,11 @@ const PROFILE_CPU = process.env.BENCH_PROFILE_CPU;
  * a probe, not a figure (the ratio to the bare calls then means nothing).
  */
 const MEMORY_PLATFORM = process.env.BENCH_SUBMISSIONS_PLATFORM === 'memory';
+/**
+ * Writes `@@VERIFY START` / `@@VERIFY END` to stdout around the measured verification, so the log of a run
+ * under `node --trace-opt --trace-deopt --import tsx bench/run.ts submissions` can be cut to it: a probe.
+ */
+const MARKERS = process.env.BENCH_SUBMISSIONS_MARKERS === '1';
 
 const RULES = {
   itemGroups: [
@@ -76,7 +81,8 @@ const REWARDS = {
  * part of the figures): BENCH_PROFILE_STATEMENTS=1 (statements and transactions by kind, and on PGlite the
  * CPU time inside its wasm per statement), BENCH_PROFILE_CPU=<file> (CPU profiles of the verification and of
  * the bare calls, `<file>` and `<file>.bare`), BENCH_SUBMISSIONS_PLATFORM=memory (the pipeline without the HTTP
- * calls). The CPU line's note splits each part's CPU into the main thread and the process's other threads.
+ * calls), BENCH_SUBMISSIONS_MARKERS=1 (stdout markers around the verification, for V8's trace flags). The
+ * CPU line's note splits each part's CPU into the main thread and the process's other threads.
  */
 const submissionsBench: BenchCase = {
   name: 'submissions: parse + rules, and batch verification against sim/mof',
@@ -279,6 +285,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
     const cpuProfile = PROFILE_CPU ? await startCpuProfile(PROFILE_CPU) : undefined;
     const cpuBefore = process.cpuUsage();
     const threadsBefore = readThreadCpu();
+    if (MARKERS) process.stdout.write('@@VERIFY START\n');
     const verifyMs = await timeIt(async () => {
       // As the verify-invoices job runs it: claim after claim until one comes back short.
       const result = await verifyDueSubmissions(verifyDeps, {
@@ -289,6 +296,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
       verified += result.claimed;
     });
     const verifyCpu = process.cpuUsage(cpuBefore);
+    if (MARKERS) process.stdout.write('@@VERIFY END\n');
     const verifyThreads = threadCpuSince(threadsBefore);
     await cpuProfile?.stop();
     if (verified !== payloads.length) throw new Error(`verified ${verified}/${payloads.length}`);

@@ -22,6 +22,9 @@ export async function putJson(url: string, body: unknown): Promise<void> {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` every `everyMs` until it returns a value (not undefined); throws after `timeoutMs`. */
+/** A probe that never answered in time: the only failure a bench's wait may read as "timed out". */
+export class WaitTimedOut extends Error {}
+
 export async function waitFor<T>(
   probe: () => Promise<T | undefined>,
   { timeoutMs = 600_000, everyMs = 20 }: { timeoutMs?: number; everyMs?: number } = {},
@@ -30,7 +33,7 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the bot`);
+    if (Date.now() > deadline) throw new WaitTimedOut(`timed out after ${timeoutMs} ms waiting for the bot`);
     await sleep(everyMs);
   }
 }

@@ -1,4 +1,4 @@
-import { postJson, waitFor } from './http.js';
+import { postJson, WaitTimedOut, waitFor } from './http.js';
 
 /**
  * The line-latency bench's load generator: members send messages through the LINE simulator's admin API
@@ -9,7 +9,7 @@ import { postJson, waitFor } from './http.js';
 
 /** A message a member sent: when (LINE's event timestamp) and the webhook statuses the simulator got. */
 export type Sent = { userId: string; at: number; statuses: number[] };
-export type BotEntry = { userId: string; at: string; via: string; messages: unknown[] };
+export type BotEntry = { seq: number; userId: string; at: string; via: string; messages: unknown[] };
 
 /** What a burst saw: each member's send and first answer after it (null: none within the timeout). */
 export type BurstOutcome = { sent: Sent[]; answers: (BotEntry | null)[]; timedOut: boolean };
@@ -35,37 +35,57 @@ export function send(simUrl: string, channelId: string, userId: string, text: st
   });
 }
 
-export async function botEntries(simUrl: string, channelId: string, userId?: string): Promise<BotEntry[]> {
-  const query = new URLSearchParams({ channelId, ...(userId ? { userId } : {}) });
+/** The simulator's timeline on `channelId` (with `userId`), after its entry `since` (its `seq`) if given. */
+async function timeline(
+  simUrl: string,
+  channelId: string,
+  userId?: string,
+  since?: number,
+): Promise<(BotEntry & { from: string })[]> {
+  const query = new URLSearchParams({
+    channelId,
+    ...(userId ? { userId } : {}),
+    ...(since === undefined ? {} : { since: String(since) }),
+  });
   const response = await fetch(`${simUrl}/__sim/messages?${query}`);
-  const { entries } = (await response.json()) as { entries: (BotEntry & { from: string })[] };
-  return entries.filter((entry) => entry.from === 'bot');
+  return ((await response.json()) as { entries: (BotEntry & { from: string })[] }).entries;
+}
+
+/** The bot's messages on `channelId` (to `userId`). */
+export async function botEntries(simUrl: string, channelId: string, userId?: string): Promise<BotEntry[]> {
+  return (await timeline(simUrl, channelId, userId)).filter((entry) => entry.from === 'bot');
 }
 
 /** The driver over the LINE simulator at `simUrl`, run in this process. */
 export function createLineDriver(simUrl: string): LineDriver {
   return {
     burst: async ({ channelId, users, texts, timeoutMs }) => {
-      const before = new Map<string, number>();
-      for (const entry of await botEntries(simUrl, channelId))
-        before.set(entry.userId, (before.get(entry.userId) ?? 0) + 1);
+      // The timeline's last entry before the burst: each member's answer is the bot's first message to them after it.
+      let since = Math.max(0, ...(await timeline(simUrl, channelId)).map((entry) => entry.seq));
+      const seen = new Map<string, BotEntry>();
       const sent = await Promise.all(
         users.map((userId, i) => send(simUrl, channelId, userId, texts[i] as string)),
       );
-      // The times are the simulator's: polling less often changes none of them, and each poll reads the
-      // channel's whole timeline, CPU the bot under test (when in this process) would otherwise lose.
+      // The times are the simulator's: polling less often changes none of them. Each poll reads only the
+      // bot's messages since the last one (not the channel's whole timeline, which grows through the run: CPU
+      // the bot under test, when in this process, would otherwise lose).
       let answers: (BotEntry | null)[] = [];
       const timedOut = await waitFor(
         async () => {
-          const seen = new Map<string, BotEntry[]>();
-          for (const entry of await botEntries(simUrl, channelId))
-            seen.set(entry.userId, [...(seen.get(entry.userId) ?? []), entry]);
-          answers = sent.map(({ userId }) => seen.get(userId)?.[before.get(userId) ?? 0] ?? null);
+          for (const entry of await timeline(simUrl, channelId, undefined, since)) {
+            since = Math.max(since, entry.seq);
+            if (entry.from === 'bot' && !seen.has(entry.userId)) seen.set(entry.userId, entry);
+          }
+          answers = sent.map(({ userId }) => seen.get(userId) ?? null);
           return answers.every(Boolean) ? false : undefined;
         },
         { everyMs: 250, timeoutMs },
-      ).catch(() => true);
-      return { sent, answers, timedOut };
+      ).catch((error: unknown) => {
+        // Only the deadline is a time-out; a refused connection or a bad answer is the bench's own failure.
+        if (error instanceof WaitTimedOut) return true;
+        throw error;
+      });
+      return { sent, answers, timedOut: timedOut === true };
     },
     sequential: async ({ channelId, users, texts }) => {
       const out: SequentialOutcome = [];

@@ -24,7 +24,13 @@ export async function startLinePlatformProcess(): Promise<
   let nextId = 0;
   const url = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`LINE platform process exited ${code} before listening`)));
+    child.on('exit', (code, signal) => {
+      // Before it listens this fails the start; after, every ask still waiting fails instead of hanging.
+      const error = new Error(`LINE platform process exited (${signal ?? code}) before it answered`);
+      reject(error);
+      for (const waiter of pending.values()) waiter.reject(error);
+      pending.clear();
+    });
     child.on('message', (message: PlatformReply) => {
       if ('url' in message) return resolve(message.url);
       const waiter = pending.get(message.id);
@@ -46,7 +52,6 @@ export async function startLinePlatformProcess(): Promise<
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
-        child.removeAllListeners('exit');
         child.once('exit', () => resolve());
         child.disconnect();
       }),

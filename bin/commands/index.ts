@@ -15,7 +15,12 @@ export const commands: CommandEntry[] = [
     name: 'start',
     usage: 'start [--web-only | --worker-only | --prepare-only]',
     summary: 'Run Proofline: the web server and the worker (local mode with no credentials).',
-    load: async () => (await import('./start.command.js')).startCommand,
+    // The young generation is held small from before the app's modules load until the server is up
+    // (start.command.ts releases it; core/shared/young-generation.ts).
+    load: async () => {
+      (await import('../../core/shared/young-generation.js')).holdYoungGenerationSmall();
+      return (await import('./start.command.js')).startCommand;
+    },
   },
   {
     name: 'migrate',

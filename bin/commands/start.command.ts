@@ -18,6 +18,7 @@ import type { JobsHandle } from '../../jobs/runner.js';
 import type { Command } from './command.js';
 import { beginPreparing, finishPreparing, pgliteDataDirState } from './first-start.js';
 import { compileWasmOnBaselineOnly } from '../../core/db/pglite-compiler.js';
+import { holdYoungGenerationSmall, releaseYoungGeneration } from '../../core/shared/young-generation.js';
 import { connectOrReport, createBootLogger, loadConfigOrReport } from './shared.js';
 
 export const startCommand: Command = {
@@ -42,7 +43,11 @@ export const startCommand: Command = {
     });
     const parsedConfig = loadConfigOrReport();
     if (!parsedConfig) return 1;
-    if (values['prepare-only']) return prepareOnly(parsedConfig);
+    if (values['prepare-only']) {
+      // A one-off process that seeds thousands of rows: the young generation grows as V8 decides.
+      releaseYoungGeneration();
+      return prepareOnly(parsedConfig);
+    }
     const dataDir = pgliteDataDirState(parsedConfig);
     if (dataDir.kind !== 'ready') {
       const boot = createBootLogger(parsedConfig);
@@ -77,8 +82,11 @@ export const startCommand: Command = {
     // PGlite's functions compiled during the start stay on V8's baseline compiler (memory; decision 012).
     const optimizeWasmAgain = config.database.url ? () => {} : compileWasmOnBaselineOnly();
     const services = await connectOrReport(config);
+    // Opening PGlite in a worker thread made a new isolate, which set V8's growth factor back: hold again.
+    holdYoungGenerationSmall();
     if (!services) {
       optimizeWasmAgain();
+      releaseYoungGeneration();
       await simulators.close();
       return 1;
     }
@@ -99,6 +107,7 @@ export const startCommand: Command = {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       optimizeWasmAgain();
+      releaseYoungGeneration();
       console.error(
         code === 'EADDRINUSE'
           ? `proofline: PORT: ${config.server.port} is already in use`
@@ -112,6 +121,7 @@ export const startCommand: Command = {
     }
 
     optimizeWasmAgain();
+    releaseYoungGeneration();
     // A worker's metrics server is closed on shutdown like the web server, but it is not the web app.
     printBanner(services, runWeb ? web : undefined, simulators, demoConsole);
     if (!runWeb && web) console.log(`  worker health and metrics: ${web.url}/metrics`);

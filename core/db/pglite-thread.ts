@@ -44,6 +44,14 @@ export type PgliteThreadTransaction = {
   readonly closed: boolean;
 };
 
+/**
+ * The thread's young generation (where new objects live; V8 lets a worker's grow to 32 MB): the thread
+ * parses statements' rows and sends them on, short-lived objects that 8 MB holds; an idle local-mode
+ * process kept 16 MB of it empty (docs/decisions/012, 2026-12-07). Larger objects (a big result's
+ * strings) are outside it.
+ */
+export const PGLITE_THREAD_YOUNG_GENERATION_MB = 8;
+
 const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(PGLITE_THREAD_WORKER_SOURCE)}`);
 
 /** PGlite's ES module as a file URL, the same package the main thread loads. */
@@ -120,6 +128,7 @@ export class PgliteThread {
   /** Starts the thread and resolves once its PGlite is open (rejects with PGlite's own error). */
   static async create(options: PgliteThreadOptions): Promise<PgliteThread> {
     const worker = new Worker(WORKER_URL, {
+      resourceLimits: { maxYoungGenerationSizeMb: PGLITE_THREAD_YOUNG_GENERATION_MB },
       workerData: {
         pgliteUrl: pgliteModuleUrl(),
         dataDir: options.dataDir,

@@ -1,5 +1,5 @@
 import { COMPANY_WORDS } from './data/company-words.data.js';
-import { lettersForLookalikeDigits } from './receipt-store.models.js';
+import { composeSaraAm, lettersForLookalikeDigits } from './receipt-store.models.js';
 import { correctStoreName, editDistance } from './store-lexicon.models.js';
 
 /** One reading of a store name's row: the page pass's, or a second look at its crop. */
@@ -13,10 +13,11 @@ const REGISTRATION = /\(?\s?[A-Z]?\d{4,}[\s-]?[A-Z]?\s?[)）]?/gi;
 /**
  * The letters a reading of a name row says, as the store reader will take them: digits in a word of
  * letters read as the letters they look like (`S00N` → `SOON`), the legal suffix put back, and no digit,
- * space or mark (a registration number's digits are noise here; the name is its letters).
+ * space or mark (a registration number's digits are noise here; the name is its letters). Thai sara am read
+ * as nikhahit + sara aa is the one letter (`ชํา` → `ชำ`), so a reading that lost the nikhahit (`ชา`) differs.
  */
 export function nameRowLetters(text: string) {
-  return correctStoreName(lettersForLookalikeDigits(text))
+  return correctStoreName(lettersForLookalikeDigits(composeSaraAm(text)))
     .value.toUpperCase()
     .replace(/[^\p{L}]/gu, '');
 }

@@ -7,6 +7,7 @@ import { detectScript, parseReceiptText } from './receipt-parser.models.js';
 import type { ParsedReceipt } from './receipts.types.js';
 import { findStore } from './receipt-store.models.js';
 import { correctStoreName } from './store-lexicon.models.js';
+import { thaiMarksLost } from './thai-name-marks.models.js';
 
 /** Letter height (the row box's) the crop is scaled to: tesseract reads best with capitals ~40–60 px. */
 export const ROW_CROP_HEIGHT = 72;
@@ -269,10 +270,14 @@ function thaiNameRowToReread(line: Line | undefined): number | undefined {
  * The row a Thai receipt's doubtful store name was read from, when it reads Thai letters but unsurely or
  * flawed (`nameRowWorthRereading`) and no chain of the lexicon puts it right: a row tesseract read among
  * specks (a page edge read as `ฆ Vv = ๕` glued after the name) or with a letter taken for its look-alike
- * (ณ for ญ). A chain of the lexicon is put right by it, and a row read surely is what another look reads too.
+ * (ณ for ญ), or read surely but with every mark above the line lost (`thaiMarksLost`: รานชา for ร้านชำ, a
+ * letter gone with them). A chain of the lexicon is put right by it, and a row read surely and whole is what
+ * another look reads too.
  */
 function thaiNameRowToVote(input: ReceiptLineInput[], line: Line | undefined): number | undefined {
-  return line && THAI_LETTER.test(line.text) && nameRowWorthRereading(input[line.index]!)
+  return line &&
+    THAI_LETTER.test(line.text) &&
+    (nameRowWorthRereading(input[line.index]!) || thaiMarksLost(line.text))
     ? line.index
     : undefined;
 }

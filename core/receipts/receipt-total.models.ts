@@ -1,17 +1,16 @@
 /**
  * The grand total among the amounts of a receipt: every amount a label or the receipt's own arithmetic
  * (items, subtotal + tax + rounding, cash − change, subtotal − discount) offers is scored, and the most
- * consistent wins, with a confidence from its evidence and its margin; the item rows above the totals.
+ * consistent wins, with a confidence from its evidence and its margin (the item rows above the totals:
+ * `receipt-items.models.ts`).
  */
 import { findAmounts, type AmountToken } from './receipt-amounts.models.js';
-import { findDates } from './receipt-dates.models.js';
-import { readItemColumns } from './receipt-item-columns.models.js';
-import { itemNameConfidence } from './receipt-item-confidence.js';
+import { findItems } from './receipt-items.models.js';
 import { relabel, round2, toLines, type Line, type ReceiptLineInput } from './receipt-lines.models.js';
-import { cleanName, letterRatio } from './receipt-store.models.js';
+import { DISCOUNT_LINE, PAYMENT_LINE } from './receipt-money-labels.models.js';
+import { letterRatio } from './receipt-store.models.js';
 import { isBentThaiTotal, isThaiVat } from './receipt-thai-labels.models.js';
 import { editDistance } from './store-lexicon.models.js';
-import type { ReceiptItem } from './receipts.types.js';
 
 // Keyword strength for the grand total. OCR bends letters, so TOTAL tolerates 0/O and 1/I/L slips.
 const TOTAL = String.raw`T[O0Q]T[A4]L|T[O0]TA[L1I]|TOTAI|TOTA1`;
@@ -82,16 +81,11 @@ const NOT_MONEY_TOTAL = new RegExp(
 );
 const TAX_LINE = /\bGST\b|\bTAX\b|\bVAT\b|\bSST\b|ภาษี|營業稅|稅額|SERVICE\s?(?:CHARGE|TAX)/i;
 const INCLUDING_TAX = /\(\s?INCL|INCLUSIVE\s?(?:OF\s?)?(?:GST|TAX|VAT)|INCL\.?\s?(?:GST|TAX|VAT)/;
-const PAYMENT_LINE =
-  /CASH|TENDER|PAID|PAYMENT|CHANGE|CHG|VISA|MASTER|CARD|CREDIT|DEBIT|E-?WALLET|BOOST|GRAB|TOUCH|เงินสด|เงินทอน|รับเงิน|ทอน|現金|找零|找回|信用卡|收現/i;
 const CHANGE_LINE = /CHANGE|CHG|BALANCE(?!\s?DUE)|เงินทอน|ทอน|找零|找回/i;
 const CASH_LINE = /CASH|TENDER|PAID|เงินสด|รับเงิน|現金|收現/i;
 const CARD_LINE = /VISA|MASTER|CARD|CREDIT|DEBIT|E-?WALLET|BOOST|GRAB\s?PAY|TOUCH\s?N/i;
 const ROUNDING_LINE = /ROUND|ADJ|ปัดเศษ/i;
-const DISCOUNT_LINE = /DISC|DISCOUNT|LESS|VOUCHER|COUPON|PROMO|ส่วนลด|折扣|折讓/i;
 const SUMMARY_HEADER = /GST\s?SUMMARY|TAX\s?SUMMARY|SUMMARY|TAX\s?CODE|TAXCODE/i;
-const ITEM_HEADER =
-  /DESCRIPTION|\bITEM\b|\bQTY\b|PRODUCT|รายการ|จำนวน|品名|品項|數量|單價|U\.?\s?P(?:RICE)?\b|AMOUNT\s*$/i;
 
 type Candidate = { minor: number; score: number; reasons: string[]; line?: number };
 
@@ -527,79 +521,4 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
   }
 
   return { total, subtotal, vat: tax, items };
-}
-
-/**
- * Item rows sit between the header (date, column titles) and the first total line: a name and the
- * rightmost amount, an optional quantity ("3 มาม่า", "x2", "2 @ 15.50"), names wrapped onto the row above.
- */
-function findItems(
-  lines: Line[],
-  firstTotalLine: number,
-  integers: boolean,
-): ReceiptItem[] & { lowestConfidence?: number } {
-  if (firstTotalLine <= 0) return [];
-  let start = 0;
-  for (let i = 0; i < firstTotalLine; i++) {
-    const line = lines[i]!;
-    if (
-      ITEM_HEADER.test(line.upper) ||
-      findDates(line.text).length > 0 ||
-      /ใบกำกับ|ใบกํากับ|統一編號/.test(line.compact)
-    )
-      start = i + 1;
-  }
-  const items: ReceiptItem[] & { lowestConfidence?: number } = [];
-  let pendingName: string[] = [];
-  for (let i = start; i < firstTotalLine; i++) {
-    const line = lines[i]!;
-    const amounts = findAmounts(line.text).filter(
-      (a) => a.hasDecimals || (integers && !a.currencyMark) || a.currencyMark,
-    );
-    const text = line.compact;
-    if (amounts.length === 0) {
-      if (letterRatio(text) > 0.5 && !PAYMENT_LINE.test(line.upper)) pendingName.push(text);
-      continue;
-    }
-    const last = amounts.at(-1)!;
-    const discount = last.negative || DISCOUNT_LINE.test(line.upper);
-    // Quantity and unit price printed as columns, checked by their product (`綠茶 2 120 240`).
-    const columns = discount ? undefined : readItemColumns(findAmounts(line.text), last);
-    const nameEnd = Math.min(
-      amounts[0]!.index,
-      columns?.quantityToken.index ?? Infinity,
-      columns?.unitPrice.index ?? Infinity,
-    );
-    let name = text.slice(0, amounts[0]!.index).trim();
-    // The name ends before the quantity column — unless nothing but the quantity is left of the row
-    // ("1CTN 63.60 63.60": the unit stays with the row, whose name may be the row above).
-    const beforeColumns = line.text.slice(0, nameEnd).trim();
-    if (nameEnd < amounts[0]!.index && letterRatio(beforeColumns) >= 0.4 && beforeColumns.length >= 2)
-      name = beforeColumns;
-    let quantity = 1;
-    const qtyPrefix = /^(\d{1,3})\s+(?=\D)/.exec(name);
-    const qtyX = /[xX×]\s?(\d{1,3})\b|\b(\d{1,3})\s?[xX×@]/.exec(text);
-    if (columns) quantity = columns.quantity;
-    else if (qtyX) quantity = Number(qtyX[1] ?? qtyX[2]);
-    else if (qtyPrefix) quantity = Number(qtyPrefix[1]);
-    if (qtyPrefix) name = name.slice(qtyPrefix[0].length);
-    name = name
-      .replace(/\s?[xX×]\s?\d{1,3}\s*$/, '')
-      .replace(/TX$/, '')
-      .trim();
-    // A name wrapped above its price row ("Smoked Duck Spaghetti" / "1x 12.50 12.50").
-    if (letterRatio(name) < 0.4 || name.length < 2) name = pendingName.join(' ');
-    pendingName = [];
-    if (name === '' || PAYMENT_LINE.test(line.upper)) continue;
-    const unitPrice = columns?.unitPrice.minor ?? (amounts.length >= 2 ? amounts.at(-2)!.minor : undefined);
-    items.lowestConfidence = Math.min(items.lowestConfidence ?? 1, itemNameConfidence(line));
-    items.push({
-      name: cleanName(name),
-      quantity,
-      unitPriceMinor: unitPrice !== undefined && unitPrice * quantity === last.minor ? unitPrice : undefined,
-      amountMinor: discount ? -last.minor : last.minor,
-      ...(discount ? { discount: true } : {}),
-    });
-  }
-  return items;
 }

@@ -95,6 +95,13 @@ describe('nameRowLetters — the letters a name row says', () => {
   });
 });
 
+describe('nameRowLetters — Thai sara am', () => {
+  test('when one reading writes sara am as nikhahit + sara aa and another lost the nikhahit, then their letters differ', () => {
+    expect(nameRowLetters('ร้านชําลุงสมศักดี')).toBe(nameRowLetters('ร้านชำ ลุงสมศักดิ์'));
+    expect(nameRowLetters('รานชา ลุงสมศกด')).not.toBe(nameRowLetters('ร้านชำ ลุงสมศักดิ์'));
+  });
+});
+
 describe('nameRowWorthRereading — which name rows another look may read better', () => {
   test('when a row was read surely and whole, then it is not worth another look', () => {
     expect(nameRowFlaws('SUPER SEVEN CASH & CARRY SDN BHD')).toBe(0);
@@ -384,6 +391,14 @@ describe('rereadThaiNameRow — a Thai store name tesseract read unsurely, voted
 
     expect(reread.lines[0]!.text).toBe('ร้านค้า โชคดีพาณิชย์');
     expect(reread.changed).toBe(0);
+  });
+
+  test('when the page read the row surely but lost every mark above the line, then the crops that read the marks replace it', async () => {
+    // th-receipt-w74 of the held-out tuning part (seed 20261207, 84 photos): ร้านชำ read รานชา, every mark lost.
+    const { reread, requests } = await voteOn('รานชา ลุงสมศกด', 0.94, 'ร้านชําลุงสมศักดี', 'ร้านชําลุงสมศักดี');
+
+    expect(requests).toHaveLength(2);
+    expect(parseReceiptText(reread.lines, { now }).fields.storeName).toBe('ร้านชำลุงสมศักดี');
   });
 
   test('when the row was read surely, or is a chain of the lexicon, then it is not read again', async () => {

@@ -1,4 +1,5 @@
-import * as OpenCC from 'opencc-js/cn2t';
+import { createRequire } from 'node:module';
+import type * as OpenCCModule from 'opencc-js/cn2t';
 
 /**
  * Characters OpenCC converts that Taiwan also prints as they are (台北, 公里, 皇后, 麵/面 …): a receipt
@@ -9,6 +10,14 @@ const SHARED_CHARACTERS = new Set([...'台里干后面松系只才余范周于�
 let convert: ((text: string) => string) | undefined;
 
 /**
+ * OpenCC's dictionaries (~1.6 MB of source text, ~3 MB of an idle server's RSS) load with the first
+ * Chinese text a receipt photo gives, not with the server (docs/decisions/012). Its CommonJS build, so
+ * that `toTraditional` stays synchronous.
+ */
+const loadOpenCC = (): typeof OpenCCModule =>
+  createRequire(import.meta.url)('opencc-js/cn2t') as typeof OpenCCModule;
+
+/**
  * Maps simplified characters to traditional ones, one character at a time (no phrase rewriting, so
  * what the receipt printed is never reworded): PaddleOCR's Chinese model answers 莱 for 萊 on a
  * Taiwanese receipt, and store names and item keywords are matched in traditional characters.
@@ -17,7 +26,7 @@ let convert: ((text: string) => string) | undefined;
  */
 export function toTraditional(text: string): string {
   if (!/[\u3400-\u9fff]/.test(text)) return text;
-  const toTraditionalChar = (convert ??= OpenCC.Converter({ from: 'cn', to: 'tw' }));
+  const toTraditionalChar = (convert ??= loadOpenCC().Converter({ from: 'cn', to: 'tw' }));
   let out = '';
   for (const char of text)
     out += SHARED_CHARACTERS.has(char) || !/[\u3400-\u9fff]/.test(char) ? char : toTraditionalChar(char);

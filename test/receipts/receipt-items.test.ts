@@ -1,0 +1,50 @@
+import { describe, expect, test } from '@jest/globals';
+import { parseReceiptText } from '../../core/receipts/index.js';
+
+const now = new Date('2025-06-01T00:00:00Z');
+const row = (text: string) => ({ text, confidence: 0.93 });
+
+/** A Thai receipt (the synthetic parts' layout) whose item rows are `items`. */
+const thaiReceipt = (items: string[], header = 'ใบเสร็จรับเงิน / ใบกํากับภาษีอย่างย่อ') =>
+  parseReceiptText(
+    [
+      row('ร้านชำ ลุงสมศักดิ์'),
+      row('สาขา 001 ถ . พระปกเกล้า อ . เมือง เชียงราย'),
+      row('เลขประจําตัวผู้เสียภาษี 4633982490291'),
+      row(header),
+      row('วันที่ 26/05/2567 13:13'),
+      ...items.map(row),
+      row('รวมทั้งสิ้น 400.00'),
+      row('ภาษีมูลค่าเพิ่ม 7% 26.17'),
+    ],
+    { now },
+  );
+
+const quantitiesAndAmounts = (receipt: ReturnType<typeof thaiReceipt>) =>
+  receipt.fields.items.map((item) => [item.quantity, item.amountMinor]);
+
+describe('findItems — an item whose amount OCR pushed onto the next row', () => {
+  test('when the quantity and name are read on one row and the amount alone on the next, then the item keeps its quantity', () => {
+    // th-receipt-w41 of the held-out tuning part (seed 20261207, 84 photos), as tesseract read it.
+    const receipt = thaiReceipt(['3 ข้าว หอมม ะลิ 5 กก', '219.00', '1 โค้ก 1.25 ล 181.00']);
+
+    expect(quantitiesAndAmounts(receipt)).toEqual([
+      [3, 21900],
+      [1, 18100],
+    ]);
+    expect(receipt.fields.items[0]!.name).toBe('ข้าวหอมมะลิ');
+  });
+
+  test('when rows of the header were not recognised as such, then the item opens at its quantity row', () => {
+    // th-receipt-w6 of seed 20261311: the date and the receipt's title misread, so the items start at the top.
+    const receipt = thaiReceipt(['3 แมเมจิ 830 นมล', '270.25', '1 ขนมปังฟาร์มเฮ้าส์ 129.75'], 'ใบคํากับภาษี');
+
+    expect(quantitiesAndAmounts(receipt)[0]).toEqual([3, 27025]);
+  });
+
+  test('when the price row prints its own quantity, then that one counts', () => {
+    const receipt = thaiReceipt(['3 นมเมจิ 830 มล', '2 x 200.00', '1 โค้ก 1.25 ล 0.00']);
+
+    expect(quantitiesAndAmounts(receipt)[0]).toEqual([2, 20000]);
+  });
+});
