@@ -39,9 +39,12 @@ describe("store name — the confidence from the engine's own letter probabiliti
 
   test('when the name runs onto a second row and a letter of that row is unsure, then the name stays under 0.9', () => {
     const twoRows = 'POPULAR BOOK\nCO. (M) SDN BHD\nNO 9 JALAN 1, TAMAN MAJU\n18/09/2017\nTOTAL 9.90';
-    expect(parseReceiptText(rows(twoRows, () => 0.99), { now }).fields.storeName).toBe(
-      'POPULAR BOOK CO. (M) SDN BHD',
-    );
+    expect(
+      parseReceiptText(
+        rows(twoRows, () => 0.99),
+        { now },
+      ).fields.storeName,
+    ).toBe('POPULAR BOOK CO. (M) SDN BHD');
     expect(storeConfidence(rows(twoRows, () => 0.99))).toBeGreaterThanOrEqual(STORE_SURE);
     expect(storeConfidence(rows(twoRows, (row) => (row.startsWith('CO.') ? 0.6 : 0.99)))).toBeLessThan(
       STORE_SURE,
