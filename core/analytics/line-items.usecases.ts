@@ -160,57 +160,54 @@ export async function recordAcceptedLineItemsOfMany(
     );
   });
   if (rows.length === 0) return proofs.map(() => 0);
-  // One JSON parameter per statement (core/db/json-rows): thousands of line-item values otherwise.
-  const known = await insertJsonRows<typeof analyticsStores, RecordedStoreRegion>(
-    tx,
-    analyticsStores,
-    [...stores.values()],
-    // A later proof may know more (the platform's name and address): keep what is known. The store's
-    // region as it now stands comes back in the same statement, for proofs that printed no address.
-    sql`on conflict (brand_id, store_key) do update set
-          name = coalesce(excluded.name, ${analyticsStores.name}),
-          address = coalesce(excluded.address, ${analyticsStores.address}),
-          region_code = coalesce(excluded.region_code, ${analyticsStores.regionCode}),
-          updated_at = now()
-        returning brand_id, store_key, region_code`,
-  );
-  fillRegionsFromStores(rows, known);
-  const written = await insertLineItems(tx, rows);
+  const written = await insertStoresAndLineItems(tx, [...stores.values()], rows);
   return proofs.map(({ submission }) => written.get(submission.id) ?? 0);
 }
 
 /**
- * Inserts line items (a row already there is left alone) with each row's product as its brand's mappings
- * say: looked up by the insert itself, so the mappings cost no statement of their own and a mapping edited
- * in the console applies to the next purchase. Returns how many rows each proof wrote.
+ * The stores (a later proof may know more: the platform's name and address — keep what is known) and the
+ * line items (a row already there is left alone), each row's product as its brand's mappings say: looked
+ * up by the insert itself, so the mappings cost no statement of their own and a mapping edited in the
+ * console applies to the next purchase. A row whose proof printed no region takes its store's as the
+ * store now stands (`fillRegionsFromStores`). One JSON parameter per table (core/db/json-rows: thousands of
+ * line-item values otherwise) and one statement for both — the deciding transaction after the MoF's
+ * answer waits for each statement (issue 17); rows that do not fit JSON go through drizzle, the stores
+ * first. Returns how many rows each proof wrote.
  */
-async function insertLineItems(tx: Executor, rows: LineItemRow[]): Promise<Map<string, number>> {
-  // The product the brand's mappings give a name (null when none), looked up in the statement that inserts.
-  const mappedProduct = (brandId: SQL, normalizedName: SQL) =>
-    sql`(select m.product_key from ${analyticsProductMappings} m
-         where m.brand_id = ${brandId} and m.normalized_name = ${normalizedName})`;
-  const written = new Map<string, number>();
+async function insertStoresAndLineItems(
+  tx: Executor,
+  stores: StoreRow[],
+  rows: LineItemRow[],
+): Promise<Map<string, number>> {
+  // The store's region as it now stands comes back from the upsert, for proofs that printed none.
+  const storeUpsert = sql`on conflict (brand_id, store_key) do update set
+          name = coalesce(excluded.name, ${analyticsStores.name}),
+          address = coalesce(excluded.address, ${analyticsStores.address}),
+          region_code = coalesce(excluded.region_code, ${analyticsStores.regionCode}),
+          updated_at = now()
+        returning brand_id, store_key, region_code`;
+  const storesJson = jsonRowsSource(analyticsStores, stores);
   const json = jsonRowsSource(analyticsLineItems, rows);
-  if (json && json.names.includes('product_key')) {
-    const selected = sql.join(
-      json.names.map((name) =>
-        name === 'product_key'
-          ? mappedProduct(sql`s.brand_id`, sql`s.normalized_name`)
-          : sql.raw(`s."${name}"`),
-      ),
-      sql`, `,
-    );
-    // How many rows each proof wrote, counted in the database (not one returned row per line item).
-    const counts = await queryRows<{ submission_id: string; written: number }>(
+  if (
+    storesJson &&
+    json &&
+    ['product_key', 'region_code', 'seller_id'].every((name) => json.names.includes(name))
+  )
+    return insertJsonLineItems(
       tx,
-      sql`with inserted as (
-            insert into ${analyticsLineItems} (${json.columns}) select ${selected} from (${json.source}) s
-            on conflict do nothing returning submission_id)
-          select submission_id, count(*)::int as written from inserted group by submission_id`,
+      json,
+      sql`stored_stores as (insert into ${analyticsStores} (${storesJson.columns}) ${storesJson.source} ${storeUpsert}),`,
     );
-    for (const row of counts) written.set(row.submission_id, Number(row.written));
-    return written;
-  }
+  const known = await insertJsonRows<typeof analyticsStores, RecordedStoreRegion>(
+    tx,
+    analyticsStores,
+    stores,
+    storeUpsert,
+  );
+  fillRegionsFromStores(rows, known);
+  const filled = jsonRowsSource(analyticsLineItems, rows);
+  if (filled && filled.names.includes('product_key')) return insertJsonLineItems(tx, filled);
+  const written = new Map<string, number>();
   const inserted = await tx
     .insert(analyticsLineItems)
     .values(
@@ -223,6 +220,44 @@ async function insertLineItems(tx: Executor, rows: LineItemRow[]): Promise<Map<s
     .returning({ submissionId: analyticsLineItems.submissionId });
   for (const row of inserted) written.set(row.submissionId, (written.get(row.submissionId) ?? 0) + 1);
   return written;
+}
+
+/** The product the brand's mappings give a name (null when none), looked up in the statement that inserts. */
+const mappedProduct = (brandId: SQL, normalizedName: SQL) =>
+  sql`(select m.product_key from ${analyticsProductMappings} m
+       where m.brand_id = ${brandId} and m.normalized_name = ${normalizedName})`;
+
+/**
+ * The line items from their JSON source, the product looked up by the insert; with `storesUpsert` (a
+ * `stored_stores` WITH returning the stores' regions) in the same statement, a row without a region takes
+ * its store's, as `fillRegionsFromStores` does: only a store keyed by a seller number is one place.
+ */
+async function insertJsonLineItems(
+  tx: Executor,
+  json: NonNullable<ReturnType<typeof jsonRowsSource>>,
+  storesUpsert?: SQL,
+): Promise<Map<string, number>> {
+  const selected = sql.join(
+    json.names.map((name) =>
+      name === 'product_key'
+        ? mappedProduct(sql`s.brand_id`, sql`s.normalized_name`)
+        : name === 'region_code' && storesUpsert
+          ? sql`coalesce(s.region_code, case when s.seller_id is not null then
+              (select st.region_code from stored_stores st
+               where st.brand_id = s.brand_id and st.store_key = s.store_key) end)`
+          : sql.raw(`s."${name}"`),
+    ),
+    sql`, `,
+  );
+  // How many rows each proof wrote, counted in the database (not one returned row per line item).
+  const counts = await queryRows<{ submission_id: string; written: number }>(
+    tx,
+    sql`with ${storesUpsert ?? sql``} inserted as (
+          insert into ${analyticsLineItems} (${json.columns}) select ${selected} from (${json.source}) s
+          on conflict do nothing returning submission_id)
+        select submission_id, count(*)::int as written from inserted group by submission_id`,
+  );
+  return new Map(counts.map((row) => [row.submission_id, Number(row.written)]));
 }
 
 /** The items stored for an invoice (platform details, OCR, review), else the items its QR codes carried. */

@@ -52,3 +52,14 @@ export function formatMinor(minor: number): string {
 export function toMajor(minor: number): number {
   return minor / 100;
 }
+
+/**
+ * Two amounts printed with as many digits (four or more) that differ in one or two of them: one misread for
+ * the other (a font's 7 read as 1 twice: 183.15 for 783.75).
+ */
+export function misreadDigitsApart(a: number, b: number) {
+  const x = String(a);
+  const y = String(b);
+  const differ = [...x].filter((digit, i) => digit !== y[i]).length;
+  return x.length === y.length && x.length >= 4 && differ >= 1 && differ <= 2;
+}

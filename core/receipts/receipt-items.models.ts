@@ -2,11 +2,11 @@
  * The item rows of a receipt: between the header (date, column titles) and the first total line, each a name,
  * an optional quantity and its amount.
  */
-import { findAmounts } from './receipt-amounts.models.js';
+import { findAmounts, misreadDigitsApart } from './receipt-amounts.models.js';
 import { findDates } from './receipt-dates.models.js';
 import { readItemColumns } from './receipt-item-columns.models.js';
 import { itemNameConfidence } from './receipt-item-confidence.js';
-import type { Line } from './receipt-lines.models.js';
+import { relabel, type Line } from './receipt-lines.models.js';
 import { DISCOUNT_LINE, PAYMENT_LINE } from './receipt-money-labels.models.js';
 import { cleanName, letterRatio } from './receipt-store.models.js';
 import type { ReceiptItem } from './receipts.types.js';
@@ -98,6 +98,55 @@ export function findItems(
       amountMinor: discount ? -last.minor : last.minor,
       ...(discount ? { discount: true } : {}),
     });
+  }
+  return items;
+}
+
+/** An amount whose decimal point OCR lost or bent at the end of its row (`159 75`, `225; 75`), cents apart. */
+const BENT_DECIMAL_AT_END = /(?<![\d.,])(\d{1,4})(?:\s?[;:]\s?|\s)(\d{2})\s*$/;
+
+type Items = ReturnType<typeof findItems>;
+const sumOf = (items: Items) => items.reduce((sum, item) => sum + item.amountMinor, 0);
+
+/**
+ * The item rows read again by the receipt's own arithmetic, when their amounts do not add up to the total
+ * (`totalMinor`, chosen on its own evidence): the items must add up to it exactly, two items or more, after
+ * - the rows' amounts with a lost or bent decimal point (`BENT_DECIMAL_AT_END`) read as amounts, and/or
+ * - one item's amount a digit or two from what the others leave of the total (`misreadDigitsApart`: 189.95
+ *   for 183.25), the only item for which that holds, taken as misread.
+ * Otherwise the rows as `findItems` read them. Only the items change: the total was chosen without this.
+ */
+export function itemsAddingUpTo(
+  lines: Line[],
+  firstTotalLine: number,
+  integers: boolean,
+  items: Items,
+  totalMinor: number,
+): Items {
+  if (items.length > 0 && sumOf(items) === totalMinor) return items;
+  const unbent = lines.map((line, i) =>
+    i < firstTotalLine && BENT_DECIMAL_AT_END.test(line.text)
+      ? relabel(line, line.text.replace(BENT_DECIMAL_AT_END, '$1.$2'))
+      : line,
+  );
+  const readings = unbent.some((line, i) => line !== lines[i])
+    ? [items, findItems(unbent, firstTotalLine, integers)]
+    : [items];
+  for (const reading of readings) if (reading.length >= 2 && sumOf(reading) === totalMinor) return reading;
+  for (const reading of readings) {
+    if (reading.length < 2) continue;
+    const sum = sumOf(reading);
+    const misread = reading.flatMap((item, i) => {
+      const left = totalMinor - (sum - item.amountMinor);
+      return !item.discount && left > 0 && misreadDigitsApart(item.amountMinor, left) ? [{ i, left }] : [];
+    });
+    if (misread.length !== 1) continue;
+    const { i, left } = misread[0]!;
+    const repaired: Items = reading.map((item, j) =>
+      j === i ? { ...item, amountMinor: left, unitPriceMinor: undefined } : item,
+    );
+    repaired.lowestConfidence = reading.lowestConfidence;
+    return repaired;
   }
   return items;
 }

@@ -4,8 +4,8 @@
  * consistent wins, with a confidence from its evidence and its margin (the item rows above the totals:
  * `receipt-items.models.ts`).
  */
-import { findAmounts, type AmountToken } from './receipt-amounts.models.js';
-import { findItems } from './receipt-items.models.js';
+import { findAmounts, misreadDigitsApart, type AmountToken } from './receipt-amounts.models.js';
+import { findItems, itemsAddingUpTo } from './receipt-items.models.js';
 import { relabel, round2, toLines, type Line, type ReceiptLineInput } from './receipt-lines.models.js';
 import { DISCOUNT_LINE, PAYMENT_LINE } from './receipt-money-labels.models.js';
 import { letterRatio } from './receipt-store.models.js';
@@ -210,17 +210,6 @@ const INCLUDED_TAX_RATES = { thai: [7], other: [6] };
 /** Whether `tax` is the share of `total` that a tax at one of `rates` % included in it comes to (± 1 minor unit). */
 export function isIncludedTaxShare(total: number, tax: number, rates: readonly number[]) {
   return tax > 0 && tax < total && rates.some((rate) => Math.abs((total * rate) / (100 + rate) - tax) <= 1);
-}
-
-/**
- * Two amounts printed with as many digits (four or more) that differ in one or two of them: one misread for
- * the other (a font's 7 read as 1 twice: 183.15 for 783.75).
- */
-export function misreadDigitsApart(a: number, b: number) {
-  const x = String(a);
-  const y = String(b);
-  const differ = [...x].filter((digit, i) => digit !== y[i]).length;
-  return x.length === y.length && x.length >= 4 && differ >= 1 && differ <= 2;
 }
 
 /**
@@ -520,5 +509,7 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     if (vatAmount && total && vatAmount.minor < total.minor) tax = vatAmount.minor;
   }
 
-  return { total, subtotal, vat: tax, items };
+  // Items read again so they add up to the total chosen (a decimal point lost, a digit misread).
+  const itemsRead = total ? itemsAddingUpTo(lines, firstTotalLine, integers, items, total.minor) : items;
+  return { total, subtotal, vat: tax, items: itemsRead };
 }

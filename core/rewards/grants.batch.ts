@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import {
   earnIdempotencyKey,
+  earnLedgerRow,
   type GrantRewardsResult,
   type SubmissionRewardQuantities,
 } from './grants.usecases.js';
@@ -131,21 +132,15 @@ export async function grantRewardsForSubmissions({
     earned.set(key, { today: sums.today + capped.points, total: sums.total + capped.points });
     if (capped.cappedBy) cappedBy.set(submission.id, capped.cappedBy);
     earnedPoints.set(submission.id, capped.points);
-    // A capped proof still gets its (zero) row: the key records that this proof was dealt with.
-    newRows.push({
-      id: generateId('pointsEntry'),
-      brandId,
-      memberId: submission.memberId,
-      campaignId: submission.campaignId,
-      kind: 'earn',
-      points: capped.points,
-      expiresAt: computeExpiresAt(settings.expiry, now),
-      submissionId: submission.id,
-      reason: capped.cappedBy ? `capped:${capped.cappedBy}` : null,
-      actor: 'system',
-      idempotencyKey: earnIdempotencyKey(submission.id),
-      createdAt: now,
-    });
+    newRows.push(
+      earnLedgerRow({
+        generateId,
+        submission,
+        capped,
+        expiresAt: computeExpiresAt(settings.expiry, now),
+        now,
+      }),
+    );
   }
   const written = new Set<string>();
   if (newRows.length > 0) {

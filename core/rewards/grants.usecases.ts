@@ -40,6 +40,39 @@ export const earnIdempotencyKey = (submissionId: string) => `earn:${submissionId
 export const reverseIdempotencyKey = (submissionId: string) => `reverse:${submissionId}`;
 
 /**
+ * The `earn` ledger row of an accepted proof, its points after the caps. A capped proof still gets its
+ * (zero) row: the key records that this proof was dealt with.
+ */
+export function earnLedgerRow({
+  generateId,
+  submission,
+  capped,
+  expiresAt,
+  now,
+}: {
+  generateId: IdGenerator;
+  submission: { id: string; brandId: string; campaignId: string; memberId: string };
+  capped: { points: number; cappedBy?: 'perDay' | 'perCampaign' | undefined };
+  expiresAt: Date | null;
+  now: Date;
+}): typeof pointsLedger.$inferInsert {
+  return {
+    id: generateId('pointsEntry'),
+    brandId: submission.brandId,
+    memberId: submission.memberId,
+    campaignId: submission.campaignId,
+    kind: 'earn',
+    points: capped.points,
+    expiresAt,
+    submissionId: submission.id,
+    reason: capped.cappedBy ? `capped:${capped.cappedBy}` : null,
+    actor: 'system',
+    idempotencyKey: earnIdempotencyKey(submission.id),
+    createdAt: now,
+  };
+}
+
+/**
  * Gives an accepted proof its rewards, inside the caller's transaction (the one that accepts the proof):
  * an `earn` ledger row (with the campaign's expiry, within its caps), one lottery entry row of weight
  * `entries`, and one unplayed scratch card. Idempotent per submission: the ledger key `earn:<id>` and the
@@ -68,6 +101,8 @@ export async function grantRewardsForSubmission({
 
   let pointsEarned = 0;
   let cappedBy: GrantRewardsResult['cappedBy'];
+  /** The earn row to write, when this call writes one. */
+  let ledgerRow: typeof pointsLedger.$inferInsert | undefined;
   const campaign =
     quantities.points <= 0 || given?.id === campaignId
       ? given
@@ -93,35 +128,37 @@ export async function grantRewardsForSubmission({
       caps: settings.caps,
     });
     cappedBy = capped.cappedBy;
-    // A capped proof still gets its (zero) row: the key records that this proof was dealt with.
-    const { row, created } = await appendLedgerRow(tx, {
+    ledgerRow = earnLedgerRow({
       generateId,
-      clock,
-      row: {
-        brandId,
-        memberId,
-        campaignId,
-        kind: 'earn',
-        points: capped.points,
-        expiresAt: computeExpiresAt(settings.expiry, now),
-        submissionId: submission.id,
-        reason: capped.cappedBy ? `capped:${capped.cappedBy}` : null,
-        actor: 'system',
-        idempotencyKey: earnIdempotencyKey(submission.id),
-      },
+      submission,
+      capped,
+      expiresAt: computeExpiresAt(settings.expiry, now),
+      now: clock.now(),
     });
-    pointsEarned = row.points;
-    if (created) balance += row.points;
   }
 
-  // The entry and the scratch card in one statement: each comes back from its insert, or — there already
-  // (a repeated call), or not due — from the read beside it. The read's snapshot is this statement's, taken
-  // under the member's lock (above), so no other grant for the proof can commit in between.
+  // The earn row, the entry and the scratch card in one statement (the decision after the MoF's answer
+  // waits for each statement, issue 17): each comes back from its insert, or — there already (a repeated
+  // call), or not due — from the read beside it. The read's snapshot is this statement's, taken under the
+  // member's lock (above), so no other grant for the proof can commit in between.
   const entryId = quantities.entries > 0 ? generateId('lotteryEntry') : null;
   const playId = quantities.instantWin > 0 ? generateId('instantPlay') : null;
-  const [handed] = await queryRows<{ weight: number | string | null; play_id: string | null }>(
+  const ledger = ledgerRow
+    ? sql`ledger as (${tx
+        .insert(pointsLedger)
+        .values(ledgerRow)
+        .onConflictDoNothing()
+        .returning({ points: pointsLedger.points })
+        .getSQL()}),`
+    : sql``;
+  const [handed] = await queryRows<{
+    weight: number | string | null;
+    play_id: string | null;
+    created_points: number | string | null;
+    earned_points: number | string | null;
+  }>(
     tx,
-    sql`with entry as (
+    sql`with ${ledger} entry as (
           insert into ${lotteryEntries} (id, brand_id, campaign_id, member_id, submission_id, weight, earned_at)
           select ${entryId}::text, ${brandId}, ${campaignId}, ${memberId}, ${submission.id},
                  ${Math.floor(quantities.entries)}::int, ${now.toISOString()}::timestamptz
@@ -139,8 +176,24 @@ export async function grantRewardsForSubmission({
                           where ${lotteryEntries.submissionId} = ${submission.id} limit 1)) as weight,
                coalesce((select id from play),
                         (select ${instantPlays.id} from ${instantPlays}
-                          where ${instantPlays.submissionId} = ${submission.id} limit 1)) as play_id`,
+                          where ${instantPlays.submissionId} = ${submission.id} limit 1)) as play_id,
+               ${ledgerRow ? sql`(select points from ledger)` : sql`null::int`} as created_points,
+               ${
+                 ledgerRow
+                   ? sql`coalesce((select points from ledger),
+                        (select ${pointsLedger.points} from ${pointsLedger}
+                          where ${pointsLedger.brandId} = ${brandId}
+                            and ${pointsLedger.idempotencyKey} = ${ledgerRow.idempotencyKey} limit 1))`
+                   : sql`null::int`
+               } as earned_points`,
   );
+  if (ledgerRow) {
+    // As appendLedgerRow: the row that holds the key, written now or (a repeated call) before.
+    if (handed?.earned_points == null)
+      throw new Error(`ledger row ${ledgerRow.idempotencyKey} conflicted but cannot be found`);
+    pointsEarned = Number(handed.earned_points);
+    if (handed.created_points != null) balance += Number(handed.created_points);
+  }
   const entriesAdded = Number(handed?.weight ?? 0);
   const play = handed?.play_id ? { id: handed.play_id } : undefined;
 

@@ -177,14 +177,21 @@ export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
     }): Promise<PurchaseHeader | undefined> {
       const platform = answer.invoice;
       if (answer.status === 'found' && platform) {
-        const [header] = await db
+        const stored = db
           .update(invoices)
           .set(foundInvoiceValues(invoice, answer, now))
           .where(eq(invoices.id, invoice.id))
           .returning(purchaseHeaderColumns);
         const items = platformItemRows(generateId, invoice, answer);
-        if (items.length > 0) await db.insert(invoiceItems).values(items).onConflictDoNothing();
-        return header;
+        if (items.length === 0) return (await stored)[0];
+        // One statement: the items' insert rides along as a data-modifying WITH (it runs whether read or
+        // not), the decision is waiting for it after the MoF's answer.
+        const header = db.$with('stored_header').as(stored);
+        const inserted = db
+          .$with('stored_items')
+          .as(db.insert(invoiceItems).values(items).onConflictDoNothing().returning({ id: invoiceItems.id }));
+        const [row] = await db.with(header, inserted).select().from(header);
+        return row;
       }
       // A "not found" never replaces an answer that carried the invoice.
       const stored = invoice.platformAnswer as StoredPlatformAnswer | null;

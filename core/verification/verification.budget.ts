@@ -54,10 +54,18 @@ export function createDatabaseRateLimiter({
   const intervalMs = 1000 / ratePerSecond;
   const toleranceMs = (Math.max(1, Math.floor(burst)) - 1) * intervalMs;
   let ensured: Promise<unknown> | undefined;
+  // Once per limiter: drizzle's query is a lazy thenable that runs again at every await, so the promise of
+  // its one run is kept (before, every wait estimate and permit sent the insert again: 235 statements in a
+  // burst of 200 typed e-invoices). A failed run is tried again next time.
   const ensureRow = () =>
-    (ensured ??= db.execute(
-      sql`insert into platform_budgets (key, next_at) values (${key}, clock_timestamp()) on conflict (key) do nothing`,
-    ));
+    (ensured ??= Promise.resolve(
+      db.execute(
+        sql`insert into platform_budgets (key, next_at) values (${key}, clock_timestamp()) on conflict (key) do nothing`,
+      ),
+    ).catch((error: unknown) => {
+      ensured = undefined;
+      throw error;
+    }));
   const waits: number[] = [];
   const grantedAt: number[] = [];
 

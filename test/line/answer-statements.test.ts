@@ -31,10 +31,12 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * the decision took the invoice's header from the statement that stored the MoF's answer and the line items'
  * insert looked up the product mappings itself, and the event's context read said whether the brand runs
  * a survey (same day): a typed e-invoice 26; before the campaign rows were reused when the event's context
- * read saw them unchanged (their row stamps, 2026-12-07): a typed e-invoice 23, "received, checking" 13.
+ * read saw them unchanged (their row stamps, 2026-12-07): a typed e-invoice 23, "received, checking" 13;
+ * before the decision wrote the stores and line items, the invoice's answer and items, and the earn row
+ * with the entry and card as one statement each (same day): 22.
  * The proofs counted follow a first one (`WARM`), as every proof but a process's first does.
  */
-const MAX_STATEMENTS = { help: 6, textProof: 22, queuedProof: 12 };
+const MAX_STATEMENTS = { help: 6, textProof: 19, queuedProof: 12 };
 /**
  * A group of `help` answers handled together (issue 17's burst): the claim and each group's writes (done
  * marks, members' activity, answers, sent marks) are one statement each for the whole group, so each

