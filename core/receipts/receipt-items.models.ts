@@ -76,15 +76,14 @@ export function findItems(
       .replace(/TX$/, '')
       .trim();
     // A name wrapped above its price row ("Smoked Duck Spaghetti" / "1x 12.50 12.50").
-    // The item opens at the last of those rows printed with a quantity before its name ("3 ข้าวหอมมะลิ 5 กก"
-    // / "219.00": the amount pushed onto the next row; rows above it are the header's), which is the item's
-    // when the price row gives none of its own.
+    // Printed with a quantity before its name on the first of those rows ("3 ข้าวหอมมะลิ 5 กก" / "219.00": the
+    // amount pushed onto the next row), the item keeps that quantity when the price row gives none of its own.
+    // Only the first: a number opening a later row is the name's own (`GREEN TEA` / `12 PACK CARTON` / `36.00`).
     if (letterRatio(name) < 0.4 || name.length < 2) {
-      const opening = pendingName.findLastIndex((row) => QUANTITY_PREFIX.test(row));
-      const wrappedQuantity = opening >= 0 ? QUANTITY_PREFIX.exec(pendingName[opening]!) : null;
+      const wrappedQuantity = QUANTITY_PREFIX.exec(pendingName[0] ?? '');
       if (wrappedQuantity && !columns && !qtyX && !qtyPrefix) {
         quantity = Number(wrappedQuantity[1]);
-        name = pendingName.slice(opening).join(' ').slice(wrappedQuantity[0].length);
+        name = pendingName.join(' ').slice(wrappedQuantity[0].length);
       } else name = pendingName.join(' ');
     }
     pendingName = [];
