@@ -96,9 +96,9 @@ export const envSchema = z.object({
     ),
   PGLITE_THREAD: z
     .enum(['main', 'worker'])
-    .default('main')
+    .default('worker')
     .describe(
-      'Where the embedded PGlite runs: "main" (the serving thread) or "worker" (a worker thread of its own: its statements run beside the server, not on it).',
+      'Where the embedded PGlite runs: "worker" (a worker thread of its own: its statements run beside the server, not on it) or "main" (the serving thread: ~25 MB less idle memory, slower under a burst).',
     ),
 
   DATA_DIR: z.string().default('./data').describe('Directory for local files (receipt images, exports).'),

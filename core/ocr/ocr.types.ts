@@ -6,6 +6,11 @@ export type OcrWord = {
   /** 0..1 */
   confidence: number;
   box: OcrBox;
+  /**
+   * 0..1, the probability of the least sure letter read (PaddleOCR's recogniser gives each letter its
+   * own; a misread letter is a near coin toss). Absent when the engine gives none (tesseract, Vision).
+   */
+  leastLetter?: number;
 };
 
 /** One printed row of the receipt, words left to right. */

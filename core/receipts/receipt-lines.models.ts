@@ -5,8 +5,11 @@ export type ReceiptLineInput = {
   text: string;
   confidence?: number;
   box?: OcrBox;
-  /** The row's words with their own confidence, when the engine gives them (item names are judged by them). */
-  words?: readonly { text: string; confidence: number }[];
+  /**
+   * The row's words with their own confidence, when the engine gives them (item names are judged by them),
+   * and their least sure letter's probability when the engine gives one (PaddleOCR: the store's confidence).
+   */
+  words?: readonly { text: string; confidence: number; leastLetter?: number }[];
 };
 
 /** One OCR row as the parser reads it: its text, compacted for Thai and Chinese, upper-cased. */

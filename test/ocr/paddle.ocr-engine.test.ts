@@ -51,6 +51,21 @@ describe('PaddleOCR engine — a pool of workers', () => {
   });
 });
 
+describe("PaddleOCR engine — each row's least sure letter", () => {
+  test("when a page is read, then every word carries its least sure letter's probability (spaces aside)", async () => {
+    const result = await engine.recognize({ image: await page(), languages: ['eng'] });
+
+    const words = result.lines.flatMap((line) => line.words);
+    expect(words.length).toBeGreaterThan(2);
+    for (const word of words) {
+      expect(word.leastLetter).toBeGreaterThan(0);
+      expect(word.leastLetter).toBeLessThanOrEqual(1);
+    }
+    // Some letter somewhere is less sure than its row's mean: a minimum, not the mean again.
+    expect(words.some((word) => word.leastLetter! < word.confidence - 1e-6)).toBe(true);
+  });
+});
+
 describe('PaddleOCR engine — one cropped row (a second look at a store name)', () => {
   test('when a row is read as a single line, then the whole crop is recognised as one row, no text box looked for', async () => {
     const image = await page();

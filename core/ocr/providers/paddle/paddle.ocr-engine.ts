@@ -53,7 +53,7 @@ export type PaddleOcrEngineOptions = {
  */
 export const PADDLE_DETECT_LONG_SIDE = OCR_PAGE_LONG_SIDE.paddle ?? 1600;
 
-type GutenLine = { text: string; mean: number; box?: number[][] };
+type GutenLine = { text: string; mean: number; least?: number; box?: number[][] };
 type WorkerAnswer = { id: number; lines?: GutenLine[]; error?: string };
 type Page = {
   id: number;
@@ -198,6 +198,7 @@ export function buildPaddleOcrEngine(options: PaddleOcrEngineOptions = {}): OcrE
               text: toTraditional(line.text),
               confidence: line.mean,
               box: { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) },
+              ...(line.least === undefined ? {} : { leastLetter: line.least }),
             },
           ];
         });
