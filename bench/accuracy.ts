@@ -40,7 +40,7 @@ import { cacheOcrAnswers } from './support/cached-ocr-engine.js';
 import { formatReport, type FieldOutcome, type Outcome } from './support/accuracy-report.js';
 import { committedPartOf, loadSplit } from './support/sroie-split.js';
 import { normaliseName, scoreSroie, SROIE_SUBMITTED_AT } from './support/sroie-labels.js';
-import { SYNTHETIC_PARTS } from './support/synthetic-parts.js';
+import { checkSeedOption, syntheticMadeFolder } from './support/synthetic-parts.js';
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
@@ -63,20 +63,13 @@ const dataDir = resolve(
 // .tmp/synthetic-tuning-N, for when the 14 have no miss left to learn from; the check part stays at 14.
 const tuningCount = Number(valueOf('--tuning-count') ?? 14);
 const onlyKind = valueOf('--kind');
-// `--seed N` (tuning or wide only): photos of another seed with that part's fonts and stores, under
+// `--seed N` (with `--part tuning|wide` only): photos of another seed with that part's fonts and stores, under
 // .tmp/synthetic-<part>-<count>-s<N> — fresh design photos once a part's misses are all read. Never the
 // check part's seed.
 const seed = valueOf('--seed');
-if (seed === String(SYNTHETIC_PARTS.check.seed) || (seed && onlyPart === 'check'))
-  throw new Error('--seed is for the tuning parts: the check part keeps its own seed');
+checkSeedOption(seed, onlyPart);
 const syntheticMadeDir = (part: 'tuning' | 'check' | 'wide') =>
-  join(
-    projectRoot,
-    '.tmp',
-    part !== 'check' && (tuningCount !== 14 || part === 'wide')
-      ? `synthetic-${part}-${tuningCount}${seed ? `-s${seed}` : ''}`
-      : `synthetic-${part}`,
-  );
+  join(projectRoot, '.tmp', syntheticMadeFolder(part, { tuningCount, seed }));
 /** The recognitions of the photo being read, in order: each one's CPU time (process-wide, every thread). */
 let recognitions: { cpuMs: number }[] | undefined;
 /** Records each recognition's CPU time while a photo is read (the reader's passes, one recognition each). */

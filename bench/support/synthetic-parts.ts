@@ -116,3 +116,29 @@ const WIDE: SyntheticPart = {
 };
 
 export const SYNTHETIC_PARTS = { check: CHECK, tuning: TUNING, wide: WIDE } as const;
+
+/**
+ * `--seed N` of the accuracy bench, refused unless the run names a tuning part (`--part tuning|wide`): a run
+ * without `--part` reads the check part too, and the check part keeps its own seed.
+ */
+export function checkSeedOption(seed: string | undefined, onlyPart: string | undefined) {
+  if (seed === undefined) return;
+  if (onlyPart !== 'tuning' && onlyPart !== 'wide')
+    throw new Error('--seed needs --part tuning or --part wide: the check part keeps its own seed');
+  if (seed === String(SYNTHETIC_PARTS.check.seed))
+    throw new Error("--seed is for the tuning parts: that is the check part's seed");
+}
+
+/**
+ * The .tmp folder a made part is read from (and made into when absent): `synthetic-<part>` for the default
+ * photos, `synthetic-<part>-<count>` for another count (or the wide part), and always `-s<seed>` after it when
+ * a seed is given, so another seed's photos never land in (or are read from) the default part's folder.
+ */
+export function syntheticMadeFolder(
+  part: keyof typeof SYNTHETIC_PARTS,
+  { tuningCount, seed }: { tuningCount: number; seed?: string },
+) {
+  if (part === 'check') return 'synthetic-check';
+  if (seed !== undefined) return `synthetic-${part}-${tuningCount}-s${seed}`;
+  return tuningCount !== 14 || part === 'wide' ? `synthetic-${part}-${tuningCount}` : `synthetic-${part}`;
+}

@@ -17,6 +17,9 @@ const ITEM_HEADER =
 /** A quantity printed before an item's name ("3 มาม่า"). */
 const QUANTITY_PREFIX = /^(\d{1,3})\s+(?=\D)/;
 
+/** A number of ten digits or more on a row of letters: a tax ID or phone of the header, never a product's name. */
+const HEADER_NUMBER = /\d{10,}/;
+
 /**
  * Item rows sit between the header (date, column titles) and the first total line: a name and the
  * rightmost amount, an optional quantity ("3 มาม่า", "x2", "2 @ 15.50"), names wrapped onto the row above.
@@ -76,12 +79,19 @@ export function findItems(
       .replace(/TX$/, '')
       .trim();
     // A name wrapped above its price row ("Smoked Duck Spaghetti" / "1x 12.50 12.50").
-    // The item opens at the last of those rows printed with a quantity before its name ("3 ข้าวหอมมะลิ 5 กก"
-    // / "219.00": the amount pushed onto the next row; rows above it are the header's), which is the item's
-    // when the price row gives none of its own.
+    // Printed with a quantity before its name on the first of those rows ("3 ข้าวหอมมะลิ 5 กก" / "219.00": the
+    // amount pushed onto the next row), the item keeps that quantity when the price row gives none of its own.
+    // Only the first: a number opening a later row is the name's own (`GREEN TEA` / `12 PACK CARTON` / `36.00`)
+    // — unless the rows above it are a header OCR did not recognise, one of them printing the seller's tax ID
+    // or phone (`HEADER_NUMBER`): the item then opens at the last row printed with a quantity.
     if (letterRatio(name) < 0.4 || name.length < 2) {
-      const opening = pendingName.findLastIndex((row) => QUANTITY_PREFIX.test(row));
-      const wrappedQuantity = opening >= 0 ? QUANTITY_PREFIX.exec(pendingName[opening]!) : null;
+      const opening = pendingName.some((row) => HEADER_NUMBER.test(row))
+        ? Math.max(
+            0,
+            pendingName.findLastIndex((row) => QUANTITY_PREFIX.test(row)),
+          )
+        : 0;
+      const wrappedQuantity = QUANTITY_PREFIX.exec(pendingName[opening] ?? '');
       if (wrappedQuantity && !columns && !qtyX && !qtyPrefix) {
         quantity = Number(wrappedQuantity[1]);
         name = pendingName.slice(opening).join(' ').slice(wrappedQuantity[0].length);

@@ -88,3 +88,50 @@ describe('itemsAddingUpTo — item amounts read again by the receipt total', () 
     ]);
   });
 });
+
+describe('findItems — a name wrapped over two rows whose second starts with a number (review F4)', () => {
+  const namesAndQuantities = (receipt: ReturnType<typeof thaiReceipt>) =>
+    receipt.fields.items.map((item) => [item.name, item.quantity, item.amountMinor]);
+
+  test('when the second row is a pack count, then the name keeps its first row and the quantity stays 1', () => {
+    const receipt = thaiReceipt(['GREEN TEA', '12 PACK CARTON', '36.00']);
+
+    expect(namesAndQuantities(receipt)).toEqual([['GREEN TEA 12 PACK CARTON', 1, 3600]]);
+  });
+
+  test('when the second row is a size, then the name keeps its first row', () => {
+    const receipt = thaiReceipt(['ORANGE JUICE', '1 LITRE BOTTLE', '12.90']);
+
+    expect(namesAndQuantities(receipt)).toEqual([['ORANGE JUICE 1 LITRE BOTTLE', 1, 1290]]);
+  });
+
+  test('when the header was not recognised (its tax ID row among the rows above), then the item still opens at its quantity row', () => {
+    // th-receipt-t20 of the made tuning part (84), as tesseract read it: the date missed, the title misread.
+    const receipt = parseReceiptText(
+      [
+        'ซนยปอรมารเกตีไทยเจรณิ',
+        'สาขา 004 ถ.เจรญิประดษิฐ์อ.ุเมอึงปตัตานี',
+        'เลขประจจิตวัผเสยีภาษี 1435781837684',
+        'ใบเสรจ็รบัเงนิ / ใบกรวักบัภาษอียา่งยอ',
+        '2 ขนมปงัฟารม์เฮาัส์',
+        '170.50',
+        '1 ไขไก่เบอร์ 1 แพค็ 10 87.25',
+        'รวมทั้งสิ้น 257.75',
+      ].map(row),
+      { now },
+    );
+
+    expect(receipt.fields.items.map((item) => [item.quantity, item.amountMinor])).toEqual([
+      [2, 17050],
+      [1, 8725],
+    ]);
+  });
+
+  test('when a Thai name wraps onto a row starting with its size, then the name keeps its first row', () => {
+    const receipt = thaiReceipt(['น้ำส้มคั้น', '2 ลิตร ขวดใหญ่', '59.00']);
+
+    expect(receipt.fields.items).toHaveLength(1);
+    expect(receipt.fields.items[0]!.name).toMatch(/^น้ำส้มคั้น 2 ลิตร/);
+    expect(receipt.fields.items[0]!.quantity).toBe(1);
+  });
+});

@@ -1,5 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { SYNTHETIC_PARTS, type SyntheticPart } from '../../bench/support/synthetic-parts.js';
+import {
+  checkSeedOption,
+  SYNTHETIC_PARTS,
+  syntheticMadeFolder,
+  type SyntheticPart,
+} from '../../bench/support/synthetic-parts.js';
 
 describe('the made synthetic receipts: a tuning part and a check part (docs/decisions/007-receipt-reader-split.md)', () => {
   const { tuning, check, wide } = SYNTHETIC_PARTS;
@@ -49,5 +54,32 @@ describe('the made synthetic receipts: a tuning part and a check part (docs/deci
 
   test('when a part names its fonts, then it names the Debian packages they come from', () => {
     for (const part of [tuning, check, wide]) expect(part.fontPackages.length).toBeGreaterThan(0);
+  });
+});
+
+describe("the accuracy bench's --seed (review F5)", () => {
+  test('when --seed is given without --part, or with --part check, then the bench refuses it', () => {
+    expect(() => checkSeedOption('7', undefined)).toThrow(/--part tuning or --part wide/);
+    expect(() => checkSeedOption('7', 'check')).toThrow(/--part tuning or --part wide/);
+    expect(() => checkSeedOption(String(SYNTHETIC_PARTS.check.seed), 'tuning')).toThrow(/check part/);
+  });
+
+  test('when --seed is given with a tuning part, then it is accepted', () => {
+    expect(() => checkSeedOption('7', 'tuning')).not.toThrow();
+    expect(() => checkSeedOption('7', 'wide')).not.toThrow();
+    expect(() => checkSeedOption(undefined, undefined)).not.toThrow();
+  });
+
+  test('when a seed is given, then the made folder names it whatever the count', () => {
+    expect(syntheticMadeFolder('tuning', { tuningCount: 14, seed: '7' })).toBe('synthetic-tuning-14-s7');
+    expect(syntheticMadeFolder('tuning', { tuningCount: 84, seed: '7' })).toBe('synthetic-tuning-84-s7');
+    expect(syntheticMadeFolder('wide', { tuningCount: 84, seed: '7' })).toBe('synthetic-wide-84-s7');
+  });
+
+  test("when no seed is given, then the folders are the default parts' ones", () => {
+    expect(syntheticMadeFolder('tuning', { tuningCount: 14 })).toBe('synthetic-tuning');
+    expect(syntheticMadeFolder('tuning', { tuningCount: 84 })).toBe('synthetic-tuning-84');
+    expect(syntheticMadeFolder('wide', { tuningCount: 28 })).toBe('synthetic-wide-28');
+    expect(syntheticMadeFolder('check', { tuningCount: 84 })).toBe('synthetic-check');
   });
 });
