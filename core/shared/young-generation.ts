@@ -19,8 +19,8 @@ function setByOperator(): boolean {
  * 2026-12-07). Held during the start, it grows again once serving, as the work asks (V8's own growth
  * when objects survive). A start-time setting, like `compileWasmOnBaselineOnly`: no behaviour changes.
  *
- * V8 sets the factor back to its default whenever a new isolate is made (a worker thread: PGlite's, an OCR
- * worker), so call this again after starting one inside the hold. Not done when the operator set the
+ * Node 20 and 22's V8 sets the factor back to its default whenever a new isolate is made (a worker thread:
+ * PGlite's, an OCR worker; Node 24's does not), so call this again after starting one inside the hold. Not done when the operator set the
  * factor themselves.
  */
 export function holdYoungGenerationSmall(): void {

@@ -83,8 +83,10 @@ sizes.released = youngMb();`);
     expect(sizes.free).toBeGreaterThanOrEqual(16);
   });
 
-  test('when a worker thread starts inside the hold, then V8 lets it grow again until it is held again', async () => {
-    // What `start` does after opening PGlite in its thread: a new isolate resets V8's growth factor.
+  test('when a worker thread starts inside the hold, then holding it again keeps it small on every Node line', async () => {
+    // What `start` does after opening PGlite in its thread. Node 20 and 22's V8 sets the growth factor back
+    // to its default when a new isolate is made, so the young generation grows again unless held again;
+    // Node 24's V8 (13.6) leaves the flag as set (measured 2026-12-07: 32 / 32 / 2 MB on 20 / 22 / 24).
     const sizes = await runScript(`
 holdYoungGenerationSmall();
 await startWorker();
@@ -97,7 +99,11 @@ holdYoungGenerationSmall();
 work();
 sizes.heldAgain = youngMb();`);
 
-    expect(sizes.afterWorker).toBeGreaterThanOrEqual(16);
+    if (Number(process.versions.node.split('.')[0]) < 24) {
+      expect(sizes.afterWorker).toBeGreaterThanOrEqual(16);
+    } else {
+      expect(sizes.afterWorker).toBeLessThanOrEqual(4);
+    }
     expect(heldAgain.heldAgain).toBeLessThanOrEqual(4);
   });
 
