@@ -43,7 +43,8 @@ const MOF_LATENCIES = (process.env.BENCH_LATENCY_MOF_MS ?? '0,200').split(',').m
 // The help burst's statements and PGlite's CPU in them (the serving thread's PGlite only).
 const PROFILE_STATEMENTS = process.env.BENCH_PROFILE_STATEMENTS === '1';
 // 'help' runs only the help rows (and the bare bot's), for quick old-vs-new comparisons of the burst;
-// 'einvoice' only the typed e-invoices one after the other (and the bare bot's).
+// 'einvoice' only the typed e-invoices one after the other (and the bare bot's); 'einvoice-burst' only the
+// typed e-invoices at once (and the bare bot's burst), for old-vs-new comparisons of the proofs' intake.
 const ONLY = process.env.BENCH_LATENCY_ONLY;
 // The typed e-invoices one after the other: each one's statements and HTTP calls, as a median timeline.
 const STAGES = process.env.BENCH_LATENCY_STAGES === '1';
@@ -83,7 +84,8 @@ const ANSWER_LANES = process.env.BENCH_LATENCY_ANSWER_LANES
  * BENCH_PROFILE_STATEMENTS=1 prints the help burst's statements and PGlite's CPU in them (and the e-invoice
  * burst's, until every first answer); BENCH_LATENCY_ONLY=help
  * runs only the help rows (and prints where the burst's members waited: received, done, sent),
- * BENCH_LATENCY_ONLY=einvoice only the typed e-invoices one after the other; BENCH_LATENCY_STAGES=1 prints
+ * BENCH_LATENCY_ONLY=einvoice only the typed e-invoices one after the other, BENCH_LATENCY_ONLY=einvoice-burst
+ * only the typed e-invoices at once (and the bare bot's burst); BENCH_LATENCY_STAGES=1 prints
  * those e-invoices' median timeline of statements and HTTP calls (PGlite on the serving thread);
  * BENCH_LATENCY_CPU_PROFILE=<file> writes the help burst's CPU profile. BENCH_LATENCY_PLATFORM ('same,process'):
  * each run with the LINE simulator and the driver in the bot's process (`same`, the figures before 2026-12-07)
@@ -189,9 +191,11 @@ async function runAt(
       .join(', ');
     const out: BenchMeasurement[] = [];
     const bareSequential = await sequential(BARE_CHANNEL.lineChannelId, () => 'help');
-    const helpSequential = ONLY === 'einvoice' ? bareSequential : await sequential(demoChannel, () => 'help');
+    const burstOnly = ONLY === 'einvoice-burst';
+    const helpSequential =
+      ONLY === 'einvoice' || burstOnly ? bareSequential : await sequential(demoChannel, () => 'help');
     const proofSequential =
-      ONLY === 'help' ? helpSequential : await timedSequential(demoChannel, (i) => proofText(i));
+      ONLY === 'help' || burstOnly ? helpSequential : await timedSequential(demoChannel, (i) => proofText(i));
     if (ONLY === 'einvoice')
       return quantileRows(
         `${tag}: e-invoice text, ${SEQUENTIAL} one after the other`,
@@ -199,12 +203,12 @@ async function runAt(
         bareSequential,
       );
     const bareBurst = await burst(BARE_CHANNEL.lineChannelId, () => 'help');
-    const profile = PROFILE_STATEMENTS ? startStatementProfile(PGlite.prototype) : undefined;
+    const profile = PROFILE_STATEMENTS && !burstOnly ? startStatementProfile(PGlite.prototype) : undefined;
     const cpuProfile = CPU_PROFILE ? await startCpuProfile() : undefined;
-    const helpBurst = await burst(demoChannel, () => 'help');
+    const helpBurst = burstOnly ? bareBurst : await burst(demoChannel, () => 'help');
     if (cpuProfile) await cpuProfile.stopTo(CPU_PROFILE as string);
     if (profile) printStatementProfile(profile.stop(), BURST, `help events (${tag})`);
-    out.push(cpuRow(`${tag}: help, ${BURST} at once`, helpBurst, bareBurst));
+    if (!burstOnly) out.push(cpuRow(`${tag}: help, ${BURST} at once`, helpBurst, bareBurst));
     if (ONLY === 'help') {
       out.push(...quantileRows(`${tag}: help, ${BURST} at once`, helpBurst, bareBurst));
       out.push({
@@ -230,9 +234,13 @@ async function runAt(
     const mofPace = mofRequestPace(kit);
     const load = loadNote();
     for (const [label, subject, baseline] of [
-      [`help, ${SEQUENTIAL} one after the other`, helpSequential, bareSequential],
-      [`e-invoice text, ${SEQUENTIAL} one after the other`, proofSequential, bareSequential],
-      [`help, ${BURST} at once`, helpBurst, bareBurst],
+      ...(burstOnly
+        ? []
+        : ([
+            [`help, ${SEQUENTIAL} one after the other`, helpSequential, bareSequential],
+            [`e-invoice text, ${SEQUENTIAL} one after the other`, proofSequential, bareSequential],
+            [`help, ${BURST} at once`, helpBurst, bareBurst],
+          ] as const)),
       [`e-invoice text, ${BURST} at once (first answer)`, proofBurst, bareBurst],
     ] as const) {
       out.push(
