@@ -40,8 +40,8 @@ describe('test databases made from the run’s template', () => {
         id: `brd_isolated_${i}`,
         slug: `isolated-${i}`,
         name: `Isolated ${i}`,
-        country: 'TW',
-        defaultLocale: 'zh-TW',
+        country: 'TW' as const,
+        defaultLocale: 'zh-TW' as const,
         timezone: 'Asia/Taipei',
       })),
     );
