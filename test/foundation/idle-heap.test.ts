@@ -1,20 +1,17 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { projectRoot } from '../../core/shared/paths.js';
 import {
   initialIdleHeapState,
   nextIdleHeapStep,
   type IdleHeapOptions,
   type IdleHeapState,
 } from '../../core/shared/idle-heap.js';
-import { TEMPLATE_ENV } from '../support/template-env.js';
+import { compiledModuleUrl, runNodeScript } from '../support/node-script.js';
 
 const MB = 1024 * 1024;
-const options: IdleHeapOptions = { idleUtilization: 0.05, idleIntervals: 2, growthBytes: 16 * MB };
+const options: IdleHeapOptions = { idleUtilization: 0.15, idleIntervals: 2, growthBytes: 16 * MB };
 
 /** Runs the samples through `nextIdleHeapStep` from a heap of 40 MB; returns which steps collected. */
 function collections(samples: { utilization: number; heapMb: number }[]): boolean[] {
@@ -83,13 +80,10 @@ const dir = mkdtempSync(join(tmpdir(), 'idle-heap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runScript(watch: string, body: string): Promise<Record<string, number>> {
-  const compiled = process.env[TEMPLATE_ENV.compiledDir] ?? join(projectRoot, 'dist');
-  const moduleUrl = pathToFileURL(join(compiled, 'core', 'shared', 'idle-heap.js')).href;
-  const script = join(dir, `script-${Math.random().toString(36).slice(2)}.mjs`);
-  writeFileSync(
-    script,
+  return runNodeScript(
+    dir,
     `import { getHeapStatistics } from 'node:v8';
-const { watchIdleHeap } = await import(${JSON.stringify(moduleUrl)});
+const { watchIdleHeap } = await import(${JSON.stringify(compiledModuleUrl('core', 'shared', 'idle-heap.js'))});
 const heapMb = () => Math.round(getHeapStatistics().total_physical_size / 1048576);
 const figures = { collections: 0 };
 ${watch}
@@ -106,23 +100,6 @@ ${body}
 figures.after = heapMb();
 console.log(JSON.stringify(figures));`,
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
-      cwd: projectRoot,
-      env: { PATH: process.env.PATH },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as Record<string, number>)
-        : reject(new Error(`exit ${code}: ${err}`)),
-    );
-  });
 }
 
 describe('giving back the heap once idle (watchIdleHeap)', () => {
