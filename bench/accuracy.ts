@@ -252,12 +252,30 @@ async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Out
         cpuMs: result.cpuMs,
         baselineMs: result.baselineMs,
         passes: result.passes,
+        ...(json && label.items ? { items: itemsDetail(result.reading, label) } : {}),
       };
       log(outcome, result.reading);
       outcomes.push(outcome);
     }
   }
   return outcomes;
+}
+
+function itemsDetail(reading: ReceiptReading, label: SyntheticLabel): Outcome['items'] {
+  return {
+    printed: (label.items ?? []).map((item) => ({
+      quantity: item.quantity,
+      amountMinor: Math.round(item.amount * 100),
+    })),
+    printedTotalMinor: Math.round(label.totalAmount * 100),
+    read: reading.fields.items.map(({ name, quantity, amountMinor, repaired }) => ({
+      name,
+      quantity,
+      amountMinor,
+      ...(repaired ? { repaired } : {}),
+    })),
+    lines: reading.ocr?.lines ?? [],
+  };
 }
 
 function scoreSynthetic(reading: ReceiptReading, label: SyntheticLabel): Record<string, FieldOutcome> {

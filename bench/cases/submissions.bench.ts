@@ -31,6 +31,10 @@ const RULES_COUNT = Number(process.env.BENCH_SUBMISSIONS_RULES_N ?? 100_000);
 const VERIFY_COUNT = Number(process.env.BENCH_SUBMISSIONS_VERIFY_N ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_SUBMISSIONS_CONCURRENCY ?? 8);
 const BATCH = 500;
+/** Answers a deciding transaction waits for (BENCH_SUBMISSIONS_DECIDE_BATCH; unset: the product's default). */
+const DECIDE_BATCH = process.env.BENCH_SUBMISSIONS_DECIDE_BATCH
+  ? Number(process.env.BENCH_SUBMISSIONS_DECIDE_BATCH)
+  : undefined;
 /** Bare calls made untimed before both measured parts (BENCH_SUBMISSIONS_WARM_UP, 500; 0: none). */
 const WARM_UP = Number(process.env.BENCH_SUBMISSIONS_WARM_UP ?? 500);
 /**
@@ -76,7 +80,8 @@ const REWARDS = {
  * verification end to end (claim, ask sim/mof over HTTP, store the answer and items, apply the rules,
  * grant the rewards) vs the bare detail calls of the same invoices through the same adapter.
  * Sizes: BENCH_SUBMISSIONS_RULES_N (100k), BENCH_SUBMISSIONS_VERIFY_N (10k), BENCH_SUBMISSIONS_PIPELINE_WARM_UP
- * (100 proofs verified untimed first); BENCH_DATABASE_URL runs the
+ * (100 proofs verified untimed first), BENCH_SUBMISSIONS_DECIDE_BATCH (answers a deciding transaction waits
+ * for; unset: the product's default); BENCH_DATABASE_URL runs the
  * verification on PostgreSQL instead of PGlite. Probes of the verification alone (printed or written, never
  * part of the figures): BENCH_PROFILE_STATEMENTS=1 (statements and transactions by kind, and on PGlite the
  * CPU time inside its wasm per statement), BENCH_PROFILE_CPU=<file> (CPU profiles of the verification and of
@@ -246,6 +251,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
         limit: BATCH,
         concurrency: CONCURRENCY,
         maxClaims: Number.MAX_SAFE_INTEGER,
+        ...(DECIDE_BATCH ? { decideBatchSize: DECIDE_BATCH } : {}),
       });
       if (warm.claimed !== warmPayloads.length) throw new Error(`warm-up verified ${warm.claimed}`);
       while ((await foldDerivedFacts(database.db)) > 0);
@@ -292,6 +298,7 @@ async function benchVerification(pgliteThread: PgliteThreadMode): Promise<BenchM
         limit: BATCH,
         concurrency: CONCURRENCY,
         maxClaims: Number.MAX_SAFE_INTEGER,
+        ...(DECIDE_BATCH ? { decideBatchSize: DECIDE_BATCH } : {}),
       });
       verified += result.claimed;
     });

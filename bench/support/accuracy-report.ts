@@ -20,6 +20,16 @@ export type Outcome = {
   cpuMs?: number;
   /** OCR passes the reader ran, with their wall time (preparation + recognition) and the recognition's CPU time. */
   passes?: { name: string; ms: number; cpuMs?: number }[];
+  /**
+   * What was printed and what was read of the line items, with the OCR rows the parser saw (`--json`, synthetic
+   * photos only): for reading why items fail, and for `digit-confusions.ts`.
+   */
+  items?: {
+    printed: { quantity: number; amountMinor: number }[];
+    printedTotalMinor: number;
+    read: { name: string; quantity: number; amountMinor: number; repaired?: boolean }[];
+    lines: string[];
+  };
 };
 
 const BINS: [string, number, number][] = [

@@ -14,6 +14,8 @@ export function startStatementProfile(pglite?: PGlite) {
   /** PGlite only: the CPU time inside its wasm (synchronous), by the statement it parsed. */
   const wasmByKey = new Map<string, Entry>();
   let transactions = 0;
+  /** Transactions by the application's function that opened them (the first two frames in core/, jobs/, bot/). */
+  const transactionsBy = new Map<string, number>();
   const record = (queryString: string, ms: number) => {
     const key = statementKey(queryString);
     const entry = byKey.get(key) ?? { count: 0, ms: 0 };
@@ -46,6 +48,8 @@ export function startStatementProfile(pglite?: PGlite) {
     const original = Session.prototype.transaction!;
     Session.prototype.transaction = function (this: unknown, ...args: unknown[]) {
       transactions++;
+      const opener = transactionOpener(new Error().stack ?? '');
+      transactionsBy.set(opener, (transactionsBy.get(opener) ?? 0) + 1);
       return original.apply(this, args);
     };
     restores.push(() => {
@@ -87,6 +91,7 @@ export function startStatementProfile(pglite?: PGlite) {
       const rows = [...byKey].sort(([, a], [, b]) => b.ms - a.ms);
       return {
         transactions,
+        transactionsBy: [...transactionsBy].sort(([, a], [, b]) => b - a),
         statements: rows.reduce((sum, [, entry]) => sum + entry.count, 0),
         ms: rows.reduce((sum, [, entry]) => sum + entry.ms, 0),
         rows: rows.map(([key, entry]) => ({ key, ...entry })),
@@ -95,6 +100,21 @@ export function startStatementProfile(pglite?: PGlite) {
       };
     },
   };
+}
+
+/** Who opened a transaction: the first two application frames of its stack (`function (file:line)`). */
+function transactionOpener(stack: string): string {
+  const frames = stack
+    .split('\n')
+    .filter((line) => /\/(core|jobs|bot)\//.test(line) && !/\/core\/db\//.test(line))
+    .slice(0, 2)
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^at (async )?/, '')
+        .replace(/\(.*\/((core|jobs|bot)\/[^)]*)\)/, '($1)'),
+    );
+  return frames.join(' < ') || 'elsewhere';
 }
 
 /** A statement's key: its first words (the table it writes or reads) and the start of its text. */
@@ -149,6 +169,9 @@ export function printStatementProfile(
     `  statements: ${profile.statements} in ${profile.transactions} transactions (${per100} per 100 ${things}), ${Math.round(profile.ms)} ms of wall time in them`,
   );
   printRows(profile.rows);
+  console.log('  transactions by who opened them:');
+  for (const [opener, count] of profile.transactionsBy.slice(0, 10))
+    console.log(`    ${String(count).padStart(6)} × ${opener}`);
   if (profile.wasm.length === 0) return;
   console.log(`  CPU time inside PGlite's wasm: ${Math.round(profile.wasmMs)} ms`);
   printRows(profile.wasm);

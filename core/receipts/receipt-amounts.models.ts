@@ -63,3 +63,27 @@ export function misreadDigitsApart(a: number, b: number) {
   const differ = [...x].filter((digit, i) => digit !== y[i]).length;
   return x.length === y.length && x.length >= 4 && differ >= 1 && differ <= 2;
 }
+
+/**
+ * Digits OCR reads one for another on receipt print, either way round: the pairs misread on two design photos
+ * or more (`bench/support/digit-confusions.ts` over the tuning, wide-28, wide-84 Thai and seed 20261311 Thai
+ * photos, 2026-12-07: 1,899 printed amounts, 21 read with a digit or two misread — 7 → 1 on 10 photos; 3 → 8,
+ * 3 → 2, 2 → 9 and 5 → 2 on 2 each; PaddleOCR misread no TW amount). A pair seen once (9 → 8, 3 → 9 …) is not
+ * evidence enough to rewrite an amount.
+ */
+const LOOK_ALIKE_DIGITS = new Set(
+  ['17', '38', '23', '29', '25'].flatMap((pair) => [pair, `${pair[1]}${pair[0]}`]),
+);
+
+/**
+ * `read` is `meant` with one or two of its digits (four or more, as many in both) read as a look-alike
+ * (`LOOK_ALIKE_DIGITS`: 183.15 for 783.75). Any two such amounts differ in a digit or two somewhere; only a
+ * look-alike says the difference is OCR's.
+ */
+export function misreadAsLookAlike(read: number, meant: number) {
+  const x = String(read);
+  const y = String(meant);
+  if (x.length !== y.length || x.length < 4) return false;
+  const swaps = [...x].flatMap((digit, i) => (digit === y[i] ? [] : [`${digit}${y[i]}`]));
+  return swaps.length >= 1 && swaps.length <= 2 && swaps.every((swap) => LOOK_ALIKE_DIGITS.has(swap));
+}

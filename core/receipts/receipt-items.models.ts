@@ -2,7 +2,7 @@
  * The item rows of a receipt: between the header (date, column titles) and the first total line, each a name,
  * an optional quantity and its amount.
  */
-import { findAmounts, misreadDigitsApart } from './receipt-amounts.models.js';
+import { findAmounts, misreadAsLookAlike } from './receipt-amounts.models.js';
 import { findDates } from './receipt-dates.models.js';
 import { readItemColumns } from './receipt-item-columns.models.js';
 import { itemNameConfidence } from './receipt-item-confidence.js';
@@ -113,7 +113,7 @@ export function findItems(
 }
 
 /** An amount whose decimal point OCR lost or bent at the end of its row (`159 75`, `225; 75`), cents apart. */
-const BENT_DECIMAL_AT_END = /(?<![\d.,])(\d{1,4})(?:\s?[;:]\s?|\s)(\d{2})\s*$/;
+export const BENT_DECIMAL_AT_END = /(?<![\d.,])(\d{1,4})(?:\s?[;:]\s?|\s)(\d{2})\s*$/;
 
 type Items = ReturnType<typeof findItems>;
 const sumOf = (items: Items) => items.reduce((sum, item) => sum + item.amountMinor, 0);
@@ -122,8 +122,10 @@ const sumOf = (items: Items) => items.reduce((sum, item) => sum + item.amountMin
  * The item rows read again by the receipt's own arithmetic, when their amounts do not add up to the total
  * (`totalMinor`, chosen on its own evidence): the items must add up to it exactly, two items or more, after
  * - the rows' amounts with a lost or bent decimal point (`BENT_DECIMAL_AT_END`) read as amounts, and/or
- * - one item's amount a digit or two from what the others leave of the total (`misreadDigitsApart`: 189.95
- *   for 183.25), the only item for which that holds, taken as misread.
+ * - one item's amount a digit or two from what the others leave of the total, each of them a digit OCR reads
+ *   for the other (`misreadAsLookAlike`: 189.95 for 183.25), the only item for which that holds, taken as
+ *   misread and marked `repaired`. Any two amounts of four digits are a digit or two apart somewhere: a row
+ *   lost rather than misread (12.90 + 8.50 of a 23.50 total) would otherwise rewrite a right amount (15.00).
  * Otherwise the rows as `findItems` read them. Only the items change: the total was chosen without this.
  */
 export function itemsAddingUpTo(
@@ -148,12 +150,12 @@ export function itemsAddingUpTo(
     const sum = sumOf(reading);
     const misread = reading.flatMap((item, i) => {
       const left = totalMinor - (sum - item.amountMinor);
-      return !item.discount && left > 0 && misreadDigitsApart(item.amountMinor, left) ? [{ i, left }] : [];
+      return !item.discount && left > 0 && misreadAsLookAlike(item.amountMinor, left) ? [{ i, left }] : [];
     });
     if (misread.length !== 1) continue;
     const { i, left } = misread[0]!;
     const repaired: Items = reading.map((item, j) =>
-      j === i ? { ...item, amountMinor: left, unitPriceMinor: undefined } : item,
+      j === i ? { ...item, amountMinor: left, unitPriceMinor: undefined, repaired: true } : item,
     );
     repaired.lowestConfidence = reading.lowestConfidence;
     return repaired;

@@ -104,11 +104,14 @@ export function parseReceiptText(
     confidence.vatAmount = money.total?.checks.subtotalPlusTax ? 0.9 : 0.6;
   }
   // Item names decide campaign products: sure only when the amounts add up to the total and OCR was sure
-  // of every item row (a bent name with right amounts is the misread that must not refuse a proof).
-  if (money.items.length > 0)
+  // of every item row (a bent name with right amounts is the misread that must not refuse a proof). An amount
+  // repaired from the total makes the sum agree by construction: it backs nothing then.
+  if (money.items.length > 0) {
+    const sumBacksTotal = money.total?.checks.itemsSum && !money.items.some((item) => item.repaired);
     confidence.items = round2(
-      (money.total?.checks.itemsSum ? 0.92 : 0.5) * Math.min(1, (money.items.lowestConfidence ?? 0.9) + 0.05),
+      (sumBacksTotal ? 0.92 : 0.5) * Math.min(1, (money.items.lowestConfidence ?? 0.9) + 0.05),
     );
+  }
 
   const overall = overallConfidence(confidence, Boolean(fields.invoiceNumber));
   return {

@@ -11,6 +11,11 @@ export type ReceiptItem = {
   /** Minor units; negative for a discount row. */
   amountMinor: number;
   discount?: boolean;
+  /**
+   * The amount is not the one read: OCR's reading was taken as a look-alike digit misread and replaced by what
+   * the total leaves for it (`itemsAddingUpTo`). The items' own sum then backs nothing: their confidence drops.
+   */
+  repaired?: boolean;
 };
 
 export type ReceiptFieldName =

@@ -1,12 +1,20 @@
 import { readCampaignSettings, type CampaignWithSettings } from '../campaigns/index.js';
 import { notifyWork } from '../db/work-signal.js';
 import { createTurnBatcher } from '../shared/turn-batch.js';
-import { resolveCampaign } from './submissions.decide.js';
-import { asksPlatform, readEInvoice, unverifiedInvoiceOf, type RawInput } from './submissions.einvoice.js';
+import type { BudgetPermit } from '../verification/index.js';
+import { leaseMs, resolveCampaign } from './submissions.decide.js';
+import {
+  asksPlatform,
+  readEInvoice,
+  unverifiedInvoiceOf,
+  verifyClaimedSubmission,
+  type RawInput,
+} from './submissions.einvoice.js';
 import { taiwanInvoiceProofKey } from './submissions.models.js';
-import { countChecksAhead, placeInQueue, placeOf, QUEUED_REASON_CODE } from './submissions.queue.js';
+import { countChecksAhead, placeOf, QUEUED_REASON_CODE } from './submissions.queue.js';
 import {
   createSubmissionsRepository,
+  type InvoiceRecord,
   type NewSubmission,
   type Submission,
 } from './submissions.repository.js';
@@ -23,14 +31,15 @@ type Item = { command: SubmitProofCommand; parsed: ParsedInvoice };
 
 /**
  * `submitProof` for the chat: typed proofs that arrive close together (a burst the webhook worker's
- * lanes started together: `createTurnBatcher`) are taken in together when the deployment's MoF budget is
- * backlogged so far that every one of them would be queued anyway: one read of their earlier
- * submissions, one transaction that locks the budget once, stores their invoices and submissions in one
- * multi-row statement each and wakes the retry worker once, instead of one transaction each. Each is
- * answered "received, checking" with its place, as `submitProof` would answer it, and is checked later
- * at the budget's pace (the decision follows by push). Anything else — a proof that could be checked at
- * once, one seen before, one whose dates or stored answer settle it, a conflict — goes through
- * `submitProof` on its own, so every rule stays `submitProof`'s. Idempotent by `sourceRef` as before.
+ * lanes started together: `createTurnBatcher`) are taken in together: one read of their earlier
+ * submissions, one transaction that locks the deployment's MoF budget once, stores their invoices and
+ * submissions in one multi-row statement each and wakes the retry worker once, instead of one transaction
+ * each. Each is decided as `submitProof` would decide it alone, in the group's order: checked in the
+ * request with a permit of the budget when its turn is near enough (its decision is the answer), else
+ * answered "received, checking" with its place and checked later at the budget's pace (the decision
+ * follows by push). Anything else — one seen before, one whose dates or stored answer settle it, a
+ * conflict — goes through `submitProof` on its own, so every rule stays `submitProof`'s; so does every
+ * proof of a group whose transaction fails (one bad proof fails alone). Idempotent by `sourceRef` as before.
  */
 export function createChatProofSubmitter(
   depsOf: () => SubmissionsDeps,
@@ -44,9 +53,9 @@ export function createChatProofSubmitter(
       byBrand.set(entry.input.brandId, [...(byBrand.get(entry.input.brandId) ?? []), entry]);
     await Promise.all(
       [...byBrand.values()].map(async (entries) => {
-        let results: (SubmitProofResult | undefined)[];
+        let results: (Promise<SubmitProofResult> | undefined)[];
         try {
-          results = await queueTogether(
+          results = await takeInTogether(
             depsOf(),
             entries.map(({ input }) => input),
           );
@@ -58,7 +67,7 @@ export function createChatProofSubmitter(
         await Promise.all(
           entries.map((entry, i) => {
             const result = results[i];
-            return result ? entry.resolve(result) : alone(entry);
+            return result ? result.then(entry.resolve, entry.reject) : alone(entry);
           }),
         );
       }),
@@ -71,16 +80,21 @@ export function createChatProofSubmitter(
       : submitProof(depsOf(), command);
 }
 
+/** A proof of the group stored to be checked in the request, with its permit, or queued with its place. */
+type Taken =
+  | { at: number; submission: Submission; queued: ProofQueuePlace }
+  | { at: number; submission: Submission; invoice: InvoiceRecord; permit: BudgetPermit };
+
 /**
- * Queues the proofs of one brand together when every one of them would be queued; the result of each
- * proof taken in, undefined for those left to `submitProof` (all of them when the budget is not
- * backlogged enough, or there is no shared budget, instant campaign or answer-at-once threshold).
+ * Takes in the typed proofs of one brand together; the result of each proof taken in (settled once its
+ * check is done, for one checked in the request), undefined for those left to `submitProof` (all of them
+ * when there is no shared budget, instant campaign or answer-at-once threshold, or fewer than two to take).
  */
-async function queueTogether(
+async function takeInTogether(
   deps: SubmissionsDeps,
   commands: SubmitProofCommand[],
-): Promise<(SubmitProofResult | undefined)[]> {
-  const results: (SubmitProofResult | undefined)[] = commands.map(() => undefined);
+): Promise<(Promise<SubmitProofResult> | undefined)[]> {
+  const results: (Promise<SubmitProofResult> | undefined)[] = commands.map(() => undefined);
   const limitMs = deps.answerAtOnceAfterMs;
   const budget = deps.platform.budget;
   const [first] = commands;
@@ -98,11 +112,6 @@ async function queueTogether(
       candidates.push({ at, item: { command, parsed: read.invoice } });
   });
   if (candidates.length < 2) return results;
-  // Not backlogged (the first could be checked at once): each goes alone, without a group's reads.
-  const estimate = await placeInQueue(deps, { now: deps.clock.now() });
-  const firstReceived = candidates[0]?.item.command.receivedAt;
-  const firstWaitedMs = firstReceived ? Math.max(0, deps.clock.now().getTime() - firstReceived.getTime()) : 0;
-  if (!(estimate.etaMs > 0 && firstWaitedMs + estimate.etaMs > limitMs)) return results;
   const seen = await repository.findBySourceRefs({
     brandId,
     sourceRefs: candidates.map(({ item }) => item.command.sourceRef),
@@ -120,8 +129,9 @@ async function queueTogether(
       asksPlatform(settings, item.parsed, { platformAnswer: null }, now),
   );
   if (asking.length < 2) return results;
+  const intervalMs = budget.ratePerSecond ? 1000 / budget.ratePerSecond : 0;
 
-  let taken: { at: number; submission: Submission; place: ProofQueuePlace }[];
+  let taken: Taken[];
   try {
     taken = await deps.db.transaction(async (tx) => {
       const txRepository = createSubmissionsRepository({ db: tx });
@@ -131,37 +141,41 @@ async function queueTogether(
         invoices: asking.map(({ item: { parsed } }) => unverifiedInvoiceOf(brandId, parsed, now)),
       });
       // A stored answer that settles the proof: decided by `submitProof`, without the platform.
-      const queued = asking.flatMap((entry, i) => {
+      const group = asking.flatMap((entry, i) => {
         const invoice = invoiceRows[i];
         return invoice && asksPlatform(settings, entry.item.parsed, invoice, now)
-          ? [{ ...entry, invoiceId: invoice.id }]
+          ? [{ ...entry, invoice }]
           : [];
       });
-      // The budget's row stays locked to the commit, as for one proof: the places given are not taken
-      // by anyone else meanwhile, and no permit is taken (each of these is checked later, in turn).
-      let places: ProofQueuePlace[] | undefined;
-      await reserve(tx, async (backlogMs) => {
+      if (group.length < 2) throw new NotGrouped();
+      // Each proof's turn as `submitProof` would find it, one after the other: every proof before it, checked
+      // now (a permit taken) or queued (one more ahead), puts it one interval later. The budget's row stays
+      // locked to the commit, so the turns given are not taken by anyone else meanwhile.
+      let places: ProofQueuePlace[] = [];
+      let checkNow: boolean[] = [];
+      const firstPermit = await reserve(tx, async (backlogMs) => {
         const base = placeOf(backlogMs, await countChecksAhead(tx, { now }), budget.ratePerSecond);
-        const intervalMs = budget.ratePerSecond ? 1000 / budget.ratePerSecond : 0;
-        const each = queued.map((_, i) => ({
+        places = group.map((_, i) => ({
           position: base.position + i,
           etaMs: Math.round(base.etaMs + i * intervalMs),
         }));
-        const allQueued = queued.every(({ item }, i) => {
-          const waitedMs = item.command.receivedAt
-            ? Math.max(0, now.getTime() - item.command.receivedAt.getTime())
-            : 0;
-          const place = each[i] as ProofQueuePlace;
-          return place.etaMs > 0 && waitedMs + place.etaMs > limitMs;
+        checkNow = group.map(({ item }, i) => {
+          const place = places[i] as ProofQueuePlace;
+          return !(place.etaMs > 0 && waitedMs(item.command, now) + place.etaMs > limitMs);
         });
-        if (allQueued) places = each;
-        return false;
+        return checkNow.includes(true);
       });
-      // One of them could still be checked at once: nothing of the group is kept, each goes alone.
-      if (!places || queued.length < 2) throw new NotAllQueued();
+      // One permit a proof checked now, in the group's order (the first came with the lock).
+      const permits: (BudgetPermit | undefined)[] = [];
+      let unused = firstPermit;
+      for (const checked of checkNow) {
+        permits.push(checked ? (unused ?? (await reserve(tx, () => true))) : undefined);
+        if (checked) unused = undefined;
+      }
       const stored = await txRepository.insertSubmissions(
-        queued.map(({ item: { command, parsed }, invoiceId }): NewSubmission => {
+        group.map(({ item: { command, parsed }, invoice }, i): NewSubmission => {
           const rawInput: RawInput = { input: command.input, parsed };
+          const queued = !checkNow[i];
           return {
             id: deps.generateId('submission'),
             brandId,
@@ -173,33 +187,48 @@ async function queueTogether(
             rawInput: rawInput as unknown as Record<string, unknown>,
             state: 'parsed',
             proofKey: taiwanInvoiceProofKey(parsed.invoiceNumber, parsed.invoiceDate),
-            invoiceId,
-            // Due at once for the retry worker, which checks it in turn.
-            nextCheckAt: now,
-            checkAttempts: 0,
-            reasonCode: QUEUED_REASON_CODE,
+            invoiceId: invoice.id,
+            // Checked now: this request holds the lease (a crash hands it to the retry worker); queued: due
+            // at once for the retry worker, which checks it in turn.
+            nextCheckAt: queued ? now : new Date(now.getTime() + leaseMs(deps)),
+            checkAttempts: queued ? 0 : 1,
+            ...(queued ? { reasonCode: QUEUED_REASON_CODE } : {}),
             createdAt: now,
             updatedAt: now,
           };
         }),
       );
       // The retry worker is woken when this commits.
-      if (stored.length > 0) await notifyWork(tx, 'verification');
+      if (stored.some((row) => row.reasonCode === QUEUED_REASON_CODE)) await notifyWork(tx, 'verification');
       const bySourceRef = new Map(stored.map((row) => [row.sourceRef, row]));
-      // One not stored (the same invoice already held, a redelivery racing): left to `submitProof`.
-      return queued.flatMap(({ at, item }, i) => {
+      // One not stored (the same invoice already held, a redelivery racing): left to `submitProof`; a
+      // permit taken for it goes unused (the budget is a ceiling, never exceeded).
+      return group.flatMap(({ at, item, invoice }, i): Taken[] => {
         const submission = bySourceRef.get(item.command.sourceRef);
-        return submission ? [{ at, submission, place: places?.[i] as ProofQueuePlace }] : [];
+        if (!submission) return [];
+        const permit = permits[i];
+        return permit
+          ? [{ at, submission, invoice, permit }]
+          : [{ at, submission, queued: places[i] as ProofQueuePlace }];
       });
     });
   } catch (error) {
-    if (error instanceof NotAllQueued) return results;
+    if (error instanceof NotGrouped) return results;
     throw error;
   }
-  for (const { at, submission, place } of taken)
-    results[at] = { outcome: 'queued', submission, queue: place };
+  for (const proof of taken)
+    results[proof.at] =
+      'queued' in proof
+        ? Promise.resolve({ outcome: 'queued', submission: proof.submission, queue: proof.queued })
+        : // The invoice row as this group stored it: the check does not read it again.
+          verifyClaimedSubmission(deps, proof.submission, settings, proof.permit, { invoice: proof.invoice });
   return results;
 }
 
-/** The group's rollback when one of its proofs could still be checked at once. */
-class NotAllQueued extends Error {}
+/** How long the member has waited since the proof's event was received. */
+function waitedMs(command: SubmitProofCommand, now: Date): number {
+  return command.receivedAt ? Math.max(0, now.getTime() - command.receivedAt.getTime()) : 0;
+}
+
+/** The group's rollback when fewer than two of its proofs are left to take in together. */
+class NotGrouped extends Error {}

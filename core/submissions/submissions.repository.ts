@@ -18,7 +18,6 @@ const DECIDED_ACCEPTED: SubmissionState[] = ['accepted', 'rewarded'];
  */
 export function createSubmissionsRepository({ db }: { db: Executor }) {
   return {
-    ...createInvoiceRecordsRepository({ db }),
     async findBySourceRef({ brandId, sourceRef }: { brandId: string; sourceRef: string }) {
       const [row] = await db
         .select()
@@ -351,6 +350,10 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
         .from(submissions)
         .where(and(eq(submissions.brandId, brandId), inArray(submissions.sourceRef, sourceRefs)));
     },
+    // Spread last, not first: methods defined after a spread put V8 on a slow path, ~53 µs of CPU a
+    // repository against ~1.5 (load 24; a batch verification makes one a proof; decision 016); no name
+    // is shared, so the order changes nothing else.
+    ...createInvoiceRecordsRepository({ db }),
   };
 }
 

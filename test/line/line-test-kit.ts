@@ -245,6 +245,10 @@ export async function registerChannel(simUrl: string, demo: DemoSeed, webhookUrl
 }
 
 /** Every text in a LINE message (Flex walked), to assert what a member reads. */
+/** The English "received, checking" answer's title, and the place in the queue its text gives. */
+export const CHECKING_TITLE = 'Received, checking';
+export const queuePlaceOf = (text: string) => Number(/Your place in the queue: (\d+)/.exec(text)?.[1]);
+
 export function textsOf(messages: Record<string, unknown>[]): string {
   const out: string[] = [];
   const walk = (node: unknown) => {

@@ -9,6 +9,8 @@ import {
   greenTeaInvoices,
   rocDate,
   taipeiDaysAgo,
+  CHECKING_TITLE as CHECKING,
+  queuePlaceOf as placeOf,
   textsOf,
   type LineTestKit,
 } from './line-test-kit.js';
@@ -18,8 +20,6 @@ const PURCHASE_DATE = taipeiDaysAgo(1);
 const userIdOf = (i: number) => `U${'0'.repeat(28)}${(0xe000 + i).toString(16)}`;
 const invoiceNumberOf = (i: number) => `QG${String(10_000_000 + i)}`;
 const proofText = (i: number) => `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`;
-const CHECKING = 'Received, checking';
-const placeOf = (text: string) => Number(/Your place in the queue: (\d+)/.exec(text)?.[1]);
 
 describe('typed proofs of a burst that would all wait for the MoF budget are taken in together', () => {
   let kit: LineTestKit;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -12,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -26,7 +28,7 @@ const CACHE_DIR = join(root, '.tmp', 'pglite-template');
 const KEEP = 4;
 const KEEP_USED_WITHIN_MS = 24 * 3600_000;
 /** Bump when the way the template is made below changes. */
-const RECIPE = 'PGlite.create() + drizzle migrate + dumpDataDir(none), v1';
+const RECIPE = 'PGlite.create({ dataDir }) + drizzle migrate + close + ustar of the folder, v2';
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true })
@@ -62,16 +64,72 @@ export async function migratedPgliteTemplate() {
     utimesSync(path, now, now);
     return path;
   }
-  const pglite = await PGlite.create();
-  await migrate(drizzle(pglite), { migrationsFolder });
-  const dump = await pglite.dumpDataDir('none');
-  await pglite.close();
+  const tar = await cleanlyStoppedDataDir();
   mkdirSync(CACHE_DIR, { recursive: true });
   const staging = `${path}.${process.pid}.tmp`;
-  writeFileSync(staging, Buffer.from(await dump.arrayBuffer()));
+  writeFileSync(staging, tar);
   renameSync(staging, path);
   prune();
   return path;
+}
+
+/**
+ * initdb and the migrations on a data directory on disk, PostgreSQL stopped cleanly (a shutdown
+ * checkpoint), the folder as a tar. `dumpDataDir` on a running instance would leave a data directory
+ * that every test database then recovers (WAL redo and an end-of-recovery checkpoint, "database system
+ * was not properly shut down") at each start.
+ */
+async function cleanlyStoppedDataDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'proofline-template-'));
+  try {
+    const pglite = await PGlite.create({ dataDir: dir });
+    await migrate(drizzle(pglite), { migrationsFolder });
+    await pglite.close();
+    return tarOf(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A ustar archive of `dir` as `dumpDataDir` writes one (names `/base/1/1255`, folders before what they
+ * hold, regular files and folders only): read by test/support/pglite-template.ts and by PGlite's own
+ * `loadDataDir` (the worker-thread mode).
+ */
+function tarOf(dir) {
+  const octal = (value, width) => `${value.toString(8).padStart(width - 1, '0')}\0`;
+  const blocks = [];
+  const add = (folder, prefix) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      const name = `${prefix}/${entry.name}`;
+      const path = join(folder, entry.name);
+      if (!entry.isDirectory() && !entry.isFile())
+        throw new Error(`pglite template: ${name} is neither file nor folder`);
+      if (Buffer.byteLength(name) > 100)
+        throw new Error(`pglite template: ${name} is too long for a ustar name`);
+      const data = entry.isDirectory() ? Buffer.alloc(0) : readFileSync(path);
+      const header = Buffer.alloc(512);
+      header.write(name, 0, 'latin1');
+      header.write(octal(entry.isDirectory() ? 0o750 : 0o600, 8), 100);
+      header.write(octal(0, 8), 108);
+      header.write(octal(0, 8), 116);
+      header.write(octal(data.length, 12), 124);
+      header.write(octal(Math.floor(statSync(path).mtimeMs / 1000), 12), 136);
+      header.write(entry.isDirectory() ? '5' : '0', 156);
+      header.write('ustar\x0000', 257, 'latin1');
+      // The checksum is the header's byte sum with its own field read as spaces.
+      header.write('        ', 148);
+      const sum = header.reduce((total, byte) => total + byte, 0);
+      header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+      blocks.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+      if (entry.isDirectory()) add(path, name);
+    }
+  };
+  add(dir, '');
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
 }
 
 /** Keeps the few most recently used templates, and every one used within the last day. */

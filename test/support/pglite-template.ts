@@ -5,22 +5,25 @@ import { MemoryFS } from '@electric-sql/pglite';
 /** Where PGlite keeps its data directory in its in-memory file system (PGDATA in @electric-sql/pglite). */
 const PGLITE_PGDATA = '/pglite/data';
 
-type TemplateEntry = { path: string; directory: boolean; data: Uint8Array };
+type TemplateEntry = { path: string; directory: boolean; offset: number; size: number };
+type Template = { path: string; tar: Buffer; entries: TemplateEntry[] };
 
 /**
- * The run's migrated template (a `dumpDataDir('none')` tar), read and split into its files once per test
- * file: views into one buffer, nothing copied. PGlite's own `loadDataDir` goes through a Blob, a JS tar
- * reader and a path lookup per file (~1,400 files, 44 MB): about two thirds of a test database's start.
+ * The run's migrated template (a tar: test/setup/pglite-template-cache.mjs), read and indexed once per
+ * test file. PGlite's own `loadDataDir` goes through a Blob, a JS tar reader and a path lookup per file
+ * (~1,400 files, 44 MB): about two thirds of a test database's start.
  */
-let cached: { path: string; entries: TemplateEntry[] } | undefined;
+let cached: Template | undefined;
 
-function templateEntries(templatePath: string): TemplateEntry[] {
-  if (cached?.path !== templatePath)
-    cached = { path: templatePath, entries: parseTar(readFileSync(templatePath)) };
-  return cached.entries;
+function template(templatePath: string): Template {
+  if (cached?.path !== templatePath) {
+    const tar = readFileSync(templatePath);
+    cached = { path: templatePath, tar, entries: parseTar(tar) };
+  }
+  return cached;
 }
 
-/** A ustar reader for what PGlite's dumpDataDir writes: regular files and directories, no links. */
+/** A ustar reader for what the template's tar holds: regular files and directories, no links. */
 function parseTar(buffer: Buffer): TemplateEntry[] {
   const entries: TemplateEntry[] = [];
   const text = (offset: number, length: number): string => {
@@ -35,15 +38,8 @@ function parseTar(buffer: Buffer): TemplateEntry[] {
     const size = parseInt(text(offset + 124, 12).trim() || '0', 8);
     const type = String.fromCharCode(buffer[offset + 156] || 0x30);
     const path = name.replace(/^\/+/, '').replace(/\/+$/, '');
-    if (type === '5') entries.push({ path, directory: true, data: new Uint8Array(0) });
-    // A plain Uint8Array, not a Buffer: Emscripten copies a file's data with `slice`, which on a Buffer
-    // is a view, and the instances would then write into the one template in memory.
-    else if (type === '0')
-      entries.push({
-        path,
-        directory: false,
-        data: new Uint8Array(buffer.buffer, buffer.byteOffset + offset + 512, size),
-      });
+    if (type === '5') entries.push({ path, directory: true, offset: 0, size: 0 });
+    else if (type === '0') entries.push({ path, directory: false, offset: offset + 512, size });
     else throw new Error(`pglite template: unexpected tar entry type ${type} (${name})`);
     offset += 512 + Math.ceil(size / 512) * 512;
   }
@@ -52,13 +48,15 @@ function parseTar(buffer: Buffer): TemplateEntry[] {
 
 type EmscriptenFs = {
   mkdirTree(path: string): void;
-  writeFile(path: string, data: Uint8Array): void;
+  writeFile(path: string, data: Uint8Array, options?: { canOwn?: boolean }): void;
 };
 
 /**
  * PGlite's in-memory file system with the template written straight into it before PostgreSQL starts
  * (PGlite then finds PG_VERSION and resumes, as on any existing data directory): `PGlite.create({ fs })`
- * instead of `{ loadDataDir }`. Each file is copied into the instance's own memory (never shared).
+ * instead of `{ loadDataDir }`. The instance gets one copy of the whole tar and its files are views into
+ * that copy (`canOwn`: MEMFS keeps the view instead of allocating and copying each of ~1,400 files), so
+ * PostgreSQL's writes land in this instance's memory only; a folder is made once, not once per file in it.
  */
 export class TemplateMemoryFS extends MemoryFS {
   constructor(private readonly templatePath: string) {
@@ -67,12 +65,21 @@ export class TemplateMemoryFS extends MemoryFS {
 
   override async initialSyncFs(): Promise<void> {
     const fs = (this.pg as unknown as { Module: { FS: EmscriptenFs } }).Module.FS;
-    for (const entry of templateEntries(this.templatePath)) {
+    const { tar, entries } = template(this.templatePath);
+    // A plain Uint8Array of its own, not a Buffer (a Buffer's `slice` is a view of the one template).
+    const copy = new Uint8Array(tar);
+    const made = new Set<string>();
+    const folder = (path: string) => {
+      if (made.has(path)) return;
+      fs.mkdirTree(path);
+      made.add(path);
+    };
+    for (const entry of entries) {
       const path = entry.path ? `${PGLITE_PGDATA}/${entry.path}` : PGLITE_PGDATA;
-      if (entry.directory) fs.mkdirTree(path);
+      if (entry.directory) folder(path);
       else {
-        fs.mkdirTree(dirname(path));
-        fs.writeFile(path, entry.data);
+        folder(dirname(path));
+        fs.writeFile(path, copy.subarray(entry.offset, entry.offset + entry.size), { canOwn: true });
       }
     }
   }
@@ -80,12 +87,13 @@ export class TemplateMemoryFS extends MemoryFS {
 
 /** Writes the template into `dir` as a PGlite data directory on disk (what `loadDataDir` with a `dataDir` leaves). */
 export function extractTemplate(templatePath: string, dir: string): void {
-  for (const entry of templateEntries(templatePath)) {
+  const { tar, entries } = template(templatePath);
+  for (const entry of entries) {
     const path = join(dir, entry.path);
     if (entry.directory) mkdirSync(path, { recursive: true, mode: 0o700 });
     else {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      writeFileSync(path, entry.data, { mode: 0o600 });
+      writeFileSync(path, tar.subarray(entry.offset, entry.offset + entry.size), { mode: 0o600 });
     }
   }
 }
