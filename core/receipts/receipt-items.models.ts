@@ -21,15 +21,31 @@ const QUANTITY_PREFIX = /^(\d{1,3})\s+(?=\D)/;
 const HEADER_NUMBER = /\d{10,}/;
 
 /**
- * Item rows sit between the header (date, column titles) and the first total line: a name and the
- * rightmost amount, an optional quantity ("3 มาม่า", "x2", "2 @ 15.50"), names wrapped onto the row above.
+ * A number printed with its unit (`600ml`, `1.25 ล`, `830 มล`, `5 กก`, `1KG`) is the product's size, never its
+ * amount: read as one, it took the amount's place (`可口可樂600mlx3` / `195TX` read as 600).
  */
-export function findItems(
-  lines: Line[],
-  firstTotalLine: number,
-  integers: boolean,
-): ReceiptItem[] & { lowestConfidence?: number } {
-  if (firstTotalLine <= 0) return [];
+const UNIT_AFTER = /^\s?(?:[mM][lL1](?!\d)|[kK][gG]|[lLg](?![a-zA-Z])|มล|กก|กรัม|ลิตร|ล(?![\u0E01-\u0E4F]))/u;
+
+/** The item count a TW invoice prints under its items (`共 4 項`, its 項 often lost). */
+const ITEM_COUNT = /^共\s?(\d{1,3})(?:\s?項|$)/;
+
+/** A whole number right after `x` / `×` is the quantity (`果西打×1`), never an amount. */
+const AFTER_TIMES = /[xX×]\s?$/;
+
+/**
+ * The quantity printed after a name (`統一布丁x2`, `x 3`, `×1`), a 1 also as OCR bends it (`統一布丁xl`).
+ * A capital X before L is a size (`SHIRT XL`), not a bent 1.
+ */
+const QUANTITY_MARK = /[xX×]\s?(\d{1,3})\b|\b(\d{1,3})\s?[xX×@]|[x×]([lI|])\s*$/;
+
+function quantityMarked(text: string) {
+  const mark = QUANTITY_MARK.exec(text);
+  if (!mark) return undefined;
+  return mark[3] ? 1 : Number(mark[1] ?? mark[2]);
+}
+
+/** The row after the header's last (column titles, the date, the tax ID or invoice title): where items start. */
+function itemsStart(lines: Line[], firstTotalLine: number) {
   let start = 0;
   for (let i = 0; i < firstTotalLine; i++) {
     const line = lines[i]!;
@@ -40,13 +56,36 @@ export function findItems(
     )
       start = i + 1;
   }
+  return start;
+}
+
+/** The row's numbers that may be money: neither a size (`UNIT_AFTER`) nor a quantity after `×`. */
+function amountTokens(line: Line) {
+  return findAmounts(line.text).filter(
+    (a) =>
+      !UNIT_AFTER.test(line.text.slice(a.end)) &&
+      (a.hasDecimals || !AFTER_TIMES.test(line.text.slice(0, a.index))),
+  );
+}
+
+/**
+ * Item rows sit between the header (date, column titles) and the first total line: a name and the
+ * rightmost amount, an optional quantity ("3 มาม่า", "x2", "2 @ 15.50"), names wrapped onto the row above.
+ */
+export function findItems(
+  lines: Line[],
+  firstTotalLine: number,
+  integers: boolean,
+): ReceiptItem[] & { lowestConfidence?: number } {
+  if (firstTotalLine <= 0) return [];
   const items: ReceiptItem[] & { lowestConfidence?: number } = [];
   let pendingName: string[] = [];
-  for (let i = start; i < firstTotalLine; i++) {
+  for (let i = itemsStart(lines, firstTotalLine); i < firstTotalLine; i++) {
     const line = lines[i]!;
-    const amounts = findAmounts(line.text).filter(
-      (a) => a.hasDecimals || (integers && !a.currencyMark) || a.currencyMark,
-    );
+    // The item count (`共 4 項`) closes the item rows: its number is no amount.
+    if (ITEM_COUNT.test(line.compact)) break;
+    const tokens = amountTokens(line);
+    const amounts = tokens.filter((a) => a.hasDecimals || (integers && !a.currencyMark) || a.currencyMark);
     const text = line.compact;
     if (amounts.length === 0) {
       if (letterRatio(text) > 0.5 && !PAYMENT_LINE.test(line.upper)) pendingName.push(text);
@@ -55,7 +94,7 @@ export function findItems(
     const last = amounts.at(-1)!;
     const discount = last.negative || DISCOUNT_LINE.test(line.upper);
     // Quantity and unit price printed as columns, checked by their product (`綠茶 2 120 240`).
-    const columns = discount ? undefined : readItemColumns(findAmounts(line.text), last);
+    const columns = discount ? undefined : readItemColumns(tokens, last);
     const nameEnd = Math.min(
       amounts[0]!.index,
       columns?.quantityToken.index ?? Infinity,
@@ -69,13 +108,13 @@ export function findItems(
       name = beforeColumns;
     let quantity = 1;
     const qtyPrefix = QUANTITY_PREFIX.exec(name);
-    const qtyX = /[xX×]\s?(\d{1,3})\b|\b(\d{1,3})\s?[xX×@]/.exec(text);
+    const qtyX = quantityMarked(text);
     if (columns) quantity = columns.quantity;
-    else if (qtyX) quantity = Number(qtyX[1] ?? qtyX[2]);
+    else if (qtyX !== undefined) quantity = qtyX;
     else if (qtyPrefix) quantity = Number(qtyPrefix[1]);
     if (qtyPrefix) name = name.slice(qtyPrefix[0].length);
     name = name
-      .replace(/\s?[xX×]\s?\d{1,3}\s*$/, '')
+      .replace(/\s?(?:[xX×]\s?\d{1,3}|[x×][lI|])\s*$/, '')
       .replace(/TX$/, '')
       .trim();
     // A name wrapped above its price row ("Smoked Duck Spaghetti" / "1x 12.50 12.50").
@@ -92,10 +131,16 @@ export function findItems(
           )
         : 0;
       const wrappedQuantity = QUANTITY_PREFIX.exec(pendingName[opening] ?? '');
-      if (wrappedQuantity && !columns && !qtyX && !qtyPrefix) {
+      // …and a quantity printed after the name (`統一布丁x2` / `289TX`: the amount read as a row of its own).
+      const markedAbove = quantityMarked(pendingName.at(-1) ?? '');
+      if (wrappedQuantity && !columns && qtyX === undefined && !qtyPrefix) {
         quantity = Number(wrappedQuantity[1]);
         name = pendingName.slice(opening).join(' ').slice(wrappedQuantity[0].length);
       } else name = pendingName.join(' ');
+      if (markedAbove !== undefined && !wrappedQuantity && !columns && qtyX === undefined && !qtyPrefix) {
+        quantity = markedAbove;
+        name = name.replace(/\s?(?:[xX×]\s?\d{1,3}|[x×][lI|])\s*$/, '');
+      }
     }
     pendingName = [];
     if (name === '' || PAYMENT_LINE.test(line.upper)) continue;
@@ -121,7 +166,8 @@ const sumOf = (items: Items) => items.reduce((sum, item) => sum + item.amountMin
 /**
  * The item rows read again by the receipt's own arithmetic, when their amounts do not add up to the total
  * (`totalMinor`, chosen on its own evidence): the items must add up to it exactly, two items or more, after
- * - the rows' amounts with a lost or bent decimal point (`BENT_DECIMAL_AT_END`) read as amounts, and/or
+ * - the rows' amounts with a lost or bent decimal point (`BENT_DECIMAL_AT_END`) read as amounts, or
+ * - each row's amount read with the name a row above or below it (`withAmountsMoved`), or else
  * - one item's amount a digit or two from what the others leave of the total, each of them a digit OCR reads
  *   for the other (`misreadAsLookAlike`: 189.95 for 183.25), the only item for which that holds, taken as
  *   misread and marked `repaired`. Any two amounts of four digits are a digit or two apart somewhere: a row
@@ -145,6 +191,14 @@ export function itemsAddingUpTo(
     ? [items, findItems(unbent, firstTotalLine, integers)]
     : [items];
   for (const reading of readings) if (reading.length >= 2 && sumOf(reading) === totalMinor) return reading;
+  // The amount column a row off its names (a photo turned or sheared): kept only when the items then add up
+  // to the total, as many as the invoice's item count says when it prints one.
+  const count = printedItemCount(lines, firstTotalLine);
+  for (const offset of [1, -1] as const) {
+    const moved = findItems(withAmountsMoved(lines, firstTotalLine, offset), firstTotalLine, integers);
+    if ((count === undefined ? moved.length >= 2 : moved.length === count) && sumOf(moved) === totalMinor)
+      return moved;
+  }
   for (const reading of readings) {
     if (reading.length < 2) continue;
     const sum = sumOf(reading);
@@ -161,4 +215,39 @@ export function itemsAddingUpTo(
     return repaired;
   }
   return items;
+}
+
+/** The count of items printed under them (`共 4 項`), when it is. */
+function printedItemCount(lines: Line[], firstTotalLine: number) {
+  for (let i = 0; i < firstTotalLine; i++) {
+    const count = ITEM_COUNT.exec(lines[i]!.compact);
+    if (count) return Number(count[1]);
+  }
+  return undefined;
+}
+
+/**
+ * The item rows with each row's amount (at its end) given to the row `offset` below it (1) or above it (-1):
+ * on a turned or sheared photo OCR reads the amount column higher than its names, as rows of their own
+ * (`44TX` / `義美小泡芙×1`), or lower, on the next name's row (`光泉米x3` / `林鳯營鮮乳x3 156TX`), up to the
+ * item count's row.
+ */
+function withAmountsMoved(lines: Line[], firstTotalLine: number, offset: 1 | -1): Line[] {
+  const start = itemsStart(lines, firstTotalLine);
+  const countRow = lines.findIndex(
+    (line, i) => i >= start && i < firstTotalLine && ITEM_COUNT.test(line.compact),
+  );
+  const end = countRow >= 0 ? countRow + 1 : firstTotalLine;
+  const split = lines.slice(start, end).map((line) => {
+    const last = amountTokens(line).at(-1);
+    const atEnd = last && /^\s?(?:TX?)?\s*$/i.test(line.text.slice(last.end));
+    return atEnd
+      ? { name: line.text.slice(0, last.index).trim(), amount: line.text.slice(last.index) }
+      : { name: line.text, amount: '' };
+  });
+  const moved = split.map(({ name }, i) => {
+    const amount = split[i - offset]?.amount ?? '';
+    return relabel(lines[start + i]!, `${ITEM_COUNT.test(name) ? '' : name} ${amount}`);
+  });
+  return [...lines.slice(0, start), ...moved, ...lines.slice(end)];
 }

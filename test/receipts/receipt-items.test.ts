@@ -188,3 +188,66 @@ describe('findItems — a name wrapped over two rows whose second starts with a 
     expect(receipt.fields.items[0]!.quantity).toBe(1);
   });
 });
+
+describe('findItems — TW paper invoice rows as PaddleOCR reads a turned or sheared photo (issue 15)', () => {
+  /** A TW paper invoice (the synthetic parts' layout) whose rows between the date and 總計 are `rows`. */
+  const paperInvoice = (rows: string[], total: string) =>
+    parseReceiptText(
+      [
+        '統一發票（收銀機）',
+        '113年07-08月',
+        'QC-84849267',
+        '大潤發流通事業股份有限公司內湖店',
+        '台北市內湖區舊宗路一段188號',
+        '統一編號21257391',
+        '113/07/21 12:57',
+        ...rows,
+        `總計 $${total}`,
+      ].map(row),
+      { now },
+    );
+
+  test('when the amount is read on a row of its own, then the quantity printed after the name above counts', () => {
+    // tw-paper-t20 of the made tuning part (84).
+    const invoice = paperInvoice(['統一布丁x2', '289TX', '舒跑運動飲料xl', '124TX', '共2'], '413');
+
+    expect(quantitiesAndAmounts(invoice)).toEqual([
+      [2, 28900],
+      [1, 12400],
+    ]);
+  });
+
+  test('when a name prints its size, then the size is not taken for the amount', () => {
+    // tw-paper-t13: `600ml` read as an amount of 600.
+    const invoice = paperInvoice(['林鳯營鮮乳x3', '200TX', '可口可樂600mlx3', '195TX', '共2項'], '395');
+
+    expect(quantitiesAndAmounts(invoice)).toEqual([
+      [3, 20000],
+      [3, 19500],
+    ]);
+  });
+
+  test('when the amounts are read a row above their names, then each goes with the name below it', () => {
+    // tw-paper-t42: the photo turned, the amount column read higher than the names.
+    const invoice = paperInvoice(
+      ['44TX', '義美小泡芙×1', '243TX', '光泉米x3', '299TX', '舒跑運動飮料×1', '共3項'],
+      '586',
+    );
+
+    expect(quantitiesAndAmounts(invoice)).toEqual([
+      [1, 4400],
+      [3, 24300],
+      [1, 29900],
+    ]);
+  });
+
+  test('when the amounts are read a row below their names, then each goes with the name above it', () => {
+    // tw-paper-t37: the last amount read on the item count's row.
+    const invoice = paperInvoice(['光泉米x3', '林鳯營鮮乳x3 156TX', '共2項 215TX'], '371');
+
+    expect(quantitiesAndAmounts(invoice)).toEqual([
+      [3, 15600],
+      [3, 21500],
+    ]);
+  });
+});
