@@ -2,7 +2,7 @@
  * The item rows of a receipt: between the header (date, column titles) and the first total line, each a name,
  * an optional quantity and its amount.
  */
-import { findAmounts, misreadAsLookAlike } from './receipt-amounts.models.js';
+import { findAmounts, misreadAsLookAlike, type AmountToken } from './receipt-amounts.models.js';
 import { findDates } from './receipt-dates.models.js';
 import { readItemColumns } from './receipt-item-columns.models.js';
 import { itemNameConfidence } from './receipt-item-confidence.js';
@@ -69,16 +69,40 @@ function amountTokens(line: Line) {
 }
 
 /**
+ * Item rows as read, with the least sure name's confidence and, item by item, how surely its amount was read
+ * (`amountConfidence`): the evidence that one amount, and which, is the misread one.
+ */
+type ItemRows = ReceiptItem[] & { lowestConfidence?: number; amountConfidences?: number[] };
+
+/**
+ * How surely the row's amount `amount` was read: the least sure of the words that hold its digits (from the row's
+ * right end), else the row's own confidence (plain text fixtures, a row read again from another's text).
+ */
+function amountConfidence(line: Line, amount: AmountToken) {
+  const digits = line.text.slice(amount.index, amount.end).replace(/\D/g, '');
+  let held = '';
+  let least = Infinity;
+  for (const word of [...(line.words ?? [])].reverse()) {
+    const wordDigits = word.text.replace(/\D/g, '');
+    if (wordDigits === '' || !digits.endsWith(wordDigits + held)) {
+      if (held !== '') break;
+      continue;
+    }
+    held = wordDigits + held;
+    least = Math.min(least, word.confidence);
+    if (held === digits) return least;
+  }
+  return line.confidence;
+}
+
+/**
  * Item rows sit between the header (date, column titles) and the first total line: a name and the
  * rightmost amount, an optional quantity ("3 มาม่า", "x2", "2 @ 15.50"), names wrapped onto the row above.
  */
-export function findItems(
-  lines: Line[],
-  firstTotalLine: number,
-  integers: boolean,
-): ReceiptItem[] & { lowestConfidence?: number } {
+export function findItems(lines: Line[], firstTotalLine: number, integers: boolean): ItemRows {
   if (firstTotalLine <= 0) return [];
-  const items: ReceiptItem[] & { lowestConfidence?: number } = [];
+  const items: ItemRows = [];
+  items.amountConfidences = [];
   let pendingName: string[] = [];
   for (let i = itemsStart(lines, firstTotalLine); i < firstTotalLine; i++) {
     const line = lines[i]!;
@@ -146,6 +170,7 @@ export function findItems(
     if (name === '' || PAYMENT_LINE.test(line.upper)) continue;
     const unitPrice = columns?.unitPrice.minor ?? (amounts.length >= 2 ? amounts.at(-2)!.minor : undefined);
     items.lowestConfidence = Math.min(items.lowestConfidence ?? 1, itemNameConfidence(line));
+    items.amountConfidences.push(amountConfidence(line, last));
     items.push({
       name: cleanName(name),
       quantity,
@@ -170,8 +195,9 @@ const sumOf = (items: Items) => items.reduce((sum, item) => sum + item.amountMin
  * - each row's amount read with the name a row above or below it (`withAmountsMoved`), or else
  * - one item's amount a digit or two from what the others leave of the total, each of them a digit OCR reads
  *   for the other (`misreadAsLookAlike`: 189.95 for 183.25), the only item for which that holds, taken as
- *   misread and marked `repaired`. Any two amounts of four digits are a digit or two apart somewhere: a row
- *   lost rather than misread (12.90 + 8.50 of a 23.50 total) would otherwise rewrite a right amount (15.00).
+ *   misread and marked `repaired` — only when OCR was least sure of that amount (`unsureOfAmount`). Any two
+ *   amounts of four digits are a digit or two apart somewhere: a row lost rather than misread (12.90 + 8.50 of a
+ *   23.50 total) would otherwise rewrite a right amount (15.00), and look-alikes alone still would (of 24.40: 15.90).
  * Otherwise the rows as `findItems` read them. Only the items change: the total was chosen without this.
  */
 export function itemsAddingUpTo(
@@ -208,6 +234,7 @@ export function itemsAddingUpTo(
     });
     if (misread.length !== 1) continue;
     const { i, left } = misread[0]!;
+    if (!unsureOfAmount(reading, i)) continue;
     const repaired: Items = reading.map((item, j) =>
       j === i ? { ...item, amountMinor: left, unitPriceMinor: undefined, repaired: true } : item,
     );
@@ -216,6 +243,22 @@ export function itemsAddingUpTo(
   }
   return items;
 }
+
+/**
+ * OCR itself was unsure of item `i`'s amount: read under the bar of a sure reading, and less surely than every other
+ * item's. Look-alike digits alone do not tell a misread amount from a right one whose row was lost (12.90 + 8.50 of
+ * 24.40, a 3.00 row lost: 12.90 is 15.90 with a 2 read for a 5). Design photos (decision 007, review F1): the right
+ * repairs kept were read at 0.55 and 0.80, the least sure of their receipts'; the wrong one refused (237.00 read
+ * right, made 337.00 because a 114.25 row was read 14.25) at 0.91; a right one lost (19.50 for 79.50) at 0.92.
+ */
+function unsureOfAmount(reading: Items, i: number) {
+  const confidences = reading.amountConfidences ?? [];
+  const own = confidences[i] ?? 1;
+  return own < SURE_AMOUNT && confidences.every((other, j) => j === i || other > own);
+}
+
+/** The word confidence under which OCR's reading of an amount is not sure (the bar of a field read as sure). */
+const SURE_AMOUNT = 0.9;
 
 /** The count of items printed under them (`共 4 項`), when it is. */
 function printedItemCount(lines: Line[], firstTotalLine: number) {

@@ -2,10 +2,19 @@ import { describe, expect, test } from '@jest/globals';
 import { parseReceiptText } from '../../core/receipts/index.js';
 
 const now = new Date('2025-06-01T00:00:00Z');
-const row = (text: string) => ({ text, confidence: 0.93 });
+type Row = { text: string; confidence: number; words?: { text: string; confidence: number }[] };
+const row = (text: string | Row): Row => (typeof text === 'string' ? { text, confidence: 0.93 } : text);
+/** A row as tesseract gives it word by word, its amount (the last word) read at `amountConfidence`. */
+const unsure = (text: string, amountConfidence: number): Row => ({
+  text,
+  confidence: 0.9,
+  words: text
+    .split(' ')
+    .map((word, i, words) => ({ text: word, confidence: i === words.length - 1 ? amountConfidence : 0.93 })),
+});
 
 /** A Thai receipt (the synthetic parts' layout) whose item rows are `items`. */
-const thaiReceipt = (items: string[], header = 'ใบเสร็จรับเงิน / ใบกํากับภาษีอย่างย่อ') =>
+const thaiReceipt = (items: (string | Row)[], header = 'ใบเสร็จรับเงิน / ใบกํากับภาษีอย่างย่อ') =>
   parseReceiptText(
     [
       row('ร้านชำ ลุงสมศักดิ์'),
@@ -61,9 +70,13 @@ describe('itemsAddingUpTo — item amounts read again by the receipt total', () 
     ]);
   });
 
-  test('when one amount is a digit or two from what the others leave of the total, then it is read as that amount', () => {
+  test('when one amount, the one OCR was least sure of, is a digit or two from what the others leave of the total, then it is read as that amount', () => {
     // th-receipt-w16 of the held-out tuning part (seed 20261207): 72.75 read 12.15, its 7s read as 1s.
-    const receipt = thaiReceipt(['3 ข้าวหอมมะลิ 5 กก 154.25', '2 น้ำดื่มสิงห์ 1.5 ล 12.15', '2 ไข่ไก่ 173.00']);
+    const receipt = thaiReceipt([
+      '3 ข้าวหอมมะลิ 5 กก 154.25',
+      unsure('2 น้ำดื่มสิงห์ 1.5 ล 12.15', 0.6),
+      '2 ไข่ไก่ 173.00',
+    ]);
 
     expect(quantitiesAndAmounts(receipt)).toEqual([
       [3, 15425],
@@ -91,7 +104,7 @@ describe('itemsAddingUpTo — item amounts read again by the receipt total', () 
 
 describe('itemsAddingUpTo — only digits OCR reads one for another are repaired (review F9)', () => {
   /** A receipt whose item rows are `items`, its total backed by the cash paid and the change given. */
-  const cashReceipt = (items: string[], total: string, cash: string, change: string) =>
+  const cashReceipt = (items: (string | Row)[], total: string, cash: string, change: string) =>
     parseReceiptText(
       [
         row('KEDAI RUNCIT MAJU JAYA'),
@@ -117,9 +130,36 @@ describe('itemsAddingUpTo — only digits OCR reads one for another are repaired
     expect(receipt.fields.items.some((item) => item.repaired)).toBe(false);
   });
 
-  test('when one amount is the rest of the total with look-alike digits misread, then it is repaired and the items are not read as sure', () => {
+  test('when a round amount was lost and OCR was sure of the amounts it read, then they stay as read even if look-alikes (review F1)', () => {
+    // A 3.00 row lost: 24.40 − 8.50 leaves 15.90, 12.90 with its 2 read for a 5 (a look-alike pair).
+    const sure = cashReceipt(['ORANGE JUICE 12.90', 'MILO 8.50'], '24.40', '50.00', '25.60');
+    // OCR unsure of 12.90 but less sure of 8.50: nothing says which amount it would have misread.
+    const lessSureOfAnother = cashReceipt(
+      [unsure('ORANGE JUICE 12.90', 0.85), unsure('MILO 8.50', 0.8)],
+      '24.40',
+      '50.00',
+      '25.60',
+    );
+
+    for (const receipt of [sure, lessSureOfAnother]) {
+      expect(receipt.fields.totalMinor).toBe(2440);
+      expect(quantitiesAndAmounts(receipt)).toEqual([
+        [1, 1290],
+        [1, 850],
+      ]);
+      expect(receipt.fields.items.some((item) => item.repaired)).toBe(false);
+      expect(receipt.confidence.items).toBeLessThan(0.9);
+    }
+  });
+
+  test('when one amount, the one OCR was least sure of, is the rest of the total with look-alike digits misread, then it is repaired and the items are not read as sure', () => {
     // 783.75 printed, read 183.15: a 7 read as 1, twice.
-    const receipt = cashReceipt(['BERAS 5KG 183.15', 'TELUR 30 BIJI 23.40'], '807.15', '1000.00', '192.85');
+    const receipt = cashReceipt(
+      [unsure('BERAS 5KG 183.15', 0.7), 'TELUR 30 BIJI 23.40'],
+      '807.15',
+      '1000.00',
+      '192.85',
+    );
 
     expect(receipt.fields.totalMinor).toBe(80715);
     expect(quantitiesAndAmounts(receipt)).toEqual([
@@ -132,7 +172,12 @@ describe('itemsAddingUpTo — only digits OCR reads one for another are repaired
 
   test('when the repaired amount is within the total check of what was read, then the items are still not read as sure', () => {
     // 183.75 printed, read 183.15: the read sum is 0.60 short of 207.15, close enough for the items-sum check.
-    const receipt = cashReceipt(['BERAS 5KG 183.15', 'TELUR 30 BIJI 23.40'], '207.15', '250.00', '42.85');
+    const receipt = cashReceipt(
+      [unsure('BERAS 5KG 183.15', 0.7), 'TELUR 30 BIJI 23.40'],
+      '207.15',
+      '250.00',
+      '42.85',
+    );
 
     expect(quantitiesAndAmounts(receipt)).toEqual([
       [1, 18375],
