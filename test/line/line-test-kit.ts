@@ -244,6 +244,21 @@ export async function registerChannel(simUrl: string, demo: DemoSeed, webhookUrl
   if (!response.ok) throw new Error(`channel registration failed: ${response.status}`);
 }
 
+/**
+ * Members who each type one e-invoice bought yesterday: their LINE user ids (numbered from `userBase`), their
+ * invoice numbers (`prefix` + 8 digits) and the text each sends. Files use different bases and prefixes.
+ */
+export function typedProofMembers(userBase: number, prefix: string) {
+  const purchaseDate = taipeiDaysAgo(1);
+  const invoiceNumberOf = (i: number) => `${prefix}${String(10_000_000 + i)}`;
+  return {
+    purchaseDate,
+    userIdOf: (i: number) => `U${'0'.repeat(28)}${(userBase + i).toString(16)}`,
+    invoiceNumberOf,
+    proofText: (i: number) => `${invoiceNumberOf(i)} ${rocDate(purchaseDate)} 1234`,
+  };
+}
+
 /** The English "received, checking" answer's title, and the place in the queue its text gives. */
 export const CHECKING_TITLE = 'Received, checking';
 export const queuePlaceOf = (text: string) => Number(/Your place in the queue: (\d+)/.exec(text)?.[1]);
