@@ -24,6 +24,7 @@ export default {
   maxWorkers: process.env.CI ? 2 : '50%',
   // A worker keeps 15–30 MB of each database file after a forced GC: ~31 files into a PGlite stage the two
   // stood at 2.8–2.9 GB of RSS. Past 512 MB of heap after a file, jest starts a fresh worker instead (on
-  // 31 files no CPU cost seen at 256 MB: docs/decisions/002-test-stack.md). No effect in band.
+  // 31 files no CPU cost seen at 256 MB: docs/decisions/002-test-stack.md). jest compares `heapUsed`, so
+  // this bounds the V8 heap only (PGlite's wasm memory is outside it). No effect in band.
   workerIdleMemoryLimit: '512MB',
 };

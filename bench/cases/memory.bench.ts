@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { projectRoot } from '../../core/shared/paths.js';
 import { compare, type BenchCase, type BenchMeasurement } from '../bench.types.js';
@@ -65,10 +66,42 @@ const memoryBench: BenchCase = {
         baseline,
         load,
       ),
+      ...breakdownRows(proofline.breakdownLater, proofline.breakdownAfterTraffic),
     ];
     return out;
   },
 };
+
+/**
+ * Where idle memory is, after a later start and again after the burst (the probe's report, MB): each row's
+ * value is after the traffic, its note the figure after the start. Mappings from /proc/<pid>/smaps
+ * (resident); heaps per thread from V8 (`physical`: resident pages of its spaces); PGlite's wasm memory
+ * is its `byteLength` (what it grew to; a page it never touched is not resident).
+ */
+function breakdownRows(start: MemoryBreakdown, traffic: MemoryBreakdown): BenchMeasurement[] {
+  const thread = (report: MemoryBreakdown, name: string) => report.threads.find((t) => t.thread === name);
+  const rows: [string, (report: MemoryBreakdown) => number | undefined][] = [
+    ['smaps: file-backed (node, libraries)', (r) => r.rollup.file],
+    ['smaps: anonymous', (r) => r.rollup.anonymous],
+    ['smaps: [heap] (glibc main arena)', (r) => r.smaps.brkHeap],
+    ['smaps: glibc thread arenas', (r) => r.smaps.threadArenas],
+    ['smaps: other anonymous (V8 heaps and code, wasm memory, stacks)', (r) => r.smaps.anonOther],
+    ['main thread: V8 heap resident', (r) => thread(r, 'main')?.heapPhysical],
+    ['main thread: V8 new space resident', (r) => thread(r, 'main')?.spaces.new_space?.physical],
+    ['main thread: V8 old space resident', (r) => thread(r, 'main')?.spaces.old_space?.physical],
+    ['main thread: V8 old space used', (r) => thread(r, 'main')?.spaces.old_space?.used],
+    ['main thread: V8 malloced (zones, compiler)', (r) => thread(r, 'main')?.malloced],
+    ['PGlite thread: V8 heap resident', (r) => thread(r, 'pglite')?.heapPhysical],
+    ['PGlite thread: V8 malloced', (r) => thread(r, 'pglite')?.malloced],
+    ['PGlite: wasm memory byteLength', (r) => (thread(r, 'pglite') ?? thread(r, 'main'))?.wasmMemory],
+  ];
+  return rows.map(([metric, read]) => ({
+    metric: `breakdown, idle after traffic: ${metric}`,
+    unit: 'MB',
+    value: read(traffic) ?? 0,
+    note: `after a later start: ${read(start) ?? 0} MB`,
+  }));
+}
 
 async function measureEcho(execArgv: string[]): Promise<{ idle: number; loaded: number }> {
   const child = spawn(process.execPath, [...execArgv, join(projectRoot, 'bench/support/echo-bot.js')], {
@@ -105,6 +138,8 @@ type ProoflineMemory = {
   afterOcr: number;
   idleLater: number;
   idleAfterTraffic: number;
+  breakdownLater: MemoryBreakdown;
+  breakdownAfterTraffic: MemoryBreakdown;
 };
 
 async function measureProofline(): Promise<ProoflineMemory> {
@@ -116,11 +151,14 @@ async function measureProofline(): Promise<ProoflineMemory> {
       const [webPort, simUrl] = await outputMatch(later, LISTENING, 600_000);
       await sleep(5_000);
       const idleLater = rssMb(later);
+      const breakdownLater = await probeBreakdown(later);
       // The young generation V8 grew for a burst is given back only at a very low allocation rate, so
       // "idle" is read again once the server has answered traffic and been left alone (review F7).
       await answerHelpBurst(`http://127.0.0.1:${webPort}`, simUrl as string, 0xe100_0000);
       await sleep(IDLE_AGAIN_MS);
-      return { ...first, idleLater, idleAfterTraffic: rssMb(later) };
+      const idleAfterTraffic = rssMb(later);
+      const breakdownAfterTraffic = await probeBreakdown(later);
+      return { ...first, idleLater, idleAfterTraffic, breakdownLater, breakdownAfterTraffic };
     } finally {
       await stop(later);
     }
@@ -129,19 +167,30 @@ async function measureProofline(): Promise<ProoflineMemory> {
   }
 }
 
+/** Where each started server's probe writes its report. */
+const probeFiles = new WeakMap<ChildProcess, string>();
+
 function startProofline(dataDir: string): ChildProcess {
-  return spawn(process.execPath, [join(projectRoot, 'bin/proofline.js'), 'start'], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      PORT: '0',
-      DATA_DIR: dataDir,
-      PGLITE_DATA_DIR: join(dataDir, 'pglite'),
-      LOG_LEVEL: 'warn',
-      OCR_IDLE_STOP_MS: String(OCR_IDLE_STOP_MS),
+  const probeOut = join(dataDir, 'memory-probe.json');
+  const child = spawn(
+    process.execPath,
+    ['--import', pathToFileURL(PROBE).href, join(projectRoot, 'bin/proofline.js'), 'start'],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        PROOFLINE_MEMORY_PROBE_OUT: probeOut,
+        PORT: '0',
+        DATA_DIR: dataDir,
+        PGLITE_DATA_DIR: join(dataDir, 'pglite'),
+        LOG_LEVEL: 'warn',
+        OCR_IDLE_STOP_MS: String(OCR_IDLE_STOP_MS),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
+  probeFiles.set(child, probeOut);
+  return child;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -155,6 +204,43 @@ async function stop(child: ChildProcess): Promise<void> {
       clearTimeout(timer);
       resolve(undefined);
     });
+  });
+}
+
+const PROBE = join(projectRoot, 'bench/support/memory-probe.mjs');
+
+/** What `bench/support/memory-probe.mjs` writes (MB): per thread, and the process's mappings. */
+type ThreadFigures = {
+  thread: string;
+  heapPhysical: number;
+  malloced: number;
+  wasmMemory: number;
+  arrayBuffers: number;
+  spaces: Record<string, { size: number; used: number; physical: number }>;
+};
+type MemoryBreakdown = {
+  rollup: { rss: number; anonymous: number; file: number };
+  smaps: {
+    nodeBinary: number;
+    otherFiles: number;
+    brkHeap: number;
+    threadArenas: number;
+    anonOther: number;
+  };
+  threads: ThreadFigures[];
+};
+
+/** Asks the server's probe (SIGUSR2) where its memory is; its threads answer within 3 s. */
+async function probeBreakdown(child: ChildProcess): Promise<MemoryBreakdown> {
+  const file = probeFiles.get(child) as string;
+  rmSync(file, { force: true });
+  child.kill('SIGUSR2');
+  return waitFor(async () => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as MemoryBreakdown;
+    } catch {
+      return undefined;
+    }
   });
 }
 
@@ -190,7 +276,9 @@ async function answerHelpBurst(
 
 async function measureFirstStart(
   dataDir: string,
-): Promise<Omit<ProoflineMemory, 'idleLater' | 'idleAfterTraffic'>> {
+): Promise<
+  Omit<ProoflineMemory, 'idleLater' | 'idleAfterTraffic' | 'breakdownLater' | 'breakdownAfterTraffic'>
+> {
   const child = startProofline(dataDir);
   try {
     // A first start (initdb, migrations, the demo history) takes minutes at load 20 on 2 cores.

@@ -19,6 +19,7 @@ import type { Command } from './command.js';
 import { beginPreparing, finishPreparing, pgliteDataDirState } from './first-start.js';
 import { compileWasmOnBaselineOnly } from '../../core/db/pglite-compiler.js';
 import { holdYoungGenerationSmall, releaseYoungGeneration } from '../../core/shared/young-generation.js';
+import { watchIdleHeap } from '../../core/shared/idle-heap.js';
 import { connectOrReport, createBootLogger, loadConfigOrReport } from './shared.js';
 
 export const startCommand: Command = {
@@ -127,7 +128,23 @@ export const startCommand: Command = {
     if (!runWeb && web) console.log(`  worker health and metrics: ${web.url}/metrics`);
     const warning = simulationWarning(config);
     if (warning) logger.warn({ simulated: config.simulated }, warning);
-    return waitForShutdown(services, web, worker, simulators);
+    // What a burst of work grew is given back once the server is idle again (decision 012).
+    const stopWatchingHeap = watchIdleHeap({
+      onCollected: ({ beforeBytes, afterBytes, ms }) =>
+        logger.debug(
+          {
+            heapMb: Math.round(beforeBytes / 1048576),
+            afterMb: Math.round(afterBytes / 1048576),
+            ms: Math.round(ms),
+          },
+          'idle: gave back the heap a burst grew',
+        ),
+    });
+    try {
+      return await waitForShutdown(services, web, worker, simulators);
+    } finally {
+      stopWatchingHeap();
+    }
   },
 };
 

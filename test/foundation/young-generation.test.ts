@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { projectRoot } from '../../core/shared/paths.js';
-import { TEMPLATE_ENV } from '../support/template-env.js';
+import { compiledModuleUrl, runNodeScript } from '../support/node-script.js';
 
 /**
  * `holdYoungGenerationSmall` (what `proofline start` holds until its server is up, decision 012), in a
@@ -17,14 +14,11 @@ const dir = mkdtempSync(join(tmpdir(), 'young-generation-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runScript(body: string, nodeFlags: string[] = []): Promise<Record<string, number>> {
-  const compiled = process.env[TEMPLATE_ENV.compiledDir] ?? join(projectRoot, 'dist');
-  const moduleUrl = pathToFileURL(join(compiled, 'core', 'shared', 'young-generation.js')).href;
-  const script = join(dir, `script-${Math.random().toString(36).slice(2)}.mjs`);
-  writeFileSync(
-    script,
+  return runNodeScript(
+    dir,
     `import { getHeapSpaceStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-const { holdYoungGenerationSmall, releaseYoungGeneration } = await import(${JSON.stringify(moduleUrl)});
+const { holdYoungGenerationSmall, releaseYoungGeneration } = await import(${JSON.stringify(compiledModuleUrl('core', 'shared', 'young-generation.js'))});
 const youngMb = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size / 1048576;
 const work = () => {
   const kept = [];
@@ -43,24 +37,8 @@ const startWorker = async () => {
 const sizes = {};
 ${body}
 console.log(JSON.stringify(sizes));`,
+    nodeFlags,
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, script], {
-      cwd: projectRoot,
-      env: { PATH: process.env.PATH },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as Record<string, number>)
-        : reject(new Error(`exit ${code}: ${err}`)),
-    );
-  });
 }
 
 describe('holding the young generation small during a start', () => {

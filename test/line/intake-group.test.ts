@@ -6,8 +6,7 @@ import { detailRequests } from '../submissions/world.js';
 import {
   createLineTestKit,
   greenTeaInvoices,
-  rocDate,
-  taipeiDaysAgo,
+  typedProofMembers,
   CHECKING_TITLE as CHECKING,
   queuePlaceOf as placeOf,
   textsOf,
@@ -15,10 +14,7 @@ import {
 } from './line-test-kit.js';
 
 const GROUP = 6;
-const PURCHASE_DATE = taipeiDaysAgo(1);
-const userIdOf = (i: number) => `U${'0'.repeat(28)}${(0xf000 + i).toString(16)}`;
-const invoiceNumberOf = (i: number) => `IG${String(10_000_000 + i)}`;
-const proofText = (i: number) => `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`;
+const { purchaseDate: PURCHASE_DATE, userIdOf, invoiceNumberOf, proofText } = typedProofMembers(0xf000, 'IG');
 
 describe('typed proofs that come together are taken in together, also when one of them is checked at once', () => {
   let kit: LineTestKit;

@@ -244,11 +244,26 @@ export async function registerChannel(simUrl: string, demo: DemoSeed, webhookUrl
   if (!response.ok) throw new Error(`channel registration failed: ${response.status}`);
 }
 
-/** Every text in a LINE message (Flex walked), to assert what a member reads. */
+/**
+ * Members who each type one e-invoice bought yesterday: their LINE user ids (numbered from `userBase`), their
+ * invoice numbers (`prefix` + 8 digits) and the text each sends. Files use different bases and prefixes.
+ */
+export function typedProofMembers(userBase: number, prefix: string) {
+  const purchaseDate = taipeiDaysAgo(1);
+  const invoiceNumberOf = (i: number) => `${prefix}${String(10_000_000 + i)}`;
+  return {
+    purchaseDate,
+    userIdOf: (i: number) => `U${'0'.repeat(28)}${(userBase + i).toString(16)}`,
+    invoiceNumberOf,
+    proofText: (i: number) => `${invoiceNumberOf(i)} ${rocDate(purchaseDate)} 1234`,
+  };
+}
+
 /** The English "received, checking" answer's title, and the place in the queue its text gives. */
 export const CHECKING_TITLE = 'Received, checking';
 export const queuePlaceOf = (text: string) => Number(/Your place in the queue: (\d+)/.exec(text)?.[1]);
 
+/** Every text in a LINE message (Flex walked), to assert what a member reads. */
 export function textsOf(messages: Record<string, unknown>[]): string {
   const out: string[] = [];
   const walk = (node: unknown) => {

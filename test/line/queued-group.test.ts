@@ -7,8 +7,7 @@ import { detailRequests } from '../submissions/world.js';
 import {
   createLineTestKit,
   greenTeaInvoices,
-  rocDate,
-  taipeiDaysAgo,
+  typedProofMembers,
   CHECKING_TITLE as CHECKING,
   queuePlaceOf as placeOf,
   textsOf,
@@ -16,10 +15,7 @@ import {
 } from './line-test-kit.js';
 
 const GROUP = 6;
-const PURCHASE_DATE = taipeiDaysAgo(1);
-const userIdOf = (i: number) => `U${'0'.repeat(28)}${(0xe000 + i).toString(16)}`;
-const invoiceNumberOf = (i: number) => `QG${String(10_000_000 + i)}`;
-const proofText = (i: number) => `${invoiceNumberOf(i)} ${rocDate(PURCHASE_DATE)} 1234`;
+const { purchaseDate: PURCHASE_DATE, userIdOf, invoiceNumberOf, proofText } = typedProofMembers(0xe000, 'QG');
 
 describe('typed proofs of a burst that would all wait for the MoF budget are taken in together', () => {
   let kit: LineTestKit;
