@@ -2,6 +2,7 @@ import { createBrandsRepository } from '../brands/index.js';
 import type { Executor } from '../db/database.js';
 import { createMembersRepository } from '../members/index.js';
 import type { Clock } from '../shared/clock.js';
+import { isConnectionReset } from '../shared/connection-reset.js';
 import { generateId as defaultGenerateId, type IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { isLineApiError } from './messaging.errors.js';
@@ -242,15 +243,27 @@ export async function sendClaimedMessages(
           return undefined;
         }
         replyInFlight = true;
-        const result = await messenger.reply(credentials, {
-          replyToken: message.replyToken as string,
-          messages: message.messages,
+        const reply = () =>
+          messenger.reply(credentials, {
+            replyToken: message.replyToken as string,
+            messages: message.messages,
+          });
+        // A connection reset under the reply (a keep-alive connection the server closed as it was reused:
+        // a lagging event loop) leaves its outcome unknown. Asked again at once with the same single-use
+        // token, while it is fresh: LINE takes it only if the first never arrived, and refuses the token if
+        // it did — never delivered twice, and not left to the outbound worker's back-off meanwhile.
+        let resetUnderReply = false;
+        const result = await reply().catch((error: unknown) => {
+          if (!isConnectionReset(error)) throw error;
+          resetUnderReply = true;
+          return reply();
         });
         replyInFlight = false;
         if (result.status === 'sent') return 'reply';
         // The token is single-use and only we hold it: an earlier attempt of ours used it (it reached
-        // LINE, then the sender died before recording it); a push now would deliver the answer twice.
-        if (earlierReplyUnknown) return 'reply_consumed';
+        // LINE, then the sender died before recording it, or its connection was reset before LINE's
+        // answer came back); a push now would deliver the answer twice.
+        if (earlierReplyUnknown || resetUnderReply) return 'reply_consumed';
         // Refused without being used by us (expired early): not delivered, so a push may follow — unless
         // our lease lapsed and another sender claimed it meanwhile (its reply may have used the token).
         if (!(await repository.clearRefusedReply({ claimedBy }))) {

@@ -228,6 +228,52 @@ describe('an answer whose send crashed after LINE accepted it', () => {
     expect(received.map((texts) => new Set(texts).size)).toEqual(received.map((texts) => texts.length));
   });
 
+  test('when the connection is reset under a reply, before LINE read it or after LINE took it, then the sender asks again at once and the member gets it once, by reply', async () => {
+    const users: string[] = [];
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 4; i++) {
+      const userId = `U${'0'.repeat(26)}5e7${String(i).padStart(3, '0')}`;
+      users.push(userId);
+      await simUser(userId);
+      const { event } = await kit.userSends(userId, { type: 'text', text: 'hello' });
+      const messageId = await answerFor(
+        userId,
+        event,
+        `reset-answer-${i}`,
+        `answer ${i}`,
+        event.replyToken as string,
+      );
+      // What Node's fetch throws when a keep-alive connection is closed as it is reused (a lagging event
+      // loop): the first reply's connection is reset before LINE read it (even i) or after LINE took it.
+      let calls = 0;
+      const real = kit.conversation.messenger;
+      const resetting: LineMessenger = {
+        ...real,
+        reply: async (...args) => {
+          if (calls++ > 0) return real.reply(...args);
+          if (i % 2 === 1) await real.reply(...args);
+          const socket = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+          throw new LineApiError({
+            status: undefined,
+            body: 'fetch failed',
+            cause: new TypeError('fetch failed', { cause: socket }),
+          });
+        },
+      };
+      // One send, as the webhook worker's right after its commit (the outbound worker is not run).
+      const summary = await deliverOutboundMessages(deps(systemClock, resetting), { ids: [messageId] });
+      const [row] = await kit.services.database.db
+        .select()
+        .from(outboundMessages)
+        .where(eq(outboundMessages.id, messageId));
+      outcomes.push([summary.sent, row?.state, row?.deliveredAs]);
+    }
+
+    const received = await Promise.all(users.map(async (userId) => kit.botMessages(userId)));
+    expect(received.map((entries) => entries.map((entry) => entry.via))).toEqual(users.map(() => ['reply']));
+    expect(outcomes).toEqual(users.map((_, i) => [1, 'sent', i % 2 === 0 ? 'reply' : 'reply_consumed']));
+  });
+
   test("when a sender loses its lease while its push is in flight and another sender sends it, then the first records nothing over the other's outcome", async () => {
     const userIds: string[] = [];
     const summaries: unknown[] = [];

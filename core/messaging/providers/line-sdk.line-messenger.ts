@@ -22,7 +22,8 @@ type Clients = { api: messagingApi.MessagingApiClient; blob: messagingApi.Messag
  * The LineMessenger on @line/bot-sdk. A request whose keep-alive connection was reset under it (the
  * server closed it as idle as it was reused: "fetch failed") is sent once more at once when it is
  * idempotent: the reads, and the sends that carry an X-Line-Retry-Key (LINE delivers a key once). A reply
- * is not (its token is single-use; the outbound worker's reply-of-unknown-outcome rules handle it).
+ * is not here: its token is single-use, so the sender asks again and reads a refused token as delivered
+ * (`sendClaimedMessages`).
  * `apiBaseUrl` / `dataApiBaseUrl` point it at LINE, a proxy or the simulator: the same code path
  * everywhere. One pair of clients per channel access token.
  */
