@@ -81,9 +81,7 @@ const LOOK_ALIKE_DIGITS = new Set(
  * look-alike says the difference is OCR's.
  */
 export function misreadAsLookAlike(read: number, meant: number) {
-  const x = String(read);
+  if (!misreadDigitsApart(read, meant)) return false;
   const y = String(meant);
-  if (x.length !== y.length || x.length < 4) return false;
-  const swaps = [...x].flatMap((digit, i) => (digit === y[i] ? [] : [`${digit}${y[i]}`]));
-  return swaps.length >= 1 && swaps.length <= 2 && swaps.every((swap) => LOOK_ALIKE_DIGITS.has(swap));
+  return [...String(read)].every((digit, i) => digit === y[i] || LOOK_ALIKE_DIGITS.has(`${digit}${y[i]}`));
 }
