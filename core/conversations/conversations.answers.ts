@@ -5,7 +5,7 @@ import { isLocale, type Locale } from '../i18n/index.js';
 import { createMembersRepository, type Member } from '../members/index.js';
 import { enqueueAnswers, type AnswerToRecord, type ClaimedMessage } from '../messaging/index.js';
 import { getPointsBalance } from '../rewards/index.js';
-import type { SubmitProofResult } from '../submissions/index.js';
+import type { Submission, SubmitProofResult } from '../submissions/index.js';
 import { credentialsOf } from './conversations.context.js';
 import { surveyPromptFor } from './conversations.surveys.js';
 import type { Answer, ProofAnswer } from './conversations.types.js';
@@ -36,6 +36,10 @@ export type AnswerContext = {
   runsSurveys?: boolean | undefined;
   /** The brand's active campaigns' row stamps (`EventContext.activeCampaigns`); unknown: read. */
   activeCampaigns?: string[] | undefined;
+  /** The member was stored by this event (`ensureMember`): they have no open question yet. */
+  createdNow?: boolean;
+  /** Whether this event stored a proof already, read ahead (`SubmitProofCommand.seenBefore`). */
+  seenBefore?: Promise<Submission | undefined>;
 };
 
 /** The proof's answer from what `submitProof` decided. */

@@ -34,6 +34,7 @@ import {
   type EventContextReader,
   type MemberUpserter,
   type OpenQuestionReader,
+  type SeenProofReader,
 } from './conversations.context.js';
 import type { Answer, AnswerRenderer } from './conversations.types.js';
 import {
@@ -80,6 +81,8 @@ export type ConversationDeps = {
   readOpenQuestion?: OpenQuestionReader;
   /** Stores a new member with their profile (the webhook worker's: several in one statement). */
   upsertMember?: MemberUpserter;
+  /** Reads the proof an event stored, if any (the webhook worker's: several in one statement). */
+  readSeenProof?: SeenProofReader;
 };
 
 type LineEventPayload = {
@@ -115,7 +118,7 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
   const timezone = brand?.timezone ?? 'Asia/Taipei';
 
   if (payload.type === 'follow') {
-    const member = await storeMemberWithProfile(deps, {
+    const { member } = await storeMemberWithProfile(deps, {
       event,
       channel,
       userId,
@@ -143,14 +146,27 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
 
   if (payload.type !== 'message' && payload.type !== 'postback') return {};
 
-  const { member, known } = await ensureMember(deps, {
+  const message = payload.message;
+  const command = message?.type === 'text' && message.text !== undefined ? parseCommand(message.text) : null;
+  // Text that is no command is taken for a proof: whether this event stored one already is read now,
+  // alongside a new member's LINE profile or a known one's open question, not after them.
+  const seenBefore =
+    message?.type === 'text' && message.text !== undefined && !command
+      ? (deps.readSeenProof ?? createSubmissionsRepository({ db: deps.db }).findBySourceRef)({
+          brandId: event.brandId,
+          sourceRef: sourceRefOf(event),
+        })
+      : undefined;
+  // Awaited by the proof's intake; a failure is its to report, not an unhandled rejection meanwhile.
+  seenBefore?.catch(() => {});
+  const { member, known, created } = await ensureMember(deps, {
     event,
     channel,
     existing: found.member,
     userId,
     brandLocale,
   });
-  const context = {
+  const context: AnswerContext = {
     event,
     channel,
     member,
@@ -160,6 +176,8 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
     touchMember: known,
     runsSurveys: found.runsSurveys,
     activeCampaigns: found.activeCampaigns,
+    ...(created ? { createdNow: true } : {}),
+    ...(seenBefore ? { seenBefore } : {}),
   };
 
   if (payload.type === 'postback') {
@@ -168,9 +186,7 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
     return runCommand(deps, context, command);
   }
 
-  const message = payload.message;
   if (message?.type === 'text' && message.text !== undefined) {
-    const command = parseCommand(message.text);
     if (command) return runCommand(deps, context, command);
     return answerProof(deps, context, { type: 'text', text: message.text });
   }
@@ -296,9 +312,12 @@ async function answerProof(
   const today = localDateOf(now, context.timezone);
   const sourceRef = sourceRefOf(context.event);
   const key = { brandId: member.brandId, memberId: member.id };
-  const open = await (deps.readOpenQuestion
-    ? deps.readOpenQuestion(key)
-    : createProofQuestionsRepository({ db: deps.db }).findOpen(key));
+  // A member stored by this event has asked nothing yet: no question to read.
+  const open = context.createdNow
+    ? undefined
+    : await (deps.readOpenQuestion
+        ? deps.readOpenQuestion(key)
+        : createProofQuestionsRepository({ db: deps.db }).findOpen(key));
   const live = open && open.expiresAt > now ? open : undefined;
   const lapsed = open && !live ? open : undefined;
 
@@ -451,6 +470,8 @@ function submitFromChat(
     input,
     receivedAt: context.event.receivedAt,
     ...(context.activeCampaigns ? { activeCampaigns: context.activeCampaigns } : {}),
+    // Read ahead (the event's own `sourceRef`, whichever text completes its proof).
+    ...(context.seenBefore ? { seenBefore: context.seenBefore } : {}),
   });
 }
 

@@ -35,6 +35,12 @@ export type SubmitProofCommand = {
    * when all match rows read before, the campaign is not read again. Unset: read.
    */
   activeCampaigns?: readonly string[];
+  /**
+   * The submission of `sourceRef` as the caller read it ahead, alongside other work (the chat starts the
+   * read while it fetches a new member's LINE profile or reads their open question): not read again.
+   * Unset: read here.
+   */
+  seenBefore?: Promise<Submission | undefined>;
 };
 
 /** A problem with the proof, as data the bot translates: `{ field: 'randomCode', reason: 'random_code.missing' }`. */

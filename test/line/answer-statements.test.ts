@@ -36,7 +36,7 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * with the entry and card as one statement each (same day): 22.
  * The proofs counted follow a first one (`WARM`), as every proof but a process's first does.
  */
-const MAX_STATEMENTS = { help: 6, textProof: 19, queuedProof: 12 };
+const MAX_STATEMENTS = { help: 6, textProof: 19, queuedProof: 12, newMemberProof: 18 };
 /**
  * A group of `help` answers handled together (issue 17's burst): the claim and each group's writes (done
  * marks, members' activity, answers, sent marks) are one statement each for the whole group, so each
@@ -51,6 +51,8 @@ const MAX_GROUP_STATEMENTS = 24;
 // rows are read), the last: the single write.
 const WARM = 4 + GROUP;
 const MEMBERS = 6 + GROUP;
+/** A member the bot has not stored yet (they added the account before Proofline ran): their first proof. */
+const NEWCOMER = MEMBERS;
 
 describe('statements per answer (issue 17)', () => {
   const log = createStatementLog();
@@ -70,7 +72,7 @@ describe('statements per answer (issue 17)', () => {
 
   beforeAll(async () => {
     kit = await createLineTestKit({
-      invoices: greenTeaInvoices(MEMBERS, invoiceNumberOf, PURCHASE_DATE),
+      invoices: greenTeaInvoices(MEMBERS + 1, invoiceNumberOf, PURCHASE_DATE),
       onStatement: log.onStatement,
     });
     worker = createWebhookEventsWorker(kit.services as Services, {
@@ -78,7 +80,7 @@ describe('statements per answer (issue 17)', () => {
       lanes: 1,
       answerLanes: 0,
     });
-    for (let i = 0; i < MEMBERS; i++)
+    for (let i = 0; i <= NEWCOMER; i++)
       await kit.addUser(userIdOf(i), { displayName: `member ${i}`, language: 'en' });
     // Known members: their first message stored them.
     for (let i = 0; i < MEMBERS; i++) await answer(userIdOf(i), 'help');
@@ -118,6 +120,19 @@ describe('statements per answer (issue 17)', () => {
     const submissionUpdates = statements.filter((statement) => /^\s*update "submissions"/i.test(statement));
     expect(submissionUpdates).toHaveLength(1);
     expect(submissionUpdates[0]).toMatch(/"state" = /);
+  });
+
+  test('when a member not stored yet sends a typed e-invoice, then the answer reads no proof question and takes at most the bound of statements', async () => {
+    // Act
+    const { statements, answer: text } = await answer(
+      userIdOf(NEWCOMER),
+      `${invoiceNumberOf(NEWCOMER)} ${rocDate(PURCHASE_DATE)} 1234`,
+    );
+
+    // Assert: stored by this event (their profile fetched meanwhile), they have asked nothing yet.
+    expect(text).toContain('point');
+    expect(statements.filter((statement) => /"proof_questions"/.test(statement))).toEqual([]);
+    expect(statements.length).toBeLessThanOrEqual(MAX_STATEMENTS.newMemberProof);
   });
 
   test('when a known member sends a typed e-invoice while the MoF budget has a backlog, then the "received, checking" answer takes at most the bound of statements', async () => {
