@@ -41,6 +41,7 @@ import {
   answerInTransaction,
   answerOfResult,
   answerWith,
+  proofAnswerStep,
   type AnswerContext,
   type Handling,
 } from './conversations.answers.js';
@@ -202,7 +203,7 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
       return answerWith(
         deps,
         context,
-        await answerOfResult(deps, member, resultOfStored(stored), context.runsSurveys),
+        await answerOfResult(deps.db, member, resultOfStored(stored), context.runsSurveys),
       );
     const credentials = credentialsOf(channel);
     // The typing indicator while the photo is fetched and read; a failure to show it changes nothing.
@@ -332,54 +333,65 @@ async function answerProof(
     if (reply.kind === 'complete') return completeQuestion(deps, context, live, reply.text);
   }
 
-  const result = await submitFromChat(deps, context, input);
-  // Read before the transaction: PGlite has one connection, which the transaction holds.
-  const answer = await answerOfResult(deps, member, result, context.runsSurveys);
-  return answerInTransaction(deps, context, async (tx) => {
-    const questions = createProofQuestionsRepository({ db: tx });
-    if (lapsed) await questions.close({ questionId: lapsed.id, state: 'expired', closedBy: sourceRef, now });
-    if (result.outcome === 'incomplete' && result.partial) {
-      const question = await questions.ask({
-        generateId: deps.generateId,
-        brandId: member.brandId,
-        memberId: member.id,
-        partial: result.partial,
-        askedBy: sourceRef,
+  const step = await proofAnswerStep(
+    deps,
+    member,
+    await submitFromChat(deps, context, input),
+    context.runsSurveys,
+  );
+  return answerInTransaction(
+    deps,
+    context,
+    async (tx) => {
+      const { result, answer } = await step.settle(tx);
+      const questions = createProofQuestionsRepository({ db: tx });
+      if (lapsed)
+        await questions.close({ questionId: lapsed.id, state: 'expired', closedBy: sourceRef, now });
+      if (result.outcome === 'incomplete' && result.partial) {
+        const question = await questions.ask({
+          generateId: deps.generateId,
+          brandId: member.brandId,
+          memberId: member.id,
+          partial: result.partial,
+          askedBy: sourceRef,
+          now,
+        });
+        const asked = questionAnswerOf(question, today);
+        if (!asked) {
+          await questions.close({ questionId: question.id, state: 'cancelled', closedBy: sourceRef, now });
+          return {
+            kind: 'proof',
+            outcome: 'invalid',
+            issues: [{ field: 'invoiceDate', reason: 'invoice_date.outside_period' }],
+          };
+        }
+        return live && live.askedBy !== sourceRef ? [cancelledNotice(live), asked] : asked;
+      }
+      if (!live) {
+        // A date sent after the question lapsed: say so, rather than "I did not understand".
+        if (
+          lapsed &&
+          result.outcome === 'not_a_proof' &&
+          input.type === 'text' &&
+          looksLikeDateReply(lapsed, input.text)
+        )
+          return { kind: 'question_closed', reason: 'expired' };
+        return answer;
+      }
+      // Chat text while a question is open: the question again, not the help card.
+      if (result.outcome === 'not_a_proof')
+        return questionAnswerOf(live, today, { reminder: true }) ?? answer;
+      const same = isSameProof(live.partial, labelOf(result.submission?.rawInput));
+      await questions.close({
+        questionId: live.id,
+        state: same ? 'answered' : 'cancelled',
+        closedBy: sourceRef,
         now,
       });
-      const asked = questionAnswerOf(question, today);
-      if (!asked) {
-        await questions.close({ questionId: question.id, state: 'cancelled', closedBy: sourceRef, now });
-        return {
-          kind: 'proof',
-          outcome: 'invalid',
-          issues: [{ field: 'invoiceDate', reason: 'invoice_date.outside_period' }],
-        };
-      }
-      return live && live.askedBy !== sourceRef ? [cancelledNotice(live), asked] : asked;
-    }
-    if (!live) {
-      // A date sent after the question lapsed: say so, rather than "I did not understand".
-      if (
-        lapsed &&
-        result.outcome === 'not_a_proof' &&
-        input.type === 'text' &&
-        looksLikeDateReply(lapsed, input.text)
-      )
-        return { kind: 'question_closed', reason: 'expired' };
-      return answer;
-    }
-    // Chat text while a question is open: the question again, not the help card.
-    if (result.outcome === 'not_a_proof') return questionAnswerOf(live, today, { reminder: true }) ?? answer;
-    const same = isSameProof(live.partial, labelOf(result.submission?.rawInput));
-    await questions.close({
-      questionId: live.id,
-      state: same ? 'answered' : 'cancelled',
-      closedBy: sourceRef,
-      now,
-    });
-    return same ? answer : [cancelledNotice(live), answer];
-  });
+      return same ? answer : [cancelledNotice(live), answer];
+    },
+    { alone: step.decidesInTransaction },
+  );
 }
 
 /** A day picked from a proof question's quick replies or date picker. */
@@ -445,16 +457,22 @@ async function completeQuestion(
     const again = questionAnswerOf(question, today, issue ? { issue } : {});
     if (again) return answerWith(deps, context, again);
   }
-  const answer = await answerOfResult(deps, context.member, result, context.runsSurveys);
-  return answerInTransaction(deps, context, async (tx) => {
-    await createProofQuestionsRepository({ db: tx }).close({
-      questionId: question.id,
-      state: 'answered',
-      closedBy: sourceRef,
-      now,
-    });
-    return answer;
-  });
+  const step = await proofAnswerStep(deps, context.member, result, context.runsSurveys);
+  return answerInTransaction(
+    deps,
+    context,
+    async (tx) => {
+      const { answer } = await step.settle(tx);
+      await createProofQuestionsRepository({ db: tx }).close({
+        questionId: question.id,
+        state: 'answered',
+        closedBy: sourceRef,
+        now,
+      });
+      return answer;
+    },
+    { alone: step.decidesInTransaction },
+  );
 }
 
 function submitFromChat(
@@ -468,6 +486,8 @@ function submitFromChat(
     channel: 'chat',
     sourceRef: sourceRefOf(context.event),
     input,
+    // The answer commits in the event's transaction: a proof checked now is decided there too.
+    decideInCallersTransaction: true,
     receivedAt: context.event.receivedAt,
     ...(context.activeCampaigns ? { activeCampaigns: context.activeCampaigns } : {}),
     // Read ahead (the event's own `sourceRef`, whichever text completes its proof).

@@ -225,7 +225,14 @@ async function takeInTogether(
       'queued' in proof
         ? Promise.resolve({ outcome: 'queued', submission: proof.submission, queue: proof.queued })
         : // The invoice row as this group stored it: the check does not read it again.
-          verifyClaimedSubmission(deps, proof.submission, settings, proof.permit, { invoice: proof.invoice });
+          verifyClaimedSubmission(
+            deps,
+            proof.submission,
+            settings,
+            proof.permit,
+            { invoice: proof.invoice },
+            { inCallersTransaction: commands[proof.at]?.decideInCallersTransaction === true },
+          );
   return results;
 }
 

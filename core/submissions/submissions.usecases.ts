@@ -140,6 +140,7 @@ export async function submitProof(
     settingsOf(),
     stored.permit,
     'invoice' in stored ? { invoice: stored.invoice } : undefined,
+    { inCallersTransaction: command.decideInCallersTransaction === true },
   );
 }
 
