@@ -1,9 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import {
-  formatFieldCalibrations,
-  formatReport,
-  type Outcome,
-} from '../../bench/support/accuracy-report.js';
+import { formatFieldCalibrations, formatReport, type Outcome } from '../../bench/support/accuracy-report.js';
 
 const outcome = (file: string, fields: Outcome['fields']): Outcome => ({
   file,
