@@ -6,6 +6,7 @@ import { PREPARING_MARKER } from '../../bin/commands/first-start.js';
 import { DATA_DIR_LOCK_FILE } from '../../core/db/data-dir-lock.js';
 import { waitUntil } from '../support/child-worker.js';
 import { runCli, runSourceCli, startCli } from '../support/cli.js';
+import { createPgliteDataDir } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 const tempDirs: string[] = [];
@@ -63,7 +64,10 @@ describe('proofline (CLI)', () => {
   });
 
   test('when seeded twice, then the demo brand is created once', async () => {
+    // A migrated data dir (the run's template written out): a command on a new, empty dir (initdb and the
+    // migrations in the child, 6–8 s of CPU) is proven by the first start below and test/console/brand-cli.
     const env = { PGLITE_DATA_DIR: join(tempDir(), 'db') };
+    await createPgliteDataDir(env.PGLITE_DATA_DIR);
 
     const first = await runCli(['seed-demo'], env);
     const second = await runCli(['seed-demo'], env);
@@ -75,7 +79,7 @@ describe('proofline (CLI)', () => {
       created: false,
       brand: { id: JSON.parse(first.stdout).brand.id },
     });
-    // Two processes, each opening PGlite cold (4–5 s unloaded, minutes on a busy CI machine).
+    // Two processes, each opening PGlite cold (a few seconds unloaded, a minute on a busy CI machine).
   });
 
   test('when started in local mode, then it serves /healthz, stops cleanly on SIGINT, keeps its data and guards its data dir', async () => {
