@@ -2,7 +2,6 @@ import type { Services } from '../core/app/build-services.js';
 import {
   createEventContextReader,
   createMemberUpserter,
-  createOpenQuestionReader,
   createSeenProofReader,
   handleWebhookEvent,
   recordAnswers,
@@ -76,10 +75,9 @@ export function webhookAnswering(
   const answering: ConversationDeps = {
     ...conversation,
     sendLeaseMs: leaseMs ?? SEND_LEASE_MS,
-    // The events a claim starts together read their channels and members in one statement.
+    // The events a claim starts together read their channels, members and open proof questions in one
+    // statement.
     readContext: conversation.readContext ?? createEventContextReader(database.db),
-    // … and their open proof questions: so their proofs reach the submitter together.
-    readOpenQuestion: conversation.readOpenQuestion ?? createOpenQuestionReader(database.db),
     // … and store their new members in one statement.
     upsertMember: conversation.upsertMember ?? createMemberUpserter(database.db, generateId),
     // … and whether their proofs were stored before (a redelivery).

@@ -7,6 +7,7 @@ import { enqueueAnswers, type AnswerToRecord, type ClaimedMessage } from '../mes
 import { getPointsBalance } from '../rewards/index.js';
 import type { Submission, SubmitProofResult } from '../submissions/index.js';
 import { credentialsOf } from './conversations.context.js';
+import type { ProofQuestion } from './conversations.questions.js';
 import { surveyPromptFor } from './conversations.surveys.js';
 import type { Answer, ProofAnswer } from './conversations.types.js';
 import type { ConversationDeps } from './conversations.usecases.js';
@@ -36,8 +37,8 @@ export type AnswerContext = {
   runsSurveys?: boolean | undefined;
   /** The brand's active campaigns' row stamps (`EventContext.activeCampaigns`); unknown: read. */
   activeCampaigns?: string[] | undefined;
-  /** The member was stored by this event (`ensureMember`): they have no open question yet. */
-  createdNow?: boolean;
+  /** The member's open proof question, read with the event's context; null: none; unset: not read. */
+  openQuestion?: ProofQuestion | null | undefined;
   /** Whether this event stored a proof already, read ahead (`SubmitProofCommand.seenBefore`). */
   seenBefore?: Promise<Submission | undefined>;
 };

@@ -14,7 +14,8 @@ import type { IdGenerator } from '../shared/ids.js';
 import { createTurnBatcher } from '../shared/turn-batch.js';
 import { createSubmissionsRepository, type Submission } from '../submissions/index.js';
 import { surveys } from '../surveys/index.js';
-import { createProofQuestionsRepository, type ProofQuestion } from './conversations.questions.js';
+import type { ProofQuestion } from './conversations.questions.js';
+import { proofQuestions } from './conversations.table.js';
 import type { ConversationDeps } from './conversations.usecases.js';
 
 /** What answering an event starts from: its channel, its brand, and the member who wrote (if known). */
@@ -32,6 +33,11 @@ export type EventContext = {
    * reuses the campaign rows read for an earlier one when they match (`listActiveCampaignsStamped`).
    */
   activeCampaigns?: string[];
+  /**
+   * The member's open proof question, read with the rest (at most one is open per member); null: none
+   * (or no member yet). Unset: not read.
+   */
+  openQuestion?: ProofQuestion | null;
 };
 
 /** `runsSurveys` of the context's brand, in the statement that reads the context. */
@@ -40,6 +46,13 @@ const runsSurveys = sql<boolean>`exists (select 1 from ${surveys}
 
 /** `activeCampaigns` of the context's brand, in the statement that reads the context. */
 const activeCampaigns = activeCampaignStamps(lineChannels.brandId);
+
+/** The joined member's open proof question (one at most: `proof_questions_open_uq`). */
+const openQuestionOfMember = and(
+  eq(proofQuestions.brandId, members.brandId),
+  eq(proofQuestions.memberId, members.id),
+  eq(proofQuestions.state, 'open'),
+);
 
 /**
  * The event's channel (of the event's brand), the brand and the member `lineUserId` of that brand, in one
@@ -51,10 +64,18 @@ export async function readEventContext(
   { brandId, channelId, lineUserId }: { brandId: string; channelId: string; lineUserId: string },
 ): Promise<EventContext | undefined> {
   const [row] = await db
-    .select({ channel: lineChannels, brand: brands, member: members, runsSurveys, activeCampaigns })
+    .select({
+      channel: lineChannels,
+      brand: brands,
+      member: members,
+      runsSurveys,
+      activeCampaigns,
+      openQuestion: proofQuestions,
+    })
     .from(lineChannels)
     .leftJoin(brands, eq(brands.id, lineChannels.brandId))
     .leftJoin(members, and(eq(members.brandId, lineChannels.brandId), eq(members.lineUserId, lineUserId)))
+    .leftJoin(proofQuestions, openQuestionOfMember)
     .where(and(eq(lineChannels.id, channelId), eq(lineChannels.brandId, brandId)))
     .limit(1);
   if (!row) return undefined;
@@ -64,6 +85,7 @@ export async function readEventContext(
     member: row.member ?? undefined,
     runsSurveys: row.runsSurveys,
     activeCampaigns: parseCampaignStamps(row.activeCampaigns),
+    openQuestion: row.openQuestion,
   };
 }
 
@@ -82,7 +104,14 @@ export async function readEventContexts(
 ): Promise<(EventContext | undefined)[]> {
   if (keys.length === 0) return [];
   const rows = await db
-    .select({ channel: lineChannels, brand: brands, member: members, runsSurveys, activeCampaigns })
+    .select({
+      channel: lineChannels,
+      brand: brands,
+      member: members,
+      runsSurveys,
+      activeCampaigns,
+      openQuestion: proofQuestions,
+    })
     .from(lineChannels)
     .leftJoin(brands, eq(brands.id, lineChannels.brandId))
     .leftJoin(
@@ -92,6 +121,7 @@ export async function readEventContexts(
         inArray(members.lineUserId, [...new Set(keys.map((key) => key.lineUserId))]),
       ),
     )
+    .leftJoin(proofQuestions, openQuestionOfMember)
     .where(inArray(lineChannels.id, [...new Set(keys.map((key) => key.channelId))]));
   const channels = new Map<
     string,
@@ -103,6 +133,7 @@ export async function readEventContexts(
     }
   >();
   const found = new Map<string, Member>();
+  const questions = new Map<string, ProofQuestion>();
   for (const row of rows) {
     channels.set(row.channel.id, {
       channel: row.channel,
@@ -111,11 +142,13 @@ export async function readEventContexts(
       activeCampaigns: parseCampaignStamps(row.activeCampaigns),
     });
     if (row.member) found.set(`${row.member.brandId}\n${row.member.lineUserId}`, row.member);
+    if (row.openQuestion) questions.set(row.openQuestion.memberId, row.openQuestion);
   }
   return keys.map(({ brandId, channelId, lineUserId }) => {
     const of = channels.get(channelId);
     if (!of || of.channel.brandId !== brandId) return undefined;
-    return { ...of, member: found.get(`${brandId}\n${lineUserId}`) };
+    const member = found.get(`${brandId}\n${lineUserId}`);
+    return { ...of, member, openQuestion: (member && questions.get(member.id)) ?? null };
   });
 }
 
@@ -137,37 +170,6 @@ export function createEventContextReader(db: Database): EventContextReader {
       batch.map(({ input }) => input),
     );
     batch.forEach(({ resolve }, i) => resolve(contexts[i]));
-  });
-}
-
-export type OpenQuestionKey = { brandId: string; memberId: string };
-
-/** Reads a member's open proof question; the webhook worker's reads several in one statement. */
-export type OpenQuestionReader = (key: OpenQuestionKey) => Promise<ProofQuestion | undefined>;
-
-/**
- * An `OpenQuestionReader` that reads the questions asked for close together in one statement per brand
- * (`createTurnBatcher`): the events a claim started together then reach their proofs together, so the
- * proofs can be taken in together (`createChatProofSubmitter`). One asked alone is read as before.
- */
-export function createOpenQuestionReader(db: Database): OpenQuestionReader {
-  const questions = createProofQuestionsRepository({ db });
-  return createTurnBatcher<OpenQuestionKey, ProofQuestion | undefined>(async (batch) => {
-    if (batch.length === 1) {
-      const [only] = batch as [(typeof batch)[number]];
-      only.resolve(await questions.findOpen(only.input));
-      return;
-    }
-    const brandIds = [...new Set(batch.map(({ input }) => input.brandId))];
-    const open = new Map<string, ProofQuestion>();
-    for (const brandId of brandIds) {
-      const memberIds = batch
-        .filter(({ input }) => input.brandId === brandId)
-        .map(({ input }) => input.memberId);
-      for (const row of await questions.findOpenMany({ brandId, memberIds: [...new Set(memberIds)] }))
-        open.set(`${row.brandId}\n${row.memberId}`, row);
-    }
-    for (const { input, resolve } of batch) resolve(open.get(`${input.brandId}\n${input.memberId}`));
   });
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import type { PartialProof } from '../invoices/index.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -27,21 +27,6 @@ export function createProofQuestionsRepository({ db }: { db: Executor }) {
           ),
         );
       return row;
-    },
-
-    /** `findOpen` for several members of a brand in one statement. */
-    async findOpenMany({ brandId, memberIds }: { brandId: string; memberIds: string[] }) {
-      if (memberIds.length === 0) return [];
-      return db
-        .select()
-        .from(proofQuestions)
-        .where(
-          and(
-            eq(proofQuestions.brandId, brandId),
-            inArray(proofQuestions.memberId, memberIds),
-            eq(proofQuestions.state, 'open'),
-          ),
-        );
     },
 
     async getQuestion({ brandId, questionId }: { brandId: string; questionId: string }) {

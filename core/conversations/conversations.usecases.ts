@@ -33,7 +33,6 @@ import {
   storeMemberWithProfile,
   type EventContextReader,
   type MemberUpserter,
-  type OpenQuestionReader,
   type SeenProofReader,
 } from './conversations.context.js';
 import type { Answer, AnswerRenderer } from './conversations.types.js';
@@ -78,8 +77,6 @@ export type ConversationDeps = {
    * in one statement (`createEventContextReader`). Unset: each event reads its own.
    */
   readContext?: EventContextReader;
-  /** Reads a member's open proof question (the webhook worker's: several in one statement). */
-  readOpenQuestion?: OpenQuestionReader;
   /** Stores a new member with their profile (the webhook worker's: several in one statement). */
   upsertMember?: MemberUpserter;
   /** Reads the proof an event stored, if any (the webhook worker's: several in one statement). */
@@ -177,7 +174,8 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
     touchMember: known,
     runsSurveys: found.runsSurveys,
     activeCampaigns: found.activeCampaigns,
-    ...(created ? { createdNow: true } : {}),
+    // A member stored by this event has asked nothing yet.
+    openQuestion: created ? null : found.openQuestion,
     ...(seenBefore ? { seenBefore } : {}),
   };
 
@@ -313,12 +311,11 @@ async function answerProof(
   const today = localDateOf(now, context.timezone);
   const sourceRef = sourceRefOf(context.event);
   const key = { brandId: member.brandId, memberId: member.id };
-  // A member stored by this event has asked nothing yet: no question to read.
-  const open = context.createdNow
-    ? undefined
-    : await (deps.readOpenQuestion
-        ? deps.readOpenQuestion(key)
-        : createProofQuestionsRepository({ db: deps.db }).findOpen(key));
+  // Read with the event's context, else now.
+  const open =
+    context.openQuestion === undefined
+      ? await createProofQuestionsRepository({ db: deps.db }).findOpen(key)
+      : (context.openQuestion ?? undefined);
   const live = open && open.expiresAt > now ? open : undefined;
   const lapsed = open && !live ? open : undefined;
 

@@ -21,11 +21,9 @@ export {
 export {
   createEventContextReader,
   createMemberUpserter,
-  createOpenQuestionReader,
   createSeenProofReader,
   type EventContextReader,
   type MemberUpserter,
-  type OpenQuestionReader,
   type SeenProofReader,
 } from './conversations.context.js';
 export { recordAnswers, type AnswerToSend, type StagedAnswer } from './conversations.answers.js';
