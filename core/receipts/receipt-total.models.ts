@@ -87,7 +87,15 @@ const CARD_LINE = /VISA|MASTER|CARD|CREDIT|DEBIT|E-?WALLET|BOOST|GRAB\s?PAY|TOUC
 const ROUNDING_LINE = /ROUND|ADJ|ปัดเศษ/i;
 const SUMMARY_HEADER = /GST\s?SUMMARY|TAX\s?SUMMARY|SUMMARY|TAX\s?CODE|TAXCODE/i;
 
-type Candidate = { minor: number; score: number; reasons: string[]; line?: number };
+/** `readAs`: the labelled amount OCR read, when this candidate took its evidence as that amount misread. */
+type Candidate = { minor: number; score: number; reasons: string[]; line?: number; readAs?: number };
+
+/**
+ * A total rewritten from what its label's row reads (`readAs`) is a guess from the receipt's arithmetic, not a reading:
+ * its confidence stays under the bar of a sure field (0.9) even when two passes agree on it (`combineReadings` adds
+ * 0.05 for agreement and then caps the rewritten total again).
+ */
+export const REWRITTEN_TOTAL_MAX_CONFIDENCE = 0.85;
 
 /**
  * Whether the text shows a total label whose amount is missing from its row and the next ("總計" alone,
@@ -445,6 +453,7 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
         candidate.score += read.score;
         candidate.reasons.push('total keyword, digits misread');
         candidate.line ??= read.line;
+        candidate.readAs ??= read.minor;
         read.score = 0;
       }
   }
@@ -478,7 +487,7 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
       best = { minor: fallback, score: 0.5, reasons: ['largest amount'] };
   }
 
-  let total: { minor: number; confidence: number; checks: TotalChecks } | undefined;
+  let total: { minor: number; confidence: number; checks: TotalChecks; readAs?: number } | undefined;
   if (best) {
     const checks: TotalChecks = {
       itemsSum: itemsSum > 0 && Math.abs(itemsSum - best.minor) <= Math.max(5, best.minor * 0.005),
@@ -496,7 +505,13 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     if (checks.itemsSum) confidence += 0.15;
     if (checks.subtotalPlusTax || checks.cashMinusChange) confidence += 0.1;
     confidence *= Math.min(1, lineConfidence + 0.15);
-    total = { minor: best.minor, confidence: round2(Math.min(0.99, confidence)), checks };
+    const rewritten = best.readAs !== undefined;
+    total = {
+      minor: best.minor,
+      confidence: round2(Math.min(rewritten ? REWRITTEN_TOTAL_MAX_CONFIDENCE : 0.99, confidence)),
+      checks,
+      ...(rewritten ? { readAs: best.readAs } : {}),
+    };
   }
 
   if (tax === undefined && script.thai) {
