@@ -4,7 +4,7 @@
  * consistent wins, with a confidence from its evidence and its margin (the item rows above the totals:
  * `receipt-items.models.ts`).
  */
-import { findAmounts, misreadDigitsApart, type AmountToken } from './receipt-amounts.models.js';
+import { findAmounts, misreadAsLookAlike, type AmountToken } from './receipt-amounts.models.js';
 import { findItems, itemsAddingUpTo } from './receipt-items.models.js';
 import { relabel, round2, toLines, type Line, type ReceiptLineInput } from './receipt-lines.models.js';
 import { DISCOUNT_LINE, PAYMENT_LINE } from './receipt-money-labels.models.js';
@@ -437,25 +437,29 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
         candidate.reasons.push('tax share');
       }
 
-  // The labelled total with a digit or two misread (รวมทั้งสิ้น 183.15 for 783.75, Total RM 14.85 for 14.65):
-  // the amount two of the receipt's own sums agree on (the items and the printed tax's share; cash − change
-  // and the first total + its rounding), a digit or two from the labelled amount, is that amount read right
-  // — the label's evidence goes to it (never to an amount only one sum backs).
+  // The labelled total with a digit or two misread (รวมทั้งสิ้น 183.15 for 783.75): the amount two of the receipt's
+  // own sums agree on (the items and the printed tax's share; cash − change and the first total + its rounding),
+  // a digit or two from the labelled amount, is that amount read right — the label's evidence goes to it (never to
+  // an amount only one sum backs). Only where each differing digit is one OCR reads for the other
+  // (`misreadAsLookAlike`): any two totals of four digits are a digit or two apart somewhere. Such a total is marked
+  // (`readAs`): it was not read. A labelled total the printed rounding takes to that amount (Total RM 14.64, Rounding
+  // Adj 0.01, a last total misread 14.85, cash − change 14.65) is the amount before rounding, read right: its label's
+  // evidence goes to the rounded amount, as when no total follows the rounding (`roundedBelow`), unmarked.
   for (const candidate of candidates.values()) {
     if (new Set(candidate.reasons.filter((reason) => ARITHMETIC_REASONS.has(reason))).size < 2) continue;
-    for (const read of candidates.values())
-      if (
-        read !== candidate &&
-        read.reasons.includes('total keyword') &&
-        !read.reasons.includes('tax share') &&
-        misreadDigitsApart(read.minor, candidate.minor)
-      ) {
-        candidate.score += read.score;
-        candidate.reasons.push('total keyword, digits misread');
-        candidate.line ??= read.line;
-        candidate.readAs ??= read.minor;
-        read.score = 0;
-      }
+    for (const read of candidates.values()) {
+      if (read === candidate || !read.reasons.includes('total keyword') || read.reasons.includes('tax share'))
+        continue;
+      const beforeRounding = rounding !== 0 && read.minor + rounding === candidate.minor;
+      if (!beforeRounding && !misreadAsLookAlike(read.minor, candidate.minor)) continue;
+      candidate.score += read.score;
+      candidate.reasons.push(
+        beforeRounding ? 'total keyword, before rounding' : 'total keyword, digits misread',
+      );
+      candidate.line ??= read.line;
+      if (!beforeRounding) candidate.readAs ??= read.minor;
+      read.score = 0;
+    }
   }
 
   for (const candidate of candidates.values()) {
