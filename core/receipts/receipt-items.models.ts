@@ -51,7 +51,7 @@ function quantityMarked(text: string) {
 }
 
 /** The row after the header's last (column titles, the date, the tax ID or invoice title): where items start. */
-function itemsStart(lines: Line[], firstTotalLine: number) {
+export function itemsStart(lines: Line[], firstTotalLine: number) {
   let start = 0;
   for (let i = 0; i < firstTotalLine; i++) {
     const line = lines[i]!;
