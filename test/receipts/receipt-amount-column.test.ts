@@ -25,9 +25,18 @@ const placed = (text: string, index: number, confidence = 0.93): OcrLine => {
   const y1 = y0 + ROW_HEIGHT;
   const words = text.split(' ');
   const amount = /^\d[\d,.]*\d$/.test(words.at(-1) ?? '') && words.length > 1 ? words.pop() : undefined;
-  const boxes = words.map((word, i) => ({ text: word, confidence, box: { x0: 100 + i * 60, y0, x1: 150 + i * 60, y1 } }));
+  const boxes = words.map((word, i) => ({
+    text: word,
+    confidence,
+    box: { x0: 100 + i * 60, y0, x1: 150 + i * 60, y1 },
+  }));
   if (amount) boxes.push({ text: amount, confidence, box: { x0: 620, y0, x1: 700, y1 } });
-  return { text, confidence, box: { x0: 100, y0, x1: amount ? 700 : 100 + words.length * 60, y1 }, words: boxes };
+  return {
+    text,
+    confidence,
+    box: { x0: 100, y0, x1: amount ? 700 : 100 + words.length * 60, y1 },
+    words: boxes,
+  };
 };
 
 /** A Thai receipt (the synthetic parts' layout) as tesseract read it: its item rows, then the total 321.75. */
@@ -206,7 +215,13 @@ describe('rereadAmountColumn — the column read alone when the items do not add
     const rows = page(['1 ไข่ไก่ 300.00', '1 มาม่า 21.75']);
     const parsed = parseReceiptText(rows, { now });
 
-    const reread = await rereadAmountColumn(parsed, { page: await blankPage(), rows, engine, languages: ['eng', 'tha'], now });
+    const reread = await rereadAmountColumn(parsed, {
+      page: await blankPage(),
+      rows,
+      engine,
+      languages: ['eng', 'tha'],
+      now,
+    });
 
     expect(reread.parsed).toBe(parsed);
     expect(requests).toHaveLength(0);
