@@ -166,22 +166,19 @@ describe('rereadAmountColumn — the column read alone when the items do not add
     };
     return { engine, requests };
   };
-  const blankPage = () =>
-    sharp({ create: { width: 800, height: 600, channels: 3, background: '#f0f0f0' } })
+  /** The page `rows` (the column-missed one unless given) read, its column then read as `texts`. */
+  const rereadAs = async (texts: string[], rows = columnMissed) => {
+    const { engine, requests } = columnReadAs(texts);
+    const parsed = parseReceiptText(rows, { now });
+    const page = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#f0f0f0' } })
       .png()
       .toBuffer();
+    const reread = await rereadAmountColumn(parsed, { page, rows, engine, languages: ['eng', 'tha'], now });
+    return { parsed, reread, requests };
+  };
 
   test('when the column read makes the items add up to the total, then the items are those, read once in column mode', async () => {
-    const { engine, requests } = columnReadAs(['34.00', '152.00', '49.50', '86.25', '321.75']);
-    const parsed = parseReceiptText(columnMissed, { now });
-
-    const reread = await rereadAmountColumn(parsed, {
-      page: await blankPage(),
-      rows: columnMissed,
-      engine,
-      languages: ['eng', 'tha'],
-      now,
-    });
+    const { parsed, reread, requests } = await rereadAs(['34.00', '152.00', '49.50', '86.25', '321.75']);
 
     expect(parsed.fields.items).toHaveLength(0);
     expect(reread.parsed.fields.items.map((item) => [item.quantity, item.amountMinor])).toEqual([
@@ -196,32 +193,13 @@ describe('rereadAmountColumn — the column read alone when the items do not add
   });
 
   test('when the column read does not make the items add up, then the reading stays as it was', async () => {
-    const { engine } = columnReadAs(['34.00', '152.00', '49.50', '86.15', '321.75']);
-    const parsed = parseReceiptText(columnMissed, { now });
-
-    const reread = await rereadAmountColumn(parsed, {
-      page: await blankPage(),
-      rows: columnMissed,
-      engine,
-      languages: ['eng', 'tha'],
-      now,
-    });
+    const { parsed, reread } = await rereadAs(['34.00', '152.00', '49.50', '86.15', '321.75']);
 
     expect(reread.parsed).toBe(parsed);
   });
 
   test('when the items already add up, then nothing is read', async () => {
-    const { engine, requests } = columnReadAs([]);
-    const rows = page(['1 ไข่ไก่ 300.00', '1 มาม่า 21.75']);
-    const parsed = parseReceiptText(rows, { now });
-
-    const reread = await rereadAmountColumn(parsed, {
-      page: await blankPage(),
-      rows,
-      engine,
-      languages: ['eng', 'tha'],
-      now,
-    });
+    const { parsed, reread, requests } = await rereadAs([], page(['1 ไข่ไก่ 300.00', '1 มาม่า 21.75']));
 
     expect(reread.parsed).toBe(parsed);
     expect(requests).toHaveLength(0);
