@@ -3,7 +3,7 @@
  * [--second tesseract|paddle] [--names] [--halves]`: the
  * SROIE dev accuracy of the parser alone, on the OCR stored by `bench/support/ocr-cache.ts` (every pass,
  * combined by the reader's own `refineReading`), for the tuning and the check part separately, with the
- * calibration table. Seconds, not minutes: for measuring parser changes; tune on the tuning part only
+ * calibration table (all fields, then each field on its own; the old `--per-field` flag changes nothing). Seconds, not minutes: for measuring parser changes; tune on the tuning part only
  * (`--verbose` lists the misses of the tuning part). The real number comes from `npm run bench:accuracy`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,7 +15,12 @@ import { measureSkew } from '../../core/receipts/receipt-deskew.js';
 import { rereadStoreRows } from '../../core/receipts/receipt-name-rows.js';
 import { prepareOcrPage, refineReading } from '../../core/receipts/receipt-reader.js';
 import { cacheOcrAnswers } from './cached-ocr-engine.js';
-import { formatCalibration, formatFieldTables, type Outcome } from './accuracy-report.js';
+import {
+  formatCalibration,
+  formatFieldCalibrations,
+  formatFieldTables,
+  type Outcome,
+} from './accuracy-report.js';
 import { committedPartOf, loadSplit, tuningHalfOf } from './sroie-split.js';
 import { cacheDir, nameWords, scoreSroie, SROIE_SUBMITTED_AT, sroieDir } from './sroie-labels.js';
 
@@ -130,6 +135,5 @@ for (const [part, { right, of }] of Object.entries(printedWords))
     `store word for word as printed (spaces count), ${part}: ${right}/${of} (${((right / of) * 100).toFixed(1)} %)`,
   );
 console.log(formatCalibration(outcomes));
-if (argv.includes('--per-field'))
-  for (const field of ['store', 'date', 'total']) console.log(formatCalibration(outcomes, field));
+console.log(formatFieldCalibrations(outcomes));
 await Promise.all((rowEngines ?? []).map((rowEngine) => rowEngine.close()));

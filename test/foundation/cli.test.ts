@@ -2,10 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
+import { sql } from 'drizzle-orm';
 import { PREPARING_MARKER } from '../../bin/commands/first-start.js';
 import { DATA_DIR_LOCK_FILE } from '../../core/db/data-dir-lock.js';
+import { createDatabase, queryRows } from '../../core/db/database.js';
+import { migrationsFolder } from '../../core/shared/paths.js';
 import { waitUntil } from '../support/child-worker.js';
 import { runCli, runSourceCli, startCli } from '../support/cli.js';
+import { createPgliteDataDir } from '../support/database.js';
 import { HANG_GUARD_MS } from '../support/timing.js';
 
 const tempDirs: string[] = [];
@@ -63,7 +67,10 @@ describe('proofline (CLI)', () => {
   });
 
   test('when seeded twice, then the demo brand is created once', async () => {
+    // A migrated data dir (the run's template written out): a command on a new, empty dir (initdb and the
+    // migrations in the child, 6–8 s of CPU) is proven by the first start below and test/console/brand-cli.
     const env = { PGLITE_DATA_DIR: join(tempDir(), 'db') };
+    await createPgliteDataDir(env.PGLITE_DATA_DIR);
 
     const first = await runCli(['seed-demo'], env);
     const second = await runCli(['seed-demo'], env);
@@ -75,12 +82,15 @@ describe('proofline (CLI)', () => {
       created: false,
       brand: { id: JSON.parse(first.stdout).brand.id },
     });
-    // Two processes, each opening PGlite cold (4–5 s unloaded, minutes on a busy CI machine).
+    // Two processes, each opening PGlite cold (a few seconds unloaded, a minute on a busy CI machine).
   });
 
   test('when started in local mode, then it serves /healthz, stops cleanly on SIGINT, keeps its data and guards its data dir', async () => {
     const dataDir = join(tempDir(), 'db');
-    const env = { PGLITE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
+    // Without the demo: its seed (two brands and a 6,000-purchase history, ~24 s of CPU of the first start's
+    // ~34 s) in the child is what test/browser/consumer-journey's first start proves, on which its journey
+    // depends (the demo brands, channels and console account).
+    const env = { PGLITE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', DEMO_SEED: 'false' };
 
     const app = startCli(['start'], env);
     const [, url] = await app.waitFor(/health:\s+(http:\/\/\S+)\/healthz/);
@@ -90,7 +100,8 @@ describe('proofline (CLI)', () => {
     expect(health.status).toBe(200);
     const ready = await fetch(`${url}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite' });
-    // A new data dir is created, migrated and seeded in a child process (its peak memory is not kept).
+    // A new data dir is created and migrated (and seeded, as DEMO_SEED says) in a child process (its peak
+    // memory is not kept).
     expect(app.output()).toMatch(
       /first start: the database was created, migrated and seeded in a child process/,
     );
@@ -105,10 +116,20 @@ describe('proofline (CLI)', () => {
     expect(await app.exited).toBe(0);
     expect(app.output()).toMatch(/stopped/);
 
-    // The data survived the restart: the demo seed finds its brand.
-    const again = await runCli(['seed-demo'], { PGLITE_DATA_DIR: dataDir });
-    expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ created: false });
+    // The data survived the stop: every migration the child applied is recorded in the data dir.
+    const database = await createDatabase({ pgliteDataDir: dataDir });
+    try {
+      const [row] = await queryRows<{ applied: number }>(
+        database.db,
+        sql`select count(*)::int as applied from drizzle.__drizzle_migrations`,
+      );
+      const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+        entries: unknown[];
+      };
+      expect(row?.applied).toBe(journal.entries.length);
+    } finally {
+      await database.close();
+    }
   });
 
   test('when a first start is stopped while its child prepares the data dir, then the child stops too', async () => {
