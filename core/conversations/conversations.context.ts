@@ -47,6 +47,16 @@ const runsSurveys = sql<boolean>`exists (select 1 from ${surveys}
 /** `activeCampaigns` of the context's brand, in the statement that reads the context. */
 const activeCampaigns = activeCampaignStamps(lineChannels.brandId);
 
+/** What a context read selects (`readEventContext`, `readEventContexts`). */
+const contextColumns = {
+  channel: lineChannels,
+  brand: brands,
+  member: members,
+  runsSurveys,
+  activeCampaigns,
+  openQuestion: proofQuestions,
+};
+
 /** The joined member's open proof question (one at most: `proof_questions_open_uq`). */
 const openQuestionOfMember = and(
   eq(proofQuestions.brandId, members.brandId),
@@ -64,14 +74,7 @@ export async function readEventContext(
   { brandId, channelId, lineUserId }: { brandId: string; channelId: string; lineUserId: string },
 ): Promise<EventContext | undefined> {
   const [row] = await db
-    .select({
-      channel: lineChannels,
-      brand: brands,
-      member: members,
-      runsSurveys,
-      activeCampaigns,
-      openQuestion: proofQuestions,
-    })
+    .select(contextColumns)
     .from(lineChannels)
     .leftJoin(brands, eq(brands.id, lineChannels.brandId))
     .leftJoin(members, and(eq(members.brandId, lineChannels.brandId), eq(members.lineUserId, lineUserId)))
@@ -104,14 +107,7 @@ export async function readEventContexts(
 ): Promise<(EventContext | undefined)[]> {
   if (keys.length === 0) return [];
   const rows = await db
-    .select({
-      channel: lineChannels,
-      brand: brands,
-      member: members,
-      runsSurveys,
-      activeCampaigns,
-      openQuestion: proofQuestions,
-    })
+    .select(contextColumns)
     .from(lineChannels)
     .leftJoin(brands, eq(brands.id, lineChannels.brandId))
     .leftJoin(
