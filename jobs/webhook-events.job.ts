@@ -3,6 +3,7 @@ import {
   createEventContextReader,
   createMemberUpserter,
   createOpenQuestionReader,
+  createSeenProofReader,
   handleWebhookEvent,
   recordAnswers,
   type AnswerToSend,
@@ -81,6 +82,8 @@ export function webhookAnswering(
     readOpenQuestion: conversation.readOpenQuestion ?? createOpenQuestionReader(database.db),
     // … and store their new members in one statement.
     upsertMember: conversation.upsertMember ?? createMemberUpserter(database.db, generateId),
+    // … and whether their proofs were stored before (a redelivery).
+    readSeenProof: conversation.readSeenProof ?? createSeenProofReader(database.db),
   };
   return {
     handle: (event) => handleWebhookEvent(answering, event),

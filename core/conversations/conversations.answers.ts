@@ -1,11 +1,11 @@
 import type { LineChannel } from '../brands/index.js';
-import type { Transaction } from '../db/database.js';
+import type { Executor, Transaction } from '../db/database.js';
 import type { EventHandling, WebhookEvent } from '../events/index.js';
 import { isLocale, type Locale } from '../i18n/index.js';
 import { createMembersRepository, type Member } from '../members/index.js';
 import { enqueueAnswers, type AnswerToRecord, type ClaimedMessage } from '../messaging/index.js';
 import { getPointsBalance } from '../rewards/index.js';
-import type { SubmitProofResult } from '../submissions/index.js';
+import type { Submission, SubmitProofResult } from '../submissions/index.js';
 import { credentialsOf } from './conversations.context.js';
 import { surveyPromptFor } from './conversations.surveys.js';
 import type { Answer, ProofAnswer } from './conversations.types.js';
@@ -36,11 +36,15 @@ export type AnswerContext = {
   runsSurveys?: boolean | undefined;
   /** The brand's active campaigns' row stamps (`EventContext.activeCampaigns`); unknown: read. */
   activeCampaigns?: string[] | undefined;
+  /** The member was stored by this event (`ensureMember`): they have no open question yet. */
+  createdNow?: boolean;
+  /** Whether this event stored a proof already, read ahead (`SubmitProofCommand.seenBefore`). */
+  seenBefore?: Promise<Submission | undefined>;
 };
 
-/** The proof's answer from what `submitProof` decided. */
+/** The proof's answer from what `submitProof` decided (what it reads, read with `db`). */
 export async function answerOfResult(
-  deps: ConversationDeps,
+  db: Executor,
   member: Member,
   result: SubmitProofResult,
   /** Whether the brand has an active survey (read with the event's context); unknown: looked for. */
@@ -55,11 +59,11 @@ export async function answerOfResult(
       // Granted just now: the balance its grant read in the deciding transaction; else read now.
       const balance =
         result.rewards?.granted?.balance ??
-        (await getPointsBalance(deps.db, { brandId: member.brandId, memberId: member.id }));
+        (await getPointsBalance(db, { brandId: member.brandId, memberId: member.id }));
       const survey =
         runsSurveys === false
           ? undefined
-          : await surveyPromptFor(deps.db, {
+          : await surveyPromptFor(db, {
               brandId: member.brandId,
               memberId: member.id,
               submissionId: result.submission?.id,
@@ -102,6 +106,39 @@ export async function answerOfResult(
   }
 }
 
+/** A proof's result and its answer, as the event's transaction has them (`proofAnswerStep`). */
+export type ProofAnswerStep = {
+  /** Whether the proof is decided in the event's transaction (`SubmitProofResult.decideIn`). */
+  decidesInTransaction: boolean;
+  settle: (tx: Transaction) => Promise<{ result: SubmitProofResult; answer: Answer }>;
+};
+
+/**
+ * What `submitProof` returned, made the event's transaction's step: a proof whose decision waits for the
+ * caller's transaction (`decideIn`) is decided in it and its answer read there, with the transaction (the
+ * decision, the event's done mark and the answer commit together); any other answer is read now, before
+ * the transaction (PGlite has one connection, which the transaction holds).
+ */
+export async function proofAnswerStep(
+  deps: Pick<ConversationDeps, 'db'>,
+  member: Member,
+  submitted: SubmitProofResult,
+  runsSurveys: boolean | undefined,
+): Promise<ProofAnswerStep> {
+  const { decideIn } = submitted;
+  if (!decideIn) {
+    const answer = await answerOfResult(deps.db, member, submitted, runsSurveys);
+    return { decidesInTransaction: false, settle: async () => ({ result: submitted, answer }) };
+  }
+  return {
+    decidesInTransaction: true,
+    settle: async (tx) => {
+      const result = await decideIn(tx);
+      return { result, answer: await answerOfResult(tx, member, result, runsSurveys) };
+    },
+  };
+}
+
 export async function answerWith(
   deps: ConversationDeps,
   context: AnswerContext,
@@ -130,10 +167,13 @@ export function answerInTransaction(
   deps: ConversationDeps,
   context: AnswerContext,
   decide: (tx: Transaction) => Promise<Answer | Answer[]>,
+  /** `decide` writes a proof's decision: committed in a transaction of its own (`EventHandling.alone`). */
+  { alone = false }: { alone?: boolean } = {},
 ): Handling {
   const locale: Locale = isLocale(context.member.locale) ? context.member.locale : 'en';
   const { event } = context;
   return {
+    ...(alone ? { alone: true } : {}),
     stage: async (tx: Transaction) => {
       const decided = await decide(tx);
       const renderContext = {

@@ -12,6 +12,7 @@ import {
 } from '../members/index.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { createTurnBatcher } from '../shared/turn-batch.js';
+import { createSubmissionsRepository, type Submission } from '../submissions/index.js';
 import { surveys } from '../surveys/index.js';
 import { createProofQuestionsRepository, type ProofQuestion } from './conversations.questions.js';
 import type { ConversationDeps } from './conversations.usecases.js';
@@ -170,6 +171,36 @@ export function createOpenQuestionReader(db: Database): OpenQuestionReader {
   });
 }
 
+export type SeenProofKey = { brandId: string; sourceRef: string };
+
+/** Reads the submission an event stored (by its `sourceRef`), if any; the webhook worker's reads several at once. */
+export type SeenProofReader = (key: SeenProofKey) => Promise<Submission | undefined>;
+
+/**
+ * A `SeenProofReader` that reads the submissions asked for close together in one statement per brand
+ * (`createTurnBatcher`, `findBySourceRefs`): a group of typed proofs started together costs one read, as
+ * when the intake read them together. One asked alone is read as before (`findBySourceRef`).
+ */
+export function createSeenProofReader(db: Database): SeenProofReader {
+  const repository = createSubmissionsRepository({ db });
+  return createTurnBatcher<SeenProofKey, Submission | undefined>(async (batch) => {
+    if (batch.length === 1) {
+      const [only] = batch as [(typeof batch)[number]];
+      only.resolve(await repository.findBySourceRef(only.input));
+      return;
+    }
+    const found = new Map<string, Submission>();
+    for (const brandId of new Set(batch.map(({ input }) => input.brandId))) {
+      const sourceRefs = batch
+        .filter(({ input }) => input.brandId === brandId)
+        .map(({ input }) => input.sourceRef);
+      for (const row of await repository.findBySourceRefs({ brandId, sourceRefs: [...new Set(sourceRefs)] }))
+        found.set(`${row.brandId}\n${row.sourceRef}`, row);
+    }
+    for (const { input, resolve } of batch) resolve(found.get(`${input.brandId}\n${input.sourceRef}`));
+  });
+}
+
 /**
  * The member who wrote: a known one as read (their activity is recorded with the answer, in its
  * transaction: `known`), a new one stored now with their LINE profile (their id is needed before).
@@ -190,17 +221,13 @@ export async function ensureMember(
     userId: string;
     brandLocale: Locale;
   },
-): Promise<{ member: Member; known: boolean }> {
-  if (existing) return { member: { ...existing, channelId: channel.id }, known: true };
+): Promise<{ member: Member; known: boolean; created: boolean }> {
+  if (existing) return { member: { ...existing, channelId: channel.id }, known: true, created: false };
   // Someone who befriended the account before Proofline ran: the profile gives name and language.
-  const member = await storeMemberWithProfile(deps, {
-    event,
-    channel,
-    userId,
-    brandLocale,
-    followedAt: undefined,
-  });
-  return { member, known: false };
+  return {
+    ...(await storeMemberWithProfile(deps, { event, channel, userId, brandLocale, followedAt: undefined })),
+    known: false,
+  };
 }
 
 /** The member `userId` stored (or updated) as following, with their LINE profile's name and language. */
@@ -219,12 +246,12 @@ export async function storeMemberWithProfile(
     brandLocale: Locale;
     followedAt: Date | undefined;
   },
-): Promise<Member> {
+): Promise<{ member: Member; created: boolean }> {
   const profile = await deps.messenger.getProfile(credentialsOf(channel), userId);
   const upsert =
     deps.upsertMember ??
     createMembersRepository({ db: deps.db, generateId: deps.generateId }).upsertFollowingMember;
-  const { member } = await upsert({
+  return upsert({
     brandId: event.brandId,
     channelId: channel.id,
     lineUserId: userId,
@@ -234,7 +261,6 @@ export async function storeMemberWithProfile(
     followedAt,
     now: deps.clock.now(),
   });
-  return member;
 }
 
 /** Stores a member as following with their profile (`upsertFollowingMember`); the webhook worker's batch. */

@@ -34,12 +34,14 @@ import {
   type EventContextReader,
   type MemberUpserter,
   type OpenQuestionReader,
+  type SeenProofReader,
 } from './conversations.context.js';
 import type { Answer, AnswerRenderer } from './conversations.types.js';
 import {
   answerInTransaction,
   answerOfResult,
   answerWith,
+  proofAnswerStep,
   type AnswerContext,
   type Handling,
 } from './conversations.answers.js';
@@ -80,6 +82,8 @@ export type ConversationDeps = {
   readOpenQuestion?: OpenQuestionReader;
   /** Stores a new member with their profile (the webhook worker's: several in one statement). */
   upsertMember?: MemberUpserter;
+  /** Reads the proof an event stored, if any (the webhook worker's: several in one statement). */
+  readSeenProof?: SeenProofReader;
 };
 
 type LineEventPayload = {
@@ -115,7 +119,7 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
   const timezone = brand?.timezone ?? 'Asia/Taipei';
 
   if (payload.type === 'follow') {
-    const member = await storeMemberWithProfile(deps, {
+    const { member } = await storeMemberWithProfile(deps, {
       event,
       channel,
       userId,
@@ -143,14 +147,27 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
 
   if (payload.type !== 'message' && payload.type !== 'postback') return {};
 
-  const { member, known } = await ensureMember(deps, {
+  const message = payload.message;
+  const command = message?.type === 'text' && message.text !== undefined ? parseCommand(message.text) : null;
+  // Text that is no command is taken for a proof: whether this event stored one already is read now,
+  // alongside a new member's LINE profile or a known one's open question, not after them.
+  const seenBefore =
+    message?.type === 'text' && message.text !== undefined && !command
+      ? (deps.readSeenProof ?? createSubmissionsRepository({ db: deps.db }).findBySourceRef)({
+          brandId: event.brandId,
+          sourceRef: sourceRefOf(event),
+        })
+      : undefined;
+  // Awaited by the proof's intake; a failure is its to report, not an unhandled rejection meanwhile.
+  seenBefore?.catch(() => {});
+  const { member, known, created } = await ensureMember(deps, {
     event,
     channel,
     existing: found.member,
     userId,
     brandLocale,
   });
-  const context = {
+  const context: AnswerContext = {
     event,
     channel,
     member,
@@ -160,6 +177,8 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
     touchMember: known,
     runsSurveys: found.runsSurveys,
     activeCampaigns: found.activeCampaigns,
+    ...(created ? { createdNow: true } : {}),
+    ...(seenBefore ? { seenBefore } : {}),
   };
 
   if (payload.type === 'postback') {
@@ -168,9 +187,7 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
     return runCommand(deps, context, command);
   }
 
-  const message = payload.message;
   if (message?.type === 'text' && message.text !== undefined) {
-    const command = parseCommand(message.text);
     if (command) return runCommand(deps, context, command);
     return answerProof(deps, context, { type: 'text', text: message.text });
   }
@@ -186,7 +203,7 @@ export async function handleWebhookEvent(deps: ConversationDeps, event: WebhookE
       return answerWith(
         deps,
         context,
-        await answerOfResult(deps, member, resultOfStored(stored), context.runsSurveys),
+        await answerOfResult(deps.db, member, resultOfStored(stored), context.runsSurveys),
       );
     const credentials = credentialsOf(channel);
     // The typing indicator while the photo is fetched and read; a failure to show it changes nothing.
@@ -296,9 +313,12 @@ async function answerProof(
   const today = localDateOf(now, context.timezone);
   const sourceRef = sourceRefOf(context.event);
   const key = { brandId: member.brandId, memberId: member.id };
-  const open = await (deps.readOpenQuestion
-    ? deps.readOpenQuestion(key)
-    : createProofQuestionsRepository({ db: deps.db }).findOpen(key));
+  // A member stored by this event has asked nothing yet: no question to read.
+  const open = context.createdNow
+    ? undefined
+    : await (deps.readOpenQuestion
+        ? deps.readOpenQuestion(key)
+        : createProofQuestionsRepository({ db: deps.db }).findOpen(key));
   const live = open && open.expiresAt > now ? open : undefined;
   const lapsed = open && !live ? open : undefined;
 
@@ -313,54 +333,65 @@ async function answerProof(
     if (reply.kind === 'complete') return completeQuestion(deps, context, live, reply.text);
   }
 
-  const result = await submitFromChat(deps, context, input);
-  // Read before the transaction: PGlite has one connection, which the transaction holds.
-  const answer = await answerOfResult(deps, member, result, context.runsSurveys);
-  return answerInTransaction(deps, context, async (tx) => {
-    const questions = createProofQuestionsRepository({ db: tx });
-    if (lapsed) await questions.close({ questionId: lapsed.id, state: 'expired', closedBy: sourceRef, now });
-    if (result.outcome === 'incomplete' && result.partial) {
-      const question = await questions.ask({
-        generateId: deps.generateId,
-        brandId: member.brandId,
-        memberId: member.id,
-        partial: result.partial,
-        askedBy: sourceRef,
+  const step = await proofAnswerStep(
+    deps,
+    member,
+    await submitFromChat(deps, context, input),
+    context.runsSurveys,
+  );
+  return answerInTransaction(
+    deps,
+    context,
+    async (tx) => {
+      const { result, answer } = await step.settle(tx);
+      const questions = createProofQuestionsRepository({ db: tx });
+      if (lapsed)
+        await questions.close({ questionId: lapsed.id, state: 'expired', closedBy: sourceRef, now });
+      if (result.outcome === 'incomplete' && result.partial) {
+        const question = await questions.ask({
+          generateId: deps.generateId,
+          brandId: member.brandId,
+          memberId: member.id,
+          partial: result.partial,
+          askedBy: sourceRef,
+          now,
+        });
+        const asked = questionAnswerOf(question, today);
+        if (!asked) {
+          await questions.close({ questionId: question.id, state: 'cancelled', closedBy: sourceRef, now });
+          return {
+            kind: 'proof',
+            outcome: 'invalid',
+            issues: [{ field: 'invoiceDate', reason: 'invoice_date.outside_period' }],
+          };
+        }
+        return live && live.askedBy !== sourceRef ? [cancelledNotice(live), asked] : asked;
+      }
+      if (!live) {
+        // A date sent after the question lapsed: say so, rather than "I did not understand".
+        if (
+          lapsed &&
+          result.outcome === 'not_a_proof' &&
+          input.type === 'text' &&
+          looksLikeDateReply(lapsed, input.text)
+        )
+          return { kind: 'question_closed', reason: 'expired' };
+        return answer;
+      }
+      // Chat text while a question is open: the question again, not the help card.
+      if (result.outcome === 'not_a_proof')
+        return questionAnswerOf(live, today, { reminder: true }) ?? answer;
+      const same = isSameProof(live.partial, labelOf(result.submission?.rawInput));
+      await questions.close({
+        questionId: live.id,
+        state: same ? 'answered' : 'cancelled',
+        closedBy: sourceRef,
         now,
       });
-      const asked = questionAnswerOf(question, today);
-      if (!asked) {
-        await questions.close({ questionId: question.id, state: 'cancelled', closedBy: sourceRef, now });
-        return {
-          kind: 'proof',
-          outcome: 'invalid',
-          issues: [{ field: 'invoiceDate', reason: 'invoice_date.outside_period' }],
-        };
-      }
-      return live && live.askedBy !== sourceRef ? [cancelledNotice(live), asked] : asked;
-    }
-    if (!live) {
-      // A date sent after the question lapsed: say so, rather than "I did not understand".
-      if (
-        lapsed &&
-        result.outcome === 'not_a_proof' &&
-        input.type === 'text' &&
-        looksLikeDateReply(lapsed, input.text)
-      )
-        return { kind: 'question_closed', reason: 'expired' };
-      return answer;
-    }
-    // Chat text while a question is open: the question again, not the help card.
-    if (result.outcome === 'not_a_proof') return questionAnswerOf(live, today, { reminder: true }) ?? answer;
-    const same = isSameProof(live.partial, labelOf(result.submission?.rawInput));
-    await questions.close({
-      questionId: live.id,
-      state: same ? 'answered' : 'cancelled',
-      closedBy: sourceRef,
-      now,
-    });
-    return same ? answer : [cancelledNotice(live), answer];
-  });
+      return same ? answer : [cancelledNotice(live), answer];
+    },
+    { alone: step.decidesInTransaction },
+  );
 }
 
 /** A day picked from a proof question's quick replies or date picker. */
@@ -426,16 +457,22 @@ async function completeQuestion(
     const again = questionAnswerOf(question, today, issue ? { issue } : {});
     if (again) return answerWith(deps, context, again);
   }
-  const answer = await answerOfResult(deps, context.member, result, context.runsSurveys);
-  return answerInTransaction(deps, context, async (tx) => {
-    await createProofQuestionsRepository({ db: tx }).close({
-      questionId: question.id,
-      state: 'answered',
-      closedBy: sourceRef,
-      now,
-    });
-    return answer;
-  });
+  const step = await proofAnswerStep(deps, context.member, result, context.runsSurveys);
+  return answerInTransaction(
+    deps,
+    context,
+    async (tx) => {
+      const { answer } = await step.settle(tx);
+      await createProofQuestionsRepository({ db: tx }).close({
+        questionId: question.id,
+        state: 'answered',
+        closedBy: sourceRef,
+        now,
+      });
+      return answer;
+    },
+    { alone: step.decidesInTransaction },
+  );
 }
 
 function submitFromChat(
@@ -449,8 +486,12 @@ function submitFromChat(
     channel: 'chat',
     sourceRef: sourceRefOf(context.event),
     input,
+    // The answer commits in the event's transaction: a proof checked now is decided there too.
+    decideInCallersTransaction: true,
     receivedAt: context.event.receivedAt,
     ...(context.activeCampaigns ? { activeCampaigns: context.activeCampaigns } : {}),
+    // Read ahead (the event's own `sourceRef`, whichever text completes its proof).
+    ...(context.seenBefore ? { seenBefore: context.seenBefore } : {}),
   });
 }
 

@@ -22,9 +22,11 @@ export {
   createEventContextReader,
   createMemberUpserter,
   createOpenQuestionReader,
+  createSeenProofReader,
   type EventContextReader,
   type MemberUpserter,
   type OpenQuestionReader,
+  type SeenProofReader,
 } from './conversations.context.js';
 export { recordAnswers, type AnswerToSend, type StagedAnswer } from './conversations.answers.js';
 export { notifyLaterDecisions } from './conversations.notices.js';

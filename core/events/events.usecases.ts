@@ -141,6 +141,12 @@ export type EventHandling<Out extends CommittedOutbound = CommittedOutbound, Sta
    * one multi-row statement per table for the whole group, not one per event).
    */
   stage?: (tx: Transaction) => Promise<Staged>;
+  /**
+   * The commit writes more than the answer (a proof's decision, with its locks): the event commits in a
+   * transaction of its own, at once, not with a group's — a group's transaction stays short, never waits
+   * on a decision's locks, and a decision that fails costs the others nothing.
+   */
+  alone?: boolean;
 };
 
 export type EventHandler<Out extends CommittedOutbound = CommittedOutbound, Staged = unknown> = (
@@ -193,8 +199,10 @@ export type EventProcessingOptions<Out extends CommittedOutbound = CommittedOutb
  * per table), and what they committed is sent together (`onCommitted`). Alone, an event commits at
  * once. Each event is marked done only if this worker still holds it; one whose lease lapsed writes
  * nothing. A group whose transaction fails is committed again one event at a time, so a bad event fails
- * alone. A failure goes back to pending with back-off, and after `maxAttempts` is parked as `failed`
- * with the error. Counts what happened into `summary`.
+ * alone. An event whose commit writes more than its answer (`EventHandling.alone`: a proof's decision)
+ * commits at once in a transaction of its own, beside the groups. A failure goes back to pending with
+ * back-off, and after `maxAttempts` is parked as `failed` with the error. Counts what happened into
+ * `summary`.
  */
 export function createEventProcessor<Out extends CommittedOutbound, Staged = unknown>(
   { db, generateId, clock, logger }: ProcessorDeps,
@@ -273,6 +281,8 @@ export function createEventProcessor<Out extends CommittedOutbound, Staged = unk
   };
 
   const waiting: Entry[] = [];
+  /** Events committing alone (`EventHandling.alone`), beside the groups. */
+  let committingAlone = 0;
   let committing = false;
   const pump = async () => {
     committing = true;
@@ -288,7 +298,7 @@ export function createEventProcessor<Out extends CommittedOutbound, Staged = unk
   let scheduled = false;
   const schedule = () => {
     if (committing) return;
-    if (noMoreCompany(waiting.length)) {
+    if (noMoreCompany(waiting.length + committingAlone)) {
       void pump();
       return;
     }
@@ -305,8 +315,13 @@ export function createEventProcessor<Out extends CommittedOutbound, Staged = unk
     committed: (() => void) | undefined,
   ) =>
     new Promise<Out[] | undefined>((settle, fail) => {
-      waiting.push({ event, handling, settle, fail, committed });
-      schedule();
+      const entry = { event, handling, settle, fail, committed };
+      if (!handling.alone) {
+        waiting.push(entry);
+        return schedule();
+      }
+      committingAlone++;
+      void commitAndSend([entry]).finally(() => committingAlone--);
     });
 
   const processOneNow = async (event: WebhookEvent, summary: ProcessSummary, committed?: () => void) => {

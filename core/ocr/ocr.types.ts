@@ -45,9 +45,10 @@ export type OcrRequest = {
   singleLine?: boolean;
   /**
    * `block`: read the page as one block of text, without layout analysis (which can drop a receipt's
-   * price column as non-text). Engines without layout modes ignore it. @default 'auto'
+   * price column as non-text); `column`: the image is one column of text of rows of varying size (a receipt's
+   * amount column cut from the page). Engines without layout modes ignore it. @default 'auto'
    */
-  layout?: 'auto' | 'block';
+  layout?: 'auto' | 'block' | 'column';
 };
 
 export type OcrEngineName = 'tesseract' | 'google-vision' | 'paddle';

@@ -17,6 +17,12 @@ const ITEM_HEADER =
 /** A quantity printed before an item's name ("3 มาม่า"). */
 const QUANTITY_PREFIX = /^(\d{1,3})\s+(?=\D)/;
 
+/**
+ * A row opening with a quantity and a word (`1 โค้ก 1.25 ล`, its amount read on the next row): an item's name,
+ * however many of its characters a size printed in it makes digits.
+ */
+const QUANTITY_THEN_WORD = /^\d{1,3}\s[\p{L}\p{M}]{2,}/u;
+
 /** A number of ten digits or more on a row of letters: a tax ID or phone of the header, never a product's name. */
 const HEADER_NUMBER = /\d{10,}/;
 
@@ -45,7 +51,7 @@ function quantityMarked(text: string) {
 }
 
 /** The row after the header's last (column titles, the date, the tax ID or invoice title): where items start. */
-function itemsStart(lines: Line[], firstTotalLine: number) {
+export function itemsStart(lines: Line[], firstTotalLine: number) {
   let start = 0;
   for (let i = 0; i < firstTotalLine; i++) {
     const line = lines[i]!;
@@ -72,7 +78,7 @@ function amountTokens(line: Line) {
  * Item rows as read, with the least sure name's confidence and, item by item, how surely its amount was read
  * (`amountConfidence`): the evidence that one amount, and which, is the misread one.
  */
-type ItemRows = ReceiptItem[] & { lowestConfidence?: number; amountConfidences?: number[] };
+type ItemRows = ReceiptItem[] & { lowestConfidence?: number; amountConfidences?: number[]; rows?: number[] };
 
 /**
  * How surely the row's amount `amount` was read: the least sure of the words that hold its digits (from the row's
@@ -103,6 +109,7 @@ export function findItems(lines: Line[], firstTotalLine: number, integers: boole
   if (firstTotalLine <= 0) return [];
   const items: ItemRows = [];
   items.amountConfidences = [];
+  items.rows = [];
   let pendingName: string[] = [];
   for (let i = itemsStart(lines, firstTotalLine); i < firstTotalLine; i++) {
     const line = lines[i]!;
@@ -112,7 +119,8 @@ export function findItems(lines: Line[], firstTotalLine: number, integers: boole
     const amounts = tokens.filter((a) => a.hasDecimals || (integers && !a.currencyMark) || a.currencyMark);
     const text = line.compact;
     if (amounts.length === 0) {
-      if (letterRatio(text) > 0.5 && !PAYMENT_LINE.test(line.upper)) pendingName.push(text);
+      if ((letterRatio(text) > 0.5 || QUANTITY_THEN_WORD.test(text)) && !PAYMENT_LINE.test(line.upper))
+        pendingName.push(text);
       continue;
     }
     const last = amounts.at(-1)!;
@@ -171,6 +179,7 @@ export function findItems(lines: Line[], firstTotalLine: number, integers: boole
     const unitPrice = columns?.unitPrice.minor ?? (amounts.length >= 2 ? amounts.at(-2)!.minor : undefined);
     items.lowestConfidence = Math.min(items.lowestConfidence ?? 1, itemNameConfidence(line));
     items.amountConfidences.push(amountConfidence(line, last));
+    items.rows.push(i);
     items.push({
       name: cleanName(name),
       quantity,
@@ -185,6 +194,19 @@ export function findItems(lines: Line[], firstTotalLine: number, integers: boole
 /** An amount whose decimal point OCR lost or bent at the end of its row (`159 75`, `225; 75`), cents apart. */
 export const BENT_DECIMAL_AT_END = /(?<![\d.,])(\d{1,4})(?:\s?[;:]\s?|\s)(\d{2})\s*$/;
 
+/**
+ * An amount whose decimal point OCR lost with no gap (`13250` for 132.50) at the end of an item row: a bare
+ * whole number of three to six digits, not a size (`UNIT_AFTER`) nor a quantity after `×`.
+ */
+const LOST_POINT_AT_END = /(?<![\d.,:/-])(\d{1,4})(\d{2})\s*$/;
+
+/** The row with its last number read as cents when it is a bare number that lost its decimal point. */
+function withPointPutBack(line: Line): Line {
+  const lost = LOST_POINT_AT_END.exec(line.text);
+  if (!lost || AFTER_TIMES.test(line.text.slice(0, lost.index))) return line;
+  return relabel(line, line.text.replace(LOST_POINT_AT_END, '$1.$2'));
+}
+
 type Items = ReturnType<typeof findItems>;
 const sumOf = (items: Items) => items.reduce((sum, item) => sum + item.amountMinor, 0);
 
@@ -192,6 +214,7 @@ const sumOf = (items: Items) => items.reduce((sum, item) => sum + item.amountMin
  * The item rows read again by the receipt's own arithmetic, when their amounts do not add up to the total
  * (`totalMinor`, chosen on its own evidence): the items must add up to it exactly, two items or more, after
  * - the rows' amounts with a lost or bent decimal point (`BENT_DECIMAL_AT_END`) read as amounts, or
+ * - a bare number ending an item row read as cents (`LOST_POINT_AT_END`: `13250` for 132.50), marked `repaired`, or
  * - each row's amount read with the name a row above or below it (`withAmountsMoved`), or else
  * - one item's amount a digit or two from what the others leave of the total, each of them a digit OCR reads
  *   for the other (`misreadAsLookAlike`: 189.95 for 183.25), the only item for which that holds, taken as
@@ -217,6 +240,21 @@ export function itemsAddingUpTo(
     ? [items, findItems(unbent, firstTotalLine, integers)]
     : [items];
   for (const reading of readings) if (reading.length >= 2 && sumOf(reading) === totalMinor) return reading;
+  // A decimal point lost with no gap (`13250`): the bare number read as cents, kept only when the items then add
+  // up, each such item `repaired` (the total made it so: the sum backs nothing).
+  const pointed = integers
+    ? unbent
+    : unbent.map((line, i) => (i < firstTotalLine ? withPointPutBack(line) : line));
+  if (pointed.some((line, i) => line !== unbent[i])) {
+    const reading = findItems(pointed, firstTotalLine, integers);
+    if (reading.length >= 2 && sumOf(reading) === totalMinor) {
+      const repaired: Items = reading.map((item, k) =>
+        pointed[reading.rows![k]!] !== unbent[reading.rows![k]!] ? { ...item, repaired: true } : item,
+      );
+      repaired.lowestConfidence = reading.lowestConfidence;
+      return repaired;
+    }
+  }
   // The amount column a row off its names (a photo turned or sheared): kept only when the items then add up
   // to the total, as many as the invoice's item count says when it prints one.
   const count = printedItemCount(lines, firstTotalLine);

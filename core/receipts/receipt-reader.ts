@@ -14,6 +14,7 @@ import {
   type OcrLanguage,
   type OcrResult,
 } from '../ocr/index.js';
+import { rereadAmountColumn } from './receipt-amount-column.js';
 import { measureSkew } from './receipt-deskew.js';
 import {
   rereadChineseNameRow,
@@ -64,7 +65,7 @@ export type OcrPreparation = {
   /** Degrees to rotate by to level tilted text rows (`measureSkew`, once per photo). */
   skewDegrees?: number;
   /** How OCR segments the page (see `OcrRequest.layout`); not an image change. */
-  layout?: 'auto' | 'block';
+  layout?: 'auto' | 'block' | 'column';
 };
 
 /**
@@ -228,7 +229,9 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
     });
     ocr = withRowsReadAgain(ocr, reread, passes, 'name-row-tha');
   }
-  const parsed =
+  // The page's rows as the first pass placed them on `ocrImage` (a further pass may read another page's size).
+  const pageRows = ocr.lines;
+  let parsed =
     options.refine === false
       ? parseReceiptText(ocr.lines, { now })
       : await refineReading(ocr.lines, {
@@ -267,6 +270,19 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
             return lines;
           },
         });
+  // Items that do not add up to the total: the amount column read again on its own, by the engine that read the
+  // page (tesseract: its single-column mode).
+  if (options.refine !== false && ocr.engine === 'tesseract') {
+    const column = await rereadAmountColumn(parsed, {
+      page: ocrImage,
+      rows: pageRows,
+      engine: options.ocrEngine,
+      languages,
+      now,
+    });
+    for (const read of column.reads) passes.push({ name: `${read.engine}:amount-column`, ms: read.ms });
+    parsed = column.parsed;
+  }
   const ocrMs = performance.now() - ocrStarted;
   // Only the right QR code read (it holds no invoice number): the number and random code printed as
   // text are enough to ask the MoF platform, rather than judging the photo by its OCR'd store and total.

@@ -511,5 +511,5 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
 
   // Items read again so they add up to the total chosen (a decimal point lost, a digit misread).
   const itemsRead = total ? itemsAddingUpTo(lines, firstTotalLine, integers, items, total.minor) : items;
-  return { total, subtotal, vat: tax, items: itemsRead };
+  return { total, subtotal, vat: tax, items: itemsRead, firstTotalLine };
 }

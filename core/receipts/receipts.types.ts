@@ -13,7 +13,8 @@ export type ReceiptItem = {
   discount?: boolean;
   /**
    * The amount is not the one read: OCR's reading was taken as a look-alike digit misread and replaced by what
-   * the total leaves for it (`itemsAddingUpTo`). The items' own sum then backs nothing: their confidence drops.
+   * the total leaves for it, or a bare number read as cents (its decimal point lost: `13250`), because the items
+   * then add up (`itemsAddingUpTo`). The items' own sum then backs nothing: their confidence drops.
    */
   repaired?: boolean;
 };

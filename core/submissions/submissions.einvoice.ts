@@ -85,9 +85,17 @@ export async function verifyClaimedSubmission(
   permit?: BudgetPermit,
   /** The proof's invoice row when the caller has it (it stored it): not read again. */
   loaded?: { invoice: InvoiceRecord | undefined },
+  /** `SubmitProofCommand.decideInCallersTransaction`: the decision is returned (`decideIn`), not run. */
+  { inCallersTransaction = false }: { inCallersTransaction?: boolean } = {},
 ): Promise<SubmitProofResult> {
   const checked = await checkClaimedSubmission(deps, claimed, campaign, loaded, permit);
   if ('result' in checked) return checked.result;
+  if (inCallersTransaction)
+    return {
+      outcome: 'being_checked',
+      submission: claimed,
+      decideIn: (tx) => settleAnswer(tx, deps, checked.answered, deps.clock.now()),
+    };
   const now = deps.clock.now();
   return deps.db.transaction((tx) => settleAnswer(tx, deps, checked.answered, now));
 }

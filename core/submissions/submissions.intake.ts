@@ -112,10 +112,14 @@ async function takeInTogether(
       candidates.push({ at, item: { command, parsed: read.invoice } });
   });
   if (candidates.length < 2) return results;
-  const seen = await repository.findBySourceRefs({
-    brandId,
-    sourceRefs: candidates.map(({ item }) => item.command.sourceRef),
-  });
+  // Read ahead by the callers (`seenBefore`) when all of them did; else read together.
+  const seenAhead = candidates.map(({ item }) => item.command.seenBefore);
+  const seen = seenAhead.every((ahead) => ahead !== undefined)
+    ? (await Promise.all(seenAhead)).filter((row) => row !== undefined)
+    : await repository.findBySourceRefs({
+        brandId,
+        sourceRefs: candidates.map(({ item }) => item.command.sourceRef),
+      });
   // Seen before (a redelivery): answered by `submitProof`, as stored.
   const seenRefs = new Set(seen.map((row) => row.sourceRef));
   const campaign = await resolveCampaign(deps, first, 'einvoice_text');
@@ -221,7 +225,14 @@ async function takeInTogether(
       'queued' in proof
         ? Promise.resolve({ outcome: 'queued', submission: proof.submission, queue: proof.queued })
         : // The invoice row as this group stored it: the check does not read it again.
-          verifyClaimedSubmission(deps, proof.submission, settings, proof.permit, { invoice: proof.invoice });
+          verifyClaimedSubmission(
+            deps,
+            proof.submission,
+            settings,
+            proof.permit,
+            { invoice: proof.invoice },
+            { inCallersTransaction: commands[proof.at]?.decideInCallersTransaction === true },
+          );
   return results;
 }
 

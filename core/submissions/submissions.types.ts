@@ -35,6 +35,19 @@ export type SubmitProofCommand = {
    * when all match rows read before, the campaign is not read again. Unset: read.
    */
   activeCampaigns?: readonly string[];
+  /**
+   * The submission of `sourceRef` as the caller read it ahead, alongside other work (the chat starts the
+   * read while it fetches a new member's LINE profile or reads their open question): not read again.
+   * Unset: read here.
+   */
+  seenBefore?: Promise<Submission | undefined>;
+  /**
+   * Set by a caller that commits the proof's answer in a transaction of its own right after (the chat's
+   * webhook worker): a proof checked in the request, once the platform has answered, is not decided in a
+   * transaction of its own; the result carries the decision (`decideIn`) for the caller's transaction, so
+   * the decision and the answer commit together. Unset: decided here.
+   */
+  decideInCallersTransaction?: boolean;
 };
 
 /** A problem with the proof, as data the bot translates: `{ field: 'randomCode', reason: 'random_code.missing' }`. */
@@ -94,6 +107,13 @@ export type SubmitProofResult = {
   rewards?: { quantities: RewardQuantities; granted?: GrantRewardsResult };
   /** What was read of an incomplete proof; the chat or LIFF app asks for the rest. */
   partial?: PartialProof;
+  /**
+   * `decideInCallersTransaction`: the proof's decision, for the caller to run in its transaction (it
+   * returns the decided result; the proof meanwhile is `being_checked`, leased to this request). Unrun
+   * (the transaction rolled back), the proof stays leased and the retry worker decides it once the lease
+   * lapses.
+   */
+  decideIn?: (tx: Executor) => Promise<SubmitProofResult>;
 };
 
 /**

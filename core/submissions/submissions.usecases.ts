@@ -38,7 +38,8 @@ export async function submitProof(
   attempt = 1,
 ): Promise<SubmitProofResult> {
   const repository = createSubmissionsRepository({ db: deps.db });
-  const seen = await repository.findBySourceRef({ brandId: command.brandId, sourceRef: command.sourceRef });
+  const seen = await (command.seenBefore ??
+    repository.findBySourceRef({ brandId: command.brandId, sourceRef: command.sourceRef }));
   if (seen) return resultOfSeen(deps, seen);
 
   if (command.input.type === 'receipt_image') {
@@ -125,7 +126,8 @@ export async function submitProof(
     const conflict = await answerConflict(repository, command, campaign.id, proofKey);
     // The holder was rejected between our insert and the read: the proof is free again, so try once more.
     if (conflict) return conflict;
-    if (attempt < 3) return submitProof(deps, command, attempt + 1);
+    // Read again: the submission read ahead (`seenBefore`) was read before this conflict.
+    if (attempt < 3) return submitProof(deps, { ...command, seenBefore: undefined }, attempt + 1);
     throw new Error(`submission ${command.sourceRef} kept conflicting on ${proofKey}`);
   }
   if (queued) return { outcome: 'queued', submission: created, queue: queued };
@@ -138,6 +140,7 @@ export async function submitProof(
     settingsOf(),
     stored.permit,
     'invoice' in stored ? { invoice: stored.invoice } : undefined,
+    { inCallersTransaction: command.decideInCallersTransaction === true },
   );
 }
 

@@ -36,7 +36,7 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * with the entry and card as one statement each (same day): 22.
  * The proofs counted follow a first one (`WARM`), as every proof but a process's first does.
  */
-const MAX_STATEMENTS = { help: 6, textProof: 19, queuedProof: 12 };
+const MAX_STATEMENTS = { help: 6, textProof: 19, queuedProof: 12, newMemberProof: 18 };
 /**
  * A group of `help` answers handled together (issue 17's burst): the claim and each group's writes (done
  * marks, members' activity, answers, sent marks) are one statement each for the whole group, so each
@@ -48,37 +48,53 @@ const MAX_STATEMENTS = { help: 6, textProof: 19, queuedProof: 12 };
 const GROUP = 8;
 const MAX_GROUP_STATEMENTS = 24;
 // 0–3: one each for the single answers, 4 … 4 + GROUP − 1: the group, then the first proof (its campaign
-// rows are read), the last: the single write.
+// rows are read), the decision's transactions, the last: the single write.
 const WARM = 4 + GROUP;
-const MEMBERS = 6 + GROUP;
+const MEMBERS = 7 + GROUP;
+/** A member the bot has not stored yet (they added the account before Proofline ran): their first proof. */
+const NEWCOMER = MEMBERS;
 
 describe('statements per answer (issue 17)', () => {
   const log = createStatementLog();
   let kit: LineTestKit;
   let worker: QueueWorker;
 
+  /** Transactions opened on the services' database (PGlite reports no BEGIN to the statement log). */
+  let transactions = 0;
+
   /** The member sends `text`; the worker (one lane: one claim) answers it and sends the answer. */
   const answer = async (userId: string, text: string) => {
     await kit.userSends(userId, { type: 'text', text });
+    const transactionsBefore = transactions;
     const statements = await log.during(async () => {
       await worker.runOnce({ wake: () => {} });
       await worker.drain?.();
     });
     const [last] = (await kit.botMessages(userId)).slice(-1);
-    return { statements, answer: textsOf(last?.messages ?? []) };
+    return {
+      statements,
+      transactions: transactions - transactionsBefore,
+      answer: textsOf(last?.messages ?? []),
+    };
   };
 
   beforeAll(async () => {
     kit = await createLineTestKit({
-      invoices: greenTeaInvoices(MEMBERS, invoiceNumberOf, PURCHASE_DATE),
+      invoices: greenTeaInvoices(MEMBERS + 1, invoiceNumberOf, PURCHASE_DATE),
       onStatement: log.onStatement,
     });
+    const { db } = kit.services.database;
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((...args: Parameters<typeof transaction>) => {
+      transactions++;
+      return transaction(...args);
+    }) as typeof db.transaction;
     worker = createWebhookEventsWorker(kit.services as Services, {
       conversation: kit.conversation,
       lanes: 1,
       answerLanes: 0,
     });
-    for (let i = 0; i < MEMBERS; i++)
+    for (let i = 0; i <= NEWCOMER; i++)
       await kit.addUser(userIdOf(i), { displayName: `member ${i}`, language: 'en' });
     // Known members: their first message stored them.
     for (let i = 0; i < MEMBERS; i++) await answer(userIdOf(i), 'help');
@@ -118,6 +134,32 @@ describe('statements per answer (issue 17)', () => {
     const submissionUpdates = statements.filter((statement) => /^\s*update "submissions"/i.test(statement));
     expect(submissionUpdates).toHaveLength(1);
     expect(submissionUpdates[0]).toMatch(/"state" = /);
+  });
+
+  test("when a known member's typed e-invoice is decided in their request, then its decision commits with the answer: two transactions in all", async () => {
+    // Act
+    const { transactions: opened, answer: text } = await answer(
+      userIdOf(MEMBERS - 2),
+      `${invoiceNumberOf(MEMBERS - 2)} ${rocDate(PURCHASE_DATE)} 1234`,
+    );
+
+    // Assert: the proof stored (before MoF is asked), then the decision, the event's done mark and the
+    // answer together; before, the decision was a transaction of its own (three).
+    expect(text).toContain('point');
+    expect(opened).toBe(2);
+  });
+
+  test('when a member not stored yet sends a typed e-invoice, then the answer reads no proof question and takes at most the bound of statements', async () => {
+    // Act
+    const { statements, answer: text } = await answer(
+      userIdOf(NEWCOMER),
+      `${invoiceNumberOf(NEWCOMER)} ${rocDate(PURCHASE_DATE)} 1234`,
+    );
+
+    // Assert: stored by this event (their profile fetched meanwhile), they have asked nothing yet.
+    expect(text).toContain('point');
+    expect(statements.filter((statement) => /"proof_questions"/.test(statement))).toEqual([]);
+    expect(statements.length).toBeLessThanOrEqual(MAX_STATEMENTS.newMemberProof);
   });
 
   test('when a known member sends a typed e-invoice while the MoF budget has a backlog, then the "received, checking" answer takes at most the bound of statements', async () => {

@@ -51,6 +51,16 @@ describe('findItems — an item whose amount OCR pushed onto the next row', () =
     expect(quantitiesAndAmounts(receipt)[0]).toEqual([3, 27025]);
   });
 
+  test('when the name row prints a size as long as its name, then it still opens the item whose amount is on the next row', () => {
+    // th-receipt-t9 of the made tuning part (84 photos), as tesseract read it.
+    const receipt = thaiReceipt(['1 โค้ก 1.25 ล', '40.00', '1 นําปลาทิพรส 360.00']);
+
+    expect(quantitiesAndAmounts(receipt)).toEqual([
+      [1, 4000],
+      [1, 36000],
+    ]);
+  });
+
   test('when the price row prints its own quantity, then that one counts', () => {
     const receipt = thaiReceipt(['3 นมเมจิ 830 มล', '2 x 200.00', '1 โค้ก 1.25 ล 200.00']);
 
@@ -68,6 +78,26 @@ describe('itemsAddingUpTo — item amounts read again by the receipt total', () 
       [3, 14400],
       [1, 2775],
     ]);
+  });
+
+  test('when an amount lost its decimal point with no gap (13250), then it is read as cents, repaired, and the items are not read as sure', () => {
+    // th-receipt-t6 of the made tuning part (84 photos), its amounts made to total 400.00.
+    const receipt = thaiReceipt(['3 น้าดื่มสิงห์ 1.5 ล 198.00', '2 มาม่า รสหมูสับ 13250', '1 ข้าวหอมมะลิ 69.50']);
+
+    expect(quantitiesAndAmounts(receipt)).toEqual([
+      [3, 19800],
+      [2, 13250],
+      [1, 6950],
+    ]);
+    expect(receipt.fields.items.map((item) => item.repaired ?? false)).toEqual([false, true, false]);
+    expect(receipt.confidence.items).toBeLessThan(0.9);
+  });
+
+  test('when a bare number ending a row does not make the items add up as cents, then it is not read as an amount', () => {
+    const receipt = thaiReceipt(['3 น้าดื่มสิงห์ 1.5 ล 198.00', '2 มาม่า รสหมูสับ 13250', '1 ข้าวหอมมะลิ 60.50']);
+
+    expect(receipt.fields.items.some((item) => item.repaired)).toBe(false);
+    expect(receipt.fields.items.map((item) => item.amountMinor)).not.toContain(13250);
   });
 
   test('when one amount, the one OCR was least sure of, is a digit or two from what the others leave of the total, then it is read as that amount', () => {

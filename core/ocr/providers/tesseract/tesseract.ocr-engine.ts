@@ -179,6 +179,7 @@ export function buildTesseractOcrEngine(options: TesseractOcrEngineOptions = {})
         };
         if (request.singleLine) return readAs(PSM.SINGLE_LINE);
         if (request.layout === 'block') return readAs(PSM.SINGLE_BLOCK);
+        if (request.layout === 'column') return readAs(PSM.SINGLE_COLUMN);
         const auto = await worker.recognize(request.image, {}, { blocks: true, text: false });
         // Page layout analysis finds no text block at all on some photos (a tilted slip on a dark table);
         // read the page as one block of text then.
