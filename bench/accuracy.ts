@@ -181,6 +181,7 @@ async function runSroie(engine: OcrEngine, baseline: OcrEngine): Promise<Outcome
       cpuMs: result.cpuMs,
       baselineMs: result.baselineMs,
       passes: result.passes,
+      ...rewrittenTotal(result.reading),
     };
     log(outcome, result.reading);
     outcomes.push(outcome);
@@ -252,6 +253,7 @@ async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Out
         cpuMs: result.cpuMs,
         baselineMs: result.baselineMs,
         passes: result.passes,
+        ...rewrittenTotal(result.reading),
         ...(json && label.items ? { items: itemsDetail(result.reading, label) } : {}),
       };
       log(outcome, result.reading);
@@ -259,6 +261,13 @@ async function runSynthetic(engine: OcrEngine, baseline: OcrEngine): Promise<Out
     }
   }
   return outcomes;
+}
+
+/** The total rewritten from its label's reading (`totalReadAs`), for `formatRewrittenTotals`. */
+function rewrittenTotal({ fields }: ReceiptReading): Pick<Outcome, 'rewrittenTotal'> {
+  return fields.totalReadAs !== undefined && fields.totalMinor !== undefined
+    ? { rewrittenTotal: { readAs: fields.totalReadAs, minor: fields.totalMinor } }
+    : {};
 }
 
 function itemsDetail(reading: ReceiptReading, label: SyntheticLabel): Outcome['items'] {
@@ -338,6 +347,7 @@ function log(outcome: Outcome, reading: ReceiptReading) {
     `${outcome.group} ${outcome.file} ${reading.kind} ${Math.round(outcome.ms ?? 0)} ms` +
       `, CPU ${Math.round(outcome.cpuMs ?? 0)} ms` +
       `${outcome.baselineMs ? ` (baseline ${Math.round(outcome.baselineMs)} ms)` : ''}` +
+      `${outcome.rewrittenTotal ? `, total rewritten ${outcome.rewrittenTotal.readAs} → ${outcome.rewrittenTotal.minor}` : ''}` +
       `${misses.length ? ` missed: ${misses.join(', ')} (date ${reading.fields.date ?? '-'}, total ${reading.fields.totalMinor ?? '-'}, store ${reading.fields.storeName ?? '-'})` : ''}\n`,
   );
 }

@@ -12,6 +12,11 @@ export type Outcome = {
   group: string;
   part: 'tuning' | 'check';
   fields: Record<string, FieldOutcome>;
+  /**
+   * The total's label read another amount, taken as a look-alike misread of the total chosen (`totalReadAs`): what
+   * OCR read there, and what the total became.
+   */
+  rewrittenTotal?: { readAs: number; minor: number };
   /** Whole read (QR + OCR + parse), one photo at a time. */
   ms?: number;
   /** One plain tesseract pass over the same prepared image, measured in the same run (the baseline). */
@@ -161,11 +166,42 @@ export function formatFieldCalibrations(outcomes: Outcome[]): string {
     .join('\n');
 }
 
+/**
+ * Per group, how many totals were rewritten from their label's reading (`totalReadAs`), how many of those are right,
+ * and which digits were taken as misread (read → rewritten, counted over the group): aggregates only, so the check
+ * part may be shown too.
+ */
+export function formatRewrittenTotals(outcomes: Outcome[]): string {
+  const groups = new Map<string, Outcome[]>();
+  for (const outcome of outcomes) groups.set(outcome.group, [...(groups.get(outcome.group) ?? []), outcome]);
+  const out = [
+    '\ntotals rewritten from the amount read beside their label (a digit or two misread)',
+    '| group | photos | rewritten | right | digits read → taken |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const [group, rows] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const rewritten = rows.filter((row) => row.rewrittenTotal);
+    const right = rewritten.filter((row) => row.fields.total?.ok).length;
+    const pairs = new Map<string, number>();
+    for (const { rewrittenTotal } of rewritten) {
+      const taken = String(rewrittenTotal!.minor);
+      [...String(rewrittenTotal!.readAs)].forEach((digit, i) => {
+        if (digit !== taken[i])
+          pairs.set(`${digit}→${taken[i]}`, (pairs.get(`${digit}→${taken[i]}`) ?? 0) + 1);
+      });
+    }
+    const digits = [...pairs].map(([pair, count]) => `${pair} ×${count}`).join(', ');
+    out.push(`| ${group} | ${rows.length} | ${rewritten.length} | ${right} | ${digits || '—'} |`);
+  }
+  return out.join('\n');
+}
+
 export function formatReport(outcomes: Outcome[]): string {
   return [
     formatFieldTables(outcomes),
     formatCalibration(outcomes),
     formatFieldCalibrations(outcomes),
+    formatRewrittenTotals(outcomes),
     formatTimings(outcomes),
   ].join('\n');
 }

@@ -19,6 +19,7 @@ import {
   formatCalibration,
   formatFieldCalibrations,
   formatFieldTables,
+  formatRewrittenTotals,
   type Outcome,
 } from './accuracy-report.js';
 import { committedPartOf, loadSplit, tuningHalfOf } from './sroie-split.js';
@@ -103,7 +104,21 @@ for (const file of files) {
     continue;
   }
   const fields = scoreSroie(parsed, label);
-  outcomes.push({ file, part, group: `sroie-dev/${part}`, fields });
+  const rewrittenTotal =
+    parsed.fields.totalReadAs !== undefined && parsed.fields.totalMinor !== undefined
+      ? { readAs: parsed.fields.totalReadAs, minor: parsed.fields.totalMinor }
+      : undefined;
+  outcomes.push({
+    file,
+    part,
+    group: `sroie-dev/${part}`,
+    fields,
+    ...(rewrittenTotal ? { rewrittenTotal } : {}),
+  });
+  if (verbose && part === 'tuning' && rewrittenTotal)
+    console.log(
+      `${file} total rewritten ${rewrittenTotal.readAs} → ${rewrittenTotal.minor} (want ${label.total}, confidence ${parsed.confidence.totalAmount})`,
+    );
   if (halves && part === 'tuning')
     halfOutcomes.push({
       file,
@@ -136,4 +151,5 @@ for (const [part, { right, of }] of Object.entries(printedWords))
   );
 console.log(formatCalibration(outcomes));
 console.log(formatFieldCalibrations(outcomes));
+console.log(formatRewrittenTotals(outcomes));
 await Promise.all((rowEngines ?? []).map((rowEngine) => rowEngine.close()));

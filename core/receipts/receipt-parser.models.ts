@@ -96,6 +96,7 @@ export function parseReceiptText(
   fields.items = money.items;
   if (money.total) {
     fields.totalMinor = money.total.minor;
+    if (money.total.readAs !== undefined) fields.totalReadAs = money.total.readAs;
     confidence.totalAmount = money.total.confidence;
   }
   if (money.subtotal !== undefined) fields.subtotalMinor = money.subtotal;

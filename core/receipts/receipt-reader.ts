@@ -16,6 +16,7 @@ import {
 } from '../ocr/index.js';
 import { rereadAmountColumn } from './receipt-amount-column.js';
 import { measureSkew } from './receipt-deskew.js';
+import { REWRITTEN_TOTAL_MAX_CONFIDENCE } from './receipt-total.models.js';
 import {
   rereadChineseNameRow,
   rereadStoreRows,
@@ -428,7 +429,10 @@ export function combineReadings(
   };
   vote(['date'], 'date');
   vote(['time'], 'time');
-  vote(['totalMinor', 'subtotalMinor'], 'totalAmount');
+  vote(['totalMinor', 'subtotalMinor', 'totalReadAs'], 'totalAmount');
+  // A rewritten total is never sure, however many passes rewrote it alike.
+  if (fields.totalReadAs !== undefined && confidence.totalAmount !== undefined)
+    confidence.totalAmount = Math.min(confidence.totalAmount, REWRITTEN_TOTAL_MAX_CONFIDENCE);
   vote(['storeName'], 'storeName');
   vote(['taxId', 'taxIdKind'], 'taxId');
   vote(['invoiceNumber'], 'invoiceNumber');

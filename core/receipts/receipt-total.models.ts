@@ -4,7 +4,7 @@
  * consistent wins, with a confidence from its evidence and its margin (the item rows above the totals:
  * `receipt-items.models.ts`).
  */
-import { findAmounts, misreadDigitsApart, type AmountToken } from './receipt-amounts.models.js';
+import { findAmounts, misreadAsLookAlike, type AmountToken } from './receipt-amounts.models.js';
 import { findItems, itemsAddingUpTo } from './receipt-items.models.js';
 import { relabel, round2, toLines, type Line, type ReceiptLineInput } from './receipt-lines.models.js';
 import { DISCOUNT_LINE, PAYMENT_LINE } from './receipt-money-labels.models.js';
@@ -87,7 +87,15 @@ const CARD_LINE = /VISA|MASTER|CARD|CREDIT|DEBIT|E-?WALLET|BOOST|GRAB\s?PAY|TOUC
 const ROUNDING_LINE = /ROUND|ADJ|ปัดเศษ/i;
 const SUMMARY_HEADER = /GST\s?SUMMARY|TAX\s?SUMMARY|SUMMARY|TAX\s?CODE|TAXCODE/i;
 
-type Candidate = { minor: number; score: number; reasons: string[]; line?: number };
+/** `readAs`: the labelled amount OCR read, when this candidate took its evidence as that amount misread. */
+type Candidate = { minor: number; score: number; reasons: string[]; line?: number; readAs?: number };
+
+/**
+ * A total rewritten from what its label's row reads (`readAs`) is a guess from the receipt's arithmetic, not a reading:
+ * its confidence stays under the bar of a sure field (0.9) even when two passes agree on it (`combineReadings` adds
+ * 0.05 for agreement and then caps the rewritten total again).
+ */
+export const REWRITTEN_TOTAL_MAX_CONFIDENCE = 0.85;
 
 /**
  * Whether the text shows a total label whose amount is missing from its row and the next ("總計" alone,
@@ -429,24 +437,29 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
         candidate.reasons.push('tax share');
       }
 
-  // The labelled total with a digit or two misread (รวมทั้งสิ้น 183.15 for 783.75, Total RM 14.85 for 14.65):
-  // the amount two of the receipt's own sums agree on (the items and the printed tax's share; cash − change
-  // and the first total + its rounding), a digit or two from the labelled amount, is that amount read right
-  // — the label's evidence goes to it (never to an amount only one sum backs).
+  // The labelled total with a digit or two misread (รวมทั้งสิ้น 183.15 for 783.75): the amount two of the receipt's
+  // own sums agree on (the items and the printed tax's share; cash − change and the first total + its rounding),
+  // a digit or two from the labelled amount, is that amount read right — the label's evidence goes to it (never to
+  // an amount only one sum backs). Only where each differing digit is one OCR reads for the other
+  // (`misreadAsLookAlike`): any two totals of four digits are a digit or two apart somewhere. Such a total is marked
+  // (`readAs`): it was not read. A labelled total the printed rounding takes to that amount (Total RM 14.64, Rounding
+  // Adj 0.01, a last total misread 14.85, cash − change 14.65) is the amount before rounding, read right: its label's
+  // evidence goes to the rounded amount, as when no total follows the rounding (`roundedBelow`), unmarked.
   for (const candidate of candidates.values()) {
     if (new Set(candidate.reasons.filter((reason) => ARITHMETIC_REASONS.has(reason))).size < 2) continue;
-    for (const read of candidates.values())
-      if (
-        read !== candidate &&
-        read.reasons.includes('total keyword') &&
-        !read.reasons.includes('tax share') &&
-        misreadDigitsApart(read.minor, candidate.minor)
-      ) {
-        candidate.score += read.score;
-        candidate.reasons.push('total keyword, digits misread');
-        candidate.line ??= read.line;
-        read.score = 0;
-      }
+    for (const read of candidates.values()) {
+      if (read === candidate || !read.reasons.includes('total keyword') || read.reasons.includes('tax share'))
+        continue;
+      const beforeRounding = rounding !== 0 && read.minor + rounding === candidate.minor;
+      if (!beforeRounding && !misreadAsLookAlike(read.minor, candidate.minor)) continue;
+      candidate.score += read.score;
+      candidate.reasons.push(
+        beforeRounding ? 'total keyword, before rounding' : 'total keyword, digits misread',
+      );
+      candidate.line ??= read.line;
+      if (!beforeRounding) candidate.readAs ??= read.minor;
+      read.score = 0;
+    }
   }
 
   for (const candidate of candidates.values()) {
@@ -478,7 +491,7 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
       best = { minor: fallback, score: 0.5, reasons: ['largest amount'] };
   }
 
-  let total: { minor: number; confidence: number; checks: TotalChecks } | undefined;
+  let total: { minor: number; confidence: number; checks: TotalChecks; readAs?: number } | undefined;
   if (best) {
     const checks: TotalChecks = {
       itemsSum: itemsSum > 0 && Math.abs(itemsSum - best.minor) <= Math.max(5, best.minor * 0.005),
@@ -496,7 +509,13 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     if (checks.itemsSum) confidence += 0.15;
     if (checks.subtotalPlusTax || checks.cashMinusChange) confidence += 0.1;
     confidence *= Math.min(1, lineConfidence + 0.15);
-    total = { minor: best.minor, confidence: round2(Math.min(0.99, confidence)), checks };
+    const rewritten = best.readAs !== undefined;
+    total = {
+      minor: best.minor,
+      confidence: round2(Math.min(rewritten ? REWRITTEN_TOTAL_MAX_CONFIDENCE : 0.99, confidence)),
+      checks,
+      ...(rewritten ? { readAs: best.readAs } : {}),
+    };
   }
 
   if (tax === undefined && script.thai) {

@@ -45,6 +45,11 @@ export type ReceiptFields = {
   /** `HH:MM`, 24 h. */
   time?: string;
   totalMinor?: number;
+  /**
+   * The amount OCR read beside the total's label, when the total is not it: that reading was taken as a look-alike
+   * digit misread of the amount two of the receipt's own sums agree on (`findMoney`). Such a total is never sure.
+   */
+  totalReadAs?: number;
   subtotalMinor?: number;
   vatMinor?: number;
   items: ReceiptItem[];
