@@ -117,6 +117,23 @@ export function columnAmounts(
   });
 }
 
+/** Below the sure band: what items a doubtful column reading gave are read at, at most. */
+export const DOUBTFUL_COLUMN_ITEMS_CONFIDENCE = 0.85;
+
+/**
+ * The items' confidence when the column read again gave their amounts. The reading was kept because its items add
+ * up to the total, so that sum cannot also vouch for it (as with a repaired amount): the items stay under 0.9 unless
+ * OCR read every amount of the column at 0.9 or more.
+ */
+export function columnItemsConfidence(
+  itemsConfidence: number | undefined,
+  amounts: readonly ColumnAmount[],
+): number {
+  const confidence = itemsConfidence ?? 0;
+  const sure = amounts.length > 0 && amounts.every((amount) => amount.confidence >= 0.9);
+  return sure ? confidence : Math.min(confidence, DOUBTFUL_COLUMN_ITEMS_CONFIDENCE);
+}
+
 /**
  * The page's rows with each item row's amount the one the column read at its height (within half a row of its
  * middle, the nearest, each amount given once), the numbers ending the row as read dropped; item rows no amount

@@ -3,6 +3,7 @@ import { loadSharp } from '../shared/sharp.js';
 import {
   amountColumnWorthRereading,
   columnAmounts,
+  columnItemsConfidence,
   planAmountColumn,
   withColumnAmounts,
 } from './receipt-amount-column.models.js';
@@ -24,7 +25,8 @@ export type AmountColumnReread = {
  * The amount column read again when the items do not add up to the total (`amountColumnWorthRereading`): cut from
  * the page (`planAmountColumn`), enlarged, binarised at its own threshold and read as one column of text; each
  * amount goes back to the item row at its height. The items read so are kept only when they add up to the total
- * exactly and none of them had to be repaired; then they stand on the column's own reading (the total backs them).
+ * exactly and none of them had to be repaired. The sum chose them, so it backs nothing: they are sure (≥ 0.9) only
+ * when OCR was sure of every amount the column gave (`columnItemsConfidence`).
  */
 export async function rereadAmountColumn(
   parsed: ParsedReceipt,
@@ -79,7 +81,7 @@ export async function rereadAmountColumn(
     parsed: {
       ...parsed,
       fields: { ...parsed.fields, items },
-      confidence: { ...parsed.confidence, items: reparsed.confidence.items },
+      confidence: { ...parsed.confidence, items: columnItemsConfidence(reparsed.confidence.items, amounts) },
     },
     reads,
   };

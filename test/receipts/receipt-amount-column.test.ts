@@ -147,7 +147,7 @@ describe('columnAmounts — the amounts the column was read as', () => {
 
 describe('rereadAmountColumn — the column read alone when the items do not add up', () => {
   /** A tesseract that reads the column crop as `texts`, one row each at the item rows' heights from row 5 on. */
-  const columnReadAs = (texts: string[], plan = planAmountColumn(columnMissed)!) => {
+  const columnReadAs = (texts: string[], confidence = 0.95, plan = planAmountColumn(columnMissed)!) => {
     const requests: OcrRequest[] = [];
     const scale = Math.max(1, COLUMN_ROW_HEIGHT / plan.rowHeight);
     const border = Math.round(COLUMN_ROW_HEIGHT / 2);
@@ -158,17 +158,17 @@ describe('rereadAmountColumn — the column read alone when the items do not add
         const lines = texts.map((text, i) => {
           const middle = border + (middleOf(5 + i) - plan.box.y0) * scale;
           const box = { x0: 10, y0: middle - 15, x1: 90, y1: middle + 15 };
-          return { text, confidence: 0.95, box, words: [{ text, confidence: 0.95, box }] };
+          return { text, confidence, box, words: [{ text, confidence, box }] };
         });
-        return answer('tesseract', lines, 0.95);
+        return answer('tesseract', lines, confidence);
       },
       close: async () => undefined,
     };
     return { engine, requests };
   };
   /** The page `rows` (the column-missed one unless given) read, its column then read as `texts`. */
-  const rereadAs = async (texts: string[], rows = columnMissed) => {
-    const { engine, requests } = columnReadAs(texts);
+  const rereadAs = async (texts: string[], rows = columnMissed, confidence = 0.95) => {
+    const { engine, requests } = columnReadAs(texts, confidence);
     const parsed = parseReceiptText(rows, { now });
     const page = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#f0f0f0' } })
       .png()
@@ -190,6 +190,19 @@ describe('rereadAmountColumn — the column read alone when the items do not add
     expect(reread.parsed.fields.totalMinor).toBe(32175);
     expect(requests.map((request) => request.layout)).toEqual(['column']);
     expect(reread.reads).toHaveLength(1);
+  });
+
+  test('when OCR doubted an amount of the column, then the items it gave are not read as sure, though they add up', async () => {
+    const column = ['34.00', '152.00', '49.50', '86.25', '321.75'];
+    const sure = await rereadAs(column, columnMissed, 0.95);
+    const doubted = await rereadAs(column, columnMissed, 0.3);
+
+    const amounts = (items: { quantity: number; amountMinor: number }[]) =>
+      items.map((item) => [item.quantity, item.amountMinor]);
+    expect(amounts(doubted.reread.parsed.fields.items)).toEqual(amounts(sure.reread.parsed.fields.items));
+    expect(amounts(doubted.reread.parsed.fields.items)).toHaveLength(4);
+    expect(sure.reread.parsed.confidence.items).toBeGreaterThanOrEqual(0.9);
+    expect(doubted.reread.parsed.confidence.items).toBeLessThan(0.9);
   });
 
   test('when the column read does not make the items add up, then the reading stays as it was', async () => {
