@@ -125,7 +125,8 @@ describe('typed proofs that come together are taken in together, also when one o
              where line_user_id = ${userIdOf(bad)} order by received_at desc limit 1`,
       );
       expect(event?.state).toBe('pending');
-      expect(event?.attempts).toBe(1);
+      // At least once: its back-off is 2 s, and a drain longer than that at load tries it again (review F5).
+      expect(event?.attempts).toBeGreaterThanOrEqual(1);
       // drizzle's error names the statement that failed: that proof's own insert.
       expect(event?.last_error).toContain(invoiceNumberOf(bad));
       const [stored] = await queryRows<{ n: number }>(
