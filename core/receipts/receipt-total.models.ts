@@ -510,9 +510,17 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     if (checks.subtotalPlusTax || checks.cashMinusChange) confidence += 0.1;
     confidence *= Math.min(1, lineConfidence + 0.15);
     const rewritten = best.readAs !== undefined;
+    // The receipt's own rounded-total row ("TOTAL ROUNDED RM 14.85") read as another amount than the one the sums
+    // chose (14.65): the sums may be right, but a row that says it is the total disagrees (review F4).
+    const chosen = best.minor;
+    const contradicted = [...candidates.values()].some(
+      (candidate) => candidate.minor !== chosen && candidate.reasons.includes('rounded total'),
+    );
     total = {
       minor: best.minor,
-      confidence: round2(Math.min(rewritten ? REWRITTEN_TOTAL_MAX_CONFIDENCE : 0.99, confidence)),
+      confidence: round2(
+        Math.min(rewritten || contradicted ? REWRITTEN_TOTAL_MAX_CONFIDENCE : 0.99, confidence),
+      ),
       checks,
       ...(rewritten ? { readAs: best.readAs } : {}),
     };

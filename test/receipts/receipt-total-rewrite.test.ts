@@ -60,6 +60,32 @@ describe('the total — a labelled amount rewritten from what two sums agree on'
     expect(read.fields.totalReadAs).toBeUndefined();
   });
 
+  test('when the rounded total row is read as another amount than the sums agree on, then the sums’ amount is paid but not read as sure', () => {
+    // Total 14.64 + rounding 0.01 and cash − change say 14.65; the TOTAL ROUNDED row was read 14.85 (review F4).
+    const lines = (rounded: string) =>
+      parseReceiptText(
+        [
+          'KEDAI RUNCIT MAJU SDN BHD',
+          'Date: 30-06-18',
+          'ITEM A 10.00',
+          'ITEM B 4.64',
+          'Total Incl.GST RM 14.64',
+          'ROUNDING ADJ RM 0.01',
+          `TOTAL ROUNDED RM ${rounded}`,
+          'CASH RM 20.00',
+          'CHANGE RM 5.35',
+        ].map((text) => ({ text, confidence: 0.97 })),
+        { now },
+      );
+    const misread = lines('14.85');
+    const right = lines('14.65');
+
+    expect(misread.fields.totalMinor).toBe(1465);
+    expect(misread.confidence.totalAmount).toBeLessThan(0.9);
+    expect(right.fields.totalMinor).toBe(1465);
+    expect(right.confidence.totalAmount).toBeGreaterThanOrEqual(0.9);
+  });
+
   test('when two independent passes rewrote the total alike, then their agreement does not make it sure', () => {
     const rewritten = thaiReceipt('183.75');
     const surest = { ...rewritten, confidence: { ...rewritten.confidence, totalAmount: 0.85 } };
