@@ -68,7 +68,9 @@ export const startCommand: Command = {
       finishPreparing(dataDir.dir);
       boot.info(
         { pid: prepared.pid },
-        'first start: the database was created, migrated and seeded in a child process',
+        parsedConfig.demoSeed
+          ? 'first start: the database was created, migrated and seeded in a child process'
+          : 'first start: the database was created and migrated in a child process (DEMO_SEED is off)',
       );
     }
     // Outside systems without credentials get their simulator; the config then points at it.
