@@ -6,7 +6,7 @@ import { findAmounts, misreadAsLookAlike, type AmountToken } from './receipt-amo
 import { findDates } from './receipt-dates.models.js';
 import { readItemColumns } from './receipt-item-columns.models.js';
 import { itemNameConfidence } from './receipt-item-confidence.js';
-import { relabel, type Line } from './receipt-lines.models.js';
+import { compactText, relabel, type Line } from './receipt-lines.models.js';
 import { DISCOUNT_LINE, PAYMENT_LINE } from './receipt-money-labels.models.js';
 import { cleanName, letterRatio } from './receipt-store.models.js';
 import type { ReceiptItem } from './receipts.types.js';
@@ -132,7 +132,8 @@ export function findItems(lines: Line[], firstTotalLine: number, integers: boole
       columns?.quantityToken.index ?? Infinity,
       columns?.unitPrice.index ?? Infinity,
     );
-    let name = text.slice(0, amounts[0]!.index).trim();
+    // The amounts' places are in the row as read (`line.text`), not in its compacted copy.
+    let name = compactText(line.text.slice(0, amounts[0]!.index)).trim();
     // The name ends before the quantity column — unless nothing but the quantity is left of the row
     // ("1CTN 63.60 63.60": the unit stays with the row, whose name may be the row above).
     const beforeColumns = line.text.slice(0, nameEnd).trim();

@@ -23,15 +23,16 @@ export type Line = {
   words?: ReceiptLineInput['words'];
 };
 
+/** Thai and Chinese keywords are matched with spaces removed: OCR inserts spaces inside words. */
+export function compactText(text: string): string {
+  return text.replace(/(?<=[\u0E00-\u0E7F\u3400-\u9FFF.])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF.])/g, '');
+}
+
 export function toLines(input: ReceiptLineInput[]): Line[] {
   return input
     .map((line, index) => {
       const text = line.text.replace(/\s+/g, ' ').trim();
-      // Thai and Chinese keywords are matched with spaces removed: OCR inserts spaces inside words.
-      const compact = text.replace(
-        /(?<=[\u0E00-\u0E7F\u3400-\u9FFF.])\s+(?=[\u0E00-\u0E7F\u3400-\u9FFF.])/g,
-        '',
-      );
+      const compact = compactText(text);
       return {
         text,
         compact,

@@ -326,3 +326,16 @@ describe('findItems — TW paper invoice rows as PaddleOCR reads a turned or she
     ]);
   });
 });
+
+describe('findItems — the name of a Thai row OCR spaced inside its words', () => {
+  test('when the row is read with spaces inside its Thai words, then the name is cut before its amount, no digit of it kept', () => {
+    // The amount's place is in the row as read; the name is compacted after it is cut (review by "thai", 2026-12-07).
+    const receipt = thaiReceipt(['1 ยา สี ฟัน คอล เกต 100.00', '2 ข้าว หอม มะลิ 5 กก 300.00']);
+
+    expect(receipt.fields.items.map((item) => item.name)).toEqual(['ยาสีฟันคอลเกต', 'ข้าวหอมมะลิ']);
+    expect(quantitiesAndAmounts(receipt)).toEqual([
+      [1, 10000],
+      [2, 30000],
+    ]);
+  });
+});
