@@ -87,15 +87,18 @@ describe('the total — a labelled amount rewritten from what two sums agree on'
     expect(right.confidence.totalAmount).toBeGreaterThanOrEqual(0.9);
   });
 
-  test('when two independent passes rewrote the total alike, then their agreement does not make it sure', () => {
-    const rewritten = thaiReceipt('183.75');
-    const surest = { ...rewritten, confidence: { ...rewritten.confidence, totalAmount: 0.85 } };
-
-    const combined = combineReadings(
-      [surest, surest],
+  // Two passes of independent sources (so agreement adds its 0.05), each with its total read just under the bar.
+  const combineJustUnder = (...readings: ReturnType<typeof parseReceiptText>[]) =>
+    combineReadings(
+      readings.map((reading) => ({ ...reading, confidence: { ...reading.confidence, totalAmount: 0.85 } })),
       [1, 1],
       [passSource('base'), passSource('base', { secondOpinion: true })],
     );
+
+  test('when two independent passes rewrote the total alike, then their agreement does not make it sure', () => {
+    const rewritten = thaiReceipt('183.75');
+
+    const combined = combineJustUnder(rewritten, rewritten);
 
     expect(combined.fields.totalMinor).toBe(78375);
     expect(combined.fields.totalReadAs).toBe(18375);
@@ -104,13 +107,8 @@ describe('the total — a labelled amount rewritten from what two sums agree on'
 
   test('when two independent passes chose a total their rounded total row contradicts, then their agreement does not make it sure', () => {
     const contradicted = roundedReceipt('14.85');
-    const surest = { ...contradicted, confidence: { ...contradicted.confidence, totalAmount: 0.85 } };
 
-    const combined = combineReadings(
-      [surest, surest],
-      [1, 1],
-      [passSource('base'), passSource('base', { secondOpinion: true })],
-    );
+    const combined = combineJustUnder(contradicted, contradicted);
 
     expect(contradicted.fields.totalContradictedBy).toBe(1485);
     expect(combined.fields.totalMinor).toBe(1465);
@@ -119,18 +117,9 @@ describe('the total — a labelled amount rewritten from what two sums agree on'
   });
 
   test('when only one of two agreeing passes read the rounded total row against the total, then the total is still not sure', () => {
-    const contradicted = roundedReceipt('14.85');
     const agreeing = roundedReceipt('14.65');
-    const at = (reading: typeof agreeing) => ({
-      ...reading,
-      confidence: { ...reading.confidence, totalAmount: 0.85 },
-    });
 
-    const combined = combineReadings(
-      [at(agreeing), at(contradicted)],
-      [1, 1],
-      [passSource('base'), passSource('base', { secondOpinion: true })],
-    );
+    const combined = combineJustUnder(agreeing, roundedReceipt('14.85'));
 
     expect(agreeing.fields.totalContradictedBy).toBeUndefined();
     expect(combined.fields.totalMinor).toBe(1465);
