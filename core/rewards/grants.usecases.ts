@@ -86,6 +86,7 @@ export async function grantRewardsForSubmission({
   submission,
   quantities,
   campaign: given,
+  memberLocked = false,
 }: {
   tx: Executor;
   generateId: IdGenerator;
@@ -94,10 +95,12 @@ export async function grantRewardsForSubmission({
   quantities: SubmissionRewardQuantities;
   /** The proof's campaign as the caller decided with it (its rewards and time zone); read when not given. */
   campaign?: Pick<Campaign, 'id' | 'rewards' | 'timezone'>;
+  /** The transaction holds the member's points lock already (`memberPointsLocked` in an earlier statement). */
+  memberLocked?: boolean;
 }): Promise<GrantRewardsResult> {
   const { brandId, memberId, campaignId } = submission;
   const now = clock.now();
-  await lockMemberPoints(tx, memberId);
+  if (!memberLocked) await lockMemberPoints(tx, memberId);
 
   let pointsEarned = 0;
   let cappedBy: GrantRewardsResult['cappedBy'];

@@ -19,6 +19,7 @@ export {
   getPointsBalance,
   listLedgerHistory,
   lockMemberPoints,
+  memberPointsLocked,
   settleExpiredPoints,
   type LedgerRow,
 } from './points.ledger.js';

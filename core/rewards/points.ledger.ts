@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { findExpiredLots, replayLedger, type LedgerKind, type LedgerReplay } from './points.models.js';
@@ -20,12 +20,21 @@ export const POINTS_LOCK_NAMESPACE = 730_001;
  * 0032) when it grants, so row then points lock is the one order every writer takes.
  */
 export async function lockMemberPoints(tx: Executor, memberId: string): Promise<void> {
-  // One statement, the row first: the count consumes the locking scan before the advisory lock is taken.
-  await tx.execute(
-    sql`with m as materialized (select 1 from members where id = ${memberId} for no key update)
-        select pg_advisory_xact_lock(${POINTS_LOCK_NAMESPACE}::int, hashtext(${memberId}))
-          from (select count(*) from m) locked`,
-  );
+  await tx.execute(sql`select ${memberPointsLocked(memberId)}`);
+}
+
+/**
+ * `lockMemberPoints` as a condition (always true) that another statement of the transaction can carry, so
+ * the lock costs no statement of its own. `first`: a condition that takes the caller's own locks before
+ * these (a one-time filter of the member's scan). The count consumes the row's locking scan before the
+ * advisory lock is taken: the row first.
+ */
+export function memberPointsLocked(memberId: string, first: SQL = sql`true`): SQL {
+  return sql`(select count(*) from (
+      select pg_advisory_xact_lock(${POINTS_LOCK_NAMESPACE}::int, hashtext(${memberId}))
+        from (select count(*)
+                from (select 1 from members where id = ${memberId} and ${first} for no key update) m) row_locked
+    ) points_locked) = 1`;
 }
 
 export async function getPointsBalance(

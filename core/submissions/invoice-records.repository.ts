@@ -163,8 +163,9 @@ export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
      * never asked again for an answer already known); a found invoice takes the platform's header fields
      * and its items. Returns the found invoice's header as it now stands (what its line items are written
      * from), so the deciding transaction need not read it back.
-     * `lock`: a lock (a void expression, `memberCampaignLock`) a found answer's statement takes too: the
-     * deciding transaction's next statement then needs none of its own. Taken when a header is returned.
+     * `lock`: a condition (always true) that takes locks (`memberCampaignLocked`) a found answer's statement
+     * carries too: the deciding transaction then needs no statement of its own for them. Taken when a header
+     * is returned.
      */
     async storePlatformAnswer({
       generateId,
@@ -182,7 +183,7 @@ export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
       const platform = answer.invoice;
       if (answer.status === 'found' && platform) {
         // Uncorrelated: a one-time filter, evaluated once before the row is read or written.
-        const locked = lock ? sql`(select count(*) from (select ${lock}) l) = 1` : undefined;
+        const locked = lock;
         const items = platformItemRows(generateId, invoice, answer);
         const stored = db
           .update(invoices)

@@ -152,7 +152,7 @@ export async function decideInTransaction(
     campaign,
     invoice,
     header,
-    memberCampaignLocked = false,
+    locksHeld = false,
     verification,
     fence,
     now,
@@ -164,8 +164,11 @@ export async function decideInTransaction(
     invoice: RulesInvoice;
     /** The stored invoice's header as this transaction wrote it, when it did (else the line items read it). */
     header?: PurchaseHeader;
-    /** The transaction took `lockMemberCampaign` already (with the statement that stored the header). */
-    memberCampaignLocked?: boolean;
+    /**
+     * The transaction took the member–campaign lock and the member's points lock already, in that order
+     * (with the statement that stored the header): the decision and its grant take neither again.
+     */
+    locksHeld?: boolean;
     verification: SubmissionDecision['verification'];
     fence: { submissionId: string; checkAttempts: number; states: SubmissionState[] };
     now: Date;
@@ -178,7 +181,7 @@ export async function decideInTransaction(
   },
 ): Promise<SubmitProofResult> {
   const repository = createSubmissionsRepository({ db: tx });
-  if (!memberCampaignLocked)
+  if (!locksHeld)
     await repository.lockMemberCampaign({ memberId: submission.memberId, campaignId: submission.campaignId });
   const registeredAt = submission.createdAt;
   const day = localDateOf(registeredAt, campaign.timezone);
@@ -269,6 +272,7 @@ export async function decideInTransaction(
     submission: accepted,
     quantities: decision.rewards,
     campaign,
+    memberLocked: locksHeld,
   });
   const rewarded = await writeOnce({
     state: 'rewarded',
@@ -322,6 +326,7 @@ export async function handOffRewards({
   submission,
   quantities,
   campaign,
+  memberLocked,
 }: {
   tx: Executor;
   generateId: IdGenerator;
@@ -329,6 +334,8 @@ export async function handOffRewards({
   submission: Pick<Submission, 'id' | 'brandId' | 'campaignId' | 'memberId'>;
   quantities: RewardQuantities;
   campaign?: Pick<Campaign, 'id' | 'rewards' | 'timezone'>;
+  /** The transaction holds the member's points lock already. */
+  memberLocked?: boolean;
 }): Promise<GrantRewardsResult> {
   return grantRewardsForSubmission({
     tx,
@@ -346,6 +353,7 @@ export async function handOffRewards({
       instantWin: quantities.instantWin ? 1 : 0,
     },
     ...(campaign ? { campaign } : {}),
+    ...(memberLocked ? { memberLocked } : {}),
   });
 }
 

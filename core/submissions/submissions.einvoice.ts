@@ -11,6 +11,7 @@ import {
   type CarrierProof,
   type ParsedInvoice,
 } from '../invoices/index.js';
+import { memberPointsLocked } from '../rewards/index.js';
 import { isAppError } from '../shared/errors.js';
 import type { Executor } from '../db/database.js';
 import type { BudgetPermit, InvoiceDetailQuery, PlatformDetailResult } from '../verification/index.js';
@@ -24,7 +25,7 @@ import {
 } from './submissions.models.js';
 import {
   createSubmissionsRepository,
-  memberCampaignLock,
+  memberCampaignLocked,
   VERIFIABLE_STATES,
   type InvoiceRecord,
   type Submission,
@@ -257,14 +258,17 @@ export async function settleAnswer(
   const { claimed, campaign, parsed, invoice, answer: settled, asked, fence } = answered;
   const txRepository = createSubmissionsRepository({ db: tx });
   // A found answer stored now hands back the invoice's header: its line items need not read it again. The
-  // statement also takes the decision's member–campaign lock (one statement fewer after the MoF's answer).
+  // statement also takes the decision's member–campaign lock, then the member's points lock its grant takes
+  // (two statements fewer after the MoF's answer; the same order as before, the submission's row after them).
   const header = asked
     ? await txRepository.storePlatformAnswer({
         generateId: deps.generateId,
         invoice,
         answer: storedAnswerOf(answered, now),
         now,
-        ...(settled.status === 'found' ? { lock: memberCampaignLock(claimed) } : {}),
+        ...(settled.status === 'found'
+          ? { lock: memberPointsLocked(claimed.memberId, memberCampaignLocked(claimed)) }
+          : {}),
       })
     : undefined;
   const verification = { status: settled.status, checkedAt: now.toISOString() };
@@ -274,7 +278,7 @@ export async function settleAnswer(
       submission: claimed,
       campaign,
       invoice: rulesInvoiceFromPlatform(settled.invoice, parsed),
-      ...(header ? { header, memberCampaignLocked: true } : {}),
+      ...(header ? { header, locksHeld: true } : {}),
       verification,
       fence,
       now,

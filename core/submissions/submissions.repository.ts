@@ -390,6 +390,11 @@ export function memberCampaignLock({ memberId, campaignId }: { memberId: string;
   return sql`pg_advisory_xact_lock(hashtextextended(${`submissions:${campaignId}:${memberId}`}, 0))`;
 }
 
+/** `memberCampaignLock` as a condition (always true) another statement can carry. */
+export function memberCampaignLocked(pair: { memberId: string; campaignId: string }) {
+  return sql`(select count(*) from (select ${memberCampaignLock(pair)}) l) = 1`;
+}
+
 function stillClaimed({ submissionId, checkAttempts, states }: ClaimFence) {
   return and(
     eq(submissions.id, submissionId),

@@ -11,7 +11,8 @@ import {
 } from '../../core/submissions/index.js';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../core/db/database.js';
-import { memberCampaignLock } from '../../core/submissions/submissions.repository.js';
+import { memberPointsLocked } from '../../core/rewards/index.js';
+import { memberCampaignLocked } from '../../core/submissions/submissions.repository.js';
 import type { PlatformInvoice } from '../../core/verification/index.js';
 import {
   BRAND_ID,
@@ -248,7 +249,7 @@ describe('verification against sim/mof', () => {
     ['with its items', 1],
     ['without items', 0],
   ])(
-    'when a found answer %s is stored with the member–campaign lock, then its transaction holds that lock (the decision takes none of its own)',
+    'when a found answer %s is stored with the decision locks, then its transaction holds the member–campaign and points locks (the decision and its grant take neither again)',
     async (_label, itemCount) => {
       // Arrange: an unverified invoice, and the platform's answer for it.
       const { db } = world.database;
@@ -296,7 +297,10 @@ describe('verification against sim/mof', () => {
           invoice,
           answer: { status: 'found', randomCode: '1234', checkedAt: ISSUED_AT, invoice: platformInvoice },
           now: new Date(ISSUED_AT),
-          lock: memberCampaignLock({ memberId: MEMBER_A, campaignId: 'cmp_locked' }),
+          lock: memberPointsLocked(
+            MEMBER_A,
+            memberCampaignLocked({ memberId: MEMBER_A, campaignId: 'cmp_locked' }),
+          ),
         });
         const [row] = await queryRows<{ held: number }>(tx, advisoryLocks);
         return { header: stored, held: row?.held };
@@ -304,7 +308,7 @@ describe('verification against sim/mof', () => {
 
       // Assert
       expect(header?.id).toBe(invoice.id);
-      expect(held).toBe(1);
+      expect(held).toBe(2);
       const [after] = await queryRows<{ held: number }>(db, advisoryLocks);
       expect(after?.held).toBe(0);
     },
