@@ -123,6 +123,25 @@ describe('withColumnAmounts — each amount read in the column goes to the item 
     expect(merged[5]!.text).toBe('1 ไข่ไก่ 70.75');
     expect(merged[6]!.text).toBe('1 มาม่า 251.00');
   });
+
+  test('when a row printed an amount OCR bent past reading, a cent digit read as a speck, then the column amount replaces all of it', () => {
+    const rows = page(['2 โค้ก 1.25 ล 132, 2¢', '1 ยาสีฟัน 18.2F', '3 ไข่ไก่ 14 02:', '1 นมเมจิ 830 มล']);
+    const plan = planAmountColumn(rows)!;
+    const amounts = ['132.25', '18.25', '14.25', '157.00'].map((text, i) => ({
+      text,
+      confidence: 0.95,
+      middle: middleOf(5 + i),
+    }));
+
+    const merged = withColumnAmounts(rows, plan, amounts);
+
+    expect(merged.slice(5, 9).map((row) => row.text)).toEqual([
+      '2 โค้ก 1.25 ล 132.25',
+      '1 ยาสีฟัน 18.25',
+      '3 ไข่ไก่ 14.25',
+      '1 นมเมจิ 830 มล 157.00',
+    ]);
+  });
 });
 
 describe('columnAmounts — the amounts the column was read as', () => {
@@ -173,7 +192,13 @@ describe('rereadAmountColumn — the column read alone when the items do not add
     const page = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#f0f0f0' } })
       .png()
       .toBuffer();
-    const reread = await rereadAmountColumn(parsed, { page, rows, engine, languages: ['eng', 'tha'], now });
+    const reread = await rereadAmountColumn(parsed, {
+      page,
+      rows: [rows],
+      engine,
+      languages: ['eng', 'tha'],
+      now,
+    });
     return { parsed, reread, requests };
   };
 
@@ -203,6 +228,27 @@ describe('rereadAmountColumn — the column read alone when the items do not add
     expect(amounts(doubted.reread.parsed.fields.items)).toHaveLength(4);
     expect(sure.reread.parsed.confidence.items).toBeGreaterThanOrEqual(0.9);
     expect(doubted.reread.parsed.confidence.items).toBeLessThan(0.9);
+  });
+
+  test("when the first pass lost every amount, the total's too, then the column is placed by the page read again as one block", async () => {
+    const lostAll = columnMissed.map((row, index) => (index === 9 ? placed('รวมทั้งสิ้น', 9) : row));
+    const { engine, requests } = columnReadAs(['34.00', '152.00', '49.50', '86.25', '321.75']);
+    const parsed = parseReceiptText(columnMissed, { now });
+    const page = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#f0f0f0' } })
+      .png()
+      .toBuffer();
+
+    const reread = await rereadAmountColumn(parsed, {
+      page,
+      rows: [lostAll, columnMissed],
+      engine,
+      languages: ['eng', 'tha'],
+      now,
+    });
+
+    expect(planAmountColumn(lostAll)).toBeUndefined();
+    expect(requests).toHaveLength(1);
+    expect(reread.parsed.fields.items.map((item) => item.amountMinor)).toEqual([3400, 15200, 4950, 8625]);
   });
 
   test('when the column read does not make the items add up, then the reading stays as it was', async () => {
