@@ -92,6 +92,12 @@ describe('LIFF app in Chromium', () => {
       await open(page, `/liff/rewards?lang=en&mockUser=U${'c3'.repeat(16)}&mockName=Menu`);
       await ready(page, 'rewards');
       expect(new URL(page.url()).hash).toBe('#/rewards');
+      // The page moves focus to <main> for screen readers; a fresh page counts that as focus-visible, and
+      // its ring drew a blue line across the screen under the content.
+      const mainFocus = await page.evaluate(
+        `(() => { const m = document.querySelector('main'); return [document.activeElement === m, getComputedStyle(m).outlineStyle]; })()`,
+      );
+      expect(mainFocus).toEqual([true, 'none']);
       await page.close();
     },
     HANG_GUARD_MS,
