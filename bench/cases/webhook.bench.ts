@@ -20,6 +20,7 @@ import {
   type TailReport,
 } from '../support/ack-tail.js';
 import { benchPgliteThreads, pgliteLabel } from '../support/pglite-threads.js';
+import { startCpuProfile } from '../support/statement-profile.js';
 import { systemClock } from '../../core/shared/clock.js';
 import { createIdGenerator } from '../../core/shared/ids.js';
 import { createMetrics } from '../../core/metrics/index.js';
@@ -51,6 +52,8 @@ const REPEATS = Number(process.env.BENCH_WEBHOOK_REPEATS ?? 3);
 const RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? 1000);
 const CONNECTIONS = 10;
 const LOG_LINES = process.env.BENCH_WEBHOOK_LOG !== '0';
+/** BENCH_PROFILE_CPU=<file>: a CPU profile of each subject's first unthrottled run, `<file>.<subject>.cpuprofile`. */
+const PROFILE_CPU = process.env.BENCH_PROFILE_CPU?.replace(/\.cpuprofile$/, '');
 const LINE_CHANNEL_ID = '2100000001';
 const SECRET = 'bench-channel-secret';
 
@@ -74,6 +77,8 @@ type Round = Awaited<ReturnType<typeof load>>;
  * the serving thread, in a worker thread, or both side by side: BENCH_PGLITE_THREAD ('main', 'worker',
  * 'main,worker'). Each run at RATE also records where its slowest 1 % of requests spent their time
  * (`recordTail`: GC pauses, the insert statements, the rest), reported for the round of median p99.
+ * BENCH_PROFILE_CPU=<file> profiles the first unthrottled run of each subject (the load generator and the
+ * baseline's server share the process: compare a target's profile with the baseline's).
  */
 const webhookBench: BenchCase = {
   name: 'LINE webhook acknowledgement: store durably vs signature-only baseline',
@@ -131,7 +136,12 @@ const webhookBench: BenchCase = {
       for (let round = 0; round < REPEATS; round++) {
         for (const subject of subjects) {
           const before = (await subject.storedCount?.()) ?? 0;
+          const profile =
+            PROFILE_CPU && round === 0
+              ? await startCpuProfile(`${PROFILE_CPU}.${subject.label}.cpuprofile`)
+              : undefined;
           const free = await load(subject.url);
+          await profile?.stop();
           const fixed = await load(subject.url, RATE, subject.statements);
           unthrottled.get(subject.label)?.push(free);
           paced.get(subject.label)?.push(fixed);

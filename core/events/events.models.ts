@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LineChannel } from '../brands/index.js';
-import { storableJson, storableString } from '../shared/storable-text.js';
+import { isStorableJsonText, storableJson, storableString } from '../shared/storable-text.js';
 import { createWebhookBadJsonError } from './events.errors.js';
 import type { NewWebhookEvent } from './events.repository.js';
 import { webhookBodySchema, webhookEventSchema } from './events.schemas.js';
@@ -25,8 +25,9 @@ export function parseWebhookBody({
   receivedAt: Date;
 }): NewWebhookEvent[] {
   let parsedJson: unknown;
+  const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
   try {
-    parsedJson = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
+    parsedJson = JSON.parse(text);
   } catch (error) {
     throw createWebhookBadJsonError({ cause: error });
   }
@@ -36,7 +37,9 @@ export function parseWebhookBody({
       details: { issues: parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.')) },
     });
   }
-  return parsed.data.events.map((raw) => toInboxRow({ channel, raw, receivedAt }));
+  // Most bodies hold nothing to make storable: seen once in the text, not string by string in each event.
+  const storable = isStorableJsonText(text);
+  return parsed.data.events.map((raw) => toInboxRow({ channel, raw, receivedAt, storable }));
 }
 
 /** The latest time PostgreSQL and JS both hold comfortably (year 9999); LINE's are milliseconds now. */
@@ -46,17 +49,20 @@ function toInboxRow({
   channel,
   raw,
   receivedAt,
+  storable,
 }: {
   channel: Pick<LineChannel, 'id' | 'brandId'>;
   raw: unknown;
   receivedAt: Date;
+  /** Every string of the body is storable as it is (`isStorableJsonText`). */
+  storable: boolean;
 }): NewWebhookEvent {
   // JSON.stringify escapes U+0000 and lone surrogates (\u0000, \ud800): the original, as storable text.
   // Kept only when the payload had to be changed or the event is parked, so written only then.
   const rawJsonOf = () => JSON.stringify(raw) ?? 'null';
-  const { value: payload, changed } = storableJson(
-    raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : { value: raw },
-  );
+  const object =
+    raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : { value: raw };
+  const { value: payload, changed } = storable ? { value: object, changed: false } : storableJson(object);
   const base = {
     brandId: channel.brandId,
     channelId: channel.id,

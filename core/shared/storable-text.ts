@@ -16,6 +16,19 @@ export function storableString(value: string): string {
 // U+0000), so most values are not copied.
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+// A JSON escape of U+0000 or of a surrogate (`\u0000`, `\uD83D`): with U+0000 and surrogates as they are,
+// the only ways a JSON text can give a string that holds one.
+const UNSTORABLE_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+/**
+ * Whether every string (keys too) a JSON text parses to is storable as it is, seen in the text at once: no
+ * U+0000 or surrogate in it, escaped or not. `false` says only that the parsed value needs the closer
+ * look of `storableJson` (a surrogate pair — an emoji — is storable too).
+ */
+export function isStorableJsonText(text: string): boolean {
+  return !text.includes('\u0000') && !SURROGATE.test(text) && !UNSTORABLE_ESCAPE.test(text);
+}
+
 function isStorable(input: unknown): boolean {
   if (typeof input === 'string')
     return !input.includes('\u0000') && (!SURROGATE.test(input) || storableString(input) === input);
