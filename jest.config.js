@@ -17,6 +17,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*(?<!\\.json))\\.js$': '$1' },
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
+  // Longest files first, from jest's cache or, on a clean clone, test/setup/test-durations.json.
+  testSequencer: '<rootDir>/test/setup/test-sequencer.mjs',
   // A hang guard, not a speed check (test/support/timing.ts, HANG_GUARD_MS): tests wait for conditions,
   // and a loaded CI machine may take minutes for what takes seconds on a quiet one.
   testTimeout: 600_000,

@@ -97,6 +97,7 @@ export function parseReceiptText(
   if (money.total) {
     fields.totalMinor = money.total.minor;
     if (money.total.readAs !== undefined) fields.totalReadAs = money.total.readAs;
+    if (money.total.contradictedBy !== undefined) fields.totalContradictedBy = money.total.contradictedBy;
     confidence.totalAmount = money.total.confidence;
   }
   if (money.subtotal !== undefined) fields.subtotalMinor = money.subtotal;

@@ -405,14 +405,27 @@ export function combineReadings(
   const vote = <K extends keyof ReceiptFields>(keys: K[], name: ReceiptFieldName) => {
     const tally = new Map<
       string,
-      { backing: number; best: number; reading: ParsedReceipt; sources: Set<string> }
+      {
+        backing: number;
+        best: number;
+        reading: ParsedReceipt;
+        sources: Set<string>;
+        backers: ParsedReceipt[];
+      }
     >();
     readings.forEach((reading, position) => {
       const value = reading.confidence[name];
       if (value === undefined || keys.every((key) => reading.fields[key] === undefined)) return;
       // The first key is the value voted on; the others come with it from the surest reading of it.
       const key = JSON.stringify(reading.fields[keys[0]!]);
-      const entry = tally.get(key) ?? { backing: 0, best: -1, reading, sources: new Set<string>() };
+      const entry = tally.get(key) ?? {
+        backing: 0,
+        best: -1,
+        reading,
+        sources: new Set<string>(),
+        backers: [],
+      };
+      entry.backers.push(reading);
       entry.backing += (weights[position] ?? 1) * value + (position === 0 ? FIRST_PASS_BONUS : 0);
       entry.sources.add(sources[position] ?? `reading ${position}`);
       if (value > entry.best) {
@@ -426,12 +439,22 @@ export function combineReadings(
     for (const key of keys) fields[key] = winner.reading.fields[key];
     confidence[name] = round2(Math.min(0.99, winner.best + (winner.sources.size > 1 ? 0.05 : 0)));
     if (name === 'totalAmount') totalFrom = winner.reading;
+    return winner.backers;
   };
   vote(['date'], 'date');
   vote(['time'], 'time');
-  vote(['totalMinor', 'subtotalMinor', 'totalReadAs'], 'totalAmount');
-  // A rewritten total is never sure, however many passes rewrote it alike.
-  if (fields.totalReadAs !== undefined && confidence.totalAmount !== undefined)
+  const totalBackers = vote(
+    ['totalMinor', 'subtotalMinor', 'totalReadAs', 'totalContradictedBy'],
+    'totalAmount',
+  );
+  // A total its own rounded-total row contradicts in any pass that chose it stays contradicted: a pass that did not
+  // read that row (or read it otherwise) does not clear it.
+  fields.totalContradictedBy ??= totalBackers?.find(
+    (reading) => reading.fields.totalContradictedBy !== undefined,
+  )?.fields.totalContradictedBy;
+  // A rewritten or contradicted total is never sure, however many passes read it alike.
+  const unsureTotal = fields.totalReadAs !== undefined || fields.totalContradictedBy !== undefined;
+  if (unsureTotal && confidence.totalAmount !== undefined)
     confidence.totalAmount = Math.min(confidence.totalAmount, REWRITTEN_TOTAL_MAX_CONFIDENCE);
   vote(['storeName'], 'storeName');
   vote(['taxId', 'taxIdKind'], 'taxId');

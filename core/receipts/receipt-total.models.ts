@@ -491,7 +491,9 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
       best = { minor: fallback, score: 0.5, reasons: ['largest amount'] };
   }
 
-  let total: { minor: number; confidence: number; checks: TotalChecks; readAs?: number } | undefined;
+  let total:
+    | { minor: number; confidence: number; checks: TotalChecks; readAs?: number; contradictedBy?: number }
+    | undefined;
   if (best) {
     const checks: TotalChecks = {
       itemsSum: itemsSum > 0 && Math.abs(itemsSum - best.minor) <= Math.max(5, best.minor * 0.005),
@@ -513,9 +515,10 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
     // The receipt's own rounded-total row ("TOTAL ROUNDED RM 14.85") read as another amount than the one the sums
     // chose (14.65): the sums may be right, but a row that says it is the total disagrees (review F4).
     const chosen = best.minor;
-    const contradicted = [...candidates.values()].some(
+    const contradictedBy = [...candidates.values()].find(
       (candidate) => candidate.minor !== chosen && candidate.reasons.includes('rounded total'),
-    );
+    )?.minor;
+    const contradicted = contradictedBy !== undefined;
     total = {
       minor: best.minor,
       confidence: round2(
@@ -523,6 +526,7 @@ export function findMoney(lines: Line[], script: { thai: boolean; chinese: boole
       ),
       checks,
       ...(rewritten ? { readAs: best.readAs } : {}),
+      ...(contradicted ? { contradictedBy } : {}),
     };
   }
 

@@ -50,6 +50,11 @@ export type ReceiptFields = {
    * digit misread of the amount two of the receipt's own sums agree on (`findMoney`). Such a total is never sure.
    */
   totalReadAs?: number;
+  /**
+   * What the receipt's own rounded-total row read, when it is another amount than the total chosen (`findMoney`): the
+   * sums may be right, but a row that says it is the total disagrees. Such a total is never sure, like `totalReadAs`.
+   */
+  totalContradictedBy?: number;
   subtotalMinor?: number;
   vatMinor?: number;
   items: ReceiptItem[];

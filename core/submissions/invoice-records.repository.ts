@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { type Executor } from '../db/database.js';
 import { insertJsonRows } from '../db/json-rows.js';
 import {
@@ -166,26 +166,32 @@ export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
      * never asked again for an answer already known); a found invoice takes the platform's header fields
      * and its items. Returns the found invoice's header as it now stands (what its line items are written
      * from), so the deciding transaction need not read it back.
+     * `lock`: a lock (a void expression, `memberCampaignLock`) a found answer's statement takes too: the
+     * deciding transaction's next statement then needs none of its own. Taken when a header is returned.
      */
     async storePlatformAnswer({
       generateId,
       invoice,
       answer,
       now,
+      lock,
     }: {
       generateId: IdGenerator;
       invoice: InvoiceRecord;
       answer: StoredPlatformAnswer;
       now: Date;
+      lock?: SQL;
     }): Promise<PurchaseHeader | undefined> {
       const platform = answer.invoice;
       if (answer.status === 'found' && platform) {
+        // Uncorrelated: a one-time filter, evaluated once before the row is read or written.
+        const locked = lock ? sql`(select count(*) from (select ${lock}) l) = 1` : undefined;
+        const items = platformItemRows(generateId, invoice, answer);
         const stored = db
           .update(invoices)
           .set(foundInvoiceValues(invoice, answer, now))
-          .where(eq(invoices.id, invoice.id))
+          .where(items.length === 0 ? and(eq(invoices.id, invoice.id), locked) : eq(invoices.id, invoice.id))
           .returning(purchaseHeaderColumns);
-        const items = platformItemRows(generateId, invoice, answer);
         if (items.length === 0) return (await stored)[0];
         // One statement: the items' insert rides along as a data-modifying WITH (it runs whether read or
         // not), the decision is waiting for it after the MoF's answer.
@@ -193,7 +199,7 @@ export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
         const inserted = db
           .$with('stored_items')
           .as(db.insert(invoiceItems).values(items).onConflictDoNothing().returning({ id: invoiceItems.id }));
-        const [row] = await db.with(header, inserted).select().from(header);
+        const [row] = await db.with(header, inserted).select().from(header).where(locked);
         return row;
       }
       // A "not found" never replaces an answer that carried the invoice.

@@ -152,6 +152,7 @@ export async function decideInTransaction(
     campaign,
     invoice,
     header,
+    memberCampaignLocked = false,
     verification,
     fence,
     now,
@@ -163,6 +164,8 @@ export async function decideInTransaction(
     invoice: RulesInvoice;
     /** The stored invoice's header as this transaction wrote it, when it did (else the line items read it). */
     header?: PurchaseHeader;
+    /** The transaction took `lockMemberCampaign` already (with the statement that stored the header). */
+    memberCampaignLocked?: boolean;
     verification: SubmissionDecision['verification'];
     fence: { submissionId: string; checkAttempts: number; states: SubmissionState[] };
     now: Date;
@@ -175,7 +178,8 @@ export async function decideInTransaction(
   },
 ): Promise<SubmitProofResult> {
   const repository = createSubmissionsRepository({ db: tx });
-  await repository.lockMemberCampaign({ memberId: submission.memberId, campaignId: submission.campaignId });
+  if (!memberCampaignLocked)
+    await repository.lockMemberCampaign({ memberId: submission.memberId, campaignId: submission.campaignId });
   const registeredAt = submission.createdAt;
   const day = localDateOf(registeredAt, campaign.timezone);
   // The counts and the fence in one statement: the row is locked here when still claimed (an accepted

@@ -24,6 +24,7 @@ import {
 } from './submissions.models.js';
 import {
   createSubmissionsRepository,
+  memberCampaignLock,
   VERIFIABLE_STATES,
   type InvoiceRecord,
   type Submission,
@@ -255,13 +256,15 @@ export async function settleAnswer(
 ): Promise<SubmitProofResult> {
   const { claimed, campaign, parsed, invoice, answer: settled, asked, fence } = answered;
   const txRepository = createSubmissionsRepository({ db: tx });
-  // A found answer stored now hands back the invoice's header: its line items need not read it again.
+  // A found answer stored now hands back the invoice's header: its line items need not read it again. The
+  // statement also takes the decision's member–campaign lock (one statement fewer after the MoF's answer).
   const header = asked
     ? await txRepository.storePlatformAnswer({
         generateId: deps.generateId,
         invoice,
         answer: storedAnswerOf(answered, now),
         now,
+        ...(settled.status === 'found' ? { lock: memberCampaignLock(claimed) } : {}),
       })
     : undefined;
   const verification = { status: settled.status, checkedAt: now.toISOString() };
@@ -271,7 +274,7 @@ export async function settleAnswer(
       submission: claimed,
       campaign,
       invoice: rulesInvoiceFromPlatform(settled.invoice, parsed),
-      ...(header ? { header } : {}),
+      ...(header ? { header, memberCampaignLocked: true } : {}),
       verification,
       fence,
       now,

@@ -134,10 +134,8 @@ export function createSubmissionsRepository({ db }: { db: Executor }) {
     },
 
     /** Serialises the decisions of one member in one campaign, so caps hold under concurrency. */
-    async lockMemberCampaign({ memberId, campaignId }: { memberId: string; campaignId: string }) {
-      await db.execute(
-        sql`select pg_advisory_xact_lock(hashtextextended(${`submissions:${campaignId}:${memberId}`}, 0))`,
-      );
+    async lockMemberCampaign(pair: { memberId: string; campaignId: string }) {
+      await db.execute(sql`select ${memberCampaignLock(pair)}`);
     },
 
     /**
@@ -382,6 +380,14 @@ function acceptedCounts({ memberId, campaignId, dayStart, dayEnd, excludeId }: A
     where ${submissions.memberId} = ${memberId} and ${submissions.campaignId} = ${campaignId}
       and ${inArray(submissions.state, DECIDED_ACCEPTED)} and ${submissions.id} <> ${excludeId}
       and ${submissions.proofKey} is not null`;
+}
+
+/**
+ * The lock that serialises one member's decisions in one campaign (`lockMemberCampaign`), as an expression,
+ * so a statement the deciding transaction runs before its counts can take it too.
+ */
+export function memberCampaignLock({ memberId, campaignId }: { memberId: string; campaignId: string }) {
+  return sql`pg_advisory_xact_lock(hashtextextended(${`submissions:${campaignId}:${memberId}`}, 0))`;
 }
 
 function stillClaimed({ submissionId, checkAttempts, states }: ClaimFence) {

@@ -34,10 +34,11 @@ const invoiceNumberOf = (i: number) => `AS${String(10_000_000 + i)}`;
  * read saw them unchanged (their row stamps, 2026-12-07): a typed e-invoice 23, "received, checking" 13;
  * before the decision wrote the stores and line items, the invoice's answer and items, and the earn row
  * with the entry and card as one statement each (same day): 22; before the member's open proof question
- * was read with the event's context (same day): a typed e-invoice 19, "received, checking" 12.
+ * was read with the event's context (same day): a typed e-invoice 19, "received, checking" 12; before the
+ * decision's member–campaign lock rode along with the statement that stores the MoF's answer (same day): 18.
  * The proofs counted follow a first one (`WARM`), as every proof but a process's first does.
  */
-const MAX_STATEMENTS = { help: 6, textProof: 18, queuedProof: 11, newMemberProof: 18 };
+const MAX_STATEMENTS = { help: 6, textProof: 17, queuedProof: 11, newMemberProof: 17 };
 /**
  * A group of `help` answers handled together (issue 17's burst): the claim and each group's writes (done
  * marks, members' activity, answers, sent marks) are one statement each for the whole group, so each

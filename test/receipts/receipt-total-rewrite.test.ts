@@ -60,25 +60,26 @@ describe('the total — a labelled amount rewritten from what two sums agree on'
     expect(read.fields.totalReadAs).toBeUndefined();
   });
 
+  // Total 14.64 + rounding 0.01 and cash − change say 14.65; the TOTAL ROUNDED row was read 14.85 (review F4).
+  const roundedReceipt = (rounded: string) =>
+    parseReceiptText(
+      [
+        'KEDAI RUNCIT MAJU SDN BHD',
+        'Date: 30-06-18',
+        'ITEM A 10.00',
+        'ITEM B 4.64',
+        'Total Incl.GST RM 14.64',
+        'ROUNDING ADJ RM 0.01',
+        `TOTAL ROUNDED RM ${rounded}`,
+        'CASH RM 20.00',
+        'CHANGE RM 5.35',
+      ].map((text) => ({ text, confidence: 0.97 })),
+      { now },
+    );
+
   test('when the rounded total row is read as another amount than the sums agree on, then the sums’ amount is paid but not read as sure', () => {
-    // Total 14.64 + rounding 0.01 and cash − change say 14.65; the TOTAL ROUNDED row was read 14.85 (review F4).
-    const lines = (rounded: string) =>
-      parseReceiptText(
-        [
-          'KEDAI RUNCIT MAJU SDN BHD',
-          'Date: 30-06-18',
-          'ITEM A 10.00',
-          'ITEM B 4.64',
-          'Total Incl.GST RM 14.64',
-          'ROUNDING ADJ RM 0.01',
-          `TOTAL ROUNDED RM ${rounded}`,
-          'CASH RM 20.00',
-          'CHANGE RM 5.35',
-        ].map((text) => ({ text, confidence: 0.97 })),
-        { now },
-      );
-    const misread = lines('14.85');
-    const right = lines('14.65');
+    const misread = roundedReceipt('14.85');
+    const right = roundedReceipt('14.65');
 
     expect(misread.fields.totalMinor).toBe(1465);
     expect(misread.confidence.totalAmount).toBeLessThan(0.9);
@@ -86,18 +87,43 @@ describe('the total — a labelled amount rewritten from what two sums agree on'
     expect(right.confidence.totalAmount).toBeGreaterThanOrEqual(0.9);
   });
 
-  test('when two independent passes rewrote the total alike, then their agreement does not make it sure', () => {
-    const rewritten = thaiReceipt('183.75');
-    const surest = { ...rewritten, confidence: { ...rewritten.confidence, totalAmount: 0.85 } };
-
-    const combined = combineReadings(
-      [surest, surest],
+  // Two passes of independent sources (so agreement adds its 0.05), each with its total read just under the bar.
+  const combineJustUnder = (...readings: ReturnType<typeof parseReceiptText>[]) =>
+    combineReadings(
+      readings.map((reading) => ({ ...reading, confidence: { ...reading.confidence, totalAmount: 0.85 } })),
       [1, 1],
       [passSource('base'), passSource('base', { secondOpinion: true })],
     );
 
+  test('when two independent passes rewrote the total alike, then their agreement does not make it sure', () => {
+    const rewritten = thaiReceipt('183.75');
+
+    const combined = combineJustUnder(rewritten, rewritten);
+
     expect(combined.fields.totalMinor).toBe(78375);
     expect(combined.fields.totalReadAs).toBe(18375);
+    expect(combined.confidence.totalAmount).toBeLessThan(0.9);
+  });
+
+  test('when two independent passes chose a total their rounded total row contradicts, then their agreement does not make it sure', () => {
+    const contradicted = roundedReceipt('14.85');
+
+    const combined = combineJustUnder(contradicted, contradicted);
+
+    expect(contradicted.fields.totalContradictedBy).toBe(1485);
+    expect(combined.fields.totalMinor).toBe(1465);
+    expect(combined.fields.totalContradictedBy).toBe(1485);
+    expect(combined.confidence.totalAmount).toBeLessThan(0.9);
+  });
+
+  test('when only one of two agreeing passes read the rounded total row against the total, then the total is still not sure', () => {
+    const agreeing = roundedReceipt('14.65');
+
+    const combined = combineJustUnder(agreeing, roundedReceipt('14.85'));
+
+    expect(agreeing.fields.totalContradictedBy).toBeUndefined();
+    expect(combined.fields.totalMinor).toBe(1465);
+    expect(combined.fields.totalContradictedBy).toBe(1485);
     expect(combined.confidence.totalAmount).toBeLessThan(0.9);
   });
 });

@@ -9,6 +9,9 @@ import {
   verifyDueSubmissions,
   type StoredPlatformAnswer,
 } from '../../core/submissions/index.js';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../core/db/database.js';
+import { memberCampaignLock } from '../../core/submissions/submissions.repository.js';
 import type { PlatformInvoice } from '../../core/verification/index.js';
 import {
   BRAND_ID,
@@ -240,4 +243,70 @@ describe('verification against sim/mof', () => {
     expect(late).toBeUndefined();
     expect(detailRequests(world.sim, invoice.invoiceNumber)).toBe(1);
   });
+
+  test.each([
+    ['with its items', 1],
+    ['without items', 0],
+  ])(
+    'when a found answer %s is stored with the member–campaign lock, then its transaction holds that lock (the decision takes none of its own)',
+    async (_label, itemCount) => {
+      // Arrange: an unverified invoice, and the platform's answer for it.
+      const { db } = world.database;
+      const repository = createSubmissionsRepository({ db });
+      const invoice = await repository.upsertInvoice({
+        generateId: world.generateId,
+        invoice: {
+          brandId: BRAND_ID,
+          kind: 'einvoice',
+          invoiceNumber: `GH${String(50000000 + ++seq)}`,
+          invoiceDate: '2024-11-05',
+          randomCode: '1234',
+          currency: 'TWD',
+          totalAmountMinor: 0,
+          status: 'unverified',
+          source: 'text',
+        },
+      });
+      const platformInvoice = {
+        invoiceNumber: invoice.invoiceNumber,
+        invoiceDate: '2024-11-05',
+        invoiceTime: '12:00:00',
+        period: '11312',
+        status: 'confirmed',
+        statusText: '已確認',
+        sellerName: 'shop',
+        sellerBan: '24549210',
+        sellerAddress: 'address',
+        buyerBan: null,
+        currency: 'TWD',
+        totalAmount: 50,
+        totalAmountMinor: 5_000,
+        level: 'detail',
+        items: [
+          { rowNum: 1, name: '綠茶', quantity: 2, unitPrice: 25, amount: 50, amountMinor: 5_000 },
+        ].slice(0, itemCount),
+      } as unknown as PlatformInvoice;
+      const advisoryLocks = sql`select count(*)::int as held from pg_locks
+                                 where locktype = 'advisory' and pid = pg_backend_pid()`;
+
+      // Act
+      const { header, held } = await db.transaction(async (tx) => {
+        const stored = await createSubmissionsRepository({ db: tx }).storePlatformAnswer({
+          generateId: world.generateId,
+          invoice,
+          answer: { status: 'found', randomCode: '1234', checkedAt: ISSUED_AT, invoice: platformInvoice },
+          now: new Date(ISSUED_AT),
+          lock: memberCampaignLock({ memberId: MEMBER_A, campaignId: 'cmp_locked' }),
+        });
+        const [row] = await queryRows<{ held: number }>(tx, advisoryLocks);
+        return { header: stored, held: row?.held };
+      });
+
+      // Assert
+      expect(header?.id).toBe(invoice.id);
+      expect(held).toBe(1);
+      const [after] = await queryRows<{ held: number }>(db, advisoryLocks);
+      expect(after?.held).toBe(0);
+    },
+  );
 });
