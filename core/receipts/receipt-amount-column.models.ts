@@ -82,11 +82,18 @@ export function planAmountColumn(rows: readonly ReceiptLineInput[]): AmountColum
 
 /** A number ending a row that is an amount as OCR read it (`14,25`, `8.25`, `13250`, `.`), not a name's (`แพ็ค 10`). */
 const AMOUNT_READ_AT_END = /\s+(?:[\d.,;:]*[.,;:][\d.,;:]*|\d{3,})$/;
+/**
+ * …or bent past reading: whole units and a point or gap, a cent digit or two, and a speck for a cent digit
+ * (`56.2¢`, `18.2F`, `105.5(`, `132, 2¢`, `67.7 ะ`, `14 02:`) — never a letter of a name (`1.5 ล`, `830 มล`).
+ */
+const BENT_AMOUNT_AT_END =
+  /\s+\d{1,4}(?:\s?[.,;:]\s?|\s)\d{0,2}\s?[^\s\d\p{L}\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]?$|\s+\d{1,4}[.,;:]\d{1,2}[A-Za-z]$/u;
 
 /** The row as read without the amount ending it, bent (`90 15`) or not: what is left is its name. */
 function withoutAmountRead(text: string) {
   let name = text.replace(BENT_DECIMAL_AT_END, '').trimEnd();
-  while (AMOUNT_READ_AT_END.test(name)) name = name.replace(AMOUNT_READ_AT_END, '');
+  while (AMOUNT_READ_AT_END.test(name) || BENT_AMOUNT_AT_END.test(name))
+    name = name.replace(BENT_AMOUNT_AT_END, '').replace(AMOUNT_READ_AT_END, '');
   return name;
 }
 

@@ -27,20 +27,32 @@ export type AmountColumnReread = {
  * amount goes back to the item row at its height. The items read so are kept only when they add up to the total
  * exactly and none of them had to be repaired. The sum chose them, so it backs nothing: they are sure (≥ 0.9) only
  * when OCR was sure of every amount the column gave (`columnItemsConfidence`).
+ * `rows`: the page's rows as each pass on this page read them, the first pass's first. The column is placed by the
+ * first reading that shows it: on a shaded photo the first pass may lose every amount, the total's too, and the
+ * page read as one block shows where they are printed.
  */
 export async function rereadAmountColumn(
   parsed: ParsedReceipt,
   {
     page,
-    rows,
+    rows: readings,
     engine,
     languages,
     now,
-  }: { page: Buffer; rows: readonly OcrLine[]; engine: OcrEngine; languages: OcrLanguage[]; now: Date },
+  }: {
+    page: Buffer;
+    rows: readonly (readonly OcrLine[])[];
+    engine: OcrEngine;
+    languages: OcrLanguage[];
+    now: Date;
+  },
 ): Promise<AmountColumnReread> {
   if (!amountColumnWorthRereading(parsed)) return { parsed, reads: [] };
-  const plan = planAmountColumn(rows);
-  if (!plan) return { parsed, reads: [] };
+  const placed = readings
+    .map((rows) => ({ rows, plan: planAmountColumn(rows) }))
+    .find((reading) => reading.plan !== undefined);
+  if (!placed?.plan) return { parsed, reads: [] };
+  const { rows, plan } = placed;
   const sharp = await loadSharp();
   const { width = 0, height = 0 } = await sharp(page).metadata();
   const left = Math.min(plan.box.x0, width - 1);

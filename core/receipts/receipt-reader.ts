@@ -12,6 +12,7 @@ import {
   type OcrEngine,
   type OcrEngineName,
   type OcrLanguage,
+  type OcrLine,
   type OcrResult,
 } from '../ocr/index.js';
 import { rereadAmountColumn } from './receipt-amount-column.js';
@@ -230,8 +231,10 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
     });
     ocr = withRowsReadAgain(ocr, reread, passes, 'name-row-tha');
   }
-  // The page's rows as the first pass placed them on `ocrImage` (a further pass may read another page's size).
+  // The page's rows as the first pass placed them on `ocrImage` (a further pass may read another page's size),
+  // then those of each further pass by the same engine on that same page (the page read as one block).
   const pageRows = ocr.lines;
+  const samePageRows: OcrLine[][] = [];
   let parsed =
     options.refine === false
       ? parseReceiptText(ocr.lines, { now })
@@ -253,6 +256,7 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
             if (name !== 'base' && (pass.layout ?? 'auto') === 'auto' && again.equals(ocrImage))
               return undefined;
             const next = await engine.recognize({ image: again, languages, layout: pass.layout });
+            if (engine === options.ocrEngine && again.equals(ocrImage)) samePageRows.push(next.lines);
             passes.push({
               name: engine === options.ocrEngine ? name : `${engine.name}:${name}`,
               ms: round2(performance.now() - passStarted),
@@ -276,7 +280,7 @@ export async function readReceiptImage(image: Buffer, options: ReadReceiptOption
   if (options.refine !== false && ocr.engine === 'tesseract') {
     const column = await rereadAmountColumn(parsed, {
       page: ocrImage,
-      rows: pageRows,
+      rows: [pageRows, ...samePageRows],
       engine: options.ocrEngine,
       languages,
       now,

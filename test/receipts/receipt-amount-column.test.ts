@@ -58,6 +58,10 @@ const columnMissed = page(['1 ไข่ไก่ เบอร์ 1 แพ็ค1
 /** The page's middle of row `index`. */
 const middleOf = (index: number) => ROW_TOP + index * ROW_STEP + ROW_HEIGHT / 2;
 
+/** The column read as `texts`, one amount beside each row from the first item row (5) on, `off` px from its middle. */
+const columnRead = (texts: string[], off: (i: number) => number = () => 0) =>
+  texts.map((text, i) => ({ text, confidence: 0.96, middle: middleOf(5 + i) + off(i) }));
+
 describe('amountColumnWorthRereading — only items that do not add up to the total', () => {
   test('when the items add up to the total, then the column is not read again', () => {
     const parsed = parseReceiptText(page(['1 ไข่ไก่ 300.00', '1 มาม่า 21.75']), { now });
@@ -97,11 +101,9 @@ describe('planAmountColumn — where the amount column is on the page', () => {
 describe('withColumnAmounts — each amount read in the column goes to the item row at its height', () => {
   test('when the column is read a little off the rows, then each amount goes to the nearest row within half a row', () => {
     const plan = planAmountColumn(columnMissed)!;
-    const amounts = ['34.00', '152.00', '49.50', '86.25', '321.75'].map((text, i) => ({
-      text,
-      confidence: 0.96,
-      middle: middleOf(5 + i) + (i % 2 === 0 ? 10 : -10),
-    }));
+    const amounts = columnRead(['34.00', '152.00', '49.50', '86.25', '321.75'], (i) =>
+      i % 2 === 0 ? 10 : -10,
+    );
 
     const rows = withColumnAmounts(columnMissed, plan, amounts);
 
@@ -122,6 +124,19 @@ describe('withColumnAmounts — each amount read in the column goes to the item 
 
     expect(merged[5]!.text).toBe('1 ไข่ไก่ 70.75');
     expect(merged[6]!.text).toBe('1 มาม่า 251.00');
+  });
+
+  test('when a row printed an amount OCR bent past reading, a cent digit read as a speck, then the column amount replaces all of it', () => {
+    const rows = page(['2 โค้ก 1.25 ล 132, 2¢', '1 ยาสีฟัน 18.2F', '3 ไข่ไก่ 14 02:', '1 นมเมจิ 830 มล']);
+    const plan = planAmountColumn(rows)!;
+    const merged = withColumnAmounts(rows, plan, columnRead(['132.25', '18.25', '14.25', '157.00']));
+
+    expect(merged.slice(5, 9).map((row) => row.text)).toEqual([
+      '2 โค้ก 1.25 ล 132.25',
+      '1 ยาสีฟัน 18.25',
+      '3 ไข่ไก่ 14.25',
+      '1 นมเมจิ 830 มล 157.00',
+    ]);
   });
 });
 
@@ -144,6 +159,12 @@ describe('columnAmounts — the amounts the column was read as', () => {
     ]);
   });
 });
+
+/** A page of plain paper (the engine in these tests reads the crop as told, whatever it shows). */
+const blankPage = () =>
+  sharp({ create: { width: 800, height: 600, channels: 3, background: '#f0f0f0' } })
+    .png()
+    .toBuffer();
 
 describe('rereadAmountColumn — the column read alone when the items do not add up', () => {
   /** A tesseract that reads the column crop as `texts`, one row each at the item rows' heights from row 5 on. */
@@ -170,10 +191,14 @@ describe('rereadAmountColumn — the column read alone when the items do not add
   const rereadAs = async (texts: string[], rows = columnMissed, confidence = 0.95) => {
     const { engine, requests } = columnReadAs(texts, confidence);
     const parsed = parseReceiptText(rows, { now });
-    const page = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#f0f0f0' } })
-      .png()
-      .toBuffer();
-    const reread = await rereadAmountColumn(parsed, { page, rows, engine, languages: ['eng', 'tha'], now });
+    const page = await blankPage();
+    const reread = await rereadAmountColumn(parsed, {
+      page,
+      rows: [rows],
+      engine,
+      languages: ['eng', 'tha'],
+      now,
+    });
     return { parsed, reread, requests };
   };
 
@@ -203,6 +228,25 @@ describe('rereadAmountColumn — the column read alone when the items do not add
     expect(amounts(doubted.reread.parsed.fields.items)).toHaveLength(4);
     expect(sure.reread.parsed.confidence.items).toBeGreaterThanOrEqual(0.9);
     expect(doubted.reread.parsed.confidence.items).toBeLessThan(0.9);
+  });
+
+  test("when the first pass lost every amount, the total's too, then the column is placed by the page read again as one block", async () => {
+    const lostAll = columnMissed.map((row, index) => (index === 9 ? placed('รวมทั้งสิ้น', 9) : row));
+    const { engine, requests } = columnReadAs(['34.00', '152.00', '49.50', '86.25', '321.75']);
+    const parsed = parseReceiptText(columnMissed, { now });
+    const page = await blankPage();
+
+    const reread = await rereadAmountColumn(parsed, {
+      page,
+      rows: [lostAll, columnMissed],
+      engine,
+      languages: ['eng', 'tha'],
+      now,
+    });
+
+    expect(planAmountColumn(lostAll)).toBeUndefined();
+    expect(requests).toHaveLength(1);
+    expect(reread.parsed.fields.items.map((item) => item.amountMinor)).toEqual([3400, 15200, 4950, 8625]);
   });
 
   test('when the column read does not make the items add up, then the reading stays as it was', async () => {
