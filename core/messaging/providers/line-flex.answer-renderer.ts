@@ -35,13 +35,42 @@ const COLORS = {
 } as const;
 
 export const renderAnswer: AnswerRenderer = (answer, context) => {
+  if (answer.kind === 'help') return renderedHelp(context);
+  return render(answer, context);
+};
+
+/**
+ * The help card depends on nothing but the member's language and the channel's LIFF app: rendered once
+ * per pair and shared, frozen (a burst of `help` rendered and translated the same card for every member).
+ */
+const helpByContext = new Map<string, readonly Record<string, unknown>[]>();
+
+function renderedHelp(context: RenderContext): Record<string, unknown>[] {
+  const key = `${context.locale}\n${context.liffId ?? ''}`;
+  let messages = helpByContext.get(key);
+  if (!messages) {
+    messages = deepFreeze(render({ kind: 'help' }, context));
+    helpByContext.set(key, messages);
+  }
+  return [...messages] as Record<string, unknown>[];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+const render: AnswerRenderer = (answer, context) => {
   const t = getTranslator(context.locale);
   const card = cardOf(answer, t, context);
   const flex = { type: 'flex', altText: card.altText.slice(0, 400), contents: bubble(card) };
   // An accepted proof with a chat survey: the card, then the survey's first question. LINE shows the
   // quick replies of the last message only, so they are the question's choices.
   if (answer.kind === 'proof' && answer.survey?.question)
-    return [flex, ...renderAnswer({ kind: 'survey_question', survey: answer.survey }, context)];
+    return [flex, ...render({ kind: 'survey_question', survey: answer.survey }, context)];
   return [{ ...flex, quickReply: quickReplyOf(answer, t, context) }];
 };
 
