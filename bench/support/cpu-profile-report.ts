@@ -42,12 +42,26 @@ function moduleOf(frame: CallFrame): string {
   return frame.url ? 'this project' : 'native';
 }
 
+/**
+ * Whose a sample is: the bot's (our code, @line/bot-sdk, PGlite and drizzle — only the bot has a database),
+ * the LINE simulator's, the bench's (its members' sends and polls) or the profiler's; GC and idle as they are;
+ * the rest ran from the event loop with no caller left on the stack (HTTP, streams: either side).
+ */
+function sideOf(kind: string | undefined, owner: string | undefined): string {
+  if (kind === 'profiler' || kind === 'GC' || kind === 'idle') return kind;
+  if (owner === 'sim') return 'LINE simulator';
+  if (owner === 'bench') return 'bench (members)';
+  if (owner || kind === 'PGlite' || kind === 'drizzle') return 'bot';
+  return 'no caller (either side)';
+}
+
 export function reportCpuProfile(profile: Profile): string[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
   const kinds = new Map<string, number>();
   const pairs = new Map<string, number>();
+  const sides = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((sample, i) => {
     const micros = profile.timeDeltas[i] ?? 0;
@@ -66,6 +80,8 @@ export function reportCpuProfile(profile: Profile): string[] {
     kinds.set(name, (kinds.get(name) ?? 0) + micros);
     const pair = `${name} ← ${owner ?? '?'}`;
     pairs.set(pair, (pairs.get(pair) ?? 0) + micros);
+    const side = sideOf(kind, owner);
+    sides.set(side, (sides.get(side) ?? 0) + micros);
   });
   const rows = (map: Map<string, number>, limit: number) =>
     [...map]
@@ -78,6 +94,8 @@ export function reportCpuProfile(profile: Profile): string[] {
   return [
     `sampled: ${(total / 1000).toFixed(0)} ms`,
     ...rows(kinds, 20),
+    'by side (the bot, or what a LINE platform and its members would run elsewhere):',
+    ...rows(sides, 10),
     'by kind and caller:',
     ...rows(pairs, 40),
   ];
