@@ -195,6 +195,9 @@ export function findItems(lines: Line[], firstTotalLine: number, integers: boole
 /** An amount whose decimal point OCR lost or bent at the end of its row (`159 75`, `225; 75`), cents apart. */
 export const BENT_DECIMAL_AT_END = /(?<![\d.,])(\d{1,4})(?:\s?[;:]\s?|\s)(\d{2})\s*$/;
 
+/** An amount OCR read with a stray point among its units (`1.02.75` for 102.75) at the end of its row. */
+const STRAY_POINT_AT_END = /(?<![\d.,])(\d{1,3})[.,](\d{1,3})\.(\d{2})\s*$/;
+
 /**
  * An amount whose decimal point OCR lost with no gap (`13250` for 132.50) at the end of an item row: a bare
  * whole number of three to six digits, not a size (`UNIT_AFTER`) nor a quantity after `×`.
@@ -214,7 +217,8 @@ const sumOf = (items: Items) => items.reduce((sum, item) => sum + item.amountMin
 /**
  * The item rows read again by the receipt's own arithmetic, when their amounts do not add up to the total
  * (`totalMinor`, chosen on its own evidence): the items must add up to it exactly, two items or more, after
- * - the rows' amounts with a lost or bent decimal point (`BENT_DECIMAL_AT_END`) read as amounts, or
+ * - the rows' amounts with a lost or bent decimal point (`BENT_DECIMAL_AT_END`) or a stray one (`STRAY_POINT_AT_END`:
+ *   `1.02.75`) read as amounts, or
  * - a bare number ending an item row read as cents (`LOST_POINT_AT_END`: `13250` for 132.50), marked `repaired`, or
  * - each row's amount read with the name a row above or below it (`withAmountsMoved`), or else
  * - one item's amount a digit or two from what the others leave of the total, each of them a digit OCR reads
@@ -233,8 +237,8 @@ export function itemsAddingUpTo(
 ): Items {
   if (items.length > 0 && sumOf(items) === totalMinor) return items;
   const unbent = lines.map((line, i) =>
-    i < firstTotalLine && BENT_DECIMAL_AT_END.test(line.text)
-      ? relabel(line, line.text.replace(BENT_DECIMAL_AT_END, '$1.$2'))
+    i < firstTotalLine && (BENT_DECIMAL_AT_END.test(line.text) || STRAY_POINT_AT_END.test(line.text))
+      ? relabel(line, line.text.replace(BENT_DECIMAL_AT_END, '$1.$2').replace(STRAY_POINT_AT_END, '$1$2.$3'))
       : line,
   );
   const readings = unbent.some((line, i) => line !== lines[i])

@@ -70,9 +70,14 @@ export function correctStoreName(
     return { value: words === compact ? value : words, edits: 0 };
   }
   // One or two Thai letters glued after a Thai chain's name are a speck read beside it (วิลล่า มาร์เก็ทง),
-  // and so are one or two glued before it, a row's first word (วลวิลล่า มาร์เก็ท).
+  // and so are one or two glued before it, a row's first word (วลวิลล่า มาร์เก็ท); so is a lone digit ending the
+  // row after it (โลตัส 2, ซีเจ เอ็กซ์เพรส 3): no chain's name ends in one, a branch's number is printed on its
+  // branch row (สาขา 0245), and a number of the name is printed whole (ลอว์สัน 108).
   const rest = THAI.test(best.name)
-    ? compact.slice(best.end).replace(/^[\u0E00-\u0E7F]{1,2}(?=\s|$)/, '')
+    ? compact
+        .slice(best.end)
+        .replace(/^[\u0E00-\u0E7F]{1,2}(?=\s|$)/, '')
+        .replace(/^\s*\d\s*$/, '')
     : compact.slice(best.end);
   const before = THAI.test(best.name)
     ? compact.slice(0, best.start).replace(/(?<=^|\s)[\u0E00-\u0E7F]{1,2}$/, '')

@@ -80,6 +80,21 @@ describe('itemsAddingUpTo — item amounts read again by the receipt total', () 
     ]);
   });
 
+  test('when an amount was read with a stray point among its units (1.02.75), then it is read as the amount that makes the items add up', () => {
+    // th-receipt-t37 of the made tuning part (84 photos), its amounts made to total 400.00.
+    const receipt = thaiReceipt([
+      '2 ข้าวหอมมะลิ 5 กก 1.02.75',
+      '3 นมเมจิ 830 มล 264.75',
+      '1 ขนมปังฟาร์มเฮ้าส์ 32.50',
+    ]);
+
+    expect(quantitiesAndAmounts(receipt)).toEqual([
+      [2, 10275],
+      [3, 26475],
+      [1, 3250],
+    ]);
+  });
+
   test('when an amount lost its decimal point with no gap (13250), then it is read as cents, repaired, and the items are not read as sure', () => {
     // th-receipt-t6 of the made tuning part (84 photos), its amounts made to total 400.00.
     const receipt = thaiReceipt(['3 น้าดื่มสิงห์ 1.5 ล 198.00', '2 มาม่า รสหมูสับ 13250', '1 ข้าวหอมมะลิ 69.50']);

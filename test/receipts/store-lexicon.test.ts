@@ -191,6 +191,13 @@ describe('Thai store names as tesseract (tha) bends them (issue #15, synthetic t
     expect(cleanName('ร้านค้า 99')).toBe('ร้านค้า 99');
   });
 
+  test("when a lone digit ends the row after a Thai chain's name, then it is a speck; a number printed whole stays", () => {
+    // th-receipt-t55 of the made tuning part (84 photos) and w41 of the held-out one (seed 20261207).
+    expect(correctStoreName('โลตัสฒ 2').value).toBe('โลตัส');
+    expect(correctStoreName('ซีเจ เอ็กซ์เพรส 3').value).toBe('ซีเจ เอ็กซ์เพรส');
+    expect(correctStoreName('ลอว์สัน 108').value).toBe('ลอว์สัน 108');
+  });
+
   test("when a Thai shop word is read with a letter too many (มิบนิมาร์ท), then it is put back; a shop's own words stay", () => {
     expect(correctStoreName('มิบนิมาร์ท สมบูรณ์ผล').value).toBe('มินิมาร์ทสมบูรณ์ผล');
     expect(correctStoreName('ร้านขายของซำ ลุงมี').value).toBe('ร้านขายของชำลุงมี');
