@@ -94,7 +94,8 @@ export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
 
     /**
      * `storePlatformAnswer` for many "found" answers at once (the batch verification's deciding
-     * transaction): one update of the invoice rows and one insert of their items.
+     * transaction): one update of the invoice rows and one insert of their items. Returns the updated
+     * invoices' headers as they now stand (what their line items are written from), as `storePlatformAnswer`.
      */
     async storeFoundAnswers({
       generateId,
@@ -104,14 +105,14 @@ export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
       generateId: IdGenerator;
       answers: { invoice: InvoiceRecord; answer: StoredPlatformAnswer }[];
       now: Date;
-    }): Promise<void> {
-      if (answers.length === 0) return;
+    }): Promise<PurchaseHeader[]> {
+      if (answers.length === 0) return [];
       const rows = answers.map(({ invoice, answer }) => ({
         id: invoice.id,
         ...foundInvoiceValues(invoice, answer, now),
       }));
       const v = sql.raw('v');
-      await db
+      const headers = await db
         .update(invoices)
         .set({
           platformAnswer: sql`${v}."platformAnswer"`,
@@ -134,9 +135,11 @@ export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
                 "totalAmountMinor" bigint, "verifiedAt" timestamptz, "statusCheckedAt" timestamptz,
                 "updatedAt" timestamptz)`,
         )
-        .where(sql`${invoices.id} = ${v}.id`);
+        .where(sql`${invoices.id} = ${v}.id`)
+        .returning(purchaseHeaderColumns);
       const items = answers.flatMap(({ invoice, answer }) => platformItemRows(generateId, invoice, answer));
       await insertJsonRows(db, invoiceItems, items, sql`on conflict do nothing`);
+      return headers;
     },
 
     async insertInvoice({ generateId, invoice }: { generateId: IdGenerator; invoice: NewInvoiceRecord }) {

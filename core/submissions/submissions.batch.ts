@@ -65,7 +65,11 @@ async function settleInOneTransaction(
         foundAnswers.push({ invoice: answered.invoice, answer: storedAnswerOf(answered, now) });
     }
   }
-  await repository.storeFoundAnswers({ generateId: deps.generateId, answers: foundAnswers, now });
+  const headers = await repository.storeFoundAnswers({
+    generateId: deps.generateId,
+    answers: foundAnswers,
+    now,
+  });
   // The few that were not found take the single path (their answer stored by it).
   for (const [index, answered] of answers.entries()) {
     if (answered.answer.status === 'found') continue;
@@ -175,15 +179,18 @@ async function settleInOneTransaction(
     return results;
   }
 
-  // The purchases join the analytics in the deciding transaction, with the items the rules judged.
+  // The purchases join the analytics in the deciding transaction, with the items the rules judged and
+  // the headers the answers' update returned (an invoice answered before is read).
   const itemsById = new Map(decisions.map(({ answered, invoice }) => [answered.claimed.id, invoice.items]));
   const campaignOf = new Map(answers.map((answered) => [answered.claimed.id, answered.campaign]));
+  const headerById = new Map(headers.map((header) => [header.id, header]));
   await recordAcceptedLineItemsOfMany(
     tx,
     accepted.map(({ row }) => ({
       submission: row,
       itemGroups: campaignOf.get(row.id)!.settings.rules.itemGroups,
       items: itemsById.get(row.id),
+      invoice: row.invoiceId ? headerById.get(row.invoiceId) : undefined,
     })),
   );
 
