@@ -205,16 +205,18 @@ function allowedEdits(name: string) {
 /** The window of `text` (length of `target` ± 1) closest to `target`, within `maxEdits`. */
 function closestWindow(text: string, target: string, maxEdits: number) {
   const chars = [...text];
-  const length = [...target].length;
+  const targetChars = [...target];
+  const length = targetChars.length;
   let best: { start: number; end: number; distance: number; size: number; opens: boolean } | undefined;
   for (let size = Math.max(1, length - 1); size <= length + 1; size++) {
     for (let start = 0; start + size <= chars.length; start++) {
-      const window = chars.slice(start, start + size).join('');
-      if (!CJK_OR_THAI.test(window[0] ?? '')) continue;
-      const distance = editDistance(window, target);
+      if (!CJK_OR_THAI.test(chars[start] ?? '')) continue;
+      // Only windows within `maxEdits` can be chosen, so the distance stops counting past it.
+      const distance = editDistanceOf(chars, start, start + size, targetChars, maxEdits);
+      if (distance > maxEdits) continue;
       // Of windows as close, one that starts where the name starts (a speck before it is then part of
       // the window put back), then one of the name's length.
-      const opens = window[0] === target[0];
+      const opens = chars[start] === targetChars[0];
       const better =
         !best ||
         distance < best.distance ||
@@ -222,9 +224,10 @@ function closestWindow(text: string, target: string, maxEdits: number) {
         (distance === best.distance &&
           opens === best.opens &&
           Math.abs(size - length) < Math.abs(best.size - length));
-      if (distance <= maxEdits && better) {
+      if (better) {
         // Offsets in UTF-16 units for slicing.
         const prefix = chars.slice(0, start).join('').length;
+        const window = chars.slice(start, start + size).join('');
         best = { start: prefix, end: prefix + window.length, distance, size, opens };
       }
     }
@@ -232,19 +235,31 @@ function closestWindow(text: string, target: string, maxEdits: number) {
   return best;
 }
 
-export function editDistance(a: string, b: string) {
-  const x = [...a];
-  const y = [...b];
+/**
+ * The edit distance between `x[from, to)` and `y` (code points), exact up to `max`; past it, some number
+ * above `max` (the count stops once every cell of a row is past it: a row's minimum never falls).
+ */
+function editDistanceOf(x: readonly string[], from: number, to: number, y: readonly string[], max: number) {
   let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= x.length; i++) {
+  for (let i = 1; i <= to - from; i++) {
     const current = [i];
-    for (let j = 1; j <= y.length; j++)
-      current[j] = Math.min(
+    let rowMin = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cell = Math.min(
         previous[j]! + 1,
         current[j - 1]! + 1,
-        previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1),
+        previous[j - 1]! + (x[from + i - 1] === y[j - 1] ? 0 : 1),
       );
+      current[j] = cell;
+      if (cell < rowMin) rowMin = cell;
+    }
+    if (rowMin > max) return max + 1;
     previous = current;
   }
   return previous[y.length]!;
+}
+
+export function editDistance(a: string, b: string) {
+  const x = [...a];
+  return editDistanceOf(x, 0, x.length, [...b], Infinity);
 }
