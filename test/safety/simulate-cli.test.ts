@@ -1,5 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { runCli, startCli } from '../support/cli.js';
+
+/**
+ * A LIFF build for a simulated channel, as `VITE_LIFF_MOCK=true npm run build` leaves it (its page and
+ * stamp): outside local mode the server refuses to start without one, and this file is about the
+ * banner, not the LIFF app — so it does not depend on what liff-app/dist holds on this checkout.
+ */
+function mockLiffBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'proofline-liff-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>LIFF</title>');
+  writeFileSync(join(dir, 'build-stamp.json'), JSON.stringify({ mock: true }));
+  return dir;
+}
 
 const LINE_CREDENTIALS = {
   LINE_CHANNEL_ID: '1234567890',
@@ -49,6 +64,7 @@ describe('proofline start outside local mode', () => {
       PORT: '0',
       JOBS_ENABLED: 'false',
       LOG_LEVEL: 'warn',
+      LIFF_APP_DIR: mockLiffBuild(),
     };
     const app = startCli(['start', '--web-only'], env);
     try {

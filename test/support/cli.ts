@@ -112,6 +112,13 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
         }, timeoutMs);
         listeners.add(check);
         check();
+        // A process that has exited will print nothing more: fail now, not after the hang guard.
+        void exited.then((code) => {
+          if (!listeners.has(check)) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`proofline exited (${code}) before ${pattern}; output:\n${output}`));
+        });
       }),
   };
 }
