@@ -19,6 +19,13 @@ export type NewInvoiceRecord = Omit<typeof invoices.$inferInsert, 'id'>;
  * here because the submission lifecycle is what creates and verifies them (the invoices capability is pure
  * parsing). Part of the submissions repository (`createSubmissionsRepository` spreads it in).
  */
+/** A stored header as the decision reads it: the locks' value that rode along in RETURNING left out. */
+function withoutLock(row: (PurchaseHeader & { heldLock?: unknown }) | undefined): PurchaseHeader | undefined {
+  if (!row) return undefined;
+  const { heldLock: _held, ...header } = row;
+  return header;
+}
+
 export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
   return {
     /**
@@ -185,23 +192,28 @@ export function createInvoiceRecordsRepository({ db }: { db: Executor }) {
     }): Promise<PurchaseHeader | undefined> {
       const platform = answer.invoice;
       if (answer.status === 'found' && platform) {
-        // Uncorrelated: a one-time filter, evaluated once before the row is read or written.
-        const locked = lock;
+        // The locks ride in RETURNING: evaluated for the returned row, so after the invoice row is locked —
+        // every deciding path takes the invoice row first, then the member–campaign lock, the member's row
+        // and the points lock (a batch holds invoice rows when it locks them; in WHERE they would be taken
+        // before the row, and a batch and a member's typed e-invoice could deadlock).
         const items = platformItemRows(generateId, invoice, answer);
         const stored = db
           .update(invoices)
           .set(foundInvoiceValues(invoice, answer, now))
-          .where(items.length === 0 ? and(eq(invoices.id, invoice.id), locked) : eq(invoices.id, invoice.id))
-          .returning(purchaseHeaderColumns);
-        if (items.length === 0) return (await stored)[0];
+          .where(eq(invoices.id, invoice.id))
+          .returning({
+            ...purchaseHeaderColumns,
+            ...(lock ? { heldLock: sql<unknown>`${lock}`.as('held_lock') } : {}),
+          });
+        if (items.length === 0) return withoutLock((await stored)[0]);
         // One statement: the items' insert rides along as a data-modifying WITH (it runs whether read or
         // not), the decision is waiting for it after the MoF's answer.
         const header = db.$with('stored_header').as(stored);
         const inserted = db
           .$with('stored_items')
           .as(db.insert(invoiceItems).values(items).onConflictDoNothing().returning({ id: invoiceItems.id }));
-        const [row] = await db.with(header, inserted).select().from(header).where(locked);
-        return row;
+        const [row] = await db.with(header, inserted).select().from(header);
+        return withoutLock(row);
       }
       // A "not found" never replaces an answer that carried the invoice.
       const stored = invoice.platformAnswer as StoredPlatformAnswer | null;

@@ -11,9 +11,10 @@ import {
 } from '../../core/submissions/index.js';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../core/db/database.js';
-import { memberPointsLocked } from '../../core/rewards/index.js';
+import { lockMemberPoints, memberPointsLocked } from '../../core/rewards/index.js';
 import { memberCampaignLocked } from '../../core/submissions/submissions.repository.js';
 import type { PlatformInvoice } from '../../core/verification/index.js';
+import { HANG_GUARD_MS } from '../support/timing.js';
 import {
   BRAND_ID,
   createWorld,
@@ -311,6 +312,101 @@ describe('verification against sim/mof', () => {
       expect(held).toBe(2);
       const [after] = await queryRows<{ held: number }>(db, advisoryLocks);
       expect(after?.held).toBe(0);
+    },
+  );
+
+  // Two connections are needed to cross: PostgreSQL only (PGlite runs one transaction at a time).
+  (process.env.TEST_DATABASE_URL ? test : test.skip)(
+    'when a batch holds an invoice row and then grants to a member, and the member types that invoice meanwhile, then neither deadlocks: the locks riding with the answer are taken after the invoice row',
+    async () => {
+      // Arrange: an invoice both will store the platform's answer for.
+      const { db } = world.database;
+      const invoice = await createSubmissionsRepository({ db }).upsertInvoice({
+        generateId: world.generateId,
+        invoice: {
+          brandId: BRAND_ID,
+          kind: 'einvoice',
+          invoiceNumber: `GH${String(50000000 + ++seq)}`,
+          invoiceDate: '2024-11-05',
+          randomCode: '1234',
+          currency: 'TWD',
+          totalAmountMinor: 0,
+          status: 'unverified',
+          source: 'text',
+        },
+      });
+      const answer = {
+        status: 'found' as const,
+        randomCode: '1234',
+        checkedAt: ISSUED_AT,
+        invoice: {
+          invoiceNumber: invoice.invoiceNumber,
+          invoiceDate: '2024-11-05',
+          invoiceTime: '12:00:00',
+          period: '11312',
+          status: 'confirmed',
+          statusText: '已確認',
+          sellerName: 'shop',
+          sellerBan: '24549210',
+          sellerAddress: 'address',
+          buyerBan: null,
+          currency: 'TWD',
+          totalAmount: 50,
+          totalAmountMinor: 5_000,
+          level: 'detail',
+          items: [],
+        } as unknown as PlatformInvoice,
+      };
+      let rowHeld!: () => void;
+      const heldRow = new Promise<void>((resolve) => (rowHeld = resolve));
+      let typedWaits!: () => void;
+      const typedWaiting = new Promise<void>((resolve) => (typedWaits = resolve));
+
+      // Act: the batch stores its answers (the invoice row locked), then, once the member's typed e-invoice is
+      // seen waiting, locks the member's points as its grant does.
+      const batch = db.transaction(async (tx) => {
+        await createSubmissionsRepository({ db: tx }).storeFoundAnswers({
+          generateId: world.generateId,
+          answers: [{ invoice, answer }],
+          now: new Date(ISSUED_AT),
+        });
+        rowHeld();
+        await typedWaiting;
+        await lockMemberPoints(tx, MEMBER_A);
+      });
+      await heldRow;
+      let typedPid = 0;
+      const typed = db.transaction(async (tx) => {
+        const [me] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
+        typedPid = Number(me!.pid);
+        await createSubmissionsRepository({ db: tx }).storePlatformAnswer({
+          generateId: world.generateId,
+          invoice,
+          answer,
+          now: new Date(ISSUED_AT),
+          lock: memberPointsLocked(
+            MEMBER_A,
+            memberCampaignLocked({ memberId: MEMBER_A, campaignId: 'cmp_other' }),
+          ),
+        });
+      });
+      const deadline = Date.now() + HANG_GUARD_MS / 2;
+      for (;;) {
+        const [row] = await queryRows<{ n: number }>(
+          db,
+          sql`select count(*)::int as n from pg_locks where pid = ${typedPid} and not granted`,
+        );
+        if (Number(row?.n) > 0) break;
+        if (Date.now() > deadline) throw new Error('the typed e-invoice never waited for the invoice row');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      typedWaits();
+      const outcomes = await Promise.allSettled([batch, typed]);
+
+      // Assert: both commit (before, the typed one held the member's locks while it waited for the row: 40P01).
+      expect(
+        outcomes.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'ok')),
+      ).toEqual(['ok', 'ok']);
     },
   );
 });
