@@ -246,6 +246,51 @@ describe('verification against sim/mof', () => {
     expect(detailRequests(world.sim, invoice.invoiceNumber)).toBe(1);
   });
 
+  /** An unverified typed invoice and the platform's "found" answer for it (with `itemCount` items, 0 or 1). */
+  async function invoiceAndFoundAnswer(itemCount: number) {
+    const invoice = await createSubmissionsRepository({ db: world.database.db }).upsertInvoice({
+      generateId: world.generateId,
+      invoice: {
+        brandId: BRAND_ID,
+        kind: 'einvoice',
+        invoiceNumber: `GH${String(50000000 + ++seq)}`,
+        invoiceDate: '2024-11-05',
+        randomCode: '1234',
+        currency: 'TWD',
+        totalAmountMinor: 0,
+        status: 'unverified',
+        source: 'text',
+      },
+    });
+    const platformInvoice = {
+      invoiceNumber: invoice.invoiceNumber,
+      invoiceDate: '2024-11-05',
+      invoiceTime: '12:00:00',
+      period: '11312',
+      status: 'confirmed',
+      statusText: '已確認',
+      sellerName: 'shop',
+      sellerBan: '24549210',
+      sellerAddress: 'address',
+      buyerBan: null,
+      currency: 'TWD',
+      totalAmount: 50,
+      totalAmountMinor: 5_000,
+      level: 'detail',
+      items: [{ rowNum: 1, name: '綠茶', quantity: 2, unitPrice: 25, amount: 50, amountMinor: 5_000 }].slice(
+        0,
+        itemCount,
+      ),
+    } as unknown as PlatformInvoice;
+    const answer = {
+      status: 'found' as const,
+      randomCode: '1234',
+      checkedAt: ISSUED_AT,
+      invoice: platformInvoice,
+    };
+    return { invoice, answer };
+  }
+
   test.each([
     ['with its items', 1],
     ['without items', 0],
@@ -254,40 +299,7 @@ describe('verification against sim/mof', () => {
     async (_label, itemCount) => {
       // Arrange: an unverified invoice, and the platform's answer for it.
       const { db } = world.database;
-      const repository = createSubmissionsRepository({ db });
-      const invoice = await repository.upsertInvoice({
-        generateId: world.generateId,
-        invoice: {
-          brandId: BRAND_ID,
-          kind: 'einvoice',
-          invoiceNumber: `GH${String(50000000 + ++seq)}`,
-          invoiceDate: '2024-11-05',
-          randomCode: '1234',
-          currency: 'TWD',
-          totalAmountMinor: 0,
-          status: 'unverified',
-          source: 'text',
-        },
-      });
-      const platformInvoice = {
-        invoiceNumber: invoice.invoiceNumber,
-        invoiceDate: '2024-11-05',
-        invoiceTime: '12:00:00',
-        period: '11312',
-        status: 'confirmed',
-        statusText: '已確認',
-        sellerName: 'shop',
-        sellerBan: '24549210',
-        sellerAddress: 'address',
-        buyerBan: null,
-        currency: 'TWD',
-        totalAmount: 50,
-        totalAmountMinor: 5_000,
-        level: 'detail',
-        items: [
-          { rowNum: 1, name: '綠茶', quantity: 2, unitPrice: 25, amount: 50, amountMinor: 5_000 },
-        ].slice(0, itemCount),
-      } as unknown as PlatformInvoice;
+      const { invoice, answer } = await invoiceAndFoundAnswer(itemCount);
       const advisoryLocks = sql`select count(*)::int as held from pg_locks
                                  where locktype = 'advisory' and pid = pg_backend_pid()`;
 
@@ -296,7 +308,7 @@ describe('verification against sim/mof', () => {
         const stored = await createSubmissionsRepository({ db: tx }).storePlatformAnswer({
           generateId: world.generateId,
           invoice,
-          answer: { status: 'found', randomCode: '1234', checkedAt: ISSUED_AT, invoice: platformInvoice },
+          answer,
           now: new Date(ISSUED_AT),
           lock: memberPointsLocked(
             MEMBER_A,
@@ -321,42 +333,7 @@ describe('verification against sim/mof', () => {
     async () => {
       // Arrange: an invoice both will store the platform's answer for.
       const { db } = world.database;
-      const invoice = await createSubmissionsRepository({ db }).upsertInvoice({
-        generateId: world.generateId,
-        invoice: {
-          brandId: BRAND_ID,
-          kind: 'einvoice',
-          invoiceNumber: `GH${String(50000000 + ++seq)}`,
-          invoiceDate: '2024-11-05',
-          randomCode: '1234',
-          currency: 'TWD',
-          totalAmountMinor: 0,
-          status: 'unverified',
-          source: 'text',
-        },
-      });
-      const answer = {
-        status: 'found' as const,
-        randomCode: '1234',
-        checkedAt: ISSUED_AT,
-        invoice: {
-          invoiceNumber: invoice.invoiceNumber,
-          invoiceDate: '2024-11-05',
-          invoiceTime: '12:00:00',
-          period: '11312',
-          status: 'confirmed',
-          statusText: '已確認',
-          sellerName: 'shop',
-          sellerBan: '24549210',
-          sellerAddress: 'address',
-          buyerBan: null,
-          currency: 'TWD',
-          totalAmount: 50,
-          totalAmountMinor: 5_000,
-          level: 'detail',
-          items: [],
-        } as unknown as PlatformInvoice,
-      };
+      const { invoice, answer } = await invoiceAndFoundAnswer(0);
       let rowHeld!: () => void;
       const heldRow = new Promise<void>((resolve) => (rowHeld = resolve));
       let typedWaits!: () => void;
